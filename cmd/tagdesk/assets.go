@@ -1,0 +1,445 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+func assetCommands() []command {
+	return []command{
+		{name: "asset list", summary: "list assets (all matching, streamed)", usage: "[--json] [--query Q] [--status S] [--location CODE] [--limit N]", run: cmdAssetList},
+		{name: "asset show", summary: "show one asset", usage: "TAG [--json]", run: cmdAssetShow},
+		{name: "asset update", summary: "change an asset's descriptive fields", usage: "TAG FIELD=VALUE...", run: cmdAssetUpdate},
+		{name: "receive", summary: "receive assets: one per serial, tags generated", usage: "--model M --location CODE [--tag TAG] [--po N] SERIAL...", run: cmdReceive},
+		{name: "checkout", summary: "check assets out to a person, location or parent asset", usage: "--to BADGE|LOCATION|TAG [--due YYYY-MM-DD] TAG...", run: cmdCheckout},
+		{name: "checkin", summary: "check assets back in", usage: "[--location CODE] [--condition ok|repair|retire] TAG...", run: cmdCheckin},
+		{name: "move", summary: "record that assets now sit at another location", usage: "--location CODE TAG...", run: cmdMove},
+		{name: "history", summary: "an asset's full history", usage: "TAG [--json]", run: cmdHistory},
+		{name: "retire", summary: "retire an asset (it must be checked in)", usage: "TAG [--reason R]", run: cmdRetire},
+		{name: "dispose", summary: "record an asset's disposal (final)", usage: "TAG --method M [--certificate C] [--vendor V]", run: cmdDispose},
+		{name: "status", summary: "mark an asset in stock, in repair or missing", usage: "TAG STATUS [--reason R]", run: cmdStatus},
+	}
+}
+
+func findCommand(name string) command {
+	for _, c := range commands() {
+		if c.name == name {
+			return c
+		}
+	}
+	return command{name: name}
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func cmdAssetList(ctx context.Context, a *app, args []string) error {
+	c := findCommand("asset list")
+	fs := a.flags(c)
+	asJSON := fs.Bool("json", false, "JSON output: an array of assets, streamed")
+	query := fs.String("query", "", "substring of tag, serial, name, model, manufacturer, custodian or location")
+	status := fs.String("status", "", "only this status (in_stock, deployed, ...)")
+	location := fs.String("location", "", "only assets at this location or under it")
+	limit := fs.Int("limit", 0, "at most N assets (default: all)")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("asset list takes no arguments (got %q); use --query", pos[0])
+	}
+	f := store.AssetFilter{Query: *query, Location: *location, Limit: *limit}
+	if *status != "" {
+		if f.Status, err = store.ParseStatus(*status); err != nil {
+			return err
+		}
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		w := bufio.NewWriterSize(a.stdout, 64<<10)
+		n := 0
+		if *asJSON {
+			w.WriteString("[")
+		} else {
+			fmt.Fprintf(w, "%-14s %-10s %-26s %-14s %-24s %s\n", "TAG", "STATUS", "MODEL", "LOCATION", "CUSTODIAN", "SERIAL")
+		}
+		err := db.EachAsset(ctx, f, func(as store.Asset) error {
+			if *asJSON {
+				if n > 0 {
+					w.WriteString(",")
+				}
+				b, err := json.Marshal(as)
+				if err != nil {
+					return err
+				}
+				w.WriteString("\n  ")
+				w.Write(b)
+			} else {
+				fmt.Fprintf(w, "%-14s %-10s %-26s %-14s %-24s %s\n", as.Tag, as.Status.Label(), fit(as.Model, 26), fit(as.LocationCode, 14), fit(as.CustodianName, 24), as.Serial)
+			}
+			n++
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			if n > 0 {
+				w.WriteString("\n")
+			}
+			w.WriteString("]\n")
+		}
+		return w.Flush()
+	})
+}
+
+// fit shortens s to n columns with an ellipsis.
+func fit(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func cmdAssetShow(ctx context.Context, a *app, args []string) error {
+	c := findCommand("asset show")
+	fs := a.flags(c)
+	asJSON := fs.Bool("json", false, "JSON output")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("asset show needs one TAG")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		as, err := db.ResolveAsset(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(a.stdout, as)
+		}
+		printAsset(a.stdout, as)
+		return nil
+	})
+}
+
+func printAsset(w io.Writer, as store.Asset) {
+	row := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(w, "%-15s %s\n", k+":", v)
+		}
+	}
+	row("Tag", as.Tag)
+	row("Status", as.Status.Label())
+	row("Name", as.Name)
+	row("Serial", as.Serial)
+	model := strings.TrimSpace(strings.Join([]string{as.Manufacturer, as.Model}, " "))
+	if as.ModelNumber != "" {
+		model += " (" + as.ModelNumber + ")"
+	}
+	row("Model", model)
+	row("Category", as.Category)
+	loc := as.LocationCode
+	if as.LocationName != "" {
+		loc += " (" + as.LocationName + ")"
+	}
+	row("Location", loc)
+	row("Home", as.HomeLocationCode)
+	if as.CustodianKind != store.CustodianNone {
+		row("Checked out to", fmt.Sprintf("%s %s (%s)", as.CustodianKind, as.CustodianName, as.Custodian))
+		row("Since", as.CheckedOutAt)
+		row("Due", as.DueDate)
+	}
+	row("Cost centre", as.CostCentre)
+	row("Supplier", as.Supplier)
+	row("Purchase order", as.PONumber)
+	row("Order number", as.OrderNumber)
+	row("Purchased", as.PurchaseDate)
+	if as.PurchaseCost != "" {
+		row("Cost", strings.TrimSpace(as.PurchaseCost+" "+as.Currency))
+	}
+	row("Warranty end", as.WarrantyEnd)
+	row("End of life", as.EOLDate)
+	row("Last audit", as.LastAudit)
+	row("Next audit", as.NextAudit)
+	for _, k := range sortedKeys(as.Custom) {
+		row(k, as.Custom[k])
+	}
+	row("Notes", as.Notes)
+	if as.Disposal != nil {
+		row("Disposed", fmt.Sprintf("%s by %s, certificate %s, vendor %s", as.Disposal.DisposedAt, as.Disposal.Method, orDash(as.Disposal.Certificate), orDash(as.Disposal.Vendor)))
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func cmdAssetUpdate(ctx context.Context, a *app, args []string) error {
+	c := findCommand("asset update")
+	fs := a.flags(c)
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		return usagef("asset update needs a TAG and at least one FIELD=VALUE (fields: name, serial, notes, cost_centre, order_number, purchase_date, purchase_cost, currency, warranty_end, eol_date, next_audit, model, supplier, home_location, custom:NAME)")
+	}
+	fields := map[string]string{}
+	for _, kv := range pos[1:] {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return usagef("%q is not FIELD=VALUE", kv)
+		}
+		fields[k] = v
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		as, err := db.UpdateAsset(ctx, pos[0], fields)
+		if err != nil {
+			return fmt.Errorf("update %s: %w; nothing changed", pos[0], err)
+		}
+		fmt.Fprintf(a.stdout, "updated %s\n", as.Tag)
+		return nil
+	})
+}
+
+func cmdReceive(ctx context.Context, a *app, args []string) error {
+	c := findCommand("receive")
+	fs := a.flags(c)
+	model := fs.String("model", "", "model, by name or model number (required)")
+	location := fs.String("location", "", "where the assets go, by code or name (required)")
+	tag := fs.String("tag", "", "a pre-printed tag for the (single) serial")
+	po := fs.String("po", "", "purchase order number the assets arrive on")
+	name := fs.String("name", "", "asset name")
+	warranty := fs.String("warranty-end", "", "warranty end date (YYYY-MM-DD)")
+	dup := fs.Bool("allow-duplicate-serial", false, "accept a serial that another asset already has")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if *model == "" || *location == "" {
+		return usagef("receive needs --model and --location")
+	}
+	if len(pos) == 0 {
+		return usagef("receive needs at least one SERIAL")
+	}
+	if *tag != "" && len(pos) > 1 {
+		return usagef("--tag pairs with exactly one SERIAL")
+	}
+	w, err := store.ParseDate(*warranty)
+	if err != nil {
+		return fmt.Errorf("--warranty-end: %w", err)
+	}
+	rs := make([]store.Receipt, len(pos))
+	for i, s := range pos {
+		rs[i] = store.Receipt{Serial: s, Model: *model, Location: *location, Tag: *tag, PONumber: *po, Name: *name, WarrantyEnd: w, AllowDuplicateSerial: *dup}
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		tags, err := db.ReceiveAll(ctx, rs)
+		if err != nil {
+			return fmt.Errorf("receive: %w; nothing was received", err)
+		}
+		for i, t := range tags {
+			fmt.Fprintf(a.stdout, "%s\t%s\n", t, pos[i])
+		}
+		return nil
+	})
+}
+
+func cmdCheckout(ctx context.Context, a *app, args []string) error {
+	c := findCommand("checkout")
+	fs := a.flags(c)
+	to := fs.String("to", "", "a person (badge, employee number, username, email), a location (code, name) or a parent asset's tag")
+	due := fs.String("due", "", "expected return date (YYYY-MM-DD)")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if *to == "" || len(pos) == 0 {
+		return usagef("checkout needs --to WHO and at least one TAG")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		as, err := db.CheckOutAll(ctx, pos, *to, *due)
+		if err != nil {
+			return fmt.Errorf("checkout: %w; nothing was checked out", err)
+		}
+		for _, x := range as {
+			fmt.Fprintf(a.stdout, "%s checked out to %s%s\n", x.Tag, x.CustodianName, dueSuffix(x.DueDate))
+		}
+		return nil
+	})
+}
+
+func dueSuffix(d string) string {
+	if d == "" {
+		return ""
+	}
+	return ", due " + d
+}
+
+func cmdCheckin(ctx context.Context, a *app, args []string) error {
+	c := findCommand("checkin")
+	fs := a.flags(c)
+	loc := fs.String("location", "", "where the assets go (default: their home location)")
+	cond := fs.String("condition", "ok", "ok, repair or retire")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef("checkin needs at least one TAG")
+	}
+	if _, err := store.ConditionStatus(*cond); err != nil {
+		return usagef("%s", store.ErrorMessage(err))
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		as, err := db.CheckInAll(ctx, pos, store.CheckInOptions{Location: *loc, Condition: *cond})
+		if err != nil {
+			return fmt.Errorf("checkin: %w; nothing was checked in", err)
+		}
+		for _, x := range as {
+			fmt.Fprintf(a.stdout, "%s checked in: %s at %s\n", x.Tag, x.Status.Label(), orDash(x.LocationCode))
+		}
+		return nil
+	})
+}
+
+func cmdMove(ctx context.Context, a *app, args []string) error {
+	c := findCommand("move")
+	fs := a.flags(c)
+	loc := fs.String("location", "", "the new location (code or name)")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if *loc == "" || len(pos) == 0 {
+		return usagef("move needs --location and at least one TAG")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		for _, t := range pos {
+			x, err := db.Move(ctx, t, *loc)
+			if err != nil {
+				return fmt.Errorf("move %s: %w", t, err)
+			}
+			fmt.Fprintf(a.stdout, "%s moved to %s\n", x.Tag, x.LocationCode)
+		}
+		return nil
+	})
+}
+
+func cmdHistory(ctx context.Context, a *app, args []string) error {
+	c := findCommand("history")
+	fs := a.flags(c)
+	asJSON := fs.Bool("json", false, "JSON output")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("history needs one TAG")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		as, err := db.ResolveAsset(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		evs, err := db.History(ctx, as.UID)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			if evs == nil {
+				evs = []store.Event{}
+			}
+			return writeJSON(a.stdout, evs)
+		}
+		fmt.Fprintf(a.stdout, "History of %s\n", as.Tag)
+		for _, e := range evs {
+			fmt.Fprintf(a.stdout, "%s  %-22s %-12s %s\n", e.At.Local().Format("2006-01-02 15:04:05"), e.Type, fit(e.Operator, 12), store.Describe(e))
+		}
+		return nil
+	})
+}
+
+func cmdRetire(ctx context.Context, a *app, args []string) error {
+	c := findCommand("retire")
+	fs := a.flags(c)
+	reason := fs.String("reason", "", "why")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("retire needs one TAG")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		x, err := db.Retire(ctx, pos[0], *reason)
+		if err != nil {
+			return fmt.Errorf("retire: %w; nothing changed", err)
+		}
+		fmt.Fprintf(a.stdout, "%s retired\n", x.Tag)
+		return nil
+	})
+}
+
+func cmdDispose(ctx context.Context, a *app, args []string) error {
+	c := findCommand("dispose")
+	fs := a.flags(c)
+	method := fs.String("method", "", "how it was disposed of and its data destroyed (shred, wipe, degauss, recycle, ...)")
+	cert := fs.String("certificate", "", "certificate or reference of the data destruction")
+	vendor := fs.String("vendor", "", "who did it")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *method == "" {
+		return usagef("dispose needs one TAG and --method")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		x, err := db.Dispose(ctx, pos[0], store.Disposal{Method: *method, Certificate: *cert, Vendor: *vendor})
+		if err != nil {
+			return fmt.Errorf("dispose: %w; nothing changed", err)
+		}
+		fmt.Fprintf(a.stdout, "%s disposed (%s)\n", x.Tag, x.Disposal.Method)
+		return nil
+	})
+}
+
+func cmdStatus(ctx context.Context, a *app, args []string) error {
+	c := findCommand("status")
+	fs := a.flags(c)
+	reason := fs.String("reason", "", "why")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usagef("status needs a TAG and a STATUS (in_stock, in_repair, missing)")
+	}
+	st, err := store.ParseStatus(pos[1])
+	if err != nil {
+		return usagef("%s", store.ErrorMessage(err))
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		x, err := db.SetStatus(ctx, pos[0], st, *reason)
+		if err != nil {
+			return fmt.Errorf("status: %w; nothing changed", err)
+		}
+		fmt.Fprintf(a.stdout, "%s is now %s\n", x.Tag, x.Status.Label())
+		return nil
+	})
+}

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+func catalogCommands() []command {
+	return []command{
+		{name: "person add", summary: "add a person", usage: "--name N [--badge B] [--email E] [--username U] [--employee-number N] [--department D] [--cost-centre C] [--location L]", run: cmdPersonAdd},
+		{name: "person list", summary: "list people", usage: "[--json] [--query Q] [--all]", run: cmdPersonList},
+		{name: "location add", summary: "add a location", usage: "CODE NAME [--parent CODE]", run: cmdLocationAdd},
+		{name: "location list", summary: "list locations", usage: "[--json]", run: cmdLocationList},
+		{name: "model add", summary: "add a model to the catalogue", usage: "NAME [--number N] [--manufacturer M] [--category C]", run: cmdModelAdd},
+		{name: "model list", summary: "list the catalogue's models", usage: "[--json]", run: cmdModelList},
+	}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func cmdPersonAdd(ctx context.Context, a *app, args []string) error {
+	c := findCommand("person add")
+	fs := a.flags(c)
+	var in store.PersonInput
+	fs.StringVar(&in.Name, "name", "", "full name (required)")
+	fs.StringVar(&in.Badge, "badge", "", "badge code (scannable)")
+	fs.StringVar(&in.Email, "email", "", "email address")
+	fs.StringVar(&in.Username, "username", "", "username")
+	fs.StringVar(&in.EmployeeNo, "employee-number", "", "employee number")
+	fs.StringVar(&in.Department, "department", "", "department")
+	fs.StringVar(&in.CostCentre, "cost-centre", "", "cost centre")
+	fs.StringVar(&in.Location, "location", "", "home location (code or name)")
+	asJSON := fs.Bool("json", false, "JSON output")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 || in.Name == "" {
+		return usagef("person add needs --name (and takes no other arguments)")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		p, err := db.AddPerson(ctx, in)
+		if err != nil {
+			return fmt.Errorf("person add: %w; nothing changed", err)
+		}
+		if *asJSON {
+			return writeJSON(a.stdout, p)
+		}
+		fmt.Fprintf(a.stdout, "added %s%s\n", p.Name, map[bool]string{true: " (" + p.Badge + ")", false: ""}[p.Badge != ""])
+		return nil
+	})
+}
+
+func cmdPersonList(ctx context.Context, a *app, args []string) error {
+	c := findCommand("person list")
+	fs := a.flags(c)
+	asJSON := fs.Bool("json", false, "JSON output")
+	query := fs.String("query", "", "substring of name, badge, username or email")
+	all := fs.Bool("all", false, "include offboarded people")
+	if _, err := a.parse(c, fs, args); err != nil {
+		return err
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		ps, err := db.People(ctx, store.PeopleFilter{Query: *query, IncludeGone: *all})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			if ps == nil {
+				ps = []store.Person{}
+			}
+			return writeJSON(a.stdout, ps)
+		}
+		fmt.Fprintf(a.stdout, "%-24s %-10s %-28s %-14s %s\n", "NAME", "BADGE", "EMAIL", "USERNAME", "HOLDS")
+		for _, p := range ps {
+			gone := ""
+			if !p.Active {
+				gone = " (offboarded)"
+			}
+			fmt.Fprintf(a.stdout, "%-24s %-10s %-28s %-14s %d%s\n", fit(p.Name, 24), p.Badge, fit(p.Email, 28), fit(p.Username, 14), p.Holding, gone)
+		}
+		return nil
+	})
+}
+
+func cmdLocationAdd(ctx context.Context, a *app, args []string) error {
+	c := findCommand("location add")
+	fs := a.flags(c)
+	parent := fs.String("parent", "", "the location this one lies in (code or name)")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usagef("location add needs a CODE and a NAME (quote a name with spaces)")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		l, err := db.AddLocation(ctx, pos[0], pos[1], *parent)
+		if err != nil {
+			return fmt.Errorf("location add: %w; nothing changed", err)
+		}
+		fmt.Fprintf(a.stdout, "added location %s %q\n", l.Code, l.Name)
+		return nil
+	})
+}
+
+func cmdLocationList(ctx context.Context, a *app, args []string) error {
+	c := findCommand("location list")
+	fs := a.flags(c)
+	asJSON := fs.Bool("json", false, "JSON output")
+	if _, err := a.parse(c, fs, args); err != nil {
+		return err
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		ls, err := db.Locations(ctx)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			if ls == nil {
+				ls = []store.Location{}
+			}
+			return writeJSON(a.stdout, ls)
+		}
+		fmt.Fprintf(a.stdout, "%-16s %-30s %-16s %s\n", "CODE", "NAME", "PARENT", "ASSETS")
+		for _, l := range ls {
+			fmt.Fprintf(a.stdout, "%-16s %-30s %-16s %d\n", l.Code, fit(l.Name, 30), l.ParentCode, l.Assets)
+		}
+		return nil
+	})
+}
+
+func cmdModelAdd(ctx context.Context, a *app, args []string) error {
+	c := findCommand("model add")
+	fs := a.flags(c)
+	number := fs.String("number", "", "model number")
+	mf := fs.String("manufacturer", "", "manufacturer")
+	cat := fs.String("category", "", "category (Laptop, Phone, Server, ...)")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("model add needs one NAME (quote a name with spaces)")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		m, err := db.AddModel(ctx, pos[0], *number, *mf, *cat)
+		if err != nil {
+			return fmt.Errorf("model add: %w; nothing changed", err)
+		}
+		fmt.Fprintf(a.stdout, "added model %q %s\n", m.Name, m.ModelNumber)
+		return nil
+	})
+}
+
+func cmdModelList(ctx context.Context, a *app, args []string) error {
+	c := findCommand("model list")
+	fs := a.flags(c)
+	asJSON := fs.Bool("json", false, "JSON output")
+	if _, err := a.parse(c, fs, args); err != nil {
+		return err
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		ms, err := db.Models(ctx)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			if ms == nil {
+				ms = []store.Model{}
+			}
+			return writeJSON(a.stdout, ms)
+		}
+		fmt.Fprintf(a.stdout, "%-30s %-14s %-16s %s\n", "NAME", "NUMBER", "MANUFACTURER", "CATEGORY")
+		for _, m := range ms {
+			fmt.Fprintf(a.stdout, "%-30s %-14s %-16s %s\n", fit(m.Name, 30), m.ModelNumber, fit(m.Manufacturer, 16), m.Category)
+		}
+		return nil
+	})
+}

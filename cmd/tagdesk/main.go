@@ -1,0 +1,290 @@
+// Command tagdesk is the IT asset desk: the terminal UI, the scriptable
+// command line and the sync server, in one binary.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// app is what every command gets: the streams, the environment and the
+// global options.
+type app struct {
+	stdin    io.Reader
+	stdout   io.Writer
+	stderr   io.Writer
+	getenv   func(string) string
+	dbPath   string
+	operator string
+	demo     bool
+}
+
+// usageError is bad usage: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// errHelp means help was asked for and printed: exit 0.
+var errHelp = errors.New("help")
+
+type command struct {
+	name    string // "asset list"
+	summary string
+	usage   string // the arguments, after the name
+	run     func(ctx context.Context, a *app, args []string) error
+}
+
+func commands() []command {
+	var cs []command
+	cs = append(cs, assetCommands()...)
+	cs = append(cs, catalogCommands()...)
+	cs = append(cs, adminCommands()...)
+	return cs
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	rest, err := a.globalFlags(args)
+	if err == nil {
+		err = a.dispatch(ctx, rest)
+	}
+	switch {
+	case err == nil, errors.Is(err, errHelp):
+		return 0
+	case errors.As(err, new(usageError)):
+		fmt.Fprintf(stderr, "tagdesk: %s\n", err)
+		fmt.Fprintln(stderr, "run 'tagdesk help' for the commands")
+		return 2
+	default:
+		fmt.Fprintf(stderr, "tagdesk: %s\n", oneLine(err.Error()))
+		return 1
+	}
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+// globalFlags takes --db, --operator and --demo from anywhere on the line,
+// before or after the subcommand.
+func (a *app) globalFlags(args []string) ([]string, error) {
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			rest = append(rest, args[i:]...)
+			break
+		}
+		name, val, hasVal := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		if !strings.HasPrefix(arg, "-") {
+			rest = append(rest, arg)
+			continue
+		}
+		switch name {
+		case "db", "operator":
+			if !hasVal {
+				if i+1 >= len(args) {
+					return nil, usagef("--%s needs a value", name)
+				}
+				i++
+				val = args[i]
+			}
+			if name == "db" {
+				a.dbPath = val
+			} else {
+				a.operator = val
+			}
+		case "demo":
+			a.demo = true
+		case "version":
+			rest = append(rest, "version")
+		default:
+			rest = append(rest, arg)
+		}
+	}
+	return rest, nil
+}
+
+func (a *app) dispatch(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return a.runTUI(ctx)
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		if len(args) > 1 {
+			return a.dispatch(ctx, append(args[1:], "--help"))
+		}
+		a.printHelp()
+		return errHelp
+	}
+	cs := commands()
+	// Longest match: "asset list" before "asset".
+	for n := min(3, len(args)); n >= 1; n-- {
+		name := strings.Join(args[:n], " ")
+		for _, c := range cs {
+			if c.name == name {
+				return c.run(ctx, a, args[n:])
+			}
+		}
+	}
+	var subs []string
+	for _, c := range cs {
+		if strings.HasPrefix(c.name, args[0]+" ") {
+			subs = append(subs, strings.TrimPrefix(c.name, args[0]+" "))
+		}
+	}
+	if len(subs) > 0 {
+		if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+			return usagef("unknown command %q for %s (want one of: %s)", args[1], args[0], strings.Join(subs, ", "))
+		}
+		return usagef("%s needs a subcommand: %s", args[0], strings.Join(subs, ", "))
+	}
+	return usagef("unknown command %q", args[0])
+}
+
+func (a *app) printHelp() {
+	fmt.Fprintf(a.stdout, `tagdesk %s: the IT asset desk
+
+Usage:
+  tagdesk                      open the terminal UI
+  tagdesk --demo               open the terminal UI on a demo database
+  tagdesk COMMAND [ARGS]       run one command
+
+Global options (before or after the command):
+  --db PATH          the database (default $TAGDESK_DB, else %s)
+  --operator WHO     who is at the desk, recorded on every change (default $TAGDESK_OPERATOR)
+
+Commands:
+`, version, defaultDBPath(a.getenv))
+	cs := commands()
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
+	for _, c := range cs {
+		fmt.Fprintf(a.stdout, "  %-22s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(a.stdout, "\nRun 'tagdesk COMMAND --help' for a command's options.")
+}
+
+// defaultDBPath is $XDG_DATA_HOME/tagdesk/tagdesk.db or ~/.local/share/tagdesk/tagdesk.db.
+func defaultDBPath(getenv func(string) string) string {
+	if d := getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "tagdesk", "tagdesk.db")
+	}
+	home := getenv("HOME")
+	if home == "" {
+		if h, err := os.UserHomeDir(); err == nil {
+			home = h
+		}
+	}
+	return filepath.Join(home, ".local", "share", "tagdesk", "tagdesk.db")
+}
+
+func (a *app) resolveDBPath() string {
+	if a.dbPath != "" {
+		return a.dbPath
+	}
+	if p := a.getenv("TAGDESK_DB"); p != "" {
+		return p
+	}
+	return defaultDBPath(a.getenv)
+}
+
+func (a *app) resolveOperator() string {
+	if a.operator != "" {
+		return a.operator
+	}
+	if o := a.getenv("TAGDESK_OPERATOR"); o != "" {
+		return o
+	}
+	if u := a.getenv("USER"); u != "" {
+		return u
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return "unknown"
+}
+
+// open opens the database for a command.
+func (a *app) open(ctx context.Context) (*store.DB, error) {
+	path := a.resolveDBPath()
+	db, err := store.Open(ctx, path, store.Options{Operator: a.resolveOperator()})
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// withDB opens the database, runs fn and closes it, keeping fn's error.
+func (a *app) withDB(ctx context.Context, fn func(db *store.DB) error) error {
+	db, err := a.open(ctx)
+	if err != nil {
+		return err
+	}
+	err = fn(db)
+	if cerr := db.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close database: %w", cerr)
+	}
+	return err
+}
+
+// flags makes a FlagSet whose --help prints the command's usage to stdout.
+func (a *app) flags(c command) *flag.FlagSet {
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// parse parses flags that may come before, between or after the positional
+// arguments, and returns the positionals. --help prints usage.
+func (a *app) parse(c command, fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprintf(a.stdout, "Usage: tagdesk %s %s\n\n%s\n", c.name, c.usage, c.summary)
+				var b strings.Builder
+				fs.SetOutput(&b)
+				fs.PrintDefaults()
+				fs.SetOutput(io.Discard)
+				if b.Len() > 0 {
+					fmt.Fprintf(a.stdout, "\nOptions:\n%s", b.String())
+				}
+				return nil, errHelp
+			}
+			return nil, usagef("%s: %v", c.name, err)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}

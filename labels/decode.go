@@ -1,0 +1,126 @@
+package labels
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/datamatrix"
+	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
+	"github.com/makiuchi-d/gozxing/oned"
+)
+
+// Result is one code read from an image.
+type Result struct {
+	Format string // "qr", "datamatrix" or "code128" (the Symbology names)
+	Text   string
+}
+
+// ErrNoCode is returned by Decode when an image holds no readable code.
+var ErrNoCode = errors.New("labels: no QR code, Data Matrix or Code 128 found")
+
+// Decode reads the codes in an image of a label: every QR code, and a Data
+// Matrix and a Code 128 if present. It is meant for clean, printed or
+// rendered labels (a self-check of what this package draws), not camera
+// photos. It returns ErrNoCode when nothing is found.
+func Decode(img image.Image) ([]Result, error) {
+	if img == nil || img.Bounds().Empty() {
+		return nil, errors.New("labels: decode: empty image")
+	}
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(luminance(img)))
+	if err != nil {
+		return nil, fmt.Errorf("labels: decode: %w", err)
+	}
+	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
+	var out []Result
+	seen := make(map[Result]bool)
+	add := func(format, text string) {
+		r := Result{Format: format, Text: text}
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	if rs, err := multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints); err == nil {
+		for _, r := range rs {
+			add(string(QR), r.GetText())
+		}
+	}
+	if text, ok := decodeDataMatrix(bmp, hints, len(out) == 0); ok {
+		add(string(DataMatrix), text)
+	}
+	if r, err := oned.NewCode128Reader().Decode(bmp, hints); err == nil {
+		add(string(Code128), r.GetText())
+	}
+	if len(out) == 0 {
+		return nil, ErrNoCode
+	}
+	return out, nil
+}
+
+// decodeDataMatrix looks for a Data Matrix in the whole image, then in
+// square windows across it: gozxing's detector searches outwards from the
+// centre of the image, so it misses a symbol beside text on a label. The
+// window search (search) is slower and only worth it when no QR code was
+// found, since a label carries one 2D code.
+func decodeDataMatrix(bmp *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]any, search bool) (string, bool) {
+	reader := datamatrix.NewDataMatrixReader()
+	if r, err := reader.Decode(bmp, hints); err == nil {
+		return r.GetText(), true
+	}
+	w, h := bmp.GetWidth(), bmp.GetHeight()
+	if !search || min(w, h) < 16 || !bmp.IsCropSupported() {
+		return "", false
+	}
+	for _, side := range []int{min(w, h), min(w, h) * 2 / 3, min(w, h) / 2} {
+		step := max(side/6, 1)
+		for y := 0; y+side <= h; y += step {
+			for x := 0; x+side <= w; x += step {
+				crop, err := bmp.Crop(x, y, side, side)
+				if err != nil {
+					continue
+				}
+				if r, err := reader.Decode(crop, hints); err == nil {
+					return r.GetText(), true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// luminance converts an image to gozxing's luminance source, with fast
+// paths for the images this package and image/png produce.
+func luminance(img image.Image) gozxing.LuminanceSource {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	lum := make([]byte, w*h)
+	switch m := img.(type) {
+	case *image.Paletted:
+		lut := make([]byte, len(m.Palette))
+		for i, c := range m.Palette {
+			lut[i] = color.GrayModel.Convert(c).(color.Gray).Y
+		}
+		for y := 0; y < h; y++ {
+			row := m.Pix[(y)*m.Stride : y*m.Stride+w]
+			for x, i := range row {
+				if int(i) < len(lut) {
+					lum[y*w+x] = lut[i]
+				}
+			}
+		}
+	case *image.Gray:
+		for y := 0; y < h; y++ {
+			copy(lum[y*w:(y+1)*w], m.Pix[y*m.Stride:y*m.Stride+w])
+		}
+	default:
+		return gozxing.NewLuminanceSourceFromImage(img)
+	}
+	src, err := gozxing.NewPlanarYUVLuminanceSource(lum, w, h, 0, 0, w, h, false)
+	if err != nil {
+		return gozxing.NewLuminanceSourceFromImage(img)
+	}
+	return src
+}

@@ -1,0 +1,109 @@
+package labels
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// Label is the data printed on one label. The caller fills it from its own
+// records; any UTF-8 text is safe in the text fields.
+type Label struct {
+	Tag      string
+	Name     string
+	Model    string
+	Serial   string
+	Location string
+	Owner    string            // e.g. "Property of ACME IT"; Template.Owner when empty
+	Custom   map[string]string // for "custom:KEY" fields
+}
+
+// fieldValue returns the raw text of one template field.
+func (l *Label) fieldValue(t *Template, field string) string {
+	switch field {
+	case FieldTag:
+		return l.Tag
+	case FieldName:
+		return l.Name
+	case FieldModel:
+		return l.Model
+	case FieldSerial:
+		return l.Serial
+	case FieldLocation:
+		return l.Location
+	case FieldOwner:
+		if strings.TrimSpace(l.Owner) != "" {
+			return l.Owner
+		}
+		return t.Owner
+	}
+	if key, ok := strings.CutPrefix(field, "custom:"); ok {
+		return l.Custom[key]
+	}
+	if text, ok := strings.CutPrefix(field, "text:"); ok {
+		return l.expand(t, text)
+	}
+	return ""
+}
+
+// expand replaces {field} placeholders in a literal text field. A line
+// whose placeholders are all empty comes out empty, so it is left off.
+func (l *Label) expand(t *Template, text string) string {
+	if !strings.Contains(text, "{") {
+		return text
+	}
+	var b strings.Builder
+	placeholders, filled := 0, 0
+	for {
+		open := strings.IndexByte(text, '{')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(text[open:], '}')
+		if end < 0 {
+			break
+		}
+		name := text[open+1 : open+end]
+		if checkField(name) != nil || strings.HasPrefix(name, "text:") {
+			b.WriteString(text[:open+end+1])
+			text = text[open+end+1:]
+			continue
+		}
+		b.WriteString(text[:open])
+		v := l.fieldValue(t, name)
+		placeholders++
+		if strings.TrimSpace(v) != "" {
+			filled++
+		}
+		b.WriteString(v)
+		text = text[open+end+1:]
+	}
+	b.WriteString(text)
+	if placeholders > 0 && filled == 0 {
+		return ""
+	}
+	return b.String()
+}
+
+// content returns what the main code carries.
+func (l *Label) content(t *Template) (string, error) {
+	var s string
+	switch t.Encode {
+	case EncodeSerial:
+		s = l.Serial
+		if s == "" {
+			return "", fmt.Errorf("labels: template %s encodes the serial number, but label %q has none", t.Name, l.Tag)
+		}
+	case EncodeURL:
+		s = strings.NewReplacer("{tag}", url.PathEscape(l.Tag), "{serial}", url.PathEscape(l.Serial)).Replace(t.URL)
+		if l.Tag == "" && strings.Contains(t.URL, "{tag}") {
+			return "", fmt.Errorf("labels: label has no tag")
+		}
+	default:
+		s = l.Tag
+	}
+	if s == "" {
+		return "", fmt.Errorf("labels: label has no tag")
+	}
+	return s, nil
+}

@@ -1,0 +1,358 @@
+package labels
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"golang.org/x/image/font/sfnt"
+)
+
+// placedSymbol is a code positioned on the label's dot grid.
+type placedSymbol struct {
+	s      *symbol
+	x, y   int // top-left corner of the first module, in dots
+	module int // dots per module (narrow bar width for Code 128)
+	height int // height in dots (bar height for Code 128)
+}
+
+// placedText is one line of text positioned on the label's dot grid.
+type placedText struct {
+	field    string
+	text     string
+	bold     bool
+	size     int // em size in dots
+	x, y     int // top-left corner of the line box
+	baseline int // y of the baseline
+	width    int
+}
+
+// plan is a complete label layout, shared by every output format.
+type plan struct {
+	t     *Template
+	syms  []placedSymbol
+	texts []placedText
+}
+
+// textLine is a field value waiting to be placed.
+type textLine struct {
+	field string
+	text  string
+	bold  bool
+	size  int
+}
+
+type planner struct {
+	t     *Template
+	l     *Label
+	fs    *fontSet
+	buf   sfnt.Buffer
+	lines []textLine
+}
+
+// moduleLimits returns the smallest and largest module sizes in dots for
+// 2D and 1D codes at the template's resolution. The smallest keep codes
+// readable by ordinary handheld scanners: 0.25 mm matrix modules and
+// 0.19 mm (7.5 mil) narrow bars, never below 2 dots.
+func moduleLimits(t *Template) (min2D, max2D, min1D, max1D int) {
+	min2D = max(2, t.dots(0.25))
+	max2D = max(min2D, t.dots(0.6))
+	min1D = max(2, t.dots(0.19))
+	max1D = max(min1D, t.dots(0.38))
+	return
+}
+
+// layout places everything on the label or says what does not fit.
+func layout(t *Template, l *Label, fs *fontSet) (*plan, error) {
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(l.Tag) == "" {
+		return nil, fmt.Errorf("labels: label has no tag")
+	}
+	p := &planner{t: t, l: l, fs: fs}
+	for _, f := range t.Fields {
+		v := fs.cleanText(l.fieldValue(t, f))
+		if v == "" {
+			continue
+		}
+		ln := textLine{field: f, text: v, size: t.FontSize}
+		if f == FieldTag {
+			ln.bold, ln.size = true, t.TagFontSize
+		}
+		p.lines = append(p.lines, ln)
+	}
+	content, err := l.content(t)
+	if err != nil {
+		return nil, err
+	}
+	main, err := encodeSymbol(t.Symbology, content, t.ECLevel)
+	if err != nil {
+		return nil, err
+	}
+	var strip *symbol
+	if t.Barcode {
+		if strip, err = encodeSymbol(Code128, l.Tag, ""); err != nil {
+			return nil, err
+		}
+	}
+	if !main.sym.is2D() {
+		return p.linear(main)
+	}
+	lay := t.Layout
+	if lay == LayoutAuto {
+		lay = LayoutSide
+		if t.Height > t.Width {
+			lay = LayoutStack
+		}
+	}
+	return p.matrix(main, strip, lay)
+}
+
+// what names the data a code carries, for error messages.
+func (p *planner) what(s *symbol) string {
+	if s.sym == Code128 && p.t.Barcode {
+		return "tag"
+	}
+	switch p.t.Encode {
+	case EncodeSerial:
+		return "serial"
+	case EncodeURL:
+		return "URL"
+	}
+	return "tag"
+}
+
+func (p *planner) fitError(s *symbol, need, have int) error {
+	return fmt.Errorf("labels: %s %q (%d chars) needs a %s of %d dots; template %s has %d",
+		p.what(s), s.content, len(s.content), s.sym, need, p.t.Name, have)
+}
+
+// fit1D picks the widest narrow bar for which the code and its quiet zones
+// fit the label width.
+func (p *planner) fit1D(s *symbol) (int, error) {
+	t := p.t
+	_, _, min1D, max1D := moduleLimits(t)
+	for m := max1D; m >= min1D; m-- {
+		if (s.w+2*s.quiet)*m <= t.Width && s.w*m <= t.Width-2*t.Margin {
+			return m, nil
+		}
+	}
+	return 0, p.fitError(s, (s.w+2*s.quiet)*min1D, t.Width)
+}
+
+func (p *planner) gap() int { return max(2, p.t.Margin/2) }
+
+// stripPlacement puts the Code 128 strip of the tag along the bottom.
+func (p *planner) stripPlacement(s *symbol, module, barH int) placedSymbol {
+	t := p.t
+	return placedSymbol{s: s, module: module, height: barH,
+		x: (t.Width - s.w*module) / 2, y: t.Height - t.Margin - barH}
+}
+
+// matrix lays out a QR code or Data Matrix with text beside (side) or
+// below it (stack), and an optional Code 128 strip along the bottom.
+func (p *planner) matrix(main, strip *symbol, lay Layout) (*plan, error) {
+	t := p.t
+	W, H, M := t.Width, t.Height, t.Margin
+	min2D, max2D, _, _ := moduleLimits(t)
+	n, q := main.w, main.quiet
+
+	var stripModule, barH, minBar int
+	if strip != nil {
+		var err error
+		if stripModule, err = p.fit1D(strip); err != nil {
+			return nil, err
+		}
+		barH = t.BarHeight
+		if barH == 0 {
+			barH = max(int(math.Round(float64(H)*0.22)), t.dots(4))
+			minBar = min(barH, t.dots(3))
+		} else {
+			minBar = barH
+		}
+	}
+
+	var lastErr error
+	tried := false
+	for bh := barH; ; bh-- {
+		bottom := H // the lowest dot the symbol's quiet zone may reach
+		if strip != nil {
+			bottom = H - M - bh
+		}
+		for m := max2D; m >= min2D; m-- {
+			clear := max(M, q*m)
+			var sx, sy, tx0, ty0, tx1, ty1 int
+			if lay == LayoutStack {
+				if (n+2*q)*m > W || n*m > W-2*M {
+					continue
+				}
+				sx, sy = (W-n*m)/2, clear
+				lowClear := clear
+				if strip != nil {
+					lowClear = q * m
+				}
+				if sy+n*m+lowClear > bottom {
+					continue
+				}
+				tx0, tx1 = M, W-M
+				ty0 = sy + n*m + q*m
+			} else {
+				if n*m > W/2 {
+					continue
+				}
+				lowClear := clear
+				if strip != nil {
+					lowClear = q * m
+				}
+				avail := bottom - clear - lowClear
+				if n*m > avail {
+					continue
+				}
+				sx, sy = clear, clear+(avail-n*m)/2
+				tx0, tx1, ty0 = sx+n*m+q*m, W-M, M
+			}
+			ty1 = H - M
+			if strip != nil {
+				ty1 = H - M - bh - p.gap()
+			}
+			tried = true
+			texts, err := p.fitLines(tx0, ty0, tx1, ty1, lay == LayoutSide, lay == LayoutStack)
+			if err != nil {
+				lastErr = err
+				continue
+			}
+			pl := &plan{t: t, texts: texts}
+			pl.syms = append(pl.syms, placedSymbol{s: main, x: sx, y: sy, module: m, height: n * m})
+			if strip != nil {
+				pl.syms = append(pl.syms, p.stripPlacement(strip, stripModule, bh))
+			}
+			return pl, nil
+		}
+		if strip == nil || bh <= minBar {
+			break
+		}
+	}
+	if lastErr != nil && tried {
+		return nil, lastErr
+	}
+	have := H
+	if lay == LayoutStack {
+		have = W
+	} else if strip != nil {
+		have = H - M - minBar
+	}
+	return nil, p.fitError(main, (n+2*q)*min2D, have)
+}
+
+// linear lays out a Code 128 main code across the top with the text lines
+// centred below it.
+func (p *planner) linear(main *symbol) (*plan, error) {
+	t := p.t
+	W, H, M := t.Width, t.Height, t.Margin
+	m, err := p.fit1D(main)
+	if err != nil {
+		return nil, err
+	}
+	minBar := min(H-2*M, max(t.dots(3), int(math.Round(0.1*float64(main.w*m)))))
+	top := M + minBar + p.gap()
+	texts, err := p.fitLines(M, top, W-M, H-M, false, true)
+	if err != nil {
+		return nil, err
+	}
+	// Push the text to the bottom and give the bars everything above it.
+	shift := 0
+	if len(texts) > 0 {
+		last := texts[len(texts)-1]
+		shift = (H - M) - (last.y + p.fs.lineHeight(last.size))
+	}
+	for i := range texts {
+		texts[i].y += shift
+		texts[i].baseline += shift
+	}
+	barBottom := H - M
+	if len(texts) > 0 {
+		barBottom = texts[0].y - p.gap()
+	}
+	pl := &plan{t: t, texts: texts}
+	pl.syms = append(pl.syms, placedSymbol{s: main, x: (W - main.w*m) / 2, y: M, module: m, height: barBottom - M})
+	return pl, nil
+}
+
+// fitLines places the text lines in the box [x0,x1)x[y0,y1). A line too
+// wide for the box is shrunk, down to the template's minimum font size;
+// lines too tall together are shrunk evenly. Lines are left-aligned unless
+// center; vcenter centres the block vertically.
+func (p *planner) fitLines(x0, y0, x1, y1 int, vcenter, center bool) ([]placedText, error) {
+	t := p.t
+	if len(p.lines) == 0 {
+		return nil, nil
+	}
+	aw, ah := x1-x0, y1-y0
+	if aw <= 0 || ah <= 0 {
+		return nil, fmt.Errorf("labels: template %s leaves no room for text beside the code (%dx%d dots)", t.Name, max(aw, 0), max(ah, 0))
+	}
+	sizes := make([]int, len(p.lines))
+	widths := make([]int, len(p.lines))
+	for i, ln := range p.lines {
+		face := p.fs.face(ln.bold)
+		size := ln.size
+		w := face.width(&p.buf, ln.text, size)
+		if w > aw {
+			size = int(float64(size) * float64(aw) / float64(w))
+			for size >= t.MinFontSize {
+				if w = face.width(&p.buf, ln.text, size); w <= aw {
+					break
+				}
+				size--
+			}
+			if size < t.MinFontSize {
+				w = face.width(&p.buf, ln.text, t.MinFontSize)
+				return nil, fmt.Errorf("labels: field %s %q is %d dots wide at the minimum font size of %d dots; template %s has %d",
+					ln.field, ln.text, w, t.MinFontSize, t.Name, aw)
+			}
+		}
+		sizes[i], widths[i] = size, w
+	}
+	total := func() int {
+		h := 0
+		for _, s := range sizes {
+			h += p.fs.lineHeight(s)
+		}
+		return h
+	}
+	for total() > ah {
+		// Shrink the largest line by one dot until the block fits.
+		big := -1
+		for i, s := range sizes {
+			if s > t.MinFontSize && (big < 0 || s > sizes[big]) {
+				big = i
+			}
+		}
+		if big < 0 {
+			names := make([]string, len(p.lines))
+			for i, ln := range p.lines {
+				names[i] = ln.field
+			}
+			return nil, fmt.Errorf("labels: template %s: %d text lines (%s) need %d dots of height at the minimum font size; %d are left",
+				t.Name, len(p.lines), strings.Join(names, ", "), total(), ah)
+		}
+		sizes[big]--
+		widths[big] = p.fs.face(p.lines[big].bold).width(&p.buf, p.lines[big].text, sizes[big])
+	}
+	y := y0
+	if vcenter {
+		y += (ah - total()) / 2
+	}
+	out := make([]placedText, len(p.lines))
+	for i, ln := range p.lines {
+		x := x0
+		if center {
+			x = x0 + (aw-widths[i])/2
+		}
+		out[i] = placedText{field: ln.field, text: ln.text, bold: ln.bold, size: sizes[i],
+			x: x, y: y, baseline: y + p.fs.ascentDots(sizes[i]), width: widths[i]}
+		y += p.fs.lineHeight(sizes[i])
+	}
+	return out, nil
+}

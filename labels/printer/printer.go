@@ -1,0 +1,284 @@
+// Package printer sends finished print jobs (ZPL, PDF, PNG bytes) to a
+// printer: a raw TCP socket (JetDirect, port 9100), a CUPS queue through
+// lp, or a file.
+//
+// Errors are *Error values naming the printer; Retryable tells a caller
+// with a durable queue whether to try again later (printer off, unreachable
+// or stalled) or to give up (bad URI, missing lp, unknown queue).
+package printer
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Printer sends one job at a time to a printer.
+type Printer interface {
+	// Print sends job and returns once the printer (or spooler, or file
+	// system) has taken all of it. ctx bounds the whole attempt.
+	Print(ctx context.Context, job []byte) error
+	// String returns the printer's URI.
+	String() string
+}
+
+// Default timeouts, used when the context has no earlier deadline.
+const (
+	DefaultDialTimeout  = 5 * time.Second
+	DefaultWriteTimeout = 60 * time.Second
+)
+
+// Error is a failure to reach or use a printer.
+type Error struct {
+	Printer   string // the printer's URI
+	Err       error
+	retryable bool
+}
+
+func (e *Error) Error() string { return "printer " + e.Printer + ": " + e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// Retryable reports whether the same job may succeed later: the printer
+// was unreachable, refused the connection, stalled or timed out.
+func (e *Error) Retryable() bool { return e.retryable }
+
+// IsRetryable reports whether err is a printer error worth retrying later.
+func IsRetryable(err error) bool {
+	var pe *Error
+	return errors.As(err, &pe) && pe.retryable
+}
+
+// ErrBadURI is wrapped by Open's errors for URIs it cannot use.
+var ErrBadURI = errors.New("bad printer URI")
+
+func permanent(printer string, err error) error {
+	return &Error{Printer: printer, Err: err}
+}
+
+func retryable(printer string, err error) error {
+	return &Error{Printer: printer, Err: err, retryable: true}
+}
+
+// Open returns the printer for uri:
+//
+//	tcp://HOST[:PORT]   raw socket, port 9100 by default
+//	lp://QUEUE          CUPS queue, via `lp -d QUEUE -o raw`
+//	cups://QUEUE        the same
+//	file:///PATH        write the job to PATH, or to a new file in PATH if
+//	PATH                it is a directory
+func Open(uri string) (Printer, error) {
+	if strings.TrimSpace(uri) == "" {
+		return nil, permanent(uri, fmt.Errorf("%w: empty", ErrBadURI))
+	}
+	scheme, rest, hasScheme := strings.Cut(uri, "://")
+	if !hasScheme {
+		return &filePrinter{path: filepath.Clean(uri)}, nil
+	}
+	switch strings.ToLower(scheme) {
+	case "tcp", "socket", "raw":
+		u, err := url.Parse("tcp://" + rest)
+		if err != nil || u.Hostname() == "" || (u.Path != "" && u.Path != "/") || u.User != nil || u.RawQuery != "" {
+			return nil, permanent(uri, fmt.Errorf("%w: want tcp://HOST[:PORT]", ErrBadURI))
+		}
+		port := u.Port()
+		if port == "" {
+			port = "9100"
+		}
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return nil, permanent(uri, fmt.Errorf("%w: port %q is out of range", ErrBadURI, port))
+		}
+		return &tcpPrinter{addr: net.JoinHostPort(u.Hostname(), port)}, nil
+	case "lp", "cups":
+		q := rest
+		if q == "" || strings.HasPrefix(q, "-") || strings.ContainsAny(q, "/ \t\r\n#\\\"'") {
+			return nil, permanent(uri, fmt.Errorf("%w: want lp://QUEUE with a CUPS queue name", ErrBadURI))
+		}
+		return &lpPrinter{queue: q}, nil
+	case "file":
+		u, err := url.Parse(uri)
+		if err != nil || u.Path == "" || (u.Host != "" && u.Host != "localhost") {
+			return nil, permanent(uri, fmt.Errorf("%w: want file:///ABSOLUTE/PATH", ErrBadURI))
+		}
+		return &filePrinter{path: filepath.Clean(filepath.FromSlash(u.Path))}, nil
+	}
+	return nil, permanent(uri, fmt.Errorf("%w: unknown scheme %q (want tcp, lp, cups or file)", ErrBadURI, scheme))
+}
+
+// tcpPrinter writes jobs to a raw socket; the job is done when the
+// connection closes cleanly.
+type tcpPrinter struct {
+	addr string
+}
+
+func (p *tcpPrinter) String() string { return "tcp://" + p.addr }
+
+func (p *tcpPrinter) Print(ctx context.Context, job []byte) error {
+	if err := ctx.Err(); err != nil {
+		return retryable(p.String(), err)
+	}
+	dialCtx, cancel := context.WithTimeout(ctx, DefaultDialTimeout)
+	defer cancel()
+	var d net.Dialer
+	conn, err := d.DialContext(dialCtx, "tcp", p.addr)
+	if err != nil {
+		return retryable(p.String(), describeNetErr(err))
+	}
+	defer conn.Close()
+
+	deadline := time.Now().Add(DefaultWriteTimeout)
+	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
+		deadline = dl
+	}
+	if err := conn.SetDeadline(deadline); err != nil {
+		return retryable(p.String(), err)
+	}
+	// Cancellation without a deadline must unblock the write too.
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Now()) })
+	defer stop()
+
+	n, err := conn.Write(job)
+	if err != nil {
+		if ctx.Err() != nil || isTimeout(err) {
+			return retryable(p.String(), fmt.Errorf("printer stalled: sent %d of %d bytes before the deadline (out of media, paused or busy?)", n, len(job)))
+		}
+		return retryable(p.String(), describeNetErr(err))
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		// Half-close so the printer sees the end of the job, and let the
+		// kernel flush what it holds before the close.
+		_ = tc.CloseWrite()
+	}
+	if err := conn.Close(); err != nil {
+		return retryable(p.String(), describeNetErr(err))
+	}
+	return nil
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// describeNetErr turns a net error into a short reason such as
+// "connection refused".
+func describeNetErr(err error) error {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		if isTimeout(err) {
+			return fmt.Errorf("%s: timed out", oe.Op)
+		}
+		var se *os.SyscallError
+		if errors.As(oe.Err, &se) {
+			return se.Err
+		}
+		return oe.Err
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return errors.New("timed out")
+	}
+	return err
+}
+
+// lpPrinter hands jobs to CUPS with lp as raw data.
+type lpPrinter struct {
+	queue string
+}
+
+func (p *lpPrinter) String() string { return "lp://" + p.queue }
+
+func (p *lpPrinter) Print(ctx context.Context, job []byte) error {
+	lp, err := exec.LookPath("lp")
+	if err != nil {
+		return permanent(p.String(), errors.New("lp not found on PATH (install the CUPS client, e.g. apt install cups-client)"))
+	}
+	cmd := exec.CommandContext(ctx, lp, "-d", p.queue, "-o", "raw")
+	cmd.Stdin = bytes.NewReader(job)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.WaitDelay = 2 * time.Second
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(out.String())
+		if ctx.Err() != nil {
+			return retryable(p.String(), fmt.Errorf("lp: %w", ctx.Err()))
+		}
+		if msg == "" {
+			msg = err.Error()
+		}
+		low := strings.ToLower(msg)
+		if strings.Contains(low, "does not exist") || strings.Contains(low, "unknown destination") || strings.Contains(low, "not found") {
+			return permanent(p.String(), fmt.Errorf("lp: %s", msg))
+		}
+		return retryable(p.String(), fmt.Errorf("lp: %s", msg))
+	}
+	return nil
+}
+
+// filePrinter writes jobs to a file, atomically (temporary file, sync,
+// rename), or to a new uniquely named file when the path is a directory.
+type filePrinter struct {
+	path string
+}
+
+func (p *filePrinter) String() string { return "file://" + filepath.ToSlash(p.path) }
+
+func (p *filePrinter) Print(ctx context.Context, job []byte) error {
+	if err := ctx.Err(); err != nil {
+		return retryable(p.String(), err)
+	}
+	dst := p.path
+	dir := filepath.Dir(dst)
+	if fi, err := os.Stat(dst); err == nil && fi.IsDir() {
+		dir = dst
+		var b [6]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return permanent(p.String(), err)
+		}
+		name := "label-" + time.Now().UTC().Format("20060102T150405") + "-" + hex.EncodeToString(b[:]) + sniffExt(job)
+		dst = filepath.Join(dir, name)
+	}
+	tmp, err := os.CreateTemp(dir, ".label-*.tmp")
+	if err != nil {
+		return permanent(p.String(), err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if _, err := tmp.Write(job); err != nil {
+		tmp.Close()
+		return permanent(p.String(), err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return permanent(p.String(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return permanent(p.String(), err)
+	}
+	if err := os.Rename(tmp.Name(), dst); err != nil {
+		return permanent(p.String(), err)
+	}
+	return nil
+}
+
+// sniffExt names a job file after its content.
+func sniffExt(job []byte) string {
+	head := bytes.TrimLeft(job[:min(len(job), 64)], " \t\r\n")
+	switch {
+	case bytes.HasPrefix(head, []byte("%PDF")):
+		return ".pdf"
+	case bytes.HasPrefix(head, []byte("\x89PNG")):
+		return ".png"
+	case bytes.HasPrefix(head, []byte("^XA")), bytes.HasPrefix(head, []byte("~")):
+		return ".zpl"
+	}
+	return ".prn"
+}

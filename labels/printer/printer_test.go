@@ -1,0 +1,269 @@
+package printer_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tagdesk/tagdesk/labels/printer"
+)
+
+// listen starts a loopback listener closed at the end of the test.
+func listen(t *testing.T) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return ln
+}
+
+func TestOpen(t *testing.T) {
+	tests := []struct {
+		uri, want string
+	}{
+		{"tcp://127.0.0.1:9100", "tcp://127.0.0.1:9100"},
+		{"tcp://127.0.0.1", "tcp://127.0.0.1:9100"},
+		{"tcp://[::1]:9101", "tcp://[::1]:9101"},
+		{"lp://zebra", "lp://zebra"},
+		{"cups://Office_QL", "lp://Office_QL"},
+		{"file:///tmp/labels/job.zpl", "file:///tmp/labels/job.zpl"},
+		{"/tmp/labels", "file:///tmp/labels"},
+	}
+	for _, tt := range tests {
+		p, err := printer.Open(tt.uri)
+		if err != nil {
+			t.Errorf("Open(%q): %v", tt.uri, err)
+			continue
+		}
+		if got := p.String(); got != tt.want {
+			t.Errorf("Open(%q).String() = %q, want %q", tt.uri, got, tt.want)
+		}
+	}
+}
+
+func TestOpen_ErrBadURI(t *testing.T) {
+	for _, uri := range []string{"", "tcp://", "tcp://host:0", "tcp://host:99999", "tcp://host/path", "lp://", "lp://-o", "lp://a b", "ipp://x", "file://"} {
+		_, err := printer.Open(uri)
+		if err == nil {
+			t.Errorf("Open(%q): no error", uri)
+			continue
+		}
+		if !errors.Is(err, printer.ErrBadURI) {
+			t.Errorf("Open(%q) = %v, want ErrBadURI", uri, err)
+		}
+		if printer.IsRetryable(err) {
+			t.Errorf("Open(%q): a bad URI must not be retryable", uri)
+		}
+		if !strings.HasPrefix(err.Error(), "printer ") {
+			t.Errorf("Open(%q) error %q does not name the printer", uri, err)
+		}
+	}
+}
+
+func TestTCP_Receives(t *testing.T) {
+	ln := listen(t)
+	got := make(chan []byte, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			got <- nil
+			return
+		}
+		defer c.Close()
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		b, _ := io.ReadAll(c)
+		got <- b
+	}()
+	p, err := printer.Open("tcp://" + ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := []byte("^XA^FO10,10^A0N,30,30^FDTD-004217^FS^XZ\n")
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	if err := p.Print(ctx, job); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case b := <-got:
+		if !bytes.Equal(b, job) {
+			t.Errorf("printer received %q, want %q", b, job)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("fake printer received nothing")
+	}
+}
+
+func TestTCP_Refused(t *testing.T) {
+	ln := listen(t)
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens on this port now
+	p, err := printer.Open("tcp://" + addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	err = p.Print(ctx, []byte("^XA^XZ"))
+	if err == nil {
+		t.Fatal("print to a closed port succeeded")
+	}
+	want := "printer tcp://" + addr + ": connection refused"
+	if err.Error() != want {
+		t.Errorf("error = %q, want %q", err, want)
+	}
+	if !printer.IsRetryable(err) {
+		t.Errorf("refused connection should be retryable: %v", err)
+	}
+}
+
+func TestTCP_Stalled(t *testing.T) {
+	ln := listen(t)
+	conns := make(chan net.Conn, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			conns <- c // accept, never read
+		}
+	}()
+	t.Cleanup(func() {
+		select {
+		case c := <-conns:
+			c.Close()
+		default:
+		}
+	})
+	p, err := printer.Open("tcp://" + ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := bytes.Repeat([]byte("^XA^FO10,10^GB100,100,100^FS^XZ\n"), 1<<20) // 32 MiB: more than socket buffers hold
+	ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err = p.Print(ctx, job)
+	if err == nil {
+		t.Fatal("print to a stalled printer succeeded")
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("stalled print took %v, want about 500ms", d)
+	}
+	if !printer.IsRetryable(err) || !strings.Contains(err.Error(), "stalled") {
+		t.Errorf("error = %v, want a retryable stall", err)
+	}
+}
+
+func TestTCP_Canceled(t *testing.T) {
+	ln := listen(t)
+	p, _ := printer.Open("tcp://" + ln.Addr().String())
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := p.Print(ctx, []byte("x")); !printer.IsRetryable(err) {
+		t.Errorf("canceled print: %v, want retryable error", err)
+	}
+}
+
+func TestFile_Path(t *testing.T) {
+	dst := filepath.Join(t.TempDir(), "job.zpl")
+	p, err := printer.Open("file://" + filepath.ToSlash(dst))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, job := range []string{"^XA first ^XZ", "^XA second ^XZ"} {
+		if err := p.Print(t.Context(), []byte(job)); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(dst)
+		if err != nil || string(b) != job {
+			t.Fatalf("file holds %q (%v), want %q", b, err, job)
+		}
+	}
+	entries, _ := os.ReadDir(filepath.Dir(dst))
+	if len(entries) != 1 {
+		t.Errorf("directory holds %d entries, want only the job (no temporary files)", len(entries))
+	}
+}
+
+func TestFile_Directory(t *testing.T) {
+	dir := t.TempDir()
+	p, err := printer.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs := map[string]string{"%PDF-1.4 x": ".pdf", "^XA^XZ": ".zpl", "\x89PNG\r\n": ".png", "raw": ".prn"}
+	for job := range jobs {
+		if err := p.Print(t.Context(), []byte(job)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != len(jobs) {
+		t.Fatalf("directory holds %d files, want %d", len(entries), len(jobs))
+	}
+	for _, e := range entries {
+		b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		if want := jobs[string(b)]; filepath.Ext(e.Name()) != want {
+			t.Errorf("file %s holds %q, want extension %s", e.Name(), b, want)
+		}
+	}
+}
+
+func TestFile_Unwritable(t *testing.T) {
+	p, _ := printer.Open(filepath.Join(t.TempDir(), "missing", "job.zpl"))
+	err := p.Print(t.Context(), []byte("x"))
+	if err == nil || printer.IsRetryable(err) || !strings.HasPrefix(err.Error(), "printer file://") {
+		t.Errorf("error = %v, want a permanent error naming the printer", err)
+	}
+}
+
+func TestLP(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("fake lp is a shell script")
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	script := "#!/bin/sh\nif [ \"$2\" = missing ]; then echo 'lp: Error - The printer or class does not exist.' >&2; exit 1; fi\n" +
+		"echo \"$@\" > " + out + ".args\ncat > " + out + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "lp"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+
+	p, _ := printer.Open("lp://zebra")
+	if err := p.Print(t.Context(), []byte("^XA^XZ")); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(out)
+	args, _ := os.ReadFile(out + ".args")
+	if string(b) != "^XA^XZ" || strings.TrimSpace(string(args)) != "-d zebra -o raw" {
+		t.Errorf("lp got stdin %q args %q", b, args)
+	}
+
+	p, _ = printer.Open("lp://missing")
+	err := p.Print(t.Context(), []byte("x"))
+	if err == nil || printer.IsRetryable(err) || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("unknown queue: %v, want a permanent error with lp's message", err)
+	}
+}
+
+func TestLP_Missing(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	p, _ := printer.Open("lp://zebra")
+	err := p.Print(t.Context(), []byte("x"))
+	if err == nil || printer.IsRetryable(err) || !strings.Contains(err.Error(), "lp not found") {
+		t.Errorf("error = %v, want a permanent lp-not-found error", err)
+	}
+}

@@ -1,0 +1,905 @@
+package store
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Event payloads. Each carries everything needed to apply it to the state
+// tables, so that state can be rebuilt from the log alone.
+
+// NamedPayload creates a manufacturer, category or supplier.
+type NamedPayload struct {
+	UID  string `json:"uid"`
+	Name string `json:"name"`
+}
+
+// ModelPayload creates a model.
+type ModelPayload struct {
+	UID             string `json:"uid"`
+	Name            string `json:"name"`
+	ModelNumber     string `json:"model_number,omitempty"`
+	ManufacturerUID string `json:"manufacturer,omitempty"`
+	CategoryUID     string `json:"category,omitempty"`
+}
+
+// LocationPayload creates a location.
+type LocationPayload struct {
+	UID       string `json:"uid"`
+	Code      string `json:"code"`
+	Name      string `json:"name"`
+	ParentUID string `json:"parent,omitempty"`
+}
+
+// PersonPayload creates a person.
+type PersonPayload struct {
+	UID         string `json:"uid"`
+	Name        string `json:"name"`
+	Badge       string `json:"badge,omitempty"`
+	EmployeeNo  string `json:"employee_number,omitempty"`
+	Username    string `json:"username,omitempty"`
+	Email       string `json:"email,omitempty"`
+	Department  string `json:"department,omitempty"`
+	CostCentre  string `json:"cost_centre,omitempty"`
+	LocationUID string `json:"location,omitempty"`
+}
+
+// Change is one field's old and new value.
+type Change struct {
+	Old string `json:"old"`
+	New string `json:"new"`
+}
+
+// UpdatePayload changes descriptive fields of a person or an asset. Both the
+// old and the new value are kept, so history shows what was overwritten.
+type UpdatePayload struct {
+	UID     string            `json:"uid"`
+	Tag     string            `json:"tag,omitempty"`
+	Changes map[string]Change `json:"changes"`
+}
+
+// SubjectPayload names the subject of an event that needs nothing else.
+type SubjectPayload struct {
+	UID string `json:"uid"`
+}
+
+// POPayload creates a purchase order.
+type POPayload struct {
+	UID         string          `json:"uid"`
+	Number      string          `json:"number"`
+	SupplierUID string          `json:"supplier,omitempty"`
+	Lines       []POLinePayload `json:"lines"`
+}
+
+// POLinePayload is one line of a purchase order.
+type POLinePayload struct {
+	ModelUID string `json:"model"`
+	Quantity int    `json:"quantity"`
+}
+
+// FieldPayload defines a custom field.
+type FieldPayload struct {
+	Name string `json:"name"`
+}
+
+// AssetRecord is an asset's full descriptive state, as asset.received carries it.
+type AssetRecord struct {
+	UID             string            `json:"uid"`
+	Tag             string            `json:"tag"`
+	Serial          string            `json:"serial,omitempty"`
+	Name            string            `json:"name,omitempty"`
+	Kind            Kind              `json:"kind,omitempty"`
+	Status          Status            `json:"status"`
+	ModelUID        string            `json:"model,omitempty"`
+	LocationUID     string            `json:"location,omitempty"`
+	HomeLocationUID string            `json:"home_location,omitempty"`
+	CostCentre      string            `json:"cost_centre,omitempty"`
+	SupplierUID     string            `json:"supplier,omitempty"`
+	POUID           string            `json:"purchase_order,omitempty"`
+	OrderNumber     string            `json:"order_number,omitempty"`
+	PurchaseDate    string            `json:"purchase_date,omitempty"`
+	PurchaseCost    string            `json:"purchase_cost,omitempty"`
+	Currency        string            `json:"currency,omitempty"`
+	WarrantyEnd     string            `json:"warranty_end,omitempty"`
+	EOLDate         string            `json:"eol_date,omitempty"`
+	Notes           string            `json:"notes,omitempty"`
+	Custom          map[string]string `json:"custom,omitempty"`
+	LastAudit       string            `json:"last_audit,omitempty"`
+	NextAudit       string            `json:"next_audit,omitempty"`
+}
+
+// CheckOutPayload hands an asset to a person, a location or a parent asset.
+type CheckOutPayload struct {
+	UID         string        `json:"uid"`
+	Tag         string        `json:"tag"`
+	ToKind      CustodianKind `json:"to_kind"`
+	To          string        `json:"to"`       // uid of the custodian
+	ToLabel     string        `json:"to_label"` // who or what, as people read it
+	Due         string        `json:"due,omitempty"`
+	LocationUID string        `json:"location,omitempty"` // where the asset now is
+}
+
+// CheckInPayload takes an asset back.
+type CheckInPayload struct {
+	UID         string `json:"uid"`
+	Tag         string `json:"tag"`
+	From        string `json:"from,omitempty"` // who held it, as people read it
+	LocationUID string `json:"location,omitempty"`
+	Condition   string `json:"condition"`
+	Status      Status `json:"status"`
+}
+
+// MovePayload moves an asset to another location.
+type MovePayload struct {
+	UID         string `json:"uid"`
+	Tag         string `json:"tag"`
+	LocationUID string `json:"location"`
+	FromUID     string `json:"from,omitempty"`
+}
+
+// StatusPayload changes an asset's status (repair, missing, found, arrived, retired).
+type StatusPayload struct {
+	UID    string `json:"uid"`
+	Tag    string `json:"tag"`
+	From   Status `json:"from"`
+	To     Status `json:"to"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// DisposePayload records an asset's disposal.
+type DisposePayload struct {
+	UID         string `json:"uid"`
+	Tag         string `json:"tag"`
+	Method      string `json:"method"`
+	Certificate string `json:"certificate,omitempty"`
+	Vendor      string `json:"vendor,omitempty"`
+}
+
+func decode[T any](e Event) (T, error) {
+	var v T
+	dec := json.NewDecoder(strings.NewReader(string(e.Payload)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		return v, invalid("event %s (%s): bad payload: %v", e.UID(), e.Type, err)
+	}
+	return v, nil
+}
+
+// apply validates e against current state and applies it to the state tables.
+func (w *wtx) apply(e Event) error {
+	switch e.Type {
+	case EvManufacturerCreated, EvCategoryCreated, EvSupplierCreated:
+		p, err := decode[NamedPayload](e)
+		if err != nil {
+			return err
+		}
+		return w.applyNamed(e.Type, p)
+	case EvModelCreated:
+		p, err := decode[ModelPayload](e)
+		if err != nil {
+			return err
+		}
+		return w.applyModel(p)
+	case EvLocationCreated:
+		p, err := decode[LocationPayload](e)
+		if err != nil {
+			return err
+		}
+		return w.applyLocation(p)
+	case EvPersonCreated:
+		p, err := decode[PersonPayload](e)
+		if err != nil {
+			return err
+		}
+		return w.applyPerson(p)
+	case EvPersonUpdated:
+		p, err := decode[UpdatePayload](e)
+		if err != nil {
+			return err
+		}
+		return w.applyPersonUpdate(p)
+	case EvPersonOffboarded:
+		p, err := decode[SubjectPayload](e)
+		if err != nil {
+			return err
+		}
+		return w.applyOffboard(p)
+	case EvPOCreated:
+		p, err := decode[POPayload](e)
+		if err != nil {
+			return err
+		}
+		return w.applyPO(p)
+	case EvFieldDefined:
+		p, err := decode[FieldPayload](e)
+		if err != nil {
+			return err
+		}
+		return w.defineField(p.Name)
+	case EvAssetReceived:
+		p, err := decode[AssetRecord](e)
+		if err != nil {
+			return err
+		}
+		return w.applyReceived(p, e)
+	case EvAssetCheckedOut:
+		p, err := decode[CheckOutPayload](e)
+		if err != nil {
+			return err
+		}
+		return w.applyCheckOut(p, e)
+	case EvAssetCheckedIn:
+		p, err := decode[CheckInPayload](e)
+		if err != nil {
+			return err
+		}
+		return w.applyCheckIn(p, e)
+	case EvAssetMoved:
+		p, err := decode[MovePayload](e)
+		if err != nil {
+			return err
+		}
+		return w.applyMove(p, e)
+	case EvAssetUpdated:
+		p, err := decode[UpdatePayload](e)
+		if err != nil {
+			return err
+		}
+		return w.applyAssetUpdate(p, e)
+	case EvAssetStatus, EvAssetRetired:
+		p, err := decode[StatusPayload](e)
+		if err != nil {
+			return err
+		}
+		return w.applyStatus(p, e)
+	case EvAssetDisposed:
+		p, err := decode[DisposePayload](e)
+		if err != nil {
+			return err
+		}
+		return w.applyDispose(p, e)
+	}
+	return invalid("unknown event type %q", e.Type)
+}
+
+var uidTables = map[string]string{
+	"manufacturers": "manufacturer", "categories": "category", "suppliers": "supplier",
+	"models": "model", "locations": "location", "people": "person", "assets": "asset",
+	"purchase_orders": "purchase order",
+}
+
+// idOf returns the local id of the entity with uid in table; 0 for an empty uid.
+func (w *wtx) idOf(table, uid string) (any, error) {
+	if uid == "" {
+		return nil, nil
+	}
+	var id int64
+	err := w.queryRow(`SELECT id FROM `+table+` WHERE uid = ?`, uid).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("no %s with id %s", uidTables[table], uid)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up %s: %w", uidTables[table], err)
+	}
+	return id, nil
+}
+
+func (w *wtx) insert(what, query string, args ...any) error {
+	if _, err := w.exec(query, args...); err != nil {
+		if isConstraint(err) {
+			return conflict("%s already exists", what)
+		}
+		return err
+	}
+	return nil
+}
+
+func (w *wtx) applyNamed(t EventType, p NamedPayload) error {
+	table := map[EventType]string{EvManufacturerCreated: "manufacturers", EvCategoryCreated: "categories", EvSupplierCreated: "suppliers"}[t]
+	if strings.TrimSpace(p.Name) == "" || p.UID == "" {
+		return invalid("a %s needs a name", uidTables[table])
+	}
+	return w.insert(fmt.Sprintf("%s %q", uidTables[table], p.Name), `INSERT INTO `+table+`(uid, name) VALUES (?, ?)`, p.UID, p.Name)
+}
+
+func (w *wtx) applyModel(p ModelPayload) error {
+	if strings.TrimSpace(p.Name) == "" || p.UID == "" {
+		return invalid("a model needs a name")
+	}
+	mf, err := w.idOf("manufacturers", p.ManufacturerUID)
+	if err != nil {
+		return err
+	}
+	cat, err := w.idOf("categories", p.CategoryUID)
+	if err != nil {
+		return err
+	}
+	return w.insert(fmt.Sprintf("model %q", p.Name), `INSERT INTO models(uid, name, model_number, manufacturer_id, category_id) VALUES (?, ?, ?, ?, ?)`,
+		p.UID, p.Name, p.ModelNumber, mf, cat)
+}
+
+func (w *wtx) applyLocation(p LocationPayload) error {
+	if err := ValidateCode(p.Code); err != nil {
+		return err
+	}
+	if strings.TrimSpace(p.Name) == "" || p.UID == "" {
+		return invalid("location %s needs a name", p.Code)
+	}
+	parent, err := w.idOf("locations", p.ParentUID)
+	if err != nil {
+		return err
+	}
+	return w.insert(fmt.Sprintf("location %s", p.Code), `INSERT INTO locations(uid, code, name, parent_id) VALUES (?, ?, ?, ?)`, p.UID, p.Code, p.Name, parent)
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func (w *wtx) applyPerson(p PersonPayload) error {
+	if strings.TrimSpace(p.Name) == "" || p.UID == "" {
+		return invalid("a person needs a name")
+	}
+	if p.Badge != "" {
+		if err := ValidateCode(p.Badge); err != nil {
+			return err
+		}
+	}
+	loc, err := w.idOf("locations", p.LocationUID)
+	if err != nil {
+		return err
+	}
+	for _, c := range []struct{ col, v string }{{"badge", p.Badge}, {"employee_no", p.EmployeeNo}, {"username", p.Username}, {"email", p.Email}} {
+		if c.v == "" {
+			continue
+		}
+		var who string
+		err := w.queryRow(`SELECT name FROM people WHERE `+c.col+` = ?`, c.v).Scan(&who)
+		if err == nil {
+			return conflict("%s %q already belongs to %s", strings.ReplaceAll(c.col, "_no", " number"), c.v, who)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("check person: %w", err)
+		}
+	}
+	return w.insert(fmt.Sprintf("person %q", p.Name), `INSERT INTO people(uid, name, badge, employee_no, username, email, department, cost_centre, location_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.UID, p.Name, nullable(p.Badge), nullable(p.EmployeeNo), nullable(p.Username), nullable(p.Email), p.Department, p.CostCentre, loc)
+}
+
+var personColumns = map[string]string{
+	"name": "name", "badge": "badge", "employee_number": "employee_no", "username": "username",
+	"email": "email", "department": "department", "cost_centre": "cost_centre",
+}
+
+func (w *wtx) applyPersonUpdate(p UpdatePayload) error {
+	id, err := w.idOf("people", p.UID)
+	if err != nil {
+		return err
+	}
+	for _, field := range sortedKeys(p.Changes) {
+		c := p.Changes[field]
+		var val any = c.New
+		switch field {
+		case "location":
+			if val, err = w.idOf("locations", c.New); err != nil {
+				return err
+			}
+			if _, err := w.exec(`UPDATE people SET location_id = ? WHERE id = ?`, val, id); err != nil {
+				return err
+			}
+			continue
+		case "name":
+			if strings.TrimSpace(c.New) == "" {
+				return invalid("a person needs a name")
+			}
+		case "badge", "employee_number", "username", "email":
+			val = nullable(c.New)
+		}
+		col, ok := personColumns[field]
+		if !ok {
+			return invalid("a person has no field %q", field)
+		}
+		if _, err := w.exec(`UPDATE people SET `+col+` = ? WHERE id = ?`, val, id); err != nil {
+			if isConstraint(err) {
+				return conflict("%s %q already belongs to someone else", field, c.New)
+			}
+			return err
+		}
+	}
+	return w.reindexWhere(`custodian_person_id = ?`, id)
+}
+
+func (w *wtx) applyOffboard(p SubjectPayload) error {
+	id, err := w.idOf("people", p.UID)
+	if err != nil {
+		return err
+	}
+	var n int
+	if err := w.queryRow(`SELECT count(*) FROM assets WHERE custodian_person_id = ?`, id).Scan(&n); err != nil {
+		return fmt.Errorf("count holdings: %w", err)
+	}
+	if n > 0 {
+		return conflict("still holds %d asset(s): check them in first", n)
+	}
+	_, err = w.exec(`UPDATE people SET active = 0 WHERE id = ?`, id)
+	return err
+}
+
+func (w *wtx) applyPO(p POPayload) error {
+	if strings.TrimSpace(p.Number) == "" || p.UID == "" {
+		return invalid("a purchase order needs a number")
+	}
+	sup, err := w.idOf("suppliers", p.SupplierUID)
+	if err != nil {
+		return err
+	}
+	res, err := w.exec(`INSERT INTO purchase_orders(uid, number, supplier_id) VALUES (?, ?, ?)`, p.UID, p.Number, sup)
+	if err != nil {
+		if isConstraint(err) {
+			return conflict("purchase order %s already exists", p.Number)
+		}
+		return err
+	}
+	po, _ := res.LastInsertId()
+	for _, l := range p.Lines {
+		if l.Quantity <= 0 {
+			return invalid("purchase order %s: quantity must be positive", p.Number)
+		}
+		m, err := w.idOf("models", l.ModelUID)
+		if err != nil {
+			return err
+		}
+		if err := w.insert("a line for that model", `INSERT INTO po_lines(po_id, model_id, quantity) VALUES (?, ?, ?)`, po, m, l.Quantity); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *wtx) defineField(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return invalid("a custom field needs a name")
+	}
+	_, err := w.exec(`INSERT OR IGNORE INTO custom_fields(name) VALUES (?)`, name)
+	return err
+}
+
+// assetState is what validation needs to know about an asset.
+type assetState struct {
+	id     int64
+	tag    string
+	status Status
+	holder string
+	locID  sql.NullInt64
+	homeID sql.NullInt64
+	custP  sql.NullInt64
+	custL  sql.NullInt64
+	custA  sql.NullInt64
+}
+
+func (w *wtx) asset(uid string) (assetState, error) {
+	var a assetState
+	var status string
+	err := w.queryRow(`SELECT a.id, a.tag, a.status, a.location_id, a.home_location_id, a.custodian_person_id, a.custodian_location_id, a.custodian_asset_id,
+		coalesce(p.name || coalesce(' (' || p.badge || ')', ''), l.name || ' (' || l.code || ')', ca.tag, '')
+		FROM assets a LEFT JOIN people p ON p.id = a.custodian_person_id LEFT JOIN locations l ON l.id = a.custodian_location_id
+		LEFT JOIN assets ca ON ca.id = a.custodian_asset_id WHERE a.uid = ?`, uid).
+		Scan(&a.id, &a.tag, &status, &a.locID, &a.homeID, &a.custP, &a.custL, &a.custA, &a.holder)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, notFound("no asset with id %s", uid)
+	}
+	if err != nil {
+		return a, fmt.Errorf("read asset: %w", err)
+	}
+	a.status = Status(status)
+	if a.status == StatusDisposed {
+		return a, invalid("%s is disposed; a disposal is final", a.tag)
+	}
+	return a, nil
+}
+
+func validStatus(s Status) bool {
+	for _, x := range Statuses {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *wtx) applyReceived(p AssetRecord, e Event) error {
+	if err := ValidateTag(p.Tag); err != nil {
+		return err
+	}
+	if p.UID == "" {
+		return invalid("asset %s has no id", p.Tag)
+	}
+	if p.Kind == "" {
+		p.Kind = KindHardware
+	}
+	if !validStatus(p.Status) || p.Status == StatusDeployed || p.Status == StatusDisposed {
+		return invalid("asset %s cannot start as %q (received assets start on order, in stock, in repair, missing or retired)", p.Tag, p.Status)
+	}
+	for _, d := range []struct{ name, v string }{{"purchase date", p.PurchaseDate}, {"warranty end", p.WarrantyEnd}, {"end of life", p.EOLDate}, {"last audit", p.LastAudit}, {"next audit", p.NextAudit}} {
+		if err := validateDate(d.name, d.v); err != nil {
+			return err
+		}
+	}
+	if err := validateCost(p.PurchaseCost); err != nil {
+		return err
+	}
+	var ids [5]any
+	for i, r := range []struct{ table, uid string }{{"models", p.ModelUID}, {"locations", p.LocationUID}, {"locations", p.HomeLocationUID}, {"suppliers", p.SupplierUID}, {"purchase_orders", p.POUID}} {
+		id, err := w.idOf(r.table, r.uid)
+		if err != nil {
+			return err
+		}
+		ids[i] = id
+	}
+	custom := "{}"
+	if len(p.Custom) > 0 {
+		for _, k := range sortedKeys(p.Custom) {
+			if err := w.defineField(k); err != nil {
+				return err
+			}
+		}
+		b, _ := json.Marshal(p.Custom)
+		custom = string(b)
+	}
+	at := timestamp(e.At)
+	res, err := w.exec(`INSERT INTO assets(uid, tag, serial, name, model_id, kind, status, location_id, home_location_id, cost_centre, supplier_id, po_id,
+		order_number, purchase_date, purchase_cost, currency, warranty_end, eol_date, notes, custom, last_audit, next_audit, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.UID, p.Tag, nullable(p.Serial), p.Name, ids[0], string(p.Kind), string(p.Status), ids[1], ids[2], p.CostCentre, ids[3], ids[4],
+		p.OrderNumber, p.PurchaseDate, p.PurchaseCost, p.Currency, p.WarrantyEnd, p.EOLDate, p.Notes, custom, p.LastAudit, p.NextAudit, at, at)
+	if err != nil {
+		if isConstraint(err) {
+			return conflict("tag %s is already in use", p.Tag)
+		}
+		return err
+	}
+	id, _ := res.LastInsertId()
+	return w.reindex(id)
+}
+
+func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
+	a, err := w.asset(p.UID)
+	if err != nil {
+		return err
+	}
+	switch a.status {
+	case StatusInStock:
+	case StatusDeployed:
+		return conflict("%s is already checked out to %s", a.tag, a.holder)
+	default:
+		return invalid("%s is %s; only assets in stock can be checked out", a.tag, a.status.Label())
+	}
+	if err := validateDate("due date", p.Due); err != nil {
+		return err
+	}
+	var person, loc, parent any
+	switch p.ToKind {
+	case CustodianPerson:
+		if person, err = w.idOf("people", p.To); err != nil {
+			return err
+		}
+		var active bool
+		if err := w.queryRow(`SELECT active FROM people WHERE id = ?`, person).Scan(&active); err != nil {
+			return fmt.Errorf("read person: %w", err)
+		}
+		if !active {
+			return invalid("%s has been offboarded and cannot receive assets", p.ToLabel)
+		}
+	case CustodianLocation:
+		if loc, err = w.idOf("locations", p.To); err != nil {
+			return err
+		}
+	case CustodianAsset:
+		if parent, err = w.idOf("assets", p.To); err != nil {
+			return err
+		}
+		if err := w.checkNoCycle(a.id, parent.(int64)); err != nil {
+			return err
+		}
+	default:
+		return invalid("cannot check out to a %q", p.ToKind)
+	}
+	newLoc, err := w.idOf("locations", p.LocationUID)
+	if err != nil {
+		return err
+	}
+	if newLoc == nil && a.locID.Valid {
+		newLoc = a.locID.Int64
+	}
+	at := timestamp(e.At)
+	if _, err := w.exec(`UPDATE assets SET status = 'deployed', custodian_person_id = ?, custodian_location_id = ?, custodian_asset_id = ?,
+		due_date = ?, checked_out_at = ?, location_id = ?, updated_at = ? WHERE id = ?`, person, loc, parent, p.Due, at, newLoc, at, a.id); err != nil {
+		return err
+	}
+	return w.reindex(a.id)
+}
+
+// checkNoCycle refuses installing an asset into itself or into something installed in it.
+func (w *wtx) checkNoCycle(child, parent int64) error {
+	for cur, depth := parent, 0; depth < 64; depth++ {
+		if cur == child {
+			return invalid("an asset cannot be installed in itself or in something installed in it")
+		}
+		var next sql.NullInt64
+		var status string
+		if err := w.queryRow(`SELECT custodian_asset_id, status FROM assets WHERE id = ?`, cur).Scan(&next, &status); err != nil {
+			return fmt.Errorf("read parent asset: %w", err)
+		}
+		if depth == 0 && Status(status) == StatusDisposed {
+			return invalid("cannot install into a disposed asset")
+		}
+		if !next.Valid {
+			return nil
+		}
+		cur = next.Int64
+	}
+	return invalid("assets are nested too deeply")
+}
+
+// Check-in conditions.
+const (
+	ConditionOK     = "ok"
+	ConditionRepair = "repair"
+	ConditionRetire = "retire"
+)
+
+// ConditionStatus returns the status an asset checked in with condition gets.
+func ConditionStatus(condition string) (Status, error) {
+	switch strings.ToLower(strings.TrimSpace(condition)) {
+	case "", ConditionOK, "good":
+		return StatusInStock, nil
+	case ConditionRepair, "needs repair", "broken":
+		return StatusInRepair, nil
+	case ConditionRetire, "retired":
+		return StatusRetired, nil
+	}
+	return "", invalid("unknown condition %q (want ok, repair or retire)", condition)
+}
+
+func (w *wtx) applyCheckIn(p CheckInPayload, e Event) error {
+	a, err := w.asset(p.UID)
+	if err != nil {
+		return err
+	}
+	if a.status != StatusDeployed {
+		return invalid("%s is not checked out (it is %s)", a.tag, a.status.Label())
+	}
+	want, err := ConditionStatus(p.Condition)
+	if err != nil {
+		return err
+	}
+	if p.Status != want {
+		return invalid("check-in of %s: condition %q gives %s, not %s", a.tag, p.Condition, want, p.Status)
+	}
+	loc, err := w.idOf("locations", p.LocationUID)
+	if err != nil {
+		return err
+	}
+	if loc == nil {
+		if a.homeID.Valid {
+			loc = a.homeID.Int64
+		} else if a.locID.Valid {
+			loc = a.locID.Int64
+		}
+	}
+	at := timestamp(e.At)
+	if _, err := w.exec(`UPDATE assets SET status = ?, custodian_person_id = NULL, custodian_location_id = NULL, custodian_asset_id = NULL,
+		due_date = '', checked_out_at = '', location_id = ?, updated_at = ? WHERE id = ?`, string(p.Status), loc, at, a.id); err != nil {
+		return err
+	}
+	return w.reindex(a.id)
+}
+
+func (w *wtx) applyMove(p MovePayload, e Event) error {
+	a, err := w.asset(p.UID)
+	if err != nil {
+		return err
+	}
+	loc, err := w.idOf("locations", p.LocationUID)
+	if err != nil {
+		return err
+	}
+	if loc == nil {
+		return invalid("move %s: no location given", a.tag)
+	}
+	if _, err := w.exec(`UPDATE assets SET location_id = ?, updated_at = ? WHERE id = ?`, loc, timestamp(e.At), a.id); err != nil {
+		return err
+	}
+	return w.reindex(a.id)
+}
+
+// assetTextFields are the descriptive fields an update may change, by name.
+var assetTextFields = map[string]string{
+	"name": "name", "serial": "serial", "notes": "notes", "cost_centre": "cost_centre",
+	"order_number": "order_number", "purchase_date": "purchase_date", "purchase_cost": "purchase_cost",
+	"currency": "currency", "warranty_end": "warranty_end", "eol_date": "eol_date",
+	"last_audit": "last_audit", "next_audit": "next_audit",
+}
+
+var assetRefFields = map[string][2]string{
+	"model": {"model_id", "models"}, "supplier": {"supplier_id", "suppliers"},
+	"home_location": {"home_location_id", "locations"}, "purchase_order": {"po_id", "purchase_orders"},
+}
+
+func (w *wtx) applyAssetUpdate(p UpdatePayload, e Event) error {
+	a, err := w.asset(p.UID)
+	if err != nil {
+		return err
+	}
+	if len(p.Changes) == 0 {
+		return invalid("update of %s changes nothing", a.tag)
+	}
+	for _, field := range sortedKeys(p.Changes) {
+		c := p.Changes[field]
+		if name, ok := strings.CutPrefix(field, "custom:"); ok {
+			if err := w.defineField(name); err != nil {
+				return err
+			}
+			if _, err := w.exec(`UPDATE assets SET custom = CASE WHEN ? = '' THEN json_remove(custom, '$.' || json_quote(?)) ELSE json_set(custom, '$.' || json_quote(?), ?) END WHERE id = ?`,
+				c.New, name, name, c.New, a.id); err != nil {
+				return err
+			}
+			continue
+		}
+		if ref, ok := assetRefFields[field]; ok {
+			id, err := w.idOf(ref[1], c.New)
+			if err != nil {
+				return err
+			}
+			if _, err := w.exec(`UPDATE assets SET `+ref[0]+` = ? WHERE id = ?`, id, a.id); err != nil {
+				return err
+			}
+			continue
+		}
+		col, ok := assetTextFields[field]
+		if !ok {
+			return invalid("an asset has no field %q that can be edited", field)
+		}
+		switch field {
+		case "purchase_date", "warranty_end", "eol_date", "last_audit", "next_audit":
+			if err := validateDate(strings.ReplaceAll(field, "_", " "), c.New); err != nil {
+				return err
+			}
+		case "purchase_cost":
+			if err := validateCost(c.New); err != nil {
+				return err
+			}
+		}
+		var v any = c.New
+		if field == "serial" {
+			v = nullable(c.New)
+		}
+		if _, err := w.exec(`UPDATE assets SET `+col+` = ? WHERE id = ?`, v, a.id); err != nil {
+			return err
+		}
+	}
+	if _, err := w.exec(`UPDATE assets SET updated_at = ? WHERE id = ?`, timestamp(e.At), a.id); err != nil {
+		return err
+	}
+	return w.reindex(a.id)
+}
+
+// CanTransition reports whether a status change (other than check-out and
+// check-in, which have their own events) is allowed, and why not.
+func CanTransition(from, to Status) error {
+	if from == StatusDisposed {
+		return invalid("a disposed asset is final")
+	}
+	if from == to {
+		return invalid("already %s", to.Label())
+	}
+	switch to {
+	case StatusInStock:
+		if from == StatusOnOrder || from == StatusInRepair || from == StatusMissing || from == StatusRetired {
+			return nil
+		}
+	case StatusInRepair:
+		if from == StatusInStock || from == StatusMissing {
+			return nil
+		}
+	case StatusMissing:
+		if from == StatusInStock || from == StatusInRepair || from == StatusOnOrder {
+			return nil
+		}
+	case StatusRetired:
+		if from == StatusDeployed {
+			return invalid("it is deployed: check it in first")
+		}
+		if from == StatusInStock || from == StatusInRepair || from == StatusMissing || from == StatusOnOrder {
+			return nil
+		}
+	case StatusDisposed:
+		if from == StatusDeployed {
+			return invalid("it is deployed: check it in first")
+		}
+		if from == StatusRetired || from == StatusInStock || from == StatusInRepair || from == StatusMissing {
+			return nil
+		}
+	}
+	if from == StatusDeployed {
+		return invalid("it is deployed: check it in first")
+	}
+	return invalid("cannot go from %s to %s", from.Label(), to.Label())
+}
+
+func (w *wtx) applyStatus(p StatusPayload, e Event) error {
+	a, err := w.asset(p.UID)
+	if err != nil {
+		return err
+	}
+	if e.Type == EvAssetRetired && p.To != StatusRetired {
+		return invalid("retire event must go to retired")
+	}
+	if p.To == StatusDisposed || p.To == StatusDeployed {
+		return invalid("use the dispose or check-out event")
+	}
+	if a.status != p.From {
+		return conflict("%s is %s, not %s", a.tag, a.status.Label(), p.From.Label())
+	}
+	if err := CanTransition(a.status, p.To); err != nil {
+		return Errorf(ErrorCode(err), "%s: %s", a.tag, ErrorMessage(err))
+	}
+	_, err = w.exec(`UPDATE assets SET status = ?, updated_at = ? WHERE id = ?`, string(p.To), timestamp(e.At), a.id)
+	return err
+}
+
+func (w *wtx) applyDispose(p DisposePayload, e Event) error {
+	a, err := w.asset(p.UID)
+	if err != nil {
+		return err
+	}
+	if err := CanTransition(a.status, StatusDisposed); err != nil {
+		return Errorf(ErrorCode(err), "%s: %s", a.tag, ErrorMessage(err))
+	}
+	if strings.TrimSpace(p.Method) == "" {
+		return invalid("disposal of %s needs a method (for example shred, wipe, recycle)", a.tag)
+	}
+	at := timestamp(e.At)
+	if _, err := w.exec(`UPDATE assets SET status = 'disposed', updated_at = ? WHERE id = ?`, at, a.id); err != nil {
+		return err
+	}
+	_, err = w.exec(`INSERT INTO disposals(asset_id, method, certificate, vendor, disposed_at) VALUES (?, ?, ?, ?, ?)`, a.id, p.Method, p.Certificate, p.Vendor, at)
+	return err
+}
+
+const ftsDoc = `concat_ws(' ', a.tag, a.serial, nullif(a.name, ''), m.name, nullif(m.model_number, ''), mf.name, p.name, p.badge, cl.code, cl.name, ca.tag, l.code, l.name)`
+
+const ftsFrom = ` FROM assets a LEFT JOIN models m ON m.id = a.model_id LEFT JOIN manufacturers mf ON mf.id = m.manufacturer_id
+	LEFT JOIN people p ON p.id = a.custodian_person_id LEFT JOIN locations cl ON cl.id = a.custodian_location_id
+	LEFT JOIN assets ca ON ca.id = a.custodian_asset_id LEFT JOIN locations l ON l.id = a.location_id`
+
+// reindex rebuilds the search document of one asset.
+func (w *wtx) reindex(id int64) error {
+	_, err := w.exec(`INSERT OR REPLACE INTO asset_fts(rowid, doc) SELECT a.id, `+ftsDoc+ftsFrom+` WHERE a.id = ?`, id)
+	return err
+}
+
+// reindexWhere rebuilds the search documents of the assets matching cond.
+func (w *wtx) reindexWhere(cond string, args ...any) error {
+	_, err := w.tx.ExecContext(w.ctx, `INSERT OR REPLACE INTO asset_fts(rowid, doc) SELECT a.id, `+ftsDoc+ftsFrom+` WHERE a.`+cond, args...)
+	if err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,670 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+const assetSelect = `SELECT a.id, a.uid, a.tag, coalesce(a.serial, ''), a.name, a.kind, a.status,
+	coalesce(m.name, ''), coalesce(m.model_number, ''), coalesce(mf.name, ''), coalesce(cat.name, ''),
+	coalesce(l.code, ''), coalesce(l.name, ''), coalesce(hl.code, ''),
+	CASE WHEN a.custodian_person_id IS NOT NULL THEN 'person' WHEN a.custodian_location_id IS NOT NULL THEN 'location'
+		WHEN a.custodian_asset_id IS NOT NULL THEN 'asset' ELSE '' END,
+	coalesce(p.badge, p.username, p.email, p.employee_no, cl.code, ca.tag, ''), coalesce(p.name, cl.name, ca.tag, ''),
+	a.checked_out_at, a.due_date, a.cost_centre, coalesce(s.name, ''), coalesce(po.number, ''), a.order_number,
+	a.purchase_date, a.purchase_cost, a.currency, a.warranty_end, a.eol_date, a.notes, a.custom,
+	a.last_audit, a.next_audit, a.created_at, a.updated_at,
+	d.method, d.certificate, d.vendor, d.disposed_at
+	FROM assets a
+	LEFT JOIN models m ON m.id = a.model_id
+	LEFT JOIN manufacturers mf ON mf.id = m.manufacturer_id
+	LEFT JOIN categories cat ON cat.id = m.category_id
+	LEFT JOIN locations l ON l.id = a.location_id
+	LEFT JOIN locations hl ON hl.id = a.home_location_id
+	LEFT JOIN people p ON p.id = a.custodian_person_id
+	LEFT JOIN locations cl ON cl.id = a.custodian_location_id
+	LEFT JOIN assets ca ON ca.id = a.custodian_asset_id
+	LEFT JOIN suppliers s ON s.id = a.supplier_id
+	LEFT JOIN purchase_orders po ON po.id = a.po_id
+	LEFT JOIN disposals d ON d.asset_id = a.id`
+
+func scanAsset(sc scanner) (Asset, error) {
+	var a Asset
+	var kind, status, ck, custom string
+	var dm, dc, dv, dat sql.NullString
+	err := sc.Scan(&a.ID, &a.UID, &a.Tag, &a.Serial, &a.Name, &kind, &status,
+		&a.Model, &a.ModelNumber, &a.Manufacturer, &a.Category,
+		&a.LocationCode, &a.LocationName, &a.HomeLocationCode, &ck, &a.Custodian, &a.CustodianName,
+		&a.CheckedOutAt, &a.DueDate, &a.CostCentre, &a.Supplier, &a.PONumber, &a.OrderNumber,
+		&a.PurchaseDate, &a.PurchaseCost, &a.Currency, &a.WarrantyEnd, &a.EOLDate, &a.Notes, &custom,
+		&a.LastAudit, &a.NextAudit, &a.CreatedAt, &a.UpdatedAt, &dm, &dc, &dv, &dat)
+	if err != nil {
+		return a, err
+	}
+	a.Kind, a.Status, a.CustodianKind = Kind(kind), Status(status), CustodianKind(ck)
+	a.Custom = map[string]string{}
+	if custom != "" && custom != "{}" {
+		if err := json.Unmarshal([]byte(custom), &a.Custom); err != nil {
+			return a, fmt.Errorf("asset %s: bad custom fields: %w", a.Tag, err)
+		}
+	}
+	if dm.Valid {
+		a.Disposal = &Disposal{Method: dm.String, Certificate: dc.String, Vendor: dv.String, DisposedAt: dat.String}
+	}
+	return a, nil
+}
+
+// Asset returns the asset with the given tag.
+func (db *DB) Asset(ctx context.Context, tag string) (Asset, error) {
+	tag = NormalizeTag(tag)
+	a, err := scanAsset(db.r.QueryRowContext(ctx, assetSelect+` WHERE a.tag = ?`, tag))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, notFound("no asset with tag %s", clip(tag))
+	}
+	if err != nil {
+		return a, fmt.Errorf("read asset %s: %w", clip(tag), err)
+	}
+	return a, nil
+}
+
+func (db *DB) assetWhere(ctx context.Context, cond string, args ...any) (Asset, error) {
+	a, err := scanAsset(db.r.QueryRowContext(ctx, assetSelect+` WHERE `+cond, args...))
+	if err != nil {
+		return a, err
+	}
+	return a, nil
+}
+
+// Receipt describes an asset arriving. Model, Location and the other
+// references are given as people name them: a model by name or model number,
+// a location by code or name.
+type Receipt struct {
+	Tag          string // optional; generated when empty
+	Serial       string
+	Name         string
+	Model        string
+	Location     string
+	HomeLocation string // defaults to Location
+	Status       Status // defaults to in stock
+	PONumber     string
+	Supplier     string
+	OrderNumber  string
+	PurchaseDate string
+	PurchaseCost string
+	Currency     string
+	WarrantyEnd  string
+	EOLDate      string
+	CostCentre   string
+	Notes        string
+	Custom       map[string]string
+	// AllowDuplicateSerial accepts a serial another asset already has.
+	AllowDuplicateSerial bool
+}
+
+// Receive records the arrival of one asset and returns it.
+func (db *DB) Receive(ctx context.Context, r Receipt) (Asset, error) {
+	var tag string
+	_, err := db.write(ctx, func(w *wtx) error {
+		var err error
+		tag, err = w.receive(r)
+		return err
+	})
+	if err != nil {
+		return Asset{}, err
+	}
+	return db.Asset(ctx, tag)
+}
+
+// ReceiveAll records many arrivals in one transaction: all or none.
+func (db *DB) ReceiveAll(ctx context.Context, rs []Receipt) ([]string, error) {
+	tags := make([]string, 0, len(rs))
+	_, err := db.write(ctx, func(w *wtx) error {
+		for i, r := range rs {
+			tag, err := w.receive(r)
+			if err != nil {
+				return Errorf(ErrorCode(err), "item %d: %s", i+1, ErrorMessage(err))
+			}
+			tags = append(tags, tag)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return tags, nil
+}
+
+func (w *wtx) receive(r Receipt) (string, error) {
+	rec := AssetRecord{
+		Serial: strings.TrimSpace(r.Serial), Name: strings.TrimSpace(r.Name), Kind: KindHardware, Status: r.Status,
+		OrderNumber: r.OrderNumber, PurchaseDate: r.PurchaseDate, PurchaseCost: r.PurchaseCost, Currency: r.Currency,
+		WarrantyEnd: r.WarrantyEnd, EOLDate: r.EOLDate, CostCentre: r.CostCentre, Notes: r.Notes, Custom: r.Custom,
+	}
+	if rec.Status == "" {
+		rec.Status = StatusInStock
+	}
+	if len(rec.Serial) > MaxScanLen {
+		return "", invalid("serial is %d characters; at most %d", len(rec.Serial), MaxScanLen)
+	}
+	if rec.Serial != "" && !r.AllowDuplicateSerial {
+		var other string
+		err := w.queryRow(`SELECT tag FROM assets WHERE serial = ? LIMIT 1`, rec.Serial).Scan(&other)
+		if err == nil {
+			return "", conflict("serial %s is already on asset %s", clip(rec.Serial), other)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return "", fmt.Errorf("check serial: %w", err)
+		}
+	}
+	var err error
+	if r.Model != "" {
+		if rec.ModelUID, err = w.modelUID(r.Model); err != nil {
+			return "", err
+		}
+	}
+	if r.Location != "" {
+		if rec.LocationUID, err = w.locationUID(r.Location); err != nil {
+			return "", err
+		}
+	}
+	rec.HomeLocationUID = rec.LocationUID
+	if r.HomeLocation != "" {
+		if rec.HomeLocationUID, err = w.locationUID(r.HomeLocation); err != nil {
+			return "", err
+		}
+	}
+	if r.Supplier != "" {
+		if rec.SupplierUID, err = w.ensureNamed("suppliers", r.Supplier); err != nil {
+			return "", err
+		}
+	}
+	if r.PONumber != "" {
+		if rec.POUID, err = w.uidBy("purchase_orders", "number", r.PONumber); err != nil {
+			return "", err
+		}
+	}
+	rec.Tag = NormalizeTag(r.Tag)
+	if rec.Tag == "" {
+		if rec.Tag, err = w.nextTag(); err != nil {
+			return "", err
+		}
+	} else if err := w.checkTagScan(rec.Tag); err != nil {
+		return "", err
+	}
+	rec.UID = w.db.newUID()
+	if err := w.emit(EvAssetReceived, rec.UID, rec); err != nil {
+		return "", err
+	}
+	return rec.Tag, nil
+}
+
+// checkTagScan refuses a given tag that is malformed, or that carries this
+// device's prefix but a wrong check character (a mangled scan).
+func (w *wtx) checkTagScan(tag string) error {
+	if err := ValidateTag(tag); err != nil {
+		return err
+	}
+	s, err := w.tagScheme()
+	if err != nil {
+		return err
+	}
+	if s.Check && s.Prefix != "" && strings.HasPrefix(tag, s.Prefix) && !CheckTag(tag) {
+		return invalid("tag %s fails its check character: a mangled scan? scan it again", tag)
+	}
+	return nil
+}
+
+func (w *wtx) setting(key string) (string, error) {
+	var v string
+	err := w.queryRow(`SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read setting %s: %w", key, err)
+	}
+	return v, nil
+}
+
+func (w *wtx) tagScheme() (TagScheme, error) {
+	s := TagScheme{Prefix: "TD-", Next: 1, Width: 6}
+	vals := map[string]string{}
+	for _, k := range []string{SettingTagPrefix, SettingTagNext, SettingTagWidth, SettingTagCheck} {
+		v, err := w.setting(k)
+		if err != nil {
+			return s, err
+		}
+		vals[k] = v
+	}
+	if v, ok := vals[SettingTagPrefix]; ok && v != "" {
+		s.Prefix = v
+	}
+	if n, err := strconv.ParseInt(vals[SettingTagNext], 10, 64); err == nil && n > 0 {
+		s.Next = n
+	}
+	if n, err := strconv.Atoi(vals[SettingTagWidth]); err == nil && n > 0 && n < 20 {
+		s.Width = n
+	}
+	s.Check = vals[SettingTagCheck] == "1" || vals[SettingTagCheck] == "true"
+	return s, nil
+}
+
+// nextTag generates the next free tag from this device's scheme.
+func (w *wtx) nextTag() (string, error) {
+	s, err := w.tagScheme()
+	if err != nil {
+		return "", err
+	}
+	for n := s.Next; n < s.Next+1_000_000; n++ {
+		tag := s.Format(n)
+		var one int
+		err := w.queryRow(`SELECT 1 FROM assets WHERE tag = ?`, tag).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			if err := ValidateTag(tag); err != nil {
+				return "", invalid("tag prefix %q makes invalid tags: %s", s.Prefix, ErrorMessage(err))
+			}
+			if _, err := w.exec(`INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, SettingTagNext, strconv.FormatInt(n+1, 10)); err != nil {
+				return "", err
+			}
+			return tag, nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("check tag: %w", err)
+		}
+	}
+	return "", conflict("no free tag after %s", s.Format(s.Next))
+}
+
+// NextTag previews the tag the next receipt without a tag would get.
+func (db *DB) NextTag(ctx context.Context) (string, error) {
+	var tag string
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return "", fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	w := &wtx{ctx: ctx, db: db, tx: tx, stmts: map[string]*sql.Stmt{}}
+	defer func() {
+		for _, s := range w.stmts {
+			s.Close()
+		}
+	}()
+	tag, err = w.nextTag()
+	return tag, err
+}
+
+// assetFor returns the uid and state of the asset with the given tag.
+func (w *wtx) assetByTag(tag string) (string, assetState, error) {
+	tag = NormalizeTag(tag)
+	var uid string
+	err := w.queryRow(`SELECT uid FROM assets WHERE tag = ?`, tag).Scan(&uid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", assetState{}, notFound("no asset with tag %s", clip(tag))
+	}
+	if err != nil {
+		return "", assetState{}, fmt.Errorf("look up %s: %w", clip(tag), err)
+	}
+	a, err := w.asset(uid)
+	return uid, a, err
+}
+
+// Holder is who or what an asset is checked out to.
+type Holder struct {
+	Kind  CustodianKind `json:"kind"`
+	UID   string        `json:"uid"`
+	Code  string        `json:"code"`  // badge, location code or tag
+	Label string        `json:"label"` // as people read it
+}
+
+// CheckOut checks the asset with the given tag out to a holder. who is a
+// person (badge, employee number, username or email), a location (code or
+// name) or another asset's tag. due is YYYY-MM-DD or empty.
+func (db *DB) CheckOut(ctx context.Context, tag, who, due string) (Asset, error) {
+	_, err := db.write(ctx, func(w *wtx) error {
+		h, err := w.resolveHolder(who)
+		if err != nil {
+			return err
+		}
+		return w.checkOut(tag, h, due)
+	})
+	if err != nil {
+		return Asset{}, err
+	}
+	return db.Asset(ctx, tag)
+}
+
+// CheckOutTo checks an asset out to an already resolved holder.
+func (db *DB) CheckOutTo(ctx context.Context, tag string, h Holder, due string) (Asset, error) {
+	_, err := db.write(ctx, func(w *wtx) error { return w.checkOut(tag, h, due) })
+	if err != nil {
+		return Asset{}, err
+	}
+	return db.Asset(ctx, tag)
+}
+
+func (w *wtx) checkOut(tag string, h Holder, due string) error {
+	uid, a, err := w.assetByTag(tag)
+	if err != nil {
+		return err
+	}
+	if due, err = ParseDate(due); err != nil {
+		return invalid("due date: %s", ErrorMessage(err))
+	}
+	p := CheckOutPayload{UID: uid, Tag: a.tag, ToKind: h.Kind, To: h.UID, ToLabel: h.Label, Due: due}
+	switch h.Kind {
+	case CustodianLocation:
+		p.LocationUID = h.UID
+	case CustodianPerson:
+		var loc sql.NullString
+		if err := w.queryRow(`SELECT l.uid FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE p.uid = ?`, h.UID).Scan(&loc); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read person: %w", err)
+		}
+		p.LocationUID = loc.String
+	case CustodianAsset:
+		if h.UID == uid {
+			return invalid("an asset cannot be installed in itself")
+		}
+		var loc sql.NullString
+		if err := w.queryRow(`SELECT l.uid FROM assets a LEFT JOIN locations l ON l.id = a.location_id WHERE a.uid = ?`, h.UID).Scan(&loc); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read parent asset: %w", err)
+		}
+		p.LocationUID = loc.String
+	}
+	return w.emit(EvAssetCheckedOut, uid, p)
+}
+
+// CheckInOptions say where a returned asset goes and in what state.
+type CheckInOptions struct {
+	Location  string // code or name; default: its home location
+	Condition string // ok (default), repair or retire
+}
+
+// CheckIn takes an asset back.
+func (db *DB) CheckIn(ctx context.Context, tag string, opt CheckInOptions) (Asset, error) {
+	_, err := db.write(ctx, func(w *wtx) error { return w.checkIn(tag, opt) })
+	if err != nil {
+		return Asset{}, err
+	}
+	return db.Asset(ctx, tag)
+}
+
+func (w *wtx) checkIn(tag string, opt CheckInOptions) error {
+	uid, a, err := w.assetByTag(tag)
+	if err != nil {
+		return err
+	}
+	if a.status != StatusDeployed {
+		return invalid("%s is not checked out (it is %s)", a.tag, a.status.Label())
+	}
+	st, err := ConditionStatus(opt.Condition)
+	if err != nil {
+		return err
+	}
+	cond := map[Status]string{StatusInStock: ConditionOK, StatusInRepair: ConditionRepair, StatusRetired: ConditionRetire}[st]
+	p := CheckInPayload{UID: uid, Tag: a.tag, From: a.holder, Condition: cond, Status: st}
+	if opt.Location != "" {
+		if p.LocationUID, err = w.locationUID(opt.Location); err != nil {
+			return err
+		}
+	}
+	return w.emit(EvAssetCheckedIn, uid, p)
+}
+
+// Move records that an asset now sits at another location.
+func (db *DB) Move(ctx context.Context, tag, location string) (Asset, error) {
+	_, err := db.write(ctx, func(w *wtx) error {
+		uid, a, err := w.assetByTag(tag)
+		if err != nil {
+			return err
+		}
+		loc, err := w.locationUID(location)
+		if err != nil {
+			return err
+		}
+		var from sql.NullString
+		if a.locID.Valid {
+			if err := w.queryRow(`SELECT uid FROM locations WHERE id = ?`, a.locID.Int64).Scan(&from); err != nil {
+				return fmt.Errorf("read location: %w", err)
+			}
+		}
+		if from.String == loc {
+			return invalid("%s is already at %s", a.tag, location)
+		}
+		return w.emit(EvAssetMoved, uid, MovePayload{UID: uid, Tag: a.tag, LocationUID: loc, FromUID: from.String})
+	})
+	if err != nil {
+		return Asset{}, err
+	}
+	return db.Asset(ctx, tag)
+}
+
+// UpdateAsset changes descriptive fields. Keys: name, serial, notes,
+// cost_centre, order_number, purchase_date, purchase_cost, currency,
+// warranty_end, eol_date, next_audit, last_audit, model (name or number),
+// supplier (name), home_location (code or name), custom:NAME.
+func (db *DB) UpdateAsset(ctx context.Context, tag string, fields map[string]string) (Asset, error) {
+	_, err := db.write(ctx, func(w *wtx) error {
+		uid, a, err := w.assetByTag(tag)
+		if err != nil {
+			return err
+		}
+		cur, err := w.db.assetTx(w, a.id)
+		if err != nil {
+			return err
+		}
+		changes := map[string]Change{}
+		for k, v := range fields {
+			v = strings.TrimSpace(v)
+			var old string
+			switch {
+			case strings.HasPrefix(k, "custom:"):
+				old = cur.Custom[strings.TrimPrefix(k, "custom:")]
+			case k == "model":
+				old = cur.ModelUID
+				if v, err = w.modelUID(v); err != nil {
+					return err
+				}
+			case k == "supplier":
+				old = cur.SupplierUID
+				if v, err = w.ensureNamed("suppliers", v); err != nil {
+					return err
+				}
+			case k == "home_location":
+				old = cur.HomeLocationUID
+				if v, err = w.locationUID(v); err != nil {
+					return err
+				}
+			default:
+				var ok bool
+				if old, ok = cur.text(k); !ok {
+					return invalid("an asset has no field %q that can be edited", k)
+				}
+				switch k {
+				case "purchase_date", "warranty_end", "eol_date", "next_audit", "last_audit":
+					if v, err = ParseDate(v); err != nil {
+						return invalid("%s: %s", strings.ReplaceAll(k, "_", " "), ErrorMessage(err))
+					}
+				case "purchase_cost":
+					if v, _, err = ParseCost(v); err != nil {
+						return err
+					}
+				}
+			}
+			if old != v {
+				changes[k] = Change{Old: old, New: v}
+			}
+		}
+		if len(changes) == 0 {
+			return invalid("nothing to change on %s", a.tag)
+		}
+		return w.emit(EvAssetUpdated, uid, UpdatePayload{UID: uid, Tag: a.tag, Changes: changes})
+	})
+	if err != nil {
+		return Asset{}, err
+	}
+	return db.Asset(ctx, tag)
+}
+
+// assetTx reads an asset's record inside a write transaction.
+func (db *DB) assetTx(w *wtx, id int64) (AssetRecord, error) {
+	var r AssetRecord
+	var custom string
+	var serial sql.NullString
+	err := w.queryRow(`SELECT a.uid, a.tag, a.serial, a.name, a.status, coalesce(m.uid, ''), coalesce(hl.uid, ''), coalesce(s.uid, ''),
+		a.cost_centre, a.order_number, a.purchase_date, a.purchase_cost, a.currency, a.warranty_end, a.eol_date, a.notes, a.custom, a.last_audit, a.next_audit
+		FROM assets a LEFT JOIN models m ON m.id = a.model_id LEFT JOIN locations hl ON hl.id = a.home_location_id LEFT JOIN suppliers s ON s.id = a.supplier_id
+		WHERE a.id = ?`, id).Scan(&r.UID, &r.Tag, &serial, &r.Name, &r.Status, &r.ModelUID, &r.HomeLocationUID, &r.SupplierUID,
+		&r.CostCentre, &r.OrderNumber, &r.PurchaseDate, &r.PurchaseCost, &r.Currency, &r.WarrantyEnd, &r.EOLDate, &r.Notes, &custom, &r.LastAudit, &r.NextAudit)
+	if err != nil {
+		return r, fmt.Errorf("read asset: %w", err)
+	}
+	r.Serial = serial.String
+	r.Custom = map[string]string{}
+	if err := json.Unmarshal([]byte(custom), &r.Custom); err != nil {
+		return r, fmt.Errorf("read asset custom fields: %w", err)
+	}
+	return r, nil
+}
+
+func (r AssetRecord) text(field string) (string, bool) {
+	switch field {
+	case "name":
+		return r.Name, true
+	case "serial":
+		return r.Serial, true
+	case "notes":
+		return r.Notes, true
+	case "cost_centre":
+		return r.CostCentre, true
+	case "order_number":
+		return r.OrderNumber, true
+	case "purchase_date":
+		return r.PurchaseDate, true
+	case "purchase_cost":
+		return r.PurchaseCost, true
+	case "currency":
+		return r.Currency, true
+	case "warranty_end":
+		return r.WarrantyEnd, true
+	case "eol_date":
+		return r.EOLDate, true
+	case "last_audit":
+		return r.LastAudit, true
+	case "next_audit":
+		return r.NextAudit, true
+	}
+	return "", false
+}
+
+// SetStatus moves an asset to in stock, in repair or missing (and back).
+func (db *DB) SetStatus(ctx context.Context, tag string, to Status, reason string) (Asset, error) {
+	_, err := db.write(ctx, func(w *wtx) error { return w.setStatus(tag, to, reason) })
+	if err != nil {
+		return Asset{}, err
+	}
+	return db.Asset(ctx, tag)
+}
+
+func (w *wtx) setStatus(tag string, to Status, reason string) error {
+	uid, a, err := w.assetByTag(tag)
+	if err != nil {
+		return err
+	}
+	if to == StatusDeployed || to == StatusDisposed {
+		return invalid("use check out or dispose to make %s %s", a.tag, to.Label())
+	}
+	if err := CanTransition(a.status, to); err != nil {
+		return Errorf(ErrorCode(err), "%s: %s", a.tag, ErrorMessage(err))
+	}
+	typ := EvAssetStatus
+	if to == StatusRetired {
+		typ = EvAssetRetired
+	}
+	return w.emit(typ, uid, StatusPayload{UID: uid, Tag: a.tag, From: a.status, To: to, Reason: reason})
+}
+
+// Retire retires an asset (it must not be checked out).
+func (db *DB) Retire(ctx context.Context, tag, reason string) (Asset, error) {
+	return db.SetStatus(ctx, tag, StatusRetired, reason)
+}
+
+// Dispose records an asset's disposal: final.
+func (db *DB) Dispose(ctx context.Context, tag string, d Disposal) (Asset, error) {
+	_, err := db.write(ctx, func(w *wtx) error {
+		uid, a, err := w.assetByTag(tag)
+		if err != nil {
+			return err
+		}
+		if err := CanTransition(a.status, StatusDisposed); err != nil {
+			return Errorf(ErrorCode(err), "%s: %s", a.tag, ErrorMessage(err))
+		}
+		return w.emit(EvAssetDisposed, uid, DisposePayload{UID: uid, Tag: a.tag, Method: strings.TrimSpace(d.Method), Certificate: strings.TrimSpace(d.Certificate), Vendor: strings.TrimSpace(d.Vendor)})
+	})
+	if err != nil {
+		return Asset{}, err
+	}
+	return db.Asset(ctx, tag)
+}
+
+// AssetHistory returns an asset's events, oldest first.
+func (db *DB) AssetHistory(ctx context.Context, tag string) (Asset, []Event, error) {
+	a, err := db.Asset(ctx, tag)
+	if err != nil {
+		return a, nil, err
+	}
+	evs, err := db.History(ctx, a.UID)
+	return a, evs, err
+}
+
+// CheckOutAll checks out every tag to one holder in one transaction: all or none.
+func (db *DB) CheckOutAll(ctx context.Context, tags []string, who, due string) ([]Asset, error) {
+	_, err := db.write(ctx, func(w *wtx) error {
+		h, err := w.resolveHolder(who)
+		if err != nil {
+			return err
+		}
+		for _, t := range tags {
+			if err := w.checkOut(t, h, due); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.assets(ctx, tags)
+}
+
+// CheckInAll checks in every tag in one transaction: all or none.
+func (db *DB) CheckInAll(ctx context.Context, tags []string, opt CheckInOptions) ([]Asset, error) {
+	_, err := db.write(ctx, func(w *wtx) error {
+		for _, t := range tags {
+			if err := w.checkIn(t, opt); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.assets(ctx, tags)
+}
+
+func (db *DB) assets(ctx context.Context, tags []string) ([]Asset, error) {
+	out := make([]Asset, 0, len(tags))
+	for _, t := range tags {
+		a, err := db.Asset(ctx, t)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}

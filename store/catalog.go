@@ -1,0 +1,574 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// uidBy returns the uid of the row of table whose column equals v.
+func (w *wtx) uidBy(table, column, v string) (string, error) {
+	var uid string
+	err := w.queryRow(`SELECT uid FROM `+table+` WHERE `+column+` = ?`, v).Scan(&uid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", notFound("no %s %q", uidTables[table], clip(v))
+	}
+	if err != nil {
+		return "", fmt.Errorf("look up %s: %w", uidTables[table], err)
+	}
+	return uid, nil
+}
+
+// ensureNamed returns the uid of the manufacturer, category or supplier with
+// that name, creating it (with its event) if it does not exist.
+func (w *wtx) ensureNamed(table, name string) (string, error) {
+	name = strings.TrimSpace(name)
+	uid, err := w.uidBy(table, "name", name)
+	if ErrorCode(err) != ENOTFOUND {
+		return uid, err
+	}
+	ev := map[string]EventType{"manufacturers": EvManufacturerCreated, "categories": EvCategoryCreated, "suppliers": EvSupplierCreated}[table]
+	uid = w.db.newUID()
+	return uid, w.emit(ev, uid, NamedPayload{UID: uid, Name: name})
+}
+
+// modelUID finds a model by name or model number.
+func (w *wtx) modelUID(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	rows := []string{}
+	for _, q := range []string{`SELECT uid FROM models WHERE name = ? LIMIT 2`, `SELECT uid FROM models WHERE model_number = ? LIMIT 2`} {
+		st, err := w.prepared(q)
+		if err != nil {
+			return "", err
+		}
+		r, err := st.QueryContext(w.ctx, s)
+		if err != nil {
+			return "", fmt.Errorf("look up model: %w", err)
+		}
+		for r.Next() {
+			var uid string
+			if err := r.Scan(&uid); err != nil {
+				r.Close()
+				return "", fmt.Errorf("look up model: %w", err)
+			}
+			rows = append(rows, uid)
+		}
+		r.Close()
+		if len(rows) > 0 {
+			break
+		}
+	}
+	switch len(rows) {
+	case 0:
+		return "", notFound("no model %q (by name or model number)", clip(s))
+	case 1:
+		return rows[0], nil
+	}
+	return "", invalid("%q names more than one model: give the model number", clip(s))
+}
+
+// ensureModel finds a model by name and number, creating it and its
+// manufacturer and category when missing.
+func (w *wtx) ensureModel(name, number, manufacturer, category string) (string, error) {
+	name, number = strings.TrimSpace(name), strings.TrimSpace(number)
+	if name == "" {
+		name = number
+	}
+	if name == "" {
+		return "", nil
+	}
+	var uid string
+	err := w.queryRow(`SELECT uid FROM models WHERE name = ? AND model_number = ?`, name, number).Scan(&uid)
+	if err == nil {
+		return uid, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("look up model: %w", err)
+	}
+	p := ModelPayload{UID: w.db.newUID(), Name: name, ModelNumber: number}
+	if strings.TrimSpace(manufacturer) != "" {
+		if p.ManufacturerUID, err = w.ensureNamed("manufacturers", manufacturer); err != nil {
+			return "", err
+		}
+	}
+	if strings.TrimSpace(category) != "" {
+		if p.CategoryUID, err = w.ensureNamed("categories", category); err != nil {
+			return "", err
+		}
+	}
+	return p.UID, w.emit(EvModelCreated, p.UID, p)
+}
+
+// locationUID finds a location by code, then by exact name.
+func (w *wtx) locationUID(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if uid, err := w.uidBy("locations", "code", strings.ToUpper(s)); ErrorCode(err) != ENOTFOUND {
+		return uid, err
+	}
+	var uids []string
+	st, err := w.prepared(`SELECT uid FROM locations WHERE name = ? LIMIT 2`)
+	if err != nil {
+		return "", err
+	}
+	r, err := st.QueryContext(w.ctx, s)
+	if err != nil {
+		return "", fmt.Errorf("look up location: %w", err)
+	}
+	defer r.Close()
+	for r.Next() {
+		var uid string
+		if err := r.Scan(&uid); err != nil {
+			return "", fmt.Errorf("look up location: %w", err)
+		}
+		uids = append(uids, uid)
+	}
+	switch len(uids) {
+	case 0:
+		return "", notFound("no location %q (by code or name)", clip(s))
+	case 1:
+		return uids[0], nil
+	}
+	return "", invalid("%q names more than one location: use its code", clip(s))
+}
+
+// ensureLocation finds a location by code or name, creating it when missing
+// (code derived from the name).
+func (w *wtx) ensureLocation(s string) (string, error) {
+	uid, err := w.locationUID(s)
+	if ErrorCode(err) != ENOTFOUND {
+		return uid, err
+	}
+	code := codeFromName(s)
+	for i := 2; ; i++ {
+		if _, err := w.uidBy("locations", "code", code); ErrorCode(err) == ENOTFOUND {
+			break
+		} else if err != nil {
+			return "", err
+		}
+		code = fmt.Sprintf("%s-%d", strings.TrimRight(codeFromName(s)[:min(len(codeFromName(s)), 28)], "-"), i)
+	}
+	p := LocationPayload{UID: w.db.newUID(), Code: code, Name: strings.TrimSpace(s)}
+	return p.UID, w.emit(EvLocationCreated, p.UID, p)
+}
+
+// codeFromName derives a scannable code from a name: "Dublin – Floor 2" → "DUBLIN-FLOOR-2".
+func codeFromName(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToUpper(s) {
+		if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	c := strings.Trim(b.String(), "-")
+	if len(c) > 24 {
+		c = strings.Trim(c[:24], "-")
+	}
+	if c == "" {
+		c = "LOC"
+	}
+	return c
+}
+
+// resolveHolder finds who or what an asset can be checked out to.
+func (w *wtx) resolveHolder(who string) (Holder, error) {
+	who = strings.TrimSpace(who)
+	if who == "" {
+		return Holder{}, invalid("check out to whom? give a badge, username, email, location or asset tag")
+	}
+	if len(who) > MaxScanLen {
+		return Holder{}, invalid("%q is too long to be a badge, location or tag", clip(who))
+	}
+	up := strings.ToUpper(who)
+	person := func(col, v string) (Holder, bool, error) {
+		var h Holder
+		var badge sql.NullString
+		err := w.queryRow(`SELECT uid, name, badge FROM people WHERE `+col+` = ?`, v).Scan(&h.UID, &h.Label, &badge)
+		if errors.Is(err, sql.ErrNoRows) {
+			return h, false, nil
+		}
+		if err != nil {
+			return h, false, fmt.Errorf("look up person: %w", err)
+		}
+		h.Kind, h.Code = CustodianPerson, badge.String
+		if badge.Valid {
+			h.Label += " (" + badge.String + ")"
+		}
+		return h, true, nil
+	}
+	if h, ok, err := person("badge", up); ok || err != nil {
+		return h, err
+	}
+	var h Holder
+	err := w.queryRow(`SELECT uid, code, name FROM locations WHERE code = ?`, up).Scan(&h.UID, &h.Code, &h.Label)
+	if err == nil {
+		h.Kind = CustodianLocation
+		h.Label = h.Label + " (" + h.Code + ")"
+		return h, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return h, fmt.Errorf("look up location: %w", err)
+	}
+	err = w.queryRow(`SELECT uid, tag FROM assets WHERE tag = ?`, up).Scan(&h.UID, &h.Code)
+	if err == nil {
+		h.Kind, h.Label = CustodianAsset, h.Code
+		return h, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return h, fmt.Errorf("look up asset: %w", err)
+	}
+	for _, col := range []string{"employee_no", "username", "email"} {
+		if h, ok, err := person(col, who); ok || err != nil {
+			return h, err
+		}
+	}
+	if uid, err := w.locationUID(who); err == nil {
+		err = w.queryRow(`SELECT uid, code, name FROM locations WHERE uid = ?`, uid).Scan(&h.UID, &h.Code, &h.Label)
+		h.Kind = CustodianLocation
+		h.Label = h.Label + " (" + h.Code + ")"
+		return h, err
+	} else if ErrorCode(err) != ENOTFOUND {
+		return h, err
+	}
+	return Holder{}, notFound("no person, location or asset %q", clip(who))
+}
+
+// ResolveHolder finds who or what an asset can be checked out to: a person by
+// badge, employee number, username or email; a location by code or name; an
+// asset by tag.
+func (db *DB) ResolveHolder(ctx context.Context, who string) (Holder, error) {
+	var h Holder
+	err := db.read(ctx, func(w *wtx) error {
+		var err error
+		h, err = w.resolveHolder(who)
+		return err
+	})
+	return h, err
+}
+
+// read runs fn in a read-only transaction on a reader connection, so that
+// lookups shared with the write path can serve reads too.
+func (db *DB) read(ctx context.Context, fn func(w *wtx) error) error {
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer tx.Rollback()
+	w := &wtx{ctx: ctx, db: db, tx: tx, stmts: map[string]*sql.Stmt{}, readOnly: true}
+	defer func() {
+		for _, s := range w.stmts {
+			s.Close()
+		}
+	}()
+	return fn(w)
+}
+
+// AddLocation creates a location; parent is a code or name, or empty.
+func (db *DB) AddLocation(ctx context.Context, code, name, parent string) (Location, error) {
+	code = NormalizeTag(code)
+	if err := ValidateCode(code); err != nil {
+		return Location{}, err
+	}
+	_, err := db.write(ctx, func(w *wtx) error {
+		p := LocationPayload{UID: db.newUID(), Code: code, Name: strings.TrimSpace(name)}
+		if _, err := w.uidBy("locations", "code", code); err == nil {
+			return conflict("location %s already exists", code)
+		}
+		if parent != "" {
+			var err error
+			if p.ParentUID, err = w.locationUID(parent); err != nil {
+				return err
+			}
+		}
+		return w.emit(EvLocationCreated, p.UID, p)
+	})
+	if err != nil {
+		return Location{}, err
+	}
+	return db.Location(ctx, code)
+}
+
+// Location returns a location by code or name.
+func (db *DB) Location(ctx context.Context, s string) (Location, error) {
+	var l Location
+	err := db.read(ctx, func(w *wtx) error {
+		uid, err := w.locationUID(s)
+		if err != nil {
+			return err
+		}
+		return w.queryRow(`SELECT l.id, l.uid, l.code, l.name, coalesce(p.code, ''), (SELECT count(*) FROM assets a WHERE a.location_id = l.id AND a.status <> 'disposed')
+			FROM locations l LEFT JOIN locations p ON p.id = l.parent_id WHERE l.uid = ?`, uid).Scan(&l.ID, &l.UID, &l.Code, &l.Name, &l.ParentCode, &l.Assets)
+	})
+	return l, err
+}
+
+// Locations lists all locations by code.
+func (db *DB) Locations(ctx context.Context) ([]Location, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT l.id, l.uid, l.code, l.name, coalesce(p.code, ''), coalesce(c.n, 0)
+		FROM locations l LEFT JOIN locations p ON p.id = l.parent_id
+		LEFT JOIN (SELECT location_id, count(*) n FROM assets WHERE status <> 'disposed' GROUP BY location_id) c ON c.location_id = l.id
+		ORDER BY l.code`)
+	if err != nil {
+		return nil, fmt.Errorf("list locations: %w", err)
+	}
+	defer rows.Close()
+	var out []Location
+	for rows.Next() {
+		var l Location
+		if err := rows.Scan(&l.ID, &l.UID, &l.Code, &l.Name, &l.ParentCode, &l.Assets); err != nil {
+			return nil, fmt.Errorf("list locations: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// PersonInput describes a new person.
+type PersonInput struct {
+	Name, Badge, EmployeeNo, Username, Email, Department, CostCentre, Location string
+}
+
+// AddPerson creates a person.
+func (db *DB) AddPerson(ctx context.Context, in PersonInput) (Person, error) {
+	var uid string
+	_, err := db.write(ctx, func(w *wtx) error {
+		var err error
+		uid, err = w.addPerson(in)
+		return err
+	})
+	if err != nil {
+		return Person{}, err
+	}
+	return db.personWhere(ctx, `p.uid = ?`, uid)
+}
+
+func (w *wtx) addPerson(in PersonInput) (string, error) {
+	p := PersonPayload{
+		UID: w.db.newUID(), Name: strings.TrimSpace(in.Name), Badge: NormalizeTag(in.Badge),
+		EmployeeNo: strings.TrimSpace(in.EmployeeNo), Username: strings.TrimSpace(in.Username),
+		Email: strings.ToLower(strings.TrimSpace(in.Email)), Department: strings.TrimSpace(in.Department),
+		CostCentre: strings.TrimSpace(in.CostCentre),
+	}
+	if p.Name == "" {
+		return "", invalid("a person needs a name (--name)")
+	}
+	if p.Email != "" && (!strings.Contains(p.Email, "@") || strings.ContainsAny(p.Email, " \t<>")) {
+		return "", invalid("email %q is not an address", clip(p.Email))
+	}
+	if in.Location != "" {
+		var err error
+		if p.LocationUID, err = w.locationUID(in.Location); err != nil {
+			return "", err
+		}
+	}
+	return p.UID, w.emit(EvPersonCreated, p.UID, p)
+}
+
+const personSelect = `SELECT p.id, p.uid, p.name, coalesce(p.badge, ''), coalesce(p.employee_no, ''), coalesce(p.username, ''), coalesce(p.email, ''),
+	p.department, p.cost_centre, coalesce(l.code, ''), p.active, (SELECT count(*) FROM assets a WHERE a.custodian_person_id = p.id)
+	FROM people p LEFT JOIN locations l ON l.id = p.location_id`
+
+func scanPerson(sc scanner) (Person, error) {
+	var p Person
+	err := sc.Scan(&p.ID, &p.UID, &p.Name, &p.Badge, &p.EmployeeNo, &p.Username, &p.Email, &p.Department, &p.CostCentre, &p.LocationCode, &p.Active, &p.Holding)
+	return p, err
+}
+
+func (db *DB) personWhere(ctx context.Context, cond string, args ...any) (Person, error) {
+	p, err := scanPerson(db.r.QueryRowContext(ctx, personSelect+` WHERE `+cond, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, notFound("no such person")
+	}
+	if err != nil {
+		return p, fmt.Errorf("read person: %w", err)
+	}
+	return p, nil
+}
+
+// Person finds a person by badge, employee number, username, email or exact name.
+func (db *DB) Person(ctx context.Context, who string) (Person, error) {
+	who = strings.TrimSpace(who)
+	for _, c := range []struct{ col, v string }{{"badge", strings.ToUpper(who)}, {"employee_no", who}, {"username", who}, {"email", who}} {
+		p, err := db.personWhere(ctx, `p.`+c.col+` = ?`, c.v)
+		if ErrorCode(err) != ENOTFOUND {
+			return p, err
+		}
+	}
+	rows, err := db.r.QueryContext(ctx, personSelect+` WHERE p.name = ? LIMIT 2`, who)
+	if err != nil {
+		return Person{}, fmt.Errorf("find person: %w", err)
+	}
+	defer rows.Close()
+	var found []Person
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return Person{}, fmt.Errorf("find person: %w", err)
+		}
+		found = append(found, p)
+	}
+	if err := rows.Err(); err != nil {
+		return Person{}, fmt.Errorf("find person: %w", err)
+	}
+	switch len(found) {
+	case 0:
+		return Person{}, notFound("no person %q (by badge, employee number, username, email or name)", clip(who))
+	case 1:
+		return found[0], nil
+	}
+	return Person{}, invalid("%q names more than one person: use a badge or email", clip(who))
+}
+
+// PeopleFilter narrows People.
+type PeopleFilter struct {
+	Query        string // substring of name, badge, username or email
+	IncludeGone  bool   // include offboarded people
+	Limit        int
+	AfterName    string // keyset: continue after this name/id
+	AfterID      int64
+	HoldingsOnly bool
+}
+
+// People lists people by name.
+func (db *DB) People(ctx context.Context, f PeopleFilter) ([]Person, error) {
+	q := personSelect + ` WHERE 1=1`
+	var args []any
+	if !f.IncludeGone {
+		q += ` AND p.active = 1`
+	}
+	if f.Query != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Query) + "%"
+		q += ` AND (p.name LIKE ? ESCAPE '\' OR p.badge LIKE ? ESCAPE '\' OR p.username LIKE ? ESCAPE '\' OR p.email LIKE ? ESCAPE '\')`
+		args = append(args, like, like, like, like)
+	}
+	if f.AfterName != "" || f.AfterID != 0 {
+		q += ` AND (p.name, p.id) > (?, ?)`
+		args = append(args, f.AfterName, f.AfterID)
+	}
+	q += ` ORDER BY p.name, p.id`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
+	}
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list people: %w", err)
+	}
+	defer rows.Close()
+	var out []Person
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list people: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// AddModel creates a model (and its manufacturer and category if new).
+func (db *DB) AddModel(ctx context.Context, name, number, manufacturer, category string) (Model, error) {
+	if strings.TrimSpace(name) == "" {
+		return Model{}, invalid("a model needs a name")
+	}
+	_, err := db.write(ctx, func(w *wtx) error {
+		var n int
+		if err := w.queryRow(`SELECT count(*) FROM models WHERE name = ? AND model_number = ?`, strings.TrimSpace(name), strings.TrimSpace(number)).Scan(&n); err != nil {
+			return fmt.Errorf("check model: %w", err)
+		}
+		if n > 0 {
+			return conflict("model %q %s already exists", name, number)
+		}
+		_, err := w.ensureModel(name, number, manufacturer, category)
+		return err
+	})
+	if err != nil {
+		return Model{}, err
+	}
+	ms, err := db.models(ctx, `WHERE m.name = ? AND m.model_number = ?`, strings.TrimSpace(name), strings.TrimSpace(number))
+	if err != nil || len(ms) == 0 {
+		return Model{}, errors.Join(err, notFound("model %q vanished", name))
+	}
+	return ms[0], nil
+}
+
+// Models lists the catalogue's models.
+func (db *DB) Models(ctx context.Context) ([]Model, error) { return db.models(ctx, "") }
+
+func (db *DB) models(ctx context.Context, where string, args ...any) ([]Model, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT m.id, m.uid, m.name, m.model_number, coalesce(mf.name, ''), coalesce(c.name, '')
+		FROM models m LEFT JOIN manufacturers mf ON mf.id = m.manufacturer_id LEFT JOIN categories c ON c.id = m.category_id `+where+` ORDER BY m.name, m.model_number`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list models: %w", err)
+	}
+	defer rows.Close()
+	var out []Model
+	for rows.Next() {
+		var m Model
+		if err := rows.Scan(&m.ID, &m.UID, &m.Name, &m.ModelNumber, &m.Manufacturer, &m.Category); err != nil {
+			return nil, fmt.Errorf("list models: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// AddPurchaseOrder creates a purchase order with expected lines (model name or number → quantity).
+func (db *DB) AddPurchaseOrder(ctx context.Context, number, supplier string, lines map[string]int) (PurchaseOrder, error) {
+	number = strings.TrimSpace(number)
+	_, err := db.write(ctx, func(w *wtx) error {
+		p := POPayload{UID: db.newUID(), Number: number}
+		if _, err := w.uidBy("purchase_orders", "number", number); err == nil {
+			return conflict("purchase order %s already exists", number)
+		}
+		var err error
+		if strings.TrimSpace(supplier) != "" {
+			if p.SupplierUID, err = w.ensureNamed("suppliers", supplier); err != nil {
+				return err
+			}
+		}
+		for _, m := range sortedKeys(lines) {
+			uid, err := w.modelUID(m)
+			if err != nil {
+				return err
+			}
+			p.Lines = append(p.Lines, POLinePayload{ModelUID: uid, Quantity: lines[m]})
+		}
+		return w.emit(EvPOCreated, p.UID, p)
+	})
+	if err != nil {
+		return PurchaseOrder{}, err
+	}
+	return db.PurchaseOrder(ctx, number)
+}
+
+// PurchaseOrder returns an order with expected and received counts per model.
+func (db *DB) PurchaseOrder(ctx context.Context, number string) (PurchaseOrder, error) {
+	var po PurchaseOrder
+	var id int64
+	err := db.r.QueryRowContext(ctx, `SELECT o.id, o.uid, o.number, coalesce(s.name, '') FROM purchase_orders o LEFT JOIN suppliers s ON s.id = o.supplier_id WHERE o.number = ?`, strings.TrimSpace(number)).
+		Scan(&id, &po.UID, &po.Number, &po.Supplier)
+	if errors.Is(err, sql.ErrNoRows) {
+		return po, notFound("no purchase order %q", clip(number))
+	}
+	if err != nil {
+		return po, fmt.Errorf("read purchase order: %w", err)
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT m.name, l.quantity, (SELECT count(*) FROM assets a WHERE a.po_id = l.po_id AND a.model_id = l.model_id)
+		FROM po_lines l JOIN models m ON m.id = l.model_id WHERE l.po_id = ? ORDER BY m.name`, id)
+	if err != nil {
+		return po, fmt.Errorf("read purchase order lines: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l POLine
+		if err := rows.Scan(&l.Model, &l.Expected, &l.Received); err != nil {
+			return po, fmt.Errorf("read purchase order lines: %w", err)
+		}
+		po.Lines = append(po.Lines, l)
+	}
+	return po, rows.Err()
+}

@@ -1,0 +1,305 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Options tune Open. The zero value is what the desk uses.
+type Options struct {
+	// Operator is recorded on every event this handle writes.
+	Operator string
+	// Now returns the current time; tests inject a fixed clock.
+	Now func() time.Time
+	// Unsafe turns off fsync (synchronous=OFF). Only for building throwaway
+	// databases such as the benchmark data; never for the desk.
+	Unsafe bool
+}
+
+// DB is the tagdesk database: one writer connection and a pool of readers
+// over one SQLite file in WAL mode.
+type DB struct {
+	path     string
+	w        *sql.DB // single writer, BEGIN IMMEDIATE
+	r        *sql.DB // readers
+	now      func() time.Time
+	deviceID string
+
+	mu       sync.Mutex
+	operator string
+	stmts    map[string]*sql.Stmt
+}
+
+// Open opens (creating if needed) the database at path and applies migrations.
+// ":memory:" is not supported (readers and writer must share the file); use a
+// temporary file in tests.
+func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+	if path == "" {
+		return nil, invalid("no database path given")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("create database folder: %w", err)
+		}
+	}
+	sync := "FULL"
+	if opt.Unsafe {
+		sync = "OFF"
+	}
+	dsn := func(txlock string, extra ...string) string {
+		q := url.Values{}
+		for _, p := range append([]string{
+			"busy_timeout(10000)", "foreign_keys(1)", "journal_mode(WAL)",
+			"synchronous(" + sync + ")", "cache_size(-65536)", "temp_store(MEMORY)",
+		}, extra...) {
+			q.Add("_pragma", p)
+		}
+		if txlock != "" {
+			q.Set("_txlock", txlock)
+		}
+		return "file:" + path + "?" + q.Encode()
+	}
+	w, err := sql.Open("sqlite", dsn("immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	db := &DB{path: path, w: w, now: opt.Now, operator: opt.Operator, stmts: map[string]*sql.Stmt{}}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	if err := db.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	db.r, err = sql.Open("sqlite", dsn("", "query_only(1)"))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database readers: %w", err)
+	}
+	db.r.SetMaxOpenConns(8)
+	if err := db.initDevice(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	db.mu.Lock()
+	for _, s := range db.stmts {
+		s.Close()
+	}
+	db.stmts = nil
+	db.mu.Unlock()
+	var errs []error
+	if db.r != nil {
+		errs = append(errs, db.r.Close())
+	}
+	errs = append(errs, db.w.Close())
+	return errors.Join(errs...)
+}
+
+// Path returns the database file path.
+func (db *DB) Path() string { return db.path }
+
+// DeviceID returns this database's device id, the origin of the events it writes.
+func (db *DB) DeviceID() string { return db.deviceID }
+
+// SetOperator sets who is at the desk; it is recorded on every later event.
+func (db *DB) SetOperator(name string) {
+	db.mu.Lock()
+	db.operator = strings.TrimSpace(name)
+	db.mu.Unlock()
+}
+
+// Operator returns who is at the desk.
+func (db *DB) Operator() string {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.operator
+}
+
+// Now returns the database clock's current time.
+func (db *DB) Now() time.Time { return db.now() }
+
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := filepath.Base(name)
+		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migrate: bad migration name %s", base)
+		}
+		var n int
+		if err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, v).Scan(&n); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		tx, err := db.w.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migrate %s: %w", base, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)`, v, db.now().UTC().Format(time.RFC3339)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migrate %s: %w", base, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migrate %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) initDevice(ctx context.Context) error {
+	id, err := db.Setting(ctx, SettingDeviceID)
+	if err != nil {
+		return err
+	}
+	if id == "" {
+		id = "D" + randomBase32(9)
+		if _, err := db.w.ExecContext(ctx, `INSERT OR IGNORE INTO settings(key, value) VALUES (?, ?)`, SettingDeviceID, id); err != nil {
+			return fmt.Errorf("init device id: %w", err)
+		}
+		if id, err = db.Setting(ctx, SettingDeviceID); err != nil {
+			return err
+		}
+	}
+	db.deviceID = id
+	return nil
+}
+
+// Settings keys.
+const (
+	SettingDeviceID    = "device_id"
+	SettingTagPrefix   = "tag_prefix"
+	SettingTagNext     = "tag_next"
+	SettingTagWidth    = "tag_width"
+	SettingTagCheck    = "tag_check"
+	SettingSite        = "site"
+	SettingAuditMonths = "audit_interval_months"
+)
+
+// Setting returns a setting's value, "" when unset.
+func (db *DB) Setting(ctx context.Context, key string) (string, error) {
+	var v string
+	err := db.w.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read setting %s: %w", key, err)
+	}
+	return v, nil
+}
+
+// SetSetting stores a setting. Settings are local configuration, not history.
+func (db *DB) SetSetting(ctx context.Context, key, value string) error {
+	if key == SettingDeviceID {
+		return invalid("the device id cannot be changed")
+	}
+	if _, err := db.w.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+		return fmt.Errorf("write setting %s: %w", key, err)
+	}
+	return nil
+}
+
+// cachedStmt returns the statement prepared on the writer connection for
+// query, or nil.
+func (db *DB) cachedStmt(query string) *sql.Stmt {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.stmts[query]
+}
+
+// prepare prepares queries on the writer connection for later transactions.
+// It must be called while no transaction holds that connection. A failure
+// only means the next transaction prepares them again.
+func (db *DB) prepare(ctx context.Context, queries []string) {
+	for _, q := range queries {
+		if db.cachedStmt(q) != nil {
+			continue
+		}
+		s, err := db.w.PrepareContext(ctx, q)
+		if err != nil {
+			continue
+		}
+		db.mu.Lock()
+		if db.stmts == nil { // closed meanwhile
+			db.mu.Unlock()
+			s.Close()
+			return
+		}
+		db.stmts[q] = s
+		db.mu.Unlock()
+	}
+}
+
+// isConstraint reports whether err is an SQLite constraint violation.
+func isConstraint(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
+	}
+	return false
+}
+
+const base32Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+func randomBase32(n int) string {
+	b := make([]byte, n)
+	rand.Read(b) // never fails (crypto/rand, Go 1.24+)
+	for i := range b {
+		b[i] = base32Alphabet[b[i]&31]
+	}
+	return string(b)
+}
+
+// newUID returns a new globally unique, time-ordered id.
+func (db *DB) newUID() string {
+	return strconv.FormatInt(db.now().UnixMilli(), 36) + randomBase32(12)
+}

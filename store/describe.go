@@ -1,0 +1,86 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Describe says in one line what an event did, as a person reads history.
+func Describe(e Event) string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(e.Payload, &m) != nil {
+		return string(e.Type)
+	}
+	str := func(k string) string {
+		var s string
+		json.Unmarshal(m[k], &s)
+		return s
+	}
+	switch e.Type {
+	case EvManufacturerCreated, EvCategoryCreated, EvSupplierCreated:
+		return fmt.Sprintf("%s %q added", strings.TrimSuffix(string(e.Type), ".created"), str("name"))
+	case EvModelCreated:
+		return fmt.Sprintf("model %q %s added", str("name"), str("model_number"))
+	case EvLocationCreated:
+		return fmt.Sprintf("location %s %q added", str("code"), str("name"))
+	case EvPersonCreated:
+		return fmt.Sprintf("person %q added", str("name"))
+	case EvPersonOffboarded:
+		return "offboarded"
+	case EvPOCreated:
+		return fmt.Sprintf("purchase order %s added", str("number"))
+	case EvFieldDefined:
+		return fmt.Sprintf("custom field %q defined", str("name"))
+	case EvAssetReceived:
+		s := fmt.Sprintf("received as %s (%s)", str("tag"), Status(str("status")).Label())
+		if sn := str("serial"); sn != "" {
+			s += ", serial " + sn
+		}
+		return s
+	case EvAssetCheckedOut:
+		s := "checked out to " + str("to_label")
+		if d := str("due"); d != "" {
+			s += ", due " + d
+		}
+		return s
+	case EvAssetCheckedIn:
+		s := "checked in"
+		if f := str("from"); f != "" {
+			s += " from " + f
+		}
+		return s + ", condition " + str("condition")
+	case EvAssetMoved:
+		return "moved"
+	case EvAssetStatus, EvAssetRetired:
+		s := fmt.Sprintf("%s → %s", Status(str("from")).Label(), Status(str("to")).Label())
+		if r := str("reason"); r != "" {
+			s += ": " + r
+		}
+		return s
+	case EvAssetDisposed:
+		s := "disposed by " + str("method")
+		if c := str("certificate"); c != "" {
+			s += ", certificate " + c
+		}
+		if v := str("vendor"); v != "" {
+			s += ", vendor " + v
+		}
+		return s
+	case EvAssetUpdated, EvPersonUpdated:
+		var changes map[string]Change
+		json.Unmarshal(m["changes"], &changes)
+		var parts []string
+		for _, k := range sortedKeys(changes) {
+			c := changes[k]
+			switch k {
+			case "model", "supplier", "home_location", "purchase_order", "location":
+				parts = append(parts, k+" changed")
+			default:
+				parts = append(parts, fmt.Sprintf("%s %q → %q", k, c.Old, c.New))
+			}
+		}
+		return strings.Join(parts, ", ")
+	}
+	return string(e.Type)
+}

@@ -1,0 +1,64 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. The TUI and the CLI branch on these; sync sends them over the wire.
+const (
+	ENOTFOUND = "not_found" // the thing named does not exist
+	ECONFLICT = "conflict"  // the change clashes with current state (duplicate tag, asset already out)
+	EINVALID  = "invalid"   // the input is malformed or the transition is not allowed
+	EINTERNAL = "internal"  // a bug or an I/O failure
+)
+
+// Error is a domain error with a code and a message meant for the person at the desk.
+type Error struct {
+	Code    string
+	Message string
+	Err     error // the underlying cause, if any
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil && e.Message == "" {
+		return e.Err.Error()
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns a coded error.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err: the code of the first *Error in its chain,
+// EINTERNAL for any other error, "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message of a coded error, or err.Error() for others.
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) && e.Message != "" {
+		return e.Message
+	}
+	return err.Error()
+}
+
+func notFound(format string, args ...any) *Error { return Errorf(ENOTFOUND, format, args...) }
+func conflict(format string, args ...any) *Error { return Errorf(ECONFLICT, format, args...) }
+func invalid(format string, args ...any) *Error  { return Errorf(EINVALID, format, args...) }

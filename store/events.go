@@ -1,0 +1,307 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// EventType names what happened. Events are domain verbs, not row diffs.
+type EventType string
+
+// Event types.
+const (
+	EvManufacturerCreated EventType = "manufacturer.created"
+	EvCategoryCreated     EventType = "category.created"
+	EvSupplierCreated     EventType = "supplier.created"
+	EvModelCreated        EventType = "model.created"
+	EvLocationCreated     EventType = "location.created"
+	EvPersonCreated       EventType = "person.created"
+	EvPersonUpdated       EventType = "person.updated"
+	EvPersonOffboarded    EventType = "person.offboarded"
+	EvPOCreated           EventType = "po.created"
+	EvFieldDefined        EventType = "field.defined"
+	EvAssetReceived       EventType = "asset.received"
+	EvAssetCheckedOut     EventType = "asset.checked_out"
+	EvAssetCheckedIn      EventType = "asset.checked_in"
+	EvAssetMoved          EventType = "asset.moved"
+	EvAssetUpdated        EventType = "asset.updated"
+	EvAssetStatus         EventType = "asset.status_changed"
+	EvAssetRetired        EventType = "asset.retired"
+	EvAssetDisposed       EventType = "asset.disposed"
+)
+
+// genesisHash is the previous hash of a device's first event.
+const genesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// HashEvent computes an event's hash: SHA-256 over its previous hash and every
+// field, each on its own line. Changing any byte of any event breaks the chain
+// from that event on.
+func HashEvent(e Event) string {
+	h := sha256.New()
+	for _, s := range []string{
+		e.PrevHash, e.DeviceID, strconv.FormatInt(e.Seq, 10), e.Operator,
+		timestamp(e.At), string(e.Type), e.Subject,
+	} {
+		h.Write([]byte(s))
+		h.Write([]byte{'\n'})
+	}
+	h.Write(e.Payload)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// wtx is one write transaction: every mutation runs inside one, applies its
+// events to the current-state tables and appends them to the log.
+type wtx struct {
+	ctx        context.Context
+	db         *DB
+	tx         *sql.Tx
+	operator   string
+	at         time.Time
+	stmts      map[string]*sql.Stmt
+	heads      map[string]chainHead
+	outbox     bool
+	emitted    []Event
+	readOnly   bool
+	unprepared []string
+}
+
+type chainHead struct {
+	seq  int64
+	hash string
+}
+
+// write runs fn in one immediate transaction. Events emitted by fn are
+// appended, and this device's ones queued for sync, in the same transaction.
+func (db *DB) write(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
+	op := db.Operator()
+	if op == "" {
+		op = "unknown"
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	w := &wtx{ctx: ctx, db: db, tx: tx, operator: op, at: db.now().UTC(), stmts: map[string]*sql.Stmt{}, heads: map[string]chainHead{}, outbox: true}
+	defer func() {
+		for _, s := range w.stmts {
+			s.Close()
+		}
+		db.prepare(ctx, w.unprepared)
+	}()
+	if err := fn(w); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	for dev, h := range w.heads {
+		if _, err := w.exec(`INSERT INTO chain_heads(device_id, seq, hash) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`, dev, h.seq, h.hash); err != nil {
+			tx.Rollback()
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
+	return w.emitted, nil
+}
+
+func (w *wtx) prepared(query string) (*sql.Stmt, error) {
+	if s, ok := w.stmts[query]; ok {
+		return s, nil
+	}
+	if !w.readOnly {
+		if base := w.db.cachedStmt(query); base != nil {
+			s := w.tx.StmtContext(w.ctx, base)
+			w.stmts[query] = s
+			return s, nil
+		}
+	}
+	// Not prepared on the writer connection yet. The transaction holds that
+	// connection, so prepare on the transaction now and on the connection
+	// once the transaction is over.
+	s, err := w.tx.PrepareContext(w.ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	w.stmts[query] = s
+	if !w.readOnly {
+		w.unprepared = append(w.unprepared, query)
+	}
+	return s, nil
+}
+
+func (w *wtx) exec(query string, args ...any) (sql.Result, error) {
+	s, err := w.prepared(query)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.ExecContext(w.ctx, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", firstWords(query), err)
+	}
+	return res, nil
+}
+
+type scanner interface{ Scan(...any) error }
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
+func (w *wtx) queryRow(query string, args ...any) scanner {
+	s, err := w.prepared(query)
+	if err != nil {
+		return errRow{err}
+	}
+	return s.QueryRowContext(w.ctx, args...)
+}
+
+func firstWords(q string) string {
+	f := strings.Fields(q)
+	if len(f) > 3 {
+		f = f[:3]
+	}
+	return strings.ToLower(strings.Join(f, " "))
+}
+
+func (w *wtx) head(device string) (chainHead, error) {
+	if h, ok := w.heads[device]; ok {
+		return h, nil
+	}
+	h := chainHead{hash: genesisHash}
+	err := w.queryRow(`SELECT seq, hash FROM chain_heads WHERE device_id = ?`, device).Scan(&h.seq, &h.hash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return h, fmt.Errorf("read chain head: %w", err)
+	}
+	return h, nil
+}
+
+// emit validates and applies a new event of this device, then appends it.
+func (w *wtx) emit(typ EventType, subject string, payload any) error {
+	if w.readOnly {
+		return fmt.Errorf("emit %s in a read transaction", typ)
+	}
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", typ, err)
+	}
+	dev := w.db.deviceID
+	h, err := w.head(dev)
+	if err != nil {
+		return err
+	}
+	e := Event{DeviceID: dev, Seq: h.seq + 1, Operator: w.operator, At: w.at, Type: typ, Subject: subject, Payload: body, PrevHash: h.hash}
+	e.Hash = HashEvent(e)
+	return w.append(e)
+}
+
+// append applies e to the state tables and stores it, extending its device's chain.
+func (w *wtx) append(e Event) error {
+	h, err := w.head(e.DeviceID)
+	if err != nil {
+		return err
+	}
+	if e.Seq != h.seq+1 || e.PrevHash != h.hash {
+		return invalid("event %s does not continue its device's chain (have seq %d)", e.UID(), h.seq)
+	}
+	if HashEvent(e) != e.Hash {
+		return invalid("event %s: hash does not match its contents", e.UID())
+	}
+	if err := w.apply(e); err != nil {
+		return err
+	}
+	res, err := w.exec(`INSERT INTO events(device_id, seq, operator, at, type, subject, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.DeviceID, e.Seq, e.Operator, timestamp(e.At), string(e.Type), e.Subject, string(e.Payload), e.PrevHash, e.Hash)
+	if err != nil {
+		return err
+	}
+	e.ID, _ = res.LastInsertId()
+	if w.outbox && e.DeviceID == w.db.deviceID {
+		if _, err := w.exec(`INSERT INTO outbox(event_id) VALUES (?)`, e.ID); err != nil {
+			return err
+		}
+	}
+	w.heads[e.DeviceID] = chainHead{seq: e.Seq, hash: e.Hash}
+	w.emitted = append(w.emitted, e)
+	return nil
+}
+
+const eventColumns = `id, device_id, seq, operator, at, type, subject, payload, prev_hash, hash`
+
+func scanEvent(sc scanner) (Event, error) {
+	var e Event
+	var at, typ, payload string
+	if err := sc.Scan(&e.ID, &e.DeviceID, &e.Seq, &e.Operator, &at, &typ, &e.Subject, &payload, &e.PrevHash, &e.Hash); err != nil {
+		return e, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil {
+		return e, fmt.Errorf("event %d: bad time %q: %w", e.ID, at, err)
+	}
+	e.At, e.Type, e.Payload = t, EventType(typ), json.RawMessage(payload)
+	return e, nil
+}
+
+// History returns the events about an entity (by uid), oldest first.
+func (db *DB) History(ctx context.Context, subject string) ([]Event, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE subject = ? ORDER BY id`, subject)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// EachEvent calls fn for every event with at in [from, to) (zero times mean
+// unbounded), in log order.
+func (db *DB) EachEvent(ctx context.Context, from, to time.Time, fn func(Event) error) error {
+	q := `SELECT ` + eventColumns + ` FROM events WHERE 1=1`
+	var args []any
+	if !from.IsZero() {
+		q += ` AND at >= ?`
+		args = append(args, timestamp(from))
+	}
+	if !to.IsZero() {
+		q += ` AND at < ?`
+		args = append(args, timestamp(to))
+	}
+	rows, err := db.r.QueryContext(ctx, q+` ORDER BY id`, args...)
+	if err != nil {
+		return fmt.Errorf("read events: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return fmt.Errorf("read events: %w", err)
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// PendingEvents counts this device's events not yet acknowledged by a server.
+func (db *DB) PendingEvents(ctx context.Context) (int, error) {
+	var n int
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count outbox: %w", err)
+	}
+	return n, nil
+}

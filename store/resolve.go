@@ -1,0 +1,179 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ResolvedKind says what a scan turned out to be.
+type ResolvedKind string
+
+// What a scan can resolve to.
+const (
+	ResolvedAsset    ResolvedKind = "asset"
+	ResolvedPerson   ResolvedKind = "person"
+	ResolvedLocation ResolvedKind = "location"
+)
+
+// Resolution is what a scanned string names.
+type Resolution struct {
+	Kind     ResolvedKind `json:"kind"`
+	Via      string       `json:"via"`  // tag, serial, url, badge, employee_number, username, email, code, name
+	Code     string       `json:"code"` // the cleaned scan
+	Asset    *Asset       `json:"asset,omitempty"`
+	Person   *Person      `json:"person,omitempty"`
+	Location *Location    `json:"location,omitempty"`
+}
+
+var aimPrefix = regexp.MustCompile(`^\][A-Za-z][0-9A-Za-z]`)
+
+// CleanScan checks and tidies a scanned string: it refuses oversized or
+// non-UTF-8 input, drops an AIM symbology identifier (]Q1, ]C0, ...) and
+// control characters, and trims spaces.
+func CleanScan(s string) (string, error) {
+	if len(s) > MaxScanLen {
+		return "", invalid("scan of %d bytes is not a code (at most %d)", len(s), MaxScanLen)
+	}
+	if !utf8.ValidString(s) {
+		return "", invalid("scan is not valid text (check the scanner's keyboard layout)")
+	}
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+	s = aimPrefix.ReplaceAllString(strings.TrimSpace(s), "")
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", invalid("empty scan")
+	}
+	return s, nil
+}
+
+// tagFromURL extracts a tag from a QR payload such as
+// https://assets.example.com/a/TD-000123, .../hardware/bytag/TD-1 or ?tag=TD-1.
+func tagFromURL(s string) string {
+	if !strings.Contains(s, "/") && !strings.Contains(s, "=") {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	for _, k := range []string{"tag", "asset_tag", "t"} {
+		if v := u.Query().Get(k); v != "" {
+			return NormalizeTag(v)
+		}
+	}
+	path := strings.TrimRight(u.Path, "/")
+	if i := strings.LastIndex(path, "/"); i >= 0 {
+		path = path[i+1:]
+	}
+	return NormalizeTag(path)
+}
+
+// Resolve finds what a scanned or typed code names: an asset (by tag, then
+// serial, then a QR URL ending in its tag), a person (badge, employee number,
+// username, email) or a location (code, exact name).
+func (db *DB) Resolve(ctx context.Context, scan string) (Resolution, error) {
+	code, err := CleanScan(scan)
+	if err != nil {
+		return Resolution{}, err
+	}
+	res := Resolution{Code: code}
+	if a, via, err := db.resolveAsset(ctx, code); err == nil {
+		res.Kind, res.Via, res.Asset = ResolvedAsset, via, &a
+		return res, nil
+	} else if ErrorCode(err) != ENOTFOUND {
+		return res, err
+	}
+	up := strings.ToUpper(code)
+	for _, c := range []struct{ col, v, via string }{{"badge", up, "badge"}, {"employee_no", code, "employee_number"}, {"username", code, "username"}, {"email", code, "email"}} {
+		p, err := db.personWhere(ctx, `p.`+c.col+` = ?`, c.v)
+		if err == nil {
+			res.Kind, res.Via, res.Person = ResolvedPerson, c.via, &p
+			return res, nil
+		}
+		if ErrorCode(err) != ENOTFOUND {
+			return res, err
+		}
+	}
+	for _, c := range []struct{ col, v, via string }{{"code", up, "code"}, {"name", code, "name"}} {
+		var l Location
+		err := db.r.QueryRowContext(ctx, `SELECT l.id, l.uid, l.code, l.name, coalesce(p.code, '') FROM locations l LEFT JOIN locations p ON p.id = l.parent_id WHERE l.`+c.col+` = ? LIMIT 1`, c.v).
+			Scan(&l.ID, &l.UID, &l.Code, &l.Name, &l.ParentCode)
+		if err == nil {
+			res.Kind, res.Via, res.Location = ResolvedLocation, c.via, &l
+			return res, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return res, fmt.Errorf("resolve location: %w", err)
+		}
+	}
+	return res, notFound("unknown code %q: no asset, person or location has it", clip(code))
+}
+
+// ResolveAsset finds the asset a scan names (tag, serial or QR URL).
+func (db *DB) ResolveAsset(ctx context.Context, scan string) (Asset, error) {
+	code, err := CleanScan(scan)
+	if err != nil {
+		return Asset{}, err
+	}
+	a, _, err := db.resolveAsset(ctx, code)
+	return a, err
+}
+
+func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, error) {
+	up := NormalizeTag(code)
+	if ValidateTag(up) == nil {
+		a, err := db.assetWhere(ctx, `a.tag = ?`, up)
+		if err == nil {
+			return a, "tag", nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return a, "", fmt.Errorf("resolve tag: %w", err)
+		}
+	}
+	var ids []int64
+	rows, err := db.r.QueryContext(ctx, `SELECT id FROM assets WHERE serial = ? LIMIT 2`, code)
+	if err != nil {
+		return Asset{}, "", fmt.Errorf("resolve serial: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return Asset{}, "", fmt.Errorf("resolve serial: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	switch len(ids) {
+	case 1:
+		a, err := db.assetWhere(ctx, `a.id = ?`, ids[0])
+		if err != nil {
+			return a, "", fmt.Errorf("resolve serial: %w", err)
+		}
+		return a, "serial", nil
+	case 2:
+		return Asset{}, "", invalid("serial %s is on more than one asset: scan the asset tag", clip(code))
+	}
+	if tag := tagFromURL(code); tag != "" && ValidateTag(tag) == nil {
+		a, err := db.assetWhere(ctx, `a.tag = ?`, tag)
+		if err == nil {
+			return a, "url", nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return a, "", fmt.Errorf("resolve url: %w", err)
+		}
+	}
+	return Asset{}, "", notFound("no asset with tag or serial %q", clip(code))
+}

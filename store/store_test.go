@@ -1,0 +1,172 @@
+package store_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// mustOpen opens a fresh database in a temporary folder with a fixed clock.
+func mustOpen(tb testing.TB) *store.DB {
+	tb.Helper()
+	clock := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	db, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "t.db"), store.Options{
+		Operator: "tester",
+		Now: func() time.Time {
+			clock = clock.Add(time.Second)
+			return clock
+		},
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// seed adds a location, a model and a person.
+func seed(tb testing.TB, db *store.DB) {
+	tb.Helper()
+	ctx := context.Background()
+	if _, err := db.AddLocation(ctx, "DUB", "Dublin office", ""); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := db.AddLocation(ctx, "DUB-STORE", "Dublin storeroom", "DUB"); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := db.AddModel(ctx, "Latitude 5440", "L5440", "Dell", "Laptop"); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Ana Silva", Badge: "B1001", Email: "ana@example.com", Username: "asilva"}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func TestLifecycle(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	a, err := db.Receive(ctx, store.Receipt{Serial: "SN-1", Model: "L5440", Location: "DUB-STORE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := a.Tag, "TD-000001"; got != want {
+		t.Fatalf("tag = %q, want %q", got, want)
+	}
+	if a.Status != store.StatusInStock || a.Model != "Latitude 5440" || a.Manufacturer != "Dell" || a.LocationCode != "DUB-STORE" {
+		t.Fatalf("received asset = %+v", a)
+	}
+	a, err = db.CheckOut(ctx, a.Tag, "b1001", "2026-12-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Status != store.StatusDeployed || a.CustodianName != "Ana Silva" || a.DueDate != "2026-12-01" {
+		t.Fatalf("checked out asset = %+v", a)
+	}
+	if _, err := db.CheckOut(ctx, a.Tag, "DUB", ""); store.ErrorCode(err) != store.ECONFLICT {
+		t.Fatalf("second check-out: err = %v, want conflict", err)
+	}
+	if _, err := db.Retire(ctx, a.Tag, ""); store.ErrorCode(err) != store.EINVALID {
+		t.Fatalf("retire deployed: err = %v, want invalid", err)
+	}
+	a, err = db.CheckIn(ctx, a.Tag, store.CheckInOptions{Condition: "repair"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Status != store.StatusInRepair || a.CustodianKind != store.CustodianNone || a.LocationCode != "DUB-STORE" {
+		t.Fatalf("checked in asset = %+v", a)
+	}
+	if _, err := db.Retire(ctx, a.Tag, "old"); err != nil {
+		t.Fatal(err)
+	}
+	a, err = db.Dispose(ctx, a.Tag, store.Disposal{Method: "shred", Certificate: "CERT-9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Status != store.StatusDisposed || a.Disposal == nil || a.Disposal.Certificate != "CERT-9" {
+		t.Fatalf("disposed asset = %+v", a)
+	}
+	if _, err := db.UpdateAsset(ctx, a.Tag, map[string]string{"notes": "x"}); store.ErrorCode(err) != store.EINVALID {
+		t.Fatalf("touch disposed: err = %v, want invalid", err)
+	}
+	_, evs, err := db.AssetHistory(ctx, a.Tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []store.EventType
+	for _, e := range evs {
+		types = append(types, e.Type)
+		if e.Operator != "tester" {
+			t.Errorf("event %s operator = %q", e.Type, e.Operator)
+		}
+	}
+	want := []store.EventType{store.EvAssetReceived, store.EvAssetCheckedOut, store.EvAssetCheckedIn, store.EvAssetRetired, store.EvAssetDisposed}
+	if len(types) != len(want) {
+		t.Fatalf("history = %v, want %v", types, want)
+	}
+	for i := range want {
+		if types[i] != want[i] {
+			t.Fatalf("history = %v, want %v", types, want)
+		}
+	}
+	rep, err := db.Verify(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK {
+		t.Fatalf("verify: %v", rep.Problems)
+	}
+}
+
+func TestResolveAndSearch(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	a, err := db.Receive(ctx, store.Receipt{Tag: "td-77", Serial: "CN0XYZ123", Name: "Ana's laptop", Model: "Latitude 5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for scan, kind := range map[string]store.ResolvedKind{
+		"TD-77": store.ResolvedAsset, "td-77\r": store.ResolvedAsset, "CN0XYZ123": store.ResolvedAsset,
+		"https://assets.example.com/a/TD-77": store.ResolvedAsset, "]Q1TD-77": store.ResolvedAsset,
+		"B1001": store.ResolvedPerson, "ana@example.com": store.ResolvedPerson, "asilva": store.ResolvedPerson,
+		"DUB-STORE": store.ResolvedLocation, "Dublin office": store.ResolvedLocation,
+	} {
+		r, err := db.Resolve(ctx, scan)
+		if err != nil {
+			t.Errorf("Resolve(%q): %v", scan, err)
+			continue
+		}
+		if r.Kind != kind {
+			t.Errorf("Resolve(%q) = %s, want %s", scan, r.Kind, kind)
+		}
+	}
+	for _, bad := range []string{"NOPE-1", string(make([]byte, 10_000)), "\xff\xfe", ""} {
+		if _, err := db.Resolve(ctx, bad); err == nil {
+			t.Errorf("Resolve(%q): want an error", store.ErrorMessage(err))
+		}
+	}
+	for _, q := range []string{"xyz1", "latitude", "Dell", "dublin", "TD-7", "77"} {
+		got, err := db.SearchAssets(ctx, store.AssetFilter{Query: q})
+		if err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		if len(got) != 1 || got[0].Tag != a.Tag {
+			t.Errorf("search %q = %d results", q, len(got))
+		}
+	}
+	if _, err := db.CheckOut(ctx, a.Tag, "ana@example.com", ""); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.SearchAssets(ctx, store.AssetFilter{Query: "silva"})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("search by custodian: %v, %d results", err, len(got))
+	}
+	got, err = db.SearchAssets(ctx, store.AssetFilter{Location: "DUB", Status: store.StatusDeployed})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("filter: %v, %d results", err, len(got))
+	}
+}

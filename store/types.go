@@ -1,0 +1,207 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Status is an asset's lifecycle status.
+type Status string
+
+// Lifecycle statuses.
+const (
+	StatusOnOrder  Status = "on_order"
+	StatusInStock  Status = "in_stock"
+	StatusDeployed Status = "deployed"
+	StatusInRepair Status = "in_repair"
+	StatusMissing  Status = "missing"
+	StatusRetired  Status = "retired"
+	StatusDisposed Status = "disposed"
+)
+
+// Statuses lists every status in lifecycle order.
+var Statuses = []Status{StatusOnOrder, StatusInStock, StatusDeployed, StatusInRepair, StatusMissing, StatusRetired, StatusDisposed}
+
+// Label is the status as people say it.
+func (s Status) Label() string {
+	switch s {
+	case StatusOnOrder:
+		return "on order"
+	case StatusInStock:
+		return "in stock"
+	case StatusDeployed:
+		return "deployed"
+	case StatusInRepair:
+		return "in repair"
+	case StatusMissing:
+		return "missing"
+	case StatusRetired:
+		return "retired"
+	case StatusDisposed:
+		return "disposed"
+	}
+	return string(s)
+}
+
+// ParseStatus accepts a status in its code form ("in_stock"), its label
+// ("in stock") or common aliases, case-insensitively.
+func ParseStatus(s string) (Status, error) {
+	switch normalizeWord(s) {
+	case "on order", "ordered", "pending":
+		return StatusOnOrder, nil
+	case "in stock", "stock", "ready to deploy", "ready", "available", "deployable":
+		return StatusInStock, nil
+	case "deployed", "checked out", "in use":
+		return StatusDeployed, nil
+	case "in repair", "repair", "out for repair", "broken":
+		return StatusInRepair, nil
+	case "missing", "lost", "lost/stolen", "stolen":
+		return StatusMissing, nil
+	case "retired", "archived", "undeployable":
+		return StatusRetired, nil
+	case "disposed":
+		return StatusDisposed, nil
+	}
+	return "", invalid("unknown status %q (want one of on_order, in_stock, deployed, in_repair, missing, retired, disposed)", s)
+}
+
+// Kind is what sort of asset a record describes.
+type Kind string
+
+// Asset kinds.
+const (
+	KindHardware Kind = "hardware"
+)
+
+// CustodianKind says what holds a deployed asset.
+type CustodianKind string
+
+// Custodian kinds.
+const (
+	CustodianNone     CustodianKind = ""
+	CustodianPerson   CustodianKind = "person"
+	CustodianLocation CustodianKind = "location"
+	CustodianAsset    CustodianKind = "asset"
+)
+
+// Asset is an asset as the desk sees it: its own fields plus the names of
+// what it refers to.
+type Asset struct {
+	ID               int64             `json:"-"`
+	UID              string            `json:"uid"`
+	Tag              string            `json:"tag"`
+	Serial           string            `json:"serial"`
+	Name             string            `json:"name"`
+	Kind             Kind              `json:"kind"`
+	Status           Status            `json:"status"`
+	Model            string            `json:"model"`
+	ModelNumber      string            `json:"model_number"`
+	Manufacturer     string            `json:"manufacturer"`
+	Category         string            `json:"category"`
+	LocationCode     string            `json:"location"`
+	LocationName     string            `json:"location_name"`
+	HomeLocationCode string            `json:"home_location"`
+	CustodianKind    CustodianKind     `json:"custodian_kind"`
+	Custodian        string            `json:"custodian"`      // badge, code or tag
+	CustodianName    string            `json:"custodian_name"` // person's name, location's name, asset's tag
+	CheckedOutAt     string            `json:"checked_out_at"`
+	DueDate          string            `json:"due_date"`
+	CostCentre       string            `json:"cost_centre"`
+	Supplier         string            `json:"supplier"`
+	PONumber         string            `json:"purchase_order"`
+	OrderNumber      string            `json:"order_number"`
+	PurchaseDate     string            `json:"purchase_date"`
+	PurchaseCost     string            `json:"purchase_cost"`
+	Currency         string            `json:"currency"`
+	WarrantyEnd      string            `json:"warranty_end"`
+	EOLDate          string            `json:"eol_date"`
+	Notes            string            `json:"notes"`
+	Custom           map[string]string `json:"custom"`
+	LastAudit        string            `json:"last_audit"`
+	NextAudit        string            `json:"next_audit"`
+	CreatedAt        string            `json:"created_at"`
+	UpdatedAt        string            `json:"updated_at"`
+	Disposal         *Disposal         `json:"disposal,omitempty"`
+}
+
+// Disposal records how an asset left the organisation and how its data was destroyed.
+type Disposal struct {
+	Method      string `json:"method"`
+	Certificate string `json:"certificate"`
+	Vendor      string `json:"vendor"`
+	DisposedAt  string `json:"disposed_at"`
+}
+
+// Person is someone who can hold assets.
+type Person struct {
+	ID           int64  `json:"-"`
+	UID          string `json:"uid"`
+	Name         string `json:"name"`
+	Badge        string `json:"badge"`
+	EmployeeNo   string `json:"employee_number"`
+	Username     string `json:"username"`
+	Email        string `json:"email"`
+	Department   string `json:"department"`
+	CostCentre   string `json:"cost_centre"`
+	LocationCode string `json:"location"`
+	Active       bool   `json:"active"`
+	Holding      int    `json:"holding"`
+}
+
+// Location is a site, building, room or shelf.
+type Location struct {
+	ID         int64  `json:"-"`
+	UID        string `json:"uid"`
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	ParentCode string `json:"parent"`
+	Assets     int    `json:"assets"`
+}
+
+// Model is a catalogue model.
+type Model struct {
+	ID           int64  `json:"-"`
+	UID          string `json:"uid"`
+	Name         string `json:"name"`
+	ModelNumber  string `json:"model_number"`
+	Manufacturer string `json:"manufacturer"`
+	Category     string `json:"category"`
+}
+
+// PurchaseOrder is an order with its expected lines and what has arrived.
+type PurchaseOrder struct {
+	UID      string   `json:"uid"`
+	Number   string   `json:"number"`
+	Supplier string   `json:"supplier"`
+	Lines    []POLine `json:"lines"`
+}
+
+// POLine is one expected model on an order.
+type POLine struct {
+	Model    string `json:"model"`
+	Expected int    `json:"expected"`
+	Received int    `json:"received"`
+}
+
+// Event is one entry of the append-only history.
+type Event struct {
+	ID       int64           `json:"-"`
+	DeviceID string          `json:"device_id"`
+	Seq      int64           `json:"seq"`
+	Operator string          `json:"operator"`
+	At       time.Time       `json:"at"`
+	Type     EventType       `json:"type"`
+	Subject  string          `json:"subject"`
+	Payload  json.RawMessage `json:"payload"`
+	PrevHash string          `json:"prev_hash"`
+	Hash     string          `json:"hash"`
+}
+
+// UID is the event's global id: its device and sequence number.
+func (e Event) UID() string { return fmt.Sprintf("%s:%d", e.DeviceID, e.Seq) }
+
+const dateLayout = "2006-01-02"
+
+// timestamp formats t the way the database stores instants.
+func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

@@ -1,0 +1,246 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// VerifyReport is what `tagdesk verify` prints: enough for an auditor to
+// re-check the log independently.
+type VerifyReport struct {
+	OK         bool          `json:"ok"`
+	Events     int64         `json:"events"`
+	Devices    []DeviceChain `json:"devices"`
+	Tables     []TableCheck  `json:"tables"`
+	Problems   []string      `json:"problems"`
+	HashScheme string        `json:"hash_scheme"`
+}
+
+// DeviceChain is one device's hash chain.
+type DeviceChain struct {
+	DeviceID string `json:"device_id"`
+	Events   int64  `json:"events"`
+	Head     string `json:"head"`
+}
+
+// TableCheck compares one state table with its rebuild from events.
+type TableCheck struct {
+	Table   string `json:"table"`
+	Rows    int    `json:"rows"`
+	Rebuilt int    `json:"rebuilt"`
+	Equal   bool   `json:"equal"`
+}
+
+const hashScheme = "sha256 over prev_hash, device_id, seq, operator, at (RFC 3339 UTC), type, subject, each followed by a newline, then the JSON payload; a device's first prev_hash is 64 zeros"
+
+// canonical queries: each state table with local ids replaced by uids, in
+// one deterministic order.
+var canonical = []struct{ table, query string }{
+	{"manufacturers", `SELECT uid, name FROM manufacturers ORDER BY uid`},
+	{"categories", `SELECT uid, name FROM categories ORDER BY uid`},
+	{"suppliers", `SELECT uid, name FROM suppliers ORDER BY uid`},
+	{"models", `SELECT m.uid, m.name, m.model_number, coalesce(f.uid, ''), coalesce(c.uid, '') FROM models m LEFT JOIN manufacturers f ON f.id = m.manufacturer_id LEFT JOIN categories c ON c.id = m.category_id ORDER BY m.uid`},
+	{"locations", `SELECT l.uid, l.code, l.name, coalesce(p.uid, '') FROM locations l LEFT JOIN locations p ON p.id = l.parent_id ORDER BY l.uid`},
+	{"people", `SELECT p.uid, p.name, coalesce(p.badge, ''), coalesce(p.employee_no, ''), coalesce(p.username, ''), coalesce(p.email, ''), p.department, p.cost_centre, coalesce(l.uid, ''), p.active FROM people p LEFT JOIN locations l ON l.id = p.location_id ORDER BY p.uid`},
+	{"purchase_orders", `SELECT o.uid, o.number, coalesce(s.uid, ''), coalesce((SELECT group_concat(m.uid || '=' || pl.quantity, ',') FROM po_lines pl JOIN models m ON m.id = pl.model_id WHERE pl.po_id = o.id), '') FROM purchase_orders o LEFT JOIN suppliers s ON s.id = o.supplier_id ORDER BY o.uid`},
+	{"custom_fields", `SELECT name FROM custom_fields ORDER BY name`},
+	{"assets", `SELECT a.uid, a.tag, coalesce(a.serial, ''), a.name, coalesce(m.uid, ''), a.kind, a.status, coalesce(l.uid, ''), coalesce(hl.uid, ''),
+		coalesce(p.uid, ''), coalesce(cl.uid, ''), coalesce(ca.uid, ''), a.checked_out_at, a.due_date, a.cost_centre, coalesce(s.uid, ''), coalesce(o.uid, ''),
+		a.order_number, a.purchase_date, a.purchase_cost, a.currency, a.warranty_end, a.eol_date, a.notes, a.custom, a.last_audit, a.next_audit, a.created_at, a.updated_at
+		FROM assets a LEFT JOIN models m ON m.id = a.model_id LEFT JOIN locations l ON l.id = a.location_id LEFT JOIN locations hl ON hl.id = a.home_location_id
+		LEFT JOIN people p ON p.id = a.custodian_person_id LEFT JOIN locations cl ON cl.id = a.custodian_location_id LEFT JOIN assets ca ON ca.id = a.custodian_asset_id
+		LEFT JOIN suppliers s ON s.id = a.supplier_id LEFT JOIN purchase_orders o ON o.id = a.po_id ORDER BY a.uid`},
+	{"disposals", `SELECT a.uid, d.method, d.certificate, d.vendor, d.disposed_at FROM disposals d JOIN assets a ON a.id = d.asset_id ORDER BY a.uid`},
+}
+
+// Verify checks every device's hash chain and that the current state equals
+// the state rebuilt from the events. The rebuild goes into a temporary
+// database next to tmpDir ("" for the system default).
+func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
+	rep := VerifyReport{HashScheme: hashScheme}
+	problem := func(format string, args ...any) {
+		if len(rep.Problems) < 100 {
+			rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))
+		}
+	}
+	// 1. Hash chains, and the recorded heads.
+	rows, err := db.r.QueryContext(ctx, `SELECT `+eventColumns+` FROM events ORDER BY device_id, seq`)
+	if err != nil {
+		return rep, fmt.Errorf("verify: %w", err)
+	}
+	var cur *DeviceChain
+	prev := genesisHash
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			rows.Close()
+			return rep, fmt.Errorf("verify: %w", err)
+		}
+		rep.Events++
+		if cur == nil || cur.DeviceID != e.DeviceID {
+			rep.Devices = append(rep.Devices, DeviceChain{DeviceID: e.DeviceID})
+			cur = &rep.Devices[len(rep.Devices)-1]
+			prev = genesisHash
+		}
+		cur.Events++
+		if e.Seq != cur.Events {
+			problem("device %s: event seq %d where %d was expected (a gap or a deletion)", e.DeviceID, e.Seq, cur.Events)
+			cur.Events = e.Seq
+		}
+		if e.PrevHash != prev {
+			problem("event %s: prev_hash does not match the previous event's hash", e.UID())
+		}
+		if h := HashEvent(e); h != e.Hash {
+			problem("event %s: hash does not match its contents (altered)", e.UID())
+		}
+		prev = e.Hash
+		cur.Head = e.Hash
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return rep, fmt.Errorf("verify: %w", err)
+	}
+	for _, d := range rep.Devices {
+		var seq int64
+		var hash string
+		if err := db.r.QueryRowContext(ctx, `SELECT seq, hash FROM chain_heads WHERE device_id = ?`, d.DeviceID).Scan(&seq, &hash); err != nil {
+			problem("device %s: no recorded chain head (%v)", d.DeviceID, err)
+		} else if seq != d.Events || hash != d.Head {
+			problem("device %s: recorded head is seq %d, the log ends at %d (events removed from the end?)", d.DeviceID, seq, d.Events)
+		}
+	}
+
+	// 2. Rebuild the state from the events and compare.
+	dir, err := os.MkdirTemp(tmpDir, "tagdesk-verify-")
+	if err != nil {
+		return rep, fmt.Errorf("verify: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	rebuilt, err := Open(ctx, filepath.Join(dir, "rebuilt.db"), Options{Unsafe: true, Now: db.now})
+	if err != nil {
+		return rep, fmt.Errorf("verify: %w", err)
+	}
+	defer rebuilt.Close()
+	if err := db.replayInto(ctx, rebuilt); err != nil {
+		problem("the events do not replay: %s", ErrorMessage(err))
+	} else {
+		for _, c := range canonical {
+			tc, diff, err := compareQuery(ctx, db.r, rebuilt.r, c.query)
+			if err != nil {
+				return rep, fmt.Errorf("verify %s: %w", c.table, err)
+			}
+			tc.Table = c.table
+			rep.Tables = append(rep.Tables, tc)
+			if !tc.Equal {
+				problem("%s: current state differs from the events: %s", c.table, diff)
+			}
+		}
+	}
+	rep.OK = len(rep.Problems) == 0
+	return rep, nil
+}
+
+// replayInto applies every event of db, in log order, to an empty database.
+func (db *DB) replayInto(ctx context.Context, to *DB) error {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+eventColumns+` FROM events ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("replay: %w", err)
+	}
+	defer rows.Close()
+	batch := make([]Event, 0, 5000)
+	flush := func() error {
+		_, err := to.write(ctx, func(w *wtx) error {
+			w.outbox = false
+			for _, e := range batch {
+				if err := w.append(e); err != nil {
+					return Errorf(ErrorCode(err), "event %s (%s): %s", e.UID(), e.Type, ErrorMessage(err))
+				}
+			}
+			return nil
+		})
+		batch = batch[:0]
+		return err
+	}
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return fmt.Errorf("replay: %w", err)
+		}
+		batch = append(batch, e)
+		if len(batch) == cap(batch) {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("replay: %w", err)
+	}
+	return flush()
+}
+
+func compareQuery(ctx context.Context, a, b *sql.DB, q string) (TableCheck, string, error) {
+	var tc TableCheck
+	ra, err := a.QueryContext(ctx, q)
+	if err != nil {
+		return tc, "", err
+	}
+	defer ra.Close()
+	rb, err := b.QueryContext(ctx, q)
+	if err != nil {
+		return tc, "", err
+	}
+	defer rb.Close()
+	cols, err := ra.Columns()
+	if err != nil {
+		return tc, "", err
+	}
+	read := func(r *sql.Rows) (string, bool, error) {
+		if !r.Next() {
+			return "", false, r.Err()
+		}
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := r.Scan(ptrs...); err != nil {
+			return "", false, err
+		}
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			parts[i] = v.String
+		}
+		return strings.Join(parts, "\x1f"), true, nil
+	}
+	tc.Equal = true
+	var diff string
+	for {
+		x, okA, err := read(ra)
+		if err != nil {
+			return tc, "", err
+		}
+		y, okB, err := read(rb)
+		if err != nil {
+			return tc, "", err
+		}
+		if okA {
+			tc.Rows++
+		}
+		if okB {
+			tc.Rebuilt++
+		}
+		if !okA && !okB {
+			break
+		}
+		if x != y && tc.Equal {
+			tc.Equal = false
+			diff = fmt.Sprintf("first difference: have %q, events give %q", strings.ReplaceAll(clip(x), "\x1f", "|"), strings.ReplaceAll(clip(y), "\x1f", "|"))
+		}
+	}
+	return tc, diff, nil
+}
