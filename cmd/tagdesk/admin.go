@@ -60,7 +60,3 @@ func cmdVerify(ctx context.Context, a *app, args []string) error {
 	})
 }
 
-// runTUI opens the terminal UI.
-func (a *app) runTUI(ctx context.Context) error {
-	return fmt.Errorf("the terminal UI is not built yet: use the commands (tagdesk help)")
-}

@@ -63,6 +63,10 @@ func commands() []command {
 	cs = append(cs, assetCommands()...)
 	cs = append(cs, catalogCommands()...)
 	cs = append(cs, adminCommands()...)
+	cs = append(cs, interchangeCommands()...) // interchange.go: import/export
+	cs = append(cs, demoCommands()...)        // demo.go: demo data
+	cs = append(cs, labelCommands()...)       // label.go: labels, decode, print queue
+	cs = append(cs, syncCommands()...)        // sync.go: serve, tokens, sync
 	return cs
 }
 
