@@ -301,6 +301,9 @@ func (db *DB) NextTag(ctx context.Context) (string, error) {
 // assetFor returns the uid and state of the asset with the given tag.
 func (w *wtx) assetByTag(tag string) (string, assetState, error) {
 	tag = NormalizeTag(tag)
+	if err := ValidateTag(tag); err != nil {
+		return "", assetState{}, err
+	}
 	var uid string
 	err := w.queryRow(`SELECT uid FROM assets WHERE tag = ?`, tag).Scan(&uid)
 	if errors.Is(err, sql.ErrNoRows) {

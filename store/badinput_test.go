@@ -1,0 +1,244 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// eventCount is the number of events in the log.
+func eventCount(t *testing.T, db *store.DB) int {
+	t.Helper()
+	n := 0
+	if err := db.EachEvent(context.Background(), zeroTime, zeroTime, func(store.Event) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestBadInputChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	out, err := db.Receive(ctx, store.Receipt{Tag: "TD-OUT", Serial: "S-OUT", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, out.Tag, "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	gone, err := db.Receive(ctx, store.Receipt{Tag: "TD-GONE", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Dispose(ctx, gone.Tag, store.Disposal{Method: "shred"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Tag: "TD-IN", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	before := eventCount(t, db)
+	cases := []struct {
+		name string
+		code string
+		do   func() error
+	}{
+		{"duplicate tag", store.ECONFLICT, func() error {
+			_, err := db.Receive(ctx, store.Receipt{Tag: "td-out", Model: "L5440", Location: "DUB"})
+			return err
+		}},
+		{"duplicate serial", store.ECONFLICT, func() error {
+			_, err := db.Receive(ctx, store.Receipt{Serial: "S-OUT", Model: "L5440", Location: "DUB"})
+			return err
+		}},
+		{"bad tag characters", store.EINVALID, func() error {
+			_, err := db.Receive(ctx, store.Receipt{Tag: "TD_1", Model: "L5440", Location: "DUB"})
+			return err
+		}},
+		{"unknown model", store.ENOTFOUND, func() error {
+			_, err := db.Receive(ctx, store.Receipt{Model: "Nope 9000", Location: "DUB"})
+			return err
+		}},
+		{"unknown location", store.ENOTFOUND, func() error {
+			_, err := db.Receive(ctx, store.Receipt{Model: "L5440", Location: "MARS"})
+			return err
+		}},
+		{"unknown person", store.ENOTFOUND, func() error {
+			_, err := db.CheckOut(ctx, "TD-IN", "B9999", "")
+			return err
+		}},
+		{"already out", store.ECONFLICT, func() error {
+			_, err := db.CheckOut(ctx, out.Tag, "DUB", "")
+			return err
+		}},
+		{"retire deployed", store.EINVALID, func() error {
+			_, err := db.Retire(ctx, out.Tag, "")
+			return err
+		}},
+		{"touch disposed", store.EINVALID, func() error {
+			_, err := db.Move(ctx, gone.Tag, "DUB-STORE")
+			return err
+		}},
+		{"dispose twice", store.EINVALID, func() error {
+			_, err := db.Dispose(ctx, gone.Tag, store.Disposal{Method: "shred"})
+			return err
+		}},
+		{"check in what is not out", store.EINVALID, func() error {
+			_, err := db.CheckIn(ctx, gone.Tag, store.CheckInOptions{})
+			return err
+		}},
+		{"bad due date", store.EINVALID, func() error {
+			_, err := db.CheckOut(ctx, "TD-IN", "B1001", "31/31/2026")
+			return err
+		}},
+		{"10 kB scan", store.EINVALID, func() error {
+			_, err := db.CheckOut(ctx, strings.Repeat("A", 10_000), "B1001", "")
+			return err
+		}},
+		{"non-UTF-8 holder", store.ENOTFOUND, func() error {
+			_, err := db.CheckOut(ctx, out.Tag, "\xff\xfe", "")
+			return err
+		}},
+		{"checkout all or none", store.ECONFLICT, func() error {
+			a, err := db.Receive(ctx, store.Receipt{Tag: "TD-FREE", Model: "L5440", Location: "DUB"})
+			if err != nil {
+				return err
+			}
+			before++ // the receive above is a real change
+			_, err = db.CheckOutAll(ctx, []string{a.Tag, out.Tag}, "B1001", "")
+			return err
+		}},
+	}
+	for _, c := range cases {
+		err := c.do()
+		if got := store.ErrorCode(err); got != c.code {
+			t.Errorf("%s: code %q (%v), want %q", c.name, got, err, c.code)
+		}
+		if store.ErrorMessage(err) == "" {
+			t.Errorf("%s: empty message", c.name)
+		}
+	}
+	if got := eventCount(t, db); got != before {
+		t.Fatalf("events: %d, want %d: a refused change left an event", got, before)
+	}
+	free, err := db.Asset(ctx, "TD-FREE")
+	if err != nil || free.Status != store.StatusInStock {
+		t.Fatalf("TD-FREE after refused batch: %v %v, want in stock", free.Status, err)
+	}
+	if rep, err := db.Verify(ctx, t.TempDir()); err != nil || !rep.OK {
+		t.Fatalf("verify: %v %v", err, rep.Problems)
+	}
+}
+
+func TestVerifyDetectsTampering(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.Receive(ctx, store.Receipt{Tag: "TD-9", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	// State edited behind the log's back.
+	if err := db.ExecForTest(ctx, `UPDATE assets SET name = 'sneaky' WHERE tag = 'TD-9'`); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.Verify(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK || len(rep.Problems) == 0 || !strings.Contains(strings.Join(rep.Problems, " "), "assets") {
+		t.Fatalf("verify missed a state edit: %+v", rep.Problems)
+	}
+	// Events cannot be edited at all.
+	if err := db.ExecForTest(ctx, `UPDATE events SET operator = 'mallory'`); err == nil {
+		t.Fatal("updating an event succeeded")
+	}
+	if err := db.ExecForTest(ctx, `DELETE FROM events`); err == nil {
+		t.Fatal("deleting events succeeded")
+	}
+}
+
+func TestTagCheckCharacter(t *testing.T) {
+	for _, body := range []string{"TD-000001", "TD-000002", "ACME-12345", "A"} {
+		tag := body + string(store.TagCheckChar(body))
+		if !store.CheckTag(tag) {
+			t.Errorf("CheckTag(%q) = false", tag)
+		}
+		// Any single substitution is detected.
+		for i := 0; i < len(tag); i++ {
+			if tag[i] == '-' {
+				continue
+			}
+			for _, c := range []byte("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+				if c == tag[i] {
+					continue
+				}
+				bad := tag[:i] + string(c) + tag[i+1:]
+				if store.CheckTag(bad) {
+					t.Fatalf("CheckTag(%q) accepted a substitution of %q", bad, tag)
+				}
+			}
+		}
+	}
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if err := db.SetSetting(ctx, store.SettingTagCheck, "1"); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.Receive(ctx, store.Receipt{Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !store.CheckTag(a.Tag) || len(a.Tag) != len("TD-000001")+1 {
+		t.Fatalf("generated tag %q has no valid check character", a.Tag)
+	}
+	mangled := a.Tag[:len(a.Tag)-2] + "9" + a.Tag[len(a.Tag)-1:]
+	if mangled == a.Tag {
+		mangled = a.Tag[:len(a.Tag)-2] + "8" + a.Tag[len(a.Tag)-1:]
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Tag: mangled, Model: "L5440", Location: "DUB"}); store.ErrorCode(err) != store.EINVALID {
+		t.Fatalf("mangled pre-printed tag %q accepted: %v", mangled, err)
+	}
+}
+
+func FuzzResolve(f *testing.F) {
+	for _, s := range []string{"TD-000001", "td-000001\r", "CN0XYZ123", "https://x/a/TD-000001", "]Q1TD-1", "B1001", "DUB", "\xff", "", strings.Repeat("Z", 300), "a@b", "?tag=TD-000001"} {
+		f.Add(s)
+	}
+	db := mustOpen(f)
+	seed(f, db)
+	ctx := context.Background()
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "CN0XYZ123", Model: "L5440", Location: "DUB"}); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, scan string) {
+		r, err := db.Resolve(ctx, scan)
+		if err != nil {
+			if c := store.ErrorCode(err); c != store.ENOTFOUND && c != store.EINVALID {
+				t.Fatalf("Resolve(%q): %v (code %s)", scan, err, c)
+			}
+			return
+		}
+		switch r.Kind {
+		case store.ResolvedAsset:
+			if r.Asset == nil {
+				t.Fatal("asset resolution without asset")
+			}
+		case store.ResolvedPerson:
+			if r.Person == nil {
+				t.Fatal("person resolution without person")
+			}
+		case store.ResolvedLocation:
+			if r.Location == nil {
+				t.Fatal("location resolution without location")
+			}
+		default:
+			t.Fatalf("kind %q", r.Kind)
+		}
+	})
+}
+
+var zeroTime time.Time
