@@ -59,4 +59,3 @@ func cmdVerify(ctx context.Context, a *app, args []string) error {
 		return nil
 	})
 }
-
