@@ -262,6 +262,14 @@ func (w *wtx) apply(e Event) error {
 			return err
 		}
 		return w.applyDispose(p, e)
+	case EvLabelPrinted:
+		// History only: a label coming out of a printer changes no state.
+		p, err := decode[LabelPayload](e)
+		if err != nil {
+			return err
+		}
+		_, err = w.idOf("assets", p.UID)
+		return err
 	}
 	return invalid("unknown event type %q", e.Type)
 }

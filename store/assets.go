@@ -200,6 +200,9 @@ func (w *wtx) receive(r Receipt) (string, error) {
 	if err := w.emit(EvAssetReceived, rec.UID, rec); err != nil {
 		return "", err
 	}
+	if err := w.autoLabel(rec.UID); err != nil {
+		return "", err
+	}
 	return rec.Tag, nil
 }
 

@@ -67,6 +67,8 @@ func Describe(e Event) string {
 			s += ", vendor " + v
 		}
 		return s
+	case EvLabelPrinted:
+		return fmt.Sprintf("label printed (%s) on %s", str("template"), str("printer"))
 	case EvAssetUpdated, EvPersonUpdated:
 		var changes map[string]Change
 		json.Unmarshal(m["changes"], &changes)

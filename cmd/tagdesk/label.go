@@ -1,3 +1,433 @@
 package main
 
-func labelCommands() []command { return nil }
+import (
+	"context"
+	"fmt"
+	"image"
+	_ "image/gif"
+	_ "image/jpeg"
+	_ "image/png"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/tagdesk/tagdesk/labels"
+	"github.com/tagdesk/tagdesk/labels/printer"
+	"github.com/tagdesk/tagdesk/store"
+)
+
+func labelCommands() []command {
+	return []command{
+		{name: "label", summary: "print or render labels for assets", usage: "[--template NAME] [--format zpl|pdf|png] [--out FILE | --printer URI] [--skip N] TAG... | --list", run: cmdLabel},
+		{name: "decode", summary: "read barcodes and QR codes from image files", usage: "IMAGE...", run: cmdDecode},
+		{name: "queue list", summary: "the print queue", usage: "[--all] [--json]", run: cmdQueueList},
+		{name: "queue run", summary: "print every queued label (to its printer, or --printer)", usage: "[--printer URI]", run: cmdQueueRun},
+		{name: "queue cancel", summary: "cancel print jobs", usage: "ID...", run: cmdQueueCancel},
+		{name: "queue retry", summary: "put failed print jobs back in the queue", usage: "[--template NAME] [--printer URI] ID...", run: cmdQueueRetry},
+		{name: "setting get", summary: "show a setting (or all)", usage: "[KEY]", run: cmdSettingGet},
+		{name: "setting set", summary: "change a setting (printer, template, label_owner, tag_prefix, ...)", usage: "KEY VALUE", run: cmdSettingSet},
+	}
+}
+
+func cmdLabel(ctx context.Context, a *app, args []string) error {
+	c := findCommand("label")
+	fs := a.flags(c)
+	list := fs.Bool("list", false, "list the templates and their sizes")
+	tmpl := fs.String("template", "", "label template (default: the 'template' setting, else zebra-2x1-203)")
+	format := fs.String("format", "", "zpl, pdf or png (default: from --out's extension or the printer; pdf for sheets)")
+	out := fs.String("out", "", "write to this file (png: one file per tag when several: TAG is added to the name)")
+	prn := fs.String("printer", "", "print to tcp://HOST:9100, lp://QUEUE, cups://QUEUE or a file path; the job is queued durably")
+	skip := fs.Int("skip", 0, "sheets: skip the first N (already used) labels")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if *list {
+		return listTemplates(a)
+	}
+	if len(pos) == 0 {
+		return usagef("label needs at least one TAG (or --list)")
+	}
+	if *out != "" && *prn != "" {
+		return usagef("give --out or --printer, not both")
+	}
+	if *out == "" && *prn == "" {
+		return usagef("label needs --out FILE or --printer URI")
+	}
+	if *skip < 0 {
+		return usagef("--skip must be 0 or more")
+	}
+	if *prn != "" {
+		if _, err := printer.Open(*prn); err != nil {
+			return usagef("%v", err)
+		}
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		sp, err := newSpooler(db, a.getenv)
+		if err != nil {
+			return err
+		}
+		t, err := sp.template(ctx, *tmpl)
+		if err != nil {
+			return err
+		}
+		var assets []store.Asset
+		var ls []labels.Label
+		for _, tag := range pos {
+			as, err := db.ResolveAsset(ctx, tag)
+			if err != nil {
+				return err
+			}
+			l, err := sp.label(ctx, as)
+			if err != nil {
+				return err
+			}
+			assets, ls = append(assets, as), append(ls, l)
+		}
+		if *prn != "" {
+			return printNow(ctx, a, db, sp, t, assets, *prn)
+		}
+		f := *format
+		if f == "" {
+			f = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
+			if t.Sheet != nil {
+				f = "pdf"
+			}
+		}
+		if f == "png" && len(ls) > 1 {
+			for i, l := range ls {
+				name := strings.TrimSuffix(*out, filepath.Ext(*out)) + "-" + l.Tag + ".png"
+				job, err := sp.render(t, "png", ls[i:i+1], 0)
+				if err != nil {
+					return fmt.Errorf("label %s: %w", l.Tag, err)
+				}
+				if err := writeFileAtomic(name, job); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "%s\n", name)
+			}
+			return nil
+		}
+		job, err := sp.render(t, f, ls, *skip)
+		if err != nil {
+			return err
+		}
+		if err := writeFileAtomic(*out, job); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "wrote %d label(s) (%s, %s) to %s\n", len(ls), t.Name, f, *out)
+		return nil
+	})
+}
+
+// printNow queues one job per asset for the printer, then tries them: a
+// printer that is off keeps the jobs waiting in the queue.
+func printNow(ctx context.Context, a *app, db *store.DB, sp *spooler, t labels.Template, assets []store.Asset, uri string) error {
+	var failed []string
+	for _, as := range assets {
+		j, err := db.QueueLabel(ctx, as.Tag, t.Name, uri)
+		if err != nil {
+			return err
+		}
+		permanent, err := sp.printJob(ctx, j, uri)
+		if err == nil {
+			fmt.Fprintf(a.stdout, "%s printed on %s\n", as.Tag, uri)
+			continue
+		}
+		if merr := db.MarkPrintError(ctx, j.ID, err.Error(), permanent); merr != nil {
+			return merr
+		}
+		if permanent {
+			failed = append(failed, fmt.Sprintf("%s: %v", as.Tag, err))
+		} else {
+			failed = append(failed, fmt.Sprintf("%s: %v (job %d kept in the queue: tagdesk queue run)", as.Tag, err, j.ID))
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d label(s) not printed: %s", len(failed), len(assets), strings.Join(failed, "; "))
+	}
+	return nil
+}
+
+func listTemplates(a *app) error {
+	user, err := userTemplates(a.getenv)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	fmt.Fprintf(a.stdout, "%-20s %-18s %-5s %-12s %s\n", "TEMPLATE", "SIZE", "DPI", "CODE", "DESCRIPTION")
+	for _, t := range append(user, labels.Builtin()...) {
+		if seen[t.Name] {
+			continue
+		}
+		seen[t.Name] = true
+		size := fmt.Sprintf("%.1fx%.1f mm", t.WidthMM(), t.HeightMM())
+		if t.Sheet != nil {
+			size = fmt.Sprintf("%s %dx%d", t.Sheet.Page, t.Sheet.Columns, t.Sheet.Rows)
+		}
+		fmt.Fprintf(a.stdout, "%-20s %-18s %-5d %-12s %s\n", t.Name, size, t.DPI, t.Symbology.String(), t.Description)
+	}
+	return nil
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".tagdesk-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func cmdDecode(ctx context.Context, a *app, args []string) error {
+	c := findCommand("decode")
+	fs := a.flags(c)
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef("decode needs at least one IMAGE file (PNG, JPEG or GIF)")
+	}
+	bad := 0
+	for _, p := range pos {
+		rs, err := decodeFile(p)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "%s: %v\n", p, err)
+			bad++
+			continue
+		}
+		for _, r := range rs {
+			if len(pos) > 1 {
+				fmt.Fprintf(a.stdout, "%s: %s: %s\n", p, r.Format, r.Text)
+			} else {
+				fmt.Fprintf(a.stdout, "%s: %s\n", r.Format, r.Text)
+			}
+		}
+	}
+	if bad > 0 {
+		return fmt.Errorf("%d of %d image(s) had no readable code", bad, len(pos))
+	}
+	return nil
+}
+
+func decodeFile(path string) ([]labels.Result, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("not an image: %w", err)
+	}
+	return labels.Decode(img)
+}
+
+func cmdQueueList(ctx context.Context, a *app, args []string) error {
+	c := findCommand("queue list")
+	fs := a.flags(c)
+	all := fs.Bool("all", false, "include printed and cancelled jobs")
+	asJSON := fs.Bool("json", false, "JSON output")
+	if _, err := a.parse(c, fs, args); err != nil {
+		return err
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		var jobs []store.PrintJob
+		var err error
+		if *all {
+			jobs, err = db.PrintJobs(ctx, "", 1000)
+		} else {
+			jobs, err = db.QueuedJobs(ctx, 0)
+			if err == nil {
+				var failed []store.PrintJob
+				failed, err = db.PrintJobs(ctx, store.JobFailed, 1000)
+				jobs = append(jobs, failed...)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			if jobs == nil {
+				jobs = []store.PrintJob{}
+			}
+			return writeJSON(a.stdout, jobs)
+		}
+		fmt.Fprintf(a.stdout, "%-6s %-14s %-10s %-16s %-24s %-3s %s\n", "JOB", "TAG", "STATUS", "TEMPLATE", "PRINTER", "TRY", "LAST ERROR")
+		for _, j := range jobs {
+			fmt.Fprintf(a.stdout, "%-6d %-14s %-10s %-16s %-24s %-3d %s\n", j.ID, j.Tag, j.Status, orDash(j.Template), fit(orDash(j.Printer), 24), j.Attempts, j.LastError)
+		}
+		return nil
+	})
+}
+
+func cmdQueueRun(ctx context.Context, a *app, args []string) error {
+	c := findCommand("queue run")
+	fs := a.flags(c)
+	prn := fs.String("printer", "", "send every queued job here instead of its own printer")
+	if _, err := a.parse(c, fs, args); err != nil {
+		return err
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		sp, err := newSpooler(db, a.getenv)
+		if err != nil {
+			return err
+		}
+		res, err := sp.run(ctx, *prn, func(done, total int) {
+			if total >= 20 && done%10 == 0 {
+				fmt.Fprintf(a.stderr, "printing %d/%d\r", done, total)
+			}
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "printed %d, waiting %d, failed %d\n", res.Printed, res.Waiting, res.Failed)
+		for _, e := range res.Errors {
+			fmt.Fprintf(a.stderr, "%s\n", e)
+		}
+		if res.Waiting > 0 || res.Failed > 0 {
+			return fmt.Errorf("%d label(s) still waiting, %d failed (see tagdesk queue list)", res.Waiting, res.Failed)
+		}
+		return nil
+	})
+}
+
+func jobIDs(pos []string) ([]int64, error) {
+	var ids []int64
+	for _, p := range pos {
+		var id int64
+		if _, err := fmt.Sscan(p, &id); err != nil || id <= 0 {
+			return nil, usagef("%q is not a job number", p)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func cmdQueueCancel(ctx context.Context, a *app, args []string) error {
+	c := findCommand("queue cancel")
+	pos, err := a.parse(c, a.flags(c), args)
+	if err != nil {
+		return err
+	}
+	ids, err := jobIDs(pos)
+	if err != nil || len(ids) == 0 {
+		return usagef("queue cancel needs job numbers (tagdesk queue list)")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		for _, id := range ids {
+			if err := db.CancelPrintJob(ctx, id); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "job %d cancelled\n", id)
+		}
+		return nil
+	})
+}
+
+func cmdQueueRetry(ctx context.Context, a *app, args []string) error {
+	c := findCommand("queue retry")
+	fs := a.flags(c)
+	tmpl := fs.String("template", "", "use this template from now on")
+	prn := fs.String("printer", "", "use this printer from now on")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	ids, err := jobIDs(pos)
+	if err != nil || len(ids) == 0 {
+		return usagef("queue retry needs job numbers (tagdesk queue list)")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		for _, id := range ids {
+			if err := db.RetryPrintJob(ctx, id, *tmpl, *prn); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "job %d queued again\n", id)
+		}
+		return nil
+	})
+}
+
+var settingKeys = []string{store.SettingPrinter, store.SettingTemplate, store.SettingLabelOwner, store.SettingAutoLabel,
+	store.SettingTagPrefix, store.SettingTagNext, store.SettingTagWidth, store.SettingTagCheck, store.SettingSite, store.SettingDeviceID}
+
+func cmdSettingGet(ctx context.Context, a *app, args []string) error {
+	c := findCommand("setting get")
+	pos, err := a.parse(c, a.flags(c), args)
+	if err != nil {
+		return err
+	}
+	keys := settingKeys
+	if len(pos) > 0 {
+		keys = pos
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		for _, k := range keys {
+			v, err := db.Setting(ctx, k)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "%s=%s\n", k, v)
+		}
+		return nil
+	})
+}
+
+func cmdSettingSet(ctx context.Context, a *app, args []string) error {
+	c := findCommand("setting set")
+	pos, err := a.parse(c, a.flags(c), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usagef("setting set needs KEY VALUE (keys: %s)", strings.Join(settingKeys, ", "))
+	}
+	k, v := pos[0], pos[1]
+	switch k {
+	case store.SettingPrinter:
+		if v != "" {
+			if _, err := printer.Open(v); err != nil {
+				return usagef("%v", err)
+			}
+		}
+	case store.SettingTemplate:
+		if _, err := labels.Find(v, nil); err != nil {
+			user, uerr := userTemplates(a.getenv)
+			if uerr != nil {
+				return uerr
+			}
+			if _, err := labels.Find(v, user); err != nil {
+				return usagef("%v", err)
+			}
+		}
+	case store.SettingTagPrefix:
+		if err := store.ValidateTag(strings.TrimRight(strings.ToUpper(v), "-") + "1"); err != nil && v != "" {
+			return usagef("tag prefix %q: %s", v, store.ErrorMessage(err))
+		}
+		v = strings.ToUpper(v)
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		if err := db.SetSetting(ctx, k, v); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "%s=%s\n", k, v)
+		return nil
+	})
+}

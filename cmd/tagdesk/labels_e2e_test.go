@@ -1,0 +1,219 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// needTool skips when an external tool is missing, except under CI where
+// .ci/run installs it and a skip would hide a broken setup.
+func needTool(t *testing.T, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not installed (CI must install it)", name)
+		}
+		t.Skipf("%s not installed", name)
+	}
+}
+
+// zbar decodes every code in the images with zbarimg, a decoder we did not write.
+func zbar(t *testing.T, images ...string) []string {
+	t.Helper()
+	out, err := exec.Command("zbarimg", append([]string{"-q", "--raw"}, images...)...).Output()
+	if err != nil {
+		t.Fatalf("zbarimg %v: %v", images, err)
+	}
+	return strings.Fields(string(out))
+}
+
+// labelDB makes a database with n in-stock assets and returns it with their tags.
+func labelDB(t *testing.T, n int) (string, []string) {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "labels.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin office")
+	mustCLI(t, db, "model", "add", "Latitude 5440", "--number", "L5440", "--manufacturer", "Dell")
+	mustCLI(t, db, "setting", "set", "label_owner", "Property of ACME IT")
+	serials := make([]string, n)
+	for i := range serials {
+		serials[i] = fmt.Sprintf("CN0SER%04d", i)
+	}
+	out := mustCLI(t, db, append([]string{"receive", "--model", "L5440", "--location", "DUB"}, serials...)...)
+	var tags []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		tags = append(tags, strings.Fields(line)[0])
+	}
+	if len(tags) != n {
+		t.Fatalf("received %d assets, want %d", len(tags), n)
+	}
+	return db, tags
+}
+
+// fakePrinter is a raw TCP 9100 printer on loopback that keeps every job.
+type fakePrinter struct {
+	ln   net.Listener
+	mu   sync.Mutex
+	jobs []string
+	wg   sync.WaitGroup
+}
+
+func startPrinter(t *testing.T, addr string) *fakePrinter {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &fakePrinter{ln: ln}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			b, _ := io.ReadAll(c)
+			c.Close()
+			p.mu.Lock()
+			p.jobs = append(p.jobs, string(b))
+			p.mu.Unlock()
+		}
+	}()
+	t.Cleanup(p.stop)
+	return p
+}
+
+func (p *fakePrinter) stop() { p.ln.Close(); p.wg.Wait() }
+
+func (p *fakePrinter) received() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.jobs...)
+}
+
+func TestE2E_LabelsScanBack(t *testing.T) {
+	needTool(t, "zbarimg")
+	needTool(t, "pdftoppm")
+	db, tags := labelDB(t, 40)
+	dir := t.TempDir()
+
+	// A PDF sheet of 40 labels, rasterised and read back by zbarimg.
+	pdf := filepath.Join(dir, "sheet.pdf")
+	mustCLI(t, db, append([]string{"label", "--template", "avery-l7163", "--out", pdf}, tags...)...)
+	if out, err := exec.Command("pdftoppm", "-r", "300", "-png", pdf, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v: %s", err, out)
+	}
+	pages, _ := filepath.Glob(filepath.Join(dir, "page*.png"))
+	if len(pages) != 3 { // 14 labels a sheet
+		t.Fatalf("%d pages, want 3", len(pages))
+	}
+	got := map[string]int{}
+	for _, s := range zbar(t, pages...) {
+		got[strings.TrimPrefix(strings.TrimPrefix(s, "QR-Code:"), "CODE-128:")]++
+	}
+	for _, tag := range tags {
+		if got[tag] == 0 {
+			t.Errorf("tag %s did not scan back from the PDF sheet", tag)
+		}
+	}
+	if len(got) != len(tags) {
+		var extra []string
+		for k := range got {
+			extra = append(extra, k)
+		}
+		sort.Strings(extra)
+		t.Errorf("PDF read back %d distinct codes, want %d: %v", len(got), len(tags), extra)
+	}
+
+	// PNG labels at the printer's dot grid, one per template that prints a code.
+	for _, tmpl := range []string{"zebra-2x1-203", "zebra-2x1-300", "zebra-3x1-203", "brother-62mm", "brother-29mm", "tag-1.25x0.5-300"} {
+		png := filepath.Join(dir, tmpl+".png")
+		mustCLI(t, db, "label", "--template", tmpl, "--out", png, tags[7])
+		codes := zbar(t, png)
+		if len(codes) == 0 {
+			t.Errorf("%s: nothing scanned", tmpl)
+		}
+		for _, c := range codes {
+			if c != tags[7] {
+				t.Errorf("%s: scanned %q, want %q", tmpl, c, tags[7])
+			}
+		}
+	}
+
+	// tagdesk decode reads our labels too.
+	out := mustCLI(t, db, "decode", filepath.Join(dir, "zebra-2x1-203.png"))
+	if !strings.Contains(out, tags[7]) {
+		t.Errorf("decode: %q lacks %s", out, tags[7])
+	}
+	if _, _, code := cli(t, db, "decode", pdf); code != 1 {
+		t.Errorf("decode of a PDF: exit %d, want 1", code)
+	}
+}
+
+func TestE2E_PrintQueue(t *testing.T) {
+	db, tags := labelDB(t, 3)
+
+	// Receiving queued a label for every new asset.
+	out := mustCLI(t, db, "queue", "list")
+	for _, tag := range tags {
+		if !strings.Contains(out, tag) {
+			t.Fatalf("queue lacks the label of %s:\n%s", tag, out)
+		}
+	}
+
+	// A ZPL label straight to a printer address.
+	p := startPrinter(t, "127.0.0.1:0")
+	uri := "tcp://" + p.ln.Addr().String()
+	mustCLI(t, db, "label", "--printer", uri, tags[0])
+	jobs := p.received()
+	if len(jobs) != 1 || !strings.HasPrefix(jobs[0], "^XA") || !strings.Contains(jobs[0], "^FD"+"MA,"+tags[0]) {
+		t.Fatalf("printer received %q", jobs)
+	}
+	hist := mustCLI(t, db, "history", tags[0])
+	if !strings.Contains(hist, "label.printed") {
+		t.Errorf("history lacks label.printed:\n%s", hist)
+	}
+
+	// An absent printer: the jobs wait in the queue...
+	addr := p.ln.Addr().String()
+	p.stop()
+	_, errs, code := cli(t, db, "queue", "run", "--printer", "tcp://"+addr)
+	if code != 1 || !strings.Contains(errs, "refused") {
+		t.Fatalf("queue run to an absent printer: exit %d, %s", code, errs)
+	}
+	if out := mustCLI(t, db, "queue", "list"); strings.Count(out, "queued") != 3 {
+		t.Fatalf("after a failed run the queue should still hold 3 jobs:\n%s", out)
+	}
+	// ...and print when it appears.
+	p2 := startPrinter(t, addr)
+	mustCLI(t, db, "queue", "run", "--printer", "tcp://"+addr)
+	if n := len(p2.received()); n != 3 {
+		t.Fatalf("printer got %d jobs, want 3", n)
+	}
+	if out := mustCLI(t, db, "queue", "list"); strings.Contains(out, "queued") {
+		t.Fatalf("queue not empty after printing:\n%s", out)
+	}
+
+	// Bad input: an unknown template and a tag too long for a small label.
+	if _, errs, code := cli(t, db, "label", "--template", "nope", "--out", filepath.Join(t.TempDir(), "x.png"), tags[0]); code != 1 || !strings.Contains(errs, "nope") {
+		t.Errorf("unknown template: exit %d, %s", code, errs)
+	}
+	long := "ACME-LONG-TAG-0000000000123"
+	mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "--tag", long, "SN-LONG")
+	if _, errs, code := cli(t, db, "label", "--template", "tag-1.25x0.5-300", "--out", filepath.Join(t.TempDir(), "x.png"), long); code != 1 || !strings.Contains(errs, "Code 128") {
+		t.Errorf("tag too long for the template: exit %d, %s", code, errs)
+	}
+	if _, errs, code := cli(t, db, "label", "--printer", "gopher://x", tags[0]); code != 2 {
+		t.Errorf("bad printer URI: exit %d, %s", code, errs)
+	}
+}

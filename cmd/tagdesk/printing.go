@@ -1,0 +1,223 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/tagdesk/tagdesk/labels"
+	"github.com/tagdesk/tagdesk/labels/printer"
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// spooler renders queued labels and sends them to printers. It is the glue
+// between the store's durable print queue and the pure labels package; the
+// CLI and the terminal UI share it.
+type spooler struct {
+	db       *store.DB
+	renderer *labels.Renderer
+	user     []labels.Template // from the user's labels.toml
+}
+
+func newSpooler(db *store.DB, getenv func(string) string) (*spooler, error) {
+	r, err := labels.NewRenderer()
+	if err != nil {
+		return nil, fmt.Errorf("label renderer: %w", err)
+	}
+	user, err := userTemplates(getenv)
+	if err != nil {
+		return nil, err
+	}
+	return &spooler{db: db, renderer: r, user: user}, nil
+}
+
+// userTemplatesPath is $XDG_CONFIG_HOME/tagdesk/labels.toml (~/.config/...).
+func userTemplatesPath(getenv func(string) string) string {
+	dir := getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home := getenv("HOME")
+		if home == "" {
+			home, _ = os.UserHomeDir()
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "tagdesk", "labels.toml")
+}
+
+func userTemplates(getenv func(string) string) ([]labels.Template, error) {
+	path := userTemplatesPath(getenv)
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("label templates: %w", err)
+	}
+	defer f.Close()
+	ts, err := labels.ParseTemplates(f)
+	if err != nil {
+		return nil, fmt.Errorf("label templates in %s: %w", path, err)
+	}
+	return ts, nil
+}
+
+// template finds a template by name, else the desk's default.
+func (s *spooler) template(ctx context.Context, name string) (labels.Template, error) {
+	if name == "" {
+		def, err := s.db.Setting(ctx, store.SettingTemplate)
+		if err != nil {
+			return labels.Template{}, err
+		}
+		name = def
+	}
+	if name == "" {
+		name = "zebra-2x1-203"
+	}
+	return labels.Find(name, s.user)
+}
+
+// label turns an asset into the data a label shows.
+func (s *spooler) label(ctx context.Context, a store.Asset) (labels.Label, error) {
+	owner, err := s.db.Setting(ctx, store.SettingLabelOwner)
+	if err != nil {
+		return labels.Label{}, err
+	}
+	model := strings.TrimSpace(a.Manufacturer + " " + a.Model)
+	return labels.Label{Tag: a.Tag, Name: a.Name, Model: model, Serial: a.Serial, Location: a.LocationName, Owner: owner, Custom: a.Custom}, nil
+}
+
+// render produces a print job in the given format for the assets.
+func (s *spooler) render(t labels.Template, format string, ls []labels.Label, skip int) ([]byte, error) {
+	var b bytes.Buffer
+	switch format {
+	case "zpl":
+		if t.Sheet != nil {
+			return nil, fmt.Errorf("template %s is a sheet: print it as pdf", t.Name)
+		}
+		if err := labels.ZPL(&b, t, ls...); err != nil {
+			return nil, err
+		}
+	case "pdf":
+		if err := s.renderer.PDF(&b, t, ls, skip); err != nil {
+			return nil, err
+		}
+	case "png":
+		if len(ls) != 1 {
+			return nil, fmt.Errorf("png holds one label; got %d", len(ls))
+		}
+		if err := s.renderer.PNG(&b, t, ls[0]); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("unknown format %q (want zpl, pdf or png)", format)
+	}
+	return b.Bytes(), nil
+}
+
+// formatFor picks the output format a printer wants: ZPL for raw sockets and
+// raw queues of label printers, PDF for sheets, otherwise by file extension.
+func formatFor(uri string, t labels.Template) string {
+	switch {
+	case t.Sheet != nil:
+		return "pdf"
+	case strings.HasSuffix(strings.ToLower(uri), ".png"):
+		return "png"
+	case strings.HasSuffix(strings.ToLower(uri), ".pdf"):
+		return "pdf"
+	}
+	return "zpl"
+}
+
+// printResult is what one queue run did.
+type printResult struct {
+	Printed, Waiting, Failed int
+	Errors                   []string
+}
+
+// run tries every queued job once. override, when set, replaces each job's
+// printer. Jobs whose printer is unreachable stay queued; jobs that can never
+// print as they are (a tag too long for the template) are marked failed.
+func (s *spooler) run(ctx context.Context, override string, progress func(done, total int)) (printResult, error) {
+	var res printResult
+	jobs, err := s.db.QueuedJobs(ctx, 0)
+	if err != nil {
+		return res, err
+	}
+	def, err := s.db.Setting(ctx, store.SettingPrinter)
+	if err != nil {
+		return res, err
+	}
+	for i, j := range jobs {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		if progress != nil {
+			progress(i, len(jobs))
+		}
+		uri := firstNonEmpty(override, j.Printer, def)
+		if uri == "" {
+			res.Waiting++
+			continue
+		}
+		permanent, err := s.printJob(ctx, j, uri)
+		if err == nil {
+			res.Printed++
+			continue
+		}
+		msg := fmt.Sprintf("job %d (%s): %s", j.ID, j.Tag, err)
+		res.Errors = append(res.Errors, msg)
+		if permanent {
+			res.Failed++
+		} else {
+			res.Waiting++
+		}
+		if merr := s.db.MarkPrintError(ctx, j.ID, err.Error(), permanent); merr != nil {
+			return res, merr
+		}
+	}
+	if progress != nil {
+		progress(len(jobs), len(jobs))
+	}
+	return res, nil
+}
+
+// printJob renders and sends one job; permanent says a retry cannot help.
+func (s *spooler) printJob(ctx context.Context, j store.PrintJob, uri string) (permanent bool, err error) {
+	a, err := s.db.Asset(ctx, j.Tag)
+	if err != nil {
+		return true, err
+	}
+	t, err := s.template(ctx, j.Template)
+	if err != nil {
+		return true, err
+	}
+	l, err := s.label(ctx, a)
+	if err != nil {
+		return false, err
+	}
+	job, err := s.render(t, formatFor(uri, t), []labels.Label{l}, 0)
+	if err != nil {
+		return true, err
+	}
+	p, err := printer.Open(uri)
+	if err != nil {
+		return true, err
+	}
+	if err := p.Print(ctx, job); err != nil {
+		return !printer.IsRetryable(err), err
+	}
+	return false, s.db.MarkPrinted(ctx, j.ID, t.Name, p.String())
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}

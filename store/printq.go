@@ -1,0 +1,240 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Print-queue settings.
+const (
+	SettingPrinter    = "printer"     // default printer URI for queued labels
+	SettingTemplate   = "template"    // default label template
+	SettingAutoLabel  = "auto_label"  // "0" stops receiving from queueing labels
+	SettingLabelOwner = "label_owner" // owner line, e.g. "Property of ACME IT"
+)
+
+// Print job statuses.
+const (
+	JobQueued    = "queued"
+	JobDone      = "done"
+	JobFailed    = "failed" // will not print as it is (the template cannot fit the tag, ...)
+	JobCancelled = "cancelled"
+)
+
+// EvLabelPrinted records that a label for an asset came out of a printer.
+const EvLabelPrinted EventType = "label.printed"
+
+// LabelPayload is what label.printed records.
+type LabelPayload struct {
+	UID      string `json:"uid"`
+	Tag      string `json:"tag"`
+	Template string `json:"template"`
+	Printer  string `json:"printer"`
+}
+
+// PrintJob is one label waiting for, or done with, a printer.
+type PrintJob struct {
+	ID        int64  `json:"id"`
+	Tag       string `json:"tag"`
+	Template  string `json:"template"`
+	Printer   string `json:"printer"`
+	Status    string `json:"status"`
+	Attempts  int    `json:"attempts"`
+	LastError string `json:"last_error"`
+	CreatedAt string `json:"created_at"`
+	UpdatedAt string `json:"updated_at"`
+	PrintedAt string `json:"printed_at"`
+}
+
+// queueLabel adds a print job for an asset inside a write transaction.
+func (w *wtx) queueLabel(assetUID, template, printer string) (int64, error) {
+	at := timestamp(w.at)
+	res, err := w.exec(`INSERT INTO print_jobs(asset_id, template, printer, status, created_at, updated_at)
+		SELECT id, ?, ?, 'queued', ?, ? FROM assets WHERE uid = ?`, template, printer, at, at, assetUID)
+	if err != nil {
+		return 0, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return 0, notFound("no asset with id %s", assetUID)
+	}
+	return res.LastInsertId()
+}
+
+// autoLabel queues a label for a newly received asset unless turned off.
+func (w *wtx) autoLabel(assetUID string) error {
+	v, err := w.setting(SettingAutoLabel)
+	if err != nil || v == "0" || v == "false" {
+		return err
+	}
+	_, err = w.queueLabel(assetUID, "", "")
+	return err
+}
+
+// QueueLabel queues a label for the asset with the given tag. Empty template
+// and printer mean the desk's defaults at print time.
+func (db *DB) QueueLabel(ctx context.Context, tag, template, printer string) (PrintJob, error) {
+	var id int64
+	_, err := db.write(ctx, func(w *wtx) error {
+		uid, _, err := w.assetByTag(tag)
+		if err != nil {
+			return err
+		}
+		id, err = w.queueLabel(uid, strings.TrimSpace(template), strings.TrimSpace(printer))
+		return err
+	})
+	if err != nil {
+		return PrintJob{}, err
+	}
+	return db.PrintJob(ctx, id)
+}
+
+const jobSelect = `SELECT j.id, a.tag, j.template, j.printer, j.status, j.attempts, j.last_error, j.created_at, j.updated_at, j.printed_at
+	FROM print_jobs j JOIN assets a ON a.id = j.asset_id`
+
+func scanJob(sc scanner) (PrintJob, error) {
+	var j PrintJob
+	err := sc.Scan(&j.ID, &j.Tag, &j.Template, &j.Printer, &j.Status, &j.Attempts, &j.LastError, &j.CreatedAt, &j.UpdatedAt, &j.PrintedAt)
+	return j, err
+}
+
+// PrintJob returns one job.
+func (db *DB) PrintJob(ctx context.Context, id int64) (PrintJob, error) {
+	j, err := scanJob(db.r.QueryRowContext(ctx, jobSelect+` WHERE j.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return j, notFound("no print job %d", id)
+	}
+	if err != nil {
+		return j, fmt.Errorf("read print job: %w", err)
+	}
+	return j, nil
+}
+
+// PrintJobs lists jobs, newest first; status "" means every status.
+func (db *DB) PrintJobs(ctx context.Context, status string, limit int) ([]PrintJob, error) {
+	q := jobSelect
+	var args []any
+	if status != "" {
+		q += ` WHERE j.status = ?`
+		args = append(args, status)
+	}
+	q += ` ORDER BY j.id DESC`
+	if limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d`, limit)
+	}
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list print jobs: %w", err)
+	}
+	defer rows.Close()
+	var out []PrintJob
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list print jobs: %w", err)
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+// QueuedJobs returns the jobs waiting to print, oldest first.
+func (db *DB) QueuedJobs(ctx context.Context, limit int) ([]PrintJob, error) {
+	q := jobSelect + ` WHERE j.status = 'queued' ORDER BY j.id`
+	if limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d`, limit)
+	}
+	rows, err := db.r.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("list print jobs: %w", err)
+	}
+	defer rows.Close()
+	var out []PrintJob
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list print jobs: %w", err)
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+// MarkPrinted records that a job printed on printer with template: the job is
+// done and the asset's history gets a label.printed event, in one transaction.
+func (db *DB) MarkPrinted(ctx context.Context, id int64, template, printer string) error {
+	_, err := db.write(ctx, func(w *wtx) error {
+		var uid, tag, status string
+		err := w.queryRow(`SELECT a.uid, a.tag, j.status FROM print_jobs j JOIN assets a ON a.id = j.asset_id WHERE j.id = ?`, id).Scan(&uid, &tag, &status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("no print job %d", id)
+		}
+		if err != nil {
+			return fmt.Errorf("read print job: %w", err)
+		}
+		if status != JobQueued {
+			return invalid("print job %d is %s", id, status)
+		}
+		at := timestamp(w.at)
+		if _, err := w.exec(`UPDATE print_jobs SET status = 'done', attempts = attempts + 1, last_error = '', updated_at = ?, printed_at = ? WHERE id = ?`, at, at, id); err != nil {
+			return err
+		}
+		return w.emit(EvLabelPrinted, uid, LabelPayload{UID: uid, Tag: tag, Template: template, Printer: printer})
+	})
+	return err
+}
+
+// MarkPrintError records a failed attempt. A permanent failure stops the job
+// (status failed); otherwise it stays queued for the next try.
+func (db *DB) MarkPrintError(ctx context.Context, id int64, reason string, permanent bool) error {
+	status := JobQueued
+	if permanent {
+		status = JobFailed
+	}
+	_, err := db.write(ctx, func(w *wtx) error {
+		res, err := w.exec(`UPDATE print_jobs SET status = ?, attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ? AND status = 'queued'`,
+			status, clip(reason), timestamp(w.at), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("no queued print job %d", id)
+		}
+		return nil
+	})
+	return err
+}
+
+// CancelPrintJob cancels a queued or failed job.
+func (db *DB) CancelPrintJob(ctx context.Context, id int64) error {
+	_, err := db.write(ctx, func(w *wtx) error {
+		res, err := w.exec(`UPDATE print_jobs SET status = 'cancelled', updated_at = ? WHERE id = ? AND status IN ('queued', 'failed')`, timestamp(w.at), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("no queued or failed print job %d", id)
+		}
+		return nil
+	})
+	return err
+}
+
+// RetryPrintJob puts a failed job back in the queue (after the template or
+// printer was fixed), optionally with another template or printer.
+func (db *DB) RetryPrintJob(ctx context.Context, id int64, template, printer string) error {
+	_, err := db.write(ctx, func(w *wtx) error {
+		res, err := w.exec(`UPDATE print_jobs SET status = 'queued', template = coalesce(nullif(?, ''), template), printer = coalesce(nullif(?, ''), printer), updated_at = ?
+			WHERE id = ? AND status IN ('queued', 'failed')`, template, printer, timestamp(w.at), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("no queued or failed print job %d", id)
+		}
+		return nil
+	})
+	return err
+}
