@@ -3,6 +3,7 @@ package labels
 import (
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -188,6 +189,9 @@ func isPlainASCII(s string) bool {
 
 // collapseSpaces trims s and collapses runs of spaces into one.
 func collapseSpaces(s string) string {
+	if !strings.HasPrefix(s, " ") && !strings.HasSuffix(s, " ") && !strings.Contains(s, "  ") {
+		return s // nothing to trim or collapse
+	}
 	b := make([]byte, 0, len(s))
 	space := false
 	for i := 0; i < len(s); i++ {

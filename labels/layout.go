@@ -46,8 +46,28 @@ type planner struct {
 	t     *Template
 	l     *Label
 	fs    *fontSet
-	buf   sfnt.Buffer
+	buf   *sfnt.Buffer // for runes outside the fonts' advance tables; made on first use
 	lines []textLine
+	line0 [6]textLine // backing store for lines
+}
+
+// width measures text in the given face at size dots per em.
+func (p *planner) width(bold bool, text string, size int) int {
+	if p.buf == nil && !fastText(text) {
+		p.buf = new(sfnt.Buffer)
+	}
+	return p.fs.face(bold).width(p.buf, text, size)
+}
+
+// fastText reports whether every rune of s is in the advance tables, so
+// measuring it needs no sfnt.Buffer.
+func fastText(s string) bool {
+	for _, r := range s {
+		if r >= fastRunes {
+			return false
+		}
+	}
+	return true
 }
 
 // moduleLimits returns the smallest and largest module sizes in dots for
@@ -62,8 +82,20 @@ func moduleLimits(t *Template) (min2D, max2D, min1D, max1D int) {
 	return
 }
 
-// layout places everything on the label or says what does not fit.
+// encodeFunc makes the symbol for one code: encodeSymbol for outputs that
+// draw the modules, sizeSymbol for ZPL, where only the size matters.
+type encodeFunc func(sym Symbology, content, ecLevel string) (*symbol, error)
+
+// layout places everything on the label or says what does not fit. The
+// symbols in the plan are fully encoded.
 func layout(t *Template, l *Label, fs *fontSet) (*plan, error) {
+	return layoutWith(t, l, fs, encodeSymbol)
+}
+
+// layoutWith is layout with the symbols made by enc. The placement depends
+// only on the symbols' sizes, so it is the same for encodeSymbol and
+// sizeSymbol.
+func layoutWith(t *Template, l *Label, fs *fontSet, enc encodeFunc) (*plan, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
@@ -71,6 +103,7 @@ func layout(t *Template, l *Label, fs *fontSet) (*plan, error) {
 		return nil, fmt.Errorf("labels: label has no tag")
 	}
 	p := &planner{t: t, l: l, fs: fs}
+	p.lines = p.line0[:0]
 	for _, f := range t.Fields {
 		v := fs.cleanText(l.fieldValue(t, f))
 		if v == "" {
@@ -86,13 +119,13 @@ func layout(t *Template, l *Label, fs *fontSet) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	main, err := encodeSymbol(t.Symbology, content, t.ECLevel)
+	main, err := enc(t.Symbology, content, t.ECLevel)
 	if err != nil {
 		return nil, err
 	}
 	var strip *symbol
 	if t.Barcode {
-		if strip, err = encodeSymbol(Code128, l.Tag, ""); err != nil {
+		if strip, err = enc(Code128, l.Tag, ""); err != nil {
 			return nil, err
 		}
 	}
@@ -295,19 +328,18 @@ func (p *planner) fitLines(x0, y0, x1, y1 int, vcenter, center bool) ([]placedTe
 	sizes := make([]int, len(p.lines))
 	widths := make([]int, len(p.lines))
 	for i, ln := range p.lines {
-		face := p.fs.face(ln.bold)
 		size := ln.size
-		w := face.width(&p.buf, ln.text, size)
+		w := p.width(ln.bold, ln.text, size)
 		if w > aw {
 			size = int(float64(size) * float64(aw) / float64(w))
 			for size >= t.MinFontSize {
-				if w = face.width(&p.buf, ln.text, size); w <= aw {
+				if w = p.width(ln.bold, ln.text, size); w <= aw {
 					break
 				}
 				size--
 			}
 			if size < t.MinFontSize {
-				w = face.width(&p.buf, ln.text, t.MinFontSize)
+				w = p.width(ln.bold, ln.text, t.MinFontSize)
 				return nil, fmt.Errorf("labels: field %s %q is %d dots wide at the minimum font size of %d dots; template %s has %d",
 					ln.field, ln.text, w, t.MinFontSize, t.Name, aw)
 			}
@@ -338,7 +370,7 @@ func (p *planner) fitLines(x0, y0, x1, y1 int, vcenter, center bool) ([]placedTe
 				t.Name, len(p.lines), strings.Join(names, ", "), total(), ah)
 		}
 		sizes[big]--
-		widths[big] = p.fs.face(p.lines[big].bold).width(&p.buf, p.lines[big].text, sizes[big])
+		widths[big] = p.width(p.lines[big].bold, p.lines[big].text, sizes[big])
 	}
 	y := y0
 	if vcenter {

@@ -34,11 +34,8 @@ const (
 
 // encodeSymbol encodes content in the given symbology.
 func encodeSymbol(sym Symbology, content, ecLevel string) (*symbol, error) {
-	if content == "" {
-		return nil, fmt.Errorf("labels: empty %s content", sym)
-	}
-	if len(content) > maxLength {
-		return nil, fmt.Errorf("labels: %s content is %d bytes; at most %d fit on a label", sym, len(content), maxLength)
+	if err := checkContent(sym, content); err != nil {
+		return nil, err
 	}
 	switch sym {
 	case QR:
@@ -51,9 +48,61 @@ func encodeSymbol(sym Symbology, content, ecLevel string) (*symbol, error) {
 	return nil, fmt.Errorf("labels: unknown symbology %q", sym)
 }
 
-func encodeQR(content, ecLevel string) (*symbol, error) {
+// sizeSymbol returns the symbol encodeSymbol would return, with its size
+// and quiet zone but without its modules (dark is nil), for outputs in
+// which the printer draws the code. QR codes and Code 128 are sized from
+// the data alone (size.go); a Data Matrix, and a QR code whose size cannot
+// be computed with certainty (including one too big for any version), are
+// encoded in full, so the result and every error are encodeSymbol's.
+func sizeSymbol(sym Symbology, content, ecLevel string) (*symbol, error) {
+	if err := checkContent(sym, content); err != nil {
+		return nil, err
+	}
+	switch sym {
+	case QR:
+		if err := checkQR(content); err != nil {
+			return nil, err
+		}
+		if n, ok := qrModules(content, ecLevel); ok {
+			return &symbol{sym: QR, content: content, w: n, h: n, quiet: quietQR}, nil
+		}
+	case Code128:
+		if err := checkCode128(content); err != nil {
+			return nil, err
+		}
+		if n, ok := code128Modules(content); ok {
+			return &symbol{sym: Code128, content: content, w: n, h: 1, quiet: quiet128}, nil
+		}
+	}
+	s, err := encodeSymbol(sym, content, ecLevel)
+	if err != nil {
+		return nil, err
+	}
+	s.dark = nil
+	return s, nil
+}
+
+// checkContent applies the limits common to every symbology.
+func checkContent(sym Symbology, content string) error {
+	if content == "" {
+		return fmt.Errorf("labels: empty %s content", sym)
+	}
+	if len(content) > maxLength {
+		return fmt.Errorf("labels: %s content is %d bytes; at most %d fit on a label", sym, len(content), maxLength)
+	}
+	return nil
+}
+
+func checkQR(content string) error {
 	if !utf8.ValidString(content) {
-		return nil, fmt.Errorf("labels: QR content %q is not valid UTF-8", content)
+		return fmt.Errorf("labels: QR content %q is not valid UTF-8", content)
+	}
+	return nil
+}
+
+func encodeQR(content, ecLevel string) (*symbol, error) {
+	if err := checkQR(content); err != nil {
+		return nil, err
 	}
 	ec, err := qrdecoder.ErrorCorrectionLevel_ValueOf(ecLevel)
 	if err != nil {
@@ -94,14 +143,21 @@ func encodeDataMatrix(content string) (*symbol, error) {
 	return fromBitMatrix(DataMatrix, content, bm, quietDM), nil
 }
 
-func encodeCode128(content string) (*symbol, error) {
+func checkCode128(content string) error {
 	for _, r := range content {
 		if r > 0x7e || r < 0x20 {
-			return nil, fmt.Errorf("labels: Code 128 content %q has %q; only printable ASCII can be encoded", content, r)
+			return fmt.Errorf("labels: Code 128 content %q has %q; only printable ASCII can be encoded", content, r)
 		}
 	}
 	if n := len(content); n > 80 {
-		return nil, fmt.Errorf("labels: Code 128 content %q is %d characters; at most 80", content, n)
+		return fmt.Errorf("labels: Code 128 content %q is %d characters; at most 80", content, n)
+	}
+	return nil
+}
+
+func encodeCode128(content string) (*symbol, error) {
+	if err := checkCode128(content); err != nil {
+		return nil, err
 	}
 	hints := map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_MARGIN: 0}
 	bm, err := oned.NewCode128Writer().Encode(content, gozxing.BarcodeFormat_CODE_128, 0, 1, hints)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -262,7 +261,23 @@ func (t Template) clone() Template {
 	return t
 }
 
-var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+// validName reports whether name matches ^[a-z0-9][a-z0-9._-]*$. (A hand
+// check rather than a regexp: Validate runs for every label laid out.)
+func validName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case i > 0 && (c == '.' || c == '_' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // Validate checks that the template is complete and self-consistent. It
 // does not check that particular data fits; rendering does that.
@@ -277,7 +292,7 @@ func (t Template) Validate() error {
 }
 
 func (t Template) validate() error {
-	if !nameRE.MatchString(t.Name) {
+	if !validName(t.Name) {
 		return fmt.Errorf("name %q must be lower-case letters, digits, '.', '_' or '-'", t.Name)
 	}
 	if t.DPI < 100 || t.DPI > 1200 {
