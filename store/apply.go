@@ -262,6 +262,8 @@ func (w *wtx) apply(e Event) error {
 			return err
 		}
 		return w.applyDispose(p, e)
+	case EvStocktakeStarted, EvStocktakeScanned, EvStocktakeFinished, EvAssetAudited:
+		return w.applyStocktake(e)
 	case EvLabelPrinted:
 		// History only: a label coming out of a printer changes no state.
 		p, err := decode[LabelPayload](e)
@@ -285,6 +287,9 @@ func (w *wtx) idOf(table, uid string) (any, error) {
 	if uid == "" {
 		return nil, nil
 	}
+	if id, ok := w.ids[table+"\x00"+uid]; ok {
+		return id, nil
+	}
 	var id int64
 	err := w.queryRow(`SELECT id FROM `+table+` WHERE uid = ?`, uid).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -292,6 +297,9 @@ func (w *wtx) idOf(table, uid string) (any, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("look up %s: %w", uidTables[table], err)
+	}
+	if w.ids != nil {
+		w.ids[table+"\x00"+uid] = id
 	}
 	return id, nil
 }
@@ -475,7 +483,13 @@ func (w *wtx) defineField(name string) error {
 	if strings.TrimSpace(name) == "" {
 		return invalid("a custom field needs a name")
 	}
+	if _, ok := w.ids["custom_fields\x00"+name]; ok {
+		return nil
+	}
 	_, err := w.exec(`INSERT OR IGNORE INTO custom_fields(name) VALUES (?)`, name)
+	if err == nil && w.ids != nil {
+		w.ids["custom_fields\x00"+name] = 0
+	}
 	return err
 }
 
@@ -890,12 +904,18 @@ const ftsFrom = ` FROM assets a LEFT JOIN models m ON m.id = a.model_id LEFT JOI
 
 // reindex rebuilds the search document of one asset.
 func (w *wtx) reindex(id int64) error {
+	if w.noIndex {
+		return nil
+	}
 	_, err := w.exec(`INSERT OR REPLACE INTO asset_fts(rowid, doc) SELECT a.id, `+ftsDoc+ftsFrom+` WHERE a.id = ?`, id)
 	return err
 }
 
 // reindexWhere rebuilds the search documents of the assets matching cond.
 func (w *wtx) reindexWhere(cond string, args ...any) error {
+	if w.noIndex {
+		return nil
+	}
 	_, err := w.tx.ExecContext(w.ctx, `INSERT OR REPLACE INTO asset_fts(rowid, doc) SELECT a.id, `+ftsDoc+ftsFrom+` WHERE a.`+cond, args...)
 	if err != nil {
 		return fmt.Errorf("reindex: %w", err)

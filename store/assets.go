@@ -62,7 +62,7 @@ func scanAsset(sc scanner) (Asset, error) {
 // Asset returns the asset with the given tag.
 func (db *DB) Asset(ctx context.Context, tag string) (Asset, error) {
 	tag = NormalizeTag(tag)
-	a, err := scanAsset(db.r.QueryRowContext(ctx, assetSelect+` WHERE a.tag = ?`, tag))
+	a, err := scanAsset(db.readRow(ctx, assetSelect+` WHERE a.tag = ?`, tag))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, notFound("no asset with tag %s", clip(tag))
 	}
@@ -73,7 +73,7 @@ func (db *DB) Asset(ctx context.Context, tag string) (Asset, error) {
 }
 
 func (db *DB) assetWhere(ctx context.Context, cond string, args ...any) (Asset, error) {
-	a, err := scanAsset(db.r.QueryRowContext(ctx, assetSelect+` WHERE `+cond, args...))
+	a, err := scanAsset(db.readRow(ctx, assetSelect+` WHERE `+cond, args...))
 	if err != nil {
 		return a, err
 	}
@@ -264,6 +264,9 @@ func (w *wtx) nextTag() (string, error) {
 		return "", err
 	}
 	for n := s.Next; n < s.Next+1_000_000; n++ {
+		if n, err = w.leasedTagNumber(n); err != nil { // sync.go: leased blocks
+			return "", err
+		}
 		tag := s.Format(n)
 		var one int
 		err := w.queryRow(`SELECT 1 FROM assets WHERE tag = ?`, tag).Scan(&one)

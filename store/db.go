@@ -47,6 +47,7 @@ type DB struct {
 	mu       sync.Mutex
 	operator string
 	stmts    map[string]*sql.Stmt
+	rstmts   map[string]*sql.Stmt // reader statements, prepared on first use (readRow)
 }
 
 // Open opens (creating if needed) the database at path and applies migrations.
@@ -69,16 +70,18 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		q := url.Values{}
 		for _, p := range append([]string{
 			"busy_timeout(10000)", "foreign_keys(1)", "journal_mode(WAL)",
-			"synchronous(" + sync + ")", "cache_size(-65536)", "temp_store(MEMORY)",
+			"synchronous(" + sync + ")", "temp_store(MEMORY)",
 		}, extra...) {
 			q.Add("_pragma", p)
 		}
 		if txlock != "" {
 			q.Set("_txlock", txlock)
 		}
-		return "file:" + path + "?" + q.Encode()
+		// A URI filename: escape what SQLite would read as URI syntax.
+		esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+		return "file:" + esc + "?" + q.Encode()
 	}
-	w, err := sql.Open("sqlite", dsn("immediate"))
+	w, err := sql.Open("sqlite", dsn("immediate", "cache_size(-65536)"))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -98,7 +101,10 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
-	db.r, err = sql.Open("sqlite", dsn("", "query_only(1)"))
+	// Readers get a smaller page cache: pure-Go SQLite's pages cost about
+	// twice their size in RSS, and a reader streaming every asset (asset
+	// list --json) fills its cache; the OS page cache still holds the file.
+	db.r, err = sql.Open("sqlite", dsn("", "query_only(1)", "cache_size(-16384)"))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open database readers: %w", err)
@@ -118,6 +124,10 @@ func (db *DB) Close() error {
 		s.Close()
 	}
 	db.stmts = nil
+	for _, s := range db.rstmts {
+		s.Close()
+	}
+	db.rstmts = nil
 	db.mu.Unlock()
 	var errs []error
 	if db.r != nil {
@@ -254,6 +264,39 @@ func (db *DB) cachedStmt(query string) *sql.Stmt {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	return db.stmts[query]
+}
+
+// readRow runs a one-row query on the readers with a statement prepared on
+// first use, so that hot lookups (resolving a scan) skip SQLite's parse and
+// plan of a many-join query. query must be a fixed text, not built from input.
+func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	db.mu.Lock()
+	s, closed := db.rstmts[query], db.stmts == nil
+	db.mu.Unlock()
+	if s == nil && !closed {
+		p, err := db.r.PrepareContext(ctx, query)
+		if err == nil {
+			db.mu.Lock()
+			switch {
+			case db.stmts == nil: // closed meanwhile
+				p.Close()
+			case db.rstmts[query] != nil:
+				p.Close()
+				s = db.rstmts[query]
+			default:
+				if db.rstmts == nil {
+					db.rstmts = map[string]*sql.Stmt{}
+				}
+				db.rstmts[query] = p
+				s = p
+			}
+			db.mu.Unlock()
+		}
+	}
+	if s == nil {
+		return db.r.QueryRowContext(ctx, query, args...)
+	}
+	return s.QueryRowContext(ctx, args...)
 }
 
 // prepare prepares queries on the writer connection for later transactions.

@@ -67,6 +67,20 @@ func Describe(e Event) string {
 			s += ", vendor " + v
 		}
 		return s
+	case EvAssetAudited:
+		s := "audited: " + str("result") + " on " + str("date")
+		if n := str("next_audit"); n != "" {
+			s += ", next audit " + n
+		}
+		return s
+	case EvStocktakeStarted:
+		var p StocktakeStartPayload
+		json.Unmarshal(e.Payload, &p)
+		return fmt.Sprintf("stocktake started, %d assets expected", len(p.Expected))
+	case EvStocktakeScanned:
+		return "scanned " + str("code")
+	case EvStocktakeFinished:
+		return "stocktake finished"
 	case EvLabelPrinted:
 		return fmt.Sprintf("label printed (%s) on %s", str("template"), str("printer"))
 	case EvAssetUpdated, EvPersonUpdated:

@@ -71,6 +71,13 @@ type wtx struct {
 	emitted    []Event
 	readOnly   bool
 	unprepared []string
+	// noIndex skips the per-asset search index updates; the caller rebuilds
+	// asset_fts in bulk before committing (the demo builder does).
+	noIndex bool
+	// ids, when not nil, remembers the ids idOf found (table, NUL, uid) and
+	// the custom fields defined. Only for writers that never roll back part
+	// of a transaction (the demo builder): a rolled-back row would stay cached.
+	ids map[string]int64
 }
 
 type chainHead struct {

@@ -143,7 +143,8 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 		}
 	}
 	var ids []int64
-	rows, err := db.r.QueryContext(ctx, `SELECT id FROM assets WHERE serial = ? LIMIT 2`, code)
+	// Serials are matched as scanned, or upper-cased as most are printed.
+	rows, err := db.r.QueryContext(ctx, `SELECT id FROM assets WHERE serial IN (?, ?) LIMIT 2`, code, strings.ToUpper(code))
 	if err != nil {
 		return Asset{}, "", fmt.Errorf("resolve serial: %w", err)
 	}

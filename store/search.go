@@ -141,10 +141,15 @@ func (db *DB) CountAssets(ctx context.Context, f AssetFilter, limit int) (int, e
 	if err != nil {
 		return 0, err
 	}
-	from := q[strings.Index(q, " FROM assets a")+1:]
-	if i := strings.Index(q, " FROM asset_fts f"); i >= 0 {
-		from = q[i+1:]
+	// assetSelect breaks its line before FROM: find it whatever precedes it.
+	i := strings.Index(q, "FROM asset_fts f")
+	if i < 0 {
+		i = strings.Index(q, "FROM assets a")
 	}
+	if i < 0 {
+		return 0, fmt.Errorf("count assets: unexpected query shape")
+	}
+	from := q[i:]
 	var n int
 	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 `+from+`)`, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count assets: %w", err)

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -168,5 +169,20 @@ func TestResolveAndSearch(t *testing.T) {
 	got, err = db.SearchAssets(ctx, store.AssetFilter{Location: "DUB", Status: store.StatusDeployed})
 	if err != nil || len(got) != 1 {
 		t.Fatalf("filter: %v, %d results", err, len(got))
+	}
+}
+
+func TestOpen_PathWithURICharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a#b?c%d")
+	db, err := store.Open(context.Background(), filepath.Join(dir, "t.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.AddLocation(context.Background(), "X", "x", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "t.db")); err != nil {
+		t.Fatalf("database not where it was asked to be: %v", err)
 	}
 }

@@ -54,6 +54,9 @@ var canonical = []struct{ table, query string }{
 		FROM assets a LEFT JOIN models m ON m.id = a.model_id LEFT JOIN locations l ON l.id = a.location_id LEFT JOIN locations hl ON hl.id = a.home_location_id
 		LEFT JOIN people p ON p.id = a.custodian_person_id LEFT JOIN locations cl ON cl.id = a.custodian_location_id LEFT JOIN assets ca ON ca.id = a.custodian_asset_id
 		LEFT JOIN suppliers s ON s.id = a.supplier_id LEFT JOIN purchase_orders o ON o.id = a.po_id ORDER BY a.uid`},
+	{"stocktakes", `SELECT s.uid, l.uid, s.status, s.started_at, s.started_by, s.finished_at, s.finished_by FROM stocktakes s JOIN locations l ON l.id = s.location_id ORDER BY s.uid`},
+	{"stocktake_expected", `SELECT s.uid, a.uid, e.found FROM stocktake_expected e JOIN stocktakes s ON s.id = e.stocktake_id JOIN assets a ON a.id = e.asset_id ORDER BY s.uid, a.uid`},
+	{"stocktake_scans", `SELECT s.uid, c.code, coalesce(a.uid, ''), c.result, c.at, c.operator, c.device_id FROM stocktake_scans c JOIN stocktakes s ON s.id = c.stocktake_id LEFT JOIN assets a ON a.id = c.asset_id ORDER BY s.uid, c.at, c.code, c.id`},
 	{"disposals", `SELECT a.uid, d.method, d.certificate, d.vendor, d.disposed_at FROM disposals d JOIN assets a ON a.id = d.asset_id ORDER BY a.uid`},
 }
 
@@ -144,20 +147,23 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 	return rep, nil
 }
 
-// replayInto applies every event of db, in log order, to an empty database.
+// replayInto applies the events of db to an empty database in projection
+// order (see sync.go): events the sync server confirmed in its commit order,
+// then the others in log order. Events the server refused, and pending ones
+// that no longer apply after a rebase, are stored without being applied, as
+// the device does.
 func (db *DB) replayInto(ctx context.Context, to *DB) error {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+eventColumns+` FROM events ORDER BY id`)
-	if err != nil {
-		return fmt.Errorf("replay: %w", err)
+	type item struct {
+		e     Event
+		apply bool
 	}
-	defer rows.Close()
-	batch := make([]Event, 0, 5000)
+	batch := make([]item, 0, 5000)
 	flush := func() error {
 		_, err := to.write(ctx, func(w *wtx) error {
 			w.outbox = false
-			for _, e := range batch {
-				if err := w.append(e); err != nil {
-					return Errorf(ErrorCode(err), "event %s (%s): %s", e.UID(), e.Type, ErrorMessage(err))
+			for _, it := range batch {
+				if _, err := w.appendRaw(it.e, it.apply); err != nil {
+					return Errorf(ErrorCode(err), "event %s (%s): %s", it.e.UID(), it.e.Type, ErrorMessage(err))
 				}
 			}
 			return nil
@@ -165,19 +171,14 @@ func (db *DB) replayInto(ctx context.Context, to *DB) error {
 		batch = batch[:0]
 		return err
 	}
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return fmt.Errorf("replay: %w", err)
-		}
-		batch = append(batch, e)
+	err := eachProjected(ctx, db.r, func(e Event, _, refused, unapplied bool) error {
+		batch = append(batch, item{e, !refused && !unapplied})
 		if len(batch) == cap(batch) {
-			if err := flush(); err != nil {
-				return err
-			}
+			return flush()
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("replay: %w", err)
 	}
 	return flush()

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Holdings lists what a person (by uid) holds, oldest check-out first.
+func (db *DB) Holdings(ctx context.Context, personUID string) ([]Asset, error) {
+	rows, err := db.r.QueryContext(ctx, assetSelect+` WHERE a.custodian_person_id = (SELECT id FROM people WHERE uid = ?) ORDER BY a.checked_out_at, a.id`, personUID)
+	if err != nil {
+		return nil, fmt.Errorf("holdings: %w", err)
+	}
+	defer rows.Close()
+	var out []Asset
+	for rows.Next() {
+		a, err := scanAsset(rows)
+		if err != nil {
+			return nil, fmt.Errorf("holdings: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// OffboardResult is what offboarding did.
+type OffboardResult struct {
+	Person   Person  `json:"person"`
+	Returned []Asset `json:"returned"`
+}
+
+// Offboard takes back everything a person holds (each asset checked in with
+// the given condition, to location or its home) and marks them offboarded,
+// all in one transaction.
+func (db *DB) Offboard(ctx context.Context, who string, opt CheckInOptions) (OffboardResult, error) {
+	var res OffboardResult
+	p, err := db.Person(ctx, who)
+	if err != nil {
+		return res, err
+	}
+	if !p.Active {
+		return res, invalid("%s is already offboarded", p.Name)
+	}
+	if _, err := ConditionStatus(opt.Condition); err != nil {
+		return res, err
+	}
+	var tags []string
+	_, err = db.write(ctx, func(w *wtx) error {
+		var active bool
+		err := w.queryRow(`SELECT active FROM people WHERE uid = ?`, p.UID).Scan(&active)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("no person %s", p.Name)
+		}
+		if err != nil {
+			return fmt.Errorf("read person: %w", err)
+		}
+		if !active {
+			return invalid("%s is already offboarded", p.Name)
+		}
+		s, err := w.prepared(`SELECT tag FROM assets WHERE custodian_person_id = (SELECT id FROM people WHERE uid = ?) ORDER BY checked_out_at, id`)
+		if err != nil {
+			return err
+		}
+		rows, err := s.QueryContext(ctx, p.UID)
+		if err != nil {
+			return fmt.Errorf("holdings: %w", err)
+		}
+		for rows.Next() {
+			var t string
+			if err := rows.Scan(&t); err != nil {
+				rows.Close()
+				return fmt.Errorf("holdings: %w", err)
+			}
+			tags = append(tags, t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("holdings: %w", err)
+		}
+		for _, t := range tags {
+			if err := w.checkIn(t, opt); err != nil {
+				return Errorf(ErrorCode(err), "check in %s: %s", t, ErrorMessage(err))
+			}
+		}
+		return w.emit(EvPersonOffboarded, p.UID, SubjectPayload{UID: p.UID})
+	})
+	if err != nil {
+		return res, err
+	}
+	res.Returned, err = db.assets(ctx, tags)
+	if err != nil {
+		return res, err
+	}
+	res.Person, err = db.personWhere(ctx, `p.uid = ?`, p.UID)
+	return res, err
+}

@@ -1,0 +1,1641 @@
+package store
+
+// Snipe-IT CSV interchange: assets in and out in the column headers Snipe-IT's
+// asset importer accepts (app/Livewire/Importer.php, see
+// reference/itam-anchors.md section 2).
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// ImportOptions tune ImportSnipeIT.
+type ImportOptions struct {
+	// SkipInvalid imports the good rows of a file with bad rows; without
+	// it a single bad row means nothing is imported.
+	SkipInvalid bool
+	// DryRun validates and performs the whole import, then rolls it back.
+	DryRun bool
+	// Progress, if set, is called now and then with the rows done so far.
+	Progress func(done, total int)
+}
+
+// ImportCreated counts what an import created besides assets.
+type ImportCreated struct {
+	Models        int `json:"models"`
+	Manufacturers int `json:"manufacturers"`
+	Categories    int `json:"categories"`
+	Suppliers     int `json:"suppliers"`
+	Locations     int `json:"locations"`
+	People        int `json:"people"`
+}
+
+// RowError is one bad row (or, with Line 0, a problem with the header).
+type RowError struct {
+	Line   int    `json:"line"`
+	Column string `json:"column,omitempty"`
+	Reason string `json:"reason"`
+}
+
+func (e RowError) String() string {
+	var b strings.Builder
+	if e.Line > 0 {
+		fmt.Fprintf(&b, "line %d: ", e.Line)
+	}
+	if e.Column != "" {
+		fmt.Fprintf(&b, "%s: ", e.Column)
+	}
+	b.WriteString(e.Reason)
+	return b.String()
+}
+
+// ImportColumn says how one header of the file was read.
+type ImportColumn struct {
+	Header string `json:"header"`
+	Field  string `json:"field"` // Snipe-IT internal key, tagdesk extra key, "custom" or "ignored"
+}
+
+// ImportReport is what an import did, or would have done.
+type ImportReport struct {
+	Rows          int            `json:"rows"`     // data rows in the file (blank rows not counted)
+	Imported      int            `json:"imported"` // assets received
+	CheckedOut    int            `json:"checked_out"`
+	Disposed      int            `json:"disposed"`
+	GeneratedTags int            `json:"generated_tags"`
+	Created       ImportCreated  `json:"created"`
+	Columns       []ImportColumn `json:"columns"`
+	BadRows       int            `json:"bad_rows"` // may exceed len(Bad)
+	Bad           []RowError     `json:"bad"`      // the first MaxReportedRows bad rows, by line
+	Warnings      []RowError     `json:"warnings"`
+	DryRun        bool           `json:"dry_run"`
+}
+
+// MaxReportedRows bounds the bad rows and warnings an import report lists.
+const MaxReportedRows = 1000
+
+// Cell size limits: identifiers and names are scanned or looked up, notes
+// and custom fields are free text.
+const (
+	maxNameCell = MaxScanLen
+	maxTextCell = 4096
+)
+
+// sfield is one column meaning.
+type sfield int
+
+const (
+	fIgnored sfield = iota
+	fID
+	fTag
+	fName
+	fModel
+	fModelNo
+	fModelNotes
+	fNotes
+	fSerial
+	fCategory
+	fManufacturer
+	fCompany
+	fStatus
+	fLocation
+	fSupplier
+	fOrderNo
+	fCost
+	fPurchaseDate
+	fWarrantyMonths
+	fEOL
+	fRequestable
+	fBYOD
+	fImage
+	fCheckoutType
+	fCheckoutLocation
+	fFirstName
+	fLastName
+	fFullName
+	fEmail
+	fUsername
+	fLastCheckin
+	fLastCheckout
+	fExpectedCheckin
+	fLastAudit
+	fNextAudit
+	// tagdesk extras: written by our export, read back by our import.
+	fWarrantyEnd
+	fCurrency
+	fCostCentre
+	fLocationCode
+	fHome
+	fHomeCode
+	fCheckoutLocationCode
+	fBadge
+	fEmployeeNo
+	fParentTag
+	fDisposalMethod
+	fDisposalCertificate
+	fDisposalVendor
+	fCustom
+	numFields
+)
+
+type fieldDef struct {
+	f       sfield
+	key     string // Snipe-IT's internal key (ours for the extras)
+	label   string // the English label, what our export writes
+	aliases []string
+}
+
+// snipeFields lists the asset importer's fields in Snipe-IT's order (the
+// first field a header matches wins, as in Snipe-IT: "model" is the model
+// name), then tagdesk's extras. Read-only.
+var snipeFields = []fieldDef{
+	{fID, "id", "ID", nil},
+	{fTag, "asset_tag", "Asset Tag", []string{"asset tag", "assettag", "tag"}},
+	{fName, "item_name", "Asset Name", []string{"item name", "asset name", "name"}},
+	{fModel, "asset_model", "Model Name", []string{"model name", "model"}},
+	{fModelNo, "model_number", "Model No.", []string{"model", "model no", "model no.", "model number", "model num", "model num."}},
+	{fModelNotes, "model_notes", "Model Notes", nil},
+	{fNotes, "asset_notes", "Asset Notes", []string{"notes"}},
+	{fSerial, "serial", "Serial Number", []string{"serial number", "serial no.", "serial no", "product key", "key"}},
+	{fCategory, "category", "Category", nil},
+	{fManufacturer, "manufacturer", "Manufacturer", nil},
+	{fCompany, "company", "Company", nil},
+	{fStatus, "status", "Status", nil},
+	{fLocation, "location", "Location", nil},
+	{fSupplier, "supplier", "Supplier", nil},
+	{fOrderNo, "order_number", "Order Number", []string{"order #", "order no.", "order num", "order number", "order"}},
+	{fCost, "purchase_cost", "Purchase Cost", nil},
+	{fPurchaseDate, "purchase_date", "Purchase Date", nil},
+	{fWarrantyMonths, "warranty_months", "Warranty Months", []string{"warranty", "warranty months"}},
+	{fEOL, "asset_eol_date", "EOL Date", []string{"eol", "eol date", "asset eol date"}},
+	{fRequestable, "requestable", "Requestable", nil},
+	{fBYOD, "byod", "BYOD", nil},
+	{fImage, "image", "Image Filename", nil},
+	{fCheckoutType, "checkout_class", "Checkout Type", []string{"checkout type", "checkout class"}},
+	{fCheckoutLocation, "checkout_location", "Checkout to Location", nil},
+	{fFirstName, "first_name", "Checked Out to: First Name", []string{"first name"}},
+	{fLastName, "last_name", "Checked Out to: Last Name", []string{"last name", "lastname"}},
+	{fFullName, "full_name", "Checked Out to: Full Name", []string{"full name", "fullname"}},
+	{fEmail, "email", "Checked Out to: Email", []string{"email", "e-mail"}},
+	{fUsername, "username", "Checked Out to: Username", []string{"user name", "username"}},
+	{fLastCheckin, "last_checkin", "Last Checkin", []string{"last checkin date", "last check-in", "last check-in date"}},
+	{fLastCheckout, "last_checkout", "Checkout Date", []string{"last checkout", "last checkout date", "checkout date"}},
+	{fExpectedCheckin, "expected_checkin", "Expected Checkin", []string{"expected checkin date", "expected check-in", "expected check-in date"}},
+	{fLastAudit, "last_audit_date", "Last Audit", nil},
+	{fNextAudit, "next_audit_date", "Next Audit Date", []string{"next audit"}},
+	{fWarrantyEnd, "warranty_end", "Warranty End", []string{"warranty end date", "warranty expires"}},
+	{fCurrency, "currency", "Currency", nil},
+	{fCostCentre, "cost_centre", "Cost Centre", []string{"cost center"}},
+	{fLocationCode, "location_code", "Location Code", nil},
+	{fHome, "home_location", "Home Location", []string{"default location", "rtd location"}},
+	{fHomeCode, "home_location_code", "Home Location Code", nil},
+	{fCheckoutLocationCode, "checkout_location_code", "Checkout to Location Code", nil},
+	{fBadge, "badge", "Checked Out to: Badge", nil},
+	{fEmployeeNo, "employee_number", "Checked Out to: Employee Number", []string{"employee number", "employee no.", "employee no"}},
+	{fParentTag, "parent_asset_tag", "Checked Out to: Asset Tag", nil},
+	{fDisposalMethod, "disposal_method", "Disposal Method", nil},
+	{fDisposalCertificate, "disposal_certificate", "Disposal Certificate", nil},
+	{fDisposalVendor, "disposal_vendor", "Disposal Vendor", nil},
+}
+
+// normHeader is Snipe-IT's header normalisation: trimmed, '_' as a space,
+// case-insensitive (and runs of spaces as one).
+func normHeader(h string) string {
+	h = strings.TrimPrefix(h, "\ufeff")
+	return strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(h, "_", " "))), " ")
+}
+
+// matchHeader returns the field a header names: its English label, its
+// internal key, the key with spaces, or an alias, case-insensitively. An
+// unknown header is a custom field.
+func matchHeader(h string) sfield {
+	n := normHeader(h)
+	if n == "" {
+		return fIgnored
+	}
+	for _, d := range snipeFields {
+		if n == normHeader(d.label) || n == d.key || n == normHeader(d.key) {
+			return d.f
+		}
+		for _, a := range d.aliases {
+			if n == a {
+				return d.f
+			}
+		}
+	}
+	return fCustom
+}
+
+// snipeComputed are columns of Snipe-IT's list and report exports that are
+// computed or bookkeeping, not asset data: they are ignored rather than
+// made custom fields. ("Checked Out To" names a person, a location or an
+// asset without saying which: the Checkout Type and "Checked Out to: ..."
+// columns say it.) Read-only.
+var snipeComputed = map[string]bool{
+	"created at": true, "updated at": true, "deleted at": true, "age": true, "checkouts": true, "checkins": true,
+	"requests": true, "current value": true, "diff": true, "days without audit": true, "image": true,
+	"checked out to": true,
+}
+
+func fieldDefOf(f sfield) fieldDef {
+	for _, d := range snipeFields {
+		if d.f == f {
+			return d
+		}
+	}
+	return fieldDef{f: f}
+}
+
+// snipeStatus maps a Snipe-IT status label to a tagdesk status. Snipe-IT
+// exports may write "Ready to Deploy (Deployed)"-style labels; either part
+// may carry the meaning.
+func snipeStatus(s string) (Status, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	try := func(v string) (Status, bool) {
+		switch normalizeWord(v) {
+		case "rtd", "ready to deploy", "deployable", "in stock", "spare", "available":
+			return StatusInStock, true
+		case "deployed", "assigned", "checked out", "in use":
+			return StatusDeployed, true
+		case "pending", "on order", "ordered", "awaiting delivery":
+			return StatusOnOrder, true
+		case "archived", "retired", "undeployable", "un-deployable", "broken - not fixable", "broken not fixable", "end of life":
+			return StatusRetired, true
+		case "out for repair", "out for diagnostics", "in repair", "repair", "broken", "being repaired":
+			return StatusInRepair, true
+		case "lost/stolen", "lost", "stolen", "lost or stolen", "missing":
+			return StatusMissing, true
+		case "disposed", "disposed of", "destroyed", "recycled":
+			return StatusDisposed, true
+		}
+		if st, err := ParseStatus(v); err == nil {
+			return st, true
+		}
+		return "", false
+	}
+	if st, ok := try(s); ok {
+		return st, nil
+	}
+	if open := strings.IndexByte(s, '('); open > 0 && strings.HasSuffix(s, ")") {
+		if st, ok := try(s[:open]); ok {
+			return st, nil
+		}
+		if st, ok := try(s[open+1 : len(s)-1]); ok {
+			return st, nil
+		}
+	}
+	return "", invalid("unknown status %q (Snipe-IT labels: Ready to Deploy, Deployed, Pending, Archived, Out for Repair, Broken, Lost/Stolen; or one of tagdesk's)", clip(s))
+}
+
+// snipeStatusLabel is the Snipe-IT status label our export writes. A
+// deployed asset is "Ready to Deploy" plus its checkout columns, as in
+// Snipe-IT; a disposed one is "Archived" plus its disposal columns.
+func snipeStatusLabel(s Status) string {
+	switch s {
+	case StatusOnOrder:
+		return "Pending"
+	case StatusInStock, StatusDeployed:
+		return "Ready to Deploy"
+	case StatusInRepair:
+		return "Out for Repair"
+	case StatusMissing:
+		return "Lost/Stolen"
+	case StatusRetired, StatusDisposed:
+		return "Archived"
+	}
+	return string(s)
+}
+
+var snipeDateLayouts = []string{
+	"2006-01-02 15:04", "2006-01-02 03:04 PM", "2006-01-02 3:04 PM", "2006-01-02 03:04PM", "2006-01-02 3:04PM",
+	"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05 MST", "2006-01-02 15:04:05-07:00",
+	"Mon Jan 2, 2006", "Mon Jan 2, 2006 3:04PM", "Mon Jan 2, 2006 3:04 PM", "Mon, Jan 2, 2006", "Mon, 2 Jan 2006",
+	"Jan 2 2006", "2-Jan-2006", "2-Jan-06", "2 January 2006", "2006.01.02",
+}
+
+// snipeDate accepts the date forms spreadsheets and Snipe-IT write and
+// returns YYYY-MM-DD. d/m/y versus m/d/y is decided by a part above 12,
+// else read as day/month (as ParseDate does).
+func snipeDate(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	d, err := ParseDate(v)
+	if err != nil {
+		for _, l := range snipeDateLayouts {
+			if t, perr := time.Parse(l, v); perr == nil {
+				d, err = t.Format(dateLayout), nil
+				break
+			}
+		}
+	}
+	if err != nil {
+		var ok bool
+		if d, ok = numericDate(v); ok {
+			err = nil
+		}
+	}
+	if err != nil {
+		return "", invalid("%q is not a date (want YYYY-MM-DD)", clip(v))
+	}
+	if d < "1900-01-01" || d > "2199-12-31" {
+		return "", invalid("%q is out of range (1900 to 2199)", clip(v))
+	}
+	return d, nil
+}
+
+// numericDate reads a/b/yyyy, a-b-yyyy and a.b.yyyy with one- or two-digit
+// parts and two- or four-digit years.
+func numericDate(v string) (string, bool) {
+	if t, _, ok := strings.Cut(v, " "); ok {
+		v = t // "3/14/2024 10:00"
+	}
+	var parts []string
+	for _, sep := range []string{"/", "-", "."} {
+		if p := strings.Split(v, sep); len(p) == 3 {
+			parts = p
+			break
+		}
+	}
+	if parts == nil {
+		return "", false
+	}
+	var n [3]int
+	for i, p := range parts {
+		if len(p) == 0 || len(p) > 4 || (i < 2 && len(p) > 2) {
+			return "", false
+		}
+		x, err := strconv.Atoi(p)
+		if err != nil || x < 0 {
+			return "", false
+		}
+		n[i] = x
+	}
+	day, month, year := n[0], n[1], n[2]
+	if month > 12 && day <= 12 {
+		day, month = month, day
+	}
+	if len(parts[2]) == 2 {
+		year += 2000
+		if year >= 2070 {
+			year -= 100
+		}
+	} else if len(parts[2]) != 4 {
+		return "", false
+	}
+	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	if t.Day() != day || int(t.Month()) != month || month < 1 {
+		return "", false
+	}
+	return t.Format(dateLayout), true
+}
+
+// snipeCost accepts ParseCost's forms plus an ISO currency code before or
+// after the number ("USD 1,299.00", "1299 EUR").
+func snipeCost(v string) (cost, currency string, err error) {
+	v = strings.TrimSpace(v)
+	if f := strings.Fields(v); len(f) == 2 {
+		for i, s := range f {
+			if len(s) == 3 && strings.ToUpper(s) == s && strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "" {
+				currency = s
+				v = f[1-i]
+				break
+			}
+		}
+	}
+	c, sym, err := ParseCost(v)
+	if err != nil {
+		return "", "", err
+	}
+	if currency == "" {
+		currency = sym
+	}
+	return c, currency, nil
+}
+
+// warrantyMonths reads "36", "36 months", "36.0".
+func warrantyMonths(v string) (int, error) {
+	s := strings.ToLower(strings.TrimSpace(v))
+	for _, suf := range []string{"months", "month", "mos", "mo", "m"} {
+		if t, ok := strings.CutSuffix(s, suf); ok {
+			s = strings.TrimSpace(t)
+			break
+		}
+	}
+	s = strings.TrimSuffix(s, ".0")
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > 1200 {
+		return 0, invalid("%q is not a number of months", clip(v))
+	}
+	return n, nil
+}
+
+// addMonths adds n months to a YYYY-MM-DD date, overflowing like Snipe-IT
+// (Carbon addMonths): 2024-01-31 + 1 month = 2024-03-02.
+func addMonths(date string, n int) string {
+	t, err := time.Parse(dateLayout, date)
+	if err != nil {
+		return ""
+	}
+	return t.AddDate(0, n, 0).Format(dateLayout)
+}
+
+// monthsBetween returns n when warranty end is exactly purchase date + n months.
+func monthsBetween(purchase, end string) (int, bool) {
+	p, err1 := time.Parse(dateLayout, purchase)
+	e, err2 := time.Parse(dateLayout, end)
+	if err1 != nil || err2 != nil || e.Before(p) {
+		return 0, false
+	}
+	n := (e.Year()-p.Year())*12 + int(e.Month()) - int(p.Month())
+	for _, m := range []int{n, n - 1} {
+		if m >= 0 && p.AddDate(0, m, 0).Equal(e) {
+			return m, true
+		}
+	}
+	return 0, false
+}
+
+type checkoutKind int
+
+const (
+	coNone checkoutKind = iota
+	coPerson
+	coLocation
+	coAsset
+)
+
+// srow is one data row, validated.
+type srow struct {
+	line                               int
+	tag                                string // normalised; "" = generate
+	serial, name, model, modelNo       string
+	category, manufacturer             string
+	status                             Status // what it is received as
+	location, locationCode, supplier   string
+	home, homeCode                     string
+	orderNo, cost, currency            string
+	purchaseDate, warrantyEnd, eol     string
+	notes, costCentre                  string
+	custom                             map[string]string
+	lastAudit, nextAudit, due          string
+	co                                 checkoutKind
+	fullName, firstName, lastName      string
+	email, username, badge, employeeNo string
+	coLocation, coLocationCode         string
+	parentTag                          string
+	disposal                           *Disposal
+	bad                                *RowError // why the row is refused
+	warn                               *RowError
+	uid                                string // set once received
+	received                           bool
+	failed                             bool // refused while performing it, in this pass
+}
+
+// csvHeader is the parsed header of a file.
+type csvHeader struct {
+	cols    []sfield
+	custom  []string // custom field name per column ("" unless fCustom)
+	names   []string // the header as written
+	byField [numFields]int
+	// holderText is the column (1-based) of Snipe-IT's list export's
+	// "Checked Out To", which names a holder without saying what it is.
+	holderText int
+}
+
+func (h *csvHeader) has(f sfield) bool { return h.byField[f] > 0 }
+
+// colName is the header the file uses for f, or its English label.
+func (h *csvHeader) colName(f sfield) string {
+	if i := h.byField[f]; i > 0 {
+		return strings.TrimSpace(strings.TrimPrefix(h.names[i-1], "\ufeff"))
+	}
+	return fieldDefOf(f).label
+}
+
+func parseSnipeHeader(rec []string, rep *ImportReport) (*csvHeader, error) {
+	h := &csvHeader{cols: make([]sfield, len(rec)), custom: make([]string, len(rec)), names: rec}
+	seenCustom := map[string]int{}
+	for i, name := range rec {
+		if !utf8.ValidString(name) {
+			return nil, invalid("header column %d is not valid UTF-8 text (save the file as UTF-8)", i+1)
+		}
+		if len(name) > maxNameCell {
+			return nil, invalid("header column %d is %d characters long; at most %d", i+1, len(name), maxNameCell)
+		}
+		f := matchHeader(name)
+		h.cols[i] = f
+		clean := strings.TrimSpace(strings.TrimPrefix(name, "\ufeff"))
+		col := ImportColumn{Header: clean}
+		if f == fCustom && snipeComputed[normHeader(name)] {
+			f = fIgnored
+			h.cols[i] = f
+			if normHeader(name) == "checked out to" {
+				h.holderText = i + 1
+			}
+		}
+		switch f {
+		case fIgnored:
+			col.Field = "ignored"
+			if clean != "" {
+				col.Field = "ignored (computed by Snipe-IT, or not an asset field)"
+			}
+		case fCustom:
+			n := normHeader(name)
+			if j, dup := seenCustom[n]; dup {
+				return nil, invalid("columns %d and %d are both %q", j, i+1, clean)
+			}
+			seenCustom[n] = i + 1
+			// Our export suffixes a custom field named like a column.
+			h.custom[i] = strings.TrimSpace(strings.TrimSuffix(clean, customSuffix))
+			col.Field = "custom"
+		default:
+			if j := h.byField[f]; j > 0 {
+				return nil, invalid("columns %d (%q) and %d (%q) both mean %s", j, strings.TrimSpace(rec[j-1]), i+1, clean, fieldDefOf(f).label)
+			}
+			h.byField[f] = i + 1
+			col.Field = fieldDefOf(f).key
+			switch f {
+			case fID, fImage, fLastCheckin, fModelNotes:
+				col.Field += " (ignored)"
+			case fCompany, fRequestable, fBYOD:
+				col.Field += " (kept as a custom field)"
+			}
+		}
+		rep.Columns = append(rep.Columns, col)
+	}
+	if !h.has(fModel) && !h.has(fModelNo) {
+		return nil, invalid(`missing column "Model Name" (or "Model No."): every asset needs a model; the header has %s`, clip(strings.Join(rec, ", ")))
+	}
+	return h, nil
+}
+
+// readSnipeIT reads and validates the whole file: the rows, with a bad row
+// marked by its error.
+func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
+	br := bufio.NewReaderSize(r, 256<<10)
+	comma := ','
+	if first, err := br.Peek(4096); len(first) > 0 {
+		line, _, _ := bytes.Cut(first, []byte("\n"))
+		if bytes.Count(line, []byte(";")) > bytes.Count(line, []byte(",")) {
+			comma = ';' // a spreadsheet in a locale with decimal commas
+		}
+	} else if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, nil, fmt.Errorf("read file: %w", err)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = comma
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, nil, invalid("the file is empty: no header row")
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, nil, invalid("header (line %d): %v", pe.StartLine, pe.Err)
+		}
+		return nil, nil, fmt.Errorf("read file: %w", err)
+	}
+	h, err := parseSnipeHeader(header, rep)
+	if err != nil {
+		return nil, nil, err
+	}
+	var rows []*srow
+	tags := map[string]int{}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return nil, nil, fmt.Errorf("read file: %w", err)
+			}
+			rep.Rows++
+			rows = append(rows, &srow{line: pe.StartLine, bad: &RowError{Line: pe.StartLine, Reason: "not valid CSV: " + pe.Err.Error()}})
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		blank := true
+		for _, c := range rec {
+			if strings.TrimSpace(c) != "" {
+				blank = false
+				break
+			}
+		}
+		if blank {
+			continue
+		}
+		rep.Rows++
+		row := h.row(line, rec)
+		if row.bad == nil && row.tag != "" {
+			if prev, dup := tags[row.tag]; dup {
+				row.bad = &RowError{Line: line, Column: h.colName(fTag), Reason: fmt.Sprintf("tag %s is also on line %d", row.tag, prev)}
+			} else {
+				tags[row.tag] = line
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows, h, nil
+}
+
+// row validates one record.
+func (h *csvHeader) row(line int, rec []string) *srow {
+	r := &srow{line: line}
+	fail := func(f sfield, format string, args ...any) *srow {
+		col := ""
+		if f != fIgnored {
+			col = h.colName(f)
+		}
+		r.bad = &RowError{Line: line, Column: col, Reason: fmt.Sprintf(format, args...)}
+		return r
+	}
+	if len(rec) > len(h.cols) {
+		for _, c := range rec[len(h.cols):] {
+			if strings.TrimSpace(c) != "" {
+				return fail(fIgnored, "%d cells, but the header has %d columns", len(rec), len(h.cols))
+			}
+		}
+	}
+	var v [numFields]string
+	for i, c := range rec {
+		if i >= len(h.cols) {
+			break
+		}
+		f := h.cols[i]
+		col := strings.TrimSpace(strings.TrimPrefix(h.names[i], "\ufeff"))
+		if !utf8.ValidString(c) {
+			r.bad = &RowError{Line: line, Column: col, Reason: "not valid UTF-8 text (save the file as UTF-8)"}
+			return r
+		}
+		c = strings.TrimSpace(c)
+		limit := maxNameCell
+		if f == fNotes || f == fCustom {
+			limit = maxTextCell
+		}
+		if len(c) > limit {
+			r.bad = &RowError{Line: line, Column: col, Reason: fmt.Sprintf("%d characters; at most %d", len(c), limit)}
+			return r
+		}
+		switch f {
+		case fIgnored:
+		case fCustom:
+			if c != "" {
+				if r.custom == nil {
+					r.custom = map[string]string{}
+				}
+				r.custom[h.custom[i]] = c
+			}
+		default:
+			v[f] = c
+		}
+	}
+	// Snipe-IT fields we keep as custom fields.
+	for _, f := range []sfield{fCompany, fRequestable, fBYOD} {
+		if v[f] != "" {
+			if r.custom == nil {
+				r.custom = map[string]string{}
+			}
+			r.custom[fieldDefOf(f).label] = v[f]
+		}
+	}
+	if v[fTag] != "" {
+		r.tag = NormalizeTag(v[fTag])
+		if err := ValidateTag(r.tag); err != nil {
+			return fail(fTag, "%s", ErrorMessage(err))
+		}
+	}
+	r.serial, r.name, r.model, r.modelNo = v[fSerial], v[fName], v[fModel], v[fModelNo]
+	r.category, r.manufacturer = v[fCategory], v[fManufacturer]
+	r.location, r.locationCode, r.supplier, r.orderNo = v[fLocation], v[fLocationCode], v[fSupplier], v[fOrderNo]
+	r.notes, r.costCentre = v[fNotes], v[fCostCentre]
+	if r.model == "" && r.modelNo == "" {
+		return fail(fModel, "no model (Model Name or Model No.)")
+	}
+	r.home, r.homeCode, r.coLocationCode = v[fHome], v[fHomeCode], v[fCheckoutLocationCode]
+	for _, c := range []struct {
+		f   sfield
+		dst *string
+	}{{fLocationCode, &r.locationCode}, {fHomeCode, &r.homeCode}, {fCheckoutLocationCode, &r.coLocationCode}} {
+		if *c.dst != "" {
+			*c.dst = NormalizeTag(*c.dst)
+			if err := ValidateCode(*c.dst); err != nil {
+				return fail(c.f, "%s", ErrorMessage(err))
+			}
+		}
+	}
+	var err error
+	if r.cost, r.currency, err = snipeCost(v[fCost]); err != nil {
+		return fail(fCost, "%s", ErrorMessage(err))
+	}
+	if v[fCurrency] != "" {
+		r.currency = strings.ToUpper(v[fCurrency])
+	}
+	for _, d := range []struct {
+		f   sfield
+		dst *string
+	}{{fPurchaseDate, &r.purchaseDate}, {fWarrantyEnd, &r.warrantyEnd}, {fEOL, &r.eol}, {fLastAudit, &r.lastAudit},
+		{fNextAudit, &r.nextAudit}, {fExpectedCheckin, &r.due}} {
+		if *d.dst, err = snipeDate(v[d.f]); err != nil {
+			return fail(d.f, "%s", ErrorMessage(err))
+		}
+	}
+	for _, f := range []sfield{fLastCheckout, fLastCheckin} {
+		if _, err := snipeDate(v[f]); err != nil {
+			return fail(f, "%s", ErrorMessage(err))
+		}
+	}
+	if v[fWarrantyMonths] != "" {
+		n, err := warrantyMonths(v[fWarrantyMonths])
+		if err != nil {
+			return fail(fWarrantyMonths, "%s", ErrorMessage(err))
+		}
+		switch {
+		case r.warrantyEnd != "":
+			// An explicit warranty end (our export) wins.
+		case r.purchaseDate == "":
+			r.warn = &RowError{Line: line, Column: h.colName(fWarrantyMonths), Reason: "warranty months without a purchase date: no warranty end recorded"}
+		default:
+			r.warrantyEnd = addMonths(r.purchaseDate, n)
+		}
+	}
+	st, err := snipeStatus(v[fStatus])
+	if err != nil {
+		return fail(fStatus, "%s", ErrorMessage(err))
+	}
+
+	// Who or what it is checked out to.
+	r.fullName, r.firstName, r.lastName = v[fFullName], v[fFirstName], v[fLastName]
+	r.email, r.username, r.employeeNo = strings.ToLower(v[fEmail]), v[fUsername], v[fEmployeeNo]
+	r.badge = NormalizeTag(v[fBadge])
+	r.coLocation, r.parentTag = v[fCheckoutLocation], NormalizeTag(v[fParentTag])
+	if r.coLocation == "" {
+		r.coLocation = r.coLocationCode
+	}
+	personData := r.fullName != "" || r.firstName != "" || r.lastName != "" || r.email != "" || r.username != "" || r.badge != "" || r.employeeNo != ""
+	switch normalizeWord(v[fCheckoutType]) {
+	case "":
+		switch {
+		case personData:
+			r.co = coPerson
+		case r.coLocation != "":
+			r.co = coLocation
+		case r.parentTag != "":
+			r.co = coAsset
+		}
+	case "user", "person", "users":
+		if !personData {
+			return fail(fCheckoutType, "checkout to a user, but no Full Name, First/Last Name, Email or Username says who")
+		}
+		r.co = coPerson
+	case "location", "locations":
+		if r.coLocation == "" {
+			return fail(fCheckoutLocation, "checkout to a location, but Checkout to Location is empty")
+		}
+		r.co = coLocation
+	case "asset", "assets":
+		if r.parentTag == "" {
+			return fail(fParentTag, "checkout to an asset, but Checked Out to: Asset Tag is empty")
+		}
+		r.co = coAsset
+	default:
+		return fail(fCheckoutType, "unknown checkout type %q (want User or Location)", clip(v[fCheckoutType]))
+	}
+	if i := h.holderText; r.co == coNone && i > 0 && i <= len(rec) && strings.TrimSpace(rec[i-1]) != "" {
+		r.warn = &RowError{Line: line, Column: strings.TrimSpace(h.names[i-1]), Reason: fmt.Sprintf("not checked out to %q: add Checkout Type and Checked Out to: Full Name (or Checkout to Location) to say who or where", clip(strings.TrimSpace(rec[i-1])))}
+	}
+	if r.co == coPerson {
+		if r.email != "" && (!strings.Contains(r.email, "@") || strings.ContainsAny(r.email, " \t<>,;")) {
+			return fail(fEmail, "%q is not an email address", clip(r.email))
+		}
+		if r.badge != "" {
+			if err := ValidateCode(r.badge); err != nil {
+				return fail(fBadge, "%s", ErrorMessage(err))
+			}
+		}
+	}
+	if r.co == coAsset {
+		if err := ValidateTag(r.parentTag); err != nil {
+			return fail(fParentTag, "%s", ErrorMessage(err))
+		}
+		if r.parentTag == r.tag {
+			return fail(fParentTag, "an asset cannot be checked out to itself")
+		}
+	}
+	if m := v[fDisposalMethod]; m != "" {
+		r.disposal = &Disposal{Method: m, Certificate: v[fDisposalCertificate], Vendor: v[fDisposalVendor]}
+	}
+
+	// The status it is received as, then what happens to it.
+	switch {
+	case r.disposal != nil:
+		if st != "" && st != StatusRetired && st != StatusDisposed && st != StatusInStock {
+			return fail(fDisposalMethod, "a disposal method on an asset that is %s", st.Label())
+		}
+		if r.co != coNone {
+			return fail(fDisposalMethod, "a disposed asset cannot be checked out")
+		}
+		r.status = StatusRetired
+	case st == StatusDisposed:
+		return fail(fStatus, "disposed, but no Disposal Method says how")
+	case r.co != coNone:
+		if st != "" && st != StatusInStock && st != StatusDeployed {
+			return fail(fStatus, "the row checks the asset out, but its status %q (%s) cannot be checked out", clip(v[fStatus]), st.Label())
+		}
+		r.status = StatusInStock
+	case st == StatusDeployed:
+		return fail(fStatus, "deployed, but no Checkout Type / Checked Out to columns say to whom")
+	case st == "":
+		r.status = StatusInStock
+	default:
+		r.status = st
+	}
+	return r
+}
+
+// importer performs the validated rows inside one write transaction, with
+// name→uid caches so that each model, location or person is looked up once.
+type importer struct {
+	w      *wtx
+	h      *csvHeader
+	named  map[string]string // table + "\x00" + lower(name)
+	models map[string]string // lower(name) + "\x00" + lower(number)
+	locs   map[string]locRef // "c:" + code or "n:" + lower(name)
+	people map[string]personRef
+	tags   map[string]string // tags received by this import → uid
+	inFile map[string]bool   // every tag the file names
+	scheme TagScheme
+	nextN  int64
+	gen    int
+}
+
+type locRef struct{ uid, code, name string }
+
+type personRef struct{ uid, label, loc string }
+
+func (im *importer) rowErr(r *srow, f sfield, err error) error {
+	if ErrorCode(err) == EINTERNAL {
+		return err
+	}
+	col := ""
+	if f != fIgnored {
+		col = im.h.colName(f)
+	}
+	r.bad = &RowError{Line: r.line, Column: col, Reason: ErrorMessage(err)}
+	r.failed = true
+	return nil
+}
+
+func (im *importer) ensureNamed(table, name string) (string, error) {
+	if name == "" {
+		return "", nil
+	}
+	key := table + "\x00" + strings.ToLower(name)
+	if uid, ok := im.named[key]; ok {
+		return uid, nil
+	}
+	uid, err := im.w.ensureNamed(table, name)
+	if err != nil {
+		return "", err
+	}
+	im.named[key] = uid
+	return uid, nil
+}
+
+// modelUID finds the row's model (by name and number, by name alone, or by
+// number alone), creating it with its manufacturer and category if missing.
+func (im *importer) modelUID(r *srow) (string, error) {
+	name, number := r.model, r.modelNo
+	key := strings.ToLower(name) + "\x00" + strings.ToLower(number)
+	if uid, ok := im.models[key]; ok {
+		return uid, nil
+	}
+	var q, arg string
+	switch {
+	case name != "" && number != "":
+		q, arg = `SELECT uid FROM models WHERE name = ? AND model_number = ? LIMIT 2`, name
+	case name != "":
+		q, arg = `SELECT uid FROM models WHERE name = ? ORDER BY model_number <> '' LIMIT 2`, name
+	default:
+		q, arg = `SELECT uid FROM models WHERE model_number = ? LIMIT 2`, number
+	}
+	st, err := im.w.prepared(q)
+	if err != nil {
+		return "", err
+	}
+	args := []any{arg}
+	if name != "" && number != "" {
+		args = append(args, number)
+	}
+	rows, err := st.QueryContext(im.w.ctx, args...)
+	if err != nil {
+		return "", fmt.Errorf("look up model: %w", err)
+	}
+	var uids []string
+	for rows.Next() {
+		var uid string
+		if err := rows.Scan(&uid); err != nil {
+			rows.Close()
+			return "", fmt.Errorf("look up model: %w", err)
+		}
+		uids = append(uids, uid)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("look up model: %w", err)
+	}
+	var uid string
+	switch {
+	case len(uids) == 1:
+		uid = uids[0]
+	case len(uids) > 1 && name == "":
+		return "", invalid("model number %q names more than one model: add a Model Name column", clip(number))
+	case len(uids) > 1:
+		uid = uids[0] // the one without a model number, else the first
+	default:
+		p := ModelPayload{UID: im.w.db.newUID(), Name: name, ModelNumber: number}
+		if p.Name == "" {
+			p.Name = number
+		}
+		if p.ManufacturerUID, err = im.ensureNamed("manufacturers", r.manufacturer); err != nil {
+			return "", err
+		}
+		if p.CategoryUID, err = im.ensureNamed("categories", r.category); err != nil {
+			return "", err
+		}
+		if err := im.w.emit(EvModelCreated, p.UID, p); err != nil {
+			return "", err
+		}
+		uid = p.UID
+	}
+	im.models[key] = uid
+	return uid, nil
+}
+
+// location finds a location by code (creating it with that code) or by
+// code-or-name (creating it with a code derived from the name).
+func (im *importer) location(code, name string) (locRef, error) {
+	key := "n:" + strings.ToLower(name)
+	if code != "" {
+		key = "c:" + code
+	}
+	if l, ok := im.locs[key]; ok {
+		return l, nil
+	}
+	var l locRef
+	var err error
+	if code != "" {
+		err = im.w.queryRow(`SELECT uid, code, name FROM locations WHERE code = ?`, code).Scan(&l.uid, &l.code, &l.name)
+		if errors.Is(err, sql.ErrNoRows) {
+			if name == "" {
+				name = code
+			}
+			l = locRef{uid: im.w.db.newUID(), code: code, name: name}
+			err = im.w.emit(EvLocationCreated, l.uid, LocationPayload{UID: l.uid, Code: code, Name: name})
+		}
+	} else {
+		if l.uid, err = im.w.ensureLocation(name); err == nil {
+			err = im.w.queryRow(`SELECT code, name FROM locations WHERE uid = ?`, l.uid).Scan(&l.code, &l.name)
+		}
+	}
+	if err != nil {
+		if ErrorCode(err) == EINTERNAL {
+			return l, fmt.Errorf("location %s: %w", clip(name), err)
+		}
+		return l, err
+	}
+	im.locs[key] = l
+	return l, nil
+}
+
+// person finds the row's custodian by badge, employee number, username,
+// email, then full name (or first + last name), creating them if missing.
+func (im *importer) person(r *srow) (personRef, error) {
+	name := r.fullName
+	if name == "" {
+		name = strings.TrimSpace(r.firstName + " " + r.lastName)
+	}
+	type probe struct{ key, col, v string }
+	var probes []probe
+	if r.badge != "" {
+		probes = append(probes, probe{"b:" + r.badge, "badge", r.badge})
+	}
+	if r.employeeNo != "" {
+		probes = append(probes, probe{"#:" + r.employeeNo, "employee_no", r.employeeNo})
+	}
+	if r.username != "" {
+		probes = append(probes, probe{"u:" + strings.ToLower(r.username), "username", r.username})
+	}
+	if r.email != "" {
+		probes = append(probes, probe{"e:" + r.email, "email", r.email})
+	}
+	if name != "" {
+		probes = append(probes, probe{"n:" + strings.ToLower(name), "name", name})
+	}
+	for _, p := range probes {
+		if ref, ok := im.people[p.key]; ok {
+			return ref, nil
+		}
+		st, err := im.w.prepared(`SELECT p.uid, p.name, coalesce(p.badge, ''), coalesce(l.uid, '') FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE p.` + p.col + ` = ? LIMIT 2`)
+		if err != nil {
+			return personRef{}, err
+		}
+		rows, err := st.QueryContext(im.w.ctx, p.v)
+		if err != nil {
+			return personRef{}, fmt.Errorf("look up person: %w", err)
+		}
+		var found []personRef
+		for rows.Next() {
+			var ref personRef
+			var pname, badge string
+			if err := rows.Scan(&ref.uid, &pname, &badge, &ref.loc); err != nil {
+				rows.Close()
+				return personRef{}, fmt.Errorf("look up person: %w", err)
+			}
+			ref.label = pname
+			if badge != "" {
+				ref.label += " (" + badge + ")"
+			}
+			found = append(found, ref)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return personRef{}, fmt.Errorf("look up person: %w", err)
+		}
+		switch {
+		case len(found) == 1:
+			im.people[p.key] = found[0]
+			return found[0], nil
+		case len(found) > 1 && p.col == "name" && len(probes) == 1:
+			return personRef{}, invalid("%q names more than one person: add an Email or Username column", clip(name))
+		}
+	}
+	// Nobody: create them.
+	pp := PersonPayload{UID: im.w.db.newUID(), Name: name, Badge: r.badge, EmployeeNo: r.employeeNo, Username: r.username, Email: r.email}
+	if pp.Name == "" {
+		pp.Name = r.username
+	}
+	if pp.Name == "" {
+		pp.Name = r.email
+	}
+	if pp.Name == "" {
+		pp.Name = r.employeeNo
+	}
+	if pp.Name == "" {
+		pp.Name = r.badge
+	}
+	if err := im.w.emit(EvPersonCreated, pp.UID, pp); err != nil {
+		return personRef{}, err
+	}
+	ref := personRef{uid: pp.UID, label: pp.Name}
+	if pp.Badge != "" {
+		ref.label += " (" + pp.Badge + ")"
+	}
+	for _, p := range probes {
+		im.people[p.key] = ref
+	}
+	return ref, nil
+}
+
+// nextTag generates a tag from the device's scheme that neither the
+// database nor the file uses.
+func (im *importer) nextTag() (string, error) {
+	for tries := 0; tries < 1_000_000; tries++ {
+		n := im.nextN
+		im.nextN++
+		tag := im.scheme.Format(n)
+		if im.inFile[tag] {
+			continue
+		}
+		var one int
+		err := im.w.queryRow(`SELECT 1 FROM assets WHERE tag = ?`, tag).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			if err := ValidateTag(tag); err != nil {
+				return "", invalid("tag prefix %q makes invalid tags: %s", im.scheme.Prefix, ErrorMessage(err))
+			}
+			im.gen++
+			return tag, nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("check tag: %w", err)
+		}
+	}
+	return "", conflict("no free tag after %s", im.scheme.Format(im.scheme.Next))
+}
+
+// receive emits the row's asset.received (and whatever it names first).
+func (im *importer) receive(r *srow) error {
+	rec := AssetRecord{
+		Serial: r.serial, Name: r.name, Kind: KindHardware, Status: r.status, OrderNumber: r.orderNo,
+		PurchaseDate: r.purchaseDate, PurchaseCost: r.cost, Currency: r.currency, WarrantyEnd: r.warrantyEnd,
+		EOLDate: r.eol, CostCentre: r.costCentre, Notes: r.notes, Custom: r.custom, LastAudit: r.lastAudit, NextAudit: r.nextAudit,
+	}
+	var err error
+	if rec.ModelUID, err = im.modelUID(r); err != nil {
+		return im.rowErr(r, fModel, err)
+	}
+	if r.location != "" || r.locationCode != "" {
+		l, err := im.location(r.locationCode, r.location)
+		if err != nil {
+			return im.rowErr(r, fLocation, err)
+		}
+		rec.LocationUID, rec.HomeLocationUID = l.uid, l.uid
+	}
+	if r.home != "" || r.homeCode != "" {
+		l, err := im.location(r.homeCode, r.home)
+		if err != nil {
+			return im.rowErr(r, fHome, err)
+		}
+		rec.HomeLocationUID = l.uid
+	}
+	if rec.SupplierUID, err = im.ensureNamed("suppliers", r.supplier); err != nil {
+		return im.rowErr(r, fSupplier, err)
+	}
+	if r.tag == "" {
+		if r.tag, err = im.nextTag(); err != nil {
+			return im.rowErr(r, fTag, err)
+		}
+	} else if s := im.scheme; s.Check && s.Prefix != "" && strings.HasPrefix(r.tag, s.Prefix) && !CheckTag(r.tag) {
+		return im.rowErr(r, fTag, invalid("tag %s fails its check character", r.tag))
+	}
+	rec.Tag = r.tag
+	rec.UID = im.w.db.newUID()
+	if err := im.w.emit(EvAssetReceived, rec.UID, rec); err != nil {
+		return im.rowErr(r, fTag, err)
+	}
+	r.uid, r.received = rec.UID, true
+	im.tags[r.tag] = rec.UID
+	return nil
+}
+
+// after performs the row's check-out or disposal.
+func (im *importer) after(r *srow) (checkedOut, disposed bool, err error) {
+	if r.disposal != nil {
+		p := DisposePayload{UID: r.uid, Tag: r.tag, Method: r.disposal.Method, Certificate: r.disposal.Certificate, Vendor: r.disposal.Vendor}
+		if err := im.w.emit(EvAssetDisposed, r.uid, p); err != nil {
+			return false, false, im.rowErr(r, fDisposalMethod, err)
+		}
+		return false, true, nil
+	}
+	p := CheckOutPayload{UID: r.uid, Tag: r.tag, Due: r.due}
+	col := fIgnored
+	switch r.co {
+	case coNone:
+		return false, false, nil
+	case coPerson:
+		col = fFullName
+		if !im.h.has(fFullName) {
+			for _, f := range []sfield{fUsername, fEmail, fFirstName, fLastName, fBadge, fEmployeeNo} {
+				if im.h.has(f) {
+					col = f
+					break
+				}
+			}
+		}
+		ref, err := im.person(r)
+		if err != nil {
+			return false, false, im.rowErr(r, col, err)
+		}
+		p.ToKind, p.To, p.ToLabel, p.LocationUID = CustodianPerson, ref.uid, ref.label, ref.loc
+	case coLocation:
+		col = fCheckoutLocation
+		l, err := im.location(r.coLocationCode, r.coLocation)
+		if err != nil {
+			return false, false, im.rowErr(r, col, err)
+		}
+		p.ToKind, p.To, p.ToLabel, p.LocationUID = CustodianLocation, l.uid, l.name+" ("+l.code+")", l.uid
+	case coAsset:
+		col = fParentTag
+		if im.inFile[r.parentTag] && im.tags[r.parentTag] == "" {
+			// Another row of the file names it, and that row was refused.
+			return false, false, im.rowErr(r, col, notFound("asset %s (on another row) was not imported", r.parentTag))
+		}
+		var parent string
+		var loc sql.NullString
+		err := im.w.queryRow(`SELECT a.uid, l.uid FROM assets a LEFT JOIN locations l ON l.id = a.location_id WHERE a.tag = ?`, r.parentTag).Scan(&parent, &loc)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, false, im.rowErr(r, col, notFound("no asset with tag %s", r.parentTag))
+		}
+		if err != nil {
+			return false, false, fmt.Errorf("look up %s: %w", r.parentTag, err)
+		}
+		p.ToKind, p.To, p.ToLabel, p.LocationUID = CustodianAsset, parent, r.parentTag, loc.String
+	}
+	if err := im.w.emit(EvAssetCheckedOut, r.uid, p); err != nil {
+		return false, false, im.rowErr(r, col, err)
+	}
+	return true, false, nil
+}
+
+// customSuffix marks a custom field whose name is also a column's.
+const customSuffix = " (custom field)"
+
+// errRollback ends a write transaction without committing.
+var errRollback = errors.New("roll back")
+
+// ImportSnipeIT imports assets from a CSV file in Snipe-IT's asset import
+// format. The whole file is validated first; if any row is bad, nothing is
+// imported (unless opt.SkipInvalid) and the report lists every bad row.
+// Everything else happens in one transaction, through events: the models,
+// manufacturers, categories, suppliers, locations and people the file
+// names, each asset's receipt, then the check-outs and disposals it
+// describes.
+func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
+	rep := ImportReport{DryRun: opt.DryRun}
+	rows, h, err := readSnipeIT(r, &rep)
+	if err != nil {
+		return rep, err
+	}
+	if rep.Rows == 0 {
+		return rep, invalid("the file has a header but no rows")
+	}
+	inFile := make(map[string]bool, len(rows))
+	for i := range rows {
+		if rows[i].tag != "" {
+			inFile[rows[i].tag] = true
+		}
+	}
+	badBefore := 0
+	for i := range rows {
+		if rows[i].bad != nil {
+			badBefore++
+		}
+	}
+	// Performing the rows can refuse some more (a tag already in the
+	// database, an ambiguous name). Without SkipInvalid one pass finds them
+	// all and rolls back; with it, the pass is redone without the bad rows
+	// until one goes through (each retry drops at least one more row).
+	const maxPasses = 8
+	for pass := 1; badBefore < MaxReportedRows || opt.SkipInvalid; pass++ {
+		// (With more bad rows than a report lists, and nothing to import,
+		// performing the rest would only find more.)
+		var done ImportReport
+		newBad := 0
+		_, err := db.write(ctx, func(w *wtx) error {
+			im := &importer{w: w, h: h, named: map[string]string{}, models: map[string]string{}, locs: map[string]locRef{},
+				people: map[string]personRef{}, tags: make(map[string]string, len(rows)), inFile: inFile}
+			// The search index is rebuilt once at the end: per-row updates
+			// make FTS5 flush at every statement. Ids found are cached.
+			w.noIndex, w.ids = true, map[string]int64{}
+			var maxID int64
+			if err := w.queryRow(`SELECT coalesce(max(id), 0) FROM assets`).Scan(&maxID); err != nil {
+				return fmt.Errorf("read assets: %w", err)
+			}
+			var err error
+			if im.scheme, err = w.tagScheme(); err != nil {
+				return err
+			}
+			im.nextN = im.scheme.Next
+			total := 0
+			for i := range rows {
+				if rows[i].bad == nil {
+					total++
+					if rows[i].co != coNone || rows[i].disposal != nil {
+						total++
+					}
+				}
+			}
+			n := 0
+			tick := func() error {
+				n++
+				if n%1000 == 0 {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+					if opt.Progress != nil {
+						opt.Progress(n, total)
+					}
+				}
+				return nil
+			}
+			for i := range rows {
+				row := rows[i]
+				if row.bad != nil {
+					continue
+				}
+				row.received, row.uid = false, ""
+				if err := im.receive(row); err != nil {
+					return err
+				}
+				if row.failed {
+					newBad++
+				} else {
+					done.Imported++
+				}
+				if err := tick(); err != nil {
+					return err
+				}
+				// Check-outs and disposals follow their receipt at once,
+				// while the row's pages are in the cache; a check-out into
+				// another asset waits until every asset is in.
+				if !row.received || row.co == coAsset || (row.co == coNone && row.disposal == nil) {
+					continue
+				}
+				out, gone, err := im.after(row)
+				if err != nil {
+					return err
+				}
+				switch {
+				case row.failed:
+					newBad++
+				case out:
+					done.CheckedOut++
+				case gone:
+					done.Disposed++
+				}
+				if err := tick(); err != nil {
+					return err
+				}
+			}
+			for i := range rows {
+				row := rows[i]
+				if row.bad != nil || !row.received || row.co != coAsset {
+					continue
+				}
+				out, gone, err := im.after(row)
+				if err != nil {
+					return err
+				}
+				switch {
+				case row.failed:
+					newBad++
+				case out:
+					done.CheckedOut++
+				case gone:
+					done.Disposed++
+				}
+				if err := tick(); err != nil {
+					return err
+				}
+			}
+			if opt.Progress != nil {
+				opt.Progress(total, total)
+			}
+			if im.gen > 0 {
+				if _, err := w.exec(`INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, SettingTagNext, strconv.FormatInt(im.nextN, 10)); err != nil {
+					return err
+				}
+			}
+			done.GeneratedTags = im.gen
+			for _, e := range w.emitted {
+				switch e.Type {
+				case EvModelCreated:
+					done.Created.Models++
+				case EvManufacturerCreated:
+					done.Created.Manufacturers++
+				case EvCategoryCreated:
+					done.Created.Categories++
+				case EvSupplierCreated:
+					done.Created.Suppliers++
+				case EvLocationCreated:
+					done.Created.Locations++
+				case EvPersonCreated:
+					done.Created.People++
+				}
+			}
+			if newBad > 0 || (badBefore > 0 && !opt.SkipInvalid) || opt.DryRun {
+				return errRollback
+			}
+			w.noIndex = false
+			return w.reindexWhere(`id > ?`, maxID)
+		})
+		if err != nil && !errors.Is(err, errRollback) {
+			return rep, err
+		}
+		rep.Imported, rep.CheckedOut, rep.Disposed, rep.GeneratedTags, rep.Created = done.Imported, done.CheckedOut, done.Disposed, done.GeneratedTags, done.Created
+		if newBad == 0 {
+			break
+		}
+		// Rows refused while performing them are bad rows from now on.
+		for i := range rows {
+			if rows[i].failed {
+				rows[i].failed = false
+				badBefore++
+			}
+		}
+		if !opt.SkipInvalid {
+			break
+		}
+		if pass == maxPasses {
+			collectBad(rows, &rep)
+			return rep, invalid("gave up after %d passes: rows keep failing once others are skipped; nothing imported", pass)
+		}
+	}
+	collectBad(rows, &rep)
+	if rep.BadRows > 0 && !opt.SkipInvalid {
+		rep.Imported, rep.CheckedOut, rep.Disposed, rep.GeneratedTags, rep.Created = 0, 0, 0, 0, ImportCreated{}
+		return rep, invalid("%d bad row(s) of %d; nothing imported", rep.BadRows, rep.Rows)
+	}
+	return rep, nil
+}
+
+func collectBad(rows []*srow, rep *ImportReport) {
+	rep.Bad, rep.Warnings, rep.BadRows = []RowError{}, []RowError{}, 0
+	for i := range rows {
+		if rows[i].bad != nil {
+			rep.BadRows++
+			if len(rep.Bad) < MaxReportedRows {
+				rep.Bad = append(rep.Bad, *rows[i].bad)
+			}
+		} else if rows[i].warn != nil && len(rep.Warnings) < MaxReportedRows {
+			rep.Warnings = append(rep.Warnings, *rows[i].warn)
+		}
+	}
+	sort.SliceStable(rep.Bad, func(i, j int) bool { return rep.Bad[i].Line < rep.Bad[j].Line })
+}
+
+// snipeExportColumns are the columns ExportSnipeIT writes before the
+// custom fields (Snipe-IT's English labels), and after them (tagdesk's
+// extras, which Snipe-IT treats as unknown custom fields).
+var snipeExportColumns = []sfield{
+	fTag, fName, fSerial, fModel, fModelNo, fCategory, fManufacturer, fStatus, fLocation, fSupplier, fOrderNo,
+	fCost, fPurchaseDate, fWarrantyMonths, fEOL, fCheckoutType, fFullName, fEmail, fUsername, fCheckoutLocation,
+	fLastCheckout, fExpectedCheckin, fLastAudit, fNextAudit, fNotes,
+}
+
+var snipeExportExtras = []sfield{
+	fWarrantyEnd, fCurrency, fCostCentre, fLocationCode, fHome, fHomeCode, fCheckoutLocationCode, fBadge, fEmployeeNo, fParentTag,
+	fDisposalMethod, fDisposalCertificate, fDisposalVendor,
+}
+
+const snipeExportQuery = `SELECT a.tag, coalesce(a.serial, ''), a.name, coalesce(m.name, ''), coalesce(m.model_number, ''),
+	coalesce(cat.name, ''), coalesce(mf.name, ''), a.status,
+	coalesce(l.code, ''), coalesce(l.name, ''), coalesce(hl.code, ''), coalesce(hl.name, ''),
+	coalesce(s.name, ''), a.order_number, a.purchase_cost, a.currency, a.purchase_date, a.warranty_end, a.eol_date,
+	coalesce(p.name, ''), coalesce(p.email, ''), coalesce(p.username, ''), coalesce(p.badge, ''), coalesce(p.employee_no, ''),
+	a.custodian_person_id IS NOT NULL, coalesce(cl.name, ''), coalesce(cl.code, ''), coalesce(ca.tag, ''),
+	a.checked_out_at, a.due_date, a.last_audit, a.next_audit, a.notes, a.custom, a.cost_centre,
+	coalesce(d.method, ''), coalesce(d.certificate, ''), coalesce(d.vendor, '')
+	FROM assets a
+	LEFT JOIN models m ON m.id = a.model_id
+	LEFT JOIN manufacturers mf ON mf.id = m.manufacturer_id
+	LEFT JOIN categories cat ON cat.id = m.category_id
+	LEFT JOIN locations l ON l.id = a.location_id
+	LEFT JOIN locations hl ON hl.id = a.home_location_id
+	LEFT JOIN people p ON p.id = a.custodian_person_id
+	LEFT JOIN locations cl ON cl.id = a.custodian_location_id
+	LEFT JOIN assets ca ON ca.id = a.custodian_asset_id
+	LEFT JOIN suppliers s ON s.id = a.supplier_id
+	LEFT JOIN disposals d ON d.asset_id = a.id
+	ORDER BY a.id`
+
+// ExportSnipeIT writes every asset as CSV in Snipe-IT's asset import
+// headers (English labels), then one column per custom field, then
+// tagdesk's extras (warranty end, currency, cost centre, location code,
+// home location, badge, employee number, parent asset, disposal), which our import maps
+// back. It streams: memory does not grow with the number of assets. It
+// returns the number of assets written.
+func (db *DB) ExportSnipeIT(ctx context.Context, out io.Writer) (int, error) {
+	// One read transaction: the custom field columns and the rows come
+	// from the same snapshot.
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	defer tx.Rollback()
+	var fields []string
+	rows, err := tx.QueryContext(ctx, `SELECT name FROM custom_fields ORDER BY name`)
+	if err != nil {
+		return 0, fmt.Errorf("export: read custom fields: %w", err)
+	}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("export: read custom fields: %w", err)
+		}
+		fields = append(fields, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("export: read custom fields: %w", err)
+	}
+	bw := bufio.NewWriterSize(out, 64<<10)
+	cw := csv.NewWriter(bw)
+	header := make([]string, 0, len(snipeExportColumns)+len(fields)+len(snipeExportExtras))
+	for _, f := range snipeExportColumns {
+		header = append(header, fieldDefOf(f).label)
+	}
+	for _, n := range fields {
+		// A custom field whose name is also a column's gets a suffix, so
+		// that it comes back as the same custom field.
+		h := n
+		switch matchHeader(h) {
+		case fCustom, fCompany, fRequestable, fBYOD: // these come back as custom fields
+		default:
+			h = n + customSuffix
+		}
+		header = append(header, h)
+	}
+	for _, f := range snipeExportExtras {
+		header = append(header, fieldDefOf(f).label)
+	}
+	if err := cw.Write(header); err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	rows, err = tx.QueryContext(ctx, snipeExportQuery)
+	if err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	rec := make([]string, len(header))
+	var v [numFields]string
+	for rows.Next() {
+		var status, locCode, locName, homeCode, homeName, custom, checkedOutAt string
+		var person bool
+		var custLocName, custLocCode string
+		for i := range v {
+			v[i] = ""
+		}
+		if err := rows.Scan(&v[fTag], &v[fSerial], &v[fName], &v[fModel], &v[fModelNo], &v[fCategory], &v[fManufacturer], &status,
+			&locCode, &locName, &homeCode, &homeName, &v[fSupplier], &v[fOrderNo], &v[fCost], &v[fCurrency], &v[fPurchaseDate],
+			&v[fWarrantyEnd], &v[fEOL], &v[fFullName], &v[fEmail], &v[fUsername], &v[fBadge], &v[fEmployeeNo],
+			&person, &custLocName, &custLocCode, &v[fParentTag], &checkedOutAt, &v[fExpectedCheckin], &v[fLastAudit], &v[fNextAudit],
+			&v[fNotes], &custom, &v[fCostCentre], &v[fDisposalMethod], &v[fDisposalCertificate], &v[fDisposalVendor]); err != nil {
+			return n, fmt.Errorf("export: %w", err)
+		}
+		st := Status(status)
+		v[fStatus] = snipeStatusLabel(st)
+		// Location is where it is (Snipe-IT makes it the default location
+		// too); tagdesk's home location has its own columns.
+		v[fLocation], v[fLocationCode] = locName, locCode
+		if locCode == "" {
+			v[fLocation], v[fLocationCode] = homeName, homeCode
+		}
+		v[fHome], v[fHomeCode] = homeName, homeCode
+		switch {
+		case person:
+			v[fCheckoutType] = "User"
+		case custLocCode != "":
+			v[fCheckoutType], v[fCheckoutLocation], v[fCheckoutLocationCode] = "Location", custLocName, custLocCode
+		case v[fParentTag] != "":
+			v[fCheckoutType] = "Asset"
+		}
+		if len(checkedOutAt) >= 10 {
+			v[fLastCheckout] = checkedOutAt[:10]
+		}
+		if v[fPurchaseDate] != "" && v[fWarrantyEnd] != "" {
+			if m, ok := monthsBetween(v[fPurchaseDate], v[fWarrantyEnd]); ok {
+				v[fWarrantyMonths] = strconv.Itoa(m)
+			}
+		}
+		i := 0
+		for _, f := range snipeExportColumns {
+			rec[i] = v[f]
+			i++
+		}
+		var cm map[string]string
+		if custom != "" && custom != "{}" {
+			if err := json.Unmarshal([]byte(custom), &cm); err != nil {
+				return n, fmt.Errorf("export %s: bad custom fields: %w", v[fTag], err)
+			}
+		}
+		for _, name := range fields {
+			rec[i] = cm[name]
+			i++
+		}
+		for _, f := range snipeExportExtras {
+			rec[i] = v[f]
+			i++
+		}
+		if err := cw.Write(rec); err != nil {
+			return n, fmt.Errorf("export: %w", err)
+		}
+		n++
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return n, err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return n, fmt.Errorf("export: %w", err)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return n, fmt.Errorf("export: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return n, fmt.Errorf("export: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,615 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+func snipeFile(tb testing.TB, name string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "snipeit", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+func importSnipe(tb testing.TB, db *store.DB, data []byte, opt store.ImportOptions) store.ImportReport {
+	tb.Helper()
+	rep, err := db.ImportSnipeIT(context.Background(), bytes.NewReader(data), opt)
+	if err != nil {
+		tb.Fatalf("import: %v (bad rows: %v)", err, rep.Bad)
+	}
+	return rep
+}
+
+// snapshot is everything an import must leave alone when it fails.
+type snapshot struct {
+	events  int
+	assets  []store.Asset
+	people  []store.Person
+	locs    []store.Location
+	models  []store.Model
+	tagNext string
+}
+
+func takeSnapshot(tb testing.TB, db *store.DB) snapshot {
+	tb.Helper()
+	ctx := context.Background()
+	var s snapshot
+	if err := db.EachEvent(ctx, time.Time{}, time.Time{}, func(store.Event) error { s.events++; return nil }); err != nil {
+		tb.Fatal(err)
+	}
+	var err error
+	if s.assets, err = db.SearchAssets(ctx, store.AssetFilter{}); err != nil {
+		tb.Fatal(err)
+	}
+	if s.people, err = db.People(ctx, store.PeopleFilter{IncludeGone: true}); err != nil {
+		tb.Fatal(err)
+	}
+	if s.locs, err = db.Locations(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	if s.models, err = db.Models(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	if s.tagNext, err = db.Setting(ctx, store.SettingTagNext); err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+func mustVerify(tb testing.TB, db *store.DB) {
+	tb.Helper()
+	rep, err := db.Verify(context.Background(), tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if !rep.OK {
+		tb.Fatalf("verify: %v", rep.Problems)
+	}
+}
+
+func mustAsset(tb testing.TB, db *store.DB, tag string) store.Asset {
+	tb.Helper()
+	a, err := db.Asset(context.Background(), tag)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return a
+}
+
+// essentials are the fields both Snipe-IT and tagdesk have, as people read them.
+type essentials struct {
+	Tag, Serial, Name, Model, ModelNumber, Manufacturer, Category string
+	Status                                                        store.Status
+	Location, LocationName, Home                                  string
+	CustodianKind                                                 store.CustodianKind
+	Custodian, CustodianName, Due                                 string
+	Supplier, OrderNumber, PurchaseDate, PurchaseCost, Currency   string
+	WarrantyEnd, EOL, Notes, CostCentre, LastAudit, NextAudit     string
+	Custom                                                        map[string]string
+	Disposal                                                      store.Disposal
+}
+
+func essentialsOf(a store.Asset) essentials {
+	e := essentials{
+		Tag: a.Tag, Serial: a.Serial, Name: a.Name, Model: a.Model, ModelNumber: a.ModelNumber, Manufacturer: a.Manufacturer,
+		Category: a.Category, Status: a.Status, Location: a.LocationCode, LocationName: a.LocationName, Home: a.HomeLocationCode,
+		CustodianKind: a.CustodianKind, Custodian: a.Custodian, CustodianName: a.CustodianName, Due: a.DueDate,
+		Supplier: a.Supplier, OrderNumber: a.OrderNumber, PurchaseDate: a.PurchaseDate, PurchaseCost: a.PurchaseCost,
+		Currency: a.Currency, WarrantyEnd: a.WarrantyEnd, EOL: a.EOLDate, Notes: a.Notes, CostCentre: a.CostCentre,
+		LastAudit: a.LastAudit, NextAudit: a.NextAudit, Custom: a.Custom,
+	}
+	if a.Disposal != nil {
+		e.Disposal = *a.Disposal
+		e.Disposal.DisposedAt = ""
+	}
+	return e
+}
+
+func allEssentials(tb testing.TB, db *store.DB) map[string]essentials {
+	tb.Helper()
+	as, err := db.SearchAssets(context.Background(), store.AssetFilter{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := map[string]essentials{}
+	for _, a := range as {
+		out[a.Tag] = essentialsOf(a)
+	}
+	return out
+}
+
+// Every header form Snipe-IT's importer accepts reads the same file the same way.
+func TestImportSnipeITHeaderForms(t *testing.T) {
+	ctx := context.Background()
+	var want map[string]essentials
+	for _, file := range []string{"labels.csv", "keys.csv", "keys-spaces.csv", "aliases.csv", "mixed-case.csv"} {
+		t.Run(file, func(t *testing.T) {
+			db := mustOpen(t)
+			rep := importSnipe(t, db, snipeFile(t, file), store.ImportOptions{})
+			if rep.Rows != 3 || rep.Imported != 3 || rep.CheckedOut != 2 || rep.BadRows != 0 {
+				t.Fatalf("report = %+v", rep)
+			}
+			for _, c := range rep.Columns {
+				if c.Field == "custom" && c.Header != "Asset Colour" && c.Header != "asset colour" {
+					t.Errorf("header %q was not recognised (read as a custom field)", c.Header)
+				}
+			}
+			got := allEssentials(t, db)
+			hf1 := got["HF-1"]
+			if hf1.Name != "Front desk PC" || hf1.Serial != "SN-HF-1" || hf1.Model != "OptiPlex 7010" || hf1.ModelNumber != "7010" ||
+				hf1.Manufacturer != "Dell" || hf1.Category != "Desktop" || hf1.Status != store.StatusInStock || hf1.LocationName != "Dublin Office" ||
+				hf1.Supplier != "CDW" || hf1.OrderNumber != "ORD-1" || hf1.PurchaseCost != "799.00" || hf1.PurchaseDate != "2024-01-15" ||
+				hf1.WarrantyEnd != "2026-01-15" || hf1.EOL != "2029-01-15" || hf1.LastAudit != "2025-06-01" || hf1.NextAudit != "2026-06-01" ||
+				hf1.Notes != "spare" || len(hf1.Custom) != 1 {
+				t.Errorf("HF-1 = %+v", hf1)
+			}
+			hf2 := got["HF-2"]
+			if hf2.Status != store.StatusDeployed || hf2.CustodianKind != store.CustodianPerson || hf2.CustodianName != "Tom Byrne" || hf2.Due != "2024-12-31" {
+				t.Errorf("HF-2 = %+v", hf2)
+			}
+			p, err := db.Person(ctx, "tbyrne")
+			if err != nil || p.Email != "tom@example.com" || p.Holding != 1 {
+				t.Errorf("person tbyrne = %+v, %v", p, err)
+			}
+			hf3 := got["HF-3"]
+			if hf3.Status != store.StatusDeployed || hf3.CustodianKind != store.CustodianLocation || hf3.CustodianName != "Dublin Reception" || hf3.LocationName != "Dublin Reception" {
+				t.Errorf("HF-3 = %+v", hf3)
+			}
+			// The custom field keeps the header's spelling; compare it by value.
+			for tag, e := range got {
+				for k, v := range e.Custom {
+					delete(e.Custom, k)
+					e.Custom["colour"] = v
+				}
+				got[tag] = e
+			}
+			if want == nil {
+				want = got
+			} else if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s reads differently from labels.csv:\n got %+v\nwant %+v", file, got, want)
+			}
+			mustVerify(t, db)
+		})
+	}
+}
+
+// A file shaped like a real Snipe-IT export: custom fields, columns we do
+// not keep, a generated tag, quoted multi-line notes, several date and cost
+// forms, check-outs to people and to a location.
+func TestImportSnipeITRealisticExport(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db) // Ana Silva (asilva) and model Latitude 5440 / L5440 exist already
+	before := takeSnapshot(t, db)
+	rep := importSnipe(t, db, snipeFile(t, "snipeit-export.csv"), store.ImportOptions{})
+	want := store.ImportReport{Rows: 10, Imported: 10, CheckedOut: 5, GeneratedTags: 1,
+		Created: store.ImportCreated{Models: 4, Manufacturers: 1, Categories: 3, Suppliers: 3, Locations: 3, People: 2}}
+	if rep.Rows != want.Rows || rep.Imported != want.Imported || rep.CheckedOut != want.CheckedOut || rep.GeneratedTags != want.GeneratedTags || rep.Created != want.Created {
+		t.Fatalf("report = %+v\nwant     %+v", rep, want)
+	}
+	a := mustAsset(t, db, "LAP-0001")
+	if a.Status != store.StatusDeployed || a.Custodian != "B1001" || a.CustodianName != "Ana Silva" || a.DueDate != "2026-03-20" ||
+		a.PurchaseCost != "1299.00" || a.Currency != "USD" || a.WarrantyEnd != "2026-03-15" || a.Notes != "Docked, dual monitors" ||
+		a.Custom["RAM"] != "16 GB" || a.Custom["MAC Address"] != "A4:BB:6D:11:22:33" || a.Custom["Company"] != "Acme Ltd" || a.Model != "Latitude 5440" {
+		t.Errorf("LAP-0001 = %+v", a)
+	}
+	for _, col := range []string{"ID", "Image Filename", "Checked Out To", "Created At"} {
+		if _, ok := a.Custom[col]; ok {
+			t.Errorf("Snipe-IT's %s column became a custom field: %v", col, a.Custom)
+		}
+	}
+	if a := mustAsset(t, db, "LAP-0005"); a.Custodian != "B1001" {
+		t.Errorf("LAP-0005 is held by %q, want Ana Silva (matched by username)", a.Custodian)
+	}
+	if a := mustAsset(t, db, "LAP-0003"); a.PurchaseDate != "2023-03-15" || a.Status != store.StatusInStock || a.LocationName != "Madrid Office" {
+		t.Errorf("LAP-0003 = %+v", a)
+	}
+	if a := mustAsset(t, db, "MON-0100"); a.CustodianKind != store.CustodianLocation || a.CustodianName != "Dublin Meeting Room 2" {
+		t.Errorf("MON-0100 = %+v", a)
+	}
+	if a := mustAsset(t, db, "MON-0101"); a.Status != store.StatusInRepair || a.Notes != "Flicker, RMA 77812\nopened with Dell" {
+		t.Errorf("MON-0101 = %+v", a)
+	}
+	if a := mustAsset(t, db, "PHN-0007"); a.Status != store.StatusMissing || a.WarrantyEnd != "2023-11-20" {
+		t.Errorf("PHN-0007 = %+v", a)
+	}
+	if a := mustAsset(t, db, "LAP-0004"); a.Status != store.StatusRetired {
+		t.Errorf("LAP-0004 = %+v", a)
+	}
+	if a := mustAsset(t, db, "TD-000001"); a.Status != store.StatusOnOrder || a.Serial != "5CG1234ABF" || a.Model != "Latitude 5440" {
+		t.Errorf("generated TD-000001 = %+v", a)
+	}
+	if a := mustAsset(t, db, "TAB-0001"); a.PurchaseDate != "2024-01-08" || a.CustodianName != "Priya Raman" {
+		t.Errorf("TAB-0001 = %+v", a)
+	}
+	after := takeSnapshot(t, db)
+	// 10 receipts, 5 check-outs, and one event per created thing.
+	// ("Dublin Office" is the seeded "Dublin office": names match case-insensitively.)
+	if n := after.events - before.events; n != 10+5+4+1+3+3+3+2 {
+		t.Errorf("%d events written", n)
+	}
+	// The next generated tag follows the one the import used.
+	if tag, err := db.NextTag(ctx); err != nil || tag != "TD-000002" {
+		t.Errorf("next tag = %q, %v", tag, err)
+	}
+	mustVerify(t, db)
+}
+
+func TestImportSnipeITBadRowsChangeNothing(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	before := takeSnapshot(t, db)
+	rep, err := db.ImportSnipeIT(ctx, bytes.NewReader(snipeFile(t, "bad-rows.csv")), store.ImportOptions{})
+	if store.ErrorCode(err) != store.EINVALID {
+		t.Fatalf("err = %v (code %q), want invalid", err, store.ErrorCode(err))
+	}
+	if !strings.Contains(err.Error(), "12 bad row(s) of 14; nothing imported") {
+		t.Errorf("err = %v", err)
+	}
+	var got strings.Builder
+	for _, b := range rep.Bad {
+		fmt.Fprintln(&got, b)
+	}
+	if want := string(snipeFile(t, "bad-rows.golden")); got.String() != want {
+		t.Errorf("bad rows:\n%s\nwant:\n%s", got.String(), want)
+	}
+	if rep.Imported != 0 || rep.CheckedOut != 0 {
+		t.Errorf("report claims %d imported", rep.Imported)
+	}
+	if after := takeSnapshot(t, db); !reflect.DeepEqual(before, after) {
+		t.Errorf("the database changed")
+	}
+}
+
+func TestImportSnipeITSkipInvalid(t *testing.T) {
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.Receive(context.Background(), store.Receipt{Tag: "TAKEN-1", Model: "L5440"}); err != nil {
+		t.Fatal(err)
+	}
+	data := append(snipeFile(t, "bad-rows.csv"), "TAKEN-1,S15,Latitude 5440,Ready to Deploy,2024-01-15,100,,,,,,\n"...)
+	rep := importSnipe(t, db, data, store.ImportOptions{SkipInvalid: true})
+	if rep.Imported != 2 || rep.CheckedOut != 1 || rep.BadRows != 13 || rep.Created.People != 1 {
+		t.Fatalf("report = %+v", rep)
+	}
+	last := rep.Bad[len(rep.Bad)-1]
+	if last.Line != 16 || last.Reason != "tag TAKEN-1 is already in use" {
+		t.Errorf("last bad row = %+v", last)
+	}
+	if a := mustAsset(t, db, "OK-2"); a.CustodianName != "Kim Lee" {
+		t.Errorf("OK-2 = %+v", a)
+	}
+	if a := mustAsset(t, db, "OK-1"); a.Serial != "S1" {
+		t.Errorf("OK-1 = %+v (the first of the duplicated tags is the good one)", a)
+	}
+	mustVerify(t, db)
+}
+
+func TestImportSnipeITDryRun(t *testing.T) {
+	db := mustOpen(t)
+	before := takeSnapshot(t, db)
+	rep := importSnipe(t, db, snipeFile(t, "snipeit-export.csv"), store.ImportOptions{DryRun: true})
+	if !rep.DryRun || rep.Imported != 10 || rep.CheckedOut != 5 || rep.Created.People != 3 {
+		t.Fatalf("report = %+v", rep)
+	}
+	if after := takeSnapshot(t, db); !reflect.DeepEqual(before, after) {
+		t.Errorf("a dry run changed the database")
+	}
+}
+
+// Each bad file is refused with a coded error naming the problem and its
+// line, and the database is unchanged.
+func TestImportSnipeITBadFiles(t *testing.T) {
+	const hdr = "Asset Tag,Model Name,Checked Out to: Full Name,Asset Notes\n"
+	cases := []struct {
+		name, data string
+		code       string
+		want       string // in the error or the first bad row
+		line       int
+	}{
+		{"empty", "", store.EINVALID, "the file is empty", 0},
+		{"header only", hdr, store.EINVALID, "no rows", 0},
+		{"no model column", "Asset Tag,Serial\nA-1,S\n", store.EINVALID, `missing column "Model Name"`, 0},
+		{"duplicate column", "Asset Tag,tag,Model Name\nA-1,A-1,M\n", store.EINVALID, "both mean Asset Tag", 0},
+		{"non-utf8 cell", hdr + "A-1,M,Jos\xe9,\n", store.EINVALID, "not valid UTF-8", 2},
+		{"non-utf8 header", "Asset Tag,Model \xff\nA-1,M\n", store.EINVALID, "not valid UTF-8", 0},
+		{"too long cell", hdr + "A-1," + strings.Repeat("M", 300) + ",,\n", store.EINVALID, "300 characters; at most 256", 2},
+		{"too long notes", hdr + "A-1,M,," + strings.Repeat("n", 5000) + "\n", store.EINVALID, "5000 characters; at most 4096", 2},
+		{"too many cells", hdr + "A-1,M,,,extra\n", store.EINVALID, "5 cells, but the header has 4", 2},
+		{"bad quoting", hdr + "A-1,M,,ok\nA-2,\"M,,\n", store.EINVALID, "not valid CSV", 3},
+		{"tag in database", hdr + "A-1,M,,\nTAKEN-1,M,,\n", store.EINVALID, "tag TAKEN-1 is already in use", 3},
+		{"ambiguous person", hdr + "A-1,M,Sam Twin,\n", store.EINVALID, `"Sam Twin" names more than one person`, 2},
+		{"parent not in file", "Asset Tag,Model Name,Checkout Type,Checked Out to: Asset Tag\nA-1,M,Asset,NOPE-9\n", store.EINVALID, "no asset with tag NOPE-9", 2},
+		{"bad due date", "Asset Tag,Model Name,Checked Out to: Username,Expected Checkin\nA-1,M,kim,31/31/2026\n", store.EINVALID, `"31/31/2026" is not a date`, 2},
+		{"disposed without method", "Asset Tag,Model Name,Status\nA-1,M,Disposed\n", store.EINVALID, "no Disposal Method", 2},
+		{"bad check type", "Asset Tag,Model Name,Checkout Type\nA-1,M,Desk\n", store.EINVALID, `unknown checkout type "Desk"`, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := mustOpen(t)
+			seed(t, db)
+			if _, err := db.Receive(ctx, store.Receipt{Tag: "TAKEN-1", Model: "L5440"}); err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range []string{"Sam Twin", "Sam Twin"} {
+				if _, err := db.AddPerson(ctx, store.PersonInput{Name: n}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := takeSnapshot(t, db)
+			rep, err := db.ImportSnipeIT(ctx, strings.NewReader(tc.data), store.ImportOptions{})
+			if err == nil {
+				t.Fatalf("imported %+v", rep)
+			}
+			if store.ErrorCode(err) != tc.code {
+				t.Errorf("code %q, want %q (%v)", store.ErrorCode(err), tc.code, err)
+			}
+			msg := err.Error()
+			if tc.line > 0 {
+				if len(rep.Bad) == 0 {
+					t.Fatalf("no bad rows reported; err %v", err)
+				}
+				msg = rep.Bad[0].String()
+				if rep.Bad[0].Line != tc.line {
+					t.Errorf("bad row at line %d, want %d: %s", rep.Bad[0].Line, tc.line, msg)
+				}
+			}
+			if !strings.Contains(msg, tc.want) {
+				t.Errorf("%q does not say %q", msg, tc.want)
+			}
+			if after := takeSnapshot(t, db); !reflect.DeepEqual(before, after) {
+				t.Errorf("the database changed")
+			}
+		})
+	}
+}
+
+func TestImportSnipeITStatusesAndDates(t *testing.T) {
+	data := `Asset Tag,Model No.,Status,Purchase Date,Warranty,Purchase Cost
+S-1,M1,Ready to Deploy,2024-01-31,1,EUR 1.50
+S-2,M1,Deployable,03/14/2024,12 months,€2
+S-3,M1,Pending,2024-03-14 10:30:00,,
+S-4,M1,Archived,14.03.2024,,
+S-5,M1,Broken,2024/03/14,,
+S-6,M1,Out for Repair,"March 14, 2024",,
+S-7,M1,Lost/Stolen,14-Mar-2024,,
+S-8,M1,in_stock,2024-03-14T10:30:00Z,,
+S-9,M1,Ready to Deploy (RTD),,,
+`
+	db := mustOpen(t)
+	importSnipe(t, db, []byte(data), store.ImportOptions{})
+	want := map[string]struct {
+		st             store.Status
+		date, warranty string
+	}{
+		"S-1": {store.StatusInStock, "2024-01-31", "2024-03-02"}, // Snipe-IT (Carbon) month overflow
+		"S-2": {store.StatusInStock, "2024-03-14", "2025-03-14"},
+		"S-3": {store.StatusOnOrder, "2024-03-14", ""},
+		"S-4": {store.StatusRetired, "2024-03-14", ""},
+		"S-5": {store.StatusInRepair, "2024-03-14", ""},
+		"S-6": {store.StatusInRepair, "2024-03-14", ""},
+		"S-7": {store.StatusMissing, "2024-03-14", ""},
+		"S-8": {store.StatusInStock, "2024-03-14", ""},
+		"S-9": {store.StatusInStock, "", ""},
+	}
+	for tag, w := range want {
+		a := mustAsset(t, db, tag)
+		if a.Status != w.st || a.PurchaseDate != w.date || a.WarrantyEnd != w.warranty {
+			t.Errorf("%s: status %s, purchased %q, warranty end %q; want %s, %q, %q", tag, a.Status, a.PurchaseDate, a.WarrantyEnd, w.st, w.date, w.warranty)
+		}
+	}
+	if a := mustAsset(t, db, "S-1"); a.PurchaseCost != "1.50" || a.Currency != "EUR" {
+		t.Errorf("S-1 cost %q %q", a.PurchaseCost, a.Currency)
+	}
+	if a := mustAsset(t, db, "S-2"); a.PurchaseCost != "2.00" || a.Currency != "EUR" {
+		t.Errorf("S-2 cost %q %q", a.PurchaseCost, a.Currency)
+	}
+}
+
+// A Snipe-IT list export's "Checked Out To" names a holder without saying
+// whether it is a person or a location: not guessed, but warned about.
+func TestImportSnipeITCheckedOutToColumn(t *testing.T) {
+	db := mustOpen(t)
+	rep := importSnipe(t, db, []byte("Asset Tag,Model,Checked Out To,Created At\nA-1,M,Ana Silva,2024-01-01\nA-2,M,,2024-01-01\n"), store.ImportOptions{})
+	if rep.Imported != 2 || rep.CheckedOut != 0 || len(rep.Warnings) != 1 || rep.Warnings[0].Line != 2 || !strings.Contains(rep.Warnings[0].Reason, `not checked out to "Ana Silva"`) {
+		t.Errorf("report = %+v", rep)
+	}
+	if a := mustAsset(t, db, "A-1"); len(a.Custom) != 0 || a.Status != store.StatusInStock {
+		t.Errorf("A-1 = %+v", a)
+	}
+}
+
+// Export, then import into a fresh database: the same assets.
+func TestSnipeITRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	src := mustOpen(t)
+	seed(t, src)
+	importSnipe(t, src, snipeFile(t, "snipeit-export.csv"), store.ImportOptions{})
+	importSnipe(t, src, snipeFile(t, "labels.csv"), store.ImportOptions{})
+	// State only the desk makes: a disposal, an installed part, a move, a
+	// person with a badge and employee number, a custom field named like a column.
+	if _, err := src.Dispose(ctx, "LAP-0004", store.Disposal{Method: "shred", Certificate: "CERT-9", Vendor: "Shredco"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Receive(ctx, store.Receipt{Tag: "SSD-1", Serial: "SSD-SN-1", Model: "L5440", Location: "DUB", CostCentre: "CC-42", Custom: map[string]string{"Status": "spare part"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.CheckOut(ctx, "SSD-1", "LAP-0003", "2027-01-01"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Move(ctx, "HF-1", "DUB-STORE"); err != nil {
+		t.Fatal(err)
+	}
+	// A location whose code is not derived from its name, as a holder.
+	if _, err := src.AddLocation(ctx, "DUB-MR7", "Boardroom", "DUB"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.CheckOut(ctx, "HF-1", "DUB-MR7", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.AddPerson(ctx, store.PersonInput{Name: "Eve Ng", Badge: "B2002", EmployeeNo: "E-77"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.CheckOut(ctx, "LAP-0003", "B2002", ""); err != nil {
+		t.Fatal(err)
+	}
+	var first bytes.Buffer
+	n, err := src.ExportSnipeIT(ctx, &first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 14 {
+		t.Errorf("exported %d assets, want 14", n)
+	}
+	hdr, err := csv.NewReader(bytes.NewReader(first.Bytes())).Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantStart := []string{"Asset Tag", "Asset Name", "Serial Number", "Model Name", "Model No.", "Category", "Manufacturer", "Status",
+		"Location", "Supplier", "Order Number", "Purchase Cost", "Purchase Date", "Warranty Months", "EOL Date", "Checkout Type",
+		"Checked Out to: Full Name", "Checked Out to: Email", "Checked Out to: Username", "Checkout to Location", "Checkout Date",
+		"Expected Checkin", "Last Audit", "Next Audit Date", "Asset Notes"}
+	if !reflect.DeepEqual(hdr[:len(wantStart)], wantStart) {
+		t.Errorf("header starts %q", hdr[:len(wantStart)])
+	}
+	if !strings.Contains(first.String(), ",Status (custom field),") || !strings.Contains(first.String(), ",RAM,") {
+		t.Errorf("custom fields missing from the header: %q", hdr)
+	}
+
+	dst := mustOpen(t)
+	rep := importSnipe(t, dst, first.Bytes(), store.ImportOptions{})
+	if rep.Imported != 14 || rep.Disposed != 1 {
+		t.Errorf("re-import: %+v", rep)
+	}
+	want, got := allEssentials(t, src), allEssentials(t, dst)
+	for tag, w := range want {
+		g := got[tag]
+		if !reflect.DeepEqual(g, w) {
+			t.Errorf("%s after the round trip:\n got %+v\nwant %+v", tag, g, w)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d assets after the round trip, want %d", len(got), len(want))
+	}
+	mustVerify(t, dst)
+	// And the re-import exports the same file, but for the check-out dates
+	// (the time of each check-out, here the time of the import).
+	var second bytes.Buffer
+	if _, err := dst.ExportSnipeIT(ctx, &second); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := dropColumn(t, first.Bytes(), "Checkout Date"), dropColumn(t, second.Bytes(), "Checkout Date"); !reflect.DeepEqual(a, b) {
+		t.Errorf("second export differs:\n%q\n%q", a, b)
+	}
+}
+
+func dropColumn(tb testing.TB, data []byte, col string) [][]string {
+	tb.Helper()
+	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	i := -1
+	for j, h := range recs[0] {
+		if h == col {
+			i = j
+		}
+	}
+	for k, r := range recs {
+		recs[k] = append(r[:i:i], r[i+1:]...)
+	}
+	return recs
+}
+
+// snipeCSV writes a Snipe-IT asset CSV of n rows: every third checked out
+// to one of n/20 people, 40 models, 25 locations.
+func snipeCSV(n int) []byte {
+	var b bytes.Buffer
+	b.Grow(n * 260)
+	w := csv.NewWriter(&b)
+	w.Write([]string{"Asset Tag", "Asset Name", "Serial Number", "Model Name", "Model No.", "Category", "Manufacturer", "Status",
+		"Location", "Supplier", "Order Number", "Purchase Cost", "Purchase Date", "Warranty Months", "Checkout Type",
+		"Checked Out to: Full Name", "Checked Out to: Email", "Checked Out to: Username", "Expected Checkin", "Asset Notes", "RAM"})
+	makers := []string{"Dell", "Lenovo", "HP", "Apple"}
+	people := max(n/20, 1)
+	for i := 0; i < n; i++ {
+		m := i % 40
+		rec := []string{
+			fmt.Sprintf("BK-%07d", i), "", fmt.Sprintf("SN%09d", i*7919), fmt.Sprintf("Model %d", m), fmt.Sprintf("MN-%d", m),
+			[]string{"Laptop", "Desktop", "Monitor", "Phone"}[m%4], makers[m%4], "Ready to Deploy",
+			fmt.Sprintf("Site %d", i%25), "CDW", fmt.Sprintf("PO-%d", i/100), "1299.00", "2024-03-15", "36",
+			"", "", "", "", "", "", "16 GB",
+		}
+		if i%3 == 0 {
+			p := (i / 3) % people
+			rec[14], rec[15], rec[16], rec[17], rec[18] = "User", fmt.Sprintf("Person %d", p), fmt.Sprintf("p%d@example.com", p), fmt.Sprintf("user%d", p), "2027-01-31"
+		}
+		w.Write(rec)
+	}
+	w.Flush()
+	return b.Bytes()
+}
+
+// BenchmarkImportSnipeIT100k imports a 100k-row CSV (a third of the rows
+// checked out to people) into a fresh durable database. Target: 5 s.
+func BenchmarkImportSnipeIT100k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("100k-row import is not short")
+	}
+	data := snipeCSV(100_000)
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), store.Options{Operator: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		rep, err := db.ImportSnipeIT(context.Background(), bytes.NewReader(data), store.ImportOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if rep.Imported != 100_000 || rep.CheckedOut != 33_334 {
+			b.Fatalf("report = %+v", rep)
+		}
+		db.Close()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkImportSnipeIT10k is the same import at a tenth of the size, for profiling.
+func BenchmarkImportSnipeIT10k(b *testing.B) {
+	data := snipeCSV(10_000)
+	b.SetBytes(int64(len(data)))
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), store.Options{Operator: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := db.ImportSnipeIT(context.Background(), bytes.NewReader(data), store.ImportOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+}

@@ -1,0 +1,554 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Stocktake events.
+const (
+	EvStocktakeStarted  EventType = "stocktake.started"
+	EvStocktakeScanned  EventType = "stocktake.scanned"
+	EvStocktakeFinished EventType = "stocktake.finished"
+	EvAssetAudited      EventType = "asset.audited"
+)
+
+// Audit settings.
+const (
+	SettingAuditWarnDays = "audit_warning_days" // assets due for audit within this many days are listed
+)
+
+// Scan results in a stocktake.
+const (
+	ScanFound      = "found"      // expected here, first scan
+	ScanUnexpected = "unexpected" // known, but recorded elsewhere
+	ScanDuplicate  = "duplicate"  // already scanned in this stocktake
+	ScanUnknown    = "unknown"    // no asset has this code
+)
+
+// StocktakeStartPayload fixes a stocktake's scope and expected set.
+type StocktakeStartPayload struct {
+	UID         string   `json:"uid"`
+	LocationUID string   `json:"location"`
+	Expected    []string `json:"expected"` // asset uids
+}
+
+// StocktakeScanPayload records one scan.
+type StocktakeScanPayload struct {
+	UID      string `json:"uid"`
+	Code     string `json:"code"`
+	AssetUID string `json:"asset,omitempty"`
+}
+
+// StocktakeFinishPayload closes a stocktake.
+type StocktakeFinishPayload struct {
+	UID  string `json:"uid"`
+	Date string `json:"date"`
+}
+
+// AuditPayload records an asset's audit result in a stocktake.
+type AuditPayload struct {
+	UID       string `json:"uid"`
+	Tag       string `json:"tag"`
+	Stocktake string `json:"stocktake"`
+	Result    string `json:"result"` // found, missing, unexpected
+	Date      string `json:"date"`
+	NextAudit string `json:"next_audit,omitempty"`
+}
+
+// Stocktake is an audit session.
+type Stocktake struct {
+	ID           int64  `json:"-"`
+	UID          string `json:"uid"`
+	LocationCode string `json:"location"`
+	LocationName string `json:"location_name"`
+	Status       string `json:"status"`
+	StartedAt    string `json:"started_at"`
+	StartedBy    string `json:"started_by"`
+	FinishedAt   string `json:"finished_at"`
+	FinishedBy   string `json:"finished_by"`
+	Expected     int    `json:"expected"`
+	Found        int    `json:"found"`
+	Unexpected   int    `json:"unexpected"`
+	Unknown      int    `json:"unknown"`
+	Duplicates   int    `json:"duplicates"`
+}
+
+// Missing is the number of expected assets not (yet) found.
+func (s Stocktake) Missing() int { return s.Expected - s.Found }
+
+// StocktakeScan is one scan's classification.
+type StocktakeScan struct {
+	Code     string `json:"code"`
+	Result   string `json:"result"`
+	Tag      string `json:"tag,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Location string `json:"recorded_location,omitempty"` // where an unexpected asset is recorded
+	At       string `json:"at"`
+	Operator string `json:"operator"`
+}
+
+func (w *wtx) applyStocktake(e Event) error {
+	switch e.Type {
+	case EvStocktakeStarted:
+		p, err := decode[StocktakeStartPayload](e)
+		if err != nil {
+			return err
+		}
+		loc, err := w.idOf("locations", p.LocationUID)
+		if err != nil {
+			return err
+		}
+		if loc == nil {
+			return invalid("a stocktake needs a location")
+		}
+		var open int
+		if err := w.queryRow(`SELECT count(*) FROM stocktakes WHERE location_id = ? AND status = 'open'`, loc).Scan(&open); err != nil {
+			return fmt.Errorf("check open stocktakes: %w", err)
+		}
+		if open > 0 {
+			return conflict("a stocktake of this location is already open: scan into it or finish it")
+		}
+		res, err := w.exec(`INSERT INTO stocktakes(uid, location_id, status, started_at, started_by) VALUES (?, ?, 'open', ?, ?)`, p.UID, loc, timestamp(e.At), e.Operator)
+		if err != nil {
+			if isConstraint(err) {
+				return conflict("stocktake %s already exists", p.UID)
+			}
+			return err
+		}
+		id, _ := res.LastInsertId()
+		body, err := jsonArray(p.Expected)
+		if err != nil {
+			return err
+		}
+		res, err = w.exec(`INSERT INTO stocktake_expected(stocktake_id, asset_id) SELECT ?, a.id FROM json_each(?) j JOIN assets a ON a.uid = j.value`, id, body)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); int(n) != len(p.Expected) {
+			return invalid("stocktake expects %d assets, %d of them unknown", len(p.Expected), len(p.Expected)-int(n))
+		}
+		return nil
+	case EvStocktakeScanned:
+		p, err := decode[StocktakeScanPayload](e)
+		if err != nil {
+			return err
+		}
+		st, err := w.stocktakeState(p.UID)
+		if err != nil {
+			return err
+		}
+		if st.status != "open" {
+			return invalid("the stocktake of %s is finished; start a new one", st.locCode)
+		}
+		if p.Code == "" || len(p.Code) > MaxScanLen {
+			return invalid("a stocktake scan needs a code")
+		}
+		result := ScanUnknown
+		var asset any
+		if p.AssetUID != "" {
+			if asset, err = w.idOf("assets", p.AssetUID); err != nil {
+				return err
+			}
+			var expected, found sql.NullInt64
+			err := w.queryRow(`SELECT 1, found FROM stocktake_expected WHERE stocktake_id = ? AND asset_id = ?`, st.id, asset).Scan(&expected, &found)
+			switch {
+			case err == nil && found.Int64 == 1:
+				result = ScanDuplicate
+			case err == nil:
+				result = ScanFound
+				if _, err := w.exec(`UPDATE stocktake_expected SET found = 1 WHERE stocktake_id = ? AND asset_id = ?`, st.id, asset); err != nil {
+					return err
+				}
+			case errors.Is(err, sql.ErrNoRows):
+				result = ScanUnexpected
+				var n int
+				if err := w.queryRow(`SELECT count(*) FROM stocktake_scans WHERE stocktake_id = ? AND asset_id = ?`, st.id, asset).Scan(&n); err != nil {
+					return fmt.Errorf("check scans: %w", err)
+				}
+				if n > 0 {
+					result = ScanDuplicate
+				}
+			default:
+				return fmt.Errorf("classify scan: %w", err)
+			}
+		}
+		_, err = w.exec(`INSERT INTO stocktake_scans(stocktake_id, code, asset_id, result, at, operator, device_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			st.id, p.Code, asset, result, timestamp(e.At), e.Operator, e.DeviceID)
+		return err
+	case EvStocktakeFinished:
+		p, err := decode[StocktakeFinishPayload](e)
+		if err != nil {
+			return err
+		}
+		st, err := w.stocktakeState(p.UID)
+		if err != nil {
+			return err
+		}
+		if st.status != "open" {
+			return invalid("the stocktake of %s is already finished", st.locCode)
+		}
+		_, err = w.exec(`UPDATE stocktakes SET status = 'finished', finished_at = ?, finished_by = ? WHERE id = ?`, timestamp(e.At), e.Operator, st.id)
+		return err
+	case EvAssetAudited:
+		p, err := decode[AuditPayload](e)
+		if err != nil {
+			return err
+		}
+		a, err := w.asset(p.UID)
+		if err != nil {
+			return err
+		}
+		if err := validateDate("audit date", p.Date); err != nil {
+			return err
+		}
+		switch p.Result {
+		case "found", "unexpected":
+			if err := validateDate("next audit", p.NextAudit); err != nil {
+				return err
+			}
+			_, err = w.exec(`UPDATE assets SET last_audit = ?, next_audit = ?, status = CASE WHEN status = 'missing' THEN 'in_stock' ELSE status END, updated_at = ? WHERE id = ?`,
+				p.Date, p.NextAudit, timestamp(e.At), a.id)
+			return err
+		case "missing":
+			_, err = w.exec(`UPDATE assets SET status = CASE WHEN status IN ('in_stock', 'in_repair') THEN 'missing' ELSE status END, updated_at = ? WHERE id = ?`, timestamp(e.At), a.id)
+			return err
+		}
+		return invalid("unknown audit result %q", p.Result)
+	}
+	return invalid("unknown event type %q", e.Type)
+}
+
+func jsonArray(ss []string) (string, error) {
+	if ss == nil {
+		ss = []string{}
+	}
+	b, err := json.Marshal(ss)
+	return string(b), err
+}
+
+type stocktakeState struct {
+	id      int64
+	status  string
+	locID   int64
+	locCode string
+}
+
+func (w *wtx) stocktakeState(uid string) (stocktakeState, error) {
+	var s stocktakeState
+	err := w.queryRow(`SELECT s.id, s.status, s.location_id, l.code FROM stocktakes s JOIN locations l ON l.id = s.location_id WHERE s.uid = ?`, uid).
+		Scan(&s.id, &s.status, &s.locID, &s.locCode)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, notFound("no stocktake %s", uid)
+	}
+	if err != nil {
+		return s, fmt.Errorf("read stocktake: %w", err)
+	}
+	return s, nil
+}
+
+// scopeSQL selects the ids of a location and every location under it.
+const scopeSQL = `WITH RECURSIVE scope(id) AS (SELECT ? UNION ALL SELECT l.id FROM locations l JOIN scope ON l.parent_id = scope.id)`
+
+// StartStocktake opens a stocktake of a location (and everything under it),
+// fixing the expected set: the assets recorded there that are not with a
+// person and not on order, retired or disposed.
+func (db *DB) StartStocktake(ctx context.Context, location string) (Stocktake, error) {
+	var uid string
+	_, err := db.write(ctx, func(w *wtx) error {
+		locUID, err := w.locationUID(location)
+		if err != nil {
+			return err
+		}
+		var locID int64
+		if err := w.queryRow(`SELECT id FROM locations WHERE uid = ?`, locUID).Scan(&locID); err != nil {
+			return fmt.Errorf("read location: %w", err)
+		}
+		s, err := w.prepared(scopeSQL + ` SELECT a.uid FROM assets a WHERE a.location_id IN (SELECT id FROM scope)
+			AND a.status IN ('in_stock', 'in_repair', 'deployed', 'missing') AND a.custodian_person_id IS NULL ORDER BY a.id`)
+		if err != nil {
+			return err
+		}
+		rows, err := s.QueryContext(ctx, locID)
+		if err != nil {
+			return fmt.Errorf("expected set: %w", err)
+		}
+		p := StocktakeStartPayload{UID: db.newUID(), LocationUID: locUID, Expected: []string{}}
+		for rows.Next() {
+			var a string
+			if err := rows.Scan(&a); err != nil {
+				rows.Close()
+				return fmt.Errorf("expected set: %w", err)
+			}
+			p.Expected = append(p.Expected, a)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("expected set: %w", err)
+		}
+		uid = p.UID
+		return w.emit(EvStocktakeStarted, p.UID, p)
+	})
+	if err != nil {
+		return Stocktake{}, err
+	}
+	return db.Stocktake(ctx, uid)
+}
+
+const stocktakeSelect = `SELECT s.id, s.uid, l.code, l.name, s.status, s.started_at, s.started_by, s.finished_at, s.finished_by,
+	(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id),
+	(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found = 1),
+	(SELECT count(*) FROM stocktake_scans c WHERE c.stocktake_id = s.id AND c.result = 'unexpected'),
+	(SELECT count(*) FROM stocktake_scans c WHERE c.stocktake_id = s.id AND c.result = 'unknown'),
+	(SELECT count(*) FROM stocktake_scans c WHERE c.stocktake_id = s.id AND c.result = 'duplicate')
+	FROM stocktakes s JOIN locations l ON l.id = s.location_id`
+
+func scanStocktake(sc scanner) (Stocktake, error) {
+	var s Stocktake
+	err := sc.Scan(&s.ID, &s.UID, &s.LocationCode, &s.LocationName, &s.Status, &s.StartedAt, &s.StartedBy, &s.FinishedAt, &s.FinishedBy,
+		&s.Expected, &s.Found, &s.Unexpected, &s.Unknown, &s.Duplicates)
+	return s, err
+}
+
+// Stocktake returns a stocktake by uid.
+func (db *DB) Stocktake(ctx context.Context, uid string) (Stocktake, error) {
+	s, err := scanStocktake(db.r.QueryRowContext(ctx, stocktakeSelect+` WHERE s.uid = ?`, uid))
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, notFound("no stocktake %s", uid)
+	}
+	if err != nil {
+		return s, fmt.Errorf("read stocktake: %w", err)
+	}
+	return s, nil
+}
+
+// Stocktakes lists stocktakes, newest first; open only if openOnly.
+func (db *DB) Stocktakes(ctx context.Context, openOnly bool, limit int) ([]Stocktake, error) {
+	q := stocktakeSelect
+	if openOnly {
+		q += ` WHERE s.status = 'open'`
+	}
+	q += ` ORDER BY s.id DESC`
+	if limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d`, limit)
+	}
+	rows, err := db.r.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("list stocktakes: %w", err)
+	}
+	defer rows.Close()
+	var out []Stocktake
+	for rows.Next() {
+		s, err := scanStocktake(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list stocktakes: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// CurrentStocktake finds the open stocktake to scan into: the one of the
+// given location (code or name), or the only open one when location is "".
+func (db *DB) CurrentStocktake(ctx context.Context, location string) (Stocktake, error) {
+	open, err := db.Stocktakes(ctx, true, 0)
+	if err != nil {
+		return Stocktake{}, err
+	}
+	if location != "" {
+		l, err := db.Location(ctx, location)
+		if err != nil {
+			return Stocktake{}, err
+		}
+		for _, s := range open {
+			if s.LocationCode == l.Code {
+				return s, nil
+			}
+		}
+		return Stocktake{}, notFound("no open stocktake of %s: start one with 'tagdesk stocktake start %s'", l.Code, l.Code)
+	}
+	switch len(open) {
+	case 0:
+		return Stocktake{}, notFound("no open stocktake: start one with 'tagdesk stocktake start LOCATION'")
+	case 1:
+		return open[0], nil
+	}
+	return Stocktake{}, invalid("%d stocktakes are open: say which with --location", len(open))
+}
+
+// ScanIntoStocktake records one scan and returns how it was classified.
+func (db *DB) ScanIntoStocktake(ctx context.Context, uid, scan string) (StocktakeScan, error) {
+	code, err := CleanScan(scan)
+	if err != nil {
+		return StocktakeScan{}, err
+	}
+	// Resolve as every other scan is: tag, serial, then a URL ending in a tag.
+	var found *Asset
+	if a, _, err := db.resolveAsset(ctx, code); err == nil {
+		found = &a
+	} else if ErrorCode(err) != ENOTFOUND {
+		return StocktakeScan{}, err
+	}
+	var out StocktakeScan
+	_, err = db.write(ctx, func(w *wtx) error {
+		st, err := w.stocktakeState(uid)
+		if err != nil {
+			return err
+		}
+		if st.status != "open" {
+			return invalid("the stocktake of %s is finished; start a new one", st.locCode)
+		}
+		p := StocktakeScanPayload{UID: uid, Code: code}
+		if found != nil {
+			p.AssetUID = found.UID
+		}
+		if err := w.emit(EvStocktakeScanned, uid, p); err != nil {
+			return err
+		}
+		out = StocktakeScan{Code: code, At: timestamp(w.at), Operator: w.operator}
+		if found != nil {
+			out.Tag, out.Name, out.Location = found.Tag, found.Name, found.LocationCode
+		}
+		return w.queryRow(`SELECT result FROM stocktake_scans WHERE stocktake_id = ? ORDER BY id DESC LIMIT 1`, st.id).Scan(&out.Result)
+	})
+	return out, err
+}
+
+// FinishStocktake closes a stocktake: every expected asset not found is
+// marked missing, every asset found gets its audit date and next audit date,
+// each as an asset.audited event in the asset's history.
+func (db *DB) FinishStocktake(ctx context.Context, uid string) (Stocktake, error) {
+	_, err := db.write(ctx, func(w *wtx) error {
+		st, err := w.stocktakeState(uid)
+		if err != nil {
+			return err
+		}
+		if st.status != "open" {
+			return invalid("the stocktake of %s is already finished", st.locCode)
+		}
+		months := 12
+		if v, err := w.setting(SettingAuditMonths); err != nil {
+			return err
+		} else if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			months = n
+		}
+		date := w.at.Format(dateLayout)
+		next := w.at.AddDate(0, months, 0).Format(dateLayout)
+		type res struct{ uid, tag, result string }
+		var results []res
+		s, err := w.prepared(`SELECT a.uid, a.tag, CASE WHEN e.found = 1 THEN 'found' ELSE 'missing' END FROM stocktake_expected e JOIN assets a ON a.id = e.asset_id WHERE e.stocktake_id = ?
+			UNION ALL SELECT DISTINCT a.uid, a.tag, 'unexpected' FROM stocktake_scans c JOIN assets a ON a.id = c.asset_id WHERE c.stocktake_id = ? AND c.result = 'unexpected'`)
+		if err != nil {
+			return err
+		}
+		rows, err := s.QueryContext(ctx, st.id, st.id)
+		if err != nil {
+			return fmt.Errorf("stocktake results: %w", err)
+		}
+		for rows.Next() {
+			var r res
+			if err := rows.Scan(&r.uid, &r.tag, &r.result); err != nil {
+				rows.Close()
+				return fmt.Errorf("stocktake results: %w", err)
+			}
+			results = append(results, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("stocktake results: %w", err)
+		}
+		for _, r := range results {
+			p := AuditPayload{UID: r.uid, Tag: r.tag, Stocktake: uid, Result: r.result, Date: date}
+			if r.result != "missing" {
+				p.NextAudit = next
+			}
+			if err := w.emit(EvAssetAudited, r.uid, p); err != nil {
+				return err
+			}
+		}
+		return w.emit(EvStocktakeFinished, uid, StocktakeFinishPayload{UID: uid, Date: date})
+	})
+	if err != nil {
+		return Stocktake{}, err
+	}
+	return db.Stocktake(ctx, uid)
+}
+
+// StocktakeReport is a stocktake's full result.
+type StocktakeReport struct {
+	Stocktake  Stocktake       `json:"stocktake"`
+	Found      []Asset         `json:"found"`
+	Missing    []Asset         `json:"missing"`
+	Unexpected []Asset         `json:"unexpected"`
+	Unknown    []string        `json:"unknown"`
+	Scans      []StocktakeScan `json:"scans"`
+}
+
+// StocktakeReport returns what was found, missing, unexpected and unknown.
+func (db *DB) StocktakeReport(ctx context.Context, uid string) (StocktakeReport, error) {
+	var r StocktakeReport
+	st, err := db.Stocktake(ctx, uid)
+	if err != nil {
+		return r, err
+	}
+	r.Stocktake = st
+	collect := func(cond string, into *[]Asset) error {
+		rows, err := db.r.QueryContext(ctx, assetSelect+` WHERE `+cond+` ORDER BY a.tag`, st.ID)
+		if err != nil {
+			return fmt.Errorf("stocktake report: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			a, err := scanAsset(rows)
+			if err != nil {
+				return fmt.Errorf("stocktake report: %w", err)
+			}
+			*into = append(*into, a)
+		}
+		return rows.Err()
+	}
+	if err := collect(`a.id IN (SELECT asset_id FROM stocktake_expected WHERE stocktake_id = ? AND found = 1)`, &r.Found); err != nil {
+		return r, err
+	}
+	if err := collect(`a.id IN (SELECT asset_id FROM stocktake_expected WHERE stocktake_id = ? AND found = 0)`, &r.Missing); err != nil {
+		return r, err
+	}
+	if err := collect(`a.id IN (SELECT asset_id FROM stocktake_scans WHERE stocktake_id = ? AND result = 'unexpected')`, &r.Unexpected); err != nil {
+		return r, err
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT c.code, c.result, coalesce(a.tag, ''), coalesce(a.name, ''), coalesce(l.code, ''), c.at, c.operator
+		FROM stocktake_scans c LEFT JOIN assets a ON a.id = c.asset_id LEFT JOIN locations l ON l.id = a.location_id WHERE c.stocktake_id = ? ORDER BY c.id`, st.ID)
+	if err != nil {
+		return r, fmt.Errorf("stocktake report: %w", err)
+	}
+	defer rows.Close()
+	seenUnknown := map[string]bool{}
+	for rows.Next() {
+		var s StocktakeScan
+		if err := rows.Scan(&s.Code, &s.Result, &s.Tag, &s.Name, &s.Location, &s.At, &s.Operator); err != nil {
+			return r, fmt.Errorf("stocktake report: %w", err)
+		}
+		r.Scans = append(r.Scans, s)
+		if s.Result == ScanUnknown && !seenUnknown[s.Code] {
+			seenUnknown[s.Code] = true
+			r.Unknown = append(r.Unknown, s.Code)
+		}
+	}
+	return r, rows.Err()
+}
+
+// AuditDue lists assets whose next audit is before the given day (overdue
+// when before today), soonest first, at most limit.
+func (db *DB) AuditDue(ctx context.Context, before time.Time, limit int) ([]Asset, error) {
+	as, err := db.assetList(ctx, assetSelect+` WHERE a.next_audit <> '' AND a.next_audit < ? AND a.status NOT IN ('retired', 'disposed') ORDER BY a.next_audit, a.id LIMIT ?`,
+		before.Format(dateLayout), limit)
+	if err != nil {
+		return nil, fmt.Errorf("audits due: %w", err)
+	}
+	return as, nil
+}

@@ -1,0 +1,980 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Sync, device side. See sync/PROTOCOL.md for the whole protocol.
+//
+// The device's state tables are a projection of its event log in this order:
+// first the events the server has confirmed, in the server's commit order
+// (sync_log.server_seq), skipping those the server refused; then every other
+// event in log order (this device's pending events), skipping pending events
+// that no longer apply on top of the server's state (sync_unapplied). Refused
+// events stay in the log as history. `verify` replays in the same order.
+
+// SyncState is this device's sync configuration and progress.
+type SyncState struct {
+	Server       string        `json:"server"`
+	Token        string        `json:"-"`
+	CAFile       string        `json:"ca_file,omitempty"`
+	Enrolled     bool          `json:"enrolled"`
+	Epoch        string        `json:"epoch"`
+	Cursor       int64         `json:"cursor"`
+	AckedSeq     int64         `json:"acked_seq"`
+	LastPushOK   time.Time     `json:"last_push_ok"`
+	LastPullOK   time.Time     `json:"last_pull_ok"`
+	LastAttempt  time.Time     `json:"last_attempt"`
+	LastError    string        `json:"last_error"`
+	NeedsRebuild bool          `json:"needs_rebuild"`
+	Watchdog     time.Duration `json:"watchdog"`
+}
+
+// PushResult is the server's answer for one pushed event.
+type PushResult struct {
+	Seq       int64   `json:"seq"`
+	Status    string  `json:"status"` // applied or refused
+	Duplicate bool    `json:"duplicate,omitempty"`
+	ServerSeq int64   `json:"server_seq"`
+	Code      string  `json:"code,omitempty"`
+	Reason    string  `json:"reason,omitempty"`
+	Winner    *Winner `json:"winner,omitempty"`
+}
+
+// Push result statuses.
+const (
+	PushApplied = "applied"
+	PushRefused = "refused"
+)
+
+// Winner is the event that made a refused event impossible: the last applied
+// change of the same thing.
+type Winner struct {
+	Event    string    `json:"event"`
+	DeviceID string    `json:"device_id"`
+	Operator string    `json:"operator"`
+	At       time.Time `json:"at"`
+	Type     EventType `json:"type"`
+	Summary  string    `json:"summary"`
+}
+
+// String says who won, as a person reads it.
+func (w *Winner) String() string {
+	if w == nil || w.Event == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s by %s on device %s at %s", w.Summary, w.Operator, w.DeviceID, w.At.UTC().Format("2006-01-02 15:04"))
+}
+
+// PulledChange is one entry of the server's commit-ordered log.
+type PulledChange struct {
+	ServerSeq int64 `json:"server_seq"`
+	Refused   bool  `json:"refused,omitempty"`
+	Event     Event `json:"event"`
+}
+
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func timeText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return timestamp(t)
+}
+
+// SyncState returns the device's sync configuration and progress.
+func (db *DB) SyncState(ctx context.Context) (SyncState, error) {
+	var s SyncState
+	var enrolled, rebuild int
+	var push, pull, attempt string
+	var wd int64
+	err := db.w.QueryRowContext(ctx, `SELECT server, token, ca_file, enrolled, epoch, cursor, acked_seq, last_push_ok, last_pull_ok, last_attempt, last_error, needs_rebuild, watchdog_secs FROM sync_state WHERE id = 1`).
+		Scan(&s.Server, &s.Token, &s.CAFile, &enrolled, &s.Epoch, &s.Cursor, &s.AckedSeq, &push, &pull, &attempt, &s.LastError, &rebuild, &wd)
+	if err != nil {
+		return s, fmt.Errorf("read sync state: %w", err)
+	}
+	s.Enrolled, s.NeedsRebuild = enrolled == 1, rebuild == 1
+	s.LastPushOK, s.LastPullOK, s.LastAttempt = parseTime(push), parseTime(pull), parseTime(attempt)
+	s.Watchdog = time.Duration(wd) * time.Second
+	return s, nil
+}
+
+// SetSyncServer stores the server address, token and CA file ("" keeps the
+// stored value). A different server or token means a new enrolment.
+func (db *DB) SetSyncServer(ctx context.Context, server, token, caFile string) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE sync_state SET
+		enrolled = CASE WHEN (? <> '' AND ? <> server) OR (? <> '' AND ? <> token) THEN 0 ELSE enrolled END,
+		server = CASE WHEN ? <> '' THEN ? ELSE server END,
+		token = CASE WHEN ? <> '' THEN ? ELSE token END,
+		ca_file = CASE WHEN ? <> '' THEN ? ELSE ca_file END WHERE id = 1`,
+		server, server, token, token, server, server, token, token, caFile, caFile)
+	if err != nil {
+		return fmt.Errorf("save sync server: %w", err)
+	}
+	return nil
+}
+
+// SetSyncWatchdog sets after how long pending events without a successful
+// push are reported as a problem.
+func (db *DB) SetSyncWatchdog(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return invalid("the sync watchdog must be a positive duration")
+	}
+	if _, err := db.w.ExecContext(ctx, `UPDATE sync_state SET watchdog_secs = ? WHERE id = 1`, int64(d/time.Second)); err != nil {
+		return fmt.Errorf("save sync watchdog: %w", err)
+	}
+	return nil
+}
+
+// MarkEnrolled records that the server accepted this device and which epoch
+// it is in. A first enrolment takes the epoch as is; a different epoch must
+// go through ResetForEpoch.
+func (db *DB) MarkEnrolled(ctx context.Context, epoch string) error {
+	if _, err := db.w.ExecContext(ctx, `UPDATE sync_state SET enrolled = 1, epoch = CASE WHEN epoch = '' THEN ? ELSE epoch END WHERE id = 1`, epoch); err != nil {
+		return fmt.Errorf("save enrolment: %w", err)
+	}
+	return nil
+}
+
+// RecordSyncAttempt records when a sync was tried and how it ended (nil: it succeeded).
+func (db *DB) RecordSyncAttempt(ctx context.Context, syncErr error) error {
+	msg := ""
+	if syncErr != nil {
+		msg = syncErr.Error()
+	}
+	if _, err := db.w.ExecContext(ctx, `UPDATE sync_state SET last_attempt = ?, last_error = ? WHERE id = 1`, timestamp(db.now()), msg); err != nil {
+		return fmt.Errorf("save sync attempt: %w", err)
+	}
+	return nil
+}
+
+// OutboxBatch returns up to max of this device's events not yet acknowledged
+// by the server, in sequence order.
+func (db *DB) OutboxBatch(ctx context.Context, max int) ([]Event, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+prefixCols("e")+` FROM outbox o JOIN events e ON e.id = o.event_id ORDER BY o.event_id LIMIT ?`, max)
+	if err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read outbox: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func prefixCols(alias string) string {
+	cols := strings.Split(eventColumns, ", ")
+	for i, c := range cols {
+		cols[i] = alias + "." + c
+	}
+	return strings.Join(cols, ", ")
+}
+
+// appendRaw stores e, extending its device's chain; it applies e to the state
+// tables only when apply is set. It returns the new event's row id.
+func (w *wtx) appendRaw(e Event, apply bool) (int64, error) {
+	h, err := w.head(e.DeviceID)
+	if err != nil {
+		return 0, err
+	}
+	if e.Seq != h.seq+1 || e.PrevHash != h.hash {
+		return 0, invalid("event %s does not continue its device's chain (have seq %d)", e.UID(), h.seq)
+	}
+	if HashEvent(e) != e.Hash {
+		return 0, invalid("event %s: hash does not match its contents", e.UID())
+	}
+	if apply {
+		if err := w.apply(e); err != nil {
+			return 0, err
+		}
+	}
+	res, err := w.exec(`INSERT INTO events(device_id, seq, operator, at, type, subject, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.DeviceID, e.Seq, e.Operator, timestamp(e.At), string(e.Type), e.Subject, string(e.Payload), e.PrevHash, e.Hash)
+	if err != nil {
+		return 0, err
+	}
+	e.ID, _ = res.LastInsertId()
+	if w.outbox && e.DeviceID == w.db.deviceID {
+		if _, err := w.exec(`INSERT INTO outbox(event_id) VALUES (?)`, e.ID); err != nil {
+			return 0, err
+		}
+	}
+	w.heads[e.DeviceID] = chainHead{seq: e.Seq, hash: e.Hash}
+	w.emitted = append(w.emitted, e)
+	return e.ID, nil
+}
+
+// errNeedSavepoint aborts an optimistic transaction that met a domain
+// error without a savepoint: the caller runs it again with savepoints.
+var errNeedSavepoint = errors.New("retry with savepoints")
+
+// tryApply applies e. With savepoint, a domain error leaves the state as it
+// was and is returned as applyErr; without (the fast path: a SAVEPOINT makes
+// SQLite flush the search index), a domain error aborts the transaction with
+// errNeedSavepoint. Other errors are returned as err.
+func (w *wtx) tryApply(e Event, savepoint bool) (applyErr error, err error) {
+	if !savepoint {
+		aerr := w.apply(e)
+		if aerr != nil && ErrorCode(aerr) != EINTERNAL {
+			return nil, errNeedSavepoint
+		}
+		return nil, aerr
+	}
+	if _, err := w.tx.ExecContext(w.ctx, `SAVEPOINT sync_apply`); err != nil {
+		return nil, fmt.Errorf("savepoint: %w", err)
+	}
+	aerr := w.apply(e)
+	if aerr != nil {
+		if _, err := w.tx.ExecContext(w.ctx, `ROLLBACK TO sync_apply`); err != nil {
+			return nil, fmt.Errorf("rollback to savepoint: %w", err)
+		}
+	}
+	if _, err := w.tx.ExecContext(w.ctx, `RELEASE sync_apply`); err != nil {
+		return nil, fmt.Errorf("release savepoint: %w", err)
+	}
+	if aerr != nil && ErrorCode(aerr) == EINTERNAL {
+		return nil, aerr
+	}
+	return aerr, nil
+}
+
+// optimistic runs fn without savepoints, and again with them if it needs them.
+func optimistic(fn func(savepoint bool) error) error {
+	err := fn(false)
+	if errors.Is(err, errNeedSavepoint) {
+		err = fn(true)
+	}
+	return err
+}
+
+// RecordPushResults records the server's answers for pushed events in one
+// transaction: acknowledged events leave the outbox, refusals are recorded
+// with their reason, and the server's order is kept for the projection.
+func (db *DB) RecordPushResults(ctx context.Context, results []PushResult, highWater int64) error {
+	_, err := db.write(ctx, func(w *wtx) error {
+		rebuild := false
+		var special int // unapplied or refusal rows exist: check each event
+		if err := w.queryRow(`SELECT (SELECT count(*) FROM sync_unapplied) + (SELECT count(*) FROM sync_refusals WHERE resolved = '')`).Scan(&special); err != nil {
+			return fmt.Errorf("read sync state: %w", err)
+		}
+		for _, r := range results {
+			var id int64
+			if err := w.queryRow(`SELECT id FROM events WHERE device_id = ? AND seq = ?`, db.deviceID, r.Seq).Scan(&id); err != nil {
+				return fmt.Errorf("push result for seq %d: %w", r.Seq, err)
+			}
+			unapplied := 0
+			if special > 0 {
+				if err := w.queryRow(`SELECT count(*) FROM sync_unapplied WHERE event_id = ?`, id).Scan(&unapplied); err != nil {
+					return fmt.Errorf("read unapplied: %w", err)
+				}
+			}
+			refused := 0
+			switch r.Status {
+			case PushApplied:
+				if unapplied > 0 {
+					rebuild = true // the server applied what the rebase could not: replay
+				}
+				if special > 0 {
+					if _, err := w.exec(`DELETE FROM sync_refusals WHERE event_id = ? AND resolved = ''`, id); err != nil {
+						return err
+					}
+				}
+			case PushRefused:
+				refused = 1
+				if unapplied == 0 {
+					rebuild = true // it is in the local state but not on the server
+				}
+				winner := "{}"
+				if r.Winner != nil {
+					b, _ := json.Marshal(r.Winner)
+					winner = string(b)
+				}
+				if _, err := w.exec(`INSERT INTO sync_refusals(event_id, code, reason, winner, refused_at) VALUES (?, ?, ?, ?, ?)
+					ON CONFLICT(event_id) DO UPDATE SET code = excluded.code, reason = excluded.reason, winner = excluded.winner`,
+					id, r.Code, r.Reason, winner, timestamp(db.now())); err != nil {
+					return err
+				}
+			default:
+				return invalid("push result for seq %d: unknown status %q", r.Seq, r.Status)
+			}
+			if _, err := w.exec(`INSERT INTO sync_log(event_id, server_seq, refused) VALUES (?, ?, ?) ON CONFLICT(event_id) DO NOTHING`, id, r.ServerSeq, refused); err != nil {
+				return err
+			}
+			if unapplied > 0 {
+				if _, err := w.exec(`DELETE FROM sync_unapplied WHERE event_id = ?`, id); err != nil {
+					return err
+				}
+			}
+			if _, err := w.exec(`DELETE FROM outbox WHERE event_id = ?`, id); err != nil {
+				return err
+			}
+		}
+		_, err := w.exec(`UPDATE sync_state SET acked_seq = max(acked_seq, ?), last_push_ok = ?, needs_rebuild = max(needs_rebuild, ?) WHERE id = 1`,
+			highWater, timestamp(db.now()), boolInt(rebuild))
+		return err
+	})
+	return err
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// ApplyPulled applies changes pulled from the server together with the new
+// cursor, in one transaction: a crash leaves either both or neither (F1).
+// A change that cannot be applied in place, because this device's own
+// later-ordered events touch the same thing or it does not apply on top of
+// them, is stored and the projection marked for a rebuild (Rebuild).
+func (db *DB) ApplyPulled(ctx context.Context, changes []PulledChange, nextCursor int64, epoch string) error {
+	return optimistic(func(savepoint bool) error { return db.applyPulled(ctx, changes, nextCursor, epoch, savepoint) })
+}
+
+func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCursor int64, epoch string, savepoint bool) error {
+	_, err := db.write(ctx, func(w *wtx) error {
+		w.outbox = false
+		var cursor int64
+		var stEpoch string
+		var rebuild int
+		if err := w.queryRow(`SELECT cursor, epoch, needs_rebuild FROM sync_state WHERE id = 1`).Scan(&cursor, &stEpoch, &rebuild); err != nil {
+			return fmt.Errorf("read sync state: %w", err)
+		}
+		if stEpoch != epoch {
+			return conflict("pulled changes are from server epoch %s, this device follows %s", epoch, stEpoch)
+		}
+		if nextCursor < cursor {
+			return invalid("the server's cursor went back from %d to %d", cursor, nextCursor)
+		}
+		needs := rebuild == 1
+		// Subjects of this device's events that come after the pulled ones
+		// in the projection order but are already applied.
+		later := map[string]bool{}
+		rows, err := w.tx.QueryContext(ctx, `SELECT DISTINCT e.subject FROM events e WHERE e.device_id = ? AND (e.id IN (SELECT event_id FROM outbox)
+			OR e.id IN (SELECT event_id FROM sync_log WHERE server_seq > ? AND refused = 0))`, db.deviceID, cursor)
+		if err != nil {
+			return fmt.Errorf("read pending subjects: %w", err)
+		}
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				rows.Close()
+				return fmt.Errorf("read pending subjects: %w", err)
+			}
+			later[s] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read pending subjects: %w", err)
+		}
+		last := cursor
+		for _, c := range changes {
+			if c.ServerSeq <= last {
+				if c.ServerSeq <= cursor {
+					continue // already have it (a repeated page)
+				}
+				return invalid("pulled changes out of order (%d after %d)", c.ServerSeq, last)
+			}
+			last = c.ServerSeq
+			e := c.Event
+			var id int64
+			var hash string
+			err := w.queryRow(`SELECT id, hash FROM events WHERE device_id = ? AND seq = ?`, e.DeviceID, e.Seq).Scan(&id, &hash)
+			switch {
+			case err == nil:
+				if hash != e.Hash {
+					return conflict("event %s differs from the server's copy (a forked history)", e.UID())
+				}
+				var n int
+				if err := w.queryRow(`SELECT count(*) FROM sync_log WHERE event_id = ?`, id).Scan(&n); err != nil {
+					return fmt.Errorf("read sync log: %w", err)
+				}
+				if n > 0 {
+					continue
+				}
+				needs = true // a known event now has its place in the server's order
+				if _, err := w.exec(`DELETE FROM outbox WHERE event_id = ?`, id); err != nil {
+					return err
+				}
+				if _, err := w.exec(`DELETE FROM sync_unapplied WHERE event_id = ?`, id); err != nil {
+					return err
+				}
+			case errors.Is(err, sql.ErrNoRows):
+				if e.DeviceID == db.deviceID {
+					return conflict("the server has event %s of this device that this device does not (a database restored from an old backup?)", e.UID())
+				}
+				apply := !c.Refused && !needs && !later[e.Subject]
+				if apply {
+					aerr, err := w.tryApply(e, savepoint)
+					if err != nil {
+						return err
+					}
+					if aerr != nil {
+						needs = true
+					}
+				} else if !c.Refused {
+					needs = true
+				}
+				// The event is applied already (or not at all): store it.
+				if id, err = w.appendRaw(e, false); err != nil {
+					return err
+				}
+			default:
+				return fmt.Errorf("look up event %s: %w", e.UID(), err)
+			}
+			if _, err := w.exec(`INSERT INTO sync_log(event_id, server_seq, refused) VALUES (?, ?, ?)`, id, c.ServerSeq, boolInt(c.Refused)); err != nil {
+				return err
+			}
+		}
+		if nextCursor < last {
+			nextCursor = last
+		}
+		_, err = w.exec(`UPDATE sync_state SET cursor = ?, needs_rebuild = ?, last_pull_ok = ? WHERE id = 1`, nextCursor, boolInt(needs), timestamp(db.now()))
+		return err
+	})
+	return err
+}
+
+// ResetForEpoch follows a server that was restored or replaced: forget the
+// old server's order and cursor, and queue again every event of this device
+// the server does not have (F3). serverHighWater is the highest sequence
+// number of this device the new server holds.
+func (db *DB) ResetForEpoch(ctx context.Context, epoch string, serverHighWater int64) error {
+	_, err := db.write(ctx, func(w *wtx) error {
+		for _, q := range []string{`DELETE FROM sync_log`, `DELETE FROM sync_unapplied`} {
+			if _, err := w.exec(q); err != nil {
+				return err
+			}
+		}
+		if _, err := w.exec(`INSERT OR IGNORE INTO outbox(event_id) SELECT id FROM events WHERE device_id = ? AND seq > ?`, db.deviceID, serverHighWater); err != nil {
+			return err
+		}
+		_, err := w.exec(`UPDATE sync_state SET epoch = ?, cursor = 0, acked_seq = ?, needs_rebuild = 1 WHERE id = 1`, epoch, serverHighWater)
+		return err
+	})
+	return err
+}
+
+// Requeue queues again this device's events from seq on: the server said it
+// expects seq next (it lost later ones it had acknowledged).
+func (db *DB) Requeue(ctx context.Context, seq int64) error {
+	_, err := db.write(ctx, func(w *wtx) error {
+		_, err := w.exec(`INSERT OR IGNORE INTO outbox(event_id) SELECT id FROM events WHERE device_id = ? AND seq >= ?`, db.deviceID, seq)
+		return err
+	})
+	return err
+}
+
+// derivedTables are the projection's tables: verify's list, plus the ones
+// verify checks through their parents.
+func derivedTables() []string {
+	out := []string{"po_lines", "asset_fts"}
+	for _, c := range canonical {
+		out = append(out, c.table)
+	}
+	return out
+}
+
+// Rebuild replays the projection (server-confirmed events in server order,
+// then pending ones) into the state tables in one transaction: the rebase
+// after the server decided differently from what this device assumed. Local
+// tables that point at projected rows (a print job's asset) are re-pointed
+// by uid; rows whose target no longer exists are dropped.
+func (db *DB) Rebuild(ctx context.Context) error {
+	_, err := db.write(ctx, func(w *wtx) error {
+		derived := map[string]bool{}
+		for _, t := range derivedTables() {
+			derived[t] = true
+		}
+		if _, err := w.tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+			return fmt.Errorf("defer foreign keys: %w", err)
+		}
+		// Entities with a uid, and local references to them.
+		type ref struct{ table, col, target string }
+		var entities []string
+		var refs []ref
+		rows, err := w.tx.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+		if err != nil {
+			return fmt.Errorf("list tables: %w", err)
+		}
+		var tables []string
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				rows.Close()
+				return fmt.Errorf("list tables: %w", err)
+			}
+			tables = append(tables, n)
+		}
+		rows.Close()
+		for _, t := range tables {
+			if derived[t] {
+				var n int
+				if err := w.tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info(?) WHERE name = 'uid'`, t).Scan(&n); err != nil {
+					return fmt.Errorf("inspect %s: %w", t, err)
+				}
+				if n > 0 {
+					entities = append(entities, t)
+				}
+				continue
+			}
+			fks, err := w.tx.QueryContext(ctx, `SELECT "table", "from" FROM pragma_foreign_key_list(?)`, t)
+			if err != nil {
+				return fmt.Errorf("inspect %s: %w", t, err)
+			}
+			for fks.Next() {
+				var target, col string
+				if err := fks.Scan(&target, &col); err != nil {
+					fks.Close()
+					return fmt.Errorf("inspect %s: %w", t, err)
+				}
+				if derived[target] {
+					refs = append(refs, ref{t, col, target})
+				}
+			}
+			fks.Close()
+		}
+		if _, err := w.tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS sync_old_ids (tbl TEXT NOT NULL, old_id INTEGER NOT NULL, uid TEXT NOT NULL, PRIMARY KEY (tbl, old_id))`); err != nil {
+			return fmt.Errorf("rebuild: %w", err)
+		}
+		if _, err := w.tx.ExecContext(ctx, `DELETE FROM sync_old_ids`); err != nil {
+			return fmt.Errorf("rebuild: %w", err)
+		}
+		if len(refs) > 0 {
+			for _, t := range entities {
+				if _, err := w.tx.ExecContext(ctx, `INSERT INTO sync_old_ids(tbl, old_id, uid) SELECT ?, id, uid FROM `+t, t); err != nil {
+					return fmt.Errorf("rebuild: remember %s: %w", t, err)
+				}
+			}
+		}
+		for _, t := range derivedTables() {
+			if _, err := w.tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
+				return fmt.Errorf("clear %s: %w", t, err)
+			}
+		}
+		if _, err := w.exec(`DELETE FROM sync_unapplied`); err != nil {
+			return err
+		}
+		err = eachProjected(ctx, w.tx, func(e Event, confirmed, refused, _ bool) error {
+			if refused {
+				return nil
+			}
+			aerr, err := w.tryApply(e, !confirmed) // confirmed events must apply
+			if errors.Is(err, errNeedSavepoint) {
+				return Errorf(EINTERNAL, "rebuild: server-confirmed event %s does not apply", e.UID())
+			}
+			if err != nil {
+				return err
+			}
+			if aerr == nil {
+				return nil
+			}
+			if confirmed {
+				return Errorf(ErrorCode(aerr), "rebuild: server-confirmed event %s does not apply: %s", e.UID(), ErrorMessage(aerr))
+			}
+			_, err = w.exec(`INSERT INTO sync_unapplied(event_id, code, reason) VALUES (?, ?, ?)`, e.ID, ErrorCode(aerr), ErrorMessage(aerr))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range refs {
+			mapped := `(SELECT n.id FROM sync_old_ids o JOIN ` + r.target + ` n ON n.uid = o.uid WHERE o.tbl = '` + r.target + `' AND o.old_id = ` + r.table + `.` + r.col + `)`
+			if _, err := w.tx.ExecContext(ctx, `DELETE FROM `+r.table+` WHERE `+r.col+` IS NOT NULL AND `+mapped+` IS NULL`); err != nil {
+				return fmt.Errorf("rebuild: re-point %s.%s: %w", r.table, r.col, err)
+			}
+			if _, err := w.tx.ExecContext(ctx, `UPDATE `+r.table+` SET `+r.col+` = `+mapped+` WHERE `+r.col+` IS NOT NULL`); err != nil {
+				return fmt.Errorf("rebuild: re-point %s.%s: %w", r.table, r.col, err)
+			}
+		}
+		_, err = w.exec(`UPDATE sync_state SET needs_rebuild = 0 WHERE id = 1`)
+		return err
+	})
+	return err
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// eachProjected calls fn for every event in projection order: confirmed
+// events by server_seq, then the others by log order. refused and unapplied
+// say whether the event is left out of the state.
+func eachProjected(ctx context.Context, q querier, fn func(e Event, confirmed, refused, unapplied bool) error) error {
+	const page = 2000
+	type item struct {
+		e         Event
+		key       int64
+		refused   bool
+		unapplied bool
+	}
+	read := func(query string, after int64, confirmed bool) ([]item, error) {
+		rows, err := q.QueryContext(ctx, query, after, page)
+		if err != nil {
+			return nil, fmt.Errorf("read events: %w", err)
+		}
+		defer rows.Close()
+		var out []item
+		for rows.Next() {
+			var it item
+			var e Event
+			var at, typ, payload string
+			var ref, unap int
+			if err := rows.Scan(&e.ID, &e.DeviceID, &e.Seq, &e.Operator, &at, &typ, &e.Subject, &payload, &e.PrevHash, &e.Hash, &it.key, &ref, &unap); err != nil {
+				return nil, fmt.Errorf("read events: %w", err)
+			}
+			t, err := time.Parse(time.RFC3339Nano, at)
+			if err != nil {
+				return nil, fmt.Errorf("event %d: bad time %q: %w", e.ID, at, err)
+			}
+			e.At, e.Type, e.Payload = t, EventType(typ), json.RawMessage(payload)
+			it.e, it.refused, it.unapplied = e, ref == 1, unap == 1
+			out = append(out, it)
+		}
+		return out, rows.Err()
+	}
+	phases := []struct {
+		query     string
+		confirmed bool
+	}{
+		{`SELECT ` + prefixCols("e") + `, s.server_seq, s.refused, 0 FROM sync_log s JOIN events e ON e.id = s.event_id WHERE s.server_seq > ? ORDER BY s.server_seq LIMIT ?`, true},
+		{`SELECT ` + prefixCols("e") + `, e.id, 0, EXISTS (SELECT 1 FROM sync_unapplied u WHERE u.event_id = e.id) FROM events e
+			WHERE e.id > ? AND NOT EXISTS (SELECT 1 FROM sync_log s WHERE s.event_id = e.id) ORDER BY e.id LIMIT ?`, false},
+	}
+	for _, ph := range phases {
+		after := int64(-1 << 62)
+		for {
+			items, err := read(ph.query, after, ph.confirmed)
+			if err != nil {
+				return err
+			}
+			for _, it := range items {
+				if err := fn(it.e, ph.confirmed, it.refused, it.unapplied); err != nil {
+					return err
+				}
+				after = it.key
+			}
+			if len(items) < page {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// Refusal is one of this device's events the server refused.
+type Refusal struct {
+	ID         int64     `json:"id"`
+	Event      string    `json:"event"`
+	Type       EventType `json:"type"`
+	Subject    string    `json:"subject"`
+	Tag        string    `json:"tag,omitempty"`
+	Summary    string    `json:"summary"`
+	Code       string    `json:"code"`
+	Reason     string    `json:"reason"`
+	Winner     *Winner   `json:"winner,omitempty"`
+	RefusedAt  time.Time `json:"refused_at"`
+	Resolved   string    `json:"resolved,omitempty"`
+	ResolvedAt time.Time `json:"resolved_at,omitzero"`
+}
+
+// Explain says in one line what was refused and why.
+func (r Refusal) Explain() string {
+	s := fmt.Sprintf("%s (%s): %s", r.Summary, r.Event, r.Reason)
+	if w := r.Winner.String(); w != "" {
+		s += "; " + w
+	}
+	return s
+}
+
+// Refusals returns this device's refused events, unresolved ones only unless all.
+func (db *DB) Refusals(ctx context.Context, all bool) ([]Refusal, error) {
+	q := `SELECT ` + prefixCols("e") + `, r.code, r.reason, r.winner, r.refused_at, r.resolved, r.resolved_at FROM sync_refusals r JOIN events e ON e.id = r.event_id`
+	if !all {
+		q += ` WHERE r.resolved = ''`
+	}
+	rows, err := db.r.QueryContext(ctx, q+` ORDER BY r.event_id`)
+	if err != nil {
+		return nil, fmt.Errorf("read refusals: %w", err)
+	}
+	defer rows.Close()
+	var out []Refusal
+	for rows.Next() {
+		var e Event
+		var at, typ, payload, winner, refusedAt, resolvedAt string
+		var r Refusal
+		if err := rows.Scan(&e.ID, &e.DeviceID, &e.Seq, &e.Operator, &at, &typ, &e.Subject, &payload, &e.PrevHash, &e.Hash, &r.Code, &r.Reason, &winner, &refusedAt, &r.Resolved, &resolvedAt); err != nil {
+			return nil, fmt.Errorf("read refusals: %w", err)
+		}
+		e.At, e.Type, e.Payload = parseTime(at), EventType(typ), json.RawMessage(payload)
+		r.ID, r.Event, r.Type, r.Subject, r.Summary = e.ID, e.UID(), e.Type, e.Subject, Describe(e)
+		var tp struct {
+			Tag string `json:"tag"`
+		}
+		json.Unmarshal(e.Payload, &tp)
+		r.Tag = tp.Tag
+		if tp.Tag != "" && !strings.Contains(r.Summary, tp.Tag) {
+			r.Summary = tp.Tag + " " + r.Summary
+		}
+		var win Winner
+		if json.Unmarshal([]byte(winner), &win) == nil && win.Event != "" {
+			r.Winner = &win
+		}
+		r.RefusedAt, r.ResolvedAt = parseTime(refusedAt), parseTime(resolvedAt)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Ways to resolve a refusal.
+const (
+	ResolveAccept = "accept" // keep the server's state
+	ResolveRedo   = "redo"   // do the action again against the current state
+)
+
+// ResolveRefusal closes a refusal: accept keeps the server's state; redo
+// records the refused action again as new events against the current state
+// (for a check-out of an asset someone else holds: a check-in, then the
+// check-out). It returns the new events.
+func (db *DB) ResolveRefusal(ctx context.Context, id int64, how string) ([]Event, error) {
+	if how != ResolveAccept && how != ResolveRedo {
+		return nil, invalid("resolve a refusal with accept or redo, not %q", how)
+	}
+	return db.write(ctx, func(w *wtx) error {
+		var e Event
+		var at, typ, payload, resolved string
+		err := w.queryRow(`SELECT `+prefixCols("e")+`, r.resolved FROM sync_refusals r JOIN events e ON e.id = r.event_id WHERE r.event_id = ?`, id).
+			Scan(&e.ID, &e.DeviceID, &e.Seq, &e.Operator, &at, &typ, &e.Subject, &payload, &e.PrevHash, &e.Hash, &resolved)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("no refused event with id %d (see tagdesk sync status)", id)
+		}
+		if err != nil {
+			return fmt.Errorf("read refusal: %w", err)
+		}
+		if resolved != "" {
+			return conflict("refusal %d is already resolved (%s)", id, resolved)
+		}
+		e.At, e.Type, e.Payload = parseTime(at), EventType(typ), json.RawMessage(payload)
+		mark := how
+		if how == ResolveRedo {
+			if err := w.redo(e); err != nil {
+				return Errorf(ErrorCode(err), "cannot redo %s: %s", e.UID(), ErrorMessage(err))
+			}
+			var uids []string
+			for _, x := range w.emitted {
+				uids = append(uids, x.UID())
+			}
+			mark = "redone as " + strings.Join(uids, ", ")
+		}
+		_, err = w.exec(`UPDATE sync_refusals SET resolved = ?, resolved_at = ? WHERE event_id = ?`, mark, timestamp(w.at), id)
+		return err
+	})
+}
+
+// redo emits the refused event's action again against the current state.
+func (w *wtx) redo(e Event) error {
+	switch e.Type {
+	case EvAssetCheckedOut:
+		p, err := decode[CheckOutPayload](e)
+		if err != nil {
+			return err
+		}
+		_, a, err := w.assetByTag(p.Tag)
+		if err != nil {
+			return err
+		}
+		if a.status == StatusDeployed {
+			if err := w.checkIn(p.Tag, CheckInOptions{}); err != nil {
+				return err
+			}
+		}
+		return w.checkOut(p.Tag, Holder{Kind: p.ToKind, UID: p.To, Label: p.ToLabel}, p.Due)
+	case EvAssetReceived:
+		p, err := decode[AssetRecord](e)
+		if err != nil {
+			return err
+		}
+		var one int
+		if err := w.queryRow(`SELECT 1 FROM assets WHERE tag = ?`, p.Tag).Scan(&one); err == nil {
+			if p.Tag, err = w.nextTag(); err != nil {
+				return err
+			}
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("check tag: %w", err)
+		}
+		p.UID = w.db.newUID()
+		return w.emit(EvAssetReceived, p.UID, p)
+	case EvAssetUpdated:
+		p, err := decode[UpdatePayload](e)
+		if err != nil {
+			return err
+		}
+		// Old values: what the asset has now, so history shows what the redo overwrote.
+		for k, c := range p.Changes {
+			col, ok := assetTextFields[k]
+			if !ok {
+				continue
+			}
+			var cur sql.NullString
+			if err := w.queryRow(`SELECT `+col+` FROM assets WHERE uid = ?`, p.UID).Scan(&cur); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("read asset: %w", err)
+			}
+			c.Old = cur.String
+			p.Changes[k] = c
+		}
+		return w.emit(EvAssetUpdated, e.Subject, p)
+	}
+	return w.emit(e.Type, e.Subject, e.Payload)
+}
+
+// leasedTagNumber returns the smallest number at or after n in this device's
+// leased blocks, or n when the device has no leases (not enrolled).
+func (w *wtx) leasedTagNumber(n int64) (int64, error) {
+	var first, last int64
+	err := w.queryRow(`SELECT first, last FROM sync_leases WHERE last >= ? ORDER BY first LIMIT 1`, n).Scan(&first, &last)
+	if errors.Is(err, sql.ErrNoRows) {
+		var any int
+		if err := w.queryRow(`SELECT count(*) FROM sync_leases`).Scan(&any); err != nil {
+			return 0, fmt.Errorf("read tag leases: %w", err)
+		}
+		if any == 0 {
+			return n, nil
+		}
+		return 0, conflict("this device has used all its leased tag numbers; sync to lease more, or give the tag")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read tag leases: %w", err)
+	}
+	return max(n, first), nil
+}
+
+// AddLease records a block of tag numbers leased from the server.
+func (db *DB) AddLease(ctx context.Context, first, last int64) error {
+	if first <= 0 || last < first {
+		return invalid("bad tag lease %d-%d", first, last)
+	}
+	if _, err := db.w.ExecContext(ctx, `INSERT OR IGNORE INTO sync_leases(first, last) VALUES (?, ?)`, first, last); err != nil {
+		return fmt.Errorf("save tag lease: %w", err)
+	}
+	return nil
+}
+
+// LeaseRemaining counts the tag numbers left in this device's leases, and
+// the number the next generated tag would start from.
+func (db *DB) LeaseRemaining(ctx context.Context) (remaining, next int64, err error) {
+	s, err := db.Setting(ctx, SettingTagNext)
+	if err != nil {
+		return 0, 0, err
+	}
+	next = 1
+	fmt.Sscan(s, &next)
+	err = db.w.QueryRowContext(ctx, `SELECT coalesce(sum(last - max(first, ?) + 1), 0) FROM sync_leases WHERE last >= ?`, next, next).Scan(&remaining)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read tag leases: %w", err)
+	}
+	return remaining, next, nil
+}
+
+// SyncStatus is what `tagdesk sync status` and the TUI's status line show.
+type SyncStatus struct {
+	Configured     bool      `json:"configured"`
+	Server         string    `json:"server"`
+	DeviceID       string    `json:"device_id"`
+	Enrolled       bool      `json:"enrolled"`
+	Online         bool      `json:"online"`
+	Epoch          string    `json:"epoch"`
+	Cursor         int64     `json:"cursor"`
+	Pending        int       `json:"pending"`
+	OldestPending  time.Time `json:"oldest_pending,omitzero"`
+	LastPushOK     time.Time `json:"last_push_ok,omitzero"`
+	LastPullOK     time.Time `json:"last_pull_ok,omitzero"`
+	LastSuccess    time.Time `json:"last_success,omitzero"`
+	LastAttempt    time.Time `json:"last_attempt,omitzero"`
+	LastError      string    `json:"last_error,omitempty"`
+	Refusals       []Refusal `json:"refusals"`
+	Unapplied      int       `json:"unapplied"`
+	LeaseRemaining int64     `json:"lease_remaining"`
+	Watchdog       string    `json:"watchdog"`
+	Stalled        bool      `json:"stalled"`
+	Problems       []string  `json:"problems"`
+}
+
+// Status summarises sync for people: pending work, the last success,
+// refusals needing attention, and the watchdog (F4: a stuck queue is shown).
+func (db *DB) Status(ctx context.Context) (SyncStatus, error) {
+	st, err := db.SyncState(ctx)
+	if err != nil {
+		return SyncStatus{}, err
+	}
+	out := SyncStatus{Configured: st.Server != "", Server: st.Server, DeviceID: db.deviceID, Enrolled: st.Enrolled, Epoch: st.Epoch, Cursor: st.Cursor,
+		LastPushOK: st.LastPushOK, LastPullOK: st.LastPullOK, LastAttempt: st.LastAttempt, LastError: st.LastError, Watchdog: st.Watchdog.String(),
+		Refusals: []Refusal{}, Problems: []string{}}
+	out.Online = st.Server != "" && !st.LastAttempt.IsZero() && st.LastError == ""
+	out.LastSuccess = st.LastPullOK
+	if st.LastPushOK.After(out.LastSuccess) {
+		out.LastSuccess = st.LastPushOK
+	}
+	var oldest sql.NullString
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*), min(e.at) FROM outbox o JOIN events e ON e.id = o.event_id`).Scan(&out.Pending, &oldest); err != nil {
+		return out, fmt.Errorf("count pending: %w", err)
+	}
+	out.OldestPending = parseTime(oldest.String)
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM sync_unapplied`).Scan(&out.Unapplied); err != nil {
+		return out, fmt.Errorf("count unapplied: %w", err)
+	}
+	if out.Refusals, err = db.Refusals(ctx, false); err != nil {
+		return out, err
+	}
+	if out.Refusals == nil {
+		out.Refusals = []Refusal{}
+	}
+	if out.LeaseRemaining, _, err = db.LeaseRemaining(ctx); err != nil {
+		return out, err
+	}
+	now := db.now()
+	if out.Pending > 0 && st.Watchdog > 0 && now.Sub(out.OldestPending) > st.Watchdog && (st.LastPushOK.IsZero() || now.Sub(st.LastPushOK) > st.Watchdog) {
+		out.Stalled = true
+		since := "never pushed"
+		if !st.LastPushOK.IsZero() {
+			since = "last successful push " + st.LastPushOK.UTC().Format(time.RFC3339)
+		}
+		msg := fmt.Sprintf("%d event(s) waiting to sync for more than %s (%s)", out.Pending, st.Watchdog, since)
+		if st.Server == "" {
+			msg += "; no sync server configured: run tagdesk sync --server URL --token T"
+		} else if st.LastError != "" {
+			msg += "; last error: " + st.LastError
+		}
+		out.Problems = append(out.Problems, msg)
+	}
+	if len(out.Refusals) > 0 {
+		out.Problems = append(out.Problems, fmt.Sprintf("%d change(s) refused by the server need attention: tagdesk sync resolve ID --accept|--redo", len(out.Refusals)))
+	}
+	if out.Unapplied > 0 {
+		out.Problems = append(out.Problems, fmt.Sprintf("%d pending change(s) clash with changes from other desks; the server will decide at the next sync", out.Unapplied))
+	}
+	if st.NeedsRebuild {
+		out.Problems = append(out.Problems, "the local view is being rebased on the server's changes; run tagdesk sync")
+	}
+	return out, nil
+}

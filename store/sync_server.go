@@ -1,0 +1,452 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Sync, server side: a server database is a tagdesk database whose events
+// come from devices' pushes, plus the srv_* tables. SQLite has one writer, so
+// server_seq, assigned inside the push transaction, is in commit order.
+
+// GapError says a push skipped sequence numbers: the server expects Expected next.
+type GapError struct{ Expected int64 }
+
+func (e *GapError) Error() string {
+	return fmt.Sprintf("the server expects event %d next", e.Expected)
+}
+
+// PushReply is the server's answer to a push.
+type PushReply struct {
+	Results   []PushResult `json:"results"`
+	HighWater int64        `json:"high_water"`
+}
+
+// ServerInit makes sure the server database has an epoch (a new random one
+// when newEpoch: after a restore from backup) and returns it.
+func (db *DB) ServerInit(ctx context.Context, newEpoch bool) (string, error) {
+	var epoch string
+	_, err := db.write(ctx, func(w *wtx) error {
+		err := w.queryRow(`SELECT value FROM srv_meta WHERE key = 'epoch'`).Scan(&epoch)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read epoch: %w", err)
+		}
+		if epoch != "" && !newEpoch {
+			return nil
+		}
+		epoch = "E" + randomBase32(16)
+		_, err = w.exec(`INSERT INTO srv_meta(key, value) VALUES ('epoch', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, epoch)
+		return err
+	})
+	return epoch, err
+}
+
+// ServerEpoch returns the server's epoch ("" before ServerInit).
+func (db *DB) ServerEpoch(ctx context.Context) (string, error) {
+	var epoch string
+	err := db.r.QueryRowContext(ctx, `SELECT value FROM srv_meta WHERE key = 'epoch'`).Scan(&epoch)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("read epoch: %w", err)
+	}
+	return epoch, nil
+}
+
+// ServerHighWater returns the highest sequence number of device the server holds.
+func (db *DB) ServerHighWater(ctx context.Context, device string) (int64, error) {
+	var seq int64
+	err := db.r.QueryRowContext(ctx, `SELECT seq FROM chain_heads WHERE device_id = ?`, device).Scan(&seq)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("read high water: %w", err)
+	}
+	return seq, nil
+}
+
+// ServerHead returns the last server_seq assigned.
+func (db *DB) ServerHead(ctx context.Context) (int64, error) {
+	var seq int64
+	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(server_seq), 0) FROM sync_log`).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("read head: %w", err)
+	}
+	return seq, nil
+}
+
+// ServerPush takes a batch of device's events (consecutive sequence numbers)
+// in one transaction. Each event already held gets its stored answer
+// (duplicate); a gap is refused with the expected sequence number; every new
+// event is checked against the device's hash chain, then validated and
+// applied against the current state, or kept as refused history with the
+// reason and the winner. Either way it gets the next server_seq, and the
+// device's high water advances: a refusal never blocks the queue.
+func (db *DB) ServerPush(ctx context.Context, device string, events []Event) (PushReply, error) {
+	return db.ServerPushWith(ctx, device, events, nil)
+}
+
+// LogEntry is one entry of a server's log: the change and the answer given.
+type LogEntry struct {
+	Change PulledChange
+	Result PushResult
+}
+
+// ServerPushWith is ServerPush with a hook: beforeCommit gets the new log
+// entries while the SQLite transaction is still open; if it fails, nothing
+// is committed. The PostgreSQL backend commits its log there, so that this
+// database (its projection cache) never gets ahead of PostgreSQL.
+func (db *DB) ServerPushWith(ctx context.Context, device string, events []Event, beforeCommit func([]LogEntry) error) (PushReply, error) {
+	var reply PushReply
+	err := optimistic(func(savepoint bool) error {
+		var err error
+		reply, err = db.serverPush(ctx, device, events, savepoint, beforeCommit)
+		return err
+	})
+	return reply, err
+}
+
+// ServerIngest appends log entries decided elsewhere (by another server
+// process, recorded in PostgreSQL) with their server_seq and answers,
+// applying those that were applied. Entries must continue the log.
+func (db *DB) ServerIngest(ctx context.Context, entries []LogEntry) error {
+	_, err := db.write(ctx, func(w *wtx) error {
+		w.outbox = false
+		for _, le := range entries {
+			c, r := le.Change, le.Result
+			if _, err := w.appendRaw(c.Event, !c.Refused); err != nil {
+				return Errorf(ErrorCode(err), "ingest %s: %s", c.Event.UID(), ErrorMessage(err))
+			}
+			id := w.emitted[len(w.emitted)-1].ID
+			if _, err := w.exec(`INSERT INTO sync_log(event_id, server_seq, refused) VALUES (?, ?, ?)`, id, c.ServerSeq, boolInt(c.Refused)); err != nil {
+				return err
+			}
+			winner := ""
+			if r.Winner != nil {
+				b, _ := json.Marshal(r.Winner)
+				winner = string(b)
+			}
+			if _, err := w.exec(`INSERT INTO srv_results(device_id, seq, status, server_seq, code, reason, winner) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				c.Event.DeviceID, c.Event.Seq, r.Status, c.ServerSeq, r.Code, r.Reason, winner); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return err
+}
+
+func (db *DB) serverPush(ctx context.Context, device string, events []Event, savepoint bool, beforeCommit func([]LogEntry) error) (PushReply, error) {
+	var reply PushReply
+	var entries []LogEntry
+	_, err := db.write(ctx, func(w *wtx) error {
+		entries = entries[:0]
+		w.outbox = false
+		reply = PushReply{}
+		var next int64
+		if err := w.queryRow(`SELECT coalesce(max(server_seq), 0) + 1 FROM sync_log`).Scan(&next); err != nil {
+			return fmt.Errorf("read head: %w", err)
+		}
+		for i, e := range events {
+			if e.DeviceID != device {
+				return invalid("event %s is not device %s's", e.UID(), device)
+			}
+			if i > 0 && e.Seq != events[i-1].Seq+1 {
+				return invalid("a push batch must have consecutive sequence numbers (%d after %d)", e.Seq, events[i-1].Seq)
+			}
+			h, err := w.head(device)
+			if err != nil {
+				return err
+			}
+			if e.Seq <= h.seq {
+				r, err := w.storedResult(device, e)
+				if err != nil {
+					return err
+				}
+				reply.Results = append(reply.Results, r)
+				continue
+			}
+			if e.Seq != h.seq+1 {
+				return &GapError{Expected: h.seq + 1}
+			}
+			if e.PrevHash != h.hash || HashEvent(e) != e.Hash {
+				return conflict("event %s does not continue device %s's hash chain (altered, or the device's database was restored from an old backup)", e.UID(), device)
+			}
+			r := PushResult{Seq: e.Seq, Status: PushApplied, ServerSeq: next}
+			aerr, err := w.tryApply(e, savepoint)
+			if err != nil {
+				return err
+			}
+			if aerr != nil {
+				r.Status, r.Code, r.Reason = PushRefused, ErrorCode(aerr), ErrorMessage(aerr)
+				if r.Winner, err = w.winner(e); err != nil {
+					return err
+				}
+			}
+			id, err := w.appendRaw(e, false)
+			if err != nil {
+				return err
+			}
+			if _, err := w.exec(`INSERT INTO sync_log(event_id, server_seq, refused) VALUES (?, ?, ?)`, id, next, boolInt(aerr != nil)); err != nil {
+				return err
+			}
+			winner := ""
+			if r.Winner != nil {
+				b, _ := json.Marshal(r.Winner)
+				winner = string(b)
+			}
+			if _, err := w.exec(`INSERT INTO srv_results(device_id, seq, status, server_seq, code, reason, winner) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				device, e.Seq, r.Status, r.ServerSeq, r.Code, r.Reason, winner); err != nil {
+				return err
+			}
+			next++
+			reply.Results = append(reply.Results, r)
+			entries = append(entries, LogEntry{Change: PulledChange{ServerSeq: r.ServerSeq, Refused: aerr != nil, Event: e}, Result: r})
+		}
+		h, err := w.head(device)
+		if err != nil {
+			return err
+		}
+		reply.HighWater = h.seq
+		if beforeCommit != nil && len(entries) > 0 {
+			return beforeCommit(entries)
+		}
+		return nil
+	})
+	if err != nil {
+		return PushReply{}, err
+	}
+	return reply, nil
+}
+
+func (w *wtx) storedResult(device string, e Event) (PushResult, error) {
+	r := PushResult{Seq: e.Seq, Duplicate: true}
+	var winner, hash string
+	err := w.queryRow(`SELECT r.status, r.server_seq, r.code, r.reason, r.winner, e.hash FROM srv_results r JOIN events e ON e.device_id = r.device_id AND e.seq = r.seq
+		WHERE r.device_id = ? AND r.seq = ?`, device, e.Seq).Scan(&r.Status, &r.ServerSeq, &r.Code, &r.Reason, &winner, &hash)
+	if err != nil {
+		return r, fmt.Errorf("read stored result of %s: %w", e.UID(), err)
+	}
+	if hash != e.Hash {
+		return r, conflict("event %s differs from the copy the server holds (the device's database was restored from an old backup?)", e.UID())
+	}
+	if winner != "" {
+		var win Winner
+		if json.Unmarshal([]byte(winner), &win) == nil {
+			r.Winner = &win
+		}
+	}
+	return r, nil
+}
+
+// winner finds the last applied event about what e is about: its subject,
+// or the asset that holds the tag e wanted.
+func (w *wtx) winner(e Event) (*Winner, error) {
+	var x Event
+	var at, typ, payload string
+	scan := func(sc scanner) error {
+		return sc.Scan(&x.ID, &x.DeviceID, &x.Seq, &x.Operator, &at, &typ, &x.Subject, &payload, &x.PrevHash, &x.Hash)
+	}
+	err := scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id WHERE e.subject = ? AND s.refused = 0 ORDER BY e.id DESC LIMIT 1`, e.Subject))
+	if errors.Is(err, sql.ErrNoRows) {
+		var p struct {
+			Tag string `json:"tag"`
+		}
+		json.Unmarshal(e.Payload, &p)
+		if p.Tag == "" {
+			return nil, nil
+		}
+		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM assets a JOIN events e ON e.subject = a.uid JOIN sync_log s ON s.event_id = e.id WHERE a.tag = ? AND s.refused = 0 ORDER BY e.id DESC LIMIT 1`, p.Tag))
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find winner: %w", err)
+	}
+	x.At, x.Type, x.Payload = parseTime(at), EventType(typ), json.RawMessage(payload)
+	return &Winner{Event: x.UID(), DeviceID: x.DeviceID, Operator: x.Operator, At: x.At, Type: x.Type, Summary: Describe(x)}, nil
+}
+
+// ServerPull returns up to limit changes after cursor in commit order, the
+// next cursor and whether more follow.
+func (db *DB) ServerPull(ctx context.Context, cursor int64, limit int) ([]PulledChange, int64, bool, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT s.server_seq, s.refused, `+prefixCols("e")+` FROM sync_log s JOIN events e ON e.id = s.event_id WHERE s.server_seq > ? ORDER BY s.server_seq LIMIT ?`, cursor, limit+1)
+	if err != nil {
+		return nil, cursor, false, fmt.Errorf("pull: %w", err)
+	}
+	defer rows.Close()
+	var out []PulledChange
+	next, more := cursor, false
+	for rows.Next() {
+		if len(out) == limit {
+			more = true
+			break
+		}
+		var c PulledChange
+		var ref int
+		var at, typ, payload string
+		e := &c.Event
+		if err := rows.Scan(&c.ServerSeq, &ref, &e.ID, &e.DeviceID, &e.Seq, &e.Operator, &at, &typ, &e.Subject, &payload, &e.PrevHash, &e.Hash); err != nil {
+			return nil, cursor, false, fmt.Errorf("pull: %w", err)
+		}
+		e.At, e.Type, e.Payload = parseTime(at), EventType(typ), json.RawMessage(payload)
+		c.Refused = ref == 1
+		next = c.ServerSeq
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, cursor, false, fmt.Errorf("pull: %w", err)
+	}
+	return out, next, more, nil
+}
+
+// ServerLease hands device a block of count tag numbers, none below min.
+func (db *DB) ServerLease(ctx context.Context, device string, count, min int64) (first, last int64, err error) {
+	if count <= 0 || count > 100000 {
+		return 0, 0, invalid("lease between 1 and 100000 tag numbers, not %d", count)
+	}
+	_, err = db.write(ctx, func(w *wtx) error {
+		var v string
+		err := w.queryRow(`SELECT value FROM srv_meta WHERE key = 'lease_next'`).Scan(&v)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read lease counter: %w", err)
+		}
+		next, _ := strconv.ParseInt(v, 10, 64)
+		first = max(next, min, 1)
+		last = first + count - 1
+		if _, err := w.exec(`INSERT INTO srv_meta(key, value) VALUES ('lease_next', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(last+1, 10)); err != nil {
+			return err
+		}
+		_, err = w.exec(`INSERT INTO srv_leases(first, last, device_id, at) VALUES (?, ?, ?, ?)`, first, last, device, timestamp(w.at))
+		return err
+	})
+	return first, last, err
+}
+
+// TokenInfo describes a device token (never the token itself).
+type TokenInfo struct {
+	Name      string `json:"name"`
+	DeviceID  string `json:"device_id"`
+	CreatedAt string `json:"created_at"`
+	RevokedAt string `json:"revoked_at,omitempty"`
+}
+
+// HashToken is how tokens are stored: SHA-256, hex.
+func HashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// NewToken returns a new random device token.
+func NewToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return "tdk_" + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// ValidTokenName checks a token's name.
+func ValidTokenName(name string) error {
+	if name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\r\n") {
+		return invalid("a token name is 1 to 64 characters without spaces")
+	}
+	return nil
+}
+
+// ServerAddToken stores the hash of token under name.
+func (db *DB) ServerAddToken(ctx context.Context, name, token string) error {
+	if err := ValidTokenName(name); err != nil {
+		return err
+	}
+	if _, err := db.w.ExecContext(ctx, `INSERT INTO srv_tokens(name, hash, created_at) VALUES (?, ?, ?)`, name, HashToken(token), timestamp(db.now())); err != nil {
+		if isConstraint(err) {
+			return conflict("a token named %s already exists", name)
+		}
+		return fmt.Errorf("add token: %w", err)
+	}
+	return nil
+}
+
+// ServerTokens lists the tokens.
+func (db *DB) ServerTokens(ctx context.Context) ([]TokenInfo, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT name, coalesce(device_id, ''), created_at, revoked_at FROM srv_tokens ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	defer rows.Close()
+	out := []TokenInfo{}
+	for rows.Next() {
+		var t TokenInfo
+		if err := rows.Scan(&t.Name, &t.DeviceID, &t.CreatedAt, &t.RevokedAt); err != nil {
+			return nil, fmt.Errorf("list tokens: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// ServerRevokeToken revokes a token: it is refused from now on, and its
+// device may enrol again with a new token.
+func (db *DB) ServerRevokeToken(ctx context.Context, name string) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE srv_tokens SET revoked_at = ?, device_id = NULL WHERE name = ? AND revoked_at = ''`, timestamp(db.now()), name)
+	if err != nil {
+		return fmt.Errorf("revoke token: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("no active token named %s", name)
+	}
+	return nil
+}
+
+// ErrUnauthorized is a wrong or revoked token.
+var ErrUnauthorized = errors.New("unknown or revoked token")
+
+// ServerAuthenticate returns the token's record, comparing hashes in constant time.
+func (db *DB) ServerAuthenticate(ctx context.Context, token string) (TokenInfo, error) {
+	want := HashToken(token)
+	var t TokenInfo
+	var hash string
+	err := db.r.QueryRowContext(ctx, `SELECT name, hash, coalesce(device_id, ''), created_at, revoked_at FROM srv_tokens WHERE hash = ?`, want).
+		Scan(&t.Name, &hash, &t.DeviceID, &t.CreatedAt, &t.RevokedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, ErrUnauthorized
+	}
+	if err != nil {
+		return t, fmt.Errorf("authenticate: %w", err)
+	}
+	if subtle.ConstantTimeCompare([]byte(hash), []byte(want)) != 1 || t.RevokedAt != "" {
+		return t, ErrUnauthorized
+	}
+	return t, nil
+}
+
+// ServerBind binds a token to a device at enrolment; a token speaks for one
+// device only, and a device has one token.
+func (db *DB) ServerBind(ctx context.Context, name, device string) error {
+	if device == "" || len(device) > 64 {
+		return invalid("bad device id")
+	}
+	res, err := db.w.ExecContext(ctx, `UPDATE srv_tokens SET device_id = ? WHERE name = ? AND device_id IS NULL AND revoked_at = ''`, device, name)
+	if err != nil {
+		if isConstraint(err) {
+			return conflict("device %s is enrolled with another token", device)
+		}
+		return fmt.Errorf("bind token: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
+	}
+	var bound sql.NullString
+	if err := db.w.QueryRowContext(ctx, `SELECT device_id FROM srv_tokens WHERE name = ?`, name).Scan(&bound); err != nil {
+		return fmt.Errorf("bind token: %w", err)
+	}
+	if bound.String != device {
+		return conflict("this token belongs to device %s, not %s", bound.String, device)
+	}
+	return nil
+}

@@ -1,0 +1,199 @@
+package store_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// syncVia pushes dev's outbox straight into srv and pulls everything back
+// (the protocol without HTTP).
+func syncVia(t *testing.T, srv, dev *store.DB) {
+	t.Helper()
+	ctx := context.Background()
+	epoch, err := srv.ServerEpoch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dev.MarkEnrolled(ctx, epoch); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 100; i++ {
+		evs, err := dev.OutboxBatch(ctx, 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) == 0 {
+			break
+		}
+		rep, err := srv.ServerPush(ctx, dev.DeviceID(), evs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := dev.RecordPushResults(ctx, rep.Results, rep.HighWater); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := dev.SyncState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, next, _, err := srv.ServerPull(ctx, st.Cursor, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dev.ApplyPulled(ctx, changes, next, epoch); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := dev.SyncState(ctx); st.NeedsRebuild {
+		if err := dev.Rebuild(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func openServer(t *testing.T) *store.DB {
+	t.Helper()
+	srv, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "server.db"), store.Options{Operator: "server"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	if _, err := srv.ServerInit(context.Background(), false); err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
+func syncVerify(t *testing.T, dbs ...*store.DB) {
+	t.Helper()
+	for _, db := range dbs {
+		rep, err := db.Verify(context.Background(), t.TempDir())
+		if err != nil || !rep.OK {
+			t.Fatalf("verify %s: %v %v", db.Path(), err, rep.Problems)
+		}
+	}
+}
+
+// Two desks check out the same asset offline: the first to arrive wins, the
+// second is refused with the winner, its view is rebased on the server's,
+// and verify (which replays in the same projection order) agrees.
+func TestSyncConflictRebaseVerify(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	tag := receiveOne(t, a)
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := b.AddPerson(ctx, store.PersonInput{Name: "Bo Chen", Badge: "B2002"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.CheckOut(ctx, tag, "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, tag, "B2002", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	refs, err := b.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 {
+		t.Fatalf("refusals: %v %v", refs, err)
+	}
+	if !strings.Contains(refs[0].Explain(), "already checked out to Ana Silva (B1001)") || refs[0].Winner == nil || refs[0].Winner.DeviceID != a.DeviceID() {
+		t.Fatalf("refusal: %s", refs[0].Explain())
+	}
+	got, err := b.Asset(ctx, tag)
+	if err != nil || got.Custodian != "B1001" {
+		t.Fatalf("b's view after the refusal: %+v %v", got.Custodian, err)
+	}
+	syncVerify(t, a, b, srv)
+	st, err := b.Status(ctx)
+	if err != nil || len(st.Problems) == 0 || st.Pending != 0 {
+		t.Fatalf("status: %+v %v", st, err)
+	}
+	// Redo: a check-in and the check-out, accepted by the server.
+	if _, err := b.ResolveRefusal(ctx, refs[0].ID, store.ResolveRedo); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	for _, db := range []*store.DB{a, b, srv} {
+		if got, _ := db.Asset(ctx, tag); got.Custodian != "B2002" {
+			t.Fatalf("%s: custodian %q after redo", db.Path(), got.Custodian)
+		}
+	}
+	syncVerify(t, a, b, srv)
+}
+
+// A pull page is applied with its cursor in one transaction: if any change
+// of the page fails, neither the changes nor the cursor are kept (F1).
+func TestApplyPulledAtomic(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	syncVia(t, srv, a)
+	epoch, _ := srv.ServerEpoch(ctx)
+	if err := b.MarkEnrolled(ctx, epoch); err != nil {
+		t.Fatal(err)
+	}
+	changes, next, _, err := srv.ServerPull(ctx, 0, 100)
+	if err != nil || len(changes) < 3 {
+		t.Fatalf("pull: %d %v", len(changes), err)
+	}
+	bad := append([]store.PulledChange(nil), changes...)
+	bad[2].Event.Hash = strings.Repeat("f", 64) // a corrupted change mid-page
+	if err := b.ApplyPulled(ctx, bad, next, epoch); err == nil {
+		t.Fatal("a corrupted page was applied")
+	}
+	st, _ := b.SyncState(ctx)
+	if st.Cursor != 0 {
+		t.Fatalf("cursor moved to %d after a failed page", st.Cursor)
+	}
+	if _, err := b.Location(ctx, "DUB"); err == nil {
+		t.Fatal("part of a failed page was kept")
+	}
+	if err := b.ApplyPulled(ctx, changes, next, epoch); err != nil {
+		t.Fatal(err)
+	}
+	// The same page again changes nothing.
+	if err := b.ApplyPulled(ctx, changes, next, epoch); err != nil {
+		t.Fatal(err)
+	}
+	syncVerify(t, b)
+}
+
+func receiveOne(t *testing.T, db *store.DB) string {
+	t.Helper()
+	a, err := db.Receive(context.Background(), store.Receipt{Model: "L5440", Location: "DUB-STORE", Serial: "SN-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.Tag
+}
+
+// The watchdog: pending events with no successful push for longer than the
+// configured time are reported as a problem, not hidden (F4).
+func TestSyncWatchdog(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t) // its clock advances a second per reading
+	seed(t, db)
+	st, err := db.Status(ctx)
+	if err != nil || st.Stalled || st.Pending == 0 {
+		t.Fatalf("fresh work is not a problem yet: %+v %v", st, err)
+	}
+	if err := db.SetSyncWatchdog(ctx, 2*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ {
+		db.Now()
+	}
+	st, err = db.Status(ctx)
+	if err != nil || !st.Stalled || len(st.Problems) == 0 || !strings.Contains(st.Problems[0], "waiting to sync") {
+		t.Fatalf("stalled queue not reported: %+v %v", st, err)
+	}
+}
