@@ -1,0 +1,403 @@
+package sync
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// Client syncs one device database with the server.
+type Client struct {
+	DB     *store.DB
+	Server string // base URL, e.g. http://127.0.0.1:7420
+	Token  string
+	HTTP   *http.Client
+	// Retries is how many times a request is retried after a network error
+	// or a 5xx/429 answer (default 4); Backoff the first wait (default 200 ms,
+	// doubling, at most 5 s).
+	Retries int
+	Backoff time.Duration
+	// LeaseBlock is how many tag numbers to lease at a time (default 1000),
+	// LeaseLow how few left trigger a new lease (default 200).
+	LeaseBlock, LeaseLow int64
+	// PushBatch and PullLimit size the requests (defaults 200 and 500).
+	PushBatch, PullLimit int
+	// PushOnly skips the pull: a quick background push of new local work.
+	PushOnly bool
+}
+
+// NewClient returns a client for db using the stored server and token.
+// caFile, if not empty, is a PEM file of CAs to trust for TLS.
+func NewClient(ctx context.Context, db *store.DB) (*Client, error) {
+	st, err := db.SyncState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if st.Server == "" || st.Token == "" {
+		return nil, store.Errorf(store.EINVALID, "no sync server configured: run tagdesk sync --server URL --token TOKEN")
+	}
+	hc, err := HTTPClient(st.CAFile)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{DB: db, Server: st.Server, Token: st.Token, HTTP: hc}, nil
+}
+
+// HTTPClient returns an HTTP client that trusts the CAs in caFile (if given)
+// besides the system's.
+func HTTPClient(caFile string) (*http.Client, error) {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, fmt.Errorf("read CA file: %w", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("CA file %s has no PEM certificate", caFile)
+		}
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	return &http.Client{Transport: tr, Timeout: 60 * time.Second}, nil
+}
+
+// Progress is reported while syncing.
+type Progress struct {
+	Phase   string // hello, lease, push, pull, rebase
+	Done    int    // events pushed or changes pulled so far
+	Pending int    // events still to push (push phase)
+}
+
+// Report says what a sync did.
+type Report struct {
+	Pushed     int    `json:"pushed"`
+	Applied    int    `json:"applied"`
+	Refused    int    `json:"refused"`
+	Duplicates int    `json:"duplicates"`
+	Pulled     int    `json:"pulled"`
+	Cursor     int64  `json:"cursor"`
+	Epoch      string `json:"epoch"`
+	EpochReset bool   `json:"epoch_reset"`
+	Rebased    bool   `json:"rebased"`
+}
+
+// HTTPError is a non-200 answer from the server.
+type HTTPError struct {
+	Status int
+	Body   ErrorResponse
+}
+
+func (e *HTTPError) Error() string {
+	msg := e.Body.Error
+	if msg == "" {
+		msg = http.StatusText(e.Status)
+	}
+	return fmt.Sprintf("server said %d: %s", e.Status, msg)
+}
+
+// retryable: network trouble, 5xx and 429; never other 4xx (F6).
+func retryable(err error) bool {
+	var he *HTTPError
+	if errors.As(err, &he) {
+		return he.Status >= 500 || he.Status == http.StatusTooManyRequests
+	}
+	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
+	retries, wait := c.Retries, c.Backoff
+	if retries == 0 {
+		retries = 4
+	}
+	if retries < 0 {
+		retries = 0
+	}
+	if wait <= 0 {
+		wait = 200 * time.Millisecond
+	}
+	var err error
+	for attempt := 0; ; attempt++ {
+		err = c.once(ctx, method, path, in, out)
+		if err == nil || !retryable(err) || attempt >= retries {
+			return err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+		wait = min(wait*2, 5*time.Second)
+	}
+}
+
+func (c *Client) once(ctx context.Context, method, path string, in, out any) error {
+	var rd io.Reader
+	if in != nil {
+		var buf bytes.Buffer
+		gz := gzip.NewWriter(&buf)
+		if err := json.NewEncoder(gz).Encode(in); err != nil {
+			return fmt.Errorf("encode request: %w", err)
+		}
+		if err := gz.Close(); err != nil {
+			return fmt.Errorf("encode request: %w", err)
+		}
+		rd = &buf
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.Server, "/")+path, rd)
+	if err != nil {
+		return fmt.Errorf("request %s: %w", path, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Encoding", "gzip")
+	}
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("reach %s: %w", c.Server, err)
+	}
+	defer resp.Body.Close()
+	body := io.Reader(io.LimitReader(resp.Body, 64<<20))
+	if resp.Header.Get("Content-Encoding") == "gzip" && !resp.Uncompressed {
+		gz, err := gzip.NewReader(body)
+		if err != nil {
+			return fmt.Errorf("read %s answer: %w", path, err)
+		}
+		body = gz
+	}
+	if resp.StatusCode != http.StatusOK {
+		he := &HTTPError{Status: resp.StatusCode}
+		json.NewDecoder(body).Decode(&he.Body)
+		return he
+	}
+	if err := json.NewDecoder(body).Decode(out); err != nil {
+		return fmt.Errorf("read %s answer: %w", path, err)
+	}
+	return nil
+}
+
+// Sync runs one round: hello (enrol, detect a new epoch), lease tag numbers
+// if few are left, push every pending event in batches, then pull every new
+// change; finally rebase the local view if the server decided differently.
+// progress may be nil. The outcome is recorded for `sync status`.
+func (c *Client) Sync(ctx context.Context, progress func(Progress)) (Report, error) {
+	rep, err := c.sync(ctx, progress)
+	if rerr := c.DB.RecordSyncAttempt(context.WithoutCancel(ctx), err); rerr != nil && err == nil {
+		err = rerr
+	}
+	return rep, err
+}
+
+func (c *Client) sync(ctx context.Context, progress func(Progress)) (Report, error) {
+	var rep Report
+	if progress == nil {
+		progress = func(Progress) {}
+	}
+	db := c.DB
+	st, err := db.SyncState(ctx)
+	if err != nil {
+		return rep, err
+	}
+	if st.NeedsRebuild {
+		progress(Progress{Phase: "rebase"})
+		if err := db.Rebuild(ctx); err != nil {
+			return rep, err
+		}
+		rep.Rebased = true
+	}
+	// A new epoch found mid-round restarts the round, a bounded number of times.
+	for round := 0; round < 3; round++ {
+		again, err := c.round(ctx, &rep, progress)
+		if err != nil || !again {
+			return rep, err
+		}
+	}
+	return rep, fmt.Errorf("the server's epoch keeps changing; try again later")
+}
+
+func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)) (bool, error) {
+	db := c.DB
+	progress(Progress{Phase: "hello"})
+	var hello HelloResponse
+	if err := c.do(ctx, http.MethodPost, "/v1/hello", HelloRequest{DeviceID: db.DeviceID()}, &hello); err != nil {
+		return false, err
+	}
+	if err := db.MarkEnrolled(ctx, hello.Epoch); err != nil {
+		return false, err
+	}
+	st, err := db.SyncState(ctx)
+	if err != nil {
+		return false, err
+	}
+	// A restored or replaced server: a new epoch, or one that lost events it
+	// had acknowledged or changes this device had pulled (F3).
+	if st.Epoch != hello.Epoch || hello.HighWater < st.AckedSeq || hello.Head < st.Cursor {
+		if err := db.ResetForEpoch(ctx, hello.Epoch, hello.HighWater); err != nil {
+			return false, err
+		}
+		rep.EpochReset = true
+	}
+	rep.Epoch = hello.Epoch
+	if err := c.lease(ctx); err != nil {
+		return false, err
+	}
+	batch := c.PushBatch
+	if batch <= 0 || batch > MaxPushEvents {
+		batch = MaxPushEvents
+	}
+	// Push: bounded by the outbox (each round removes a whole batch).
+	for guard := 0; guard < 1_000_000; guard++ {
+		events, err := db.OutboxBatch(ctx, batch)
+		if err != nil {
+			return false, err
+		}
+		if len(events) == 0 {
+			break
+		}
+		req := PushRequest{DeviceID: db.DeviceID(), Epoch: hello.Epoch, Events: make([]WireEvent, len(events))}
+		for i, e := range events {
+			req.Events[i] = ToWire(e)
+		}
+		var resp PushResponse
+		err = c.do(ctx, http.MethodPost, "/v1/push", req, &resp)
+		var he *HTTPError
+		if errors.As(err, &he) && he.Status == http.StatusConflict {
+			switch he.Body.Code {
+			case CodeEpoch:
+				return true, nil
+			case CodeGap:
+				// The server lost acknowledged events: queue them again.
+				if he.Body.ExpectedSeq >= events[0].Seq {
+					return false, fmt.Errorf("push refused: %s", he.Body.Error)
+				}
+				if err := db.Requeue(ctx, he.Body.ExpectedSeq); err != nil {
+					return false, err
+				}
+				continue
+			}
+		}
+		if err != nil {
+			return false, err
+		}
+		if resp.Epoch != hello.Epoch {
+			return true, nil
+		}
+		if err := db.RecordPushResults(ctx, resp.Results, resp.HighWater); err != nil {
+			return false, err
+		}
+		for _, r := range resp.Results {
+			switch {
+			case r.Duplicate:
+				rep.Duplicates++
+			case r.Status == store.PushApplied:
+				rep.Applied++
+			default:
+				rep.Refused++
+			}
+		}
+		rep.Pushed += len(resp.Results)
+		pending, _ := db.PendingEvents(ctx)
+		progress(Progress{Phase: "push", Done: rep.Pushed, Pending: pending})
+	}
+	if c.PushOnly {
+		return false, nil
+	}
+	// Pull until the end of the log.
+	limit := c.PullLimit
+	if limit <= 0 || limit > MaxPullLimit {
+		limit = DefaultPull
+	}
+	for guard := 0; guard < 10_000_000; guard++ {
+		st, err := db.SyncState(ctx)
+		if err != nil {
+			return false, err
+		}
+		var resp PullResponse
+		q := url.Values{"cursor": {strconv.FormatInt(st.Cursor, 10)}, "limit": {strconv.Itoa(limit)}, "epoch": {hello.Epoch}}
+		err = c.do(ctx, http.MethodGet, "/v1/pull?"+q.Encode(), nil, &resp)
+		var he *HTTPError
+		if errors.As(err, &he) && he.Status == http.StatusConflict && he.Body.Code == CodeEpoch {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if resp.Epoch != hello.Epoch {
+			return true, nil
+		}
+		changes := make([]store.PulledChange, len(resp.Changes))
+		for i, wc := range resp.Changes {
+			e, err := FromWire(wc.Event)
+			if err != nil {
+				return false, fmt.Errorf("pulled change %d: %w", wc.ServerSeq, err)
+			}
+			changes[i] = store.PulledChange{ServerSeq: wc.ServerSeq, Refused: wc.Refused, Event: e}
+		}
+		if err := db.ApplyPulled(ctx, changes, resp.NextCursor, resp.Epoch); err != nil {
+			return false, err
+		}
+		rep.Pulled += len(changes)
+		rep.Cursor = resp.NextCursor
+		progress(Progress{Phase: "pull", Done: rep.Pulled})
+		if !resp.HasMore {
+			break
+		}
+	}
+	st, err = db.SyncState(ctx)
+	if err != nil {
+		return false, err
+	}
+	if st.NeedsRebuild {
+		progress(Progress{Phase: "rebase"})
+		if err := db.Rebuild(ctx); err != nil {
+			return false, err
+		}
+		rep.Rebased = true
+	}
+	return false, nil
+}
+
+func (c *Client) lease(ctx context.Context) error {
+	block, low := c.LeaseBlock, c.LeaseLow
+	if block <= 0 {
+		block = 1000
+	}
+	if low <= 0 {
+		low = 200
+	}
+	remaining, next, err := c.DB.LeaseRemaining(ctx)
+	if err != nil {
+		return err
+	}
+	if remaining >= low {
+		return nil
+	}
+	var resp LeaseResponse
+	if err := c.do(ctx, http.MethodPost, "/v1/lease", LeaseRequest{Count: block, Min: next}, &resp); err != nil {
+		return fmt.Errorf("lease tag numbers: %w", err)
+	}
+	return c.DB.AddLease(ctx, resp.First, resp.Last)
+}

@@ -1,0 +1,197 @@
+// Package sync ships a desk's events to the central server and brings back
+// the other desks' changes: an idempotent batch push keyed by (device, seq),
+// a pull by a commit-ordered cursor, and a server epoch so that a restored
+// server is noticed. See PROTOCOL.md.
+package sync
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"time"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// Limits of the protocol.
+const (
+	MaxPushEvents   = 200      // events in one push
+	MaxPullLimit    = 1000     // changes in one pull page
+	DefaultPull     = 500      // changes per pull page by default
+	MaxBodyBytes    = 8 << 20  // a request body as sent (compressed or not)
+	MaxDecodedBytes = 16 << 20 // a request body once decompressed
+	MaxPayloadBytes = 64 << 10 // one event's payload
+)
+
+// WireEvent is an event as it travels: times and payloads as the exact text
+// that was hashed, so the hash chain survives the trip.
+type WireEvent struct {
+	DeviceID string `json:"device_id"`
+	Seq      int64  `json:"seq"`
+	Operator string `json:"operator"`
+	At       string `json:"at"`
+	Type     string `json:"type"`
+	Subject  string `json:"subject"`
+	Payload  string `json:"payload"`
+	PrevHash string `json:"prev_hash"`
+	Hash     string `json:"hash"`
+}
+
+// ToWire converts a stored event for the wire.
+func ToWire(e store.Event) WireEvent {
+	return WireEvent{DeviceID: e.DeviceID, Seq: e.Seq, Operator: e.Operator, At: e.At.UTC().Format(time.RFC3339Nano),
+		Type: string(e.Type), Subject: e.Subject, Payload: string(e.Payload), PrevHash: e.PrevHash, Hash: e.Hash}
+}
+
+var hexHash = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// FromWire converts and checks a wire event (form only: the chain and the
+// domain rules are checked by the store).
+func FromWire(w WireEvent) (store.Event, error) {
+	var e store.Event
+	if w.DeviceID == "" || len(w.DeviceID) > 64 {
+		return e, fmt.Errorf("event: bad device id")
+	}
+	if w.Seq <= 0 {
+		return e, fmt.Errorf("event %s:%d: sequence numbers start at 1", w.DeviceID, w.Seq)
+	}
+	at, err := time.Parse(time.RFC3339Nano, w.At)
+	if err != nil {
+		return e, fmt.Errorf("event %s:%d: bad time %q", w.DeviceID, w.Seq, clip(w.At))
+	}
+	if w.Type == "" || len(w.Type) > 64 || len(w.Subject) > 128 || len(w.Operator) > 256 {
+		return e, fmt.Errorf("event %s:%d: bad type, subject or operator", w.DeviceID, w.Seq)
+	}
+	if len(w.Payload) > MaxPayloadBytes || !json.Valid([]byte(w.Payload)) {
+		return e, fmt.Errorf("event %s:%d: payload is not JSON of at most %d bytes", w.DeviceID, w.Seq, MaxPayloadBytes)
+	}
+	if !hexHash.MatchString(w.Hash) || !hexHash.MatchString(w.PrevHash) {
+		return e, fmt.Errorf("event %s:%d: bad hash", w.DeviceID, w.Seq)
+	}
+	e = store.Event{DeviceID: w.DeviceID, Seq: w.Seq, Operator: w.Operator, At: at, Type: store.EventType(w.Type), Subject: w.Subject,
+		Payload: json.RawMessage(w.Payload), PrevHash: w.PrevHash, Hash: w.Hash}
+	if store.HashEvent(e) != e.Hash {
+		return e, fmt.Errorf("event %s: hash does not match its contents", e.UID())
+	}
+	return e, nil
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// HelloRequest enrols a device (binds the token to it) and asks where the
+// server stands.
+type HelloRequest struct {
+	DeviceID string `json:"device_id"`
+}
+
+// HelloResponse is the server's epoch, this device's high water and the
+// last server_seq.
+type HelloResponse struct {
+	Epoch     string `json:"epoch"`
+	HighWater int64  `json:"high_water"`
+	Head      int64  `json:"head"`
+}
+
+// PushRequest is a batch of one device's events, consecutive sequence numbers.
+type PushRequest struct {
+	DeviceID string      `json:"device_id"`
+	Epoch    string      `json:"epoch"`
+	Events   []WireEvent `json:"events"`
+}
+
+// PushResponse answers each event.
+type PushResponse struct {
+	Results   []store.PushResult `json:"results"`
+	HighWater int64              `json:"high_water"`
+	Epoch     string             `json:"epoch"`
+}
+
+// PullResponse is one page of the commit-ordered log.
+type PullResponse struct {
+	Changes    []WireChange `json:"changes"`
+	NextCursor int64        `json:"next_cursor"`
+	HasMore    bool         `json:"has_more"`
+	Epoch      string       `json:"epoch"`
+}
+
+// WireChange is one pulled change.
+type WireChange struct {
+	ServerSeq int64     `json:"server_seq"`
+	Refused   bool      `json:"refused,omitempty"`
+	Event     WireEvent `json:"event"`
+}
+
+// LeaseRequest asks for a block of tag numbers, none below Min.
+type LeaseRequest struct {
+	Count int64 `json:"count"`
+	Min   int64 `json:"min"`
+}
+
+// LeaseResponse is the block granted.
+type LeaseResponse struct {
+	First int64 `json:"first"`
+	Last  int64 `json:"last"`
+}
+
+// ErrorResponse is every non-200 answer's body.
+type ErrorResponse struct {
+	Error       string `json:"error"`
+	Code        string `json:"code"`
+	ExpectedSeq int64  `json:"expected_seq,omitempty"`
+	Epoch       string `json:"epoch,omitempty"`
+}
+
+// Error codes of ErrorResponse.
+const (
+	CodeBadRequest   = "bad_request"
+	CodeUnauthorized = "unauthorized"
+	CodeForbidden    = "forbidden"
+	CodeGap          = "gap"
+	CodeEpoch        = "epoch"
+	CodeConflict     = "conflict"
+	CodeRateLimited  = "rate_limited"
+	CodeTooLarge     = "too_large"
+	CodeInternal     = "internal"
+)
+
+// DecodePushRequest reads and checks a push body: at most MaxPushEvents
+// events of the named device with consecutive sequence numbers, each well
+// formed with a matching hash. It never panics on bad input.
+func DecodePushRequest(r io.Reader) (PushRequest, []store.Event, error) {
+	var req PushRequest
+	dec := json.NewDecoder(io.LimitReader(r, MaxDecodedBytes+1))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return req, nil, fmt.Errorf("bad push body: %v", err)
+	}
+	if dec.More() {
+		return req, nil, fmt.Errorf("bad push body: more than one JSON value")
+	}
+	if req.DeviceID == "" || len(req.DeviceID) > 64 {
+		return req, nil, fmt.Errorf("bad push body: no device id")
+	}
+	if len(req.Events) > MaxPushEvents {
+		return req, nil, fmt.Errorf("a push carries at most %d events, not %d", MaxPushEvents, len(req.Events))
+	}
+	events := make([]store.Event, 0, len(req.Events))
+	for i, w := range req.Events {
+		e, err := FromWire(w)
+		if err != nil {
+			return req, nil, err
+		}
+		if e.DeviceID != req.DeviceID {
+			return req, nil, fmt.Errorf("event %s is not device %s's", e.UID(), req.DeviceID)
+		}
+		if i > 0 && e.Seq != events[i-1].Seq+1 {
+			return req, nil, fmt.Errorf("a push batch must have consecutive sequence numbers (%d after %d)", e.Seq, events[i-1].Seq)
+		}
+		events = append(events, e)
+	}
+	return req, events, nil
+}

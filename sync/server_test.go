@@ -1,0 +1,281 @@
+package sync
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+type testEnv struct {
+	srv *SQLiteBackend
+	h   *Server
+	dev *store.DB
+	tok string
+}
+
+func newEnv(t *testing.T) *testEnv {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	srv, err := OpenSQLite(ctx, filepath.Join(dir, "server.db"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	dev, err := store.Open(ctx, filepath.Join(dir, "dev.db"), store.Options{Operator: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dev.Close() })
+	tok := store.NewToken()
+	if err := srv.AddToken(ctx, "dev", tok); err != nil {
+		t.Fatal(err)
+	}
+	return &testEnv{srv: srv, h: NewServer(srv, ServerOptions{RatePerSecond: 1000, Burst: 1000}), dev: dev, tok: tok}
+}
+
+func (e *testEnv) call(t *testing.T, method, path, token string, body any) (int, []byte) {
+	t.Helper()
+	var rd *bytes.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	} else {
+		rd = bytes.NewReader(nil)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.Bytes()
+}
+
+func (e *testEnv) hello(t *testing.T) HelloResponse {
+	t.Helper()
+	code, b := e.call(t, "POST", "/v1/hello", e.tok, HelloRequest{DeviceID: e.dev.DeviceID()})
+	if code != 200 {
+		t.Fatalf("hello: %d %s", code, b)
+	}
+	var h HelloResponse
+	json.Unmarshal(b, &h)
+	return h
+}
+
+func (e *testEnv) outbox(t *testing.T) []WireEvent {
+	t.Helper()
+	evs, err := e.dev.OutboxBatch(context.Background(), 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]WireEvent, len(evs))
+	for i, ev := range evs {
+		out[i] = ToWire(ev)
+	}
+	return out
+}
+
+// A retried batch gets the stored answers (F5); a gap is refused with the
+// expected sequence number (F7); a refusal never stops later events (F6).
+func TestPushIdempotentGapsAndRefusals(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	if _, err := e.dev.AddLocation(ctx, "HQ", "Head office", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.dev.AddLocation(ctx, "LAB", "Lab", ""); err != nil {
+		t.Fatal(err)
+	}
+	h := e.hello(t)
+	evs := e.outbox(t)
+	// Gap: start at seq 2.
+	code, b := e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: e.dev.DeviceID(), Epoch: h.Epoch, Events: evs[1:]})
+	var er ErrorResponse
+	json.Unmarshal(b, &er)
+	if code != 409 || er.Code != CodeGap || er.ExpectedSeq != 1 {
+		t.Fatalf("gap: %d %s", code, b)
+	}
+	var first, again PushResponse
+	code, b = e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: e.dev.DeviceID(), Epoch: h.Epoch, Events: evs})
+	if code != 200 {
+		t.Fatalf("push: %d %s", code, b)
+	}
+	json.Unmarshal(b, &first)
+	code, b = e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: e.dev.DeviceID(), Epoch: h.Epoch, Events: evs})
+	json.Unmarshal(b, &again)
+	if code != 200 || len(again.Results) != 2 || !again.Results[0].Duplicate || again.Results[0].ServerSeq != first.Results[0].ServerSeq {
+		t.Fatalf("retry: %d %s", code, b)
+	}
+	if head, _ := e.srv.Head(ctx); head != 2 {
+		t.Fatalf("server log has %d entries, want 2 (no duplicates)", head)
+	}
+	// Wrong epoch.
+	code, b = e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: e.dev.DeviceID(), Epoch: "Eold", Events: evs})
+	if code != 409 || !strings.Contains(string(b), CodeEpoch) {
+		t.Fatalf("old epoch: %d %s", code, b)
+	}
+}
+
+func TestTokensRefused(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	h := e.hello(t)
+	for name, tok := range map[string]string{"none": "", "wrong": "tdk_nope"} {
+		if code, _ := e.call(t, "GET", "/v1/pull?cursor=0", tok, nil); code != 401 {
+			t.Errorf("%s token: %d", name, code)
+		}
+	}
+	// Another device's token: bound to the first device at hello.
+	code, b := e.call(t, "POST", "/v1/hello", e.tok, HelloRequest{DeviceID: "DOTHER"})
+	if code != 409 || !strings.Contains(string(b), "belongs to device") {
+		t.Fatalf("other device with a bound token: %d %s", code, b)
+	}
+	code, b = e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: "DOTHER", Epoch: h.Epoch})
+	if code != 403 {
+		t.Fatalf("push for another device: %d %s", code, b)
+	}
+	if err := e.srv.RevokeToken(ctx, "dev"); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := e.call(t, "GET", "/v1/pull?cursor=0", e.tok, nil); code != 401 {
+		t.Fatalf("revoked token: %d", code)
+	}
+	if code, _ := e.call(t, "GET", "/healthz", "", nil); code != 200 {
+		t.Fatalf("healthz: %d", code)
+	}
+}
+
+func TestBodyLimits(t *testing.T) {
+	e := newEnv(t)
+	e.hello(t)
+	// A gzip bomb: small on the wire, huge once decompressed.
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	gz.Write([]byte(`{"device_id":"` + strings.Repeat("A", MaxDecodedBytes+10) + `"}`))
+	gz.Close()
+	req := httptest.NewRequest("POST", "/v1/push", &buf)
+	req.Header.Set("Authorization", "Bearer "+e.tok)
+	req.Header.Set("Content-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusRequestEntityTooLarge && rec.Code != http.StatusBadRequest {
+		t.Fatalf("gzip bomb: %d %s", rec.Code, rec.Body.String())
+	}
+	// Rate limit: a burst of 2 at 0/s.
+	e.h = NewServer(e.srv, ServerOptions{RatePerSecond: 0.001, Burst: 2})
+	codes := []int{}
+	for i := 0; i < 3; i++ {
+		c, _ := e.call(t, "GET", "/v1/pull?cursor=0", e.tok, nil)
+		codes = append(codes, c)
+	}
+	if codes[2] != http.StatusTooManyRequests {
+		t.Fatalf("rate limit: %v", codes)
+	}
+}
+
+func FuzzDecodePushRequest(f *testing.F) {
+	f.Add([]byte(`{"device_id":"D1","epoch":"E","events":[]}`))
+	f.Add([]byte(`{"device_id":"D1","epoch":"E","events":[{"device_id":"D1","seq":1,"operator":"o","at":"2026-01-01T00:00:00Z","type":"location.created","subject":"x","payload":"{}","prev_hash":"` + strings.Repeat("0", 64) + `","hash":"` + strings.Repeat("a", 64) + `"}]}`))
+	f.Add([]byte(`{"device_id":"","events":null}`))
+	f.Add([]byte(`[1,2,3]`))
+	f.Add([]byte(`{"device_id":"D1","events":[{"seq":-1}]} {}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		req, evs, err := DecodePushRequest(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		if len(evs) != len(req.Events) || len(evs) > MaxPushEvents {
+			t.Fatalf("decoded %d of %d events", len(evs), len(req.Events))
+		}
+		for i, e := range evs {
+			if e.DeviceID != req.DeviceID || store.HashEvent(e) != e.Hash || (i > 0 && e.Seq != evs[i-1].Seq+1) {
+				t.Fatalf("accepted a bad event %+v", e)
+			}
+		}
+	})
+}
+
+// A server replaced by an empty one (or restored from an old backup, started
+// with --new-epoch) gets every event back from the device (F3).
+func TestEpochResetResends(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	for _, code := range []string{"HQ", "LAB"} {
+		if _, err := e.dev.AddLocation(ctx, code, code, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var h http.Handler = e.h
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	defer hs.Close()
+	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
+	cl, err := NewClient(ctx, e.dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.Sync(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := e.dev.PendingEvents(ctx); n != 0 {
+		t.Fatalf("%d pending after sync", n)
+	}
+	// The server is replaced: a new, empty database with a new epoch.
+	srv2, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "server2.db"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv2.Close()
+	srv2.AddToken(ctx, "dev", e.tok)
+	h = NewServer(srv2, ServerOptions{})
+	rep, err := cl.Sync(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.EpochReset || rep.Applied != 2 {
+		t.Fatalf("after the server was replaced: %+v", rep)
+	}
+	if hw, _ := srv2.HighWater(ctx, e.dev.DeviceID()); hw != 2 {
+		t.Fatalf("new server holds %d of the device's events, want 2", hw)
+	}
+	vr, err := e.dev.Verify(ctx, t.TempDir())
+	if err != nil || !vr.OK {
+		t.Fatalf("verify after epoch reset: %v %v", err, vr.Problems)
+	}
+}
+
+// A server database restored from an older backup (its head behind the
+// marker) starts a new epoch by itself.
+func TestRestoreMarkerNewEpoch(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "server.db")
+	b, restored, err := OpenSQLiteChecked(ctx, path, false)
+	if err != nil || restored {
+		t.Fatal(err, restored)
+	}
+	epoch := b.epoch
+	if err := WriteMarker(ctx, b, path); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if b, restored, err = OpenSQLiteChecked(ctx, path, false); err != nil || restored || b.epoch != epoch {
+		t.Fatalf("same database: restored %v, epoch %s→%s, %v", restored, epoch, b.epoch, err)
+	}
+	b.Close()
+	// The marker says the log went further than this database has.
+	os.WriteFile(MarkerPath(path), []byte(epoch+" 42\n"), 0o644)
+	b, restored, err = OpenSQLiteChecked(ctx, path, false)
+	if err != nil || !restored || b.epoch == epoch {
+		t.Fatalf("restored database: restored %v, epoch %s→%s, %v", restored, epoch, b.epoch, err)
+	}
+	b.Close()
+}
