@@ -1,3 +1,239 @@
 package main
 
-func interchangeCommands() []command { return nil }
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+func interchangeCommands() []command {
+	return []command{
+		{name: "import snipeit", summary: "import assets from a CSV in Snipe-IT's asset import headers", usage: "FILE.csv [--skip-invalid] [--dry-run] [--json]", run: cmdImportSnipeIT},
+		{name: "export snipeit", summary: "export every asset as CSV in Snipe-IT's headers", usage: "[--out FILE]", run: cmdExportSnipeIT},
+	}
+}
+
+// progressEvery is how often (in rows) a non-terminal stderr gets a
+// progress line during a large import.
+const progressEvery = 10000
+
+func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
+	c := findCommand("import snipeit")
+	fs := a.flags(c)
+	skip := fs.Bool("skip-invalid", false, "import the good rows of a file with bad rows (the bad ones are listed)")
+	dry := fs.Bool("dry-run", false, "check the file and show what would be imported; change nothing")
+	asJSON := fs.Bool("json", false, "print the import report as JSON")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("import snipeit needs one FILE.csv (or - for standard input)")
+	}
+	name := pos[0]
+	var in io.Reader = a.stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return fmt.Errorf("import snipeit: %w; nothing imported", err)
+		}
+		defer f.Close()
+		in = f
+	}
+	progress, endProgress := a.importProgress()
+	opt := store.ImportOptions{SkipInvalid: *skip, DryRun: *dry, Progress: progress}
+	return a.withDB(ctx, func(db *store.DB) error {
+		rep, err := db.ImportSnipeIT(ctx, in, opt)
+		endProgress()
+		if err != nil && rep.Rows == 0 && len(rep.Bad) == 0 {
+			// The file itself is unusable (no header, a missing column).
+			return fmt.Errorf("import snipeit %s: %s; nothing imported", name, store.ErrorMessage(err))
+		}
+		for _, b := range rep.Bad {
+			prefix := ""
+			if err == nil {
+				prefix = "skipped "
+			}
+			fmt.Fprintf(a.stderr, "%s%s: %s\n", prefix, name, b)
+		}
+		if rep.BadRows > len(rep.Bad) {
+			fmt.Fprintf(a.stderr, "%s: ... and %d more bad row(s)\n", name, rep.BadRows-len(rep.Bad))
+		}
+		for _, w := range rep.Warnings {
+			fmt.Fprintf(a.stderr, "warning: %s: %s\n", name, w)
+		}
+		if *asJSON {
+			if jerr := writeJSON(a.stdout, rep); jerr != nil && err == nil {
+				return jerr
+			}
+		}
+		if err != nil {
+			if store.ErrorCode(err) == store.EINTERNAL {
+				return fmt.Errorf("import snipeit %s: %w; nothing imported", name, err)
+			}
+			return fmt.Errorf("import snipeit %s: %s", name, store.ErrorMessage(err))
+		}
+		if !*asJSON {
+			printImportSummary(a.stdout, name, rep)
+		}
+		return nil
+	})
+}
+
+func printImportSummary(w io.Writer, name string, rep store.ImportReport) {
+	verb := "imported"
+	if rep.DryRun {
+		verb = "dry run: would import"
+	}
+	fmt.Fprintf(w, "%s %d asset(s) from %s (%d row(s))", verb, rep.Imported, name, rep.Rows)
+	var extra []string
+	if rep.CheckedOut > 0 {
+		extra = append(extra, fmt.Sprintf("%d checked out", rep.CheckedOut))
+	}
+	if rep.Disposed > 0 {
+		extra = append(extra, fmt.Sprintf("%d disposed", rep.Disposed))
+	}
+	if rep.GeneratedTags > 0 {
+		extra = append(extra, fmt.Sprintf("%d tag(s) generated", rep.GeneratedTags))
+	}
+	if rep.BadRows > 0 {
+		extra = append(extra, fmt.Sprintf("%d bad row(s) skipped", rep.BadRows))
+	}
+	if len(extra) > 0 {
+		fmt.Fprintf(w, ": %s", strings.Join(extra, ", "))
+	}
+	fmt.Fprintln(w)
+	cr := rep.Created
+	var made []string
+	for _, x := range []struct {
+		n    int
+		what string
+	}{{cr.Models, "model(s)"}, {cr.Manufacturers, "manufacturer(s)"}, {cr.Categories, "categor(y/ies)"}, {cr.Suppliers, "supplier(s)"}, {cr.Locations, "location(s)"}, {cr.People, "person/people"}} {
+		if x.n > 0 {
+			made = append(made, fmt.Sprintf("%d %s", x.n, x.what))
+		}
+	}
+	if len(made) > 0 {
+		fmt.Fprintf(w, "created %s\n", strings.Join(made, ", "))
+	}
+	var custom []string
+	for _, c := range rep.Columns {
+		if c.Field == "custom" {
+			custom = append(custom, c.Header)
+		}
+	}
+	if len(custom) > 0 {
+		fmt.Fprintf(w, "custom fields: %s\n", strings.Join(custom, ", "))
+	}
+	if rep.DryRun {
+		fmt.Fprintln(w, "nothing changed (dry run)")
+	}
+}
+
+// importProgress returns the progress callback for a large import (a live
+// line when stderr is a terminal, else a line every progressEvery rows) and
+// the function that ends it.
+func (a *app) importProgress() (progress func(done, total int), end func()) {
+	tty := isTerminal(a.stderr)
+	last, live := 0, false
+	progress = func(done, total int) {
+		if total < progressEvery {
+			return
+		}
+		if tty {
+			fmt.Fprintf(a.stderr, "\rimporting: %d/%d", done, total)
+			live = true
+			return
+		}
+		if done/progressEvery > last/progressEvery || (done == total && done != last) {
+			fmt.Fprintf(a.stderr, "importing: %d/%d\n", done, total)
+			last = done
+		}
+	}
+	end = func() {
+		if live {
+			fmt.Fprintln(a.stderr)
+			live = false
+		}
+	}
+	return progress, end
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func cmdExportSnipeIT(ctx context.Context, a *app, args []string) error {
+	c := findCommand("export snipeit")
+	fs := a.flags(c)
+	out := fs.String("out", "", "write to FILE (atomically) instead of standard output")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("export snipeit takes no arguments (got %q); use --out FILE", pos[0])
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		if *out == "" || *out == "-" {
+			_, err := db.ExportSnipeIT(ctx, a.stdout)
+			return err
+		}
+		n, err := exportAtomically(ctx, db, *out)
+		if err != nil {
+			return fmt.Errorf("export snipeit: %w; %s not written", err, *out)
+		}
+		fmt.Fprintf(a.stdout, "exported %d asset(s) to %s\n", n, *out)
+		return nil
+	})
+}
+
+// exportAtomically writes the export to a temporary file beside path,
+// syncs it and renames it over path: readers see the old file or the
+// whole new one.
+func exportAtomically(ctx context.Context, db *store.DB, path string) (int, error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return 0, err
+	}
+	done := false
+	defer func() {
+		if !done {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	n, err := db.ExportSnipeIT(ctx, tmp)
+	if err != nil {
+		return n, err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return n, err
+	}
+	if err := tmp.Sync(); err != nil {
+		return n, err
+	}
+	if err := tmp.Close(); err != nil {
+		return n, err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return n, err
+	}
+	done = true
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return n, nil
+}

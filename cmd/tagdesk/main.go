@@ -63,6 +63,8 @@ func commands() []command {
 	cs = append(cs, assetCommands()...)
 	cs = append(cs, catalogCommands()...)
 	cs = append(cs, adminCommands()...)
+	cs = append(cs, auditCommands()...)       // audit.go: stocktake, reports
+	cs = append(cs, peopleCommands()...)      // people.go: person show, offboard
 	cs = append(cs, interchangeCommands()...) // interchange.go: import/export
 	cs = append(cs, demoCommands()...)        // demo.go: demo data
 	cs = append(cs, labelCommands()...)       // label.go: labels, decode, print queue
@@ -234,6 +236,14 @@ func (a *app) resolveOperator() string {
 // open opens the database for a command.
 func (a *app) open(ctx context.Context) (*store.DB, error) {
 	path := a.resolveDBPath()
+	if a.demo && a.dbPath == "" {
+		// --demo without --db: the demo database (demo.go), built on first use.
+		p, err := a.demoDB(ctx)
+		if err != nil {
+			return nil, err
+		}
+		path = p
+	}
 	db, err := store.Open(ctx, path, store.Options{Operator: a.resolveOperator()})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)

@@ -1,3 +1,375 @@
 package main
 
-func syncCommands() []command { return nil }
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tagdesk/tagdesk/store"
+	syncpkg "github.com/tagdesk/tagdesk/sync"
+)
+
+func syncCommands() []command {
+	return []command{
+		{name: "serve", summary: "run the central sync server", usage: "[--db PATH] [--listen ADDR] [--postgres URL] [--tls-cert F --tls-key F] [--new-epoch]", run: cmdServe},
+		{name: "serve token add", summary: "enrol a device: print a new token (last line)", usage: "NAME [--db PATH | --postgres URL]", run: cmdTokenAdd},
+		{name: "serve token list", summary: "list device tokens (never the tokens themselves)", usage: "[--json] [--db PATH | --postgres URL]", run: cmdTokenList},
+		{name: "serve token revoke", summary: "revoke a device token", usage: "NAME [--db PATH | --postgres URL]", run: cmdTokenRevoke},
+		{name: "sync", summary: "sync with the server: push pending changes, pull the others'", usage: "[--server URL --token T] [--ca FILE] [--json]", run: cmdSync},
+		{name: "sync status", summary: "sync state: online, last success, pending, refusals", usage: "[--json]", run: cmdSyncStatus},
+		{name: "sync resolve", summary: "resolve a refused change: accept the server's state or redo it", usage: "ID --accept|--redo", run: cmdSyncResolve},
+		{name: "sync watchdog", summary: "after how long unsynced changes are reported as a problem", usage: "DURATION (e.g. 1h, 30m)", run: cmdSyncWatchdog},
+	}
+}
+
+// serverDBPath is --db, else $TAGDESK_SERVER_DB, else server.db next to the default database.
+func (a *app) serverDBPath() string {
+	if a.dbPath != "" {
+		return a.dbPath
+	}
+	if p := a.getenv("TAGDESK_SERVER_DB"); p != "" {
+		return p
+	}
+	return filepath.Join(filepath.Dir(defaultDBPath(a.getenv)), "server.db")
+}
+
+// openBackend opens the server's storage: PostgreSQL when pgURL is set, else SQLite.
+func (a *app) openBackend(ctx context.Context, pgURL string, newEpoch bool) (syncpkg.Backend, error) {
+	if pgURL == "" {
+		pgURL = a.getenv("TAGDESK_POSTGRES")
+	}
+	if pgURL != "" {
+		b, err := syncpkg.OpenPostgres(ctx, pgURL, syncpkg.PostgresOptions{CacheDir: filepath.Dir(a.serverDBPath()), NewEpoch: newEpoch})
+		if err != nil {
+			return nil, err
+		}
+		return b, nil
+	}
+	b, restored, err := syncpkg.OpenSQLiteChecked(ctx, a.serverDBPath(), newEpoch)
+	if err != nil {
+		return nil, fmt.Errorf("open server database %s: %w", a.serverDBPath(), err)
+	}
+	if restored {
+		fmt.Fprintf(a.stderr, "tagdesk serve: %s is behind its restore marker (restored from a backup?): started a new epoch, devices will re-send what it lacks\n", a.serverDBPath())
+	}
+	return b, nil
+}
+
+func cmdServe(ctx context.Context, a *app, args []string) error {
+	c := findCommand("serve")
+	fs := a.flags(c)
+	listen := fs.String("listen", "127.0.0.1:7420", "address to listen on")
+	pg := fs.String("postgres", "", "PostgreSQL URL (default: SQLite at --db)")
+	cert := fs.String("tls-cert", "", "TLS certificate (PEM)")
+	key := fs.String("tls-key", "", "TLS key (PEM)")
+	newEpoch := fs.Bool("new-epoch", false, "start a new epoch: after restoring the database from a backup, so devices re-send what it lost")
+	rate := fs.Float64("rate", 50, "requests per second allowed per device")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("serve takes no arguments (got %q)", pos[0])
+	}
+	if (*cert == "") != (*key == "") {
+		return usagef("serve: --tls-cert and --tls-key go together")
+	}
+	b, err := a.openBackend(ctx, *pg, *newEpoch)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	log := slog.New(slog.NewJSONHandler(a.stderr, nil))
+	epoch, err := b.Epoch(ctx)
+	if err != nil {
+		return err
+	}
+	srv := syncpkg.NewServer(b, syncpkg.ServerOptions{Logger: log, RatePerSecond: *rate, Burst: int(*rate * 2)})
+	scheme := "http"
+	if *cert != "" {
+		scheme = "https"
+	}
+	if *pg == "" && a.getenv("TAGDESK_POSTGRES") == "" {
+		if err := syncpkg.WriteMarker(ctx, b, a.serverDBPath()); err != nil {
+			return err
+		}
+		mctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			syncpkg.KeepMarker(mctx, b, a.serverDBPath(), 5*time.Second, log)
+			close(done)
+		}()
+		defer func() { stop(); <-done }() // before b.Close: the last marker is written first
+	}
+	return syncpkg.ListenAndServe(ctx, *listen, srv, *cert, *key, log, func(addr net.Addr) {
+		fmt.Fprintf(a.stdout, "tagdesk serve: epoch %s, listening on %s://%s\n", epoch, scheme, addr)
+	})
+}
+
+func tokenFlags(a *app, c command, args []string) (pos []string, pg string, asJSON bool, err error) {
+	fs := a.flags(c)
+	p := fs.String("postgres", "", "PostgreSQL URL (default: SQLite at --db)")
+	j := fs.Bool("json", false, "JSON output")
+	pos, err = a.parse(c, fs, args)
+	return pos, *p, *j, err
+}
+
+func cmdTokenAdd(ctx context.Context, a *app, args []string) error {
+	c := findCommand("serve token add")
+	pos, pg, _, err := tokenFlags(a, c, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("serve token add needs one NAME")
+	}
+	if err := store.ValidTokenName(pos[0]); err != nil {
+		return usagef("serve token add: %s", store.ErrorMessage(err))
+	}
+	b, err := a.openBackend(ctx, pg, false)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	tok := store.NewToken()
+	if err := b.AddToken(ctx, pos[0], tok); err != nil {
+		return fmt.Errorf("%s; nothing changed", store.ErrorMessage(err))
+	}
+	fmt.Fprintf(a.stdout, "token %s added; give this token to the device (it is shown once):\n%s\n", pos[0], tok)
+	return nil
+}
+
+func cmdTokenList(ctx context.Context, a *app, args []string) error {
+	c := findCommand("serve token list")
+	pos, pg, asJSON, err := tokenFlags(a, c, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("serve token list takes no arguments")
+	}
+	b, err := a.openBackend(ctx, pg, false)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	ts, err := b.Tokens(ctx)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return writeJSON(a.stdout, ts)
+	}
+	fmt.Fprintf(a.stdout, "%-20s %-14s %-26s %s\n", "NAME", "DEVICE", "CREATED", "REVOKED")
+	for _, t := range ts {
+		fmt.Fprintf(a.stdout, "%-20s %-14s %-26s %s\n", t.Name, orDash(t.DeviceID), t.CreatedAt, orDash(t.RevokedAt))
+	}
+	return nil
+}
+
+func cmdTokenRevoke(ctx context.Context, a *app, args []string) error {
+	c := findCommand("serve token revoke")
+	pos, pg, _, err := tokenFlags(a, c, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("serve token revoke needs one NAME")
+	}
+	b, err := a.openBackend(ctx, pg, false)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	if err := b.RevokeToken(ctx, pos[0]); err != nil {
+		return fmt.Errorf("%s; nothing changed", store.ErrorMessage(err))
+	}
+	fmt.Fprintf(a.stdout, "token %s revoked\n", pos[0])
+	return nil
+}
+
+func cmdSync(ctx context.Context, a *app, args []string) error {
+	c := findCommand("sync")
+	fs := a.flags(c)
+	server := fs.String("server", "", "server URL (remembered)")
+	token := fs.String("token", "", "device token from 'tagdesk serve token add' (remembered)")
+	ca := fs.String("ca", "", "PEM file of CAs to trust for the server's TLS certificate (remembered)")
+	asJSON := fs.Bool("json", false, "JSON report")
+	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unknown command %q for sync (want one of: status, resolve, watchdog)", pos[0])
+	}
+	if *server != "" && !strings.HasPrefix(*server, "http://") && !strings.HasPrefix(*server, "https://") {
+		return usagef("sync: --server must be an http:// or https:// URL")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		if err := db.SetSyncServer(ctx, *server, *token, *ca); err != nil {
+			return err
+		}
+		cl, err := syncpkg.NewClient(ctx, db)
+		if err != nil {
+			return err
+		}
+		progress := func(p syncpkg.Progress) {
+			if *quiet {
+				return
+			}
+			switch p.Phase {
+			case "push":
+				fmt.Fprintf(a.stderr, "pushed %d, %d pending\n", p.Done, p.Pending)
+			case "pull":
+				fmt.Fprintf(a.stderr, "pulled %d\n", p.Done)
+			default:
+				fmt.Fprintf(a.stderr, "%s\n", p.Phase)
+			}
+		}
+		rep, err := cl.Sync(ctx, progress)
+		if err != nil {
+			pending, _ := db.PendingEvents(context.WithoutCancel(ctx))
+			return fmt.Errorf("sync failed: %s; %d change(s) kept locally, pending", oneLine(err.Error()), pending)
+		}
+		if *asJSON {
+			return writeJSON(a.stdout, rep)
+		}
+		fmt.Fprintf(a.stdout, "synced: pushed %d (%d applied, %d refused, %d already there), pulled %d\n", rep.Pushed, rep.Applied, rep.Refused, rep.Duplicates, rep.Pulled)
+		if rep.EpochReset {
+			fmt.Fprintln(a.stdout, "the server was restored or replaced: this desk re-sent what it no longer had")
+		}
+		if rep.Refused > 0 {
+			fmt.Fprintln(a.stdout, "some changes were refused: see tagdesk sync status")
+		}
+		return nil
+	})
+}
+
+func cmdSyncStatus(ctx context.Context, a *app, args []string) error {
+	c := findCommand("sync status")
+	fs := a.flags(c)
+	asJSON := fs.Bool("json", false, "JSON output")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("sync status takes no arguments")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		st, err := db.Status(ctx)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(a.stdout, st)
+		}
+		w := a.stdout
+		when := func(t time.Time) string {
+			if t.IsZero() {
+				return "never"
+			}
+			return t.UTC().Format("2006-01-02 15:04:05 UTC")
+		}
+		server := st.Server
+		if server == "" {
+			server = "(none configured)"
+		}
+		online := "offline"
+		if st.Online {
+			online = "online"
+		}
+		fmt.Fprintf(w, "server:        %s (%s)\n", server, online)
+		fmt.Fprintf(w, "device:        %s\n", st.DeviceID)
+		fmt.Fprintf(w, "last success:  %s\n", when(st.LastSuccess))
+		if st.LastError != "" {
+			fmt.Fprintf(w, "last error:    %s\n", st.LastError)
+		}
+		fmt.Fprintf(w, "pending:       %d\n", st.Pending)
+		fmt.Fprintf(w, "tag numbers:   %d leased, unused\n", st.LeaseRemaining)
+		if len(st.Problems) > 0 {
+			fmt.Fprintln(w, "\nproblems:")
+			for _, p := range st.Problems {
+				fmt.Fprintf(w, "  ! %s\n", p)
+			}
+		}
+		if len(st.Refusals) > 0 {
+			fmt.Fprintln(w, "\nneeds attention (refused by the server):")
+			for _, r := range st.Refusals {
+				fmt.Fprintf(w, "  #%d %s\n", r.ID, r.Explain())
+			}
+			fmt.Fprintln(w, "  resolve with: tagdesk sync resolve ID --accept (keep the server's state) or --redo (do it again now)")
+		}
+		return nil
+	})
+}
+
+func cmdSyncResolve(ctx context.Context, a *app, args []string) error {
+	c := findCommand("sync resolve")
+	fs := a.flags(c)
+	accept := fs.Bool("accept", false, "keep the server's state")
+	redo := fs.Bool("redo", false, "do the refused action again against the current state")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("sync resolve needs one refusal ID (see tagdesk sync status)")
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(pos[0], "#"), 10, 64)
+	if err != nil {
+		return usagef("sync resolve: %q is not a refusal ID", pos[0])
+	}
+	if *accept == *redo {
+		return usagef("sync resolve: give exactly one of --accept and --redo")
+	}
+	how := store.ResolveAccept
+	if *redo {
+		how = store.ResolveRedo
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		evs, err := db.ResolveRefusal(ctx, id, how)
+		if err != nil {
+			return fmt.Errorf("%s; nothing changed", store.ErrorMessage(err))
+		}
+		if how == store.ResolveAccept {
+			fmt.Fprintf(a.stdout, "refusal #%d accepted: the server's state stands\n", id)
+			return nil
+		}
+		fmt.Fprintf(a.stdout, "refusal #%d redone:\n", id)
+		for _, e := range evs {
+			fmt.Fprintf(a.stdout, "  %s %s\n", e.UID(), store.Describe(e))
+		}
+		fmt.Fprintln(a.stdout, "it is pending: run tagdesk sync")
+		return nil
+	})
+}
+
+func cmdSyncWatchdog(ctx context.Context, a *app, args []string) error {
+	c := findCommand("sync watchdog")
+	fs := a.flags(c)
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("sync watchdog needs one DURATION")
+	}
+	d, err := time.ParseDuration(pos[0])
+	if err != nil || d <= 0 {
+		return usagef("sync watchdog: %q is not a positive duration (e.g. 1h, 30m)", pos[0])
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		if err := db.SetSyncWatchdog(ctx, d); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "pending changes unsynced for more than %s will be reported as a problem\n", d)
+		return nil
+	})
+}

@@ -1,0 +1,368 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+func auditCommands() []command {
+	return []command{
+		{name: "stocktake start", summary: "start counting a location (and everything under it)", usage: "LOCATION [--json]", run: cmdStocktakeStart},
+		{name: "stocktake scan", summary: "record scans in the open stocktake", usage: "[--location L] CODE...", run: cmdStocktakeScan},
+		{name: "stocktake finish", summary: "finish the open stocktake: the rest is missing", usage: "[--location L]", run: cmdStocktakeFinish},
+		{name: "stocktake report", summary: "a stocktake's found, missing, unexpected and unknown", usage: "[--location L] [--json|--csv]", run: cmdStocktakeReport},
+		{name: "stocktake list", summary: "stocktakes, newest first", usage: "[--json]", run: cmdStocktakeList},
+		{name: "report kpis", summary: "the asset-management figures", usage: "[--json]", run: cmdReportKPIs},
+		{name: "report history", summary: "the event log for auditors", usage: "[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--csv|--json]", run: cmdReportHistory},
+	}
+}
+
+func cmdStocktakeStart(ctx context.Context, a *app, args []string) error {
+	c := findCommand("stocktake start")
+	fs := a.flags(c)
+	asJSON := fs.Bool("json", false, "JSON output")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("stocktake start needs one LOCATION (code or name)")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		st, err := db.StartStocktake(ctx, pos[0])
+		if err != nil {
+			return fmt.Errorf("stocktake start: %w; nothing changed", err)
+		}
+		if *asJSON {
+			return writeJSON(a.stdout, st)
+		}
+		fmt.Fprintf(a.stdout, "stocktake of %s (%s) started: %d assets expected\n", st.LocationCode, st.LocationName, st.Expected)
+		return nil
+	})
+}
+
+// stocktakeFlag adds --location to pick among several open stocktakes.
+func currentStocktake(ctx context.Context, db *store.DB, location string, finished bool) (store.Stocktake, error) {
+	if !finished {
+		return db.CurrentStocktake(ctx, location)
+	}
+	all, err := db.Stocktakes(ctx, false, 0)
+	if err != nil {
+		return store.Stocktake{}, err
+	}
+	for _, s := range all {
+		if location == "" || strings.EqualFold(s.LocationCode, location) || strings.EqualFold(s.LocationName, location) {
+			return s, nil
+		}
+	}
+	return store.Stocktake{}, store.Errorf(store.ENOTFOUND, "no stocktake%s", map[bool]string{true: " of " + location, false: ""}[location != ""])
+}
+
+func cmdStocktakeScan(ctx context.Context, a *app, args []string) error {
+	c := findCommand("stocktake scan")
+	fs := a.flags(c)
+	loc := fs.String("location", "", "the open stocktake of this location (when several are open)")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef("stocktake scan needs at least one CODE")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		st, err := currentStocktake(ctx, db, *loc, false)
+		if err != nil {
+			return err
+		}
+		for _, code := range pos {
+			s, err := db.ScanIntoStocktake(ctx, st.UID, code)
+			if err != nil {
+				return fmt.Errorf("scan %q: %w", code, err)
+			}
+			switch s.Result {
+			case store.ScanFound:
+				fmt.Fprintf(a.stdout, "found       %s %s\n", s.Tag, s.Name)
+			case store.ScanUnexpected:
+				fmt.Fprintf(a.stdout, "unexpected  %s %s (recorded at %s: move it with 'tagdesk move --location %s %s')\n", s.Tag, s.Name, orDash(s.Location), st.LocationCode, s.Tag)
+			case store.ScanDuplicate:
+				fmt.Fprintf(a.stdout, "duplicate   %s already scanned (not counted twice)\n", firstNonEmpty(s.Tag, s.Code))
+			case store.ScanUnknown:
+				fmt.Fprintf(a.stdout, "unknown     %q (kept in the report)\n", s.Code)
+			}
+		}
+		st, err = db.Stocktake(ctx, st.UID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "%s: %d of %d found, %d missing so far, %d unexpected, %d unknown\n", st.LocationCode, st.Found, st.Expected, st.Missing(), st.Unexpected, st.Unknown)
+		return nil
+	})
+}
+
+func cmdStocktakeFinish(ctx context.Context, a *app, args []string) error {
+	c := findCommand("stocktake finish")
+	fs := a.flags(c)
+	loc := fs.String("location", "", "the open stocktake of this location (when several are open)")
+	if _, err := a.parse(c, fs, args); err != nil {
+		return err
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		st, err := currentStocktake(ctx, db, *loc, false)
+		if err != nil {
+			if store.ErrorCode(err) == store.ENOTFOUND {
+				return fmt.Errorf("%w (finished already?)", err)
+			}
+			return err
+		}
+		st, err = db.FinishStocktake(ctx, st.UID)
+		if err != nil {
+			return fmt.Errorf("stocktake finish: %w; nothing changed", err)
+		}
+		fmt.Fprintf(a.stdout, "stocktake of %s finished: %d of %d found, %d missing, %d unexpected, %d unknown\n", st.LocationCode, st.Found, st.Expected, st.Missing(), st.Unexpected, st.Unknown)
+		return nil
+	})
+}
+
+func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
+	c := findCommand("stocktake report")
+	fs := a.flags(c)
+	loc := fs.String("location", "", "the latest stocktake of this location")
+	asJSON := fs.Bool("json", false, "JSON output")
+	asCSV := fs.Bool("csv", false, "CSV output: one row per asset or code")
+	if _, err := a.parse(c, fs, args); err != nil {
+		return err
+	}
+	if *asJSON && *asCSV {
+		return usagef("give --json or --csv, not both")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		st, err := currentStocktake(ctx, db, *loc, true)
+		if err != nil {
+			return err
+		}
+		rep, err := db.StocktakeReport(ctx, st.UID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case *asJSON:
+			return writeJSON(a.stdout, rep)
+		case *asCSV:
+			w := csv.NewWriter(a.stdout)
+			w.Write([]string{"result", "tag", "serial", "name", "model", "recorded_location", "status", "code"})
+			for _, g := range []struct {
+				result string
+				as     []store.Asset
+			}{{"found", rep.Found}, {"missing", rep.Missing}, {"unexpected", rep.Unexpected}} {
+				for _, x := range g.as {
+					w.Write([]string{g.result, x.Tag, x.Serial, x.Name, x.Model, x.LocationCode, string(x.Status), x.Tag})
+				}
+			}
+			for _, code := range rep.Unknown {
+				w.Write([]string{"unknown", "", "", "", "", "", "", code})
+			}
+			w.Flush()
+			return w.Error()
+		}
+		s := rep.Stocktake
+		fmt.Fprintf(a.stdout, "Stocktake of %s (%s), %s, started %s by %s", s.LocationCode, s.LocationName, s.Status, s.StartedAt, s.StartedBy)
+		if s.FinishedAt != "" {
+			fmt.Fprintf(a.stdout, ", finished %s by %s", s.FinishedAt, s.FinishedBy)
+		}
+		fmt.Fprintf(a.stdout, "\nexpected %d, found %d, missing %d, unexpected %d, unknown %d, duplicate scans %d\n", s.Expected, s.Found, s.Missing(), s.Unexpected, s.Unknown, s.Duplicates)
+		section := func(title string, as []store.Asset) {
+			if len(as) == 0 {
+				return
+			}
+			fmt.Fprintf(a.stdout, "\n%s (%d)\n", title, len(as))
+			for _, x := range as {
+				fmt.Fprintf(a.stdout, "  %-14s %-26s %-14s %s\n", x.Tag, fit(x.Model, 26), x.LocationCode, x.Serial)
+			}
+		}
+		section("MISSING", rep.Missing)
+		section("UNEXPECTED (recorded elsewhere)", rep.Unexpected)
+		if len(rep.Unknown) > 0 {
+			fmt.Fprintf(a.stdout, "\nUNKNOWN CODES (%d)\n", len(rep.Unknown))
+			for _, code := range rep.Unknown {
+				fmt.Fprintf(a.stdout, "  %q\n", code)
+			}
+		}
+		section("FOUND", rep.Found)
+		return nil
+	})
+}
+
+func cmdStocktakeList(ctx context.Context, a *app, args []string) error {
+	c := findCommand("stocktake list")
+	fs := a.flags(c)
+	asJSON := fs.Bool("json", false, "JSON output")
+	if _, err := a.parse(c, fs, args); err != nil {
+		return err
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		all, err := db.Stocktakes(ctx, false, 200)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			if all == nil {
+				all = []store.Stocktake{}
+			}
+			return writeJSON(a.stdout, all)
+		}
+		fmt.Fprintf(a.stdout, "%-14s %-9s %-20s %8s %8s %8s\n", "LOCATION", "STATUS", "STARTED", "EXPECTED", "FOUND", "MISSING")
+		for _, s := range all {
+			fmt.Fprintf(a.stdout, "%-14s %-9s %-20s %8d %8d %8d\n", s.LocationCode, s.Status, fit(s.StartedAt, 20), s.Expected, s.Found, s.Missing())
+		}
+		return nil
+	})
+}
+
+func cmdReportKPIs(ctx context.Context, a *app, args []string) error {
+	c := findCommand("report kpis")
+	fs := a.flags(c)
+	asJSON := fs.Bool("json", false, "JSON output")
+	if _, err := a.parse(c, fs, args); err != nil {
+		return err
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		k, err := db.KPIs(ctx)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(a.stdout, k)
+		}
+		pct := func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
+		fmt.Fprintf(a.stdout, "Asset KPIs on %s\n\n", k.Date)
+		fmt.Fprintf(a.stdout, "  assets (not disposed)           %d\n", k.Assets)
+		acc := "no finished stocktake yet"
+		if k.StocktakeLocations > 0 {
+			acc = fmt.Sprintf("%s over %d location(s)", pct(k.InventoryAccuracy), k.StocktakeLocations)
+		}
+		fmt.Fprintf(a.stdout, "  inventory accuracy              %s\n", acc)
+		fmt.Fprintf(a.stdout, "  deployed with an owner          %s (%d of %d)\n", pct(k.OwnerShare), k.DeployedWithOwner, k.Deployed)
+		fmt.Fprintf(a.stdout, "  overdue returns                 %d\n", k.OverdueReturns)
+		fmt.Fprintf(a.stdout, "  warranties ending in 90 days    %d\n", k.WarrantyEnding90)
+		fmt.Fprintf(a.stdout, "  end of life in 90 days          %d\n", k.EOL90)
+		fmt.Fprintf(a.stdout, "  not audited within %2d months    %d\n", k.AuditIntervalMonths, k.NotAudited)
+		fmt.Fprintf(a.stdout, "  events waiting to sync          %d\n", k.PendingSyncEvents)
+		var byStatus []store.Count
+		for _, s := range store.Statuses {
+			byStatus = append(byStatus, store.Count{Key: s.Label(), Count: k.ByStatus[string(s)]})
+		}
+		bars(a.stdout, "By status", byStatus)
+		bars(a.stdout, "By site", k.BySite)
+		bars(a.stdout, "By cost centre (top 20)", k.ByCostCentre)
+		return nil
+	})
+}
+
+// bars prints a small horizontal bar chart.
+func bars(w io.Writer, title string, cs []store.Count) {
+	if len(cs) == 0 {
+		return
+	}
+	max, width := 0, 0
+	for _, c := range cs {
+		if c.Count > max {
+			max = c.Count
+		}
+		if n := len([]rune(c.Key)); n > width {
+			width = n
+		}
+	}
+	width = min(width, 20)
+	fmt.Fprintf(w, "\n%s\n", title)
+	for _, c := range cs {
+		n := 0
+		if max > 0 {
+			n = (c.Count*40 + max - 1) / max
+		}
+		fmt.Fprintf(w, "  %-*s %s %d\n", width, fit(c.Key, width), strings.Repeat("█", n), c.Count)
+	}
+}
+
+func cmdReportHistory(ctx context.Context, a *app, args []string) error {
+	c := findCommand("report history")
+	fs := a.flags(c)
+	from := fs.String("from", "", "first day (YYYY-MM-DD, inclusive)")
+	to := fs.String("to", "", "last day (YYYY-MM-DD, inclusive)")
+	asJSON := fs.Bool("json", false, "JSON output: every field, hashes included")
+	asCSV := fs.Bool("csv", false, "CSV output")
+	if _, err := a.parse(c, fs, args); err != nil {
+		return err
+	}
+	var f, t time.Time
+	var err error
+	if *from != "" {
+		if f, err = store.Day(*from); err != nil {
+			return usagef("--from: %s", store.ErrorMessage(err))
+		}
+	}
+	if *to != "" {
+		if t, err = store.Day(*to); err != nil {
+			return usagef("--to: %s", store.ErrorMessage(err))
+		}
+		t = t.AddDate(0, 0, 1)
+	}
+	if !f.IsZero() && !t.IsZero() && !f.Before(t) {
+		return usagef("--from is after --to")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		w := bufio.NewWriterSize(a.stdout, 64<<10)
+		var cw *csv.Writer
+		n := 0
+		switch {
+		case *asCSV:
+			cw = csv.NewWriter(w)
+			cw.Write([]string{"device_id", "seq", "at", "operator", "type", "subject", "summary", "payload", "prev_hash", "hash"})
+		case *asJSON:
+			w.WriteString("[")
+		}
+		err := db.EachEvent(ctx, f, t, func(e store.Event) error {
+			switch {
+			case *asCSV:
+				return cw.Write([]string{e.DeviceID, fmt.Sprint(e.Seq), e.At.UTC().Format(time.RFC3339Nano), e.Operator, string(e.Type), e.Subject, store.Describe(e), string(e.Payload), e.PrevHash, e.Hash})
+			case *asJSON:
+				b, err := json.Marshal(e)
+				if err != nil {
+					return err
+				}
+				if n > 0 {
+					w.WriteString(",")
+				}
+				w.WriteString("\n  ")
+				w.Write(b)
+			default:
+				fmt.Fprintf(w, "%s  %-10s %-4d %-22s %-12s %s\n", e.At.UTC().Format("2006-01-02 15:04:05"), e.DeviceID, e.Seq, e.Type, fit(e.Operator, 12), store.Describe(e))
+			}
+			n++
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if cw != nil {
+			cw.Flush()
+			if err := cw.Error(); err != nil {
+				return err
+			}
+		}
+		if *asJSON {
+			if n > 0 {
+				w.WriteString("\n")
+			}
+			w.WriteString("]\n")
+		}
+		return w.Flush()
+	})
+}

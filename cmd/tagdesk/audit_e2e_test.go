@@ -1,0 +1,174 @@
+package main
+
+import (
+	"encoding/json"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// auditDB is a small fixed register: a storeroom with a shelf, two people.
+func auditDB(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "audit.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin office")
+	mustCLI(t, db, "location", "add", "DUB-ST", "Storeroom", "--parent", "DUB")
+	mustCLI(t, db, "location", "add", "DUB-S1", "Shelf 1", "--parent", "DUB-ST")
+	mustCLI(t, db, "location", "add", "MAD", "Madrid office")
+	mustCLI(t, db, "model", "add", "ThinkPad T14", "--number", "T14G4", "--manufacturer", "Lenovo")
+	mustCLI(t, db, "person", "add", "--name", "Ana Silva", "--badge", "B1001", "--email", "ana@example.com")
+	mustCLI(t, db, "person", "add", "--name", "Ben Okafor", "--badge", "B1002")
+	mustCLI(t, db, "setting", "set", "auto_label", "0")
+	for _, r := range [][]string{
+		{"DUB-S1", "--tag", "TD-101", "S101"}, {"DUB-S1", "--tag", "TD-102", "S102"}, {"DUB-S1", "--tag", "TD-103", "S103"},
+		{"DUB-ST", "--tag", "TD-104", "S104"}, {"MAD", "--tag", "TD-201", "S201"},
+		{"DUB", "--tag", "TD-301", "S301"}, {"DUB", "--tag", "TD-302", "S302"}, {"DUB", "--tag", "TD-303", "S303"},
+	} {
+		mustCLI(t, db, append([]string{"receive", "--model", "T14G4", "--location", r[0]}, r[1:]...)...)
+	}
+	mustCLI(t, db, "checkout", "--to", "B1001", "--due", "2020-01-31", "TD-301", "TD-302")
+	mustCLI(t, db, "checkout", "--to", "B1002", "TD-303")
+	return db
+}
+
+func TestE2E_StocktakeCLI(t *testing.T) {
+	db := auditDB(t)
+	out := mustCLI(t, db, "stocktake", "start", "DUB-ST")
+	if !strings.Contains(out, "4 assets expected") {
+		t.Fatalf("start: %s", out)
+	}
+	if _, errs, code := cli(t, db, "stocktake", "start", "DUB-ST"); code != 1 || !strings.Contains(errs, "already open") {
+		t.Fatalf("second start: exit %d %s", code, errs)
+	}
+	if _, errs, code := cli(t, db, "stocktake", "start", "NOWHERE"); code != 1 || !strings.Contains(errs, "NOWHERE") {
+		t.Fatalf("unknown location: exit %d %s", code, errs)
+	}
+	out = mustCLI(t, db, "stocktake", "scan", "TD-101", "s102", "TD-101", "TD-201", "JUNK-77")
+	for _, want := range []string{"found       TD-101", "duplicate   TD-101", "unexpected  TD-201", `unknown     "JUNK-77"`, "2 of 4 found"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("scan output lacks %q:\n%s", want, out)
+		}
+	}
+	mustCLI(t, db, "stocktake", "finish")
+	if _, errs, code := cli(t, db, "stocktake", "finish"); code != 1 {
+		t.Fatalf("finish twice: exit %d %s", code, errs)
+	}
+	if _, errs, code := cli(t, db, "stocktake", "scan", "TD-103"); code != 1 || !strings.Contains(errs, "no open stocktake") {
+		t.Fatalf("scan after finish: exit %d %s", code, errs)
+	}
+	var rep struct {
+		Found, Missing, Unexpected []struct{ Tag, Status string }
+		Unknown                    []string
+	}
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "stocktake", "report", "--json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	tags := func(as []struct{ Tag, Status string }) string {
+		var s []string
+		for _, a := range as {
+			s = append(s, a.Tag+"="+a.Status)
+		}
+		return strings.Join(s, ",")
+	}
+	if got := tags(rep.Found); got != "TD-101=in_stock,TD-102=in_stock" {
+		t.Errorf("found %s", got)
+	}
+	if got := tags(rep.Missing); got != "TD-103=missing,TD-104=missing" {
+		t.Errorf("missing %s", got)
+	}
+	if got := tags(rep.Unexpected); got != "TD-201=in_stock" || len(rep.Unknown) != 1 || rep.Unknown[0] != "JUNK-77" {
+		t.Errorf("unexpected %s unknown %v", got, rep.Unknown)
+	}
+	csv := mustCLI(t, db, "stocktake", "report", "--csv")
+	if !strings.Contains(csv, "missing,TD-103") || !strings.Contains(csv, "unknown,,,,,,,JUNK-77") {
+		t.Errorf("csv report:\n%s", csv)
+	}
+	if h := mustCLI(t, db, "history", "TD-101"); !strings.Contains(h, "asset.audited") {
+		t.Errorf("history lacks the audit:\n%s", h)
+	}
+
+	// KPIs against hand-computed values: accuracy 2/4; 3 deployed, all owned;
+	// 2 overdue (due 2020-01-31); 8 assets; by site DUB 7, MAD 1.
+	var k struct {
+		Assets            int            `json:"assets"`
+		InventoryAccuracy float64        `json:"inventory_accuracy"`
+		Deployed          int            `json:"deployed"`
+		OwnerShare        float64        `json:"owner_share"`
+		OverdueReturns    int            `json:"overdue_returns"`
+		ByStatus          map[string]int `json:"by_status"`
+		BySite            []struct {
+			Key   string
+			Count int
+		} `json:"by_site"`
+	}
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "report", "kpis", "--json")), &k); err != nil {
+		t.Fatal(err)
+	}
+	if k.Assets != 8 || k.InventoryAccuracy != 0.5 || k.Deployed != 3 || k.OwnerShare != 1 || k.OverdueReturns != 2 || k.ByStatus["missing"] != 2 {
+		t.Errorf("kpis: %+v", k)
+	}
+	if len(k.BySite) != 2 || k.BySite[0].Key != "DUB" || k.BySite[0].Count != 7 || k.BySite[1].Key != "MAD" || k.BySite[1].Count != 1 {
+		t.Errorf("by site: %+v", k.BySite)
+	}
+	if out := mustCLI(t, db, "report", "kpis"); !strings.Contains(out, "inventory accuracy              50.0%") {
+		t.Errorf("kpis text:\n%s", out)
+	}
+	mustCLI(t, db, "verify")
+}
+
+func TestE2E_Offboard(t *testing.T) {
+	db := auditDB(t)
+	var p struct {
+		Name  string
+		Holds []struct{ Tag string }
+	}
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "person", "show", "ana@example.com", "--json")), &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Holds) != 2 {
+		t.Fatalf("Ana holds %v", p.Holds)
+	}
+	receipt := filepath.Join(t.TempDir(), "receipt.pdf")
+	out := mustCLI(t, db, "person", "offboard", "B1001", "--condition", "repair", "--location", "DUB-ST", "--receipt", receipt)
+	if !strings.Contains(out, "2 asset(s) returned") {
+		t.Fatalf("offboard: %s", out)
+	}
+	for _, tag := range []string{"TD-301", "TD-302"} {
+		var a struct{ Status, Location, CustodianKind string }
+		json.Unmarshal([]byte(mustCLI(t, db, "asset", "show", tag, "--json")), &a)
+		if a.Status != "in_repair" || a.Location != "DUB-ST" {
+			t.Errorf("%s after offboarding: %+v", tag, a)
+		}
+	}
+	if _, errs, code := cli(t, db, "person", "offboard", "B1001"); code != 1 || !strings.Contains(errs, "already offboarded") {
+		t.Errorf("offboard twice: exit %d %s", code, errs)
+	}
+	if _, errs, code := cli(t, db, "checkout", "--to", "B1001", "TD-101"); code != 1 || !strings.Contains(errs, "offboarded") {
+		t.Errorf("checkout to a leaver: exit %d %s", code, errs)
+	}
+	if _, errs, code := cli(t, db, "person", "offboard", "nobody@example.com"); code != 1 || !strings.Contains(errs, "no person") {
+		t.Errorf("offboard unknown: exit %d %s", code, errs)
+	}
+	// Someone who holds nothing is offboarded with a clear message.
+	mustCLI(t, db, "person", "add", "--name", "Cy Idle", "--badge", "B1003")
+	if out := mustCLI(t, db, "person", "offboard", "B1003"); !strings.Contains(out, "held nothing") {
+		t.Errorf("offboard of someone with nothing: %s", out)
+	}
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		txt, err := exec.Command("pdftotext", receipt, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"Return receipt", "Ana Silva", "TD-301", "TD-302", "in repair"} {
+			if !strings.Contains(string(txt), want) {
+				t.Errorf("receipt lacks %q:\n%s", want, txt)
+			}
+		}
+	}
+	hist := mustCLI(t, db, "report", "history", "--csv")
+	if !strings.Contains(hist, "person.offboarded") || !strings.Contains(hist, "device_id,seq,at") {
+		t.Errorf("history csv lacks the offboarding")
+	}
+	mustCLI(t, db, "verify")
+}

@@ -1,0 +1,250 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func snipeTestdata(name string) string {
+	return filepath.Join("..", "..", "store", "testdata", "snipeit", name)
+}
+
+// assetState is `asset list --json` without what differs between two
+// databases holding the same assets (ids, record and check-out times).
+func assetState(t *testing.T, db string) []map[string]any {
+	t.Helper()
+	var as []map[string]any
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "asset", "list", "--json")), &as); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range as {
+		for _, k := range []string{"uid", "created_at", "updated_at", "checked_out_at"} {
+			delete(a, k)
+		}
+		if d, ok := a["disposal"].(map[string]any); ok {
+			delete(d, "disposed_at")
+		}
+	}
+	return as
+}
+
+var eventsLine = regexp.MustCompile(`(?m)^events: (\d+)`)
+
+// verifyEvents runs `tagdesk verify`, which must pass, and returns the event count.
+func verifyEvents(t *testing.T, db string) string {
+	t.Helper()
+	out := mustCLI(t, db, "verify")
+	m := eventsLine.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("verify printed no event count:\n%s", out)
+	}
+	return m[1]
+}
+
+func TestE2EImportSnipeIT(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "td.db")
+	out := mustCLI(t, db, "import", "snipeit", snipeTestdata("snipeit-export.csv"))
+	if !strings.Contains(out, "imported 10 asset(s)") || !strings.Contains(out, "5 checked out") || !strings.Contains(out, "custom fields: RAM, CPU, MAC Address") {
+		t.Errorf("summary:\n%s", out)
+	}
+	var a map[string]any
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "asset", "show", "LAP-0001", "--json")), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a["status"] != "deployed" || a["custodian_name"] != "Ana Silva" || a["due_date"] != "2026-03-20" || a["warranty_end"] != "2026-03-15" {
+		t.Errorf("LAP-0001 = %v", a)
+	}
+	if custom, _ := a["custom"].(map[string]any); custom["RAM"] != "16 GB" {
+		t.Errorf("LAP-0001 custom fields = %v", a["custom"])
+	}
+	p := mustCLI(t, db, "person", "list")
+	for _, who := range []string{"Ana Silva", "José Núñez", "Priya Raman"} {
+		if !strings.Contains(p, who) {
+			t.Errorf("person list lacks %s:\n%s", who, p)
+		}
+	}
+	hist := mustCLI(t, db, "history", "LAP-0001")
+	if !strings.Contains(hist, "asset.received") || !strings.Contains(hist, "asset.checked_out") {
+		t.Errorf("history:\n%s", hist)
+	}
+	verifyEvents(t, db)
+	// --json gives the report.
+	db2 := filepath.Join(t.TempDir(), "td.db")
+	var rep struct {
+		Rows, Imported int
+		Created        struct{ People int }
+	}
+	if err := json.Unmarshal([]byte(mustCLI(t, db2, "import", "snipeit", "--json", snipeTestdata("labels.csv"))), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Rows != 3 || rep.Imported != 3 || rep.Created.People != 1 {
+		t.Errorf("json report = %+v", rep)
+	}
+}
+
+func TestE2EImportSnipeITBadFile(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "td.db")
+	mustCLI(t, db, "import", "snipeit", snipeTestdata("labels.csv"))
+	before, beforeEvents := assetState(t, db), verifyEvents(t, db)
+
+	bad := snipeTestdata("bad-rows.csv")
+	stdout, stderr, code := cli(t, db, "import", "snipeit", bad)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1; stderr:\n%s", code, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("stdout on failure: %q", stdout)
+	}
+	golden, err := os.ReadFile(snipeTestdata("bad-rows.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, l := range strings.Split(strings.TrimSpace(string(golden)), "\n") {
+		want = append(want, bad+": "+l)
+	}
+	want = append(want, "tagdesk: import snipeit "+bad+": 12 bad row(s) of 14; nothing imported")
+	if got := strings.Split(strings.TrimSpace(stderr), "\n"); !reflect.DeepEqual(got, want) {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, strings.Join(want, "\n"))
+	}
+	if after, afterEvents := assetState(t, db), verifyEvents(t, db); !reflect.DeepEqual(before, after) || afterEvents != beforeEvents {
+		t.Errorf("a refused import changed the database (events %s → %s)", beforeEvents, afterEvents)
+	}
+
+	// A file missing a required column: one line, nothing changed.
+	_, stderr, code = cli(t, db, "import", "snipeit", snipeTestdata("missing-model.csv"))
+	if code != 1 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, `missing column "Model Name"`) || !strings.Contains(stderr, "nothing imported") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	// Re-importing the same file: every tag is taken.
+	_, stderr, code = cli(t, db, "import", "snipeit", snipeTestdata("labels.csv"))
+	if code != 1 || !strings.Contains(stderr, "line 2: Asset Tag: tag HF-1 is already in use") || !strings.Contains(stderr, "3 bad row(s) of 3; nothing imported") {
+		t.Errorf("re-import: exit %d, stderr:\n%s", code, stderr)
+	}
+	// A file that does not exist.
+	_, stderr, code = cli(t, db, "import", "snipeit", filepath.Join(t.TempDir(), "nope.csv"))
+	if code != 1 || !strings.Contains(stderr, "nope.csv") {
+		t.Errorf("missing file: exit %d, stderr %q", code, stderr)
+	}
+	if after, afterEvents := assetState(t, db), verifyEvents(t, db); !reflect.DeepEqual(before, after) || afterEvents != beforeEvents {
+		t.Errorf("a refused import changed the database (events %s → %s)", beforeEvents, afterEvents)
+	}
+	// Bad usage.
+	for _, args := range [][]string{{"import", "snipeit"}, {"import", "snipeit", "a.csv", "b.csv"}, {"import", "snipeit", "--bogus", "a.csv"}, {"export", "snipeit", "x"}} {
+		if _, stderr, code := cli(t, db, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, code, stderr)
+		}
+	}
+}
+
+func TestE2EImportSnipeITSkipInvalidAndDryRun(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "td.db")
+	bad := snipeTestdata("bad-rows.csv")
+	stdout, stderr, code := cli(t, db, "import", "snipeit", "--dry-run", "--skip-invalid", bad)
+	if code != 0 || !strings.Contains(stdout, "dry run: would import 2 asset(s)") || !strings.Contains(stdout, "nothing changed") {
+		t.Errorf("dry run: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if n := len(assetState(t, db)); n != 0 {
+		t.Errorf("a dry run left %d assets", n)
+	}
+	stdout, stderr, code = cli(t, db, "import", "snipeit", bad, "--skip-invalid")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "imported 2 asset(s)") || !strings.Contains(stdout, "12 bad row(s) skipped") {
+		t.Errorf("summary: %s", stdout)
+	}
+	if strings.Count(stderr, "skipped "+bad+": line ") != 12 {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+	as := assetState(t, db)
+	if len(as) != 2 || as[1]["tag"] != "OK-2" || as[1]["custodian_name"] != "Kim Lee" {
+		t.Errorf("assets: %v", as)
+	}
+	verifyEvents(t, db)
+}
+
+func TestE2EExportSnipeITRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.db")
+	mustCLI(t, src, "import", "snipeit", snipeTestdata("snipeit-export.csv"))
+	mustCLI(t, src, "import", "snipeit", snipeTestdata("labels.csv"))
+	mustCLI(t, src, "checkin", "LAP-0002", "--location", "Madrid Office")
+	mustCLI(t, src, "dispose", "LAP-0004", "--method", "shred", "--certificate", "C-1")
+
+	csvOut := mustCLI(t, src, "export", "snipeit")
+	if !strings.HasPrefix(csvOut, "Asset Tag,Asset Name,Serial Number,Model Name,Model No.,Category,Manufacturer,Status,Location,") {
+		t.Errorf("export header: %.200s", csvOut)
+	}
+	if n := strings.Count(csvOut, "\n"); n < 14 {
+		t.Errorf("export has %d lines", n)
+	}
+	file := filepath.Join(dir, "out", "assets.csv")
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte("old content"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out := mustCLI(t, src, "export", "snipeit", "--out", file); !strings.Contains(out, "exported 13 asset(s)") {
+		t.Errorf("export --out: %s", out)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != csvOut {
+		t.Errorf("--out wrote something else than stdout")
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(file), ".*tmp*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+	// Into a fresh database: the same assets, and a verifiable log.
+	dst := filepath.Join(dir, "dst.db")
+	if out := mustCLI(t, dst, "import", "snipeit", file); !strings.Contains(out, "imported 13 asset(s)") || !strings.Contains(out, "1 disposed") {
+		t.Errorf("re-import: %s", out)
+	}
+	if a, b := assetState(t, src), assetState(t, dst); !reflect.DeepEqual(a, b) {
+		for i := range a {
+			if i < len(b) && !reflect.DeepEqual(a[i], b[i]) {
+				t.Errorf("asset %d differs:\n src %v\n dst %v", i, a[i], b[i])
+			}
+		}
+		if len(a) != len(b) {
+			t.Errorf("%d assets, want %d", len(b), len(a))
+		}
+	}
+	verifyEvents(t, dst)
+	// An export into a folder that does not exist fails and writes nothing.
+	if _, stderr, code := cli(t, src, "export", "snipeit", "--out", filepath.Join(dir, "no", "such", "x.csv")); code != 1 || !strings.Contains(stderr, "not written") {
+		t.Errorf("export to a missing folder: exit %d, %s", code, stderr)
+	}
+}
+
+// Progress of a large import on a stderr that is not a terminal: a line
+// every 10k rows and one at the end; nothing for small files.
+func TestImportProgressLines(t *testing.T) {
+	var b strings.Builder
+	a := &app{stderr: &b}
+	progress, end := a.importProgress()
+	for done := 1000; done <= 25000; done += 1000 {
+		progress(done, 25000)
+	}
+	progress(25000, 25000)
+	end()
+	if want := "importing: 10000/25000\nimporting: 20000/25000\nimporting: 25000/25000\n"; b.String() != want {
+		t.Errorf("progress:\n%s\nwant:\n%s", b.String(), want)
+	}
+	b.Reset()
+	progress, end = a.importProgress()
+	progress(9000, 9000)
+	end()
+	if b.Len() != 0 {
+		t.Errorf("progress for a small file: %q", b.String())
+	}
+}

@@ -1,0 +1,425 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Model is the root of the terminal UI: it owns the scan buffer, routes keys
+// to the active screen and results to the screen that asked for them, and is
+// the only type whose View returns a tea.View.
+type Model struct {
+	c        *common
+	opt      Options
+	scan     *scanBuffer
+	stack    []screen
+	help     help.Model
+	showHelp bool
+	width    int
+	height   int
+	operator string
+	note     string // a root-level notice (boot errors, dropped input)
+	booted   bool
+	demo     bool
+	quitting bool
+	fatal    error
+}
+
+// New returns the root model over db. ctx bounds every store call.
+func New(ctx context.Context, db Store, opt Options) *Model {
+	if opt.Clock == nil {
+		opt.Clock = realClock{}
+	}
+	if opt.Location == nil {
+		opt.Location = time.Local
+	}
+	if opt.Timeout <= 0 {
+		opt.Timeout = 10 * time.Second
+	}
+	c := &common{
+		ctx: ctx, db: db, clock: opt.Clock, timeout: opt.Timeout, loc: opt.Location,
+		styles: NewStyles(true, opt.NoColor), keys: defaultKeyMap(),
+	}
+	m := &Model{c: c, opt: opt, scan: newScanBuffer(opt.ScanGap, ""), help: help.New(), width: 80, height: 24, operator: strings.TrimSpace(opt.Operator)}
+	m.help.Styles = c.styles.Help
+	return m
+}
+
+// WantsDemo reports whether the person chose the demo data on the first-run
+// screen: the caller reopens the UI on the demo database.
+func (m *Model) WantsDemo() bool { return m.demo }
+
+// Operator is who was at the desk.
+func (m *Model) Operator() string { return m.operator }
+
+// Init asks for the terminal background and reads the settings.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.c.boot(m.opt.Open))
+}
+
+func (m *Model) active() screen {
+	if len(m.stack) == 0 {
+		return nil
+	}
+	return m.stack[len(m.stack)-1]
+}
+
+// bodySize is the room a screen gets: everything but the header and footer.
+func (m *Model) bodySize() (int, int) {
+	return m.width, max(1, m.height-2)
+}
+
+func (m *Model) push(s screen) tea.Cmd {
+	s.SetSize(m.bodySize())
+	m.stack = append(m.stack, s)
+	return s.Init()
+}
+
+// Update routes one message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := m.updateServices(msg); ok {
+		return m, cmd
+	}
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		w, h := m.bodySize()
+		for _, s := range m.stack {
+			s.SetSize(w, h)
+		}
+		m.help.SetWidth(m.width)
+		if r, ok := m.active().(interface{ Resized() tea.Cmd }); ok {
+			return m, r.Resized()
+		}
+		return m, nil
+	case tea.BackgroundColorMsg:
+		*m.c.styles = *NewStyles(msg.IsDark(), m.opt.NoColor)
+		m.help.Styles = m.c.styles.Help
+		return m, nil
+	case bootMsg:
+		cmd := m.boot(msg)
+		return m, tea.Batch(cmd, m.startServices())
+	case tea.KeyPressMsg:
+		if key.Matches(msg, m.c.keys.ForceQ) {
+			m.quitting = true
+			return m, tea.Quit
+		}
+		if !m.booted {
+			return m, nil
+		}
+		return m, m.key(msg)
+	case tea.PasteMsg:
+		r, rest := m.scan.paste(msg.Content)
+		cmds := m.apply(r, nil)
+		if rest != "" {
+			for _, ch := range rest {
+				cmds = append(cmds, m.deliver(keyFor(ch), true))
+			}
+		}
+		return m, tea.Batch(cmds...)
+	case scanTimeoutMsg:
+		return m, tea.Batch(m.apply(m.scan.timeout(msg.gen, m.c.clock.Now()), nil)...)
+	case navigateMsg:
+		return m, m.navigate(msg)
+	case backMsg:
+		return m, m.back()
+	case operatorSetMsg:
+		m.operator = msg.name
+		m.c.db.SetOperator(msg.name)
+		m.stack = nil
+		return m, m.push(newHome(m.c))
+	case setupDoneMsg:
+		if msg.err != nil {
+			m.note = errText(msg.err)
+			return m, bell()
+		}
+		m.c.site, m.c.prefix = msg.site, msg.prefix
+		m.operator = msg.operator
+		m.c.db.SetOperator(msg.operator)
+		m.stack = nil
+		return m, m.push(newHome(m.c))
+	case wantDemoMsg:
+		m.demo = true
+		m.quitting = true
+		return m, tea.Quit
+	case owned:
+		for _, s := range m.stack {
+			if s.ID() == msg.ownerID() {
+				return m, s.Update(msg)
+			}
+		}
+		return m, nil
+	}
+	if a := m.active(); a != nil {
+		return m, a.Update(msg)
+	}
+	return m, nil
+}
+
+// Store is the database the UI works on (nil until opened, with Options.Open).
+func (m *Model) Store() Store { return m.c.db }
+
+// Err is why the UI could not start (the database would not open), if so.
+func (m *Model) Err() error { return m.fatal }
+
+func (m *Model) boot(b bootMsg) tea.Cmd {
+	if b.db != nil {
+		m.c.db = b.db
+	}
+	if m.c.db == nil {
+		m.fatal = b.err
+		m.quitting = true
+		return tea.Quit
+	}
+	m.booted = true
+	if b.err != nil {
+		m.note = errText(b.err)
+	}
+	m.c.site, m.c.prefix, m.c.pretag = b.site, b.prefix, b.pretag
+	if m.c.prefix == "" {
+		m.c.prefix = "TD-"
+	}
+	m.scan = newScanBuffer(m.opt.ScanGap, b.scanPrefix)
+	switch {
+	case b.empty:
+		return m.push(newFirstRun(m.c, m.operator, m.opt.OfferDemo))
+	case m.operator == "":
+		return m.push(newOperator(m.c))
+	}
+	m.c.db.SetOperator(m.operator)
+	return m.push(newHome(m.c))
+}
+
+// key passes a key press through the scan buffer.
+func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
+	r := m.scan.press(k, m.c.clock.Now())
+	return tea.Batch(m.apply(r, &k)...)
+}
+
+// apply carries out what the scan buffer decided.
+func (m *Model) apply(r scanResult, k *tea.KeyPressMsg) []tea.Cmd {
+	var cmds []tea.Cmd
+	if r.arm > 0 {
+		cmds = append(cmds, m.c.clock.After(m.scan.gap, scanTimeoutMsg{gen: r.arm}))
+	}
+	for _, f := range r.flushed {
+		cmds = append(cmds, m.deliver(f, r.flushText))
+	}
+	if r.scan != "" {
+		if a := m.active(); a != nil {
+			for _, code := range strings.Split(r.scan, "\n") {
+				m.note = ""
+				cmds = append(cmds, a.Update(scanMsg{code: code}))
+			}
+		}
+	}
+	if r.pass && k != nil {
+		cmds = append(cmds, m.deliver(*k, false))
+	}
+	return cmds
+}
+
+// deliver hands one key to the active screen. Global single-letter keys only
+// apply when the screen has no text field capturing input, and never to
+// keys that came from a burst (textOnly).
+func (m *Model) deliver(k tea.KeyPressMsg, textOnly bool) tea.Cmd {
+	a := m.active()
+	if a == nil {
+		return nil
+	}
+	if textOnly {
+		if !a.Capturing() {
+			m.note = "ignored fast input without Enter (a scanner set to no suffix?)"
+			return nil
+		}
+		return a.Update(k)
+	}
+	m.note = ""
+	if m.showHelp && key.Matches(k, m.c.keys.Back) {
+		m.showHelp = false
+		return nil
+	}
+	if k.String() == "f1" || (!a.Capturing() && key.Matches(k, m.c.keys.Help)) {
+		m.showHelp = !m.showHelp
+		return nil
+	}
+	if !a.Capturing() && key.Matches(k, m.c.keys.Quit) {
+		m.quitting = true
+		return tea.Quit
+	}
+	return a.Update(k)
+}
+
+func (m *Model) navigate(n navigateMsg) tea.Cmd {
+	var s screen
+	switch n.to {
+	case scrHome:
+		m.stack = nil
+		s = newHome(m.c)
+	case scrReceive:
+		s = newReceive(m.c)
+	case scrCheckOut:
+		s = newCheckOut(m.c, n.person)
+	case scrCheckIn:
+		s = newCheckIn(m.c)
+	case scrFind:
+		s = newFind(m.c, n.query, n.person, n.location)
+	case scrDetail:
+		s = newDetail(m.c, n.tag)
+	case scrPeople:
+		s = newPeople(m.c)
+	case scrLabels:
+		s = newLabels(m.c)
+	case scrSync:
+		s = newSyncScreen(m.c)
+	case scrStocktake:
+		s = newStocktake(m.c)
+	case scrPerson:
+		if n.person == nil {
+			return nil
+		}
+		s = newPerson(m.c, *n.person)
+	default:
+		return nil
+	}
+	if n.replace && len(m.stack) > 1 {
+		m.stack = m.stack[:len(m.stack)-1]
+	}
+	m.showHelp = false
+	return m.push(s)
+}
+
+func (m *Model) back() tea.Cmd {
+	m.showHelp = false
+	if len(m.stack) <= 1 {
+		return nil
+	}
+	m.stack = m.stack[:len(m.stack)-1]
+	a := m.active()
+	a.SetSize(m.bodySize())
+	if r, ok := a.(interface{ Refresh() tea.Cmd }); ok {
+		return r.Refresh()
+	}
+	return nil
+}
+
+// View renders the header, the active screen and the footer, cut to the
+// terminal's size.
+func (m *Model) View() tea.View {
+	var v tea.View
+	v.AltScreen = true
+	v.WindowTitle = "tagdesk"
+	v.SetContent(m.render())
+	return v
+}
+
+func (m *Model) render() string {
+	s := m.c.styles
+	w, h := m.width, m.height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	a := m.active()
+	title := "tagdesk"
+	if m.c.site != "" {
+		title += " · " + m.c.site
+	}
+	right := ""
+	if m.operator != "" {
+		right = "operator: " + m.operator
+	}
+	if sl := m.c.statusLine(); sl != "" && m.booted {
+		right = strings.TrimSuffix(sl+" │ "+right, " │ ")
+	}
+	scr := ""
+	if a != nil {
+		scr = a.Title()
+	}
+	header := pad(" "+title+" │ "+scr, right+" ", w)
+	lines := []string{s.App.Render(header)}
+	bodyH := h - 2
+	var body string
+	switch {
+	case !m.booted:
+		body = s.Dim.Render("  opening…")
+	case a == nil:
+		body = ""
+	case m.showHelp:
+		body = m.helpView(a, bodyH)
+	default:
+		body = a.View()
+	}
+	lines = append(lines, fit(body, w, bodyH)...)
+	foot := ""
+	switch {
+	case m.note != "":
+		foot = s.Warn.Render(truncate(m.note, w))
+	case a != nil:
+		m.help.SetWidth(w)
+		foot = m.help.ShortHelpView(a.ShortHelp())
+	}
+	lines = append(lines, fitLine(foot, w))
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) helpView(a screen, height int) string {
+	m.help.SetWidth(m.width)
+	out := m.c.styles.Title.Render("Keys: "+a.Title()) + "\n\n" + m.help.FullHelpView(a.FullHelp())
+	out += "\n\n" + m.c.styles.Dim.Render("A scan (a burst ending in Enter or Tab) works on every screen. esc, ? or f1 closes this help.")
+	return out
+}
+
+// fit cuts or pads text to exactly height lines of at most width cells.
+func fit(s string, width, height int) []string {
+	in := strings.Split(s, "\n")
+	out := make([]string, 0, height)
+	for i := 0; i < height; i++ {
+		if i < len(in) {
+			out = append(out, fitLine(in[i], width))
+		} else {
+			out = append(out, "")
+		}
+	}
+	return out
+}
+
+func fitLine(l string, width int) string {
+	if lipgloss.Width(l) > width {
+		return ansi.Truncate(l, width, "…")
+	}
+	return l
+}
+
+// truncate cuts plain text to width cells.
+func truncate(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) <= width {
+		return s
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// pad puts left and right at the two ends of width cells.
+func pad(left, right string, width int) string {
+	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)
+	if lw+rw+1 > width {
+		if rw+lw > width {
+			right = ""
+			rw = 0
+		}
+		left = truncate(left, width-rw)
+		lw = ansi.StringWidth(left)
+	}
+	return left + strings.Repeat(" ", max(0, width-lw-rw)) + right
+}
+
+func cellWidth(s string) int { return ansi.StringWidth(s) }

@@ -1,0 +1,346 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+func TestHome_ScanNeverTriggersShortcuts(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.wantView("Assets by status", "in stock", "r receive")
+	// The serial holds q, r, o, i and p: a burst must open the asset, not quit.
+	h.scan(serialOf(2))
+	if h.quit {
+		t.Fatal("a scan containing q quit the program")
+	}
+	if got := h.title(); got != "Asset TD-000002" {
+		t.Fatalf("screen %q, want the asset's detail", got)
+	}
+	h.wantView("TD-000002", serialOf(2), "History (1 events")
+	h.press("esc")
+	// The same scan as one multi-rune message (older terminals, SSH).
+	h.scanOneMessage("TD-000003")
+	if got := h.title(); got != "Asset TD-000003" {
+		t.Fatalf("screen %q after a multi-rune scan", got)
+	}
+	h.press("esc")
+	// A badge opens the person's holdings, a location code its assets.
+	h.scan("B1001")
+	if got := h.title(); got != "Holdings of Alice Smith" {
+		t.Fatalf("screen %q after a badge scan", got)
+	}
+	h.press("esc")
+	h.scan("SHELF-A")
+	if got := h.title(); got != "Find at SHELF-A" {
+		t.Fatalf("screen %q after a location scan", got)
+	}
+	h.press("esc")
+	// An unknown code is refused with the bell and stays on Home.
+	h.scan("NOPE-42")
+	if h.bells != 1 || h.title() != "Home" {
+		t.Fatalf("bells %d screen %q", h.bells, h.title())
+	}
+	h.wantView("unknown code")
+	// A person pressing r opens Receive; q typed slowly on Home quits.
+	h.typeSlow("r")
+	if got := h.title(); got != "Receive" {
+		t.Fatalf("r opened %q", got)
+	}
+	h.press("esc")
+	h.typeSlow("q")
+	if !h.quit {
+		t.Fatal("a slow q on Home did not quit")
+	}
+}
+
+func TestCheckOutCheckInFindHistory(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 5)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 100, 30)
+	h.typeSlow("o")
+	if h.title() != "Check out" {
+		t.Fatalf("o opened %q", h.title())
+	}
+	h.scan("B1001")
+	h.wantView("To: Alice Smith (B1001)")
+	for _, tag := range []string{"TD-000001", "TD-000002", serialOf(3)} {
+		h.scan(tag)
+	}
+	h.wantView("Checked out: 3", "TD-000003 Latitude 5440 → Alice Smith")
+	if h.bells != 0 {
+		t.Fatalf("%d bells for good scans", h.bells)
+	}
+	// Already out: refused, kept in the error list, bell.
+	h.scan("TD-000001")
+	if h.bells != 1 {
+		t.Fatalf("bells %d after a refused scan", h.bells)
+	}
+	h.wantView("Refused (1):", "TD-000001")
+	for _, tag := range []string{"TD-000001", "TD-000002", "TD-000003"} {
+		a := h.asset(tag)
+		if a.Status != store.StatusDeployed || a.Custodian != "B1001" {
+			t.Errorf("%s: %s held by %q", tag, a.Status, a.Custodian)
+		}
+	}
+	// Slow typing in the scan field stays typing, and Enter submits it.
+	h.typeSlow("TD-000004")
+	h.wantView("› TD-000004")
+	h.press("enter")
+	if a := h.asset("TD-000004"); a.Status != store.StatusDeployed {
+		t.Fatalf("typed tag not checked out: %s", a.Status)
+	}
+	h.press("esc") // back to choosing the holder
+	h.press("esc") // home
+	h.typeSlow("i")
+	if h.title() != "Check in" {
+		t.Fatalf("i opened %q", h.title())
+	}
+	h.press("tab") // condition: needs repair
+	h.scan("SHELF-A")
+	h.scan("TD-000002")
+	h.wantView("Return to: Shelf A (SHELF-A)", "Condition: needs repair", "TD-000002 Latitude 5440 ← back at SHELF-A · in repair")
+	if a := h.asset("TD-000002"); a.Status != store.StatusInRepair || a.LocationCode != "SHELF-A" {
+		t.Fatalf("checked in as %s at %s", a.Status, a.LocationCode)
+	}
+	h.scan("TD-000005") // in stock: refused
+	if h.bells != 2 {
+		t.Fatalf("bells %d", h.bells)
+	}
+	h.wantView("is not checked out")
+	h.press("esc")
+	h.typeSlow("/")
+	if h.title() != "Find" {
+		t.Fatalf("/ opened %q", h.title())
+	}
+	h.typeSlow("0003P")
+	h.wantView("1 match(es)", "TD-000003")
+	h.press("enter")
+	if h.title() != "Asset TD-000003" {
+		t.Fatalf("enter opened %q", h.title())
+	}
+	h.wantView("History (2 events", "checked out to Alice Smith")
+}
+
+func TestReceive_PreprintedTagsAndDuplicates(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	ctx := context.Background()
+	if _, err := db.AddPurchaseOrder(ctx, "PO-7", "Dell", map[string]int{"LAT5440": 3}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.typeSlow("lat")
+	h.press("enter") // model chosen, focus on the order
+	h.typeSlow("PO-7")
+	h.press("enter")
+	h.wantView("order PO-7: Latitude 5440 0/3")
+	h.scan("SHELF-A") // the location by scanning its label
+	h.wantView("Received: 0")
+	h.scan("NEW-SN-1")
+	h.scan("TD-000777") // an unused pre-printed tag...
+	h.wantView("tag TD-000777 waits for its serial")
+	h.scan("NEW-SN-2")  // ...paired with the next serial
+	h.scan(serialOf(1)) // duplicate serial: warned
+	if h.bells != 1 {
+		t.Fatalf("bells %d after a duplicate serial", h.bells)
+	}
+	h.wantView("Received: 2", "order PO-7: Latitude 5440 2/3", "TD-000777 ← serial NEW-SN-2", "already on asset TD-000001")
+	if a := h.asset("TD-000777"); a.Serial != "NEW-SN-2" || a.LocationCode != "SHELF-A" || a.PONumber != "PO-7" {
+		t.Fatalf("pre-printed tag: %+v", a)
+	}
+	if a := h.asset("TD-000002"); a.Serial != "NEW-SN-1" {
+		t.Fatalf("generated tag: serial %q", a.Serial)
+	}
+}
+
+// TestScans_BackToBack feeds 200 scans while the store is still busy with
+// the first: every one is recorded once, in order.
+func TestScans_BackToBack(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 200)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("o")
+	h.scan("B1002")
+	h.hold = true
+	for i := 1; i <= 200; i++ {
+		h.scan(fmt.Sprintf("TD-%06d", i))
+	}
+	h.release()
+	s := h.m.active().(*checkOutScreen)
+	if s.feed.good != 200 || s.feed.bad != 0 || s.queue.len() != 0 {
+		t.Fatalf("good %d bad %d queued %d", s.feed.good, s.feed.bad, s.queue.len())
+	}
+	n, err := db.CountAssets(context.Background(), store.AssetFilter{Status: store.StatusDeployed}, 0)
+	if err != nil || n != 200 {
+		t.Fatalf("deployed %d (%v), want 200", n, err)
+	}
+	// In order: the confirmations follow the scans.
+	var tags []string
+	for _, l := range s.feed.lines {
+		if strings.HasPrefix(l.text, "TD-") {
+			tags = append(tags, l.text[:9])
+		}
+	}
+	for i, tag := range tags {
+		if want := fmt.Sprintf("TD-%06d", i+1); tag != want {
+			t.Fatalf("confirmation %d is %s, want %s", i, tag, want)
+		}
+	}
+	// Each asset has exactly one check-out event.
+	for _, tag := range []string{"TD-000001", "TD-000100", "TD-000200"} {
+		_, evs, err := db.AssetHistory(context.Background(), tag)
+		if err != nil || len(evs) != 2 {
+			t.Fatalf("%s: %d events (%v)", tag, len(evs), err)
+		}
+	}
+}
+
+func TestFind_OlderResultsNeverOverwriteNewer(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 30)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("/")
+	f := h.m.active().(*findScreen)
+	// Four keystrokes whose queries are still running.
+	var cmds []tea.Cmd
+	for _, q := range []string{"0", "00", "000", "0001P"} {
+		f.input.SetValue(q)
+		cmds = append(cmds, f.restart())
+	}
+	// The answers arrive newest first, oldest last.
+	for i := len(cmds) - 1; i >= 0; i-- {
+		h.run(cmds[i])
+	}
+	if len(f.rows) != 1 || f.rows[0].Tag != "TD-000001" {
+		var tags []string
+		for _, r := range f.rows {
+			tags = append(tags, r.Tag)
+		}
+		t.Fatalf("rows %v: an older query overwrote the newest", tags)
+	}
+	// The table never holds more rows than it shows.
+	h.press("ctrl+c")
+}
+
+func TestFind_VirtualisedPaging(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 60)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("/")
+	f := h.m.active().(*findScreen)
+	if len(f.rows) != f.pageSize() {
+		t.Fatalf("loaded %d rows for a page of %d", len(f.rows), f.pageSize())
+	}
+	h.wantView("60 match(es) · page 1")
+	for i := 0; i < f.pageSize(); i++ {
+		h.press("down")
+	}
+	h.wantView("page 2")
+	if len(f.rows) > f.pageSize() || f.rows[0].Tag != fmt.Sprintf("TD-%06d", f.pageSize()+1) {
+		t.Fatalf("page 2 starts at %s with %d rows", f.rows[0].Tag, len(f.rows))
+	}
+	h.press("up")
+	h.wantView("page 1")
+	h.press("ctrl+t") // status filter: on order
+	h.press("ctrl+t") // in stock
+	h.wantView("status: in stock", "60 match(es)")
+}
+
+func TestDetail_Actions(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 100, 30)
+	h.scan("TD-000001")
+	h.typeSlow("o")
+	h.scan("B1002") // a scan answers the prompt at once
+	if a := h.asset("TD-000001"); a.Custodian != "B1002" {
+		t.Fatalf("custodian %q", a.Custodian)
+	}
+	h.typeSlow("i")
+	h.typeSlow("m")
+	h.typeSlow("shelf-a")
+	h.press("enter")
+	h.typeSlow("e")
+	h.press("enter") // name
+	h.typeSlow("Spare laptop")
+	h.press("enter")
+	a := h.asset("TD-000001")
+	if a.Status != store.StatusInStock || a.LocationCode != "SHELF-A" || a.Name != "Spare laptop" {
+		t.Fatalf("after actions: %s at %s named %q", a.Status, a.LocationCode, a.Name)
+	}
+	h.typeSlow("x")
+	h.typeSlow("broken")
+	h.press("enter")
+	if a := h.asset("TD-000001"); a.Status != store.StatusRetired {
+		t.Fatalf("status %s after retire", a.Status)
+	}
+	h.wantView("History (6 events", "retired")
+	// Every event carries the operator.
+	_, evs, err := db.AssetHistory(context.Background(), "TD-000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range evs[1:] {
+		if e.Operator != "clerk" {
+			t.Errorf("%s by %q, want clerk", e.Type, e.Operator)
+		}
+	}
+}
+
+func TestOperatorAndFirstRun(t *testing.T) {
+	t.Run("badge", func(t *testing.T) {
+		db := newTestDB(t)
+		seed(t, db, 1)
+		h := newHarness(t, db, Options{}, 80, 24)
+		if h.title() != "Who is at the desk?" {
+			t.Fatalf("screen %q, want the operator screen", h.title())
+		}
+		h.typeSlow("q") // typing, not quitting
+		if h.quit {
+			t.Fatal("q quit the operator screen")
+		}
+		h.press("ctrl+c")
+		h.quit = false
+		h.m.quitting = false
+		h.scan("B1001")
+		if h.title() != "Home" || db.Operator() != "alice" {
+			t.Fatalf("screen %q operator %q", h.title(), db.Operator())
+		}
+	})
+	t.Run("first run", func(t *testing.T) {
+		db := newTestDB(t)
+		h := newHarness(t, db, Options{Operator: "ann", OfferDemo: true}, 80, 24)
+		if h.title() != "First run" {
+			t.Fatalf("screen %q", h.title())
+		}
+		h.wantView("ctrl+d: open the demo database")
+		h.typeSlow("Madrid")
+		h.press("enter")
+		h.press("enter") // keep TD-
+		h.press("enter") // operator pre-filled: save
+		if h.title() != "Home" || db.Operator() != "ann" {
+			t.Fatalf("screen %q operator %q", h.title(), db.Operator())
+		}
+		site, _ := db.Setting(context.Background(), store.SettingSite)
+		if site != "Madrid" {
+			t.Fatalf("site %q", site)
+		}
+	})
+	t.Run("demo", func(t *testing.T) {
+		db := newTestDB(t)
+		h := newHarness(t, db, Options{OfferDemo: true}, 80, 24)
+		h.press("ctrl+d")
+		if !h.quit || !h.m.WantsDemo() {
+			t.Fatal("ctrl+d did not ask for the demo")
+		}
+	})
+}

@@ -1,0 +1,184 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// checkInScreen takes assets back in a loop. The return location (default:
+// each asset's home) and condition are set once: scan a location label to
+// set where they go, tab to cycle the condition.
+type checkInScreen struct {
+	base
+	input     field
+	location  *store.Location
+	condition string
+	queue     scanQueue
+	feed      feed
+}
+
+type checkInResult struct {
+	to
+	code     string
+	asset    store.Asset
+	location *store.Location // the scan named a location: the new return location
+	err      error
+}
+
+var conditions = []string{store.ConditionOK, store.ConditionRepair, store.ConditionRetire}
+
+func newCheckIn(c *common) *checkInScreen {
+	s := &checkInScreen{base: newBase(c), input: newField("› ", "scan assets to check in (or a location label to return them there)"), condition: store.ConditionOK}
+	s.input.Focus()
+	return s
+}
+
+func (s *checkInScreen) Title() string   { return "Check in" }
+func (s *checkInScreen) Capturing() bool { return true }
+func (s *checkInScreen) Init() tea.Cmd   { return nil }
+
+func (s *checkInScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case scanMsg:
+		return s.scan(lineWith(&s.input, msg.code))
+	case checkInResult:
+		cmd := s.result(msg)
+		if code, ok := s.queue.done(); ok {
+			return tea.Batch(cmd, s.start(code))
+		}
+		return cmd
+	case tea.KeyPressMsg:
+		k := s.c.keys
+		switch {
+		case key.Matches(msg, k.Back):
+			return back
+		case key.Matches(msg, k.Condition):
+			for i, c := range conditions {
+				if c == s.condition {
+					s.condition = conditions[(i+1)%len(conditions)]
+					break
+				}
+			}
+			s.feed.note("condition: %s", conditionLabel(s.condition))
+			return nil
+		case key.Matches(msg, k.Clear):
+			s.location = nil
+			s.feed.note("return location: each asset's home")
+			return nil
+		case msg.String() == "enter":
+			text := strings.TrimSpace(s.input.Value())
+			s.input.Reset()
+			if text != "" {
+				return s.scan(text)
+			}
+			return nil
+		}
+		s.input.Update(msg)
+	}
+	return nil
+}
+
+func conditionLabel(c string) string {
+	switch c {
+	case store.ConditionRepair:
+		return "needs repair"
+	case store.ConditionRetire:
+		return "retire"
+	}
+	return "ok"
+}
+
+func (s *checkInScreen) scan(code string) tea.Cmd {
+	if code, ok := s.queue.push(code); ok {
+		return s.start(code)
+	}
+	return nil
+}
+
+func (s *checkInScreen) start(code string) tea.Cmd {
+	db, id := s.c.db, s.id
+	opt := store.CheckInOptions{Condition: s.condition}
+	if s.location != nil {
+		opt.Location = s.location.Code
+	}
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		r := checkInResult{to: to{id}, code: code}
+		if tag := store.NormalizeTag(code); store.ValidateTag(tag) == nil {
+			a, err := db.CheckIn(ctx, tag, opt)
+			if store.ErrorCode(err) != store.ENOTFOUND {
+				r.asset, r.err = a, err
+				return r
+			}
+		}
+		res, err := db.Resolve(ctx, code)
+		if err != nil {
+			r.err = err
+			return r
+		}
+		switch res.Kind {
+		case store.ResolvedAsset:
+			r.asset, r.err = db.CheckIn(ctx, res.Asset.Tag, opt)
+		case store.ResolvedLocation:
+			r.location = res.Location
+		case store.ResolvedPerson:
+			r.err = store.Errorf(store.EINVALID, "%s is a person's badge (%s): scan the assets they return", res.Code, res.Person.Name)
+		}
+		return r
+	})
+}
+
+func (s *checkInScreen) result(r checkInResult) tea.Cmd {
+	switch {
+	case r.err != nil:
+		return s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
+	case r.location != nil:
+		s.location = r.location
+		s.feed.note("return location: %s (%s)", r.location.Name, r.location.Code)
+		return nil
+	}
+	a := r.asset
+	s.feed.ok("%s %s ← back at %s · %s", a.Tag, assetLabel(a), orDash(a.LocationCode), a.Status.Label())
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func (s *checkInScreen) View() string {
+	st := s.c.styles
+	w := s.width
+	loc := "each asset's home location"
+	if s.location != nil {
+		loc = s.location.Name + " (" + s.location.Code + ")"
+	}
+	b := []string{
+		st.Label.Render("Return to: ") + truncate(loc, w/2) + st.Label.Render("   Condition: ") + st.Section.Render(conditionLabel(s.condition)),
+		s.input.View(st, w),
+	}
+	count := fmt.Sprintf("Checked in: %d", s.feed.good)
+	if n := s.queue.len(); n > 0 {
+		count += fmt.Sprintf(" · %d in progress", n)
+	}
+	b = append(b, st.Count.Render(count))
+	return strings.Join(b, "\n") + "\n" + s.feed.view(st, w, s.height-len(b)-1)
+}
+
+func (s *checkInScreen) ShortHelp() []key.Binding {
+	k := s.c.keys
+	return []key.Binding{k.Condition, k.Clear, k.Back, k.ForceQ}
+}
+
+func (s *checkInScreen) FullHelp() [][]key.Binding {
+	k := s.c.keys
+	return [][]key.Binding{{k.Condition, k.Clear}, {k.Back, k.ForceQ}}
+}

@@ -1,0 +1,343 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// checkOutScreen: scan (or pick) who or what receives the assets, set an
+// optional due date, then scan any number of assets; each is checked out at
+// once.
+type checkOutScreen struct {
+	base
+	holder   *store.Holder
+	input    field
+	due      field
+	dueDate  string
+	focusDue bool
+	people   []store.Person // name suggestions while choosing the holder
+	sel      int            // -1: none picked
+	seq      int            // people query sequence
+	queue    scanQueue
+	feed     feed
+}
+
+type holderMsg struct {
+	to
+	h   store.Holder
+	err error
+}
+
+type peopleMsg struct {
+	to
+	seq    int
+	people []store.Person
+	err    error
+}
+
+// checkOutResult is the outcome of one scan on the asset loop.
+type checkOutResult struct {
+	to
+	code   string
+	asset  store.Asset
+	holder *store.Holder // the scan named a new holder instead of an asset
+	err    error
+}
+
+func newCheckOut(c *common, p *store.Person) *checkOutScreen {
+	s := &checkOutScreen{base: newBase(c), input: newField("› ", "scan a badge, location or parent asset tag, or type a name"), due: newField("due: ", "none (YYYY-MM-DD or +days)"), sel: -1}
+	s.input.Focus()
+	if p != nil {
+		h := personHolder(*p)
+		s.holder = &h
+		s.input.placeholder = "scan assets to check out"
+	}
+	return s
+}
+
+func personHolder(p store.Person) store.Holder {
+	h := store.Holder{Kind: store.CustodianPerson, UID: p.UID, Code: p.Badge, Label: p.Name}
+	if p.Badge != "" {
+		h.Label += " (" + p.Badge + ")"
+	}
+	return h
+}
+
+func (s *checkOutScreen) Title() string   { return "Check out" }
+func (s *checkOutScreen) Capturing() bool { return true }
+func (s *checkOutScreen) Init() tea.Cmd   { return nil }
+
+func (s *checkOutScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case scanMsg:
+		if s.focusDue {
+			return s.scan(msg.code)
+		}
+		return s.scan(s.line(msg.code))
+	case holderMsg:
+		if msg.err != nil {
+			return s.feed.refuse("%s", errText(msg.err))
+		}
+		s.setHolder(msg.h)
+	case peopleMsg:
+		if msg.seq == s.seq && msg.err == nil {
+			s.people = msg.people
+			s.sel = -1
+		}
+	case checkOutResult:
+		cmd := s.result(msg)
+		if code, ok := s.queue.done(); ok {
+			return tea.Batch(cmd, s.start(code))
+		}
+		return cmd
+	case tea.KeyPressMsg:
+		return s.key(msg)
+	}
+	return nil
+}
+
+// line is the scan plus anything already typed into the scan field: in a
+// scan loop every Enter-terminated line is a scan, even when a loaded
+// machine split the burst and its first keys landed in the field as typing.
+func (s *checkOutScreen) line(code string) string { return lineWith(&s.input, code) }
+
+func (s *checkOutScreen) setHolder(h store.Holder) {
+	s.holder = &h
+	s.people, s.sel = nil, -1
+	s.input.Reset()
+	s.input.placeholder = "scan assets to check out"
+	s.feed.note("checking out to %s", h.Label)
+}
+
+func (s *checkOutScreen) key(k tea.KeyPressMsg) tea.Cmd {
+	keys := s.c.keys
+	switch {
+	case key.Matches(k, keys.Back):
+		if s.focusDue {
+			s.focusField(false)
+			return nil
+		}
+		if s.holder != nil {
+			s.holder = nil
+			s.input.Reset()
+			s.input.placeholder = "scan a badge, location or parent asset tag, or type a name"
+			return nil
+		}
+		return back
+	case key.Matches(k, keys.Next), key.Matches(k, keys.Prev):
+		s.focusField(!s.focusDue)
+		return nil
+	case k.String() == "enter":
+		if s.focusDue {
+			return s.setDue()
+		}
+		if s.holder == nil && s.sel >= 0 && s.sel < len(s.people) {
+			s.setHolder(personHolder(s.people[s.sel]))
+			return nil
+		}
+		text := strings.TrimSpace(s.input.Value())
+		s.input.Reset()
+		if text == "" {
+			return nil
+		}
+		return s.scan(text)
+	case s.holder == nil && !s.focusDue && (k.String() == "up" || k.String() == "down"):
+		if len(s.people) > 0 {
+			if k.String() == "down" {
+				s.sel = min(len(s.people)-1, s.sel+1)
+			} else {
+				s.sel = max(-1, s.sel-1)
+			}
+		}
+		return nil
+	}
+	if s.focusDue {
+		s.due.Update(k)
+		return nil
+	}
+	if s.input.Update(k) && s.holder == nil {
+		return s.suggest()
+	}
+	return nil
+}
+
+func (s *checkOutScreen) focusField(due bool) {
+	s.focusDue = due
+	if due {
+		s.input.Blur()
+		s.due.Focus()
+	} else {
+		s.due.Blur()
+		s.input.Focus()
+	}
+}
+
+// setDue accepts YYYY-MM-DD or +N days.
+func (s *checkOutScreen) setDue() tea.Cmd {
+	v := strings.TrimSpace(s.due.Value())
+	s.focusField(false)
+	if v == "" {
+		s.dueDate = ""
+		return nil
+	}
+	if n, err := strconv.Atoi(strings.TrimPrefix(v, "+")); err == nil && strings.HasPrefix(v, "+") && n >= 0 && n < 3650 {
+		v = s.c.clock.Now().AddDate(0, 0, n).Format("2006-01-02")
+	}
+	d, err := store.ParseDate(v)
+	if err != nil {
+		s.due.Reset()
+		return s.feed.refuse("due date: %s", errText(err))
+	}
+	s.dueDate = d
+	s.due.SetValue(d)
+	s.feed.note("due date %s", d)
+	return nil
+}
+
+func (s *checkOutScreen) suggest() tea.Cmd {
+	q := strings.TrimSpace(s.input.Value())
+	s.seq++
+	if len(q) < 2 {
+		s.people, s.sel = nil, -1
+		return nil
+	}
+	db, id, seq := s.c.db, s.id, s.seq
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		ps, err := db.People(ctx, store.PeopleFilter{Query: q, Limit: 5})
+		return peopleMsg{to: to{id}, seq: seq, people: ps, err: err}
+	})
+}
+
+// scan handles a scanned or typed code: the holder first, then assets.
+func (s *checkOutScreen) scan(code string) tea.Cmd {
+	if s.holder == nil {
+		db, id := s.c.db, s.id
+		return s.c.do(func(ctx context.Context) tea.Msg {
+			h, err := db.ResolveHolder(ctx, code)
+			if err != nil && store.ErrorCode(err) == store.ENOTFOUND {
+				// A typed name: pick the person if exactly one matches.
+				if ps, perr := db.People(ctx, store.PeopleFilter{Query: code, Limit: 2}); perr == nil && len(ps) == 1 {
+					return holderMsg{to: to{id}, h: personHolder(ps[0])}
+				}
+			}
+			return holderMsg{to: to{id}, h: h, err: err}
+		})
+	}
+	if code, ok := s.queue.push(code); ok {
+		return s.start(code)
+	}
+	return nil
+}
+
+func (s *checkOutScreen) start(code string) tea.Cmd {
+	db, id, h, due := s.c.db, s.id, *s.holder, s.dueDate
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		r := checkOutResult{to: to{id}, code: code}
+		if tag := store.NormalizeTag(code); store.ValidateTag(tag) == nil {
+			// Most scans are our tags: commit straight away and resolve
+			// only when the code is something else (a serial, a badge).
+			a, err := db.CheckOutTo(ctx, tag, h, due)
+			if store.ErrorCode(err) != store.ENOTFOUND {
+				r.asset, r.err = a, err
+				return r
+			}
+		}
+		res, err := db.Resolve(ctx, code)
+		if err != nil {
+			r.err = err
+			return r
+		}
+		switch res.Kind {
+		case store.ResolvedAsset:
+			r.asset, r.err = db.CheckOutTo(ctx, res.Asset.Tag, h, due)
+		case store.ResolvedPerson:
+			nh := personHolder(*res.Person)
+			r.holder = &nh
+		case store.ResolvedLocation:
+			nh, err := db.ResolveHolder(ctx, res.Location.Code)
+			r.holder, r.err = &nh, err
+		}
+		return r
+	})
+}
+
+func (s *checkOutScreen) result(r checkOutResult) tea.Cmd {
+	switch {
+	case r.err != nil:
+		return s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
+	case r.holder != nil:
+		s.setHolder(*r.holder)
+		return nil
+	}
+	a := r.asset
+	line := fmt.Sprintf("%s %s → %s", a.Tag, assetLabel(a), a.CustodianName)
+	if a.DueDate != "" {
+		line += " · due " + a.DueDate
+	}
+	s.feed.ok("%s", line)
+	return nil
+}
+
+// assetLabel is an asset's name, else its model.
+func assetLabel(a store.Asset) string {
+	switch {
+	case a.Name != "":
+		return a.Name
+	case a.Model != "":
+		return a.Model
+	}
+	return a.Serial
+}
+
+func clipCode(s string) string { return truncate(s, 40) }
+
+func (s *checkOutScreen) View() string {
+	st := s.c.styles
+	w := s.width
+	var b []string
+	if s.holder == nil {
+		b = append(b, st.Title.Render("Who or what gets the assets?"))
+	} else {
+		b = append(b, st.Label.Render("To: ")+st.Section.Render(truncate(s.holder.Label, w-20)))
+	}
+	b = append(b, s.due.View(st, w))
+	b = append(b, s.input.View(st, w))
+	if s.holder == nil {
+		for i, p := range s.people {
+			line := truncate(fmt.Sprintf("  %s  %s  %s", p.Name, p.Badge, p.Email), w)
+			if i == s.sel {
+				line = st.Selected.Render(line)
+			}
+			b = append(b, line)
+		}
+		if len(s.people) > 0 {
+			b = append(b, st.Dim.Render("  ↑/↓ pick · enter choose"))
+		}
+	} else {
+		count := fmt.Sprintf("Checked out: %d", s.feed.good)
+		if n := s.queue.len(); n > 0 {
+			count += fmt.Sprintf(" · %d in progress", n)
+		}
+		b = append(b, st.Count.Render(count))
+	}
+	head := strings.Join(b, "\n")
+	rest := s.height - len(b) - 1
+	return head + "\n" + s.feed.view(st, w, rest)
+}
+
+func (s *checkOutScreen) ShortHelp() []key.Binding {
+	k := s.c.keys
+	return []key.Binding{k.Back, key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "due date")), k.ForceQ}
+}
+
+func (s *checkOutScreen) FullHelp() [][]key.Binding {
+	k := s.c.keys
+	return [][]key.Binding{{k.ListUp, k.ListDown, k.Open}, {key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "due date")), k.Back, k.ForceQ}}
+}

@@ -1,0 +1,421 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// detailScreen shows an asset's fields and full history, with actions:
+// check out, check in, move, edit a field, retire.
+type detailScreen struct {
+	base
+	tag     string
+	asset   *store.Asset
+	history []store.Event
+	scroll  int
+	err     string
+	msg     string
+	msgBad  bool
+
+	mode   detailMode
+	action string // "checkout", "move", "retire", "edit"
+	edit   string // the field being edited
+	pick   int    // cursor in editable fields
+	input  field
+	busy   bool
+}
+
+type detailMode int
+
+const (
+	modeView detailMode = iota
+	modePick
+	modePrompt
+)
+
+// editable are the fields UpdateAsset accepts, in the order people look for them.
+var editable = []string{"name", "serial", "notes", "model", "home_location", "cost_centre", "supplier", "order_number", "purchase_date", "purchase_cost", "currency", "warranty_end", "eol_date", "next_audit"}
+
+type detailLoadedMsg struct {
+	to
+	asset   store.Asset
+	history []store.Event
+	err     error
+}
+
+type detailActionMsg struct {
+	to
+	what  string
+	asset store.Asset
+	err   error
+}
+
+type detailResolvedMsg struct {
+	to
+	res store.Resolution
+	err error
+}
+
+func newDetail(c *common, tag string) *detailScreen {
+	return &detailScreen{base: newBase(c), tag: tag, input: newField("", "")}
+}
+
+func (s *detailScreen) Title() string   { return "Asset " + s.tag }
+func (s *detailScreen) Capturing() bool { return s.mode != modeView }
+func (s *detailScreen) Init() tea.Cmd   { return s.load() }
+
+// Refresh reloads when the screen comes back on top.
+func (s *detailScreen) Refresh() tea.Cmd { return s.load() }
+
+func (s *detailScreen) load() tea.Cmd {
+	db, id, tag := s.c.db, s.id, s.tag
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		m := detailLoadedMsg{to: to{id}}
+		if m.asset, m.err = db.Asset(ctx, tag); m.err != nil {
+			return m
+		}
+		m.history, m.err = db.History(ctx, m.asset.UID)
+		return m
+	})
+}
+
+func (s *detailScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case detailLoadedMsg:
+		if msg.err != nil {
+			s.err = errText(msg.err)
+			return nil
+		}
+		s.err = ""
+		s.asset, s.history = &msg.asset, msg.history
+	case detailActionMsg:
+		s.busy = false
+		if msg.err != nil {
+			s.msg, s.msgBad = errText(msg.err), true
+			return bell()
+		}
+		s.msg, s.msgBad = msg.what, false
+		return s.load()
+	case detailResolvedMsg:
+		if msg.err != nil {
+			s.msg, s.msgBad = errText(msg.err), true
+			return bell()
+		}
+		if msg.res.Kind == store.ResolvedAsset {
+			return navigate(navigateMsg{to: scrDetail, tag: msg.res.Asset.Tag, replace: true})
+		}
+		return openResolution(msg.res)
+	case scanMsg:
+		if s.mode == modePrompt {
+			s.input.SetValue(msg.code)
+			return s.submit()
+		}
+		s.mode = modeView
+		db, id, code := s.c.db, s.id, msg.code
+		return s.c.do(func(ctx context.Context) tea.Msg {
+			res, err := db.Resolve(ctx, code)
+			return detailResolvedMsg{to: to{id}, res: res, err: err}
+		})
+	case tea.KeyPressMsg:
+		switch s.mode {
+		case modePick:
+			return s.pickKey(msg)
+		case modePrompt:
+			return s.promptKey(msg)
+		}
+		return s.viewKey(msg)
+	}
+	return nil
+}
+
+func (s *detailScreen) viewKey(k tea.KeyPressMsg) tea.Cmd {
+	keys := s.c.keys
+	if s.asset == nil {
+		if key.Matches(k, keys.Back) {
+			return back
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(k, keys.Back):
+		return back
+	case key.Matches(k, keys.Down):
+		s.scroll = min(s.scroll+1, max(0, len(s.history)-1))
+	case key.Matches(k, keys.Up):
+		s.scroll = max(0, s.scroll-1)
+	case key.Matches(k, keys.CheckOut):
+		s.prompt("checkout", "check out to (scan a badge, location or parent tag): ", "")
+	case key.Matches(k, keys.CheckIn):
+		return s.run("checked in", func(ctx context.Context, db Store, tag string) (store.Asset, error) {
+			return db.CheckIn(ctx, tag, store.CheckInOptions{})
+		})
+	case key.Matches(k, keys.Move):
+		s.prompt("move", "move to location (scan or type its code): ", "")
+	case key.Matches(k, keys.Edit):
+		s.mode, s.pick = modePick, 0
+	case key.Matches(k, keys.Retire):
+		s.prompt("retire", "retire: reason (enter to confirm, esc to cancel): ", "")
+	case key.Matches(k, keys.Labels):
+		return s.queueLabel()
+	}
+	return nil
+}
+
+func (s *detailScreen) prompt(action, label, value string) {
+	s.mode, s.action = modePrompt, action
+	s.input = newField(label, "")
+	s.input.SetValue(value)
+	s.input.Focus()
+	s.msg = ""
+}
+
+func (s *detailScreen) pickKey(k tea.KeyPressMsg) tea.Cmd {
+	keys := s.c.keys
+	switch {
+	case key.Matches(k, keys.Back):
+		s.mode = modeView
+	case key.Matches(k, keys.Down):
+		s.pick = min(len(editable)-1, s.pick+1)
+	case key.Matches(k, keys.Up):
+		s.pick = max(0, s.pick-1)
+	case k.String() == "enter":
+		s.edit = editable[s.pick]
+		s.prompt("edit", s.edit+": ", fieldValue(*s.asset, s.edit))
+	}
+	return nil
+}
+
+func (s *detailScreen) promptKey(k tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, s.c.keys.Back):
+		s.mode = modeView
+		return nil
+	case k.String() == "enter":
+		return s.submit()
+	}
+	s.input.Update(k)
+	return nil
+}
+
+func (s *detailScreen) submit() tea.Cmd {
+	v := strings.TrimSpace(s.input.Value())
+	action, edit := s.action, s.edit
+	s.mode = modeView
+	switch action {
+	case "checkout":
+		if v == "" {
+			return nil
+		}
+		return s.run("checked out to "+v, func(ctx context.Context, db Store, tag string) (store.Asset, error) {
+			h, err := db.ResolveHolder(ctx, v)
+			if err != nil {
+				return store.Asset{}, err
+			}
+			return db.CheckOutTo(ctx, tag, h, "")
+		})
+	case "move":
+		if v == "" {
+			return nil
+		}
+		return s.run("moved to "+v, func(ctx context.Context, db Store, tag string) (store.Asset, error) {
+			return db.Move(ctx, tag, v)
+		})
+	case "retire":
+		return s.run("retired", func(ctx context.Context, db Store, tag string) (store.Asset, error) {
+			return db.Retire(ctx, tag, v)
+		})
+	case "edit":
+		return s.run(edit+" changed", func(ctx context.Context, db Store, tag string) (store.Asset, error) {
+			return db.UpdateAsset(ctx, tag, map[string]string{edit: v})
+		})
+	}
+	return nil
+}
+
+// run performs one action on the asset in a command.
+func (s *detailScreen) run(what string, fn func(ctx context.Context, db Store, tag string) (store.Asset, error)) tea.Cmd {
+	if s.busy || s.asset == nil {
+		return nil
+	}
+	s.busy = true
+	db, id, tag := s.c.db, s.id, s.asset.Tag
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		a, err := fn(ctx, db, tag)
+		return detailActionMsg{to: to{id}, what: tag + " " + what, asset: a, err: err}
+	})
+}
+
+// fieldValue is the current value of an editable field.
+func fieldValue(a store.Asset, f string) string {
+	switch f {
+	case "name":
+		return a.Name
+	case "serial":
+		return a.Serial
+	case "notes":
+		return a.Notes
+	case "model":
+		return a.Model
+	case "home_location":
+		return a.HomeLocationCode
+	case "cost_centre":
+		return a.CostCentre
+	case "supplier":
+		return a.Supplier
+	case "order_number":
+		return a.OrderNumber
+	case "purchase_date":
+		return a.PurchaseDate
+	case "purchase_cost":
+		return a.PurchaseCost
+	case "currency":
+		return a.Currency
+	case "warranty_end":
+		return a.WarrantyEnd
+	case "eol_date":
+		return a.EOLDate
+	case "next_audit":
+		return a.NextAudit
+	}
+	return ""
+}
+
+func (s *detailScreen) View() string {
+	st := s.c.styles
+	w, h := s.width, s.height
+	if s.err != "" {
+		return st.Err.Render(s.err) + "\n" + st.Dim.Render("esc to go back")
+	}
+	if s.asset == nil {
+		return st.Dim.Render("loading " + s.tag + "…")
+	}
+	a := *s.asset
+	var out []string
+	out = append(out, st.Title.Render(truncate(a.Tag+"  "+assetLabel(a), w-14))+"  "+st.status(a.Status))
+	holder := "—"
+	if a.CustodianName != "" {
+		holder = a.CustodianName
+		if a.Custodian != "" && a.Custodian != a.CustodianName {
+			holder += " (" + a.Custodian + ")"
+		}
+	}
+	pairs := [][2]string{
+		{"serial", a.Serial}, {"model", strings.TrimSpace(a.Manufacturer + " " + a.Model + " " + a.ModelNumber)},
+		{"category", a.Category}, {"location", strings.TrimSpace(a.LocationCode + " " + a.LocationName)},
+		{"home", a.HomeLocationCode}, {"held by", holder},
+		{"checked out", a.CheckedOutAt}, {"due", a.DueDate},
+		{"supplier", a.Supplier}, {"order", joinDistinct(a.PONumber, a.OrderNumber)},
+		{"purchased", a.PurchaseDate}, {"cost", strings.TrimSpace(a.PurchaseCost + " " + a.Currency)},
+		{"warranty end", a.WarrantyEnd}, {"end of life", a.EOLDate},
+		{"cost centre", a.CostCentre}, {"last audit", a.LastAudit},
+		{"next audit", a.NextAudit}, {"notes", a.Notes},
+	}
+	for _, k := range sortedCustom(a.Custom) {
+		pairs = append(pairs, [2]string{k, a.Custom[k]})
+	}
+	if a.Disposal != nil {
+		pairs = append(pairs, [2]string{"disposal", a.Disposal.Method + " " + a.Disposal.Certificate})
+	}
+	var shown [][2]string
+	for _, p := range pairs {
+		if p[1] != "" {
+			shown = append(shown, p)
+		}
+	}
+	cols := 1
+	if w >= 90 {
+		cols = 2
+	}
+	colW := w / cols
+	for i := 0; i < len(shown); i += cols {
+		var line strings.Builder
+		for j := 0; j < cols && i+j < len(shown); j++ {
+			p := shown[i+j]
+			cell := st.Label.Render(fmt.Sprintf("%-12s ", p[0])) + truncate(p[1], colW-14)
+			line.WriteString(cell)
+			if j < cols-1 {
+				line.WriteString(strings.Repeat(" ", max(1, colW-13-cellWidth(truncate(p[1], colW-14)))))
+			}
+		}
+		out = append(out, line.String())
+	}
+	switch s.mode {
+	case modePrompt:
+		out = append(out, s.input.View(st, w))
+	case modePick:
+		out = append(out, st.Section.Render("Edit which field? (enter to choose, esc to cancel)"))
+		room := max(3, h-len(out)-2)
+		start := max(0, s.pick-room+1)
+		for i := start; i < len(editable) && i < start+room; i++ {
+			line := fmt.Sprintf("  %-14s %s", editable[i], fieldValue(a, editable[i]))
+			if i == s.pick {
+				line = st.Selected.Render(truncate(line, w))
+			}
+			out = append(out, line)
+		}
+		return strings.Join(out, "\n")
+	default:
+		if s.msg != "" {
+			if s.msgBad {
+				out = append(out, st.Err.Render("✗ "+truncate(s.msg, w-2)))
+			} else {
+				out = append(out, st.OK.Render("✓ "+truncate(s.msg, w-2)))
+			}
+		} else {
+			out = append(out, st.Dim.Render("o check out · i check in · m move · e edit · x retire"))
+		}
+	}
+	out = append(out, st.Section.Render(fmt.Sprintf("History (%d events, newest first)", len(s.history))))
+	room := h - len(out)
+	for i := len(s.history) - 1 - s.scroll; i >= 0 && room > 0; i-- {
+		e := s.history[i]
+		op := e.Operator
+		if op == "" {
+			op = "—"
+		}
+		line := fmt.Sprintf("%s  %-10s %s", e.At.In(s.c.loc).Format("2006-01-02 15:04"), truncate(op, 10), store.Describe(e))
+		out = append(out, truncate(line, w))
+		room--
+	}
+	return strings.Join(out, "\n")
+}
+
+func sortedCustom(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func (s *detailScreen) ShortHelp() []key.Binding {
+	k := s.c.keys
+	if s.mode != modeView {
+		return []key.Binding{k.Open, k.Back}
+	}
+	return []key.Binding{k.CheckOut, k.CheckIn, k.Move, k.Edit, k.Retire, k.Up, k.Down, k.Back}
+}
+
+func (s *detailScreen) FullHelp() [][]key.Binding {
+	k := s.c.keys
+	return [][]key.Binding{{k.CheckOut, k.CheckIn, k.Move}, {k.Edit, k.Retire, k.Labels}, {k.Up, k.Down, k.Back, k.Quit}}
+}
+
+// joinDistinct joins the non-empty values, dropping repeats.
+func joinDistinct(vs ...string) string {
+	var out []string
+	for _, v := range vs {
+		if v != "" && (len(out) == 0 || out[len(out)-1] != v) {
+			out = append(out, v)
+		}
+	}
+	return strings.Join(out, " ")
+}

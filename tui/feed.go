@@ -1,0 +1,91 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// feed is a workflow screen's running log: one confirmation line per good
+// scan, one reason per refused scan, and the list of refusals kept visible.
+type feed struct {
+	lines  []feedLine
+	errs   []string
+	good   int
+	bad    int
+	latest feedLine
+}
+
+type feedLine struct {
+	ok   bool
+	text string
+}
+
+const (
+	feedKeep = 500
+	errsKeep = 100
+)
+
+func (f *feed) ok(format string, args ...any) {
+	l := feedLine{ok: true, text: fmt.Sprintf(format, args...)}
+	f.good++
+	f.push(l)
+}
+
+// note adds a neutral line (a setting changed) without counting it.
+func (f *feed) note(format string, args ...any) {
+	f.push(feedLine{ok: true, text: fmt.Sprintf(format, args...)})
+}
+
+// refuse records a refused scan and rings the bell.
+func (f *feed) refuse(format string, args ...any) tea.Cmd {
+	l := feedLine{text: fmt.Sprintf(format, args...)}
+	f.bad++
+	f.push(l)
+	f.errs = append(f.errs, l.text)
+	if len(f.errs) > errsKeep {
+		f.errs = f.errs[len(f.errs)-errsKeep:]
+	}
+	return bell()
+}
+
+func (f *feed) push(l feedLine) {
+	f.latest = l
+	f.lines = append(f.lines, l)
+	if len(f.lines) > feedKeep {
+		f.lines = f.lines[len(f.lines)-feedKeep:]
+	}
+}
+
+// view renders the newest lines (newest last) in height rows, with up to
+// three recent refusals kept at the bottom.
+func (f *feed) view(s *Styles, width, height int) string {
+	if height <= 0 {
+		return ""
+	}
+	var out []string
+	errRows := 0
+	if len(f.errs) > 0 && height >= 6 {
+		errRows = min(3, len(f.errs)) + 1
+	}
+	logRows := height - errRows
+	start := max(0, len(f.lines)-logRows)
+	for _, l := range f.lines[start:] {
+		if l.ok {
+			out = append(out, s.OK.Render("✓ ")+truncate(l.text, width-2))
+		} else {
+			out = append(out, s.Err.Render("✗ "+truncate(l.text, width-2)))
+		}
+	}
+	for len(out) < logRows {
+		out = append(out, "")
+	}
+	if errRows > 0 {
+		out = append(out, s.Err.Render(fmt.Sprintf("Refused (%d):", f.bad)))
+		for _, e := range f.errs[len(f.errs)-(errRows-1):] {
+			out = append(out, s.Err.Render("  "+truncate(e, width-2)))
+		}
+	}
+	return strings.Join(out, "\n")
+}

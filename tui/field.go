@@ -1,0 +1,148 @@
+package tui
+
+import (
+	"strings"
+	"unicode"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+)
+
+// field is a one-line text input with a static cursor. It has no timers,
+// so screens stay deterministic under test, and it never sees scanner
+// bursts: the root turns those into scanMsg first.
+type field struct {
+	prompt      string
+	placeholder string
+	value       []rune
+	pos         int
+	focused     bool
+	limit       int
+}
+
+func newField(prompt, placeholder string) field {
+	return field{prompt: prompt, placeholder: placeholder, limit: 256}
+}
+
+func (f *field) Value() string { return string(f.value) }
+
+func (f *field) SetValue(s string) {
+	f.value = []rune(s)
+	if f.limit > 0 && len(f.value) > f.limit {
+		f.value = f.value[:f.limit]
+	}
+	f.pos = len(f.value)
+}
+
+func (f *field) Reset()        { f.value, f.pos = nil, 0 }
+func (f *field) Focus()        { f.focused = true }
+func (f *field) Blur()         { f.focused = false }
+func (f *field) Focused() bool { return f.focused }
+
+// Update edits the value; it reports whether the value changed.
+func (f *field) Update(msg tea.Msg) bool {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok || !f.focused {
+		return false
+	}
+	before := string(f.value)
+	switch k.String() {
+	case "backspace", "ctrl+h":
+		if f.pos > 0 {
+			f.value = append(f.value[:f.pos-1], f.value[f.pos:]...)
+			f.pos--
+		}
+	case "delete", "ctrl+d":
+		if f.pos < len(f.value) {
+			f.value = append(f.value[:f.pos], f.value[f.pos+1:]...)
+		}
+	case "left", "ctrl+b":
+		f.pos = max(0, f.pos-1)
+	case "right", "ctrl+f":
+		f.pos = min(len(f.value), f.pos+1)
+	case "home", "ctrl+a":
+		f.pos = 0
+	case "end", "ctrl+e":
+		f.pos = len(f.value)
+	case "ctrl+u":
+		f.value = f.value[f.pos:]
+		f.pos = 0
+	case "ctrl+k":
+		f.value = f.value[:f.pos]
+	case "ctrl+w", "alt+backspace":
+		i := f.pos
+		for i > 0 && unicode.IsSpace(f.value[i-1]) {
+			i--
+		}
+		for i > 0 && !unicode.IsSpace(f.value[i-1]) {
+			i--
+		}
+		f.value = append(f.value[:i], f.value[f.pos:]...)
+		f.pos = i
+	default:
+		if printable(k) {
+			f.insert(k.Text)
+		}
+	}
+	return string(f.value) != before
+}
+
+func (f *field) insert(s string) {
+	rs := []rune(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s))
+	if f.limit > 0 && len(f.value)+len(rs) > f.limit {
+		rs = rs[:max(0, f.limit-len(f.value))]
+	}
+	v := make([]rune, 0, len(f.value)+len(rs))
+	v = append(v, f.value[:f.pos]...)
+	v = append(v, rs...)
+	v = append(v, f.value[f.pos:]...)
+	f.value = v
+	f.pos += len(rs)
+}
+
+// View renders the field in width cells.
+func (f *field) View(s *Styles, width int) string {
+	prompt := s.Dim.Render(f.prompt)
+	if f.focused {
+		prompt = s.Prompt.Render(f.prompt)
+	}
+	room := width - lipgloss.Width(f.prompt) - 1
+	if room < 4 {
+		room = 4
+	}
+	if len(f.value) == 0 {
+		ph := s.Dim.Render(truncate(f.placeholder, room))
+		if f.focused {
+			return prompt + s.Selected.Render(" ") + ph
+		}
+		return prompt + ph
+	}
+	// Scroll so that the cursor stays visible.
+	start := 0
+	if f.pos >= room {
+		start = f.pos - room + 1
+	}
+	end := min(len(f.value), start+room)
+	before := string(f.value[start:f.pos])
+	if !f.focused {
+		return prompt + string(f.value[start:end])
+	}
+	cur, after := " ", ""
+	if f.pos < end {
+		cur = string(f.value[f.pos])
+		after = string(f.value[f.pos+1 : end])
+	}
+	return prompt + before + s.Selected.Render(cur) + after
+}
+
+// lineWith returns the field's text followed by code and clears the field.
+func lineWith(f *field, code string) string {
+	v := f.Value()
+	f.Reset()
+	return v + code
+}

@@ -1,0 +1,604 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// Printer renders label previews and prints the store's label queue. The
+// command line implements it over its print spooler.
+type Printer interface {
+	// Templates lists the label templates (built-in and the user's) and
+	// names the desk's current default.
+	Templates(ctx context.Context) (ts []TemplateInfo, current string, err error)
+	// Preview draws the label of the asset tag with the template ("" is the
+	// desk's default) for a terminal at most width columns wide.
+	Preview(ctx context.Context, tag, template string, width int) (string, error)
+	// RunQueue tries every queued job once, reporting progress.
+	RunQueue(ctx context.Context, progress func(done, total int)) (PrintRun, error)
+}
+
+// TemplateInfo describes one label template.
+type TemplateInfo struct {
+	Name, Description string
+	WidthMM, HeightMM float64
+}
+
+// PrintRun is what one run of the print queue did.
+type PrintRun struct {
+	Printed, Waiting, Failed int
+	Errors                   []string
+}
+
+// LabelStore is the durable print queue; *store.DB satisfies it.
+type LabelStore interface {
+	QueueLabel(ctx context.Context, tag, template, printer string) (store.PrintJob, error)
+	PrintJobs(ctx context.Context, status string, limit int) ([]store.PrintJob, error)
+	CancelPrintJob(ctx context.Context, id int64) error
+}
+
+var _ LabelStore = (*store.DB)(nil)
+
+// Limits of the Labels screen's lists.
+const (
+	labelsQueueLimit = 1000 // queued and failed jobs shown
+	labelsDoneLimit  = 20   // recent printed jobs shown, for reprints
+)
+
+type labelKeys struct {
+	Print, Reprint, Cancel, NextTpl, PrevTpl key.Binding
+}
+
+func newLabelKeys() labelKeys {
+	return labelKeys{
+		Print:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "print queue")),
+		Reprint: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reprint")),
+		Cancel:  key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "cancel job")),
+		NextTpl: key.NewBinding(key.WithKeys("t"), key.WithHelp("t/T", "template")),
+		PrevTpl: key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "previous template")),
+	}
+}
+
+// labelsScreen is the print queue with a preview of the selected label.
+type labelsScreen struct {
+	base
+	keys      labelKeys
+	loaded    bool
+	jobs      []store.PrintJob
+	cursor    int
+	top       int
+	templates []TemplateInfo
+	current   string // the desk's default template
+	printerAt string // the desk's printer setting
+	err       string
+	msg       string
+	msgBad    bool
+	selectID  int64 // select this job once loaded
+
+	preview    string
+	previewKey string
+	previewErr string
+
+	running  bool
+	progress *printProgress
+}
+
+type printProgress struct{ done, total atomic.Int64 }
+
+type labelsLoadedMsg struct {
+	to
+	jobs      []store.PrintJob
+	templates []TemplateInfo
+	current   string
+	printer   string
+	err       error
+}
+
+type labelsPreviewMsg struct {
+	to
+	key     string
+	preview string
+	err     error
+}
+
+type labelsActionMsg struct {
+	to
+	msg    string
+	id     int64 // a new job to select
+	reload bool
+	err    error
+}
+
+type labelsPrintedMsg struct {
+	to
+	run PrintRun
+	err error
+}
+
+type labelsTickMsg struct{ to }
+
+func newLabels(c *common) *labelsScreen {
+	return &labelsScreen{base: newBase(c), keys: newLabelKeys()}
+}
+
+func (s *labelsScreen) Title() string   { return "Labels" }
+func (s *labelsScreen) Capturing() bool { return false }
+func (s *labelsScreen) Init() tea.Cmd   { return s.load() }
+
+// Refresh reloads the queue when the screen comes back to the top.
+func (s *labelsScreen) Refresh() tea.Cmd { return s.load() }
+
+func (s *labelsScreen) servicesChanged() tea.Cmd { return s.load() }
+
+// Resized redraws the preview for the new width.
+func (s *labelsScreen) Resized() tea.Cmd { return s.wantPreview() }
+
+func (s *labelsScreen) printer() Printer {
+	if s.c.svc == nil {
+		return nil
+	}
+	return s.c.svc.printer
+}
+
+func (s *labelsScreen) queue() (LabelStore, bool) {
+	q, ok := s.c.db.(LabelStore)
+	return q, ok
+}
+
+func (s *labelsScreen) load() tea.Cmd {
+	q, ok := s.queue()
+	if !ok {
+		s.err = "this store has no print queue"
+		return nil
+	}
+	db, id, p := s.c.db, s.id, s.printer()
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		msg := labelsLoadedMsg{to: to{id}}
+		queued, err := q.PrintJobs(ctx, store.JobQueued, labelsQueueLimit)
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+		// Oldest first: the order they print in.
+		for i := len(queued) - 1; i >= 0; i-- {
+			msg.jobs = append(msg.jobs, queued[i])
+		}
+		for _, st := range []struct {
+			status string
+			limit  int
+		}{{store.JobFailed, labelsQueueLimit}, {store.JobDone, labelsDoneLimit}} {
+			js, err := q.PrintJobs(ctx, st.status, st.limit)
+			if err != nil {
+				msg.err = err
+				return msg
+			}
+			msg.jobs = append(msg.jobs, js...)
+		}
+		if msg.printer, msg.err = db.Setting(ctx, store.SettingPrinter); msg.err != nil {
+			return msg
+		}
+		if p != nil {
+			msg.templates, msg.current, msg.err = p.Templates(ctx)
+		}
+		return msg
+	})
+}
+
+// selected is the job under the cursor.
+func (s *labelsScreen) selected() (store.PrintJob, bool) {
+	if s.cursor < 0 || s.cursor >= len(s.jobs) {
+		return store.PrintJob{}, false
+	}
+	return s.jobs[s.cursor], true
+}
+
+// previewWidth is the room the preview gets.
+func (s *labelsScreen) previewWidth() int {
+	if s.wide() {
+		return max(20, s.width/2-2)
+	}
+	return max(20, s.width-1)
+}
+
+func (s *labelsScreen) wide() bool { return s.width >= 100 }
+
+// wantPreview asks for the selected label's preview unless it is drawn.
+func (s *labelsScreen) wantPreview() tea.Cmd {
+	p := s.printer()
+	j, ok := s.selected()
+	if p == nil || !ok {
+		s.preview, s.previewErr, s.previewKey = "", "", ""
+		return nil
+	}
+	tpl := j.Template
+	if tpl == "" {
+		tpl = s.current
+	}
+	w := s.previewWidth()
+	k := fmt.Sprintf("%s\x00%s\x00%d", j.Tag, tpl, w)
+	if k == s.previewKey {
+		return nil
+	}
+	s.previewKey = k
+	id := s.id
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		out, err := p.Preview(ctx, j.Tag, tpl, w)
+		return labelsPreviewMsg{to: to{id}, key: k, preview: out, err: err}
+	})
+}
+
+func (s *labelsScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case labelsLoadedMsg:
+		s.loaded = true
+		s.err = errText(msg.err)
+		if msg.err != nil {
+			return nil
+		}
+		s.jobs, s.templates, s.current, s.printerAt = msg.jobs, msg.templates, msg.current, msg.printer
+		if s.selectID != 0 {
+			for i, j := range s.jobs {
+				if j.ID == s.selectID {
+					s.cursor = i
+				}
+			}
+			s.selectID = 0
+		}
+		s.clamp()
+		return s.wantPreview()
+	case labelsPreviewMsg:
+		if msg.key != s.previewKey {
+			return nil
+		}
+		s.preview, s.previewErr = msg.preview, errText(msg.err)
+	case labelsActionMsg:
+		s.msg, s.msgBad = msg.msg, false
+		if msg.err != nil {
+			s.msg, s.msgBad = errText(msg.err), true
+			return bell()
+		}
+		if msg.id != 0 {
+			s.selectID = msg.id
+		}
+		if msg.reload {
+			return s.load()
+		}
+	case labelsTickMsg:
+		if s.running {
+			return s.c.clock.After(200*time.Millisecond, labelsTickMsg{to{s.id}})
+		}
+	case labelsPrintedMsg:
+		s.running = false
+		r := msg.run
+		s.msg = fmt.Sprintf("printed %d, waiting %d, failed %d", r.Printed, r.Waiting, r.Failed)
+		s.msgBad = r.Failed > 0 || len(r.Errors) > 0
+		if len(r.Errors) > 0 {
+			s.msg += ": " + r.Errors[0]
+			if len(r.Errors) > 1 {
+				s.msg += fmt.Sprintf(" (+%d more)", len(r.Errors)-1)
+			}
+		}
+		if msg.err != nil {
+			s.msg, s.msgBad = "print run stopped: "+errText(msg.err), true
+		}
+		cmds := []tea.Cmd{s.load()}
+		if s.msgBad {
+			cmds = append(cmds, bell())
+		}
+		return tea.Batch(cmds...)
+	case scanMsg:
+		return s.queueScan(msg.code)
+	case tea.KeyPressMsg:
+		return s.key(msg)
+	}
+	return nil
+}
+
+func (s *labelsScreen) key(k tea.KeyPressMsg) tea.Cmd {
+	g := s.c.keys
+	switch {
+	case key.Matches(k, g.Back):
+		return back
+	case key.Matches(k, g.Up):
+		s.move(-1)
+	case key.Matches(k, g.Down):
+		s.move(1)
+	case key.Matches(k, g.PageUp):
+		s.move(-s.rows())
+	case key.Matches(k, g.PageDown):
+		s.move(s.rows())
+	case key.Matches(k, g.Refresh):
+		s.previewKey = ""
+		return s.load()
+	case key.Matches(k, s.keys.Print):
+		return s.print()
+	case key.Matches(k, s.keys.Reprint):
+		if j, ok := s.selected(); ok {
+			return s.queueTag(j.Tag, "reprint")
+		}
+	case key.Matches(k, s.keys.Cancel):
+		return s.cancel()
+	case key.Matches(k, s.keys.NextTpl):
+		return s.cycleTemplate(1)
+	case key.Matches(k, s.keys.PrevTpl):
+		return s.cycleTemplate(-1)
+	default:
+		return nil
+	}
+	return s.wantPreview()
+}
+
+func (s *labelsScreen) move(d int) {
+	s.cursor += d
+	s.clamp()
+}
+
+func (s *labelsScreen) clamp() {
+	s.cursor = min(max(0, s.cursor), max(0, len(s.jobs)-1))
+	rows := s.rows()
+	if s.cursor < s.top {
+		s.top = s.cursor
+	}
+	if s.cursor >= s.top+rows {
+		s.top = s.cursor - rows + 1
+	}
+	s.top = max(0, min(s.top, len(s.jobs)-rows))
+}
+
+// rows is how many jobs the list shows at once.
+func (s *labelsScreen) rows() int {
+	fixed := 4 // template line, queue heading, blank, message line
+	if s.wide() {
+		return max(1, s.height-fixed)
+	}
+	return max(1, min(len(s.jobs), (s.height-fixed)/3))
+}
+
+func (s *labelsScreen) print() tea.Cmd {
+	p := s.printer()
+	if p == nil {
+		s.msg, s.msgBad = "printing is not available here", true
+		return bell()
+	}
+	if s.running {
+		return nil
+	}
+	s.running = true
+	s.msg, s.msgBad = "printing…", false
+	prog := &printProgress{}
+	s.progress = prog
+	id, parent := s.id, s.c.ctx
+	timeout := max(s.c.timeout, 5*time.Minute)
+	run := func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, timeout)
+		defer cancel()
+		r, err := p.RunQueue(ctx, func(done, total int) {
+			prog.done.Store(int64(done))
+			prog.total.Store(int64(total))
+		})
+		return labelsPrintedMsg{to: to{id}, run: r, err: err}
+	}
+	return tea.Batch(run, s.c.clock.After(200*time.Millisecond, labelsTickMsg{to{id}}))
+}
+
+func (s *labelsScreen) cancel() tea.Cmd {
+	j, ok := s.selected()
+	if !ok {
+		return nil
+	}
+	if j.Status != store.JobQueued && j.Status != store.JobFailed {
+		s.msg, s.msgBad = fmt.Sprintf("job %d is %s: nothing to cancel", j.ID, j.Status), true
+		return bell()
+	}
+	q, _ := s.queue()
+	id := s.id
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		err := q.CancelPrintJob(ctx, j.ID)
+		return labelsActionMsg{to: to{id}, msg: fmt.Sprintf("cancelled job %d (%s)", j.ID, j.Tag), reload: true, err: err}
+	})
+}
+
+// queueScan queues the label of the asset a scan names.
+func (s *labelsScreen) queueScan(code string) tea.Cmd {
+	q, ok := s.queue()
+	if !ok {
+		return nil
+	}
+	db, id := s.c.db, s.id
+	s.msg, s.msgBad = "looking up "+code+"…", false
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		res, err := db.Resolve(ctx, code)
+		if err != nil {
+			return labelsActionMsg{to: to{id}, err: err}
+		}
+		if res.Kind != store.ResolvedAsset {
+			return labelsActionMsg{to: to{id}, err: store.Errorf(store.EINVALID, "%s is a %s, not an asset: scan an asset tag", code, res.Kind)}
+		}
+		j, err := q.QueueLabel(ctx, res.Asset.Tag, "", "")
+		if err != nil {
+			return labelsActionMsg{to: to{id}, err: err}
+		}
+		return labelsActionMsg{to: to{id}, msg: fmt.Sprintf("queued a label for %s (job %d)", j.Tag, j.ID), id: j.ID, reload: true}
+	})
+}
+
+// queueTag queues a new job for tag.
+func (s *labelsScreen) queueTag(tag, what string) tea.Cmd {
+	q, _ := s.queue()
+	id := s.id
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		j, err := q.QueueLabel(ctx, tag, "", "")
+		if err != nil {
+			return labelsActionMsg{to: to{id}, err: err}
+		}
+		return labelsActionMsg{to: to{id}, msg: fmt.Sprintf("queued a %s of %s (job %d)", what, j.Tag, j.ID), id: j.ID, reload: true}
+	})
+}
+
+// cycleTemplate makes the next (d=1) or previous template the desk's
+// default; queued jobs without their own template print with it.
+func (s *labelsScreen) cycleTemplate(d int) tea.Cmd {
+	if len(s.templates) == 0 {
+		s.msg, s.msgBad = "no templates (printing is not available here)", true
+		return bell()
+	}
+	i := 0
+	for k, t := range s.templates {
+		if t.Name == s.current {
+			i = k
+		}
+	}
+	i = (i + d + len(s.templates)) % len(s.templates)
+	name := s.templates[i].Name
+	s.current = name
+	db, id := s.c.db, s.id
+	return tea.Batch(s.wantPreview(), s.c.do(func(ctx context.Context) tea.Msg {
+		err := db.SetSetting(ctx, store.SettingTemplate, name)
+		return labelsActionMsg{to: to{id}, msg: "template: " + name, err: err}
+	}))
+}
+
+func (s *labelsScreen) templateInfo() string {
+	if s.current == "" {
+		return "(default)"
+	}
+	for _, t := range s.templates {
+		if t.Name == s.current {
+			return fmt.Sprintf("%s  %.1f×%.1f mm", t.Name, t.WidthMM, t.HeightMM)
+		}
+	}
+	return s.current
+}
+
+func (s *labelsScreen) View() string {
+	st := s.c.styles
+	w := s.width
+	printer := s.printerAt
+	if printer == "" {
+		printer = "none set (tagdesk set printer URI)"
+	}
+	var b strings.Builder
+	b.WriteString(truncate(fmt.Sprintf("Template: %s   Printer: %s", s.templateInfo(), printer), w) + "\n")
+	var queued, failed int
+	for _, j := range s.jobs {
+		switch j.Status {
+		case store.JobQueued:
+			queued++
+		case store.JobFailed:
+			failed++
+		}
+	}
+	listW := w
+	if s.wide() {
+		listW = w - s.previewWidth() - 3
+	}
+	list := []string{st.Section.Render(truncate(fmt.Sprintf("Queue: %d queued · %d failed", queued, failed), listW))}
+	switch {
+	case !s.loaded:
+		list = append(list, st.Dim.Render("  loading…"))
+	case len(s.jobs) == 0:
+		list = append(list, st.Dim.Render(truncate("  nothing queued: scan a tag to queue its label", listW)))
+	}
+	rows := s.rows()
+	for i := s.top; i < len(s.jobs) && i < s.top+rows; i++ {
+		list = append(list, s.jobLine(s.jobs[i], i == s.cursor, listW))
+	}
+	var prev []string
+	if j, ok := s.selected(); ok {
+		prev = append(prev, st.Section.Render(truncate("Preview: "+j.Tag, s.previewWidth())))
+		switch {
+		case s.printer() == nil:
+			prev = append(prev, st.Dim.Render("printing is not available here"))
+		case s.previewErr != "":
+			prev = append(prev, st.Err.Render(truncate(s.previewErr, s.previewWidth())))
+		case s.preview == "":
+			prev = append(prev, st.Dim.Render("drawing…"))
+		default:
+			prev = append(prev, strings.Split(s.preview, "\n")...)
+		}
+	}
+	bodyH := max(1, s.height-2)
+	if s.wide() {
+		left := lipgloss.NewStyle().Width(listW).Render(strings.Join(list, "\n"))
+		sep := strings.TrimSuffix(strings.Repeat(" │\n", max(len(list), len(prev))), "\n")
+		right := make([]string, len(prev))
+		for i, l := range prev {
+			right[i] = " " + l
+		}
+		b.WriteString(strings.Join(fit(lipgloss.JoinHorizontal(lipgloss.Top, left, sep, strings.Join(right, "\n")), w, bodyH), "\n"))
+	} else {
+		all := append(append(list, ""), prev...)
+		b.WriteString(strings.Join(fit(strings.Join(all, "\n"), w, bodyH), "\n"))
+	}
+	b.WriteString("\n")
+	switch {
+	case s.running && s.progress != nil:
+		b.WriteString(st.Warn.Render(fmt.Sprintf("printing %d/%d…", s.progress.done.Load(), s.progress.total.Load())))
+	case s.err != "":
+		b.WriteString(st.Err.Render(truncate(s.err, w)))
+	case s.msg != "" && s.msgBad:
+		b.WriteString(st.Err.Render(truncate("✗ "+s.msg, w)))
+	case s.msg != "":
+		b.WriteString(st.OK.Render(truncate(s.msg, w)))
+	default:
+		b.WriteString(st.Dim.Render(truncate("Scan a tag to queue its label.", w)))
+	}
+	return b.String()
+}
+
+func (s *labelsScreen) jobLine(j store.PrintJob, sel bool, w int) string {
+	st := s.c.styles
+	tpl := j.Template
+	if tpl == "" {
+		tpl = "default"
+	}
+	line := fmt.Sprintf("  %-5d %-12s %-9s %-14s", j.ID, j.Tag, j.Status, tpl)
+	if j.LastError != "" {
+		line += " " + oneLine(j.LastError)
+	}
+	line = truncate(line, w)
+	switch {
+	case sel:
+		return st.Selected.Render(line)
+	case j.Status == store.JobFailed:
+		return st.Err.Render(line)
+	case j.Status == store.JobDone:
+		return st.Dim.Render(line)
+	}
+	return line
+}
+
+func (s *labelsScreen) ShortHelp() []key.Binding {
+	k := s.c.keys
+	return []key.Binding{s.keys.Print, s.keys.Reprint, s.keys.Cancel, s.keys.NextTpl, k.Back, k.Help}
+}
+
+func (s *labelsScreen) FullHelp() [][]key.Binding {
+	k := s.c.keys
+	return [][]key.Binding{{s.keys.Print, s.keys.Reprint, s.keys.Cancel}, {s.keys.NextTpl, s.keys.PrevTpl, k.Refresh}, {k.Up, k.Down, k.PageUp, k.PageDown}, {k.Back, k.Help}}
+}
+
+// queueLabel is the asset detail screen's l: queue a label for the asset.
+func (s *detailScreen) queueLabel() tea.Cmd {
+	q, ok := s.c.db.(LabelStore)
+	if !ok || s.asset == nil {
+		return nil
+	}
+	tag, id := s.asset.Tag, s.id
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		j, err := q.QueueLabel(ctx, tag, "", "")
+		if err != nil {
+			return detailActionMsg{to: to{id}, err: err}
+		}
+		return detailActionMsg{to: to{id}, what: fmt.Sprintf("queued a label (job %d): print it on the Labels screen (l on Home)", j.ID)}
+	})
+}

@@ -1,0 +1,303 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	gosync "sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tagdesk/tagdesk/labels"
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// fakePrinter prints by marking jobs done in the store and draws previews
+// with the real labels.Preview.
+type fakePrinter struct {
+	db      *store.DB
+	mu      gosync.Mutex
+	printed []string
+	fail    error // every job fails with this (kept queued)
+	runs    int
+}
+
+func (p *fakePrinter) Templates(ctx context.Context) ([]TemplateInfo, string, error) {
+	var ts []TemplateInfo
+	for _, t := range labels.Builtin() {
+		ts = append(ts, TemplateInfo{Name: t.Name, Description: t.Description, WidthMM: t.WidthMM(), HeightMM: t.HeightMM()})
+	}
+	cur, err := p.db.Setting(ctx, store.SettingTemplate)
+	if cur == "" {
+		cur = "zebra-2x1-203"
+	}
+	return ts, cur, err
+}
+
+func (p *fakePrinter) Preview(ctx context.Context, tag, template string, width int) (string, error) {
+	a, err := p.db.Asset(ctx, tag)
+	if err != nil {
+		return "", err
+	}
+	if template == "" {
+		template = "zebra-2x1-203"
+	}
+	t, err := labels.Find(template, nil)
+	if err != nil {
+		return "", err
+	}
+	return labels.Preview(t, labels.Label{Tag: a.Tag, Name: a.Name, Model: a.Model, Serial: a.Serial, Location: a.LocationName}, width)
+}
+
+func (p *fakePrinter) RunQueue(ctx context.Context, progress func(done, total int)) (PrintRun, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.runs++
+	var r PrintRun
+	jobs, err := p.db.QueuedJobs(ctx, 0)
+	if err != nil {
+		return r, err
+	}
+	for i, j := range jobs {
+		progress(i, len(jobs))
+		if p.fail != nil {
+			r.Waiting++
+			r.Errors = append(r.Errors, fmt.Sprintf("job %d (%s): %s", j.ID, j.Tag, p.fail))
+			if err := p.db.MarkPrintError(ctx, j.ID, p.fail.Error(), false); err != nil {
+				return r, err
+			}
+			continue
+		}
+		if err := p.db.MarkPrinted(ctx, j.ID, "zebra-2x1-203", "fake://printer"); err != nil {
+			return r, err
+		}
+		p.printed = append(p.printed, j.Tag)
+		r.Printed++
+	}
+	progress(len(jobs), len(jobs))
+	return r, nil
+}
+
+func labelsOptions(p *fakePrinter) Options {
+	return Options{Operator: "clerk", Printing: func(context.Context, Store) (Printer, error) { return p, nil }}
+}
+
+// clearQueue cancels the labels that receiving queued, so that each test
+// starts with an empty queue.
+func clearQueue(t testing.TB, db *store.DB) {
+	t.Helper()
+	js, err := db.QueuedJobs(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range js {
+		if err := db.CancelPrintJob(context.Background(), j.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func queue(t testing.TB, db *store.DB, tags ...string) {
+	t.Helper()
+	for _, tag := range tags {
+		if _, err := db.QueueLabel(context.Background(), tag, "", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func queuedTags(t testing.TB, db *store.DB) []string {
+	t.Helper()
+	js, err := db.QueuedJobs(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, j := range js {
+		out = append(out, j.Tag)
+	}
+	return out
+}
+
+func TestLabels_QueuePreviewPrint(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	clearQueue(t, db)
+	queue(t, db, "TD-000001", "TD-000002")
+	p := &fakePrinter{db: db}
+	h := newHarness(t, db, labelsOptions(p), 120, 40)
+	h.typeSlow("l")
+	if h.title() != "Labels" {
+		t.Fatalf("l on Home opened %q", h.title())
+	}
+	h.wantView("Queue: 2 queued · 0 failed", "TD-000001", "TD-000002", "Preview: TD-000001", "Template: zebra-2x1-203")
+	if v := h.view(); !strings.ContainsAny(v, "▀▄█") {
+		t.Fatalf("preview has no QR blocks:\n%s", v)
+	}
+	h.typeSlow("p")
+	h.wantView("printed 2, waiting 0, failed 0", "Queue: 0 queued")
+	if got := strings.Join(p.printed, ","); got != "TD-000001,TD-000002" {
+		t.Fatalf("printed %q", got)
+	}
+	if q := queuedTags(t, db); len(q) != 0 {
+		t.Fatalf("still queued: %v", q)
+	}
+	// Printed jobs stay listed for reprints: r queues a new job.
+	h.typeSlow("r")
+	h.wantView("queued a reprint of", "Queue: 1 queued")
+	if q := queuedTags(t, db); len(q) != 1 {
+		t.Fatalf("after reprint, queued %v", q)
+	}
+}
+
+func TestLabels_ScanQueuesAndPreviews(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	clearQueue(t, db)
+	p := &fakePrinter{db: db}
+	h := newHarness(t, db, labelsOptions(p), 100, 30)
+	h.typeSlow("l")
+	h.wantView("nothing queued: scan a tag")
+	h.scan("TD-000003")
+	h.wantView("queued a label for TD-000003", "Preview: TD-000003", "Queue: 1 queued")
+	// A serial resolves to its asset too.
+	h.scan(serialOf(2))
+	h.wantView("queued a label for TD-000002", "Preview: TD-000002", "Queue: 2 queued")
+	// A person is not an asset.
+	h.scan("B1001")
+	h.wantView("not an asset")
+	if h.bells == 0 {
+		t.Fatal("no bell for a badge on the Labels screen")
+	}
+	if q := queuedTags(t, db); strings.Join(q, ",") != "TD-000003,TD-000002" {
+		t.Fatalf("queued %v", q)
+	}
+}
+
+func TestLabels_CancelAndTemplate(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	clearQueue(t, db)
+	queue(t, db, "TD-000001", "TD-000002", "TD-000003")
+	p := &fakePrinter{db: db}
+	h := newHarness(t, db, labelsOptions(p), 120, 40)
+	h.typeSlow("l")
+	h.press("down")
+	h.wantView("Preview: TD-000002")
+	h.typeSlow("x")
+	h.wantView("cancelled job", "(TD-000002)", "Queue: 2 queued")
+	if q := queuedTags(t, db); strings.Join(q, ",") != "TD-000001,TD-000003" {
+		t.Fatalf("queued after cancel %v", q)
+	}
+	before := h.view()
+	h.typeSlow("t")
+	next := labels.Builtin()[1].Name
+	if labels.Builtin()[0].Name != "zebra-2x1-203" {
+		next = labels.Builtin()[0].Name
+	}
+	h.wantView("Template: " + next)
+	if v, err := db.Setting(context.Background(), store.SettingTemplate); err != nil || v != next {
+		t.Fatalf("template setting %q, %v; want %q", v, err, next)
+	}
+	if h.view() == before {
+		t.Fatal("the preview did not change with the template")
+	}
+	h.typeSlow("T")
+	h.wantView("Template: zebra-2x1-203")
+}
+
+func TestLabels_PrintErrorsKeepJobs(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	clearQueue(t, db)
+	queue(t, db, "TD-000001", "TD-000002")
+	p := &fakePrinter{db: db, fail: errors.New("connection refused")}
+	h := newHarness(t, db, labelsOptions(p), 120, 40)
+	h.typeSlow("l")
+	h.typeSlow("p")
+	h.wantView("✗ printed 0, waiting 2, failed 0: job", "(TD-000001): connection refused (+1 more)", "connection refused")
+	if h.bells == 0 {
+		t.Fatal("no bell for a failed print run")
+	}
+	if q := queuedTags(t, db); len(q) != 2 {
+		t.Fatalf("jobs lost: %v", q)
+	}
+}
+
+// The run happens in a command: Update returns at once, the screen shows
+// progress, and a second p while printing starts nothing.
+func TestLabels_PrintNeverBlocks(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	clearQueue(t, db)
+	queue(t, db, "TD-000001")
+	p := &fakePrinter{db: db}
+	h := newHarness(t, db, labelsOptions(p), 120, 40)
+	h.typeSlow("l")
+	h.send(keyFor('p'))
+	h.hold = true
+	h.advance(150 * time.Millisecond) // the key counts as typed: the run is held
+	h.hold = false
+	h.typeSlow("p")
+	h.wantView("printing 0/0…")
+	h.release()
+	h.advance(time.Second)
+	if p.runs != 1 {
+		t.Fatalf("%d runs; want 1", p.runs)
+	}
+	h.wantView("printed 1")
+}
+
+func TestLabels_NoPrinter(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	clearQueue(t, db)
+	queue(t, db, "TD-000001")
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("l")
+	h.wantView("TD-000001", "printing is not available here")
+	h.typeSlow("p")
+	h.wantView("printing is not available here")
+	if q := queuedTags(t, db); len(q) != 1 {
+		t.Fatalf("queued %v", q)
+	}
+}
+
+func TestDetail_LabelKeyQueues(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	clearQueue(t, db)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 100, 30)
+	h.scan("TD-000002")
+	if h.title() == "Labels" || !strings.Contains(h.view(), "TD-000002") {
+		t.Fatalf("scan did not open the detail:\n%s", h.view())
+	}
+	h.typeSlow("l")
+	h.wantView("queued a label (job")
+	if q := queuedTags(t, db); strings.Join(q, ",") != "TD-000002" {
+		t.Fatalf("queued %v", q)
+	}
+}
+
+// The queue list is virtualised: a long queue keeps the cursor on screen.
+func TestLabels_LongQueueScrolls(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 60)
+	clearQueue(t, db)
+	var tags []string
+	for i := 1; i <= 60; i++ {
+		tags = append(tags, fmt.Sprintf("TD-%06d", i))
+	}
+	queue(t, db, tags...)
+	h := newHarness(t, db, labelsOptions(&fakePrinter{db: db}), 80, 24)
+	h.typeSlow("l")
+	for i := 0; i < 45; i++ {
+		h.send(tea.KeyPressMsg{Code: tea.KeyDown})
+	}
+	h.advance(time.Second)
+	h.wantView("Preview: TD-000046", "TD-000046")
+	checkLayout(t, h.m.render(), 80, 24, []string{"Queue: 60 queued"})
+}

@@ -1,0 +1,163 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// screenKind names a screen for navigation.
+type screenKind int
+
+const (
+	scrHome screenKind = iota
+	scrReceive
+	scrCheckOut
+	scrCheckIn
+	scrFind
+	scrDetail
+	scrPeople
+	scrStocktake
+	scrPerson // one person's holdings and offboarding
+	scrOperator
+	scrFirstRun
+)
+
+// navigateMsg asks the root to open a screen.
+type navigateMsg struct {
+	to       screenKind
+	tag      string          // scrDetail: the asset
+	person   *store.Person   // scrFind: holdings of; scrCheckOut: preset holder
+	location *store.Location // scrFind: filter
+	query    string          // scrFind: initial query
+	replace  bool            // replace the active screen instead of stacking
+}
+
+// backMsg asks the root to close the active screen.
+type backMsg struct{}
+
+// operatorSetMsg says who is at the desk (from the operator or first-run screen).
+type operatorSetMsg struct{ name string }
+
+// setupDoneMsg ends the first-run screen.
+type setupDoneMsg struct {
+	site, prefix, operator string
+	err                    error
+}
+
+// wantDemoMsg ends the program so that the caller reopens it on demo data.
+type wantDemoMsg struct{}
+
+// bootMsg is what the root reads before showing the first screen.
+type bootMsg struct {
+	db                               Store // opened by the boot command, when New had none
+	site, prefix, scanPrefix, pretag string
+	empty                            bool
+	err                              error
+}
+
+// owned is a result message for one screen, by id: it reaches that screen
+// even when another is on top, and is dropped once its screen is gone.
+type owned interface{ ownerID() int }
+
+type to struct{ id int }
+
+func (t to) ownerID() int { return t.id }
+
+func navigate(m navigateMsg) tea.Cmd { return func() tea.Msg { return m } }
+
+func back() tea.Msg { return backMsg{} }
+
+// bell rings the terminal bell: clerks look at the box, not the screen.
+func bell() tea.Cmd { return tea.Raw("\a") }
+
+// do runs fn inside a command with a bounded context and returns its message.
+func (c *common) do(fn func(ctx context.Context) tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		var msg tea.Msg
+		c.call(func(ctx context.Context) { msg = fn(ctx) })
+		return msg
+	}
+}
+
+// doIn is do under parent instead of the app's context, so that the caller
+// can cancel it.
+func (c *common) doIn(parent context.Context, fn func(ctx context.Context) tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, c.timeout)
+		defer cancel()
+		return fn(ctx)
+	}
+}
+
+// boot reads the settings the UI needs and whether the database is empty.
+func (c *common) boot(open func(ctx context.Context) (Store, error)) tea.Cmd {
+	db := c.db
+	return c.do(func(ctx context.Context) tea.Msg {
+		var b bootMsg
+		if db == nil {
+			if open == nil {
+				b.err = fmt.Errorf("no database")
+				return b
+			}
+			var err error
+			if db, err = open(ctx); err != nil {
+				b.err = fmt.Errorf("open database: %w", err)
+				return b
+			}
+			b.db = db
+		}
+		for _, s := range []struct {
+			key string
+			dst *string
+		}{{store.SettingSite, &b.site}, {store.SettingTagPrefix, &b.prefix}, {SettingScannerPrefix, &b.scanPrefix}, {SettingPreprintedTag, &b.pretag}} {
+			v, err := db.Setting(ctx, s.key)
+			if err != nil {
+				b.err = fmt.Errorf("read setting %s: %w", s.key, err)
+				return b
+			}
+			*s.dst = v
+		}
+		n, err := db.CountAssets(ctx, store.AssetFilter{}, 1)
+		if err != nil {
+			b.err = fmt.Errorf("count assets: %w", err)
+			return b
+		}
+		locs, err := db.LocationPicks(ctx)
+		if err != nil {
+			b.err = fmt.Errorf("list locations: %w", err)
+			return b
+		}
+		b.empty = n == 0 && len(locs) == 0 && b.site == ""
+		return b
+	})
+}
+
+// errText is the one line a refused action shows: the store's coded message.
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	if store.ErrorCode(err) == store.EINTERNAL {
+		return "internal error: " + oneLine(err.Error())
+	}
+	return oneLine(store.ErrorMessage(err))
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// operatorName is how a person is recorded as the operator: a stable
+// identifier first.
+func operatorName(p store.Person) string {
+	switch {
+	case p.Username != "":
+		return p.Username
+	case p.Badge != "":
+		return p.Badge
+	}
+	return p.Name
+}

@@ -1,0 +1,139 @@
+package tui
+
+import (
+	"context"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// operatorScreen asks who is at the desk: scan a badge, or type and pick a
+// name. Nothing can change before it is answered.
+type operatorScreen struct {
+	base
+	input  field
+	people []store.Person
+	sel    int
+	seq    int
+	err    string
+}
+
+type operatorFoundMsg struct {
+	to
+	code   string
+	person store.Person
+	err    error
+}
+
+func newOperator(c *common) *operatorScreen {
+	s := &operatorScreen{base: newBase(c), input: newField("operator: ", "scan your badge or type your name")}
+	s.input.Focus()
+	return s
+}
+
+func (s *operatorScreen) Title() string   { return "Who is at the desk?" }
+func (s *operatorScreen) Capturing() bool { return true }
+func (s *operatorScreen) Init() tea.Cmd   { return nil }
+
+func (s *operatorScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case scanMsg:
+		return s.lookup(msg.code)
+	case operatorFoundMsg:
+		if msg.err != nil {
+			if store.ErrorCode(msg.err) == store.ENOTFOUND && !looksLikeCode(msg.code) {
+				// Not on the register: a typed name is recorded as typed.
+				return func() tea.Msg { return operatorSetMsg{name: msg.code} }
+			}
+			s.err = errText(msg.err)
+			return bell()
+		}
+		name := operatorName(msg.person)
+		return func() tea.Msg { return operatorSetMsg{name: name} }
+	case peopleMsg:
+		if msg.seq == s.seq && msg.err == nil {
+			s.people, s.sel = msg.people, -1
+		}
+	case tea.KeyPressMsg:
+		switch msg.String() {
+		case "enter":
+			if s.sel >= 0 && s.sel < len(s.people) {
+				name := operatorName(s.people[s.sel])
+				return func() tea.Msg { return operatorSetMsg{name: name} }
+			}
+			if v := strings.TrimSpace(s.input.Value()); v != "" {
+				return s.lookup(v)
+			}
+			return nil
+		case "down":
+			s.sel = min(len(s.people)-1, s.sel+1)
+			return nil
+		case "up":
+			s.sel = max(-1, s.sel-1)
+			return nil
+		}
+		if s.input.Update(msg) {
+			return s.suggest()
+		}
+	}
+	return nil
+}
+
+// looksLikeCode tells a scanned badge (upper-case code) from a typed name.
+func looksLikeCode(s string) bool {
+	return store.ValidateCode(s) == nil && s == strings.ToUpper(s) && strings.ContainsAny(s, "0123456789")
+}
+
+func (s *operatorScreen) lookup(code string) tea.Cmd {
+	db, id := s.c.db, s.id
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		p, err := db.Person(ctx, code)
+		return operatorFoundMsg{to: to{id}, code: code, person: p, err: err}
+	})
+}
+
+func (s *operatorScreen) suggest() tea.Cmd {
+	s.seq++
+	q := strings.TrimSpace(s.input.Value())
+	if len(q) < 2 {
+		s.people, s.sel = nil, -1
+		return nil
+	}
+	db, id, seq := s.c.db, s.id, s.seq
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		ps, err := db.People(ctx, store.PeopleFilter{Query: q, Limit: 6})
+		return peopleMsg{to: to{id}, seq: seq, people: ps, err: err}
+	})
+}
+
+func (s *operatorScreen) View() string {
+	st := s.c.styles
+	w := s.width
+	b := []string{
+		st.Title.Render("Who is at the desk?"),
+		st.Dim.Render("Every change is recorded with the operator's name."),
+		"",
+		s.input.View(st, w),
+	}
+	for i, p := range s.people {
+		line := truncate("  "+p.Name+"  "+p.Badge+"  "+p.Username, w)
+		if i == s.sel {
+			line = st.Selected.Render(line)
+		}
+		b = append(b, line)
+	}
+	if s.err != "" {
+		b = append(b, st.Err.Render("✗ "+truncate(s.err, w-2)))
+	}
+	return strings.Join(b, "\n")
+}
+
+func (s *operatorScreen) ShortHelp() []key.Binding {
+	k := s.c.keys
+	return []key.Binding{k.ListUp, k.ListDown, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")), k.ForceQ}
+}
+
+func (s *operatorScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }

@@ -1,0 +1,405 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// peopleScreen lists people with what they hold; enter (or a badge scan)
+// opens their holdings.
+type peopleScreen struct {
+	base
+	input  field
+	people []store.Person
+	cursor int
+	seq    int
+	err    string
+}
+
+type peopleListMsg struct {
+	to
+	seq    int
+	people []store.Person
+	err    error
+}
+
+type peopleResolvedMsg struct {
+	to
+	res store.Resolution
+	err error
+}
+
+func newPeople(c *common) *peopleScreen {
+	s := &peopleScreen{base: newBase(c), input: newField("person: ", "name, badge, username or email")}
+	s.input.Focus()
+	return s
+}
+
+func (s *peopleScreen) Title() string   { return "People" }
+func (s *peopleScreen) Capturing() bool { return true }
+func (s *peopleScreen) Init() tea.Cmd   { return s.list() }
+
+// Refresh reloads the list (holdings change elsewhere).
+func (s *peopleScreen) Refresh() tea.Cmd { return s.list() }
+
+func (s *peopleScreen) list() tea.Cmd {
+	s.seq++
+	db, id, seq := s.c.db, s.id, s.seq
+	f := store.PeopleFilter{Query: strings.TrimSpace(s.input.Value()), Limit: max(1, s.height-3)}
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		ps, err := db.People(ctx, f)
+		return peopleListMsg{to: to{id}, seq: seq, people: ps, err: err}
+	})
+}
+
+func (s *peopleScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case peopleListMsg:
+		if msg.seq != s.seq {
+			return nil
+		}
+		s.err = errText(msg.err)
+		s.people = msg.people
+		s.cursor = min(s.cursor, max(0, len(s.people)-1))
+	case scanMsg:
+		db, id, code := s.c.db, s.id, msg.code
+		return s.c.do(func(ctx context.Context) tea.Msg {
+			res, err := db.Resolve(ctx, code)
+			return peopleResolvedMsg{to: to{id}, res: res, err: err}
+		})
+	case peopleResolvedMsg:
+		if msg.err != nil {
+			s.err = errText(msg.err)
+			return bell()
+		}
+		if msg.res.Kind == store.ResolvedPerson && msg.res.Person != nil {
+			return navigate(navigateMsg{to: scrPerson, person: msg.res.Person})
+		}
+		return openResolution(msg.res)
+	case tea.KeyPressMsg:
+		k := s.c.keys
+		switch {
+		case key.Matches(msg, k.Back):
+			return back
+		case msg.String() == "down":
+			s.cursor = min(s.cursor+1, max(0, len(s.people)-1))
+			return nil
+		case msg.String() == "up":
+			s.cursor = max(0, s.cursor-1)
+			return nil
+		case msg.String() == "enter":
+			if s.cursor < len(s.people) {
+				p := s.people[s.cursor]
+				return navigate(navigateMsg{to: scrPerson, person: &p})
+			}
+			return nil
+		}
+		if s.input.Update(msg) {
+			s.cursor = 0
+			return s.list()
+		}
+	}
+	return nil
+}
+
+func (s *peopleScreen) View() string {
+	st := s.c.styles
+	w := s.width
+	b := []string{s.input.View(st, w)}
+	if s.err != "" {
+		b = append(b, st.Err.Render(truncate(s.err, w)))
+	} else {
+		b = append(b, "")
+	}
+	widths := []int{max(10, w-12-12-9-3), 12, 12, 8}
+	b = append(b, st.Label.Render(row(widths, []string{"NAME", "BADGE", "USERNAME", "HOLDING"})))
+	for i, p := range s.people {
+		if len(b) >= s.height {
+			break
+		}
+		line := row(widths, []string{p.Name, p.Badge, p.Username, fmt.Sprintf("%8d", p.Holding)})
+		if i == s.cursor {
+			line = st.Selected.Render(line)
+		}
+		b = append(b, line)
+	}
+	return strings.Join(b, "\n")
+}
+
+func (s *peopleScreen) ShortHelp() []key.Binding {
+	k := s.c.keys
+	return []key.Binding{k.ListUp, k.ListDown, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "holdings")), k.Back}
+}
+
+func (s *peopleScreen) FullHelp() [][]key.Binding {
+	return [][]key.Binding{s.ShortHelp()}
+}
+
+// personStore is what the person screen needs beyond Store; *store.DB has it.
+type personStore interface {
+	Holdings(ctx context.Context, personUID string) ([]store.Asset, error)
+	Offboard(ctx context.Context, who string, opt store.CheckInOptions) (store.OffboardResult, error)
+}
+
+var _ personStore = (*store.DB)(nil)
+
+// personScreen shows everything one person holds, with due dates (overdue
+// marked), and offboards them: x, a condition, y: everything is checked in
+// in one store call and the person is marked offboarded.
+type personScreen struct {
+	base
+	person    store.Person
+	holdings  []store.Asset
+	loaded    bool
+	confirm   bool
+	condition string
+	busy      bool
+	returned  []store.Asset // the last offboarding's result
+	done      bool
+	scroll    int
+	err       string
+}
+
+type personHoldingsMsg struct {
+	to
+	holdings []store.Asset
+	err      error
+}
+
+type personOffboardedMsg struct {
+	to
+	res store.OffboardResult
+	err error
+}
+
+type personResolvedMsg struct {
+	to
+	res store.Resolution
+	err error
+}
+
+func newPerson(c *common, p store.Person) *personScreen {
+	return &personScreen{base: newBase(c), person: p, condition: store.ConditionOK}
+}
+
+func (s *personScreen) Title() string   { return "Person " + s.person.Name }
+func (s *personScreen) Capturing() bool { return false }
+func (s *personScreen) Init() tea.Cmd   { return s.load() }
+
+// Refresh reloads the holdings (they change on other screens).
+func (s *personScreen) Refresh() tea.Cmd { return s.load() }
+
+func (s *personScreen) load() tea.Cmd {
+	db, ok := s.c.db.(personStore)
+	if !ok {
+		s.err = "this database cannot list holdings"
+		return nil
+	}
+	id, uid := s.id, s.person.UID
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		hs, err := db.Holdings(ctx, uid)
+		return personHoldingsMsg{to: to{id}, holdings: hs, err: err}
+	})
+}
+
+func (s *personScreen) offboard() tea.Cmd {
+	db, ok := s.c.db.(personStore)
+	if !ok {
+		return nil
+	}
+	id, who, cond := s.id, personKey(s.person), s.condition
+	s.busy = true
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		res, err := db.Offboard(ctx, who, store.CheckInOptions{Condition: cond})
+		return personOffboardedMsg{to: to{id}, res: res, err: err}
+	})
+}
+
+func (s *personScreen) Update(msg tea.Msg) tea.Cmd {
+	k := s.c.keys
+	switch msg := msg.(type) {
+	case personHoldingsMsg:
+		s.loaded = true
+		s.err = errText(msg.err)
+		s.holdings = msg.holdings
+	case personOffboardedMsg:
+		s.busy, s.confirm = false, false
+		if msg.err != nil {
+			s.err = errText(msg.err)
+			return bell()
+		}
+		s.err, s.done = "", true
+		s.person, s.returned = msg.res.Person, msg.res.Returned
+		return s.load()
+	case scanMsg:
+		db, id, code := s.c.db, s.id, msg.code
+		return s.c.do(func(ctx context.Context) tea.Msg {
+			res, err := db.Resolve(ctx, code)
+			return personResolvedMsg{to: to{id}, res: res, err: err}
+		})
+	case personResolvedMsg:
+		if msg.err != nil {
+			s.err = errText(msg.err)
+			return bell()
+		}
+		if msg.res.Kind == store.ResolvedPerson && msg.res.Person != nil {
+			return navigate(navigateMsg{to: scrPerson, person: msg.res.Person, replace: true})
+		}
+		return openResolution(msg.res)
+	case tea.KeyPressMsg:
+		if s.confirm {
+			switch {
+			case key.Matches(msg, k.Condition):
+				for i, c := range conditions {
+					if c == s.condition {
+						s.condition = conditions[(i+1)%len(conditions)]
+						break
+					}
+				}
+			case msg.String() == "y" || msg.String() == "enter":
+				if !s.busy {
+					return s.offboard()
+				}
+			case msg.String() == "n" || key.Matches(msg, k.Back):
+				s.confirm = false
+			}
+			return nil
+		}
+		switch {
+		case key.Matches(msg, k.Back):
+			return back
+		case key.Matches(msg, k.Offboard):
+			if !s.person.Active {
+				s.err = s.person.Name + " is already offboarded"
+				return bell()
+			}
+			s.confirm, s.err = true, ""
+		case key.Matches(msg, k.CheckOut):
+			p := s.person
+			return navigate(navigateMsg{to: scrCheckOut, person: &p})
+		case key.Matches(msg, k.Up):
+			s.scroll = max(0, s.scroll-1)
+		case key.Matches(msg, k.Down):
+			s.scroll = min(s.scroll+1, max(0, len(s.holdings)-1))
+		}
+	}
+	return nil
+}
+
+func (s *personScreen) View() string {
+	st := s.c.styles
+	w := s.width
+	p := s.person
+	ids := []string{}
+	for _, v := range []string{p.Badge, p.Username, p.Email, p.Department} {
+		if v != "" {
+			ids = append(ids, v)
+		}
+	}
+	state := st.OK.Render("active")
+	if !p.Active {
+		state = st.Warn.Render("offboarded")
+	}
+	b := []string{
+		st.Title.Render(truncate(p.Name, w/2)) + "  " + st.Dim.Render(truncate(strings.Join(ids, " · "), max(0, w/2-14))) + "  " + state,
+	}
+	today := s.c.clock.Now().In(s.c.loc).Format("2006-01-02")
+	overdue := 0
+	for _, a := range s.holdings {
+		if a.DueDate != "" && a.DueDate < today {
+			overdue++
+		}
+	}
+	switch {
+	case s.confirm && s.busy:
+		b = append(b, st.Dim.Render("offboarding…"))
+	case s.confirm:
+		b = append(b, st.Warn.Render(truncate(fmt.Sprintf("Offboard %s: check in all %d item(s) as %s and mark them offboarded?", p.Name, len(s.holdings), conditionLabel(s.condition)), w)),
+			st.Dim.Render(truncate("tab condition · y/enter offboard · n/esc cancel", w)))
+	case s.err != "":
+		b = append(b, st.Err.Render(truncate("✗ "+s.err, w)))
+	case s.done:
+		b = append(b, st.OK.Render(truncate(fmt.Sprintf("✓ offboarded %s: %d item(s) checked in", p.Name, len(s.returned)), w)))
+	default:
+		b = append(b, "")
+	}
+	if s.done && len(s.returned) > 0 {
+		b = append(b, st.Section.Render("Returned"))
+		room := max(1, (s.height-len(b))/2)
+		for i, a := range s.returned {
+			if i >= room-1 && len(s.returned) > room {
+				b = append(b, st.Dim.Render(fmt.Sprintf("  … and %d more", len(s.returned)-i)))
+				break
+			}
+			b = append(b, truncate(fmt.Sprintf("  %s %s → %s · %s", a.Tag, assetLabel(a), orDash(a.LocationCode), a.Status.Label()), w))
+		}
+	}
+	head := fmt.Sprintf("Holds %d item(s)", len(s.holdings))
+	if overdue > 0 {
+		head += fmt.Sprintf(", %d overdue", overdue)
+	}
+	if !s.loaded {
+		head = "Holdings"
+	}
+	b = append(b, st.Section.Render(head))
+	if !s.loaded {
+		b = append(b, st.Dim.Render("  loading…"))
+		return strings.Join(b, "\n")
+	}
+	if len(s.holdings) == 0 {
+		b = append(b, st.Dim.Render("  nothing checked out"))
+		return strings.Join(b, "\n")
+	}
+	widths := []int{10, max(8, w-10-11-11-12-5), 11, 11, 10}
+	b = append(b, st.Label.Render(row(widths, []string{"TAG", "ASSET", "OUT SINCE", "DUE", ""})))
+	start := min(s.scroll, max(0, len(s.holdings)-1))
+	for i := start; i < len(s.holdings); i++ {
+		if len(b) >= s.height {
+			break
+		}
+		a := s.holdings[i]
+		out := a.CheckedOutAt
+		if len(out) > 10 {
+			out = out[:10]
+		}
+		due, mark := orDash(a.DueDate), ""
+		if a.DueDate != "" && a.DueDate < today {
+			mark = "OVERDUE"
+		}
+		line := row(widths, []string{a.Tag, assetLabel(a), out, due, mark})
+		if mark != "" {
+			line = st.Err.Render(line)
+		}
+		b = append(b, line)
+	}
+	return strings.Join(b, "\n")
+}
+
+func (s *personScreen) ShortHelp() []key.Binding {
+	k := s.c.keys
+	if s.confirm {
+		return []key.Binding{k.Condition, key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "offboard")), key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "cancel"))}
+	}
+	return []key.Binding{k.Offboard, k.CheckOut, k.Up, k.Down, k.Back}
+}
+
+func (s *personScreen) FullHelp() [][]key.Binding {
+	return [][]key.Binding{s.ShortHelp(), {s.c.keys.Help, s.c.keys.ForceQ}}
+}
+
+// personKey is how the store finds a person again: a unique identifier
+// first, the name last.
+func personKey(p store.Person) string {
+	for _, v := range []string{p.Badge, p.EmployeeNo, p.Username, p.Email} {
+		if v != "" {
+			return v
+		}
+	}
+	return p.Name
+}

@@ -1,0 +1,453 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// receiveScreen: set the model, an optional purchase order and the location
+// once, then scan serials in a loop; each creates an asset with the next
+// tag. An unused pre-printed tag scanned first is paired with the serial
+// scanned after it.
+type receiveScreen struct {
+	base
+	scanning bool
+	focus    int // setup: 0 model, 1 purchase order, 2 location
+	fields   [3]field
+	models   []store.Model
+	locs     []store.Location
+	sel      int // cursor in the matching models or locations
+	model    *store.Model
+	location *store.Location
+	po       *store.PurchaseOrder
+	pretag   *regexp.Regexp
+	pending  string // a pre-printed tag waiting for its serial
+	input    field
+	queue    scanQueue
+	feed     feed
+	err      string
+}
+
+type receiveCatalogMsg struct {
+	to
+	models []store.Model
+	locs   []store.Location
+	err    error
+}
+
+type receivePOMsg struct {
+	to
+	po  store.PurchaseOrder
+	err error
+}
+
+type receiveResult struct {
+	to
+	code  string
+	tag   string // the scan was an unused pre-printed tag
+	asset store.Asset
+	po    *store.PurchaseOrder
+	err   error
+}
+
+func newReceive(c *common) *receiveScreen {
+	s := &receiveScreen{base: newBase(c), input: newField("› ", "scan a serial (or a pre-printed tag, then its serial)")}
+	s.fields[0] = newField("model:    ", "type to search the catalogue")
+	s.fields[1] = newField("order:    ", "purchase order number (optional)")
+	s.fields[2] = newField("location: ", "type or scan a location code")
+	s.fields[0].Focus()
+	if c.pretag != "" {
+		if re, err := regexp.Compile(c.pretag); err == nil {
+			s.pretag = re
+		} else {
+			s.err = fmt.Sprintf("setting %s is not a valid pattern: %v", SettingPreprintedTag, err)
+		}
+	}
+	return s
+}
+
+func (s *receiveScreen) Title() string   { return "Receive" }
+func (s *receiveScreen) Capturing() bool { return true }
+
+func (s *receiveScreen) Init() tea.Cmd {
+	db, id := s.c.db, s.id
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		m := receiveCatalogMsg{to: to{id}}
+		if m.models, m.err = db.Models(ctx); m.err != nil {
+			return m
+		}
+		m.locs, m.err = db.LocationPicks(ctx)
+		return m
+	})
+}
+
+// isPreTag reports whether a scan looks like one of our pre-printed tags.
+func (s *receiveScreen) isPreTag(code string) bool {
+	t := store.NormalizeTag(code)
+	if store.ValidateTag(t) != nil {
+		return false
+	}
+	if s.pretag != nil {
+		return s.pretag.MatchString(t)
+	}
+	p := s.c.prefix
+	if p == "" || !strings.HasPrefix(t, p) || len(t) == len(p) {
+		return false
+	}
+	rest := t[len(p):]
+	return strings.Trim(rest[:len(rest)-1], "0123456789") == "" && len(rest) >= 3
+}
+
+func (s *receiveScreen) matchingModels() []store.Model {
+	q := strings.ToLower(strings.TrimSpace(s.fields[0].Value()))
+	var out []store.Model
+	for _, m := range s.models {
+		if q == "" || strings.Contains(strings.ToLower(m.Name+" "+m.ModelNumber+" "+m.Manufacturer), q) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func (s *receiveScreen) matchingLocations() []store.Location {
+	q := strings.ToLower(strings.TrimSpace(s.fields[2].Value()))
+	var out []store.Location
+	for _, l := range s.locs {
+		if q == "" || strings.Contains(strings.ToLower(l.Code+" "+l.Name), q) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func (s *receiveScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case receiveCatalogMsg:
+		s.err = errText(msg.err)
+		s.models, s.locs = msg.models, msg.locs
+	case receivePOMsg:
+		if msg.err != nil {
+			s.fields[1].Reset()
+			return s.feed.refuse("%s", errText(msg.err))
+		}
+		s.po = &msg.po
+		s.setupNext()
+	case scanMsg:
+		if !s.scanning {
+			return s.setupScan(msg.code)
+		}
+		if code, ok := s.queue.push(lineWith(&s.input, msg.code)); ok {
+			return s.start(code)
+		}
+	case receiveResult:
+		cmd := s.result(msg)
+		if code, ok := s.queue.done(); ok {
+			return tea.Batch(cmd, s.start(code))
+		}
+		return cmd
+	case tea.KeyPressMsg:
+		if s.scanning {
+			return s.scanKey(msg)
+		}
+		return s.setupKey(msg)
+	}
+	return nil
+}
+
+// setupScan fills the setup from a scan: a location label, a model number
+// or a purchase order number.
+func (s *receiveScreen) setupScan(code string) tea.Cmd {
+	up := store.NormalizeTag(code)
+	for _, l := range s.locs {
+		if l.Code == up {
+			s.location = &l
+			s.fields[2].SetValue(l.Code)
+			return s.maybeStart()
+		}
+	}
+	for _, m := range s.models {
+		if strings.EqualFold(m.ModelNumber, code) || strings.EqualFold(m.Name, code) {
+			s.model = &m
+			s.fields[0].SetValue(m.Name)
+			return s.maybeStart()
+		}
+	}
+	s.fields[1].SetValue(code)
+	return s.lookupPO(code)
+}
+
+func (s *receiveScreen) lookupPO(number string) tea.Cmd {
+	db, id := s.c.db, s.id
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		po, err := db.PurchaseOrder(ctx, number)
+		return receivePOMsg{to: to{id}, po: po, err: err}
+	})
+}
+
+func (s *receiveScreen) maybeStart() tea.Cmd {
+	if s.model != nil && s.location != nil {
+		s.startScanning()
+	} else {
+		s.setupNext()
+	}
+	return nil
+}
+
+func (s *receiveScreen) focusField(i int) {
+	s.fields[s.focus].Blur()
+	s.focus, s.sel = i, 0
+	s.fields[i].Focus()
+}
+
+// setupNext moves to the first field still missing.
+func (s *receiveScreen) setupNext() {
+	switch {
+	case s.model == nil:
+		s.focusField(0)
+	case s.location == nil:
+		s.focusField(2)
+	default:
+		s.startScanning()
+	}
+}
+
+func (s *receiveScreen) startScanning() {
+	s.scanning = true
+	s.fields[s.focus].Blur()
+	s.input.Focus()
+	s.feed.note("receiving %s at %s", s.model.Name, s.location.Code)
+}
+
+func (s *receiveScreen) setupKey(k tea.KeyPressMsg) tea.Cmd {
+	keys := s.c.keys
+	switch {
+	case key.Matches(k, keys.Back):
+		return back
+	case key.Matches(k, keys.Start):
+		if s.model == nil || s.location == nil {
+			return s.feed.refuse("choose a model and a location first")
+		}
+		s.startScanning()
+		return nil
+	case key.Matches(k, keys.Next):
+		s.focusField((s.focus + 1) % 3)
+		return nil
+	case key.Matches(k, keys.Prev):
+		s.focusField((s.focus + 2) % 3)
+		return nil
+	case k.String() == "down":
+		s.sel++
+		return nil
+	case k.String() == "up":
+		s.sel = max(0, s.sel-1)
+		return nil
+	case k.String() == "enter":
+		switch s.focus {
+		case 0:
+			ms := s.matchingModels()
+			if len(ms) == 0 {
+				return s.feed.refuse("no model matches %q (add it with: tagdesk model add)", s.fields[0].Value())
+			}
+			m := ms[min(s.sel, len(ms)-1)]
+			s.model = &m
+			s.fields[0].SetValue(m.Name)
+			s.focusField(1)
+		case 1:
+			if v := strings.TrimSpace(s.fields[1].Value()); v != "" {
+				return s.lookupPO(v)
+			}
+			s.po = nil
+			s.setupNext()
+		case 2:
+			ls := s.matchingLocations()
+			if len(ls) == 0 {
+				return s.feed.refuse("no location matches %q", s.fields[2].Value())
+			}
+			l := ls[min(s.sel, len(ls)-1)]
+			s.location = &l
+			s.fields[2].SetValue(l.Code)
+			return s.maybeStart()
+		}
+		return nil
+	}
+	if s.fields[s.focus].Update(k) {
+		s.sel = 0
+		switch s.focus {
+		case 0:
+			s.model = nil
+		case 2:
+			s.location = nil
+		}
+	}
+	return nil
+}
+
+func (s *receiveScreen) scanKey(k tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, s.c.keys.Back):
+		// Back to the setup to change model, order or location.
+		s.scanning = false
+		s.input.Blur()
+		s.focusField(0)
+		return nil
+	case k.String() == "enter":
+		v := strings.TrimSpace(s.input.Value())
+		s.input.Reset()
+		if v == "" {
+			return nil
+		}
+		return s.Update(scanMsg{code: v})
+	}
+	s.input.Update(k)
+	return nil
+}
+
+func (s *receiveScreen) start(code string) tea.Cmd {
+	db, id, pending := s.c.db, s.id, s.pending
+	preTag := s.isPreTag(code)
+	r := store.Receipt{Tag: pending, Serial: code, Model: s.model.Name, Location: s.location.Code}
+	if s.model.ModelNumber != "" {
+		r.Model = s.model.ModelNumber
+	}
+	if s.po != nil {
+		r.PONumber = s.po.Number
+	}
+	po := r.PONumber
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		res := receiveResult{to: to{id}, code: code}
+		if preTag {
+			tag := store.NormalizeTag(code)
+			a, err := db.Asset(ctx, tag)
+			switch {
+			case err == nil:
+				res.err = store.Errorf(store.ECONFLICT, "tag %s is already on %s (serial %s)", tag, assetLabel(a), orDash(a.Serial))
+			case store.ErrorCode(err) == store.ENOTFOUND:
+				res.tag = tag
+			default:
+				res.err = err
+			}
+			return res
+		}
+		if res.asset, res.err = db.Receive(ctx, r); res.err != nil || po == "" {
+			return res
+		}
+		if p, err := db.PurchaseOrder(ctx, po); err == nil {
+			res.po = &p
+		}
+		return res
+	})
+}
+
+func (s *receiveScreen) result(r receiveResult) tea.Cmd {
+	switch {
+	case r.err != nil:
+		return s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
+	case r.tag != "":
+		var cmd tea.Cmd
+		if s.pending != "" {
+			cmd = s.feed.refuse("tag %s was not used: pairing %s instead", s.pending, r.tag)
+		}
+		s.pending = r.tag
+		s.feed.note("tag %s: now scan its serial", r.tag)
+		return cmd
+	}
+	s.pending = ""
+	if r.po != nil {
+		s.po = r.po
+	}
+	a := r.asset
+	s.feed.ok("%s ← serial %s · %s at %s", a.Tag, a.Serial, assetLabel(a), a.LocationCode)
+	return nil
+}
+
+func (s *receiveScreen) poLine() string {
+	if s.po == nil {
+		return ""
+	}
+	var parts []string
+	for _, l := range s.po.Lines {
+		parts = append(parts, fmt.Sprintf("%s %d/%d", l.Model, l.Received, l.Expected))
+	}
+	return "order " + s.po.Number + ": " + strings.Join(parts, ", ")
+}
+
+func (s *receiveScreen) View() string {
+	st := s.c.styles
+	w, h := s.width, s.height
+	var b []string
+	if s.scanning {
+		b = append(b, st.Label.Render("model ")+st.Section.Render(truncate(s.model.Name, w/2))+st.Label.Render("  at ")+st.Section.Render(s.location.Code))
+		if l := s.poLine(); l != "" {
+			b = append(b, truncate(l, w))
+		}
+		b = append(b, s.input.View(st, w))
+		count := fmt.Sprintf("Received: %d", s.feed.good)
+		if n := s.queue.len(); n > 0 {
+			count += fmt.Sprintf(" · %d in progress", n)
+		}
+		if s.pending != "" {
+			count += " · tag " + s.pending + " waits for its serial"
+		}
+		b = append(b, st.Count.Render(truncate(count, w)))
+		return strings.Join(b, "\n") + "\n" + s.feed.view(st, w, h-len(b)-1)
+	}
+	b = append(b, st.Title.Render("Set up once, then scan serials"))
+	for i := range s.fields {
+		b = append(b, s.fields[i].View(st, w))
+		if i == 1 {
+			if l := s.poLine(); l != "" {
+				b = append(b, st.Dim.Render(truncate("  "+l, w)))
+			}
+		}
+		if i != s.focus {
+			continue
+		}
+		var opts []string
+		switch i {
+		case 0:
+			for _, m := range s.matchingModels() {
+				opts = append(opts, strings.TrimSpace(m.Name+"  "+m.ModelNumber+"  "+m.Manufacturer))
+			}
+		case 2:
+			for _, l := range s.matchingLocations() {
+				opts = append(opts, l.Code+"  "+l.Name)
+			}
+		}
+		if len(opts) > 0 {
+			sel := min(s.sel, len(opts)-1)
+			start := max(0, sel-4)
+			for j := start; j < len(opts) && j < start+5; j++ {
+				line := truncate("    "+opts[j], w)
+				if j == sel {
+					line = st.Selected.Render(line)
+				}
+				b = append(b, line)
+			}
+		}
+	}
+	b = append(b, st.Dim.Render("enter choose · tab next field · ctrl+s start scanning"))
+	if s.err != "" {
+		b = append(b, st.Err.Render(truncate(s.err, w)))
+	}
+	return strings.Join(b, "\n") + "\n" + s.feed.view(st, w, h-len(b)-1)
+}
+
+func (s *receiveScreen) ShortHelp() []key.Binding {
+	k := s.c.keys
+	if s.scanning {
+		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "change setup")), k.ForceQ}
+	}
+	return []key.Binding{k.ListUp, k.ListDown, k.Next, k.Start, k.Back}
+}
+
+func (s *receiveScreen) FullHelp() [][]key.Binding {
+	k := s.c.keys
+	return [][]key.Binding{{k.ListUp, k.ListDown, k.Open}, {k.Next, k.Prev, k.Start}, {k.Back, k.ForceQ}}
+}

@@ -1,0 +1,256 @@
+package tui
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// Scanner input.
+//
+// A USB scanner types like a keyboard: a burst of characters ending in Enter
+// (or Tab). Bubble Tea v2 delivers one KeyPressMsg per character with no
+// timestamp (older setups and SSH may deliver several runes in one message),
+// so the scan buffer stamps each key as it is handled and tells bursts from
+// typing by arrival time, or exactly by a configured prefix:
+//
+//   - a printable key is held for a short window (gap) instead of acting at
+//     once; if another printable key arrives inside the window the keys are a
+//     burst, so they are buffered, never run as shortcuts;
+//   - Enter or Tab ending a burst of at least minScanLen characters makes a
+//     scan, delivered as one scanMsg: no second Enter needed;
+//   - a key held past the window was a person: it is delivered as a normal
+//     key (a shortcut, or typing into the focused field);
+//   - a burst that ends without Enter is delivered as text only: it goes into
+//     a focused text field and never triggers a shortcut;
+//   - a multi-rune key message is machine input by itself;
+//   - input starting with the configured prefix is a scan at any speed.
+
+// minScanLen is the shortest burst that counts as a scan.
+const minScanLen = 2
+
+// prefixWait is how long a started prefix waits for the rest of the code.
+const prefixWait = 2 * time.Second
+
+// scanMsg is a complete scan, delivered to the active screen.
+type scanMsg struct{ code string }
+
+// scanTimeoutMsg ends the hold window of generation gen.
+type scanTimeoutMsg struct{ gen int }
+
+// scanBuffer holds printable keys until it knows whether a person or a
+// scanner typed them.
+type scanBuffer struct {
+	gap    time.Duration
+	prefix string
+
+	keys  []tea.KeyPressMsg
+	text  strings.Builder
+	last  time.Time
+	burst bool
+	gen   int
+	// graced is set once a late hold timer has given queued input one more
+	// window (see timeout).
+	graced bool
+}
+
+// scanResult says what to do with a key after the buffer has seen it, in
+// order: deliver flushed keys, deliver the scan, deliver the key itself.
+type scanResult struct {
+	flushed   []tea.KeyPressMsg // held keys to deliver now
+	flushText bool              // flushed keys were a burst: text only, no shortcuts
+	scan      string            // a complete scan
+	pass      bool              // deliver the key itself
+	arm       int               // > 0: start the hold timer for this generation
+}
+
+func newScanBuffer(gap time.Duration, prefix string) *scanBuffer {
+	if gap <= 0 {
+		gap = 40 * time.Millisecond
+	}
+	return &scanBuffer{gap: gap, prefix: prefix}
+}
+
+// printable reports whether k types text (no ctrl/alt/super modifiers).
+func printable(k tea.KeyPressMsg) bool {
+	return k.Text != "" && k.Mod&(tea.ModCtrl|tea.ModAlt|tea.ModMeta|tea.ModSuper|tea.ModHyper) == 0
+}
+
+func terminator(k tea.KeyPressMsg) bool {
+	return (k.Code == tea.KeyEnter || k.Code == tea.KeyTab || k.Code == tea.KeyKpEnter) && k.Mod == 0
+}
+
+// empty reports whether nothing is held.
+func (b *scanBuffer) empty() bool { return len(b.keys) == 0 }
+
+// prefixState says whether the held text is the configured prefix (or the
+// start of it).
+func (b *scanBuffer) prefixState() (started, complete bool) {
+	if b.prefix == "" || b.empty() {
+		return false, false
+	}
+	s := b.text.String()
+	if strings.HasPrefix(s, b.prefix) {
+		return true, true
+	}
+	return strings.HasPrefix(b.prefix, s), false
+}
+
+func (b *scanBuffer) take() ([]tea.KeyPressMsg, bool) {
+	keys, burst := b.keys, b.burst
+	b.keys, b.burst = nil, false
+	b.text.Reset()
+	b.gen++
+	return keys, burst
+}
+
+// press handles one key press at time now.
+func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
+	var r scanResult
+	started, complete := b.prefixState()
+	switch {
+	case printable(k):
+		if !b.empty() && now.Sub(b.last) > b.gap && !started && !b.graced {
+			// A late key after a held one: the earlier keys were typed.
+			r.flushed, r.flushText = b.take()
+		}
+		if utf8.RuneCountInString(k.Text) > 1 || (!b.empty() && (now.Sub(b.last) <= b.gap || b.graced)) {
+			b.burst = true
+		}
+		if b.text.Len()+len(k.Text) > store.MaxScanLen {
+			// Far longer than any code: give it back as text.
+			keys, _ := b.take()
+			r.flushed, r.flushText = append(r.flushed, keys...), true
+		}
+		b.keys = append(b.keys, k)
+		b.text.WriteString(k.Text)
+		b.last = now
+		b.graced = false
+		b.gen++
+		r.arm = b.gen
+		return r
+	case terminator(k) && !b.empty():
+		text := b.text.String()
+		if complete {
+			b.take()
+			r.scan = strings.TrimPrefix(text, b.prefix)
+			if strings.TrimSpace(r.scan) == "" {
+				r.scan = ""
+			}
+			return r
+		}
+		if b.burst && utf8.RuneCountInString(strings.TrimSpace(text)) >= minScanLen && !started {
+			b.take()
+			r.scan = text
+			return r
+		}
+		r.flushed, r.flushText = b.take()
+		r.pass = true
+		return r
+	default:
+		if !b.empty() {
+			r.flushed, r.flushText = b.take()
+		}
+		r.pass = true
+		return r
+	}
+}
+
+// timeout handles the end of a hold window.
+func (b *scanBuffer) timeout(gen int, now time.Time) scanResult {
+	var r scanResult
+	if gen != b.gen || b.empty() {
+		return r
+	}
+	started, _ := b.prefixState()
+	wait := b.gap
+	if started {
+		wait = prefixWait
+	}
+	if left := wait - now.Sub(b.last); left > 0 {
+		b.gen++
+		r.arm = b.gen
+		return r
+	}
+	if !started && !b.graced && now.Sub(b.last) > 2*b.gap {
+		// The timer ran late: the process was starved, and the rest of a
+		// burst may be queued behind it. Give it one more window.
+		b.graced = true
+		b.gen++
+		r.arm = b.gen
+		return r
+	}
+	r.flushed, r.flushText = b.take()
+	return r
+}
+
+// paste splits pasted text: every line ended by a newline is a scan (some
+// scanners paste), the unterminated rest is text.
+func (b *scanBuffer) paste(content string) (r scanResult, rest string) {
+	if !b.empty() {
+		r.flushed, r.flushText = b.take()
+	}
+	content = strings.ReplaceAll(content, "\r\n", "\n")
+	content = strings.ReplaceAll(content, "\r", "\n")
+	lines := strings.Split(content, "\n")
+	rest = lines[len(lines)-1]
+	for _, l := range lines[:len(lines)-1] {
+		if l = strings.TrimSpace(strings.TrimPrefix(l, b.prefix)); l != "" {
+			if r.scan != "" {
+				r.scan += "\n"
+			}
+			r.scan += l
+		}
+	}
+	return r, rest
+}
+
+// keyFor makes the key message for one typed rune.
+func keyFor(r rune) tea.KeyPressMsg {
+	if r == ' ' {
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	}
+	return tea.KeyPressMsg{Code: r, Text: string(r)}
+}
+
+// scanQueue runs a screen's scans one at a time, in order, so that 200 scans
+// fed back to back are each handled once and their results stay in order.
+type scanQueue struct {
+	pending []string
+	busy    bool
+}
+
+// push adds a scan; it returns the scan to start now, if the queue was idle.
+func (q *scanQueue) push(code string) (string, bool) {
+	q.pending = append(q.pending, code)
+	return q.next()
+}
+
+// done marks the running scan finished and returns the next one, if any.
+func (q *scanQueue) done() (string, bool) {
+	q.busy = false
+	return q.next()
+}
+
+func (q *scanQueue) next() (string, bool) {
+	if q.busy || len(q.pending) == 0 {
+		return "", false
+	}
+	code := q.pending[0]
+	q.pending = q.pending[1:]
+	q.busy = true
+	return code, true
+}
+
+// len is how many scans wait (the running one included).
+func (q *scanQueue) len() int {
+	n := len(q.pending)
+	if q.busy {
+		n++
+	}
+	return n
+}

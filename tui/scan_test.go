@@ -1,0 +1,155 @@
+package tui
+
+import (
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+func TestScanBuffer(t *testing.T) {
+	ms := time.Millisecond
+	type step struct {
+		text string        // printable text of one key message; "" means Enter
+		gap  time.Duration // time since the previous key
+		tick bool          // fire the hold timer after this key (gap later)
+	}
+	tests := []struct {
+		name      string
+		prefix    string
+		steps     []step
+		wantScan  string
+		wantKeys  int  // keys delivered as typed
+		wantText  bool // delivered as text only
+		wantEnter bool // Enter passed through
+	}{
+		{name: "burst then enter is a scan", steps: []step{{"T", 0, false}, {"D", 2 * ms, false}, {"Q", 2 * ms, false}, {"", 1 * ms, false}}, wantScan: "TDQ"},
+		{name: "multi-rune message is a scan", steps: []step{{"TD-000123", 0, false}, {"", 1 * ms, false}}, wantScan: "TD-000123"},
+		{name: "one key then timeout is typed", steps: []step{{"q", 0, true}}, wantKeys: 1},
+		{name: "slow keys are typed one by one", steps: []step{{"a", 0, true}, {"b", 200 * ms, true}, {"", 200 * ms, false}}, wantKeys: 2, wantEnter: true},
+		{name: "burst without enter is text only", steps: []step{{"q", 0, false}, {"r", 2 * ms, true}}, wantKeys: 2, wantText: true},
+		{name: "one key and a quick enter is not a scan", steps: []step{{"x", 0, false}, {"", 2 * ms, false}}, wantKeys: 1, wantEnter: true},
+		{name: "prefix makes a slow scan exact", prefix: "~", steps: []step{{"~", 0, false}, {"A", 300 * ms, false}, {"B", 300 * ms, false}, {"", 300 * ms, false}}, wantScan: "AB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := newScanBuffer(40*ms, tt.prefix)
+			now := epoch
+			var scan string
+			var keys int
+			var text, enter bool
+			collect := func(r scanResult, isEnter bool) {
+				if r.scan != "" {
+					scan = r.scan
+				}
+				keys += len(r.flushed)
+				text = text || (len(r.flushed) > 0 && r.flushText)
+				if r.pass && isEnter {
+					enter = true
+				}
+			}
+			for _, s := range tt.steps {
+				now = now.Add(s.gap)
+				k := tea.KeyPressMsg{Code: tea.KeyEnter}
+				if s.text != "" {
+					k = tea.KeyPressMsg{Code: []rune(s.text)[0], Text: s.text}
+				}
+				r := b.press(k, now)
+				collect(r, s.text == "")
+				if s.tick && r.arm > 0 {
+					collect(b.timeout(r.arm, now.Add(41*ms)), false)
+				}
+			}
+			if scan != tt.wantScan || keys != tt.wantKeys || text != tt.wantText || enter != tt.wantEnter {
+				t.Errorf("got scan %q keys %d text %v enter %v; want %q %d %v %v", scan, keys, text, enter, tt.wantScan, tt.wantKeys, tt.wantText, tt.wantEnter)
+			}
+		})
+	}
+}
+
+func TestScanBuffer_LateTimerGivesOneMoreWindow(t *testing.T) {
+	ms := time.Millisecond
+	b := newScanBuffer(40*ms, "")
+	r := b.press(keyFor('T'), epoch)
+	// The timer is handled 200 ms late (a starved process): not flushed yet.
+	r = b.timeout(r.arm, epoch.Add(200*ms))
+	if len(r.flushed) != 0 || r.arm == 0 {
+		t.Fatalf("late timer flushed at once: %+v", r)
+	}
+	// The queued rest of the burst arrives, then Enter: one scan.
+	b.press(keyFor('D'), epoch.Add(201*ms))
+	b.press(keyFor('1'), epoch.Add(201*ms))
+	if got := b.press(enterKey, epoch.Add(202*ms)); got.scan != "TD1" {
+		t.Fatalf("scan %q, want TD1", got.scan)
+	}
+	// A person's key still acts after the extra window.
+	r = b.press(keyFor('o'), epoch.Add(time.Second))
+	r = b.timeout(r.arm, epoch.Add(time.Second+300*ms))
+	r = b.timeout(r.arm, epoch.Add(time.Second+350*ms))
+	if len(r.flushed) != 1 || r.flushText {
+		t.Fatalf("late key not delivered as typed: %+v", r)
+	}
+}
+
+func TestScanBuffer_Paste(t *testing.T) {
+	b := newScanBuffer(0, "")
+	r, rest := b.paste("TD-1\r\nTD-2\npartial")
+	if r.scan != "TD-1\nTD-2" || rest != "partial" {
+		t.Errorf("paste: scans %q rest %q", r.scan, rest)
+	}
+}
+
+func TestScanQueue(t *testing.T) {
+	var q scanQueue
+	if c, ok := q.push("a"); !ok || c != "a" {
+		t.Fatalf("first push should start a: %q %v", c, ok)
+	}
+	if _, ok := q.push("b"); ok {
+		t.Fatal("second push started while busy")
+	}
+	q.push("c")
+	if q.len() != 3 {
+		t.Fatalf("len %d, want 3", q.len())
+	}
+	var got []string
+	for c, ok := q.done(); ok; c, ok = q.done() {
+		got = append(got, c)
+	}
+	if len(got) != 2 || got[0] != "b" || got[1] != "c" {
+		t.Errorf("order %v", got)
+	}
+}
+
+func FuzzScanBuffer(f *testing.F) {
+	f.Add("TD-000123", uint8(2), true)
+	f.Add("qqqq", uint8(200), false)
+	f.Add("héllo wörld", uint8(0), true)
+	f.Fuzz(func(t *testing.T, s string, gapMs uint8, enter bool) {
+		b := newScanBuffer(40*time.Millisecond, "~")
+		now := epoch
+		var out []rune
+		for _, r := range s {
+			now = now.Add(time.Duration(gapMs) * time.Millisecond)
+			res := b.press(keyFor(r), now)
+			for _, k := range res.flushed {
+				out = append(out, []rune(k.Text)...)
+			}
+			if res.arm > 0 && gapMs > 40 {
+				for _, k := range b.timeout(res.arm, now.Add(time.Second)).flushed {
+					out = append(out, []rune(k.Text)...)
+				}
+			}
+		}
+		if enter {
+			res := b.press(tea.KeyPressMsg{Code: tea.KeyEnter}, now)
+			for _, k := range res.flushed {
+				out = append(out, []rune(k.Text)...)
+			}
+			out = append(out, []rune(res.scan)...)
+		}
+		// Nothing typed is ever lost or invented, apart from a stripped prefix.
+		if len(out) > len([]rune(s)) {
+			t.Fatalf("buffer invented input: %q from %q", string(out), s)
+		}
+	})
+}

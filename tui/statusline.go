@@ -1,0 +1,298 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// SyncStore is the desk's local sync state; *store.DB satisfies it. The
+// status line reads Status every few seconds, so it must be cheap.
+type SyncStore interface {
+	Status(ctx context.Context) (store.SyncStatus, error)
+	ResolveRefusal(ctx context.Context, id int64, how string) ([]store.Event, error)
+}
+
+var _ SyncStore = (*store.DB)(nil)
+
+// Syncer runs one sync with the central server and says in one line what it
+// did. The command line wraps sync.Client in one.
+type Syncer interface {
+	Sync(ctx context.Context) (summary string, err error)
+}
+
+// Defaults for the background work of the root model.
+const (
+	defaultStatusEvery = 5 * time.Second
+	defaultSyncEvery   = 60 * time.Second
+	defaultSyncTimeout = 2 * time.Minute
+)
+
+// services is the root's background state that every screen may read: the
+// latest sync status, the sync client and the label printer.
+type services struct {
+	state   SyncStore // nil: the store keeps no sync state
+	syncer  Syncer    // nil: not enrolled
+	printer Printer   // nil: no printing
+
+	status    store.SyncStatus
+	statusOK  bool   // status has been read at least once
+	statusErr string // why the last read failed
+	statusAt  time.Time
+
+	syncing  bool      // one sync at a time
+	lastSync string    // what the last sync in this session did
+	syncErr  string    // why the last sync in this session failed
+	syncedAt time.Time // when it ended
+	svcErr   string    // why printing or syncing could not start
+}
+
+// servicesWatcher is a screen that shows the services' state and reloads
+// when the printer or a sync run changes it.
+type servicesWatcher interface{ servicesChanged() tea.Cmd }
+
+// Messages of the background work; all go to the root.
+type (
+	statusTickMsg struct{}
+	syncTickMsg   struct{}
+	statusMsg     struct {
+		st  store.SyncStatus
+		err error
+	}
+	servicesMsg struct {
+		syncer  Syncer
+		printer Printer
+		err     error
+	}
+	// syncNowMsg asks the root to sync at once (the Sync screen's s key).
+	syncNowMsg  struct{}
+	syncDoneMsg struct {
+		summary string
+		err     error
+	}
+	// statusRefreshMsg asks the root to read the status again now.
+	statusRefreshMsg struct{}
+)
+
+func (m *Model) statusEvery() time.Duration {
+	if m.opt.StatusEvery > 0 {
+		return m.opt.StatusEvery
+	}
+	return defaultStatusEvery
+}
+
+func (m *Model) syncEvery() time.Duration {
+	if m.opt.SyncEvery > 0 {
+		return m.opt.SyncEvery
+	}
+	return defaultSyncEvery
+}
+
+// startServices runs once the store is open: it builds the printer and the
+// sync client in a command and starts the status line's refresh.
+func (m *Model) startServices() tea.Cmd {
+	if m.c.db == nil || m.c.svc != nil {
+		return nil
+	}
+	svc := &services{state: m.opt.SyncState}
+	if svc.state == nil {
+		if s, ok := m.c.db.(SyncStore); ok {
+			svc.state = s
+		}
+	}
+	m.c.svc = svc
+	db, opt := m.c.db, m.opt
+	build := m.c.do(func(ctx context.Context) tea.Msg {
+		var msg servicesMsg
+		var errs []string
+		if opt.Printing != nil {
+			p, err := opt.Printing(ctx, db)
+			if err != nil {
+				errs = append(errs, "printing: "+oneLine(err.Error()))
+			}
+			msg.printer = p
+		}
+		if opt.Syncing != nil {
+			s, err := opt.Syncing(ctx, db)
+			if err != nil {
+				errs = append(errs, "sync: "+oneLine(err.Error()))
+			}
+			msg.syncer = s
+		}
+		if len(errs) > 0 {
+			msg.err = fmt.Errorf("%s", strings.Join(errs, "; "))
+		}
+		return msg
+	})
+	return tea.Batch(build, m.readStatus())
+}
+
+// readStatus reads the sync status in a command.
+func (m *Model) readStatus() tea.Cmd {
+	svc := m.c.svc
+	if svc == nil || svc.state == nil {
+		return nil
+	}
+	st := svc.state
+	return m.c.do(func(ctx context.Context) tea.Msg {
+		s, err := st.Status(ctx)
+		return statusMsg{st: s, err: err}
+	})
+}
+
+// startSync runs the sync client in a command with a timeout, unless one is
+// already running.
+func (m *Model) startSync() tea.Cmd {
+	svc := m.c.svc
+	if svc == nil || svc.syncer == nil || svc.syncing {
+		return nil
+	}
+	svc.syncing = true
+	timeout := m.opt.SyncTimeout
+	if timeout <= 0 {
+		timeout = defaultSyncTimeout
+	}
+	s, parent := svc.syncer, m.c.ctx
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, timeout)
+		defer cancel()
+		sum, err := s.Sync(ctx)
+		return syncDoneMsg{summary: sum, err: err}
+	}
+}
+
+// updateServices handles the background messages; ok reports whether msg
+// was one of them.
+func (m *Model) updateServices(msg tea.Msg) (tea.Cmd, bool) {
+	svc := m.c.svc
+	switch msg := msg.(type) {
+	case servicesMsg:
+		if svc == nil {
+			return nil, true
+		}
+		svc.printer, svc.syncer = msg.printer, msg.syncer
+		svc.svcErr = errText(msg.err)
+		cmds := []tea.Cmd{m.c.clock.After(m.statusEvery(), statusTickMsg{})}
+		if svc.syncer != nil {
+			cmds = append(cmds, m.startSync(), m.c.clock.After(m.syncEvery(), syncTickMsg{}))
+		}
+		if r, ok := m.active().(servicesWatcher); ok {
+			cmds = append(cmds, r.servicesChanged())
+		}
+		return tea.Batch(cmds...), true
+	case statusTickMsg:
+		return tea.Batch(m.readStatus(), m.c.clock.After(m.statusEvery(), statusTickMsg{})), true
+	case statusRefreshMsg:
+		return m.readStatus(), true
+	case statusMsg:
+		if svc == nil {
+			return nil, true
+		}
+		svc.statusAt = m.c.clock.Now()
+		if msg.err != nil {
+			svc.statusErr = errText(msg.err)
+			return nil, true
+		}
+		svc.status, svc.statusOK, svc.statusErr = msg.st, true, ""
+		return nil, true
+	case syncTickMsg:
+		return tea.Batch(m.startSync(), m.c.clock.After(m.syncEvery(), syncTickMsg{})), true
+	case syncNowMsg:
+		return m.startSync(), true
+	case syncDoneMsg:
+		if svc == nil {
+			return nil, true
+		}
+		svc.syncing = false
+		svc.syncedAt = m.c.clock.Now()
+		svc.lastSync, svc.syncErr = msg.summary, errText(msg.err)
+		cmds := []tea.Cmd{m.readStatus()}
+		if r, ok := m.active().(servicesWatcher); ok {
+			cmds = append(cmds, r.servicesChanged())
+		}
+		return tea.Batch(cmds...), true
+	}
+	return nil, false
+}
+
+// statusLine is the one line about sync shown on every screen.
+func (c *common) statusLine() string {
+	svc := c.svc
+	if svc == nil || svc.state == nil || !svc.statusOK {
+		return ""
+	}
+	st := svc.status
+	var parts []string
+	switch {
+	case svc.syncing:
+		parts = append(parts, "sync: syncing…")
+	case st.Stalled:
+		parts = append(parts, "! sync: stalled")
+	case !st.Configured:
+		parts = append(parts, "sync: off")
+	case st.Online && !st.LastSuccess.IsZero():
+		parts = append(parts, "sync: ok "+ago(c.clock.Now(), st.LastSuccess))
+	case st.Online:
+		parts = append(parts, "sync: online")
+	default:
+		parts = append(parts, "sync: offline")
+	}
+	if st.Pending > 0 {
+		parts = append(parts, commas(st.Pending)+" pending")
+	}
+	if n := len(st.Refusals); n > 0 {
+		parts = append(parts, commas(n)+" refused")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// syncProblems are the lines the Home screen's "Needs attention" shows about
+// sync: the watchdog's warning and refused changes (resolve them on y).
+func (c *common) syncProblems() []string {
+	svc := c.svc
+	if svc == nil || !svc.statusOK {
+		return nil
+	}
+	st := svc.status
+	var out []string
+	if st.Stalled {
+		out = append(out, fmt.Sprintf("%s change(s) not synced for too long (y)", commas(st.Pending)))
+	}
+	if n := len(st.Refusals); n > 0 {
+		out = append(out, fmt.Sprintf("%s change(s) refused by the server (y)", commas(n)))
+	}
+	return out
+}
+
+// ago says how long ago t was, roughly.
+func ago(now, t time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d/time.Hour))
+	}
+	return fmt.Sprintf("%d days ago", int(d/(24*time.Hour)))
+}
+
+// when formats a time for the Sync screen.
+func (c *common) when(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.In(c.loc).Format("2006-01-02 15:04:05") + " (" + ago(c.clock.Now(), t) + ")"
+}
+
+// The screens this file's feature adds; numbered apart from messages.go's.
+const (
+	scrLabels screenKind = 100 + iota
+	scrSync
+)

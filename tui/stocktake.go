@@ -1,0 +1,651 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// stocktakeStore is what the stocktake screen needs beyond Store; *store.DB
+// has it, and the screen asserts it on the same value.
+type stocktakeStore interface {
+	StartStocktake(ctx context.Context, location string) (store.Stocktake, error)
+	CurrentStocktake(ctx context.Context, location string) (store.Stocktake, error)
+	Stocktakes(ctx context.Context, openOnly bool, limit int) ([]store.Stocktake, error)
+	Stocktake(ctx context.Context, uid string) (store.Stocktake, error)
+	ScanIntoStocktake(ctx context.Context, uid, scan string) (store.StocktakeScan, error)
+	FinishStocktake(ctx context.Context, uid string) (store.Stocktake, error)
+	StocktakeReport(ctx context.Context, uid string) (store.StocktakeReport, error)
+	Move(ctx context.Context, tag, location string) (store.Asset, error)
+	Asset(ctx context.Context, tag string) (store.Asset, error)
+}
+
+var _ stocktakeStore = (*store.DB)(nil)
+
+// stocktakePhase is where the stocktake screen is.
+type stocktakePhase int
+
+const (
+	stPick     stocktakePhase = iota // choose or scan a location
+	stScanning                       // every scan is counted
+	stConfirm                        // finish? y/n
+	stReport                         // the finished stocktake's result
+)
+
+// stocktakeScreen counts a location: scan its label (an open stocktake of
+// it is resumed, else one is started), then scan everything on it. Each scan
+// is classified live; the still-missing assets are listed; f finishes.
+type stocktakeScreen struct {
+	base
+	phase   stocktakePhase
+	input   field
+	open    []store.Stocktake // open stocktakes to resume (pick phase)
+	cursor  int
+	st      store.Stocktake
+	missing []store.Asset // expected and not yet found, in tag order
+	log     []stLogLine
+	latest  stLogLine
+	move    *store.StocktakeScan // the last unexpected scan, for m
+	queue   scanQueue
+	busy    string // what is in progress (start, finish)
+	err     string
+	report  store.StocktakeReport
+	scroll  int // report phase: first line shown
+}
+
+type stLogLine struct {
+	kind string // a store.Scan* result, or "note", "error"
+	text string
+}
+
+type stocktakeOpenMsg struct {
+	to
+	open []store.Stocktake
+	err  error
+}
+
+type stocktakeBegunMsg struct {
+	to
+	st      store.Stocktake
+	missing []store.Asset
+	resumed bool
+	err     error
+}
+
+type stocktakeScannedMsg struct {
+	to
+	code  string
+	scan  store.StocktakeScan
+	label string // an unexpected asset's name or model
+	st    store.Stocktake
+	err   error
+}
+
+type stocktakeMovedMsg struct {
+	to
+	asset store.Asset
+	err   error
+}
+
+type stocktakeFinishedMsg struct {
+	to
+	report store.StocktakeReport
+	err    error
+}
+
+func newStocktake(c *common) *stocktakeScreen {
+	s := &stocktakeScreen{base: newBase(c), input: newField("location: ", "scan the location's label, or type its code and press enter")}
+	s.input.Focus()
+	return s
+}
+
+func (s *stocktakeScreen) Title() string {
+	if s.phase == stPick {
+		return "Stocktake"
+	}
+	return "Stocktake " + s.st.LocationCode
+}
+
+// Capturing: in the pick phase the field has the keys; while scanning, only
+// once something is typed, so that m and f work as keys on an empty line.
+func (s *stocktakeScreen) Capturing() bool {
+	switch s.phase {
+	case stPick:
+		return true
+	case stScanning:
+		return s.input.Value() != ""
+	}
+	return false
+}
+
+func (s *stocktakeScreen) Init() tea.Cmd {
+	db, ok := s.c.db.(stocktakeStore)
+	if !ok {
+		s.err = "this database cannot hold stocktakes"
+		return nil
+	}
+	id := s.id
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		open, err := db.Stocktakes(ctx, true, 50)
+		return stocktakeOpenMsg{to: to{id}, open: open, err: err}
+	})
+}
+
+func (s *stocktakeScreen) store() (stocktakeStore, bool) {
+	db, ok := s.c.db.(stocktakeStore)
+	return db, ok
+}
+
+// begin resumes the open stocktake of location, or starts one, and reads the
+// expected assets not found yet.
+func (s *stocktakeScreen) begin(location string) tea.Cmd {
+	db, ok := s.store()
+	if !ok {
+		return nil
+	}
+	id := s.id
+	s.busy, s.err = "opening the stocktake of "+location+"…", ""
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		msg := stocktakeBegunMsg{to: to{id}}
+		st, err := db.CurrentStocktake(ctx, location)
+		switch {
+		case err == nil:
+			msg.resumed = true
+		case store.ErrorCode(err) == store.ENOTFOUND:
+			st, err = db.StartStocktake(ctx, location)
+		}
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+		msg.st = st
+		rep, err := db.StocktakeReport(ctx, st.UID)
+		msg.missing, msg.err = rep.Missing, err
+		return msg
+	})
+}
+
+func (s *stocktakeScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case stocktakeOpenMsg:
+		s.err = errText(msg.err)
+		s.open = msg.open
+		s.cursor = min(s.cursor, max(0, len(s.open)-1))
+	case stocktakeBegunMsg:
+		s.busy = ""
+		if msg.err != nil {
+			s.err = errText(msg.err)
+			return bell()
+		}
+		s.st, s.missing, s.phase, s.err = msg.st, msg.missing, stScanning, ""
+		s.input = newField("› ", "scan assets (type a code and press enter)")
+		s.input.Focus()
+		if msg.resumed {
+			s.note("resumed the open stocktake of %s (started %s by %s)", s.st.LocationCode, s.st.StartedAt, orDash(s.st.StartedBy))
+		} else {
+			s.note("started a stocktake of %s: %d asset(s) expected", s.st.LocationCode, s.st.Expected)
+		}
+	case stocktakeScannedMsg:
+		cmd := s.scanned(msg)
+		if code, ok := s.queue.done(); ok {
+			return tea.Batch(cmd, s.start(code))
+		}
+		return cmd
+	case stocktakeMovedMsg:
+		if msg.err != nil {
+			s.add(stLogLine{kind: "error", text: "move refused: " + errText(msg.err)})
+			return bell()
+		}
+		s.note("moved %s %s to %s", msg.asset.Tag, assetLabel(msg.asset), msg.asset.LocationCode)
+	case stocktakeFinishedMsg:
+		s.busy = ""
+		if msg.err != nil {
+			s.phase = stScanning
+			s.err = errText(msg.err)
+			return bell()
+		}
+		s.report, s.st, s.phase, s.scroll, s.err = msg.report, msg.report.Stocktake, stReport, 0, ""
+	case scanMsg:
+		switch s.phase {
+		case stPick:
+			return s.begin(lineWith(&s.input, msg.code))
+		case stScanning, stConfirm:
+			s.phase = stScanning
+			return s.scan(lineWith(&s.input, msg.code))
+		case stReport:
+			s.err = "this stocktake is finished: esc to leave, then s to count another location"
+			return bell()
+		}
+	case tea.KeyPressMsg:
+		return s.key(msg)
+	}
+	return nil
+}
+
+func (s *stocktakeScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := s.c.keys
+	switch s.phase {
+	case stPick:
+		switch {
+		case key.Matches(msg, k.Back):
+			return back
+		case key.Matches(msg, k.ListUp):
+			s.cursor = max(0, s.cursor-1)
+			return nil
+		case key.Matches(msg, k.ListDown):
+			s.cursor = min(s.cursor+1, max(0, len(s.open)-1))
+			return nil
+		case msg.String() == "enter":
+			if text := strings.TrimSpace(s.input.Value()); text != "" {
+				s.input.Reset()
+				return s.begin(text)
+			}
+			if s.cursor < len(s.open) {
+				return s.begin(s.open[s.cursor].LocationCode)
+			}
+			return nil
+		}
+		s.input.Update(msg)
+	case stScanning:
+		empty := s.input.Value() == ""
+		switch {
+		case key.Matches(msg, k.Back):
+			if !empty {
+				s.input.Reset()
+				return nil
+			}
+			return back
+		case msg.String() == "ctrl+f" || (empty && key.Matches(msg, k.Finish)):
+			s.phase = stConfirm
+			return nil
+		case empty && key.Matches(msg, k.Move):
+			return s.moveHere()
+		case msg.String() == "enter":
+			text := strings.TrimSpace(s.input.Value())
+			s.input.Reset()
+			if text != "" {
+				return s.scan(text)
+			}
+			return nil
+		}
+		s.input.Update(msg)
+	case stConfirm:
+		switch msg.String() {
+		case "y", "enter":
+			return s.finish()
+		case "n", "esc":
+			s.phase = stScanning
+		}
+	case stReport:
+		switch {
+		case key.Matches(msg, k.Back), msg.String() == "enter":
+			return back
+		case key.Matches(msg, k.Up):
+			s.scroll = max(0, s.scroll-1)
+		case key.Matches(msg, k.Down):
+			s.scroll++
+		case key.Matches(msg, k.PageUp):
+			s.scroll = max(0, s.scroll-max(1, s.height-4))
+		case key.Matches(msg, k.PageDown):
+			s.scroll += max(1, s.height-4)
+		}
+	}
+	return nil
+}
+
+func (s *stocktakeScreen) scan(code string) tea.Cmd {
+	if code = strings.TrimSpace(code); code == "" {
+		return nil
+	}
+	if code, ok := s.queue.push(code); ok {
+		return s.start(code)
+	}
+	return nil
+}
+
+func (s *stocktakeScreen) start(code string) tea.Cmd {
+	db, ok := s.store()
+	if !ok {
+		return nil
+	}
+	id, uid := s.id, s.st.UID
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		r := stocktakeScannedMsg{to: to{id}, code: code}
+		if r.scan, r.err = db.ScanIntoStocktake(ctx, uid, code); r.err != nil {
+			return r
+		}
+		if r.scan.Result == store.ScanUnexpected && r.scan.Tag != "" {
+			if a, err := db.Asset(ctx, r.scan.Tag); err == nil {
+				r.label = assetLabel(a)
+			}
+		}
+		r.st, r.err = db.Stocktake(ctx, uid)
+		return r
+	})
+}
+
+func (s *stocktakeScreen) scanned(r stocktakeScannedMsg) tea.Cmd {
+	if r.err != nil {
+		s.add(stLogLine{kind: "error", text: clipCode(r.code) + ": " + errText(r.err)})
+		return bell()
+	}
+	s.st = r.st
+	sc := r.scan
+	switch sc.Result {
+	case store.ScanFound:
+		label := s.dropMissing(sc.Tag)
+		if label == "" {
+			label = sc.Name
+		}
+		s.add(stLogLine{kind: sc.Result, text: joinNonEmpty(sc.Tag, label, "found")})
+	case store.ScanUnexpected:
+		cp := sc
+		s.move = &cp
+		label := r.label
+		if label == "" {
+			label = sc.Name
+		}
+		s.add(stLogLine{kind: sc.Result, text: joinNonEmpty(sc.Tag, label, "is recorded at "+orDash(sc.Location)+": press m to move it here")})
+	case store.ScanDuplicate:
+		s.add(stLogLine{kind: sc.Result, text: fmt.Sprintf("%s already scanned: not counted twice", orDash(sc.Tag))})
+		if sc.Tag == "" {
+			s.latest.text = fmt.Sprintf("%s already scanned: not counted twice", clipCode(sc.Code))
+			s.log[len(s.log)-1] = s.latest
+		}
+		return bell()
+	default:
+		s.add(stLogLine{kind: store.ScanUnknown, text: fmt.Sprintf("%s: unknown code, kept in the report", clipCode(sc.Code))})
+		return bell()
+	}
+	return nil
+}
+
+// dropMissing takes a found asset off the missing list and returns its
+// label.
+func (s *stocktakeScreen) dropMissing(tag string) string {
+	for i, a := range s.missing {
+		if a.Tag == tag {
+			s.missing = append(s.missing[:i], s.missing[i+1:]...)
+			return assetLabel(a)
+		}
+	}
+	return ""
+}
+
+// joinNonEmpty joins the non-empty parts with spaces.
+func joinNonEmpty(parts ...string) string {
+	out := parts[:0:0]
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+func (s *stocktakeScreen) moveHere() tea.Cmd {
+	db, ok := s.store()
+	if !ok || s.move == nil {
+		return nil
+	}
+	id, tag, loc := s.id, s.move.Tag, s.st.LocationCode
+	s.move = nil
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		a, err := db.Move(ctx, tag, loc)
+		return stocktakeMovedMsg{to: to{id}, asset: a, err: err}
+	})
+}
+
+func (s *stocktakeScreen) finish() tea.Cmd {
+	db, ok := s.store()
+	if !ok {
+		return nil
+	}
+	id, uid := s.id, s.st.UID
+	s.busy = "finishing…"
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		msg := stocktakeFinishedMsg{to: to{id}}
+		if _, msg.err = db.FinishStocktake(ctx, uid); msg.err != nil {
+			return msg
+		}
+		msg.report, msg.err = db.StocktakeReport(ctx, uid)
+		return msg
+	})
+}
+
+const stLogKeep = 200
+
+func (s *stocktakeScreen) add(l stLogLine) {
+	s.latest = l
+	s.log = append(s.log, l)
+	if len(s.log) > stLogKeep {
+		s.log = s.log[len(s.log)-stLogKeep:]
+	}
+}
+
+func (s *stocktakeScreen) note(format string, args ...any) {
+	s.add(stLogLine{kind: "note", text: fmt.Sprintf(format, args...)})
+}
+
+func (s *stocktakeScreen) logLine(l stLogLine, width int) string {
+	st := s.c.styles
+	switch l.kind {
+	case store.ScanFound:
+		return st.OK.Render("✓ ") + truncate(l.text, width-2)
+	case store.ScanUnexpected:
+		return st.Warn.Render("? " + truncate(l.text, width-2))
+	case store.ScanDuplicate:
+		return st.Warn.Render("! " + truncate(l.text, width-2))
+	case store.ScanUnknown, "error":
+		return st.Err.Render("✗ " + truncate(l.text, width-2))
+	}
+	return st.Dim.Render("· " + truncate(l.text, width-2))
+}
+
+func (s *stocktakeScreen) View() string {
+	switch s.phase {
+	case stPick:
+		return s.pickView()
+	case stReport:
+		return s.reportView()
+	}
+	return s.scanView()
+}
+
+func (s *stocktakeScreen) pickView() string {
+	st := s.c.styles
+	w := s.width
+	b := []string{
+		st.Title.Render("Which location do you count?"),
+		s.input.View(st, w),
+	}
+	switch {
+	case s.busy != "":
+		b = append(b, st.Dim.Render(truncate(s.busy, w)))
+	case s.err != "":
+		b = append(b, st.Err.Render(truncate("✗ "+s.err, w)))
+	default:
+		b = append(b, "")
+	}
+	if len(s.open) > 0 {
+		b = append(b, st.Section.Render("Open stocktakes (↑/↓ and enter to resume)"))
+		widths := []int{max(10, w-14-20-12-3), 14, 20, 12}
+		b = append(b, st.Label.Render(row(widths, []string{"LOCATION", "FOUND", "STARTED", "BY"})))
+		for i, o := range s.open {
+			if len(b) >= s.height {
+				break
+			}
+			line := row(widths, []string{o.LocationName + " (" + o.LocationCode + ")", fmt.Sprintf("%d of %d", o.Found, o.Expected), o.StartedAt, o.StartedBy})
+			if i == s.cursor {
+				line = st.Selected.Render(line)
+			}
+			b = append(b, line)
+		}
+	} else {
+		b = append(b, st.Dim.Render("No stocktake is open. Scanning a location starts one; everything recorded there is expected."))
+	}
+	return strings.Join(b, "\n")
+}
+
+func (s *stocktakeScreen) counters() string {
+	st := s.c.styles
+	t := s.st
+	return fmt.Sprintf("%s %s  %s %s  %s %s  %s %s  %s %s",
+		st.Label.Render("expected"), st.Count.Render(commas(t.Expected)),
+		st.Label.Render("found"), st.OK.Render(commas(t.Found)),
+		st.Label.Render("missing"), st.Err.Render(commas(t.Missing())),
+		st.Label.Render("unexpected"), st.Warn.Render(commas(t.Unexpected)),
+		st.Label.Render("unknown"), st.Warn.Render(commas(t.Unknown)))
+}
+
+func (s *stocktakeScreen) scanView() string {
+	st := s.c.styles
+	w, h := s.width, s.height
+	b := []string{
+		st.Section.Render(truncate(fmt.Sprintf("%s (%s)", s.st.LocationName, s.st.LocationCode), w)),
+		s.counters(),
+	}
+	switch {
+	case s.phase == stConfirm:
+		b = append(b, st.Warn.Render(truncate(fmt.Sprintf("Finish? %d not found will be marked missing. y/enter finish · n/esc go on", s.st.Missing()), w)))
+	case s.busy != "":
+		b = append(b, st.Dim.Render(truncate(s.busy, w)))
+	default:
+		b = append(b, s.input.View(st, w))
+	}
+	if s.err != "" {
+		b = append(b, st.Err.Render(truncate("✗ "+s.err, w)))
+	} else if s.latest.text != "" {
+		b = append(b, s.logLine(s.latest, w))
+	} else {
+		b = append(b, "")
+	}
+	rest := h - len(b) - 1
+	if rest < 2 {
+		return strings.Join(b, "\n")
+	}
+	if w >= 100 {
+		logW := w/2 - 1
+		left := s.logView(logW, rest)
+		right := s.missingView(w-logW-2, rest)
+		ll, rl := strings.Split(left, "\n"), strings.Split(right, "\n")
+		b = append(b, "")
+		for i := 0; i < rest; i++ {
+			var l, r string
+			if i < len(ll) {
+				l = ll[i]
+			}
+			if i < len(rl) {
+				r = rl[i]
+			}
+			b = append(b, l+strings.Repeat(" ", max(0, logW-cellWidth(l)))+"  "+r)
+		}
+		return strings.Join(b, "\n")
+	}
+	logH := min(6, rest/2)
+	b = append(b, "", s.logView(w, logH), s.missingView(w, rest-logH))
+	return strings.Join(b, "\n")
+}
+
+// logView is the newest scans, newest last, in height rows.
+func (s *stocktakeScreen) logView(width, height int) string {
+	if height <= 0 {
+		return ""
+	}
+	out := []string{s.c.styles.Section.Render("Scans")}
+	start := max(0, len(s.log)-(height-1))
+	for _, l := range s.log[start:] {
+		out = append(out, s.logLine(l, width))
+	}
+	for len(out) < height {
+		out = append(out, "")
+	}
+	return strings.Join(out, "\n")
+}
+
+// missingView lists the still-missing assets that fit in height rows.
+func (s *stocktakeScreen) missingView(width, height int) string {
+	st := s.c.styles
+	if height <= 0 {
+		return ""
+	}
+	out := []string{st.Section.Render(fmt.Sprintf("Still missing (%s)", commas(len(s.missing))))}
+	if len(s.missing) == 0 {
+		out = append(out, st.OK.Render("  everything expected has been found"))
+		return strings.Join(out, "\n")
+	}
+	room := height - 1
+	show := min(len(s.missing), room)
+	if show < len(s.missing) {
+		show = max(0, room-1)
+	}
+	for _, a := range s.missing[:show] {
+		out = append(out, truncate(fmt.Sprintf("  %s %s", a.Tag, assetLabel(a)), width))
+	}
+	if show < len(s.missing) {
+		out = append(out, st.Dim.Render(fmt.Sprintf("  … and %s more", commas(len(s.missing)-show))))
+	}
+	return strings.Join(out, "\n")
+}
+
+// reportLines is the finished stocktake's report, one line each.
+func (s *stocktakeScreen) reportLines(width int) []string {
+	st := s.c.styles
+	r := s.report
+	t := r.Stocktake
+	out := []string{
+		st.Title.Render(truncate(fmt.Sprintf("Stocktake of %s (%s) finished %s", t.LocationName, t.LocationCode, t.FinishedAt), width)),
+		s.counters() + fmt.Sprintf("  %s %s", st.Label.Render("duplicates"), commas(t.Duplicates)),
+		"",
+		st.Section.Render(fmt.Sprintf("Missing (%d): now marked missing", len(r.Missing))),
+	}
+	for _, a := range r.Missing {
+		out = append(out, truncate(fmt.Sprintf("  %s %s", a.Tag, assetLabel(a)), width))
+	}
+	out = append(out, st.Section.Render(fmt.Sprintf("Unexpected (%d): recorded elsewhere", len(r.Unexpected))))
+	for _, a := range r.Unexpected {
+		out = append(out, truncate(fmt.Sprintf("  %s %s at %s", a.Tag, assetLabel(a), orDash(a.LocationCode)), width))
+	}
+	out = append(out, st.Section.Render(fmt.Sprintf("Unknown codes (%d)", len(r.Unknown))))
+	for _, c := range r.Unknown {
+		out = append(out, "  "+truncate(c, width-2))
+	}
+	return out
+}
+
+func (s *stocktakeScreen) reportView() string {
+	lines := s.reportLines(s.width)
+	if s.err != "" {
+		lines = append([]string{s.c.styles.Err.Render(truncate("✗ "+s.err, s.width))}, lines...)
+	}
+	if len(lines) <= s.height {
+		s.scroll = 0
+		return strings.Join(lines, "\n")
+	}
+	s.scroll = min(s.scroll, len(lines)-s.height+1)
+	shown := lines[s.scroll : s.scroll+s.height-1]
+	more := s.c.styles.Dim.Render(fmt.Sprintf("lines %d–%d of %d · ↑/↓ pgup/pgdn", s.scroll+1, s.scroll+len(shown), len(lines)))
+	return strings.Join(append(shown, more), "\n")
+}
+
+func (s *stocktakeScreen) ShortHelp() []key.Binding {
+	k := s.c.keys
+	switch s.phase {
+	case stPick:
+		return []key.Binding{k.ListUp, k.ListDown, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "count")), k.Back}
+	case stScanning:
+		return []key.Binding{k.Finish, k.Move, k.Back}
+	case stConfirm:
+		return []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "finish")), key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "keep counting"))}
+	}
+	return []key.Binding{k.Up, k.Down, k.Back}
+}
+
+func (s *stocktakeScreen) FullHelp() [][]key.Binding {
+	return [][]key.Binding{s.ShortHelp(), {s.c.keys.ForceQ}}
+}

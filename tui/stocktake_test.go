@@ -1,0 +1,381 @@
+package tui
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// shelf moves TD-000001..n onto SHELF-A: the stocktake's expected set.
+func shelf(t testing.TB, db *store.DB, n int) {
+	t.Helper()
+	for i := 1; i <= n; i++ {
+		tag := "TD-" + strings.Repeat("0", 6-len(itoa(i))) + itoa(i)
+		if _, err := db.Move(context.Background(), tag, "SHELF-A"); err != nil {
+			t.Fatalf("move %s: %v", tag, err)
+		}
+	}
+}
+
+func TestStocktake_ScanLoopFinishReport(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 8)
+	shelf(t, db, 5)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("s")
+	if h.title() != "Stocktake" {
+		t.Fatalf("s opened %q", h.title())
+	}
+	h.wantView("No stocktake is open")
+	h.scan("SHELF-A")
+	if h.title() != "Stocktake SHELF-A" {
+		t.Fatalf("location scan left the screen at %q", h.title())
+	}
+	h.wantView("expected 5", "found 0", "missing 5", "started a stocktake of SHELF-A: 5 asset(s) expected", "Still missing (5)")
+	// Scanner bursts: three found (one by serial), one from HQ, a repeat and
+	// an unknown code. The serial holds f and m's neighbours q, r, o, i, p:
+	// none of it may act as a key.
+	for _, code := range []string{"TD-000001", "TD-000002", serialOf(3)} {
+		h.scan(code)
+	}
+	h.wantView("found 3", "missing 2", "✓ TD-000003", "Still missing (2)", "TD-000004", "TD-000005")
+	if h.bells != 0 {
+		t.Fatalf("%d bells for found scans", h.bells)
+	}
+	h.scan("TD-000007")
+	h.wantView("unexpected 1", "TD-000007 Latitude 5440 is recorded at HQ: press m to move it here")
+	h.scan("TD-000001")
+	if h.bells != 1 {
+		t.Fatalf("bells %d after a duplicate", h.bells)
+	}
+	h.wantView("TD-000001 already scanned: not counted twice", "found 3")
+	h.scan("FMX-UNKNOWN-9")
+	if h.bells != 2 {
+		t.Fatalf("bells %d after an unknown code", h.bells)
+	}
+	h.wantView("unknown 1", "FMX-UNKNOWN-9: unknown code, kept in the report")
+	// m moves the unexpected asset here.
+	h.typeSlow("m")
+	if a := h.asset("TD-000007"); a.LocationCode != "SHELF-A" {
+		t.Fatalf("m left TD-000007 at %s", a.LocationCode)
+	}
+	h.wantView("moved TD-000007")
+	// f asks; n goes on counting; f and y finish.
+	h.typeSlow("f")
+	h.wantView("Finish? 2 not found will be marked missing")
+	h.typeSlow("n")
+	h.wantView("› ")
+	h.typeSlow("f")
+	h.typeSlow("y")
+	h.wantView("finished", "Missing (2)", "TD-000004", "TD-000005", "Unexpected (1)", "TD-000007", "Unknown codes (1)", "FMX-UNKNOWN-9")
+	for tag, want := range map[string]store.Status{"TD-000004": store.StatusMissing, "TD-000005": store.StatusMissing, "TD-000001": store.StatusInStock} {
+		if a := h.asset(tag); a.Status != want {
+			t.Errorf("%s is %s, want %s", tag, a.Status, want)
+		}
+	}
+	if a := h.asset("TD-000001"); a.LastAudit == "" || a.NextAudit == "" {
+		t.Errorf("found asset not audited: last %q next %q", a.LastAudit, a.NextAudit)
+	}
+	// A scan after finishing is refused; esc leaves.
+	h.scan("TD-000002")
+	if h.bells != 3 {
+		t.Fatalf("bells %d after a scan into a finished stocktake", h.bells)
+	}
+	h.wantView("this stocktake is finished")
+	h.press("esc")
+	if h.title() != "Home" {
+		t.Fatalf("esc from the report went to %q", h.title())
+	}
+	rep, err := db.StocktakeReport(context.Background(), mustCurrentOrLatest(t, db).UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rep.Stocktake; got.Found != 3 || got.Missing() != 2 || got.Unexpected != 1 || got.Unknown != 1 || got.Duplicates != 1 {
+		t.Fatalf("report counts %+v", got)
+	}
+}
+
+func mustCurrentOrLatest(t *testing.T, db *store.DB) store.Stocktake {
+	t.Helper()
+	all, err := db.Stocktakes(context.Background(), false, 1)
+	if err != nil || len(all) == 0 {
+		t.Fatalf("stocktakes: %v %d", err, len(all))
+	}
+	return all[0]
+}
+
+// A stocktake survives a restart: a new UI on the same database lists the
+// open one and resumes it, counts included; ctrl+f finishes while typing.
+func TestStocktake_ResumeAfterRestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	open := func() *store.DB {
+		db, err := store.Open(context.Background(), path, store.Options{Operator: "setup", Now: func() time.Time { return epoch }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	db := open()
+	seed(t, db, 4)
+	shelf(t, db, 3)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 100, 30)
+	h.typeSlow("s")
+	h.scan("SHELF-A")
+	h.scan("TD-000002")
+	h.wantView("found 1")
+	db.Close()
+
+	db = open()
+	t.Cleanup(func() { db.Close() })
+	h = newHarness(t, db, Options{Operator: "clerk"}, 100, 30)
+	h.typeSlow("s")
+	h.wantView("Open stocktakes", "Shelf A (SHELF-A)", "1 of 3")
+	h.press("enter")
+	h.wantView("resumed the open stocktake of SHELF-A", "found 1", "missing 2", "Still missing (2)")
+	if v := h.view(); strings.Contains(v, "  TD-000002 ") {
+		t.Fatalf("a found asset is listed as missing:\n%s", v)
+	}
+	// Scanning the same location again resumes, never starts a second one.
+	h.press("esc")
+	h.typeSlow("s")
+	h.scan("SHELF-A")
+	h.wantView("resumed")
+	// Typed code, then ctrl+f finishes even while the field has text.
+	h.typeSlow("TD-000003")
+	h.press("enter")
+	h.wantView("found 2")
+	h.typeSlow("x")
+	h.send(tea.KeyPressMsg{Code: 'f', Mod: tea.ModCtrl})
+	h.wantView("Finish? 1 not found")
+	h.press("enter")
+	h.wantView("Missing (1)", "TD-000001")
+	open2, err := db.Stocktakes(context.Background(), true, 0)
+	if err != nil || len(open2) != 0 {
+		t.Fatalf("open stocktakes after finish: %v %v", open2, err)
+	}
+}
+
+func TestStocktake_BadLocation(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("s")
+	h.scan("NOWHERE-9")
+	if h.bells != 1 || h.title() != "Stocktake" {
+		t.Fatalf("bells %d screen %q after an unknown location", h.bells, h.title())
+	}
+	h.wantView("✗")
+	if open, _ := db.Stocktakes(context.Background(), false, 0); len(open) != 0 {
+		t.Fatalf("a bad location started %d stocktake(s)", len(open))
+	}
+	// An asset tag is not a location either.
+	h.scan("TD-000001")
+	if h.bells != 2 || h.title() != "Stocktake" {
+		t.Fatalf("bells %d screen %q after a tag in the location step", h.bells, h.title())
+	}
+}
+
+// 200 scans fed back to back are each classified once, in order.
+func TestStocktake_BurstOfScans(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 200)
+	for i := 1; i <= 200; i++ {
+		tag := "TD-" + strings.Repeat("0", 6-len(itoa(i))) + itoa(i)
+		if _, err := db.Move(context.Background(), tag, "SHELF-A"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("s")
+	h.scan("SHELF-A")
+	var paste strings.Builder
+	for i := 200; i >= 1; i-- {
+		paste.WriteString("TD-" + strings.Repeat("0", 6-len(itoa(i))) + itoa(i) + "\n")
+	}
+	h.send(tea.PasteMsg{Content: paste.String()})
+	h.wantView("found 200", "missing 0", "everything expected has been found", "✓ TD-000001")
+}
+
+// stocktakeSetups put the stocktake and person screens in a known state.
+var stocktakeSetups = []struct {
+	name  string
+	setup func(h *harness)
+	want  []string
+}{
+	{"stocktake-pick", func(h *harness) { h.typeSlow("s") }, []string{"Which location do you count?", "location:"}},
+	{"stocktake-scanning", func(h *harness) {
+		shelf(h.t, h.db, 6)
+		h.typeSlow("s")
+		h.scan("SHELF-A")
+		h.scan("TD-000001")
+		h.scan("TD-000009")
+		h.scan("TD-000001")
+		h.scan("NOPE-1")
+	}, []string{"expected 6", "found 1", "missing 5", "unexpected 1", "unknown 1", "Still missing (5)", "NOPE-1: unknown code"}},
+	{"stocktake-report", func(h *harness) {
+		shelf(h.t, h.db, 3)
+		h.typeSlow("s")
+		h.scan("SHELF-A")
+		h.scan("TD-000002")
+		h.scan("TD-000010")
+		h.scan("ODD-CODE")
+		h.typeSlow("f")
+		h.typeSlow("y")
+	}, []string{"Missing (2)", "Unexpected (1)", "Unknown codes (1)"}},
+	{"person", func(h *harness) {
+		holdFor(h.t, h.db, "B1001", "2026-10-30", "TD-000001")
+		holdFor(h.t, h.db, "B1001", "2026-12-31", "TD-000002")
+		h.typeSlow("p")
+		h.scan("B1001")
+	}, []string{"Alice Smith", "Holds 2 item(s), 1 overdue", "OVERDUE", "TD-000002"}},
+}
+
+// holdFor checks tags out to who, due on due.
+func holdFor(t testing.TB, db *store.DB, who, due string, tags ...string) {
+	t.Helper()
+	ctx := context.Background()
+	hd, err := db.ResolveHolder(ctx, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tag := range tags {
+		if _, err := db.CheckOutTo(ctx, tag, hd, due); err != nil {
+			t.Fatalf("check out %s: %v", tag, err)
+		}
+	}
+}
+
+func TestStocktakeLayout_Sizes(t *testing.T) {
+	for _, sc := range stocktakeSetups {
+		for _, sz := range sizes {
+			t.Run(sc.name+"-"+itoa(sz.w)+"x"+itoa(sz.h), func(t *testing.T) {
+				h := newHarness(t, newGoldenDB(t), Options{Operator: "clerk"}, sz.w, sz.h)
+				sc.setup(h)
+				checkLayout(t, h.m.render(), sz.w, sz.h, sc.want)
+				for _, r := range sizes {
+					h.send(tea.WindowSizeMsg{Width: r.w, Height: r.h})
+					checkLayout(t, h.m.render(), r.w, r.h, sc.want)
+				}
+			})
+		}
+	}
+}
+
+func TestStocktakeViews_Golden(t *testing.T) {
+	for _, sc := range stocktakeSetups {
+		for _, sz := range []struct{ w, h int }{{80, 24}, {120, 40}} {
+			name := sc.name + "-" + itoa(sz.w) + "x" + itoa(sz.h)
+			t.Run(name, func(t *testing.T) {
+				h := newHarness(t, newGoldenDB(t), Options{Operator: "clerk"}, sz.w, sz.h)
+				sc.setup(h)
+				golden(t, name, h.view())
+			})
+		}
+	}
+}
+
+func TestPerson_Offboard(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 5)
+	holdFor(t, db, "B1001", "2026-10-30", "TD-000001")
+	holdFor(t, db, "B1001", "", "TD-000002", "TD-000003")
+	holdFor(t, db, "B1002", "", "TD-000004")
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("p")
+	// A badge scanned on People opens that person.
+	h.scan("B1001")
+	if h.title() != "Person Alice Smith" {
+		t.Fatalf("badge scan opened %q", h.title())
+	}
+	h.wantView("Holds 3 item(s), 1 overdue", "TD-000001", "2026-10-30", "OVERDUE", "TD-000003")
+	// x asks, tab picks the condition, y offboards in one store call.
+	h.typeSlow("x")
+	h.wantView("Offboard Alice Smith: check in all 3 item(s) as ok")
+	h.press("tab")
+	h.wantView("as needs repair")
+	h.typeSlow("y")
+	h.wantView("offboarded Alice Smith: 3 item(s) checked in", "Returned", "nothing checked out", "offboarded")
+	for _, tag := range []string{"TD-000001", "TD-000002", "TD-000003"} {
+		if a := h.asset(tag); a.Status != store.StatusInRepair || a.Custodian != "" {
+			t.Errorf("%s: %s held by %q", tag, a.Status, a.Custodian)
+		}
+	}
+	if a := h.asset("TD-000004"); a.Status != store.StatusDeployed {
+		t.Errorf("Bob's asset was taken back: %s", a.Status)
+	}
+	p, err := db.Person(context.Background(), "B1001")
+	if err != nil || p.Active {
+		t.Fatalf("person after offboarding: %+v %v", p, err)
+	}
+	// Twice: refused with the bell, nothing changed.
+	bells := h.bells
+	h.typeSlow("x")
+	if h.bells != bells+1 {
+		t.Fatal("no bell offboarding twice")
+	}
+	h.wantView("already offboarded")
+	// Esc cancels a confirmation without changing anything.
+	h.press("esc")
+	h.scan("B1002")
+	h.wantView("Person Bob Jones")
+	h.typeSlow("x")
+	h.press("esc")
+	if a := h.asset("TD-000004"); a.Status != store.StatusDeployed {
+		t.Fatalf("esc offboarded anyway: %s", a.Status)
+	}
+	if h.title() != "Person Bob Jones" {
+		t.Fatalf("esc in the confirmation left the screen: %q", h.title())
+	}
+}
+
+// Home paints its counts before the dashboard figures arrive, and shows
+// them (and the chart by site, where there is room) once they do.
+func TestHome_DashboardLoadsAfterFirstPaint(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 6)
+	shelf(t, db, 4)
+	ctx := context.Background()
+	st, err := db.StartStocktake(ctx, "SHELF-A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tag := range []string{"TD-000001", "TD-000002", "TD-000003"} {
+		if _, err := db.ScanIntoStocktake(ctx, st.UID, tag); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.FinishStocktake(ctx, st.UID); err != nil {
+		t.Fatal(err)
+	}
+	holdFor(t, db, "B1001", "2026-10-30", "TD-000005")
+
+	h := newHarness(t, db, Options{Operator: "clerk"}, 120, 40)
+	home := newHome(h.m.c)
+	home.SetSize(120, 38)
+	batch, ok := home.Init()().(tea.BatchMsg)
+	if !ok || len(batch) != 2 {
+		t.Fatalf("home Init is not two commands: %T", batch)
+	}
+	home.Update(batch[0]())
+	v := ansi.Strip(home.View())
+	if !strings.Contains(v, "in stock") || !strings.Contains(v, "computing the figures") {
+		t.Fatalf("first paint:\n%s", v)
+	}
+	home.Update(batch[1]())
+	v = ansi.Strip(home.View())
+	for _, want := range []string{"inventory accuracy 75.0% (1 location(s))", "deployed with an owner 100.0%", "overdue returns 1", "Assets by site", "HQ"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("dashboard lacks %q:\n%s", want, v)
+		}
+	}
+	// At 80x24 the figures are compact and the rest still fits.
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.wantView("accuracy 75.0% (1 location(s)) · owner share 100.0% · overdue 1", "r receive", "Needs attention")
+}

@@ -1,0 +1,262 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+type syncKeys struct {
+	Accept, Redo, SyncNow key.Binding
+}
+
+func newSyncKeys() syncKeys {
+	return syncKeys{
+		Accept:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "accept server's")),
+		Redo:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "redo mine")),
+		SyncNow: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sync now")),
+	}
+}
+
+// syncScreen shows the sync state the root keeps (server, online, last
+// success, pending, the watchdog) and the refused changes, each resolved by
+// accepting the server's state or redoing the action.
+type syncScreen struct {
+	base
+	keys   syncKeys
+	cursor int
+	top    int
+	msg    string
+	msgBad bool
+	busy   bool
+}
+
+type syncResolvedMsg struct {
+	to
+	id     int64
+	how    string
+	events int
+	err    error
+}
+
+func newSyncScreen(c *common) *syncScreen {
+	return &syncScreen{base: newBase(c), keys: newSyncKeys()}
+}
+
+func (s *syncScreen) Title() string   { return "Sync" }
+func (s *syncScreen) Capturing() bool { return false }
+
+func (s *syncScreen) Init() tea.Cmd { return refreshStatus }
+
+// Refresh rereads the status when the screen comes back to the top.
+func (s *syncScreen) Refresh() tea.Cmd { return refreshStatus }
+
+func (s *syncScreen) servicesChanged() tea.Cmd { return nil }
+
+func refreshStatus() tea.Msg { return statusRefreshMsg{} }
+
+func syncNow() tea.Msg { return syncNowMsg{} }
+
+func (s *syncScreen) refusals() []store.Refusal {
+	if s.c.svc == nil {
+		return nil
+	}
+	return s.c.svc.status.Refusals
+}
+
+func (s *syncScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case syncResolvedMsg:
+		s.busy = false
+		if msg.err != nil {
+			s.msg, s.msgBad = errText(msg.err), true
+			return tea.Batch(bell(), refreshStatus)
+		}
+		verb := "accepted the server's state for"
+		if msg.how == store.ResolveRedo {
+			verb = fmt.Sprintf("redid (%d new event(s))", msg.events)
+		}
+		s.msg, s.msgBad = fmt.Sprintf("%s refusal %d", verb, msg.id), false
+		return refreshStatus
+	case tea.KeyPressMsg:
+		k := s.c.keys
+		switch {
+		case key.Matches(msg, k.Back):
+			return back
+		case key.Matches(msg, k.Up):
+			s.cursor--
+		case key.Matches(msg, k.Down):
+			s.cursor++
+		case key.Matches(msg, k.Refresh):
+			return refreshStatus
+		case key.Matches(msg, s.keys.SyncNow):
+			svc := s.c.svc
+			switch {
+			case svc == nil || svc.syncer == nil:
+				s.msg, s.msgBad = "this desk is not enrolled: run tagdesk sync --server URL --token T", true
+				return bell()
+			case svc.syncing:
+				s.msg, s.msgBad = "a sync is already running", false
+				return nil
+			}
+			s.msg, s.msgBad = "", false
+			return syncNow
+		case key.Matches(msg, s.keys.Accept):
+			return s.resolve(store.ResolveAccept)
+		case key.Matches(msg, s.keys.Redo):
+			return s.resolve(store.ResolveRedo)
+		}
+	}
+	return nil
+}
+
+func (s *syncScreen) resolve(how string) tea.Cmd {
+	rs := s.refusals()
+	svc := s.c.svc
+	if len(rs) == 0 || svc == nil || svc.state == nil {
+		s.msg, s.msgBad = "no refused changes to resolve", false
+		return nil
+	}
+	if s.busy {
+		return nil
+	}
+	s.cursor = min(max(0, s.cursor), len(rs)-1)
+	r, st, id := rs[s.cursor], svc.state, s.id
+	s.busy = true
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		evs, err := st.ResolveRefusal(ctx, r.ID, how)
+		return syncResolvedMsg{to: to{id}, id: r.ID, how: how, events: len(evs), err: err}
+	})
+}
+
+func (s *syncScreen) View() string {
+	st := s.c.styles
+	w := s.width
+	svc := s.c.svc
+	if svc == nil || svc.state == nil {
+		return st.Dim.Render("This store keeps no sync state.")
+	}
+	if !svc.statusOK {
+		if svc.statusErr != "" {
+			return st.Err.Render(truncate(svc.statusErr, w))
+		}
+		return st.Dim.Render("  reading the sync state…")
+	}
+	ss := svc.status
+	var lines []string
+	field := func(name, value string) {
+		lines = append(lines, truncate(fmt.Sprintf("  %-14s %s", name, value), w))
+	}
+	server := ss.Server
+	if server == "" {
+		server = "none: run tagdesk sync --server URL --token T"
+	}
+	field("Server", server)
+	if ss.DeviceID != "" {
+		field("Device", ss.DeviceID)
+	}
+	online := "offline"
+	switch {
+	case svc.syncing:
+		online = "syncing…"
+	case !ss.Configured:
+		online = "not enrolled"
+	case ss.Online:
+		online = "online"
+	}
+	if svc.syncer == nil && ss.Configured {
+		online += " (background sync off)"
+	}
+	field("State", online)
+	field("Last success", s.c.when(ss.LastSuccess))
+	if !ss.LastAttempt.IsZero() && ss.LastAttempt != ss.LastSuccess {
+		field("Last attempt", s.c.when(ss.LastAttempt))
+	}
+	if ss.LastError != "" {
+		lines = append(lines, st.Err.Render(truncate("  Last error     "+oneLine(ss.LastError), w)))
+	}
+	pending := commas(ss.Pending) + " event(s)"
+	if !ss.OldestPending.IsZero() {
+		pending += ", oldest " + ago(s.c.clock.Now(), ss.OldestPending)
+	}
+	field("Pending", pending)
+	if ss.Watchdog != "" {
+		field("Watchdog", ss.Watchdog)
+	}
+	if svc.lastSync != "" || svc.syncErr != "" {
+		if svc.syncErr != "" {
+			lines = append(lines, st.Err.Render(truncate("  This session   sync failed: "+svc.syncErr, w)))
+		} else {
+			field("This session", svc.lastSync)
+		}
+	}
+	if svc.svcErr != "" {
+		lines = append(lines, st.Err.Render(truncate("  "+svc.svcErr, w)))
+	}
+	lines = append(lines, "")
+	if len(ss.Problems) > 0 {
+		lines = append(lines, st.Section.Render("Problems"))
+		for _, p := range ss.Problems {
+			style := st.Warn
+			if ss.Stalled && strings.Contains(p, "waiting to sync") {
+				style = st.Err
+			}
+			lines = append(lines, style.Render(truncate("  ! "+p, w)))
+		}
+		lines = append(lines, "")
+	}
+	rs := ss.Refusals
+	lines = append(lines, st.Section.Render(fmt.Sprintf("Needs attention: %d refused change(s)", len(rs))))
+	if len(rs) == 0 {
+		lines = append(lines, st.OK.Render("  nothing refused"))
+	}
+	s.cursor = min(max(0, s.cursor), max(0, len(rs)-1))
+	// Each refusal takes two lines; show the ones that fit around the cursor.
+	room := max(1, (s.height-len(lines)-1)/2)
+	if s.cursor < s.top {
+		s.top = s.cursor
+	}
+	if s.cursor >= s.top+room {
+		s.top = s.cursor - room + 1
+	}
+	s.top = max(0, min(s.top, len(rs)-room))
+	for i := s.top; i < len(rs) && i < s.top+room; i++ {
+		r := rs[i]
+		head := truncate(fmt.Sprintf("  %-4d %s", r.ID, r.Explain()), w)
+		if i == s.cursor {
+			head = st.Selected.Render(head)
+		} else {
+			head = st.Warn.Render(head)
+		}
+		detail := "won by: nothing recorded"
+		if r.Winner != nil {
+			detail = "won by: " + r.Winner.String()
+		}
+		lines = append(lines, head, st.Dim.Render(truncate("       "+detail, w)))
+	}
+	out := strings.Join(fit(strings.Join(lines, "\n"), w, max(1, s.height-1)), "\n")
+	switch {
+	case s.msg != "" && s.msgBad:
+		out += "\n" + st.Err.Render(truncate("✗ "+s.msg, w))
+	case s.msg != "":
+		out += "\n" + st.OK.Render(truncate(s.msg, w))
+	case len(rs) > 0:
+		out += "\n" + st.Dim.Render(truncate("a keeps the server's state, r does your change again on top of it.", w))
+	}
+	return out
+}
+
+func (s *syncScreen) ShortHelp() []key.Binding {
+	k := s.c.keys
+	return []key.Binding{s.keys.SyncNow, s.keys.Accept, s.keys.Redo, k.Refresh, k.Back, k.Help}
+}
+
+func (s *syncScreen) FullHelp() [][]key.Binding {
+	k := s.c.keys
+	return [][]key.Binding{{s.keys.SyncNow, k.Refresh}, {s.keys.Accept, s.keys.Redo}, {k.Up, k.Down}, {k.Back, k.Help}}
+}
