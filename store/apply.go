@@ -588,7 +588,8 @@ func (w *wtx) applyReceived(p AssetRecord, e Event) error {
 		return err
 	}
 	id, _ := res.LastInsertId()
-	return w.reindex(id)
+	w.markDirty(id, true)
+	return nil
 }
 
 func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
@@ -902,23 +903,80 @@ const ftsFrom = ` FROM assets a LEFT JOIN models m ON m.id = a.model_id LEFT JOI
 	LEFT JOIN people p ON p.id = a.custodian_person_id LEFT JOIN locations cl ON cl.id = a.custodian_location_id
 	LEFT JOIN assets ca ON ca.id = a.custodian_asset_id LEFT JOIN locations l ON l.id = a.location_id`
 
-// reindex rebuilds the search document of one asset.
+// reindex marks an asset's search document for rebuilding when the
+// transaction commits (flushIndex). FTS5 writes its pending terms out at every
+// statement, so one rebuild per transaction instead of one per event keeps
+// the index from fragmenting into a segment per change.
 func (w *wtx) reindex(id int64) error {
-	if w.noIndex {
-		return nil
-	}
-	_, err := w.exec(`INSERT OR REPLACE INTO asset_fts(rowid, doc) SELECT a.id, `+ftsDoc+ftsFrom+` WHERE a.id = ?`, id)
-	return err
+	w.markDirty(id, false)
+	return nil
 }
 
-// reindexWhere rebuilds the search documents of the assets matching cond.
+// markDirty records that id's document must be rebuilt; fresh says the asset
+// was inserted in this transaction (it has no document yet).
+func (w *wtx) markDirty(id int64, fresh bool) {
+	if w.noIndex {
+		return
+	}
+	if w.dirty == nil {
+		w.dirty = map[int64]bool{}
+	}
+	w.dirty[id] = w.dirty[id] || fresh
+}
+
+// reindexWhere marks the documents of the assets matching cond for rebuilding.
 func (w *wtx) reindexWhere(cond string, args ...any) error {
 	if w.noIndex {
 		return nil
 	}
-	_, err := w.tx.ExecContext(w.ctx, `INSERT OR REPLACE INTO asset_fts(rowid, doc) SELECT a.id, `+ftsDoc+ftsFrom+` WHERE a.`+cond, args...)
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT a.id FROM assets a WHERE a.`+cond, args...)
 	if err != nil {
 		return fmt.Errorf("reindex: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("reindex: %w", err)
+		}
+		w.markDirty(id, false)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	return nil
+}
+
+// flushIndex rebuilds the marked search documents in two statements.
+func (w *wtx) flushIndex() error {
+	if len(w.dirty) == 0 {
+		return nil
+	}
+	var fresh, old []int64
+	for id, f := range w.dirty {
+		if f {
+			fresh = append(fresh, id)
+		} else {
+			old = append(old, id)
+		}
+	}
+	w.dirty = nil
+	for _, set := range []struct {
+		verb string
+		ids  []int64
+	}{{"INSERT", fresh}, {"INSERT OR REPLACE", old}} {
+		if len(set.ids) == 0 {
+			continue
+		}
+		sort.Slice(set.ids, func(i, j int) bool { return set.ids[i] < set.ids[j] })
+		b, err := json.Marshal(set.ids)
+		if err != nil {
+			return fmt.Errorf("reindex: %w", err)
+		}
+		if _, err := w.tx.ExecContext(w.ctx, set.verb+` INTO asset_fts(rowid, doc) SELECT a.id, `+ftsDoc+ftsFrom+
+			` WHERE a.id IN (SELECT value FROM json_each(?)) ORDER BY a.id`, string(b)); err != nil {
+			return fmt.Errorf("reindex: %w", err)
+		}
 	}
 	return nil
 }

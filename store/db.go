@@ -48,6 +48,32 @@ type DB struct {
 	operator string
 	stmts    map[string]*sql.Stmt
 	rstmts   map[string]*sql.Stmt // reader statements, prepared on first use (readRow)
+
+	ck      *sql.DB       // the background checkpointer's connection
+	stop    chan struct{} // closed by Close to stop the checkpointer
+	stopped chan struct{} // closed by the checkpointer when it has stopped
+}
+
+// checkpointEvery is how often the background checkpointer copies the WAL
+// into the database file.
+const checkpointEvery = 500 * time.Millisecond
+
+// checkpointer runs PASSIVE checkpoints until Close: they never block the
+// writer or the readers, and keep the WAL short.
+func (db *DB) checkpointer(every time.Duration) {
+	defer close(db.stopped)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-db.stop:
+			return
+		case <-t.C:
+			// A failed checkpoint (busy, I/O) is retried at the next tick;
+			// the WAL keeps every commit durable meanwhile.
+			db.ck.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+		}
+	}
 }
 
 // Open opens (creating if needed) the database at path and applies migrations.
@@ -81,7 +107,14 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 		return "file:" + esc + "?" + q.Encode()
 	}
-	w, err := sql.Open("sqlite", dsn("immediate", "cache_size(-65536)"))
+	// Commits never checkpoint (wal_autocheckpoint 0): a background
+	// checkpointer does it off the commit path, so a scan's commit is one
+	// WAL fsync, not sometimes a whole checkpoint.
+	wcache := "cache_size(-32768)"
+	if opt.Unsafe {
+		wcache = "cache_size(-131072)"
+	}
+	w, err := sql.Open("sqlite", dsn("immediate", wcache, "wal_autocheckpoint(0)"))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -104,12 +137,21 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	// Readers get a smaller page cache: pure-Go SQLite's pages cost about
 	// twice their size in RSS, and a reader streaming every asset (asset
 	// list --json) fills its cache; the OS page cache still holds the file.
-	db.r, err = sql.Open("sqlite", dsn("", "query_only(1)", "cache_size(-16384)"))
+	db.r, err = sql.Open("sqlite", dsn("", "query_only(1)", "cache_size(-8192)"))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open database readers: %w", err)
 	}
-	db.r.SetMaxOpenConns(8)
+	db.r.SetMaxOpenConns(4)
+	db.ck, err = sql.Open("sqlite", dsn("", "cache_size(-1024)"))
+	if err != nil {
+		db.r.Close()
+		w.Close()
+		return nil, fmt.Errorf("open database checkpointer: %w", err)
+	}
+	db.ck.SetMaxOpenConns(1)
+	db.stop, db.stopped = make(chan struct{}), make(chan struct{})
+	go db.checkpointer(checkpointEvery)
 	if err := db.initDevice(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -130,6 +172,12 @@ func (db *DB) Close() error {
 	db.rstmts = nil
 	db.mu.Unlock()
 	var errs []error
+	if db.stop != nil {
+		close(db.stop)
+		<-db.stopped
+		db.stop = nil
+		errs = append(errs, db.ck.Close())
+	}
 	if db.r != nil {
 		errs = append(errs, db.r.Close())
 	}

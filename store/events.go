@@ -74,6 +74,9 @@ type wtx struct {
 	// noIndex skips the per-asset search index updates; the caller rebuilds
 	// asset_fts in bulk before committing (the demo builder does).
 	noIndex bool
+	// dirty holds the assets whose search documents flushIndex rebuilds
+	// before commit (true: inserted in this transaction).
+	dirty map[int64]bool
 	// ids, when not nil, remembers the ids idOf found (table, NUL, uid) and
 	// the custom fields defined. Only for writers that never roll back part
 	// of a transaction (the demo builder): a rolled-back row would stay cached.
@@ -104,6 +107,10 @@ func (db *DB) write(ctx context.Context, fn func(w *wtx) error) ([]Event, error)
 		db.prepare(ctx, w.unprepared)
 	}()
 	if err := fn(w); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	if err := w.flushIndex(); err != nil {
 		tx.Rollback()
 		return nil, err
 	}

@@ -1292,13 +1292,8 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 		_, err := db.write(ctx, func(w *wtx) error {
 			im := &importer{w: w, h: h, named: map[string]string{}, models: map[string]string{}, locs: map[string]locRef{},
 				people: map[string]personRef{}, tags: make(map[string]string, len(rows)), inFile: inFile}
-			// The search index is rebuilt once at the end: per-row updates
-			// make FTS5 flush at every statement. Ids found are cached.
-			w.noIndex, w.ids = true, map[string]int64{}
-			var maxID int64
-			if err := w.queryRow(`SELECT coalesce(max(id), 0) FROM assets`).Scan(&maxID); err != nil {
-				return fmt.Errorf("read assets: %w", err)
-			}
+			// Ids found are cached (the search index is rebuilt once, at commit).
+			w.ids = map[string]int64{}
 			var err error
 			if im.scheme, err = w.tagScheme(); err != nil {
 				return err
@@ -1414,8 +1409,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 			if newBad > 0 || (badBefore > 0 && !opt.SkipInvalid) || opt.DryRun {
 				return errRollback
 			}
-			w.noIndex = false
-			return w.reindexWhere(`id > ?`, maxID)
+			return nil
 		})
 		if err != nil && !errors.Is(err, errRollback) {
 			return rep, err
