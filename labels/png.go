@@ -25,17 +25,30 @@ func (pw *pngWriter) encode(w io.Writer, img *image.Paletted, dpi int) error {
 	b := img.Bounds()
 	width, height := b.Dx(), b.Dy()
 	rowBytes := (width + 7) / 8
-	pw.raw = pw.raw[:0]
+	// Pixels are palette indexes, 0 paper and 1 ink; in a 1-bit greyscale
+	// PNG 1 is white, so each bit is 1-p. Eight pixels make a byte.
+	stride := rowBytes + 1
+	need := height * stride
+	if cap(pw.raw) < need {
+		pw.raw = make([]byte, need)
+	}
+	pw.raw = pw.raw[:need]
 	for y := 0; y < height; y++ {
-		pw.raw = append(pw.raw, 0) // filter: none
+		out := pw.raw[y*stride : (y+1)*stride]
+		out[0] = 0 // filter: none
+		out = out[1:]
 		row := img.Pix[y*img.Stride : y*img.Stride+width]
-		start := len(pw.raw)
-		pw.raw = append(pw.raw, make([]byte, rowBytes)...)
-		out := pw.raw[start:]
-		for x, p := range row {
-			if p != ink { // greyscale 1 bit: 1 is white
-				out[x>>3] |= 0x80 >> (x & 7)
+		full := width / 8
+		for i := 0; i < full; i++ {
+			p := row[i*8 : i*8+8 : i*8+8]
+			out[i] = ^(p[0]<<7 | p[1]<<6 | p[2]<<5 | p[3]<<4 | p[4]<<3 | p[5]<<2 | p[6]<<1 | p[7])
+		}
+		if rest := width - full*8; rest > 0 {
+			var v byte
+			for x := 0; x < rest; x++ {
+				v |= (1 - row[full*8+x]&1) << (7 - x)
 			}
+			out[full] = v
 		}
 	}
 	pw.z.Reset()

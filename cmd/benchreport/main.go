@@ -43,7 +43,8 @@ type section struct {
 func sections() []section {
 	return []section{
 		storeSection(),
-		tuiSection(), // tui.go: the terminal UI (issue 3)
+		tuiSection(),    // tui.go: the terminal UI (issue 3)
+		labelsSection(), // labels.go: labels (issue 4)
 	}
 }
 

@@ -95,18 +95,14 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 			}
 		}
 		if f == "png" && len(ls) > 1 {
-			for i, l := range ls {
-				name := strings.TrimSuffix(*out, filepath.Ext(*out)) + "-" + l.Tag + ".png"
-				job, err := sp.render(t, "png", ls[i:i+1], 0)
-				if err != nil {
-					return fmt.Errorf("label %s: %w", l.Tag, err)
-				}
-				if err := writeFileAtomic(name, job); err != nil {
+			return labels.PNGBatch(ctx, t, ls, 0, func(i int, png []byte) error {
+				name := strings.TrimSuffix(*out, filepath.Ext(*out)) + "-" + ls[i].Tag + ".png"
+				if err := writeFileAtomic(name, png); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.stdout, "%s\n", name)
-			}
-			return nil
+				return nil
+			})
 		}
 		job, err := sp.render(t, f, ls, *skip)
 		if err != nil {
