@@ -151,7 +151,7 @@ func demoReport(ctx context.Context, db *DB, g *demoGen, rep *DemoReport) error 
 		{&rep.Suppliers, `SELECT count(*) FROM suppliers`, nil},
 		{&rep.PurchaseOrders, `SELECT count(*) FROM purchase_orders`, nil},
 		{&rep.Events, `SELECT count(*) FROM events`, nil},
-		{&rep.Overdue, `SELECT count(*) FROM assets WHERE status = 'deployed' AND due_date <> '' AND due_date < ?`, []any{today}},
+		{&rep.Overdue, `SELECT count(*) FROM assets INDEXED BY assets_due WHERE status = 'deployed' AND due_date <> '' AND due_date < ?`, []any{today}},
 		{&rep.WarrantySoon, `SELECT count(*) FROM assets WHERE warranty_end <> '' AND warranty_end >= ? AND warranty_end <= ? AND status NOT IN ('disposed', 'retired')`, []any{today, soon}},
 	} {
 		if err := db.r.QueryRowContext(ctx, q.query, q.args...).Scan(q.dst); err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"time"
 )
@@ -55,17 +56,57 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 	} else if n, err := strconv.Atoi(v); err == nil && n > 0 {
 		k.AuditIntervalMonths = n
 	}
-	counts, err := db.StatusCounts(ctx)
+	// One scan of the covering index assets_kpi gives the counts by status,
+	// site and cost centre and the audits due.
+	type cell struct {
+		status, cc string
+		loc        int64
+		n, due     int
+	}
+	var cells []cell
+	rows, err := db.r.QueryContext(ctx, `SELECT status, coalesce(location_id, 0), cost_centre, count(*),
+			sum(next_audit < ? AND status NOT IN ('on_order', 'retired', 'disposed'))
+		FROM assets INDEXED BY assets_kpi GROUP BY status, location_id, cost_centre`, today)
+	if err != nil {
+		return k, fmt.Errorf("kpis: %w", err)
+	}
+	for rows.Next() {
+		var c cell
+		if err := rows.Scan(&c.status, &c.loc, &c.cc, &c.n, &c.due); err != nil {
+			rows.Close()
+			return k, fmt.Errorf("kpis: %w", err)
+		}
+		cells = append(cells, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return k, fmt.Errorf("kpis: %w", err)
+	}
+	roots, err := db.siteOf(ctx)
 	if err != nil {
 		return k, err
 	}
-	for s, n := range counts {
-		k.ByStatus[string(s)] = n
-		if s != StatusDisposed {
-			k.Assets += n
+	bySite, byCC := map[string]int{}, map[string]int{}
+	for _, c := range cells {
+		k.ByStatus[c.status] += c.n
+		k.NotAudited += c.due
+		if Status(c.status) == StatusDisposed {
+			continue
 		}
+		k.Assets += c.n
+		site := roots[c.loc]
+		if site == "" {
+			site = "(none)"
+		}
+		bySite[site] += c.n
+		cc := c.cc
+		if cc == "" {
+			cc = "(none)"
+		}
+		byCC[cc] += c.n
 	}
-	k.Deployed = counts[StatusDeployed]
+	k.BySite, k.ByCostCentre = sortCounts(bySite, 0), sortCounts(byCC, 20)
+	k.Deployed = k.ByStatus[string(StatusDeployed)]
 	one := func(q string, args ...any) (int, error) {
 		var n int
 		if err := db.r.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
@@ -73,14 +114,17 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 		}
 		return n, nil
 	}
-	if k.DeployedWithOwner, err = one(`SELECT count(*) FROM assets a LEFT JOIN people p ON p.id = a.custodian_person_id WHERE a.status = 'deployed'
-		AND (p.active = 1 OR a.custodian_location_id IS NOT NULL OR a.custodian_asset_id IS NOT NULL)`); err != nil {
+	// A deployed asset always has a custodian (apply enforces it); it lacks
+	// an owner when that custodian is someone who has left.
+	gone, err := one(`SELECT count(*) FROM people p CROSS JOIN assets a ON a.custodian_person_id = p.id WHERE p.active = 0 AND a.status = 'deployed'`)
+	if err != nil {
 		return k, err
 	}
+	k.DeployedWithOwner = k.Deployed - gone
 	if k.Deployed > 0 {
 		k.OwnerShare = float64(k.DeployedWithOwner) / float64(k.Deployed)
 	}
-	if k.OverdueReturns, err = one(`SELECT count(*) FROM assets WHERE status = 'deployed' AND due_date <> '' AND due_date < ?`, today); err != nil {
+	if k.OverdueReturns, err = one(`SELECT count(*) FROM assets INDEXED BY assets_due WHERE status = 'deployed' AND due_date <> '' AND due_date < ?`, today); err != nil {
 		return k, err
 	}
 	if k.WarrantyEnding90, err = one(`SELECT count(*) FROM assets WHERE warranty_end <> '' AND warranty_end >= ? AND warranty_end <= ? AND status NOT IN ('retired', 'disposed')`, today, in90); err != nil {
@@ -89,22 +133,10 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 	if k.EOL90, err = one(`SELECT count(*) FROM assets WHERE eol_date <> '' AND eol_date >= ? AND eol_date <= ? AND status NOT IN ('retired', 'disposed')`, today, in90); err != nil {
 		return k, err
 	}
-	if k.NotAudited, err = one(`SELECT count(*) FROM assets WHERE next_audit < ? AND status NOT IN ('on_order', 'retired', 'disposed')`, today); err != nil {
-		return k, err
-	}
 	if k.PendingSyncEvents, err = db.PendingEvents(ctx); err != nil {
 		return k, err
 	}
-	if k.BySite, err = db.counts(ctx, `WITH RECURSIVE up(id, root) AS (SELECT id, id FROM locations WHERE parent_id IS NULL
-			UNION ALL SELECT l.id, up.root FROM locations l JOIN up ON l.parent_id = up.id)
-		SELECT coalesce(r.code, '(none)'), sum(c.n) FROM (SELECT location_id, count(*) n FROM assets WHERE status <> 'disposed' GROUP BY location_id) c
-		LEFT JOIN up ON up.id = c.location_id LEFT JOIN locations r ON r.id = up.root GROUP BY 1 ORDER BY 2 DESC, 1`); err != nil {
-		return k, err
-	}
-	if k.ByCostCentre, err = db.counts(ctx, `SELECT CASE WHEN cost_centre = '' THEN '(none)' ELSE cost_centre END, count(*) FROM assets WHERE status <> 'disposed' GROUP BY cost_centre ORDER BY 2 DESC, 1 LIMIT 20`); err != nil {
-		return k, err
-	}
-	rows, err := db.r.QueryContext(ctx, `SELECT l.code, substr(s.finished_at, 1, 10),
+	rows, err = db.r.QueryContext(ctx, `SELECT l.code, substr(s.finished_at, 1, 10),
 			(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found = 1),
 			(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id)
 		FROM stocktakes s JOIN locations l ON l.id = s.location_id
@@ -135,21 +167,44 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 	return k, nil
 }
 
-func (db *DB) counts(ctx context.Context, q string, args ...any) ([]Count, error) {
-	rows, err := db.r.QueryContext(ctx, q, args...)
+// siteOf maps every location id to the code of its top-level location.
+func (db *DB) siteOf(ctx context.Context) (map[int64]string, error) {
+	rows, err := db.r.QueryContext(ctx, `WITH RECURSIVE up(id, root) AS (SELECT id, id FROM locations WHERE parent_id IS NULL
+		UNION ALL SELECT l.id, up.root FROM locations l JOIN up ON l.parent_id = up.id)
+		SELECT up.id, r.code FROM up JOIN locations r ON r.id = up.root`)
 	if err != nil {
 		return nil, fmt.Errorf("kpis: %w", err)
 	}
 	defer rows.Close()
-	var out []Count
+	out := map[int64]string{}
 	for rows.Next() {
-		var c Count
-		if err := rows.Scan(&c.Key, &c.Count); err != nil {
+		var id int64
+		var code string
+		if err := rows.Scan(&id, &code); err != nil {
 			return nil, fmt.Errorf("kpis: %w", err)
 		}
-		out = append(out, c)
+		out[id] = code
 	}
 	return out, rows.Err()
+}
+
+// sortCounts orders a breakdown biggest first (then by key), keeping at most
+// limit bars (0: all).
+func sortCounts(m map[string]int, limit int) []Count {
+	out := make([]Count, 0, len(m))
+	for k, n := range m {
+		out = append(out, Count{Key: k, Count: n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Key < out[j].Key
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out
 }
 
 // Day parses a YYYY-MM-DD date as the start of that day, UTC.

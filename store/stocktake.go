@@ -122,11 +122,29 @@ func (w *wtx) applyStocktake(e Event) error {
 			return err
 		}
 		id, _ := res.LastInsertId()
-		body, err := jsonArray(p.Expected)
+		// Ids already looked up in this transaction (StartStocktake found
+		// them) save a uid lookup per expected asset.
+		ids := make([]int64, 0, len(p.Expected))
+		for _, u := range p.Expected {
+			id, ok := w.ids["assets\x00"+u]
+			if !ok {
+				ids = nil
+				break
+			}
+			ids = append(ids, id)
+		}
+		var body []byte
+		query := `INSERT INTO stocktake_expected(stocktake_id, asset_id) SELECT ?, a.id FROM json_each(?) j JOIN assets a ON a.uid = j.value`
+		if ids != nil {
+			body, err = json.Marshal(ids)
+			query = `INSERT INTO stocktake_expected(stocktake_id, asset_id) SELECT ?, j.value FROM json_each(?) j`
+		} else {
+			body, err = json.Marshal(p.Expected)
+		}
 		if err != nil {
 			return err
 		}
-		res, err = w.exec(`INSERT INTO stocktake_expected(stocktake_id, asset_id) SELECT ?, a.id FROM json_each(?) j JOIN assets a ON a.uid = j.value`, id, body)
+		res, err = w.exec(query, id, string(body))
 		if err != nil {
 			return err
 		}
@@ -224,14 +242,6 @@ func (w *wtx) applyStocktake(e Event) error {
 	return invalid("unknown event type %q", e.Type)
 }
 
-func jsonArray(ss []string) (string, error) {
-	if ss == nil {
-		ss = []string{}
-	}
-	b, err := json.Marshal(ss)
-	return string(b), err
-}
-
 type stocktakeState struct {
 	id      int64
 	status  string
@@ -269,7 +279,7 @@ func (db *DB) StartStocktake(ctx context.Context, location string) (Stocktake, e
 		if err := w.queryRow(`SELECT id FROM locations WHERE uid = ?`, locUID).Scan(&locID); err != nil {
 			return fmt.Errorf("read location: %w", err)
 		}
-		s, err := w.prepared(scopeSQL + ` SELECT a.uid FROM assets a WHERE a.location_id IN (SELECT id FROM scope)
+		s, err := w.prepared(scopeSQL + ` SELECT a.id, a.uid FROM assets a WHERE a.location_id IN (SELECT id FROM scope)
 			AND a.status IN ('in_stock', 'in_repair', 'deployed', 'missing') AND a.custodian_person_id IS NULL ORDER BY a.id`)
 		if err != nil {
 			return err
@@ -279,13 +289,18 @@ func (db *DB) StartStocktake(ctx context.Context, location string) (Stocktake, e
 			return fmt.Errorf("expected set: %w", err)
 		}
 		p := StocktakeStartPayload{UID: db.newUID(), LocationUID: locUID, Expected: []string{}}
+		if w.ids == nil {
+			w.ids = map[string]int64{}
+		}
 		for rows.Next() {
+			var id int64
 			var a string
-			if err := rows.Scan(&a); err != nil {
+			if err := rows.Scan(&id, &a); err != nil {
 				rows.Close()
 				return fmt.Errorf("expected set: %w", err)
 			}
 			p.Expected = append(p.Expected, a)
+			w.ids["assets\x00"+a] = id
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
