@@ -335,12 +335,17 @@ func (m *Model) render() string {
 	if m.operator != "" {
 		right = "operator: " + m.operator
 	}
-	if sl := m.c.statusLine(); sl != "" && m.booted {
-		right = strings.TrimSuffix(sl+" │ "+right, " │ ")
-	}
 	scr := ""
 	if a != nil {
 		scr = a.Title()
+	}
+	if sl := m.c.statusLine(); sl != "" && m.booted {
+		// The sync status line stays; the operator goes first when narrow.
+		both := strings.TrimSuffix(sl+" │ "+right, " │ ")
+		if cellWidth(" "+title+" │ "+scr)+cellWidth(both)+2 > w {
+			both = sl
+		}
+		right = both
 	}
 	header := pad(" "+title+" │ "+scr, right+" ", w)
 	lines := []string{s.App.Render(header)}

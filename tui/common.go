@@ -1,7 +1,8 @@
 // Package tui is tagdesk's scanner-first terminal UI: a root model routing to
 // one screen at a time (home, receive, check out, check in, find, asset
-// detail, people, operator and first run), over the small store interfaces
-// declared here.
+// detail, people and one person, stocktake, operator and first run), over
+// the small store interfaces declared here (and, for the stocktake, person
+// and dashboard screens, in their own files).
 package tui
 
 import (

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -22,22 +23,38 @@ var _ kpiStore = (*store.DB)(nil)
 type kpisLoadedMsg struct {
 	to
 	kpis store.KPIs
+	at   time.Time
 	err  error
 }
 
+// kpiTimeout bounds the dashboard query: on a big register under load it
+// takes far longer than the usual store call, and nothing waits for it.
+const kpiTimeout = 2 * time.Minute
+
+// kpiMaxAge is how long figures are reused when Home comes back to the top;
+// ctrl+r always recomputes.
+const kpiMaxAge = time.Minute
+
 // loadKPIs reads the dashboard figures in a command; nil when the store has
-// none.
-func (h *homeScreen) loadKPIs() tea.Cmd {
+// none, when a computation is already running, or (unless force) when the
+// figures are recent.
+func (h *homeScreen) loadKPIs(force bool) tea.Cmd {
 	db, ok := h.c.db.(kpiStore)
-	if !ok {
+	if !ok || h.kpiBusy {
 		return nil
 	}
-	id := h.id
+	now := h.c.clock.Now()
+	if !force && h.kpis != nil && now.Sub(h.kpiAt) < kpiMaxAge {
+		return nil
+	}
+	id, parent := h.id, h.c.ctx
 	h.kpiBusy = true
-	return h.c.do(func(ctx context.Context) tea.Msg {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, max(h.c.timeout, kpiTimeout))
+		defer cancel()
 		k, err := db.KPIs(ctx)
-		return kpisLoadedMsg{to: to{id}, kpis: k, err: err}
-	})
+		return kpisLoadedMsg{to: to{id}, kpis: k, at: now, err: err}
+	}
 }
 
 // percent formats a share as 97.5%.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -26,6 +27,7 @@ type homeScreen struct {
 	kpis    *store.KPIs // nil until the dashboard figures arrive (dashboard.go)
 	kpiBusy bool
 	kpiErr  string
+	kpiAt   time.Time // when the figures were asked for
 }
 
 type homeLoadedMsg struct {
@@ -46,10 +48,10 @@ func newHome(c *common) *homeScreen { return &homeScreen{base: newBase(c)} }
 
 func (h *homeScreen) Title() string   { return "Home" }
 func (h *homeScreen) Capturing() bool { return false }
-func (h *homeScreen) Init() tea.Cmd   { return tea.Batch(h.load(), h.loadKPIs()) }
+func (h *homeScreen) Init() tea.Cmd   { return tea.Batch(h.load(), h.loadKPIs(true)) }
 
 // Refresh reloads the figures when the screen comes back to the top.
-func (h *homeScreen) Refresh() tea.Cmd { return tea.Batch(h.load(), h.loadKPIs()) }
+func (h *homeScreen) Refresh() tea.Cmd { return tea.Batch(h.load(), h.loadKPIs(false)) }
 
 func (h *homeScreen) load() tea.Cmd {
 	db, id, now := h.c.db, h.id, h.c.clock.Now()
@@ -78,7 +80,7 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 		h.kpiErr = errText(msg.err)
 		if msg.err == nil {
 			k := msg.kpis
-			h.kpis = &k
+			h.kpis, h.kpiAt = &k, msg.at
 		}
 	case scanMsg:
 		db, id, code := h.c.db, h.id, msg.code
@@ -113,7 +115,7 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Sync):
 			return navigate(navigateMsg{to: scrSync})
 		case key.Matches(msg, k.Refresh):
-			return tea.Batch(h.load(), h.loadKPIs())
+			return tea.Batch(h.load(), h.loadKPIs(true))
 		}
 	}
 	return nil
@@ -236,7 +238,7 @@ func (h *homeScreen) ShortHelp() []key.Binding {
 
 func (h *homeScreen) FullHelp() [][]key.Binding {
 	k := h.c.keys
-	return [][]key.Binding{{k.Receive, k.CheckOut, k.CheckIn}, {k.Find, k.People, k.Stocktake, k.Refresh}, {k.Help, k.Quit, k.ForceQ}}
+	return [][]key.Binding{{k.Receive, k.CheckOut, k.CheckIn}, {k.Find, k.People, k.Stocktake, k.Refresh}, {k.Labels, k.Sync}, {k.Help, k.Quit, k.ForceQ}}
 }
 
 // commas formats 1234567 as 1,234,567.

@@ -360,7 +360,14 @@ func (s *labelsScreen) rows() int {
 	if s.wide() {
 		return max(1, s.height-fixed)
 	}
-	return max(1, min(len(s.jobs), (s.height-fixed)/3))
+	// Stacked: the preview (heading and box) gets the room it needs, the
+	// list what is left but at least three rows; a short terminal cuts the
+	// preview's bottom.
+	prev := 18
+	if s.preview != "" {
+		prev = strings.Count(s.preview, "\n") + 2
+	}
+	return max(1, min(len(s.jobs), max(3, s.height-fixed-prev)))
 }
 
 func (s *labelsScreen) print() tea.Cmd {
@@ -376,9 +383,13 @@ func (s *labelsScreen) print() tea.Cmd {
 	s.msg, s.msgBad = "printing…", false
 	prog := &printProgress{}
 	s.progress = prog
-	id, parent := s.id, s.c.ctx
+	id, parent, svc := s.id, s.c.ctx, s.c.svc
 	timeout := max(s.c.timeout, 5*time.Minute)
 	run := func() tea.Msg {
+		if !svc.printing.CompareAndSwap(false, true) {
+			return labelsPrintedMsg{to: to{id}, err: store.Errorf(store.ECONFLICT, "another print run is still going")}
+		}
+		defer svc.printing.Store(false)
 		ctx, cancel := context.WithTimeout(parent, timeout)
 		defer cancel()
 		r, err := p.RunQueue(ctx, func(done, total int) {
@@ -536,7 +547,7 @@ func (s *labelsScreen) View() string {
 		}
 		b.WriteString(strings.Join(fit(lipgloss.JoinHorizontal(lipgloss.Top, left, sep, strings.Join(right, "\n")), w, bodyH), "\n"))
 	} else {
-		all := append(append(list, ""), prev...)
+		all := append(list, prev...)
 		b.WriteString(strings.Join(fit(strings.Join(all, "\n"), w, bodyH), "\n"))
 	}
 	b.WriteString("\n")

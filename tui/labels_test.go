@@ -192,18 +192,20 @@ func TestLabels_CancelAndTemplate(t *testing.T) {
 	if q := queuedTags(t, db); strings.Join(q, ",") != "TD-000001,TD-000003" {
 		t.Fatalf("queued after cancel %v", q)
 	}
-	before := h.view()
 	h.typeSlow("t")
-	next := labels.Builtin()[1].Name
-	if labels.Builtin()[0].Name != "zebra-2x1-203" {
-		next = labels.Builtin()[0].Name
+	bs := labels.Builtin()
+	next := ""
+	for i, b := range bs {
+		if b.Name == "zebra-2x1-203" {
+			next = bs[(i+1)%len(bs)].Name
+		}
 	}
 	h.wantView("Template: " + next)
 	if v, err := db.Setting(context.Background(), store.SettingTemplate); err != nil || v != next {
 		t.Fatalf("template setting %q, %v; want %q", v, err, next)
 	}
-	if h.view() == before {
-		t.Fatal("the preview did not change with the template")
+	if ls := h.m.active().(*labelsScreen); !strings.Contains(ls.previewKey, next) || ls.preview == "" {
+		t.Fatalf("the preview is not drawn with %s (key %q)", next, ls.previewKey)
 	}
 	h.typeSlow("T")
 	h.wantView("Template: zebra-2x1-203")
@@ -249,6 +251,13 @@ func TestLabels_PrintNeverBlocks(t *testing.T) {
 		t.Fatalf("%d runs; want 1", p.runs)
 	}
 	h.wantView("printed 1")
+	// A run started from an earlier Labels screen still going: no second run.
+	h.m.c.svc.printing.Store(true)
+	h.typeSlow("p")
+	h.wantView("another print run is still going")
+	if p.runs != 1 {
+		t.Fatalf("%d runs while one was going; want 1", p.runs)
+	}
 }
 
 func TestLabels_NoPrinter(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -50,6 +51,11 @@ type services struct {
 	syncErr  string    // why the last sync in this session failed
 	syncedAt time.Time // when it ended
 	svcErr   string    // why printing or syncing could not start
+
+	// printing is set while a print run is going, by the run's command
+	// itself: a run outlives the Labels screen that started it, and two
+	// runs at once could print a job twice.
+	printing atomic.Bool
 }
 
 // servicesWatcher is a screen that shows the services' state and reloads
@@ -210,7 +216,10 @@ func (m *Model) updateServices(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		svc.syncing = false
 		svc.syncedAt = m.c.clock.Now()
-		svc.lastSync, svc.syncErr = msg.summary, errText(msg.err)
+		svc.lastSync, svc.syncErr = msg.summary, ""
+		if msg.err != nil {
+			svc.syncErr = oneLine(msg.err.Error())
+		}
 		cmds := []tea.Cmd{m.readStatus()}
 		if r, ok := m.active().(servicesWatcher); ok {
 			cmds = append(cmds, r.servicesChanged())

@@ -3,7 +3,9 @@ package tui
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -17,12 +19,13 @@ type stocktakeStore interface {
 	StartStocktake(ctx context.Context, location string) (store.Stocktake, error)
 	CurrentStocktake(ctx context.Context, location string) (store.Stocktake, error)
 	Stocktakes(ctx context.Context, openOnly bool, limit int) ([]store.Stocktake, error)
-	Stocktake(ctx context.Context, uid string) (store.Stocktake, error)
 	ScanIntoStocktake(ctx context.Context, uid, scan string) (store.StocktakeScan, error)
 	FinishStocktake(ctx context.Context, uid string) (store.Stocktake, error)
 	StocktakeReport(ctx context.Context, uid string) (store.StocktakeReport, error)
 	Move(ctx context.Context, tag, location string) (store.Asset, error)
 	Asset(ctx context.Context, tag string) (store.Asset, error)
+	AuditDue(ctx context.Context, before time.Time, limit int) ([]store.Asset, error)
+	Setting(ctx context.Context, key string) (string, error)
 }
 
 var _ stocktakeStore = (*store.DB)(nil)
@@ -45,9 +48,12 @@ type stocktakeScreen struct {
 	phase   stocktakePhase
 	input   field
 	open    []store.Stocktake // open stocktakes to resume (pick phase)
+	due     []store.Asset     // assets due for audit (pick phase)
 	cursor  int
 	st      store.Stocktake
-	missing []store.Asset // expected and not yet found, in tag order
+	missing []store.Asset   // expected and not yet found, in tag order
+	listed  bool            // the missing list has arrived
+	seen    map[string]bool // tags found on this screen, for a list that arrives late
 	log     []stLogLine
 	latest  stLogLine
 	move    *store.StocktakeScan // the last unexpected scan, for m
@@ -66,14 +72,24 @@ type stLogLine struct {
 type stocktakeOpenMsg struct {
 	to
 	open []store.Stocktake
+	due  []store.Asset // next audits due within the warning days, soonest first
 	err  error
 }
+
+// auditDueShown is how many assets due for audit the pick step lists.
+const auditDueShown = 50
 
 type stocktakeBegunMsg struct {
 	to
 	st      store.Stocktake
-	missing []store.Asset
 	resumed bool
+	err     error
+}
+
+type stocktakeMissingMsg struct {
+	to
+	uid     string
+	missing []store.Asset
 	err     error
 }
 
@@ -82,7 +98,6 @@ type stocktakeScannedMsg struct {
 	code  string
 	scan  store.StocktakeScan
 	label string // an unexpected asset's name or model
-	st    store.Stocktake
 	err   error
 }
 
@@ -129,10 +144,23 @@ func (s *stocktakeScreen) Init() tea.Cmd {
 		s.err = "this database cannot hold stocktakes"
 		return nil
 	}
-	id := s.id
+	id, now := s.id, s.c.clock.Now()
 	return s.c.do(func(ctx context.Context) tea.Msg {
-		open, err := db.Stocktakes(ctx, true, 50)
-		return stocktakeOpenMsg{to: to{id}, open: open, err: err}
+		msg := stocktakeOpenMsg{to: to{id}}
+		if msg.open, msg.err = db.Stocktakes(ctx, true, 50); msg.err != nil {
+			return msg
+		}
+		days := 30
+		v, err := db.Setting(ctx, store.SettingAuditWarnDays)
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+			days = n
+		}
+		msg.due, msg.err = db.AuditDue(ctx, now.AddDate(0, 0, days+1), auditDueShown)
+		return msg
 	})
 }
 
@@ -164,9 +192,21 @@ func (s *stocktakeScreen) begin(location string) tea.Cmd {
 			return msg
 		}
 		msg.st = st
-		rep, err := db.StocktakeReport(ctx, st.UID)
-		msg.missing, msg.err = rep.Missing, err
 		return msg
+	})
+}
+
+// loadMissing reads the expected assets not found yet. On a big location it
+// is the slow part of opening, so it runs after the counters are shown.
+func (s *stocktakeScreen) loadMissing() tea.Cmd {
+	db, ok := s.store()
+	if !ok {
+		return nil
+	}
+	id, uid := s.id, s.st.UID
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		rep, err := db.StocktakeReport(ctx, uid)
+		return stocktakeMissingMsg{to: to{id}, uid: uid, missing: rep.Missing, err: err}
 	})
 }
 
@@ -174,7 +214,7 @@ func (s *stocktakeScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case stocktakeOpenMsg:
 		s.err = errText(msg.err)
-		s.open = msg.open
+		s.open, s.due = msg.open, msg.due
 		s.cursor = min(s.cursor, max(0, len(s.open)-1))
 	case stocktakeBegunMsg:
 		s.busy = ""
@@ -182,13 +222,28 @@ func (s *stocktakeScreen) Update(msg tea.Msg) tea.Cmd {
 			s.err = errText(msg.err)
 			return bell()
 		}
-		s.st, s.missing, s.phase, s.err = msg.st, msg.missing, stScanning, ""
+		s.st, s.missing, s.listed, s.seen, s.phase, s.err = msg.st, nil, false, map[string]bool{}, stScanning, ""
 		s.input = newField("› ", "scan assets (type a code and press enter)")
 		s.input.Focus()
 		if msg.resumed {
 			s.note("resumed the open stocktake of %s (started %s by %s)", s.st.LocationCode, s.st.StartedAt, orDash(s.st.StartedBy))
 		} else {
 			s.note("started a stocktake of %s: %d asset(s) expected", s.st.LocationCode, s.st.Expected)
+		}
+		return s.loadMissing()
+	case stocktakeMissingMsg:
+		if msg.uid != s.st.UID {
+			return nil
+		}
+		if msg.err != nil {
+			s.add(stLogLine{kind: "error", text: "missing list: " + errText(msg.err)})
+			return nil
+		}
+		s.missing, s.listed = s.missing[:0], true
+		for _, a := range msg.missing {
+			if !s.seen[a.Tag] {
+				s.missing = append(s.missing, a)
+			}
 		}
 	case stocktakeScannedMsg:
 		cmd := s.scanned(msg)
@@ -324,7 +379,6 @@ func (s *stocktakeScreen) start(code string) tea.Cmd {
 				r.label = assetLabel(a)
 			}
 		}
-		r.st, r.err = db.Stocktake(ctx, uid)
 		return r
 	})
 }
@@ -334,10 +388,22 @@ func (s *stocktakeScreen) scanned(r stocktakeScannedMsg) tea.Cmd {
 		s.add(stLogLine{kind: "error", text: clipCode(r.code) + ": " + errText(r.err)})
 		return bell()
 	}
-	s.st = r.st
 	sc := r.scan
+	// The counts follow the classification, as the store counts them, so a
+	// scan costs no extra query.
 	switch sc.Result {
 	case store.ScanFound:
+		s.st.Found++
+	case store.ScanUnexpected:
+		s.st.Unexpected++
+	case store.ScanDuplicate:
+		s.st.Duplicates++
+	default:
+		s.st.Unknown++
+	}
+	switch sc.Result {
+	case store.ScanFound:
+		s.seen[sc.Tag] = true
 		label := s.dropMissing(sc.Tag)
 		if label == "" {
 			label = sc.Name
@@ -489,6 +555,24 @@ func (s *stocktakeScreen) pickView() string {
 	} else {
 		b = append(b, st.Dim.Render("No stocktake is open. Scanning a location starts one; everything recorded there is expected."))
 	}
+	if len(s.due) > 0 && s.height-len(b) >= 4 {
+		today := s.c.clock.Now().In(s.c.loc).Format("2006-01-02")
+		more := ""
+		if len(s.due) == auditDueShown {
+			more = "+"
+		}
+		b = append(b, "", st.Section.Render(fmt.Sprintf("Due for audit (%d%s)", len(s.due), more)))
+		for _, a := range s.due {
+			if len(b) >= s.height {
+				break
+			}
+			line := truncate(fmt.Sprintf("  %s %s at %s · next audit %s", a.Tag, assetLabel(a), orDash(a.LocationCode), a.NextAudit), w-9)
+			if a.NextAudit < today {
+				line = st.Err.Render(line + " OVERDUE")
+			}
+			b = append(b, line)
+		}
+	}
 	return strings.Join(b, "\n")
 }
 
@@ -573,6 +657,9 @@ func (s *stocktakeScreen) missingView(width, height int) string {
 	st := s.c.styles
 	if height <= 0 {
 		return ""
+	}
+	if !s.listed {
+		return strings.Join([]string{st.Section.Render(fmt.Sprintf("Still missing (%s)", commas(s.st.Missing()))), st.Dim.Render("  listing…")}, "\n")
 	}
 	out := []string{st.Section.Render(fmt.Sprintf("Still missing (%s)", commas(len(s.missing))))}
 	if len(s.missing) == 0 {

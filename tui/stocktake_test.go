@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -235,6 +236,13 @@ var stocktakeSetups = []struct {
 		h.typeSlow("p")
 		h.scan("B1001")
 	}, []string{"Alice Smith", "Holds 2 item(s), 1 overdue", "OVERDUE", "TD-000002"}},
+	{"person-offboarded", func(h *harness) {
+		holdFor(h.t, h.db, "B1001", "", "TD-000001", "TD-000002", "TD-000003", "TD-000004", "TD-000005", "TD-000006", "TD-000007", "TD-000008", "TD-000009", "TD-000010", "TD-000011", "TD-000012")
+		h.typeSlow("p")
+		h.scan("B1001")
+		h.typeSlow("x")
+		h.typeSlow("y")
+	}, []string{"offboarded Alice Smith: 12 item(s) checked in", "Returned", "nothing checked out"}},
 }
 
 // holdFor checks tags out to who, due on due.
@@ -378,4 +386,95 @@ func TestHome_DashboardLoadsAfterFirstPaint(t *testing.T) {
 	// At 80x24 the figures are compact and the rest still fits.
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	h.wantView("accuracy 75.0% (1 location(s)) · owner share 100.0% · overdue 1", "r receive", "Needs attention")
+}
+
+// BenchmarkStocktake_Scan counts a shelf of 10,000 expected assets through
+// the screen: opening it (start, expected set, missing list) once, then one
+// scan per iteration end to end (scan message, classify and record, live
+// counts, new view). It reports the open time and the p99 scan.
+func BenchmarkStocktake_Scan(b *testing.B) {
+	const shelfSize = 10000
+	db := newTestDB(b)
+	seed(b, db, 0)
+	ctx := context.Background()
+	var rs []store.Receipt
+	for i := 0; i < shelfSize; i++ {
+		rs = append(rs, store.Receipt{Serial: "BENCH" + itoa(1000000+i), Model: "LAT5440", Location: "SHELF-A"})
+	}
+	if _, err := db.ReceiveAll(ctx, rs); err != nil {
+		b.Fatal(err)
+	}
+	h := newHarness(b, db, Options{Operator: "bench"}, 100, 30)
+	h.typeSlow("s")
+	// Opening, in two steps as the screen does them: the stocktake with its
+	// counters, then the missing list.
+	h.hold = true
+	h.send(scanMsg{code: "SHELF-A"})
+	h.hold = false
+	if len(h.pending) != 1 {
+		b.Fatalf("%d commands for a location scan", len(h.pending))
+	}
+	t0 := time.Now()
+	_, listCmd := h.m.Update(h.pending[0]())
+	open := time.Since(t0)
+	h.pending = nil
+	t0 = time.Now()
+	h.run(listCmd)
+	list := time.Since(t0)
+	s := h.m.active().(*stocktakeScreen)
+	if !s.listed || len(s.missing) != shelfSize {
+		b.Fatalf("missing list: %v %d", s.listed, len(s.missing))
+	}
+	if s.phase != stScanning || s.st.Expected != shelfSize {
+		b.Fatalf("phase %d expected %d", s.phase, s.st.Expected)
+	}
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t := time.Now()
+		h.send(scanMsg{code: "TD-" + strings.Repeat("0", 6-len(itoa(i%shelfSize+1))) + itoa(i%shelfSize+1)})
+		_ = h.m.render()
+		lat = append(lat, time.Since(t))
+	}
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(open.Microseconds())/1000, "open-ms")
+	b.ReportMetric(float64(list.Microseconds())/1000, "list-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// The location step lists the assets due for audit within the warning days.
+func TestStocktake_AuditDueListed(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 4)
+	shelf(t, db, 2)
+	ctx := context.Background()
+	if err := db.SetSetting(ctx, store.SettingAuditMonths, "1"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.StartStocktake(ctx, "SHELF-A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ScanIntoStocktake(ctx, st.UID, "TD-000001"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.FinishStocktake(ctx, st.UID); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 100, 30)
+	h.typeSlow("s")
+	h.wantView("Due for audit (1)", "TD-000001 Latitude 5440 at SHELF-A · next audit 2026-12-02")
+	if strings.Contains(h.view(), "OVERDUE") {
+		t.Fatalf("a future audit is marked overdue:\n%s", h.view())
+	}
+	// With no warning days the next month's audit is not listed.
+	if err := db.SetSetting(ctx, store.SettingAuditWarnDays, "0"); err != nil {
+		t.Fatal(err)
+	}
+	h.press("esc")
+	h.typeSlow("s")
+	if strings.Contains(h.view(), "Due for audit") {
+		t.Fatalf("listed with 0 warning days:\n%s", h.view())
+	}
 }

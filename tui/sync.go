@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -174,7 +175,7 @@ func (s *syncScreen) View() string {
 	}
 	field("State", online)
 	field("Last success", s.c.when(ss.LastSuccess))
-	if !ss.LastAttempt.IsZero() && ss.LastAttempt != ss.LastSuccess {
+	if !ss.LastAttempt.IsZero() && ss.LastAttempt.Sub(ss.LastSuccess) > time.Second {
 		field("Last attempt", s.c.when(ss.LastAttempt))
 	}
 	if ss.LastError != "" {
@@ -216,8 +217,8 @@ func (s *syncScreen) View() string {
 		lines = append(lines, st.OK.Render("  nothing refused"))
 	}
 	s.cursor = min(max(0, s.cursor), max(0, len(rs)-1))
-	// Each refusal takes two lines; show the ones that fit around the cursor.
-	room := max(1, (s.height-len(lines)-1)/2)
+	// Each refusal takes three lines; show the ones that fit around the cursor.
+	room := max(1, (s.height-len(lines)-1)/3)
 	if s.cursor < s.top {
 		s.top = s.cursor
 	}
@@ -227,17 +228,17 @@ func (s *syncScreen) View() string {
 	s.top = max(0, min(s.top, len(rs)-room))
 	for i := s.top; i < len(rs) && i < s.top+room; i++ {
 		r := rs[i]
-		head := truncate(fmt.Sprintf("  %-4d %s", r.ID, r.Explain()), w)
+		head := truncate(fmt.Sprintf("  %-4d %s", r.ID, r.Summary), w)
 		if i == s.cursor {
 			head = st.Selected.Render(head)
 		} else {
 			head = st.Warn.Render(head)
 		}
 		detail := "won by: nothing recorded"
-		if r.Winner != nil {
-			detail = "won by: " + r.Winner.String()
+		if ws := r.Winner.String(); ws != "" {
+			detail = "won by: " + ws
 		}
-		lines = append(lines, head, st.Dim.Render(truncate("       "+detail, w)))
+		lines = append(lines, head, truncate("       refused: "+oneLine(r.Reason), w), st.Dim.Render(truncate("       "+detail, w)))
 	}
 	out := strings.Join(fit(strings.Join(lines, "\n"), w, max(1, s.height-1)), "\n")
 	switch {

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"encoding/json"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTUI_StocktakeEndToEnd counts a shelf in the real binary under tmux:
+// planted found, missing, unexpected, duplicate and unknown scans, typed at
+// scanner speed; the screen's report and the CLI's must both say what was
+// planted.
+func TestTUI_StocktakeEndToEnd(t *testing.T) {
+	needTmux(t)
+	db := filepath.Join(t.TempDir(), "stocktake.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin office")
+	mustCLI(t, db, "location", "add", "SHELF-1", "Shelf 1", "--parent", "DUB")
+	mustCLI(t, db, "location", "add", "MAD", "Madrid office")
+	mustCLI(t, db, "model", "add", "ThinkPad T14", "--number", "T14G4", "--manufacturer", "Lenovo")
+	mustCLI(t, db, "setting", "set", "auto_label", "0")
+	for _, r := range [][]string{
+		{"SHELF-1", "--tag", "TD-101", "S101"}, {"SHELF-1", "--tag", "TD-102", "S102"}, {"SHELF-1", "--tag", "TD-103", "SQ103"},
+		{"SHELF-1", "--tag", "TD-104", "S104"}, {"SHELF-1", "--tag", "TD-105", "S105"},
+		{"MAD", "--tag", "TD-201", "S201"},
+	} {
+		mustCLI(t, db, append([]string{"receive", "--model", "T14G4", "--location", r[0]}, r[1:]...)...)
+	}
+
+	s := startTmux(t, 80, 24, []string{"NO_COLOR=1"}, "--db", db, "--operator", "T")
+	s.waitFor("Assets by status", "Dashboard")
+	s.press("s")
+	s.waitFor("Which location do you count?")
+	s.send("SHELF-1", "Enter")
+	s.waitFor("expected 5", "missing 5", "Still missing (5)")
+
+	// Found: TD-101, TD-102, and TD-103 by its serial (it holds a q).
+	s.send("TD-101", "Enter")
+	s.send("TD-102", "Enter")
+	s.send("SQ103", "Enter")
+	s.waitFor("found 3", "missing 2", "Still missing (2)")
+	if b := s.bell(); b != "0" {
+		t.Fatalf("bell flag %s after found scans", b)
+	}
+	// Unexpected: recorded in Madrid.
+	s.send("TD-201", "Enter")
+	s.waitFor("unexpected 1", "recorded at MAD: press m to move it here")
+	// Duplicate: warned, not counted twice, bell.
+	s.send("TD-101", "Enter")
+	s.waitFor("TD-101 already scanned: not counted twice")
+	if b := s.bell(); b != "1" {
+		t.Fatalf("bell flag %s after a duplicate scan, want 1", b)
+	}
+	// Unknown: kept.
+	s.send("JUNK-77", "Enter")
+	s.waitFor("unknown 1", "JUNK-77: unknown code, kept in the report")
+	p := s.waitFor("found 3", "missing 2", "unexpected 1", "unknown 1")
+	for _, tag := range []string{"TD-104", "TD-105"} {
+		if !strings.Contains(p, tag) {
+			t.Fatalf("missing list lacks %s:\n%s", tag, p)
+		}
+	}
+
+	s.press("f")
+	s.waitFor("Finish? 2 not found will be marked missing")
+	s.press("y")
+	p = s.waitFor("finished", "Missing (2)", "Unexpected (1)", "Unknown codes (1)")
+	for _, want := range []string{"TD-104", "TD-105", "TD-201", "JUNK-77"} {
+		if !strings.Contains(p, want) {
+			t.Fatalf("report on screen lacks %s:\n%s", want, p)
+		}
+	}
+	s.press("Escape")
+	s.waitFor("Assets by status")
+	s.send("C-c")
+	deadline := time.Now().Add(5 * time.Second)
+	for exec.Command("tmux", "-L", s.socket, "has-session", "-t", s.name).Run() == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("ctrl+c did not quit:\n%s", s.pane())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	var rep struct {
+		Stocktake struct {
+			Location                                         string
+			Status                                           string
+			Expected, Found, Unexpected, Unknown, Duplicates int
+		}
+		Found, Missing, Unexpected []struct{ Tag, Status string }
+		Unknown                    []string
+		Scans                      []struct{ Code, Result, Operator string }
+	}
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "stocktake", "report", "--json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	tags := func(as []struct{ Tag, Status string }) string {
+		var out []string
+		for _, a := range as {
+			out = append(out, a.Tag+"="+a.Status)
+		}
+		sort.Strings(out)
+		return strings.Join(out, ",")
+	}
+	st := rep.Stocktake
+	if st.Location != "SHELF-1" || st.Status != "finished" || st.Expected != 5 || st.Found != 3 || st.Unexpected != 1 || st.Unknown != 1 || st.Duplicates != 1 {
+		t.Errorf("stocktake %+v", st)
+	}
+	if got := tags(rep.Found); got != "TD-101=in_stock,TD-102=in_stock,TD-103=in_stock" {
+		t.Errorf("found %s", got)
+	}
+	if got := tags(rep.Missing); got != "TD-104=missing,TD-105=missing" {
+		t.Errorf("missing %s", got)
+	}
+	if got := tags(rep.Unexpected); got != "TD-201=in_stock" {
+		t.Errorf("unexpected %s", got)
+	}
+	if len(rep.Unknown) != 1 || rep.Unknown[0] != "JUNK-77" {
+		t.Errorf("unknown %v", rep.Unknown)
+	}
+	var seq []string
+	for _, sc := range rep.Scans {
+		seq = append(seq, sc.Code+"="+sc.Result)
+		if sc.Operator != "T" {
+			t.Errorf("scan %s by %q, want the operator T", sc.Code, sc.Operator)
+		}
+	}
+	if got := strings.Join(seq, ","); got != "TD-101=found,TD-102=found,SQ103=found,TD-201=unexpected,TD-101=duplicate,JUNK-77=unknown" {
+		t.Errorf("scans %s", got)
+	}
+}
+
+// TestTUI_OffboardEndToEnd offboards a leaver from the People screen of the
+// real binary: the badge scan opens the person, x + tab (needs repair) + y
+// takes everything back in one go; the CLI then shows nothing held.
+func TestTUI_OffboardEndToEnd(t *testing.T) {
+	needTmux(t)
+	db := filepath.Join(t.TempDir(), "offboard.db")
+	mustCLI(t, db, "location", "add", "HQ", "Head office")
+	mustCLI(t, db, "model", "add", "ThinkPad T14", "--number", "T14G4", "--manufacturer", "Lenovo")
+	mustCLI(t, db, "person", "add", "--name", "Ana Silva", "--badge", "B1001", "--username", "ana")
+	mustCLI(t, db, "person", "add", "--name", "Ben Okafor", "--badge", "B1002")
+	mustCLI(t, db, "setting", "set", "auto_label", "0")
+	for _, tag := range []string{"TD-1", "TD-2", "TD-3"} {
+		mustCLI(t, db, "receive", "--model", "T14G4", "--location", "HQ", "--tag", tag, "S"+tag)
+	}
+	mustCLI(t, db, "checkout", "--to", "B1001", "--due", "2020-01-31", "TD-1", "TD-2")
+	mustCLI(t, db, "checkout", "--to", "B1002", "TD-3")
+
+	s := startTmux(t, 80, 24, []string{"NO_COLOR=1"}, "--db", db, "--operator", "T")
+	s.waitFor("Assets by status")
+	s.press("p")
+	s.waitFor("NAME", "Ana Silva")
+	s.send("B1001", "Enter")
+	s.waitFor("Person Ana Silva", "Holds 2 item(s), 2 overdue", "OVERDUE", "TD-1", "TD-2")
+	s.press("x")
+	s.waitFor("Offboard Ana Silva: check in all 2 item(s) as ok")
+	s.press("Tab")
+	s.waitFor("as needs repair")
+	s.press("y")
+	s.waitFor("offboarded Ana Silva: 2 item(s) checked in", "nothing checked out")
+	s.send("C-c")
+	deadline := time.Now().Add(5 * time.Second)
+	for exec.Command("tmux", "-L", s.socket, "has-session", "-t", s.name).Run() == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("ctrl+c did not quit:\n%s", s.pane())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	var shown struct {
+		Active bool `json:"active"`
+		Holds  []struct{ Tag string }
+	}
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "person", "show", "B1001", "--json")), &shown); err != nil {
+		t.Fatal(err)
+	}
+	if shown.Active || len(shown.Holds) != 0 {
+		t.Errorf("after offboarding: active %v holds %v", shown.Active, shown.Holds)
+	}
+	for _, tag := range []string{"TD-1", "TD-2"} {
+		var a struct{ Status, Custodian string }
+		if err := json.Unmarshal([]byte(mustCLI(t, db, "asset", "show", tag, "--json")), &a); err != nil {
+			t.Fatal(err)
+		}
+		if a.Status != "in_repair" || a.Custodian != "" {
+			t.Errorf("%s: %s held by %q", tag, a.Status, a.Custodian)
+		}
+	}
+	var ben struct {
+		Holds []struct{ Tag string }
+	}
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "person", "show", "B1002", "--json")), &ben); err != nil {
+		t.Fatal(err)
+	}
+	if len(ben.Holds) != 1 {
+		t.Errorf("Ben's holdings changed: %v", ben.Holds)
+	}
+}
