@@ -53,20 +53,7 @@ func (db *DB) Attention(ctx context.Context, today time.Time, withinDays, first 
 }
 
 func (db *DB) assetList(ctx context.Context, q string, args ...any) ([]Asset, error) {
-	rows, err := db.r.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Asset
-	for rows.Next() {
-		a, err := scanAsset(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return collect(ctx, db, "list assets", scanAsset, q, args...)
 }
 
 // LocationPicks lists every location by code without counting its assets

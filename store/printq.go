@@ -124,20 +124,7 @@ func (db *DB) PrintJobs(ctx context.Context, status string, limit int) ([]PrintJ
 	if limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, limit)
 	}
-	rows, err := db.r.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list print jobs: %w", err)
-	}
-	defer rows.Close()
-	var out []PrintJob
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list print jobs: %w", err)
-		}
-		out = append(out, j)
-	}
-	return out, rows.Err()
+	return collect(ctx, db, "list print jobs", scanJob, q, args...)
 }
 
 // QueuedJobs returns the jobs waiting to print, oldest first.
@@ -146,20 +133,7 @@ func (db *DB) QueuedJobs(ctx context.Context, limit int) ([]PrintJob, error) {
 	if limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, limit)
 	}
-	rows, err := db.r.QueryContext(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("list print jobs: %w", err)
-	}
-	defer rows.Close()
-	var out []PrintJob
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list print jobs: %w", err)
-		}
-		out = append(out, j)
-	}
-	return out, rows.Err()
+	return collect(ctx, db, "list print jobs", scanJob, q)
 }
 
 // MarkPrinted records that a job printed on printer with template: the job is

@@ -352,20 +352,7 @@ func (db *DB) Stocktakes(ctx context.Context, openOnly bool, limit int) ([]Stock
 	if limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, limit)
 	}
-	rows, err := db.r.QueryContext(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("list stocktakes: %w", err)
-	}
-	defer rows.Close()
-	var out []Stocktake
-	for rows.Next() {
-		s, err := scanStocktake(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list stocktakes: %w", err)
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return collect(ctx, db, "list stocktakes", scanStocktake, q)
 }
 
 // CurrentStocktake finds the open stocktake to scan into: the one of the
