@@ -217,6 +217,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	sort.Strings(names)
+	applied := 0
 	for _, name := range names {
 		base := filepath.Base(name)
 		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
@@ -248,6 +249,15 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("migrate %s: %w", base, err)
+		}
+		applied++
+	}
+	if applied > 0 {
+		// A migration can rewrite much of the file (a new index over a
+		// million assets): fold the WAL back now rather than leave every
+		// later reader to map it.
+		if _, err := db.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			return fmt.Errorf("migrate: checkpoint: %w", err)
 		}
 	}
 	return nil
