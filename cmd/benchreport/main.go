@@ -45,6 +45,7 @@ func sections() []section {
 		storeSection(),
 		tuiSection(),    // tui.go: the terminal UI (issue 3)
 		labelsSection(), // labels.go: labels (issue 4)
+		syncSection(),   // sync.go: sync over loopback (issue 5)
 		auditSection(),  // audit.go: stocktake and KPIs (issue 6)
 	}
 }
