@@ -9,7 +9,6 @@ import (
 	dmencoder "github.com/makiuchi-d/gozxing/datamatrix/encoder"
 	"github.com/makiuchi-d/gozxing/oned"
 	qrdecoder "github.com/makiuchi-d/gozxing/qrcode/decoder"
-	qrencoder "github.com/makiuchi-d/gozxing/qrcode/encoder"
 )
 
 // symbol is an encoded barcode at one module per cell.
@@ -112,17 +111,14 @@ func encodeQR(content, ecLevel string) (*symbol, error) {
 	if !isASCII(content) {
 		hints = map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_CHARACTER_SET: "UTF-8"}
 	}
-	code, err := qrencoder.Encoder_encode(content, ec, hints)
+	grid, n, err := encodeQRMatrix(content, ec, hints)
 	if err != nil {
 		return nil, fmt.Errorf("labels: encode QR code %q: %w", content, err)
 	}
-	m := code.GetMatrix()
-	s := &symbol{sym: QR, content: content, w: m.GetWidth(), h: m.GetHeight(), quiet: quietQR}
-	s.dark = make([]bool, s.w*s.h)
-	for y := 0; y < s.h; y++ {
-		for x := 0; x < s.w; x++ {
-			s.dark[y*s.w+x] = m.Get(x, y) == 1
-		}
+	s := &symbol{sym: QR, content: content, w: n, h: n, quiet: quietQR}
+	s.dark = make([]bool, n*n)
+	for i, v := range grid {
+		s.dark[i] = v == 1
 	}
 	return s, nil
 }
