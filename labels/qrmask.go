@@ -54,7 +54,7 @@ func encodeQRMatrix(content string, ec qrdecoder.ErrorCorrectionLevel, hints map
 				cand[y*n+x] = base[y*n+x] ^ row[x]
 			}
 		}
-		if p := maskPenalty(cand, n); bestPenalty < 0 || p < bestPenalty {
+		if p := maskPenalty(cand, n, bestPenalty); bestPenalty < 0 || p < bestPenalty {
 			bestPenalty = p
 			best, cand = cand, best
 			if cand == nil {
@@ -67,18 +67,26 @@ func encodeQRMatrix(content string, ec qrdecoder.ErrorCorrectionLevel, hints map
 
 // maskPenalty is the mask penalty of ISO/IEC 18004 section 7.8.3 (rules 1
 // to 4), computed exactly as gozxing's MaskUtil does, on an n×n grid of 0/1.
-// Columns are scored as the rows of the transposed grid.
-func maskPenalty(g []int8, n int) int {
+// Columns are scored as the rows of the transposed grid. Every rule adds a
+// non-negative amount, so once the sum reaches beat (when beat >= 0) the mask
+// cannot win and the rest is skipped.
+func maskPenalty(g []int8, n, beat int) int {
+	p := penaltyBalance(g, n) + penaltyBlocks(g, n)
+	if beat >= 0 && p >= beat {
+		return p
+	}
 	t := make([]int8, n*n)
 	for y := 0; y < n; y++ {
 		for x := 0; x < n; x++ {
 			t[x*n+y] = g[y*n+x]
 		}
 	}
-	p := penaltyBlocks(g, n) + penaltyBalance(g, n)
 	for i := 0; i < n; i++ {
 		row, col := g[i*n:i*n+n], t[i*n:i*n+n]
 		p += penaltyRuns(row) + penaltyRuns(col) + 40*(finderLike(row)+finderLike(col))
+		if beat >= 0 && p >= beat {
+			return p
+		}
 	}
 	return p
 }
