@@ -36,6 +36,14 @@ func findCommand(name string) command {
 	return command{name: name}
 }
 
+// writeJSONList writes a list as a JSON array: [] when empty, never null.
+func writeJSONList[T any](w io.Writer, xs []T) error {
+	if xs == nil {
+		xs = []T{}
+	}
+	return writeJSON(w, xs)
+}
+
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -362,10 +370,7 @@ func cmdHistory(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		if *asJSON {
-			if evs == nil {
-				evs = []store.Event{}
-			}
-			return writeJSON(a.stdout, evs)
+			return writeJSONList(a.stdout, evs)
 		}
 		fmt.Fprintf(a.stdout, "History of %s\n", as.Tag)
 		for _, e := range evs {

@@ -213,10 +213,7 @@ func cmdStocktakeList(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		if *asJSON {
-			if all == nil {
-				all = []store.Stocktake{}
-			}
-			return writeJSON(a.stdout, all)
+			return writeJSONList(a.stdout, all)
 		}
 		fmt.Fprintf(a.stdout, "%-14s %-9s %-20s %8s %8s %8s\n", "LOCATION", "STATUS", "STARTED", "EXPECTED", "FOUND", "MISSING")
 		for _, s := range all {

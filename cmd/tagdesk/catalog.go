@@ -76,10 +76,7 @@ func cmdPersonList(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		if *asJSON {
-			if ps == nil {
-				ps = []store.Person{}
-			}
-			return writeJSON(a.stdout, ps)
+			return writeJSONList(a.stdout, ps)
 		}
 		fmt.Fprintf(a.stdout, "%-24s %-10s %-28s %-14s %s\n", "NAME", "BADGE", "EMAIL", "USERNAME", "HOLDS")
 		for _, p := range ps {
@@ -127,10 +124,7 @@ func cmdLocationList(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		if *asJSON {
-			if ls == nil {
-				ls = []store.Location{}
-			}
-			return writeJSON(a.stdout, ls)
+			return writeJSONList(a.stdout, ls)
 		}
 		fmt.Fprintf(a.stdout, "%-16s %-30s %-16s %s\n", "CODE", "NAME", "PARENT", "ASSETS")
 		for _, l := range ls {
@@ -176,10 +170,7 @@ func cmdModelList(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		if *asJSON {
-			if ms == nil {
-				ms = []store.Model{}
-			}
-			return writeJSON(a.stdout, ms)
+			return writeJSONList(a.stdout, ms)
 		}
 		fmt.Fprintf(a.stdout, "%-30s %-14s %-16s %s\n", "NAME", "NUMBER", "MANUFACTURER", "CATEGORY")
 		for _, m := range ms {

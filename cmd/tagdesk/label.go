@@ -260,10 +260,7 @@ func cmdQueueList(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		if *asJSON {
-			if jobs == nil {
-				jobs = []store.PrintJob{}
-			}
-			return writeJSON(a.stdout, jobs)
+			return writeJSONList(a.stdout, jobs)
 		}
 		fmt.Fprintf(a.stdout, "%-6s %-14s %-10s %-16s %-24s %-3s %s\n", "JOB", "TAG", "STATUS", "TEMPLATE", "PRINTER", "TRY", "LAST ERROR")
 		for _, j := range jobs {
