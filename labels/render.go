@@ -26,6 +26,7 @@ type Renderer struct {
 	faces  map[faceKey]font.Face
 	glyphs map[glyphKey]*glyph
 	png    pngWriter
+	canvas *image.Paletted // reused by PNG, which does not hand the image out
 }
 
 type faceKey struct {
@@ -82,27 +83,42 @@ func PNG(w io.Writer, t Template, l Label) error {
 // Render returns the label as a 1-bit image of exactly t.Width x t.Height
 // printer dots (palette index 0 white, 1 black).
 func (r *Renderer) Render(t Template, l Label) (*image.Paletted, error) {
-	p, err := layout(&t, &l, r.fonts)
-	if err != nil {
+	img := image.NewPaletted(image.Rect(0, 0, t.Width, t.Height), palette)
+	if err := r.draw(img, t, l); err != nil {
 		return nil, err
 	}
-	img := image.NewPaletted(image.Rect(0, 0, t.Width, t.Height), palette)
+	return img, nil
+}
+
+// draw lays the label out and draws it on img, which must be blank paper
+// of the template's size.
+func (r *Renderer) draw(img *image.Paletted, t Template, l Label) error {
+	p, err := layout(&t, &l, r.fonts)
+	if err != nil {
+		return err
+	}
 	for _, ps := range p.syms {
 		drawSymbol(img, ps)
 	}
 	for _, pt := range p.texts {
 		if err := r.drawText(img, pt); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return img, nil
+	return nil
 }
 
 // PNG writes the label as a 1-bit PNG at the template's dot grid, with its
-// resolution recorded so that image viewers show it at its real size.
+// resolution recorded. The drawing surface is reused from label to label.
 func (r *Renderer) PNG(w io.Writer, t Template, l Label) error {
-	img, err := r.Render(t, l)
-	if err != nil {
+	img := r.canvas
+	if img == nil || img.Rect.Dx() != t.Width || img.Rect.Dy() != t.Height {
+		img = image.NewPaletted(image.Rect(0, 0, t.Width, t.Height), palette)
+		r.canvas = img
+	} else {
+		clear(img.Pix) // paper is palette index 0
+	}
+	if err := r.draw(img, t, l); err != nil {
 		return err
 	}
 	if err := r.png.encode(w, img, t.DPI); err != nil {
