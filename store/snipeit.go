@@ -1321,6 +1321,22 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				}
 				return nil
 			}
+			// finish performs a received row's check-out or disposal and counts it.
+			finish := func(row *srow) error {
+				out, gone, err := im.after(row)
+				if err != nil {
+					return err
+				}
+				switch {
+				case row.failed:
+					newBad++
+				case out:
+					done.CheckedOut++
+				case gone:
+					done.Disposed++
+				}
+				return tick()
+			}
 			for i := range rows {
 				row := rows[i]
 				if row.bad != nil {
@@ -1344,19 +1360,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				if !row.received || row.co == coAsset || (row.co == coNone && row.disposal == nil) {
 					continue
 				}
-				out, gone, err := im.after(row)
-				if err != nil {
-					return err
-				}
-				switch {
-				case row.failed:
-					newBad++
-				case out:
-					done.CheckedOut++
-				case gone:
-					done.Disposed++
-				}
-				if err := tick(); err != nil {
+				if err := finish(row); err != nil {
 					return err
 				}
 			}
@@ -1365,19 +1369,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				if row.bad != nil || !row.received || row.co != coAsset {
 					continue
 				}
-				out, gone, err := im.after(row)
-				if err != nil {
-					return err
-				}
-				switch {
-				case row.failed:
-					newBad++
-				case out:
-					done.CheckedOut++
-				case gone:
-					done.Disposed++
-				}
-				if err := tick(); err != nil {
+				if err := finish(row); err != nil {
 					return err
 				}
 			}
