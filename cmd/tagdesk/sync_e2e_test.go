@@ -163,6 +163,14 @@ func TestSyncE2EConvergenceOutageConflict(t *testing.T) { runE2EConvergence(t, n
 
 // The same suite with the server on PostgreSQL.
 func TestSyncE2EPostgres(t *testing.T) {
+	runE2EConvergence(t, postgresServerArgs(t, "e2e"))
+}
+
+// postgresServerArgs returns the `tagdesk serve` flags for a PostgreSQL
+// server in a fresh schema (named from prefix) that is dropped after the
+// test. It skips without TAGDESK_TEST_POSTGRES, and fails under CI.
+func postgresServerArgs(t *testing.T, prefix string) []string {
+	t.Helper()
 	url := os.Getenv("TAGDESK_TEST_POSTGRES")
 	if url == "" {
 		if os.Getenv("CI") == "true" {
@@ -170,7 +178,7 @@ func TestSyncE2EPostgres(t *testing.T) {
 		}
 		t.Skip("PostgreSQL tests skipped: set TAGDESK_TEST_POSTGRES=postgres://user:pass@127.0.0.1:5432/db?sslmode=disable")
 	}
-	schema := fmt.Sprintf("e2e_%d_%d", os.Getpid(), time.Now().UnixNano())
+	schema := fmt.Sprintf("%s_%d_%d", prefix, os.Getpid(), time.Now().UnixNano())
 	psql := func(sql string) {
 		conn, err := pgxConnect(url)
 		if err != nil {
@@ -187,7 +195,7 @@ func TestSyncE2EPostgres(t *testing.T) {
 	if strings.Contains(url, "?") {
 		sep = "&"
 	}
-	runE2EConvergence(t, []string{"--postgres", url + sep + "search_path=" + schema})
+	return []string{"--postgres", url + sep + "search_path=" + schema}
 }
 
 // serverState is the server's state database: the SQLite server's own, or
@@ -315,31 +323,7 @@ func runE2EConvergence(t *testing.T, pgArgs []string) {
 func TestSyncE2EKillDuringLargePush(t *testing.T) { runE2EKill(t, nil) }
 
 func TestSyncE2EKillPostgres(t *testing.T) {
-	url := os.Getenv("TAGDESK_TEST_POSTGRES")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("TAGDESK_TEST_POSTGRES is not set: CI must run the PostgreSQL tests (.ci/postgres.sh)")
-		}
-		t.Skip("PostgreSQL tests skipped: set TAGDESK_TEST_POSTGRES=postgres://user:pass@127.0.0.1:5432/db?sslmode=disable")
-	}
-	schema := fmt.Sprintf("e2ek_%d_%d", os.Getpid(), time.Now().UnixNano())
-	psql := func(sql string) {
-		conn, err := pgxConnect(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		if _, err := conn.Exec(sql); err != nil {
-			t.Fatal(err)
-		}
-	}
-	psql(`CREATE SCHEMA ` + schema)
-	t.Cleanup(func() { psql(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	sep := "?"
-	if strings.Contains(url, "?") {
-		sep = "&"
-	}
-	runE2EKill(t, []string{"--postgres", url + sep + "search_path=" + schema})
+	runE2EKill(t, postgresServerArgs(t, "e2ek"))
 }
 
 func runE2EKill(t *testing.T, pgArgs []string) {
