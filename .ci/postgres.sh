@@ -2,6 +2,9 @@
 # Start a local PostgreSQL (Debian's package) for the sync tests and print
 # the URL they use. Idempotent: reuses a running cluster and existing role/db.
 set -euo pipefail
+# Only the URL goes to stdout; everything the tools print goes to stderr
+# (pg_ctlcluster says "Removed stale pid file." on stdout, for one).
+exec 3>&1 1>&2
 if ! command -v pg_lsclusters >/dev/null 2>&1; then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
@@ -26,4 +29,4 @@ su postgres -c "psql -p $port -qAtc \"DO \\\$\\\$BEGIN IF NOT EXISTS (SELECT FRO
 if ! su postgres -c "psql -p $port -qAtc \"SELECT 1 FROM pg_database WHERE datname = 'tagdesk_test'\"" | grep -q 1; then
 	su postgres -c "createdb -p $port -O tagdesk tagdesk_test"
 fi
-echo "postgres://tagdesk:tagdesk@127.0.0.1:$port/tagdesk_test?sslmode=disable"
+echo "postgres://tagdesk:tagdesk@127.0.0.1:$port/tagdesk_test?sslmode=disable" >&3
