@@ -973,7 +973,7 @@ func (w *wtx) flushIndex() error {
 		if err != nil {
 			return fmt.Errorf("reindex: %w", err)
 		}
-		if _, err := w.tx.ExecContext(w.ctx, set.verb+` INTO asset_fts(rowid, doc) SELECT a.id, `+ftsDoc+ftsFrom+
+		if _, err := w.exec(set.verb+` INTO asset_fts(rowid, doc) SELECT a.id, `+ftsDoc+ftsFrom+
 			` WHERE a.id IN (SELECT value FROM json_each(?)) ORDER BY a.id`, string(b)); err != nil {
 			return fmt.Errorf("reindex: %w", err)
 		}

@@ -994,6 +994,9 @@ func (g *demoGen) write(ctx context.Context, db *DB, progress func(done, total i
 	if _, err := db.w.ExecContext(ctx, `ANALYZE`); err != nil {
 		return fmt.Errorf("analyze demo: %w", err)
 	}
+	if err := db.dropSampleStats(ctx); err != nil {
+		return err
+	}
 	if progress != nil {
 		progress(g.n, g.n)
 	}

@@ -77,9 +77,10 @@ type wtx struct {
 	// dirty holds the assets whose search documents flushIndex rebuilds
 	// before commit (true: inserted in this transaction).
 	dirty map[int64]bool
-	// ids, when not nil, remembers the ids idOf found (table, NUL, uid) and
-	// the custom fields defined. Only for writers that never roll back part
-	// of a transaction (the demo builder): a rolled-back row would stay cached.
+	// ids remembers the ids idOf found (table, NUL, uid) and the custom
+	// fields defined. A uid's id never changes once its row exists; a
+	// partial rollback (ROLLBACK TO a savepoint) clears it, since a row it
+	// names may be gone. The demo builder shares one map across transactions.
 	ids map[string]int64
 }
 
@@ -99,7 +100,7 @@ func (db *DB) write(ctx context.Context, fn func(w *wtx) error) ([]Event, error)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	w := &wtx{ctx: ctx, db: db, tx: tx, operator: op, at: db.now().UTC(), stmts: map[string]*sql.Stmt{}, heads: map[string]chainHead{}, outbox: true}
+	w := &wtx{ctx: ctx, db: db, tx: tx, operator: op, at: db.now().UTC(), stmts: map[string]*sql.Stmt{}, heads: map[string]chainHead{}, outbox: true, ids: map[string]int64{}}
 	defer func() {
 		for _, s := range w.stmts {
 			s.Close()

@@ -248,6 +248,7 @@ func (w *wtx) tryApply(e Event, savepoint bool) (applyErr error, err error) {
 		if _, err := w.tx.ExecContext(w.ctx, `ROLLBACK TO sync_apply`); err != nil {
 			return nil, fmt.Errorf("rollback to savepoint: %w", err)
 		}
+		clear(w.ids) // rows the failed apply created are gone
 	}
 	if _, err := w.tx.ExecContext(w.ctx, `RELEASE sync_apply`); err != nil {
 		return nil, fmt.Errorf("release savepoint: %w", err)
@@ -371,8 +372,11 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 		// Subjects of this device's events that come after the pulled ones
 		// in the projection order but are already applied.
 		later := map[string]bool{}
-		rows, err := w.tx.QueryContext(ctx, `SELECT DISTINCT e.subject FROM events e WHERE e.device_id = ? AND (e.id IN (SELECT event_id FROM outbox)
-			OR e.id IN (SELECT event_id FROM sync_log WHERE server_seq > ? AND refused = 0))`, db.deviceID, cursor)
+		// Driven by the outbox and the log's tail, not by this device's
+		// whole history: a pull page must not cost a scan of every event
+		// (CROSS JOIN keeps that loop order).
+		rows, err := w.tx.QueryContext(ctx, `SELECT e.subject FROM outbox o CROSS JOIN events e ON e.id = o.event_id WHERE e.device_id = ?
+			UNION SELECT e.subject FROM sync_log s CROSS JOIN events e ON e.id = s.event_id WHERE s.server_seq > ? AND s.refused = 0 AND e.device_id = ?`, db.deviceID, cursor, db.deviceID)
 		if err != nil {
 			return fmt.Errorf("read pending subjects: %w", err)
 		}

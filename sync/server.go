@@ -458,7 +458,7 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 		w.Header().Set("Content-Encoding", "gzip")
-		gz := gzip.NewWriter(w)
+		gz, _ := gzip.NewWriterLevel(w, gzip.BestSpeed) // see Client.once
 		if err := json.NewEncoder(gz).Encode(v); err != nil {
 			s.log.Error("write response", "error", err)
 		}
