@@ -49,6 +49,9 @@ type DB struct {
 	stmts    map[string]*sql.Stmt
 	rstmts   map[string]*sql.Stmt // reader statements, prepared on first use (readRow)
 
+	gmu sync.Mutex // guards wq
+	wq  writeQueue // mutations waiting for the writer (group.go)
+
 	ck      *sql.DB       // the background checkpointer's connection
 	stop    chan struct{} // closed by Close to stop the checkpointer
 	stopped chan struct{} // closed by the checkpointer when it has stopped

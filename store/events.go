@@ -89,18 +89,34 @@ type chainHead struct {
 	hash string
 }
 
-// write runs fn in one immediate transaction. Events emitted by fn are
-// appended, and this device's ones queued for sync, in the same transaction.
-func (db *DB) write(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
+// newWtx starts the state of one mutation inside tx.
+func (db *DB) newWtx(ctx context.Context, tx *sql.Tx, stmts map[string]*sql.Stmt, heads map[string]chainHead) *wtx {
 	op := db.Operator()
 	if op == "" {
 		op = "unknown"
 	}
+	return &wtx{ctx: ctx, db: db, tx: tx, operator: op, at: db.now().UTC(), stmts: stmts, heads: heads, outbox: true, ids: map[string]int64{}}
+}
+
+// writeHeads records the chain heads a transaction moved.
+func writeHeads(w *wtx, heads map[string]chainHead) error {
+	for dev, h := range heads {
+		if _, err := w.exec(`INSERT INTO chain_heads(device_id, seq, hash) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`, dev, h.seq, h.hash); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeOne runs fn in one immediate transaction of its own. Events emitted
+// by fn are appended, and this device's ones queued for sync, in the same
+// transaction.
+func (db *DB) writeOne(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	w := &wtx{ctx: ctx, db: db, tx: tx, operator: op, at: db.now().UTC(), stmts: map[string]*sql.Stmt{}, heads: map[string]chainHead{}, outbox: true, ids: map[string]int64{}}
+	w := db.newWtx(ctx, tx, map[string]*sql.Stmt{}, map[string]chainHead{})
 	defer func() {
 		for _, s := range w.stmts {
 			s.Close()
@@ -115,11 +131,9 @@ func (db *DB) write(ctx context.Context, fn func(w *wtx) error) ([]Event, error)
 		tx.Rollback()
 		return nil, err
 	}
-	for dev, h := range w.heads {
-		if _, err := w.exec(`INSERT INTO chain_heads(device_id, seq, hash) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`, dev, h.seq, h.hash); err != nil {
-			tx.Rollback()
-			return nil, err
-		}
+	if err := writeHeads(w, w.heads); err != nil {
+		tx.Rollback()
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit: %w", err)

@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tagdesk/tagdesk/store"
@@ -228,27 +229,59 @@ func benchCheckOut(e *env, demoPath string) []row {
 		return []row{unavailable(fig, "p99 ≤ 2 ms", err.Error())}
 	}
 	defer db.Close()
-	tags, badges, err := checkoutWork(e.ctx, work, 3000)
+	const seqN, concN, desks = 2000, 4000, 8
+	tags, badges, err := checkoutWork(e.ctx, work, seqN+concN)
 	if err != nil {
 		return []row{unavailable(fig, "p99 ≤ 2 ms", err.Error())}
 	}
+	if len(tags) < seqN+concN {
+		return []row{unavailable(fig, "p99 ≤ 2 ms", fmt.Sprintf("only %d assets in stock", len(tags)))}
+	}
+	// Latency: one scanner, each check-out waiting for the one before.
 	var took []time.Duration
-	start := time.Now()
-	for i, tag := range tags {
+	for i, tag := range tags[:seqN] {
 		t0 := time.Now()
 		if _, err := db.CheckOut(e.ctx, tag, badges[i%len(badges)], ""); err != nil {
 			return []row{{Figure: fig, Measured: "failed", Verdict: "MISS", Note: fmt.Sprintf("%s: %v", tag, err)}}
 		}
 		took = append(took, time.Since(t0))
-		if time.Since(start) > 20*time.Second {
-			break
-		}
 	}
+	// Throughput: check-outs arriving from several callers at once (the
+	// commands of a burst of scans, several desks' scripts), each one its
+	// own durable transaction with its event; the store commits the ones
+	// that wait together (group commit).
+	var mu sync.Mutex
+	var conc []time.Duration
+	var failed error
+	var wg sync.WaitGroup
+	rest := tags[seqN:]
+	start := time.Now()
+	for d := 0; d < desks; d++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := d; i < len(rest); i += desks {
+				t0 := time.Now()
+				_, err := db.CheckOut(e.ctx, rest[i], badges[i%len(badges)], "")
+				mu.Lock()
+				conc = append(conc, time.Since(t0))
+				if err != nil && failed == nil {
+					failed = fmt.Errorf("%s: %w", rest[i], err)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
 	total := time.Since(start)
-	rate := float64(len(took)) / total.Seconds()
+	if failed != nil {
+		return []row{{Figure: fig, Measured: "failed", Verdict: "MISS", Note: failed.Error()}}
+	}
+	rate := float64(len(conc)) / total.Seconds()
 	p99 := atMost(fmt.Sprintf("%s, p99 (%d, synchronous=FULL)", fig, len(took)), ms(percentile(took, 99)), 2, "ms")
-	p99.Note = fmt.Sprintf("p50 %s ms", num(ms(percentile(took, 50))))
+	p99.Note = fmt.Sprintf("p50 %s ms; one caller", num(ms(percentile(took, 50))))
 	sustained := atLeast(fig+", sustained", rate, 1000, "/s")
+	sustained.Note = fmt.Sprintf("%d check-outs from %d callers at once, each durable; p99 %s ms", len(conc), desks, num(ms(percentile(conc, 99))))
 
 	bare, bareRate, err := bareCommits(e.ctx, filepath.Join(e.dir, "bare-commit.db"), len(took))
 	var bareRow row
@@ -351,6 +384,12 @@ func copyFile(from, to string) error {
 		return err
 	}
 	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	// On the disk before anything is timed: otherwise the kernel writes the
+	// copy back while the figures are taken, and every fsync waits behind it.
+	if err := out.Sync(); err != nil {
 		out.Close()
 		return err
 	}
