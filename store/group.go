@@ -116,6 +116,7 @@ func (db *DB) runGroup(group []*writeReq) {
 		failAll(group, err)
 	}
 	heads := map[string]chainHead{}
+	var dirty map[int64]bool
 	var done []*writeReq
 	var last *wtx
 	for _, r := range group {
@@ -129,9 +130,6 @@ func (db *DB) runGroup(group []*writeReq) {
 		}
 		w := db.newWtx(r.ctx, tx, stmts, maps.Clone(heads))
 		ferr := r.fn(w)
-		if ferr == nil {
-			ferr = w.flushIndex()
-		}
 		unprepared = append(unprepared, w.unprepared...)
 		if ferr != nil {
 			if _, err := tx.ExecContext(ctx, `ROLLBACK TO grouped`); err != nil {
@@ -156,10 +154,22 @@ func (db *DB) runGroup(group []*writeReq) {
 		heads = w.heads
 		r.events = w.emitted
 		done = append(done, r)
+		// The group's search documents are rebuilt together at the end:
+		// one index segment for the group, not one per mutation.
+		for id, fresh := range w.dirty {
+			if dirty == nil {
+				dirty = map[int64]bool{}
+			}
+			dirty[id] = dirty[id] || fresh
+		}
 		last = w
 	}
 	if last != nil {
-		last.ctx = ctx
+		last.ctx, last.dirty = ctx, dirty
+		if err := last.flushIndex(); err != nil {
+			abort(err)
+			return
+		}
 		if err := writeHeads(last, heads); err != nil {
 			abort(err)
 			return

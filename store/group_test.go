@@ -95,6 +95,23 @@ func TestGroupCommit(t *testing.T) {
 			t.Errorf("asset %d: history %d events, want receipt and one check-out", i, len(h))
 		}
 	}
+	// The search index followed every grouped check-out: searching for a
+	// holder finds exactly the assets checked out to them.
+	for _, who := range []struct{ query, badge string }{{"Silva", "B1001"}, {"Chen", "B1002"}} {
+		want := 0
+		for i := 0; i < n; i++ {
+			if (errs[2*i] == nil && who.badge == "B1001") || (errs[2*i+1] == nil && who.badge == "B1002") {
+				want++
+			}
+		}
+		found, err := db.SearchAssets(ctx, store.AssetFilter{Query: who.query, Limit: 2 * n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(found) != want {
+			t.Errorf("search %q: %d assets, want the %d checked out to %s", who.query, len(found), want, who.badge)
+		}
+	}
 	after, err := db.PendingEvents(ctx)
 	if err != nil {
 		t.Fatal(err)
