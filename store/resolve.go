@@ -142,24 +142,17 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 			return a, "", fmt.Errorf("resolve tag: %w", err)
 		}
 	}
-	var ids []int64
 	// Serials are matched as scanned, or upper-cased as most are printed.
-	rows, err := db.r.QueryContext(ctx, `SELECT id FROM assets WHERE serial IN (?, ?) LIMIT 2`, code, strings.ToUpper(code))
-	if err != nil {
+	// One row, from a statement prepared once: how many assets carry the
+	// serial (at most 2 counted) and the first one's id.
+	var n int
+	var id sql.NullInt64
+	if err := db.readRow(ctx, `SELECT count(*), min(id) FROM (SELECT id FROM assets WHERE serial IN (?, ?) LIMIT 2)`, code, strings.ToUpper(code)).Scan(&n, &id); err != nil {
 		return Asset{}, "", fmt.Errorf("resolve serial: %w", err)
 	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return Asset{}, "", fmt.Errorf("resolve serial: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	switch len(ids) {
+	switch n {
 	case 1:
-		a, err := db.assetWhere(ctx, `a.id = ?`, ids[0])
+		a, err := db.assetWhere(ctx, `a.id = ?`, id.Int64)
 		if err != nil {
 			return a, "", fmt.Errorf("resolve serial: %w", err)
 		}

@@ -278,6 +278,14 @@ func (db *DB) RecordPushResults(ctx context.Context, results []PushResult, highW
 		if err := w.queryRow(`SELECT (SELECT count(*) FROM sync_unapplied) + (SELECT count(*) FROM sync_refusals WHERE resolved = '')`).Scan(&special); err != nil {
 			return fmt.Errorf("read sync state: %w", err)
 		}
+		if special == 0 && allApplied(results) {
+			// The usual answer, every event applied and nothing pending
+			// locally: a few set statements instead of three per event.
+			if err := w.recordApplied(results); err != nil {
+				return err
+			}
+			results = nil
+		}
 		for _, r := range results {
 			var id int64
 			if err := w.queryRow(`SELECT id FROM events WHERE device_id = ? AND seq = ?`, db.deviceID, r.Seq).Scan(&id); err != nil {
@@ -334,6 +342,42 @@ func (db *DB) RecordPushResults(ctx context.Context, results []PushResult, highW
 			highWater, timestamp(db.now()), boolInt(rebuild))
 		return err
 	})
+	return err
+}
+
+func allApplied(results []PushResult) bool {
+	for _, r := range results {
+		if r.Status != PushApplied {
+			return false
+		}
+	}
+	return true
+}
+
+// recordApplied records that the server applied these events of this
+// device: they take their place in sync_log and leave the outbox.
+func (w *wtx) recordApplied(results []PushResult) error {
+	pairs := make([][2]int64, len(results))
+	for i, r := range results {
+		pairs[i] = [2]int64{r.Seq, r.ServerSeq}
+	}
+	b, err := json.Marshal(pairs)
+	if err != nil {
+		return fmt.Errorf("push results: %w", err)
+	}
+	dev := w.db.deviceID
+	var found int
+	if err := w.queryRow(`SELECT count(*) FROM json_each(?) j CROSS JOIN events e ON e.device_id = ? AND e.seq = j.value ->> 0`, string(b), dev).Scan(&found); err != nil {
+		return fmt.Errorf("push results: %w", err)
+	}
+	if found != len(results) {
+		return fmt.Errorf("push results: %d of %d acknowledged events are not in this device's log", len(results)-found, len(results))
+	}
+	if _, err := w.exec(`INSERT INTO sync_log(event_id, server_seq, refused) SELECT e.id, j.value ->> 1, 0 FROM json_each(?) j
+		CROSS JOIN events e ON e.device_id = ? AND e.seq = j.value ->> 0 WHERE true ON CONFLICT(event_id) DO NOTHING`, string(b), dev); err != nil {
+		return err
+	}
+	_, err = w.exec(`DELETE FROM outbox WHERE event_id IN (SELECT e.id FROM json_each(?) j CROSS JOIN events e ON e.device_id = ? AND e.seq = j.value ->> 0)`, string(b), dev)
 	return err
 }
 

@@ -126,13 +126,7 @@ func (db *DB) ServerIngest(ctx context.Context, entries []LogEntry) error {
 			if _, err := w.exec(`INSERT INTO sync_log(event_id, server_seq, refused) VALUES (?, ?, ?)`, id, c.ServerSeq, boolInt(c.Refused)); err != nil {
 				return err
 			}
-			winner := ""
-			if r.Winner != nil {
-				b, _ := json.Marshal(r.Winner)
-				winner = string(b)
-			}
-			if _, err := w.exec(`INSERT INTO srv_results(device_id, seq, status, server_seq, code, reason, winner) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-				c.Event.DeviceID, c.Event.Seq, r.Status, c.ServerSeq, r.Code, r.Reason, winner); err != nil {
+			if err := w.storeRefusal(c.Event.DeviceID, c.Event.Seq, r); err != nil {
 				return err
 			}
 		}
@@ -195,13 +189,7 @@ func (db *DB) serverPush(ctx context.Context, device string, events []Event, sav
 			if _, err := w.exec(`INSERT INTO sync_log(event_id, server_seq, refused) VALUES (?, ?, ?)`, id, next, boolInt(aerr != nil)); err != nil {
 				return err
 			}
-			winner := ""
-			if r.Winner != nil {
-				b, _ := json.Marshal(r.Winner)
-				winner = string(b)
-			}
-			if _, err := w.exec(`INSERT INTO srv_results(device_id, seq, status, server_seq, code, reason, winner) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-				device, e.Seq, r.Status, r.ServerSeq, r.Code, r.Reason, winner); err != nil {
+			if err := w.storeRefusal(device, e.Seq, r); err != nil {
 				return err
 			}
 			next++
@@ -226,22 +214,49 @@ func (db *DB) serverPush(ctx context.Context, device string, events []Event, sav
 
 func (w *wtx) storedResult(device string, e Event) (PushResult, error) {
 	r := PushResult{Seq: e.Seq, Duplicate: true}
-	var winner, hash string
-	err := w.queryRow(`SELECT r.status, r.server_seq, r.code, r.reason, r.winner, e.hash FROM srv_results r JOIN events e ON e.device_id = r.device_id AND e.seq = r.seq
-		WHERE r.device_id = ? AND r.seq = ?`, device, e.Seq).Scan(&r.Status, &r.ServerSeq, &r.Code, &r.Reason, &winner, &hash)
+	var hash string
+	var status, code, reason, winner sql.NullString
+	var serverSeq int64
+	err := w.queryRow(`SELECT e.hash, s.server_seq, r.status, r.code, r.reason, r.winner FROM events e JOIN sync_log s ON s.event_id = e.id
+		LEFT JOIN srv_results r ON r.device_id = e.device_id AND r.seq = e.seq WHERE e.device_id = ? AND e.seq = ?`, device, e.Seq).
+		Scan(&hash, &serverSeq, &status, &code, &reason, &winner)
 	if err != nil {
 		return r, fmt.Errorf("read stored result of %s: %w", e.UID(), err)
 	}
 	if hash != e.Hash {
 		return r, conflict("event %s differs from the copy the server holds (the device's database was restored from an old backup?)", e.UID())
 	}
-	if winner != "" {
+	r.ServerSeq = serverSeq
+	if !status.Valid {
+		// Only refusals keep a row: an event without one was applied.
+		r.Status = PushApplied
+		return r, nil
+	}
+	r.Status, r.Code, r.Reason = status.String, code.String, reason.String
+	if winner.String != "" {
 		var win Winner
-		if json.Unmarshal([]byte(winner), &win) == nil {
+		if json.Unmarshal([]byte(winner.String), &win) == nil {
 			r.Winner = &win
 		}
 	}
 	return r, nil
+}
+
+// storeRefusal keeps the answer given for a refused event, so that a push
+// repeated after a lost reply gets the same one. Applied events keep no row:
+// their answer (applied, at their place in sync_log) is derived.
+func (w *wtx) storeRefusal(device string, seq int64, r PushResult) error {
+	if r.Status == PushApplied {
+		return nil
+	}
+	winner := ""
+	if r.Winner != nil {
+		b, _ := json.Marshal(r.Winner)
+		winner = string(b)
+	}
+	_, err := w.exec(`INSERT INTO srv_results(device_id, seq, status, server_seq, code, reason, winner) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		device, seq, r.Status, r.ServerSeq, r.Code, r.Reason, winner)
+	return err
 }
 
 // winner finds the last applied event about what e is about: its subject,

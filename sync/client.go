@@ -271,6 +271,12 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 		batch = MaxPushEvents
 	}
 	// Push: bounded by the outbox (each round removes a whole batch).
+	// The outbox is counted once; progress counts down from there (a
+	// count per batch would read the whole outbox every time).
+	pending, err := db.PendingEvents(ctx)
+	if err != nil {
+		return false, err
+	}
 	for guard := 0; guard < 1_000_000; guard++ {
 		events, err := db.OutboxBatch(ctx, batch)
 		if err != nil {
@@ -298,6 +304,9 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 				if err := db.Requeue(ctx, he.Body.ExpectedSeq); err != nil {
 					return false, err
 				}
+				if pending, err = db.PendingEvents(ctx); err != nil {
+					return false, err
+				}
 				continue
 			}
 		}
@@ -321,7 +330,7 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 			}
 		}
 		rep.Pushed += len(resp.Results)
-		pending, _ := db.PendingEvents(ctx)
+		pending = max(0, pending-len(resp.Results))
 		progress(Progress{Phase: "push", Done: rep.Pushed, Pending: pending})
 	}
 	if c.PushOnly {
