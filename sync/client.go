@@ -336,49 +336,44 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 	if c.PushOnly {
 		return false, nil
 	}
-	// Pull until the end of the log.
+	// Pull until the end of the log. The next page is fetched while this
+	// one is applied (the server's read and the decoding overlap the local
+	// transaction); pages are applied strictly in order, each with its
+	// cursor in one transaction.
 	limit := c.PullLimit
 	if limit <= 0 || limit > MaxPullLimit {
 		limit = DefaultPull
 	}
-	for guard := 0; guard < 10_000_000; guard++ {
-		st, err := db.SyncState(ctx)
-		if err != nil {
-			return false, err
-		}
-		var resp PullResponse
-		q := url.Values{"cursor": {strconv.FormatInt(st.Cursor, 10)}, "limit": {strconv.Itoa(limit)}, "epoch": {hello.Epoch}}
-		err = c.do(ctx, http.MethodGet, "/v1/pull?"+q.Encode(), nil, &resp)
-		var he *HTTPError
-		if errors.As(err, &he) && he.Status == http.StatusConflict && he.Body.Code == CodeEpoch {
-			return true, nil
-		}
-		if err != nil {
-			return false, err
-		}
-		if resp.Epoch != hello.Epoch {
-			return true, nil
-		}
-		changes := make([]store.PulledChange, len(resp.Changes))
-		for i, wc := range resp.Changes {
-			e, err := FromWire(wc.Event)
-			if err != nil {
-				return false, fmt.Errorf("pulled change %d: %w", wc.ServerSeq, err)
-			}
-			changes[i] = store.PulledChange{ServerSeq: wc.ServerSeq, Refused: wc.Refused, Event: e}
-		}
-		if err := db.ApplyPulled(ctx, changes, resp.NextCursor, resp.Epoch); err != nil {
-			return false, err
-		}
-		rep.Pulled += len(changes)
-		rep.Cursor = resp.NextCursor
-		progress(Progress{Phase: "pull", Done: rep.Pulled})
-		if !resp.HasMore {
-			break
-		}
-	}
 	st, err = db.SyncState(ctx)
 	if err != nil {
+		return false, err
+	}
+	pctx, stop := context.WithCancel(ctx)
+	defer stop()
+	pages := make(chan pulledPage, 1)
+	go c.fetchPages(pctx, pages, st.Cursor, limit, hello.Epoch)
+	for p := range pages {
+		var he *HTTPError
+		if errors.As(p.err, &he) && he.Status == http.StatusConflict && he.Body.Code == CodeEpoch {
+			return true, nil
+		}
+		if p.err != nil {
+			return false, p.err
+		}
+		if p.resp.Epoch != hello.Epoch {
+			return true, nil
+		}
+		if err := db.ApplyPulled(ctx, p.changes, p.resp.NextCursor, p.resp.Epoch); err != nil {
+			return false, err
+		}
+		rep.Pulled += len(p.changes)
+		rep.Cursor = p.resp.NextCursor
+		progress(Progress{Phase: "pull", Done: rep.Pulled})
+	}
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	if st, err = db.SyncState(ctx); err != nil {
 		return false, err
 	}
 	if st.NeedsRebuild {
@@ -411,4 +406,44 @@ func (c *Client) lease(ctx context.Context) error {
 		return fmt.Errorf("lease tag numbers: %w", err)
 	}
 	return c.DB.AddLease(ctx, resp.First, resp.Last)
+}
+
+// pulledPage is one pull response, decoded, or why there is none.
+type pulledPage struct {
+	resp    PullResponse
+	changes []store.PulledChange
+	err     error
+}
+
+// fetchPages fetches pull pages from cursor on, one ahead of the caller,
+// until the end of the log, an error, another epoch or ctx ends; then it
+// closes pages.
+func (c *Client) fetchPages(ctx context.Context, pages chan<- pulledPage, cursor int64, limit int, epoch string) {
+	defer close(pages)
+	for guard := 0; guard < 10_000_000; guard++ {
+		var p pulledPage
+		q := url.Values{"cursor": {strconv.FormatInt(cursor, 10)}, "limit": {strconv.Itoa(limit)}, "epoch": {epoch}}
+		p.err = c.do(ctx, http.MethodGet, "/v1/pull?"+q.Encode(), nil, &p.resp)
+		if p.err == nil && p.resp.Epoch == epoch {
+			p.changes = make([]store.PulledChange, len(p.resp.Changes))
+			for i, wc := range p.resp.Changes {
+				e, err := FromWire(wc.Event)
+				if err != nil {
+					p.err = fmt.Errorf("pulled change %d: %w", wc.ServerSeq, err)
+					break
+				}
+				p.changes[i] = store.PulledChange{ServerSeq: wc.ServerSeq, Refused: wc.Refused, Event: e}
+				cursor = max(cursor, wc.ServerSeq)
+			}
+		}
+		select {
+		case pages <- p:
+		case <-ctx.Done():
+			return
+		}
+		if p.err != nil || p.resp.Epoch != epoch || !p.resp.HasMore {
+			return
+		}
+		cursor = max(cursor, p.resp.NextCursor)
+	}
 }
