@@ -166,7 +166,13 @@ func (db *DB) RecordSyncAttempt(ctx context.Context, syncErr error) error {
 // OutboxBatch returns up to max of this device's events not yet acknowledged
 // by the server, in sequence order.
 func (db *DB) OutboxBatch(ctx context.Context, max int) ([]Event, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+prefixCols("e")+` FROM outbox o JOIN events e ON e.id = o.event_id ORDER BY o.event_id LIMIT ?`, max)
+	return db.OutboxAfter(ctx, 0, max)
+}
+
+// OutboxAfter returns up to max events of the outbox with an id above
+// after, in order: the batch after one still in flight.
+func (db *DB) OutboxAfter(ctx context.Context, after int64, max int) ([]Event, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+prefixCols("e")+` FROM outbox o JOIN events e ON e.id = o.event_id WHERE o.event_id > ? ORDER BY o.event_id LIMIT ?`, after, max)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	gosync "sync"
 	"time"
 
 	"github.com/tagdesk/tagdesk/store"
@@ -270,15 +271,23 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 	if batch <= 0 || batch > MaxPushEvents {
 		batch = MaxPushEvents
 	}
-	// Push: bounded by the outbox (each round removes a whole batch).
-	// The outbox is counted once; progress counts down from there (a
-	// count per batch would read the whole outbox every time).
+	// Push: bounded by the outbox. The outbox is counted once; progress
+	// counts down from there (a count per batch would read the whole outbox
+	// every time). A batch's answers are recorded locally while the next
+	// batch is on its way: the server commits a batch before it answers,
+	// so the next one never depends on the local bookkeeping.
 	pending, err := db.PendingEvents(ctx)
 	if err != nil {
 		return false, err
 	}
+	rec := startRecorder(ctx, db)
+	defer func() { rec.wait() }() // the current one, after a requeue too
+	var sentID int64              // the last event id sent in this round
 	for guard := 0; guard < 1_000_000; guard++ {
-		events, err := db.OutboxBatch(ctx, batch)
+		if err := rec.failed(); err != nil {
+			return false, err
+		}
+		events, err := db.OutboxAfter(ctx, sentID, batch)
 		if err != nil {
 			return false, err
 		}
@@ -295,11 +304,14 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 		if errors.As(err, &he) && he.Status == http.StatusConflict {
 			switch he.Body.Code {
 			case CodeEpoch:
-				return true, nil
+				return true, rec.wait()
 			case CodeGap:
 				// The server lost acknowledged events: queue them again.
 				if he.Body.ExpectedSeq >= events[0].Seq {
 					return false, fmt.Errorf("push refused: %s", he.Body.Error)
+				}
+				if err := rec.wait(); err != nil {
+					return false, err
 				}
 				if err := db.Requeue(ctx, he.Body.ExpectedSeq); err != nil {
 					return false, err
@@ -307,6 +319,7 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 				if pending, err = db.PendingEvents(ctx); err != nil {
 					return false, err
 				}
+				rec, sentID = startRecorder(ctx, db), 0
 				continue
 			}
 		}
@@ -314,11 +327,10 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 			return false, err
 		}
 		if resp.Epoch != hello.Epoch {
-			return true, nil
+			return true, rec.wait()
 		}
-		if err := db.RecordPushResults(ctx, resp.Results, resp.HighWater); err != nil {
-			return false, err
-		}
+		rec.record(resp.Results, resp.HighWater)
+		sentID = events[len(events)-1].ID
 		for _, r := range resp.Results {
 			switch {
 			case r.Duplicate:
@@ -332,6 +344,9 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 		rep.Pushed += len(resp.Results)
 		pending = max(0, pending-len(resp.Results))
 		progress(Progress{Phase: "push", Done: rep.Pushed, Pending: pending})
+	}
+	if err := rec.wait(); err != nil {
+		return false, err
 	}
 	if c.PushOnly {
 		return false, nil
@@ -446,4 +461,55 @@ func (c *Client) fetchPages(ctx context.Context, pages chan<- pulledPage, cursor
 		}
 		cursor = max(cursor, p.resp.NextCursor)
 	}
+}
+
+// recorder records push answers in the local database, in order, on a
+// goroutine of its own.
+type recorder struct {
+	ch   chan pushAnswer
+	done chan struct{}
+	once gosync.Once
+	mu   gosync.Mutex
+	err  error
+}
+
+type pushAnswer struct {
+	results   []store.PushResult
+	highWater int64
+}
+
+func startRecorder(ctx context.Context, db *store.DB) *recorder {
+	r := &recorder{ch: make(chan pushAnswer, 1), done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		for a := range r.ch {
+			if r.failed() != nil {
+				continue // drain: nothing after a failure is recorded
+			}
+			if err := db.RecordPushResults(ctx, a.results, a.highWater); err != nil {
+				r.mu.Lock()
+				r.err = err
+				r.mu.Unlock()
+			}
+		}
+	}()
+	return r
+}
+
+func (r *recorder) record(results []store.PushResult, highWater int64) {
+	r.ch <- pushAnswer{results, highWater}
+}
+
+func (r *recorder) failed() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// wait records what is queued and returns the first error; it can be
+// called more than once.
+func (r *recorder) wait() error {
+	r.once.Do(func() { close(r.ch) })
+	<-r.done
+	return r.failed()
 }
