@@ -23,6 +23,7 @@ const maxGroup = 64
 type writeReq struct {
 	ctx      context.Context
 	fn       func(*wtx) error
+	alone    bool // never grouped (writeAlone)
 	events   []Event
 	err      error
 	finished bool
@@ -39,7 +40,19 @@ type writeQueue struct {
 // write runs fn as one all-or-nothing mutation: its state changes and the
 // events it emits commit together, or not at all.
 func (db *DB) write(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
-	r := &writeReq{ctx: ctx, fn: fn, done: make(chan struct{}), lead: make(chan struct{})}
+	return db.enqueue(&writeReq{ctx: ctx, fn: fn})
+}
+
+// writeAlone is write for a large mutation (a sync batch of hundreds of
+// events): it always commits in a transaction of its own. Grouping it would
+// make every mutation in its group wait for all of it, and one fsync is
+// nothing beside its work.
+func (db *DB) writeAlone(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
+	return db.enqueue(&writeReq{ctx: ctx, fn: fn, alone: true})
+}
+
+func (db *DB) enqueue(r *writeReq) ([]Event, error) {
+	r.done, r.lead = make(chan struct{}), make(chan struct{})
 	db.gmu.Lock()
 	db.wq.waiting = append(db.wq.waiting, r)
 	lead := !db.wq.leading
@@ -54,7 +67,14 @@ func (db *DB) write(ctx context.Context, fn func(w *wtx) error) ([]Event, error)
 		}
 	}
 	db.gmu.Lock()
-	n := min(len(db.wq.waiting), maxGroup)
+	// The group: the first waiting mutation, and those after it up to the
+	// first that must commit alone.
+	n := 1
+	if !db.wq.waiting[0].alone {
+		for n < len(db.wq.waiting) && n < maxGroup && !db.wq.waiting[n].alone {
+			n++
+		}
+	}
 	group := append([]*writeReq(nil), db.wq.waiting[:n]...)
 	db.wq.waiting = db.wq.waiting[n:]
 	db.gmu.Unlock()

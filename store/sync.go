@@ -404,7 +404,7 @@ func (db *DB) ApplyPulled(ctx context.Context, changes []PulledChange, nextCurso
 }
 
 func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCursor int64, epoch string, savepoint bool) error {
-	_, err := db.write(ctx, func(w *wtx) error {
+	_, err := db.writeAlone(ctx, func(w *wtx) error {
 		w.outbox = false
 		var cursor int64
 		var stEpoch string

@@ -115,7 +115,7 @@ func (db *DB) ServerPushWith(ctx context.Context, device string, events []Event,
 // process, recorded in PostgreSQL) with their server_seq and answers,
 // applying those that were applied. Entries must continue the log.
 func (db *DB) ServerIngest(ctx context.Context, entries []LogEntry) error {
-	_, err := db.write(ctx, func(w *wtx) error {
+	_, err := db.writeAlone(ctx, func(w *wtx) error {
 		w.outbox = false
 		for _, le := range entries {
 			c, r := le.Change, le.Result
@@ -138,7 +138,7 @@ func (db *DB) ServerIngest(ctx context.Context, entries []LogEntry) error {
 func (db *DB) serverPush(ctx context.Context, device string, events []Event, savepoint bool, beforeCommit func([]LogEntry) error) (PushReply, error) {
 	var reply PushReply
 	var entries []LogEntry
-	_, err := db.write(ctx, func(w *wtx) error {
+	_, err := db.writeAlone(ctx, func(w *wtx) error {
 		entries = entries[:0]
 		w.outbox = false
 		reply = PushReply{}
