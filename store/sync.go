@@ -454,7 +454,17 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 			e := c.Event
 			var id int64
 			var hash string
-			err := w.queryRow(`SELECT id, hash FROM events WHERE device_id = ? AND seq = ?`, e.DeviceID, e.Seq).Scan(&id, &hash)
+			// A device's events are stored in sequence: one beyond its
+			// chain head is new without a look-up.
+			h, err := w.head(e.DeviceID)
+			if err != nil {
+				return err
+			}
+			if e.Seq > h.seq {
+				err = sql.ErrNoRows
+			} else {
+				err = w.queryRow(`SELECT id, hash FROM events WHERE device_id = ? AND seq = ?`, e.DeviceID, e.Seq).Scan(&id, &hash)
+			}
 			switch {
 			case err == nil:
 				if hash != e.Hash {
