@@ -123,7 +123,7 @@ func (db *DB) Receive(ctx context.Context, r Receipt) (Asset, error) {
 // ReceiveAll records many arrivals in one transaction: all or none.
 func (db *DB) ReceiveAll(ctx context.Context, rs []Receipt) ([]string, error) {
 	tags := make([]string, 0, len(rs))
-	_, err := db.write(ctx, func(w *wtx) error {
+	_, err := db.writeAlone(ctx, func(w *wtx) error {
 		for i, r := range rs {
 			tag, err := w.receive(r)
 			if err != nil {

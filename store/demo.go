@@ -883,7 +883,7 @@ func (g *demoGen) write(ctx context.Context, db *DB, progress func(done, total i
 		}
 	}
 	// The catalogue, the places and the people.
-	_, err := db.write(ctx, func(w *wtx) error {
+	_, err := db.writeAlone(ctx, func(w *wtx) error {
 		w.outbox = false
 		w.at = time.Unix(g.epoch(), 0).UTC()
 		w.operator = g.sites[0].operators[0]
@@ -946,7 +946,7 @@ func (g *demoGen) write(ctx context.Context, db *DB, progress func(done, total i
 			return err
 		}
 		end := min(start+demoBatch, len(g.acts))
-		_, err := db.write(ctx, func(w *wtx) error {
+		_, err := db.writeAlone(ctx, func(w *wtx) error {
 			w.outbox = false
 			w.noIndex = true // one bulk rebuild at the end is far cheaper than a flush per statement
 			w.ids = ids
@@ -970,7 +970,7 @@ func (g *demoGen) write(ctx context.Context, db *DB, progress func(done, total i
 	// The search index, in bulk: FTS5 flushes its pending terms at every
 	// statement of a transaction, so indexing asset by asset would write a
 	// tiny segment per event and spend its time merging them.
-	_, err = db.write(ctx, func(w *wtx) error {
+	_, err = db.writeAlone(ctx, func(w *wtx) error {
 		if _, err := w.tx.ExecContext(ctx, `INSERT INTO asset_fts(rowid, doc) SELECT a.id, `+ftsDoc+ftsFrom+` ORDER BY a.id`); err != nil {
 			return fmt.Errorf("build search index: %w", err)
 		}

@@ -118,6 +118,7 @@ func (db *DB) writeOne(ctx context.Context, fn func(w *wtx) error) ([]Event, err
 	}
 	w := db.newWtx(ctx, tx, map[string]*sql.Stmt{}, map[string]chainHead{})
 	defer func() {
+		tx.Rollback() // a no-op after Commit; frees the writer after a panic
 		for _, s := range w.stmts {
 			s.Close()
 		}

@@ -24,6 +24,7 @@ type writeReq struct {
 	ctx      context.Context
 	fn       func(*wtx) error
 	alone    bool // never grouped (writeAlone)
+	handed   bool // given the lead (guarded by DB.gmu)
 	events   []Event
 	err      error
 	finished bool
@@ -43,10 +44,13 @@ func (db *DB) write(ctx context.Context, fn func(w *wtx) error) ([]Event, error)
 	return db.enqueue(&writeReq{ctx: ctx, fn: fn})
 }
 
-// writeAlone is write for a large mutation (a sync batch of hundreds of
-// events): it always commits in a transaction of its own. Grouping it would
-// make every mutation in its group wait for all of it, and one fsync is
-// nothing beside its work.
+// writeAlone is write for a large or special mutation (a sync batch, an
+// import, the demo builder, a stocktake's start or finish, a rebuild): it
+// always commits in a transaction of its own, under its caller's context.
+// Grouping it would make every mutation in its group wait for all of it
+// (one fsync is nothing beside its work), and some change the transaction
+// itself (Rebuild defers foreign keys; the demo builds the search index
+// wholesale).
 func (db *DB) writeAlone(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
 	return db.enqueue(&writeReq{ctx: ctx, fn: fn, alone: true})
 }
@@ -64,8 +68,21 @@ func (db *DB) enqueue(r *writeReq) ([]Event, error) {
 			return r.events, r.err
 		case <-r.lead:
 			// Handed the lead: r is first in the queue.
+		case <-r.ctx.Done():
+			if db.withdraw(r) {
+				return nil, r.ctx.Err()
+			}
+			// Already in a group, or handed the lead: see it through.
+			select {
+			case <-r.done:
+				return r.events, r.err
+			case <-r.lead:
+			}
 		}
 	}
+	// However the group ends (a panic in a mutation included), the lead
+	// passes on: a writer left without a leader would wait forever.
+	defer db.handOff()
 	db.gmu.Lock()
 	// The group: the first waiting mutation, and those after it up to the
 	// first that must commit alone.
@@ -80,11 +97,33 @@ func (db *DB) enqueue(r *writeReq) ([]Event, error) {
 	db.gmu.Unlock()
 
 	db.runGroup(group)
+	return r.events, r.err
+}
 
+// withdraw takes r out of the queue if no group has taken it and it has not
+// been handed the lead; it reports whether it did.
+func (db *DB) withdraw(r *writeReq) bool {
+	db.gmu.Lock()
+	defer db.gmu.Unlock()
+	if r.handed {
+		return false
+	}
+	for i, x := range db.wq.waiting {
+		if x == r {
+			db.wq.waiting = append(db.wq.waiting[:i], db.wq.waiting[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// handOff gives the lead to the first waiting mutation, or gives it up.
+func (db *DB) handOff() {
 	db.gmu.Lock()
 	var next *writeReq
 	if len(db.wq.waiting) > 0 {
 		next = db.wq.waiting[0]
+		next.handed = true
 	} else {
 		db.wq.leading = false
 	}
@@ -92,7 +131,6 @@ func (db *DB) enqueue(r *writeReq) ([]Event, error) {
 	if next != nil {
 		close(next.lead) // next leads; leading stays true
 	}
-	return r.events, r.err
 }
 
 func (r *writeReq) finish(events []Event, err error) {
@@ -108,8 +146,7 @@ func (db *DB) runGroup(group []*writeReq) {
 		r.finish(db.writeOne(r.ctx, r.fn))
 		return
 	}
-	// The transaction outlives any one caller's context; each mutation's
-	// statements run under its own.
+	// The transaction outlives any one caller's context.
 	ctx := context.Background()
 	failAll := func(rs []*writeReq, err error) {
 		for _, r := range rs {
@@ -126,6 +163,14 @@ func (db *DB) runGroup(group []*writeReq) {
 	stmts := map[string]*sql.Stmt{}
 	var unprepared []string
 	defer func() {
+		// A panic in one caller's mutation must not reach another caller's
+		// goroutine (the leader's): the whole group fails with it instead,
+		// every caller told, nothing committed.
+		p := recover()
+		tx.Rollback() // a no-op after Commit
+		if p != nil {
+			failAll(group, Errorf(EINTERNAL, "a change committed together with this one failed (%v): nothing was saved", p))
+		}
 		for _, s := range stmts {
 			s.Close()
 		}
@@ -148,7 +193,10 @@ func (db *DB) runGroup(group []*writeReq) {
 			abort(fmt.Errorf("savepoint: %w", err))
 			return
 		}
-		w := db.newWtx(r.ctx, tx, stmts, maps.Clone(heads))
+		// Its statements ignore a cancel that comes once it has started: an
+		// interrupted write statement rolls back the whole transaction,
+		// the other callers' work with it.
+		w := db.newWtx(context.WithoutCancel(r.ctx), tx, stmts, maps.Clone(heads))
 		ferr := r.fn(w)
 		unprepared = append(unprepared, w.unprepared...)
 		if ferr != nil {

@@ -1289,7 +1289,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 		// performing the rest would only find more.)
 		var done ImportReport
 		newBad := 0
-		_, err := db.write(ctx, func(w *wtx) error {
+		_, err := db.writeAlone(ctx, func(w *wtx) error {
 			im := &importer{w: w, h: h, named: map[string]string{}, models: map[string]string{}, locs: map[string]locRef{},
 				people: map[string]personRef{}, tags: make(map[string]string, len(rows)), inFile: inFile}
 			// Ids found are cached (the search index is rebuilt once, at commit).

@@ -270,7 +270,7 @@ const scopeSQL = `WITH RECURSIVE scope(id) AS (SELECT ? UNION ALL SELECT l.id FR
 // person and not on order, retired or disposed.
 func (db *DB) StartStocktake(ctx context.Context, location string) (Stocktake, error) {
 	var uid string
-	_, err := db.write(ctx, func(w *wtx) error {
+	_, err := db.writeAlone(ctx, func(w *wtx) error {
 		locUID, err := w.locationUID(location)
 		if err != nil {
 			return err
@@ -425,7 +425,7 @@ func (db *DB) ScanIntoStocktake(ctx context.Context, uid, scan string) (Stocktak
 // marked missing, every asset found gets its audit date and next audit date,
 // each as an asset.audited event in the asset's history.
 func (db *DB) FinishStocktake(ctx context.Context, uid string) (Stocktake, error) {
-	_, err := db.write(ctx, func(w *wtx) error {
+	_, err := db.writeAlone(ctx, func(w *wtx) error {
 		st, err := w.stocktakeState(uid)
 		if err != nil {
 			return err

@@ -525,7 +525,7 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 // the server does not have (F3). serverHighWater is the highest sequence
 // number of this device the new server holds.
 func (db *DB) ResetForEpoch(ctx context.Context, epoch string, serverHighWater int64) error {
-	_, err := db.write(ctx, func(w *wtx) error {
+	_, err := db.writeAlone(ctx, func(w *wtx) error {
 		for _, q := range []string{`DELETE FROM sync_log`, `DELETE FROM sync_unapplied`} {
 			if _, err := w.exec(q); err != nil {
 				return err
@@ -566,7 +566,7 @@ func derivedTables() []string {
 // tables that point at projected rows (a print job's asset) are re-pointed
 // by uid; rows whose target no longer exists are dropped.
 func (db *DB) Rebuild(ctx context.Context) error {
-	_, err := db.write(ctx, func(w *wtx) error {
+	_, err := db.writeAlone(ctx, func(w *wtx) error {
 		derived := map[string]bool{}
 		for _, t := range derivedTables() {
 			derived[t] = true

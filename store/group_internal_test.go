@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// holdWriter starts a mutation that keeps the writer until release is
+// closed, so that the next ones queue up behind it.
+func holdWriter(t *testing.T, db *DB) (release func()) {
+	t.Helper()
+	started, hold, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		_, err := db.write(context.Background(), func(w *wtx) error {
+			close(started)
+			<-hold
+			return nil
+		})
+		done <- err
+	}()
+	<-started
+	return func() {
+		close(hold)
+		if err := <-done; err != nil {
+			t.Errorf("holding write: %v", err)
+		}
+	}
+}
+
+// waitQueued waits until n mutations wait for the writer (the one running
+// is not among them).
+func waitQueued(t *testing.T, db *DB, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		db.gmu.Lock()
+		k := len(db.wq.waiting)
+		db.gmu.Unlock()
+		if k >= n {
+			return
+		}
+	}
+	t.Fatalf("fewer than %d mutations queued", n)
+}
+
+func openTemp(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "g.db"), Options{Operator: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// A mutation that panics inside a group fails its group (every caller is
+// told, nothing is saved) and the writer goes on serving.
+func TestGroupPanicDoesNotWedgeTheWriter(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	release := holdWriter(t, db)
+	errs := make(chan error, 3)
+	go func() { _, err := db.AddLocation(ctx, "A", "Room A", ""); errs <- err }()
+	waitQueued(t, db, 1)
+	go func() {
+		_, err := db.write(ctx, func(w *wtx) error { panic("boom") })
+		errs <- err
+	}()
+	waitQueued(t, db, 2)
+	go func() { _, err := db.AddLocation(ctx, "B", "Room B", ""); errs <- err }()
+	waitQueued(t, db, 3)
+	release()
+	for i := 0; i < 3; i++ {
+		select {
+		case err := <-errs:
+			if ErrorCode(err) != EINTERNAL {
+				t.Errorf("a change grouped with a panicking one: %v, want an internal error", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("a grouped caller never got its answer")
+		}
+	}
+	done := make(chan error, 1)
+	go func() { _, err := db.AddLocation(ctx, "C", "Room C", ""); done <- err }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("write after the panic: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the writer is stuck after a panic")
+	}
+	for _, code := range []string{"A", "B"} {
+		if _, err := db.Location(ctx, code); ErrorCode(err) != ENOTFOUND {
+			t.Errorf("location %s after its group failed: %v, want not found", code, err)
+		}
+	}
+}
+
+// A caller whose context ends while it waits for the writer gets its error
+// at once, and its change is never made.
+func TestGroupCancelWhileWaiting(t *testing.T) {
+	db := openTemp(t)
+	release := holdWriter(t, db)
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { _, err := db.AddLocation(ctx, "X", "Room X", ""); errc <- err }()
+	waitQueued(t, db, 1)
+	cancel()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("canceled while waiting: %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a canceled caller kept waiting for the writer")
+	}
+	release()
+	if _, err := db.AddLocation(context.Background(), "Y", "Room Y", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Location(context.Background(), "X"); ErrorCode(err) != ENOTFOUND {
+		t.Errorf("the canceled change was made: %v", err)
+	}
+}
