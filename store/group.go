@@ -24,6 +24,7 @@ type writeReq struct {
 	ctx      context.Context
 	fn       func(*wtx) error
 	alone    bool // never grouped (writeAlone)
+	batch    bool // a sync batch: grouped only with a few other batches (writeBatch)
 	handed   bool // given the lead (guarded by DB.gmu)
 	events   []Event
 	err      error
@@ -54,6 +55,16 @@ func (db *DB) write(ctx context.Context, fn func(w *wtx) error) ([]Event, error)
 func (db *DB) writeAlone(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
 	return db.enqueue(&writeReq{ctx: ctx, fn: fn, alone: true})
 }
+
+// writeBatch is write for a sync batch arriving at the server: batches
+// from several devices at once commit in small groups of their own (one
+// fsync for a few batches), never with the desk's small mutations.
+func (db *DB) writeBatch(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
+	return db.enqueue(&writeReq{ctx: ctx, fn: fn, batch: true})
+}
+
+// maxBatchGroup bounds a group of sync batches (a few hundred events each).
+const maxBatchGroup = 4
 
 func (db *DB) enqueue(r *writeReq) ([]Event, error) {
 	r.done, r.lead = make(chan struct{}), make(chan struct{})
@@ -87,8 +98,13 @@ func (db *DB) enqueue(r *writeReq) ([]Event, error) {
 	// The group: the first waiting mutation, and those after it up to the
 	// first that must commit alone.
 	n := 1
-	if !db.wq.waiting[0].alone {
-		for n < len(db.wq.waiting) && n < maxGroup && !db.wq.waiting[n].alone {
+	switch first := db.wq.waiting[0]; {
+	case first.batch:
+		for n < len(db.wq.waiting) && n < maxBatchGroup && db.wq.waiting[n].batch {
+			n++
+		}
+	case !first.alone:
+		for n < len(db.wq.waiting) && n < maxGroup && !db.wq.waiting[n].alone && !db.wq.waiting[n].batch {
 			n++
 		}
 	}

@@ -125,3 +125,65 @@ func TestGroupCancelWhileWaiting(t *testing.T) {
 		t.Errorf("the canceled change was made: %v", err)
 	}
 }
+
+// Sync batches that arrive together commit in small groups of their own;
+// one that fails is rolled back alone, and the desk's small changes queued
+// among them are not held up by them.
+func TestGroupSyncBatches(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	release := holdWriter(t, db)
+	type result struct {
+		code string
+		err  error
+	}
+	results := make(chan result, 10)
+	add := func(code string, batch, fail bool) {
+		write := db.write
+		if batch {
+			write = db.writeBatch
+		}
+		_, err := write(ctx, func(w *wtx) error {
+			uid := db.newUID()
+			if err := w.emit(EvLocationCreated, uid, LocationPayload{UID: uid, Code: code, Name: "Room " + code}); err != nil {
+				return err
+			}
+			if fail {
+				return invalid("batch %s refused", code)
+			}
+			return nil
+		})
+		results <- result{code, err}
+	}
+	queued := 0
+	for i, c := range []struct {
+		code        string
+		batch, fail bool
+	}{{"B1", true, false}, {"B2", true, false}, {"S1", false, false}, {"B3", true, true}, {"B4", true, false}, {"B5", true, false}, {"B6", true, false}, {"S2", false, false}} {
+		go add(c.code, c.batch, c.fail)
+		queued = i + 1
+		waitQueued(t, db, queued)
+	}
+	release()
+	for i := 0; i < queued; i++ {
+		r := <-results
+		if (r.err != nil) != (r.code == "B3") {
+			t.Errorf("%s: %v", r.code, r.err)
+		}
+	}
+	for _, code := range []string{"B1", "B2", "S1", "B4", "B5", "B6", "S2"} {
+		if _, err := db.Location(ctx, code); err != nil {
+			t.Errorf("location %s: %v", code, err)
+		}
+	}
+	if _, err := db.Location(ctx, "B3"); ErrorCode(err) != ENOTFOUND {
+		t.Errorf("the refused batch's change was kept: %v", err)
+	}
+	rep, err := db.Verify(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK {
+		t.Fatalf("verify: %v", rep.Problems)
+	}
+}

@@ -138,7 +138,7 @@ func (db *DB) ServerIngest(ctx context.Context, entries []LogEntry) error {
 func (db *DB) serverPush(ctx context.Context, device string, events []Event, savepoint bool, beforeCommit func([]LogEntry) error) (PushReply, error) {
 	var reply PushReply
 	var entries []LogEntry
-	_, err := db.writeAlone(ctx, func(w *wtx) error {
+	_, err := db.writeBatch(ctx, func(w *wtx) error {
 		entries = entries[:0]
 		w.outbox = false
 		reply = PushReply{}
