@@ -150,20 +150,35 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	}
 }
 
+// gzipJSON is a request body already encoded (JSON, gzip).
+type gzipJSON []byte
+
+// encodeBody encodes a request body as gzip-compressed JSON.
+func encodeBody(in any) (gzipJSON, error) {
+	var buf bytes.Buffer
+	// BestSpeed: event batches compress well at any level, and the
+	// default level costs several times the CPU for a few per cent.
+	gz, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	if err := json.NewEncoder(gz).Encode(in); err != nil {
+		return nil, fmt.Errorf("encode request: %w", err)
+	}
+	if err := gz.Close(); err != nil {
+		return nil, fmt.Errorf("encode request: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
 func (c *Client) once(ctx context.Context, method, path string, in, out any) error {
 	var rd io.Reader
 	if in != nil {
-		var buf bytes.Buffer
-		// BestSpeed: event batches compress well at any level, and the
-		// default level costs several times the CPU for a few per cent.
-		gz, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-		if err := json.NewEncoder(gz).Encode(in); err != nil {
-			return fmt.Errorf("encode request: %w", err)
+		body, ok := in.(gzipJSON)
+		if !ok {
+			var err error
+			if body, err = encodeBody(in); err != nil {
+				return err
+			}
 		}
-		if err := gz.Close(); err != nil {
-			return fmt.Errorf("encode request: %w", err)
-		}
-		rd = &buf
+		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.Server, "/")+path, rd)
 	if err != nil {
@@ -282,22 +297,24 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 	}
 	rec := startRecorder(ctx, db)
 	defer func() { rec.wait() }() // the current one, after a requeue too
-	var sentID int64              // the last event id sent in this round
+	// The next batch is read and encoded while the current one is on its
+	// way (it starts after the last event sent); batches are still sent
+	// one at a time, in order.
+	next := c.preparePush(ctx, 0, batch, hello.Epoch)
 	for guard := 0; guard < 1_000_000; guard++ {
 		if err := rec.failed(); err != nil {
 			return false, err
 		}
-		events, err := db.OutboxAfter(ctx, sentID, batch)
-		if err != nil {
-			return false, err
+		p := <-next
+		if p.err != nil {
+			return false, p.err
 		}
+		events := p.events
 		if len(events) == 0 {
 			break
 		}
-		req := PushRequest{DeviceID: db.DeviceID(), Epoch: hello.Epoch, Events: make([]WireEvent, len(events))}
-		for i, e := range events {
-			req.Events[i] = ToWire(e)
-		}
+		next = c.preparePush(ctx, events[len(events)-1].ID, batch, hello.Epoch)
+		req := p.body
 		var resp PushResponse
 		err = c.do(ctx, http.MethodPost, "/v1/push", req, &resp)
 		var he *HTTPError
@@ -319,7 +336,8 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 				if pending, err = db.PendingEvents(ctx); err != nil {
 					return false, err
 				}
-				rec, sentID = startRecorder(ctx, db), 0
+				<-next // drop the batch read before the requeue
+				rec, next = startRecorder(ctx, db), c.preparePush(ctx, 0, batch, hello.Epoch)
 				continue
 			}
 		}
@@ -330,7 +348,6 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 			return true, rec.wait()
 		}
 		rec.record(resp.Results, resp.HighWater)
-		sentID = events[len(events)-1].ID
 		for _, r := range resp.Results {
 			switch {
 			case r.Duplicate:
@@ -512,4 +529,31 @@ func (r *recorder) wait() error {
 	r.once.Do(func() { close(r.ch) })
 	<-r.done
 	return r.failed()
+}
+
+// preparedPush is a push batch read from the outbox and encoded.
+type preparedPush struct {
+	events []store.Event
+	body   gzipJSON
+	err    error
+}
+
+// preparePush reads the outbox batch after event id after and encodes it,
+// on a goroutine; the result arrives on the channel (no events: the outbox
+// is done).
+func (c *Client) preparePush(ctx context.Context, after int64, batch int, epoch string) <-chan preparedPush {
+	ch := make(chan preparedPush, 1)
+	go func() {
+		var p preparedPush
+		p.events, p.err = c.DB.OutboxAfter(ctx, after, batch)
+		if p.err == nil && len(p.events) > 0 {
+			req := PushRequest{DeviceID: c.DB.DeviceID(), Epoch: epoch, Events: make([]WireEvent, len(p.events))}
+			for i, e := range p.events {
+				req.Events[i] = ToWire(e)
+			}
+			p.body, p.err = encodeBody(req)
+		}
+		ch <- p
+	}()
+	return ch
 }
