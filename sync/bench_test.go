@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	gosync "sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -20,6 +21,11 @@ import (
 
 	"github.com/tagdesk/tagdesk/store"
 )
+
+// settle writes back what earlier work left dirty in the page cache (the
+// device databases just built, the previous benchmark's files), so that
+// the fsyncs timed next do not queue behind it.
+func settle() { syscall.Sync() }
 
 func benchEvents() int {
 	if n, err := strconv.Atoi(os.Getenv("TAGDESK_BENCH_EVENTS")); err == nil && n > 0 {
@@ -131,6 +137,7 @@ func benchSync(b *testing.B, open func(dir string) (Backend, error), raw func(di
 	for i := 0; i < b.N; i++ {
 		dir := b.TempDir()
 		dev, events := makeDevice(b, dir, n)
+		settle()
 		rawRate, err := raw(dir)(events)
 		if err != nil {
 			b.Fatal(err)
@@ -151,6 +158,7 @@ func benchSync(b *testing.B, open func(dir string) (Backend, error), raw func(di
 		// The push figure is the push phase alone (the device's own events
 		// coming back in its pull are not part of pushing them).
 		cl.PushOnly = true
+		settle()
 		t0 := time.Now()
 		rep, err := cl.Sync(ctx, nil)
 		if err != nil {
@@ -164,6 +172,7 @@ func benchSync(b *testing.B, open func(dir string) (Backend, error), raw func(di
 		dev2.SetSyncServer(ctx, hs.URL, tok2, "")
 		cl2, _ := NewClient(ctx, dev2)
 		cl2.PullLimit = MaxPullLimit
+		settle()
 		t0 = time.Now()
 		rep2, err := cl2.Sync(ctx, nil)
 		if err != nil {
@@ -267,6 +276,7 @@ func BenchmarkSync50Devices(b *testing.B) {
 		}
 		var wg gosync.WaitGroup
 		errs := make(chan error, devices)
+		settle()
 		t0 := time.Now()
 		for _, c := range clients {
 			wg.Add(1)
