@@ -291,15 +291,22 @@ func (w *wtx) winner(e Event) (*Winner, error) {
 // ServerPull returns up to limit changes after cursor in commit order, the
 // next cursor and whether more follow.
 func (db *DB) ServerPull(ctx context.Context, cursor int64, limit int) ([]PulledChange, int64, bool, error) {
+	return db.ServerPullBytes(ctx, cursor, limit, 0)
+}
+
+// ServerPullBytes is ServerPull with a budget: the page ends before the
+// payloads it carries pass maxBytes (0: no budget), though it always holds
+// at least one change.
+func (db *DB) ServerPullBytes(ctx context.Context, cursor int64, limit, maxBytes int) ([]PulledChange, int64, bool, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT s.server_seq, s.refused, `+prefixCols("e")+` FROM sync_log s JOIN events e ON e.id = s.event_id WHERE s.server_seq > ? ORDER BY s.server_seq LIMIT ?`, cursor, limit+1)
 	if err != nil {
 		return nil, cursor, false, fmt.Errorf("pull: %w", err)
 	}
 	defer rows.Close()
 	var out []PulledChange
-	next, more := cursor, false
+	next, more, size := cursor, false, 0
 	for rows.Next() {
-		if len(out) == limit {
+		if len(out) == limit || (maxBytes > 0 && len(out) > 0 && size > maxBytes) {
 			more = true
 			break
 		}
@@ -311,6 +318,7 @@ func (db *DB) ServerPull(ctx context.Context, cursor int64, limit int) ([]Pulled
 			return nil, cursor, false, fmt.Errorf("pull: %w", err)
 		}
 		e.At, e.Type, e.Payload = parseTime(at), EventType(typ), json.RawMessage(payload)
+		size += len(payload)
 		c.Refused = ref == 1
 		next = c.ServerSeq
 		out = append(out, c)

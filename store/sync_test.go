@@ -197,3 +197,50 @@ func TestSyncWatchdog(t *testing.T) {
 		t.Fatalf("stalled queue not reported: %+v %v", st, err)
 	}
 }
+
+// A pull page ends before its payloads pass the byte budget (keeping at
+// least one change), says there is more, and the next page continues
+// exactly where it ended.
+func TestServerPullByteBudget(t *testing.T) {
+	ctx := context.Background()
+	srv, a := openServer(t), mustOpen(t)
+	seed(t, a)
+	syncVia(t, srv, a)
+	all, _, more, err := srv.ServerPull(ctx, 0, 1000)
+	if err != nil || more || len(all) < 4 {
+		t.Fatalf("whole log: %d changes, more %v, %v", len(all), more, err)
+	}
+	budget := len(all[0].Event.Payload) + len(all[1].Event.Payload) // passed after the second change
+	var got []store.PulledChange
+	cursor := int64(0)
+	for pages := 0; ; pages++ {
+		if pages > len(all) {
+			t.Fatal("pages never end")
+		}
+		page, next, more, err := srv.ServerPullBytes(ctx, cursor, 1000, budget)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 || len(page) > 3 {
+			t.Fatalf("a page of %d changes with a budget of two payloads", len(page))
+		}
+		got = append(got, page...)
+		cursor = next
+		if !more {
+			break
+		}
+	}
+	if len(got) != len(all) {
+		t.Fatalf("paged %d changes, the log has %d", len(got), len(all))
+	}
+	for i := range all {
+		if got[i].ServerSeq != all[i].ServerSeq {
+			t.Fatalf("change %d: server_seq %d, want %d", i, got[i].ServerSeq, all[i].ServerSeq)
+		}
+	}
+	// A budget smaller than one payload still makes progress.
+	page, _, _, err := srv.ServerPullBytes(ctx, 0, 1000, 1)
+	if err != nil || len(page) != 1 {
+		t.Fatalf("a tiny budget: %d changes, %v", len(page), err)
+	}
+}

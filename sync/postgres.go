@@ -143,7 +143,7 @@ func (b *PostgresBackend) catchUp(ctx context.Context, q pgQuerier) error {
 		if err != nil {
 			return err
 		}
-		entries, err := b.readLog(ctx, q, head, 2000)
+		entries, _, err := b.readLog(ctx, q, head, 2000, 0)
 		if err != nil {
 			return err
 		}
@@ -158,24 +158,32 @@ func (b *PostgresBackend) catchUp(ctx context.Context, q pgQuerier) error {
 
 const logColumns = `server_seq, device_id, seq, operator, at, type, subject, payload, prev_hash, hash, refused, status, code, reason, winner`
 
-func (b *PostgresBackend) readLog(ctx context.Context, q pgQuerier, after int64, limit int) ([]store.LogEntry, error) {
+// readLog reads up to limit log entries after a server_seq; with maxBytes
+// above 0 it stops before the payloads read pass it (keeping at least one)
+// and reports that it did.
+func (b *PostgresBackend) readLog(ctx context.Context, q pgQuerier, after int64, limit, maxBytes int) ([]store.LogEntry, bool, error) {
 	rows, err := q.Query(ctx, `SELECT `+logColumns+` FROM tagdesk_log WHERE server_seq > $1 ORDER BY server_seq LIMIT $2`, after, limit)
 	if err != nil {
-		return nil, fmt.Errorf("read log: %w", err)
+		return nil, false, fmt.Errorf("read log: %w", err)
 	}
 	defer rows.Close()
 	var out []store.LogEntry
+	size := 0
 	for rows.Next() {
+		if maxBytes > 0 && len(out) > 0 && size > maxBytes {
+			return out, true, nil
+		}
 		var le store.LogEntry
 		var w WireEvent
 		var winner string
 		if err := rows.Scan(&le.Change.ServerSeq, &w.DeviceID, &w.Seq, &w.Operator, &w.At, &w.Type, &w.Subject, &w.Payload, &w.PrevHash, &w.Hash,
 			&le.Change.Refused, &le.Result.Status, &le.Result.Code, &le.Result.Reason, &winner); err != nil {
-			return nil, fmt.Errorf("read log: %w", err)
+			return nil, false, fmt.Errorf("read log: %w", err)
 		}
+		size += len(w.Payload)
 		e, err := FromWire(w)
 		if err != nil {
-			return nil, fmt.Errorf("log entry %d: %w", le.Change.ServerSeq, err)
+			return nil, false, fmt.Errorf("log entry %d: %w", le.Change.ServerSeq, err)
 		}
 		le.Change.Event = e
 		le.Result.Seq, le.Result.ServerSeq = e.Seq, le.Change.ServerSeq
@@ -187,7 +195,7 @@ func (b *PostgresBackend) readLog(ctx context.Context, q pgQuerier, after int64,
 		}
 		out = append(out, le)
 	}
-	return out, rows.Err()
+	return out, false, rows.Err()
 }
 
 // StateDB is the local projection (for verify and tests).
@@ -264,11 +272,11 @@ func (b *PostgresBackend) Head(ctx context.Context) (int64, error) {
 
 // Pull implements Backend.
 func (b *PostgresBackend) Pull(ctx context.Context, cursor int64, limit int) ([]store.PulledChange, int64, bool, error) {
-	entries, err := b.readLog(ctx, b.pool, cursor, limit+1)
+	entries, cut, err := b.readLog(ctx, b.pool, cursor, limit+1, MaxPullBytes)
 	if err != nil {
 		return nil, cursor, false, err
 	}
-	more := len(entries) > limit
+	more := cut || len(entries) > limit
 	if more {
 		entries = entries[:limit]
 	}

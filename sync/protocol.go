@@ -17,8 +17,9 @@ import (
 // Limits of the protocol.
 const (
 	MaxPushEvents   = 200      // events in one push
-	MaxPullLimit    = 1000     // changes in one pull page
-	DefaultPull     = 500      // changes per pull page by default
+	MaxPullLimit    = 5000     // changes in one pull page
+	MaxPullBytes    = 8 << 20  // payload bytes in one pull page (at least one change)
+	DefaultPull     = 2000     // changes per pull page by default
 	MaxBodyBytes    = 8 << 20  // a request body as sent (compressed or not)
 	MaxDecodedBytes = 16 << 20 // a request body once decompressed
 	MaxPayloadBytes = 64 << 10 // one event's payload

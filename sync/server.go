@@ -88,7 +88,7 @@ func (b *SQLiteBackend) Push(ctx context.Context, device string, events []store.
 
 // Pull implements Backend.
 func (b *SQLiteBackend) Pull(ctx context.Context, cursor int64, limit int) ([]store.PulledChange, int64, bool, error) {
-	return b.DB.ServerPull(ctx, cursor, limit)
+	return b.DB.ServerPullBytes(ctx, cursor, limit, MaxPullBytes)
 }
 
 // Lease implements Backend.
