@@ -160,6 +160,9 @@ type DisposePayload struct {
 }
 
 func decode[T any](e Event) (T, error) {
+	if v, ok := e.decoded.(T); ok {
+		return v, nil
+	}
 	var v T
 	dec := json.NewDecoder(strings.NewReader(string(e.Payload)))
 	dec.DisallowUnknownFields()
@@ -167,6 +170,36 @@ func decode[T any](e Event) (T, error) {
 		return v, invalid("event %s (%s): bad payload: %v", e.UID(), e.Type, err)
 	}
 	return v, nil
+}
+
+// payloadTypes decodes a payload of each event type to the type its
+// applier decodes it to (PredecodePulled).
+var payloadTypes = map[EventType]func(Event) (any, error){
+	EvManufacturerCreated: decodeAny[NamedPayload], EvCategoryCreated: decodeAny[NamedPayload], EvSupplierCreated: decodeAny[NamedPayload],
+	EvModelCreated: decodeAny[ModelPayload], EvLocationCreated: decodeAny[LocationPayload], EvPersonCreated: decodeAny[PersonPayload],
+	EvPersonUpdated: decodeAny[UpdatePayload], EvPersonOffboarded: decodeAny[SubjectPayload], EvPOCreated: decodeAny[POPayload],
+	EvFieldDefined: decodeAny[FieldPayload], EvAssetReceived: decodeAny[AssetRecord], EvAssetCheckedOut: decodeAny[CheckOutPayload],
+	EvAssetCheckedIn: decodeAny[CheckInPayload], EvAssetMoved: decodeAny[MovePayload], EvAssetUpdated: decodeAny[UpdatePayload],
+	EvAssetStatus: decodeAny[StatusPayload], EvAssetRetired: decodeAny[StatusPayload], EvAssetDisposed: decodeAny[DisposePayload],
+	EvLabelPrinted: decodeAny[LabelPayload], EvStocktakeStarted: decodeAny[StocktakeStartPayload],
+	EvStocktakeScanned: decodeAny[StocktakeScanPayload], EvStocktakeFinished: decodeAny[StocktakeFinishPayload], EvAssetAudited: decodeAny[AuditPayload],
+}
+
+func decodeAny[T any](e Event) (any, error) { return decode[T](e) }
+
+// PredecodePulled decodes the payloads of pulled changes ahead of
+// ApplyPulled, on the caller's goroutine (a sync client does it while the
+// previous page is being applied). A payload that does not decode is left
+// for apply to refuse with its reason.
+func PredecodePulled(changes []PulledChange) {
+	for i := range changes {
+		e := &changes[i].Event
+		if dec := payloadTypes[e.Type]; dec != nil {
+			if v, err := dec(*e); err == nil {
+				e.decoded = v
+			}
+		}
+	}
 }
 
 // apply validates e against current state and applies it to the state tables.

@@ -244,3 +244,42 @@ func TestServerPullByteBudget(t *testing.T) {
 		t.Fatalf("a tiny budget: %d changes, %v", len(page), err)
 	}
 }
+
+// Payloads decoded ahead of ApplyPulled give the same state as decoding
+// them during it, and a page predecoded that does not apply still fails
+// as a whole.
+func TestPredecodePulled(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	if _, err := a.Receive(ctx, store.Receipt{Serial: "PD-1", Model: "L5440", Location: "DUB-STORE"}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	epoch, _ := srv.ServerEpoch(ctx)
+	if err := b.MarkEnrolled(ctx, epoch); err != nil {
+		t.Fatal(err)
+	}
+	changes, next, _, err := srv.ServerPull(ctx, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := append([]store.PulledChange(nil), changes...)
+	store.PredecodePulled(bad)
+	bad[len(bad)-1].Event.Hash = strings.Repeat("f", 64)
+	if err := b.ApplyPulled(ctx, bad, next, epoch); err == nil {
+		t.Fatal("a corrupted predecoded page was applied")
+	}
+	store.PredecodePulled(changes)
+	if err := b.ApplyPulled(ctx, changes, next, epoch); err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.ResolveAsset(ctx, "PD-1")
+	if err != nil || got.LocationCode != "DUB-STORE" || got.Model != "Latitude 5440" {
+		t.Fatalf("pulled asset: %+v, %v", got, err)
+	}
+	rep, err := b.Verify(ctx, t.TempDir())
+	if err != nil || !rep.OK {
+		t.Fatalf("verify after a predecoded pull: %v %v", rep.Problems, err)
+	}
+}

@@ -196,6 +196,10 @@ type Event struct {
 	Payload  json.RawMessage `json:"payload"`
 	PrevHash string          `json:"prev_hash"`
 	Hash     string          `json:"hash"`
+
+	// decoded is the payload already decoded by PredecodePulled, by the
+	// same strict decoder apply uses; not part of the event.
+	decoded any
 }
 
 // UID is the event's global id: its device and sequence number.

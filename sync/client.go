@@ -467,6 +467,9 @@ func (c *Client) fetchPages(ctx context.Context, pages chan<- pulledPage, cursor
 				p.changes[i] = store.PulledChange{ServerSeq: wc.ServerSeq, Refused: wc.Refused, Event: e}
 				cursor = max(cursor, wc.ServerSeq)
 			}
+			if p.err == nil {
+				store.PredecodePulled(p.changes)
+			}
 		}
 		select {
 		case pages <- p:
