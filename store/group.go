@@ -16,21 +16,45 @@ import (
 // Either way each caller returns only once its work is durable (or refused),
 // and one fsync then covers the whole group.
 
-// maxGroup bounds a group, and so the wait of the first caller in it.
-const maxGroup = 64
+// maxGroup bounds a group of small mutations, and so the wait of the first
+// caller in it; maxBatchGroup bounds a group of sync push batches (a few
+// hundred events each).
+const (
+	maxGroup      = 64
+	maxBatchGroup = 4
+)
 
 // writeReq is one caller's mutation waiting for, or in, a group.
 type writeReq struct {
 	ctx      context.Context
 	fn       func(*wtx) error
-	alone    bool // never grouped (writeAlone)
-	batch    bool // a sync batch: grouped only with a few other batches (writeBatch)
+	class    writeClass
 	handed   bool // given the lead (guarded by DB.gmu)
 	events   []Event
 	err      error
 	finished bool
 	done     chan struct{} // closed when the request is finished
 	lead     chan struct{} // closed when its caller is handed the lead
+}
+
+// writeClass says which mutations may share a transaction: only those of
+// the same class, at most groupLimit of them.
+type writeClass int
+
+const (
+	classSmall writeClass = iota // the desk's own changes (write)
+	classBatch                   // sync push batches at a server (writeBatch)
+	classAlone                   // never grouped (writeAlone)
+)
+
+func (c writeClass) groupLimit() int {
+	switch c {
+	case classSmall:
+		return maxGroup
+	case classBatch:
+		return maxBatchGroup
+	}
+	return 1
 }
 
 // writeQueue holds the mutations waiting for the writer.
@@ -42,10 +66,10 @@ type writeQueue struct {
 // write runs fn as one all-or-nothing mutation: its state changes and the
 // events it emits commit together, or not at all.
 func (db *DB) write(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
-	return db.enqueue(&writeReq{ctx: ctx, fn: fn})
+	return db.enqueue(&writeReq{ctx: ctx, fn: fn, class: classSmall})
 }
 
-// writeAlone is write for a large or special mutation (a sync batch, an
+// writeAlone is write for a large or special mutation (a pulled page, an
 // import, the demo builder, a stocktake's start or finish, a rebuild): it
 // always commits in a transaction of its own, under its caller's context.
 // Grouping it would make every mutation in its group wait for all of it
@@ -53,18 +77,15 @@ func (db *DB) write(ctx context.Context, fn func(w *wtx) error) ([]Event, error)
 // itself (Rebuild defers foreign keys; the demo builds the search index
 // wholesale).
 func (db *DB) writeAlone(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
-	return db.enqueue(&writeReq{ctx: ctx, fn: fn, alone: true})
+	return db.enqueue(&writeReq{ctx: ctx, fn: fn, class: classAlone})
 }
 
 // writeBatch is write for a sync batch arriving at the server: batches
 // from several devices at once commit in small groups of their own (one
 // fsync for a few batches), never with the desk's small mutations.
 func (db *DB) writeBatch(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
-	return db.enqueue(&writeReq{ctx: ctx, fn: fn, batch: true})
+	return db.enqueue(&writeReq{ctx: ctx, fn: fn, class: classBatch})
 }
-
-// maxBatchGroup bounds a group of sync batches (a few hundred events each).
-const maxBatchGroup = 4
 
 func (db *DB) enqueue(r *writeReq) ([]Event, error) {
 	r.done, r.lead = make(chan struct{}), make(chan struct{})
@@ -95,18 +116,11 @@ func (db *DB) enqueue(r *writeReq) ([]Event, error) {
 	// passes on: a writer left without a leader would wait forever.
 	defer db.handOff()
 	db.gmu.Lock()
-	// The group: the first waiting mutation, and those after it up to the
-	// first that must commit alone.
-	n := 1
-	switch first := db.wq.waiting[0]; {
-	case first.batch:
-		for n < len(db.wq.waiting) && n < maxBatchGroup && db.wq.waiting[n].batch {
-			n++
-		}
-	case !first.alone:
-		for n < len(db.wq.waiting) && n < maxGroup && !db.wq.waiting[n].alone && !db.wq.waiting[n].batch {
-			n++
-		}
+	// The group: the first waiting mutation, and those right after it of
+	// the same class, up to the class's limit.
+	first, n := db.wq.waiting[0], 1
+	for n < len(db.wq.waiting) && n < first.class.groupLimit() && db.wq.waiting[n].class == first.class {
+		n++
 	}
 	group := append([]*writeReq(nil), db.wq.waiting[:n]...)
 	db.wq.waiting = db.wq.waiting[n:]
