@@ -109,21 +109,12 @@ func (s *checkInScreen) start(code string) tea.Cmd {
 	}
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		r := checkInResult{to: to{id}, code: code}
-		if tag := store.NormalizeTag(code); store.ValidateTag(tag) == nil {
-			a, err := db.CheckIn(ctx, tag, opt)
-			if store.ErrorCode(err) != store.ENOTFOUND {
-				r.asset, r.err = a, err
-				return r
-			}
-		}
-		res, err := db.Resolve(ctx, code)
-		if err != nil {
-			r.err = err
+		var res store.Resolution
+		r.asset, res, r.err = actOnScan(ctx, db, code, func(tag string) (store.Asset, error) { return db.CheckIn(ctx, tag, opt) })
+		if r.err != nil {
 			return r
 		}
 		switch res.Kind {
-		case store.ResolvedAsset:
-			r.asset, r.err = db.CheckIn(ctx, res.Asset.Tag, opt)
 		case store.ResolvedLocation:
 			r.location = res.Location
 		case store.ResolvedPerson:

@@ -240,23 +240,12 @@ func (s *checkOutScreen) start(code string) tea.Cmd {
 	db, id, h, due := s.c.db, s.id, *s.holder, s.dueDate
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		r := checkOutResult{to: to{id}, code: code}
-		if tag := store.NormalizeTag(code); store.ValidateTag(tag) == nil {
-			// Most scans are our tags: commit straight away and resolve
-			// only when the code is something else (a serial, a badge).
-			a, err := db.CheckOutTo(ctx, tag, h, due)
-			if store.ErrorCode(err) != store.ENOTFOUND {
-				r.asset, r.err = a, err
-				return r
-			}
-		}
-		res, err := db.Resolve(ctx, code)
-		if err != nil {
-			r.err = err
+		var res store.Resolution
+		r.asset, res, r.err = actOnScan(ctx, db, code, func(tag string) (store.Asset, error) { return db.CheckOutTo(ctx, tag, h, due) })
+		if r.err != nil {
 			return r
 		}
 		switch res.Kind {
-		case store.ResolvedAsset:
-			r.asset, r.err = db.CheckOutTo(ctx, res.Asset.Tag, h, due)
 		case store.ResolvedPerson:
 			nh := personHolder(*res.Person)
 			r.holder = &nh

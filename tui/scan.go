@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -253,4 +254,24 @@ func (q *scanQueue) len() int {
 		n++
 	}
 	return n
+}
+
+// actOnScan applies act to the asset a scanned code names. Most scans are
+// our tags: a code shaped like one is acted on at once, and resolved only
+// when no asset has that tag (a serial, a badge, a location code). When the
+// code names something other than an asset, act is not called and the
+// resolution is returned for the screen to use.
+func actOnScan(ctx context.Context, db lookupStore, code string, act func(tag string) (store.Asset, error)) (store.Asset, store.Resolution, error) {
+	if tag := store.NormalizeTag(code); store.ValidateTag(tag) == nil {
+		a, err := act(tag)
+		if store.ErrorCode(err) != store.ENOTFOUND {
+			return a, store.Resolution{Kind: store.ResolvedAsset}, err
+		}
+	}
+	res, err := db.Resolve(ctx, code)
+	if err != nil || res.Kind != store.ResolvedAsset {
+		return store.Asset{}, res, err
+	}
+	a, err := act(res.Asset.Tag)
+	return a, res, err
 }
