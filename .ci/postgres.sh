@@ -4,7 +4,11 @@
 set -euo pipefail
 # Only the URL goes to stdout; everything the tools print goes to stderr
 # (pg_ctlcluster says "Removed stale pid file." on stdout, for one).
+# The URL's descriptor (3) is closed while the tools run: the PostgreSQL
+# daemon they start would otherwise inherit it and hold a caller's pipe or
+# $(...) open forever.
 exec 3>&1 1>&2
+setup() {
 if ! command -v pg_lsclusters >/dev/null 2>&1; then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
@@ -29,4 +33,6 @@ su postgres -c "psql -p $port -qAtc \"DO \\\$\\\$BEGIN IF NOT EXISTS (SELECT FRO
 if ! su postgres -c "psql -p $port -qAtc \"SELECT 1 FROM pg_database WHERE datname = 'tagdesk_test'\"" | grep -q 1; then
 	su postgres -c "createdb -p $port -O tagdesk tagdesk_test"
 fi
+}
+setup 3>&- # sets port
 echo "postgres://tagdesk:tagdesk@127.0.0.1:$port/tagdesk_test?sslmode=disable" >&3
