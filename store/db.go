@@ -33,6 +33,11 @@ type Options struct {
 	// Unsafe turns off fsync (synchronous=OFF). Only for building throwaway
 	// databases such as the benchmark data; never for the desk.
 	Unsafe bool
+	// NoSearch keeps no search documents: for a sync server's state, which
+	// nothing searches (a push then writes no index pages). The database
+	// remembers it; opened later without NoSearch, its search index is
+	// rebuilt first.
+	NoSearch bool
 }
 
 // DB is the tagdesk database: one writer connection and a pool of readers
@@ -43,6 +48,7 @@ type DB struct {
 	r        *sql.DB // readers
 	now      func() time.Time
 	deviceID string
+	noSearch bool // Options.NoSearch
 
 	mu       sync.Mutex
 	operator string
@@ -129,7 +135,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	db := &DB{path: path, w: w, now: opt.Now, operator: opt.Operator, stmts: map[string]*sql.Stmt{}}
+	db := &DB{path: path, w: w, now: opt.Now, operator: opt.Operator, stmts: map[string]*sql.Stmt{}, noSearch: opt.NoSearch}
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -138,6 +144,10 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		return nil, err
 	}
 	if err := db.dropSampleStats(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := db.searchMode(ctx); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -297,6 +307,9 @@ const (
 	SettingTagCheck    = "tag_check"
 	SettingSite        = "site"
 	SettingAuditMonths = "audit_interval_months"
+	// settingNoSearch is set while the database is written without search
+	// documents (Options.NoSearch).
+	settingNoSearch = "no_search_index"
 )
 
 // Setting returns a setting's value, "" when unset.
@@ -458,4 +471,38 @@ func collect[T any](ctx context.Context, db *DB, what string, scan func(scanner)
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return out, nil
+}
+
+// searchMode records that this handle keeps no search documents, or, for a
+// desk opening a database written without them, rebuilds the index.
+func (db *DB) searchMode(ctx context.Context) error {
+	if db.noSearch {
+		if _, err := db.w.ExecContext(ctx, `INSERT OR REPLACE INTO settings(key, value) VALUES (?, '1')`, settingNoSearch); err != nil {
+			return fmt.Errorf("mark search index off: %w", err)
+		}
+		return nil
+	}
+	off, err := db.Setting(ctx, settingNoSearch)
+	if err != nil || off == "" {
+		return err
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("rebuild search index: %w", err)
+	}
+	defer tx.Rollback()
+	for _, q := range []string{
+		`DELETE FROM asset_fts`,
+		`INSERT INTO asset_fts(rowid, doc) SELECT a.id, ` + ftsDoc + ftsFrom + ` ORDER BY a.id`,
+		`INSERT INTO asset_fts(asset_fts) VALUES ('optimize')`,
+		`DELETE FROM settings WHERE key = '` + settingNoSearch + `'`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("rebuild search index: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("rebuild search index: %w", err)
+	}
+	return nil
 }

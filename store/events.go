@@ -72,7 +72,8 @@ type wtx struct {
 	readOnly   bool
 	unprepared []string
 	// noIndex skips the per-asset search index updates; the caller rebuilds
-	// asset_fts in bulk before committing (the demo builder does).
+	// asset_fts in bulk before committing (the demo builder does), or the
+	// database keeps no search documents (Options.NoSearch).
 	noIndex bool
 	// dirty holds the assets whose search documents flushIndex rebuilds
 	// before commit (true: inserted in this transaction).
@@ -95,7 +96,7 @@ func (db *DB) newWtx(ctx context.Context, tx *sql.Tx, stmts map[string]*sql.Stmt
 	if op == "" {
 		op = "unknown"
 	}
-	return &wtx{ctx: ctx, db: db, tx: tx, operator: op, at: db.now().UTC(), stmts: stmts, heads: heads, outbox: true, ids: map[string]int64{}}
+	return &wtx{ctx: ctx, db: db, tx: tx, operator: op, at: db.now().UTC(), stmts: stmts, heads: heads, outbox: true, ids: map[string]int64{}, noIndex: db.noSearch}
 }
 
 // writeHeads records the chain heads a transaction moved.

@@ -186,3 +186,43 @@ func TestOpen_PathWithURICharacters(t *testing.T) {
 		t.Fatalf("database not where it was asked to be: %v", err)
 	}
 }
+
+// A database written without search documents (a sync server's state) gets
+// its index rebuilt when a desk opens it.
+func TestNoSearch_RebuiltWhenOpenedAsDesk(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "server.db")
+	db, err := store.Open(ctx, path, store.Options{Operator: "server", NoSearch: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed(t, db)
+	if _, err := db.Receive(ctx, store.Receipt{Tag: "TD-9", Serial: "CN0ABC", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, "TD-9", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.SearchAssets(ctx, store.AssetFilter{Query: "silva"}); err != nil || len(got) != 0 {
+		t.Fatalf("search without documents: %v, %d results (want none kept)", err, len(got))
+	}
+	db.Close()
+	db, err = store.Open(ctx, path, store.Options{Operator: "desk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{"silva", "cn0abc", "latitude", "TD-9"} {
+		got, err := db.SearchAssets(ctx, store.AssetFilter{Query: q})
+		if err != nil || len(got) != 1 || got[0].Tag != "TD-9" {
+			t.Errorf("search %q after reopening as a desk: %v, %d results", q, err, len(got))
+		}
+	}
+	// Written as a desk from here on: new work is indexed as it commits.
+	if _, err := db.Receive(ctx, store.Receipt{Tag: "TD-10", Serial: "CN0DEF", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.SearchAssets(ctx, store.AssetFilter{Query: "cn0def"}); err != nil || len(got) != 1 {
+		t.Errorf("search new asset: %v, %d results", err, len(got))
+	}
+}

@@ -214,6 +214,12 @@ func (w *wtx) appendRaw(e Event, apply bool) (int64, error) {
 			return 0, err
 		}
 	}
+	return w.insertEvent(e)
+}
+
+// insertEvent stores e, whose place in its device's chain and hash the
+// caller has checked, and moves the chain head. It returns the row id.
+func (w *wtx) insertEvent(e Event) (int64, error) {
 	res, err := w.exec(`INSERT INTO events(device_id, seq, operator, at, type, subject, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.DeviceID, e.Seq, e.Operator, timestamp(e.At), string(e.Type), e.Subject, string(e.Payload), e.PrevHash, e.Hash)
 	if err != nil {

@@ -182,7 +182,7 @@ func (db *DB) serverPush(ctx context.Context, device string, events []Event, sav
 					return err
 				}
 			}
-			id, err := w.appendRaw(e, false)
+			id, err := w.insertEvent(e) // chain and hash checked above
 			if err != nil {
 				return err
 			}

@@ -37,9 +37,16 @@ type Client struct {
 	LeaseBlock, LeaseLow int64
 	// PushBatch and PullLimit size the requests (defaults 200 and 500).
 	PushBatch, PullLimit int
+	// PushWindow is how many push batches may be on the wire at once
+	// (default DefaultPushWindow); answers are still taken in order.
+	PushWindow int
 	// PushOnly skips the pull: a quick background push of new local work.
 	PushOnly bool
 }
+
+// DefaultPushWindow: the next batch travels and is decoded while the
+// server applies the current one.
+const DefaultPushWindow = 2
 
 // NewClient returns a client for db using the stored server and token.
 // caFile, if not empty, is a PEM file of CAs to trust for TLS.
@@ -295,39 +302,38 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 	if err != nil {
 		return false, err
 	}
-	rec := startRecorder(ctx, db)
-	defer func() { rec.wait() }() // the current one, after a requeue too
-	// The next batch is read and encoded while the current one is on its
-	// way (it starts after the last event sent); batches are still sent
-	// one at a time, in order.
-	next := c.preparePush(ctx, 0, batch, hello.Epoch)
+	window := c.PushWindow
+	if window <= 0 {
+		window = DefaultPushWindow
+	}
+	push := c.newPusher(ctx, batch, window, hello.Epoch)
+	defer push.stop()
 	for guard := 0; guard < 1_000_000; guard++ {
-		if err := rec.failed(); err != nil {
+		if err := push.rec.failed(); err != nil {
 			return false, err
 		}
-		p := <-next
-		if p.err != nil {
-			return false, p.err
+		s, err := push.nextAnswer()
+		if err != nil {
+			return false, err
 		}
-		events := p.events
-		if len(events) == 0 {
+		if s == nil {
 			break
 		}
-		next = c.preparePush(ctx, events[len(events)-1].ID, batch, hello.Epoch)
-		req := p.body
-		var resp PushResponse
-		err = c.do(ctx, http.MethodPost, "/v1/push", req, &resp)
+		resp, err := s.resp, s.err
 		var he *HTTPError
 		if errors.As(err, &he) && he.Status == http.StatusConflict {
 			switch he.Body.Code {
 			case CodeEpoch:
-				return true, rec.wait()
+				return true, push.stop()
 			case CodeGap:
-				// The server lost acknowledged events: queue them again.
-				if he.Body.ExpectedSeq >= events[0].Seq {
+				// The server does not have the events before this batch:
+				// it lost acknowledged events (queue them again), or the
+				// batch before this one did not reach it. Either way the
+				// push starts again from the first event not acknowledged.
+				if he.Body.ExpectedSeq >= s.events[0].Seq {
 					return false, fmt.Errorf("push refused: %s", he.Body.Error)
 				}
-				if err := rec.wait(); err != nil {
+				if err := push.stop(); err != nil {
 					return false, err
 				}
 				if err := db.Requeue(ctx, he.Body.ExpectedSeq); err != nil {
@@ -336,8 +342,7 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 				if pending, err = db.PendingEvents(ctx); err != nil {
 					return false, err
 				}
-				<-next // drop the batch read before the requeue
-				rec, next = startRecorder(ctx, db), c.preparePush(ctx, 0, batch, hello.Epoch)
+				push = c.newPusher(ctx, batch, window, hello.Epoch)
 				continue
 			}
 		}
@@ -345,9 +350,9 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 			return false, err
 		}
 		if resp.Epoch != hello.Epoch {
-			return true, rec.wait()
+			return true, push.stop()
 		}
-		rec.record(resp.Results, resp.HighWater)
+		push.rec.record(resp.Results, resp.HighWater)
 		for _, r := range resp.Results {
 			switch {
 			case r.Duplicate:
@@ -362,7 +367,7 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 		pending = max(0, pending-len(resp.Results))
 		progress(Progress{Phase: "push", Done: rep.Pushed, Pending: pending})
 	}
-	if err := rec.wait(); err != nil {
+	if err := push.stop(); err != nil {
 		return false, err
 	}
 	if c.PushOnly {
@@ -559,4 +564,85 @@ func (c *Client) preparePush(ctx context.Context, after int64, batch int, epoch 
 		ch <- p
 	}()
 	return ch
+}
+
+// pusher keeps up to window push batches on the wire, in outbox order: the
+// next batch is read and encoded while earlier ones travel, and a batch is
+// sent before the answer to the previous one arrives (the server keeps a
+// device's pushes in order, order.go). Answers are taken in the order sent
+// and recorded by rec.
+type pusher struct {
+	c       *Client
+	ctx     context.Context
+	cancel  context.CancelFunc
+	batch   int
+	window  int
+	epoch   string
+	next    <-chan preparedPush // nil: the outbox is done
+	flight  []*inFlight
+	rec     *recorder
+	stopped bool
+}
+
+// inFlight is one push request on the wire; done closes when its answer
+// (or error) is in.
+type inFlight struct {
+	events []store.Event
+	resp   PushResponse
+	err    error
+	done   chan struct{}
+}
+
+func (c *Client) newPusher(ctx context.Context, batch, window int, epoch string) *pusher {
+	pctx, cancel := context.WithCancel(ctx)
+	return &pusher{c: c, ctx: pctx, cancel: cancel, batch: batch, window: window, epoch: epoch,
+		next: c.preparePush(pctx, 0, batch, epoch), rec: startRecorder(ctx, c.DB)}
+}
+
+// nextAnswer fills the window and returns the oldest batch on the wire once
+// its answer is in; nil when the outbox is done.
+func (p *pusher) nextAnswer() (*inFlight, error) {
+	for p.next != nil && len(p.flight) < p.window {
+		prep := <-p.next
+		p.next = nil
+		if prep.err != nil {
+			return nil, prep.err
+		}
+		if len(prep.events) == 0 {
+			break
+		}
+		p.next = p.c.preparePush(p.ctx, prep.events[len(prep.events)-1].ID, p.batch, p.epoch)
+		f := &inFlight{events: prep.events, done: make(chan struct{})}
+		go func() {
+			defer close(f.done)
+			f.err = p.c.do(p.ctx, http.MethodPost, "/v1/push", prep.body, &f.resp)
+		}()
+		p.flight = append(p.flight, f)
+	}
+	if len(p.flight) == 0 {
+		return nil, nil
+	}
+	f := p.flight[0]
+	p.flight = p.flight[1:]
+	<-f.done
+	return f, nil
+}
+
+// stop abandons the batches still on the wire (the server answers them the
+// same way when they are sent again), waits for them and for the recorder,
+// and returns the recorder's first error. It can be called more than once.
+func (p *pusher) stop() error {
+	if !p.stopped {
+		p.stopped = true
+		p.cancel()
+		for _, f := range p.flight {
+			<-f.done
+		}
+		p.flight = nil
+		if p.next != nil {
+			<-p.next
+			p.next = nil
+		}
+	}
+	return p.rec.wait()
 }

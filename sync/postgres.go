@@ -113,7 +113,7 @@ func (b *PostgresBackend) init(ctx context.Context, opt PostgresOptions) error {
 		dir = os.TempDir()
 	}
 	path := filepath.Join(dir, "pg-projection-"+b.epoch+".db")
-	if b.cache, err = store.Open(ctx, path, store.Options{Operator: "server", Unsafe: true}); err != nil {
+	if b.cache, err = store.Open(ctx, path, store.Options{Operator: "server", Unsafe: true, NoSearch: true}); err != nil {
 		return fmt.Errorf("open projection: %w", err)
 	}
 	// A projection ahead of PostgreSQL (a restored database with the same
@@ -125,7 +125,7 @@ func (b *PostgresBackend) init(ctx context.Context, opt PostgresOptions) error {
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			os.Remove(path + suffix)
 		}
-		if b.cache, err = store.Open(ctx, path, store.Options{Operator: "server", Unsafe: true}); err != nil {
+		if b.cache, err = store.Open(ctx, path, store.Options{Operator: "server", Unsafe: true, NoSearch: true}); err != nil {
 			return fmt.Errorf("open projection: %w", err)
 		}
 	}

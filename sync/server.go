@@ -45,7 +45,7 @@ type SQLiteBackend struct {
 // OpenSQLite opens (creating) the server database at path. newEpoch gives it
 // a new epoch: do that after restoring it from a backup.
 func OpenSQLite(ctx context.Context, path string, newEpoch bool) (*SQLiteBackend, error) {
-	db, err := store.Open(ctx, path, store.Options{Operator: "server"})
+	db, err := store.Open(ctx, path, store.Options{Operator: "server", NoSearch: true})
 	if err != nil {
 		return nil, err
 	}
@@ -133,6 +133,8 @@ type Server struct {
 
 	mu      gosync.Mutex
 	buckets map[string]*bucket
+
+	order *pushOrder // each device's pushes in sequence order (order.go)
 }
 
 type bucket struct {
@@ -142,7 +144,8 @@ type bucket struct {
 
 // NewServer returns the API handler over b.
 func NewServer(b Backend, opt ServerOptions) *Server {
-	s := &Server{b: b, log: opt.Logger, rate: opt.RatePerSecond, burst: float64(opt.Burst), now: opt.Now, buckets: map[string]*bucket{}}
+	s := &Server{b: b, log: opt.Logger, rate: opt.RatePerSecond, burst: float64(opt.Burst), now: opt.Now, buckets: map[string]*bucket{},
+		order: newPushOrder(2 * time.Second)}
 	if s.log == nil {
 		s.log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
@@ -356,7 +359,19 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, info store.TokenIn
 		s.failWith(w, r, http.StatusConflict, ErrorResponse{Error: "the server's epoch changed (restored or replaced): say hello again", Code: CodeEpoch, Epoch: epoch})
 		return
 	}
+	var first int64
+	if len(events) > 0 {
+		first = events[0].Seq
+	}
+	done, err := s.order.admit(ctx, req.DeviceID, first, func(ctx context.Context) (int64, error) {
+		return s.b.HighWater(ctx, req.DeviceID)
+	})
+	if err != nil {
+		s.storeFail(w, r, err)
+		return
+	}
 	reply, err := s.b.Push(ctx, req.DeviceID, events)
+	done(reply.HighWater, err == nil)
 	if err != nil {
 		var gap *store.GapError
 		if errors.As(err, &gap) {
