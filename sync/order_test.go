@@ -1,0 +1,114 @@
+package sync
+
+import (
+	"context"
+	gosync "sync"
+	"testing"
+	"time"
+)
+
+// Batches of one device reaching the server out of order go to the store in
+// sequence order.
+func TestPushOrder_AdmitsInSequence(t *testing.T) {
+	ctx := context.Background()
+	o := newPushOrder(5 * time.Second)
+	high := func(context.Context) (int64, error) { return 0, nil }
+	var mu gosync.Mutex
+	var order []int64
+	var wg gosync.WaitGroup
+	// Batches start at 1, 201, 401, 601; they arrive last first.
+	for i, first := range []int64{601, 401, 201, 1} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			time.Sleep(time.Duration(i) * 20 * time.Millisecond)
+			done, err := o.admit(ctx, "D1", first, high)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			order = append(order, first)
+			mu.Unlock()
+			time.Sleep(5 * time.Millisecond) // the store at work
+			done(first+199, true)
+		}()
+	}
+	wg.Wait()
+	want := []int64{1, 201, 401, 601}
+	for i := range want {
+		if i >= len(order) || order[i] != want[i] {
+			t.Fatalf("admitted %v, want %v", order, want)
+		}
+	}
+}
+
+// A push whose predecessor never comes waits a bounded time, then goes on
+// (the store answers it with a gap); other devices never wait for it.
+func TestPushOrder_MissingPredecessorBounded(t *testing.T) {
+	ctx := context.Background()
+	o := newPushOrder(100 * time.Millisecond)
+	reads := 0
+	high := func(context.Context) (int64, error) { reads++; return 0, nil }
+	t0 := time.Now()
+	done, err := o.admit(ctx, "D1", 201, high)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(t0); d < 100*time.Millisecond || d > 2*time.Second {
+		t.Fatalf("waited %v, want about 100ms", d)
+	}
+	if reads != 1 {
+		t.Fatalf("high water read %d times, want once", reads)
+	}
+	t0 = time.Now()
+	done2, err := o.admit(ctx, "D2", 1, high)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(t0); d > 50*time.Millisecond {
+		t.Fatalf("another device waited %v", d)
+	}
+	done2(1, true)
+	done(0, false)
+	// A retry from the start after the failure goes straight in.
+	t0 = time.Now()
+	done, err = o.admit(ctx, "D1", 1, high)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done(200, true)
+	if d := time.Since(t0); d > 50*time.Millisecond {
+		t.Fatalf("retry waited %v", d)
+	}
+	// A cancelled request stops waiting.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := o.admit(cctx, "D1", 999, high); err == nil {
+		t.Fatal("cancelled admit: want an error")
+	}
+}
+
+// Another server process moved the device on (PostgreSQL): the line reads
+// the backend instead of waiting.
+func TestPushOrder_StaleHighWaterRefreshed(t *testing.T) {
+	ctx := context.Background()
+	o := newPushOrder(5 * time.Second)
+	backend := int64(0)
+	high := func(context.Context) (int64, error) { return backend, nil }
+	done, err := o.admit(ctx, "D1", 1, high)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done(200, true)
+	backend = 600 // pushed through another process meanwhile
+	t0 := time.Now()
+	done, err = o.admit(ctx, "D1", 601, high)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done(800, true)
+	if d := time.Since(t0); d > time.Second {
+		t.Fatalf("waited %v for a high water another process had moved", d)
+	}
+}
