@@ -48,7 +48,8 @@ type DB struct {
 	r        *sql.DB // readers
 	now      func() time.Time
 	deviceID string
-	noSearch bool // Options.NoSearch
+	noSearch bool   // Options.NoSearch
+	syncMode string // the writer's synchronous level: FULL, or OFF when Unsafe
 
 	mu       sync.Mutex
 	operator string
@@ -135,7 +136,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	db := &DB{path: path, w: w, now: opt.Now, operator: opt.Operator, stmts: map[string]*sql.Stmt{}, noSearch: opt.NoSearch}
+	db := &DB{path: path, w: w, now: opt.Now, operator: opt.Operator, stmts: map[string]*sql.Stmt{}, noSearch: opt.NoSearch, syncMode: sync}
 	if db.now == nil {
 		db.now = time.Now
 	}

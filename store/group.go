@@ -29,6 +29,7 @@ type writeReq struct {
 	ctx      context.Context
 	fn       func(*wtx) error
 	class    writeClass
+	relaxed  bool // commit without waiting for the disk (writeRelaxed)
 	handed   bool // given the lead (guarded by DB.gmu)
 	events   []Event
 	err      error
@@ -78,6 +79,17 @@ func (db *DB) write(ctx context.Context, fn func(w *wtx) error) ([]Event, error)
 // wholesale).
 func (db *DB) writeAlone(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
 	return db.enqueue(&writeReq{ctx: ctx, fn: fn, class: classAlone})
+}
+
+// writeRelaxed is writeAlone for a page of changes pulled from the server:
+// its commit does not wait for the disk (synchronous=NORMAL for this one
+// transaction). A power cut can lose the page, but never half of it and
+// never without its cursor, which commits with it: the next sync pulls it
+// again. Any later durable commit (the desk's own work) makes it durable
+// too, since the WAL is written in order. The desk's own mutations, and a
+// server's pushes, always wait for the disk.
+func (db *DB) writeRelaxed(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
+	return db.enqueue(&writeReq{ctx: ctx, fn: fn, class: classAlone, relaxed: true})
 }
 
 // writeBatch is write for a sync batch arriving at the server: batches
@@ -163,6 +175,21 @@ func (db *DB) handOff() {
 	}
 }
 
+// writeOneRelaxed runs writeOne with synchronous=NORMAL (SQLite allows the
+// change only outside a transaction) and puts the level back after it.
+// The group leader holds the writer meanwhile; the only other users of the
+// writer connection are settings and opening.
+func (db *DB) writeOneRelaxed(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
+	if _, err := db.w.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
+		return nil, fmt.Errorf("relax commit: %w", err)
+	}
+	events, err := db.writeOne(ctx, fn)
+	if _, rerr := db.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous = `+db.syncMode); rerr != nil && err == nil {
+		err = fmt.Errorf("restore durable commits: %w", rerr)
+	}
+	return events, err
+}
+
 func (r *writeReq) finish(events []Event, err error) {
 	r.events, r.err, r.finished = events, err, true
 	close(r.done)
@@ -173,6 +200,10 @@ func (r *writeReq) finish(events []Event, err error) {
 func (db *DB) runGroup(group []*writeReq) {
 	if len(group) == 1 {
 		r := group[0]
+		if r.relaxed && db.syncMode == "FULL" {
+			r.finish(db.writeOneRelaxed(r.ctx, r.fn))
+			return
+		}
 		r.finish(db.writeOne(r.ctx, r.fn))
 		return
 	}

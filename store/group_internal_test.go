@@ -187,3 +187,34 @@ func TestGroupSyncBatches(t *testing.T) {
 		t.Fatalf("verify: %v", rep.Problems)
 	}
 }
+
+// A relaxed write (a pulled page) commits with synchronous=NORMAL; every
+// other write, before and after it, with FULL.
+func TestWriteRelaxed_OnlyThatTransaction(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	level := func(w *wtx) int {
+		var n int
+		if err := w.tx.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	var in, after int
+	if _, err := db.writeRelaxed(ctx, func(w *wtx) error { in = level(w); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.write(ctx, func(w *wtx) error { after = level(w); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if in != 1 || after != 2 {
+		t.Fatalf("synchronous in the relaxed write = %d (want 1, NORMAL), after it = %d (want 2, FULL)", in, after)
+	}
+	// A failing relaxed write puts the level back too.
+	if _, err := db.writeRelaxed(ctx, func(w *wtx) error { return invalid("no") }); err == nil {
+		t.Fatal("want the error")
+	}
+	if _, err := db.write(ctx, func(w *wtx) error { after = level(w); return nil }); err != nil || after != 2 {
+		t.Fatalf("after a failed relaxed write: synchronous = %d, %v", after, err)
+	}
+}

@@ -402,6 +402,8 @@ func boolInt(b bool) int {
 
 // ApplyPulled applies changes pulled from the server together with the new
 // cursor, in one transaction: a crash leaves either both or neither (F1).
+// Its commit does not wait for the disk (writeRelaxed): a page lost to a
+// power cut is pulled again.
 // A change that cannot be applied in place, because this device's own
 // later-ordered events touch the same thing or it does not apply on top of
 // them, is stored and the projection marked for a rebuild (Rebuild).
@@ -410,7 +412,7 @@ func (db *DB) ApplyPulled(ctx context.Context, changes []PulledChange, nextCurso
 }
 
 func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCursor int64, epoch string, savepoint bool) error {
-	_, err := db.writeAlone(ctx, func(w *wtx) error {
+	_, err := db.writeRelaxed(ctx, func(w *wtx) error {
 		w.outbox = false
 		var cursor int64
 		var stEpoch string
