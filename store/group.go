@@ -29,7 +29,8 @@ type writeReq struct {
 	ctx      context.Context
 	fn       func(*wtx) error
 	class    writeClass
-	relaxed  bool // commit without waiting for the disk (writeRelaxed)
+	relaxed  bool   // commit without waiting for the disk (writeRelaxed)
+	queued   func() // called once the request is in the queue (writeBatch)
 	handed   bool // given the lead (guarded by DB.gmu)
 	events   []Event
 	err      error
@@ -95,8 +96,10 @@ func (db *DB) writeRelaxed(ctx context.Context, fn func(w *wtx) error) ([]Event,
 // writeBatch is write for a sync batch arriving at the server: batches
 // from several devices at once commit in small groups of their own (one
 // fsync for a few batches), never with the desk's small mutations.
-func (db *DB) writeBatch(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
-	return db.enqueue(&writeReq{ctx: ctx, fn: fn, class: classBatch})
+// queued, if not nil, is called once the batch is in the queue: requests
+// queued later run after it.
+func (db *DB) writeBatch(ctx context.Context, queued func(), fn func(w *wtx) error) ([]Event, error) {
+	return db.enqueue(&writeReq{ctx: ctx, fn: fn, class: classBatch, queued: queued})
 }
 
 func (db *DB) enqueue(r *writeReq) ([]Event, error) {
@@ -106,6 +109,9 @@ func (db *DB) enqueue(r *writeReq) ([]Event, error) {
 	lead := !db.wq.leading
 	db.wq.leading = true
 	db.gmu.Unlock()
+	if r.queued != nil {
+		r.queued()
+	}
 	if !lead {
 		select {
 		case <-r.done:

@@ -141,7 +141,7 @@ func TestGroupSyncBatches(t *testing.T) {
 	add := func(code string, batch, fail bool) {
 		write := db.write
 		if batch {
-			write = db.writeBatch
+			write = func(ctx context.Context, fn func(w *wtx) error) ([]Event, error) { return db.writeBatch(ctx, nil, fn) }
 		}
 		_, err := write(ctx, func(w *wtx) error {
 			uid := db.newUID()

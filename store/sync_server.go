@@ -88,7 +88,20 @@ func (db *DB) ServerHead(ctx context.Context) (int64, error) {
 // reason and the winner. Either way it gets the next server_seq, and the
 // device's high water advances: a refusal never blocks the queue.
 func (db *DB) ServerPush(ctx context.Context, device string, events []Event) (PushReply, error) {
-	return db.ServerPushWith(ctx, device, events, nil)
+	return db.ServerPushWith(ctx, device, events, PushHooks{})
+}
+
+// PushHooks are ServerPushWith's optional callbacks.
+type PushHooks struct {
+	// Queued is called once the batch waits for the writer. Batches queue
+	// in order: one queued after this one commits after it (in the same
+	// group commit, or a later one), so the server may let a device's next
+	// batch in from here. It may be called more than once (a batch that
+	// meets a refusal runs again with savepoints, queued again).
+	Queued func()
+	// BeforeCommit gets the new log entries while the SQLite transaction
+	// is still open; if it fails, nothing is committed.
+	BeforeCommit func([]LogEntry) error
 }
 
 // LogEntry is one entry of a server's log: the change and the answer given.
@@ -97,15 +110,14 @@ type LogEntry struct {
 	Result PushResult
 }
 
-// ServerPushWith is ServerPush with a hook: beforeCommit gets the new log
-// entries while the SQLite transaction is still open; if it fails, nothing
-// is committed. The PostgreSQL backend commits its log there, so that this
-// database (its projection cache) never gets ahead of PostgreSQL.
-func (db *DB) ServerPushWith(ctx context.Context, device string, events []Event, beforeCommit func([]LogEntry) error) (PushReply, error) {
+// ServerPushWith is ServerPush with hooks. The PostgreSQL backend commits
+// its log in BeforeCommit, so that this database (its projection cache)
+// never gets ahead of PostgreSQL.
+func (db *DB) ServerPushWith(ctx context.Context, device string, events []Event, hooks PushHooks) (PushReply, error) {
 	var reply PushReply
 	err := optimistic(func(savepoint bool) error {
 		var err error
-		reply, err = db.serverPush(ctx, device, events, savepoint, beforeCommit)
+		reply, err = db.serverPush(ctx, device, events, savepoint, hooks)
 		return err
 	})
 	return reply, err
@@ -135,10 +147,10 @@ func (db *DB) ServerIngest(ctx context.Context, entries []LogEntry) error {
 	return err
 }
 
-func (db *DB) serverPush(ctx context.Context, device string, events []Event, savepoint bool, beforeCommit func([]LogEntry) error) (PushReply, error) {
+func (db *DB) serverPush(ctx context.Context, device string, events []Event, savepoint bool, hooks PushHooks) (PushReply, error) {
 	var reply PushReply
 	var entries []LogEntry
-	_, err := db.writeBatch(ctx, func(w *wtx) error {
+	_, err := db.writeBatch(ctx, hooks.Queued, func(w *wtx) error {
 		entries = entries[:0]
 		w.outbox = false
 		reply = PushReply{}
@@ -201,8 +213,8 @@ func (db *DB) serverPush(ctx context.Context, device string, events []Event, sav
 			return err
 		}
 		reply.HighWater = h.seq
-		if beforeCommit != nil && len(entries) > 0 {
-			return beforeCommit(entries)
+		if hooks.BeforeCommit != nil && len(entries) > 0 {
+			return hooks.BeforeCommit(entries)
 		}
 		return nil
 	})

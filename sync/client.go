@@ -44,9 +44,10 @@ type Client struct {
 	PushOnly bool
 }
 
-// DefaultPushWindow: the next batch travels and is decoded while the
-// server applies the current one.
-const DefaultPushWindow = 2
+// DefaultPushWindow: the next batches travel and are decoded while the
+// server applies the current one, and wait in its queue so that two of
+// them share a commit (one fsync).
+const DefaultPushWindow = 3
 
 // NewClient returns a client for db using the stored server and token.
 // caFile, if not empty, is a PEM file of CAs to trust for TLS.

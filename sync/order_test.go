@@ -31,7 +31,7 @@ func TestPushOrder_AdmitsInSequence(t *testing.T) {
 			order = append(order, first)
 			mu.Unlock()
 			time.Sleep(5 * time.Millisecond) // the store at work
-			done(first+199, true)
+			done.done(first+199, true)
 		}()
 	}
 	wg.Wait()
@@ -69,15 +69,15 @@ func TestPushOrder_MissingPredecessorBounded(t *testing.T) {
 	if d := time.Since(t0); d > 50*time.Millisecond {
 		t.Fatalf("another device waited %v", d)
 	}
-	done2(1, true)
-	done(0, false)
+	done2.done(1, true)
+	done.done(0, false)
 	// A retry from the start after the failure goes straight in.
 	t0 = time.Now()
 	done, err = o.admit(ctx, "D1", 1, high)
 	if err != nil {
 		t.Fatal(err)
 	}
-	done(200, true)
+	done.done(200, true)
 	if d := time.Since(t0); d > 50*time.Millisecond {
 		t.Fatalf("retry waited %v", d)
 	}
@@ -100,15 +100,55 @@ func TestPushOrder_StaleHighWaterRefreshed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done(200, true)
+	done.done(200, true)
 	backend = 600 // pushed through another process meanwhile
 	t0 := time.Now()
 	done, err = o.admit(ctx, "D1", 601, high)
 	if err != nil {
 		t.Fatal(err)
 	}
-	done(800, true)
+	done.done(800, true)
 	if d := time.Since(t0); d > time.Second {
 		t.Fatalf("waited %v for a high water another process had moved", d)
+	}
+}
+
+// A batch in the store's queue lets the next one in before it commits;
+// the one after waits for its own predecessor, whatever the first does.
+func TestPushOrder_QueuedLetsNextIn(t *testing.T) {
+	ctx := context.Background()
+	o := newPushOrder(5 * time.Second)
+	high := func(context.Context) (int64, error) { return 0, nil }
+	k, err := o.admit(ctx, "D1", 1, high)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.queued(200)
+	k1, err := o.admit(ctx, "D1", 201, high) // k not done yet
+	if err != nil {
+		t.Fatal(err)
+	}
+	admitted := make(chan *turn)
+	go func() {
+		k2, err := o.admit(ctx, "D1", 401, high)
+		if err != nil {
+			t.Error(err)
+		}
+		admitted <- k2
+	}()
+	k.done(200, true) // must not let 401 in: 201 is not queued yet
+	select {
+	case <-admitted:
+		t.Fatal("401 admitted before 201 was queued")
+	case <-time.After(100 * time.Millisecond):
+	}
+	k1.queued(400)
+	k1.queued(400) // again (a retry inside the store): no effect
+	select {
+	case k2 := <-admitted:
+		k1.done(400, true)
+		k2.done(600, true)
+	case <-time.After(2 * time.Second):
+		t.Fatal("401 not admitted after 201 was queued")
 	}
 }

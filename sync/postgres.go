@@ -207,7 +207,7 @@ func (b *PostgresBackend) Epoch(ctx context.Context) (string, error) { return b.
 // Push implements Backend: under the advisory lock, catch the projection up,
 // validate and apply there, insert the new log entries into PostgreSQL and
 // commit it, then commit the projection.
-func (b *PostgresBackend) Push(ctx context.Context, device string, events []store.Event) (store.PushReply, error) {
+func (b *PostgresBackend) Push(ctx context.Context, device string, events []store.Event, queued func()) (store.PushReply, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	tx, err := b.pool.Begin(ctx)
@@ -222,7 +222,9 @@ func (b *PostgresBackend) Push(ctx context.Context, device string, events []stor
 		return store.PushReply{}, err
 	}
 	committed := false
-	reply, err := b.cache.ServerPushWith(ctx, device, events, func(entries []store.LogEntry) error {
+	// queued: the next batch may come in once this one is in the cache's
+	// queue; it then waits for the lock this one holds.
+	reply, err := b.cache.ServerPushWith(ctx, device, events, store.PushHooks{Queued: queued, BeforeCommit: func(entries []store.LogEntry) error {
 		rows := make([][]any, len(entries))
 		for i, le := range entries {
 			w := ToWire(le.Change.Event)
@@ -243,7 +245,7 @@ func (b *PostgresBackend) Push(ctx context.Context, device string, events []stor
 		}
 		committed = true
 		return nil
-	})
+	}})
 	if err != nil && committed {
 		// PostgreSQL has the batch, the projection does not: the next push
 		// catches it up, and the client's retry gets the stored answers.

@@ -107,7 +107,7 @@ func TestPostgresCommitOrderedCursor(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for _, batch := range batches[d] {
-				if _, err := b.Push(ctx, batch[0].DeviceID, batch); err != nil {
+				if _, err := b.Push(ctx, batch[0].DeviceID, batch, nil); err != nil {
 					errs <- err
 					return
 				}

@@ -27,7 +27,9 @@ type Backend interface {
 	Bind(ctx context.Context, tokenName, deviceID string) error
 	HighWater(ctx context.Context, deviceID string) (int64, error)
 	Head(ctx context.Context) (int64, error)
-	Push(ctx context.Context, deviceID string, events []store.Event) (store.PushReply, error)
+	// Push applies a batch; queued, when the backend calls it, says the
+	// batch is queued so that a batch pushed after it commits after it.
+	Push(ctx context.Context, deviceID string, events []store.Event, queued func()) (store.PushReply, error)
 	Pull(ctx context.Context, cursor int64, limit int) ([]store.PulledChange, int64, bool, error)
 	Lease(ctx context.Context, deviceID string, count, min int64) (int64, int64, error)
 	AddToken(ctx context.Context, name, token string) error
@@ -82,8 +84,8 @@ func (b *SQLiteBackend) HighWater(ctx context.Context, device string) (int64, er
 func (b *SQLiteBackend) Head(ctx context.Context) (int64, error) { return b.DB.ServerHead(ctx) }
 
 // Push implements Backend.
-func (b *SQLiteBackend) Push(ctx context.Context, device string, events []store.Event) (store.PushReply, error) {
-	return b.DB.ServerPush(ctx, device, events)
+func (b *SQLiteBackend) Push(ctx context.Context, device string, events []store.Event, queued func()) (store.PushReply, error) {
+	return b.DB.ServerPushWith(ctx, device, events, store.PushHooks{Queued: queued})
 }
 
 // Pull implements Backend.
@@ -359,19 +361,19 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, info store.TokenIn
 		s.failWith(w, r, http.StatusConflict, ErrorResponse{Error: "the server's epoch changed (restored or replaced): say hello again", Code: CodeEpoch, Epoch: epoch})
 		return
 	}
-	var first int64
+	var first, last int64
 	if len(events) > 0 {
-		first = events[0].Seq
+		first, last = events[0].Seq, events[len(events)-1].Seq
 	}
-	done, err := s.order.admit(ctx, req.DeviceID, first, func(ctx context.Context) (int64, error) {
+	turn, err := s.order.admit(ctx, req.DeviceID, first, func(ctx context.Context) (int64, error) {
 		return s.b.HighWater(ctx, req.DeviceID)
 	})
 	if err != nil {
 		s.storeFail(w, r, err)
 		return
 	}
-	reply, err := s.b.Push(ctx, req.DeviceID, events)
-	done(reply.HighWater, err == nil)
+	reply, err := s.b.Push(ctx, req.DeviceID, events, func() { turn.queued(last) })
+	turn.done(reply.HighWater, err == nil)
 	if err != nil {
 		var gap *store.GapError
 		if errors.As(err, &gap) {
