@@ -31,7 +31,7 @@ type writeReq struct {
 	class    writeClass
 	relaxed  bool   // commit without waiting for the disk (writeRelaxed)
 	queued   func() // called once the request is in the queue (writeBatch)
-	handed   bool // given the lead (guarded by DB.gmu)
+	handed   bool   // given the lead (guarded by DB.gmu)
 	events   []Event
 	err      error
 	finished bool
