@@ -609,11 +609,23 @@ func (w *wtx) applyReceived(p AssetRecord, e Event) error {
 		custom = string(b)
 	}
 	at := timestamp(e.At)
-	res, err := w.exec(`INSERT INTO assets(uid, tag, serial, name, model_id, kind, status, location_id, home_location_id, cost_centre, supplier_id, po_id,
+	var res sql.Result
+	var err error
+	if ids[3] == nil && ids[4] == nil && custom == "{}" && p.CostCentre == "" && p.OrderNumber == "" && p.PurchaseDate == "" && p.PurchaseCost == "" &&
+		p.Currency == "" && p.WarrantyEnd == "" && p.EOLDate == "" && p.Notes == "" && p.LastAudit == "" && p.NextAudit == "" {
+		// The common receipt (a model, a place, a serial): the columns left
+		// out take their defaults. Binding fewer values is a fifth of the
+		// insert's cost in pure-Go SQLite.
+		res, err = w.exec(`INSERT INTO assets(uid, tag, serial, name, model_id, kind, status, location_id, home_location_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.UID, p.Tag, nullable(p.Serial), p.Name, ids[0], string(p.Kind), string(p.Status), ids[1], ids[2], at, at)
+	} else {
+		res, err = w.exec(`INSERT INTO assets(uid, tag, serial, name, model_id, kind, status, location_id, home_location_id, cost_centre, supplier_id, po_id,
 		order_number, purchase_date, purchase_cost, currency, warranty_end, eol_date, notes, custom, last_audit, next_audit, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.UID, p.Tag, nullable(p.Serial), p.Name, ids[0], string(p.Kind), string(p.Status), ids[1], ids[2], p.CostCentre, ids[3], ids[4],
-		p.OrderNumber, p.PurchaseDate, p.PurchaseCost, p.Currency, p.WarrantyEnd, p.EOLDate, p.Notes, custom, p.LastAudit, p.NextAudit, at, at)
+			p.UID, p.Tag, nullable(p.Serial), p.Name, ids[0], string(p.Kind), string(p.Status), ids[1], ids[2], p.CostCentre, ids[3], ids[4],
+			p.OrderNumber, p.PurchaseDate, p.PurchaseCost, p.Currency, p.WarrantyEnd, p.EOLDate, p.Notes, custom, p.LastAudit, p.NextAudit, at, at)
+	}
 	if err != nil {
 		if isConstraint(err) {
 			return conflict("tag %s is already in use", p.Tag)
