@@ -456,11 +456,19 @@ type pulledPage struct {
 // fetchPages fetches pull pages from cursor on, one ahead of the caller,
 // until the end of the log, an error, another epoch or ctx ends; then it
 // closes pages.
+// firstPullPage is the size of a pull's first page.
+const firstPullPage = 250
+
 func (c *Client) fetchPages(ctx context.Context, pages chan<- pulledPage, cursor int64, limit int, epoch string) {
 	defer close(pages)
+	// Pages start small and grow: the first one is waited for with nothing
+	// to overlap it, the later ones arrive while the one before is applied
+	// (fetching and decoding an event costs a small part of applying it).
+	size := min(limit, firstPullPage)
 	for guard := 0; guard < 10_000_000; guard++ {
 		var p pulledPage
-		q := url.Values{"cursor": {strconv.FormatInt(cursor, 10)}, "limit": {strconv.Itoa(limit)}, "epoch": {epoch}}
+		q := url.Values{"cursor": {strconv.FormatInt(cursor, 10)}, "limit": {strconv.Itoa(size)}, "epoch": {epoch}}
+		size = min(size*4, limit)
 		p.err = c.do(ctx, http.MethodGet, "/v1/pull?"+q.Encode(), nil, &p.resp)
 		if p.err == nil && p.resp.Epoch == epoch {
 			p.changes = make([]store.PulledChange, len(p.resp.Changes))
