@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 )
@@ -96,8 +97,8 @@ type PushHooks struct {
 	// Queued is called once the batch waits for the writer. Batches queue
 	// in order: one queued after this one commits after it (in the same
 	// group commit, or a later one), so the server may let a device's next
-	// batch in from here. It may be called more than once (a batch that
-	// meets a refusal runs again with savepoints, queued again).
+	// batch in from here. A batch is queued once: one that meets a refusal
+	// runs again with savepoints in the same place in the queue.
 	Queued func()
 	// BeforeCommit gets the new log entries while the SQLite transaction
 	// is still open; if it fails, nothing is committed.
@@ -115,12 +116,41 @@ type LogEntry struct {
 // never gets ahead of PostgreSQL.
 func (db *DB) ServerPushWith(ctx context.Context, device string, events []Event, hooks PushHooks) (PushReply, error) {
 	var reply PushReply
-	err := optimistic(func(savepoint bool) error {
-		var err error
-		reply, err = db.serverPush(ctx, device, events, savepoint, hooks)
-		return err
+	var entries []LogEntry
+	_, err := db.writeBatch(ctx, hooks.Queued, func(w *wtx) error {
+		w.outbox = false
+		// Without savepoints first (the fast path); a domain error needs
+		// them: the batch runs again from a savepoint of its own, in the
+		// same transaction and so in the same place in the queue (a batch
+		// queued behind it must not commit first).
+		if _, err := w.tx.ExecContext(w.ctx, `SAVEPOINT push_batch`); err != nil {
+			return fmt.Errorf("savepoint: %w", err)
+		}
+		heads, emitted := maps.Clone(w.heads), len(w.emitted)
+		err := db.serverPush(w, device, events, false, &reply, &entries)
+		if errors.Is(err, errNeedSavepoint) {
+			if _, err := w.tx.ExecContext(w.ctx, `ROLLBACK TO push_batch`); err != nil {
+				return fmt.Errorf("rollback to savepoint: %w", err)
+			}
+			clear(w.ids) // rows the first run created are gone
+			w.heads, w.emitted, w.dirty = heads, w.emitted[:emitted], nil
+			err = db.serverPush(w, device, events, true, &reply, &entries)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := w.tx.ExecContext(w.ctx, `RELEASE push_batch`); err != nil {
+			return fmt.Errorf("release savepoint: %w", err)
+		}
+		if hooks.BeforeCommit != nil && len(entries) > 0 {
+			return hooks.BeforeCommit(entries)
+		}
+		return nil
 	})
-	return reply, err
+	if err != nil {
+		return PushReply{}, err
+	}
+	return reply, nil
 }
 
 // ServerIngest appends log entries decided elsewhere (by another server
@@ -147,81 +177,71 @@ func (db *DB) ServerIngest(ctx context.Context, entries []LogEntry) error {
 	return err
 }
 
-func (db *DB) serverPush(ctx context.Context, device string, events []Event, savepoint bool, hooks PushHooks) (PushReply, error) {
-	var reply PushReply
-	var entries []LogEntry
-	_, err := db.writeBatch(ctx, hooks.Queued, func(w *wtx) error {
-		entries = entries[:0]
-		w.outbox = false
-		reply = PushReply{}
-		var next int64
-		if err := w.queryRow(`SELECT coalesce(max(server_seq), 0) + 1 FROM sync_log`).Scan(&next); err != nil {
-			return fmt.Errorf("read head: %w", err)
+// serverPush runs a push batch in w: one run, with or without a savepoint
+// per event (tryApply). It fills reply and entries.
+func (db *DB) serverPush(w *wtx, device string, events []Event, savepoint bool, reply *PushReply, entries *[]LogEntry) error {
+	*entries = (*entries)[:0]
+	*reply = PushReply{}
+	var next int64
+	if err := w.queryRow(`SELECT coalesce(max(server_seq), 0) + 1 FROM sync_log`).Scan(&next); err != nil {
+		return fmt.Errorf("read head: %w", err)
+	}
+	for i, e := range events {
+		if e.DeviceID != device {
+			return invalid("event %s is not device %s's", e.UID(), device)
 		}
-		for i, e := range events {
-			if e.DeviceID != device {
-				return invalid("event %s is not device %s's", e.UID(), device)
-			}
-			if i > 0 && e.Seq != events[i-1].Seq+1 {
-				return invalid("a push batch must have consecutive sequence numbers (%d after %d)", e.Seq, events[i-1].Seq)
-			}
-			h, err := w.head(device)
-			if err != nil {
-				return err
-			}
-			if e.Seq <= h.seq {
-				r, err := w.storedResult(device, e)
-				if err != nil {
-					return err
-				}
-				reply.Results = append(reply.Results, r)
-				continue
-			}
-			if e.Seq != h.seq+1 {
-				return &GapError{Expected: h.seq + 1}
-			}
-			if e.PrevHash != h.hash || HashEvent(e) != e.Hash {
-				return conflict("event %s does not continue device %s's hash chain (altered, or the device's database was restored from an old backup)", e.UID(), device)
-			}
-			r := PushResult{Seq: e.Seq, Status: PushApplied, ServerSeq: next}
-			aerr, err := w.tryApply(e, savepoint)
-			if err != nil {
-				return err
-			}
-			if aerr != nil {
-				r.Status, r.Code, r.Reason = PushRefused, ErrorCode(aerr), ErrorMessage(aerr)
-				if r.Winner, err = w.winner(e); err != nil {
-					return err
-				}
-			}
-			id, err := w.insertEvent(e) // chain and hash checked above
-			if err != nil {
-				return err
-			}
-			if _, err := w.exec(`INSERT INTO sync_log(event_id, server_seq, refused) VALUES (?, ?, ?)`, id, next, boolInt(aerr != nil)); err != nil {
-				return err
-			}
-			if err := w.storeRefusal(device, e.Seq, r); err != nil {
-				return err
-			}
-			next++
-			reply.Results = append(reply.Results, r)
-			entries = append(entries, LogEntry{Change: PulledChange{ServerSeq: r.ServerSeq, Refused: aerr != nil, Event: e}, Result: r})
+		if i > 0 && e.Seq != events[i-1].Seq+1 {
+			return invalid("a push batch must have consecutive sequence numbers (%d after %d)", e.Seq, events[i-1].Seq)
 		}
 		h, err := w.head(device)
 		if err != nil {
 			return err
 		}
-		reply.HighWater = h.seq
-		if hooks.BeforeCommit != nil && len(entries) > 0 {
-			return hooks.BeforeCommit(entries)
+		if e.Seq <= h.seq {
+			r, err := w.storedResult(device, e)
+			if err != nil {
+				return err
+			}
+			reply.Results = append(reply.Results, r)
+			continue
 		}
-		return nil
-	})
-	if err != nil {
-		return PushReply{}, err
+		if e.Seq != h.seq+1 {
+			return &GapError{Expected: h.seq + 1}
+		}
+		if e.PrevHash != h.hash || HashEvent(e) != e.Hash {
+			return conflict("event %s does not continue device %s's hash chain (altered, or the device's database was restored from an old backup)", e.UID(), device)
+		}
+		r := PushResult{Seq: e.Seq, Status: PushApplied, ServerSeq: next}
+		aerr, err := w.tryApply(e, savepoint)
+		if err != nil {
+			return err
+		}
+		if aerr != nil {
+			r.Status, r.Code, r.Reason = PushRefused, ErrorCode(aerr), ErrorMessage(aerr)
+			if r.Winner, err = w.winner(e); err != nil {
+				return err
+			}
+		}
+		id, err := w.insertEvent(e) // chain and hash checked above
+		if err != nil {
+			return err
+		}
+		if _, err := w.exec(`INSERT INTO sync_log(event_id, server_seq, refused) VALUES (?, ?, ?)`, id, next, boolInt(aerr != nil)); err != nil {
+			return err
+		}
+		if err := w.storeRefusal(device, e.Seq, r); err != nil {
+			return err
+		}
+		next++
+		reply.Results = append(reply.Results, r)
+		*entries = append(*entries, LogEntry{Change: PulledChange{ServerSeq: r.ServerSeq, Refused: aerr != nil, Event: e}, Result: r})
 	}
-	return reply, nil
+	h, err := w.head(device)
+	if err != nil {
+		return err
+	}
+	reply.HighWater = h.seq
+	return nil
 }
 
 func (w *wtx) storedResult(device string, e Event) (PushResult, error) {

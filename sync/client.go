@@ -308,7 +308,7 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 		window = DefaultPushWindow
 	}
 	push := c.newPusher(ctx, batch, window, hello.Epoch)
-	defer push.stop()
+	defer func() { push.stop() }() // the current one, after a restart too
 	for guard := 0; guard < 1_000_000; guard++ {
 		if err := push.rec.failed(); err != nil {
 			return false, err

@@ -19,10 +19,11 @@ import (
 //
 // The order only ever delays a push, never answers one: the store still
 // decides (duplicate, gap, applied, refused). A push whose predecessor never
-// comes (lost on the wire, client gone) waits at most maxWait, then the
-// store answers it with a gap as it would without the wait. A high water
-// the line does not know, or one another server process has moved on
-// (PostgreSQL), is read from the backend before waiting on it.
+// comes (lost on the wire, client gone), or that waits behind a push that
+// does not move, waits at most maxWait, then the store answers it as it
+// would without the wait (a gap). A high water the line does not know, or
+// one another server process has moved on (PostgreSQL), is read from the
+// backend before waiting on it.
 type pushOrder struct {
 	mu      gosync.Mutex
 	lines   map[string]*pushLine
@@ -44,9 +45,10 @@ func newPushOrder(maxWait time.Duration) *pushOrder {
 // waits in the store's queue; done ends the turn, with the device's high
 // water after the push (ok false: the push failed).
 type turn struct {
-	o    *pushOrder
-	l    *pushLine
-	held bool // this turn still holds the line (guarded by o.mu)
+	o        *pushOrder
+	l        *pushLine
+	held     bool // this turn still holds the line (guarded by o.mu)
+	finished bool // done was called (guarded by o.mu)
 }
 
 // admit waits for the device's turn for a push starting at seq first.
@@ -62,7 +64,9 @@ func (o *pushOrder) admit(ctx context.Context, device string, first int64, highW
 			l = &pushLine{wake: make(chan struct{})}
 			o.lines[device] = l
 		}
-		if !l.busy && (waitedOut || (l.known && first <= l.high+1)) {
+		// Waited out: go on even past a push still in progress (its turn
+		// should have moved long ago); the store answers either way.
+		if waitedOut || (!l.busy && l.known && first <= l.high+1) {
 			l.busy = true
 			o.mu.Unlock()
 			return &turn{o: o, l: l, held: true}, nil
@@ -107,10 +111,14 @@ func (t *turn) queued(last int64) {
 	t.l.wakeAll()
 }
 
-// done ends the turn.
+// done ends the turn; only its first call counts.
 func (t *turn) done(high int64, ok bool) {
 	t.o.mu.Lock()
 	defer t.o.mu.Unlock()
+	if t.finished {
+		return
+	}
+	t.finished = true
 	if t.held {
 		t.held, t.l.busy = false, false
 	}

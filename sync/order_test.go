@@ -2,9 +2,13 @@ package sync
 
 import (
 	"context"
+	"errors"
+	"path/filepath"
 	gosync "sync"
 	"testing"
 	"time"
+
+	"github.com/tagdesk/tagdesk/store"
 )
 
 // Batches of one device reaching the server out of order go to the store in
@@ -150,5 +154,63 @@ func TestPushOrder_QueuedLetsNextIn(t *testing.T) {
 		k2.done(600, true)
 	case <-time.After(2 * time.Second):
 		t.Fatal("401 not admitted after 201 was queued")
+	}
+}
+
+// A batch that meets a refusal runs again with savepoints in its own place
+// in the writer's queue: the device's next batch, let in once the first was
+// queued (as pushOrder does), commits after it and gets no gap.
+func TestPush_RefusalRetryKeepsQueueOrder(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	// Another device takes "HQ" first.
+	d2, err := store.Open(ctx, filepath.Join(t.TempDir(), "d2.db"), store.Options{Operator: "t2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d2.Close()
+	if _, err := d2.AddLocation(ctx, "HQ", "Other", ""); err != nil {
+		t.Fatal(err)
+	}
+	ev2, _ := d2.OutboxBatch(ctx, 10)
+	if _, err := e.srv.DB.ServerPush(ctx, d2.DeviceID(), ev2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.dev.AddLocation(ctx, "HQ", "Head office", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.dev.AddLocation(ctx, "LAB", "Lab", ""); err != nil {
+		t.Fatal(err)
+	}
+	evs, _ := e.dev.OutboxBatch(ctx, 10)
+	dev := e.dev.DeviceID()
+	res2 := make(chan error, 1)
+	queued2 := make(chan struct{})
+	started := false
+	r1, err1 := e.srv.DB.ServerPushWith(ctx, dev, evs[:1], store.PushHooks{Queued: func() {
+		if started {
+			return
+		}
+		started = true
+		go func() {
+			_, err := e.srv.DB.ServerPushWith(ctx, dev, evs[1:], store.PushHooks{Queued: func() { close(queued2) }})
+			res2 <- err
+		}()
+		<-queued2
+	}})
+	err2 := <-res2
+	var gap *store.GapError
+	if errors.As(err2, &gap) {
+		t.Fatalf("batch 2 got a gap (expected %d) although batch 1 was queued before it", gap.Expected)
+	}
+	if err1 != nil || err2 != nil {
+		t.Fatalf("batch 1: %v, batch 2: %v", err1, err2)
+	}
+	if len(r1.Results) != 1 || r1.Results[0].Status != store.PushRefused {
+		t.Fatalf("batch 1 answers = %+v, want the HQ location refused (taken)", r1.Results)
+	}
+	hw, err := e.srv.DB.ServerHighWater(ctx, dev)
+	if err != nil || hw != evs[len(evs)-1].Seq {
+		t.Fatalf("high water = %d, %v; want %d (both batches in)", hw, err, evs[len(evs)-1].Seq)
 	}
 }

@@ -372,6 +372,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, info store.TokenIn
 		s.storeFail(w, r, err)
 		return
 	}
+	defer turn.done(0, false) // a panic in the store must not hold the device's line
 	reply, err := s.b.Push(ctx, req.DeviceID, events, func() { turn.queued(last) })
 	turn.done(reply.HighWater, err == nil)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	gosync "sync"
 	"testing"
 
 	"github.com/tagdesk/tagdesk/store"
@@ -33,6 +34,7 @@ func TestMain(m *testing.M) {
 // handler that drops, duplicates, delays (replays later) and reorders
 // requests and responses, as drawn by rapid.
 type faultNet struct {
+	mu      gosync.Mutex // guards old, calls and the draws
 	h       http.Handler
 	t       *rapid.T
 	faulty  bool
@@ -67,20 +69,29 @@ func (n *faultNet) RoundTrip(req *http.Request) (*http.Response, error) {
 		body = b
 	}
 	c := &capturedReq{method: req.Method, url: req.URL.String(), header: req.Header.Clone(), body: body}
+	// The client has several pushes on the wire at once: the bookkeeping
+	// and the draws are serialised, the serving is not (the server keeps a
+	// device's pushes in order itself).
+	n.mu.Lock()
 	n.calls++
 	if n.crashAt > 0 && n.calls >= n.crashAt {
+		n.mu.Unlock()
 		return nil, errNet
 	}
 	fault := "ok"
 	if n.faulty {
 		fault = rapid.SampledFrom([]string{"ok", "ok", "ok", "drop_request", "drop_response", "duplicate", "replay_old"}).Draw(n.t, "fault")
 	}
+	var replay *capturedReq
 	if fault == "replay_old" && len(n.old) > 0 {
 		// A delayed earlier request arrives now, before this one.
-		i := rapid.IntRange(0, len(n.old)-1).Draw(n.t, "replay")
-		n.serve(n.old[i])
+		replay = n.old[rapid.IntRange(0, len(n.old)-1).Draw(n.t, "replay")]
 	}
 	n.old = append(n.old, c)
+	n.mu.Unlock()
+	if replay != nil {
+		n.serve(replay)
+	}
 	switch fault {
 	case "drop_request":
 		return nil, errNet
