@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -113,18 +114,59 @@ func writeHeads(w *wtx, heads map[string]chainHead) error {
 // by fn are appended, and this device's ones queued for sync, in the same
 // transaction.
 func (db *DB) writeOne(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
-	tx, err := db.w.BeginTx(ctx, nil)
+	return db.writeOneWith(ctx, false, fn)
+}
+
+// writeOneWith is writeOne; relaxed commits without waiting for the disk
+// (writeRelaxed). SQLite changes the synchronous level only outside a
+// transaction, so the writer connection is held from the PRAGMA to the
+// one that puts the level back: nothing else can commit on it meanwhile.
+// A connection whose level cannot be put back is discarded.
+func (db *DB) writeOneWith(ctx context.Context, relaxed bool, fn func(w *wtx) error) ([]Event, error) {
+	var conn *sql.Conn
+	if relaxed {
+		var err error
+		if conn, err = db.w.Conn(ctx); err != nil {
+			return nil, fmt.Errorf("writer: %w", err)
+		}
+		if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("relax commit: %w", err)
+		}
+	}
+	var tx *sql.Tx
+	var err error
+	if conn != nil {
+		tx, err = conn.BeginTx(ctx, nil)
+	} else {
+		tx, err = db.w.BeginTx(ctx, nil)
+	}
+	var w *wtx
+	restored := conn == nil
+	defer func() {
+		if tx != nil {
+			tx.Rollback() // a no-op after Commit; frees the writer after a panic
+		}
+		if w != nil {
+			for _, s := range w.stmts {
+				s.Close()
+			}
+		}
+		if conn != nil {
+			if !restored {
+				db.restoreSync(ctx, conn)
+			}
+			conn.Close()
+		}
+		if w != nil {
+			db.prepare(ctx, w.unprepared) // on the writer, back in the pool
+		}
+	}()
 	if err != nil {
+		tx = nil
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	w := db.newWtx(ctx, tx, map[string]*sql.Stmt{}, map[string]chainHead{})
-	defer func() {
-		tx.Rollback() // a no-op after Commit; frees the writer after a panic
-		for _, s := range w.stmts {
-			s.Close()
-		}
-		db.prepare(ctx, w.unprepared)
-	}()
+	w = db.newWtx(ctx, tx, map[string]*sql.Stmt{}, map[string]chainHead{})
 	if err := fn(w); err != nil {
 		tx.Rollback()
 		return nil, err
@@ -133,14 +175,48 @@ func (db *DB) writeOne(ctx context.Context, fn func(w *wtx) error) ([]Event, err
 		tx.Rollback()
 		return nil, err
 	}
-	if err := writeHeads(w, w.heads); err != nil {
+	if err := db.finishTx(w); err != nil {
 		tx.Rollback()
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
+	if conn != nil {
+		restored = true
+		if err := db.restoreSync(ctx, conn); err != nil {
+			return nil, err // committed, but say so: the writer was replaced
+		}
+	}
 	return w.emitted, nil
+}
+
+// restoreSync puts the writer connection conn back to the database's
+// synchronous level, or discards it (the pool opens a new one, with the
+// level from its DSN): a relaxed connection must never commit desk work.
+func (db *DB) restoreSync(ctx context.Context, conn *sql.Conn) error {
+	_, err := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous = `+db.syncMode)
+	if err == nil {
+		return nil
+	}
+	conn.Raw(func(any) error { return driver.ErrBadConn })
+	return fmt.Errorf("restore durable commits: %w", err)
+}
+
+// finishTx writes what every write transaction ends with: the chain heads
+// it moved and, on a database that keeps no search documents, the mark
+// that says so (a desk opening the file rebuilds the index; marked in the
+// transaction, so a desk that opened the file in between cannot miss it).
+func (db *DB) finishTx(w *wtx) error {
+	if err := writeHeads(w, w.heads); err != nil {
+		return err
+	}
+	if db.noSearch {
+		if _, err := w.exec(`INSERT OR IGNORE INTO settings(key, value) VALUES ('` + settingNoSearch + `', '1')`); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (w *wtx) prepared(query string) (*sql.Stmt, error) {

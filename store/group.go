@@ -181,21 +181,6 @@ func (db *DB) handOff() {
 	}
 }
 
-// writeOneRelaxed runs writeOne with synchronous=NORMAL (SQLite allows the
-// change only outside a transaction) and puts the level back after it.
-// The group leader holds the writer meanwhile; the only other users of the
-// writer connection are settings and opening.
-func (db *DB) writeOneRelaxed(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
-	if _, err := db.w.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
-		return nil, fmt.Errorf("relax commit: %w", err)
-	}
-	events, err := db.writeOne(ctx, fn)
-	if _, rerr := db.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous = `+db.syncMode); rerr != nil && err == nil {
-		err = fmt.Errorf("restore durable commits: %w", rerr)
-	}
-	return events, err
-}
-
 func (r *writeReq) finish(events []Event, err error) {
 	r.events, r.err, r.finished = events, err, true
 	close(r.done)
@@ -206,11 +191,7 @@ func (r *writeReq) finish(events []Event, err error) {
 func (db *DB) runGroup(group []*writeReq) {
 	if len(group) == 1 {
 		r := group[0]
-		if r.relaxed && db.syncMode == "FULL" {
-			r.finish(db.writeOneRelaxed(r.ctx, r.fn))
-			return
-		}
-		r.finish(db.writeOne(r.ctx, r.fn))
+		r.finish(db.writeOneWith(r.ctx, r.relaxed && db.syncMode == "FULL", r.fn))
 		return
 	}
 	// The transaction outlives any one caller's context.
@@ -305,7 +286,8 @@ func (db *DB) runGroup(group []*writeReq) {
 			abort(err)
 			return
 		}
-		if err := writeHeads(last, heads); err != nil {
+		last.heads = heads
+		if err := db.finishTx(last); err != nil {
 			abort(err)
 			return
 		}

@@ -226,3 +226,33 @@ func TestNoSearch_RebuiltWhenOpenedAsDesk(t *testing.T) {
 		t.Errorf("search new asset: %v, %d results", err, len(got))
 	}
 }
+
+// A desk that opens the server's file while the server runs rebuilds the
+// index then; what the server writes after that is marked again, and the
+// next desk open indexes it.
+func TestNoSearch_MarkedByEveryWrite(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "server.db")
+	srv, err := store.Open(ctx, path, store.Options{Operator: "server", NoSearch: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	seed(t, srv)
+	desk, err := store.Open(ctx, path, store.Options{Operator: "desk"}) // rebuilds, clears the mark
+	if err != nil {
+		t.Fatal(err)
+	}
+	desk.Close()
+	if _, err := srv.Receive(ctx, store.Receipt{Tag: "TD-11", Serial: "CN0LATE", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	desk, err = store.Open(ctx, path, store.Options{Operator: "desk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer desk.Close()
+	if got, err := desk.SearchAssets(ctx, store.AssetFilter{Query: "cn0late"}); err != nil || len(got) != 1 {
+		t.Fatalf("search for an asset the server wrote after a desk opened the file: %v, %d results", err, len(got))
+	}
+}
