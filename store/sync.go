@@ -203,11 +203,8 @@ func (w *wtx) appendRaw(e Event, apply bool) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if e.Seq != h.seq+1 || e.PrevHash != h.hash {
-		return 0, invalid("event %s does not continue its device's chain (have seq %d)", e.UID(), h.seq)
-	}
-	if HashEvent(e) != e.Hash {
-		return 0, invalid("event %s: hash does not match its contents", e.UID())
+	if err := checkChain(e, h); err != nil {
+		return 0, err
 	}
 	if apply {
 		if err := w.apply(e); err != nil {
@@ -215,6 +212,18 @@ func (w *wtx) appendRaw(e Event, apply bool) (int64, error) {
 		}
 	}
 	return w.insertEvent(e)
+}
+
+// checkChain checks that e continues its device's chain, whose head is h,
+// and that its hash matches its contents.
+func checkChain(e Event, h chainHead) error {
+	if e.Seq != h.seq+1 || e.PrevHash != h.hash {
+		return invalid("event %s does not continue its device's chain (have seq %d)", e.UID(), h.seq)
+	}
+	if HashEvent(e) != e.Hash {
+		return invalid("event %s: hash does not match its contents", e.UID())
+	}
+	return nil
 }
 
 // insertEvent stores e, whose place in its device's chain and hash the
@@ -451,6 +460,7 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 			return fmt.Errorf("read pending subjects: %w", err)
 		}
 		last := cursor
+		var pending logRows // the page's new events and log rows, written in chunks
 		for _, c := range changes {
 			if c.ServerSeq <= last {
 				if c.ServerSeq <= cursor {
@@ -471,6 +481,9 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 			if e.Seq > h.seq {
 				err = sql.ErrNoRows
 			} else {
+				if err := w.flushRows(&pending); err != nil {
+					return err
+				}
 				err = w.queryRow(`SELECT id, hash FROM events WHERE device_id = ? AND seq = ?`, e.DeviceID, e.Seq).Scan(&id, &hash)
 			}
 			switch {
@@ -496,6 +509,9 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 				if e.DeviceID == db.deviceID {
 					return conflict("the server has event %s of this device that this device does not (a database restored from an old backup?)", e.UID())
 				}
+				if err := checkChain(e, h); err != nil {
+					return err
+				}
 				apply := !c.Refused && !needs && !later[e.Subject]
 				if apply {
 					aerr, err := w.tryApply(e, savepoint)
@@ -509,15 +525,15 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 					needs = true
 				}
 				// The event is applied already (or not at all): store it.
-				if id, err = w.appendRaw(e, false); err != nil {
-					return err
-				}
+				w.addEvent(&pending, e, c.ServerSeq, c.Refused)
+				continue
 			default:
 				return fmt.Errorf("look up event %s: %w", e.UID(), err)
 			}
-			if _, err := w.exec(`INSERT INTO sync_log(event_id, server_seq, refused) VALUES (?, ?, ?)`, id, c.ServerSeq, boolInt(c.Refused)); err != nil {
-				return err
-			}
+			pending.addKnown(id, c.ServerSeq, c.Refused)
+		}
+		if err := w.flushRows(&pending); err != nil {
+			return err
 		}
 		if nextCursor < last {
 			nextCursor = last

@@ -182,6 +182,7 @@ func (db *DB) ServerIngest(ctx context.Context, entries []LogEntry) error {
 func (db *DB) serverPush(w *wtx, device string, events []Event, savepoint bool, reply *PushReply, entries *[]LogEntry) error {
 	*entries = (*entries)[:0]
 	*reply = PushReply{}
+	var pending logRows // the batch's new events and log rows, written in chunks
 	var next int64
 	if err := w.queryRow(`SELECT coalesce(max(server_seq), 0) + 1 FROM sync_log`).Scan(&next); err != nil {
 		return fmt.Errorf("read head: %w", err)
@@ -198,6 +199,9 @@ func (db *DB) serverPush(w *wtx, device string, events []Event, savepoint bool, 
 			return err
 		}
 		if e.Seq <= h.seq {
+			if err := w.flushRows(&pending); err != nil {
+				return err
+			}
 			r, err := w.storedResult(device, e)
 			if err != nil {
 				return err
@@ -218,23 +222,23 @@ func (db *DB) serverPush(w *wtx, device string, events []Event, savepoint bool, 
 		}
 		if aerr != nil {
 			r.Status, r.Code, r.Reason = PushRefused, ErrorCode(aerr), ErrorMessage(aerr)
+			if err := w.flushRows(&pending); err != nil {
+				return err
+			}
 			if r.Winner, err = w.winner(e); err != nil {
 				return err
 			}
 		}
-		id, err := w.insertEvent(e) // chain and hash checked above
-		if err != nil {
-			return err
-		}
-		if _, err := w.exec(`INSERT INTO sync_log(event_id, server_seq, refused) VALUES (?, ?, ?)`, id, next, boolInt(aerr != nil)); err != nil {
-			return err
-		}
+		w.addEvent(&pending, e, next, aerr != nil) // chain and hash checked above
 		if err := w.storeRefusal(device, e.Seq, r); err != nil {
 			return err
 		}
 		next++
 		reply.Results = append(reply.Results, r)
 		*entries = append(*entries, LogEntry{Change: PulledChange{ServerSeq: r.ServerSeq, Refused: aerr != nil, Event: e}, Result: r})
+	}
+	if err := w.flushRows(&pending); err != nil {
+		return err
 	}
 	h, err := w.head(device)
 	if err != nil {
