@@ -134,14 +134,22 @@ func (db *DB) enqueue(r *writeReq) ([]Event, error) {
 	// passes on: a writer left without a leader would wait forever.
 	defer db.handOff()
 	db.gmu.Lock()
-	// The group: the first waiting mutation, and those right after it of
-	// the same class, up to the class's limit.
-	first, n := db.wq.waiting[0], 1
-	for n < len(db.wq.waiting) && n < first.class.groupLimit() && db.wq.waiting[n].class == first.class {
-		n++
+	// The group: the first waiting mutation, and those waiting behind it
+	// of the same class, in their order, up to the class's limit. Others
+	// keep their order and their place (a server's leases between push
+	// batches do not split the batches into groups of one, and wait for
+	// one group at most: the first waiting always leads the next).
+	first := db.wq.waiting[0]
+	group := []*writeReq{first}
+	rest := db.wq.waiting[:0:0]
+	for _, x := range db.wq.waiting[1:] {
+		if x.class == first.class && len(group) < first.class.groupLimit() {
+			group = append(group, x)
+		} else {
+			rest = append(rest, x)
+		}
 	}
-	group := append([]*writeReq(nil), db.wq.waiting[:n]...)
-	db.wq.waiting = db.wq.waiting[n:]
+	db.wq.waiting = rest
 	db.gmu.Unlock()
 
 	db.runGroup(group)

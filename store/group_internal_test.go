@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -216,5 +217,51 @@ func TestWriteRelaxed_OnlyThatTransaction(t *testing.T) {
 	}
 	if _, err := db.write(ctx, func(w *wtx) error { after = level(w); return nil }); err != nil || after != 2 {
 		t.Fatalf("after a failed relaxed write: synchronous = %d, %v", after, err)
+	}
+}
+
+// A group takes every waiting mutation of its leader's class, in order,
+// skipping the others, which keep their order and lead the next group.
+func TestGroupTakesItsClassPastOthers(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	release := holdWriter(t, db)
+	done := make(chan error, 10)
+	codes := []string{"B1", "S1", "B2", "S2", "B3"}
+	for i, code := range codes {
+		go func() {
+			fn := func(w *wtx) error {
+				uid := db.newUID()
+				return w.emit(EvLocationCreated, uid, LocationPayload{UID: uid, Code: code, Name: "Room " + code})
+			}
+			var err error
+			if code[0] == 'B' {
+				_, err = db.writeBatch(ctx, nil, fn)
+			} else {
+				_, err = db.write(ctx, fn)
+			}
+			done <- err
+		}()
+		waitQueued(t, db, i+1)
+	}
+	release()
+	for range codes {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := db.w.QueryContext(ctx, `SELECT code FROM locations ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var c string
+		rows.Scan(&c)
+		got = append(got, c)
+	}
+	if want := []string{"B1", "B2", "B3", "S1", "S2"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("commit order %v, want %v (the batches in one group, then the small ones)", got, want)
 	}
 }

@@ -145,7 +145,7 @@ func (db *DB) SetSyncWatchdog(ctx context.Context, d time.Duration) error {
 // it is in. A first enrolment takes the epoch as is; a different epoch must
 // go through ResetForEpoch.
 func (db *DB) MarkEnrolled(ctx context.Context, epoch string) error {
-	if _, err := db.w.ExecContext(ctx, `UPDATE sync_state SET enrolled = 1, epoch = CASE WHEN epoch = '' THEN ? ELSE epoch END WHERE id = 1`, epoch); err != nil {
+	if _, err := db.w.ExecContext(ctx, `UPDATE sync_state SET enrolled = 1, epoch = CASE WHEN epoch = '' THEN ? ELSE epoch END WHERE id = 1 AND (enrolled = 0 OR epoch = '')`, epoch); err != nil {
 		return fmt.Errorf("save enrolment: %w", err)
 	}
 	return nil
