@@ -35,7 +35,7 @@ type Client struct {
 	// LeaseBlock is how many tag numbers to lease at a time (default 1000),
 	// LeaseLow how few left trigger a new lease (default 200).
 	LeaseBlock, LeaseLow int64
-	// PushBatch and PullLimit size the requests (defaults 200 and 500).
+	// PushBatch and PullLimit size the requests (defaults 200 and 2,000).
 	PushBatch, PullLimit int
 	// PushWindow is how many push batches may be on the wire at once
 	// (default DefaultPushWindow); answers are still taken in order.
@@ -45,9 +45,11 @@ type Client struct {
 }
 
 // DefaultPushWindow: the next batches travel and are decoded while the
-// server applies the current one, and wait in its queue so that two of
-// them share a commit (one fsync).
-const DefaultPushWindow = 3
+// server applies the current one, and wait in its queue so that several
+// of them share a commit (one fsync). Four rather than three kept the
+// 100k push near 12,900 events/s instead of 10,000-10,500 while this
+// machine's fsyncs were slow.
+const DefaultPushWindow = 4
 
 // NewClient returns a client for db using the stored server and token.
 // caFile, if not empty, is a PEM file of CAs to trust for TLS.
