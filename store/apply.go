@@ -204,6 +204,13 @@ func PredecodePulled(changes []PulledChange) {
 
 // apply validates e against current state and applies it to the state tables.
 func (w *wtx) apply(e Event) error {
+	if e.Type != EvAssetReceived {
+		// Anything else may read or change assets: the receipts
+		// collected so far go in first.
+		if err := w.flushReceipts(); err != nil {
+			return err
+		}
+	}
 	switch e.Type {
 	case EvManufacturerCreated, EvCategoryCreated, EvSupplierCreated:
 		p, err := decode[NamedPayload](e)
@@ -616,10 +623,16 @@ func (w *wtx) applyReceived(p AssetRecord, e Event) error {
 		// The common receipt (a model, a place, a serial): the columns left
 		// out take their defaults. Binding fewer values is a fifth of the
 		// insert's cost in pure-Go SQLite.
+		if w.receipts != nil {
+			return w.addReceipt(p, ids, at)
+		}
 		res, err = w.exec(`INSERT INTO assets(uid, tag, serial, name, model_id, kind, status, location_id, home_location_id, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			p.UID, p.Tag, nullable(p.Serial), p.Name, ids[0], string(p.Kind), string(p.Status), ids[1], ids[2], at, at)
 	} else {
+		if err := w.flushReceipts(); err != nil {
+			return err
+		}
 		res, err = w.exec(`INSERT INTO assets(uid, tag, serial, name, model_id, kind, status, location_id, home_location_id, cost_centre, supplier_id, po_id,
 		order_number, purchase_date, purchase_cost, currency, warranty_end, eol_date, notes, custom, last_audit, next_audit, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -994,6 +1007,9 @@ func (w *wtx) reindexWhere(cond string, args ...any) error {
 
 // flushIndex rebuilds the marked search documents in two statements.
 func (w *wtx) flushIndex() error {
+	if err := w.flushReceipts(); err != nil { // (already done by their callers)
+		return err
+	}
 	if len(w.dirty) == 0 {
 		return nil
 	}

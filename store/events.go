@@ -72,6 +72,10 @@ type wtx struct {
 	emitted    []Event
 	readOnly   bool
 	unprepared []string
+	// receipts, when not nil, collects plain received assets for one
+	// multi-row INSERT (receipts.go): a pulled page's or a pushed batch's
+	// fast run only.
+	receipts *receiptRows
 	// noIndex skips the per-asset search index updates; the caller rebuilds
 	// asset_fts in bulk before committing (the demo builder does), or the
 	// database keeps no search documents (Options.NoSearch).

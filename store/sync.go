@@ -461,6 +461,9 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 		}
 		last := cursor
 		var pending logRows // the page's new events and log rows, written in chunks
+		if !savepoint {
+			w.receipts = &receiptRows{} // plain receipts inserted in chunks too
+		}
 		for _, c := range changes {
 			if c.ServerSeq <= last {
 				if c.ServerSeq <= cursor {
@@ -532,6 +535,10 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 			}
 			pending.addKnown(id, c.ServerSeq, c.Refused)
 		}
+		if err := w.flushReceipts(); err != nil {
+			return err
+		}
+		w.receipts = nil
 		if err := w.flushRows(&pending); err != nil {
 			return err
 		}

@@ -133,6 +133,7 @@ func (db *DB) ServerPushWith(ctx context.Context, device string, events []Event,
 				return fmt.Errorf("rollback to savepoint: %w", err)
 			}
 			clear(w.ids) // rows the first run created are gone
+			w.receipts = nil
 			w.heads, w.emitted, w.dirty = heads, w.emitted[:emitted], nil
 			err = db.serverPush(w, device, events, true, &reply, &entries)
 		}
@@ -183,6 +184,10 @@ func (db *DB) serverPush(w *wtx, device string, events []Event, savepoint bool, 
 	*entries = (*entries)[:0]
 	*reply = PushReply{}
 	var pending logRows // the batch's new events and log rows, written in chunks
+	w.receipts = nil
+	if !savepoint {
+		w.receipts = &receiptRows{} // plain receipts inserted in chunks too
+	}
 	var next int64
 	if err := w.queryRow(`SELECT coalesce(max(server_seq), 0) + 1 FROM sync_log`).Scan(&next); err != nil {
 		return fmt.Errorf("read head: %w", err)
@@ -237,6 +242,10 @@ func (db *DB) serverPush(w *wtx, device string, events []Event, savepoint bool, 
 		reply.Results = append(reply.Results, r)
 		*entries = append(*entries, LogEntry{Change: PulledChange{ServerSeq: r.ServerSeq, Refused: aerr != nil, Event: e}, Result: r})
 	}
+	if err := w.flushReceipts(); err != nil {
+		return err
+	}
+	w.receipts = nil
 	if err := w.flushRows(&pending); err != nil {
 		return err
 	}

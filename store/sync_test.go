@@ -373,3 +373,71 @@ func TestLogRows_ChunkedWritesPointAtTheirEvents(t *testing.T) {
 	}
 	syncVerify(t, a, b)
 }
+
+// Plain receipts of a pushed batch or pulled page are inserted in chunks
+// (store/receipts.go). A check-out of a receipt in the same page sees its
+// asset; a tag already taken on the server refuses exactly the receipt that
+// wants it; every copy verifies.
+func TestReceiptChunks_RefusalAndLaterEventsExact(t *testing.T) {
+	ctx := context.Background()
+	srv := openServer(t)
+	a, b, c, d := mustOpen(t), mustOpen(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	syncVia(t, srv, a)
+	syncVia(t, srv, d) // D has the catalogue, not A's assets
+	for i := range 10 {
+		if _, err := a.Receive(ctx, store.Receipt{Tag: fmt.Sprintf("A-%d", i), Serial: fmt.Sprintf("SA%d", i), Model: "L5440", Location: "DUB"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	for i := range 60 {
+		if _, err := b.Receive(ctx, store.Receipt{Tag: fmt.Sprintf("B-%d", i), Serial: fmt.Sprintf("SB%d", i), Model: "L5440", Location: "DUB"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := b.CheckOut(ctx, "B-30", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	syncVia(t, srv, c) // one page: the catalogue, A's and B's receipts, the check-out
+	got, err := c.Asset(ctx, "B-30")
+	if err != nil || got.Status != store.StatusDeployed || got.CustodianName != "Ana Silva" {
+		t.Fatalf("B-30 on C = %+v, %v; want deployed to Ana Silva", got, err)
+	}
+	syncVerify(t, b, c)
+
+	// D never saw A-7 and receives it among plain receipts (in the first
+	// chunk of 64).
+	for i := range 80 {
+		tag := fmt.Sprintf("D-%d", i)
+		if i == 25 {
+			tag = "A-7"
+		}
+		if _, err := d.Receive(ctx, store.Receipt{Tag: tag, Serial: fmt.Sprintf("SD%d", i), Model: "L5440", Location: "DUB"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	evs, err := d.OutboxBatch(ctx, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := srv.ServerPush(ctx, d.DeviceID(), evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := 0
+	for i, r := range rep.Results {
+		if r.Status == store.PushRefused {
+			refused++
+			if evs[i].Type != store.EvAssetReceived || !strings.Contains(string(evs[i].Payload), `"A-7"`) {
+				t.Errorf("refused %s %s: %s", evs[i].Type, evs[i].Payload, r.Reason)
+			}
+		}
+	}
+	if refused != 1 || len(rep.Results) != 80 {
+		t.Fatalf("%d of %d events refused, want exactly the receipt of A-7", refused, len(rep.Results))
+	}
+	syncVerify(t, srv)
+}
