@@ -47,61 +47,71 @@ func (w *wtx) flushRows(b *logRows) error {
 		if w.outbox {
 			return Errorf(EINTERNAL, "buffered events never go to the outbox")
 		}
-		// New rows get ids one above the largest (SQLite's rowid rule for
-		// an INTEGER PRIMARY KEY without AUTOINCREMENT): each statement's
-		// last id is checked against that, so a surprise is an error, never
-		// a sync_log row pointing at the wrong event.
-		var last int64
-		if err := w.queryRow(`SELECT coalesce(max(id), 0) FROM events`).Scan(&last); err != nil {
-			return fmt.Errorf("read last event id: %w", err)
-		}
 		const cols = 9
-		for start := 0; start < len(b.events); {
-			n := logChunk
-			if len(b.events)-start < logChunk {
-				n = 1
-			}
-			args := make([]any, 0, n*cols)
-			for _, e := range b.events[start : start+n] {
-				args = append(args, e.DeviceID, e.Seq, e.Operator, timestamp(e.At), string(e.Type), e.Subject, string(e.Payload), e.PrevHash, e.Hash)
-			}
-			res, err := w.exec(`INSERT INTO events(device_id, seq, operator, at, type, subject, payload, prev_hash, hash) VALUES `+valueRows(n, cols), args...)
-			if err != nil {
-				return err
-			}
-			id, err := res.LastInsertId()
-			if err != nil || id != last+int64(n) {
-				return Errorf(EINTERNAL, "new events got ids up to %d, expected %d (%v)", id, last+int64(n), err)
-			}
-			for i := range n {
-				b.events[start+i].ID = last + 1 + int64(i)
-			}
-			last = id
-			start += n
+		args := make([]any, 0, len(b.events)*cols)
+		for _, e := range b.events {
+			args = append(args, e.DeviceID, e.Seq, e.Operator, timestamp(e.At), string(e.Type), e.Subject, string(e.Payload), e.PrevHash, e.Hash)
+		}
+		first, err := w.insertRows(`INSERT INTO events(device_id, seq, operator, at, type, subject, payload, prev_hash, hash) VALUES `, "events", cols, args)
+		if err != nil {
+			return err
+		}
+		for i := range b.events {
+			b.events[i].ID = first + int64(i)
 		}
 		w.emitted = append(w.emitted, b.events...)
 	}
 	const cols = 3
-	for start := 0; start < len(b.logs); {
-		n := logChunk
-		if len(b.logs)-start < logChunk {
-			n = 1
+	args := make([]any, 0, len(b.logs)*cols)
+	for _, l := range b.logs {
+		id := l.id
+		if l.event >= 0 {
+			id = b.events[l.event].ID
 		}
-		args := make([]any, 0, n*cols)
-		for _, l := range b.logs[start : start+n] {
-			id := l.id
-			if l.event >= 0 {
-				id = b.events[l.event].ID
-			}
-			args = append(args, id, l.serverSeq, boolInt(l.refused))
-		}
-		if _, err := w.exec(`INSERT INTO sync_log(event_id, server_seq, refused) VALUES `+valueRows(n, cols), args...); err != nil {
-			return err
-		}
-		start += n
+		args = append(args, id, l.serverSeq, boolInt(l.refused))
+	}
+	if _, err := w.insertRows(`INSERT INTO sync_log(event_id, server_seq, refused) VALUES `, "", cols, args); err != nil {
+		return err
 	}
 	b.events, b.logs = b.events[:0], b.logs[:0]
 	return nil
+}
+
+// insertRows inserts rows of cols values each (args, one row after the
+// other) with insert ("INSERT INTO t(a, b) VALUES "): logChunk rows to a
+// statement, the rest one at a time (two statements to prepare, whatever
+// the count). With idTable set it returns the first new row's id: SQLite
+// gives new rows of a table with an INTEGER PRIMARY KEY (no AUTOINCREMENT)
+// the ids above the largest, so the rows have consecutive ids. Each
+// statement's last id is checked against that: a surprise is an error,
+// never a row pointing at the wrong one.
+func (w *wtx) insertRows(insert, idTable string, cols int, args []any) (int64, error) {
+	var last int64
+	if idTable != "" {
+		if err := w.queryRow(`SELECT coalesce(max(id), 0) FROM ` + idTable).Scan(&last); err != nil {
+			return 0, fmt.Errorf("read last %s id: %w", idTable, err)
+		}
+	}
+	first, rows := last+1, len(args)/cols
+	for start := 0; start < rows; {
+		n := logChunk
+		if rows-start < logChunk {
+			n = 1
+		}
+		res, err := w.exec(insert+valueRows(n, cols), args[start*cols:(start+n)*cols]...)
+		if err != nil {
+			return 0, err
+		}
+		if idTable != "" {
+			id, err := res.LastInsertId()
+			if err != nil || id != last+int64(n) {
+				return 0, Errorf(EINTERNAL, "new %s rows got ids up to %d, expected %d (%v)", idTable, id, last+int64(n), err)
+			}
+			last = id
+		}
+		start += n
+	}
+	return first, nil
 }
 
 // valueRows is "(?, ?, ...), (...)": n rows of cols parameters.

@@ -1,7 +1,5 @@
 package store
 
-import "fmt"
-
 // receiptRows collects the plain receipts (receivedAsset's short INSERT)
 // of a pulled page's or a pushed batch's fast run and inserts them
 // logChunk to a statement: a third less per asset in pure-Go SQLite.
@@ -33,33 +31,15 @@ func (w *wtx) flushReceipts() error {
 	if b == nil || b.n == 0 {
 		return nil
 	}
-	var last int64
-	if err := w.queryRow(`SELECT coalesce(max(id), 0) FROM assets`).Scan(&last); err != nil {
-		return fmt.Errorf("read last asset id: %w", err)
+	first, err := w.insertRows(`INSERT INTO assets(uid, tag, serial, name, model_id, kind, status, location_id, home_location_id, created_at, updated_at) VALUES `, "assets", receiptCols, b.args)
+	if isConstraint(err) {
+		return errNeedSavepoint
 	}
-	for start := 0; start < b.n; {
-		n := logChunk
-		if b.n-start < logChunk {
-			n = 1
-		}
-		res, err := w.exec(`INSERT INTO assets(uid, tag, serial, name, model_id, kind, status, location_id, home_location_id, created_at, updated_at) VALUES `+valueRows(n, receiptCols),
-			b.args[start*receiptCols:(start+n)*receiptCols]...)
-		if err != nil {
-			if isConstraint(err) {
-				return errNeedSavepoint
-			}
-			return err
-		}
-		// New rows take the ids above the largest (see logRows).
-		id, err := res.LastInsertId()
-		if err != nil || id != last+int64(n) {
-			return Errorf(EINTERNAL, "new assets got ids up to %d, expected %d (%v)", id, last+int64(n), err)
-		}
-		for i := range n {
-			w.markDirty(last+1+int64(i), true)
-		}
-		last = id
-		start += n
+	if err != nil {
+		return err
+	}
+	for i := range b.n {
+		w.markDirty(first+int64(i), true)
 	}
 	b.args, b.n = b.args[:0], 0
 	return nil
