@@ -455,12 +455,12 @@ type pulledPage struct {
 	err     error
 }
 
-// fetchPages fetches pull pages from cursor on, one ahead of the caller,
-// until the end of the log, an error, another epoch or ctx ends; then it
-// closes pages.
 // firstPullPage is the size of a pull's first page.
 const firstPullPage = 250
 
+// fetchPages fetches pull pages from cursor on, one ahead of the caller,
+// until the end of the log, an error, another epoch or ctx ends; then it
+// closes pages.
 func (c *Client) fetchPages(ctx context.Context, pages chan<- pulledPage, cursor int64, limit int, epoch string) {
 	defer close(pages)
 	// Pages start small and grow: the first one is waited for with nothing
