@@ -211,24 +211,6 @@ func (w *wtx) appendRaw(e Event, apply bool) (int64, error) {
 			return 0, err
 		}
 	}
-	return w.insertEvent(e)
-}
-
-// checkChain checks that e continues its device's chain, whose head is h,
-// and that its hash matches its contents.
-func checkChain(e Event, h chainHead) error {
-	if e.Seq != h.seq+1 || e.PrevHash != h.hash {
-		return invalid("event %s does not continue its device's chain (have seq %d)", e.UID(), h.seq)
-	}
-	if HashEvent(e) != e.Hash {
-		return invalid("event %s: hash does not match its contents", e.UID())
-	}
-	return nil
-}
-
-// insertEvent stores e, whose place in its device's chain and hash the
-// caller has checked, and moves the chain head. It returns the row id.
-func (w *wtx) insertEvent(e Event) (int64, error) {
 	res, err := w.exec(`INSERT INTO events(device_id, seq, operator, at, type, subject, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.DeviceID, e.Seq, e.Operator, timestamp(e.At), string(e.Type), e.Subject, string(e.Payload), e.PrevHash, e.Hash)
 	if err != nil {
@@ -243,6 +225,18 @@ func (w *wtx) insertEvent(e Event) (int64, error) {
 	w.heads[e.DeviceID] = chainHead{seq: e.Seq, hash: e.Hash}
 	w.emitted = append(w.emitted, e)
 	return e.ID, nil
+}
+
+// checkChain checks that e continues its device's chain, whose head is h,
+// and that its hash matches its contents.
+func checkChain(e Event, h chainHead) error {
+	if e.Seq != h.seq+1 || e.PrevHash != h.hash {
+		return invalid("event %s does not continue its device's chain (have seq %d)", e.UID(), h.seq)
+	}
+	if HashEvent(e) != e.Hash {
+		return invalid("event %s: hash does not match its contents", e.UID())
+	}
+	return nil
 }
 
 // errNeedSavepoint aborts an optimistic transaction that met a domain
