@@ -30,7 +30,7 @@ type DemoOptions struct {
 
 // DemoVersion changes whenever BuildDemo makes different data, so that
 // cached demo databases (the benchmarks keep one) are rebuilt.
-const DemoVersion = 2
+const DemoVersion = 3
 
 // MaxDemoAssets is the largest demo BuildDemo makes.
 const MaxDemoAssets = 5_000_000
@@ -931,48 +931,24 @@ func (g *demoGen) write(ctx context.Context, db *DB, progress func(done, total i
 	}
 	// Secondary indexes of the big tables are built once at the end, from
 	// sorted data, instead of row by row; the events' lookups use the
-	// unique indexes, which stay.
+	// unique indexes, which stay. Events arrive in time order, so the index
+	// on time only ever grows at its end: it stays (building it afterwards
+	// costs more than keeping it).
 	indexes, err := dropIndexes(ctx, db, "assets", "events")
 	if err != nil {
 		return err
 	}
-	ids := map[string]int64{}
-	received := 0
-	if progress != nil {
-		progress(0, g.n)
-	}
-	for start := 0; start < len(g.acts); start += demoBatch {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		end := min(start+demoBatch, len(g.acts))
-		_, err := db.writeAlone(ctx, func(w *wtx) error {
-			w.outbox = false
-			w.noIndex = true // one bulk rebuild at the end is far cheaper than a flush per statement
-			w.ids = ids
-			for _, a := range g.acts[start:end] {
-				if err := g.emitAct(w, a); err != nil {
-					return fmt.Errorf("demo event %d (%d): %w", a.seq, a.kind, err)
-				}
-				if a.kind == actReceive {
-					received++
-				}
+	for i, q := range indexes {
+		if strings.Contains(q, "INDEX events_at ") {
+			if _, err := db.w.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("keep index: %w", err)
 			}
-			return nil
-		})
-		if err != nil {
-			return err
+			indexes = append(indexes[:i], indexes[i+1:]...)
+			break
 		}
-		// Fold the WAL back into the file after each batch: the background
-		// checkpointer cannot finish while batches follow each other, and
-		// a WAL that never restarts grows to several times the database
-		// (and every page read searches its index).
-		if _, err := db.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-			return fmt.Errorf("demo checkpoint: %w", err)
-		}
-		if progress != nil {
-			progress(min(received, g.n-1), g.n)
-		}
+	}
+	if err := g.writeActs(ctx, db, progress); err != nil {
+		return err
 	}
 	// The search index, in bulk: FTS5 flushes its pending terms at every
 	// statement of a transaction, so indexing asset by asset would write a
@@ -1055,19 +1031,23 @@ func (g *demoGen) holderLabel(hk uint8, who int32) (uid, label string) {
 	return "", ""
 }
 
-func (g *demoGen) emitAct(w *wtx, act demoAct) error {
-	w.at = time.Unix(act.at, 0).UTC()
+// actEvent returns the event act writes: its type, subject, payload and
+// operator (a purchase order is raised by the first site's first operator,
+// who set up the catalogue; an asset's events by one of its site's).
+func (g *demoGen) actEvent(act demoAct) (EventType, string, any, string, error) {
+	at := time.Unix(act.at, 0).UTC()
 	var a *demoAsset
+	operator := g.sites[0].operators[0]
 	if act.kind != actPO {
 		a = &g.assets[act.asset]
 		ops := g.sites[a.site].operators
-		w.operator = ops[int(act.asset)%len(ops)]
+		operator = ops[int(act.asset)%len(ops)]
 	}
 	switch act.kind {
 	case actPO:
 		po := &g.pos[act.asset]
 		p := POPayload{UID: po.uid, Number: po.number, SupplierUID: g.supUID[g.suppls[po.supplier]], Lines: po.lines}
-		return w.emit(EvPOCreated, p.UID, p)
+		return EvPOCreated, p.UID, p, operator, nil
 	case actReceive:
 		// Tags are numbered in the order assets arrive, as a desk does.
 		g.tagged++
@@ -1077,22 +1057,8 @@ func (g *demoGen) emitAct(w *wtx, act demoAct) error {
 		if a.startOnOrder {
 			status = StatusOnOrder
 		}
-		po := &g.pos[a.po]
-		shelf := g.locs[a.shelf].uid
-		rec := AssetRecord{
-			UID: a.uid, Tag: a.tag, Serial: a.serial, Name: a.name, Kind: KindHardware, Status: status,
-			ModelUID: g.modelUID[a.model], LocationUID: shelf, HomeLocationUID: shelf,
-			CostCentre: "CC-4100-" + demoSites[a.site].code, SupplierUID: g.supUID[g.suppls[po.supplier]], POUID: po.uid,
-			OrderNumber: po.number, PurchaseDate: a.purchaseDate, PurchaseCost: a.cost, Currency: a.cur,
-			WarrantyEnd: a.warranty, EOLDate: a.eol,
-		}
-		if len(a.custom) > 0 {
-			rec.Custom = make(map[string]string, len(a.custom)/2)
-			for k := 0; k+1 < len(a.custom); k += 2 {
-				rec.Custom[a.custom[k]] = a.custom[k+1]
-			}
-		}
-		return w.emit(EvAssetReceived, a.uid, rec)
+		rec := g.record(act.asset, status)
+		return EvAssetReceived, a.uid, rec, operator, nil
 	case actArrive, actStatus, actRetire:
 		p := StatusPayload{UID: a.uid, Tag: a.tag, From: Statuses[act.from], To: Statuses[act.to]}
 		typ := EvAssetStatus
@@ -1106,7 +1072,7 @@ func (g *demoGen) emitAct(w *wtx, act demoAct) error {
 		case p.To == StatusMissing:
 			p.Reason = demoMissingReasons[act.due]
 		}
-		return w.emit(typ, a.uid, p)
+		return typ, a.uid, p, operator, nil
 	case actCheckOut:
 		uid, label := g.holderLabel(act.hk, act.who)
 		p := CheckOutPayload{UID: a.uid, Tag: a.tag, To: uid, ToLabel: label}
@@ -1125,21 +1091,21 @@ func (g *demoGen) emitAct(w *wtx, act demoAct) error {
 			p.Due = time.Unix(int64(act.due)*day, 0).UTC().Format(dateLayout)
 		}
 		a.lastHK, a.lastWho = act.hk, act.who
-		return w.emit(EvAssetCheckedOut, a.uid, p)
+		return EvAssetCheckedOut, a.uid, p, operator, nil
 	case actCheckIn:
 		cond := demoConditions[act.from]
 		st, _ := ConditionStatus(cond)
 		p := CheckInPayload{UID: a.uid, Tag: a.tag, LocationUID: g.locs[act.who].uid, Condition: cond, Status: st}
 		_, p.From = g.holderLabel(a.lastHK, a.lastWho)
-		return w.emit(EvAssetCheckedIn, a.uid, p)
+		return EvAssetCheckedIn, a.uid, p, operator, nil
 	case actMove:
 		p := MovePayload{UID: a.uid, Tag: a.tag, LocationUID: g.locs[act.who].uid, FromUID: g.locs[a.shelf].uid}
-		return w.emit(EvAssetMoved, a.uid, p)
+		return EvAssetMoved, a.uid, p, operator, nil
 	case actDispose:
 		d := demoDisposals[act.who]
 		p := DisposePayload{UID: a.uid, Tag: a.tag, Method: d.method, Vendor: d.vendor,
-			Certificate: fmt.Sprintf("CERT-%s-%06d", w.at.Format("2006"), act.asset+1)}
-		return w.emit(EvAssetDisposed, a.uid, p)
+			Certificate: fmt.Sprintf("CERT-%s-%06d", at.Format("2006"), act.asset+1)}
+		return EvAssetDisposed, a.uid, p, operator, nil
 	}
-	return fmt.Errorf("unknown demo action %d", act.kind)
+	return "", "", nil, "", fmt.Errorf("unknown demo action %d", act.kind)
 }

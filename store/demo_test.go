@@ -95,9 +95,12 @@ func TestBuildDemo(t *testing.T) {
 
 	// Custodians of every kind, including a dock in a laptop's kit.
 	kinds := map[store.CustodianKind]int{}
-	withCustom, disposals := 0, 0
+	withCustom, disposals, laterParent := 0, 0, 0
 	err = db.EachAsset(ctx, store.AssetFilter{}, func(a store.Asset) error {
 		kinds[a.CustodianKind]++
+		if a.CustodianKind == store.CustodianAsset && a.Custodian > a.Tag {
+			laterParent++ // installed in an asset that arrived after it (tags number arrivals)
+		}
 		if len(a.Custom) > 0 {
 			withCustom++
 		}
@@ -128,6 +131,9 @@ func TestBuildDemo(t *testing.T) {
 	}
 	if withCustom == 0 {
 		t.Error("no asset has custom fields")
+	}
+	if laterParent == 0 {
+		t.Error("no asset is installed in one that arrived after it: the builder's late parent links go untested")
 	}
 	if disposals != rep.ByStatus[store.StatusDisposed] {
 		t.Errorf("%d disposal records for %d disposed assets", disposals, rep.ByStatus[store.StatusDisposed])

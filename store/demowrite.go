@@ -1,0 +1,387 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// The demo's actions are written in bulk. Every action still becomes an
+// event, hashed into the device's chain exactly as emit would, but the
+// events go in 64 to a statement, and the assets' state is folded in memory
+// (demoState) and written once at the end, a row per asset, instead of a
+// row updated per event. The purchase orders, a few thousand, are applied
+// the usual way. A replay of the events gives the same state: the demo tests
+// run verify, which rebuilds the state from the events through apply and
+// compares every table.
+
+// demoState is an asset's state while the actions are folded. Row ids of
+// locations and people are 0 for none.
+type demoState struct {
+	id                  int64 // its row id: assets get ids in the order they arrive, as a replay gives them
+	status              Status
+	loc                 int64
+	custP, custL, custA int64
+	due                 int32 // days since 1970, 0 for none
+	checkedOut          int64 // unix seconds, 0 for none
+	created, updated    int64
+}
+
+// record is the received asset ai as its receipt event describes it.
+func (g *demoGen) record(ai int32, status Status) AssetRecord {
+	a := &g.assets[ai]
+	po := &g.pos[a.po]
+	shelf := g.locs[a.shelf].uid
+	rec := AssetRecord{
+		UID: a.uid, Tag: a.tag, Serial: a.serial, Name: a.name, Kind: KindHardware, Status: status,
+		ModelUID: g.modelUID[a.model], LocationUID: shelf, HomeLocationUID: shelf,
+		CostCentre: "CC-4100-" + demoSites[a.site].code, SupplierUID: g.supUID[g.suppls[po.supplier]], POUID: po.uid,
+		OrderNumber: po.number, PurchaseDate: a.purchaseDate, PurchaseCost: a.cost, Currency: a.cur,
+		WarrantyEnd: a.warranty, EOLDate: a.eol,
+	}
+	if len(a.custom) > 0 {
+		rec.Custom = make(map[string]string, len(a.custom)/2)
+		for k := 0; k+1 < len(a.custom); k += 2 {
+			rec.Custom[a.custom[k]] = a.custom[k+1]
+		}
+	}
+	return rec
+}
+
+const insertEvents = `INSERT INTO events(device_id, seq, operator, at, type, subject, payload, prev_hash, hash) VALUES `
+
+// demoRows is a batch of the demo's events, ready for the writer.
+type demoRows struct {
+	events   []any    // event rows, 9 values each
+	pos      []Event  // the purchase orders among them, to apply
+	fields   []string // custom fields first seen in the batch, to define
+	head     chainHead
+	received int // assets received so far
+}
+
+// demoFold is what building the events learns about the assets: their
+// state, the order they arrive in and their disposals.
+type demoFold struct {
+	st        []demoState
+	order     []int32 // assets in the order they arrive
+	disposals []demoDisposal
+	base      int64            // the row id before the first new asset
+	loc, per  map[string]int64 // row ids of locations and people by uid
+	fields    map[string]bool
+}
+
+// writeActs writes g's actions: their events, batch by batch, then the
+// assets' final rows and the disposal records. The events are encoded,
+// hashed and folded on one goroutine while the writer stores the batch
+// before (pure-Go SQLite keeps the writer's core busy; the other is free).
+func (g *demoGen) writeActs(ctx context.Context, db *DB, progress func(done, total int)) error {
+	f := demoFold{st: make([]demoState, len(g.assets)), order: make([]int32, 0, len(g.assets)), fields: map[string]bool{}}
+	dev := db.deviceID
+	head := chainHead{hash: genesisHash}
+	if err := db.w.QueryRowContext(ctx, `SELECT seq, hash FROM chain_heads WHERE device_id = ?`, dev).Scan(&head.seq, &head.hash); err != nil {
+		return fmt.Errorf("demo: read chain head: %w", err)
+	}
+	if err := db.w.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM assets`).Scan(&f.base); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	var err error
+	if f.loc, err = uidIDs(ctx, db, "locations"); err != nil {
+		return err
+	}
+	if f.per, err = uidIDs(ctx, db, "people"); err != nil {
+		return err
+	}
+	if progress != nil {
+		progress(0, g.n)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan demoRows, 1)
+	var built error
+	go func() {
+		defer close(batches)
+		built = g.buildEvents(ctx, &f, dev, head, batches)
+	}()
+	ids := map[string]int64{}
+	for b := range batches {
+		_, err := db.writeAlone(ctx, func(w *wtx) error {
+			w.outbox, w.noIndex, w.ids = false, true, ids
+			for _, name := range b.fields {
+				if err := w.defineField(name); err != nil {
+					return err
+				}
+			}
+			for _, e := range b.pos {
+				if err := w.apply(e); err != nil {
+					return fmt.Errorf("demo event %s: %w", e.Type, err)
+				}
+			}
+			if _, err := w.insertRows(insertEvents, "events", 9, b.events); err != nil {
+				return fmt.Errorf("demo events: %w", err)
+			}
+			w.heads[dev] = b.head
+			return nil
+		})
+		if err == nil {
+			err = checkpointDemo(ctx, db)
+		}
+		if err != nil {
+			cancel()
+			for range batches {
+			}
+			return err
+		}
+		if progress != nil {
+			progress(min(b.received, g.n-1)*9/10, g.n)
+		}
+	}
+	if built != nil {
+		return built
+	}
+	// The final state. An asset installed in another that arrived after it
+	// gets its parent once the parent's row is there (deferred foreign
+	// keys would do it too, but then every insert searches the table for
+	// rows it satisfies, the parent index being dropped until the end).
+	_, err = db.writeAlone(ctx, func(w *wtx) error {
+		w.outbox, w.noIndex, w.ids = false, true, ids
+		for start := 0; start < len(f.order); start += demoBatch {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			end := min(start+demoBatch, len(f.order))
+			if err := g.insertAssets(w, f.st, f.order[start:end]); err != nil {
+				return err
+			}
+			if progress != nil {
+				progress(min((len(f.order)*9+end)/10, g.n-1), g.n)
+			}
+		}
+		args := make([]any, 0, len(f.disposals)*5)
+		for _, d := range f.disposals {
+			args = append(args, f.st[d.asset].id, d.p.Method, d.p.Certificate, d.p.Vendor, d.at)
+		}
+		if _, err := w.insertRows(`INSERT INTO disposals(asset_id, method, certificate, vendor, disposed_at) VALUES `, "", 5, args); err != nil {
+			return err
+		}
+		for _, ai := range f.order {
+			if s := &f.st[ai]; s.custA > s.id {
+				if _, err := w.exec(`UPDATE assets SET custodian_asset_id = ? WHERE id = ?`, s.custA, s.id); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("demo assets: %w", err)
+	}
+	return checkpointDemo(ctx, db)
+}
+
+// buildEvents turns g's actions into event rows, demoBatch at a time,
+// chained from head, and folds them into f.
+func (g *demoGen) buildEvents(ctx context.Context, f *demoFold, dev string, head chainHead, out chan<- demoRows) error {
+	for start := 0; start < len(g.acts); start += demoBatch {
+		end := min(start+demoBatch, len(g.acts))
+		b := demoRows{events: make([]any, 0, (end-start)*9)}
+		for _, act := range g.acts[start:end] {
+			typ, subject, payload, operator, err := g.actEvent(act)
+			if err != nil {
+				return err
+			}
+			body, err := json.Marshal(payload)
+			if err != nil {
+				return fmt.Errorf("encode %s: %w", typ, err)
+			}
+			e := Event{DeviceID: dev, Seq: head.seq + 1, Operator: operator, At: time.Unix(act.at, 0).UTC(), Type: typ, Subject: subject, Payload: body, PrevHash: head.hash}
+			e.Hash = HashEvent(e)
+			head = chainHead{seq: e.Seq, hash: e.Hash}
+			switch act.kind {
+			case actPO:
+				b.pos = append(b.pos, e)
+			case actReceive:
+				f.order = append(f.order, act.asset)
+				f.st[act.asset].id = f.base + int64(len(f.order))
+				for _, k := range sortedKeys(payload.(AssetRecord).Custom) {
+					if !f.fields[k] {
+						f.fields[k] = true
+						b.fields = append(b.fields, k)
+					}
+				}
+			case actDispose:
+				f.disposals = append(f.disposals, demoDisposal{act.asset, payload.(DisposePayload), timestamp(e.At)})
+			}
+			if act.kind != actPO {
+				if err := f.fold(&f.st[act.asset], act, payload); err != nil {
+					return fmt.Errorf("demo event %d (%s): %w", act.seq, typ, err)
+				}
+			}
+			b.events = append(b.events, e.DeviceID, e.Seq, e.Operator, timestamp(e.At), string(e.Type), e.Subject, string(e.Payload), e.PrevHash, e.Hash)
+		}
+		b.head, b.received = head, len(f.order)
+		select {
+		case out <- b:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// uidIDs maps the uids of a table's rows to their ids.
+func uidIDs(ctx context.Context, db *DB, table string) (map[string]int64, error) {
+	rows, err := db.w.QueryContext(ctx, `SELECT uid, id FROM `+table)
+	if err != nil {
+		return nil, fmt.Errorf("demo: read %s: %w", table, err)
+	}
+	defer rows.Close()
+	m := map[string]int64{}
+	for rows.Next() {
+		var uid string
+		var id int64
+		if err := rows.Scan(&uid, &id); err != nil {
+			return nil, fmt.Errorf("demo: read %s: %w", table, err)
+		}
+		m[uid] = id
+	}
+	return m, rows.Err()
+}
+
+// checkpointDemo folds the WAL back into the file after a batch: the
+// background checkpointer cannot finish while batches follow each other,
+// and a WAL that never restarts grows to several times the database (and
+// every page read searches its index).
+func checkpointDemo(ctx context.Context, db *DB) error {
+	if _, err := db.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return fmt.Errorf("demo checkpoint: %w", err)
+	}
+	return nil
+}
+
+type demoDisposal struct {
+	asset int32
+	p     DisposePayload
+	at    string
+}
+
+// fold applies an asset's event (its payload, as actEvent built it) to its
+// state s, as apply would to its row.
+func (f *demoFold) fold(s *demoState, act demoAct, payload any) error {
+	loc := func(uid string) (int64, error) {
+		if uid == "" {
+			return 0, nil
+		}
+		id, ok := f.loc[uid]
+		if !ok {
+			return 0, notFound("no location with id %s", uid)
+		}
+		return id, nil
+	}
+	var err error
+	switch p := payload.(type) {
+	case AssetRecord:
+		*s = demoState{id: s.id, status: p.Status, created: act.at}
+		s.loc, err = loc(p.LocationUID)
+	case CheckOutPayload:
+		s.status, s.custP, s.custL, s.custA = StatusDeployed, 0, 0, 0
+		switch act.hk {
+		case hkPerson:
+			var ok bool
+			if s.custP, ok = f.per[p.To]; !ok {
+				return notFound("no person with id %s", p.To)
+			}
+		case hkLocation:
+			s.custL, err = loc(p.To)
+		case hkAsset:
+			s.custA = f.st[act.who].id
+		}
+		if err != nil {
+			return err
+		}
+		s.due, s.checkedOut = act.due, act.at
+		if p.LocationUID != "" {
+			s.loc, err = loc(p.LocationUID)
+		}
+	case CheckInPayload:
+		if p.LocationUID == "" {
+			return fmt.Errorf("demo: check-in of %s without a place", p.Tag)
+		}
+		s.status, s.custP, s.custL, s.custA, s.due, s.checkedOut = p.Status, 0, 0, 0, 0, 0
+		s.loc, err = loc(p.LocationUID)
+	case MovePayload:
+		if p.LocationUID == "" {
+			return fmt.Errorf("demo: move of %s without a place", p.Tag)
+		}
+		s.loc, err = loc(p.LocationUID)
+	case StatusPayload:
+		s.status = p.To
+	case DisposePayload:
+		s.status = StatusDisposed
+	default:
+		return fmt.Errorf("demo: no fold for %T", payload)
+	}
+	s.updated = act.at
+	return err
+}
+
+const insertAssetRows = `INSERT INTO assets(uid, tag, serial, name, model_id, kind, status, location_id, home_location_id,
+	custodian_person_id, custodian_location_id, custodian_asset_id, checked_out_at, due_date, cost_centre, supplier_id, po_id,
+	order_number, purchase_date, purchase_cost, currency, warranty_end, eol_date, notes, custom, last_audit, next_audit, created_at, updated_at) VALUES `
+
+// insertAssets writes the final rows of the assets in order (the order
+// they arrived: the rows get the ids their state says).
+func (g *demoGen) insertAssets(w *wtx, st []demoState, order []int32) error {
+	const cols = 29
+	args := make([]any, 0, len(order)*cols)
+	id := func(table, uid string) (any, error) { return w.idOf(table, uid) }
+	ref := func(v int64) any {
+		if v == 0 {
+			return nil
+		}
+		return v
+	}
+	for _, ai := range order {
+		s := &st[ai]
+		p := g.record(ai, s.status)
+		var refs [4]any
+		for i, r := range [...]struct{ table, uid string }{{"models", p.ModelUID}, {"locations", p.HomeLocationUID}, {"suppliers", p.SupplierUID}, {"purchase_orders", p.POUID}} {
+			v, err := id(r.table, r.uid)
+			if err != nil {
+				return err
+			}
+			refs[i] = v
+		}
+		custom := "{}"
+		if len(p.Custom) > 0 {
+			b, err := json.Marshal(p.Custom)
+			if err != nil {
+				return err
+			}
+			custom = string(b)
+		}
+		var parent any // set later when the parent's row comes after this one
+		if s.custA != 0 && s.custA < s.id {
+			parent = s.custA
+		}
+		var due, out string
+		if s.due > 0 {
+			due = time.Unix(int64(s.due)*day, 0).UTC().Format(dateLayout)
+		}
+		if s.checkedOut > 0 {
+			out = timestamp(time.Unix(s.checkedOut, 0))
+		}
+		args = append(args, p.UID, p.Tag, nullable(p.Serial), p.Name, refs[0], string(p.Kind), string(s.status), ref(s.loc), refs[1],
+			ref(s.custP), ref(s.custL), parent, out, due, p.CostCentre, refs[2], refs[3],
+			p.OrderNumber, p.PurchaseDate, p.PurchaseCost, p.Currency, p.WarrantyEnd, p.EOLDate, p.Notes, custom, p.LastAudit, p.NextAudit,
+			timestamp(time.Unix(s.created, 0)), timestamp(time.Unix(s.updated, 0)))
+	}
+	first, err := w.insertRows(insertAssetRows, "assets", cols, args)
+	if err != nil {
+		return err
+	}
+	if len(order) > 0 && first != st[order[0]].id {
+		return Errorf(EINTERNAL, "demo assets got ids from %d, expected %d", first, st[order[0]].id)
+	}
+	return nil
+}
