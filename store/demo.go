@@ -87,11 +87,7 @@ func BuildDemo(ctx context.Context, path string, opt DemoOptions) (DemoReport, e
 	}
 	tmp := f.Name()
 	f.Close()
-	removeTmp := func() {
-		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
-			os.Remove(tmp + suffix)
-		}
-	}
+	removeTmp := func() { removeDB(tmp) }
 	fixed := g.now
 	db, err := Open(ctx, tmp, Options{Unsafe: true, Operator: "demo", Now: func() time.Time { return fixed }})
 	if err != nil {
@@ -947,32 +943,8 @@ func (g *demoGen) write(ctx context.Context, db *DB, progress func(done, total i
 			break
 		}
 	}
-	if err := g.writeActs(ctx, db, progress); err != nil {
+	if err := g.writeActs(ctx, db, indexes, progress); err != nil {
 		return err
-	}
-	// The search index, in bulk: FTS5 flushes its pending terms at every
-	// statement of a transaction, so indexing asset by asset would write a
-	// tiny segment per event and spend its time merging them.
-	_, err = db.writeAlone(ctx, func(w *wtx) error {
-		if _, err := w.tx.ExecContext(ctx, `INSERT INTO asset_fts(rowid, doc) SELECT a.id, `+ftsDoc+ftsFrom+` ORDER BY a.id`); err != nil {
-			return fmt.Errorf("build search index: %w", err)
-		}
-		// Merge the bulk load's many segments into one. Left alone, FTS5's
-		// automerge would do that work a little at a time in the desk's
-		// first thousands of transactions (a check-out taking a second),
-		// and every search would read every segment meanwhile.
-		if _, err := w.tx.ExecContext(ctx, `INSERT INTO asset_fts(asset_fts) VALUES ('optimize')`); err != nil {
-			return fmt.Errorf("optimize search index: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for _, q := range indexes {
-		if _, err := db.w.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("rebuild index: %w", err)
-		}
 	}
 	if _, err := db.w.ExecContext(ctx, `ANALYZE`); err != nil {
 		return fmt.Errorf("analyze demo: %w", err)
@@ -1049,10 +1021,13 @@ func (g *demoGen) actEvent(act demoAct) (EventType, string, any, string, error) 
 		p := POPayload{UID: po.uid, Number: po.number, SupplierUID: g.supUID[g.suppls[po.supplier]], Lines: po.lines}
 		return EvPOCreated, p.UID, p, operator, nil
 	case actReceive:
-		// Tags are numbered in the order assets arrive, as a desk does.
-		g.tagged++
-		a.tag = fmt.Sprintf("TD-%0*d", g.width, g.tagged)
-		a.name += a.tag[len("TD-"):]
+		// Tags are numbered in the order assets arrive, as a desk does
+		// (once: the builder goes through the actions twice).
+		if a.tag == "" {
+			g.tagged++
+			a.tag = fmt.Sprintf("TD-%0*d", g.width, g.tagged)
+			a.name += a.tag[len("TD-"):]
+		}
 		status := StatusInStock
 		if a.startOnOrder {
 			status = StatusOnOrder

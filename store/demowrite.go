@@ -53,30 +53,34 @@ const insertEvents = `INSERT INTO events(device_id, seq, operator, at, type, sub
 
 // demoRows is a batch of the demo's events, ready for the writer.
 type demoRows struct {
-	events   []any    // event rows, 9 values each
-	pos      []Event  // the purchase orders among them, to apply
-	fields   []string // custom fields first seen in the batch, to define
+	events   []any // event rows, 9 values each
 	head     chainHead
 	received int // assets received so far
 }
 
-// demoFold is what building the events learns about the assets: their
-// state, the order they arrive in and their disposals.
+// demoFold is what the actions make of the assets: their state, the order
+// they arrive in and their disposals; and the purchase orders and custom
+// fields to create before them.
 type demoFold struct {
 	st        []demoState
 	order     []int32 // assets in the order they arrive
 	disposals []demoDisposal
+	pos       []Event          // the purchase orders, to apply
+	fields    []string         // custom fields, in the order first seen
 	base      int64            // the row id before the first new asset
 	loc, per  map[string]int64 // row ids of locations and people by uid
-	fields    map[string]bool
 }
 
-// writeActs writes g's actions: their events, batch by batch, then the
-// assets' final rows and the disposal records. The events are encoded,
-// hashed and folded on one goroutine while the writer stores the batch
-// before (pure-Go SQLite keeps the writer's core busy; the other is free).
-func (g *demoGen) writeActs(ctx context.Context, db *DB, progress func(done, total int)) error {
-	f := demoFold{st: make([]demoState, len(g.assets)), order: make([]int32, 0, len(g.assets)), fields: map[string]bool{}}
+// writeActs writes g's actions and rebuilds the indexes dropped for it
+// (statements in indexes). The actions are folded into the assets'
+// final state first, which is written at once (a row per asset); then the
+// search index is built from those rows on a connection and a core of its
+// own, in a database beside the demo, while the writer stores the events
+// (encoded and hashed on another goroutine, 64 rows to a statement); the
+// index is copied in at the end. Pure-Go SQLite keeps one core busy per
+// connection, so the two big jobs share the machine's cores.
+func (g *demoGen) writeActs(ctx context.Context, db *DB, indexes []string, progress func(done, total int)) error {
+	f := demoFold{st: make([]demoState, len(g.assets)), order: make([]int32, 0, len(g.assets))}
 	dev := db.deviceID
 	head := chainHead{hash: genesisHash}
 	if err := db.w.QueryRowContext(ctx, `SELECT seq, hash FROM chain_heads WHERE device_id = ?`, dev).Scan(&head.seq, &head.hash); err != nil {
@@ -95,28 +99,31 @@ func (g *demoGen) writeActs(ctx context.Context, db *DB, progress func(done, tot
 	if progress != nil {
 		progress(0, g.n)
 	}
+	if err := g.foldActs(&f); err != nil {
+		return err
+	}
+	if err := g.writeState(ctx, db, &f); err != nil {
+		return err
+	}
+	if progress != nil {
+		progress(g.n/5, g.n)
+	}
+
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	aside := db.path + "-search"
+	defer removeDB(aside)
+	searched := make(chan error, 1)
+	go func() { searched <- buildSearchAside(ctx, db, aside) }()
 	batches := make(chan demoRows, 1)
 	var built error
 	go func() {
 		defer close(batches)
-		built = g.buildEvents(ctx, &f, dev, head, batches)
+		built = g.buildEvents(ctx, dev, head, batches)
 	}()
-	ids := map[string]int64{}
 	for b := range batches {
 		_, err := db.writeAlone(ctx, func(w *wtx) error {
-			w.outbox, w.noIndex, w.ids = false, true, ids
-			for _, name := range b.fields {
-				if err := w.defineField(name); err != nil {
-					return err
-				}
-			}
-			for _, e := range b.pos {
-				if err := w.apply(e); err != nil {
-					return fmt.Errorf("demo event %s: %w", e.Type, err)
-				}
-			}
+			w.outbox, w.noIndex = false, true
 			if _, err := w.insertRows(insertEvents, "events", 9, b.events); err != nil {
 				return fmt.Errorf("demo events: %w", err)
 			}
@@ -130,31 +137,93 @@ func (g *demoGen) writeActs(ctx context.Context, db *DB, progress func(done, tot
 			cancel()
 			for range batches {
 			}
+			<-searched
 			return err
 		}
 		if progress != nil {
-			progress(min(b.received, g.n-1)*9/10, g.n)
+			progress(g.n/5+min(b.received, g.n)*7/10, g.n)
 		}
 	}
 	if built != nil {
+		cancel()
+		<-searched
 		return built
 	}
-	// The final state. An asset installed in another that arrived after it
-	// gets its parent once the parent's row is there (deferred foreign
-	// keys would do it too, but then every insert searches the table for
-	// rows it satisfies, the parent index being dropped until the end).
-	_, err = db.writeAlone(ctx, func(w *wtx) error {
-		w.outbox, w.noIndex, w.ids = false, true, ids
+	// The indexes dropped for the bulk load, while the search index is
+	// still being built aside.
+	for _, q := range indexes {
+		if _, err := db.w.ExecContext(ctx, q); err != nil {
+			cancel()
+			<-searched
+			return fmt.Errorf("rebuild index: %w", err)
+		}
+	}
+	if err := <-searched; err != nil {
+		return err
+	}
+	return adoptSearch(ctx, db, aside)
+}
+
+// foldActs goes through the actions in order and folds them into f.
+func (g *demoGen) foldActs(f *demoFold) error {
+	seen := map[string]bool{}
+	for _, act := range g.acts {
+		typ, _, payload, _, err := g.actEvent(act)
+		if err != nil {
+			return err
+		}
+		switch act.kind {
+		case actPO:
+			body, err := json.Marshal(payload)
+			if err != nil {
+				return fmt.Errorf("encode %s: %w", typ, err)
+			}
+			f.pos = append(f.pos, Event{Type: typ, At: time.Unix(act.at, 0).UTC(), Payload: body})
+			continue
+		case actReceive:
+			f.order = append(f.order, act.asset)
+			f.st[act.asset].id = f.base + int64(len(f.order))
+			for _, k := range sortedKeys(payload.(AssetRecord).Custom) {
+				if !seen[k] {
+					seen[k] = true
+					f.fields = append(f.fields, k)
+				}
+			}
+		case actDispose:
+			f.disposals = append(f.disposals, demoDisposal{act.asset, payload.(DisposePayload), timestamp(time.Unix(act.at, 0))})
+		}
+		if err := f.fold(&f.st[act.asset], act, payload); err != nil {
+			return fmt.Errorf("demo event %d (%s): %w", act.seq, typ, err)
+		}
+	}
+	return nil
+}
+
+// writeState writes the assets' final state and what it refers to: the
+// custom fields, the purchase orders, a row per asset, the disposals. An
+// asset installed in another that arrived after it gets its parent once
+// the parent's row is there (deferred foreign keys would do it too, but
+// then every insert searches the table for rows it satisfies, the parent
+// index being dropped until the end).
+func (g *demoGen) writeState(ctx context.Context, db *DB, f *demoFold) error {
+	_, err := db.writeAlone(ctx, func(w *wtx) error {
+		w.outbox, w.noIndex = false, true
+		for _, name := range f.fields {
+			if err := w.defineField(name); err != nil {
+				return err
+			}
+		}
+		for _, e := range f.pos {
+			if err := w.apply(e); err != nil {
+				return fmt.Errorf("demo %s: %w", e.Type, err)
+			}
+		}
 		for start := 0; start < len(f.order); start += demoBatch {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			end := min(start+demoBatch, len(f.order))
-			if err := g.insertAssets(w, f.st, f.order[start:end]); err != nil {
+			if err := g.insertAssets(w, f.st, f.order[start:min(start+demoBatch, len(f.order))]); err != nil {
 				return err
-			}
-			if progress != nil {
-				progress(min((len(f.order)*9+end)/10, g.n-1), g.n)
 			}
 		}
 		args := make([]any, 0, len(f.disposals)*5)
@@ -180,8 +249,9 @@ func (g *demoGen) writeActs(ctx context.Context, db *DB, progress func(done, tot
 }
 
 // buildEvents turns g's actions into event rows, demoBatch at a time,
-// chained from head, and folds them into f.
-func (g *demoGen) buildEvents(ctx context.Context, f *demoFold, dev string, head chainHead, out chan<- demoRows) error {
+// chained from head.
+func (g *demoGen) buildEvents(ctx context.Context, dev string, head chainHead, out chan<- demoRows) error {
+	received := 0
 	for start := 0; start < len(g.acts); start += demoBatch {
 		end := min(start+demoBatch, len(g.acts))
 		b := demoRows{events: make([]any, 0, (end-start)*9)}
@@ -197,29 +267,12 @@ func (g *demoGen) buildEvents(ctx context.Context, f *demoFold, dev string, head
 			e := Event{DeviceID: dev, Seq: head.seq + 1, Operator: operator, At: time.Unix(act.at, 0).UTC(), Type: typ, Subject: subject, Payload: body, PrevHash: head.hash}
 			e.Hash = HashEvent(e)
 			head = chainHead{seq: e.Seq, hash: e.Hash}
-			switch act.kind {
-			case actPO:
-				b.pos = append(b.pos, e)
-			case actReceive:
-				f.order = append(f.order, act.asset)
-				f.st[act.asset].id = f.base + int64(len(f.order))
-				for _, k := range sortedKeys(payload.(AssetRecord).Custom) {
-					if !f.fields[k] {
-						f.fields[k] = true
-						b.fields = append(b.fields, k)
-					}
-				}
-			case actDispose:
-				f.disposals = append(f.disposals, demoDisposal{act.asset, payload.(DisposePayload), timestamp(e.At)})
-			}
-			if act.kind != actPO {
-				if err := f.fold(&f.st[act.asset], act, payload); err != nil {
-					return fmt.Errorf("demo event %d (%s): %w", act.seq, typ, err)
-				}
+			if act.kind == actReceive {
+				received++
 			}
 			b.events = append(b.events, e.DeviceID, e.Seq, e.Operator, timestamp(e.At), string(e.Type), e.Subject, string(e.Payload), e.PrevHash, e.Hash)
 		}
-		b.head, b.received = head, len(f.order)
+		b.head, b.received = head, received
 		select {
 		case out <- b:
 		case <-ctx.Done():
@@ -251,9 +304,12 @@ func uidIDs(ctx context.Context, db *DB, table string) (map[string]int64, error)
 // checkpointDemo folds the WAL back into the file after a batch: the
 // background checkpointer cannot finish while batches follow each other,
 // and a WAL that never restarts grows to several times the database (and
-// every page read searches its index).
+// every page read searches its index). A passive checkpoint that copies
+// every frame is enough for the next transaction to start the log afresh;
+// it does not wait for the search builder's reader, which holds an older
+// snapshot for a few seconds (that batch's frames go at the next one).
 func checkpointDemo(ctx context.Context, db *DB) error {
-	if _, err := db.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	if _, err := db.w.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
 		return fmt.Errorf("demo checkpoint: %w", err)
 	}
 	return nil

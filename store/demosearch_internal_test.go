@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The demo's search index is built aside and copied in: it must be the
+// index the desk would have built, answer every substring as the documents
+// do, and keep working as assets change afterwards.
+func TestDemoSearchIndexMatchesDocuments(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "demo.db")
+	now := func() time.Time { return time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC) }
+	if _, err := BuildDemo(ctx, path, DemoOptions{Assets: 1500, Seed: 5, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	if matches, err := filepath.Glob(path + "-search*"); err != nil || len(matches) > 0 {
+		t.Fatalf("left beside the demo: %v (%v)", matches, err)
+	}
+	db, err := Open(ctx, path, Options{Operator: "test", Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+
+	check := func(frags []string) {
+		t.Helper()
+		if _, err := db.w.ExecContext(ctx, `INSERT INTO asset_fts(asset_fts, rank) VALUES ('integrity-check', 0)`); err != nil {
+			t.Fatalf("integrity-check: %v", err)
+		}
+		for _, frag := range frags {
+			want := ids(t, db, `SELECT a.id`+ftsFrom+` WHERE `+ftsDoc+` LIKE '%' || ? || '%' ORDER BY a.id`, frag)
+			got := ids(t, db, `SELECT rowid FROM asset_fts WHERE asset_fts MATCH ? ORDER BY rowid`, `"`+frag+`"`)
+			if !slices.Equal(got, want) {
+				t.Fatalf("search %q: index gives %d assets, documents %d (%v vs %v)", frag, len(got), len(want), head(got), head(want))
+			}
+		}
+	}
+	// Fragments of real documents: tags, serials, names, models, people,
+	// places (ASCII, so that LIKE and the index fold case alike).
+	rng := rand.New(rand.NewPCG(1, 2))
+	var docs []string
+	rows, err := db.r.QueryContext(ctx, `SELECT `+ftsDoc+ftsFrom+` ORDER BY a.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, d)
+	}
+	rows.Close()
+	var frags []string
+	for len(frags) < 60 {
+		d := docs[rng.IntN(len(docs))]
+		n := 3 + rng.IntN(5)
+		if len(d) <= n {
+			continue
+		}
+		i := rng.IntN(len(d) - n)
+		f := d[i : i+n]
+		if strings.ContainsAny(f, `"%_`) || strings.TrimSpace(f) != f || !ascii(f) {
+			continue
+		}
+		frags = append(frags, f)
+	}
+	check(frags)
+
+	// The copied index takes changes: check an asset in stock out to
+	// someone, and find it by that person's name.
+	var tag, who, name string
+	if err := db.r.QueryRowContext(ctx, `SELECT tag FROM assets WHERE status = 'in_stock' ORDER BY id LIMIT 1`).Scan(&tag); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.r.QueryRowContext(ctx, `SELECT badge, name FROM people WHERE active ORDER BY id DESC LIMIT 1`).Scan(&who, &name); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, tag, who, ""); err != nil {
+		t.Fatal(err)
+	}
+	check(append(frags, name, who, tag))
+}
+
+func ids(t *testing.T, db *DB, q string, arg any) []int64 {
+	t.Helper()
+	rows, err := db.r.QueryContext(context.Background(), q, arg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+func head(s []int64) []int64 { return s[:min(len(s), 5)] }
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
