@@ -913,14 +913,7 @@ func (g *demoGen) write(ctx context.Context, db *DB, progress func(done, total i
 				return err
 			}
 		}
-		for _, p := range g.people {
-			pp := PersonPayload{UID: p.uid, Name: p.name, Badge: p.badge, EmployeeNo: p.empNo, Username: p.username, Email: p.email,
-				Department: p.dept, CostCentre: p.cc, LocationUID: g.locs[p.home].uid}
-			if err := w.emit(EvPersonCreated, pp.UID, pp); err != nil {
-				return err
-			}
-		}
-		return nil
+		return g.writePeople(w)
 	})
 	if err != nil {
 		return fmt.Errorf("demo catalogue: %w", err)
