@@ -49,8 +49,6 @@ func (g *demoGen) record(ai int32, status Status) AssetRecord {
 	return rec
 }
 
-const insertEvents = `INSERT INTO events(device_id, seq, operator, at, type, subject, payload, prev_hash, hash) VALUES `
-
 // demoRows is a batch of the demo's events, ready for the writer.
 type demoRows struct {
 	events   []any // event rows, 9 values each

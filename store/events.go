@@ -80,6 +80,11 @@ type wtx struct {
 	// asset_fts in bulk before committing (the demo builder does), or the
 	// database keeps no search documents (Options.NoSearch).
 	noIndex bool
+	// deferEvents holds the rows of appended events back (deferred) for
+	// flushDeferred to store in bulk; set by a large mutation that reads
+	// no events while it runs (an import). finishTx flushes what is left.
+	deferEvents bool
+	deferred    []Event
 	// dirty holds the assets whose search documents flushIndex rebuilds
 	// before commit (true: inserted in this transaction).
 	dirty map[int64]bool
@@ -212,6 +217,9 @@ func (db *DB) restoreSync(ctx context.Context, conn *sql.Conn) error {
 // that says so (a desk opening the file rebuilds the index; marked in the
 // transaction, so a desk that opened the file in between cannot miss it).
 func (db *DB) finishTx(w *wtx) error {
+	if err := w.flushDeferred(); err != nil {
+		return err
+	}
 	if err := writeHeads(w, w.heads); err != nil {
 		return err
 	}
@@ -327,6 +335,11 @@ func (w *wtx) append(e Event) error {
 	}
 	if err := w.apply(e); err != nil {
 		return err
+	}
+	if w.deferEvents {
+		w.heads[e.DeviceID] = chainHead{seq: e.Seq, hash: e.Hash}
+		w.deferred = append(w.deferred, e)
+		return nil
 	}
 	res, err := w.exec(`INSERT INTO events(device_id, seq, operator, at, type, subject, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.DeviceID, e.Seq, e.Operator, timestamp(e.At), string(e.Type), e.Subject, string(e.Payload), e.PrevHash, e.Hash)

@@ -254,6 +254,9 @@ func (db *DB) runGroup(group []*writeReq) {
 		// the other callers' work with it.
 		w := db.newWtx(context.WithoutCancel(r.ctx), tx, stmts, maps.Clone(heads))
 		ferr := r.fn(w)
+		if ferr == nil {
+			ferr = w.flushDeferred() // inside its savepoint, with its events
+		}
 		unprepared = append(unprepared, w.unprepared...)
 		if ferr != nil {
 			if _, err := tx.ExecContext(ctx, `ROLLBACK TO grouped`); err != nil {

@@ -27,6 +27,40 @@ type logRow struct {
 
 const logChunk = 64
 
+// insertEvents begins a multi-row INSERT of events (insertRows adds the rows).
+const insertEvents = `INSERT INTO events(device_id, seq, operator, at, type, subject, payload, prev_hash, hash) VALUES `
+
+// flushDeferred stores the events a transaction with deferEvents set has
+// appended (applied, chained, held back), with their outbox rows: logChunk
+// rows to a statement instead of one statement each.
+func (w *wtx) flushDeferred() error {
+	if len(w.deferred) == 0 {
+		return nil
+	}
+	const cols = 9
+	args := make([]any, 0, len(w.deferred)*cols)
+	for _, e := range w.deferred {
+		args = append(args, e.DeviceID, e.Seq, e.Operator, timestamp(e.At), string(e.Type), e.Subject, string(e.Payload), e.PrevHash, e.Hash)
+	}
+	first, err := w.insertRows(insertEvents, "events", cols, args)
+	if err != nil {
+		return err
+	}
+	var outbox []any
+	for i := range w.deferred {
+		w.deferred[i].ID = first + int64(i)
+		if w.outbox && w.deferred[i].DeviceID == w.db.deviceID {
+			outbox = append(outbox, w.deferred[i].ID)
+		}
+	}
+	if _, err := w.insertRows(`INSERT INTO outbox(event_id) VALUES `, "", 1, outbox); err != nil {
+		return err
+	}
+	w.emitted = append(w.emitted, w.deferred...)
+	w.deferred = nil
+	return nil
+}
+
 // addEvent buffers e, whose place in its device's chain and hash the
 // caller has checked, with its place in the server's order.
 func (w *wtx) addEvent(b *logRows, e Event, serverSeq int64, refused bool) {
@@ -52,7 +86,7 @@ func (w *wtx) flushRows(b *logRows) error {
 		for _, e := range b.events {
 			args = append(args, e.DeviceID, e.Seq, e.Operator, timestamp(e.At), string(e.Type), e.Subject, string(e.Payload), e.PrevHash, e.Hash)
 		}
-		first, err := w.insertRows(`INSERT INTO events(device_id, seq, operator, at, type, subject, payload, prev_hash, hash) VALUES `, "events", cols, args)
+		first, err := w.insertRows(insertEvents, "events", cols, args)
 		if err != nil {
 			return err
 		}

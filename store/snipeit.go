@@ -1292,8 +1292,10 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 		_, err := db.writeAlone(ctx, func(w *wtx) error {
 			im := &importer{w: w, h: h, named: map[string]string{}, models: map[string]string{}, locs: map[string]locRef{},
 				people: map[string]personRef{}, tags: make(map[string]string, len(rows)), inFile: inFile}
-			// Ids found are cached (the search index is rebuilt once, at commit).
+			// Ids found are cached (the search index is rebuilt once, at
+			// commit), and the events are stored in bulk at the end.
 			w.ids = map[string]int64{}
+			w.deferEvents = true
 			var err error
 			if im.scheme, err = w.tagScheme(); err != nil {
 				return err
@@ -1382,6 +1384,9 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				}
 			}
 			done.GeneratedTags = im.gen
+			if err := w.flushDeferred(); err != nil {
+				return err
+			}
 			for _, e := range w.emitted {
 				switch e.Type {
 				case EvModelCreated:

@@ -78,6 +78,24 @@ func mustVerify(tb testing.TB, db *store.DB) {
 	if !rep.OK {
 		tb.Fatalf("verify: %v", rep.Problems)
 	}
+	// Never synced: every event of the desk waits in its outbox, once, in
+	// the order of its chain (imports store their events in bulk).
+	total := int64(0)
+	for _, d := range rep.Devices {
+		total += d.Events
+	}
+	out, err := db.OutboxBatch(context.Background(), int(total)+1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if int64(len(out)) != total {
+		tb.Fatalf("outbox holds %d events, the log %d", len(out), total)
+	}
+	for i, e := range out {
+		if e.Seq != int64(i+1) {
+			tb.Fatalf("outbox entry %d is event seq %d", i, e.Seq)
+		}
+	}
 }
 
 func mustAsset(tb testing.TB, db *store.DB, tag string) store.Asset {
