@@ -143,21 +143,20 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 		}
 	}
 	// Serials are matched as scanned, or upper-cased as most are printed.
-	// One row, from a statement prepared once: how many assets carry the
-	// serial (at most 2 counted) and the first one's id.
+	// One statement finds the asset when exactly one carries the serial;
+	// only when none does is it asked whether two do.
+	a, err := db.assetWhere(ctx, `a.id = (SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM (SELECT id FROM assets WHERE serial IN (?, ?) LIMIT 2))`, code, strings.ToUpper(code))
+	if err == nil {
+		return a, "serial", nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return a, "", fmt.Errorf("resolve serial: %w", err)
+	}
 	var n int
-	var id sql.NullInt64
-	if err := db.readRow(ctx, `SELECT count(*), min(id) FROM (SELECT id FROM assets WHERE serial IN (?, ?) LIMIT 2)`, code, strings.ToUpper(code)).Scan(&n, &id); err != nil {
+	if err := db.readRow(ctx, `SELECT count(*) FROM (SELECT id FROM assets WHERE serial IN (?, ?) LIMIT 2)`, code, strings.ToUpper(code)).Scan(&n); err != nil {
 		return Asset{}, "", fmt.Errorf("resolve serial: %w", err)
 	}
-	switch n {
-	case 1:
-		a, err := db.assetWhere(ctx, `a.id = ?`, id.Int64)
-		if err != nil {
-			return a, "", fmt.Errorf("resolve serial: %w", err)
-		}
-		return a, "serial", nil
-	case 2:
+	if n == 2 {
 		return Asset{}, "", invalid("serial %s is on more than one asset: scan the asset tag", clip(code))
 	}
 	if tag := tagFromURL(code); tag != "" && ValidateTag(tag) == nil {

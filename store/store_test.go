@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -169,6 +170,34 @@ func TestResolveAndSearch(t *testing.T) {
 	got, err = db.SearchAssets(ctx, store.AssetFilter{Location: "DUB", Status: store.StatusDeployed})
 	if err != nil || len(got) != 1 {
 		t.Fatalf("filter: %v, %d results", err, len(got))
+	}
+}
+
+// A serial resolves when one asset carries it (as scanned or upper-cased);
+// two assets with the same serial make the scan ambiguous, never a guess.
+func TestResolveSerial(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	a, err := db.Receive(ctx, store.Receipt{Serial: "PF3ABC9", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, scan := range []string{"PF3ABC9", "pf3abc9"} {
+		r, err := db.Resolve(ctx, scan)
+		if err != nil || r.Asset == nil || r.Asset.Tag != a.Tag || r.Via != "serial" {
+			t.Fatalf("Resolve(%q) = %+v, %v: want %s by serial", scan, r, err, a.Tag)
+		}
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "PF3ABC9", Model: "L5440", Location: "DUB", AllowDuplicateSerial: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Resolve(ctx, "PF3ABC9")
+	if store.ErrorCode(err) != store.EINVALID || !strings.Contains(store.ErrorMessage(err), "more than one asset") {
+		t.Fatalf("Resolve of a shared serial: %v, want an invalid-input error naming the ambiguity", err)
+	}
+	if _, err := db.Resolve(ctx, "PF3ABC0"); store.ErrorCode(err) != store.ENOTFOUND {
+		t.Fatalf("Resolve of an unknown serial: %v, want not found", err)
 	}
 }
 
