@@ -51,7 +51,7 @@ func (g *demoGen) record(ai int32, status Status) AssetRecord {
 
 // demoRows is a batch of the demo's events, ready for the writer.
 type demoRows struct {
-	events   []any // event rows, 9 values each
+	events   []any // event rows, eventCols values each (eventRow)
 	head     chainHead
 	received int // assets received so far
 }
@@ -122,7 +122,7 @@ func (g *demoGen) writeActs(ctx context.Context, db *DB, indexes []string, progr
 	for b := range batches {
 		_, err := db.writeAlone(ctx, func(w *wtx) error {
 			w.outbox, w.noIndex = false, true
-			if _, err := w.insertRows(insertEvents, "events", 9, b.events); err != nil {
+			if _, err := w.insertRows(insertEvents, "events", eventCols, b.events); err != nil {
 				return fmt.Errorf("demo events: %w", err)
 			}
 			w.heads[dev] = b.head
@@ -252,7 +252,7 @@ func (g *demoGen) buildEvents(ctx context.Context, dev string, head chainHead, o
 	received := 0
 	for start := 0; start < len(g.acts); start += demoBatch {
 		end := min(start+demoBatch, len(g.acts))
-		b := demoRows{events: make([]any, 0, (end-start)*9)}
+		b := demoRows{events: make([]any, 0, (end-start)*eventCols)}
 		for _, act := range g.acts[start:end] {
 			typ, subject, payload, operator, err := g.actEvent(act)
 			if err != nil {
@@ -268,7 +268,7 @@ func (g *demoGen) buildEvents(ctx context.Context, dev string, head chainHead, o
 			if act.kind == actReceive {
 				received++
 			}
-			b.events = append(b.events, e.DeviceID, e.Seq, e.Operator, timestamp(e.At), string(e.Type), e.Subject, string(e.Payload), e.PrevHash, e.Hash)
+			b.events = eventRow(b.events, e)
 		}
 		b.head, b.received = head, received
 		select {
@@ -291,7 +291,7 @@ func (g *demoGen) writePeople(w *wtx) error {
 	if err != nil {
 		return err
 	}
-	events := make([]any, 0, len(g.people)*9)
+	events := make([]any, 0, len(g.people)*eventCols)
 	rows := make([]any, 0, len(g.people)*9)
 	for _, p := range g.people {
 		pp := PersonPayload{UID: p.uid, Name: p.name, Badge: p.badge, EmployeeNo: p.empNo, Username: p.username, Email: p.email,
@@ -303,7 +303,7 @@ func (g *demoGen) writePeople(w *wtx) error {
 		e := Event{DeviceID: dev, Seq: h.seq + 1, Operator: w.operator, At: w.at, Type: EvPersonCreated, Subject: pp.UID, Payload: body, PrevHash: h.hash}
 		e.Hash = HashEvent(e)
 		h = chainHead{seq: e.Seq, hash: e.Hash}
-		events = append(events, e.DeviceID, e.Seq, e.Operator, timestamp(e.At), string(e.Type), e.Subject, string(e.Payload), e.PrevHash, e.Hash)
+		events = eventRow(events, e)
 		loc, err := w.idOf("locations", pp.LocationUID)
 		if err != nil {
 			return err
@@ -313,7 +313,7 @@ func (g *demoGen) writePeople(w *wtx) error {
 	if _, err := w.insertRows(`INSERT INTO people(uid, name, badge, employee_no, username, email, department, cost_centre, location_id) VALUES `, "people", 9, rows); err != nil {
 		return fmt.Errorf("demo people: %w", err)
 	}
-	if _, err := w.insertRows(insertEvents, "events", 9, events); err != nil {
+	if _, err := w.insertRows(insertEvents, "events", eventCols, events); err != nil {
 		return fmt.Errorf("demo people: %w", err)
 	}
 	w.heads[dev] = h

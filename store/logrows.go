@@ -27,8 +27,33 @@ type logRow struct {
 
 const logChunk = 64
 
-// insertEvents begins a multi-row INSERT of events (insertRows adds the rows).
-const insertEvents = `INSERT INTO events(device_id, seq, operator, at, type, subject, payload, prev_hash, hash) VALUES `
+// insertEvents begins a multi-row INSERT of events (insertRows adds the
+// rows, eventCols values each, as eventRow gives them).
+const (
+	insertEvents = `INSERT INTO events(device_id, seq, operator, at, type, subject, payload, prev_hash, hash) VALUES `
+	eventCols    = 9
+)
+
+// eventRow appends the values of e's row, in insertEvents' order, to args.
+func eventRow(args []any, e Event) []any {
+	return append(args, e.DeviceID, e.Seq, e.Operator, timestamp(e.At), string(e.Type), e.Subject, string(e.Payload), e.PrevHash, e.Hash)
+}
+
+// insertEventRows stores events in bulk and sets their ids.
+func (w *wtx) insertEventRows(events []Event) error {
+	args := make([]any, 0, len(events)*eventCols)
+	for _, e := range events {
+		args = eventRow(args, e)
+	}
+	first, err := w.insertRows(insertEvents, "events", eventCols, args)
+	if err != nil {
+		return err
+	}
+	for i := range events {
+		events[i].ID = first + int64(i)
+	}
+	return nil
+}
 
 // flushDeferred stores the events a transaction with deferEvents set has
 // appended (applied, chained, held back), with their outbox rows: logChunk
@@ -37,18 +62,11 @@ func (w *wtx) flushDeferred() error {
 	if len(w.deferred) == 0 {
 		return nil
 	}
-	const cols = 9
-	args := make([]any, 0, len(w.deferred)*cols)
-	for _, e := range w.deferred {
-		args = append(args, e.DeviceID, e.Seq, e.Operator, timestamp(e.At), string(e.Type), e.Subject, string(e.Payload), e.PrevHash, e.Hash)
-	}
-	first, err := w.insertRows(insertEvents, "events", cols, args)
-	if err != nil {
+	if err := w.insertEventRows(w.deferred); err != nil {
 		return err
 	}
 	var outbox []any
 	for i := range w.deferred {
-		w.deferred[i].ID = first + int64(i)
 		if w.outbox && w.deferred[i].DeviceID == w.db.deviceID {
 			outbox = append(outbox, w.deferred[i].ID)
 		}
@@ -81,17 +99,8 @@ func (w *wtx) flushRows(b *logRows) error {
 		if w.outbox {
 			return Errorf(EINTERNAL, "buffered events never go to the outbox")
 		}
-		const cols = 9
-		args := make([]any, 0, len(b.events)*cols)
-		for _, e := range b.events {
-			args = append(args, e.DeviceID, e.Seq, e.Operator, timestamp(e.At), string(e.Type), e.Subject, string(e.Payload), e.PrevHash, e.Hash)
-		}
-		first, err := w.insertRows(insertEvents, "events", cols, args)
-		if err != nil {
+		if err := w.insertEventRows(b.events); err != nil {
 			return err
-		}
-		for i := range b.events {
-			b.events[i].ID = first + int64(i)
 		}
 		w.emitted = append(w.emitted, b.events...)
 	}
