@@ -700,8 +700,17 @@ func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
 		newLoc = a.locID.Int64
 	}
 	at := timestamp(e.At)
-	if _, err := w.exec(`UPDATE assets SET status = 'deployed', custodian_person_id = ?, custodian_location_id = ?, custodian_asset_id = ?,
-		due_date = ?, checked_out_at = ?, location_id = ?, updated_at = ? WHERE id = ?`, person, loc, parent, p.Due, at, newLoc, at, a.id); err != nil {
+	if parent != nil || a.custA.Valid {
+		_, err = w.exec(`UPDATE assets SET status = 'deployed', custodian_person_id = ?, custodian_location_id = ?, custodian_asset_id = ?,
+		due_date = ?, checked_out_at = ?, location_id = ?, updated_at = ? WHERE id = ?`, person, loc, parent, p.Due, at, newLoc, at, a.id)
+	} else {
+		// custodian_asset_id is left out when it stays empty: assigning a
+		// column of a foreign key into the same table makes SQLite rewrite
+		// every index of the table (a dozen pages per check-out).
+		_, err = w.exec(`UPDATE assets SET status = 'deployed', custodian_person_id = ?, custodian_location_id = ?,
+		due_date = ?, checked_out_at = ?, location_id = ?, updated_at = ? WHERE id = ?`, person, loc, p.Due, at, newLoc, at, a.id)
+	}
+	if err != nil {
 		return err
 	}
 	return w.reindex(a.id)
@@ -776,8 +785,13 @@ func (w *wtx) applyCheckIn(p CheckInPayload, e Event) error {
 		}
 	}
 	at := timestamp(e.At)
-	if _, err := w.exec(`UPDATE assets SET status = ?, custodian_person_id = NULL, custodian_location_id = NULL, custodian_asset_id = NULL,
-		due_date = '', checked_out_at = '', location_id = ?, updated_at = ? WHERE id = ?`, string(p.Status), loc, at, a.id); err != nil {
+	q := `UPDATE assets SET status = ?, custodian_person_id = NULL, custodian_location_id = NULL,
+		due_date = '', checked_out_at = '', location_id = ?, updated_at = ? WHERE id = ?`
+	if a.custA.Valid { // (only then: see applyCheckOut)
+		q = `UPDATE assets SET status = ?, custodian_person_id = NULL, custodian_location_id = NULL, custodian_asset_id = NULL,
+		due_date = '', checked_out_at = '', location_id = ?, updated_at = ? WHERE id = ?`
+	}
+	if _, err := w.exec(q, string(p.Status), loc, at, a.id); err != nil {
 		return err
 	}
 	return w.reindex(a.id)

@@ -201,6 +201,49 @@ func TestResolveSerial(t *testing.T) {
 	}
 }
 
+// An asset installed in another (a dock in a laptop's kit) and taken out
+// again: the parent link is set and cleared, a cycle is refused, and the
+// state still equals the events' replay.
+func TestCheckOutIntoAssetAndBack(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	laptop, err := db.Receive(ctx, store.Receipt{Serial: "LAP-1", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dock, err := db.Receive(ctx, store.Receipt{Serial: "DOCK-1", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.CheckOut(ctx, dock.Tag, laptop.Tag, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.CustodianKind != store.CustodianAsset || got.Custodian != laptop.Tag {
+		t.Fatalf("dock after check-out into the laptop: %s %q", got.CustodianKind, got.Custodian)
+	}
+	if _, err := db.CheckOut(ctx, laptop.Tag, dock.Tag, ""); err == nil {
+		t.Fatal("laptop checked out into the dock installed in it: want a refusal")
+	}
+	if got, err = db.CheckIn(ctx, dock.Tag, store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got.CustodianKind != store.CustodianNone || got.Custodian != "" || got.Status != store.StatusInStock {
+		t.Fatalf("dock after check-in: %s %q %s", got.CustodianKind, got.Custodian, got.Status)
+	}
+	if got, err = db.CheckOut(ctx, dock.Tag, "B1001", ""); err != nil || got.CustodianKind != store.CustodianPerson {
+		t.Fatalf("dock to a person: %+v, %v", got, err)
+	}
+	if got, err = db.CheckIn(ctx, dock.Tag, store.CheckInOptions{}); err != nil || got.CustodianKind != store.CustodianNone {
+		t.Fatalf("dock back from a person: %+v, %v", got, err)
+	}
+	if _, err := db.CheckOut(ctx, laptop.Tag, "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	mustVerify(t, db)
+}
+
 func TestOpen_PathWithURICharacters(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "a#b?c%d")
 	db, err := store.Open(context.Background(), filepath.Join(dir, "t.db"), store.Options{})
