@@ -109,15 +109,11 @@ type Receipt struct {
 // Receive records the arrival of one asset and returns it.
 func (db *DB) Receive(ctx context.Context, r Receipt) (Asset, error) {
 	var tag string
-	_, err := db.write(ctx, func(w *wtx) error {
+	return db.writeAsset(ctx, &tag, func(w *wtx) error {
 		var err error
 		tag, err = w.receive(r)
 		return err
 	})
-	if err != nil {
-		return Asset{}, err
-	}
-	return db.Asset(ctx, tag)
 }
 
 // ReceiveAll records many arrivals in one transaction: all or none.
@@ -334,26 +330,39 @@ type Holder struct {
 // person (badge, employee number, username or email), a location (code or
 // name) or another asset's tag. due is YYYY-MM-DD or empty.
 func (db *DB) CheckOut(ctx context.Context, tag, who, due string) (Asset, error) {
-	_, err := db.write(ctx, func(w *wtx) error {
+	return db.writeAsset(ctx, &tag, func(w *wtx) error {
 		h, err := w.resolveHolder(who)
 		if err != nil {
 			return err
 		}
 		return w.checkOut(tag, h, due)
 	})
-	if err != nil {
-		return Asset{}, err
-	}
-	return db.Asset(ctx, tag)
+}
+
+// writeAsset runs fn as one mutation of the asset with tag *tag (fn may
+// set it: a receipt's tag is generated) and returns the asset as the
+// mutation left it, read from the writer's pages, which the change has just
+// brought into its cache: a reader would start with a cache the commit has
+// invalidated (several times the cost on a large database).
+func (db *DB) writeAsset(ctx context.Context, tag *string, fn func(w *wtx) error) (Asset, error) {
+	var a Asset
+	_, err := db.write(ctx, func(w *wtx) error {
+		if err := fn(w); err != nil {
+			return err
+		}
+		t := NormalizeTag(*tag)
+		var err error
+		if a, err = scanAsset(w.queryRow(assetSelect+` WHERE a.tag = ?`, t)); err != nil {
+			return fmt.Errorf("read asset %s: %w", clip(t), err)
+		}
+		return nil
+	})
+	return a, err
 }
 
 // CheckOutTo checks an asset out to an already resolved holder.
 func (db *DB) CheckOutTo(ctx context.Context, tag string, h Holder, due string) (Asset, error) {
-	_, err := db.write(ctx, func(w *wtx) error { return w.checkOut(tag, h, due) })
-	if err != nil {
-		return Asset{}, err
-	}
-	return db.Asset(ctx, tag)
+	return db.writeAsset(ctx, &tag, func(w *wtx) error { return w.checkOut(tag, h, due) })
 }
 
 func (w *wtx) checkOut(tag string, h Holder, due string) error {
@@ -395,11 +404,7 @@ type CheckInOptions struct {
 
 // CheckIn takes an asset back.
 func (db *DB) CheckIn(ctx context.Context, tag string, opt CheckInOptions) (Asset, error) {
-	_, err := db.write(ctx, func(w *wtx) error { return w.checkIn(tag, opt) })
-	if err != nil {
-		return Asset{}, err
-	}
-	return db.Asset(ctx, tag)
+	return db.writeAsset(ctx, &tag, func(w *wtx) error { return w.checkIn(tag, opt) })
 }
 
 func (w *wtx) checkIn(tag string, opt CheckInOptions) error {
@@ -426,7 +431,7 @@ func (w *wtx) checkIn(tag string, opt CheckInOptions) error {
 
 // Move records that an asset now sits at another location.
 func (db *DB) Move(ctx context.Context, tag, location string) (Asset, error) {
-	_, err := db.write(ctx, func(w *wtx) error {
+	return db.writeAsset(ctx, &tag, func(w *wtx) error {
 		uid, a, err := w.assetByTag(tag)
 		if err != nil {
 			return err
@@ -446,10 +451,6 @@ func (db *DB) Move(ctx context.Context, tag, location string) (Asset, error) {
 		}
 		return w.emit(EvAssetMoved, uid, MovePayload{UID: uid, Tag: a.tag, LocationUID: loc, FromUID: from.String})
 	})
-	if err != nil {
-		return Asset{}, err
-	}
-	return db.Asset(ctx, tag)
 }
 
 // UpdateAsset changes descriptive fields. Keys: name, serial, notes,
@@ -457,7 +458,7 @@ func (db *DB) Move(ctx context.Context, tag, location string) (Asset, error) {
 // warranty_end, eol_date, next_audit, last_audit, model (name or number),
 // supplier (name), home_location (code or name), custom:NAME.
 func (db *DB) UpdateAsset(ctx context.Context, tag string, fields map[string]string) (Asset, error) {
-	_, err := db.write(ctx, func(w *wtx) error {
+	return db.writeAsset(ctx, &tag, func(w *wtx) error {
 		uid, a, err := w.assetByTag(tag)
 		if err != nil {
 			return err
@@ -513,10 +514,6 @@ func (db *DB) UpdateAsset(ctx context.Context, tag string, fields map[string]str
 		}
 		return w.emit(EvAssetUpdated, uid, UpdatePayload{UID: uid, Tag: a.tag, Changes: changes})
 	})
-	if err != nil {
-		return Asset{}, err
-	}
-	return db.Asset(ctx, tag)
 }
 
 // assetTx reads an asset's record inside a write transaction.
@@ -572,11 +569,7 @@ func (r AssetRecord) text(field string) (string, bool) {
 
 // SetStatus moves an asset to in stock, in repair or missing (and back).
 func (db *DB) SetStatus(ctx context.Context, tag string, to Status, reason string) (Asset, error) {
-	_, err := db.write(ctx, func(w *wtx) error { return w.setStatus(tag, to, reason) })
-	if err != nil {
-		return Asset{}, err
-	}
-	return db.Asset(ctx, tag)
+	return db.writeAsset(ctx, &tag, func(w *wtx) error { return w.setStatus(tag, to, reason) })
 }
 
 func (w *wtx) setStatus(tag string, to Status, reason string) error {
@@ -604,7 +597,7 @@ func (db *DB) Retire(ctx context.Context, tag, reason string) (Asset, error) {
 
 // Dispose records an asset's disposal: final.
 func (db *DB) Dispose(ctx context.Context, tag string, d Disposal) (Asset, error) {
-	_, err := db.write(ctx, func(w *wtx) error {
+	return db.writeAsset(ctx, &tag, func(w *wtx) error {
 		uid, a, err := w.assetByTag(tag)
 		if err != nil {
 			return err
@@ -614,10 +607,6 @@ func (db *DB) Dispose(ctx context.Context, tag string, d Disposal) (Asset, error
 		}
 		return w.emit(EvAssetDisposed, uid, DisposePayload{UID: uid, Tag: a.tag, Method: strings.TrimSpace(d.Method), Certificate: strings.TrimSpace(d.Certificate), Vendor: strings.TrimSpace(d.Vendor)})
 	})
-	if err != nil {
-		return Asset{}, err
-	}
-	return db.Asset(ctx, tag)
 }
 
 // AssetHistory returns an asset's events, oldest first.
