@@ -547,6 +547,10 @@ type assetState struct {
 }
 
 func (w *wtx) asset(uid string) (assetState, error) {
+	if p := w.peeked; p != nil && w.peekedUID == uid {
+		w.peeked = nil
+		return *p, nil // read by assetByTag, nothing written since
+	}
 	var a assetState
 	var status string
 	err := w.queryRow(`SELECT a.id, a.tag, a.status, a.location_id, a.home_location_id, a.custodian_person_id, a.custodian_location_id, a.custodian_asset_id,

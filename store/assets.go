@@ -315,6 +315,9 @@ func (w *wtx) assetByTag(tag string) (string, assetState, error) {
 		return "", assetState{}, fmt.Errorf("look up %s: %w", clip(tag), err)
 	}
 	a, err := w.asset(uid)
+	if err == nil {
+		w.peeked, w.peekedUID = &a, uid
+	}
 	return uid, a, err
 }
 

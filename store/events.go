@@ -85,6 +85,11 @@ type wtx struct {
 	// no events while it runs (an import). finishTx flushes what is left.
 	deferEvents bool
 	deferred    []Event
+	// peeked is the state of asset peekedUID that assetByTag has just read,
+	// for the apply that usually follows to take instead of reading it
+	// again; any write (exec) forgets it.
+	peeked    *assetState
+	peekedUID string
 	// dirty holds the assets whose search documents flushIndex rebuilds
 	// before commit (true: inserted in this transaction).
 	dirty map[int64]bool
@@ -257,6 +262,7 @@ func (w *wtx) prepared(query string) (*sql.Stmt, error) {
 }
 
 func (w *wtx) exec(query string, args ...any) (sql.Result, error) {
+	w.peeked = nil
 	s, err := w.prepared(query)
 	if err != nil {
 		return nil, err
