@@ -133,24 +133,30 @@ func (db *DB) ResolveAsset(ctx context.Context, scan string) (Asset, error) {
 
 func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, error) {
 	up := NormalizeTag(code)
+	// Serials are matched as scanned, or upper-cased as most are printed:
+	// the asset when exactly one carries the serial (only when none does is
+	// it asked below whether two do).
+	const bySerial = `a.id = (SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM (SELECT id FROM assets WHERE serial IN (?, ?) LIMIT 2))`
+	var a Asset
+	var err error
 	if ValidateTag(up) == nil {
-		a, err := db.assetWhere(ctx, `a.tag = ?`, up)
+		// The tag, or else the serial, in one statement: a scan is one or
+		// the other, and a second statement was a third of a serial's time.
+		a, err = scanAsset(db.readRow(ctx, assetSelect+` WHERE a.tag = ? UNION ALL `+assetSelect+` WHERE `+bySerial+` LIMIT 1`, up, code, strings.ToUpper(code)))
 		if err == nil {
-			return a, "tag", nil
+			if a.Tag == up {
+				return a, "tag", nil
+			}
+			return a, "serial", nil
 		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return a, "", fmt.Errorf("resolve tag: %w", err)
+	} else {
+		a, err = db.assetWhere(ctx, bySerial, code, strings.ToUpper(code))
+		if err == nil {
+			return a, "serial", nil
 		}
-	}
-	// Serials are matched as scanned, or upper-cased as most are printed.
-	// One statement finds the asset when exactly one carries the serial;
-	// only when none does is it asked whether two do.
-	a, err := db.assetWhere(ctx, `a.id = (SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM (SELECT id FROM assets WHERE serial IN (?, ?) LIMIT 2))`, code, strings.ToUpper(code))
-	if err == nil {
-		return a, "serial", nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
-		return a, "", fmt.Errorf("resolve serial: %w", err)
+		return a, "", fmt.Errorf("resolve %q: %w", clip(code), err)
 	}
 	var n int
 	if err := db.readRow(ctx, `SELECT count(*) FROM (SELECT id FROM assets WHERE serial IN (?, ?) LIMIT 2)`, code, strings.ToUpper(code)).Scan(&n); err != nil {
