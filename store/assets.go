@@ -360,7 +360,10 @@ func (db *DB) writeAsset(ctx context.Context, tag *string, fn func(w *wtx) error
 		}
 		return nil
 	})
-	return a, err
+	if err != nil {
+		return Asset{}, err // (a mutation read in a group that then failed)
+	}
+	return a, nil
 }
 
 // CheckOutTo checks an asset out to an already resolved holder.

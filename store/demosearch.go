@@ -33,27 +33,6 @@ func buildSearchAside(ctx context.Context, db *DB, path string) error {
 	if err := db.r.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE name = 'asset_fts'`).Scan(&def); err != nil {
 		return fmt.Errorf("demo search: %w", err)
 	}
-	// The documents, read at once: a reader that stayed open while the
-	// index is built would keep the writer's log from restarting.
-	var args []any
-	rows, err := db.r.QueryContext(ctx, `SELECT a.id, `+ftsDoc+ftsFrom+` ORDER BY a.id`)
-	if err != nil {
-		return fmt.Errorf("demo search: %w", err)
-	}
-	for rows.Next() {
-		var id int64
-		var doc string
-		if err := rows.Scan(&id, &doc); err != nil {
-			rows.Close()
-			return fmt.Errorf("demo search: %w", err)
-		}
-		args = append(args, id, doc)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("demo search: %w", err)
-	}
-
 	removeDB(path)
 	aux, err := sql.Open("sqlite", asideDSN(path))
 	if err != nil {
@@ -72,35 +51,57 @@ func buildSearchAside(ctx context.Context, db *DB, path string) error {
 	// The documents go into a plain table first, then into the index in
 	// one statement: FTS5 writes out its pending terms at the end of every
 	// statement that changes it, so inserting them a few at a time would
-	// make a segment per statement and spend the time merging them.
-	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE docs(id INTEGER PRIMARY KEY, doc TEXT NOT NULL)`); err != nil {
+	// make a segment per statement and spend the time merging them. They
+	// are read a range of assets at a time, each a short read: a reader
+	// that stayed open would keep the demo writer's log from restarting.
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE docs(id INTEGER PRIMARY KEY, doc TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("demo search: %w", err)
 	}
-	const cols = 2
+	const cols, docRange = 2, 65536
 	full, err := tx.PrepareContext(ctx, `INSERT INTO docs(id, doc) VALUES `+valueRows(logChunk, cols))
 	if err != nil {
 		return fmt.Errorf("demo search: %w", err)
 	}
 	defer full.Close()
-	n := len(args) / cols
-	for start := 0; start < n; {
-		if start%(logChunk*256) == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+	args := make([]any, 0, docRange*cols)
+	for last := int64(0); ; {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		if n-start >= logChunk {
-			_, err = full.ExecContext(ctx, args[start*cols:(start+logChunk)*cols]...)
-			start += logChunk
-		} else {
-			_, err = tx.ExecContext(ctx, `INSERT INTO docs(id, doc) VALUES (?, ?)`, args[start*cols:(start+1)*cols]...)
-			start++
-		}
+		args = args[:0]
+		rows, err := db.r.QueryContext(ctx, `SELECT a.id, `+ftsDoc+ftsFrom+` WHERE a.id > ? ORDER BY a.id LIMIT ?`, last, docRange)
 		if err != nil {
 			return fmt.Errorf("demo search: %w", err)
 		}
+		for rows.Next() {
+			var doc string
+			if err := rows.Scan(&last, &doc); err != nil {
+				rows.Close()
+				return fmt.Errorf("demo search: %w", err)
+			}
+			args = append(args, last, doc)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("demo search: %w", err)
+		}
+		n := len(args) / cols
+		for start := 0; start < n; {
+			if n-start >= logChunk {
+				_, err = full.ExecContext(ctx, args[start*cols:(start+logChunk)*cols]...)
+				start += logChunk
+			} else {
+				_, err = tx.ExecContext(ctx, `INSERT INTO docs(id, doc) VALUES (?, ?)`, args[start*cols:(start+1)*cols]...)
+				start++
+			}
+			if err != nil {
+				return fmt.Errorf("demo search: %w", err)
+			}
+		}
+		if n < docRange {
+			break
+		}
 	}
-	args = nil
 	if _, err := tx.ExecContext(ctx, `INSERT INTO asset_fts(rowid, doc) SELECT id, doc FROM docs ORDER BY id`); err != nil {
 		return fmt.Errorf("demo search: %w", err)
 	}

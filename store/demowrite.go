@@ -198,11 +198,12 @@ func (g *demoGen) foldActs(f *demoFold) error {
 }
 
 // writeState writes the assets' final state and what it refers to: the
-// custom fields, the purchase orders, a row per asset, the disposals. An
-// asset installed in another that arrived after it gets its parent once
-// the parent's row is there (deferred foreign keys would do it too, but
-// then every insert searches the table for rows it satisfies, the parent
-// index being dropped until the end).
+// custom fields and the purchase orders, a row per asset (demoBatch to a
+// transaction, with a checkpoint after each, so that the log stays small),
+// then the disposals. An asset installed in another that arrived after it
+// gets its parent once the parent's row is there, in the last transaction
+// (deferred foreign keys would do it too, but then every insert searches
+// the table for rows it satisfies, the parent index being dropped).
 func (g *demoGen) writeState(ctx context.Context, db *DB, f *demoFold) error {
 	_, err := db.writeAlone(ctx, func(w *wtx) error {
 		w.outbox, w.noIndex = false, true
@@ -216,14 +217,27 @@ func (g *demoGen) writeState(ctx context.Context, db *DB, f *demoFold) error {
 				return fmt.Errorf("demo %s: %w", e.Type, err)
 			}
 		}
-		for start := 0; start < len(f.order); start += demoBatch {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := g.insertAssets(w, f.st, f.order[start:min(start+demoBatch, len(f.order))]); err != nil {
-				return err
-			}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("demo catalogue: %w", err)
+	}
+	ids := map[string]int64{} // model, supplier, place and order ids, across the batches
+	for start := 0; start < len(f.order); start += demoBatch {
+		chunk := f.order[start:min(start+demoBatch, len(f.order))]
+		_, err := db.writeAlone(ctx, func(w *wtx) error {
+			w.outbox, w.noIndex, w.ids = false, true, ids
+			return g.insertAssets(w, f.st, chunk)
+		})
+		if err == nil {
+			err = checkpointDemo(ctx, db)
 		}
+		if err != nil {
+			return fmt.Errorf("demo assets: %w", err)
+		}
+	}
+	_, err = db.writeAlone(ctx, func(w *wtx) error {
+		w.outbox, w.noIndex = false, true
 		args := make([]any, 0, len(f.disposals)*5)
 		for _, d := range f.disposals {
 			args = append(args, f.st[d.asset].id, d.p.Method, d.p.Certificate, d.p.Vendor, d.at)
@@ -241,7 +255,7 @@ func (g *demoGen) writeState(ctx context.Context, db *DB, f *demoFold) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("demo assets: %w", err)
+		return fmt.Errorf("demo disposals: %w", err)
 	}
 	return checkpointDemo(ctx, db)
 }
@@ -251,6 +265,9 @@ func (g *demoGen) writeState(ctx context.Context, db *DB, f *demoFold) error {
 func (g *demoGen) buildEvents(ctx context.Context, dev string, head chainHead, out chan<- demoRows) error {
 	received := 0
 	for start := 0; start < len(g.acts); start += demoBatch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		end := min(start+demoBatch, len(g.acts))
 		b := demoRows{events: make([]any, 0, (end-start)*eventCols)}
 		for _, act := range g.acts[start:end] {
@@ -372,12 +389,20 @@ func (f *demoFold) fold(s *demoState, act demoAct, payload any) error {
 		}
 		return id, nil
 	}
+	// The rules apply enforces, cheaply: the plan never breaks them, and a
+	// change to the plan that did would fail here, not only in verify.
+	if _, received := payload.(AssetRecord); !received && (s.id == 0 || s.status == StatusDisposed) {
+		return invalid("demo: %T for an asset not received or disposed", payload)
+	}
 	var err error
 	switch p := payload.(type) {
 	case AssetRecord:
 		*s = demoState{id: s.id, status: p.Status, created: act.at}
 		s.loc, err = loc(p.LocationUID)
 	case CheckOutPayload:
+		if s.status != StatusInStock {
+			return invalid("demo: check-out of %s, which is %s", p.Tag, s.status.Label())
+		}
 		s.status, s.custP, s.custL, s.custA = StatusDeployed, 0, 0, 0
 		switch act.hk {
 		case hkPerson:
@@ -388,7 +413,11 @@ func (f *demoFold) fold(s *demoState, act demoAct, payload any) error {
 		case hkLocation:
 			s.custL, err = loc(p.To)
 		case hkAsset:
-			s.custA = f.st[act.who].id
+			parent := &f.st[act.who]
+			if parent.id == 0 || parent.status == StatusDisposed {
+				return invalid("demo: %s installed in an asset not received or disposed", p.Tag)
+			}
+			s.custA = parent.id
 		}
 		if err != nil {
 			return err
@@ -401,6 +430,9 @@ func (f *demoFold) fold(s *demoState, act demoAct, payload any) error {
 		if p.LocationUID == "" {
 			return fmt.Errorf("demo: check-in of %s without a place", p.Tag)
 		}
+		if want, cerr := ConditionStatus(p.Condition); s.status != StatusDeployed || cerr != nil || want != p.Status {
+			return invalid("demo: check-in of %s (%s, condition %q to %s)", p.Tag, s.status.Label(), p.Condition, p.Status)
+		}
 		s.status, s.custP, s.custL, s.custA, s.due, s.checkedOut = p.Status, 0, 0, 0, 0, 0
 		s.loc, err = loc(p.LocationUID)
 	case MovePayload:
@@ -409,8 +441,17 @@ func (f *demoFold) fold(s *demoState, act demoAct, payload any) error {
 		}
 		s.loc, err = loc(p.LocationUID)
 	case StatusPayload:
+		if p.From != s.status || p.To == StatusDeployed || p.To == StatusDisposed || (act.kind == actRetire && p.To != StatusRetired) {
+			return invalid("demo: %s from %s to %s, but it is %s", p.Tag, p.From, p.To, s.status)
+		}
+		if err := CanTransition(s.status, p.To); err != nil {
+			return err
+		}
 		s.status = p.To
 	case DisposePayload:
+		if err := CanTransition(s.status, StatusDisposed); err != nil {
+			return err
+		}
 		s.status = StatusDisposed
 	default:
 		return fmt.Errorf("demo: no fold for %T", payload)

@@ -199,6 +199,15 @@ func TestResolveSerial(t *testing.T) {
 	if _, err := db.Resolve(ctx, "PF3ABC0"); store.ErrorCode(err) != store.ENOTFOUND {
 		t.Fatalf("Resolve of an unknown serial: %v, want not found", err)
 	}
+	// A serial that is also another asset's tag: the tag wins, as a label
+	// scanned at the desk means that asset.
+	other, err := db.Receive(ctx, store.Receipt{Serial: a.Tag, Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := db.Resolve(ctx, a.Tag); err != nil || r.Asset.Tag != a.Tag || r.Via != "tag" {
+		t.Fatalf("Resolve(%q) = %+v, %v: want %s by tag, not %s by serial", a.Tag, r, err, a.Tag, other.Tag)
+	}
 }
 
 // An asset installed in another (a dock in a laptop's kit) and taken out

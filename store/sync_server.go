@@ -133,7 +133,7 @@ func (db *DB) ServerPushWith(ctx context.Context, device string, events []Event,
 				return fmt.Errorf("rollback to savepoint: %w", err)
 			}
 			clear(w.ids) // rows the first run created are gone
-			w.receipts = nil
+			w.receipts, w.peeked, w.deferred = nil, nil, nil
 			w.heads, w.emitted, w.dirty = heads, w.emitted[:emitted], nil
 			err = db.serverPush(w, device, events, true, &reply, &entries)
 		}
