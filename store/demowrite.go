@@ -149,15 +149,21 @@ func (g *demoGen) writeActs(ctx context.Context, db *DB, indexes []string, progr
 	}
 	// The indexes dropped for the bulk load, while the search index is
 	// still being built aside.
-	for _, q := range indexes {
+	for i, q := range indexes {
 		if _, err := db.w.ExecContext(ctx, q); err != nil {
 			cancel()
 			<-searched
 			return fmt.Errorf("rebuild index: %w", err)
 		}
+		if progress != nil {
+			progress(g.n*9/10+g.n*(i+1)/(20*len(indexes)), g.n) // to 95 %
+		}
 	}
 	if err := <-searched; err != nil {
 		return err
+	}
+	if progress != nil {
+		progress(g.n*97/100, g.n)
 	}
 	return adoptSearch(ctx, db, aside)
 }
