@@ -2,8 +2,10 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -243,5 +245,38 @@ func TestBuildDemoReplaces(t *testing.T) {
 	}
 	if got != 80 {
 		t.Fatalf("after rebuilding with 80 assets: %d", got)
+	}
+}
+
+// A demo build cancelled part-way (here once its events are being written,
+// with the search index being built aside) stops, leaves nothing behind
+// and no goroutine running.
+func TestBuildDemoCancelled(t *testing.T) {
+	before := runtime.NumGoroutine()
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const n = 3000
+	_, err := store.BuildDemo(ctx, filepath.Join(dir, "demo.db"), store.DemoOptions{Assets: n, Seed: 3, Now: func() time.Time { return demoNow },
+		Progress: func(done, total int) {
+			if done >= total/4 {
+				cancel()
+			}
+		}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("BuildDemo cancelled: %v, want context.Canceled", err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Errorf("left behind: %s", e.Name())
+	}
+	for deadline := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > before && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines running after the cancelled build, %d before", n, before)
 	}
 }

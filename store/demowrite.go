@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -10,10 +12,10 @@ import (
 // The demo's actions are written in bulk. Every action still becomes an
 // event, hashed into the device's chain exactly as emit would, but the
 // events go in 64 to a statement, and the assets' state is folded in memory
-// (demoState) and written once at the end, a row per asset, instead of a
-// row updated per event. The purchase orders, a few thousand, are applied
-// the usual way. A replay of the events gives the same state: the demo tests
-// run verify, which rebuilds the state from the events through apply and
+// (demoState) and written once, a row per asset, instead of a row updated
+// per event. The purchase orders, a few thousand, are applied the usual
+// way. A replay of the events gives the same state: the demo tests run
+// verify, which rebuilds the state from the events through apply and
 // compares every table.
 
 // demoState is an asset's state while the actions are folded. Row ids of
@@ -81,13 +83,13 @@ func (g *demoGen) writeActs(ctx context.Context, db *DB, indexes []string, progr
 	f := demoFold{st: make([]demoState, len(g.assets)), order: make([]int32, 0, len(g.assets))}
 	dev := db.deviceID
 	head := chainHead{hash: genesisHash}
-	if err := db.w.QueryRowContext(ctx, `SELECT seq, hash FROM chain_heads WHERE device_id = ?`, dev).Scan(&head.seq, &head.hash); err != nil {
+	err := db.w.QueryRowContext(ctx, `SELECT seq, hash FROM chain_heads WHERE device_id = ?`, dev).Scan(&head.seq, &head.hash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("demo: read chain head: %w", err)
 	}
 	if err := db.w.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM assets`).Scan(&f.base); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	var err error
 	if f.loc, err = uidIDs(ctx, db, "locations"); err != nil {
 		return err
 	}
@@ -107,8 +109,10 @@ func (g *demoGen) writeActs(ctx context.Context, db *DB, indexes []string, progr
 		progress(g.n/5, g.n)
 	}
 
+	// Two goroutines from here: the search builder and the event encoder.
+	// Whatever happens, both are stopped and waited for before returning
+	// (and before the aside file is removed).
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	aside := db.path + "-search"
 	defer removeDB(aside)
 	searched := make(chan error, 1)
@@ -118,6 +122,20 @@ func (g *demoGen) writeActs(ctx context.Context, db *DB, indexes []string, progr
 	go func() {
 		defer close(batches)
 		built = g.buildEvents(ctx, dev, head, batches)
+	}()
+	var searchErr error
+	searchDone := false
+	waitSearch := func() error {
+		if !searchDone {
+			searchDone, searchErr = true, <-searched
+		}
+		return searchErr
+	}
+	defer func() {
+		cancel()
+		for range batches {
+		}
+		waitSearch()
 	}()
 	for b := range batches {
 		_, err := db.writeAlone(ctx, func(w *wtx) error {
@@ -132,10 +150,6 @@ func (g *demoGen) writeActs(ctx context.Context, db *DB, indexes []string, progr
 			err = checkpointDemo(ctx, db)
 		}
 		if err != nil {
-			cancel()
-			for range batches {
-			}
-			<-searched
 			return err
 		}
 		if progress != nil {
@@ -143,23 +157,19 @@ func (g *demoGen) writeActs(ctx context.Context, db *DB, indexes []string, progr
 		}
 	}
 	if built != nil {
-		cancel()
-		<-searched
 		return built
 	}
 	// The indexes dropped for the bulk load, while the search index is
 	// still being built aside.
 	for i, q := range indexes {
 		if _, err := db.w.ExecContext(ctx, q); err != nil {
-			cancel()
-			<-searched
 			return fmt.Errorf("rebuild index: %w", err)
 		}
 		if progress != nil {
 			progress(g.n*9/10+g.n*(i+1)/(20*len(indexes)), g.n) // to 95 %
 		}
 	}
-	if err := <-searched; err != nil {
+	if err := waitSearch(); err != nil {
 		return err
 	}
 	if progress != nil {
