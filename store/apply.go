@@ -704,17 +704,16 @@ func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
 		newLoc = a.locID.Int64
 	}
 	at := timestamp(e.At)
+	q := `UPDATE assets SET status = 'deployed', custodian_person_id = ?, custodian_location_id = ?,
+		due_date = ?, checked_out_at = ?, location_id = ?, updated_at = ?`
+	args := []any{person, loc, p.Due, at, newLoc, at}
+	// custodian_asset_id is assigned only when it changes: assigning a
+	// column of a foreign key into the same table makes SQLite rewrite
+	// every index of the table (eight unchanged pages per check-out).
 	if parent != nil || a.custA.Valid {
-		_, err = w.exec(`UPDATE assets SET status = 'deployed', custodian_person_id = ?, custodian_location_id = ?, custodian_asset_id = ?,
-		due_date = ?, checked_out_at = ?, location_id = ?, updated_at = ? WHERE id = ?`, person, loc, parent, p.Due, at, newLoc, at, a.id)
-	} else {
-		// custodian_asset_id is left out when it stays empty: assigning a
-		// column of a foreign key into the same table makes SQLite rewrite
-		// every index of the table (a dozen pages per check-out).
-		_, err = w.exec(`UPDATE assets SET status = 'deployed', custodian_person_id = ?, custodian_location_id = ?,
-		due_date = ?, checked_out_at = ?, location_id = ?, updated_at = ? WHERE id = ?`, person, loc, p.Due, at, newLoc, at, a.id)
+		q, args = q+`, custodian_asset_id = ?`, append(args, parent)
 	}
-	if err != nil {
+	if _, err := w.exec(q+` WHERE id = ?`, append(args, a.id)...); err != nil {
 		return err
 	}
 	return w.reindex(a.id)
@@ -790,12 +789,11 @@ func (w *wtx) applyCheckIn(p CheckInPayload, e Event) error {
 	}
 	at := timestamp(e.At)
 	q := `UPDATE assets SET status = ?, custodian_person_id = NULL, custodian_location_id = NULL,
-		due_date = '', checked_out_at = '', location_id = ?, updated_at = ? WHERE id = ?`
-	if a.custA.Valid { // (only then: see applyCheckOut)
-		q = `UPDATE assets SET status = ?, custodian_person_id = NULL, custodian_location_id = NULL, custodian_asset_id = NULL,
-		due_date = '', checked_out_at = '', location_id = ?, updated_at = ? WHERE id = ?`
+		due_date = '', checked_out_at = '', location_id = ?, updated_at = ?`
+	if a.custA.Valid { // only then: see applyCheckOut
+		q += `, custodian_asset_id = NULL`
 	}
-	if _, err := w.exec(q, string(p.Status), loc, at, a.id); err != nil {
+	if _, err := w.exec(q+` WHERE id = ?`, string(p.Status), loc, at, a.id); err != nil {
 		return err
 	}
 	return w.reindex(a.id)
