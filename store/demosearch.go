@@ -58,11 +58,24 @@ func buildSearchAside(ctx context.Context, db *DB, path string) error {
 		return fmt.Errorf("demo search: %w", err)
 	}
 	const cols, docRange = 2, 65536
-	full, err := tx.PrepareContext(ctx, `INSERT INTO docs(id, doc) VALUES `+valueRows(logChunk, cols))
-	if err != nil {
-		return fmt.Errorf("demo search: %w", err)
+	stmts := map[string]*sql.Stmt{} // the two shapes chunkRows uses, prepared once
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	insertDocs := func(q string, _ int, rows []any) error {
+		st := stmts[q]
+		if st == nil {
+			var err error
+			if st, err = tx.PrepareContext(ctx, q); err != nil {
+				return err
+			}
+			stmts[q] = st
+		}
+		_, err := st.ExecContext(ctx, rows...)
+		return err
 	}
-	defer full.Close()
 	args := make([]any, 0, docRange*cols)
 	for last := int64(0); ; {
 		if err := ctx.Err(); err != nil {
@@ -85,20 +98,10 @@ func buildSearchAside(ctx context.Context, db *DB, path string) error {
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("demo search: %w", err)
 		}
-		n := len(args) / cols
-		for start := 0; start < n; {
-			if n-start >= logChunk {
-				_, err = full.ExecContext(ctx, args[start*cols:(start+logChunk)*cols]...)
-				start += logChunk
-			} else {
-				_, err = tx.ExecContext(ctx, `INSERT INTO docs(id, doc) VALUES (?, ?)`, args[start*cols:(start+1)*cols]...)
-				start++
-			}
-			if err != nil {
-				return fmt.Errorf("demo search: %w", err)
-			}
+		if err := chunkRows(`INSERT INTO docs(id, doc) VALUES `, cols, args, insertDocs); err != nil {
+			return fmt.Errorf("demo search: %w", err)
 		}
-		if n < docRange {
+		if len(args)/cols < docRange {
 			break
 		}
 	}

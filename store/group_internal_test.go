@@ -46,6 +46,19 @@ func waitQueued(t *testing.T, db *DB, n int) {
 	t.Fatalf("fewer than %d mutations queued", n)
 }
 
+// verifyOK fails the test unless db's chains are whole and its state
+// equals the replay of its events.
+func verifyOK(t *testing.T, db *DB) {
+	t.Helper()
+	rep, err := db.Verify(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK {
+		t.Fatalf("verify: %v", rep.Problems)
+	}
+}
+
 func openTemp(t *testing.T) *DB {
 	t.Helper()
 	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "g.db"), Options{Operator: "tester"})
@@ -180,13 +193,7 @@ func TestGroupSyncBatches(t *testing.T) {
 	if _, err := db.Location(ctx, "B3"); ErrorCode(err) != ENOTFOUND {
 		t.Errorf("the refused batch's change was kept: %v", err)
 	}
-	rep, err := db.Verify(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rep.OK {
-		t.Fatalf("verify: %v", rep.Problems)
-	}
+	verifyOK(t, db)
 }
 
 // A relaxed write (a pulled page) commits with synchronous=NORMAL; every
@@ -316,13 +323,7 @@ func TestGroupDeferredEvents(t *testing.T) {
 	if n != 6 || outbox != 6 {
 		t.Fatalf("%d events, %d in the outbox: want the 6 of the three that committed", n, outbox)
 	}
-	rep, err := db.Verify(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rep.OK {
-		t.Fatalf("verify: %v", rep.Problems)
-	}
+	verifyOK(t, db)
 }
 
 // The state assetByTag read is taken by the apply that follows, but never

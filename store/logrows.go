@@ -135,26 +135,39 @@ func (w *wtx) insertRows(insert, idTable string, cols int, args []any) (int64, e
 			return 0, fmt.Errorf("read last %s id: %w", idTable, err)
 		}
 	}
-	first, rows := last+1, len(args)/cols
+	first := last + 1
+	err := chunkRows(insert, cols, args, func(q string, n int, rows []any) error {
+		res, err := w.exec(q, rows...)
+		if err != nil || idTable == "" {
+			return err
+		}
+		id, err := res.LastInsertId()
+		if err != nil || id != last+int64(n) {
+			return Errorf(EINTERNAL, "new %s rows got ids up to %d, expected %d (%v)", idTable, id, last+int64(n), err)
+		}
+		last = id
+		return nil
+	})
+	return first, err
+}
+
+// chunkRows hands exec the statements that insert rows of cols values
+// each (args, one row after the other) with insert ("INSERT INTO t(a, b)
+// VALUES "): logChunk rows to a statement, the rest one at a time (two
+// statements to prepare, whatever the count), n the rows of each.
+func chunkRows(insert string, cols int, args []any, exec func(q string, n int, rows []any) error) error {
+	rows := len(args) / cols
 	for start := 0; start < rows; {
 		n := logChunk
 		if rows-start < logChunk {
 			n = 1
 		}
-		res, err := w.exec(insert+valueRows(n, cols), args[start*cols:(start+n)*cols]...)
-		if err != nil {
-			return 0, err
-		}
-		if idTable != "" {
-			id, err := res.LastInsertId()
-			if err != nil || id != last+int64(n) {
-				return 0, Errorf(EINTERNAL, "new %s rows got ids up to %d, expected %d (%v)", idTable, id, last+int64(n), err)
-			}
-			last = id
+		if err := exec(insert+valueRows(n, cols), n, args[start*cols:(start+n)*cols]); err != nil {
+			return err
 		}
 		start += n
 	}
-	return first, nil
+	return nil
 }
 
 // valueRows is "(?, ?, ...), (...)": n rows of cols parameters.
