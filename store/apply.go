@@ -204,9 +204,12 @@ func PredecodePulled(changes []PulledChange) {
 
 // apply validates e against current state and applies it to the state tables.
 func (w *wtx) apply(e Event) error {
-	if e.Type != EvAssetReceived {
-		// Anything else may read or change assets: the receipts
-		// collected so far go in first.
+	switch e.Type {
+	case EvAssetReceived, EvManufacturerCreated, EvCategoryCreated, EvSupplierCreated, EvModelCreated,
+		EvLocationCreated, EvPersonCreated, EvPOCreated, EvFieldDefined:
+	default:
+		// Anything else may read or change assets: the rows collected
+		// so far go in first.
 		if err := w.flushReceipts(); err != nil {
 			return err
 		}
@@ -580,55 +583,69 @@ func validStatus(s Status) bool {
 	return false
 }
 
-func (w *wtx) applyReceived(p AssetRecord, e Event) error {
+// checkReceipt validates a receipt as applyReceived takes it (defaulting
+// its kind) and finds what it refers to: the ids of its model, location,
+// home, supplier and purchase order, and its custom fields (defined) as the
+// row stores them.
+func (w *wtx) checkReceipt(p *AssetRecord) (ids [5]any, custom string, err error) {
 	if err := ValidateTag(p.Tag); err != nil {
-		return err
+		return ids, "", err
 	}
 	if p.UID == "" {
-		return invalid("asset %s has no id", p.Tag)
+		return ids, "", invalid("asset %s has no id", p.Tag)
 	}
 	if p.Kind == "" {
 		p.Kind = KindHardware
 	}
 	if !validStatus(p.Status) || p.Status == StatusDeployed || p.Status == StatusDisposed {
-		return invalid("asset %s cannot start as %q (received assets start on order, in stock, in repair, missing or retired)", p.Tag, p.Status)
+		return ids, "", invalid("asset %s cannot start as %q (received assets start on order, in stock, in repair, missing or retired)", p.Tag, p.Status)
 	}
 	for _, d := range []struct{ name, v string }{{"purchase date", p.PurchaseDate}, {"warranty end", p.WarrantyEnd}, {"end of life", p.EOLDate}, {"last audit", p.LastAudit}, {"next audit", p.NextAudit}} {
 		if err := validateDate(d.name, d.v); err != nil {
-			return err
+			return ids, "", err
 		}
 	}
 	if err := validateCost(p.PurchaseCost); err != nil {
-		return err
+		return ids, "", err
 	}
-	var ids [5]any
 	for i, r := range []struct{ table, uid string }{{"models", p.ModelUID}, {"locations", p.LocationUID}, {"locations", p.HomeLocationUID}, {"suppliers", p.SupplierUID}, {"purchase_orders", p.POUID}} {
-		id, err := w.idOf(r.table, r.uid)
-		if err != nil {
-			return err
+		if ids[i], err = w.idOf(r.table, r.uid); err != nil {
+			return ids, "", err
 		}
-		ids[i] = id
 	}
-	custom := "{}"
+	custom = "{}"
 	if len(p.Custom) > 0 {
 		for _, k := range sortedKeys(p.Custom) {
 			if err := w.defineField(k); err != nil {
-				return err
+				return ids, "", err
 			}
 		}
-		b, _ := json.Marshal(p.Custom)
+		b, err := json.Marshal(p.Custom)
+		if err != nil {
+			return ids, "", fmt.Errorf("encode custom fields: %w", err)
+		}
 		custom = string(b)
+	}
+	return ids, custom, nil
+}
+
+func (w *wtx) applyReceived(p AssetRecord, e Event) error {
+	ids, custom, err := w.checkReceipt(&p)
+	if err != nil {
+		return err
 	}
 	at := timestamp(e.At)
 	var res sql.Result
-	var err error
 	if ids[3] == nil && ids[4] == nil && custom == "{}" && p.CostCentre == "" && p.OrderNumber == "" && p.PurchaseDate == "" && p.PurchaseCost == "" &&
 		p.Currency == "" && p.WarrantyEnd == "" && p.EOLDate == "" && p.Notes == "" && p.LastAudit == "" && p.NextAudit == "" {
 		// The common receipt (a model, a place, a serial): the columns left
 		// out take their defaults. Binding fewer values is a fifth of the
 		// insert's cost in pure-Go SQLite.
-		if w.receipts != nil {
+		if w.collects(receiptCols) {
 			return w.addReceipt(p, ids, at)
+		}
+		if err := w.flushReceipts(); err != nil {
+			return err
 		}
 		res, err = w.exec(`INSERT INTO assets(uid, tag, serial, name, model_id, kind, status, location_id, home_location_id, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -654,6 +671,43 @@ func (w *wtx) applyReceived(p AssetRecord, e Event) error {
 	return nil
 }
 
+// checkOutTo validates a check-out's due date and finds the ids of its
+// custodian (a person, who must be active; a location; or a parent asset,
+// one of the three not nil) and of the place it puts the asset (nil: the
+// asset stays where it is).
+func (w *wtx) checkOutTo(p *CheckOutPayload) (person, loc, parent, place any, err error) {
+	if err := validateDate("due date", p.Due); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	switch p.ToKind {
+	case CustodianPerson:
+		if person, err = w.idOf("people", p.To); err != nil {
+			return nil, nil, nil, nil, err
+		}
+		var active bool
+		if err := w.queryRow(`SELECT active FROM people WHERE id = ?`, person).Scan(&active); err != nil {
+			return nil, nil, nil, nil, fmt.Errorf("read person: %w", err)
+		}
+		if !active {
+			return nil, nil, nil, nil, invalid("%s has been offboarded and cannot receive assets", p.ToLabel)
+		}
+	case CustodianLocation:
+		if loc, err = w.idOf("locations", p.To); err != nil {
+			return nil, nil, nil, nil, err
+		}
+	case CustodianAsset:
+		if parent, err = w.idOf("assets", p.To); err != nil {
+			return nil, nil, nil, nil, err
+		}
+	default:
+		return nil, nil, nil, nil, invalid("cannot check out to a %q", p.ToKind)
+	}
+	if place, err = w.idOf("locations", p.LocationUID); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	return person, loc, parent, place, nil
+}
+
 func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
 	a, err := w.asset(p.UID)
 	if err != nil {
@@ -666,39 +720,14 @@ func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
 	default:
 		return invalid("%s is %s; only assets in stock can be checked out", a.tag, a.status.Label())
 	}
-	if err := validateDate("due date", p.Due); err != nil {
+	person, loc, parent, newLoc, err := w.checkOutTo(&p)
+	if err != nil {
 		return err
 	}
-	var person, loc, parent any
-	switch p.ToKind {
-	case CustodianPerson:
-		if person, err = w.idOf("people", p.To); err != nil {
-			return err
-		}
-		var active bool
-		if err := w.queryRow(`SELECT active FROM people WHERE id = ?`, person).Scan(&active); err != nil {
-			return fmt.Errorf("read person: %w", err)
-		}
-		if !active {
-			return invalid("%s has been offboarded and cannot receive assets", p.ToLabel)
-		}
-	case CustodianLocation:
-		if loc, err = w.idOf("locations", p.To); err != nil {
-			return err
-		}
-	case CustodianAsset:
-		if parent, err = w.idOf("assets", p.To); err != nil {
-			return err
-		}
+	if parent != nil {
 		if err := w.checkNoCycle(a.id, parent.(int64)); err != nil {
 			return err
 		}
-	default:
-		return invalid("cannot check out to a %q", p.ToKind)
-	}
-	newLoc, err := w.idOf("locations", p.LocationUID)
-	if err != nil {
-		return err
 	}
 	if newLoc == nil && a.locID.Valid {
 		newLoc = a.locID.Int64
@@ -717,6 +746,28 @@ func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
 		return err
 	}
 	return w.reindex(a.id)
+}
+
+// foldCheckOut checks row, an asset received in this transaction and not
+// yet stored, out as p says: the row applyCheckOut would make of it after
+// its receipt. A check-out into another asset is not folded.
+func (w *wtx) foldCheckOut(row *assetRow, p *CheckOutPayload) error {
+	if row.status != StatusInStock {
+		return invalid("%s is %s; only assets in stock can be checked out", p.Tag, row.status.Label())
+	}
+	person, loc, parent, place, err := w.checkOutTo(p)
+	if err != nil {
+		return err
+	}
+	if parent != nil {
+		return Errorf(EINTERNAL, "a check-out into another asset is not folded into its receipt")
+	}
+	if place != nil {
+		row.ids[1] = place
+	}
+	at := timestamp(w.at)
+	row.status, row.person, row.place, row.due, row.checkedOut, row.updated = StatusDeployed, person, loc, p.Due, at, at
+	return nil
 }
 
 // checkNoCycle refuses installing an asset into itself or into something installed in it.

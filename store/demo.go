@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -921,7 +922,7 @@ func (g *demoGen) write(ctx context.Context, db *DB, progress func(done, total i
 	// Most secondary indexes of the big tables are built once at the end,
 	// from sorted data, instead of row by row; the events' lookups use the
 	// unique indexes, which stay. Some stay too (demoKeptIndexes).
-	indexes, err := dropIndexes(ctx, db, "assets", "events")
+	indexes, err := dropIndexes(ctx, db.w, "assets", "events")
 	if err != nil {
 		return err
 	}
@@ -962,12 +963,18 @@ func (g *demoGen) write(ctx context.Context, db *DB, progress func(done, total i
 // as a desk's do.
 var demoKeptIndexes = []string{"events_at", "events_subject", "assets_kpi", "assets_location", "assets_person"}
 
+// sqlRunner is a connection pool or a transaction.
+type sqlRunner interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
 // dropIndexes drops the explicitly created indexes of tables and returns
 // the statements that create them again.
-func dropIndexes(ctx context.Context, db *DB, tables ...string) ([]string, error) {
+func dropIndexes(ctx context.Context, db sqlRunner, tables ...string) ([]string, error) {
 	var names, sqls []string
 	for _, t := range tables {
-		rows, err := db.w.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`, t)
+		rows, err := db.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`, t)
 		if err != nil {
 			return nil, fmt.Errorf("list indexes: %w", err)
 		}
@@ -985,7 +992,7 @@ func dropIndexes(ctx context.Context, db *DB, tables ...string) ([]string, error
 		}
 	}
 	for _, n := range names {
-		if _, err := db.w.ExecContext(ctx, `DROP INDEX "`+strings.ReplaceAll(n, `"`, `""`)+`"`); err != nil {
+		if _, err := db.ExecContext(ctx, `DROP INDEX "`+strings.ReplaceAll(n, `"`, `""`)+`"`); err != nil {
 			return nil, fmt.Errorf("drop index %s: %w", n, err)
 		}
 	}

@@ -476,16 +476,10 @@ func (f *demoFold) fold(s *demoState, act demoAct, payload any) error {
 	return err
 }
 
-const insertAssetRows = `INSERT INTO assets(uid, tag, serial, name, model_id, kind, status, location_id, home_location_id,
-	custodian_person_id, custodian_location_id, custodian_asset_id, checked_out_at, due_date, cost_centre, supplier_id, po_id,
-	order_number, purchase_date, purchase_cost, currency, warranty_end, eol_date, notes, custom, last_audit, next_audit, created_at, updated_at) VALUES `
-
 // insertAssets writes the final rows of the assets in order (the order
 // they arrived: the rows get the ids their state says).
 func (g *demoGen) insertAssets(w *wtx, st []demoState, order []int32) error {
-	const cols = 29
-	args := make([]any, 0, len(order)*cols)
-	id := func(table, uid string) (any, error) { return w.idOf(table, uid) }
+	args := make([]any, 0, len(order)*assetCols)
 	ref := func(v int64) any {
 		if v == 0 {
 			return nil
@@ -495,39 +489,38 @@ func (g *demoGen) insertAssets(w *wtx, st []demoState, order []int32) error {
 	for _, ai := range order {
 		s := &st[ai]
 		p := g.record(ai, s.status)
-		var refs [4]any
-		for i, r := range [...]struct{ table, uid string }{{"models", p.ModelUID}, {"locations", p.HomeLocationUID}, {"suppliers", p.SupplierUID}, {"purchase_orders", p.POUID}} {
-			v, err := id(r.table, r.uid)
+		r := assetRow{rec: &p, status: s.status, person: ref(s.custP), place: ref(s.custL), custom: "{}",
+			created: timestamp(time.Unix(s.created, 0)), updated: timestamp(time.Unix(s.updated, 0))}
+		r.ids[1] = ref(s.loc) // where it is now; the others as received
+		for _, t := range [...]struct {
+			i          int
+			table, uid string
+		}{{0, "models", p.ModelUID}, {2, "locations", p.HomeLocationUID}, {3, "suppliers", p.SupplierUID}, {4, "purchase_orders", p.POUID}} {
+			v, err := w.idOf(t.table, t.uid)
 			if err != nil {
 				return err
 			}
-			refs[i] = v
+			r.ids[t.i] = v
 		}
-		custom := "{}"
 		if len(p.Custom) > 0 {
 			b, err := json.Marshal(p.Custom)
 			if err != nil {
 				return err
 			}
-			custom = string(b)
+			r.custom = string(b)
 		}
-		var parent any // set later when the parent's row comes after this one
-		if s.custA != 0 && s.custA < s.id {
-			parent = s.custA
+		if s.custA != 0 && s.custA < s.id { // else set later, when the parent's row is in
+			r.parent = s.custA
 		}
-		var due, out string
 		if s.due > 0 {
-			due = time.Unix(int64(s.due)*day, 0).UTC().Format(dateLayout)
+			r.due = time.Unix(int64(s.due)*day, 0).UTC().Format(dateLayout)
 		}
 		if s.checkedOut > 0 {
-			out = timestamp(time.Unix(s.checkedOut, 0))
+			r.checkedOut = timestamp(time.Unix(s.checkedOut, 0))
 		}
-		args = append(args, p.UID, p.Tag, nullable(p.Serial), p.Name, refs[0], string(p.Kind), string(s.status), ref(s.loc), refs[1],
-			ref(s.custP), ref(s.custL), parent, out, due, p.CostCentre, refs[2], refs[3],
-			p.OrderNumber, p.PurchaseDate, p.PurchaseCost, p.Currency, p.WarrantyEnd, p.EOLDate, p.Notes, custom, p.LastAudit, p.NextAudit,
-			timestamp(time.Unix(s.created, 0)), timestamp(time.Unix(s.updated, 0)))
+		args = r.appendArgs(args)
 	}
-	first, err := w.insertRows(insertAssetRows, "assets", cols, args)
+	first, err := w.insertRows(insertAssetRows, "assets", assetCols, args)
 	if err != nil {
 		return err
 	}

@@ -313,18 +313,47 @@ func (w *wtx) emit(typ EventType, subject string, payload any) error {
 	if w.readOnly {
 		return fmt.Errorf("emit %s in a read transaction", typ)
 	}
+	e, err := w.newEvent(typ, subject, payload)
+	if err != nil {
+		return err
+	}
+	return w.append(e)
+}
+
+// newEvent makes the device's next event, chained and hashed, without
+// applying or storing it.
+func (w *wtx) newEvent(typ EventType, subject string, payload any) (Event, error) {
 	body, err := json.Marshal(payload)
 	if err != nil {
-		return fmt.Errorf("encode %s: %w", typ, err)
+		return Event{}, fmt.Errorf("encode %s: %w", typ, err)
 	}
 	dev := w.db.deviceID
 	h, err := w.head(dev)
 	if err != nil {
-		return err
+		return Event{}, err
 	}
 	e := Event{DeviceID: dev, Seq: h.seq + 1, Operator: w.operator, At: w.at, Type: typ, Subject: subject, Payload: body, PrevHash: h.hash}
 	e.Hash = HashEvent(e)
-	return w.append(e)
+	return e, nil
+}
+
+// deferApplied holds back e, a new event of this device (newEvent) whose
+// effect on the state tables the caller has made itself, as append does
+// with deferEvents set.
+func (w *wtx) deferApplied(e Event) error {
+	if !w.deferEvents || e.DeviceID != w.db.deviceID {
+		return Errorf(EINTERNAL, "event %s applied by its caller outside a deferring transaction", e.UID())
+	}
+	h, err := w.head(e.DeviceID)
+	if err != nil {
+		return err
+	}
+	if e.Seq != h.seq+1 || e.PrevHash != h.hash {
+		return Errorf(EINTERNAL, "event %s does not continue its device's chain (have seq %d)", e.UID(), h.seq)
+	}
+	w.heads[e.DeviceID] = chainHead{seq: e.Seq, hash: e.Hash}
+	w.deferred = append(w.deferred, e)
+	return nil
 }
 
 // append applies e to the state tables and stores it, extending its device's chain.

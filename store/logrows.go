@@ -65,14 +65,13 @@ func (w *wtx) flushDeferred() error {
 	if err := w.insertEventRows(w.deferred); err != nil {
 		return err
 	}
-	var outbox []any
-	for i := range w.deferred {
-		if w.outbox && w.deferred[i].DeviceID == w.db.deviceID {
-			outbox = append(outbox, w.deferred[i].ID)
+	if w.outbox {
+		// The new rows have consecutive ids: the outbox takes those of
+		// this device's events in one statement.
+		first, last := w.deferred[0].ID, w.deferred[len(w.deferred)-1].ID
+		if _, err := w.exec(`INSERT INTO outbox(event_id) SELECT id FROM events WHERE id BETWEEN ? AND ? AND device_id = ? ORDER BY id`, first, last, w.db.deviceID); err != nil {
+			return err
 		}
-	}
-	if _, err := w.insertRows(`INSERT INTO outbox(event_id) VALUES `, "", 1, outbox); err != nil {
-		return err
 	}
 	w.emitted = append(w.emitted, w.deferred...)
 	w.deferred = nil

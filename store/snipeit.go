@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -504,6 +505,7 @@ type srow struct {
 	warn                               *RowError
 	uid                                string // set once received
 	received                           bool
+	folded                             bool // its check-out went into its receipt's row
 	failed                             bool // refused while performing it, in this pass
 }
 
@@ -1169,7 +1171,8 @@ func (im *importer) receive(r *srow) error {
 	if rec.SupplierUID, err = im.ensureNamed("suppliers", r.supplier); err != nil {
 		return im.rowErr(r, fSupplier, err)
 	}
-	if r.tag == "" {
+	generated := r.tag == ""
+	if generated {
 		if r.tag, err = im.nextTag(); err != nil {
 			return im.rowErr(r, fTag, err)
 		}
@@ -1178,15 +1181,59 @@ func (im *importer) receive(r *srow) error {
 	}
 	rec.Tag = r.tag
 	rec.UID = im.w.db.newUID()
-	if err := im.w.emit(EvAssetReceived, rec.UID, rec); err != nil {
+	row := assetRow{rec: &rec}
+	if row.ids, row.custom, err = im.w.checkReceipt(&rec); err != nil {
 		return im.rowErr(r, fTag, err)
 	}
-	r.uid, r.received = rec.UID, true
+	if !generated {
+		var one int
+		err := im.w.queryRow(`SELECT 1 FROM assets WHERE tag = ?`, rec.Tag).Scan(&one)
+		if err == nil {
+			return im.rowErr(r, fTag, conflict("tag %s is already in use", rec.Tag))
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("check tag %s: %w", rec.Tag, err)
+		}
+	}
+	at := timestamp(im.w.at)
+	row.status, row.created, row.updated = rec.Status, at, at
+	r.uid = rec.UID
+	// A check-out to a person or a place is folded into the new row; one
+	// into another asset waits until every asset is in, and a disposal is
+	// applied after the receipt.
+	var co *CheckOutPayload
+	if r.disposal == nil && (r.co == coPerson || r.co == coLocation) {
+		p, col, err := im.checkOut(r)
+		if err == nil {
+			err = im.w.foldCheckOut(&row, &p)
+		}
+		if err != nil {
+			return im.rowErr(r, col, err)
+		}
+		co = &p
+	}
+	e, err := im.w.newEvent(EvAssetReceived, rec.UID, rec)
+	if err == nil {
+		err = im.w.deferApplied(e)
+	}
+	if err == nil && co != nil {
+		if e, err = im.w.newEvent(EvAssetCheckedOut, rec.UID, *co); err == nil {
+			err = im.w.deferApplied(e)
+		}
+	}
+	if err == nil {
+		err = im.w.addRow(&row)
+	}
+	if err != nil {
+		return err
+	}
+	r.received, r.folded = true, co != nil
 	im.tags[r.tag] = rec.UID
 	return nil
 }
 
-// after performs the row's check-out or disposal.
+// after performs the row's check-out (unless folded into its receipt) or
+// disposal.
 func (im *importer) after(r *srow) (checkedOut, disposed bool, err error) {
 	if r.disposal != nil {
 		p := DisposePayload{UID: r.uid, Tag: r.tag, Method: r.disposal.Method, Certificate: r.disposal.Certificate, Vendor: r.disposal.Vendor}
@@ -1195,13 +1242,26 @@ func (im *importer) after(r *srow) (checkedOut, disposed bool, err error) {
 		}
 		return false, true, nil
 	}
+	if r.co == coNone || r.folded {
+		return r.folded, false, nil
+	}
+	p, col, err := im.checkOut(r)
+	if err == nil {
+		err = im.w.emit(EvAssetCheckedOut, r.uid, p)
+	}
+	if err != nil {
+		return false, false, im.rowErr(r, col, err)
+	}
+	return true, false, nil
+}
+
+// checkOut makes the row's check-out: its payload, and the column to blame
+// if it fails.
+func (im *importer) checkOut(r *srow) (CheckOutPayload, sfield, error) {
 	p := CheckOutPayload{UID: r.uid, Tag: r.tag, Due: r.due}
-	col := fIgnored
 	switch r.co {
-	case coNone:
-		return false, false, nil
 	case coPerson:
-		col = fFullName
+		col := fFullName
 		if !im.h.has(fFullName) {
 			for _, f := range []sfield{fUsername, fEmail, fFirstName, fLastName, fBadge, fEmployeeNo} {
 				if im.h.has(f) {
@@ -1212,37 +1272,66 @@ func (im *importer) after(r *srow) (checkedOut, disposed bool, err error) {
 		}
 		ref, err := im.person(r)
 		if err != nil {
-			return false, false, im.rowErr(r, col, err)
+			return p, col, err
 		}
 		p.ToKind, p.To, p.ToLabel, p.LocationUID = CustodianPerson, ref.uid, ref.label, ref.loc
+		return p, col, nil
 	case coLocation:
-		col = fCheckoutLocation
 		l, err := im.location(r.coLocationCode, r.coLocation)
 		if err != nil {
-			return false, false, im.rowErr(r, col, err)
+			return p, fCheckoutLocation, err
 		}
 		p.ToKind, p.To, p.ToLabel, p.LocationUID = CustodianLocation, l.uid, l.name+" ("+l.code+")", l.uid
+		return p, fCheckoutLocation, nil
 	case coAsset:
-		col = fParentTag
 		if im.inFile[r.parentTag] && im.tags[r.parentTag] == "" {
 			// Another row of the file names it, and that row was refused.
-			return false, false, im.rowErr(r, col, notFound("asset %s (on another row) was not imported", r.parentTag))
+			return p, fParentTag, notFound("asset %s (on another row) was not imported", r.parentTag)
 		}
 		var parent string
 		var loc sql.NullString
 		err := im.w.queryRow(`SELECT a.uid, l.uid FROM assets a LEFT JOIN locations l ON l.id = a.location_id WHERE a.tag = ?`, r.parentTag).Scan(&parent, &loc)
 		if errors.Is(err, sql.ErrNoRows) {
-			return false, false, im.rowErr(r, col, notFound("no asset with tag %s", r.parentTag))
+			return p, fParentTag, notFound("no asset with tag %s", r.parentTag)
 		}
 		if err != nil {
-			return false, false, fmt.Errorf("look up %s: %w", r.parentTag, err)
+			return p, fParentTag, fmt.Errorf("look up %s: %w", r.parentTag, err)
 		}
 		p.ToKind, p.To, p.ToLabel, p.LocationUID = CustodianAsset, parent, r.parentTag, loc.String
+		return p, fParentTag, nil
 	}
-	if err := im.w.emit(EvAssetCheckedOut, r.uid, p); err != nil {
-		return false, false, im.rowErr(r, col, err)
+	return p, fIgnored, Errorf(EINTERNAL, "line %d: no check-out to make", r.line)
+}
+
+// bulkIndexes drops the secondary indexes of table if a transaction is
+// about to add at least as many rows as it holds, and at least
+// bulkIndexRows: built once at the end, from sorted data, they cost less
+// than kept up row by row. It returns the statements that rebuild them
+// (rebuildIndexes), none if it kept them.
+func bulkIndexes(w *wtx, table string, adding int) ([]string, error) {
+	if adding < bulkIndexRows {
+		return nil, nil
 	}
-	return true, false, nil
+	var have int
+	if err := w.queryRow(`SELECT coalesce(max(id), 0) FROM ` + table).Scan(&have); err != nil {
+		return nil, fmt.Errorf("count %s: %w", table, err)
+	}
+	if adding < have {
+		return nil, nil
+	}
+	return dropIndexes(w.ctx, w.tx, table)
+}
+
+const bulkIndexRows = 10_000
+
+// rebuildIndexes runs the statements bulkIndexes returned.
+func rebuildIndexes(w *wtx, qs []string) error {
+	for _, q := range qs {
+		if _, err := w.tx.ExecContext(w.ctx, q); err != nil {
+			return fmt.Errorf("rebuild index: %w", err)
+		}
+	}
+	return nil
 }
 
 // customSuffix marks a custom field whose name is also a column's.
@@ -1296,19 +1385,34 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 			// commit), and the events are stored in bulk at the end.
 			w.ids = map[string]int64{}
 			w.deferEvents = true
+			// New assets are written 64 rows to a statement, each row with
+			// its check-out folded in (receive).
+			w.receipts = wholeRows()
 			var err error
 			if im.scheme, err = w.tagScheme(); err != nil {
 				return err
 			}
 			im.nextN = im.scheme.Next
-			total := 0
+			total, good := 0, 0
 			for i := range rows {
 				if rows[i].bad == nil {
 					total++
+					good++
 					if rows[i].co != coNone || rows[i].disposal != nil {
 						total++
 					}
 				}
+			}
+			w.deferred = slices.Grow(w.deferred, total) // no copying as it grows
+			// A large import into a small register builds the secondary
+			// indexes of the assets and the events once, at the end.
+			assetIndexes, err := bulkIndexes(w, "assets", good)
+			if err != nil {
+				return err
+			}
+			eventIndexes, err := bulkIndexes(w, "events", total)
+			if err != nil {
+				return err
 			}
 			n := 0
 			tick := func() error {
@@ -1344,7 +1448,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				if row.bad != nil {
 					continue
 				}
-				row.received, row.uid = false, ""
+				row.received, row.folded, row.uid = false, false, ""
 				if err := im.receive(row); err != nil {
 					return err
 				}
@@ -1356,15 +1460,21 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				if err := tick(); err != nil {
 					return err
 				}
-				// Check-outs and disposals follow their receipt at once,
-				// while the row's pages are in the cache; a check-out into
-				// another asset waits until every asset is in.
+				// Check-outs (folded into the receipt, but counted apart)
+				// and disposals follow their receipt at once; a check-out
+				// into another asset waits until every asset is in.
 				if !row.received || row.co == coAsset || (row.co == coNone && row.disposal == nil) {
 					continue
 				}
 				if err := finish(row); err != nil {
 					return err
 				}
+			}
+			if err := w.flushReceipts(); err != nil {
+				return err
+			}
+			if err := rebuildIndexes(w, assetIndexes); err != nil {
+				return err
 			}
 			for i := range rows {
 				row := rows[i]
@@ -1385,6 +1495,9 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 			}
 			done.GeneratedTags = im.gen
 			if err := w.flushDeferred(); err != nil {
+				return err
+			}
+			if err := rebuildIndexes(w, eventIndexes); err != nil {
 				return err
 			}
 			for _, e := range w.emitted {

@@ -3,11 +3,13 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -630,4 +632,123 @@ func BenchmarkImportSnipeIT10k(b *testing.B) {
 		db.Close()
 		b.StartTimer()
 	}
+}
+
+// indexNames lists the database's indexes (read beside the store, read-only).
+func indexNames(tb testing.TB, path string) []string {
+	tb.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			tb.Fatal(err)
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return names
+}
+
+// An import large enough to rebuild the register's indexes at its end
+// (more rows than the register holds, at least 10,000) folds each
+// check-out into its asset's new row: the state must be what the events
+// replay to, the indexes all there, and a second import of the same file,
+// refused row by row, must leave everything as it was.
+func TestImportSnipeITBulk(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "bulk.db")
+	db, err := store.Open(ctx, path, store.Options{Operator: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	before := indexNames(t, path)
+	data := snipeCSV(12_000)
+	rep := importSnipe(t, db, data, store.ImportOptions{})
+	if rep.Imported != 12_000 || rep.CheckedOut != 4_000 || rep.Created.People != 600 {
+		t.Fatalf("report = %+v", rep)
+	}
+	if got := indexNames(t, path); !slices.Equal(got, before) {
+		t.Fatalf("indexes after the import:\n%v\nbefore:\n%v", got, before)
+	}
+	mustVerify(t, db)
+
+	out := mustAsset(t, db, "BK-0000003")
+	if out.Status != store.StatusDeployed || out.CustodianName != "Person 1" || out.DueDate != "2027-01-31" || out.LocationName != "Site 3" {
+		t.Errorf("BK-0000003 = %+v", out)
+	}
+	events, err := db.History(ctx, out.UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 2 || events[0].Type != store.EvAssetReceived || events[1].Type != store.EvAssetCheckedOut {
+		t.Errorf("history of BK-0000003 = %+v", events)
+	}
+	if in := mustAsset(t, db, "BK-0000004"); in.Status != store.StatusInStock || in.CustodianName != "" {
+		t.Errorf("BK-0000004 = %+v", in)
+	}
+	// The search index holds every new asset, custodian included.
+	for _, q := range []string{"SN000023757", "Person 1"} {
+		found, err := db.SearchAssets(ctx, store.AssetFilter{Query: q, Limit: 5})
+		if err != nil || len(found) == 0 {
+			t.Errorf("search %q: %d found, %v", q, len(found), err)
+		}
+	}
+
+	snap := takeSnapshot(t, db)
+	rep, err = db.ImportSnipeIT(ctx, bytes.NewReader(data), store.ImportOptions{})
+	if store.ErrorCode(err) != store.EINVALID || rep.BadRows != 12_000 || rep.Imported != 0 {
+		t.Fatalf("second import: %+v, %v", rep, err)
+	}
+	if len(rep.Bad) == 0 || rep.Bad[0].Reason != "tag BK-0000000 is already in use" {
+		t.Errorf("first bad row = %+v", rep.Bad)
+	}
+	if got := indexNames(t, path); !slices.Equal(got, before) {
+		t.Fatalf("indexes after a refused import:\n%v\nbefore:\n%v", got, before)
+	}
+	if after := takeSnapshot(t, db); !reflect.DeepEqual(after, snap) {
+		t.Error("a refused import changed the database")
+	}
+}
+
+// A check-out folded into its receipt is refused as one applied after it
+// would be: a custodian who has been offboarded cannot receive assets.
+func TestImportSnipeITCheckOutToOffboarded(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.Offboard(ctx, "ana@example.com", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	snap := takeSnapshot(t, db)
+	data := "Asset Tag,Model Name,Status,Checkout Type,Checked Out to: Email\n" +
+		"OFF-1,Latitude 5440,Ready to Deploy,,\n" +
+		"OFF-2,Latitude 5440,Ready to Deploy,User,ana@example.com\n"
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader(data), store.ImportOptions{})
+	if store.ErrorCode(err) != store.EINVALID || rep.BadRows != 1 {
+		t.Fatalf("import: %+v, %v", rep, err)
+	}
+	if b := rep.Bad[0]; b.Line != 3 || b.Column != "Checked Out to: Email" || !strings.Contains(b.Reason, "offboarded") {
+		t.Errorf("bad row = %+v", b)
+	}
+	if after := takeSnapshot(t, db); !reflect.DeepEqual(after, snap) {
+		t.Error("a refused import changed the database")
+	}
+	rep = importSnipe(t, db, []byte(data), store.ImportOptions{SkipInvalid: true})
+	if rep.Imported != 1 || rep.CheckedOut != 0 {
+		t.Fatalf("report with --skip-invalid = %+v", rep)
+	}
+	mustVerify(t, db)
 }

@@ -457,7 +457,7 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 		last := cursor
 		var pending logRows // the page's new events and log rows, written in chunks
 		if !savepoint {
-			w.receipts = &receiptRows{} // plain receipts inserted in chunks too
+			w.receipts = plainReceipts() // plain receipts inserted in chunks too
 		}
 		for _, c := range changes {
 			if c.ServerSeq <= last {

@@ -186,7 +186,7 @@ func (db *DB) serverPush(w *wtx, device string, events []Event, savepoint bool, 
 	var pending logRows // the batch's new events and log rows, written in chunks
 	w.receipts = nil
 	if !savepoint {
-		w.receipts = &receiptRows{} // plain receipts inserted in chunks too
+		w.receipts = plainReceipts() // plain receipts inserted in chunks too
 	}
 	var next int64
 	if err := w.queryRow(`SELECT coalesce(max(server_seq), 0) + 1 FROM sync_log`).Scan(&next); err != nil {
