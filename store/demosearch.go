@@ -27,56 +27,93 @@ func asideDSN(path string) string {
 	return "file:" + esc + "?" + q.Encode()
 }
 
-// buildSearchAside indexes db's assets in a new database at path.
+// searchBuilder builds an index like asset_fts (def, its CREATE
+// statement) in a database of its own at path, from documents added in
+// order of their ids. The documents go into a plain table first, then into
+// the index in one statement: FTS5 writes out its pending terms at the end
+// of every statement that changes it, so inserting them a few at a time
+// would make a segment per statement and spend the time merging them.
+type searchBuilder struct {
+	ctx   context.Context
+	aux   *sql.DB
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt // the two shapes chunkRows uses, prepared once
+}
+
+func newSearchBuilder(ctx context.Context, path, def string) (*searchBuilder, error) {
+	removeDB(path)
+	aux, err := sql.Open("sqlite", asideDSN(path))
+	if err != nil {
+		return nil, err
+	}
+	aux.SetMaxOpenConns(1)
+	b := &searchBuilder{ctx: ctx, aux: aux, stmts: map[string]*sql.Stmt{}}
+	if b.tx, err = aux.BeginTx(ctx, nil); err != nil {
+		aux.Close()
+		return nil, err
+	}
+	for _, q := range []string{def, `CREATE TABLE docs(id INTEGER PRIMARY KEY, doc TEXT NOT NULL)`} {
+		if _, err := b.tx.ExecContext(ctx, q); err != nil {
+			b.close()
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// add stores documents: id, doc, id, doc...
+func (b *searchBuilder) add(args []any) error {
+	return chunkRows(`INSERT INTO docs(id, doc) VALUES `, 2, args, func(q string, _ int, rows []any) error {
+		st := b.stmts[q]
+		if st == nil {
+			var err error
+			if st, err = b.tx.PrepareContext(b.ctx, q); err != nil {
+				return err
+			}
+			b.stmts[q] = st
+		}
+		_, err := st.ExecContext(b.ctx, rows...)
+		return err
+	})
+}
+
+// build indexes the documents, as one segment, and commits.
+func (b *searchBuilder) build() error {
+	if _, err := b.tx.ExecContext(b.ctx, `INSERT INTO asset_fts(rowid, doc) SELECT id, doc FROM docs ORDER BY id`); err != nil {
+		return err
+	}
+	// One segment: left alone, FTS5's automerge would do that work a little
+	// at a time in the desk's first thousands of transactions (a check-out
+	// taking a second), and every search would read every segment meanwhile.
+	if _, err := b.tx.ExecContext(b.ctx, `INSERT INTO asset_fts(asset_fts) VALUES ('optimize')`); err != nil {
+		return fmt.Errorf("optimize: %w", err)
+	}
+	return b.tx.Commit()
+}
+
+func (b *searchBuilder) close() {
+	for _, st := range b.stmts {
+		st.Close()
+	}
+	b.tx.Rollback() // a no-op after build
+	b.aux.Close()
+}
+
+// buildSearchAside indexes db's assets in a new database at path. The
+// documents are read a range of assets at a time, each a short read: a
+// reader that stayed open would keep the demo writer's log from restarting.
 func buildSearchAside(ctx context.Context, db *DB, path string) error {
 	var def string
 	if err := db.r.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE name = 'asset_fts'`).Scan(&def); err != nil {
 		return fmt.Errorf("demo search: %w", err)
 	}
-	removeDB(path)
-	aux, err := sql.Open("sqlite", asideDSN(path))
+	b, err := newSearchBuilder(ctx, path, def)
 	if err != nil {
 		return fmt.Errorf("demo search: %w", err)
 	}
-	defer aux.Close()
-	aux.SetMaxOpenConns(1)
-	tx, err := aux.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("demo search: %w", err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, def); err != nil {
-		return fmt.Errorf("demo search: %w", err)
-	}
-	// The documents go into a plain table first, then into the index in
-	// one statement: FTS5 writes out its pending terms at the end of every
-	// statement that changes it, so inserting them a few at a time would
-	// make a segment per statement and spend the time merging them. They
-	// are read a range of assets at a time, each a short read: a reader
-	// that stayed open would keep the demo writer's log from restarting.
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE docs(id INTEGER PRIMARY KEY, doc TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("demo search: %w", err)
-	}
-	const cols, docRange = 2, 65536
-	stmts := map[string]*sql.Stmt{} // the two shapes chunkRows uses, prepared once
-	defer func() {
-		for _, st := range stmts {
-			st.Close()
-		}
-	}()
-	insertDocs := func(q string, _ int, rows []any) error {
-		st := stmts[q]
-		if st == nil {
-			var err error
-			if st, err = tx.PrepareContext(ctx, q); err != nil {
-				return err
-			}
-			stmts[q] = st
-		}
-		_, err := st.ExecContext(ctx, rows...)
-		return err
-	}
-	args := make([]any, 0, docRange*cols)
+	defer b.close()
+	const docRange = 65536
+	args := make([]any, 0, docRange*2)
 	for last := int64(0); ; {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -98,23 +135,14 @@ func buildSearchAside(ctx context.Context, db *DB, path string) error {
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("demo search: %w", err)
 		}
-		if err := chunkRows(`INSERT INTO docs(id, doc) VALUES `, cols, args, insertDocs); err != nil {
+		if err := b.add(args); err != nil {
 			return fmt.Errorf("demo search: %w", err)
 		}
-		if len(args)/cols < docRange {
+		if len(args)/2 < docRange {
 			break
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO asset_fts(rowid, doc) SELECT id, doc FROM docs ORDER BY id`); err != nil {
-		return fmt.Errorf("demo search: %w", err)
-	}
-	// One segment: left alone, FTS5's automerge would do that work a little
-	// at a time in the desk's first thousands of transactions (a check-out
-	// taking a second), and every search would read every segment meanwhile.
-	if _, err := tx.ExecContext(ctx, `INSERT INTO asset_fts(asset_fts) VALUES ('optimize')`); err != nil {
-		return fmt.Errorf("demo search: optimize: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
+	if err := b.build(); err != nil {
 		return fmt.Errorf("demo search: %w", err)
 	}
 	return nil

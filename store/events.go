@@ -128,21 +128,37 @@ func writeHeads(w *wtx, heads map[string]chainHead) error {
 // by fn are appended, and this device's ones queued for sync, in the same
 // transaction.
 func (db *DB) writeOne(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
-	return db.writeOneWith(ctx, false, fn)
+	return db.writeOneWith(ctx, connMode{}, fn)
 }
 
-// writeOneWith is writeOne; relaxed commits without waiting for the disk
-// (writeRelaxed). SQLite changes the synchronous level only outside a
-// transaction, so the writer connection is held from the PRAGMA to the
-// one that puts the level back: nothing else can commit on it meanwhile.
-// A connection whose level cannot be put back is discarded.
-func (db *DB) writeOneWith(ctx context.Context, relaxed bool, fn func(w *wtx) error) ([]Event, error) {
+// connMode says how writeOneWith runs its transaction: relaxed commits
+// without waiting for the disk (writeRelaxed); fresh runs it on a newly
+// opened writer connection (writeFresh). Either holds the connection from
+// before BEGIN.
+type connMode struct{ relaxed, fresh bool }
+
+// writeOneWith is writeOne in mode m. SQLite changes the synchronous level
+// only outside a transaction, so a relaxed transaction holds the writer
+// connection from the PRAGMA to the one that puts the level back: nothing
+// else can commit on it meanwhile. A connection whose level cannot be put
+// back is discarded, and so is a fresh one after its transaction.
+func (db *DB) writeOneWith(ctx context.Context, m connMode, fn func(w *wtx) error) ([]Event, error) {
+	relaxed := m.relaxed
 	var conn *sql.Conn
-	if relaxed {
+	if relaxed || m.fresh {
 		var err error
 		if conn, err = db.w.Conn(ctx); err != nil {
 			return nil, fmt.Errorf("writer: %w", err)
 		}
+	}
+	if m.fresh {
+		conn.Raw(func(any) error { return driver.ErrBadConn }) // closes it
+		var err error
+		if conn, err = db.w.Conn(ctx); err != nil {
+			return nil, fmt.Errorf("writer: %w", err)
+		}
+	}
+	if relaxed {
 		if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
 			conn.Close()
 			return nil, fmt.Errorf("relax commit: %w", err)
@@ -156,7 +172,7 @@ func (db *DB) writeOneWith(ctx context.Context, relaxed bool, fn func(w *wtx) er
 		tx, err = db.w.BeginTx(ctx, nil)
 	}
 	var w *wtx
-	restored := conn == nil
+	restored := !relaxed
 	defer func() {
 		if tx != nil {
 			tx.Rollback() // a no-op after Commit; frees the writer after a panic
@@ -169,6 +185,9 @@ func (db *DB) writeOneWith(ctx context.Context, relaxed bool, fn func(w *wtx) er
 		if conn != nil {
 			if !restored {
 				db.restoreSync(ctx, conn)
+			}
+			if m.fresh {
+				conn.Raw(func(any) error { return driver.ErrBadConn }) // discarded
 			}
 			conn.Close()
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"testing"
 )
 
 // ExecForTest runs raw SQL on the writer connection: for tests that tamper
@@ -12,4 +13,11 @@ func (db *DB) ExecForTest(ctx context.Context, query string) error {
 		return fmt.Errorf("exec: %w", err)
 	}
 	return nil
+}
+
+// CheckSearchIndexForTest checks the search index against the documents the
+// rows make (checkSearchIndex).
+func CheckSearchIndexForTest(t testing.TB, db *DB, sameBlocks bool, extra ...string) {
+	t.Helper()
+	checkSearchIndex(t, db, sameBlocks, extra...)
 }

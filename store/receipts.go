@@ -22,6 +22,9 @@ type receiptRows struct {
 	cols   int
 	args   []any
 	n      int
+	// indexed, when set, takes the new rows' search documents instead of
+	// the transaction's rebuild at commit (an import's aside index).
+	indexed func(first int64, n int) error
 }
 
 const (
@@ -98,9 +101,13 @@ func (w *wtx) flushReceipts() error {
 	if err != nil {
 		return err
 	}
-	for i := range b.n {
-		w.markDirty(first+int64(i), true)
+	if b.indexed != nil {
+		err = b.indexed(first, b.n)
+	} else {
+		for i := range b.n {
+			w.markDirty(first+int64(i), true)
+		}
 	}
 	b.args, b.n = b.args[:0], 0
-	return nil
+	return err
 }

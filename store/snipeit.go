@@ -1378,7 +1378,19 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 		// performing the rest would only find more.)
 		var done ImportReport
 		newBad := 0
-		_, err := db.writeAlone(ctx, func(w *wtx) error {
+		good := 0
+		for i := range rows {
+			if rows[i].bad == nil {
+				good++
+			}
+		}
+		// (writeFresh: see importsearch.go.)
+		fresh := good >= bulkIndexRows
+		write := db.writeAlone
+		if fresh {
+			write = db.writeFresh
+		}
+		_, err := write(ctx, func(w *wtx) error {
 			im := &importer{w: w, h: h, named: map[string]string{}, models: map[string]string{}, locs: map[string]locRef{},
 				people: map[string]personRef{}, tags: make(map[string]string, len(rows)), inFile: inFile}
 			// Ids found are cached (the search index is rebuilt once, at
@@ -1393,11 +1405,10 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				return err
 			}
 			im.nextN = im.scheme.Next
-			total, good := 0, 0
+			total := 0
 			for i := range rows {
 				if rows[i].bad == nil {
 					total++
-					good++
 					if rows[i].co != coNone || rows[i].disposal != nil {
 						total++
 					}
@@ -1413,6 +1424,21 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 			eventIndexes, err := bulkIndexes(w, "events", total)
 			if err != nil {
 				return err
+			}
+			// A large import into an empty search index builds it aside.
+			var aside *importAside
+			if fresh && !w.noIndex {
+				var empty bool
+				if err := w.queryRow(`SELECT NOT EXISTS (SELECT 1 FROM asset_fts_docsize)`).Scan(&empty); err != nil {
+					return fmt.Errorf("import search: %w", err)
+				}
+				if empty {
+					if aside, err = startImportAside(ctx, w); err != nil {
+						return err
+					}
+					defer aside.stop()
+					w.receipts.indexed = func(first int64, n int) error { return aside.indexRows(w, first, n) }
+				}
 			}
 			n := 0
 			tick := func() error {
@@ -1473,6 +1499,13 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 			if err := w.flushReceipts(); err != nil {
 				return err
 			}
+			if aside != nil {
+				// Every new row's document is sent: the index is built
+				// while the writer goes on. (Check-outs into other assets
+				// and disposals rebuild their documents at commit.)
+				aside.sentAll()
+				w.receipts.indexed = nil
+			}
 			if err := rebuildIndexes(w, assetIndexes); err != nil {
 				return err
 			}
@@ -1500,6 +1533,12 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 			if err := rebuildIndexes(w, eventIndexes); err != nil {
 				return err
 			}
+			rollback := newBad > 0 || (badBefore > 0 && !opt.SkipInvalid) || opt.DryRun
+			if aside != nil && !rollback {
+				if err := aside.adopt(w); err != nil {
+					return err
+				}
+			}
 			for _, e := range w.emitted {
 				switch e.Type {
 				case EvModelCreated:
@@ -1516,7 +1555,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 					done.Created.People++
 				}
 			}
-			if newBad > 0 || (badBefore > 0 && !opt.SkipInvalid) || opt.DryRun {
+			if rollback {
 				return errRollback
 			}
 			return nil

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -699,13 +700,22 @@ func TestImportSnipeITBulk(t *testing.T) {
 	if in := mustAsset(t, db, "BK-0000004"); in.Status != store.StatusInStock || in.CustodianName != "" {
 		t.Errorf("BK-0000004 = %+v", in)
 	}
-	// The search index holds every new asset, custodian included.
+	// The search index, built aside (the register's was empty), holds
+	// every new asset, custodian included, and takes changes afterwards.
 	for _, q := range []string{"SN000023757", "Person 1"} {
 		found, err := db.SearchAssets(ctx, store.AssetFilter{Query: q, Limit: 5})
 		if err != nil || len(found) == 0 {
 			t.Errorf("search %q: %d found, %v", q, len(found), err)
 		}
 	}
+	store.CheckSearchIndexForTest(t, db, true, "Person 1", "SN000023757", "BK-0000003")
+	if _, err := db.CheckIn(ctx, "BK-0000003", store.CheckInOptions{Location: "Site 7"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, "BK-0000004", "user2", ""); err != nil {
+		t.Fatal(err)
+	}
+	store.CheckSearchIndexForTest(t, db, false, "Person 2", "Site 7")
 
 	snap := takeSnapshot(t, db)
 	rep, err = db.ImportSnipeIT(ctx, bytes.NewReader(data), store.ImportOptions{})
@@ -751,4 +761,118 @@ func TestImportSnipeITCheckOutToOffboarded(t *testing.T) {
 		t.Fatalf("report with --skip-invalid = %+v", rep)
 	}
 	mustVerify(t, db)
+}
+
+// A large import whose rows also check assets out into others and dispose
+// of some: those change rows after their documents went to the index built
+// aside, and the index must hold their final documents.
+func TestImportSnipeITBulkMixed(t *testing.T) {
+	db := mustOpen(t)
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write([]string{"Asset Tag", "Serial Number", "Model Name", "Manufacturer", "Status", "Location", "Checkout Type",
+		"Checked Out to: Username", "Checkout to Location", "Checked Out to: Asset Tag", "Disposal Method"})
+	const n = 10_400
+	for i := 0; i < n; i++ {
+		rec := []string{fmt.Sprintf("MX-%05d", i), fmt.Sprintf("S%07d", i*31), fmt.Sprintf("Model %d", i%7), "Acme", "Ready to Deploy",
+			fmt.Sprintf("Room %d", i%9), "", "", "", "", ""}
+		switch i % 8 {
+		case 1:
+			rec[6], rec[7] = "User", fmt.Sprintf("u%d", i%50)
+		case 2:
+			rec[6], rec[8] = "Location", fmt.Sprintf("Lab %d", i%5)
+		case 3: // into an asset further down the file
+			rec[6], rec[9] = "Asset", fmt.Sprintf("MX-%05d", (i+5)%n)
+		case 4:
+			rec[4], rec[10] = "Archived", "Recycled"
+		}
+		w.Write(rec)
+	}
+	w.Flush()
+	rep := importSnipe(t, db, b.Bytes(), store.ImportOptions{})
+	if rep.Imported != n || rep.CheckedOut != 3*n/8 || rep.Disposed != n/8 {
+		t.Fatalf("report = %+v", rep)
+	}
+	mustVerify(t, db)
+	if a := mustAsset(t, db, "MX-00003"); a.CustodianName != "MX-00008" || a.Status != store.StatusDeployed {
+		t.Errorf("MX-00003 = %+v", a)
+	}
+	store.CheckSearchIndexForTest(t, db, false, "MX-00008", "Lab 2", "Recycled", "u17")
+}
+
+// FTS5 caches an index's structure per connection. A writer that read the
+// empty index before a large import must not write with that structure
+// after the import copied in the index built aside (writeFresh).
+func TestImportSnipeITBulkAfterSearch(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	if err := db.ExecForTest(ctx, `SELECT rowid FROM asset_fts WHERE asset_fts MATCH '"BK-000"'`); err != nil {
+		t.Fatal(err)
+	}
+	importSnipe(t, db, snipeCSV(10_500), store.ImportOptions{})
+	if _, err := db.CheckIn(ctx, "BK-0000003", store.CheckInOptions{Location: "Site 7"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Tag: "NEW-1", Serial: "FRESHSERIAL", Model: "Model 3", Location: "Site 2"}); err != nil {
+		t.Fatal(err)
+	}
+	store.CheckSearchIndexForTest(t, db, false, "FRESHSERIAL", "BK-0000003", "Site 7")
+}
+
+// Cancelling a large import half-way stops the index being built aside,
+// leaves nothing beside the database and changes nothing.
+func TestImportSnipeITBulkCancelled(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cancel.db")
+	db, err := store.Open(context.Background(), path, store.Options{Operator: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	snap := takeSnapshot(t, db)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err = db.ImportSnipeIT(ctx, bytes.NewReader(snipeCSV(12_000)), store.ImportOptions{Progress: func(done, total int) {
+		if done >= 6_000 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("import: %v", err)
+	}
+	if after := takeSnapshot(t, db); !reflect.DeepEqual(after, snap) {
+		t.Error("a cancelled import changed the database")
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if name := e.Name(); name != "cancel.db" && name != "cancel.db-wal" && name != "cancel.db-shm" {
+			t.Errorf("left beside the database: %s", name)
+		}
+	}
+}
+
+// With --skip-invalid, a large import whose rows fail only when performed
+// (a custodian offboarded) is rolled back, index built aside and all, and
+// performed again without them.
+func TestImportSnipeITBulkSkipInvalid(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Person 7", Email: "p7@example.com", Username: "user7"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Offboard(ctx, "user7", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rep := importSnipe(t, db, snipeCSV(10_500), store.ImportOptions{SkipInvalid: true})
+	if rep.BadRows != 7 || rep.Imported != 10_493 || rep.CheckedOut != 3_493 {
+		t.Fatalf("report = %+v", rep)
+	}
+	if !strings.Contains(rep.Bad[0].Reason, "offboarded") {
+		t.Errorf("bad row = %+v", rep.Bad[0])
+	}
+	mustVerify(t, db)
+	store.CheckSearchIndexForTest(t, db, true, "Person 8", "BK-0000021")
 }
