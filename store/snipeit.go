@@ -878,12 +878,13 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 type importer struct {
 	w      *wtx
 	h      *csvHeader
-	named  map[string]string // table + "\x00" + lower(name)
-	models map[string]string // lower(name) + "\x00" + lower(number)
-	locs   map[string]locRef // "c:" + code or "n:" + lower(name)
-	people map[string]personRef
-	tags   map[string]string // tags received by this import → uid
-	inFile map[string]bool   // every tag the file names
+	named  map[string]string      // table + "\x00" + lower(name)
+	models map[string]string      // lower(name) + "\x00" + lower(number)
+	locs   map[string]locRef      // "c:" + code or "n:" + lower(name)
+	people map[string]personRef   // by badge, employee number, username or email
+	byName map[string][]personRef // lower(name) → the people of that name
+	tags   map[string]string      // tags received by this import → uid
+	inFile map[string]bool        // every tag the file names
 	scheme TagScheme
 	nextN  int64
 	gen    int
@@ -891,7 +892,13 @@ type importer struct {
 
 type locRef struct{ uid, code, name string }
 
-type personRef struct{ uid, label, loc string }
+// personRef is a person an import found or created: their uid, how
+// check-outs name them, their home location's uid, and what identifies
+// them.
+type personRef struct {
+	uid, label, loc                    string
+	badge, employeeNo, username, email string
+}
 
 func (im *importer) rowErr(r *srow, f sfield, err error) error {
 	if ErrorCode(err) == EINTERNAL {
@@ -1028,8 +1035,12 @@ func (im *importer) location(code, name string) (locRef, error) {
 	return l, nil
 }
 
-// person finds the row's custodian by badge, employee number, username,
-// email, then full name (or first + last name), creating them if missing.
+// person finds the row's custodian by badge, employee number, username or
+// email, then by full name (or first + last name), creating them if
+// missing. A person found by name alone is the row's only if nothing the
+// row says contradicts them: two people may share a name, and a row whose
+// username or email names nobody yet is someone new, not the namesake the
+// file named first.
 func (im *importer) person(r *srow) (personRef, error) {
 	name := r.fullName
 	if name == "" {
@@ -1049,44 +1060,39 @@ func (im *importer) person(r *srow) (personRef, error) {
 	if r.email != "" {
 		probes = append(probes, probe{"e:" + r.email, "email", r.email})
 	}
-	if name != "" {
-		probes = append(probes, probe{"n:" + strings.ToLower(name), "name", name})
-	}
 	for _, p := range probes {
 		if ref, ok := im.people[p.key]; ok {
 			return ref, nil
 		}
-		st, err := im.w.prepared(`SELECT p.uid, p.name, coalesce(p.badge, ''), coalesce(l.uid, '') FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE p.` + p.col + ` = ? LIMIT 2`)
+		found, err := im.lookPeople(p.col, p.v)
 		if err != nil {
 			return personRef{}, err
 		}
-		rows, err := st.QueryContext(im.w.ctx, p.v)
-		if err != nil {
-			return personRef{}, fmt.Errorf("look up person: %w", err)
-		}
-		var found []personRef
-		for rows.Next() {
-			var ref personRef
-			var pname, badge string
-			if err := rows.Scan(&ref.uid, &pname, &badge, &ref.loc); err != nil {
-				rows.Close()
-				return personRef{}, fmt.Errorf("look up person: %w", err)
-			}
-			ref.label = pname
-			if badge != "" {
-				ref.label += " (" + badge + ")"
-			}
-			found = append(found, ref)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return personRef{}, fmt.Errorf("look up person: %w", err)
-		}
-		switch {
-		case len(found) == 1:
+		if len(found) > 0 {
 			im.people[p.key] = found[0]
 			return found[0], nil
-		case len(found) > 1 && p.col == "name" && len(probes) == 1:
+		}
+	}
+	if name != "" {
+		key := strings.ToLower(name)
+		namesakes, ok := im.byName[key]
+		if !ok {
+			var err error
+			if namesakes, err = im.lookPeople("name", name); err != nil {
+				return personRef{}, err
+			}
+			im.byName[key] = namesakes
+		}
+		var match []personRef
+		for _, c := range namesakes {
+			if !c.contradicts(r) {
+				match = append(match, c)
+			}
+		}
+		switch {
+		case len(match) == 1:
+			return match[0], nil
+		case len(match) > 1 && len(probes) == 0:
 			return personRef{}, invalid("%q names more than one person: add an Email or Username column", clip(name))
 		}
 	}
@@ -1107,14 +1113,54 @@ func (im *importer) person(r *srow) (personRef, error) {
 	if err := im.w.emit(EvPersonCreated, pp.UID, pp); err != nil {
 		return personRef{}, err
 	}
-	ref := personRef{uid: pp.UID, label: pp.Name}
+	ref := personRef{uid: pp.UID, label: pp.Name, badge: pp.Badge, employeeNo: pp.EmployeeNo, username: pp.Username, email: pp.Email}
 	if pp.Badge != "" {
 		ref.label += " (" + pp.Badge + ")"
 	}
 	for _, p := range probes {
 		im.people[p.key] = ref
 	}
+	if name != "" {
+		key := strings.ToLower(name)
+		im.byName[key] = append(im.byName[key], ref)
+	}
 	return ref, nil
+}
+
+// lookPeople finds the people whose col is v (at most 50).
+func (im *importer) lookPeople(col, v string) ([]personRef, error) {
+	st, err := im.w.prepared(`SELECT p.uid, p.name, coalesce(p.badge, ''), coalesce(p.employee_no, ''), coalesce(p.username, ''), coalesce(p.email, ''), coalesce(l.uid, '')
+		FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE p.` + col + ` = ? ORDER BY p.id LIMIT 50`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(im.w.ctx, v)
+	if err != nil {
+		return nil, fmt.Errorf("look up person: %w", err)
+	}
+	defer rows.Close()
+	var found []personRef
+	for rows.Next() {
+		var ref personRef
+		if err := rows.Scan(&ref.uid, &ref.label, &ref.badge, &ref.employeeNo, &ref.username, &ref.email, &ref.loc); err != nil {
+			return nil, fmt.Errorf("look up person: %w", err)
+		}
+		if ref.badge != "" {
+			ref.label += " (" + ref.badge + ")"
+		}
+		found = append(found, ref)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("look up person: %w", err)
+	}
+	return found, nil
+}
+
+// contradicts says whether row r names someone other than p: a badge,
+// employee number, username or email both have, and differ in.
+func (p personRef) contradicts(r *srow) bool {
+	differ := func(a, b string) bool { return a != "" && b != "" && !strings.EqualFold(a, b) }
+	return differ(r.badge, p.badge) || differ(r.employeeNo, p.employeeNo) || differ(r.username, p.username) || differ(r.email, p.email)
 }
 
 // nextTag generates a tag from the device's scheme that neither the
@@ -1392,7 +1438,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 		}
 		_, err := write(ctx, func(w *wtx) error {
 			im := &importer{w: w, h: h, named: map[string]string{}, models: map[string]string{}, locs: map[string]locRef{},
-				people: map[string]personRef{}, tags: make(map[string]string, len(rows)), inFile: inFile}
+				people: map[string]personRef{}, byName: map[string][]personRef{}, tags: make(map[string]string, len(rows)), inFile: inFile}
 			// Ids found are cached (the search index is rebuilt once, at
 			// commit), and the events are stored in bulk at the end.
 			w.ids = map[string]int64{}

@@ -876,3 +876,51 @@ func TestImportSnipeITBulkSkipInvalid(t *testing.T) {
 	mustVerify(t, db)
 	store.CheckSearchIndexForTest(t, db, true, "Person 8", "BK-0000021")
 }
+
+// Two people may share a name: a row whose username or email names nobody
+// yet is someone new, not the namesake an earlier row (or the desk)
+// already has; a person the desk knows by name alone is still found by it.
+func TestImportSnipeITNamesakes(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Kim Lee"}); err != nil {
+		t.Fatal(err)
+	}
+	data := "Asset Tag,Model Name,Status,Checked Out to: Full Name,Checked Out to: Username,Checked Out to: Email\n" +
+		"NS-1,Latitude 5440,Ready to Deploy,Ana Silva,asilva2,\n" + // not the desk's asilva
+		"NS-2,Latitude 5440,Ready to Deploy,Ana Silva,asilva2,\n" +
+		"NS-3,Latitude 5440,Ready to Deploy,Ana Silva,asilva,\n" +
+		"NS-4,Latitude 5440,Ready to Deploy,Kim Lee,,kim@example.com\n" + // the desk's Kim Lee, known by name only
+		"NS-5,Latitude 5440,Ready to Deploy,Ana Silva,,ana@example.com\n"
+	rep := importSnipe(t, db, []byte(data), store.ImportOptions{})
+	if rep.Imported != 5 || rep.CheckedOut != 5 || rep.Created.People != 1 {
+		t.Fatalf("report = %+v", rep)
+	}
+	holder := func(tag string) string {
+		t.Helper()
+		a := mustAsset(t, db, tag)
+		return a.Custodian + "/" + a.CustodianName
+	}
+	desk := holder("NS-3")
+	if holder("NS-1") != holder("NS-2") || holder("NS-1") == desk || holder("NS-5") != desk {
+		t.Errorf("holders: NS-1 %s, NS-2 %s, NS-3 %s, NS-5 %s", holder("NS-1"), holder("NS-2"), desk, holder("NS-5"))
+	}
+	people, err := db.People(ctx, store.PeopleFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kims, anas int
+	for _, p := range people {
+		switch p.Name {
+		case "Kim Lee":
+			kims++
+		case "Ana Silva":
+			anas++
+		}
+	}
+	if kims != 1 || anas != 2 {
+		t.Errorf("%d Kim Lee, %d Ana Silva; want 1 and 2", kims, anas)
+	}
+	mustVerify(t, db)
+}
