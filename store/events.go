@@ -215,7 +215,7 @@ func (db *DB) writeOneWith(ctx context.Context, m connMode, fn func(w *wtx) erro
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
-	if conn != nil {
+	if relaxed {
 		restored = true
 		if err := db.restoreSync(ctx, conn); err != nil {
 			return nil, err // committed, but say so: the writer was replaced

@@ -506,6 +506,7 @@ type srow struct {
 	uid                                string // set once received
 	received                           bool
 	folded                             bool // its check-out went into its receipt's row
+	genTag                             bool // its tag is generated (the file has none)
 	failed                             bool // refused while performing it, in this pass
 }
 
@@ -1037,10 +1038,12 @@ func (im *importer) location(code, name string) (locRef, error) {
 
 // person finds the row's custodian by badge, employee number, username or
 // email, then by full name (or first + last name), creating them if
-// missing. A person found by name alone is the row's only if nothing the
-// row says contradicts them: two people may share a name, and a row whose
-// username or email names nobody yet is someone new, not the namesake the
-// file named first.
+// missing. Two people may share a name: one found by name alone is the
+// row's only if nothing the row says contradicts them (a badge, employee
+// number, username or email both have, and differ in). What such a row
+// adds (an email the desk has no record of for them) identifies them for
+// the rest of the file, so that a later row with another email is someone
+// else whatever the order of the rows; it is not stored.
 func (im *importer) person(r *srow) (personRef, error) {
 	name := r.fullName
 	if name == "" {
@@ -1074,24 +1077,24 @@ func (im *importer) person(r *srow) (personRef, error) {
 		}
 	}
 	if name != "" {
-		key := strings.ToLower(name)
-		namesakes, ok := im.byName[key]
-		if !ok {
-			var err error
-			if namesakes, err = im.lookPeople("name", name); err != nil {
-				return personRef{}, err
-			}
-			im.byName[key] = namesakes
+		namesakes, err := im.namesakes(name)
+		if err != nil {
+			return personRef{}, err
 		}
-		var match []personRef
-		for _, c := range namesakes {
-			if !c.contradicts(r) {
-				match = append(match, c)
+		var match []int
+		for i := range namesakes {
+			if !namesakes[i].contradicts(r) {
+				match = append(match, i)
 			}
 		}
 		switch {
 		case len(match) == 1:
-			return match[0], nil
+			ref := &namesakes[match[0]]
+			ref.learn(r)
+			for _, p := range probes {
+				im.people[p.key] = *ref
+			}
+			return *ref, nil
 		case len(match) > 1 && len(probes) == 0:
 			return personRef{}, invalid("%q names more than one person: add an Email or Username column", clip(name))
 		}
@@ -1110,6 +1113,10 @@ func (im *importer) person(r *srow) (personRef, error) {
 	if pp.Name == "" {
 		pp.Name = r.badge
 	}
+	namesakes, err := im.namesakes(pp.Name) // (before the person exists)
+	if err != nil {
+		return personRef{}, err
+	}
 	if err := im.w.emit(EvPersonCreated, pp.UID, pp); err != nil {
 		return personRef{}, err
 	}
@@ -1120,17 +1127,29 @@ func (im *importer) person(r *srow) (personRef, error) {
 	for _, p := range probes {
 		im.people[p.key] = ref
 	}
-	if name != "" {
-		key := strings.ToLower(name)
-		im.byName[key] = append(im.byName[key], ref)
-	}
+	im.byName[strings.ToLower(pp.Name)] = append(namesakes, ref)
 	return ref, nil
 }
 
-// lookPeople finds the people whose col is v (at most 50).
+// namesakes returns the people named name (the desk's, then those this
+// import created), read from the database once.
+func (im *importer) namesakes(name string) ([]personRef, error) {
+	key := strings.ToLower(name)
+	if refs, ok := im.byName[key]; ok {
+		return refs, nil
+	}
+	refs, err := im.lookPeople("name", name)
+	if err != nil {
+		return nil, err
+	}
+	im.byName[key] = refs
+	return refs, nil
+}
+
+// lookPeople finds the people whose col is v.
 func (im *importer) lookPeople(col, v string) ([]personRef, error) {
 	st, err := im.w.prepared(`SELECT p.uid, p.name, coalesce(p.badge, ''), coalesce(p.employee_no, ''), coalesce(p.username, ''), coalesce(p.email, ''), coalesce(l.uid, '')
-		FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE p.` + col + ` = ? ORDER BY p.id LIMIT 50`)
+		FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE p.` + col + ` = ? ORDER BY p.id`)
 	if err != nil {
 		return nil, err
 	}
@@ -1154,6 +1173,18 @@ func (im *importer) lookPeople(col, v string) ([]personRef, error) {
 		return nil, fmt.Errorf("look up person: %w", err)
 	}
 	return found, nil
+}
+
+// learn fills in what p lacks of what row r says about them.
+func (p *personRef) learn(r *srow) {
+	for _, f := range []struct {
+		have *string
+		row  string
+	}{{&p.badge, r.badge}, {&p.employeeNo, r.employeeNo}, {&p.username, r.username}, {&p.email, r.email}} {
+		if *f.have == "" {
+			*f.have = f.row
+		}
+	}
 }
 
 // contradicts says whether row r names someone other than p: a badge,
@@ -1219,6 +1250,7 @@ func (im *importer) receive(r *srow) error {
 	}
 	generated := r.tag == ""
 	if generated {
+		r.genTag = true
 		if r.tag, err = im.nextTag(); err != nil {
 			return im.rowErr(r, fTag, err)
 		}
@@ -1521,6 +1553,9 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 					continue
 				}
 				row.received, row.folded, row.uid = false, false, ""
+				if row.genTag { // generated afresh in each pass
+					row.tag = ""
+				}
 				if err := im.receive(row); err != nil {
 					return err
 				}
