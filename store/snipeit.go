@@ -1505,7 +1505,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 			}
 			// A large import into an empty search index builds it aside.
 			var aside *importAside
-			if fresh && !w.noIndex {
+			if fresh && !w.noIndex && !opt.DryRun { // (a dry run keeps nothing)
 				var empty bool
 				if err := w.queryRow(`SELECT NOT EXISTS (SELECT 1 FROM asset_fts_docsize)`).Scan(&empty); err != nil {
 					return fmt.Errorf("import search: %w", err)
