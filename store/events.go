@@ -128,37 +128,21 @@ func writeHeads(w *wtx, heads map[string]chainHead) error {
 // by fn are appended, and this device's ones queued for sync, in the same
 // transaction.
 func (db *DB) writeOne(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
-	return db.writeOneWith(ctx, connMode{}, fn)
+	return db.writeOneWith(ctx, false, fn)
 }
 
-// connMode says how writeOneWith runs its transaction: relaxed commits
-// without waiting for the disk (writeRelaxed); fresh runs it on a newly
-// opened writer connection (writeFresh). Either holds the connection from
-// before BEGIN.
-type connMode struct{ relaxed, fresh bool }
-
-// writeOneWith is writeOne in mode m. SQLite changes the synchronous level
-// only outside a transaction, so a relaxed transaction holds the writer
-// connection from the PRAGMA to the one that puts the level back: nothing
-// else can commit on it meanwhile. A connection whose level cannot be put
-// back is discarded, and so is a fresh one after its transaction.
-func (db *DB) writeOneWith(ctx context.Context, m connMode, fn func(w *wtx) error) ([]Event, error) {
-	relaxed := m.relaxed
+// writeOneWith is writeOne; relaxed commits without waiting for the disk
+// (writeRelaxed). SQLite changes the synchronous level only outside a
+// transaction, so the writer connection is held from the PRAGMA to the
+// one that puts the level back: nothing else can commit on it meanwhile.
+// A connection whose level cannot be put back is discarded.
+func (db *DB) writeOneWith(ctx context.Context, relaxed bool, fn func(w *wtx) error) ([]Event, error) {
 	var conn *sql.Conn
-	if relaxed || m.fresh {
-		var err error
-		if conn, err = db.w.Conn(ctx); err != nil {
-			return nil, fmt.Errorf("writer: %w", err)
-		}
-	}
-	if m.fresh {
-		conn.Raw(func(any) error { return driver.ErrBadConn }) // closes it
-		var err error
-		if conn, err = db.w.Conn(ctx); err != nil {
-			return nil, fmt.Errorf("writer: %w", err)
-		}
-	}
 	if relaxed {
+		var err error
+		if conn, err = db.w.Conn(ctx); err != nil {
+			return nil, fmt.Errorf("writer: %w", err)
+		}
 		if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
 			conn.Close()
 			return nil, fmt.Errorf("relax commit: %w", err)
@@ -172,7 +156,7 @@ func (db *DB) writeOneWith(ctx context.Context, m connMode, fn func(w *wtx) erro
 		tx, err = db.w.BeginTx(ctx, nil)
 	}
 	var w *wtx
-	restored := !relaxed
+	restored := conn == nil
 	defer func() {
 		if tx != nil {
 			tx.Rollback() // a no-op after Commit; frees the writer after a panic
@@ -185,9 +169,6 @@ func (db *DB) writeOneWith(ctx context.Context, m connMode, fn func(w *wtx) erro
 		if conn != nil {
 			if !restored {
 				db.restoreSync(ctx, conn)
-			}
-			if m.fresh {
-				conn.Raw(func(any) error { return driver.ErrBadConn }) // discarded
 			}
 			conn.Close()
 		}
@@ -215,7 +196,7 @@ func (db *DB) writeOneWith(ctx context.Context, m connMode, fn func(w *wtx) erro
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
-	if relaxed {
+	if conn != nil {
 		restored = true
 		if err := db.restoreSync(ctx, conn); err != nil {
 			return nil, err // committed, but say so: the writer was replaced

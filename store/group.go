@@ -30,7 +30,6 @@ type writeReq struct {
 	fn       func(*wtx) error
 	class    writeClass
 	relaxed  bool   // commit without waiting for the disk (writeRelaxed)
-	fresh    bool   // on a newly opened connection (writeFresh)
 	queued   func() // called once the request is in the queue (writeBatch)
 	handed   bool   // given the lead (guarded by DB.gmu)
 	events   []Event
@@ -81,16 +80,6 @@ func (db *DB) write(ctx context.Context, fn func(w *wtx) error) ([]Event, error)
 // wholesale).
 func (db *DB) writeAlone(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
 	return db.enqueue(&writeReq{ctx: ctx, fn: fn, class: classAlone})
-}
-
-// writeFresh is writeAlone on a writer connection opened for it, which
-// has cached nothing from earlier transactions, and discarded afterwards.
-// FTS5 keeps an index's structure per connection and trusts it until
-// another connection commits, so a transaction that writes an index's
-// tables directly (an import adopting a search index built aside) must
-// run on a connection that has not used the index before.
-func (db *DB) writeFresh(ctx context.Context, fn func(w *wtx) error) ([]Event, error) {
-	return db.enqueue(&writeReq{ctx: ctx, fn: fn, class: classAlone, fresh: true})
 }
 
 // writeRelaxed is writeAlone for a page of changes pulled from the server:
@@ -210,7 +199,7 @@ func (r *writeReq) finish(events []Event, err error) {
 func (db *DB) runGroup(group []*writeReq) {
 	if len(group) == 1 {
 		r := group[0]
-		r.finish(db.writeOneWith(r.ctx, connMode{relaxed: r.relaxed && db.syncMode == "FULL", fresh: r.fresh}, r.fn))
+		r.finish(db.writeOneWith(r.ctx, r.relaxed && db.syncMode == "FULL", r.fn))
 		return
 	}
 	// The transaction outlives any one caller's context.

@@ -22,9 +22,6 @@ type receiptRows struct {
 	cols   int
 	args   []any
 	n      int
-	// indexed, when set, takes the new rows' search documents instead of
-	// the transaction's rebuild at commit (an import's aside index).
-	indexed func(first int64, n int) error
 }
 
 const (
@@ -101,13 +98,9 @@ func (w *wtx) flushReceipts() error {
 	if err != nil {
 		return err
 	}
-	if b.indexed != nil {
-		err = b.indexed(first, b.n)
-	} else {
-		for i := range b.n {
-			w.markDirty(first+int64(i), true)
-		}
+	for i := range b.n {
+		w.markDirty(first+int64(i), true)
 	}
 	b.args, b.n = b.args[:0], 0
-	return err
+	return nil
 }

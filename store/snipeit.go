@@ -1456,19 +1456,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 		// performing the rest would only find more.)
 		var done ImportReport
 		newBad := 0
-		good := 0
-		for i := range rows {
-			if rows[i].bad == nil {
-				good++
-			}
-		}
-		// (writeFresh: see importsearch.go.)
-		fresh := good >= bulkIndexRows
-		write := db.writeAlone
-		if fresh {
-			write = db.writeFresh
-		}
-		_, err := write(ctx, func(w *wtx) error {
+		_, err := db.writeAlone(ctx, func(w *wtx) error {
 			im := &importer{w: w, h: h, named: map[string]string{}, models: map[string]string{}, locs: map[string]locRef{},
 				people: map[string]personRef{}, byName: map[string][]personRef{}, tags: make(map[string]string, len(rows)), inFile: inFile}
 			// Ids found are cached (the search index is rebuilt once, at
@@ -1483,10 +1471,11 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				return err
 			}
 			im.nextN = im.scheme.Next
-			total := 0
+			total, good := 0, 0
 			for i := range rows {
 				if rows[i].bad == nil {
 					total++
+					good++
 					if rows[i].co != coNone || rows[i].disposal != nil {
 						total++
 					}
@@ -1502,21 +1491,6 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 			eventIndexes, err := bulkIndexes(w, "events", total)
 			if err != nil {
 				return err
-			}
-			// A large import into an empty search index builds it aside.
-			var aside *importAside
-			if fresh && !w.noIndex && !opt.DryRun { // (a dry run keeps nothing)
-				var empty bool
-				if err := w.queryRow(`SELECT NOT EXISTS (SELECT 1 FROM asset_fts_docsize)`).Scan(&empty); err != nil {
-					return fmt.Errorf("import search: %w", err)
-				}
-				if empty {
-					if aside, err = startImportAside(ctx, w); err != nil {
-						return err
-					}
-					defer aside.stop()
-					w.receipts.indexed = func(first int64, n int) error { return aside.indexRows(w, first, n) }
-				}
 			}
 			n := 0
 			tick := func() error {
@@ -1580,13 +1554,6 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 			if err := w.flushReceipts(); err != nil {
 				return err
 			}
-			if aside != nil {
-				// Every new row's document is sent: the index is built
-				// while the writer goes on. (Check-outs into other assets
-				// and disposals rebuild their documents at commit.)
-				aside.sentAll()
-				w.receipts.indexed = nil
-			}
 			if err := rebuildIndexes(w, assetIndexes); err != nil {
 				return err
 			}
@@ -1615,11 +1582,6 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				return err
 			}
 			rollback := newBad > 0 || (badBefore > 0 && !opt.SkipInvalid) || opt.DryRun
-			if aside != nil && !rollback {
-				if err := aside.adopt(w); err != nil {
-					return err
-				}
-			}
 			for _, e := range w.emitted {
 				switch e.Type {
 				case EvModelCreated:
