@@ -10,9 +10,10 @@ package store
 //     them), collected by an import, whose receipts carry every column and
 //     may have their check-out folded in.
 //
-// The rows go in before any other event is applied (apply flushes first),
-// before the search index is rebuilt and at the end of the page, batch or
-// import. A constraint the INSERT meets there (a tag already in use) cannot
+// The rows go in before any event that may read or change assets is
+// applied (apply flushes first; catalogue, place and person events touch
+// no asset), before the search index is rebuilt, at the end of the page,
+// batch or import, and every 256 whole rows. A constraint the INSERT meets there (a tag already in use) cannot
 // be pinned on one event, so it aborts the run with errNeedSavepoint: the
 // page or batch runs again with a savepoint per event and without
 // collecting, and the event that clashes is refused exactly as it would
