@@ -1385,7 +1385,10 @@ func (im *importer) checkOut(r *srow) (CheckOutPayload, sfield, error) {
 // about to add at least as many rows as it holds, and at least
 // bulkIndexRows: built once at the end, from sorted data, they cost less
 // than kept up row by row. It returns the statements that rebuild them
-// (rebuildIndexes), none if it kept them.
+// (rebuildIndexes), none if it kept them. Dropping an index drops its
+// planner statistics too: if the table had some (a demo's, analysed when
+// it was built), the rebuild ends by gathering them again, without the
+// samples the store never keeps (dropSampleStats).
 func bulkIndexes(w *wtx, table string, adding int) ([]string, error) {
 	if adding < bulkIndexRows {
 		return nil, nil
@@ -1397,7 +1400,25 @@ func bulkIndexes(w *wtx, table string, adding int) ([]string, error) {
 	if adding < have {
 		return nil, nil
 	}
-	return dropIndexes(w.ctx, w.tx, table)
+	var stat1, stat4, stats bool
+	if err := w.queryRow(`SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'),
+		EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat4')`).Scan(&stat1, &stat4); err != nil {
+		return nil, fmt.Errorf("read statistics: %w", err)
+	}
+	if stat1 {
+		if err := w.queryRow(`SELECT EXISTS (SELECT 1 FROM sqlite_stat1 WHERE tbl = ?)`, table).Scan(&stats); err != nil {
+			return nil, fmt.Errorf("read statistics: %w", err)
+		}
+	}
+	qs, err := dropIndexes(w.ctx, w.tx, table)
+	if err != nil || !stats {
+		return qs, err
+	}
+	qs = append(qs, `ANALYZE "`+table+`"`)
+	if stat4 {
+		qs = append(qs, `DELETE FROM sqlite_stat4`, `ANALYZE sqlite_schema`)
+	}
+	return qs, nil
 }
 
 const bulkIndexRows = 10_000
