@@ -886,6 +886,7 @@ type importer struct {
 	byName map[string][]personRef // lower(name) → the people of that name
 	tags   map[string]string      // tags received by this import → uid
 	inFile map[string]bool        // every tag the file names
+	taken  map[string]bool        // the file's tags the register already uses
 	scheme TagScheme
 	nextN  int64
 	gen    int
@@ -1263,15 +1264,8 @@ func (im *importer) receive(r *srow) error {
 	if row.ids, row.custom, err = im.w.checkReceipt(&rec); err != nil {
 		return im.rowErr(r, fTag, err)
 	}
-	if !generated {
-		var one int
-		err := im.w.queryRow(`SELECT 1 FROM assets WHERE tag = ?`, rec.Tag).Scan(&one)
-		if err == nil {
-			return im.rowErr(r, fTag, conflict("tag %s is already in use", rec.Tag))
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("check tag %s: %w", rec.Tag, err)
-		}
+	if !generated && im.taken[rec.Tag] {
+		return im.rowErr(r, fTag, conflict("tag %s is already in use", rec.Tag))
 	}
 	at := timestamp(im.w.at)
 	row.status, row.created, row.updated = rec.Status, at, at
@@ -1446,6 +1440,40 @@ var errRollback = errors.New("roll back")
 // manufacturers, categories, suppliers, locations and people the file
 // names, each asset's receipt, then the check-outs and disposals it
 // describes.
+// takenTags returns which of tags the register already uses, asked in one
+// statement rather than a query per row. (The file's own tags are unique:
+// readSnipeIT refuses a repeated one, and generated tags skip them.)
+func takenTags(w *wtx, tags map[string]bool) (map[string]bool, error) {
+	taken := map[string]bool{}
+	if len(tags) == 0 {
+		return taken, nil
+	}
+	list := make([]string, 0, len(tags))
+	for t := range tags {
+		list = append(list, t)
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		return nil, fmt.Errorf("check tags: %w", err)
+	}
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT tag FROM assets WHERE tag IN (SELECT value FROM json_each(?))`, string(b))
+	if err != nil {
+		return nil, fmt.Errorf("check tags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, fmt.Errorf("check tags: %w", err)
+		}
+		taken[t] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("check tags: %w", err)
+	}
+	return taken, nil
+}
+
 func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
 	rep := ImportReport{DryRun: opt.DryRun}
 	rows, h, err := readSnipeIT(r, &rep)
@@ -1492,6 +1520,9 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				return err
 			}
 			im.nextN = im.scheme.Next
+			if im.taken, err = takenTags(w, inFile); err != nil {
+				return err
+			}
 			total, good := 0, 0
 			for i := range rows {
 				if rows[i].bad == nil {
