@@ -404,7 +404,7 @@ func TestImportSnipeITStatusesAndDates(t *testing.T) {
 	data := `Asset Tag,Model No.,Status,Purchase Date,Warranty,Purchase Cost
 S-1,M1,Ready to Deploy,2024-01-31,1,EUR 1.50
 S-2,M1,Deployable,03/14/2024,12 months,€2
-S-3,M1,Pending,2024-03-14 10:30:00,,
+S-3,M1,Pending,2024-03-14 10:30:00,,"1.299,00 €"
 S-4,M1,Archived,14.03.2024,,
 S-5,M1,Broken,2024/03/14,,
 S-6,M1,Out for Repair,"March 14, 2024",,
@@ -439,6 +439,9 @@ S-9,M1,Ready to Deploy (RTD),,,
 	}
 	if a := mustAsset(t, db, "S-2"); a.PurchaseCost != "2.00" || a.Currency != "EUR" {
 		t.Errorf("S-2 cost %q %q", a.PurchaseCost, a.Currency)
+	}
+	if a := mustAsset(t, db, "S-3"); a.PurchaseCost != "1299.00" || a.Currency != "EUR" { // a decimal comma
+		t.Errorf("S-3 cost %q %q", a.PurchaseCost, a.Currency)
 	}
 }
 

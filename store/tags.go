@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -159,25 +160,112 @@ func validateCost(v string) error {
 	return nil
 }
 
-// ParseCost accepts "1,299.00", "$1299", "1299" and returns "1299.00" style
-// decimal text, with the currency symbol (if any) as a separate value.
+// ParseCost reads a purchase cost as people and spreadsheets write it:
+// "1299", "1,299.00", "1.299,00", "1 299,00", "1'299.00", "0,99", "12,5",
+// with or without a currency symbol ($ € £ ₹ ¥). It returns "1299.00" style
+// decimal text and the symbol's currency, if any. A number that could be
+// read two ways ("1,234": a thousand or one and a bit) or that has more
+// than two decimals is refused rather than guessed.
 func ParseCost(v string) (cost, currency string, err error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return "", "", nil
 	}
-	for sym, cur := range map[string]string{"$": "USD", "€": "EUR", "£": "GBP", "₹": "INR"} {
+	orig := v
+	for sym, cur := range map[string]string{"$": "USD", "€": "EUR", "£": "GBP", "₹": "INR", "¥": "JPY"} {
 		if strings.Contains(v, sym) {
 			v = strings.ReplaceAll(v, sym, "")
 			currency = cur
 		}
 	}
-	v = strings.ReplaceAll(strings.TrimSpace(v), ",", "")
-	f, perr := strconv.ParseFloat(v, 64)
-	if perr != nil || f < 0 || strings.ContainsAny(v, "eEnN+") {
-		return "", "", invalid("purchase cost %q is not a number", clip(v))
+	// Spaces (also no-break ones) and apostrophes only ever group digits.
+	v = strings.Map(func(r rune) rune {
+		if r == '\'' || r == '’' || unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, v)
+	whole, frac, ok := splitAmount(v)
+	if !ok {
+		return "", "", invalid("purchase cost %q is not a number", clip(orig))
 	}
-	return strconv.FormatFloat(f, 'f', 2, 64), currency, nil
+	if whole == "" && frac == "" {
+		return "", "", invalid("purchase cost %q is not a number", clip(orig))
+	}
+	if frac == "?" {
+		return "", "", invalid("purchase cost %q could be read two ways: write it without a thousands separator (%s or %s)",
+			clip(orig), strings.NewReplacer(",", "", ".", "").Replace(v), strings.NewReplacer(",", ".").Replace(v))
+	}
+	frac = strings.TrimRight(frac, "0")
+	if len(frac) > 2 {
+		return "", "", invalid("purchase cost %q has more than two decimals", clip(orig))
+	}
+	whole = strings.TrimLeft(whole, "0")
+	if whole == "" {
+		whole = "0"
+	}
+	return whole + "." + frac + strings.Repeat("0", 2-len(frac)), currency, nil
+}
+
+// splitAmount splits digits with '.' and ',' separators into the whole
+// part (separators removed) and the decimals. The last separator is the
+// decimal one when both kinds appear or when it is not followed by exactly
+// three digits; a separator that repeats groups thousands. One separator
+// between one to three digits (not all zeros) and three digits is
+// ambiguous: frac is then "?".
+func splitAmount(v string) (whole, frac string, ok bool) {
+	if v == "" || strings.Trim(v, "0123456789.,") != "" {
+		return "", "", false
+	}
+	last := strings.LastIndexAny(v, ".,")
+	if last < 0 {
+		return v, "", true
+	}
+	dec := v[last]
+	other := byte(',')
+	if dec == ',' {
+		other = '.'
+	}
+	head, tail := v[:last], v[last+1:]
+	if strings.Count(v, string(dec)) > 1 {
+		// "1,234,567" or "1.234.567": the separator groups thousands, and
+		// there are no decimals (a decimal separator appears once).
+		if strings.IndexByte(v, other) >= 0 {
+			return "", "", false
+		}
+		g, ok := grouped(v, dec)
+		return g, "", ok
+	}
+	if strings.Contains(tail, ",") || strings.Contains(tail, ".") || strings.Trim(tail, "0123456789") != "" {
+		return "", "", false
+	}
+	if strings.IndexByte(head, other) >= 0 {
+		// Both kinds: the last is the decimal separator, the other groups.
+		g, ok := grouped(head, other)
+		return g, tail, ok && tail != ""
+	}
+	if head == "" {
+		return "", tail, tail != ""
+	}
+	if h := strings.TrimLeft(head, "0"); len(tail) == 3 && h != "" && len(head) <= 3 {
+		return head, "?", true
+	}
+	return head, tail, true
+}
+
+// grouped removes sep from digits grouped in threes ("1,234,567"); ok is
+// false when the groups are not threes.
+func grouped(v string, sep byte) (string, bool) {
+	parts := strings.Split(v, string(sep))
+	if len(parts[0]) == 0 || len(parts[0]) > 3 {
+		return "", false
+	}
+	for _, p := range parts[1:] {
+		if len(p) != 3 {
+			return "", false
+		}
+	}
+	return strings.Join(parts, ""), true
 }
 
 func normalizeWord(s string) string {

@@ -1,0 +1,53 @@
+package store_test
+
+import (
+	"testing"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+func TestParseCost(t *testing.T) {
+	for _, c := range []struct{ in, cost, cur string }{
+		{"1299", "1299.00", ""},
+		{"1299.5", "1299.50", ""},
+		{"1,299.00", "1299.00", ""},
+		{"$1,299.00", "1299.00", "USD"},
+		{"1.299,00 €", "1299.00", "EUR"},
+		{"€1.234,56", "1234.56", "EUR"},
+		{"1234,56", "1234.56", ""},
+		{"0,99", "0.99", ""},
+		{"12,5", "12.50", ""},
+		{"1 299,00", "1299.00", ""},
+		{"1\u00a0299,00", "1299.00", ""},
+		{"1'299.50", "1299.50", ""},
+		{"1,234,567", "1234567.00", ""},
+		{"1.234.567,8", "1234567.80", ""},
+		{"1299.000", "1299.00", ""},
+		{".5", "0.50", ""},
+		{"007", "7.00", ""},
+		{"£0.5", "0.50", "GBP"},
+	} {
+		cost, cur, err := store.ParseCost(c.in)
+		if err != nil || cost != c.cost || cur != c.cur {
+			t.Errorf("ParseCost(%q) = %q, %q, %v; want %q, %q", c.in, cost, cur, err, c.cost, c.cur)
+		}
+	}
+	for _, c := range []struct{ in, msg string }{
+		{"1,234", `purchase cost "1,234" could be read two ways: write it without a thousands separator (1234 or 1.234)`},
+		{"1.234", `purchase cost "1.234" could be read two ways: write it without a thousands separator (1234 or 1.234)`},
+		{"1.23456", `purchase cost "1.23456" has more than two decimals`},
+		{"0,123", `purchase cost "0,123" has more than two decimals`},
+		{"-5", `purchase cost "-5" is not a number`},
+		{"1e3", `purchase cost "1e3" is not a number`},
+		{"12,34,56", `purchase cost "12,34,56" is not a number`},
+		{"1.234,567.8", `purchase cost "1.234,567.8" is not a number`},
+		{"1,2.3", `purchase cost "1,2.3" is not a number`},
+		{"$", `purchase cost "$" is not a number`},
+		{"ten", `purchase cost "ten" is not a number`},
+	} {
+		_, _, err := store.ParseCost(c.in)
+		if store.ErrorCode(err) != store.EINVALID || store.ErrorMessage(err) != c.msg {
+			t.Errorf("ParseCost(%q): %v; want %s", c.in, err, c.msg)
+		}
+	}
+}
