@@ -51,3 +51,29 @@ func TestParseCost(t *testing.T) {
 		}
 	}
 }
+
+func TestParseDateNumeric(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"14/03/2024", "2024-03-14"},
+		{"03/14/2024", "2024-03-14"},
+		{"14.03.2024", "2024-03-14"},
+		{"3-3-24", "2024-03-03"},
+		{"2024-03-04", "2024-03-04"},
+		{"2024/03/04", "2024-03-04"},
+	} {
+		if got, err := store.ParseDate(c.in); err != nil || got != c.want {
+			t.Errorf("ParseDate(%q) = %q, %v; want %q", c.in, got, err, c.want)
+		}
+	}
+	for _, c := range []struct{ in, msg string }{
+		{"03/04/2024", `"03/04/2024" could be Apr 3 or Mar 4: write the date as YYYY-MM-DD`},
+		{"01.02.2027", `"01.02.2027" could be Feb 1 or Jan 2: write the date as YYYY-MM-DD`},
+		{"31/02/2024", `"31/02/2024" is not a date (want YYYY-MM-DD)`},
+		{"00/02/2024", `"00/02/2024" is not a date (want YYYY-MM-DD)`},
+	} {
+		_, err := store.ParseDate(c.in)
+		if store.ErrorCode(err) != store.EINVALID || store.ErrorMessage(err) != c.msg {
+			t.Errorf("ParseDate(%q): %v; want %s", c.in, err, c.msg)
+		}
+	}
+}

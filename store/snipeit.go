@@ -329,14 +329,18 @@ var snipeDateLayouts = []string{
 }
 
 // snipeDate accepts the date forms spreadsheets and Snipe-IT write and
-// returns YYYY-MM-DD. d/m/y versus m/d/y is decided by a part above 12,
-// else read as day/month (as ParseDate does).
+// returns YYYY-MM-DD. A numeric date whose day and month could swap is
+// read as Snipe-IT's importer (PHP's strtotime) reads it: month first with
+// slashes (03/04/2024 is 4 March), day first with dashes or dots.
 func snipeDate(v string) (string, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return "", nil
 	}
-	d, err := ParseDate(v)
+	d, ok, err := numericDate(v, true)
+	if !ok {
+		d, err = ParseDate(v)
+	}
 	if err != nil {
 		for _, l := range snipeDateLayouts {
 			if t, perr := time.Parse(l, v); perr == nil {
@@ -346,64 +350,12 @@ func snipeDate(v string) (string, error) {
 		}
 	}
 	if err != nil {
-		var ok bool
-		if d, ok = numericDate(v); ok {
-			err = nil
-		}
-	}
-	if err != nil {
 		return "", invalid("%q is not a date (want YYYY-MM-DD)", clip(v))
 	}
 	if d < "1900-01-01" || d > "2199-12-31" {
 		return "", invalid("%q is out of range (1900 to 2199)", clip(v))
 	}
 	return d, nil
-}
-
-// numericDate reads a/b/yyyy, a-b-yyyy and a.b.yyyy with one- or two-digit
-// parts and two- or four-digit years.
-func numericDate(v string) (string, bool) {
-	if t, _, ok := strings.Cut(v, " "); ok {
-		v = t // "3/14/2024 10:00"
-	}
-	var parts []string
-	for _, sep := range []string{"/", "-", "."} {
-		if p := strings.Split(v, sep); len(p) == 3 {
-			parts = p
-			break
-		}
-	}
-	if parts == nil {
-		return "", false
-	}
-	var n [3]int
-	for i, p := range parts {
-		if len(p) == 0 || len(p) > 4 || (i < 2 && len(p) > 2) {
-			return "", false
-		}
-		x, err := strconv.Atoi(p)
-		if err != nil || x < 0 {
-			return "", false
-		}
-		n[i] = x
-	}
-	day, month, year := n[0], n[1], n[2]
-	if month > 12 && day <= 12 {
-		day, month = month, day
-	}
-	if len(parts[2]) == 2 {
-		year += 2000
-		if year >= 2070 {
-			year -= 100
-		}
-	} else if len(parts[2]) != 4 {
-		return "", false
-	}
-	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
-	if t.Day() != day || int(t.Month()) != month || month < 1 {
-		return "", false
-	}
-	return t.Format(dateLayout), true
 }
 
 // snipeCost accepts ParseCost's forms plus an ISO currency code before or

@@ -411,6 +411,8 @@ S-6,M1,Out for Repair,"March 14, 2024",,
 S-7,M1,Lost/Stolen,14-Mar-2024,,
 S-8,M1,in_stock,2024-03-14T10:30:00Z,,
 S-9,M1,Ready to Deploy (RTD),,,
+S-10,M1,Ready to Deploy,03/04/2024,,
+S-11,M1,Ready to Deploy,03.04.2024,,
 `
 	db := mustOpen(t)
 	importSnipe(t, db, []byte(data), store.ImportOptions{})
@@ -427,6 +429,10 @@ S-9,M1,Ready to Deploy (RTD),,,
 		"S-7": {store.StatusMissing, "2024-03-14", ""},
 		"S-8": {store.StatusInStock, "2024-03-14", ""},
 		"S-9": {store.StatusInStock, "", ""},
+		// Day and month that could swap: as Snipe-IT's importer (PHP's
+		// strtotime) reads them, month first with slashes only.
+		"S-10": {store.StatusInStock, "2024-03-04", ""},
+		"S-11": {store.StatusInStock, "2024-04-03", ""},
 	}
 	for tag, w := range want {
 		a := mustAsset(t, db, tag)

@@ -136,16 +136,20 @@ func validateDate(name, v string) error {
 }
 
 // ParseDate accepts the date forms found in spreadsheets and Snipe-IT exports
-// and returns YYYY-MM-DD. An empty string stays empty.
+// and returns YYYY-MM-DD. An empty string stays empty. A numeric date whose
+// day and month could swap (03/04/2024) is refused rather than guessed.
 func ParseDate(v string) (string, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return "", nil
 	}
-	for _, layout := range []string{dateLayout, "2006-01-02 15:04:05", time.RFC3339, "2006/01/02", "02/01/2006", "2006-1-2", "02.01.2006", "Jan 2, 2006", "2 Jan 2006", "January 2, 2006"} {
+	for _, layout := range []string{dateLayout, "2006-01-02 15:04:05", time.RFC3339, "2006/01/02", "2006-1-2", "Jan 2, 2006", "2 Jan 2006", "January 2, 2006"} {
 		if t, err := time.Parse(layout, v); err == nil {
 			return t.Format(dateLayout), nil
 		}
+	}
+	if d, ok, err := numericDate(v, false); ok {
+		return d, err
 	}
 	return "", invalid("%q is not a date (want YYYY-MM-DD)", clip(v))
 }
@@ -266,6 +270,65 @@ func grouped(v string, sep byte) (string, bool) {
 		}
 	}
 	return strings.Join(parts, ""), true
+}
+
+// numericDate reads a/b/yyyy, a-b-yyyy and a.b.yyyy with one- or two-digit
+// parts and two- or four-digit years; ok says v has that form. A part
+// above 12 is the day. When both could be the month, snipe reads them as
+// Snipe-IT's importer does (month first with slashes, day first with dashes
+// or dots); otherwise the date is refused as ambiguous.
+func numericDate(v string, snipe bool) (date string, ok bool, err error) {
+	if t, _, cut := strings.Cut(v, " "); cut {
+		v = t // "3/14/2024 10:00"
+	}
+	var parts []string
+	sep := ""
+	for _, s := range []string{"/", "-", "."} {
+		if p := strings.Split(v, s); len(p) == 3 {
+			parts, sep = p, s
+			break
+		}
+	}
+	if parts == nil {
+		return "", false, nil
+	}
+	var n [3]int
+	for i, p := range parts {
+		if len(p) == 0 || len(p) > 4 || (i < 2 && len(p) > 2) {
+			return "", false, nil
+		}
+		x, err := strconv.Atoi(p)
+		if err != nil || x < 0 {
+			return "", false, nil
+		}
+		n[i] = x
+	}
+	a, b, year := n[0], n[1], n[2]
+	if a == 0 || b == 0 {
+		return "", false, nil
+	}
+	day, month := a, b
+	switch {
+	case a > 12 || a == b:
+	case b > 12, snipe && sep == "/":
+		day, month = b, a
+	case !snipe:
+		return "", true, invalid("%q could be %s or %s: write the date as YYYY-MM-DD", clip(v),
+			time.Month(b).String()[:3]+" "+strconv.Itoa(a), time.Month(a).String()[:3]+" "+strconv.Itoa(b))
+	}
+	if len(parts[2]) == 2 {
+		year += 2000
+		if year >= 2070 {
+			year -= 100
+		}
+	} else if len(parts[2]) != 4 {
+		return "", false, nil
+	}
+	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	if t.Day() != day || int(t.Month()) != month || month < 1 {
+		return "", false, nil
+	}
+	return t.Format(dateLayout), true, nil
 }
 
 func normalizeWord(s string) string {
