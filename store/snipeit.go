@@ -453,9 +453,10 @@ type srow struct {
 	coLocation, coLocationCode         string
 	parentTag                          string
 	disposal                           *Disposal
-	bad                                *RowError // why the row is refused
-	warn                               *RowError
-	uid                                string // set once received
+	bad                                *RowError  // why the row is refused
+	warns                              []RowError // imported all the same
+	serialWarns                        []RowError // its serial on an asset already in the register (this pass)
+	uid                                string     // set once received
 	received                           bool
 	folded                             bool // its check-out went into its receipt's row
 	genTag                             bool // its tag is generated (the file has none)
@@ -572,7 +573,7 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 		return nil, nil, err
 	}
 	var rows []*srow
-	tags := map[string]int{}
+	tags, serials := map[string]int{}, map[string]int{}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -605,6 +606,17 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 				row.bad = &RowError{Line: line, Column: h.colName(fTag), Reason: fmt.Sprintf("tag %s is also on line %d", row.tag, prev)}
 			} else {
 				tags[row.tag] = line
+			}
+		}
+		// Snipe-IT allows a serial on two assets (unless told otherwise),
+		// so a repeated one is imported, with a warning: a scan of it then
+		// asks for the tag.
+		if row.bad == nil && row.serial != "" {
+			key := strings.ToUpper(row.serial)
+			if prev, dup := serials[key]; dup {
+				row.warns = append(row.warns, RowError{Line: line, Column: h.colName(fSerial), Reason: fmt.Sprintf("serial %s is also on line %d", clip(row.serial), prev)})
+			} else {
+				serials[key] = line
 			}
 		}
 		rows = append(rows, row)
@@ -727,7 +739,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		case r.warrantyEnd != "":
 			// An explicit warranty end (our export) wins.
 		case r.purchaseDate == "":
-			r.warn = &RowError{Line: line, Column: h.colName(fWarrantyMonths), Reason: "warranty months without a purchase date: no warranty end recorded"}
+			r.warns = append(r.warns, RowError{Line: line, Column: h.colName(fWarrantyMonths), Reason: "warranty months without a purchase date: no warranty end recorded"})
 		default:
 			r.warrantyEnd = addMonths(r.purchaseDate, n)
 		}
@@ -775,7 +787,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		return fail(fCheckoutType, "unknown checkout type %q (want User or Location)", clip(v[fCheckoutType]))
 	}
 	if i := h.holderText; r.co == coNone && i > 0 && i <= len(rec) && strings.TrimSpace(rec[i-1]) != "" {
-		r.warn = &RowError{Line: line, Column: strings.TrimSpace(h.names[i-1]), Reason: fmt.Sprintf("not checked out to %q: add Checkout Type and Checked Out to: Full Name (or Checkout to Location) to say who or where", clip(strings.TrimSpace(rec[i-1])))}
+		r.warns = append(r.warns, RowError{Line: line, Column: strings.TrimSpace(h.names[i-1]), Reason: fmt.Sprintf("not checked out to %q: add Checkout Type and Checked Out to: Full Name (or Checkout to Location) to say who or where", clip(strings.TrimSpace(rec[i-1])))})
 	}
 	if r.co == coPerson {
 		if r.email != "" && (!strings.Contains(r.email, "@") || strings.ContainsAny(r.email, " \t<>,;")) {
@@ -829,19 +841,20 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 // importer performs the validated rows inside one write transaction, with
 // name→uid caches so that each model, location or person is looked up once.
 type importer struct {
-	w      *wtx
-	h      *csvHeader
-	named  map[string]string      // table + "\x00" + lower(name)
-	models map[string]string      // lower(name) + "\x00" + lower(number)
-	locs   map[string]locRef      // "c:" + code or "n:" + lower(name)
-	people map[string]personRef   // by badge, employee number, username or email
-	byName map[string][]personRef // lower(name) → the people of that name
-	tags   map[string]string      // tags received by this import → uid
-	inFile map[string]bool        // every tag the file names
-	taken  map[string]bool        // the file's tags the register already uses
-	scheme TagScheme
-	nextN  int64
-	gen    int
+	w       *wtx
+	h       *csvHeader
+	named   map[string]string      // table + "\x00" + lower(name)
+	models  map[string]string      // lower(name) + "\x00" + lower(number)
+	locs    map[string]locRef      // "c:" + code or "n:" + lower(name)
+	people  map[string]personRef   // by badge, employee number, username or email
+	byName  map[string][]personRef // lower(name) → the people of that name
+	tags    map[string]string      // tags received by this import → uid
+	inFile  map[string]bool        // every tag the file names
+	taken   map[string]string      // the file's tags the register already uses
+	serials map[string]string      // upper-cased serials of the file's the register has → a tag with it
+	scheme  TagScheme
+	nextN   int64
+	gen     int
 }
 
 type locRef struct{ uid, code, name string }
@@ -1216,7 +1229,7 @@ func (im *importer) receive(r *srow) error {
 	if row.ids, row.custom, err = im.w.checkReceipt(&rec); err != nil {
 		return im.rowErr(r, fTag, err)
 	}
-	if !generated && im.taken[rec.Tag] {
+	if _, taken := im.taken[rec.Tag]; taken && !generated {
 		return im.rowErr(r, fTag, conflict("tag %s is already in use", rec.Tag))
 	}
 	at := timestamp(im.w.at)
@@ -1252,6 +1265,9 @@ func (im *importer) receive(r *srow) error {
 		return err
 	}
 	r.received, r.folded = true, co != nil
+	if tag, ok := im.serials[strings.ToUpper(r.serial)]; ok && r.serial != "" {
+		r.serialWarns = append(r.serialWarns, RowError{Line: r.line, Column: im.h.colName(fSerial), Reason: fmt.Sprintf("serial %s is already on asset %s", clip(r.serial), tag)})
+	}
 	im.tags[r.tag] = rec.UID
 	return nil
 }
@@ -1392,38 +1408,64 @@ var errRollback = errors.New("roll back")
 // manufacturers, categories, suppliers, locations and people the file
 // names, each asset's receipt, then the check-outs and disposals it
 // describes.
-// takenTags returns which of tags the register already uses, asked in one
-// statement rather than a query per row. (The file's own tags are unique:
-// readSnipeIT refuses a repeated one, and generated tags skip them.)
-func takenTags(w *wtx, tags map[string]bool) (map[string]bool, error) {
-	taken := map[string]bool{}
-	if len(tags) == 0 {
-		return taken, nil
+// inRegister returns, of values, those some asset already has in col (tag
+// or serial, compared upper-cased for serials as a scan is), each with the
+// tag of an asset that has it: one statement rather than a query per row.
+func inRegister(w *wtx, col string, values []string) (map[string]string, error) {
+	found := map[string]string{}
+	if len(values) == 0 {
+		return found, nil
 	}
-	list := make([]string, 0, len(tags))
-	for t := range tags {
-		list = append(list, t)
-	}
-	b, err := json.Marshal(list)
+	b, err := json.Marshal(values)
 	if err != nil {
-		return nil, fmt.Errorf("check tags: %w", err)
+		return nil, fmt.Errorf("check %ss: %w", col, err)
 	}
-	rows, err := w.tx.QueryContext(w.ctx, `SELECT tag FROM assets WHERE tag IN (SELECT value FROM json_each(?))`, string(b))
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT `+col+`, tag FROM assets WHERE `+col+` IN (SELECT value FROM json_each(?)) ORDER BY id`, string(b))
 	if err != nil {
-		return nil, fmt.Errorf("check tags: %w", err)
+		return nil, fmt.Errorf("check %ss: %w", col, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, fmt.Errorf("check tags: %w", err)
+		var v, tag string
+		if err := rows.Scan(&v, &tag); err != nil {
+			return nil, fmt.Errorf("check %ss: %w", col, err)
 		}
-		taken[t] = true
+		if col == "serial" {
+			v = strings.ToUpper(v)
+		}
+		if _, ok := found[v]; !ok {
+			found[v] = tag
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("check tags: %w", err)
+		return nil, fmt.Errorf("check %ss: %w", col, err)
 	}
-	return taken, nil
+	return found, nil
+}
+
+// registered asks which of the file's tags and serials the register
+// already uses. (The file's own tags are unique: readSnipeIT refuses a
+// repeated one, and generated tags skip them.)
+func (im *importer) registered(rows []*srow) error {
+	tags := make([]string, 0, len(im.inFile))
+	for t := range im.inFile {
+		tags = append(tags, t)
+	}
+	var serials []string
+	for _, r := range rows {
+		if r.bad == nil && r.serial != "" {
+			serials = append(serials, r.serial)
+			if up := strings.ToUpper(r.serial); up != r.serial {
+				serials = append(serials, up)
+			}
+		}
+	}
+	var err error
+	if im.taken, err = inRegister(im.w, "tag", tags); err != nil {
+		return err
+	}
+	im.serials, err = inRegister(im.w, "serial", serials)
+	return err
 }
 
 func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
@@ -1472,7 +1514,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				return err
 			}
 			im.nextN = im.scheme.Next
-			if im.taken, err = takenTags(w, inFile); err != nil {
+			if err := im.registered(rows); err != nil {
 				return err
 			}
 			total, good := 0, 0
@@ -1530,7 +1572,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				if row.bad != nil {
 					continue
 				}
-				row.received, row.folded, row.uid = false, false, ""
+				row.received, row.folded, row.uid, row.serialWarns = false, false, "", nil
 				if row.genTag { // generated afresh in each pass
 					row.tag = ""
 				}
@@ -1645,8 +1687,12 @@ func collectBad(rows []*srow, rep *ImportReport) {
 			if len(rep.Bad) < MaxReportedRows {
 				rep.Bad = append(rep.Bad, *rows[i].bad)
 			}
-		} else if rows[i].warn != nil && len(rep.Warnings) < MaxReportedRows {
-			rep.Warnings = append(rep.Warnings, *rows[i].warn)
+		} else {
+			for _, w := range append(rows[i].warns, rows[i].serialWarns...) {
+				if len(rep.Warnings) < MaxReportedRows {
+					rep.Warnings = append(rep.Warnings, w)
+				}
+			}
 		}
 	}
 	sort.SliceStable(rep.Bad, func(i, j int) bool { return rep.Bad[i].Line < rep.Bad[j].Line })
