@@ -627,12 +627,16 @@ func (db *DB) AssetHistory(ctx context.Context, tag string) (Asset, []Event, err
 
 // CheckOutAll checks out every tag to one holder in one transaction: all or none.
 func (db *DB) CheckOutAll(ctx context.Context, tags []string, who, due string) ([]Asset, error) {
+	var once []string
 	_, err := db.write(ctx, func(w *wtx) error {
 		h, err := w.resolveHolder(who)
 		if err != nil {
 			return err
 		}
-		for _, t := range tags {
+		if once, err = w.distinctAssets(tags); err != nil {
+			return err
+		}
+		for _, t := range once {
 			if err := w.checkOut(t, h, due); err != nil {
 				return err
 			}
@@ -642,13 +646,37 @@ func (db *DB) CheckOutAll(ctx context.Context, tags []string, who, due string) (
 	if err != nil {
 		return nil, err
 	}
-	return db.assets(ctx, tags)
+	return db.assets(ctx, once)
+}
+
+// distinctAssets returns the tags of the assets scans name, each asset
+// once, in the order first named: a tag scanned twice is one asset to act
+// on, not a second action that would fail.
+func (w *wtx) distinctAssets(scans []string) ([]string, error) {
+	seen := make(map[string]bool, len(scans))
+	out := make([]string, 0, len(scans))
+	for _, s := range scans {
+		uid, a, err := w.assetByTag(s)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[uid] {
+			seen[uid] = true
+			out = append(out, a.tag)
+		}
+	}
+	return out, nil
 }
 
 // CheckInAll checks in every tag in one transaction: all or none.
 func (db *DB) CheckInAll(ctx context.Context, tags []string, opt CheckInOptions) ([]Asset, error) {
+	var once []string
 	_, err := db.write(ctx, func(w *wtx) error {
-		for _, t := range tags {
+		var err error
+		if once, err = w.distinctAssets(tags); err != nil {
+			return err
+		}
+		for _, t := range once {
 			if err := w.checkIn(t, opt); err != nil {
 				return err
 			}
@@ -658,7 +686,7 @@ func (db *DB) CheckInAll(ctx context.Context, tags []string, opt CheckInOptions)
 	if err != nil {
 		return nil, err
 	}
-	return db.assets(ctx, tags)
+	return db.assets(ctx, once)
 }
 
 func (db *DB) assets(ctx context.Context, tags []string) ([]Asset, error) {

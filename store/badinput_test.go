@@ -242,3 +242,34 @@ func FuzzResolve(f *testing.F) {
 }
 
 var zeroTime time.Time
+
+// A batch that names an asset twice (a double scan, its tag typed in
+// lower case) acts on it once instead of refusing the batch.
+func TestBatchNamesAnAssetTwice(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	for _, tag := range []string{"TD-A", "TD-B"} {
+		if _, err := db.Receive(ctx, store.Receipt{Tag: tag, Serial: "S-" + tag, Model: "L5440", Location: "DUB"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := eventCount(t, db)
+	out, err := db.CheckOutAll(ctx, []string{"TD-A", "td-a", "TD-B", "TD-A"}, "B1001", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 2 || out[0].Tag != "TD-A" || out[1].Tag != "TD-B" || out[0].Status != store.StatusDeployed {
+		t.Fatalf("checked out %+v", out)
+	}
+	in, err := db.CheckInAll(ctx, []string{"TD-B", "TD-B", "TD-A"}, store.CheckInOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in) != 2 || in[0].Tag != "TD-B" || in[1].Tag != "TD-A" || in[1].Status != store.StatusInStock {
+		t.Fatalf("checked in %+v", in)
+	}
+	if got := eventCount(t, db); got != before+4 {
+		t.Fatalf("events: %d, want %d", got, before+4)
+	}
+}
