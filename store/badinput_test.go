@@ -273,3 +273,51 @@ func TestBatchNamesAnAssetTwice(t *testing.T) {
 		t.Fatalf("events: %d, want %d", got, before+4)
 	}
 }
+
+// Text that is not UTF-8, or far too long, is refused before it reaches
+// the log (JSON would keep invalid bytes as U+FFFD without a word).
+func TestBadTextChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	before := eventCount(t, db)
+	for _, c := range []struct {
+		name, msg string
+		do        func() error
+	}{
+		{"serial", "serial is not valid text (UTF-8): check the scanner's keyboard layout or the file's encoding", func() error {
+			_, err := db.Receive(ctx, store.Receipt{Serial: "SN-\xff", Model: "L5440", Location: "DUB"})
+			return err
+		}},
+		{"person name", "name is not valid text (UTF-8): check the scanner's keyboard layout or the file's encoding", func() error {
+			_, err := db.AddPerson(ctx, store.PersonInput{Name: "Bad\xffName"})
+			return err
+		}},
+		{"long name", "name is too long (10240 bytes, at most 1024)", func() error {
+			_, err := db.AddPerson(ctx, store.PersonInput{Name: strings.Repeat("n", 10240)})
+			return err
+		}},
+		{"operator", "operator is not valid text (UTF-8): check the scanner's keyboard layout or the file's encoding", func() error {
+			db.SetOperator("Op\xff")
+			defer db.SetOperator("tester")
+			_, err := db.AddLocation(ctx, "CORK", "Cork", "")
+			return err
+		}},
+	} {
+		err := c.do()
+		if store.ErrorCode(err) != store.EINVALID || store.ErrorMessage(err) != c.msg {
+			t.Errorf("%s: %v; want %s", c.name, err, c.msg)
+		}
+	}
+	if got := eventCount(t, db); got != before {
+		t.Fatalf("events: %d, want %d", got, before)
+	}
+	// A real U+FFFD is text like any other.
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Odd \ufffd Name"}); err != nil {
+		t.Fatal(err)
+	}
+	// Notes may be longer than a name.
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-2", Model: "L5440", Location: "DUB", Notes: strings.Repeat("x", 5000)}); err != nil {
+		t.Fatal(err)
+	}
+}

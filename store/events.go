@@ -327,6 +327,9 @@ func (w *wtx) newEvent(typ EventType, subject string, payload any) (Event, error
 	if err != nil {
 		return Event{}, fmt.Errorf("encode %s: %w", typ, err)
 	}
+	if err := checkText(w.operator, payload, body); err != nil {
+		return Event{}, err
+	}
 	dev := w.db.deviceID
 	h, err := w.head(dev)
 	if err != nil {

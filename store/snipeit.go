@@ -1416,6 +1416,13 @@ func inRegister(w *wtx, col string, values []string) (map[string]string, error) 
 	if len(values) == 0 {
 		return found, nil
 	}
+	var any int
+	if err := w.queryRow(`SELECT count(*) FROM (SELECT 1 FROM assets LIMIT 1)`).Scan(&any); err != nil {
+		return nil, fmt.Errorf("check %ss: %w", col, err)
+	}
+	if any == 0 { // a first import: nothing to ask
+		return found, nil
+	}
 	b, err := json.Marshal(values)
 	if err != nil {
 		return nil, fmt.Errorf("check %ss: %w", col, err)

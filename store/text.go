@@ -1,0 +1,109 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"unicode/utf8"
+)
+
+// Bounds on the text an event records. An event is kept for ever and
+// shipped to every desk, so a name pasted by mistake from a whole file, or
+// bytes from a scanner on the wrong keyboard layout, are refused rather
+// than stored (JSON would store invalid UTF-8 as U+FFFD, silently).
+const (
+	maxText  = 1024      // a name, a serial, a code, an operator
+	maxNotes = 16 * 1024 // notes
+)
+
+var rawMessage = reflect.TypeFor[json.RawMessage]()
+
+// checkText checks the operator and every string in an event's payload
+// (struct fields by their JSON names, map keys and values, slices): valid
+// UTF-8, and not longer than its bound. body is the payload's JSON: the
+// strings are walked only when it is longer than a single string may be or
+// holds the escape \ufffd (what encoding/json writes for invalid UTF-8; a
+// real U+FFFD stays raw), so an event's cost is a scan of its bytes.
+func checkText(operator string, payload any, body []byte) error {
+	if err := checkString("operator", operator); err != nil {
+		return err
+	}
+	if len(body) <= maxText && !bytes.Contains(body, replacement) {
+		return nil
+	}
+	return checkValue("", reflect.ValueOf(payload))
+}
+
+var replacement = []byte(`\ufffd`)
+
+func checkValue(name string, v reflect.Value) error {
+	switch v.Kind() {
+	case reflect.String:
+		return checkString(name, v.String())
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return checkValue(name, v.Elem())
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			fname := f.Name
+			if tag, _, _ := strings.Cut(f.Tag.Get("json"), ","); tag == "-" {
+				continue
+			} else if tag != "" {
+				fname = tag
+			}
+			if err := checkValue(fname, v.Field(i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			k := iter.Key()
+			key := name
+			if k.Kind() == reflect.String {
+				key = k.String()
+				if err := checkString("field name", key); err != nil {
+					return err
+				}
+			}
+			if err := checkValue(key, iter.Value()); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type() == rawMessage || v.Type().Elem().Kind() == reflect.Uint8 {
+			return nil
+		}
+		for i := range v.Len() {
+			if err := checkValue(name, v.Index(i)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func checkString(name, s string) error {
+	if name == "" {
+		name = "a value"
+	}
+	if !utf8.ValidString(s) {
+		return invalid("%s is not valid text (UTF-8): check the scanner's keyboard layout or the file's encoding", name)
+	}
+	limit := maxText
+	if strings.Contains(strings.ToLower(name), "note") {
+		limit = maxNotes
+	}
+	if len(s) > limit {
+		return invalid("%s is too long (%d bytes, at most %d)", name, len(s), limit)
+	}
+	return nil
+}
