@@ -26,7 +26,7 @@ func (db *DB) Attention(ctx context.Context, today time.Time, withinDays, first 
 	until := today.AddDate(0, 0, withinDays).Format(dateLayout)
 	out := Attention{WarrantyWithin: withinDays}
 	const overdue = `a.status = 'deployed' AND a.due_date <> '' AND a.due_date < ?`
-	const warranty = `a.warranty_end <> '' AND a.warranty_end >= ? AND a.warranty_end <= ?`
+	const warranty = `a.warranty_end <> '' AND a.warranty_end >= ? AND a.warranty_end <= ? AND a.status NOT IN ('retired', 'disposed')`
 	// The partial index assets_due holds exactly the deployed assets with a
 	// due date; without the hint the planner walks every deployed asset.
 	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM assets a INDEXED BY assets_due WHERE `+overdue, day).Scan(&out.Overdue); err != nil {

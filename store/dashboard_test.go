@@ -20,6 +20,7 @@ func TestAttention(t *testing.T) {
 		{Serial: "C", WarrantyEnd: day(-1)},  // already ended
 		{Serial: "D"},
 		{Serial: "E"},
+		{Serial: "F", WarrantyEnd: day(20)}, // ends soon, but retired below
 	} {
 		r.Model, r.Location = "L5440", "DUB-STORE"
 		if _, err := db.Receive(ctx, r); err != nil {
@@ -30,6 +31,9 @@ func TestAttention(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := db.CheckOut(ctx, "TD-000005", "B1001", day(5)); err != nil { // not yet due
+		t.Fatal(err)
+	}
+	if _, err := db.Retire(ctx, "TD-000006", ""); err != nil {
 		t.Fatal(err)
 	}
 	att, err := db.Attention(ctx, today, 90, 3)

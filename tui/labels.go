@@ -495,7 +495,7 @@ func (s *labelsScreen) View() string {
 	w := s.width
 	printer := s.printerAt
 	if printer == "" {
-		printer = "none set (tagdesk set printer URI)"
+		printer = "none (setting set printer URI)"
 	}
 	var b strings.Builder
 	b.WriteString(truncate(fmt.Sprintf("Template: %s   Printer: %s", s.templateInfo(), printer), w) + "\n")
