@@ -344,3 +344,25 @@ func TestOperatorAndFirstRun(t *testing.T) {
 		}
 	})
 }
+
+// In the receive setup a fast burst (a scan, or a name typed at scanner
+// speed) that is not a location label or a model narrows the focused
+// field's list like typing; one match is chosen, none is refused as such.
+func TestReceive_SetupBursts(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.scan("latitude 54") // the model field: one model matches
+	if s := h.m.active().(*receiveScreen); s.model == nil || s.model.Name != "Latitude 5440" || s.focus != 1 {
+		t.Fatalf("model %+v, focus %d", s.model, s.focus)
+	}
+	h.press("tab") // the order is optional: on to the location
+	h.scan("NOPE")
+	h.wantView(`"NOPE" is not a location code or a model`, "location: NOPE")
+	if strings.Contains(h.view(), "no purchase order") {
+		t.Fatalf("an unknown scan blamed on a purchase order:\n%s", h.view())
+	}
+	h.scan("SHELF-A")
+	h.wantView("Received: 0")
+}

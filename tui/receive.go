@@ -179,6 +179,26 @@ func (s *receiveScreen) setupScan(code string) tea.Cmd {
 			return s.maybeStart()
 		}
 	}
+	if s.focus != 1 {
+		// Not a location label or a model: text typed fast into the model
+		// or location field (it arrives as a burst, like a scan) narrows
+		// its list as typing does, and one match is chosen.
+		s.fields[s.focus].SetValue(code)
+		s.sel = 0
+		var n int
+		if s.focus == 0 {
+			s.model, n = nil, len(s.matchingModels())
+		} else {
+			s.location, n = nil, len(s.matchingLocations())
+		}
+		if n == 1 {
+			return s.choose()
+		}
+		if n == 0 {
+			return s.feed.refuse("%q is not a location code or a model", code)
+		}
+		return nil
+	}
 	s.fields[1].SetValue(code)
 	return s.lookupPO(code)
 }
@@ -249,33 +269,7 @@ func (s *receiveScreen) setupKey(k tea.KeyPressMsg) tea.Cmd {
 		s.sel = max(0, s.sel-1)
 		return nil
 	case k.String() == "enter":
-		switch s.focus {
-		case 0:
-			ms := s.matchingModels()
-			if len(ms) == 0 {
-				return s.feed.refuse("no model matches %q (add it with: tagdesk model add)", s.fields[0].Value())
-			}
-			m := ms[min(s.sel, len(ms)-1)]
-			s.model = &m
-			s.fields[0].SetValue(m.Name)
-			s.focusField(1)
-		case 1:
-			if v := strings.TrimSpace(s.fields[1].Value()); v != "" {
-				return s.lookupPO(v)
-			}
-			s.po = nil
-			s.setupNext()
-		case 2:
-			ls := s.matchingLocations()
-			if len(ls) == 0 {
-				return s.feed.refuse("no location matches %q", s.fields[2].Value())
-			}
-			l := ls[min(s.sel, len(ls)-1)]
-			s.location = &l
-			s.fields[2].SetValue(l.Code)
-			return s.maybeStart()
-		}
-		return nil
+		return s.choose()
 	}
 	if s.fields[s.focus].Update(k) {
 		s.sel = 0
@@ -285,6 +279,38 @@ func (s *receiveScreen) setupKey(k tea.KeyPressMsg) tea.Cmd {
 		case 2:
 			s.location = nil
 		}
+	}
+	return nil
+}
+
+// choose takes what the focused setup field holds: the model or location
+// selected in its list, or the purchase order number.
+func (s *receiveScreen) choose() tea.Cmd {
+	switch s.focus {
+	case 0:
+		ms := s.matchingModels()
+		if len(ms) == 0 {
+			return s.feed.refuse("no model matches %q (add it with: tagdesk model add)", s.fields[0].Value())
+		}
+		m := ms[min(s.sel, len(ms)-1)]
+		s.model = &m
+		s.fields[0].SetValue(m.Name)
+		s.focusField(1)
+	case 1:
+		if v := strings.TrimSpace(s.fields[1].Value()); v != "" {
+			return s.lookupPO(v)
+		}
+		s.po = nil
+		s.setupNext()
+	case 2:
+		ls := s.matchingLocations()
+		if len(ls) == 0 {
+			return s.feed.refuse("no location matches %q", s.fields[2].Value())
+		}
+		l := ls[min(s.sel, len(ls)-1)]
+		s.location = &l
+		s.fields[2].SetValue(l.Code)
+		return s.maybeStart()
 	}
 	return nil
 }
