@@ -89,6 +89,11 @@ type StocktakeScan struct {
 	Tag      string `json:"tag,omitempty"`
 	Name     string `json:"name,omitempty"`
 	Location string `json:"recorded_location,omitempty"` // where an unexpected asset is recorded
+	// Why an unexpected asset was not expected, when it is recorded inside
+	// the counted location: it is with a person, retired, on order or
+	// disposed, or it arrived after the count started. Empty when it is
+	// recorded elsewhere (then it can be moved here).
+	Why      string `json:"why,omitempty"`
 	At       string `json:"at"`
 	Operator string `json:"operator"`
 }
@@ -416,9 +421,35 @@ func (db *DB) ScanIntoStocktake(ctx context.Context, uid, scan string) (Stocktak
 		if found != nil {
 			out.Tag, out.Name, out.Location = found.Tag, found.Name, found.LocationCode
 		}
-		return w.queryRow(`SELECT result FROM stocktake_scans WHERE stocktake_id = ? ORDER BY id DESC LIMIT 1`, st.id).Scan(&out.Result)
+		if err := w.queryRow(`SELECT result FROM stocktake_scans WHERE stocktake_id = ? ORDER BY id DESC LIMIT 1`, st.id).Scan(&out.Result); err != nil {
+			return err
+		}
+		if out.Result == ScanUnexpected {
+			out.Why, err = w.unexpectedWhy(st, found)
+		}
+		return err
 	})
 	return out, err
+}
+
+// unexpectedWhy says why an asset recorded inside the stocktake's location
+// was not in its expected set; "" when it is recorded elsewhere.
+func (w *wtx) unexpectedWhy(st stocktakeState, a *Asset) (string, error) {
+	var here int
+	err := w.queryRow(scopeSQL+` SELECT count(*) FROM assets a WHERE a.uid = ? AND a.location_id IN (SELECT id FROM scope)`, st.locID, a.UID).Scan(&here)
+	if err != nil {
+		return "", fmt.Errorf("check location: %w", err)
+	}
+	switch {
+	case here == 0:
+		return "", nil
+	case a.Status == StatusDeployed && a.CustodianKind == CustodianPerson:
+		return "is checked out to " + a.CustodianName + ": check it in if it is back", nil
+	case a.Status == StatusRetired, a.Status == StatusDisposed, a.Status == StatusOnOrder:
+		return "is " + a.Status.Label() + ": not counted", nil
+	default:
+		return "was recorded here after the count started: not counted", nil
+	}
 }
 
 // FinishStocktake closes a stocktake: every expected asset not found is

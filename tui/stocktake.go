@@ -410,12 +410,17 @@ func (s *stocktakeScreen) scanned(r stocktakeScannedMsg) tea.Cmd {
 		}
 		s.add(stLogLine{kind: sc.Result, text: joinNonEmpty(sc.Tag, label, "found")})
 	case store.ScanUnexpected:
-		cp := sc
-		s.move = &cp
 		label := r.label
 		if label == "" {
 			label = sc.Name
 		}
+		if sc.Why != "" { // recorded here already: nothing to move
+			s.move = nil
+			s.add(stLogLine{kind: sc.Result, text: joinNonEmpty(sc.Tag, label, sc.Why)})
+			break
+		}
+		cp := sc
+		s.move = &cp
 		s.add(stLogLine{kind: sc.Result, text: joinNonEmpty(sc.Tag, label, "is recorded at "+orDash(sc.Location)+": press m to move it here")})
 	case store.ScanDuplicate:
 		s.add(stLogLine{kind: sc.Result, text: fmt.Sprintf("%s already scanned: not counted twice", orDash(sc.Tag))})

@@ -91,6 +91,10 @@ func cmdStocktakeScan(ctx context.Context, a *app, args []string) error {
 			case store.ScanFound:
 				fmt.Fprintf(a.stdout, "found       %s %s\n", s.Tag, s.Name)
 			case store.ScanUnexpected:
+				if s.Why != "" {
+					fmt.Fprintf(a.stdout, "unexpected  %s %s (%s)\n", s.Tag, s.Name, s.Why)
+					break
+				}
 				fmt.Fprintf(a.stdout, "unexpected  %s %s (recorded at %s: move it with 'tagdesk move --location %s %s')\n", s.Tag, s.Name, orDash(s.Location), st.LocationCode, s.Tag)
 			case store.ScanDuplicate:
 				fmt.Fprintf(a.stdout, "duplicate   %s already scanned (not counted twice)\n", firstNonEmpty(s.Tag, s.Code))

@@ -1,0 +1,55 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// An unexpected scan says why: recorded elsewhere (move it here), or
+// recorded here but with a person, retired, or received after the start.
+func TestStocktakeUnexpectedWhy(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	for _, r := range []store.Receipt{
+		{Tag: "TD-SHELF", Location: "DUB-STORE"},
+		{Tag: "TD-RET", Location: "DUB-STORE"},
+		{Tag: "TD-OUT", Location: "DUB-STORE"},
+		{Tag: "TD-AWAY", Location: "DUB"},
+	} {
+		r.Model = "L5440"
+		if _, err := db.Receive(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Retire(ctx, "TD-RET", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, "TD-OUT", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Tag: "TD-NEW", Model: "L5440", Location: "DUB-STORE"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ tag, result, why string }{
+		{"TD-SHELF", store.ScanFound, ""},
+		{"TD-RET", store.ScanUnexpected, "is retired: not counted"},
+		{"TD-OUT", store.ScanUnexpected, "is checked out to Ana Silva: check it in if it is back"},
+		{"TD-NEW", store.ScanUnexpected, "was recorded here after the count started: not counted"},
+		{"TD-AWAY", store.ScanUnexpected, ""},
+	} {
+		sc, err := db.ScanIntoStocktake(ctx, st.UID, c.tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sc.Result != c.result || sc.Why != c.why {
+			t.Errorf("%s: %s %q, want %s %q", c.tag, sc.Result, sc.Why, c.result, c.why)
+		}
+	}
+}
