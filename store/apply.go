@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Event payloads. Each carries everything needed to apply it to the state
@@ -121,6 +122,10 @@ type CheckOutPayload struct {
 	ToLabel     string        `json:"to_label"` // who or what, as people read it
 	Due         string        `json:"due,omitempty"`
 	LocationUID string        `json:"location,omitempty"` // where the asset now is
+	// Since is the day (YYYY-MM-DD) the asset was handed over when that is
+	// earlier than the event, as when an import carries another system's
+	// check-outs; the event's own time says when it was recorded.
+	Since string `json:"since,omitempty"`
 }
 
 // CheckInPayload takes an asset back.
@@ -157,6 +162,18 @@ type DisposePayload struct {
 	Method      string `json:"method"`
 	Certificate string `json:"certificate,omitempty"`
 	Vendor      string `json:"vendor,omitempty"`
+	// On is the day (YYYY-MM-DD) of the disposal when that is earlier
+	// than the event (an import of another system's records).
+	On string `json:"on,omitempty"`
+}
+
+// effectiveAt is when something happened: day (YYYY-MM-DD), when given,
+// at midnight UTC; else the event's time.
+func effectiveAt(day string, at time.Time) string {
+	if t, err := time.Parse(dateLayout, day); err == nil {
+		return timestamp(t)
+	}
+	return timestamp(at)
 }
 
 func decode[T any](e Event) (T, error) {
@@ -679,6 +696,9 @@ func (w *wtx) checkOutTo(p *CheckOutPayload) (person, loc, parent, place any, er
 	if err := validateDate("due date", p.Due); err != nil {
 		return nil, nil, nil, nil, err
 	}
+	if err := validateDate("checkout date", p.Since); err != nil {
+		return nil, nil, nil, nil, err
+	}
 	switch p.ToKind {
 	case CustodianPerson:
 		if person, err = w.idOf("people", p.To); err != nil {
@@ -735,7 +755,7 @@ func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
 	at := timestamp(e.At)
 	q := `UPDATE assets SET status = 'deployed', custodian_person_id = ?, custodian_location_id = ?,
 		due_date = ?, checked_out_at = ?, location_id = ?, updated_at = ?`
-	args := []any{person, loc, p.Due, at, newLoc, at}
+	args := []any{person, loc, p.Due, effectiveAt(p.Since, e.At), newLoc, at}
 	// custodian_asset_id is assigned only when it changes: assigning a
 	// column of a foreign key into the same table makes SQLite rewrite
 	// every index of the table (eight unchanged pages per check-out).
@@ -766,7 +786,7 @@ func (w *wtx) foldCheckOut(row *assetRow, p *CheckOutPayload) error {
 		row.ids[1] = place
 	}
 	at := timestamp(w.at)
-	row.status, row.person, row.place, row.due, row.checkedOut, row.updated = StatusDeployed, person, loc, p.Due, at, at
+	row.status, row.person, row.place, row.due, row.checkedOut, row.updated = StatusDeployed, person, loc, p.Due, effectiveAt(p.Since, w.at), at
 	return nil
 }
 
@@ -1014,11 +1034,14 @@ func (w *wtx) applyDispose(p DisposePayload, e Event) error {
 	if strings.TrimSpace(p.Method) == "" {
 		return invalid("disposal of %s needs a method (for example shred, wipe, recycle)", a.tag)
 	}
+	if err := validateDate("disposal date", p.On); err != nil {
+		return err
+	}
 	at := timestamp(e.At)
 	if _, err := w.exec(`UPDATE assets SET status = 'disposed', updated_at = ? WHERE id = ?`, at, a.id); err != nil {
 		return err
 	}
-	_, err = w.exec(`INSERT INTO disposals(asset_id, method, certificate, vendor, disposed_at) VALUES (?, ?, ?, ?, ?)`, a.id, p.Method, p.Certificate, p.Vendor, at)
+	_, err = w.exec(`INSERT INTO disposals(asset_id, method, certificate, vendor, disposed_at) VALUES (?, ?, ?, ?, ?)`, a.id, p.Method, p.Certificate, p.Vendor, effectiveAt(p.On, e.At))
 	return err
 }
 

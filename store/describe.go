@@ -40,6 +40,9 @@ func Describe(e Event) string {
 		return s
 	case EvAssetCheckedOut:
 		s := "checked out to " + str("to_label")
+		if d := str("since"); d != "" {
+			s += " on " + d
+		}
 		if d := str("due"); d != "" {
 			s += ", due " + d
 		}
@@ -65,6 +68,9 @@ func Describe(e Event) string {
 		}
 		if v := str("vendor"); v != "" {
 			s += ", vendor " + v
+		}
+		if d := str("on"); d != "" {
+			s += ", on " + d
 		}
 		return s
 	case EvAssetAudited:

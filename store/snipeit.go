@@ -146,6 +146,7 @@ const (
 	fDisposalMethod
 	fDisposalCertificate
 	fDisposalVendor
+	fDisposalDate
 	fCustom
 	numFields
 )
@@ -208,6 +209,7 @@ var snipeFields = []fieldDef{
 	{fDisposalMethod, "disposal_method", "Disposal Method", nil},
 	{fDisposalCertificate, "disposal_certificate", "Disposal Certificate", nil},
 	{fDisposalVendor, "disposal_vendor", "Disposal Vendor", nil},
+	{fDisposalDate, "disposal_date", "Disposal Date", nil},
 }
 
 // normHeader is Snipe-IT's header normalisation: trimmed, '_' as a space,
@@ -447,6 +449,7 @@ type srow struct {
 	notes, costCentre                  string
 	custom                             map[string]string
 	lastAudit, nextAudit, due          string
+	checkoutDate                       string // Checkout Date: the day it was handed over
 	co                                 checkoutKind
 	fullName, firstName, lastName      string
 	email, username, badge, employeeNo string
@@ -725,10 +728,11 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 			return fail(d.f, "%s", ErrorMessage(err))
 		}
 	}
-	for _, f := range []sfield{fLastCheckout, fLastCheckin} {
-		if _, err := snipeDate(v[f]); err != nil {
-			return fail(f, "%s", ErrorMessage(err))
-		}
+	if r.checkoutDate, err = snipeDate(v[fLastCheckout]); err != nil {
+		return fail(fLastCheckout, "%s", ErrorMessage(err))
+	}
+	if _, err := snipeDate(v[fLastCheckin]); err != nil {
+		return fail(fLastCheckin, "%s", ErrorMessage(err))
 	}
 	if v[fWarrantyMonths] != "" {
 		n, err := warrantyMonths(v[fWarrantyMonths])
@@ -809,6 +813,11 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	}
 	if m := v[fDisposalMethod]; m != "" {
 		r.disposal = &Disposal{Method: m, Certificate: v[fDisposalCertificate], Vendor: v[fDisposalVendor]}
+		if r.disposal.DisposedAt, err = snipeDate(v[fDisposalDate]); err != nil {
+			return fail(fDisposalDate, "%s", ErrorMessage(err))
+		}
+	} else if v[fDisposalDate] != "" {
+		return fail(fDisposalDate, "a disposal date without a Disposal Method")
 	}
 
 	// The status it is received as, then what happens to it.
@@ -1277,6 +1286,9 @@ func (im *importer) receive(r *srow) error {
 func (im *importer) after(r *srow) (checkedOut, disposed bool, err error) {
 	if r.disposal != nil {
 		p := DisposePayload{UID: r.uid, Tag: r.tag, Method: r.disposal.Method, Certificate: r.disposal.Certificate, Vendor: r.disposal.Vendor}
+		if p.On, err = im.past(r.disposal.DisposedAt, "disposal date"); err != nil {
+			return false, false, im.rowErr(r, fDisposalDate, err)
+		}
 		if err := im.w.emit(EvAssetDisposed, r.uid, p); err != nil {
 			return false, false, im.rowErr(r, fDisposalMethod, err)
 		}
@@ -1297,8 +1309,21 @@ func (im *importer) after(r *srow) (checkedOut, disposed bool, err error) {
 
 // checkOut makes the row's check-out: its payload, and the column to blame
 // if it fails.
+// past returns day (YYYY-MM-DD, or "") if it is not after the import's
+// own day: a check-out or disposal cannot be dated in the future.
+func (im *importer) past(day, what string) (string, error) {
+	if day > im.w.at.UTC().Format(dateLayout) {
+		return "", invalid("%s %s is in the future", what, day)
+	}
+	return day, nil
+}
+
 func (im *importer) checkOut(r *srow) (CheckOutPayload, sfield, error) {
 	p := CheckOutPayload{UID: r.uid, Tag: r.tag, Due: r.due}
+	var err error
+	if p.Since, err = im.past(r.checkoutDate, "checkout date"); err != nil {
+		return p, fLastCheckout, err
+	}
 	switch r.co {
 	case coPerson:
 		col := fFullName
@@ -1716,7 +1741,7 @@ var snipeExportColumns = []sfield{
 
 var snipeExportExtras = []sfield{
 	fWarrantyEnd, fCurrency, fCostCentre, fLocationCode, fHome, fHomeCode, fCheckoutLocationCode, fBadge, fEmployeeNo, fParentTag,
-	fDisposalMethod, fDisposalCertificate, fDisposalVendor,
+	fDisposalMethod, fDisposalCertificate, fDisposalVendor, fDisposalDate,
 }
 
 const snipeExportQuery = `SELECT a.tag, coalesce(a.serial, ''), a.name, coalesce(m.name, ''), coalesce(m.model_number, ''),
@@ -1726,7 +1751,7 @@ const snipeExportQuery = `SELECT a.tag, coalesce(a.serial, ''), a.name, coalesce
 	coalesce(p.name, ''), coalesce(p.email, ''), coalesce(p.username, ''), coalesce(p.badge, ''), coalesce(p.employee_no, ''),
 	a.custodian_person_id IS NOT NULL, coalesce(cl.name, ''), coalesce(cl.code, ''), coalesce(ca.tag, ''),
 	a.checked_out_at, a.due_date, a.last_audit, a.next_audit, a.notes, a.custom, a.cost_centre,
-	coalesce(d.method, ''), coalesce(d.certificate, ''), coalesce(d.vendor, '')
+	coalesce(d.method, ''), coalesce(d.certificate, ''), coalesce(d.vendor, ''), coalesce(d.disposed_at, '')
 	FROM assets a
 	LEFT JOIN models m ON m.id = a.model_id
 	LEFT JOIN manufacturers mf ON mf.id = m.manufacturer_id
@@ -1813,8 +1838,11 @@ func (db *DB) ExportSnipeIT(ctx context.Context, out io.Writer) (int, error) {
 			&locCode, &locName, &homeCode, &homeName, &v[fSupplier], &v[fOrderNo], &v[fCost], &v[fCurrency], &v[fPurchaseDate],
 			&v[fWarrantyEnd], &v[fEOL], &v[fFullName], &v[fEmail], &v[fUsername], &v[fBadge], &v[fEmployeeNo],
 			&person, &custLocName, &custLocCode, &v[fParentTag], &checkedOutAt, &v[fExpectedCheckin], &v[fLastAudit], &v[fNextAudit],
-			&v[fNotes], &custom, &v[fCostCentre], &v[fDisposalMethod], &v[fDisposalCertificate], &v[fDisposalVendor]); err != nil {
+			&v[fNotes], &custom, &v[fCostCentre], &v[fDisposalMethod], &v[fDisposalCertificate], &v[fDisposalVendor], &v[fDisposalDate]); err != nil {
 			return n, fmt.Errorf("export: %w", err)
+		}
+		if len(v[fDisposalDate]) > 10 {
+			v[fDisposalDate] = v[fDisposalDate][:10]
 		}
 		st := Status(status)
 		v[fStatus] = snipeStatusLabel(st)

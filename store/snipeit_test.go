@@ -537,33 +537,45 @@ func TestSnipeITRoundTrip(t *testing.T) {
 		t.Errorf("%d assets after the round trip, want %d", len(got), len(want))
 	}
 	mustVerify(t, dst)
-	// And the re-import exports the same file, but for the check-out dates
-	// (the time of each check-out, here the time of the import).
+	// And the re-import exports the same file, the check-out and disposal
+	// dates included: the import dates them as the file does.
 	var second bytes.Buffer
 	if _, err := dst.ExportSnipeIT(ctx, &second); err != nil {
 		t.Fatal(err)
 	}
-	if a, b := dropColumn(t, first.Bytes(), "Checkout Date"), dropColumn(t, second.Bytes(), "Checkout Date"); !reflect.DeepEqual(a, b) {
-		t.Errorf("second export differs:\n%q\n%q", a, b)
+	if first.String() != second.String() {
+		t.Errorf("second export differs:\n%s\n%s", first.String(), second.String())
+	}
+	if a := mustAsset(t, dst, "LAP-0004"); a.Disposal == nil || a.Disposal.DisposedAt[:10] != mustAsset(t, src, "LAP-0004").Disposal.DisposedAt[:10] {
+		t.Errorf("disposal date after the round trip: %+v", a.Disposal)
 	}
 }
 
-func dropColumn(tb testing.TB, data []byte, col string) [][]string {
-	tb.Helper()
-	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+// A Checkout Date dates the check-out (the event still says when it was
+// recorded); one in the future is refused.
+func TestImportSnipeITCheckoutDate(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	data := "Asset Tag,Model Name,Checked Out to: Username,Checkout Date\nX-1,Foo,u1,02/05/2024\nX-2,Foo,u1,\n"
+	importSnipe(t, db, []byte(data), store.ImportOptions{})
+	if a := mustAsset(t, db, "X-1"); a.CheckedOutAt != "2024-02-05T00:00:00Z" {
+		t.Errorf("X-1 checked out at %q", a.CheckedOutAt)
+	}
+	if a := mustAsset(t, db, "X-2"); !strings.HasPrefix(a.CheckedOutAt, "2026-11-02T") {
+		t.Errorf("X-2 checked out at %q (no date: the import's time)", a.CheckedOutAt)
+	}
+	_, evs, err := db.AssetHistory(ctx, "X-1")
 	if err != nil {
-		tb.Fatal(err)
+		t.Fatal(err)
 	}
-	i := -1
-	for j, h := range recs[0] {
-		if h == col {
-			i = j
-		}
+	if got := store.Describe(evs[len(evs)-1]); got != "checked out to u1 on 2024-02-05" {
+		t.Errorf("history says %q", got)
 	}
-	for k, r := range recs {
-		recs[k] = append(r[:i:i], r[i+1:]...)
+	mustVerify(t, db)
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Checked Out to: Username,Checkout Date\nX-3,Foo,u1,2099-01-01\n"), store.ImportOptions{})
+	if err == nil || len(rep.Bad) != 1 || rep.Bad[0].Reason != "checkout date 2099-01-01 is in the future" {
+		t.Errorf("future checkout date: %v %+v", err, rep.Bad)
 	}
-	return recs
 }
 
 // snipeCSV writes a Snipe-IT asset CSV of n rows: every third checked out
