@@ -793,6 +793,11 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	if i := h.holderText; r.co == coNone && i > 0 && i <= len(rec) && strings.TrimSpace(rec[i-1]) != "" {
 		r.warns = append(r.warns, RowError{Line: line, Column: strings.TrimSpace(h.names[i-1]), Reason: fmt.Sprintf("not checked out to %q: add Checkout Type and Checked Out to: Full Name (or Checkout to Location) to say who or where", clip(strings.TrimSpace(rec[i-1])))})
 	}
+	if i := h.holderText; r.co == coPerson && r.fullName == "" && r.firstName == "" && r.lastName == "" && i > 0 && i <= len(rec) {
+		// A list export names the user in "Checked Out To" and identifies
+		// them in Username / Email: the name is theirs.
+		r.fullName = strings.TrimSpace(rec[i-1])
+	}
 	if r.co == coPerson {
 		if r.email != "" && (!strings.Contains(r.email, "@") || strings.ContainsAny(r.email, " \t<>,;")) {
 			return fail(fEmail, "%q is not an email address", clip(r.email))

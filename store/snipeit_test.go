@@ -462,6 +462,11 @@ func TestImportSnipeITCheckedOutToColumn(t *testing.T) {
 	if a := mustAsset(t, db, "A-1"); len(a.Custom) != 0 || a.Status != store.StatusInStock {
 		t.Errorf("A-1 = %+v", a)
 	}
+	// With the user's username or email beside it, it is their name.
+	importSnipe(t, db, []byte("Asset Tag,Model,Checked Out To,Username,Email\nA-3,M,Ana Silva,asilva,ana@example.com\n"), store.ImportOptions{})
+	if a := mustAsset(t, db, "A-3"); a.Status != store.StatusDeployed || a.CustodianName != "Ana Silva" {
+		t.Errorf("A-3 = %s, held by %q", a.Status, a.CustodianName)
+	}
 }
 
 // Export, then import into a fresh database: the same assets.
