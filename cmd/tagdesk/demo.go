@@ -107,16 +107,24 @@ func (a *app) demoDBPath() string {
 	return filepath.Join(filepath.Dir(defaultDBPath(a.getenv)), "demo.db")
 }
 
-// demoDB returns the path of the demo database, building it (with
-// demoAssets assets, progress on stderr) the first time.
-func (a *app) demoDB(ctx context.Context) (string, error) {
-	path := a.demoDBPath()
+// demoTarget is where --demo's database is: --db's path when given (built
+// there if it does not exist yet), else demo.db beside the default one.
+func (a *app) demoTarget() string {
+	if a.dbPath != "" {
+		return a.dbPath
+	}
+	return a.demoDBPath()
+}
+
+// demoDB returns path, building a demo database there (with demoAssets
+// assets, progress on stderr) if there is none yet.
+func (a *app) demoDB(ctx context.Context, path string) (string, error) {
 	if _, err := os.Stat(path); err == nil {
 		return path, nil
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return "", fmt.Errorf("check demo database: %w", err)
 	}
-	fmt.Fprintf(a.stderr, "tagdesk: first use of --demo: building %s\n", path)
+	fmt.Fprintf(a.stderr, "tagdesk: building a demo database at %s\n", path)
 	if _, err := store.BuildDemo(ctx, path, store.DemoOptions{Assets: demoAssets, Seed: 1, Progress: progressLine(a.stderr, "building demo")}); err != nil {
 		return "", fmt.Errorf("build demo database: %w", err)
 	}

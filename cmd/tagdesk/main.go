@@ -39,6 +39,7 @@ type app struct {
 	dbPath   string
 	operator string
 	demo     bool
+	reads    bool // the command only reads (readsOnly)
 }
 
 // usageError is bad usage: exit status 2.
@@ -152,17 +153,28 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 		name := strings.Join(args[:n], " ")
 		for _, c := range cs {
 			if c.name == name {
+				a.reads = readsOnly(c.name)
 				return c.run(ctx, a, args[n:])
 			}
 		}
 	}
 	var subs []string
+	var group []command
 	for _, c := range cs {
 		if strings.HasPrefix(c.name, args[0]+" ") {
 			subs = append(subs, strings.TrimPrefix(c.name, args[0]+" "))
+			group = append(group, c)
 		}
 	}
 	if len(subs) > 0 {
+		if len(args) > 1 && (args[1] == "--help" || args[1] == "-h" || args[1] == "help") {
+			fmt.Fprintf(a.stdout, "tagdesk %s: one of\n\n", args[0])
+			for _, c := range group {
+				fmt.Fprintf(a.stdout, "  %-22s %s\n", c.name, c.summary)
+			}
+			fmt.Fprintf(a.stdout, "\nRun 'tagdesk %s SUBCOMMAND --help' for its options.\n", args[0])
+			return errHelp
+		}
 		if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
 			return usagef("unknown command %q for %s (want one of: %s)", args[1], args[0], strings.Join(subs, ", "))
 		}
@@ -176,7 +188,8 @@ func (a *app) printHelp() {
 
 Usage:
   tagdesk                      open the terminal UI
-  tagdesk --demo               open the terminal UI on a demo database
+  tagdesk --demo               open the terminal UI on a demo database (at --db if given;
+                               built there on first use)
   tagdesk COMMAND [ARGS]       run one command
 
 Global options (before or after the command):
@@ -233,12 +246,30 @@ func (a *app) resolveOperator() string {
 	return "unknown"
 }
 
+// readsOnly says whether a command only reads the register: run on a
+// database that does not exist (a mistyped --db), it says so rather than
+// creating an empty one and reporting nothing.
+func readsOnly(name string) bool {
+	switch name {
+	case "verify", "asset list", "asset show", "history", "stocktake report", "stocktake list",
+		"report kpis", "report history", "person list", "person show", "person receipt",
+		"location list", "model list", "export snipeit", "queue list", "setting get", "sync status":
+		return true
+	}
+	return false
+}
+
 // open opens the database for a command.
 func (a *app) open(ctx context.Context) (*store.DB, error) {
 	path := a.resolveDBPath()
-	if a.demo && a.dbPath == "" {
-		// --demo without --db: the demo database (demo.go), built on first use.
-		p, err := a.demoDB(ctx)
+	if a.reads && !a.demo {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return nil, store.Errorf(store.ENOTFOUND, "no database at %s: receive or import assets first, or try the demo (tagdesk --demo)", path)
+		}
+	}
+	if a.demo {
+		// The demo database (demo.go), built on first use.
+		p, err := a.demoDB(ctx, a.demoTarget())
 		if err != nil {
 			return nil, err
 		}

@@ -37,8 +37,14 @@ func (a *app) runTUI(ctx context.Context) error {
 	demo := a.demo
 	for {
 		if demo {
-			// demoDB (demo.go) builds the demo database on first use.
-			p, err := a.demoDB(ctx)
+			// demoDB (demo.go) builds the demo database on first use: at
+			// --db's path with --demo, beside the default database when the
+			// first-run screen's offer is taken (--db's is open, empty).
+			target := a.demoDBPath()
+			if a.demo {
+				target = a.demoTarget()
+			}
+			p, err := a.demoDB(ctx, target)
 			if err != nil {
 				return fmt.Errorf("demo database: %w", err)
 			}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A command that only reads, pointed at a database that does not exist (a
+// mistyped --db), says so and creates nothing.
+func TestE2EReadOnlyMissingDatabase(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "typo.db")
+	for _, args := range [][]string{{"asset", "list"}, {"history", "TD-1"}, {"verify"}, {"export", "snipeit"}} {
+		_, stderr, code := cli(t, db, args...)
+		if code != 1 || strings.TrimSpace(stderr) != "tagdesk: no database at "+db+": receive or import assets first, or try the demo (tagdesk --demo)" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Fatalf("a read created the database: %v", err)
+	}
+	// A change creates it.
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	if out := mustCLI(t, db, "asset", "list"); !strings.HasPrefix(out, "TAG") {
+		t.Errorf("asset list on the new database: %q", out)
+	}
+}
+
+// --help on a command group lists its subcommands and exits 0.
+func TestE2EGroupHelp(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	out, stderr, code := cli(t, db, "person", "--help")
+	if code != 0 || stderr != "" || !strings.Contains(out, "person offboard") || !strings.Contains(out, "person add") {
+		t.Errorf("person --help: exit %d, %q %q", code, out, stderr)
+	}
+	if _, stderr, code := cli(t, db, "person"); code != 2 || !strings.Contains(stderr, "person needs a subcommand") {
+		t.Errorf("person: exit %d, %q", code, stderr)
+	}
+}
+
+// --demo with --db builds the demo at that path on first use.
+func TestE2EDemoAtDB(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "mine.db")
+	out, stderr, code := cli(t, db, "--demo", "asset", "list", "--limit", "1")
+	if code != 0 || !strings.Contains(stderr, "building a demo database at "+db) || !strings.Contains(out, "TD-000001") {
+		t.Fatalf("exit %d, %q %q", code, out, stderr)
+	}
+	// Then it is the database, used as it is.
+	if _, stderr, code := cli(t, db, "--demo", "asset", "show", "TD-000001"); code != 0 || strings.Contains(stderr, "building") {
+		t.Fatalf("second run: exit %d, %q", code, stderr)
+	}
+}
