@@ -149,7 +149,9 @@ func (w *wtx) receive(r Receipt) (string, error) {
 	}
 	if rec.Serial != "" && !r.AllowDuplicateSerial {
 		var other string
-		err := w.queryRow(`SELECT tag FROM assets WHERE serial = ? LIMIT 1`, rec.Serial).Scan(&other)
+		// As a scan matches it: as written or upper-cased (a scan of
+		// either asset's serial would find the other).
+		err := w.queryRow(`SELECT tag FROM assets WHERE serial IN (?, ?, ?) LIMIT 1`, rec.Serial, strings.ToUpper(rec.Serial), strings.ToLower(rec.Serial)).Scan(&other)
 		if err == nil {
 			return "", conflict("serial %s is already on asset %s", clip(rec.Serial), other)
 		}
@@ -498,7 +500,7 @@ func (db *DB) UpdateAsset(ctx context.Context, tag string, fields map[string]str
 			default:
 				var ok bool
 				if old, ok = cur.text(k); !ok {
-					return invalid("an asset has no field %q that can be edited", k)
+					return invalid("an asset has no field %q that can be edited (fields: %s)", clip(k), strings.Join(AssetFields(), ", "))
 				}
 				switch k {
 				case "purchase_date", "warranty_end", "eol_date", "next_audit", "last_audit":
@@ -541,6 +543,12 @@ func (db *DB) assetTx(w *wtx, id int64) (AssetRecord, error) {
 		return r, fmt.Errorf("read asset custom fields: %w", err)
 	}
 	return r, nil
+}
+
+// AssetFields are the fields UpdateAsset edits (and custom:NAME).
+func AssetFields() []string {
+	return []string{"name", "serial", "notes", "cost_centre", "order_number", "purchase_date", "purchase_cost", "currency",
+		"warranty_end", "eol_date", "last_audit", "next_audit", "model", "supplier", "home_location", "custom:NAME"}
 }
 
 func (r AssetRecord) text(field string) (string, bool) {

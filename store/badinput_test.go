@@ -321,3 +321,21 @@ func TestBadTextChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A serial that differs from another asset's only in case is the same
+// serial to a scanner (a scan matches as written or upper-cased).
+func TestReceiveDuplicateSerialAnyCase(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-100", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.Receive(ctx, store.Receipt{Serial: "sn-100", Model: "L5440", Location: "DUB"})
+	if store.ErrorCode(err) != store.ECONFLICT || store.ErrorMessage(err) != "serial sn-100 is already on asset TD-000001" {
+		t.Fatalf("lower-case duplicate: %v", err)
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "sn-100", Model: "L5440", Location: "DUB", AllowDuplicateSerial: true}); err != nil {
+		t.Fatalf("allowed duplicate: %v", err)
+	}
+}

@@ -15,7 +15,7 @@ func assetCommands() []command {
 	return []command{
 		{name: "asset list", summary: "list assets (all matching, streamed)", usage: "[--json] [--query Q] [--status S] [--location CODE] [--limit N]", run: cmdAssetList},
 		{name: "asset show", summary: "show one asset", usage: "TAG [--json]", run: cmdAssetShow},
-		{name: "asset update", summary: "change an asset's descriptive fields", usage: "TAG FIELD=VALUE...", run: cmdAssetUpdate},
+		{name: "asset update", summary: "change an asset's descriptive fields", usage: "TAG FIELD=VALUE...\n\nFIELD is one of: " + strings.Join(store.AssetFields(), ", "), run: cmdAssetUpdate},
 		{name: "receive", summary: "receive assets: one per serial, tags generated", usage: "--model M --location CODE [--tag TAG] [--po N] SERIAL...", run: cmdReceive},
 		{name: "checkout", summary: "check assets out to a person, location or parent asset", usage: "--to BADGE|LOCATION|TAG [--due YYYY-MM-DD] TAG...", run: cmdCheckout},
 		{name: "checkin", summary: "check assets back in", usage: "[--location CODE] [--condition ok|repair|retire] TAG...", run: cmdCheckin},
@@ -205,7 +205,7 @@ func cmdAssetUpdate(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if len(pos) < 2 {
-		return usagef("asset update needs a TAG and at least one FIELD=VALUE (fields: name, serial, notes, cost_centre, order_number, purchase_date, purchase_cost, currency, warranty_end, eol_date, next_audit, model, supplier, home_location, custom:NAME)")
+		return usagef("asset update needs a TAG and at least one FIELD=VALUE (fields: %s)", strings.Join(store.AssetFields(), ", "))
 	}
 	fields := map[string]string{}
 	for _, kv := range pos[1:] {
