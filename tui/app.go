@@ -377,7 +377,7 @@ func (m *Model) render() string {
 func (m *Model) helpView(a screen, height int) string {
 	m.help.SetWidth(m.width)
 	out := m.c.styles.Title.Render("Keys: "+a.Title()) + "\n\n" + m.help.FullHelpView(a.FullHelp())
-	out += "\n\n" + m.c.styles.Dim.Render("A scan (a burst ending in Enter or Tab) works on every screen. esc, ? or f1 closes this help.")
+	out += "\n\n" + para(m.c.styles.Dim, "A scan (a burst ending in Enter or Tab) works on every screen. esc, ? or f1 closes this help.", m.width)
 	return out
 }
 
@@ -393,6 +393,58 @@ func fit(s string, width, height int) []string {
 		}
 	}
 	return out
+}
+
+// para word-wraps a sentence to width cells and styles it: prose is
+// wrapped, where a table row or a key list is cut (fitLine).
+func para(style lipgloss.Style, text string, width int) string {
+	lines := wrapWords(text, width)
+	for i, l := range lines {
+		lines[i] = style.Render(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// wrapWords breaks plain text into lines of at most width cells at spaces
+// only (a command such as "sync resolve ID --accept" keeps its words); a
+// word longer than a line is cut.
+func wrapWords(text string, width int) []string {
+	if width <= 0 {
+		return []string{text}
+	}
+	var lines []string
+	cur := ""
+	for _, w := range strings.Fields(text) {
+		switch {
+		case cur == "":
+			cur = w
+		case ansi.StringWidth(cur)+1+ansi.StringWidth(w) <= width:
+			cur += " " + w
+		default:
+			lines = append(lines, cur)
+			cur = w
+		}
+		for ansi.StringWidth(cur) > width {
+			lines = append(lines, ansi.Truncate(cur, width, ""))
+			cur = ansi.TruncateLeft(cur, width, "")
+		}
+	}
+	return append(lines, cur)
+}
+
+// hanging wraps text after lead ("  ! "), its later lines indented under
+// the text, and styles each line.
+func hanging(style lipgloss.Style, lead, text string, width int) []string {
+	pad := strings.Repeat(" ", ansi.StringWidth(lead))
+	lines := wrapWords(text, max(8, width-len(pad)))
+	for i, l := range lines {
+		if i == 0 {
+			lines[i] = style.Render(lead + l)
+		} else {
+			lines[i] = style.Render(pad + l)
+		}
+	}
+	return lines
 }
 
 func fitLine(l string, width int) string {

@@ -109,7 +109,7 @@ func (s *firstRunScreen) View() string {
 	w := s.width
 	b := []string{
 		st.Title.Render("Welcome to tagdesk"),
-		st.Dim.Render("This database is empty. Name the site, choose the tag prefix and say who is at the desk."),
+		para(st.Dim, "This database is empty. Name the site, choose the tag prefix and say who is at the desk.", w),
 		"",
 	}
 	for i := range s.fields {

@@ -558,7 +558,7 @@ func (s *stocktakeScreen) pickView() string {
 			b = append(b, line)
 		}
 	} else {
-		b = append(b, st.Dim.Render("No stocktake is open. Scanning a location starts one; everything recorded there is expected."))
+		b = append(b, strings.Split(para(st.Dim, "No stocktake is open. Scanning a location starts one; everything recorded there is expected.", s.width), "\n")...)
 	}
 	if len(s.due) > 0 && s.height-len(b) >= 4 {
 		today := s.c.clock.Now().In(s.c.loc).Format("2006-01-02")

@@ -207,7 +207,7 @@ func (s *syncScreen) View() string {
 			if ss.Stalled && strings.Contains(p, "waiting to sync") {
 				style = st.Err
 			}
-			lines = append(lines, style.Render(truncate("  ! "+p, w)))
+			lines = append(lines, hanging(style, "  ! ", p, w)...)
 		}
 		lines = append(lines, "")
 	}
