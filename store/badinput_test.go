@@ -339,3 +339,26 @@ func TestReceiveDuplicateSerialAnyCase(t *testing.T) {
 		t.Fatalf("allowed duplicate: %v", err)
 	}
 }
+
+// Long notes may be edited (the bound follows the field down the update's
+// old and new values); a bad custom field value is named by its path.
+func TestTextBoundsFollowTheField(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	a, err := db.Receive(ctx, store.Receipt{Serial: "SN-1", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("n", 5000)
+	if _, err := db.UpdateAsset(ctx, a.Tag, map[string]string{"notes": long}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateAsset(ctx, a.Tag, map[string]string{"notes": long + "!"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Receive(ctx, store.Receipt{Serial: "SN-2", Model: "L5440", Location: "DUB", Custom: map[string]string{"RAM": "16\xffGB"}})
+	if store.ErrorMessage(err) != "custom.RAM is not valid text (UTF-8): check the scanner's keyboard layout or the file's encoding" {
+		t.Fatalf("bad custom value: %v", err)
+	}
+}

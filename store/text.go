@@ -17,8 +17,6 @@ const (
 	maxNotes = 16 * 1024 // notes
 )
 
-var rawMessage = reflect.TypeFor[json.RawMessage]()
-
 // checkText checks the operator and every string in an event's payload
 // (struct fields by their JSON names, map keys and values, slices): valid
 // UTF-8, and not longer than its bound. body is the payload's JSON: the
@@ -29,23 +27,28 @@ func checkText(operator string, payload any, body []byte) error {
 	if err := checkString("operator", operator); err != nil {
 		return err
 	}
-	if len(body) <= maxText && !bytes.Contains(body, replacement) {
+	if len(body) <= maxText && !bytes.Contains(body, []byte(jsonReplacement)) {
 		return nil
 	}
 	return checkValue("", reflect.ValueOf(payload))
 }
 
-var replacement = []byte(`\ufffd`)
+// jsonReplacement is how encoding/json writes an invalid UTF-8 byte.
+const jsonReplacement = `\ufffd`
 
-func checkValue(name string, v reflect.Value) error {
+// checkValue checks the strings in v; path names v as people read it
+// ("serial", "custom.RAM", "changes.notes.new"), and a path with "note"
+// in it has the notes' bound.
+
+func checkValue(path string, v reflect.Value) error {
 	switch v.Kind() {
 	case reflect.String:
-		return checkString(name, v.String())
+		return checkString(path, v.String())
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
 			return nil
 		}
-		return checkValue(name, v.Elem())
+		return checkValue(path, v.Elem())
 	case reflect.Struct:
 		t := v.Type()
 		for i := range t.NumField() {
@@ -59,7 +62,7 @@ func checkValue(name string, v reflect.Value) error {
 			} else if tag != "" {
 				fname = tag
 			}
-			if err := checkValue(fname, v.Field(i)); err != nil {
+			if err := checkValue(join(path, fname), v.Field(i)); err != nil {
 				return err
 			}
 		}
@@ -67,28 +70,35 @@ func checkValue(name string, v reflect.Value) error {
 		iter := v.MapRange()
 		for iter.Next() {
 			k := iter.Key()
-			key := name
+			key := path
 			if k.Kind() == reflect.String {
-				key = k.String()
-				if err := checkString("field name", key); err != nil {
+				if err := checkString(join(path, "name"), k.String()); err != nil {
 					return err
 				}
+				key = join(path, k.String())
 			}
 			if err := checkValue(key, iter.Value()); err != nil {
 				return err
 			}
 		}
 	case reflect.Slice, reflect.Array:
-		if v.Type() == rawMessage || v.Type().Elem().Kind() == reflect.Uint8 {
+		if v.Type() == reflect.TypeFor[json.RawMessage]() || v.Type().Elem().Kind() == reflect.Uint8 {
 			return nil
 		}
 		for i := range v.Len() {
-			if err := checkValue(name, v.Index(i)); err != nil {
+			if err := checkValue(path, v.Index(i)); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
 }
 
 func checkString(name, s string) error {
