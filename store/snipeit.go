@@ -1312,8 +1312,6 @@ func (im *importer) after(r *srow) (checkedOut, disposed bool, err error) {
 	return true, false, nil
 }
 
-// checkOut makes the row's check-out: its payload, and the column to blame
-// if it fails.
 // past returns day (YYYY-MM-DD, or "") if it is not after the import's
 // own day: a check-out or disposal cannot be dated in the future.
 func (im *importer) past(day, what string) (string, error) {
@@ -1323,6 +1321,8 @@ func (im *importer) past(day, what string) (string, error) {
 	return day, nil
 }
 
+// checkOut makes the row's check-out: its payload, and the column to blame
+// if it fails.
 func (im *importer) checkOut(r *srow) (CheckOutPayload, sfield, error) {
 	p := CheckOutPayload{UID: r.uid, Tag: r.tag, Due: r.due}
 	var err error
