@@ -352,6 +352,10 @@ func (w *wtx) idOf(table, uid string) (any, error) {
 	}
 	var id int64
 	err := w.queryRow(`SELECT id FROM `+table+` WHERE uid = ?`, uid).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) && aliasable[table] {
+		// A uid merged into another entry's (merge).
+		err = w.queryRow(`SELECT t.id FROM aliases a JOIN `+table+` t ON t.uid = a.target WHERE a.tbl = ? AND a.alias = ?`, table, uid).Scan(&id)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("no %s with id %s", uidTables[table], uid)
 	}
@@ -374,10 +378,108 @@ func (w *wtx) insert(what, query string, args ...any) error {
 	return nil
 }
 
+// aliasable are the tables whose entries merge (aliases; merge).
+var aliasable = map[string]bool{"manufacturers": true, "categories": true, "suppliers": true, "models": true, "locations": true}
+
+// merge applies the creation of an entry, uid, that the register already
+// has under another uid (existing; the same name, model, or location code):
+// made on two desks while apart, or imported on both. Refusing it would
+// refuse everything the desk did with it. The entry keeps the smaller of
+// the two uids and its creation's attributes (set, given the entry's uid),
+// so the result does not depend on which creation arrives first; the other
+// uid becomes an alias that idOf follows. reindex says the change of
+// attributes touches search documents.
+func (w *wtx) merge(table, uid, existing string, set func(uid string) (reindex string, err error)) error {
+	what := uidTables[table]
+	var n int
+	if err := w.queryRow(`SELECT count(*) FROM aliases WHERE tbl = ? AND alias = ?`, table, uid).Scan(&n); err != nil {
+		return fmt.Errorf("read aliases: %w", err)
+	}
+	if n > 0 || uid == existing {
+		return conflict("%s %s already exists", what, uid)
+	}
+	if uid > existing {
+		_, err := w.exec(`INSERT INTO aliases(tbl, alias, target) VALUES (?, ?, ?)`, table, uid, existing)
+		return err
+	}
+	if _, err := w.exec(`UPDATE `+table+` SET uid = ? WHERE uid = ?`, uid, existing); err != nil {
+		return err
+	}
+	if _, err := w.exec(`UPDATE aliases SET target = ? WHERE tbl = ? AND target = ?`, uid, table, existing); err != nil {
+		return err
+	}
+	if _, err := w.exec(`INSERT INTO aliases(tbl, alias, target) VALUES (?, ?, ?)`, table, existing, uid); err != nil {
+		return err
+	}
+	clear(w.ids) // cached by uid
+	where, err := set(uid)
+	if err != nil || where == "" {
+		return err
+	}
+	// The entry's name or code changed: the documents of the assets that
+	// show it.
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT id FROM assets WHERE `+where, uid)
+	if err != nil {
+		return fmt.Errorf("reindex after merging a %s: %w", what, err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("reindex after merging a %s: %w", what, err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reindex after merging a %s: %w", what, err)
+	}
+	for _, id := range ids {
+		w.markDirty(id, false)
+	}
+	return nil
+}
+
+// existing returns the uid of the entry of table that query (by its
+// natural key) finds, "" if none.
+func (w *wtx) existing(query string, args ...any) (string, error) {
+	var uid string
+	err := w.queryRow(query, args...).Scan(&uid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("look up: %w", err)
+	}
+	return uid, nil
+}
+
 func (w *wtx) applyNamed(t EventType, p NamedPayload) error {
 	table := map[EventType]string{EvManufacturerCreated: "manufacturers", EvCategoryCreated: "categories", EvSupplierCreated: "suppliers"}[t]
 	if strings.TrimSpace(p.Name) == "" || p.UID == "" {
 		return invalid("a %s needs a name", uidTables[table])
+	}
+	other, err := w.existing(`SELECT uid FROM `+table+` WHERE name = ?`, p.Name)
+	if err != nil {
+		return err
+	}
+	if other != "" {
+		return w.merge(table, p.UID, other, func(uid string) (string, error) {
+			var old string
+			if err := w.queryRow(`SELECT name FROM `+table+` WHERE uid = ?`, uid).Scan(&old); err != nil {
+				return "", fmt.Errorf("read %s: %w", uidTables[table], err)
+			}
+			if old == p.Name {
+				return "", nil
+			}
+			if _, err := w.exec(`UPDATE `+table+` SET name = ? WHERE uid = ?`, p.Name, uid); err != nil {
+				return "", err
+			}
+			if table == "manufacturers" {
+				return `model_id IN (SELECT m.id FROM models m JOIN manufacturers f ON f.id = m.manufacturer_id WHERE f.uid = ?)`, nil
+			}
+			return "", nil
+		})
 	}
 	return w.insert(fmt.Sprintf("%s %q", uidTables[table], p.Name), `INSERT INTO `+table+`(uid, name) VALUES (?, ?)`, p.UID, p.Name)
 }
@@ -394,8 +496,36 @@ func (w *wtx) applyModel(p ModelPayload) error {
 	if err != nil {
 		return err
 	}
+	other, err := w.existing(`SELECT uid FROM models WHERE name = ? AND model_number = ?`, p.Name, p.ModelNumber)
+	if err != nil {
+		return err
+	}
+	if other != "" {
+		return w.merge("models", p.UID, other, func(uid string) (string, error) {
+			var name string
+			var oldMf, oldCat sql.NullInt64
+			if err := w.queryRow(`SELECT name, manufacturer_id, category_id FROM models WHERE uid = ?`, uid).Scan(&name, &oldMf, &oldCat); err != nil {
+				return "", fmt.Errorf("read model: %w", err)
+			}
+			if _, err := w.exec(`UPDATE models SET name = ?, manufacturer_id = ?, category_id = ? WHERE uid = ?`, p.Name, mf, cat, uid); err != nil {
+				return "", err
+			}
+			if name == p.Name && nullID(oldMf) == mf {
+				return "", nil
+			}
+			return `model_id = (SELECT id FROM models WHERE uid = ?)`, nil
+		})
+	}
 	return w.insert(fmt.Sprintf("model %q", p.Name), `INSERT INTO models(uid, name, model_number, manufacturer_id, category_id) VALUES (?, ?, ?, ?, ?)`,
 		p.UID, p.Name, p.ModelNumber, mf, cat)
+}
+
+// nullID is an id read from a nullable column as idOf returns it.
+func nullID(v sql.NullInt64) any {
+	if !v.Valid {
+		return nil
+	}
+	return v.Int64
 }
 
 func (w *wtx) applyLocation(p LocationPayload) error {
@@ -409,7 +539,47 @@ func (w *wtx) applyLocation(p LocationPayload) error {
 	if err != nil {
 		return err
 	}
+	other, err := w.existing(`SELECT uid FROM locations WHERE code = ?`, p.Code)
+	if err != nil {
+		return err
+	}
+	if other != "" {
+		return w.merge("locations", p.UID, other, func(uid string) (string, error) {
+			var id int64
+			var name string
+			if err := w.queryRow(`SELECT id, name FROM locations WHERE uid = ?`, uid).Scan(&id, &name); err != nil {
+				return "", fmt.Errorf("read location: %w", err)
+			}
+			if parent != nil {
+				if err := w.checkLocationParent(id, parent.(int64)); err != nil {
+					return "", err
+				}
+			}
+			if _, err := w.exec(`UPDATE locations SET name = ?, parent_id = ? WHERE uid = ?`, p.Name, parent, uid); err != nil {
+				return "", err
+			}
+			if name == p.Name {
+				return "", nil
+			}
+			return `(location_id = (SELECT id FROM locations WHERE uid = ?1) OR custodian_location_id = (SELECT id FROM locations WHERE uid = ?1))`, nil
+		})
+	}
 	return w.insert(fmt.Sprintf("location %s", p.Code), `INSERT INTO locations(uid, code, name, parent_id) VALUES (?, ?, ?, ?)`, p.UID, p.Code, p.Name, parent)
+}
+
+// checkLocationParent refuses making parent (or something under id) the
+// parent of location id: locations form a tree.
+func (w *wtx) checkLocationParent(id, parent int64) error {
+	var n int
+	err := w.queryRow(`WITH RECURSIVE up(id) AS (SELECT ? UNION SELECT l.parent_id FROM locations l JOIN up ON l.id = up.id WHERE l.parent_id IS NOT NULL)
+		SELECT count(*) FROM up WHERE id = ?`, parent, id).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("check location parent: %w", err)
+	}
+	if n > 0 {
+		return invalid("a location cannot be inside itself")
+	}
+	return nil
 }
 
 func nullable(s string) any {

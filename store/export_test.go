@@ -21,3 +21,22 @@ func CheckSearchIndexForTest(t testing.TB, db *DB, sameBlocks bool, extra ...str
 	t.Helper()
 	checkSearchIndex(t, db, sameBlocks, extra...)
 }
+
+// ReadOnlyQueryForTest returns the first column of every row of query, as
+// text, read on a reader connection.
+func (db *DB) ReadOnlyQueryForTest(ctx context.Context, query string) ([]string, error) {
+	rows, err := db.r.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

@@ -441,3 +441,69 @@ func TestReceiptChunks_RefusalAndLaterEventsExact(t *testing.T) {
 	}
 	syncVerify(t, srv)
 }
+
+// Two desks create the same location, model, manufacturer and category
+// while apart (or import the same catalogue), and receive assets with
+// them: the second creation merges into the first instead of being refused
+// with everything that used it, and every desk and the server end up with
+// the same entries, whichever desk syncs first.
+func TestSyncMergesCatalogue(t *testing.T) {
+	for _, first := range []string{"a", "b"} {
+		t.Run(first+" first", func(t *testing.T) {
+			ctx := context.Background()
+			srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+			for i, db := range []*store.DB{a, b} {
+				if _, err := db.AddLocation(ctx, "DUB", []string{"Dublin", "Dublin office"}[i], ""); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := db.AddModel(ctx, "Latitude 5440", "L5440", "Dell", []string{"Laptop", "laptop"}[i]); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := db.Receive(ctx, store.Receipt{Tag: fmt.Sprintf("TD-%c", 'A'+i), Serial: fmt.Sprintf("SN-%d", i), Model: "L5440", Location: "DUB"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			order := []*store.DB{a, b, a}
+			if first == "b" {
+				order = []*store.DB{b, a, b}
+			}
+			for _, db := range order {
+				syncVia(t, srv, db)
+			}
+			for _, db := range []*store.DB{a, b, srv} {
+				for _, tag := range []string{"TD-A", "TD-B"} {
+					got, err := db.Asset(ctx, tag)
+					if err != nil || got.Model != "Latitude 5440" || got.LocationCode != "DUB" {
+						t.Fatalf("%s on %s: %+v %v", tag, db.Path(), got, err)
+					}
+				}
+				if refs, err := db.Refusals(ctx, false); err != nil || len(refs) != 0 {
+					t.Fatalf("%s: refusals %v %v", db.Path(), refs, err)
+				}
+			}
+			syncVerify(t, a, b, srv)
+			// The same entries on every desk: the one with the smaller uid,
+			// with the attributes its creation gave.
+			dump := func(db *store.DB) string {
+				var out []string
+				for _, q := range []string{`SELECT uid || ' ' || name FROM categories`, `SELECT uid || ' ' || code || ' ' || name FROM locations`, `SELECT uid FROM models`, `SELECT tbl || ' ' || alias || ' ' || target FROM aliases ORDER BY 1`} {
+					rows, err := db.ReadOnlyQueryForTest(ctx, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					out = append(out, rows...)
+				}
+				return strings.Join(out, "\n")
+			}
+			want := dump(srv)
+			for _, db := range []*store.DB{a, b} {
+				if got := dump(db); got != want {
+					t.Errorf("%s differs from the server:\n%s\nwant\n%s", db.Path(), got, want)
+				}
+			}
+			if strings.Count(want, "\n")+1 != 7 { // 1 category, 1 location, 1 model, 4 aliases (location, model, manufacturer, category)
+				t.Errorf("entries and aliases:\n%s", want)
+			}
+		})
+	}
+}

@@ -58,6 +58,7 @@ var canonical = []struct{ table, query string }{
 	{"stocktake_expected", `SELECT s.uid, a.uid, e.found FROM stocktake_expected e JOIN stocktakes s ON s.id = e.stocktake_id JOIN assets a ON a.id = e.asset_id ORDER BY s.uid, a.uid`},
 	{"stocktake_scans", `SELECT s.uid, c.code, coalesce(a.uid, ''), c.result, c.at, c.operator, c.device_id FROM stocktake_scans c JOIN stocktakes s ON s.id = c.stocktake_id LEFT JOIN assets a ON a.id = c.asset_id ORDER BY s.uid, c.at, c.code, c.id`},
 	{"disposals", `SELECT a.uid, d.method, d.certificate, d.vendor, d.disposed_at FROM disposals d JOIN assets a ON a.id = d.asset_id ORDER BY a.uid`},
+	{"aliases", `SELECT tbl, alias, target FROM aliases ORDER BY tbl, alias`},
 }
 
 // Verify checks every device's hash chain and that the current state equals

@@ -163,20 +163,21 @@ func TestPushOrder_QueuedLetsNextIn(t *testing.T) {
 func TestPush_RefusalRetryKeepsQueueOrder(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
-	// Another device takes "HQ" first.
+	// Another device takes badge B1 first (people with the same badge are
+	// a conflict; a catalogue entry made twice would merge).
 	d2, err := store.Open(ctx, filepath.Join(t.TempDir(), "d2.db"), store.Options{Operator: "t2"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d2.Close()
-	if _, err := d2.AddLocation(ctx, "HQ", "Other", ""); err != nil {
+	if _, err := d2.AddPerson(ctx, store.PersonInput{Name: "Other", Badge: "B1"}); err != nil {
 		t.Fatal(err)
 	}
 	ev2, _ := d2.OutboxBatch(ctx, 10)
 	if _, err := e.srv.DB.ServerPush(ctx, d2.DeviceID(), ev2); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.dev.AddLocation(ctx, "HQ", "Head office", ""); err != nil {
+	if _, err := e.dev.AddPerson(ctx, store.PersonInput{Name: "Head", Badge: "B1"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.dev.AddLocation(ctx, "LAB", "Lab", ""); err != nil {
@@ -207,7 +208,7 @@ func TestPush_RefusalRetryKeepsQueueOrder(t *testing.T) {
 		t.Fatalf("batch 1: %v, batch 2: %v", err1, err2)
 	}
 	if len(r1.Results) != 1 || r1.Results[0].Status != store.PushRefused {
-		t.Fatalf("batch 1 answers = %+v, want the HQ location refused (taken)", r1.Results)
+		t.Fatalf("batch 1 answers = %+v, want the person refused (badge taken)", r1.Results)
 	}
 	hw, err := e.srv.DB.ServerHighWater(ctx, dev)
 	if err != nil || hw != evs[len(evs)-1].Seq {
