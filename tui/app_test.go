@@ -366,3 +366,33 @@ func TestReceive_SetupBursts(t *testing.T) {
 	h.scan("SHELF-A")
 	h.wantView("Received: 0")
 }
+
+// A scan while the retire prompt is open cancels it and opens what was
+// scanned: it is never taken as the reason and confirmed.
+func TestDetail_ScanNeverConfirmsRetire(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("TD-000001")
+	h.typeSlow("x")
+	h.wantView("retire: reason")
+	h.scan("TD-000002")
+	if a := h.asset("TD-000001"); a.Status != store.StatusInStock {
+		t.Fatalf("TD-000001 is %s after a scan in the retire prompt", a.Status)
+	}
+	if h.title() != "Asset TD-000002" {
+		t.Fatalf("the scan opened %q", h.title())
+	}
+	// In the edit prompt a scan fills the field and waits for enter.
+	h.typeSlow("e")
+	h.press("down") // serial
+	h.press("enter")
+	h.scan("NEW-SERIAL-9")
+	if a := h.asset("TD-000002"); a.Serial == "NEW-SERIAL-9" {
+		t.Fatal("a scan confirmed an edit")
+	}
+	h.press("enter")
+	if a := h.asset("TD-000002"); a.Serial != "NEW-SERIAL-9" {
+		t.Fatalf("serial %q after enter", a.Serial)
+	}
+}

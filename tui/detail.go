@@ -114,8 +114,16 @@ func (s *detailScreen) Update(msg tea.Msg) tea.Cmd {
 		return openResolution(msg.res)
 	case scanMsg:
 		if s.mode == modePrompt {
-			s.input.SetValue(msg.code)
-			return s.submit()
+			switch s.action {
+			case "checkout", "move": // the prompt asks for a scan
+				s.input.SetValue(msg.code)
+				return s.submit()
+			case "edit": // a scanned serial, say: confirmed with enter
+				s.input.SetValue(msg.code)
+				return nil
+			}
+			// A scan never confirms a retirement: it cancels the prompt
+			// and opens what was scanned, as it does anywhere else.
 		}
 		s.mode = modeView
 		db, id, code := s.c.db, s.id, msg.code
