@@ -446,9 +446,9 @@ func (w *wtx) unexpectedWhy(st stocktakeState, a *Asset) (string, error) {
 	case a.Status == StatusDeployed && a.CustodianKind == CustodianPerson:
 		return "is checked out to " + a.CustodianName + ": check it in if it is back", nil
 	case a.Status == StatusRetired, a.Status == StatusDisposed, a.Status == StatusOnOrder:
-		return "is " + a.Status.Label() + ": not counted", nil
+		return "is " + a.Status.Label() + ", so it was not expected here", nil
 	default:
-		return "was recorded here after the count started: not counted", nil
+		return "was recorded here after the count started, so it was not expected", nil
 	}
 }
 
@@ -474,8 +474,11 @@ func (db *DB) FinishStocktake(ctx context.Context, uid string) (Stocktake, error
 		next := w.at.AddDate(0, months, 0).Format(dateLayout)
 		type res struct{ uid, tag, result string }
 		var results []res
-		s, err := w.prepared(`SELECT a.uid, a.tag, CASE WHEN e.found = 1 THEN 'found' ELSE 'missing' END FROM stocktake_expected e JOIN assets a ON a.id = e.asset_id WHERE e.stocktake_id = ?
-			UNION ALL SELECT DISTINCT a.uid, a.tag, 'unexpected' FROM stocktake_scans c JOIN assets a ON a.id = c.asset_id WHERE c.stocktake_id = ? AND c.result = 'unexpected'`)
+		// A disposed asset gets no audit (a disposal is final): scanned on a
+		// shelf, or disposed while the count was open, it stays in the
+		// report, and the stocktake still finishes.
+		s, err := w.prepared(`SELECT a.uid, a.tag, CASE WHEN e.found = 1 THEN 'found' ELSE 'missing' END FROM stocktake_expected e JOIN assets a ON a.id = e.asset_id WHERE e.stocktake_id = ? AND a.status <> 'disposed'
+			UNION ALL SELECT DISTINCT a.uid, a.tag, 'unexpected' FROM stocktake_scans c JOIN assets a ON a.id = c.asset_id WHERE c.stocktake_id = ? AND c.result = 'unexpected' AND a.status <> 'disposed'`)
 		if err != nil {
 			return err
 		}

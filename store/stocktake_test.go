@@ -39,9 +39,9 @@ func TestStocktakeUnexpectedWhy(t *testing.T) {
 	}
 	for _, c := range []struct{ tag, result, why string }{
 		{"TD-SHELF", store.ScanFound, ""},
-		{"TD-RET", store.ScanUnexpected, "is retired: not counted"},
+		{"TD-RET", store.ScanUnexpected, "is retired, so it was not expected here"},
 		{"TD-OUT", store.ScanUnexpected, "is checked out to Ana Silva: check it in if it is back"},
-		{"TD-NEW", store.ScanUnexpected, "was recorded here after the count started: not counted"},
+		{"TD-NEW", store.ScanUnexpected, "was recorded here after the count started, so it was not expected"},
 		{"TD-AWAY", store.ScanUnexpected, ""},
 	} {
 		sc, err := db.ScanIntoStocktake(ctx, st.UID, c.tag)
@@ -52,4 +52,43 @@ func TestStocktakeUnexpectedWhy(t *testing.T) {
 			t.Errorf("%s: %s %q, want %s %q", c.tag, sc.Result, sc.Why, c.result, c.why)
 		}
 	}
+}
+
+// A disposed asset scanned during a count (an old box on a shelf), or one
+// disposed while the count is open, does not stop the count finishing.
+func TestStocktakeFinishesWithDisposed(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	for _, tag := range []string{"TD-OLD", "TD-GONE", "TD-OK"} {
+		if _, err := db.Receive(ctx, store.Receipt{Tag: tag, Model: "L5440", Location: "DUB-STORE"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Dispose(ctx, "TD-OLD", store.Disposal{Method: "shred"}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Dispose(ctx, "TD-GONE", store.Disposal{Method: "shred"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tag := range []string{"TD-OLD", "TD-OK"} {
+		if _, err := db.ScanIntoStocktake(ctx, st.UID, tag); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done, err := db.FinishStocktake(ctx, st.UID)
+	if err != nil {
+		t.Fatalf("finish: %v", err)
+	}
+	if done.Status != "finished" {
+		t.Fatalf("status %q", done.Status)
+	}
+	if a, _ := db.Asset(ctx, "TD-OK"); a.LastAudit == "" {
+		t.Errorf("TD-OK not audited")
+	}
+	mustVerify(t, db)
 }
