@@ -123,6 +123,22 @@ func (e *HTTPError) Error() string {
 	return fmt.Sprintf("server said %d: %s", e.Status, msg)
 }
 
+// notTagdesk explains a hello that some other web server answered: an
+// error page (not JSON), or a status without tagdesk's error body.
+func (c *Client) notTagdesk(err error) error {
+	var he *HTTPError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &he) && he.Body.Error == "" && (he.Status == http.StatusNotImplemented || he.Status < 500 && he.Status != http.StatusTooManyRequests):
+		// (A 502, 503 or 504 without a body is a proxy whose tagdesk is
+		// down: that error says so.)
+	case errors.As(err, &se):
+	default:
+		return err
+	}
+	return fmt.Errorf("%s is not a tagdesk sync server (%w): check --server", c.Server, err)
+}
+
 // retryable: network trouble, 5xx and 429; never other 4xx (F6).
 func retryable(err error) bool {
 	var he *HTTPError
@@ -271,7 +287,12 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 	progress(Progress{Phase: "hello"})
 	var hello HelloResponse
 	if err := c.do(ctx, http.MethodPost, "/v1/hello", HelloRequest{DeviceID: db.DeviceID()}, &hello); err != nil {
-		return false, err
+		return false, c.notTagdesk(err)
+	}
+	if hello.Epoch == "" {
+		// Some other web server that answers JSON: taken for a tagdesk
+		// server, its empty answer would look like a replaced server.
+		return false, fmt.Errorf("%s is not a tagdesk sync server (its answer to hello has no epoch): check --server", c.Server)
 	}
 	if err := db.MarkEnrolled(ctx, hello.Epoch); err != nil {
 		return false, err

@@ -279,3 +279,39 @@ func TestRestoreMarkerNewEpoch(t *testing.T) {
 	}
 	b.Close()
 }
+
+// A URL that is some other web server, not tagdesk's: one clear error, and
+// the desk's sync state untouched (an answer without an epoch was taken
+// for a replaced server, and the desk re-sent everything).
+func TestSyncRefusesOtherServers(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	if _, err := e.dev.AddLocation(ctx, "X1", "x", ""); err != nil {
+		t.Fatal(err)
+	}
+	for name, h := range map[string]http.HandlerFunc{
+		"json": func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"hello":"world"}`)) },
+		"html": func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`<html>hi</html>`)) },
+		"501":  func(w http.ResponseWriter, r *http.Request) { http.Error(w, "Not Implemented", 501) },
+		"404":  http.NotFound,
+	} {
+		hs := httptest.NewServer(h)
+		before, err := e.dev.SyncState(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &Client{DB: e.dev, Server: hs.URL, Token: e.tok, Retries: -1}
+		_, err = c.Sync(ctx, func(Progress) {})
+		hs.Close()
+		if err == nil || !strings.Contains(err.Error(), hs.URL+" is not a tagdesk sync server") {
+			t.Errorf("%s: %v", name, err)
+		}
+		after, err := e.dev.SyncState(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.Epoch != before.Epoch || after.Cursor != before.Cursor || after.AckedSeq != before.AckedSeq {
+			t.Errorf("%s: sync state changed: %+v → %+v", name, before, after)
+		}
+	}
+}
