@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -75,8 +76,9 @@ func retryable(printer string, err error) error {
 //	tcp://HOST[:PORT]   raw socket, port 9100 by default
 //	lp://QUEUE          CUPS queue, via `lp -d QUEUE -o raw`
 //	cups://QUEUE        the same
-//	file:///PATH        write the job to PATH, or to a new file in PATH if
-//	PATH                it is a directory
+//	file:///PATH        a device (/dev/usb/lp0) or a file (ZPL appended; a
+//	PATH                PDF or PNG beside an existing one, numbered), or a
+//	                    new file per job in PATH if it is a directory
 func Open(uri string) (Printer, error) {
 	if strings.TrimSpace(uri) == "" {
 		return nil, permanent(uri, fmt.Errorf("%w: empty", ErrBadURI))
@@ -224,8 +226,16 @@ func (p *lpPrinter) Print(ctx context.Context, job []byte) error {
 	return nil
 }
 
-// filePrinter writes jobs to a file, atomically (temporary file, sync,
-// rename), or to a new uniquely named file when the path is a directory.
+// filePrinter writes jobs to a file or a directory:
+//
+//   - a directory: each job in a new uniquely named file (atomically:
+//     temporary file, sync, rename);
+//   - a device or a pipe (/dev/usb/lp0): the job written to it as it is;
+//   - a file, for ZPL and other text jobs: appended, as a spool file holds
+//     one job after another (a printer sent the file prints every label);
+//   - a file, for a PDF or PNG job (whole documents, which do not append):
+//     a new file when it exists, beside it with a number (sheet-2.pdf), so
+//     a batch keeps every label.
 type filePrinter struct {
 	path string
 }
@@ -238,14 +248,30 @@ func (p *filePrinter) Print(ctx context.Context, job []byte) error {
 	}
 	dst := p.path
 	dir := filepath.Dir(dst)
-	if fi, err := os.Stat(dst); err == nil && fi.IsDir() {
+	fi, statErr := os.Stat(dst)
+	ext := sniffExt(job)
+	binary := ext == ".pdf" || ext == ".png"
+	switch {
+	case statErr == nil && fi.IsDir():
 		dir = dst
 		var b [6]byte
 		if _, err := rand.Read(b[:]); err != nil {
 			return permanent(p.String(), err)
 		}
-		name := "label-" + time.Now().UTC().Format("20060102T150405") + "-" + hex.EncodeToString(b[:]) + sniffExt(job)
-		dst = filepath.Join(dir, name)
+		dst = filepath.Join(dir, "label-"+time.Now().UTC().Format("20060102T150405")+"-"+hex.EncodeToString(b[:])+ext)
+	case statErr == nil && !fi.Mode().IsRegular():
+		return p.writeTo(dst, job, os.O_WRONLY)
+	case !binary:
+		return p.writeTo(dst, job, os.O_WRONLY|os.O_CREATE|os.O_APPEND)
+	case statErr == nil:
+		base, e := strings.TrimSuffix(dst, filepath.Ext(dst)), filepath.Ext(dst)
+		for n := 2; ; n++ {
+			cand := fmt.Sprintf("%s-%d%s", base, n, e)
+			if _, err := os.Lstat(cand); errors.Is(err, os.ErrNotExist) {
+				dst = cand
+				break
+			}
+		}
 	}
 	tmp, err := os.CreateTemp(dir, ".label-*.tmp")
 	if err != nil {
@@ -264,6 +290,27 @@ func (p *filePrinter) Print(ctx context.Context, job []byte) error {
 		return permanent(p.String(), err)
 	}
 	if err := os.Rename(tmp.Name(), dst); err != nil {
+		return permanent(p.String(), err)
+	}
+	return nil
+}
+
+// writeTo writes job to path opened with flag, and waits for it to reach
+// the disk (or the device).
+func (p *filePrinter) writeTo(path string, job []byte, flag int) error {
+	f, err := os.OpenFile(path, flag, 0o644)
+	if err != nil {
+		return permanent(p.String(), err)
+	}
+	if _, err := f.Write(job); err != nil {
+		f.Close()
+		return permanent(p.String(), err)
+	}
+	if err := f.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.ENOTSUP) {
+		f.Close() // (a pipe or some devices cannot sync: the write is what there is)
+		return permanent(p.String(), err)
+	}
+	if err := f.Close(); err != nil {
 		return permanent(p.String(), err)
 	}
 	return nil

@@ -179,18 +179,60 @@ func TestFile_Path(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// ZPL jobs append: the file is a spool of every label printed.
+	want := ""
 	for _, job := range []string{"^XA first ^XZ", "^XA second ^XZ"} {
 		if err := p.Print(t.Context(), []byte(job)); err != nil {
 			t.Fatal(err)
 		}
+		want += job
 		b, err := os.ReadFile(dst)
-		if err != nil || string(b) != job {
-			t.Fatalf("file holds %q (%v), want %q", b, err, job)
+		if err != nil || string(b) != want {
+			t.Fatalf("file holds %q (%v), want %q", b, err, want)
 		}
 	}
 	entries, _ := os.ReadDir(filepath.Dir(dst))
 	if len(entries) != 1 {
 		t.Errorf("directory holds %d entries, want only the job (no temporary files)", len(entries))
+	}
+}
+
+// A PDF or PNG job is a whole document: printed to a file that exists, it
+// goes beside it with a number instead of replacing it.
+func TestFile_PathDocuments(t *testing.T) {
+	dir := t.TempDir()
+	dst := filepath.Join(dir, "sheet.pdf")
+	p, err := printer.Open(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, job := range []string{"%PDF-1.4 one", "%PDF-1.4 two", "%PDF-1.4 three"} {
+		if err := p.Print(t.Context(), []byte(job)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, want := range map[string]string{"sheet.pdf": "%PDF-1.4 one", "sheet-2.pdf": "%PDF-1.4 two", "sheet-3.pdf": "%PDF-1.4 three"} {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(b) != want {
+			t.Errorf("%s holds %q (%v), want %q", name, b, err, want)
+		}
+	}
+}
+
+// A device (a USB printer's /dev/usb/lp0) is written to, never replaced.
+func TestFile_Device(t *testing.T) {
+	fi, err := os.Stat("/dev/null")
+	if err != nil || fi.Mode().IsRegular() {
+		t.Skip("no /dev/null device here")
+	}
+	p, err := printer.Open("/dev/null")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Print(t.Context(), []byte("^XA^XZ")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat("/dev/null"); err != nil || fi.Mode().IsRegular() {
+		t.Fatalf("/dev/null after printing: %v %v", fi.Mode(), err)
 	}
 }
 
