@@ -51,3 +51,22 @@ func TestE2EDemoAtDB(t *testing.T) {
 		t.Fatalf("second run: exit %d, %q", code, stderr)
 	}
 }
+
+// A sheet template makes a PDF: a file named otherwise is refused, not
+// written as a PDF under a .png name.
+func TestE2ESheetTemplateWantsPDF(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	mustCLI(t, db, "model", "add", "Latitude 5440")
+	mustCLI(t, db, "receive", "--model", "Latitude 5440", "--location", "DUB", "SN-1")
+	out := filepath.Join(dir, "sheet.png")
+	_, stderr, code := cli(t, db, "label", "--template", "avery-l7163", "--out", out, "TD-000001")
+	if code != 2 || !strings.Contains(stderr, "avery-l7163 is a sheet template: it makes a PDF") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("%s written: %v", out, err)
+	}
+	mustCLI(t, db, "label", "--template", "avery-l7163", "--out", filepath.Join(dir, "sheet.pdf"), "TD-000001")
+}

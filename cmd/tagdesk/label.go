@@ -91,6 +91,9 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 		if f == "" {
 			f = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
 			if t.Sheet != nil {
+				if f != "" && f != "pdf" {
+					return usagef("%s is a sheet template: it makes a PDF (name the file .pdf, or --format png for an image per label)", t.Name)
+				}
 				f = "pdf"
 			}
 		}
