@@ -396,3 +396,30 @@ func TestDetail_ScanNeverConfirmsRetire(t *testing.T) {
 		t.Fatalf("serial %q after enter", a.Serial)
 	}
 }
+
+// An order number typed and left with tab (or ctrl+s) is looked up like
+// one confirmed with enter: used when it exists, refused when not, never
+// silently dropped.
+func TestReceive_OrderLeftWithTab(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	if _, err := db.AddPurchaseOrder(context.Background(), "PO-7", "Dell", map[string]int{"LAT5440": 3}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.typeSlow("lat")
+	h.press("enter") // model chosen, focus on the order
+	h.typeSlow("PO-NOPE")
+	h.press("tab")
+	h.wantView(`no purchase order "PO-NOPE"`)
+	h.press("shift+tab")
+	h.typeSlow("PO-7")
+	h.press("tab")
+	h.scan("SHELF-A")
+	h.wantView("order PO-7: Latitude 5440 0/3")
+	h.scan("NEW-SN-1")
+	if a := h.asset("TD-000002"); a.PONumber != "PO-7" {
+		t.Fatalf("received without the order: %+v", a.PONumber)
+	}
+}

@@ -246,16 +246,17 @@ func (h *harness) typeSlow(s string) {
 func (h *harness) press(name string) {
 	h.t.Helper()
 	k := map[string]tea.KeyPressMsg{
-		"enter":  {Code: tea.KeyEnter},
-		"esc":    {Code: tea.KeyEscape},
-		"tab":    {Code: tea.KeyTab},
-		"up":     {Code: tea.KeyUp},
-		"down":   {Code: tea.KeyDown},
-		"ctrl+c": {Code: 'c', Mod: tea.ModCtrl},
-		"ctrl+t": {Code: 't', Mod: tea.ModCtrl},
-		"ctrl+s": {Code: 's', Mod: tea.ModCtrl},
-		"ctrl+d": {Code: 'd', Mod: tea.ModCtrl},
-		"f1":     {Code: tea.KeyF1},
+		"enter":     {Code: tea.KeyEnter},
+		"esc":       {Code: tea.KeyEscape},
+		"tab":       {Code: tea.KeyTab},
+		"shift+tab": {Code: tea.KeyTab, Mod: tea.ModShift},
+		"up":        {Code: tea.KeyUp},
+		"down":      {Code: tea.KeyDown},
+		"ctrl+c":    {Code: 'c', Mod: tea.ModCtrl},
+		"ctrl+t":    {Code: 't', Mod: tea.ModCtrl},
+		"ctrl+s":    {Code: 's', Mod: tea.ModCtrl},
+		"ctrl+d":    {Code: 'd', Mod: tea.ModCtrl},
+		"f1":        {Code: tea.KeyF1},
 	}[name]
 	if k.Code == 0 {
 		h.t.Fatalf("unknown key %q", name)

@@ -203,6 +203,15 @@ func (s *receiveScreen) setupScan(code string) tea.Cmd {
 	return s.lookupPO(code)
 }
 
+// pendingPO looks up an order number typed but not yet looked up (left
+// with tab, or ctrl+s pressed in the field): never silently dropped.
+func (s *receiveScreen) pendingPO() tea.Cmd {
+	if v := strings.TrimSpace(s.fields[1].Value()); v != "" && s.po == nil {
+		return s.lookupPO(v)
+	}
+	return nil
+}
+
 func (s *receiveScreen) lookupPO(number string) tea.Cmd {
 	db, id := s.c.db, s.id
 	return s.c.do(func(ctx context.Context) tea.Msg {
@@ -254,14 +263,19 @@ func (s *receiveScreen) setupKey(k tea.KeyPressMsg) tea.Cmd {
 		if s.model == nil || s.location == nil {
 			return s.feed.refuse("choose a model and a location first")
 		}
+		if cmd := s.pendingPO(); cmd != nil {
+			return cmd // looked up first; scanning starts when it is found
+		}
 		s.startScanning()
 		return nil
 	case key.Matches(k, keys.Next):
+		cmd := s.pendingPO()
 		s.focusField((s.focus + 1) % 3)
-		return nil
+		return cmd
 	case key.Matches(k, keys.Prev):
+		cmd := s.pendingPO()
 		s.focusField((s.focus + 2) % 3)
-		return nil
+		return cmd
 	case k.String() == "down":
 		s.sel++
 		return nil
@@ -276,6 +290,8 @@ func (s *receiveScreen) setupKey(k tea.KeyPressMsg) tea.Cmd {
 		switch s.focus {
 		case 0:
 			s.model = nil
+		case 1:
+			s.po = nil
 		case 2:
 			s.location = nil
 		}
