@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -149,6 +150,34 @@ func (s *labelsScreen) printer() Printer {
 	return s.c.svc.printer
 }
 
+// labelErrText is errText for a label that cannot be drawn: the labels
+// package's layout errors (a tag too long for the template) are the
+// user's to fix, not internal ones.
+func labelErrText(err error) string {
+	var coded *store.Error
+	if err != nil && !errors.As(err, &coded) {
+		return "cannot print this label: " + oneLine(strings.TrimPrefix(err.Error(), "labels: "))
+	}
+	return errText(err)
+}
+
+// fits lays out tag's label with the desk's template (p's preview): a
+// label that cannot be printed, such as a tag too long for the template,
+// is refused when it is queued rather than failing when it prints.
+func fits(ctx context.Context, p Printer, tag string) error {
+	if p == nil {
+		return nil
+	}
+	if _, err := p.Preview(ctx, tag, "", 40); err != nil {
+		var coded *store.Error
+		if errors.As(err, &coded) {
+			return err
+		}
+		return store.Errorf(store.EINVALID, "no label queued for %s: %s", tag, strings.TrimPrefix(err.Error(), "labels: "))
+	}
+	return nil
+}
+
 func (s *labelsScreen) queue() (LabelStore, bool) {
 	q, ok := s.c.db.(LabelStore)
 	return q, ok
@@ -259,7 +288,7 @@ func (s *labelsScreen) Update(msg tea.Msg) tea.Cmd {
 		if msg.key != s.previewKey {
 			return nil
 		}
-		s.preview, s.previewErr = msg.preview, errText(msg.err)
+		s.preview, s.previewErr = msg.preview, labelErrText(msg.err)
 	case labelsActionMsg:
 		s.msg, s.msgBad = msg.msg, false
 		if msg.err != nil {
@@ -424,7 +453,7 @@ func (s *labelsScreen) queueScan(code string) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	db, id := s.c.db, s.id
+	db, id, p := s.c.db, s.id, s.printer()
 	s.msg, s.msgBad = "looking up "+code+"…", false
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		res, err := db.Resolve(ctx, code)
@@ -433,6 +462,9 @@ func (s *labelsScreen) queueScan(code string) tea.Cmd {
 		}
 		if res.Kind != store.ResolvedAsset {
 			return labelsActionMsg{to: to{id}, err: store.Errorf(store.EINVALID, "%s is a %s, not an asset: scan an asset tag", code, res.Kind)}
+		}
+		if err := fits(ctx, p, res.Asset.Tag); err != nil {
+			return labelsActionMsg{to: to{id}, err: err}
 		}
 		j, err := q.QueueLabel(ctx, res.Asset.Tag, "", "")
 		if err != nil {
@@ -445,8 +477,11 @@ func (s *labelsScreen) queueScan(code string) tea.Cmd {
 // queueTag queues a new job for tag.
 func (s *labelsScreen) queueTag(tag, what string) tea.Cmd {
 	q, _ := s.queue()
-	id := s.id
+	id, p := s.id, s.printer()
 	return s.c.do(func(ctx context.Context) tea.Msg {
+		if err := fits(ctx, p, tag); err != nil {
+			return labelsActionMsg{to: to{id}, err: err}
+		}
 		j, err := q.QueueLabel(ctx, tag, "", "")
 		if err != nil {
 			return labelsActionMsg{to: to{id}, err: err}
@@ -530,7 +565,7 @@ func (s *labelsScreen) View() string {
 		case s.printer() == nil:
 			prev = append(prev, st.Dim.Render("printing is not available here"))
 		case s.previewErr != "":
-			prev = append(prev, st.Err.Render(truncate(s.previewErr, s.previewWidth())))
+			prev = append(prev, strings.Split(para(st.Err, s.previewErr, s.previewWidth()), "\n")...)
 		case s.preview == "":
 			prev = append(prev, st.Dim.Render("drawing…"))
 		default:
@@ -605,7 +640,14 @@ func (s *detailScreen) queueLabel() tea.Cmd {
 		return nil
 	}
 	tag, id := s.asset.Tag, s.id
+	var p Printer
+	if s.c.svc != nil {
+		p = s.c.svc.printer
+	}
 	return s.c.do(func(ctx context.Context) tea.Msg {
+		if err := fits(ctx, p, tag); err != nil {
+			return detailActionMsg{to: to{id}, err: err}
+		}
 		j, err := q.QueueLabel(ctx, tag, "", "")
 		if err != nil {
 			return detailActionMsg{to: to{id}, err: err}

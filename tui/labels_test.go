@@ -310,3 +310,27 @@ func TestLabels_LongQueueScrolls(t *testing.T) {
 	h.wantView("Preview: TD-000046", "TD-000046")
 	checkLayout(t, h.m.render(), 80, 24, []string{"Queue: 60 queued"})
 }
+
+// A tag too long for the desk's template is refused when it is queued, not
+// when the job fails at the printer.
+func TestLabels_TagTooLongRefusedAtQueue(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	clearQueue(t, db)
+	long := "LONGTAG-" + strings.Repeat("9", 24)
+	if _, err := db.Receive(context.Background(), store.Receipt{Tag: long, Model: "Latitude 5440", Location: "SHELF-A"}); err != nil {
+		t.Fatal(err)
+	}
+	clearQueue(t, db) // the receipt's own label job
+	p := &fakePrinter{db: db}
+	h := newHarness(t, db, labelsOptions(p), 100, 30)
+	h.typeSlow("l")
+	h.scan(long)
+	h.wantView("no label queued for " + long)
+	if strings.Contains(h.view(), "internal error") {
+		t.Fatalf("shown as an internal error:\n%s", h.view())
+	}
+	if q := queuedTags(t, db); len(q) != 0 {
+		t.Fatalf("queued %v", q)
+	}
+}
