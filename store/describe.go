@@ -8,6 +8,13 @@ import (
 
 // Describe says in one line what an event did, as a person reads history.
 func Describe(e Event) string {
+	if e.Refused {
+		return "refused by the sync server, changed nothing: " + describe(e)
+	}
+	return describe(e)
+}
+
+func describe(e Event) string {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(e.Payload, &m) != nil {
 		return string(e.Type)

@@ -412,22 +412,39 @@ func scanEvent(sc scanner) (Event, error) {
 }
 
 // History returns the events about an entity (by uid), oldest first.
+//
+// The order is the one the state follows (the projection, sync.go): the
+// events the sync server has ordered in its order, the same on every desk,
+// then this desk's others. An event the server refused is marked: it is
+// kept (history is evidence) but changed nothing.
 func (db *DB) History(ctx context.Context, subject string) ([]Event, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE subject = ? ORDER BY id`, subject)
+	rows, err := db.r.QueryContext(ctx, `SELECT e.id, e.device_id, e.seq, e.operator, e.at, e.type, e.subject, e.payload, e.prev_hash, e.hash,
+		coalesce(s.refused, 0) FROM events e LEFT JOIN sync_log s ON s.event_id = e.id
+		WHERE e.subject = ? ORDER BY s.server_seq IS NULL, s.server_seq, e.id`, subject)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	defer rows.Close()
 	var out []Event
 	for rows.Next() {
-		e, err := scanEvent(rows)
+		var refused int
+		e, err := scanEvent(refusedScanner{rows, &refused})
 		if err != nil {
 			return nil, fmt.Errorf("history: %w", err)
 		}
+		e.Refused = refused == 1
 		out = append(out, e)
 	}
 	return out, rows.Err()
 }
+
+// refusedScanner scans an event's columns and then its refused flag.
+type refusedScanner struct {
+	sc      scanner
+	refused *int
+}
+
+func (r refusedScanner) Scan(dest ...any) error { return r.sc.Scan(append(dest, r.refused)...) }
 
 // EachEvent calls fn for every event with at in [from, to) (zero times mean
 // unbounded), in log order.

@@ -113,6 +113,23 @@ func TestSyncConflictRebaseVerify(t *testing.T) {
 	if err != nil || got.Custodian != "B1001" {
 		t.Fatalf("b's view after the refusal: %+v %v", got.Custodian, err)
 	}
+	// Both desks tell the history in the server's order, b's check-out
+	// marked as refused.
+	syncVia(t, srv, a)
+	for _, db := range []*store.DB{a, b} {
+		_, evs, err := db.AssetHistory(ctx, tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		for _, e := range evs {
+			lines = append(lines, store.Describe(e))
+		}
+		got := strings.Join(lines, "\n")
+		if !strings.HasSuffix(got, "checked out to Ana Silva (B1001)\nrefused by the sync server, changed nothing: checked out to Bo Chen (B2002)") {
+			t.Errorf("%s history:\n%s", db.Path(), got)
+		}
+	}
 	syncVerify(t, a, b, srv)
 	st, err := b.Status(ctx)
 	if err != nil || len(st.Problems) == 0 || st.Pending != 0 {

@@ -196,6 +196,9 @@ type Event struct {
 	Payload  json.RawMessage `json:"payload"`
 	PrevHash string          `json:"prev_hash"`
 	Hash     string          `json:"hash"`
+	// Refused: the sync server refused it, so it changed nothing (set by
+	// History; not part of the event or its hash).
+	Refused bool `json:"refused,omitempty"`
 
 	// decoded is the payload already decoded by PredecodePulled, by the
 	// same strict decoder apply uses; not part of the event.
