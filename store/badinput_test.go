@@ -362,3 +362,18 @@ func TestTextBoundsFollowTheField(t *testing.T) {
 		t.Fatalf("bad custom value: %v", err)
 	}
 }
+
+// An offboarded person's badge is refused as a holder at once, not at the
+// first asset scanned to them.
+func TestOffboardedHolderRefused(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.Offboard(ctx, "B1001", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.ResolveHolder(ctx, "B1001")
+	if store.ErrorCode(err) != store.EINVALID || store.ErrorMessage(err) != "Ana Silva (B1001) has been offboarded and cannot receive assets" {
+		t.Fatalf("offboarded holder: %v", err)
+	}
+}

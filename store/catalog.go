@@ -189,7 +189,8 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 	person := func(col, v string) (Holder, bool, error) {
 		var h Holder
 		var badge sql.NullString
-		err := w.queryRow(`SELECT uid, name, badge FROM people WHERE `+col+` = ?`, v).Scan(&h.UID, &h.Label, &badge)
+		var active bool
+		err := w.queryRow(`SELECT uid, name, badge, active FROM people WHERE `+col+` = ?`, v).Scan(&h.UID, &h.Label, &badge, &active)
 		if errors.Is(err, sql.ErrNoRows) {
 			return h, false, nil
 		}
@@ -199,6 +200,10 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 		h.Kind, h.Code = CustodianPerson, badge.String
 		if badge.Valid {
 			h.Label += " (" + badge.String + ")"
+		}
+		if !active {
+			// Said at once, not at the first asset scanned to them.
+			return h, true, invalid("%s has been offboarded and cannot receive assets", h.Label)
 		}
 		return h, true, nil
 	}
