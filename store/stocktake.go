@@ -92,7 +92,8 @@ type StocktakeScan struct {
 	// Why an unexpected asset was not expected, when it is recorded inside
 	// the counted location: it is with a person, retired, on order or
 	// disposed, or it arrived after the count started. Empty when it is
-	// recorded elsewhere (then it can be moved here).
+	// recorded elsewhere (then it can be moved here). For an unknown code,
+	// what it is when it is a badge or a location label.
 	Why      string `json:"why,omitempty"`
 	At       string `json:"at"`
 	Operator string `json:"operator"`
@@ -396,10 +397,18 @@ func (db *DB) ScanIntoStocktake(ctx context.Context, uid, scan string) (Stocktak
 	}
 	// Resolve as every other scan is: tag, serial, then a URL ending in a tag.
 	var found *Asset
+	var not string // what the code is, when not an asset
 	if a, _, err := db.resolveAsset(ctx, code); err == nil {
 		found = &a
 	} else if ErrorCode(err) != ENOTFOUND {
 		return StocktakeScan{}, err
+	} else if res, err := db.Resolve(ctx, code); err == nil {
+		switch res.Kind {
+		case ResolvedPerson:
+			not = "is the badge of " + res.Person.Name + ", not an asset"
+		case ResolvedLocation:
+			not = "is the label of location " + res.Location.Code + ", not an asset"
+		}
 	}
 	var out StocktakeScan
 	_, err = db.write(ctx, func(w *wtx) error {
@@ -424,8 +433,11 @@ func (db *DB) ScanIntoStocktake(ctx context.Context, uid, scan string) (Stocktak
 		if err := w.queryRow(`SELECT result FROM stocktake_scans WHERE stocktake_id = ? ORDER BY id DESC LIMIT 1`, st.id).Scan(&out.Result); err != nil {
 			return err
 		}
-		if out.Result == ScanUnexpected {
+		switch out.Result {
+		case ScanUnexpected:
 			out.Why, err = w.unexpectedWhy(st, found)
+		case ScanUnknown:
+			out.Why = not
 		}
 		return err
 	})

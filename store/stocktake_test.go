@@ -43,6 +43,9 @@ func TestStocktakeUnexpectedWhy(t *testing.T) {
 		{"TD-OUT", store.ScanUnexpected, "is checked out to Ana Silva: check it in if it is back"},
 		{"TD-NEW", store.ScanUnexpected, "was recorded here after the count started, so it was not expected"},
 		{"TD-AWAY", store.ScanUnexpected, ""},
+		{"B1001", store.ScanUnknown, "is the badge of Ana Silva, not an asset"},
+		{"DUB", store.ScanUnknown, "is the label of location DUB, not an asset"},
+		{"NOPE-1", store.ScanUnknown, ""},
 	} {
 		sc, err := db.ScanIntoStocktake(ctx, st.UID, c.tag)
 		if err != nil {

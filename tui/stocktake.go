@@ -430,7 +430,11 @@ func (s *stocktakeScreen) scanned(r stocktakeScannedMsg) tea.Cmd {
 		}
 		return bell()
 	default:
-		s.add(stLogLine{kind: store.ScanUnknown, text: fmt.Sprintf("%s: unknown code, kept in the report", clipCode(sc.Code))})
+		what := "unknown code"
+		if sc.Why != "" {
+			what = sc.Why
+		}
+		s.add(stLogLine{kind: store.ScanUnknown, text: fmt.Sprintf("%s: %s, kept in the report", clipCode(sc.Code), what)})
 		return bell()
 	}
 	return nil

@@ -99,6 +99,10 @@ func cmdStocktakeScan(ctx context.Context, a *app, args []string) error {
 			case store.ScanDuplicate:
 				fmt.Fprintf(a.stdout, "duplicate   %s already scanned (not counted twice)\n", firstNonEmpty(s.Tag, s.Code))
 			case store.ScanUnknown:
+				if s.Why != "" {
+					fmt.Fprintf(a.stdout, "unknown     %q %s (kept in the report)\n", s.Code, s.Why)
+					break
+				}
 				fmt.Fprintf(a.stdout, "unknown     %q (kept in the report)\n", s.Code)
 			}
 		}
