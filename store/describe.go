@@ -28,7 +28,10 @@ func describe(e Event) string {
 	case EvManufacturerCreated, EvCategoryCreated, EvSupplierCreated:
 		return fmt.Sprintf("%s %q added", strings.TrimSuffix(string(e.Type), ".created"), str("name"))
 	case EvModelCreated:
-		return fmt.Sprintf("model %q %s added", str("name"), str("model_number"))
+		if n := str("model_number"); n != "" {
+			return fmt.Sprintf("model %q %s added", str("name"), n)
+		}
+		return fmt.Sprintf("model %q added", str("name"))
 	case EvLocationCreated:
 		return fmt.Sprintf("location %s %q added", str("code"), str("name"))
 	case EvPersonCreated:

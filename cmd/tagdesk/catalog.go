@@ -152,7 +152,7 @@ func cmdModelAdd(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return fmt.Errorf("model add: %w; nothing changed", err)
 		}
-		fmt.Fprintf(a.stdout, "added model %q %s\n", m.Name, m.ModelNumber)
+		fmt.Fprintf(a.stdout, "added model %q%s\n", m.Name, prefixed(" ", m.ModelNumber))
 		return nil
 	})
 }
@@ -178,4 +178,12 @@ func cmdModelList(ctx context.Context, a *app, args []string) error {
 		}
 		return nil
 	})
+}
+
+// prefixed is sep+s, or "" when s is empty.
+func prefixed(sep, s string) string {
+	if s == "" {
+		return ""
+	}
+	return sep + s
 }

@@ -70,3 +70,20 @@ func TestE2ESheetTemplateWantsPDF(t *testing.T) {
 	}
 	mustCLI(t, db, "label", "--template", "avery-l7163", "--out", filepath.Join(dir, "sheet.pdf"), "TD-000001")
 }
+
+// A server that answers but refuses (a revoked or wrong token) is not
+// reported as offline.
+func TestE2ESyncStatusRefusedIsNotOffline(t *testing.T) {
+	dir := t.TempDir()
+	srv := startServer(t, filepath.Join(dir, "server.db"))
+	desk := filepath.Join(dir, "desk.db")
+	mustCLI(t, desk, "location", "add", "DUB", "Dublin")
+	_, stderr, code := cli(t, desk, "sync", "--server", srv.url, "--token", "tdk_wrong")
+	if code != 1 || !strings.Contains(stderr, "401") {
+		t.Fatalf("sync with a wrong token: exit %d: %s", code, stderr)
+	}
+	out := mustCLI(t, desk, "sync", "status")
+	if !strings.Contains(out, "(reachable, but it refused the last sync)") || strings.Contains(out, "(offline)") {
+		t.Errorf("status:\n%s", out)
+	}
+}

@@ -282,8 +282,12 @@ func cmdSyncStatus(ctx context.Context, a *app, args []string) error {
 			server = "(none configured)"
 		}
 		online := "offline"
-		if st.Online {
+		switch {
+		case st.Online:
 			online = "online"
+		case strings.Contains(st.LastError, "server said "):
+			// It answered: the link is up, the server said no.
+			online = "reachable, but it refused the last sync"
 		}
 		fmt.Fprintf(w, "server:        %s (%s)\n", server, online)
 		fmt.Fprintf(w, "device:        %s\n", st.DeviceID)
