@@ -119,27 +119,36 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 	})
 }
 
-// printNow queues one job per asset for the printer, then tries them: a
+// printNow queues one job per asset for the printer, then tries them (a
+// sheet template's labels together, on as few sheets as they fill): a
 // printer that is off keeps the jobs waiting in the queue.
 func printNow(ctx context.Context, a *app, db *store.DB, sp *spooler, t labels.Template, assets []store.Asset, uri string) error {
-	var failed []string
+	jobs := make([]store.PrintJob, 0, len(assets))
+	uris := make([]string, 0, len(assets))
 	for _, as := range assets {
 		j, err := db.QueueLabel(ctx, as.Tag, t.Name, uri)
 		if err != nil {
 			return err
 		}
-		permanent, err := sp.printJob(ctx, j, uri)
-		if err == nil {
-			fmt.Fprintf(a.stdout, "%s printed on %s\n", as.Tag, uri)
+		jobs, uris = append(jobs, j), append(uris, uri)
+	}
+	outs, err := sp.printJobs(ctx, jobs, uris, nil)
+	if err != nil {
+		return err
+	}
+	var failed []string
+	for _, o := range outs {
+		if o.err == nil {
+			fmt.Fprintf(a.stdout, "%s printed on %s\n", o.job.Tag, uri)
 			continue
 		}
-		if merr := db.MarkPrintError(ctx, j.ID, err.Error(), permanent); merr != nil {
+		if merr := db.MarkPrintError(ctx, o.job.ID, o.err.Error(), o.permanent); merr != nil {
 			return merr
 		}
-		if permanent {
-			failed = append(failed, fmt.Sprintf("%s: %v", as.Tag, err))
+		if o.permanent {
+			failed = append(failed, fmt.Sprintf("%s: %v", o.job.Tag, o.err))
 		} else {
-			failed = append(failed, fmt.Sprintf("%s: %v (job %d kept in the queue: tagdesk queue run)", as.Tag, err, j.ID))
+			failed = append(failed, fmt.Sprintf("%s: %v (job %d kept in the queue: tagdesk queue run)", o.job.Tag, o.err, o.job.ID))
 		}
 	}
 	if len(failed) > 0 {

@@ -217,3 +217,31 @@ func TestE2E_PrintQueue(t *testing.T) {
 		t.Errorf("bad printer URI: exit %d, %s", code, errs)
 	}
 }
+
+// Labels of a sheet template sent to a printer go out together, one sheet
+// for as many as fit, not a sheet per label; zbarimg reads them all back.
+func TestE2E_SheetJobsShareASheet(t *testing.T) {
+	needTool(t, "zbarimg")
+	needTool(t, "pdftoppm")
+	db, tags := labelDB(t, 3)
+	spool := t.TempDir()
+	mustCLI(t, db, append([]string{"label", "--template", "avery-l7163", "--printer", spool}, tags...)...)
+	docs, _ := filepath.Glob(filepath.Join(spool, "*.pdf"))
+	if len(docs) != 1 {
+		t.Fatalf("%d documents sent, want 1: %v", len(docs), docs)
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("pdftoppm", "-r", "200", "-png", docs[0], filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v: %s", err, out)
+	}
+	pages, _ := filepath.Glob(filepath.Join(dir, "page*.png"))
+	if len(pages) != 1 {
+		t.Fatalf("%d pages, want 1", len(pages))
+	}
+	got := strings.Join(zbar(t, pages...), " ")
+	for _, tag := range tags {
+		if !strings.Contains(got, tag) {
+			t.Errorf("%s not read back from the sheet: %s", tag, got)
+		}
+	}
+}

@@ -151,23 +151,26 @@ func (s *spooler) run(ctx context.Context, override string, progress func(done, 
 	if err != nil {
 		return res, err
 	}
-	for i, j := range jobs {
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		if progress != nil {
-			progress(i, len(jobs))
-		}
+	var todo []store.PrintJob
+	var uris []string
+	for _, j := range jobs {
 		uri := firstNonEmpty(override, j.Printer, def)
 		if uri == "" {
 			res.Waiting++
 			continue
 		}
-		permanent, err := s.printJob(ctx, j, uri)
-		if err == nil {
+		todo, uris = append(todo, j), append(uris, uri)
+	}
+	outs, err := s.printJobs(ctx, todo, uris, progress)
+	if err != nil {
+		return res, err
+	}
+	for _, o := range outs {
+		if o.err == nil {
 			res.Printed++
 			continue
 		}
+		j, err, permanent := o.job, o.err, o.permanent
 		msg := fmt.Sprintf("job %d (%s): %s", j.ID, j.Tag, err)
 		res.Errors = append(res.Errors, msg)
 		if permanent {
@@ -183,6 +186,115 @@ func (s *spooler) run(ctx context.Context, override string, progress func(done, 
 		progress(len(jobs), len(jobs))
 	}
 	return res, nil
+}
+
+// jobOutcome is what became of one job: err nil when it printed.
+type jobOutcome struct {
+	job       store.PrintJob
+	err       error
+	permanent bool // a retry cannot help
+}
+
+// printJobs prints jobs, each on its printer (uris). Jobs for a sheet
+// template (A4 or Letter label sheets) going to the same printer are laid
+// out together, one document for them all, instead of a sheet per label;
+// if that document cannot be made (one label does not fit), each is tried
+// alone so that the others still print. Other jobs go one by one.
+func (s *spooler) printJobs(ctx context.Context, jobs []store.PrintJob, uris []string, progress func(done, total int)) ([]jobOutcome, error) {
+	out := make([]jobOutcome, 0, len(jobs))
+	type sheet struct {
+		t    labels.Template
+		uri  string
+		jobs []store.PrintJob
+	}
+	var sheets []*sheet
+	byKey := map[string]*sheet{}
+	done := 0
+	step := func(n int) {
+		done += n
+		if progress != nil {
+			progress(done, len(jobs))
+		}
+	}
+	for i, j := range jobs {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		if t, err := s.template(ctx, j.Template); err == nil && t.Sheet != nil {
+			key := t.Name + "\x00" + uris[i]
+			if byKey[key] == nil {
+				byKey[key] = &sheet{t: t, uri: uris[i]}
+				sheets = append(sheets, byKey[key])
+			}
+			byKey[key].jobs = append(byKey[key].jobs, j)
+			continue
+		}
+		permanent, err := s.printJob(ctx, j, uris[i])
+		out = append(out, jobOutcome{j, err, permanent})
+		step(1)
+	}
+	for _, sh := range sheets {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		outs, err := s.printSheet(ctx, sh.t, sh.uri, sh.jobs)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, outs...)
+		step(len(sh.jobs))
+	}
+	return out, nil
+}
+
+// printSheet prints jobs of sheet template t on uri as one document.
+func (s *spooler) printSheet(ctx context.Context, t labels.Template, uri string, jobs []store.PrintJob) ([]jobOutcome, error) {
+	var out []jobOutcome
+	var ok []store.PrintJob
+	var ls []labels.Label
+	for _, j := range jobs {
+		a, err := s.db.Asset(ctx, j.Tag)
+		if err == nil {
+			var l labels.Label
+			if l, err = s.label(ctx, a); err == nil {
+				ok, ls = append(ok, j), append(ls, l)
+				continue
+			}
+		}
+		out = append(out, jobOutcome{j, err, store.ErrorCode(err) != store.EINTERNAL})
+	}
+	if len(ok) == 0 {
+		return out, nil
+	}
+	doc, err := s.render(t, "pdf", ls, 0)
+	if err != nil {
+		// One label that does not fit spoils the document: each alone.
+		for _, j := range ok {
+			permanent, err := s.printJob(ctx, j, uri)
+			out = append(out, jobOutcome{j, err, permanent})
+		}
+		return out, nil
+	}
+	p, err := printer.Open(uri)
+	if err != nil {
+		for _, j := range ok {
+			out = append(out, jobOutcome{j, err, true})
+		}
+		return out, nil
+	}
+	if err := p.Print(ctx, doc); err != nil {
+		for _, j := range ok {
+			out = append(out, jobOutcome{j, err, !printer.IsRetryable(err)})
+		}
+		return out, nil
+	}
+	for _, j := range ok {
+		if err := s.db.MarkPrinted(ctx, j.ID, t.Name, p.String()); err != nil {
+			return out, err
+		}
+		out = append(out, jobOutcome{j, nil, false})
+	}
+	return out, nil
 }
 
 // printJob renders and sends one job; permanent says a retry cannot help.
