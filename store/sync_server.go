@@ -312,16 +312,22 @@ func (w *wtx) winner(e Event) (*Winner, error) {
 	scan := func(sc scanner) error {
 		return sc.Scan(&x.ID, &x.DeviceID, &x.Seq, &x.Operator, &at, &typ, &x.Subject, &payload, &x.PrevHash, &x.Hash)
 	}
-	err := scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id WHERE e.subject = ? AND s.refused = 0 ORDER BY e.id DESC LIMIT 1`, e.Subject))
+	// The latest change another device made to what the refused event is
+	// about: its subject, or whom it hands the asset to (an offboarding
+	// refuses a check-out to that person).
+	var p struct {
+		Tag string `json:"tag"`
+		To  string `json:"to"`
+	}
+	json.Unmarshal(e.Payload, &p)
+	err := scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id
+		WHERE e.subject IN (?, ?) AND s.refused = 0 AND e.device_id <> ? ORDER BY e.id DESC LIMIT 1`, e.Subject, p.To, e.DeviceID))
 	if errors.Is(err, sql.ErrNoRows) {
-		var p struct {
-			Tag string `json:"tag"`
-		}
-		json.Unmarshal(e.Payload, &p)
 		if p.Tag == "" {
 			return nil, nil
 		}
-		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM assets a JOIN events e ON e.subject = a.uid JOIN sync_log s ON s.event_id = e.id WHERE a.tag = ? AND s.refused = 0 ORDER BY e.id DESC LIMIT 1`, p.Tag))
+		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM assets a JOIN events e ON e.subject = a.uid JOIN sync_log s ON s.event_id = e.id
+			WHERE a.tag = ? AND s.refused = 0 AND e.device_id <> ? ORDER BY e.id DESC LIMIT 1`, p.Tag, e.DeviceID))
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil

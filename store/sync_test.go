@@ -524,3 +524,30 @@ func TestSyncMergesCatalogue(t *testing.T) {
 		})
 	}
 }
+
+// The winner shown for a refusal is what the other desk did: a check-out
+// to someone offboarded elsewhere names the offboarding, not the desk's
+// own receipt of the asset.
+func TestSyncRefusalWinnerIsTheOtherDesks(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	tag := receiveOne(t, b)
+	if _, err := a.Offboard(ctx, "B1001", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, tag, "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	refs, err := b.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 {
+		t.Fatalf("refusals: %v %v", refs, err)
+	}
+	if w := refs[0].Winner; w == nil || w.DeviceID != a.DeviceID() || w.Type != store.EvPersonOffboarded {
+		t.Fatalf("winner: %+v (%s)", w, refs[0].Explain())
+	}
+}
