@@ -276,6 +276,13 @@ func TestRender_Errors(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v, want %s", err, want)
 	}
+	// Check says the same without drawing; a label that fits passes.
+	if err := labels.Check(tp, sampleLabel("ACME-IT-0012345")); err == nil || err.Error() != want {
+		t.Errorf("Check = %v, want %s", err, want)
+	}
+	if err := labels.Check(tp, sampleLabel("TD-1")); err != nil {
+		t.Errorf("Check of a label that fits: %v", err)
+	}
 	if _, err := labels.Render(tp, labels.Label{}); err == nil || !strings.Contains(err.Error(), "no tag") {
 		t.Errorf("empty label: %v, want a no-tag error", err)
 	}

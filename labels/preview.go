@@ -213,3 +213,15 @@ func runeWidth(r rune) int {
 	}
 	return 1
 }
+
+// Check lays the label out as printing would, without drawing it, and says
+// what does not fit (a tag too long for the template): for refusing a
+// label before anything is written or sent.
+func Check(t Template, l Label) error {
+	fs, err := loadFonts()
+	if err != nil {
+		return err
+	}
+	_, err = layoutWith(&t, &l, fs, sizeSymbol)
+	return err
+}

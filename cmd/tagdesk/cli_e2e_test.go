@@ -87,3 +87,26 @@ func TestE2ESyncStatusRefusedIsNotOffline(t *testing.T) {
 		t.Errorf("status:\n%s", out)
 	}
 }
+
+// A batch with a label that does not fit its template writes nothing (not
+// a random part of the batch) and says which.
+func TestE2ELabelBatchAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	mustCLI(t, db, "model", "add", "Latitude 5440")
+	long := "LONGTAG-" + strings.Repeat("9", 24)
+	mustCLI(t, db, "receive", "--model", "Latitude 5440", "--location", "DUB", "SN-1", "SN-2")
+	mustCLI(t, db, "receive", "--model", "Latitude 5440", "--location", "DUB", "--tag", long, "SN-3")
+	out := filepath.Join(dir, "png")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := cli(t, db, "label", "--out", filepath.Join(out, "x.png"), "TD-000001", long, "TD-000002")
+	if code != 1 || !strings.Contains(stderr, "1 of 3 label(s) do not fit zebra-2x1-203, nothing written: "+long) {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if files, _ := os.ReadDir(out); len(files) != 0 {
+		t.Fatalf("%d file(s) written", len(files))
+	}
+}

@@ -84,6 +84,17 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 			}
 			assets, ls = append(assets, as), append(ls, l)
 		}
+		// Every label is laid out first: one that does not fit is refused
+		// before anything is written or queued.
+		var bad []string
+		for i, l := range ls {
+			if err := labels.Check(t, l); err != nil {
+				bad = append(bad, fmt.Sprintf("%s: %s", assets[i].Tag, strings.TrimPrefix(err.Error(), "labels: ")))
+			}
+		}
+		if len(bad) > 0 {
+			return store.Errorf(store.EINVALID, "%d of %d label(s) do not fit %s, nothing written: %s", len(bad), len(ls), t.Name, strings.Join(bad, "; "))
+		}
 		if *prn != "" {
 			return printNow(ctx, a, db, sp, t, assets, *prn)
 		}
