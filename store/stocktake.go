@@ -453,6 +453,8 @@ func (w *wtx) unexpectedWhy(st stocktakeState, a *Asset) (string, error) {
 		return "", fmt.Errorf("check location: %w", err)
 	}
 	switch {
+	case a.Status == StatusDisposed: // wherever it is recorded: it cannot be moved
+		return "is disposed, so it was not expected here", nil
 	case here == 0:
 		return "", nil
 	case a.Status == StatusDeployed && a.CustodianKind == CustodianPerson:

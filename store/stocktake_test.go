@@ -64,7 +64,11 @@ func TestStocktakeFinishesWithDisposed(t *testing.T) {
 	db := mustOpen(t)
 	seed(t, db)
 	for _, tag := range []string{"TD-OLD", "TD-GONE", "TD-OK"} {
-		if _, err := db.Receive(ctx, store.Receipt{Tag: tag, Model: "L5440", Location: "DUB-STORE"}); err != nil {
+		loc := "DUB-STORE"
+		if tag == "TD-OLD" {
+			loc = "DUB" // recorded elsewhere: still not to be moved here
+		}
+		if _, err := db.Receive(ctx, store.Receipt{Tag: tag, Model: "L5440", Location: loc}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -79,8 +83,12 @@ func TestStocktakeFinishesWithDisposed(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tag := range []string{"TD-OLD", "TD-OK"} {
-		if _, err := db.ScanIntoStocktake(ctx, st.UID, tag); err != nil {
+		sc, err := db.ScanIntoStocktake(ctx, st.UID, tag)
+		if err != nil {
 			t.Fatal(err)
+		}
+		if tag == "TD-OLD" && sc.Why != "is disposed, so it was not expected here" {
+			t.Errorf("a disposed asset scanned: %q", sc.Why)
 		}
 	}
 	done, err := db.FinishStocktake(ctx, st.UID)
