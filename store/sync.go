@@ -505,7 +505,7 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 				}
 			case errors.Is(err, sql.ErrNoRows):
 				if e.DeviceID == db.deviceID {
-					return conflict("the server has event %s of this device that this device does not (a database restored from an old backup?)", e.UID())
+					return conflict("the server has event %s of this device that this device does not: a database restored from an old backup, or a copy of another desk's%s", e.UID(), restoredHint)
 				}
 				if err := checkChain(e, h); err != nil {
 					return err
@@ -585,6 +585,11 @@ func derivedTables() []string {
 	}
 	return out
 }
+
+// restoredHint is the way out for a desk whose database is an old copy of
+// itself (a restored backup, or a copy on another machine): its device's
+// chain on the server has gone further, and events are never rewritten.
+const restoredHint = ": keep this copy for its history and start a fresh database for the desk (tagdesk --db NEW.db sync --server URL --token NEW-TOKEN pulls everything the server has), then redo there what this copy changed since its last sync (tagdesk report history lists it)"
 
 // Rebuild replays the projection (server-confirmed events in server order,
 // then pending ones) into the state tables in one transaction: the rebase

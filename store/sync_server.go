@@ -218,7 +218,7 @@ func (db *DB) serverPush(w *wtx, device string, events []Event, savepoint bool, 
 			return &GapError{Expected: h.seq + 1}
 		}
 		if e.PrevHash != h.hash || HashEvent(e) != e.Hash {
-			return conflict("event %s does not continue device %s's hash chain (altered, or the device's database was restored from an old backup)", e.UID(), device)
+			return conflict("event %s does not continue device %s's hash chain: altered, or the device's database was restored from an old backup%s", e.UID(), device, restoredHint)
 		}
 		r := PushResult{Seq: e.Seq, Status: PushApplied, ServerSeq: next}
 		aerr, err := w.tryApply(e, savepoint)
@@ -269,7 +269,7 @@ func (w *wtx) storedResult(device string, e Event) (PushResult, error) {
 		return r, fmt.Errorf("read stored result of %s: %w", e.UID(), err)
 	}
 	if hash != e.Hash {
-		return r, conflict("event %s differs from the copy the server holds (the device's database was restored from an old backup?)", e.UID())
+		return r, conflict("event %s differs from the copy the server holds: the device's database was restored from an old backup, or copied from another desk%s", e.UID(), restoredHint)
 	}
 	r.ServerSeq = serverSeq
 	if !status.Valid {

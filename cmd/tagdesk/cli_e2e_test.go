@@ -110,3 +110,34 @@ func TestE2ELabelBatchAllOrNothing(t *testing.T) {
 		t.Fatalf("%d file(s) written", len(files))
 	}
 }
+
+// A desk restored from an old backup (or copied to another machine) is
+// told how to get going again, not only that something is wrong.
+func TestE2ESyncRestoredDeskToldTheWayOut(t *testing.T) {
+	dir := t.TempDir()
+	srv := startServer(t, filepath.Join(dir, "server.db"))
+	tok := addToken(t, filepath.Join(dir, "server.db"), "desk")
+	desk := filepath.Join(dir, "desk.db")
+	mustCLI(t, desk, "location", "add", "DUB", "Dublin")
+	mustCLI(t, desk, "sync", "--server", srv.url, "--token", tok)
+	backup, err := os.ReadFile(desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, desk, "location", "add", "MAD", "Madrid")
+	mustCLI(t, desk, "sync")
+	restored := filepath.Join(dir, "restored.db")
+	if err := os.WriteFile(restored, backup, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := cli(t, restored, "sync")
+	if code != 1 || !strings.Contains(stderr, "restored from an old backup") || !strings.Contains(stderr, "start a fresh database for the desk") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// The way out, as the message says.
+	fresh := filepath.Join(dir, "fresh.db")
+	mustCLI(t, fresh, "sync", "--server", srv.url, "--token", addToken(t, filepath.Join(dir, "server.db"), "desk-again"))
+	if out := mustCLI(t, fresh, "location", "list"); !strings.Contains(out, "DUB") || !strings.Contains(out, "MAD") {
+		t.Fatalf("the fresh desk has:\n%s", out)
+	}
+}
