@@ -422,4 +422,13 @@ func TestReceive_OrderLeftWithTab(t *testing.T) {
 	if a := h.asset("TD-000002"); a.PONumber != "PO-7" {
 		t.Fatalf("received without the order: %+v", a.PONumber)
 	}
+	// Beyond the order: received, with a bell and a line that says so.
+	h.scan("NEW-SN-2")
+	h.scan("NEW-SN-3")
+	bells := h.bells
+	h.scan("NEW-SN-4")
+	h.wantView("order PO-7: Latitude 5440 4/3", "beyond order PO-7: 4 of 3 Latitude 5440 received")
+	if h.bells != bells+1 {
+		t.Fatalf("bells %d → %d: no bell beyond the order", bells, h.bells)
+	}
 }

@@ -406,6 +406,15 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 	}
 	a := r.asset
 	s.feed.ok("%s ← serial %s · %s at %s", a.Tag, a.Serial, assetLabel(a), a.LocationCode)
+	if s.po != nil {
+		for _, l := range s.po.Lines {
+			if l.Model == a.Model && l.Received > l.Expected {
+				// Received all the same (the box is here), but said.
+				s.feed.note("! beyond order %s: %d of %d %s received", s.po.Number, l.Received, l.Expected, l.Model)
+				return bell()
+			}
+		}
+	}
 	return nil
 }
 

@@ -264,6 +264,18 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 		for i, t := range tags {
 			fmt.Fprintf(a.stdout, "%s\t%s\n", t, pos[i])
 		}
+		if *po != "" {
+			// Received all the same (the boxes are here), but said.
+			o, err := db.PurchaseOrder(ctx, *po)
+			if err != nil {
+				return err
+			}
+			for _, l := range o.Lines {
+				if l.Received > l.Expected {
+					fmt.Fprintf(a.stderr, "warning: beyond order %s: %d of %d %s received\n", o.Number, l.Received, l.Expected, l.Model)
+				}
+			}
+		}
 		return nil
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/tagdesk/tagdesk/store"
 )
@@ -16,7 +18,69 @@ func catalogCommands() []command {
 		{name: "location list", summary: "list locations", usage: "[--json]", run: cmdLocationList},
 		{name: "model add", summary: "add a model to the catalogue", usage: "NAME [--number N] [--manufacturer M] [--category C]", run: cmdModelAdd},
 		{name: "model list", summary: "list the catalogue's models", usage: "[--json]", run: cmdModelList},
+		{name: "po add", summary: "add a purchase order: the models and quantities receiving counts against", usage: "NUMBER [--supplier S] MODEL=QUANTITY... (quote a model with spaces)", run: cmdPOAdd},
+		{name: "po show", summary: "a purchase order: expected and received per model", usage: "NUMBER [--json]", run: cmdPOShow},
 	}
+}
+
+func cmdPOAdd(ctx context.Context, a *app, args []string) error {
+	c := findCommand("po add")
+	fs := a.flags(c)
+	supplier := fs.String("supplier", "", "who supplies it")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		return usagef("po add needs a NUMBER and at least one MODEL=QUANTITY")
+	}
+	lines := map[string]int{}
+	for _, kv := range pos[1:] {
+		i := strings.LastIndex(kv, "=")
+		if i <= 0 {
+			return usagef("%q is not MODEL=QUANTITY", kv)
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(kv[i+1:]))
+		if err != nil || n < 1 || n > 1_000_000 {
+			return usagef("%q: the quantity must be a whole number from 1 to 1000000", kv)
+		}
+		lines[strings.TrimSpace(kv[:i])] += n
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		o, err := db.AddPurchaseOrder(ctx, pos[0], *supplier, lines)
+		if err != nil {
+			return fmt.Errorf("po add: %w; nothing changed", err)
+		}
+		fmt.Fprintf(a.stdout, "added purchase order %s\n", o.Number)
+		return nil
+	})
+}
+
+func cmdPOShow(ctx context.Context, a *app, args []string) error {
+	c := findCommand("po show")
+	fs := a.flags(c)
+	asJSON := fs.Bool("json", false, "JSON output")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("po show needs one NUMBER")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		o, err := db.PurchaseOrder(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(a.stdout, o)
+		}
+		fmt.Fprintf(a.stdout, "Purchase order %s%s\n", o.Number, prefixed(" from ", o.Supplier))
+		for _, l := range o.Lines {
+			fmt.Fprintf(a.stdout, "  %-30s %d of %d received\n", l.Model, l.Received, l.Expected)
+		}
+		return nil
+	})
 }
 
 func sortedKeys(m map[string]string) []string {

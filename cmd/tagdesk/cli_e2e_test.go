@@ -141,3 +141,32 @@ func TestE2ESyncRestoredDeskToldTheWayOut(t *testing.T) {
 		t.Fatalf("the fresh desk has:\n%s", out)
 	}
 }
+
+// Purchase orders from the command line: receiving counts against one, and
+// receiving beyond it is done but warned about.
+func TestE2EPurchaseOrders(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	mustCLI(t, db, "model", "add", "Latitude 5440", "--number", "L5440")
+	if out := mustCLI(t, db, "po", "add", "PO-7", "--supplier", "Dell", "Latitude 5440=2"); !strings.Contains(out, "added purchase order PO-7") {
+		t.Fatalf("po add: %q", out)
+	}
+	if _, stderr, code := cli(t, db, "receive", "--model", "L5440", "--location", "DUB", "--po", "PO-7", "S1"); code != 0 || stderr != "" {
+		t.Fatalf("within the order: exit %d, %q", code, stderr)
+	}
+	_, stderr, code := cli(t, db, "receive", "--model", "L5440", "--location", "DUB", "--po", "PO-7", "S2", "S3")
+	if code != 0 || !strings.Contains(stderr, "warning: beyond order PO-7: 3 of 2 Latitude 5440 received") {
+		t.Fatalf("beyond the order: exit %d, %q", code, stderr)
+	}
+	if out := mustCLI(t, db, "po", "show", "PO-7"); !strings.Contains(out, "Latitude 5440                  3 of 2 received") {
+		t.Errorf("po show:\n%s", out)
+	}
+	for _, args := range [][]string{{"po", "add", "PO-8", "Nope=2"}, {"po", "add", "PO-7", "Latitude 5440=1"}} {
+		if _, stderr, code := cli(t, db, args...); code != 1 || !strings.Contains(stderr, "nothing changed") {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
+	if _, _, code := cli(t, db, "po", "add", "PO-9", "Latitude 5440=0"); code != 2 {
+		t.Errorf("a zero quantity: exit %d", code)
+	}
+}

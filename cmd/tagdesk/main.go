@@ -253,7 +253,7 @@ func readsOnly(name string) bool {
 	switch name {
 	case "verify", "asset list", "asset show", "history", "stocktake report", "stocktake list",
 		"report kpis", "report history", "person list", "person show", "person receipt",
-		"location list", "model list", "export snipeit", "queue list", "setting get", "sync status":
+		"location list", "model list", "po show", "export snipeit", "queue list", "setting get", "sync status":
 		return true
 	}
 	return false
