@@ -21,8 +21,8 @@ type Result struct {
 // ErrNoCode is returned by Decode when an image holds no readable code.
 var ErrNoCode = errors.New("labels: no QR code, Data Matrix or Code 128 found")
 
-// Decode reads the codes in an image of a label: every QR code, and a Data
-// Matrix and a Code 128 if present. It is meant for clean, printed or
+// Decode reads the codes in an image of a label or a sheet of labels:
+// every QR code and Code 128, and a Data Matrix if present. It is meant for clean, printed or
 // rendered labels (a self-check of what this package draws), not camera
 // photos. It returns ErrNoCode when nothing is found.
 func Decode(img image.Image) ([]Result, error) {
@@ -51,13 +51,47 @@ func Decode(img image.Image) ([]Result, error) {
 	if text, ok := decodeDataMatrix(bmp, hints, len(out) == 0); ok {
 		add(string(DataMatrix), text)
 	}
-	if r, err := oned.NewCode128Reader().Decode(bmp, hints); err == nil {
-		add(string(Code128), r.GetText())
-	}
+	decodeAll1D(oned.NewCode128Reader(), bmp, hints, 0, func(text string) { add(string(Code128), text) })
 	if len(out) == 0 {
 		return nil, ErrNoCode
 	}
 	return out, nil
+}
+
+// decodeAll1D finds every Code 128 in bmp (a sheet holds many): after a
+// code is read, the parts of the image left of, right of, above and below it
+// are searched again, down to four levels (the strategy of ZXing's generic
+// multiple-barcode reader, which gozxing lacks).
+func decodeAll1D(reader gozxing.Reader, bmp *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]any, depth int, found func(string)) {
+	const minSide = 100 // pixels: smaller parts hold no whole code
+	r, err := reader.Decode(bmp, hints)
+	if err != nil {
+		return
+	}
+	found(r.GetText())
+	pts := r.GetResultPoints()
+	if depth >= 4 || len(pts) == 0 || !bmp.IsCropSupported() {
+		return
+	}
+	w, h := bmp.GetWidth(), bmp.GetHeight()
+	minX, minY, maxX, maxY := float64(w), float64(h), 0.0, 0.0
+	for _, p := range pts {
+		minX, maxX = min(minX, p.GetX()), max(maxX, p.GetX())
+		minY, maxY = min(minY, p.GetY()), max(maxY, p.GetY())
+	}
+	for _, c := range []struct{ x, y, w, h int }{
+		{0, 0, int(minX), h},             // left
+		{0, 0, w, int(minY)},             // above
+		{int(maxX), 0, w - int(maxX), h}, // right
+		{0, int(maxY), w, h - int(maxY)}, // below
+	} {
+		if c.w < minSide || c.h < minSide {
+			continue
+		}
+		if part, err := bmp.Crop(c.x, c.y, c.w, c.h); err == nil {
+			decodeAll1D(reader, part, hints, depth+1, found)
+		}
+	}
 }
 
 // decodeDataMatrix looks for a Data Matrix in the whole image, then in

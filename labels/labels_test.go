@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"image"
+	"image/draw"
 	"image/png"
 	"os"
 	"os/exec"
@@ -750,5 +752,47 @@ func golden(t *testing.T, path string, got []byte) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs (run go test ./labels -update if the change is intended)\ngot:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+// A sheet of labels holds many Code 128s: Decode reads every one, not the
+// first it meets.
+func TestDecode_EveryCode128OnASheet(t *testing.T) {
+	tp := mustFind(t, "zebra-2x1-203")
+	const cols, rows = 2, 3
+	var want []string
+	var tiles []image.Image
+	for i := range cols * rows {
+		tag := fmt.Sprintf("TD-%06d", 100+i)
+		img, err := labels.Render(tp, sampleLabel(tag))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, tiles = append(want, tag), append(tiles, img)
+	}
+	tw, th := tiles[0].Bounds().Dx(), tiles[0].Bounds().Dy()
+	const gap = 40
+	sheet := image.NewGray(image.Rect(0, 0, cols*(tw+gap)+gap, rows*(th+gap)+gap))
+	for i := range sheet.Pix {
+		sheet.Pix[i] = 0xff
+	}
+	for i, img := range tiles {
+		x, y := gap+(i%cols)*(tw+gap), gap+(i/cols)*(th+gap)
+		draw.Draw(sheet, image.Rect(x, y, x+tw, y+th), img, img.Bounds().Min, draw.Src)
+	}
+	rs, err := labels.Decode(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, r := range rs {
+		if r.Format == string(labels.Code128) {
+			got[r.Text] = true
+		}
+	}
+	for _, tag := range want {
+		if !got[tag] {
+			t.Errorf("Code 128 %s not read from the sheet (read %v)", tag, got)
+		}
 	}
 }

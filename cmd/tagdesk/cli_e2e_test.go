@@ -170,3 +170,12 @@ func TestE2EPurchaseOrders(t *testing.T) {
 		t.Errorf("a zero quantity: exit %d", code)
 	}
 }
+
+// decode of a file that is not there says so, not "no readable code".
+func TestE2EDecodeMissingFile(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope.png")
+	_, stderr, code := cli(t, filepath.Join(t.TempDir(), "t.db"), "decode", missing)
+	if code != 1 || !strings.Contains(stderr, "1 of 1 file(s) could not be read as images") || strings.Contains(stderr, "no readable code") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	_ "image/gif"
@@ -223,12 +224,16 @@ func cmdDecode(ctx context.Context, a *app, args []string) error {
 	if len(pos) == 0 {
 		return usagef("decode needs at least one IMAGE file (PNG, JPEG or GIF)")
 	}
-	bad := 0
+	bad, unread := 0, 0
 	for _, p := range pos {
 		rs, err := decodeFile(p)
 		if err != nil {
 			fmt.Fprintf(a.stderr, "%s: %v\n", p, err)
-			bad++
+			if errors.Is(err, labels.ErrNoCode) {
+				bad++
+			} else {
+				unread++
+			}
 			continue
 		}
 		for _, r := range rs {
@@ -239,7 +244,12 @@ func cmdDecode(ctx context.Context, a *app, args []string) error {
 			}
 		}
 	}
-	if bad > 0 {
+	switch {
+	case unread > 0 && bad > 0:
+		return fmt.Errorf("%d of %d file(s) could not be read as images, and %d had no readable code", unread, len(pos), bad)
+	case unread > 0:
+		return fmt.Errorf("%d of %d file(s) could not be read as images", unread, len(pos))
+	case bad > 0:
 		return fmt.Errorf("%d of %d image(s) had no readable code", bad, len(pos))
 	}
 	return nil
