@@ -318,7 +318,7 @@ func (s *detailScreen) View() string {
 		{"serial", a.Serial}, {"model", strings.TrimSpace(a.Manufacturer + " " + a.Model + " " + a.ModelNumber)},
 		{"category", a.Category}, {"location", strings.TrimSpace(a.LocationCode + " " + a.LocationName)},
 		{"home", a.HomeLocationCode}, {"held by", holder},
-		{"checked out", a.CheckedOutAt}, {"due", a.DueDate},
+		{"checked out", stamp(a.CheckedOutAt, s.c.loc)}, {"due", a.DueDate},
 		{"supplier", a.Supplier}, {"order", joinDistinct(a.PONumber, a.OrderNumber)},
 		{"purchased", a.PurchaseDate}, {"cost", strings.TrimSpace(a.PurchaseCost + " " + a.Currency)},
 		{"warranty end", a.WarrantyEnd}, {"end of life", a.EOLDate},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -160,4 +161,17 @@ func operatorName(p store.Person) string {
 		return p.Badge
 	}
 	return p.Name
+}
+
+// stamp shows a stored time (RFC 3339, UTC) as people read it: local time to
+// the minute. Anything else is shown as it is.
+func stamp(s string, loc *time.Location) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	if loc != nil {
+		t = t.In(loc)
+	}
+	return t.Format("2006-01-02 15:04")
 }

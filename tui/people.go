@@ -307,7 +307,10 @@ func (s *personScreen) View() string {
 		state = st.Warn.Render("offboarded")
 	}
 	b := []string{
-		st.Title.Render(truncate(p.Name, w/2)) + "  " + st.Dim.Render(truncate(strings.Join(ids, " · "), max(0, w/2-14))) + "  " + state,
+		st.Title.Render(truncate(p.Name, max(0, w-14))) + "  " + state,
+		// The identifiers on their own line: an email is not cut at half
+		// the width.
+		st.Dim.Render(truncate(strings.Join(ids, " · "), w)),
 	}
 	today := s.c.clock.Now().In(s.c.loc).Format("2006-01-02")
 	overdue := 0

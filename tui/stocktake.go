@@ -226,7 +226,7 @@ func (s *stocktakeScreen) Update(msg tea.Msg) tea.Cmd {
 		s.input = newField("› ", "scan assets (type a code and press enter)")
 		s.input.Focus()
 		if msg.resumed {
-			s.note("resumed the open stocktake of %s (started %s by %s)", s.st.LocationCode, s.st.StartedAt, orDash(s.st.StartedBy))
+			s.note("resumed the open stocktake of %s (started %s by %s)", s.st.LocationCode, stamp(s.st.StartedAt, s.c.loc), orDash(s.st.StartedBy))
 		} else {
 			s.note("started a stocktake of %s: %d asset(s) expected", s.st.LocationCode, s.st.Expected)
 		}
@@ -555,7 +555,7 @@ func (s *stocktakeScreen) pickView() string {
 			if len(b) >= s.height {
 				break
 			}
-			line := row(widths, []string{o.LocationName + " (" + o.LocationCode + ")", fmt.Sprintf("%d of %d", o.Found, o.Expected), o.StartedAt, o.StartedBy})
+			line := row(widths, []string{o.LocationName + " (" + o.LocationCode + ")", fmt.Sprintf("%d of %d", o.Found, o.Expected), stamp(o.StartedAt, s.c.loc), o.StartedBy})
 			if i == s.cursor {
 				line = st.Selected.Render(line)
 			}
@@ -695,7 +695,7 @@ func (s *stocktakeScreen) reportLines(width int) []string {
 	r := s.report
 	t := r.Stocktake
 	out := []string{
-		st.Title.Render(truncate(fmt.Sprintf("Stocktake of %s (%s) finished %s", t.LocationName, t.LocationCode, t.FinishedAt), width)),
+		st.Title.Render(truncate(fmt.Sprintf("Stocktake of %s (%s) finished %s", t.LocationName, t.LocationCode, stamp(t.FinishedAt, s.c.loc)), width)),
 		s.counters() + fmt.Sprintf("  %s %s", st.Label.Render("duplicates"), commas(t.Duplicates)),
 		"",
 		st.Section.Render(fmt.Sprintf("Missing (%d): now marked missing", len(r.Missing))),
