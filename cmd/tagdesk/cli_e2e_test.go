@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -85,6 +86,12 @@ func TestE2ESyncStatusRefusedIsNotOffline(t *testing.T) {
 	out := mustCLI(t, desk, "sync", "status")
 	if !strings.Contains(out, "(reachable, but it refused the last sync)") || strings.Contains(out, "(offline)") {
 		t.Errorf("status:\n%s", out)
+	}
+	// The server's token list keeps its columns: times to the minute.
+	addToken(t, filepath.Join(dir, "server.db"), "dublin-desk-1")
+	list := mustCLI(t, filepath.Join(dir, "server.db"), "serve", "token", "list")
+	if !regexp.MustCompile(`(?m)^dublin-desk-1 +- +\d{4}-\d\d-\d\d \d\d:\d\dZ +-$`).MatchString(list) {
+		t.Errorf("token list:\n%s", list)
 	}
 }
 

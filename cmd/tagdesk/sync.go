@@ -165,11 +165,21 @@ func cmdTokenList(ctx context.Context, a *app, args []string) error {
 	if asJSON {
 		return writeJSON(a.stdout, ts)
 	}
-	fmt.Fprintf(a.stdout, "%-20s %-14s %-26s %s\n", "NAME", "DEVICE", "CREATED", "REVOKED")
+	fmt.Fprintf(a.stdout, "%-20s %-14s %-20s %s\n", "NAME", "DEVICE", "CREATED", "REVOKED")
 	for _, t := range ts {
-		fmt.Fprintf(a.stdout, "%-20s %-14s %-26s %s\n", t.Name, orDash(t.DeviceID), t.CreatedAt, orDash(t.RevokedAt))
+		fmt.Fprintf(a.stdout, "%-20s %-14s %-20s %s\n", t.Name, orDash(t.DeviceID), utcMinute(t.CreatedAt), orDash(utcMinute(t.RevokedAt)))
 	}
 	return nil
+}
+
+// utcMinute shows a stored time (RFC 3339) to the minute, in UTC (a
+// server's list is read from anywhere); anything else as it is.
+func utcMinute(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format("2006-01-02 15:04Z")
 }
 
 func cmdTokenRevoke(ctx context.Context, a *app, args []string) error {
