@@ -871,13 +871,17 @@ func (w *wtx) checkOutTo(p *CheckOutPayload) (person, loc, parent, place any, er
 	}
 	switch p.ToKind {
 	case CustodianPerson:
-		if person, err = w.idOf("people", p.To); err != nil {
-			return nil, nil, nil, nil, err
-		}
+		// The person and whether they are active, in one statement.
+		var id int64
 		var active bool
-		if err := w.queryRow(`SELECT active FROM people WHERE id = ?`, person).Scan(&active); err != nil {
+		err := w.queryRow(`SELECT id, active FROM people WHERE uid = ?`, p.To).Scan(&id, &active)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil, nil, nil, notFound("no %s with id %s", uidTables["people"], p.To)
+		}
+		if err != nil {
 			return nil, nil, nil, nil, fmt.Errorf("read person: %w", err)
 		}
+		person = id
 		if !active {
 			return nil, nil, nil, nil, invalid("%s has been offboarded and cannot receive assets", p.ToLabel)
 		}

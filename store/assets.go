@@ -329,6 +329,11 @@ type Holder struct {
 	UID   string        `json:"uid"`
 	Code  string        `json:"code"`  // badge, location code or tag
 	Label string        `json:"label"` // as people read it
+
+	// place is a person's location, read with them (resolveHolder): where
+	// an asset checked out to them goes; known says it was read.
+	place      string
+	placeKnown bool
 }
 
 // CheckOut checks the asset with the given tag out to a holder. who is a
@@ -386,6 +391,10 @@ func (w *wtx) checkOut(tag string, h Holder, due string) error {
 	case CustodianLocation:
 		p.LocationUID = h.UID
 	case CustodianPerson:
+		if h.placeKnown {
+			p.LocationUID = h.place
+			break
+		}
 		var loc sql.NullString
 		if err := w.queryRow(`SELECT l.uid FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE p.uid = ?`, h.UID).Scan(&loc); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("read person: %w", err)

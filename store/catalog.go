@@ -188,9 +188,11 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 	up := strings.ToUpper(who)
 	person := func(col, v string) (Holder, bool, error) {
 		var h Holder
-		var badge sql.NullString
+		var badge, place sql.NullString
 		var active bool
-		err := w.queryRow(`SELECT uid, name, badge, active FROM people WHERE `+col+` = ?`, v).Scan(&h.UID, &h.Label, &badge, &active)
+		err := w.queryRow(`SELECT p.uid, p.name, p.badge, p.active, l.uid FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE p.`+col+` = ?`, v).
+			Scan(&h.UID, &h.Label, &badge, &active, &place)
+		h.place, h.placeKnown = place.String, true
 		if errors.Is(err, sql.ErrNoRows) {
 			return h, false, nil
 		}
