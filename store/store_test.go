@@ -337,3 +337,33 @@ func TestNoSearch_MarkedByEveryWrite(t *testing.T) {
 		t.Fatalf("search for an asset the server wrote after a desk opened the file: %v, %d results", err, len(got))
 	}
 }
+
+// An asset checked out to a person goes where the person is (their
+// location), whether the holder is named by a badge or resolved first (as
+// the terminal UI does before a run of scans).
+func TestCheckOutGoesToThePersonsPlace(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Bo Chen", Badge: "B2002", Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tag := range []string{"TD-A", "TD-B"} {
+		if _, err := db.Receive(ctx, store.Receipt{Tag: tag, Model: "L5440", Location: "DUB-STORE"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := db.CheckOut(ctx, "TD-A", "B2002", "")
+	if err != nil || a.LocationCode != "DUB" {
+		t.Fatalf("by badge: at %q, %v", a.LocationCode, err)
+	}
+	h, err := db.ResolveHolder(ctx, "B2002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := db.CheckOutTo(ctx, "TD-B", h, "")
+	if err != nil || b.LocationCode != "DUB" {
+		t.Fatalf("resolved first: at %q, %v", b.LocationCode, err)
+	}
+	mustVerify(t, db)
+}
