@@ -465,8 +465,12 @@ func joinNonEmpty(parts ...string) string {
 
 func (s *stocktakeScreen) moveHere() tea.Cmd {
 	db, ok := s.store()
-	if !ok || s.move == nil {
+	if !ok {
 		return nil
+	}
+	if s.move == nil {
+		s.note("nothing to move: m moves the last unexpected asset scanned that is recorded elsewhere")
+		return bell()
 	}
 	id, tag, loc := s.id, s.move.Tag, s.st.LocationCode
 	s.move = nil
@@ -703,7 +707,7 @@ func (s *stocktakeScreen) reportLines(width int) []string {
 	for _, a := range r.Missing {
 		out = append(out, truncate(fmt.Sprintf("  %s %s", a.Tag, assetLabel(a)), width))
 	}
-	out = append(out, st.Section.Render(fmt.Sprintf("Unexpected (%d): recorded elsewhere", len(r.Unexpected))))
+	out = append(out, st.Section.Render(fmt.Sprintf("Unexpected (%d): scanned here, not on the expected list", len(r.Unexpected))))
 	for _, a := range r.Unexpected {
 		out = append(out, truncate(fmt.Sprintf("  %s %s at %s", a.Tag, assetLabel(a), orDash(a.LocationCode)), width))
 	}

@@ -478,3 +478,19 @@ func TestStocktake_AuditDueListed(t *testing.T) {
 		t.Fatalf("listed with 0 warning days:\n%s", h.view())
 	}
 }
+
+// m with nothing to move says so (and rings) instead of doing nothing.
+func TestStocktake_MoveWithNothingToMove(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	shelf(t, db, 2)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("s")
+	h.scan("SHELF-A")
+	bells := h.bells
+	h.typeSlow("m")
+	h.wantView("nothing to move")
+	if h.bells != bells+1 {
+		t.Fatalf("no bell for m with nothing to move")
+	}
+}

@@ -196,7 +196,7 @@ func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
 			}
 		}
 		section("MISSING", rep.Missing)
-		section("UNEXPECTED (recorded elsewhere)", rep.Unexpected)
+		section("UNEXPECTED (scanned here, not on the expected list)", rep.Unexpected)
 		if len(rep.Unknown) > 0 {
 			fmt.Fprintf(a.stdout, "\nUNKNOWN CODES (%d)\n", len(rep.Unknown))
 			for _, code := range rep.Unknown {
