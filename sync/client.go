@@ -143,7 +143,14 @@ func (c *Client) notTagdesk(err error) error {
 func retryable(err error) bool {
 	var he *HTTPError
 	if errors.As(err, &he) {
-		return he.Status >= 500 || he.Status == http.StatusTooManyRequests
+		return he.Status >= 500 && he.Status != http.StatusNotImplemented || he.Status == http.StatusTooManyRequests
+	}
+	// An answer that is not our JSON (another web server) will not become
+	// ours by asking again.
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &se) || errors.As(err, &te) {
+		return false
 	}
 	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tagdesk/tagdesk/store"
 )
@@ -300,8 +301,12 @@ func TestSyncRefusesOtherServers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := &Client{DB: e.dev, Server: hs.URL, Token: e.tok, Retries: -1}
+		c := &Client{DB: e.dev, Server: hs.URL, Token: e.tok, Backoff: 2 * time.Second} // default retries: none may be spent
+		start := time.Now()
 		_, err = c.Sync(ctx, func(Progress) {})
+		if time.Since(start) > time.Second {
+			t.Errorf("%s: retried for %v", name, time.Since(start))
+		}
 		hs.Close()
 		if err == nil || !strings.Contains(err.Error(), hs.URL+" is not a tagdesk sync server") {
 			t.Errorf("%s: %v", name, err)
