@@ -502,15 +502,18 @@ func (w *wtx) applyModel(p ModelPayload) error {
 	}
 	if other != "" {
 		return w.merge("models", p.UID, other, func(uid string) (string, error) {
-			var name string
+			var name, number string
 			var oldMf, oldCat sql.NullInt64
-			if err := w.queryRow(`SELECT name, manufacturer_id, category_id FROM models WHERE uid = ?`, uid).Scan(&name, &oldMf, &oldCat); err != nil {
+			if err := w.queryRow(`SELECT name, model_number, manufacturer_id, category_id FROM models WHERE uid = ?`, uid).Scan(&name, &number, &oldMf, &oldCat); err != nil {
 				return "", fmt.Errorf("read model: %w", err)
 			}
-			if _, err := w.exec(`UPDATE models SET name = ?, manufacturer_id = ?, category_id = ? WHERE uid = ?`, p.Name, mf, cat, uid); err != nil {
+			// Every column from the winning creation (the number too: it
+			// matches without regard to case), so the row does not depend
+			// on which creation came first.
+			if _, err := w.exec(`UPDATE models SET name = ?, model_number = ?, manufacturer_id = ?, category_id = ? WHERE uid = ?`, p.Name, p.ModelNumber, mf, cat, uid); err != nil {
 				return "", err
 			}
-			if name == p.Name && nullID(oldMf) == mf {
+			if name == p.Name && number == p.ModelNumber && nullID(oldMf) == mf {
 				return "", nil
 			}
 			return `model_id = (SELECT id FROM models WHERE uid = ?)`, nil
@@ -552,7 +555,14 @@ func (w *wtx) applyLocation(p LocationPayload) error {
 			}
 			if parent != nil {
 				if err := w.checkLocationParent(id, parent.(int64)); err != nil {
-					return "", err
+					// The two desks' trees disagree so that taking this
+					// parent would put the location inside itself: it
+					// keeps none rather than refusing the creation (and
+					// everything received there).
+					if ErrorCode(err) != EINVALID {
+						return "", err
+					}
+					parent = nil
 				}
 			}
 			if _, err := w.exec(`UPDATE locations SET name = ?, parent_id = ? WHERE uid = ?`, p.Name, parent, uid); err != nil {

@@ -330,8 +330,9 @@ type Holder struct {
 	Code  string        `json:"code"`  // badge, location code or tag
 	Label string        `json:"label"` // as people read it
 
-	// place is a person's location, read with them (resolveHolder): where
-	// an asset checked out to them goes; known says it was read.
+	// place is a person's location, read with them by resolveHolder for
+	// the check-out it is resolved for (ResolveHolder drops it): where the
+	// asset goes; placeKnown says it was read.
 	place      string
 	placeKnown bool
 }

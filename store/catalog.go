@@ -254,6 +254,9 @@ func (db *DB) ResolveHolder(ctx context.Context, who string) (Holder, error) {
 		h, err = w.resolveHolder(who)
 		return err
 	})
+	// A holder kept for a run of scans goes to the person's place as it is
+	// at each check-out (a sync may move them meanwhile), not as it was.
+	h.place, h.placeKnown = "", false
 	return h, err
 }
 

@@ -26,6 +26,8 @@ func TestParseCost(t *testing.T) {
 		{".5", "0.50", ""},
 		{"007", "7.00", ""},
 		{"£0.5", "0.50", "GBP"},
+		{"₹1,23,456.00", "123456.00", "INR"},
+		{"1,23,45,678", "12345678.00", ""},
 	} {
 		cost, cur, err := store.ParseCost(c.in)
 		if err != nil || cost != c.cost || cur != c.cur {
@@ -40,6 +42,8 @@ func TestParseCost(t *testing.T) {
 		{"-5", `purchase cost "-5" is not a number`},
 		{"1e3", `purchase cost "1e3" is not a number`},
 		{"12,34,56", `purchase cost "12,34,56" is not a number`},
+		{"123,45,678", `purchase cost "123,45,678" is not a number`},
+		{"1,234,56,789", `purchase cost "1,234,56,789" is not a number`},
 		{"1.234,567.8", `purchase cost "1.234,567.8" is not a number`},
 		{"1,2.3", `purchase cost "1,2.3" is not a number`},
 		{"$", `purchase cost "$" is not a number`},

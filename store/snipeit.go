@@ -1264,13 +1264,15 @@ func (im *importer) receive(r *srow) error {
 		co = &p
 	}
 	e, err := im.w.newEvent(EvAssetReceived, rec.UID, rec)
-	if err == nil {
-		err = im.w.deferApplied(e)
+	if err != nil {
+		return im.rowErr(r, fIgnored, err) // text the event refuses: this row's
 	}
+	err = im.w.deferApplied(e)
 	if err == nil && co != nil {
-		if e, err = im.w.newEvent(EvAssetCheckedOut, rec.UID, *co); err == nil {
-			err = im.w.deferApplied(e)
+		if e, err = im.w.newEvent(EvAssetCheckedOut, rec.UID, *co); err != nil {
+			return im.rowErr(r, fIgnored, err)
 		}
+		err = im.w.deferApplied(e)
 	}
 	if err == nil {
 		err = im.w.addRow(&row)
@@ -1315,7 +1317,7 @@ func (im *importer) after(r *srow) (checkedOut, disposed bool, err error) {
 // past returns day (YYYY-MM-DD, or "") if it is not after the import's
 // own day: a check-out or disposal cannot be dated in the future.
 func (im *importer) past(day, what string) (string, error) {
-	if day > im.w.at.UTC().Format(dateLayout) {
+	if day > im.w.at.Local().Format(dateLayout) { // the desk's today: east of UTC it starts earlier
 		return "", invalid("%s %s is in the future", what, day)
 	}
 	return day, nil

@@ -1128,3 +1128,42 @@ func TestImportSnipeITDuplicateSerials(t *testing.T) {
 		t.Errorf("resolving a shared serial: %v", err)
 	}
 }
+
+// A long custom value (an import cell may hold 4 kB) imports; one the
+// event log refuses is that row's error, with its line, not the import's.
+func TestImportSnipeITLongCustomValue(t *testing.T) {
+	db := mustOpen(t)
+	long := strings.Repeat("x", 2000)
+	rep := importSnipe(t, db, []byte("Asset Tag,Model Name,Specs\nL-1,Foo,"+long+"\n"), store.ImportOptions{})
+	if rep.Imported != 1 {
+		t.Fatalf("report %+v", rep)
+	}
+	if a := mustAsset(t, db, "L-1"); a.Custom["Specs"] != long {
+		t.Fatalf("custom value of %d bytes", len(a.Custom["Specs"]))
+	}
+	// Too long for a name: refused with its line; the other row imports with
+	// --skip-invalid.
+	data := "Asset Tag,Model Name,Checked Out to: Username\nL-2,Foo,u2\nL-3,Foo," + strings.Repeat("u", 300) + "\n"
+	rep, err := db.ImportSnipeIT(context.Background(), strings.NewReader(data), store.ImportOptions{SkipInvalid: true})
+	if err != nil || rep.Imported != 1 || len(rep.Bad) != 1 || rep.Bad[0].Line != 3 {
+		t.Fatalf("import: %v %+v", err, rep)
+	}
+}
+
+// An asset whose name is already longer than the bounds (from before them,
+// or from another desk) can still be renamed: an update's old value is not
+// held to them.
+func TestUpdateFromATooLongValue(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.Receive(ctx, store.Receipt{Tag: "TD-L", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ExecForTest(ctx, `UPDATE assets SET name = '`+strings.Repeat("n", 2000)+`' WHERE tag = 'TD-L'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateAsset(ctx, "TD-L", map[string]string{"name": "ThinkPad"}); err != nil {
+		t.Fatal(err)
+	}
+}

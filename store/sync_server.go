@@ -313,21 +313,21 @@ func (w *wtx) winner(e Event) (*Winner, error) {
 		return sc.Scan(&x.ID, &x.DeviceID, &x.Seq, &x.Operator, &at, &typ, &x.Subject, &payload, &x.PrevHash, &x.Hash)
 	}
 	// The latest change another device made to what the refused event is
-	// about: its subject, or whom it hands the asset to (an offboarding
-	// refuses a check-out to that person).
+	// about: its subject; failing that, whom it hands the asset to (an
+	// offboarding refuses a check-out to that person); failing that, the
+	// asset with its tag (a tag taken by another's receipt).
 	var p struct {
 		Tag string `json:"tag"`
 		To  string `json:"to"`
 	}
 	json.Unmarshal(e.Payload, &p)
-	err := scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id
-		WHERE e.subject IN (?, ?) AND s.refused = 0 AND e.device_id <> ? ORDER BY e.id DESC LIMIT 1`, e.Subject, p.To, e.DeviceID))
-	if errors.Is(err, sql.ErrNoRows) {
-		if p.Tag == "" {
-			return nil, nil
-		}
-		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM assets a JOIN events e ON e.subject = a.uid JOIN sync_log s ON s.event_id = e.id
-			WHERE a.tag = ? AND s.refused = 0 AND e.device_id <> ? ORDER BY e.id DESC LIMIT 1`, p.Tag, e.DeviceID))
+	const latest = ` AND s.refused = 0 AND e.device_id <> ? ORDER BY e.id DESC LIMIT 1`
+	err := scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id WHERE e.subject = ?`+latest, e.Subject, e.DeviceID))
+	if errors.Is(err, sql.ErrNoRows) && p.To != "" {
+		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id WHERE e.subject = ?`+latest, p.To, e.DeviceID))
+	}
+	if errors.Is(err, sql.ErrNoRows) && p.Tag != "" {
+		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM assets a JOIN events e ON e.subject = a.uid JOIN sync_log s ON s.event_id = e.id WHERE a.tag = ?`+latest, p.Tag, e.DeviceID))
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil

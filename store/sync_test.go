@@ -473,10 +473,10 @@ func TestSyncMergesCatalogue(t *testing.T) {
 				if _, err := db.AddLocation(ctx, "DUB", []string{"Dublin", "Dublin office"}[i], ""); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := db.AddModel(ctx, "Latitude 5440", "L5440", "Dell", []string{"Laptop", "laptop"}[i]); err != nil {
+				if _, err := db.AddModel(ctx, "Latitude 5440", []string{"L5440", "l5440"}[i], "Dell", []string{"Laptop", "laptop"}[i]); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := db.Receive(ctx, store.Receipt{Tag: fmt.Sprintf("TD-%c", 'A'+i), Serial: fmt.Sprintf("SN-%d", i), Model: "L5440", Location: "DUB"}); err != nil {
+				if _, err := db.Receive(ctx, store.Receipt{Tag: fmt.Sprintf("TD-%c", 'A'+i), Serial: fmt.Sprintf("SN-%d", i), Model: "Latitude 5440", Location: "DUB"}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -503,7 +503,7 @@ func TestSyncMergesCatalogue(t *testing.T) {
 			// with the attributes its creation gave.
 			dump := func(db *store.DB) string {
 				var out []string
-				for _, q := range []string{`SELECT uid || ' ' || name FROM categories`, `SELECT uid || ' ' || code || ' ' || name FROM locations`, `SELECT uid FROM models`, `SELECT tbl || ' ' || alias || ' ' || target FROM aliases ORDER BY 1`} {
+				for _, q := range []string{`SELECT uid || ' ' || name FROM categories`, `SELECT uid || ' ' || code || ' ' || name FROM locations`, `SELECT uid || ' ' || model_number FROM models`, `SELECT tbl || ' ' || alias || ' ' || target FROM aliases ORDER BY 1`} {
 					rows, err := db.ReadOnlyQueryForTest(ctx, q)
 					if err != nil {
 						t.Fatal(err)

@@ -257,15 +257,24 @@ func splitAmount(v string) (whole, frac string, ok bool) {
 	return head, tail, true
 }
 
-// grouped removes sep from digits grouped in threes ("1,234,567"); ok is
-// false when the groups are not threes.
+// grouped removes sep from digits grouped in threes ("1,234,567") or the
+// Indian way, twos before the last three ("1,23,45,678"); ok is false for
+// other groupings.
 func grouped(v string, sep byte) (string, bool) {
 	parts := strings.Split(v, string(sep))
-	if len(parts[0]) == 0 || len(parts[0]) > 3 {
+	last := len(parts) - 1
+	if len(parts[0]) == 0 || len(parts[0]) > 3 || len(parts[last]) != 3 {
 		return "", false
 	}
-	for _, p := range parts[1:] {
-		if len(p) != 3 {
+	width := 3 // the middle groups': all threes, or all twos (lakh, crore)
+	if last > 1 && len(parts[1]) == 2 {
+		width = 2
+	}
+	if width == 2 && len(parts[0]) > 2 {
+		return "", false
+	}
+	for _, p := range parts[1:last] {
+		if len(p) != width {
 			return "", false
 		}
 	}

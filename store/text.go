@@ -13,8 +13,9 @@ import (
 // bytes from a scanner on the wrong keyboard layout, are refused rather
 // than stored (JSON would store invalid UTF-8 as U+FFFD, silently).
 const (
-	maxText  = 1024      // a name, a serial, a code, an operator
-	maxNotes = 16 * 1024 // notes
+	maxText   = 1024      // a name, a serial, a code, an operator
+	maxNotes  = 16 * 1024 // notes
+	maxCustom = 4096      // a custom field's value (as an import's cell may be)
 )
 
 // checkText checks the operator and every string in an event's payload
@@ -109,8 +110,15 @@ func checkString(name, s string) error {
 		return invalid("%s is not valid text (UTF-8): check the scanner's keyboard layout or the file's encoding", name)
 	}
 	limit := maxText
-	if strings.Contains(strings.ToLower(name), "note") {
+	switch {
+	case strings.HasSuffix(name, ".old"):
+		// An update's old value is what is there: a value too long from
+		// before these bounds (or from another desk) can still be corrected.
+		return nil
+	case strings.Contains(strings.ToLower(name), "note"):
 		limit = maxNotes
+	case strings.HasPrefix(name, "custom.") || strings.HasPrefix(name, "changes.custom:"):
+		limit = maxCustom
 	}
 	if len(s) > limit {
 		return invalid("%s is too long (%d bytes, at most %d)", name, len(s), limit)
