@@ -359,7 +359,7 @@ func TestReceive_SetupBursts(t *testing.T) {
 	}
 	h.press("tab") // the order is optional: on to the location
 	h.scan("NOPE")
-	h.wantView(`"NOPE" is not a location code or a model`, "location: NOPE")
+	h.wantView(`"NOPE" is not a location code, a model or a purchase order`)
 	if strings.Contains(h.view(), "no purchase order") {
 		t.Fatalf("an unknown scan blamed on a purchase order:\n%s", h.view())
 	}
@@ -431,4 +431,21 @@ func TestReceive_OrderLeftWithTab(t *testing.T) {
 	if h.bells != bells+1 {
 		t.Fatalf("bells %d → %d: no bell beyond the order", bells, h.bells)
 	}
+}
+
+// An order's barcode scanned while the model field has focus (the first
+// field) is found as the order, as it was before a burst narrowed lists.
+func TestReceive_OrderScannedInModelField(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	if _, err := db.AddPurchaseOrder(context.Background(), "PO-7", "Dell", map[string]int{"LAT5440": 3}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.scan("PO-7")
+	if s := h.m.active().(*receiveScreen); s.po == nil || s.po.Number != "PO-7" {
+		t.Fatalf("order %+v", s.po)
+	}
+	h.wantView("order:    PO-7")
 }

@@ -170,6 +170,11 @@ func stamp(s string, loc *time.Location) string {
 	if err != nil {
 		return s
 	}
+	if u := t.UTC(); u.Hour() == 0 && u.Minute() == 0 && u.Second() == 0 && u.Nanosecond() == 0 {
+		// A day without a time (an imported check-out's date): shown as
+		// that day, not as the evening before west of UTC.
+		return u.Format("2006-01-02")
+	}
 	if loc != nil {
 		t = t.In(loc)
 	}

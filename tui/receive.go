@@ -44,8 +44,9 @@ type receiveCatalogMsg struct {
 
 type receivePOMsg struct {
 	to
-	po  store.PurchaseOrder
-	err error
+	po      store.PurchaseOrder
+	err     error
+	scanned string // a scan in another field, tried as an order: what it was
 }
 
 type receiveResult struct {
@@ -135,9 +136,13 @@ func (s *receiveScreen) Update(msg tea.Msg) tea.Cmd {
 	case receivePOMsg:
 		if msg.err != nil {
 			s.fields[1].Reset()
+			if msg.scanned != "" && store.ErrorCode(msg.err) == store.ENOTFOUND {
+				return s.feed.refuse("%q is not a location code, a model or a purchase order", msg.scanned)
+			}
 			return s.feed.refuse("%s", errText(msg.err))
 		}
 		s.po = &msg.po
+		s.fields[1].SetValue(msg.po.Number)
 		s.setupNext()
 	case scanMsg:
 		if !s.scanning {
@@ -162,7 +167,8 @@ func (s *receiveScreen) Update(msg tea.Msg) tea.Cmd {
 }
 
 // setupScan fills the setup from a scan: a location label, a model number
-// or a purchase order number.
+// or name, or a purchase order number (in the order field, or anywhere
+// when nothing else matches).
 func (s *receiveScreen) setupScan(code string) tea.Cmd {
 	up := store.NormalizeTag(code)
 	for _, l := range s.locs {
@@ -195,7 +201,13 @@ func (s *receiveScreen) setupScan(code string) tea.Cmd {
 			return s.choose()
 		}
 		if n == 0 {
-			return s.feed.refuse("%q is not a location code or a model", code)
+			// Nothing in the list: perhaps the order's barcode.
+			s.fields[s.focus].Reset()
+			db, id := s.c.db, s.id
+			return s.c.do(func(ctx context.Context) tea.Msg {
+				po, err := db.PurchaseOrder(ctx, code)
+				return receivePOMsg{to: to{id}, po: po, err: err, scanned: code}
+			})
 		}
 		return nil
 	}

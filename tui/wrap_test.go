@@ -3,6 +3,7 @@ package tui
 import (
 	"reflect"
 	"testing"
+	"time"
 )
 
 func TestWrapWords(t *testing.T) {
@@ -20,6 +21,22 @@ func TestWrapWords(t *testing.T) {
 	} {
 		if got := wrapWords(c.text, c.width); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("wrapWords(%q, %d) = %q, want %q", c.text, c.width, got, c.want)
+		}
+	}
+}
+
+func TestStamp(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no time zone data")
+	}
+	for in, want := range map[string]string{
+		"2024-05-01T00:00:00Z":           "2024-05-01", // a day: not the evening before in New York
+		"2026-11-27T16:01:52.447716478Z": "2026-11-27 11:01",
+		"not a time":                     "not a time",
+	} {
+		if got := stamp(in, ny); got != want {
+			t.Errorf("stamp(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
