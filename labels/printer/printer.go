@@ -267,9 +267,13 @@ func (p *filePrinter) Print(ctx context.Context, job []byte) error {
 		base, e := strings.TrimSuffix(dst, filepath.Ext(dst)), filepath.Ext(dst)
 		for n := 2; ; n++ {
 			cand := fmt.Sprintf("%s-%d%s", base, n, e)
-			if _, err := os.Lstat(cand); errors.Is(err, os.ErrNotExist) {
+			_, err := os.Lstat(cand)
+			if errors.Is(err, os.ErrNotExist) {
 				dst = cand
 				break
+			}
+			if err != nil { // a name too long, a directory not searchable: never free
+				return permanent(p.String(), err)
 			}
 		}
 	}
