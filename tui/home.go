@@ -168,13 +168,14 @@ func (h *homeScreen) View() string {
 		if h.att.Overdue > 0 {
 			right = append(right, s.Warn.Render(fmt.Sprintf("  %s overdue return(s)", commas(h.att.Overdue))))
 			for _, a := range h.att.OverdueFirst {
-				right = append(right, s.Dim.Render(truncate(fmt.Sprintf("    %s %s due %s", a.Tag, a.CustodianName, a.DueDate), colW)))
+				// The date before the name: a narrow column cuts the name.
+				right = append(right, s.Dim.Render(truncate(fmt.Sprintf("    %s due %s %s", a.Tag, a.DueDate, a.CustodianName), colW)))
 			}
 		}
 		if h.att.Warranty > 0 {
 			right = append(right, s.Warn.Render(fmt.Sprintf("  %s warranty(ies) end within %d days", commas(h.att.Warranty), h.att.WarrantyWithin)))
 			for _, a := range h.att.WarrantyFirst {
-				right = append(right, s.Dim.Render(truncate(fmt.Sprintf("    %s %s ends %s", a.Tag, a.Model, a.WarrantyEnd), colW)))
+				right = append(right, s.Dim.Render(truncate(fmt.Sprintf("    %s ends %s %s", a.Tag, a.WarrantyEnd, a.Model), colW)))
 			}
 		}
 		right = append(right, "", fmt.Sprintf("  Pending sync: %s event(s)", commas(h.pending)))

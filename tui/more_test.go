@@ -86,7 +86,7 @@ func TestHome_Attention(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newHarness(t, db, Options{Operator: "clerk"}, 100, 30)
-	h.wantView("1 overdue return(s)", "TD-000001 Alice Smith due", "1 warranty(ies) end within 90 days", "deployed             1")
+	h.wantView("1 overdue return(s)", "TD-000001 due 2026-10-30 Alice Smith", "1 warranty(ies) end within 90 days", "deployed             1")
 }
 
 func TestStyles_BackgroundAndNoColor(t *testing.T) {
