@@ -220,7 +220,13 @@ func (s *spooler) printJobs(ctx context.Context, jobs []store.PrintJob, uris []s
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		if t, err := s.template(ctx, j.Template); err == nil && t.Sheet != nil {
+		t, err := s.template(ctx, j.Template)
+		if err != nil {
+			out = append(out, jobOutcome{j, err, true})
+			step(1)
+			continue
+		}
+		if t.Sheet != nil {
 			key := t.Name + "\x00" + uris[i]
 			if byKey[key] == nil {
 				byKey[key] = &sheet{t: t, uri: uris[i]}
@@ -229,7 +235,7 @@ func (s *spooler) printJobs(ctx context.Context, jobs []store.PrintJob, uris []s
 			byKey[key].jobs = append(byKey[key].jobs, j)
 			continue
 		}
-		permanent, err := s.printJob(ctx, j, uris[i])
+		permanent, err := s.printJob(ctx, j, t, uris[i])
 		out = append(out, jobOutcome{j, err, permanent})
 		step(1)
 	}
@@ -270,7 +276,7 @@ func (s *spooler) printSheet(ctx context.Context, t labels.Template, uri string,
 	if err != nil {
 		// One label that does not fit spoils the document: each alone.
 		for _, j := range ok {
-			permanent, err := s.printJob(ctx, j, uri)
+			permanent, err := s.printJob(ctx, j, t, uri)
 			out = append(out, jobOutcome{j, err, permanent})
 		}
 		return out, nil
@@ -297,13 +303,10 @@ func (s *spooler) printSheet(ctx context.Context, t labels.Template, uri string,
 	return out, nil
 }
 
-// printJob renders and sends one job; permanent says a retry cannot help.
-func (s *spooler) printJob(ctx context.Context, j store.PrintJob, uri string) (permanent bool, err error) {
+// printJob renders job j with its template t (printJobs resolved it) and
+// sends it; permanent says a retry cannot help.
+func (s *spooler) printJob(ctx context.Context, j store.PrintJob, t labels.Template, uri string) (permanent bool, err error) {
 	a, err := s.db.Asset(ctx, j.Tag)
-	if err != nil {
-		return true, err
-	}
-	t, err := s.template(ctx, j.Template)
 	if err != nil {
 		return true, err
 	}
