@@ -440,18 +440,15 @@ func (w *wtx) merge(table, uid, existing string, set func(uid string) (reindex s
 	return nil
 }
 
-// existing returns the uid of the entry of table that query (by its
-// natural key) finds, "" if none.
+// existing returns the uid that query (an entry by its natural key, or
+// uidBy's column) finds, "" if none.
 func (w *wtx) existing(query string, args ...any) (string, error) {
 	var uid string
 	err := w.queryRow(query, args...).Scan(&uid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
-	if err != nil {
-		return "", fmt.Errorf("look up: %w", err)
-	}
-	return uid, nil
+	return uid, err
 }
 
 func (w *wtx) applyNamed(t EventType, p NamedPayload) error {
@@ -461,7 +458,7 @@ func (w *wtx) applyNamed(t EventType, p NamedPayload) error {
 	}
 	other, err := w.existing(`SELECT uid FROM `+table+` WHERE name = ?`, p.Name)
 	if err != nil {
-		return err
+		return fmt.Errorf("look up %s: %w", uidTables[table], err)
 	}
 	if other != "" {
 		return w.merge(table, p.UID, other, func(uid string) (string, error) {
@@ -498,7 +495,7 @@ func (w *wtx) applyModel(p ModelPayload) error {
 	}
 	other, err := w.existing(`SELECT uid FROM models WHERE name = ? AND model_number = ?`, p.Name, p.ModelNumber)
 	if err != nil {
-		return err
+		return fmt.Errorf("look up model: %w", err)
 	}
 	if other != "" {
 		return w.merge("models", p.UID, other, func(uid string) (string, error) {
@@ -544,7 +541,7 @@ func (w *wtx) applyLocation(p LocationPayload) error {
 	}
 	other, err := w.existing(`SELECT uid FROM locations WHERE code = ?`, p.Code)
 	if err != nil {
-		return err
+		return fmt.Errorf("look up location: %w", err)
 	}
 	if other != "" {
 		return w.merge("locations", p.UID, other, func(uid string) (string, error) {

@@ -10,13 +10,12 @@ import (
 
 // uidBy returns the uid of the row of table whose column equals v.
 func (w *wtx) uidBy(table, column, v string) (string, error) {
-	var uid string
-	err := w.queryRow(`SELECT uid FROM `+table+` WHERE `+column+` = ?`, v).Scan(&uid)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", notFound("no %s %q", uidTables[table], clip(v))
-	}
+	uid, err := w.existing(`SELECT uid FROM `+table+` WHERE `+column+` = ?`, v)
 	if err != nil {
 		return "", fmt.Errorf("look up %s: %w", uidTables[table], err)
+	}
+	if uid == "" {
+		return "", notFound("no %s %q", uidTables[table], clip(v))
 	}
 	return uid, nil
 }
