@@ -298,17 +298,10 @@ func cmdCheckout(ctx context.Context, a *app, args []string) error {
 			return fmt.Errorf("checkout: %w; nothing was checked out", err)
 		}
 		for _, x := range as {
-			fmt.Fprintf(a.stdout, "%s checked out to %s%s\n", x.Tag, x.CustodianName, dueSuffix(x.DueDate))
+			fmt.Fprintf(a.stdout, "%s checked out to %s%s\n", x.Tag, x.CustodianName, prefixed(", due ", x.DueDate))
 		}
 		return nil
 	})
-}
-
-func dueSuffix(d string) string {
-	if d == "" {
-		return ""
-	}
-	return ", due " + d
 }
 
 func cmdCheckin(ctx context.Context, a *app, args []string) error {
