@@ -651,9 +651,7 @@ func (db *DB) CheckOutAll(ctx context.Context, tags []string, who, due string) (
 		if err != nil {
 			return err
 		}
-		if once, err = w.distinctAssets(tags); err != nil {
-			return err
-		}
+		once = distinctTags(tags)
 		for _, t := range once {
 			if err := w.checkOut(t, h, due); err != nil {
 				return err
@@ -667,33 +665,27 @@ func (db *DB) CheckOutAll(ctx context.Context, tags []string, who, due string) (
 	return db.assets(ctx, once)
 }
 
-// distinctAssets returns the tags of the assets scans name, each asset
-// once, in the order first named: a tag scanned twice is one asset to act
-// on, not a second action that would fail.
-func (w *wtx) distinctAssets(scans []string) ([]string, error) {
+// distinctTags returns the tags scans name, each once, in the order first
+// named: a tag scanned twice (or typed in lower case once) is one asset to
+// act on, not a second action that would fail. A tag names one asset, so
+// the normalised tag is the asset; resolving it is left to the action.
+func distinctTags(scans []string) []string {
 	seen := make(map[string]bool, len(scans))
 	out := make([]string, 0, len(scans))
 	for _, s := range scans {
-		uid, a, err := w.assetByTag(s)
-		if err != nil {
-			return nil, err
-		}
-		if !seen[uid] {
-			seen[uid] = true
-			out = append(out, a.tag)
+		if t := NormalizeTag(s); !seen[t] {
+			seen[t] = true
+			out = append(out, t)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // CheckInAll checks in every tag in one transaction: all or none.
 func (db *DB) CheckInAll(ctx context.Context, tags []string, opt CheckInOptions) ([]Asset, error) {
 	var once []string
 	_, err := db.write(ctx, func(w *wtx) error {
-		var err error
-		if once, err = w.distinctAssets(tags); err != nil {
-			return err
-		}
+		once = distinctTags(tags)
 		for _, t := range once {
 			if err := w.checkIn(t, opt); err != nil {
 				return err
