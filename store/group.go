@@ -31,6 +31,7 @@ type writeReq struct {
 	class    writeClass
 	relaxed  bool   // commit without waiting for the disk (writeRelaxed)
 	queued   func() // called once the request is in the queue (writeBatch)
+	held     func() // instead of fn: run with the writer held off (withWriterHeld)
 	handed   bool   // given the lead (guarded by DB.gmu)
 	events   []Event
 	err      error
@@ -100,6 +101,13 @@ func (db *DB) writeRelaxed(ctx context.Context, fn func(w *wtx) error) ([]Event,
 // queued later run after it.
 func (db *DB) writeBatch(ctx context.Context, queued func(), fn func(w *wtx) error) ([]Event, error) {
 	return db.enqueue(&writeReq{ctx: ctx, fn: fn, class: classBatch, queued: queued})
+}
+
+// withWriterHeld runs fn while no mutation runs: it waits its turn in the
+// queue like one, alone, but outside any transaction (the background
+// checkpointer's catch-up, which must not have frames appended under it).
+func (db *DB) withWriterHeld(ctx context.Context, fn func()) {
+	db.enqueue(&writeReq{ctx: ctx, held: fn, class: classAlone})
 }
 
 func (db *DB) enqueue(r *writeReq) ([]Event, error) {
@@ -199,6 +207,11 @@ func (r *writeReq) finish(events []Event, err error) {
 func (db *DB) runGroup(group []*writeReq) {
 	if len(group) == 1 {
 		r := group[0]
+		if r.held != nil {
+			r.held()
+			r.finish(nil, nil)
+			return
+		}
 		r.finish(db.writeOneWith(r.ctx, r.relaxed && db.syncMode == "FULL", r.fn))
 		return
 	}
