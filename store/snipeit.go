@@ -1493,9 +1493,12 @@ func (im *importer) registered(rows []*srow) error {
 	var serials []string
 	for _, r := range rows {
 		if r.bad == nil && r.serial != "" {
+			// As receive checks it: as written, upper- and lower-cased.
 			serials = append(serials, r.serial)
-			if up := strings.ToUpper(r.serial); up != r.serial {
-				serials = append(serials, up)
+			for _, v := range []string{strings.ToUpper(r.serial), strings.ToLower(r.serial)} {
+				if v != r.serial {
+					serials = append(serials, v)
+				}
 			}
 		}
 	}

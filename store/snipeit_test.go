@@ -1110,17 +1110,17 @@ func TestImportSnipeITBulkKeepsStatistics(t *testing.T) {
 // repeat the warnings.
 func TestImportSnipeITDuplicateSerials(t *testing.T) {
 	db := mustOpen(t)
-	importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number\nOLD-1,Foo,SN-001\n"), store.ImportOptions{})
-	data := "Asset Tag,Model Name,Serial Number\nX-1,Foo,sn-001\nX-2,Foo,SN-777\nX-3,Foo,SN-777\nOLD-1,Foo,SN-9\n"
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number\nOLD-1,Foo,SN-001\nOLD-2,Foo,c02abc\n"), store.ImportOptions{})
+	data := "Asset Tag,Model Name,Serial Number\nX-1,Foo,sn-001\nX-2,Foo,SN-777\nX-3,Foo,SN-777\nOLD-1,Foo,SN-9\nX-4,Foo,C02ABC\n"
 	rep := importSnipe(t, db, []byte(data), store.ImportOptions{SkipInvalid: true})
-	if rep.Imported != 3 || len(rep.Bad) != 1 || rep.Bad[0].Line != 5 {
+	if rep.Imported != 4 || len(rep.Bad) != 1 || rep.Bad[0].Line != 5 {
 		t.Fatalf("imported %d, bad %v", rep.Imported, rep.Bad)
 	}
 	var got []string
 	for _, w := range rep.Warnings {
 		got = append(got, fmt.Sprintf("%d %s: %s", w.Line, w.Column, w.Reason))
 	}
-	want := []string{"2 Serial Number: serial sn-001 is already on asset OLD-1", "4 Serial Number: serial SN-777 is also on line 3"}
+	want := []string{"2 Serial Number: serial sn-001 is already on asset OLD-1", "4 Serial Number: serial SN-777 is also on line 3", "6 Serial Number: serial C02ABC is already on asset OLD-2"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
