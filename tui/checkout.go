@@ -197,6 +197,12 @@ func (s *checkOutScreen) setDue() tea.Cmd {
 	}
 	s.dueDate = d
 	s.due.SetValue(d)
+	if d < s.c.clock.Now().Format("2006-01-02") {
+		// Taken (a loan recorded after the fact), but said plainly: a
+		// mistyped year would otherwise go unnoticed.
+		s.feed.note("due date %s has passed: what you check out now is overdue at once", d)
+		return nil
+	}
 	s.feed.note("due date %s", d)
 	return nil
 }

@@ -256,6 +256,7 @@ func (h *harness) press(name string) {
 		"ctrl+t":    {Code: 't', Mod: tea.ModCtrl},
 		"ctrl+s":    {Code: 's', Mod: tea.ModCtrl},
 		"ctrl+d":    {Code: 'd', Mod: tea.ModCtrl},
+		"ctrl+u":    {Code: 'u', Mod: tea.ModCtrl},
 		"f1":        {Code: tea.KeyF1},
 	}[name]
 	if k.Code == 0 {

@@ -300,6 +300,15 @@ func cmdCheckout(ctx context.Context, a *app, args []string) error {
 		for _, x := range as {
 			fmt.Fprintf(a.stdout, "%s checked out to %s%s\n", x.Tag, x.CustodianName, prefixed(", due ", x.DueDate))
 		}
+		// A loan recorded after the fact may be due already; a typed year
+		// may be wrong. Either way the desk should know at once.
+		if len(as) > 0 && as[0].DueDate != "" && as[0].DueDate < db.Now().Local().Format("2006-01-02") {
+			what := "the asset is"
+			if len(as) > 1 {
+				what = "the assets are"
+			}
+			fmt.Fprintf(a.stderr, "warning: due date %s has passed: %s overdue already\n", as[0].DueDate, what)
+		}
 		return nil
 	})
 }

@@ -27,8 +27,14 @@ func auditDB(t *testing.T) string {
 	} {
 		mustCLI(t, db, append([]string{"receive", "--model", "T14G4", "--location", r[0]}, r[1:]...)...)
 	}
-	mustCLI(t, db, "checkout", "--to", "B1001", "--due", "2020-01-31", "TD-301", "TD-302")
-	mustCLI(t, db, "checkout", "--to", "B1002", "TD-303")
+	// A due date already past is taken (a loan recorded after the fact),
+	// with a warning.
+	if _, errs, code := cli(t, db, "checkout", "--to", "B1001", "--due", "2020-01-31", "TD-301", "TD-302"); code != 0 || errs != "warning: due date 2020-01-31 has passed: the assets are overdue already\n" {
+		t.Fatalf("checkout with a past due date: exit %d, stderr %q", code, errs)
+	}
+	if _, errs, code := cli(t, db, "checkout", "--to", "B1002", "TD-303"); code != 0 || errs != "" {
+		t.Fatalf("checkout: exit %d, stderr %q", code, errs)
+	}
 	return db
 }
 
