@@ -248,14 +248,19 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 			return fmt.Errorf("sync failed: %s; %d change(s) kept locally, pending", oneLine(err.Error()), pending)
 		}
 		if *asJSON {
-			return writeJSON(a.stdout, rep)
-		}
-		fmt.Fprintf(a.stdout, "synced: pushed %d (%d applied, %d refused, %d already there), pulled %d\n", rep.Pushed, rep.Applied, rep.Refused, rep.Duplicates, rep.Pulled)
-		if rep.EpochReset {
-			fmt.Fprintln(a.stdout, "the server was restored or replaced: this desk re-sent what it no longer had")
+			if err := writeJSON(a.stdout, rep); err != nil {
+				return err
+			}
+		} else {
+			fmt.Fprintf(a.stdout, "synced: pushed %d (%d applied, %d refused, %d already there), pulled %d\n", rep.Pushed, rep.Applied, rep.Refused, rep.Duplicates, rep.Pulled)
+			if rep.EpochReset {
+				fmt.Fprintln(a.stdout, "the server was restored or replaced: this desk re-sent what it no longer had")
+			}
 		}
 		if rep.Refused > 0 {
-			fmt.Fprintln(a.stdout, "some changes were refused: see tagdesk sync status")
+			// The rest synced, but these changes did not reach the
+			// register: a script must not take the sync for a success.
+			return fmt.Errorf("the server refused %d change(s), kept here to resolve: see tagdesk sync status", rep.Refused)
 		}
 		return nil
 	})

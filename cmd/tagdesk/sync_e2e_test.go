@@ -263,9 +263,9 @@ func runE2EConvergence(t *testing.T, pgArgs []string) {
 	// Back online: A arrives first and wins the check-out.
 	srv = startServer(t, srvDB, pgArgs...) // on a new port: the desks are told once, and remember it
 	mustCLI(t, a, "sync", "--server", srv.url)
-	out := mustCLI(t, b, "sync", "--server", srv.url)
-	if !strings.Contains(out, "1 refused") {
-		t.Fatalf("B's sync: %s", out)
+	out, errs, code := cli(t, b, "sync", "--server", srv.url)
+	if code != 1 || !strings.Contains(out, "1 refused") || !strings.Contains(errs, "the server refused 1 change(s), kept here to resolve") {
+		t.Fatalf("B's sync: exit %d\n%s%s", code, out, errs)
 	}
 	mustCLI(t, a, "sync")
 	assertSameRegister(t, a, b)
