@@ -13,7 +13,8 @@ const minPreviewWidth = 12
 // maxWidth columns. A QR code or Data Matrix is drawn with half blocks (two
 // modules per character row, dark modules as ink), the text lines sit
 // beside or below it as on the label, and a Code 128 is drawn with half
-// blocks two modules per column, or named in text when it is too wide. The
+// blocks two modules per column in one row, or named in text when it is
+// too wide. The
 // layout is checked exactly as for printing, so a label that would not
 // print returns the same error. The output has no control characters and
 // ends without a newline.
@@ -132,7 +133,8 @@ func matrixArt(s *symbol) []string {
 	return out
 }
 
-// barArt draws a Code 128 two modules per column, two rows tall, or names
+// barArt draws a Code 128 two modules per column, one row tall (a second
+// row would cost a terminal of 24 rows a line of the print queue), or names
 // it when it is wider than width.
 func barArt(s *symbol, width int) []string {
 	cols := (s.w + 1) / 2
@@ -154,8 +156,7 @@ func barArt(s *symbol, width int) []string {
 			b.WriteByte(' ')
 		}
 	}
-	row := b.String()
-	return []string{row, row}
+	return []string{b.String()}
 }
 
 // cleanPreview removes anything a terminal could interpret from code

@@ -385,18 +385,20 @@ func (s *labelsScreen) clamp() {
 
 // rows is how many jobs the list shows at once.
 func (s *labelsScreen) rows() int {
-	fixed := 4 // template line, queue heading, blank, message line
+	fixed := 3 // template line, queue heading, message line
 	if s.wide() {
 		return max(1, s.height-fixed)
 	}
 	// Stacked: the preview (heading and box) gets the room it needs, the
-	// list what is left but at least three rows; a short terminal cuts the
-	// preview's bottom.
+	// list what is left, at least one row (the selected job, which the
+	// preview shows; the heading counts the rest): a box cut at its bottom
+	// would hide the bars and look broken. At 80x24 that leaves three rows.
+	// A terminal too short even for one cuts the preview's bottom.
 	prev := 18
 	if s.preview != "" {
 		prev = strings.Count(s.preview, "\n") + 2
 	}
-	return max(1, min(len(s.jobs), max(3, s.height-fixed-prev)))
+	return max(1, min(len(s.jobs), s.height-fixed-prev))
 }
 
 func (s *labelsScreen) print() tea.Cmd {

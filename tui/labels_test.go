@@ -334,3 +334,31 @@ func TestLabels_TagTooLongRefusedAtQueue(t *testing.T) {
 		t.Fatalf("queued %v", q)
 	}
 }
+
+// At 80x24 the preview is drawn whole, box and bars, whatever the
+// template; the queue shows the selected job and counts the rest.
+func TestLabels_PreviewWholeAt80x24(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	clearQueue(t, db)
+	queue(t, db, "TD-000001", "TD-000002", "TD-000003")
+	h := newHarness(t, db, labelsOptions(&fakePrinter{db: db}), 80, 24)
+	h.typeSlow("l")
+	h.wantView("Queue: 3 queued", "Preview: TD-000001")
+	seen := map[string]bool{}
+	for range 12 {
+		v := h.view()
+		tmpl := strings.Fields(strings.Split(v, "\n")[1])[1]
+		if !strings.Contains(v, "┌") || !strings.Contains(v, "┘") {
+			t.Fatalf("%s: the preview's box is cut:\n%s", tmpl, v)
+		}
+		seen[tmpl] = true
+		h.typeSlow("t")
+	}
+	if len(seen) < 9 {
+		t.Fatalf("cycled through %d templates only: %v", len(seen), seen)
+	}
+	h.press("down")
+	h.press("down")
+	h.wantView("TD-000003", "Preview: TD-000003", "┘")
+}
