@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/tagdesk/tagdesk/store"
@@ -189,51 +188,16 @@ func cmdExportSnipeIT(ctx context.Context, a *app, args []string) error {
 			_, err := db.ExportSnipeIT(ctx, a.stdout)
 			return err
 		}
-		n, err := exportAtomically(ctx, db, *out)
+		var n int
+		err := writeOut(*out, db.Path(), func(w io.Writer) error {
+			var err error
+			n, err = db.ExportSnipeIT(ctx, w)
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("export snipeit: %w; %s not written", err, *out)
 		}
 		fmt.Fprintf(a.stdout, "exported %d asset(s) to %s\n", n, *out)
 		return nil
 	})
-}
-
-// exportAtomically writes the export to a temporary file beside path,
-// syncs it and renames it over path: readers see the old file or the
-// whole new one.
-func exportAtomically(ctx context.Context, db *store.DB, path string) (int, error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return 0, err
-	}
-	done := false
-	defer func() {
-		if !done {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	n, err := db.ExportSnipeIT(ctx, tmp)
-	if err != nil {
-		return n, err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return n, err
-	}
-	if err := tmp.Sync(); err != nil {
-		return n, err
-	}
-	if err := tmp.Close(); err != nil {
-		return n, err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return n, err
-	}
-	done = true
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return n, nil
 }

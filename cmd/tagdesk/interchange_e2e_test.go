@@ -7,7 +7,9 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func snipeTestdata(name string) string {
@@ -246,5 +248,61 @@ func TestImportProgressLines(t *testing.T) {
 	end()
 	if b.Len() != 0 {
 		t.Errorf("progress for a small file: %q", b.String())
+	}
+}
+
+// --out never replaces what is not a plain file: the open database is
+// refused, a symlink stays a link (its target gets the export), and a FIFO
+// is written through, not replaced by a file.
+func TestE2EExportOutTargets(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "desk.db")
+	mustCLI(t, db, "import", "snipeit", snipeTestdata("snipeit-export.csv"))
+	want := mustCLI(t, db, "export", "snipeit")
+
+	_, errs, code := cli(t, db, "export", "snipeit", "--out", db)
+	if code != 1 || !strings.Contains(errs, "is the database itself") {
+		t.Fatalf("export over the database: exit %d, %s", code, errs)
+	}
+	if got := mustCLI(t, db, "export", "snipeit"); got != want {
+		t.Fatal("the database changed after a refused export over it")
+	}
+
+	target := filepath.Join(dir, "target.csv")
+	link := filepath.Join(dir, "link.csv")
+	if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("target.csv", link); err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, db, "export", "snipeit", "--out", link)
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the symlink was replaced: %v %v", fi.Mode(), err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != want {
+		t.Fatalf("the link's target holds %.60q", b)
+	}
+
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo) // blocks until the export opens it
+		got <- string(b)
+	}()
+	mustCLI(t, db, "export", "snipeit", "--out", fifo)
+	select {
+	case s := <-got:
+		if s != want {
+			t.Fatalf("the FIFO's reader got %.60q", s)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("nothing came through the FIFO")
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Fatalf("the FIFO was replaced: %v %v", fi.Mode(), err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	_ "image/gif"
 	_ "image/jpeg"
 	_ "image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,7 +113,7 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 		if f == "png" && len(ls) > 1 {
 			return labels.PNGBatch(ctx, t, ls, 0, func(i int, png []byte) error {
 				name := strings.TrimSuffix(*out, filepath.Ext(*out)) + "-" + ls[i].Tag + ".png"
-				if err := writeFileAtomic(name, png); err != nil {
+				if err := writeBytes(name, db.Path(), png); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.stdout, "%s\n", name)
@@ -123,7 +124,7 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := writeFileAtomic(*out, job); err != nil {
+		if err := writeBytes(*out, db.Path(), job); err != nil {
 			return err
 		}
 		fmt.Fprintf(a.stdout, "wrote %d label(s) (%s, %s) to %s\n", len(ls), t.Name, f, *out)
@@ -190,28 +191,12 @@ func listTemplates(a *app) error {
 	return nil
 }
 
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".tagdesk-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+// writeBytes is writeOut for output already in memory.
+func writeBytes(path, dbPath string, data []byte) error {
+	return writeOut(path, dbPath, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 }
 
 func cmdDecode(ctx context.Context, a *app, args []string) error {
