@@ -303,6 +303,28 @@ func TestBadTextChangesNothing(t *testing.T) {
 			_, err := db.AddLocation(ctx, "CORK", "Cork", "")
 			return err
 		}},
+		{"escape in a name", "name holds a control character (ESC): type it again, or fix the file", func() error {
+			_, err := db.AddPerson(ctx, store.PersonInput{Name: "Eve\x1b[2J"})
+			return err
+		}},
+		{"line break in a name", "name holds a control character (a line break): type it again, or fix the file", func() error {
+			_, err := db.AddLocation(ctx, "CORK", "Cork\nCity", "")
+			return err
+		}},
+		{"escape in notes", "notes holds a control character (ESC): type it again, or fix the file", func() error {
+			_, err := db.Receive(ctx, store.Receipt{Serial: "SN-3", Model: "L5440", Location: "DUB", Notes: "line one\n\x1b]0;title\x07"})
+			return err
+		}},
+		{"C1 control in a serial", "serial holds a control character (U+009B): type it again, or fix the file", func() error {
+			_, err := db.Receive(ctx, store.Receipt{Serial: "SN-\u009b4", Model: "L5440", Location: "DUB"})
+			return err
+		}},
+		{"line break in the operator", "operator holds a control character (a line break): type it again, or fix the file", func() error {
+			db.SetOperator("ali\nce")
+			defer db.SetOperator("tester")
+			_, err := db.AddLocation(ctx, "CORK", "Cork", "")
+			return err
+		}},
 	} {
 		err := c.do()
 		if store.ErrorCode(err) != store.EINVALID || store.ErrorMessage(err) != c.msg {
@@ -316,8 +338,8 @@ func TestBadTextChangesNothing(t *testing.T) {
 	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Odd \ufffd Name"}); err != nil {
 		t.Fatal(err)
 	}
-	// Notes may be longer than a name.
-	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-2", Model: "L5440", Location: "DUB", Notes: strings.Repeat("x", 5000)}); err != nil {
+	// Notes may be longer than a name, and hold lines and tabs.
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-2", Model: "L5440", Location: "DUB", Notes: strings.Repeat("x", 5000) + "\r\n\tend"}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -3,8 +3,10 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -28,7 +30,7 @@ func checkText(operator string, payload any, body []byte) error {
 	if err := checkString("operator", operator); err != nil {
 		return err
 	}
-	if len(body) <= maxText && !bytes.Contains(body, []byte(jsonReplacement)) {
+	if len(body) <= maxText && !bytes.Contains(body, []byte(jsonReplacement)) && !mayHoldControl(body) {
 		return nil
 	}
 	return checkValue("", reflect.ValueOf(payload))
@@ -36,6 +38,27 @@ func checkText(operator string, payload any, body []byte) error {
 
 // jsonReplacement is how encoding/json writes an invalid UTF-8 byte.
 const jsonReplacement = `\ufffd`
+
+// mayHoldControl reports whether a JSON text may hold a control character
+// in a string: encoding/json writes C0 controls as \uXXXX or a short escape
+// (\n, \t, \r, \b, \f), and DEL and the C1 controls raw. A false alarm (an
+// escaped backslash before an n) only costs the walk.
+func mayHoldControl(body []byte) bool {
+	for i, c := range body {
+		switch {
+		case c == '\\' && i+1 < len(body):
+			switch body[i+1] {
+			case 'u', 'n', 't', 'r', 'b', 'f':
+				if body[i+1] != 'u' || bytes.HasPrefix(body[i+1:], []byte("u00")) {
+					return true
+				}
+			}
+		case c == 0x7f, c == 0xc2 && i+1 < len(body) && body[i+1] >= 0x80 && body[i+1] <= 0x9f:
+			return true
+		}
+	}
+	return false
+}
 
 // checkValue checks the strings in v; path names v as people read it
 // ("serial", "custom.RAM", "changes.notes.new"), and a path with "note"
@@ -109,19 +132,40 @@ func checkString(name, s string) error {
 	if !utf8.ValidString(s) {
 		return invalid("%s is not valid text (UTF-8): check the scanner's keyboard layout or the file's encoding", name)
 	}
-	limit := maxText
+	limit, lines := maxText, false
 	switch {
 	case strings.HasSuffix(name, ".old"):
 		// An update's old value is what is there: a value too long from
 		// before these bounds (or from another desk) can still be corrected.
 		return nil
 	case strings.Contains(strings.ToLower(name), "note"):
-		limit = maxNotes
+		limit, lines = maxNotes, true
 	case strings.HasPrefix(name, "custom.") || strings.HasPrefix(name, "changes.custom:"):
-		limit = maxCustom
+		limit, lines = maxCustom, true
 	}
 	if len(s) > limit {
 		return invalid("%s is too long (%d bytes, at most %d)", name, len(s), limit)
 	}
+	// Control characters: an escape sequence in a name would drive the
+	// terminal of whoever lists it, a line break would break every table.
+	// Notes and custom values may hold lines and tabs, nothing else.
+	for _, r := range s {
+		if !unicode.IsControl(r) || lines && (r == '\n' || r == '\r' || r == '\t') {
+			continue
+		}
+		return invalid("%s holds a control character (%s): type it again, or fix the file", name, controlName(r))
+	}
 	return nil
+}
+
+func controlName(r rune) string {
+	switch r {
+	case '\n', '\r':
+		return "a line break"
+	case '\t':
+		return "a tab"
+	case 0x1b:
+		return "ESC"
+	}
+	return fmt.Sprintf("U+%04X", r)
 }
