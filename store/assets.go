@@ -437,6 +437,11 @@ func (w *wtx) checkIn(tag string, opt CheckInOptions) error {
 	if err != nil {
 		return err
 	}
+	if st == StatusRetired {
+		if err := w.refuseInstalled(uid, a.tag, "retiring"); err != nil {
+			return err
+		}
+	}
 	cond := map[Status]string{StatusInStock: ConditionOK, StatusInRepair: ConditionRepair, StatusRetired: ConditionRetire}[st]
 	p := CheckInPayload{UID: uid, Tag: a.tag, From: a.holder, Condition: cond, Status: st}
 	if opt.Location != "" {
@@ -610,8 +615,29 @@ func (w *wtx) setStatus(tag string, to Status, reason string) error {
 	typ := EvAssetStatus
 	if to == StatusRetired {
 		typ = EvAssetRetired
+		if err := w.refuseInstalled(uid, a.tag, "retiring"); err != nil {
+			return err
+		}
 	}
 	return w.emit(typ, uid, StatusPayload{UID: uid, Tag: a.tag, From: a.status, To: to, Reason: reason})
+}
+
+// refuseInstalled refuses to retire or dispose of an asset that others are
+// installed in (a server's disks): they would stay deployed inside it, and
+// a disk that holds data would leave without a disposal record of its own.
+func (w *wtx) refuseInstalled(uid, tag, doing string) error {
+	var n int
+	var first sql.NullString
+	if err := w.queryRow(`SELECT count(*), min(tag) FROM assets WHERE custodian_asset_id = (SELECT id FROM assets WHERE uid = ?)`, uid).Scan(&n, &first); err != nil {
+		return fmt.Errorf("read installed assets: %w", err)
+	}
+	switch n {
+	case 0:
+		return nil
+	case 1:
+		return invalid("%s has %s installed in it: check it in first, before %s %s", tag, first.String, doing, tag)
+	}
+	return invalid("%s has %d assets installed in it (%s and others): check them in first, before %s %s", tag, n, first.String, doing, tag)
 }
 
 // Retire retires an asset (it must not be checked out).
@@ -628,6 +654,9 @@ func (db *DB) Dispose(ctx context.Context, tag string, d Disposal) (Asset, error
 		}
 		if err := CanTransition(a.status, StatusDisposed); err != nil {
 			return Errorf(ErrorCode(err), "%s: %s", a.tag, ErrorMessage(err))
+		}
+		if err := w.refuseInstalled(uid, a.tag, "disposing of"); err != nil {
+			return err
 		}
 		return w.emit(EvAssetDisposed, uid, DisposePayload{UID: uid, Tag: a.tag, Method: strings.TrimSpace(d.Method), Certificate: strings.TrimSpace(d.Certificate), Vendor: strings.TrimSpace(d.Vendor)})
 	})

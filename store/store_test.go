@@ -235,6 +235,29 @@ func TestCheckOutIntoAssetAndBack(t *testing.T) {
 	if _, err := db.CheckOut(ctx, laptop.Tag, dock.Tag, ""); err == nil {
 		t.Fatal("laptop checked out into the dock installed in it: want a refusal")
 	}
+	// The laptop cannot leave service with the dock still in it.
+	before := eventCount(t, db)
+	_, err = db.Retire(ctx, laptop.Tag, "old")
+	if want := laptop.Tag + " has " + dock.Tag + " installed in it: check it in first, before retiring " + laptop.Tag; store.ErrorCode(err) != store.EINVALID || store.ErrorMessage(err) != want {
+		t.Fatalf("retiring a parent: %v; want %s", err, want)
+	}
+	_, err = db.Dispose(ctx, laptop.Tag, store.Disposal{Method: "shred"})
+	if want := laptop.Tag + " has " + dock.Tag + " installed in it: check it in first, before disposing of " + laptop.Tag; store.ErrorCode(err) != store.EINVALID || store.ErrorMessage(err) != want {
+		t.Fatalf("disposing of a parent: %v; want %s", err, want)
+	}
+	if _, err := db.CheckOut(ctx, laptop.Tag, "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.CheckIn(ctx, laptop.Tag, store.CheckInOptions{Condition: store.ConditionRetire})
+	if want := laptop.Tag + " has " + dock.Tag + " installed in it: check it in first, before retiring " + laptop.Tag; store.ErrorMessage(err) != want {
+		t.Fatalf("checking a parent in to retire it: %v; want %s", err, want)
+	}
+	if got := eventCount(t, db); got != before+1 {
+		t.Fatalf("events: %d, want %d", got, before+1)
+	}
+	if _, err := db.CheckIn(ctx, laptop.Tag, store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
 	if got, err = db.CheckIn(ctx, dock.Tag, store.CheckInOptions{}); err != nil {
 		t.Fatal(err)
 	}
