@@ -330,6 +330,48 @@ var snipeDateLayouts = []string{
 	"Jan 2 2006", "2-Jan-2006", "2-Jan-06", "2 January 2006", "2006.01.02",
 }
 
+// date reads a date of row r as snipeDate does, except that a slash date
+// whose day and month could swap is read as the rest of the file writes
+// them: day first if its other slash dates show it (13/03/2024) and none
+// shows the opposite. Until the whole file is read, such a date is read
+// month first and noted (r.swappable); parseSnipe reads the row again if
+// the file turns out to write day first.
+func (h *csvHeader) date(r *srow, v string) (string, error) {
+	if a, b, rest, ok := slashParts(v); ok {
+		switch {
+		case a > 12 && b <= 12:
+			if h.dayFirstSeen.line == 0 {
+				h.dayFirstSeen = slashDate{r.line, clip(strings.TrimSpace(v))}
+			}
+		case b > 12 && a <= 12:
+			if h.monthFirstSeen.line == 0 {
+				h.monthFirstSeen = slashDate{r.line, clip(strings.TrimSpace(v))}
+			}
+		case a != b && a >= 1 && b >= 1:
+			r.swappable = append(r.swappable, strings.TrimSpace(v))
+			if h.dayFirst {
+				v = strconv.Itoa(b) + "/" + strconv.Itoa(a) + "/" + rest
+			}
+		}
+	}
+	return snipeDate(v)
+}
+
+// slashParts splits a/b/rest (rest: the year, and any time after it), for
+// one- or two-digit a and b.
+func slashParts(v string) (a, b int, rest string, ok bool) {
+	p := strings.SplitN(strings.TrimSpace(v), "/", 3)
+	if len(p) != 3 || len(p[0]) == 0 || len(p[0]) > 2 || len(p[1]) == 0 || len(p[1]) > 2 {
+		return 0, 0, "", false
+	}
+	a, err1 := strconv.Atoi(p[0])
+	b, err2 := strconv.Atoi(p[1])
+	if err1 != nil || err2 != nil {
+		return 0, 0, "", false
+	}
+	return a, b, p[2], true
+}
+
 // snipeDate accepts the date forms spreadsheets and Snipe-IT write and
 // returns YYYY-MM-DD. A numeric date whose day and month could swap is
 // read as Snipe-IT's importer (PHP's strtotime) reads it: month first with
@@ -461,9 +503,11 @@ type srow struct {
 	serialWarns                        []RowError // its serial on an asset already in the register (this pass)
 	uid                                string     // set once received
 	received                           bool
-	folded                             bool // its check-out went into its receipt's row
-	genTag                             bool // its tag is generated (the file has none)
-	failed                             bool // refused while performing it, in this pass
+	folded                             bool     // its check-out went into its receipt's row
+	genTag                             bool     // its tag is generated (the file has none)
+	failed                             bool     // refused while performing it, in this pass
+	swappable                          []string // its slash dates that read either way (03/04/2024)
+	rec                                []string // the record, kept when swappable is not empty
 }
 
 // csvHeader is the parsed header of a file.
@@ -475,6 +519,18 @@ type csvHeader struct {
 	// holderText is the column (1-based) of Snipe-IT's list export's
 	// "Checked Out To", which names a holder without saying what it is.
 	holderText int
+	// The file's slash dates: the first that can only be day first
+	// (13/03/2024) and the first that can only be month first
+	// (03/13/2024), and whether its dates that read either way are read
+	// day first (slashes).
+	dayFirstSeen, monthFirstSeen slashDate
+	dayFirst                     bool
+}
+
+// slashDate is a date of the file, and its line (0: none seen).
+type slashDate struct {
+	line int
+	text string
 }
 
 func (h *csvHeader) has(f sfield) bool { return h.byField[f] > 0 }
@@ -622,9 +678,48 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 				serials[key] = line
 			}
 		}
+		if len(row.swappable) > 0 {
+			row.rec = rec
+		}
 		rows = append(rows, row)
 	}
+	h.settleSlashDates(rows)
 	return rows, h, nil
+}
+
+// settleSlashDates reads again, day first, the dates that could be either
+// way of a file that writes its slash dates day first; a file that writes
+// them both ways cannot say which such a date is, and its rows are refused.
+func (h *csvHeader) settleSlashDates(rows []*srow) {
+	dm, md := h.dayFirstSeen, h.monthFirstSeen
+	if dm.line == 0 {
+		return // month first, as Snipe-IT reads them
+	}
+	h.dayFirst = true
+	told := false
+	for i, r := range rows {
+		if len(r.swappable) == 0 {
+			continue
+		}
+		if md.line != 0 {
+			if r.bad == nil {
+				r.bad = &RowError{Line: r.line, Reason: fmt.Sprintf("%q could be day or month first, and this file writes dates both ways (line %d: %s, line %d: %s): write them as YYYY-MM-DD",
+					clip(r.swappable[0]), dm.line, dm.text, md.line, md.text)}
+			}
+			continue
+		}
+		again := h.row(r.line, r.rec)
+		if r.bad != nil && again.bad == nil {
+			again.bad = r.bad // refused for its tag, found after the row was read
+		}
+		again.warns, again.rec = r.warns, nil
+		if !told && again.bad == nil {
+			// Said once, on the first such date: the rest follow it.
+			told = true
+			again.warns = append(again.warns, RowError{Line: r.line, Reason: fmt.Sprintf("%q read day first, as line %d's %s shows this file writes its dates (and so its other such dates)", clip(r.swappable[0]), dm.line, dm.text)})
+		}
+		rows[i] = again
+	}
 }
 
 // row validates one record.
@@ -724,14 +819,14 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		dst *string
 	}{{fPurchaseDate, &r.purchaseDate}, {fWarrantyEnd, &r.warrantyEnd}, {fEOL, &r.eol}, {fLastAudit, &r.lastAudit},
 		{fNextAudit, &r.nextAudit}, {fExpectedCheckin, &r.due}} {
-		if *d.dst, err = snipeDate(v[d.f]); err != nil {
+		if *d.dst, err = h.date(r, v[d.f]); err != nil {
 			return fail(d.f, "%s", ErrorMessage(err))
 		}
 	}
-	if r.checkoutDate, err = snipeDate(v[fLastCheckout]); err != nil {
+	if r.checkoutDate, err = h.date(r, v[fLastCheckout]); err != nil {
 		return fail(fLastCheckout, "%s", ErrorMessage(err))
 	}
-	if _, err := snipeDate(v[fLastCheckin]); err != nil {
+	if _, err := h.date(r, v[fLastCheckin]); err != nil {
 		return fail(fLastCheckin, "%s", ErrorMessage(err))
 	}
 	if v[fWarrantyMonths] != "" {
@@ -818,7 +913,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	}
 	if m := v[fDisposalMethod]; m != "" {
 		r.disposal = &Disposal{Method: m, Certificate: v[fDisposalCertificate], Vendor: v[fDisposalVendor]}
-		if r.disposal.DisposedAt, err = snipeDate(v[fDisposalDate]); err != nil {
+		if r.disposal.DisposedAt, err = h.date(r, v[fDisposalDate]); err != nil {
 			return fail(fDisposalDate, "%s", ErrorMessage(err))
 		}
 	} else if v[fDisposalDate] != "" {

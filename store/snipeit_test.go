@@ -1167,3 +1167,44 @@ func TestUpdateFromATooLongValue(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A slash date whose day and month could swap is read the way the rest of
+// the file writes its dates: month first (as Snipe-IT reads them) unless
+// another date can only be day first; a file that writes both ways cannot
+// say, and its rows with such dates are refused.
+func TestImportSnipeITSlashDatesPerFile(t *testing.T) {
+	ctx := context.Background()
+	dates := func(db *store.DB, tags ...string) string {
+		var out []string
+		for _, tag := range tags {
+			a, err := db.Asset(ctx, tag)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, a.PurchaseDate+" "+a.WarrantyEnd)
+		}
+		return strings.Join(out, ", ")
+	}
+	eu := mustOpen(t)
+	rep := importSnipe(t, eu, []byte("Asset Tag,Model Name,Purchase Date,Warranty Expires\nX-1,M,02/03/2024,\nX-2,M,13/03/2024,01/02/2027\n"), store.ImportOptions{})
+	if got := dates(eu, "X-1", "X-2"); got != "2024-03-02 , 2024-03-13 2027-02-01" {
+		t.Errorf("day-first file: %s", got)
+	}
+	if len(rep.Warnings) != 1 || rep.Warnings[0].Line != 2 || !strings.Contains(rep.Warnings[0].Reason, `"02/03/2024" read day first, as line 3's 13/03/2024 shows`) {
+		t.Errorf("warnings: %+v", rep.Warnings)
+	}
+	us := mustOpen(t)
+	importSnipe(t, us, []byte("Asset Tag,Model Name,Purchase Date\nX-1,M,02/03/2024\nX-2,M,03/13/2024\n"), store.ImportOptions{})
+	if got := dates(us, "X-1", "X-2"); got != "2024-02-03 , 2024-03-13 " {
+		t.Errorf("month-first file: %s", got)
+	}
+	mixed := mustOpen(t)
+	before := takeSnapshot(t, mixed)
+	rep, err := mixed.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Purchase Date\nX-1,M,03/13/2024\nX-2,M,02/03/2024\nX-3,M,13/03/2024\n"), store.ImportOptions{})
+	if err == nil || len(rep.Bad) != 1 || rep.Bad[0].Line != 3 || !strings.Contains(rep.Bad[0].Reason, `"02/03/2024" could be day or month first, and this file writes dates both ways (line 4: 13/03/2024, line 2: 03/13/2024)`) {
+		t.Fatalf("a file writing both ways: %v %+v", err, rep.Bad)
+	}
+	if after := takeSnapshot(t, mixed); !reflect.DeepEqual(after, before) {
+		t.Error("a refused import changed the database")
+	}
+}
