@@ -94,6 +94,14 @@ func TestBadInputChangesNothing(t *testing.T) {
 			_, err := db.CheckOut(ctx, "TD-IN", "B1001", "31/31/2026")
 			return err
 		}},
+		{"due date out of range (its export would not import)", store.EINVALID, func() error {
+			_, err := db.CheckOut(ctx, "TD-IN", "B1001", "9999-12-31")
+			return err
+		}},
+		{"warranty end out of range", store.EINVALID, func() error {
+			_, err := db.UpdateAsset(ctx, "TD-IN", map[string]string{"warranty_end": "1800-01-01"})
+			return err
+		}},
 		{"10 kB scan", store.EINVALID, func() error {
 			_, err := db.CheckOut(ctx, strings.Repeat("A", 10_000), "B1001", "")
 			return err

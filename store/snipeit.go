@@ -90,7 +90,6 @@ const MaxReportedRows = 1000
 // and custom fields are free text.
 const (
 	maxNameCell = MaxScanLen
-	maxTextCell = 4096
 )
 
 // sfield is one column meaning.
@@ -383,7 +382,7 @@ func snipeDate(v string) (string, error) {
 	}
 	d, ok, err := numericDate(v, true)
 	if !ok {
-		d, err = ParseDate(v)
+		d, err = parseDate(v)
 	}
 	if err != nil {
 		for _, l := range snipeDateLayouts {
@@ -396,10 +395,7 @@ func snipeDate(v string) (string, error) {
 	if err != nil {
 		return "", invalid("%q is not a date (want YYYY-MM-DD)", clip(v))
 	}
-	if d < "1900-01-01" || d > "2199-12-31" {
-		return "", invalid("%q is out of range (1900 to 2199)", clip(v))
-	}
-	return d, nil
+	return d, dateInRange(v, d)
 }
 
 // snipeCost accepts ParseCost's forms plus an ISO currency code before or
@@ -753,8 +749,11 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		}
 		c = strings.TrimSpace(c)
 		limit := maxNameCell
-		if f == fNotes || f == fCustom {
-			limit = maxTextCell
+		switch f {
+		case fNotes:
+			limit = maxNotes // as the desk takes them (text.go)
+		case fCustom:
+			limit = maxCustom
 		}
 		if len(c) > limit {
 			r.bad = &RowError{Line: line, Column: col, Reason: fmt.Sprintf("%d characters; at most %d", len(c), limit)}

@@ -349,7 +349,7 @@ func TestImportSnipeITBadFiles(t *testing.T) {
 		{"non-utf8 cell", hdr + "A-1,M,Jos\xe9,\n", store.EINVALID, "not valid UTF-8", 2},
 		{"non-utf8 header", "Asset Tag,Model \xff\nA-1,M\n", store.EINVALID, "not valid UTF-8", 0},
 		{"too long cell", hdr + "A-1," + strings.Repeat("M", 300) + ",,\n", store.EINVALID, "300 characters; at most 256", 2},
-		{"too long notes", hdr + "A-1,M,," + strings.Repeat("n", 5000) + "\n", store.EINVALID, "5000 characters; at most 4096", 2},
+		{"too long notes", hdr + "A-1,M,," + strings.Repeat("n", 20000) + "\n", store.EINVALID, "20000 characters; at most 16384", 2},
 		{"too many cells", hdr + "A-1,M,,,extra\n", store.EINVALID, "5 cells, but the header has 4", 2},
 		{"bad quoting", hdr + "A-1,M,,ok\nA-2,\"M,,\n", store.EINVALID, "not valid CSV", 3},
 		{"tag in database", hdr + "A-1,M,,\nTAKEN-1,M,,\n", store.EINVALID, "tag TAKEN-1 is already in use", 3},

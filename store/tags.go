@@ -143,6 +143,14 @@ func ParseDate(v string) (string, error) {
 	if v == "" {
 		return "", nil
 	}
+	d, err := parseDate(v)
+	if err != nil {
+		return "", err
+	}
+	return d, dateInRange(v, d)
+}
+
+func parseDate(v string) (string, error) {
 	for _, layout := range []string{dateLayout, "2006-01-02 15:04:05", time.RFC3339, "2006/01/02", "2006-1-2", "Jan 2, 2006", "2 Jan 2006", "January 2, 2006"} {
 		if t, err := time.Parse(layout, v); err == nil {
 			return t.Format(dateLayout), nil
@@ -152,6 +160,16 @@ func ParseDate(v string) (string, error) {
 		return d, err
 	}
 	return "", invalid("%q is not a date (want YYYY-MM-DD)", clip(v))
+}
+
+// dateInRange refuses a date (d, read from v) outside 1900 to 2199: a
+// typing slip (9999-12-31, 0202-01-01), and one the Snipe-IT import, and
+// so a re-import of the desk's own export, would refuse.
+func dateInRange(v, d string) error {
+	if d < "1900-01-01" || d > "2199-12-31" {
+		return invalid("%q is out of range (1900 to 2199)", clip(v))
+	}
+	return nil
 }
 
 func validateCost(v string) error {
