@@ -119,6 +119,19 @@ func (db *DB) Receive(ctx context.Context, r Receipt) (Asset, error) {
 // ReceiveAll records many arrivals in one transaction: all or none.
 func (db *DB) ReceiveAll(ctx context.Context, rs []Receipt) ([]string, error) {
 	tags := make([]string, 0, len(rs))
+	// A serial twice in the batch: said as such, not as a clash with the
+	// tag the batch's first copy got (which the refusal rolls back).
+	seen := map[string]int{}
+	for i, r := range rs {
+		sn := strings.ToUpper(strings.TrimSpace(r.Serial))
+		if sn == "" || r.AllowDuplicateSerial {
+			continue
+		}
+		if j, dup := seen[sn]; dup {
+			return nil, conflict("item %d: serial %s is also item %d", i+1, clip(strings.TrimSpace(r.Serial)), j+1)
+		}
+		seen[sn] = i
+	}
 	_, err := db.writeAlone(ctx, func(w *wtx) error {
 		for i, r := range rs {
 			tag, err := w.receive(r)

@@ -368,6 +368,15 @@ func TestReceiveDuplicateSerialAnyCase(t *testing.T) {
 	if _, err := db.Receive(ctx, store.Receipt{Serial: "sn-100", Model: "L5440", Location: "DUB", AllowDuplicateSerial: true}); err != nil {
 		t.Fatalf("allowed duplicate: %v", err)
 	}
+	// Twice in one batch: named as such (the first copy's tag never was).
+	before := eventCount(t, db)
+	_, err = db.ReceiveAll(ctx, []store.Receipt{{Serial: "SN-201", Model: "L5440", Location: "DUB"}, {Serial: "SN-202", Model: "L5440", Location: "DUB"}, {Serial: "sn-201", Model: "L5440", Location: "DUB"}})
+	if store.ErrorCode(err) != store.ECONFLICT || store.ErrorMessage(err) != "item 3: serial sn-201 is also item 1" {
+		t.Fatalf("a serial twice in a batch: %v", err)
+	}
+	if got := eventCount(t, db); got != before {
+		t.Fatalf("events: %d, want %d", got, before)
+	}
 }
 
 // Long notes may be edited (the bound follows the field down the update's

@@ -254,6 +254,9 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 	}
 	rs := make([]store.Receipt, len(pos))
 	for i, s := range pos {
+		if strings.TrimSpace(s) == "" {
+			return usagef("receive: item %d is empty: give each asset's serial", i+1)
+		}
 		rs[i] = store.Receipt{Serial: s, Model: *model, Location: *location, Tag: *tag, PONumber: *po, Name: *name, WarrantyEnd: w, AllowDuplicateSerial: *dup}
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
