@@ -161,15 +161,8 @@ func (w *wtx) receive(r Receipt) (string, error) {
 		return "", invalid("serial is %d characters; at most %d", len(rec.Serial), MaxScanLen)
 	}
 	if rec.Serial != "" && !r.AllowDuplicateSerial {
-		var other string
-		// As a scan matches it: as written or upper-cased (a scan of
-		// either asset's serial would find the other).
-		err := w.queryRow(`SELECT tag FROM assets WHERE serial IN (?, ?, ?) LIMIT 1`, rec.Serial, strings.ToUpper(rec.Serial), strings.ToLower(rec.Serial)).Scan(&other)
-		if err == nil {
-			return "", conflict("serial %s is already on asset %s", clip(rec.Serial), other)
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return "", fmt.Errorf("check serial: %w", err)
+		if err := w.serialFree(rec.Serial, 0); err != nil {
+			return "", err
 		}
 	}
 	var err error
@@ -504,6 +497,7 @@ func (db *DB) UpdateAsset(ctx context.Context, tag string, fields map[string]str
 			return err
 		}
 		changes := map[string]Change{}
+		symbolCurrency := ""
 		for k, v := range fields {
 			v = strings.TrimSpace(v)
 			var old string
@@ -536,14 +530,32 @@ func (db *DB) UpdateAsset(ctx context.Context, tag string, fields map[string]str
 						return invalid("%s: %s", strings.ReplaceAll(k, "_", " "), ErrorMessage(err))
 					}
 				case "purchase_cost":
-					if v, _, err = ParseCost(v); err != nil {
+					var sym string
+					if v, sym, err = ParseCost(v); err != nil {
 						return err
+					}
+					if _, given := fields["currency"]; sym != "" && !given {
+						symbolCurrency = sym // "€10": the currency too, as an import reads it
+					}
+				case "currency":
+					v = strings.ToUpper(v)
+					if v != "" && !isCurrencyCode(v) {
+						return invalid("currency %q is not a three-letter code such as EUR, USD or GBP", clip(v))
+					}
+				case "serial":
+					if v != "" && !strings.EqualFold(v, old) {
+						if err := w.serialFree(v, a.id); err != nil {
+							return err
+						}
 					}
 				}
 			}
 			if old != v {
 				changes[k] = Change{Old: old, New: v}
 			}
+		}
+		if symbolCurrency != "" && symbolCurrency != cur.Currency {
+			changes["currency"] = Change{Old: cur.Currency, New: symbolCurrency}
 		}
 		if len(changes) == 0 {
 			return invalid("nothing to change on %s", a.tag)
@@ -633,6 +645,33 @@ func (w *wtx) setStatus(tag string, to Status, reason string) error {
 		}
 	}
 	return w.emit(typ, uid, StatusPayload{UID: uid, Tag: a.tag, From: a.status, To: to, Reason: reason})
+}
+
+// serialFree refuses a serial another asset than the one with id self
+// already has, as a scan matches it: as written, upper- or lower-cased (a
+// scan of either asset's serial would find the other).
+func (w *wtx) serialFree(serial string, self int64) error {
+	var other string
+	err := w.queryRow(`SELECT tag FROM assets WHERE serial IN (?, ?, ?) AND id <> ? LIMIT 1`, serial, strings.ToUpper(serial), strings.ToLower(serial), self).Scan(&other)
+	if err == nil {
+		return conflict("serial %s is already on asset %s", clip(serial), other)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("check serial: %w", err)
+	}
+	return nil
+}
+
+func isCurrencyCode(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for _, c := range s {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // refuseInstalled refuses to retire or dispose of an asset that others are

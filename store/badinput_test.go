@@ -416,3 +416,41 @@ func TestOffboardedHolderRefused(t *testing.T) {
 		t.Fatalf("offboarded holder: %v", err)
 	}
 }
+
+// An update's serial is checked as a receipt's is; its currency is a
+// three-letter code, upper-cased, and a cost's symbol sets it too.
+func TestUpdateSerialAndCurrency(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	a, err := db.Receive(ctx, store.Receipt{Serial: "SN-1", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := db.Receive(ctx, store.Receipt{Serial: "SN-2", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := eventCount(t, db)
+	_, err = db.UpdateAsset(ctx, b.Tag, map[string]string{"serial": "sn-1"})
+	if store.ErrorCode(err) != store.ECONFLICT || store.ErrorMessage(err) != "serial sn-1 is already on asset "+a.Tag {
+		t.Fatalf("a serial another asset has: %v", err)
+	}
+	if _, err = db.UpdateAsset(ctx, b.Tag, map[string]string{"currency": "EURO"}); store.ErrorCode(err) != store.EINVALID {
+		t.Fatalf("a currency that is no code: %v", err)
+	}
+	if got := eventCount(t, db); got != before {
+		t.Fatalf("events: %d, want %d", got, before)
+	}
+	// Its own serial in another case is a correction, not a clash.
+	if got, err := db.UpdateAsset(ctx, b.Tag, map[string]string{"serial": "sn-2"}); err != nil || got.Serial != "sn-2" {
+		t.Fatalf("recasing its own serial: %+v %v", got.Serial, err)
+	}
+	if got, err := db.UpdateAsset(ctx, b.Tag, map[string]string{"purchase_cost": "€1.299,50"}); err != nil || got.PurchaseCost != "1299.50" || got.Currency != "EUR" {
+		t.Fatalf("a cost with its symbol: %q %q %v", got.PurchaseCost, got.Currency, err)
+	}
+	if got, err := db.UpdateAsset(ctx, b.Tag, map[string]string{"currency": "usd"}); err != nil || got.Currency != "USD" {
+		t.Fatalf("a lower-case code: %q %v", got.Currency, err)
+	}
+	mustVerify(t, db)
+}
