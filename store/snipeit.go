@@ -960,9 +960,33 @@ type importer struct {
 	inFile  map[string]bool        // every tag the file names
 	taken   map[string]string      // the file's tags the register already uses
 	serials map[string]string      // upper-cased serials of the file's the register has → a tag with it
+	pos     map[string]string      // upper-cased purchase order number → uid (read on first use)
 	scheme  TagScheme
 	nextN   int64
 	gen     int
+}
+
+// poUID is the uid of the desk's purchase order with that number, or "".
+func (im *importer) poUID(number string) (string, error) {
+	if im.pos == nil {
+		im.pos = map[string]string{}
+		rows, err := im.w.tx.QueryContext(im.w.ctx, `SELECT number, uid FROM purchase_orders`)
+		if err != nil {
+			return "", fmt.Errorf("read purchase orders: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var n, uid string
+			if err := rows.Scan(&n, &uid); err != nil {
+				return "", fmt.Errorf("read purchase orders: %w", err)
+			}
+			im.pos[strings.ToUpper(n)] = uid
+		}
+		if err := rows.Err(); err != nil {
+			return "", fmt.Errorf("read purchase orders: %w", err)
+		}
+	}
+	return im.pos[strings.ToUpper(strings.TrimSpace(number))], nil
 }
 
 type locRef struct{ uid, code, name string }
@@ -1304,6 +1328,13 @@ func (im *importer) receive(r *srow) error {
 	var err error
 	if rec.ModelUID, err = im.modelUID(r); err != nil {
 		return im.rowErr(r, fModel, err)
+	}
+	// An Order Number is a purchase order's number in Snipe-IT: one the
+	// desk has links the asset to it (a desk's own export, re-imported).
+	if r.orderNo != "" {
+		if rec.POUID, err = im.poUID(r.orderNo); err != nil {
+			return err
+		}
 	}
 	if r.location != "" || r.locationCode != "" {
 		l, err := im.location(r.locationCode, r.location)
@@ -1851,7 +1882,7 @@ var snipeExportExtras = []sfield{
 const snipeExportQuery = `SELECT a.tag, coalesce(a.serial, ''), a.name, coalesce(m.name, ''), coalesce(m.model_number, ''),
 	coalesce(cat.name, ''), coalesce(mf.name, ''), a.status,
 	coalesce(l.code, ''), coalesce(l.name, ''), coalesce(hl.code, ''), coalesce(hl.name, ''),
-	coalesce(s.name, ''), a.order_number, a.purchase_cost, a.currency, a.purchase_date, a.warranty_end, a.eol_date,
+	coalesce(s.name, ps.name, ''), coalesce(nullif(a.order_number, ''), po.number, ''), a.purchase_cost, a.currency, a.purchase_date, a.warranty_end, a.eol_date,
 	coalesce(p.name, ''), coalesce(p.email, ''), coalesce(p.username, ''), coalesce(p.badge, ''), coalesce(p.employee_no, ''),
 	a.custodian_person_id IS NOT NULL, coalesce(cl.name, ''), coalesce(cl.code, ''), coalesce(ca.tag, ''),
 	a.checked_out_at, a.due_date, a.last_audit, a.next_audit, a.notes, a.custom, a.cost_centre,
@@ -1866,6 +1897,8 @@ const snipeExportQuery = `SELECT a.tag, coalesce(a.serial, ''), a.name, coalesce
 	LEFT JOIN locations cl ON cl.id = a.custodian_location_id
 	LEFT JOIN assets ca ON ca.id = a.custodian_asset_id
 	LEFT JOIN suppliers s ON s.id = a.supplier_id
+	LEFT JOIN purchase_orders po ON po.id = a.po_id
+	LEFT JOIN suppliers ps ON ps.id = po.supplier_id
 	LEFT JOIN disposals d ON d.asset_id = a.id
 	ORDER BY a.id`
 

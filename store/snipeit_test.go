@@ -1208,3 +1208,47 @@ func TestImportSnipeITSlashDatesPerFile(t *testing.T) {
 		t.Error("a refused import changed the database")
 	}
 }
+
+// A purchase order's number and supplier go out as Snipe-IT's Order Number
+// and Supplier, and an Order Number the importing desk has as a purchase
+// order links the asset to it again.
+func TestExportSnipeITPurchaseOrder(t *testing.T) {
+	ctx := context.Background()
+	src := mustOpen(t)
+	seed(t, src)
+	if _, err := src.AddPurchaseOrder(ctx, "PO-7", "Dell Direct", map[string]int{"L5440": 2}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Receive(ctx, store.Receipt{Serial: "SN-1", Model: "L5440", Location: "DUB", PONumber: "PO-7"}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := src.ExportSnipeIT(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(out.Bytes())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	if got := recs[1][col["Supplier"]] + " " + recs[1][col["Order Number"]]; got != "Dell Direct PO-7" {
+		t.Fatalf("supplier and order number: %q", got)
+	}
+	dst := mustOpen(t)
+	seed(t, dst)
+	if _, err := dst.AddPurchaseOrder(ctx, "po-7", "Dell Direct", map[string]int{"L5440": 2}); err != nil {
+		t.Fatal(err)
+	}
+	importSnipe(t, dst, out.Bytes(), store.ImportOptions{})
+	a, err := dst.Asset(ctx, "TD-000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.PONumber != "po-7" || a.Supplier != "Dell Direct" || a.OrderNumber != "PO-7" {
+		t.Fatalf("re-imported: purchase order %q, supplier %q, order number %q", a.PONumber, a.Supplier, a.OrderNumber)
+	}
+	mustVerify(t, dst)
+}
