@@ -177,7 +177,8 @@ type PurchaseOrder struct {
 	Lines    []POLine `json:"lines"`
 }
 
-// POLine is one expected model on an order.
+// POLine is one expected model on an order, or (Expected 0) a model
+// received on it that it does not name.
 type POLine struct {
 	Model    string `json:"model"`
 	Expected int    `json:"expected"`

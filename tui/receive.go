@@ -422,7 +422,11 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 		for _, l := range s.po.Lines {
 			if l.Model == a.Model && l.Received > l.Expected {
 				// Received all the same (the box is here), but said.
-				s.feed.note("! beyond order %s: %d of %d %s received", s.po.Number, l.Received, l.Expected, l.Model)
+				if l.Expected == 0 {
+					s.feed.note("! %s is not on order %s: %d received all the same", l.Model, s.po.Number, l.Received)
+				} else {
+					s.feed.note("! beyond order %s: %d of %d %s received", s.po.Number, l.Received, l.Expected, l.Model)
+				}
 				return bell()
 			}
 		}
@@ -436,6 +440,10 @@ func (s *receiveScreen) poLine() string {
 	}
 	var parts []string
 	for _, l := range s.po.Lines {
+		if l.Expected == 0 {
+			parts = append(parts, fmt.Sprintf("%s %d (not ordered)", l.Model, l.Received))
+			continue
+		}
 		parts = append(parts, fmt.Sprintf("%s %d/%d", l.Model, l.Received, l.Expected))
 	}
 	return "order " + s.po.Number + ": " + strings.Join(parts, ", ")

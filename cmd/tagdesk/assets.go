@@ -274,7 +274,10 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 				return err
 			}
 			for _, l := range o.Lines {
-				if l.Received > l.Expected {
+				switch {
+				case l.Expected == 0:
+					fmt.Fprintf(a.stderr, "warning: %s is not on order %s: %d received all the same\n", l.Model, o.Number, l.Received)
+				case l.Received > l.Expected:
 					fmt.Fprintf(a.stderr, "warning: beyond order %s: %d of %d %s received\n", o.Number, l.Received, l.Expected, l.Model)
 				}
 			}

@@ -77,6 +77,10 @@ func cmdPOShow(ctx context.Context, a *app, args []string) error {
 		}
 		fmt.Fprintf(a.stdout, "Purchase order %s%s\n", o.Number, prefixed(" from ", o.Supplier))
 		for _, l := range o.Lines {
+			if l.Expected == 0 {
+				fmt.Fprintf(a.stdout, "  %-30s %d received, not on the order\n", l.Model, l.Received)
+				continue
+			}
 			fmt.Fprintf(a.stdout, "  %-30s %d of %d received\n", l.Model, l.Received, l.Expected)
 		}
 		return nil

@@ -165,7 +165,13 @@ func TestE2EPurchaseOrders(t *testing.T) {
 	if code != 0 || !strings.Contains(stderr, "warning: beyond order PO-7: 3 of 2 Latitude 5440 received") {
 		t.Fatalf("beyond the order: exit %d, %q", code, stderr)
 	}
-	if out := mustCLI(t, db, "po", "show", "PO-7"); !strings.Contains(out, "Latitude 5440                  3 of 2 received") {
+	// A model the order does not name: received, warned about, and shown.
+	mustCLI(t, db, "model", "add", "Dock", "--number", "WD19")
+	_, stderr, code = cli(t, db, "receive", "--model", "WD19", "--location", "DUB", "--po", "PO-7", "D1")
+	if code != 0 || !strings.Contains(stderr, "warning: Dock is not on order PO-7: 1 received all the same") {
+		t.Fatalf("a model not on the order: exit %d, %q", code, stderr)
+	}
+	if out := mustCLI(t, db, "po", "show", "PO-7"); !strings.Contains(out, "Latitude 5440                  3 of 2 received\n  Dock                           1 received, not on the order") {
 		t.Errorf("po show:\n%s", out)
 	}
 	for _, args := range [][]string{{"po", "add", "PO-8", "Nope=2"}, {"po", "add", "PO-7", "Latitude 5440=1"}} {
