@@ -214,7 +214,7 @@ var snipeFields = []fieldDef{
 // normHeader is Snipe-IT's header normalisation: trimmed, '_' as a space,
 // case-insensitive (and runs of spaces as one).
 func normHeader(h string) string {
-	h = strings.TrimPrefix(h, "\ufeff")
+	h = strings.TrimLeft(h, "\ufeff") // a BOM, or two (a file saved twice)
 	return strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(h, "_", " "))), " ")
 }
 
@@ -521,6 +521,7 @@ type csvHeader struct {
 	// day first (slashes).
 	dayFirstSeen, monthFirstSeen slashDate
 	dayFirst                     bool
+	notes                        []RowError // warnings about the header
 }
 
 // slashDate is a date of the file, and its line (0: none seen).
@@ -534,7 +535,7 @@ func (h *csvHeader) has(f sfield) bool { return h.byField[f] > 0 }
 // colName is the header the file uses for f, or its English label.
 func (h *csvHeader) colName(f sfield) string {
 	if i := h.byField[f]; i > 0 {
-		return strings.TrimSpace(strings.TrimPrefix(h.names[i-1], "\ufeff"))
+		return strings.TrimSpace(strings.TrimLeft(h.names[i-1], "\ufeff"))
 	}
 	return fieldDefOf(f).label
 }
@@ -551,7 +552,7 @@ func parseSnipeHeader(rec []string, rep *ImportReport) (*csvHeader, error) {
 		}
 		f := matchHeader(name)
 		h.cols[i] = f
-		clean := strings.TrimSpace(strings.TrimPrefix(name, "\ufeff"))
+		clean := strings.TrimSpace(strings.TrimLeft(name, "\ufeff"))
 		col := ImportColumn{Header: clean}
 		if f == fCustom && snipeComputed[normHeader(name)] {
 			f = fIgnored
@@ -592,6 +593,16 @@ func parseSnipeHeader(rec []string, rep *ImportReport) (*csvHeader, error) {
 	}
 	if !h.has(fModel) && !h.has(fModelNo) {
 		return nil, invalid(`missing column "Model Name" (or "Model No."): every asset needs a model; the header has %s`, clip(strings.Join(rec, ", ")))
+	}
+	if !h.has(fTag) {
+		// Tags are generated then, as for new stock; but a column that
+		// looks like the tags, under a name Snipe-IT does not use, would
+		// leave every printed label naming another asset.
+		for i, f := range h.cols {
+			if f == fCustom && strings.Contains(normHeader(rec[i]), "tag") {
+				h.notes = append(h.notes, RowError{Line: 1, Column: h.custom[i], Reason: `not read as the asset tag (Snipe-IT's header is "Asset Tag"): every asset gets a new tag and this column is kept as a custom field; rename it to import the tags`})
+			}
+		}
 	}
 	return h, nil
 }
@@ -742,7 +753,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 			break
 		}
 		f := h.cols[i]
-		col := strings.TrimSpace(strings.TrimPrefix(h.names[i], "\ufeff"))
+		col := strings.TrimSpace(strings.TrimLeft(h.names[i], "\ufeff"))
 		if !utf8.ValidString(c) {
 			r.bad = &RowError{Line: line, Column: col, Reason: "not valid UTF-8 text (save the file as UTF-8)"}
 			return r
@@ -1834,11 +1845,11 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 			break
 		}
 		if pass == maxPasses {
-			collectBad(rows, &rep)
+			collectBad(rows, h.notes, &rep)
 			return rep, invalid("gave up after %d passes: rows keep failing once others are skipped; nothing imported", pass)
 		}
 	}
-	collectBad(rows, &rep)
+	collectBad(rows, h.notes, &rep)
 	if rep.BadRows > 0 && !opt.SkipInvalid {
 		rep.Imported, rep.CheckedOut, rep.Disposed, rep.GeneratedTags, rep.Created = 0, 0, 0, 0, ImportCreated{}
 		return rep, invalid("%d bad row(s) of %d; nothing imported", rep.BadRows, rep.Rows)
@@ -1846,8 +1857,8 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 	return rep, nil
 }
 
-func collectBad(rows []*srow, rep *ImportReport) {
-	rep.Bad, rep.Warnings, rep.BadRows = []RowError{}, []RowError{}, 0
+func collectBad(rows []*srow, notes []RowError, rep *ImportReport) {
+	rep.Bad, rep.Warnings, rep.BadRows = []RowError{}, append([]RowError{}, notes...), 0
 	for i := range rows {
 		if rows[i].bad != nil {
 			rep.BadRows++

@@ -1252,3 +1252,22 @@ func TestExportSnipeITPurchaseOrder(t *testing.T) {
 	}
 	mustVerify(t, dst)
 }
+
+// A column that looks like the tags under a name Snipe-IT does not use is
+// kept as a custom field, with a warning that tags were generated; a
+// header with two byte-order marks still reads its first column.
+func TestImportSnipeITTagColumnNotRecognised(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	rep := importSnipe(t, db, []byte("Asset Tag Number,Model Name\nACME-1,M\n"), store.ImportOptions{})
+	if rep.GeneratedTags != 1 || len(rep.Warnings) != 1 || rep.Warnings[0].Line != 1 || rep.Warnings[0].Column != "Asset Tag Number" || !strings.Contains(rep.Warnings[0].Reason, "not read as the asset tag") {
+		t.Fatalf("report: %+v", rep)
+	}
+	rep = importSnipe(t, db, []byte("\ufeff\ufeffAsset Tag,Model Name\nACME-2,M\n"), store.ImportOptions{})
+	if rep.GeneratedTags != 0 || len(rep.Warnings) != 0 {
+		t.Fatalf("report: %+v", rep)
+	}
+	if _, err := db.Asset(ctx, "ACME-2"); err != nil {
+		t.Fatal(err)
+	}
+}
