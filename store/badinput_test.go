@@ -397,8 +397,18 @@ func TestTextBoundsFollowTheField(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = db.Receive(ctx, store.Receipt{Serial: "SN-2", Model: "L5440", Location: "DUB", Custom: map[string]string{"RAM": "16\xffGB"}})
-	if store.ErrorMessage(err) != "custom.RAM is not valid text (UTF-8): check the scanner's keyboard layout or the file's encoding" {
+	if store.ErrorMessage(err) != "custom field RAM is not valid text (UTF-8): check the scanner's keyboard layout or the file's encoding" {
 		t.Fatalf("bad custom value: %v", err)
+	}
+	// An update's fields are named as people know them, not by the
+	// event's payload.
+	_, err = db.UpdateAsset(ctx, a.Tag, map[string]string{"notes": "bad\xff"})
+	if store.ErrorMessage(err) != "notes is not valid text (UTF-8): check the scanner's keyboard layout or the file's encoding" {
+		t.Fatalf("bad notes in an update: %v", err)
+	}
+	_, err = db.UpdateAsset(ctx, a.Tag, map[string]string{"custom:" + strings.Repeat("k", 2000): "v"})
+	if store.ErrorMessage(err) != "field name is too long (2007 bytes, at most 1024)" {
+		t.Fatalf("a long custom field name in an update: %v", err)
 	}
 }
 

@@ -44,7 +44,8 @@ func ValidateTag(tag string) error {
 // characters of [0-9A-Z-] once upper-cased.
 func ValidateCode(code string) error {
 	if err := ValidateTag(code); err != nil {
-		return invalid("%s", strings.Replace(ErrorMessage(err), "asset tag", "code", 1))
+		msg := strings.Replace(ErrorMessage(err), "asset tag", "code", 1)
+		return invalid("%s", strings.Replace(msg, "tags use only", "codes use only", 1))
 	}
 	return nil
 }

@@ -125,22 +125,20 @@ func join(path, name string) string {
 	return path + "." + name
 }
 
-func checkString(name, s string) error {
-	if name == "" {
-		name = "a value"
-	}
+func checkString(path, s string) error {
+	name := displayPath(path)
 	if !utf8.ValidString(s) {
 		return invalid("%s is not valid text (UTF-8): check the scanner's keyboard layout or the file's encoding", name)
 	}
 	limit, lines := maxText, false
 	switch {
-	case strings.HasSuffix(name, ".old"):
+	case strings.HasSuffix(path, ".old"):
 		// An update's old value is what is there: a value too long from
 		// before these bounds (or from another desk) can still be corrected.
 		return nil
-	case strings.Contains(strings.ToLower(name), "note"):
+	case strings.Contains(strings.ToLower(path), "note"):
 		limit, lines = maxNotes, true
-	case strings.HasPrefix(name, "custom.") || strings.HasPrefix(name, "changes.custom:"):
+	case strings.HasPrefix(path, "custom.") && path != "custom.name" || strings.HasPrefix(path, "changes.custom:"):
 		limit, lines = maxCustom, true
 	}
 	if len(s) > limit {
@@ -156,6 +154,29 @@ func checkString(name, s string) error {
 		return invalid("%s holds a control character (%s): type it again, or fix the file", name, controlName(r))
 	}
 	return nil
+}
+
+// displayPath names a payload path as people know the field: "serial",
+// "notes" for an update's "changes.notes.new", "custom field RAM" for
+// "custom.RAM" or "changes.custom:RAM.new", "field name" for an update's
+// key.
+func displayPath(path string) string {
+	switch path {
+	case "":
+		return "a value"
+	case "changes.name":
+		return "field name"
+	case "custom.name":
+		return "custom field name"
+	}
+	p := strings.TrimSuffix(strings.TrimPrefix(path, "changes."), ".new")
+	if f, ok := strings.CutPrefix(p, "custom:"); ok {
+		return "custom field " + f
+	}
+	if f, ok := strings.CutPrefix(p, "custom."); ok {
+		return "custom field " + f
+	}
+	return strings.ReplaceAll(p, "_", " ")
 }
 
 func controlName(r rune) string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -304,5 +305,21 @@ func TestE2EExportOutTargets(t *testing.T) {
 	}
 	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
 		t.Fatalf("the FIFO was replaced: %v %v", fi.Mode(), err)
+	}
+}
+
+// An interrupted command says so, not what its statement was doing.
+func TestInterruptedImportSaysSo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errs strings.Builder
+	code := run(ctx, []string{"--db", db, "import", "snipeit", snipeTestdata("snipeit-export.csv")}, strings.NewReader(""), &out, &errs, func(string) string { return "" })
+	if code != 1 || errs.String() != "tagdesk: interrupted: the change under way was rolled back, nothing of it was saved\n" {
+		t.Fatalf("exit %d, stderr %q", code, errs.String())
+	}
+	if got := mustCLI(t, db, "asset", "list", "--json"); strings.TrimSpace(got) != "[]" {
+		t.Fatalf("assets after an interrupted import: %s", got)
 	}
 }

@@ -86,6 +86,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "tagdesk: %s\n", err)
 		fmt.Fprintln(stderr, "run 'tagdesk help' for the commands")
 		return 2
+	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+		// Ctrl-C: every change is one transaction, so the one under way
+		// is rolled back whole; what a statement was doing is no news.
+		fmt.Fprintln(stderr, "tagdesk: interrupted: the change under way was rolled back, nothing of it was saved")
+		return 1
 	default:
 		fmt.Fprintf(stderr, "tagdesk: %s\n", oneLine(err.Error()))
 		return 1
