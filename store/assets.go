@@ -199,6 +199,8 @@ func (w *wtx) receive(r Receipt) (string, error) {
 		}
 	} else if err := w.checkTagScan(rec.Tag); err != nil {
 		return "", err
+	} else if err := w.codeFree(rec.Tag, "asset"); err != nil {
+		return "", err
 	}
 	rec.UID = w.db.newUID()
 	if err := w.emit(EvAssetReceived, rec.UID, rec); err != nil {
@@ -272,8 +274,9 @@ func (w *wtx) nextTag() (string, error) {
 			return "", err
 		}
 		tag := s.Format(n)
-		var one int
-		err := w.queryRow(`SELECT 1 FROM assets WHERE tag = ?`, tag).Scan(&one)
+		// Free if no asset has it, and no location or badge either (a
+		// scan of it must name one thing).
+		err := w.queryRow(codeTakenQuery, tag).Scan(new(string), new(string))
 		if errors.Is(err, sql.ErrNoRows) {
 			if err := ValidateTag(tag); err != nil {
 				return "", invalid("tag prefix %q makes invalid tags: %s", s.Prefix, ErrorMessage(err))
@@ -645,6 +648,35 @@ func (w *wtx) setStatus(tag string, to Status, reason string) error {
 		}
 	}
 	return w.emit(typ, uid, StatusPayload{UID: uid, Tag: a.tag, From: a.status, To: to, Reason: reason})
+}
+
+// codeTakenQuery finds what already has a scannable code: an asset (its
+// tag), a location (its code) or a person (their badge).
+const codeTakenQuery = `SELECT 'asset', tag FROM assets WHERE tag = ?1
+	UNION ALL SELECT 'location', name || ' (' || code || ')' FROM locations WHERE code = ?1
+	UNION ALL SELECT 'person', name || ' (' || badge || ')' FROM people WHERE badge = ?1 LIMIT 1`
+
+// codeFree refuses code as a new asset tag, location code or badge (kind
+// says which) when it already is one of the others: a scan of it would
+// name two things, and the desk would pick one without a word (a clerk
+// scanning a shelf would hand the asset to a person). Its own kind is
+// checked where it is made, with its own message.
+func (w *wtx) codeFree(code, kind string) error {
+	var other, label string
+	err := w.queryRow(codeTakenQuery, code).Scan(&other, &label)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && other == kind {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("check code: %w", err)
+	}
+	switch other {
+	case "asset":
+		return conflict("%s is already an asset's tag: a scan of it must name one thing", code)
+	case "location":
+		return conflict("%s is already the code of location %s: a scan of it must name one thing", code, label)
+	}
+	return conflict("%s is already the badge of %s: a scan of it must name one thing", code, label)
 }
 
 // serialFree refuses a serial another asset than the one with id self

@@ -464,3 +464,60 @@ func TestUpdateSerialAndCurrency(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// A scannable code names one thing: a location code, a badge or an asset
+// tag that is already one of the others is refused, and a generated tag
+// skips a number whose tag is already a location's code.
+func TestScanCodesNameOneThing(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	a, err := db.Receive(ctx, store.Receipt{Serial: "SN-1", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := eventCount(t, db)
+	for _, c := range []struct {
+		name, want string
+		do         func() error
+	}{
+		{"location named like a tag", a.Tag + " is already an asset's tag: a scan of it must name one thing", func() error {
+			_, err := db.AddLocation(ctx, a.Tag, "Shelf", "")
+			return err
+		}},
+		{"location named like a badge", "B1001 is already the badge of Ana Silva (B1001): a scan of it must name one thing", func() error {
+			_, err := db.AddLocation(ctx, "b1001", "Shelf", "")
+			return err
+		}},
+		{"badge like a location", "DUB is already the code of location Dublin office (DUB): a scan of it must name one thing", func() error {
+			_, err := db.AddPerson(ctx, store.PersonInput{Name: "Yves", Badge: "dub"})
+			return err
+		}},
+		{"tag like a badge", "B1001 is already the badge of Ana Silva (B1001): a scan of it must name one thing", func() error {
+			_, err := db.Receive(ctx, store.Receipt{Serial: "SN-2", Model: "L5440", Location: "DUB", Tag: "B1001"})
+			return err
+		}},
+	} {
+		if err := c.do(); store.ErrorCode(err) != store.ECONFLICT || store.ErrorMessage(err) != c.want {
+			t.Errorf("%s: %v; want %s", c.name, err, c.want)
+		}
+	}
+	if got := eventCount(t, db); got != before {
+		t.Fatalf("events: %d, want %d", got, before)
+	}
+	next, err := db.NextTag(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddLocation(ctx, next, "Shelf named like the next tag", ""); err != nil {
+		t.Fatal(err)
+	}
+	b, err := db.Receive(ctx, store.Receipt{Serial: "SN-3", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Tag == next {
+		t.Fatalf("generated %s, a location's code", b.Tag)
+	}
+	mustVerify(t, db)
+}

@@ -287,6 +287,9 @@ func (db *DB) AddLocation(ctx context.Context, code, name, parent string) (Locat
 		if _, err := w.uidBy("locations", "code", code); err == nil {
 			return conflict("location %s already exists", code)
 		}
+		if err := w.codeFree(code, "location"); err != nil {
+			return err
+		}
 		if parent != "" {
 			var err error
 			if p.ParentUID, err = w.locationUID(parent); err != nil {
@@ -367,6 +370,11 @@ func (w *wtx) addPerson(in PersonInput) (string, error) {
 	}
 	if p.Email != "" && (!strings.Contains(p.Email, "@") || strings.ContainsAny(p.Email, " \t<>")) {
 		return "", invalid("email %q is not an address", clip(p.Email))
+	}
+	if p.Badge != "" {
+		if err := w.codeFree(p.Badge, "person"); err != nil {
+			return "", err
+		}
 	}
 	if in.Location != "" {
 		var err error

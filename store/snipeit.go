@@ -1128,7 +1128,9 @@ func (im *importer) location(code, name string) (locRef, error) {
 				name = code
 			}
 			l = locRef{uid: im.w.db.newUID(), code: code, name: name}
-			err = im.w.emit(EvLocationCreated, l.uid, LocationPayload{UID: l.uid, Code: code, Name: name})
+			if err = im.w.codeFree(code, "location"); err == nil {
+				err = im.w.emit(EvLocationCreated, l.uid, LocationPayload{UID: l.uid, Code: code, Name: name})
+			}
 		}
 	} else {
 		if l.uid, err = im.w.ensureLocation(name); err == nil {
@@ -1225,6 +1227,11 @@ func (im *importer) person(r *srow) (personRef, error) {
 	namesakes, err := im.namesakes(pp.Name) // (before the person exists)
 	if err != nil {
 		return personRef{}, err
+	}
+	if pp.Badge != "" {
+		if err := im.w.codeFree(pp.Badge, "person"); err != nil {
+			return personRef{}, err
+		}
 	}
 	if err := im.w.emit(EvPersonCreated, pp.UID, pp); err != nil {
 		return personRef{}, err
