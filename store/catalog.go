@@ -37,7 +37,9 @@ func (w *wtx) ensureNamed(table, name string) (string, error) {
 func (w *wtx) modelUID(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	rows := []string{}
-	for _, q := range []string{`SELECT uid FROM models WHERE name = ? LIMIT 2`, `SELECT uid FROM models WHERE model_number = ? LIMIT 2`} {
+	byNumber := false
+	for i, q := range []string{`SELECT uid FROM models WHERE name = ? LIMIT 2`, `SELECT uid FROM models WHERE model_number = ? LIMIT 2`} {
+		byNumber = i == 1
 		st, err := w.prepared(q)
 		if err != nil {
 			return "", err
@@ -64,6 +66,9 @@ func (w *wtx) modelUID(s string) (string, error) {
 		return "", notFound("no model %q (by name or model number)", clip(s))
 	case 1:
 		return rows[0], nil
+	}
+	if byNumber {
+		return "", invalid("%q is the model number of more than one model: give the model's name", clip(s))
 	}
 	return "", invalid("%q names more than one model: give the model number", clip(s))
 }
@@ -498,6 +503,18 @@ func (db *DB) AddModel(ctx context.Context, name, number, manufacturer, category
 		}
 		if n > 0 {
 			return conflict("model %q %s already exists", name, number)
+		}
+		// A model number names one model at the desk: receive --model
+		// takes either, and would have to ask.
+		if number := strings.TrimSpace(number); number != "" {
+			var other string
+			err := w.queryRow(`SELECT name FROM models WHERE model_number = ? ORDER BY id LIMIT 1`, number).Scan(&other)
+			if err == nil {
+				return conflict("model number %s is already %s's", clip(number), other)
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("check model: %w", err)
+			}
 		}
 		_, err := w.ensureModel(name, number, manufacturer, category)
 		return err

@@ -960,21 +960,22 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 // importer performs the validated rows inside one write transaction, with
 // name→uid caches so that each model, location or person is looked up once.
 type importer struct {
-	w       *wtx
-	h       *csvHeader
-	named   map[string]string      // table + "\x00" + lower(name)
-	models  map[string]string      // lower(name) + "\x00" + lower(number)
-	locs    map[string]locRef      // "c:" + code or "n:" + lower(name)
-	people  map[string]personRef   // by badge, employee number, username or email
-	byName  map[string][]personRef // lower(name) → the people of that name
-	tags    map[string]string      // tags received by this import → uid
-	inFile  map[string]bool        // every tag the file names
-	taken   map[string]string      // the file's tags the register already uses
-	serials map[string]string      // upper-cased serials of the file's the register has → a tag with it
-	pos     map[string]string      // upper-cased purchase order number → uid (read on first use)
-	scheme  TagScheme
-	nextN   int64
-	gen     int
+	w         *wtx
+	h         *csvHeader
+	named     map[string]string      // table + "\x00" + lower(name)
+	models    map[string]string      // lower(name) + "\x00" + lower(number)
+	locs      map[string]locRef      // "c:" + code or "n:" + lower(name)
+	people    map[string]personRef   // by badge, employee number, username or email
+	byName    map[string][]personRef // lower(name) → the people of that name
+	tags      map[string]string      // tags received by this import → uid
+	inFile    map[string]bool        // every tag the file names
+	taken     map[string]string      // the file's tags the register already uses
+	serials   map[string]string      // upper-cased serials of the file's the register has → a tag with it
+	pos       map[string]string      // upper-cased purchase order number → uid (read on first use)
+	modelInfo map[string][3]string   // model uid → name, manufacturer, category (read on first use)
+	scheme    TagScheme
+	nextN     int64
+	gen       int
 }
 
 // poUID is the uid of the desk's purchase order with that number, or "".
@@ -1042,10 +1043,47 @@ func (im *importer) ensureNamed(table, name string) (string, error) {
 // modelUID finds the row's model (by name and number, by name alone, or by
 // number alone), creating it with its manufacturer and category if missing.
 func (im *importer) modelUID(r *srow) (string, error) {
+	uid, created, err := im.findModel(r)
+	if err != nil || created {
+		return uid, err
+	}
+	// A model the register has: its manufacturer and category stand. A row
+	// that says otherwise is imported, with a warning, not silently.
+	info, ok := im.modelInfo[uid]
+	if !ok {
+		if err := im.w.queryRow(`SELECT m.name, coalesce(mf.name, ''), coalesce(c.name, '') FROM models m
+			LEFT JOIN manufacturers mf ON mf.id = m.manufacturer_id LEFT JOIN categories c ON c.id = m.category_id WHERE m.uid = ?`, uid).
+			Scan(&info[0], &info[1], &info[2]); err != nil {
+			return "", fmt.Errorf("read model: %w", err)
+		}
+		im.modelInfo[uid] = info
+	}
+	for _, d := range []struct {
+		f         sfield
+		what, has string
+		row       string
+	}{{fManufacturer, "made by", info[1], r.manufacturer}, {fCategory, "in category", info[2], r.category}} {
+		if d.row != "" && !strings.EqualFold(strings.TrimSpace(d.row), d.has) {
+			r.warns = append(r.warns, RowError{Line: r.line, Column: im.h.colName(d.f), Reason: fmt.Sprintf("model %s is %s %s; this row says %s: the model's stands", clip(info[0]), d.what, orNone(d.has), clip(d.row))})
+		}
+	}
+	return uid, nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// findModel finds the row's model, or creates it (created) with the
+// manufacturer and category the row names.
+func (im *importer) findModel(r *srow) (uid string, created bool, err error) {
 	name, number := r.model, r.modelNo
 	key := strings.ToLower(name) + "\x00" + strings.ToLower(number)
 	if uid, ok := im.models[key]; ok {
-		return uid, nil
+		return uid, false, nil
 	}
 	var q, arg string
 	switch {
@@ -1058,7 +1096,7 @@ func (im *importer) modelUID(r *srow) (string, error) {
 	}
 	st, err := im.w.prepared(q)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	args := []any{arg}
 	if name != "" && number != "" {
@@ -1066,27 +1104,26 @@ func (im *importer) modelUID(r *srow) (string, error) {
 	}
 	rows, err := st.QueryContext(im.w.ctx, args...)
 	if err != nil {
-		return "", fmt.Errorf("look up model: %w", err)
+		return "", false, fmt.Errorf("look up model: %w", err)
 	}
 	var uids []string
 	for rows.Next() {
 		var uid string
 		if err := rows.Scan(&uid); err != nil {
 			rows.Close()
-			return "", fmt.Errorf("look up model: %w", err)
+			return "", false, fmt.Errorf("look up model: %w", err)
 		}
 		uids = append(uids, uid)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return "", fmt.Errorf("look up model: %w", err)
+		return "", false, fmt.Errorf("look up model: %w", err)
 	}
-	var uid string
 	switch {
 	case len(uids) == 1:
 		uid = uids[0]
 	case len(uids) > 1 && name == "":
-		return "", invalid("model number %q names more than one model: add a Model Name column", clip(number))
+		return "", false, invalid("model number %q names more than one model: add a Model Name column", clip(number))
 	case len(uids) > 1:
 		uid = uids[0] // the one without a model number, else the first
 	default:
@@ -1095,18 +1132,18 @@ func (im *importer) modelUID(r *srow) (string, error) {
 			p.Name = number
 		}
 		if p.ManufacturerUID, err = im.ensureNamed("manufacturers", r.manufacturer); err != nil {
-			return "", err
+			return "", false, err
 		}
 		if p.CategoryUID, err = im.ensureNamed("categories", r.category); err != nil {
-			return "", err
+			return "", false, err
 		}
 		if err := im.w.emit(EvModelCreated, p.UID, p); err != nil {
-			return "", err
+			return "", false, err
 		}
-		uid = p.UID
+		uid, created = p.UID, true
 	}
 	im.models[key] = uid
-	return uid, nil
+	return uid, created, nil
 }
 
 // location finds a location by code (creating it with that code) or by
@@ -1685,7 +1722,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 		var done ImportReport
 		newBad := 0
 		_, err := db.writeAlone(ctx, func(w *wtx) error {
-			im := &importer{w: w, h: h, named: map[string]string{}, models: map[string]string{}, locs: map[string]locRef{},
+			im := &importer{w: w, h: h, named: map[string]string{}, models: map[string]string{}, modelInfo: map[string][3]string{}, locs: map[string]locRef{},
 				people: map[string]personRef{}, byName: map[string][]personRef{}, tags: make(map[string]string, len(rows)), inFile: inFile}
 			// Ids found are cached (the search index is rebuilt once, at
 			// commit), and the events are stored in bulk at the end.

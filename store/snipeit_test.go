@@ -1271,3 +1271,31 @@ func TestImportSnipeITTagColumnNotRecognised(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A row naming a model the register has, with another manufacturer or
+// category, is imported with a warning (the model's stand); a model number
+// names one model when added by hand, and a receive by a number two
+// imported models share asks for the name.
+func TestImportSnipeITModelMismatch(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db) // Latitude 5440, L5440, Dell, Laptop
+	rep := importSnipe(t, db, []byte("Asset Tag,Model Name,Model No.,Manufacturer,Category,Location\nM-1,Latitude 5440,L5440,HP,Laptop,Dublin office\nM-2,Lat 5440,L5440,Dell,Laptop,Dublin office\n"), store.ImportOptions{})
+	var got []string
+	for _, w := range rep.Warnings {
+		got = append(got, fmt.Sprintf("%d %s: %s", w.Line, w.Column, w.Reason))
+	}
+	if want := "2 Manufacturer: model Latitude 5440 is made by Dell; this row says HP: the model's stands"; strings.Join(got, "\n") != want {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
+	}
+	if _, err := db.AddModel(ctx, "Other", "L5440", "", ""); store.ErrorCode(err) != store.ECONFLICT || store.ErrorMessage(err) != "model number L5440 is already Latitude 5440's" {
+		t.Errorf("a second model with that number: %v", err)
+	}
+	_, err := db.Receive(ctx, store.Receipt{Serial: "SN-9", Model: "L5440", Location: "DUB"})
+	if store.ErrorMessage(err) != `"L5440" is the model number of more than one model: give the model's name` {
+		t.Errorf("receive by a shared number: %v", err)
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-9", Model: "Lat 5440", Location: "DUB"}); err != nil {
+		t.Error(err)
+	}
+}
