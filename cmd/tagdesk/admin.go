@@ -21,7 +21,7 @@ func cmdVerify(ctx context.Context, a *app, args []string) error {
 	c := findCommand("verify")
 	fs := a.flags(c)
 	asJSON := fs.Bool("json", false, "JSON output")
-	if _, err := a.parse(c, fs, args); err != nil {
+	if err := a.parseNone(c, fs, args); err != nil {
 		return err
 	}
 	return a.withDB(ctx, func(db *store.DB) error {

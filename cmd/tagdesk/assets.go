@@ -65,10 +65,13 @@ func cmdAssetList(ctx context.Context, a *app, args []string) error {
 	if len(pos) > 0 {
 		return usagef("asset list takes no arguments (got %q); use --query", pos[0])
 	}
+	if *limit < 0 {
+		return usagef("asset list: --limit %d: give a number of assets, or 0 for all", *limit)
+	}
 	f := store.AssetFilter{Query: *query, Location: *location, Limit: *limit}
 	if *status != "" {
 		if f.Status, err = store.ParseStatus(*status); err != nil {
-			return err
+			return usagef("asset list: %s", store.ErrorMessage(err))
 		}
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
@@ -358,10 +361,13 @@ func cmdMove(ctx context.Context, a *app, args []string) error {
 		return usagef("move needs --location and at least one TAG")
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		for _, t := range pos {
+		for i, t := range pos {
 			x, err := db.Move(ctx, t, *loc)
 			if err != nil {
-				return fmt.Errorf("move %s: %w", t, err)
+				if i == 0 {
+					return fmt.Errorf("move %s: %w; nothing was moved", t, err)
+				}
+				return fmt.Errorf("move %s: %w; the %d before it were moved, it and the rest were not", t, err, i)
 			}
 			fmt.Fprintf(a.stdout, "%s moved to %s\n", x.Tag, x.LocationCode)
 		}

@@ -119,7 +119,7 @@ func cmdStocktakeFinish(ctx context.Context, a *app, args []string) error {
 	c := findCommand("stocktake finish")
 	fs := a.flags(c)
 	loc := fs.String("location", "", "the open stocktake of this location (when several are open)")
-	if _, err := a.parse(c, fs, args); err != nil {
+	if err := a.parseNone(c, fs, args); err != nil {
 		return err
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
@@ -145,7 +145,7 @@ func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
 	loc := fs.String("location", "", "the latest stocktake of this location")
 	asJSON := fs.Bool("json", false, "JSON output")
 	asCSV := fs.Bool("csv", false, "CSV output: one row per asset or code")
-	if _, err := a.parse(c, fs, args); err != nil {
+	if err := a.parseNone(c, fs, args); err != nil {
 		return err
 	}
 	if *asJSON && *asCSV {
@@ -212,7 +212,7 @@ func cmdStocktakeList(ctx context.Context, a *app, args []string) error {
 	c := findCommand("stocktake list")
 	fs := a.flags(c)
 	asJSON := fs.Bool("json", false, "JSON output")
-	if _, err := a.parse(c, fs, args); err != nil {
+	if err := a.parseNone(c, fs, args); err != nil {
 		return err
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
@@ -235,7 +235,7 @@ func cmdReportKPIs(ctx context.Context, a *app, args []string) error {
 	c := findCommand("report kpis")
 	fs := a.flags(c)
 	asJSON := fs.Bool("json", false, "JSON output")
-	if _, err := a.parse(c, fs, args); err != nil {
+	if err := a.parseNone(c, fs, args); err != nil {
 		return err
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
@@ -303,7 +303,7 @@ func cmdReportHistory(ctx context.Context, a *app, args []string) error {
 	to := fs.String("to", "", "last day (YYYY-MM-DD, inclusive)")
 	asJSON := fs.Bool("json", false, "JSON output: every field, hashes included")
 	asCSV := fs.Bool("csv", false, "CSV output")
-	if _, err := a.parse(c, fs, args); err != nil {
+	if err := a.parseNone(c, fs, args); err != nil {
 		return err
 	}
 	var f, t time.Time

@@ -135,7 +135,7 @@ func cmdPersonList(ctx context.Context, a *app, args []string) error {
 	asJSON := fs.Bool("json", false, "JSON output")
 	query := fs.String("query", "", "substring of name, badge, username or email")
 	all := fs.Bool("all", false, "include offboarded people")
-	if _, err := a.parse(c, fs, args); err != nil {
+	if err := a.parseNone(c, fs, args); err != nil {
 		return err
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
@@ -183,7 +183,7 @@ func cmdLocationList(ctx context.Context, a *app, args []string) error {
 	c := findCommand("location list")
 	fs := a.flags(c)
 	asJSON := fs.Bool("json", false, "JSON output")
-	if _, err := a.parse(c, fs, args); err != nil {
+	if err := a.parseNone(c, fs, args); err != nil {
 		return err
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
@@ -229,7 +229,7 @@ func cmdModelList(ctx context.Context, a *app, args []string) error {
 	c := findCommand("model list")
 	fs := a.flags(c)
 	asJSON := fs.Bool("json", false, "JSON output")
-	if _, err := a.parse(c, fs, args); err != nil {
+	if err := a.parseNone(c, fs, args); err != nil {
 		return err
 	}
 	return a.withDB(ctx, func(db *store.DB) error {

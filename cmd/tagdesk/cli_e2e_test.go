@@ -40,6 +40,32 @@ func TestE2EGroupHelp(t *testing.T) {
 	}
 }
 
+// Bad usage exits 2 with one line naming it, and changes nothing: a word
+// an option-only command does not take, --db given twice with two paths,
+// an unknown status filter, a negative limit.
+func TestE2EUsageMistakes(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"verify", "extra"}, `verify takes no arguments (got "extra")`},
+		{[]string{"asset", "list", "--db", filepath.Join(dir, "other.db")}, "--db given twice"},
+		{[]string{"asset", "list", "--status", "bogus"}, `unknown status "bogus"`},
+		{[]string{"asset", "list", "--limit", "-1"}, "--limit -1"},
+	} {
+		if _, stderr, code := cli(t, db, c.args...); code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, stderr, c.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "other.db")); err == nil {
+		t.Error("a refused command created the other database")
+	}
+	mustCLI(t, db, "asset", "list", "--db", db) // the same path twice is one path
+}
+
 // --demo with --db builds the demo at that path on first use.
 func TestE2EDemoAtDB(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "mine.db")

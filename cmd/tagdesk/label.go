@@ -258,7 +258,7 @@ func cmdQueueList(ctx context.Context, a *app, args []string) error {
 	fs := a.flags(c)
 	all := fs.Bool("all", false, "include printed and cancelled jobs")
 	asJSON := fs.Bool("json", false, "JSON output")
-	if _, err := a.parse(c, fs, args); err != nil {
+	if err := a.parseNone(c, fs, args); err != nil {
 		return err
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
@@ -292,7 +292,7 @@ func cmdQueueRun(ctx context.Context, a *app, args []string) error {
 	c := findCommand("queue run")
 	fs := a.flags(c)
 	prn := fs.String("printer", "", "send every queued job here instead of its own printer")
-	if _, err := a.parse(c, fs, args); err != nil {
+	if err := a.parseNone(c, fs, args); err != nil {
 		return err
 	}
 	return a.withDB(ctx, func(db *store.DB) error {

@@ -105,6 +105,7 @@ func oneLine(s string) string {
 // before or after the subcommand.
 func (a *app) globalFlags(args []string) ([]string, error) {
 	var rest []string
+	seen := map[string]bool{}
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
 		if arg == "--" {
@@ -125,11 +126,17 @@ func (a *app) globalFlags(args []string) ([]string, error) {
 				i++
 				val = args[i]
 			}
+			// Given twice (before and after the command, say), the two
+			// must agree: which database a command changes is no guess.
+			dst := &a.operator
 			if name == "db" {
-				a.dbPath = val
-			} else {
-				a.operator = val
+				dst = &a.dbPath
 			}
+			if seen[name] && *dst != val {
+				return nil, usagef("--%s given twice (%q and %q): give it once", name, *dst, val)
+			}
+			seen[name] = true
+			*dst = val
 		case "demo":
 			a.demo = true
 		case "version":
@@ -310,6 +317,20 @@ func (a *app) flags(c command) *flag.FlagSet {
 
 // parse parses flags that may come before, between or after the positional
 // arguments, and returns the positionals. --help prints usage.
+// parseNone is parse for a command that takes options only: a word left
+// over is a mistake (a misspelt option, a value without its flag), said
+// rather than ignored.
+func (a *app) parseNone(c command, fs *flag.FlagSet, args []string) error {
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("%s takes no arguments (got %q)", c.name, pos[0])
+	}
+	return nil
+}
+
 func (a *app) parse(c command, fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
