@@ -439,6 +439,9 @@ func (w *wtx) checkIn(tag string, opt CheckInOptions) error {
 	if err != nil {
 		return err
 	}
+	if a.status == StatusMissing {
+		return invalid("%s is marked missing, not checked out: found, it goes back in stock with tagdesk status %s in_stock, or by a stocktake's scan", a.tag, a.tag)
+	}
 	if a.status != StatusDeployed {
 		return invalid("%s is not checked out (it is %s)", a.tag, a.status.Label())
 	}
@@ -634,8 +637,11 @@ func (w *wtx) setStatus(tag string, to Status, reason string) error {
 	if err != nil {
 		return err
 	}
-	if to == StatusDeployed || to == StatusDisposed {
-		return invalid("use check out or dispose to make %s %s", a.tag, to.Label())
+	switch to {
+	case StatusDeployed:
+		return invalid("%s is deployed by checking it out to someone or somewhere (checkout --to), not by a status", a.tag)
+	case StatusDisposed:
+		return invalid("%s is disposed of with dispose, which records how (--method), not by a status", a.tag)
 	}
 	if err := CanTransition(a.status, to); err != nil {
 		return Errorf(ErrorCode(err), "%s: %s", a.tag, ErrorMessage(err))

@@ -86,6 +86,10 @@ func TestBadInputChangesNothing(t *testing.T) {
 			_, err := db.Dispose(ctx, gone.Tag, store.Disposal{Method: "shred"})
 			return err
 		}},
+		{"make deployed by a status", store.EINVALID, func() error {
+			_, err := db.SetStatus(ctx, "TD-IN", store.StatusDeployed, "")
+			return err
+		}},
 		{"check in what is not out", store.EINVALID, func() error {
 			_, err := db.CheckIn(ctx, gone.Tag, store.CheckInOptions{})
 			return err
