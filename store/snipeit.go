@@ -333,7 +333,7 @@ var snipeDateLayouts = []string{
 // whose day and month could swap is read as the rest of the file writes
 // them: day first if its other slash dates show it (13/03/2024) and none
 // shows the opposite. Until the whole file is read, such a date is read
-// month first and noted (r.swappable); parseSnipe reads the row again if
+// month first and noted (r.swappable); settleSlashDates reads the row again if
 // the file turns out to write day first.
 func (h *csvHeader) date(r *srow, v string) (string, error) {
 	if a, b, rest, ok := slashParts(v); ok {
