@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -46,7 +47,12 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 	}
 	progress, endProgress := a.importProgress()
 	opt := store.ImportOptions{SkipInvalid: *skip, DryRun: *dry, Progress: progress}
-	return a.withDB(ctx, func(db *store.DB) error {
+	// An import that imports nothing into a desk that did not exist leaves
+	// no database behind: "nothing imported" means no new file either.
+	path := a.resolveDBPath()
+	_, statErr := os.Stat(path)
+	fresh := !a.demo && errors.Is(statErr, os.ErrNotExist)
+	err = a.withDB(ctx, func(db *store.DB) error {
 		rep, err := db.ImportSnipeIT(ctx, in, opt)
 		endProgress()
 		if err != nil && rep.Rows == 0 && len(rep.Bad) == 0 {
@@ -82,6 +88,12 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 		}
 		return nil
 	})
+	if fresh && (err != nil || *dry) {
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(path + suffix)
+		}
+	}
+	return err
 }
 
 func printImportSummary(w io.Writer, name string, rep store.ImportReport) {

@@ -323,3 +323,25 @@ func TestInterruptedImportSaysSo(t *testing.T) {
 		t.Fatalf("assets after an interrupted import: %s", got)
 	}
 }
+
+// An import that imports nothing into a desk that did not exist (a bad
+// file, a dry run) leaves no database file behind.
+func TestE2EImportNothingCreatesNoDatabase(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "new.db")
+	bad := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(bad, []byte("Asset Tag,Model Name,Purchase Date\nX-1,M,not a date\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, code := cli(t, db, "import", "snipeit", bad); code != 1 {
+		t.Fatalf("bad file: exit %d", code)
+	}
+	mustCLI(t, db, "import", "snipeit", "--dry-run", snipeTestdata("snipeit-export.csv"))
+	if left, _ := filepath.Glob(db + "*"); len(left) > 0 {
+		t.Fatalf("files left: %v", left)
+	}
+	mustCLI(t, db, "import", "snipeit", snipeTestdata("snipeit-export.csv"))
+	if _, err := os.Stat(db); err != nil {
+		t.Fatal(err)
+	}
+}

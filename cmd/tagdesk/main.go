@@ -315,8 +315,6 @@ func (a *app) flags(c command) *flag.FlagSet {
 	return fs
 }
 
-// parse parses flags that may come before, between or after the positional
-// arguments, and returns the positionals. --help prints usage.
 // parseNone is parse for a command that takes options only: a word left
 // over is a mistake (a misspelt option, a value without its flag), said
 // rather than ignored.
@@ -331,6 +329,8 @@ func (a *app) parseNone(c command, fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// parse parses flags that may come before, between or after the positional
+// arguments, and returns the positionals. --help prints usage.
 func (a *app) parse(c command, fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
