@@ -214,9 +214,9 @@ func (m *Model) apply(r scanResult, k *tea.KeyPressMsg) []tea.Cmd {
 	}
 	if r.scan != "" {
 		if a := m.active(); a != nil {
-			for _, code := range strings.Split(r.scan, "\n") {
+			for i, code := range strings.Split(r.scan, "\n") {
 				m.note = ""
-				cmds = append(cmds, a.Update(scanMsg{code: code}))
+				cmds = append(cmds, a.Update(scanMsg{code: code, joins: r.joins && i == 0}))
 			}
 		}
 	}

@@ -46,7 +46,7 @@ func (s *checkInScreen) Init() tea.Cmd   { return nil }
 func (s *checkInScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case scanMsg:
-		return s.scan(lineWith(&s.input, msg.code))
+		return s.scan(lineWith(&s.input, msg))
 	case checkInResult:
 		cmd := s.result(msg)
 		if code, ok := s.queue.done(); ok {

@@ -80,7 +80,7 @@ func (s *checkOutScreen) Update(msg tea.Msg) tea.Cmd {
 		if s.focusDue {
 			return s.scan(msg.code)
 		}
-		return s.scan(s.line(msg.code))
+		return s.scan(s.line(msg))
 	case holderMsg:
 		if msg.err != nil {
 			return s.feed.refuse("%s", errText(msg.err))
@@ -106,7 +106,7 @@ func (s *checkOutScreen) Update(msg tea.Msg) tea.Cmd {
 // line is the scan plus anything already typed into the scan field: in a
 // scan loop every Enter-terminated line is a scan, even when a loaded
 // machine split the burst and its first keys landed in the field as typing.
-func (s *checkOutScreen) line(code string) string { return lineWith(&s.input, code) }
+func (s *checkOutScreen) line(msg scanMsg) string { return lineWith(&s.input, msg) }
 
 func (s *checkOutScreen) setHolder(h store.Holder) {
 	s.holder = &h

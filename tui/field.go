@@ -140,9 +140,15 @@ func (f *field) View(s *Styles, width int) string {
 	return prompt + before + s.Selected.Render(cur) + after
 }
 
-// lineWith returns the field's text followed by code and clears the field.
-func lineWith(f *field, code string) string {
+// lineWith returns the scanned code, clearing the field: with the field's
+// text before it when the scan's first keys went there as typing a moment
+// before (scanMsg.joins); otherwise what a person had half typed is
+// dropped, not glued to the scan.
+func lineWith(f *field, msg scanMsg) string {
 	v := f.Value()
 	f.Reset()
-	return v + code
+	if msg.joins {
+		return v + msg.code
+	}
+	return msg.code
 }

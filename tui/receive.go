@@ -148,7 +148,7 @@ func (s *receiveScreen) Update(msg tea.Msg) tea.Cmd {
 		if !s.scanning {
 			return s.setupScan(msg.code)
 		}
-		if code, ok := s.queue.push(lineWith(&s.input, msg.code)); ok {
+		if code, ok := s.queue.push(lineWith(&s.input, msg)); ok {
 			return s.start(code)
 		}
 	case receiveResult:

@@ -37,8 +37,15 @@ const minScanLen = 2
 // prefixWait is how long a started prefix waits for the rest of the code.
 const prefixWait = 2 * time.Second
 
-// scanMsg is a complete scan, delivered to the active screen.
-type scanMsg struct{ code string }
+// scanMsg is a complete scan, delivered to the active screen. joins says
+// its first characters went to the focused field as typing a moment before
+// (a scanner whose first key came late): the field's text is the scan's
+// start. Otherwise the scan is a whole code on its own, and what a person
+// had half typed in the field is not part of it.
+type scanMsg struct {
+	code  string
+	joins bool
+}
 
 // scanTimeoutMsg ends the hold window of generation gen.
 type scanTimeoutMsg struct{ gen int }
@@ -52,6 +59,8 @@ type scanBuffer struct {
 	keys  []tea.KeyPressMsg
 	text  strings.Builder
 	last  time.Time
+	first time.Time // when the held keys' first arrived
+	typed time.Time // when held keys were last given back as typing
 	burst bool
 	gen   int
 	// graced is set once a late hold timer has given queued input one more
@@ -65,6 +74,7 @@ type scanResult struct {
 	flushed   []tea.KeyPressMsg // held keys to deliver now
 	flushText bool              // flushed keys were a burst: text only, no shortcuts
 	scan      string            // a complete scan
+	joins     bool              // the scan continues keys given back as typing just before (scanMsg.joins)
 	pass      bool              // deliver the key itself
 	arm       int               // > 0: start the hold timer for this generation
 }
@@ -101,6 +111,16 @@ func (b *scanBuffer) prefixState() (started, complete bool) {
 	return strings.HasPrefix(b.prefix, s), false
 }
 
+// giveBack takes the held keys to deliver them as keys (typing, or a
+// burst's text), noting when typing was last given back (scanMsg.joins).
+func (b *scanBuffer) giveBack(now time.Time) ([]tea.KeyPressMsg, bool) {
+	keys, burst := b.take()
+	if len(keys) > 0 && !burst {
+		b.typed = now
+	}
+	return keys, burst
+}
+
 func (b *scanBuffer) take() ([]tea.KeyPressMsg, bool) {
 	keys, burst := b.keys, b.burst
 	b.keys, b.burst = nil, false
@@ -117,7 +137,7 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 	case printable(k):
 		if !b.empty() && now.Sub(b.last) > b.gap && !started && !b.graced {
 			// A late key after a held one: the earlier keys were typed.
-			r.flushed, r.flushText = b.take()
+			r.flushed, r.flushText = b.giveBack(now)
 		}
 		if utf8.RuneCountInString(k.Text) > 1 || (!b.empty() && (now.Sub(b.last) <= b.gap || b.graced)) {
 			b.burst = true
@@ -126,6 +146,9 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 			// Far longer than any code: give it back as text.
 			keys, _ := b.take()
 			r.flushed, r.flushText = append(r.flushed, keys...), true
+		}
+		if b.empty() {
+			b.first = now
 		}
 		b.keys = append(b.keys, k)
 		b.text.WriteString(k.Text)
@@ -145,16 +168,19 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 			return r
 		}
 		if b.burst && utf8.RuneCountInString(strings.TrimSpace(text)) >= minScanLen && !started {
+			// Keys given back as typing just before this burst began were
+			// its first (they came late): the field holds the scan's start.
+			r.joins = !b.typed.IsZero() && b.first.Sub(b.typed) <= 3*b.gap
 			b.take()
 			r.scan = text
 			return r
 		}
-		r.flushed, r.flushText = b.take()
+		r.flushed, r.flushText = b.giveBack(now)
 		r.pass = true
 		return r
 	default:
 		if !b.empty() {
-			r.flushed, r.flushText = b.take()
+			r.flushed, r.flushText = b.giveBack(now)
 		}
 		r.pass = true
 		return r
@@ -185,7 +211,7 @@ func (b *scanBuffer) timeout(gen int, now time.Time) scanResult {
 		r.arm = b.gen
 		return r
 	}
-	r.flushed, r.flushText = b.take()
+	r.flushed, r.flushText = b.giveBack(now)
 	return r
 }
 

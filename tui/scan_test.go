@@ -153,3 +153,40 @@ func FuzzScanBuffer(f *testing.F) {
 		}
 	})
 }
+
+// A scan whose first key came late (given back as typing) continues it:
+// joins. A scan a while after a person typed does not.
+func TestScanBuffer_Joins(t *testing.T) {
+	ms := time.Millisecond
+	b := newScanBuffer(40*ms, "")
+	r := b.press(keyFor('T'), epoch)
+	r = b.timeout(r.arm, epoch.Add(41*ms)) // the first key, late: typing
+	if len(r.flushed) != 1 || r.flushText {
+		t.Fatalf("first key: %+v", r)
+	}
+	b.press(keyFor('D'), epoch.Add(60*ms))
+	b.press(keyFor('1'), epoch.Add(62*ms))
+	if got := b.press(enterKey, epoch.Add(63*ms)); got.scan != "D1" || !got.joins {
+		t.Fatalf("the rest of a late-started scan: %+v", got)
+	}
+	at := epoch.Add(5 * time.Second)
+	r = b.press(keyFor('x'), at)
+	b.timeout(r.arm, at.Add(41*ms)) // a person's key
+	b.press(keyFor('T'), at.Add(time.Second))
+	b.press(keyFor('D'), at.Add(time.Second+2*ms))
+	if got := b.press(enterKey, at.Add(time.Second+3*ms)); got.scan != "TD" || got.joins {
+		t.Fatalf("a scan a second after typing: %+v", got)
+	}
+}
+
+// Half-typed text in a scan field is not glued to the next scan.
+func TestScan_HalfTypedTextDropped(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("o")
+	h.typeSlow("td-")
+	h.advance(time.Second)
+	h.scan("B1001")
+	h.wantView("To: Alice Smith (B1001)")
+}

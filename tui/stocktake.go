@@ -268,10 +268,10 @@ func (s *stocktakeScreen) Update(msg tea.Msg) tea.Cmd {
 	case scanMsg:
 		switch s.phase {
 		case stPick:
-			return s.begin(lineWith(&s.input, msg.code))
+			return s.begin(lineWith(&s.input, msg))
 		case stScanning, stConfirm:
 			s.phase = stScanning
-			return s.scan(lineWith(&s.input, msg.code))
+			return s.scan(lineWith(&s.input, msg))
 		case stReport:
 			s.err = "this stocktake is finished: esc to leave, then s to count another location"
 			return bell()
