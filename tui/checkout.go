@@ -78,7 +78,13 @@ func (s *checkOutScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case scanMsg:
 		if s.focusDue {
-			return s.scan(msg.code)
+			// Scanned straight from the due field: what it shows is the
+			// due date of this scan too, or the scan waits for a good one.
+			cmd, ok := s.commitDue()
+			if !ok {
+				return tea.Batch(cmd, s.feed.refuse("%s: not checked out: the due date above is not a date", msg.code))
+			}
+			return tea.Batch(cmd, s.scan(msg.code))
 		}
 		return s.scan(s.line(msg))
 	case holderMsg:
@@ -121,6 +127,9 @@ func (s *checkOutScreen) key(k tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, keys.Back):
 		if s.focusDue {
+			// Leaving without Enter drops the edit: the field shows the
+			// due date that applies.
+			s.showDue()
 			s.focusField(false)
 			return nil
 		}
@@ -132,11 +141,16 @@ func (s *checkOutScreen) key(k tea.KeyPressMsg) tea.Cmd {
 		}
 		return back
 	case key.Matches(k, keys.Next), key.Matches(k, keys.Prev):
-		s.focusField(!s.focusDue)
+		if s.focusDue {
+			cmd, _ := s.commitDue() // tabbing out applies what it shows
+			return cmd
+		}
+		s.focusField(true)
 		return nil
 	case k.String() == "enter":
 		if s.focusDue {
-			return s.setDue()
+			cmd, _ := s.commitDue()
+			return cmd
 		}
 		if s.holder == nil && s.sel >= 0 && s.sel < len(s.people) {
 			s.setHolder(personHolder(s.people[s.sel]))
@@ -179,21 +193,31 @@ func (s *checkOutScreen) focusField(due bool) {
 	}
 }
 
-// setDue accepts YYYY-MM-DD or +N days.
-func (s *checkOutScreen) setDue() tea.Cmd {
+// commitDue applies what the due field shows (YYYY-MM-DD or +N days) and
+// leaves the field; ok is false when it is not a date: the due date that
+// applied before still does, and the field shows it again.
+func (s *checkOutScreen) commitDue() (tea.Cmd, bool) {
 	v := strings.TrimSpace(s.due.Value())
 	s.focusField(false)
+	if v == s.dueDate {
+		return nil, true
+	}
 	if v == "" {
 		s.dueDate = ""
-		return nil
+		s.feed.note("no due date")
+		return nil, true
 	}
 	if n, err := strconv.Atoi(strings.TrimPrefix(v, "+")); err == nil && strings.HasPrefix(v, "+") && n >= 0 && n < 3650 {
 		v = s.c.clock.Now().AddDate(0, 0, n).Format("2006-01-02")
 	}
 	d, err := store.ParseDate(v)
 	if err != nil {
-		s.due.Reset()
-		return s.feed.refuse("due date: %s", errText(err))
+		s.showDue()
+		still := "still no due date"
+		if s.dueDate != "" {
+			still = "still due " + s.dueDate
+		}
+		return s.feed.refuse("due date: %s; %s", errText(err), still), false
 	}
 	s.dueDate = d
 	s.due.SetValue(d)
@@ -201,10 +225,18 @@ func (s *checkOutScreen) setDue() tea.Cmd {
 		// Taken (a loan recorded after the fact), but said plainly: a
 		// mistyped year would otherwise go unnoticed.
 		s.feed.note("due date %s has passed: what you check out now is overdue at once", d)
-		return nil
+		return nil, true
 	}
 	s.feed.note("due date %s", d)
-	return nil
+	return nil, true
+}
+
+// showDue puts the due date that applies back in the due field.
+func (s *checkOutScreen) showDue() {
+	s.due.Reset()
+	if s.dueDate != "" {
+		s.due.SetValue(s.dueDate)
+	}
 }
 
 func (s *checkOutScreen) suggest() tea.Cmd {

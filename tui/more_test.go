@@ -152,3 +152,47 @@ func TestOpenAfterFirstFrame(t *testing.T) {
 		t.Fatalf("open failure: quit %v err %v", hb.quit, bad.Err())
 	}
 }
+
+// The due date that applies is the one the field shows: tabbing out of it
+// or scanning straight from it applies what was typed; a bad entry is
+// refused and the field shows the date that still applies.
+func TestCheckOut_DueFieldShowsWhatApplies(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 4)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("o")
+	h.scan("B1002")
+	h.press("tab")
+	h.typeSlow("+7")
+	h.press("tab") // out of the field without Enter
+	h.scan("TD-000001")
+	week := epoch.AddDate(0, 0, 7).Format("2006-01-02")
+	if a := h.asset("TD-000001"); a.DueDate != week {
+		t.Fatalf("due %q after tabbing out of +7, want %s", a.DueDate, week)
+	}
+	h.press("tab")
+	h.press("ctrl+u")
+	h.typeSlow("+3d")
+	h.press("enter")
+	h.wantView("is not a date", "still due "+week, "due: "+week)
+	h.scan("TD-000002")
+	if a := h.asset("TD-000002"); a.DueDate != week {
+		t.Fatalf("due %q after a refused entry, want the one shown (%s)", a.DueDate, week)
+	}
+	h.press("tab")
+	h.press("ctrl+u")
+	h.typeSlow("+2")
+	h.scan("TD-000003") // straight from the due field
+	two := epoch.AddDate(0, 0, 2).Format("2006-01-02")
+	if a := h.asset("TD-000003"); a.DueDate != two {
+		t.Fatalf("due %q scanning from the field, want %s", a.DueDate, two)
+	}
+	h.press("tab")
+	h.press("ctrl+u")
+	h.typeSlow("soon")
+	h.scan("TD-000004")
+	h.wantView("TD-000004: not checked out: the due date above is not a date")
+	if a := h.asset("TD-000004"); a.Status == store.StatusDeployed {
+		t.Fatal("checked out with a due date that is not a date")
+	}
+}
