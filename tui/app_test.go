@@ -449,3 +449,30 @@ func TestReceive_OrderScannedInModelField(t *testing.T) {
 	}
 	h.wantView("order:    PO-7")
 }
+
+// In the serial loop a shelf's label moves the receiving there, and a
+// badge is refused with a bell: neither becomes an asset's serial.
+func TestReceive_LabelsAreNotSerials(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.scan("LAT5440")
+	h.scan("SHELF-A")
+	h.scan("HQ")
+	h.wantView("now receiving at Head office (HQ)")
+	bells := h.bells
+	h.scan("B1001")
+	h.wantView("B1001 is Alice Smith's badge, not a serial")
+	if h.bells != bells+1 {
+		t.Fatal("no bell for a badge scanned as a serial")
+	}
+	h.scan("NEW-SN-1")
+	a := h.asset("TD-000002")
+	if a.Serial != "NEW-SN-1" || a.LocationCode != "HQ" {
+		t.Fatalf("received %q at %s, want NEW-SN-1 at HQ", a.Serial, a.LocationCode)
+	}
+	if _, err := db.Asset(context.Background(), "B1001"); err == nil {
+		t.Fatal("the badge became an asset's serial")
+	}
+}

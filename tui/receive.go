@@ -53,6 +53,7 @@ type receiveResult struct {
 	to
 	code  string
 	tag   string // the scan was an unused pre-printed tag
+	place *store.Location // the scan was a location's label: receive there from now on
 	asset store.Asset
 	po    *store.PurchaseOrder
 	err   error
@@ -389,6 +390,19 @@ func (s *receiveScreen) start(code string) tea.Cmd {
 			}
 			return res
 		}
+		// A label of a place or a badge is not a serial: a shelf's label
+		// moves the receiving there, a badge is refused (as a serial it
+		// would make an asset that shadows the badge at every scan).
+		if rs, err := db.Resolve(ctx, code); err == nil {
+			switch {
+			case rs.Kind == store.ResolvedLocation && rs.Via == "code":
+				res.place = rs.Location
+				return res
+			case rs.Kind == store.ResolvedPerson:
+				res.err = store.Errorf(store.EINVALID, "%s is %s's %s, not a serial", rs.Code, rs.Person.Name, strings.ReplaceAll(rs.Via, "_", " "))
+				return res
+			}
+		}
 		if res.asset, res.err = db.Receive(ctx, r); res.err != nil || po == "" {
 			return res
 		}
@@ -403,6 +417,11 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 	switch {
 	case r.err != nil:
 		return s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
+	case r.place != nil:
+		s.location = r.place
+		s.fields[2].SetValue(r.place.Code)
+		s.feed.note("now receiving at %s (%s)", r.place.Name, r.place.Code)
+		return nil
 	case r.tag != "":
 		var cmd tea.Cmd
 		if s.pending != "" {
