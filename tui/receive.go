@@ -52,7 +52,7 @@ type receivePOMsg struct {
 type receiveResult struct {
 	to
 	code  string
-	tag   string // the scan was an unused pre-printed tag
+	tag   string          // the scan was an unused pre-printed tag
 	place *store.Location // the scan was a location's label: receive there from now on
 	asset store.Asset
 	po    *store.PurchaseOrder
