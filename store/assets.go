@@ -191,6 +191,14 @@ func (w *wtx) receive(r Receipt) (string, error) {
 		if rec.POUID, err = w.uidBy("purchase_orders", "number", r.PONumber); err != nil {
 			return "", err
 		}
+		if rec.SupplierUID == "" {
+			// From the order's supplier, unless the receipt names one.
+			var sup sql.NullString
+			if err := w.queryRow(`SELECT s.uid FROM purchase_orders o JOIN suppliers s ON s.id = o.supplier_id WHERE o.uid = ?`, rec.POUID).Scan(&sup); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return "", fmt.Errorf("read purchase order: %w", err)
+			}
+			rec.SupplierUID = sup.String
+		}
 	}
 	rec.Tag = NormalizeTag(r.Tag)
 	if rec.Tag == "" {

@@ -1219,8 +1219,8 @@ func TestExportSnipeITPurchaseOrder(t *testing.T) {
 	if _, err := src.AddPurchaseOrder(ctx, "PO-7", "Dell Direct", map[string]int{"L5440": 2}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := src.Receive(ctx, store.Receipt{Serial: "SN-1", Model: "L5440", Location: "DUB", PONumber: "PO-7"}); err != nil {
-		t.Fatal(err)
+	if a, err := src.Receive(ctx, store.Receipt{Serial: "SN-1", Model: "L5440", Location: "DUB", PONumber: "PO-7"}); err != nil || a.Supplier != "Dell Direct" {
+		t.Fatalf("received on an order: supplier %q, %v (want the order's)", a.Supplier, err)
 	}
 	var out bytes.Buffer
 	if _, err := src.ExportSnipeIT(ctx, &out); err != nil {

@@ -224,7 +224,7 @@ func (s *checkOutScreen) commitDue() (tea.Cmd, bool) {
 	if d < s.c.clock.Now().Format("2006-01-02") {
 		// Taken (a loan recorded after the fact), but said plainly: a
 		// mistyped year would otherwise go unnoticed.
-		s.feed.note("due date %s has passed: what you check out now is overdue at once", d)
+		s.feed.warn("due date %s has passed: what you check out now is overdue at once", d)
 		return nil, true
 	}
 	s.feed.note("due date %s", d)

@@ -19,6 +19,7 @@ type feed struct {
 
 type feedLine struct {
 	ok   bool
+	warn bool // done, but worth a look: drawn with "!", not "✓"
 	text string
 }
 
@@ -36,6 +37,12 @@ func (f *feed) ok(format string, args ...any) {
 // note adds a neutral line (a setting changed) without counting it.
 func (f *feed) note(format string, args ...any) {
 	f.push(feedLine{ok: true, text: fmt.Sprintf(format, args...)})
+}
+
+// warn adds a line for something done that deserves a look (received
+// beyond its order), without counting it.
+func (f *feed) warn(format string, args ...any) {
+	f.push(feedLine{ok: true, warn: true, text: fmt.Sprintf(format, args...)})
 }
 
 // refuse records a refused scan and rings the bell.
@@ -72,9 +79,12 @@ func (f *feed) view(s *Styles, width, height int) string {
 	logRows := height - errRows
 	start := max(0, len(f.lines)-logRows)
 	for _, l := range f.lines[start:] {
-		if l.ok {
+		switch {
+		case l.warn:
+			out = append(out, s.Warn.Render("! "+truncate(l.text, width-2)))
+		case l.ok:
 			out = append(out, s.OK.Render("✓ ")+truncate(l.text, width-2))
-		} else {
+		default:
 			out = append(out, s.Err.Render("✗ "+truncate(l.text, width-2)))
 		}
 	}

@@ -442,9 +442,9 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 			if l.Model == a.Model && l.Received > l.Expected {
 				// Received all the same (the box is here), but said.
 				if l.Expected == 0 {
-					s.feed.note("! %s is not on order %s: %d received all the same", l.Model, s.po.Number, l.Received)
+					s.feed.warn("%s is not on order %s: %d received all the same", l.Model, s.po.Number, l.Received)
 				} else {
-					s.feed.note("! beyond order %s: %d of %d %s received", s.po.Number, l.Received, l.Expected, l.Model)
+					s.feed.warn("beyond order %s: %d of %d %s received", s.po.Number, l.Received, l.Expected, l.Model)
 				}
 				return bell()
 			}
