@@ -47,6 +47,7 @@ type services struct {
 	statusAt  time.Time
 
 	syncing  bool      // one sync at a time
+	looking  bool      // the sync client is being built again (not enrolled at start)
 	lastSync string    // what the last sync in this session did
 	syncErr  string    // why the last sync in this session failed
 	syncedAt time.Time // when it ended
@@ -76,7 +77,14 @@ type (
 		err     error
 	}
 	// syncNowMsg asks the root to sync at once (the Sync screen's s key).
-	syncNowMsg  struct{}
+	syncNowMsg struct{}
+	// syncerMsg carries a sync client built again on a sync asked for by
+	// hand: the desk may have been enrolled (tagdesk sync --server) since
+	// the terminal UI started.
+	syncerMsg struct {
+		syncer Syncer
+		err    error
+	}
 	syncDoneMsg struct {
 		summary string
 		err     error
@@ -209,7 +217,41 @@ func (m *Model) updateServices(msg tea.Msg) (tea.Cmd, bool) {
 	case syncTickMsg:
 		return tea.Batch(m.startSync(), m.c.clock.After(m.syncEvery(), syncTickMsg{})), true
 	case syncNowMsg:
+		if svc != nil && svc.syncer == nil {
+			if m.opt.Syncing == nil {
+				return m.updateServices(syncerMsg{})
+			}
+			if svc.looking {
+				return nil, true
+			}
+			svc.looking = true
+			db, opt := m.c.db, m.opt
+			return m.c.do(func(ctx context.Context) tea.Msg {
+				s, err := opt.Syncing(ctx, db)
+				return syncerMsg{syncer: s, err: err}
+			}), true
+		}
 		return m.startSync(), true
+	case syncerMsg:
+		if svc == nil {
+			return nil, true
+		}
+		svc.looking = false
+		var cmds []tea.Cmd
+		switch {
+		case msg.err != nil:
+			svc.syncErr = errText(msg.err)
+		case msg.syncer == nil:
+			svc.syncErr = notEnrolled
+			cmds = append(cmds, bell())
+		default:
+			svc.syncer, svc.syncErr, svc.svcErr = msg.syncer, "", ""
+			cmds = append(cmds, m.startSync(), m.c.clock.After(m.syncEvery(), syncTickMsg{}))
+		}
+		if r, ok := m.active().(servicesWatcher); ok {
+			cmds = append(cmds, r.servicesChanged())
+		}
+		return tea.Batch(cmds...), true
 	case syncDoneMsg:
 		if svc == nil {
 			return nil, true
@@ -228,6 +270,9 @@ func (m *Model) updateServices(msg tea.Msg) (tea.Cmd, bool) {
 	}
 	return nil, false
 }
+
+// notEnrolled says how to enrol a desk that is not.
+const notEnrolled = "this desk is not enrolled: run tagdesk sync --server URL --token T"
 
 // statusLine is the one line about sync shown on every screen.
 func (c *common) statusLine() string {

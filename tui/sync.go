@@ -98,9 +98,13 @@ func (s *syncScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, s.keys.SyncNow):
 			svc := s.c.svc
 			switch {
-			case svc == nil || svc.syncer == nil:
-				s.msg, s.msgBad = "this desk is not enrolled: run tagdesk sync --server URL --token T", true
+			case svc == nil:
+				s.msg, s.msgBad = notEnrolled, true
 				return bell()
+			case svc.syncer == nil:
+				// Enrolled since the UI started? The root looks again.
+				s.msg, s.msgBad = "", false
+				return syncNow
 			case svc.syncing:
 				s.msg, s.msgBad = "a sync is already running", false
 				return nil

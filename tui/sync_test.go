@@ -244,3 +244,30 @@ func TestSync_WatchdogRealStore(t *testing.T) {
 	h.typeSlow("y")
 	h.wantView("Problems", "waiting to sync for more than 1h0m0s")
 }
+
+// A desk enrolled from the command line while the terminal UI runs: s on
+// the Sync screen finds the enrolment and syncs, no restart needed.
+func TestSync_EnrolledWhileOpen(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	fs := &fakeSyncState{st: store.SyncStatus{Configured: true, Server: "http://127.0.0.1:1", Pending: 3}}
+	syncer := &fakeSyncer{state: fs}
+	enrolled := false
+	opt := Options{Operator: "clerk", SyncState: fs,
+		Syncing: func(context.Context, Store) (Syncer, error) {
+			if !enrolled {
+				return nil, nil
+			}
+			return syncer, nil
+		}}
+	h := newHarness(t, db, opt, 100, 30)
+	h.typeSlow("y")
+	h.typeSlow("s")
+	h.wantView("not enrolled")
+	enrolled = true
+	h.typeSlow("s")
+	h.wantView("pushed 3")
+	if syncer.calls == 0 {
+		t.Fatal("no sync after the desk was enrolled")
+	}
+}
