@@ -238,6 +238,11 @@ func (s *personScreen) Update(msg tea.Msg) tea.Cmd {
 		s.person, s.returned = msg.res.Person, msg.res.Returned
 		return s.load()
 	case scanMsg:
+		if s.confirm {
+			// A question is open: a scan neither answers it nor leaves.
+			s.err = fmt.Sprintf("%s: not opened: answer the question first (y offboards, n cancels)", clipCode(msg.code))
+			return bell()
+		}
 		db, id, code := s.c.db, s.id, msg.code
 		return s.c.do(func(ctx context.Context) tea.Msg {
 			res, err := db.Resolve(ctx, code)
@@ -267,7 +272,7 @@ func (s *personScreen) Update(msg tea.Msg) tea.Cmd {
 					return s.offboard()
 				}
 			case msg.String() == "n" || key.Matches(msg, k.Back):
-				s.confirm = false
+				s.confirm, s.err = false, ""
 			}
 			return nil
 		}
@@ -325,6 +330,9 @@ func (s *personScreen) View() string {
 	case s.confirm:
 		b = append(b, st.Warn.Render(truncate(fmt.Sprintf("Offboard %s: check in all %d item(s) as %s and mark them offboarded?", p.Name, len(s.holdings), conditionLabel(s.condition)), w)),
 			st.Dim.Render(truncate("tab condition · y/enter offboard · n/esc cancel", w)))
+		if s.err != "" {
+			b = append(b, st.Err.Render(truncate("✗ "+s.err, w)))
+		}
 	case s.err != "":
 		b = append(b, st.Err.Render(truncate("✗ "+s.err, w)))
 	case s.done:

@@ -308,6 +308,14 @@ func TestPerson_Offboard(t *testing.T) {
 	h.wantView("Offboard Alice Smith: check in all 3 item(s) as ok")
 	h.press("tab")
 	h.wantView("as needs repair")
+	// A scan while the question is open neither answers it nor leaves,
+	// and says so.
+	bells := h.bells
+	h.scan("B1002")
+	h.wantView("B1002: not opened: answer the question first", "Offboard Alice Smith")
+	if h.bells != bells+1 || h.title() != "Person Alice Smith" {
+		t.Fatalf("a scan during the question: bells %d → %d, screen %q", bells, h.bells, h.title())
+	}
 	h.typeSlow("y")
 	h.wantView("offboarded Alice Smith: 3 item(s) checked in", "Returned", "nothing checked out", "offboarded")
 	for _, tag := range []string{"TD-000001", "TD-000002", "TD-000003"} {
@@ -323,7 +331,7 @@ func TestPerson_Offboard(t *testing.T) {
 		t.Fatalf("person after offboarding: %+v %v", p, err)
 	}
 	// Twice: refused with the bell, nothing changed.
-	bells := h.bells
+	bells = h.bells
 	h.typeSlow("x")
 	if h.bells != bells+1 {
 		t.Fatal("no bell offboarding twice")
