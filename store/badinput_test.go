@@ -525,3 +525,38 @@ func TestScanCodesNameOneThing(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// A failed print keeps its whole reason (up to 500 bytes), not a cut one.
+func TestPrintErrorKeepsItsReason(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	a, err := db.Receive(ctx, store.Receipt{Serial: "SN-1", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := db.QueueLabel(ctx, a.Tag, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reason := `field serial "` + strings.Repeat("5", 60) + `" is 2840 dots wide; the template has 585`
+	if err := db.MarkPrintError(ctx, j.ID, reason, true); err != nil {
+		t.Fatal(err)
+	}
+	js, err := db.PrintJobs(ctx, store.JobFailed, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, x := range js {
+		if x.ID == j.ID {
+			found = true
+			if x.LastError != reason {
+				t.Fatalf("stored %q", x.LastError)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("the failed job is not listed")
+	}
+}

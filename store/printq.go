@@ -169,7 +169,7 @@ func (db *DB) MarkPrintError(ctx context.Context, id int64, reason string, perma
 	}
 	_, err := db.write(ctx, func(w *wtx) error {
 		res, err := w.exec(`UPDATE print_jobs SET status = ?, attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ? AND status = 'queued'`,
-			status, clip(reason), timestamp(w.at), id)
+			status, clipAt(reason, 500), timestamp(w.at), id) // the reason whole: why a label failed
 		if err != nil {
 			return err
 		}

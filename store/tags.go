@@ -51,9 +51,12 @@ func ValidateCode(code string) error {
 }
 
 // clip shortens a string for an error message.
-func clip(s string) string {
-	if len(s) > 40 {
-		cut := 40
+func clip(s string) string { return clipAt(s, 40) }
+
+// clipAt shortens s to at most n bytes (a whole rune), marking the cut.
+func clipAt(s string, n int) string {
+	if len(s) > n {
+		cut := n
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
 		}

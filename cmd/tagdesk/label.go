@@ -155,7 +155,7 @@ func printNow(ctx context.Context, a *app, db *store.DB, sp *spooler, t labels.T
 			fmt.Fprintf(a.stdout, "%s printed on %s\n", o.job.Tag, uri)
 			continue
 		}
-		if merr := db.MarkPrintError(ctx, o.job.ID, o.err.Error(), o.permanent); merr != nil {
+		if merr := db.MarkPrintError(ctx, o.job.ID, printReason(o.err), o.permanent); merr != nil {
 			return merr
 		}
 		if o.permanent {

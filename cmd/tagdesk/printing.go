@@ -178,7 +178,7 @@ func (s *spooler) run(ctx context.Context, override string, progress func(done, 
 		} else {
 			res.Waiting++
 		}
-		if merr := s.db.MarkPrintError(ctx, j.ID, err.Error(), permanent); merr != nil {
+		if merr := s.db.MarkPrintError(ctx, j.ID, printReason(err), permanent); merr != nil {
 			return res, merr
 		}
 	}
@@ -335,4 +335,10 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// printReason is a failed print's reason as the queue keeps it: one line,
+// without the package's prefix.
+func printReason(err error) string {
+	return oneLine(strings.TrimPrefix(err.Error(), "labels: "))
 }
