@@ -10,12 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	gosync "sync"
+	"syscall"
 	"time"
 
 	"github.com/tagdesk/tagdesk/store"
@@ -228,7 +230,7 @@ func (c *Client) once(ctx context.Context, method, path string, in, out any) err
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("reach %s: %w", c.Server, err)
+		return &reachError{server: c.Server, err: err}
 	}
 	defer resp.Body.Close()
 	body := io.Reader(io.LimitReader(resp.Body, 64<<20))
@@ -684,4 +686,34 @@ func (p *pusher) stop() error {
 		}
 	}
 	return p.rec.wait()
+}
+
+// reachError is a request that got no answer: said as a person at the desk
+// reads it (the server, then why), the cause kept for errors.Is and As.
+type reachError struct {
+	server string
+	err    error
+}
+
+func (e *reachError) Unwrap() error { return e.err }
+
+func (e *reachError) Error() string {
+	why := e.err.Error()
+	var dns *net.DNSError
+	var ue *url.Error
+	switch {
+	case errors.Is(e.err, syscall.ECONNREFUSED):
+		why = "nothing answers there (is tagdesk serve running?)"
+	case errors.Is(e.err, context.DeadlineExceeded) || errors.Is(e.err, os.ErrDeadlineExceeded):
+		why = "no answer in time"
+	case errors.Is(e.err, context.Canceled):
+		why = "stopped"
+	case errors.As(e.err, &dns):
+		why = "no such server name (" + dns.Name + ")"
+	case errors.Is(e.err, syscall.ENETUNREACH) || errors.Is(e.err, syscall.EHOSTUNREACH):
+		why = "no route to it (is the network up?)"
+	case errors.As(e.err, &ue):
+		why = ue.Err.Error()
+	}
+	return "cannot reach the server at " + e.server + ": " + why
 }
