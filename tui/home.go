@@ -185,6 +185,12 @@ func (h *homeScreen) View() string {
 	}
 	var top string
 	if w >= 60 {
+		// Every right-hand line within what the left column leaves: one
+		// wider line would widen the whole column, and the screen's edge
+		// would then cut every line of it.
+		for i, l := range right {
+			right[i] = truncate(l, w-colW)
+		}
 		top = lipgloss.JoinHorizontal(lipgloss.Top, lipgloss.NewStyle().Width(colW).Render(strings.Join(left, "\n")), strings.Join(right, "\n"))
 	} else {
 		top = strings.Join(append(left, right...), "\n")

@@ -196,3 +196,27 @@ func TestCheckOut_DueFieldShowsWhatApplies(t *testing.T) {
 		t.Fatal("checked out with a due date that is not a date")
 	}
 }
+
+// At 60 columns a long attention line is cut alone, not every line of its
+// column (the column no wider than what the left one leaves).
+func TestHome_NarrowAttentionColumn(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	ctx := context.Background()
+	if _, err := db.CheckOut(ctx, "TD-000001", "B1001", epoch.AddDate(0, 0, -3).Format("2006-01-02")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateAsset(ctx, "TD-000002", map[string]string{"warranty_end": epoch.AddDate(0, 0, 30).Format("2006-01-02")}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 60, 20)
+	h.wantView("1 warranty(ies) end within")
+	for i, l := range strings.Split(h.view(), "\n") {
+		if strings.Contains(l, "Assets by status") && strings.HasSuffix(strings.TrimRight(l, " "), "…") {
+			t.Errorf("line %d cut although it fits: %q", i, l)
+		}
+		if strings.Contains(l, "Pending sync") && strings.HasSuffix(strings.TrimRight(l, " "), "…") {
+			t.Errorf("line %d cut although it fits: %q", i, l)
+		}
+	}
+}
