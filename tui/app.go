@@ -29,6 +29,7 @@ type Model struct {
 	booted   bool
 	demo     bool
 	quitting bool
+	ctrlC    time.Time // the last ctrl+c refused while text was typed
 	fatal    error
 }
 
@@ -108,6 +109,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmd, m.startServices())
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.c.keys.ForceQ) {
+			// Never while a scan or text is being typed: a second ctrl+c
+			// (within two seconds) is meant.
+			now := m.c.clock.Now()
+			if (!m.scan.empty() || m.typing()) && now.Sub(m.ctrlC) > 2*time.Second {
+				m.ctrlC = now
+				m.note = "text is being typed: ctrl+c again to quit, esc to go back"
+				return m, nil
+			}
 			m.quitting = true
 			return m, tea.Quit
 		}
@@ -195,6 +204,12 @@ func (m *Model) boot(b bootMsg) tea.Cmd {
 	}
 	m.c.db.SetOperator(m.operator)
 	return m.push(newHome(m.c))
+}
+
+// typing reports whether the active screen has text typed and not entered.
+func (m *Model) typing() bool {
+	t, ok := m.active().(interface{ Typing() bool })
+	return ok && t.Typing()
 }
 
 // key passes a key press through the scan buffer.

@@ -39,6 +39,9 @@ func newCheckIn(c *common) *checkInScreen {
 	return s
 }
 
+// Typing reports text typed and not yet entered (ctrl+c does not quit then).
+func (s *checkInScreen) Typing() bool { return s.input.Value() != "" }
+
 func (s *checkInScreen) Title() string   { return "Check in" }
 func (s *checkInScreen) Capturing() bool { return true }
 func (s *checkInScreen) Init() tea.Cmd   { return nil }

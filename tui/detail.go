@@ -67,6 +67,9 @@ func newDetail(c *common, tag string) *detailScreen {
 	return &detailScreen{base: newBase(c), tag: tag, input: newField("", "")}
 }
 
+// Typing reports text typed and not yet entered (ctrl+c does not quit then).
+func (s *detailScreen) Typing() bool { return s.input.Value() != "" }
+
 func (s *detailScreen) Title() string   { return "Asset " + s.tag }
 func (s *detailScreen) Capturing() bool { return s.mode != modeView }
 func (s *detailScreen) Init() tea.Cmd   { return s.load() }

@@ -67,6 +67,9 @@ func newFind(c *common, query string, p *store.Person, l *store.Location) *findS
 	return s
 }
 
+// Typing reports text typed and not yet entered (ctrl+c does not quit then).
+func (s *findScreen) Typing() bool { return s.input.Value() != "" }
+
 func (s *findScreen) Title() string {
 	switch {
 	case s.person != nil:

@@ -118,9 +118,10 @@ func TestQuitNeverWhileTyping(t *testing.T) {
 		t.Fatal("q or ? acted as a shortcut in the search field")
 	}
 	h.wantView("find: q?")
+	h.press("ctrl+c") // not while text is typed (TestCtrlCNotWhileTyping)
 	h.press("ctrl+c")
 	if !h.quit {
-		t.Fatal("ctrl+c did not quit")
+		t.Fatal("ctrl+c twice did not quit")
 	}
 }
 
@@ -218,5 +219,30 @@ func TestHome_NarrowAttentionColumn(t *testing.T) {
 		if strings.Contains(l, "Pending sync") && strings.HasSuffix(strings.TrimRight(l, " "), "…") {
 			t.Errorf("line %d cut although it fits: %q", i, l)
 		}
+	}
+}
+
+// ctrl+c does not quit while text is typed: it says how, and a second one
+// quits.
+func TestCtrlCNotWhileTyping(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("/")
+	h.typeSlow("lat")
+	h.press("ctrl+c")
+	if h.quit {
+		t.Fatal("ctrl+c quit while a search was being typed")
+	}
+	h.wantView("ctrl+c again to quit")
+	h.press("ctrl+c")
+	if !h.quit {
+		t.Fatal("a second ctrl+c did not quit")
+	}
+	// With nothing typed, one is enough.
+	h2 := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h2.press("ctrl+c")
+	if !h2.quit {
+		t.Fatal("ctrl+c on Home did not quit")
 	}
 }

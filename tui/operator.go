@@ -34,6 +34,9 @@ func newOperator(c *common) *operatorScreen {
 	return s
 }
 
+// Typing reports text typed and not yet entered (ctrl+c does not quit then).
+func (s *operatorScreen) Typing() bool { return s.input.Value() != "" }
+
 func (s *operatorScreen) Title() string   { return "Who is at the desk?" }
 func (s *operatorScreen) Capturing() bool { return true }
 func (s *operatorScreen) Init() tea.Cmd   { return nil }

@@ -41,6 +41,9 @@ func newPeople(c *common) *peopleScreen {
 	return s
 }
 
+// Typing reports text typed and not yet entered (ctrl+c does not quit then).
+func (s *peopleScreen) Typing() bool { return s.input.Value() != "" }
+
 func (s *peopleScreen) Title() string   { return "People" }
 func (s *peopleScreen) Capturing() bool { return true }
 func (s *peopleScreen) Init() tea.Cmd   { return s.list() }

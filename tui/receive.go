@@ -75,6 +75,9 @@ func newReceive(c *common) *receiveScreen {
 	return s
 }
 
+// Typing reports a serial typed and not yet entered (ctrl+c does not quit then).
+func (s *receiveScreen) Typing() bool { return s.scanning && s.input.Value() != "" }
+
 func (s *receiveScreen) Title() string   { return "Receive" }
 func (s *receiveScreen) Capturing() bool { return true }
 

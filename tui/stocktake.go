@@ -119,6 +119,9 @@ func newStocktake(c *common) *stocktakeScreen {
 	return s
 }
 
+// Typing reports text typed and not yet entered (ctrl+c does not quit then).
+func (s *stocktakeScreen) Typing() bool { return s.input.Value() != "" }
+
 func (s *stocktakeScreen) Title() string {
 	if s.phase == stPick {
 		return "Stocktake"
