@@ -71,7 +71,9 @@ func personHolder(p store.Person) store.Holder {
 }
 
 // Typing reports text typed and not yet entered (ctrl+c does not quit then).
-func (s *checkOutScreen) Typing() bool { return s.input.Value() != "" || s.focusDue && s.due.Value() != s.dueDate }
+func (s *checkOutScreen) Typing() bool {
+	return s.input.Value() != "" || s.focusDue && s.due.Value() != s.dueDate
+}
 
 func (s *checkOutScreen) Title() string   { return "Check out" }
 func (s *checkOutScreen) Capturing() bool { return true }
