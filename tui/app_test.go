@@ -24,7 +24,7 @@ func TestHome_ScanNeverTriggersShortcuts(t *testing.T) {
 	if got := h.title(); got != "Asset TD-000002" {
 		t.Fatalf("screen %q, want the asset's detail", got)
 	}
-	h.wantView("TD-000002", serialOf(2), "History (1 events")
+	h.wantView("TD-000002", serialOf(2), "History (1 event,")
 	h.press("esc")
 	// The same scan as one multi-rune message (older terminals, SSH).
 	h.scanOneMessage("TD-000003")

@@ -383,7 +383,11 @@ func (s *detailScreen) View() string {
 			out = append(out, st.Dim.Render("o check out · i check in · m move · e edit · x retire"))
 		}
 	}
-	out = append(out, st.Section.Render(fmt.Sprintf("History (%d events, newest first)", len(s.history))))
+	events := "events"
+	if len(s.history) == 1 {
+		events = "event"
+	}
+	out = append(out, st.Section.Render(fmt.Sprintf("History (%d %s, newest first)", len(s.history), events)))
 	room := h - len(out)
 	for i := len(s.history) - 1 - s.scroll; i >= 0 && room > 0; i-- {
 		e := s.history[i]

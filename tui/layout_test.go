@@ -36,7 +36,7 @@ var screenSetups = []struct {
 		h.scan("NEW-1")
 	}, []string{"Received: 1", "← serial NEW-1"}},
 	{"find", func(h *harness) { h.typeSlow("/"); h.typeSlow("lat") }, []string{"find: lat", "match(es)", "TD-000001"}},
-	{"detail", func(h *harness) { h.scan("TD-000001") }, []string{"TD-000001", "History (1 events", "received as TD-000001"}},
+	{"detail", func(h *harness) { h.scan("TD-000001") }, []string{"TD-000001", "History (1 event,", "received as TD-000001"}},
 	{"people", func(h *harness) { h.typeSlow("p") }, []string{"Alice Smith", "B1002"}},
 	{"help", func(h *harness) { h.typeSlow("?") }, []string{"Keys: Home", "check out"}},
 }
