@@ -158,7 +158,7 @@ func TestTUI_EndToEnd(t *testing.T) {
 	s.typeSlowly("7788")
 	s.waitFor("1 match(es)", "TD-000004")
 	s.press("Enter")
-	s.waitFor("TD-000004", "History (1 events", "received as TD-000004")
+	s.waitFor("TD-000004", "History (1 event,", "received as TD-000004")
 	s.press("Escape")
 	s.press("Escape")
 	s.waitFor("Assets by status")
