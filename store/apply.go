@@ -51,7 +51,7 @@ type PersonPayload struct {
 
 // Change is one field's old and new value.
 type Change struct {
-	Old string `json:"old"`
+	Old string `json:"old" text:"copied"` // what is there: not judged by the text rules
 	New string `json:"new"`
 }
 
@@ -118,8 +118,8 @@ type CheckOutPayload struct {
 	UID         string        `json:"uid"`
 	Tag         string        `json:"tag"`
 	ToKind      CustodianKind `json:"to_kind"`
-	To          string        `json:"to"`       // uid of the custodian
-	ToLabel     string        `json:"to_label"` // who or what, as people read it
+	To          string        `json:"to"`                     // uid of the custodian
+	ToLabel     string        `json:"to_label" text:"copied"` // who or what, as people read it (as stored)
 	Due         string        `json:"due,omitempty"`
 	LocationUID string        `json:"location,omitempty"` // where the asset now is
 	// Since is the day (YYYY-MM-DD) the asset was handed over when that is
@@ -132,7 +132,7 @@ type CheckOutPayload struct {
 type CheckInPayload struct {
 	UID         string `json:"uid"`
 	Tag         string `json:"tag"`
-	From        string `json:"from,omitempty"` // who held it, as people read it
+	From        string `json:"from,omitempty" text:"copied"` // who held it, as people read it (as stored)
 	LocationUID string `json:"location,omitempty"`
 	Condition   string `json:"condition"`
 	Status      Status `json:"status"`

@@ -560,3 +560,33 @@ func TestPrintErrorKeepsItsReason(t *testing.T) {
 		t.Fatal("the failed job is not listed")
 	}
 }
+
+// Text already stored (a name with a tab from before the control-character
+// rule, or from another desk) does not block the changes that copy it into
+// their events; a custom field named like a path part is judged as the
+// value it is.
+func TestStoredTextDoesNotBlockChanges(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	a, err := db.Receive(ctx, store.Receipt{Serial: "SN-1", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ExecForTest(ctx, "UPDATE people SET name = 'Ann\tLee' WHERE badge = 'B1001'"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, a.Tag, "B1001", ""); err != nil {
+		t.Fatalf("check-out to a stored name with a tab: %v", err)
+	}
+	if _, err := db.CheckIn(ctx, a.Tag, store.CheckInOptions{}); err != nil {
+		t.Fatalf("check-in from a stored name with a tab: %v", err)
+	}
+	_, err = db.Receive(ctx, store.Receipt{Serial: "SN-2", Model: "L5440", Location: "DUB", Custom: map[string]string{"Wiring.old": "x\x1b[2J"}})
+	if store.ErrorMessage(err) != "custom field Wiring.old holds a control character (ESC): type it again, or fix the file" {
+		t.Fatalf("ESC in a custom field named *.old: %v", err)
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-3", Model: "L5440", Location: "DUB", Custom: map[string]string{"name": "two\nlines"}}); err != nil {
+		t.Fatalf("lines in a custom field called name: %v", err)
+	}
+}

@@ -86,6 +86,13 @@ func checkValue(path string, v reflect.Value) error {
 			} else if tag != "" {
 				fname = tag
 			}
+			if f.Tag.Get("text") == "copied" {
+				// What is there already (an update's old value, a holder's
+				// name as stored): text from before these rules, or from
+				// another desk, must not block the change that corrects or
+				// moves it.
+				continue
+			}
 			if err := checkValue(join(path, fname), v.Field(i)); err != nil {
 				return err
 			}
@@ -96,7 +103,7 @@ func checkValue(path string, v reflect.Value) error {
 			k := iter.Key()
 			key := path
 			if k.Kind() == reflect.String {
-				if err := checkString(join(path, "name"), k.String()); err != nil {
+				if err := checkKey(path, k.String()); err != nil {
 					return err
 				}
 				key = join(path, k.String())
@@ -125,21 +132,32 @@ func join(path, name string) string {
 	return path + "." + name
 }
 
-func checkString(path, s string) error {
-	name := displayPath(path)
-	if !utf8.ValidString(s) {
-		return invalid("%s is not valid text (UTF-8): check the scanner's keyboard layout or the file's encoding", name)
+// checkKey checks a map key of a payload: a custom field's name, or the
+// field an update changes. A name: one line, at most 1 kB.
+func checkKey(path, s string) error {
+	name := "field name"
+	if path == "custom" {
+		name = "custom field name"
 	}
+	return checkText1(name, s, maxText, false)
+}
+
+func checkString(path, s string) error {
 	limit, lines := maxText, false
 	switch {
-	case strings.HasSuffix(path, ".old"):
-		// An update's old value is what is there: a value too long from
-		// before these bounds (or from another desk) can still be corrected.
-		return nil
 	case strings.Contains(strings.ToLower(path), "note"):
 		limit, lines = maxNotes, true
-	case strings.HasPrefix(path, "custom.") && path != "custom.name" || strings.HasPrefix(path, "changes.custom:"):
+	case strings.HasPrefix(path, "custom.") || strings.HasPrefix(path, "changes.custom:"):
 		limit, lines = maxCustom, true
+	}
+	return checkText1(displayPath(path), s, limit, lines)
+}
+
+// checkText1 checks one string named name: valid UTF-8, at most limit
+// bytes, no control characters (but line breaks and tabs when lines).
+func checkText1(name, s string, limit int, lines bool) error {
+	if !utf8.ValidString(s) {
+		return invalid("%s is not valid text (UTF-8): check the scanner's keyboard layout or the file's encoding", name)
 	}
 	if len(s) > limit {
 		return invalid("%s is too long (%d bytes, at most %d)", name, len(s), limit)
@@ -158,16 +176,10 @@ func checkString(path, s string) error {
 
 // displayPath names a payload path as people know the field: "serial",
 // "notes" for an update's "changes.notes.new", "custom field RAM" for
-// "custom.RAM" or "changes.custom:RAM.new", "field name" for an update's
-// key.
+// "custom.RAM" or "changes.custom:RAM.new".
 func displayPath(path string) string {
-	switch path {
-	case "":
+	if path == "" {
 		return "a value"
-	case "changes.name":
-		return "field name"
-	case "custom.name":
-		return "custom field name"
 	}
 	p := strings.TrimSuffix(strings.TrimPrefix(path, "changes."), ".new")
 	if f, ok := strings.CutPrefix(p, "custom:"); ok {
