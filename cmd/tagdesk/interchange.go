@@ -52,9 +52,11 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 	path := a.resolveDBPath()
 	_, statErr := os.Stat(path)
 	fresh := !a.demo && errors.Is(statErr, os.ErrNotExist)
+	committed := false
 	err = a.withDB(ctx, func(db *store.DB) error {
 		rep, err := db.ImportSnipeIT(ctx, in, opt)
 		endProgress()
+		committed = err == nil && !*dry // what fails after this (the report's output) keeps the database
 		if err != nil && rep.Rows == 0 && len(rep.Bad) == 0 {
 			// The file itself is unusable (no header, a missing column).
 			return fmt.Errorf("import snipeit %s: %s; nothing imported", name, store.ErrorMessage(err))
@@ -88,7 +90,7 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 		}
 		return nil
 	})
-	if fresh && (err != nil || *dry) {
+	if fresh && !committed {
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			os.Remove(path + suffix)
 		}
@@ -201,7 +203,7 @@ func cmdExportSnipeIT(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		var n int
-		err := writeOut(*out, db.Path(), func(w io.Writer) error {
+		err := writeOut(*out, db.Path(), 0o666, func(w io.Writer) error {
 			var err error
 			n, err = db.ExportSnipeIT(ctx, w)
 			return err

@@ -285,6 +285,35 @@ func TestE2EExportOutTargets(t *testing.T) {
 		t.Fatalf("the link's target holds %.60q", b)
 	}
 
+	// A replaced file keeps its mode (an export may hold what not everyone
+	// should read).
+	private := filepath.Join(dir, "private.csv")
+	if err := os.WriteFile(private, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, db, "export", "snipeit", "--out", private)
+	if fi, err := os.Stat(private); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the replaced file's mode: %v %v", fi.Mode(), err)
+	}
+	// A relative link in a folder reached through a symlink names a file
+	// from the real folder, as the kernel reads it.
+	if err := os.MkdirAll(filepath.Join(dir, "real", "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "real", "archive"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real/sub", filepath.Join(dir, "out")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../archive/x.csv", filepath.Join(dir, "real", "sub", "latest.csv")); err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, db, "export", "snipeit", "--out", filepath.Join(dir, "out", "latest.csv"))
+	if b, _ := os.ReadFile(filepath.Join(dir, "real", "archive", "x.csv")); string(b) != want {
+		t.Fatal("the export did not reach the file the link names")
+	}
+
 	fifo := filepath.Join(dir, "pipe")
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Skipf("mkfifo: %v", err)

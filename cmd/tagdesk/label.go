@@ -9,6 +9,7 @@ import (
 	_ "image/jpeg"
 	_ "image/png"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,7 +114,7 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 		if f == "png" && len(ls) > 1 {
 			return labels.PNGBatch(ctx, t, ls, 0, func(i int, png []byte) error {
 				name := strings.TrimSuffix(*out, filepath.Ext(*out)) + "-" + ls[i].Tag + ".png"
-				if err := writeBytes(name, db.Path(), png); err != nil {
+				if err := writeBytes(name, db.Path(), 0o666, png); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.stdout, "%s\n", name)
@@ -124,7 +125,7 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := writeBytes(*out, db.Path(), job); err != nil {
+		if err := writeBytes(*out, db.Path(), 0o666, job); err != nil {
 			return err
 		}
 		fmt.Fprintf(a.stdout, "wrote %d label(s) (%s, %s) to %s\n", len(ls), t.Name, f, *out)
@@ -192,8 +193,8 @@ func listTemplates(a *app) error {
 }
 
 // writeBytes is writeOut for output already in memory.
-func writeBytes(path, dbPath string, data []byte) error {
-	return writeOut(path, dbPath, func(w io.Writer) error {
+func writeBytes(path, dbPath string, perm fs.FileMode, data []byte) error {
+	return writeOut(path, dbPath, perm, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // writeOut writes a command's output file (an export, labels, a receipt).
@@ -19,14 +21,19 @@ import (
 // through, as a shell's > would, never replaced by a file. The database
 // the command has open (or its WAL or shared-memory file) is refused:
 // replacing it would lose the register.
-func writeOut(path, dbPath string, write func(io.Writer) error) error {
+//
+// A file it replaces keeps its permissions; a new one gets perm less the
+// umask (0o600 for what holds personal data, such as a receipt).
+func writeOut(path, dbPath string, perm fs.FileMode, write func(io.Writer) error) error {
 	target, err := realPath(path)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	st, err := os.Stat(target)
+	perm &^= umask()
 	switch {
 	case err == nil:
+		perm = st.Mode().Perm() // a replaced file keeps its mode
 		for _, f := range []string{dbPath, dbPath + "-wal", dbPath + "-shm"} {
 			if ds, err := os.Stat(f); err == nil && os.SameFile(st, ds) {
 				return fmt.Errorf("%s is the database itself: give another file", path)
@@ -49,7 +56,7 @@ func writeOut(path, dbPath string, write func(io.Writer) error) error {
 	case !errors.Is(err, fs.ErrNotExist):
 		return err
 	}
-	return replaceFile(target, write)
+	return replaceFile(target, perm, write)
 }
 
 // realPath follows path's symlinks, a dangling one included (its target
@@ -71,18 +78,33 @@ func realPath(path string) (string, error) {
 			return "", err
 		}
 		if !filepath.IsAbs(to) {
-			to = filepath.Join(filepath.Dir(path), to)
+			// Relative to the link's real folder, as the kernel reads it
+			// ("..", from a folder reached through a symlink, is the real
+			// folder's parent).
+			dir, err := filepath.EvalSymlinks(filepath.Dir(path))
+			if err != nil {
+				return "", err
+			}
+			to = filepath.Join(dir, to)
 		}
 		path = to
 	}
 	return "", errors.New("too many levels of symbolic links")
 }
 
-// replaceFile writes a temporary file beside path, syncs it and renames it
-// over path, then syncs the folder.
-func replaceFile(path string, write func(io.Writer) error) error {
+// replaceFile writes a temporary file beside path with mode perm, syncs it
+// and renames it over path, then syncs the folder.
+func replaceFile(path string, perm fs.FileMode, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	var tmp *os.File
+	var err error
+	for range 100 {
+		name := filepath.Join(dir, fmt.Sprintf(".%s.tmp-%d", filepath.Base(path), rand.Uint32()))
+		tmp, err = os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if !errors.Is(err, fs.ErrExist) {
+			break
+		}
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("there is no folder %s", dir)
 	}
@@ -99,7 +121,7 @@ func replaceFile(path string, write func(io.Writer) error) error {
 	if err := write(tmp); err != nil {
 		return err
 	}
-	if err := tmp.Chmod(0o644); err != nil {
+	if err := tmp.Chmod(perm); err != nil {
 		return err
 	}
 	if err := tmp.Sync(); err != nil {
@@ -117,4 +139,11 @@ func replaceFile(path string, write func(io.Writer) error) error {
 		d.Close()
 	}
 	return nil
+}
+
+// umask reads the process's file mode creation mask.
+func umask() fs.FileMode {
+	m := syscall.Umask(0)
+	syscall.Umask(m)
+	return fs.FileMode(m)
 }

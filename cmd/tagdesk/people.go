@@ -112,7 +112,7 @@ func cmdPersonOffboard(ctx context.Context, a *app, args []string) error {
 			if err != nil {
 				return fmt.Errorf("offboarded %s, but the receipt failed: %w", res.Person.Name, err)
 			}
-			if err := writeBytes(*receipt, db.Path(), pdf); err != nil {
+			if err := writeBytes(*receipt, db.Path(), 0o600, pdf); err != nil {
 				return fmt.Errorf("offboarded %s, but the receipt failed: %w", res.Person.Name, err)
 			}
 		}
@@ -164,7 +164,7 @@ func cmdPersonReceipt(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := writeBytes(*out, db.Path(), pdf); err != nil {
+		if err := writeBytes(*out, db.Path(), 0o600, pdf); err != nil {
 			return err
 		}
 		fmt.Fprintf(a.stdout, "receipt for %d asset(s): %s\n", len(holds), *out)
