@@ -557,6 +557,9 @@ func (db *DB) UpdateAsset(ctx context.Context, tag string, fields map[string]str
 						return invalid("currency %q is not a three-letter code such as EUR, USD or GBP", clip(v))
 					}
 				case "serial":
+					if len(v) > MaxScanLen {
+						return invalid("serial is %d characters; at most %d", len(v), MaxScanLen)
+					}
 					if v != "" && !strings.EqualFold(v, old) {
 						if err := w.serialFree(v, a.id); err != nil {
 							return err

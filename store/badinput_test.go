@@ -453,6 +453,9 @@ func TestUpdateSerialAndCurrency(t *testing.T) {
 	if _, err = db.UpdateAsset(ctx, b.Tag, map[string]string{"currency": "EURO"}); store.ErrorCode(err) != store.EINVALID {
 		t.Fatalf("a currency that is no code: %v", err)
 	}
+	if _, err = db.UpdateAsset(ctx, b.Tag, map[string]string{"serial": strings.Repeat("S", 900)}); store.ErrorMessage(err) != "serial is 900 characters; at most 256" {
+		t.Fatalf("a serial longer than a receipt may have: %v", err)
+	}
 	if got := eventCount(t, db); got != before {
 		t.Fatalf("events: %d, want %d", got, before)
 	}

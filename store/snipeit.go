@@ -496,7 +496,7 @@ type srow struct {
 	disposal                           *Disposal
 	bad                                *RowError  // why the row is refused
 	warns                              []RowError // imported all the same
-	serialWarns                        []RowError // its serial on an asset already in the register (this pass)
+	passWarns                          []RowError // warnings of this pass (its serial on an asset already in the register, its model's maker)
 	uid                                string     // set once received
 	received                           bool
 	folded                             bool     // its check-out went into its receipt's row
@@ -599,7 +599,7 @@ func parseSnipeHeader(rec []string, rep *ImportReport) (*csvHeader, error) {
 		// looks like the tags, under a name Snipe-IT does not use, would
 		// leave every printed label naming another asset.
 		for i, f := range h.cols {
-			if f == fCustom && strings.Contains(normHeader(rec[i]), "tag") {
+			if f == fCustom && slices.ContainsFunc(strings.Fields(normHeader(rec[i])), func(w string) bool { return w == "tag" || w == "tags" }) {
 				h.notes = append(h.notes, RowError{Line: 1, Column: h.custom[i], Reason: `not read as the asset tag (Snipe-IT's header is "Asset Tag"): every asset gets a new tag and this column is kept as a custom field; rename it to import the tags`})
 			}
 		}
@@ -972,6 +972,7 @@ type importer struct {
 	taken     map[string]string      // the file's tags the register already uses
 	serials   map[string]string      // upper-cased serials of the file's the register has → a tag with it
 	pos       map[string]string      // upper-cased purchase order number → uid (read on first use)
+	codes     map[string]string      // location codes and badges the desk has → what they are
 	modelInfo map[string][3]string   // model uid → name, manufacturer, category (read on first use)
 	scheme    TagScheme
 	nextN     int64
@@ -1064,7 +1065,7 @@ func (im *importer) modelUID(r *srow) (string, error) {
 		row       string
 	}{{fManufacturer, "made by", info[1], r.manufacturer}, {fCategory, "in category", info[2], r.category}} {
 		if d.row != "" && !strings.EqualFold(strings.TrimSpace(d.row), d.has) {
-			r.warns = append(r.warns, RowError{Line: r.line, Column: im.h.colName(d.f), Reason: fmt.Sprintf("model %s is %s %s; this row says %s: the model's stands", clip(info[0]), d.what, orNone(d.has), clip(d.row))})
+			r.passWarns = append(r.passWarns, RowError{Line: r.line, Column: im.h.colName(d.f), Reason: fmt.Sprintf("model %s is %s %s; this row says %s: the model's stands", clip(info[0]), d.what, orNone(d.has), clip(d.row))})
 		}
 	}
 	return uid, nil
@@ -1354,7 +1355,7 @@ func (im *importer) nextTag() (string, error) {
 		n := im.nextN
 		im.nextN++
 		tag := im.scheme.Format(n)
-		if im.inFile[tag] {
+		if _, code := im.codes[tag]; im.inFile[tag] || code {
 			continue
 		}
 		var one int
@@ -1426,6 +1427,9 @@ func (im *importer) receive(r *srow) error {
 	if _, taken := im.taken[rec.Tag]; taken && !generated {
 		return im.rowErr(r, fTag, conflict("tag %s is already in use", rec.Tag))
 	}
+	if other, ok := im.codes[rec.Tag]; ok && !generated {
+		return im.rowErr(r, fTag, conflict("%s is already %s: a scan of it must name one thing", rec.Tag, other))
+	}
 	at := timestamp(im.w.at)
 	row.status, row.created, row.updated = rec.Status, at, at
 	r.uid = rec.UID
@@ -1462,7 +1466,7 @@ func (im *importer) receive(r *srow) error {
 	}
 	r.received, r.folded = true, co != nil
 	if tag, ok := im.serials[strings.ToUpper(r.serial)]; ok && r.serial != "" {
-		r.serialWarns = append(r.serialWarns, RowError{Line: r.line, Column: im.h.colName(fSerial), Reason: fmt.Sprintf("serial %s is already on asset %s", clip(r.serial), tag)})
+		r.passWarns = append(r.passWarns, RowError{Line: r.line, Column: im.h.colName(fSerial), Reason: fmt.Sprintf("serial %s is already on asset %s", clip(r.serial), tag)})
 	}
 	im.tags[r.tag] = rec.UID
 	return nil
@@ -1686,6 +1690,25 @@ func (im *importer) registered(rows []*srow) error {
 	if im.taken, err = inRegister(im.w, "tag", tags); err != nil {
 		return err
 	}
+	// The codes a tag must not be (a scan names one thing): the desk's
+	// location codes and badges, few beside a file's rows, read at once.
+	im.codes = map[string]string{}
+	cr, err := im.w.tx.QueryContext(im.w.ctx, `SELECT code, 'the code of location ' || name || ' (' || code || ')' FROM locations
+		UNION ALL SELECT badge, 'the badge of ' || name || ' (' || badge || ')' FROM people WHERE badge IS NOT NULL`)
+	if err != nil {
+		return fmt.Errorf("read codes: %w", err)
+	}
+	defer cr.Close()
+	for cr.Next() {
+		var code, what string
+		if err := cr.Scan(&code, &what); err != nil {
+			return fmt.Errorf("read codes: %w", err)
+		}
+		im.codes[code] = what
+	}
+	if err := cr.Err(); err != nil {
+		return fmt.Errorf("read codes: %w", err)
+	}
 	im.serials, err = inRegister(im.w, "serial", serials)
 	return err
 }
@@ -1794,7 +1817,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				if row.bad != nil {
 					continue
 				}
-				row.received, row.folded, row.uid, row.serialWarns = false, false, "", nil
+				row.received, row.folded, row.uid, row.passWarns = false, false, "", nil
 				if row.genTag { // generated afresh in each pass
 					row.tag = ""
 				}
@@ -1910,7 +1933,7 @@ func collectBad(rows []*srow, notes []RowError, rep *ImportReport) {
 				rep.Bad = append(rep.Bad, *rows[i].bad)
 			}
 		} else {
-			for _, w := range append(rows[i].warns, rows[i].serialWarns...) {
+			for _, w := range append(rows[i].warns, rows[i].passWarns...) {
 				if len(rep.Warnings) < MaxReportedRows {
 					rep.Warnings = append(rep.Warnings, w)
 				}

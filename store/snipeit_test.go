@@ -1263,6 +1263,10 @@ func TestImportSnipeITTagColumnNotRecognised(t *testing.T) {
 	if rep.GeneratedTags != 1 || len(rep.Warnings) != 1 || rep.Warnings[0].Line != 1 || rep.Warnings[0].Column != "Asset Tag Number" || !strings.Contains(rep.Warnings[0].Reason, "not read as the asset tag") {
 		t.Fatalf("report: %+v", rep)
 	}
+	// Voltage, Stage, Percentage are not "tag".
+	if rep := importSnipe(t, db, []byte("Model Name,Voltage,Stage\nM,230,2\n"), store.ImportOptions{}); len(rep.Warnings) != 0 {
+		t.Fatalf("warnings for columns that only contain the letters: %+v", rep.Warnings)
+	}
 	rep = importSnipe(t, db, []byte("\ufeff\ufeffAsset Tag,Model Name\nACME-2,M\n"), store.ImportOptions{})
 	if rep.GeneratedTags != 0 || len(rep.Warnings) != 0 {
 		t.Fatalf("report: %+v", rep)
@@ -1287,6 +1291,12 @@ func TestImportSnipeITModelMismatch(t *testing.T) {
 	}
 	if want := "2 Manufacturer: model Latitude 5440 is made by Dell; this row says HP: the model's stands"; strings.Join(got, "\n") != want {
 		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
+	}
+	// Said once, though --skip-invalid makes a second pass (a row checked
+	// out into an asset the file does not have fails while performing).
+	rep = importSnipe(t, db, []byte("Asset Tag,Model Name,Model No.,Manufacturer,Location,Checked Out to: Asset Tag\nM-3,Latitude 5440,L5440,HP,Dublin office,\nM-4,Latitude 5440,L5440,Dell,Dublin office,NOPE-1\n"), store.ImportOptions{SkipInvalid: true})
+	if len(rep.Warnings) != 1 || rep.Imported != 1 {
+		t.Errorf("a second pass: imported %d, warnings %+v", rep.Imported, rep.Warnings)
 	}
 	if _, err := db.AddModel(ctx, "Other", "L5440", "", ""); store.ErrorCode(err) != store.ECONFLICT || store.ErrorMessage(err) != "model number L5440 is already Latitude 5440's" {
 		t.Errorf("a second model with that number: %v", err)

@@ -83,6 +83,13 @@ func (s *checkOutScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case scanMsg:
 		if s.focusDue {
+			if typed := s.due.Value(); msg.joins && strings.HasPrefix(typed, s.dueDate) && len(typed) > len(s.dueDate) {
+				// The scan's own first keys went into the due field as
+				// typing: they are the scan's, not the date's.
+				s.showDue()
+				s.focusField(false)
+				return s.scan(typed[len(s.dueDate):] + msg.code)
+			}
 			// Scanned straight from the due field: what it shows is the
 			// due date of this scan too, or the scan waits for a good one.
 			cmd, ok := s.commitDue()

@@ -401,7 +401,7 @@ func (s *receiveScreen) start(code string) tea.Cmd {
 			case rs.Kind == store.ResolvedLocation && rs.Via == "code":
 				res.place = rs.Location
 				return res
-			case rs.Kind == store.ResolvedPerson:
+			case rs.Kind == store.ResolvedPerson && rs.Via == "badge":
 				res.err = store.Errorf(store.EINVALID, "%s is %s's %s, not a serial", rs.Code, rs.Person.Name, strings.ReplaceAll(rs.Via, "_", " "))
 				return res
 			}

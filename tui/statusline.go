@@ -189,10 +189,14 @@ func (m *Model) updateServices(msg tea.Msg) (tea.Cmd, bool) {
 		if svc == nil {
 			return nil, true
 		}
-		svc.printer, svc.syncer = msg.printer, msg.syncer
+		started := svc.syncer != nil // built already by a sync asked for (syncerMsg), its timer running
+		svc.printer = msg.printer
+		if !started {
+			svc.syncer = msg.syncer
+		}
 		svc.svcErr = errText(msg.err)
 		cmds := []tea.Cmd{m.c.clock.After(m.statusEvery(), statusTickMsg{})}
-		if svc.syncer != nil {
+		if svc.syncer != nil && !started {
 			cmds = append(cmds, m.startSync(), m.c.clock.After(m.syncEvery(), syncTickMsg{}))
 		}
 		if r, ok := m.active().(servicesWatcher); ok {
@@ -244,8 +248,10 @@ func (m *Model) updateServices(msg tea.Msg) (tea.Cmd, bool) {
 		case msg.syncer == nil:
 			svc.syncErr = notEnrolled
 			cmds = append(cmds, bell())
+		case svc.syncer != nil:
+			// The start-up build found it meanwhile: its timer runs.
 		default:
-			svc.syncer, svc.syncErr, svc.svcErr = msg.syncer, "", ""
+			svc.syncer, svc.syncErr = msg.syncer, ""
 			cmds = append(cmds, m.startSync(), m.c.clock.After(m.syncEvery(), syncTickMsg{}))
 		}
 		if r, ok := m.active().(servicesWatcher); ok {

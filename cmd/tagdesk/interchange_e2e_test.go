@@ -345,7 +345,7 @@ func TestInterruptedImportSaysSo(t *testing.T) {
 	cancel()
 	var out, errs strings.Builder
 	code := run(ctx, []string{"--db", db, "import", "snipeit", snipeTestdata("snipeit-export.csv")}, strings.NewReader(""), &out, &errs, func(string) string { return "" })
-	if code != 1 || errs.String() != "tagdesk: interrupted: the change under way was rolled back, nothing of it was saved\n" {
+	if code != 1 || errs.String() != "tagdesk: interrupted: the change under way was rolled back; what committed before it stays\n" {
 		t.Fatalf("exit %d, stderr %q", code, errs.String())
 	}
 	if got := mustCLI(t, db, "asset", "list", "--json"); strings.TrimSpace(got) != "[]" {

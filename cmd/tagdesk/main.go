@@ -88,8 +88,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 2
 	case ctx.Err() != nil && errors.Is(err, context.Canceled):
 		// Ctrl-C: every change is one transaction, so the one under way
-		// is rolled back whole; what a statement was doing is no news.
-		fmt.Fprintln(stderr, "tagdesk: interrupted: the change under way was rolled back, nothing of it was saved")
+		// is rolled back whole (a command of several keeps the ones done);
+		// what a statement was doing is no news.
+		fmt.Fprintln(stderr, "tagdesk: interrupted: the change under way was rolled back; what committed before it stays")
 		return 1
 	default:
 		fmt.Fprintf(stderr, "tagdesk: %s\n", oneLine(err.Error()))
