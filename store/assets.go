@@ -667,11 +667,17 @@ func (w *wtx) setStatus(tag string, to Status, reason string) error {
 	return w.emit(typ, uid, StatusPayload{UID: uid, Tag: a.tag, From: a.status, To: to, Reason: reason})
 }
 
+// What a location's code and a badge are, as refusals say it.
+const (
+	locationCodeIs = `'the code of location ' || name || ' (' || code || ')'`
+	badgeIs        = `'the badge of ' || name || ' (' || badge || ')'`
+)
+
 // codeTakenQuery finds what already has a scannable code: an asset (its
-// tag), a location (its code) or a person (their badge).
-const codeTakenQuery = `SELECT 'asset', tag FROM assets WHERE tag = ?1
-	UNION ALL SELECT 'location', name || ' (' || code || ')' FROM locations WHERE code = ?1
-	UNION ALL SELECT 'person', name || ' (' || badge || ')' FROM people WHERE badge = ?1 LIMIT 1`
+// tag), a location (its code) or a person (their badge), and says it.
+const codeTakenQuery = `SELECT 'asset', 'an asset''s tag' FROM assets WHERE tag = ?1
+	UNION ALL SELECT 'location', ` + locationCodeIs + ` FROM locations WHERE code = ?1
+	UNION ALL SELECT 'person', ` + badgeIs + ` FROM people WHERE badge = ?1 LIMIT 1`
 
 // codeFree refuses code as a new asset tag, location code or badge (kind
 // says which) when it already is one of the others: a scan of it would
@@ -679,21 +685,20 @@ const codeTakenQuery = `SELECT 'asset', tag FROM assets WHERE tag = ?1
 // scanning a shelf would hand the asset to a person). Its own kind is
 // checked where it is made, with its own message.
 func (w *wtx) codeFree(code, kind string) error {
-	var other, label string
-	err := w.queryRow(codeTakenQuery, code).Scan(&other, &label)
+	var other, what string
+	err := w.queryRow(codeTakenQuery, code).Scan(&other, &what)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && other == kind {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("check code: %w", err)
 	}
-	switch other {
-	case "asset":
-		return conflict("%s is already an asset's tag: a scan of it must name one thing", code)
-	case "location":
-		return conflict("%s is already the code of location %s: a scan of it must name one thing", code, label)
-	}
-	return conflict("%s is already the badge of %s: a scan of it must name one thing", code, label)
+	return codeTaken(code, what)
+}
+
+// codeTaken is the refusal of a code that is already what.
+func codeTaken(code, what string) error {
+	return conflict("%s is already %s: a scan of it must name one thing", code, what)
 }
 
 // serialFree refuses a serial another asset than the one with id self

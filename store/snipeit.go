@@ -1427,8 +1427,8 @@ func (im *importer) receive(r *srow) error {
 	if _, taken := im.taken[rec.Tag]; taken && !generated {
 		return im.rowErr(r, fTag, conflict("tag %s is already in use", rec.Tag))
 	}
-	if other, ok := im.codes[rec.Tag]; ok && !generated {
-		return im.rowErr(r, fTag, conflict("%s is already %s: a scan of it must name one thing", rec.Tag, other))
+	if what, ok := im.codes[rec.Tag]; ok && !generated {
+		return im.rowErr(r, fTag, codeTaken(rec.Tag, what))
 	}
 	at := timestamp(im.w.at)
 	row.status, row.created, row.updated = rec.Status, at, at
@@ -1693,8 +1693,8 @@ func (im *importer) registered(rows []*srow) error {
 	// The codes a tag must not be (a scan names one thing): the desk's
 	// location codes and badges, few beside a file's rows, read at once.
 	im.codes = map[string]string{}
-	cr, err := im.w.tx.QueryContext(im.w.ctx, `SELECT code, 'the code of location ' || name || ' (' || code || ')' FROM locations
-		UNION ALL SELECT badge, 'the badge of ' || name || ' (' || badge || ')' FROM people WHERE badge IS NOT NULL`)
+	cr, err := im.w.tx.QueryContext(im.w.ctx, `SELECT code, `+locationCodeIs+` FROM locations
+		UNION ALL SELECT badge, `+badgeIs+` FROM people WHERE badge IS NOT NULL`)
 	if err != nil {
 		return fmt.Errorf("read codes: %w", err)
 	}
