@@ -121,9 +121,9 @@ func (s *checkOutScreen) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// line is the scan plus anything already typed into the scan field: in a
-// scan loop every Enter-terminated line is a scan, even when a loaded
-// machine split the burst and its first keys landed in the field as typing.
+// line is the scan, with the scan field's text before it only when that
+// text is the scan's own first keys (a loaded machine split the burst and
+// they landed in the field as typing); see lineWith.
 func (s *checkOutScreen) line(msg scanMsg) string { return lineWith(&s.input, msg) }
 
 func (s *checkOutScreen) setHolder(h store.Holder) {
