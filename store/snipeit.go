@@ -691,7 +691,36 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 		rows = append(rows, row)
 	}
 	h.settleSlashDates(rows)
+	codesAreNotTags(h, rows)
 	return rows, h, nil
+}
+
+// codesAreNotTags refuses a row whose tag is a badge or location code the
+// same file names (a scan of it must name one thing; the desk's own codes
+// are checked when the rows are performed).
+func codesAreNotTags(h *csvHeader, rows []*srow) {
+	codes := map[string]string{}
+	for _, r := range rows {
+		if r.bad != nil {
+			continue
+		}
+		if r.badge != "" {
+			codes[r.badge] = fmt.Sprintf("the badge on line %d", r.line)
+		}
+		for _, c := range []string{r.locationCode, r.homeCode, r.coLocationCode} {
+			if c != "" {
+				codes[c] = fmt.Sprintf("a location code on line %d", r.line)
+			}
+		}
+	}
+	if len(codes) == 0 {
+		return
+	}
+	for _, r := range rows {
+		if what, ok := codes[r.tag]; ok && r.bad == nil && r.tag != "" {
+			r.bad = &RowError{Line: r.line, Column: h.colName(fTag), Reason: ErrorMessage(codeTaken(r.tag, what))}
+		}
+	}
 }
 
 // settleSlashDates reads again, day first, the dates that could be either

@@ -1309,3 +1309,13 @@ func TestImportSnipeITModelMismatch(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A tag that is a badge or location code the same file names is refused.
+func TestImportSnipeITTagIsABadgeInTheFile(t *testing.T) {
+	db := mustOpen(t)
+	rep, err := db.ImportSnipeIT(context.Background(), strings.NewReader("Asset Tag,Model Name,Location Code,Checked Out to: Badge,Checked Out to: Full Name\nB7,M,,,\nX-2,M,,B7,Kim Lee\nSHELF-1,M,,,\nX-4,M,SHELF-1,,\n"), store.ImportOptions{})
+	if err == nil || len(rep.Bad) != 2 || rep.Bad[0].Line != 2 || rep.Bad[0].Reason != "B7 is already the badge on line 3: a scan of it must name one thing" ||
+		rep.Bad[1].Line != 4 || rep.Bad[1].Reason != "SHELF-1 is already a location code on line 5: a scan of it must name one thing" {
+		t.Fatalf("tags the file's codes: %v %+v", err, rep.Bad)
+	}
+}
