@@ -38,6 +38,11 @@ type Options struct {
 	// remembers it; opened later without NoSearch, its search index is
 	// rebuilt first.
 	NoSearch bool
+	// Session says the process keeps the desk open for a while (the
+	// terminal UI, the sync server) rather than for one command: Open then
+	// prepares the WAL file ahead (prepareWAL), so that the session's
+	// commits overwrite it instead of growing it.
+	Session bool
 
 	catchUp int // tests: catchUpFrames, smaller (checkpoint)
 }
@@ -210,6 +215,14 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("open database checkpointer: %w", err)
 	}
 	db.ck.SetMaxOpenConns(1)
+	if opt.Session && !opt.Unsafe {
+		if err := db.prepareWAL(ctx); err != nil {
+			db.ck.Close()
+			db.r.Close()
+			w.Close()
+			return nil, err
+		}
+	}
 	db.stop, db.stopped = make(chan struct{}), make(chan struct{})
 	go db.checkpointer(checkpointEvery)
 	if err := db.initDevice(ctx); err != nil {
@@ -452,6 +465,16 @@ func isConstraint(err error) bool {
 	return false
 }
 
+// isBusy reports whether err is SQLite's "database is locked": another
+// connection holds the write lock.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()&0xff == sqlite3.SQLITE_BUSY
+	}
+	return false
+}
+
 const base32Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 func randomBase32(n int) string {
@@ -548,4 +571,82 @@ func (db *DB) searchMode(ctx context.Context) error {
 		return fmt.Errorf("rebuild search index: %w", err)
 	}
 	return nil
+}
+
+// prepareWAL grows the WAL file with zeros to the length a session's
+// commits will reach before the log starts again from its beginning
+// (checkpoint), as PostgreSQL fills its WAL segments before use. A commit
+// that writes past the file's end costs far more than one that overwrites:
+// the kernel allocates and zeroes a page-cache page for each unaligned
+// frame (two 12 µs writes per frame, against 2 µs), and the fsync must
+// also record the file's new length. On the 1M demo, 2,000 check-outs in a
+// row took p50 1.7-2.1 ms and p99 5.5-6.1 ms growing the file, 1.3 and
+// 4.0 ms overwriting it.
+//
+// The length is an eighth of the database, at least 16 MB and at most the
+// log's catch-up length (catchUpFrames) with room for what half a second
+// of commits adds past it. SQLite leaves a restarted log's file at its
+// length, and deletes it when the last connection closes; a session
+// prepares it again when it opens.
+//
+// The zeros go only past the file's end, under the database's write lock
+// (BEGIN IMMEDIATE), so that no writer, in this process or another, adds
+// frames meanwhile. A frame of zeros is not a valid frame: recovery stops
+// at it, as at the end of the file.
+func (db *DB) prepareWAL(ctx context.Context) error {
+	var pageSize int64
+	if err := db.ck.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&pageSize); err != nil {
+		return fmt.Errorf("prepare the WAL: %w", err)
+	}
+	fi, err := os.Stat(db.path)
+	if err != nil {
+		return fmt.Errorf("prepare the WAL: %w", err)
+	}
+	ceiling := 32 + int64(db.catchUp)*(pageSize+24) + 16<<20
+	want := min(max(fi.Size()/8, 16<<20), ceiling)
+	conn, err := db.ck.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("prepare the WAL: %w", err)
+	}
+	defer conn.Close()
+	// Another process writing (a long import) does not hold up the opening
+	// for long: the session then goes without, and its log grows as a
+	// command's does.
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 250`); err != nil {
+		return fmt.Errorf("prepare the WAL: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA busy_timeout = 10000`)
+	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); isBusy(err) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("prepare the WAL: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+	f, err := os.OpenFile(db.path+"-wal", os.O_WRONLY, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // SQLite makes it at the first commit
+	}
+	if err != nil {
+		return fmt.Errorf("prepare the WAL: %w", err)
+	}
+	defer f.Close()
+	wfi, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("prepare the WAL: %w", err)
+	}
+	if wfi.Size() >= want {
+		return nil
+	}
+	zeros := make([]byte, 1<<20)
+	for off := wfi.Size(); off < want; {
+		n := min(int64(len(zeros)), want-off)
+		if _, err := f.WriteAt(zeros[:n], off); err != nil {
+			return fmt.Errorf("prepare the WAL: %w", err)
+		}
+		off += n
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("prepare the WAL: %w", err)
+	}
+	return f.Close()
 }

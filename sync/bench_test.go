@@ -195,7 +195,7 @@ func benchSync(b *testing.B, open func(dir string) (Backend, error), raw func(di
 // issue's figure is 100,000).
 func BenchmarkSyncSQLite(b *testing.B) {
 	benchSync(b, func(dir string) (Backend, error) {
-		return OpenSQLite(context.Background(), filepath.Join(dir, "server.db"), false)
+		return OpenSQLite(context.Background(), filepath.Join(dir, "server.db"), SQLiteOptions{})
 	}, sqliteRaw)
 }
 
@@ -251,7 +251,7 @@ func BenchmarkSync50Devices(b *testing.B) {
 	ctx := context.Background()
 	for i := 0; i < b.N; i++ {
 		dir := b.TempDir()
-		srv, err := OpenSQLite(ctx, filepath.Join(dir, "server.db"), false)
+		srv, err := OpenSQLite(ctx, filepath.Join(dir, "server.db"), SQLiteOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}

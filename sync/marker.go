@@ -22,8 +22,8 @@ func MarkerPath(dbPath string) string { return dbPath + ".marker" }
 // OpenSQLiteChecked opens the SQLite server database like OpenSQLite and
 // starts a new epoch if the marker shows the database went back in time.
 // It reports whether it did.
-func OpenSQLiteChecked(ctx context.Context, path string, newEpoch bool) (*SQLiteBackend, bool, error) {
-	b, err := OpenSQLite(ctx, path, newEpoch)
+func OpenSQLiteChecked(ctx context.Context, path string, opt SQLiteOptions) (*SQLiteBackend, bool, error) {
+	b, err := OpenSQLite(ctx, path, opt)
 	if err != nil {
 		return nil, false, err
 	}

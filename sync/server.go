@@ -44,14 +44,24 @@ type SQLiteBackend struct {
 	epoch string
 }
 
-// OpenSQLite opens (creating) the server database at path. newEpoch gives it
-// a new epoch: do that after restoring it from a backup.
-func OpenSQLite(ctx context.Context, path string, newEpoch bool) (*SQLiteBackend, error) {
-	db, err := store.Open(ctx, path, store.Options{Operator: "server", NoSearch: true})
+// SQLiteOptions tune OpenSQLite.
+type SQLiteOptions struct {
+	// NewEpoch gives the database a new epoch: do that after restoring it
+	// from a backup.
+	NewEpoch bool
+	// Session says the server runs on it (tagdesk serve), rather than a
+	// command such as adding a token: its WAL is prepared ahead
+	// (store.Options.Session).
+	Session bool
+}
+
+// OpenSQLite opens (creating) the server database at path.
+func OpenSQLite(ctx context.Context, path string, opt SQLiteOptions) (*SQLiteBackend, error) {
+	db, err := store.Open(ctx, path, store.Options{Operator: "server", NoSearch: true, Session: opt.Session})
 	if err != nil {
 		return nil, err
 	}
-	epoch, err := db.ServerInit(ctx, newEpoch)
+	epoch, err := db.ServerInit(ctx, opt.NewEpoch)
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -27,7 +27,7 @@ func newEnv(t *testing.T) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	srv, err := OpenSQLite(ctx, filepath.Join(dir, "server.db"), false)
+	srv, err := OpenSQLite(ctx, filepath.Join(dir, "server.db"), SQLiteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func TestEpochResetResends(t *testing.T) {
 		t.Fatalf("%d pending after sync", n)
 	}
 	// The server is replaced: a new, empty database with a new epoch.
-	srv2, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "server2.db"), false)
+	srv2, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "server2.db"), SQLiteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +259,7 @@ func TestEpochResetResends(t *testing.T) {
 func TestRestoreMarkerNewEpoch(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "server.db")
-	b, restored, err := OpenSQLiteChecked(ctx, path, false)
+	b, restored, err := OpenSQLiteChecked(ctx, path, SQLiteOptions{})
 	if err != nil || restored {
 		t.Fatal(err, restored)
 	}
@@ -268,13 +268,13 @@ func TestRestoreMarkerNewEpoch(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Close()
-	if b, restored, err = OpenSQLiteChecked(ctx, path, false); err != nil || restored || b.epoch != epoch {
+	if b, restored, err = OpenSQLiteChecked(ctx, path, SQLiteOptions{}); err != nil || restored || b.epoch != epoch {
 		t.Fatalf("same database: restored %v, epoch %s→%s, %v", restored, epoch, b.epoch, err)
 	}
 	b.Close()
 	// The marker says the log went further than this database has.
 	os.WriteFile(MarkerPath(path), []byte(epoch+" 42\n"), 0o644)
-	b, restored, err = OpenSQLiteChecked(ctx, path, false)
+	b, restored, err = OpenSQLiteChecked(ctx, path, SQLiteOptions{})
 	if err != nil || !restored || b.epoch == epoch {
 		t.Fatalf("restored database: restored %v, epoch %s→%s, %v", restored, epoch, b.epoch, err)
 	}

@@ -143,7 +143,7 @@ func canonicalAssets(t *rapid.T, db *store.DB) string {
 // every device equals the server, tags are unique and each asset has one holder.
 func TestSimulation(t *testing.T) {
 	runSimulation(t, func(ctx context.Context, dir string) (stateBackend, func(), error) {
-		b, err := OpenSQLite(ctx, filepath.Join(dir, "server.db"), false)
+		b, err := OpenSQLite(ctx, filepath.Join(dir, "server.db"), SQLiteOptions{})
 		return b, func() {}, err
 	})
 }

@@ -248,7 +248,9 @@ func benchCheckOut(e *env, demoPath string) []row {
 	if err := copyFile(demoPath, work); err != nil {
 		return []row{unavailable(fig, "p99 ≤ 2 ms", err.Error())}
 	}
-	db, err := store.Open(e.ctx, work, store.Options{Operator: "bench"})
+	// A desk's scans come in a session (the terminal UI), which prepares
+	// the WAL when it opens the desk.
+	db, err := store.Open(e.ctx, work, store.Options{Operator: "bench", Session: true})
 	if err != nil {
 		return []row{unavailable(fig, "p99 ≤ 2 ms", err.Error())}
 	}

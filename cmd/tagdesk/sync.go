@@ -39,18 +39,18 @@ func (a *app) serverDBPath() string {
 }
 
 // openBackend opens the server's storage: PostgreSQL when pgURL is set, else SQLite.
-func (a *app) openBackend(ctx context.Context, pgURL string, newEpoch bool) (syncpkg.Backend, error) {
+func (a *app) openBackend(ctx context.Context, pgURL string, opt syncpkg.SQLiteOptions) (syncpkg.Backend, error) {
 	if pgURL == "" {
 		pgURL = a.getenv("TAGDESK_POSTGRES")
 	}
 	if pgURL != "" {
-		b, err := syncpkg.OpenPostgres(ctx, pgURL, syncpkg.PostgresOptions{CacheDir: filepath.Dir(a.serverDBPath()), NewEpoch: newEpoch})
+		b, err := syncpkg.OpenPostgres(ctx, pgURL, syncpkg.PostgresOptions{CacheDir: filepath.Dir(a.serverDBPath()), NewEpoch: opt.NewEpoch})
 		if err != nil {
 			return nil, err
 		}
 		return b, nil
 	}
-	b, restored, err := syncpkg.OpenSQLiteChecked(ctx, a.serverDBPath(), newEpoch)
+	b, restored, err := syncpkg.OpenSQLiteChecked(ctx, a.serverDBPath(), opt)
 	if err != nil {
 		return nil, fmt.Errorf("open server database %s: %w", a.serverDBPath(), err)
 	}
@@ -79,7 +79,7 @@ func cmdServe(ctx context.Context, a *app, args []string) error {
 	if (*cert == "") != (*key == "") {
 		return usagef("serve: --tls-cert and --tls-key go together")
 	}
-	b, err := a.openBackend(ctx, *pg, *newEpoch)
+	b, err := a.openBackend(ctx, *pg, syncpkg.SQLiteOptions{NewEpoch: *newEpoch, Session: true})
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func cmdTokenAdd(ctx context.Context, a *app, args []string) error {
 	if err := store.ValidTokenName(pos[0]); err != nil {
 		return usagef("serve token add: %s", store.ErrorMessage(err))
 	}
-	b, err := a.openBackend(ctx, pg, false)
+	b, err := a.openBackend(ctx, pg, syncpkg.SQLiteOptions{})
 	if err != nil {
 		return err
 	}
@@ -153,7 +153,7 @@ func cmdTokenList(ctx context.Context, a *app, args []string) error {
 	if len(pos) > 0 {
 		return usagef("serve token list takes no arguments")
 	}
-	b, err := a.openBackend(ctx, pg, false)
+	b, err := a.openBackend(ctx, pg, syncpkg.SQLiteOptions{})
 	if err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func cmdTokenRevoke(ctx context.Context, a *app, args []string) error {
 	if len(pos) != 1 {
 		return usagef("serve token revoke needs one NAME")
 	}
-	b, err := a.openBackend(ctx, pg, false)
+	b, err := a.openBackend(ctx, pg, syncpkg.SQLiteOptions{})
 	if err != nil {
 		return err
 	}

@@ -70,7 +70,7 @@ func (a *app) tuiSession(ctx context.Context, path, op string, offerDemo bool, i
 		NoColor:   a.getenv("NO_COLOR") != "",
 		OfferDemo: offerDemo,
 		Open: func(ctx context.Context) (tui.Store, error) {
-			db, err := store.Open(ctx, path, store.Options{Operator: openAs})
+			db, err := store.Open(ctx, path, store.Options{Operator: openAs, Session: true})
 			if err != nil {
 				return nil, fmt.Errorf("open %s: %w", path, err)
 			}
