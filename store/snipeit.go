@@ -611,16 +611,27 @@ func parseSnipeHeader(rec []string, rep *ImportReport) (*csvHeader, error) {
 // marked by its error.
 func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 	br := bufio.NewReaderSize(r, 256<<10)
+	var src io.Reader = br
 	comma := ','
 	if first, err := br.Peek(4096); len(first) > 0 {
 		line, _, _ := bytes.Cut(first, []byte("\n"))
-		if bytes.Count(line, []byte(";")) > bytes.Count(line, []byte(",")) {
+		if !bytes.Contains(first, []byte("\n")) && bytes.Contains(first, []byte("\r")) {
+			// Lines ended by CR alone: Excel for Mac's "CSV (Macintosh)".
+			src = crLines{br}
+			line, _, _ = bytes.Cut(first, []byte("\r"))
+		}
+		commas := bytes.Count(line, []byte(","))
+		if n := bytes.Count(line, []byte(";")); n > commas {
 			comma = ';' // a spreadsheet in a locale with decimal commas
+			commas = n
+		}
+		if bytes.Count(line, []byte("\t")) > commas {
+			comma = '\t' // saved as "Text (Tab delimited)"
 		}
 	} else if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, nil, fmt.Errorf("read file: %w", err)
 	}
-	cr := csv.NewReader(br)
+	cr := csv.NewReader(src)
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
@@ -693,6 +704,20 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 	h.settleSlashDates(rows)
 	codesAreNotTags(h, rows)
 	return rows, h, nil
+}
+
+// crLines reads a file whose lines end in CR alone as if they ended in LF.
+// A CR inside a quoted field becomes a line break too, as it was meant.
+type crLines struct{ r io.Reader }
+
+func (c crLines) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
 }
 
 // codesAreNotTags refuses a row whose tag is a badge or location code the

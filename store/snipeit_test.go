@@ -1319,3 +1319,45 @@ func TestImportSnipeITTagIsABadgeInTheFile(t *testing.T) {
 		t.Fatalf("tags the file's codes: %v %+v", err, rep.Bad)
 	}
 }
+
+// A spreadsheet saved as tab-separated text, or by Excel for Mac with lines
+// ended by CR alone, reads as the comma-separated file does.
+func TestImportSnipeITSeparatorsAndLineEnds(t *testing.T) {
+	orig := snipeFile(t, "labels.csv")
+	recs, err := csv.NewReader(bytes.NewReader(orig)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(comma rune, crlf bool) []byte {
+		var b bytes.Buffer
+		w := csv.NewWriter(&b)
+		w.Comma, w.UseCRLF = comma, crlf
+		if err := w.WriteAll(recs); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	want := allEssentials(t, func() *store.DB {
+		db := mustOpen(t)
+		importSnipe(t, db, orig, store.ImportOptions{})
+		return db
+	}())
+	for name, data := range map[string][]byte{
+		"tabs":          write('\t', false),
+		"tabs, CRLF":    write('\t', true),
+		"semicolons":    write(';', true),
+		"CR only":       bytes.ReplaceAll(orig, []byte("\n"), []byte("\r")),
+		"tabs, CR only": bytes.ReplaceAll(write('\t', false), []byte("\n"), []byte("\r")),
+	} {
+		t.Run(name, func(t *testing.T) {
+			db := mustOpen(t)
+			rep := importSnipe(t, db, data, store.ImportOptions{})
+			if rep.Imported != 3 || rep.CheckedOut != 2 {
+				t.Fatalf("report = %+v", rep)
+			}
+			if got := allEssentials(t, db); !reflect.DeepEqual(got, want) {
+				t.Errorf("reads differently from the comma-separated file:\n got %+v\nwant %+v", got, want)
+			}
+		})
+	}
+}
