@@ -775,9 +775,11 @@ func (h *csvHeader) settleSlashDates(rows []*srow) {
 		}
 		again.warns, again.rec = r.warns, nil
 		if !told && again.bad == nil {
-			// Said once, on the first such date: the rest follow it.
+			// Said once, on the first such date: the rest follow it. A
+			// note of the file's, so that it stays said if this row is
+			// refused later (its tag already on the desk).
 			told = true
-			again.warns = append(again.warns, RowError{Line: r.line, Reason: fmt.Sprintf("%q read day first, as line %d's %s shows this file writes its dates (and so its other such dates)", clip(r.swappable[0]), dm.line, dm.text)})
+			h.notes = append(h.notes, RowError{Line: r.line, Reason: fmt.Sprintf("%q read day first, as line %d's %s shows this file writes its dates (and so its other such dates)", clip(r.swappable[0]), dm.line, dm.text)})
 		}
 		rows[i] = again
 	}

@@ -1193,6 +1193,18 @@ func TestImportSnipeITSlashDatesPerFile(t *testing.T) {
 	if len(rep.Warnings) != 1 || rep.Warnings[0].Line != 2 || !strings.Contains(rep.Warnings[0].Reason, `"02/03/2024" read day first, as line 3's 13/03/2024 shows`) {
 		t.Errorf("warnings: %+v", rep.Warnings)
 	}
+	// The note stays when the row it names is refused later, its tag
+	// already on the desk, and the others are imported.
+	rep, err := eu.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Purchase Date\nX-1,M,02/03/2024\nX-3,M,13/03/2024\nX-4,M,04/05/2024\n"), store.ImportOptions{SkipInvalid: true})
+	if err != nil || rep.Imported != 2 || len(rep.Bad) != 1 || rep.Bad[0].Line != 2 {
+		t.Fatalf("import beside a taken tag: %v %+v", err, rep)
+	}
+	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, `"02/03/2024" read day first, as line 3's 13/03/2024 shows`) {
+		t.Errorf("warnings beside a taken tag: %+v", rep.Warnings)
+	}
+	if got := dates(eu, "X-4"); got != "2024-05-04 " {
+		t.Errorf("X-4 read month first: %s", got)
+	}
 	us := mustOpen(t)
 	importSnipe(t, us, []byte("Asset Tag,Model Name,Purchase Date\nX-1,M,02/03/2024\nX-2,M,03/13/2024\n"), store.ImportOptions{})
 	if got := dates(us, "X-1", "X-2"); got != "2024-02-03 , 2024-03-13 " {
@@ -1200,7 +1212,7 @@ func TestImportSnipeITSlashDatesPerFile(t *testing.T) {
 	}
 	mixed := mustOpen(t)
 	before := takeSnapshot(t, mixed)
-	rep, err := mixed.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Purchase Date\nX-1,M,03/13/2024\nX-2,M,02/03/2024\nX-3,M,13/03/2024\n"), store.ImportOptions{})
+	rep, err = mixed.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Purchase Date\nX-1,M,03/13/2024\nX-2,M,02/03/2024\nX-3,M,13/03/2024\n"), store.ImportOptions{})
 	if err == nil || len(rep.Bad) != 1 || rep.Bad[0].Line != 3 || !strings.Contains(rep.Bad[0].Reason, `"02/03/2024" could be day or month first, and this file writes dates both ways (line 4: 13/03/2024, line 2: 03/13/2024)`) {
 		t.Fatalf("a file writing both ways: %v %+v", err, rep.Bad)
 	}
