@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"modernc.org/sqlite"
@@ -638,14 +639,24 @@ func (db *DB) prepareWAL(ctx context.Context) error {
 		return nil
 	}
 	zeros := make([]byte, 1<<20)
-	for off := wfi.Size(); off < want; {
+	err = nil
+	for off := wfi.Size(); off < want && err == nil; {
 		n := min(int64(len(zeros)), want-off)
-		if _, err := f.WriteAt(zeros[:n], off); err != nil {
-			return fmt.Errorf("prepare the WAL: %w", err)
-		}
+		_, err = f.WriteAt(zeros[:n], off)
 		off += n
 	}
-	if err := f.Sync(); err != nil {
+	if err == nil {
+		err = f.Sync()
+	}
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		// A full disk: the desk still opens, its commits growing the log
+		// as long as they fit, as a command's do.
+		if terr := f.Truncate(wfi.Size()); terr != nil {
+			return fmt.Errorf("prepare the WAL: %w (and undoing it: %v)", err, terr)
+		}
+		return f.Close()
+	}
+	if err != nil {
 		return fmt.Errorf("prepare the WAL: %w", err)
 	}
 	return f.Close()
