@@ -20,6 +20,9 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 // ImportOptions tune ImportSnipeIT.
@@ -610,7 +613,17 @@ func parseSnipeHeader(rec []string, rep *ImportReport) (*csvHeader, error) {
 // readSnipeIT reads and validates the whole file: the rows, with a bad row
 // marked by its error.
 func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
-	br := bufio.NewReaderSize(r, 256<<10)
+	// Excel writes a byte-order mark before UTF-8 ("CSV UTF-8") and writes
+	// UTF-16 for "Unicode Text": the text is decoded by its mark, and any
+	// mark left (a file saved twice) dropped before the header is read,
+	// whose first cell may be quoted.
+	br := bufio.NewReaderSize(transform.NewReader(r, unicode.BOMOverride(transform.Nop)), 256<<10)
+	for {
+		if b, _ := br.Peek(len(utf8BOM)); !bytes.Equal(b, utf8BOM) {
+			break
+		}
+		br.Discard(len(utf8BOM))
+	}
 	var src io.Reader = br
 	comma := ','
 	if first, err := br.Peek(4096); len(first) > 0 {
@@ -705,6 +718,8 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 	codesAreNotTags(h, rows)
 	return rows, h, nil
 }
+
+var utf8BOM = []byte("\ufeff")
 
 // crLines reads a file whose lines end in CR alone as if they ended in LF.
 // A CR inside a quoted field becomes a line break too, as it was meant.

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/tagdesk/tagdesk/store"
 )
@@ -1332,8 +1333,10 @@ func TestImportSnipeITTagIsABadgeInTheFile(t *testing.T) {
 	}
 }
 
-// A spreadsheet saved as tab-separated text, or by Excel for Mac with lines
-// ended by CR alone, reads as the comma-separated file does.
+// A spreadsheet saved as tab-separated text (in UTF-16, as Excel's "Unicode
+// Text" is), by Excel for Mac with lines ended by CR alone, or by PHP's
+// fputcsv after a byte-order mark (Snipe-IT's reports: the header's cells
+// quoted), reads as the comma-separated file does.
 func TestImportSnipeITSeparatorsAndLineEnds(t *testing.T) {
 	orig := snipeFile(t, "labels.csv")
 	recs, err := csv.NewReader(bytes.NewReader(orig)).ReadAll()
@@ -1354,12 +1357,36 @@ func TestImportSnipeITSeparatorsAndLineEnds(t *testing.T) {
 		importSnipe(t, db, orig, store.ImportOptions{})
 		return db
 	}())
+	quoted := func() []byte { // as PHP's fputcsv writes Snipe-IT's reports
+		var b bytes.Buffer
+		b.WriteString("\ufeff")
+		for _, rec := range recs {
+			for i, c := range rec {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString(`"` + strings.ReplaceAll(c, `"`, `""`) + `"`)
+			}
+			b.WriteString("\n")
+		}
+		return b.Bytes()
+	}
+	utf16le := func(text []byte) []byte { // Excel's "Unicode Text"
+		out := []byte{0xff, 0xfe}
+		for _, u := range utf16.Encode([]rune(string(text))) {
+			out = append(out, byte(u), byte(u>>8))
+		}
+		return out
+	}
 	for name, data := range map[string][]byte{
-		"tabs":          write('\t', false),
-		"tabs, CRLF":    write('\t', true),
-		"semicolons":    write(';', true),
-		"CR only":       bytes.ReplaceAll(orig, []byte("\n"), []byte("\r")),
-		"tabs, CR only": bytes.ReplaceAll(write('\t', false), []byte("\n"), []byte("\r")),
+		"BOM, quoted header": quoted(),
+		"two BOMs, quoted":   append([]byte("\ufeff"), quoted()...),
+		"UTF-16, tabs":       utf16le(write('\t', true)),
+		"tabs":               write('\t', false),
+		"tabs, CRLF":         write('\t', true),
+		"semicolons":         write(';', true),
+		"CR only":            bytes.ReplaceAll(orig, []byte("\n"), []byte("\r")),
+		"tabs, CR only":      bytes.ReplaceAll(write('\t', false), []byte("\n"), []byte("\r")),
 	} {
 		t.Run(name, func(t *testing.T) {
 			db := mustOpen(t)
