@@ -71,8 +71,16 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 			rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))
 		}
 	}
+	// Everything is read from one snapshot: commits made meanwhile (a desk
+	// at work beside the check) are not half seen, as a log longer than
+	// its recorded head or a table ahead of its events.
+	snap, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return rep, fmt.Errorf("verify: %w", err)
+	}
+	defer snap.Rollback()
 	// 1. Hash chains, and the recorded heads.
-	rows, err := db.r.QueryContext(ctx, `SELECT `+eventColumns+` FROM events ORDER BY device_id, seq`)
+	rows, err := snap.QueryContext(ctx, `SELECT `+eventColumns+` FROM events ORDER BY device_id, seq`)
 	if err != nil {
 		return rep, fmt.Errorf("verify: %w", err)
 	}
@@ -111,7 +119,7 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 	for _, d := range rep.Devices {
 		var seq int64
 		var hash string
-		if err := db.r.QueryRowContext(ctx, `SELECT seq, hash FROM chain_heads WHERE device_id = ?`, d.DeviceID).Scan(&seq, &hash); err != nil {
+		if err := snap.QueryRowContext(ctx, `SELECT seq, hash FROM chain_heads WHERE device_id = ?`, d.DeviceID).Scan(&seq, &hash); err != nil {
 			problem("device %s: no recorded chain head (%v)", d.DeviceID, err)
 		} else if seq != d.Events || hash != d.Head {
 			problem("device %s: recorded head is seq %d, the log ends at %d (events removed from the end?)", d.DeviceID, seq, d.Events)
@@ -129,11 +137,11 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 		return rep, fmt.Errorf("verify: %w", err)
 	}
 	defer rebuilt.Close()
-	if err := db.replayInto(ctx, rebuilt); err != nil {
+	if err := replayInto(ctx, snap, rebuilt); err != nil {
 		problem("the events do not replay: %s", ErrorMessage(err))
 	} else {
 		for _, c := range canonical {
-			tc, diff, err := compareQuery(ctx, db.r, rebuilt.r, c.query)
+			tc, diff, err := compareQuery(ctx, snap, rebuilt.r, c.query)
 			if err != nil {
 				return rep, fmt.Errorf("verify %s: %w", c.table, err)
 			}
@@ -148,12 +156,12 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 	return rep, nil
 }
 
-// replayInto applies the events of db to an empty database in projection
+// replayInto applies the events read through from to an empty database in projection
 // order (see sync.go): events the sync server confirmed in its commit order,
 // then the others in log order. Events the server refused, and pending ones
 // that no longer apply after a rebase, are stored without being applied, as
 // the device does.
-func (db *DB) replayInto(ctx context.Context, to *DB) error {
+func replayInto(ctx context.Context, from querier, to *DB) error {
 	type item struct {
 		e     Event
 		apply bool
@@ -172,7 +180,7 @@ func (db *DB) replayInto(ctx context.Context, to *DB) error {
 		batch = batch[:0]
 		return err
 	}
-	err := eachProjected(ctx, db.r, func(e Event, _, refused, unapplied bool) error {
+	err := eachProjected(ctx, from, func(e Event, _, refused, unapplied bool) error {
 		batch = append(batch, item{e, !refused && !unapplied})
 		if len(batch) == cap(batch) {
 			return flush()
@@ -185,7 +193,7 @@ func (db *DB) replayInto(ctx context.Context, to *DB) error {
 	return flush()
 }
 
-func compareQuery(ctx context.Context, a, b *sql.DB, q string) (TableCheck, string, error) {
+func compareQuery(ctx context.Context, a, b querier, q string) (TableCheck, string, error) {
 	var tc TableCheck
 	ra, err := a.QueryContext(ctx, q)
 	if err != nil {
