@@ -183,6 +183,14 @@ func TestApplyPulledAtomic(t *testing.T) {
 	if err := b.ApplyPulled(ctx, changes, next, epoch); err != nil {
 		t.Fatal(err)
 	}
+	// Nor does an earlier page that a second sync of this desk, started
+	// before the first pulled, brings in after it.
+	if err := b.ApplyPulled(ctx, changes[:2], changes[1].ServerSeq, epoch); err != nil {
+		t.Fatalf("a page already applied by another sync: %v", err)
+	}
+	if st, _ := b.SyncState(ctx); st.Cursor != next {
+		t.Fatalf("cursor %d after an earlier page, want %d", st.Cursor, next)
+	}
 	syncVerify(t, b)
 }
 

@@ -293,6 +293,15 @@ func (c *Client) sync(ctx context.Context, progress func(Progress)) (Report, err
 
 func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)) (bool, error) {
 	db := c.DB
+	// What this desk has pulled and had acknowledged, read before the
+	// server is asked: another sync of this desk (the UI's, beside a
+	// script's) may move both on while this hello is answered, past the
+	// head the answer gives, and this desk must not take that for a
+	// server restored from a backup.
+	before, err := db.SyncState(ctx)
+	if err != nil {
+		return false, err
+	}
 	progress(Progress{Phase: "hello"})
 	var hello HelloResponse
 	if err := c.do(ctx, http.MethodPost, "/v1/hello", HelloRequest{DeviceID: db.DeviceID()}, &hello); err != nil {
@@ -312,7 +321,7 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 	}
 	// A restored or replaced server: a new epoch, or one that lost events it
 	// had acknowledged or changes this device had pulled (F3).
-	if st.Epoch != hello.Epoch || hello.HighWater < st.AckedSeq || hello.Head < st.Cursor {
+	if st.Epoch != hello.Epoch || hello.HighWater < before.AckedSeq || hello.Head < before.Cursor {
 		if err := db.ResetForEpoch(ctx, hello.Epoch, hello.HighWater); err != nil {
 			return false, err
 		}
