@@ -306,7 +306,7 @@ func (db *DB) NextTag(ctx context.Context) (string, error) {
 	var tag string
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return "", fmt.Errorf("begin: %w", err)
+		return "", beginErr(err)
 	}
 	defer tx.Rollback()
 	w := &wtx{ctx: ctx, db: db, tx: tx, stmts: map[string]*sql.Stmt{}}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -11,6 +12,7 @@ const (
 	ECONFLICT = "conflict"  // the change clashes with current state (duplicate tag, asset already out)
 	EINVALID  = "invalid"   // the input is malformed or the transition is not allowed
 	EINTERNAL = "internal"  // a bug or an I/O failure
+	EBUSY     = "busy"      // another writer (an import in another tagdesk) held the desk too long
 )
 
 // Error is a domain error with a code and a message meant for the person at the desk.
@@ -57,6 +59,19 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return err.Error()
+}
+
+// busyMessage is what a change that could not start says: the desk's
+// write lock stayed with another writer (an import, which is one
+// transaction, or a sync in another tagdesk) for longer than it waits.
+const busyMessage = "the desk is busy: another tagdesk is writing to it (an import or a sync); nothing changed, try again when it has finished"
+
+// beginErr says why a write transaction could not start.
+func beginErr(err error) error {
+	if isBusy(err) || errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Code: EBUSY, Message: busyMessage, Err: err}
+	}
+	return fmt.Errorf("begin: %w", err)
 }
 
 func notFound(format string, args ...any) *Error { return Errorf(ENOTFOUND, format, args...) }

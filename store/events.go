@@ -178,7 +178,7 @@ func (db *DB) writeOneWith(ctx context.Context, relaxed bool, fn func(w *wtx) er
 	}()
 	if err != nil {
 		tx = nil
-		return nil, fmt.Errorf("begin: %w", err)
+		return nil, beginErr(err)
 	}
 	w = db.newWtx(ctx, tx, map[string]*sql.Stmt{}, map[string]chainHead{})
 	if err := fn(w); err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"maps"
 )
@@ -128,6 +129,9 @@ func (db *DB) enqueue(r *writeReq) ([]Event, error) {
 			// Handed the lead: r is first in the queue.
 		case <-r.ctx.Done():
 			if db.withdraw(r) {
+				if errors.Is(r.ctx.Err(), context.DeadlineExceeded) {
+					return nil, beginErr(r.ctx.Err()) // waited its time behind another writer
+				}
 				return nil, r.ctx.Err()
 			}
 			// Already in a group, or handed the lead: see it through.
@@ -226,7 +230,7 @@ func (db *DB) runGroup(group []*writeReq) {
 	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		failAll(group, fmt.Errorf("begin: %w", err))
+		failAll(group, beginErr(err))
 		return
 	}
 	stmts := map[string]*sql.Stmt{}

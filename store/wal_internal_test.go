@@ -154,3 +154,50 @@ func TestSessionOpensBesideAWriter(t *testing.T) {
 	}
 	verifyOK(t, s)
 }
+
+// A change that cannot start because another writer keeps the desk (an
+// import in another tagdesk, or a long change in this one) says so, with
+// its own code, rather than SQLite's words.
+func TestBusyDeskSaysSo(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "busy.db")
+	imp, err := Open(ctx, path, Options{Operator: "import"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer imp.Close()
+	desk, err := Open(ctx, path, Options{Operator: "desk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer desk.Close()
+	release := holdWriter(t, imp)
+	defer release()
+	check := func(what string, err error) {
+		t.Helper()
+		if ErrorCode(err) != EBUSY || ErrorMessage(err) != busyMessage {
+			t.Errorf("%s: %q (%s), want the desk is busy", what, err, ErrorCode(err))
+		}
+	}
+	// SQLite gives up waiting for the lock (busy_timeout, 0 here).
+	if _, err := desk.w.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
+		t.Fatal(err)
+	}
+	_, err = desk.AddLocation(ctx, "S1", "Shelf", "")
+	check("SQLite busy", err)
+	_, err = desk.NextTag(ctx)
+	check("next tag", err)
+	if _, err := desk.w.ExecContext(ctx, `PRAGMA busy_timeout = 10000`); err != nil {
+		t.Fatal(err)
+	}
+	// The caller gives up first (the terminal UI waits 10 s).
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	_, err = desk.AddLocation(short, "S1", "Shelf", "")
+	cancel()
+	check("caller's deadline", err)
+	// Queued behind a change of the same handle.
+	short, cancel = context.WithTimeout(ctx, 200*time.Millisecond)
+	_, err = imp.AddLocation(short, "S2", "Shelf", "")
+	cancel()
+	check("queued", err)
+}
