@@ -476,3 +476,23 @@ func TestReceive_LabelsAreNotSerials(t *testing.T) {
 		t.Fatal("the badge became an asset's serial")
 	}
 }
+
+// An action refused because someone else changed the asset meanwhile (a
+// check-out from the command line) shows the asset as it now is.
+func TestDetail_RefusalReloads(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("TD-000001")
+	h.wantView("in stock")
+	if _, err := db.CheckOut(context.Background(), "TD-000001", "B1002", ""); err != nil {
+		t.Fatal(err)
+	}
+	h.typeSlow("x")
+	h.typeSlow("broken")
+	h.press("enter")
+	if a := h.asset("TD-000001"); a.Status != store.StatusDeployed {
+		t.Fatalf("status %s", a.Status)
+	}
+	h.wantView("deployed", "Bob Jones", "check it in first")
+}

@@ -101,8 +101,10 @@ func (s *detailScreen) Update(msg tea.Msg) tea.Cmd {
 	case detailActionMsg:
 		s.busy = false
 		if msg.err != nil {
+			// Refused, perhaps because someone changed the asset meanwhile
+			// (a check-out from the command line): show it as it now is.
 			s.msg, s.msgBad = errText(msg.err), true
-			return bell()
+			return tea.Batch(bell(), s.load())
 		}
 		s.msg, s.msgBad = msg.what, false
 		return s.load()
