@@ -82,10 +82,18 @@ func cmdStocktakeScan(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
+		// Each scan is recorded as it is made, as at the desk: a refused
+		// one is listed and the rest still counted.
+		refused := 0
 		for _, code := range pos {
 			s, err := db.ScanIntoStocktake(ctx, st.UID, code)
 			if err != nil {
-				return fmt.Errorf("scan %q: %w", code, err)
+				if store.ErrorCode(err) == store.EINTERNAL || ctx.Err() != nil {
+					return fmt.Errorf("scan %q: %w", clipBytes(code, 60), err)
+				}
+				refused++
+				fmt.Fprintf(a.stdout, "refused     %q: %s\n", clipBytes(code, 60), store.ErrorMessage(err))
+				continue
 			}
 			switch s.Result {
 			case store.ScanFound:
@@ -111,6 +119,9 @@ func cmdStocktakeScan(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		fmt.Fprintf(a.stdout, "%s: %d of %d found, %d missing so far, %d unexpected, %d unknown\n", st.LocationCode, st.Found, st.Expected, st.Missing(), st.Unexpected, st.Unknown)
+		if refused > 0 {
+			return fmt.Errorf("stocktake scan: %d of %d scans refused (listed above); the others are recorded", refused, len(pos))
+		}
 		return nil
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/tagdesk/tagdesk/store"
 )
@@ -83,7 +84,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case err == nil, errors.Is(err, errHelp):
 		return 0
 	case errors.As(err, new(usageError)):
-		fmt.Fprintf(stderr, "tagdesk: %s\n", err)
+		fmt.Fprintf(stderr, "tagdesk: %s\n", clipLine(oneLine(err.Error())))
 		fmt.Fprintln(stderr, "run 'tagdesk help' for the commands")
 		return 2
 	case ctx.Err() != nil && errors.Is(err, context.Canceled):
@@ -93,9 +94,33 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "tagdesk: interrupted: the change under way was rolled back; what committed before it stays")
 		return 1
 	default:
-		fmt.Fprintf(stderr, "tagdesk: %s\n", oneLine(err.Error()))
+		fmt.Fprintf(stderr, "tagdesk: %s\n", clipLine(oneLine(err.Error())))
 		return 1
 	}
+}
+
+// clipLine bounds the one line an error gets: a 10 kB argument echoed back
+// (an unknown command, a path, a value) would bury what is wrong. A word
+// longer than 100 bytes keeps its first 60, and the line its first 1,000.
+func clipLine(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		if len(w) > 100 {
+			words[i] = clipBytes(w, 60)
+		}
+	}
+	return clipBytes(strings.Join(words, " "), 1000)
+}
+
+// clipBytes shortens s to at most n bytes (a whole rune), marking the cut.
+func clipBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 func oneLine(s string) string {

@@ -200,3 +200,38 @@ func TestTUI_OffboardEndToEnd(t *testing.T) {
 		t.Errorf("Ben's holdings changed: %v", ben.Holds)
 	}
 }
+
+// A refused code among the scans of one stocktake scan is listed and the
+// others still count; the command then exits 1 saying so, briefly even
+// for a 10 kB code.
+func TestE2EStocktakeScanBatchWithRefusal(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "count.db")
+	mustCLI(t, db, "location", "add", "SHELF-1", "Shelf 1")
+	mustCLI(t, db, "model", "add", "ThinkPad T14", "--number", "T14G4", "--manufacturer", "Lenovo")
+	mustCLI(t, db, "setting", "set", "auto_label", "0")
+	mustCLI(t, db, "receive", "--model", "T14G4", "--location", "SHELF-1", "--tag", "TD-101", "S101")
+	mustCLI(t, db, "receive", "--model", "T14G4", "--location", "SHELF-1", "--tag", "TD-102", "S102")
+	mustCLI(t, db, "stocktake", "start", "SHELF-1")
+	long := strings.Repeat("Z", 10_000)
+	out, errs, code := cli(t, db, "stocktake", "scan", "TD-101", "X\xff", long, "TD-102")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out, errs)
+	}
+	if !strings.Contains(out, "found       TD-101") || !strings.Contains(out, "found       TD-102") || !strings.Contains(out, "2 of 2 found") {
+		t.Errorf("the scans around the refused ones were not counted:\n%s", out)
+	}
+	if strings.Count(out, "refused ") != 2 {
+		t.Errorf("refused scans not listed:\n%s", out)
+	}
+	if strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "2 of 4 scans refused") || len(errs) > 300 {
+		t.Errorf("stderr (%d bytes): %q", len(errs), errs)
+	}
+	if len(out) > 2000 {
+		t.Errorf("the 10 kB code was echoed whole (%d bytes of output)", len(out))
+	}
+	// An unknown 10 kB command is named briefly too.
+	_, errs, code = cli(t, db, long)
+	if code != 2 || len(errs) > 300 {
+		t.Errorf("unknown long command: exit %d, stderr %d bytes", code, len(errs))
+	}
+}
