@@ -135,6 +135,14 @@ func TestE2E_Offboard(t *testing.T) {
 	if len(p.Holds) != 2 {
 		t.Fatalf("Ana holds %v", p.Holds)
 	}
+	// A receipt that cannot be written refuses the offboarding whole.
+	nowhere := filepath.Join(t.TempDir(), "no-such-folder", "receipt.pdf")
+	if _, errs, code := cli(t, db, "person", "offboard", "B1001", "--receipt", nowhere); code != 1 || !strings.Contains(errs, "there is no folder") || !strings.Contains(errs, "nothing changed") {
+		t.Errorf("offboard with an unwritable receipt: exit %d %s", code, errs)
+	}
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "person", "show", "ana@example.com", "--json")), &p); err != nil || len(p.Holds) != 2 {
+		t.Fatalf("after a refused offboarding Ana holds %v (%v)", p.Holds, err)
+	}
 	receipt := filepath.Join(t.TempDir(), "receipt.pdf")
 	out := mustCLI(t, db, "person", "offboard", "B1001", "--condition", "repair", "--location", "DUB-ST", "--receipt", receipt)
 	if !strings.Contains(out, "2 asset(s) returned") {

@@ -25,23 +25,13 @@ import (
 // A file it replaces keeps its permissions; a new one gets perm less the
 // umask (0o600 for what holds personal data, such as a receipt).
 func writeOut(path, dbPath string, perm fs.FileMode, write func(io.Writer) error) error {
-	target, err := realPath(path)
+	target, st, err := outTarget(path, dbPath)
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return err
 	}
-	st, err := os.Stat(target)
 	perm &^= umask()
-	switch {
-	case err == nil:
+	if st != nil {
 		perm = st.Mode().Perm() // a replaced file keeps its mode
-		for _, f := range []string{dbPath, dbPath + "-wal", dbPath + "-shm"} {
-			if ds, err := os.Stat(f); err == nil && os.SameFile(st, ds) {
-				return fmt.Errorf("%s is the database itself: give another file", path)
-			}
-		}
-		if st.IsDir() {
-			return fmt.Errorf("%s is a folder: give a file name", path)
-		}
 		if !st.Mode().IsRegular() {
 			f, err := os.OpenFile(target, os.O_WRONLY, 0)
 			if err != nil {
@@ -53,10 +43,40 @@ func writeOut(path, dbPath string, perm fs.FileMode, write func(io.Writer) error
 			}
 			return f.Close()
 		}
-	case !errors.Is(err, fs.ErrNotExist):
-		return err
 	}
 	return replaceFile(target, perm, write)
+}
+
+// outTarget resolves an output path (realPath) and refuses what writeOut
+// must not write: the database (or its WAL or shared-memory file), a
+// folder, a file in a folder that does not exist. st is what is at the
+// path now, nil for nothing. A command that changes the desk and then
+// writes a file (a receipt) asks first, so that a mistyped path refuses
+// the whole command rather than half of it.
+func outTarget(path, dbPath string) (target string, st fs.FileInfo, err error) {
+	if target, err = realPath(path); err != nil {
+		return "", nil, fmt.Errorf("%s: %w", path, err)
+	}
+	st, err = os.Stat(target)
+	switch {
+	case err == nil:
+		for _, f := range []string{dbPath, dbPath + "-wal", dbPath + "-shm"} {
+			if ds, err := os.Stat(f); err == nil && os.SameFile(st, ds) {
+				return "", nil, fmt.Errorf("%s is the database itself: give another file", path)
+			}
+		}
+		if st.IsDir() {
+			return "", nil, fmt.Errorf("%s is a folder: give a file name", path)
+		}
+		return target, st, nil
+	case errors.Is(err, fs.ErrNotExist):
+		dir := filepath.Dir(target)
+		if ds, err := os.Stat(dir); err != nil || !ds.IsDir() {
+			return "", nil, fmt.Errorf("there is no folder %s", dir)
+		}
+		return target, nil, nil
+	}
+	return "", nil, err
 }
 
 // realPath follows path's symlinks, a dangling one included (its target

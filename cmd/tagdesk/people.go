@@ -103,6 +103,11 @@ func cmdPersonOffboard(ctx context.Context, a *app, args []string) error {
 		return usagef("%s", store.ErrorMessage(err))
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
+		if *receipt != "" {
+			if _, _, err := outTarget(*receipt, db.Path()); err != nil {
+				return fmt.Errorf("offboard: cannot write the receipt: %w; nothing changed", err)
+			}
+		}
 		res, err := db.Offboard(ctx, pos[0], store.CheckInOptions{Condition: *cond, Location: *loc})
 		if err != nil {
 			return fmt.Errorf("offboard: %w; nothing changed", err)
