@@ -593,3 +593,33 @@ func TestStoredTextDoesNotBlockChanges(t *testing.T) {
 		t.Fatalf("lines in a custom field called name: %v", err)
 	}
 }
+
+// A person known by a name alone (an import that named the custodian and
+// nothing else) can be checked out to by that name; a name two people
+// share asks for something that tells them apart.
+func TestHolderByFullName(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Tom Byrne"}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.Receive(ctx, store.Receipt{Serial: "SN-1", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.CheckOut(ctx, a.Tag, "Tom Byrne", "")
+	if err != nil || got.CustodianName != "Tom Byrne" {
+		t.Fatalf("check out to a name: %+v %v", got, err)
+	}
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Tom Byrne", Email: "tom2@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.ResolveHolder(ctx, "Tom Byrne")
+	if store.ErrorCode(err) != store.EINVALID || store.ErrorMessage(err) != `"Tom Byrne" names more than one person: use their badge, username or email` {
+		t.Fatalf("a shared name: %v", err)
+	}
+	if _, err := db.ResolveHolder(ctx, "Tom"); store.ErrorCode(err) != store.ENOTFOUND {
+		t.Fatalf("part of a name: %v", err)
+	}
+}

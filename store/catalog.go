@@ -245,12 +245,38 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 	} else if ErrorCode(err) != ENOTFOUND {
 		return h, err
 	}
+	// Last, a person's full name, as said at the desk: the only way to a
+	// person an import made from a name alone.
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT uid FROM people WHERE name = ? LIMIT 2`, who)
+	if err != nil {
+		return h, fmt.Errorf("look up person: %w", err)
+	}
+	var uids []string
+	for rows.Next() {
+		var uid string
+		if err := rows.Scan(&uid); err != nil {
+			rows.Close()
+			return h, fmt.Errorf("look up person: %w", err)
+		}
+		uids = append(uids, uid)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return h, fmt.Errorf("look up person: %w", err)
+	}
+	switch len(uids) {
+	case 1:
+		h, _, err := person("uid", uids[0])
+		return h, err
+	case 2:
+		return Holder{}, invalid("%q names more than one person: use their badge, username or email", clip(who))
+	}
 	return Holder{}, notFound("no person, location or asset %q", clip(who))
 }
 
 // ResolveHolder finds who or what an asset can be checked out to: a person by
-// badge, employee number, username or email; a location by code or name; an
-// asset by tag.
+// badge, employee number, username, email or (last) full name; a location by
+// code or name; an asset by tag.
 func (db *DB) ResolveHolder(ctx context.Context, who string) (Holder, error) {
 	var h Holder
 	err := db.read(ctx, func(w *wtx) error {

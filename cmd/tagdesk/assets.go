@@ -292,7 +292,7 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 func cmdCheckout(ctx context.Context, a *app, args []string) error {
 	c := findCommand("checkout")
 	fs := a.flags(c)
-	to := fs.String("to", "", "a person (badge, employee number, username, email), a location (code, name) or a parent asset's tag")
+	to := fs.String("to", "", "a person (badge, employee number, username, email or full name), a location (code, name) or a parent asset's tag")
 	due := fs.String("due", "", "expected return date (YYYY-MM-DD)")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
