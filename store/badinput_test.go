@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -622,4 +623,50 @@ func TestHolderByFullName(t *testing.T) {
 	if _, err := db.ResolveHolder(ctx, "Tom"); store.ErrorCode(err) != store.ENOTFOUND {
 		t.Fatalf("part of a name: %v", err)
 	}
+}
+
+// A person's details can be given or changed later (a person imported
+// from a name alone gets a badge); the rules of a new person hold, and
+// the history keeps what was overwritten.
+func TestUpdatePerson(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Tom Byrne"}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.UpdatePerson(ctx, "Tom Byrne", map[string]string{"badge": "b2002", "email": " Tom@Example.com ", "location": "DUB"})
+	if err != nil || p.Badge != "B2002" || p.Email != "tom@example.com" || p.LocationCode != "DUB" {
+		t.Fatalf("update: %+v %v", p, err)
+	}
+	if h, err := db.ResolveHolder(ctx, "B2002"); err != nil || h.UID != p.UID {
+		t.Fatalf("the new badge does not name him: %+v %v", h, err)
+	}
+	before := takeSnapshot(t, db)
+	for _, c := range []struct {
+		set  map[string]string
+		code string
+		msg  string
+	}{
+		{map[string]string{"badge": "B1001"}, store.ECONFLICT, ""},
+		{map[string]string{"badge": "DUB"}, store.ECONFLICT, ""},
+		{map[string]string{"name": " "}, store.EINVALID, "a person needs a name"},
+		{map[string]string{"email": "not-an-address"}, store.EINVALID, `email "not-an-address" is not an address`},
+		{map[string]string{"badge": "B2002"}, store.EINVALID, "nothing to change: Tom Byrne already has those details"},
+		{map[string]string{"shoe_size": "44"}, store.EINVALID, `a person has no field "shoe_size"`},
+		{map[string]string{"location": ""}, store.EINVALID, "a person's home location can be changed, not cleared"},
+		{map[string]string{"name": "Tom\x1b[2J"}, store.EINVALID, ""},
+	} {
+		_, err := db.UpdatePerson(ctx, "B2002", c.set)
+		if store.ErrorCode(err) != c.code || (c.msg != "" && store.ErrorMessage(err) != c.msg) {
+			t.Errorf("update %v: %v (%s)", c.set, err, store.ErrorCode(err))
+		}
+	}
+	if after := takeSnapshot(t, db); !reflect.DeepEqual(after, before) {
+		t.Error("a refused update changed the database")
+	}
+	if p, err = db.UpdatePerson(ctx, "B2002", map[string]string{"email": ""}); err != nil || p.Email != "" {
+		t.Fatalf("clear email: %+v %v", p, err)
+	}
+	mustVerify(t, db)
 }

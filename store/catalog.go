@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -414,6 +415,84 @@ func (w *wtx) addPerson(in PersonInput) (string, error) {
 		}
 	}
 	return p.UID, w.emit(EvPersonCreated, p.UID, p)
+}
+
+// PersonFields are the fields UpdatePerson changes, by the names the
+// person.updated event records.
+var PersonFields = []string{"name", "badge", "employee_number", "username", "email", "department", "cost_centre", "location"}
+
+// UpdatePerson changes a person's details: set maps a field of
+// PersonFields to its new value ("" clears it, except the name and the
+// location, which a person always has once given). who names the person as
+// Person does. A field already at its value is left out; nothing to change
+// is refused.
+func (db *DB) UpdatePerson(ctx context.Context, who string, set map[string]string) (Person, error) {
+	cur, err := db.Person(ctx, who)
+	if err != nil {
+		return Person{}, err
+	}
+	_, err = db.write(ctx, func(w *wtx) error {
+		var name, badge, empNo, username, email, dept, cc string
+		var locUID sql.NullString
+		if err := w.queryRow(`SELECT p.name, coalesce(p.badge, ''), coalesce(p.employee_no, ''), coalesce(p.username, ''), coalesce(p.email, ''), p.department, p.cost_centre, l.uid
+			FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE p.uid = ?`, cur.UID).
+			Scan(&name, &badge, &empNo, &username, &email, &dept, &cc, &locUID); err != nil {
+			return fmt.Errorf("read person: %w", err)
+		}
+		old := map[string]string{"name": name, "badge": badge, "employee_number": empNo, "username": username,
+			"email": email, "department": dept, "cost_centre": cc, "location": locUID.String}
+		changes := map[string]Change{}
+		for _, field := range PersonFields {
+			v, ok := set[field]
+			if !ok {
+				continue
+			}
+			v = strings.TrimSpace(v)
+			switch field {
+			case "name":
+				if v == "" {
+					return invalid("a person needs a name")
+				}
+			case "badge":
+				v = NormalizeTag(v)
+				if v != "" && v != old[field] {
+					if err := w.codeFree(v, "person"); err != nil {
+						return err
+					}
+				}
+			case "email":
+				v = strings.ToLower(v)
+				if v != "" && (!strings.Contains(v, "@") || strings.ContainsAny(v, " \t<>")) {
+					return invalid("email %q is not an address", clip(v))
+				}
+			case "location":
+				if v == "" {
+					return invalid("a person's home location can be changed, not cleared")
+				}
+				uid, err := w.locationUID(v)
+				if err != nil {
+					return err
+				}
+				v = uid
+			}
+			if v != old[field] {
+				changes[field] = Change{Old: old[field], New: v}
+			}
+		}
+		for field := range set {
+			if !slices.Contains(PersonFields, field) {
+				return invalid("a person has no field %q", clip(field))
+			}
+		}
+		if len(changes) == 0 {
+			return invalid("nothing to change: %s already has those details", cur.Name)
+		}
+		return w.emit(EvPersonUpdated, cur.UID, UpdatePayload{UID: cur.UID, Changes: changes})
+	})
+	if err != nil {
+		return Person{}, err
+	}
+	return db.personWhere(ctx, `p.uid = ?`, cur.UID)
 }
 
 const personSelect = `SELECT p.id, p.uid, p.name, coalesce(p.badge, ''), coalesce(p.employee_no, ''), coalesce(p.username, ''), coalesce(p.email, ''),

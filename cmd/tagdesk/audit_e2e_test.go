@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -183,6 +184,31 @@ func TestE2E_Offboard(t *testing.T) {
 	hist := mustCLI(t, db, "report", "history", "--csv")
 	if !strings.Contains(hist, "person.offboarded") || !strings.Contains(hist, "device_id,seq,at") {
 		t.Errorf("history csv lacks the offboarding")
+	}
+	mustCLI(t, db, "verify")
+}
+
+// A person imported from a name alone is checked out to by that name, and
+// given a badge later with person update.
+func TestE2EPersonUpdate(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "people.db")
+	csvPath := filepath.Join(dir, "p.csv")
+	if err := os.WriteFile(csvPath, []byte("Asset Tag,Model Name,Checked Out to: Full Name\nA-1,Latitude 5440,Ana Silva\nA-2,Latitude 5440,\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, db, "import", "snipeit", csvPath)
+	mustCLI(t, db, "checkout", "--to", "Ana Silva", "A-2")
+	if out := mustCLI(t, db, "person", "update", "Ana Silva", "--badge", "b1001", "--email", "ana@example.com"); !strings.Contains(out, "updated Ana Silva (B1001)") {
+		t.Errorf("update: %s", out)
+	}
+	mustCLI(t, db, "checkin", "A-2")
+	mustCLI(t, db, "checkout", "--to", "B1001", "A-2")
+	if _, errs, code := cli(t, db, "person", "update", "B1001"); code != 2 || !strings.Contains(errs, "needs at least one of") {
+		t.Errorf("update with nothing: exit %d %s", code, errs)
+	}
+	if _, errs, code := cli(t, db, "person", "update", "B1001", "--badge", "B1001"); code != 1 || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "nothing to change") {
+		t.Errorf("update to the same: exit %d %s", code, errs)
 	}
 	mustCLI(t, db, "verify")
 }

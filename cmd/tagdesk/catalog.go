@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"sort"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 func catalogCommands() []command {
 	return []command{
 		{name: "person add", summary: "add a person", usage: "--name N [--badge B] [--email E] [--username U] [--employee-number N] [--department D] [--cost-centre C] [--location L]", run: cmdPersonAdd},
+		{name: "person update", summary: "give or change a person's details (a badge for someone imported by name)", usage: "WHO [--name N] [--badge B] [--email E] [--username U] [--employee-number N] [--department D] [--cost-centre C] [--location L] [--json]", run: cmdPersonUpdate},
 		{name: "person list", summary: "list people", usage: "[--json] [--query Q] [--all]", run: cmdPersonList},
 		{name: "location add", summary: "add a location", usage: "CODE NAME [--parent CODE]", run: cmdLocationAdd},
 		{name: "location list", summary: "list locations", usage: "[--json]", run: cmdLocationList},
@@ -125,6 +127,49 @@ func cmdPersonAdd(ctx context.Context, a *app, args []string) error {
 			return writeJSON(a.stdout, p)
 		}
 		fmt.Fprintf(a.stdout, "added %s%s\n", p.Name, map[bool]string{true: " (" + p.Badge + ")", false: ""}[p.Badge != ""])
+		return nil
+	})
+}
+
+func cmdPersonUpdate(ctx context.Context, a *app, args []string) error {
+	c := findCommand("person update")
+	fs := a.flags(c)
+	// The flags person add takes, each a field of the person.updated event.
+	fields := map[string]string{"name": "name", "badge": "badge", "email": "email", "username": "username",
+		"employee-number": "employee_number", "department": "department", "cost-centre": "cost_centre", "location": "location"}
+	for _, f := range []struct{ flag, help string }{
+		{"name", "full name"}, {"badge", "badge code (scannable; empty clears it)"}, {"email", "email address (empty clears it)"},
+		{"username", "username (empty clears it)"}, {"employee-number", "employee number (empty clears it)"},
+		{"department", "department"}, {"cost-centre", "cost centre"}, {"location", "home location (code or name)"},
+	} {
+		fs.String(f.flag, "", f.help)
+	}
+	asJSON := fs.Bool("json", false, "JSON output")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("person update needs one WHO (a badge, employee number, username, email or full name)")
+	}
+	set := map[string]string{}
+	fs.Visit(func(f *flag.Flag) {
+		if field, ok := fields[f.Name]; ok {
+			set[field] = f.Value.String()
+		}
+	})
+	if len(set) == 0 {
+		return usagef("person update needs at least one of --name, --badge, --email, --username, --employee-number, --department, --cost-centre, --location")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		p, err := db.UpdatePerson(ctx, pos[0], set)
+		if err != nil {
+			return fmt.Errorf("person update: %w; nothing changed", err)
+		}
+		if *asJSON {
+			return writeJSON(a.stdout, p)
+		}
+		fmt.Fprintf(a.stdout, "updated %s%s\n", p.Name, map[bool]string{true: " (" + p.Badge + ")", false: ""}[p.Badge != ""])
 		return nil
 	})
 }
