@@ -12,7 +12,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/tagdesk/tagdesk/labels"
 	"github.com/tagdesk/tagdesk/labels/printer"
@@ -378,7 +381,38 @@ func cmdQueueRetry(ctx context.Context, a *app, args []string) error {
 }
 
 var settingKeys = []string{store.SettingPrinter, store.SettingTemplate, store.SettingLabelOwner, store.SettingAutoLabel,
-	store.SettingTagPrefix, store.SettingTagNext, store.SettingTagWidth, store.SettingTagCheck, store.SettingSite, store.SettingDeviceID}
+	store.SettingTagPrefix, store.SettingTagNext, store.SettingTagWidth, store.SettingTagCheck, store.SettingSite,
+	store.SettingAuditMonths, store.SettingAuditWarnDays, store.SettingDeviceID}
+
+// checkSetting refuses a key the desk does not read (a typo would be kept
+// and do nothing) and a value it could not use.
+func checkSetting(k, v string) error {
+	if k == store.SettingDeviceID {
+		return usagef("the device id cannot be changed: it names this desk's history")
+	}
+	if !slices.Contains(settingKeys, k) {
+		keys := slices.DeleteFunc(slices.Clone(settingKeys), func(s string) bool { return s == store.SettingDeviceID })
+		return usagef("no setting %q (settings: %s)", clipBytes(k, 60), strings.Join(keys, ", "))
+	}
+	if len(v) > 1024 || strings.ContainsFunc(v, unicode.IsControl) {
+		return usagef("%s: a value of at most 1,024 characters on one line, please", k)
+	}
+	switch k {
+	case store.SettingTagWidth:
+		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 19 {
+			return usagef("%s is the digits of a tag's number, 1 to 19 (got %q)", k, clipBytes(v, 60))
+		}
+	case store.SettingTagNext, store.SettingAuditMonths, store.SettingAuditWarnDays:
+		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 {
+			return usagef("%s is a whole number of 0 or more (got %q)", k, clipBytes(v, 60))
+		}
+	case store.SettingAutoLabel, store.SettingTagCheck:
+		if v != "0" && v != "1" && v != "true" && v != "false" {
+			return usagef("%s is 1 (on) or 0 (off) (got %q)", k, clipBytes(v, 60))
+		}
+	}
+	return nil
+}
 
 func cmdSettingGet(ctx context.Context, a *app, args []string) error {
 	c := findCommand("setting get")
@@ -412,6 +446,9 @@ func cmdSettingSet(ctx context.Context, a *app, args []string) error {
 		return usagef("setting set needs KEY VALUE (keys: %s)", strings.Join(settingKeys, ", "))
 	}
 	k, v := pos[0], pos[1]
+	if err := checkSetting(k, v); err != nil {
+		return err
+	}
 	switch k {
 	case store.SettingPrinter:
 		if v != "" {

@@ -245,3 +245,21 @@ func TestE2E_SheetJobsShareASheet(t *testing.T) {
 		}
 	}
 }
+
+// setting set keeps only what the desk reads: a mistyped key or a value it
+// could not use is bad usage, and nothing is stored.
+func TestE2ESettingSetRefusesUnknown(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "settings.db")
+	mustCLI(t, db, "setting", "set", "site", "Dublin")
+	for _, args := range [][]string{
+		{"sitee", "Dublin"}, {"tag_width", "0"}, {"tag_next", "ten"}, {"auto_label", "yes"},
+		{"device_id", "X"}, {"label_owner", strings.Repeat("x", 2000)}, {"site", "Dub\x1b[2Jlin"},
+	} {
+		if _, errs, code := cli(t, db, append([]string{"setting", "set"}, args...)...); code != 2 || len(errs) > 400 {
+			t.Errorf("setting set %.20q: exit %d %s", args, code, errs)
+		}
+	}
+	if out := mustCLI(t, db, "setting", "get", "site"); strings.TrimSpace(out) != "site=Dublin" && strings.TrimSpace(out) != "Dublin" {
+		t.Errorf("site after refused settings: %q", out)
+	}
+}
