@@ -238,6 +238,10 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 				fmt.Fprintf(a.stderr, "pushed %d, %d pending\n", p.Done, p.Pending)
 			case "pull":
 				fmt.Fprintf(a.stderr, "pulled %d\n", p.Done)
+			case "hello":
+				fmt.Fprintf(a.stderr, "contacting %s\n", cl.Server)
+			case "rebase":
+				fmt.Fprintln(a.stderr, "putting this desk's changes in the server's order")
 			default:
 				fmt.Fprintf(a.stderr, "%s\n", p.Phase)
 			}
