@@ -518,6 +518,9 @@ type csvHeader struct {
 	// holderText is the column (1-based) of Snipe-IT's list export's
 	// "Checked Out To", which names a holder without saying what it is.
 	holderText int
+	// holderTyped says the file's "Type" says what "Checked Out To" is (a
+	// custom report): the column then names a location or an asset too.
+	holderTyped bool
 	// The file's slash dates: the first that can only be day first
 	// (13/03/2024) and the first that can only be month first
 	// (03/13/2024), and whether its dates that read either way are read
@@ -593,6 +596,18 @@ func parseSnipeHeader(rec []string, rep *ImportReport) (*csvHeader, error) {
 			}
 		}
 		rep.Columns = append(rep.Columns, col)
+	}
+	// Snipe-IT's custom report names the holder in "Checked Out To" and
+	// says what it is in "Type" (user, location or asset).
+	if h.holderText > 0 && !h.has(fCheckoutType) {
+		for i := range h.cols {
+			if h.cols[i] == fCustom && normHeader(rec[i]) == "type" {
+				h.cols[i], h.custom[i], h.byField[fCheckoutType] = fCheckoutType, "", i+1
+				h.holderTyped = true
+				rep.Columns[len(rep.Columns)-len(rec)+i].Field = fieldDefOf(fCheckoutType).key
+				break
+			}
+		}
 	}
 	if !h.has(fModel) && !h.has(fModelNo) {
 		return nil, invalid(`missing column "Model Name" (or "Model No."): every asset needs a model; the header has %s`, clip(strings.Join(rec, ", ")))
@@ -936,6 +951,27 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	r.coLocation, r.parentTag = v[fCheckoutLocation], NormalizeTag(v[fParentTag])
 	if r.coLocation == "" {
 		r.coLocation = r.coLocationCode
+	}
+	if i := h.holderText; h.holderTyped && i > 0 && i <= len(rec) {
+		text := strings.TrimSpace(rec[i-1])
+		switch normalizeWord(v[fCheckoutType]) {
+		case "user", "person", "users":
+			if r.fullName == "" && r.firstName == "" && r.lastName == "" {
+				r.fullName = text
+			}
+		case "location", "locations":
+			if r.coLocation == "" {
+				r.coLocation = text
+			}
+		case "asset", "assets":
+			if r.parentTag == "" {
+				// An asset is shown as "Name (TAG)", or by its tag.
+				if j := strings.LastIndex(text, "("); j >= 0 && strings.HasSuffix(text, ")") {
+					text = text[j+1 : len(text)-1]
+				}
+				r.parentTag = NormalizeTag(text)
+			}
+		}
 	}
 	personData := r.fullName != "" || r.firstName != "" || r.lastName != "" || r.email != "" || r.username != "" || r.badge != "" || r.employeeNo != ""
 	switch normalizeWord(v[fCheckoutType]) {

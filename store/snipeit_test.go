@@ -1400,3 +1400,34 @@ func TestImportSnipeITSeparatorsAndLineEnds(t *testing.T) {
 		})
 	}
 }
+
+// Snipe-IT's custom report (ReportsController::postCustom) names the
+// holder in "Checked Out To" and says what it is in "Type": a user, a
+// location, or an asset shown as "Name (TAG)".
+func TestImportSnipeITCustomReport(t *testing.T) {
+	db := mustOpen(t)
+	file := "\ufeff" + `"Asset Name","Asset Tag",Model,"Model No.",Category,Manufacturer,Serial,Location,"Checked Out To",Type,Status
+"Front desk PC",R-1,"OptiPlex 7010",7010,Desktop,Dell,SN-R1,"Dublin Office","Tom Byrne",user,"Ready to Deploy (Deployed)"
+,R-2,"OptiPlex 7010",7010,Desktop,Dell,SN-R2,"Dublin Office","Dublin Reception",location,"Ready to Deploy (Deployed)"
+,R-3,"OptiPlex 7010",7010,Desktop,Dell,SN-R3,"Dublin Office","Front desk PC (R-1)",asset,"Ready to Deploy (Deployed)"
+,R-4,"OptiPlex 7010",7010,Desktop,Dell,SN-R4,"Dublin Office",,,"Ready to Deploy (Deployable)"
+`
+	rep := importSnipe(t, db, []byte(file), store.ImportOptions{})
+	if rep.Imported != 4 || rep.CheckedOut != 3 || len(rep.Warnings) != 0 {
+		t.Fatalf("report = %+v", rep)
+	}
+	got := allEssentials(t, db)
+	if e := got["R-1"]; e.CustodianKind != store.CustodianPerson || e.CustodianName != "Tom Byrne" {
+		t.Errorf("R-1 = %+v", e)
+	}
+	if e := got["R-2"]; e.CustodianKind != store.CustodianLocation || e.CustodianName != "Dublin Reception" {
+		t.Errorf("R-2 = %+v", e)
+	}
+	if e := got["R-3"]; e.CustodianKind != store.CustodianAsset || e.CustodianName != "R-1" {
+		t.Errorf("R-3 = %+v", e)
+	}
+	if e := got["R-4"]; e.Status != store.StatusInStock || e.CustodianKind != "" || len(e.Custom) != 0 {
+		t.Errorf("R-4 = %+v", e)
+	}
+	mustVerify(t, db)
+}
