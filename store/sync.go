@@ -902,16 +902,26 @@ func (w *wtx) redo(e Event) error {
 		if err != nil {
 			return err
 		}
-		_, a, err := w.assetByTag(p.Tag)
+		// The asset the check-out was for, by its identity: its tag may
+		// now name another asset (a receipt of the same tag elsewhere won).
+		var tag string
+		err = w.queryRow(`SELECT tag FROM assets WHERE uid = ?`, p.UID).Scan(&tag)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("the asset it checked out (%s on this desk) is not in the register: its receipt was refused too; redo that first, then check the new asset out", p.Tag)
+		}
+		if err != nil {
+			return fmt.Errorf("read asset: %w", err)
+		}
+		_, a, err := w.assetByTag(tag)
 		if err != nil {
 			return err
 		}
 		if a.status == StatusDeployed {
-			if err := w.checkIn(p.Tag, CheckInOptions{}); err != nil {
+			if err := w.checkIn(tag, CheckInOptions{}); err != nil {
 				return err
 			}
 		}
-		return w.checkOut(p.Tag, Holder{Kind: p.ToKind, UID: p.To, Label: p.ToLabel}, p.Due)
+		return w.checkOut(tag, Holder{Kind: p.ToKind, UID: p.To, Label: p.ToLabel}, p.Due)
 	case EvAssetReceived:
 		p, err := decode[AssetRecord](e)
 		if err != nil {

@@ -559,3 +559,43 @@ func TestSyncRefusalWinnerIsTheOtherDesks(t *testing.T) {
 		t.Fatalf("winner: %+v (%s)", w, refs[0].Explain())
 	}
 }
+
+// The redo of a refused check-out acts on the asset the check-out was for:
+// when that asset's own receipt was refused (its tag taken by another
+// desk's asset), the redo is refused, never applied to the other asset.
+func TestRedoCheckOutByIdentity(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := a.Receive(ctx, store.Receipt{Tag: "DUP-9", Serial: "SER-A", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Receive(ctx, store.Receipt{Tag: "DUP-9", Serial: "SER-B", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, "DUP-9", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	refs, err := b.Refusals(ctx, false)
+	if err != nil || len(refs) != 2 {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+	var checkout store.Refusal
+	for _, r := range refs {
+		if r.Type == store.EvAssetCheckedOut {
+			checkout = r
+		}
+	}
+	_, err = b.ResolveRefusal(ctx, checkout.ID, store.ResolveRedo)
+	if store.ErrorCode(err) != store.ENOTFOUND || !strings.Contains(store.ErrorMessage(err), "its receipt was refused too") {
+		t.Fatalf("redo of a check-out whose asset is not in the register: %v", err)
+	}
+	if got, _ := b.Asset(ctx, "DUP-9"); got.Serial != "SER-A" || got.Status != store.StatusInStock {
+		t.Fatalf("the other desk's DUP-9 after the refused redo: %+v", got)
+	}
+	syncVerify(t, a, b, srv)
+}
