@@ -599,3 +599,43 @@ func TestRedoCheckOutByIdentity(t *testing.T) {
 	}
 	syncVerify(t, a, b, srv)
 }
+
+// A count the server refused (another desk's count of the location was
+// open) takes its results with it: they mark nothing missing.
+func TestRefusedStocktakeMarksNothing(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	for _, s := range []string{"Y1", "Y2"} {
+		if _, err := a.Receive(ctx, store.Receipt{Serial: s, Model: "L5440", Location: "DUB-STORE"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := a.StartStocktake(ctx, "DUB-STORE"); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	st, err := b.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.FinishStocktake(ctx, st.UID); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	for _, db := range []*store.DB{a, b, srv} {
+		assets, err := db.SearchAssets(ctx, store.AssetFilter{Location: "DUB-STORE"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range assets {
+			if x.Status != store.StatusInStock {
+				t.Errorf("%s: %s is %s after a refused count", db.Path(), x.Tag, x.Status)
+			}
+		}
+	}
+	syncVerify(t, a, b, srv)
+}
