@@ -130,9 +130,14 @@ type CheckOutPayload struct {
 
 // CheckInPayload takes an asset back.
 type CheckInPayload struct {
-	UID         string `json:"uid"`
-	Tag         string `json:"tag"`
-	From        string `json:"from,omitempty" text:"copied"` // who held it, as people read it (as stored)
+	UID  string `json:"uid"`
+	Tag  string `json:"tag"`
+	From string `json:"from,omitempty" text:"copied"` // who held it, as people read it (as stored)
+	// FromUID is who held it (a person's, location's or asset's uid): a
+	// check-in applies only while they still do, so that one made on a
+	// desk whose check-out the server refused cannot take the asset back
+	// from the holder the register has. Empty in events before it.
+	FromUID     string `json:"from_uid,omitempty"`
 	LocationUID string `json:"location,omitempty"`
 	Condition   string `json:"condition"`
 	Status      Status `json:"status"`
@@ -736,6 +741,7 @@ type assetState struct {
 	tag    string
 	status Status
 	holder string
+	held   string // the holder's uid, "" when none
 	locID  sql.NullInt64
 	homeID sql.NullInt64
 	custP  sql.NullInt64
@@ -751,10 +757,10 @@ func (w *wtx) asset(uid string) (assetState, error) {
 	var a assetState
 	var status string
 	err := w.queryRow(`SELECT a.id, a.tag, a.status, a.location_id, a.home_location_id, a.custodian_person_id, a.custodian_location_id, a.custodian_asset_id,
-		coalesce(p.name || coalesce(' (' || p.badge || ')', ''), l.name || ' (' || l.code || ')', ca.tag, '')
+		coalesce(p.name || coalesce(' (' || p.badge || ')', ''), l.name || ' (' || l.code || ')', ca.tag, ''), coalesce(p.uid, l.uid, ca.uid, '')
 		FROM assets a LEFT JOIN people p ON p.id = a.custodian_person_id LEFT JOIN locations l ON l.id = a.custodian_location_id
 		LEFT JOIN assets ca ON ca.id = a.custodian_asset_id WHERE a.uid = ?`, uid).
-		Scan(&a.id, &a.tag, &status, &a.locID, &a.homeID, &a.custP, &a.custL, &a.custA, &a.holder)
+		Scan(&a.id, &a.tag, &status, &a.locID, &a.homeID, &a.custP, &a.custL, &a.custA, &a.holder, &a.held)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, notFound("no asset with id %s", uid)
 	}
@@ -1020,6 +1026,9 @@ func (w *wtx) applyCheckIn(p CheckInPayload, e Event) error {
 	}
 	if a.status != StatusDeployed {
 		return invalid("%s is not checked out (it is %s)", a.tag, a.status.Label())
+	}
+	if p.FromUID != "" && p.FromUID != a.held {
+		return conflict("%s is checked out to %s, not to %s who it was checked in from", a.tag, a.holder, orNone(p.From))
 	}
 	want, err := ConditionStatus(p.Condition)
 	if err != nil {

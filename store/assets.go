@@ -463,7 +463,7 @@ func (w *wtx) checkIn(tag string, opt CheckInOptions) error {
 		}
 	}
 	cond := map[Status]string{StatusInStock: ConditionOK, StatusInRepair: ConditionRepair, StatusRetired: ConditionRetire}[st]
-	p := CheckInPayload{UID: uid, Tag: a.tag, From: a.holder, Condition: cond, Status: st}
+	p := CheckInPayload{UID: uid, Tag: a.tag, From: a.holder, FromUID: a.held, Condition: cond, Status: st}
 	if opt.Location != "" {
 		if p.LocationUID, err = w.locationUID(opt.Location); err != nil {
 			return err

@@ -31,7 +31,7 @@ type DemoOptions struct {
 
 // DemoVersion changes whenever BuildDemo makes different data, so that
 // cached demo databases (the benchmarks keep one) are rebuilt.
-const DemoVersion = 3
+const DemoVersion = 4
 
 // MaxDemoAssets is the largest demo BuildDemo makes.
 const MaxDemoAssets = 5_000_000
@@ -1082,7 +1082,7 @@ func (g *demoGen) actEvent(act demoAct) (EventType, string, any, string, error) 
 		cond := demoConditions[act.from]
 		st, _ := ConditionStatus(cond)
 		p := CheckInPayload{UID: a.uid, Tag: a.tag, LocationUID: g.locs[act.who].uid, Condition: cond, Status: st}
-		_, p.From = g.holderLabel(a.lastHK, a.lastWho)
+		p.FromUID, p.From = g.holderLabel(a.lastHK, a.lastWho)
 		return EvAssetCheckedIn, a.uid, p, operator, nil
 	case actMove:
 		p := MovePayload{UID: a.uid, Tag: a.tag, LocationUID: g.locs[act.who].uid, FromUID: g.locs[a.shelf].uid}

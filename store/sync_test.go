@@ -639,3 +639,39 @@ func TestRefusedStocktakeMarksNothing(t *testing.T) {
 	}
 	syncVerify(t, a, b, srv)
 }
+
+// A check-in made on a desk whose check-out the server refused does not
+// take the asset back from the holder the register has.
+func TestCheckInAfterRefusedCheckOut(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Carl Doe", Badge: "B3003"}); err != nil {
+		t.Fatal(err)
+	}
+	tag := receiveOne(t, a)
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := a.CheckOut(ctx, tag, "B3003", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, tag, "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckIn(ctx, tag, store.CheckInOptions{Condition: "repair"}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	for _, db := range []*store.DB{a, b, srv} {
+		if got, _ := db.Asset(ctx, tag); got.Status != store.StatusDeployed || got.Custodian != "B3003" {
+			t.Errorf("%s: %s is %s with %q, want deployed with Carl", db.Path(), tag, got.Status, got.Custodian)
+		}
+	}
+	refs, err := b.Refusals(ctx, false)
+	if err != nil || len(refs) != 2 {
+		t.Fatalf("refusals on the desk that lost: %+v %v", refs, err)
+	}
+	syncVerify(t, a, b, srv)
+}
