@@ -422,6 +422,13 @@ func (w *wtx) checkOut(tag string, h Holder, due string) error {
 		if h.UID == uid {
 			return invalid("an asset cannot be installed in itself")
 		}
+		aerr, err := w.parentTakes(h.UID)
+		if err != nil {
+			return err
+		}
+		if aerr != nil {
+			return aerr
+		}
 		var loc sql.NullString
 		if err := w.queryRow(`SELECT l.uid FROM assets a LEFT JOIN locations l ON l.id = a.location_id WHERE a.uid = ?`, h.UID).Scan(&loc); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("read parent asset: %w", err)
@@ -744,6 +751,24 @@ func (w *wtx) refuseInstalled(uid, tag, doing string) error {
 		return invalid("%s has %s installed in it: check it in first, before %s %s", tag, first.String, doing, tag)
 	}
 	return invalid("%s has %d assets installed in it (%s and others): check them in first, before %s %s", tag, n, first.String, doing, tag)
+}
+
+// parentTakes refuses (aerr) installing into the asset with uid parent
+// when it is retired or disposed: it is out of service, and could not be
+// retired or disposed of with the new part inside it.
+func (w *wtx) parentTakes(parent string) (aerr, err error) {
+	var tag, status string
+	err = w.queryRow(`SELECT tag, status FROM assets WHERE uid = ?`, parent).Scan(&tag, &status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil // apply says there is no such asset
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read parent asset: %w", err)
+	}
+	if st := Status(status); st == StatusRetired || st == StatusDisposed {
+		return invalid("%s is %s: nothing can be installed in it", tag, st.Label()), nil
+	}
+	return nil, nil
 }
 
 // Retire retires an asset (it must not be checked out).

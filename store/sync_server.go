@@ -221,9 +221,14 @@ func (db *DB) serverPush(w *wtx, device string, events []Event, savepoint bool, 
 			return conflict("event %s does not continue device %s's hash chain: altered, or the device's database was restored from an old backup%s", e.UID(), device, restoredHint)
 		}
 		r := PushResult{Seq: e.Seq, Status: PushApplied, ServerSeq: next}
-		aerr, err := w.tryApply(e, savepoint)
+		aerr, err := w.admit(e)
 		if err != nil {
 			return err
+		}
+		if aerr == nil {
+			if aerr, err = w.tryApply(e, savepoint); err != nil {
+				return err
+			}
 		}
 		if aerr != nil {
 			r.Status, r.Code, r.Reason = PushRefused, ErrorCode(aerr), ErrorMessage(aerr)
@@ -523,4 +528,79 @@ func (db *DB) ServerBind(ctx context.Context, name, device string) error {
 		return conflict("this token belongs to device %s, not %s", bound.String, device)
 	}
 	return nil
+}
+
+// admit applies, to an event pushed to the server, the rules a desk's
+// command applies before it records one, against the register as the
+// server has it (other desks' events included): a desk offline did not
+// see what they changed. aerr refuses the event; err is a failure.
+//
+// These rules stay out of apply: an event the server accepted is applied
+// again, on every desk and by verify, as it was the first time, whatever
+// rules came later.
+func (w *wtx) admit(e Event) (aerr, err error) {
+	installed := func(uid, tag, doing string) (error, error) {
+		aerr := w.refuseInstalled(uid, tag, doing)
+		if ErrorCode(aerr) == EINTERNAL {
+			return nil, aerr
+		}
+		return aerr, nil
+	}
+	code := func(code, kind string) (error, error) {
+		if code == "" {
+			return nil, nil
+		}
+		aerr := w.codeFree(code, kind)
+		if ErrorCode(aerr) == EINTERNAL {
+			return nil, aerr
+		}
+		return aerr, nil
+	}
+	switch e.Type {
+	case EvAssetDisposed:
+		p, derr := decode[DisposePayload](e)
+		if derr != nil {
+			return derr, nil
+		}
+		return installed(p.UID, p.Tag, "disposing of")
+	case EvAssetStatus, EvAssetRetired:
+		p, derr := decode[StatusPayload](e)
+		if derr != nil || p.To != StatusRetired {
+			return nil, nil // apply judges it
+		}
+		return installed(p.UID, p.Tag, "retiring")
+	case EvAssetCheckedIn:
+		p, derr := decode[CheckInPayload](e)
+		if derr != nil || p.Status != StatusRetired {
+			return nil, nil
+		}
+		return installed(p.UID, p.Tag, "retiring")
+	case EvAssetReceived:
+		p, derr := decode[AssetRecord](e)
+		if derr != nil {
+			return nil, nil
+		}
+		return code(p.Tag, "asset")
+	case EvLocationCreated:
+		p, derr := decode[LocationPayload](e)
+		if derr != nil {
+			return nil, nil
+		}
+		return code(p.Code, "location")
+	case EvPersonCreated:
+		p, derr := decode[PersonPayload](e)
+		if derr != nil {
+			return nil, nil
+		}
+		return code(p.Badge, "person")
+	case EvPersonUpdated:
+		p, derr := decode[UpdatePayload](e)
+		if derr != nil {
+			return nil, nil
+		}
+		if c, ok := p.Changes["badge"]; ok {
+			return code(c.New, "person")
+		}
+	}
+	return nil, nil
 }

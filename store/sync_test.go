@@ -675,3 +675,61 @@ func TestCheckInAfterRefusedCheckOut(t *testing.T) {
 	}
 	syncVerify(t, a, b, srv)
 }
+
+// The server applies a desk's own refusals against the register as it has
+// it: a parent another desk installed a part in is not disposed of, and a
+// code another desk made a badge is not taken as a tag.
+func TestServerAdmitsByTheRegister(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	for _, r := range []store.Receipt{{Tag: "SRV-9", Serial: "S9", Model: "L5440", Location: "DUB"}, {Tag: "DSK-9", Serial: "D9", Model: "L5440", Location: "DUB"}} {
+		if _, err := a.Receive(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := a.CheckOut(ctx, "DSK-9", "SRV-9", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Carl Doe", Badge: "CODE-7"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Dispose(ctx, "SRV-9", store.Disposal{Method: "shred"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Receive(ctx, store.Receipt{Tag: "CODE-7", Serial: "C7", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	refs, err := b.Refusals(ctx, false)
+	if err != nil || len(refs) != 2 {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+	for _, db := range []*store.DB{a, b, srv} {
+		if got, _ := db.Asset(ctx, "SRV-9"); got.Status == store.StatusDisposed {
+			t.Errorf("%s: SRV-9 disposed of with DSK-9 installed in it", db.Path())
+		}
+		if got, err := db.Asset(ctx, "CODE-7"); err == nil {
+			t.Errorf("%s: CODE-7 is an asset (%s) and Carl's badge", db.Path(), got.Serial)
+		}
+	}
+	// Locally: nothing is installed in a retired asset.
+	for _, r := range []store.Receipt{{Tag: "OLD-1", Serial: "O1", Model: "L5440", Location: "DUB"}, {Tag: "NEW-1", Serial: "N1", Model: "L5440", Location: "DUB"}} {
+		if _, err := a.Receive(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.Retire(ctx, "OLD-1", ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.CheckOut(ctx, "NEW-1", "OLD-1", "")
+	if store.ErrorCode(err) != store.EINVALID || store.ErrorMessage(err) != "OLD-1 is retired: nothing can be installed in it" {
+		t.Errorf("install into a retired asset: %v", err)
+	}
+	syncVia(t, srv, a)
+	syncVerify(t, a, b, srv)
+}
