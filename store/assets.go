@@ -482,25 +482,64 @@ func (w *wtx) checkIn(tag string, opt CheckInOptions) error {
 // Move records that an asset now sits at another location.
 func (db *DB) Move(ctx context.Context, tag, location string) (Asset, error) {
 	return db.writeAsset(ctx, &tag, func(w *wtx) error {
-		uid, a, err := w.assetByTag(tag)
-		if err != nil {
-			return err
+		moved, err := w.move(tag, location)
+		if err == nil && !moved {
+			err = invalid("%s is already at %s", NormalizeTag(tag), location)
 		}
-		loc, err := w.locationUID(location)
-		if err != nil {
-			return err
-		}
-		var from sql.NullString
-		if a.locID.Valid {
-			if err := w.queryRow(`SELECT uid FROM locations WHERE id = ?`, a.locID.Int64).Scan(&from); err != nil {
-				return fmt.Errorf("read location: %w", err)
+		return err
+	})
+}
+
+// MoveAll moves every tag to location in one transaction: all or none.
+// An asset already there is left as it is (already lists it); if every
+// one is, the move is refused.
+func (db *DB) MoveAll(ctx context.Context, tags []string, location string) (moved []Asset, already []string, err error) {
+	var done []string
+	_, err = db.write(ctx, func(w *wtx) error {
+		done, already = nil, nil
+		for _, t := range distinctTags(tags) {
+			ok, err := w.move(t, location)
+			if err != nil {
+				return Errorf(ErrorCode(err), "%s: %s", clip(NormalizeTag(t)), ErrorMessage(err))
+			}
+			if ok {
+				done = append(done, t)
+			} else {
+				already = append(already, NormalizeTag(t))
 			}
 		}
-		if from.String == loc {
-			return invalid("%s is already at %s", a.tag, location)
+		if len(done) == 0 {
+			return invalid("%s already at %s", strings.Join(already, ", "), location)
 		}
-		return w.emit(EvAssetMoved, uid, MovePayload{UID: uid, Tag: a.tag, LocationUID: loc, FromUID: from.String})
+		return nil
 	})
+	if err != nil {
+		return nil, nil, err
+	}
+	moved, err = db.assets(ctx, done)
+	return moved, already, err
+}
+
+// move moves one asset; moved is false when it is there already.
+func (w *wtx) move(tag, location string) (moved bool, err error) {
+	uid, a, err := w.assetByTag(tag)
+	if err != nil {
+		return false, err
+	}
+	loc, err := w.locationUID(location)
+	if err != nil {
+		return false, err
+	}
+	var from sql.NullString
+	if a.locID.Valid {
+		if err := w.queryRow(`SELECT uid FROM locations WHERE id = ?`, a.locID.Int64).Scan(&from); err != nil {
+			return false, fmt.Errorf("read location: %w", err)
+		}
+	}
+	if from.String == loc {
+		return false, nil
+	}
+	return true, w.emit(EvAssetMoved, uid, MovePayload{UID: uid, Tag: a.tag, LocationUID: loc, FromUID: from.String})
 }
 
 // UpdateAsset changes descriptive fields. Keys: name, serial, notes,

@@ -361,15 +361,15 @@ func cmdMove(ctx context.Context, a *app, args []string) error {
 		return usagef("move needs --location and at least one TAG")
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		for i, t := range pos {
-			x, err := db.Move(ctx, t, *loc)
-			if err != nil {
-				if i == 0 {
-					return fmt.Errorf("move %s: %w; nothing was moved", t, err)
-				}
-				return fmt.Errorf("move %s: %w; the %d before it were moved, it and the rest were not", t, err, i)
-			}
+		moved, already, err := db.MoveAll(ctx, pos, *loc)
+		if err != nil {
+			return fmt.Errorf("move: %w; nothing was moved", err)
+		}
+		for _, x := range moved {
 			fmt.Fprintf(a.stdout, "%s moved to %s\n", x.Tag, x.LocationCode)
+		}
+		for _, t := range already {
+			fmt.Fprintf(a.stdout, "%s was there already\n", t)
 		}
 		return nil
 	})

@@ -235,3 +235,32 @@ func TestE2EStocktakeScanBatchWithRefusal(t *testing.T) {
 		t.Errorf("unknown long command: exit %d, stderr %d bytes", code, len(errs))
 	}
 }
+
+// move is all or none: a mistyped tag among several moves nothing; an
+// asset already there is said and left.
+func TestE2EMoveAllOrNone(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "move.db")
+	mustCLI(t, db, "location", "add", "L1", "Shelf 1")
+	mustCLI(t, db, "location", "add", "L2", "Shelf 2")
+	mustCLI(t, db, "model", "add", "ThinkPad T14", "--number", "T14G4")
+	mustCLI(t, db, "setting", "set", "auto_label", "0")
+	mustCLI(t, db, "receive", "--model", "T14G4", "--location", "L1", "--tag", "TD-1", "S1")
+	mustCLI(t, db, "receive", "--model", "T14G4", "--location", "L1", "--tag", "TD-2", "S2")
+	_, errs, code := cli(t, db, "move", "--location", "L2", "TD-1", "NOPE")
+	if code != 1 || !strings.Contains(errs, "NOPE") || !strings.Contains(errs, "nothing was moved") {
+		t.Errorf("move with a mistyped tag: exit %d %s", code, errs)
+	}
+	var a struct{ Location string }
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "asset", "show", "TD-1", "--json")), &a); err != nil || a.Location != "L1" {
+		t.Errorf("TD-1 after a refused move: %+v %v", a, err)
+	}
+	out := mustCLI(t, db, "move", "--location", "L2", "TD-1", "TD-1", "TD-2")
+	if strings.Count(out, "moved to L2") != 2 {
+		t.Errorf("move: %s", out)
+	}
+	out = mustCLI(t, db, "move", "--location", "L1", "TD-1", "TD-2")
+	if _, errs, code := cli(t, db, "move", "--location", "L1", "TD-1"); code != 1 || !strings.Contains(errs, "already at L1") {
+		t.Errorf("move to where it is: exit %d %s (%s)", code, errs, out)
+	}
+	mustCLI(t, db, "verify")
+}
