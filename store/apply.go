@@ -749,6 +749,17 @@ type assetState struct {
 	custA  sql.NullInt64
 }
 
+// assetNamed is asset for an event that names the asset's tag too: an
+// asset missing from the register is named as people know it (a refusal
+// lists it), not by its uid.
+func (w *wtx) assetNamed(uid, tag string) (assetState, error) {
+	a, err := w.asset(uid)
+	if ErrorCode(err) == ENOTFOUND && tag != "" {
+		return a, notFound("%s is not in the register: its receipt was refused, or has not reached it", clip(tag))
+	}
+	return a, err
+}
+
 func (w *wtx) asset(uid string) (assetState, error) {
 	if p := w.peeked; p != nil && w.peekedUID == uid {
 		w.peeked = nil
@@ -916,7 +927,7 @@ func (w *wtx) checkOutTo(p *CheckOutPayload) (person, loc, parent, place any, er
 }
 
 func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
-	a, err := w.asset(p.UID)
+	a, err := w.assetNamed(p.UID, p.Tag)
 	if err != nil {
 		return err
 	}
@@ -1020,7 +1031,7 @@ func ConditionStatus(condition string) (Status, error) {
 }
 
 func (w *wtx) applyCheckIn(p CheckInPayload, e Event) error {
-	a, err := w.asset(p.UID)
+	a, err := w.assetNamed(p.UID, p.Tag)
 	if err != nil {
 		return err
 	}
@@ -1061,7 +1072,7 @@ func (w *wtx) applyCheckIn(p CheckInPayload, e Event) error {
 }
 
 func (w *wtx) applyMove(p MovePayload, e Event) error {
-	a, err := w.asset(p.UID)
+	a, err := w.assetNamed(p.UID, p.Tag)
 	if err != nil {
 		return err
 	}
@@ -1092,7 +1103,7 @@ var assetRefFields = map[string][2]string{
 }
 
 func (w *wtx) applyAssetUpdate(p UpdatePayload, e Event) error {
-	a, err := w.asset(p.UID)
+	a, err := w.assetNamed(p.UID, p.Tag)
 	if err != nil {
 		return err
 	}
@@ -1193,7 +1204,7 @@ func CanTransition(from, to Status) error {
 }
 
 func (w *wtx) applyStatus(p StatusPayload, e Event) error {
-	a, err := w.asset(p.UID)
+	a, err := w.assetNamed(p.UID, p.Tag)
 	if err != nil {
 		return err
 	}
@@ -1214,7 +1225,7 @@ func (w *wtx) applyStatus(p StatusPayload, e Event) error {
 }
 
 func (w *wtx) applyDispose(p DisposePayload, e Event) error {
-	a, err := w.asset(p.UID)
+	a, err := w.assetNamed(p.UID, p.Tag)
 	if err != nil {
 		return err
 	}

@@ -236,7 +236,7 @@ func (w *wtx) applyStocktake(e Event) error {
 				return invalid("the stocktake of %s is already finished", st.locCode)
 			}
 		}
-		a, err := w.asset(p.UID)
+		a, err := w.assetNamed(p.UID, p.Tag)
 		if err != nil {
 			return err
 		}

@@ -590,6 +590,9 @@ func TestRedoCheckOutByIdentity(t *testing.T) {
 			checkout = r
 		}
 	}
+	if checkout.Reason != "DUP-9 is not in the register: its receipt was refused, or has not reached it" {
+		t.Errorf("the check-out's refusal says %q", checkout.Reason)
+	}
 	_, err = b.ResolveRefusal(ctx, checkout.ID, store.ResolveRedo)
 	if store.ErrorCode(err) != store.ENOTFOUND || !strings.Contains(store.ErrorMessage(err), "its receipt was refused too") {
 		t.Fatalf("redo of a check-out whose asset is not in the register: %v", err)
