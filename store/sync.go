@@ -583,6 +583,35 @@ func (db *DB) Requeue(ctx context.Context, seq int64) error {
 	return err
 }
 
+// QueueUnsent queues this device's events that the server has not
+// acknowledged and that are not queued: the history a demo desk was built
+// with, which a first sync sends, so that the server has the assets the
+// desk's later changes are about (else its first change's push would be
+// answered with a gap, and the whole history sent then, unannounced).
+// It returns how many it queued.
+func (db *DB) QueueUnsent(ctx context.Context) (int64, error) {
+	const unsent = ` FROM events e WHERE e.device_id = ? AND e.seq > (SELECT acked_seq FROM sync_state WHERE id = 1)
+		AND NOT EXISTS (SELECT 1 FROM sync_log s WHERE s.event_id = e.id) AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id)`
+	// Read first: a desk's sync finds none, and commits nothing for it.
+	var any int
+	if err := db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1`+unsent+`)`, db.deviceID).Scan(&any); err != nil {
+		return 0, fmt.Errorf("look for unsent events: %w", err)
+	}
+	if any == 0 {
+		return 0, nil
+	}
+	var n int64
+	_, err := db.write(ctx, func(w *wtx) error {
+		res, err := w.exec(`INSERT OR IGNORE INTO outbox(event_id) SELECT e.id`+unsent, db.deviceID)
+		if err != nil {
+			return fmt.Errorf("queue unsent events: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}
+
 // derivedTables are the projection's tables: verify's list, plus the ones
 // verify checks through their parents.
 func derivedTables() []string {

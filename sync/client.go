@@ -340,6 +340,9 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 	// every time). A batch's answers are recorded locally while the next
 	// batch is on its way: the server commits a batch before it answers,
 	// so the next one never depends on the local bookkeeping.
+	if _, err := db.QueueUnsent(ctx); err != nil {
+		return false, err
+	}
 	pending, err := db.PendingEvents(ctx)
 	if err != nil {
 		return false, err

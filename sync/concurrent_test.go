@@ -96,3 +96,51 @@ func TestTwoSyncsOfOneDesk(t *testing.T) {
 		}
 	}
 }
+
+// A demo desk enrolled into a server sends its history at its first sync,
+// so that its later changes are about assets the server has; a change
+// after that sends itself alone.
+func TestDemoDeskSendsItsHistoryFirst(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	hs := httptest.NewServer(e.h)
+	defer hs.Close()
+	path := filepath.Join(t.TempDir(), "demo.db")
+	if _, err := store.BuildDemo(ctx, path, store.DemoOptions{Assets: 200, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	demo, err := store.Open(ctx, path, store.Options{Operator: "desk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer demo.Close()
+	tok := store.NewToken()
+	if err := e.srv.AddToken(ctx, "demo", tok); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.SetSyncServer(ctx, hs.URL, tok, ""); err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClient(ctx, demo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := c.Sync(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := demo.Verify(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(first.Pushed) != rep.Events || first.Refused != 0 {
+		t.Fatalf("first sync pushed %d of the desk's %d events (%d refused)", first.Pushed, rep.Events, first.Refused)
+	}
+	if _, err := demo.AddLocation(ctx, "NEW-1", "New shelf", ""); err != nil {
+		t.Fatal(err)
+	}
+	second, err := c.Sync(ctx, nil)
+	if err != nil || second.Pushed != 1 {
+		t.Fatalf("a change after: pushed %d, %v", second.Pushed, err)
+	}
+}
