@@ -670,3 +670,29 @@ func TestUpdatePerson(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// Two models may share a name only when model numbers tell them apart: a
+// second "Latitude 5440" without one could never be named alone.
+func TestAddModelSameName(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db) // Latitude 5440, L5440
+	for _, c := range []struct{ name, number, msg string }{
+		{"Latitude 5440", "", `a model named "Latitude 5440" already exists (model number L5440): give this one a model number too, or another name`},
+		{"latitude 5440", "", `a model named "latitude 5440" already exists (model number L5440): give this one a model number too, or another name`},
+	} {
+		_, err := db.AddModel(ctx, c.name, c.number, "Dell", "Laptop")
+		if store.ErrorCode(err) != store.ECONFLICT || store.ErrorMessage(err) != c.msg {
+			t.Errorf("add %q %q: %v", c.name, c.number, err)
+		}
+	}
+	if _, err := db.AddModel(ctx, "Latitude 5440", "L5440-I7", "Dell", "Laptop"); err != nil {
+		t.Fatalf("a variant with its own number: %v", err)
+	}
+	if _, err := db.AddModel(ctx, "OptiPlex", "", "Dell", "Desktop"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddModel(ctx, "OptiPlex", "7010", "Dell", "Desktop"); store.ErrorCode(err) != store.ECONFLICT {
+		t.Errorf("a numbered namesake of a model without a number: %v", err)
+	}
+}

@@ -609,6 +609,19 @@ func (db *DB) AddModel(ctx context.Context, name, number, manufacturer, category
 		if n > 0 {
 			return conflict("model %q %s already exists", name, number)
 		}
+		// A name two models share needs their numbers to tell them apart
+		// (receive --model takes either): one without a number could
+		// never be named alone.
+		var sameName string
+		err := w.queryRow(`SELECT model_number FROM models WHERE lower(name) = lower(?) ORDER BY model_number = '' DESC LIMIT 1`, strings.TrimSpace(name)).Scan(&sameName)
+		if err == nil && (sameName == "" || strings.TrimSpace(number) == "") {
+			if sameName == "" {
+				return conflict("a model named %q already exists, without a model number: give this one another name, or a number to each", clip(strings.TrimSpace(name)))
+			}
+			return conflict("a model named %q already exists (model number %s): give this one a model number too, or another name", clip(strings.TrimSpace(name)), sameName)
+		} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("check model: %w", err)
+		}
 		// A model number names one model at the desk: receive --model
 		// takes either, and would have to ask.
 		if number := strings.TrimSpace(number); number != "" {
@@ -621,7 +634,7 @@ func (db *DB) AddModel(ctx context.Context, name, number, manufacturer, category
 				return fmt.Errorf("check model: %w", err)
 			}
 		}
-		_, err := w.ensureModel(name, number, manufacturer, category)
+		_, err = w.ensureModel(name, number, manufacturer, category)
 		return err
 	})
 	if err != nil {
