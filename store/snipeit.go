@@ -1115,7 +1115,7 @@ type locRef struct{ uid, code, name string }
 // check-outs name them, their home location's uid, and what identifies
 // them.
 type personRef struct {
-	uid, label, loc                    string
+	uid, name, label, loc              string
 	badge, employeeNo, username, email string
 }
 
@@ -1319,9 +1319,18 @@ func (im *importer) person(r *srow) (personRef, error) {
 	if r.email != "" {
 		probes = append(probes, probe{"e:" + r.email, "email", r.email})
 	}
+	// Found by what identifies them; a name the row gives that is not
+	// theirs is said (a row copied from another, or a shared mailbox).
+	byKey := func(ref personRef, p probe) personRef {
+		if name != "" && !strings.EqualFold(strings.Join(strings.Fields(name), " "), strings.Join(strings.Fields(ref.name), " ")) {
+			r.passWarns = append(r.passWarns, RowError{Line: r.line, Column: im.h.colName(fFullName),
+				Reason: fmt.Sprintf("checked out to %s, whose %s %s this row gives, though it names %q", ref.label, strings.ReplaceAll(p.col, "_no", " number"), clip(p.v), clip(name))})
+		}
+		return ref
+	}
 	for _, p := range probes {
 		if ref, ok := im.people[p.key]; ok {
-			return ref, nil
+			return byKey(ref, p), nil
 		}
 		found, err := im.lookPeople(p.col, p.v)
 		if err != nil {
@@ -1329,7 +1338,7 @@ func (im *importer) person(r *srow) (personRef, error) {
 		}
 		if len(found) > 0 {
 			im.people[p.key] = found[0]
-			return found[0], nil
+			return byKey(found[0], p), nil
 		}
 	}
 	if name != "" {
@@ -1381,7 +1390,7 @@ func (im *importer) person(r *srow) (personRef, error) {
 	if err := im.w.emit(EvPersonCreated, pp.UID, pp); err != nil {
 		return personRef{}, err
 	}
-	ref := personRef{uid: pp.UID, label: pp.Name, badge: pp.Badge, employeeNo: pp.EmployeeNo, username: pp.Username, email: pp.Email}
+	ref := personRef{uid: pp.UID, name: pp.Name, label: pp.Name, badge: pp.Badge, employeeNo: pp.EmployeeNo, username: pp.Username, email: pp.Email}
 	if pp.Badge != "" {
 		ref.label += " (" + pp.Badge + ")"
 	}
@@ -1422,9 +1431,10 @@ func (im *importer) lookPeople(col, v string) ([]personRef, error) {
 	var found []personRef
 	for rows.Next() {
 		var ref personRef
-		if err := rows.Scan(&ref.uid, &ref.label, &ref.badge, &ref.employeeNo, &ref.username, &ref.email, &ref.loc); err != nil {
+		if err := rows.Scan(&ref.uid, &ref.name, &ref.badge, &ref.employeeNo, &ref.username, &ref.email, &ref.loc); err != nil {
 			return nil, fmt.Errorf("look up person: %w", err)
 		}
+		ref.label = ref.name
 		if ref.badge != "" {
 			ref.label += " (" + ref.badge + ")"
 		}

@@ -1431,3 +1431,17 @@ func TestImportSnipeITCustomReport(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// A row whose custodian's email names someone else than its Full Name is
+// checked out to the person the email identifies, and says so.
+func TestImportSnipeITNameEmailDisagree(t *testing.T) {
+	db := mustOpen(t)
+	seed(t, db) // Ana Silva, ana@example.com
+	rep := importSnipe(t, db, []byte("Asset Tag,Model Name,Checked Out to: Full Name,Checked Out to: Email\nX-1,Latitude 5440,Bob Jones,ana@example.com\nX-2,Latitude 5440,ana  silva,ana@example.com\n"), store.ImportOptions{})
+	if rep.Imported != 2 || rep.CheckedOut != 2 {
+		t.Fatalf("report = %+v", rep)
+	}
+	if len(rep.Warnings) != 1 || rep.Warnings[0].Line != 2 || rep.Warnings[0].Reason != `checked out to Ana Silva (B1001), whose email ana@example.com this row gives, though it names "Bob Jones"` {
+		t.Errorf("warnings: %+v", rep.Warnings)
+	}
+}
