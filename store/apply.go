@@ -149,6 +149,10 @@ type MovePayload struct {
 	Tag         string `json:"tag"`
 	LocationUID string `json:"location"`
 	FromUID     string `json:"from,omitempty"`
+	// The two places as people read them (as stored): history shows the
+	// move without looking them up. Empty in events before them.
+	ToLabel   string `json:"to_label,omitempty" text:"copied"`
+	FromLabel string `json:"from_label,omitempty" text:"copied"`
 }
 
 // StatusPayload changes an asset's status (repair, missing, found, arrived, retired).

@@ -530,16 +530,20 @@ func (w *wtx) move(tag, location string) (moved bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	var from sql.NullString
+	var from, fromLabel sql.NullString
 	if a.locID.Valid {
-		if err := w.queryRow(`SELECT uid FROM locations WHERE id = ?`, a.locID.Int64).Scan(&from); err != nil {
+		if err := w.queryRow(`SELECT uid, name || ' (' || code || ')' FROM locations WHERE id = ?`, a.locID.Int64).Scan(&from, &fromLabel); err != nil {
 			return false, fmt.Errorf("read location: %w", err)
 		}
 	}
 	if from.String == loc {
 		return false, nil
 	}
-	return true, w.emit(EvAssetMoved, uid, MovePayload{UID: uid, Tag: a.tag, LocationUID: loc, FromUID: from.String})
+	var toLabel string
+	if err := w.queryRow(`SELECT name || ' (' || code || ')' FROM locations WHERE uid = ?`, loc).Scan(&toLabel); err != nil {
+		return false, fmt.Errorf("read location: %w", err)
+	}
+	return true, w.emit(EvAssetMoved, uid, MovePayload{UID: uid, Tag: a.tag, LocationUID: loc, FromUID: from.String, ToLabel: toLabel, FromLabel: fromLabel.String})
 }
 
 // UpdateAsset changes descriptive fields. Keys: name, serial, notes,

@@ -1085,7 +1085,8 @@ func (g *demoGen) actEvent(act demoAct) (EventType, string, any, string, error) 
 		p.FromUID, p.From = g.holderLabel(a.lastHK, a.lastWho)
 		return EvAssetCheckedIn, a.uid, p, operator, nil
 	case actMove:
-		p := MovePayload{UID: a.uid, Tag: a.tag, LocationUID: g.locs[act.who].uid, FromUID: g.locs[a.shelf].uid}
+		to, from := g.locs[act.who], g.locs[a.shelf]
+		p := MovePayload{UID: a.uid, Tag: a.tag, LocationUID: to.uid, FromUID: from.uid, ToLabel: to.name + " (" + to.code + ")", FromLabel: from.name + " (" + from.code + ")"}
 		return EvAssetMoved, a.uid, p, operator, nil
 	case actDispose:
 		d := demoDisposals[act.who]

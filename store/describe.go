@@ -64,6 +64,12 @@ func describe(e Event) string {
 		}
 		return s + ", condition " + str("condition")
 	case EvAssetMoved:
+		switch to, from := str("to_label"), str("from_label"); {
+		case to != "" && from != "":
+			return "moved from " + from + " to " + to
+		case to != "":
+			return "moved to " + to
+		}
 		return "moved"
 	case EvAssetStatus, EvAssetRetired:
 		s := fmt.Sprintf("%s → %s", Status(str("from")).Label(), Status(str("to")).Label())

@@ -258,6 +258,9 @@ func TestE2EMoveAllOrNone(t *testing.T) {
 	if strings.Count(out, "moved to L2") != 2 {
 		t.Errorf("move: %s", out)
 	}
+	if h := mustCLI(t, db, "history", "TD-1"); !strings.Contains(h, "moved from Shelf 1 (L1) to Shelf 2 (L2)") {
+		t.Errorf("history of a move:\n%s", h)
+	}
 	out = mustCLI(t, db, "move", "--location", "L1", "TD-1", "TD-2")
 	if _, errs, code := cli(t, db, "move", "--location", "L1", "TD-1"); code != 1 || !strings.Contains(errs, "already at L1") {
 		t.Errorf("move to where it is: exit %d %s (%s)", code, errs, out)
