@@ -170,6 +170,20 @@ func TestE2EImportSnipeITSkipInvalidAndDryRun(t *testing.T) {
 		t.Errorf("assets: %v", as)
 	}
 	verifyEvents(t, db)
+	// A file whose every row is bad imports nothing, and says so: exit 1,
+	// and no new database.
+	allBad := filepath.Join(t.TempDir(), "all-bad.csv")
+	if err := os.WriteFile(allBad, []byte("Asset Tag,Model Name,Purchase Date\nX-1,M,not a date\nX-2,M,31/31/2024\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fresh := filepath.Join(t.TempDir(), "fresh.db")
+	stdout, stderr, code = cli(t, fresh, "import", "snipeit", allBad, "--skip-invalid")
+	if code != 1 || !strings.Contains(stderr, "all 2 row(s) are bad") {
+		t.Errorf("all rows bad: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(fresh); err == nil {
+		t.Error("an import of nothing into a new desk created its database")
+	}
 }
 
 func TestE2EExportSnipeITRoundTrip(t *testing.T) {
