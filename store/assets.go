@@ -520,8 +520,16 @@ func (db *DB) MoveAll(ctx context.Context, tags []string, location string) (move
 	return moved, already, err
 }
 
-// move moves one asset; moved is false when it is there already.
+// move moves one asset, and what is installed in it (a disk goes with its
+// server); moved is false when it is there already.
 func (w *wtx) move(tag, location string) (moved bool, err error) {
+	return w.moveWith(tag, location, 0)
+}
+
+func (w *wtx) moveWith(tag, location string, depth int) (moved bool, err error) {
+	if depth > 64 {
+		return false, invalid("assets are nested too deeply")
+	}
 	uid, a, err := w.assetByTag(tag)
 	if err != nil {
 		return false, err
@@ -543,7 +551,32 @@ func (w *wtx) move(tag, location string) (moved bool, err error) {
 	if err := w.queryRow(`SELECT name || ' (' || code || ')' FROM locations WHERE uid = ?`, loc).Scan(&toLabel); err != nil {
 		return false, fmt.Errorf("read location: %w", err)
 	}
-	return true, w.emit(EvAssetMoved, uid, MovePayload{UID: uid, Tag: a.tag, LocationUID: loc, FromUID: from.String, ToLabel: toLabel, FromLabel: fromLabel.String})
+	if err := w.emit(EvAssetMoved, uid, MovePayload{UID: uid, Tag: a.tag, LocationUID: loc, FromUID: from.String, ToLabel: toLabel, FromLabel: fromLabel.String}); err != nil {
+		return false, err
+	}
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT tag FROM assets WHERE custodian_asset_id = ? ORDER BY tag`, a.id)
+	if err != nil {
+		return false, fmt.Errorf("read installed assets: %w", err)
+	}
+	var parts []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return false, fmt.Errorf("read installed assets: %w", err)
+		}
+		parts = append(parts, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return false, fmt.Errorf("read installed assets: %w", err)
+	}
+	for _, t := range parts {
+		if _, err := w.moveWith(t, location, depth+1); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // UpdateAsset changes descriptive fields. Keys: name, serial, notes,

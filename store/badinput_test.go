@@ -696,3 +696,25 @@ func TestAddModelSameName(t *testing.T) {
 		t.Errorf("a numbered namesake of a model without a number: %v", err)
 	}
 }
+
+// What is installed in an asset goes with it when it moves.
+func TestMoveTakesInstalledParts(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	for _, r := range []store.Receipt{{Tag: "SRV-1", Serial: "S1", Model: "L5440", Location: "DUB"}, {Tag: "DSK-1", Serial: "D1", Model: "L5440", Location: "DUB"}} {
+		if _, err := db.Receive(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.CheckOut(ctx, "DSK-1", "SRV-1", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Move(ctx, "SRV-1", "DUB-STORE"); err != nil {
+		t.Fatal(err)
+	}
+	if d := mustAsset(t, db, "DSK-1"); d.LocationCode != "DUB-STORE" || d.Custodian != "SRV-1" {
+		t.Errorf("the installed disk: at %s in %q", d.LocationCode, d.Custodian)
+	}
+	mustVerify(t, db)
+}
