@@ -718,3 +718,34 @@ func TestMoveTakesInstalledParts(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// A search's short words ("Li Na", "Floor 2") are looked for in all the
+// search document holds: the custodian and the place too.
+func TestSearchShortWords(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Li Na", Badge: "B7007"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddLocation(ctx, "FL2", "Floor 2", ""); err != nil {
+		t.Fatal(err)
+	}
+	held, err := db.Receive(ctx, store.Receipt{Serial: "SN-LI", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, held.Tag, "B7007", ""); err != nil {
+		t.Fatal(err)
+	}
+	placed, err := db.Receive(ctx, store.Receipt{Serial: "SN-FL", Model: "L5440", Location: "FL2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{"Li Na": held.Tag, "li na": held.Tag, "Floor 2": placed.Tag} {
+		got, err := db.SearchAssets(ctx, store.AssetFilter{Query: q})
+		if err != nil || len(got) != 1 || got[0].Tag != want {
+			t.Errorf("search %q: %v %v, want %s", q, got, err, want)
+		}
+	}
+}

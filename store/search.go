@@ -50,11 +50,11 @@ func (db *DB) assetQuery(ctx context.Context, f AssetFilter) (string, []any, err
 		order = "f.rowid"
 	}
 	for _, s := range short {
-		// Words too short for trigrams: a prefix of the tag or serial, or a
-		// substring of the name.
-		up := strings.ToUpper(s)
-		where = append(where, `(a.tag LIKE ? ESCAPE '\' OR a.serial LIKE ? ESCAPE '\' OR a.name LIKE ? ESCAPE '\')`)
-		args = append(args, "%"+likeEscape(up)+"%", likeEscape(s)+"%", "%"+likeEscape(s)+"%")
+		// Words too short for trigrams ("Li Na", "Floor 2"): a substring
+		// of what the search document holds, read from the row (ftsDoc's
+		// aliases are assetSelect's joins).
+		where = append(where, `instr(lower(`+ftsDoc+`), lower(?)) > 0`)
+		args = append(args, s)
 	}
 	if f.Status != "" {
 		if !validStatus(f.Status) {
