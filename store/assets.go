@@ -494,9 +494,9 @@ func (db *DB) Move(ctx context.Context, tag, location string) (Asset, error) {
 // An asset already there is left as it is (already lists it); if every
 // one is, the move is refused.
 func (db *DB) MoveAll(ctx context.Context, tags []string, location string) (moved []Asset, already []string, err error) {
-	var done []string
 	_, err = db.write(ctx, func(w *wtx) error {
-		done, already = nil, nil
+		var done []string
+		already = nil
 		for _, t := range distinctTags(tags) {
 			ok, err := w.move(t, location)
 			if err != nil {
@@ -511,13 +511,14 @@ func (db *DB) MoveAll(ctx context.Context, tags []string, location string) (move
 		if len(done) == 0 {
 			return invalid("%s already at %s", strings.Join(already, ", "), location)
 		}
-		return nil
+		var err error
+		moved, err = w.assetsIn(done)
+		return err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	moved, err = db.assets(ctx, done)
-	return moved, already, err
+	return moved, already, nil
 }
 
 // move moves one asset, and what is installed in it (a disk goes with its
@@ -881,24 +882,25 @@ func (db *DB) AssetHistory(ctx context.Context, tag string) (Asset, []Event, err
 
 // CheckOutAll checks out every tag to one holder in one transaction: all or none.
 func (db *DB) CheckOutAll(ctx context.Context, tags []string, who, due string) ([]Asset, error) {
-	var once []string
+	var out []Asset
 	_, err := db.write(ctx, func(w *wtx) error {
 		h, err := w.resolveHolder(who)
 		if err != nil {
 			return err
 		}
-		once = distinctTags(tags)
+		once := distinctTags(tags)
 		for _, t := range once {
 			if err := w.checkOut(t, h, due); err != nil {
 				return err
 			}
 		}
-		return nil
+		out, err = w.assetsIn(once)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return db.assets(ctx, once)
+	return out, nil
 }
 
 // distinctTags returns the tags scans name, each once, in the order first
@@ -919,28 +921,34 @@ func distinctTags(scans []string) []string {
 
 // CheckInAll checks in every tag in one transaction: all or none.
 func (db *DB) CheckInAll(ctx context.Context, tags []string, opt CheckInOptions) ([]Asset, error) {
-	var once []string
+	var out []Asset
 	_, err := db.write(ctx, func(w *wtx) error {
-		once = distinctTags(tags)
+		once := distinctTags(tags)
 		for _, t := range once {
 			if err := w.checkIn(t, opt); err != nil {
 				return err
 			}
 		}
-		return nil
+		var err error
+		out, err = w.assetsIn(once)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return db.assets(ctx, once)
+	return out, nil
 }
 
-func (db *DB) assets(ctx context.Context, tags []string) ([]Asset, error) {
+// assetsIn reads tags' assets in the transaction that changed them: what
+// the change made of them, not what another writer (a second tagdesk)
+// made of them a moment after it committed.
+func (w *wtx) assetsIn(tags []string) ([]Asset, error) {
 	out := make([]Asset, 0, len(tags))
 	for _, t := range tags {
-		a, err := db.Asset(ctx, t)
+		t = NormalizeTag(t)
+		a, err := scanAsset(w.queryRow(assetSelect+` WHERE a.tag = ?`, t))
 		if err != nil {
-			return out, err
+			return nil, fmt.Errorf("read asset %s: %w", clip(t), err)
 		}
 		out = append(out, a)
 	}

@@ -84,12 +84,12 @@ func (db *DB) Offboard(ctx context.Context, who string, opt CheckInOptions) (Off
 				return Errorf(ErrorCode(err), "check in %s: %s", t, ErrorMessage(err))
 			}
 		}
-		return w.emit(EvPersonOffboarded, p.UID, SubjectPayload{UID: p.UID})
+		if err := w.emit(EvPersonOffboarded, p.UID, SubjectPayload{UID: p.UID}); err != nil {
+			return err
+		}
+		res.Returned, err = w.assetsIn(tags)
+		return err
 	})
-	if err != nil {
-		return res, err
-	}
-	res.Returned, err = db.assets(ctx, tags)
 	if err != nil {
 		return res, err
 	}
