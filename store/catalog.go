@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // uidBy returns the uid of the row of table whose column equals v.
@@ -158,11 +161,20 @@ func (w *wtx) ensureLocation(s string) (string, error) {
 	return p.UID, w.emit(EvLocationCreated, p.UID, p)
 }
 
-// codeFromName derives a scannable code from a name: "Dublin – Floor 2" → "DUBLIN-FLOOR-2".
+// latinFold spells the Latin letters that are not a letter and an accent
+// (which NFD takes apart) in A-Z.
+var latinFold = strings.NewReplacer("ß", "SS", "ẞ", "SS", "Æ", "AE", "Ø", "O", "Œ", "OE", "Ł", "L", "Đ", "D", "Ð", "D", "Þ", "TH")
+
+// codeFromName derives a scannable code from a name: "Dublin – Floor 2" →
+// "DUBLIN-FLOOR-2", "München Büro" → "MUNCHEN-BURO" (accents dropped, as
+// a code's characters are A-Z, 0-9 and the dash).
 func codeFromName(s string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToUpper(s) {
+	for _, r := range latinFold.Replace(strings.ToUpper(norm.NFD.String(s))) {
+		if unicode.Is(unicode.Mn, r) {
+			continue // the accent of a decomposed letter
+		}
 		if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' {
 			b.WriteRune(r)
 			dash = false
