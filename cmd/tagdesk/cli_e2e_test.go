@@ -8,11 +8,13 @@ import (
 	"testing"
 )
 
-// A command that only reads, pointed at a database that does not exist (a
-// mistyped --db), says so and creates nothing.
+// A command that only reads, or changes what the register has, pointed at
+// a database that does not exist (a mistyped --db), says so and creates
+// nothing.
 func TestE2EReadOnlyMissingDatabase(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "typo.db")
-	for _, args := range [][]string{{"asset", "list"}, {"history", "TD-1"}, {"verify"}, {"export", "snipeit"}} {
+	for _, args := range [][]string{{"asset", "list"}, {"history", "TD-1"}, {"verify"}, {"export", "snipeit"},
+		{"checkout", "--to", "B1", "TD-1"}, {"checkin", "TD-1"}, {"move", "--location", "DUB", "TD-1"}, {"retire", "TD-1"}} {
 		_, stderr, code := cli(t, db, args...)
 		if code != 1 || strings.TrimSpace(stderr) != "tagdesk: no database at "+db+": receive or import assets first, or try the demo (tagdesk --demo)" {
 			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)

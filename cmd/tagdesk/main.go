@@ -284,14 +284,20 @@ func (a *app) resolveOperator() string {
 	return "unknown"
 }
 
-// readsOnly says whether a command only reads the register: run on a
-// database that does not exist (a mistyped --db), it says so rather than
-// creating an empty one and reporting nothing.
+// readsOnly says whether a command needs a register that exists: it only
+// reads it, or changes what it has. Run on a database that does not exist
+// (a mistyped --db), it says so rather than creating an empty one and
+// reporting nothing, or that nothing it names exists.
 func readsOnly(name string) bool {
 	switch name {
 	case "verify", "asset list", "asset show", "history", "stocktake report", "stocktake list",
 		"report kpis", "report history", "person list", "person show", "person receipt",
-		"location list", "model list", "po show", "export snipeit", "queue list", "setting get", "sync status":
+		"location list", "model list", "po show", "export snipeit", "queue list", "setting get", "sync status",
+		// and those that change what the register already has: on a new
+		// database there is nothing for them to act on.
+		"asset update", "checkout", "checkin", "move", "retire", "dispose", "status",
+		"stocktake start", "stocktake scan", "stocktake finish", "person update", "person offboard",
+		"label", "queue run", "queue cancel", "queue retry", "sync resolve":
 		return true
 	}
 	return false
