@@ -220,3 +220,14 @@ func TestE2EDecodeMissingFile(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 }
+
+// An option given twice is bad usage, not settled by taking the last.
+func TestE2EOptionTwice(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	for _, args := range [][]string{{"checkout", "--to", "B3", "--to", "DUB", "TD-4"}, {"asset", "list", "--json", "TD", "--json"}, {"location", "add", "X", "Y", "--parent", "DUB", "--parent", "DUB"}} {
+		if _, stderr, code := cli(t, db, args...); code != 2 || !strings.Contains(stderr, "given twice") {
+			t.Errorf("%v: exit %d %s", args, code, stderr)
+		}
+	}
+}

@@ -347,6 +347,30 @@ func (a *app) flags(c command) *flag.FlagSet {
 	return fs
 }
 
+// onceValue is a flag's value that may be set once (parse).
+type onceValue struct {
+	flag.Value
+	name  string
+	set   bool
+	twice *string // the name of the first flag given twice
+}
+
+func (o *onceValue) Set(v string) error {
+	if o.set {
+		if *o.twice == "" {
+			*o.twice = o.name
+		}
+		return fmt.Errorf("given twice")
+	}
+	o.set = true
+	return o.Value.Set(v)
+}
+
+func (o *onceValue) IsBoolFlag() bool {
+	b, ok := o.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
 // parseNone is parse for a command that takes options only: a word left
 // over is a mistake (a misspelt option, a value without its flag), said
 // rather than ignored.
@@ -364,10 +388,24 @@ func (a *app) parseNone(c command, fs *flag.FlagSet, args []string) error {
 // parse parses flags that may come before, between or after the positional
 // arguments, and returns the positionals. --help prints usage.
 func (a *app) parse(c command, fs *flag.FlagSet, args []string) ([]string, error) {
+	// An option given twice (--to B1 --to DUB) is a mistake to say, not
+	// one to settle by taking the last.
+	twice := ""
+	orig := map[string]flag.Value{}
+	fs.VisitAll(func(f *flag.Flag) {
+		orig[f.Name] = f.Value
+		f.Value = &onceValue{Value: f.Value, name: f.Name, twice: &twice}
+	})
+	defer fs.VisitAll(func(f *flag.Flag) { f.Value = orig[f.Name] })
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		err := fs.Parse(args)
+		if twice != "" {
+			return nil, usagef("%s: --%s given twice", c.name, twice)
+		}
+		if err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.VisitAll(func(f *flag.Flag) { f.Value = orig[f.Name] })
 				fmt.Fprintf(a.stdout, "Usage: tagdesk %s %s\n\n%s\n", c.name, c.usage, c.summary)
 				var b strings.Builder
 				fs.SetOutput(&b)
