@@ -135,6 +135,14 @@ func (db *DB) checkpoint() {
 // ":memory:" is not supported (readers and writer must share the file); use a
 // temporary file in tests.
 func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+	db, err := open(ctx, path, opt)
+	if isReadOnly(err) {
+		return nil, &Error{Code: EINVALID, Message: "cannot write to the database: " + readOnlyReason, Err: err}
+	}
+	return db, err
+}
+
+func open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if path == "" {
 		return nil, invalid("no database path given")
 	}
@@ -462,6 +470,21 @@ func isConstraint(err error) bool {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		return se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
+	}
+	return false
+}
+
+// readOnlyReason says why a desk cannot be written: SQLite keeps its log
+// and shared memory beside the database, so the folder must be writable
+// too, even to read it.
+const readOnlyReason = "the file or its folder is read-only for this user (tagdesk keeps its journal beside the database)"
+
+// isReadOnly reports whether err is SQLite's "attempt to write a readonly
+// database".
+func isReadOnly(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()&0xff == sqlite3.SQLITE_READONLY
 	}
 	return false
 }

@@ -71,6 +71,9 @@ func beginErr(err error) error {
 	if isBusy(err) || errors.Is(err, context.DeadlineExceeded) {
 		return &Error{Code: EBUSY, Message: busyMessage, Err: err}
 	}
+	if isReadOnly(err) {
+		return &Error{Code: EINVALID, Message: "cannot write to the database: " + readOnlyReason, Err: err}
+	}
 	return fmt.Errorf("begin: %w", err)
 }
 

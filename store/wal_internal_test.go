@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -200,4 +201,31 @@ func TestBusyDeskSaysSo(t *testing.T) {
 	_, err = imp.AddLocation(short, "S2", "Shelf", "")
 	cancel()
 	check("queued", err)
+}
+
+// A desk whose file cannot be written says so in words, not SQLite's.
+func TestReadOnlyDeskSaysSo(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root writes read-only files")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "ro.db")
+	db, err := Open(ctx, path, Options{Operator: "desk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	db, err = Open(ctx, path, Options{Operator: "desk"})
+	if err == nil {
+		_, err = db.AddLocation(ctx, "S1", "Shelf", "")
+		db.Close()
+	}
+	if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "read-only for this user") {
+		t.Errorf("a read-only desk: %v", err)
+	}
 }
