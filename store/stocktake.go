@@ -366,7 +366,7 @@ func (db *DB) Stocktakes(ctx context.Context, openOnly bool, limit int) ([]Stock
 	if openOnly {
 		q += ` WHERE s.status = 'open'`
 	}
-	q += ` ORDER BY s.id DESC`
+	q += ` ORDER BY s.started_at DESC, s.uid DESC` // newest first, the same on every desk
 	if limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, limit)
 	}
