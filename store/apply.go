@@ -1043,7 +1043,16 @@ func (w *wtx) applyCheckIn(p CheckInPayload, e Event) error {
 		return invalid("%s is not checked out (it is %s)", a.tag, a.status.Label())
 	}
 	if p.FromUID != "" && p.FromUID != a.held {
-		return conflict("%s is checked out to %s, not to %s who it was checked in from", a.tag, a.holder, orNone(p.From))
+		// The same holder under a uid merged into the one it has now (a
+		// location two desks created) is the same holder.
+		var target string
+		err := w.queryRow(`SELECT target FROM aliases WHERE alias = ? AND target = ?`, p.FromUID, a.held).Scan(&target)
+		if errors.Is(err, sql.ErrNoRows) {
+			return conflict("%s is checked out to %s, not to %s who it was checked in from", a.tag, a.holder, orNone(p.From))
+		}
+		if err != nil {
+			return fmt.Errorf("read aliases: %w", err)
+		}
 	}
 	want, err := ConditionStatus(p.Condition)
 	if err != nil {

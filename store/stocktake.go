@@ -224,18 +224,6 @@ func (w *wtx) applyStocktake(e Event) error {
 		if err != nil {
 			return err
 		}
-		// A count's results come with its finish, while it is open: a
-		// count the register does not have (its start refused at the
-		// server) marks nothing missing.
-		if p.Stocktake != "" {
-			st, err := w.stocktakeState(p.Stocktake)
-			if err != nil {
-				return err
-			}
-			if st.status != "open" {
-				return invalid("the stocktake of %s is already finished", st.locCode)
-			}
-		}
 		a, err := w.assetNamed(p.UID, p.Tag)
 		if err != nil {
 			return err

@@ -951,6 +951,19 @@ func (w *wtx) redo(e Event) error {
 			}
 		}
 		return w.checkOut(tag, Holder{Kind: p.ToKind, UID: p.To, Label: p.ToLabel}, p.Due)
+	case EvAssetCheckedIn:
+		// Taken back from whoever holds it now: the holder the refused
+		// check-in named may be why it was refused.
+		p, err := decode[CheckInPayload](e)
+		if err != nil {
+			return err
+		}
+		a, err := w.assetNamed(p.UID, p.Tag)
+		if err != nil {
+			return err
+		}
+		p.Tag, p.From, p.FromUID = a.tag, a.holder, a.held
+		return w.emit(EvAssetCheckedIn, e.Subject, p)
 	case EvAssetReceived:
 		p, err := decode[AssetRecord](e)
 		if err != nil {

@@ -575,6 +575,25 @@ func (w *wtx) admit(e Event) (aerr, err error) {
 			return nil, nil
 		}
 		return installed(p.UID, p.Tag, "retiring")
+	case EvAssetAudited:
+		// A count's results come with its finish, while it is open: a
+		// count the server does not have (its start refused) marks
+		// nothing missing.
+		p, derr := decode[AuditPayload](e)
+		if derr != nil || p.Stocktake == "" {
+			return nil, nil
+		}
+		st, err := w.stocktakeState(p.Stocktake)
+		if ErrorCode(err) == ENOTFOUND {
+			return err, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if st.status != "open" {
+			return invalid("the stocktake of %s is already finished", st.locCode), nil
+		}
+		return nil, nil
 	case EvAssetReceived:
 		p, derr := decode[AssetRecord](e)
 		if derr != nil {

@@ -676,6 +676,19 @@ func TestCheckInAfterRefusedCheckOut(t *testing.T) {
 	if err != nil || len(refs) != 2 {
 		t.Fatalf("refusals on the desk that lost: %+v %v", refs, err)
 	}
+	// Redone, the check-in takes it back from whoever has it now.
+	for _, r := range refs {
+		if r.Type == store.EvAssetCheckedIn {
+			if _, err := b.ResolveRefusal(ctx, r.ID, store.ResolveRedo); err != nil {
+				t.Fatalf("redo the check-in: %v", err)
+			}
+		}
+	}
+	if got, _ := b.Asset(ctx, tag); got.Status != store.StatusInRepair {
+		t.Errorf("after the redone check-in: %s", got.Status)
+	}
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
 	syncVerify(t, a, b, srv)
 }
 
@@ -734,5 +747,47 @@ func TestServerAdmitsByTheRegister(t *testing.T) {
 		t.Errorf("install into a retired asset: %v", err)
 	}
 	syncVia(t, srv, a)
+	syncVerify(t, a, b, srv)
+}
+
+// A check-in from a location two desks created apart (merged into one) is
+// a check-in from that location, whichever uid it keeps.
+func TestCheckInFromMergedLocation(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	tag := receiveOne(t, a)
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := a.AddLocation(ctx, "SHELF", "Shelf", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	// B's clock (each test desk's own) well past A's: B's uid for the
+	// shelf is the larger, so it is the one merged away.
+	for i := range 30 {
+		if _, err := b.AddLocation(ctx, fmt.Sprintf("B-%d", i), "Bay", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := b.AddLocation(ctx, "SHELF", "Shelf", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, tag, "SHELF", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckIn(ctx, tag, store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	if refs, err := b.Refusals(ctx, false); err != nil || len(refs) != 0 {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+	for _, db := range []*store.DB{a, b, srv} {
+		if got, _ := db.Asset(ctx, tag); got.Status != store.StatusInStock {
+			t.Errorf("%s: %s is %s", db.Path(), tag, got.Status)
+		}
+	}
 	syncVerify(t, a, b, srv)
 }
