@@ -148,14 +148,19 @@ func (w *wtx) ensureLocation(s string) (string, error) {
 	if ErrorCode(err) != ENOTFOUND {
 		return uid, err
 	}
-	code := codeFromName(s)
+	// A code no location, asset or badge has: a scan of it names one thing.
+	base := codeFromName(s)
+	code := base
 	for i := 2; ; i++ {
-		if _, err := w.uidBy("locations", "code", code); ErrorCode(err) == ENOTFOUND {
+		var other, what string
+		err := w.queryRow(codeTakenQuery, code).Scan(&other, &what)
+		if errors.Is(err, sql.ErrNoRows) {
 			break
-		} else if err != nil {
-			return "", err
 		}
-		code = fmt.Sprintf("%s-%d", strings.TrimRight(codeFromName(s)[:min(len(codeFromName(s)), 28)], "-"), i)
+		if err != nil {
+			return "", fmt.Errorf("check code: %w", err)
+		}
+		code = fmt.Sprintf("%s-%d", strings.TrimRight(base[:min(len(base), 28)], "-"), i)
 	}
 	p := LocationPayload{UID: w.db.newUID(), Code: code, Name: strings.TrimSpace(s)}
 	return p.UID, w.emit(EvLocationCreated, p.UID, p)

@@ -1445,3 +1445,20 @@ func TestImportSnipeITNameEmailDisagree(t *testing.T) {
 		t.Errorf("warnings: %+v", rep.Warnings)
 	}
 }
+
+// A location an import makes from a name gets a code no asset or badge
+// has: a scan of it names one thing.
+func TestImportLocationCodeNotATag(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.Receive(ctx, store.Receipt{Tag: "1001", Serial: "S-1001", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Location\nZ-1,Latitude 5440,1001\n"), store.ImportOptions{})
+	z := mustAsset(t, db, "Z-1")
+	if z.LocationName != "1001" || z.LocationCode == "1001" {
+		t.Errorf("Z-1 at %s (%s): its code is an asset's tag", z.LocationCode, z.LocationName)
+	}
+	mustVerify(t, db)
+}

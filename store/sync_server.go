@@ -550,6 +550,13 @@ func (w *wtx) admit(e Event) (aerr, err error) {
 		if code == "" {
 			return nil, nil
 		}
+		// Receipts held back for a bulk insert are assets too: a code is
+		// judged against them whatever batches the events came in.
+		if kind != "asset" {
+			if err := w.flushReceipts(); err != nil {
+				return nil, err
+			}
+		}
 		aerr := w.codeFree(code, kind)
 		if ErrorCode(aerr) == EINTERNAL {
 			return nil, aerr
