@@ -497,8 +497,13 @@ func (db *DB) MoveAll(ctx context.Context, tags []string, location string) (move
 	_, err = db.write(ctx, func(w *wtx) error {
 		var done []string
 		already = nil
+		movedNow := map[string]bool{} // parts too, moved with their parent
 		for _, t := range distinctTags(tags) {
-			ok, err := w.move(t, location)
+			if movedNow[t] {
+				done = append(done, t) // moved already, as a part of one before it
+				continue
+			}
+			ok, err := w.moveWith(t, location, 0, movedNow)
 			if err != nil {
 				return Errorf(ErrorCode(err), "%s: %s", clip(NormalizeTag(t)), ErrorMessage(err))
 			}
@@ -524,10 +529,11 @@ func (db *DB) MoveAll(ctx context.Context, tags []string, location string) (move
 // move moves one asset, and what is installed in it (a disk goes with its
 // server); moved is false when it is there already.
 func (w *wtx) move(tag, location string) (moved bool, err error) {
-	return w.moveWith(tag, location, 0)
+	return w.moveWith(tag, location, 0, map[string]bool{})
 }
 
-func (w *wtx) moveWith(tag, location string, depth int) (moved bool, err error) {
+// moveWith is move; movedNow collects the tags it moved.
+func (w *wtx) moveWith(tag, location string, depth int, movedNow map[string]bool) (moved bool, err error) {
 	if depth > 64 {
 		return false, invalid("assets are nested too deeply")
 	}
@@ -546,7 +552,7 @@ func (w *wtx) moveWith(tag, location string, depth int) (moved bool, err error) 
 		}
 	}
 	if from.String == loc {
-		return false, nil
+		return false, w.moveParts(a.id, location, depth, movedNow)
 	}
 	var toLabel string
 	if err := w.queryRow(`SELECT name || ' (' || code || ')' FROM locations WHERE uid = ?`, loc).Scan(&toLabel); err != nil {
@@ -555,29 +561,36 @@ func (w *wtx) moveWith(tag, location string, depth int) (moved bool, err error) 
 	if err := w.emit(EvAssetMoved, uid, MovePayload{UID: uid, Tag: a.tag, LocationUID: loc, FromUID: from.String, ToLabel: toLabel, FromLabel: fromLabel.String}); err != nil {
 		return false, err
 	}
-	rows, err := w.tx.QueryContext(w.ctx, `SELECT tag FROM assets WHERE custodian_asset_id = ? ORDER BY tag`, a.id)
+	movedNow[a.tag] = true
+	return true, w.moveParts(a.id, location, depth, movedNow)
+}
+
+// moveParts moves what is installed in the asset with id parent to
+// location (those there already pass it on to their own parts).
+func (w *wtx) moveParts(parent int64, location string, depth int, movedNow map[string]bool) error {
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT tag FROM assets WHERE custodian_asset_id = ? ORDER BY tag`, parent)
 	if err != nil {
-		return false, fmt.Errorf("read installed assets: %w", err)
+		return fmt.Errorf("read installed assets: %w", err)
 	}
 	var parts []string
 	for rows.Next() {
 		var t string
 		if err := rows.Scan(&t); err != nil {
 			rows.Close()
-			return false, fmt.Errorf("read installed assets: %w", err)
+			return fmt.Errorf("read installed assets: %w", err)
 		}
 		parts = append(parts, t)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return false, fmt.Errorf("read installed assets: %w", err)
+		return fmt.Errorf("read installed assets: %w", err)
 	}
 	for _, t := range parts {
-		if _, err := w.moveWith(t, location, depth+1); err != nil {
-			return false, err
+		if _, err := w.moveWith(t, location, depth+1, movedNow); err != nil {
+			return err
 		}
 	}
-	return true, nil
+	return nil
 }
 
 // UpdateAsset changes descriptive fields. Keys: name, serial, notes,

@@ -716,6 +716,11 @@ func TestMoveTakesInstalledParts(t *testing.T) {
 	if d := mustAsset(t, db, "DSK-1"); d.LocationCode != "DUB-STORE" || d.Custodian != "SRV-1" {
 		t.Errorf("the installed disk: at %s in %q", d.LocationCode, d.Custodian)
 	}
+	// Both named: the disk moved with its server, not "already there".
+	moved, already, err := db.MoveAll(ctx, []string{"SRV-1", "DSK-1"}, "DUB")
+	if err != nil || len(moved) != 2 || len(already) != 0 || moved[1].LocationCode != "DUB" {
+		t.Errorf("move both: moved %v, already %v, %v", moved, already, err)
+	}
 	mustVerify(t, db)
 }
 
@@ -747,5 +752,15 @@ func TestSearchShortWords(t *testing.T) {
 		if err != nil || len(got) != 1 || got[0].Tag != want {
 			t.Errorf("search %q: %v %v, want %s", q, got, err, want)
 		}
+	}
+}
+
+// A badge given later is held to a badge's rules, as a new person's is.
+func TestUpdatePersonBadgeRules(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.UpdatePerson(ctx, "B1001", map[string]string{"badge": "A B/1"}); store.ErrorCode(err) != store.EINVALID {
+		t.Errorf("an unscannable badge: %v", err)
 	}
 }

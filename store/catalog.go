@@ -473,6 +473,9 @@ func (db *DB) UpdatePerson(ctx context.Context, who string, set map[string]strin
 			case "badge":
 				v = NormalizeTag(v)
 				if v != "" && v != old[field] {
+					if err := ValidateCode(v); err != nil {
+						return err
+					}
 					if err := w.codeFree(v, "person"); err != nil {
 						return err
 					}

@@ -598,16 +598,12 @@ func parseSnipeHeader(rec []string, rep *ImportReport) (*csvHeader, error) {
 		rep.Columns = append(rep.Columns, col)
 	}
 	// Snipe-IT's custom report names the holder in "Checked Out To" and
-	// says what it is in "Type" (user, location or asset).
-	if h.holderText > 0 && !h.has(fCheckoutType) {
-		for i := range h.cols {
-			if h.cols[i] == fCustom && normHeader(rec[i]) == "type" {
-				h.cols[i], h.custom[i], h.byField[fCheckoutType] = fCheckoutType, "", i+1
-				h.holderTyped = true
-				rep.Columns[len(rep.Columns)-len(rec)+i].Field = fieldDefOf(fCheckoutType).key
-				break
-			}
-		}
+	// says what it is in "Type" (user, location or asset), the column
+	// right after it; a "Type" elsewhere is a custom field of that name.
+	if i := h.holderText; i > 0 && i < len(rec) && !h.has(fCheckoutType) && h.cols[i] == fCustom && normHeader(rec[i]) == "type" {
+		h.cols[i], h.custom[i], h.byField[fCheckoutType] = fCheckoutType, "", i+1
+		h.holderTyped = true
+		rep.Columns[len(rep.Columns)-len(rec)+i].Field = fieldDefOf(fCheckoutType).key
 	}
 	if !h.has(fModel) && !h.has(fModelNo) {
 		return nil, invalid(`missing column "Model Name" (or "Model No."): every asset needs a model; the header has %s`, clip(strings.Join(rec, ", ")))
@@ -643,7 +639,8 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 	comma := ','
 	if first, err := br.Peek(4096); len(first) > 0 {
 		line, _, _ := bytes.Cut(first, []byte("\n"))
-		if !bytes.Contains(first, []byte("\n")) && bytes.Contains(first, []byte("\r")) {
+		// (A CR at the very end of what was peeked may be a CRLF's.)
+		if !bytes.Contains(first, []byte("\n")) && bytes.Contains(bytes.TrimRight(first, "\r"), []byte("\r")) {
 			// Lines ended by CR alone: Excel for Mac's "CSV (Macintosh)".
 			src = crLines{br}
 			line, _, _ = bytes.Cut(first, []byte("\r"))

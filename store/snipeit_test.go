@@ -1462,3 +1462,36 @@ func TestImportLocationCodeNotATag(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// A CRLF file whose header's CR is the last byte the reader peeks at is
+// still read as CRLF, not as lines ended by CR alone.
+func TestImportSnipeITCRLFAtPeekEdge(t *testing.T) {
+	header := "Asset Tag,Model Name,Notes"
+	for i := 0; len(header) < 4095-50; i++ {
+		header += fmt.Sprintf(",C%04d", i)
+	}
+	header += "," + strings.Repeat("y", 4095-len(header)-1) // to the byte
+	file := header + "\r\nX-1,Latitude 5440,\"two\r\nlines\"\r\n"
+	db := mustOpen(t)
+	seed(t, db)
+	rep := importSnipe(t, db, []byte(file), store.ImportOptions{})
+	if rep.Imported != 1 {
+		t.Fatalf("report = %+v", rep)
+	}
+	if a := mustAsset(t, db, "X-1"); a.Notes != "two\nlines" && a.Notes != "two\r\nlines" {
+		t.Errorf("notes %q", a.Notes)
+	}
+}
+
+// A custom field called "Type" that is not the custom report's (right
+// after "Checked Out To") stays a custom field.
+func TestImportSnipeITTypeCustomField(t *testing.T) {
+	db := mustOpen(t)
+	rep := importSnipe(t, db, []byte("Asset Tag,Checked Out To,Model Name,Type\nX-1,,Latitude 5440,Laptop\n"), store.ImportOptions{})
+	if rep.Imported != 1 {
+		t.Fatalf("report = %+v", rep)
+	}
+	if a := mustAsset(t, db, "X-1"); a.Custom["Type"] != "Laptop" {
+		t.Errorf("custom fields %v", a.Custom)
+	}
+}

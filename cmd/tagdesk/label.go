@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	"github.com/tagdesk/tagdesk/labels"
 	"github.com/tagdesk/tagdesk/labels/printer"
 	"github.com/tagdesk/tagdesk/store"
+	"github.com/tagdesk/tagdesk/tui"
 )
 
 func labelCommands() []command {
@@ -382,7 +384,7 @@ func cmdQueueRetry(ctx context.Context, a *app, args []string) error {
 
 var settingKeys = []string{store.SettingPrinter, store.SettingTemplate, store.SettingLabelOwner, store.SettingAutoLabel,
 	store.SettingTagPrefix, store.SettingTagNext, store.SettingTagWidth, store.SettingTagCheck, store.SettingSite,
-	store.SettingAuditMonths, store.SettingAuditWarnDays, store.SettingDeviceID}
+	store.SettingAuditMonths, store.SettingAuditWarnDays, tui.SettingScannerPrefix, tui.SettingPreprintedTag, store.SettingDeviceID}
 
 // checkSetting refuses a key the desk does not read (a typo would be kept
 // and do nothing) and a value it could not use.
@@ -394,10 +396,15 @@ func checkSetting(k, v string) error {
 		keys := slices.DeleteFunc(slices.Clone(settingKeys), func(s string) bool { return s == store.SettingDeviceID })
 		return usagef("no setting %q (settings: %s)", clipBytes(k, 60), strings.Join(keys, ", "))
 	}
-	if len(v) > 1024 || strings.ContainsFunc(v, unicode.IsControl) {
+	// A scanner's prefix may well be a control character (STX).
+	if len(v) > 1024 || k != tui.SettingScannerPrefix && strings.ContainsFunc(v, unicode.IsControl) {
 		return usagef("%s: a value of at most 1,024 characters on one line, please", k)
 	}
 	switch k {
+	case tui.SettingPreprintedTag:
+		if _, err := regexp.Compile(v); err != nil {
+			return usagef("%s is a regular expression: %v", k, err)
+		}
 	case store.SettingTagWidth:
 		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 19 {
 			return usagef("%s is the digits of a tag's number, 1 to 19 (got %q)", k, clipBytes(v, 60))
