@@ -634,37 +634,51 @@ func (db *DB) prepareWAL(ctx context.Context) error {
 	}
 	defer conn.Close()
 	// Another process writing (a long import) does not hold up the opening
-	// for long: the session then goes without, and its log grows as a
-	// command's does.
+	// for long: the session then goes without (or with what it prepared so
+	// far), and its log grows as a command's does.
 	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 250`); err != nil {
 		return fmt.Errorf("prepare the WAL: %w", err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA busy_timeout = 10000`)
+	// In steps of 16 MB, the lock let go between them: another process's
+	// commit waits for one step at most, not for the whole length.
+	for {
+		done, err := db.prepareWALStep(ctx, conn, want, 16<<20)
+		if done || err != nil {
+			return err
+		}
+	}
+}
+
+// prepareWALStep grows the WAL by at most step bytes of zeros toward want,
+// under the write lock; done says there is no more to do (or it cannot be
+// done now: another writer, a full disk).
+func (db *DB) prepareWALStep(ctx context.Context, conn *sql.Conn, want, step int64) (done bool, err error) {
 	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); isBusy(err) {
-		return nil
+		return true, nil
 	} else if err != nil {
-		return fmt.Errorf("prepare the WAL: %w", err)
+		return true, fmt.Errorf("prepare the WAL: %w", err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
 	f, err := os.OpenFile(db.path+"-wal", os.O_WRONLY, 0)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil // SQLite makes it at the first commit
+		return true, nil // SQLite makes it at the first commit
 	}
 	if err != nil {
-		return fmt.Errorf("prepare the WAL: %w", err)
+		return true, fmt.Errorf("prepare the WAL: %w", err)
 	}
 	defer f.Close()
 	wfi, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("prepare the WAL: %w", err)
+		return true, fmt.Errorf("prepare the WAL: %w", err)
 	}
 	if wfi.Size() >= want {
-		return nil
+		return true, nil
 	}
+	end := min(want, wfi.Size()+step)
 	zeros := make([]byte, 1<<20)
-	err = nil
-	for off := wfi.Size(); off < want && err == nil; {
-		n := min(int64(len(zeros)), want-off)
+	for off := wfi.Size(); off < end && err == nil; {
+		n := min(int64(len(zeros)), end-off)
 		_, err = f.WriteAt(zeros[:n], off)
 		off += n
 	}
@@ -675,12 +689,12 @@ func (db *DB) prepareWAL(ctx context.Context) error {
 		// A full disk: the desk still opens, its commits growing the log
 		// as long as they fit, as a command's do.
 		if terr := f.Truncate(wfi.Size()); terr != nil {
-			return fmt.Errorf("prepare the WAL: %w (and undoing it: %v)", err, terr)
+			return true, fmt.Errorf("prepare the WAL: %w (and undoing it: %v)", err, terr)
 		}
-		return f.Close()
+		return true, f.Close()
 	}
 	if err != nil {
-		return fmt.Errorf("prepare the WAL: %w", err)
+		return true, fmt.Errorf("prepare the WAL: %w", err)
 	}
-	return f.Close()
+	return end >= want, f.Close()
 }
