@@ -1048,7 +1048,7 @@ func (w *wtx) applyCheckIn(p CheckInPayload, e Event) error {
 		var target string
 		err := w.queryRow(`SELECT target FROM aliases WHERE alias = ? AND target = ?`, p.FromUID, a.held).Scan(&target)
 		if errors.Is(err, sql.ErrNoRows) {
-			return conflict("%s is checked out to %s, not to %s who it was checked in from", a.tag, a.holder, orNone(p.From))
+			return conflict("%s is checked out to %s, not to %s (the holder this check-in names)", a.tag, a.holder, orNone(p.From))
 		}
 		if err != nil {
 			return fmt.Errorf("read aliases: %w", err)
