@@ -1658,14 +1658,17 @@ func (im *importer) checkOut(r *srow) (CheckOutPayload, sfield, error) {
 			// Another row of the file names it, and that row was refused.
 			return p, fParentTag, notFound("asset %s (on another row) was not imported", r.parentTag)
 		}
-		var parent string
+		var parent, status string
 		var loc sql.NullString
-		err := im.w.queryRow(`SELECT a.uid, l.uid FROM assets a LEFT JOIN locations l ON l.id = a.location_id WHERE a.tag = ?`, r.parentTag).Scan(&parent, &loc)
+		err := im.w.queryRow(`SELECT a.uid, l.uid, a.status FROM assets a LEFT JOIN locations l ON l.id = a.location_id WHERE a.tag = ?`, r.parentTag).Scan(&parent, &loc, &status)
 		if errors.Is(err, sql.ErrNoRows) {
 			return p, fParentTag, notFound("no asset with tag %s", r.parentTag)
 		}
 		if err != nil {
 			return p, fParentTag, fmt.Errorf("look up %s: %w", r.parentTag, err)
+		}
+		if st := Status(status); st == StatusRetired || st == StatusDisposed {
+			return p, fParentTag, invalid("%s is %s: nothing can be installed in it (check this asset in, or the parent out of retirement, first)", r.parentTag, st.Label())
 		}
 		p.ToKind, p.To, p.ToLabel, p.LocationUID = CustodianAsset, parent, r.parentTag, loc.String
 		return p, fParentTag, nil

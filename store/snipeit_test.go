@@ -1495,3 +1495,13 @@ func TestImportSnipeITTypeCustomField(t *testing.T) {
 		t.Errorf("custom fields %v", a.Custom)
 	}
 }
+
+// An import row installing an asset into a retired one is refused, as a
+// check-out into it would be.
+func TestImportSnipeITIntoRetiredParent(t *testing.T) {
+	db := mustOpen(t)
+	rep, err := db.ImportSnipeIT(context.Background(), strings.NewReader("Asset Tag,Model Name,Status,Checked Out to: Asset Tag\nP-1,Server,Archived,\nC-1,Disk,Ready to Deploy,P-1\n"), store.ImportOptions{})
+	if err == nil || len(rep.Bad) != 1 || rep.Bad[0].Line != 3 || !strings.Contains(rep.Bad[0].Reason, "P-1 is retired: nothing can be installed in it") {
+		t.Fatalf("import: %v %+v", err, rep.Bad)
+	}
+}

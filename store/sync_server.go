@@ -582,6 +582,12 @@ func (w *wtx) admit(e Event) (aerr, err error) {
 			return nil, nil
 		}
 		return installed(p.UID, p.Tag, "retiring")
+	case EvAssetCheckedOut:
+		p, derr := decode[CheckOutPayload](e)
+		if derr != nil || p.ToKind != CustodianAsset {
+			return nil, nil
+		}
+		return w.parentTakes(p.To)
 	case EvAssetAudited:
 		// A count's results come with its finish, while it is open: a
 		// count the server does not have (its start refused) marks

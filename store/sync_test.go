@@ -791,3 +791,31 @@ func TestCheckInFromMergedLocation(t *testing.T) {
 	}
 	syncVerify(t, a, b, srv)
 }
+
+// A part installed offline into an asset another desk retired meanwhile is
+// refused at the server, as the desk itself would have refused it.
+func TestServerRefusesInstallIntoRetired(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	for _, r := range []store.Receipt{{Tag: "S1", Serial: "SS1", Model: "L5440", Location: "DUB"}, {Tag: "D1", Serial: "DD1", Model: "L5440", Location: "DUB"}} {
+		if _, err := a.Receive(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := a.Retire(ctx, "S1", "end of life"); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	if _, err := b.CheckOut(ctx, "D1", "S1", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	refs, err := b.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 || refs[0].Reason != "S1 is retired: nothing can be installed in it" {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+	syncVerify(t, a, b, srv)
+}
