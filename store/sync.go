@@ -583,6 +583,10 @@ func (db *DB) Requeue(ctx context.Context, seq int64) error {
 	return err
 }
 
+// UnreachablePrefix begins the error of a sync that could not reach its
+// server at all (sync's reachError): the desk is offline.
+const UnreachablePrefix = "cannot reach the server"
+
 // QueueUnsent queues this device's events that the server has not
 // acknowledged and that are not queued: the history a demo desk was built
 // with, which a first sync sends, so that the server has the assets the
@@ -1052,11 +1056,15 @@ func (db *DB) LeaseRemaining(ctx context.Context) (remaining, next int64, err er
 
 // SyncStatus is what `tagdesk sync status` and the TUI's status line show.
 type SyncStatus struct {
-	Configured     bool      `json:"configured"`
-	Server         string    `json:"server"`
-	DeviceID       string    `json:"device_id"`
-	Enrolled       bool      `json:"enrolled"`
-	Online         bool      `json:"online"`
+	Configured bool   `json:"configured"`
+	Server     string `json:"server"`
+	DeviceID   string `json:"device_id"`
+	Enrolled   bool   `json:"enrolled"`
+	Online     bool   `json:"online"`
+	// Failed says the last sync failed for another reason than reaching
+	// the server (it answered no, or the desk's own work failed): the
+	// link may well be up.
+	Failed         bool      `json:"failed"`
 	Epoch          string    `json:"epoch"`
 	Cursor         int64     `json:"cursor"`
 	Pending        int       `json:"pending"`
@@ -1085,6 +1093,7 @@ func (db *DB) Status(ctx context.Context) (SyncStatus, error) {
 		LastPushOK: st.LastPushOK, LastPullOK: st.LastPullOK, LastAttempt: st.LastAttempt, LastError: st.LastError, Watchdog: st.Watchdog.String(),
 		Refusals: []Refusal{}, Problems: []string{}}
 	out.Online = st.Server != "" && !st.LastAttempt.IsZero() && st.LastError == ""
+	out.Failed = st.LastError != "" && !strings.HasPrefix(st.LastError, UnreachablePrefix)
 	out.LastSuccess = st.LastPullOK
 	if st.LastPushOK.After(out.LastSuccess) {
 		out.LastSuccess = st.LastPushOK

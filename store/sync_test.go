@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -818,4 +819,29 @@ func TestServerRefusesInstallIntoRetired(t *testing.T) {
 		t.Fatalf("refusals: %+v %v", refs, err)
 	}
 	syncVerify(t, a, b, srv)
+}
+
+// A sync that failed at the desk or was refused by the server is told
+// apart from one that could not reach it: the first is not "offline".
+func TestSyncFailedIsNotOffline(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	if err := db.SetSyncServer(ctx, "http://127.0.0.1:1", "tok", ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		err    error
+		failed bool
+	}{
+		{errors.New(store.UnreachablePrefix + " at http://127.0.0.1:1: nothing answers there"), false},
+		{errors.New("read outbox: context deadline exceeded"), true},
+	} {
+		if err := db.RecordSyncAttempt(ctx, c.err); err != nil {
+			t.Fatal(err)
+		}
+		st, err := db.Status(ctx)
+		if err != nil || st.Online || st.Failed != c.failed {
+			t.Errorf("after %q: online %v, failed %v (%v)", c.err, st.Online, st.Failed, err)
+		}
+	}
 }

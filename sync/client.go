@@ -727,5 +727,5 @@ func (e *reachError) Error() string {
 	case errors.As(e.err, &ue):
 		why = ue.Err.Error()
 	}
-	return "cannot reach the server at " + e.server + ": " + why
+	return store.UnreachablePrefix + " at " + e.server + ": " + why
 }

@@ -299,6 +299,8 @@ func (c *common) statusLine() string {
 		parts = append(parts, "sync: ok "+ago(c.clock.Now(), st.LastSuccess))
 	case st.Online:
 		parts = append(parts, "sync: online")
+	case st.Failed:
+		parts = append(parts, "! sync: failed") // the link may be up: the sync screen says why
 	default:
 		parts = append(parts, "sync: offline")
 	}

@@ -173,6 +173,8 @@ func (s *syncScreen) View() string {
 		online = "not enrolled"
 	case ss.Online:
 		online = "online"
+	case ss.Failed:
+		online = "last sync failed (see Last error)"
 	}
 	if svc.syncer == nil && ss.Configured {
 		online += " (background sync off)"

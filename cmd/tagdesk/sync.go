@@ -307,6 +307,8 @@ func cmdSyncStatus(ctx context.Context, a *app, args []string) error {
 		case strings.Contains(st.LastError, "server said "):
 			// It answered: the link is up, the server said no.
 			online = "reachable, but it refused the last sync"
+		case st.Failed:
+			online = "the last sync failed here, not for the link: see last error"
 		}
 		fmt.Fprintf(w, "server:        %s (%s)\n", server, online)
 		fmt.Fprintf(w, "device:        %s\n", st.DeviceID)
