@@ -25,6 +25,49 @@ func (db *DB) Holdings(ctx context.Context, personUID string) ([]Asset, error) {
 	return out, rows.Err()
 }
 
+// offboard checks in everything the person with uid holds and offboards
+// them; it returns the tags it checked in.
+func (w *wtx) offboard(uid, name string, opt CheckInOptions) ([]string, error) {
+	var active bool
+	err := w.queryRow(`SELECT active FROM people WHERE uid = ?`, uid).Scan(&active)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("no person %s", name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read person: %w", err)
+	}
+	if !active {
+		return nil, invalid("%s is already offboarded", name)
+	}
+	s, err := w.prepared(`SELECT tag FROM assets WHERE custodian_person_id = (SELECT id FROM people WHERE uid = ?) ORDER BY checked_out_at, id`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.QueryContext(w.ctx, uid)
+	if err != nil {
+		return nil, fmt.Errorf("holdings: %w", err)
+	}
+	var tags []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("holdings: %w", err)
+		}
+		tags = append(tags, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("holdings: %w", err)
+	}
+	for _, t := range tags {
+		if err := w.checkIn(t, opt); err != nil {
+			return nil, Errorf(ErrorCode(err), "check in %s: %s", t, ErrorMessage(err))
+		}
+	}
+	return tags, w.emit(EvPersonOffboarded, uid, SubjectPayload{UID: uid})
+}
+
 // OffboardResult is what offboarding did.
 type OffboardResult struct {
 	Person   Person  `json:"person"`
@@ -46,45 +89,9 @@ func (db *DB) Offboard(ctx context.Context, who string, opt CheckInOptions) (Off
 	if _, err := ConditionStatus(opt.Condition); err != nil {
 		return res, err
 	}
-	var tags []string
 	_, err = db.write(ctx, func(w *wtx) error {
-		var active bool
-		err := w.queryRow(`SELECT active FROM people WHERE uid = ?`, p.UID).Scan(&active)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("no person %s", p.Name)
-		}
+		tags, err := w.offboard(p.UID, p.Name, opt)
 		if err != nil {
-			return fmt.Errorf("read person: %w", err)
-		}
-		if !active {
-			return invalid("%s is already offboarded", p.Name)
-		}
-		s, err := w.prepared(`SELECT tag FROM assets WHERE custodian_person_id = (SELECT id FROM people WHERE uid = ?) ORDER BY checked_out_at, id`)
-		if err != nil {
-			return err
-		}
-		rows, err := s.QueryContext(ctx, p.UID)
-		if err != nil {
-			return fmt.Errorf("holdings: %w", err)
-		}
-		for rows.Next() {
-			var t string
-			if err := rows.Scan(&t); err != nil {
-				rows.Close()
-				return fmt.Errorf("holdings: %w", err)
-			}
-			tags = append(tags, t)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("holdings: %w", err)
-		}
-		for _, t := range tags {
-			if err := w.checkIn(t, opt); err != nil {
-				return Errorf(ErrorCode(err), "check in %s: %s", t, ErrorMessage(err))
-			}
-		}
-		if err := w.emit(EvPersonOffboarded, p.UID, SubjectPayload{UID: p.UID}); err != nil {
 			return err
 		}
 		res.Returned, err = w.assetsIn(tags)

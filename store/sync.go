@@ -955,6 +955,14 @@ func (w *wtx) redo(e Event) error {
 			}
 		}
 		return w.checkOut(tag, Holder{Kind: p.ToKind, UID: p.To, Label: p.ToLabel}, p.Due)
+	case EvPersonOffboarded:
+		// Offboarding again: what they hold now is taken back first.
+		var name string
+		if err := w.queryRow(`SELECT name FROM people WHERE uid = ?`, e.Subject).Scan(&name); err != nil {
+			return notFound("no person with id %s", e.Subject)
+		}
+		_, err := w.offboard(e.Subject, name, CheckInOptions{Condition: ConditionOK})
+		return err
 	case EvAssetCheckedIn:
 		// Taken back from whoever holds it now: the holder the refused
 		// check-in named may be why it was refused.

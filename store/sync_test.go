@@ -845,3 +845,37 @@ func TestSyncFailedIsNotOffline(t *testing.T) {
 		}
 	}
 }
+
+// An offboarding refused because another desk gave the leaver an asset
+// meanwhile is redone whole: that asset taken back, then the offboarding.
+func TestRedoOffboarding(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	tag := receiveOne(t, a)
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := b.CheckOut(ctx, tag, "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	if _, err := a.Offboard(ctx, "B1001", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	refs, err := a.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 || refs[0].Type != store.EvPersonOffboarded {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+	if _, err := a.ResolveRefusal(ctx, refs[0].ID, store.ResolveRedo); err != nil {
+		t.Fatalf("redo the offboarding: %v", err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	for _, db := range []*store.DB{a, b, srv} {
+		if p, err := db.Person(ctx, "B1001"); err != nil || p.Active || p.Holding != 0 {
+			t.Errorf("%s: Ana %+v %v", db.Path(), p, err)
+		}
+	}
+	syncVerify(t, a, b, srv)
+}
