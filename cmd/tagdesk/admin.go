@@ -11,6 +11,10 @@ func adminCommands() []command {
 	return []command{
 		{name: "verify", summary: "check the hash chains and that current state equals the events", usage: "[--json]", run: cmdVerify},
 		{name: "version", summary: "print the version", usage: "", run: func(ctx context.Context, a *app, args []string) error {
+			c := findCommand("version")
+			if err := a.parseNone(c, a.flags(c), args); err != nil {
+				return err
+			}
 			fmt.Fprintf(a.stdout, "tagdesk %s\n", version)
 			return nil
 		}},

@@ -106,6 +106,12 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 		if *prn != "" {
 			return printNow(ctx, a, db, sp, t, assets, *prn)
 		}
+		if *out != "" {
+			// Said first: a folder or a missing one is no format question.
+			if _, _, err := outTarget(*out, db.Path()); err != nil {
+				return err
+			}
+		}
 		f := *format
 		if f == "" {
 			f = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
