@@ -231,3 +231,16 @@ func TestE2EOptionTwice(t *testing.T) {
 		}
 	}
 }
+
+// The desk's default place follows XDG_DATA_HOME when it is absolute, and
+// ignores a relative one (the XDG spec), which would move with the folder
+// a command runs in.
+func TestDefaultDBPathXDG(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	if got := defaultDBPath(env(map[string]string{"XDG_DATA_HOME": "/data", "HOME": "/home/ana"})); got != "/data/tagdesk/tagdesk.db" {
+		t.Errorf("absolute XDG_DATA_HOME: %s", got)
+	}
+	if got := defaultDBPath(env(map[string]string{"XDG_DATA_HOME": "data", "HOME": "/home/ana"})); got != "/home/ana/.local/share/tagdesk/tagdesk.db" {
+		t.Errorf("relative XDG_DATA_HOME: %s", got)
+	}
+}

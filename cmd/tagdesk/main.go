@@ -246,7 +246,9 @@ Commands:
 
 // defaultDBPath is $XDG_DATA_HOME/tagdesk/tagdesk.db or ~/.local/share/tagdesk/tagdesk.db.
 func defaultDBPath(getenv func(string) string) string {
-	if d := getenv("XDG_DATA_HOME"); d != "" {
+	// A relative XDG_DATA_HOME is invalid and ignored, as the XDG spec
+	// says: the desk must not depend on the folder a command runs in.
+	if d := getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
 		return filepath.Join(d, "tagdesk", "tagdesk.db")
 	}
 	home := getenv("HOME")
