@@ -552,7 +552,7 @@ func (w *wtx) moveWith(tag, location string, depth int, movedNow map[string]bool
 		}
 	}
 	if from.String == loc {
-		return false, w.moveParts(a.id, location, depth, movedNow)
+		return false, nil
 	}
 	var toLabel string
 	if err := w.queryRow(`SELECT name || ' (' || code || ')' FROM locations WHERE uid = ?`, loc).Scan(&toLabel); err != nil {

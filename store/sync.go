@@ -974,6 +974,11 @@ func (w *wtx) redo(e Event) error {
 		if err != nil {
 			return err
 		}
+		if p.Status == StatusRetired {
+			if err := w.refuseInstalled(p.UID, a.tag, "retiring"); err != nil {
+				return err
+			}
+		}
 		p.Tag, p.From, p.FromUID = a.tag, a.holder, a.held
 		return w.emit(EvAssetCheckedIn, e.Subject, p)
 	case EvAssetReceived:

@@ -879,3 +879,50 @@ func TestRedoOffboarding(t *testing.T) {
 	}
 	syncVerify(t, a, b, srv)
 }
+
+// The redo of a refused check-in as retired is held to the rule its
+// command keeps: not while parts are installed in the asset.
+func TestRedoRetiringCheckInKeepsPartsRule(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Bob Jones", Badge: "B2002"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []store.Receipt{{Tag: "S1", Serial: "SS1", Model: "L5440", Location: "DUB"}, {Tag: "D1", Serial: "DD1", Model: "L5440", Location: "DUB"}} {
+		if _, err := a.Receive(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.CheckOut(ctx, "S1", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := b.CheckIn(ctx, "S1", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, "S1", "B2002", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, "D1", "S1", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	if _, err := a.CheckIn(ctx, "S1", store.CheckInOptions{Condition: store.ConditionRetire}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	refs, err := a.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+	_, err = a.ResolveRefusal(ctx, refs[0].ID, store.ResolveRedo)
+	if err == nil || !strings.Contains(store.ErrorMessage(err), "D1 installed in it") {
+		t.Fatalf("redo of a retiring check-in with a part installed: %v", err)
+	}
+	if got, _ := a.Asset(ctx, "S1"); got.Status != store.StatusDeployed {
+		t.Errorf("S1 is %s after the refused redo", got.Status)
+	}
+	syncVerify(t, a, b, srv)
+}

@@ -247,9 +247,20 @@ func (c *Client) once(ctx context.Context, method, path string, in, out any) err
 		return he
 	}
 	if err := json.NewDecoder(body).Decode(out); err != nil {
+		if linkLost(err) {
+			// The answer was cut off: the link went, not the server's sense.
+			return &reachError{server: c.Server, err: fmt.Errorf("the answer to %s was cut off: %w", path, err)}
+		}
 		return fmt.Errorf("read %s answer: %w", path, err)
 	}
 	return nil
+}
+
+// linkLost reports whether reading an answer failed because the connection
+// did: cut off, reset, or timed out.
+func linkLost(err error) bool {
+	var ne net.Error
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.As(err, &ne)
 }
 
 // Sync runs one round: hello (enrol, detect a new epoch), lease tag numbers
@@ -258,7 +269,14 @@ func (c *Client) once(ctx context.Context, method, path string, in, out any) err
 // progress may be nil. The outcome is recorded for `sync status`.
 func (c *Client) Sync(ctx context.Context, progress func(Progress)) (Report, error) {
 	rep, err := c.sync(ctx, progress)
-	if rerr := c.DB.RecordSyncAttempt(context.WithoutCancel(ctx), err); rerr != nil && err == nil {
+	// The server could not be reached, at whatever step: recorded as
+	// that, so that the desk shows itself offline (store.UnreachablePrefix).
+	recorded := err
+	var re *reachError
+	if errors.As(err, &re) {
+		recorded = re
+	}
+	if rerr := c.DB.RecordSyncAttempt(context.WithoutCancel(ctx), recorded); rerr != nil && err == nil {
 		err = rerr
 	}
 	return rep, err

@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	gosync "sync"
@@ -142,5 +143,46 @@ func TestDemoDeskSendsItsHistoryFirst(t *testing.T) {
 	second, err := c.Sync(ctx, nil)
 	if err != nil || second.Pushed != 1 {
 		t.Fatalf("a change after: pushed %d, %v", second.Pushed, err)
+	}
+}
+
+// A link that goes after the hello (no answer to the lease, an answer cut
+// off) leaves the desk shown offline, not "failed".
+func TestLinkLostAfterHelloIsOffline(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	cut := ""
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == cut {
+			hj, ok := w.(http.Hijacker)
+			if !ok {
+				t.Error("no hijacker")
+				return
+			}
+			conn, _, err := hj.Hijack()
+			if err == nil {
+				conn.Close() // the link goes
+			}
+			return
+		}
+		e.h.ServeHTTP(w, r)
+	}))
+	defer hs.Close()
+	if err := e.dev.SetSyncServer(ctx, hs.URL, e.tok, ""); err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClient(ctx, e.dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/v1/lease", "/v1/pull"} {
+		cut = path
+		if _, err := c.Sync(ctx, nil); err == nil {
+			t.Fatalf("%s cut: the sync succeeded", path)
+		}
+		st, err := e.dev.Status(ctx)
+		if err != nil || st.Online || st.Failed {
+			t.Errorf("%s cut: online %v, failed %v, last error %q (%v)", path, st.Online, st.Failed, st.LastError, err)
+		}
 	}
 }

@@ -402,8 +402,9 @@ func checkSetting(k, v string) error {
 		keys := slices.DeleteFunc(slices.Clone(settingKeys), func(s string) bool { return s == store.SettingDeviceID })
 		return usagef("no setting %q (settings: %s)", clipBytes(k, 60), strings.Join(keys, ", "))
 	}
-	// A scanner's prefix may well be a control character (STX).
-	if len(v) > 1024 || k != tui.SettingScannerPrefix && strings.ContainsFunc(v, unicode.IsControl) {
+	// (A scanner's prefix too: the terminal delivers a control character
+	// as a key with no text, which the UI could never match.)
+	if len(v) > 1024 || strings.ContainsFunc(v, unicode.IsControl) {
 		return usagef("%s: a value of at most 1,024 characters on one line, please", k)
 	}
 	switch k {
