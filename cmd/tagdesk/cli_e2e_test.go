@@ -243,4 +243,7 @@ func TestDefaultDBPathXDG(t *testing.T) {
 	if got := defaultDBPath(env(map[string]string{"XDG_DATA_HOME": "data", "HOME": "/home/ana"})); got != "/home/ana/.local/share/tagdesk/tagdesk.db" {
 		t.Errorf("relative XDG_DATA_HOME: %s", got)
 	}
+	if got := userTemplatesPath(env(map[string]string{"XDG_CONFIG_HOME": "conf", "HOME": "/home/ana"})); got != "/home/ana/.config/tagdesk/labels.toml" {
+		t.Errorf("relative XDG_CONFIG_HOME: %s", got)
+	}
 }

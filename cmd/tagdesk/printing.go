@@ -38,7 +38,7 @@ func newSpooler(db *store.DB, getenv func(string) string) (*spooler, error) {
 // userTemplatesPath is $XDG_CONFIG_HOME/tagdesk/labels.toml (~/.config/...).
 func userTemplatesPath(getenv func(string) string) string {
 	dir := getenv("XDG_CONFIG_HOME")
-	if dir == "" {
+	if !filepath.IsAbs(dir) { // unset, or relative: invalid, as the XDG spec says
 		home := getenv("HOME")
 		if home == "" {
 			home, _ = os.UserHomeDir()
