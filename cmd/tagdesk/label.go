@@ -392,6 +392,11 @@ var settingKeys = []string{store.SettingPrinter, store.SettingTemplate, store.Se
 	store.SettingTagPrefix, store.SettingTagNext, store.SettingTagWidth, store.SettingTagCheck, store.SettingSite,
 	store.SettingAuditMonths, store.SettingAuditWarnDays, tui.SettingScannerPrefix, tui.SettingPreprintedTag, store.SettingDeviceID}
 
+// settableKeys are the settings setting set takes: all but the device id.
+func settableKeys() []string {
+	return slices.DeleteFunc(slices.Clone(settingKeys), func(s string) bool { return s == store.SettingDeviceID })
+}
+
 // checkSetting refuses a key the desk does not read (a typo would be kept
 // and do nothing) and a value it could not use.
 func checkSetting(k, v string) error {
@@ -399,8 +404,7 @@ func checkSetting(k, v string) error {
 		return usagef("the device id cannot be changed: it names this desk's history")
 	}
 	if !slices.Contains(settingKeys, k) {
-		keys := slices.DeleteFunc(slices.Clone(settingKeys), func(s string) bool { return s == store.SettingDeviceID })
-		return usagef("no setting %q (settings: %s)", clipBytes(k, 60), strings.Join(keys, ", "))
+		return usagef("no setting %q (settings: %s)", clipBytes(k, 60), strings.Join(settableKeys(), ", "))
 	}
 	// (A scanner's prefix too: the terminal delivers a control character
 	// as a key with no text, which the UI could never match.)
@@ -457,7 +461,7 @@ func cmdSettingSet(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if len(pos) != 2 {
-		return usagef("setting set needs KEY VALUE (keys: %s)", strings.Join(settingKeys, ", "))
+		return usagef("setting set needs KEY VALUE (keys: %s)", strings.Join(settableKeys(), ", "))
 	}
 	k, v := pos[0], pos[1]
 	if err := checkSetting(k, v); err != nil {
