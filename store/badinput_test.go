@@ -702,11 +702,7 @@ func TestMoveTakesInstalledParts(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpen(t)
 	seed(t, db)
-	for _, r := range []store.Receipt{{Tag: "SRV-1", Serial: "S1", Model: "L5440", Location: "DUB"}, {Tag: "DSK-1", Serial: "D1", Model: "L5440", Location: "DUB"}} {
-		if _, err := db.Receive(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	receiveTags(t, db, "DUB", "SRV-1", "DSK-1")
 	if _, err := db.CheckOut(ctx, "DSK-1", "SRV-1", ""); err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,17 @@ func mustOpen(tb testing.TB) *store.DB {
 }
 
 // seed adds a location, a model and a person.
+// receiveTags receives a Latitude 5440 (seed's model) at location for each
+// tag, with the serial SN-TAG.
+func receiveTags(tb testing.TB, db *store.DB, location string, tags ...string) {
+	tb.Helper()
+	for _, tag := range tags {
+		if _, err := db.Receive(context.Background(), store.Receipt{Tag: tag, Serial: "SN-" + tag, Model: "L5440", Location: location}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
 func seed(tb testing.TB, db *store.DB) {
 	tb.Helper()
 	ctx := context.Background()

@@ -700,11 +700,7 @@ func TestServerAdmitsByTheRegister(t *testing.T) {
 	ctx := context.Background()
 	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
 	seed(t, a)
-	for _, r := range []store.Receipt{{Tag: "SRV-9", Serial: "S9", Model: "L5440", Location: "DUB"}, {Tag: "DSK-9", Serial: "D9", Model: "L5440", Location: "DUB"}} {
-		if _, err := a.Receive(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	receiveTags(t, a, "DUB", "SRV-9", "DSK-9")
 	syncVia(t, srv, a)
 	syncVia(t, srv, b)
 	if _, err := a.CheckOut(ctx, "DSK-9", "SRV-9", ""); err != nil {
@@ -735,11 +731,7 @@ func TestServerAdmitsByTheRegister(t *testing.T) {
 		}
 	}
 	// Locally: nothing is installed in a retired asset.
-	for _, r := range []store.Receipt{{Tag: "OLD-1", Serial: "O1", Model: "L5440", Location: "DUB"}, {Tag: "NEW-1", Serial: "N1", Model: "L5440", Location: "DUB"}} {
-		if _, err := a.Receive(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	receiveTags(t, a, "DUB", "OLD-1", "NEW-1")
 	if _, err := a.Retire(ctx, "OLD-1", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -799,11 +791,7 @@ func TestServerRefusesInstallIntoRetired(t *testing.T) {
 	ctx := context.Background()
 	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
 	seed(t, a)
-	for _, r := range []store.Receipt{{Tag: "S1", Serial: "SS1", Model: "L5440", Location: "DUB"}, {Tag: "D1", Serial: "DD1", Model: "L5440", Location: "DUB"}} {
-		if _, err := a.Receive(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	receiveTags(t, a, "DUB", "S1", "D1")
 	syncVia(t, srv, a)
 	syncVia(t, srv, b)
 	if _, err := a.Retire(ctx, "S1", "end of life"); err != nil {
@@ -889,11 +877,7 @@ func TestRedoRetiringCheckInKeepsPartsRule(t *testing.T) {
 	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Bob Jones", Badge: "B2002"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range []store.Receipt{{Tag: "S1", Serial: "SS1", Model: "L5440", Location: "DUB"}, {Tag: "D1", Serial: "DD1", Model: "L5440", Location: "DUB"}} {
-		if _, err := a.Receive(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	receiveTags(t, a, "DUB", "S1", "D1")
 	if _, err := a.CheckOut(ctx, "S1", "B1001", ""); err != nil {
 		t.Fatal(err)
 	}
