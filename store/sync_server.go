@@ -539,12 +539,12 @@ func (db *DB) ServerBind(ctx context.Context, name, device string) error {
 // again, on every desk and by verify, as it was the first time, whatever
 // rules came later.
 func (w *wtx) admit(e Event) (aerr, err error) {
-	installed := func(uid, tag, doing string) (error, error) {
-		aerr := w.refuseInstalled(uid, tag, doing)
-		if ErrorCode(aerr) == EINTERNAL {
-			return nil, aerr
+	// A rule's refusal is the event's (aerr); anything else is a failure.
+	split := func(err error) (error, error) {
+		if err != nil && ErrorCode(err) == EINTERNAL {
+			return nil, err
 		}
-		return aerr, nil
+		return err, nil
 	}
 	code := func(code, kind string) (error, error) {
 		if code == "" {
@@ -557,81 +557,56 @@ func (w *wtx) admit(e Event) (aerr, err error) {
 				return nil, err
 			}
 		}
-		aerr := w.codeFree(code, kind)
-		if ErrorCode(aerr) == EINTERNAL {
-			return nil, aerr
-		}
-		return aerr, nil
+		return split(w.codeFree(code, kind))
 	}
+	// A payload that does not decode is left to apply, which says so.
 	switch e.Type {
 	case EvAssetDisposed:
-		p, derr := decode[DisposePayload](e)
-		if derr != nil {
-			return derr, nil
+		if p, derr := decode[DisposePayload](e); derr == nil {
+			return split(w.refuseInstalled(p.UID, p.Tag, "disposing of"))
 		}
-		return installed(p.UID, p.Tag, "disposing of")
 	case EvAssetStatus, EvAssetRetired:
-		p, derr := decode[StatusPayload](e)
-		if derr != nil || p.To != StatusRetired {
-			return nil, nil // apply judges it
+		if p, derr := decode[StatusPayload](e); derr == nil && p.To == StatusRetired {
+			return split(w.refuseInstalled(p.UID, p.Tag, "retiring"))
 		}
-		return installed(p.UID, p.Tag, "retiring")
 	case EvAssetCheckedIn:
-		p, derr := decode[CheckInPayload](e)
-		if derr != nil || p.Status != StatusRetired {
-			return nil, nil
+		if p, derr := decode[CheckInPayload](e); derr == nil && p.Status == StatusRetired {
+			return split(w.refuseInstalled(p.UID, p.Tag, "retiring"))
 		}
-		return installed(p.UID, p.Tag, "retiring")
 	case EvAssetCheckedOut:
-		p, derr := decode[CheckOutPayload](e)
-		if derr != nil || p.ToKind != CustodianAsset {
-			return nil, nil
+		if p, derr := decode[CheckOutPayload](e); derr == nil && p.ToKind == CustodianAsset {
+			return w.parentTakes(p.To)
 		}
-		return w.parentTakes(p.To)
 	case EvAssetAudited:
 		// A count's results come with its finish, while it is open: a
 		// count the server does not have (its start refused) marks
 		// nothing missing.
-		p, derr := decode[AuditPayload](e)
-		if derr != nil || p.Stocktake == "" {
-			return nil, nil
+		if p, derr := decode[AuditPayload](e); derr == nil && p.Stocktake != "" {
+			st, err := w.stocktakeState(p.Stocktake)
+			if err != nil {
+				return split(err)
+			}
+			if st.status != "open" {
+				return invalid("the stocktake of %s is already finished", st.locCode), nil
+			}
 		}
-		st, err := w.stocktakeState(p.Stocktake)
-		if ErrorCode(err) == ENOTFOUND {
-			return err, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if st.status != "open" {
-			return invalid("the stocktake of %s is already finished", st.locCode), nil
-		}
-		return nil, nil
 	case EvAssetReceived:
-		p, derr := decode[AssetRecord](e)
-		if derr != nil {
-			return nil, nil
+		if p, derr := decode[AssetRecord](e); derr == nil {
+			return code(p.Tag, "asset")
 		}
-		return code(p.Tag, "asset")
 	case EvLocationCreated:
-		p, derr := decode[LocationPayload](e)
-		if derr != nil {
-			return nil, nil
+		if p, derr := decode[LocationPayload](e); derr == nil {
+			return code(p.Code, "location")
 		}
-		return code(p.Code, "location")
 	case EvPersonCreated:
-		p, derr := decode[PersonPayload](e)
-		if derr != nil {
-			return nil, nil
+		if p, derr := decode[PersonPayload](e); derr == nil {
+			return code(p.Badge, "person")
 		}
-		return code(p.Badge, "person")
 	case EvPersonUpdated:
-		p, derr := decode[UpdatePayload](e)
-		if derr != nil {
-			return nil, nil
-		}
-		if c, ok := p.Changes["badge"]; ok {
-			return code(c.New, "person")
+		if p, derr := decode[UpdatePayload](e); derr == nil {
+			if c, ok := p.Changes["badge"]; ok {
+				return code(c.New, "person")
+			}
 		}
 	}
 	return nil, nil
