@@ -568,22 +568,9 @@ func (w *wtx) moveWith(tag, location string, depth int, movedNow map[string]bool
 // moveParts moves what is installed in the asset with id parent to
 // location (those there already pass it on to their own parts).
 func (w *wtx) moveParts(parent int64, location string, depth int, movedNow map[string]bool) error {
-	rows, err := w.tx.QueryContext(w.ctx, `SELECT tag FROM assets WHERE custodian_asset_id = ? ORDER BY tag`, parent)
+	parts, err := w.texts("read installed assets", `SELECT tag FROM assets WHERE custodian_asset_id = ? ORDER BY tag`, parent)
 	if err != nil {
-		return fmt.Errorf("read installed assets: %w", err)
-	}
-	var parts []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			rows.Close()
-			return fmt.Errorf("read installed assets: %w", err)
-		}
-		parts = append(parts, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read installed assets: %w", err)
+		return err
 	}
 	for _, t := range parts {
 		if _, err := w.moveWith(t, location, depth+1, movedNow); err != nil {

@@ -115,22 +115,9 @@ func (w *wtx) locationUID(s string) (string, error) {
 	if uid, err := w.uidBy("locations", "code", strings.ToUpper(s)); ErrorCode(err) != ENOTFOUND {
 		return uid, err
 	}
-	var uids []string
-	st, err := w.prepared(`SELECT uid FROM locations WHERE name = ? LIMIT 2`)
+	uids, err := w.texts("look up location", `SELECT uid FROM locations WHERE name = ? LIMIT 2`, s)
 	if err != nil {
 		return "", err
-	}
-	r, err := st.QueryContext(w.ctx, s)
-	if err != nil {
-		return "", fmt.Errorf("look up location: %w", err)
-	}
-	defer r.Close()
-	for r.Next() {
-		var uid string
-		if err := r.Scan(&uid); err != nil {
-			return "", fmt.Errorf("look up location: %w", err)
-		}
-		uids = append(uids, uid)
 	}
 	switch len(uids) {
 	case 0:
@@ -265,22 +252,9 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 	}
 	// Last, a person's full name, as said at the desk: the only way to a
 	// person an import made from a name alone.
-	rows, err := w.tx.QueryContext(w.ctx, `SELECT uid FROM people WHERE name = ? LIMIT 2`, who)
+	uids, err := w.texts("look up person", `SELECT uid FROM people WHERE name = ? LIMIT 2`, who)
 	if err != nil {
-		return h, fmt.Errorf("look up person: %w", err)
-	}
-	var uids []string
-	for rows.Next() {
-		var uid string
-		if err := rows.Scan(&uid); err != nil {
-			rows.Close()
-			return h, fmt.Errorf("look up person: %w", err)
-		}
-		uids = append(uids, uid)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return h, fmt.Errorf("look up person: %w", err)
+		return h, err
 	}
 	switch len(uids) {
 	case 1:

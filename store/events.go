@@ -236,6 +236,32 @@ func (db *DB) finishTx(w *wtx) error {
 	return nil
 }
 
+// texts runs query (prepared once per transaction) and returns the text
+// column its rows give, in order; what names the look-up in an error.
+func (w *wtx) texts(what, query string, args ...any) ([]string, error) {
+	st, err := w.prepared(query)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(w.ctx, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
 func (w *wtx) prepared(query string) (*sql.Stmt, error) {
 	if s, ok := w.stmts[query]; ok {
 		return s, nil

@@ -39,26 +39,9 @@ func (w *wtx) offboard(uid, name string, opt CheckInOptions) ([]string, error) {
 	if !active {
 		return nil, invalid("%s is already offboarded", name)
 	}
-	s, err := w.prepared(`SELECT tag FROM assets WHERE custodian_person_id = (SELECT id FROM people WHERE uid = ?) ORDER BY checked_out_at, id`)
+	tags, err := w.texts("holdings", `SELECT tag FROM assets WHERE custodian_person_id = (SELECT id FROM people WHERE uid = ?) ORDER BY checked_out_at, id`, uid)
 	if err != nil {
 		return nil, err
-	}
-	rows, err := s.QueryContext(w.ctx, uid)
-	if err != nil {
-		return nil, fmt.Errorf("holdings: %w", err)
-	}
-	var tags []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("holdings: %w", err)
-		}
-		tags = append(tags, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("holdings: %w", err)
 	}
 	for _, t := range tags {
 		if err := w.checkIn(t, opt); err != nil {
