@@ -958,10 +958,14 @@ func (w *wtx) redo(e Event) error {
 	case EvPersonOffboarded:
 		// Offboarding again: what they hold now is taken back first.
 		var name string
-		if err := w.queryRow(`SELECT name FROM people WHERE uid = ?`, e.Subject).Scan(&name); err != nil {
+		err := w.queryRow(`SELECT name FROM people WHERE uid = ?`, e.Subject).Scan(&name)
+		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("no person with id %s", e.Subject)
 		}
-		_, err := w.offboard(e.Subject, name, CheckInOptions{Condition: ConditionOK})
+		if err != nil {
+			return fmt.Errorf("read person: %w", err)
+		}
+		_, err = w.offboard(e.Subject, name, CheckInOptions{Condition: ConditionOK})
 		return err
 	case EvAssetCheckedIn:
 		// Taken back from whoever holds it now: the holder the refused
