@@ -138,7 +138,7 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 	}
 	rows, err = db.r.QueryContext(ctx, `SELECT l.code, substr(s.finished_at, 1, 10),
 			(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found = 1),
-			(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id)
+			(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found <> 2)
 		FROM stocktakes s JOIN locations l ON l.id = s.location_id
 		WHERE s.id = (SELECT max(s2.id) FROM stocktakes s2 WHERE s2.location_id = s.location_id AND s2.status = 'finished') ORDER BY l.code`)
 	if err != nil {

@@ -49,6 +49,10 @@ type StocktakeScanPayload struct {
 type StocktakeFinishPayload struct {
 	UID  string `json:"uid"`
 	Date string `json:"date"`
+	// Away are the expected assets not found that had left the count by its
+	// finish (checked out to a person, moved out of the location, retired or
+	// disposed while it was open): not missing, and given no audit.
+	Away []string `json:"away,omitempty"`
 }
 
 // AuditPayload records an asset's audit result in a stocktake.
@@ -77,10 +81,12 @@ type Stocktake struct {
 	Unexpected   int    `json:"unexpected"`
 	Unknown      int    `json:"unknown"`
 	Duplicates   int    `json:"duplicates"`
+	Away         int    `json:"away"` // expected, not found, gone from the location by the finish
 }
 
-// Missing is the number of expected assets not (yet) found.
-func (s Stocktake) Missing() int { return s.Expected - s.Found }
+// Missing is the number of expected assets not (yet) found, less those that
+// left the location while the count was open.
+func (s Stocktake) Missing() int { return s.Expected - s.Found - s.Away }
 
 // StocktakeScan is one scan's classification.
 type StocktakeScan struct {
@@ -217,6 +223,15 @@ func (w *wtx) applyStocktake(e Event) error {
 		if st.status != "open" {
 			return invalid("the stocktake of %s is already finished", st.locCode)
 		}
+		for _, a := range p.Away {
+			id, err := w.idOf("assets", a)
+			if err != nil {
+				return err
+			}
+			if _, err := w.exec(`UPDATE stocktake_expected SET found = 2 WHERE stocktake_id = ? AND asset_id = ? AND found = 0`, st.id, id); err != nil {
+				return err
+			}
+		}
 		_, err = w.exec(`UPDATE stocktakes SET status = 'finished', finished_at = ?, finished_by = ? WHERE id = ?`, timestamp(e.At), e.Operator, st.id)
 		return err
 	case EvAssetAudited:
@@ -326,13 +341,14 @@ const stocktakeSelect = `SELECT s.id, s.uid, l.code, l.name, s.status, s.started
 	(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found = 1),
 	(SELECT count(*) FROM stocktake_scans c WHERE c.stocktake_id = s.id AND c.result = 'unexpected'),
 	(SELECT count(*) FROM stocktake_scans c WHERE c.stocktake_id = s.id AND c.result = 'unknown'),
-	(SELECT count(*) FROM stocktake_scans c WHERE c.stocktake_id = s.id AND c.result = 'duplicate')
+	(SELECT count(*) FROM stocktake_scans c WHERE c.stocktake_id = s.id AND c.result = 'duplicate'),
+	(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found = 2)
 	FROM stocktakes s JOIN locations l ON l.id = s.location_id`
 
 func scanStocktake(sc scanner) (Stocktake, error) {
 	var s Stocktake
 	err := sc.Scan(&s.ID, &s.UID, &s.LocationCode, &s.LocationName, &s.Status, &s.StartedAt, &s.StartedBy, &s.FinishedAt, &s.FinishedBy,
-		&s.Expected, &s.Found, &s.Unexpected, &s.Unknown, &s.Duplicates)
+		&s.Expected, &s.Found, &s.Unexpected, &s.Unknown, &s.Duplicates, &s.Away)
 	return s, err
 }
 
@@ -488,25 +504,38 @@ func (db *DB) FinishStocktake(ctx context.Context, uid string) (Stocktake, error
 		next := w.at.AddDate(0, months, 0).Format(dateLayout)
 		type res struct{ uid, tag, result string }
 		var results []res
-		// A disposed asset gets no audit (a disposal is final): scanned on a
-		// shelf, or disposed while the count was open, it stays in the
+		// An expected asset not found is missing only if it is still
+		// recorded on these shelves: one checked out to a person, moved
+		// elsewhere, retired or disposed while the count was open left it.
+		// A disposed asset gets no audit (a disposal is final): scanned on
+		// a shelf, or disposed while the count was open, it stays in the
 		// report, and the stocktake still finishes.
-		s, err := w.prepared(`SELECT a.uid, a.tag, CASE WHEN e.found = 1 THEN 'found' ELSE 'missing' END FROM stocktake_expected e JOIN assets a ON a.id = e.asset_id WHERE e.stocktake_id = ? AND a.status <> 'disposed'
-			UNION ALL SELECT DISTINCT a.uid, a.tag, 'unexpected' FROM stocktake_scans c JOIN assets a ON a.id = c.asset_id WHERE c.stocktake_id = ? AND c.result = 'unexpected' AND a.status <> 'disposed'`)
+		s, err := w.prepared(scopeSQL + ` SELECT a.uid, a.tag, CASE WHEN e.found = 1 THEN 'found'
+				WHEN a.custodian_person_id IS NOT NULL OR a.status IN ('retired', 'disposed') OR a.location_id IS NULL OR a.location_id NOT IN (SELECT id FROM scope) THEN 'away'
+				ELSE 'missing' END, a.status = 'disposed'
+			FROM stocktake_expected e JOIN assets a ON a.id = e.asset_id WHERE e.stocktake_id = ?
+			UNION ALL SELECT DISTINCT a.uid, a.tag, 'unexpected', 0 FROM stocktake_scans c JOIN assets a ON a.id = c.asset_id WHERE c.stocktake_id = ? AND c.result = 'unexpected' AND a.status <> 'disposed'`)
 		if err != nil {
 			return err
 		}
-		rows, err := s.QueryContext(ctx, st.id, st.id)
+		rows, err := s.QueryContext(ctx, st.locID, st.id, st.id)
 		if err != nil {
 			return fmt.Errorf("stocktake results: %w", err)
 		}
+		finish := StocktakeFinishPayload{UID: uid, Date: date}
 		for rows.Next() {
 			var r res
-			if err := rows.Scan(&r.uid, &r.tag, &r.result); err != nil {
+			var disposed bool
+			if err := rows.Scan(&r.uid, &r.tag, &r.result, &disposed); err != nil {
 				rows.Close()
 				return fmt.Errorf("stocktake results: %w", err)
 			}
-			results = append(results, r)
+			switch {
+			case r.result == "away":
+				finish.Away = append(finish.Away, r.uid)
+			case !disposed:
+				results = append(results, r)
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -521,7 +550,7 @@ func (db *DB) FinishStocktake(ctx context.Context, uid string) (Stocktake, error
 				return err
 			}
 		}
-		return w.emit(EvStocktakeFinished, uid, StocktakeFinishPayload{UID: uid, Date: date})
+		return w.emit(EvStocktakeFinished, uid, finish)
 	})
 	if err != nil {
 		return Stocktake{}, err
@@ -535,6 +564,7 @@ type StocktakeReport struct {
 	Found      []Asset         `json:"found"`
 	Missing    []Asset         `json:"missing"`
 	Unexpected []Asset         `json:"unexpected"`
+	Away       []Asset         `json:"away"` // expected, not found, gone from the location by the finish
 	Unknown    []string        `json:"unknown"`
 	Scans      []StocktakeScan `json:"scans"`
 }
@@ -569,6 +599,9 @@ func (db *DB) StocktakeReport(ctx context.Context, uid string) (StocktakeReport,
 		return r, err
 	}
 	if err := collect(`a.id IN (SELECT asset_id FROM stocktake_scans WHERE stocktake_id = ? AND result = 'unexpected')`, &r.Unexpected); err != nil {
+		return r, err
+	}
+	if err := collect(`a.id IN (SELECT asset_id FROM stocktake_expected WHERE stocktake_id = ? AND found = 2)`, &r.Away); err != nil {
 		return r, err
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT c.code, c.result, coalesce(a.tag, ''), coalesce(a.name, ''), coalesce(l.code, ''), c.at, c.operator

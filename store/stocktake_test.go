@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/tagdesk/tagdesk/store"
@@ -100,6 +101,87 @@ func TestStocktakeFinishesWithDisposed(t *testing.T) {
 	}
 	if a, _ := db.Asset(ctx, "TD-OK"); a.LastAudit == "" {
 		t.Errorf("TD-OK not audited")
+	}
+	mustVerify(t, db)
+}
+
+// An expected asset that leaves the count while it is open (checked out to a
+// person, moved elsewhere, retired) is not missing: the finish lists it
+// apart, gives it no audit, and leaves inventory accuracy to what stayed.
+func TestStocktakeFinishLeavesAwayAssets(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	for _, tag := range []string{"TD-HERE", "TD-LOST", "TD-LENT", "TD-MOVED", "TD-RETD"} {
+		if _, err := db.Receive(ctx, store.Receipt{Tag: tag, Model: "L5440", Location: "DUB-STORE"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := db.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ScanIntoStocktake(ctx, st.UID, "TD-HERE"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, "TD-LENT", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Move(ctx, "TD-MOVED", "DUB"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Retire(ctx, "TD-RETD", ""); err != nil {
+		t.Fatal(err)
+	}
+	done, err := db.FinishStocktake(ctx, st.UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.Found != 1 || done.Away != 3 || done.Missing() != 1 {
+		t.Errorf("found %d, away %d, missing %d; want 1, 3, 1", done.Found, done.Away, done.Missing())
+	}
+	rep, err := db.StocktakeReport(ctx, st.UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var missing, away []string
+	for _, a := range rep.Missing {
+		missing = append(missing, a.Tag)
+	}
+	for _, a := range rep.Away {
+		away = append(away, a.Tag)
+	}
+	if strings.Join(missing, " ") != "TD-LOST" || strings.Join(away, " ") != "TD-LENT TD-MOVED TD-RETD" {
+		t.Errorf("missing %v, away %v", missing, away)
+	}
+	for tag, want := range map[string]store.Status{"TD-LOST": store.StatusMissing, "TD-LENT": store.StatusDeployed, "TD-MOVED": store.StatusInStock} {
+		a, err := db.Asset(ctx, tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Status != want {
+			t.Errorf("%s is %s, want %s", tag, a.Status, want)
+		}
+	}
+	lent, err := db.Asset(ctx, "TD-LENT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := db.History(ctx, lent.UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range h {
+		if e.Type == store.EvAssetAudited {
+			t.Errorf("an asset checked out during the count was audited: %s", e.Payload)
+		}
+	}
+	k, err := db.KPIs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(k.AccuracyByLocation) != 1 || k.AccuracyByLocation[0].Expected != 2 || k.AccuracyByLocation[0].Found != 1 {
+		t.Errorf("accuracy %+v: want 1 found of the 2 that stayed", k.AccuracyByLocation)
 	}
 	mustVerify(t, db)
 }

@@ -696,6 +696,17 @@ func (s *stocktakeScreen) missingView(width, height int) string {
 	return strings.Join(out, "\n")
 }
 
+// awayWhere says where an asset that left a count went.
+func awayWhere(a store.Asset) string {
+	switch {
+	case a.CustodianKind == store.CustodianPerson:
+		return "· with " + a.CustodianName
+	case a.Status == store.StatusRetired || a.Status == store.StatusDisposed:
+		return "· " + a.Status.Label()
+	}
+	return "· at " + orDash(a.LocationCode)
+}
+
 // reportLines is the finished stocktake's report, one line each.
 func (s *stocktakeScreen) reportLines(width int) []string {
 	st := s.c.styles
@@ -713,6 +724,12 @@ func (s *stocktakeScreen) reportLines(width int) []string {
 	out = append(out, st.Section.Render(fmt.Sprintf("Unexpected (%d): scanned here, not on the expected list", len(r.Unexpected))))
 	for _, a := range r.Unexpected {
 		out = append(out, truncate(fmt.Sprintf("  %s %s at %s", a.Tag, assetLabel(a), orDash(a.LocationCode)), width))
+	}
+	if len(r.Away) > 0 {
+		out = append(out, st.Section.Render(fmt.Sprintf("Left during the count (%d): not missing", len(r.Away))))
+		for _, a := range r.Away {
+			out = append(out, truncate(fmt.Sprintf("  %s %s %s", a.Tag, assetLabel(a), awayWhere(a)), width))
+		}
 	}
 	out = append(out, st.Section.Render(fmt.Sprintf("Unknown codes (%d)", len(r.Unknown))))
 	for _, c := range r.Unknown {

@@ -145,7 +145,11 @@ func cmdStocktakeFinish(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return fmt.Errorf("stocktake finish: %w; nothing changed", err)
 		}
-		fmt.Fprintf(a.stdout, "stocktake of %s finished: %d of %d found, %d missing, %d unexpected, %d unknown\n", st.LocationCode, st.Found, st.Expected, st.Missing(), st.Unexpected, st.Unknown)
+		fmt.Fprintf(a.stdout, "stocktake of %s finished: %d of %d found, %d missing, %d unexpected, %d unknown", st.LocationCode, st.Found, st.Expected, st.Missing(), st.Unexpected, st.Unknown)
+		if st.Away > 0 {
+			fmt.Fprintf(a.stdout, ", %d left during the count (not missing)", st.Away)
+		}
+		fmt.Fprintln(a.stdout)
 		return nil
 	})
 }
@@ -180,7 +184,7 @@ func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
 			for _, g := range []struct {
 				result string
 				as     []store.Asset
-			}{{"found", rep.Found}, {"missing", rep.Missing}, {"unexpected", rep.Unexpected}} {
+			}{{"found", rep.Found}, {"missing", rep.Missing}, {"unexpected", rep.Unexpected}, {"away", rep.Away}} {
 				for _, x := range g.as {
 					w.Write([]string{g.result, x.Tag, x.Serial, x.Name, x.Model, x.LocationCode, string(x.Status), x.Tag})
 				}
@@ -196,7 +200,11 @@ func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
 		if s.FinishedAt != "" {
 			fmt.Fprintf(a.stdout, ", finished %s by %s", s.FinishedAt, s.FinishedBy)
 		}
-		fmt.Fprintf(a.stdout, "\nexpected %d, found %d, missing %d, unexpected %d, unknown %d, duplicate scans %d\n", s.Expected, s.Found, s.Missing(), s.Unexpected, s.Unknown, s.Duplicates)
+		fmt.Fprintf(a.stdout, "\nexpected %d, found %d, missing %d, unexpected %d, unknown %d, duplicate scans %d", s.Expected, s.Found, s.Missing(), s.Unexpected, s.Unknown, s.Duplicates)
+		if s.Away > 0 {
+			fmt.Fprintf(a.stdout, ", left during the count %d", s.Away)
+		}
+		fmt.Fprintln(a.stdout)
 		section := func(title string, as []store.Asset) {
 			if len(as) == 0 {
 				return
@@ -208,6 +216,7 @@ func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
 		}
 		section("MISSING", rep.Missing)
 		section("UNEXPECTED (scanned here, not on the expected list)", rep.Unexpected)
+		section("LEFT DURING THE COUNT (checked out, moved, retired or disposed while it was open)", rep.Away)
 		if len(rep.Unknown) > 0 {
 			fmt.Fprintf(a.stdout, "\nUNKNOWN CODES (%d)\n", len(rep.Unknown))
 			for _, code := range rep.Unknown {
