@@ -569,7 +569,8 @@ type StocktakeReport struct {
 	Scans      []StocktakeScan `json:"scans"`
 }
 
-// StocktakeReport returns what was found, missing, unexpected and unknown.
+// StocktakeReport returns what was found, missing, unexpected, unknown and
+// away (left the location while the count was open).
 func (db *DB) StocktakeReport(ctx context.Context, uid string) (StocktakeReport, error) {
 	var r StocktakeReport
 	st, err := db.Stocktake(ctx, uid)

@@ -17,8 +17,8 @@ func auditCommands() []command {
 	return []command{
 		{name: "stocktake start", summary: "start counting a location (and everything under it)", usage: "LOCATION [--json]", run: cmdStocktakeStart},
 		{name: "stocktake scan", summary: "record scans in the open stocktake", usage: "[--location L] CODE...", run: cmdStocktakeScan},
-		{name: "stocktake finish", summary: "finish the open stocktake: the rest is missing", usage: "[--location L]", run: cmdStocktakeFinish},
-		{name: "stocktake report", summary: "a stocktake's found, missing, unexpected and unknown", usage: "[--location L] [--json|--csv]", run: cmdStocktakeReport},
+		{name: "stocktake finish", summary: "finish the open stocktake: what is still recorded there and not found is missing", usage: "[--location L]", run: cmdStocktakeFinish},
+		{name: "stocktake report", summary: "a stocktake's found, missing, unexpected, unknown and left-during-the-count", usage: "[--location L] [--json|--csv]", run: cmdStocktakeReport},
 		{name: "stocktake list", summary: "stocktakes, newest first", usage: "[--json]", run: cmdStocktakeList},
 		{name: "report kpis", summary: "the asset-management figures", usage: "[--json]", run: cmdReportKPIs},
 		{name: "report history", summary: "the event log for auditors", usage: "[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--csv|--json]", run: cmdReportHistory},
