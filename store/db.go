@@ -131,6 +131,50 @@ func (db *DB) checkpoint() {
 	})
 }
 
+// uriPath escapes what SQLite would read as URI syntax in a file name.
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+}
+
+// refuseForeign refuses another program's SQLite database before anything
+// is written to it: opening sets WAL mode (kept in the file) and the
+// migrations would add tagdesk's tables beside the program's own. It reads
+// the schema through a read-only connection; a file it cannot read that way
+// is left to the normal open, which says what is wrong with it.
+func refuseForeign(ctx context.Context, path string) error {
+	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
+		return nil
+	}
+	ro, err := sql.Open("sqlite", "file:"+uriPath(path)+"?mode=ro")
+	if err != nil {
+		return nil
+	}
+	defer ro.Close()
+	rows, err := ro.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil
+		}
+		if n == "schema_migrations" {
+			return nil
+		}
+		names = append(names, n)
+	}
+	if rows.Err() != nil || len(names) == 0 {
+		return nil
+	}
+	if len(names) > 3 {
+		names = append(names[:3], "…")
+	}
+	return invalid("%s is not a tagdesk database: it holds another program's tables (%s); nothing changed", path, strings.Join(names, ", "))
+}
+
 // Open opens (creating if needed) the database at path and applies migrations.
 // ":memory:" is not supported (readers and writer must share the file); use a
 // temporary file in tests.
@@ -151,6 +195,9 @@ func open(ctx context.Context, path string, opt Options) (*DB, error) {
 			return nil, fmt.Errorf("create database folder: %w", err)
 		}
 	}
+	if err := refuseForeign(ctx, path); err != nil {
+		return nil, err
+	}
 	sync := "FULL"
 	if opt.Unsafe {
 		sync = "OFF"
@@ -166,9 +213,7 @@ func open(ctx context.Context, path string, opt Options) (*DB, error) {
 		if txlock != "" {
 			q.Set("_txlock", txlock)
 		}
-		// A URI filename: escape what SQLite would read as URI syntax.
-		esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
-		return "file:" + esc + "?" + q.Encode()
+		return "file:" + uriPath(path) + "?" + q.Encode()
 	}
 	// Commits never checkpoint (wal_autocheckpoint 0): a background
 	// checkpointer does it off the commit path, so a scan's commit is one

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"database/sql"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	_ "modernc.org/sqlite"
 )
 
 // A command that only reads, or changes what the register has, pointed at
@@ -27,6 +30,45 @@ func TestE2EReadOnlyMissingDatabase(t *testing.T) {
 	mustCLI(t, db, "location", "add", "DUB", "Dublin")
 	if out := mustCLI(t, db, "asset", "list"); !strings.HasPrefix(out, "TAG") {
 		t.Errorf("asset list on the new database: %q", out)
+	}
+}
+
+// An empty file, or another program's SQLite database, is not a register:
+// a read says so and leaves the file as it was (no tagdesk tables, no WAL
+// mode), and so does a change.
+func TestE2ENotATagdeskDatabase(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := cli(t, empty, "verify"); code != 1 || !strings.Contains(stderr, "the file is empty; nothing changed") {
+		t.Errorf("verify on an empty file: exit %d, %q", code, stderr)
+	}
+	if fi, err := os.Stat(empty); err != nil || fi.Size() != 0 {
+		t.Errorf("the empty file was written: %v %v", fi, err)
+	}
+	other := filepath.Join(dir, "other.db")
+	fdb, err := sql.Open("sqlite", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fdb.Exec(`CREATE TABLE foo(x); INSERT INTO foo VALUES (1)`); err != nil {
+		t.Fatal(err)
+	}
+	fdb.Close()
+	before, err := os.ReadFile(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"history", "TD-1"}, {"verify"}, {"location", "add", "DUB", "Dublin"}} {
+		_, stderr, code := cli(t, other, args...)
+		if code != 1 || !strings.Contains(stderr, "is not a tagdesk database: it holds another program's tables (foo); nothing changed") {
+			t.Errorf("%v on another program's database: exit %d, %q", args, code, stderr)
+		}
+	}
+	if after, err := os.ReadFile(other); err != nil || string(after) != string(before) {
+		t.Errorf("another program's database was changed (%v)", err)
 	}
 }
 

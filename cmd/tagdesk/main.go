@@ -309,8 +309,12 @@ func readsOnly(name string) bool {
 func (a *app) open(ctx context.Context) (*store.DB, error) {
 	path := a.resolveDBPath()
 	if a.reads && !a.demo {
-		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		fi, err := os.Stat(path)
+		if errors.Is(err, os.ErrNotExist) {
 			return nil, store.Errorf(store.ENOTFOUND, "no database at %s: receive or import assets first, or try the demo (tagdesk --demo)", path)
+		}
+		if err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
+			return nil, store.Errorf(store.ENOTFOUND, "no database at %s: the file is empty; nothing changed", path)
 		}
 	}
 	if a.demo {
