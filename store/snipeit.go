@@ -2173,9 +2173,7 @@ func (db *DB) ExportSnipeIT(ctx context.Context, out io.Writer) (int, error) {
 			&v[fNotes], &custom, &v[fCostCentre], &v[fDisposalMethod], &v[fDisposalCertificate], &v[fDisposalVendor], &v[fDisposalDate]); err != nil {
 			return n, fmt.Errorf("export: %w", err)
 		}
-		if len(v[fDisposalDate]) > 10 {
-			v[fDisposalDate] = v[fDisposalDate][:10]
-		}
+		v[fDisposalDate] = LocalDay(v[fDisposalDate])
 		st := Status(status)
 		v[fStatus] = snipeStatusLabel(st)
 		// Location is where it is (Snipe-IT makes it the default location
@@ -2193,9 +2191,7 @@ func (db *DB) ExportSnipeIT(ctx context.Context, out io.Writer) (int, error) {
 		case v[fParentTag] != "":
 			v[fCheckoutType] = "Asset"
 		}
-		if len(checkedOutAt) >= 10 {
-			v[fLastCheckout] = checkedOutAt[:10]
-		}
+		v[fLastCheckout] = LocalDay(checkedOutAt)
 		if v[fPurchaseDate] != "" && v[fWarrantyEnd] != "" {
 			if m, ok := monthsBetween(v[fPurchaseDate], v[fWarrantyEnd]); ok {
 				v[fWarrantyMonths] = strconv.Itoa(m)

@@ -500,8 +500,11 @@ func (db *DB) FinishStocktake(ctx context.Context, uid string) (Stocktake, error
 		} else if n, err := strconv.Atoi(v); err == nil && n > 0 {
 			months = n
 		}
-		date := w.at.Format(dateLayout)
-		next := w.at.AddDate(0, months, 0).Format(dateLayout)
+		// The desk's day: a count finished at 20:30 in New York is on the
+		// day the people counting would write down.
+		local := w.at.Local()
+		date := local.Format(dateLayout)
+		next := local.AddDate(0, months, 0).Format(dateLayout)
 		type res struct{ uid, tag, result string }
 		var results []res
 		// An expected asset not found is missing only if it is still

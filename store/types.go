@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -213,3 +214,22 @@ const dateLayout = "2006-01-02"
 
 // timestamp formats t the way the database stores instants.
 func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// LocalDay is the desk's local day (YYYY-MM-DD) of a stored instant: a
+// check-out at 20:30 in New York is on the 27th there, though its UTC
+// timestamp says the 28th. A day recorded without a time of day (an
+// imported check-out date, a disposal's day) is stored as midnight UTC
+// exactly, and is that day wherever the desk is.
+func LocalDay(ts string) string {
+	if len(ts) < 10 {
+		return ts
+	}
+	if strings.HasSuffix(ts, "T00:00:00Z") {
+		return ts[:10]
+	}
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		return ts[:10]
+	}
+	return t.Local().Format(dateLayout)
+}

@@ -378,10 +378,7 @@ func (s *personScreen) View() string {
 			break
 		}
 		a := s.holdings[i]
-		out := a.CheckedOutAt
-		if len(out) > 10 {
-			out = out[:10]
-		}
+		out := store.LocalDay(a.CheckedOutAt)
 		due, mark := orDash(a.DueDate), ""
 		if a.DueDate != "" && a.DueDate < today {
 			mark = "OVERDUE"

@@ -400,7 +400,7 @@ func cmdHistory(ctx context.Context, a *app, args []string) error {
 		}
 		fmt.Fprintf(a.stdout, "History of %s\n", as.Tag)
 		for _, e := range evs {
-			fmt.Fprintf(a.stdout, "%s  %-22s %-12s %s\n", e.At.Local().Format("2006-01-02 15:04:05"), e.Type, fit(e.Operator, 12), store.Describe(e))
+			fmt.Fprintf(a.stdout, "%s  %-22s %-12s %s\n", e.At.Local().Format("2006-01-02 15:04:05 MST"), e.Type, fit(e.Operator, 12), store.Describe(e))
 		}
 		return nil
 	})

@@ -319,8 +319,8 @@ func bars(w io.Writer, title string, cs []store.Count) {
 func cmdReportHistory(ctx context.Context, a *app, args []string) error {
 	c := findCommand("report history")
 	fs := a.flags(c)
-	from := fs.String("from", "", "first day (YYYY-MM-DD, inclusive)")
-	to := fs.String("to", "", "last day (YYYY-MM-DD, inclusive)")
+	from := fs.String("from", "", "first day (YYYY-MM-DD, inclusive; days and times are UTC, as an auditor compares desks)")
+	to := fs.String("to", "", "last day (YYYY-MM-DD, inclusive; UTC)")
 	asJSON := fs.Bool("json", false, "JSON output: every field, hashes included")
 	asCSV := fs.Bool("csv", false, "CSV output")
 	if err := a.parseNone(c, fs, args); err != nil {
@@ -368,7 +368,7 @@ func cmdReportHistory(ctx context.Context, a *app, args []string) error {
 				w.WriteString("\n  ")
 				w.Write(b)
 			default:
-				fmt.Fprintf(w, "%s  %-10s %-4d %-22s %-12s %s\n", e.At.UTC().Format("2006-01-02 15:04:05"), e.DeviceID, e.Seq, e.Type, fit(e.Operator, 12), store.Describe(e))
+				fmt.Fprintf(w, "%s  %-10s %-4d %-22s %-12s %s\n", e.At.UTC().Format("2006-01-02 15:04:05 UTC"), e.DeviceID, e.Seq, e.Type, fit(e.Operator, 12), store.Describe(e))
 			}
 			n++
 			return nil

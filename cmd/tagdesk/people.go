@@ -78,12 +78,8 @@ func cmdPersonShow(ctx context.Context, a *app, args []string) error {
 	})
 }
 
-func short(ts string) string {
-	if len(ts) >= 10 {
-		return ts[:10]
-	}
-	return ts
-}
+// short is the desk's local day of a stored instant.
+func short(ts string) string { return store.LocalDay(ts) }
 
 func cmdPersonOffboard(ctx context.Context, a *app, args []string) error {
 	c := findCommand("person offboard")

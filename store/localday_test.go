@@ -1,0 +1,86 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// inZone runs the rest of a test with the desk's local time zone set to name.
+func inZone(t *testing.T, name string) {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Skipf("no zone %s: %v", name, err)
+	}
+	old := time.Local
+	time.Local = loc
+	t.Cleanup(func() { time.Local = old })
+}
+
+// openAt opens a database whose clock stands at now.
+func openAt(t *testing.T, now time.Time) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), store.Options{
+		Operator: "tester",
+		Now: func() time.Time {
+			now = now.Add(time.Second)
+			return now
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// Dates made from an instant are the desk's local day: a check-out at 20:30
+// in New York (01:30 UTC the next day) exports as the 27th, and the desk
+// takes its own export back; a stocktake finished then is audited on the
+// 27th. A day recorded without a time stays that day.
+func TestDatesAreTheDesksLocalDay(t *testing.T) {
+	inZone(t, "America/New_York")
+	ctx := context.Background()
+	db := openAt(t, time.Date(2026, 11, 28, 1, 30, 0, 0, time.UTC))
+	seed(t, db)
+	receiveTags(t, db, "DUB-STORE", "TD-1", "TD-2")
+	if _, err := db.CheckOut(ctx, "TD-1", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := store.LocalDay("2026-01-31T00:00:00Z"); got != "2026-01-31" {
+		t.Errorf("a recorded day moved to %s", got)
+	}
+	st, err := db.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ScanIntoStocktake(ctx, st.UID, "TD-2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.FinishStocktake(ctx, st.UID); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := db.Asset(ctx, "TD-2"); err != nil || a.LastAudit != "2026-11-27" || a.NextAudit != "2027-11-27" {
+		t.Errorf("audited %q, next %q (%v); want the local day 2026-11-27", a.LastAudit, a.NextAudit, err)
+	}
+	var out bytes.Buffer
+	if _, err := db.ExportSnipeIT(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), ",2026-11-27,") || strings.Contains(out.String(), "2026-11-28") {
+		t.Errorf("export does not give the local day of the check-out:\n%s", out.String())
+	}
+	again := openAt(t, time.Date(2026, 11, 28, 1, 45, 0, 0, time.UTC))
+	if _, err := again.ImportSnipeIT(ctx, strings.NewReader(out.String()), store.ImportOptions{}); err != nil {
+		t.Fatalf("the desk refuses its own export: %v", err)
+	}
+	if a, err := again.Asset(ctx, "TD-1"); err != nil || store.LocalDay(a.CheckedOutAt) != "2026-11-27" {
+		t.Errorf("re-imported check-out on %q (%v)", a.CheckedOutAt, err)
+	}
+}
