@@ -14,6 +14,7 @@ import (
 	"maps"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Sync, server side: a server database is a tagdesk database whose events
@@ -538,6 +539,39 @@ func (db *DB) ServerBind(ctx context.Context, name, device string) error {
 // These rules stay out of apply: an event the server accepted is applied
 // again, on every desk and by verify, as it was the first time, whatever
 // rules came later.
+// MaxClockAhead is how far ahead of the server's clock a change may be
+// dated: clocks drift by seconds, not hours.
+const MaxClockAhead = time.Hour
+
+// roughly says a duration as people read a clock error.
+func roughly(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", int(d.Hours()/24+0.5))
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Hours()+0.5))
+	}
+	return fmt.Sprintf("%d minutes", int(d.Minutes()+0.5))
+}
+
+// ClockSkew describes how far the desk's clock at deskNow is from the
+// server's at serverNow, as a sentence; "" when within MaxClockAhead.
+func ClockSkew(deskNow, serverNow time.Time) string {
+	d := deskNow.Sub(serverNow)
+	if d <= MaxClockAhead && d >= -MaxClockAhead {
+		return ""
+	}
+	way := "ahead of"
+	if d < 0 {
+		way = "behind"
+	}
+	return fmt.Sprintf("this desk's clock is %s %s the server's (desk %s, server %s UTC)", roughly(d), way,
+		deskNow.UTC().Format("2006-01-02 15:04"), serverNow.UTC().Format("2006-01-02 15:04"))
+}
+
 func (w *wtx) admit(e Event) (aerr, err error) {
 	// A rule's refusal is the event's (aerr); anything else is a failure.
 	split := func(err error) (error, error) {
@@ -558,6 +592,14 @@ func (w *wtx) admit(e Event) (aerr, err error) {
 			}
 		}
 		return split(w.codeFree(code, kind))
+	}
+	// A desk whose clock runs ahead dates its changes in the future for
+	// every desk (a check-out "since" next year, audits not due for two
+	// years). A change recorded before the desk came back online is
+	// merely old, and taken.
+	if ahead := e.At.Sub(w.at); ahead > MaxClockAhead {
+		return invalid("recorded at %s UTC, %s ahead of the server's clock: this desk's clock was wrong; set it right, then redo the change",
+			e.At.UTC().Format("2006-01-02 15:04"), roughly(ahead)), nil
 	}
 	// A payload that does not decode is left to apply, which says so.
 	switch e.Type {

@@ -330,6 +330,14 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 		// server, its empty answer would look like a replaced server.
 		return false, fmt.Errorf("%s is not a tagdesk sync server (its answer to hello has no epoch): check --server", c.Server)
 	}
+	// A desk whose clock is far from the server's would send changes
+	// dated wrong for every desk (the server refuses those dated ahead):
+	// stop before sending anything, and say so.
+	if t, err := time.Parse(time.RFC3339Nano, hello.Now); err == nil {
+		if skew := store.ClockSkew(db.Now(), t); skew != "" {
+			return false, fmt.Errorf("%s: set this computer's clock right, then sync; nothing was sent", skew)
+		}
+	}
 	if err := db.MarkEnrolled(ctx, hello.Epoch); err != nil {
 		return false, err
 	}

@@ -97,6 +97,9 @@ type HelloResponse struct {
 	Epoch     string `json:"epoch"`
 	HighWater int64  `json:"high_water"`
 	Head      int64  `json:"head"`
+	// Now is the server's clock (RFC 3339, UTC): a desk whose clock is
+	// far from it stops before sending changes dated wrong.
+	Now string `json:"now,omitempty"`
 }
 
 // PushRequest is a batch of one device's events, consecutive sequence numbers.

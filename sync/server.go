@@ -321,7 +321,7 @@ func (s *Server) hello(w http.ResponseWriter, r *http.Request, info store.TokenI
 		return
 	}
 	*device = req.DeviceID
-	var resp HelloResponse
+	resp := HelloResponse{Now: s.now().UTC().Format(time.RFC3339Nano)}
 	var err error
 	if resp.Epoch, err = s.b.Epoch(ctx); err == nil {
 		if resp.HighWater, err = s.b.HighWater(ctx, req.DeviceID); err == nil {

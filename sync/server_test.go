@@ -320,3 +320,75 @@ func TestSyncRefusesOtherServers(t *testing.T) {
 		}
 	}
 }
+
+// A desk whose clock is far from the server's stops before sending
+// anything, and says by how much; a change dated ahead of the server's
+// clock is refused, with why, while the batch's others are applied.
+func TestClockSkew(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	srv, err := OpenSQLite(ctx, filepath.Join(dir, "server.db"), SQLiteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ahead := func() time.Time { return time.Now().Add(365 * 24 * time.Hour) }
+	dev, err := store.Open(ctx, filepath.Join(dir, "dev.db"), store.Options{Operator: "t", Now: ahead})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dev.Close()
+	tok := store.NewToken()
+	if err := srv.AddToken(ctx, "dev", tok); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dev.AddLocation(ctx, "X1", "x", ""); err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(NewServer(srv, ServerOptions{RatePerSecond: 1000, Burst: 1000}))
+	defer hs.Close()
+	c := &Client{DB: dev, Server: hs.URL, Token: tok}
+	_, err = c.Sync(ctx, func(Progress) {})
+	if err == nil || !strings.Contains(err.Error(), "this desk's clock is 365 days ahead of the server's") || !strings.Contains(err.Error(), "nothing was sent") {
+		t.Fatalf("sync with a clock a year ahead: %v", err)
+	}
+	if n, err := dev.PendingEvents(ctx); err != nil || n != 1 {
+		t.Errorf("pending after the refused sync: %d %v", n, err)
+	}
+	// The server's own rule, for a desk that does not check (or whose
+	// clock was put right after it recorded the change).
+	e := newEnv(t)
+	if _, err := e.dev.AddLocation(ctx, "OK1", "ok", ""); err != nil {
+		t.Fatal(err)
+	}
+	e.hello(t)
+	evs := e.outbox(t)
+	late, err := store.Open(ctx, filepath.Join(t.TempDir(), "late.db"), store.Options{Operator: "t", Now: func() time.Time { return time.Now().Add(3 * time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer late.Close()
+	if _, err := late.AddLocation(ctx, "LATE", "late", ""); err != nil {
+		t.Fatal(err)
+	}
+	// Re-chain the late event as the device's next one.
+	le, err := late.OutboxBatch(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := le[0]
+	next.DeviceID, next.Seq, next.PrevHash = evs[len(evs)-1].DeviceID, evs[len(evs)-1].Seq+1, evs[len(evs)-1].Hash
+	next.Hash = store.HashEvent(next)
+	code, b := e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: e.dev.DeviceID(), Epoch: e.hello(t).Epoch, Events: append(evs, ToWire(next))})
+	if code != 200 {
+		t.Fatalf("push: %d %s", code, b)
+	}
+	var resp PushResponse
+	if err := json.Unmarshal(b, &resp); err != nil {
+		t.Fatal(err)
+	}
+	last := resp.Results[len(resp.Results)-1]
+	if resp.Results[0].Status != store.PushApplied || last.Status != store.PushRefused || !strings.Contains(last.Reason, "3 hours ahead of the server's clock") {
+		t.Errorf("results %+v", resp.Results)
+	}
+}
