@@ -89,8 +89,10 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 	for rows.Next() {
 		e, err := scanEvent(rows)
 		if err != nil {
-			rows.Close()
-			return rep, fmt.Errorf("verify: %w", err)
+			// An unreadable row (a time that is no time) is a finding, not
+			// the end of the check: the rest of the log is still read.
+			problem("an event cannot be read: %s", ErrorMessage(err))
+			continue
 		}
 		rep.Events++
 		if cur == nil || cur.DeviceID != e.DeviceID {
@@ -121,9 +123,38 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 		var hash string
 		if err := snap.QueryRowContext(ctx, `SELECT seq, hash FROM chain_heads WHERE device_id = ?`, d.DeviceID).Scan(&seq, &hash); err != nil {
 			problem("device %s: no recorded chain head (%v)", d.DeviceID, err)
-		} else if seq != d.Events || hash != d.Head {
+		} else if seq != d.Events {
 			problem("device %s: recorded head is seq %d, the log ends at %d (events removed from the end?)", d.DeviceID, seq, d.Events)
+		} else if hash != d.Head {
+			problem("device %s: recorded head's hash %s is not the last event's %s (altered)", d.DeviceID, clip(hash), clip(d.Head))
 		}
+	}
+	// A head with no events: a device's whole chain removed.
+	if err := eachText(ctx, snap, `SELECT device_id FROM chain_heads h WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.device_id = h.device_id) ORDER BY device_id`, func(dev string) {
+		problem("device %s: a chain head is recorded, but none of its events are in the log (removed?)", dev)
+	}); err != nil {
+		return rep, fmt.Errorf("verify: %w", err)
+	}
+	// Sync records decide which events count (a refused or an unapplied
+	// one changed nothing), so each must rest on evidence: a refusal of
+	// this desk's event, or of one this server took, has its answer
+	// recorded; an unapplied event is this desk's own, not yet placed by
+	// the server (and the replay below checks that it indeed does not
+	// apply).
+	if err := eachText(ctx, snap, `SELECT e.device_id || ':' || e.seq FROM sync_log s JOIN events e ON e.id = s.event_id
+		WHERE s.refused = 1 AND (e.device_id = ? OR EXISTS (SELECT 1 FROM srv_results x WHERE x.device_id = e.device_id))
+		AND NOT EXISTS (SELECT 1 FROM sync_refusals r WHERE r.event_id = e.id)
+		AND NOT EXISTS (SELECT 1 FROM srv_results x WHERE x.device_id = e.device_id AND x.seq = e.seq AND x.status = 'refused')
+		ORDER BY e.id`, func(uid string) {
+		problem("event %s is marked refused by the server, but no refusal of it is recorded (a change cancelled by hand?)", uid)
+	}, db.deviceID); err != nil {
+		return rep, fmt.Errorf("verify: %w", err)
+	}
+	if err := eachText(ctx, snap, `SELECT e.device_id || ':' || e.seq FROM sync_unapplied u JOIN events e ON e.id = u.event_id
+		WHERE e.device_id <> ? OR EXISTS (SELECT 1 FROM sync_log s WHERE s.event_id = e.id) ORDER BY e.id`, func(uid string) {
+		problem("event %s is marked as no longer applying, but it is not this desk's pending change (a change cancelled by hand?)", uid)
+	}, db.deviceID); err != nil {
+		return rep, fmt.Errorf("verify: %w", err)
 	}
 
 	// 2. Rebuild the state from the events and compare.
@@ -137,7 +168,11 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 		return rep, fmt.Errorf("verify: %w", err)
 	}
 	defer rebuilt.Close()
-	if err := replayInto(ctx, snap, rebuilt); err != nil {
+	applies, err := replayInto(ctx, snap, rebuilt)
+	for _, uid := range applies {
+		problem("event %s is marked as no longer applying, but it applies (a change cancelled by hand?)", uid)
+	}
+	if err != nil {
 		problem("the events do not replay: %s", ErrorMessage(err))
 	} else {
 		for _, c := range canonical {
@@ -161,16 +196,31 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 // then the others in log order. Events the server refused, and pending ones
 // that no longer apply after a rebase, are stored without being applied, as
 // the device does.
-func replayInto(ctx context.Context, from querier, to *DB) error {
+//
+// It returns the events marked unapplied that apply all the same: a pending
+// change that no longer applies after a rebase fails where it stands, so
+// one that applies was marked by someone else.
+func replayInto(ctx context.Context, from querier, to *DB) ([]string, error) {
 	type item struct {
-		e     Event
-		apply bool
+		e         Event
+		apply     bool
+		unapplied bool
 	}
+	var applies []string
 	batch := make([]item, 0, 5000)
 	flush := func() error {
 		_, err := to.write(ctx, func(w *wtx) error {
 			w.outbox = false
 			for _, it := range batch {
+				if it.unapplied {
+					ok, err := w.applies(it.e)
+					if err != nil {
+						return err
+					}
+					if ok {
+						applies = append(applies, it.e.UID())
+					}
+				}
 				if _, err := w.appendRaw(it.e, it.apply); err != nil {
 					return Errorf(ErrorCode(err), "event %s (%s): %s", it.e.UID(), it.e.Type, ErrorMessage(err))
 				}
@@ -181,16 +231,54 @@ func replayInto(ctx context.Context, from querier, to *DB) error {
 		return err
 	}
 	err := eachProjected(ctx, from, func(e Event, _, refused, unapplied bool) error {
-		batch = append(batch, item{e, !refused && !unapplied})
+		batch = append(batch, item{e, !refused && !unapplied, unapplied && !refused})
 		if len(batch) == cap(batch) {
 			return flush()
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("replay: %w", err)
+		return applies, fmt.Errorf("replay: %w", err)
 	}
-	return flush()
+	return applies, flush()
+}
+
+// applies says whether e would apply to the state as it stands, leaving
+// the state as it was.
+func (w *wtx) applies(e Event) (bool, error) {
+	if _, err := w.tx.ExecContext(w.ctx, `SAVEPOINT verify_probe`); err != nil {
+		return false, fmt.Errorf("savepoint: %w", err)
+	}
+	aerr := w.apply(e)
+	if _, err := w.tx.ExecContext(w.ctx, `ROLLBACK TO verify_probe`); err != nil {
+		return false, fmt.Errorf("rollback to savepoint: %w", err)
+	}
+	clear(w.ids) // rows the probe created are gone
+	w.peeked = nil
+	if _, err := w.tx.ExecContext(w.ctx, `RELEASE verify_probe`); err != nil {
+		return false, fmt.Errorf("release savepoint: %w", err)
+	}
+	if aerr != nil && ErrorCode(aerr) == EINTERNAL {
+		return false, aerr
+	}
+	return aerr == nil, nil
+}
+
+// eachText calls fn with each row of a one-column query.
+func eachText(ctx context.Context, q querier, query string, fn func(string), args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return err
+		}
+		fn(s)
+	}
+	return rows.Err()
 }
 
 func compareQuery(ctx context.Context, a, b querier, q string) (TableCheck, string, error) {
@@ -209,9 +297,9 @@ func compareQuery(ctx context.Context, a, b querier, q string) (TableCheck, stri
 	if err != nil {
 		return tc, "", err
 	}
-	read := func(r *sql.Rows) (string, bool, error) {
+	read := func(r *sql.Rows) ([]string, bool, error) {
 		if !r.Next() {
-			return "", false, r.Err()
+			return nil, false, r.Err()
 		}
 		vals := make([]sql.NullString, len(cols))
 		ptrs := make([]any, len(cols))
@@ -219,13 +307,13 @@ func compareQuery(ctx context.Context, a, b querier, q string) (TableCheck, stri
 			ptrs[i] = &vals[i]
 		}
 		if err := r.Scan(ptrs...); err != nil {
-			return "", false, err
+			return nil, false, err
 		}
 		parts := make([]string, len(vals))
 		for i, v := range vals {
 			parts[i] = v.String
 		}
-		return strings.Join(parts, "\x1f"), true, nil
+		return parts, true, nil
 	}
 	tc.Equal = true
 	var diff string
@@ -247,10 +335,50 @@ func compareQuery(ctx context.Context, a, b querier, q string) (TableCheck, stri
 		if !okA && !okB {
 			break
 		}
-		if x != y && tc.Equal {
-			tc.Equal = false
-			diff = fmt.Sprintf("first difference: have %q, events give %q", strings.ReplaceAll(clip(x), "\x1f", "|"), strings.ReplaceAll(clip(y), "\x1f", "|"))
+		if tc.Equal {
+			if d := rowDiff(cols, x, y); d != "" {
+				tc.Equal = false
+				diff = d
+			}
 		}
 	}
 	return tc, diff, nil
+}
+
+// rowDiff says how row have (the current state) differs from row want (the
+// state the events give): the column that differs, with both values, when
+// the rows are about the same thing; else which row is missing. "" when
+// they are equal.
+func rowDiff(cols, have, want []string) string {
+	name := func(i int) string {
+		c := cols[i]
+		if j := strings.LastIndex(c, "."); j >= 0 && !strings.ContainsAny(c, "( ") {
+			c = c[j+1:]
+		}
+		return c
+	}
+	key := func(row []string) string {
+		k := row[0]
+		if len(row) > 1 && len(cols) > 1 && name(1) != "" {
+			k += " (" + clip(row[1]) + ")"
+		}
+		return clip(k)
+	}
+	switch {
+	case have == nil:
+		return fmt.Sprintf("row %s is in the events, not in the state (deleted?)", key(want))
+	case want == nil:
+		return fmt.Sprintf("row %s is in the state, not in the events (added by hand?)", key(have))
+	case have[0] != want[0]:
+		if have[0] < want[0] {
+			return fmt.Sprintf("row %s is in the state, not in the events (added by hand?)", key(have))
+		}
+		return fmt.Sprintf("row %s is in the events, not in the state (deleted?)", key(want))
+	}
+	for i := range have {
+		if have[i] != want[i] {
+			return fmt.Sprintf("row %s: %s is %q, the events give %q", key(have), name(i), clip(have[i]), clip(want[i]))
+		}
+	}
+	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -59,4 +60,48 @@ func TestVerifyBesideCommits(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
+}
+
+// Tampering an auditor must be told of, each on its own copy: a state
+// column (named, with both values), a change cancelled by marking it
+// unapplied or refused, a head whose hash was altered, a head with no
+// events. An honest database is OK.
+func TestVerifyNamesTampering(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name, sql, want string
+	}{
+		{"status", `UPDATE assets SET status = 'in_stock', custodian_person_id = NULL WHERE tag = 'TD-1'`, `assets: current state differs from the events: row `},
+		{"status column", `UPDATE assets SET notes = 'x' WHERE tag = 'TD-1'`, `(TD-1): notes is "x", the events give ""`},
+		{"unapplied", `INSERT INTO sync_unapplied VALUES ((SELECT max(id) FROM events WHERE type = 'asset.checked_out'), 'x', 'x');
+			UPDATE assets SET status = 'in_stock', custodian_person_id = NULL, checked_out_at = '', due_date = '', updated_at = created_at WHERE tag = 'TD-1'`,
+			"is marked as no longer applying, but it applies"},
+		{"refused", `INSERT INTO sync_log SELECT id, id, 0 FROM events; UPDATE sync_log SET refused = 1 WHERE event_id = (SELECT max(id) FROM events WHERE type = 'asset.checked_out');
+			UPDATE assets SET status = 'in_stock', custodian_person_id = NULL, checked_out_at = '', due_date = '', updated_at = created_at WHERE tag = 'TD-1'`,
+			"is marked refused by the server, but no refusal of it is recorded"},
+		{"head hash", `UPDATE chain_heads SET hash = 'abc'`, "recorded head's hash abc is not the last event's"},
+		{"ghost head", `INSERT INTO chain_heads VALUES ('GHOSTDEV', 42, 'abc')`, "device GHOSTDEV: a chain head is recorded, but none of its events are in the log"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db := mustOpen(t)
+			seed(t, db)
+			receiveTags(t, db, "DUB", "TD-1")
+			if _, err := db.CheckOut(ctx, "TD-1", "B1001", ""); err != nil {
+				t.Fatal(err)
+			}
+			if rep, err := db.Verify(ctx, t.TempDir()); err != nil || !rep.OK {
+				t.Fatalf("honest: %v %v", err, rep.Problems)
+			}
+			if err := db.ExecForTest(ctx, c.sql); err != nil {
+				t.Fatal(err)
+			}
+			rep, err := db.Verify(ctx, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if all := strings.Join(rep.Problems, "\n"); rep.OK || !strings.Contains(all, c.want) {
+				t.Errorf("verify after %s: %v\nwant %q", c.name, rep.Problems, c.want)
+			}
+		})
+	}
 }
