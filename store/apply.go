@@ -139,8 +139,11 @@ type CheckInPayload struct {
 	// from the holder the register has. Empty in events before it.
 	FromUID     string `json:"from_uid,omitempty"`
 	LocationUID string `json:"location,omitempty"`
-	Condition   string `json:"condition"`
-	Status      Status `json:"status"`
+	// ToLabel is the location given, as people read it (as stored):
+	// history says where the asset came back to. Empty in events before it.
+	ToLabel   string `json:"to_label,omitempty" text:"copied"`
+	Condition string `json:"condition"`
+	Status    Status `json:"status"`
 }
 
 // MovePayload moves an asset to another location.

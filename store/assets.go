@@ -475,6 +475,9 @@ func (w *wtx) checkIn(tag string, opt CheckInOptions) error {
 		if p.LocationUID, err = w.locationUID(opt.Location); err != nil {
 			return err
 		}
+		if err := w.queryRow(`SELECT name || ' (' || code || ')' FROM locations WHERE uid = ?`, p.LocationUID).Scan(&p.ToLabel); err != nil {
+			return fmt.Errorf("read location: %w", err)
+		}
 	}
 	return w.emit(EvAssetCheckedIn, uid, p)
 }

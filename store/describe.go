@@ -62,6 +62,9 @@ func describe(e Event) string {
 		if f := str("from"); f != "" {
 			s += " from " + f
 		}
+		if t := str("to_label"); t != "" {
+			s += " to " + t
+		}
 		return s + ", condition " + str("condition")
 	case EvAssetMoved:
 		switch to, from := str("to_label"), str("from_label"); {

@@ -401,3 +401,29 @@ func TestCheckOutGoesToThePersonsPlace(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// A check-in to a location says where in the history.
+func TestCheckInHistoryNamesWhere(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	receiveTags(t, db, "DUB-STORE", "TD-1")
+	if _, err := db.CheckOut(ctx, "TD-1", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckIn(ctx, "TD-1", store.CheckInOptions{Location: "DUB", Condition: store.ConditionOK}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.Asset(ctx, "TD-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := db.History(ctx, a.UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := store.Describe(h[len(h)-1]); got != "checked in from Ana Silva (B1001) to Dublin office (DUB), condition ok" {
+		t.Errorf("history says %q", got)
+	}
+	mustVerify(t, db)
+}
