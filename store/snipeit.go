@@ -781,7 +781,20 @@ func codesAreNotTags(h *csvHeader, rows []*srow) {
 func (h *csvHeader) settleSlashDates(rows []*srow) {
 	dm, md := h.dayFirstSeen, h.monthFirstSeen
 	if dm.line == 0 {
-		return // month first, as Snipe-IT reads them
+		// Month first, as Snipe-IT reads them. When nothing in the file
+		// shows which way it writes (its only slash dates could be
+		// either), say so once: an office that writes day first would
+		// otherwise get every such date swapped without a word.
+		if md.line != 0 {
+			return
+		}
+		for _, r := range rows {
+			if len(r.swappable) > 0 {
+				h.notes = append(h.notes, RowError{Line: r.line, Reason: fmt.Sprintf("%q read month first, as Snipe-IT reads slash dates; nothing in this file shows which way it writes them: if it writes day first, write its dates as YYYY-MM-DD and import it again", clip(r.swappable[0]))})
+				return
+			}
+		}
+		return
 	}
 	h.dayFirst = true
 	told := false

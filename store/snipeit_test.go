@@ -1207,9 +1207,22 @@ func TestImportSnipeITSlashDatesPerFile(t *testing.T) {
 		t.Errorf("X-4 read month first: %s", got)
 	}
 	us := mustOpen(t)
-	importSnipe(t, us, []byte("Asset Tag,Model Name,Purchase Date\nX-1,M,02/03/2024\nX-2,M,03/13/2024\n"), store.ImportOptions{})
+	rep = importSnipe(t, us, []byte("Asset Tag,Model Name,Purchase Date\nX-1,M,02/03/2024\nX-2,M,03/13/2024\n"), store.ImportOptions{})
 	if got := dates(us, "X-1", "X-2"); got != "2024-02-03 , 2024-03-13 " {
 		t.Errorf("month-first file: %s", got)
+	}
+	if len(rep.Warnings) != 0 {
+		t.Errorf("a file that shows it writes month first: %+v", rep.Warnings)
+	}
+	// A file whose slash dates could all be either way is read month
+	// first, and says so.
+	unsure := mustOpen(t)
+	rep = importSnipe(t, unsure, []byte("Asset Tag,Model Name,Purchase Date\nX-1,M,01/02/2026\nX-2,M,05/03/2026\n"), store.ImportOptions{})
+	if got := dates(unsure, "X-1", "X-2"); got != "2026-01-02 , 2026-05-03 " {
+		t.Errorf("undecided file: %s", got)
+	}
+	if len(rep.Warnings) != 1 || rep.Warnings[0].Line != 2 || !strings.Contains(rep.Warnings[0].Reason, `"01/02/2026" read month first, as Snipe-IT reads slash dates; nothing in this file shows`) {
+		t.Errorf("undecided file's warnings: %+v", rep.Warnings)
 	}
 	mixed := mustOpen(t)
 	before := takeSnapshot(t, mixed)
