@@ -139,6 +139,20 @@ func validateDate(name, v string) error {
 	return nil
 }
 
+// ParseDue reads a due date as the desk takes one: a date in ParseDate's
+// forms, or +N, N days after now's local day (+7: a week from today).
+func ParseDue(v string, now time.Time) (string, error) {
+	v = strings.TrimSpace(v)
+	if rest, ok := strings.CutPrefix(v, "+"); ok {
+		n, err := strconv.Atoi(rest)
+		if err != nil || n < 0 || n >= 3650 {
+			return "", invalid("%q is not a number of days (+N)", clip(v))
+		}
+		return now.Local().AddDate(0, 0, n).Format(dateLayout), nil
+	}
+	return ParseDate(v)
+}
+
 // ParseDate accepts the date forms found in spreadsheets and Snipe-IT exports
 // and returns YYYY-MM-DD. An empty string stays empty. A numeric date whose
 // day and month could swap (03/04/2024) is refused rather than guessed.

@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -219,10 +218,7 @@ func (s *checkOutScreen) commitDue() (tea.Cmd, bool) {
 		s.feed.note("no due date")
 		return nil, true
 	}
-	if n, err := strconv.Atoi(strings.TrimPrefix(v, "+")); err == nil && strings.HasPrefix(v, "+") && n >= 0 && n < 3650 {
-		v = s.c.clock.Now().AddDate(0, 0, n).Format("2006-01-02")
-	}
-	d, err := store.ParseDate(v)
+	d, err := store.ParseDue(v, s.c.clock.Now())
 	if err != nil {
 		s.showDue()
 		still := "still no due date"

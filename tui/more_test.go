@@ -175,7 +175,7 @@ func TestCheckOut_DueFieldShowsWhatApplies(t *testing.T) {
 	h.press("ctrl+u")
 	h.typeSlow("+3d")
 	h.press("enter")
-	h.wantView("is not a date", "still due "+week, "due: "+week)
+	h.wantView("is not a number of days", "still due "+week, "due: "+week)
 	h.scan("TD-000002")
 	if a := h.asset("TD-000002"); a.DueDate != week {
 		t.Fatalf("due %q after a refused entry, want the one shown (%s)", a.DueDate, week)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/tagdesk/tagdesk/store"
 )
@@ -17,7 +18,7 @@ func assetCommands() []command {
 		{name: "asset show", summary: "show one asset", usage: "TAG [--json]", run: cmdAssetShow},
 		{name: "asset update", summary: "change an asset's descriptive fields", usage: "TAG FIELD=VALUE...\n\nFIELD is one of: " + strings.Join(store.AssetFields(), ", "), run: cmdAssetUpdate},
 		{name: "receive", summary: "receive assets: one per serial, tags generated", usage: "--model M --location CODE [--tag TAG] [--po N] SERIAL...", run: cmdReceive},
-		{name: "checkout", summary: "check assets out to a person, location or parent asset", usage: "--to BADGE|LOCATION|TAG [--due YYYY-MM-DD] TAG...", run: cmdCheckout},
+		{name: "checkout", summary: "check assets out to a person, location or parent asset", usage: "--to BADGE|LOCATION|TAG [--due YYYY-MM-DD|+N] TAG...", run: cmdCheckout},
 		{name: "checkin", summary: "check assets back in", usage: "[--location CODE] [--condition ok|repair|retire] TAG...", run: cmdCheckin},
 		{name: "move", summary: "record that assets now sit at another location", usage: "--location CODE TAG...", run: cmdMove},
 		{name: "history", summary: "an asset's full history", usage: "TAG [--json]", run: cmdHistory},
@@ -293,13 +294,20 @@ func cmdCheckout(ctx context.Context, a *app, args []string) error {
 	c := findCommand("checkout")
 	fs := a.flags(c)
 	to := fs.String("to", "", "a person (badge, employee number, username, email or full name), a location (code, name) or a parent asset's tag")
-	due := fs.String("due", "", "expected return date (YYYY-MM-DD)")
+	due := fs.String("due", "", "expected return date (YYYY-MM-DD, or +N: N days from today)")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
 		return err
 	}
 	if *to == "" || len(pos) == 0 {
 		return usagef("checkout needs --to WHO and at least one TAG")
+	}
+	if *due != "" {
+		d, err := store.ParseDue(*due, time.Now())
+		if err != nil {
+			return fmt.Errorf("checkout: due date: %w; nothing was checked out", err)
+		}
+		*due = d
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
 		as, err := db.CheckOutAll(ctx, pos, *to, *due)
