@@ -53,6 +53,10 @@ type StocktakeFinishPayload struct {
 	// finish (checked out to a person, moved out of the location, retired or
 	// disposed while it was open): not missing, and given no audit.
 	Away []string `json:"away,omitempty"`
+	// WithParent are the expected assets not scanned that are installed in
+	// an asset the count scanned (the disks in a server on the shelf):
+	// found with it.
+	WithParent []string `json:"with_parent,omitempty"`
 }
 
 // AuditPayload records an asset's audit result in a stocktake.
@@ -223,13 +227,18 @@ func (w *wtx) applyStocktake(e Event) error {
 		if st.status != "open" {
 			return invalid("the stocktake of %s is already finished", st.locCode)
 		}
-		for _, a := range p.Away {
-			id, err := w.idOf("assets", a)
-			if err != nil {
-				return err
-			}
-			if _, err := w.exec(`UPDATE stocktake_expected SET found = 2 WHERE stocktake_id = ? AND asset_id = ? AND found = 0`, st.id, id); err != nil {
-				return err
+		for _, set := range []struct {
+			uids  []string
+			found int
+		}{{p.Away, 2}, {p.WithParent, 1}} {
+			for _, a := range set.uids {
+				id, err := w.idOf("assets", a)
+				if err != nil {
+					return err
+				}
+				if _, err := w.exec(`UPDATE stocktake_expected SET found = ? WHERE stocktake_id = ? AND asset_id = ? AND found = 0`, set.found, st.id, id); err != nil {
+					return err
+				}
 			}
 		}
 		_, err = w.exec(`UPDATE stocktakes SET status = 'finished', finished_at = ?, finished_by = ? WHERE id = ?`, timestamp(e.At), e.Operator, st.id)
@@ -514,6 +523,8 @@ func (db *DB) FinishStocktake(ctx context.Context, uid string) (Stocktake, error
 		// a shelf, or disposed while the count was open, it stays in the
 		// report, and the stocktake still finishes.
 		s, err := w.prepared(scopeSQL + ` SELECT a.uid, a.tag, CASE WHEN e.found = 1 THEN 'found'
+				WHEN a.custodian_asset_id IS NOT NULL AND a.status <> 'disposed' AND EXISTS (SELECT 1 FROM stocktake_scans c
+					WHERE c.stocktake_id = e.stocktake_id AND c.asset_id = a.custodian_asset_id AND c.result <> 'unknown') THEN 'inside'
 				WHEN a.custodian_person_id IS NOT NULL OR a.status IN ('retired', 'disposed') OR a.location_id IS NULL OR a.location_id NOT IN (SELECT id FROM scope) THEN 'away'
 				ELSE 'missing' END, a.status = 'disposed'
 			FROM stocktake_expected e JOIN assets a ON a.id = e.asset_id WHERE e.stocktake_id = ?
@@ -536,6 +547,10 @@ func (db *DB) FinishStocktake(ctx context.Context, uid string) (Stocktake, error
 			switch {
 			case r.result == "away":
 				finish.Away = append(finish.Away, r.uid)
+			case r.result == "inside":
+				finish.WithParent = append(finish.WithParent, r.uid)
+				r.result = "found"
+				results = append(results, r)
 			case !disposed:
 				results = append(results, r)
 			}

@@ -185,3 +185,36 @@ func TestStocktakeFinishLeavesAwayAssets(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// The parts installed in an asset the count found (the disks in a server on
+// the shelf) are found with it, not missing.
+func TestStocktakeFindsPartsWithTheirParent(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	receiveTags(t, db, "DUB-STORE", "TD-SRV", "TD-DSK", "TD-LOOSE")
+	if _, err := db.CheckOut(ctx, "TD-DSK", "TD-SRV", ""); err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Expected != 3 {
+		t.Fatalf("expected %d", st.Expected)
+	}
+	if _, err := db.ScanIntoStocktake(ctx, st.UID, "TD-SRV"); err != nil {
+		t.Fatal(err)
+	}
+	done, err := db.FinishStocktake(ctx, st.UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.Found != 2 || done.Missing() != 1 {
+		t.Errorf("found %d, missing %d; want 2 (the server and its disk), 1", done.Found, done.Missing())
+	}
+	if a, err := db.Asset(ctx, "TD-DSK"); err != nil || a.LastAudit == "" || a.Status != store.StatusDeployed {
+		t.Errorf("the disk: audited %q, %s (%v)", a.LastAudit, a.Status, err)
+	}
+	mustVerify(t, db)
+}
