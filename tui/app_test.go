@@ -496,3 +496,24 @@ func TestDetail_RefusalReloads(t *testing.T) {
 	}
 	h.wantView("deployed", "Bob Jones", "check it in first")
 }
+
+// The asset screen marks a due date that has passed, as Home and People do.
+func TestDetail_Overdue(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	if _, err := db.CheckOut(context.Background(), "TD-000001", "B1002", "2026-11-01"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(context.Background(), "TD-000002", "B1002", "2026-12-01"); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("TD-000001")
+	h.wantView("due          2026-11-01  OVERDUE")
+	h.press("esc")
+	h.scan("TD-000002")
+	h.wantView("due          2026-12-01")
+	if strings.Contains(h.view(), "OVERDUE") {
+		t.Errorf("a loan not yet due is marked overdue:\n%s", h.view())
+	}
+}

@@ -319,11 +319,15 @@ func (s *detailScreen) View() string {
 			holder += " (" + a.Custodian + ")"
 		}
 	}
+	due := a.DueDate
+	if due != "" && a.Status == store.StatusDeployed && due < s.c.clock.Now().In(s.c.loc).Format("2006-01-02") {
+		due += "  OVERDUE" // as Home and People say it
+	}
 	pairs := [][2]string{
 		{"serial", a.Serial}, {"model", strings.TrimSpace(a.Manufacturer + " " + a.Model + " " + a.ModelNumber)},
 		{"category", a.Category}, {"location", strings.TrimSpace(a.LocationCode + " " + a.LocationName)},
 		{"home", a.HomeLocationCode}, {"held by", holder},
-		{"checked out", stamp(a.CheckedOutAt, s.c.loc)}, {"due", a.DueDate},
+		{"checked out", stamp(a.CheckedOutAt, s.c.loc)}, {"due", due},
 		{"supplier", a.Supplier}, {"order", joinDistinct(a.PONumber, a.OrderNumber)},
 		{"purchased", a.PurchaseDate}, {"cost", strings.TrimSpace(a.PurchaseCost + " " + a.Currency)},
 		{"warranty end", a.WarrantyEnd}, {"end of life", a.EOLDate},
