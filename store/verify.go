@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -189,6 +191,38 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 	}
 	rep.OK = len(rep.Problems) == 0
 	return rep, nil
+}
+
+// Anchor is where a device's chain stood at a check: "DEVICE:SEQ:HASH".
+func (d DeviceChain) Anchor() string { return fmt.Sprintf("%s:%d:%s", d.DeviceID, d.Events, d.Head) }
+
+// CheckAnchors checks that the log still passes through heads recorded at
+// earlier checks (DeviceChain.Anchor, kept by the auditor away from the
+// desk): a log rewritten up to an anchor, hashes and all, or cut before it,
+// no longer does. It returns a problem per anchor that fails.
+func (db *DB) CheckAnchors(ctx context.Context, anchors []string) ([]string, error) {
+	var problems []string
+	for _, an := range anchors {
+		parts := strings.Split(strings.TrimSpace(an), ":")
+		if len(parts) != 3 {
+			return nil, invalid("anchor %q is not DEVICE:SEQ:HASH (as verify prints it)", clip(an))
+		}
+		seq, err := strconv.ParseInt(parts[1], 10, 64)
+		if err != nil || seq < 1 {
+			return nil, invalid("anchor %q: %q is not a sequence number", clip(an), clip(parts[1]))
+		}
+		var hash string
+		err = db.r.QueryRowContext(ctx, `SELECT hash FROM events WHERE device_id = ? AND seq = ?`, parts[0], seq).Scan(&hash)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			problems = append(problems, fmt.Sprintf("anchor %s:%d: the log no longer holds that event, recorded at an earlier check (removed?)", clip(parts[0]), seq))
+		case err != nil:
+			return nil, fmt.Errorf("check anchor: %w", err)
+		case hash != parts[2]:
+			problems = append(problems, fmt.Sprintf("anchor %s:%d: the event's hash is %s, an earlier check recorded %s: the history up to it was rewritten", clip(parts[0]), seq, clip(hash), clip(parts[2])))
+		}
+	}
+	return problems, nil
 }
 
 // replayInto applies the events read through from to an empty database in projection

@@ -105,3 +105,33 @@ func TestVerifyNamesTampering(t *testing.T) {
 		})
 	}
 }
+
+// An anchor kept from an earlier check holds while the log passes through
+// it, and fails when the event is gone or its hash changed.
+func TestVerifyAnchors(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	rep, err := db.Verify(ctx, t.TempDir())
+	if err != nil || !rep.OK || len(rep.Devices) != 1 {
+		t.Fatalf("verify: %v %+v", err, rep)
+	}
+	an := rep.Devices[0].Anchor()
+	receiveTags(t, db, "DUB", "TD-1") // history goes on past the anchor
+	if probs, err := db.CheckAnchors(ctx, []string{an}); err != nil || len(probs) != 0 {
+		t.Errorf("honest log: %v %v", probs, err)
+	}
+	d := rep.Devices[0]
+	for _, c := range []struct{ anchor, want string }{
+		{fmt.Sprintf("%s:%d:%s", d.DeviceID, d.Events+100, d.Head), "no longer holds that event"},
+		{fmt.Sprintf("%s:%d:%s", d.DeviceID, d.Events, strings.Repeat("0", 64)), "the history up to it was rewritten"},
+	} {
+		probs, err := db.CheckAnchors(ctx, []string{c.anchor})
+		if err != nil || len(probs) != 1 || !strings.Contains(probs[0], c.want) {
+			t.Errorf("%s: %v %v", c.anchor, probs, err)
+		}
+	}
+	if _, err := db.CheckAnchors(ctx, []string{"nonsense"}); store.ErrorCode(err) != store.EINVALID {
+		t.Errorf("a malformed anchor: %v", err)
+	}
+}
