@@ -111,6 +111,9 @@ type AssetRecord struct {
 	Custom          map[string]string `json:"custom,omitempty"`
 	LastAudit       string            `json:"last_audit,omitempty"`
 	NextAudit       string            `json:"next_audit,omitempty"`
+	// LocationLabel is where it was received, as people read it (as
+	// stored), for history. Empty in events before it, and in bulk ones.
+	LocationLabel string `json:"location_label,omitempty" text:"copied"`
 }
 
 // CheckOutPayload hands an asset to a person, a location or a parent asset.

@@ -175,6 +175,9 @@ func (w *wtx) receive(r Receipt) (string, error) {
 		if rec.LocationUID, err = w.locationUID(r.Location); err != nil {
 			return "", err
 		}
+		if err := w.queryRow(`SELECT name || ' (' || code || ')' FROM locations WHERE uid = ?`, rec.LocationUID).Scan(&rec.LocationLabel); err != nil {
+			return "", fmt.Errorf("read location: %w", err)
+		}
 	}
 	rec.HomeLocationUID = rec.LocationUID
 	if r.HomeLocation != "" {

@@ -47,6 +47,9 @@ func describe(e Event) string {
 		if sn := str("serial"); sn != "" {
 			s += ", serial " + sn
 		}
+		if l := str("location_label"); l != "" {
+			s += ", at " + l
+		}
 		return s
 	case EvAssetCheckedOut:
 		s := "checked out to " + str("to_label")
