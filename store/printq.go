@@ -76,19 +76,45 @@ func (w *wtx) autoLabel(assetUID string) error {
 // QueueLabel queues a label for the asset with the given tag. Empty template
 // and printer mean the desk's defaults at print time.
 func (db *DB) QueueLabel(ctx context.Context, tag, template, printer string) (PrintJob, error) {
-	var id int64
-	_, err := db.write(ctx, func(w *wtx) error {
-		uid, _, err := w.assetByTag(tag)
-		if err != nil {
-			return err
-		}
-		id, err = w.queueLabel(uid, strings.TrimSpace(template), strings.TrimSpace(printer))
-		return err
-	})
+	jobs, err := db.QueueLabels(ctx, []string{tag}, template, printer)
 	if err != nil {
 		return PrintJob{}, err
 	}
-	return db.PrintJob(ctx, id)
+	return jobs[0], nil
+}
+
+// QueueLabels queues a label for each tag, all or none: a tag that cannot
+// have one (unknown, disposed) refuses the batch, with nothing queued, and
+// a crash half way leaves nothing half queued.
+func (db *DB) QueueLabels(ctx context.Context, tags []string, template, printer string) ([]PrintJob, error) {
+	ids := make([]int64, 0, len(tags))
+	_, err := db.write(ctx, func(w *wtx) error {
+		ids = ids[:0] // a retried transaction starts again
+		for _, tag := range tags {
+			uid, _, err := w.assetByTag(tag)
+			if err != nil {
+				return err
+			}
+			id, err := w.queueLabel(uid, strings.TrimSpace(template), strings.TrimSpace(printer))
+			if err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	jobs := make([]PrintJob, 0, len(ids))
+	for _, id := range ids {
+		j, err := db.PrintJob(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, j)
+	}
+	return jobs, nil
 }
 
 const jobSelect = `SELECT j.id, a.tag, j.template, j.printer, j.status, j.attempts, j.last_error, j.created_at, j.updated_at, j.printed_at
@@ -139,25 +165,48 @@ func (db *DB) QueuedJobs(ctx context.Context, limit int) ([]PrintJob, error) {
 // MarkPrinted records that a job printed on printer with template: the job is
 // done and the asset's history gets a label.printed event, in one transaction.
 func (db *DB) MarkPrinted(ctx context.Context, id int64, template, printer string) error {
+	_, err := db.write(ctx, func(w *wtx) error { return w.markPrinted(id, template, printer, true) })
+	return err
+}
+
+// MarkPrintedAll is MarkPrinted for the jobs of one document (a sheet of
+// labels), in one transaction: a crash after the sheet came out leaves
+// none of them queued to come out again, or all. A job another desk
+// process cancelled meanwhile is left as it is.
+func (db *DB) MarkPrintedAll(ctx context.Context, ids []int64, template, printer string) error {
 	_, err := db.write(ctx, func(w *wtx) error {
-		var uid, tag, status string
-		err := w.queryRow(`SELECT a.uid, a.tag, j.status FROM print_jobs j JOIN assets a ON a.id = j.asset_id WHERE j.id = ?`, id).Scan(&uid, &tag, &status)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("no print job %d", id)
+		for _, id := range ids {
+			if err := w.markPrinted(id, template, printer, false); err != nil {
+				return err
+			}
 		}
-		if err != nil {
-			return fmt.Errorf("read print job: %w", err)
-		}
-		if status != JobQueued {
-			return invalid("print job %d is %s", id, status)
-		}
-		at := timestamp(w.at)
-		if _, err := w.exec(`UPDATE print_jobs SET status = 'done', attempts = attempts + 1, last_error = '', updated_at = ?, printed_at = ? WHERE id = ?`, at, at, id); err != nil {
-			return err
-		}
-		return w.emit(EvLabelPrinted, uid, LabelPayload{UID: uid, Tag: tag, Template: template, Printer: printer})
+		return nil
 	})
 	return err
+}
+
+// markPrinted marks job id printed; strict refuses a job no longer queued,
+// else it is skipped.
+func (w *wtx) markPrinted(id int64, template, printer string, strict bool) error {
+	var uid, tag, status string
+	err := w.queryRow(`SELECT a.uid, a.tag, j.status FROM print_jobs j JOIN assets a ON a.id = j.asset_id WHERE j.id = ?`, id).Scan(&uid, &tag, &status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound("no print job %d", id)
+	}
+	if err != nil {
+		return fmt.Errorf("read print job: %w", err)
+	}
+	if status != JobQueued {
+		if !strict {
+			return nil
+		}
+		return invalid("print job %d is %s", id, status)
+	}
+	at := timestamp(w.at)
+	if _, err := w.exec(`UPDATE print_jobs SET status = 'done', attempts = attempts + 1, last_error = '', updated_at = ?, printed_at = ? WHERE id = ?`, at, at, id); err != nil {
+		return err
+	}
+	return w.emit(EvLabelPrinted, uid, LabelPayload{UID: uid, Tag: tag, Template: template, Printer: printer})
 }
 
 // MarkPrintError records a failed attempt. A permanent failure stops the job

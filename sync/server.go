@@ -469,7 +469,13 @@ func (s *Server) storeFail(w http.ResponseWriter, r *http.Request, err error) {
 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, code string, err error) {
 	msg := store.ErrorMessage(err)
-	if status >= 500 {
+	if status >= 500 && r.Context().Err() != nil {
+		// The client went away mid-request (killed, link lost): its
+		// transaction rolled back, and nobody reads this answer. Not a
+		// fault of the server's.
+		s.log.Info("client gone", "path", r.URL.Path, "error", msg)
+		status = 499
+	} else if status >= 500 {
 		s.log.Error("request failed", "path", r.URL.Path, "error", msg)
 		msg = "internal error"
 	}

@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -390,5 +392,19 @@ func TestClockSkew(t *testing.T) {
 	last := resp.Results[len(resp.Results)-1]
 	if resp.Results[0].Status != store.PushApplied || last.Status != store.PushRefused || !strings.Contains(last.Reason, "3 hours ahead of the server's clock") {
 		t.Errorf("results %+v", resp.Results)
+	}
+}
+
+// A request whose client went away is logged as that, not as a failure.
+func TestClientGoneIsNoServerError(t *testing.T) {
+	var logged bytes.Buffer
+	s := NewServer(nil, ServerOptions{Logger: slog.New(slog.NewJSONHandler(&logged, nil))})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequest("POST", "/v1/push", nil).WithContext(ctx)
+	rec := httptest.NewRecorder()
+	s.storeFail(rec, req, fmt.Errorf("update assets set: %w", context.Canceled))
+	if rec.Code != 499 || strings.Contains(logged.String(), `"level":"ERROR"`) || !strings.Contains(logged.String(), "client gone") {
+		t.Errorf("status %d, log %s", rec.Code, logged.String())
 	}
 }

@@ -148,14 +148,17 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 // sheet template's labels together, on as few sheets as they fill): a
 // printer that is off keeps the jobs waiting in the queue.
 func printNow(ctx context.Context, a *app, db *store.DB, sp *spooler, t labels.Template, assets []store.Asset, uri string) error {
-	jobs := make([]store.PrintJob, 0, len(assets))
-	uris := make([]string, 0, len(assets))
-	for _, as := range assets {
-		j, err := db.QueueLabel(ctx, as.Tag, t.Name, uri)
-		if err != nil {
-			return err
-		}
-		jobs, uris = append(jobs, j), append(uris, uri)
+	// All queued in one transaction, or none: a tag that cannot have a
+	// label refuses the batch before anything is queued, and a crash while
+	// queueing leaves no half batch to come out later beside a re-run's.
+	tags := make([]string, len(assets))
+	uris := make([]string, len(assets))
+	for i, as := range assets {
+		tags[i], uris[i] = as.Tag, uri
+	}
+	jobs, err := db.QueueLabels(ctx, tags, t.Name, uri)
+	if err != nil {
+		return err
 	}
 	outs, err := sp.printJobs(ctx, jobs, uris, nil)
 	if err != nil {

@@ -294,10 +294,16 @@ func (s *spooler) printSheet(ctx context.Context, t labels.Template, uri string,
 		}
 		return out, nil
 	}
+	ids := make([]int64, len(ok))
+	for i, j := range ok {
+		ids[i] = j.ID
+	}
+	// One transaction for the whole sheet: a crash after it came out must
+	// not leave hundreds of its labels queued to come out again.
+	if err := s.db.MarkPrintedAll(ctx, ids, t.Name, p.String()); err != nil {
+		return out, err
+	}
 	for _, j := range ok {
-		if err := s.db.MarkPrinted(ctx, j.ID, t.Name, p.String()); err != nil {
-			return out, err
-		}
 		out = append(out, jobOutcome{j, nil, false})
 	}
 	return out, nil

@@ -1,0 +1,55 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// A batch of labels is queued all or none: a disposed asset among the tags
+// refuses it with nothing queued. A sheet's jobs are marked printed in one
+// step; one cancelled meanwhile stays cancelled.
+func TestQueueLabelsAllOrNone(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	receiveTags(t, db, "DUB", "TD-1", "TD-2", "TD-3", "TD-GONE")
+	if _, err := db.Retire(ctx, "TD-GONE", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Dispose(ctx, "TD-GONE", store.Disposal{Method: "shred"}); err != nil {
+		t.Fatal(err)
+	}
+	queued := func() int {
+		js, err := db.PrintJobs(ctx, store.JobQueued, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(js)
+	}
+	before := queued()
+	if _, err := db.QueueLabels(ctx, []string{"TD-1", "TD-2", "TD-GONE", "TD-3"}, "", "file:///tmp/x.zpl"); err == nil {
+		t.Fatal("a batch with a disposed asset was queued")
+	}
+	if n := queued(); n != before {
+		t.Fatalf("a refused batch left %d job(s) queued", n-before)
+	}
+	jobs, err := db.QueueLabels(ctx, []string{"TD-1", "TD-2", "TD-3"}, "", "file:///tmp/x.zpl")
+	if err != nil || len(jobs) != 3 {
+		t.Fatalf("queue: %v %v", jobs, err)
+	}
+	if err := db.CancelPrintJob(ctx, jobs[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkPrintedAll(ctx, []int64{jobs[0].ID, jobs[1].ID, jobs[2].ID}, "zebra-2x1-203", "file:///tmp/x.zpl"); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{store.JobDone, store.JobCancelled, store.JobDone} {
+		j, err := db.PrintJob(ctx, jobs[i].ID)
+		if err != nil || j.Status != want {
+			t.Errorf("job %d: %s %v, want %s", i, j.Status, err, want)
+		}
+	}
+	mustVerify(t, db)
+}
