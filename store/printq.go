@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -51,6 +52,17 @@ type PrintJob struct {
 
 // queueLabel adds a print job for an asset inside a write transaction.
 func (w *wtx) queueLabel(assetUID, template, printer string) (int64, error) {
+	// The same label already waiting (a batch killed while it printed, run
+	// again) is the one to print: a second job would print it twice.
+	var id int64
+	err := w.queryRow(`SELECT j.id FROM print_jobs j JOIN assets a ON a.id = j.asset_id
+		WHERE a.uid = ? AND j.template = ? AND j.printer = ? AND j.status = 'queued' ORDER BY j.id LIMIT 1`, assetUID, template, printer).Scan(&id)
+	if err == nil {
+		return id, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("read print queue: %w", err)
+	}
 	at := timestamp(w.at)
 	res, err := w.exec(`INSERT INTO print_jobs(asset_id, template, printer, status, created_at, updated_at)
 		SELECT id, ?, ?, 'queued', ?, ? FROM assets WHERE uid = ?`, template, printer, at, at, assetUID)
@@ -99,7 +111,9 @@ func (db *DB) QueueLabels(ctx context.Context, tags []string, template, printer 
 			if err != nil {
 				return err
 			}
-			ids = append(ids, id)
+			if !slices.Contains(ids, id) { // a tag given twice: one label
+				ids = append(ids, id)
+			}
 		}
 		return nil
 	})

@@ -39,6 +39,12 @@ func TestQueueLabelsAllOrNone(t *testing.T) {
 	if err != nil || len(jobs) != 3 {
 		t.Fatalf("queue: %v %v", jobs, err)
 	}
+	// The same labels again (a batch killed while it printed, run again):
+	// the jobs waiting are the ones to print, not new ones beside them.
+	again, err := db.QueueLabels(ctx, []string{"TD-1", "TD-2", "TD-3", "TD-1"}, "", "file:///tmp/x.zpl")
+	if err != nil || len(again) != 3 || again[0].ID != jobs[0].ID || again[2].ID != jobs[2].ID {
+		t.Fatalf("queued again: %+v %v; want the same 3 jobs", again, err)
+	}
 	if err := db.CancelPrintJob(ctx, jobs[1].ID); err != nil {
 		t.Fatal(err)
 	}
