@@ -44,6 +44,12 @@ type Options struct {
 	// prepares the WAL file ahead (prepareWAL), so that the session's
 	// commits overwrite it instead of growing it.
 	Session bool
+	// ReadOnly opens the database for reading only, for a copy kept where
+	// nothing may be written (an auditor's evidence, a read-only mount):
+	// no migrations, no checkpointer, and every change refused. A copy
+	// without its log (-wal) is opened as immutable, as SQLite needs to
+	// read a WAL database in a folder it cannot write.
+	ReadOnly bool
 
 	catchUp int // tests: catchUpFrames, smaller (checkpoint)
 }
@@ -57,6 +63,7 @@ type DB struct {
 	now      func() time.Time
 	deviceID string
 	noSearch bool   // Options.NoSearch
+	readOnly bool   // Options.ReadOnly: w and r are one read-only pool
 	syncMode string // the writer's synchronous level: FULL, or OFF when Unsafe
 
 	mu       sync.Mutex
@@ -145,7 +152,10 @@ func refuseForeign(ctx context.Context, path string) error {
 	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
 		return nil
 	}
-	ro, err := sql.Open("sqlite", "file:"+uriPath(path)+"?mode=ro")
+	// Immutable: a read-only connection to a WAL database would otherwise
+	// make its -wal and -shm files beside it, and the main file tells
+	// whether the tables are tagdesk's (its first migration is there).
+	ro, err := sql.Open("sqlite", "file:"+uriPath(path)+"?mode=ro&immutable=1")
 	if err != nil {
 		return nil
 	}
@@ -189,6 +199,9 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 func open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if path == "" {
 		return nil, invalid("no database path given")
+	}
+	if opt.ReadOnly {
+		return openReadOnly(ctx, path, opt)
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -286,6 +299,71 @@ func open(ctx context.Context, path string, opt Options) (*DB, error) {
 	return db, nil
 }
 
+// openReadOnly is Open for Options.ReadOnly.
+func openReadOnly(ctx context.Context, path string, opt Options) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := refuseForeign(ctx, path); err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "query_only(1)", "cache_size(-8192)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("mode", "ro")
+	if _, err := os.Stat(path + "-wal"); errors.Is(err, os.ErrNotExist) {
+		q.Set("immutable", "1")
+	}
+	r, err := sql.Open("sqlite", "file:"+uriPath(path)+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	r.SetMaxOpenConns(4)
+	db := &DB{path: path, w: r, r: r, now: opt.Now, operator: opt.Operator, stmts: map[string]*sql.Stmt{}, syncMode: "OFF", readOnly: true}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	var have int
+	if err := r.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		r.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if want, err := latestMigration(); err != nil {
+		r.Close()
+		return nil, err
+	} else if have < want {
+		r.Close()
+		return nil, invalid("%s was written by an older tagdesk and must be upgraded, which needs a copy where it can be written: copy it (with any -wal file beside it) to a folder you can write and open that", path)
+	}
+	if db.deviceID, err = db.Setting(ctx, SettingDeviceID); err != nil {
+		r.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// latestMigration is the version of the newest embedded migration.
+func latestMigration() (int, error) {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return 0, fmt.Errorf("migrations: %w", err)
+	}
+	v := 0
+	for _, name := range names {
+		n, err := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0])
+		if err != nil {
+			return 0, fmt.Errorf("migrations: bad name %s", name)
+		}
+		v = max(v, n)
+	}
+	return v, nil
+}
+
+// IsReadOnly reports whether err is a refusal to write a database whose file
+// or folder is read-only (an open retried with Options.ReadOnly may read it).
+func IsReadOnly(err error) bool { return isReadOnly(err) }
+
 // Close closes the database.
 func (db *DB) Close() error {
 	db.mu.Lock()
@@ -305,7 +383,7 @@ func (db *DB) Close() error {
 		db.stop = nil
 		errs = append(errs, db.ck.Close())
 	}
-	if db.r != nil {
+	if db.r != nil && db.r != db.w {
 		errs = append(errs, db.r.Close())
 	}
 	errs = append(errs, db.w.Close())

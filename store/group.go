@@ -112,6 +112,9 @@ func (db *DB) withWriterHeld(ctx context.Context, fn func()) {
 }
 
 func (db *DB) enqueue(r *writeReq) ([]Event, error) {
+	if db.readOnly {
+		return nil, invalid("cannot write to the database: it is open read-only (a copy where nothing may be written); nothing changed")
+	}
 	r.done, r.lead = make(chan struct{}), make(chan struct{})
 	db.gmu.Lock()
 	db.wq.waiting = append(db.wq.waiting, r)

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -133,5 +134,51 @@ func TestVerifyAnchors(t *testing.T) {
 	}
 	if _, err := db.CheckAnchors(ctx, []string{"nonsense"}); store.ErrorCode(err) != store.EINVALID {
 		t.Errorf("a malformed anchor: %v", err)
+	}
+}
+
+// A copy opened read-only (an auditor's evidence) is read and verified, and
+// refuses every change, leaving the file as it was.
+func TestVerifyReadOnlyCopy(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "evidence.db")
+	db, err := store.Open(ctx, path, store.Options{Operator: "desk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed(t, db)
+	receiveTags(t, db, "DUB", "TD-1")
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path + "-wal"); !os.IsNotExist(err) {
+		t.Fatalf("the desk left its log after closing: %v", err)
+	}
+	ro, err := store.Open(ctx, path, store.Options{Operator: "auditor", ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := ro.Verify(ctx, t.TempDir()); err != nil || !rep.OK {
+		t.Errorf("verify read-only: %v %v", err, rep.Problems)
+	}
+	if a, err := ro.Asset(ctx, "TD-1"); err != nil || a.LocationCode != "DUB" {
+		t.Errorf("read: %+v %v", a, err)
+	}
+	if _, err := ro.AddLocation(ctx, "X", "x", ""); store.ErrorCode(err) != store.EINVALID || !strings.Contains(err.Error(), "cannot write") {
+		t.Errorf("a change on a read-only copy: %v", err)
+	}
+	if err := ro.Close(); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.ReadFile(path)
+	if err != nil || string(after) != string(before) {
+		t.Errorf("the read-only copy was written (%v)", err)
+	}
+	if _, err := os.Stat(path + "-wal"); !os.IsNotExist(err) {
+		t.Errorf("a log was made beside the read-only copy: %v", err)
 	}
 }

@@ -40,7 +40,8 @@ type app struct {
 	dbPath   string
 	operator string
 	demo     bool
-	reads    bool // the command only reads (readsOnly)
+	reads    bool // the command needs a register that exists (readsOnly)
+	pure     bool // the command never writes (pureRead): a read-only copy will do
 }
 
 // usageError is bad usage: exit status 2.
@@ -191,7 +192,7 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 		name := strings.Join(args[:n], " ")
 		for _, c := range cs {
 			if c.name == name {
-				a.reads = readsOnly(c.name)
+				a.reads, a.pure = readsOnly(c.name), pureRead(c.name)
 				return c.run(ctx, a, args[n:])
 			}
 		}
@@ -305,6 +306,19 @@ func readsOnly(name string) bool {
 	return false
 }
 
+// pureRead says whether a command never writes to the register: on a copy
+// it cannot write (an auditor's evidence, a read-only mount) it opens the
+// database read-only instead of refusing.
+func pureRead(name string) bool {
+	switch name {
+	case "verify", "asset list", "asset show", "history", "stocktake report", "stocktake list",
+		"report kpis", "report history", "person list", "person show", "person receipt",
+		"location list", "model list", "po show", "export snipeit", "queue list", "setting get":
+		return true
+	}
+	return false
+}
+
 // open opens the database for a command.
 func (a *app) open(ctx context.Context) (*store.DB, error) {
 	path := a.resolveDBPath()
@@ -326,6 +340,9 @@ func (a *app) open(ctx context.Context) (*store.DB, error) {
 		path = p
 	}
 	db, err := store.Open(ctx, path, store.Options{Operator: a.resolveOperator()})
+	if err != nil && a.pure && !a.demo && store.IsReadOnly(err) {
+		db, err = store.Open(ctx, path, store.Options{Operator: a.resolveOperator(), ReadOnly: true})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
