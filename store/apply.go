@@ -159,6 +159,9 @@ type MovePayload struct {
 	// move without looking them up. Empty in events before them.
 	ToLabel   string `json:"to_label,omitempty" text:"copied"`
 	FromLabel string `json:"from_label,omitempty" text:"copied"`
+	// With is the tag of the asset it is installed in, when it moved
+	// because that asset did (history says so). Empty otherwise.
+	With string `json:"with,omitempty" text:"copied"`
 }
 
 // StatusPayload changes an asset's status (repair, missing, found, arrived, retired).

@@ -509,7 +509,7 @@ func (db *DB) MoveAll(ctx context.Context, tags []string, location string) (move
 				done = append(done, t) // moved already, as a part of one before it
 				continue
 			}
-			ok, err := w.moveWith(t, location, 0, movedNow)
+			ok, err := w.moveWith(t, location, "", 0, movedNow)
 			if err != nil {
 				return Errorf(ErrorCode(err), "%s: %s", clip(NormalizeTag(t)), ErrorMessage(err))
 			}
@@ -535,11 +535,12 @@ func (db *DB) MoveAll(ctx context.Context, tags []string, location string) (move
 // move moves one asset, and what is installed in it (a disk goes with its
 // server); moved is false when it is there already.
 func (w *wtx) move(tag, location string) (moved bool, err error) {
-	return w.moveWith(tag, location, 0, map[string]bool{})
+	return w.moveWith(tag, location, "", 0, map[string]bool{})
 }
 
 // moveWith is move; movedNow collects the tags it moved.
-func (w *wtx) moveWith(tag, location string, depth int, movedNow map[string]bool) (moved bool, err error) {
+// with is the tag of the asset it moves inside ("" for one moved itself).
+func (w *wtx) moveWith(tag, location, with string, depth int, movedNow map[string]bool) (moved bool, err error) {
 	if depth > 64 {
 		return false, invalid("assets are nested too deeply")
 	}
@@ -564,22 +565,22 @@ func (w *wtx) moveWith(tag, location string, depth int, movedNow map[string]bool
 	if err := w.queryRow(`SELECT name || ' (' || code || ')' FROM locations WHERE uid = ?`, loc).Scan(&toLabel); err != nil {
 		return false, fmt.Errorf("read location: %w", err)
 	}
-	if err := w.emit(EvAssetMoved, uid, MovePayload{UID: uid, Tag: a.tag, LocationUID: loc, FromUID: from.String, ToLabel: toLabel, FromLabel: fromLabel.String}); err != nil {
+	if err := w.emit(EvAssetMoved, uid, MovePayload{UID: uid, Tag: a.tag, LocationUID: loc, FromUID: from.String, ToLabel: toLabel, FromLabel: fromLabel.String, With: with}); err != nil {
 		return false, err
 	}
 	movedNow[a.tag] = true
-	return true, w.moveParts(a.id, location, depth, movedNow)
+	return true, w.moveParts(a.id, a.tag, location, depth, movedNow)
 }
 
 // moveParts moves what is installed in the asset with id parent to
 // location (those there already pass it on to their own parts).
-func (w *wtx) moveParts(parent int64, location string, depth int, movedNow map[string]bool) error {
+func (w *wtx) moveParts(parent int64, parentTag, location string, depth int, movedNow map[string]bool) error {
 	parts, err := w.texts("read installed assets", `SELECT tag FROM assets WHERE custodian_asset_id = ? ORDER BY tag`, parent)
 	if err != nil {
 		return err
 	}
 	for _, t := range parts {
-		if _, err := w.moveWith(t, location, depth+1, movedNow); err != nil {
+		if _, err := w.moveWith(t, location, parentTag, depth+1, movedNow); err != nil {
 			return err
 		}
 	}

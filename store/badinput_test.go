@@ -712,6 +712,14 @@ func TestMoveTakesInstalledParts(t *testing.T) {
 	if d := mustAsset(t, db, "DSK-1"); d.LocationCode != "DUB-STORE" || d.Custodian != "SRV-1" {
 		t.Errorf("the installed disk: at %s in %q", d.LocationCode, d.Custodian)
 	}
+	// Its history says it went with the server, not that someone moved it.
+	h, err := db.History(ctx, mustAsset(t, db, "DSK-1").UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := store.Describe(h[len(h)-1]); got != "moved from Dublin office (DUB) to Dublin storeroom (DUB-STORE), inside SRV-1" {
+		t.Errorf("the disk's history says %q", got)
+	}
 	// Both named: the disk moved with its server, not "already there".
 	moved, already, err := db.MoveAll(ctx, []string{"SRV-1", "DSK-1"}, "DUB")
 	if err != nil || len(moved) != 2 || len(already) != 0 || moved[1].LocationCode != "DUB" {

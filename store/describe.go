@@ -70,13 +70,17 @@ func describe(e Event) string {
 		}
 		return s + ", condition " + str("condition")
 	case EvAssetMoved:
+		with := ""
+		if t := str("with"); t != "" {
+			with = ", inside " + t
+		}
 		switch to, from := str("to_label"), str("from_label"); {
 		case to != "" && from != "":
-			return "moved from " + from + " to " + to
+			return "moved from " + from + " to " + to + with
 		case to != "":
-			return "moved to " + to
+			return "moved to " + to + with
 		}
-		return "moved"
+		return "moved" + with
 	case EvAssetStatus, EvAssetRetired:
 		s := fmt.Sprintf("%s → %s", Status(str("from")).Label(), Status(str("to")).Label())
 		if r := str("reason"); r != "" {
