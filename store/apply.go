@@ -114,6 +114,9 @@ type AssetRecord struct {
 	// LocationLabel is where it was received, as people read it (as
 	// stored), for history. Empty in events before it, and in bulk ones.
 	LocationLabel string `json:"location_label,omitempty" text:"copied"`
+	// Imported is the file and line an import read it from ("FILE line
+	// N"): history tells a migration from a delivery.
+	Imported string `json:"imported,omitempty" text:"copied"`
 }
 
 // CheckOutPayload hands an asset to a person, a location or a parent asset.
@@ -202,6 +205,9 @@ func decode[T any](e Event) (T, error) {
 	dec := json.NewDecoder(strings.NewReader(string(e.Payload)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
+		if strings.Contains(err.Error(), "unknown field") {
+			return v, invalid("event %s (%s): bad payload: %v (written by a newer tagdesk? upgrade this one)", e.UID(), e.Type, err)
+		}
 		return v, invalid("event %s (%s): bad payload: %v", e.UID(), e.Type, err)
 	}
 	return v, nil

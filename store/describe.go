@@ -50,6 +50,9 @@ func describe(e Event) string {
 		if l := str("location_label"); l != "" {
 			s += ", at " + l
 		}
+		if f := str("imported"); f != "" {
+			s += ", imported from " + f
+		}
 		return s
 	case EvAssetCheckedOut:
 		s := "checked out to " + str("to_label")

@@ -346,12 +346,37 @@ func (w *wtx) emit(typ EventType, subject string, payload any) error {
 	return w.append(e)
 }
 
+// PayloadVersion is the version of the event payloads this build writes
+// and reads. A build refuses a payload field it does not know (decode), so
+// a sync server must be at least as new as its desks: the server says its
+// version in its hello, and a desk newer than its server, or a server newer
+// than its desk, stops before exchanging events, saying which to upgrade.
+//
+//	1: the first.
+//	2: labels for history (a receipt's location_label and imported, a
+//	   check-in's to_label, a move's with), a stocktake finish's away and
+//	   with_parent (2026-11-27).
+const PayloadVersion = 2
+
+// MaxPayloadBytes is the largest payload an event may have: what the sync
+// protocol carries. A stocktake's start lists its expected assets' uids
+// (about 23 bytes each): a count of up to about 180,000 assets.
+const MaxPayloadBytes = 4 << 20
+
 // newEvent makes the device's next event, chained and hashed, without
 // applying or storing it.
 func (w *wtx) newEvent(typ EventType, subject string, payload any) (Event, error) {
 	body, err := json.Marshal(payload)
 	if err != nil {
 		return Event{}, fmt.Errorf("encode %s: %w", typ, err)
+	}
+	if len(body) > MaxPayloadBytes {
+		// It could never reach the server: refused here, with nothing
+		// changed, rather than stuck at the head of the outbox.
+		if typ == EvStocktakeStarted {
+			return Event{}, invalid("a count of this many assets is too big to sync as one (%d kB, at most %d kB): count the locations under it one at a time", len(body)>>10, MaxPayloadBytes>>10)
+		}
+		return Event{}, invalid("this change is too big to sync (%d kB, at most %d kB)", len(body)>>10, MaxPayloadBytes>>10)
 	}
 	if err := checkText(w.operator, payload, body); err != nil {
 		return Event{}, err

@@ -52,16 +52,31 @@ type PrintJob struct {
 
 // queueLabel adds a print job for an asset inside a write transaction.
 func (w *wtx) queueLabel(assetUID, template, printer string) (int64, error) {
-	// The same label already waiting (a batch killed while it printed, run
-	// again) is the one to print: a second job would print it twice.
-	var id int64
-	err := w.queryRow(`SELECT j.id FROM print_jobs j JOIN assets a ON a.id = j.asset_id
-		WHERE a.uid = ? AND j.template = ? AND j.printer = ? AND j.status = 'queued' ORDER BY j.id LIMIT 1`, assetUID, template, printer).Scan(&id)
-	if err == nil {
-		return id, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("read print queue: %w", err)
+	return w.queueLabelFor(assetUID, template, printer, true)
+}
+
+// queueLabelFor is queueLabel; reuse looks for the same label waiting
+// already (a batch killed while it printed, run again), which is then the
+// one to print: a second job would print it twice. A label queued with the
+// desk's defaults (at receipt) is taken over by one asked for a printer.
+func (w *wtx) queueLabelFor(assetUID, template, printer string, reuse bool) (int64, error) {
+	if reuse {
+		var id int64
+		var t, p string
+		err := w.queryRow(`SELECT j.id, j.template, j.printer FROM print_jobs j WHERE j.asset_id = (SELECT id FROM assets WHERE uid = ?)
+			AND j.status = 'queued' AND j.template IN (?, '') AND j.printer IN (?, '') ORDER BY j.template = ? AND j.printer = ? DESC, j.id LIMIT 1`,
+			assetUID, template, printer, template, printer).Scan(&id, &t, &p)
+		switch {
+		case err == nil:
+			if t != template || p != printer {
+				if _, err := w.exec(`UPDATE print_jobs SET template = ?, printer = ?, updated_at = ? WHERE id = ?`, template, printer, timestamp(w.at), id); err != nil {
+					return 0, err
+				}
+			}
+			return id, nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return 0, fmt.Errorf("read print queue: %w", err)
+		}
 	}
 	at := timestamp(w.at)
 	res, err := w.exec(`INSERT INTO print_jobs(asset_id, template, printer, status, created_at, updated_at)
@@ -81,7 +96,7 @@ func (w *wtx) autoLabel(assetUID string) error {
 	if err != nil || v == "0" || v == "false" {
 		return err
 	}
-	_, err = w.queueLabel(assetUID, "", "")
+	_, err = w.queueLabelFor(assetUID, "", "", false) // a new asset: nothing waiting
 	return err
 }
 

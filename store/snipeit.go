@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -34,6 +35,9 @@ type ImportOptions struct {
 	DryRun bool
 	// Progress, if set, is called now and then with the rows done so far.
 	Progress func(done, total int)
+	// Source names the file (its base name), recorded with each row's
+	// receipt so that history tells a migration from a delivery.
+	Source string
 }
 
 // ImportCreated counts what an import created besides assets.
@@ -1077,6 +1081,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 // importer performs the validated rows inside one write transaction, with
 // name→uid caches so that each model, location or person is looked up once.
 type importer struct {
+	source    string // ImportOptions.Source, as history shows it
 	w         *wtx
 	h         *csvHeader
 	named     map[string]string      // table + "\x00" + lower(name)
@@ -1501,12 +1506,33 @@ func (im *importer) nextTag() (string, error) {
 	return "", conflict("no free tag after %s", im.scheme.Format(im.scheme.Next))
 }
 
+// sourceName is a file's name as history shows it: its base name, printable,
+// at most 80 characters.
+func sourceName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if strconv.IsPrint(r) {
+			return r
+		}
+		return '?'
+	}, filepath.Base(strings.TrimSpace(name)))
+	if name == "." || name == "/" {
+		return ""
+	}
+	if utf8.RuneCountInString(name) > 80 {
+		name = string([]rune(name)[:80]) + "…"
+	}
+	return name
+}
+
 // receive emits the row's asset.received (and whatever it names first).
 func (im *importer) receive(r *srow) error {
 	rec := AssetRecord{
 		Serial: r.serial, Name: r.name, Kind: KindHardware, Status: r.status, OrderNumber: r.orderNo,
 		PurchaseDate: r.purchaseDate, PurchaseCost: r.cost, Currency: r.currency, WarrantyEnd: r.warrantyEnd,
 		EOLDate: r.eol, CostCentre: r.costCentre, Notes: r.notes, Custom: r.custom, LastAudit: r.lastAudit, NextAudit: r.nextAudit,
+	}
+	if im.source != "" {
+		rec.Imported = im.source + " line " + strconv.Itoa(r.line)
 	}
 	var err error
 	if rec.ModelUID, err = im.modelUID(r); err != nil {
@@ -1876,7 +1902,8 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 		newBad := 0
 		_, err := db.writeAlone(ctx, func(w *wtx) error {
 			im := &importer{w: w, h: h, named: map[string]string{}, models: map[string]string{}, modelInfo: map[string][3]string{}, locs: map[string]locRef{},
-				people: map[string]personRef{}, byName: map[string][]personRef{}, tags: make(map[string]string, len(rows)), inFile: inFile}
+				people: map[string]personRef{}, byName: map[string][]personRef{}, tags: make(map[string]string, len(rows)), inFile: inFile,
+				source: sourceName(opt.Source)}
 			// Ids found are cached (the search index is rebuilt once, at
 			// commit), and the events are stored in bulk at the end.
 			w.ids = map[string]int64{}

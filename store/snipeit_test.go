@@ -1518,3 +1518,22 @@ func TestImportSnipeITIntoRetiredParent(t *testing.T) {
 		t.Fatalf("import: %v %+v", err, rep.Bad)
 	}
 }
+
+// An imported asset's receipt says which file and line it came from, so
+// history tells a migration from a delivery.
+func TestImportRecordsItsSource(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	if _, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name\nX-1,M\nX-2,M\n"), store.ImportOptions{Source: "/home/ana/Downloads/assets\x07.csv"}); err != nil {
+		t.Fatal(err)
+	}
+	a := mustAsset(t, db, "X-2")
+	h, err := db.History(ctx, a.UID)
+	if err != nil || len(h) == 0 {
+		t.Fatalf("history: %v %v", h, err)
+	}
+	if got := store.Describe(h[0]); got != "received as X-2 (in stock), imported from assets?.csv line 3" {
+		t.Errorf("history says %q", got)
+	}
+	mustVerify(t, db)
+}

@@ -322,13 +322,18 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 	}
 	progress(Progress{Phase: "hello"})
 	var hello HelloResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/hello", HelloRequest{DeviceID: db.DeviceID()}, &hello); err != nil {
+	if err := c.do(ctx, http.MethodPost, "/v1/hello", HelloRequest{DeviceID: db.DeviceID(), Version: store.PayloadVersion}, &hello); err != nil {
 		return false, c.notTagdesk(err)
 	}
 	if hello.Epoch == "" {
 		// Some other web server that answers JSON: taken for a tagdesk
 		// server, its empty answer would look like a replaced server.
 		return false, fmt.Errorf("%s is not a tagdesk sync server (its answer to hello has no epoch): check --server", c.Server)
+	}
+	// A server older than this desk would refuse what it cannot read, and
+	// keep the refusals: it must be upgraded first.
+	if hello.Version < store.PayloadVersion {
+		return false, fmt.Errorf("the server at %s runs an older tagdesk than this desk (event payload version %d, this desk's %d): upgrade the server first, then sync; nothing was sent", c.Server, hello.Version, store.PayloadVersion)
 	}
 	// A desk whose clock is far from the server's would send changes
 	// dated wrong for every desk (the server refuses those dated ahead):
@@ -633,6 +638,17 @@ func (c *Client) preparePush(ctx context.Context, after int64, batch int, epoch 
 	go func() {
 		var p preparedPush
 		p.events, p.err = c.DB.OutboxAfter(ctx, after, batch)
+		// A batch stops at MaxPushPayload bytes (one event at least): a
+		// few large events (stocktake starts) must not make a body the
+		// server refuses as too large. The rest go in the next batch.
+		size := 0
+		for i, e := range p.events {
+			size += len(e.Payload)
+			if i > 0 && size > MaxPushPayload {
+				p.events = p.events[:i]
+				break
+			}
+		}
 		if p.err == nil && len(p.events) > 0 {
 			req := PushRequest{DeviceID: c.DB.DeviceID(), Epoch: epoch, Events: make([]WireEvent, len(p.events))}
 			for i, e := range p.events {

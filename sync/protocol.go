@@ -16,13 +16,16 @@ import (
 
 // Limits of the protocol.
 const (
-	MaxPushEvents   = 200      // events in one push
-	MaxPullLimit    = 5000     // changes in one pull page
-	MaxPullBytes    = 8 << 20  // payload bytes in one pull page (at least one change)
-	DefaultPull     = 2000     // changes per pull page by default
-	MaxBodyBytes    = 8 << 20  // a request body as sent (compressed or not)
-	MaxDecodedBytes = 16 << 20 // a request body once decompressed
-	MaxPayloadBytes = 64 << 10 // one event's payload
+	MaxPushEvents   = 200                   // events in one push
+	MaxPullLimit    = 5000                  // changes in one pull page
+	MaxPullBytes    = 8 << 20               // payload bytes in one pull page (at least one change)
+	DefaultPull     = 2000                  // changes per pull page by default
+	MaxBodyBytes    = 8 << 20               // a request body as sent (compressed or not)
+	MaxDecodedBytes = 16 << 20              // a request body once decompressed
+	MaxPayloadBytes = store.MaxPayloadBytes // one event's payload (a stocktake's start lists every asset expected)
+	// MaxPushPayload is the payload bytes a client puts in one push (at
+	// least one event): well inside MaxDecodedBytes once escaped in JSON.
+	MaxPushPayload = 6 << 20
 )
 
 // WireEvent is an event as it travels: times and payloads as the exact text
@@ -89,6 +92,9 @@ func clip(s string) string {
 // server stands.
 type HelloRequest struct {
 	DeviceID string `json:"device_id"`
+	// Version is the event payload version the desk writes
+	// (store.PayloadVersion); 0 from desks before it.
+	Version int `json:"version,omitempty"`
 }
 
 // HelloResponse is the server's epoch, this device's high water and the
@@ -100,6 +106,9 @@ type HelloResponse struct {
 	// Now is the server's clock (RFC 3339, UTC): a desk whose clock is
 	// far from it stops before sending changes dated wrong.
 	Now string `json:"now,omitempty"`
+	// Version is the event payload version the server reads
+	// (store.PayloadVersion); 0 from servers before it.
+	Version int `json:"version,omitempty"`
 }
 
 // PushRequest is a batch of one device's events, consecutive sequence numbers.

@@ -316,12 +316,18 @@ func (s *Server) hello(w http.ResponseWriter, r *http.Request, info store.TokenI
 		return
 	}
 	ctx := r.Context()
+	if req.Version < store.PayloadVersion {
+		// An older desk could not read what newer desks send through this
+		// server, and would stop half way through applying it.
+		s.fail(w, r, http.StatusConflict, CodeConflict, fmt.Errorf("this desk runs an older tagdesk than the server (event payload version %d, the server's %d): upgrade tagdesk on this desk, then sync", req.Version, store.PayloadVersion))
+		return
+	}
 	if err := s.b.Bind(ctx, info.Name, req.DeviceID); err != nil {
 		s.storeFail(w, r, err)
 		return
 	}
 	*device = req.DeviceID
-	resp := HelloResponse{Now: s.now().UTC().Format(time.RFC3339Nano)}
+	resp := HelloResponse{Now: s.now().UTC().Format(time.RFC3339Nano), Version: store.PayloadVersion}
 	var err error
 	if resp.Epoch, err = s.b.Epoch(ctx); err == nil {
 		if resp.HighWater, err = s.b.HighWater(ctx, req.DeviceID); err == nil {

@@ -66,7 +66,7 @@ func (e *testEnv) call(t *testing.T, method, path, token string, body any) (int,
 
 func (e *testEnv) hello(t *testing.T) HelloResponse {
 	t.Helper()
-	code, b := e.call(t, "POST", "/v1/hello", e.tok, HelloRequest{DeviceID: e.dev.DeviceID()})
+	code, b := e.call(t, "POST", "/v1/hello", e.tok, HelloRequest{DeviceID: e.dev.DeviceID(), Version: store.PayloadVersion})
 	if code != 200 {
 		t.Fatalf("hello: %d %s", code, b)
 	}
@@ -139,7 +139,7 @@ func TestTokensRefused(t *testing.T) {
 		}
 	}
 	// Another device's token: bound to the first device at hello.
-	code, b := e.call(t, "POST", "/v1/hello", e.tok, HelloRequest{DeviceID: "DOTHER"})
+	code, b := e.call(t, "POST", "/v1/hello", e.tok, HelloRequest{DeviceID: "DOTHER", Version: store.PayloadVersion})
 	if code != 409 || !strings.Contains(string(b), "belongs to device") {
 		t.Fatalf("other device with a bound token: %d %s", code, b)
 	}
@@ -406,5 +406,74 @@ func TestClientGoneIsNoServerError(t *testing.T) {
 	s.storeFail(rec, req, fmt.Errorf("update assets set: %w", context.Canceled))
 	if rec.Code != 499 || strings.Contains(logged.String(), `"level":"ERROR"`) || !strings.Contains(logged.String(), "client gone") {
 		t.Errorf("status %d, log %s", rec.Code, logged.String())
+	}
+}
+
+// A count of a large location (its start lists 5,000 expected assets,
+// over 100 kB) syncs like any change.
+func TestBigStocktakeSyncs(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	if _, err := e.dev.AddLocation(ctx, "WH", "Warehouse", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.dev.AddModel(ctx, "Latitude 5440", "L5440", "Dell", "Laptop"); err != nil {
+		t.Fatal(err)
+	}
+	rs := make([]store.Receipt, 5000)
+	for i := range rs {
+		rs[i] = store.Receipt{Serial: fmt.Sprintf("SN%05d", i), Model: "L5440", Location: "WH"}
+	}
+	if _, err := e.dev.ReceiveAll(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	st, err := e.dev.StartStocktake(ctx, "WH")
+	if err != nil || st.Expected != 5000 {
+		t.Fatalf("start: %+v %v", st, err)
+	}
+	hs := httptest.NewServer(e.h)
+	defer hs.Close()
+	c := &Client{DB: e.dev, Server: hs.URL, Token: e.tok}
+	rep, err := c.Sync(ctx, func(Progress) {})
+	if err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	if rep.Refused != 0 {
+		t.Errorf("report %+v", rep)
+	}
+	got, err := e.srv.DB.Stocktake(ctx, st.UID)
+	if err != nil || got.Expected != 5000 {
+		t.Errorf("the server's count: %+v %v", got, err)
+	}
+}
+
+// A desk and a server of different payload versions stop before exchanging
+// events, each saying which to upgrade.
+func TestPayloadVersions(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	code, b := e.call(t, "POST", "/v1/hello", e.tok, HelloRequest{DeviceID: e.dev.DeviceID()}) // a desk before versions
+	if code != http.StatusConflict || !strings.Contains(string(b), "this desk runs an older tagdesk than the server") {
+		t.Errorf("an older desk's hello: %d %s", code, b)
+	}
+	if _, err := e.dev.AddLocation(ctx, "X1", "x", ""); err != nil {
+		t.Fatal(err)
+	}
+	old := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/hello" {
+			t.Errorf("the desk went on to %s", r.URL.Path)
+			http.NotFound(w, r)
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]any{"epoch": "E1", "high_water": 0, "head": 0, "now": time.Now().UTC().Format(time.RFC3339)})
+	}))
+	defer old.Close()
+	c := &Client{DB: e.dev, Server: old.URL, Token: e.tok}
+	_, err := c.Sync(ctx, func(Progress) {})
+	if err == nil || !strings.Contains(err.Error(), "runs an older tagdesk than this desk") || !strings.Contains(err.Error(), "upgrade the server first") {
+		t.Errorf("sync with an older server: %v", err)
+	}
+	if n, err := e.dev.PendingEvents(ctx); err != nil || n != 1 {
+		t.Errorf("pending: %d %v", n, err)
 	}
 }

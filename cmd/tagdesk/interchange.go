@@ -46,7 +46,10 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 		in = f
 	}
 	progress, endProgress := a.importProgress()
-	opt := store.ImportOptions{SkipInvalid: *skip, DryRun: *dry, Progress: progress}
+	opt := store.ImportOptions{SkipInvalid: *skip, DryRun: *dry, Progress: progress, Source: name}
+	if name == "-" {
+		opt.Source = "standard input"
+	}
 	// An import that imports nothing into a desk that did not exist leaves
 	// no database behind: "nothing imported" means no new file either.
 	path := a.resolveDBPath()
