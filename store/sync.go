@@ -510,6 +510,16 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 				if _, err := w.exec(`DELETE FROM sync_unapplied WHERE event_id = ?`, id); err != nil {
 					return err
 				}
+				// This desk's own change, refused, whose push answer never
+				// got recorded (the pushing sync died first, or another
+				// sync of this desk pushed it): recorded now, so that it is
+				// shown and can be resolved, as a refusal answered is.
+				if c.Refused && e.DeviceID == db.deviceID {
+					if _, err := w.exec(`INSERT OR IGNORE INTO sync_refusals(event_id, code, reason, refused_at) VALUES (?, ?, ?, ?)`,
+						id, ECONFLICT, "refused by the server (the answer to this desk's push was lost; the server's log says why)", timestamp(db.now())); err != nil {
+						return err
+					}
+				}
 			case errors.Is(err, sql.ErrNoRows):
 				if e.DeviceID == db.deviceID {
 					return conflict("the server has event %s of this device that this device does not: a database restored from an old backup, or a copy of another desk's%s", e.UID(), restoredHint)

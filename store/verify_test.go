@@ -76,7 +76,7 @@ func TestVerifyNamesTampering(t *testing.T) {
 		{"status column", `UPDATE assets SET notes = 'x' WHERE tag = 'TD-1'`, `(TD-1): notes is "x", the events give ""`},
 		{"unapplied", `INSERT INTO sync_unapplied VALUES ((SELECT max(id) FROM events WHERE type = 'asset.checked_out'), 'x', 'x');
 			UPDATE assets SET status = 'in_stock', custodian_person_id = NULL, checked_out_at = '', due_date = '', updated_at = created_at WHERE tag = 'TD-1'`,
-			"is marked as no longer applying, but it applies"},
+			"is marked as no longer applying, but it is not this desk's pending change after a pull"},
 		{"refused", `INSERT INTO sync_log SELECT id, id, 0 FROM events; UPDATE sync_log SET refused = 1 WHERE event_id = (SELECT max(id) FROM events WHERE type = 'asset.checked_out');
 			UPDATE assets SET status = 'in_stock', custodian_person_id = NULL, checked_out_at = '', due_date = '', updated_at = created_at WHERE tag = 'TD-1'`,
 			"is marked refused by the server, but no refusal of it is recorded"},
@@ -124,7 +124,7 @@ func TestVerifyAnchors(t *testing.T) {
 	}
 	d := rep.Devices[0]
 	for _, c := range []struct{ anchor, want string }{
-		{fmt.Sprintf("%s:%d:%s", d.DeviceID, d.Events+100, d.Head), "no longer holds that event"},
+		{fmt.Sprintf("%s:%d:%s", d.DeviceID, d.Events+100, d.Head), "not synced that far yet"},
 		{fmt.Sprintf("%s:%d:%s", d.DeviceID, d.Events, strings.Repeat("0", 64)), "the history up to it was rewritten"},
 	} {
 		probs, err := db.CheckAnchors(ctx, []string{c.anchor})
@@ -180,5 +180,41 @@ func TestVerifyReadOnlyCopy(t *testing.T) {
 	}
 	if _, err := os.Stat(path + "-wal"); !os.IsNotExist(err) {
 		t.Errorf("a log was made beside the read-only copy: %v", err)
+	}
+}
+
+// A desk that pulls its own change refused, the push's answer never
+// recorded (the sync that pushed it died), records the refusal then: it is
+// shown for resolving, and verify finds nothing wrong. A desk between a
+// pull and its rebase is not compared, and verify says so.
+func TestVerifyHonestSyncStates(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	if _, err := db.AddLocation(ctx, "X1", "x", ""); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := db.OutboxBatch(ctx, 10)
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("outbox: %v %v", evs, err)
+	}
+	if err := db.ApplyPulled(ctx, []store.PulledChange{{ServerSeq: 1, Refused: true, Event: evs[0]}}, 1, ""); err != nil {
+		t.Fatal(err)
+	}
+	refs, err := db.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 {
+		t.Errorf("refusals to resolve: %+v %v", refs, err)
+	}
+	if err := db.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := db.Verify(ctx, t.TempDir()); err != nil || !rep.OK {
+		t.Errorf("verify after the pulled refusal: %v %v", err, rep.Problems)
+	}
+	if err := db.ExecForTest(ctx, `UPDATE sync_state SET needs_rebuild = 1`); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.Verify(ctx, t.TempDir())
+	if err != nil || !rep.OK || len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "a rebase is pending") {
+		t.Errorf("verify while a rebase is pending: %v %+v", err, rep)
 	}
 }
