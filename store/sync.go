@@ -1046,7 +1046,7 @@ func (w *wtx) leasedTagNumber(n int64) (int64, error) {
 		if any == 0 {
 			return n, nil
 		}
-		return 0, conflict("this device has used all its leased tag numbers; sync to lease more, or give the tag")
+		return 0, conflict("this device has used all its leased tag numbers; sync to lease more (a sync tops them up to 1,000), receive fewer at once, or give the tags")
 	}
 	if err != nil {
 		return 0, fmt.Errorf("read tag leases: %w", err)

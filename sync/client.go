@@ -505,7 +505,10 @@ func (c *Client) lease(ctx context.Context) error {
 		block = 1000
 	}
 	if low <= 0 {
-		low = 200
+		// Topped up to a full block at every sync that finds fewer: a
+		// receipt of a few hundred after a busy day must find them (the
+		// desk cannot lease in the middle of a batch, offline).
+		low = block
 	}
 	remaining, next, err := c.DB.LeaseRemaining(ctx)
 	if err != nil {
