@@ -165,19 +165,30 @@ func refuseForeign(ctx context.Context, path string) error {
 		return nil
 	}
 	defer rows.Close()
+	// Tagdesk's own: its log and chain heads beside its migrations table
+	// (a name other tools use too: Rails, golang-migrate, dbmate). A file
+	// holding only an empty migrations table is a first open interrupted.
 	var names []string
+	have := map[string]bool{}
 	for rows.Next() {
 		var n string
 		if err := rows.Scan(&n); err != nil {
 			return nil
 		}
-		if n == "schema_migrations" {
-			return nil
-		}
+		have[n] = true
 		names = append(names, n)
 	}
 	if rows.Err() != nil || len(names) == 0 {
 		return nil
+	}
+	if have["schema_migrations"] && have["events"] && have["chain_heads"] {
+		return nil
+	}
+	if len(names) == 1 && have["schema_migrations"] {
+		var n int
+		if err := ro.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n == 0 {
+			return nil
+		}
 	}
 	if len(names) > 3 {
 		names = append(names[:3], "…")

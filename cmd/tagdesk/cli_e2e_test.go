@@ -70,6 +70,19 @@ func TestE2ENotATagdeskDatabase(t *testing.T) {
 	if after, err := os.ReadFile(other); err != nil || string(after) != string(before) {
 		t.Errorf("another program's database was changed (%v)", err)
 	}
+	// A Rails (or golang-migrate) database has a schema_migrations table too.
+	rails := filepath.Join(dir, "rails.db")
+	rdb, err := sql.Open("sqlite", rails)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rdb.Exec(`CREATE TABLE schema_migrations(version TEXT PRIMARY KEY); INSERT INTO schema_migrations VALUES ('20240101'); CREATE TABLE users(id INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	rdb.Close()
+	if _, stderr, code := cli(t, rails, "location", "add", "DUB", "Dublin"); code != 1 || !strings.Contains(stderr, "is not a tagdesk database") {
+		t.Errorf("a Rails database: exit %d, %q", code, stderr)
+	}
 }
 
 // --help on a command group lists its subcommands and exits 0.
