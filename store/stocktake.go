@@ -523,8 +523,10 @@ func (db *DB) FinishStocktake(ctx context.Context, uid string) (Stocktake, error
 		// a shelf, or disposed while the count was open, it stays in the
 		// report, and the stocktake still finishes.
 		s, err := w.prepared(scopeSQL + ` SELECT a.uid, a.tag, CASE WHEN e.found = 1 THEN 'found'
-				WHEN a.custodian_asset_id IS NOT NULL AND a.status <> 'disposed' AND EXISTS (SELECT 1 FROM stocktake_scans c
-					WHERE c.stocktake_id = e.stocktake_id AND c.asset_id = a.custodian_asset_id AND c.result <> 'unknown') THEN 'inside'
+				WHEN a.custodian_asset_id IS NOT NULL AND a.status <> 'disposed' AND EXISTS (
+					WITH RECURSIVE up(id, depth) AS (SELECT a.custodian_asset_id, 0
+						UNION SELECT p.custodian_asset_id, up.depth + 1 FROM assets p JOIN up ON p.id = up.id WHERE p.custodian_asset_id IS NOT NULL AND up.depth < 64)
+					SELECT 1 FROM stocktake_scans c WHERE c.stocktake_id = e.stocktake_id AND c.result <> 'unknown' AND c.asset_id IN (SELECT id FROM up)) THEN 'inside'
 				WHEN a.custodian_person_id IS NOT NULL OR a.status IN ('retired', 'disposed') OR a.location_id IS NULL OR a.location_id NOT IN (SELECT id FROM scope) THEN 'away'
 				ELSE 'missing' END, a.status = 'disposed'
 			FROM stocktake_expected e JOIN assets a ON a.id = e.asset_id WHERE e.stocktake_id = ?

@@ -192,15 +192,18 @@ func TestStocktakeFindsPartsWithTheirParent(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpen(t)
 	seed(t, db)
-	receiveTags(t, db, "DUB-STORE", "TD-SRV", "TD-DSK", "TD-LOOSE")
+	receiveTags(t, db, "DUB-STORE", "TD-SRV", "TD-DSK", "TD-CARD", "TD-LOOSE")
 	if _, err := db.CheckOut(ctx, "TD-DSK", "TD-SRV", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, "TD-CARD", "TD-DSK", ""); err != nil { // a part of a part
 		t.Fatal(err)
 	}
 	st, err := db.StartStocktake(ctx, "DUB-STORE")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Expected != 3 {
+	if st.Expected != 4 {
 		t.Fatalf("expected %d", st.Expected)
 	}
 	if _, err := db.ScanIntoStocktake(ctx, st.UID, "TD-SRV"); err != nil {
@@ -210,8 +213,8 @@ func TestStocktakeFindsPartsWithTheirParent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if done.Found != 2 || done.Missing() != 1 {
-		t.Errorf("found %d, missing %d; want 2 (the server and its disk), 1", done.Found, done.Missing())
+	if done.Found != 3 || done.Missing() != 1 {
+		t.Errorf("found %d, missing %d; want 3 (the server, its disk and the disk's card), 1", done.Found, done.Missing())
 	}
 	if a, err := db.Asset(ctx, "TD-DSK"); err != nil || a.LastAudit == "" || a.Status != store.StatusDeployed {
 		t.Errorf("the disk: audited %q, %s (%v)", a.LastAudit, a.Status, err)

@@ -631,6 +631,24 @@ func (w *wtx) admit(e Event) (aerr, err error) {
 			if st.status != "open" {
 				return invalid("the stocktake of %s is already finished", st.locCode), nil
 			}
+			// The counting desk did not know, when it finished, what the
+			// server knows: an asset moved out, checked out to a person,
+			// retired or disposed while the count was open left it, and
+			// is not made missing where it is now.
+			if p.Result == "missing" {
+				var tag, where string
+				err := w.queryRow(scopeSQL+` SELECT a.tag, CASE
+						WHEN a.custodian_person_id IS NOT NULL THEN 'checked out to ' || coalesce((SELECT name FROM people WHERE id = a.custodian_person_id), 'a person')
+						WHEN a.status IN ('retired', 'disposed') THEN a.status
+						WHEN a.location_id IS NULL OR a.location_id NOT IN (SELECT id FROM scope) THEN 'moved to ' || coalesce((SELECT code FROM locations WHERE id = a.location_id), 'elsewhere')
+						ELSE '' END FROM assets a WHERE a.uid = ?`, st.locID, p.UID).Scan(&tag, &where)
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return nil, fmt.Errorf("read asset: %w", err)
+				}
+				if where != "" {
+					return invalid("%s left the count of %s while it was open (%s): not marked missing", tag, st.locCode, where), nil
+				}
+			}
 		}
 	case EvAssetReceived:
 		if p, derr := decode[AssetRecord](e); derr == nil {

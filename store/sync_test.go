@@ -910,3 +910,42 @@ func TestRedoRetiringCheckInKeepsPartsRule(t *testing.T) {
 	}
 	syncVerify(t, a, b, srv)
 }
+
+// An asset another desk moved out while a count was open, synced before the
+// counting desk finished without knowing: the server does not make it
+// missing where it is now; the counting desk's result is refused, with why.
+func TestServerKeepsAnAssetThatLeftTheCount(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	receiveTags(t, a, "DUB-STORE", "TD-STAY", "TD-GONE")
+	syncVia(t, srv, a)
+	st, err := a.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := b.Move(ctx, "TD-GONE", "DUB"); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	if _, err := a.ScanIntoStocktake(ctx, st.UID, "TD-STAY"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.FinishStocktake(ctx, st.UID); err != nil { // a has not seen the move
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	for _, db := range []*store.DB{a, b, srv} {
+		if x := mustAsset(t, db, "TD-GONE"); x.Status != store.StatusInStock || x.LocationCode != "DUB" {
+			t.Errorf("%s: TD-GONE is %s at %s", db.Path(), x.Status, x.LocationCode)
+		}
+	}
+	refs, err := a.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 || !strings.Contains(refs[0].Reason, "TD-GONE left the count of DUB-STORE while it was open (moved to DUB)") {
+		t.Errorf("refusals on the counting desk: %+v %v", refs, err)
+	}
+	syncVerify(t, a, b, srv)
+}
