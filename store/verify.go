@@ -42,26 +42,30 @@ const hashScheme = "sha256 over prev_hash, device_id, seq, operator, at (RFC 333
 
 // canonical queries: each state table with local ids replaced by uids, in
 // one deterministic order.
-var canonical = []struct{ table, query string }{
-	{"manufacturers", `SELECT uid, name FROM manufacturers ORDER BY uid`},
-	{"categories", `SELECT uid, name FROM categories ORDER BY uid`},
-	{"suppliers", `SELECT uid, name FROM suppliers ORDER BY uid`},
-	{"models", `SELECT m.uid, m.name, m.model_number, coalesce(f.uid, ''), coalesce(c.uid, '') FROM models m LEFT JOIN manufacturers f ON f.id = m.manufacturer_id LEFT JOIN categories c ON c.id = m.category_id ORDER BY m.uid`},
-	{"locations", `SELECT l.uid, l.code, l.name, coalesce(p.uid, '') FROM locations l LEFT JOIN locations p ON p.id = l.parent_id ORDER BY l.uid`},
-	{"people", `SELECT p.uid, p.name, coalesce(p.badge, ''), coalesce(p.employee_no, ''), coalesce(p.username, ''), coalesce(p.email, ''), p.department, p.cost_centre, coalesce(l.uid, ''), p.active FROM people p LEFT JOIN locations l ON l.id = p.location_id ORDER BY p.uid`},
-	{"purchase_orders", `SELECT o.uid, o.number, coalesce(s.uid, ''), coalesce((SELECT group_concat(m.uid || '=' || pl.quantity, ',') FROM po_lines pl JOIN models m ON m.id = pl.model_id WHERE pl.po_id = o.id), '') FROM purchase_orders o LEFT JOIN suppliers s ON s.id = o.supplier_id ORDER BY o.uid`},
-	{"custom_fields", `SELECT name FROM custom_fields ORDER BY name`},
-	{"assets", `SELECT a.uid, a.tag, coalesce(a.serial, ''), a.name, coalesce(m.uid, ''), a.kind, a.status, coalesce(l.uid, ''), coalesce(hl.uid, ''),
+var canonical = []struct {
+	table string
+	keys  int // leading columns that name a row
+	query string
+}{
+	{"manufacturers", 1, `SELECT uid, name FROM manufacturers ORDER BY uid`},
+	{"categories", 1, `SELECT uid, name FROM categories ORDER BY uid`},
+	{"suppliers", 1, `SELECT uid, name FROM suppliers ORDER BY uid`},
+	{"models", 1, `SELECT m.uid, m.name, m.model_number, coalesce(f.uid, ''), coalesce(c.uid, '') FROM models m LEFT JOIN manufacturers f ON f.id = m.manufacturer_id LEFT JOIN categories c ON c.id = m.category_id ORDER BY m.uid`},
+	{"locations", 1, `SELECT l.uid, l.code, l.name, coalesce(p.uid, '') FROM locations l LEFT JOIN locations p ON p.id = l.parent_id ORDER BY l.uid`},
+	{"people", 1, `SELECT p.uid, p.name, coalesce(p.badge, ''), coalesce(p.employee_no, ''), coalesce(p.username, ''), coalesce(p.email, ''), p.department, p.cost_centre, coalesce(l.uid, ''), p.active FROM people p LEFT JOIN locations l ON l.id = p.location_id ORDER BY p.uid`},
+	{"purchase_orders", 1, `SELECT o.uid, o.number, coalesce(s.uid, ''), coalesce((SELECT group_concat(m.uid || '=' || pl.quantity, ',') FROM po_lines pl JOIN models m ON m.id = pl.model_id WHERE pl.po_id = o.id), '') FROM purchase_orders o LEFT JOIN suppliers s ON s.id = o.supplier_id ORDER BY o.uid`},
+	{"custom_fields", 1, `SELECT name FROM custom_fields ORDER BY name`},
+	{"assets", 1, `SELECT a.uid, a.tag, coalesce(a.serial, ''), a.name, coalesce(m.uid, ''), a.kind, a.status, coalesce(l.uid, ''), coalesce(hl.uid, ''),
 		coalesce(p.uid, ''), coalesce(cl.uid, ''), coalesce(ca.uid, ''), a.checked_out_at, a.due_date, a.cost_centre, coalesce(s.uid, ''), coalesce(o.uid, ''),
 		a.order_number, a.purchase_date, a.purchase_cost, a.currency, a.warranty_end, a.eol_date, a.notes, a.custom, a.last_audit, a.next_audit, a.created_at, a.updated_at
 		FROM assets a LEFT JOIN models m ON m.id = a.model_id LEFT JOIN locations l ON l.id = a.location_id LEFT JOIN locations hl ON hl.id = a.home_location_id
 		LEFT JOIN people p ON p.id = a.custodian_person_id LEFT JOIN locations cl ON cl.id = a.custodian_location_id LEFT JOIN assets ca ON ca.id = a.custodian_asset_id
 		LEFT JOIN suppliers s ON s.id = a.supplier_id LEFT JOIN purchase_orders o ON o.id = a.po_id ORDER BY a.uid`},
-	{"stocktakes", `SELECT s.uid, l.uid, s.status, s.started_at, s.started_by, s.finished_at, s.finished_by FROM stocktakes s JOIN locations l ON l.id = s.location_id ORDER BY s.uid`},
-	{"stocktake_expected", `SELECT s.uid, a.uid, e.found FROM stocktake_expected e JOIN stocktakes s ON s.id = e.stocktake_id JOIN assets a ON a.id = e.asset_id ORDER BY s.uid, a.uid`},
-	{"stocktake_scans", `SELECT s.uid, c.code, coalesce(a.uid, ''), c.result, c.at, c.operator, c.device_id FROM stocktake_scans c JOIN stocktakes s ON s.id = c.stocktake_id LEFT JOIN assets a ON a.id = c.asset_id ORDER BY s.uid, c.at, c.code, c.id`},
-	{"disposals", `SELECT a.uid, d.method, d.certificate, d.vendor, d.disposed_at FROM disposals d JOIN assets a ON a.id = d.asset_id ORDER BY a.uid`},
-	{"aliases", `SELECT tbl, alias, target FROM aliases ORDER BY tbl, alias`},
+	{"stocktakes", 1, `SELECT s.uid, l.uid, s.status, s.started_at, s.started_by, s.finished_at, s.finished_by FROM stocktakes s JOIN locations l ON l.id = s.location_id ORDER BY s.uid`},
+	{"stocktake_expected", 2, `SELECT s.uid, a.uid, e.found FROM stocktake_expected e JOIN stocktakes s ON s.id = e.stocktake_id JOIN assets a ON a.id = e.asset_id ORDER BY s.uid, a.uid`},
+	{"stocktake_scans", 3, `SELECT s.uid, c.code, coalesce(a.uid, ''), c.result, c.at, c.operator, c.device_id FROM stocktake_scans c JOIN stocktakes s ON s.id = c.stocktake_id LEFT JOIN assets a ON a.id = c.asset_id ORDER BY s.uid, c.at, c.code, c.id`},
+	{"disposals", 1, `SELECT a.uid, d.method, d.certificate, d.vendor, d.disposed_at FROM disposals d JOIN assets a ON a.id = d.asset_id ORDER BY a.uid`},
+	{"aliases", 2, `SELECT tbl, alias, target FROM aliases ORDER BY tbl, alias`},
 }
 
 // Verify checks every device's hash chain and that the current state equals
@@ -188,7 +192,7 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 		problem("the events do not replay: %s", ErrorMessage(err))
 	} else {
 		for _, c := range canonical {
-			tc, diff, err := compareQuery(ctx, snap, rebuilt.r, c.query)
+			tc, diff, err := compareQuery(ctx, snap, rebuilt.r, c.query, c.keys)
 			if err != nil {
 				return rep, fmt.Errorf("verify %s: %w", c.table, err)
 			}
@@ -301,7 +305,7 @@ func eachText(ctx context.Context, q querier, query string, fn func(string), arg
 	return rows.Err()
 }
 
-func compareQuery(ctx context.Context, a, b querier, q string) (TableCheck, string, error) {
+func compareQuery(ctx context.Context, a, b querier, q string, keys int) (TableCheck, string, error) {
 	var tc TableCheck
 	ra, err := a.QueryContext(ctx, q)
 	if err != nil {
@@ -356,7 +360,7 @@ func compareQuery(ctx context.Context, a, b querier, q string) (TableCheck, stri
 			break
 		}
 		if tc.Equal {
-			if d := rowDiff(cols, x, y); d != "" {
+			if d := rowDiff(cols, keys, x, y); d != "" {
 				tc.Equal = false
 				diff = d
 			}
@@ -367,9 +371,9 @@ func compareQuery(ctx context.Context, a, b querier, q string) (TableCheck, stri
 
 // rowDiff says how row have (the current state) differs from row want (the
 // state the events give): the column that differs, with both values, when
-// the rows are about the same thing; else which row is missing. "" when
-// they are equal.
-func rowDiff(cols, have, want []string) string {
+// the rows are about the same thing (their first keys columns agree); else
+// which row is missing. "" when they are equal.
+func rowDiff(cols []string, keys int, have, want []string) string {
 	name := func(i int) string {
 		c := cols[i]
 		if j := strings.LastIndex(c, "."); j >= 0 && !strings.ContainsAny(c, "( ") {
@@ -378,22 +382,32 @@ func rowDiff(cols, have, want []string) string {
 		return c
 	}
 	key := func(row []string) string {
-		k := row[0]
-		if len(row) > 1 && len(cols) > 1 && name(1) != "" {
+		n := min(max(keys, 1), len(row))
+		k := strings.Join(row[:n], " / ")
+		if n == 1 && len(row) > 1 {
 			k += " (" + clip(row[1]) + ")"
 		}
 		return clip(k)
 	}
+	missing := func(row []string) string {
+		return fmt.Sprintf("row %s is in the events, not in the state (deleted?)", key(row))
+	}
+	added := func(row []string) string {
+		return fmt.Sprintf("row %s is in the state, not in the events (added by hand?)", key(row))
+	}
 	switch {
 	case have == nil:
-		return fmt.Sprintf("row %s is in the events, not in the state (deleted?)", key(want))
+		return missing(want)
 	case want == nil:
-		return fmt.Sprintf("row %s is in the state, not in the events (added by hand?)", key(have))
-	case have[0] != want[0]:
-		if have[0] < want[0] {
-			return fmt.Sprintf("row %s is in the state, not in the events (added by hand?)", key(have))
+		return added(have)
+	}
+	for i := range min(max(keys, 1), len(have)) {
+		if have[i] != want[i] {
+			if strings.Join(have[:i+1], "\x1f") < strings.Join(want[:i+1], "\x1f") {
+				return added(have)
+			}
+			return missing(want)
 		}
-		return fmt.Sprintf("row %s is in the events, not in the state (deleted?)", key(want))
 	}
 	for i := range have {
 		if have[i] != want[i] {
