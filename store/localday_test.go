@@ -88,7 +88,7 @@ func TestDatesAreTheDesksLocalDay(t *testing.T) {
 // A due date is a date or +N days from the desk's local today.
 func TestParseDue(t *testing.T) {
 	inZone(t, "Australia/Sydney")
-	now := time.Date(2026, 11, 27, 22, 0, 0, 0, time.UTC) // the 28th in Sydney
+	now := time.Date(2026, 11, 27, 22, 0, 0, 0, time.UTC).Local() // the 28th in Sydney
 	for in, want := range map[string]string{"+0": "2026-11-28", "+7": "2026-12-05", " 2026-12-24 ": "2026-12-24", "": ""} {
 		if got, err := store.ParseDue(in, now); err != nil || got != want {
 			t.Errorf("ParseDue(%q) = %q, %v; want %q", in, got, err, want)

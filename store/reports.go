@@ -136,7 +136,7 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 	if k.PendingSyncEvents, err = db.PendingEvents(ctx); err != nil {
 		return k, err
 	}
-	rows, err = db.r.QueryContext(ctx, `SELECT l.code, substr(s.finished_at, 1, 10),
+	rows, err = db.r.QueryContext(ctx, `SELECT l.code, s.finished_at,
 			(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found = 1),
 			(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found <> 2)
 		FROM stocktakes s JOIN locations l ON l.id = s.location_id
@@ -151,6 +151,7 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 		if err := rows.Scan(&a.Location, &a.Date, &a.Found, &a.Expected); err != nil {
 			return k, fmt.Errorf("kpis: %w", err)
 		}
+		a.Date = LocalDay(a.Date) // the day the people counting would write down
 		if a.Expected > 0 {
 			a.Accuracy = float64(a.Found) / float64(a.Expected)
 		}

@@ -140,7 +140,8 @@ func validateDate(name, v string) error {
 }
 
 // ParseDue reads a due date as the desk takes one: a date in ParseDate's
-// forms, or +N, N days after now's local day (+7: a week from today).
+// forms, or +N, N days after now's day in now's zone (+7: a week from
+// today); callers pass the desk's local time.
 func ParseDue(v string, now time.Time) (string, error) {
 	v = strings.TrimSpace(v)
 	if rest, ok := strings.CutPrefix(v, "+"); ok {
@@ -148,7 +149,7 @@ func ParseDue(v string, now time.Time) (string, error) {
 		if err != nil || n < 0 || n >= 3650 {
 			return "", invalid("%q is not a number of days (+N)", clip(v))
 		}
-		return now.Local().AddDate(0, 0, n).Format(dateLayout), nil
+		return now.AddDate(0, 0, n).Format(dateLayout), nil
 	}
 	return ParseDate(v)
 }

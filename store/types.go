@@ -220,7 +220,10 @@ func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 // timestamp says the 28th. A day recorded without a time of day (an
 // imported check-out date, a disposal's day) is stored as midnight UTC
 // exactly, and is that day wherever the desk is.
-func LocalDay(ts string) string {
+func LocalDay(ts string) string { return LocalDayIn(ts, time.Local) }
+
+// LocalDayIn is LocalDay in the zone loc.
+func LocalDayIn(ts string, loc *time.Location) string {
 	if len(ts) < 10 {
 		return ts
 	}
@@ -231,5 +234,5 @@ func LocalDay(ts string) string {
 	if err != nil {
 		return ts[:10]
 	}
-	return t.Local().Format(dateLayout)
+	return t.In(loc).Format(dateLayout)
 }

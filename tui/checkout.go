@@ -218,7 +218,7 @@ func (s *checkOutScreen) commitDue() (tea.Cmd, bool) {
 		s.feed.note("no due date")
 		return nil, true
 	}
-	d, err := store.ParseDue(v, s.c.clock.Now())
+	d, err := store.ParseDue(v, s.c.clock.Now().In(s.c.loc))
 	if err != nil {
 		s.showDue()
 		still := "still no due date"

@@ -378,7 +378,7 @@ func (s *personScreen) View() string {
 			break
 		}
 		a := s.holdings[i]
-		out := store.LocalDay(a.CheckedOutAt)
+		out := store.LocalDayIn(a.CheckedOutAt, s.c.loc)
 		due, mark := orDash(a.DueDate), ""
 		if a.DueDate != "" && a.DueDate < today {
 			mark = "OVERDUE"
