@@ -265,3 +265,20 @@ func TestE2ESettingSetRefusesUnknown(t *testing.T) {
 		t.Errorf("site after refused settings: %q", out)
 	}
 }
+
+// A disposed asset gets no new label, to a file as to a printer.
+func TestE2ELabelRefusesDisposed(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	mustCLI(t, db, "model", "add", "Latitude 5440", "--number", "L5440", "--manufacturer", "Dell", "--category", "Laptop")
+	mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "--tag", "TD-GONE", "SN-GONE")
+	mustCLI(t, db, "retire", "TD-GONE")
+	mustCLI(t, db, "dispose", "TD-GONE", "--method", "shred")
+	out := filepath.Join(t.TempDir(), "x.zpl")
+	if _, errs, code := cli(t, db, "label", "--out", out, "TD-GONE"); code != 1 || !strings.Contains(errs, "TD-GONE is disposed; a disposal is final") {
+		t.Errorf("label --out of a disposed asset: exit %d, %q", code, errs)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a label file was written: %v", err)
+	}
+}
