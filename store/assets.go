@@ -175,8 +175,8 @@ func (w *wtx) receive(r Receipt) (string, error) {
 		if rec.LocationUID, err = w.locationUID(r.Location); err != nil {
 			return "", err
 		}
-		if err := w.queryRow(`SELECT name || ' (' || code || ')' FROM locations WHERE uid = ?`, rec.LocationUID).Scan(&rec.LocationLabel); err != nil {
-			return "", fmt.Errorf("read location: %w", err)
+		if rec.LocationLabel, err = w.locationLabel(rec.LocationUID); err != nil {
+			return "", err
 		}
 	}
 	rec.HomeLocationUID = rec.LocationUID
@@ -478,8 +478,8 @@ func (w *wtx) checkIn(tag string, opt CheckInOptions) error {
 		if p.LocationUID, err = w.locationUID(opt.Location); err != nil {
 			return err
 		}
-		if err := w.queryRow(`SELECT name || ' (' || code || ')' FROM locations WHERE uid = ?`, p.LocationUID).Scan(&p.ToLabel); err != nil {
-			return fmt.Errorf("read location: %w", err)
+		if p.ToLabel, err = w.locationLabel(p.LocationUID); err != nil {
+			return err
 		}
 	}
 	return w.emit(EvAssetCheckedIn, uid, p)
@@ -561,15 +561,24 @@ func (w *wtx) moveWith(tag, location, with string, depth int, movedNow map[strin
 	if from.String == loc {
 		return false, nil
 	}
-	var toLabel string
-	if err := w.queryRow(`SELECT name || ' (' || code || ')' FROM locations WHERE uid = ?`, loc).Scan(&toLabel); err != nil {
-		return false, fmt.Errorf("read location: %w", err)
+	toLabel, err := w.locationLabel(loc)
+	if err != nil {
+		return false, err
 	}
 	if err := w.emit(EvAssetMoved, uid, MovePayload{UID: uid, Tag: a.tag, LocationUID: loc, FromUID: from.String, ToLabel: toLabel, FromLabel: fromLabel.String, With: with}); err != nil {
 		return false, err
 	}
 	movedNow[a.tag] = true
 	return true, w.moveParts(a.id, a.tag, location, depth, movedNow)
+}
+
+// locationLabel is a location as history names it: "Name (CODE)".
+func (w *wtx) locationLabel(uid string) (string, error) {
+	var l string
+	if err := w.queryRow(`SELECT name || ' (' || code || ')' FROM locations WHERE uid = ?`, uid).Scan(&l); err != nil {
+		return "", fmt.Errorf("read location: %w", err)
+	}
+	return l, nil
 }
 
 // moveParts moves what is installed in the asset with id parent to

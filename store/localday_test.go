@@ -3,7 +3,6 @@ package store_test
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,23 +22,6 @@ func inZone(t *testing.T, name string) {
 	t.Cleanup(func() { time.Local = old })
 }
 
-// openAt opens a database whose clock stands at now.
-func openAt(t *testing.T, now time.Time) *store.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), store.Options{
-		Operator: "tester",
-		Now: func() time.Time {
-			now = now.Add(time.Second)
-			return now
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
 // Dates made from an instant are the desk's local day: a check-out at 20:30
 // in New York (01:30 UTC the next day) exports as the 27th, and the desk
 // takes its own export back; a stocktake finished then is audited on the
@@ -47,7 +29,7 @@ func openAt(t *testing.T, now time.Time) *store.DB {
 func TestDatesAreTheDesksLocalDay(t *testing.T) {
 	inZone(t, "America/New_York")
 	ctx := context.Background()
-	db := openAt(t, time.Date(2026, 11, 28, 1, 30, 0, 0, time.UTC))
+	db := mustOpenAt(t, time.Date(2026, 11, 28, 1, 30, 0, 0, time.UTC))
 	seed(t, db)
 	receiveTags(t, db, "DUB-STORE", "TD-1", "TD-2")
 	if _, err := db.CheckOut(ctx, "TD-1", "B1001", ""); err != nil {
@@ -76,7 +58,7 @@ func TestDatesAreTheDesksLocalDay(t *testing.T) {
 	if !strings.Contains(out.String(), ",2026-11-27,") || strings.Contains(out.String(), "2026-11-28") {
 		t.Errorf("export does not give the local day of the check-out:\n%s", out.String())
 	}
-	again := openAt(t, time.Date(2026, 11, 28, 1, 45, 0, 0, time.UTC))
+	again := mustOpenAt(t, time.Date(2026, 11, 28, 1, 45, 0, 0, time.UTC))
 	if _, err := again.ImportSnipeIT(ctx, strings.NewReader(out.String()), store.ImportOptions{}); err != nil {
 		t.Fatalf("the desk refuses its own export: %v", err)
 	}

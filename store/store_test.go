@@ -14,7 +14,13 @@ import (
 // mustOpen opens a fresh database in a temporary folder with a fixed clock.
 func mustOpen(tb testing.TB) *store.DB {
 	tb.Helper()
-	clock := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	return mustOpenAt(tb, time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+}
+
+// mustOpenAt is mustOpen with the clock starting at clock, a second on at
+// every reading.
+func mustOpenAt(tb testing.TB, clock time.Time) *store.DB {
+	tb.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "t.db"), store.Options{
 		Operator: "tester",
 		Now: func() time.Time {
