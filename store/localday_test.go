@@ -82,3 +82,22 @@ func TestParseDue(t *testing.T) {
 		}
 	}
 }
+
+// The overdue filter lists what is checked out past its due date, by the
+// desk's local day: a loan due on the 27th is overdue on the 28th.
+func TestSearchOverdue(t *testing.T) {
+	inZone(t, "Australia/Sydney")
+	ctx := context.Background()
+	db := mustOpenAt(t, time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)) // the 28th in Sydney
+	seed(t, db)
+	receiveTags(t, db, "DUB", "TD-LATE", "TD-TODAY", "TD-FREE")
+	for tag, due := range map[string]string{"TD-LATE": "2026-11-27", "TD-TODAY": "2026-11-28"} {
+		if _, err := db.CheckOut(ctx, tag, "B1001", due); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.SearchAssets(ctx, store.AssetFilter{Overdue: true})
+	if err != nil || len(got) != 1 || got[0].Tag != "TD-LATE" {
+		t.Errorf("overdue: %+v %v", got, err)
+	}
+}

@@ -13,6 +13,7 @@ type AssetFilter struct {
 	Status   Status // empty: any
 	Location string // code or name: assets at it or anywhere under it
 	Person   string // uid: assets held by this person
+	Overdue  bool   // only assets checked out past their due date (the desk's local day)
 	After    int64  // keyset pagination: only assets with id > After
 	Limit    int    // 0: no limit
 }
@@ -71,7 +72,11 @@ func (db *DB) assetQuery(ctx context.Context, f AssetFilter) (string, []any, err
 		where = append(where, `a.location_id IN (WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT l.id FROM locations l JOIN sub ON l.parent_id = sub.id) SELECT id FROM sub)`)
 		args = append(args, l.ID)
 	}
-	if f.Person != "" {
+	if f.Overdue {
+		where = append(where, "a.status = 'deployed' AND a.due_date <> '' AND a.due_date < ?")
+		args = append(args, db.now().Local().Format(dateLayout))
+	}
+		if f.Person != "" {
 		where = append(where, "a.custodian_person_id = (SELECT id FROM people WHERE uid = ?)")
 		args = append(args, f.Person)
 	}

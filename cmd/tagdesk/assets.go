@@ -14,7 +14,7 @@ import (
 
 func assetCommands() []command {
 	return []command{
-		{name: "asset list", summary: "list assets (all matching, streamed)", usage: "[--json] [--query Q] [--status S] [--location CODE] [--limit N]", run: cmdAssetList},
+		{name: "asset list", summary: "list assets (all matching, streamed)", usage: "[--json] [--query Q] [--status S] [--location CODE] [--overdue] [--limit N]", run: cmdAssetList},
 		{name: "asset show", summary: "show one asset", usage: "TAG [--json]", run: cmdAssetShow},
 		{name: "asset update", summary: "change an asset's descriptive fields", usage: "TAG FIELD=VALUE...\n\nFIELD is one of: " + strings.Join(store.AssetFields(), ", "), run: cmdAssetUpdate},
 		{name: "receive", summary: "receive assets: one per serial, tags generated", usage: "--model M --location CODE [--tag TAG] [--po N] SERIAL...", run: cmdReceive},
@@ -59,6 +59,7 @@ func cmdAssetList(ctx context.Context, a *app, args []string) error {
 	status := fs.String("status", "", "only this status (in_stock, deployed, ...)")
 	location := fs.String("location", "", "only assets at this location or under it")
 	limit := fs.Int("limit", 0, "at most N assets (default: all)")
+	overdue := fs.Bool("overdue", false, "only assets checked out past their due date (the DUE column replaces SERIAL)")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
 		return err
@@ -69,7 +70,11 @@ func cmdAssetList(ctx context.Context, a *app, args []string) error {
 	if *limit < 0 {
 		return usagef("asset list: --limit %d: give a number of assets, or 0 for all", *limit)
 	}
-	f := store.AssetFilter{Query: *query, Location: *location, Limit: *limit}
+	f := store.AssetFilter{Query: *query, Location: *location, Limit: *limit, Overdue: *overdue}
+	last, lastOf := "SERIAL", func(as store.Asset) string { return as.Serial }
+	if *overdue {
+		last, lastOf = "DUE", func(as store.Asset) string { return as.DueDate }
+	}
 	if *status != "" {
 		if f.Status, err = store.ParseStatus(*status); err != nil {
 			return usagef("asset list: %s", store.ErrorMessage(err))
@@ -81,7 +86,7 @@ func cmdAssetList(ctx context.Context, a *app, args []string) error {
 		if *asJSON {
 			w.WriteString("[")
 		} else {
-			fmt.Fprintf(w, "%-14s %-10s %-26s %-14s %-24s %s\n", "TAG", "STATUS", "MODEL", "LOCATION", "CUSTODIAN", "SERIAL")
+			fmt.Fprintf(w, "%-14s %-10s %-26s %-14s %-24s %s\n", "TAG", "STATUS", "MODEL", "LOCATION", "CUSTODIAN", last)
 		}
 		err := db.EachAsset(ctx, f, func(as store.Asset) error {
 			if *asJSON {
@@ -95,7 +100,7 @@ func cmdAssetList(ctx context.Context, a *app, args []string) error {
 				w.WriteString("\n  ")
 				w.Write(b)
 			} else {
-				fmt.Fprintf(w, "%-14s %-10s %-26s %-14s %-24s %s\n", as.Tag, as.Status.Label(), fit(as.Model, 26), fit(as.LocationCode, 14), fit(as.CustodianName, 24), as.Serial)
+				fmt.Fprintf(w, "%-14s %-10s %-26s %-14s %-24s %s\n", as.Tag, as.Status.Label(), fit(as.Model, 26), fit(as.LocationCode, 14), fit(as.CustodianName, 24), lastOf(as))
 			}
 			n++
 			return nil
