@@ -76,7 +76,7 @@ func (db *DB) assetQuery(ctx context.Context, f AssetFilter) (string, []any, err
 		where = append(where, "a.status = 'deployed' AND a.due_date <> '' AND a.due_date < ?")
 		args = append(args, db.now().Local().Format(dateLayout))
 	}
-		if f.Person != "" {
+	if f.Person != "" {
 		where = append(where, "a.custodian_person_id = (SELECT id FROM people WHERE uid = ?)")
 		args = append(args, f.Person)
 	}
