@@ -66,6 +66,9 @@ type UpdatePayload struct {
 // SubjectPayload names the subject of an event that needs nothing else.
 type SubjectPayload struct {
 	UID string `json:"uid"`
+	// Name is the subject as people read it (as stored), for history: the
+	// person an offboarding is about. Empty in events before it.
+	Name string `json:"name,omitempty" text:"copied"`
 }
 
 // POPayload creates a purchase order.
@@ -150,6 +153,9 @@ type CheckInPayload struct {
 	ToLabel   string `json:"to_label,omitempty" text:"copied"`
 	Condition string `json:"condition"`
 	Status    Status `json:"status"`
+	// Reason says why, for history: "offboarding Ana Silva". Empty for a
+	// check-in of its own.
+	Reason string `json:"reason,omitempty" text:"copied"`
 }
 
 // MovePayload moves an asset to another location.

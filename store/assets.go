@@ -445,6 +445,7 @@ func (w *wtx) checkOut(tag string, h Holder, due string) error {
 type CheckInOptions struct {
 	Location  string // code or name; default: its home location
 	Condition string // ok (default), repair or retire
+	reason    string // why, for history (an offboarding sets it)
 }
 
 // CheckIn takes an asset back.
@@ -473,7 +474,7 @@ func (w *wtx) checkIn(tag string, opt CheckInOptions) error {
 		}
 	}
 	cond := map[Status]string{StatusInStock: ConditionOK, StatusInRepair: ConditionRepair, StatusRetired: ConditionRetire}[st]
-	p := CheckInPayload{UID: uid, Tag: a.tag, From: a.holder, FromUID: a.held, Condition: cond, Status: st}
+	p := CheckInPayload{UID: uid, Tag: a.tag, From: a.holder, FromUID: a.held, Condition: cond, Status: st, Reason: opt.reason}
 	if opt.Location != "" {
 		if p.LocationUID, err = w.locationUID(opt.Location); err != nil {
 			return err

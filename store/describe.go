@@ -37,6 +37,9 @@ func describe(e Event) string {
 	case EvPersonCreated:
 		return fmt.Sprintf("person %q added", str("name"))
 	case EvPersonOffboarded:
+		if n := str("name"); n != "" {
+			return "offboarded " + n
+		}
 		return "offboarded"
 	case EvPOCreated:
 		return fmt.Sprintf("purchase order %s added", str("number"))
@@ -71,7 +74,11 @@ func describe(e Event) string {
 		if t := str("to_label"); t != "" {
 			s += " to " + t
 		}
-		return s + ", condition " + str("condition")
+		s += ", condition " + str("condition")
+		if r := str("reason"); r != "" {
+			s += " (" + r + ")"
+		}
+		return s
 	case EvAssetMoved:
 		with := ""
 		if t := str("with"); t != "" {

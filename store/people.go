@@ -43,12 +43,13 @@ func (w *wtx) offboard(uid, name string, opt CheckInOptions) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	opt.reason = "offboarding " + name
 	for _, t := range tags {
 		if err := w.checkIn(t, opt); err != nil {
 			return nil, Errorf(ErrorCode(err), "check in %s: %s", t, ErrorMessage(err))
 		}
 	}
-	return tags, w.emit(EvPersonOffboarded, uid, SubjectPayload{UID: uid})
+	return tags, w.emit(EvPersonOffboarded, uid, SubjectPayload{UID: uid, Name: name})
 }
 
 // OffboardResult is what offboarding did.

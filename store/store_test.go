@@ -433,3 +433,33 @@ func TestCheckInHistoryNamesWhere(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// History says an offboarding's check-ins were one, and whom it was about.
+func TestOffboardingHistoryNamesIt(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	receiveTags(t, db, "DUB", "TD-1")
+	if _, err := db.CheckOut(ctx, "TD-1", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Offboard(ctx, "B1001", store.CheckInOptions{Condition: store.ConditionOK})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := db.History(ctx, mustAsset(t, db, "TD-1").UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := store.Describe(h[len(h)-1]); !strings.HasSuffix(got, "condition ok (offboarding Ana Silva)") {
+		t.Errorf("the asset's history says %q", got)
+	}
+	ph, err := db.History(ctx, res.Person.UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := store.Describe(ph[len(ph)-1]); got != "offboarded Ana Silva" {
+		t.Errorf("the person's history says %q", got)
+	}
+	mustVerify(t, db)
+}
