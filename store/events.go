@@ -354,8 +354,8 @@ func (w *wtx) emit(typ EventType, subject string, payload any) error {
 //
 //	1: the first.
 //	2: labels for history (a receipt's location_label and imported, a
-//	   check-in's to_label, a move's with), a stocktake finish's away and
-//	   with_parent (2026-11-27).
+//	   check-in's to_label and reason, a move's with, an offboarding's
+//	   name), a stocktake finish's away and with_parent (2026-11-27).
 const PayloadVersion = 2
 
 // MaxPayloadBytes is the largest payload an event may have: what the sync
