@@ -331,7 +331,9 @@ func (s *spooler) printJob(ctx context.Context, j store.PrintJob, t labels.Templ
 	if err := p.Print(ctx, job); err != nil {
 		return !printer.IsRetryable(err), err
 	}
-	return false, s.db.MarkPrinted(ctx, j.ID, t.Name, p.String())
+	// Not strict: a job another run printed meanwhile (a label reused by
+	// a batch while a queue run had it) did print here too; no error.
+	return false, s.db.MarkPrintedAll(ctx, []int64{j.ID}, t.Name, p.String())
 }
 
 func firstNonEmpty(ss ...string) string {
