@@ -86,10 +86,8 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 			if err != nil {
 				return err
 			}
-			if as.Status == store.StatusDisposed {
-				// As the print queue says it: a disposed asset gets no
-				// new label, to a file or a printer.
-				return fmt.Errorf("%s is disposed; a disposal is final", as.Tag)
+			if err := printable(as); err != nil { // to a file as to a printer
+				return err
 			}
 			l, err := sp.label(ctx, as)
 			if err != nil {

@@ -282,3 +282,25 @@ func TestE2ELabelRefusesDisposed(t *testing.T) {
 		t.Errorf("a label file was written: %v", err)
 	}
 }
+
+// A label queued at receipt is not printed once the asset is disposed of:
+// the job fails with the reason.
+func TestE2EQueueSkipsDisposed(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	mustCLI(t, db, "model", "add", "Latitude 5440", "--number", "L5440", "--manufacturer", "Dell", "--category", "Laptop")
+	mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "--tag", "TD-GONE", "SN-GONE")
+	mustCLI(t, db, "retire", "TD-GONE")
+	mustCLI(t, db, "dispose", "TD-GONE", "--method", "shred")
+	out := filepath.Join(t.TempDir(), "q.zpl")
+	_, errs, code := cli(t, db, "queue", "run", "--printer", out)
+	if code != 1 || !strings.Contains(errs, "TD-GONE is disposed; a disposal is final") {
+		t.Errorf("queue run with a disposed asset's label: exit %d, %q", code, errs)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a label was printed: %v", err)
+	}
+	if q := mustCLI(t, db, "queue", "list"); strings.Contains(q, "queued") {
+		t.Errorf("the job still waits:\n%s", q)
+	}
+}

@@ -261,6 +261,9 @@ func (s *spooler) printSheet(ctx context.Context, t labels.Template, uri string,
 	for _, j := range jobs {
 		a, err := s.db.Asset(ctx, j.Tag)
 		if err == nil {
+			err = printable(a)
+		}
+		if err == nil {
 			var l labels.Label
 			if l, err = s.label(ctx, a); err == nil {
 				ok, ls = append(ok, j), append(ls, l)
@@ -309,10 +312,22 @@ func (s *spooler) printSheet(ctx context.Context, t labels.Template, uri string,
 	return out, nil
 }
 
+// printable refuses a label for an asset disposed of since its job was
+// queued (at receipt): a disposal is final, and so is its label's job.
+func printable(a store.Asset) error {
+	if a.Status == store.StatusDisposed {
+		return store.Errorf(store.EINVALID, "%s is disposed; a disposal is final", a.Tag)
+	}
+	return nil
+}
+
 // printJob renders job j with its template t (printJobs resolved it) and
 // sends it; permanent says a retry cannot help.
 func (s *spooler) printJob(ctx context.Context, j store.PrintJob, t labels.Template, uri string) (permanent bool, err error) {
 	a, err := s.db.Asset(ctx, j.Tag)
+	if err == nil {
+		err = printable(a)
+	}
 	if err != nil {
 		return true, err
 	}

@@ -85,6 +85,13 @@ func Open(uri string) (Printer, error) {
 	}
 	scheme, rest, hasScheme := strings.Cut(uri, "://")
 	if !hasScheme {
+		// HOST:PORT without its scheme is a printer's address mistyped,
+		// not a file to write (a file named "10.0.0.50:9100").
+		if host, port, err := net.SplitHostPort(uri); err == nil && host != "" && !strings.ContainsAny(uri, `/\`) {
+			if n, err := strconv.Atoi(port); err == nil && n > 0 && n < 65536 {
+				return nil, permanent(uri, fmt.Errorf("%w: a network printer is tcp://%s (a file is a path: ./%s)", ErrBadURI, uri, uri))
+			}
+		}
 		return &filePrinter{path: filepath.Clean(uri)}, nil
 	}
 	switch strings.ToLower(scheme) {
