@@ -227,6 +227,9 @@ func (db *DB) CheckAnchors(ctx context.Context, anchors []string) ([]string, err
 		if err != nil || seq < 1 {
 			return nil, invalid("anchor %q: %q is not a sequence number", clip(an), clip(parts[1]))
 		}
+		if !isHash(parts[2]) {
+			return nil, invalid("anchor %q: the hash must be the 64 lower-case hex digits verify printed", clip(an))
+		}
 		var hash string
 		err = db.r.QueryRowContext(ctx, `SELECT hash FROM events WHERE device_id = ? AND seq = ?`, parts[0], seq).Scan(&hash)
 		switch {
@@ -249,6 +252,19 @@ func (db *DB) CheckAnchors(ctx context.Context, anchors []string) ([]string, err
 		}
 	}
 	return problems, nil
+}
+
+// isHash says whether h is a hash as events carry them: 64 lower-case hex.
+func isHash(h string) bool {
+	if len(h) != 64 {
+		return false
+	}
+	for _, c := range h {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // replayInto applies the events read through from to an empty database in projection

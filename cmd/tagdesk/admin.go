@@ -35,11 +35,14 @@ func cmdVerify(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
+		held := false
 		if *anchors != "" {
-			probs, err := db.CheckAnchors(ctx, strings.Split(*anchors, ","))
+			list := strings.Split(*anchors, ",")
+			probs, err := db.CheckAnchors(ctx, list)
 			if err != nil {
-				return err
+				return usagef("verify --anchor: %s", store.ErrorMessage(err))
 			}
+			held = len(probs) == 0
 			rep.Problems = append(rep.Problems, probs...)
 			rep.OK = rep.OK && len(probs) == 0
 		}
@@ -82,6 +85,9 @@ func cmdVerify(ctx context.Context, a *app, args []string) error {
 				fmt.Fprintln(a.stdout, "OK: hash chains intact; the state was not compared (see the note)")
 			} else {
 				fmt.Fprintln(a.stdout, "OK: hash chains intact, state equals events")
+			}
+			if held {
+				fmt.Fprintln(a.stdout, "OK: the log still passes through the anchor(s) given")
 			}
 		}
 		return nil

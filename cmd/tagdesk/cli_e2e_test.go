@@ -112,6 +112,8 @@ func TestE2EUsageMistakes(t *testing.T) {
 		{[]string{"asset", "list", "--db", filepath.Join(dir, "other.db")}, "--db given twice"},
 		{[]string{"asset", "list", "--status", "bogus"}, `unknown status "bogus"`},
 		{[]string{"asset", "list", "--limit", "-1"}, "--limit -1"},
+		{[]string{"checkin", "--conditon", "ok", "TD-1"}, "checkin: unknown option --conditon\nrun 'tagdesk checkin --help' for its options"},
+		{[]string{"checkout", "TD-1", "--to"}, "checkout: option --to needs a value"},
 	} {
 		if _, stderr, code := cli(t, db, c.args...); code != 2 || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, stderr, c.want)

@@ -40,7 +40,8 @@ type app struct {
 	dbPath   string
 	operator string
 	demo     bool
-	reads    bool // the command needs a register that exists (readsOnly)
+	cmd      string // the command being run, for its usage hint
+	reads    bool   // the command needs a register that exists (readsOnly)
 	pure     bool // the command never writes (pureRead): a read-only copy will do
 }
 
@@ -86,7 +87,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 0
 	case errors.As(err, new(usageError)):
 		fmt.Fprintf(stderr, "tagdesk: %s\n", clipLine(oneLine(err.Error())))
-		fmt.Fprintln(stderr, "run 'tagdesk help' for the commands")
+		if a.cmd != "" {
+			fmt.Fprintf(stderr, "run 'tagdesk %s --help' for its options\n", a.cmd)
+		} else {
+			fmt.Fprintln(stderr, "run 'tagdesk help' for the commands")
+		}
 		return 2
 	case ctx.Err() != nil && errors.Is(err, context.Canceled):
 		// Ctrl-C: every change is one transaction, so the one under way
@@ -192,7 +197,7 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 		name := strings.Join(args[:n], " ")
 		for _, c := range cs {
 			if c.name == name {
-				a.reads, a.pure = readsOnly(c.name), pureRead(c.name)
+				a.reads, a.pure, a.cmd = readsOnly(c.name), pureRead(c.name), c.name
 				return c.run(ctx, a, args[n:])
 			}
 		}
@@ -394,6 +399,18 @@ func (o *onceValue) IsBoolFlag() bool {
 	return ok && b.IsBoolFlag()
 }
 
+// flagError says a flag package error as the usage lines write options.
+func flagError(err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		return "unknown option --" + strings.TrimPrefix(name, "-")
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return "option --" + strings.TrimPrefix(name, "-") + " needs a value"
+	}
+	return strings.ReplaceAll(msg, " -", " --")
+}
+
 // parseNone is parse for a command that takes options only: a word left
 // over is a mistake (a misspelt option, a value without its flag), said
 // rather than ignored.
@@ -435,11 +452,13 @@ func (a *app) parse(c command, fs *flag.FlagSet, args []string) ([]string, error
 				fs.PrintDefaults()
 				fs.SetOutput(io.Discard)
 				if b.Len() > 0 {
-					fmt.Fprintf(a.stdout, "\nOptions:\n%s", b.String())
+					// Options as the usage lines write them: --name.
+					opts := strings.ReplaceAll("\n"+b.String(), "\n  -", "\n  --")[1:]
+					fmt.Fprintf(a.stdout, "\nOptions:\n%s", opts)
 				}
 				return nil, errHelp
 			}
-			return nil, usagef("%s: %v", c.name, err)
+			return nil, usagef("%s: %s", c.name, flagError(err))
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
