@@ -883,6 +883,11 @@ func (db *DB) Dispose(ctx context.Context, tag string, d Disposal) (Asset, error
 		if err := w.refuseInstalled(uid, a.tag, "disposing of"); err != nil {
 			return err
 		}
+		// Its labels waiting in this desk's queue will never be needed (the
+		// queue is the desk's own, not part of the register's history).
+		if _, err := w.exec(`UPDATE print_jobs SET status = 'cancelled', last_error = 'the asset was disposed of', updated_at = ? WHERE asset_id = ? AND status = 'queued'`, timestamp(w.at), a.id); err != nil {
+			return err
+		}
 		return w.emit(EvAssetDisposed, uid, DisposePayload{UID: uid, Tag: a.tag, Method: strings.TrimSpace(d.Method), Certificate: strings.TrimSpace(d.Certificate), Vendor: strings.TrimSpace(d.Vendor)})
 	})
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"fmt"
 	"io"
 	"net"
@@ -283,8 +284,9 @@ func TestE2ELabelRefusesDisposed(t *testing.T) {
 	}
 }
 
-// A label queued at receipt is not printed once the asset is disposed of:
-// the job fails with the reason.
+// A label queued at receipt is cancelled when the asset is disposed of at
+// this desk; one still queued (the disposal synced from another desk) fails
+// with the reason instead of printing.
 func TestE2EQueueSkipsDisposed(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "t.db")
 	mustCLI(t, db, "location", "add", "DUB", "Dublin")
@@ -292,6 +294,18 @@ func TestE2EQueueSkipsDisposed(t *testing.T) {
 	mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "--tag", "TD-GONE", "SN-GONE")
 	mustCLI(t, db, "retire", "TD-GONE")
 	mustCLI(t, db, "dispose", "TD-GONE", "--method", "shred")
+	if q := mustCLI(t, db, "queue", "list", "--all"); !strings.Contains(q, "cancelled") || strings.Contains(q, "queued") {
+		t.Errorf("the disposed asset's label was not cancelled:\n%s", q)
+	}
+	// As if the disposal had come from another desk: the job still waits.
+	sdb, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sdb.Exec(`UPDATE print_jobs SET status = 'queued'`); err != nil {
+		t.Fatal(err)
+	}
+	sdb.Close()
 	out := filepath.Join(t.TempDir(), "q.zpl")
 	_, errs, code := cli(t, db, "queue", "run", "--printer", out)
 	if code != 1 || !strings.Contains(errs, "TD-GONE is disposed; a disposal is final") {

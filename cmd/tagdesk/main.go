@@ -42,7 +42,7 @@ type app struct {
 	demo     bool
 	cmd      string // the command being run, for its usage hint
 	reads    bool   // the command needs a register that exists (readsOnly)
-	pure     bool // the command never writes (pureRead): a read-only copy will do
+	pure     bool   // the command never writes (pureRead): a read-only copy will do
 }
 
 // usageError is bad usage: exit status 2.
