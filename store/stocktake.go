@@ -480,10 +480,11 @@ func (w *wtx) unexpectedWhy(st stocktakeState, a *Asset) (string, error) {
 	switch {
 	case a.Status == StatusDisposed: // wherever it is recorded: it cannot be moved
 		return "is disposed, so it was not expected here", nil
+	case a.Status == StatusDeployed && a.CustodianKind == CustodianPerson:
+		// Wherever it is recorded: moving it would leave it checked out.
+		return "is checked out to " + a.CustodianName + ": check it in if it is back", nil
 	case here == 0:
 		return "", nil
-	case a.Status == StatusDeployed && a.CustodianKind == CustodianPerson:
-		return "is checked out to " + a.CustodianName + ": check it in if it is back", nil
 	case a.Status == StatusRetired, a.Status == StatusDisposed, a.Status == StatusOnOrder:
 		return "is " + a.Status.Label() + ", so it was not expected here", nil
 	default:

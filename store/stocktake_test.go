@@ -19,6 +19,7 @@ func TestStocktakeUnexpectedWhy(t *testing.T) {
 		{Tag: "TD-RET", Location: "DUB-STORE"},
 		{Tag: "TD-OUT", Location: "DUB-STORE"},
 		{Tag: "TD-AWAY", Location: "DUB"},
+		{Tag: "TD-LENT", Location: "DUB"},
 	} {
 		r.Model = "L5440"
 		if _, err := db.Receive(ctx, r); err != nil {
@@ -29,6 +30,9 @@ func TestStocktakeUnexpectedWhy(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := db.CheckOut(ctx, "TD-OUT", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, "TD-LENT", "B1001", ""); err != nil {
 		t.Fatal(err)
 	}
 	st, err := db.StartStocktake(ctx, "DUB-STORE")
@@ -44,6 +48,7 @@ func TestStocktakeUnexpectedWhy(t *testing.T) {
 		{"TD-OUT", store.ScanUnexpected, "is checked out to Ana Silva: check it in if it is back"},
 		{"TD-NEW", store.ScanUnexpected, "was recorded here after the count started, so it was not expected"},
 		{"TD-AWAY", store.ScanUnexpected, ""},
+		{"TD-LENT", store.ScanUnexpected, "is checked out to Ana Silva: check it in if it is back"}, // recorded elsewhere: not to be moved here
 		{"B1001", store.ScanUnknown, "is the badge of Ana Silva, not an asset"},
 		{"DUB", store.ScanUnknown, "is the label of location DUB, not an asset"},
 		{"NOPE-1", store.ScanUnknown, ""},

@@ -146,8 +146,11 @@ func ParseDue(v string, now time.Time) (string, error) {
 	v = strings.TrimSpace(v)
 	if rest, ok := strings.CutPrefix(v, "+"); ok {
 		n, err := strconv.Atoi(rest)
-		if err != nil || n < 0 || n >= 3650 {
+		if err != nil || n < 0 {
 			return "", invalid("%q is not a number of days (+N)", clip(v))
+		}
+		if n >= 3650 {
+			return "", invalid("%q is too far ahead (at most +3649 days)", clip(v))
 		}
 		return now.AddDate(0, 0, n).Format(dateLayout), nil
 	}

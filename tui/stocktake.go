@@ -716,7 +716,7 @@ func (s *stocktakeScreen) reportLines(width int) []string {
 		st.Title.Render(truncate(fmt.Sprintf("Stocktake of %s (%s) finished %s", t.LocationName, t.LocationCode, stamp(t.FinishedAt, s.c.loc)), width)),
 		s.counters() + fmt.Sprintf("  %s %s", st.Label.Render("duplicates"), commas(t.Duplicates)),
 		"",
-		st.Section.Render(fmt.Sprintf("Missing (%d): now marked missing", len(r.Missing))),
+		st.Section.Render(fmt.Sprintf("Missing (%d): not found (those in stock or in repair now marked missing)", len(r.Missing))),
 	}
 	for _, a := range r.Missing {
 		out = append(out, truncate(fmt.Sprintf("  %s %s", a.Tag, assetLabel(a)), width))
