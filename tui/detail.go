@@ -401,9 +401,25 @@ func (s *detailScreen) View() string {
 		if op == "" {
 			op = "—"
 		}
-		line := fmt.Sprintf("%s  %-10s %s", e.At.In(s.c.loc).Format("2006-01-02 15:04"), truncate(op, 10), store.Describe(e))
-		out = append(out, truncate(line, w))
-		room--
+		// The description wraps under itself (where from and to, which
+		// file an import read): cut at the edge, it lost what history is for.
+		prefix := fmt.Sprintf("%s  %-10s ", e.At.In(s.c.loc).Format("2006-01-02 15:04"), truncate(op, 10))
+		indent := cellWidth(prefix)
+		parts := []string{store.Describe(e)}
+		if w-indent >= 20 {
+			parts = wrapWords(parts[0], w-indent)
+		}
+		for j, p := range parts {
+			if room == 0 {
+				break
+			}
+			if j == 0 {
+				out = append(out, truncate(prefix+p, w))
+			} else {
+				out = append(out, truncate(strings.Repeat(" ", indent)+p, w))
+			}
+			room--
+		}
 	}
 	return strings.Join(out, "\n")
 }
