@@ -184,8 +184,27 @@ func (s *syncScreen) View() string {
 	if !ss.LastAttempt.IsZero() && ss.LastAttempt.Sub(ss.LastSuccess) > time.Second {
 		field("Last attempt", s.c.when(ss.LastAttempt))
 	}
+	// An error wraps under its label, at most three lines: its end says
+	// why (which server, "nothing answers there", what to do).
+	errLines := func(label, text string) {
+		const indent = 17
+		parts := []string{oneLine(text)}
+		if w-indent >= 20 {
+			parts = wrapWords(parts[0], w-indent)
+		}
+		if len(parts) > 3 {
+			parts = append(parts[:2], truncate(strings.Join(parts[2:], " "), w-indent))
+		}
+		for i, p := range parts {
+			head := strings.Repeat(" ", indent)
+			if i == 0 {
+				head = fmt.Sprintf("  %-15s", label)
+			}
+			lines = append(lines, st.Err.Render(truncate(head+p, w)))
+		}
+	}
 	if ss.LastError != "" {
-		lines = append(lines, st.Err.Render(truncate("  Last error     "+oneLine(ss.LastError), w)))
+		errLines("Last error", ss.LastError)
 	}
 	pending := commas(ss.Pending) + " event(s)"
 	if !ss.OldestPending.IsZero() {
@@ -197,7 +216,7 @@ func (s *syncScreen) View() string {
 	}
 	if svc.lastSync != "" || svc.syncErr != "" {
 		if svc.syncErr != "" {
-			lines = append(lines, st.Err.Render(truncate("  This session   sync failed: "+svc.syncErr, w)))
+			errLines("This session", "sync failed: "+svc.syncErr)
 		} else {
 			field("This session", svc.lastSync)
 		}

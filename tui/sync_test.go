@@ -271,3 +271,15 @@ func TestSync_EnrolledWhileOpen(t *testing.T) {
 		t.Fatal("no sync after the desk was enrolled")
 	}
 }
+
+// At 80 columns a sync error wraps under its label: its end, which says
+// why and what to do, stays on the screen.
+func TestSync_ErrorWrapsAt80(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	st := store.SyncStatus{Configured: true, Server: "http://127.0.0.1:19151", Failed: true,
+		LastError: "cannot reach the server at http://127.0.0.1:19151: nothing answers there (is tagdesk serve running?)"}
+	h := newHarness(t, db, Options{Operator: "clerk", SyncState: &fakeSyncState{st: st}}, 80, 24)
+	h.typeSlow("y")
+	h.wantView("  Last error     cannot reach the server at", "(is tagdesk serve running?)")
+}

@@ -82,8 +82,14 @@ func (p tuiPrinter) RunQueue(ctx context.Context, progress func(done, total int)
 	return tui.PrintRun{Printed: r.Printed, Waiting: r.Waiting, Failed: r.Failed, Errors: r.Errors}, err
 }
 
-// tuiSyncer is background sync for the terminal UI.
-type tuiSyncer struct{ cl *syncpkg.Client }
+// tuiSyncer is background sync for the terminal UI. It follows the desk's
+// server and token as they are when it syncs: changed from the command
+// line while the UI runs (`tagdesk sync --server ...`), they are used at
+// the next sync, not at the next start.
+type tuiSyncer struct {
+	db *store.DB
+	cl *syncpkg.Client // the client for the server and token it was made for; only Sync uses it, one at a time
+}
 
 // newTUISyncer returns the sync client of an enrolled desk, or nil when the
 // desk has no server and token yet.
@@ -103,11 +109,22 @@ func newTUISyncer(ctx context.Context, db tui.Store) (tui.Syncer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return tuiSyncer{cl: cl}, nil
+	return &tuiSyncer{db: sdb, cl: cl}, nil
 }
 
 // Sync runs one push and pull and says what it did.
-func (s tuiSyncer) Sync(ctx context.Context) (string, error) {
+func (s *tuiSyncer) Sync(ctx context.Context) (string, error) {
+	st, err := s.db.SyncState(ctx)
+	if err != nil {
+		return "", err
+	}
+	if st.Server != s.cl.Server || st.Token != s.cl.Token {
+		cl, err := syncpkg.NewClient(ctx, s.db)
+		if err != nil {
+			return "", err
+		}
+		s.cl = cl
+	}
 	rep, err := s.cl.Sync(ctx, nil)
 	if err != nil {
 		return "", err
