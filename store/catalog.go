@@ -299,6 +299,23 @@ func (db *DB) read(ctx context.Context, fn func(w *wtx) error) error {
 	return fn(w)
 }
 
+// EnsureLocation returns the location named name (by code or name), making
+// it, with a code from its name ("Cork office" → CORK-OFFICE), when there is
+// none: the site a first run names becomes the desk's first location.
+func (db *DB) EnsureLocation(ctx context.Context, name string) (Location, error) {
+	if strings.TrimSpace(name) == "" {
+		return Location{}, invalid("a location needs a name")
+	}
+	_, err := db.write(ctx, func(w *wtx) error {
+		_, err := w.ensureLocation(name)
+		return err
+	})
+	if err != nil {
+		return Location{}, err
+	}
+	return db.Location(ctx, name)
+}
+
 // AddLocation creates a location; parent is a code or name, or empty.
 func (db *DB) AddLocation(ctx context.Context, code, name, parent string) (Location, error) {
 	code = NormalizeTag(code)

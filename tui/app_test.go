@@ -334,6 +334,10 @@ func TestOperatorAndFirstRun(t *testing.T) {
 		if site != "Madrid" {
 			t.Fatalf("site %q", site)
 		}
+		// The site is a location to receive into.
+		if l, err := db.Location(context.Background(), "MADRID"); err != nil || l.Name != "Madrid" {
+			t.Errorf("the site's location: %+v %v", l, err)
+		}
 	})
 	t.Run("demo", func(t *testing.T) {
 		db := newTestDB(t)

@@ -97,6 +97,16 @@ func (s *firstRunScreen) advance() tea.Cmd {
 			m.err = err
 			return m
 		}
+		// The site is the desk's first location: receiving can start
+		// there without the command line.
+		if l, ok := db.(interface {
+			EnsureLocation(context.Context, string) (store.Location, error)
+		}); ok {
+			if _, err := l.EnsureLocation(ctx, site); err != nil {
+				m.err = err
+				return m
+			}
+		}
 		if prefix != "" {
 			m.err = db.SetSetting(ctx, store.SettingTagPrefix, prefix)
 		}

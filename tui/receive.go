@@ -337,7 +337,7 @@ func (s *receiveScreen) choose() tea.Cmd {
 	case 2:
 		ls := s.matchingLocations()
 		if len(ls) == 0 {
-			return s.feed.refuse("no location matches %q", s.fields[2].Value())
+			return s.feed.refuse("no location matches %q (add it with: tagdesk location add CODE NAME)", s.fields[2].Value())
 		}
 		l := ls[min(s.sel, len(ls)-1)]
 		s.location = &l
