@@ -17,9 +17,9 @@ import (
 func TestE2EReadOnlyMissingDatabase(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "typo.db")
 	for _, args := range [][]string{{"asset", "list"}, {"history", "TD-1"}, {"verify"}, {"export", "snipeit"},
-		{"checkout", "--to", "B1", "TD-1"}, {"checkin", "TD-1"}, {"move", "--location", "DUB", "TD-1"}, {"retire", "TD-1"}} {
+		{"checkout", "--to", "B1", "TD-1"}, {"checkin", "TD-1"}, {"move", "--location", "DUB", "TD-1"}, {"retire", "TD-1"}, {"sync"}} {
 		_, stderr, code := cli(t, db, args...)
-		if code != 1 || strings.TrimSpace(stderr) != "tagdesk: no database at "+db+": receive or import assets first, or try the demo (tagdesk --demo)" {
+		if code != 1 || strings.TrimSpace(stderr) != "tagdesk: no database at "+db+": start one with tagdesk location add (the README shows the first steps), import a Snipe-IT CSV, sync from a server (tagdesk sync --server URL --token TOKEN), or try the demo (tagdesk --demo)" {
 			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
 		}
 	}

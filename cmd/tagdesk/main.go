@@ -330,7 +330,7 @@ func (a *app) open(ctx context.Context) (*store.DB, error) {
 	if a.reads && !a.demo {
 		fi, err := os.Stat(path)
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, store.Errorf(store.ENOTFOUND, "no database at %s: receive or import assets first, or try the demo (tagdesk --demo)", path)
+			return nil, store.Errorf(store.ENOTFOUND, "no database at %s: start one with tagdesk location add (the README shows the first steps), import a Snipe-IT CSV, sync from a server (tagdesk sync --server URL --token TOKEN), or try the demo (tagdesk --demo)", path)
 		}
 		if err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
 			return nil, store.Errorf(store.ENOTFOUND, "no database at %s: the file is empty; nothing changed", path)

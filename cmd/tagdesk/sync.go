@@ -221,6 +221,9 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 	if *server != "" && !strings.HasPrefix(*server, "http://") && !strings.HasPrefix(*server, "https://") {
 		return usagef("sync: --server must be an http:// or https:// URL")
 	}
+	// A new desk may start from the server's register (sync --server on no
+	// database); without --server, a missing database is a mistyped --db.
+	a.reads = *server == ""
 	return a.withDB(ctx, func(db *store.DB) error {
 		if err := db.SetSyncServer(ctx, *server, *token, *ca); err != nil {
 			return err
