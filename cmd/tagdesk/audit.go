@@ -196,9 +196,9 @@ func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
 			return w.Error()
 		}
 		s := rep.Stocktake
-		fmt.Fprintf(a.stdout, "Stocktake of %s (%s), %s, started %s by %s", s.LocationCode, s.LocationName, s.Status, s.StartedAt, s.StartedBy)
+		fmt.Fprintf(a.stdout, "Stocktake of %s (%s), %s, started %s by %s", s.LocationCode, s.LocationName, s.Status, localStamp(s.StartedAt), s.StartedBy)
 		if s.FinishedAt != "" {
-			fmt.Fprintf(a.stdout, ", finished %s by %s", s.FinishedAt, s.FinishedBy)
+			fmt.Fprintf(a.stdout, ", finished %s by %s", localStamp(s.FinishedAt), s.FinishedBy)
 		}
 		fmt.Fprintf(a.stdout, "\nexpected %d, found %d, missing %d, unexpected %d, unknown %d, duplicate scans %d", s.Expected, s.Found, s.Missing(), s.Unexpected, s.Unknown, s.Duplicates)
 		if s.Away > 0 {
@@ -245,7 +245,7 @@ func cmdStocktakeList(ctx context.Context, a *app, args []string) error {
 		}
 		fmt.Fprintf(a.stdout, "%-14s %-9s %-20s %8s %8s %8s\n", "LOCATION", "STATUS", "STARTED", "EXPECTED", "FOUND", "MISSING")
 		for _, s := range all {
-			fmt.Fprintf(a.stdout, "%-14s %-9s %-20s %8d %8d %8d\n", s.LocationCode, s.Status, fit(s.StartedAt, 20), s.Expected, s.Found, s.Missing())
+			fmt.Fprintf(a.stdout, "%-14s %-9s %-20s %8d %8d %8d\n", s.LocationCode, s.Status, fit(localStamp(s.StartedAt), 20), s.Expected, s.Found, s.Missing())
 		}
 		return nil
 	})
@@ -390,4 +390,14 @@ func cmdReportHistory(ctx context.Context, a *app, args []string) error {
 		}
 		return w.Flush()
 	})
+}
+
+// localStamp is a stored instant as the desk reads it: local time, to the
+// minute, with its zone ("2026-11-27 23:11 GMT"); as stored if it is not one.
+func localStamp(ts string) string {
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		return ts
+	}
+	return t.Local().Format("2006-01-02 15:04 MST")
 }
