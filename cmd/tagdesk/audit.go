@@ -270,11 +270,22 @@ func cmdReportKPIs(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintf(a.stdout, "Asset KPIs on %s\n\n", k.Date)
 		fmt.Fprintf(a.stdout, "  assets (not disposed)           %d\n", k.Assets)
 		acc := "no finished stocktake yet"
-		if k.StocktakeLocations > 0 {
+		expected := 0
+		for _, l := range k.AccuracyByLocation {
+			expected += l.Expected
+		}
+		switch {
+		case k.StocktakeLocations > 0 && expected == 0:
+			acc = fmt.Sprintf("— (nothing was expected at the %d location(s) counted)", k.StocktakeLocations)
+		case k.StocktakeLocations > 0:
 			acc = fmt.Sprintf("%s over %d location(s)", pct(k.InventoryAccuracy), k.StocktakeLocations)
 		}
 		fmt.Fprintf(a.stdout, "  inventory accuracy              %s\n", acc)
-		fmt.Fprintf(a.stdout, "  deployed with an owner          %s (%d of %d)\n", pct(k.OwnerShare), k.DeployedWithOwner, k.Deployed)
+		owner := "— (nothing deployed)"
+		if k.Deployed > 0 {
+			owner = fmt.Sprintf("%s (%d of %d)", pct(k.OwnerShare), k.DeployedWithOwner, k.Deployed)
+		}
+		fmt.Fprintf(a.stdout, "  deployed with an owner          %s\n", owner)
 		fmt.Fprintf(a.stdout, "  overdue returns                 %d\n", k.OverdueReturns)
 		fmt.Fprintf(a.stdout, "  warranties ending in 90 days    %d\n", k.WarrantyEnding90)
 		fmt.Fprintf(a.stdout, "  end of life in 90 days          %d\n", k.EOL90)
