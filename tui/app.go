@@ -195,7 +195,15 @@ func (m *Model) boot(b bootMsg) tea.Cmd {
 	if m.c.prefix == "" {
 		m.c.prefix = "TD-"
 	}
-	m.scan = newScanBuffer(m.opt.ScanGap, b.scanPrefix)
+	gap := m.opt.ScanGap
+	if gap == 0 {
+		g, err := ScanGapSetting(b.scanGap)
+		if err != nil {
+			m.note = err.Error()
+		}
+		gap = g
+	}
+	m.scan = newScanBuffer(gap, b.scanPrefix)
 	switch {
 	case b.empty:
 		return m.push(newFirstRun(m.c, m.operator, m.opt.OfferDemo))

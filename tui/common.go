@@ -7,6 +7,8 @@ package tui
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -24,7 +26,24 @@ const (
 	// matches it (and is not in use) is a pre-printed tag to pair with the
 	// next serial. Empty: any tag with this device's tag prefix.
 	SettingPreprintedTag = "preprinted_tag_pattern"
+	// SettingScanGap is the longest gap, in milliseconds, between two keys
+	// of one scan (default 40): a scanner set to type slowly, or a desk
+	// reached over a slow link, needs more. Options.ScanGap overrides it.
+	SettingScanGap = "scan_gap_ms"
 )
+
+// ScanGapSetting reads SettingScanGap's value: 0 when empty; an error when
+// it is not a whole number of milliseconds from 5 to 500.
+func ScanGapSetting(v string) (time.Duration, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 5 || n > 500 {
+		return 0, fmt.Errorf("%s is a whole number of milliseconds from 5 to 500 (got %q)", SettingScanGap, v)
+	}
+	return time.Duration(n) * time.Millisecond, nil
+}
 
 // dashboardStore is what the home screen reads.
 type dashboardStore interface {

@@ -57,6 +57,7 @@ type wantDemoMsg struct{}
 type bootMsg struct {
 	db                               Store // opened by the boot command, when New had none
 	site, prefix, scanPrefix, pretag string
+	scanGap                          string // SettingScanGap's value
 	empty                            bool
 	err                              error
 }
@@ -115,7 +116,7 @@ func (c *common) boot(open func(ctx context.Context) (Store, error)) tea.Cmd {
 		for _, s := range []struct {
 			key string
 			dst *string
-		}{{store.SettingSite, &b.site}, {store.SettingTagPrefix, &b.prefix}, {SettingScannerPrefix, &b.scanPrefix}, {SettingPreprintedTag, &b.pretag}} {
+		}{{store.SettingSite, &b.site}, {store.SettingTagPrefix, &b.prefix}, {SettingScannerPrefix, &b.scanPrefix}, {SettingPreprintedTag, &b.pretag}, {SettingScanGap, &b.scanGap}} {
 			v, err := db.Setting(ctx, s.key)
 			if err != nil {
 				b.err = fmt.Errorf("read setting %s: %w", s.key, err)

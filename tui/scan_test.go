@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -189,4 +190,32 @@ func TestScan_HalfTypedTextDropped(t *testing.T) {
 	h.advance(time.Second)
 	h.scan("B1001")
 	h.wantView("To: Alice Smith (B1001)")
+}
+
+// A desk whose scanner types slowly (or is reached over a slow link) sets
+// scan_gap_ms: keys 80 ms apart are then still one scan, not typing.
+func TestScanGapSetting(t *testing.T) {
+	if g, err := ScanGapSetting("120"); err != nil || g != 120*time.Millisecond {
+		t.Errorf("120: %v %v", g, err)
+	}
+	for _, v := range []string{"4", "501", "fast", "-1"} {
+		if _, err := ScanGapSetting(v); err == nil {
+			t.Errorf("%q accepted", v)
+		}
+	}
+	db := newTestDB(t)
+	seed(t, db, 2)
+	if err := db.SetSetting(context.Background(), SettingScanGap, "150"); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	for _, r := range "TD-000001" {
+		h.send(keyFor(r))
+		h.clk.now = h.clk.now.Add(80 * time.Millisecond)
+	}
+	h.send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	h.advance(300 * time.Millisecond)
+	if h.title() != "Asset TD-000001" {
+		t.Errorf("a slow scanner's scan opened %q", h.title())
+	}
 }

@@ -396,7 +396,7 @@ func cmdQueueRetry(ctx context.Context, a *app, args []string) error {
 
 var settingKeys = []string{store.SettingPrinter, store.SettingTemplate, store.SettingLabelOwner, store.SettingAutoLabel,
 	store.SettingTagPrefix, store.SettingTagNext, store.SettingTagWidth, store.SettingTagCheck, store.SettingSite,
-	store.SettingAuditMonths, store.SettingAuditWarnDays, tui.SettingScannerPrefix, tui.SettingPreprintedTag, store.SettingDeviceID}
+	store.SettingAuditMonths, store.SettingAuditWarnDays, tui.SettingScannerPrefix, tui.SettingPreprintedTag, tui.SettingScanGap, store.SettingDeviceID}
 
 // settableKeys are the settings setting set takes: all but the device id.
 func settableKeys() []string {
@@ -421,6 +421,10 @@ func checkSetting(k, v string) error {
 	case tui.SettingPreprintedTag:
 		if _, err := regexp.Compile(v); err != nil {
 			return usagef("%s is a regular expression: %v", k, err)
+		}
+	case tui.SettingScanGap:
+		if _, err := tui.ScanGapSetting(v); err != nil {
+			return usagef("%v", err)
 		}
 	case store.SettingTagWidth:
 		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 19 {
