@@ -284,7 +284,7 @@ func (w *wtx) stocktakeState(uid string) (stocktakeState, error) {
 	err := w.queryRow(`SELECT s.id, s.status, s.location_id, l.code FROM stocktakes s JOIN locations l ON l.id = s.location_id WHERE s.uid = ?`, uid).
 		Scan(&s.id, &s.status, &s.locID, &s.locCode)
 	if errors.Is(err, sql.ErrNoRows) {
-		return s, notFound("no stocktake %s", uid)
+		return s, notFound("no stocktake %s (a count whose start was refused by the sync server, or has not arrived yet)", uid)
 	}
 	if err != nil {
 		return s, fmt.Errorf("read stocktake: %w", err)

@@ -630,6 +630,18 @@ func TestRefusedStocktakeMarksNothing(t *testing.T) {
 	}
 	syncVia(t, srv, b)
 	syncVia(t, srv, a)
+	// What followed the refused start says why it has no count to go to.
+	refs, err := b.Refusals(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	said := false
+	for _, r := range refs {
+		said = said || strings.Contains(r.Reason, "a count whose start was refused by the sync server")
+	}
+	if !said {
+		t.Errorf("refusals after a refused start: %+v", refs)
+	}
 	for _, db := range []*store.DB{a, b, srv} {
 		assets, err := db.SearchAssets(ctx, store.AssetFilter{Location: "DUB-STORE"})
 		if err != nil {
