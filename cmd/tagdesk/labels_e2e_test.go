@@ -267,14 +267,22 @@ func TestE2ESettingSetRefusesUnknown(t *testing.T) {
 	}
 }
 
-// A disposed asset gets no new label, to a file as to a printer.
-func TestE2ELabelRefusesDisposed(t *testing.T) {
+// disposedDesk is a new register holding one asset, TD-GONE, received (its
+// label queued), retired and disposed of.
+func disposedDesk(t *testing.T) string {
+	t.Helper()
 	db := filepath.Join(t.TempDir(), "t.db")
 	mustCLI(t, db, "location", "add", "DUB", "Dublin")
 	mustCLI(t, db, "model", "add", "Latitude 5440", "--number", "L5440", "--manufacturer", "Dell", "--category", "Laptop")
 	mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "--tag", "TD-GONE", "SN-GONE")
 	mustCLI(t, db, "retire", "TD-GONE")
 	mustCLI(t, db, "dispose", "TD-GONE", "--method", "shred")
+	return db
+}
+
+// A disposed asset gets no new label, to a file as to a printer.
+func TestE2ELabelRefusesDisposed(t *testing.T) {
+	db := disposedDesk(t)
 	out := filepath.Join(t.TempDir(), "x.zpl")
 	if _, errs, code := cli(t, db, "label", "--out", out, "TD-GONE"); code != 1 || !strings.Contains(errs, "TD-GONE is disposed; a disposal is final") {
 		t.Errorf("label --out of a disposed asset: exit %d, %q", code, errs)
@@ -288,12 +296,7 @@ func TestE2ELabelRefusesDisposed(t *testing.T) {
 // this desk; one still queued (the disposal synced from another desk) fails
 // with the reason instead of printing.
 func TestE2EQueueSkipsDisposed(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "t.db")
-	mustCLI(t, db, "location", "add", "DUB", "Dublin")
-	mustCLI(t, db, "model", "add", "Latitude 5440", "--number", "L5440", "--manufacturer", "Dell", "--category", "Laptop")
-	mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "--tag", "TD-GONE", "SN-GONE")
-	mustCLI(t, db, "retire", "TD-GONE")
-	mustCLI(t, db, "dispose", "TD-GONE", "--method", "shred")
+	db := disposedDesk(t)
 	if q := mustCLI(t, db, "queue", "list", "--all"); !strings.Contains(q, "cancelled") || strings.Contains(q, "queued") {
 		t.Errorf("the disposed asset's label was not cancelled:\n%s", q)
 	}
