@@ -674,6 +674,9 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 		}
 		return nil, nil, fmt.Errorf("read file: %w", err)
 	}
+	for i, c := range header {
+		header[i] = unescapeCell(c)
+	}
 	h, err := parseSnipeHeader(header, rep)
 	if err != nil {
 		return nil, nil, err
@@ -696,6 +699,9 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		blank := true
+		for i, c := range rec {
+			rec[i] = unescapeCell(c) // (Snipe-IT's spreadsheet escape)
+		}
 		for _, c := range rec {
 			if strings.TrimSpace(c) != "" {
 				blank = false
@@ -2188,7 +2194,7 @@ func (db *DB) ExportSnipeIT(ctx context.Context, out io.Writer) (int, error) {
 	for _, f := range snipeExportExtras {
 		header = append(header, fieldDefOf(f).label)
 	}
-	if err := cw.Write(header); err != nil {
+	if err := cw.Write(SpreadsheetRow(header)); err != nil {
 		return 0, fmt.Errorf("export: %w", err)
 	}
 	rows, err = tx.QueryContext(ctx, snipeExportQuery)
@@ -2256,7 +2262,7 @@ func (db *DB) ExportSnipeIT(ctx context.Context, out io.Writer) (int, error) {
 			rec[i] = v[f]
 			i++
 		}
-		if err := cw.Write(rec); err != nil {
+		if err := cw.Write(SpreadsheetRow(rec)); err != nil {
 			return n, fmt.Errorf("export: %w", err)
 		}
 		n++

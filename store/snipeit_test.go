@@ -1537,3 +1537,62 @@ func TestImportRecordsItsSource(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// A cell a spreadsheet would run as a formula leaves in an export with a
+// backtick before it, as Snipe-IT's own exports write it, and comes back
+// without it: from Snipe-IT's export and from ours. A backtick before
+// anything else is data.
+func TestExportSnipeITSpreadsheetSafe(t *testing.T) {
+	ctx := context.Background()
+	src := mustOpen(t)
+	file := "Asset Tag,Asset Name,Model Name,Notes,Owner Note,`=Odd Field\n" +
+		"AT-1,\"`=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",M,`-spare charger,`@risk,`+1\n" +
+		"AT-2,`plain,M,\"`\tTabbed\",+44 1,ok\n"
+	importSnipe(t, src, []byte(file), store.ImportOptions{})
+	want := map[string][3]string{
+		"AT-1": {`=HYPERLINK("http://x","click")`, "-spare charger", "@risk"},
+		"AT-2": {"`plain", "Tabbed", "+44 1"}, // (cells are trimmed)
+	}
+	check := func(db *store.DB, side string) {
+		t.Helper()
+		for tag, w := range want {
+			a, err := db.Asset(ctx, tag)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := [3]string{a.Name, a.Notes, a.Custom["Owner Note"]}; got != w {
+				t.Fatalf("%s: %s is %q, want %q", side, tag, got, w)
+			}
+		}
+		a, err := db.Asset(ctx, "AT-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Custom["=Odd Field"] != "+1" {
+			t.Fatalf("%s: custom fields %q", side, a.Custom)
+		}
+	}
+	check(src, "imported")
+	var out bytes.Buffer
+	if _, err := src.ExportSnipeIT(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(out.Bytes())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, rec := range recs {
+		for j, c := range rec {
+			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+				t.Fatalf("line %d, column %q: %q would run as a formula", i+1, recs[0][j], c)
+			}
+		}
+	}
+	if !strings.Contains(out.String(), "`=HYPERLINK") || !strings.Contains(out.String(), "`+44 1") {
+		t.Fatalf("export:\n%s", out.String())
+	}
+	dst := mustOpen(t)
+	importSnipe(t, dst, out.Bytes(), store.ImportOptions{})
+	check(dst, "re-imported")
+	mustVerify(t, dst)
+}

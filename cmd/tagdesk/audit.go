@@ -159,7 +159,7 @@ func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
 	fs := a.flags(c)
 	loc := fs.String("location", "", "the latest stocktake of this location")
 	asJSON := fs.Bool("json", false, "JSON output")
-	asCSV := fs.Bool("csv", false, "CSV output: one row per asset or code")
+	asCSV := fs.Bool("csv", false, "CSV output: one row per asset or code (a cell a spreadsheet would run as a formula gets a backtick before it)")
 	if err := a.parseNone(c, fs, args); err != nil {
 		return err
 	}
@@ -186,11 +186,11 @@ func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
 				as     []store.Asset
 			}{{"found", rep.Found}, {"missing", rep.Missing}, {"unexpected", rep.Unexpected}, {"away", rep.Away}} {
 				for _, x := range g.as {
-					w.Write([]string{g.result, x.Tag, x.Serial, x.Name, x.Model, x.LocationCode, string(x.Status), x.Tag})
+					w.Write(store.SpreadsheetRow([]string{g.result, x.Tag, x.Serial, x.Name, x.Model, x.LocationCode, string(x.Status), x.Tag}))
 				}
 			}
 			for _, code := range rep.Unknown {
-				w.Write([]string{"unknown", "", "", "", "", "", "", code})
+				w.Write(store.SpreadsheetRow([]string{"unknown", "", "", "", "", "", "", code}))
 			}
 			w.Flush()
 			return w.Error()
@@ -333,7 +333,7 @@ func cmdReportHistory(ctx context.Context, a *app, args []string) error {
 	from := fs.String("from", "", "first day (YYYY-MM-DD, inclusive; days and times are UTC, as an auditor compares desks)")
 	to := fs.String("to", "", "last day (YYYY-MM-DD, inclusive; UTC)")
 	asJSON := fs.Bool("json", false, "JSON output: every field, hashes included")
-	asCSV := fs.Bool("csv", false, "CSV output")
+	asCSV := fs.Bool("csv", false, "CSV output (a cell a spreadsheet would run as a formula, = + - @ first, gets a backtick before it; --json gives every value as recorded)")
 	if err := a.parseNone(c, fs, args); err != nil {
 		return err
 	}
@@ -367,7 +367,7 @@ func cmdReportHistory(ctx context.Context, a *app, args []string) error {
 		err := db.EachEvent(ctx, f, t, func(e store.Event) error {
 			switch {
 			case *asCSV:
-				return cw.Write([]string{e.DeviceID, fmt.Sprint(e.Seq), e.At.UTC().Format(time.RFC3339Nano), e.Operator, string(e.Type), e.Subject, store.Describe(e), string(e.Payload), e.PrevHash, e.Hash})
+				return cw.Write(store.SpreadsheetRow([]string{e.DeviceID, fmt.Sprint(e.Seq), e.At.UTC().Format(time.RFC3339Nano), e.Operator, string(e.Type), e.Subject, store.Describe(e), string(e.Payload), e.PrevHash, e.Hash}))
 			case *asJSON:
 				b, err := json.Marshal(e)
 				if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -211,4 +212,37 @@ func TestE2EPersonUpdate(t *testing.T) {
 		t.Errorf("update to the same: exit %d %s", code, errs)
 	}
 	mustCLI(t, db, "verify")
+}
+
+// The CSV reports are safe to open in a spreadsheet: a value that would run
+// as a formula (an operator, a name) starts with a backtick.
+func TestE2ECSVReportsSpreadsheetSafe(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "safe.db")
+	csvPath := filepath.Join(dir, "a.csv")
+	if err := os.WriteFile(csvPath, []byte("Asset Tag,Asset Name,Serial,Model Name,Location\nA-1,\"=HYPERLINK(\"\"http://x\"\")\",-S1,M,DUB\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, db, "--operator", "@evil", "import", "snipeit", csvPath)
+	mustCLI(t, db, "--operator", "@evil", "stocktake", "start", "DUB")
+	mustCLI(t, db, "--operator", "@evil", "stocktake", "scan", "--location", "DUB", "--", "-S1")
+	for _, args := range [][]string{{"stocktake", "report", "--location", "DUB", "--csv"}, {"report", "history", "--csv"}} {
+		out := mustCLI(t, db, args...)
+		recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+		if err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		seen := false
+		for _, rec := range recs {
+			for _, c := range rec {
+				if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+					t.Errorf("%v: %q would run as a formula", args, c)
+				}
+				seen = seen || strings.HasPrefix(c, "`")
+			}
+		}
+		if !seen {
+			t.Errorf("%v: nothing escaped:\n%s", args, out)
+		}
+	}
 }

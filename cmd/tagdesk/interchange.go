@@ -196,7 +196,7 @@ func isTerminal(w io.Writer) bool {
 func cmdExportSnipeIT(ctx context.Context, a *app, args []string) error {
 	c := findCommand("export snipeit")
 	fs := a.flags(c)
-	out := fs.String("out", "", "write to FILE (atomically) instead of standard output")
+	out := fs.String("out", "", "write to FILE (atomically) instead of standard output; either way a cell a spreadsheet would run as a formula (= + - @ first) gets a backtick before it, as in Snipe-IT's own exports, and import takes it off")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
 		return err
