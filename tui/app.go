@@ -239,7 +239,13 @@ func (m *Model) apply(r scanResult, k *tea.KeyPressMsg) []tea.Cmd {
 		if a := m.active(); a != nil {
 			for i, code := range strings.Split(r.scan, "\n") {
 				m.note = ""
-				cmds = append(cmds, a.Update(scanMsg{code: code, joins: r.joins && i == 0}))
+				msg := scanMsg{code: code, joins: r.joins && i == 0}
+				if msg.joins && !a.Capturing() {
+					// The scan's first part, cut off by a pause, found no
+					// field to go to: it is put back in front.
+					msg = scanMsg{code: r.lead + code}
+				}
+				cmds = append(cmds, a.Update(msg))
 			}
 		}
 	}

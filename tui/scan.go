@@ -47,6 +47,10 @@ type scanMsg struct {
 	joins bool
 }
 
+// joinWindow is how long after keys were given back a burst ending in
+// Enter is still their continuation, in hold windows.
+const joinWindow = 3
+
 // scanTimeoutMsg ends the hold window of generation gen.
 type scanTimeoutMsg struct{ gen int }
 
@@ -60,7 +64,10 @@ type scanBuffer struct {
 	text  strings.Builder
 	last  time.Time
 	first time.Time // when the held keys' first arrived
-	typed time.Time // when held keys were last given back as typing
+	typed time.Time // when held keys were last given back (typing, or a burst cut by a pause)
+	// lead is the text of the bursts given back just before (a scanner
+	// that paused mid-code): a scan continuing them starts with it.
+	lead  string
 	burst bool
 	gen   int
 	// graced is set once a late hold timer has given queued input one more
@@ -74,7 +81,8 @@ type scanResult struct {
 	flushed   []tea.KeyPressMsg // held keys to deliver now
 	flushText bool              // flushed keys were a burst: text only, no shortcuts
 	scan      string            // a complete scan
-	joins     bool              // the scan continues keys given back as typing just before (scanMsg.joins)
+	joins     bool              // the scan continues keys given back just before (scanMsg.joins)
+	lead      string            // with joins: the text of the bursts among them (see scanBuffer.lead)
 	pass      bool              // deliver the key itself
 	arm       int               // > 0: start the hold timer for this generation
 }
@@ -112,13 +120,34 @@ func (b *scanBuffer) prefixState() (started, complete bool) {
 }
 
 // giveBack takes the held keys to deliver them as keys (typing, or a
-// burst's text), noting when typing was last given back (scanMsg.joins).
+// burst's text), noting when and what was given back: a burst ending in
+// Enter a moment later continues them (scanMsg.joins). A burst's text is
+// kept as the lead, added to a lead given back just before it (a scanner
+// that paused twice); a typed key, which may have acted as a shortcut, ends
+// the lead.
 func (b *scanBuffer) giveBack(now time.Time) ([]tea.KeyPressMsg, bool) {
+	text := b.text.String()
+	follows := b.follows()
 	keys, burst := b.take()
-	if len(keys) > 0 && !burst {
-		b.typed = now
+	if len(keys) == 0 {
+		return keys, burst
 	}
+	switch {
+	case !burst:
+		b.lead = ""
+	case follows:
+		b.lead += text
+	default:
+		b.lead = text
+	}
+	b.typed = now
 	return keys, burst
+}
+
+// follows reports whether the held keys began right after keys were given
+// back: they continue them.
+func (b *scanBuffer) follows() bool {
+	return !b.typed.IsZero() && b.first.Sub(b.typed) <= joinWindow*b.gap
 }
 
 func (b *scanBuffer) take() ([]tea.KeyPressMsg, bool) {
@@ -168,14 +197,20 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 			return r
 		}
 		if b.burst && utf8.RuneCountInString(strings.TrimSpace(text)) >= minScanLen && !started {
-			// Keys given back as typing just before this burst began were
-			// its first (they came late): the field holds the scan's start.
-			r.joins = !b.typed.IsZero() && b.first.Sub(b.typed) <= 3*b.gap
+			// Keys given back just before this burst began were its first
+			// (they came late, or the scanner paused): the field holds the
+			// scan's start, and the lead the part that came as a burst.
+			r.joins = b.follows()
+			if r.joins {
+				r.lead = b.lead
+			}
 			b.take()
 			r.scan = text
 			return r
 		}
 		r.flushed, r.flushText = b.giveBack(now)
+		// The Enter ends what was given back: nothing after it continues it.
+		b.typed, b.lead = time.Time{}, ""
 		r.pass = true
 		return r
 	default:

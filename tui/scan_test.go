@@ -219,3 +219,74 @@ func TestScanGapSetting(t *testing.T) {
 		t.Errorf("a slow scanner's scan opened %q", h.title())
 	}
 }
+
+// A scanner that pauses mid-code (a Bluetooth link, a slow remote session)
+// delivers its first part as a burst the hold window gives back; the rest,
+// ending in Enter, continues it, with the first part as its lead, however
+// many pauses. A burst given back and ended by Enter is not anyone's lead.
+func TestScanBuffer_PauseMidScan(t *testing.T) {
+	ms := time.Millisecond
+	b := newScanBuffer(40*ms, "")
+	at := epoch
+	burst := func(s string) scanResult {
+		var r scanResult
+		for _, c := range s {
+			r = b.press(keyFor(c), at)
+			at = at.Add(2 * ms)
+		}
+		return r
+	}
+	r := burst("TD-")
+	at = at.Add(40 * ms)
+	if r = b.timeout(r.arm, at); len(r.flushed) != 3 || !r.flushText {
+		t.Fatalf("first part: %+v", r)
+	}
+	at = at.Add(60 * ms) // the pause
+	r = burst("00")
+	at = at.Add(40 * ms)
+	b.timeout(r.arm, at)
+	at = at.Add(50 * ms)
+	burst("0123")
+	if got := b.press(enterKey, at); got.scan != "0123" || !got.joins || got.lead != "TD-00" {
+		t.Fatalf("the rest: %+v", got)
+	}
+	// A short burst ended by Enter, then a scan at once: a scan of its own.
+	at = at.Add(time.Second)
+	burst(" x")
+	b.press(enterKey, at)
+	at = at.Add(10 * ms)
+	burst("TD-9")
+	if got := b.press(enterKey, at); got.scan != "TD-9" || got.joins || got.lead != "" {
+		t.Fatalf("after an Enter: %+v", got)
+	}
+}
+
+// The screens see a paused scan whole: on Home (no field) it opens the
+// asset; in check-out the field held the first part.
+func TestScan_PauseMidScan(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	paused := func(first, rest string) {
+		t.Helper()
+		for _, r := range first {
+			h.send(keyFor(r))
+			h.clk.now = h.clk.now.Add(2 * time.Millisecond)
+		}
+		h.advance(120 * time.Millisecond)
+		h.scan(rest)
+	}
+	paused("TD-00", "0002")
+	if h.title() != "Asset TD-000002" || h.bells != 0 {
+		t.Fatalf("a paused scan on Home opened %q (%d bells):\n%s", h.title(), h.bells, h.view())
+	}
+	h.press("esc")
+	h.typeSlow("o")
+	paused("B10", "01")
+	h.wantView("To: Alice Smith (B1001)")
+	paused("TD-0000", "01")
+	h.wantView("Checked out: 1")
+	if h.bells != 0 {
+		t.Fatalf("%d bells:\n%s", h.bells, h.view())
+	}
+}
