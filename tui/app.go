@@ -494,6 +494,14 @@ func truncate(s string, width int) string {
 	return ansi.Truncate(s, width, "…")
 }
 
+// column cuts s to width cells and pads it with spaces to exactly width: a
+// column that stays aligned with wide (CJK) and combining characters, which
+// fmt's %-*s counts as one each.
+func column(s string, width int) string {
+	s = truncate(s, width)
+	return s + strings.Repeat(" ", max(0, width-ansi.StringWidth(s)))
+}
+
 // pad puts left and right at the two ends of width cells.
 func pad(left, right string, width int) string {
 	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)

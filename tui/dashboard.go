@@ -147,7 +147,7 @@ func (h *homeScreen) siteChart(width, rows int) []string {
 	labelW := min(16, width/4)
 	barW := min(40, width-labelW-2-1-9-1)
 	for _, c := range sites[:show] {
-		out = append(out, fmt.Sprintf("  %-*s %9s %s", labelW, truncate(c.Key, labelW), commas(c.Count), s.Count.Render(bar(c.Count, most, barW))))
+		out = append(out, fmt.Sprintf("  %s %9s %s", column(c.Key, labelW), commas(c.Count), s.Count.Render(bar(c.Count, most, barW))))
 	}
 	if show < len(sites) {
 		rest := 0

@@ -403,7 +403,7 @@ func (s *detailScreen) View() string {
 		}
 		// The description wraps under itself (where from and to, which
 		// file an import read): cut at the edge, it lost what history is for.
-		prefix := fmt.Sprintf("%s  %-10s ", e.At.In(s.c.loc).Format("2006-01-02 15:04"), truncate(op, 10))
+		prefix := fmt.Sprintf("%s  %s ", e.At.In(s.c.loc).Format("2006-01-02 15:04"), column(op, 10))
 		indent := cellWidth(prefix)
 		parts := []string{store.Describe(e)}
 		if w-indent >= 20 {

@@ -40,3 +40,18 @@ func TestStamp(t *testing.T) {
 		}
 	}
 }
+
+// A column holds its width in cells whatever the script: wide characters
+// count two, and a cut name ends in an ellipsis.
+func TestColumnWidth(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"DUB", "DUB     "},
+		{"東京本社", "東京本社"},
+		{"東京本社ビル", "東京本… "}, // (a wide character does not fit the last cell)
+		{"Zoë", "Zoë     "},
+	} {
+		if got := column(c.in, 8); got != c.want || cellWidth(got) != 8 {
+			t.Errorf("column(%q, 8) = %q (%d cells), want %q", c.in, got, cellWidth(got), c.want)
+		}
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/tagdesk/tagdesk/store"
 )
 
@@ -100,7 +102,7 @@ func cmdAssetList(ctx context.Context, a *app, args []string) error {
 				w.WriteString("\n  ")
 				w.Write(b)
 			} else {
-				fmt.Fprintf(w, "%-14s %-10s %-26s %-14s %-24s %s\n", as.Tag, as.Status.Label(), fit(as.Model, 26), fit(as.LocationCode, 14), fit(as.CustodianName, 24), lastOf(as))
+				fmt.Fprintf(w, "%-14s %-10s %s %s %s %s\n", as.Tag, as.Status.Label(), col(as.Model, 26), col(as.LocationCode, 14), col(as.CustodianName, 24), lastOf(as))
 			}
 			n++
 			return nil
@@ -120,11 +122,17 @@ func cmdAssetList(ctx context.Context, a *app, args []string) error {
 
 // fit shortens s to n columns with an ellipsis.
 func fit(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
+	if ansi.StringWidth(s) <= n {
 		return s
 	}
-	return string(r[:n-1]) + "…"
+	return ansi.Truncate(s, n, "…")
+}
+
+// col is a table column: s cut to n terminal cells and padded to exactly n
+// (fmt's %-Ns counts a wide CJK character as one, and the table slips).
+func col(s string, n int) string {
+	s = fit(s, n)
+	return s + strings.Repeat(" ", max(0, n-ansi.StringWidth(s)))
 }
 
 func cmdAssetShow(ctx context.Context, a *app, args []string) error {
@@ -413,7 +421,7 @@ func cmdHistory(ctx context.Context, a *app, args []string) error {
 		}
 		fmt.Fprintf(a.stdout, "History of %s\n", as.Tag)
 		for _, e := range evs {
-			fmt.Fprintf(a.stdout, "%s  %-22s %-12s %s\n", e.At.Local().Format("2006-01-02 15:04:05 MST"), e.Type, fit(e.Operator, 12), store.Describe(e))
+			fmt.Fprintf(a.stdout, "%s  %-22s %s %s\n", e.At.Local().Format("2006-01-02 15:04:05 MST"), e.Type, col(e.Operator, 12), store.Describe(e))
 		}
 		return nil
 	})

@@ -211,7 +211,7 @@ func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
 			}
 			fmt.Fprintf(a.stdout, "\n%s (%d)\n", title, len(as))
 			for _, x := range as {
-				fmt.Fprintf(a.stdout, "  %-14s %-26s %-14s %s\n", x.Tag, fit(x.Model, 26), x.LocationCode, x.Serial)
+				fmt.Fprintf(a.stdout, "  %-14s %s %-14s %s\n", x.Tag, col(x.Model, 26), x.LocationCode, x.Serial)
 			}
 		}
 		section("MISSING", rep.Missing)
@@ -323,7 +323,7 @@ func bars(w io.Writer, title string, cs []store.Count) {
 		if max > 0 {
 			n = (c.Count*40 + max - 1) / max
 		}
-		fmt.Fprintf(w, "  %-*s %s %d\n", width, fit(c.Key, width), strings.Repeat("█", n), c.Count)
+		fmt.Fprintf(w, "  %s %s %d\n", col(c.Key, width), strings.Repeat("█", n), c.Count)
 	}
 }
 
@@ -379,7 +379,7 @@ func cmdReportHistory(ctx context.Context, a *app, args []string) error {
 				w.WriteString("\n  ")
 				w.Write(b)
 			default:
-				fmt.Fprintf(w, "%s  %-10s %-4d %-22s %-12s %s\n", e.At.UTC().Format("2006-01-02 15:04:05 UTC"), e.DeviceID, e.Seq, e.Type, fit(e.Operator, 12), store.Describe(e))
+				fmt.Fprintf(w, "%s  %-10s %-4d %-22s %s %s\n", e.At.UTC().Format("2006-01-02 15:04:05 UTC"), e.DeviceID, e.Seq, e.Type, col(e.Operator, 12), store.Describe(e))
 			}
 			n++
 			return nil

@@ -197,7 +197,7 @@ func cmdPersonList(ctx context.Context, a *app, args []string) error {
 			if !p.Active {
 				gone = " (offboarded)"
 			}
-			fmt.Fprintf(a.stdout, "%-24s %-10s %-28s %-14s %d%s\n", fit(p.Name, 24), p.Badge, fit(p.Email, 28), fit(p.Username, 14), p.Holding, gone)
+			fmt.Fprintf(a.stdout, "%s %-10s %s %s %d%s\n", col(p.Name, 24), p.Badge, col(p.Email, 28), col(p.Username, 14), p.Holding, gone)
 		}
 		return nil
 	})
@@ -241,7 +241,7 @@ func cmdLocationList(ctx context.Context, a *app, args []string) error {
 		}
 		fmt.Fprintf(a.stdout, "%-16s %-30s %-16s %s\n", "CODE", "NAME", "PARENT", "ASSETS")
 		for _, l := range ls {
-			fmt.Fprintf(a.stdout, "%-16s %-30s %-16s %d\n", l.Code, fit(l.Name, 30), l.ParentCode, l.Assets)
+			fmt.Fprintf(a.stdout, "%-16s %s %-16s %d\n", l.Code, col(l.Name, 30), l.ParentCode, l.Assets)
 		}
 		return nil
 	})
@@ -287,7 +287,7 @@ func cmdModelList(ctx context.Context, a *app, args []string) error {
 		}
 		fmt.Fprintf(a.stdout, "%-30s %-14s %-16s %s\n", "NAME", "NUMBER", "MANUFACTURER", "CATEGORY")
 		for _, m := range ms {
-			fmt.Fprintf(a.stdout, "%-30s %-14s %-16s %s\n", fit(m.Name, 30), m.ModelNumber, fit(m.Manufacturer, 16), m.Category)
+			fmt.Fprintf(a.stdout, "%s %-14s %s %s\n", col(m.Name, 30), m.ModelNumber, col(m.Manufacturer, 16), m.Category)
 		}
 		return nil
 	})

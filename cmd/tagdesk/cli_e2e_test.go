@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
 	_ "modernc.org/sqlite"
 )
 
@@ -302,5 +303,49 @@ func TestDefaultDBPathXDG(t *testing.T) {
 	}
 	if got := userTemplatesPath(env(map[string]string{"XDG_CONFIG_HOME": "conf", "HOME": "/home/ana"})); got != "/home/ana/.config/tagdesk/labels.toml" {
 		t.Errorf("relative XDG_CONFIG_HOME: %s", got)
+	}
+}
+
+// Tables stay aligned with wide (CJK) names: every row's columns start at
+// the same terminal cell as the header's.
+func TestE2ETablesAlignWideNames(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "wide.db")
+	mustCLI(t, db, "location", "add", "TYO", "東京本社")
+	mustCLI(t, db, "location", "add", "OSA", "Osaka")
+	mustCLI(t, db, "person", "add", "--name", "山田太郎", "--badge", "B1")
+	mustCLI(t, db, "person", "add", "--name", "Ann Lee", "--badge", "B2")
+	for _, args := range [][]string{{"location", "list"}, {"person", "list"}} {
+		out := mustCLI(t, db, args...)
+		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+		at := func(l, word string) int {
+			i := strings.Index(l, word)
+			if i < 0 {
+				return -1
+			}
+			return ansi.StringWidth(l[:i])
+		}
+		// The column after the name: PARENT (locations) or BADGE (people).
+		head, a, b := lines[0], "", ""
+		switch args[0] {
+		case "location":
+			head, a, b = "ASSETS", "0", "0"
+		case "person":
+			head, a, b = "BADGE", "B1", "B2"
+		}
+		want := at(lines[0], head)
+		var got []int
+		for _, l := range lines[1:] {
+			w := a
+			if !strings.Contains(l, "東京") && !strings.Contains(l, "山田") {
+				w = b
+			}
+			got = append(got, at(l, " "+w)+1)
+		}
+		for _, g := range got {
+			if g != want {
+				t.Errorf("%v: columns at %v, header's at %d:\n%s", args, got, want, out)
+				break
+			}
+		}
 	}
 }

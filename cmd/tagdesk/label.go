@@ -300,7 +300,7 @@ func cmdQueueList(ctx context.Context, a *app, args []string) error {
 		}
 		fmt.Fprintf(a.stdout, "%-6s %-14s %-10s %-16s %-24s %-3s %s\n", "JOB", "TAG", "STATUS", "TEMPLATE", "PRINTER", "TRY", "LAST ERROR")
 		for _, j := range jobs {
-			fmt.Fprintf(a.stdout, "%-6d %-14s %-10s %-16s %-24s %-3d %s\n", j.ID, j.Tag, j.Status, orDash(j.Template), fit(orDash(j.Printer), 24), j.Attempts, j.LastError)
+			fmt.Fprintf(a.stdout, "%-6d %-14s %-10s %-16s %s %-3d %s\n", j.ID, j.Tag, j.Status, orDash(j.Template), col(orDash(j.Printer), 24), j.Attempts, j.LastError)
 		}
 		return nil
 	})

@@ -72,7 +72,7 @@ func cmdPersonShow(ctx context.Context, a *app, args []string) error {
 			if due != "" && due < today {
 				due += " OVERDUE"
 			}
-			fmt.Fprintf(a.stdout, "  %-14s %-28s %-14s since %s  due %s\n", h.Tag, fit(h.Model, 28), h.Serial, short(h.CheckedOutAt), orDash(due))
+			fmt.Fprintf(a.stdout, "  %-14s %s %-14s since %s  due %s\n", h.Tag, col(h.Model, 28), h.Serial, short(h.CheckedOutAt), orDash(due))
 		}
 		return nil
 	})
