@@ -579,12 +579,23 @@ func parseSnipeHeader(rec []string, rep *ImportReport) (*csvHeader, error) {
 			}
 		case fCustom:
 			n := normHeader(name)
-			if j, dup := seenCustom[n]; dup {
-				return nil, invalid("columns %d and %d are both %q", j, i+1, clean)
-			}
-			seenCustom[n] = i + 1
 			// Our export suffixes a custom field named like a column.
 			h.custom[i] = strings.TrimSpace(strings.TrimSuffix(clean, customSuffix))
+			if j, dup := seenCustom[n]; dup {
+				// Two columns of one name (Snipe-IT's custom report writes
+				// "Address" twice, for the location's two address lines):
+				// the later one is kept under a numbered name.
+				base := h.custom[i]
+				for k := 2; ; k++ {
+					h.custom[i] = fmt.Sprintf("%s (%d)", base, k)
+					if _, taken := seenCustom[normHeader(h.custom[i])]; !taken && !slices.ContainsFunc(rec, func(c string) bool { return normHeader(c) == normHeader(h.custom[i]) }) {
+						break
+					}
+				}
+				n = normHeader(h.custom[i])
+				h.notes = append(h.notes, RowError{Line: 1, Column: h.custom[i], Reason: fmt.Sprintf("column %d is named %q, as column %d is: it is kept as the custom field %q", i+1, clean, j, h.custom[i])})
+			}
+			seenCustom[n] = i + 1
 			col.Field = "custom"
 		default:
 			if j := h.byField[f]; j > 0 {
@@ -692,6 +703,12 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
 				return nil, nil, fmt.Errorf("read file: %w", err)
+			}
+			if errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine {
+				// A quoted cell that ran over the lines after it: the rows
+				// there were read into it. Skipping "one bad row" would
+				// drop them unseen, so the whole file is refused.
+				return nil, nil, invalid("line %d: a quoted cell that starts on this line has no closing quote where it should end, so lines %d to %d were read as one cell (the rows on them would be lost); fix the quotes in the file and import it again", pe.StartLine, pe.StartLine, pe.Line)
 			}
 			rep.Rows++
 			rows = append(rows, &srow{line: pe.StartLine, bad: &RowError{Line: pe.StartLine, Reason: "not valid CSV: " + pe.Err.Error()}})

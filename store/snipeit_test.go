@@ -1596,3 +1596,44 @@ func TestExportSnipeITSpreadsheetSafe(t *testing.T) {
 	check(dst, "re-imported")
 	mustVerify(t, dst)
 }
+
+// A quoted cell whose closing quote is missing reads the rows after it into
+// itself: the file is refused, with --skip-invalid too, naming the lines,
+// instead of skipping "one bad row" and losing the others unseen. A stray
+// quote inside one line is that row's error alone.
+func TestImportSnipeITUnclosedQuote(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	file := "Asset Tag,Model Name,Asset Name\nA-1,M,ok\nA-2,M,\"27 inch monitor\nA-3,M,ok\nA-4,M,ok\n"
+	for _, skip := range []bool{false, true} {
+		rep, err := db.ImportSnipeIT(ctx, strings.NewReader(file), store.ImportOptions{SkipInvalid: skip})
+		if store.ErrorCode(err) != store.EINVALID || !strings.Contains(store.ErrorMessage(err), "lines 3 to 5 were read as one cell") || rep.Imported != 0 {
+			t.Fatalf("skip %v: %v, report %+v", skip, err, rep)
+		}
+	}
+	if n, err := db.CountAssets(ctx, store.AssetFilter{}, 0); err != nil || n != 0 {
+		t.Fatalf("%d assets after a refused file (%v)", n, err)
+	}
+	rep := importSnipe(t, db, []byte("Asset Tag,Model Name,Asset Name\nA-1,M,ok\nA-2,M,\"27 inch \"monitor\",x\nA-3,M,ok\n"), store.ImportOptions{SkipInvalid: true})
+	if rep.Imported != 2 || len(rep.Bad) != 1 || rep.Bad[0].Line != 3 {
+		t.Fatalf("a stray quote on one line: %+v", rep)
+	}
+}
+
+// Snipe-IT's custom report writes "Address" twice (the location's two
+// address lines): the second is kept under a numbered name, with a warning.
+func TestImportSnipeITRepeatedCustomColumn(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	rep := importSnipe(t, db, []byte("\"Asset Tag\",\"Model\",\"Location\",\"Address\",\"Address\",\"City\"\n\"A-1\",\"M\",\"Dublin HQ\",\"1 Main St\",\"Floor 2\",\"Dublin\"\n"), store.ImportOptions{})
+	if rep.Imported != 1 || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, `kept as the custom field "Address (2)"`) {
+		t.Fatalf("report: %+v", rep)
+	}
+	a, err := db.Asset(ctx, "A-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Custom["Address"] != "1 Main St" || a.Custom["Address (2)"] != "Floor 2" || a.Custom["City"] != "Dublin" {
+		t.Fatalf("custom fields: %q", a.Custom)
+	}
+}
