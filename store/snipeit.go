@@ -944,8 +944,11 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	if r.cost, r.currency, err = snipeCost(v[fCost]); err != nil {
 		return fail(fCost, "%s", ErrorMessage(err))
 	}
-	if v[fCurrency] != "" {
-		r.currency = strings.ToUpper(v[fCurrency])
+	if c := v[fCurrency]; c != "" {
+		r.currency = strings.ToUpper(strings.TrimSpace(c))
+		if !isCurrencyCode(r.currency) {
+			return fail(fCurrency, "currency %q is not a three-letter code such as EUR, USD or GBP; if this column is a custom field of yours, rename it %q", clip(c), h.colName(fCurrency)+customSuffix)
+		}
 	}
 	for _, d := range []struct {
 		f   sfield
@@ -1077,8 +1080,11 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	// The status it is received as, then what happens to it.
 	switch {
 	case r.disposal != nil:
-		if st != "" && st != StatusRetired && st != StatusDisposed && st != StatusInStock {
-			return fail(fDisposalMethod, "a disposal method on an asset that is %s", st.Label())
+		if st != "" && st != StatusRetired && st != StatusDisposed {
+			// A disposal is final: a Disposal Method beside a status that
+			// says the asset is in use is more likely a custom field of
+			// that name than a disposal.
+			return fail(fDisposalMethod, "a disposal method on an asset that is %s (a disposed asset's status is Archived); if this column is a custom field of yours, rename it %q", st.Label(), h.colName(fDisposalMethod)+customSuffix)
 		}
 		if r.co != coNone {
 			return fail(fDisposalMethod, "a disposed asset cannot be checked out")
@@ -1411,10 +1417,13 @@ func (im *importer) person(r *srow) (personRef, error) {
 		pp.Name = r.email
 	}
 	if pp.Name == "" {
-		pp.Name = r.employeeNo
-	}
-	if pp.Name == "" {
-		pp.Name = r.badge
+		// A badge or an employee number alone names no one new: the
+		// column may well be a custom field of the same name.
+		f, v := fBadge, r.badge
+		if v == "" {
+			f, v = fEmployeeNo, r.employeeNo
+		}
+		return personRef{}, invalid("%q is no one's on this desk, and the row gives no name, username or email for a new person: add one (or, if column %q is a custom field of yours, rename it %q)", clip(v), im.h.colName(f), im.h.colName(f)+customSuffix)
 	}
 	namesakes, err := im.namesakes(pp.Name) // (before the person exists)
 	if err != nil {

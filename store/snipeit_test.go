@@ -1637,3 +1637,37 @@ func TestImportSnipeITRepeatedCustomColumn(t *testing.T) {
 		t.Fatalf("custom fields: %q", a.Custom)
 	}
 }
+
+// A Snipe-IT custom field named like one of tagdesk's own columns (Disposal
+// Method, Badge, Currency) does not act on the asset: a row where it cannot
+// mean tagdesk's column is refused with how to keep it as a custom field,
+// and renamed so, it is one.
+func TestImportSnipeITCustomFieldNamedLikeOurColumns(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	file := "Asset Tag,Model Name,Status,Disposal Method,Badge,Currency\n" +
+		"X-1,M,Ready to Deploy,Shred when retired,,\n" +
+		"X-2,M,Ready to Deploy,,B-778,\n" +
+		"X-3,M,Ready to Deploy,,,Euro\n"
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader(file), store.ImportOptions{})
+	if err == nil || len(rep.Bad) != 3 {
+		t.Fatalf("imported: %v %+v", err, rep)
+	}
+	for i, want := range []string{`rename it "Disposal Method (custom field)"`, `rename it "Badge (custom field)"`, `rename it "Currency (custom field)"`} {
+		if !strings.Contains(rep.Bad[i].Reason, want) {
+			t.Errorf("line %d: %q lacks %q", rep.Bad[i].Line, rep.Bad[i].Reason, want)
+		}
+	}
+	renamed := strings.Replace(strings.Replace(strings.Replace(file, "Disposal Method", "Disposal Method (custom field)", 1), "Badge", "Badge (custom field)", 1), "Currency", "Currency (custom field)", 1)
+	importSnipe(t, db, []byte(renamed), store.ImportOptions{})
+	for tag, want := range map[string][2]string{"X-1": {"Disposal Method", "Shred when retired"}, "X-2": {"Badge", "B-778"}, "X-3": {"Currency", "Euro"}} {
+		a, err := db.Asset(ctx, tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Status != store.StatusInStock || a.Custom[want[0]] != want[1] || a.CustodianName != "" || a.Currency != "" {
+			t.Errorf("%s: %s, custom %q, held by %q, currency %q", tag, a.Status, a.Custom, a.CustodianName, a.Currency)
+		}
+	}
+	mustVerify(t, db)
+}
