@@ -694,6 +694,14 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 	}
 	var rows []*srow
 	tags, serials := map[string]int{}, map[string]int{}
+	// Columns without a header: what is under one is not imported, and
+	// the file's first such cell is named in a warning.
+	var unnamed []int
+	for i, name := range header {
+		if normHeader(name) == "" {
+			unnamed = append(unnamed, i)
+		}
+	}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -727,6 +735,13 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 		}
 		if blank {
 			continue
+		}
+		for k, i := range unnamed {
+			if i < len(rec) && strings.TrimSpace(rec[i]) != "" {
+				h.notes = append(h.notes, RowError{Line: line, Reason: fmt.Sprintf("column %d has no header, so what is under it (here %q) is not imported: give it a header to keep it as a custom field", i+1, clip(rec[i]))})
+				unnamed = slices.Delete(unnamed, k, k+1)
+				break
+			}
 		}
 		rep.Rows++
 		row := h.row(line, rec)

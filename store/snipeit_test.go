@@ -1671,3 +1671,13 @@ func TestImportSnipeITCustomFieldNamedLikeOurColumns(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// What sits under a column without a header is not imported, and the import
+// says so once, naming the first such cell.
+func TestImportSnipeITUnnamedColumn(t *testing.T) {
+	db := mustOpen(t)
+	rep := importSnipe(t, db, []byte("Asset Tag,Model Name,\nE-1,M,\nE-2,M,keep me\nE-3,M,and me\n"), store.ImportOptions{})
+	if rep.Imported != 3 || len(rep.Warnings) != 1 || rep.Warnings[0].Line != 3 || !strings.Contains(rep.Warnings[0].Reason, `column 3 has no header, so what is under it (here "keep me") is not imported`) {
+		t.Fatalf("report: %+v", rep)
+	}
+}

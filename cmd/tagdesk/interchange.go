@@ -141,14 +141,20 @@ func printImportSummary(w io.Writer, name string, rep store.ImportReport) {
 	if len(made) > 0 {
 		fmt.Fprintf(w, "created %s\n", strings.Join(made, ", "))
 	}
-	var custom []string
+	var custom, ignored []string
 	for _, c := range rep.Columns {
-		if c.Field == "custom" {
+		switch {
+		case c.Field == "custom":
 			custom = append(custom, c.Header)
+		case c.Header != "" && strings.Contains(c.Field, "ignored"):
+			ignored = append(ignored, c.Header)
 		}
 	}
 	if len(custom) > 0 {
 		fmt.Fprintf(w, "custom fields: %s\n", strings.Join(custom, ", "))
+	}
+	if len(ignored) > 0 {
+		fmt.Fprintf(w, "not imported (Snipe-IT's own or computed columns): %s\n", strings.Join(ignored, ", "))
 	}
 	if rep.DryRun {
 		fmt.Fprintln(w, "nothing changed (dry run)")
