@@ -775,6 +775,28 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 
 var utf8BOM = []byte("\ufeff")
 
+// overLimit says why cell c of field f is too long, or "". A name (of an
+// asset, a model, a person, a place) is held to limit characters, as
+// Snipe-IT holds its names to 255, whatever the script; a tag or serial,
+// which a scanner types, and notes and custom fields to limit bytes of
+// UTF-8 (as many characters in Latin text, a third as many in CJK).
+func overLimit(c string, f sfield, limit int) string {
+	switch f {
+	case fTag, fSerial, fNotes, fCustom:
+		if len(c) <= limit {
+			return ""
+		}
+		if n := utf8.RuneCountInString(c); n == len(c) {
+			return fmt.Sprintf("%d characters; at most %d", n, limit)
+		}
+		return fmt.Sprintf("%d bytes of UTF-8 text; at most %d", len(c), limit)
+	}
+	if n := utf8.RuneCountInString(c); n > limit {
+		return fmt.Sprintf("%d characters; at most %d", n, limit)
+	}
+	return ""
+}
+
 // crLines reads a file whose lines end in CR alone as if they ended in LF.
 // A CR inside a quoted field becomes a line break too, as it was meant.
 type crLines struct{ r io.Reader }
@@ -904,8 +926,8 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		case fCustom:
 			limit = maxCustom
 		}
-		if len(c) > limit {
-			r.bad = &RowError{Line: line, Column: col, Reason: fmt.Sprintf("%d characters; at most %d", len(c), limit)}
+		if msg := overLimit(c, f, limit); msg != "" {
+			r.bad = &RowError{Line: line, Column: col, Reason: msg}
 			return r
 		}
 		switch f {

@@ -1681,3 +1681,19 @@ func TestImportSnipeITUnnamedColumn(t *testing.T) {
 		t.Fatalf("report: %+v", rep)
 	}
 }
+
+// A name is held to 256 characters whatever the script (200 CJK characters
+// are 600 bytes), as Snipe-IT holds its names to 255.
+func TestImportSnipeITLongNamesInCharacters(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	name := strings.Repeat("東", 200)
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Asset Name\nA-1,M,"+name+"\nA-2,M,"+strings.Repeat("東", 300)+"\n"), store.ImportOptions{SkipInvalid: true})
+	if err != nil || rep.Imported != 1 || len(rep.Bad) != 1 || rep.Bad[0].Reason != "300 characters; at most 256" {
+		t.Fatalf("%v %+v", err, rep)
+	}
+	if a, err := db.Asset(ctx, "A-1"); err != nil || a.Name != name {
+		t.Fatalf("A-1: %q %v", a.Name, err)
+	}
+	mustVerify(t, db)
+}
