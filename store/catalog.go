@@ -141,8 +141,11 @@ func (w *wtx) ensureLocation(s string) (string, error) {
 	for i := 2; ; i++ {
 		var other, what string
 		err := w.queryRow(codeTakenQuery, code).Scan(&other, &what)
-		if errors.Is(err, sql.ErrNoRows) {
+		if errors.Is(err, sql.ErrNoRows) && !w.reserved[code] {
 			break
+		}
+		if errors.Is(err, sql.ErrNoRows) {
+			err = nil // reserved: the next
 		}
 		if err != nil {
 			return "", fmt.Errorf("check code: %w", err)

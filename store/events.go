@@ -98,6 +98,9 @@ type wtx struct {
 	// partial rollback (ROLLBACK TO a savepoint) clears it, since a row it
 	// names may be gone. The demo builder shares one map across transactions.
 	ids map[string]int64
+	// reserved holds codes a location made from a name must not take: the
+	// tags and badges of the file an import is performing, not yet stored.
+	reserved map[string]bool
 }
 
 type chainHead struct {

@@ -1948,9 +1948,14 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 		return rep, invalid("the file has a header but no rows")
 	}
 	inFile := make(map[string]bool, len(rows))
+	reserved := map[string]bool{} // (codes a location made from a name must leave free)
 	for i := range rows {
 		if rows[i].tag != "" {
 			inFile[rows[i].tag] = true
+			reserved[rows[i].tag] = true
+		}
+		if rows[i].badge != "" {
+			reserved[rows[i].badge] = true
 		}
 	}
 	badBefore := 0
@@ -1976,6 +1981,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 			// Ids found are cached (the search index is rebuilt once, at
 			// commit), and the events are stored in bulk at the end.
 			w.ids = map[string]int64{}
+			w.reserved = reserved
 			w.deferEvents = true
 			// New assets are written 64 rows to a statement, each row with
 			// its check-out folded in (receive).

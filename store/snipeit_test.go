@@ -1697,3 +1697,22 @@ func TestImportSnipeITLongNamesInCharacters(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// A location made from a name does not take a code that is a tag (or a
+// badge) further down the same file: numbered rooms beside numbered tags.
+func TestImportSnipeITLocationCodeLeavesTagsFree(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Location\n100,M,101\n101,M,Main\n"), store.ImportOptions{})
+	if got, err := db.Resolve(ctx, "101"); err != nil || got.Asset == nil || got.Asset.Tag != "101" {
+		t.Fatalf("101 resolves to %+v, %v", got, err)
+	}
+	a, err := db.Asset(ctx, "100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.LocationName != "101" || a.LocationCode == "101" {
+		t.Fatalf("100 is at %s (%s)", a.LocationCode, a.LocationName)
+	}
+	mustVerify(t, db)
+}
