@@ -33,7 +33,8 @@ type ImportOptions struct {
 	SkipInvalid bool
 	// DryRun validates and performs the whole import, then rolls it back.
 	DryRun bool
-	// Progress, if set, is called now and then with the rows done so far.
+	// Progress, if set, is called now and then with the steps done so far
+	// and their total: a row is a step, and its check-out or disposal one more.
 	Progress func(done, total int)
 	// Source names the file (its base name), recorded with each row's
 	// receipt so that history tells a migration from a delivery.

@@ -162,8 +162,9 @@ func printImportSummary(w io.Writer, name string, rep store.ImportReport) {
 }
 
 // importProgress returns the progress callback for a large import (a live
-// line when stderr is a terminal, else a line every progressEvery rows) and
-// the function that ends it.
+// line when stderr is a terminal, else a line every progressEvery steps) and
+// the function that ends it. It shows a percentage: the store counts steps
+// (a row, and its check-out or disposal), not rows.
 func (a *app) importProgress() (progress func(done, total int), end func()) {
 	tty := isTerminal(a.stderr)
 	last, live := 0, false
@@ -172,12 +173,12 @@ func (a *app) importProgress() (progress func(done, total int), end func()) {
 			return
 		}
 		if tty {
-			fmt.Fprintf(a.stderr, "\rimporting: %d/%d", done, total)
+			fmt.Fprintf(a.stderr, "\rimporting: %d%%", done*100/total)
 			live = true
 			return
 		}
 		if done/progressEvery > last/progressEvery || (done == total && done != last) {
-			fmt.Fprintf(a.stderr, "importing: %d/%d\n", done, total)
+			fmt.Fprintf(a.stderr, "importing: %d%%\n", done*100/total)
 			last = done
 		}
 	}

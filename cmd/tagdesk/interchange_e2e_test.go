@@ -254,7 +254,7 @@ func TestImportProgressLines(t *testing.T) {
 	}
 	progress(25000, 25000)
 	end()
-	if want := "importing: 10000/25000\nimporting: 20000/25000\nimporting: 25000/25000\n"; b.String() != want {
+	if want := "importing: 40%\nimporting: 80%\nimporting: 100%\n"; b.String() != want {
 		t.Errorf("progress:\n%s\nwant:\n%s", b.String(), want)
 	}
 	b.Reset()
