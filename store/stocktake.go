@@ -644,6 +644,18 @@ func (db *DB) StocktakeReport(ctx context.Context, uid string) (StocktakeReport,
 			r.Unknown = append(r.Unknown, s.Code)
 		}
 	}
+	// Empty lists are [] in JSON, not null: scripts read every report alike.
+	for _, l := range []*[]Asset{&r.Found, &r.Missing, &r.Unexpected, &r.Away} {
+		if *l == nil {
+			*l = []Asset{}
+		}
+	}
+	if r.Unknown == nil {
+		r.Unknown = []string{}
+	}
+	if r.Scans == nil {
+		r.Scans = []StocktakeScan{}
+	}
 	return r, rows.Err()
 }
 

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -225,4 +226,26 @@ func TestStocktakeFindsPartsWithTheirParent(t *testing.T) {
 		t.Errorf("the disk: audited %q, %s (%v)", a.LastAudit, a.Status, err)
 	}
 	mustVerify(t, db)
+}
+
+// A report's empty lists are [] in JSON, never null.
+func TestStocktakeReportEmptyListsJSON(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	st, err := db.StartStocktake(ctx, "DUB")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.StocktakeReport(ctx, st.UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "null") {
+		t.Fatalf("null in %s", b)
+	}
 }
