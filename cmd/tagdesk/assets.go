@@ -267,7 +267,7 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 	}
 	w, err := store.ParseDate(*warranty)
 	if err != nil {
-		return fmt.Errorf("--warranty-end: %w", err)
+		return usagef("--warranty-end: %s", store.ErrorMessage(err))
 	}
 	rs := make([]store.Receipt, len(pos))
 	for i, s := range pos {
@@ -318,7 +318,7 @@ func cmdCheckout(ctx context.Context, a *app, args []string) error {
 	if *due != "" {
 		d, err := store.ParseDue(*due, time.Now())
 		if err != nil {
-			return fmt.Errorf("checkout: due date: %w; nothing was checked out", err)
+			return usagef("checkout: --due: %s; nothing was checked out", store.ErrorMessage(err))
 		}
 		*due = d
 	}

@@ -349,3 +349,22 @@ func TestE2ETablesAlignWideNames(t *testing.T) {
 		}
 	}
 }
+
+// A bad option value is bad usage (exit 2), as an unknown option is.
+func TestE2EBadOptionValuesAreUsage(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "u.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	for _, args := range [][]string{
+		{"label", "--format", "gif", "--out", filepath.Join(dir, "x.gif"), "TD-1"},
+		{"label", "--template", "nope", "--out", filepath.Join(dir, "x.png"), "TD-1"},
+		{"checkout", "--due", "notadate", "--to", "B1", "TD-1"},
+		{"receive", "--model", "M", "--location", "DUB", "--warranty-end", "2024-02-31", "S1"},
+		{"checkin", "--condition", "smashed", "TD-1"},
+		{"asset", "list", "--status", "bogus"},
+	} {
+		if _, errs, code := cli(t, db, args...); code != 2 || !strings.Contains(errs, "--help") {
+			t.Errorf("%v: exit %d, %s", args, code, errs)
+		}
+	}
+}

@@ -65,6 +65,11 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 	if *skip < 0 {
 		return usagef("--skip must be 0 or more")
 	}
+	switch *format {
+	case "", "zpl", "pdf", "png":
+	default:
+		return usagef("unknown format %q (want zpl, pdf or png)", *format)
+	}
 	if *prn != "" {
 		if _, err := printer.Open(*prn); err != nil {
 			return usagef("%v", err)
@@ -76,6 +81,9 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		t, err := sp.template(ctx, *tmpl)
+		if err != nil && *tmpl != "" {
+			return usagef("%v", err) // (a template named on the line)
+		}
 		if err != nil {
 			return err
 		}

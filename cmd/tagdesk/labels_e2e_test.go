@@ -208,7 +208,7 @@ func TestE2E_PrintQueue(t *testing.T) {
 	}
 
 	// Bad input: an unknown template and a tag too long for a small label.
-	if _, errs, code := cli(t, db, "label", "--template", "nope", "--out", filepath.Join(t.TempDir(), "x.png"), tags[0]); code != 1 || !strings.Contains(errs, "nope") {
+	if _, errs, code := cli(t, db, "label", "--template", "nope", "--out", filepath.Join(t.TempDir(), "x.png"), tags[0]); code != 2 || !strings.Contains(errs, "nope") {
 		t.Errorf("unknown template: exit %d, %s", code, errs)
 	}
 	long := "ACME-LONG-TAG-0000000000123"
