@@ -397,7 +397,12 @@ func (m *Model) render() string {
 		foot = s.Warn.Render(truncate(m.note, w))
 	case a != nil:
 		m.help.SetWidth(w)
-		foot = m.help.ShortHelpView(a.ShortHelp())
+		bs := a.ShortHelp()
+		if a.Capturing() {
+			// ? is typed into the field here: say which key gives help.
+			bs = append([]key.Binding{key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "help"))}, bs...)
+		}
+		foot = m.help.ShortHelpView(bs)
 	}
 	lines = append(lines, fitLine(foot, w))
 	return strings.Join(lines, "\n")

@@ -331,6 +331,8 @@ func (s *findScreen) View() string {
 	filters := "status: " + statusName(statusFilter[s.status])
 	if s.location != nil {
 		filters += " · at: " + s.location.Code
+	} else {
+		filters += " · place: scan its label or type loc:CODE"
 	}
 	if s.person != nil {
 		filters += " · held by: " + s.person.Name

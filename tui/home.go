@@ -38,12 +38,6 @@ type homeLoadedMsg struct {
 	err     error
 }
 
-type homeResolvedMsg struct {
-	to
-	res store.Resolution
-	err error
-}
-
 func newHome(c *common) *homeScreen { return &homeScreen{base: newBase(c)} }
 
 func (h *homeScreen) Title() string   { return "Home" }
@@ -83,13 +77,9 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			h.kpis, h.kpiAt = &k, msg.at
 		}
 	case scanMsg:
-		db, id, code := h.c.db, h.id, msg.code
-		h.last, h.lastBad = "looking up "+code+"…", false
-		return h.c.do(func(ctx context.Context) tea.Msg {
-			res, err := db.Resolve(ctx, code)
-			return homeResolvedMsg{to: to{id}, res: res, err: err}
-		})
-	case homeResolvedMsg:
+		h.last, h.lastBad = "looking up "+msg.code+"…", false
+		return h.c.resolveScan(h.id, msg.code)
+	case scanResolvedMsg:
 		if msg.err != nil {
 			h.last, h.lastBad = errText(msg.err), true
 			return bell()

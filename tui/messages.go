@@ -72,6 +72,23 @@ func (t to) ownerID() int { return t.id }
 
 func navigate(m navigateMsg) tea.Cmd { return func() tea.Msg { return m } }
 
+// scanResolvedMsg is what a scan on a screen that opens things (Home, Sync)
+// names: an asset, a person or a location.
+type scanResolvedMsg struct {
+	to
+	res store.Resolution
+	err error
+}
+
+// resolveScan looks a scan up for screen id.
+func (c *common) resolveScan(id int, code string) tea.Cmd {
+	db := c.db
+	return c.do(func(ctx context.Context) tea.Msg {
+		res, err := db.Resolve(ctx, code)
+		return scanResolvedMsg{to: to{id}, res: res, err: err}
+	})
+}
+
 func back() tea.Msg { return backMsg{} }
 
 // bell rings the terminal bell: clerks look at the box, not the screen.

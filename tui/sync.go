@@ -72,6 +72,16 @@ func (s *syncScreen) refusals() []store.Refusal {
 
 func (s *syncScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case scanMsg: // a scan opens what it names, as on Home
+		s.msg, s.msgBad = "looking up "+msg.code+"…", false
+		return s.c.resolveScan(s.id, msg.code)
+	case scanResolvedMsg:
+		if msg.err != nil {
+			s.msg, s.msgBad = errText(msg.err), true
+			return bell()
+		}
+		s.msg = ""
+		return openResolution(msg.res)
 	case syncResolvedMsg:
 		s.busy = false
 		if msg.err != nil {

@@ -283,3 +283,20 @@ func TestSync_ErrorWrapsAt80(t *testing.T) {
 	h.typeSlow("y")
 	h.wantView("  Last error     cannot reach the server at", "(is tagdesk serve running?)")
 }
+
+// A scan on the Sync screen opens what it names, as on Home; an unknown
+// code is refused there with the bell.
+func TestSync_ScreenTakesScans(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("y")
+	h.scan("NO-SUCH-CODE")
+	if h.bells != 1 || !strings.Contains(h.view(), "NO-SUCH-CODE") {
+		t.Fatalf("%d bells:\n%s", h.bells, h.view())
+	}
+	h.scan("TD-000002")
+	if h.title() != "Asset TD-000002" {
+		t.Fatalf("a scan on Sync opened %q", h.title())
+	}
+}
