@@ -161,6 +161,11 @@ func (w *wtx) receive(r Receipt) (string, error) {
 		return "", invalid("serial is %d characters; at most %d", len(rec.Serial), MaxScanLen)
 	}
 	if rec.Serial != "" && !r.AllowDuplicateSerial {
+		// The serial of an asset registered as on order (a Snipe-IT
+		// "Pending" row, say): the box has come, and that asset arrives.
+		if tag, ok, err := w.arrive(r, rec.Serial); ok || err != nil {
+			return tag, err
+		}
 		if err := w.serialFree(rec.Serial, 0); err != nil {
 			return "", err
 		}
@@ -800,6 +805,65 @@ func (w *wtx) codeFree(code, kind string) error {
 // codeTaken is the refusal of a code that is already what.
 func codeTaken(code, what string) error {
 	return conflict("%s is already %s: a scan of it must name one thing", code, what)
+}
+
+// arrive receives the asset on order whose serial the receipt names, if
+// there is exactly one: it goes in stock (or the receipt's status) at the
+// receipt's location, keeping its tag and record. ok says it was one.
+func (w *wtx) arrive(r Receipt, serial string) (tag string, ok bool, err error) {
+	var tags []string
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT tag FROM assets WHERE serial IN (?, ?, ?) AND status = 'on_order' ORDER BY id LIMIT 2`, serial, strings.ToUpper(serial), strings.ToLower(serial))
+	if err != nil {
+		return "", false, fmt.Errorf("look up serial: %w", err)
+	}
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return "", false, fmt.Errorf("look up serial: %w", err)
+		}
+		tags = append(tags, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", false, fmt.Errorf("look up serial: %w", err)
+	}
+	if len(tags) != 1 {
+		return "", false, nil // none, or two (serialFree says which)
+	}
+	tag = tags[0]
+	if t := NormalizeTag(r.Tag); t != "" && t != tag {
+		return "", false, conflict("serial %s is on order as %s: it keeps that tag (receive it without %s)", clip(serial), tag, clip(t))
+	}
+	if r.Model != "" {
+		want, err := w.modelUID(r.Model)
+		if err != nil {
+			return "", false, err
+		}
+		var has, name string
+		if err := w.queryRow(`SELECT coalesce(m.uid, ''), coalesce(m.name, '') FROM assets a LEFT JOIN models m ON m.id = a.model_id WHERE a.tag = ?`, tag).Scan(&has, &name); err != nil {
+			return "", false, fmt.Errorf("read model: %w", err)
+		}
+		if has != "" && has != want {
+			return "", false, conflict("serial %s is on order as %s, a %s, not a %s", clip(serial), tag, name, clip(r.Model))
+		}
+	}
+	to := r.Status
+	if to == "" {
+		to = StatusInStock
+	}
+	if to != StatusInStock && to != StatusInRepair {
+		return "", false, invalid("an asset on order arrives in stock or in repair, not %s", to.Label())
+	}
+	if err := w.setStatus(tag, to, "received"); err != nil {
+		return "", false, err
+	}
+	if r.Location != "" {
+		if _, err := w.move(tag, r.Location); err != nil {
+			return "", false, err
+		}
+	}
+	return tag, true, nil
 }
 
 // serialFree refuses a serial another asset than the one with id self

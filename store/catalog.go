@@ -725,12 +725,13 @@ func (db *DB) PurchaseOrder(ctx context.Context, number string) (PurchaseOrder, 
 	}
 	// The ordered models, then any received on the order that it does not
 	// name (Expected 0): a box that came with the order is counted, and seen.
+	// An asset registered on the order but still on order has not come.
 	rows, err := db.r.QueryContext(ctx, `SELECT name, quantity, received FROM (
-		SELECT m.name AS name, l.quantity AS quantity, (SELECT count(*) FROM assets a WHERE a.po_id = l.po_id AND a.model_id = l.model_id) AS received
+		SELECT m.name AS name, l.quantity AS quantity, (SELECT count(*) FROM assets a WHERE a.po_id = l.po_id AND a.model_id = l.model_id AND a.status <> 'on_order') AS received
 		FROM po_lines l JOIN models m ON m.id = l.model_id WHERE l.po_id = ?1
 		UNION ALL
 		SELECT m.name, 0, count(*) FROM assets a JOIN models m ON m.id = a.model_id
-		WHERE a.po_id = ?1 AND a.model_id NOT IN (SELECT model_id FROM po_lines WHERE po_id = ?1) GROUP BY m.id)
+		WHERE a.po_id = ?1 AND a.status <> 'on_order' AND a.model_id NOT IN (SELECT model_id FROM po_lines WHERE po_id = ?1) GROUP BY m.id)
 		ORDER BY quantity = 0, name`, id)
 	if err != nil {
 		return po, fmt.Errorf("read purchase order lines: %w", err)

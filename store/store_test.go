@@ -463,3 +463,48 @@ func TestOffboardingHistoryNamesIt(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// An asset registered as on order arrives when its serial is received: it
+// keeps its tag and goes in stock where it was received; its order counts it
+// as received only then. A wrong model or another tag is refused.
+func TestReceiveOnOrderArrives(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.AddPurchaseOrder(ctx, "PO-9", "Dell Direct", map[string]int{"L5440": 2}); err != nil {
+		t.Fatal(err)
+	}
+	for _, sn := range []string{"SN-A", "SN-B"} {
+		if _, err := db.Receive(ctx, store.Receipt{Serial: sn, Model: "L5440", Location: "DUB", PONumber: "PO-9", Status: store.StatusOnOrder}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	po, err := db.PurchaseOrder(ctx, "PO-9")
+	if err != nil || len(po.Lines) != 1 || po.Lines[0].Received != 0 {
+		t.Fatalf("order before arrival: %+v %v", po, err)
+	}
+	if _, err := db.AddModel(ctx, "iPhone 15", "A3090", "Apple", "Phone"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "sn-a", Model: "iPhone 15", Location: "DUB-STORE"}); store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(store.ErrorMessage(err), "is on order as TD-000001, a Latitude 5440, not a iPhone 15") {
+		t.Fatalf("another model: %v", err)
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-A", Tag: "PRE-1", Location: "DUB-STORE"}); store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(store.ErrorMessage(err), "keeps that tag") {
+		t.Fatalf("another tag: %v", err)
+	}
+	a, err := db.Receive(ctx, store.Receipt{Serial: "sn-a", Model: "L5440", Location: "DUB-STORE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Tag != "TD-000001" || a.Status != store.StatusInStock || a.LocationCode != "DUB-STORE" {
+		t.Fatalf("arrived: %s %s at %s", a.Tag, a.Status, a.LocationCode)
+	}
+	if po, _ = db.PurchaseOrder(ctx, "PO-9"); po.Lines[0].Received != 1 {
+		t.Fatalf("order after one arrival: %+v", po)
+	}
+	// Received again: now it is a duplicate serial, refused as before.
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-A", Model: "L5440", Location: "DUB-STORE"}); store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(store.ErrorMessage(err), "already on asset TD-000001") {
+		t.Fatalf("received twice: %v", err)
+	}
+	mustVerify(t, db)
+}
