@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -14,8 +15,11 @@ type AssetFilter struct {
 	Location string // code or name: assets at it or anywhere under it
 	Person   string // uid: assets held by this person
 	Overdue  bool   // only assets checked out past their due date (the desk's local day)
-	After    int64  // keyset pagination: only assets with id > After
-	Limit    int    // 0: no limit
+	// WarrantyBy (YYYY-MM-DD): only assets in use or in stock whose
+	// warranty ends from today (the desk's local day) to that day.
+	WarrantyBy string
+	After      int64 // keyset pagination: only assets with id > After
+	Limit      int   // 0: no limit
 }
 
 // ftsQuery turns what a person typed into an FTS5 trigram query: every word
@@ -75,6 +79,13 @@ func (db *DB) assetQuery(ctx context.Context, f AssetFilter) (string, []any, err
 	if f.Overdue {
 		where = append(where, "a.status = 'deployed' AND a.due_date <> '' AND a.due_date < ?")
 		args = append(args, db.now().Local().Format(dateLayout))
+	}
+	if f.WarrantyBy != "" {
+		if _, err := time.Parse(dateLayout, f.WarrantyBy); err != nil {
+			return "", nil, invalid("warranty end %q is not a date (want YYYY-MM-DD)", clip(f.WarrantyBy))
+		}
+		where = append(where, "a.warranty_end <> '' AND a.warranty_end >= ? AND a.warranty_end <= ? AND a.status NOT IN ('retired', 'disposed')")
+		args = append(args, db.now().Local().Format(dateLayout), f.WarrantyBy)
 	}
 	if f.Person != "" {
 		where = append(where, "a.custodian_person_id = (SELECT id FROM people WHERE uid = ?)")

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -507,4 +508,36 @@ func TestReceiveOnOrderArrives(t *testing.T) {
 		t.Fatalf("received twice: %v", err)
 	}
 	mustVerify(t, db)
+}
+
+// The warranties ending in the coming days, as a list: from today to the
+// day given, assets in use or in stock only.
+func TestAssetFilterWarrantyBy(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.Local)
+	db := mustOpenAt(t, now)
+	seed(t, db)
+	day := func(d int) string { return now.AddDate(0, 0, d).Format("2006-01-02") }
+	for i, d := range []int{-1, 0, 10, 89, 200, 30} {
+		if _, err := db.Receive(ctx, store.Receipt{Serial: fmt.Sprintf("W-%d", i), Model: "L5440", Location: "DUB", WarrantyEnd: day(d)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Retire(ctx, "TD-000006", ""); err != nil {
+		t.Fatal(err)
+	}
+	as, err := db.SearchAssets(ctx, store.AssetFilter{WarrantyBy: day(90)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range as {
+		got = append(got, a.Tag)
+	}
+	if strings.Join(got, " ") != "TD-000002 TD-000003 TD-000004" {
+		t.Fatalf("warranties ending within 90 days: %v", got)
+	}
+	if _, err := db.SearchAssets(ctx, store.AssetFilter{WarrantyBy: "soon"}); store.ErrorCode(err) != store.EINVALID {
+		t.Fatalf("a bad day: %v", err)
+	}
 }

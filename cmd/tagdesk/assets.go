@@ -16,7 +16,7 @@ import (
 
 func assetCommands() []command {
 	return []command{
-		{name: "asset list", summary: "list assets (all matching, streamed)", usage: "[--json] [--query Q] [--status S] [--location CODE] [--overdue] [--limit N]", run: cmdAssetList},
+		{name: "asset list", summary: "list assets (all matching, streamed)", usage: "[--json] [--query Q] [--status S] [--location CODE] [--overdue] [--warranty-ends +N|DATE] [--limit N]", run: cmdAssetList},
 		{name: "asset show", summary: "show one asset", usage: "TAG [--json]", run: cmdAssetShow},
 		{name: "asset update", summary: "change an asset's descriptive fields", usage: "TAG FIELD=VALUE...\n\nFIELD is one of: " + strings.Join(store.AssetFields(), ", "), run: cmdAssetUpdate},
 		{name: "receive", summary: "receive assets: one per serial, tags generated", usage: "--model M --location CODE [--tag TAG] [--po N] SERIAL...", run: cmdReceive},
@@ -62,6 +62,7 @@ func cmdAssetList(ctx context.Context, a *app, args []string) error {
 	location := fs.String("location", "", "only assets at this location or under it")
 	limit := fs.Int("limit", 0, "at most N assets (default: all)")
 	overdue := fs.Bool("overdue", false, "only assets checked out past their due date (the DUE column replaces SERIAL)")
+	warranty := fs.String("warranty-ends", "", "only assets whose warranty ends from today to this day: YYYY-MM-DD or +N days, e.g. +90 for the next quarter (the WARRANTY column replaces SERIAL)")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
 		return err
@@ -76,6 +77,12 @@ func cmdAssetList(ctx context.Context, a *app, args []string) error {
 	last, lastOf := "SERIAL", func(as store.Asset) string { return as.Serial }
 	if *overdue {
 		last, lastOf = "DUE", func(as store.Asset) string { return as.DueDate }
+	}
+	if *warranty != "" {
+		if f.WarrantyBy, err = store.ParseDue(*warranty, time.Now()); err != nil {
+			return usagef("asset list: --warranty-ends: %s", store.ErrorMessage(err))
+		}
+		last, lastOf = "WARRANTY", func(as store.Asset) string { return as.WarrantyEnd }
 	}
 	if *status != "" {
 		if f.Status, err = store.ParseStatus(*status); err != nil {
