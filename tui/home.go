@@ -152,7 +152,11 @@ func (h *homeScreen) View() string {
 	}
 	right := []string{s.Section.Render("Needs attention")}
 	if h.loaded {
-		if h.att.Overdue == 0 && h.att.Warranty == 0 {
+		audits := 0 // (from the KPIs, read in the background: 0 until they come)
+		if h.kpis != nil {
+			audits = h.kpis.NotAudited
+		}
+		if h.att.Overdue == 0 && h.att.Warranty == 0 && audits == 0 {
 			right = append(right, s.OK.Render("  nothing overdue or expiring"))
 		}
 		if h.att.Overdue > 0 {
@@ -167,6 +171,9 @@ func (h *homeScreen) View() string {
 			for _, a := range h.att.WarrantyFirst {
 				right = append(right, s.Dim.Render(truncate(fmt.Sprintf("    %s ends %s %s", a.Tag, a.WarrantyEnd, a.Model), colW)))
 			}
+		}
+		if audits > 0 {
+			right = append(right, s.Warn.Render(truncate(fmt.Sprintf("  %s audit(s) due: s to count", commas(audits)), colW)))
 		}
 		right = append(right, "", fmt.Sprintf("  Pending sync: %s event(s)", commas(h.pending)))
 		for _, p := range h.c.syncProblems() {
