@@ -873,7 +873,9 @@ func (w *wtx) serialFree(serial string, self int64) error {
 	var other string
 	err := w.queryRow(`SELECT tag FROM assets WHERE serial IN (?, ?, ?) AND id <> ? LIMIT 1`, serial, strings.ToUpper(serial), strings.ToLower(serial), self).Scan(&other)
 	if err == nil {
-		return conflict("serial %s is already on asset %s", clip(serial), other)
+		e := conflict("serial %s is already on asset %s", clip(serial), other)
+		e.Err = ErrDuplicateSerial
+		return e
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("check serial: %w", err)

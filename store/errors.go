@@ -15,6 +15,10 @@ const (
 	EBUSY     = "busy"      // another writer (an import in another tagdesk) held the desk too long
 )
 
+// ErrDuplicateSerial is in the chain of a refusal of a serial another asset
+// has: a desk may receive it all the same (Receipt.AllowDuplicateSerial).
+var ErrDuplicateSerial = errors.New("duplicate serial")
+
 // Error is a domain error with a code and a message meant for the person at the desk.
 type Error struct {
 	Code    string

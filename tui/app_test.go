@@ -160,6 +160,17 @@ func TestReceive_PreprintedTagsAndDuplicates(t *testing.T) {
 	if a := h.asset("TD-000002"); a.Serial != "NEW-SN-1" {
 		t.Fatalf("generated tag: serial %q", a.Serial)
 	}
+	// The duplicate scanned again at once: received all the same.
+	h.wantView("scan it again to receive it all")
+	h.scan(serialOf(1))
+	h.wantView("Received: 3", "TD-000003 ← serial "+serialOf(1))
+	// Another scan in between: asked again.
+	h.scan(serialOf(1))
+	h.scan("NEW-SN-3")
+	h.scan(serialOf(1))
+	if s := h.m.active().(*receiveScreen); s.feed.bad != 3 || s.feed.good != 4 {
+		t.Fatalf("refused %d, received %d: a duplicate after another scan was not asked again", s.feed.bad, s.feed.good)
+	}
 }
 
 // TestScans_BackToBack feeds 200 scans while the store is still busy with

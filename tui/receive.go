@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -29,10 +30,14 @@ type receiveScreen struct {
 	po       *store.PurchaseOrder
 	pretag   *regexp.Regexp
 	pending  string // a pre-printed tag waiting for its serial
-	input    field
-	queue    scanQueue
-	feed     feed
-	err      string
+	// dupSerial is a serial just refused as another asset's: scanned again
+	// at once, it is received all the same (Snipe-IT allows it; a scan of
+	// it then asks which asset).
+	dupSerial string
+	input     field
+	queue     scanQueue
+	feed      feed
+	err       string
 }
 
 type receiveCatalogMsg struct {
@@ -371,6 +376,8 @@ func (s *receiveScreen) start(code string) tea.Cmd {
 	db, id, pending := s.c.db, s.id, s.pending
 	preTag := s.isPreTag(code)
 	r := store.Receipt{Tag: pending, Serial: code, Model: s.model.Name, Location: s.location.Code}
+	r.AllowDuplicateSerial = s.dupSerial != "" && strings.EqualFold(strings.TrimSpace(code), s.dupSerial)
+	s.dupSerial = ""
 	if s.model.ModelNumber != "" {
 		r.Model = s.model.ModelNumber
 	}
@@ -418,6 +425,11 @@ func (s *receiveScreen) start(code string) tea.Cmd {
 
 func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 	switch {
+	case r.err != nil && errors.Is(r.err, store.ErrDuplicateSerial):
+		s.dupSerial = strings.TrimSpace(r.code)
+		cmd := s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
+		s.feed.note("a second asset with serial %s? scan it again to receive it all the same", clipCode(r.code))
+		return cmd
 	case r.err != nil:
 		return s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
 	case r.place != nil:
