@@ -1034,14 +1034,20 @@ func (w *wtx) redo(e Event) error {
 }
 
 // leasedTagNumber returns the smallest number at or after n in this device's
-// leased blocks, or n when the device has no leases (not enrolled).
+// leased blocks, or n when the device works alone (no leases, no server).
+// A desk set to sync that has not leased numbers yet makes none of its own:
+// another desk of the same server may be making the same ones.
 func (w *wtx) leasedTagNumber(n int64) (int64, error) {
 	var first, last int64
 	err := w.queryRow(`SELECT first, last FROM sync_leases WHERE last >= ? ORDER BY first LIMIT 1`, n).Scan(&first, &last)
 	if errors.Is(err, sql.ErrNoRows) {
 		var any int
-		if err := w.queryRow(`SELECT count(*) FROM sync_leases`).Scan(&any); err != nil {
+		var server string
+		if err := w.queryRow(`SELECT (SELECT count(*) FROM sync_leases), coalesce((SELECT server FROM sync_state WHERE id = 1), '')`).Scan(&any, &server); err != nil {
 			return 0, fmt.Errorf("read tag leases: %w", err)
+		}
+		if any == 0 && server != "" {
+			return 0, conflict("this desk has no tag numbers from its server yet (another desk could be giving the same ones): sync once to lease them, or scan pre-printed tags")
 		}
 		if any == 0 {
 			return n, nil

@@ -961,3 +961,34 @@ func TestServerKeepsAnAssetThatLeftTheCount(t *testing.T) {
 	}
 	syncVerify(t, a, b, srv)
 }
+
+// A desk set to sync makes no tag numbers of its own before it has leased
+// some: another desk of the same server could be making the same ones. A
+// given tag is taken; once leased, tags come from the lease. A desk alone
+// (no server) numbers its own.
+func TestTagsWaitForALease(t *testing.T) {
+	ctx := context.Background()
+	alone := mustOpen(t)
+	seed(t, alone)
+	if a, err := alone.Receive(ctx, store.Receipt{Serial: "S-0", Model: "L5440", Location: "DUB"}); err != nil || a.Tag != "TD-000001" {
+		t.Fatalf("a desk alone: %q %v", a.Tag, err)
+	}
+	db := mustOpen(t)
+	seed(t, db)
+	if err := db.SetSyncServer(ctx, "http://127.0.0.1:1", "tok", ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.Receive(ctx, store.Receipt{Serial: "S-1", Model: "L5440", Location: "DUB"})
+	if store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(store.ErrorMessage(err), "no tag numbers from its server yet") {
+		t.Fatalf("before a lease: %v", err)
+	}
+	if a, err := db.Receive(ctx, store.Receipt{Serial: "S-1", Model: "L5440", Location: "DUB", Tag: "PRE-1"}); err != nil || a.Tag != "PRE-1" {
+		t.Fatalf("a pre-printed tag: %q %v", a.Tag, err)
+	}
+	if err := db.AddLease(ctx, 5001, 6000); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := db.Receive(ctx, store.Receipt{Serial: "S-2", Model: "L5440", Location: "DUB"}); err != nil || a.Tag != "TD-005001" {
+		t.Fatalf("leased: %q %v", a.Tag, err)
+	}
+}
