@@ -385,8 +385,8 @@ func slashParts(v string) (a, b int, rest string, ok bool) {
 // slashes (03/04/2024 is 4 March), day first with dashes or dots.
 func snipeDate(v string) (string, error) {
 	v = strings.TrimSpace(v)
-	if v == "" {
-		return "", nil
+	if v == "" || strings.HasPrefix(v, "0000-00-00") {
+		return "", nil // (MySQL's zero date, in old Snipe-IT exports: no date)
 	}
 	d, ok, err := numericDate(v, true)
 	if !ok {
@@ -956,7 +956,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	if v[fTag] != "" {
 		r.tag = NormalizeTag(v[fTag])
 		if err := ValidateTag(r.tag); err != nil {
-			return fail(fTag, "%s", ErrorMessage(err))
+			return fail(fTag, "%s (to give such assets new tags and keep these as a custom field, rename the column, e.g. to \"Old Tag\")", ErrorMessage(err))
 		}
 	}
 	r.serial, r.name, r.model, r.modelNo = v[fSerial], v[fName], v[fModel], v[fModelNo]

@@ -1716,3 +1716,22 @@ func TestImportSnipeITLocationCodeLeavesTagsFree(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// MySQL's zero date (old Snipe-IT exports) is no date; a tag tagdesk cannot
+// take says how to import the rows all the same.
+func TestImportSnipeITZeroDatesAndForeignTags(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Purchase Date,Warranty End\nA-001,M,0000-00-00,0000-00-00 00:00:00\n"), store.ImportOptions{})
+	if a, err := db.Asset(ctx, "A-001"); err != nil || a.PurchaseDate != "" || a.WarrantyEnd != "" {
+		t.Fatalf("zero dates: %q %q %v", a.PurchaseDate, a.WarrantyEnd, err)
+	}
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name\nA/001,M\n"), store.ImportOptions{})
+	if err == nil || len(rep.Bad) != 1 || !strings.Contains(rep.Bad[0].Reason, `rename the column, e.g. to "Old Tag"`) {
+		t.Fatalf("%v %+v", err, rep)
+	}
+	rep = importSnipe(t, db, []byte("Old Tag,Model Name\nA/001,M\n"), store.ImportOptions{})
+	if rep.Imported != 1 || rep.GeneratedTags != 1 {
+		t.Fatalf("renamed: %+v", rep)
+	}
+}
