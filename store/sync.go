@@ -975,7 +975,11 @@ func (w *wtx) redo(e Event) error {
 		if err != nil {
 			return fmt.Errorf("read person: %w", err)
 		}
-		_, err = w.offboard(e.Subject, name, CheckInOptions{Condition: ConditionOK})
+		opt, err := w.offboardedAs(e)
+		if err != nil {
+			return err
+		}
+		_, err = w.offboard(e.Subject, name, opt)
 		return err
 	case EvAssetCheckedIn:
 		// Taken back from whoever holds it now: the holder the refused
@@ -1031,6 +1035,42 @@ func (w *wtx) redo(e Event) error {
 		return w.emit(EvAssetUpdated, e.Subject, p)
 	}
 	return w.emit(e.Type, e.Subject, e.Payload)
+}
+
+// offboardedAs reads how a refused offboarding took things back (the
+// condition, and the place when one was given) from its own check-ins, which
+// come just before it in its desk's log; an offboarding of someone who held
+// nothing says nothing: in as they are (ok), to their homes.
+func (w *wtx) offboardedAs(e Event) (CheckInOptions, error) {
+	opt := CheckInOptions{Condition: ConditionOK}
+	var reason SubjectPayload
+	if err := json.Unmarshal(e.Payload, &reason); err != nil {
+		return opt, fmt.Errorf("read offboarding: %w", err)
+	}
+	var payload string
+	err := w.queryRow(`SELECT payload FROM events WHERE device_id = ? AND seq = ? AND type = ?`, e.DeviceID, e.Seq-1, string(EvAssetCheckedIn)).Scan(&payload)
+	if errors.Is(err, sql.ErrNoRows) {
+		return opt, nil
+	}
+	if err != nil {
+		return opt, fmt.Errorf("read offboarding: %w", err)
+	}
+	var p CheckInPayload
+	if err := json.Unmarshal([]byte(payload), &p); err != nil {
+		return opt, fmt.Errorf("read offboarding: %w", err)
+	}
+	if p.Reason != "offboarding "+reason.Name {
+		return opt, nil // another change of the desk's, not part of it
+	}
+	if p.Condition != "" {
+		opt.Condition = p.Condition
+	}
+	if p.ToLabel != "" && p.LocationUID != "" {
+		if err := w.queryRow(`SELECT code FROM locations WHERE uid = ?`, p.LocationUID).Scan(&opt.Location); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return opt, fmt.Errorf("read location: %w", err)
+		}
+	}
+	return opt, nil
 }
 
 // leasedTagNumber returns the smallest number at or after n in this device's

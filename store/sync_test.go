@@ -992,3 +992,45 @@ func TestTagsWaitForALease(t *testing.T) {
 		t.Fatalf("leased: %q %v", a.Tag, err)
 	}
 }
+
+// A refused offboarding, redone, takes back what the person holds now in
+// the condition and to the place the desk's offboarding gave (in repair, to
+// the storeroom), not as it would by default (in stock, to each home).
+func TestRedoOffboardingKeepsItsCondition(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Carl Doe", Badge: "B3003"}); err != nil {
+		t.Fatal(err)
+	}
+	receiveTags(t, a, "DUB", "X-1", "Y-1")
+	if _, err := a.CheckOut(ctx, "X-1", "B3003", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	// Offline: b lends Carl another laptop while a offboards him.
+	if _, err := b.CheckOut(ctx, "Y-1", "B3003", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Offboard(ctx, "B3003", store.CheckInOptions{Condition: store.ConditionRepair, Location: "DUB-STORE"}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	refs, err := a.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 || refs[0].Type != store.EvPersonOffboarded {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+	if _, err := a.ResolveRefusal(ctx, refs[0].ID, store.ResolveRedo); err != nil {
+		t.Fatal(err)
+	}
+	for _, tag := range []string{"X-1", "Y-1"} {
+		if got, _ := a.Asset(ctx, tag); got.Status != store.StatusInRepair || got.LocationCode != "DUB-STORE" {
+			t.Errorf("%s after the redone offboarding: %s at %s, want in repair at DUB-STORE", tag, got.Status, got.LocationCode)
+		}
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	syncVerify(t, a, b, srv)
+}
