@@ -642,6 +642,16 @@ func TestRefusedStocktakeMarksNothing(t *testing.T) {
 	if !said {
 		t.Errorf("refusals after a refused start: %+v", refs)
 	}
+	// A refused count is not redone (its moment has passed): said, and
+	// nothing changes; accepted, it is resolved.
+	for _, r := range refs {
+		if _, err := b.ResolveRefusal(ctx, r.ID, store.ResolveRedo); store.ErrorCode(err) != store.EINVALID || !strings.Contains(store.ErrorMessage(err), "a count is not redone") {
+			t.Errorf("redo of %s: %v", r.Type, err)
+		}
+		if _, err := b.ResolveRefusal(ctx, r.ID, store.ResolveAccept); err != nil {
+			t.Errorf("accept %s: %v", r.Type, err)
+		}
+	}
 	for _, db := range []*store.DB{a, b, srv} {
 		assets, err := db.SearchAssets(ctx, store.AssetFilter{Location: "DUB-STORE"})
 		if err != nil {
