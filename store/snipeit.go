@@ -1554,14 +1554,19 @@ func (p personRef) contradicts(r *srow) bool {
 // database nor the file uses.
 func (im *importer) nextTag() (string, error) {
 	for tries := 0; tries < 1_000_000; tries++ {
-		n := im.nextN
-		im.nextN++
+		// From this desk's leased blocks, as a receipt's tag (sync.go):
+		// another desk of the server is numbering the others.
+		n, err := im.w.leasedTagNumber(im.nextN)
+		if err != nil {
+			return "", err
+		}
+		im.nextN = n + 1
 		tag := im.scheme.Format(n)
 		if _, code := im.codes[tag]; im.inFile[tag] || code {
 			continue
 		}
 		var one int
-		err := im.w.queryRow(`SELECT 1 FROM assets WHERE tag = ?`, tag).Scan(&one)
+		err = im.w.queryRow(`SELECT 1 FROM assets WHERE tag = ?`, tag).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
 			if err := ValidateTag(tag); err != nil {
 				return "", invalid("tag prefix %q makes invalid tags: %s", im.scheme.Prefix, ErrorMessage(err))

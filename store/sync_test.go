@@ -1044,3 +1044,28 @@ func TestRedoOffboardingKeepsItsCondition(t *testing.T) {
 	syncVia(t, srv, b)
 	syncVerify(t, a, b, srv)
 }
+
+// An import's generated tags come from the desk's leased blocks, as a
+// receipt's do: two desks importing while apart do not make the same tag.
+func TestImportTagsFromTheLease(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if err := db.SetSyncServer(ctx, "http://127.0.0.1:1", "tok", ""); err != nil {
+		t.Fatal(err)
+	}
+	file := "Serial Number,Model Name,Location\nIMP-1,Latitude 5440,DUB\n"
+	if rep, err := db.ImportSnipeIT(ctx, strings.NewReader(file), store.ImportOptions{}); err == nil || len(rep.Bad) != 1 || !strings.Contains(rep.Bad[0].Reason, "no tag numbers from its server yet") {
+		t.Fatalf("before a lease: %v %+v", err, rep)
+	}
+	if err := db.AddLease(ctx, 1001, 2000); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader(file), store.ImportOptions{})
+	if err != nil || rep.Imported != 1 {
+		t.Fatalf("%v %+v", err, rep)
+	}
+	if a, err := db.Resolve(ctx, "IMP-1"); err != nil || a.Asset == nil || a.Asset.Tag != "TD-001001" {
+		t.Fatalf("imported tag: %+v %v", a, err)
+	}
+}
