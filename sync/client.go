@@ -34,6 +34,10 @@ type Client struct {
 	// doubling, at most 5 s).
 	Retries int
 	Backoff time.Duration
+	// RetryFor bounds the time a request spends being retried (default
+	// 60 s): a link that takes each attempt and drops it before the
+	// answer must not keep a sync silent for five attempts of a minute.
+	RetryFor time.Duration
 	// LeaseBlock is how many tag numbers to lease at a time (default 1000),
 	// LeaseLow how few left trigger a new lease (default 200).
 	LeaseBlock, LeaseLow int64
@@ -52,6 +56,15 @@ type Client struct {
 // 100k push near 12,900 events/s instead of 10,000-10,500 while this
 // machine's fsyncs were slow.
 const DefaultPushWindow = 4
+
+// minPushBatch is the smallest push batch a slow link falls back to.
+const minPushBatch = 10
+
+// timedOut reports a request that got no answer in its time.
+func timedOut(err error) bool {
+	var ne net.Error
+	return err != nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout())
+}
 
 // NewClient returns a client for db using the stored server and token.
 // caFile, if not empty, is a PEM file of CAs to trust for TLS.
@@ -168,10 +181,15 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	if wait <= 0 {
 		wait = 200 * time.Millisecond
 	}
+	budget := c.RetryFor
+	if budget <= 0 {
+		budget = 60 * time.Second
+	}
+	start := time.Now()
 	var err error
 	for attempt := 0; ; attempt++ {
 		err = c.once(ctx, method, path, in, out)
-		if err == nil || !retryable(err) || attempt >= retries {
+		if err == nil || !retryable(err) || attempt >= retries || time.Since(start) > budget {
 			return err
 		}
 		t := time.NewTimer(wait)
@@ -421,6 +439,21 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 				push = c.newPusher(ctx, batch, window, hello.Epoch)
 				continue
 			}
+		}
+		if timedOut(err) && ctx.Err() == nil && (window > 1 || batch > minPushBatch) {
+			// A slow link: the batches on the wire share it, and each
+			// waits out its own time limit. Again from the first one not
+			// answered, one smaller batch at a time (what did reach the
+			// server comes back as duplicates).
+			if err := push.stop(); err != nil {
+				return false, err
+			}
+			window, batch = 1, max(minPushBatch, batch/4)
+			if pending, err = db.PendingEvents(ctx); err != nil {
+				return false, err
+			}
+			push = c.newPusher(ctx, batch, window, hello.Epoch)
+			continue
 		}
 		if err != nil {
 			return false, err

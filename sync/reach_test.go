@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // A request that got no answer says so as a person at the desk reads it,
@@ -29,5 +31,31 @@ func TestReachErrorText(t *testing.T) {
 	}
 	if err := error(&reachError{server: "s", err: refused}); !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Error("the cause is lost")
+	}
+}
+
+// A link that takes each request and drops it is retried for a bounded
+// time, not attempt after attempt of a minute each.
+func TestRetriesAreBounded(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			time.Sleep(150 * time.Millisecond) // as if it were answering
+			conn.Close()
+		}
+	}()
+	c := &Client{Server: "http://" + ln.Addr().String(), Retries: 50, Backoff: 10 * time.Millisecond, RetryFor: 500 * time.Millisecond, HTTP: &http.Client{Timeout: 5 * time.Second}}
+	start := time.Now()
+	err = c.do(context.Background(), http.MethodGet, "/healthz", nil, nil)
+	if err == nil || time.Since(start) > 3*time.Second {
+		t.Fatalf("%v after %v", err, time.Since(start))
 	}
 }

@@ -6,12 +6,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -475,5 +477,61 @@ func TestPayloadVersions(t *testing.T) {
 	}
 	if n, err := e.dev.PendingEvents(ctx); err != nil || n != 1 {
 		t.Errorf("pending: %d %v", n, err)
+	}
+}
+
+// A slow link: pushes of many events get no answer in time. The client
+// falls back to one smaller batch at a time and gets everything through,
+// instead of failing every run with the whole backlog on the wire.
+func TestPushSlowLinkFallsBack(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	if _, err := e.dev.AddLocation(ctx, "WH", "Warehouse", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.dev.AddModel(ctx, "Latitude 5440", "L5440", "Dell", "Laptop"); err != nil {
+		t.Fatal(err)
+	}
+	rs := make([]store.Receipt, 400)
+	for i := range rs {
+		rs[i] = store.Receipt{Serial: fmt.Sprintf("SN%05d", i), Model: "L5440", Location: "WH"}
+	}
+	if _, err := e.dev.ReceiveAll(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	var slow, fast atomic.Int64
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/push" {
+			body, _ := io.ReadAll(r.Body)
+			var req PushRequest
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err == nil {
+				err = json.NewDecoder(zr).Decode(&req)
+			}
+			if err != nil {
+				t.Errorf("push body: %v", err)
+			}
+			if len(req.Events) > 50 {
+				slow.Add(1)
+				select { // the link's time for a big batch: longer than the client waits
+				case <-time.After(3 * time.Second):
+				case <-r.Context().Done():
+					return
+				}
+			} else {
+				fast.Add(1)
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		e.h.ServeHTTP(w, r)
+	}))
+	defer hs.Close()
+	c := &Client{DB: e.dev, Server: hs.URL, Token: e.tok, HTTP: &http.Client{Timeout: 300 * time.Millisecond}}
+	rep, err := c.Sync(ctx, func(Progress) {})
+	if err != nil {
+		t.Fatalf("sync over a slow link: %v", err)
+	}
+	if n, err := e.dev.PendingEvents(ctx); err != nil || n != 0 || rep.Refused != 0 || slow.Load() == 0 || fast.Load() < 8 {
+		t.Fatalf("pending %d (%v), report %+v, %d slow and %d fast pushes", n, err, rep, slow.Load(), fast.Load())
 	}
 }
