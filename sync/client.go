@@ -291,7 +291,12 @@ func (c *Client) Sync(ctx context.Context, progress func(Progress)) (Report, err
 	// that, so that the desk shows itself offline (store.UnreachablePrefix).
 	recorded := err
 	var re *reachError
-	if errors.As(err, &re) {
+	switch {
+	case err != nil && errors.Is(ctx.Err(), context.Canceled):
+		// Stopped (ctrl-c, the UI closing): whatever step it was in, not
+		// a link that failed. (A deadline that passed is the link's.)
+		recorded = errors.New("interrupted before it finished (nothing is lost): sync again")
+	case errors.As(err, &re):
 		recorded = re
 	}
 	if rerr := c.DB.RecordSyncAttempt(context.WithoutCancel(ctx), recorded); rerr != nil && err == nil {

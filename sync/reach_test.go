@@ -5,11 +5,15 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tagdesk/tagdesk/store"
 )
 
 // A request that got no answer says so as a person at the desk reads it,
@@ -57,5 +61,26 @@ func TestRetriesAreBounded(t *testing.T) {
 	err = c.do(context.Background(), http.MethodGet, "/healthz", nil, nil)
 	if err == nil || time.Since(start) > 3*time.Second {
 		t.Fatalf("%v after %v", err, time.Since(start))
+	}
+}
+
+// A sync stopped by its context (ctrl-c) is recorded as interrupted, not as
+// a server out of reach.
+func TestInterruptedSyncIsNotOffline(t *testing.T) {
+	e := newEnv(t)
+	hs := httptest.NewServer(e.h)
+	defer hs.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	c := &Client{DB: e.dev, Server: hs.URL, Token: e.tok}
+	if _, err := c.Sync(ctx, nil); err == nil {
+		t.Fatal("a stopped sync succeeded")
+	}
+	st, err := e.dev.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(st.LastError, "interrupted") || strings.HasPrefix(st.LastError, store.UnreachablePrefix) {
+		t.Fatalf("recorded as %q", st.LastError)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -252,7 +253,14 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 		rep, err := cl.Sync(ctx, progress)
 		if err != nil {
 			pending, _ := db.PendingEvents(context.WithoutCancel(ctx))
-			return fmt.Errorf("sync failed: %s; %d change(s) kept locally, pending", oneLine(err.Error()), pending)
+			kept := fmt.Sprintf("%d change(s) kept locally, pending", pending)
+			if pending == 0 {
+				kept = "nothing of this desk's was pending"
+			}
+			if errors.Is(ctx.Err(), context.Canceled) {
+				return fmt.Errorf("sync interrupted before it finished: nothing is lost (%s); run tagdesk sync again", kept)
+			}
+			return fmt.Errorf("sync failed: %s; %s", oneLine(err.Error()), kept)
 		}
 		if *asJSON {
 			if err := writeJSON(a.stdout, rep); err != nil {
@@ -268,6 +276,16 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 			// The rest synced, but these changes did not reach the
 			// register: a script must not take the sync for a success.
 			return fmt.Errorf("the server refused %d change(s), kept here to resolve: see tagdesk sync status", rep.Refused)
+		}
+		// Refusals answered before (to a sync that failed later, or was
+		// stopped, and never said so) are still changes that did not
+		// reach the register.
+		refs, err := db.Refusals(ctx, false)
+		if err != nil {
+			return err
+		}
+		if len(refs) > 0 {
+			return fmt.Errorf("%d change(s) the server refused are still to resolve: see tagdesk sync status, then tagdesk sync resolve", len(refs))
 		}
 		return nil
 	})

@@ -283,6 +283,11 @@ func runE2EConvergence(t *testing.T, pgArgs []string) {
 		t.Fatalf("descriptive field: last arrival should win, got %v", got)
 	}
 	assertVerified(t, a, b, serverState(t, srvDB, pgArgs != nil))
+	// A later sync with nothing new still says the refusal is there to
+	// resolve, and exits 1: a script never takes it for a clean sync.
+	if _, errs, code := cli(t, b, "sync"); code != 1 || !strings.Contains(errs, "1 change(s) the server refused are still to resolve") {
+		t.Fatalf("B's next sync: exit %d, %s", code, errs)
+	}
 
 	// Resolve by redoing: check-in then check-out to Bo, everywhere.
 	mustCLI(t, b, "sync", "resolve", fmt.Sprint(st.Refusals[0].ID), "--redo")
