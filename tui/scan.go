@@ -196,7 +196,11 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 			}
 			return r
 		}
-		if b.burst && utf8.RuneCountInString(strings.TrimSpace(text)) >= minScanLen && !started {
+		// The held keys continue a burst given back a moment ago (a
+		// scanner that paused mid-code, even before its last character).
+		cont := !started && b.follows() && b.lead != ""
+		long := func(s string) bool { return utf8.RuneCountInString(strings.TrimSpace(s)) >= minScanLen }
+		if !started && (b.burst && long(text) || cont && long(b.lead+text)) {
 			// Keys given back just before this burst began were its first
 			// (they came late, or the scanner paused): the field holds the
 			// scan's start, and the lead the part that came as a burst.
@@ -205,6 +209,8 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 				r.lead = b.lead
 			}
 			b.take()
+			// Used: nothing after this scan continues it.
+			b.typed, b.lead = time.Time{}, ""
 			r.scan = text
 			return r
 		}

@@ -280,6 +280,30 @@ func TestScan_PauseMidScan(t *testing.T) {
 	if h.title() != "Asset TD-000002" || h.bells != 0 {
 		t.Fatalf("a paused scan on Home opened %q (%d bells):\n%s", h.title(), h.bells, h.view())
 	}
+	// The next scan at once is a scan of its own: the lead was used.
+	h.press("esc")
+	keys := func(s string) {
+		for _, r := range s {
+			h.send(keyFor(r))
+			h.clk.now = h.clk.now.Add(2 * time.Millisecond)
+		}
+	}
+	keys("TD-00")
+	h.advance(45 * time.Millisecond) // the first part given back
+	keys("0001")
+	h.send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	keys("TD-000002") // within three windows of the first part
+	h.send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	h.advance(100 * time.Millisecond)
+	if h.title() != "Asset TD-000002" || h.bells != 0 {
+		t.Fatalf("a scan right after a paused one opened %q (%d bells):\n%s", h.title(), h.bells, h.view())
+	}
+	// A pause before the last character: one key after the burst.
+	h.press("esc")
+	paused("TD-00000", "1")
+	if h.title() != "Asset TD-000001" || h.bells != 0 {
+		t.Fatalf("a scan paused before its last key opened %q (%d bells):\n%s", h.title(), h.bells, h.view())
+	}
 	h.press("esc")
 	h.typeSlow("o")
 	paused("B10", "01")
