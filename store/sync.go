@@ -1078,20 +1078,21 @@ func (w *wtx) offboardedAs(e Event) (CheckInOptions, error) {
 }
 
 // leasedTagNumber returns the smallest number at or after n in this device's
-// leased blocks, or n when the device works alone (no leases, no server).
-// A desk set to sync that has not leased numbers yet makes none of its own:
-// another desk of the same server may be making the same ones.
+// leased blocks, or n when the device works alone (no leases, never
+// enrolled). A desk its server has enrolled makes no numbers of its own
+// before it holds a lease (the lease request after the hello failed):
+// another desk of the same server may be making the same ones. A desk
+// that has not reached a server yet numbers its own: it cannot know.
 func (w *wtx) leasedTagNumber(n int64) (int64, error) {
 	var first, last int64
 	err := w.queryRow(`SELECT first, last FROM sync_leases WHERE last >= ? ORDER BY first LIMIT 1`, n).Scan(&first, &last)
 	if errors.Is(err, sql.ErrNoRows) {
-		var any int
-		var server string
-		if err := w.queryRow(`SELECT (SELECT count(*) FROM sync_leases), coalesce((SELECT server FROM sync_state WHERE id = 1), '')`).Scan(&any, &server); err != nil {
+		var any, enrolled int
+		if err := w.queryRow(`SELECT (SELECT count(*) FROM sync_leases), coalesce((SELECT enrolled FROM sync_state WHERE id = 1), 0)`).Scan(&any, &enrolled); err != nil {
 			return 0, fmt.Errorf("read tag leases: %w", err)
 		}
-		if any == 0 && server != "" {
-			return 0, conflict("this desk has no tag numbers from its server yet (another desk could be giving the same ones): sync once to lease them, or scan pre-printed tags")
+		if any == 0 && enrolled == 1 {
+			return 0, conflict("this desk has no tag numbers from its server yet (another desk could be giving the same ones): sync again to lease them, or scan pre-printed tags")
 		}
 		if any == 0 {
 			return n, nil

@@ -972,10 +972,10 @@ func TestServerKeepsAnAssetThatLeftTheCount(t *testing.T) {
 	syncVerify(t, a, b, srv)
 }
 
-// A desk set to sync makes no tag numbers of its own before it has leased
-// some: another desk of the same server could be making the same ones. A
-// given tag is taken; once leased, tags come from the lease. A desk alone
-// (no server) numbers its own.
+// A desk its server enrolled makes no tag numbers of its own before it has
+// leased some: another desk of the same server could be making the same
+// ones. A given tag is taken; once leased, tags come from the lease. A desk
+// alone, or set to sync and never through, numbers its own.
 func TestTagsWaitForALease(t *testing.T) {
 	ctx := context.Background()
 	alone := mustOpen(t)
@@ -986,6 +986,13 @@ func TestTagsWaitForALease(t *testing.T) {
 	db := mustOpen(t)
 	seed(t, db)
 	if err := db.SetSyncServer(ctx, "http://127.0.0.1:1", "tok", ""); err != nil {
+		t.Fatal(err)
+	}
+	// Set to sync, never reached: it cannot know, and numbers its own.
+	if a, err := db.Receive(ctx, store.Receipt{Serial: "S-0", Model: "L5440", Location: "DUB"}); err != nil || a.Tag != "TD-000001" {
+		t.Fatalf("set to sync, never reached: %q %v", a.Tag, err)
+	}
+	if err := db.MarkEnrolled(ctx, "epoch-1"); err != nil {
 		t.Fatal(err)
 	}
 	_, err := db.Receive(ctx, store.Receipt{Serial: "S-1", Model: "L5440", Location: "DUB"})
@@ -1052,6 +1059,9 @@ func TestImportTagsFromTheLease(t *testing.T) {
 	db := mustOpen(t)
 	seed(t, db)
 	if err := db.SetSyncServer(ctx, "http://127.0.0.1:1", "tok", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkEnrolled(ctx, "epoch-1"); err != nil {
 		t.Fatal(err)
 	}
 	file := "Serial Number,Model Name,Location\nIMP-1,Latitude 5440,DUB\n"
