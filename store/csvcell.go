@@ -18,10 +18,19 @@ func formulaStart(s string) bool {
 	return s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0
 }
 
+// escaped reports whether s is backticks (any number, none included) and
+// then what a spreadsheet would run as a formula: =x, or =x after one
+// backtick or several.
+func escaped(s string) bool {
+	return formulaStart(strings.TrimLeft(s, formulaEscape))
+}
+
 // SpreadsheetCell returns s as a CSV cell that a spreadsheet shows as text:
-// a cell it would run as a formula gets a backtick before it.
+// a cell it would run as a formula gets a backtick before it, and so does a
+// value that already starts with backticks before one (`-v), so that the
+// import, taking one backtick off, gives it back as it was.
 func SpreadsheetCell(s string) string {
-	if formulaStart(s) {
+	if escaped(s) {
 		return formulaEscape + s
 	}
 	return s
@@ -38,7 +47,7 @@ func SpreadsheetRow(rec []string) []string {
 // unescapeCell undoes SpreadsheetCell: a backtick before what a spreadsheet
 // would run as a formula is taken off.
 func unescapeCell(s string) string {
-	if rest, ok := strings.CutPrefix(s, formulaEscape); ok && formulaStart(rest) {
+	if rest, ok := strings.CutPrefix(s, formulaEscape); ok && escaped(rest) {
 		return rest
 	}
 	return s

@@ -1547,11 +1547,13 @@ func TestExportSnipeITSpreadsheetSafe(t *testing.T) {
 	src := mustOpen(t)
 	file := "Asset Tag,Asset Name,Model Name,Notes,Owner Note,`=Odd Field\n" +
 		"AT-1,\"`=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",M,`-spare charger,`@risk,`+1\n" +
-		"AT-2,`plain,M,\"`\tTabbed\",+44 1,ok\n"
+		"AT-2,`plain,M,\"`\tTabbed\",+44 1,ok\n" +
+		"AT-3,``@home,M,``-v flag needed,,\n"
 	importSnipe(t, src, []byte(file), store.ImportOptions{})
 	want := map[string][3]string{
 		"AT-1": {`=HYPERLINK("http://x","click")`, "-spare charger", "@risk"},
 		"AT-2": {"`plain", "Tabbed", "+44 1"}, // (cells are trimmed)
+		"AT-3": {"`@home", "`-v flag needed", ""},
 	}
 	check := func(db *store.DB, side string) {
 		t.Helper()
