@@ -23,6 +23,7 @@ type KPIs struct {
 	WarrantyEnding90    int            `json:"warranty_ending_90d"`
 	EOL90               int            `json:"eol_90d"`
 	NotAudited          int            `json:"not_audited"`        // next audit passed, or never audited
+	AuditsOverdue       int            `json:"audits_overdue"`     // next audit passed (a date set, and gone by)
 	InventoryAccuracy   float64        `json:"inventory_accuracy"` // found / expected over the latest finished stocktake per location
 	StocktakeLocations  int            `json:"stocktake_locations"`
 	AccuracyByLocation  []Accuracy     `json:"accuracy_by_location"`
@@ -59,20 +60,21 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 	// One scan of the covering index assets_kpi gives the counts by status,
 	// site and cost centre and the audits due.
 	type cell struct {
-		status, cc string
-		loc        int64
-		n, due     int
+		status, cc      string
+		loc             int64
+		n, due, overdue int
 	}
 	var cells []cell
 	rows, err := db.r.QueryContext(ctx, `SELECT status, coalesce(location_id, 0), cost_centre, count(*),
-			sum(next_audit < ? AND status NOT IN ('on_order', 'retired', 'disposed'))
+			sum(next_audit < ?1 AND status NOT IN ('on_order', 'retired', 'disposed')),
+			sum(next_audit <> '' AND next_audit < ?1 AND status NOT IN ('on_order', 'retired', 'disposed'))
 		FROM assets INDEXED BY assets_kpi GROUP BY status, location_id, cost_centre`, today)
 	if err != nil {
 		return k, fmt.Errorf("kpis: %w", err)
 	}
 	for rows.Next() {
 		var c cell
-		if err := rows.Scan(&c.status, &c.loc, &c.cc, &c.n, &c.due); err != nil {
+		if err := rows.Scan(&c.status, &c.loc, &c.cc, &c.n, &c.due, &c.overdue); err != nil {
 			rows.Close()
 			return k, fmt.Errorf("kpis: %w", err)
 		}
@@ -90,6 +92,7 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 	for _, c := range cells {
 		k.ByStatus[c.status] += c.n
 		k.NotAudited += c.due
+		k.AuditsOverdue += c.overdue
 		if Status(c.status) == StatusDisposed {
 			continue
 		}

@@ -249,3 +249,18 @@ func TestStocktakeReportEmptyListsJSON(t *testing.T) {
 		t.Fatalf("null in %s", b)
 	}
 }
+
+// Audits overdue are the assets whose next audit date has gone by; one
+// never audited (no date yet, a new asset) is "not audited", not late.
+func TestKPIsAuditsOverdue(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t) // (its clock: 2026-11-02)
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Next Audit Date\nA-1,M,2026-01-01\nA-2,M,2027-01-01\nA-3,M,\n"), store.ImportOptions{})
+	k, err := db.KPIs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.AuditsOverdue != 1 || k.NotAudited != 2 {
+		t.Fatalf("audits overdue %d, not audited %d; want 1 and 2", k.AuditsOverdue, k.NotAudited)
+	}
+}

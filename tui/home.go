@@ -154,7 +154,7 @@ func (h *homeScreen) View() string {
 	if h.loaded {
 		audits := 0 // (from the KPIs, read in the background: 0 until they come)
 		if h.kpis != nil {
-			audits = h.kpis.NotAudited
+			audits = h.kpis.AuditsOverdue // (a new asset, never audited, is not late)
 		}
 		if h.att.Overdue == 0 && h.att.Warranty == 0 && audits == 0 {
 			right = append(right, s.OK.Render("  nothing overdue or expiring"))
@@ -173,7 +173,7 @@ func (h *homeScreen) View() string {
 			}
 		}
 		if audits > 0 {
-			right = append(right, s.Warn.Render(truncate(fmt.Sprintf("  %s audit(s) due: s to count", commas(audits)), colW)))
+			right = append(right, s.Warn.Render(truncate(fmt.Sprintf("  %s audit(s) overdue: s to count", commas(audits)), colW)))
 		}
 		right = append(right, "", fmt.Sprintf("  Pending sync: %s event(s)", commas(h.pending)))
 		for _, p := range h.c.syncProblems() {
