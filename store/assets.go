@@ -222,7 +222,7 @@ func (w *wtx) receive(r Receipt) (string, error) {
 	if err := w.emit(EvAssetReceived, rec.UID, rec); err != nil {
 		return "", err
 	}
-	if err := w.autoLabel(rec.UID); err != nil {
+	if err := w.autoLabel(rec.UID, false); err != nil { // a new asset: nothing waiting
 		return "", err
 	}
 	return rec.Tag, nil
@@ -608,83 +608,93 @@ func (w *wtx) moveParts(parent int64, parentTag, location string, depth int, mov
 // supplier (name), home_location (code or name), custom:NAME.
 func (db *DB) UpdateAsset(ctx context.Context, tag string, fields map[string]string) (Asset, error) {
 	return db.writeAsset(ctx, &tag, func(w *wtx) error {
-		uid, a, err := w.assetByTag(tag)
-		if err != nil {
-			return err
+		changed, err := w.updateAsset(tag, fields)
+		if err == nil && !changed {
+			err = invalid("nothing to change on %s", NormalizeTag(tag))
 		}
-		cur, err := w.db.assetTx(w, a.id)
-		if err != nil {
-			return err
-		}
-		changes := map[string]Change{}
-		symbolCurrency := ""
-		for k, v := range fields {
-			v = strings.TrimSpace(v)
-			var old string
-			switch {
-			case strings.HasPrefix(k, "custom:"):
-				old = cur.Custom[strings.TrimPrefix(k, "custom:")]
-			case k == "model":
-				old = cur.ModelUID
-				if v, err = w.modelUID(v); err != nil {
-					return err
-				}
-			case k == "supplier":
-				old = cur.SupplierUID
-				if v, err = w.ensureNamed("suppliers", v); err != nil {
-					return err
-				}
-			case k == "home_location":
-				old = cur.HomeLocationUID
-				if v, err = w.locationUID(v); err != nil {
-					return err
-				}
-			default:
-				var ok bool
-				if old, ok = cur.text(k); !ok {
-					return invalid("an asset has no field %q that can be edited (fields: %s)", clip(k), strings.Join(AssetFields(), ", "))
-				}
-				switch k {
-				case "purchase_date", "warranty_end", "eol_date", "next_audit", "last_audit":
-					if v, err = ParseDate(v); err != nil {
-						return invalid("%s: %s", strings.ReplaceAll(k, "_", " "), ErrorMessage(err))
-					}
-				case "purchase_cost":
-					var sym string
-					if v, sym, err = ParseCost(v); err != nil {
-						return err
-					}
-					if _, given := fields["currency"]; sym != "" && !given {
-						symbolCurrency = sym // "€10": the currency too, as an import reads it
-					}
-				case "currency":
-					v = strings.ToUpper(v)
-					if v != "" && !isCurrencyCode(v) {
-						return invalid("currency %q is not a three-letter code such as EUR, USD or GBP", clip(v))
-					}
-				case "serial":
-					if len(v) > MaxScanLen {
-						return invalid("serial is %d characters; at most %d", len(v), MaxScanLen)
-					}
-					if v != "" && !strings.EqualFold(v, old) {
-						if err := w.serialFree(v, a.id); err != nil {
-							return err
-						}
-					}
-				}
-			}
-			if old != v {
-				changes[k] = Change{Old: old, New: v}
-			}
-		}
-		if symbolCurrency != "" && symbolCurrency != cur.Currency {
-			changes["currency"] = Change{Old: cur.Currency, New: symbolCurrency}
-		}
-		if len(changes) == 0 {
-			return invalid("nothing to change on %s", a.tag)
-		}
-		return w.emit(EvAssetUpdated, uid, UpdatePayload{UID: uid, Tag: a.tag, Changes: changes})
+		return err
 	})
+}
+
+// updateAsset is UpdateAsset inside a mutation; changed says whether any
+// field changed (an asset.updated was emitted).
+func (w *wtx) updateAsset(tag string, fields map[string]string) (changed bool, err error) {
+	uid, a, err := w.assetByTag(tag)
+	if err != nil {
+		return false, err
+	}
+	cur, err := w.db.assetTx(w, a.id)
+	if err != nil {
+		return false, err
+	}
+	changes := map[string]Change{}
+	symbolCurrency := ""
+	for k, v := range fields {
+		v = strings.TrimSpace(v)
+		var old string
+		switch {
+		case strings.HasPrefix(k, "custom:"):
+			old = cur.Custom[strings.TrimPrefix(k, "custom:")]
+		case k == "model":
+			old = cur.ModelUID
+			if v, err = w.modelUID(v); err != nil {
+				return false, err
+			}
+		case k == "supplier":
+			old = cur.SupplierUID
+			if v, err = w.ensureNamed("suppliers", v); err != nil {
+				return false, err
+			}
+		case k == "home_location":
+			old = cur.HomeLocationUID
+			if v, err = w.locationUID(v); err != nil {
+				return false, err
+			}
+		default:
+			var ok bool
+			if old, ok = cur.text(k); !ok {
+				return false, invalid("an asset has no field %q that can be edited (fields: %s)", clip(k), strings.Join(AssetFields(), ", "))
+			}
+			switch k {
+			case "purchase_date", "warranty_end", "eol_date", "next_audit", "last_audit":
+				if v, err = ParseDate(v); err != nil {
+					return false, invalid("%s: %s", strings.ReplaceAll(k, "_", " "), ErrorMessage(err))
+				}
+			case "purchase_cost":
+				var sym string
+				if v, sym, err = ParseCost(v); err != nil {
+					return false, err
+				}
+				if _, given := fields["currency"]; sym != "" && !given {
+					symbolCurrency = sym // "€10": the currency too, as an import reads it
+				}
+			case "currency":
+				v = strings.ToUpper(v)
+				if v != "" && !isCurrencyCode(v) {
+					return false, invalid("currency %q is not a three-letter code such as EUR, USD or GBP", clip(v))
+				}
+			case "serial":
+				if len(v) > MaxScanLen {
+					return false, invalid("serial is %d characters; at most %d", len(v), MaxScanLen)
+				}
+				if v != "" && !strings.EqualFold(v, old) {
+					if err := w.serialFree(v, a.id); err != nil {
+						return false, err
+					}
+				}
+			}
+		}
+		if old != v {
+			changes[k] = Change{Old: old, New: v}
+		}
+	}
+	if symbolCurrency != "" && symbolCurrency != cur.Currency {
+		changes["currency"] = Change{Old: cur.Currency, New: symbolCurrency}
+	}
+	if len(changes) == 0 {
+		return false, nil
+	}
+	return true, w.emit(EvAssetUpdated, uid, UpdatePayload{UID: uid, Tag: a.tag, Changes: changes})
 }
 
 // assetTx reads an asset's record inside a write transaction.
@@ -848,20 +858,44 @@ func (w *wtx) arrive(r Receipt, serial string) (tag string, ok bool, err error) 
 			return "", false, conflict("serial %s is on order as %s, a %s, not a %s", clip(serial), tag, name, clip(r.Model))
 		}
 	}
-	to := r.Status
-	if to == "" {
-		to = StatusInStock
+	if r.Status != "" && r.Status != StatusInStock {
+		return "", false, invalid("an asset on order arrives in stock, not %s", r.Status.Label())
 	}
-	if to != StatusInStock && to != StatusInRepair {
-		return "", false, invalid("an asset on order arrives in stock or in repair, not %s", to.Label())
-	}
-	if err := w.setStatus(tag, to, "received"); err != nil {
+	if err := w.setStatus(tag, StatusInStock, "received"); err != nil {
 		return "", false, err
 	}
 	if r.Location != "" {
 		if _, err := w.move(tag, r.Location); err != nil {
 			return "", false, err
 		}
+	}
+	// What the receipt says besides (a name, a warranty, a cost): recorded
+	// as an edit of the asset, as its own receipt would have recorded it.
+	fields := map[string]string{}
+	for k, v := range map[string]string{"name": r.Name, "notes": r.Notes, "order_number": r.OrderNumber, "purchase_date": r.PurchaseDate,
+		"purchase_cost": r.PurchaseCost, "currency": r.Currency, "warranty_end": r.WarrantyEnd, "eol_date": r.EOLDate, "cost_centre": r.CostCentre,
+		"supplier": r.Supplier, "home_location": r.HomeLocation} {
+		if strings.TrimSpace(v) != "" {
+			fields[k] = v
+		}
+	}
+	for k, v := range r.Custom {
+		if strings.TrimSpace(v) != "" {
+			fields["custom:"+k] = v
+		}
+	}
+	if len(fields) > 0 {
+		if _, err := w.updateAsset(tag, fields); err != nil {
+			return "", false, err
+		}
+	}
+	// Its label, as a new asset's: the box is being tagged now.
+	uid, _, err := w.assetByTag(tag)
+	if err != nil {
+		return "", false, err
+	}
+	if err := w.autoLabel(uid, true); err != nil {
+		return "", false, err
 	}
 	return tag, true, nil
 }

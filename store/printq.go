@@ -90,13 +90,15 @@ func (w *wtx) queueLabelFor(assetUID, template, printer string, reuse bool) (int
 	return res.LastInsertId()
 }
 
-// autoLabel queues a label for a newly received asset unless turned off.
-func (w *wtx) autoLabel(assetUID string) error {
+// autoLabel queues a label for a newly received asset unless turned off;
+// reuse takes one already waiting for it instead (an asset registered on
+// order that arrives may have had one queued then).
+func (w *wtx) autoLabel(assetUID string, reuse bool) error {
 	v, err := w.setting(SettingAutoLabel)
 	if err != nil || v == "0" || v == "false" {
 		return err
 	}
-	_, err = w.queueLabelFor(assetUID, "", "", false) // a new asset: nothing waiting
+	_, err = w.queueLabelFor(assetUID, "", "", reuse)
 	return err
 }
 

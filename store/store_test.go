@@ -493,15 +493,42 @@ func TestReceiveOnOrderArrives(t *testing.T) {
 	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-A", Tag: "PRE-1", Location: "DUB-STORE"}); store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(store.ErrorMessage(err), "keeps that tag") {
 		t.Fatalf("another tag: %v", err)
 	}
-	a, err := db.Receive(ctx, store.Receipt{Serial: "sn-a", Model: "L5440", Location: "DUB-STORE"})
+	queued := func() int { // TD-000001's labels waiting
+		t.Helper()
+		jobs, err := db.QueuedJobs(ctx, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, j := range jobs {
+			if j.Tag == "TD-000001" {
+				n++
+			}
+		}
+		return n
+	}
+	a, err := db.Receive(ctx, store.Receipt{Serial: "sn-a", Model: "L5440", Location: "DUB-STORE", Name: "Box 7", WarrantyEnd: "2029-01-01"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Tag != "TD-000001" || a.Status != store.StatusInStock || a.LocationCode != "DUB-STORE" {
-		t.Fatalf("arrived: %s %s at %s", a.Tag, a.Status, a.LocationCode)
+	if a.Tag != "TD-000001" || a.Status != store.StatusInStock || a.LocationCode != "DUB-STORE" || a.Name != "Box 7" || a.WarrantyEnd != "2029-01-01" {
+		t.Fatalf("arrived: %s %s at %s, %q, warranty %q", a.Tag, a.Status, a.LocationCode, a.Name, a.WarrantyEnd)
+	}
+	if n := queued(); n != 1 {
+		t.Fatalf("%d labels waiting for the arrival, want 1", n)
 	}
 	if po, _ = db.PurchaseOrder(ctx, "PO-9"); po.Lines[0].Received != 1 {
 		t.Fatalf("order after one arrival: %+v", po)
+	}
+	// One imported as Pending (an import queues no labels) gets its label
+	// when it arrives.
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number,Status\nP-1,Latitude 5440,SNP,Pending\n"), store.ImportOptions{})
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "SNP", Location: "DUB-STORE"}); err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := db.QueuedJobs(ctx, 100)
+	if err != nil || len(jobs) == 0 || jobs[len(jobs)-1].Tag != "P-1" {
+		t.Fatalf("no label for the imported asset that arrived: %+v %v", jobs, err)
 	}
 	// Received again: now it is a duplicate serial, refused as before.
 	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-A", Model: "L5440", Location: "DUB-STORE"}); store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(store.ErrorMessage(err), "already on asset TD-000001") {

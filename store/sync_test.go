@@ -25,6 +25,18 @@ func syncVia(t *testing.T, srv, dev *store.DB) {
 	if err := dev.MarkEnrolled(ctx, epoch); err != nil {
 		t.Fatal(err)
 	}
+	// Tag numbers, as a sync leases them after its hello.
+	if left, next, err := dev.LeaseRemaining(ctx); err != nil {
+		t.Fatal(err)
+	} else if left < 200 {
+		first, last, err := srv.ServerLease(ctx, dev.DeviceID(), 1000, next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := dev.AddLease(ctx, first, last); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for i := 0; i < 100; i++ {
 		evs, err := dev.OutboxBatch(ctx, 200)
 		if err != nil {
