@@ -30,14 +30,16 @@ type receiveScreen struct {
 	po       *store.PurchaseOrder
 	pretag   *regexp.Regexp
 	pending  string // a pre-printed tag waiting for its serial
-	// dupSerial is a serial just refused as another asset's: scanned again
-	// at once, it is received all the same (Snipe-IT allows it; a scan of
-	// it then asks which asset).
-	dupSerial string
-	input     field
-	queue     scanQueue
-	feed      feed
-	err       string
+	// dupSerial is a serial just refused as another asset's: ctrl+d then
+	// receives it all the same (Snipe-IT allows it; a scan of it then asks
+	// which asset). A second scan of it is refused again: a scanner's
+	// double read, or a clerk answering the bell, must not make a second
+	// asset. allowDup is the serial ctrl+d let through.
+	dupSerial, allowDup string
+	input               field
+	queue               scanQueue
+	feed                feed
+	err                 string
 }
 
 type receiveCatalogMsg struct {
@@ -367,6 +369,9 @@ func (s *receiveScreen) scanKey(k tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return s.Update(scanMsg{code: v})
+	case k.String() == "ctrl+d" && s.dupSerial != "":
+		s.allowDup = s.dupSerial
+		return s.Update(scanMsg{code: s.dupSerial})
 	}
 	s.input.Update(k)
 	return nil
@@ -376,8 +381,8 @@ func (s *receiveScreen) start(code string) tea.Cmd {
 	db, id, pending := s.c.db, s.id, s.pending
 	preTag := s.isPreTag(code)
 	r := store.Receipt{Tag: pending, Serial: code, Model: s.model.Name, Location: s.location.Code}
-	r.AllowDuplicateSerial = s.dupSerial != "" && strings.EqualFold(strings.TrimSpace(code), s.dupSerial)
-	s.dupSerial = ""
+	r.AllowDuplicateSerial = s.allowDup != "" && strings.EqualFold(strings.TrimSpace(code), s.allowDup)
+	s.dupSerial, s.allowDup = "", ""
 	if s.model.ModelNumber != "" {
 		r.Model = s.model.ModelNumber
 	}
@@ -428,7 +433,7 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 	case r.err != nil && errors.Is(r.err, store.ErrDuplicateSerial):
 		s.dupSerial = strings.TrimSpace(r.code)
 		cmd := s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
-		s.feed.note("a second asset with serial %s? scan it again to receive it all the same", clipCode(r.code))
+		s.feed.note("a second asset with serial %s? ctrl+d receives it all the same", clipCode(r.code))
 		return cmd
 	case r.err != nil:
 		return s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
@@ -547,7 +552,11 @@ func (s *receiveScreen) View() string {
 func (s *receiveScreen) ShortHelp() []key.Binding {
 	k := s.c.keys
 	if s.scanning {
-		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "change setup")), k.ForceQ}
+		bs := []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "change setup")), k.ForceQ}
+		if s.dupSerial != "" {
+			bs = append([]key.Binding{key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "receive "+clipCode(s.dupSerial)+" anyway"))}, bs...)
+		}
+		return bs
 	}
 	return []key.Binding{k.ListUp, k.ListDown, k.Next, k.Start, k.Back}
 }
