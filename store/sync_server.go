@@ -328,7 +328,17 @@ func (w *wtx) winner(e Event) (*Winner, error) {
 	}
 	json.Unmarshal(e.Payload, &p)
 	const latest = ` AND s.refused = 0 AND e.device_id <> ? ORDER BY e.id DESC LIMIT 1`
-	err := scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id WHERE e.subject = ?`+latest, e.Subject, e.DeviceID))
+	// A refused change of hands or state was refused for a change of hands
+	// or state: a note edited, a label printed or an audit after it is not
+	// the winner, unless nothing else is.
+	err := sql.ErrNoRows
+	if e.Type != EvAssetUpdated {
+		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id WHERE e.subject = ? AND e.type NOT IN (?, ?, ?)`+latest,
+			e.Subject, string(EvAssetUpdated), string(EvLabelPrinted), string(EvAssetAudited), e.DeviceID))
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id WHERE e.subject = ?`+latest, e.Subject, e.DeviceID))
+	}
 	if errors.Is(err, sql.ErrNoRows) && p.To != "" {
 		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id WHERE e.subject = ?`+latest, p.To, e.DeviceID))
 	}

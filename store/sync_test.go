@@ -1091,3 +1091,35 @@ func TestImportTagsFromTheLease(t *testing.T) {
 		t.Fatalf("imported tag: %+v %v", a, err)
 	}
 }
+
+// The winner of a refused check-out is the check-out that took the asset,
+// not a note another desk wrote on it afterwards.
+func TestWinnerIsTheChangeOfHands(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Bo Li", Badge: "B1002"}); err != nil {
+		t.Fatal(err)
+	}
+	tag := receiveOne(t, a)
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := a.CheckOut(ctx, tag, "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.UpdateAsset(ctx, tag, map[string]string{"notes": "charger missing"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, tag, "B1002", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	refs, err := b.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+	if w := refs[0].Winner; w == nil || w.Type != store.EvAssetCheckedOut || w.DeviceID != a.DeviceID() {
+		t.Fatalf("winner: %+v (%s)", w, refs[0].Explain())
+	}
+}
