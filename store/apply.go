@@ -409,7 +409,7 @@ func (w *wtx) insert(what, query string, args ...any) error {
 }
 
 // aliasable are the tables whose entries merge (aliases; merge).
-var aliasable = map[string]bool{"manufacturers": true, "categories": true, "suppliers": true, "models": true, "locations": true}
+var aliasable = map[string]bool{"manufacturers": true, "categories": true, "suppliers": true, "models": true, "locations": true, "people": true}
 
 // merge applies the creation of an entry, uid, that the register already
 // has under another uid (existing; the same name, model, or location code):
@@ -639,6 +639,24 @@ func (w *wtx) applyPerson(p PersonPayload) error {
 	if err != nil {
 		return err
 	}
+	// The same person created on two desks while apart (imported on both,
+	// say): merged, as a model or a location is, not refused with all
+	// that the desk did with them.
+	if existing, same, err := w.samePerson(p); err != nil {
+		return err
+	} else if same {
+		return w.mergePerson(p, existing, loc)
+	}
+	if err := w.identifiersFree(p); err != nil {
+		return err
+	}
+	return w.insert(fmt.Sprintf("person %q", p.Name), `INSERT INTO people(uid, name, badge, employee_no, username, email, department, cost_centre, location_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.UID, p.Name, nullable(p.Badge), nullable(p.EmployeeNo), nullable(p.Username), nullable(p.Email), p.Department, p.CostCentre, loc)
+}
+
+// identifiersFree refuses a new person whose badge, employee number,
+// username or email someone has.
+func (w *wtx) identifiersFree(p PersonPayload) error {
 	for _, c := range []struct{ col, v string }{{"badge", p.Badge}, {"employee_no", p.EmployeeNo}, {"username", p.Username}, {"email", p.Email}} {
 		if c.v == "" {
 			continue
@@ -652,8 +670,66 @@ func (w *wtx) applyPerson(p PersonPayload) error {
 			return fmt.Errorf("check person: %w", err)
 		}
 	}
-	return w.insert(fmt.Sprintf("person %q", p.Name), `INSERT INTO people(uid, name, badge, employee_no, username, email, department, cost_centre, location_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.UID, p.Name, nullable(p.Badge), nullable(p.EmployeeNo), nullable(p.Username), nullable(p.Email), p.Department, p.CostCentre, loc)
+	return nil
+}
+
+// samePerson finds the one person p's creation names again: someone whose
+// badge, employee number, username or email p has, with p's name, and none
+// of p's identifiers another's.
+func (w *wtx) samePerson(p PersonPayload) (uid string, same bool, err error) {
+	ids := [4]string{p.Badge, p.EmployeeNo, p.Username, p.Email}
+	if ids == [4]string{} {
+		return "", false, nil
+	}
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT uid, name, coalesce(badge, ''), coalesce(employee_no, ''), coalesce(username, ''), coalesce(email, '')
+		FROM people WHERE badge = ?1 OR employee_no = ?2 OR username = ?3 OR email = ?4 LIMIT 2`, nullable(ids[0]), nullable(ids[1]), nullable(ids[2]), nullable(ids[3]))
+	if err != nil {
+		return "", false, fmt.Errorf("check person: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	var name string
+	var has [4]string
+	for rows.Next() {
+		n++
+		if err := rows.Scan(&uid, &name, &has[0], &has[1], &has[2], &has[3]); err != nil {
+			return "", false, fmt.Errorf("check person: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", false, fmt.Errorf("check person: %w", err)
+	}
+	if n != 1 || !strings.EqualFold(strings.Join(strings.Fields(name), " "), strings.Join(strings.Fields(p.Name), " ")) {
+		return "", false, nil
+	}
+	for i := range ids {
+		if ids[i] != "" && has[i] != "" && ids[i] != has[i] {
+			return "", false, nil
+		}
+	}
+	return uid, true, nil
+}
+
+// mergePerson merges p's creation into the person existing (merge): the
+// person keeps the smaller uid, that creation's name, and every identifier
+// and detail either creation gave (the smaller uid's where both did), so
+// the result does not depend on which arrives first.
+func (w *wtx) mergePerson(p PersonPayload, existing string, loc any) error {
+	const fill = `UPDATE people SET badge = coalesce(badge, ?), employee_no = coalesce(employee_no, ?), username = coalesce(username, ?), email = coalesce(email, ?),
+		department = CASE WHEN department = '' THEN ? ELSE department END, cost_centre = CASE WHEN cost_centre = '' THEN ? ELSE cost_centre END,
+		location_id = coalesce(location_id, ?) WHERE uid = ?`
+	if p.UID > existing { // the existing entry stays: it takes what it lacks
+		if _, err := w.exec(fill, nullable(p.Badge), nullable(p.EmployeeNo), nullable(p.Username), nullable(p.Email), p.Department, p.CostCentre, loc, existing); err != nil {
+			return err
+		}
+	}
+	return w.merge("people", p.UID, existing, func(uid string) (string, error) {
+		_, err := w.exec(`UPDATE people SET name = ?, badge = coalesce(?, badge), employee_no = coalesce(?, employee_no), username = coalesce(?, username), email = coalesce(?, email),
+			department = CASE WHEN ? <> '' THEN ? ELSE department END, cost_centre = CASE WHEN ? <> '' THEN ? ELSE cost_centre END,
+			location_id = coalesce(?, location_id) WHERE uid = ?`,
+			p.Name, nullable(p.Badge), nullable(p.EmployeeNo), nullable(p.Username), nullable(p.Email), p.Department, p.Department, p.CostCentre, p.CostCentre, loc, uid)
+		return "custodian_person_id = (SELECT id FROM people WHERE uid = ?)", err
+	})
 }
 
 var personColumns = map[string]string{
@@ -924,6 +1000,9 @@ func (w *wtx) checkOutTo(p *CheckOutPayload) (person, loc, parent, place any, er
 		var id int64
 		var active bool
 		err := w.queryRow(`SELECT id, active FROM people WHERE uid = ?`, p.To).Scan(&id, &active)
+		if errors.Is(err, sql.ErrNoRows) { // a person merged into another (mergePerson)
+			err = w.queryRow(`SELECT p.id, p.active FROM aliases a JOIN people p ON p.uid = a.target WHERE a.tbl = 'people' AND a.alias = ?`, p.To).Scan(&id, &active)
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, nil, nil, nil, notFound("no %s with id %s", uidTables["people"], p.To)
 		}

@@ -425,6 +425,11 @@ func (w *wtx) addPerson(in PersonInput) (string, error) {
 			return "", err
 		}
 	}
+	// Checked here: applied, a creation that names someone already here
+	// merges into them (a person added on two desks while apart).
+	if err := w.identifiersFree(p); err != nil {
+		return "", err
+	}
 	return p.UID, w.emit(EvPersonCreated, p.UID, p)
 }
 

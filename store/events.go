@@ -350,16 +350,20 @@ func (w *wtx) emit(typ EventType, subject string, payload any) error {
 }
 
 // PayloadVersion is the version of the event payloads this build writes
-// and reads. A build refuses a payload field it does not know (decode), so
-// a sync server must be at least as new as its desks: the server says its
-// version in its hello, and a desk newer than its server, or a server newer
-// than its desk, stops before exchanging events, saying which to upgrade.
+// and reads, and of how it applies them. A build refuses a payload field it
+// does not know (decode), and one that applies an event differently would
+// leave its state apart from the server's, so a sync server must be at
+// least as new as its desks: the server says its version in its hello, and
+// a desk newer than its server, or a server newer than its desk, stops
+// before exchanging events, saying which to upgrade.
 //
 //	1: the first.
 //	2: labels for history (a receipt's location_label and imported, a
 //	   check-in's to_label and reason, a move's with, an offboarding's
 //	   name), a stocktake finish's away and with_parent (2026-11-27).
-const PayloadVersion = 2
+//	3: a person created again (the same name and identifiers, on another
+//	   desk) merges into the first, as catalogue entries do (2026-11-28).
+const PayloadVersion = 3
 
 // MaxPayloadBytes is the largest payload an event may have: what the sync
 // protocol carries. A stocktake's start lists its expected assets' uids

@@ -1123,3 +1123,65 @@ func TestWinnerIsTheChangeOfHands(t *testing.T) {
 		t.Fatalf("winner: %+v (%s)", w, refs[0].Explain())
 	}
 }
+
+// The same person added on two desks while apart (the same email and name)
+// is one person once they sync: what each desk checked out to them stays
+// checked out to them, on every desk, whichever desk syncs first.
+func TestSamePersonOnTwoDesksMerges(t *testing.T) {
+	for _, first := range []string{"a", "b"} {
+		t.Run(first+" first", func(t *testing.T) {
+			ctx := context.Background()
+			srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+			seed(t, a)
+			receiveTags(t, a, "DUB", "LAP-1", "LAP-2")
+			syncVia(t, srv, a)
+			syncVia(t, srv, b)
+			for _, d := range []struct {
+				db        *store.DB
+				tag, more string
+			}{{a, "LAP-1", "B7001"}, {b, "LAP-2", ""}} {
+				p, err := d.db.AddPerson(ctx, store.PersonInput{Name: "Priya Raman", Email: "priya@example.com", Badge: d.more})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := d.db.CheckOut(ctx, d.tag, p.Email, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			order := []*store.DB{a, b}
+			if first == "b" {
+				order = []*store.DB{b, a}
+			}
+			for _, db := range append(order, order...) {
+				syncVia(t, srv, db)
+			}
+			for _, db := range []*store.DB{a, b, srv} {
+				if refs, _ := db.Refusals(ctx, false); len(refs) != 0 {
+					t.Errorf("%s: refusals %+v", db.Path(), refs)
+				}
+				people, err := db.People(ctx, store.PeopleFilter{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				for _, p := range people {
+					if p.Email == "priya@example.com" {
+						n++
+						if p.Badge != "B7001" {
+							t.Errorf("%s: the merged person lacks a desk's badge: %+v", db.Path(), p)
+						}
+					}
+				}
+				if n != 1 {
+					t.Errorf("%s: %d people with Priya's email", db.Path(), n)
+				}
+				for _, tag := range []string{"LAP-1", "LAP-2"} {
+					if x, _ := db.Asset(ctx, tag); x.Status != store.StatusDeployed || x.CustodianName != "Priya Raman" {
+						t.Errorf("%s: %s is %s with %q", db.Path(), tag, x.Status, x.CustodianName)
+					}
+				}
+			}
+			syncVerify(t, a, b, srv)
+		})
+	}
+}
