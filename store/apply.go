@@ -642,13 +642,16 @@ func (w *wtx) applyPerson(p PersonPayload) error {
 	// The same person created on two desks while apart (imported on both,
 	// say): merged, as a model or a location is, not refused with all
 	// that the desk did with them.
-	if existing, same, err := w.samePerson(p); err != nil {
+	existing, n, err := w.samePerson(p)
+	switch {
+	case err != nil:
 		return err
-	} else if same {
+	case existing != "":
 		return w.mergePerson(p, existing, loc)
-	}
-	if err := w.identifiersFree(p); err != nil {
-		return err
+	case n > 0: // someone has one of the identifiers: say whose
+		if err := w.identifiersFree(p); err != nil {
+			return err
+		}
 	}
 	return w.insert(fmt.Sprintf("person %q", p.Name), `INSERT INTO people(uid, name, badge, employee_no, username, email, department, cost_centre, location_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.UID, p.Name, nullable(p.Badge), nullable(p.EmployeeNo), nullable(p.Username), nullable(p.Email), p.Department, p.CostCentre, loc)
@@ -673,41 +676,41 @@ func (w *wtx) identifiersFree(p PersonPayload) error {
 	return nil
 }
 
-// samePerson finds the one person p's creation names again: someone whose
-// badge, employee number, username or email p has, with p's name, and none
-// of p's identifiers another's.
-func (w *wtx) samePerson(p PersonPayload) (uid string, same bool, err error) {
+// samePerson finds the one person p's creation names again (uid): someone
+// whose badge, employee number, username or email p has, with p's name, and
+// none of p's identifiers another's. n counts the people (up to 2) who have
+// any of p's identifiers: none, and p's are free.
+func (w *wtx) samePerson(p PersonPayload) (uid string, n int, err error) {
 	ids := [4]string{p.Badge, p.EmployeeNo, p.Username, p.Email}
 	if ids == [4]string{} {
-		return "", false, nil
+		return "", 0, nil
 	}
 	rows, err := w.tx.QueryContext(w.ctx, `SELECT uid, name, coalesce(badge, ''), coalesce(employee_no, ''), coalesce(username, ''), coalesce(email, '')
 		FROM people WHERE badge = ?1 OR employee_no = ?2 OR username = ?3 OR email = ?4 LIMIT 2`, nullable(ids[0]), nullable(ids[1]), nullable(ids[2]), nullable(ids[3]))
 	if err != nil {
-		return "", false, fmt.Errorf("check person: %w", err)
+		return "", 0, fmt.Errorf("check person: %w", err)
 	}
 	defer rows.Close()
-	n := 0
 	var name string
 	var has [4]string
 	for rows.Next() {
 		n++
 		if err := rows.Scan(&uid, &name, &has[0], &has[1], &has[2], &has[3]); err != nil {
-			return "", false, fmt.Errorf("check person: %w", err)
+			return "", n, fmt.Errorf("check person: %w", err)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return "", false, fmt.Errorf("check person: %w", err)
+		return "", n, fmt.Errorf("check person: %w", err)
 	}
 	if n != 1 || !strings.EqualFold(strings.Join(strings.Fields(name), " "), strings.Join(strings.Fields(p.Name), " ")) {
-		return "", false, nil
+		return "", n, nil
 	}
 	for i := range ids {
 		if ids[i] != "" && has[i] != "" && ids[i] != has[i] {
-			return "", false, nil
+			return "", n, nil
 		}
 	}
-	return uid, true, nil
+	return uid, n, nil
 }
 
 // mergePerson merges p's creation into the person existing (merge): the
