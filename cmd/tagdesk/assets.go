@@ -284,12 +284,23 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 		rs[i] = store.Receipt{Serial: s, Model: *model, Location: *location, Tag: *tag, PONumber: *po, Name: *name, WarrantyEnd: w, AllowDuplicateSerial: *dup}
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
+		// A serial of an asset on order receives that asset: said apart,
+		// stdout keeping its TAG<tab>SERIAL lines for scripts.
+		onOrder := map[int]bool{}
+		for i, r := range rs {
+			if res, err := db.Resolve(ctx, r.Serial); err == nil && res.Kind == store.ResolvedAsset && res.Asset.Status == store.StatusOnOrder {
+				onOrder[i] = true
+			}
+		}
 		tags, err := db.ReceiveAll(ctx, rs)
 		if err != nil {
 			return fmt.Errorf("receive: %w; nothing was received", err)
 		}
 		for i, t := range tags {
 			fmt.Fprintf(a.stdout, "%s\t%s\n", t, pos[i])
+			if onOrder[i] {
+				fmt.Fprintf(a.stderr, "note: %s was on order: it has arrived\n", t)
+			}
 		}
 		if *po != "" {
 			// Received all the same (the boxes are here), but said.

@@ -368,3 +368,19 @@ func TestE2EBadOptionValuesAreUsage(t *testing.T) {
 		}
 	}
 }
+
+// Receiving the serial of an asset on order says it arrived (stderr), and
+// stdout keeps its TAG<tab>SERIAL lines.
+func TestE2EReceiveOnOrderSaysArrived(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "arr.db")
+	csvPath := filepath.Join(dir, "p.csv")
+	if err := os.WriteFile(csvPath, []byte("Asset Tag,Model Name,Serial Number,Status,Location\nP-1,Lat,SNP,Pending,DUB\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, db, "import", "snipeit", csvPath)
+	out, errs, code := cli(t, db, "receive", "--model", "Lat", "--location", "DUB", "SNP", "NEWSN")
+	if code != 0 || out != "P-1\tSNP\nTD-000001\tNEWSN\n" || errs != "note: P-1 was on order: it has arrived\n" {
+		t.Fatalf("exit %d\n%q\n%q", code, out, errs)
+	}
+}
