@@ -441,6 +441,7 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 		// Subjects of this device's events that come after the pulled ones
 		// in the projection order but are already applied.
 		later := map[string]bool{}
+		laterPeople := -1 // (read when a page brings a person's creation)
 		// Driven by the outbox and the log's tail, not by this device's
 		// whole history: a pull page must not cost a scan of every event
 		// (CROSS JOIN keeps that loop order).
@@ -528,6 +529,24 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 					return err
 				}
 				apply := !c.Refused && !needs && !later[e.Subject]
+				if apply && e.Type == EvPersonCreated {
+					// Another desk's creation of a person, while this desk
+					// has changes of its own to people that the server put
+					// after it: it may be someone this desk has under its own
+					// uid (a merge), or was before those changes (a changed
+					// email). It must come before them, as on the server: the
+					// rebase applies it in the server's order.
+					if laterPeople < 0 {
+						laterPeople = 0
+						err := w.queryRow(`SELECT EXISTS (SELECT 1 FROM outbox o CROSS JOIN events e ON e.id = o.event_id WHERE e.device_id = ?1 AND e.type LIKE 'person.%')
+							OR EXISTS (SELECT 1 FROM sync_log s CROSS JOIN events e ON e.id = s.event_id WHERE s.server_seq > ?2 AND s.refused = 0 AND e.device_id = ?1 AND e.type LIKE 'person.%')`,
+							db.deviceID, cursor).Scan(&laterPeople)
+						if err != nil {
+							return fmt.Errorf("read pending people: %w", err)
+						}
+					}
+					apply = laterPeople == 0
+				}
 				if apply {
 					aerr, err := w.tryApply(e, savepoint)
 					if err != nil {
@@ -971,8 +990,12 @@ func (w *wtx) redo(e Event) error {
 		return w.checkOut(tag, Holder{Kind: p.ToKind, UID: p.To, Label: p.ToLabel}, p.Due)
 	case EvPersonOffboarded:
 		// Offboarding again: what they hold now is taken back first.
-		var name string
-		err := w.queryRow(`SELECT name FROM people WHERE uid = ?`, e.Subject).Scan(&name)
+		// The person as the register has them now: their uid may have
+		// become another's alias (merged with the same person made on
+		// another desk).
+		var uid, name string
+		err := w.queryRow(`SELECT uid, name FROM people WHERE uid = ?1
+			UNION ALL SELECT p.uid, p.name FROM aliases a JOIN people p ON p.uid = a.target WHERE a.tbl = 'people' AND a.alias = ?1 LIMIT 1`, e.Subject).Scan(&uid, &name)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("no person with id %s", e.Subject)
 		}
@@ -983,7 +1006,7 @@ func (w *wtx) redo(e Event) error {
 		if err != nil {
 			return err
 		}
-		_, err = w.offboard(e.Subject, name, opt)
+		_, err = w.offboard(uid, name, opt)
 		return err
 	case EvAssetCheckedIn:
 		// Taken back from whoever holds it now: the holder the refused

@@ -332,7 +332,17 @@ func (w *wtx) winner(e Event) (*Winner, error) {
 	// or state: a note edited, a label printed or an audit after it is not
 	// the winner, unless nothing else is.
 	err := sql.ErrNoRows
-	if e.Type != EvAssetUpdated {
+	if e.Type == EvAssetCheckedOut && p.To != "" {
+		// A check-out to someone another desk offboarded: that offboarding
+		// (under any uid the person has had, merged or not).
+		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id
+			WHERE e.type = ?1 AND e.subject IN (
+				SELECT p.uid FROM people p WHERE p.active = 0 AND (p.uid = ?2 OR p.uid = (SELECT target FROM aliases WHERE tbl = 'people' AND alias = ?2))
+				UNION SELECT a.alias FROM aliases a JOIN people p ON p.uid = a.target WHERE a.tbl = 'people' AND p.active = 0
+					AND (p.uid = ?2 OR p.uid = (SELECT target FROM aliases WHERE tbl = 'people' AND alias = ?2)))`+latest,
+			string(EvPersonOffboarded), p.To, e.DeviceID))
+	}
+	if errors.Is(err, sql.ErrNoRows) && e.Type != EvAssetUpdated {
 		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id WHERE e.subject = ? AND e.type NOT IN (?, ?, ?)`+latest,
 			e.Subject, string(EvAssetUpdated), string(EvLabelPrinted), string(EvAssetAudited), e.DeviceID))
 	}

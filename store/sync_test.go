@@ -1185,3 +1185,119 @@ func TestSamePersonOnTwoDesksMerges(t *testing.T) {
 		})
 	}
 }
+
+// desksApart is a server and two desks that share a register (a seeded
+// with LAP-1 and LAP-2, both synced); b's uids sort before a's.
+func desksApart(t *testing.T) (srv, a, b *store.DB) {
+	srv = openServer(t)
+	b = mustOpenAt(t, time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+	a = mustOpenAt(t, time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC))
+	seed(t, a)
+	receiveTags(t, a, "DUB", "LAP-1", "LAP-2")
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	return srv, a, b
+}
+
+// A person merged with one this desk had already changed (a department, an
+// email) ends as on the server: the desk's own changes come after the
+// merge, as the server put them, and verify agrees everywhere.
+func TestPersonMergeAfterLocalChanges(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		change map[string]string
+		email  string // the person's email at the end
+		dept   string
+	}{
+		{"department", map[string]string{"department": "Sales"}, "j@example.com", "Sales"},
+		{"email", map[string]string{"email": "jane@example.com"}, "jane@example.com", "IT"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			srv, a, b := desksApart(t)
+			if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Jane Roe", Email: "j@example.com"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.UpdatePerson(ctx, "j@example.com", c.change); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.AddPerson(ctx, store.PersonInput{Name: "Jane Roe", Email: "j@example.com", Department: "IT"}); err != nil {
+				t.Fatal(err)
+			}
+			syncVia(t, srv, b)
+			syncVia(t, srv, a)
+			syncVia(t, srv, b)
+			for _, db := range []*store.DB{srv, a, b} {
+				ps, err := db.People(ctx, store.PeopleFilter{Query: "Jane", IncludeGone: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(ps) != 1 || ps[0].Email != c.email || ps[0].Department != c.dept {
+					t.Errorf("%s: %+v", db.Path(), ps)
+				}
+			}
+			syncVerify(t, a, b, srv)
+		})
+	}
+}
+
+// A refused offboarding of a person whose uid became another's alias (the
+// same person made on two desks) is redone on the person as they are now.
+// The check-out it refused names the offboarding as its winner.
+func TestMergedPersonOffboardingRedoAndWinner(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := desksApart(t)
+	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Jane Roe", Email: "jane@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.CheckOut(ctx, "LAP-1", "jane@example.com", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Offboard(ctx, "jane@example.com", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.AddPerson(ctx, store.PersonInput{Name: "Jane Roe", Email: "jane@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, "LAP-2", "jane@example.com", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	refs, err := a.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 || refs[0].Type != store.EvPersonOffboarded {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+	if _, err := a.ResolveRefusal(ctx, refs[0].ID, store.ResolveRedo); err != nil {
+		t.Fatalf("redo: %v", err)
+	}
+	if x, _ := a.Asset(ctx, "LAP-2"); x.Status != store.StatusInStock {
+		t.Errorf("LAP-2 after the redone offboarding: %s", x.Status)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	syncVerify(t, a, b, srv)
+
+	// Offboarded on a; b checks out to her, not knowing: the winner is
+	// the offboarding, not the asset's last change.
+	if _, err := b.AddPerson(ctx, store.PersonInput{Name: "Kim Ode", Badge: "B4004"}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	if _, err := a.Offboard(ctx, "B4004", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, "LAP-2", "B4004", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	refs, err = b.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+	if w := refs[0].Winner; w == nil || w.Type != store.EvPersonOffboarded {
+		t.Fatalf("winner: %+v (%s)", w, refs[0].Explain())
+	}
+}
