@@ -818,25 +818,12 @@ func codeTaken(code, what string) error {
 }
 
 // arrive receives the asset on order whose serial the receipt names, if
-// there is exactly one: it goes in stock (or the receipt's status) at the
-// receipt's location, keeping its tag and record. ok says it was one.
+// there is exactly one: it goes in stock at the receipt's location, keeping
+// its tag and record. ok says it was one.
 func (w *wtx) arrive(r Receipt, serial string) (tag string, ok bool, err error) {
-	var tags []string
-	rows, err := w.tx.QueryContext(w.ctx, `SELECT tag FROM assets WHERE serial IN (?, ?, ?) AND status = 'on_order' ORDER BY id LIMIT 2`, serial, strings.ToUpper(serial), strings.ToLower(serial))
+	tags, err := w.texts("look up serial", `SELECT tag FROM assets WHERE serial IN (?, ?, ?) AND status = 'on_order' ORDER BY id LIMIT 2`, serial, strings.ToUpper(serial), strings.ToLower(serial))
 	if err != nil {
-		return "", false, fmt.Errorf("look up serial: %w", err)
-	}
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			rows.Close()
-			return "", false, fmt.Errorf("look up serial: %w", err)
-		}
-		tags = append(tags, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return "", false, fmt.Errorf("look up serial: %w", err)
+		return "", false, err
 	}
 	if len(tags) != 1 {
 		return "", false, nil // none, or two (serialFree says which)
