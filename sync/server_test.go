@@ -48,6 +48,25 @@ func newEnv(t *testing.T) *testEnv {
 	return &testEnv{srv: srv, h: NewServer(srv, ServerOptions{RatePerSecond: 1000, Burst: 1000}), dev: dev, tok: tok}
 }
 
+// receiveMany receives n laptops at a warehouse, WH, on the env's desk.
+func (e *testEnv) receiveMany(t *testing.T, n int) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := e.dev.AddLocation(ctx, "WH", "Warehouse", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.dev.AddModel(ctx, "Latitude 5440", "L5440", "Dell", "Laptop"); err != nil {
+		t.Fatal(err)
+	}
+	rs := make([]store.Receipt, n)
+	for i := range rs {
+		rs[i] = store.Receipt{Serial: fmt.Sprintf("SN%05d", i), Model: "L5440", Location: "WH"}
+	}
+	if _, err := e.dev.ReceiveAll(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func (e *testEnv) call(t *testing.T, method, path, token string, body any) (int, []byte) {
 	t.Helper()
 	var rd *bytes.Reader
@@ -416,19 +435,7 @@ func TestClientGoneIsNoServerError(t *testing.T) {
 func TestBigStocktakeSyncs(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
-	if _, err := e.dev.AddLocation(ctx, "WH", "Warehouse", ""); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.dev.AddModel(ctx, "Latitude 5440", "L5440", "Dell", "Laptop"); err != nil {
-		t.Fatal(err)
-	}
-	rs := make([]store.Receipt, 5000)
-	for i := range rs {
-		rs[i] = store.Receipt{Serial: fmt.Sprintf("SN%05d", i), Model: "L5440", Location: "WH"}
-	}
-	if _, err := e.dev.ReceiveAll(ctx, rs); err != nil {
-		t.Fatal(err)
-	}
+	e.receiveMany(t, 5000)
 	st, err := e.dev.StartStocktake(ctx, "WH")
 	if err != nil || st.Expected != 5000 {
 		t.Fatalf("start: %+v %v", st, err)
@@ -486,19 +493,7 @@ func TestPayloadVersions(t *testing.T) {
 func TestPushSlowLinkFallsBack(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
-	if _, err := e.dev.AddLocation(ctx, "WH", "Warehouse", ""); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.dev.AddModel(ctx, "Latitude 5440", "L5440", "Dell", "Laptop"); err != nil {
-		t.Fatal(err)
-	}
-	rs := make([]store.Receipt, 400)
-	for i := range rs {
-		rs[i] = store.Receipt{Serial: fmt.Sprintf("SN%05d", i), Model: "L5440", Location: "WH"}
-	}
-	if _, err := e.dev.ReceiveAll(ctx, rs); err != nil {
-		t.Fatal(err)
-	}
+	e.receiveMany(t, 400)
 	var slow, fast atomic.Int64
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/v1/push" {
