@@ -433,7 +433,7 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 	case r.err != nil && errors.Is(r.err, store.ErrDuplicateSerial):
 		s.dupSerial = strings.TrimSpace(r.code)
 		cmd := s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
-		s.feed.note("a second asset with serial %s? ctrl+d receives it all the same", clipCode(r.code))
+		s.feed.warn("a second asset with serial %s? ctrl+d receives it all the same", clipCode(r.code))
 		return cmd
 	case r.err != nil:
 		return s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
