@@ -533,6 +533,10 @@ type csvHeader struct {
 	dayFirstSeen, monthFirstSeen slashDate
 	dayFirst                     bool
 	notes                        []RowError // warnings about the header
+	// lowerTags counts the tags written in lower case (tagdesk's are upper
+	// case), and lowerTag is the first.
+	lowerTags int
+	lowerTag  slashDate
 }
 
 // slashDate is a date of the file, and its line (0: none seen).
@@ -746,6 +750,13 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 		}
 		rep.Rows++
 		row := h.row(line, rec)
+		if i := h.byField[fTag]; row.bad == nil && i > 0 && i <= len(rec) {
+			if t := strings.TrimSpace(rec[i-1]); t != row.tag {
+				if h.lowerTags++; h.lowerTag.line == 0 {
+					h.lowerTag = slashDate{line, clip(t)}
+				}
+			}
+		}
 		if row.bad == nil && row.tag != "" {
 			if prev, dup := tags[row.tag]; dup {
 				row.bad = &RowError{Line: line, Column: h.colName(fTag), Reason: fmt.Sprintf("tag %s is also on line %d", row.tag, prev)}
@@ -770,6 +781,9 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 		rows = append(rows, row)
 	}
 	h.settleSlashDates(rows)
+	if h.lowerTags > 0 {
+		h.notes = append(h.notes, RowError{Line: h.lowerTag.line, Column: h.colName(fTag), Reason: fmt.Sprintf("%d tag(s) are in lower case (here %s): tagdesk keeps them in capitals (%s); their old labels scan either way", h.lowerTags, h.lowerTag.text, NormalizeTag(h.lowerTag.text))})
+	}
 	codesAreNotTags(h, rows)
 	return rows, h, nil
 }

@@ -1737,3 +1737,16 @@ func TestImportSnipeITZeroDatesAndForeignTags(t *testing.T) {
 		t.Fatalf("renamed: %+v", rep)
 	}
 }
+
+// Tags written in lower case are kept in capitals, said once.
+func TestImportSnipeITLowerCaseTags(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	rep := importSnipe(t, db, []byte("Asset Tag,Model Name\nabc-1,M\nABC-2,M\nabc-3,M\n"), store.ImportOptions{})
+	if len(rep.Warnings) != 1 || rep.Warnings[0].Line != 2 || !strings.Contains(rep.Warnings[0].Reason, "2 tag(s) are in lower case (here abc-1): tagdesk keeps them in capitals (ABC-1)") {
+		t.Fatalf("warnings: %+v", rep.Warnings)
+	}
+	if got, err := db.Resolve(ctx, "abc-3"); err != nil || got.Asset == nil || got.Asset.Tag != "ABC-3" {
+		t.Fatalf("abc-3 resolves to %+v, %v", got, err)
+	}
+}
