@@ -496,6 +496,15 @@ func TestReceive_LabelsAreNotSerials(t *testing.T) {
 	if _, err := db.Asset(context.Background(), "B1001"); err == nil {
 		t.Fatal("the badge became an asset's serial")
 	}
+	// The serial of an asset on order: that asset arrives, and says so.
+	if _, err := db.Receive(context.Background(), store.Receipt{Serial: "ORD-SN-1", Model: "LAT5440", Location: "SHELF-A", Status: store.StatusOnOrder}); err != nil {
+		t.Fatal(err)
+	}
+	h.scan("ORD-SN-1")
+	h.wantView("TD-000003 ← serial ORD-SN-1 · Latitude 5440 at HQ (was on order)")
+	if a := h.asset("TD-000003"); a.Status != store.StatusInStock || a.LocationCode != "HQ" {
+		t.Fatalf("the arrival: %s at %s", a.Status, a.LocationCode)
+	}
 }
 
 // An action refused because someone else changed the asset meanwhile (a

@@ -62,8 +62,10 @@ type receiveResult struct {
 	tag   string          // the scan was an unused pre-printed tag
 	place *store.Location // the scan was a location's label: receive there from now on
 	asset store.Asset
-	po    *store.PurchaseOrder
-	err   error
+	// arrived says the serial was an asset on order's: that asset came.
+	arrived bool
+	po      *store.PurchaseOrder
+	err     error
 }
 
 func newReceive(c *common) *receiveScreen {
@@ -416,6 +418,8 @@ func (s *receiveScreen) start(code string) tea.Cmd {
 			case rs.Kind == store.ResolvedPerson && rs.Via == "badge":
 				res.err = store.Errorf(store.EINVALID, "%s is %s's %s, not a serial", rs.Code, rs.Person.Name, strings.ReplaceAll(rs.Via, "_", " "))
 				return res
+			case rs.Kind == store.ResolvedAsset && rs.Asset.Status == store.StatusOnOrder:
+				res.arrived = true
 			}
 		}
 		if res.asset, res.err = db.Receive(ctx, r); res.err != nil || po == "" {
@@ -456,7 +460,11 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 		s.po = r.po
 	}
 	a := r.asset
-	s.feed.ok("%s ← serial %s · %s at %s", a.Tag, a.Serial, assetLabel(a), a.LocationCode)
+	came := ""
+	if r.arrived {
+		came = " (was on order)"
+	}
+	s.feed.ok("%s ← serial %s · %s at %s%s", a.Tag, a.Serial, assetLabel(a), a.LocationCode, came)
 	if s.po != nil {
 		for _, l := range s.po.Lines {
 			if l.Model == a.Model && l.Received > l.Expected {
