@@ -441,7 +441,7 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 		// Subjects of this device's events that come after the pulled ones
 		// in the projection order but are already applied.
 		later := map[string]bool{}
-		laterPeople := -1 // (read when a page brings a person's creation)
+		var laterIDs map[string]bool // (read when a page brings a person's creation)
 		// Driven by the outbox and the log's tail, not by this device's
 		// whole history: a pull page must not cost a scan of every event
 		// (CROSS JOIN keeps that loop order).
@@ -530,22 +530,28 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 				}
 				apply := !c.Refused && !needs && !later[e.Subject]
 				if apply && e.Type == EvPersonCreated {
-					// Another desk's creation of a person, while this desk
-					// has changes of its own to people that the server put
-					// after it: it may be someone this desk has under its own
-					// uid (a merge), or was before those changes (a changed
-					// email). It must come before them, as on the server: the
-					// rebase applies it in the server's order.
-					if laterPeople < 0 {
-						laterPeople = 0
-						err := w.queryRow(`SELECT EXISTS (SELECT 1 FROM outbox o CROSS JOIN events e ON e.id = o.event_id WHERE e.device_id = ?1 AND e.type LIKE 'person.%')
-							OR EXISTS (SELECT 1 FROM sync_log s CROSS JOIN events e ON e.id = s.event_id WHERE s.server_seq > ?2 AND s.refused = 0 AND e.device_id = ?1 AND e.type LIKE 'person.%')`,
-							db.deviceID, cursor).Scan(&laterPeople)
-						if err != nil {
-							return fmt.Errorf("read pending people: %w", err)
+					// Another desk's creation of a person that this desk has
+					// changed since, in changes the server put after it: the
+					// same person under this desk's uid (a merge), or someone
+					// whose badge, email, … this desk's changes took away. It
+					// must come before those changes, as on the server: the
+					// rebase applies it in the server's order. (Anyone else's
+					// creation applies at once: a page of new colleagues must
+					// not cost a rebase.)
+					p, err := decode[PersonPayload](e)
+					if err != nil {
+						return err
+					}
+					uid, _, err := w.samePerson(p)
+					if err != nil {
+						return err
+					}
+					if laterIDs == nil {
+						if laterIDs, err = w.laterPeopleIDs(db.deviceID, cursor); err != nil {
+							return err
 						}
 					}
-					apply = laterPeople == 0
+					apply = !later[uid] && !laterIDs[p.Badge] && !laterIDs[p.EmployeeNo] && !laterIDs[p.Username] && !laterIDs[p.Email]
 				}
 				if apply {
 					aerr, err := w.tryApply(e, savepoint)
@@ -1062,6 +1068,38 @@ func (w *wtx) redo(e Event) error {
 		return w.emit(EvAssetUpdated, e.Subject, p)
 	}
 	return w.emit(e.Type, e.Subject, e.Payload)
+}
+
+// laterPeopleIDs returns the identifiers (badge, employee number, username,
+// email) that this device's own changes to people, pending or after cursor
+// in the server's order, gave or took away.
+func (w *wtx) laterPeopleIDs(device string, cursor int64) (map[string]bool, error) {
+	ids := map[string]bool{}
+	payloads, err := w.texts("read pending people", `SELECT e.payload FROM outbox o CROSS JOIN events e ON e.id = o.event_id WHERE e.device_id = ?1 AND e.type IN (?3, ?4)
+		UNION ALL SELECT e.payload FROM sync_log s CROSS JOIN events e ON e.id = s.event_id WHERE s.server_seq > ?2 AND s.refused = 0 AND e.device_id = ?1 AND e.type IN (?3, ?4)`,
+		device, cursor, string(EvPersonCreated), string(EvPersonUpdated))
+	if err != nil {
+		return nil, err
+	}
+	for _, pl := range payloads {
+		var p struct {
+			PersonPayload
+			Changes map[string]Change `json:"changes"`
+		}
+		if err := json.Unmarshal([]byte(pl), &p); err != nil {
+			return nil, fmt.Errorf("read pending people: %w", err)
+		}
+		for _, v := range []string{p.Badge, p.EmployeeNo, p.Username, p.Email} {
+			ids[v] = v != ""
+		}
+		for _, f := range []string{"badge", "employee_number", "username", "email"} {
+			if c, ok := p.Changes[f]; ok {
+				ids[c.Old], ids[c.New] = c.Old != "", c.New != ""
+			}
+		}
+	}
+	delete(ids, "")
+	return ids, nil
 }
 
 // offboardedAs reads how a refused offboarding took things back (the

@@ -1301,3 +1301,37 @@ func TestMergedPersonOffboardingRedoAndWinner(t *testing.T) {
 		t.Fatalf("winner: %+v (%s)", w, refs[0].Explain())
 	}
 }
+
+// Someone else's creation, pulled while this desk has people of its own
+// still to push, applies at once: no rebase for a page of new colleagues.
+func TestPulledNewPersonNeedsNoRebase(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := desksApart(t)
+	if _, err := b.AddPerson(ctx, store.PersonInput{Name: "Kim Ode", Email: "kim@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Lee Park", Email: "lee@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	st, err := b.SyncState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	epoch, err := srv.ServerEpoch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, next, _, err := srv.ServerPull(ctx, st.Cursor, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.ApplyPulled(ctx, changes, next, epoch); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := b.SyncState(ctx); st.NeedsRebuild {
+		t.Fatal("an unrelated person's creation made the desk rebase")
+	}
+	syncVia(t, srv, b)
+	syncVerify(t, a, b, srv)
+}
