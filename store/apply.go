@@ -718,9 +718,9 @@ func (w *wtx) samePerson(p PersonPayload) (uid string, n int, err error) {
 // and detail either creation gave (the smaller uid's where both did), so
 // the result of two creations does not depend on which arrives first. (Of
 // three that name each other differently it can; every desk and verify
-// apply them in the server's order, so all agree. A desk that pulls a
-// person's creation while it has changes of its own to people after it
-// rebases, so that they come after the merge there too: applyPulled.)
+// apply them in the server's order, so all agree. A desk that pulls the
+// creation of a person its own later changes touch rebases, so that they
+// come after the merge there too: applyPulled.)
 func (w *wtx) mergePerson(p PersonPayload, existing string, loc any) error {
 	const fill = `UPDATE people SET badge = coalesce(badge, ?), employee_no = coalesce(employee_no, ?), username = coalesce(username, ?), email = coalesce(email, ?),
 		department = CASE WHEN department = '' THEN ? ELSE department END, cost_centre = CASE WHEN cost_centre = '' THEN ? ELSE cost_centre END,
