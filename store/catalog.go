@@ -716,6 +716,14 @@ func (db *DB) AddPurchaseOrder(ctx context.Context, number, supplier string, lin
 	return db.PurchaseOrder(ctx, number)
 }
 
+// poReceived says an asset of an order has come: it is not on order, and
+// if it is now retired, disposed of or missing, it was received or arrived
+// first (one cancelled or lost while on order never came).
+const poReceived = `a.status <> 'on_order' AND (a.status NOT IN ('retired', 'disposed', 'missing') OR EXISTS (
+	SELECT 1 FROM events e WHERE e.subject = a.uid AND (
+		e.type = 'asset.received' AND json_extract(e.payload, '$.status') IS NOT 'on_order'
+		OR e.type = 'asset.status_changed' AND json_extract(e.payload, '$.from') = 'on_order' AND json_extract(e.payload, '$.to') <> 'retired' AND json_extract(e.payload, '$.to') <> 'missing')))`
+
 // PurchaseOrder returns an order with expected and received counts per model.
 func (db *DB) PurchaseOrder(ctx context.Context, number string) (PurchaseOrder, error) {
 	var po PurchaseOrder
@@ -732,11 +740,11 @@ func (db *DB) PurchaseOrder(ctx context.Context, number string) (PurchaseOrder, 
 	// name (Expected 0): a box that came with the order is counted, and seen.
 	// An asset registered on the order but still on order has not come.
 	rows, err := db.r.QueryContext(ctx, `SELECT name, quantity, received FROM (
-		SELECT m.name AS name, l.quantity AS quantity, (SELECT count(*) FROM assets a WHERE a.po_id = l.po_id AND a.model_id = l.model_id AND a.status <> 'on_order') AS received
+		SELECT m.name AS name, l.quantity AS quantity, (SELECT count(*) FROM assets a WHERE a.po_id = l.po_id AND a.model_id = l.model_id AND `+poReceived+`) AS received
 		FROM po_lines l JOIN models m ON m.id = l.model_id WHERE l.po_id = ?1
 		UNION ALL
 		SELECT m.name, 0, count(*) FROM assets a JOIN models m ON m.id = a.model_id
-		WHERE a.po_id = ?1 AND a.status <> 'on_order' AND a.model_id NOT IN (SELECT model_id FROM po_lines WHERE po_id = ?1) GROUP BY m.id)
+		WHERE a.po_id = ?1 AND `+poReceived+` AND a.model_id NOT IN (SELECT model_id FROM po_lines WHERE po_id = ?1) GROUP BY m.id)
 		ORDER BY quantity = 0, name`, id)
 	if err != nil {
 		return po, fmt.Errorf("read purchase order lines: %w", err)

@@ -520,6 +520,20 @@ func TestReceiveOnOrderArrives(t *testing.T) {
 	if po, _ = db.PurchaseOrder(ctx, "PO-9"); po.Lines[0].Received != 1 {
 		t.Fatalf("order after one arrival: %+v", po)
 	}
+	// The other cancelled while on order (retired): it never came.
+	if _, err := db.Retire(ctx, "TD-000002", "order cancelled"); err != nil {
+		t.Fatal(err)
+	}
+	if po, _ = db.PurchaseOrder(ctx, "PO-9"); po.Lines[0].Received != 1 {
+		t.Fatalf("order after a cancellation: %+v", po)
+	}
+	// One that came and was retired later still came.
+	if _, err := db.Retire(ctx, "TD-000001", "broken"); err != nil {
+		t.Fatal(err)
+	}
+	if po, _ = db.PurchaseOrder(ctx, "PO-9"); po.Lines[0].Received != 1 {
+		t.Fatalf("order after retiring one that came: %+v", po)
+	}
 	// One imported as Pending (an import queues no labels) gets its label
 	// when it arrives.
 	importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number,Status\nP-1,Latitude 5440,SNP,Pending\n"), store.ImportOptions{})
