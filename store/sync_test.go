@@ -53,6 +53,18 @@ func syncVia(t *testing.T, srv, dev *store.DB) {
 			t.Fatal(err)
 		}
 	}
+	pullVia(t, srv, dev, epoch)
+	if st, _ := dev.SyncState(ctx); st.NeedsRebuild {
+		if err := dev.Rebuild(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// pullVia applies one page of what srv has after dev's cursor (no rebase).
+func pullVia(t *testing.T, srv, dev *store.DB, epoch string) {
+	t.Helper()
+	ctx := context.Background()
 	st, err := dev.SyncState(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -63,11 +75,6 @@ func syncVia(t *testing.T, srv, dev *store.DB) {
 	}
 	if err := dev.ApplyPulled(ctx, changes, next, epoch); err != nil {
 		t.Fatal(err)
-	}
-	if st, _ := dev.SyncState(ctx); st.NeedsRebuild {
-		if err := dev.Rebuild(ctx); err != nil {
-			t.Fatal(err)
-		}
 	}
 }
 
@@ -1314,21 +1321,11 @@ func TestPulledNewPersonNeedsNoRebase(t *testing.T) {
 		t.Fatal(err)
 	}
 	syncVia(t, srv, a)
-	st, err := b.SyncState(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	epoch, err := srv.ServerEpoch(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	changes, next, _, err := srv.ServerPull(ctx, st.Cursor, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.ApplyPulled(ctx, changes, next, epoch); err != nil {
-		t.Fatal(err)
-	}
+	pullVia(t, srv, b, epoch)
 	if st, _ := b.SyncState(ctx); st.NeedsRebuild {
 		t.Fatal("an unrelated person's creation made the desk rebase")
 	}
