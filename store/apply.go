@@ -230,6 +230,7 @@ var payloadTypes = map[EventType]func(Event) (any, error){
 	EvAssetStatus: decodeAny[StatusPayload], EvAssetRetired: decodeAny[StatusPayload], EvAssetDisposed: decodeAny[DisposePayload],
 	EvLabelPrinted: decodeAny[LabelPayload], EvStocktakeStarted: decodeAny[StocktakeStartPayload],
 	EvStocktakeScanned: decodeAny[StocktakeScanPayload], EvStocktakeFinished: decodeAny[StocktakeFinishPayload], EvAssetAudited: decodeAny[AuditPayload],
+	EvDeviceSite: decodeAny[SitePayload],
 }
 
 func decodeAny[T any](e Event) (any, error) { return decode[T](e) }
@@ -362,6 +363,8 @@ func (w *wtx) apply(e Event) error {
 		}
 		_, err = w.idOf("assets", p.UID)
 		return err
+	case EvDeviceSite:
+		return w.applySite(e)
 	}
 	return invalid("unknown event type %q", e.Type)
 }

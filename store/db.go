@@ -307,6 +307,10 @@ func open(ctx context.Context, path string, opt Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.stateSiteOnce(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -524,10 +528,17 @@ func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 	return v, nil
 }
 
-// SetSetting stores a setting. Settings are local configuration, not history.
+// SetSetting stores a setting. Settings are local configuration, not history,
+// except the site: a desk's changes say where they were made (site.go).
 func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 	if key == SettingDeviceID {
 		return invalid("the device id cannot be changed")
+	}
+	if key == SettingSite {
+		// History says where each change was made: a new site is stated
+		// in an event, with the setting, in one transaction.
+		_, err := db.write(ctx, func(w *wtx) error { return w.stateSite(value) })
+		return err
 	}
 	if _, err := db.w.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
 		return fmt.Errorf("write setting %s: %w", key, err)

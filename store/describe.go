@@ -125,6 +125,11 @@ func describe(e Event) string {
 		return "stocktake finished"
 	case EvLabelPrinted:
 		return fmt.Sprintf("label printed (%s) on %s", str("template"), str("printer"))
+	case EvDeviceSite:
+		if s := str("site"); s != "" {
+			return fmt.Sprintf("desk %s is at site %q", e.DeviceID, s)
+		}
+		return fmt.Sprintf("desk %s no longer names its site", e.DeviceID)
 	case EvAssetUpdated, EvPersonUpdated:
 		var changes map[string]Change
 		json.Unmarshal(m["changes"], &changes)

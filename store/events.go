@@ -363,7 +363,9 @@ func (w *wtx) emit(typ EventType, subject string, payload any) error {
 //	   name), a stocktake finish's away and with_parent (2026-11-27).
 //	3: a person created again (the same name and identifiers, on another
 //	   desk) merges into the first, as catalogue entries do (2026-11-28).
-const PayloadVersion = 3
+//	4: device.site, a desk's statement of where it is, so that the
+//	   history says where each change was made (2026-11-28).
+const PayloadVersion = 4
 
 // MaxPayloadBytes is the largest payload an event may have: what the sync
 // protocol carries. A stocktake's start lists its expected assets' uids
@@ -477,7 +479,7 @@ func scanEvent(sc scanner) (Event, error) {
 // kept (history is evidence) but changed nothing.
 func (db *DB) History(ctx context.Context, subject string) ([]Event, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT e.id, e.device_id, e.seq, e.operator, e.at, e.type, e.subject, e.payload, e.prev_hash, e.hash,
-		coalesce(s.refused, 0) FROM events e LEFT JOIN sync_log s ON s.event_id = e.id
+		coalesce(s.refused, 0), `+siteOfEvent+` FROM events e LEFT JOIN sync_log s ON s.event_id = e.id
 		WHERE e.subject = ? ORDER BY s.server_seq IS NULL, s.server_seq, e.id`, subject)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
@@ -486,26 +488,29 @@ func (db *DB) History(ctx context.Context, subject string) ([]Event, error) {
 	var out []Event
 	for rows.Next() {
 		var refused int
-		e, err := scanEvent(refusedScanner{rows, &refused})
+		var site string
+		e, err := scanEvent(refusedScanner{rows, &refused, &site})
 		if err != nil {
 			return nil, fmt.Errorf("history: %w", err)
 		}
-		e.Refused = refused == 1
+		e.Refused, e.Site = refused == 1, site
 		out = append(out, e)
 	}
 	return out, rows.Err()
 }
 
-// refusedScanner scans an event's columns and then its refused flag.
+// refusedScanner scans an event's columns and then its refused flag and
+// its site.
 type refusedScanner struct {
 	sc      scanner
 	refused *int
+	site    *string
 }
 
-func (r refusedScanner) Scan(dest ...any) error { return r.sc.Scan(append(dest, r.refused)...) }
+func (r refusedScanner) Scan(dest ...any) error { return r.sc.Scan(append(dest, r.refused, r.site)...) }
 
 // EachEvent calls fn for every event with at in [from, to) (zero times mean
-// unbounded), in log order.
+// unbounded), in log order, each with its site.
 func (db *DB) EachEvent(ctx context.Context, from, to time.Time, fn func(Event) error) error {
 	q := `SELECT ` + eventColumns + ` FROM events WHERE 1=1`
 	var args []any
@@ -517,6 +522,10 @@ func (db *DB) EachEvent(ctx context.Context, from, to time.Time, fn func(Event) 
 		q += ` AND at < ?`
 		args = append(args, timestamp(to))
 	}
+	sites, err := db.siteBook(ctx)
+	if err != nil {
+		return err
+	}
 	rows, err := db.r.QueryContext(ctx, q+` ORDER BY id`, args...)
 	if err != nil {
 		return fmt.Errorf("read events: %w", err)
@@ -527,6 +536,7 @@ func (db *DB) EachEvent(ctx context.Context, from, to time.Time, fn func(Event) 
 		if err != nil {
 			return fmt.Errorf("read events: %w", err)
 		}
+		e.Site = sites.site(e.DeviceID, e.Seq)
 		if err := fn(e); err != nil {
 			return err
 		}

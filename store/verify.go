@@ -66,6 +66,7 @@ var canonical = []struct {
 	{"stocktake_scans", 3, `SELECT s.uid, c.code, coalesce(a.uid, ''), c.result, c.at, c.operator, c.device_id FROM stocktake_scans c JOIN stocktakes s ON s.id = c.stocktake_id LEFT JOIN assets a ON a.id = c.asset_id ORDER BY s.uid, c.at, c.code, c.id`},
 	{"disposals", 1, `SELECT a.uid, d.method, d.certificate, d.vendor, d.disposed_at FROM disposals d JOIN assets a ON a.id = d.asset_id ORDER BY a.uid`},
 	{"aliases", 2, `SELECT tbl, alias, target FROM aliases ORDER BY tbl, alias`},
+	{"device_sites", 2, `SELECT device_id, seq, site FROM device_sites ORDER BY device_id, seq`},
 }
 
 // Verify checks every device's hash chain and that the current state equals

@@ -547,3 +547,25 @@ func TestDetail_Overdue(t *testing.T) {
 		t.Errorf("a loan not yet due is marked overdue:\n%s", h.view())
 	}
 }
+
+// The asset screen says where a change was made when it was made at
+// another site than the desk's own.
+func TestDetail_HistoryNamesAnotherSite(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	seed(t, db, 1) // received while the desk was at Dublin
+	if err := db.SetSetting(ctx, store.SettingSite, "Cork"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, "TD-000001", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("TD-000001")
+	h.wantView("History (2 events", "(at Dublin)")
+	for _, line := range strings.Split(h.view(), "\n") {
+		if strings.Contains(line, "checked out to Alice Smith") && strings.Contains(line, "(at ") {
+			t.Errorf("a change made here names its site: %q", line)
+		}
+	}
+}

@@ -405,7 +405,11 @@ func (s *detailScreen) View() string {
 		// file an import read): cut at the edge, it lost what history is for.
 		prefix := fmt.Sprintf("%s  %s ", e.At.In(s.c.loc).Format("2006-01-02 15:04"), column(op, 10))
 		indent := cellWidth(prefix)
-		parts := []string{store.Describe(e)}
+		desc := store.Describe(e)
+		if e.Site != "" && e.Site != s.c.site {
+			desc += " (at " + e.Site + ")" // made at another desk's site
+		}
+		parts := []string{desc}
 		if w-indent >= 20 {
 			parts = wrapWords(parts[0], w-indent)
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -438,8 +439,15 @@ func cmdHistory(ctx context.Context, a *app, args []string) error {
 			return writeJSONList(a.stdout, evs)
 		}
 		fmt.Fprintf(a.stdout, "History of %s\n", as.Tag)
+		// Where each change was made, once any desk that touched it
+		// has stated its site.
+		sited := slices.ContainsFunc(evs, func(e store.Event) bool { return e.Site != "" })
 		for _, e := range evs {
-			fmt.Fprintf(a.stdout, "%s  %-22s %s %s\n", e.At.Local().Format("2006-01-02 15:04:05 MST"), e.Type, col(e.Operator, 12), store.Describe(e))
+			where := ""
+			if sited {
+				where = col(orDash(e.Site), 12) + " "
+			}
+			fmt.Fprintf(a.stdout, "%s  %-22s %s %s%s\n", e.At.Local().Format("2006-01-02 15:04:05 MST"), e.Type, col(e.Operator, 12), where, store.Describe(e))
 		}
 		return nil
 	})

@@ -246,3 +246,39 @@ func TestE2ECSVReportsSpreadsheetSafe(t *testing.T) {
 		}
 	}
 }
+
+// The history says where each change was made: the site the desk had set
+// by then, in history, report history and its CSV.
+func TestE2EHistorySaysWhere(t *testing.T) {
+	db := auditDB(t) // no site set: history keeps its columns
+	if h := mustCLI(t, db, "history", "TD-101"); !strings.Contains(h, "e2e          received as TD-101") {
+		t.Errorf("a desk without a site shows a site column:\n%s", h)
+	}
+	mustCLI(t, db, "setting", "set", "site", "Dublin")
+	mustCLI(t, db, "checkout", "--to", "B1001", "TD-101")
+	h := mustCLI(t, db, "history", "TD-101")
+	lines := strings.Split(strings.TrimSpace(h), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[1], "e2e          -            received as") || !strings.Contains(lines[2], "e2e          Dublin       checked out") {
+		t.Errorf("history:\n%s", h)
+	}
+	rows, err := csv.NewReader(strings.NewReader(mustCLI(t, db, "report", "history", "--csv"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0][4] != "site" {
+		t.Fatalf("header %q", rows[0])
+	}
+	var sited []string
+	for _, r := range rows[1:] {
+		if r[4] != "" {
+			sited = append(sited, r[5])
+		}
+	}
+	if strings.Join(sited, ",") != "device.site,asset.checked_out" {
+		t.Errorf("events with a site: %q", sited)
+	}
+	if rep := mustCLI(t, db, "report", "history"); !strings.Contains(rep, `is at site "Dublin"`) {
+		t.Errorf("report history lacks the site statement:\n%s", rep)
+	}
+	mustCLI(t, db, "verify")
+}

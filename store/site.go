@@ -1,0 +1,124 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+)
+
+// Where a change was made. A desk states its site (the site setting) in a
+// device.site event, which holds for that device's events from its seq on,
+// until the next: an event's site is its device's latest statement at or
+// before it. The statement travels with the desk's other events, so every
+// desk and the server can say where each change in the history was made.
+
+// EvDeviceSite states the site a desk is at.
+const EvDeviceSite EventType = "device.site"
+
+// SitePayload is a device.site event's payload. The event's subject is the
+// device's own id: a desk states only its own site.
+type SitePayload struct {
+	Site string `json:"site"`
+}
+
+// maxSiteLen is the longest site a desk states, in bytes: a setting's limit.
+const maxSiteLen = 1024
+
+func (w *wtx) applySite(e Event) error {
+	p, err := decode[SitePayload](e)
+	if err != nil {
+		return err
+	}
+	switch {
+	case e.Subject != e.DeviceID:
+		return invalid("a desk states only its own site (device %s named %s)", e.DeviceID, clip(e.Subject))
+	case len(p.Site) > maxSiteLen:
+		return invalid("a site of at most %d bytes, please", maxSiteLen)
+	}
+	_, err = w.exec(`INSERT INTO device_sites(device_id, seq, site) VALUES (?, ?, ?)`, e.DeviceID, e.Seq, p.Site)
+	return err
+}
+
+// stateSite records site as the desk's site setting and, when it differs
+// from what the device last stated, states it in a device.site event.
+func (w *wtx) stateSite(site string) error {
+	if _, err := w.exec(`INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, SettingSite, site); err != nil {
+		return fmt.Errorf("write setting %s: %w", SettingSite, err)
+	}
+	dev := w.db.deviceID
+	var last string
+	err := w.queryRow(`SELECT site FROM device_sites WHERE device_id = ? ORDER BY seq DESC LIMIT 1`, dev).Scan(&last)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if site == "" {
+			return nil // nothing stated, nothing to take back
+		}
+	case err != nil:
+		return fmt.Errorf("read this desk's site: %w", err)
+	case last == site:
+		return nil
+	}
+	return w.emit(EvDeviceSite, dev, SitePayload{Site: site})
+}
+
+// stateSiteOnce states the desk's site setting when its device has never
+// stated one: a desk whose site was set before sites were part of the
+// history states it at its first open after the upgrade.
+func (db *DB) stateSiteOnce(ctx context.Context) error {
+	site, err := db.Setting(ctx, SettingSite)
+	if err != nil || site == "" {
+		return err
+	}
+	var n int
+	if err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM device_sites WHERE device_id = ?`, db.deviceID).Scan(&n); err != nil {
+		return fmt.Errorf("read this desk's site: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := db.write(ctx, func(w *wtx) error { return w.stateSite(site) }); err != nil {
+		return fmt.Errorf("state this desk's site: %w", err)
+	}
+	return nil
+}
+
+// siteOfEvent is the column of an event e's site, for a query over events e.
+const siteOfEvent = `coalesce((SELECT d.site FROM device_sites d WHERE d.device_id = e.device_id AND d.seq <= e.seq ORDER BY d.seq DESC LIMIT 1), '')`
+
+// siteBook is every device's site statements, for a pass over many events.
+type siteBook map[string][]siteFrom
+
+type siteFrom struct {
+	seq  int64
+	site string
+}
+
+func (db *DB) siteBook(ctx context.Context) (siteBook, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT device_id, seq, site FROM device_sites ORDER BY device_id, seq`)
+	if err != nil {
+		return nil, fmt.Errorf("read sites: %w", err)
+	}
+	defer rows.Close()
+	b := siteBook{}
+	for rows.Next() {
+		var dev string
+		var s siteFrom
+		if err := rows.Scan(&dev, &s.seq, &s.site); err != nil {
+			return nil, fmt.Errorf("read sites: %w", err)
+		}
+		b[dev] = append(b[dev], s)
+	}
+	return b, rows.Err()
+}
+
+// site is where device dev was at its event seq: "" if it had not said.
+func (b siteBook) site(dev string, seq int64) string {
+	l := b[dev]
+	i := sort.Search(len(l), func(i int) bool { return l[i].seq > seq })
+	if i == 0 {
+		return ""
+	}
+	return l[i-1].site
+}
