@@ -83,6 +83,7 @@ type ImportReport struct {
 	CheckedOut    int            `json:"checked_out"`
 	Disposed      int            `json:"disposed"`
 	GeneratedTags int            `json:"generated_tags"`
+	Deleted       int            `json:"deleted"` // rows of assets deleted in Snipe-IT, left out
 	Created       ImportCreated  `json:"created"`
 	Columns       []ImportColumn `json:"columns"`
 	BadRows       int            `json:"bad_rows"` // may exceed len(Bad)
@@ -253,7 +254,7 @@ func matchHeader(h string) sfield {
 // asset without saying which: the Checkout Type and "Checked Out to: ..."
 // columns say it.) Read-only.
 var snipeComputed = map[string]bool{
-	"created at": true, "updated at": true, "deleted at": true, "age": true, "checkouts": true, "checkins": true,
+	"created at": true, "updated at": true, "age": true, "checkouts": true, "checkins": true,
 	"requests": true, "current value": true, "diff": true, "days without audit": true, "image": true,
 	"checked out to": true,
 }
@@ -537,6 +538,12 @@ type csvHeader struct {
 	// case), and lowerTag is the first.
 	lowerTags int
 	lowerTag  slashDate
+	// deletedCol is the column (1-based) of Snipe-IT's deletion date; the
+	// rows that have one are left out: deleted counts them, from the
+	// first, deletedRow.
+	deletedCol int
+	deleted    int
+	deletedRow slashDate
 }
 
 // slashDate is a date of the file, and its line (0: none seen).
@@ -569,6 +576,15 @@ func parseSnipeHeader(rec []string, rep *ImportReport) (*csvHeader, error) {
 		h.cols[i] = f
 		clean := strings.TrimSpace(strings.TrimLeft(name, "\ufeff"))
 		col := ImportColumn{Header: clean}
+		if n := normHeader(name); f == fCustom && (n == "deleted" || n == "deleted at") && h.deletedCol == 0 {
+			// Snipe-IT's custom report, told to include deleted assets,
+			// dates their deletion here: such a row is not an asset of
+			// the register (and its tag may be on a live one).
+			h.cols[i], h.deletedCol = fIgnored, i+1
+			col.Field = "deleted (a row with a date here is left out)"
+			rep.Columns = append(rep.Columns, col)
+			continue
+		}
 		if f == fCustom && snipeComputed[normHeader(name)] {
 			f = fIgnored
 			h.cols[i] = f
@@ -749,6 +765,12 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 			}
 		}
 		rep.Rows++
+		if i := h.deletedCol; i > 0 && i <= len(rec) && strings.TrimSpace(rec[i-1]) != "" {
+			if h.deleted++; h.deleted == 1 {
+				h.deletedRow = slashDate{line, clip(strings.TrimSpace(rec[i-1]))}
+			}
+			continue
+		}
 		row := h.row(line, rec)
 		if i := h.byField[fTag]; row.bad == nil && i > 0 && i <= len(rec) {
 			if t := strings.TrimSpace(rec[i-1]); t != row.tag {
@@ -783,6 +805,10 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 	h.settleSlashDates(rows)
 	if h.lowerTags > 0 {
 		h.notes = append(h.notes, RowError{Line: h.lowerTag.line, Column: h.colName(fTag), Reason: fmt.Sprintf("%d tag(s) are in lower case (here %s): tagdesk keeps them in capitals (%s); their old labels scan either way", h.lowerTags, h.lowerTag.text, NormalizeTag(h.lowerTag.text))})
+	}
+	if h.deleted > 0 {
+		rep.Deleted = h.deleted
+		h.notes = append(h.notes, RowError{Line: h.deletedRow.line, Column: strings.TrimSpace(strings.TrimLeft(h.names[h.deletedCol-1], "\ufeff")), Reason: fmt.Sprintf("%d asset(s) were deleted in Snipe-IT (here on %s) and are left out", h.deleted, h.deletedRow.text)})
 	}
 	codesAreNotTags(h, rows)
 	return rows, h, nil

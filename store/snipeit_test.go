@@ -1750,3 +1750,30 @@ func TestImportSnipeITLowerCaseTags(t *testing.T) {
 		t.Fatalf("abc-3 resolves to %+v, %v", got, err)
 	}
 }
+
+// Snipe-IT's custom report can include deleted assets, dated in its
+// "Deleted" column: they are left out (a live asset may have reused the
+// tag), counted, and named in a warning.
+func TestImportSnipeITDeletedLeftOut(t *testing.T) {
+	db := mustOpen(t)
+	rep := importSnipe(t, db, []byte("Asset Tag,Model,Serial,Deleted\nA-1,M,S1,\nA-1,M,S9,2024-02-01 10:00 AM\nA-2,M,S2,2024-03-05 09:12 AM\n"), store.ImportOptions{})
+	if rep.Rows != 3 || rep.Imported != 1 || rep.Deleted != 2 || len(rep.Warnings) != 1 || rep.Warnings[0].Line != 3 ||
+		!strings.Contains(rep.Warnings[0].Reason, "2 asset(s) were deleted in Snipe-IT (here on 2024-02-01 10:00 AM) and are left out") {
+		t.Fatalf("report = %+v", rep)
+	}
+	if a := mustAsset(t, db, "A-1"); a.Serial != "S1" || len(a.Custom) != 0 {
+		t.Errorf("A-1 = %+v", a)
+	}
+	if _, err := db.Asset(context.Background(), "A-2"); err == nil {
+		t.Error("A-2, deleted in Snipe-IT, was imported")
+	}
+	var col store.ImportColumn
+	for _, c := range rep.Columns {
+		if c.Header == "Deleted" {
+			col = c
+		}
+	}
+	if !strings.HasPrefix(col.Field, "deleted") {
+		t.Errorf("Deleted column read as %q", col.Field)
+	}
+}

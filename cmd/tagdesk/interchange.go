@@ -121,6 +121,9 @@ func printImportSummary(w io.Writer, name string, rep store.ImportReport) {
 	if rep.GeneratedTags > 0 {
 		extra = append(extra, fmt.Sprintf("%d tag(s) generated", rep.GeneratedTags))
 	}
+	if rep.Deleted > 0 {
+		extra = append(extra, fmt.Sprintf("%d deleted in Snipe-IT left out", rep.Deleted))
+	}
 	if rep.BadRows > 0 {
 		extra = append(extra, fmt.Sprintf("%d bad row(s) skipped", rep.BadRows))
 	}
