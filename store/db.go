@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -62,7 +63,10 @@ type DB struct {
 	r        *sql.DB // readers
 	now      func() time.Time
 	deviceID string
-	noSearch bool   // Options.NoSearch
+	noSearch bool // Options.NoSearch
+	// siteOK: this device's latest site statement is its site setting
+	// (restateSite); false until checked.
+	siteOK   atomic.Bool
 	readOnly bool   // Options.ReadOnly: w and r are one read-only pool
 	syncMode string // the writer's synchronous level: FULL, or OFF when Unsafe
 
@@ -304,10 +308,6 @@ func open(ctx context.Context, path string, opt Options) (*DB, error) {
 	db.stop, db.stopped = make(chan struct{}), make(chan struct{})
 	go db.checkpointer(checkpointEvery)
 	if err := db.initDevice(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if err := db.stateSiteOnce(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -390,6 +390,11 @@ func (w *wtx) newEvent(typ EventType, subject string, payload any) (Event, error
 	if err := checkText(w.operator, payload, body); err != nil {
 		return Event{}, err
 	}
+	if typ != EvDeviceSite && !w.db.siteOK.Load() {
+		if err := w.restateSite(); err != nil {
+			return Event{}, err
+		}
+	}
 	dev := w.db.deviceID
 	h, err := w.head(dev)
 	if err != nil {

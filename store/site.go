@@ -41,45 +41,55 @@ func (w *wtx) applySite(e Event) error {
 	return err
 }
 
-// stateSite records site as the desk's site setting and, when it differs
-// from what the device last stated, states it in a device.site event.
+// stateSite records site as the desk's site setting and states it.
 func (w *wtx) stateSite(site string) error {
+	w.db.siteOK.Store(false) // checked again at the next change
 	if _, err := w.exec(`INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, SettingSite, site); err != nil {
 		return fmt.Errorf("write setting %s: %w", SettingSite, err)
 	}
+	_, err := w.stateSiteIfChanged(site)
+	return err
+}
+
+// stateSiteIfChanged states site in a device.site event unless it is what
+// the device last stated (in an event that was not refused).
+func (w *wtx) stateSiteIfChanged(site string) (stated bool, err error) {
 	dev := w.db.deviceID
 	var last string
-	err := w.queryRow(`SELECT site FROM device_sites WHERE device_id = ? ORDER BY seq DESC LIMIT 1`, dev).Scan(&last)
+	err = w.queryRow(`SELECT site FROM device_sites WHERE device_id = ? ORDER BY seq DESC LIMIT 1`, dev).Scan(&last)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		if site == "" {
-			return nil // nothing stated, nothing to take back
+			return false, nil // nothing stated, nothing to take back
 		}
 	case err != nil:
-		return fmt.Errorf("read this desk's site: %w", err)
+		return false, fmt.Errorf("read this desk's site: %w", err)
 	case last == site:
-		return nil
+		return false, nil
 	}
-	return w.emit(EvDeviceSite, dev, SitePayload{Site: site})
+	return true, w.emit(EvDeviceSite, dev, SitePayload{Site: site})
 }
 
-// stateSiteOnce states the desk's site setting when its device has never
-// stated one: a desk whose site was set before sites were part of the
-// history states it at its first open after the upgrade.
-func (db *DB) stateSiteOnce(ctx context.Context) error {
-	site, err := db.Setting(ctx, SettingSite)
-	if err != nil || site == "" {
+// restateSite states the desk's site setting before the desk's next change
+// when what the device last stated differs: a desk set up before sites
+// were part of the history, one whose statement the server refused (the
+// refusal accepted), or one whose setting an older tagdesk changed. Once
+// they agree, DB.siteOK spares the next changes the check, until a
+// rebuild or a new setting. Nothing is written at open: a command that
+// only reads changes nothing.
+func (w *wtx) restateSite() error {
+	site, err := w.setting(SettingSite)
+	if err != nil {
 		return err
 	}
-	var n int
-	if err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM device_sites WHERE device_id = ?`, db.deviceID).Scan(&n); err != nil {
-		return fmt.Errorf("read this desk's site: %w", err)
+	stated, err := w.stateSiteIfChanged(site)
+	if err != nil {
+		return err
 	}
-	if n > 0 {
-		return nil
-	}
-	if _, err := db.write(ctx, func(w *wtx) error { return w.stateSite(site) }); err != nil {
-		return fmt.Errorf("state this desk's site: %w", err)
+	if !stated {
+		// (A statement made now is trusted once a later check finds it
+		// stored: this transaction could still roll back.)
+		w.db.siteOK.Store(true)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -101,5 +102,105 @@ func TestSiteTravelsWithSync(t *testing.T) {
 		if rep, err := db.Verify(ctx, t.TempDir()); err != nil || !rep.OK {
 			t.Errorf("%s verify: %+v %v", name, rep.Problems, err)
 		}
+	}
+}
+
+// A desk's site statement refused by the server (dated ahead: the desk's
+// clock was wrong), then the desk moves to Cork: a redo of the old refusal
+// states where the desk is now, not Dublin again.
+func TestSiteRedoStatesTheSiteNow(t *testing.T) {
+	ctx := context.Background()
+	srv := openServer(t)
+	clock := time.Now().Add(48 * time.Hour) // a clock two days ahead
+	a, err := store.Open(ctx, filepath.Join(t.TempDir(), "a.db"), store.Options{Operator: "tester", Now: func() time.Time {
+		clock = clock.Add(time.Second)
+		return clock
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.SetSetting(ctx, store.SettingSite, "Dublin"); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	refs, err := a.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 || refs[0].Type != store.EvDeviceSite {
+		t.Fatalf("refusals %+v %v", refs, err)
+	}
+	clock = time.Now() // the clock put right; the desk moves
+	if err := a.SetSetting(ctx, store.SettingSite, "Cork"); err != nil {
+		t.Fatal(err)
+	}
+	seed(t, a)
+	receiveTags(t, a, "DUB", "TD-1")
+	syncVia(t, srv, a)
+	if _, err := a.ResolveRefusal(ctx, refs[0].ID, store.ResolveRedo); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.CheckOut(ctx, "TD-1", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	if s, _ := a.Setting(ctx, store.SettingSite); s != "Cork" {
+		t.Fatalf("setting %q", s)
+	}
+	for name, db := range map[string]*store.DB{"desk": a, "server": srv} {
+		if got := sitesOf(t, db, "TD-1")[store.EvAssetCheckedOut]; got != "Cork" {
+			t.Errorf("%s: the check-out made at Cork is recorded at %q", name, got)
+		}
+	}
+}
+
+// A desk at Galway moves to Dublin while its clock is wrong; the Dublin
+// statement is refused and the refusal accepted. The setting still says
+// Dublin: the desk states it again before its next change.
+func TestSiteRestatedAfterARefusal(t *testing.T) {
+	ctx := context.Background()
+	srv := openServer(t)
+	clock := time.Now()
+	path := filepath.Join(t.TempDir(), "a.db")
+	open := func() *store.DB {
+		db, err := store.Open(ctx, path, store.Options{Operator: "tester", Now: func() time.Time {
+			clock = clock.Add(time.Second)
+			return clock
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	a := open()
+	if err := a.SetSetting(ctx, store.SettingSite, "Galway"); err != nil {
+		t.Fatal(err)
+	}
+	seed(t, a)
+	receiveTags(t, a, "DUB", "TD-1")
+	syncVia(t, srv, a)
+	clock = time.Now().Add(48 * time.Hour)
+	if err := a.SetSetting(ctx, store.SettingSite, "Dublin"); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	refs, err := a.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 {
+		t.Fatalf("refusals %+v %v", refs, err)
+	}
+	if _, err := a.ResolveRefusal(ctx, refs[0].ID, store.ResolveAccept); err != nil {
+		t.Fatal(err)
+	}
+	clock = time.Now()
+	a.Close()
+	a = open()
+	defer a.Close()
+	if _, err := a.CheckOut(ctx, "TD-1", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	if s, _ := a.Setting(ctx, store.SettingSite); s != "Dublin" {
+		t.Fatalf("setting %q", s)
+	}
+	if got := sitesOf(t, srv, "TD-1")[store.EvAssetCheckedOut]; got != "Dublin" {
+		t.Errorf("the check-out made at Dublin is recorded at %q", got)
 	}
 }

@@ -672,6 +672,7 @@ const restoredHint = ": keep this copy for its history and start a fresh databas
 // tables that point at projected rows (a print job's asset) are re-pointed
 // by uid; rows whose target no longer exists are dropped.
 func (db *DB) Rebuild(ctx context.Context) error {
+	db.siteOK.Store(false) // a statement of this device's may be refused now
 	_, err := db.writeAlone(ctx, func(w *wtx) error {
 		derived := map[string]bool{}
 		for _, t := range derivedTables() {
@@ -1066,6 +1067,15 @@ func (w *wtx) redo(e Event) error {
 			p.Changes[k] = c
 		}
 		return w.emit(EvAssetUpdated, e.Subject, p)
+	case EvDeviceSite:
+		// Where the desk is now, not where it said it was then: it may
+		// have moved since.
+		site, err := w.setting(SettingSite)
+		if err != nil {
+			return err
+		}
+		_, err = w.stateSiteIfChanged(site)
+		return err
 	}
 	return w.emit(e.Type, e.Subject, e.Payload)
 }
