@@ -259,6 +259,27 @@ var snipeComputed = map[string]bool{
 	"checked out to": true,
 }
 
+// deletedHeader says whether a header (normalised) is Snipe-IT's date of
+// an asset's deletion: its custom report's "Deleted", or "Deleted At".
+func deletedHeader(n string) bool { return n == "deleted" || n == "deleted at" }
+
+// deletedOn says whether a cell of that column dates a deletion: Snipe-IT
+// writes a date and time there, or nothing. A cell without a year in it
+// (a yes/no column of someone's own under that name) deletes nothing.
+func deletedOn(c string) bool {
+	run := 0
+	for _, r := range c {
+		if r >= '0' && r <= '9' {
+			if run++; run == 4 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
+}
+
 func fieldDefOf(f sfield) fieldDef {
 	for _, d := range snipeFields {
 		if d.f == f {
@@ -576,7 +597,7 @@ func parseSnipeHeader(rec []string, rep *ImportReport) (*csvHeader, error) {
 		h.cols[i] = f
 		clean := strings.TrimSpace(strings.TrimLeft(name, "\ufeff"))
 		col := ImportColumn{Header: clean}
-		if n := normHeader(name); f == fCustom && (n == "deleted" || n == "deleted at") && h.deletedCol == 0 {
+		if f == fCustom && deletedHeader(normHeader(name)) && h.deletedCol == 0 {
 			// Snipe-IT's custom report, told to include deleted assets,
 			// dates their deletion here: such a row is not an asset of
 			// the register (and its tag may be on a live one).
@@ -765,7 +786,7 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 			}
 		}
 		rep.Rows++
-		if i := h.deletedCol; i > 0 && i <= len(rec) && strings.TrimSpace(rec[i-1]) != "" {
+		if i := h.deletedCol; i > 0 && i <= len(rec) && deletedOn(rec[i-1]) {
 			if h.deleted++; h.deleted == 1 {
 				h.deletedRow = slashDate{line, clip(strings.TrimSpace(rec[i-1]))}
 			}
@@ -2301,6 +2322,9 @@ func (db *DB) ExportSnipeIT(ctx context.Context, out io.Writer) (int, error) {
 		h := n
 		switch matchHeader(h) {
 		case fCustom, fCompany, fRequestable, fBYOD: // these come back as custom fields
+			if norm := normHeader(h); snipeComputed[norm] || deletedHeader(norm) { // unless read as Snipe-IT's own
+				h = n + customSuffix
+			}
 		default:
 			h = n + customSuffix
 		}

@@ -1777,3 +1777,32 @@ func TestImportSnipeITDeletedLeftOut(t *testing.T) {
 		t.Errorf("Deleted column read as %q", col.Field)
 	}
 }
+
+// Custom fields named like Snipe-IT's deletion date or one of its computed
+// columns survive export and import: the export marks them as custom
+// fields, so they are neither read as deletions nor ignored. A "Deleted"
+// column without dates (someone's yes/no) deletes nothing.
+func TestSnipeITRoundTripCustomFieldsNamedLikeSnipeColumns(t *testing.T) {
+	ctx := context.Background()
+	src := mustOpen(t)
+	importSnipe(t, src, []byte("Asset Tag,Model,Serial\nA-1,M,S1\nA-2,M,S2\n"), store.ImportOptions{})
+	if _, err := src.UpdateAsset(ctx, "A-1", map[string]string{"custom:Deleted": "2024-05-01", "custom:Created At": "2019-01-02"}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := src.ExportSnipeIT(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	dst := mustOpen(t)
+	rep := importSnipe(t, dst, out.Bytes(), store.ImportOptions{})
+	if rep.Imported != 2 || rep.Deleted != 0 {
+		t.Fatalf("round trip: imported %d, deleted %d: %+v", rep.Imported, rep.Deleted, rep.Warnings)
+	}
+	if a := mustAsset(t, dst, "A-1"); a.Custom["Deleted"] != "2024-05-01" || a.Custom["Created At"] != "2019-01-02" {
+		t.Errorf("A-1's custom fields after the round trip: %v", a.Custom)
+	}
+	rep = importSnipe(t, mustOpen(t), []byte("Asset Tag,Model,Deleted\nB-1,M,no\nB-2,M,\n"), store.ImportOptions{})
+	if rep.Imported != 2 || rep.Deleted != 0 {
+		t.Errorf("a yes/no Deleted column: imported %d, deleted %d", rep.Imported, rep.Deleted)
+	}
+}

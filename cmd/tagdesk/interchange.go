@@ -59,8 +59,11 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 	err = a.withDB(ctx, func(db *store.DB) error {
 		rep, err := db.ImportSnipeIT(ctx, in, opt)
 		endProgress()
-		allBad := err == nil && rep.Imported == 0 && rep.BadRows > 0 // --skip-invalid, and no row was good
-		committed = err == nil && !*dry && !allBad                   // what fails after this (the report's output) keeps the database
+		// Nothing imported (--skip-invalid and no row good, or every row
+		// deleted in Snipe-IT): a desk the import would have created is
+		// not left behind.
+		nothing := err == nil && rep.Imported == 0
+		committed = err == nil && !*dry && !nothing // what fails after this (the report's output) keeps the database
 		if err != nil && rep.Rows == 0 && len(rep.Bad) == 0 {
 			// The file itself is unusable (no header, a missing column).
 			return fmt.Errorf("import snipeit %s: %s; nothing imported", name, store.ErrorMessage(err))
@@ -92,7 +95,7 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 		if !*asJSON {
 			printImportSummary(a.stdout, name, rep)
 		}
-		if allBad {
+		if nothing && rep.BadRows > 0 {
 			return fmt.Errorf("import snipeit %s: all %d row(s) are bad (listed above): nothing imported", name, rep.BadRows)
 		}
 		return nil

@@ -380,6 +380,14 @@ func TestE2EImportNothingCreatesNoDatabase(t *testing.T) {
 		t.Fatalf("bad file: exit %d", code)
 	}
 	mustCLI(t, db, "import", "snipeit", "--dry-run", snipeTestdata("snipeit-export.csv"))
+	// Every row an asset deleted in Snipe-IT: nothing to import.
+	deleted := filepath.Join(dir, "deleted.csv")
+	if err := os.WriteFile(deleted, []byte("Asset Tag,Model Name,Deleted\nX-1,M,2024-01-01 10:00 AM\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out := mustCLI(t, db, "import", "snipeit", deleted); !strings.Contains(out, "imported 0 asset(s)") || !strings.Contains(out, "1 deleted in Snipe-IT left out") {
+		t.Errorf("import of deleted rows said %q", out)
+	}
 	if left, _ := filepath.Glob(db + "*"); len(left) > 0 {
 		t.Fatalf("files left: %v", left)
 	}
