@@ -85,6 +85,11 @@ type wtx struct {
 	// no events while it runs (an import). finishTx flushes what is left.
 	deferEvents bool
 	deferred    []Event
+	// tally, when not nil, counts the deferred events by type once they
+	// are stored, instead of keeping them in emitted, and they are stored
+	// deferChunk at a time: an import of a million rows does not hold its
+	// events (a few hundred bytes each) until the end.
+	tally map[EventType]int
 	// peeked is the state of asset peekedUID that assetByTag has just read,
 	// for the apply that usually follows to take instead of reading it
 	// again; any write (exec) forgets it.
@@ -421,7 +426,7 @@ func (w *wtx) deferApplied(e Event) error {
 	}
 	w.heads[e.DeviceID] = chainHead{seq: e.Seq, hash: e.Hash}
 	w.deferred = append(w.deferred, e)
-	return nil
+	return w.flushDeferredChunk()
 }
 
 // append applies e to the state tables and stores it, extending its device's chain.
@@ -442,7 +447,7 @@ func (w *wtx) append(e Event) error {
 	if w.deferEvents {
 		w.heads[e.DeviceID] = chainHead{seq: e.Seq, hash: e.Hash}
 		w.deferred = append(w.deferred, e)
-		return nil
+		return w.flushDeferredChunk()
 	}
 	res, err := w.exec(`INSERT INTO events(device_id, seq, operator, at, type, subject, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.DeviceID, e.Seq, e.Operator, timestamp(e.At), string(e.Type), e.Subject, string(e.Payload), e.PrevHash, e.Hash)

@@ -73,9 +73,29 @@ func (w *wtx) flushDeferred() error {
 			return err
 		}
 	}
+	if w.tally != nil {
+		for _, e := range w.deferred {
+			w.tally[e.Type]++
+		}
+		w.deferred = w.deferred[:0]
+		return nil
+	}
 	w.emitted = append(w.emitted, w.deferred...)
 	w.deferred = nil
 	return nil
+}
+
+// deferChunk is how many deferred events a tallying transaction holds
+// before storing them.
+const deferChunk = 8192
+
+// flushDeferredChunk stores the deferred events once a tallying
+// transaction holds deferChunk of them.
+func (w *wtx) flushDeferredChunk() error {
+	if w.tally == nil || len(w.deferred) < deferChunk {
+		return nil
+	}
+	return w.flushDeferred()
 }
 
 // addEvent buffers e, whose place in its device's chain and hash the

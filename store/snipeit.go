@@ -2049,7 +2049,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 			// commit), and the events are stored in bulk at the end.
 			w.ids = map[string]int64{}
 			w.reserved = reserved
-			w.deferEvents = true
+			w.deferEvents, w.tally = true, map[EventType]int{}
 			// New assets are written 64 rows to a statement, each row with
 			// its check-out folded in (receive).
 			w.receipts = wholeRows()
@@ -2071,7 +2071,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 					}
 				}
 			}
-			w.deferred = slices.Grow(w.deferred, total) // no copying as it grows
+			w.deferred = slices.Grow(w.deferred, min(total, deferChunk)) // no copying as it grows
 			// A large import into a small register builds the secondary
 			// indexes of the assets and the events once, at the end.
 			assetIndexes, err := bulkIndexes(w, "assets", good)
@@ -2173,21 +2173,10 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 			}
 			rollback := newBad > 0 || (badBefore > 0 && !opt.SkipInvalid) || opt.DryRun
 			for _, e := range w.emitted {
-				switch e.Type {
-				case EvModelCreated:
-					done.Created.Models++
-				case EvManufacturerCreated:
-					done.Created.Manufacturers++
-				case EvCategoryCreated:
-					done.Created.Categories++
-				case EvSupplierCreated:
-					done.Created.Suppliers++
-				case EvLocationCreated:
-					done.Created.Locations++
-				case EvPersonCreated:
-					done.Created.People++
-				}
+				w.tally[e.Type]++
 			}
+			done.Created = ImportCreated{Models: w.tally[EvModelCreated], Manufacturers: w.tally[EvManufacturerCreated], Categories: w.tally[EvCategoryCreated],
+				Suppliers: w.tally[EvSupplierCreated], Locations: w.tally[EvLocationCreated], People: w.tally[EvPersonCreated]}
 			if rollback {
 				return errRollback
 			}

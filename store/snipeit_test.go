@@ -712,6 +712,14 @@ func TestImportSnipeITBulk(t *testing.T) {
 		t.Fatalf("indexes after the import:\n%v\nbefore:\n%v", got, before)
 	}
 	mustVerify(t, db)
+	// Every event is queued for sync, however many chunks stored them.
+	var evs int
+	if err := db.EachEvent(ctx, time.Time{}, time.Time{}, func(store.Event) error { evs++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.PendingEvents(ctx); err != nil || n != evs || evs < 12_000+4_000+600 {
+		t.Fatalf("outbox %d of %d events: %v", n, evs, err)
+	}
 
 	out := mustAsset(t, db, "BK-0000003")
 	if out.Status != store.StatusDeployed || out.CustodianName != "Person 1" || out.DueDate != "2027-01-31" || out.LocationName != "Site 3" {
