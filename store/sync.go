@@ -870,6 +870,27 @@ type Refusal struct {
 	ResolvedAt time.Time `json:"resolved_at,omitzero"`
 }
 
+// RelabelNote says, for a refused receipt redone under a new tag (its tag
+// was another asset's by then), that the asset needs a new label; "" when
+// its tag stands.
+func RelabelNote(r Refusal, redone []Event) string {
+	if r.Type != EvAssetReceived {
+		return ""
+	}
+	for _, e := range redone {
+		var p AssetRecord
+		if e.Type != EvAssetReceived || json.Unmarshal(e.Payload, &p) != nil || p.Tag == r.Tag {
+			continue
+		}
+		what := "the asset"
+		if p.Serial != "" {
+			what = "serial " + p.Serial
+		}
+		return fmt.Sprintf("relabel %s: its tag is now %s (%s is another asset's)", what, p.Tag, r.Tag)
+	}
+	return ""
+}
+
 // Explain says in one line what was refused and why.
 func (r Refusal) Explain() string {
 	s := fmt.Sprintf("%s (%s): %s", r.Summary, r.Event, r.Reason)
@@ -1047,7 +1068,12 @@ func (w *wtx) redo(e Event) error {
 			return fmt.Errorf("check tag: %w", err)
 		}
 		p.UID = w.db.newUID()
-		return w.emit(EvAssetReceived, p.UID, p)
+		if err := w.emit(EvAssetReceived, p.UID, p); err != nil {
+			return err
+		}
+		// A new asset to the register: its label, as at any receipt (the
+		// refused one's job went with it; and its tag may be new).
+		return w.autoLabel(p.UID, false)
 	case EvAssetUpdated:
 		p, err := decode[UpdatePayload](e)
 		if err != nil {

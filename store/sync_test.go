@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -1331,4 +1332,44 @@ func TestPulledNewPersonNeedsNoRebase(t *testing.T) {
 	}
 	syncVia(t, srv, b)
 	syncVerify(t, a, b, srv)
+}
+
+// Two desks received under the same tag while apart: the second desk's
+// receipt is refused, and its redo takes a new tag, queues the asset's
+// label and says to relabel it.
+func TestRedoReceiptUnderATakenTagQueuesItsLabel(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	for _, db := range []*store.DB{a, b} {
+		seed(t, db)
+	}
+	receiveTags(t, a, "DUB", "TD-1")
+	if _, err := b.Receive(ctx, store.Receipt{Tag: "TD-1", Serial: "SN-B", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	refs, err := b.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 || refs[0].Type != store.EvAssetReceived || refs[0].Tag != "TD-1" {
+		t.Fatalf("refusals %+v %v", refs, err)
+	}
+	evs, err := b.ResolveRefusal(ctx, refs[0].ID, store.ResolveRedo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.ResolveAsset(ctx, "SN-B")
+	if err != nil || got.Tag == "TD-1" {
+		t.Fatalf("SN-B after the redo: %q %v", got.Tag, err)
+	}
+	if note, want := store.RelabelNote(refs[0], evs), "relabel serial SN-B: its tag is now "+got.Tag+" (TD-1 is another asset's)"; note != want {
+		t.Errorf("note %q, want %q", note, want)
+	}
+	jobs, err := b.QueuedJobs(ctx, 10)
+	if err != nil || !slices.ContainsFunc(jobs, func(j store.PrintJob) bool { return j.Tag == got.Tag }) {
+		t.Errorf("no label queued for %s: %+v %v", got.Tag, jobs, err)
+	}
+	syncVia(t, srv, b)
+	if rep, err := b.Verify(ctx, t.TempDir()); err != nil || !rep.OK {
+		t.Fatalf("verify: %+v %v", rep.Problems, err)
+	}
 }

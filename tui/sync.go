@@ -42,6 +42,7 @@ type syncResolvedMsg struct {
 	id     int64
 	how    string
 	events int
+	note   string // store.RelabelNote
 	err    error
 }
 
@@ -93,6 +94,9 @@ func (s *syncScreen) Update(msg tea.Msg) tea.Cmd {
 			verb = fmt.Sprintf("redid (%d new event(s))", msg.events)
 		}
 		s.msg, s.msgBad = fmt.Sprintf("%s refusal %d", verb, msg.id), false
+		if msg.note != "" {
+			s.msg = fmt.Sprintf("%s: %s", s.msg, msg.note)
+		}
 		return refreshStatus
 	case tea.KeyPressMsg:
 		k := s.c.keys
@@ -145,7 +149,7 @@ func (s *syncScreen) resolve(how string) tea.Cmd {
 	s.busy = true
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		evs, err := st.ResolveRefusal(ctx, r.ID, how)
-		return syncResolvedMsg{to: to{id}, id: r.ID, how: how, events: len(evs), err: err}
+		return syncResolvedMsg{to: to{id}, id: r.ID, how: how, events: len(evs), note: store.RelabelNote(r, evs), err: err}
 	})
 }
 
@@ -275,12 +279,22 @@ func (s *syncScreen) View() string {
 		}
 		lines = append(lines, head, truncate("       refused: "+oneLine(r.Reason), w), st.Dim.Render(truncate("       "+detail, w)))
 	}
-	out := strings.Join(fit(strings.Join(lines, "\n"), w, max(1, s.height-1)), "\n")
+	// A message that says what to do next (relabel an asset) wraps, up to
+	// three lines, above the rest's last lines.
+	var msg []string
+	if s.msg != "" && !s.msgBad {
+		msg = wrapWords(s.msg, w)
+		msg = msg[:min(len(msg), 3)]
+		for i, l := range msg {
+			msg[i] = st.OK.Render(truncate(l, w))
+		}
+	}
+	out := strings.Join(fit(strings.Join(lines, "\n"), w, max(1, s.height-max(1, len(msg)))), "\n")
 	switch {
 	case s.msg != "" && s.msgBad:
 		out += "\n" + st.Err.Render(truncate("✗ "+s.msg, w))
 	case s.msg != "":
-		out += "\n" + st.OK.Render(truncate(s.msg, w))
+		out += "\n" + strings.Join(msg, "\n")
 	case len(rs) > 0:
 		out += "\n" + st.Dim.Render(truncate("a keeps the server's state, r does your change again on top of it.", w))
 	}

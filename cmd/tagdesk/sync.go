@@ -380,6 +380,14 @@ func cmdSyncResolve(ctx context.Context, a *app, args []string) error {
 		how = store.ResolveRedo
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
+		var refused store.Refusal
+		if rs, err := db.Refusals(ctx, false); err == nil {
+			for _, r := range rs {
+				if r.ID == id {
+					refused = r
+				}
+			}
+		}
 		evs, err := db.ResolveRefusal(ctx, id, how)
 		if err != nil {
 			return fmt.Errorf("%s; nothing changed", store.ErrorMessage(err))
@@ -391,6 +399,9 @@ func cmdSyncResolve(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintf(a.stdout, "refusal #%d redone:\n", id)
 		for _, e := range evs {
 			fmt.Fprintf(a.stdout, "  %s %s\n", e.UID(), store.Describe(e))
+		}
+		if note := store.RelabelNote(refused, evs); note != "" {
+			fmt.Fprintf(a.stdout, "%s (tagdesk queue list shows its label)\n", note)
 		}
 		fmt.Fprintln(a.stdout, "it is pending: run tagdesk sync")
 		return nil
