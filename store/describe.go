@@ -14,6 +14,27 @@ func Describe(e Event) string {
 	return describe(e)
 }
 
+// SubjectLabel is what an event is about as people name it: an asset's
+// tag, a location's code, a person's or catalogue entry's name; "" when
+// its payload does not say (the subject's uid says it then).
+func SubjectLabel(e Event) string {
+	var p struct {
+		Tag  string `json:"tag"`
+		Code string `json:"code"`
+		Name string `json:"name"`
+	}
+	if json.Unmarshal(e.Payload, &p) != nil {
+		return ""
+	}
+	switch {
+	case p.Tag != "":
+		return p.Tag
+	case p.Code != "":
+		return p.Code
+	}
+	return p.Name
+}
+
 func describe(e Event) string {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(e.Payload, &m) != nil {

@@ -517,36 +517,49 @@ type refusedScanner struct {
 	site    *string
 }
 
-func (r refusedScanner) Scan(dest ...any) error { return r.sc.Scan(append(dest, r.refused, r.site)...) }
+func (r refusedScanner) Scan(dest ...any) error {
+	if r.site == nil {
+		return r.sc.Scan(append(dest, r.refused)...)
+	}
+	return r.sc.Scan(append(dest, r.refused, r.site)...)
+}
+
+// timeBound is an instant as a bound on stored times (timestamp's text,
+// compared as text): without its zone letter, so that a time in the same
+// second with a fraction (…00:00:00.4Z, which sorts before …00:00:00Z)
+// falls on the right side of it.
+func timeBound(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05") }
 
 // EachEvent calls fn for every event with at in [from, to) (zero times mean
-// unbounded), in log order, each with its site.
+// unbounded, and bounds are whole seconds), in log order, each with its
+// site and whether the sync server refused it.
 func (db *DB) EachEvent(ctx context.Context, from, to time.Time, fn func(Event) error) error {
-	q := `SELECT ` + eventColumns + ` FROM events WHERE 1=1`
+	q := `SELECT ` + prefixCols("e") + `, coalesce(s.refused, 0) FROM events e LEFT JOIN sync_log s ON s.event_id = e.id WHERE 1=1`
 	var args []any
 	if !from.IsZero() {
-		q += ` AND at >= ?`
-		args = append(args, timestamp(from))
+		q += ` AND e.at >= ?`
+		args = append(args, timeBound(from))
 	}
 	if !to.IsZero() {
-		q += ` AND at < ?`
-		args = append(args, timestamp(to))
+		q += ` AND e.at < ?`
+		args = append(args, timeBound(to))
 	}
 	sites, err := db.siteBook(ctx)
 	if err != nil {
 		return err
 	}
-	rows, err := db.r.QueryContext(ctx, q+` ORDER BY id`, args...)
+	rows, err := db.r.QueryContext(ctx, q+` ORDER BY e.id`, args...)
 	if err != nil {
 		return fmt.Errorf("read events: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		e, err := scanEvent(rows)
+		var refused int
+		e, err := scanEvent(refusedScanner{rows, &refused, nil})
 		if err != nil {
 			return fmt.Errorf("read events: %w", err)
 		}
-		e.Site = sites.site(e.DeviceID, e.Seq)
+		e.Refused, e.Site = refused == 1, sites.site(e.DeviceID, e.Seq)
 		if err := fn(e); err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -360,14 +361,14 @@ func cmdReportHistory(ctx context.Context, a *app, args []string) error {
 		switch {
 		case *asCSV:
 			cw = csv.NewWriter(w)
-			cw.Write([]string{"device_id", "seq", "at", "operator", "site", "type", "subject", "summary", "payload", "prev_hash", "hash"})
+			cw.Write([]string{"device_id", "seq", "at", "operator", "site", "type", "subject", "summary", "payload", "prev_hash", "hash", "refused", "subject_label"})
 		case *asJSON:
 			w.WriteString("[")
 		}
 		err := db.EachEvent(ctx, f, t, func(e store.Event) error {
 			switch {
 			case *asCSV:
-				return cw.Write(store.SpreadsheetRow([]string{e.DeviceID, fmt.Sprint(e.Seq), e.At.UTC().Format(time.RFC3339Nano), e.Operator, e.Site, string(e.Type), e.Subject, store.Describe(e), string(e.Payload), e.PrevHash, e.Hash}))
+				return cw.Write(store.SpreadsheetRow([]string{e.DeviceID, fmt.Sprint(e.Seq), e.At.UTC().Format(time.RFC3339Nano), e.Operator, e.Site, string(e.Type), e.Subject, store.Describe(e), string(e.Payload), e.PrevHash, e.Hash, strconv.FormatBool(e.Refused), store.SubjectLabel(e)}))
 			case *asJSON:
 				b, err := json.Marshal(e)
 				if err != nil {
@@ -379,7 +380,7 @@ func cmdReportHistory(ctx context.Context, a *app, args []string) error {
 				w.WriteString("\n  ")
 				w.Write(b)
 			default:
-				fmt.Fprintf(w, "%s  %-10s %-4d %s %-22s %s %s\n", e.At.UTC().Format("2006-01-02 15:04:05 UTC"), e.DeviceID, e.Seq, col(orDash(e.Site), 12), e.Type, col(e.Operator, 12), store.Describe(e))
+				fmt.Fprintf(w, "%s  %-10s %-4d %s %-22s %s %s %s\n", e.At.UTC().Format("2006-01-02 15:04:05 UTC"), e.DeviceID, e.Seq, col(orDash(e.Site), 12), e.Type, col(e.Operator, 12), col(orDash(store.SubjectLabel(e)), 14), store.Describe(e))
 			}
 			n++
 			return nil

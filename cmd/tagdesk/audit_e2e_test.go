@@ -265,8 +265,11 @@ func TestE2EHistorySaysWhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rows[0][4] != "site" {
+	if rows[0][4] != "site" || rows[0][11] != "refused" || rows[0][12] != "subject_label" {
 		t.Fatalf("header %q", rows[0])
+	}
+	if last := rows[len(rows)-1]; last[5] != "asset.checked_out" || last[11] != "false" || last[12] != "TD-101" {
+		t.Errorf("the check-out's row: %q", last)
 	}
 	var sited []string
 	for _, r := range rows[1:] {

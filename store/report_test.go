@@ -1,0 +1,92 @@
+package store_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// The auditor's report of every event marks a change the sync server
+// refused, as the asset's history does.
+func TestEachEventMarksRefused(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	tag := receiveOne(t, a)
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := b.AddPerson(ctx, store.PersonInput{Name: "Bo Chen", Badge: "B2002"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.CheckOut(ctx, tag, "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, tag, "B2002", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	for name, db := range map[string]*store.DB{"b": b, "server": srv} {
+		var refused []string
+		err := db.EachEvent(ctx, time.Time{}, time.Time{}, func(e store.Event) error {
+			if e.Refused {
+				refused = append(refused, store.Describe(e))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(refused) != 1 || !strings.HasPrefix(refused[0], "refused by the sync server, changed nothing: checked out to Bo Chen") {
+			t.Errorf("%s's refused events: %q", name, refused)
+		}
+	}
+}
+
+// A report of one day holds the changes of that day (UTC), those in its
+// first second included, and none of the next day's first second: stored
+// times carry fractions of a second, which sort before a whole second's.
+func TestEachEventDayBounds(t *testing.T) {
+	ctx := context.Background()
+	var now time.Time
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"), store.Options{Operator: "tester", Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, at := range []struct{ at, code string }{
+		{"2026-11-19T23:59:59.9Z", "L0"}, {"2026-11-20T00:00:00.4Z", "L1"}, {"2026-11-20T00:00:00Z", "L2"},
+		{"2026-11-20T23:59:59.999Z", "L3"}, {"2026-11-21T00:00:00.3Z", "L4"}, {"2026-11-21T00:00:00Z", "L5"},
+	} {
+		if now, err = time.Parse(time.RFC3339Nano, at.at); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AddLocation(ctx, at.code, "Shelf "+at.code, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	from, _ := store.Day("2026-11-20")
+	var got []string
+	err = db.EachEvent(ctx, from, from.AddDate(0, 0, 1), func(e store.Event) error {
+		got = append(got, e.Subject)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, uid := range got {
+		evs, err := db.History(ctx, uid)
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("history of %s: %v %v", uid, evs, err)
+		}
+		codes = append(codes, strings.Fields(store.Describe(evs[0]))[1])
+	}
+	if strings.Join(codes, ",") != "L1,L2,L3" {
+		t.Errorf("the 20th's changes: %v", codes)
+	}
+}
