@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -231,6 +232,11 @@ func (m *Model) apply(r scanResult, k *tea.KeyPressMsg) []tea.Cmd {
 	var cmds []tea.Cmd
 	if r.arm > 0 {
 		cmds = append(cmds, m.c.clock.After(m.scan.gap, scanTimeoutMsg{gen: r.arm}))
+	}
+	if r.tooLong > 0 {
+		// A garbage scan: refused whole, audibly, and nothing done.
+		m.note = fmt.Sprintf("refused a scan of %d characters: no code is that long; nothing was done", r.tooLong)
+		cmds = append(cmds, bell())
 	}
 	for _, f := range r.flushed {
 		cmds = append(cmds, m.deliver(f, r.flushText))

@@ -569,3 +569,43 @@ func TestDetail_HistoryNamesAnotherSite(t *testing.T) {
 		}
 	}
 }
+
+// A scan longer than any code is refused whole, audibly: its last part is
+// not taken for a code (it would check that asset out), nor its first
+// part left in the field.
+func TestCheckOut_OverlongScanRefusedWhole(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("o")
+	h.scan("B1001")
+	h.wantView("To: Alice Smith (B1001)")
+	h.scan(strings.Repeat("J", 256) + "TD-000001")
+	if h.bells != 1 {
+		t.Fatalf("bells %d after an over-long scan", h.bells)
+	}
+	if a := h.asset("TD-000001"); a.Status != store.StatusInStock {
+		t.Fatalf("TD-000001 after an over-long scan ending in its tag: %s", a.Status)
+	}
+	h.wantView("refused a scan of 265 characters")
+	if strings.Contains(h.view(), "JJJJ") {
+		t.Errorf("the over-long scan's start was left in the field:\n%s", h.view())
+	}
+	// The next scan works as ever.
+	h.scan("TD-000002")
+	if a := h.asset("TD-000002"); a.Status != store.StatusDeployed {
+		t.Fatalf("TD-000002 after it: %s", a.Status)
+	}
+	// The same without Enter: dropped when the burst ends.
+	for range 299 {
+		h.send(keyFor('K'))
+		h.clk.now = h.clk.now.Add(2 * time.Millisecond)
+	}
+	h.advance(300 * time.Millisecond)
+	if strings.Contains(h.view(), "KKKK") {
+		t.Errorf("an over-long burst without Enter was left in the field:\n%s", h.view())
+	}
+	if h.bells != 2 {
+		t.Fatalf("bells %d after a second over-long scan", h.bells)
+	}
+}

@@ -73,6 +73,9 @@ type scanBuffer struct {
 	// graced is set once a late hold timer has given queued input one more
 	// window (see timeout).
 	graced bool
+	// over counts the bytes of a burst past store.MaxScanLen, swallowed:
+	// far longer than any code, the whole burst is refused (tooLong).
+	over int
 }
 
 // scanResult says what to do with a key after the buffer has seen it, in
@@ -85,6 +88,7 @@ type scanResult struct {
 	lead      string            // with joins: the text of the bursts among them (see scanBuffer.lead)
 	pass      bool              // deliver the key itself
 	arm       int               // > 0: start the hold timer for this generation
+	tooLong   int               // > 0: a burst of this many bytes, longer than any code, was dropped whole
 }
 
 func newScanBuffer(gap time.Duration, prefix string) *scanBuffer {
@@ -152,15 +156,31 @@ func (b *scanBuffer) follows() bool {
 
 func (b *scanBuffer) take() ([]tea.KeyPressMsg, bool) {
 	keys, burst := b.keys, b.burst
-	b.keys, b.burst = nil, false
+	b.keys, b.burst, b.over = nil, false, 0
 	b.text.Reset()
 	b.gen++
 	return keys, burst
 }
 
+// dropLong drops a burst longer than any code, whole: none of it is
+// delivered, and nothing after it continues it.
+func (b *scanBuffer) dropLong(r *scanResult) {
+	r.tooLong = b.text.Len() + b.over
+	b.take()
+	b.typed, b.lead = time.Time{}, ""
+}
+
 // press handles one key press at time now.
 func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 	var r scanResult
+	if b.over > 0 && (!printable(k) || now.Sub(b.last) > b.gap) {
+		// The end of a burst longer than any code (its Enter, another
+		// key, or a pause): all of it is dropped, the Enter with it.
+		b.dropLong(&r)
+		if terminator(k) {
+			return r
+		}
+	}
 	started, complete := b.prefixState()
 	switch {
 	case printable(k):
@@ -171,10 +191,15 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 		if utf8.RuneCountInString(k.Text) > 1 || (!b.empty() && (now.Sub(b.last) <= b.gap || b.graced)) {
 			b.burst = true
 		}
-		if b.text.Len()+len(k.Text) > store.MaxScanLen {
-			// Far longer than any code: give it back as text.
-			keys, _ := b.take()
-			r.flushed, r.flushText = append(r.flushed, keys...), true
+		if b.over > 0 || b.text.Len()+len(k.Text) > store.MaxScanLen {
+			// Far longer than any code: held, not delivered, until the
+			// burst ends, and then dropped whole (dropLong). (Its first
+			// part as text and the rest as a scan would act on a tail.)
+			b.over += len(k.Text)
+			b.last = now
+			b.gen++
+			r.arm = b.gen
+			return r
 		}
 		if b.empty() {
 			b.first = now
@@ -242,6 +267,10 @@ func (b *scanBuffer) timeout(gen int, now time.Time) scanResult {
 	if left := wait - now.Sub(b.last); left > 0 {
 		b.gen++
 		r.arm = b.gen
+		return r
+	}
+	if b.over > 0 {
+		b.dropLong(&r)
 		return r
 	}
 	if !started && !b.graced && now.Sub(b.last) > 2*b.gap {
