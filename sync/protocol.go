@@ -5,6 +5,7 @@
 package sync
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -70,6 +71,13 @@ func FromWire(w WireEvent) (store.Event, error) {
 	if len(w.Payload) > MaxPayloadBytes || !json.Valid([]byte(w.Payload)) {
 		return e, fmt.Errorf("event %s:%d: payload is not JSON of at most %d bytes", w.DeviceID, w.Seq, MaxPayloadBytes)
 	}
+	if !canonicalJSON(w.Payload) {
+		// The hash covers the payload's bytes, and the history's JSON
+		// prints them as Go's encoder writes JSON: compact, with <, > and
+		// & escaped. An auditor re-checking the hashes from it needs the
+		// two to be the same bytes.
+		return e, fmt.Errorf("event %s:%d: payload is not compact JSON as tagdesk writes it (no spaces between tokens; <, > and & escaped)", w.DeviceID, w.Seq)
+	}
 	if !hexHash.MatchString(w.Hash) || !hexHash.MatchString(w.PrevHash) {
 		return e, fmt.Errorf("event %s:%d: bad hash", w.DeviceID, w.Seq)
 	}
@@ -79,6 +87,17 @@ func FromWire(w WireEvent) (store.Event, error) {
 		return e, fmt.Errorf("event %s: hash does not match its contents", e.UID())
 	}
 	return e, nil
+}
+
+// canonicalJSON says whether p is valid JSON written as encoding/json
+// writes it: compact, HTML characters escaped.
+func canonicalJSON(p string) bool {
+	var c, h bytes.Buffer
+	if json.Compact(&c, []byte(p)) != nil {
+		return false
+	}
+	json.HTMLEscape(&h, c.Bytes())
+	return h.String() == p
 }
 
 func clip(s string) string {

@@ -1,0 +1,41 @@
+package sync
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// A payload must be the bytes Go's encoder writes for it: the hash covers
+// them, and the history's JSON prints them that way, so an auditor's
+// re-check of the hashes from it holds.
+func TestFromWireWantsCanonicalPayloads(t *testing.T) {
+	zeros := strings.Repeat("0", 64)
+	for _, c := range []struct {
+		payload string
+		ok      bool
+	}{
+		{`{"uid":"u1","code":"R\u0026D","name":"\u003clab\u003e café"}`, true},
+		{`{"uid":"u1","code":"R&D"}`, false},
+		{`{ "uid": "u1" }`, false},
+		{"{\"uid\":\"u1\"}\n", false},
+	} {
+		e := store.Event{DeviceID: "D1", Seq: 1, Operator: "x", At: time.Date(2026, 11, 28, 1, 2, 3, 0, time.UTC), Type: store.EvLocationCreated,
+			Subject: "u1", Payload: json.RawMessage(c.payload), PrevHash: zeros}
+		e.Hash = store.HashEvent(e)
+		_, err := FromWire(ToWire(e))
+		if (err == nil) != c.ok {
+			t.Errorf("%s: %v", c.payload, err)
+		}
+		if c.ok {
+			// What the history's JSON prints is the hashed bytes.
+			b, err := json.Marshal(e)
+			if err != nil || !strings.Contains(string(b), `"payload":`+c.payload) {
+				t.Errorf("JSON of the event: %s %v", b, err)
+			}
+		}
+	}
+}
