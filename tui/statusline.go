@@ -88,6 +88,7 @@ type (
 	syncDoneMsg struct {
 		summary string
 		err     error
+		byHand  bool // asked for (s on the Sync screen), not the timer's
 	}
 	// statusRefreshMsg asks the root to read the status again now.
 	statusRefreshMsg struct{}
@@ -161,7 +162,11 @@ func (m *Model) readStatus() tea.Cmd {
 
 // startSync runs the sync client in a command with a timeout, unless one is
 // already running.
-func (m *Model) startSync() tea.Cmd {
+func (m *Model) startSync() tea.Cmd { return m.startSyncBy(false) }
+
+// startSyncBy starts a sync; byHand: the operator asked for it, and a
+// failure rings (the timer's, on a desk offline as it often is, only shows).
+func (m *Model) startSyncBy(byHand bool) tea.Cmd {
 	svc := m.c.svc
 	if svc == nil || svc.syncer == nil || svc.syncing {
 		return nil
@@ -176,7 +181,7 @@ func (m *Model) startSync() tea.Cmd {
 		ctx, cancel := context.WithTimeout(parent, timeout)
 		defer cancel()
 		sum, err := s.Sync(ctx)
-		return syncDoneMsg{summary: sum, err: err}
+		return syncDoneMsg{summary: sum, err: err, byHand: byHand}
 	}
 }
 
@@ -216,8 +221,22 @@ func (m *Model) updateServices(msg tea.Msg) (tea.Cmd, bool) {
 			svc.statusErr = errText(msg.err)
 			return nil, true
 		}
+		// A change the server refused since the last reading rings: it
+		// needs the operator (resolve it on the Sync screen).
+		var cmd tea.Cmd
+		if svc.statusOK {
+			seen := map[int64]bool{}
+			for _, r := range svc.status.Refusals {
+				seen[r.ID] = true
+			}
+			for _, r := range msg.st.Refusals {
+				if !seen[r.ID] {
+					cmd = bell()
+				}
+			}
+		}
 		svc.status, svc.statusOK, svc.statusErr = msg.st, true, ""
-		return nil, true
+		return cmd, true
 	case syncTickMsg:
 		return tea.Batch(m.startSync(), m.c.clock.After(m.syncEvery(), syncTickMsg{})), true
 	case syncNowMsg:
@@ -235,7 +254,7 @@ func (m *Model) updateServices(msg tea.Msg) (tea.Cmd, bool) {
 				return syncerMsg{syncer: s, err: err}
 			}), true
 		}
-		return m.startSync(), true
+		return m.startSyncBy(true), true
 	case syncerMsg:
 		if svc == nil {
 			return nil, true
@@ -252,7 +271,7 @@ func (m *Model) updateServices(msg tea.Msg) (tea.Cmd, bool) {
 			// The start-up build found it meanwhile: its timer runs.
 		default:
 			svc.syncer, svc.syncErr = msg.syncer, ""
-			cmds = append(cmds, m.startSync(), m.c.clock.After(m.syncEvery(), syncTickMsg{}))
+			cmds = append(cmds, m.startSyncBy(true), m.c.clock.After(m.syncEvery(), syncTickMsg{}))
 		}
 		if r, ok := m.active().(servicesWatcher); ok {
 			cmds = append(cmds, r.servicesChanged())
@@ -269,6 +288,9 @@ func (m *Model) updateServices(msg tea.Msg) (tea.Cmd, bool) {
 			svc.syncErr = oneLine(msg.err.Error())
 		}
 		cmds := []tea.Cmd{m.readStatus()}
+		if msg.err != nil && msg.byHand {
+			cmds = append(cmds, bell())
+		}
 		if r, ok := m.active().(servicesWatcher); ok {
 			cmds = append(cmds, r.servicesChanged())
 		}

@@ -300,3 +300,37 @@ func TestSync_ScreenTakesScans(t *testing.T) {
 		t.Fatalf("a scan on Sync opened %q", h.title())
 	}
 }
+
+// A sync asked for by hand that fails rings, as any error does; the
+// timer's, on a desk offline as it often is, only shows. A change the
+// server refused, found at any sync, rings once.
+func TestSync_FailuresAndRefusalsRing(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	fs := &fakeSyncState{st: store.SyncStatus{Configured: true, Server: "http://127.0.0.1:1", Pending: 3}}
+	syncer := &fakeSyncer{state: fs, err: errors.New("cannot reach the server at http://127.0.0.1:1: nothing answers there")}
+	opt := Options{Operator: "clerk", SyncState: fs, SyncEvery: 30 * time.Second,
+		Syncing: func(context.Context, Store) (Syncer, error) { return syncer, nil }}
+	h := newHarness(t, db, opt, 80, 24)
+	h.advance(time.Minute)
+	if syncer.calls < 2 || h.bells != 0 {
+		t.Fatalf("timer's failed syncs: %d syncs, %d bells", syncer.calls, h.bells)
+	}
+	h.typeSlow("y")
+	h.typeSlow("s")
+	if h.bells != 1 {
+		t.Fatalf("a failed sync asked for by hand: %d bells", h.bells)
+	}
+	// The link is back, and the server refused one of the desk's changes.
+	syncer.err = nil
+	fs.st.Refusals = conflictStatus().Refusals[:1]
+	h.advance(30 * time.Second)
+	h.advance(defaultStatusEvery)
+	if h.bells != 2 {
+		t.Fatalf("a new refusal: %d bells", h.bells)
+	}
+	h.advance(2 * time.Minute) // the same refusal, still there: no more
+	if h.bells != 2 {
+		t.Fatalf("the same refusal again: %d bells", h.bells)
+	}
+}
