@@ -77,8 +77,32 @@ func (f *feed) view(s *Styles, width, height int) string {
 		errRows = min(3, len(f.errs)) + 1
 	}
 	logRows := height - errRows
-	start := max(0, len(f.lines)-logRows)
-	for _, l := range f.lines[start:] {
+	// The newest line, a refusal or a warning, wraps (up to three rows):
+	// its end is often the reason, or what to do.
+	var newest []string
+	if n := len(f.lines); n > 0 && !f.lines[n-1].ok && logRows >= 2 {
+		newest = wrapWords(f.lines[n-1].text, width-2)
+		newest = newest[:min(len(newest), 3, logRows)]
+	}
+	rows := 1
+	if len(newest) > 1 {
+		rows = len(newest)
+	}
+	start := max(0, len(f.lines)-(logRows-rows+1))
+	for i, l := range f.lines[start:] {
+		if start+i == len(f.lines)-1 && len(newest) > 1 {
+			mark, style := "✗ ", s.Err
+			if l.warn {
+				mark, style = "! ", s.Warn
+			}
+			for j, part := range newest {
+				if j > 0 {
+					mark = "  "
+				}
+				out = append(out, style.Render(mark+truncate(part, width-2)))
+			}
+			continue
+		}
 		switch {
 		case l.warn:
 			out = append(out, s.Warn.Render("! "+truncate(l.text, width-2)))
