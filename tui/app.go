@@ -505,6 +505,18 @@ func truncate(s string, width int) string {
 	return ansi.Truncate(s, width, "…")
 }
 
+// clipMiddle cuts s to width cells by taking out its middle: a code's
+// start and end both tell (DUB…-S01).
+func clipMiddle(s string, width int) string {
+	sw := ansi.StringWidth(s)
+	if sw <= width || width < 5 {
+		return truncate(s, width)
+	}
+	head := (width - 1) / 2
+	tail := width - 1 - head
+	return ansi.Truncate(s, head, "") + "…" + ansi.TruncateLeft(s, sw-tail, "")
+}
+
 // column cuts s to width cells and pads it with spaces to exactly width: a
 // column that stays aligned with wide (CJK) and combining characters, which
 // fmt's %-*s counts as one each.

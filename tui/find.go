@@ -366,7 +366,9 @@ func (s *findScreen) View() string {
 		if i >= visible {
 			break
 		}
-		line := row(widths, []string{a.Tag, a.Status.Label(), assetLabel(a), a.Serial, a.LocationCode, a.CustodianName})
+		// A code or serial cut keeps its end: shelves DUB-STORE-S01 and
+		// -S07 differ there.
+		line := row(widths, []string{a.Tag, a.Status.Label(), assetLabel(a), clipMiddle(a.Serial, widths[3]), clipMiddle(a.LocationCode, widths[4]), a.CustodianName})
 		if i == s.cursor {
 			line = st.Selected.Render(line)
 		}

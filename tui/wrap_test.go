@@ -55,3 +55,18 @@ func TestColumnWidth(t *testing.T) {
 		}
 	}
 }
+
+func TestClipMiddle(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		w    int
+		want string
+	}{
+		{"DUB-STORE-S01", 8, "DUB…-S01"}, {"DUB-STORE-S07", 8, "DUB…-S07"}, {"SHELF-A", 8, "SHELF-A"},
+		{"064-065-066-067-068", 14, "064-06…067-068"}, {"ABCDEFG", 4, "ABC…"},
+	} {
+		if got := clipMiddle(c.s, c.w); got != c.want {
+			t.Errorf("clipMiddle(%q, %d) = %q, want %q", c.s, c.w, got, c.want)
+		}
+	}
+}
