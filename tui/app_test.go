@@ -172,7 +172,12 @@ func TestReceive_PreprintedTagsAndDuplicates(t *testing.T) {
 	h.advance(100 * time.Millisecond)
 	h.wantView("Received: 3", "TD-000003 ← serial "+serialOf(1))
 	// ctrl+d lets one through, once: the next duplicate is refused.
+	bells := h.bells
 	h.press("ctrl+d")
+	h.wantView("right after it:", "that serial again, then ctrl+d")
+	if h.bells != bells+1 {
+		t.Fatalf("a ctrl+d with nothing to let through: %d bells", h.bells-bells)
+	}
 	h.scan(serialOf(1))
 	if s := h.m.active().(*receiveScreen); s.feed.bad != 3 || s.feed.good != 3 {
 		t.Fatalf("refused %d, received %d: ctrl+d let more than one through", s.feed.bad, s.feed.good)

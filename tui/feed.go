@@ -80,7 +80,7 @@ func (f *feed) view(s *Styles, width, height int) string {
 	// The newest line, a refusal or a warning, wraps (up to three rows):
 	// its end is often the reason, or what to do.
 	var newest []string
-	if n := len(f.lines); n > 0 && !f.lines[n-1].ok && logRows >= 2 {
+	if n := len(f.lines); n > 0 && (!f.lines[n-1].ok || f.lines[n-1].warn) && logRows >= 2 {
 		newest = wrapWords(f.lines[n-1].text, width-2)
 		newest = newest[:min(len(newest), 3, logRows)]
 	}

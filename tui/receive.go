@@ -374,6 +374,10 @@ func (s *receiveScreen) scanKey(k tea.KeyPressMsg) tea.Cmd {
 	case k.String() == "ctrl+d" && s.dupSerial != "":
 		s.allowDup = s.dupSerial
 		return s.Update(scanMsg{code: s.dupSerial})
+	case k.String() == "ctrl+d":
+		// The duplicate it would let through was followed by another scan.
+		s.feed.warn("ctrl+d receives a serial just refused as another asset's, right after it: scan that serial again, then ctrl+d")
+		return bell()
 	}
 	s.input.Update(k)
 	return nil
