@@ -614,3 +614,25 @@ func TestCheckOut_OverlongScanRefusedWhole(t *testing.T) {
 		t.Fatalf("bells %d after a second over-long scan", h.bells)
 	}
 }
+
+// A model added from the command line while Receive is open is found at
+// the next enter: the refusal reads the catalogue again.
+func TestReceive_ModelAddedMeanwhile(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.typeSlow("pixel")
+	h.press("enter")
+	h.wantView(`no model matches "pixel"`)
+	if _, err := db.AddModel(context.Background(), "Pixel 8", "GKWS6", "Google", "Phone"); err != nil {
+		t.Fatal(err)
+	}
+	h.press("enter") // found now
+	h.press("enter") // no order
+	h.scan("SHELF-A")
+	h.scan("PX-SN-1")
+	if a, err := db.ResolveAsset(context.Background(), "PX-SN-1"); err != nil || a.Model != "Pixel 8" {
+		t.Fatalf("received: %+v %v", a, err)
+	}
+}

@@ -36,6 +36,9 @@ type receiveScreen struct {
 	// double read, or a clerk answering the bell, must not make a second
 	// asset. allowDup is the serial ctrl+d let through.
 	dupSerial, allowDup string
+	// recheck is set while the catalogue is read again for an enter that
+	// matched no model or location (choose).
+	recheck bool
 	input               field
 	queue               scanQueue
 	feed                feed
@@ -146,6 +149,12 @@ func (s *receiveScreen) Update(msg tea.Msg) tea.Cmd {
 	case receiveCatalogMsg:
 		s.err = errText(msg.err)
 		s.models, s.locs = msg.models, msg.locs
+		if s.recheck {
+			// Read again for an enter that found nothing: it is taken now.
+			cmd := s.choose()
+			s.recheck = false
+			return cmd
+		}
 	case receivePOMsg:
 		if msg.err != nil {
 			s.fields[1].Reset()
@@ -331,7 +340,13 @@ func (s *receiveScreen) choose() tea.Cmd {
 	case 0:
 		ms := s.matchingModels()
 		if len(ms) == 0 {
-			return s.feed.refuse("no model matches %q (add it with: tagdesk model add)", s.fields[0].Value())
+			if !s.recheck {
+				// The catalogue is read again first: a model added
+				// meanwhile (from the command line) is found then.
+				s.recheck = true
+				return s.Init()
+			}
+			return s.feed.refuse("no model matches %q (add it with: tagdesk model add, then enter again)", s.fields[0].Value())
 		}
 		m := ms[min(s.sel, len(ms)-1)]
 		s.model = &m
@@ -346,7 +361,11 @@ func (s *receiveScreen) choose() tea.Cmd {
 	case 2:
 		ls := s.matchingLocations()
 		if len(ls) == 0 {
-			return s.feed.refuse("no location matches %q (add it with: tagdesk location add CODE NAME)", s.fields[2].Value())
+			if !s.recheck {
+				s.recheck = true
+				return s.Init()
+			}
+			return s.feed.refuse("no location matches %q (add it with: tagdesk location add CODE NAME, then enter again)", s.fields[2].Value())
 		}
 		l := ls[min(s.sel, len(ls)-1)]
 		s.location = &l
