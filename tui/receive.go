@@ -39,10 +39,10 @@ type receiveScreen struct {
 	// recheck is set while the catalogue is read again for an enter that
 	// matched no model or location (choose).
 	recheck bool
-	input               field
-	queue               scanQueue
-	feed                feed
-	err                 string
+	input   field
+	queue   scanQueue
+	feed    feed
+	err     string
 }
 
 type receiveCatalogMsg struct {
