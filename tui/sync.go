@@ -35,6 +35,9 @@ type syncScreen struct {
 	msg    string
 	msgBad bool
 	busy   bool
+	// confirming: a asked to accept the server's state for the refusal
+	// under the cursor, which drops the desk's change for good; y does it.
+	confirming bool
 }
 
 type syncResolvedMsg struct {
@@ -56,7 +59,10 @@ func (s *syncScreen) Capturing() bool { return false }
 func (s *syncScreen) Init() tea.Cmd { return refreshStatus }
 
 // Refresh rereads the status when the screen comes back to the top.
-func (s *syncScreen) Refresh() tea.Cmd { return refreshStatus }
+func (s *syncScreen) Refresh() tea.Cmd {
+	s.confirming = false
+	return refreshStatus
+}
 
 func (s *syncScreen) servicesChanged() tea.Cmd { return nil }
 
@@ -100,6 +106,15 @@ func (s *syncScreen) Update(msg tea.Msg) tea.Cmd {
 		return refreshStatus
 	case tea.KeyPressMsg:
 		k := s.c.keys
+		if s.confirming {
+			s.confirming = false
+			switch msg.String() {
+			case "y", "enter":
+				return s.resolve(store.ResolveAccept)
+			}
+			s.msg, s.msgBad = "kept: nothing changed (r redoes your change, a accepts the server's state)", false
+			return nil
+		}
 		switch {
 		case key.Matches(msg, k.Back):
 			return back
@@ -126,7 +141,14 @@ func (s *syncScreen) Update(msg tea.Msg) tea.Cmd {
 			s.msg, s.msgBad = "", false
 			return syncNow
 		case key.Matches(msg, s.keys.Accept):
-			return s.resolve(store.ResolveAccept)
+			rs := s.refusals()
+			if len(rs) == 0 || s.busy {
+				return s.resolve(store.ResolveAccept) // says there is nothing to resolve
+			}
+			r := rs[min(max(0, s.cursor), len(rs)-1)]
+			s.confirming = true
+			s.msg, s.msgBad = fmt.Sprintf("accept the server's state for refusal %d? Your change is then never done (it stays in the history as refused). y accept · n keep it", r.ID), false
+			return nil
 		case key.Matches(msg, s.keys.Redo):
 			return s.resolve(store.ResolveRedo)
 		}

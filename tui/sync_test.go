@@ -153,7 +153,16 @@ func TestSync_ScreenResolve(t *testing.T) {
 	h.wantView("http://127.0.0.1:7420", "desk-b", "Pending        3 event(s), oldest 3 h ago", "Watchdog       1h0m0s",
 		"! 3 event(s) waiting to sync for more than 1h0m0s", "Needs attention: 2 refused change(s)",
 		"TD-000001 is already checked out to Alice Smith", "won by:", "desk-a")
+	// Accepting drops the desk's change for good: it asks first.
 	h.typeSlow("a")
+	h.wantView("accept the server's state for refusal 7?", "y accept")
+	h.typeSlow("n")
+	h.wantView("kept: nothing changed", "Needs attention: 2 refused change(s)")
+	if len(fs.resolved) != 0 {
+		t.Fatalf("resolved %v after n", fs.resolved)
+	}
+	h.typeSlow("a")
+	h.typeSlow("y")
 	h.wantView("accepted the server's state for refusal 7", "Needs attention: 1 refused change(s)", "TD-000002 is retired")
 	h.typeSlow("r")
 	h.wantView("redid (2 new event(s)) refusal 8", "Needs attention: 0 refused change(s)", "nothing refused")

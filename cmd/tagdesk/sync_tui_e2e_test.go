@@ -44,6 +44,8 @@ func TestTUI_SyncConflict(t *testing.T) {
 	s.press("y")
 	s.waitFor("Needs attention: 1 refused change(s)", "refused: "+tag+" is already checked out", "won by: checked out to Ana Silva (B1001)", "on device")
 	s.press("a")
+	s.waitFor("accept the server's state for refusal", "y accept")
+	s.press("y")
 	s.waitFor("accepted the server's state for refusal", "Needs attention: 0 refused change(s)", "nothing refused")
 	s.press("s")
 	s.waitFor("This session   pushed", "sync: ok")
