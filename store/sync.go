@@ -868,6 +868,7 @@ type Refusal struct {
 	RefusedAt  time.Time `json:"refused_at"`
 	Resolved   string    `json:"resolved,omitempty"`
 	ResolvedAt time.Time `json:"resolved_at,omitzero"`
+	ResolvedBy string    `json:"resolved_by,omitempty"` // the operator who resolved it
 }
 
 // RelabelNote says, for a refused receipt redone under a new tag (its tag
@@ -902,7 +903,7 @@ func (r Refusal) Explain() string {
 
 // Refusals returns this device's refused events, unresolved ones only unless all.
 func (db *DB) Refusals(ctx context.Context, all bool) ([]Refusal, error) {
-	q := `SELECT ` + prefixCols("e") + `, r.code, r.reason, r.winner, r.refused_at, r.resolved, r.resolved_at FROM sync_refusals r JOIN events e ON e.id = r.event_id`
+	q := `SELECT ` + prefixCols("e") + `, r.code, r.reason, r.winner, r.refused_at, r.resolved, r.resolved_at, r.resolved_by FROM sync_refusals r JOIN events e ON e.id = r.event_id`
 	if !all {
 		q += ` WHERE r.resolved = ''`
 	}
@@ -916,7 +917,7 @@ func (db *DB) Refusals(ctx context.Context, all bool) ([]Refusal, error) {
 		var e Event
 		var at, typ, payload, winner, refusedAt, resolvedAt string
 		var r Refusal
-		if err := rows.Scan(&e.ID, &e.DeviceID, &e.Seq, &e.Operator, &at, &typ, &e.Subject, &payload, &e.PrevHash, &e.Hash, &r.Code, &r.Reason, &winner, &refusedAt, &r.Resolved, &resolvedAt); err != nil {
+		if err := rows.Scan(&e.ID, &e.DeviceID, &e.Seq, &e.Operator, &at, &typ, &e.Subject, &payload, &e.PrevHash, &e.Hash, &r.Code, &r.Reason, &winner, &refusedAt, &r.Resolved, &resolvedAt, &r.ResolvedBy); err != nil {
 			return nil, fmt.Errorf("read refusals: %w", err)
 		}
 		e.At, e.Type, e.Payload = parseTime(at), EventType(typ), json.RawMessage(payload)
@@ -979,7 +980,7 @@ func (db *DB) ResolveRefusal(ctx context.Context, id int64, how string) ([]Event
 			}
 			mark = "redone as " + strings.Join(uids, ", ")
 		}
-		_, err = w.exec(`UPDATE sync_refusals SET resolved = ?, resolved_at = ? WHERE event_id = ?`, mark, timestamp(w.at), id)
+		_, err = w.exec(`UPDATE sync_refusals SET resolved = ?, resolved_at = ?, resolved_by = ? WHERE event_id = ?`, mark, timestamp(w.at), w.operator, id)
 		return err
 	})
 }

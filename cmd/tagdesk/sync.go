@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -295,6 +296,7 @@ func cmdSyncStatus(ctx context.Context, a *app, args []string) error {
 	c := findCommand("sync status")
 	fs := a.flags(c)
 	asJSON := fs.Bool("json", false, "JSON output")
+	resolved := fs.Bool("resolved", false, "list the refusals resolved so far: how, when and by whom")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
 		return err
@@ -303,6 +305,9 @@ func cmdSyncStatus(ctx context.Context, a *app, args []string) error {
 		return usagef("sync status takes no arguments")
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
+		if *resolved {
+			return printResolved(ctx, a, db, *asJSON)
+		}
 		st, err := db.Status(ctx)
 		if err != nil {
 			return err
@@ -354,6 +359,27 @@ func cmdSyncStatus(ctx context.Context, a *app, args []string) error {
 		}
 		return nil
 	})
+}
+
+// printResolved lists the refusals resolved so far, for an auditor: what
+// was refused, why, and how, when and by whom it was resolved.
+func printResolved(ctx context.Context, a *app, db *store.DB, asJSON bool) error {
+	rs, err := db.Refusals(ctx, true)
+	if err != nil {
+		return err
+	}
+	rs = slices.DeleteFunc(rs, func(r store.Refusal) bool { return r.Resolved == "" })
+	if asJSON {
+		return writeJSONList(a.stdout, rs)
+	}
+	if len(rs) == 0 {
+		fmt.Fprintln(a.stdout, "no refusal resolved yet")
+		return nil
+	}
+	for _, r := range rs {
+		fmt.Fprintf(a.stdout, "#%d %s\n   %s by %s at %s\n", r.ID, r.Explain(), r.Resolved, orDash(r.ResolvedBy), r.ResolvedAt.UTC().Format("2006-01-02 15:04:05 UTC"))
+	}
+	return nil
 }
 
 func cmdSyncResolve(ctx context.Context, a *app, args []string) error {

@@ -301,6 +301,10 @@ func runE2EConvergence(t *testing.T, pgArgs []string) {
 	if st := statusOf(t, b); len(st.Refusals) != 0 || st.Pending != 0 {
 		t.Fatalf("after resolve: %+v", st)
 	}
+	// Who resolved it, how and when, for an auditor.
+	if out := mustCLI(t, b, "sync", "status", "--resolved"); !strings.Contains(out, "redone as ") || !strings.Contains(out, " by e2e at ") {
+		t.Errorf("resolved refusals:\n%s", out)
+	}
 	assertVerified(t, a, b, serverState(t, srvDB, pgArgs != nil))
 
 	// Tokens: wrong, another device's, revoked.
