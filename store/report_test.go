@@ -14,22 +14,7 @@ import (
 // refused, as the asset's history does.
 func TestEachEventMarksRefused(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
-	tag := receiveOne(t, a)
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
-	if _, err := b.AddPerson(ctx, store.PersonInput{Name: "Bo Chen", Badge: "B2002"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.CheckOut(ctx, tag, "B1001", ""); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.CheckOut(ctx, tag, "B2002", ""); err != nil {
-		t.Fatal(err)
-	}
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
+	srv, _, b, _ := refusedCheckOut(t)
 	for name, db := range map[string]*store.DB{"b": b, "server": srv} {
 		var refused []string
 		err := db.EachEvent(ctx, time.Time{}, time.Time{}, func(e store.Event) error {

@@ -102,14 +102,15 @@ func syncVerify(t *testing.T, dbs ...*store.DB) {
 	}
 }
 
-// Two desks check out the same asset offline: the first to arrive wins, the
-// second is refused with the winner, its view is rebased on the server's,
-// and verify (which replays in the same projection order) agrees.
-func TestSyncConflictRebaseVerify(t *testing.T) {
+// refusedCheckOut makes a conflict: desks a and b check the asset tag out,
+// a to Ana Silva (B1001), b to Bo Chen (B2002), while apart; a syncs first,
+// so b's check-out is refused.
+func refusedCheckOut(t *testing.T) (srv, a, b *store.DB, tag string) {
+	t.Helper()
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	srv, a, b = openServer(t), mustOpen(t), mustOpen(t)
 	seed(t, a)
-	tag := receiveOne(t, a)
+	tag = receiveOne(t, a)
 	syncVia(t, srv, a)
 	syncVia(t, srv, b)
 	if _, err := b.AddPerson(ctx, store.PersonInput{Name: "Bo Chen", Badge: "B2002"}); err != nil {
@@ -123,6 +124,15 @@ func TestSyncConflictRebaseVerify(t *testing.T) {
 	}
 	syncVia(t, srv, a)
 	syncVia(t, srv, b)
+	return srv, a, b, tag
+}
+
+// Two desks check out the same asset offline: the first to arrive wins, the
+// second is refused with the winner, its view is rebased on the server's,
+// and verify (which replays in the same projection order) agrees.
+func TestSyncConflictRebaseVerify(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b, tag := refusedCheckOut(t)
 	refs, err := b.Refusals(ctx, false)
 	if err != nil || len(refs) != 1 {
 		t.Fatalf("refusals: %v %v", refs, err)
