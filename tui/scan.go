@@ -173,7 +173,7 @@ func (b *scanBuffer) dropLong(r *scanResult) {
 // press handles one key press at time now.
 func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 	var r scanResult
-	if b.over > 0 && (!printable(k) || now.Sub(b.last) > b.gap) {
+	if b.over > 0 && (!printable(k) || (now.Sub(b.last) > b.gap && !b.graced)) {
 		// The end of a burst longer than any code (its Enter, another
 		// key, or a pause): all of it is dropped, the Enter with it.
 		b.dropLong(&r)
@@ -196,7 +196,7 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 			// burst ends, and then dropped whole (dropLong). (Its first
 			// part as text and the rest as a scan would act on a tail.)
 			b.over += len(k.Text)
-			b.last = now
+			b.last, b.graced = now, false
 			b.gen++
 			r.arm = b.gen
 			return r
@@ -269,16 +269,16 @@ func (b *scanBuffer) timeout(gen int, now time.Time) scanResult {
 		r.arm = b.gen
 		return r
 	}
-	if b.over > 0 {
-		b.dropLong(&r)
-		return r
-	}
 	if !started && !b.graced && now.Sub(b.last) > 2*b.gap {
 		// The timer ran late: the process was starved, and the rest of a
 		// burst may be queued behind it. Give it one more window.
 		b.graced = true
 		b.gen++
 		r.arm = b.gen
+		return r
+	}
+	if b.over > 0 {
+		b.dropLong(&r)
 		return r
 	}
 	r.flushed, r.flushText = b.giveBack(now)

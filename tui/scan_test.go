@@ -314,3 +314,42 @@ func TestScan_PauseMidScan(t *testing.T) {
 		t.Fatalf("%d bells:\n%s", h.bells, h.view())
 	}
 }
+
+// A burst longer than any code is dropped whole, also when the process is
+// starved mid-burst: the queued rest of it, arriving late, is not taken for
+// a scan of its own.
+func TestScanBuffer_OverlongDroppedWholeWhenStarved(t *testing.T) {
+	ms := time.Millisecond
+	b := newScanBuffer(40*ms, "")
+	var r scanResult
+	now := epoch
+	for range 300 {
+		r = b.press(keyFor('J'), now)
+		now = now.Add(ms)
+	}
+	if r.scan != "" || len(r.flushed) != 0 || r.tooLong != 0 {
+		t.Fatalf("mid-burst: %+v", r)
+	}
+	// The timer is handled 200 ms late: one more window, nothing dropped yet.
+	r = b.timeout(r.arm, now.Add(200*ms))
+	if r.tooLong != 0 || r.arm == 0 {
+		t.Fatalf("late timer: %+v", r)
+	}
+	// The queued rest (a tag and Enter) arrives: dropped with the rest.
+	for _, c := range "TD-1" {
+		if r = b.press(keyFor(c), now.Add(201*ms)); r.scan != "" || r.tooLong != 0 || len(r.flushed) != 0 {
+			t.Fatalf("rest of the burst: %+v", r)
+		}
+	}
+	r = b.press(enterKey, now.Add(202*ms))
+	if r.scan != "" || r.pass || r.tooLong != 304 {
+		t.Fatalf("its Enter: %+v", r)
+	}
+	// The next scan is whole.
+	for _, c := range "TD-2" {
+		b.press(keyFor(c), now.Add(time.Second))
+	}
+	if r = b.press(enterKey, now.Add(time.Second+ms)); r.scan != "TD-2" {
+		t.Fatalf("next scan %q", r.scan)
+	}
+}
