@@ -264,20 +264,15 @@ var snipeComputed = map[string]bool{
 func deletedHeader(n string) bool { return n == "deleted" || n == "deleted at" }
 
 // deletedOn says whether a cell of that column dates a deletion: Snipe-IT
-// writes a date and time there, or nothing. A cell without a year in it
-// (a yes/no column of someone's own under that name) deletes nothing.
+// writes a date and time there (in the instance's format: 2024-05-01,
+// 1/05/24 10:00AM), or nothing. A yes/no cell (a column of someone's own
+// under that name: no, 0, false) deletes nothing.
 func deletedOn(c string) bool {
-	run := 0
-	for _, r := range c {
-		if r >= '0' && r <= '9' {
-			if run++; run == 4 {
-				return true
-			}
-		} else {
-			run = 0
-		}
+	switch strings.ToLower(strings.TrimSpace(c)) {
+	case "", "0", "1", "no", "yes", "n", "y", "false", "true":
+		return false
 	}
-	return false
+	return strings.ContainsAny(c, "0123456789")
 }
 
 func fieldDefOf(f sfield) fieldDef {

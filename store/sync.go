@@ -979,6 +979,9 @@ func (db *DB) ResolveRefusal(ctx context.Context, id int64, how string) ([]Event
 				uids = append(uids, x.UID())
 			}
 			mark = "redone as " + strings.Join(uids, ", ")
+			if len(uids) == 0 {
+				mark = "redone: nothing left to do (it stands as it is now)"
+			}
 		}
 		_, err = w.exec(`UPDATE sync_refusals SET resolved = ?, resolved_at = ?, resolved_by = ? WHERE event_id = ?`, mark, timestamp(w.at), w.operator, id)
 		return err

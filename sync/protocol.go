@@ -71,13 +71,6 @@ func FromWire(w WireEvent) (store.Event, error) {
 	if len(w.Payload) > MaxPayloadBytes || !json.Valid([]byte(w.Payload)) {
 		return e, fmt.Errorf("event %s:%d: payload is not JSON of at most %d bytes", w.DeviceID, w.Seq, MaxPayloadBytes)
 	}
-	if !canonicalJSON(w.Payload) {
-		// The hash covers the payload's bytes, and the history's JSON
-		// prints them as Go's encoder writes JSON: compact, with <, > and
-		// & escaped. An auditor re-checking the hashes from it needs the
-		// two to be the same bytes.
-		return e, fmt.Errorf("event %s:%d: payload is not compact JSON as tagdesk writes it (no spaces between tokens; <, > and & escaped)", w.DeviceID, w.Seq)
-	}
 	if !hexHash.MatchString(w.Hash) || !hexHash.MatchString(w.PrevHash) {
 		return e, fmt.Errorf("event %s:%d: bad hash", w.DeviceID, w.Seq)
 	}
@@ -216,6 +209,14 @@ func DecodePushRequest(r io.Reader) (PushRequest, []store.Event, error) {
 		e, err := FromWire(w)
 		if err != nil {
 			return req, nil, err
+		}
+		if !canonicalJSON(w.Payload) {
+			// The hash covers the payload's bytes, and the history's JSON
+			// prints them as Go's encoder writes JSON: compact, with <, >
+			// and & escaped. An auditor re-checking the hashes from it
+			// needs the two to be the same bytes. (Checked as a push comes
+			// in; what a server holds already is still pulled.)
+			return req, nil, fmt.Errorf("event %s: payload is not compact JSON as tagdesk writes it (no spaces between tokens; <, > and & escaped)", e.UID())
 		}
 		if e.DeviceID != req.DeviceID {
 			return req, nil, fmt.Errorf("event %s is not device %s's", e.UID(), req.DeviceID)

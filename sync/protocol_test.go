@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -9,10 +10,11 @@ import (
 	"github.com/tagdesk/tagdesk/store"
 )
 
-// A payload must be the bytes Go's encoder writes for it: the hash covers
-// them, and the history's JSON prints them that way, so an auditor's
-// re-check of the hashes from it holds.
-func TestFromWireWantsCanonicalPayloads(t *testing.T) {
+// A pushed payload must be the bytes Go's encoder writes for it: the hash
+// covers them, and the history's JSON prints them that way, so an
+// auditor's re-check of the hashes from it holds. What a server holds
+// already is still read (FromWire) and pulled.
+func TestPushWantsCanonicalPayloads(t *testing.T) {
 	zeros := strings.Repeat("0", 64)
 	for _, c := range []struct {
 		payload string
@@ -26,9 +28,16 @@ func TestFromWireWantsCanonicalPayloads(t *testing.T) {
 		e := store.Event{DeviceID: "D1", Seq: 1, Operator: "x", At: time.Date(2026, 11, 28, 1, 2, 3, 0, time.UTC), Type: store.EvLocationCreated,
 			Subject: "u1", Payload: json.RawMessage(c.payload), PrevHash: zeros}
 		e.Hash = store.HashEvent(e)
-		_, err := FromWire(ToWire(e))
+		if _, err := FromWire(ToWire(e)); err != nil {
+			t.Errorf("read %s: %v", c.payload, err)
+		}
+		body, err := json.Marshal(PushRequest{DeviceID: "D1", Events: []WireEvent{ToWire(e)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = DecodePushRequest(bytes.NewReader(body))
 		if (err == nil) != c.ok {
-			t.Errorf("%s: %v", c.payload, err)
+			t.Errorf("push %s: %v", c.payload, err)
 		}
 		if c.ok {
 			// What the history's JSON prints is the hashed bytes.

@@ -465,9 +465,18 @@ func wrapWords(text string, width int) []string {
 			cur = w
 		}
 		for ansi.StringWidth(cur) > width {
-			lines = append(lines, ansi.Truncate(cur, width, ""))
-			cur = ansi.TruncateLeft(cur, width, "")
+			head := ansi.Truncate(cur, width, "")
+			if head == "" {
+				// A character wider than the width (CJK at width 1):
+				// a line of its own, cut, so that the loop goes on.
+				head = string([]rune(cur)[:1])
+			}
+			lines = append(lines, head)
+			cur = cur[len(head):]
 		}
+	}
+	if cur == "" && len(lines) > 0 {
+		return lines // the last word ended on a line of its own
 	}
 	return append(lines, cur)
 }

@@ -37,12 +37,16 @@ type receiveScreen struct {
 	// asset. allowDup is the serial ctrl+d let through.
 	dupSerial, allowDup string
 	// recheck is set while the catalogue is read again for an enter that
-	// matched no model or location (choose).
-	recheck bool
-	input   field
-	queue   scanQueue
-	feed    feed
-	err     string
+	// matched no model or location (choose), in field recheckField with
+	// the text recheckText: the enter is taken when it comes back, unless
+	// the clerk has moved on.
+	recheck      bool
+	recheckField int
+	recheckText  string
+	input        field
+	queue        scanQueue
+	feed         feed
+	err          string
 }
 
 type receiveCatalogMsg struct {
@@ -150,8 +154,12 @@ func (s *receiveScreen) Update(msg tea.Msg) tea.Cmd {
 		s.err = errText(msg.err)
 		s.models, s.locs = msg.models, msg.locs
 		if s.recheck {
-			// Read again for an enter that found nothing: it is taken now.
-			cmd := s.choose()
+			// Read again for an enter that found nothing: it is taken now,
+			// if the clerk is still where they pressed it.
+			var cmd tea.Cmd
+			if !s.scanning && s.focus == s.recheckField && s.fields[s.focus].Value() == s.recheckText {
+				cmd = s.choose()
+			}
 			s.recheck = false
 			return cmd
 		}
@@ -343,7 +351,7 @@ func (s *receiveScreen) choose() tea.Cmd {
 			if !s.recheck {
 				// The catalogue is read again first: a model added
 				// meanwhile (from the command line) is found then.
-				s.recheck = true
+				s.recheck, s.recheckField, s.recheckText = true, s.focus, s.fields[0].Value()
 				return s.Init()
 			}
 			return s.feed.refuse("no model matches %q (add it with: tagdesk model add, then enter again)", s.fields[0].Value())
@@ -362,7 +370,7 @@ func (s *receiveScreen) choose() tea.Cmd {
 		ls := s.matchingLocations()
 		if len(ls) == 0 {
 			if !s.recheck {
-				s.recheck = true
+				s.recheck, s.recheckField, s.recheckText = true, s.focus, s.fields[2].Value()
 				return s.Init()
 			}
 			return s.feed.refuse("no location matches %q (add it with: tagdesk location add CODE NAME, then enter again)", s.fields[2].Value())

@@ -173,11 +173,12 @@ func (b *scanBuffer) dropLong(r *scanResult) {
 // press handles one key press at time now.
 func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 	var r scanResult
-	if b.over > 0 && (!printable(k) || (now.Sub(b.last) > b.gap && !b.graced)) {
+	if late := now.Sub(b.last) > b.gap && !b.graced; b.over > 0 && (!printable(k) || late) {
 		// The end of a burst longer than any code (its Enter, another
-		// key, or a pause): all of it is dropped, the Enter with it.
+		// key, or a pause): all of it is dropped, its Enter with it; a
+		// key after a pause is the next input.
 		b.dropLong(&r)
-		if terminator(k) {
+		if terminator(k) && !late {
 			return r
 		}
 	}
@@ -256,7 +257,7 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 // timeout handles the end of a hold window.
 func (b *scanBuffer) timeout(gen int, now time.Time) scanResult {
 	var r scanResult
-	if gen != b.gen || b.empty() {
+	if gen != b.gen || (b.empty() && b.over == 0) {
 		return r
 	}
 	started, _ := b.prefixState()
@@ -288,7 +289,10 @@ func (b *scanBuffer) timeout(gen int, now time.Time) scanResult {
 // paste splits pasted text: every line ended by a newline is a scan (some
 // scanners paste), the unterminated rest is text.
 func (b *scanBuffer) paste(content string) (r scanResult, rest string) {
-	if !b.empty() {
+	switch {
+	case b.over > 0:
+		b.dropLong(&r) // an over-long burst before it: dropped whole
+	case !b.empty():
 		r.flushed, r.flushText = b.take()
 	}
 	content = strings.ReplaceAll(content, "\r\n", "\n")

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,9 +36,10 @@ type syncScreen struct {
 	msg    string
 	msgBad bool
 	busy   bool
-	// confirming: a asked to accept the server's state for the refusal
-	// under the cursor, which drops the desk's change for good; y does it.
-	confirming bool
+	// confirming is the refusal a asked to accept the server's state for
+	// (0: none), which drops the desk's change for good; y does it, to
+	// that refusal only.
+	confirming int64
 }
 
 type syncResolvedMsg struct {
@@ -60,7 +62,7 @@ func (s *syncScreen) Init() tea.Cmd { return refreshStatus }
 
 // Refresh rereads the status when the screen comes back to the top.
 func (s *syncScreen) Refresh() tea.Cmd {
-	s.confirming = false
+	s.confirming = 0
 	return refreshStatus
 }
 
@@ -106,10 +108,17 @@ func (s *syncScreen) Update(msg tea.Msg) tea.Cmd {
 		return refreshStatus
 	case tea.KeyPressMsg:
 		k := s.c.keys
-		if s.confirming {
-			s.confirming = false
+		if id := s.confirming; id != 0 {
+			s.confirming = 0
 			switch msg.String() {
 			case "y", "enter":
+				rs := s.refusals()
+				i := slices.IndexFunc(rs, func(r store.Refusal) bool { return r.ID == id })
+				if i < 0 {
+					s.msg, s.msgBad = fmt.Sprintf("refusal %d is no longer waiting (resolved elsewhere?): nothing done", id), false
+					return nil
+				}
+				s.cursor = i
 				return s.resolve(store.ResolveAccept)
 			}
 			s.msg, s.msgBad = "kept: nothing changed (r redoes your change, a accepts the server's state)", false
@@ -146,7 +155,7 @@ func (s *syncScreen) Update(msg tea.Msg) tea.Cmd {
 				return s.resolve(store.ResolveAccept) // says there is nothing to resolve
 			}
 			r := rs[min(max(0, s.cursor), len(rs)-1)]
-			s.confirming = true
+			s.confirming = r.ID
 			s.msg, s.msgBad = fmt.Sprintf("accept the server's state for refusal %d? Your change is then never done (it stays in the history as refused). y accept · n keep it", r.ID), false
 			return nil
 		case key.Matches(msg, s.keys.Redo):
