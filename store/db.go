@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -63,10 +62,7 @@ type DB struct {
 	r        *sql.DB // readers
 	now      func() time.Time
 	deviceID string
-	noSearch bool // Options.NoSearch
-	// siteOK: this device's latest site statement is its site setting
-	// (restateSite); false until checked.
-	siteOK   atomic.Bool
+	noSearch bool   // Options.NoSearch
 	readOnly bool   // Options.ReadOnly: w and r are one read-only pool
 	syncMode string // the writer's synchronous level: FULL, or OFF when Unsafe
 

@@ -90,6 +90,10 @@ type wtx struct {
 	// deferChunk at a time: an import of a million rows does not hold its
 	// events (a few hundred bytes each) until the end.
 	tally map[EventType]int
+	// siteChecked: restateSite has run in this transaction (once per
+	// transaction: another process may have changed the setting, or a
+	// rebuild the statements, since the last one).
+	siteChecked bool
 	// peeked is the state of asset peekedUID that assetByTag has just read,
 	// for the apply that usually follows to take instead of reading it
 	// again; any write (exec) forgets it.
@@ -395,7 +399,8 @@ func (w *wtx) newEvent(typ EventType, subject string, payload any) (Event, error
 	if err := checkText(w.operator, payload, body); err != nil {
 		return Event{}, err
 	}
-	if typ != EvDeviceSite && !w.db.siteOK.Load() {
+	if typ != EvDeviceSite && !w.siteChecked {
+		w.siteChecked = true
 		if err := w.restateSite(); err != nil {
 			return Event{}, err
 		}

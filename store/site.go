@@ -43,7 +43,6 @@ func (w *wtx) applySite(e Event) error {
 
 // stateSite records site as the desk's site setting and states it.
 func (w *wtx) stateSite(site string) error {
-	w.db.siteOK.Store(false) // checked again at the next change
 	if _, err := w.exec(`INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, SettingSite, site); err != nil {
 		return fmt.Errorf("write setting %s: %w", SettingSite, err)
 	}
@@ -73,25 +72,16 @@ func (w *wtx) stateSiteIfChanged(site string) (stated bool, err error) {
 // restateSite states the desk's site setting before the desk's next change
 // when what the device last stated differs: a desk set up before sites
 // were part of the history, one whose statement the server refused (the
-// refusal accepted), or one whose setting an older tagdesk changed. Once
-// they agree, DB.siteOK spares the next changes the check, until a
-// rebuild or a new setting. Nothing is written at open: a command that
-// only reads changes nothing.
+// refusal accepted), or one whose setting an older tagdesk changed. It
+// runs once per write transaction (two indexed reads), in whatever process:
+// nothing is written at open, so a command that only reads changes nothing.
 func (w *wtx) restateSite() error {
 	site, err := w.setting(SettingSite)
 	if err != nil {
 		return err
 	}
-	stated, err := w.stateSiteIfChanged(site)
-	if err != nil {
-		return err
-	}
-	if !stated {
-		// (A statement made now is trusted once a later check finds it
-		// stored: this transaction could still roll back.)
-		w.db.siteOK.Store(true)
-	}
-	return nil
+	_, err = w.stateSiteIfChanged(site)
+	return err
 }
 
 // siteOfEvent is the column of an event e's site, for a query over events e.

@@ -65,3 +65,41 @@ func TestSiteOfAnotherDeviceRefused(t *testing.T) {
 		t.Fatalf("rows after the refusal: %d %v", n, err)
 	}
 }
+
+// A desk open in two processes (the UI and the command line): a site an
+// older tagdesk wrote through the other is stated before this one's next
+// change, not only after a restart.
+func TestSiteRestatedAcrossProcesses(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "desk.db")
+	ui, err := Open(ctx, path, Options{Operator: "ui"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ui.Close()
+	if err := ui.SetSetting(ctx, SettingSite, "Galway"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ui.AddLocation(ctx, "GAL", "Galway office", ""); err != nil {
+		t.Fatal(err)
+	}
+	cli, err := Open(ctx, path, Options{Operator: "cli"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	if _, err := cli.w.ExecContext(ctx, `UPDATE settings SET value = 'Dublin' WHERE key = ?`, SettingSite); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ui.AddLocation(ctx, "DUB", "Dublin office", ""); err != nil {
+		t.Fatal(err)
+	}
+	var site string
+	if err := ui.r.QueryRowContext(ctx, `SELECT `+siteOfEvent+` FROM events e WHERE e.type = ? ORDER BY e.seq DESC LIMIT 1`, string(EvLocationCreated)).Scan(&site); err != nil {
+		t.Fatal(err)
+	}
+	if site != "Dublin" {
+		t.Errorf("the UI's change after the setting moved is recorded at %q", site)
+	}
+	verifyOK(t, ui)
+}

@@ -672,7 +672,6 @@ const restoredHint = ": keep this copy for its history and start a fresh databas
 // tables that point at projected rows (a print job's asset) are re-pointed
 // by uid; rows whose target no longer exists are dropped.
 func (db *DB) Rebuild(ctx context.Context) error {
-	db.siteOK.Store(false) // a statement of this device's may be refused now
 	_, err := db.writeAlone(ctx, func(w *wtx) error {
 		derived := map[string]bool{}
 		for _, t := range derivedTables() {
