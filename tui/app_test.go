@@ -636,3 +636,27 @@ func TestReceive_ModelAddedMeanwhile(t *testing.T) {
 		t.Fatalf("received: %+v %v", a, err)
 	}
 }
+
+// Retiring an asset that cannot be retired says why at once, with a bell,
+// instead of asking for a reason the store would then refuse.
+func TestDetail_RetireRefusedBeforeTheReason(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	seed(t, db, 2)
+	if _, err := db.Retire(ctx, "TD-000001", "old"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, "TD-000002", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	for i, c := range []struct{ tag, want string }{{"TD-000001", "TD-000001: already retired"}, {"TD-000002", "TD-000002: it is deployed: check it in first"}} {
+		h.scan(c.tag)
+		h.typeSlow("x")
+		h.wantView(c.want)
+		if strings.Contains(h.view(), "retire: reason") || h.bells != i+1 {
+			t.Fatalf("%s: asked for a reason, or %d bells:\n%s", c.tag, h.bells, h.view())
+		}
+		h.press("esc")
+	}
+}

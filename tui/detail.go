@@ -174,6 +174,11 @@ func (s *detailScreen) viewKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, keys.Edit):
 		s.mode, s.pick = modePick, 0
 	case key.Matches(k, keys.Retire):
+		// Said before asking for a reason the store would refuse anyway.
+		if err := store.CanTransition(s.asset.Status, store.StatusRetired); err != nil {
+			s.msg, s.msgBad = fmt.Sprintf("%s: %s", s.asset.Tag, errText(err)), true
+			return bell()
+		}
 		s.prompt("retire", "retire: reason (enter to confirm, esc to cancel): ", "")
 	case key.Matches(k, keys.Labels):
 		return s.queueLabel()
