@@ -244,6 +244,14 @@ func (w *wtx) checkTagScan(tag string) error {
 	return nil
 }
 
+// putSetting stores a setting in w's transaction.
+func (w *wtx) putSetting(key, value string) error {
+	if _, err := w.exec(`INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+		return fmt.Errorf("write setting %s: %w", key, err)
+	}
+	return nil
+}
+
 func (w *wtx) setting(key string) (string, error) {
 	var v string
 	err := w.queryRow(`SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
@@ -297,7 +305,7 @@ func (w *wtx) nextTag() (string, error) {
 			if err := ValidateTag(tag); err != nil {
 				return "", invalid("tag prefix %q makes invalid tags: %s", s.Prefix, ErrorMessage(err))
 			}
-			if _, err := w.exec(`INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, SettingTagNext, strconv.FormatInt(n+1, 10)); err != nil {
+			if err := w.putSetting(SettingTagNext, strconv.FormatInt(n+1, 10)); err != nil {
 				return "", err
 			}
 			return tag, nil

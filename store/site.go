@@ -43,8 +43,8 @@ func (w *wtx) applySite(e Event) error {
 
 // stateSite records site as the desk's site setting and states it.
 func (w *wtx) stateSite(site string) error {
-	if _, err := w.exec(`INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, SettingSite, site); err != nil {
-		return fmt.Errorf("write setting %s: %w", SettingSite, err)
+	if err := w.putSetting(SettingSite, site); err != nil {
+		return err
 	}
 	_, err := w.stateSiteIfChanged(site)
 	return err

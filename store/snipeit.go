@@ -2155,7 +2155,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				opt.Progress(total, total)
 			}
 			if im.gen > 0 {
-				if _, err := w.exec(`INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, SettingTagNext, strconv.FormatInt(im.nextN, 10)); err != nil {
+				if err := w.putSetting(SettingTagNext, strconv.FormatInt(im.nextN, 10)); err != nil {
 					return err
 				}
 			}
