@@ -493,8 +493,12 @@ func scanEvent(sc scanner) (Event, error) {
 // then this desk's others. An event the server refused is marked: it is
 // kept (history is evidence) but changed nothing.
 func (db *DB) History(ctx context.Context, subject string) ([]Event, error) {
+	sites, err := db.siteBook(ctx)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := db.r.QueryContext(ctx, `SELECT e.id, e.device_id, e.seq, e.operator, e.at, e.type, e.subject, e.payload, e.prev_hash, e.hash,
-		coalesce(s.refused, 0), `+siteOfEvent+` FROM events e LEFT JOIN sync_log s ON s.event_id = e.id
+		coalesce(s.refused, 0) FROM events e LEFT JOIN sync_log s ON s.event_id = e.id
 		WHERE e.subject = ? ORDER BY s.server_seq IS NULL, s.server_seq, e.id`, subject)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
@@ -503,31 +507,23 @@ func (db *DB) History(ctx context.Context, subject string) ([]Event, error) {
 	var out []Event
 	for rows.Next() {
 		var refused int
-		var site string
-		e, err := scanEvent(refusedScanner{rows, &refused, &site})
+		e, err := scanEvent(refusedScanner{rows, &refused})
 		if err != nil {
 			return nil, fmt.Errorf("history: %w", err)
 		}
-		e.Refused, e.Site = refused == 1, site
+		e.Refused, e.Site = refused == 1, sites.site(e.DeviceID, e.Seq)
 		out = append(out, e)
 	}
 	return out, rows.Err()
 }
 
-// refusedScanner scans an event's columns and then its refused flag and
-// its site.
+// refusedScanner scans an event's columns and then its refused flag.
 type refusedScanner struct {
 	sc      scanner
 	refused *int
-	site    *string
 }
 
-func (r refusedScanner) Scan(dest ...any) error {
-	if r.site == nil {
-		return r.sc.Scan(append(dest, r.refused)...)
-	}
-	return r.sc.Scan(append(dest, r.refused, r.site)...)
-}
+func (r refusedScanner) Scan(dest ...any) error { return r.sc.Scan(append(dest, r.refused)...) }
 
 // timeBound is an instant as a bound on stored times (timestamp's text,
 // compared as text): without its zone letter, so that a time in the same
@@ -560,7 +556,7 @@ func (db *DB) EachEvent(ctx context.Context, from, to time.Time, fn func(Event) 
 	defer rows.Close()
 	for rows.Next() {
 		var refused int
-		e, err := scanEvent(refusedScanner{rows, &refused, nil})
+		e, err := scanEvent(refusedScanner{rows, &refused})
 		if err != nil {
 			return fmt.Errorf("read events: %w", err)
 		}

@@ -84,10 +84,8 @@ func (w *wtx) restateSite() error {
 	return err
 }
 
-// siteOfEvent is the column of an event e's site, for a query over events e.
-const siteOfEvent = `coalesce((SELECT d.site FROM device_sites d WHERE d.device_id = e.device_id AND d.seq <= e.seq ORDER BY d.seq DESC LIMIT 1), '')`
-
-// siteBook is every device's site statements, for a pass over many events.
+// siteBook is every device's site statements (a few rows: one per site a
+// desk has stated), read once for the events History or EachEvent list.
 type siteBook map[string][]siteFrom
 
 type siteFrom struct {

@@ -94,11 +94,15 @@ func TestSiteRestatedAcrossProcesses(t *testing.T) {
 	if _, err := ui.AddLocation(ctx, "DUB", "Dublin office", ""); err != nil {
 		t.Fatal(err)
 	}
-	var site string
-	if err := ui.r.QueryRowContext(ctx, `SELECT `+siteOfEvent+` FROM events e WHERE e.type = ? ORDER BY e.seq DESC LIMIT 1`, string(EvLocationCreated)).Scan(&site); err != nil {
+	var uid string
+	if err := ui.r.QueryRowContext(ctx, `SELECT uid FROM locations WHERE code = 'DUB'`).Scan(&uid); err != nil {
 		t.Fatal(err)
 	}
-	if site != "Dublin" {
+	evs, err := ui.History(ctx, uid)
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("history of DUB: %v %v", evs, err)
+	}
+	if site := evs[0].Site; site != "Dublin" {
 		t.Errorf("the UI's change after the setting moved is recorded at %q", site)
 	}
 	verifyOK(t, ui)
