@@ -349,10 +349,7 @@ func (s *receiveScreen) choose() tea.Cmd {
 		ms := s.matchingModels()
 		if len(ms) == 0 {
 			if !s.recheck {
-				// The catalogue is read again first: a model added
-				// meanwhile (from the command line) is found then.
-				s.recheck, s.recheckField, s.recheckText = true, s.focus, s.fields[0].Value()
-				return s.Init()
+				return s.readAgain()
 			}
 			return s.feed.refuse("no model matches %q (add it with: tagdesk model add, then enter again)", s.fields[0].Value())
 		}
@@ -370,8 +367,7 @@ func (s *receiveScreen) choose() tea.Cmd {
 		ls := s.matchingLocations()
 		if len(ls) == 0 {
 			if !s.recheck {
-				s.recheck, s.recheckField, s.recheckText = true, s.focus, s.fields[2].Value()
-				return s.Init()
+				return s.readAgain()
 			}
 			return s.feed.refuse("no location matches %q (add it with: tagdesk location add CODE NAME, then enter again)", s.fields[2].Value())
 		}
@@ -381,6 +377,14 @@ func (s *receiveScreen) choose() tea.Cmd {
 		return s.maybeStart()
 	}
 	return nil
+}
+
+// readAgain reads the catalogue again for an enter in the focused field
+// that matched nothing, before refusing it: a model or location added
+// meanwhile (from the command line) is found then.
+func (s *receiveScreen) readAgain() tea.Cmd {
+	s.recheck, s.recheckField, s.recheckText = true, s.focus, s.fields[s.focus].Value()
+	return s.Init()
 }
 
 func (s *receiveScreen) scanKey(k tea.KeyPressMsg) tea.Cmd {
