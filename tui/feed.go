@@ -81,7 +81,11 @@ func (f *feed) view(s *Styles, width, height int) string {
 	// its end is often the reason, or what to do.
 	var newest []string
 	if n := len(f.lines); n > 0 && (!f.lines[n-1].ok || f.lines[n-1].warn) && logRows >= 2 {
-		newest = wrapWords(f.lines[n-1].text, width-2)
+		mark, style := "✗ ", s.Err
+		if f.lines[n-1].warn {
+			mark, style = "! ", s.Warn
+		}
+		newest = hanging(style, mark, f.lines[n-1].text, width)
 		newest = newest[:min(len(newest), 3, logRows)]
 	}
 	rows := 1
@@ -91,16 +95,7 @@ func (f *feed) view(s *Styles, width, height int) string {
 	start := max(0, len(f.lines)-(logRows-rows+1))
 	for i, l := range f.lines[start:] {
 		if start+i == len(f.lines)-1 && len(newest) > 1 {
-			mark, style := "✗ ", s.Err
-			if l.warn {
-				mark, style = "! ", s.Warn
-			}
-			for j, part := range newest {
-				if j > 0 {
-					mark = "  "
-				}
-				out = append(out, style.Render(mark+truncate(part, width-2)))
-			}
+			out = append(out, newest...)
 			continue
 		}
 		switch {
