@@ -314,11 +314,8 @@ func (s *syncScreen) View() string {
 	// three lines, above the rest's last lines.
 	var msg []string
 	if s.msg != "" && !s.msgBad {
-		msg = wrapWords(s.msg, w)
+		msg = hanging(st.OK, "", s.msg, w)
 		msg = msg[:min(len(msg), 3)]
-		for i, l := range msg {
-			msg[i] = st.OK.Render(truncate(l, w))
-		}
 	}
 	out := strings.Join(fit(strings.Join(lines, "\n"), w, max(1, s.height-max(1, len(msg)))), "\n")
 	switch {
