@@ -257,6 +257,8 @@ func (h *harness) press(name string) {
 		"ctrl+s":    {Code: 's', Mod: tea.ModCtrl},
 		"ctrl+d":    {Code: 'd', Mod: tea.ModCtrl},
 		"ctrl+u":    {Code: 'u', Mod: tea.ModCtrl},
+		"ctrl+f":    {Code: 'f', Mod: tea.ModCtrl},
+		"ctrl+o":    {Code: 'o', Mod: tea.ModCtrl},
 		"f1":        {Code: tea.KeyF1},
 	}[name]
 	if k.Code == 0 {

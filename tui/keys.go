@@ -28,7 +28,7 @@ type keyMap struct {
 	Stocktake key.Binding // s: count a location
 	Labels    key.Binding // l: the print queue (labels.go)
 	Sync      key.Binding // y: the sync state (sync.go)
-	Finish    key.Binding // f: finish a stocktake
+	Finish    key.Binding // ctrl+f: finish a stocktake (a letter would be typed into its field)
 	Offboard  key.Binding // x: take everything back from a person
 	Refresh   key.Binding
 
@@ -37,10 +37,11 @@ type keyMap struct {
 	Status    key.Binding // cycle the status filter
 	Clear     key.Binding // clear a filter or a setting
 
-	Move   key.Binding
-	Edit   key.Binding
-	Retire key.Binding
-	Demo   key.Binding
+	Move     key.Binding // m: move the asset on screen (detail)
+	MoveHere key.Binding // ctrl+o: move the last unexpected asset counted here (stocktake)
+	Edit     key.Binding
+	Retire   key.Binding
+	Demo     key.Binding
 }
 
 func defaultKeyMap() *keyMap {
@@ -67,7 +68,7 @@ func defaultKeyMap() *keyMap {
 		Stocktake: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stocktake")),
 		Labels:    key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "labels")),
 		Sync:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "sync")),
-		Finish:    key.NewBinding(key.WithKeys("f", "ctrl+f"), key.WithHelp("f/ctrl+f", "finish")),
+		Finish:    key.NewBinding(key.WithKeys("ctrl+f"), key.WithHelp("ctrl+f", "finish")),
 		Offboard:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "offboard")),
 		Refresh:   key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "refresh")),
 
@@ -76,9 +77,10 @@ func defaultKeyMap() *keyMap {
 		Status:    key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "status filter")),
 		Clear:     key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "clear")),
 
-		Move:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "move")),
-		Edit:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit field")),
-		Retire: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "retire")),
-		Demo:   key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "use demo data")),
+		Move:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "move")),
+		MoveHere: key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "move it here")),
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit field")),
+		Retire:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "retire")),
+		Demo:     key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "use demo data")),
 	}
 }

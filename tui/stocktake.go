@@ -42,7 +42,7 @@ const (
 
 // stocktakeScreen counts a location: scan its label (an open stocktake of
 // it is resumed, else one is started), then scan everything on it. Each scan
-// is classified live; the still-missing assets are listed; f finishes.
+// is classified live; the still-missing assets are listed; ctrl+f finishes.
 type stocktakeScreen struct {
 	base
 	phase   stocktakePhase
@@ -56,7 +56,7 @@ type stocktakeScreen struct {
 	seen    map[string]bool // tags found on this screen, for a list that arrives late
 	log     []stLogLine
 	latest  stLogLine
-	move    *store.StocktakeScan // the last unexpected scan, for m
+	move    *store.StocktakeScan // the last unexpected scan, for ctrl+o
 	queue   scanQueue
 	busy    string // what is in progress (start, finish)
 	err     string
@@ -129,16 +129,11 @@ func (s *stocktakeScreen) Title() string {
 	return "Stocktake " + s.st.LocationCode
 }
 
-// Capturing: in the pick phase the field has the keys; while scanning, only
-// once something is typed, so that m and f work as keys on an empty line.
+// Capturing: while picking and scanning the field has the keys, letters
+// included: a clerk who types a damaged label's code by hand, "m…" or
+// "f…", is typing, and the screen's own actions are ctrl keys.
 func (s *stocktakeScreen) Capturing() bool {
-	switch s.phase {
-	case stPick:
-		return true
-	case stScanning:
-		return s.input.Value() != ""
-	}
-	return false
+	return s.phase == stPick || s.phase == stScanning
 }
 
 func (s *stocktakeScreen) Init() tea.Cmd {
@@ -318,10 +313,10 @@ func (s *stocktakeScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 				return nil
 			}
 			return back
-		case msg.String() == "ctrl+f" || (empty && key.Matches(msg, k.Finish)):
+		case key.Matches(msg, k.Finish):
 			s.phase = stConfirm
 			return nil
-		case empty && key.Matches(msg, k.Move):
+		case key.Matches(msg, k.MoveHere):
 			return s.moveHere()
 		case msg.String() == "enter":
 			text := strings.TrimSpace(s.input.Value())
@@ -424,7 +419,7 @@ func (s *stocktakeScreen) scanned(r stocktakeScannedMsg) tea.Cmd {
 		}
 		cp := sc
 		s.move = &cp
-		s.add(stLogLine{kind: sc.Result, text: joinNonEmpty(sc.Tag, label, "is recorded at "+orDash(sc.Location)+": press m to move it here")})
+		s.add(stLogLine{kind: sc.Result, text: joinNonEmpty(sc.Tag, label, "is recorded at "+orDash(sc.Location)+": ctrl+o moves it here")})
 	case store.ScanDuplicate:
 		s.add(stLogLine{kind: sc.Result, text: fmt.Sprintf("%s already scanned: not counted twice", orDash(sc.Tag))})
 		if sc.Tag == "" {
@@ -472,7 +467,7 @@ func (s *stocktakeScreen) moveHere() tea.Cmd {
 		return nil
 	}
 	if s.move == nil {
-		s.note("nothing to move: m moves the last unexpected asset scanned that is recorded elsewhere")
+		s.note("nothing to move: ctrl+o moves the last unexpected asset scanned that is recorded elsewhere")
 		return bell()
 	}
 	id, tag, loc := s.id, s.move.Tag, s.st.LocationCode
@@ -759,7 +754,7 @@ func (s *stocktakeScreen) ShortHelp() []key.Binding {
 	case stPick:
 		return []key.Binding{k.ListUp, k.ListDown, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "count")), k.Back}
 	case stScanning:
-		return []key.Binding{k.Finish, k.Move, k.Back}
+		return []key.Binding{k.Finish, k.MoveHere, k.Back}
 	case stConfirm:
 		return []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "finish")), key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "keep counting"))}
 	}

@@ -51,7 +51,7 @@ func TestStocktake_ScanLoopFinishReport(t *testing.T) {
 		t.Fatalf("%d bells for found scans", h.bells)
 	}
 	h.scan("TD-000007")
-	h.wantView("unexpected 1", "TD-000007 Latitude 5440 is recorded at HQ: press m to move it here")
+	h.wantView("unexpected 1", "TD-000007 Latitude 5440 is recorded at HQ: ctrl+o moves it here")
 	h.scan("TD-000001")
 	if h.bells != 1 {
 		t.Fatalf("bells %d after a duplicate", h.bells)
@@ -62,20 +62,38 @@ func TestStocktake_ScanLoopFinishReport(t *testing.T) {
 		t.Fatalf("bells %d after an unknown code", h.bells)
 	}
 	h.wantView("unknown 1", "FMX-UNKNOWN-9: unknown code, kept in the report")
-	// m moves the unexpected asset here.
-	h.typeSlow("m")
+	// A code typed by hand from a damaged label is typed, even when it
+	// starts with m or f: no move, no finish.
+	h.typeSlow("mx-1")
+	h.wantView("› mx-1")
+	if a := h.asset("TD-000007"); a.LocationCode != "HQ" {
+		t.Fatalf("typing m moved TD-000007 to %s", a.LocationCode)
+	}
+	h.press("esc")
+	h.typeSlow("fy")
+	h.press("enter")
+	h.wantView("fy: unknown code, kept in the report", "unknown 2")
+	if strings.Contains(h.view(), "Finish?") || strings.Contains(h.view(), "finished") {
+		t.Fatalf("typing f y enter finished the count:\n%s", h.view())
+	}
+	bells := h.bells
+	// ctrl+o moves the unexpected asset here.
+	h.press("ctrl+o")
 	if a := h.asset("TD-000007"); a.LocationCode != "SHELF-A" {
-		t.Fatalf("m left TD-000007 at %s", a.LocationCode)
+		t.Fatalf("ctrl+o left TD-000007 at %s", a.LocationCode)
 	}
 	h.wantView("moved TD-000007")
-	// f asks; n goes on counting; f and y finish.
-	h.typeSlow("f")
+	if h.bells != bells {
+		t.Fatalf("bell on a move")
+	}
+	// ctrl+f asks; n goes on counting; ctrl+f and y finish.
+	h.press("ctrl+f")
 	h.wantView("Finish? 2 not found will be marked missing")
 	h.typeSlow("n")
 	h.wantView("› ")
-	h.typeSlow("f")
+	h.press("ctrl+f")
 	h.typeSlow("y")
-	h.wantView("finished", "Missing (2)", "TD-000004", "TD-000005", "Unexpected (1)", "TD-000007", "Unknown codes (1)", "FMX-UNKNOWN-9")
+	h.wantView("finished", "Missing (2)", "TD-000004", "TD-000005", "Unexpected (1)", "TD-000007", "Unknown codes (2)", "FMX-UNKNOWN-9", "fy")
 	for tag, want := range map[string]store.Status{"TD-000004": store.StatusMissing, "TD-000005": store.StatusMissing, "TD-000001": store.StatusInStock} {
 		if a := h.asset(tag); a.Status != want {
 			t.Errorf("%s is %s, want %s", tag, a.Status, want)
@@ -86,7 +104,7 @@ func TestStocktake_ScanLoopFinishReport(t *testing.T) {
 	}
 	// A scan after finishing is refused; esc leaves.
 	h.scan("TD-000002")
-	if h.bells != 3 {
+	if h.bells != 4 {
 		t.Fatalf("bells %d after a scan into a finished stocktake", h.bells)
 	}
 	h.wantView("this stocktake is finished")
@@ -98,7 +116,7 @@ func TestStocktake_ScanLoopFinishReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := rep.Stocktake; got.Found != 3 || got.Missing() != 2 || got.Unexpected != 1 || got.Unknown != 1 || got.Duplicates != 1 {
+	if got := rep.Stocktake; got.Found != 3 || got.Missing() != 2 || got.Unexpected != 1 || got.Unknown != 2 || got.Duplicates != 1 {
 		t.Fatalf("report counts %+v", got)
 	}
 }
@@ -227,7 +245,7 @@ var stocktakeSetups = []struct {
 		h.scan("TD-000002")
 		h.scan("TD-000010")
 		h.scan("ODD-CODE")
-		h.typeSlow("f")
+		h.press("ctrl+f")
 		h.typeSlow("y")
 	}, []string{"Missing (2)", "Unexpected (1)", "Unknown codes (1)"}},
 	{"person", func(h *harness) {
@@ -487,7 +505,7 @@ func TestStocktake_AuditDueListed(t *testing.T) {
 	}
 }
 
-// m with nothing to move says so (and rings) instead of doing nothing.
+// ctrl+o with nothing to move says so (and rings) instead of doing nothing.
 func TestStocktake_MoveWithNothingToMove(t *testing.T) {
 	db := newTestDB(t)
 	seed(t, db, 3)
@@ -496,9 +514,9 @@ func TestStocktake_MoveWithNothingToMove(t *testing.T) {
 	h.typeSlow("s")
 	h.scan("SHELF-A")
 	bells := h.bells
-	h.typeSlow("m")
+	h.press("ctrl+o")
 	h.wantView("nothing to move")
 	if h.bells != bells+1 {
-		t.Fatalf("no bell for m with nothing to move")
+		t.Fatalf("no bell for ctrl+o with nothing to move")
 	}
 }
