@@ -21,6 +21,8 @@ type VerifyReport struct {
 	Problems   []string      `json:"problems"`
 	Notes      []string      `json:"notes,omitempty"` // what was not checked, and why
 	HashScheme string        `json:"hash_scheme"`
+	// Server is the comparison with the sync server's log (verify --server).
+	Server *ServerCheckReport `json:"server,omitempty"`
 }
 
 // DeviceChain is one device's hash chain.

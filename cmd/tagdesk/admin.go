@@ -6,11 +6,12 @@ import (
 	"strings"
 
 	"github.com/tagdesk/tagdesk/store"
+	syncpkg "github.com/tagdesk/tagdesk/sync"
 )
 
 func adminCommands() []command {
 	return []command{
-		{name: "verify", summary: "check the hash chains and that current state equals the events", usage: "[--json] [--anchor DEVICE:SEQ:HASH,...]", run: cmdVerify},
+		{name: "verify", summary: "check the hash chains and that current state equals the events", usage: "[--json] [--anchor DEVICE:SEQ:HASH,...] [--server]", run: cmdVerify},
 		{name: "version", summary: "print the version", usage: "", run: func(ctx context.Context, a *app, args []string) error {
 			c := findCommand("version")
 			if err := a.parseNone(c, a.flags(c), args); err != nil {
@@ -27,6 +28,7 @@ func cmdVerify(ctx context.Context, a *app, args []string) error {
 	fs := a.flags(c)
 	asJSON := fs.Bool("json", false, "JSON output")
 	anchors := fs.String("anchor", "", "DEVICE:SEQ:HASH[,...]: heads an earlier verify printed (kept away from the desk); the log must still pass through them")
+	server := fs.Bool("server", false, "also compare what the desk records of the sync server's answers (which change was refused, in which order) with the server's own log")
 	if err := a.parseNone(c, fs, args); err != nil {
 		return err
 	}
@@ -34,6 +36,20 @@ func cmdVerify(ctx context.Context, a *app, args []string) error {
 		rep, err := db.Verify(ctx, "")
 		if err != nil {
 			return err
+		}
+		if *server {
+			sr, err := a.checkServer(ctx, db)
+			if err != nil {
+				return fmt.Errorf("verify --server: %s", store.ErrorMessage(err))
+			}
+			rep.Server = &sr
+			for _, p := range sr.Problems {
+				rep.Problems = append(rep.Problems, "server: "+p)
+			}
+			if sr.More > 0 {
+				rep.Problems = append(rep.Problems, fmt.Sprintf("server: ... and %d more difference(s) from the server", sr.More))
+			}
+			rep.OK = rep.OK && len(sr.Problems) == 0
 		}
 		held := false
 		if *anchors != "" {
@@ -60,7 +76,7 @@ func cmdVerify(ctx context.Context, a *app, args []string) error {
 				if !t.Equal {
 					mark = "DIFFERS"
 				}
-				fmt.Fprintf(a.stdout, "  %-16s %8d rows, rebuilt from events %8d: %s\n", t.Table, t.Rows, t.Rebuilt, mark)
+				fmt.Fprintf(a.stdout, "  %-18s %8d rows, rebuilt from events %8d: %s\n", t.Table, t.Rows, t.Rebuilt, mark)
 			}
 			fmt.Fprintf(a.stdout, "hash: %s\n", rep.HashScheme)
 			if len(rep.Devices) > 0 && rep.OK {
@@ -72,6 +88,9 @@ func cmdVerify(ctx context.Context, a *app, args []string) error {
 			}
 			for _, p := range rep.Problems {
 				fmt.Fprintf(a.stdout, "PROBLEM: %s\n", p)
+			}
+			if sr := rep.Server; sr != nil && !rep.OK {
+				fmt.Fprintf(a.stdout, "server %s: %d change(s) compared%s\n", sr.Server, sr.Compared, serverCheckExtra(*sr))
 			}
 			for _, n := range rep.Notes {
 				fmt.Fprintf(a.stdout, "NOTE: %s\n", n)
@@ -89,7 +108,42 @@ func cmdVerify(ctx context.Context, a *app, args []string) error {
 			if held {
 				fmt.Fprintln(a.stdout, "OK: the log still passes through the anchor(s) given")
 			}
+			if sr := rep.Server; sr != nil {
+				fmt.Fprintf(a.stdout, "OK: the server at %s agrees: %d change(s) compared%s\n", sr.Server, sr.Compared, serverCheckExtra(*sr))
+			}
 		}
 		return nil
 	})
+}
+
+// checkServer compares the desk's record of its sync server's log with the
+// server's, with a progress line on stderr now and then.
+func (a *app) checkServer(ctx context.Context, db *store.DB) (store.ServerCheckReport, error) {
+	cl, err := syncpkg.NewClient(ctx, db)
+	if err != nil {
+		return store.ServerCheckReport{}, err
+	}
+	fmt.Fprintf(a.stderr, "comparing with the server at %s\n", cl.Server)
+	var shown int64
+	return cl.CheckServer(ctx, func(done, head int64) {
+		if done-shown >= 100_000 {
+			shown = done
+			fmt.Fprintf(a.stderr, "compared %d of %d\n", done, head)
+		}
+	})
+}
+
+// serverCheckExtra says what a comparison with the server left aside.
+func serverCheckExtra(r store.ServerCheckReport) string {
+	var parts []string
+	if r.NotPulled > 0 {
+		parts = append(parts, fmt.Sprintf("%d of other desks not pulled yet", r.NotPulled))
+	}
+	if r.Unrecord > 0 {
+		parts = append(parts, fmt.Sprintf("%d of this desk's answered and not yet recorded (the next sync records them)", r.Unrecord))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(parts, "; ")
 }

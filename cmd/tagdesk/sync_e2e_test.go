@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -306,6 +307,35 @@ func runE2EConvergence(t *testing.T, pgArgs []string) {
 		t.Errorf("resolved refusals:\n%s", out)
 	}
 	assertVerified(t, a, b, serverState(t, srvDB, pgArgs != nil))
+
+	// The desks' record of the server's answers agrees with the server's
+	// log; a refusal made up on a desk (its own receipt "refused", so that
+	// the asset drops out of its register) does not.
+	for _, db := range []string{a, b} {
+		if out := mustCLI(t, db, "verify", "--server"); !strings.Contains(out, "OK: the server at "+srv.url+" agrees") {
+			t.Fatalf("verify --server on %s:\n%s", db, out)
+		}
+	}
+	forge, err := sql.Open("sqlite", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const receipt = `SELECT e.id FROM events e JOIN sync_log l ON l.event_id = e.id WHERE e.type = 'asset.received' AND l.refused = 0 AND e.device_id = (SELECT device_id FROM events WHERE type = 'person.created' ORDER BY id DESC LIMIT 1) ORDER BY e.id LIMIT 1`
+	for _, q := range []string{
+		`INSERT INTO sync_refusals(event_id, code, reason, refused_at) SELECT id, 'conflict', 'made up', '2026-11-28T00:00:00Z' FROM (` + receipt + `)`,
+		`UPDATE sync_log SET refused = 1 WHERE event_id = (` + receipt + `)`,
+	} {
+		if res, err := forge.Exec(q); err != nil {
+			t.Fatal(err)
+		} else if n, _ := res.RowsAffected(); n != 1 {
+			t.Fatalf("%s: %d rows", q, n)
+		}
+	}
+	forge.Close()
+	out, _, code = cli(t, b, "verify", "--server")
+	if code != 1 || !strings.Contains(out, "PROBLEM: server: the desk records this desk's change") || !strings.Contains(out, "as refused by the server, which applied it") {
+		t.Fatalf("verify --server after a made-up refusal: exit %d\n%s", code, out)
+	}
 
 	// Tokens: wrong, another device's, revoked.
 	c := filepath.Join(dir, "c.db")

@@ -1,0 +1,126 @@
+package sync
+
+import (
+	"context"
+	"database/sql"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// verify --server: what a desk records of the server's answers is compared
+// with the server's log. A refusal made up on the desk, and the desk's
+// newest changes cut off its history, which a local verify cannot see,
+// are found; changes of other desks not yet pulled are not problems.
+func TestCheckServer(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	hs := httptest.NewServer(e.h)
+	defer hs.Close()
+
+	// Not synced yet: nothing to compare, said so.
+	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
+	cl, err := NewClient(ctx, e.dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.CheckServer(ctx, nil); err == nil || !strings.Contains(err.Error(), "has not synced") {
+		t.Fatalf("check before any sync: %v", err)
+	}
+
+	e.receiveMany(t, 5)
+	if _, err := cl.Sync(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Another desk's changes reach the server; this desk has not pulled them.
+	other, err := store.Open(ctx, filepath.Join(t.TempDir(), "other.db"), store.Options{Operator: "o"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	tok2 := store.NewToken()
+	if err := e.srv.AddToken(ctx, "other", tok2); err != nil {
+		t.Fatal(err)
+	}
+	other.SetSyncServer(ctx, hs.URL, tok2, "")
+	ocl, err := NewClient(ctx, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.AddLocation(ctx, "LAB", "Lab", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ocl.Sync(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	var progressed bool
+	rep, err := cl.CheckServer(ctx, func(done, head int64) { progressed = done > 0 && done <= head })
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 9 events of this desk (location, maker, category, model, 5 receipts), 1 of the other.
+	if len(rep.Problems) != 0 || rep.Compared != 9 || rep.NotPulled != 1 || !progressed {
+		t.Fatalf("an honest desk: %+v (progress %v)", rep, progressed)
+	}
+
+	raw, err := sql.Open("sqlite", "file:"+e.dev.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	exec := func(q string) {
+		t.Helper()
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	// A refusal made up on the desk: its third receipt "refused", with a
+	// refusal recorded, so that the asset no longer counts.
+	exec(`UPDATE sync_log SET refused = 1 WHERE event_id = (SELECT id FROM events WHERE type = 'asset.received' ORDER BY id LIMIT 1 OFFSET 2)`)
+	exec(`INSERT INTO sync_refusals(event_id, code, reason, refused_at) SELECT id, 'conflict', 'made up', '2026-11-28T00:00:00Z' FROM events WHERE type = 'asset.received' ORDER BY id LIMIT 1 OFFSET 2`)
+	// The desk's newest change cut off its history.
+	exec(`DROP TRIGGER events_no_delete`)
+	exec(`DELETE FROM sync_log WHERE event_id = (SELECT MAX(id) FROM events WHERE device_id = '` + e.dev.DeviceID() + `')`)
+	exec(`DELETE FROM events WHERE id = (SELECT MAX(id) FROM events WHERE device_id = '` + e.dev.DeviceID() + `')`)
+
+	rep, err = cl.CheckServer(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(rep.Problems, "\n")
+	for _, want := range []string{
+		"the desk records this desk's change " + e.dev.DeviceID() + ":7 (asset.received TD-000003)",
+		"as refused by the server, which applied it",
+		"the server holds this desk's change " + e.dev.DeviceID() + ":9, which the desk no longer has",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("problems lack %q:\n%s", want, got)
+		}
+	}
+	if len(rep.Problems) != 2 || rep.Compared != 7 {
+		t.Fatalf("a tampered desk: %+v", rep)
+	}
+
+	// A server replaced since the desk last synced is not the log it
+	// recorded: no comparison, and why.
+	srv2, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "server2.db"), SQLiteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv2.Close()
+	srv2.AddToken(ctx, "dev", e.tok)
+	hs2 := httptest.NewServer(NewServer(srv2, ServerOptions{}))
+	defer hs2.Close()
+	e.dev.SetSyncServer(ctx, hs2.URL, "", "")
+	cl2, err := NewClient(ctx, e.dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl2.CheckServer(ctx, nil); err == nil || !strings.Contains(err.Error(), "restored or replaced") {
+		t.Fatalf("check against another server: %v", err)
+	}
+}
