@@ -718,7 +718,11 @@ func (s *stocktakeScreen) reportLines(width int) []string {
 	}
 	out = append(out, st.Section.Render(fmt.Sprintf("Unexpected (%d): scanned here, not on the expected list", len(r.Unexpected))))
 	for _, a := range r.Unexpected {
-		out = append(out, truncate(fmt.Sprintf("  %s %s at %s", a.Tag, assetLabel(a), orDash(a.LocationCode)), width))
+		where := "recorded at " + orDash(a.LocationCode)
+		if a.LocationCode == t.LocationCode {
+			where = "moved here"
+		}
+		out = append(out, truncate(fmt.Sprintf("  %s %s %s", a.Tag, assetLabel(a), where), width))
 	}
 	if len(r.Away) > 0 {
 		out = append(out, st.Section.Render(fmt.Sprintf("Left during the count (%d): not missing", len(r.Away))))

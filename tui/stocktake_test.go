@@ -93,7 +93,7 @@ func TestStocktake_ScanLoopFinishReport(t *testing.T) {
 	h.wantView("› ")
 	h.press("ctrl+f")
 	h.typeSlow("y")
-	h.wantView("finished", "Missing (2)", "TD-000004", "TD-000005", "Unexpected (1)", "TD-000007", "Unknown codes (2)", "FMX-UNKNOWN-9", "fy")
+	h.wantView("finished", "Missing (2)", "TD-000004", "TD-000005", "Unexpected (1)", "TD-000007 Latitude 5440 moved here", "Unknown codes (2)", "FMX-UNKNOWN-9", "fy")
 	for tag, want := range map[string]store.Status{"TD-000004": store.StatusMissing, "TD-000005": store.StatusMissing, "TD-000001": store.StatusInStock} {
 		if a := h.asset(tag); a.Status != want {
 			t.Errorf("%s is %s, want %s", tag, a.Status, want)
