@@ -207,9 +207,10 @@ func validateCost(v string) error {
 // ParseCost reads a purchase cost as people and spreadsheets write it:
 // "1299", "1,299.00", "1.299,00", "1 299,00", "1'299.00", "0,99", "12,5",
 // with or without a currency symbol ($ € £ ₹ ¥). It returns "1299.00" style
-// decimal text and the symbol's currency, if any. A number that could be
-// read two ways ("1,234": a thousand or one and a bit) or that has more
-// than two decimals is refused rather than guessed.
+// decimal text and the symbol's currency, if any. One separator followed
+// by exactly three digits ("1,299", "1.299", "$2,000") groups thousands: a
+// price has at most two decimals, so the other reading ("one and a bit")
+// is no price at all. A number with more than two decimals is refused.
 func ParseCost(v string) (cost, currency string, err error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -236,10 +237,6 @@ func ParseCost(v string) (cost, currency string, err error) {
 	if whole == "" && frac == "" {
 		return "", "", invalid("purchase cost %q is not a number", clip(orig))
 	}
-	if frac == "?" {
-		return "", "", invalid("purchase cost %q could be read two ways: write it without a thousands separator (%s or %s)",
-			clip(orig), strings.NewReplacer(",", "", ".", "").Replace(v), strings.NewReplacer(",", ".").Replace(v))
-	}
 	frac = strings.TrimRight(frac, "0")
 	if len(frac) > 2 {
 		return "", "", invalid("purchase cost %q has more than two decimals", clip(orig))
@@ -255,8 +252,8 @@ func ParseCost(v string) (cost, currency string, err error) {
 // part (separators removed) and the decimals. The last separator is the
 // decimal one when both kinds appear or when it is not followed by exactly
 // three digits; a separator that repeats groups thousands. One separator
-// between one to three digits (not all zeros) and three digits is
-// ambiguous: frac is then "?".
+// between one to three digits (not all zeros) and three digits groups
+// thousands too (ParseCost: a price has at most two decimals).
 func splitAmount(v string) (whole, frac string, ok bool) {
 	if v == "" || strings.Trim(v, "0123456789.,") != "" {
 		return "", "", false
@@ -292,7 +289,7 @@ func splitAmount(v string) (whole, frac string, ok bool) {
 		return "", tail, tail != ""
 	}
 	if h := strings.TrimLeft(head, "0"); len(tail) == 3 && h != "" && len(head) <= 3 {
-		return head, "?", true
+		return head + tail, "", true
 	}
 	return head, tail, true
 }
