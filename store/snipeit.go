@@ -1079,7 +1079,8 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	}
 
 	// Who or what it is checked out to.
-	r.fullName, r.firstName, r.lastName = v[fFullName], v[fFirstName], v[fLastName]
+	// A name's spaces are one space ("Ana  Silva" is Ana Silva).
+	r.fullName, r.firstName, r.lastName = oneSpace(v[fFullName]), oneSpace(v[fFirstName]), oneSpace(v[fLastName])
 	r.email, r.username, r.employeeNo = strings.ToLower(v[fEmail]), v[fUsername], v[fEmployeeNo]
 	r.badge = NormalizeTag(v[fBadge])
 	r.coLocation, r.parentTag = v[fCheckoutLocation], NormalizeTag(v[fParentTag])
@@ -1540,6 +1541,121 @@ func (im *importer) person(r *srow) (personRef, error) {
 	}
 	im.byName[strings.ToLower(pp.Name)] = append(namesakes, ref)
 	return ref, nil
+}
+
+// oneSpace trims s and makes each run of spaces in it one space.
+func oneSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// rowName is the name a row gives its holder: the full name, or the first
+// and last names.
+func (r *srow) rowName() string {
+	if r.fullName != "" {
+		return r.fullName
+	}
+	return oneSpace(r.firstName + " " + r.lastName)
+}
+
+// unifyPeople makes the file's mentions of one person say the same thing,
+// whatever the order of its rows: rows that share a badge, an employee
+// number, a username or an email are one person, and a row that names
+// them by name alone is theirs when no one else in the file has that name.
+// Each such row is given what the others say of them and it leaves blank
+// (their name, username, email, badge, employee number), so that a person
+// the import creates has all of it: a first row that gave only an email
+// would otherwise make someone named by their email, and a name-only first
+// row someone with no email. What a row says itself is kept as it is (and
+// a difference is warned of, as before).
+func unifyPeople(rows []*srow) {
+	var mentions []*srow
+	for _, r := range rows {
+		if r.bad == nil && r.co == coPerson {
+			mentions = append(mentions, r)
+		}
+	}
+	parent := make([]int, len(mentions))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	keys := func(r *srow) []string {
+		var k []string
+		for _, f := range []struct{ p, v string }{{"b:", r.badge}, {"#:", r.employeeNo}, {"u:", strings.ToLower(r.username)}, {"e:", r.email}} {
+			if f.v != "" {
+				k = append(k, f.p+f.v)
+			}
+		}
+		return k
+	}
+	first := map[string]int{}
+	for i, r := range mentions {
+		for _, k := range keys(r) {
+			if j, ok := first[k]; ok {
+				if a, b := find(i), find(j); a != b {
+					parent[max(a, b)] = min(a, b) // the earlier row's cluster
+				}
+			} else {
+				first[k] = i
+			}
+		}
+	}
+	// What each person is said to be: the first value the file gives.
+	type person struct{ name, badge, employeeNo, username, email string }
+	people := map[int]*person{}
+	for i, r := range mentions {
+		if len(keys(r)) == 0 {
+			continue
+		}
+		p := people[find(i)]
+		if p == nil {
+			p = &person{}
+			people[find(i)] = p
+		}
+		for _, f := range []struct {
+			have *string
+			v    string
+		}{{&p.name, r.rowName()}, {&p.badge, r.badge}, {&p.employeeNo, r.employeeNo}, {&p.username, r.username}, {&p.email, r.email}} {
+			if *f.have == "" {
+				*f.have = f.v
+			}
+		}
+	}
+	// A name alone names the one person of the file who has that name.
+	byName := map[string][]int{}
+	for root, p := range people {
+		if p.name != "" {
+			k := strings.ToLower(p.name)
+			byName[k] = append(byName[k], root)
+		}
+	}
+	for i, r := range mentions {
+		var p *person
+		if len(keys(r)) > 0 {
+			p = people[find(i)]
+		} else if roots := byName[strings.ToLower(r.rowName())]; len(roots) == 1 && r.rowName() != "" {
+			p = people[roots[0]]
+		}
+		if p == nil {
+			continue
+		}
+		if r.rowName() == "" {
+			r.fullName = p.name
+		}
+		for _, f := range []struct {
+			have *string
+			v    string
+		}{{&r.badge, p.badge}, {&r.employeeNo, p.employeeNo}, {&r.username, p.username}, {&r.email, p.email}} {
+			if *f.have == "" {
+				*f.have = f.v
+			}
+		}
+	}
 }
 
 // namesakes returns the people named name (the desk's, then those this
@@ -2009,6 +2125,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 	if rep.Rows == 0 {
 		return rep, invalid("the file has a header but no rows")
 	}
+	unifyPeople(rows)
 	inFile := make(map[string]bool, len(rows))
 	reserved := map[string]bool{} // (codes a location made from a name must leave free)
 	for i := range rows {

@@ -1814,3 +1814,51 @@ func TestSnipeITRoundTripCustomFieldsNamedLikeSnipeColumns(t *testing.T) {
 		t.Errorf("a yes/no Deleted column: imported %d, deleted %d", rep.Imported, rep.Deleted)
 	}
 }
+
+// The file's mentions of one person make one person with all the file
+// says of them, whatever the order of the rows: a first row that gives
+// only an email, or only a name, made someone named by their email, or
+// with no email, before.
+func TestImportSnipeITPeopleWhateverTheOrder(t *testing.T) {
+	ctx := context.Background()
+	rows := []string{
+		"A-1,Latitude 5440,,ana@example.com,",
+		"A-2,Latitude 5440,,,asilva",
+		"A-3,Latitude 5440,Ana Silva,ana@example.com,asilva",
+		"A-4,Latitude 5440,Ana  Silva,,", // by name alone, two spaces
+		"A-5,Latitude 5440,Bo Chan,,",
+		"A-6,Latitude 5440,Bo Chan,bo@example.com,bchan",
+	}
+	for _, order := range [][]int{{0, 1, 2, 3, 4, 5}, {2, 1, 0, 5, 4, 3}, {3, 0, 4, 1, 5, 2}} {
+		db := mustOpen(t)
+		data := "Asset Tag,Model Name,Checked Out to: Full Name,Checked Out to: Email,Checked Out to: Username\n"
+		for _, i := range order {
+			data += rows[i] + "\n"
+		}
+		if _, err := db.AddModel(ctx, "Latitude 5440", "L5440", "Dell", "Laptop"); err != nil {
+			t.Fatal(err)
+		}
+		rep := importSnipe(t, db, []byte(data), store.ImportOptions{})
+		if rep.Imported != 6 || rep.CheckedOut != 6 || rep.Created.People != 2 || len(rep.Warnings) != 0 {
+			t.Fatalf("order %v: report = %+v", order, rep)
+		}
+		people, err := db.People(ctx, store.PeopleFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range people {
+			got = append(got, p.Name+"/"+p.Email+"/"+p.Username)
+		}
+		slices.Sort(got)
+		if want := []string{"Ana Silva/ana@example.com/asilva", "Bo Chan/bo@example.com/bchan"}; !slices.Equal(got, want) {
+			t.Errorf("order %v: people %v, want %v", order, got, want)
+		}
+		for _, tag := range []string{"A-1", "A-2", "A-3", "A-4"} {
+			if a := mustAsset(t, db, tag); a.CustodianName != "Ana Silva" {
+				t.Errorf("order %v: %s held by %q", order, tag, a.CustodianName)
+			}
+		}
+		mustVerify(t, db)
+	}
+}
