@@ -277,7 +277,11 @@ func (m *Model) deliver(k tea.KeyPressMsg, textOnly bool) tea.Cmd {
 		return a.Update(k)
 	}
 	m.note = ""
-	if m.showHelp && key.Matches(k, m.c.keys.Back) {
+	if m.showHelp {
+		// The help covers the screen: a key closes it and does nothing
+		// else (a key pressed at a screen one cannot see must not act
+		// on it: enter would answer a question hidden behind the help).
+		// A scan still reaches the screen (it is no key here).
 		m.showHelp = false
 		return nil
 	}
@@ -417,7 +421,7 @@ func (m *Model) render() string {
 func (m *Model) helpView(a screen, height int) string {
 	m.help.SetWidth(m.width)
 	out := m.c.styles.Title.Render("Keys: "+a.Title()) + "\n\n" + m.help.FullHelpView(a.FullHelp())
-	out += "\n\n" + para(m.c.styles.Dim, "A scan (a burst ending in Enter or Tab) works on every screen. esc, ? or f1 closes this help.", m.width)
+	out += "\n\n" + para(m.c.styles.Dim, "A scan (a burst ending in Enter or Tab) works on every screen. Any key closes this help.", m.width)
 	return out
 }
 

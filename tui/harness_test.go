@@ -258,6 +258,7 @@ func (h *harness) press(name string) {
 		"ctrl+d":    {Code: 'd', Mod: tea.ModCtrl},
 		"ctrl+u":    {Code: 'u', Mod: tea.ModCtrl},
 		"ctrl+f":    {Code: 'f', Mod: tea.ModCtrl},
+		"ctrl+g":    {Code: 'g', Mod: tea.ModCtrl},
 		"ctrl+o":    {Code: 'o', Mod: tea.ModCtrl},
 		"f1":        {Code: tea.KeyF1},
 	}[name]

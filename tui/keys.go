@@ -28,7 +28,7 @@ type keyMap struct {
 	Stocktake key.Binding // s: count a location
 	Labels    key.Binding // l: the print queue (labels.go)
 	Sync      key.Binding // y: the sync state (sync.go)
-	Finish    key.Binding // ctrl+f: finish a stocktake (a letter would be typed into its field)
+	Finish    key.Binding // ctrl+g: finish a stocktake (a letter would be typed into its field, ctrl+f moves its cursor)
 	Offboard  key.Binding // x: take everything back from a person
 	Refresh   key.Binding
 
@@ -68,7 +68,7 @@ func defaultKeyMap() *keyMap {
 		Stocktake: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stocktake")),
 		Labels:    key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "labels")),
 		Sync:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "sync")),
-		Finish:    key.NewBinding(key.WithKeys("ctrl+f"), key.WithHelp("ctrl+f", "finish")),
+		Finish:    key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "finish")),
 		Offboard:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "offboard")),
 		Refresh:   key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "refresh")),
 

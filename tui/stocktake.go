@@ -42,7 +42,7 @@ const (
 
 // stocktakeScreen counts a location: scan its label (an open stocktake of
 // it is resumed, else one is started), then scan everything on it. Each scan
-// is classified live; the still-missing assets are listed; ctrl+f finishes.
+// is classified live; the still-missing assets are listed; ctrl+g finishes.
 type stocktakeScreen struct {
 	base
 	phase   stocktakePhase
@@ -129,11 +129,12 @@ func (s *stocktakeScreen) Title() string {
 	return "Stocktake " + s.st.LocationCode
 }
 
-// Capturing: while picking and scanning the field has the keys, letters
-// included: a clerk who types a damaged label's code by hand, "m…" or
-// "f…", is typing, and the screen's own actions are ctrl keys.
+// Capturing: while picking, scanning and asking whether to finish, the
+// field has the keys, letters included: a clerk who types a damaged
+// label's code by hand, "m…", "f…" or "q…", is typing, and the screen's own
+// actions are ctrl keys.
 func (s *stocktakeScreen) Capturing() bool {
-	return s.phase == stPick || s.phase == stScanning
+	return s.phase == stPick || s.phase == stScanning || s.phase == stConfirm
 }
 
 func (s *stocktakeScreen) Init() tea.Cmd {
@@ -314,6 +315,12 @@ func (s *stocktakeScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			}
 			return back
 		case key.Matches(msg, k.Finish):
+			if !empty {
+				// What was typed is counted or cleared first, never
+				// dropped on the way to the report.
+				s.note("%s is typed, not counted: enter counts it, esc clears it; then ctrl+g finishes", clipCode(s.input.Value()))
+				return bell()
+			}
 			s.phase = stConfirm
 			return nil
 		case key.Matches(msg, k.MoveHere):
@@ -328,11 +335,16 @@ func (s *stocktakeScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		s.input.Update(msg)
 	case stConfirm:
-		switch msg.String() {
-		case "y", "enter":
+		// Only y (or ctrl+g again) finishes. Anything else goes on
+		// counting, and what a clerk starts to type goes to the field.
+		switch {
+		case msg.String() == "y" || key.Matches(msg, k.Finish):
 			return s.finish()
-		case "n", "esc":
+		case msg.String() == "n" || msg.String() == "enter" || key.Matches(msg, k.Back):
 			s.phase = stScanning
+		case printable(msg):
+			s.phase = stScanning
+			s.input.Update(msg)
 		}
 	case stReport:
 		switch {
@@ -607,7 +619,7 @@ func (s *stocktakeScreen) scanView() string {
 	}
 	switch {
 	case s.phase == stConfirm:
-		b = append(b, st.Warn.Render(truncate(fmt.Sprintf("Finish? %d not found will be marked missing. y/enter finish · n/esc go on", s.st.Missing()), w)))
+		b = append(b, st.Warn.Render(truncate(fmt.Sprintf("Finish? %d not found will be marked missing. y finish · n/esc keep counting", s.st.Missing()), w)))
 	case s.busy != "":
 		b = append(b, st.Dim.Render(truncate(s.busy, w)))
 	default:

@@ -86,15 +86,26 @@ func TestStocktake_ScanLoopFinishReport(t *testing.T) {
 	if h.bells != bells {
 		t.Fatalf("bell on a move")
 	}
-	// ctrl+f asks; n goes on counting; ctrl+f and y finish.
-	h.press("ctrl+f")
+	// ctrl+g asks; n goes on counting; a code typed at the question is
+	// typed, not an answer (enter counts it); ctrl+g and y finish.
+	h.press("ctrl+g")
 	h.wantView("Finish? 2 not found will be marked missing")
 	h.typeSlow("n")
 	h.wantView("› ")
-	h.press("ctrl+f")
+	h.press("ctrl+g")
+	h.typeSlow("td-000004")
+	h.press("enter")
+	if a := h.asset("TD-000004"); a.Status == store.StatusMissing {
+		t.Fatalf("a code typed at the question finished the count")
+	}
+	h.wantView("✓ TD-000004", "found 4", "missing 1")
+	h.press("ctrl+g")
+	h.press("enter") // not an answer either
+	h.wantView("› ")
+	h.press("ctrl+g")
 	h.typeSlow("y")
-	h.wantView("finished", "Missing (2)", "TD-000004", "TD-000005", "Unexpected (1)", "TD-000007 Latitude 5440 moved here", "Unknown codes (2)", "FMX-UNKNOWN-9", "fy")
-	for tag, want := range map[string]store.Status{"TD-000004": store.StatusMissing, "TD-000005": store.StatusMissing, "TD-000001": store.StatusInStock} {
+	h.wantView("finished", "Missing (1)", "TD-000005", "Unexpected (1)", "TD-000007 Latitude 5440 moved here", "Unknown codes (2)", "FMX-UNKNOWN-9", "fy")
+	for tag, want := range map[string]store.Status{"TD-000004": store.StatusInStock, "TD-000005": store.StatusMissing, "TD-000001": store.StatusInStock} {
 		if a := h.asset(tag); a.Status != want {
 			t.Errorf("%s is %s, want %s", tag, a.Status, want)
 		}
@@ -116,7 +127,7 @@ func TestStocktake_ScanLoopFinishReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := rep.Stocktake; got.Found != 3 || got.Missing() != 2 || got.Unexpected != 1 || got.Unknown != 2 || got.Duplicates != 1 {
+	if got := rep.Stocktake; got.Found != 4 || got.Missing() != 1 || got.Unexpected != 1 || got.Unknown != 2 || got.Duplicates != 1 {
 		t.Fatalf("report counts %+v", got)
 	}
 }
@@ -131,7 +142,7 @@ func mustCurrentOrLatest(t *testing.T, db *store.DB) store.Stocktake {
 }
 
 // A stocktake survives a restart: a new UI on the same database lists the
-// open one and resumes it, counts included; ctrl+f finishes while typing.
+// open one and resumes it, counts included; ctrl+g never drops typed text.
 func TestStocktake_ResumeAfterRestart(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "t.db")
 	open := func() *store.DB {
@@ -166,14 +177,25 @@ func TestStocktake_ResumeAfterRestart(t *testing.T) {
 	h.typeSlow("s")
 	h.scan("SHELF-A")
 	h.wantView("resumed")
-	// Typed code, then ctrl+f finishes even while the field has text.
+	// Typed code, then ctrl+g with text still in the field says so and
+	// keeps it (ctrl+f is the field's cursor right); esc clears it, and
+	// ctrl+g and y finish.
 	h.typeSlow("TD-000003")
 	h.press("enter")
 	h.wantView("found 2")
 	h.typeSlow("x")
-	h.send(tea.KeyPressMsg{Code: 'f', Mod: tea.ModCtrl})
+	bells := h.bells
+	h.press("ctrl+g")
+	h.wantView("x is typed, not counted: enter counts it, esc clears it", "› x")
+	if h.bells != bells+1 {
+		t.Fatalf("no bell for ctrl+g over typed text")
+	}
+	h.press("ctrl+f")
+	h.wantView("› x")
+	h.press("esc")
+	h.press("ctrl+g")
 	h.wantView("Finish? 1 not found")
-	h.press("enter")
+	h.typeSlow("y")
 	h.wantView("Missing (1)", "TD-000001")
 	open2, err := db.Stocktakes(context.Background(), true, 0)
 	if err != nil || len(open2) != 0 {
@@ -245,7 +267,7 @@ var stocktakeSetups = []struct {
 		h.scan("TD-000002")
 		h.scan("TD-000010")
 		h.scan("ODD-CODE")
-		h.press("ctrl+f")
+		h.press("ctrl+g")
 		h.typeSlow("y")
 	}, []string{"Missing (2)", "Unexpected (1)", "Unknown codes (1)"}},
 	{"person", func(h *harness) {
@@ -519,4 +541,30 @@ func TestStocktake_MoveWithNothingToMove(t *testing.T) {
 	if h.bells != bells+1 {
 		t.Fatalf("no bell for ctrl+o with nothing to move")
 	}
+}
+
+// Keys at the question "Finish?": a key pressed while the help covers it
+// only closes the help (enter does not answer it unseen), and q is typed
+// into the field, not a quit.
+func TestStocktake_ConfirmKeys(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	shelf(t, db, 2)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("s")
+	h.scan("SHELF-A")
+	h.press("ctrl+g")
+	h.wantView("Finish? 2 not found")
+	h.press("f1")
+	h.wantView("Keys: Stocktake")
+	h.press("enter")
+	h.wantView("Finish? 2 not found")
+	if a := h.asset("TD-000001"); a.Status == store.StatusMissing {
+		t.Fatal("enter behind the help finished the count")
+	}
+	h.typeSlow("q")
+	if h.quit {
+		t.Fatal("q at the question quit")
+	}
+	h.wantView("› q")
 }

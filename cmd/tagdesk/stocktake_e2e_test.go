@@ -71,7 +71,7 @@ func TestTUI_StocktakeEndToEnd(t *testing.T) {
 		}
 	}
 
-	s.press("C-f")
+	s.press("C-g")
 	s.waitFor("Finish? 2 not found will be marked missing")
 	s.press("y")
 	p = s.waitFor("finished", "Missing (2)", "Unexpected (1)", "Unknown codes (1)")
