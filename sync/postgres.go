@@ -279,7 +279,7 @@ func (b *PostgresBackend) Pull(ctx context.Context, cursor int64, limit int) ([]
 		return nil, cursor, false, err
 	}
 	more := cut || len(entries) > limit
-	if more {
+	if len(entries) > limit { // (a page cut for size holds fewer)
 		entries = entries[:limit]
 	}
 	out := make([]store.PulledChange, len(entries))

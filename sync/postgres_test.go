@@ -168,3 +168,71 @@ func TestPostgresCommitOrderedCursor(t *testing.T) {
 		}
 	}
 }
+
+// A pull page cut for its size (8 MiB of payloads) holds fewer changes than
+// the limit: every one of them is a real change, and the next page goes on
+// from the last (a cut page was padded with empty changes).
+func TestPostgresPullPageCutForSize(t *testing.T) {
+	url := testPostgresURL(t)
+	ctx := context.Background()
+	surl, drop, err := freshSchema(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer drop()
+	dir := t.TempDir()
+	b, err := OpenPostgres(ctx, surl, PostgresOptions{CacheDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	db, err := store.Open(ctx, filepath.Join(dir, "d.db"), store.Options{Operator: "t", Unsafe: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.AddLocation(ctx, "WH", "Warehouse", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddModel(ctx, "Latitude 5440", "L5440", "Dell", "Laptop"); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.Receive(ctx, store.Receipt{Serial: "SN1", Model: "L5440", Location: "WH"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const notes = 700 // 16 kB each: 11 MB in all
+	for i := 0; i < notes; i++ {
+		if _, err := db.UpdateAsset(ctx, a.Tag, map[string]string{"notes": fmt.Sprintf("%03d %s", i, strings.Repeat("n", 16<<10-8))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	evs, err := db.OutboxBatch(ctx, 10_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(evs); i += 50 {
+		if _, err := b.Push(ctx, evs[0].DeviceID, evs[i:min(i+50, len(evs))], nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cursor, pages := int64(0), 0
+	for more := true; more; pages++ {
+		changes, next, m, err := b.Pull(ctx, cursor, MaxPullLimit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range changes {
+			if c.ServerSeq != cursor+int64(i)+1 || c.Event.DeviceID == "" {
+				t.Fatalf("page after %d: change %d is server_seq %d of %q", cursor, i, c.ServerSeq, c.Event.DeviceID)
+			}
+		}
+		if len(changes) == 0 || next != cursor+int64(len(changes)) {
+			t.Fatalf("page after %d: %d changes, next %d", cursor, len(changes), next)
+		}
+		cursor, more = next, m
+	}
+	if cursor != int64(len(evs)) || pages < 2 {
+		t.Fatalf("pulled up to %d in %d page(s), want %d in two or more", cursor, pages, len(evs))
+	}
+}
