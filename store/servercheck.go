@@ -45,6 +45,7 @@ const maxServerProblems = 50
 type ServerCheck struct {
 	db     *DB
 	cursor int64 // the desk's pull cursor when the check began
+	last   int64 // the last place of the server's order the desk had recorded then
 	done   int64 // server order compared up to
 	Report ServerCheckReport
 }
@@ -63,7 +64,13 @@ func (db *DB) NewServerCheck(ctx context.Context, serverEpoch string) (*ServerCh
 	if st.Epoch != serverEpoch {
 		return nil, Errorf(EINVALID, "the server at %s was restored or replaced since this desk last synced (epoch %s, the desk's %s): run tagdesk sync, then compare", st.Server, serverEpoch, st.Epoch)
 	}
-	return &ServerCheck{db: db, cursor: st.Cursor, Report: ServerCheckReport{Server: st.Server}}, nil
+	// What a sync records while the check runs (the UI's, a script's) is
+	// not compared: the server's pages were read before it.
+	var last int64
+	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(server_seq), 0) FROM sync_log`).Scan(&last); err != nil {
+		return nil, fmt.Errorf("compare with the server: %w", err)
+	}
+	return &ServerCheck{db: db, cursor: st.Cursor, last: last, Report: ServerCheckReport{Server: st.Server, Problems: []string{}}}, nil
 }
 
 func (c *ServerCheck) problem(format string, args ...any) {
@@ -81,7 +88,7 @@ type recorded struct {
 	seq      int64
 	hash     string
 	typ      string
-	subject  string // the asset's tag where the change names one
+	subject  string // the tag, code or name the change names, else its subject
 }
 
 func (r recorded) uid() string { return fmt.Sprintf("%s:%d", r.deviceID, r.seq) }
@@ -174,8 +181,12 @@ func (c *ServerCheck) unrecorded(ctx context.Context, se ServerEntry, own string
 		c.problem("%s differs from the server's copy (hash %s on the desk, %s on the server)", uid, short(hash), short(se.Hash))
 	case place.Valid:
 		c.problem("the desk records %s at place %d of the server's order; the server has it at %d", uid, place.Int64, se.ServerSeq)
+	case se.DeviceID == own && se.ServerSeq > c.cursor:
+		c.Report.Unrecord++ // pushed; the answer was lost: the next pull records it
 	case se.DeviceID == own:
-		c.Report.Unrecord++ // pushed; the answer was lost: the next sync records it
+		// A pull past an own change records its place; none here is a
+		// record removed (to count it as no longer applying, say).
+		c.problem("the desk has pulled past its own change %s (place %d of the server's order) and has no record of its place: the server applied it", uid, se.ServerSeq)
 	case se.ServerSeq <= c.cursor:
 		c.problem("the desk has pulled past %s (place %d of the server's order) and has no record of its place", uid, se.ServerSeq)
 	default:
@@ -184,39 +195,50 @@ func (c *ServerCheck) unrecorded(ctx context.Context, se ServerEntry, own string
 	return nil
 }
 
-// Finish checks what the desk records beyond the server's last change.
+// Finish checks what the desk had recorded beyond the server's last
+// change when the check began, row by row (a desk ahead of a server
+// restored without a new epoch may hold many).
 func (c *ServerCheck) Finish(ctx context.Context) (ServerCheckReport, error) {
-	local, err := c.recordedBetween(ctx, c.done, 1<<62)
-	if err != nil {
-		return c.Report, err
-	}
-	for _, n := range placesOf(local) {
-		c.problem("the desk records %s at place %d of the server's order; the server's log ends at %d", local[n].what(), n, c.done)
-	}
-	return c.Report, nil
+	err := c.eachRecorded(ctx, c.done, c.last, func(n int64, r recorded) {
+		c.problem("the desk records %s at place %d of the server's order; the server's log ends at %d", r.what(), n, c.done)
+	})
+	return c.Report, err
 }
 
 // recordedBetween is the desk's record of the server's order in (after, upTo].
 func (c *ServerCheck) recordedBetween(ctx context.Context, after, upTo int64) (map[int64]recorded, error) {
-	rows, err := c.db.r.QueryContext(ctx, `SELECT l.server_seq, l.refused, COALESCE(e.device_id, ''), COALESCE(e.seq, 0), COALESCE(e.hash, ''), COALESCE(e.type, ''), COALESCE(CASE WHEN json_valid(e.payload) THEN json_extract(e.payload, '$.tag') END, e.subject, '')
+	out := map[int64]recorded{}
+	err := c.eachRecorded(ctx, after, upTo, func(n int64, r recorded) { out[n] = r })
+	return out, err
+}
+
+// eachRecorded calls fn for the desk's record of the server's order in
+// (after, upTo], in order.
+func (c *ServerCheck) eachRecorded(ctx context.Context, after, upTo int64, fn func(int64, recorded)) error {
+	if upTo <= after {
+		return nil
+	}
+	// A change is named by what its payload names (a tag, a code, a name)
+	// where it names one, else by its subject.
+	rows, err := c.db.r.QueryContext(ctx, `SELECT l.server_seq, l.refused, COALESCE(e.device_id, ''), COALESCE(e.seq, 0), COALESCE(e.hash, ''), COALESCE(e.type, ''),
+		COALESCE(CASE WHEN json_valid(e.payload) THEN COALESCE(json_extract(e.payload, '$.tag'), json_extract(e.payload, '$.code'), json_extract(e.payload, '$.name')) END, e.subject, '')
 		FROM sync_log l LEFT JOIN events e ON e.id = l.event_id WHERE l.server_seq > ? AND l.server_seq <= ? ORDER BY l.server_seq`, after, upTo)
 	if err != nil {
-		return nil, fmt.Errorf("compare with the server: %w", err)
+		return fmt.Errorf("compare with the server: %w", err)
 	}
 	defer rows.Close()
-	out := map[int64]recorded{}
 	for rows.Next() {
 		var n int64
 		var r recorded
 		if err := rows.Scan(&n, &r.refused, &r.deviceID, &r.seq, &r.hash, &r.typ, &r.subject); err != nil {
-			return nil, fmt.Errorf("compare with the server: %w", err)
+			return fmt.Errorf("compare with the server: %w", err)
 		}
-		out[n] = r
+		fn(n, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("compare with the server: %w", err)
+		return fmt.Errorf("compare with the server: %w", err)
 	}
-	return out, nil
+	return nil
 }
 
 // placesOf is the places of m in order.

@@ -75,7 +75,7 @@ var canonical = []struct {
 // the state rebuilt from the events. The rebuild goes into a temporary
 // database next to tmpDir ("" for the system default).
 func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
-	rep := VerifyReport{HashScheme: hashScheme}
+	rep := VerifyReport{HashScheme: hashScheme, Problems: []string{}}
 	problem := func(format string, args ...any) {
 		if len(rep.Problems) < 100 {
 			rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))

@@ -57,14 +57,27 @@ func TestCheckServer(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A sync of the desk runs while the check reads the server's log (the
+	// UI's, a script's): what it records is no difference.
 	var progressed bool
-	rep, err := cl.CheckServer(ctx, func(done, head int64) { progressed = done > 0 && done <= head })
+	rep, err := cl.CheckServer(ctx, func(done, head int64) {
+		progressed = done > 0 && done <= head
+		if _, err := e.dev.AddLocation(ctx, "MID", "Added mid-check", ""); err != nil {
+			t.Error(err)
+		}
+		if _, err := cl.Sync(ctx, nil); err != nil {
+			t.Error(err)
+		}
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// 9 events of this desk (location, maker, category, model, 5 receipts), 1 of the other.
 	if len(rep.Problems) != 0 || rep.Compared != 9 || rep.NotPulled != 1 || !progressed {
 		t.Fatalf("an honest desk: %+v (progress %v)", rep, progressed)
+	}
+	if rep, err = cl.CheckServer(ctx, nil); err != nil || len(rep.Problems) != 0 || rep.Compared != 11 {
+		t.Fatalf("after the sync: %+v %v", rep, err)
 	}
 
 	raw, err := sql.Open("sqlite", "file:"+e.dev.Path())
@@ -82,6 +95,10 @@ func TestCheckServer(t *testing.T) {
 	// refusal recorded, so that the asset no longer counts.
 	exec(`UPDATE sync_log SET refused = 1 WHERE event_id = (SELECT id FROM events WHERE type = 'asset.received' ORDER BY id LIMIT 1 OFFSET 2)`)
 	exec(`INSERT INTO sync_refusals(event_id, code, reason, refused_at) SELECT id, 'conflict', 'made up', '2026-11-28T00:00:00Z' FROM events WHERE type = 'asset.received' ORDER BY id LIMIT 1 OFFSET 2`)
+	// Its fourth receipt counted as no longer applying: its record in the
+	// server's order removed, as if the server had not yet answered.
+	exec(`DELETE FROM sync_log WHERE event_id = (SELECT id FROM events WHERE type = 'asset.received' ORDER BY id LIMIT 1 OFFSET 3)`)
+	exec(`INSERT INTO sync_unapplied(event_id, code, reason) SELECT id, 'conflict', 'made up' FROM events WHERE type = 'asset.received' ORDER BY id LIMIT 1 OFFSET 3`)
 	// The desk's newest change cut off its history.
 	exec(`DROP TRIGGER events_no_delete`)
 	exec(`DELETE FROM sync_log WHERE event_id = (SELECT MAX(id) FROM events WHERE device_id = '` + e.dev.DeviceID() + `')`)
@@ -95,13 +112,14 @@ func TestCheckServer(t *testing.T) {
 	for _, want := range []string{
 		"the desk records this desk's change " + e.dev.DeviceID() + ":7 (asset.received TD-000003)",
 		"as refused by the server, which applied it",
-		"the server holds this desk's change " + e.dev.DeviceID() + ":9, which the desk no longer has",
+		"the desk has pulled past its own change " + e.dev.DeviceID() + ":8 (place 8 of the server's order) and has no record of its place: the server applied it",
+		"the server holds this desk's change " + e.dev.DeviceID() + ":10, which the desk no longer has",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("problems lack %q:\n%s", want, got)
 		}
 	}
-	if len(rep.Problems) != 2 || rep.Compared != 7 {
+	if len(rep.Problems) != 3 || rep.Compared != 8 {
 		t.Fatalf("a tampered desk: %+v", rep)
 	}
 
