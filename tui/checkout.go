@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -26,6 +27,10 @@ type checkOutScreen struct {
 	seq      int            // people query sequence
 	queue    scanQueue
 	feed     feed
+	// installed counts what went to the holder: an asset scanned first,
+	// with nothing installed in it yet, is checked out itself when a
+	// badge or a location follows (scan the asset, scan the badge).
+	installed int
 }
 
 type holderMsg struct {
@@ -47,7 +52,10 @@ type checkOutResult struct {
 	code   string
 	asset  store.Asset
 	holder *store.Holder // the scan named a new holder instead of an asset
-	err    error
+	// carried: the asset scanned before (the holder then, nothing
+	// installed in it) was checked out to the new holder; asset is it.
+	carried bool
+	err     error
 }
 
 func newCheckOut(c *common, p *store.Person) *checkOutScreen {
@@ -87,7 +95,7 @@ func (s *checkOutScreen) Update(msg tea.Msg) tea.Cmd {
 				// typing: they are the scan's, not the date's.
 				s.showDue()
 				s.focusField(false)
-				return s.scan(typed[len(s.dueDate):] + msg.code)
+				return s.scan(typed[len(s.dueDate):]+msg.code, false)
 			}
 			// Scanned straight from the due field: what it shows is the
 			// due date of this scan too, or the scan waits for a good one.
@@ -95,9 +103,9 @@ func (s *checkOutScreen) Update(msg tea.Msg) tea.Cmd {
 			if !ok {
 				return tea.Batch(cmd, s.feed.refuse("%s: not checked out: the due date above is not a date", msg.code))
 			}
-			return tea.Batch(cmd, s.scan(msg.code))
+			return tea.Batch(cmd, s.scan(msg.code, false))
 		}
-		return s.scan(s.line(msg))
+		return s.scan(s.line(msg), false)
 	case holderMsg:
 		if msg.err != nil {
 			return s.feed.refuse("%s", errText(msg.err))
@@ -127,8 +135,14 @@ func (s *checkOutScreen) line(msg scanMsg) string { return lineWith(&s.input, ms
 
 func (s *checkOutScreen) setHolder(h store.Holder) {
 	s.holder = &h
+	s.installed = 0
 	s.people, s.sel = nil, -1
 	s.input.Reset()
+	if h.Kind == store.CustodianAsset {
+		s.input.placeholder = "scan assets to install in it, or a badge or location to check it out to"
+		s.feed.note("%s: scan assets to install in it, or a badge or location to check it out to", h.Label)
+		return
+	}
 	s.input.placeholder = "scan assets to check out"
 	s.feed.note("checking out to %s", h.Label)
 }
@@ -172,7 +186,7 @@ func (s *checkOutScreen) key(k tea.KeyPressMsg) tea.Cmd {
 		if text == "" {
 			return nil
 		}
-		return s.scan(text)
+		return s.scan(text, true)
 	case s.holder == nil && !s.focusDue && (k.String() == "up" || k.String() == "down"):
 		if len(s.people) > 0 {
 			if k.String() == "down" {
@@ -262,15 +276,19 @@ func (s *checkOutScreen) suggest() tea.Cmd {
 }
 
 // scan handles a scanned or typed code: the holder first, then assets.
-func (s *checkOutScreen) scan(code string) tea.Cmd {
+func (s *checkOutScreen) scan(code string, typed bool) tea.Cmd {
 	if s.holder == nil {
 		db, id := s.c.db, s.id
 		return s.c.do(func(ctx context.Context) tea.Msg {
 			h, err := db.ResolveHolder(ctx, code)
-			if err != nil && store.ErrorCode(err) == store.ENOTFOUND {
-				// A typed name: pick the person if exactly one matches.
-				if ps, perr := db.People(ctx, store.PeopleFilter{Query: code, Limit: 2}); perr == nil && len(ps) == 1 {
-					return holderMsg{to: to{id}, h: personHolder(ps[0])}
+			if err != nil && store.ErrorCode(err) == store.ENOTFOUND && typed {
+				// A typed name: the person whose name holds it, if one
+				// does. (A scan is a code, never part of a name, and part
+				// of a badge is no one's: a mistyped badge names no one.)
+				if p, n, perr := personNamed(ctx, db, code); perr == nil && n == 1 {
+					return holderMsg{to: to{id}, h: personHolder(p)}
+				} else if perr == nil && n > 1 {
+					err = store.Errorf(store.ENOTFOUND, "%q is in the names of %s people: pick one with ↓ and enter, or scan their badge", clipCode(code), morePeople(n))
 				}
 			}
 			return holderMsg{to: to{id}, h: h, err: err}
@@ -284,6 +302,7 @@ func (s *checkOutScreen) scan(code string) tea.Cmd {
 
 func (s *checkOutScreen) start(code string) tea.Cmd {
 	db, id, h, due := s.c.db, s.id, *s.holder, s.dueDate
+	carry := h.Kind == store.CustodianAsset && s.installed == 0
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		r := checkOutResult{to: to{id}, code: code}
 		var res store.Resolution
@@ -297,20 +316,35 @@ func (s *checkOutScreen) start(code string) tea.Cmd {
 			r.holder = &nh
 		case store.ResolvedLocation:
 			nh, err := db.ResolveHolder(ctx, res.Location.Code)
-			r.holder, r.err = &nh, err
+			if err != nil {
+				r.err = err
+				return r
+			}
+			r.holder = &nh
+		}
+		if r.holder != nil && carry {
+			// The asset scanned first, then a badge: check it out to them.
+			r.asset, r.err = db.CheckOutTo(ctx, h.Code, *r.holder, due)
+			r.carried = r.err == nil
+			if r.err != nil {
+				r.code = h.Code
+			}
 		}
 		return r
 	})
 }
 
 func (s *checkOutScreen) result(r checkOutResult) tea.Cmd {
-	switch {
-	case r.err != nil:
-		return s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
-	case r.holder != nil:
+	if r.holder != nil {
 		s.setHolder(*r.holder)
-		return nil
+		if !r.carried && r.err == nil {
+			return nil
+		}
 	}
+	if r.err != nil {
+		return s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
+	}
+	s.installed++
 	a := r.asset
 	line := fmt.Sprintf("%s %s → %s", a.Tag, assetLabel(a), a.CustodianName)
 	if a.DueDate != "" {
@@ -375,4 +409,37 @@ func (s *checkOutScreen) ShortHelp() []key.Binding {
 func (s *checkOutScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
 	return [][]key.Binding{{k.ListUp, k.ListDown, k.Open}, {key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "due date")), k.Back, k.ForceQ}}
+}
+
+// peopleLister finds people (the stores the screens use).
+type peopleLister interface {
+	People(ctx context.Context, f store.PeopleFilter) ([]store.Person, error)
+}
+
+// personNamed finds the people whose name holds text (in any case, spaces
+// as one): the one found, and how many (up to 6).
+func personNamed(ctx context.Context, db peopleLister, text string) (store.Person, int, error) {
+	ps, err := db.People(ctx, store.PeopleFilter{Query: text, Limit: 6})
+	if err != nil {
+		return store.Person{}, 0, err
+	}
+	want := strings.ToLower(strings.Join(strings.Fields(text), " "))
+	var found []store.Person
+	for _, p := range ps {
+		if strings.Contains(strings.ToLower(strings.Join(strings.Fields(p.Name), " ")), want) {
+			found = append(found, p)
+		}
+	}
+	if len(found) == 0 {
+		return store.Person{}, 0, nil
+	}
+	return found[0], len(found), nil
+}
+
+// morePeople says how many people a search found, up to its limit.
+func morePeople(n int) string {
+	if n >= 6 {
+		return "several"
+	}
+	return strconv.Itoa(n)
 }

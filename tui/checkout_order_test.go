@@ -1,0 +1,77 @@
+package tui
+
+import (
+	"context"
+	"testing"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// A scan names a holder exactly: part of a badge is no one's, scanned or
+// typed (it matched the one badge that held it, and every asset scanned
+// next went to that person). A typed name still picks the one person
+// whose name holds it.
+func TestCheckOut_PartOfABadgeIsNoOne(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	if _, err := db.AddPerson(context.Background(), store.PersonInput{Name: "Ciara Walsh", Badge: "B200123"}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("o")
+	bells := h.bells
+	h.scan("B20012")
+	h.wantView(`no person, location or asset "B20012"`)
+	if h.bells != bells+1 {
+		t.Fatal("no bell for a badge that names no one")
+	}
+	h.typeSlow("B20012")
+	h.press("enter")
+	if h.bells != bells+2 {
+		t.Fatal("a typed part of a badge was taken")
+	}
+	h.typeSlow("ciara")
+	h.press("enter")
+	h.wantView("checking out to Ciara Walsh (B200123)")
+	// Text in two people's names (Alice Smith, Ciara Walsh) is said so.
+	h.press("esc")
+	h.typeSlow("a")
+	h.typeSlow("l")
+	h.press("enter")
+	h.wantView(`"al" is in the names of 2 people: pick one with ↓ and enter`)
+}
+
+// Scan the asset, scan the badge: the asset scanned first, with nothing
+// installed in it, is checked out to the badge that follows (it was taken
+// for a parent asset, then dropped for the badge: nothing checked out).
+// Scanned before other assets, it is their parent, as before.
+func TestCheckOut_AssetThenBadge(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 4)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("o")
+	h.scan("TD-000001")
+	h.wantView("scan assets to install in it, or a badge or location to check it out to")
+	h.scan("B1002")
+	h.wantView("checking out to Bob Jones (B1002)", "TD-000001")
+	if a := h.asset("TD-000001"); a.Custodian != "B1002" {
+		t.Fatalf("TD-000001 held by %q, want B1002", a.Custodian)
+	}
+	h.scan("TD-000002")
+	if a := h.asset("TD-000002"); a.Custodian != "B1002" {
+		t.Fatalf("TD-000002 held by %q", a.Custodian)
+	}
+	// A dock, then a laptop into it, then a badge: the badge is the next
+	// holder; the dock stays where it is.
+	h.press("esc")
+	h.scan("TD-000003")
+	h.scan("TD-000004")
+	if a := h.asset("TD-000004"); a.Custodian != "TD-000003" {
+		t.Fatalf("TD-000004 held by %q, want TD-000003", a.Custodian)
+	}
+	h.scan("B1001")
+	h.wantView("checking out to Alice Smith (B1001)")
+	if a := h.asset("TD-000003"); a.Custodian != "" {
+		t.Fatalf("the dock went to %q", a.Custodian)
+	}
+}
