@@ -259,6 +259,9 @@ func (h *harness) press(name string) {
 		"ctrl+u":    {Code: 'u', Mod: tea.ModCtrl},
 		"ctrl+f":    {Code: 'f', Mod: tea.ModCtrl},
 		"ctrl+g":    {Code: 'g', Mod: tea.ModCtrl},
+		"ctrl+p":    {Code: 'p', Mod: tea.ModCtrl},
+		"ctrl+l":    {Code: 'l', Mod: tea.ModCtrl},
+		"ctrl+x":    {Code: 'x', Mod: tea.ModCtrl},
 		"ctrl+o":    {Code: 'o', Mod: tea.ModCtrl},
 		"f1":        {Code: tea.KeyF1},
 	}[name]

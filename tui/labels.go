@@ -55,17 +55,19 @@ const (
 	labelsDoneLimit  = 20   // recent printed jobs shown, for reprints
 )
 
+// labelKeys are the screen's actions: ctrl keys, because its field takes
+// letters (a damaged label's tag typed by hand: "TD-…" began with T,
+// the previous template, and saved it as the desk's).
 type labelKeys struct {
-	Print, Reprint, Cancel, NextTpl, PrevTpl key.Binding
+	Print, Reprint, Cancel, NextTpl key.Binding
 }
 
 func newLabelKeys() labelKeys {
 	return labelKeys{
-		Print:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "print queue")),
-		Reprint: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reprint")),
-		Cancel:  key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "cancel job")),
-		NextTpl: key.NewBinding(key.WithKeys("t"), key.WithHelp("t/T", "template")),
-		PrevTpl: key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "previous template")),
+		Print:   key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "print queue")),
+		Reprint: key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "reprint")),
+		Cancel:  key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "cancel job")),
+		NextTpl: key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "template")),
 	}
 }
 
@@ -73,6 +75,7 @@ func newLabelKeys() labelKeys {
 type labelsScreen struct {
 	base
 	keys      labelKeys
+	input     field // a tag typed by hand (a scan arrives whole)
 	loaded    bool
 	jobs      []store.PrintJob
 	cursor    int
@@ -128,12 +131,17 @@ type labelsPrintedMsg struct {
 type labelsTickMsg struct{ to }
 
 func newLabels(c *common) *labelsScreen {
-	return &labelsScreen{base: newBase(c), keys: newLabelKeys()}
+	s := &labelsScreen{base: newBase(c), keys: newLabelKeys(), input: newField("› ", "")}
+	s.input.Focus()
+	return s
 }
 
 func (s *labelsScreen) Title() string   { return "Labels" }
-func (s *labelsScreen) Capturing() bool { return false }
-func (s *labelsScreen) Init() tea.Cmd   { return s.load() }
+func (s *labelsScreen) Capturing() bool { return true }
+
+// Typing reports a tag typed and not yet entered (ctrl+c does not quit then).
+func (s *labelsScreen) Typing() bool  { return s.input.Value() != "" }
+func (s *labelsScreen) Init() tea.Cmd { return s.load() }
 
 // Refresh reloads the queue when the screen comes back to the top.
 func (s *labelsScreen) Refresh() tea.Cmd { return s.load() }
@@ -325,7 +333,7 @@ func (s *labelsScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		return tea.Batch(cmds...)
 	case scanMsg:
-		return s.queueScan(msg.code)
+		return s.queueScan(lineWith(&s.input, msg))
 	case tea.KeyPressMsg:
 		return s.key(msg)
 	}
@@ -336,10 +344,21 @@ func (s *labelsScreen) key(k tea.KeyPressMsg) tea.Cmd {
 	g := s.c.keys
 	switch {
 	case key.Matches(k, g.Back):
+		if s.input.Value() != "" {
+			s.input.Reset()
+			return nil
+		}
 		return back
-	case key.Matches(k, g.Up):
+	case k.String() == "enter":
+		text := strings.TrimSpace(s.input.Value())
+		s.input.Reset()
+		if text == "" {
+			return nil
+		}
+		return s.queueScan(text)
+	case key.Matches(k, g.ListUp):
 		s.move(-1)
-	case key.Matches(k, g.Down):
+	case key.Matches(k, g.ListDown):
 		s.move(1)
 	case key.Matches(k, g.PageUp):
 		s.move(-s.rows())
@@ -358,9 +377,8 @@ func (s *labelsScreen) key(k tea.KeyPressMsg) tea.Cmd {
 		return s.cancel()
 	case key.Matches(k, s.keys.NextTpl):
 		return s.cycleTemplate(1)
-	case key.Matches(k, s.keys.PrevTpl):
-		return s.cycleTemplate(-1)
 	default:
+		s.input.Update(k)
 		return nil
 	}
 	return s.wantPreview()
@@ -589,6 +607,8 @@ func (s *labelsScreen) View() string {
 	}
 	b.WriteString("\n")
 	switch {
+	case s.input.Value() != "":
+		b.WriteString(s.input.View(st, w))
 	case s.running && s.progress != nil:
 		b.WriteString(st.Warn.Render(fmt.Sprintf("printing %d/%d…", s.progress.done.Load(), s.progress.total.Load())))
 	case s.err != "":
@@ -598,7 +618,7 @@ func (s *labelsScreen) View() string {
 	case s.msg != "":
 		b.WriteString(st.OK.Render(truncate(s.msg, w)))
 	default:
-		b.WriteString(st.Dim.Render(truncate("Scan a tag to queue its label.", w)))
+		b.WriteString(st.Dim.Render(truncate("Scan a tag, or type it and press enter, to queue its label.", w)))
 	}
 	return b.String()
 }
@@ -627,12 +647,12 @@ func (s *labelsScreen) jobLine(j store.PrintJob, sel bool, w int) string {
 
 func (s *labelsScreen) ShortHelp() []key.Binding {
 	k := s.c.keys
-	return []key.Binding{s.keys.Print, s.keys.Reprint, s.keys.Cancel, s.keys.NextTpl, k.Back, k.Help}
+	return []key.Binding{s.keys.Print, s.keys.Reprint, s.keys.Cancel, s.keys.NextTpl, k.Back}
 }
 
 func (s *labelsScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
-	return [][]key.Binding{{s.keys.Print, s.keys.Reprint, s.keys.Cancel}, {s.keys.NextTpl, s.keys.PrevTpl, k.Refresh}, {k.Up, k.Down, k.PageUp, k.PageDown}, {k.Back, k.Help}}
+	return [][]key.Binding{{s.keys.Print, s.keys.Reprint, s.keys.Cancel}, {s.keys.NextTpl, k.Refresh}, {k.ListUp, k.ListDown, k.PageUp, k.PageDown}, {k.Back, k.ForceQ}}
 }
 
 // queueLabel is the asset detail screen's l: queue a label for the asset.

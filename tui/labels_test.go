@@ -137,7 +137,7 @@ func TestLabels_QueuePreviewPrint(t *testing.T) {
 	if v := h.view(); !strings.ContainsAny(v, "▀▄█") {
 		t.Fatalf("preview has no QR blocks:\n%s", v)
 	}
-	h.typeSlow("p")
+	h.press("ctrl+p")
 	h.wantView("printed 2, waiting 0, failed 0", "Queue: 0 queued")
 	if got := strings.Join(p.printed, ","); got != "TD-000001,TD-000002" {
 		t.Fatalf("printed %q", got)
@@ -146,7 +146,7 @@ func TestLabels_QueuePreviewPrint(t *testing.T) {
 		t.Fatalf("still queued: %v", q)
 	}
 	// Printed jobs stay listed for reprints: r queues a new job.
-	h.typeSlow("r")
+	h.press("ctrl+l")
 	h.wantView("queued a reprint of", "Queue: 1 queued")
 	if q := queuedTags(t, db); len(q) != 1 {
 		t.Fatalf("after reprint, queued %v", q)
@@ -187,12 +187,12 @@ func TestLabels_CancelAndTemplate(t *testing.T) {
 	h.typeSlow("l")
 	h.press("down")
 	h.wantView("Preview: TD-000002")
-	h.typeSlow("x")
+	h.press("ctrl+x")
 	h.wantView("cancelled job", "(TD-000002)", "Queue: 2 queued")
 	if q := queuedTags(t, db); strings.Join(q, ",") != "TD-000001,TD-000003" {
 		t.Fatalf("queued after cancel %v", q)
 	}
-	h.typeSlow("t")
+	h.press("ctrl+t")
 	bs := labels.Builtin()
 	next := ""
 	for i, b := range bs {
@@ -207,8 +207,15 @@ func TestLabels_CancelAndTemplate(t *testing.T) {
 	if ls := h.m.active().(*labelsScreen); !strings.Contains(ls.previewKey, next) || ls.preview == "" {
 		t.Fatalf("the preview is not drawn with %s (key %q)", next, ls.previewKey)
 	}
-	h.typeSlow("T")
-	h.wantView("Template: zebra-2x1-203")
+	// A tag typed by hand (a damaged label) is typed, not keys: its T
+	// changed the template; enter queues its label.
+	h.typeSlow("TD-000002")
+	h.wantView("Template: "+next, "› TD-000002")
+	h.press("enter")
+	h.wantView("queued a label for TD-000002")
+	if v, _ := db.Setting(context.Background(), store.SettingTemplate); v != next {
+		t.Fatalf("typing a tag made the template %q", v)
+	}
 }
 
 func TestLabels_PrintErrorsKeepJobs(t *testing.T) {
@@ -219,7 +226,7 @@ func TestLabels_PrintErrorsKeepJobs(t *testing.T) {
 	p := &fakePrinter{db: db, fail: errors.New("connection refused")}
 	h := newHarness(t, db, labelsOptions(p), 120, 40)
 	h.typeSlow("l")
-	h.typeSlow("p")
+	h.press("ctrl+p")
 	h.wantView("✗ printed 0, waiting 2, failed 0: job", "(TD-000001): connection refused (+1 more)", "connection refused")
 	if h.bells == 0 {
 		t.Fatal("no bell for a failed print run")
@@ -239,11 +246,11 @@ func TestLabels_PrintNeverBlocks(t *testing.T) {
 	p := &fakePrinter{db: db}
 	h := newHarness(t, db, labelsOptions(p), 120, 40)
 	h.typeSlow("l")
-	h.send(keyFor('p'))
-	h.hold = true
-	h.advance(150 * time.Millisecond) // the key counts as typed: the run is held
+	h.hold = true // the run is held
+	h.send(tea.KeyPressMsg{Code: 'p', Mod: tea.ModCtrl})
+	h.advance(150 * time.Millisecond)
 	h.hold = false
-	h.typeSlow("p")
+	h.press("ctrl+p")
 	h.wantView("printing 0/0…")
 	h.release()
 	h.advance(time.Second)
@@ -253,7 +260,7 @@ func TestLabels_PrintNeverBlocks(t *testing.T) {
 	h.wantView("printed 1")
 	// A run started from an earlier Labels screen still going: no second run.
 	h.m.c.svc.printing.Store(true)
-	h.typeSlow("p")
+	h.press("ctrl+p")
 	h.wantView("another print run is still going")
 	if p.runs != 1 {
 		t.Fatalf("%d runs while one was going; want 1", p.runs)
@@ -268,7 +275,7 @@ func TestLabels_NoPrinter(t *testing.T) {
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
 	h.typeSlow("l")
 	h.wantView("TD-000001", "printing is not available here")
-	h.typeSlow("p")
+	h.press("ctrl+p")
 	h.wantView("printing is not available here")
 	if q := queuedTags(t, db); len(q) != 1 {
 		t.Fatalf("queued %v", q)
@@ -353,7 +360,7 @@ func TestLabels_PreviewWholeAt80x24(t *testing.T) {
 			t.Fatalf("%s: the preview's box is cut:\n%s", tmpl, v)
 		}
 		seen[tmpl] = true
-		h.typeSlow("t")
+		h.press("ctrl+t")
 	}
 	if len(seen) < 9 {
 		t.Fatalf("cycled through %d templates only: %v", len(seen), seen)

@@ -33,7 +33,7 @@ func TestTUI_LabelsScreen(t *testing.T) {
 		t.Fatalf("no sync status line:\n%s", pane)
 	}
 	start := time.Now()
-	s.press("p")
+	s.press("C-p")
 	s.waitFor("printed 3, waiting 0, failed 0", "Queue: 0 queued")
 	t.Logf("print run of 3 labels shown done after %s", time.Since(start).Round(time.Millisecond))
 
