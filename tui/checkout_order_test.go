@@ -75,3 +75,15 @@ func TestCheckOut_AssetThenBadge(t *testing.T) {
 		t.Fatalf("the dock went to %q", a.Custodian)
 	}
 }
+
+// Home's letters are keys: a code typed there by hand is pointed to Find.
+func TestHome_TypedCodeSaysWhere(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("7")
+	h.wantView("to type a code by hand, press / (find) and type it there")
+	if h.title() != "Home" {
+		t.Fatalf("a digit left Home for %q", h.title())
+	}
+}

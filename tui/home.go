@@ -106,6 +106,10 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			return navigate(navigateMsg{to: scrSync})
 		case key.Matches(msg, k.Refresh):
 			return tea.Batch(h.load(), h.loadKPIs(true))
+		case printable(msg):
+			// Home's letters are keys; a code typed by hand (a label too
+			// damaged to scan) goes in Find's field.
+			h.last, h.lastBad = "to type a code by hand, press / (find) and type it there", false
 		}
 	}
 	return nil
