@@ -451,7 +451,28 @@ func (w *wtx) checkOut(tag string, h Holder, due string) error {
 		}
 		p.LocationUID = loc.String
 	}
-	return w.emit(EvAssetCheckedOut, uid, p)
+	if err := w.emit(EvAssetCheckedOut, uid, p); err != nil {
+		return err
+	}
+	return w.carryParts(uid)
+}
+
+// carryParts moves what is installed in the asset uid to where it now is,
+// after a check-out or check-in moved it (a laptop goes with its dock), as
+// a move does: one asset.moved each, "with" the asset.
+func (w *wtx) carryParts(uid string) error {
+	var id int64
+	var tag string
+	var code sql.NullString
+	err := w.queryRow(`SELECT a.id, a.tag, l.code FROM assets a LEFT JOIN locations l ON l.id = a.location_id
+		WHERE a.uid = ? AND EXISTS (SELECT 1 FROM assets c WHERE c.custodian_asset_id = a.id)`, uid).Scan(&id, &tag, &code)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !code.Valid {
+		return nil // nothing installed in it, or it is nowhere
+	}
+	if err != nil {
+		return fmt.Errorf("read installed assets: %w", err)
+	}
+	return w.moveParts(id, tag, code.String, 0, map[string]bool{tag: true})
 }
 
 // CheckInOptions say where a returned asset goes and in what state.
@@ -496,7 +517,10 @@ func (w *wtx) checkIn(tag string, opt CheckInOptions) error {
 			return err
 		}
 	}
-	return w.emit(EvAssetCheckedIn, uid, p)
+	if err := w.emit(EvAssetCheckedIn, uid, p); err != nil {
+		return err
+	}
+	return w.carryParts(uid)
 }
 
 // Move records that an asset now sits at another location.

@@ -582,3 +582,64 @@ func TestAssetFilterWarrantyBy(t *testing.T) {
 		t.Fatalf("a bad day: %v", err)
 	}
 }
+
+// What is installed in an asset goes where it goes: checked out to someone
+// at another place, or checked in at another place, the dock takes the
+// laptop installed in it along (a move did; a check-out and a check-in
+// left it behind), each as a move "with" the dock.
+func TestPartsFollowCheckOutAndIn(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.AddLocation(ctx, "MAD", "Madrid office", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Bo Chan", Badge: "B2002", Location: "MAD"}); err != nil {
+		t.Fatal(err)
+	}
+	dock, err := db.Receive(ctx, store.Receipt{Serial: "DOCK-1", Model: "L5440", Location: "DUB-STORE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	laptop, err := db.Receive(ctx, store.Receipt{Serial: "LAP-1", Model: "L5440", Location: "DUB-STORE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, laptop.Tag, dock.Tag, ""); err != nil {
+		t.Fatal(err)
+	}
+	at := func(tag string) string {
+		t.Helper()
+		a, err := db.Asset(ctx, tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.LocationCode
+	}
+	if _, err := db.CheckOut(ctx, dock.Tag, "B2002", ""); err != nil {
+		t.Fatal(err)
+	}
+	if at(dock.Tag) != "MAD" || at(laptop.Tag) != "MAD" {
+		t.Fatalf("after the dock's check-out to Madrid: dock at %s, laptop at %s", at(dock.Tag), at(laptop.Tag))
+	}
+	if _, err := db.CheckIn(ctx, dock.Tag, store.CheckInOptions{Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	if at(dock.Tag) != "DUB" || at(laptop.Tag) != "DUB" {
+		t.Fatalf("after the dock's check-in at Dublin: dock at %s, laptop at %s", at(dock.Tag), at(laptop.Tag))
+	}
+	h, err := db.History(ctx, laptop.UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var with int
+	for _, e := range h {
+		if e.Type == store.EvAssetMoved && strings.Contains(string(e.Payload), `"with":"`+dock.Tag+`"`) {
+			with++
+		}
+	}
+	if with != 2 {
+		t.Fatalf("%d moves with the dock in the laptop's history, want 2", with)
+	}
+	mustVerify(t, db)
+}
