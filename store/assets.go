@@ -69,7 +69,19 @@ func (db *DB) Asset(ctx context.Context, tag string) (Asset, error) {
 	if err != nil {
 		return a, fmt.Errorf("read asset %s: %w", clip(tag), err)
 	}
-	return a, nil
+	rows, err := db.r.QueryContext(ctx, `SELECT tag FROM assets WHERE custodian_asset_id = (SELECT id FROM assets WHERE uid = ?) ORDER BY tag`, a.UID)
+	if err != nil {
+		return a, fmt.Errorf("read what is installed in %s: %w", a.Tag, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return a, fmt.Errorf("read what is installed in %s: %w", a.Tag, err)
+		}
+		a.Installed = append(a.Installed, t)
+	}
+	return a, rows.Err()
 }
 
 func (db *DB) assetWhere(ctx context.Context, cond string, args ...any) (Asset, error) {

@@ -619,6 +619,9 @@ func TestPartsFollowCheckOutAndIn(t *testing.T) {
 	if _, err := db.CheckOut(ctx, dock.Tag, "B2002", ""); err != nil {
 		t.Fatal(err)
 	}
+	if d, err := db.Asset(ctx, dock.Tag); err != nil || len(d.Installed) != 1 || d.Installed[0] != laptop.Tag {
+		t.Fatalf("the dock's installed assets: %v %v", d.Installed, err)
+	}
 	if at(dock.Tag) != "MAD" || at(laptop.Tag) != "MAD" {
 		t.Fatalf("after the dock's check-out to Madrid: dock at %s, laptop at %s", at(dock.Tag), at(laptop.Tag))
 	}

@@ -123,7 +123,10 @@ type Asset struct {
 	NextAudit        string            `json:"next_audit"`
 	CreatedAt        string            `json:"created_at"`
 	UpdatedAt        string            `json:"updated_at"`
-	Disposal         *Disposal         `json:"disposal,omitempty"`
+	// Installed is the tags of the assets installed in it, read by Asset
+	// (one asset's screen) and not by lists.
+	Installed []string  `json:"installed,omitempty"`
+	Disposal  *Disposal `json:"disposal,omitempty"`
 }
 
 // Disposal records how an asset left the organisation and how its data was destroyed.

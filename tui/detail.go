@@ -331,7 +331,7 @@ func (s *detailScreen) View() string {
 	pairs := [][2]string{
 		{"serial", a.Serial}, {"model", strings.TrimSpace(a.Manufacturer + " " + a.Model + " " + a.ModelNumber)},
 		{"category", a.Category}, {"location", strings.TrimSpace(a.LocationCode + " " + a.LocationName)},
-		{"home", a.HomeLocationCode}, {"held by", holder},
+		{"home", a.HomeLocationCode}, {"held by", holder}, {"installed", strings.Join(a.Installed, " ")},
 		{"checked out", stamp(a.CheckedOutAt, s.c.loc)}, {"due", due},
 		{"supplier", a.Supplier}, {"order", joinDistinct(a.PONumber, a.OrderNumber)},
 		{"purchased", a.PurchaseDate}, {"cost", strings.TrimSpace(a.PurchaseCost + " " + a.Currency)},

@@ -159,6 +159,9 @@ func cmdAssetShow(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
+		if as, err = db.Asset(ctx, as.Tag); err != nil { // with what is installed in it
+			return err
+		}
 		if *asJSON {
 			return writeJSON(a.stdout, as)
 		}
@@ -190,10 +193,15 @@ func printAsset(w io.Writer, as store.Asset) {
 	row("Location", loc)
 	row("Home", as.HomeLocationCode)
 	if as.CustodianKind != store.CustodianNone {
-		row("Checked out to", fmt.Sprintf("%s %s (%s)", as.CustodianKind, as.CustodianName, as.Custodian))
-		row("Since", as.CheckedOutAt)
+		to := fmt.Sprintf("%s %s", as.CustodianKind, as.CustodianName)
+		if as.Custodian != "" && as.Custodian != as.CustodianName {
+			to += " (" + as.Custodian + ")"
+		}
+		row("Checked out to", to)
+		row("Since", localStamp(as.CheckedOutAt))
 		row("Due", as.DueDate)
 	}
+	row("Installed", strings.Join(as.Installed, " "))
 	row("Cost centre", as.CostCentre)
 	row("Supplier", as.Supplier)
 	row("Purchase order", as.PONumber)
