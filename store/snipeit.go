@@ -87,9 +87,13 @@ type ImportReport struct {
 	Created       ImportCreated  `json:"created"`
 	Columns       []ImportColumn `json:"columns"`
 	BadRows       int            `json:"bad_rows"` // may exceed len(Bad)
-	Bad           []RowError     `json:"bad"`      // the first MaxReportedRows bad rows, by line
-	Warnings      []RowError     `json:"warnings"`
-	DryRun        bool           `json:"dry_run"`
+	// InRegister counts the bad rows that are assets of the register
+	// already (their tag, or a tagless row's serial and model): an import
+	// adds assets, it does not update them.
+	InRegister int        `json:"in_register"`
+	Bad        []RowError `json:"bad"` // the first MaxReportedRows bad rows, by line
+	Warnings   []RowError `json:"warnings"`
+	DryRun     bool       `json:"dry_run"`
 }
 
 // MaxReportedRows bounds the bad rows and warnings an import report lists.
@@ -527,6 +531,7 @@ type srow struct {
 	folded                             bool     // its check-out went into its receipt's row
 	genTag                             bool     // its tag is generated (the file has none)
 	failed                             bool     // refused while performing it, in this pass
+	inRegister                         bool     // refused: it is an asset of the register already
 	swappable                          []string // its slash dates that read either way (03/04/2024)
 	rec                                []string // the record, kept when swappable is not empty
 }
@@ -1722,6 +1727,21 @@ func (p personRef) contradicts(r *srow) bool {
 	return differ(r.badge, p.badge) || differ(r.employeeNo, p.employeeNo) || differ(r.username, p.username) || differ(r.email, p.email)
 }
 
+// sameDevice is the tag of an asset of model modelUID with serial, as
+// written, upper- or lower-cased, or "".
+func (im *importer) sameDevice(serial, modelUID string) (string, error) {
+	var tag string
+	err := im.w.queryRow(`SELECT a.tag FROM assets a JOIN models m ON m.id = a.model_id
+		WHERE a.serial IN (?, upper(?), lower(?)) AND m.uid = ? ORDER BY a.id LIMIT 1`, serial, serial, serial, modelUID).Scan(&tag)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("check serial: %w", err)
+	}
+	return tag, nil
+}
+
 // nextTag generates a tag from the device's scheme that neither the
 // database nor the file uses.
 func (im *importer) nextTag() (string, error) {
@@ -1810,6 +1830,21 @@ func (im *importer) receive(r *srow) error {
 		return im.rowErr(r, fSupplier, err)
 	}
 	generated := r.tag == ""
+	if generated && r.serial != "" {
+		// A row without a tag whose serial an asset of the same model has
+		// is that asset, imported before (the file run again after its
+		// bad rows were fixed): not a second one.
+		if _, ok := im.serials[strings.ToUpper(r.serial)]; ok {
+			same, err := im.sameDevice(r.serial, rec.ModelUID)
+			if err != nil {
+				return err
+			}
+			if same != "" {
+				r.inRegister = true
+				return im.rowErr(r, fSerial, conflict("serial %s of this model is asset %s already (imported before?): a row without a tag would make a second one; give its tag to leave it out, or skip the row", clip(r.serial), same))
+			}
+		}
+	}
 	if generated {
 		r.genTag = true
 		if r.tag, err = im.nextTag(); err != nil {
@@ -1825,6 +1860,7 @@ func (im *importer) receive(r *srow) error {
 		return im.rowErr(r, fTag, err)
 	}
 	if _, taken := im.taken[rec.Tag]; taken && !generated {
+		r.inRegister = true
 		return im.rowErr(r, fTag, conflict("tag %s is already in use", rec.Tag))
 	}
 	if what, ok := im.codes[rec.Tag]; ok && !generated {
@@ -2325,10 +2361,13 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 }
 
 func collectBad(rows []*srow, notes []RowError, rep *ImportReport) {
-	rep.Bad, rep.Warnings, rep.BadRows = []RowError{}, append([]RowError{}, notes...), 0
+	rep.Bad, rep.Warnings, rep.BadRows, rep.InRegister = []RowError{}, append([]RowError{}, notes...), 0, 0
 	for i := range rows {
 		if rows[i].bad != nil {
 			rep.BadRows++
+			if rows[i].inRegister {
+				rep.InRegister++
+			}
 			if len(rep.Bad) < MaxReportedRows {
 				rep.Bad = append(rep.Bad, *rows[i].bad)
 			}

@@ -1862,3 +1862,30 @@ func TestImportSnipeITPeopleWhateverTheOrder(t *testing.T) {
 		mustVerify(t, db)
 	}
 }
+
+// A file run again (after its bad rows were fixed): a row without a tag
+// whose serial an asset of the same model has is that asset, not a second
+// one; rows that are assets already are counted apart.
+func TestImportSnipeITRunAgain(t *testing.T) {
+	db := mustOpen(t)
+	seed(t, db)
+	data := "Asset Tag,Model Name,Serial Number\nRA-1,Latitude 5440,SN-A\n,Latitude 5440,SN-B\n"
+	if rep := importSnipe(t, db, []byte(data), store.ImportOptions{}); rep.Imported != 2 {
+		t.Fatalf("first run: %+v", rep)
+	}
+	rep, err := db.ImportSnipeIT(context.Background(), strings.NewReader(data+",Latitude 5440,SN-C\n"), store.ImportOptions{SkipInvalid: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Imported != 1 || rep.BadRows != 2 || rep.InRegister != 2 {
+		t.Fatalf("second run: %+v", rep)
+	}
+	if len(rep.Bad) != 2 || rep.Bad[1].Line != 3 || !strings.HasPrefix(rep.Bad[1].Reason, "serial SN-B of this model is asset TD-") {
+		t.Fatalf("bad rows: %+v", rep.Bad)
+	}
+	all, err := db.SearchAssets(context.Background(), store.AssetFilter{Query: "SN-B"})
+	if err != nil || len(all) != 1 {
+		t.Fatalf("assets with SN-B: %d %v", len(all), err)
+	}
+	mustVerify(t, db)
+}

@@ -78,6 +78,9 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 		if rep.BadRows > len(rep.Bad) {
 			fmt.Fprintf(a.stderr, "%s: ... and %d more bad row(s)\n", name, rep.BadRows-len(rep.Bad))
 		}
+		if rep.InRegister > 0 {
+			fmt.Fprintf(a.stderr, "%s: %d row(s) are assets of this register already: an import adds new assets and changes none (change those with tagdesk asset update, move, checkout or checkin)\n", name, rep.InRegister)
+		}
 		for _, w := range rep.Warnings {
 			fmt.Fprintf(a.stderr, "warning: %s: %s\n", name, w)
 		}
