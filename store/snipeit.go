@@ -159,6 +159,7 @@ const (
 	fDisposalCertificate
 	fDisposalVendor
 	fDisposalDate
+	fCurrentCode
 	fCustom
 	numFields
 )
@@ -215,6 +216,7 @@ var snipeFields = []fieldDef{
 	{fHome, "home_location", "Home Location", []string{"default location", "rtd location"}},
 	{fHomeCode, "home_location_code", "Home Location Code", nil},
 	{fCheckoutLocationCode, "checkout_location_code", "Checkout to Location Code", nil},
+	{fCurrentCode, "current_location_code", "Current Location Code", nil},
 	{fBadge, "badge", "Checked Out to: Badge", nil},
 	{fEmployeeNo, "employee_number", "Checked Out to: Employee Number", []string{"employee number", "employee no.", "employee no"}},
 	{fParentTag, "parent_asset_tag", "Checked Out to: Asset Tag", nil},
@@ -511,6 +513,7 @@ type srow struct {
 	status                             Status // what it is received as
 	location, locationCode, supplier   string
 	home, homeCode                     string
+	currentCode, currentUID            string // where it is, when a tagdesk export says (Current Location Code)
 	orderNo, cost, currency            string
 	purchaseDate, warrantyEnd, eol     string
 	notes, costCentre                  string
@@ -885,7 +888,7 @@ func codesAreNotTags(h *csvHeader, rows []*srow) {
 		if r.badge != "" {
 			codes[r.badge] = fmt.Sprintf("the badge on line %d", r.line)
 		}
-		for _, c := range []string{r.locationCode, r.homeCode, r.coLocationCode} {
+		for _, c := range []string{r.locationCode, r.homeCode, r.coLocationCode, r.currentCode} {
 			if c != "" {
 				codes[c] = fmt.Sprintf("a location code on line %d", r.line)
 			}
@@ -1027,11 +1030,11 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	if r.model == "" && r.modelNo == "" {
 		return fail(fModel, "no model (Model Name or Model No.)")
 	}
-	r.home, r.homeCode, r.coLocationCode = v[fHome], v[fHomeCode], v[fCheckoutLocationCode]
+	r.home, r.homeCode, r.coLocationCode, r.currentCode = v[fHome], v[fHomeCode], v[fCheckoutLocationCode], v[fCurrentCode]
 	for _, c := range []struct {
 		f   sfield
 		dst *string
-	}{{fLocationCode, &r.locationCode}, {fHomeCode, &r.homeCode}, {fCheckoutLocationCode, &r.coLocationCode}} {
+	}{{fLocationCode, &r.locationCode}, {fHomeCode, &r.homeCode}, {fCheckoutLocationCode, &r.coLocationCode}, {fCurrentCode, &r.currentCode}} {
 		if *c.dst != "" {
 			*c.dst = NormalizeTag(*c.dst)
 			if err := ValidateCode(*c.dst); err != nil {
@@ -1140,7 +1143,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		}
 		r.co = coAsset
 	default:
-		return fail(fCheckoutType, "unknown checkout type %q (want User or Location)", clip(v[fCheckoutType]))
+		return fail(fCheckoutType, "unknown checkout type %q (want User, Location or Asset)", clip(v[fCheckoutType]))
 	}
 	if i := h.holderText; r.co == coNone && i > 0 && i <= len(rec) && strings.TrimSpace(rec[i-1]) != "" {
 		r.warns = append(r.warns, RowError{Line: line, Column: strings.TrimSpace(h.names[i-1]), Reason: fmt.Sprintf("not checked out to %q: add Checkout Type and Checked Out to: Full Name (or Checkout to Location) to say who or where", clip(strings.TrimSpace(rec[i-1])))})
@@ -1826,6 +1829,25 @@ func (im *importer) receive(r *srow) error {
 		}
 		rec.HomeLocationUID = l.uid
 	}
+	if r.currentCode != "" {
+		// A tagdesk export says where it is apart from Location (which is
+		// its home while it is checked out, as Snipe-IT reads it).
+		name := "" // the row's name for that code, if another column gives it
+		for _, c := range [][2]string{{r.locationCode, r.location}, {r.homeCode, r.home}, {r.coLocationCode, r.coLocation}} {
+			if c[0] == r.currentCode && c[1] != "" {
+				name = c[1]
+				break
+			}
+		}
+		l, err := im.location(r.currentCode, name)
+		if err != nil {
+			return im.rowErr(r, fCurrentCode, err)
+		}
+		if rec.HomeLocationUID == "" {
+			rec.HomeLocationUID = l.uid
+		}
+		rec.LocationUID, r.currentUID = l.uid, l.uid
+	}
 	if rec.SupplierUID, err = im.ensureNamed("suppliers", r.supplier); err != nil {
 		return im.rowErr(r, fSupplier, err)
 	}
@@ -1967,6 +1989,9 @@ func (im *importer) checkOut(r *srow) (CheckOutPayload, sfield, error) {
 			return p, col, err
 		}
 		p.ToKind, p.To, p.ToLabel, p.LocationUID = CustodianPerson, ref.uid, ref.label, ref.loc
+		if r.currentUID != "" {
+			p.LocationUID = r.currentUID // where the file says it is
+		}
 		return p, col, nil
 	case coLocation:
 		l, err := im.location(r.coLocationCode, r.coLocation)
@@ -2393,7 +2418,7 @@ var snipeExportColumns = []sfield{
 
 var snipeExportExtras = []sfield{
 	fWarrantyEnd, fCurrency, fCostCentre, fLocationCode, fHome, fHomeCode, fCheckoutLocationCode, fBadge, fEmployeeNo, fParentTag,
-	fDisposalMethod, fDisposalCertificate, fDisposalVendor, fDisposalDate,
+	fDisposalMethod, fDisposalCertificate, fDisposalVendor, fDisposalDate, fCurrentCode,
 }
 
 const snipeExportQuery = `SELECT a.tag, coalesce(a.serial, ''), a.name, coalesce(m.name, ''), coalesce(m.model_number, ''),
@@ -2426,6 +2451,40 @@ const snipeExportQuery = `SELECT a.tag, coalesce(a.serial, ''), a.name, coalesce
 // back. It streams: memory does not grow with the number of assets. It
 // returns the number of assets written.
 func (db *DB) ExportSnipeIT(ctx context.Context, out io.Writer) (int, error) {
+	rep, err := db.ExportSnipeITReport(ctx, out)
+	return rep.Rows, err
+}
+
+// ExportReport is what an export wrote, and what of it Snipe-IT or a
+// re-import cannot take as it is.
+type ExportReport struct {
+	Rows     int      `json:"rows"`
+	InAssets int      `json:"in_assets"` // checked out to other assets: Snipe-IT's importer leaves them unassigned
+	Namesake []string `json:"namesakes"` // names of holders a re-import cannot tell from a namesake
+}
+
+// Warnings says in words what the report found.
+func (r ExportReport) Warnings() []string {
+	var out []string
+	if r.InAssets > 0 {
+		out = append(out, fmt.Sprintf("%d asset(s) are checked out to other assets (Checkout Type Asset): Snipe-IT's importer cannot check out to assets and leaves them unassigned; tagdesk's import reads them back", r.InAssets))
+	}
+	for _, n := range r.Namesake {
+		out = append(out, fmt.Sprintf("%q holds assets and has no email or username, and someone else has that name: a re-import cannot tell them apart (give them an email or username first)", n))
+	}
+	return out
+}
+
+// ExportSnipeITReport is ExportSnipeIT, with what Snipe-IT or a re-import
+// cannot take as it is.
+func (db *DB) ExportSnipeITReport(ctx context.Context, out io.Writer) (ExportReport, error) {
+	var rep ExportReport
+	n, err := db.exportSnipeIT(ctx, out, &rep)
+	rep.Rows = n
+	return rep, err
+}
+
+func (db *DB) exportSnipeIT(ctx context.Context, out io.Writer, rep *ExportReport) (int, error) {
 	// One read transaction: the custom field columns and the rows come
 	// from the same snapshot.
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -2476,6 +2535,28 @@ func (db *DB) ExportSnipeIT(ctx context.Context, out io.Writer) (int, error) {
 	if err := cw.Write(SpreadsheetRow(header)); err != nil {
 		return 0, fmt.Errorf("export: %w", err)
 	}
+	// Holders named by name alone (no email, no username) whom a namesake
+	// would take on a re-import.
+	nrows, err := tx.QueryContext(ctx, `SELECT DISTINCT p.name FROM people p
+		WHERE coalesce(p.email, '') = '' AND coalesce(p.username, '') = ''
+		AND EXISTS (SELECT 1 FROM assets a WHERE a.custodian_person_id = p.id)
+		AND EXISTS (SELECT 1 FROM people o WHERE o.id != p.id AND lower(o.name) = lower(p.name))
+		ORDER BY p.name LIMIT 20`)
+	if err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	for nrows.Next() {
+		var name string
+		if err := nrows.Scan(&name); err != nil {
+			nrows.Close()
+			return 0, fmt.Errorf("export: %w", err)
+		}
+		rep.Namesake = append(rep.Namesake, name)
+	}
+	nrows.Close()
+	if err := nrows.Err(); err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
 	rows, err = tx.QueryContext(ctx, snipeExportQuery)
 	if err != nil {
 		return 0, fmt.Errorf("export: %w", err)
@@ -2501,13 +2582,15 @@ func (db *DB) ExportSnipeIT(ctx context.Context, out io.Writer) (int, error) {
 		v[fDisposalDate] = LocalDay(v[fDisposalDate])
 		st := Status(status)
 		v[fStatus] = snipeStatusLabel(st)
-		// Location is where it is (Snipe-IT makes it the default location
-		// too); tagdesk's home location has its own columns.
+		// Location is Snipe-IT's default location: where an asset in
+		// stock is (its importer puts it there), and the home of one
+		// checked out (its place then follows whom it is checked out to).
+		// tagdesk's home and current place have their own columns.
 		v[fLocation], v[fLocationCode] = locName, locCode
-		if locCode == "" {
+		if locCode == "" || (st == StatusDeployed && homeCode != "") {
 			v[fLocation], v[fLocationCode] = homeName, homeCode
 		}
-		v[fHome], v[fHomeCode] = homeName, homeCode
+		v[fHome], v[fHomeCode], v[fCurrentCode] = homeName, homeCode, locCode
 		switch {
 		case person:
 			v[fCheckoutType] = "User"
@@ -2515,6 +2598,7 @@ func (db *DB) ExportSnipeIT(ctx context.Context, out io.Writer) (int, error) {
 			v[fCheckoutType], v[fCheckoutLocation], v[fCheckoutLocationCode] = "Location", custLocName, custLocCode
 		case v[fParentTag] != "":
 			v[fCheckoutType] = "Asset"
+			rep.InAssets++
 		}
 		v[fLastCheckout] = LocalDay(checkedOutAt)
 		if v[fPurchaseDate] != "" && v[fWarrantyEnd] != "" {

@@ -1889,3 +1889,87 @@ func TestImportSnipeITRunAgain(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// Export's Location is Snipe-IT's default location: the home of an asset
+// checked out (Snipe-IT places it with whom it is checked out to), where
+// an asset in stock is. Where it is goes in Current Location Code, which a
+// re-import reads. What Snipe-IT or a re-import cannot take is warned of.
+func TestExportSnipeITLocationsAndWarnings(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.AddLocation(ctx, "MAD", "Madrid office", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Bo Chan", Badge: "B2002", Location: "MAD"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []store.PersonInput{{Name: "Kim Lee", Badge: "K1"}, {Name: "Kim Lee", Email: "kim@example.com"}} {
+		if _, err := db.AddPerson(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var tags []string
+	for _, sn := range []string{"S-1", "S-2", "S-3", "S-4"} {
+		a, err := db.Receive(ctx, store.Receipt{Serial: sn, Model: "L5440", Location: "DUB-STORE"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tags = append(tags, a.Tag)
+	}
+	mustDo := func(_ store.Asset, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustDo(db.CheckOut(ctx, tags[0], "B2002", "")) // goes to Madrid
+	mustDo(db.Move(ctx, tags[1], "MAD"))           // in stock, away from home
+	mustDo(db.CheckOut(ctx, tags[2], tags[0], "")) // installed in the first
+	mustDo(db.CheckOut(ctx, tags[3], "K1", ""))    // a Kim Lee with no email
+	var out bytes.Buffer
+	rep, err := db.ExportSnipeITReport(ctx, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Rows != 4 || rep.InAssets != 1 || len(rep.Namesake) != 1 || rep.Namesake[0] != "Kim Lee" || len(rep.Warnings()) != 2 {
+		t.Fatalf("report %+v, warnings %q", rep, rep.Warnings())
+	}
+	recs, err := csv.NewReader(bytes.NewReader(out.Bytes())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := func(name string) int {
+		t.Helper()
+		i := slices.Index(recs[0], name)
+		if i < 0 {
+			t.Fatalf("no column %q", name)
+		}
+		return i
+	}
+	loc, cur := col("Location"), col("Current Location Code")
+	for _, r := range recs[1:] {
+		switch r[0] {
+		case tags[0]:
+			if r[loc] != "Dublin storeroom" || r[cur] != "MAD" {
+				t.Errorf("checked out to Madrid: Location %q, current %q", r[loc], r[cur])
+			}
+		case tags[1]:
+			if r[loc] != "Madrid office" || r[cur] != "MAD" {
+				t.Errorf("in stock in Madrid: Location %q, current %q", r[loc], r[cur])
+			}
+		}
+	}
+	// Read back, the places are the same.
+	db2 := mustOpen(t)
+	if rep := importSnipe(t, db2, out.Bytes(), store.ImportOptions{}); rep.Imported != 4 {
+		t.Fatalf("re-import: %+v", rep)
+	}
+	for _, tag := range tags[:3] {
+		a, b := mustAsset(t, db, tag), mustAsset(t, db2, tag)
+		if a.LocationCode != b.LocationCode || a.HomeLocationCode != b.HomeLocationCode {
+			t.Errorf("%s: at %s (home %s), re-imported at %s (home %s)", tag, a.LocationCode, a.HomeLocationCode, b.LocationCode, b.HomeLocationCode)
+		}
+	}
+	mustVerify(t, db2)
+}

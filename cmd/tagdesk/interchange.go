@@ -221,20 +221,29 @@ func cmdExportSnipeIT(ctx context.Context, a *app, args []string) error {
 		return usagef("export snipeit takes no arguments (got %q); use --out FILE", pos[0])
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
+		warn := func(rep store.ExportReport) {
+			for _, w := range rep.Warnings() {
+				fmt.Fprintf(a.stderr, "warning: %s\n", w)
+			}
+		}
 		if *out == "" || *out == "-" {
-			_, err := db.ExportSnipeIT(ctx, a.stdout)
+			rep, err := db.ExportSnipeITReport(ctx, a.stdout)
+			if err == nil {
+				warn(rep)
+			}
 			return err
 		}
-		var n int
+		var rep store.ExportReport
 		err := writeOut(*out, db.Path(), 0o666, func(w io.Writer) error {
 			var err error
-			n, err = db.ExportSnipeIT(ctx, w)
+			rep, err = db.ExportSnipeITReport(ctx, w)
 			return err
 		})
 		if err != nil {
 			return fmt.Errorf("export snipeit: %w; %s not written", err, *out)
 		}
-		fmt.Fprintf(a.stdout, "exported %d asset(s) to %s\n", n, *out)
+		warn(rep)
+		fmt.Fprintf(a.stdout, "exported %d asset(s) to %s\n", rep.Rows, *out)
 		return nil
 	})
 }
