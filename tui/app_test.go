@@ -287,7 +287,10 @@ func TestDetail_Actions(t *testing.T) {
 	if a := h.asset("TD-000001"); a.Custodian != "B1002" {
 		t.Fatalf("custodian %q", a.Custodian)
 	}
+	// i asks where and in what condition; enter takes it home, ok.
 	h.typeSlow("i")
+	h.wantView("check in, ok (tab changes), at (enter: its home")
+	h.press("enter")
 	h.typeSlow("m")
 	h.typeSlow("shelf-a")
 	h.press("enter")

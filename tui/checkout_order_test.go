@@ -87,3 +87,33 @@ func TestHome_TypedCodeSaysWhere(t *testing.T) {
 		t.Fatalf("a digit left Home for %q", h.title())
 	}
 }
+
+// i on an asset's screen asks before it checks in: tab sets the condition
+// (a swap's broken laptop goes to repair), a scanned location is where it
+// goes; one not checked out says so.
+func TestDetail_CheckInAsks(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	shelf(t, db, 0)
+	holdFor(t, db, "B1001", "", "TD-000001")
+	h := newHarness(t, db, Options{Operator: "clerk"}, 100, 30)
+	h.scan("TD-000001")
+	h.typeSlow("i")
+	if a := h.asset("TD-000001"); a.Status != store.StatusDeployed {
+		t.Fatal("i checked in before asking")
+	}
+	h.press("tab")
+	h.wantView("check in, repair (tab changes)")
+	h.scan("SHELF-A")
+	a := h.asset("TD-000001")
+	if a.Status != store.StatusInRepair || a.LocationCode != "SHELF-A" {
+		t.Fatalf("after the check-in: %s at %s", a.Status, a.LocationCode)
+	}
+	h.wantView("checked in (repair)")
+	bells := h.bells
+	h.typeSlow("i")
+	h.wantView("TD-000001 is not checked out")
+	if h.bells != bells+1 {
+		t.Fatal("no bell")
+	}
+}

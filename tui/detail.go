@@ -25,7 +25,8 @@ type detailScreen struct {
 	msgBad  bool
 
 	mode   detailMode
-	action string // "checkout", "move", "retire", "edit"
+	action string // "checkout", "checkin", "move", "retire", "edit"
+	cond   string // the check-in's condition (tab cycles it)
 	edit   string // the field being edited
 	pick   int    // cursor in editable fields
 	input  field
@@ -120,7 +121,7 @@ func (s *detailScreen) Update(msg tea.Msg) tea.Cmd {
 	case scanMsg:
 		if s.mode == modePrompt {
 			switch s.action {
-			case "checkout", "move": // the prompt asks for a scan
+			case "checkout", "checkin", "move": // the prompt asks for a scan
 				s.input.SetValue(msg.code)
 				return s.submit()
 			case "edit": // a scanned serial, say: confirmed with enter
@@ -166,9 +167,15 @@ func (s *detailScreen) viewKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, keys.CheckOut):
 		s.prompt("checkout", "check out to (scan a badge, location or parent tag): ", "")
 	case key.Matches(k, keys.CheckIn):
-		return s.run("checked in", func(ctx context.Context, db Store, tag string) (store.Asset, error) {
-			return db.CheckIn(ctx, tag, store.CheckInOptions{})
-		})
+		// Asked, not done at once: where it goes back to (its home, or
+		// the place scanned) and in what condition (a swap's broken
+		// laptop goes to repair), shown before it is recorded.
+		if s.asset.Status != store.StatusDeployed {
+			s.msg, s.msgBad = fmt.Sprintf("%s is not checked out (it is %s)", s.asset.Tag, s.asset.Status.Label()), true
+			return bell()
+		}
+		s.cond = store.ConditionOK
+		s.prompt("checkin", s.checkInLabel(), "")
 	case key.Matches(k, keys.Move):
 		s.prompt("move", "move to location (scan or type its code): ", "")
 	case key.Matches(k, keys.Edit):
@@ -184,6 +191,11 @@ func (s *detailScreen) viewKey(k tea.KeyPressMsg) tea.Cmd {
 		return s.queueLabel()
 	}
 	return nil
+}
+
+// checkInLabel is the check-in prompt: its condition and where it goes.
+func (s *detailScreen) checkInLabel() string {
+	return fmt.Sprintf("check in, %s (tab changes), at (enter: its home %s; or scan a location): ", s.cond, orDash(s.asset.HomeLocationCode))
 }
 
 func (s *detailScreen) prompt(action, label, value string) {
@@ -217,6 +229,15 @@ func (s *detailScreen) promptKey(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case k.String() == "enter":
 		return s.submit()
+	case s.action == "checkin" && key.Matches(k, s.c.keys.Condition):
+		for i, c := range conditions {
+			if c == s.cond {
+				s.cond = conditions[(i+1)%len(conditions)]
+				break
+			}
+		}
+		s.input.prompt = s.checkInLabel()
+		return nil
 	}
 	s.input.Update(k)
 	return nil
@@ -227,6 +248,11 @@ func (s *detailScreen) submit() tea.Cmd {
 	action, edit := s.action, s.edit
 	s.mode = modeView
 	switch action {
+	case "checkin":
+		cond := s.cond
+		return s.run("checked in ("+cond+")", func(ctx context.Context, db Store, tag string) (store.Asset, error) {
+			return db.CheckIn(ctx, tag, store.CheckInOptions{Location: v, Condition: cond})
+		})
 	case "checkout":
 		if v == "" {
 			return nil
