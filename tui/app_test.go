@@ -33,9 +33,9 @@ func TestHome_ScanNeverTriggersShortcuts(t *testing.T) {
 		t.Fatalf("screen %q after a multi-rune scan", got)
 	}
 	h.press("esc")
-	// A badge opens the person's holdings, a location code its assets.
+	// A badge opens the person's screen, a location code its assets.
 	h.scan("B1001")
-	if got := h.title(); got != "Holdings of Alice Smith" {
+	if got := h.title(); got != "Person Alice Smith" {
 		t.Fatalf("screen %q after a badge scan", got)
 	}
 	h.press("esc")

@@ -117,3 +117,25 @@ func TestDetail_CheckInAsks(t *testing.T) {
 		t.Fatal("no bell")
 	}
 }
+
+// A person's screen: the held items' list follows a cursor (it scrolled
+// away, leaving blank rows) and enter opens the item under it.
+func TestPerson_CursorOpensItem(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 6)
+	holdFor(t, db, "B1001", "", "TD-000001", "TD-000002", "TD-000003", "TD-000004", "TD-000005", "TD-000006")
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("B1001")
+	if h.title() != "Person Alice Smith" {
+		t.Fatalf("a badge scan opened %q", h.title())
+	}
+	h.wantView("Holds 6 item(s)", "TD-000001", "TD-000006")
+	for i := 0; i < 4; i++ {
+		h.press("down")
+	}
+	h.wantView("TD-000001", "TD-000005", "TD-000006")
+	h.press("enter")
+	if h.title() != "Asset TD-000005" {
+		t.Fatalf("enter opened %q", h.title())
+	}
+}

@@ -122,7 +122,9 @@ func openResolution(res store.Resolution) tea.Cmd {
 	case store.ResolvedAsset:
 		return navigate(navigateMsg{to: scrDetail, tag: res.Asset.Tag})
 	case store.ResolvedPerson:
-		return navigate(navigateMsg{to: scrFind, person: res.Person})
+		// Their screen: what they hold (enter opens it), check out to
+		// them, offboard them.
+		return navigate(navigateMsg{to: scrPerson, person: res.Person})
 	case store.ResolvedLocation:
 		return navigate(navigateMsg{to: scrFind, location: res.Location})
 	}

@@ -165,7 +165,7 @@ type personScreen struct {
 	busy      bool
 	returned  []store.Asset // the last offboarding's result
 	done      bool
-	scroll    int
+	cursor    int // the held item enter opens
 	err       string
 }
 
@@ -231,6 +231,7 @@ func (s *personScreen) Update(msg tea.Msg) tea.Cmd {
 		s.loaded = true
 		s.err = errText(msg.err)
 		s.holdings = msg.holdings
+		s.cursor = min(s.cursor, max(0, len(s.holdings)-1))
 	case personOffboardedMsg:
 		s.busy, s.confirm = false, false
 		if msg.err != nil {
@@ -292,9 +293,14 @@ func (s *personScreen) Update(msg tea.Msg) tea.Cmd {
 			p := s.person
 			return navigate(navigateMsg{to: scrCheckOut, person: &p})
 		case key.Matches(msg, k.Up):
-			s.scroll = max(0, s.scroll-1)
+			s.cursor = max(0, s.cursor-1)
 		case key.Matches(msg, k.Down):
-			s.scroll = min(s.scroll+1, max(0, len(s.holdings)-1))
+			s.cursor = min(s.cursor+1, max(0, len(s.holdings)-1))
+		case key.Matches(msg, k.Open):
+			// The item opened: its warranty, its history, check it in.
+			if s.cursor < len(s.holdings) {
+				return navigate(navigateMsg{to: scrDetail, tag: s.holdings[s.cursor].Tag})
+			}
 		}
 	}
 	return nil
@@ -372,19 +378,29 @@ func (s *personScreen) View() string {
 	}
 	widths := []int{10, max(8, w-10-11-11-12-5), 11, 11, 10}
 	b = append(b, st.Label.Render(row(widths, []string{"TAG", "ASSET", "OUT SINCE", "DUE", ""})))
-	start := min(s.scroll, max(0, len(s.holdings)-1))
-	for i := start; i < len(s.holdings); i++ {
-		if len(b) >= s.height {
-			break
-		}
+	// The window follows the cursor; the list never scrolls past its end.
+	room := max(1, s.height-len(b))
+	start := max(0, min(s.cursor-room+1, len(s.holdings)-room))
+	if s.cursor < start {
+		start = s.cursor
+	}
+	for i := start; i < len(s.holdings) && i < start+room; i++ {
 		a := s.holdings[i]
 		out := store.LocalDayIn(a.CheckedOutAt, s.c.loc)
 		due, mark := orDash(a.DueDate), ""
 		if a.DueDate != "" && a.DueDate < today {
 			mark = "OVERDUE"
 		}
-		line := row(widths, []string{a.Tag, assetLabel(a), out, due, mark})
-		if mark != "" {
+		// Name and model: two laptops named by their tags are told apart.
+		what := a.Model
+		if a.Name != "" && a.Name != a.Model {
+			what = strings.TrimSuffix(a.Name+" · "+a.Model, " · ")
+		}
+		line := row(widths, []string{a.Tag, what, out, due, mark})
+		switch {
+		case i == s.cursor:
+			line = st.Selected.Render(line)
+		case mark != "":
 			line = st.Err.Render(line)
 		}
 		b = append(b, line)
@@ -397,7 +413,7 @@ func (s *personScreen) ShortHelp() []key.Binding {
 	if s.confirm {
 		return []key.Binding{k.Condition, key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "offboard")), key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "cancel"))}
 	}
-	return []key.Binding{k.Offboard, k.CheckOut, k.Up, k.Down, k.Back}
+	return []key.Binding{k.Offboard, k.CheckOut, k.Open, k.Up, k.Down, k.Back}
 }
 
 func (s *personScreen) FullHelp() [][]key.Binding {
