@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"github.com/charmbracelet/x/ansi"
+	"strings"
 	"testing"
 
 	"github.com/tagdesk/tagdesk/store"
@@ -137,5 +139,19 @@ func TestPerson_CursorOpensItem(t *testing.T) {
 	h.press("enter")
 	if h.title() != "Asset TD-000005" {
 		t.Fatalf("enter opened %q", h.title())
+	}
+}
+
+// Refusals beyond the three listed stay named by their codes.
+func TestFeed_EarlierRefusalsNamed(t *testing.T) {
+	var f feed
+	for _, c := range []string{"TD-1", "TD-4", "TD-6", "TD-8", "TD-10"} {
+		f.refuse("%s: not checked out", c)
+	}
+	v := ansi.Strip(f.view(NewStyles(true, true), 80, 10))
+	for _, want := range []string{"Refused (5), before the last 3: TD-4 TD-1", "TD-6: not checked out", "TD-10: not checked out"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
 	}
 }

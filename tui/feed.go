@@ -111,7 +111,18 @@ func (f *feed) view(s *Styles, width, height int) string {
 		out = append(out, "")
 	}
 	if errRows > 0 {
-		out = append(out, s.Err.Render(fmt.Sprintf("Refused (%d):", f.bad)))
+		head := fmt.Sprintf("Refused (%d):", f.bad)
+		if earlier := f.errs[:len(f.errs)-(errRows-1)]; len(earlier) > 0 {
+			// Those above the last three stay named, newest first, by
+			// their codes: a clerk scanning on sees what to set aside.
+			codes := make([]string, 0, len(earlier))
+			for i := len(earlier) - 1; i >= 0; i-- {
+				code, _, _ := strings.Cut(earlier[i], ": ")
+				codes = append(codes, code)
+			}
+			head = fmt.Sprintf("Refused (%d), before the last %d: %s", f.bad, errRows-1, strings.Join(codes, " "))
+		}
+		out = append(out, s.Err.Render(truncate(head, width)))
 		for _, e := range f.errs[len(f.errs)-(errRows-1):] {
 			out = append(out, s.Err.Render("  "+truncate(e, width-2)))
 		}
