@@ -243,3 +243,17 @@ func LocalDayIn(ts string, loc *time.Location) string {
 	}
 	return t.In(loc).Format(dateLayout)
 }
+
+// OperatorName is how events record a person at the desk: their username,
+// else their badge, else their name. The terminal UI's sign-in and the
+// command line's --operator (or $TAGDESK_OPERATOR) agree on it, so one
+// person is one operator in the history whichever way they came in.
+func (p Person) OperatorName() string {
+	switch {
+	case p.Username != "":
+		return p.Username
+	case p.Badge != "":
+		return p.Badge
+	}
+	return p.Name
+}

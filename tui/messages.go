@@ -171,15 +171,7 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // operatorName is how a person is recorded as the operator: a stable
 // identifier first.
-func operatorName(p store.Person) string {
-	switch {
-	case p.Username != "":
-		return p.Username
-	case p.Badge != "":
-		return p.Badge
-	}
-	return p.Name
-}
+func operatorName(p store.Person) string { return p.OperatorName() }
 
 // stamp shows a stored time (RFC 3339, UTC) as people read it: local time to
 // the minute. Anything else is shown as it is.

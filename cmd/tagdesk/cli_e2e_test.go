@@ -384,3 +384,16 @@ func TestE2EReceiveOnOrderSaysArrived(t *testing.T) {
 		t.Fatalf("exit %d\n%q\n%q", code, out, errs)
 	}
 }
+
+// An operator given as a badge (--operator, $TAGDESK_OPERATOR) is recorded
+// as the terminal UI's sign-in records that person: by username.
+func TestOperatorGivenAsBadge(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "op.db")
+	mustCLI(t, db, "location", "add", "HQ", "Head office")
+	mustCLI(t, db, "person", "add", "--name", "Aditya Gupta", "--badge", "B10030", "--username", "agupta")
+	mustCLI(t, db, "--operator", "b10030", "location", "add", "LAB", "Lab")
+	out := mustCLI(t, db, "report", "history", "--json")
+	if !strings.Contains(out, `"operator":"agupta"`) || strings.Contains(out, `"operator":"b10030"`) {
+		t.Fatalf("history:\n%s", out)
+	}
+}

@@ -351,6 +351,11 @@ func (a *app) open(ctx context.Context) (*store.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// An operator given as a badge, username or email of the register is
+	// recorded as the terminal UI's sign-in records them.
+	if p, err := db.Person(ctx, db.Operator()); err == nil {
+		db.SetOperator(p.OperatorName())
+	}
 	return db, nil
 }
 
