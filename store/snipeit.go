@@ -531,12 +531,13 @@ type srow struct {
 	passWarns                          []RowError // warnings of this pass (its serial on an asset already in the register, its model's maker)
 	uid                                string     // set once received
 	received                           bool
-	folded                             bool     // its check-out went into its receipt's row
-	genTag                             bool     // its tag is generated (the file has none)
-	failed                             bool     // refused while performing it, in this pass
-	inRegister                         bool     // refused: it is an asset of the register already
-	swappable                          []string // its slash dates that read either way (03/04/2024)
-	rec                                []string // the record, kept when swappable is not empty
+	folded                             bool       // its check-out went into its receipt's row
+	genTag                             bool       // its tag is generated (the file has none)
+	failed                             bool       // refused while performing it, in this pass
+	inRegister                         bool       // refused: it is an asset of the register already
+	fill                               personFill // what the file's other rows say of its holder (unifyPeople)
+	swappable                          []string   // its slash dates that read either way (03/04/2024)
+	rec                                []string   // the record, kept when swappable is not empty
 }
 
 // csvHeader is the parsed header of a file.
@@ -1448,9 +1449,9 @@ func (im *importer) location(code, name string) (locRef, error) {
 // the rest of the file, so that a later row with another email is someone
 // else whatever the order of the rows; it is not stored.
 func (im *importer) person(r *srow) (personRef, error) {
-	name := r.fullName
+	name := r.rowName()
 	if name == "" {
-		name = strings.TrimSpace(r.firstName + " " + r.lastName)
+		name = r.fill.name // the file's name for them, given on another row
 	}
 	type probe struct{ key, col, v string }
 	var probes []probe
@@ -1511,13 +1512,47 @@ func (im *importer) person(r *srow) (personRef, error) {
 			return personRef{}, invalid("%q names more than one person: add an Email or Username column", clip(name))
 		}
 	}
-	// Nobody: create them.
+	// Nobody: create them, with what the file's other rows say of them
+	// where this row says nothing (and no one has it already).
 	pp := PersonPayload{UID: im.w.db.newUID(), Name: name, Badge: r.badge, EmployeeNo: r.employeeNo, Username: r.username, Email: r.email}
-	if pp.Name == "" {
-		pp.Name = r.username
+	for _, f := range []struct {
+		dst      *string
+		key, col string
+		v        string
+	}{{&pp.Badge, "b:", "badge", r.fill.badge}, {&pp.EmployeeNo, "#:", "employee_no", r.fill.employeeNo},
+		{&pp.Username, "u:", "username", r.fill.username}, {&pp.Email, "e:", "email", r.fill.email}} {
+		if *f.dst != "" || f.v == "" {
+			continue
+		}
+		key := f.key + f.v
+		if f.key == "u:" {
+			key = f.key + strings.ToLower(f.v)
+		}
+		if _, taken := im.people[key]; taken {
+			continue
+		}
+		found, err := im.lookPeople(f.col, f.v)
+		if err != nil {
+			return personRef{}, err
+		}
+		if len(found) > 0 {
+			continue
+		}
+		if f.key == "b:" {
+			if err := im.w.codeFree(f.v, "person"); err != nil {
+				if ErrorCode(err) == EINTERNAL {
+					return personRef{}, err
+				}
+				continue
+			}
+		}
+		*f.dst = f.v
 	}
 	if pp.Name == "" {
-		pp.Name = r.email
+		pp.Name = pp.Username
+	}
+	if pp.Name == "" {
+		pp.Name = pp.Email
 	}
 	if pp.Name == "" {
 		// A badge or an employee number alone names no one new: the
@@ -1547,6 +1582,13 @@ func (im *importer) person(r *srow) (personRef, error) {
 	for _, p := range probes {
 		im.people[p.key] = ref
 	}
+	// Found again by whatever identifies them, the filled-in too (their
+	// events are written at the end: the database does not know them yet).
+	for _, k := range []struct{ p, v string }{{"b:", pp.Badge}, {"#:", pp.EmployeeNo}, {"u:", strings.ToLower(pp.Username)}, {"e:", pp.Email}} {
+		if k.v != "" {
+			im.people[k.p+k.v] = ref
+		}
+	}
 	im.byName[strings.ToLower(pp.Name)] = append(namesakes, ref)
 	return ref, nil
 }
@@ -1563,19 +1605,25 @@ func (r *srow) rowName() string {
 	return oneSpace(r.firstName + " " + r.lastName)
 }
 
-// unifyPeople makes the file's mentions of one person say the same thing,
-// whatever the order of its rows: rows that share a badge, an employee
-// number, a username or an email are one person, and a row that names
-// them by name alone is theirs when no one else in the file has that name.
-// Each such row is given what the others say of them and it leaves blank
-// (their name, username, email, badge, employee number), so that a person
-// the import creates has all of it: a first row that gave only an email
-// would otherwise make someone named by their email, and a name-only first
-// row someone with no email. What a row says itself is kept as it is (and
-// a difference is warned of, as before).
+// personFill is what the file's other rows say of a row's holder, for the
+// fields the row leaves blank.
+type personFill struct{ name, badge, employeeNo, username, email string }
+
+// unifyPeople finds, for each row checked out to a person, what the file's
+// other rows say of that person: rows that share a badge, an employee
+// number, a username or an email are one person, and a row that names them
+// by name alone is theirs when no one else in the file has that name. A
+// field the rows give two values for is said by none. It is used only when
+// the import creates the person (person): made from a first row that gave
+// only an email, they were named by their email, and from a name-only
+// first row they had no email, whatever the later rows said. It never
+// decides who a row's holder is: that is still the row's own badge,
+// employee number, username, email, then name. Rows refused in an earlier
+// pass say nothing (it runs again at each pass).
 func unifyPeople(rows []*srow) {
 	var mentions []*srow
 	for _, r := range rows {
+		r.fill = personFill{}
 		if r.bad == nil && r.co == coPerson {
 			mentions = append(mentions, r)
 		}
@@ -1584,8 +1632,7 @@ func unifyPeople(rows []*srow) {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
@@ -1606,44 +1653,47 @@ func unifyPeople(rows []*srow) {
 		for _, k := range keys(r) {
 			if j, ok := first[k]; ok {
 				if a, b := find(i), find(j); a != b {
-					parent[max(a, b)] = min(a, b) // the earlier row's cluster
+					parent[max(a, b)] = min(a, b)
 				}
 			} else {
 				first[k] = i
 			}
 		}
 	}
-	// What each person is said to be: the first value the file gives.
-	type person struct{ name, badge, employeeNo, username, email string }
-	people := map[int]*person{}
+	// What each person is said to be; a field given two ways is dropped.
+	const twoWays = "\x00"
+	people := map[int]*personFill{}
 	for i, r := range mentions {
 		if len(keys(r)) == 0 {
 			continue
 		}
 		p := people[find(i)]
 		if p == nil {
-			p = &person{}
+			p = &personFill{}
 			people[find(i)] = p
 		}
 		for _, f := range []struct {
 			have *string
 			v    string
 		}{{&p.name, r.rowName()}, {&p.badge, r.badge}, {&p.employeeNo, r.employeeNo}, {&p.username, r.username}, {&p.email, r.email}} {
-			if *f.have == "" {
+			switch {
+			case f.v == "" || *f.have == twoWays:
+			case *f.have == "":
 				*f.have = f.v
+			case !strings.EqualFold(*f.have, f.v):
+				*f.have = twoWays
 			}
 		}
 	}
-	// A name alone names the one person of the file who has that name.
 	byName := map[string][]int{}
 	for root, p := range people {
-		if p.name != "" {
+		if p.name != "" && p.name != twoWays {
 			k := strings.ToLower(p.name)
 			byName[k] = append(byName[k], root)
 		}
 	}
 	for i, r := range mentions {
-		var p *person
+		var p *personFill
 		if len(keys(r)) > 0 {
 			p = people[find(i)]
 		} else if roots := byName[strings.ToLower(r.rowName())]; len(roots) == 1 && r.rowName() != "" {
@@ -1652,15 +1702,13 @@ func unifyPeople(rows []*srow) {
 		if p == nil {
 			continue
 		}
-		if r.rowName() == "" {
-			r.fullName = p.name
-		}
 		for _, f := range []struct {
-			have *string
-			v    string
-		}{{&r.badge, p.badge}, {&r.employeeNo, p.employeeNo}, {&r.username, p.username}, {&r.email, p.email}} {
-			if *f.have == "" {
-				*f.have = f.v
+			dst       *string
+			row, file string
+		}{{&r.fill.name, r.rowName(), p.name}, {&r.fill.badge, r.badge, p.badge}, {&r.fill.employeeNo, r.employeeNo, p.employeeNo},
+			{&r.fill.username, r.username, p.username}, {&r.fill.email, r.email, p.email}} {
+			if f.row == "" && f.file != twoWays {
+				*f.dst = f.file
 			}
 		}
 	}
@@ -2186,7 +2234,6 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 	if rep.Rows == 0 {
 		return rep, invalid("the file has a header but no rows")
 	}
-	unifyPeople(rows)
 	inFile := make(map[string]bool, len(rows))
 	reserved := map[string]bool{} // (codes a location made from a name must leave free)
 	for i := range rows {
@@ -2214,6 +2261,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 		// performing the rest would only find more.)
 		var done ImportReport
 		newBad := 0
+		unifyPeople(rows) // (without the rows refused so far)
 		_, err := db.writeAlone(ctx, func(w *wtx) error {
 			im := &importer{w: w, h: h, named: map[string]string{}, models: map[string]string{}, modelInfo: map[string][3]string{}, locs: map[string]locRef{},
 				people: map[string]personRef{}, byName: map[string][]personRef{}, tags: make(map[string]string, len(rows)), inFile: inFile,

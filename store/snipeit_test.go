@@ -1973,3 +1973,56 @@ func TestExportSnipeITLocationsAndWarnings(t *testing.T) {
 	}
 	mustVerify(t, db2)
 }
+
+// What other rows say of a person fills in only a person the import
+// creates: it never decides who a row's holder is, a field the rows give
+// two ways is said by none, an identifier someone has already is not
+// given to another, and rows refused say nothing.
+func TestImportSnipeITPeopleFillNeverMatches(t *testing.T) {
+	ctx := context.Background()
+	holders := func(db *store.DB, tags ...string) string {
+		t.Helper()
+		var out []string
+		for _, tag := range tags {
+			out = append(out, mustAsset(t, db, tag).CustodianName)
+		}
+		return strings.Join(out, ",")
+	}
+	const head = "Asset Tag,Model Name,Checked Out to: Full Name,Checked Out to: Email,Checked Out to: Username,Checked Out to: Badge\n"
+	// A person of the register already: a row naming their username is
+	// theirs; the next row, by its own email, is not.
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "John Doe", Username: "jdoe", Email: "john@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	importSnipe(t, db, []byte(head+"F-1,Latitude 5440,Ann Lake,ann@example.com,jdoe,\nF-2,Latitude 5440,Ann Lake,ann@example.com,,\n"), store.ImportOptions{})
+	if got := holders(db, "F-1", "F-2"); got != "John Doe,Ann Lake" {
+		t.Errorf("register person: %s", got)
+	}
+	// Rows that contradict each other (one username, two people).
+	db = mustOpen(t)
+	seed(t, db)
+	importSnipe(t, db, []byte(head+"G-1,Latitude 5440,John Doe,john@example.com,jdoe,\nG-2,Latitude 5440,Jane Roe,jane@example.com,jdoe,\nG-3,Latitude 5440,Jane Roe,jane@example.com,,\n"), store.ImportOptions{})
+	if got := holders(db, "G-1", "G-2", "G-3"); got != "John Doe,John Doe,Jane Roe" {
+		t.Errorf("contradicting rows: %s", got)
+	}
+	// A badge that is someone else's (a typo) is not given to the new person.
+	db = mustOpen(t)
+	seed(t, db) // Ana Silva, B1001
+	importSnipe(t, db, []byte(head+"H-1,Latitude 5440,New Person,,newp,B1001\nH-2,Latitude 5440,New Person,,newp,\nH-3,Latitude 5440,New Person,,,\n"), store.ImportOptions{})
+	if got := holders(db, "H-1", "H-2", "H-3"); got != "Ana Silva,New Person,New Person" {
+		t.Errorf("badge typo: %s", got)
+	}
+	// A row refused says nothing of the others.
+	db = mustOpen(t)
+	seed(t, db) // location DUB
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader(head+"I-1,Latitude 5440,Kim Park,,kpark,DUB\nI-2,Latitude 5440,Kim Park,,kpark,\n"), store.ImportOptions{SkipInvalid: true})
+	if err != nil || rep.Imported != 1 || rep.BadRows != 1 || rep.Bad[0].Line != 2 {
+		t.Fatalf("skip-invalid: %+v %v", rep, err)
+	}
+	if p, err := db.Person(ctx, "kpark"); err != nil || p.Badge != "" {
+		t.Errorf("Kim Park: %+v %v", p, err)
+	}
+	mustVerify(t, db)
+}
