@@ -159,6 +159,7 @@ const (
 	fDisposalCertificate
 	fDisposalVendor
 	fDisposalDate
+	fCurrent
 	fCurrentCode
 	fCustom
 	numFields
@@ -216,6 +217,7 @@ var snipeFields = []fieldDef{
 	{fHome, "home_location", "Home Location", []string{"default location", "rtd location"}},
 	{fHomeCode, "home_location_code", "Home Location Code", nil},
 	{fCheckoutLocationCode, "checkout_location_code", "Checkout to Location Code", nil},
+	{fCurrent, "current_location", "Current Location", nil},
 	{fCurrentCode, "current_location_code", "Current Location Code", nil},
 	{fBadge, "badge", "Checked Out to: Badge", nil},
 	{fEmployeeNo, "employee_number", "Checked Out to: Employee Number", []string{"employee number", "employee no.", "employee no"}},
@@ -513,7 +515,7 @@ type srow struct {
 	status                             Status // what it is received as
 	location, locationCode, supplier   string
 	home, homeCode                     string
-	currentCode, currentUID            string // where it is, when a tagdesk export says (Current Location Code)
+	current, currentCode, currentUID   string // where it is, when a tagdesk export says (Current Location, its code)
 	orderNo, cost, currency            string
 	purchaseDate, warrantyEnd, eol     string
 	notes, costCentre                  string
@@ -1031,7 +1033,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	if r.model == "" && r.modelNo == "" {
 		return fail(fModel, "no model (Model Name or Model No.)")
 	}
-	r.home, r.homeCode, r.coLocationCode, r.currentCode = v[fHome], v[fHomeCode], v[fCheckoutLocationCode], v[fCurrentCode]
+	r.home, r.homeCode, r.coLocationCode, r.current, r.currentCode = v[fHome], v[fHomeCode], v[fCheckoutLocationCode], v[fCurrent], v[fCurrentCode]
 	for _, c := range []struct {
 		f   sfield
 		dst *string
@@ -1225,6 +1227,8 @@ type importer struct {
 	tags      map[string]string      // tags received by this import → uid
 	inFile    map[string]bool        // every tag the file names
 	taken     map[string]string      // the file's tags the register already uses
+	codeNames map[string]string      // location code → the name some row gives it
+	tagless   map[string]int         // the file's tagless rows per serial and model (taglessKey)
 	serials   map[string]string      // upper-cased serials of the file's the register has → a tag with it
 	pos       map[string]string      // upper-cased purchase order number → uid (read on first use)
 	codes     map[string]string      // location codes and badges the desk has → what they are
@@ -1417,6 +1421,9 @@ func (im *importer) location(code, name string) (locRef, error) {
 	if code != "" {
 		err = im.w.queryRow(`SELECT uid, code, name FROM locations WHERE code = ?`, code).Scan(&l.uid, &l.code, &l.name)
 		if errors.Is(err, sql.ErrNoRows) {
+			if name == "" {
+				name = im.codeNames[code] // the name another row gives it
+			}
 			if name == "" {
 				name = code
 			}
@@ -1778,19 +1785,21 @@ func (p personRef) contradicts(r *srow) bool {
 	return differ(r.badge, p.badge) || differ(r.employeeNo, p.employeeNo) || differ(r.username, p.username) || differ(r.email, p.email)
 }
 
-// sameDevice is the tag of an asset of model modelUID with serial, as
-// written, upper- or lower-cased, or "".
+// taglessKey is a row's serial and model as the file writes them.
+func taglessKey(r *srow) string {
+	return strings.ToUpper(r.serial) + "\x00" + strings.ToLower(r.model) + "\x00" + strings.ToLower(r.modelNo)
+}
+
+// sameDevice is the tag of the one asset of model modelUID with serial (as
+// written, upper- or lower-cased), or "" (none, or several).
 func (im *importer) sameDevice(serial, modelUID string) (string, error) {
-	var tag string
-	err := im.w.queryRow(`SELECT a.tag FROM assets a JOIN models m ON m.id = a.model_id
-		WHERE a.serial IN (?, upper(?), lower(?)) AND m.uid = ? ORDER BY a.id LIMIT 1`, serial, serial, serial, modelUID).Scan(&tag)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
+	var tag sql.NullString
+	err := im.w.queryRow(`SELECT CASE WHEN count(*) = 1 THEN min(a.tag) END FROM assets a JOIN models m ON m.id = a.model_id
+		WHERE a.serial IN (?, upper(?), lower(?)) AND m.uid = ?`, serial, serial, serial, modelUID).Scan(&tag)
 	if err != nil {
 		return "", fmt.Errorf("check serial: %w", err)
 	}
-	return tag, nil
+	return tag.String, nil
 }
 
 // nextTag generates a tag from the device's scheme that neither the
@@ -1880,8 +1889,11 @@ func (im *importer) receive(r *srow) error {
 	if r.currentCode != "" {
 		// A tagdesk export says where it is apart from Location (which is
 		// its home while it is checked out, as Snipe-IT reads it).
-		name := "" // the row's name for that code, if another column gives it
+		name := r.current // else the row's name for that code, if another column gives it
 		for _, c := range [][2]string{{r.locationCode, r.location}, {r.homeCode, r.home}, {r.coLocationCode, r.coLocation}} {
+			if name != "" {
+				break
+			}
 			if c[0] == r.currentCode && c[1] != "" {
 				name = c[1]
 				break
@@ -1904,14 +1916,16 @@ func (im *importer) receive(r *srow) error {
 		// A row without a tag whose serial an asset of the same model has
 		// is that asset, imported before (the file run again after its
 		// bad rows were fixed): not a second one.
-		if _, ok := im.serials[strings.ToUpper(r.serial)]; ok {
+		// (A serial the file gives two tagless rows of one model, or the
+		// register two assets of it, is a placeholder such as "N/A".)
+		if _, ok := im.serials[strings.ToUpper(r.serial)]; ok && im.tagless[taglessKey(r)] < 2 {
 			same, err := im.sameDevice(r.serial, rec.ModelUID)
 			if err != nil {
 				return err
 			}
 			if same != "" {
 				r.inRegister = true
-				return im.rowErr(r, fSerial, conflict("serial %s of this model is asset %s already (imported before?): a row without a tag would make a second one; give its tag to leave it out, or skip the row", clip(r.serial), same))
+				return im.rowErr(r, fSerial, conflict("serial %s of this model is asset %s already: this row is that asset, imported before (the file run again?); if it is another device, give the row a tag of its own", clip(r.serial), same))
 			}
 		}
 	}
@@ -2047,6 +2061,9 @@ func (im *importer) checkOut(r *srow) (CheckOutPayload, sfield, error) {
 			return p, fCheckoutLocation, err
 		}
 		p.ToKind, p.To, p.ToLabel, p.LocationUID = CustodianLocation, l.uid, l.name+" ("+l.code+")", l.uid
+		if r.currentUID != "" {
+			p.LocationUID = r.currentUID // moved since (a tagdesk export says where)
+		}
 		return p, fCheckoutLocation, nil
 	case coAsset:
 		if im.inFile[r.parentTag] && im.tags[r.parentTag] == "" {
@@ -2066,6 +2083,9 @@ func (im *importer) checkOut(r *srow) (CheckOutPayload, sfield, error) {
 			return p, fParentTag, invalid("%s is %s: nothing can be installed in it (check this asset in, or the parent out of retirement, first)", r.parentTag, st.Label())
 		}
 		p.ToKind, p.To, p.ToLabel, p.LocationUID = CustodianAsset, parent, r.parentTag, loc.String
+		if r.currentUID != "" {
+			p.LocationUID = r.currentUID
+		}
 		return p, fParentTag, nil
 	}
 	return p, fIgnored, Errorf(EINTERNAL, "line %d: no check-out to make", r.line)
@@ -2236,6 +2256,17 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 	}
 	inFile := make(map[string]bool, len(rows))
 	reserved := map[string]bool{} // (codes a location made from a name must leave free)
+	codeNames, tagless := map[string]string{}, map[string]int{}
+	for _, r := range rows {
+		if r.bad == nil && r.tag == "" && r.serial != "" {
+			tagless[taglessKey(r)]++
+		}
+		for _, c := range [][2]string{{r.locationCode, r.location}, {r.homeCode, r.home}, {r.coLocationCode, r.coLocation}, {r.currentCode, r.current}} {
+			if c[0] != "" && c[1] != "" && codeNames[c[0]] == "" {
+				codeNames[c[0]] = c[1]
+			}
+		}
+	}
 	for i := range rows {
 		if rows[i].tag != "" {
 			inFile[rows[i].tag] = true
@@ -2264,7 +2295,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 		unifyPeople(rows) // (without the rows refused so far)
 		_, err := db.writeAlone(ctx, func(w *wtx) error {
 			im := &importer{w: w, h: h, named: map[string]string{}, models: map[string]string{}, modelInfo: map[string][3]string{}, locs: map[string]locRef{},
-				people: map[string]personRef{}, byName: map[string][]personRef{}, tags: make(map[string]string, len(rows)), inFile: inFile,
+				people: map[string]personRef{}, byName: map[string][]personRef{}, tags: make(map[string]string, len(rows)), inFile: inFile, codeNames: codeNames, tagless: tagless,
 				source: sourceName(opt.Source)}
 			// Ids found are cached (the search index is rebuilt once, at
 			// commit), and the events are stored in bulk at the end.
@@ -2466,7 +2497,7 @@ var snipeExportColumns = []sfield{
 
 var snipeExportExtras = []sfield{
 	fWarrantyEnd, fCurrency, fCostCentre, fLocationCode, fHome, fHomeCode, fCheckoutLocationCode, fBadge, fEmployeeNo, fParentTag,
-	fDisposalMethod, fDisposalCertificate, fDisposalVendor, fDisposalDate, fCurrentCode,
+	fDisposalMethod, fDisposalCertificate, fDisposalVendor, fDisposalDate, fCurrent, fCurrentCode,
 }
 
 const snipeExportQuery = `SELECT a.tag, coalesce(a.serial, ''), a.name, coalesce(m.name, ''), coalesce(m.model_number, ''),
@@ -2518,7 +2549,7 @@ func (r ExportReport) Warnings() []string {
 		out = append(out, fmt.Sprintf("%d asset(s) are checked out to other assets (Checkout Type Asset): Snipe-IT's importer cannot check out to assets and leaves them unassigned; tagdesk's import reads them back", r.InAssets))
 	}
 	for _, n := range r.Namesake {
-		out = append(out, fmt.Sprintf("%q holds assets and has no email or username, and someone else has that name: a re-import cannot tell them apart (give them an email or username first)", n))
+		out = append(out, fmt.Sprintf("%q holds assets and has no email, username, badge or employee number, and someone else has that name: a re-import cannot tell them apart (give them one first)", n))
 	}
 	return out
 }
@@ -2586,7 +2617,7 @@ func (db *DB) exportSnipeIT(ctx context.Context, out io.Writer, rep *ExportRepor
 	// Holders named by name alone (no email, no username) whom a namesake
 	// would take on a re-import.
 	nrows, err := tx.QueryContext(ctx, `SELECT DISTINCT p.name FROM people p
-		WHERE coalesce(p.email, '') = '' AND coalesce(p.username, '') = ''
+		WHERE coalesce(p.email, '') = '' AND coalesce(p.username, '') = '' AND coalesce(p.badge, '') = '' AND coalesce(p.employee_no, '') = ''
 		AND EXISTS (SELECT 1 FROM assets a WHERE a.custodian_person_id = p.id)
 		AND EXISTS (SELECT 1 FROM people o WHERE o.id != p.id AND lower(o.name) = lower(p.name))
 		ORDER BY p.name LIMIT 20`)
@@ -2638,7 +2669,7 @@ func (db *DB) exportSnipeIT(ctx context.Context, out io.Writer, rep *ExportRepor
 		if locCode == "" || (st == StatusDeployed && homeCode != "") {
 			v[fLocation], v[fLocationCode] = homeName, homeCode
 		}
-		v[fHome], v[fHomeCode], v[fCurrentCode] = homeName, homeCode, locCode
+		v[fHome], v[fHomeCode], v[fCurrent], v[fCurrentCode] = homeName, homeCode, locName, locCode
 		switch {
 		case person:
 			v[fCheckoutType] = "User"

@@ -1904,9 +1904,14 @@ func TestExportSnipeITLocationsAndWarnings(t *testing.T) {
 	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Bo Chan", Badge: "B2002", Location: "MAD"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []store.PersonInput{{Name: "Kim Lee", Badge: "K1"}, {Name: "Kim Lee", Email: "kim@example.com"}} {
-		if _, err := db.AddPerson(ctx, p); err != nil {
+	var kim store.Person // a Kim Lee known by name alone, and another
+	for i, p := range []store.PersonInput{{Name: "Kim Lee"}, {Name: "Kim Lee", Email: "kim@example.com"}} {
+		added, err := db.AddPerson(ctx, p)
+		if err != nil {
 			t.Fatal(err)
+		}
+		if i == 0 {
+			kim = added
 		}
 	}
 	var tags []string
@@ -1926,13 +1931,24 @@ func TestExportSnipeITLocationsAndWarnings(t *testing.T) {
 	mustDo(db.CheckOut(ctx, tags[0], "B2002", "")) // goes to Madrid
 	mustDo(db.Move(ctx, tags[1], "MAD"))           // in stock, away from home
 	mustDo(db.CheckOut(ctx, tags[2], tags[0], "")) // installed in the first
-	mustDo(db.CheckOut(ctx, tags[3], "K1", ""))    // a Kim Lee with no email
+	mustDo(db.CheckOutTo(ctx, tags[3], store.Holder{Kind: store.CustodianPerson, UID: kim.UID, Label: kim.Name}, ""))
+	// Places named only where they are (no row's Location names them).
+	if _, err := db.AddLocation(ctx, "R204", "Room 204, second floor", ""); err != nil {
+		t.Fatal(err)
+	}
+	five, err := db.Receive(ctx, store.Receipt{Serial: "S-5", Model: "L5440", Location: "DUB-STORE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags = append(tags, five.Tag)
+	mustDo(db.CheckOut(ctx, five.Tag, "MAD", "")) // to a place, then moved on
+	mustDo(db.Move(ctx, five.Tag, "R204"))
 	var out bytes.Buffer
 	rep, err := db.ExportSnipeITReport(ctx, &out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Rows != 4 || rep.InAssets != 1 || len(rep.Namesake) != 1 || rep.Namesake[0] != "Kim Lee" || len(rep.Warnings()) != 2 {
+	if rep.Rows != 5 || rep.InAssets != 1 || len(rep.Namesake) != 1 || rep.Namesake[0] != "Kim Lee" || len(rep.Warnings()) != 2 {
 		t.Fatalf("report %+v, warnings %q", rep, rep.Warnings())
 	}
 	recs, err := csv.NewReader(bytes.NewReader(out.Bytes())).ReadAll()
@@ -1962,13 +1978,13 @@ func TestExportSnipeITLocationsAndWarnings(t *testing.T) {
 	}
 	// Read back, the places are the same.
 	db2 := mustOpen(t)
-	if rep := importSnipe(t, db2, out.Bytes(), store.ImportOptions{}); rep.Imported != 4 {
+	if rep := importSnipe(t, db2, out.Bytes(), store.ImportOptions{}); rep.Imported != 5 {
 		t.Fatalf("re-import: %+v", rep)
 	}
-	for _, tag := range tags[:3] {
+	for _, tag := range append(tags[:3:3], tags[4]) {
 		a, b := mustAsset(t, db, tag), mustAsset(t, db2, tag)
-		if a.LocationCode != b.LocationCode || a.HomeLocationCode != b.HomeLocationCode {
-			t.Errorf("%s: at %s (home %s), re-imported at %s (home %s)", tag, a.LocationCode, a.HomeLocationCode, b.LocationCode, b.HomeLocationCode)
+		if a.LocationCode != b.LocationCode || a.LocationName != b.LocationName || a.HomeLocationCode != b.HomeLocationCode {
+			t.Errorf("%s: at %s %q (home %s), re-imported at %s %q (home %s)", tag, a.LocationCode, a.LocationName, a.HomeLocationCode, b.LocationCode, b.LocationName, b.HomeLocationCode)
 		}
 	}
 	mustVerify(t, db2)
@@ -2025,4 +2041,16 @@ func TestImportSnipeITPeopleFillNeverMatches(t *testing.T) {
 		t.Errorf("Kim Park: %+v %v", p, err)
 	}
 	mustVerify(t, db)
+}
+
+// A placeholder serial ("N/A" on two tagless rows of one model, or on two
+// assets of it) identifies no one: such rows import, with a warning.
+func TestImportSnipeITPlaceholderSerial(t *testing.T) {
+	db := mustOpen(t)
+	seed(t, db)
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number\nP-1,Latitude 5440,N/A\n"), store.ImportOptions{})
+	rep := importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number\n,Latitude 5440,N/A\n,Latitude 5440,N/A\n"), store.ImportOptions{})
+	if rep.Imported != 2 || rep.InRegister != 0 {
+		t.Fatalf("report %+v", rep)
+	}
 }
