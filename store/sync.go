@@ -1056,7 +1056,32 @@ func (w *wtx) redo(e Event) error {
 			}
 		}
 		p.Tag, p.From, p.FromUID = a.tag, a.holder, a.held
-		return w.emit(EvAssetCheckedIn, e.Subject, p)
+		if err := w.emit(EvAssetCheckedIn, e.Subject, p); err != nil {
+			return err
+		}
+		return w.carryParts(e.Subject)
+	case EvAssetMoved:
+		// A part that moved with the asset it is installed in follows that
+		// asset to where it is now, if it is still in it; a move of its
+		// own is done again.
+		p, err := decode[MovePayload](e)
+		if err != nil {
+			return err
+		}
+		if p.With == "" {
+			break
+		}
+		var code sql.NullString
+		err = w.queryRow(`SELECT l.code FROM assets a JOIN assets par ON par.id = a.custodian_asset_id AND par.tag = ?
+			LEFT JOIN locations l ON l.id = par.location_id WHERE a.uid = ?`, p.With, p.UID).Scan(&code)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && !code.Valid {
+			return nil // taken out of it since, or it is nowhere: nothing to follow
+		}
+		if err != nil {
+			return fmt.Errorf("read installed asset: %w", err)
+		}
+		_, err = w.moveWith(p.Tag, code.String, p.With, 0, map[string]bool{})
+		return err
 	case EvAssetReceived:
 		p, err := decode[AssetRecord](e)
 		if err != nil {

@@ -670,6 +670,33 @@ func (w *wtx) admit(e Event) (aerr, err error) {
 				}
 			}
 		}
+	case EvAssetMoved:
+		// A part moved because the asset it is installed in did: it goes
+		// where that asset went here, or nowhere (that asset's own change
+		// was refused, or the part was taken out meanwhile).
+		if p, derr := decode[MovePayload](e); derr == nil && p.With != "" {
+			if err := w.flushReceipts(); err != nil {
+				return nil, err
+			}
+			var inIt int
+			var at sql.NullString
+			err := w.queryRow(`SELECT coalesce(a.custodian_asset_id = par.id, 0), l.uid FROM assets a JOIN assets par ON par.tag = ?
+				LEFT JOIN locations l ON l.id = par.location_id WHERE a.uid = ?`, p.With, p.UID).Scan(&inIt, &at)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				return nil, nil // (apply says what is missing)
+			case err != nil:
+				return nil, fmt.Errorf("read installed asset: %w", err)
+			case inIt != 1:
+				return invalid("%s is no longer installed in %s: it does not move with it", p.Tag, p.With), nil
+			case at.String != p.LocationUID:
+				to := p.ToLabel
+				if to == "" {
+					to = "that place"
+				}
+				return invalid("%s is not at %s here (its own change was refused): %s, installed in it, stays with it", p.With, to, p.Tag), nil
+			}
+		}
 	case EvAssetReceived:
 		if p, derr := decode[AssetRecord](e); derr == nil {
 			return code(p.Tag, "asset")

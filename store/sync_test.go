@@ -1383,3 +1383,65 @@ func TestRedoReceiptUnderATakenTagQueuesItsLabel(t *testing.T) {
 		t.Fatalf("verify: %+v %v", rep.Problems, err)
 	}
 }
+
+// A part moves with the asset it is installed in only where that asset's
+// change holds: two desks check the dock out apart, to Madrid and to
+// London; the server takes the first and refuses the second's check-out and
+// the laptop's move with it (it was moved to London all the same); redone,
+// the laptop follows the dock to where it is.
+func TestPartFollowsOnlyAHeldMove(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	for _, l := range [][2]string{{"MAD", "Madrid"}, {"LON", "London"}} {
+		if _, err := a.AddLocation(ctx, l[0], l[1], ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []store.PersonInput{{Name: "Mia Ruiz", Badge: "B3003", Location: "MAD"}, {Name: "Leo Hart", Badge: "B4004", Location: "LON"}} {
+		if _, err := a.AddPerson(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	receiveTags(t, a, "DUB", "DOCK1", "LAP1")
+	if _, err := a.CheckOut(ctx, "LAP1", "DOCK1", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := a.CheckOut(ctx, "DOCK1", "B3003", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, "DOCK1", "B4004", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	for _, db := range []*store.DB{srv, a, b} {
+		for _, tag := range []string{"DOCK1", "LAP1"} {
+			if got, err := db.Asset(ctx, tag); err != nil || got.LocationCode != "MAD" {
+				t.Fatalf("%s on %s: at %s (%v), want MAD", tag, db.Path(), got.LocationCode, err)
+			}
+		}
+	}
+	refs, err := b.Refusals(ctx, false)
+	if err != nil || len(refs) != 2 {
+		t.Fatalf("b's refusals: %+v %v", refs, err)
+	}
+	for _, r := range refs {
+		if r.Type == store.EvAssetMoved {
+			if !strings.Contains(r.Reason, "DOCK1 is not at London") {
+				t.Errorf("the move's refusal: %s", r.Reason)
+			}
+			if _, err := b.ResolveRefusal(ctx, r.ID, store.ResolveRedo); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if got, _ := b.Asset(ctx, "LAP1"); got.LocationCode != "MAD" {
+		t.Errorf("LAP1 at %s after the redo, want MAD", got.LocationCode)
+	}
+	syncVia(t, srv, b)
+	syncVerify(t, a, b, srv)
+}
