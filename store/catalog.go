@@ -572,6 +572,7 @@ func (db *DB) Person(ctx context.Context, who string) (Person, error) {
 // PeopleFilter narrows People.
 type PeopleFilter struct {
 	Query        string // substring of name, badge, username or email
+	NameOnly     bool   // Query is a substring of the name alone (a name typed to pick someone)
 	IncludeGone  bool   // include offboarded people
 	Limit        int
 	AfterName    string // keyset: continue after this name/id
@@ -588,8 +589,13 @@ func (db *DB) People(ctx context.Context, f PeopleFilter) ([]Person, error) {
 	}
 	if f.Query != "" {
 		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Query) + "%"
-		q += ` AND (p.name LIKE ? ESCAPE '\' OR p.badge LIKE ? ESCAPE '\' OR p.username LIKE ? ESCAPE '\' OR p.email LIKE ? ESCAPE '\')`
-		args = append(args, like, like, like, like)
+		if f.NameOnly {
+			q += ` AND p.name LIKE ? ESCAPE '\'`
+			args = append(args, like)
+		} else {
+			q += ` AND (p.name LIKE ? ESCAPE '\' OR p.badge LIKE ? ESCAPE '\' OR p.username LIKE ? ESCAPE '\' OR p.email LIKE ? ESCAPE '\')`
+			args = append(args, like, like, like, like)
+		}
 	}
 	if f.AfterName != "" || f.AfterID != 0 {
 		q += ` AND (p.name, p.id) > (?, ?)`

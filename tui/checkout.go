@@ -419,21 +419,11 @@ type peopleLister interface {
 // personNamed finds the people whose name holds text (in any case, spaces
 // as one): the one found, and how many (up to 6).
 func personNamed(ctx context.Context, db peopleLister, text string) (store.Person, int, error) {
-	ps, err := db.People(ctx, store.PeopleFilter{Query: text, Limit: 6})
-	if err != nil {
+	ps, err := db.People(ctx, store.PeopleFilter{Query: strings.Join(strings.Fields(text), " "), NameOnly: true, Limit: 6})
+	if err != nil || len(ps) == 0 {
 		return store.Person{}, 0, err
 	}
-	want := strings.ToLower(strings.Join(strings.Fields(text), " "))
-	var found []store.Person
-	for _, p := range ps {
-		if strings.Contains(strings.ToLower(strings.Join(strings.Fields(p.Name), " ")), want) {
-			found = append(found, p)
-		}
-	}
-	if len(found) == 0 {
-		return store.Person{}, 0, nil
-	}
-	return found[0], len(found), nil
+	return ps[0], len(ps), nil
 }
 
 // morePeople says how many people a search found, up to its limit.

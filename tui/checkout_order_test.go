@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"github.com/charmbracelet/x/ansi"
 	"strings"
 	"testing"
@@ -154,4 +155,25 @@ func TestFeed_EarlierRefusalsNamed(t *testing.T) {
 			t.Errorf("view lacks %q:\n%s", want, v)
 		}
 	}
+}
+
+// A typed name is looked for in names alone: people whose emails hold the
+// text do not crowd out, or stand in for, the one whose name does.
+func TestCheckOut_TypedNameAmongEmails(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	ctx := context.Background()
+	for i := 0; i < 6; i++ {
+		if _, err := db.AddPerson(ctx, store.PersonInput{Name: fmt.Sprintf("Zed %d", i), Email: fmt.Sprintf("z%d@fleetco.com", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Bruce Flee", Badge: "B777"}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("o")
+	h.typeSlow("flee")
+	h.press("enter")
+	h.wantView("checking out to Bruce Flee (B777)")
 }
