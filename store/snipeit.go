@@ -433,7 +433,7 @@ func snipeDate(v string) (string, error) {
 
 // snipeCost accepts ParseCost's forms plus an ISO currency code before or
 // after the number ("USD 1,299.00", "1299 EUR").
-func snipeCost(v string) (cost, currency string, err error) {
+func snipeCost(v string, dec byte) (cost, currency string, err error) {
 	v = strings.TrimSpace(v)
 	if f := strings.Fields(v); len(f) == 2 {
 		for i, s := range f {
@@ -444,7 +444,7 @@ func snipeCost(v string) (cost, currency string, err error) {
 			}
 		}
 	}
-	c, sym, err := ParseCost(v)
+	c, sym, err := ParseCostAs(v, dec)
 	if err != nil {
 		return "", "", err
 	}
@@ -538,6 +538,7 @@ type srow struct {
 	failed                             bool       // refused while performing it, in this pass
 	inRegister                         bool       // refused: it is an asset of the register already
 	fill                               personFill // what the file's other rows say of its holder (unifyPeople)
+	costTwoWays                        string     // a cost that could be read two ways, for settleCosts
 	swappable                          []string   // its slash dates that read either way (03/04/2024)
 	rec                                []string   // the record, kept when swappable is not empty
 }
@@ -559,8 +560,11 @@ type csvHeader struct {
 	// (03/13/2024), and whether its dates that read either way are read
 	// day first (slashes).
 	dayFirstSeen, monthFirstSeen slashDate
-	dayFirst                     bool
-	notes                        []RowError // warnings about the header
+	// costPoint and costComma: the first cost cells that show '.' or ','
+	// as their decimal separator (settleCosts).
+	costPoint, costComma slashDate
+	dayFirst             bool
+	notes                []RowError // warnings about the header
 	// lowerTags counts the tags written in lower case (tagdesk's are upper
 	// case), and lowerTag is the first.
 	lowerTags int
@@ -830,6 +834,7 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 		rows = append(rows, row)
 	}
 	h.settleSlashDates(rows)
+	h.settleCosts(rows)
 	if h.lowerTags > 0 {
 		h.notes = append(h.notes, RowError{Line: h.lowerTag.line, Column: h.colName(fTag), Reason: fmt.Sprintf("%d tag(s) are in lower case (here %s): tagdesk keeps them in capitals (%s); their old labels scan either way", h.lowerTags, h.lowerTag.text, NormalizeTag(h.lowerTag.text))})
 	}
@@ -903,6 +908,41 @@ func codesAreNotTags(h *csvHeader, rows []*srow) {
 	for _, r := range rows {
 		if what, ok := codes[r.tag]; ok && r.bad == nil && r.tag != "" {
 			r.bad = &RowError{Line: r.line, Column: h.colName(fTag), Reason: ErrorMessage(codeTaken(r.tag, what))}
+		}
+	}
+}
+
+// settleCosts reads the costs that could be read two ways ("1,299": a
+// thousand and more, or one and a bit) as the file's other costs write
+// theirs: a file whose costs show "." as their decimal point ("1,299.50",
+// "12.5") groups thousands with ",", and the other way round. A file that
+// shows neither, or both, cannot say: those rows are refused.
+func (h *csvHeader) settleCosts(rows []*srow) {
+	var dec byte
+	var seen slashDate
+	switch {
+	case h.costPoint.line != 0 && h.costComma.line == 0:
+		dec, seen = '.', h.costPoint
+	case h.costComma.line != 0 && h.costPoint.line == 0:
+		dec, seen = ',', h.costComma
+	}
+	told := false
+	for _, r := range rows {
+		if r.costTwoWays == "" || r.bad != nil {
+			continue
+		}
+		cost, cur, err := snipeCost(r.costTwoWays, dec)
+		if err != nil {
+			r.bad = &RowError{Line: r.line, Column: h.colName(fCost), Reason: ErrorMessage(err)}
+			continue
+		}
+		r.cost = cost
+		if r.currency == "" { // (a Currency column wins, as in row)
+			r.currency = cur
+		}
+		if !told {
+			told = true
+			h.notes = append(h.notes, RowError{Line: r.line, Column: h.colName(fCost), Reason: fmt.Sprintf("%q read as %s, as line %d's %s shows this file writes its costs (and so its other such costs)", clip(r.costTwoWays), r.cost, seen.line, seen.text)})
 		}
 	}
 }
@@ -1046,8 +1086,15 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		}
 	}
 	var err error
-	if r.cost, r.currency, err = snipeCost(v[fCost]); err != nil {
-		return fail(fCost, "%s", ErrorMessage(err))
+	if r.cost, r.currency, err = snipeCost(v[fCost], 0); err != nil {
+		if !strings.Contains(ErrorMessage(err), twoWaysReason) {
+			return fail(fCost, "%s", ErrorMessage(err))
+		}
+		r.costTwoWays = v[fCost] // "1,299": the file's other costs say (settleCosts)
+	} else if d := CostDecimal(v[fCost]); d == '.' && h.costPoint.line == 0 {
+		h.costPoint = slashDate{line, clip(strings.TrimSpace(v[fCost]))}
+	} else if d == ',' && h.costComma.line == 0 {
+		h.costComma = slashDate{line, clip(strings.TrimSpace(v[fCost]))}
 	}
 	if c := v[fCurrency]; c != "" {
 		r.currency = strings.ToUpper(strings.TrimSpace(c))

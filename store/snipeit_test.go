@@ -2054,3 +2054,32 @@ func TestImportSnipeITPlaceholderSerial(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 }
+
+// A cost that could be read two ways ("1,299") is read as the file's other
+// costs write theirs ("1,299.50": "." is the point, "," groups), and the
+// other way round ("12.500" where "12,5" shows ","); a file that shows
+// neither cannot say, and refuses such rows.
+func TestImportSnipeITCostsSettledByTheFile(t *testing.T) {
+	cost := func(db *store.DB, tag string) string { return mustAsset(t, db, tag).PurchaseCost }
+	db := mustOpen(t)
+	seed(t, db)
+	rep := importSnipe(t, db, []byte("Asset Tag,Model Name,Purchase Cost\nK-1,Latitude 5440,\"1,299.50\"\nK-2,Latitude 5440,\"1,299\"\nK-3,Latitude 5440,\"$2,000\"\nK-4,Latitude 5440,12.500\n"), store.ImportOptions{SkipInvalid: true})
+	if rep.Imported != 4 || cost(db, "K-2") != "1299.00" || cost(db, "K-3") != "2000.00" || cost(db, "K-4") != "12.50" {
+		t.Fatalf("point file: %+v", rep)
+	}
+	if len(rep.Warnings) == 0 || !strings.Contains(rep.Warnings[0].Reason, `"1,299" read as 1299.00, as line 2's 1,299.50 shows`) {
+		t.Errorf("warnings: %+v", rep.Warnings)
+	}
+	db = mustOpen(t)
+	seed(t, db)
+	importSnipe(t, db, []byte("Asset Tag;Model Name;Purchase Cost\nL-1;Latitude 5440;12,5\nL-2;Latitude 5440;12.500\nL-3;Latitude 5440;1.299\n"), store.ImportOptions{})
+	if cost(db, "L-2") != "12500.00" || cost(db, "L-3") != "1299.00" {
+		t.Fatalf("comma file: %s %s", cost(db, "L-2"), cost(db, "L-3"))
+	}
+	db = mustOpen(t)
+	seed(t, db)
+	rep, err := db.ImportSnipeIT(context.Background(), strings.NewReader("Asset Tag,Model Name,Purchase Cost\nM-1,Latitude 5440,\"1,299\"\n"), store.ImportOptions{})
+	if err == nil || rep.BadRows != 1 || !strings.Contains(rep.Bad[0].Reason, "could be read two ways") {
+		t.Fatalf("a file that cannot say: %+v %v", rep, err)
+	}
+}

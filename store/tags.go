@@ -207,11 +207,21 @@ func validateCost(v string) error {
 // ParseCost reads a purchase cost as people and spreadsheets write it:
 // "1299", "1,299.00", "1.299,00", "1 299,00", "1'299.00", "0,99", "12,5",
 // with or without a currency symbol ($ € £ ₹ ¥). It returns "1299.00" style
-// decimal text and the symbol's currency, if any. One separator followed
-// by exactly three digits ("1,299", "1.299", "$2,000") groups thousands: a
-// price has at most two decimals, so the other reading ("one and a bit")
-// is no price at all. A number with more than two decimals is refused.
+// decimal text and the symbol's currency, if any. A number that could be
+// read two ways ("1,234": a thousand, or one and a bit written with three
+// decimals) or that has more than two decimals is refused rather than
+// guessed (an import settles the first from its other costs: ParseCostAs).
 func ParseCost(v string) (cost, currency string, err error) {
+	return ParseCostAs(v, 0)
+}
+
+// errTwoWays marks a cost that could be read two ways.
+const twoWaysReason = "could be read two ways"
+
+// ParseCostAs is ParseCost for a cost whose decimal separator is known
+// ('.' or ','; 0 for unknown): one separator before exactly three digits
+// is then read as that separator says.
+func ParseCostAs(v string, dec byte) (cost, currency string, err error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return "", "", nil
@@ -237,6 +247,19 @@ func ParseCost(v string) (cost, currency string, err error) {
 	if whole == "" && frac == "" {
 		return "", "", invalid("purchase cost %q is not a number", clip(orig))
 	}
+	if frac == "?" {
+		sep := v[strings.LastIndexAny(v, ".,")]
+		switch {
+		case dec == 0:
+			return "", "", invalid("purchase cost %q %s: write it without a thousands separator (%s or %s)",
+				clip(orig), twoWaysReason, strings.NewReplacer(",", "", ".", "").Replace(v), strings.NewReplacer(",", ".").Replace(v))
+		case sep == dec: // decimals: "12.500" where "." is the decimal point
+			i := strings.LastIndexByte(v, sep)
+			whole, frac = v[:i], v[i+1:]
+		default: // grouping: "1,299" where "." is the decimal point
+			whole, frac = strings.ReplaceAll(v, string(sep), ""), ""
+		}
+	}
 	frac = strings.TrimRight(frac, "0")
 	if len(frac) > 2 {
 		return "", "", invalid("purchase cost %q has more than two decimals", clip(orig))
@@ -252,8 +275,8 @@ func ParseCost(v string) (cost, currency string, err error) {
 // part (separators removed) and the decimals. The last separator is the
 // decimal one when both kinds appear or when it is not followed by exactly
 // three digits; a separator that repeats groups thousands. One separator
-// between one to three digits (not all zeros) and three digits groups
-// thousands too (ParseCost: a price has at most two decimals).
+// between one to three digits (not all zeros) and three digits is
+// ambiguous: frac is then "?".
 func splitAmount(v string) (whole, frac string, ok bool) {
 	if v == "" || strings.Trim(v, "0123456789.,") != "" {
 		return "", "", false
@@ -289,7 +312,7 @@ func splitAmount(v string) (whole, frac string, ok bool) {
 		return "", tail, tail != ""
 	}
 	if h := strings.TrimLeft(head, "0"); len(tail) == 3 && h != "" && len(head) <= 3 {
-		return head + tail, "", true
+		return head, "?", true
 	}
 	return head, tail, true
 }
@@ -379,4 +402,32 @@ func numericDate(v string, snipe bool) (date string, ok bool, err error) {
 
 func normalizeWord(s string) string {
 	return strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(s, "_", " "))), " ")
+}
+
+// CostDecimal is the decimal separator a cost cell shows it uses ('.' or
+// ','), or 0 when it does not show it ("1299", "1,299").
+func CostDecimal(v string) byte {
+	v = strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' || r == '.' || r == ',' {
+			return r
+		}
+		return -1
+	}, v)
+	last := strings.LastIndexAny(v, ".,")
+	if last < 0 {
+		return 0
+	}
+	sep, other := v[last], byte(',')
+	if sep == ',' {
+		other = '.'
+	}
+	switch {
+	case strings.Count(v, string(sep)) > 1: // "1,234,567": it groups
+		return other
+	case strings.IndexByte(v[:last], other) >= 0: // "1,299.50": the last is the point
+		return sep
+	case len(v)-last-1 != 3: // "1299.5", "0,99"
+		return sep
+	}
+	return 0
 }
