@@ -203,11 +203,11 @@ type Event struct {
 	Hash     string          `json:"hash"`
 	// Refused: the sync server refused it, so it changed nothing (set by
 	// History; not part of the event or its hash).
-	Refused bool `json:"refused,omitempty"`
+	Refused bool `json:"refused"`
 	// Site is where the change was made: the site its device had stated
 	// (a device.site event) by then; "" if none. Set by History and
 	// EachEvent; not part of the event or its hash.
-	Site string `json:"site,omitempty"`
+	Site string `json:"site"`
 
 	// decoded is the payload already decoded by PredecodePulled, by the
 	// same strict decoder apply uses; not part of the event.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"database/sql"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -395,5 +396,23 @@ func TestOperatorGivenAsBadge(t *testing.T) {
 	out := mustCLI(t, db, "report", "history", "--json")
 	if !strings.Contains(out, `"operator":"agupta"`) || strings.Contains(out, `"operator":"b10030"`) {
 		t.Fatalf("history:\n%s", out)
+	}
+}
+
+// history --json has the same keys on every event: "site" and "refused"
+// too when empty (a script reading them did not find them).
+func TestHistoryJSONKeysAlwaysThere(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "h.db")
+	mustCLI(t, db, "location", "add", "HQ", "Head office")
+	mustCLI(t, db, "model", "add", "Latitude 5440")
+	mustCLI(t, db, "receive", "--model", "Latitude 5440", "--location", "HQ", "S1")
+	var evs []map[string]any
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "history", "S1", "--json")), &evs); err != nil || len(evs) == 0 {
+		t.Fatalf("history --json: %v %d", err, len(evs))
+	}
+	for _, k := range []string{"site", "refused"} {
+		if _, ok := evs[0][k]; !ok {
+			t.Errorf("history --json lacks %q: %v", k, evs[0])
+		}
 	}
 }
