@@ -177,3 +177,21 @@ func TestCheckOut_TypedNameAmongEmails(t *testing.T) {
 	h.press("enter")
 	h.wantView("checking out to Bruce Flee (B777)")
 }
+
+// Find's ctrl+t ends on the overdue returns: checked out past their due
+// date, whatever their status says.
+func TestFind_OverdueFilter(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	holdFor(t, db, "B1001", "2026-10-30", "TD-000001")
+	holdFor(t, db, "B1001", "2099-12-31", "TD-000002")
+	h := newHarness(t, db, Options{Operator: "clerk"}, 100, 30)
+	h.typeSlow("/")
+	for i := 0; i < len(statusFilter)-1; i++ {
+		h.press("ctrl+t")
+	}
+	h.wantView("status: overdue (past their due date)", "TD-000001")
+	if strings.Contains(h.view(), "TD-000002") || strings.Contains(h.view(), "TD-000003") {
+		t.Fatalf("not overdue, listed:\n%s", h.view())
+	}
+}

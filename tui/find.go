@@ -41,7 +41,11 @@ type findScreen struct {
 // countCap bounds counting: "1,000+" is enough to know.
 const countCap = 1000
 
-var statusFilter = append([]store.Status{""}, store.Statuses...)
+// overdueFilter is ctrl+t's last stop: checked out past the due date (not
+// a status of its own).
+const overdueFilter store.Status = "overdue"
+
+var statusFilter = append(append([]store.Status{""}, store.Statuses...), overdueFilter)
 
 type findResultMsg struct {
 	to
@@ -100,6 +104,9 @@ func (s *findScreen) pageSize() int { return max(1, s.height-5) }
 
 func (s *findScreen) filter() store.AssetFilter {
 	f := store.AssetFilter{Status: statusFilter[s.status]}
+	if f.Status == overdueFilter {
+		f.Status, f.Overdue = "", true
+	}
 	var words []string
 	for _, w := range strings.Fields(s.input.Value()) {
 		lw := strings.ToLower(w)
@@ -109,6 +116,8 @@ func (s *findScreen) filter() store.AssetFilter {
 		case strings.HasPrefix(lw, "status:") && len(w) > 7:
 			if st, err := store.ParseStatus(w[7:]); err == nil {
 				f.Status = st
+			} else if strings.EqualFold(w[7:], "overdue") {
+				f.Status, f.Overdue = "", true
 			}
 		default:
 			words = append(words, w)
@@ -381,8 +390,11 @@ func (s *findScreen) View() string {
 }
 
 func statusName(st store.Status) string {
-	if st == "" {
+	switch st {
+	case "":
 		return "any"
+	case overdueFilter:
+		return "overdue (past their due date)"
 	}
 	return st.Label()
 }

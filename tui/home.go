@@ -166,7 +166,7 @@ func (h *homeScreen) View() string {
 			right = append(right, s.OK.Render("  nothing overdue or expiring"))
 		}
 		if h.att.Overdue > 0 {
-			right = append(right, s.Warn.Render(fmt.Sprintf("  %s overdue return(s)", commas(h.att.Overdue))))
+			right = append(right, s.Warn.Render(truncate(fmt.Sprintf("  %s overdue return(s): / then ctrl+t", commas(h.att.Overdue)), colW)))
 			for _, a := range h.att.OverdueFirst {
 				// The date before the name: a narrow column cuts the name.
 				right = append(right, s.Dim.Render(truncate(fmt.Sprintf("    %s due %s %s", a.Tag, a.DueDate, a.CustodianName), colW)))
