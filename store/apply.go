@@ -224,7 +224,7 @@ func decode[T any](e Event) (T, error) {
 var payloadTypes = map[EventType]func(Event) (any, error){
 	EvManufacturerCreated: decodeAny[NamedPayload], EvCategoryCreated: decodeAny[NamedPayload], EvSupplierCreated: decodeAny[NamedPayload],
 	EvModelCreated: decodeAny[ModelPayload], EvLocationCreated: decodeAny[LocationPayload], EvPersonCreated: decodeAny[PersonPayload],
-	EvPersonUpdated: decodeAny[UpdatePayload], EvPersonOffboarded: decodeAny[SubjectPayload], EvPOCreated: decodeAny[POPayload],
+	EvPersonUpdated: decodeAny[UpdatePayload], EvPersonOffboarded: decodeAny[SubjectPayload], EvPersonReactivated: decodeAny[SubjectPayload], EvPOCreated: decodeAny[POPayload],
 	EvFieldDefined: decodeAny[FieldPayload], EvAssetReceived: decodeAny[AssetRecord], EvAssetCheckedOut: decodeAny[CheckOutPayload],
 	EvAssetCheckedIn: decodeAny[CheckInPayload], EvAssetMoved: decodeAny[MovePayload], EvAssetUpdated: decodeAny[UpdatePayload],
 	EvAssetStatus: decodeAny[StatusPayload], EvAssetRetired: decodeAny[StatusPayload], EvAssetDisposed: decodeAny[DisposePayload],
@@ -299,6 +299,17 @@ func (w *wtx) apply(e Event) error {
 			return err
 		}
 		return w.applyOffboard(p)
+	case EvPersonReactivated:
+		p, err := decode[SubjectPayload](e)
+		if err != nil {
+			return err
+		}
+		id, err := w.idOf("people", p.UID)
+		if err != nil {
+			return err
+		}
+		_, err = w.exec(`UPDATE people SET active = 1 WHERE id = ?`, id)
+		return err
 	case EvPOCreated:
 		p, err := decode[POPayload](e)
 		if err != nil {

@@ -62,6 +62,8 @@ func describe(e Event) string {
 			return "offboarded " + n
 		}
 		return "offboarded"
+	case EvPersonReactivated:
+		return "reactivated " + str("name") + " (offboarding undone)"
 	case EvPOCreated:
 		return fmt.Sprintf("purchase order %s added", str("number"))
 	case EvFieldDefined:

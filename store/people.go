@@ -52,6 +52,30 @@ func (w *wtx) offboard(uid, name string, opt CheckInOptions) ([]string, error) {
 	return tags, w.emit(EvPersonOffboarded, uid, SubjectPayload{UID: uid, Name: name})
 }
 
+// Reactivate undoes an offboarding (the wrong person, or someone back at
+// work): they can hold assets again. What the offboarding checked in stays
+// checked in; history keeps both.
+func (db *DB) Reactivate(ctx context.Context, who string) (Person, error) {
+	p, err := db.Person(ctx, who)
+	if err != nil {
+		return Person{}, err
+	}
+	_, err = db.write(ctx, func(w *wtx) error {
+		var active bool
+		if err := w.queryRow(`SELECT active FROM people WHERE uid = ?`, p.UID).Scan(&active); err != nil {
+			return fmt.Errorf("read person: %w", err)
+		}
+		if active {
+			return invalid("%s is not offboarded: nothing to undo", p.Name)
+		}
+		return w.emit(EvPersonReactivated, p.UID, SubjectPayload{UID: p.UID, Name: p.Name})
+	})
+	if err != nil {
+		return Person{}, err
+	}
+	return db.personWhere(ctx, `p.uid = ?`, p.UID)
+}
+
 // OffboardResult is what offboarding did.
 type OffboardResult struct {
 	Person   Person  `json:"person"`

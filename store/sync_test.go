@@ -1445,3 +1445,41 @@ func TestPartFollowsOnlyAHeldMove(t *testing.T) {
 	syncVia(t, srv, b)
 	syncVerify(t, a, b, srv)
 }
+
+// An offboarding undone (the wrong person): they hold assets again, the
+// history says both, and the undoing travels to the server and other desks.
+func TestReactivateUndoesOffboarding(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	tag := receiveOne(t, a)
+	if _, err := a.CheckOut(ctx, tag, "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Offboard(ctx, "B1001", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.CheckOut(ctx, tag, "B1001", ""); err == nil {
+		t.Fatal("checked out to someone offboarded")
+	}
+	p, err := a.Reactivate(ctx, "B1001")
+	if err != nil || !p.Active {
+		t.Fatalf("reactivate: %+v %v", p, err)
+	}
+	if _, err := a.Reactivate(ctx, "B1001"); store.ErrorCode(err) != store.EINVALID || !strings.Contains(store.ErrorMessage(err), "is not offboarded") {
+		t.Fatalf("reactivating someone active: %v", err)
+	}
+	if _, err := a.CheckOut(ctx, tag, "B1001", ""); err != nil {
+		t.Fatalf("check-out after the undoing: %v", err)
+	}
+	h, err := a.History(ctx, p.UID)
+	if err != nil || len(h) == 0 || store.Describe(h[len(h)-1]) != "reactivated Ana Silva (offboarding undone)" {
+		t.Fatalf("history: %v %v", h, err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if q, err := b.Person(ctx, "B1001"); err != nil || !q.Active {
+		t.Fatalf("on the other desk: %+v %v", q, err)
+	}
+	syncVerify(t, a, b, srv)
+}

@@ -195,3 +195,20 @@ func TestFind_OverdueFilter(t *testing.T) {
 		t.Fatalf("not overdue, listed:\n%s", h.view())
 	}
 }
+
+// An offboarding undone from the person's screen: a gives them back.
+func TestPerson_ReactivateUndoesOffboarding(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	if _, err := db.Offboard(context.Background(), "B1002", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("B1002")
+	h.wantView("offboarded", "a undo offboarding")
+	h.typeSlow("a")
+	h.wantView("✓ reactivated Bob Jones: they can hold assets again", "active")
+	if p, err := db.Person(context.Background(), "B1002"); err != nil || !p.Active {
+		t.Fatalf("after a: %+v %v", p, err)
+	}
+}

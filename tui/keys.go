@@ -20,17 +20,18 @@ type keyMap struct {
 	Next     key.Binding
 	Prev     key.Binding
 
-	Receive   key.Binding
-	CheckOut  key.Binding
-	CheckIn   key.Binding
-	Find      key.Binding
-	People    key.Binding
-	Stocktake key.Binding // s: count a location
-	Labels    key.Binding // l: the print queue (labels.go)
-	Sync      key.Binding // y: the sync state (sync.go)
-	Finish    key.Binding // ctrl+g: finish a stocktake (a letter would be typed into its field, ctrl+f moves its cursor)
-	Offboard  key.Binding // x: take everything back from a person
-	Refresh   key.Binding
+	Receive    key.Binding
+	CheckOut   key.Binding
+	CheckIn    key.Binding
+	Find       key.Binding
+	People     key.Binding
+	Stocktake  key.Binding // s: count a location
+	Labels     key.Binding // l: the print queue (labels.go)
+	Sync       key.Binding // y: the sync state (sync.go)
+	Finish     key.Binding // ctrl+g: finish a stocktake (a letter would be typed into its field, ctrl+f moves its cursor)
+	Offboard   key.Binding // x: take everything back from a person
+	Reactivate key.Binding // a: undo an offboarding
+	Refresh    key.Binding
 
 	Start     key.Binding // leave the setup form and start scanning
 	Condition key.Binding // cycle the check-in condition
@@ -60,17 +61,18 @@ func defaultKeyMap() *keyMap {
 		Next:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
 		Prev:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
 
-		Receive:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "receive")),
-		CheckOut:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "check out")),
-		CheckIn:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "check in")),
-		Find:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find")),
-		People:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "people")),
-		Stocktake: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stocktake")),
-		Labels:    key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "labels")),
-		Sync:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "sync")),
-		Finish:    key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "finish")),
-		Offboard:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "offboard")),
-		Refresh:   key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "refresh")),
+		Receive:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "receive")),
+		CheckOut:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "check out")),
+		CheckIn:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "check in")),
+		Find:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find")),
+		People:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "people")),
+		Stocktake:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stocktake")),
+		Labels:     key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "labels")),
+		Sync:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "sync")),
+		Finish:     key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "finish")),
+		Offboard:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "offboard")),
+		Reactivate: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "undo offboarding")),
+		Refresh:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "refresh")),
 
 		Start:     key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "start scanning")),
 		Condition: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "condition")),

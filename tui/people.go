@@ -148,6 +148,13 @@ func (s *peopleScreen) FullHelp() [][]key.Binding {
 type personStore interface {
 	Holdings(ctx context.Context, personUID string) ([]store.Asset, error)
 	Offboard(ctx context.Context, who string, opt store.CheckInOptions) (store.OffboardResult, error)
+	Reactivate(ctx context.Context, who string) (store.Person, error)
+}
+
+type personReactivatedMsg struct {
+	to
+	person store.Person
+	err    error
 }
 
 var _ personStore = (*store.DB)(nil)
@@ -157,16 +164,17 @@ var _ personStore = (*store.DB)(nil)
 // in one store call and the person is marked offboarded.
 type personScreen struct {
 	base
-	person    store.Person
-	holdings  []store.Asset
-	loaded    bool
-	confirm   bool
-	condition string
-	busy      bool
-	returned  []store.Asset // the last offboarding's result
-	done      bool
-	cursor    int // the held item enter opens
-	err       string
+	person      store.Person
+	holdings    []store.Asset
+	loaded      bool
+	confirm     bool
+	condition   string
+	busy        bool
+	returned    []store.Asset // the last offboarding's result
+	done        bool
+	reactivated bool // the offboarding was just undone
+	cursor      int  // the held item enter opens
+	err         string
 }
 
 type personHoldingsMsg struct {
@@ -224,9 +232,29 @@ func (s *personScreen) offboard() tea.Cmd {
 	})
 }
 
+// reactivate undoes the offboarding (the wrong person, or back at work).
+func (s *personScreen) reactivate() tea.Cmd {
+	db, ok := s.c.db.(personStore)
+	if !ok {
+		return nil
+	}
+	id, who := s.id, personKey(s.person)
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		p, err := db.Reactivate(ctx, who)
+		return personReactivatedMsg{to: to{id}, person: p, err: err}
+	})
+}
+
 func (s *personScreen) Update(msg tea.Msg) tea.Cmd {
 	k := s.c.keys
 	switch msg := msg.(type) {
+	case personReactivatedMsg:
+		if msg.err != nil {
+			s.err = errText(msg.err)
+			return bell()
+		}
+		s.person, s.err, s.done, s.returned, s.reactivated = msg.person, "", false, nil, true
+		return s.load()
 	case personHoldingsMsg:
 		s.loaded = true
 		s.err = errText(msg.err)
@@ -285,10 +313,12 @@ func (s *personScreen) Update(msg tea.Msg) tea.Cmd {
 			return back
 		case key.Matches(msg, k.Offboard):
 			if !s.person.Active {
-				s.err = s.person.Name + " is already offboarded"
+				s.err = s.person.Name + " is already offboarded (a undoes it)"
 				return bell()
 			}
-			s.confirm, s.err = true, ""
+			s.confirm, s.err, s.reactivated = true, "", false
+		case key.Matches(msg, k.Reactivate) && !s.person.Active:
+			return s.reactivate()
 		case key.Matches(msg, k.CheckOut):
 			p := s.person
 			return navigate(navigateMsg{to: scrCheckOut, person: &p})
@@ -345,7 +375,9 @@ func (s *personScreen) View() string {
 	case s.err != "":
 		b = append(b, st.Err.Render(truncate("✗ "+s.err, w)))
 	case s.done:
-		b = append(b, st.OK.Render(truncate(fmt.Sprintf("✓ offboarded %s: %d item(s) checked in", p.Name, len(s.returned)), w)))
+		b = append(b, st.OK.Render(truncate(fmt.Sprintf("✓ offboarded %s: %d item(s) checked in (a undoes it)", p.Name, len(s.returned)), w)))
+	case s.reactivated:
+		b = append(b, st.OK.Render(truncate(fmt.Sprintf("✓ reactivated %s: they can hold assets again", p.Name), w)))
 	default:
 		b = append(b, "")
 	}
@@ -412,6 +444,9 @@ func (s *personScreen) ShortHelp() []key.Binding {
 	k := s.c.keys
 	if s.confirm {
 		return []key.Binding{k.Condition, key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "offboard")), key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "cancel"))}
+	}
+	if !s.person.Active {
+		return []key.Binding{k.Reactivate, k.Open, k.Up, k.Down, k.Back}
 	}
 	return []key.Binding{k.Offboard, k.CheckOut, k.Open, k.Up, k.Down, k.Back}
 }

@@ -304,7 +304,7 @@ func readsOnly(name string) bool {
 		// and those that change what the register already has: on a new
 		// database there is nothing for them to act on.
 		"asset update", "checkout", "checkin", "move", "retire", "dispose", "status",
-		"stocktake start", "stocktake scan", "stocktake finish", "person update", "person offboard",
+		"stocktake start", "stocktake scan", "stocktake finish", "person update", "person offboard", "person reactivate",
 		"label", "queue run", "queue cancel", "queue retry", "sync resolve":
 		return true
 	}

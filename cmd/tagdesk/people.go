@@ -16,6 +16,7 @@ func peopleCommands() []command {
 	return []command{
 		{name: "person show", summary: "a person and everything they hold", usage: "WHO [--json]", run: cmdPersonShow},
 		{name: "person offboard", summary: "take back everything a leaver holds and offboard them", usage: "WHO [--condition ok|repair|retire] [--location L] [--receipt FILE.pdf] [--json]", run: cmdPersonOffboard},
+		{name: "person reactivate", summary: "undo an offboarding (the wrong person, or back at work): they can hold assets again", usage: "WHO [--json]", run: cmdPersonReactivate},
 		{name: "person receipt", summary: "a hand-over receipt (PDF) of what a person holds", usage: "WHO --out FILE.pdf", run: cmdPersonReceipt},
 	}
 }
@@ -80,6 +81,30 @@ func cmdPersonShow(ctx context.Context, a *app, args []string) error {
 
 // short is the desk's local day of a stored instant.
 func short(ts string) string { return store.LocalDay(ts) }
+
+func cmdPersonReactivate(ctx context.Context, a *app, args []string) error {
+	c := findCommand("person reactivate")
+	fs := a.flags(c)
+	asJSON := fs.Bool("json", false, "JSON output")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("person reactivate needs one WHO")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		p, err := db.Reactivate(ctx, pos[0])
+		if err != nil {
+			return fmt.Errorf("reactivate: %w; nothing changed", err)
+		}
+		if *asJSON {
+			return writeJSON(a.stdout, p)
+		}
+		fmt.Fprintf(a.stdout, "reactivated %s: they can hold assets again (what the offboarding checked in stays in)\n", p.Name)
+		return nil
+	})
+}
 
 func cmdPersonOffboard(ctx context.Context, a *app, args []string) error {
 	c := findCommand("person offboard")
