@@ -19,15 +19,15 @@ func assetCommands() []command {
 	return []command{
 		{name: "asset list", summary: "list assets (all matching, streamed)", usage: "[--json] [--query Q] [--status S] [--location CODE] [--overdue] [--warranty-ends +N|DATE] [--limit N]", run: cmdAssetList},
 		{name: "asset show", summary: "show one asset", usage: "TAG [--json]", run: cmdAssetShow},
-		{name: "asset update", summary: "change an asset's descriptive fields", usage: "TAG FIELD=VALUE...\n\nFIELD is one of: " + strings.Join(store.AssetFields(), ", "), run: cmdAssetUpdate},
-		{name: "receive", summary: "receive assets: one per serial, tags generated", usage: "--model M --location CODE [--tag TAG] [--po N] SERIAL...", run: cmdReceive},
-		{name: "checkout", summary: "check assets out to a person, location or parent asset", usage: "--to BADGE|LOCATION|TAG [--due YYYY-MM-DD|+N] TAG...", run: cmdCheckout},
-		{name: "checkin", summary: "check assets back in", usage: "[--location CODE] [--condition ok|repair|retire] TAG...", run: cmdCheckin},
-		{name: "move", summary: "record that assets now sit at another location", usage: "--location CODE TAG...", run: cmdMove},
+		{name: "asset update", summary: "change an asset's descriptive fields", usage: "TAG FIELD=VALUE... [--json]\n\nFIELD is one of: " + strings.Join(store.AssetFields(), ", "), run: cmdAssetUpdate},
+		{name: "receive", summary: "receive assets: one per serial, tags generated", usage: "--model M --location CODE [--tag TAG] [--po N] [--json] SERIAL...", run: cmdReceive},
+		{name: "checkout", summary: "check assets out to a person, location or parent asset", usage: "--to BADGE|LOCATION|TAG [--due YYYY-MM-DD|+N] [--json] TAG...", run: cmdCheckout},
+		{name: "checkin", summary: "check assets back in", usage: "[--location CODE] [--condition ok|repair|retire] [--json] TAG...", run: cmdCheckin},
+		{name: "move", summary: "record that assets now sit at another location", usage: "--location CODE [--json] TAG...", run: cmdMove},
 		{name: "history", summary: "an asset's full history", usage: "TAG [--json]", run: cmdHistory},
-		{name: "retire", summary: "retire an asset (it must be checked in)", usage: "TAG [--reason R]", run: cmdRetire},
-		{name: "dispose", summary: "record an asset's disposal (final)", usage: "TAG --method M [--certificate C] [--vendor V]", run: cmdDispose},
-		{name: "status", summary: "mark an asset in stock, in repair or missing", usage: "TAG STATUS [--reason R]", run: cmdStatus},
+		{name: "retire", summary: "retire an asset (it must be checked in)", usage: "TAG [--reason R] [--json]", run: cmdRetire},
+		{name: "dispose", summary: "record an asset's disposal (final)", usage: "TAG --method M [--certificate C] [--vendor V] [--json]", run: cmdDispose},
+		{name: "status", summary: "mark an asset in stock, in repair or missing", usage: "TAG STATUS [--reason R] [--json]", run: cmdStatus},
 	}
 }
 
@@ -233,6 +233,7 @@ func orDash(s string) string {
 func cmdAssetUpdate(ctx context.Context, a *app, args []string) error {
 	c := findCommand("asset update")
 	fs := a.flags(c)
+	asJSON := fs.Bool("json", false, "print the asset as it now is, as JSON")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
 		return err
@@ -253,6 +254,9 @@ func cmdAssetUpdate(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return fmt.Errorf("update %s: %w; nothing changed", pos[0], err)
 		}
+		if *asJSON {
+			return writeJSON(a.stdout, as)
+		}
 		fmt.Fprintf(a.stdout, "updated %s\n", as.Tag)
 		return nil
 	})
@@ -268,6 +272,7 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 	name := fs.String("name", "", "asset name")
 	warranty := fs.String("warranty-end", "", "warranty end date (YYYY-MM-DD)")
 	dup := fs.Bool("allow-duplicate-serial", false, "accept a serial that another asset already has")
+	asJSON := fs.Bool("json", false, "print the assets received, as JSON (a list)")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
 		return err
@@ -305,10 +310,24 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return fmt.Errorf("receive: %w; nothing was received", err)
 		}
+		var got []store.Asset
 		for i, t := range tags {
-			fmt.Fprintf(a.stdout, "%s\t%s\n", t, pos[i])
+			if *asJSON {
+				x, err := db.Asset(ctx, t)
+				if err != nil {
+					return err
+				}
+				got = append(got, x)
+			} else {
+				fmt.Fprintf(a.stdout, "%s\t%s\n", t, pos[i])
+			}
 			if onOrder[i] {
 				fmt.Fprintf(a.stderr, "note: %s was on order: it has arrived\n", t)
+			}
+		}
+		if *asJSON {
+			if err := writeJSONList(a.stdout, got); err != nil {
+				return err
 			}
 		}
 		if *po != "" {
@@ -335,6 +354,7 @@ func cmdCheckout(ctx context.Context, a *app, args []string) error {
 	fs := a.flags(c)
 	to := fs.String("to", "", "a person (badge, employee number, username, email or full name), a location (code, name) or a parent asset's tag")
 	due := fs.String("due", "", "expected return date (YYYY-MM-DD, or +N: N days from today)")
+	asJSON := fs.Bool("json", false, "print the assets checked out, as JSON (a list)")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
 		return err
@@ -354,8 +374,14 @@ func cmdCheckout(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return fmt.Errorf("checkout: %w; nothing was checked out", err)
 		}
-		for _, x := range as {
-			fmt.Fprintf(a.stdout, "%s checked out to %s%s\n", x.Tag, x.CustodianName, prefixed(", due ", x.DueDate))
+		if *asJSON {
+			if err := writeJSONList(a.stdout, as); err != nil {
+				return err
+			}
+		} else {
+			for _, x := range as {
+				fmt.Fprintf(a.stdout, "%s checked out to %s%s\n", x.Tag, x.CustodianName, prefixed(", due ", x.DueDate))
+			}
 		}
 		// A loan recorded after the fact may be due already; a typed year
 		// may be wrong. Either way the desk should know at once.
@@ -375,6 +401,7 @@ func cmdCheckin(ctx context.Context, a *app, args []string) error {
 	fs := a.flags(c)
 	loc := fs.String("location", "", "where the assets go (default: their home location)")
 	cond := fs.String("condition", "ok", "ok, repair or retire")
+	asJSON := fs.Bool("json", false, "print the assets checked in, as JSON (a list)")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
 		return err
@@ -390,6 +417,9 @@ func cmdCheckin(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return fmt.Errorf("checkin: %w; nothing was checked in", err)
 		}
+		if *asJSON {
+			return writeJSONList(a.stdout, as)
+		}
 		for _, x := range as {
 			fmt.Fprintf(a.stdout, "%s checked in: %s at %s\n", x.Tag, x.Status.Label(), orDash(x.LocationCode))
 		}
@@ -401,6 +431,7 @@ func cmdMove(ctx context.Context, a *app, args []string) error {
 	c := findCommand("move")
 	fs := a.flags(c)
 	loc := fs.String("location", "", "the new location (code or name)")
+	asJSON := fs.Bool("json", false, `print {"moved": [assets], "already": [tags]} as JSON`)
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
 		return err
@@ -412,6 +443,18 @@ func cmdMove(ctx context.Context, a *app, args []string) error {
 		moved, already, err := db.MoveAll(ctx, pos, *loc)
 		if err != nil {
 			return fmt.Errorf("move: %w; nothing was moved", err)
+		}
+		if *asJSON {
+			if moved == nil {
+				moved = []store.Asset{}
+			}
+			if already == nil {
+				already = []string{}
+			}
+			return writeJSON(a.stdout, struct {
+				Moved   []store.Asset `json:"moved"`
+				Already []string      `json:"already"`
+			}{moved, already})
 		}
 		for _, x := range moved {
 			fmt.Fprintf(a.stdout, "%s moved to %s\n", x.Tag, x.LocationCode)
@@ -465,6 +508,7 @@ func cmdRetire(ctx context.Context, a *app, args []string) error {
 	c := findCommand("retire")
 	fs := a.flags(c)
 	reason := fs.String("reason", "", "why")
+	asJSON := fs.Bool("json", false, "print the asset as it now is, as JSON")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
 		return err
@@ -477,6 +521,9 @@ func cmdRetire(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return fmt.Errorf("retire: %w; nothing changed", err)
 		}
+		if *asJSON {
+			return writeJSON(a.stdout, x)
+		}
 		fmt.Fprintf(a.stdout, "%s retired\n", x.Tag)
 		return nil
 	})
@@ -488,6 +535,7 @@ func cmdDispose(ctx context.Context, a *app, args []string) error {
 	method := fs.String("method", "", "how it was disposed of and its data destroyed (shred, wipe, degauss, recycle, ...)")
 	cert := fs.String("certificate", "", "certificate or reference of the data destruction")
 	vendor := fs.String("vendor", "", "who did it")
+	asJSON := fs.Bool("json", false, "print the asset as it now is, as JSON")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
 		return err
@@ -500,6 +548,9 @@ func cmdDispose(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return fmt.Errorf("dispose: %w; nothing changed", err)
 		}
+		if *asJSON {
+			return writeJSON(a.stdout, x)
+		}
 		fmt.Fprintf(a.stdout, "%s disposed (%s)\n", x.Tag, x.Disposal.Method)
 		return nil
 	})
@@ -509,6 +560,7 @@ func cmdStatus(ctx context.Context, a *app, args []string) error {
 	c := findCommand("status")
 	fs := a.flags(c)
 	reason := fs.String("reason", "", "why")
+	asJSON := fs.Bool("json", false, "print the asset as it now is, as JSON")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
 		return err
@@ -524,6 +576,9 @@ func cmdStatus(ctx context.Context, a *app, args []string) error {
 		x, err := db.SetStatus(ctx, pos[0], st, *reason)
 		if err != nil {
 			return fmt.Errorf("status: %w; nothing changed", err)
+		}
+		if *asJSON {
+			return writeJSON(a.stdout, x)
 		}
 		fmt.Fprintf(a.stdout, "%s is now %s\n", x.Tag, x.Status.Label())
 		return nil

@@ -416,3 +416,55 @@ func TestHistoryJSONKeysAlwaysThere(t *testing.T) {
 		}
 	}
 }
+
+// The commands that change assets print them as JSON on --json, for
+// scripts, as the ones that read them do.
+func TestMutationsPrintJSON(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "j.db")
+	mustCLI(t, db, "location", "add", "HQ", "Head office")
+	mustCLI(t, db, "location", "add", "LAB", "Lab")
+	mustCLI(t, db, "model", "add", "Latitude 5440")
+	mustCLI(t, db, "person", "add", "--name", "Ann Lee", "--badge", "B1")
+	list := func(args ...string) []map[string]any {
+		t.Helper()
+		var out []map[string]any
+		if err := json.Unmarshal([]byte(mustCLI(t, db, args...)), &out); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		return out
+	}
+	one := func(args ...string) map[string]any {
+		t.Helper()
+		var out map[string]any
+		if err := json.Unmarshal([]byte(mustCLI(t, db, args...)), &out); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		return out
+	}
+	got := list("receive", "--json", "--model", "Latitude 5440", "--location", "HQ", "S1", "S2")
+	if len(got) != 2 || got[0]["serial"] != "S1" {
+		t.Fatalf("receive --json: %v", got)
+	}
+	tag := got[0]["tag"].(string)
+	if got := list("checkout", "--json", "--to", "B1", tag); len(got) != 1 || got[0]["custodian"] != "B1" {
+		t.Fatalf("checkout --json: %v", got)
+	}
+	if got := list("checkin", "--json", tag); len(got) != 1 || got[0]["status"] != "in_stock" {
+		t.Fatalf("checkin --json: %v", got)
+	}
+	if got := one("move", "--json", "--location", "LAB", tag); len(got["moved"].([]any)) != 1 || len(got["already"].([]any)) != 0 {
+		t.Fatalf("move --json: %v", got)
+	}
+	if got := one("asset", "update", "--json", tag, "notes=spare"); got["notes"] != "spare" {
+		t.Fatalf("asset update --json: %v", got)
+	}
+	if got := one("status", "--json", tag, "in_repair"); got["status"] != "in_repair" {
+		t.Fatalf("status --json: %v", got)
+	}
+	if got := one("retire", "--json", tag); got["status"] != "retired" {
+		t.Fatalf("retire --json: %v", got)
+	}
+	if got := one("dispose", "--json", tag, "--method", "shred"); got["status"] != "disposed" {
+		t.Fatalf("dispose --json: %v", got)
+	}
+}
