@@ -2077,6 +2077,15 @@ func (im *importer) past(day, what string) (string, error) {
 // checkOut makes the row's check-out: its payload, and the column to blame
 // if it fails.
 func (im *importer) checkOut(r *srow) (CheckOutPayload, sfield, error) {
+	p, col, err := im.checkOutTo(r)
+	if err == nil && r.currentUID != "" {
+		p.LocationUID = r.currentUID // where a tagdesk export says it is (moved since)
+	}
+	return p, col, err
+}
+
+// checkOutTo is checkOut's payload as the row's holder places it.
+func (im *importer) checkOutTo(r *srow) (CheckOutPayload, sfield, error) {
 	p := CheckOutPayload{UID: r.uid, Tag: r.tag, Due: r.due}
 	var err error
 	if p.Since, err = im.past(r.checkoutDate, "checkout date"); err != nil {
@@ -2098,9 +2107,6 @@ func (im *importer) checkOut(r *srow) (CheckOutPayload, sfield, error) {
 			return p, col, err
 		}
 		p.ToKind, p.To, p.ToLabel, p.LocationUID = CustodianPerson, ref.uid, ref.label, ref.loc
-		if r.currentUID != "" {
-			p.LocationUID = r.currentUID // where the file says it is
-		}
 		return p, col, nil
 	case coLocation:
 		l, err := im.location(r.coLocationCode, r.coLocation)
@@ -2108,9 +2114,6 @@ func (im *importer) checkOut(r *srow) (CheckOutPayload, sfield, error) {
 			return p, fCheckoutLocation, err
 		}
 		p.ToKind, p.To, p.ToLabel, p.LocationUID = CustodianLocation, l.uid, l.name+" ("+l.code+")", l.uid
-		if r.currentUID != "" {
-			p.LocationUID = r.currentUID // moved since (a tagdesk export says where)
-		}
 		return p, fCheckoutLocation, nil
 	case coAsset:
 		if im.inFile[r.parentTag] && im.tags[r.parentTag] == "" {
@@ -2130,9 +2133,6 @@ func (im *importer) checkOut(r *srow) (CheckOutPayload, sfield, error) {
 			return p, fParentTag, invalid("%s is %s: nothing can be installed in it (check this asset in, or the parent out of retirement, first)", r.parentTag, st.Label())
 		}
 		p.ToKind, p.To, p.ToLabel, p.LocationUID = CustodianAsset, parent, r.parentTag, loc.String
-		if r.currentUID != "" {
-			p.LocationUID = r.currentUID
-		}
 		return p, fParentTag, nil
 	}
 	return p, fIgnored, Errorf(EINTERNAL, "line %d: no check-out to make", r.line)
