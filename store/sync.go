@@ -1071,16 +1071,11 @@ func (w *wtx) redo(e Event) error {
 		if p.With == "" {
 			break
 		}
-		var code sql.NullString
-		err = w.queryRow(`SELECT l.code FROM assets a JOIN assets par ON par.id = a.custodian_asset_id AND par.tag = ?
-			LEFT JOIN locations l ON l.id = par.location_id WHERE a.uid = ?`, p.With, p.UID).Scan(&code)
-		if errors.Is(err, sql.ErrNoRows) || err == nil && !code.Valid {
-			return nil // taken out of it since, or it is nowhere: nothing to follow
+		in, _, code, err := w.installedIn(p.UID, p.With)
+		if err != nil || !in || code == "" {
+			return err // taken out of it since, or it is nowhere: nothing to follow
 		}
-		if err != nil {
-			return fmt.Errorf("read installed asset: %w", err)
-		}
-		_, err = w.moveWith(p.Tag, code.String, p.With, 0, map[string]bool{})
+		_, err = w.moveWith(p.Tag, code, p.With, 0, map[string]bool{})
 		return err
 	case EvAssetReceived:
 		p, err := decode[AssetRecord](e)

@@ -592,6 +592,22 @@ func ClockSkew(deskNow, serverNow time.Time) string {
 		deskNow.UTC().Format("2006-01-02 15:04"), serverNow.UTC().Format("2006-01-02 15:04"))
 }
 
+// installedIn says whether the asset uid is installed in the asset tagged
+// parent, and where that asset is (its location's uid and code; "" when
+// nowhere). Neither asset known: not installed.
+func (w *wtx) installedIn(uid, parent string) (in bool, locUID, locCode string, err error) {
+	var l, c sql.NullString
+	err = w.queryRow(`SELECT l.uid, l.code FROM assets a JOIN assets par ON par.id = a.custodian_asset_id AND par.tag = ?
+		LEFT JOIN locations l ON l.id = par.location_id WHERE a.uid = ?`, parent, uid).Scan(&l, &c)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, "", "", nil
+	}
+	if err != nil {
+		return false, "", "", fmt.Errorf("read installed asset: %w", err)
+	}
+	return true, l.String, c.String, nil
+}
+
 func (w *wtx) admit(e Event) (aerr, err error) {
 	// A rule's refusal is the event's (aerr); anything else is a failure.
 	split := func(err error) (error, error) {
@@ -678,18 +694,13 @@ func (w *wtx) admit(e Event) (aerr, err error) {
 			if err := w.flushReceipts(); err != nil {
 				return nil, err
 			}
-			var inIt int
-			var at sql.NullString
-			err := w.queryRow(`SELECT coalesce(a.custodian_asset_id = par.id, 0), l.uid FROM assets a JOIN assets par ON par.tag = ?
-				LEFT JOIN locations l ON l.id = par.location_id WHERE a.uid = ?`, p.With, p.UID).Scan(&inIt, &at)
+			in, at, _, err := w.installedIn(p.UID, p.With)
 			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				return nil, nil // (apply says what is missing)
 			case err != nil:
-				return nil, fmt.Errorf("read installed asset: %w", err)
-			case inIt != 1:
+				return nil, err
+			case !in:
 				return invalid("%s is no longer installed in %s: it does not move with it", p.Tag, p.With), nil
-			case at.String != p.LocationUID:
+			case at != p.LocationUID:
 				to := p.ToLabel
 				if to == "" {
 					to = "that place"
