@@ -15,7 +15,7 @@ const assetSelect = `SELECT a.id, a.uid, a.tag, coalesce(a.serial, ''), a.name, 
 	coalesce(l.code, ''), coalesce(l.name, ''), coalesce(hl.code, ''),
 	CASE WHEN a.custodian_person_id IS NOT NULL THEN 'person' WHEN a.custodian_location_id IS NOT NULL THEN 'location'
 		WHEN a.custodian_asset_id IS NOT NULL THEN 'asset' ELSE '' END,
-	coalesce(p.badge, p.username, p.email, p.employee_no, cl.code, ca.tag, ''), coalesce(p.name, cl.name, ca.tag, ''),
+	coalesce(p.badge, p.username, p.email, p.employee_no, p.name, cl.code, ca.tag, ''), coalesce(p.name, cl.name, ca.tag, ''),
 	a.checked_out_at, a.due_date, a.cost_centre, coalesce(s.name, ''), coalesce(po.number, ''), a.order_number,
 	a.purchase_date, a.purchase_cost, a.currency, a.warranty_end, a.eol_date, a.notes, a.custom,
 	a.last_audit, a.next_audit, a.created_at, a.updated_at,

@@ -646,3 +646,20 @@ func TestPartsFollowCheckOutAndIn(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// An asset held by someone known by name alone names them as its custodian
+// (it was empty: a script could not tell who held it).
+func TestCustodianOfSomeoneKnownByName(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	p, err := db.AddPerson(ctx, store.PersonInput{Name: "Pat Kelly"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := receiveOne(t, db)
+	got, err := db.CheckOutTo(ctx, a, store.Holder{Kind: store.CustodianPerson, UID: p.UID, Label: p.Name}, "")
+	if err != nil || got.Custodian != "Pat Kelly" {
+		t.Fatalf("custodian %q, %v", got.Custodian, err)
+	}
+}

@@ -104,7 +104,7 @@ type Asset struct {
 	LocationName     string            `json:"location_name"`
 	HomeLocationCode string            `json:"home_location"`
 	CustodianKind    CustodianKind     `json:"custodian_kind"`
-	Custodian        string            `json:"custodian"`      // badge, code or tag
+	Custodian        string            `json:"custodian"`      // a person's badge (else username, email, employee number, name), a location's code, an asset's tag
 	CustodianName    string            `json:"custodian_name"` // person's name, location's name, asset's tag
 	CheckedOutAt     string            `json:"checked_out_at"`
 	DueDate          string            `json:"due_date"`
