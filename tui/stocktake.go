@@ -311,6 +311,9 @@ func (s *stocktakeScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.Back):
 			if !empty {
 				s.input.Reset()
+				if s.latest.kind == "note" && strings.HasSuffix(s.latest.text, typedNotCounted) {
+					s.latest = stLogLine{} // said of what is no longer there
+				}
 				return nil
 			}
 			return back
@@ -318,7 +321,7 @@ func (s *stocktakeScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			if !empty {
 				// What was typed is counted or cleared first, never
 				// dropped on the way to the report.
-				s.note("%s is typed, not counted: enter counts it, esc clears it; then ctrl+g finishes", clipCode(s.input.Value()))
+				s.note("%s%s", clipCode(s.input.Value()), typedNotCounted)
 				return bell()
 			}
 			s.phase = stConfirm
@@ -472,6 +475,9 @@ func joinNonEmpty(parts ...string) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// typedNotCounted ends the note that ctrl+g over typed text gives.
+const typedNotCounted = " is typed, not counted: enter counts it, esc clears it; then ctrl+g finishes"
 
 func (s *stocktakeScreen) moveHere() tea.Cmd {
 	db, ok := s.store()
