@@ -1140,6 +1140,10 @@ const (
 	ConditionOK     = "ok"
 	ConditionRepair = "repair"
 	ConditionRetire = "retire"
+	// ConditionMissing is a check-in of what did not come back (a
+	// leaver kept it, the holder lost it): the holder is cleared, the
+	// asset is missing where it was last recorded (payload version 5).
+	ConditionMissing = "missing"
 )
 
 // ConditionStatus returns the status an asset checked in with condition gets.
@@ -1151,8 +1155,10 @@ func ConditionStatus(condition string) (Status, error) {
 		return StatusInRepair, nil
 	case ConditionRetire, "retired":
 		return StatusRetired, nil
+	case ConditionMissing, "not returned", "lost":
+		return StatusMissing, nil
 	}
-	return "", invalid("unknown condition %q (want ok, repair or retire)", condition)
+	return "", invalid("unknown condition %q (want ok, repair, retire or missing)", condition)
 }
 
 func (w *wtx) applyCheckIn(p CheckInPayload, e Event) error {
@@ -1187,9 +1193,12 @@ func (w *wtx) applyCheckIn(p CheckInPayload, e Event) error {
 		return err
 	}
 	if loc == nil {
-		if a.homeID.Valid {
+		switch {
+		case p.Status == StatusMissing && a.locID.Valid: // where it was last recorded
+			loc = a.locID.Int64
+		case a.homeID.Valid:
 			loc = a.homeID.Int64
-		} else if a.locID.Valid {
+		case a.locID.Valid:
 			loc = a.locID.Int64
 		}
 	}

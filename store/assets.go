@@ -519,7 +519,7 @@ func (w *wtx) checkIn(tag string, opt CheckInOptions) error {
 			return err
 		}
 	}
-	cond := map[Status]string{StatusInStock: ConditionOK, StatusInRepair: ConditionRepair, StatusRetired: ConditionRetire}[st]
+	cond := map[Status]string{StatusInStock: ConditionOK, StatusInRepair: ConditionRepair, StatusRetired: ConditionRetire, StatusMissing: ConditionMissing}[st]
 	p := CheckInPayload{UID: uid, Tag: a.tag, From: a.holder, FromUID: a.held, Condition: cond, Status: st, Reason: opt.reason}
 	if opt.Location != "" {
 		if p.LocationUID, err = w.locationUID(opt.Location); err != nil {

@@ -90,6 +90,17 @@ func describe(e Event) string {
 		}
 		return s
 	case EvAssetCheckedIn:
+		if str("condition") == ConditionMissing {
+			s := "not returned"
+			if f := str("from"); f != "" {
+				s += " by " + f
+			}
+			s += ": marked missing"
+			if r := str("reason"); r != "" {
+				s += " (" + r + ")"
+			}
+			return s
+		}
 		s := "checked in"
 		if f := str("from"); f != "" {
 			s += " from " + f

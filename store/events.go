@@ -375,7 +375,8 @@ func (w *wtx) emit(typ EventType, subject string, payload any) error {
 //	   desk) merges into the first, as catalogue entries do (2026-11-28).
 //	4: device.site, a desk's statement of where it is, so that the
 //	   history says where each change was made (2026-11-28).
-//	5: person.reactivated, an offboarding undone (2026-11-28).
+//	5: person.reactivated, an offboarding undone; a check-in's condition
+//	   "missing", for what did not come back (2026-11-28).
 const PayloadVersion = 5
 
 // MaxPayloadBytes is the largest payload an event may have: what the sync

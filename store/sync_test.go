@@ -1483,3 +1483,39 @@ func TestReactivateUndoesOffboarding(t *testing.T) {
 	}
 	syncVerify(t, a, b, srv)
 }
+
+// A leaver kept a phone: it is checked in as not returned, missing where
+// it was last recorded, and says so in its history; the leaver can then be
+// offboarded. On the server and another desk alike.
+func TestCheckInNotReturned(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	if _, err := a.AddLocation(ctx, "MAD", "Madrid", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.UpdatePerson(ctx, "B1001", map[string]string{"location": "MAD"}); err != nil {
+		t.Fatal(err)
+	}
+	tag := receiveOne(t, a)
+	if _, err := a.CheckOut(ctx, tag, "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	got, err := a.CheckIn(ctx, tag, store.CheckInOptions{Condition: store.ConditionMissing})
+	if err != nil || got.Status != store.StatusMissing || got.Custodian != "" || got.LocationCode != "MAD" {
+		t.Fatalf("not returned: %+v %v", got, err)
+	}
+	h, err := a.History(ctx, got.UID)
+	if err != nil || store.Describe(h[len(h)-1]) != "not returned by Ana Silva (B1001): marked missing" {
+		t.Fatalf("history: %v %v", store.Describe(h[len(h)-1]), err)
+	}
+	if _, err := a.Offboard(ctx, "B1001", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if x, err := b.Asset(ctx, tag); err != nil || x.Status != store.StatusMissing {
+		t.Fatalf("on the other desk: %+v %v", x, err)
+	}
+	syncVerify(t, a, b, srv)
+}

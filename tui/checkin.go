@@ -31,7 +31,23 @@ type checkInResult struct {
 	err      error
 }
 
-var conditions = []string{store.ConditionOK, store.ConditionRepair, store.ConditionRetire}
+// conditions are the check-in screen's (the assets are in the clerk's
+// hands); notReturned adds what an asset's screen and an offboarding can
+// say of one that did not come back.
+var (
+	conditions  = []string{store.ConditionOK, store.ConditionRepair, store.ConditionRetire}
+	notReturned = append(append([]string{}, conditions...), store.ConditionMissing)
+)
+
+// nextCondition is the condition after c in list.
+func nextCondition(list []string, c string) string {
+	for i, x := range list {
+		if x == c {
+			return list[(i+1)%len(list)]
+		}
+	}
+	return list[0]
+}
 
 func newCheckIn(c *common) *checkInScreen {
 	s := &checkInScreen{base: newBase(c), input: newField("› ", "scan assets to check in (or a location label to return them there)"), condition: store.ConditionOK}
@@ -62,12 +78,7 @@ func (s *checkInScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Back):
 			return back
 		case key.Matches(msg, k.Condition):
-			for i, c := range conditions {
-				if c == s.condition {
-					s.condition = conditions[(i+1)%len(conditions)]
-					break
-				}
-			}
+			s.condition = nextCondition(conditions, s.condition)
 			s.feed.note("condition: %s", conditionLabel(s.condition))
 			return nil
 		case key.Matches(msg, k.Clear):
@@ -93,6 +104,8 @@ func conditionLabel(c string) string {
 		return "needs repair"
 	case store.ConditionRetire:
 		return "retire"
+	case store.ConditionMissing:
+		return "not returned (missing)"
 	}
 	return "ok"
 }

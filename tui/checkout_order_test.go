@@ -212,3 +212,23 @@ func TestPerson_ReactivateUndoesOffboarding(t *testing.T) {
 		t.Fatalf("after a: %+v %v", p, err)
 	}
 }
+
+// An asset that did not come back (a leaver kept it): i, tab to "missing",
+// enter: its holder is cleared and it is missing where it was.
+func TestDetail_CheckInNotReturned(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	holdFor(t, db, "B1001", "", "TD-000001")
+	h := newHarness(t, db, Options{Operator: "clerk"}, 100, 30)
+	h.scan("TD-000001")
+	h.typeSlow("i")
+	for i := 0; i < 3; i++ {
+		h.press("tab")
+	}
+	h.wantView("check in as not returned: marked missing where it was last recorded")
+	h.press("enter")
+	if a := h.asset("TD-000001"); a.Status != store.StatusMissing || a.Custodian != "" {
+		t.Fatalf("after: %s held by %q", a.Status, a.Custodian)
+	}
+	h.wantView("not returned by Alice Smith (B1001): marked missing")
+}

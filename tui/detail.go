@@ -195,6 +195,9 @@ func (s *detailScreen) viewKey(k tea.KeyPressMsg) tea.Cmd {
 
 // checkInLabel is the check-in prompt: its condition and where it goes.
 func (s *detailScreen) checkInLabel() string {
+	if s.cond == store.ConditionMissing {
+		return "check in as not returned: marked missing where it was last recorded (enter; tab changes): "
+	}
 	return fmt.Sprintf("check in, %s (tab changes), at (enter: its home %s; or scan a location): ", s.cond, orDash(s.asset.HomeLocationCode))
 }
 
@@ -230,12 +233,7 @@ func (s *detailScreen) promptKey(k tea.KeyPressMsg) tea.Cmd {
 	case k.String() == "enter":
 		return s.submit()
 	case s.action == "checkin" && key.Matches(k, s.c.keys.Condition):
-		for i, c := range conditions {
-			if c == s.cond {
-				s.cond = conditions[(i+1)%len(conditions)]
-				break
-			}
-		}
+		s.cond = nextCondition(notReturned, s.cond)
 		s.input.prompt = s.checkInLabel()
 		return nil
 	}

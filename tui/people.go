@@ -293,12 +293,7 @@ func (s *personScreen) Update(msg tea.Msg) tea.Cmd {
 		if s.confirm {
 			switch {
 			case key.Matches(msg, k.Condition):
-				for i, c := range conditions {
-					if c == s.condition {
-						s.condition = conditions[(i+1)%len(conditions)]
-						break
-					}
-				}
+				s.condition = nextCondition(notReturned, s.condition)
 			case msg.String() == "y" || msg.String() == "enter":
 				if !s.busy {
 					return s.offboard()

@@ -22,7 +22,7 @@ func assetCommands() []command {
 		{name: "asset update", summary: "change an asset's descriptive fields", usage: "TAG FIELD=VALUE... [--json]\n\nFIELD is one of: " + strings.Join(store.AssetFields(), ", "), run: cmdAssetUpdate},
 		{name: "receive", summary: "receive assets: one per serial, tags generated", usage: "--model M --location CODE [--tag TAG] [--po N] [--json] SERIAL...", run: cmdReceive},
 		{name: "checkout", summary: "check assets out to a person, location or parent asset", usage: "--to BADGE|LOCATION|TAG [--due YYYY-MM-DD|+N] [--json] TAG...", run: cmdCheckout},
-		{name: "checkin", summary: "check assets back in", usage: "[--location CODE] [--condition ok|repair|retire] [--json] TAG...", run: cmdCheckin},
+		{name: "checkin", summary: "check assets back in", usage: "[--location CODE] [--condition ok|repair|retire|missing] [--json] TAG...", run: cmdCheckin},
 		{name: "move", summary: "record that assets now sit at another location", usage: "--location CODE [--json] TAG...", run: cmdMove},
 		{name: "history", summary: "an asset's full history", usage: "TAG [--json]", run: cmdHistory},
 		{name: "retire", summary: "retire an asset (it must be checked in)", usage: "TAG [--reason R] [--json]", run: cmdRetire},
@@ -400,7 +400,7 @@ func cmdCheckin(ctx context.Context, a *app, args []string) error {
 	c := findCommand("checkin")
 	fs := a.flags(c)
 	loc := fs.String("location", "", "where the assets go (default: their home location)")
-	cond := fs.String("condition", "ok", "ok, repair or retire")
+	cond := fs.String("condition", "ok", "ok, repair or retire; missing: it did not come back (a leaver kept it, its holder lost it)")
 	asJSON := fs.Bool("json", false, "print the assets checked in, as JSON (a list)")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {

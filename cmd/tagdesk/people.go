@@ -15,7 +15,7 @@ import (
 func peopleCommands() []command {
 	return []command{
 		{name: "person show", summary: "a person and everything they hold", usage: "WHO [--json]", run: cmdPersonShow},
-		{name: "person offboard", summary: "take back everything a leaver holds and offboard them", usage: "WHO [--condition ok|repair|retire] [--location L] [--receipt FILE.pdf] [--json]", run: cmdPersonOffboard},
+		{name: "person offboard", summary: "take back everything a leaver holds and offboard them", usage: "WHO [--condition ok|repair|retire|missing] [--location L] [--receipt FILE.pdf] [--json]", run: cmdPersonOffboard},
 		{name: "person reactivate", summary: "undo an offboarding (the wrong person, or back at work): they can hold assets again", usage: "WHO [--json]", run: cmdPersonReactivate},
 		{name: "person receipt", summary: "a hand-over receipt (PDF) of what a person holds", usage: "WHO --out FILE.pdf", run: cmdPersonReceipt},
 	}
@@ -109,7 +109,7 @@ func cmdPersonReactivate(ctx context.Context, a *app, args []string) error {
 func cmdPersonOffboard(ctx context.Context, a *app, args []string) error {
 	c := findCommand("person offboard")
 	fs := a.flags(c)
-	cond := fs.String("condition", "ok", "condition of everything returned: ok, repair or retire")
+	cond := fs.String("condition", "ok", "condition of everything returned: ok, repair or retire; missing: none of it came back (check in what did first)")
 	loc := fs.String("location", "", "where the returned assets go (default: their home location)")
 	receipt := fs.String("receipt", "", "write a return receipt (PDF) to this file")
 	asJSON := fs.Bool("json", false, "JSON output")
