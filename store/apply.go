@@ -131,9 +131,10 @@ type CheckOutPayload struct {
 	ToLabel     string        `json:"to_label" text:"copied"` // who or what, as people read it (as stored)
 	Due         string        `json:"due,omitempty"`
 	LocationUID string        `json:"location,omitempty"` // where the asset now is
-	// Since is the day (YYYY-MM-DD) the asset was handed over when that is
-	// earlier than the event, as when an import carries another system's
-	// check-outs; the event's own time says when it was recorded.
+	// Since is the day (YYYY-MM-DD), or the moment (RFC 3339, UTC: payload
+	// version 5), the asset was handed over when that is earlier than the
+	// event, as when an import carries another system's check-outs; the
+	// event's own time says when it was recorded.
 	Since string `json:"since,omitempty"`
 }
 
@@ -198,6 +199,9 @@ type DisposePayload struct {
 // at midnight UTC; else the event's time.
 func effectiveAt(day string, at time.Time) string {
 	if t, err := time.Parse(dateLayout, day); err == nil {
+		return timestamp(t)
+	}
+	if t, err := time.Parse(time.RFC3339Nano, day); err == nil {
 		return timestamp(t)
 	}
 	return timestamp(at)
@@ -1012,8 +1016,10 @@ func (w *wtx) checkOutTo(p *CheckOutPayload) (person, loc, parent, place any, er
 	if err := validateDate("due date", p.Due); err != nil {
 		return nil, nil, nil, nil, err
 	}
-	if err := validateDate("checkout date", p.Since); err != nil {
-		return nil, nil, nil, nil, err
+	if _, err := time.Parse(time.RFC3339Nano, p.Since); err != nil {
+		if err := validateDate("checkout date", p.Since); err != nil {
+			return nil, nil, nil, nil, err
+		}
 	}
 	switch p.ToKind {
 	case CustodianPerson:

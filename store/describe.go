@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Describe says in one line what an event did, as a person reads history.
@@ -83,6 +84,9 @@ func describe(e Event) string {
 	case EvAssetCheckedOut:
 		s := "checked out to " + str("to_label")
 		if d := str("since"); d != "" {
+			if t, err := time.Parse(time.RFC3339Nano, d); err == nil {
+				d = t.UTC().Format("2006-01-02 15:04 UTC")
+			}
 			s += " on " + d
 		}
 		if d := str("due"); d != "" {

@@ -376,7 +376,8 @@ func (w *wtx) emit(typ EventType, subject string, payload any) error {
 //	4: device.site, a desk's statement of where it is, so that the
 //	   history says where each change was made (2026-11-28).
 //	5: person.reactivated, an offboarding undone; a check-in's condition
-//	   "missing", for what did not come back (2026-11-28).
+//	   "missing", for what did not come back; a check-out's since may be a
+//	   moment (RFC 3339), an import's check-out time (2026-11-28).
 const PayloadVersion = 5
 
 // MaxPayloadBytes is the largest payload an event may have: what the sync

@@ -389,6 +389,40 @@ func (h *csvHeader) date(r *srow, v string) (string, error) {
 	return snipeDate(v)
 }
 
+// localDayTime is a stored moment as an export writes a check-out's: the
+// desk's day, with its time when it has one ("2024-03-20 10:00:00", as
+// Snipe-IT writes it).
+func localDayTime(ts string) string {
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		return LocalDay(ts)
+	}
+	t = t.Local()
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+		return t.Format(dateLayout)
+	}
+	return t.Format("2006-01-02 15:04:05")
+}
+
+// dayTime is the moment an ISO cell gives beside its day ("2024-03-20
+// 10:00" or "…T10:00:00"), read in the desk's zone as Snipe-IT writes its
+// own, as RFC 3339 UTC; "" when the cell gives no time (or midnight).
+func dayTime(day, cell string) string {
+	cell = strings.TrimSpace(cell)
+	if day == "" || len(cell) < 16 || cell[:10] != day || (cell[10] != ' ' && cell[10] != 'T') {
+		return ""
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, strings.Replace(cell, "T", " ", 1), time.Local); err == nil {
+			if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+				return ""
+			}
+			return timestamp(t)
+		}
+	}
+	return ""
+}
+
 // slashParts splits a/b/rest (rest: the year, and any time after it), for
 // one- or two-digit a and b.
 func slashParts(v string) (a, b int, rest string, ok bool) {
@@ -522,6 +556,7 @@ type srow struct {
 	custom                             map[string]string
 	lastAudit, nextAudit, due          string
 	checkoutDate                       string // Checkout Date: the day it was handed over
+	checkoutAt                         string // and the moment, when the cell gives its time (RFC 3339, UTC)
 	co                                 checkoutKind
 	fullName, firstName, lastName      string
 	email, username, badge, employeeNo string
@@ -1114,6 +1149,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	if r.checkoutDate, err = h.date(r, v[fLastCheckout]); err != nil {
 		return fail(fLastCheckout, "%s", ErrorMessage(err))
 	}
+	r.checkoutAt = dayTime(r.checkoutDate, v[fLastCheckout])
 	if _, err := h.date(r, v[fLastCheckin]); err != nil {
 		return fail(fLastCheckin, "%s", ErrorMessage(err))
 	}
@@ -2091,6 +2127,9 @@ func (im *importer) checkOutTo(r *srow) (CheckOutPayload, sfield, error) {
 	if p.Since, err = im.past(r.checkoutDate, "checkout date"); err != nil {
 		return p, fLastCheckout, err
 	}
+	if p.Since != "" && r.checkoutAt != "" && r.checkoutAt <= timestamp(im.w.at) {
+		p.Since = r.checkoutAt // its time of day too ("2024-03-20 10:00:00")
+	}
 	switch r.co {
 	case coPerson:
 		col := fFullName
@@ -2726,7 +2765,7 @@ func (db *DB) exportSnipeIT(ctx context.Context, out io.Writer, rep *ExportRepor
 			v[fCheckoutType] = "Asset"
 			rep.InAssets++
 		}
-		v[fLastCheckout] = LocalDay(checkedOutAt)
+		v[fLastCheckout] = localDayTime(checkedOutAt)
 		if v[fPurchaseDate] != "" && v[fWarrantyEnd] != "" {
 			if m, ok := monthsBetween(v[fPurchaseDate], v[fWarrantyEnd]); ok {
 				v[fWarrantyMonths] = strconv.Itoa(m)

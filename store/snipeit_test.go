@@ -527,7 +527,8 @@ func TestSnipeITRoundTrip(t *testing.T) {
 		t.Errorf("custom fields missing from the header: %q", hdr)
 	}
 
-	dst := mustOpen(t)
+	// (A day later: a check-out's time the file gives is in the past.)
+	dst := mustOpenAt(t, time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC))
 	rep := importSnipe(t, dst, first.Bytes(), store.ImportOptions{})
 	if rep.Imported != 14 || rep.Disposed != 1 {
 		t.Errorf("re-import: %+v", rep)
@@ -2082,4 +2083,35 @@ func TestImportSnipeITCostsSettledByTheFile(t *testing.T) {
 	if err == nil || rep.BadRows != 1 || !strings.Contains(rep.Bad[0].Reason, "could be read two ways") {
 		t.Fatalf("a file that cannot say: %+v %v", rep, err)
 	}
+}
+
+// A Checkout Date with its time keeps it (it was dropped: every check-out
+// began at midnight), and the export writes it back as Snipe-IT does.
+func TestImportSnipeITCheckoutTime(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Checkout Type,Checked Out to: Email,Checkout Date\nT-1,Latitude 5440,User,ana@example.com,2024-03-20 10:15:00\nT-2,Latitude 5440,User,ana@example.com,2024-03-21\n"), store.ImportOptions{})
+	at := func(tag string) time.Time {
+		t.Helper()
+		v, err := time.Parse(time.RFC3339Nano, mustAsset(t, db, tag).CheckedOutAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.Local()
+	}
+	if got := at("T-1").Format("2006-01-02 15:04"); got != "2024-03-20 10:15" {
+		t.Errorf("T-1 checked out at %s", got)
+	}
+	if got := at("T-2").Format("15:04"); got != "00:00" {
+		t.Errorf("T-2 (a day alone) checked out at %s", got)
+	}
+	var out bytes.Buffer
+	if _, err := db.ExportSnipeIT(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), ",2024-03-20 10:15:00,") || !strings.Contains(out.String(), ",2024-03-21,") {
+		t.Errorf("export:\n%s", out.String())
+	}
+	mustVerify(t, db)
 }
