@@ -1249,6 +1249,12 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 			}
 		}
 	}
+	switch {
+	case r.co == coNone && r.checkoutDate != "":
+		r.warns = append(r.warns, RowError{Line: line, Column: h.colName(fLastCheckout), Reason: fmt.Sprintf("checkout date %s on a row checked out to no one: left out", r.checkoutDate)})
+	case r.co != coNone && r.due != "" && r.checkoutDate != "" && r.due < r.checkoutDate:
+		r.warns = append(r.warns, RowError{Line: line, Column: h.colName(fExpectedCheckin), Reason: fmt.Sprintf("expected back %s, before its checkout date %s: overdue from the start", r.due, r.checkoutDate)})
+	}
 	if r.co == coAsset {
 		if err := ValidateTag(r.parentTag); err != nil {
 			return fail(fParentTag, "%s", ErrorMessage(err))

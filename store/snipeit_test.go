@@ -2115,3 +2115,16 @@ func TestImportSnipeITCheckoutTime(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// Dates that say something odd are warned of: a checkout date on a row
+// checked out to no one, an expected check-in before the checkout.
+func TestImportSnipeITOddCheckoutDates(t *testing.T) {
+	db := mustOpen(t)
+	seed(t, db)
+	rep := importSnipe(t, db, []byte("Asset Tag,Model Name,Checkout Type,Checked Out to: Email,Checkout Date,Expected Checkin\nF-2,Latitude 5440,User,ana@example.com,2024-03-20,2024-03-01\nF-3,Latitude 5440,,,2024-03-20,\n"), store.ImportOptions{})
+	if rep.Imported != 2 || len(rep.Warnings) != 2 ||
+		!strings.Contains(rep.Warnings[0].Reason, "expected back 2024-03-01, before its checkout date 2024-03-20") ||
+		!strings.Contains(rep.Warnings[1].Reason, "checkout date 2024-03-20 on a row checked out to no one") {
+		t.Fatalf("report %+v", rep)
+	}
+}
