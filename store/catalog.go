@@ -535,14 +535,25 @@ func (db *DB) personWhere(ctx context.Context, cond string, args ...any) (Person
 	return p, nil
 }
 
-// Person finds a person by badge, employee number, username, email or exact name.
-func (db *DB) Person(ctx context.Context, who string) (Person, error) {
-	who = strings.TrimSpace(who)
-	for _, c := range []struct{ col, v string }{{"badge", strings.ToUpper(who)}, {"employee_no", who}, {"username", who}, {"email", who}} {
+// PersonByCode finds a person by what identifies them alone: badge,
+// employee number, username or email (not by name: two people may share
+// one, and a name is no one's code).
+func (db *DB) PersonByCode(ctx context.Context, code string) (Person, error) {
+	code = strings.TrimSpace(code)
+	for _, c := range []struct{ col, v string }{{"badge", strings.ToUpper(code)}, {"employee_no", code}, {"username", code}, {"email", code}} {
 		p, err := db.personWhere(ctx, `p.`+c.col+` = ?`, c.v)
 		if ErrorCode(err) != ENOTFOUND {
 			return p, err
 		}
+	}
+	return Person{}, notFound("no person with badge, employee number, username or email %q", clip(code))
+}
+
+// Person finds a person by badge, employee number, username, email or exact name.
+func (db *DB) Person(ctx context.Context, who string) (Person, error) {
+	who = strings.TrimSpace(who)
+	if p, err := db.PersonByCode(ctx, who); ErrorCode(err) != ENOTFOUND {
+		return p, err
 	}
 	rows, err := db.r.QueryContext(ctx, personSelect+` WHERE p.name = ? LIMIT 2`, who)
 	if err != nil {

@@ -63,7 +63,7 @@ func (m *Model) Operator() string { return m.operator }
 
 // Init asks for the terminal background and reads the settings.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.c.boot(m.opt.Open))
+	return tea.Batch(tea.RequestBackgroundColor, m.c.boot(m.opt.Open, m.operator))
 }
 
 func (m *Model) active() screen {
@@ -193,6 +193,9 @@ func (m *Model) boot(b bootMsg) tea.Cmd {
 		m.note = errText(b.err)
 	}
 	m.c.site, m.c.prefix, m.c.pretag = b.site, b.prefix, b.pretag
+	if b.operator != "" {
+		m.operator = b.operator
+	}
 	if m.c.prefix == "" {
 		m.c.prefix = "TD-"
 	}

@@ -232,3 +232,15 @@ func TestDetail_CheckInNotReturned(t *testing.T) {
 	}
 	h.wantView("not returned by Alice Smith (B1001): marked missing")
 }
+
+// Started as a badge (--operator, $TAGDESK_OPERATOR), the UI records the
+// operator as signing in by badge does, as the command line does.
+func TestOperatorOptionResolved(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	h := newHarness(t, db, Options{Operator: "B1001"}, 80, 24)
+	h.wantView("operator: alice")
+	if db.Operator() != "alice" {
+		t.Fatalf("operator %q", db.Operator())
+	}
+}

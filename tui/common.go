@@ -59,6 +59,7 @@ type lookupStore interface {
 	Asset(ctx context.Context, tag string) (store.Asset, error)
 	History(ctx context.Context, subject string) ([]store.Event, error)
 	Person(ctx context.Context, who string) (store.Person, error)
+	PersonByCode(ctx context.Context, code string) (store.Person, error)
 	PurchaseOrder(ctx context.Context, number string) (store.PurchaseOrder, error)
 }
 

@@ -58,6 +58,7 @@ type bootMsg struct {
 	db                               Store // opened by the boot command, when New had none
 	site, prefix, scanPrefix, pretag string
 	scanGap                          string // SettingScanGap's value
+	operator                         string // the operator given, as the register names them ("" if not in it)
 	empty                            bool
 	err                              error
 }
@@ -114,7 +115,7 @@ func (c *common) doIn(parent context.Context, fn func(ctx context.Context) tea.M
 }
 
 // boot reads the settings the UI needs and whether the database is empty.
-func (c *common) boot(open func(ctx context.Context) (Store, error)) tea.Cmd {
+func (c *common) boot(open func(ctx context.Context) (Store, error), operator string) tea.Cmd {
 	db := c.db
 	return c.do(func(ctx context.Context) tea.Msg {
 		var b bootMsg
@@ -152,6 +153,13 @@ func (c *common) boot(open func(ctx context.Context) (Store, error)) tea.Cmd {
 			return b
 		}
 		b.empty = n == 0 && len(locs) == 0 && b.site == ""
+		if operator != "" {
+			// Given as a badge, username or email: recorded as signing in
+			// by badge records them (store.Person.OperatorName).
+			if p, err := db.PersonByCode(ctx, operator); err == nil {
+				b.operator = p.OperatorName()
+			}
+		}
 		return b
 	})
 }

@@ -468,3 +468,15 @@ func TestMutationsPrintJSON(t *testing.T) {
 		t.Fatalf("dispose --json: %v", got)
 	}
 }
+
+// An operator given as a name is left as given: a clerk not in the
+// register who shares a name with someone in it is not made that person.
+func TestOperatorGivenAsNameStaysAsGiven(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "op2.db")
+	mustCLI(t, db, "location", "add", "HQ", "Head office")
+	mustCLI(t, db, "person", "add", "--name", "Sam Lee", "--username", "slee2")
+	mustCLI(t, db, "--operator", "sam lee", "location", "add", "LAB", "Lab")
+	if out := mustCLI(t, db, "report", "history", "--json"); !strings.Contains(out, `"operator":"sam lee"`) {
+		t.Fatalf("history:\n%s", out)
+	}
+}

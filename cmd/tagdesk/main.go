@@ -351,9 +351,10 @@ func (a *app) open(ctx context.Context) (*store.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	// An operator given as a badge, username or email of the register is
-	// recorded as the terminal UI's sign-in records them.
-	if p, err := db.Person(ctx, db.Operator()); err == nil {
+	// An operator given as a badge, employee number, username or email of
+	// the register is recorded as the terminal UI's sign-in records them
+	// (a name is left as given: it may be anyone's).
+	if p, err := db.PersonByCode(ctx, db.Operator()); err == nil {
 		db.SetOperator(p.OperatorName())
 	}
 	return db, nil
