@@ -312,8 +312,16 @@ func (w *wtx) apply(e Event) error {
 		if err != nil {
 			return err
 		}
-		_, err = w.exec(`UPDATE people SET active = 1 WHERE id = ?`, id)
-		return err
+		// Only an offboarding is undone: one refused (someone checked
+		// something out to them meanwhile) leaves nothing to undo.
+		res, err := w.exec(`UPDATE people SET active = 1 WHERE id = ? AND active = 0`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return invalid("%s is not offboarded: nothing to undo", p.Name)
+		}
+		return nil
 	case EvPOCreated:
 		p, err := decode[POPayload](e)
 		if err != nil {

@@ -1055,6 +1055,18 @@ func (w *wtx) redo(e Event) error {
 				return err
 			}
 		}
+		if p.Status == StatusMissing && a.held != p.FromUID {
+			// "Not returned" says who kept it: someone else holds it
+			// now (and did not lose it).
+			var target string
+			err := w.queryRow(`SELECT target FROM aliases WHERE alias = ? AND target = ?`, p.FromUID, a.held).Scan(&target)
+			if errors.Is(err, sql.ErrNoRows) {
+				return conflict("%s is now held by %s, not %s, who did not return it: accept the server's state", a.tag, orNone(a.holder), orNone(p.From))
+			}
+			if err != nil {
+				return fmt.Errorf("read aliases: %w", err)
+			}
+		}
 		p.Tag, p.From, p.FromUID = a.tag, a.holder, a.held
 		if err := w.emit(EvAssetCheckedIn, e.Subject, p); err != nil {
 			return err

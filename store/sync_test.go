@@ -573,7 +573,8 @@ func TestSyncRefusalWinnerIsTheOtherDesks(t *testing.T) {
 	seed(t, a)
 	syncVia(t, srv, a)
 	syncVia(t, srv, b)
-	tag := receiveOne(t, b)
+	receiveTags(t, b, "DUB", "BX-1")
+	tag := "BX-1"
 	if _, err := a.Offboard(ctx, "B1001", store.CheckInOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -1516,6 +1517,75 @@ func TestCheckInNotReturned(t *testing.T) {
 	syncVia(t, srv, b)
 	if x, err := b.Asset(ctx, tag); err != nil || x.Status != store.StatusMissing {
 		t.Fatalf("on the other desk: %+v %v", x, err)
+	}
+	syncVerify(t, a, b, srv)
+}
+
+// A reactivation whose offboarding the server refused undoes nothing: it is
+// refused too, so no history says an offboarding was undone.
+func TestReactivationOfARefusedOffboarding(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	receiveOne(t, a)
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	receiveTags(t, b, "DUB", "BX-1")
+	tag := "BX-1"
+	if _, err := a.Offboard(ctx, "B1001", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Reactivate(ctx, "B1001"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, tag, "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	refs, err := a.Refusals(ctx, false)
+	if err != nil || len(refs) != 2 {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+	syncVerify(t, a, b, srv)
+}
+
+// A "not returned" check-in refused because someone else holds the asset
+// now: redone, it does not mark missing what the new holder has.
+func TestRedoNotReturnedHeldByAnother(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Bo Chen", Badge: "B2002"}); err != nil {
+		t.Fatal(err)
+	}
+	tag := receiveOne(t, a)
+	if _, err := a.CheckOut(ctx, tag, "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := b.CheckIn(ctx, tag, store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, tag, "B2002", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	if _, err := a.CheckIn(ctx, tag, store.CheckInOptions{Condition: store.ConditionMissing}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	refs, err := a.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+	_, err = a.ResolveRefusal(ctx, refs[0].ID, store.ResolveRedo)
+	if store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(store.ErrorMessage(err), "is now held by Bo Chen (B2002)") {
+		t.Fatalf("redo: %v", err)
+	}
+	if x, _ := a.Asset(ctx, tag); x.Status != store.StatusDeployed || x.Custodian != "B2002" {
+		t.Fatalf("after the refused redo: %s held by %s", x.Status, x.Custodian)
 	}
 	syncVerify(t, a, b, srv)
 }
