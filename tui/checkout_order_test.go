@@ -244,3 +244,26 @@ func TestOperatorOptionResolved(t *testing.T) {
 		t.Fatalf("operator %q", db.Operator())
 	}
 }
+
+// Someone offboarded is found by name in People (to reactivate them), and
+// marked so; a status typed in Find wins over ctrl+t's overdue.
+func TestPeople_FindsOffboardedByName(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	holdFor(t, db, "B1001", "2026-10-30", "TD-000001")
+	if _, err := db.Offboard(context.Background(), "B1002", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("p")
+	h.typeSlow("bob")
+	h.wantView("Bob Jones (offboarded)")
+	h.press("esc")
+	h.press("esc")
+	h.typeSlow("/")
+	for i := 0; i < len(statusFilter)-1; i++ {
+		h.press("ctrl+t")
+	}
+	h.typeSlow("status:deployed")
+	h.wantView("TD-000001")
+}

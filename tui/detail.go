@@ -248,6 +248,9 @@ func (s *detailScreen) submit() tea.Cmd {
 	switch action {
 	case "checkin":
 		cond := s.cond
+		if cond == store.ConditionMissing {
+			v = "" // missing where it was last recorded, as the prompt says
+		}
 		return s.run("checked in ("+cond+")", func(ctx context.Context, db Store, tag string) (store.Asset, error) {
 			return db.CheckIn(ctx, tag, store.CheckInOptions{Location: v, Condition: cond})
 		})

@@ -115,7 +115,7 @@ func (s *findScreen) filter() store.AssetFilter {
 			f.Location = w[4:]
 		case strings.HasPrefix(lw, "status:") && len(w) > 7:
 			if st, err := store.ParseStatus(w[7:]); err == nil {
-				f.Status = st
+				f.Status, f.Overdue = st, false // the status typed wins over ctrl+t's
 			} else if strings.EqualFold(w[7:], "overdue") {
 				f.Status, f.Overdue = "", true
 			}

@@ -55,6 +55,7 @@ func (s *peopleScreen) list() tea.Cmd {
 	s.seq++
 	db, id, seq := s.c.db, s.id, s.seq
 	f := store.PeopleFilter{Query: strings.TrimSpace(s.input.Value()), Limit: max(1, s.height-3)}
+	f.IncludeGone = f.Query != "" // someone offboarded is found by name (to reactivate them)
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		ps, err := db.People(ctx, f)
 		return peopleListMsg{to: to{id}, seq: seq, people: ps, err: err}
@@ -126,9 +127,16 @@ func (s *peopleScreen) View() string {
 		if len(b) >= s.height {
 			break
 		}
-		line := row(widths, []string{p.Name, p.Badge, p.Username, fmt.Sprintf("%8d", p.Holding)})
-		if i == s.cursor {
+		name := p.Name
+		if !p.Active {
+			name += " (offboarded)"
+		}
+		line := row(widths, []string{name, p.Badge, p.Username, fmt.Sprintf("%8d", p.Holding)})
+		switch {
+		case i == s.cursor:
 			line = st.Selected.Render(line)
+		case !p.Active:
+			line = st.Dim.Render(line)
 		}
 		b = append(b, line)
 	}
@@ -370,14 +378,22 @@ func (s *personScreen) View() string {
 	case s.err != "":
 		b = append(b, st.Err.Render(truncate("✗ "+s.err, w)))
 	case s.done:
-		b = append(b, st.OK.Render(truncate(fmt.Sprintf("✓ offboarded %s: %d item(s) checked in (a undoes it)", p.Name, len(s.returned)), w)))
+		what := "checked in"
+		if s.condition == store.ConditionMissing {
+			what = "not returned, marked missing"
+		}
+		b = append(b, st.OK.Render(truncate(fmt.Sprintf("✓ offboarded %s: %d item(s) %s (a reactivates them)", p.Name, len(s.returned), what), w)))
 	case s.reactivated:
 		b = append(b, st.OK.Render(truncate(fmt.Sprintf("✓ reactivated %s: they can hold assets again", p.Name), w)))
 	default:
 		b = append(b, "")
 	}
 	if s.done && len(s.returned) > 0 {
-		b = append(b, st.Section.Render("Returned"))
+		head := "Returned"
+		if s.condition == store.ConditionMissing {
+			head = "Not returned (missing)"
+		}
+		b = append(b, st.Section.Render(head))
 		room := max(1, (s.height-len(b))/2)
 		for i, a := range s.returned {
 			if i >= room-1 && len(s.returned) > room {

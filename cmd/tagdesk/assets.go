@@ -255,7 +255,7 @@ func cmdAssetUpdate(ctx context.Context, a *app, args []string) error {
 			return fmt.Errorf("update %s: %w; nothing changed", pos[0], err)
 		}
 		if *asJSON {
-			return writeJSON(a.stdout, as)
+			return writeAssetJSON(ctx, a, db, as)
 		}
 		fmt.Fprintf(a.stdout, "updated %s\n", as.Tag)
 		return nil
@@ -375,7 +375,7 @@ func cmdCheckout(ctx context.Context, a *app, args []string) error {
 			return fmt.Errorf("checkout: %w; nothing was checked out", err)
 		}
 		if *asJSON {
-			if err := writeJSONList(a.stdout, as); err != nil {
+			if err := writeAssetsJSON(ctx, a, db, as); err != nil {
 				return err
 			}
 		} else {
@@ -418,7 +418,7 @@ func cmdCheckin(ctx context.Context, a *app, args []string) error {
 			return fmt.Errorf("checkin: %w; nothing was checked in", err)
 		}
 		if *asJSON {
-			return writeJSONList(a.stdout, as)
+			return writeAssetsJSON(ctx, a, db, as)
 		}
 		for _, x := range as {
 			fmt.Fprintf(a.stdout, "%s checked in: %s at %s\n", x.Tag, x.Status.Label(), orDash(x.LocationCode))
@@ -450,6 +450,11 @@ func cmdMove(ctx context.Context, a *app, args []string) error {
 			}
 			if already == nil {
 				already = []string{}
+			}
+			for i, x := range moved {
+				if moved[i], err = db.Asset(ctx, x.Tag); err != nil {
+					return err
+				}
 			}
 			return writeJSON(a.stdout, struct {
 				Moved   []store.Asset `json:"moved"`
@@ -522,7 +527,7 @@ func cmdRetire(ctx context.Context, a *app, args []string) error {
 			return fmt.Errorf("retire: %w; nothing changed", err)
 		}
 		if *asJSON {
-			return writeJSON(a.stdout, x)
+			return writeAssetJSON(ctx, a, db, x)
 		}
 		fmt.Fprintf(a.stdout, "%s retired\n", x.Tag)
 		return nil
@@ -549,7 +554,7 @@ func cmdDispose(ctx context.Context, a *app, args []string) error {
 			return fmt.Errorf("dispose: %w; nothing changed", err)
 		}
 		if *asJSON {
-			return writeJSON(a.stdout, x)
+			return writeAssetJSON(ctx, a, db, x)
 		}
 		fmt.Fprintf(a.stdout, "%s disposed (%s)\n", x.Tag, x.Disposal.Method)
 		return nil
@@ -578,9 +583,32 @@ func cmdStatus(ctx context.Context, a *app, args []string) error {
 			return fmt.Errorf("status: %w; nothing changed", err)
 		}
 		if *asJSON {
-			return writeJSON(a.stdout, x)
+			return writeAssetJSON(ctx, a, db, x)
 		}
 		fmt.Fprintf(a.stdout, "%s is now %s\n", x.Tag, x.Status.Label())
 		return nil
 	})
+}
+
+// writeAssetsJSON prints assets a command changed as JSON, each as asset
+// show --json prints it (read again: what is installed in it too).
+func writeAssetsJSON(ctx context.Context, a *app, db *store.DB, as []store.Asset) error {
+	out := make([]store.Asset, 0, len(as))
+	for _, x := range as {
+		full, err := db.Asset(ctx, x.Tag)
+		if err != nil {
+			return err
+		}
+		out = append(out, full)
+	}
+	return writeJSONList(a.stdout, out)
+}
+
+// writeAssetJSON prints an asset a command changed as asset show --json does.
+func writeAssetJSON(ctx context.Context, a *app, db *store.DB, x store.Asset) error {
+	full, err := db.Asset(ctx, x.Tag)
+	if err != nil {
+		return err
+	}
+	return writeJSON(a.stdout, full)
 }

@@ -480,3 +480,21 @@ func TestOperatorGivenAsNameStaysAsGiven(t *testing.T) {
 		t.Fatalf("history:\n%s", out)
 	}
 }
+
+// Offboarding a leaver who kept everything: said as not returned, and no
+// return receipt for it.
+func TestOffboardNothingReturned(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "nr.db")
+	mustCLI(t, db, "location", "add", "HQ", "Head office")
+	mustCLI(t, db, "model", "add", "Latitude 5440")
+	mustCLI(t, db, "person", "add", "--name", "Ann Lee", "--badge", "B1")
+	mustCLI(t, db, "receive", "--model", "Latitude 5440", "--location", "HQ", "S1")
+	mustCLI(t, db, "checkout", "--to", "B1", "TD-000001")
+	if _, errs, code := cli(t, db, "person", "offboard", "B1", "--condition", "missing", "--receipt", filepath.Join(t.TempDir(), "r.pdf")); code != 2 || !strings.Contains(errs, "a return receipt is for what came back") {
+		t.Fatalf("receipt for nothing returned: exit %d %s", code, errs)
+	}
+	out := mustCLI(t, db, "person", "offboard", "B1", "--condition", "missing")
+	if !strings.Contains(out, "TD-000001 not returned: missing at HQ") || !strings.Contains(out, "1 asset(s) not returned, marked missing") {
+		t.Fatalf("offboard:\n%s", out)
+	}
+}

@@ -120,8 +120,13 @@ func cmdPersonOffboard(ctx context.Context, a *app, args []string) error {
 	if len(pos) != 1 {
 		return usagef("person offboard needs one WHO")
 	}
-	if _, err := store.ConditionStatus(*cond); err != nil {
+	st, err := store.ConditionStatus(*cond)
+	if err != nil {
 		return usagef("%s", store.ErrorMessage(err))
+	}
+	kept := st == store.StatusMissing // nothing came back
+	if kept && *receipt != "" {
+		return usagef("a return receipt is for what came back: --condition missing says nothing did (leave out --receipt)")
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
 		if *receipt != "" {
@@ -152,9 +157,17 @@ func cmdPersonOffboard(ctx context.Context, a *app, args []string) error {
 			fmt.Fprintf(a.stdout, "%s held nothing; offboarded\n", res.Person.Name)
 		} else {
 			for _, x := range res.Returned {
-				fmt.Fprintf(a.stdout, "%s checked in: %s at %s\n", x.Tag, x.Status.Label(), orDash(x.LocationCode))
+				if kept {
+					fmt.Fprintf(a.stdout, "%s not returned: missing at %s\n", x.Tag, orDash(x.LocationCode))
+				} else {
+					fmt.Fprintf(a.stdout, "%s checked in: %s at %s\n", x.Tag, x.Status.Label(), orDash(x.LocationCode))
+				}
 			}
-			fmt.Fprintf(a.stdout, "%s offboarded: %d asset(s) returned\n", res.Person.Name, len(res.Returned))
+			if kept {
+				fmt.Fprintf(a.stdout, "%s offboarded: %d asset(s) not returned, marked missing\n", res.Person.Name, len(res.Returned))
+			} else {
+				fmt.Fprintf(a.stdout, "%s offboarded: %d asset(s) returned\n", res.Person.Name, len(res.Returned))
+			}
 		}
 		if *receipt != "" {
 			fmt.Fprintf(a.stdout, "receipt: %s\n", *receipt)
