@@ -39,6 +39,10 @@ type ImportOptions struct {
 	// Source names the file (its base name), recorded with each row's
 	// receipt so that history tells a migration from a delivery.
 	Source string
+	// Statuses maps a file's own status labels (Snipe-IT's custom ones,
+	// "Staging", "Awaiting parts") to tagdesk's statuses, case and spaces
+	// aside; they are read before Snipe-IT's and tagdesk's names.
+	Statuses map[string]Status
 }
 
 // ImportCreated counts what an import created besides assets.
@@ -333,7 +337,7 @@ func snipeStatus(s string) (Status, error) {
 			return st, nil
 		}
 	}
-	return "", invalid("unknown status %q (Snipe-IT labels: Ready to Deploy, Deployed, Pending, Archived, Out for Repair, Broken, Lost/Stolen; or one of tagdesk's)", clip(s))
+	return "", invalid("unknown status %q (Snipe-IT labels: Ready to Deploy, Deployed, Pending, Archived, Out for Repair, Broken, Lost/Stolen; or one of tagdesk's; a label of your own: import with --statuses \"%s=in_stock\", say)", clip(s), clip(s))
 }
 
 // snipeStatusLabel is the Snipe-IT status label our export writes. A
@@ -595,6 +599,7 @@ type csvHeader struct {
 	// (03/13/2024), and whether its dates that read either way are read
 	// day first (slashes).
 	dayFirstSeen, monthFirstSeen slashDate
+	statuses                     map[string]Status // the file's own status labels (ImportOptions.Statuses)
 	// costPoint and costComma: the first cost cells that show '.' or ','
 	// as their decimal separator (settleCosts).
 	costPoint, costComma slashDate
@@ -725,7 +730,7 @@ func parseSnipeHeader(rec []string, rep *ImportReport) (*csvHeader, error) {
 
 // readSnipeIT reads and validates the whole file: the rows, with a bad row
 // marked by its error.
-func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
+func readSnipeIT(r io.Reader, rep *ImportReport, statuses map[string]Status) ([]*srow, *csvHeader, error) {
 	// Excel writes a byte-order mark before UTF-8 ("CSV UTF-8") and writes
 	// UTF-16 for "Unicode Text": the text is decoded by its mark, and any
 	// mark left (a file saved twice) dropped before the header is read,
@@ -776,6 +781,12 @@ func readSnipeIT(r io.Reader, rep *ImportReport) ([]*srow, *csvHeader, error) {
 		header[i] = unescapeCell(c)
 	}
 	h, err := parseSnipeHeader(header, rep)
+	if h != nil {
+		h.statuses = make(map[string]Status, len(statuses))
+		for label, st := range statuses {
+			h.statuses[normalizeWord(label)] = st
+		}
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -1167,10 +1178,14 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 			r.warrantyEnd = addMonths(r.purchaseDate, n)
 		}
 	}
-	st, err := snipeStatus(v[fStatus])
-	if err != nil {
-		return fail(fStatus, "%s", ErrorMessage(err))
+	st, ok := h.statuses[normalizeWord(v[fStatus])]
+	if !ok {
+		var serr error
+		if st, serr = snipeStatus(v[fStatus]); serr != nil {
+			return fail(fStatus, "%s", ErrorMessage(serr))
+		}
 	}
+	err = nil // (a cost read two ways left its error, settled later)
 
 	// Who or what it is checked out to.
 	// A name's spaces are one space ("Ana  Silva" is Ana Silva).
@@ -2339,7 +2354,7 @@ func (im *importer) registered(rows []*srow) error {
 
 func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
 	rep := ImportReport{DryRun: opt.DryRun}
-	rows, h, err := readSnipeIT(r, &rep)
+	rows, h, err := readSnipeIT(r, &rep, opt.Statuses)
 	if err != nil {
 		return rep, err
 	}

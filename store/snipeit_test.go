@@ -2128,3 +2128,19 @@ func TestImportSnipeITOddCheckoutDates(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 }
+
+// A file's own status labels (Snipe-IT's custom ones) import as the
+// statuses they are given; without, such a row is refused and told how.
+func TestImportSnipeITOwnStatusLabels(t *testing.T) {
+	data := "Asset Tag,Model Name,Status\nS-1,Latitude 5440,Staging\nS-2,Latitude 5440,awaiting  PARTS\n"
+	db := mustOpen(t)
+	seed(t, db)
+	rep, err := db.ImportSnipeIT(context.Background(), strings.NewReader(data), store.ImportOptions{})
+	if err == nil || rep.BadRows != 2 || !strings.Contains(rep.Bad[0].Reason, `import with --statuses "Staging=in_stock"`) {
+		t.Fatalf("without a map: %+v %v", rep, err)
+	}
+	importSnipe(t, db, []byte(data), store.ImportOptions{Statuses: map[string]store.Status{"Staging": store.StatusInStock, "Awaiting Parts": store.StatusInRepair}})
+	if a, b := mustAsset(t, db, "S-1"), mustAsset(t, db, "S-2"); a.Status != store.StatusInStock || b.Status != store.StatusInRepair {
+		t.Fatalf("statuses %s %s", a.Status, b.Status)
+	}
+}

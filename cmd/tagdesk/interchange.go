@@ -13,7 +13,7 @@ import (
 
 func interchangeCommands() []command {
 	return []command{
-		{name: "import snipeit", summary: "import assets from a CSV in Snipe-IT's asset import headers", usage: "FILE.csv [--skip-invalid] [--dry-run] [--json]", run: cmdImportSnipeIT},
+		{name: "import snipeit", summary: "import assets from a CSV in Snipe-IT's asset import headers", usage: "FILE.csv [--skip-invalid] [--dry-run] [--statuses LABEL=STATUS,...] [--json]", run: cmdImportSnipeIT},
 		{name: "export snipeit", summary: "export every asset as CSV in Snipe-IT's headers", usage: "[--out FILE]", run: cmdExportSnipeIT},
 	}
 }
@@ -27,6 +27,7 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 	fs := a.flags(c)
 	skip := fs.Bool("skip-invalid", false, "import the good rows of a file with bad rows (the bad ones are listed)")
 	dry := fs.Bool("dry-run", false, "check the file and show what would be imported; change nothing")
+	statuses := fs.String("statuses", "", `the file's own status labels as tagdesk's statuses: "LABEL=STATUS,..." (e.g. "Staging=in_stock,Awaiting Parts=in_repair")`)
 	asJSON := fs.Bool("json", false, "print the import report as JSON")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
@@ -47,6 +48,20 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 	}
 	progress, endProgress := a.importProgress()
 	opt := store.ImportOptions{SkipInvalid: *skip, DryRun: *dry, Progress: progress, Source: name}
+	if *statuses != "" {
+		opt.Statuses = map[string]store.Status{}
+		for _, pair := range strings.Split(*statuses, ",") {
+			label, st, ok := strings.Cut(pair, "=")
+			if !ok || strings.TrimSpace(label) == "" {
+				return usagef("--statuses: %q is not LABEL=STATUS", pair)
+			}
+			s, err := store.ParseStatus(strings.TrimSpace(st))
+			if err != nil {
+				return usagef("--statuses: %s", store.ErrorMessage(err))
+			}
+			opt.Statuses[strings.TrimSpace(label)] = s
+		}
+	}
 	if name == "-" {
 		opt.Source = "standard input"
 	}

@@ -396,3 +396,20 @@ func TestE2EImportNothingCreatesNoDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// import snipeit --statuses names a file's own status labels; a bad pair
+// is a usage error.
+func TestImportStatusesFlag(t *testing.T) {
+	dir := t.TempDir()
+	db, csv := filepath.Join(dir, "s.db"), filepath.Join(dir, "s.csv")
+	if err := os.WriteFile(csv, []byte("Asset Tag,Model Name,Status\nS-1,Latitude 5440,Staging\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, code := cli(t, db, "import", "snipeit", csv, "--statuses", "Staging=nowhere"); code != 2 || !strings.Contains(errs, "--statuses") {
+		t.Fatalf("bad pair: exit %d %s", code, errs)
+	}
+	mustCLI(t, db, "import", "snipeit", csv, "--statuses", "Staging=in_stock")
+	if out := mustCLI(t, db, "asset", "show", "S-1"); !strings.Contains(out, "in stock") {
+		t.Fatalf("asset:\n%s", out)
+	}
+}
