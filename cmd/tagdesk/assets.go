@@ -451,10 +451,8 @@ func cmdMove(ctx context.Context, a *app, args []string) error {
 			if already == nil {
 				already = []string{}
 			}
-			for i, x := range moved {
-				if moved[i], err = db.Asset(ctx, x.Tag); err != nil {
-					return err
-				}
+			if moved, err = shownAssets(ctx, db, moved); err != nil {
+				return err
 			}
 			return writeJSON(a.stdout, struct {
 				Moved   []store.Asset `json:"moved"`
@@ -593,15 +591,25 @@ func cmdStatus(ctx context.Context, a *app, args []string) error {
 // writeAssetsJSON prints assets a command changed as JSON, each as asset
 // show --json prints it (read again: what is installed in it too).
 func writeAssetsJSON(ctx context.Context, a *app, db *store.DB, as []store.Asset) error {
+	out, err := shownAssets(ctx, db, as)
+	if err != nil {
+		return err
+	}
+	return writeJSONList(a.stdout, out)
+}
+
+// shownAssets reads assets again as asset show does (what is installed in
+// each too: a list's reads leave it out).
+func shownAssets(ctx context.Context, db *store.DB, as []store.Asset) ([]store.Asset, error) {
 	out := make([]store.Asset, 0, len(as))
 	for _, x := range as {
 		full, err := db.Asset(ctx, x.Tag)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		out = append(out, full)
 	}
-	return writeJSONList(a.stdout, out)
+	return out, nil
 }
 
 // writeAssetJSON prints an asset a command changed as asset show --json does.
