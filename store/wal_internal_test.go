@@ -2,13 +2,17 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"modernc.org/sqlite"
 )
 
 func walSize(t *testing.T, path string) int64 {
@@ -227,5 +231,24 @@ func TestReadOnlyDeskSaysSo(t *testing.T) {
 	}
 	if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "read-only for this user") {
 		t.Errorf("a read-only desk: %v", err)
+	}
+}
+
+// A writable Open has SQLite sync its commits with fdatasync where the
+// system has it (it writes no timestamps, the tail of a durable commit).
+func TestOpenSyncsWithFdatasync(t *testing.T) {
+	if _, err := sqlite.Fdatasync(false); errors.Is(err, sqlite.ErrFdatasyncUnavailable) {
+		t.Skip("no fdatasync on " + runtime.GOOS)
+	}
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "sync.db"), Options{Operator: "desk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if !sqlite.FdatasyncEnabled() {
+		t.Fatal("commits sync with fsync after Open, want fdatasync")
+	}
+	if _, err := db.AddLocation(context.Background(), "DUB", "Dublin", ""); err != nil {
+		t.Fatalf("a commit with fdatasync: %v", err)
 	}
 }
