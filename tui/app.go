@@ -32,6 +32,14 @@ type Model struct {
 	quitting bool
 	ctrlC    time.Time // the last ctrl+c refused while text was typed
 	fatal    error
+	// held says the message being handled only fed the scan buffer (a key
+	// held, a hold window re-armed), which changes nothing on screen;
+	// dirty says a message since the last frame did change it. While it is
+	// not dirty, View gives the last frame again (drawn) instead of drawing
+	// it anew for each key of a burst: a 10 kB garbage scan took seconds.
+	held  bool
+	dirty bool
+	drawn string
 }
 
 // New returns the root model over db. ctx bounds every store call.
@@ -86,6 +94,8 @@ func (m *Model) push(s screen) tea.Cmd {
 
 // Update routes one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.held = false
+	defer func() { m.dirty = m.dirty || !m.held }()
 	if cmd, ok := m.updateServices(msg); ok {
 		return m, cmd
 	}
@@ -113,6 +123,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// Never while a scan or text is being typed: a second ctrl+c
 			// (within two seconds) is meant.
 			now := m.c.clock.Now()
+			if arm, ok := m.scan.strayKey(msg.String(), now); ok {
+				// Inside a scanner's burst (ETX is ctrl+c): part of a
+				// broken scan, not a person quitting.
+				m.held = true
+				return m, m.c.clock.After(m.scan.gap, scanTimeoutMsg{gen: arm})
+			}
 			if (!m.scan.empty() || m.typing()) && now.Sub(m.ctrlC) > 2*time.Second {
 				m.ctrlC = now
 				m.note = "text is being typed: ctrl+c again to quit, esc to go back"
@@ -135,7 +151,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(cmds...)
 	case scanTimeoutMsg:
-		return m, tea.Batch(m.apply(m.scan.timeout(msg.gen, m.c.clock.Now()), nil)...)
+		r := m.scan.timeout(msg.gen, m.c.clock.Now())
+		m.held = r.heldOnly()
+		return m, tea.Batch(m.apply(r, nil)...)
 	case navigateMsg:
 		return m, m.navigate(msg)
 	case backMsg:
@@ -227,6 +245,7 @@ func (m *Model) typing() bool {
 // key passes a key press through the scan buffer.
 func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 	r := m.scan.press(k, m.c.clock.Now())
+	m.held = r.heldOnly()
 	return tea.Batch(m.apply(r, &k)...)
 }
 
@@ -236,10 +255,21 @@ func (m *Model) apply(r scanResult, k *tea.KeyPressMsg) []tea.Cmd {
 	if r.arm > 0 {
 		cmds = append(cmds, m.c.clock.After(m.scan.gap, scanTimeoutMsg{gen: r.arm}))
 	}
-	if r.tooLong > 0 {
-		// A garbage scan: refused whole, audibly, and nothing done.
-		m.note = fmt.Sprintf("refused a scan of %d characters: no code is that long; nothing was done", r.tooLong)
+	refused := ""
+	switch {
+	case r.tooLong > 0:
+		refused = fmt.Sprintf("refused a scan of %d characters: no code is that long; nothing was done", r.tooLong)
+	case r.mangled != "":
+		refused = fmt.Sprintf("refused a scan with %s inside it (a stray key or a scanner setting): nothing was done; scan it again", r.mangled)
+	}
+	if refused != "" {
+		// A garbage scan: refused whole, audibly, and nothing done. A
+		// screen with a list of refused scans keeps it there too.
+		m.note = refused
 		cmds = append(cmds, bell())
+		if a := m.active(); a != nil {
+			cmds = append(cmds, a.Update(scanRefusedMsg{reason: refused}))
+		}
 	}
 	for _, f := range r.flushed {
 		cmds = append(cmds, m.deliver(f, r.flushText))
@@ -363,6 +393,14 @@ func (m *Model) View() tea.View {
 }
 
 func (m *Model) render() string {
+	if !m.dirty && m.drawn != "" {
+		return m.drawn
+	}
+	m.drawn, m.dirty = m.draw(), false
+	return m.drawn
+}
+
+func (m *Model) draw() string {
 	s := m.c.styles
 	w, h := m.width, m.height
 	if w <= 0 || h <= 0 {

@@ -618,6 +618,64 @@ func TestCheckOut_OverlongScanRefusedWhole(t *testing.T) {
 	}
 }
 
+// A scan with a key that types nothing inside it (ctrl+a, ctrl+c: a stray
+// control character) is refused whole: it used to vanish, and the two
+// halves joined into another asset's tag, which was checked out. The
+// refusal stays listed with the screen's others, as an over-long scan's
+// does. One that only ends with such a key (a scanner's ETX) is a scan.
+func TestCheckOut_ScanWithStrayKeyRefusedWhole(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("o")
+	h.scan("B1001")
+	typeBurst := func(s string) {
+		for _, r := range s {
+			h.send(keyFor(r))
+			h.clk.now = h.clk.now.Add(2 * time.Millisecond)
+		}
+	}
+	for i, stray := range []tea.KeyPressMsg{{Code: 'a', Mod: tea.ModCtrl}, {Code: 'c', Mod: tea.ModCtrl}} {
+		typeBurst("TD-0000")
+		h.send(stray)
+		h.clk.now = h.clk.now.Add(2 * time.Millisecond)
+		typeBurst("01")
+		h.send(tea.KeyPressMsg{Code: tea.KeyEnter})
+		h.advance(100 * time.Millisecond)
+		if h.quit {
+			t.Fatalf("%s inside a scan quit the desk", stray)
+		}
+		if a := h.asset("TD-000001"); a.Status != store.StatusInStock {
+			t.Fatalf("TD-000001 after a scan with %s inside it: %s", stray, a.Status)
+		}
+		if h.bells != i+1 {
+			t.Fatalf("bells %d after a scan with %s inside it", h.bells, stray)
+		}
+		h.wantView("refused a scan with " + stray.String() + " inside it")
+	}
+	// The next scan works, and the refusals stay listed below it.
+	h.scan("TD-000002")
+	if a := h.asset("TD-000002"); a.Status != store.StatusDeployed {
+		t.Fatalf("TD-000002 after it: %s", a.Status)
+	}
+	h.wantView("Refused", "with ctrl+c inside it")
+	// A key that ends the burst (ETX before Enter) is framing, not damage.
+	typeBurst("TD-000003")
+	h.send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	h.send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	h.advance(100 * time.Millisecond)
+	if a := h.asset("TD-000003"); a.Status != store.StatusDeployed {
+		t.Fatalf("TD-000003 scanned with a trailing ctrl+c: %s", a.Status)
+	}
+	// A person's ctrl+c, not inside a burst, still asks before quitting
+	// and then quits.
+	h.advance(time.Second)
+	h.press("ctrl+c")
+	if !h.quit {
+		t.Errorf("ctrl+c at rest did not quit")
+	}
+}
+
 // A model added from the command line while Receive is open is found at
 // the next enter: the refusal reads the catalogue again.
 func TestReceive_ModelAddedMeanwhile(t *testing.T) {

@@ -64,6 +64,9 @@ func (s *checkInScreen) Init() tea.Cmd   { return nil }
 
 func (s *checkInScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case scanRefusedMsg:
+		s.feed.refuse("%s", msg.reason) // (the bell has rung)
+		return nil
 	case scanMsg:
 		return s.scan(lineWith(&s.input, msg))
 	case checkInResult:

@@ -88,6 +88,9 @@ func (s *checkOutScreen) Init() tea.Cmd   { return nil }
 
 func (s *checkOutScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case scanRefusedMsg:
+		s.feed.refuse("%s", msg.reason) // (the bell has rung)
+		return nil
 	case scanMsg:
 		if s.focusDue {
 			if typed := s.due.Value(); msg.joins && strings.HasPrefix(typed, s.dueDate) && len(typed) > len(s.dueDate) {

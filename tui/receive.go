@@ -150,6 +150,9 @@ func (s *receiveScreen) matchingLocations() []store.Location {
 
 func (s *receiveScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case scanRefusedMsg:
+		s.feed.refuse("%s", msg.reason) // (the bell has rung)
+		return nil
 	case receiveCatalogMsg:
 		s.err = errText(msg.err)
 		s.models, s.locs = msg.models, msg.locs

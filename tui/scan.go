@@ -47,6 +47,11 @@ type scanMsg struct {
 	joins bool
 }
 
+// scanRefusedMsg tells the active screen of a scan the scan buffer refused
+// whole (far too long, a stray key inside it): a screen that lists refused
+// scans lists it, as it does its own refusals. The bell has rung.
+type scanRefusedMsg struct{ reason string }
+
 // joinWindow is how long after keys were given back a burst ending in
 // Enter is still their continuation, in hold windows.
 const joinWindow = 3
@@ -76,6 +81,13 @@ type scanBuffer struct {
 	// over counts the bytes of a burst past store.MaxScanLen, swallowed:
 	// far longer than any code, the whole burst is refused (tooLong).
 	over int
+	// stray is a key that types no text (ctrl+a, an arrow) that came inside
+	// a burst, swallowed; mangled says text followed it: the scan is
+	// refused whole (a stray control character would otherwise vanish and
+	// join the two halves into another code). With nothing after it but
+	// the burst's end it was the scanner's framing (STX/ETX), left out.
+	stray   string
+	mangled bool
 }
 
 // scanResult says what to do with a key after the buffer has seen it, in
@@ -89,6 +101,13 @@ type scanResult struct {
 	pass      bool              // deliver the key itself
 	arm       int               // > 0: start the hold timer for this generation
 	tooLong   int               // > 0: a burst of this many bytes, longer than any code, was dropped whole
+	mangled   string            // a burst with this key (ctrl+a) inside it was dropped whole
+}
+
+// heldOnly reports whether r changes nothing on screen: keys held, a
+// window armed, nothing delivered or refused.
+func (r scanResult) heldOnly() bool {
+	return len(r.flushed) == 0 && r.scan == "" && !r.pass && r.tooLong == 0 && r.mangled == ""
 }
 
 func newScanBuffer(gap time.Duration, prefix string) *scanBuffer {
@@ -156,7 +175,7 @@ func (b *scanBuffer) follows() bool {
 
 func (b *scanBuffer) take() ([]tea.KeyPressMsg, bool) {
 	keys, burst := b.keys, b.burst
-	b.keys, b.burst, b.over = nil, false, 0
+	b.keys, b.burst, b.over, b.stray, b.mangled = nil, false, 0, "", false
 	b.text.Reset()
 	b.gen++
 	return keys, burst
@@ -168,6 +187,29 @@ func (b *scanBuffer) dropLong(r *scanResult) {
 	r.tooLong = b.text.Len() + b.over
 	b.take()
 	b.typed, b.lead = time.Time{}, ""
+}
+
+// dropMangled drops a burst with a stray key inside it, whole.
+func (b *scanBuffer) dropMangled(r *scanResult) {
+	r.mangled = b.stray
+	b.take()
+	b.typed, b.lead = time.Time{}, ""
+}
+
+// strayKey takes a key that types no text, named name, arriving at now:
+// inside a burst (keys a scanner sends, not a person) it is held as the
+// burst's stray key and reported true; otherwise false, and the key is
+// the caller's.
+func (b *scanBuffer) strayKey(name string, now time.Time) (arm int, ok bool) {
+	if b.empty() || !b.burst || now.Sub(b.last) > b.gap {
+		return 0, false
+	}
+	if b.stray == "" {
+		b.stray = name
+	}
+	b.last, b.graced = now, false
+	b.gen++
+	return b.gen, true
 }
 
 // press handles one key press at time now.
@@ -192,6 +234,9 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 		if utf8.RuneCountInString(k.Text) > 1 || (!b.empty() && (now.Sub(b.last) <= b.gap || b.graced)) {
 			b.burst = true
 		}
+		if b.stray != "" {
+			b.mangled = true // text after a stray key: the scan is broken
+		}
 		if b.over > 0 || b.text.Len()+len(k.Text) > store.MaxScanLen {
 			// Far longer than any code: held, not delivered, until the
 			// burst ends, and then dropped whole (dropLong). (Its first
@@ -211,6 +256,9 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 		b.graced = false
 		b.gen++
 		r.arm = b.gen
+		return r
+	case terminator(k) && !b.empty() && b.mangled:
+		b.dropMangled(&r)
 		return r
 	case terminator(k) && !b.empty():
 		text := b.text.String()
@@ -246,6 +294,10 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 		r.pass = true
 		return r
 	default:
+		if arm, ok := b.strayKey(k.String(), now); ok {
+			r.arm = arm
+			return r
+		}
 		if !b.empty() {
 			r.flushed, r.flushText = b.giveBack(now)
 		}
@@ -280,6 +332,10 @@ func (b *scanBuffer) timeout(gen int, now time.Time) scanResult {
 	}
 	if b.over > 0 {
 		b.dropLong(&r)
+		return r
+	}
+	if b.mangled {
+		b.dropMangled(&r)
 		return r
 	}
 	r.flushed, r.flushText = b.giveBack(now)
