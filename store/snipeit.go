@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -398,8 +399,8 @@ func (h *csvHeader) date(r *srow, v string) (string, error) {
 // Snipe-IT writes it).
 func localDayTime(ts string) string {
 	t, err := time.Parse(time.RFC3339Nano, ts)
-	if err != nil {
-		return LocalDay(ts)
+	if err != nil || strings.HasSuffix(ts, "T00:00:00Z") {
+		return LocalDay(ts) // a day alone is that day wherever the desk is
 	}
 	t = t.Local()
 	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
@@ -408,23 +409,59 @@ func localDayTime(ts string) string {
 	return t.Format("2006-01-02 15:04:05")
 }
 
-// dayTime is the moment an ISO cell gives beside its day ("2024-03-20
-// 10:00" or "…T10:00:00"), read in the desk's zone as Snipe-IT writes its
-// own, as RFC 3339 UTC; "" when the cell gives no time (or midnight).
+// cellClock is the time of day a date cell ends with, in any of the
+// forms its date may take ("2024-03-20 10:00", "…T10:00:00Z",
+// "20.03.2024 10:00", "3/20/2024 1:45 PM", "…T01:30:00+02:00"): hour,
+// minute, second, AM/PM and zone.
+var cellClock = regexp.MustCompile(`(?i)(?:^|[\sT])(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([ap]\.?m\.?)?\s*(z|utc|gmt|[+-]\d{2}:?\d{2})?$`)
+
+// dayTime is the moment a date cell gives beside its day, as RFC 3339 UTC:
+// its time of day read in the zone the cell names (Z, UTC, +02:00), else in
+// the desk's zone, as Snipe-IT writes its own; "" when the cell gives no
+// time (or midnight without a zone). day is the cell's date as read.
 func dayTime(day, cell string) string {
-	cell = strings.TrimSpace(cell)
-	if day == "" || len(cell) < 16 || cell[:10] != day || (cell[10] != ' ' && cell[10] != 'T') {
+	d, err := time.Parse(dateLayout, day)
+	if err != nil {
 		return ""
 	}
-	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04"} {
-		if t, err := time.ParseInLocation(layout, strings.Replace(cell, "T", " ", 1), time.Local); err == nil {
-			if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
-				return ""
-			}
-			return timestamp(t)
-		}
+	m := cellClock.FindStringSubmatch(strings.TrimSpace(cell))
+	if m == nil {
+		return ""
 	}
-	return ""
+	h, _ := strconv.Atoi(m[1])
+	mi, _ := strconv.Atoi(m[2])
+	sec := 0
+	if m[3] != "" {
+		sec, _ = strconv.Atoi(m[3])
+	}
+	switch ampm := strings.ToLower(strings.ReplaceAll(m[4], ".", "")); {
+	case ampm != "" && (h < 1 || h > 12):
+		return ""
+	case ampm == "pm" && h < 12:
+		h += 12
+	case ampm == "am" && h == 12:
+		h = 0
+	}
+	if h > 23 || mi > 59 || sec > 59 {
+		return ""
+	}
+	loc := time.Local
+	switch z := strings.ToUpper(m[5]); z {
+	case "":
+		if h == 0 && mi == 0 && sec == 0 {
+			return ""
+		}
+	case "Z", "UTC", "GMT":
+		loc = time.UTC
+	default:
+		off, err := time.Parse("-07:00", z[:3]+":"+strings.TrimPrefix(z[3:], ":"))
+		if err != nil {
+			return ""
+		}
+		_, secs := off.Zone()
+		loc = time.FixedZone(z, secs)
+	}
+	return timestamp(time.Date(d.Year(), d.Month(), d.Day(), h, mi, sec, 0, loc))
 }
 
 // slashParts splits a/b/rest (rest: the year, and any time after it), for
@@ -1160,7 +1197,9 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	if r.checkoutDate, err = h.date(r, v[fLastCheckout]); err != nil {
 		return fail(fLastCheckout, "%s", ErrorMessage(err))
 	}
-	r.checkoutAt = dayTime(r.checkoutDate, v[fLastCheckout])
+	if r.checkoutAt = dayTime(r.checkoutDate, v[fLastCheckout]); r.checkoutAt != "" {
+		r.checkoutDate = LocalDay(r.checkoutAt) // a zone may move it ("…T01:30+02:00")
+	}
 	if _, err := h.date(r, v[fLastCheckin]); err != nil {
 		return fail(fLastCheckin, "%s", ErrorMessage(err))
 	}

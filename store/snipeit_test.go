@@ -2103,8 +2103,8 @@ func TestImportSnipeITCheckoutTime(t *testing.T) {
 	if got := at("T-1").Format("2006-01-02 15:04"); got != "2024-03-20 10:15" {
 		t.Errorf("T-1 checked out at %s", got)
 	}
-	if got := at("T-2").Format("15:04"); got != "00:00" {
-		t.Errorf("T-2 (a day alone) checked out at %s", got)
+	if got := mustAsset(t, db, "T-2").CheckedOutAt; got != "2024-03-21T00:00:00Z" {
+		t.Errorf("T-2 (a day alone) checked out at %s", got) // that day wherever the desk is
 	}
 	var out bytes.Buffer
 	if _, err := db.ExportSnipeIT(ctx, &out); err != nil {
@@ -2112,6 +2112,48 @@ func TestImportSnipeITCheckoutTime(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), ",2024-03-20 10:15:00,") || !strings.Contains(out.String(), ",2024-03-21,") {
 		t.Errorf("export:\n%s", out.String())
+	}
+	mustVerify(t, db)
+}
+
+// A Checkout Date's time is kept whatever form its date takes, and a zone
+// it names (Z, +02:00) is honoured: these all began at midnight (and the
+// +02:00 one on the wrong day).
+func TestImportSnipeITCheckoutTimeForms(t *testing.T) {
+	db := mustOpen(t)
+	seed(t, db)
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Checkout Type,Checked Out to: Email,Checkout Date\n"+
+		"F-1,Latitude 5440,User,ana@example.com,2024-01-05T13:45:00Z\n"+
+		"F-2,Latitude 5440,User,ana@example.com,2024-01-05T01:30:00+02:00\n"+
+		"F-3,Latitude 5440,User,ana@example.com,05.01.2024 13:45\n"+
+		"F-4,Latitude 5440,User,ana@example.com,1/5/2024 1:45 PM\n"+
+		"F-5,Latitude 5440,User,ana@example.com,2024-01-05T13:45:00\n"), store.ImportOptions{})
+	utc := func(tag string) string {
+		t.Helper()
+		v, err := time.Parse(time.RFC3339Nano, mustAsset(t, db, tag).CheckedOutAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.UTC().Format("2006-01-02 15:04")
+	}
+	local := func(tag string) string {
+		t.Helper()
+		v, err := time.Parse(time.RFC3339Nano, mustAsset(t, db, tag).CheckedOutAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.Local().Format("2006-01-02 15:04")
+	}
+	if got := utc("F-1"); got != "2024-01-05 13:45" {
+		t.Errorf("F-1 (UTC) checked out at %s UTC", got)
+	}
+	if got := utc("F-2"); got != "2024-01-04 23:30" {
+		t.Errorf("F-2 (+02:00) checked out at %s UTC", got)
+	}
+	for _, tag := range []string{"F-3", "F-4", "F-5"} {
+		if got := local(tag); got != "2024-01-05 13:45" {
+			t.Errorf("%s checked out at %s (desk's time)", tag, got)
+		}
 	}
 	mustVerify(t, db)
 }
