@@ -240,6 +240,11 @@ func ParseCostAs(v string, dec byte) (cost, currency string, err error) {
 		}
 		return r
 	}, v)
+	if strings.HasPrefix(v, "-") || strings.HasPrefix(v, "−") || strings.HasPrefix(v, "(") && strings.HasSuffix(v, ")") {
+		if _, _, ok := splitAmount(strings.Trim(v, "-−()")); ok {
+			return "", "", invalid("purchase cost %q is negative: a cost is what was paid (0 or more)", clip(orig))
+		}
+	}
 	whole, frac, ok := splitAmount(v)
 	if !ok {
 		return "", "", invalid("purchase cost %q is not a number", clip(orig))
