@@ -52,21 +52,21 @@ var canonical = []struct {
 	{"manufacturers", 1, `SELECT uid, name FROM manufacturers ORDER BY uid`},
 	{"categories", 1, `SELECT uid, name FROM categories ORDER BY uid`},
 	{"suppliers", 1, `SELECT uid, name FROM suppliers ORDER BY uid`},
-	{"models", 1, `SELECT m.uid, m.name, m.model_number, coalesce(f.uid, ''), coalesce(c.uid, '') FROM models m LEFT JOIN manufacturers f ON f.id = m.manufacturer_id LEFT JOIN categories c ON c.id = m.category_id ORDER BY m.uid`},
-	{"locations", 1, `SELECT l.uid, l.code, l.name, coalesce(p.uid, '') FROM locations l LEFT JOIN locations p ON p.id = l.parent_id ORDER BY l.uid`},
-	{"people", 1, `SELECT p.uid, p.name, coalesce(p.badge, ''), coalesce(p.employee_no, ''), coalesce(p.username, ''), coalesce(p.email, ''), p.department, p.cost_centre, coalesce(l.uid, ''), p.active FROM people p LEFT JOIN locations l ON l.id = p.location_id ORDER BY p.uid`},
-	{"purchase_orders", 1, `SELECT o.uid, o.number, coalesce(s.uid, ''), coalesce((SELECT group_concat(m.uid || '=' || pl.quantity, ',') FROM po_lines pl JOIN models m ON m.id = pl.model_id WHERE pl.po_id = o.id), '') FROM purchase_orders o LEFT JOIN suppliers s ON s.id = o.supplier_id ORDER BY o.uid`},
+	{"models", 1, `SELECT m.uid, m.name, m.model_number, coalesce(f.uid, '') AS manufacturer, coalesce(c.uid, '') AS category FROM models m LEFT JOIN manufacturers f ON f.id = m.manufacturer_id LEFT JOIN categories c ON c.id = m.category_id ORDER BY m.uid`},
+	{"locations", 1, `SELECT l.uid, l.code, l.name, coalesce(p.uid, '') AS parent FROM locations l LEFT JOIN locations p ON p.id = l.parent_id ORDER BY l.uid`},
+	{"people", 1, `SELECT p.uid, p.name, coalesce(p.badge, '') AS badge, coalesce(p.employee_no, '') AS employee_no, coalesce(p.username, '') AS username, coalesce(p.email, '') AS email, p.department, p.cost_centre, coalesce(l.uid, '') AS location, p.active FROM people p LEFT JOIN locations l ON l.id = p.location_id ORDER BY p.uid`},
+	{"purchase_orders", 1, `SELECT o.uid, o.number, coalesce(s.uid, '') AS supplier, coalesce((SELECT group_concat(m.uid || '=' || pl.quantity, ',') FROM po_lines pl JOIN models m ON m.id = pl.model_id WHERE pl.po_id = o.id), '') AS lines FROM purchase_orders o LEFT JOIN suppliers s ON s.id = o.supplier_id ORDER BY o.uid`},
 	{"custom_fields", 1, `SELECT name FROM custom_fields ORDER BY name`},
-	{"assets", 1, `SELECT a.uid, a.tag, coalesce(a.serial, ''), a.name, coalesce(m.uid, ''), a.kind, a.status, coalesce(l.uid, ''), coalesce(hl.uid, ''),
-		coalesce(p.uid, ''), coalesce(cl.uid, ''), coalesce(ca.uid, ''), a.checked_out_at, a.due_date, a.cost_centre, coalesce(s.uid, ''), coalesce(o.uid, ''),
+	{"assets", 1, `SELECT a.uid, a.tag, coalesce(a.serial, '') AS serial, a.name, coalesce(m.uid, '') AS model, a.kind, a.status, coalesce(l.uid, '') AS location, coalesce(hl.uid, '') AS home_location,
+		coalesce(p.uid, '') AS holder_person, coalesce(cl.uid, '') AS holder_location, coalesce(ca.uid, '') AS holder_asset, a.checked_out_at, a.due_date, a.cost_centre, coalesce(s.uid, '') AS supplier, coalesce(o.uid, '') AS purchase_order,
 		a.order_number, a.purchase_date, a.purchase_cost, a.currency, a.warranty_end, a.eol_date, a.notes, a.custom, a.last_audit, a.next_audit, a.created_at, a.updated_at
 		FROM assets a LEFT JOIN models m ON m.id = a.model_id LEFT JOIN locations l ON l.id = a.location_id LEFT JOIN locations hl ON hl.id = a.home_location_id
 		LEFT JOIN people p ON p.id = a.custodian_person_id LEFT JOIN locations cl ON cl.id = a.custodian_location_id LEFT JOIN assets ca ON ca.id = a.custodian_asset_id
 		LEFT JOIN suppliers s ON s.id = a.supplier_id LEFT JOIN purchase_orders o ON o.id = a.po_id ORDER BY a.uid`},
-	{"stocktakes", 1, `SELECT s.uid, l.uid, s.status, s.started_at, s.started_by, s.finished_at, s.finished_by FROM stocktakes s JOIN locations l ON l.id = s.location_id ORDER BY s.uid`},
-	{"stocktake_expected", 2, `SELECT s.uid, a.uid, e.found FROM stocktake_expected e JOIN stocktakes s ON s.id = e.stocktake_id JOIN assets a ON a.id = e.asset_id ORDER BY s.uid, a.uid`},
-	{"stocktake_scans", 3, `SELECT s.uid, c.code, coalesce(a.uid, ''), c.result, c.at, c.operator, c.device_id FROM stocktake_scans c JOIN stocktakes s ON s.id = c.stocktake_id LEFT JOIN assets a ON a.id = c.asset_id ORDER BY s.uid, c.at, c.code, c.id`},
-	{"disposals", 1, `SELECT a.uid, d.method, d.certificate, d.vendor, d.disposed_at FROM disposals d JOIN assets a ON a.id = d.asset_id ORDER BY a.uid`},
+	{"stocktakes", 1, `SELECT s.uid, l.uid AS location, s.status, s.started_at, s.started_by, s.finished_at, s.finished_by FROM stocktakes s JOIN locations l ON l.id = s.location_id ORDER BY s.uid`},
+	{"stocktake_expected", 2, `SELECT s.uid AS stocktake, a.uid AS asset, e.found FROM stocktake_expected e JOIN stocktakes s ON s.id = e.stocktake_id JOIN assets a ON a.id = e.asset_id ORDER BY s.uid, a.uid`},
+	{"stocktake_scans", 3, `SELECT s.uid AS stocktake, c.code, coalesce(a.uid, '') AS asset, c.result, c.at, c.operator, c.device_id FROM stocktake_scans c JOIN stocktakes s ON s.id = c.stocktake_id LEFT JOIN assets a ON a.id = c.asset_id ORDER BY s.uid, c.at, c.code, c.id`},
+	{"disposals", 1, `SELECT a.uid, a.tag AS asset, d.method, d.certificate, d.vendor, d.disposed_at FROM disposals d JOIN assets a ON a.id = d.asset_id ORDER BY a.uid`},
 	{"aliases", 2, `SELECT tbl, alias, target FROM aliases ORDER BY tbl, alias`},
 	{"device_sites", 2, `SELECT device_id, seq, site FROM device_sites ORDER BY device_id, seq`},
 }
@@ -379,7 +379,7 @@ func compareQuery(ctx context.Context, a, b querier, q string, keys int) (TableC
 			break
 		}
 		if tc.Equal {
-			if d := rowDiff(cols, keys, x, y); d != "" {
+			if d := rowDiff(cols, keys, x, y, refNamer(ctx, a, b)); d != "" {
 				tc.Equal = false
 				diff = d
 			}
@@ -388,11 +388,50 @@ func compareQuery(ctx context.Context, a, b querier, q string, keys int) (TableC
 	return tc, diff, nil
 }
 
+// refLabels read, by uid, the entries verify's columns point to (the
+// columns are named for them in canonical), as people read them; refSame
+// maps the other columns that point into the same tables.
+var (
+	refLabels = map[string]string{
+		"location":       `SELECT name || ' (' || code || ')' FROM locations WHERE uid = ?`,
+		"model":          `SELECT name || coalesce(' (' || nullif(model_number, '') || ')', '') FROM models WHERE uid = ?`,
+		"holder_person":  `SELECT name || coalesce(' (' || badge || ')', '') FROM people WHERE uid = ?`,
+		"asset":          `SELECT tag FROM assets WHERE uid = ?`,
+		"supplier":       `SELECT name FROM suppliers WHERE uid = ?`,
+		"purchase_order": `SELECT number FROM purchase_orders WHERE uid = ?`,
+		"manufacturer":   `SELECT name FROM manufacturers WHERE uid = ?`,
+		"category":       `SELECT name FROM categories WHERE uid = ?`,
+	}
+	refSame = map[string]string{"home_location": "location", "holder_location": "location", "parent": "location", "holder_asset": "asset"}
+)
+
+// refNamer shows a value of a verify column quoted, and one that is an
+// entry's uid as that entry reads (in the state a, else the rebuilt b), so
+// that a problem says location is "Dublin office (DUB)", not a uid.
+func refNamer(ctx context.Context, a, b querier) func(col, v string) string {
+	return func(col, v string) string {
+		if same, ok := refSame[col]; ok {
+			col = same
+		}
+		q, ok := refLabels[col]
+		if !ok || v == "" {
+			return fmt.Sprintf("%q", clip(v))
+		}
+		for _, db := range []querier{a, b} {
+			var labels []string
+			if err := eachText(ctx, db, q, func(l string) { labels = append(labels, l) }, v); err == nil && len(labels) > 0 {
+				return fmt.Sprintf("%q", clip(labels[0]))
+			}
+		}
+		return fmt.Sprintf("%q (not in the register)", clip(v))
+	}
+}
+
 // rowDiff says how row have (the current state) differs from row want (the
 // state the events give): the column that differs, with both values, when
 // the rows are about the same thing (their first keys columns agree); else
 // which row is missing. "" when they are equal.
-func rowDiff(cols []string, keys int, have, want []string) string {
+func rowDiff(cols []string, keys int, have, want []string, show func(col, v string) string) string {
 	name := func(i int) string {
 		c := cols[i]
 		if j := strings.LastIndex(c, "."); j >= 0 && !strings.ContainsAny(c, "( ") {
@@ -430,7 +469,7 @@ func rowDiff(cols []string, keys int, have, want []string) string {
 	}
 	for i := range have {
 		if have[i] != want[i] {
-			return fmt.Sprintf("row %s: %s is %q, the events give %q", key(have), name(i), clip(have[i]), clip(want[i]))
+			return fmt.Sprintf("row %s: %s is %s, the events give %s", key(have), name(i), show(name(i), have[i]), show(name(i), want[i]))
 		}
 	}
 	return ""

@@ -74,6 +74,12 @@ func TestVerifyNamesTampering(t *testing.T) {
 	}{
 		{"status", `UPDATE assets SET status = 'in_stock', custodian_person_id = NULL WHERE tag = 'TD-1'`, `assets: current state differs from the events: row `},
 		{"status column", `UPDATE assets SET notes = 'x' WHERE tag = 'TD-1'`, `(TD-1): notes is "x", the events give ""`},
+		// A column holding another entry's uid is named, and its values
+		// are that entry as people read it.
+		{"location", `UPDATE assets SET location_id = (SELECT id FROM locations WHERE code = 'DUB-STORE') WHERE tag = 'TD-1'`,
+			`(TD-1): location is "Dublin storeroom (DUB-STORE)", the events give "Dublin office (DUB)"`},
+		{"holder", `INSERT INTO people(uid, name, badge) VALUES ('PX', 'Bo Ek', 'B9'); UPDATE assets SET custodian_person_id = (SELECT id FROM people WHERE uid = 'PX') WHERE tag = 'TD-1'`,
+			`holder_person is "Bo Ek (B9)", the events give "Ana Silva (B1001)"`},
 		{"unapplied", `INSERT INTO sync_unapplied VALUES ((SELECT max(id) FROM events WHERE type = 'asset.checked_out'), 'x', 'x');
 			UPDATE assets SET status = 'in_stock', custodian_person_id = NULL, checked_out_at = '', due_date = '', updated_at = created_at WHERE tag = 'TD-1'`,
 			"is marked as no longer applying, but it is not this desk's pending change after a pull"},
