@@ -53,6 +53,38 @@ type PersonPayload struct {
 type Change struct {
 	Old string `json:"old" text:"copied"` // what is there: not judged by the text rules
 	New string `json:"new"`
+	// OldLabel and NewLabel name the entries a reference field (model,
+	// supplier, home location, a person's location) points to, as people
+	// read them then (as stored), for history: its values are uids. Empty
+	// for other fields, and in events before them.
+	OldLabel string `json:"old_label,omitempty" text:"copied"`
+	NewLabel string `json:"new_label,omitempty" text:"copied"`
+}
+
+// refTables are the fields of an update whose values are other entries'
+// uids, and the tables they point into.
+var refTables = map[string]string{"model": "models", "supplier": "suppliers", "home_location": "locations", "location": "locations"}
+
+// labelled is c with its entries' labels, for a reference field.
+func (w *wtx) labelled(field string, c Change) (Change, error) {
+	table, ok := refTables[field]
+	if !ok {
+		return c, nil
+	}
+	label := map[string]string{
+		"models":    `SELECT name || coalesce(' (' || nullif(model_number, '') || ')', '') FROM models WHERE uid = ?`,
+		"suppliers": `SELECT name FROM suppliers WHERE uid = ?`,
+		"locations": `SELECT name || ' (' || code || ')' FROM locations WHERE uid = ?`,
+	}[table]
+	for _, v := range []struct{ uid, dst *string }{{&c.Old, &c.OldLabel}, {&c.New, &c.NewLabel}} {
+		if *v.uid == "" {
+			continue
+		}
+		if err := w.queryRow(label, *v.uid).Scan(v.dst); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return c, fmt.Errorf("read %s: %w", strings.TrimSuffix(table, "s"), err)
+		}
+	}
+	return c, nil
 }
 
 // UpdatePayload changes descriptive fields of a person or an asset. Both the

@@ -182,6 +182,9 @@ func (w *wtx) receive(r Receipt) (string, error) {
 			return "", err
 		}
 	}
+	if err := w.notALabel(rec.Serial); err != nil {
+		return "", err
+	}
 	var err error
 	if r.Model != "" {
 		if rec.ModelUID, err = w.modelUID(r.Model); err != nil {
@@ -521,10 +524,27 @@ func (w *wtx) checkIn(tag string, opt CheckInOptions) error {
 	}
 	cond := map[Status]string{StatusInStock: ConditionOK, StatusInRepair: ConditionRepair, StatusRetired: ConditionRetire, StatusMissing: ConditionMissing}[st]
 	p := CheckInPayload{UID: uid, Tag: a.tag, From: a.holder, FromUID: a.held, Condition: cond, Status: st, Reason: opt.reason}
-	if opt.Location != "" {
+	switch {
+	case opt.Location != "":
 		if p.LocationUID, err = w.locationUID(opt.Location); err != nil {
 			return err
 		}
+	case st != StatusMissing:
+		// Its home, else where it was: named in the event, so that the
+		// history says where it came back to and a replay puts it there
+		// whatever its home has become. (Not returned, it stays where it
+		// was last recorded and the event names no place.)
+		home := a.homeID
+		if !home.Valid {
+			home = a.locID
+		}
+		if home.Valid {
+			if err := w.queryRow(`SELECT uid FROM locations WHERE id = ?`, home.Int64).Scan(&p.LocationUID); err != nil {
+				return fmt.Errorf("read home location: %w", err)
+			}
+		}
+	}
+	if p.LocationUID != "" {
 		if p.ToLabel, err = w.locationLabel(p.LocationUID); err != nil {
 			return err
 		}
@@ -725,11 +745,16 @@ func (w *wtx) updateAsset(tag string, fields map[string]string) (changed bool, e
 					if err := w.serialFree(v, a.id); err != nil {
 						return false, err
 					}
+					if err := w.notALabel(v); err != nil {
+						return false, err
+					}
 				}
 			}
 		}
 		if old != v {
-			changes[k] = Change{Old: old, New: v}
+			if changes[k], err = w.labelled(k, Change{Old: old, New: v}); err != nil {
+				return false, err
+			}
 		}
 	}
 	if symbolCurrency != "" && symbolCurrency != cur.Currency {
@@ -944,6 +969,31 @@ func (w *wtx) serialFree(serial string, self int64) error {
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("check serial: %w", err)
+	}
+	return nil
+}
+
+// notALabel refuses as a serial a code that is an asset's label: its tag,
+// or a QR payload ending in it (https://…/TD-000001). Taken as a serial, it
+// would make a second asset that the label's scans then find first (a
+// scan resolves tags, then serials, then such URLs).
+func (w *wtx) notALabel(serial string) error {
+	if serial == "" {
+		return nil
+	}
+	tag, what := NormalizeTag(serial), "tag"
+	if ValidateTag(tag) != nil {
+		tag, what = tagFromURL(serial), "label (a URL ending in its tag)"
+	}
+	if tag == "" || ValidateTag(tag) != nil {
+		return nil
+	}
+	var n int
+	if err := w.queryRow(`SELECT count(*) FROM assets WHERE tag = ?`, tag).Scan(&n); err != nil {
+		return fmt.Errorf("check serial: %w", err)
+	}
+	if n > 0 {
+		return conflict("%s is asset %s's %s, not a serial: scan the serial on the device (or its maker's label)", clip(serial), tag, what)
 	}
 	return nil
 }

@@ -384,6 +384,41 @@ func TestReceiveDuplicateSerialAnyCase(t *testing.T) {
 	}
 }
 
+// An asset's label scanned at receiving (its tag, or the URL its QR code
+// holds) is refused as a serial: taken, it made a second asset that the
+// label's scans then found first, and checked out instead.
+func TestReceiveRefusesALabelAsSerial(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-1", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	before := eventCount(t, db)
+	for _, serial := range []string{"https://assets.example.com/hardware/TD-000001", "td-000001", "https://x.example/a?tag=TD-000001"} {
+		_, err := db.Receive(ctx, store.Receipt{Serial: serial, Model: "L5440", Location: "DUB"})
+		if store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(store.ErrorMessage(err), "is asset TD-000001's") {
+			t.Errorf("%s as a serial: %v", serial, err)
+		}
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-2", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateAsset(ctx, "TD-000002", map[string]string{"serial": "https://assets.example.com/hardware/TD-000001"}); store.ErrorCode(err) != store.ECONFLICT {
+		t.Errorf("a label as an edited serial: %v", err)
+	}
+	if got := eventCount(t, db); got != before+1 {
+		t.Fatalf("events: %d, want %d (the one good receipt)", got, before+1)
+	}
+	if res, err := db.Resolve(ctx, "https://assets.example.com/hardware/TD-000001"); err != nil || res.Asset == nil || res.Asset.Tag != "TD-000001" {
+		t.Fatalf("the label resolves to %+v %v", res.Asset, err)
+	}
+	// A URL naming no asset of the register is a serial like any other.
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "HTTP://MAKER.EXAMPLE/S/ABC123", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Errorf("a maker's URL serial: %v", err)
+	}
+}
+
 // Long notes may be edited (the bound follows the field down the update's
 // old and new values); a bad custom field value is named by its path.
 func TestTextBoundsFollowTheField(t *testing.T) {

@@ -495,7 +495,11 @@ func (db *DB) UpdatePerson(ctx context.Context, who string, set map[string]strin
 				v = uid
 			}
 			if v != old[field] {
-				changes[field] = Change{Old: old[field], New: v}
+				c, err := w.labelled(field, Change{Old: old[field], New: v})
+				if err != nil {
+					return err
+				}
+				changes[field] = c
 			}
 		}
 		for field := range set {

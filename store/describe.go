@@ -176,7 +176,11 @@ func describe(e Event) string {
 			c := changes[k]
 			switch k {
 			case "model", "supplier", "home_location", "purchase_order", "location":
-				parts = append(parts, k+" changed")
+				if c.OldLabel == "" && c.NewLabel == "" {
+					parts = append(parts, k+" changed") // (events before labels)
+					break
+				}
+				parts = append(parts, fmt.Sprintf("%s %s → %s", k, orNone(c.OldLabel), orNone(c.NewLabel)))
 			default:
 				parts = append(parts, fmt.Sprintf("%s %q → %q", k, c.Old, c.New))
 			}

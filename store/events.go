@@ -378,7 +378,10 @@ func (w *wtx) emit(typ EventType, subject string, payload any) error {
 //	5: person.reactivated, an offboarding undone; a check-in's condition
 //	   "missing", for what did not come back; a check-out's since may be a
 //	   moment (RFC 3339), an import's check-out time (2026-11-28).
-const PayloadVersion = 5
+//	6: an update's old_label and new_label, naming the entries a
+//	   reference field (model, supplier, a home location) pointed to and
+//	   points to, for history (2026-11-28).
+const PayloadVersion = 6
 
 // MaxPayloadBytes is the largest payload an event may have: what the sync
 // protocol carries. A stocktake's start lists its expected assets' uids

@@ -217,14 +217,22 @@ func TestResolveSerial(t *testing.T) {
 	if _, err := db.Resolve(ctx, "PF3ABC0"); store.ErrorCode(err) != store.ENOTFOUND {
 		t.Fatalf("Resolve of an unknown serial: %v, want not found", err)
 	}
-	// A serial that is also another asset's tag: the tag wins, as a label
-	// scanned at the desk means that asset.
-	other, err := db.Receive(ctx, store.Receipt{Serial: a.Tag, Model: "L5440", Location: "DUB"})
+	// A serial that is another asset's tag is refused at receiving (a
+	// label scanned as a serial); one given before an asset got that tag
+	// (a pre-printed one) loses to it: a label scanned at the desk means
+	// its asset.
+	if _, err := db.Receive(ctx, store.Receipt{Serial: a.Tag, Model: "L5440", Location: "DUB"}); store.ErrorCode(err) != store.ECONFLICT {
+		t.Fatalf("another asset's tag as a serial: %v", err)
+	}
+	other, err := db.Receive(ctx, store.Receipt{Serial: "TD-000777", Model: "L5440", Location: "DUB"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, err := db.Resolve(ctx, a.Tag); err != nil || r.Asset.Tag != a.Tag || r.Via != "tag" {
-		t.Fatalf("Resolve(%q) = %+v, %v: want %s by tag, not %s by serial", a.Tag, r, err, a.Tag, other.Tag)
+	if _, err := db.Receive(ctx, store.Receipt{Tag: "TD-000777", Serial: "SN-777", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := db.Resolve(ctx, "TD-000777"); err != nil || r.Asset.Tag != "TD-000777" || r.Via != "tag" {
+		t.Fatalf("Resolve(TD-000777) = %+v, %v: want it by tag, not %s by serial", r, err, other.Tag)
 	}
 }
 
@@ -431,6 +439,86 @@ func TestCheckInHistoryNamesWhere(t *testing.T) {
 	}
 	if got := store.Describe(h[len(h)-1]); got != "checked in from Ana Silva (B1001) to Dublin office (DUB), condition ok" {
 		t.Errorf("history says %q", got)
+	}
+	mustVerify(t, db)
+}
+
+// A check-in with no location given names, in its event, the home it goes
+// back to: history says where, and the state rebuilt from the events puts
+// it there even after its home changes.
+func TestCheckInHomeIsInItsEvent(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	receiveTags(t, db, "DUB-STORE", "TD-1")
+	if _, err := db.Move(ctx, "TD-1", "DUB"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, "TD-1", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.CheckIn(ctx, "TD-1", store.CheckInOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.LocationCode != "DUB-STORE" {
+		t.Errorf("checked in to %q, want its home DUB-STORE", a.LocationCode)
+	}
+	h, err := db.History(ctx, a.UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := h[len(h)-1]
+	if got := store.Describe(last); !strings.Contains(got, "to Dublin storeroom (DUB-STORE)") {
+		t.Errorf("history says %q, want where it went", got)
+	}
+	if !strings.Contains(string(last.Payload), `"location":"`) {
+		t.Errorf("the event names no location: %s", last.Payload)
+	}
+	if _, err := db.AddModel(ctx, "OptiPlex 7010", "OP7010", "Dell", "Desktop"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateAsset(ctx, "TD-1", map[string]string{"home_location": "DUB", "model": "OP7010"}); err != nil {
+		t.Fatal(err)
+	}
+	// The update says from what to what, by name, not "changed" (its
+	// values are uids).
+	h, err = db.History(ctx, a.UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := store.Describe(h[len(h)-1]), "home_location Dublin storeroom (DUB-STORE) → Dublin office (DUB), model Latitude 5440 (L5440) → OptiPlex 7010 (OP7010)"; got != want {
+		t.Errorf("the update's history says %q, want %q", got, want)
+	}
+	if _, err := db.UpdatePerson(ctx, "B1001", map[string]string{"location": "DUB-STORE"}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.Person(ctx, "B1001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ph, err := db.History(ctx, p.UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := store.Describe(ph[len(ph)-1]); !strings.HasSuffix(got, "→ Dublin storeroom (DUB-STORE)") {
+		t.Errorf("the person's update says %q", got)
+	}
+	mustVerify(t, db)
+	// Not returned: it stays where it was last recorded, and the event
+	// names no place it came back to.
+	if _, err := db.CheckOut(ctx, "TD-1", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckIn(ctx, "TD-1", store.CheckInOptions{Condition: store.ConditionMissing}); err != nil {
+		t.Fatal(err)
+	}
+	h, err = db.History(ctx, a.UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := store.Describe(h[len(h)-1]); strings.Contains(got, " to ") {
+		t.Errorf("a check-in of an asset not returned says %q", got)
 	}
 	mustVerify(t, db)
 }
