@@ -57,6 +57,9 @@ type stocktakeScreen struct {
 	log     []stLogLine
 	latest  stLogLine
 	move    *store.StocktakeScan // the last unexpected scan, for ctrl+o
+	// movable are the unexpected scans of assets recorded elsewhere, by
+	// tag: scanned again, one is ctrl+o's again.
+	movable map[string]store.StocktakeScan
 	queue   scanQueue
 	busy    string // what is in progress (start, finish)
 	err     string
@@ -434,8 +437,18 @@ func (s *stocktakeScreen) scanned(r stocktakeScannedMsg) tea.Cmd {
 		}
 		cp := sc
 		s.move = &cp
+		if s.movable == nil {
+			s.movable = map[string]store.StocktakeScan{}
+		}
+		s.movable[sc.Tag] = sc
 		s.add(stLogLine{kind: sc.Result, text: joinNonEmpty(sc.Tag, label, "is recorded at "+orDash(sc.Location)+": ctrl+o moves it here")})
 	case store.ScanDuplicate:
+		if m, ok := s.movable[sc.Tag]; ok && sc.Tag != "" {
+			// Scanned again to move it: ctrl+o is this one's again.
+			s.move = &m
+			s.add(stLogLine{kind: sc.Result, text: fmt.Sprintf("%s already scanned: not counted twice; recorded at %s: ctrl+o moves it here", sc.Tag, orDash(m.Location))})
+			return bell()
+		}
 		s.add(stLogLine{kind: sc.Result, text: fmt.Sprintf("%s already scanned: not counted twice", orDash(sc.Tag))})
 		if sc.Tag == "" {
 			s.latest.text = fmt.Sprintf("%s already scanned: not counted twice", clipCode(sc.Code))
@@ -485,11 +498,12 @@ func (s *stocktakeScreen) moveHere() tea.Cmd {
 		return nil
 	}
 	if s.move == nil {
-		s.note("nothing to move: ctrl+o moves the last unexpected asset scanned that is recorded elsewhere")
+		s.note("nothing to move: scan an asset recorded elsewhere, then ctrl+o")
 		return bell()
 	}
 	id, tag, loc := s.id, s.move.Tag, s.st.LocationCode
 	s.move = nil
+	delete(s.movable, tag)
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		a, err := db.Move(ctx, tag, loc)
 		return stocktakeMovedMsg{to: to{id}, asset: a, err: err}
@@ -737,8 +751,11 @@ func (s *stocktakeScreen) reportLines(width int) []string {
 	out = append(out, st.Section.Render(fmt.Sprintf("Unexpected (%d): scanned here, not on the expected list", len(r.Unexpected))))
 	for _, a := range r.Unexpected {
 		where := "recorded at " + orDash(a.LocationCode)
-		if a.LocationCode == t.LocationCode {
-			where = "moved here"
+		switch {
+		case a.Status == store.StatusDeployed:
+			where = "checked out to " + orDash(a.CustodianName)
+		case a.LocationCode == t.LocationCode:
+			where = "recorded here now" // (moved here, by ctrl+o or otherwise)
 		}
 		out = append(out, truncate(fmt.Sprintf("  %s %s %s", a.Tag, assetLabel(a), where), width))
 	}

@@ -104,7 +104,7 @@ func TestStocktake_ScanLoopFinishReport(t *testing.T) {
 	h.wantView("› ")
 	h.press("ctrl+g")
 	h.typeSlow("y")
-	h.wantView("finished", "Missing (1)", "TD-000005", "Unexpected (1)", "TD-000007 Latitude 5440 moved here", "Unknown codes (2)", "FMX-UNKNOWN-9", "fy")
+	h.wantView("finished", "Missing (1)", "TD-000005", "Unexpected (1)", "TD-000007 Latitude 5440 recorded here now", "Unknown codes (2)", "FMX-UNKNOWN-9", "fy")
 	for tag, want := range map[string]store.Status{"TD-000004": store.StatusInStock, "TD-000005": store.StatusMissing, "TD-000001": store.StatusInStock} {
 		if a := h.asset(tag); a.Status != want {
 			t.Errorf("%s is %s, want %s", tag, a.Status, want)
@@ -543,6 +543,38 @@ func TestStocktake_MoveWithNothingToMove(t *testing.T) {
 	h.wantView("nothing to move")
 	if h.bells != bells+1 {
 		t.Fatalf("no bell for ctrl+o with nothing to move")
+	}
+}
+
+// An asset recorded elsewhere, scanned again after other scans, is ctrl+o's
+// again (scanning it is how one points at it); and the report says of an
+// unexpected asset checked out that it is, not that it was moved here.
+func TestStocktake_RescanToMoveAndCheckedOutInReport(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 8)
+	shelf(t, db, 2)
+	if _, err := db.Move(context.Background(), "TD-000003", "SHELF-A"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(context.Background(), "TD-000003", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("s")
+	h.scan("SHELF-A")
+	h.scan("TD-000007") // recorded at HQ
+	h.scan("TD-000003") // checked out: nothing to move
+	h.scan("TD-000007") // again, to move it
+	h.wantView("TD-000007 already scanned: not counted twice; recorded at HQ: ctrl+o moves")
+	h.press("ctrl+o")
+	if a := h.asset("TD-000007"); a.LocationCode != "SHELF-A" {
+		t.Fatalf("ctrl+o after a re-scan left TD-000007 at %s", a.LocationCode)
+	}
+	h.press("ctrl+g")
+	h.typeSlow("y")
+	h.wantView("TD-000003 Latitude 5440 checked out to Alice Smith", "TD-000007 Latitude 5440 recorded here now")
+	if strings.Contains(h.view(), "TD-000003 Latitude 5440 moved here") {
+		t.Errorf("the report says a checked-out asset was moved here:\n%s", h.view())
 	}
 }
 
