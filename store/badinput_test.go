@@ -111,7 +111,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 			_, err := db.CheckOut(ctx, strings.Repeat("A", 10_000), "B1001", "")
 			return err
 		}},
-		{"non-UTF-8 holder", store.ENOTFOUND, func() error {
+		{"non-UTF-8 holder", store.EINVALID, func() error {
 			_, err := db.CheckOut(ctx, out.Tag, "\xff\xfe", "")
 			return err
 		}},
@@ -801,5 +801,18 @@ func TestUpdatePersonBadgeRules(t *testing.T) {
 	seed(t, db)
 	if _, err := db.UpdatePerson(ctx, "B1001", map[string]string{"badge": "A B/1"}); store.ErrorCode(err) != store.EINVALID {
 		t.Errorf("an unscannable badge: %v", err)
+	}
+}
+
+// A holder given in bytes that are not text is named as such, as every
+// other argument is, not looked up and reported unknown.
+func TestCheckOutToInvalidText(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	receiveTags(t, db, "DUB", "TD-1")
+	_, err := db.CheckOut(ctx, "TD-1", "B\xff", "")
+	if store.ErrorCode(err) != store.EINVALID || !strings.Contains(store.ErrorMessage(err), "not valid text") {
+		t.Fatalf("check-out to invalid text: %v", err)
 	}
 }

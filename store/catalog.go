@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -196,6 +197,9 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 	}
 	if len(who) > MaxScanLen {
 		return Holder{}, invalid("%q is too long to be a badge, location or tag", clip(who))
+	}
+	if !utf8.ValidString(who) {
+		return Holder{}, invalid("%q is not valid text (UTF-8): check the scanner's keyboard layout", clip(who))
 	}
 	up := strings.ToUpper(who)
 	person := func(col, v string) (Holder, bool, error) {

@@ -39,7 +39,7 @@ var aimPrefix = regexp.MustCompile(`^\][A-Za-z][0-9A-Za-z]`)
 // control characters, and trims spaces.
 func CleanScan(s string) (string, error) {
 	if len(s) > MaxScanLen {
-		return "", invalid("scan of %d bytes is not a code (at most %d)", len(s), MaxScanLen)
+		return "", invalid("%d bytes is too long for a tag, serial or other code (at most %d)", len(s), MaxScanLen)
 	}
 	if !utf8.ValidString(s) {
 		return "", invalid("scan is not valid text (check the scanner's keyboard layout)")

@@ -219,7 +219,7 @@ func printAsset(w io.Writer, as store.Asset) {
 	}
 	row("Notes", as.Notes)
 	if as.Disposal != nil {
-		row("Disposed", fmt.Sprintf("%s by %s, certificate %s, vendor %s", as.Disposal.DisposedAt, as.Disposal.Method, orDash(as.Disposal.Certificate), orDash(as.Disposal.Vendor)))
+		row("Disposed", fmt.Sprintf("%s by %s, certificate %s, vendor %s", localStamp(as.Disposal.DisposedAt), as.Disposal.Method, orDash(as.Disposal.Certificate), orDash(as.Disposal.Vendor)))
 	}
 }
 

@@ -406,10 +406,15 @@ func cmdReportHistory(ctx context.Context, a *app, args []string) error {
 
 // localStamp is a stored instant as the desk reads it: local time, to the
 // minute, with its zone ("2026-11-27 23:11 GMT"); as stored if it is not one.
+// A day recorded without its time (midnight UTC exactly: an imported
+// check-out or disposal date) is that day wherever the desk is.
 func localStamp(ts string) string {
 	t, err := time.Parse(time.RFC3339Nano, ts)
 	if err != nil {
 		return ts
+	}
+	if strings.HasSuffix(ts, "T00:00:00Z") {
+		return ts[:10]
 	}
 	return t.Local().Format("2006-01-02 15:04 MST")
 }
