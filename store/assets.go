@@ -182,7 +182,7 @@ func (w *wtx) receive(r Receipt) (string, error) {
 			return "", err
 		}
 	}
-	if err := w.notALabel(rec.Serial); err != nil {
+	if err := w.notALabel(rec.Serial, 0); err != nil {
 		return "", err
 	}
 	var err error
@@ -529,24 +529,24 @@ func (w *wtx) checkIn(tag string, opt CheckInOptions) error {
 		if p.LocationUID, err = w.locationUID(opt.Location); err != nil {
 			return err
 		}
+		if p.ToLabel, err = w.locationLabel(p.LocationUID); err != nil {
+			return err
+		}
 	case st != StatusMissing:
-		// Its home, else where it was: named in the event, so that the
-		// history says where it came back to and a replay puts it there
-		// whatever its home has become. (Not returned, it stays where it
-		// was last recorded and the event names no place.)
+		// Its home, else where it was: named for history only (to_label),
+		// so that it says where the asset came back to. The event names no
+		// location, so apply, the server and a redo place it at its home
+		// as they find it (a given location is a choice, and a redo of an
+		// offboarding reads it as one). Not returned, it stays where it
+		// was last recorded, and the event names no place.
 		home := a.homeID
 		if !home.Valid {
 			home = a.locID
 		}
 		if home.Valid {
-			if err := w.queryRow(`SELECT uid FROM locations WHERE id = ?`, home.Int64).Scan(&p.LocationUID); err != nil {
+			if err := w.queryRow(`SELECT name || ' (' || code || ')' FROM locations WHERE id = ?`, home.Int64).Scan(&p.ToLabel); err != nil {
 				return fmt.Errorf("read home location: %w", err)
 			}
-		}
-	}
-	if p.LocationUID != "" {
-		if p.ToLabel, err = w.locationLabel(p.LocationUID); err != nil {
-			return err
 		}
 	}
 	if err := w.emit(EvAssetCheckedIn, uid, p); err != nil {
@@ -745,7 +745,7 @@ func (w *wtx) updateAsset(tag string, fields map[string]string) (changed bool, e
 					if err := w.serialFree(v, a.id); err != nil {
 						return false, err
 					}
-					if err := w.notALabel(v); err != nil {
+					if err := w.notALabel(v, a.id); err != nil {
 						return false, err
 					}
 				}
@@ -977,19 +977,22 @@ func (w *wtx) serialFree(serial string, self int64) error {
 // or a QR payload ending in it (https://…/TD-000001). Taken as a serial, it
 // would make a second asset that the label's scans then find first (a
 // scan resolves tags, then serials, then such URLs).
-func (w *wtx) notALabel(serial string) error {
+func (w *wtx) notALabel(serial string, self int64) error {
 	if serial == "" {
 		return nil
 	}
 	tag, what := NormalizeTag(serial), "tag"
 	if ValidateTag(tag) != nil {
+		if !strings.Contains(serial, "://") {
+			return nil // a serial with a slash ("CN0XK/12") is no label
+		}
 		tag, what = tagFromURL(serial), "label (a URL ending in its tag)"
 	}
 	if tag == "" || ValidateTag(tag) != nil {
 		return nil
 	}
 	var n int
-	if err := w.queryRow(`SELECT count(*) FROM assets WHERE tag = ?`, tag).Scan(&n); err != nil {
+	if err := w.queryRow(`SELECT count(*) FROM assets WHERE tag = ? AND id <> ?`, tag, self).Scan(&n); err != nil {
 		return fmt.Errorf("check serial: %w", err)
 	}
 	if n > 0 {

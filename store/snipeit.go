@@ -1198,7 +1198,12 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		return fail(fLastCheckout, "%s", ErrorMessage(err))
 	}
 	if r.checkoutAt = dayTime(r.checkoutDate, v[fLastCheckout]); r.checkoutAt != "" {
-		r.checkoutDate = LocalDay(r.checkoutAt) // a zone may move it ("…T01:30+02:00")
+		if m := cellClock.FindStringSubmatch(strings.TrimSpace(v[fLastCheckout])); m != nil && m[5] != "" {
+			// A zone the cell names may move the desk's day ("…T01:30+02:00").
+			if t, err := time.Parse(time.RFC3339Nano, r.checkoutAt); err == nil {
+				r.checkoutDate = t.Local().Format(dateLayout)
+			}
+		}
 	}
 	if _, err := h.date(r, v[fLastCheckin]); err != nil {
 		return fail(fLastCheckin, "%s", ErrorMessage(err))

@@ -79,47 +79,6 @@ type PulledChange struct {
 	Event     Event `json:"event"`
 }
 
-// SerialClash is a serial on more than one asset, as a scan reads it (any
-// case): received on two desks while they were apart. A desk refuses a
-// duplicate serial when it receives; sync applies each desk's receipt, so
-// it can only say so.
-type SerialClash struct {
-	Serial string   `json:"serial"`
-	Tags   []string `json:"tags"`
-}
-
-// SerialClashes finds, for the assets with the given uids (receipts just
-// pulled), the serials they share with other assets.
-func (db *DB) SerialClashes(ctx context.Context, uids []string) ([]SerialClash, error) {
-	var out []SerialClash
-	seen := map[string]bool{}
-	for _, uid := range uids {
-		var serial string
-		err := db.readRow(ctx, `SELECT serial FROM assets WHERE uid = ? AND serial IS NOT NULL AND serial <> ''`, uid).Scan(&serial)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read serial: %w", err)
-		}
-		if seen[strings.ToUpper(serial)] {
-			continue
-		}
-		seen[strings.ToUpper(serial)] = true
-		tags, err := collect(ctx, db, "read serials", func(r scanner) (string, error) {
-			var t string
-			return t, r.Scan(&t)
-		}, `SELECT tag FROM assets WHERE serial IN (?, ?, ?) ORDER BY tag`, serial, strings.ToUpper(serial), strings.ToLower(serial))
-		if err != nil {
-			return nil, err
-		}
-		if len(tags) > 1 {
-			out = append(out, SerialClash{Serial: serial, Tags: tags})
-		}
-	}
-	return out, nil
-}
-
 func parseTime(s string) time.Time {
 	if s == "" {
 		return time.Time{}

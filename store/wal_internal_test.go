@@ -237,7 +237,7 @@ func TestReadOnlyDeskSaysSo(t *testing.T) {
 // A writable Open has SQLite sync its commits with fdatasync where the
 // system has it (it writes no timestamps, the tail of a durable commit).
 func TestOpenSyncsWithFdatasync(t *testing.T) {
-	if _, err := sqlite.Fdatasync(false); errors.Is(err, sqlite.ErrFdatasyncUnavailable) {
+	if _, err := sqlite.Fdatasync(sqlite.FdatasyncEnabled()); errors.Is(err, sqlite.ErrFdatasyncUnavailable) {
 		t.Skip("no fdatasync on " + runtime.GOOS)
 	}
 	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "sync.db"), Options{Operator: "desk"})

@@ -122,9 +122,6 @@ type Report struct {
 	Epoch      string `json:"epoch"`
 	EpochReset bool   `json:"epoch_reset"`
 	Rebased    bool   `json:"rebased"`
-	// SerialClashes are serials that pulled receipts share with other
-	// assets (received on two desks while apart): for a person to check.
-	SerialClashes []store.SerialClash `json:"serial_clashes,omitempty"`
 }
 
 // HTTPError is a non-200 answer from the server.
@@ -519,19 +516,6 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 		}
 		if err := db.ApplyPulled(ctx, p.changes, p.resp.NextCursor, p.resp.Epoch); err != nil {
 			return false, err
-		}
-		var received []string
-		for _, ch := range p.changes {
-			if !ch.Refused && ch.Event.Type == store.EvAssetReceived {
-				received = append(received, ch.Event.Subject)
-			}
-		}
-		if len(received) > 0 {
-			clashes, err := db.SerialClashes(ctx, received)
-			if err != nil {
-				return false, err
-			}
-			rep.SerialClashes = append(rep.SerialClashes, clashes...)
 		}
 		rep.Pulled += len(p.changes)
 		rep.Cursor = p.resp.NextCursor

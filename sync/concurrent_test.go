@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"slices"
 	gosync "sync"
 	"testing"
 
@@ -184,65 +183,6 @@ func TestLinkLostAfterHelloIsOffline(t *testing.T) {
 		st, err := e.dev.Status(ctx)
 		if err != nil || st.Online || st.Failed {
 			t.Errorf("%s cut: online %v, failed %v, last error %q (%v)", path, st.Online, st.Failed, st.LastError, err)
-		}
-	}
-}
-
-// The same serial received on two desks while apart: each desk's receipt
-// is applied (neither knew of the other), and the sync that brings the
-// second says so, naming both tags, on both desks.
-func TestSyncNamesASerialReceivedTwice(t *testing.T) {
-	ctx := context.Background()
-	e := newEnv(t)
-	hs := httptest.NewServer(e.h)
-	defer hs.Close()
-	if err := e.dev.SetSyncServer(ctx, hs.URL, e.tok, ""); err != nil {
-		t.Fatal(err)
-	}
-	far, err := store.Open(ctx, filepath.Join(t.TempDir(), "far.db"), store.Options{Operator: "far"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer far.Close()
-	farTok := store.NewToken()
-	if err := e.srv.AddToken(ctx, "far", farTok); err != nil {
-		t.Fatal(err)
-	}
-	if err := far.SetSyncServer(ctx, hs.URL, farTok, ""); err != nil {
-		t.Fatal(err)
-	}
-	sync := func(db *store.DB) Report {
-		t.Helper()
-		c, err := NewClient(ctx, db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rep, err := c.Sync(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return rep
-	}
-	e.receiveMany(t, 1) // the catalogue and a first laptop
-	sync(e.dev)
-	sync(far)
-	const model = "L5440"
-	a, err := e.dev.Receive(ctx, store.Receipt{Serial: "DUP-SN", Model: model, Location: "WH"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := far.Receive(ctx, store.Receipt{Serial: "dup-sn", Model: model, Location: "WH"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep := sync(e.dev); len(rep.SerialClashes) != 0 {
-		t.Fatalf("the first desk's sync names clashes: %+v", rep.SerialClashes)
-	}
-	for _, db := range []*store.DB{far, e.dev} {
-		rep := sync(db)
-		if len(rep.SerialClashes) != 1 || len(rep.SerialClashes[0].Tags) != 2 ||
-			!slices.Contains(rep.SerialClashes[0].Tags, a.Tag) || !slices.Contains(rep.SerialClashes[0].Tags, b.Tag) {
-			t.Errorf("%s: clashes %+v, want DUP-SN on %s and %s", db.Path(), rep.SerialClashes, a.Tag, b.Tag)
 		}
 	}
 }

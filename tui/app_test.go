@@ -667,6 +667,16 @@ func TestCheckOut_ScanWithStrayKeyRefusedWhole(t *testing.T) {
 	if a := h.asset("TD-000003"); a.Status != store.StatusDeployed {
 		t.Fatalf("TD-000003 scanned with a trailing ctrl+c: %s", a.Status)
 	}
+	// A fast typist's backspace is theirs, not a stray key of a scan.
+	h.advance(time.Second)
+	typeBurst("zq")
+	h.press("backspace")
+	h.advance(100 * time.Millisecond)
+	h.wantView("› z")
+	if strings.Contains(h.view(), "with backspace inside") {
+		t.Fatalf("a typist's backspace refused their typing:\n%s", h.view())
+	}
+	h.press("esc")
 	// A person's ctrl+c, not inside a burst, still asks before quitting
 	// and then quits.
 	h.advance(time.Second)

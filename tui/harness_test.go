@@ -253,6 +253,7 @@ func (h *harness) press(name string) {
 		"up":        {Code: tea.KeyUp},
 		"down":      {Code: tea.KeyDown},
 		"ctrl+c":    {Code: 'c', Mod: tea.ModCtrl},
+		"backspace": {Code: tea.KeyBackspace},
 		"ctrl+t":    {Code: 't', Mod: tea.ModCtrl},
 		"ctrl+s":    {Code: 's', Mod: tea.ModCtrl},
 		"ctrl+d":    {Code: 'd', Mod: tea.ModCtrl},

@@ -122,6 +122,13 @@ func printable(k tea.KeyPressMsg) bool {
 	return k.Text != "" && k.Mod&(tea.ModCtrl|tea.ModAlt|tea.ModMeta|tea.ModSuper|tea.ModHyper) == 0
 }
 
+// controlChar reports whether k is what a control character typed arrives
+// as (ctrl+a for SOH, ctrl+c for ETX): what a scanner can send inside a
+// code. Backspace, arrows and the like are a person's, never stray.
+func controlChar(k tea.KeyPressMsg) bool {
+	return k.Mod == tea.ModCtrl && ((k.Code >= 'a' && k.Code <= 'z') || k.Code == '@' || k.Code == '[' || k.Code == '\\' || k.Code == ']' || k.Code == '^' || k.Code == '_')
+}
+
 func terminator(k tea.KeyPressMsg) bool {
 	return (k.Code == tea.KeyEnter || k.Code == tea.KeyTab || k.Code == tea.KeyKpEnter) && k.Mod == 0
 }
@@ -294,9 +301,11 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 		r.pass = true
 		return r
 	default:
-		if arm, ok := b.strayKey(k.String(), now); ok {
-			r.arm = arm
-			return r
+		if controlChar(k) {
+			if arm, ok := b.strayKey(k.String(), now); ok {
+				r.arm = arm
+				return r
+			}
 		}
 		if !b.empty() {
 			r.flushed, r.flushText = b.giveBack(now)

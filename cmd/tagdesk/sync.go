@@ -273,12 +273,6 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 				fmt.Fprintln(a.stdout, "the server was restored or replaced: this desk re-sent what it no longer had")
 			}
 		}
-		for _, c := range rep.SerialClashes {
-			// Each desk refused the duplicate when it received it; sync
-			// applies both, so it says so.
-			fmt.Fprintf(a.stderr, "tagdesk: warning: serial %s is on %s (received on two desks while apart): check which is right, and correct the other (tagdesk asset update TAG serial=...)\n",
-				c.Serial, strings.Join(c.Tags, " and "))
-		}
 		if rep.Refused > 0 {
 			// The rest synced, but these changes did not reach the
 			// register: a script must not take the sync for a success.
