@@ -61,27 +61,20 @@ type Change struct {
 	NewLabel string `json:"new_label,omitempty" text:"copied"`
 }
 
-// refTables are the fields of an update whose values are other entries'
-// uids, and the tables they point into.
-var refTables = map[string]string{"model": "models", "supplier": "suppliers", "home_location": "locations", "location": "locations"}
-
-// labelled is c with its entries' labels, for a reference field.
+// labelled is c with its entries' labels, for a field whose values are
+// other entries' uids (model, supplier, home_location, a person's
+// location: refLabel's columns).
 func (w *wtx) labelled(field string, c Change) (Change, error) {
-	table, ok := refTables[field]
+	label, ok := refLabel(field)
 	if !ok {
 		return c, nil
 	}
-	label := map[string]string{
-		"models":    `SELECT name || coalesce(' (' || nullif(model_number, '') || ')', '') FROM models WHERE uid = ?`,
-		"suppliers": `SELECT name FROM suppliers WHERE uid = ?`,
-		"locations": `SELECT name || ' (' || code || ')' FROM locations WHERE uid = ?`,
-	}[table]
 	for _, v := range []struct{ uid, dst *string }{{&c.Old, &c.OldLabel}, {&c.New, &c.NewLabel}} {
 		if *v.uid == "" {
 			continue
 		}
 		if err := w.queryRow(label, *v.uid).Scan(v.dst); err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return c, fmt.Errorf("read %s: %w", strings.TrimSuffix(table, "s"), err)
+			return c, fmt.Errorf("read %s: %w", strings.ReplaceAll(field, "_", " "), err)
 		}
 	}
 	return c, nil

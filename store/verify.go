@@ -388,9 +388,9 @@ func compareQuery(ctx context.Context, a, b querier, q string, keys int) (TableC
 	return tc, diff, nil
 }
 
-// refLabels read, by uid, the entries verify's columns point to (the
-// columns are named for them in canonical), as people read them; refSame
-// maps the other columns that point into the same tables.
+// refLabels read, by uid, the entries that verify's columns (named for them
+// in canonical) and an update's fields point to, as people read them;
+// refSame maps the other names that point into the same tables.
 var (
 	refLabels = map[string]string{
 		"location":       `SELECT name || ' (' || code || ')' FROM locations WHERE uid = ?`,
@@ -405,15 +405,22 @@ var (
 	refSame = map[string]string{"home_location": "location", "holder_location": "location", "parent": "location", "holder_asset": "asset"}
 )
 
+// refLabel is the query that reads, by uid, the entry a column or field
+// named col points to, as people read it.
+func refLabel(col string) (string, bool) {
+	if same, ok := refSame[col]; ok {
+		col = same
+	}
+	q, ok := refLabels[col]
+	return q, ok
+}
+
 // refNamer shows a value of a verify column quoted, and one that is an
 // entry's uid as that entry reads (in the state a, else the rebuilt b), so
 // that a problem says location is "Dublin office (DUB)", not a uid.
 func refNamer(ctx context.Context, a, b querier) func(col, v string) string {
 	return func(col, v string) string {
-		if same, ok := refSame[col]; ok {
-			col = same
-		}
-		q, ok := refLabels[col]
+		q, ok := refLabel(col)
 		if !ok || v == "" {
 			return fmt.Sprintf("%q", clip(v))
 		}
