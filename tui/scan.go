@@ -81,8 +81,8 @@ type scanBuffer struct {
 	// over counts the bytes of a burst past store.MaxScanLen, swallowed:
 	// far longer than any code, the whole burst is refused (tooLong).
 	over int
-	// stray is a key that types no text (ctrl+a, an arrow) that came inside
-	// a burst, swallowed; mangled says text followed it: the scan is
+	// stray is a control character (ctrl+a; ctrl+c is ETX) that came
+	// inside a burst, swallowed; mangled says text followed it: the scan is
 	// refused whole (a stray control character would otherwise vanish and
 	// join the two halves into another code). With nothing after it but
 	// the burst's end it was the scanner's framing (STX/ETX), left out.
@@ -188,22 +188,20 @@ func (b *scanBuffer) take() ([]tea.KeyPressMsg, bool) {
 	return keys, burst
 }
 
-// dropLong drops a burst longer than any code, whole: none of it is
+// dropWhole drops a burst refused whole, longer than any code (tooLong)
+// or with a stray control character inside it (mangled): none of it is
 // delivered, and nothing after it continues it.
-func (b *scanBuffer) dropLong(r *scanResult) {
-	r.tooLong = b.text.Len() + b.over
+func (b *scanBuffer) dropWhole(r *scanResult) {
+	if b.over > 0 {
+		r.tooLong = b.text.Len() + b.over
+	} else {
+		r.mangled = b.stray
+	}
 	b.take()
 	b.typed, b.lead = time.Time{}, ""
 }
 
-// dropMangled drops a burst with a stray key inside it, whole.
-func (b *scanBuffer) dropMangled(r *scanResult) {
-	r.mangled = b.stray
-	b.take()
-	b.typed, b.lead = time.Time{}, ""
-}
-
-// strayKey takes a key that types no text, named name, arriving at now:
+// strayKey takes a control character, named name, arriving at now:
 // inside a burst (keys a scanner sends, not a person) it is held as the
 // burst's stray key and reported true; otherwise false, and the key is
 // the caller's.
@@ -226,7 +224,7 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 		// The end of a burst longer than any code (its Enter, another
 		// key, or a pause): all of it is dropped, its Enter with it; a
 		// key after a pause is the next input.
-		b.dropLong(&r)
+		b.dropWhole(&r)
 		if terminator(k) && !late {
 			return r
 		}
@@ -246,7 +244,7 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 		}
 		if b.over > 0 || b.text.Len()+len(k.Text) > store.MaxScanLen {
 			// Far longer than any code: held, not delivered, until the
-			// burst ends, and then dropped whole (dropLong). (Its first
+			// burst ends, and then dropped whole (dropWhole). (Its first
 			// part as text and the rest as a scan would act on a tail.)
 			b.over += len(k.Text)
 			b.last, b.graced = now, false
@@ -265,7 +263,7 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 		r.arm = b.gen
 		return r
 	case terminator(k) && !b.empty() && b.mangled:
-		b.dropMangled(&r)
+		b.dropWhole(&r)
 		return r
 	case terminator(k) && !b.empty():
 		text := b.text.String()
@@ -339,12 +337,8 @@ func (b *scanBuffer) timeout(gen int, now time.Time) scanResult {
 		r.arm = b.gen
 		return r
 	}
-	if b.over > 0 {
-		b.dropLong(&r)
-		return r
-	}
-	if b.mangled {
-		b.dropMangled(&r)
+	if b.over > 0 || b.mangled {
+		b.dropWhole(&r)
 		return r
 	}
 	r.flushed, r.flushText = b.giveBack(now)
@@ -356,7 +350,7 @@ func (b *scanBuffer) timeout(gen int, now time.Time) scanResult {
 func (b *scanBuffer) paste(content string) (r scanResult, rest string) {
 	switch {
 	case b.over > 0:
-		b.dropLong(&r) // an over-long burst before it: dropped whole
+		b.dropWhole(&r) // an over-long burst before it: dropped whole
 	case !b.empty():
 		r.flushed, r.flushText = b.take()
 	}
