@@ -418,15 +418,16 @@ var cellClock = regexp.MustCompile(`(?i)(?:^|[\sT])(\d{1,2}):(\d{2})(?::(\d{2})(
 // dayTime is the moment a date cell gives beside its day, as RFC 3339 UTC:
 // its time of day read in the zone the cell names (Z, UTC, +02:00), else in
 // the desk's zone, as Snipe-IT writes its own; "" when the cell gives no
-// time (or midnight without a zone). day is the cell's date as read.
-func dayTime(day, cell string) string {
+// time (or midnight without a zone). day is the cell's date as read;
+// zoned says the cell named a zone (the desk's day may then differ).
+func dayTime(day, cell string) (at string, zoned bool) {
 	d, err := time.Parse(dateLayout, day)
 	if err != nil {
-		return ""
+		return "", false
 	}
 	m := cellClock.FindStringSubmatch(strings.TrimSpace(cell))
 	if m == nil {
-		return ""
+		return "", false
 	}
 	h, _ := strconv.Atoi(m[1])
 	mi, _ := strconv.Atoi(m[2])
@@ -436,32 +437,32 @@ func dayTime(day, cell string) string {
 	}
 	switch ampm := strings.ToLower(strings.ReplaceAll(m[4], ".", "")); {
 	case ampm != "" && (h < 1 || h > 12):
-		return ""
+		return "", false
 	case ampm == "pm" && h < 12:
 		h += 12
 	case ampm == "am" && h == 12:
 		h = 0
 	}
 	if h > 23 || mi > 59 || sec > 59 {
-		return ""
+		return "", false
 	}
 	loc := time.Local
 	switch z := strings.ToUpper(m[5]); z {
 	case "":
 		if h == 0 && mi == 0 && sec == 0 {
-			return ""
+			return "", false
 		}
 	case "Z", "UTC", "GMT":
 		loc = time.UTC
 	default:
 		off, err := time.Parse("-07:00", z[:3]+":"+strings.TrimPrefix(z[3:], ":"))
 		if err != nil {
-			return ""
+			return "", false
 		}
 		_, secs := off.Zone()
 		loc = time.FixedZone(z, secs)
 	}
-	return timestamp(time.Date(d.Year(), d.Month(), d.Day(), h, mi, sec, 0, loc))
+	return timestamp(time.Date(d.Year(), d.Month(), d.Day(), h, mi, sec, 0, loc)), m[5] != ""
 }
 
 // slashParts splits a/b/rest (rest: the year, and any time after it), for
@@ -1197,12 +1198,11 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	if r.checkoutDate, err = h.date(r, v[fLastCheckout]); err != nil {
 		return fail(fLastCheckout, "%s", ErrorMessage(err))
 	}
-	if r.checkoutAt = dayTime(r.checkoutDate, v[fLastCheckout]); r.checkoutAt != "" {
-		if m := cellClock.FindStringSubmatch(strings.TrimSpace(v[fLastCheckout])); m != nil && m[5] != "" {
-			// A zone the cell names may move the desk's day ("…T01:30+02:00").
-			if t, err := time.Parse(time.RFC3339Nano, r.checkoutAt); err == nil {
-				r.checkoutDate = t.Local().Format(dateLayout)
-			}
+	var zoned bool
+	if r.checkoutAt, zoned = dayTime(r.checkoutDate, v[fLastCheckout]); zoned {
+		// A zone the cell names may move the desk's day ("…T01:30+02:00").
+		if t, err := time.Parse(time.RFC3339Nano, r.checkoutAt); err == nil {
+			r.checkoutDate = t.Local().Format(dateLayout)
 		}
 	}
 	if _, err := h.date(r, v[fLastCheckin]); err != nil {
