@@ -683,6 +683,12 @@ func (db *DB) UpdateAsset(ctx context.Context, tag string, fields map[string]str
 // updateAsset is UpdateAsset inside a mutation; changed says whether any
 // field changed (an asset.updated was emitted).
 func (w *wtx) updateAsset(tag string, fields map[string]string) (changed bool, err error) {
+	return w.updateAssetRefs(tag, fields, nil)
+}
+
+// updateAssetRefs is updateAsset with some of model, supplier and
+// home_location given as uids already (an import found or made them).
+func (w *wtx) updateAssetRefs(tag string, fields, refs map[string]string) (changed bool, err error) {
 	uid, a, err := w.assetByTag(tag)
 	if err != nil {
 		return false, err
@@ -751,6 +757,14 @@ func (w *wtx) updateAsset(tag string, fields map[string]string) (changed bool, e
 				}
 			}
 		}
+		if old != v {
+			if changes[k], err = w.labelled(k, Change{Old: old, New: v}); err != nil {
+				return false, err
+			}
+		}
+	}
+	for k, v := range refs {
+		old := map[string]string{"model": cur.ModelUID, "supplier": cur.SupplierUID, "home_location": cur.HomeLocationUID}[k]
 		if old != v {
 			if changes[k], err = w.labelled(k, Change{Old: old, New: v}); err != nil {
 				return false, err
@@ -1057,23 +1071,29 @@ func (db *DB) Retire(ctx context.Context, tag, reason string) (Asset, error) {
 // Dispose records an asset's disposal: final.
 func (db *DB) Dispose(ctx context.Context, tag string, d Disposal) (Asset, error) {
 	return db.writeAsset(ctx, &tag, func(w *wtx) error {
-		uid, a, err := w.assetByTag(tag)
-		if err != nil {
-			return err
-		}
-		if err := CanTransition(a.status, StatusDisposed); err != nil {
-			return Errorf(ErrorCode(err), "%s: %s", a.tag, ErrorMessage(err))
-		}
-		if err := w.refuseInstalled(uid, a.tag, "disposing of"); err != nil {
-			return err
-		}
-		// Its labels waiting in this desk's queue will never be needed (the
-		// queue is the desk's own, not part of the register's history).
-		if _, err := w.exec(`UPDATE print_jobs SET status = 'cancelled', last_error = 'the asset was disposed of', updated_at = ? WHERE asset_id = ? AND status = 'queued'`, timestamp(w.at), a.id); err != nil {
-			return err
-		}
-		return w.emit(EvAssetDisposed, uid, DisposePayload{UID: uid, Tag: a.tag, Method: strings.TrimSpace(d.Method), Certificate: strings.TrimSpace(d.Certificate), Vendor: strings.TrimSpace(d.Vendor)})
+		return w.dispose(tag, DisposePayload{Method: strings.TrimSpace(d.Method), Certificate: strings.TrimSpace(d.Certificate), Vendor: strings.TrimSpace(d.Vendor)})
 	})
+}
+
+// dispose records the disposal p says (its uid and tag filled in here).
+func (w *wtx) dispose(tag string, p DisposePayload) error {
+	uid, a, err := w.assetByTag(tag)
+	if err != nil {
+		return err
+	}
+	if err := CanTransition(a.status, StatusDisposed); err != nil {
+		return Errorf(ErrorCode(err), "%s: %s", a.tag, ErrorMessage(err))
+	}
+	if err := w.refuseInstalled(uid, a.tag, "disposing of"); err != nil {
+		return err
+	}
+	// Its labels waiting in this desk's queue will never be needed (the
+	// queue is the desk's own, not part of the register's history).
+	if _, err := w.exec(`UPDATE print_jobs SET status = 'cancelled', last_error = 'the asset was disposed of', updated_at = ? WHERE asset_id = ? AND status = 'queued'`, timestamp(w.at), a.id); err != nil {
+		return err
+	}
+	p.UID, p.Tag = uid, a.tag
+	return w.emit(EvAssetDisposed, uid, p)
 }
 
 // AssetHistory returns an asset's events, oldest first.

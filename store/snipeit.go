@@ -44,6 +44,12 @@ type ImportOptions struct {
 	// "Staging", "Awaiting parts") to tagdesk's statuses, case and spaces
 	// aside; they are read before Snipe-IT's and tagdesk's names.
 	Statuses map[string]Status
+	// Update makes a row whose asset the register has already (its tag,
+	// or a tagless row's serial and model) update that asset, as Snipe-IT's
+	// "Update Existing Values" does: the fields its cells give (a blank
+	// cell changes nothing), its status, whom it is checked out to, its
+	// disposal. Without it such rows are refused.
+	Update bool
 }
 
 // ImportCreated counts what an import created besides assets.
@@ -83,8 +89,10 @@ type ImportColumn struct {
 
 // ImportReport is what an import did, or would have done.
 type ImportReport struct {
-	Rows          int            `json:"rows"`     // data rows in the file (blank rows not counted)
-	Imported      int            `json:"imported"` // assets received
+	Rows          int            `json:"rows"`      // data rows in the file (blank rows not counted)
+	Imported      int            `json:"imported"`  // assets received
+	Updated       int            `json:"updated"`   // assets of the register changed (ImportOptions.Update)
+	Unchanged     int            `json:"unchanged"` // rows of assets of the register that changed nothing
 	CheckedOut    int            `json:"checked_out"`
 	Disposed      int            `json:"disposed"`
 	GeneratedTags int            `json:"generated_tags"`
@@ -582,6 +590,9 @@ const (
 	coAsset
 )
 
+// noModel is the refusal of a new asset's row that names no model.
+const noModel = "no model (Model Name or Model No.)"
+
 // srow is one data row, validated.
 type srow struct {
 	line                               int
@@ -614,6 +625,10 @@ type srow struct {
 	genTag                             bool       // its tag is generated (the file has none)
 	failed                             bool       // refused while performing it, in this pass
 	inRegister                         bool       // refused: it is an asset of the register already
+	statusGiven                        bool       // its Status cell says one
+	updated                            bool       // it updated an asset of the register, in this pass
+	matched                            bool       // tagless, its tag is that of the register's asset it updated
+	changed                            bool       // its update changed the asset
 	fill                               personFill // what the file's other rows say of its holder (unifyPeople)
 	costTwoWays                        string     // a cost that could be read two ways, for settleCosts
 	swappable                          []string   // its slash dates that read either way (03/04/2024)
@@ -638,6 +653,7 @@ type csvHeader struct {
 	// day first (slashes).
 	dayFirstSeen, monthFirstSeen slashDate
 	statuses                     map[string]Status // the file's own status labels (ImportOptions.Statuses)
+	updating                     bool              // ImportOptions.Update: a row may name no model (its asset's stands)
 	// costPoint and costComma: the first cost cells that show '.' or ','
 	// as their decimal separator (settleCosts).
 	costPoint, costComma slashDate
@@ -663,6 +679,17 @@ type slashDate struct {
 
 func (h *csvHeader) has(f sfield) bool { return h.byField[f] > 0 }
 
+// namesHolders says the file has a column that says whom or what an
+// asset is checked out to: a row that names none then says nobody has it.
+func (h *csvHeader) namesHolders() bool {
+	for _, f := range []sfield{fCheckoutType, fFullName, fFirstName, fLastName, fEmail, fUsername, fBadge, fEmployeeNo, fCheckoutLocation, fCheckoutLocationCode, fParentTag} {
+		if h.has(f) {
+			return true
+		}
+	}
+	return h.holderText > 0
+}
+
 // colName is the header the file uses for f, or its English label.
 func (h *csvHeader) colName(f sfield) string {
 	if i := h.byField[f]; i > 0 {
@@ -671,7 +698,7 @@ func (h *csvHeader) colName(f sfield) string {
 	return fieldDefOf(f).label
 }
 
-func parseSnipeHeader(rec []string, rep *ImportReport) (*csvHeader, error) {
+func parseSnipeHeader(rec []string, rep *ImportReport, updating bool) (*csvHeader, error) {
 	h := &csvHeader{cols: make([]sfield, len(rec)), custom: make([]string, len(rec)), names: rec}
 	seenCustom := map[string]int{}
 	for i, name := range rec {
@@ -750,7 +777,7 @@ func parseSnipeHeader(rec []string, rep *ImportReport) (*csvHeader, error) {
 		h.holderTyped = true
 		rep.Columns[len(rep.Columns)-len(rec)+i].Field = fieldDefOf(fCheckoutType).key
 	}
-	if !h.has(fModel) && !h.has(fModelNo) {
+	if !h.has(fModel) && !h.has(fModelNo) && !updating { // (an update's rows may all be of assets the register has)
 		return nil, invalid(`missing column "Model Name" (or "Model No."): every asset needs a model; the header has %s`, clip(strings.Join(rec, ", ")))
 	}
 	if !h.has(fTag) {
@@ -768,7 +795,7 @@ func parseSnipeHeader(rec []string, rep *ImportReport) (*csvHeader, error) {
 
 // readSnipeIT reads and validates the whole file: the rows, with a bad row
 // marked by its error.
-func readSnipeIT(r io.Reader, rep *ImportReport, statuses map[string]Status) ([]*srow, *csvHeader, error) {
+func readSnipeIT(r io.Reader, rep *ImportReport, opt ImportOptions) ([]*srow, *csvHeader, error) {
 	// Excel writes a byte-order mark before UTF-8 ("CSV UTF-8") and writes
 	// UTF-16 for "Unicode Text": the text is decoded by its mark, and any
 	// mark left (a file saved twice) dropped before the header is read,
@@ -818,10 +845,10 @@ func readSnipeIT(r io.Reader, rep *ImportReport, statuses map[string]Status) ([]
 	for i, c := range header {
 		header[i] = unescapeCell(c)
 	}
-	h, err := parseSnipeHeader(header, rep)
+	h, err := parseSnipeHeader(header, rep, opt.Update)
 	if h != nil {
-		h.statuses = make(map[string]Status, len(statuses))
-		for label, st := range statuses {
+		h.statuses, h.updating = make(map[string]Status, len(opt.Statuses)), opt.Update
+		for label, st := range opt.Statuses {
 			h.statuses[normalizeWord(label)] = st
 		}
 	}
@@ -1154,8 +1181,8 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	r.category, r.manufacturer = v[fCategory], v[fManufacturer]
 	r.location, r.locationCode, r.supplier, r.orderNo = v[fLocation], v[fLocationCode], v[fSupplier], v[fOrderNo]
 	r.notes, r.costCentre = v[fNotes], v[fCostCentre]
-	if r.model == "" && r.modelNo == "" {
-		return fail(fModel, "no model (Model Name or Model No.)")
+	if r.model == "" && r.modelNo == "" && !h.updating {
+		return fail(fModel, noModel)
 	}
 	r.home, r.homeCode, r.coLocationCode, r.current, r.currentCode = v[fHome], v[fHomeCode], v[fCheckoutLocationCode], v[fCurrent], v[fCurrentCode]
 	for _, c := range []struct {
@@ -1229,6 +1256,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 			return fail(fStatus, "%s", ErrorMessage(serr))
 		}
 	}
+	r.statusGiven = st != ""
 	err = nil // (a cost read two ways left its error, settled later)
 
 	// Who or what it is checked out to.
@@ -1381,6 +1409,7 @@ type importer struct {
 	pos       map[string]string      // upper-cased purchase order number → uid (read on first use)
 	codes     map[string]string      // location codes and badges the desk has → what they are
 	modelInfo map[string][3]string   // model uid → name, manufacturer, category (read on first use)
+	updating  bool                   // ImportOptions.Update
 	scheme    TagScheme
 	nextN     int64
 	gen       int
@@ -2009,6 +2038,9 @@ func (im *importer) receive(r *srow) error {
 	if im.source != "" {
 		rec.Imported = im.source + " line " + strconv.Itoa(r.line)
 	}
+	if r.model == "" && r.modelNo == "" { // (an update's row may leave it out)
+		return im.rowErr(r, fModel, invalid(noModel))
+	}
 	var err error
 	if rec.ModelUID, err = im.modelUID(r); err != nil {
 		return im.rowErr(r, fModel, err)
@@ -2138,6 +2170,200 @@ func (im *importer) receive(r *srow) error {
 	}
 	im.tags[r.tag] = rec.UID
 	return nil
+}
+
+// registerTag is the tag of the register's asset the row is (Update): its
+// tag, or for a tagless row the one asset of its model with its serial;
+// "" when it is a new asset.
+func (im *importer) registerTag(r *srow) (string, error) {
+	if r.tag != "" {
+		if _, ok := im.taken[r.tag]; ok {
+			return r.tag, nil
+		}
+		return "", nil
+	}
+	if r.serial == "" || im.tagless[taglessKey(r)] > 1 {
+		return "", nil
+	}
+	if _, ok := im.serials[strings.ToUpper(r.serial)]; !ok {
+		return "", nil
+	}
+	model, err := im.modelUID(r)
+	if err != nil || r.failed {
+		return "", err
+	}
+	return im.sameDevice(r.serial, model)
+}
+
+// update makes the register's asset tag what the row says of it (Update):
+// the fields its cells give, its status, its disposal, and whom it is
+// checked out to (one into another asset waits, as a new asset's does:
+// updateCustody). A blank cell changes nothing. An asset checked out here
+// whose row names no holder came back if the file has holder columns (it
+// says who has each asset), and stays out if it has none. changed says
+// whether it changed the asset.
+func (im *importer) update(r *srow, tag string) (changed bool, err error) {
+	w := im.w
+	r.updated = true
+	if r.tag == "" {
+		r.tag, r.matched = tag, true
+	}
+	uid, a, err := w.assetByTag(tag)
+	if err != nil {
+		// A disposal is final: one the row says too changes nothing.
+		if r.disposal == nil || w.queryRow(`SELECT uid FROM assets WHERE tag = ? AND status = ?`, tag, StatusDisposed).Scan(&uid) != nil {
+			return false, im.rowErr(r, fTag, err)
+		}
+		r.uid, im.tags[r.tag] = uid, uid
+		return false, nil
+	}
+	r.uid, im.tags[r.tag] = uid, uid
+	fields, refs := map[string]string{}, map[string]string{}
+	for k, v := range map[string]string{"name": r.name, "serial": r.serial, "notes": r.notes, "cost_centre": r.costCentre,
+		"order_number": r.orderNo, "purchase_date": r.purchaseDate, "purchase_cost": r.cost, "currency": r.currency,
+		"warranty_end": r.warrantyEnd, "eol_date": r.eol, "last_audit": r.lastAudit, "next_audit": r.nextAudit} {
+		if v != "" {
+			fields[k] = v
+		}
+	}
+	for k, v := range r.custom {
+		fields["custom:"+k] = v
+	}
+	if r.model != "" || r.modelNo != "" {
+		if refs["model"], err = im.modelUID(r); err != nil || r.failed {
+			return false, err
+		}
+	}
+	if r.supplier != "" {
+		if refs["supplier"], err = im.ensureNamed("suppliers", r.supplier); err != nil {
+			return false, im.rowErr(r, fSupplier, err)
+		}
+	}
+	// Where it belongs: Home, else Location (Snipe-IT's default
+	// location); where it is: Current Location (a tagdesk export), else,
+	// unless it is checked out, Location.
+	var place string
+	for _, c := range []struct {
+		f          sfield
+		code, name string
+	}{{fLocation, r.locationCode, r.location}, {fHome, r.homeCode, r.home}, {fCurrentCode, r.currentCode, r.current}} {
+		if c.code == "" && (c.name == "" || c.f == fCurrentCode) {
+			continue // (a current place is read by its code, as a receipt reads it)
+		}
+		l, err := im.location(c.code, c.name)
+		if err != nil {
+			return false, im.rowErr(r, c.f, err)
+		}
+		switch c.f {
+		case fCurrentCode:
+			place, r.currentUID = l.code, l.uid
+		case fLocation:
+			place = l.code
+			fallthrough
+		default:
+			refs["home_location"] = l.uid
+		}
+	}
+	fail := func(f sfield, err error) (bool, error) { return false, im.rowErr(r, f, err) }
+	if changed, err = w.updateAssetRefs(r.tag, fields, refs); err != nil {
+		return fail(fIgnored, err)
+	}
+	switch {
+	case r.disposal != nil:
+		switch {
+		case a.status == StatusDeployed && im.h.namesHolders(): // (back, as below)
+			err = w.checkIn(r.tag, CheckInOptions{Location: place, Condition: ConditionRetire, reason: im.said("names no holder")})
+		case a.status != StatusRetired:
+			err = w.setStatus(r.tag, StatusRetired, im.said("says it was disposed of"))
+		}
+		if err != nil {
+			return fail(fDisposalMethod, err)
+		}
+		p := DisposePayload{Method: r.disposal.Method, Certificate: r.disposal.Certificate, Vendor: r.disposal.Vendor}
+		if p.On, err = im.past(r.disposal.DisposedAt, "disposal date"); err != nil {
+			return fail(fDisposalDate, err)
+		}
+		if err := w.dispose(r.tag, p); err != nil {
+			return fail(fDisposalMethod, err)
+		}
+		return true, nil
+	case r.co != coNone:
+		if r.co == coAsset {
+			return changed, nil // updateCustody, once every asset is in
+		}
+		moved, err := im.updateCustody(r)
+		return changed || moved, err
+	case a.status == StatusDeployed && im.h.namesHolders():
+		// The file says who has each asset, and no one has this one: it
+		// came back, in the state its status says.
+		cond, ok := map[Status]string{StatusInStock: ConditionOK, StatusInRepair: ConditionRepair, StatusRetired: ConditionRetire, StatusMissing: ConditionMissing}[r.status]
+		if !ok {
+			return fail(fStatus, invalid("%s is checked out to %s here; the row names no holder, and a check-in cannot make it %s", a.tag, a.holder, r.status.Label()))
+		}
+		if err := w.checkIn(r.tag, CheckInOptions{Location: place, Condition: cond, reason: im.said("names no holder")}); err != nil {
+			return fail(fStatus, err)
+		}
+		changed = true
+	case !r.statusGiven || a.status == r.status || a.status == StatusDeployed && r.status == StatusInStock:
+		// (Snipe-IT says Ready to Deploy of an asset checked out.)
+	case a.status == StatusDeployed:
+		return fail(fStatus, invalid("%s is checked out to %s here; the row says %s, and the file does not say to whom: check it in first, or give the file its holder columns", a.tag, a.holder, r.status.Label()))
+	default:
+		if err := w.setStatus(r.tag, r.status, im.said("says so")); err != nil {
+			return fail(fStatus, err)
+		}
+		changed = true
+	}
+	if place != "" && (r.currentUID != "" || a.status != StatusDeployed) {
+		moved, err := w.move(r.tag, place)
+		if err != nil {
+			return fail(fLocation, err)
+		}
+		changed = changed || moved
+	}
+	return changed, nil
+}
+
+// said is what the import (of its file) did, as a check-in's reason says it.
+func (im *importer) said(what string) string {
+	if im.source != "" {
+		return "the import of " + im.source + " " + what
+	}
+	return "the import " + what
+}
+
+// updateCustody checks an asset of the register out as its row says,
+// checking it in first from anyone else (Update); changed is false when it
+// is checked out to them already.
+func (im *importer) updateCustody(r *srow) (changed bool, err error) {
+	w := im.w
+	_, a, err := w.assetByTag(r.tag)
+	if err != nil {
+		return false, err
+	}
+	p, col, err := im.checkOut(r)
+	if err != nil {
+		return false, im.rowErr(r, col, err)
+	}
+	if a.status == StatusDeployed {
+		if a.held == p.To {
+			if r.currentUID == "" {
+				return false, nil
+			}
+			moved, err := w.move(r.tag, r.currentCode)
+			if err != nil {
+				return false, im.rowErr(r, fCurrentCode, err)
+			}
+			return moved, nil
+		}
+		if err := w.checkIn(r.tag, CheckInOptions{reason: im.said("checks it out to " + p.ToLabel)}); err != nil {
+			return false, im.rowErr(r, col, err)
+		}
+	}
+	if err := w.emit(EvAssetCheckedOut, r.uid, p); err != nil {
+		return false, im.rowErr(r, col, err)
+	}
+	return true, w.carryParts(r.uid)
 }
 
 // after performs the row's check-out (unless folded into its receipt) or
@@ -2398,7 +2624,7 @@ func (im *importer) registered(rows []*srow) error {
 
 func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
 	rep := ImportReport{DryRun: opt.DryRun}
-	rows, h, err := readSnipeIT(r, &rep, opt.Statuses)
+	rows, h, err := readSnipeIT(r, &rep, opt)
 	if err != nil {
 		return rep, err
 	}
@@ -2447,7 +2673,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 		_, err := db.writeAlone(ctx, func(w *wtx) error {
 			im := &importer{w: w, h: h, named: map[string]string{}, models: map[string]string{}, modelInfo: map[string][3]string{}, locs: map[string]locRef{},
 				people: map[string]personRef{}, byName: map[string][]personRef{}, tags: make(map[string]string, len(rows)), inFile: inFile, codeNames: codeNames, tagless: tagless,
-				source: sourceName(opt.Source)}
+				source: sourceName(opt.Source), updating: opt.Update}
 			// Ids found are cached (the search index is rebuilt once, at
 			// commit), and the events are stored in bulk at the end.
 			w.ids = map[string]int64{}
@@ -2475,15 +2701,14 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				}
 			}
 			w.deferred = slices.Grow(w.deferred, min(total, deferChunk)) // no copying as it grows
-			// A large import into a small register builds the secondary
-			// indexes of the assets and the events once, at the end.
-			assetIndexes, err := bulkIndexes(w, "assets", good)
-			if err != nil {
-				return err
-			}
-			eventIndexes, err := bulkIndexes(w, "events", total)
-			if err != nil {
-				return err
+			for _, row := range rows {
+				if row.bad != nil {
+					continue
+				}
+				row.received, row.folded, row.uid, row.passWarns, row.updated = false, false, "", nil, false
+				if row.genTag || row.matched { // generated, or found, afresh in each pass
+					row.tag, row.matched = "", false
+				}
 			}
 			n := 0
 			tick := func() error {
@@ -2514,14 +2739,52 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				}
 				return tick()
 			}
-			for i := range rows {
-				row := rows[i]
-				if row.bad != nil {
+			// Rows of assets the register has update them first (their
+			// lookups want the indexes a large import drops).
+			for _, row := range rows {
+				if row.bad != nil || !opt.Update {
 					continue
 				}
-				row.received, row.folded, row.uid, row.passWarns = false, false, "", nil
-				if row.genTag { // generated afresh in each pass
-					row.tag = ""
+				tag, err := im.registerTag(row)
+				if err != nil {
+					return err
+				}
+				if tag == "" || row.failed {
+					if row.failed {
+						newBad++
+					}
+					continue
+				}
+				if row.changed, err = im.update(row, tag); err != nil {
+					return err
+				}
+				switch {
+				case row.failed:
+					newBad++
+				case row.co == coAsset: // (counted once its check-out is done)
+				case row.changed:
+					done.Updated++
+				default:
+					done.Unchanged++
+				}
+				if err := tick(); err != nil {
+					return err
+				}
+			}
+			// A large import into a small register builds the secondary
+			// indexes of the assets and the events once, at the end.
+			assetIndexes, err := bulkIndexes(w, "assets", good-done.Updated-done.Unchanged)
+			if err != nil {
+				return err
+			}
+			eventIndexes, err := bulkIndexes(w, "events", total)
+			if err != nil {
+				return err
+			}
+			for i := range rows {
+				row := rows[i]
+				if row.bad != nil || row.updated {
+					continue
 				}
 				if err := im.receive(row); err != nil {
 					return err
@@ -2552,11 +2815,25 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 			}
 			for i := range rows {
 				row := rows[i]
-				if row.bad != nil || !row.received || row.co != coAsset {
-					continue
-				}
-				if err := finish(row); err != nil {
-					return err
+				switch {
+				case row.bad != nil || row.co != coAsset:
+				case row.updated:
+					changed, err := im.updateCustody(row)
+					if err != nil {
+						return err
+					}
+					switch {
+					case row.failed:
+						newBad++
+					case changed || row.changed:
+						done.Updated++
+					default:
+						done.Unchanged++
+					}
+				case row.received:
+					if err := finish(row); err != nil {
+						return err
+					}
 				}
 			}
 			if opt.Progress != nil {
@@ -2589,6 +2866,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 			return rep, err
 		}
 		rep.Imported, rep.CheckedOut, rep.Disposed, rep.GeneratedTags, rep.Created = done.Imported, done.CheckedOut, done.Disposed, done.GeneratedTags, done.Created
+		rep.Updated, rep.Unchanged = done.Updated, done.Unchanged
 		if newBad == 0 {
 			break
 		}
@@ -2610,6 +2888,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 	collectBad(rows, h.notes, &rep)
 	if rep.BadRows > 0 && !opt.SkipInvalid {
 		rep.Imported, rep.CheckedOut, rep.Disposed, rep.GeneratedTags, rep.Created = 0, 0, 0, 0, ImportCreated{}
+		rep.Updated, rep.Unchanged = 0, 0
 		return rep, invalid("%d bad row(s) of %d; nothing imported", rep.BadRows, rep.Rows)
 	}
 	return rep, nil

@@ -74,7 +74,7 @@ func FuzzImportSnipeIT(f *testing.F) {
 			return
 		}
 		before := events(t)
-		rep, err := db.ImportSnipeIT(ctx, bytes.NewReader(data), store.ImportOptions{})
+		rep, err := db.ImportSnipeIT(ctx, bytes.NewReader(data), store.ImportOptions{Update: len(data)%2 == 1})
 		after := events(t)
 		if err != nil {
 			if code := store.ErrorCode(err); code == store.EINTERNAL {
@@ -85,7 +85,7 @@ func FuzzImportSnipeIT(f *testing.F) {
 			}
 			return
 		}
-		if rep.Imported == 0 || after-before < rep.Imported+rep.CheckedOut+rep.Disposed {
+		if rep.Imported+rep.Updated+rep.Unchanged == 0 || after-before < rep.Imported+rep.Updated+rep.CheckedOut+rep.Disposed {
 			t.Fatalf("import reports %+v but wrote %d events", rep, after-before)
 		}
 		imports++
@@ -130,7 +130,7 @@ func TestImportSnipeITMutations(t *testing.T) {
 		return n
 	}
 	r := rand.New(rand.NewSource(1))
-	imported := 0
+	imported, updated := 0, 0
 	for i := 0; i < 1500; i++ {
 		in := append([]byte(nil), seeds[r.Intn(len(seeds))]...)
 		for k := r.Intn(4) + 1; k > 0 && len(in) > 0; k-- {
@@ -145,21 +145,22 @@ func TestImportSnipeITMutations(t *testing.T) {
 			}
 		}
 		before := events()
-		rep, err := db.ImportSnipeIT(ctx, bytes.NewReader(in), store.ImportOptions{SkipInvalid: i%2 == 1})
+		rep, err := db.ImportSnipeIT(ctx, bytes.NewReader(in), store.ImportOptions{SkipInvalid: i%2 == 1, Update: i%3 == 2})
 		after := events()
 		switch {
 		case err != nil && store.ErrorCode(err) == store.EINTERNAL:
 			t.Fatalf("input %d: internal error %v on %q", i, err, in)
 		case err != nil && after != before:
 			t.Fatalf("input %d: refused, yet %d events written: %v", i, after-before, err)
-		case err == nil && after-before < rep.Imported+rep.CheckedOut+rep.Disposed:
+		case err == nil && after-before < rep.Imported+rep.Updated+rep.CheckedOut+rep.Disposed:
 			t.Fatalf("input %d: report %+v, %d events", i, rep, after-before)
 		case err == nil:
 			imported += rep.Imported
+			updated += rep.Updated
 		}
 	}
-	if imported == 0 {
-		t.Errorf("no mutated input imported anything")
+	if imported == 0 || updated == 0 {
+		t.Errorf("of the mutated inputs, %d assets imported and %d updated", imported, updated)
 	}
 	mustVerify(t, db)
 }

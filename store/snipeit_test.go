@@ -2186,3 +2186,143 @@ func TestImportSnipeITOwnStatusLabels(t *testing.T) {
 		t.Fatalf("statuses %s %s", a.Status, b.Status)
 	}
 }
+
+// With Update, a row of an asset the register has updates it, as Snipe-IT's
+// "Update Existing Values" does: the fields its cells give (blank cells
+// change nothing), its status, whom it is checked out to (checked in from
+// anyone else first), where it is; each change an event of its own, and a
+// row that says the same changes nothing.
+func TestImportSnipeITUpdate(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	first := "Asset Tag,Asset Name,Model Name,Serial Number,Status,Location,Checked Out to: Username,Asset Notes,RAM\n" +
+		"U-1,Laptop one,Latitude 5440,SN-U1,Ready to Deploy,Dublin office,,old note,8 GB\n" +
+		"U-2,Laptop two,Latitude 5440,SN-U2,Ready to Deploy,Dublin office,asilva,,\n" +
+		"U-3,Laptop three,Latitude 5440,SN-U3,Ready to Deploy,Dublin office,,,\n" +
+		"U-4,Laptop four,Latitude 5440,SN-U4,Ready to Deploy,Dublin office,asilva,,\n"
+	importSnipe(t, db, []byte(first), store.ImportOptions{})
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Bo Chen", Badge: "B1002", Username: "bchen"}); err != nil {
+		t.Fatal(err)
+	}
+	// U-1: renamed, its note changed, RAM blank (kept), moved; U-2: to
+	// Bo Chen; U-3: in repair; U-4: said as it is; U-5: new.
+	second := "Asset Tag,Asset Name,Model Name,Serial Number,Status,Location,Checked Out to: Username,Asset Notes,RAM\n" +
+		"u-1,Laptop ONE,Latitude 5440,SN-U1,Ready to Deploy,Dublin storeroom,,new note,\n" +
+		"U-2,,,,,,bchen,,\n" +
+		"U-3,,,,Out for Repair,,,,\n" +
+		"U-4,Laptop four,Latitude 5440,SN-U4,Ready to Deploy,Dublin office,asilva,,\n" +
+		"U-5,Laptop five,Latitude 5440,SN-U5,Ready to Deploy,Dublin office,,,\n"
+	before := takeSnapshot(t, db)
+	// Without Update those rows are refused, and nothing changes.
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader(second), store.ImportOptions{})
+	if err == nil || rep.InRegister != 2 || rep.BadRows != 4 { // (two name no model)
+		t.Fatalf("without update: %v %+v", err, rep)
+	}
+	if after := takeSnapshot(t, db); !reflect.DeepEqual(before, after) {
+		t.Fatal("a refused import changed the register")
+	}
+	// A dry run says what it would do, and changes nothing.
+	rep = importSnipe(t, db, []byte(second), store.ImportOptions{Update: true, DryRun: true})
+	if rep.Imported != 1 || rep.Updated != 3 || rep.Unchanged != 1 {
+		t.Fatalf("dry run: %+v", rep)
+	}
+	if after := takeSnapshot(t, db); !reflect.DeepEqual(before, after) {
+		t.Fatal("a dry run changed the register")
+	}
+	rep = importSnipe(t, db, []byte(second), store.ImportOptions{Update: true})
+	if rep.Imported != 1 || rep.Updated != 3 || rep.Unchanged != 1 || rep.BadRows != 0 || rep.InRegister != 0 {
+		t.Fatalf("update: %+v", rep)
+	}
+	u1 := mustAsset(t, db, "U-1")
+	if u1.Name != "Laptop ONE" || u1.Notes != "new note" || u1.Custom["RAM"] != "8 GB" || u1.LocationCode != "DUB-STORE" || u1.HomeLocationCode != "DUB-STORE" {
+		t.Fatalf("U-1: %+v", u1)
+	}
+	if found, err := db.SearchAssets(ctx, store.AssetFilter{Query: "laptop one"}); err != nil || len(found) != 1 || found[0].Tag != "U-1" {
+		t.Fatalf("search for the new name: %v %v", found, err)
+	}
+	if u2 := mustAsset(t, db, "U-2"); u2.Status != store.StatusDeployed || u2.CustodianName != "Bo Chen" || u2.Name != "Laptop two" {
+		t.Fatalf("U-2: %+v", u2)
+	}
+	if u3 := mustAsset(t, db, "U-3"); u3.Status != store.StatusInRepair {
+		t.Fatalf("U-3: %+v", u3)
+	}
+	if u4 := mustAsset(t, db, "U-4"); u4.Status != store.StatusDeployed || u4.CustodianName != "Ana Silva" {
+		t.Fatalf("U-4: %+v", u4)
+	}
+	_, evs, err := db.AssetHistory(ctx, "U-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []store.EventType
+	for _, e := range evs {
+		types = append(types, e.Type)
+	}
+	if want := []store.EventType{store.EvAssetReceived, store.EvAssetCheckedOut, store.EvAssetCheckedIn, store.EvAssetCheckedOut}; !slices.Equal(types, want) {
+		t.Fatalf("U-2's history: %v, want %v", types, want)
+	}
+	_, evs, err = db.AssetHistory(ctx, "U-4")
+	if err != nil || len(evs) != 2 {
+		t.Fatalf("U-4, said as it was, has %d events (%v)", len(evs), err)
+	}
+	// The same file again: nothing to change.
+	if rep = importSnipe(t, db, []byte(second), store.ImportOptions{Update: true}); rep.Imported != 0 || rep.Updated != 0 || rep.Unchanged != 5 {
+		t.Fatalf("again: %+v", rep)
+	}
+	mustVerify(t, db)
+}
+
+// A row an update cannot perform is a bad row like any other: the import
+// changes nothing, and says which row and why.
+func TestImportSnipeITUpdateRefusals(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number,Checked Out to: Username,Status,Disposal Method\n"+
+		"R-1,Latitude 5440,SN-R1,asilva,,\nR-2,Latitude 5440,SN-R2,,,\nR-3,Latitude 5440,SN-R3,,Archived,Recycled\n"), store.ImportOptions{})
+	before := takeSnapshot(t, db)
+	const header = "Asset Tag,Model Name,Serial Number,Checked Out to: Username,Status,Disposal Method\nR-9,Latitude 5440,SN-R9,,,\n"
+	for _, c := range []struct{ file, reason string }{
+		// A file with no holder columns does not say R-1 came back.
+		{"Asset Tag,Status\nR-2,\nR-1,Archived", "R-1 is checked out to Ana Silva (B1001) here; the row says retired, and the file does not say to whom"},
+		{"Asset Tag,Status,Disposal Method\nR-2,,\nR-1,Archived,Recycled", "R-1: it is deployed: check it in first"},
+		{header + "R-1,,,,Pending,", "the row names no holder, and a check-in cannot make it on order"},
+		{header + "R-3,,,,Ready to Deploy,", "R-3 is disposed; a disposal is final"},
+		{header + "R-2,,SN-R1,,,", "SN-R1"},
+	} {
+		rep, err := db.ImportSnipeIT(ctx, strings.NewReader(c.file+"\n"), store.ImportOptions{Update: true})
+		if err == nil || len(rep.Bad) != 1 || rep.Bad[0].Line != 3 || !strings.Contains(rep.Bad[0].Reason, c.reason) {
+			t.Fatalf("%s: %v %+v", c.file, err, rep.Bad)
+		}
+		if after := takeSnapshot(t, db); !reflect.DeepEqual(before, after) {
+			t.Fatalf("%s: a refused import changed the register", c.file)
+		}
+	}
+	// A file that says who has each asset and names no one for R-1 says
+	// it came back, in the state its status gives.
+	if rep := importSnipe(t, db, []byte(header+"R-1,,,,Out for Repair,\n"), store.ImportOptions{Update: true}); rep.Updated != 1 || rep.Imported != 1 {
+		t.Fatalf("check-in: %+v", rep)
+	}
+	if r1 := mustAsset(t, db, "R-1"); r1.Status != store.StatusInRepair || r1.CustodianKind != "" {
+		t.Fatalf("R-1: %+v", r1)
+	}
+	// A disposal the row says too is no change; a tagless row is the
+	// register's asset of its model and serial; an update may install an
+	// asset in another the file brings.
+	rep := importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number,Checked Out to: Username,Status,Disposal Method,Checked Out to: Asset Tag\n"+
+		"R-3,,,,Archived,Recycled,\n,Latitude 5440,SN-R2,,,,R-10\nR-10,Latitude 5440,SN-R10,,,,\n"), store.ImportOptions{Update: true})
+	if rep.Imported != 1 || rep.Updated != 1 || rep.Unchanged != 1 {
+		t.Fatalf("update: %+v", rep)
+	}
+	if r2 := mustAsset(t, db, "R-2"); r2.CustodianKind != store.CustodianAsset || r2.Custodian != "R-10" {
+		t.Fatalf("R-2: %+v", r2)
+	}
+	// Disposed of, with no holder named: taken out of R-10 and disposed of.
+	if rep := importSnipe(t, db, []byte(header+"R-2,,,,Archived,Recycled\n"), store.ImportOptions{Update: true}); rep.Updated != 1 {
+		t.Fatalf("disposal: %+v", rep)
+	}
+	if r2 := mustAsset(t, db, "R-2"); r2.Status != store.StatusDisposed || r2.CustodianKind != "" || r2.Disposal == nil || r2.Disposal.Method != "Recycled" {
+		t.Fatalf("R-2: %+v", r2)
+	}
+	mustVerify(t, db)
+}

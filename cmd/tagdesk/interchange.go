@@ -13,7 +13,7 @@ import (
 
 func interchangeCommands() []command {
 	return []command{
-		{name: "import snipeit", summary: "import assets from a CSV in Snipe-IT's asset import headers", usage: "FILE.csv [--skip-invalid] [--dry-run] [--statuses LABEL=STATUS,...] [--json]", run: cmdImportSnipeIT},
+		{name: "import snipeit", summary: "import assets from a CSV in Snipe-IT's asset import headers", usage: "FILE.csv [--update] [--skip-invalid] [--dry-run] [--statuses LABEL=STATUS,...] [--json]", run: cmdImportSnipeIT},
 		{name: "export snipeit", summary: "export every asset as CSV in Snipe-IT's headers", usage: "[--out FILE]", run: cmdExportSnipeIT},
 	}
 }
@@ -28,6 +28,7 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 	skip := fs.Bool("skip-invalid", false, "import the good rows of a file with bad rows (the bad ones are listed)")
 	dry := fs.Bool("dry-run", false, "check the file and show what would be imported; change nothing")
 	statuses := fs.String("statuses", "", `the file's own status labels as tagdesk's statuses: "LABEL=STATUS,..." (e.g. "Staging=in_stock,Awaiting Parts=in_repair")`)
+	update := fs.Bool("update", false, "rows of assets this register has already update them (blank cells change nothing), as Snipe-IT's Update Existing Values does; without it they are refused")
 	asJSON := fs.Bool("json", false, "print the import report as JSON")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
@@ -47,7 +48,7 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 		in = f
 	}
 	progress, endProgress := a.importProgress()
-	opt := store.ImportOptions{SkipInvalid: *skip, DryRun: *dry, Progress: progress, Source: name}
+	opt := store.ImportOptions{SkipInvalid: *skip, DryRun: *dry, Update: *update, Progress: progress, Source: name}
 	if *statuses != "" {
 		opt.Statuses = map[string]store.Status{}
 		for _, pair := range strings.Split(*statuses, ",") {
@@ -77,7 +78,7 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 		// Nothing imported (--skip-invalid and no row good, or every row
 		// deleted in Snipe-IT): a desk the import would have created is
 		// not left behind.
-		nothing := err == nil && rep.Imported == 0
+		nothing := err == nil && rep.Imported == 0 && rep.Updated == 0 && rep.Unchanged == 0
 		committed = err == nil && !*dry && !nothing // what fails after this (the report's output) keeps the database
 		if err != nil && rep.Rows == 0 && len(rep.Bad) == 0 {
 			// The file itself is unusable (no header, a missing column).
@@ -94,7 +95,7 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 			fmt.Fprintf(a.stderr, "%s: ... and %d more bad row(s)\n", name, rep.BadRows-len(rep.Bad))
 		}
 		if rep.InRegister > 0 {
-			fmt.Fprintf(a.stderr, "%s: %d row(s) are assets of this register already: an import adds new assets and changes none (change those with tagdesk asset update, move, checkout or checkin)\n", name, rep.InRegister)
+			fmt.Fprintf(a.stderr, "%s: %d row(s) are assets of this register already: an import adds new assets and changes none without --update (or change them with tagdesk asset update, move, checkout or checkin)\n", name, rep.InRegister)
 		}
 		for _, w := range rep.Warnings {
 			fmt.Fprintf(a.stderr, "warning: %s: %s\n", name, w)
@@ -133,6 +134,13 @@ func printImportSummary(w io.Writer, name string, rep store.ImportReport) {
 	}
 	fmt.Fprintf(w, "%s %d asset(s) from %s (%d row(s))", verb, rep.Imported, name, rep.Rows)
 	var extra []string
+	if rep.Updated > 0 || rep.Unchanged > 0 {
+		verb := "updated"
+		if rep.DryRun {
+			verb = "would update"
+		}
+		extra = append(extra, fmt.Sprintf("%s %d already in the register (%d unchanged)", verb, rep.Updated, rep.Unchanged))
+	}
 	if rep.CheckedOut > 0 {
 		extra = append(extra, fmt.Sprintf("%d checked out", rep.CheckedOut))
 	}

@@ -237,6 +237,28 @@ func TestE2EExportSnipeITRoundTrip(t *testing.T) {
 		}
 	}
 	verifyEvents(t, dst)
+	// What src did since, exported again, brings dst in line with --update
+	// (without it, those rows are refused).
+	mustCLI(t, src, "checkout", "LAP-0002", "--to", "asilva")
+	mustCLI(t, src, "checkin", "LAP-0001", "--condition", "repair")
+	mustCLI(t, src, "checkin", "MON-0100")
+	mustCLI(t, src, "retire", "MON-0100")
+	mustCLI(t, src, "asset", "update", "LAP-0003", "name=Spare laptop", "custom:RAM=32 GB", "home_location=Dublin Office")
+	mustCLI(t, src, "export", "snipeit", "--out", file)
+	if _, stderr, code := cli(t, dst, "import", "snipeit", file); code != 1 || !strings.Contains(stderr, "without --update") {
+		t.Errorf("re-import without --update: exit %d, %s", code, stderr)
+	}
+	if out := mustCLI(t, dst, "import", "snipeit", "--update", file); !strings.Contains(out, "imported 0 asset(s)") || !strings.Contains(out, "updated 4 already in the register (9 unchanged)") {
+		t.Errorf("re-import --update: %s", out)
+	}
+	if a, b := assetState(t, src), assetState(t, dst); !reflect.DeepEqual(a, b) {
+		for i := range a {
+			if i < len(b) && !reflect.DeepEqual(a[i], b[i]) {
+				t.Errorf("after --update, asset %d differs:\n src %v\n dst %v", i, a[i], b[i])
+			}
+		}
+	}
+	verifyEvents(t, dst)
 	// An export into a folder that does not exist fails and writes nothing.
 	if _, stderr, code := cli(t, src, "export", "snipeit", "--out", filepath.Join(dir, "no", "such", "x.csv")); code != 1 || !strings.Contains(stderr, "not written") {
 		t.Errorf("export to a missing folder: exit %d, %s", code, stderr)
