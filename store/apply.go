@@ -227,10 +227,18 @@ func effectiveAt(day string, at time.Time) string {
 		return timestamp(t)
 	}
 	if t, err := time.Parse(time.RFC3339Nano, day); err == nil {
+		if strings.HasSuffix(day, midnightMoment) {
+			return day // a moment at midnight UTC, kept apart from a day alone (dayTime)
+		}
 		return timestamp(t)
 	}
 	return timestamp(at)
 }
+
+// midnightMoment ends a moment at midnight UTC exactly, as an import
+// records one ("2024-03-20T00:00:00.000Z"): without its fraction it would
+// read as a day alone, which is stored as midnight UTC (LocalDay).
+const midnightMoment = "T00:00:00.000Z"
 
 func decode[T any](e Event) (T, error) {
 	if v, ok := e.decoded.(T); ok {

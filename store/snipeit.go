@@ -470,7 +470,11 @@ func dayTime(day, cell string) (at string, zoned bool) {
 		_, secs := off.Zone()
 		loc = time.FixedZone(z, secs)
 	}
-	return timestamp(time.Date(d.Year(), d.Month(), d.Day(), h, mi, sec, 0, loc)), m[5] != ""
+	at = timestamp(time.Date(d.Year(), d.Month(), d.Day(), h, mi, sec, 0, loc))
+	if m[5] != "" && strings.HasSuffix(at, "T00:00:00Z") {
+		at = at[:len(at)-len("T00:00:00Z")] + midnightMoment // (not a day alone)
+	}
+	return at, m[5] != ""
 }
 
 // slashParts splits a/b/rest (rest: the year, and any time after it), for

@@ -2127,7 +2127,8 @@ func TestImportSnipeITCheckoutTimeForms(t *testing.T) {
 		"F-2,Latitude 5440,User,ana@example.com,2024-01-05T01:30:00+02:00\n"+
 		"F-3,Latitude 5440,User,ana@example.com,05.01.2024 13:45\n"+
 		"F-4,Latitude 5440,User,ana@example.com,1/5/2024 1:45 PM\n"+
-		"F-5,Latitude 5440,User,ana@example.com,2024-01-05T13:45:00\n"), store.ImportOptions{})
+		"F-5,Latitude 5440,User,ana@example.com,2024-01-05T13:45:00\n"+
+		"F-6,Latitude 5440,User,ana@example.com,2024-01-05T02:00:00+02:00\n"), store.ImportOptions{})
 	utc := func(tag string) string {
 		t.Helper()
 		v, err := time.Parse(time.RFC3339Nano, mustAsset(t, db, tag).CheckedOutAt)
@@ -2154,6 +2155,15 @@ func TestImportSnipeITCheckoutTimeForms(t *testing.T) {
 		if got := local(tag); got != "2024-01-05 13:45" {
 			t.Errorf("%s checked out at %s (desk's time)", tag, got)
 		}
+	}
+	// Midnight UTC given as a moment stays a moment: in New York it was
+	// the evening before (a day alone is that day everywhere).
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if at := mustAsset(t, db, "F-6").CheckedOutAt; utc("F-6") != "2024-01-05 00:00" || store.LocalDayIn(at, ny) != "2024-01-04" {
+		t.Errorf("F-6 checked out at %s: day %s in New York", at, store.LocalDayIn(at, ny))
 	}
 	mustVerify(t, db)
 }
