@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -73,5 +74,29 @@ func TestEachEventDayBounds(t *testing.T) {
 	}
 	if strings.Join(codes, ",") != "L1,L2,L3" {
 		t.Errorf("the 20th's changes: %v", codes)
+	}
+}
+
+// SharedSerials lists the serials more than one asset has, compared as a
+// scan compares them (case aside), each asset with its receipt.
+func TestSharedSerials(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if got, err := db.SharedSerials(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("an empty register: %v %v", got, err)
+	}
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number\nS-1,Latitude 5440,abc-1\nS-2,Latitude 5440,ABC-1\nS-3,Latitude 5440,XYZ\nS-4,Latitude 5440,\nS-5,Latitude 5440,\n"), store.ImportOptions{})
+	got, err := db.SharedSerials(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Serial != "ABC-1" || len(got[0].Assets) != 2 {
+		t.Fatalf("shared: %+v", got)
+	}
+	for i, a := range got[0].Assets {
+		if want := fmt.Sprintf("S-%d", i+1); a.Tag != want || a.Device != db.DeviceID() || a.ReceivedAt == "" || a.ReceivedBy == "" || a.Model != "Latitude 5440" {
+			t.Errorf("asset %d: %+v", i, a)
+		}
 	}
 }

@@ -23,6 +23,7 @@ func auditCommands() []command {
 		{name: "stocktake list", summary: "stocktakes, newest first", usage: "[--json]", run: cmdStocktakeList},
 		{name: "report kpis", summary: "the asset-management figures", usage: "[--json]", run: cmdReportKPIs},
 		{name: "report history", summary: "the event log for auditors", usage: "[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--csv|--json]", run: cmdReportHistory},
+		{name: "report duplicates", summary: "serials on more than one asset: a device received twice, or a placeholder serial", usage: "[--json]", run: cmdReportDuplicates},
 	}
 }
 
@@ -326,6 +327,43 @@ func bars(w io.Writer, title string, cs []store.Count) {
 		}
 		fmt.Fprintf(w, "  %s %s %d\n", col(c.Key, width), strings.Repeat("█", n), c.Count)
 	}
+}
+
+func cmdReportDuplicates(ctx context.Context, a *app, args []string) error {
+	c := findCommand("report duplicates")
+	fs := a.flags(c)
+	asJSON := fs.Bool("json", false, "JSON output")
+	if err := a.parseNone(c, fs, args); err != nil {
+		return err
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		shares, err := db.SharedSerials(ctx)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(a.stdout, shares)
+		}
+		if len(shares) == 0 {
+			fmt.Fprintln(a.stdout, "No serial is on more than one asset.")
+			return nil
+		}
+		n := 0
+		for _, s := range shares {
+			fmt.Fprintf(a.stdout, "Serial %s is on %d assets:\n", s.Serial, len(s.Assets))
+			for _, x := range s.Assets {
+				where := orDash(x.Location)
+				received := "received " + localStamp(x.ReceivedAt) + " on desk " + x.Device
+				if x.Site != "" {
+					received += " (" + x.Site + ")"
+				}
+				fmt.Fprintf(a.stdout, "  %-14s %-10s %-16s %s\n      %s by %s\n", x.Tag, x.Status.Label(), fit(where, 16), fit(x.Model, 32), received, x.ReceivedBy)
+				n++
+			}
+		}
+		fmt.Fprintf(a.stdout, "\n%d serial(s) on more than one asset (%d assets): a device received twice (check the labels against the device, and retire the extra record: tagdesk retire TAG --reason duplicate), or a placeholder serial.\n", len(shares), n)
+		return nil
+	})
 }
 
 func cmdReportHistory(ctx context.Context, a *app, args []string) error {

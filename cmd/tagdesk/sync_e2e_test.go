@@ -253,6 +253,7 @@ func runE2EConvergence(t *testing.T, pgArgs []string) {
 	mustCLI(t, b, "checkout", "--to", "B2002", tag)
 	mustCLI(t, b, "asset", "update", other, "notes=from B")
 	mustCLI(t, b, "receive", "--model", "Latitude 5440", "--location", "HQ", "SNB3")
+	mustCLI(t, a, "receive", "--model", "Latitude 5440", "--location", "HQ", "snb3") // the same box, on both desks
 	_, errs, code := cli(t, b, "sync")
 	if code != 1 || !strings.Contains(errs, "kept locally") {
 		t.Fatalf("sync with the server down: exit %d, %s", code, errs)
@@ -301,6 +302,21 @@ func runE2EConvergence(t *testing.T, pgArgs []string) {
 	}
 	if st := statusOf(t, b); len(st.Refusals) != 0 || st.Pending != 0 {
 		t.Fatalf("after resolve: %+v", st)
+	}
+	// The box both desks received while apart is two assets now, on each
+	// desk: report duplicates shows them, each with the desk that received it.
+	var shares []struct {
+		Serial string
+		Assets []struct{ Tag, Device string }
+	}
+	if err := json.Unmarshal([]byte(mustCLI(t, a, "report", "duplicates", "--json")), &shares); err != nil {
+		t.Fatal(err)
+	}
+	if len(shares) != 1 || shares[0].Serial != "SNB3" || len(shares[0].Assets) != 2 || shares[0].Assets[0].Device == shares[0].Assets[1].Device {
+		t.Fatalf("report duplicates: %+v", shares)
+	}
+	if out := mustCLI(t, b, "report", "duplicates"); !strings.Contains(out, "Serial SNB3 is on 2 assets:") || !strings.Contains(out, "1 serial(s) on more than one asset (2 assets)") {
+		t.Errorf("report duplicates:\n%s", out)
 	}
 	// Who resolved it, how and when, for an auditor.
 	if out := mustCLI(t, b, "sync", "status", "--resolved"); !strings.Contains(out, "redone as ") || !strings.Contains(out, " by e2e at ") {
