@@ -633,6 +633,8 @@ type srow struct {
 	updated                            bool       // it updated an asset of the register, in this pass
 	matched                            bool       // tagless, its tag is that of the register's asset it updated
 	changed                            bool       // its update changed the asset
+	later                              bool       // its update retires or disposes of it, after the other rows (retireOrDispose)
+	place                              string     // the code of where its update puts it ("": it does not say)
 	fill                               personFill // what the file's other rows say of its holder (unifyPeople)
 	costTwoWays                        string     // a cost that could be read two ways, for settleCosts
 	swappable                          []string   // its slash dates that read either way (03/04/2024)
@@ -1414,6 +1416,7 @@ type importer struct {
 	codes     map[string]string      // location codes and badges the desk has → what they are
 	modelInfo map[string][3]string   // model uid → name, manufacturer, category (read on first use)
 	updating  bool                   // ImportOptions.Update
+	newPeople map[string]string      // uid → name (lower case) of the people this import made
 	scheme    TagScheme
 	nextN     int64
 	gen       int
@@ -1763,6 +1766,7 @@ func (im *importer) person(r *srow) (personRef, error) {
 	if err := im.w.emit(EvPersonCreated, pp.UID, pp); err != nil {
 		return personRef{}, err
 	}
+	im.newPeople[pp.UID] = strings.ToLower(oneSpace(pp.Name))
 	ref := personRef{uid: pp.UID, name: pp.Name, label: pp.Name, badge: pp.Badge, employeeNo: pp.EmployeeNo, username: pp.Username, email: pp.Email}
 	if pp.Badge != "" {
 		ref.label += " (" + pp.Badge + ")"
@@ -1972,11 +1976,12 @@ func taglessKey(r *srow) string {
 }
 
 // sameDevice is the tag of the one asset of model modelUID with serial (as
-// written, upper- or lower-cased), or "" (none, or several).
+// written, upper- or lower-cased), or "" (none, or several); modelUID ""
+// is any model.
 func (im *importer) sameDevice(serial, modelUID string) (string, error) {
 	var tag sql.NullString
-	err := im.w.queryRow(`SELECT CASE WHEN count(*) = 1 THEN min(a.tag) END FROM assets a JOIN models m ON m.id = a.model_id
-		WHERE a.serial IN (?, upper(?), lower(?)) AND m.uid = ?`, serial, serial, serial, modelUID).Scan(&tag)
+	err := im.w.queryRow(`SELECT CASE WHEN count(*) = 1 THEN min(a.tag) END FROM assets a LEFT JOIN models m ON m.id = a.model_id
+		WHERE a.serial IN (?, upper(?), lower(?)) AND (m.uid = ?4 OR ?4 = '')`, serial, serial, serial, modelUID).Scan(&tag)
 	if err != nil {
 		return "", fmt.Errorf("check serial: %w", err)
 	}
@@ -2192,9 +2197,12 @@ func (im *importer) registerTag(r *srow) (string, error) {
 	if _, ok := im.serials[strings.ToUpper(r.serial)]; !ok {
 		return "", nil
 	}
-	model, err := im.modelUID(r)
-	if err != nil || r.failed {
-		return "", err
+	model := "" // a row that names no model is the one asset with its serial
+	if r.model != "" || r.modelNo != "" {
+		var err error
+		if model, err = im.modelUID(r); err != nil {
+			return "", im.rowErr(r, fModel, err)
+		}
 	}
 	return im.sameDevice(r.serial, model)
 }
@@ -2234,8 +2242,8 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 		fields["custom:"+k] = v
 	}
 	if r.model != "" || r.modelNo != "" {
-		if refs["model"], err = im.modelUID(r); err != nil || r.failed {
-			return false, err
+		if refs["model"], err = im.modelUID(r); err != nil {
+			return false, im.rowErr(r, fModel, err)
 		}
 	}
 	if r.supplier != "" {
@@ -2272,25 +2280,12 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 	if changed, err = w.updateAssetRefs(r.tag, fields, refs); err != nil {
 		return fail(fIgnored, err)
 	}
+	r.place = place
+	// Retiring and disposing of it wait until every other row is done
+	// (retireOrDispose): a part the file takes out of it is out by then.
+	r.later = r.disposal != nil || r.co == coNone && r.statusGiven && r.status == StatusRetired && a.status != StatusRetired
 	switch {
-	case r.disposal != nil:
-		switch {
-		case a.status == StatusDeployed && im.h.namesHolders(): // (back, as below)
-			err = w.checkIn(r.tag, CheckInOptions{Location: place, Condition: ConditionRetire, reason: im.said("names no holder")})
-		case a.status != StatusRetired:
-			err = w.setStatus(r.tag, StatusRetired, im.said("says it was disposed of"))
-		}
-		if err != nil {
-			return fail(fDisposalMethod, err)
-		}
-		p := DisposePayload{Method: r.disposal.Method, Certificate: r.disposal.Certificate, Vendor: r.disposal.Vendor}
-		if p.On, err = im.past(r.disposal.DisposedAt, "disposal date"); err != nil {
-			return fail(fDisposalDate, err)
-		}
-		if err := w.dispose(r.tag, p); err != nil {
-			return fail(fDisposalMethod, err)
-		}
-		return true, nil
+	case r.later:
 	case r.co != coNone:
 		if r.co == coAsset {
 			return changed, nil // updateCustody, once every asset is in
@@ -2318,7 +2313,8 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 		}
 		changed = true
 	}
-	if place != "" && (r.currentUID != "" || a.status != StatusDeployed) {
+	if place != "" && (r.currentUID != "" && !r.later || a.status != StatusDeployed) {
+		// (One checked out goes where its row says when it is checked in.)
 		moved, err := w.move(r.tag, place)
 		if err != nil {
 			return fail(fLocation, err)
@@ -2326,6 +2322,44 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 		changed = changed || moved
 	}
 	return changed, nil
+}
+
+// retireOrDispose ends the update of a row that retires or disposes of
+// its asset (update), once every other row is done: the parts the file
+// takes out of it are out. One checked out here is checked in first if
+// the file says who has each asset (and names no one for it).
+func (im *importer) retireOrDispose(r *srow) error {
+	w := im.w
+	_, a, err := w.assetByTag(r.tag)
+	if err != nil {
+		return im.rowErr(r, fTag, err)
+	}
+	col := fStatus
+	if r.disposal != nil {
+		col = fDisposalMethod
+	}
+	switch {
+	case a.status == StatusDeployed && im.h.namesHolders():
+		err = w.checkIn(r.tag, CheckInOptions{Location: r.place, Condition: ConditionRetire, reason: im.said("names no holder")})
+	case a.status == StatusDeployed && r.disposal == nil:
+		err = invalid("%s is checked out to %s here; the row says %s, and the file does not say to whom: check it in first, or give the file its holder columns", a.tag, a.holder, r.status.Label())
+	case a.status != StatusRetired:
+		err = w.setStatus(r.tag, StatusRetired, im.said("says so"))
+	}
+	if err != nil {
+		return im.rowErr(r, col, err)
+	}
+	if r.disposal == nil {
+		return nil
+	}
+	p := DisposePayload{Method: r.disposal.Method, Certificate: r.disposal.Certificate, Vendor: r.disposal.Vendor}
+	if p.On, err = im.past(r.disposal.DisposedAt, "disposal date"); err != nil {
+		return im.rowErr(r, fDisposalDate, err)
+	}
+	if err := w.dispose(r.tag, p); err != nil {
+		return im.rowErr(r, fDisposalMethod, err)
+	}
+	return nil
 }
 
 // said is what the import (of its file) did, as a check-in's reason says it.
@@ -2349,8 +2383,18 @@ func (im *importer) updateCustody(r *srow) (changed bool, err error) {
 	if err != nil {
 		return false, im.rowErr(r, col, err)
 	}
-	if a.status == StatusDeployed {
+	switch a.status {
+	case StatusDeployed:
 		if a.held == p.To {
+			if p.Due != "" {
+				var due string
+				if err := w.queryRow(`SELECT due_date FROM assets WHERE id = ?`, a.id).Scan(&due); err != nil {
+					return false, fmt.Errorf("read due date: %w", err)
+				}
+				if due != p.Due {
+					r.passWarns = append(r.passWarns, RowError{Line: r.line, Column: im.h.colName(fExpectedCheckin), Reason: fmt.Sprintf("expected back %s here, %s in the file: kept (a loan is extended by checking it in and out again)", orNone(due), p.Due)})
+				}
+			}
 			if r.currentUID == "" {
 				return false, nil
 			}
@@ -2360,8 +2404,25 @@ func (im *importer) updateCustody(r *srow) (changed bool, err error) {
 			}
 			return moved, nil
 		}
+		if name, ok := im.newPeople[p.To]; ok && a.custP.Valid {
+			// A person the import made, named as the one who has it here:
+			// most likely that person, whose username or email changed.
+			var holder string
+			if err := w.queryRow(`SELECT name FROM people WHERE id = ?`, a.custP.Int64).Scan(&holder); err != nil {
+				return false, fmt.Errorf("read holder: %w", err)
+			}
+			if strings.EqualFold(oneSpace(holder), name) {
+				return false, im.rowErr(r, col, conflict("%s is checked out to %s here, and this row names another %s, whom this desk does not have (another username, email or badge): if it is the same person, change their details first (tagdesk person update), and import again", a.tag, a.holder, holder))
+			}
+		}
 		if err := w.checkIn(r.tag, CheckInOptions{reason: im.said("checks it out to " + p.ToLabel)}); err != nil {
 			return false, im.rowErr(r, col, err)
+		}
+	case StatusInStock:
+	default:
+		// In repair, missing or retired here; the file has it in use.
+		if err := w.setStatus(r.tag, StatusInStock, im.said("checks it out to "+p.ToLabel)); err != nil {
+			return false, im.rowErr(r, fStatus, err)
 		}
 	}
 	if err := w.emit(EvAssetCheckedOut, r.uid, p); err != nil {
@@ -2677,7 +2738,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 		_, err := db.writeAlone(ctx, func(w *wtx) error {
 			im := &importer{w: w, h: h, named: map[string]string{}, models: map[string]string{}, modelInfo: map[string][3]string{}, locs: map[string]locRef{},
 				people: map[string]personRef{}, byName: map[string][]personRef{}, tags: make(map[string]string, len(rows)), inFile: inFile, codeNames: codeNames, tagless: tagless,
-				source: sourceName(opt.Source), updating: opt.Update}
+				source: sourceName(opt.Source), updating: opt.Update, newPeople: map[string]string{}}
 			// Ids found are cached (the search index is rebuilt once, at
 			// commit), and the events are stored in bulk at the end.
 			w.ids = map[string]int64{}
@@ -2709,7 +2770,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				if row.bad != nil {
 					continue
 				}
-				row.received, row.folded, row.uid, row.passWarns, row.updated = false, false, "", nil, false
+				row.received, row.folded, row.uid, row.passWarns, row.updated, row.later, row.place = false, false, "", nil, false, false, ""
 				if row.genTag || row.matched { // generated, or found, afresh in each pass
 					row.tag, row.matched = "", false
 				}
@@ -2765,7 +2826,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				switch {
 				case row.failed:
 					newBad++
-				case row.co == coAsset: // (counted once its check-out is done)
+				case row.co == coAsset || row.later: // (counted once done)
 				case row.changed:
 					done.Updated++
 				default:
@@ -2838,6 +2899,19 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 					if err := finish(row); err != nil {
 						return err
 					}
+				}
+			}
+			for _, row := range rows {
+				if row.bad != nil || !row.later {
+					continue
+				}
+				if err := im.retireOrDispose(row); err != nil {
+					return err
+				}
+				if row.failed {
+					newBad++
+				} else {
+					done.Updated++
 				}
 			}
 			if opt.Progress != nil {

@@ -2336,3 +2336,66 @@ func TestImportSnipeITUpdateRefusals(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// The update's harder cases: an asset in repair here that the file has
+// checked out; a parent disposed of before the row that takes its part out;
+// a disposal's place; a due date it cannot move; a tagless row with no
+// model; a holder whose username changed elsewhere.
+func TestImportSnipeITUpdateHardCases(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	const header = "Asset Tag,Model Name,Serial Number,Checked Out to: Full Name,Checked Out to: Username,Checked Out to: Asset Tag,Status,Disposal Method,Current Location Code,Expected Checkin\n"
+	importSnipe(t, db, []byte(header+
+		"H-1,Latitude 5440,SN-H1,,,,Out for Repair,,,\n"+
+		"H-2,Latitude 5440,SN-H2,,,,,,,\n"+
+		"H-3,Latitude 5440,SN-H3,,,H-2,,,,\n"+
+		"H-4,Latitude 5440,SN-H4,,,,,,,\n"+
+		"H-5,Latitude 5440,SN-H5,Ana Silva,asilva,,,,,2027-01-01\n"+
+		"H-6,Latitude 5440,SN-H6,,,,,,,\n"), store.ImportOptions{})
+	rep := importSnipe(t, db, []byte(header+
+		"H-1,,,Ana Silva,asilva,,,,,\n"+ // in repair here, checked out in the file
+		"H-2,,,,,,Archived,Recycled,,\n"+ // disposed of; its part comes out on the next line
+		"H-3,,,,,,,,DUB,\n"+
+		"H-4,,,,,,Archived,Recycled,DUB-STORE,\n"+ // disposed of where the file says
+		"H-5,,,Ana Silva,asilva,,,,,2027-02-01\n"+ // due another day: kept, with a warning
+		",,sn-h6,,,,Archived,,,\n"), // tagless, no model: the asset with that serial
+		store.ImportOptions{Update: true})
+	if rep.Updated != 5 || rep.Unchanged != 1 || rep.BadRows != 0 {
+		t.Fatalf("update: %+v", rep)
+	}
+	if h1 := mustAsset(t, db, "H-1"); h1.Status != store.StatusDeployed || h1.CustodianName != "Ana Silva" {
+		t.Fatalf("H-1: %+v", h1)
+	}
+	for tag, loc := range map[string]string{"H-2": "", "H-4": "DUB-STORE"} {
+		if a := mustAsset(t, db, tag); a.Status != store.StatusDisposed || loc != "" && a.LocationCode != loc {
+			t.Fatalf("%s: %+v", tag, a)
+		}
+	}
+	if h6 := mustAsset(t, db, "H-6"); h6.Status != store.StatusRetired {
+		t.Fatalf("H-6: %+v", h6)
+	}
+	if h3 := mustAsset(t, db, "H-3"); h3.Status != store.StatusInStock || h3.LocationCode != "DUB" {
+		t.Fatalf("H-3: %+v", h3)
+	}
+	if h5 := mustAsset(t, db, "H-5"); h5.DueDate != "2027-01-01" || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, "expected back 2027-01-01 here, 2027-02-01 in the file") {
+		t.Fatalf("H-5: %+v, warnings %+v", h5, rep.Warnings)
+	}
+	// Ana's username changed on another desk: this desk does not know that
+	// Ana, and will not hand H-5 to a stranger of the same name.
+	before := takeSnapshot(t, db)
+	bad, err := db.ImportSnipeIT(ctx, strings.NewReader(header+"H-5,,,Ana Silva,ana.s,,,,,\n"), store.ImportOptions{Update: true})
+	if err == nil || len(bad.Bad) != 1 || !strings.Contains(bad.Bad[0].Reason, "this row names another Ana Silva, whom this desk does not have") {
+		t.Fatalf("namesake: %v %+v", err, bad.Bad)
+	}
+	if after := takeSnapshot(t, db); !reflect.DeepEqual(before, after) {
+		t.Fatal("a refused import changed the register")
+	}
+	// A tagless row with no model and a serial nobody has is a bad row, not
+	// the end of the import.
+	bad, err = db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial Number,Asset Notes\nH-1,,note\n,SN-NONE,x\n"), store.ImportOptions{Update: true, SkipInvalid: true})
+	if err != nil || bad.Updated != 1 || bad.BadRows != 1 || !strings.Contains(bad.Bad[0].Reason, "no model") {
+		t.Fatalf("tagless, no model: %v %+v", err, bad)
+	}
+	mustVerify(t, db)
+}
