@@ -873,10 +873,13 @@ const (
 )
 
 // codeTakenQuery finds what already has a scannable code: an asset (its
-// tag), a location (its code) or a person (their badge), and says it.
+// tag, or its serial as written or in lower case: a scan reads serials
+// before badges and places), a location (its code) or a person (their
+// badge), and says it.
 const codeTakenQuery = `SELECT 'asset', 'an asset''s tag' FROM assets WHERE tag = ?1
 	UNION ALL SELECT 'location', ` + locationCodeIs + ` FROM locations WHERE code = ?1
-	UNION ALL SELECT 'person', ` + badgeIs + ` FROM people WHERE badge = ?1 LIMIT 1`
+	UNION ALL SELECT 'person', ` + badgeIs + ` FROM people WHERE badge = ?1
+	UNION ALL SELECT 'serial', 'the serial of asset ' || tag FROM assets WHERE serial IN (?1, lower(?1)) LIMIT 1`
 
 // codeFree refuses code as a new asset tag, location code or badge (kind
 // says which) when it already is one of the others: a scan of it would
@@ -886,8 +889,8 @@ const codeTakenQuery = `SELECT 'asset', 'an asset''s tag' FROM assets WHERE tag 
 func (w *wtx) codeFree(code, kind string) error {
 	var other, what string
 	err := w.queryRow(codeTakenQuery, code).Scan(&other, &what)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && other == kind {
-		return nil
+	if errors.Is(err, sql.ErrNoRows) || err == nil && (other == kind || kind == "asset" && other == "serial") {
+		return nil // (a tag is read before a serial: its label means its asset)
 	}
 	if err != nil {
 		return fmt.Errorf("check code: %w", err)
@@ -996,7 +999,19 @@ func (w *wtx) notALabel(serial string, self int64) error {
 		return nil
 	}
 	tag, what := NormalizeTag(serial), "tag"
-	if ValidateTag(tag) != nil {
+	if ValidateTag(tag) == nil {
+		// A badge or a location's code: its scans would find the asset
+		// (a scan is read as a tag, then a serial, before a person or a
+		// place), and a check-out go to the wrong holder.
+		var kind, is string
+		err := w.queryRow(codeTakenQuery, tag).Scan(&kind, &is)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("check serial: %w", err)
+		}
+		if kind == "location" || kind == "person" {
+			return conflict("%s is %s, not a serial: scan the serial on the device (or its maker's label)", clip(serial), is)
+		}
+	} else {
 		if !strings.Contains(serial, "://") {
 			return nil // a serial with a slash ("CN0XK/12") is no label
 		}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -814,5 +815,61 @@ func TestCheckOutToInvalidText(t *testing.T) {
 	_, err := db.CheckOut(ctx, "TD-1", "B\xff", "")
 	if store.ErrorCode(err) != store.EINVALID || !strings.Contains(store.ErrorMessage(err), "not valid text") {
 		t.Fatalf("check-out to invalid text: %v", err)
+	}
+}
+
+// A badge or a location's code given as a serial, and a serial given as a
+// badge or a location's code, are refused: a scan is read as a serial
+// before a person or a place, so the badge's scans would find the asset
+// (a check-out to that person would check the asset out instead).
+func TestSerialsAreNotBadgesOrPlaces(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	a, err := db.Receive(ctx, store.Receipt{Serial: "sn-1", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := takeSnapshot(t, db)
+	for _, c := range []struct {
+		name string
+		do   func() error
+		want string
+	}{
+		{"badge as a serial", func() error {
+			_, err := db.Receive(ctx, store.Receipt{Serial: "b1001", Model: "L5440", Location: "DUB"})
+			return err
+		}, "b1001 is the badge of Ana Silva (B1001), not a serial"},
+		{"location code as a serial", func() error {
+			_, err := db.Receive(ctx, store.Receipt{Serial: "DUB-STORE", Model: "L5440", Location: "DUB"})
+			return err
+		}, "DUB-STORE is the code of location Dublin storeroom (DUB-STORE), not a serial"},
+		{"serial edited to a badge", func() error {
+			_, err := db.UpdateAsset(ctx, a.Tag, map[string]string{"serial": "B1001"})
+			return err
+		}, "not a serial"},
+		{"a serial as a badge", func() error {
+			_, err := db.AddPerson(ctx, store.PersonInput{Name: "Kim Ode", Badge: "SN-1"})
+			return err
+		}, "SN-1 is already the serial of asset " + a.Tag},
+		{"a serial as a location code", func() error {
+			_, err := db.AddLocation(ctx, "SN-1", "Shelf", "")
+			return err
+		}, "SN-1 is already the serial of asset " + a.Tag},
+		{"an import's serial that is a badge", func() error {
+			rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Serial Number\nI-1,Latitude 5440,B1001\n"), store.ImportOptions{})
+			if len(rep.Bad) == 1 {
+				return errors.New(rep.Bad[0].Reason)
+			}
+			return err
+		}, "B1001 is the badge of Ana Silva (B1001), not a serial"},
+	} {
+		err := c.do()
+		if err == nil || !strings.Contains(store.ErrorMessage(err), c.want) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
+	}
+	if after := takeSnapshot(t, db); !reflect.DeepEqual(before, after) {
+		t.Fatal("a refusal changed the register")
 	}
 }

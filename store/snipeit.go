@@ -2139,6 +2139,10 @@ func (im *importer) receive(r *srow) error {
 	if what, ok := im.codes[rec.Tag]; ok && !generated {
 		return im.rowErr(r, fTag, codeTaken(rec.Tag, what))
 	}
+	if what, ok := im.codes[NormalizeTag(r.serial)]; ok && r.serial != "" {
+		// (Its scans would find the asset: a serial is read before a badge.)
+		return im.rowErr(r, fSerial, conflict("%s is %s, not a serial", clip(r.serial), what))
+	}
 	at := timestamp(im.w.at)
 	row.status, row.created, row.updated = rec.Status, at, at
 	r.uid = rec.UID
