@@ -873,3 +873,46 @@ func TestSerialsAreNotBadgesOrPlaces(t *testing.T) {
 		t.Fatal("a refusal changed the register")
 	}
 }
+
+// A person is found by their uid (the one way to a namesake with no
+// identifiers: the terminal UI offboards the person on screen by it), and
+// a badge that is another's employee number, or the other way round, is
+// refused: a scan of it is read as a badge first.
+func TestPeopleByUIDAndCodesApart(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	sam, err := db.AddPerson(ctx, store.PersonInput{Name: "Sam Lee"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Sam Lee", Badge: "B1500"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Person(ctx, "Sam Lee"); err == nil || !strings.Contains(err.Error(), "more than one person") {
+		t.Fatalf("by name: %v", err)
+	}
+	if p, err := db.Person(ctx, sam.UID); err != nil || p.UID != sam.UID {
+		t.Fatalf("by uid: %+v %v", p, err)
+	}
+	if _, err := db.Offboard(ctx, sam.UID, store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := db.Person(ctx, "B1500"); err != nil || !p.Active {
+		t.Fatalf("the other Sam Lee: %+v %v", p, err)
+	}
+	before := takeSnapshot(t, db)
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Tom Byrne", EmployeeNo: "b1001"}); err == nil || !strings.Contains(err.Error(), "employee number B1001 is Ana Silva's badge") {
+		t.Fatalf("employee number that is a badge: %v", err)
+	}
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Tom Byrne", EmployeeNo: "E-7"}); err != nil {
+		t.Fatal(err)
+	}
+	before = takeSnapshot(t, db)
+	if _, err := db.UpdatePerson(ctx, "asilva", map[string]string{"badge": "e-7"}); err == nil || !strings.Contains(err.Error(), "badge E-7 is Tom Byrne's employee number") {
+		t.Fatalf("badge that is an employee number: %v", err)
+	}
+	if after := takeSnapshot(t, db); !reflect.DeepEqual(before, after) {
+		t.Fatal("a refusal changed the register")
+	}
+}

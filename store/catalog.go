@@ -434,6 +434,9 @@ func (w *wtx) addPerson(in PersonInput) (string, error) {
 	if err := w.identifiersFree(p); err != nil {
 		return "", err
 	}
+	if err := w.codesApart(p.Badge, p.EmployeeNo, p.UID); err != nil {
+		return "", err
+	}
 	return p.UID, w.emit(EvPersonCreated, p.UID, p)
 }
 
@@ -514,12 +517,41 @@ func (db *DB) UpdatePerson(ctx context.Context, who string, set map[string]strin
 		if len(changes) == 0 {
 			return invalid("nothing to change: %s already has those details", cur.Name)
 		}
+		if changes["badge"].New != "" || changes["employee_number"].New != "" {
+			if err := w.codesApart(changes["badge"].New, changes["employee_number"].New, cur.UID); err != nil {
+				return err
+			}
+		}
 		return w.emit(EvPersonUpdated, cur.UID, UpdatePayload{UID: cur.UID, Changes: changes})
 	})
 	if err != nil {
 		return Person{}, err
 	}
 	return db.personWhere(ctx, `p.uid = ?`, cur.UID)
+}
+
+// codesApart refuses a badge that is another person's employee number and
+// an employee number that is another's badge: a scan of either is read as
+// a badge first, so the other person could never be found by theirs.
+// self is the person's own uid.
+func (w *wtx) codesApart(badge, employeeNo, self string) error {
+	for _, c := range []struct{ v, q, what, theirs string }{
+		{badge, `SELECT name FROM people WHERE upper(employee_no) = ? AND uid <> ?`, "badge", "employee number"},
+		{strings.ToUpper(employeeNo), `SELECT name FROM people WHERE badge = ? AND uid <> ?`, "employee number", "badge"},
+	} {
+		if c.v == "" {
+			continue
+		}
+		var other string
+		err := w.queryRow(c.q, c.v, self).Scan(&other)
+		if err == nil {
+			return conflict("%s %s is %s's %s: a scan of it must name one person", c.what, clip(c.v), other, c.theirs)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("check %s: %w", c.what, err)
+		}
+	}
+	return nil
 }
 
 const personSelect = `SELECT p.id, p.uid, p.name, coalesce(p.badge, ''), coalesce(p.employee_no, ''), coalesce(p.username, ''), coalesce(p.email, ''),
@@ -557,9 +589,14 @@ func (db *DB) PersonByCode(ctx context.Context, code string) (Person, error) {
 	return Person{}, notFound("no person with badge, employee number, username or email %q", clip(code))
 }
 
-// Person finds a person by badge, employee number, username, email or exact name.
+// Person finds a person by uid (as listed with --json: the one way to a
+// namesake with no identifiers), badge, employee number, username, email
+// or exact name.
 func (db *DB) Person(ctx context.Context, who string) (Person, error) {
 	who = strings.TrimSpace(who)
+	if p, err := db.personWhere(ctx, `p.uid = ?`, who); ErrorCode(err) != ENOTFOUND {
+		return p, err
+	}
 	if p, err := db.PersonByCode(ctx, who); ErrorCode(err) != ENOTFOUND {
 		return p, err
 	}

@@ -466,13 +466,6 @@ func (s *personScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{s.ShortHelp(), {s.c.keys.Help, s.c.keys.ForceQ}}
 }
 
-// personKey is how the store finds a person again: a unique identifier
-// first, the name last.
-func personKey(p store.Person) string {
-	for _, v := range []string{p.Badge, p.EmployeeNo, p.Username, p.Email} {
-		if v != "" {
-			return v
-		}
-	}
-	return p.Name
-}
+// personKey is how the store finds the person on screen again: their uid
+// (a badge could be another's employee number, a name a namesake's).
+func personKey(p store.Person) string { return p.UID }

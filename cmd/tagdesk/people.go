@@ -35,7 +35,7 @@ func cmdPersonShow(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("person show needs one WHO (badge, employee number, username, email or name)")
+		return usagef("person show needs one WHO (badge, employee number, username, email, name, or the uid person list --json gives)")
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
 		p, err := db.Person(ctx, pos[0])
