@@ -378,23 +378,18 @@ func (s *detailScreen) View() string {
 			shown = append(shown, p)
 		}
 	}
-	cols := 1
-	if w >= 90 {
-		cols = 2
+	// What follows the fields stays in view: the prompt (or the action
+	// line) and the first events of the history, or the field picker.
+	// The fields get the rest: in two columns when one would not fit, then
+	// with a line counting those left out.
+	below := 1 + 1 + min(3, len(s.history)) // actions or a message, the history's title, its first events
+	switch s.mode {
+	case modePrompt:
+		below = strings.Count(s.input.View(st, w), "\n") + 1 + 1 + min(3, len(s.history))
+	case modePick:
+		below = 1 + min(len(editable), 6)
 	}
-	colW := w / cols
-	for i := 0; i < len(shown); i += cols {
-		var line strings.Builder
-		for j := 0; j < cols && i+j < len(shown); j++ {
-			p := shown[i+j]
-			cell := st.Label.Render(fmt.Sprintf("%-12s ", p[0])) + truncate(p[1], colW-14)
-			line.WriteString(cell)
-			if j < cols-1 {
-				line.WriteString(strings.Repeat(" ", max(1, colW-13-cellWidth(truncate(p[1], colW-14)))))
-			}
-		}
-		out = append(out, line.String())
-	}
+	out = append(out, s.fieldLines(shown, max(1, h-len(out)-below))...)
 	switch s.mode {
 	case modePrompt:
 		out = append(out, s.input.View(st, w))
@@ -458,6 +453,37 @@ func (s *detailScreen) View() string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// fieldLines lays out the asset's fields in at most room lines: one column
+// (two from 90 columns wide), two if one would not fit (from 60), and the
+// last line counting what does not fit.
+func (s *detailScreen) fieldLines(shown [][2]string, room int) []string {
+	st, w := s.c.styles, s.width
+	cols := 1
+	if w >= 90 || w >= 60 && len(shown) > room {
+		cols = 2
+	}
+	colW := w / cols
+	var lines []string
+	for i := 0; i < len(shown); i += cols {
+		if len(lines) == room-1 && len(shown)-i > cols {
+			more := len(shown) - i
+			lines = append(lines, st.Dim.Render(truncate(fmt.Sprintf("… %d more field(s): e to edit, or tagdesk asset show %s", more, s.tag), w)))
+			break
+		}
+		var line strings.Builder
+		for j := 0; j < cols && i+j < len(shown); j++ {
+			p := shown[i+j]
+			cell := st.Label.Render(fmt.Sprintf("%-12s ", p[0])) + truncate(p[1], colW-14)
+			line.WriteString(cell)
+			if j < cols-1 {
+				line.WriteString(strings.Repeat(" ", max(1, colW-13-cellWidth(truncate(p[1], colW-14)))))
+			}
+		}
+		lines = append(lines, line.String())
+	}
+	return lines
 }
 
 func sortedCustom(m map[string]string) []string {

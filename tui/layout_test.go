@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -37,6 +38,21 @@ var screenSetups = []struct {
 	}, []string{"Received: 1", "← serial NEW-1"}},
 	{"find", func(h *harness) { h.typeSlow("/"); h.typeSlow("lat") }, []string{"find: lat", "match(es)", "TD-000001"}},
 	{"detail", func(h *harness) { h.scan("TD-000001") }, []string{"TD-000001", "History (1 event,", "received as TD-000001"}},
+	{"detail-full-checkin", func(h *harness) {
+		// An asset with every field and custom fields: the check-in prompt
+		// and the history still show at 80x24.
+		ctx := context.Background()
+		if _, err := h.db.CheckOut(ctx, "TD-000001", "B1001", "2026-12-01"); err != nil {
+			h.t.Fatal(err)
+		}
+		if _, err := h.db.UpdateAsset(ctx, "TD-000001", map[string]string{"notes": "loaner pool, charger in drawer 3", "cost_centre": "CC-1", "order_number": "PO-9",
+			"purchase_date": "2026-01-02", "purchase_cost": "1200", "currency": "EUR", "warranty_end": "2029-01-02", "eol_date": "2030-01-02", "next_audit": "2027-01-01",
+			"custom:Asset owner": "Finance", "custom:Encryption": "BitLocker", "custom:BIOS password": "set", "custom:RAM": "16 GB", "custom:Storage": "512 GB"}); err != nil {
+			h.t.Fatal(err)
+		}
+		h.scan("TD-000001")
+		h.typeSlow("i")
+	}, []string{"check in, ok", "History (3 events,", "cost_centre \"\" → \"CC-1\""}},
 	{"people", func(h *harness) { h.typeSlow("p") }, []string{"Alice Smith", "B1002"}},
 	{"help", func(h *harness) { h.typeSlow("?") }, []string{"Keys: Home", "check out"}},
 }
@@ -100,4 +116,20 @@ func newGoldenDB(t *testing.T) *store.DB {
 	db := newTestDB(t)
 	seed(t, db, 12)
 	return db
+}
+
+// More fields than two columns hold at 80x24: the last field line counts
+// those left out, and the actions and the history stay in view.
+func TestDetail_TooManyFields(t *testing.T) {
+	db := newGoldenDB(t)
+	fields := map[string]string{}
+	for i := 0; i < 40; i++ {
+		fields["custom:Field "+itoa(i+10)] = "value " + itoa(i)
+	}
+	if _, err := db.UpdateAsset(context.Background(), "TD-000002", fields); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("TD-000002")
+	checkLayout(t, h.m.render(), 80, 24, []string{"more field(s): e to edit, or tagdesk asset show TD-000002", "o check out · i check in", "History (2 events,"})
 }
