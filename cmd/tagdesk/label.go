@@ -65,6 +65,9 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 	if *skip < 0 {
 		return usagef("--skip must be 0 or more")
 	}
+	if *format != "" && *prn != "" {
+		return usagef("--format is for --out: a printer gets what it takes (ZPL for a label printer, PDF for a sheet, a file printer by its name's extension: .png, .pdf, else ZPL)")
+	}
 	switch *format {
 	case "", "zpl", "pdf", "png":
 	default:

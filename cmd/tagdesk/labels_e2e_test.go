@@ -321,3 +321,24 @@ func TestE2EQueueSkipsDisposed(t *testing.T) {
 		t.Errorf("the job still waits:\n%s", q)
 	}
 }
+
+// A queue run with no printer set says so, rather than "waiting".
+func TestE2EQueueRunNoPrinter(t *testing.T) {
+	db, _ := labelDB(t, 2)
+	out, errs, code := cli(t, db, "queue", "run")
+	if code != 1 || !strings.Contains(out, "printed 0, waiting 2, failed 0") || !strings.Contains(errs, "2 label(s) name no printer and none is set: tagdesk setting set printer URI") {
+		t.Fatalf("queue run with no printer: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+// --format with --printer is refused (it was ignored: the printer decides).
+func TestE2ELabelFormatWithPrinter(t *testing.T) {
+	db, tags := labelDB(t, 1)
+	dir := t.TempDir()
+	if _, errs, code := cli(t, db, "label", "--printer", filepath.Join(dir, "one.png"), "--format", "zpl", tags[0]); code != 2 || !strings.Contains(errs, "--format is for --out") {
+		t.Fatalf("label --printer --format: exit %d, %s", code, errs)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "*")); len(left) != 0 {
+		t.Fatalf("files written: %v", left)
+	}
+}

@@ -153,13 +153,18 @@ func (s *spooler) run(ctx context.Context, override string, progress func(done, 
 	}
 	var todo []store.PrintJob
 	var uris []string
+	noPrinter := 0
 	for _, j := range jobs {
 		uri := firstNonEmpty(override, j.Printer, def)
 		if uri == "" {
-			res.Waiting++
+			noPrinter++
 			continue
 		}
 		todo, uris = append(todo, j), append(uris, uri)
+	}
+	if noPrinter > 0 {
+		res.Waiting += noPrinter
+		res.Errors = append(res.Errors, fmt.Sprintf("%d label(s) name no printer and none is set: tagdesk setting set printer URI (tcp://HOST:9100, cups:QUEUE or a file), or give one to this run (--printer URI)", noPrinter))
 	}
 	outs, err := s.printJobs(ctx, todo, uris, progress)
 	if err != nil {
