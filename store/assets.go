@@ -622,6 +622,27 @@ func (w *wtx) moveWith(tag, location, with string, depth int, movedNow map[strin
 	if err != nil {
 		return false, err
 	}
+	if with == "" && a.status == StatusDeployed {
+		// Where it is follows what holds it: moved alone, its place and
+		// its holder would say two things (a person carries what they
+		// hold; a place or an asset does not).
+		switch {
+		case a.custA.Valid:
+			return false, invalid("%s is installed in %s: take it out first (tagdesk checkin %s), or move %s, which takes it along", a.tag, a.holder, a.tag, a.holder)
+		case a.custL.Valid:
+			// Within the place it is checked out to (a room of that
+			// office), it may move; out of it, its holder would be wrong.
+			var within int
+			if err := w.queryRow(`WITH RECURSIVE up(id) AS (SELECT id FROM locations WHERE uid = ?
+				UNION ALL SELECT l.parent_id FROM locations l JOIN up ON l.id = up.id WHERE l.parent_id IS NOT NULL)
+				SELECT count(*) FROM up WHERE id = ?`, loc, a.custL.Int64).Scan(&within); err != nil {
+				return false, fmt.Errorf("read location: %w", err)
+			}
+			if within == 0 {
+				return false, invalid("%s is checked out to %s: check it in first (tagdesk checkin %s), then check it out to its new place", a.tag, a.holder, a.tag)
+			}
+		}
+	}
 	var from, fromLabel sql.NullString
 	if a.locID.Valid {
 		if err := w.queryRow(`SELECT uid, name || ' (' || code || ')' FROM locations WHERE id = ?`, a.locID.Int64).Scan(&from, &fromLabel); err != nil {

@@ -916,3 +916,48 @@ func TestPeopleByUIDAndCodesApart(t *testing.T) {
 		t.Fatal("a refusal changed the register")
 	}
 }
+
+// An asset installed in another moves with it, not alone; one checked out
+// to a place moves within that place, not out of it (its place and its
+// holder would disagree). One a person holds moves with them.
+func TestMoveFollowsItsHolder(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.AddLocation(ctx, "LON", "London office", ""); err != nil {
+		t.Fatal(err)
+	}
+	var tags []string
+	for _, sn := range []string{"P-1", "P-2", "P-3", "P-4"} {
+		a, err := db.Receive(ctx, store.Receipt{Serial: sn, Model: "L5440", Location: "DUB"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tags = append(tags, a.Tag)
+	}
+	laptop, disk, kiosk, carried := tags[0], tags[1], tags[2], tags[3]
+	for _, c := range [][2]string{{disk, laptop}, {kiosk, "DUB"}, {carried, "B1001"}} {
+		if _, err := db.CheckOut(ctx, c[0], c[1], ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := takeSnapshot(t, db)
+	if _, err := db.Move(ctx, disk, "LON"); err == nil || !strings.Contains(err.Error(), disk+" is installed in "+laptop+": take it out first") {
+		t.Fatalf("moving an installed part alone: %v", err)
+	}
+	if _, err := db.Move(ctx, kiosk, "LON"); err == nil || !strings.Contains(err.Error(), kiosk+" is checked out to Dublin office (DUB): check it in first") {
+		t.Fatalf("moving out of the place it is checked out to: %v", err)
+	}
+	if after := takeSnapshot(t, db); !reflect.DeepEqual(before, after) {
+		t.Fatal("a refused move changed the register")
+	}
+	for _, c := range [][2]string{{kiosk, "DUB-STORE"}, {carried, "LON"}, {laptop, "LON"}} {
+		if _, err := db.Move(ctx, c[0], c[1]); err != nil {
+			t.Fatalf("move %s to %s: %v", c[0], c[1], err)
+		}
+	}
+	if a := mustAsset(t, db, disk); a.LocationCode != "LON" {
+		t.Fatalf("the part did not go with its laptop: %+v", a)
+	}
+	mustVerify(t, db)
+}

@@ -1934,7 +1934,7 @@ func TestExportSnipeITLocationsAndWarnings(t *testing.T) {
 	mustDo(db.CheckOut(ctx, tags[2], tags[0], "")) // installed in the first
 	mustDo(db.CheckOutTo(ctx, tags[3], store.Holder{Kind: store.CustodianPerson, UID: kim.UID, Label: kim.Name}, ""))
 	// Places named only where they are (no row's Location names them).
-	if _, err := db.AddLocation(ctx, "R204", "Room 204, second floor", ""); err != nil {
+	if _, err := db.AddLocation(ctx, "R204", "Room 204, second floor", "MAD"); err != nil {
 		t.Fatal(err)
 	}
 	five, err := db.Receive(ctx, store.Receipt{Serial: "S-5", Model: "L5440", Location: "DUB-STORE"})
@@ -1942,7 +1942,7 @@ func TestExportSnipeITLocationsAndWarnings(t *testing.T) {
 		t.Fatal(err)
 	}
 	tags = append(tags, five.Tag)
-	mustDo(db.CheckOut(ctx, five.Tag, "MAD", "")) // to a place, then moved on
+	mustDo(db.CheckOut(ctx, five.Tag, "MAD", "")) // to a place, then moved within it
 	mustDo(db.Move(ctx, five.Tag, "R204"))
 	var out bytes.Buffer
 	rep, err := db.ExportSnipeITReport(ctx, &out)
