@@ -475,7 +475,7 @@ func (s *detailScreen) fieldLines(shown [][2]string, room int) []string {
 		var line strings.Builder
 		for j := 0; j < cols && i+j < len(shown); j++ {
 			p := shown[i+j]
-			cell := st.Label.Render(fmt.Sprintf("%-12s ", p[0])) + truncate(p[1], colW-14)
+			cell := st.Label.Render(fmt.Sprintf("%-12s ", truncate(p[0], 12))) + truncate(p[1], colW-14)
 			line.WriteString(cell)
 			if j < cols-1 {
 				line.WriteString(strings.Repeat(" ", max(1, colW-13-cellWidth(truncate(p[1], colW-14)))))

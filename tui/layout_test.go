@@ -126,6 +126,9 @@ func TestDetail_TooManyFields(t *testing.T) {
 	for i := 0; i < 40; i++ {
 		fields["custom:Field "+itoa(i+10)] = "value " + itoa(i)
 	}
+	// (A name longer than the label column, with a long value: the line
+	// still fits.)
+	fields["custom:AAA Operating system"] = "Windows 11 Enterprise 23H2 build 22631.4460"
 	if _, err := db.UpdateAsset(context.Background(), "TD-000002", fields); err != nil {
 		t.Fatal(err)
 	}
