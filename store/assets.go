@@ -574,7 +574,11 @@ func (db *DB) MoveAll(ctx context.Context, tags []string, location string) (move
 		var done []string
 		already = nil
 		movedNow := map[string]bool{} // parts too, moved with their parent
-		for _, t := range distinctTags(tags) {
+		list, err := w.partsLast(distinctTags(tags))
+		if err != nil {
+			return err
+		}
+		for _, t := range list {
 			if movedNow[t] {
 				done = append(done, t) // moved already, as a part of one before it
 				continue
@@ -592,7 +596,6 @@ func (db *DB) MoveAll(ctx context.Context, tags []string, location string) (move
 		if len(done) == 0 {
 			return invalid("%s already at %s", strings.Join(already, ", "), location)
 		}
-		var err error
 		moved, err = w.assetsIn(done)
 		return err
 	})
@@ -600,6 +603,30 @@ func (db *DB) MoveAll(ctx context.Context, tags []string, location string) (move
 		return nil, nil, err
 	}
 	return moved, already, nil
+}
+
+// partsLast orders tags so that an asset installed in another of them
+// comes after it: moved with it, it is not moved alone (moveWith refuses
+// that).
+func (w *wtx) partsLast(tags []string) ([]string, error) {
+	listed := map[string]bool{}
+	for _, t := range tags {
+		listed[NormalizeTag(t)] = true
+	}
+	var first, last []string
+	for _, t := range tags {
+		var parent sql.NullString
+		err := w.queryRow(`SELECT ca.tag FROM assets a JOIN assets ca ON ca.id = a.custodian_asset_id WHERE a.tag = ?`, NormalizeTag(t)).Scan(&parent)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("read parent: %w", err)
+		}
+		if parent.Valid && listed[parent.String] {
+			last = append(last, t)
+		} else {
+			first = append(first, t)
+		}
+	}
+	return append(first, last...), nil
 }
 
 // move moves one asset, and what is installed in it (a disk goes with its
@@ -622,6 +649,15 @@ func (w *wtx) moveWith(tag, location, with string, depth int, movedNow map[strin
 	if err != nil {
 		return false, err
 	}
+	var from, fromLabel sql.NullString
+	if a.locID.Valid {
+		if err := w.queryRow(`SELECT uid, name || ' (' || code || ')' FROM locations WHERE id = ?`, a.locID.Int64).Scan(&from, &fromLabel); err != nil {
+			return false, fmt.Errorf("read location: %w", err)
+		}
+	}
+	if from.String == loc {
+		return false, nil
+	}
 	if with == "" && a.status == StatusDeployed {
 		// Where it is follows what holds it: moved alone, its place and
 		// its holder would say two things (a person carries what they
@@ -642,15 +678,6 @@ func (w *wtx) moveWith(tag, location, with string, depth int, movedNow map[strin
 				return false, invalid("%s is checked out to %s: check it in first (tagdesk checkin %s), then check it out to its new place", a.tag, a.holder, a.tag)
 			}
 		}
-	}
-	var from, fromLabel sql.NullString
-	if a.locID.Valid {
-		if err := w.queryRow(`SELECT uid, name || ' (' || code || ')' FROM locations WHERE id = ?`, a.locID.Int64).Scan(&from, &fromLabel); err != nil {
-			return false, fmt.Errorf("read location: %w", err)
-		}
-	}
-	if from.String == loc {
-		return false, nil
 	}
 	toLabel, err := w.locationLabel(loc)
 	if err != nil {
@@ -894,13 +921,27 @@ const (
 )
 
 // codeTakenQuery finds what already has a scannable code: an asset (its
-// tag, or its serial as written or in lower case: a scan reads serials
-// before badges and places), a location (its code) or a person (their
-// badge), and says it.
+// tag), a location (its code) or a person (their badge), and says it.
 const codeTakenQuery = `SELECT 'asset', 'an asset''s tag' FROM assets WHERE tag = ?1
 	UNION ALL SELECT 'location', ` + locationCodeIs + ` FROM locations WHERE code = ?1
-	UNION ALL SELECT 'person', ` + badgeIs + ` FROM people WHERE badge = ?1
-	UNION ALL SELECT 'serial', 'the serial of asset ' || tag FROM assets WHERE serial IN (?1, lower(?1)) LIMIT 1`
+	UNION ALL SELECT 'person', ` + badgeIs + ` FROM people WHERE badge = ?1 LIMIT 1`
+
+// notASerial refuses as a new badge or location code (code, upper case)
+// one that is an asset's serial (as written or in lower case): a scan is
+// read as a serial before a badge or a place, so it would find the asset.
+// A desk's own input rule, like a serial's (notALabel): a sync server and
+// a replay do not apply it.
+func (w *wtx) notASerial(code string) error {
+	var tag string
+	err := w.queryRow(`SELECT tag FROM assets WHERE serial IN (?1, lower(?1)) LIMIT 1`, code).Scan(&tag)
+	if err == nil {
+		return codeTaken(code, "the serial of asset "+tag)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("check code: %w", err)
+	}
+	return nil
+}
 
 // codeFree refuses code as a new asset tag, location code or badge (kind
 // says which) when it already is one of the others: a scan of it would
@@ -910,8 +951,8 @@ const codeTakenQuery = `SELECT 'asset', 'an asset''s tag' FROM assets WHERE tag 
 func (w *wtx) codeFree(code, kind string) error {
 	var other, what string
 	err := w.queryRow(codeTakenQuery, code).Scan(&other, &what)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && (other == kind || kind == "asset" && other == "serial") {
-		return nil // (a tag is read before a serial: its label means its asset)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && other == kind {
+		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("check code: %w", err)

@@ -830,6 +830,9 @@ func TestSerialsAreNotBadgesOrPlaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Tom Byrne", EmployeeNo: "E-7"}); err != nil {
+		t.Fatal(err)
+	}
 	before := takeSnapshot(t, db)
 	for _, c := range []struct {
 		name string
@@ -856,6 +859,27 @@ func TestSerialsAreNotBadgesOrPlaces(t *testing.T) {
 			_, err := db.AddLocation(ctx, "SN-1", "Shelf", "")
 			return err
 		}, "SN-1 is already the serial of asset " + a.Tag},
+		{"an import's new badge that is a serial of the file", func() error {
+			rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Serial Number,Checked Out to: Full Name,Checked Out to: Badge\nI-1,Latitude 5440,B2000,,\nI-2,Latitude 5440,SN-I2,Bo Chen,B2000\n"), store.ImportOptions{})
+			if len(rep.Bad) == 1 {
+				return errors.New(rep.Bad[0].Reason)
+			}
+			return err
+		}, "B2000 is already the serial of asset I-1"},
+		{"an import's new location code that is a serial", func() error {
+			rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Serial Number,Location Code,Location\nI-1,Latitude 5440,SN-I1,sn-1,Shelf\n"), store.ImportOptions{})
+			if len(rep.Bad) == 1 {
+				return errors.New(rep.Bad[0].Reason)
+			}
+			return err
+		}, "SN-1 is already the serial of asset " + a.Tag},
+		{"an import's new badge that is an employee number", func() error {
+			rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Serial Number,Checked Out to: Full Name,Checked Out to: Badge\nI-1,Latitude 5440,SN-I1,Ana Lopez,E-7\n"), store.ImportOptions{})
+			if len(rep.Bad) == 1 {
+				return errors.New(rep.Bad[0].Reason)
+			}
+			return err
+		}, "badge E-7 is Tom Byrne's employee number"},
 		{"an import's serial that is a badge", func() error {
 			rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Serial Number\nI-1,Latitude 5440,B1001\n"), store.ImportOptions{})
 			if len(rep.Bad) == 1 {
@@ -951,10 +975,18 @@ func TestMoveFollowsItsHolder(t *testing.T) {
 	if after := takeSnapshot(t, db); !reflect.DeepEqual(before, after) {
 		t.Fatal("a refused move changed the register")
 	}
-	for _, c := range [][2]string{{kiosk, "DUB-STORE"}, {carried, "LON"}, {laptop, "LON"}} {
+	// Where it is already: nothing to move, whatever holds it.
+	if _, already, err := db.MoveAll(ctx, []string{disk, kiosk}, "DUB"); err == nil || len(already) != 0 && !strings.Contains(err.Error(), "already at DUB") {
+		t.Fatalf("moving to where they are: %v %v", already, err)
+	}
+	for _, c := range [][2]string{{kiosk, "DUB-STORE"}, {carried, "LON"}} {
 		if _, err := db.Move(ctx, c[0], c[1]); err != nil {
 			t.Fatalf("move %s to %s: %v", c[0], c[1], err)
 		}
+	}
+	// A part listed before its parent goes with it.
+	if moved, _, err := db.MoveAll(ctx, []string{disk, laptop}, "LON"); err != nil || len(moved) != 2 {
+		t.Fatalf("moving a part and its laptop: %v %v", moved, err)
 	}
 	if a := mustAsset(t, db, disk); a.LocationCode != "LON" {
 		t.Fatalf("the part did not go with its laptop: %+v", a)

@@ -337,6 +337,9 @@ func (db *DB) AddLocation(ctx context.Context, code, name, parent string) (Locat
 		if err := w.codeFree(code, "location"); err != nil {
 			return err
 		}
+		if err := w.notASerial(code); err != nil {
+			return err
+		}
 		if parent != "" {
 			var err error
 			if p.ParentUID, err = w.locationUID(parent); err != nil {
@@ -422,6 +425,9 @@ func (w *wtx) addPerson(in PersonInput) (string, error) {
 		if err := w.codeFree(p.Badge, "person"); err != nil {
 			return "", err
 		}
+		if err := w.notASerial(p.Badge); err != nil {
+			return "", err
+		}
 	}
 	if in.Location != "" {
 		var err error
@@ -485,6 +491,9 @@ func (db *DB) UpdatePerson(ctx context.Context, who string, set map[string]strin
 					if err := w.codeFree(v, "person"); err != nil {
 						return err
 					}
+					if err := w.notASerial(v); err != nil {
+						return err
+					}
 				}
 			case "email":
 				v = strings.ToLower(v)
@@ -536,8 +545,8 @@ func (db *DB) UpdatePerson(ctx context.Context, who string, set map[string]strin
 // self is the person's own uid.
 func (w *wtx) codesApart(badge, employeeNo, self string) error {
 	for _, c := range []struct{ v, q, what, theirs string }{
-		{badge, `SELECT name FROM people WHERE upper(employee_no) = ? AND uid <> ?`, "badge", "employee number"},
-		{strings.ToUpper(employeeNo), `SELECT name FROM people WHERE badge = ? AND uid <> ?`, "employee number", "badge"},
+		{badge, `SELECT name FROM people WHERE employee_no IN (?1, lower(?1)) AND uid <> ?2`, "badge", "employee number"},
+		{strings.ToUpper(employeeNo), `SELECT name FROM people WHERE badge = ?1 AND uid <> ?2`, "employee number", "badge"},
 	} {
 		if c.v == "" {
 			continue
@@ -594,8 +603,8 @@ func (db *DB) PersonByCode(ctx context.Context, code string) (Person, error) {
 // or exact name.
 func (db *DB) Person(ctx context.Context, who string) (Person, error) {
 	who = strings.TrimSpace(who)
-	if p, err := db.personWhere(ctx, `p.uid = ?`, who); ErrorCode(err) != ENOTFOUND {
-		return p, err
+	if p, err := db.personWhere(ctx, `p.uid = coalesce((SELECT target FROM aliases WHERE tbl = 'people' AND alias = ?1), ?1)`, who); ErrorCode(err) != ENOTFOUND {
+		return p, err // (a uid merged into another's since, as a sync merges a person added twice)
 	}
 	if p, err := db.PersonByCode(ctx, who); ErrorCode(err) != ENOTFOUND {
 		return p, err

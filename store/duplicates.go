@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // SerialShare is a serial more than one asset has (compared upper-cased,
@@ -31,7 +34,7 @@ type SharedAsset struct {
 }
 
 // SharedSerials lists the serials more than one asset has, by serial, each
-// asset oldest first. One pass over the assets (their serials grouped in a
+// asset's receipt oldest first. One pass over the assets (their serials grouped in a
 // sort), then each shared asset's receipt by the events' subject index.
 func (db *DB) SharedSerials(ctx context.Context) ([]SerialShare, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT u, a.serial, a.tag, coalesce(m.name, ''), a.status, coalesce(l.code, ''), a.uid
@@ -78,6 +81,10 @@ func (db *DB) SharedSerials(ctx context.Context) ([]SerialShare, error) {
 			}
 			a.Site = sites.site(a.Device, seq)
 		}
+		// Oldest receipt first, on every desk alike (ids are each desk's own).
+		slices.SortStableFunc(out[i].Assets, func(x, y SharedAsset) int {
+			return cmp.Or(strings.Compare(x.ReceivedAt, y.ReceivedAt), strings.Compare(x.Tag, y.Tag))
+		})
 	}
 	return out, nil
 }

@@ -1398,28 +1398,29 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 // importer performs the validated rows inside one write transaction, with
 // name→uid caches so that each model, location or person is looked up once.
 type importer struct {
-	source    string // ImportOptions.Source, as history shows it
-	w         *wtx
-	h         *csvHeader
-	named     map[string]string      // table + "\x00" + lower(name)
-	models    map[string]string      // lower(name) + "\x00" + lower(number)
-	locs      map[string]locRef      // "c:" + code or "n:" + lower(name)
-	people    map[string]personRef   // by badge, employee number, username or email
-	byName    map[string][]personRef // lower(name) → the people of that name
-	tags      map[string]string      // tags received by this import → uid
-	inFile    map[string]bool        // every tag the file names
-	taken     map[string]string      // the file's tags the register already uses
-	codeNames map[string]string      // location code → the name some row gives it
-	tagless   map[string]int         // the file's tagless rows per serial and model (taglessKey)
-	serials   map[string]string      // upper-cased serials of the file's the register has → a tag with it
-	pos       map[string]string      // upper-cased purchase order number → uid (read on first use)
-	codes     map[string]string      // location codes and badges the desk has → what they are
-	modelInfo map[string][3]string   // model uid → name, manufacturer, category (read on first use)
-	updating  bool                   // ImportOptions.Update
-	newPeople map[string]string      // uid → name (lower case) of the people this import made
-	scheme    TagScheme
-	nextN     int64
-	gen       int
+	source      string // ImportOptions.Source, as history shows it
+	w           *wtx
+	h           *csvHeader
+	named       map[string]string      // table + "\x00" + lower(name)
+	models      map[string]string      // lower(name) + "\x00" + lower(number)
+	locs        map[string]locRef      // "c:" + code or "n:" + lower(name)
+	people      map[string]personRef   // by badge, employee number, username or email
+	byName      map[string][]personRef // lower(name) → the people of that name
+	tags        map[string]string      // tags received by this import → uid
+	inFile      map[string]bool        // every tag the file names
+	taken       map[string]string      // the file's tags the register already uses
+	codeNames   map[string]string      // location code → the name some row gives it
+	tagless     map[string]int         // the file's tagless rows per serial and model (taglessKey)
+	serials     map[string]string      // upper-cased serials of the file's the register has → a tag with it
+	serialCodes map[string]string      // upper-cased serials a new badge or location code must not be → whose (registered)
+	pos         map[string]string      // upper-cased purchase order number → uid (read on first use)
+	codes       map[string]string      // location codes and badges the desk has → what they are
+	modelInfo   map[string][3]string   // model uid → name, manufacturer, category (read on first use)
+	updating    bool                   // ImportOptions.Update
+	newPeople   map[string]string      // uid → name (lower case) of the people this import made
+	scheme      TagScheme
+	nextN       int64
+	gen         int
 }
 
 // poUID is the uid of the desk's purchase order with that number, or "".
@@ -1613,6 +1614,9 @@ func (im *importer) location(code, name string) (locRef, error) {
 			}
 			l = locRef{uid: im.w.db.newUID(), code: code, name: name}
 			if err = im.w.codeFree(code, "location"); err == nil {
+				err = im.notASerial(code)
+			}
+			if err == nil {
 				err = im.w.emit(EvLocationCreated, l.uid, LocationPayload{UID: l.uid, Code: code, Name: name})
 			}
 		}
@@ -1730,7 +1734,11 @@ func (im *importer) person(r *srow) (personRef, error) {
 			continue
 		}
 		if f.key == "b:" {
-			if err := im.w.codeFree(f.v, "person"); err != nil {
+			err := im.w.codeFree(f.v, "person")
+			if err == nil {
+				err = im.notASerial(f.v)
+			}
+			if err != nil {
 				if ErrorCode(err) == EINTERNAL {
 					return personRef{}, err
 				}
@@ -1762,6 +1770,12 @@ func (im *importer) person(r *srow) (personRef, error) {
 		if err := im.w.codeFree(pp.Badge, "person"); err != nil {
 			return personRef{}, err
 		}
+		if err := im.notASerial(pp.Badge); err != nil {
+			return personRef{}, err
+		}
+	}
+	if err := im.w.codesApart(pp.Badge, pp.EmployeeNo, pp.UID); err != nil {
+		return personRef{}, err
 	}
 	if err := im.w.emit(EvPersonCreated, pp.UID, pp); err != nil {
 		return personRef{}, err
@@ -2687,8 +2701,45 @@ func (im *importer) registered(rows []*srow) error {
 	if err := cr.Err(); err != nil {
 		return fmt.Errorf("read codes: %w", err)
 	}
-	im.serials, err = inRegister(im.w, "serial", serials)
+	if im.serials, err = inRegister(im.w, "serial", serials); err != nil {
+		return err
+	}
+	// The serials a new badge or location code must not be (a scan reads
+	// serials first): the file's, and the register's among the codes the
+	// file names (asked now: a large import drops the serial index).
+	im.serialCodes = map[string]string{}
+	var codes []string
+	for _, r := range rows {
+		if r.bad != nil {
+			continue
+		}
+		if r.serial != "" {
+			what := "the asset on line " + strconv.Itoa(r.line)
+			if r.tag != "" {
+				what = "asset " + r.tag
+			}
+			im.serialCodes[strings.ToUpper(r.serial)] = what
+		}
+		for _, c := range []string{r.badge, r.locationCode, r.homeCode, r.coLocationCode, r.currentCode} {
+			if c != "" {
+				codes = append(codes, c, strings.ToLower(c))
+			}
+		}
+	}
+	taken, err := inRegister(im.w, "serial", codes)
+	for v, tag := range taken {
+		im.serialCodes[v] = "asset " + tag
+	}
 	return err
+}
+
+// notASerial refuses a new badge or location code that is a serial of the
+// register or of the file (registered).
+func (im *importer) notASerial(code string) error {
+	if what, ok := im.serialCodes[code]; ok {
+		return codeTaken(code, "the serial of "+what)
+	}
+	return nil
 }
 
 func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {

@@ -477,12 +477,27 @@ func (w *wtx) unexpectedWhy(st stocktakeState, a *Asset) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("check location: %w", err)
 	}
+	within := false // this stocktake's place is within the place it is checked out to
+	if a.Status == StatusDeployed && a.CustodianKind == CustodianLocation {
+		var n int
+		if err := w.queryRow(`WITH RECURSIVE up(id) AS (SELECT ? UNION ALL SELECT l.parent_id FROM locations l JOIN up ON l.id = up.id WHERE l.parent_id IS NOT NULL)
+			SELECT count(*) FROM up JOIN locations c ON c.id = up.id WHERE c.code = ?`, st.locID, a.Custodian).Scan(&n); err != nil {
+			return "", fmt.Errorf("check location: %w", err)
+		}
+		within = n > 0
+	}
 	switch {
 	case a.Status == StatusDisposed: // wherever it is recorded: it cannot be moved
 		return "is disposed, so it was not expected here", nil
 	case a.Status == StatusDeployed && a.CustodianKind == CustodianPerson:
 		// Wherever it is recorded: moving it would leave it checked out.
 		return "is checked out to " + a.CustodianName + ": check it in if it is back", nil
+	case a.Status == StatusDeployed && a.CustodianKind == CustodianAsset:
+		// It moves with what it is installed in, not alone (moveWith).
+		return "is installed in " + a.Custodian + ": check it in if it is here on its own", nil
+	case a.Status == StatusDeployed && a.CustodianKind == CustodianLocation && !within:
+		// It moves within the place it is checked out to, not out of it.
+		return "is checked out to " + a.CustodianName + " (" + a.Custodian + "): check it in if it is back", nil
 	case here == 0:
 		return "", nil
 	case a.Status == StatusRetired, a.Status == StatusDisposed, a.Status == StatusOnOrder:

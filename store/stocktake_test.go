@@ -21,6 +21,9 @@ func TestStocktakeUnexpectedWhy(t *testing.T) {
 		{Tag: "TD-OUT", Location: "DUB-STORE"},
 		{Tag: "TD-AWAY", Location: "DUB"},
 		{Tag: "TD-LENT", Location: "DUB"},
+		{Tag: "TD-PART", Location: "DUB"},
+		{Tag: "TD-ROOM", Location: "DUB"},
+		{Tag: "TD-KIOSK", Location: "DUB"},
 	} {
 		r.Model = "L5440"
 		if _, err := db.Receive(ctx, r); err != nil {
@@ -33,8 +36,13 @@ func TestStocktakeUnexpectedWhy(t *testing.T) {
 	if _, err := db.CheckOut(ctx, "TD-OUT", "B1001", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.CheckOut(ctx, "TD-LENT", "B1001", ""); err != nil {
+	if _, err := db.AddLocation(ctx, "LON", "London office", ""); err != nil {
 		t.Fatal(err)
+	}
+	for _, c := range [][2]string{{"TD-LENT", "B1001"}, {"TD-PART", "TD-AWAY"}, {"TD-ROOM", "DUB"}, {"TD-KIOSK", "LON"}} {
+		if _, err := db.CheckOut(ctx, c[0], c[1], ""); err != nil {
+			t.Fatal(err)
+		}
 	}
 	st, err := db.StartStocktake(ctx, "DUB-STORE")
 	if err != nil {
@@ -50,6 +58,12 @@ func TestStocktakeUnexpectedWhy(t *testing.T) {
 		{"TD-NEW", store.ScanUnexpected, "was recorded here after the count started, so it was not expected"},
 		{"TD-AWAY", store.ScanUnexpected, ""},
 		{"TD-LENT", store.ScanUnexpected, "is checked out to Ana Silva: check it in if it is back"}, // recorded elsewhere: not to be moved here
+		// Moved here, an installed part would leave its parent, and an
+		// asset out to a place would leave it: not offered (a place this
+		// one is within is).
+		{"TD-PART", store.ScanUnexpected, "is installed in TD-AWAY: check it in if it is here on its own"},
+		{"TD-KIOSK", store.ScanUnexpected, "is checked out to London office (LON): check it in if it is back"},
+		{"TD-ROOM", store.ScanUnexpected, ""},
 		{"B1001", store.ScanUnknown, "is the badge of Ana Silva, not an asset"},
 		{"DUB", store.ScanUnknown, "is the label of location DUB, not an asset"},
 		{"NOPE-1", store.ScanUnknown, ""},

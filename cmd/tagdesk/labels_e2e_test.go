@@ -326,7 +326,7 @@ func TestE2EQueueSkipsDisposed(t *testing.T) {
 func TestE2EQueueRunNoPrinter(t *testing.T) {
 	db, _ := labelDB(t, 2)
 	out, errs, code := cli(t, db, "queue", "run")
-	if code != 1 || !strings.Contains(out, "printed 0, waiting 2, failed 0") || !strings.Contains(errs, "2 label(s) name no printer and none is set: tagdesk setting set printer URI") {
+	if code != 1 || !strings.Contains(out, "printed 0, waiting 2, failed 0") || !strings.Contains(errs, "2 label(s) name no printer and none is set: tagdesk setting set printer URI (tcp://HOST:9100, cups://QUEUE") {
 		t.Fatalf("queue run with no printer: exit %d\n%s%s", code, out, errs)
 	}
 }
