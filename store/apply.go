@@ -888,6 +888,22 @@ func (w *wtx) applyPO(p POPayload) error {
 	return nil
 }
 
+// fieldName is the name the desk knows a custom field by, whatever its
+// case ("os" is the field OS): custom_fields compares names without case,
+// and an asset's values must sit under the one name. name itself if the
+// desk has no such field yet.
+func (w *wtx) fieldName(name string) (string, error) {
+	var known string
+	err := w.queryRow(`SELECT name FROM custom_fields WHERE name = ?`, name).Scan(&known)
+	if errors.Is(err, sql.ErrNoRows) {
+		return name, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read custom fields: %w", err)
+	}
+	return known, nil
+}
+
 func (w *wtx) defineField(name string) error {
 	if strings.TrimSpace(name) == "" {
 		return invalid("a custom field needs a name")

@@ -752,7 +752,12 @@ func (w *wtx) updateAssetRefs(tag string, fields, refs map[string]string) (chang
 		var old string
 		switch {
 		case strings.HasPrefix(k, "custom:"):
-			old = cur.Custom[strings.TrimPrefix(k, "custom:")]
+			name, err := w.fieldName(strings.TrimPrefix(k, "custom:"))
+			if err != nil {
+				return false, err
+			}
+			k = "custom:" + name
+			old = cur.Custom[name]
 		case k == "model":
 			old = cur.ModelUID
 			if v, err = w.modelUID(v); err != nil {

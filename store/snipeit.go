@@ -1417,6 +1417,7 @@ type importer struct {
 	codes       map[string]string      // location codes and badges the desk has → what they are
 	modelInfo   map[string][3]string   // model uid → name, manufacturer, category (read on first use)
 	updating    bool                   // ImportOptions.Update
+	auditMonths int                    // the desk's audit interval (nextAudit)
 	newPeople   map[string]string      // uid → name (lower case) of the people this import made
 	scheme      TagScheme
 	nextN       int64
@@ -2056,7 +2057,7 @@ func (im *importer) receive(r *srow) error {
 	rec := AssetRecord{
 		Serial: r.serial, Name: r.name, Kind: KindHardware, Status: r.status, OrderNumber: r.orderNo,
 		PurchaseDate: r.purchaseDate, PurchaseCost: r.cost, Currency: r.currency, WarrantyEnd: r.warrantyEnd,
-		EOLDate: r.eol, CostCentre: r.costCentre, Notes: r.notes, Custom: r.custom, LastAudit: r.lastAudit, NextAudit: r.nextAudit,
+		EOLDate: r.eol, CostCentre: r.costCentre, Notes: r.notes, Custom: r.custom, LastAudit: r.lastAudit, NextAudit: im.nextAudit(r),
 	}
 	if im.source != "" {
 		rec.Imported = im.source + " line " + strconv.Itoa(r.line)
@@ -2199,6 +2200,16 @@ func (im *importer) receive(r *srow) error {
 	return nil
 }
 
+// nextAudit is the row's Next Audit Date, or, when it gives a Last Audit
+// alone, that audit plus the desk's audit interval, as a stocktake sets it
+// (the KPIs count audits overdue by it).
+func (im *importer) nextAudit(r *srow) string {
+	if r.nextAudit != "" || r.lastAudit == "" {
+		return r.nextAudit
+	}
+	return addMonths(r.lastAudit, im.auditMonths)
+}
+
 // registerTag is the tag of the register's asset the row is (Update): its
 // tag, or for a tagless row the one asset of its model with its serial;
 // "" when it is a new asset.
@@ -2240,9 +2251,15 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 	}
 	uid, a, err := w.assetByTag(tag)
 	if err != nil {
-		// A disposal is final: one the row says too changes nothing.
-		if r.disposal == nil || w.queryRow(`SELECT uid FROM assets WHERE tag = ? AND status = ?`, tag, StatusDisposed).Scan(&uid) != nil {
+		if w.queryRow(`SELECT uid FROM assets WHERE tag = ? AND status = ?`, tag, StatusDisposed).Scan(&uid) != nil {
 			return false, im.rowErr(r, fTag, err)
+		}
+		// A disposal is final: a row that has it gone changes nothing (a
+		// disposal, or a status of Archived: Snipe-IT has no disposed
+		// status, and an export writes a disposed asset so); one that has
+		// it in use is refused.
+		if r.co != coNone || r.statusGiven && r.status != StatusRetired {
+			return false, im.rowErr(r, fStatus, err)
 		}
 		r.uid, im.tags[r.tag] = uid, uid
 		return false, nil
@@ -2251,7 +2268,7 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 	fields, refs := map[string]string{}, map[string]string{}
 	for k, v := range map[string]string{"name": r.name, "serial": r.serial, "notes": r.notes, "cost_centre": r.costCentre,
 		"order_number": r.orderNo, "purchase_date": r.purchaseDate, "purchase_cost": r.cost, "currency": r.currency,
-		"warranty_end": r.warrantyEnd, "eol_date": r.eol, "last_audit": r.lastAudit, "next_audit": r.nextAudit} {
+		"warranty_end": r.warrantyEnd, "eol_date": r.eol, "last_audit": r.lastAudit, "next_audit": im.nextAudit(r)} {
 		if v != "" {
 			fields[k] = v
 		}
@@ -2413,12 +2430,23 @@ func (im *importer) updateCustody(r *srow) (changed bool, err error) {
 					r.passWarns = append(r.passWarns, RowError{Line: r.line, Column: im.h.colName(fExpectedCheckin), Reason: fmt.Sprintf("expected back %s here, %s in the file: kept (a loan is extended by checking it in and out again)", orNone(due), p.Due)})
 				}
 			}
-			if r.currentUID == "" {
+			// Where a fresh import would have it: its Current Location,
+			// else with a person, where they are (else the row's Location).
+			place, col := r.currentCode, fCurrentCode
+			if place == "" && r.co == coPerson {
+				place, col = r.place, fLocation
+				if p.LocationUID != "" {
+					if err := w.queryRow(`SELECT code FROM locations WHERE uid = ?`, p.LocationUID).Scan(&place); err != nil {
+						return false, fmt.Errorf("read location: %w", err)
+					}
+				}
+			}
+			if place == "" {
 				return false, nil
 			}
-			moved, err := w.move(r.tag, r.currentCode)
+			moved, err := w.move(r.tag, place)
 			if err != nil {
-				return false, im.rowErr(r, fCurrentCode, err)
+				return false, im.rowErr(r, col, err)
 			}
 			return moved, nil
 		}
@@ -2441,6 +2469,22 @@ func (im *importer) updateCustody(r *srow) (changed bool, err error) {
 		// In repair, missing or retired here; the file has it in use.
 		if err := w.setStatus(r.tag, StatusInStock, im.said("checks it out to "+p.ToLabel)); err != nil {
 			return false, im.rowErr(r, fStatus, err)
+		}
+	}
+	if p.Since != "" {
+		// A check-out dated before what this desk last recorded of the
+		// asset's custody (its check-in, just now or earlier) is dated now:
+		// history must not have it handed over before it came back.
+		last := timestamp(w.at)
+		if a.status == StatusInStock {
+			if err := w.queryRow(`SELECT coalesce(max(at), '') FROM events WHERE subject = ? AND type IN (?, ?, ?, ?, ?)`, r.uid,
+				EvAssetReceived, EvAssetCheckedIn, EvAssetCheckedOut, EvAssetStatus, EvAssetRetired).Scan(&last); err != nil {
+				return false, fmt.Errorf("read history: %w", err)
+			}
+		}
+		if effectiveAt(p.Since, w.at) < last {
+			r.passWarns = append(r.passWarns, RowError{Line: r.line, Column: im.h.colName(fLastCheckout), Reason: fmt.Sprintf("checkout date %s is before this desk's last record of the asset (%s): the check-out is dated now", p.Since, LocalDay(last))})
+			p.Since = ""
 		}
 	}
 	if err := w.emit(EvAssetCheckedOut, r.uid, p); err != nil {
@@ -2751,6 +2795,9 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 	if rep.Rows == 0 {
 		return rep, invalid("the file has a header but no rows")
 	}
+	if err := db.read(ctx, func(w *wtx) error { return knownFields(w, h, rows) }); err != nil {
+		return rep, err
+	}
 	inFile := make(map[string]bool, len(rows))
 	reserved := map[string]bool{} // (codes a location made from a name must leave free)
 	codeNames, tagless := map[string]string{}, map[string]int{}
@@ -2807,6 +2854,9 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				return err
 			}
 			im.nextN = im.scheme.Next
+			if im.auditMonths, err = w.auditMonths(); err != nil {
+				return err
+			}
 			if err := im.registered(rows); err != nil {
 				return err
 			}
@@ -3025,6 +3075,37 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 		return rep, invalid("%d bad row(s) of %d; nothing imported", rep.BadRows, rep.Rows)
 	}
 	return rep, nil
+}
+
+// knownFields names the file's custom columns as the desk's fields of the
+// same name in another case ("os" is the field OS): an asset's values must
+// sit under the one name, which the export writes.
+func knownFields(w *wtx, h *csvHeader, rows []*srow) error {
+	rename := map[string]string{}
+	for i, name := range h.custom {
+		if name == "" {
+			continue
+		}
+		known, err := w.fieldName(name)
+		if err != nil {
+			return err
+		}
+		if known != name {
+			rename[name], h.custom[i] = known, known
+		}
+	}
+	if len(rename) == 0 {
+		return nil
+	}
+	for _, r := range rows {
+		for from, to := range rename {
+			if v, ok := r.custom[from]; ok {
+				delete(r.custom, from)
+				r.custom[to] = v
+			}
+		}
+	}
+	return nil
 }
 
 func collectBad(rows []*srow, notes []RowError, rep *ImportReport) {

@@ -2399,3 +2399,59 @@ func TestImportSnipeITUpdateHardCases(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// Weeks of a migration with --update: a custom column in another case is
+// the same field; an asset disposed here and Archived in the file is no
+// change; a Last Audit alone sets the next audit; a check-out dated before
+// this desk's check-in is dated now; an asset with a person goes where a
+// fresh import would put it.
+func TestImportSnipeITUpdateMigration(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Status,Location,OS,Last Audit,Checkout Type,Checked Out to: Full Name,Checked Out to: Email,Checkout to Location,Checkout Date\n"+
+		"M-1,Latitude 5440,Ready to Deploy,Cork Depot,Win11,2026-11-01,,,,,\n"+
+		"M-2,Latitude 5440,Archived,Cork Depot,,,,,,,\n"+
+		"M-3,Latitude 5440,Deployed,Cork Depot,,,Location,,,Bangalore Office,2024-07-01\n"+
+		"M-4,Latitude 5440,Deployed,Cork Depot,,,User,Ana Silva,ana@example.com,,\n"), store.ImportOptions{})
+	if m1 := mustAsset(t, db, "M-1"); m1.NextAudit != "2027-11-01" {
+		t.Fatalf("M-1's next audit: %q", m1.NextAudit)
+	}
+	if _, err := db.Dispose(ctx, "M-2", store.Disposal{Method: "shred"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckIn(ctx, "M-3", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rep := importSnipe(t, db, []byte("asset_tag,status,location,os,last_audit,checkout_type,first_name,last_name,email,checkout_location,checkout_date\n"+
+		"M-1,,,Win10,2026-11-20,,,,,,\n"+
+		"M-2,Archived,,,,,,,,,\n"+
+		"M-3,Deployed,Cork Depot,,,Location,,,,Bangalore Office,2024-07-01\n"+
+		"M-4,Deployed,Cork Warehouse,,,User,Ana,Silva,ana@example.com,,\n"), store.ImportOptions{Update: true})
+	if rep.Updated != 3 || rep.Unchanged != 1 || rep.BadRows != 0 {
+		t.Fatalf("update: %+v", rep)
+	}
+	if m1 := mustAsset(t, db, "M-1"); len(m1.Custom) != 1 || m1.Custom["OS"] != "Win10" || m1.NextAudit != "2027-11-20" {
+		t.Fatalf("M-1: custom %v, next audit %q", m1.Custom, m1.NextAudit)
+	}
+	m3 := mustAsset(t, db, "M-3")
+	if m3.Status != store.StatusDeployed || strings.HasPrefix(m3.CheckedOutAt, "2024") || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, "checkout date 2024-07-01 is before this desk's last record of the asset") {
+		t.Fatalf("M-3 checked out at %s, warnings %+v", m3.CheckedOutAt, rep.Warnings)
+	}
+	if m4 := mustAsset(t, db, "M-4"); m4.LocationCode != "CORK-WAREHOUSE" || m4.CustodianName != "Ana Silva" {
+		t.Fatalf("M-4: at %s with %s", m4.LocationCode, m4.CustodianName)
+	}
+	// asset update names the field in any case too.
+	if _, err := db.UpdateAsset(ctx, "M-1", map[string]string{"custom:os": "Win12"}); err != nil {
+		t.Fatal(err)
+	}
+	if m1 := mustAsset(t, db, "M-1"); len(m1.Custom) != 1 || m1.Custom["OS"] != "Win12" {
+		t.Fatalf("M-1 after asset update: %v", m1.Custom)
+	}
+	// A disposed asset the file has in use is refused, at its Status.
+	bad, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Status\nM-2,Ready to Deploy\n"), store.ImportOptions{Update: true})
+	if err == nil || len(bad.Bad) != 1 || bad.Bad[0].Column != "Status" || !strings.Contains(bad.Bad[0].Reason, "M-2 is disposed; a disposal is final") {
+		t.Fatalf("disposed, in use in the file: %v %+v", err, bad.Bad)
+	}
+	mustVerify(t, db)
+}

@@ -507,6 +507,19 @@ func (w *wtx) unexpectedWhy(st stocktakeState, a *Asset) (string, error) {
 	}
 }
 
+// auditMonths is the desk's audit interval (audit_interval_months, 12 if
+// not set): an audit's next is due that many months after it.
+func (w *wtx) auditMonths() (int, error) {
+	v, err := w.setting(SettingAuditMonths)
+	if err != nil {
+		return 0, err
+	}
+	if n, err := strconv.Atoi(v); err == nil && n > 0 {
+		return n, nil
+	}
+	return 12, nil
+}
+
 // FinishStocktake closes a stocktake: every expected asset not found is
 // marked missing, every asset found gets its audit date and next audit date,
 // each as an asset.audited event in the asset's history.
@@ -519,11 +532,9 @@ func (db *DB) FinishStocktake(ctx context.Context, uid string) (Stocktake, error
 		if st.status != "open" {
 			return invalid("the stocktake of %s is already finished", st.locCode)
 		}
-		months := 12
-		if v, err := w.setting(SettingAuditMonths); err != nil {
+		months, err := w.auditMonths()
+		if err != nil {
 			return err
-		} else if n, err := strconv.Atoi(v); err == nil && n > 0 {
-			months = n
 		}
 		// The desk's day: a count finished at 20:30 in New York is on the
 		// day the people counting would write down.

@@ -24,7 +24,7 @@ func syncCommands() []command {
 		{name: "serve token revoke", summary: "revoke a device token", usage: "NAME [--db PATH | --postgres URL]", run: cmdTokenRevoke},
 		{name: "sync", summary: "sync with the server: push pending changes, pull the others'", usage: "[--server URL --token T] [--ca FILE] [--json]", run: cmdSync},
 		{name: "sync status", summary: "sync state: online, last success, pending, refusals", usage: "[--json]", run: cmdSyncStatus},
-		{name: "sync resolve", summary: "resolve a refused change: accept the server's state or redo it", usage: "ID --accept|--redo", run: cmdSyncResolve},
+		{name: "sync resolve", summary: "resolve a refused change: accept the server's state or redo it", usage: "ID... | --all  --accept|--redo", run: cmdSyncResolve},
 		{name: "sync watchdog", summary: "after how long unsynced changes are reported as a problem", usage: "DURATION (e.g. 1h, 30m)", run: cmdSyncWatchdog},
 	}
 }
@@ -387,16 +387,21 @@ func cmdSyncResolve(ctx context.Context, a *app, args []string) error {
 	fs := a.flags(c)
 	accept := fs.Bool("accept", false, "keep the server's state")
 	redo := fs.Bool("redo", false, "do the refused action again against the current state")
+	all := fs.Bool("all", false, "every refusal still to resolve (see tagdesk sync status)")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("sync resolve needs one refusal ID (see tagdesk sync status)")
+	if len(pos) == 0 && !*all || len(pos) > 0 && *all {
+		return usagef("sync resolve needs refusal IDs or --all (see tagdesk sync status)")
 	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(pos[0], "#"), 10, 64)
-	if err != nil {
-		return usagef("sync resolve: %q is not a refusal ID", pos[0])
+	var ids []int64
+	for _, p := range pos {
+		id, err := strconv.ParseInt(strings.TrimPrefix(p, "#"), 10, 64)
+		if err != nil {
+			return usagef("sync resolve: %q is not a refusal ID", p)
+		}
+		ids = append(ids, id)
 	}
 	if *accept == *redo {
 		return usagef("sync resolve: give exactly one of --accept and --redo")
@@ -406,30 +411,49 @@ func cmdSyncResolve(ctx context.Context, a *app, args []string) error {
 		how = store.ResolveRedo
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		var refused store.Refusal
-		if rs, err := db.Refusals(ctx, false); err == nil {
-			for _, r := range rs {
-				if r.ID == id {
-					refused = r
-				}
+		open, err := db.Refusals(ctx, false)
+		if err != nil {
+			return err
+		}
+		byID := map[int64]store.Refusal{}
+		for _, r := range open {
+			byID[r.ID] = r
+			if *all {
+				ids = append(ids, r.ID)
 			}
 		}
-		evs, err := db.ResolveRefusal(ctx, id, how)
-		if err != nil {
-			return fmt.Errorf("%s; nothing changed", store.ErrorMessage(err))
-		}
-		if how == store.ResolveAccept {
-			fmt.Fprintf(a.stdout, "refusal #%d accepted: the server's state stands\n", id)
+		if *all && len(ids) == 0 {
+			fmt.Fprintln(a.stdout, "no refusal to resolve")
 			return nil
 		}
-		fmt.Fprintf(a.stdout, "refusal #%d redone:\n", id)
-		for _, e := range evs {
-			fmt.Fprintf(a.stdout, "  %s %s\n", e.UID(), store.Describe(e))
+		redone := false
+		for i, id := range ids {
+			// Each on its own, in order: one that cannot be resolved stops
+			// the rest, and says which were.
+			evs, err := db.ResolveRefusal(ctx, id, how)
+			if err != nil {
+				done := "nothing changed"
+				if i > 0 {
+					done = fmt.Sprintf("the %d before it resolved, the rest not", i)
+				}
+				return fmt.Errorf("refusal #%d: %s; %s", id, store.ErrorMessage(err), done)
+			}
+			if how == store.ResolveAccept {
+				fmt.Fprintf(a.stdout, "refusal #%d accepted: the server's state stands\n", id)
+				continue
+			}
+			redone = true
+			fmt.Fprintf(a.stdout, "refusal #%d redone:\n", id)
+			for _, e := range evs {
+				fmt.Fprintf(a.stdout, "  %s %s\n", e.UID(), store.Describe(e))
+			}
+			if note := store.RelabelNote(byID[id], evs); note != "" {
+				fmt.Fprintf(a.stdout, "%s (tagdesk queue list shows its label)\n", note)
+			}
 		}
-		if note := store.RelabelNote(refused, evs); note != "" {
-			fmt.Fprintf(a.stdout, "%s (tagdesk queue list shows its label)\n", note)
+		if redone {
+			fmt.Fprintln(a.stdout, "it is pending: run tagdesk sync")
 		}
-		fmt.Fprintln(a.stdout, "it is pending: run tagdesk sync")
 		return nil
 	})
 }

@@ -453,3 +453,21 @@ func (p *pgConn) Exec(sql string) (pgconn.CommandTag, error) {
 }
 
 func (p *pgConn) Close() { p.c.Close(context.Background()) }
+
+// sync resolve takes several refusal IDs or --all; with none open, --all
+// says so; neither is bad usage.
+func TestSyncResolveArguments(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	mustCLI(t, db, "location", "add", "HQ", "Head office")
+	if out := mustCLI(t, db, "sync", "resolve", "--all", "--accept"); !strings.Contains(out, "no refusal to resolve") {
+		t.Errorf("--all with none: %s", out)
+	}
+	for _, args := range [][]string{{"sync", "resolve", "--accept"}, {"sync", "resolve", "--all", "1", "--accept"}, {"sync", "resolve", "1", "x", "--redo"}} {
+		if _, errs, code := cli(t, db, args...); code != 2 {
+			t.Errorf("%v: exit %d, %s", args, code, errs)
+		}
+	}
+	if _, errs, code := cli(t, db, "sync", "resolve", "7", "8", "--accept"); code != 1 || !strings.Contains(errs, "refusal #7:") || !strings.Contains(errs, "nothing changed") {
+		t.Errorf("unknown IDs: exit %d, %s", code, errs)
+	}
+}
