@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -615,12 +616,14 @@ func (w *wtx) partsLast(tags []string) ([]string, error) {
 	}
 	var first, last []string
 	for _, t := range tags {
-		var parent sql.NullString
-		err := w.queryRow(`SELECT ca.tag FROM assets a JOIN assets ca ON ca.id = a.custodian_asset_id WHERE a.tag = ?`, NormalizeTag(t)).Scan(&parent)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("read parent: %w", err)
+		// Inside one of them, at any depth (a disk in a caddy in a server)?
+		ancestors, err := w.texts("read parents", `WITH RECURSIVE up(id, depth) AS (SELECT custodian_asset_id, 1 FROM assets WHERE tag = ? AND custodian_asset_id IS NOT NULL
+			UNION ALL SELECT a.custodian_asset_id, up.depth + 1 FROM assets a JOIN up ON a.id = up.id WHERE a.custodian_asset_id IS NOT NULL AND up.depth < 64)
+			SELECT a.tag FROM up JOIN assets a ON a.id = up.id`, NormalizeTag(t))
+		if err != nil {
+			return nil, err
 		}
-		if parent.Valid && listed[parent.String] {
+		if slices.ContainsFunc(ancestors, func(p string) bool { return listed[p] }) {
 			last = append(last, t)
 		} else {
 			first = append(first, t)

@@ -932,6 +932,12 @@ func TestPeopleByUIDAndCodesApart(t *testing.T) {
 	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Tom Byrne", EmployeeNo: "E-7"}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Sue Ray", EmployeeNo: "Emp-9"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Bo Chen", Badge: "EMP-9"}); err == nil || !strings.Contains(err.Error(), "badge EMP-9 is Sue Ray's employee number") {
+		t.Fatalf("badge that is an employee number in another case: %v", err)
+	}
 	before = takeSnapshot(t, db)
 	if _, err := db.UpdatePerson(ctx, "asilva", map[string]string{"badge": "e-7"}); err == nil || !strings.Contains(err.Error(), "badge E-7 is Tom Byrne's employee number") {
 		t.Fatalf("badge that is an employee number: %v", err)
@@ -984,8 +990,15 @@ func TestMoveFollowsItsHolder(t *testing.T) {
 			t.Fatalf("move %s to %s: %v", c[0], c[1], err)
 		}
 	}
-	// A part listed before its parent goes with it.
-	if moved, _, err := db.MoveAll(ctx, []string{disk, laptop}, "LON"); err != nil || len(moved) != 2 {
+	// A part listed before its parent goes with it, at any depth.
+	caddy, err := db.Receive(ctx, store.Receipt{Serial: "P-5", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, caddy.Tag, disk, ""); err != nil {
+		t.Fatal(err)
+	}
+	if moved, _, err := db.MoveAll(ctx, []string{caddy.Tag, disk, laptop}, "LON"); err != nil || len(moved) != 3 {
 		t.Fatalf("moving a part and its laptop: %v %v", moved, err)
 	}
 	if a := mustAsset(t, db, disk); a.LocationCode != "LON" {

@@ -136,14 +136,26 @@ func (w *wtx) ensureLocation(s string) (string, error) {
 	if ErrorCode(err) != ENOTFOUND {
 		return uid, err
 	}
-	// A code no location, asset or badge has: a scan of it names one thing.
+	// A code no location, asset or badge has, nor an asset's serial: a
+	// scan of it names one thing. (In an import the serials are in
+	// reserved, the file's and the register's it could make: its bulk
+	// path may have dropped the serial index.)
 	base := codeFromName(s)
 	code := base
 	for i := 2; ; i++ {
 		var other, what string
 		err := w.queryRow(codeTakenQuery, code).Scan(&other, &what)
 		if errors.Is(err, sql.ErrNoRows) && !w.reserved[code] {
-			break
+			if w.reserved != nil {
+				break
+			}
+			if err = w.notASerial(code); err == nil {
+				break
+			}
+			if ErrorCode(err) == EINTERNAL {
+				return "", err
+			}
+			err = sql.ErrNoRows // a serial: the next
 		}
 		if errors.Is(err, sql.ErrNoRows) {
 			err = nil // reserved: the next
@@ -545,7 +557,7 @@ func (db *DB) UpdatePerson(ctx context.Context, who string, set map[string]strin
 // self is the person's own uid.
 func (w *wtx) codesApart(badge, employeeNo, self string) error {
 	for _, c := range []struct{ v, q, what, theirs string }{
-		{badge, `SELECT name FROM people WHERE employee_no IN (?1, lower(?1)) AND uid <> ?2`, "badge", "employee number"},
+		{badge, `SELECT name FROM people WHERE upper(employee_no) = ?1 AND uid <> ?2`, "badge", "employee number"},
 		{strings.ToUpper(employeeNo), `SELECT name FROM people WHERE badge = ?1 AND uid <> ?2`, "employee number", "badge"},
 	} {
 		if c.v == "" {

@@ -2200,12 +2200,12 @@ func (im *importer) receive(r *srow) error {
 	return nil
 }
 
-// nextAudit is the row's Next Audit Date, or, when it gives a Last Audit
-// alone, that audit plus the desk's audit interval, as a stocktake sets it
-// (the KPIs count audits overdue by it).
+// nextAudit is the row's Next Audit Date, or, when the file has no such
+// column and the row gives a Last Audit, that audit plus the desk's audit
+// interval, as a stocktake sets it (the KPIs count audits overdue by it).
 func (im *importer) nextAudit(r *srow) string {
-	if r.nextAudit != "" || r.lastAudit == "" {
-		return r.nextAudit
+	if r.nextAudit != "" || r.lastAudit == "" || im.h.has(fNextAudit) {
+		return r.nextAudit // (a file with the column says it: blank is none, as an export writes)
 	}
 	return addMonths(r.lastAudit, im.auditMonths)
 }
@@ -2482,8 +2482,12 @@ func (im *importer) updateCustody(r *srow) (changed bool, err error) {
 				return false, fmt.Errorf("read history: %w", err)
 			}
 		}
-		if effectiveAt(p.Since, w.at) < last {
-			r.passWarns = append(r.passWarns, RowError{Line: r.line, Column: im.h.colName(fLastCheckout), Reason: fmt.Sprintf("checkout date %s is before this desk's last record of the asset (%s): the check-out is dated now", p.Since, LocalDay(last))})
+		since := effectiveAt(p.Since, w.at)
+		if len(p.Since) == len(dateLayout) { // a day alone: before only if an earlier day
+			since, last = p.Since, LocalDay(last)
+		}
+		if since < last {
+			r.passWarns = append(r.passWarns, RowError{Line: r.line, Column: im.h.colName(fLastCheckout), Reason: fmt.Sprintf("checkout date %s is before this desk's last record of the asset (%s): the check-out is dated now", p.Since, last[:min(len(last), 10)])})
 			p.Since = ""
 		}
 	}
@@ -2769,10 +2773,21 @@ func (im *importer) registered(rows []*srow) error {
 				codes = append(codes, c, strings.ToLower(c))
 			}
 		}
+		// (And the codes a location named without one would get.)
+		for _, n := range [][2]string{{r.locationCode, r.location}, {r.homeCode, r.home}, {r.coLocationCode, r.coLocation}} {
+			if n[0] == "" && n[1] != "" {
+				c := codeFromName(n[1])
+				codes = append(codes, c, strings.ToLower(c))
+			}
+		}
 	}
 	taken, err := inRegister(im.w, "serial", codes)
 	for v, tag := range taken {
 		im.serialCodes[v] = "asset " + tag
+	}
+	// A location made from a name takes none of them (ensureLocation).
+	for code := range im.serialCodes {
+		im.w.reserved[code] = true
 	}
 	return err
 }
@@ -3092,6 +3107,17 @@ func knownFields(w *wtx, h *csvHeader, rows []*srow) error {
 		}
 		if known != name {
 			rename[name], h.custom[i] = known, known
+		}
+	}
+	for _, f := range []sfield{fCompany, fRequestable, fBYOD} { // (Snipe-IT's, kept as custom fields)
+		if name := fieldDefOf(f).label; h.has(f) {
+			known, err := w.fieldName(name)
+			if err != nil {
+				return err
+			}
+			if known != name {
+				rename[name] = known
+			}
 		}
 	}
 	if len(rename) == 0 {

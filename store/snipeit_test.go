@@ -2455,3 +2455,39 @@ func TestImportSnipeITUpdateMigration(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// Found by a review of the update's fixes: a file with a Next Audit Date
+// column says the next audit, blank or not (an export re-imported stays
+// as it was); a check-out dated the day the asset was received is kept; a
+// location made from a name does not take an asset's serial as its code; a
+// Snipe-IT column kept as a custom field lands on the desk's field of that
+// name in any case.
+func TestImportSnipeITReviewedRules(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number,Last Audit,Next Audit Date\nV-1,Latitude 5440,CORK,2026-01-10,\n"), store.ImportOptions{})
+	if v1 := mustAsset(t, db, "V-1"); v1.NextAudit != "" {
+		t.Fatalf("a blank Next Audit Date became %q", v1.NextAudit)
+	}
+	today := store.LocalDay(db.Now().UTC().Format(time.RFC3339Nano))
+	rep := importSnipe(t, db, []byte("Asset Tag,Checkout Type,Checked Out to: Full Name,Checked Out to: Email,Checkout Date\nV-1,User,Ana Silva,ana@example.com,"+today+"\n"), store.ImportOptions{Update: true})
+	if v1 := mustAsset(t, db, "V-1"); store.LocalDay(v1.CheckedOutAt) != today || len(rep.Warnings) != 0 {
+		t.Fatalf("checked out on the day it came: at %s, warnings %+v", v1.CheckedOutAt, rep.Warnings)
+	}
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number,Location\nV-2,Latitude 5440,SN-V2,Cork\n"), store.ImportOptions{})
+	if v2 := mustAsset(t, db, "V-2"); v2.LocationCode == "CORK" {
+		t.Fatalf("the location made from Cork took the code CORK, V-1's serial")
+	}
+	if l, err := db.EnsureLocation(ctx, "cork"); err != nil || l.Code == "CORK" {
+		t.Fatalf("EnsureLocation: %+v %v", l, err)
+	}
+	if _, err := db.UpdateAsset(ctx, "V-1", map[string]string{"custom:company": "Acme"}); err != nil {
+		t.Fatal(err)
+	}
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number,Company\nV-3,Latitude 5440,SN-V3,Initech\n"), store.ImportOptions{})
+	if v3 := mustAsset(t, db, "V-3"); v3.Custom["company"] != "Initech" || len(v3.Custom) != 1 {
+		t.Fatalf("V-3's custom fields: %v", v3.Custom)
+	}
+	mustVerify(t, db)
+}

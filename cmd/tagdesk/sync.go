@@ -426,15 +426,30 @@ func cmdSyncResolve(ctx context.Context, a *app, args []string) error {
 			fmt.Fprintln(a.stdout, "no refusal to resolve")
 			return nil
 		}
+		// Every ID an open refusal, each once, before anything is done.
+		seen := map[int64]bool{}
+		var todo []int64
+		for _, id := range ids {
+			if _, ok := byID[id]; !ok {
+				return fmt.Errorf("refusal #%d is not one still to resolve (see tagdesk sync status); nothing changed", id)
+			}
+			if !seen[id] {
+				seen[id] = true
+				todo = append(todo, id)
+			}
+		}
 		redone := false
-		for i, id := range ids {
+		for i, id := range todo {
 			// Each on its own, in order: one that cannot be resolved stops
 			// the rest, and says which were.
 			evs, err := db.ResolveRefusal(ctx, id, how)
 			if err != nil {
 				done := "nothing changed"
 				if i > 0 {
-					done = fmt.Sprintf("the %d before it resolved, the rest not", i)
+					done = fmt.Sprintf("the %d before it resolved, the %d from it not", i, len(todo)-i)
+				}
+				if redone {
+					fmt.Fprintln(a.stdout, "what was redone is pending: run tagdesk sync")
 				}
 				return fmt.Errorf("refusal #%d: %s; %s", id, store.ErrorMessage(err), done)
 			}

@@ -467,7 +467,7 @@ func TestSyncResolveArguments(t *testing.T) {
 			t.Errorf("%v: exit %d, %s", args, code, errs)
 		}
 	}
-	if _, errs, code := cli(t, db, "sync", "resolve", "7", "8", "--accept"); code != 1 || !strings.Contains(errs, "refusal #7:") || !strings.Contains(errs, "nothing changed") {
+	if _, errs, code := cli(t, db, "sync", "resolve", "7", "8", "--accept"); code != 1 || !strings.Contains(errs, "refusal #7 is not one still to resolve") || !strings.Contains(errs, "nothing changed") {
 		t.Errorf("unknown IDs: exit %d, %s", code, errs)
 	}
 }
