@@ -146,8 +146,8 @@ func (w *wtx) ensureLocation(s string) (string, error) {
 		var other, what string
 		err := w.queryRow(codeTakenQuery, code).Scan(&other, &what)
 		if errors.Is(err, sql.ErrNoRows) && !w.reserved[code] {
-			if w.reserved != nil {
-				break
+			if w.reserved != nil && code == base {
+				break // (its serials asked for before: importer.registered)
 			}
 			if err = w.notASerial(code); err == nil {
 				break

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -2057,7 +2058,7 @@ func (im *importer) receive(r *srow) error {
 	rec := AssetRecord{
 		Serial: r.serial, Name: r.name, Kind: KindHardware, Status: r.status, OrderNumber: r.orderNo,
 		PurchaseDate: r.purchaseDate, PurchaseCost: r.cost, Currency: r.currency, WarrantyEnd: r.warrantyEnd,
-		EOLDate: r.eol, CostCentre: r.costCentre, Notes: r.notes, Custom: r.custom, LastAudit: r.lastAudit, NextAudit: im.nextAudit(r),
+		EOLDate: r.eol, CostCentre: r.costCentre, Notes: r.notes, Custom: r.custom, LastAudit: r.lastAudit, NextAudit: im.nextAudit(r, ""),
 	}
 	if im.source != "" {
 		rec.Imported = im.source + " line " + strconv.Itoa(r.line)
@@ -2200,12 +2201,15 @@ func (im *importer) receive(r *srow) error {
 	return nil
 }
 
-// nextAudit is the row's Next Audit Date, or, when the file has no such
-// column and the row gives a Last Audit, that audit plus the desk's audit
-// interval, as a stocktake sets it (the KPIs count audits overdue by it).
-func (im *importer) nextAudit(r *srow) string {
-	if r.nextAudit != "" || r.lastAudit == "" || im.h.has(fNextAudit) {
-		return r.nextAudit // (a file with the column says it: blank is none, as an export writes)
+// nextAudit is the row's Next Audit Date, or, when it is blank and the row
+// gives a Last Audit later than the asset's (lastAudit, "" for a new
+// asset), that audit plus the desk's audit interval, as a stocktake sets
+// it (the KPIs count audits overdue by it; Snipe-IT leaves the date blank
+// where no audit schedule is set). An asset whose audit the row repeats
+// keeps its next audit (an export re-imported changes nothing).
+func (im *importer) nextAudit(r *srow, lastAudit string) string {
+	if r.nextAudit != "" || r.lastAudit == "" || r.lastAudit <= lastAudit {
+		return r.nextAudit // (the audit the desk has: its next stands)
 	}
 	return addMonths(r.lastAudit, im.auditMonths)
 }
@@ -2265,10 +2269,14 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 		return false, nil
 	}
 	r.uid, im.tags[r.tag] = uid, uid
+	var lastAudit string
+	if err := w.queryRow(`SELECT last_audit FROM assets WHERE id = ?`, a.id).Scan(&lastAudit); err != nil {
+		return false, fmt.Errorf("read asset: %w", err)
+	}
 	fields, refs := map[string]string{}, map[string]string{}
 	for k, v := range map[string]string{"name": r.name, "serial": r.serial, "notes": r.notes, "cost_centre": r.costCentre,
 		"order_number": r.orderNo, "purchase_date": r.purchaseDate, "purchase_cost": r.cost, "currency": r.currency,
-		"warranty_end": r.warrantyEnd, "eol_date": r.eol, "last_audit": r.lastAudit, "next_audit": im.nextAudit(r)} {
+		"warranty_end": r.warrantyEnd, "eol_date": r.eol, "last_audit": r.lastAudit, "next_audit": im.nextAudit(r, lastAudit)} {
 		if v != "" {
 			fields[k] = v
 		}
@@ -2859,7 +2867,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 			// Ids found are cached (the search index is rebuilt once, at
 			// commit), and the events are stored in bulk at the end.
 			w.ids = map[string]int64{}
-			w.reserved = reserved
+			w.reserved = maps.Clone(reserved) // (this pass's serials join it: registered)
 			w.deferEvents, w.tally = true, map[EventType]int{}
 			// New assets are written 64 rows to a statement, each row with
 			// its check-out folded in (receive).

@@ -2466,9 +2466,22 @@ func TestImportSnipeITReviewedRules(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpen(t)
 	seed(t, db)
-	importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number,Last Audit,Next Audit Date\nV-1,Latitude 5440,CORK,2026-01-10,\n"), store.ImportOptions{})
-	if v1 := mustAsset(t, db, "V-1"); v1.NextAudit != "" {
-		t.Fatalf("a blank Next Audit Date became %q", v1.NextAudit)
+	const audits = "Asset Tag,Model Name,Serial Number,Last Audit,Next Audit Date\nV-1,Latitude 5440,CORK,2026-01-10,\n"
+	importSnipe(t, db, []byte(audits), store.ImportOptions{})
+	if v1 := mustAsset(t, db, "V-1"); v1.NextAudit != "2027-01-10" {
+		t.Fatalf("a Last Audit with a blank Next Audit Date (Snipe-IT, no schedule): next %q", v1.NextAudit)
+	}
+	// The audit the desk has, said again: its next audit stands, even blank.
+	if _, err := db.UpdateAsset(ctx, "V-1", map[string]string{"next_audit": ""}); err != nil {
+		t.Fatal(err)
+	}
+	if rep := importSnipe(t, db, []byte(audits), store.ImportOptions{Update: true}); rep.Unchanged != 1 || mustAsset(t, db, "V-1").NextAudit != "" {
+		t.Fatalf("the same audit again: %+v, next %q", rep, mustAsset(t, db, "V-1").NextAudit)
+	}
+	// A later audit: its next follows.
+	importSnipe(t, db, []byte(strings.ReplaceAll(audits, "2026-01-10", "2026-11-20")), store.ImportOptions{Update: true})
+	if v1 := mustAsset(t, db, "V-1"); v1.LastAudit != "2026-11-20" || v1.NextAudit != "2027-11-20" {
+		t.Fatalf("a later audit: last %q, next %q", v1.LastAudit, v1.NextAudit)
 	}
 	today := store.LocalDay(db.Now().UTC().Format(time.RFC3339Nano))
 	rep := importSnipe(t, db, []byte("Asset Tag,Checkout Type,Checked Out to: Full Name,Checked Out to: Email,Checkout Date\nV-1,User,Ana Silva,ana@example.com,"+today+"\n"), store.ImportOptions{Update: true})
@@ -2481,6 +2494,21 @@ func TestImportSnipeITReviewedRules(t *testing.T) {
 	}
 	if l, err := db.EnsureLocation(ctx, "cork"); err != nil || l.Code == "CORK" {
 		t.Fatalf("EnsureLocation: %+v %v", l, err)
+	}
+	// Numbered codes too; and a skipped row's serial takes nothing.
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number\nV-4,Latitude 5440,GALWAY\nV-5,Latitude 5440,GALWAY-2\n"), store.ImportOptions{})
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number,Location\nV-6,Latitude 5440,SN-V6,Galway\n"), store.ImportOptions{})
+	if v6 := mustAsset(t, db, "V-6"); v6.LocationCode != "GALWAY-3" {
+		t.Fatalf("Galway's code: %s", v6.LocationCode)
+	}
+	for _, code := range []string{"D1", "D2"} { // two places named Dup: a row at Dup is refused as it is performed
+		if _, err := db.AddLocation(ctx, code, "Dup", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	skip := importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number,Location\nV-7,Latitude 5440,LIMERICK,Dup\nV-8,Latitude 5440,SN-V8,Limerick\n"), store.ImportOptions{SkipInvalid: true})
+	if v8 := mustAsset(t, db, "V-8"); skip.BadRows != 1 || v8.LocationCode != "LIMERICK" {
+		t.Fatalf("a skipped row's serial: %+v, Limerick is %s", skip, v8.LocationCode)
 	}
 	if _, err := db.UpdateAsset(ctx, "V-1", map[string]string{"custom:company": "Acme"}); err != nil {
 		t.Fatal(err)

@@ -411,14 +411,14 @@ func cmdSyncResolve(ctx context.Context, a *app, args []string) error {
 		how = store.ResolveRedo
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		open, err := db.Refusals(ctx, false)
+		known, err := db.Refusals(ctx, true)
 		if err != nil {
 			return err
 		}
 		byID := map[int64]store.Refusal{}
-		for _, r := range open {
+		for _, r := range known {
 			byID[r.ID] = r
-			if *all {
+			if *all && r.Resolved == "" {
 				ids = append(ids, r.ID)
 			}
 		}
@@ -430,8 +430,12 @@ func cmdSyncResolve(ctx context.Context, a *app, args []string) error {
 		seen := map[int64]bool{}
 		var todo []int64
 		for _, id := range ids {
-			if _, ok := byID[id]; !ok {
-				return fmt.Errorf("refusal #%d is not one still to resolve (see tagdesk sync status); nothing changed", id)
+			r, ok := byID[id]
+			if !ok {
+				return fmt.Errorf("no refusal #%d (see tagdesk sync status); nothing changed", id)
+			}
+			if r.Resolved != "" {
+				return fmt.Errorf("refusal #%d is already resolved (%s); nothing changed", id, r.Resolved)
 			}
 			if !seen[id] {
 				seen[id] = true

@@ -293,6 +293,9 @@ func runE2EConvergence(t *testing.T, pgArgs []string) {
 
 	// Resolve by redoing: check-in then check-out to Bo, everywhere.
 	mustCLI(t, b, "sync", "resolve", fmt.Sprint(st.Refusals[0].ID), "--redo")
+	if _, errs, code := cli(t, b, "sync", "resolve", "#"+fmt.Sprint(st.Refusals[0].ID), "--accept"); code != 1 || !strings.Contains(errs, "is already resolved") || !strings.Contains(errs, "nothing changed") {
+		t.Fatalf("resolving it again: exit %d, %s", code, errs)
+	}
 	mustCLI(t, b, "sync")
 	mustCLI(t, a, "sync")
 	assertSameRegister(t, a, b)
@@ -467,7 +470,7 @@ func TestSyncResolveArguments(t *testing.T) {
 			t.Errorf("%v: exit %d, %s", args, code, errs)
 		}
 	}
-	if _, errs, code := cli(t, db, "sync", "resolve", "7", "8", "--accept"); code != 1 || !strings.Contains(errs, "refusal #7 is not one still to resolve") || !strings.Contains(errs, "nothing changed") {
+	if _, errs, code := cli(t, db, "sync", "resolve", "7", "8", "--accept"); code != 1 || !strings.Contains(errs, "no refusal #7") || !strings.Contains(errs, "nothing changed") {
 		t.Errorf("unknown IDs: exit %d, %s", code, errs)
 	}
 }
