@@ -129,6 +129,32 @@ func (db *DB) SetSyncServer(ctx context.Context, server, token, caFile string) e
 	return nil
 }
 
+// SyncEndpoint is where and how this desk syncs, as stored, and whether
+// that server has accepted it.
+type SyncEndpoint struct {
+	Server, Token, CAFile string
+	Enrolled              bool
+}
+
+// SyncEndpoint reads the desk's sync server, token and CA file.
+func (db *DB) SyncEndpoint(ctx context.Context) (SyncEndpoint, error) {
+	var e SyncEndpoint
+	if err := db.w.QueryRowContext(ctx, `SELECT server, token, ca_file, enrolled FROM sync_state WHERE id = 1`).Scan(&e.Server, &e.Token, &e.CAFile, &e.Enrolled); err != nil {
+		return e, fmt.Errorf("read sync server: %w", err)
+	}
+	return e, nil
+}
+
+// RestoreSyncEndpoint puts back a server, token and CA file SyncEndpoint
+// read (a new one given to a sync the server never accepted: a mistyped
+// token would otherwise lock the desk out, its working one forgotten).
+func (db *DB) RestoreSyncEndpoint(ctx context.Context, e SyncEndpoint) error {
+	if _, err := db.w.ExecContext(ctx, `UPDATE sync_state SET server = ?, token = ?, ca_file = ?, enrolled = ? WHERE id = 1`, e.Server, e.Token, e.CAFile, e.Enrolled); err != nil {
+		return fmt.Errorf("restore sync server: %w", err)
+	}
+	return nil
+}
+
 // SetSyncWatchdog sets after how long pending events without a successful
 // push are reported as a problem.
 func (db *DB) SetSyncWatchdog(ctx context.Context, d time.Duration) error {

@@ -227,6 +227,11 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 	// database); without --server, a missing database is a mistyped --db.
 	a.reads = *server == ""
 	return a.withDB(ctx, func(db *store.DB) error {
+		before, err := db.SyncEndpoint(ctx)
+		if err != nil {
+			return err
+		}
+		changed := *server != "" && *server != before.Server || *token != "" && *token != before.Token || *ca != "" && *ca != before.CAFile
 		if err := db.SetSyncServer(ctx, *server, *token, *ca); err != nil {
 			return err
 		}
@@ -257,6 +262,14 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 			kept := fmt.Sprintf("%d change(s) kept locally, pending", pending)
 			if pending == 0 {
 				kept = "nothing of this desk's was pending"
+			}
+			if after, aerr := db.SyncEndpoint(context.WithoutCancel(ctx)); changed && before.Server != "" && aerr == nil && !after.Enrolled {
+				// The server never accepted the new server or token: the
+				// ones that worked stay (a typo must not lock the desk out).
+				if rerr := db.RestoreSyncEndpoint(context.WithoutCancel(ctx), before); rerr != nil {
+					return rerr
+				}
+				kept += "; the new --server/--token were not kept: this desk still syncs with " + before.Server
 			}
 			if errors.Is(ctx.Err(), context.Canceled) {
 				return fmt.Errorf("sync interrupted before it finished: nothing is lost (%s); run tagdesk sync again", kept)

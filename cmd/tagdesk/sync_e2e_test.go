@@ -356,6 +356,15 @@ func runE2EConvergence(t *testing.T, pgArgs []string) {
 		t.Fatalf("verify --server after a made-up refusal: exit %d\n%s", code, out)
 	}
 
+	// A mistyped token or server on a desk that syncs: refused, and the
+	// ones that work are kept (it locked the desk out).
+	for _, args := range [][]string{{"sync", "--token", "tdk_typo"}, {"sync", "--server", "http://127.0.0.1:1"}} {
+		if _, errs, code := cli(t, a, args...); code != 1 || !strings.Contains(errs, "the new --server/--token were not kept: this desk still syncs with "+srv.url) {
+			t.Fatalf("%v: exit %d, %s", args, code, errs)
+		}
+		mustCLI(t, a, "sync")
+	}
+
 	// Tokens: wrong, another device's, revoked.
 	c := filepath.Join(dir, "c.db")
 	if _, errs, code := cli(t, c, "sync", "--server", srv.url, "--token", "tdk_wrong"); code != 1 || !strings.Contains(errs, "401") {
