@@ -213,10 +213,10 @@ func (h *homeScreen) View() string {
 	}
 	if room := h.height - fixed; room > 0 {
 		dash := h.kpiLines(w)
-		if len(dash) > room {
+		if len(dash)+1 > room { // (and the blank line before it)
 			dash = nil
 		}
-		if chart := h.siteChart(w, room-len(dash)-1); len(dash) > 0 && len(chart) > 0 {
+		if chart := h.siteChart(w, room-len(dash)-2); len(dash) > 0 && len(chart) > 0 {
 			dash = append(append(dash, ""), chart...)
 		}
 		if len(dash) > 0 {

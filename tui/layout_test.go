@@ -136,3 +136,24 @@ func TestDetail_TooManyFields(t *testing.T) {
 	h.scan("TD-000002")
 	checkLayout(t, h.m.render(), 80, 24, []string{"more field(s): e to edit, or tagdesk asset show TD-000002", "o check out · i check in", "History (2 events,"})
 }
+
+// A refused scan's message on Home stays in view at 80x24, the dashboard
+// giving way (it was drawn one line too tall, and the message fell off).
+func TestHome_RefusedScanInView(t *testing.T) {
+	db := newGoldenDB(t)
+	for i := 1; i <= 6; i++ { // overdue loans and warranties ending: a tall attention list
+		if _, err := db.CheckOut(context.Background(), "TD-00000"+itoa(i), "B1001", "2020-01-0"+itoa(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 7; i <= 9; i++ {
+		if _, err := db.UpdateAsset(context.Background(), "TD-00000"+itoa(i), map[string]string{"warranty_end": "2026-12-01"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, sz := range append([]struct{ w, h int }{{80, 23}}, sizes...) {
+		h := newHarness(t, db, Options{Operator: "clerk"}, sz.w, sz.h)
+		h.scan("NOPE123")
+		checkLayout(t, h.m.render(), sz.w, sz.h, []string{`unknown code "NOPE123"`, "Workflows"})
+	}
+}
