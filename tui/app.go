@@ -427,7 +427,13 @@ func (m *Model) draw() string {
 		}
 		right = both
 	}
-	header := pad(" "+title+" │ "+scr, right+" ", w)
+	left := " " + title + " │ " + scr
+	if m.c.statusLine() != "" && m.booted && cellWidth(left)+cellWidth(right)+2 > w {
+		// The screen's title gives way before the sync status ("2 refused",
+		// "offline": what a desk must not miss).
+		left = truncate(left, max(12, w-cellWidth(right)-2))
+	}
+	header := pad(left, right+" ", w)
 	lines := []string{s.App.Render(header)}
 	bodyH := h - 2
 	var body string

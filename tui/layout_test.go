@@ -157,3 +157,18 @@ func TestHome_RefusedScanInView(t *testing.T) {
 		checkLayout(t, h.m.render(), sz.w, sz.h, []string{`unknown code "NOPE123"`, "Workflows"})
 	}
 }
+
+// A long screen title gives way to the sync status in the header (the
+// status went, "N refused" and "offline" with it).
+func TestHeader_SyncStatusStays(t *testing.T) {
+	db := newGoldenDB(t)
+	if _, err := db.AddPerson(context.Background(), store.PersonInput{Name: "Maria del Carmen Fernandez de la Vega", Badge: "B7777"}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("B7777")
+	header := ansi.Strip(strings.Split(h.m.render(), "\n")[0])
+	if !strings.Contains(header, "pending") || !strings.Contains(header, "Person Maria") {
+		t.Fatalf("header: %q", header)
+	}
+}
