@@ -246,6 +246,13 @@ func (w *wtx) receive(r Receipt) (string, error) {
 
 // checkTagScan refuses a given tag that is malformed, or that carries this
 // device's prefix but a wrong check character (a mangled scan).
+// CheckTagScan refuses a pre-printed tag scanned at receiving that is no
+// tag, or whose check character fails (the desk's tag_check): said when
+// it is scanned, not when the serial after it is.
+func (db *DB) CheckTagScan(ctx context.Context, tag string) error {
+	return db.read(ctx, func(w *wtx) error { return w.checkTagScan(NormalizeTag(tag)) })
+}
+
 func (w *wtx) checkTagScan(tag string) error {
 	if err := ValidateTag(tag); err != nil {
 		return err

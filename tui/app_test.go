@@ -731,3 +731,32 @@ func TestDetail_RetireRefusedBeforeTheReason(t *testing.T) {
 		h.press("esc")
 	}
 }
+
+// A pre-printed tag whose check character fails (tag_check) is refused
+// when it is scanned; the serials after it are received as usual (they
+// were all refused, the bad tag kept waiting).
+func TestReceive_PreprintedTagFailsItsCheck(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	ctx := context.Background()
+	if err := db.SetSetting(ctx, store.SettingTagCheck, "1"); err != nil {
+		t.Fatal(err)
+	}
+	good := store.TagScheme{Prefix: "TD-", Width: 6, Check: true}.Format(900)
+	bad := good[:len(good)-1] + string("0123456789"[(strings.IndexByte("0123456789", good[len(good)-1])+1)%10])
+	if !strings.ContainsAny(good[len(good)-1:], "0123456789") {
+		bad = good[:len(good)-1] + "0"
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.typeSlow("lat")
+	h.press("enter")
+	h.press("enter")
+	h.scan("SHELF-A")
+	h.scan(bad)
+	h.wantView("tag " + bad + " fails its check character")
+	h.scan("NEW-SN-1")
+	h.scan(good)
+	h.scan("NEW-SN-2")
+	h.wantView("Received: 2", good+" ← serial NEW-SN-2")
+}

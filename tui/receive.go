@@ -434,6 +434,9 @@ func (s *receiveScreen) start(code string) tea.Cmd {
 		res := receiveResult{to: to{id}, code: code}
 		if preTag {
 			tag := store.NormalizeTag(code)
+			if res.err = db.CheckTagScan(ctx, tag); res.err != nil {
+				return res
+			}
 			a, err := db.Asset(ctx, tag)
 			switch {
 			case err == nil:
