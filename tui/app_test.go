@@ -760,3 +760,24 @@ func TestReceive_PreprintedTagFailsItsCheck(t *testing.T) {
 	h.scan("NEW-SN-2")
 	h.wantView("Received: 2", good+" ← serial NEW-SN-2")
 }
+
+// The order's line for the model being received comes first (at 80
+// columns the others may be cut).
+func TestReceive_OrderLineOfTheModelFirst(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	ctx := context.Background()
+	if _, err := db.AddModel(ctx, "Anker USB-C Dock", "40AY0090", "Anker", "Docks"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddPurchaseOrder(ctx, "PO-8", "Dell", map[string]int{"40AY0090": 20, "LAT5440": 3}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.typeSlow("lat")
+	h.press("enter")
+	h.typeSlow("PO-8")
+	h.press("enter")
+	h.wantView("order PO-8: Latitude 5440 0/3, Anker")
+}

@@ -528,11 +528,15 @@ func (s *receiveScreen) poLine() string {
 	}
 	var parts []string
 	for _, l := range s.po.Lines {
+		part := fmt.Sprintf("%s %d/%d", l.Model, l.Received, l.Expected)
 		if l.Expected == 0 {
-			parts = append(parts, fmt.Sprintf("%s %d (not ordered)", l.Model, l.Received))
+			part = fmt.Sprintf("%s %d (not ordered)", l.Model, l.Received)
+		}
+		if s.model != nil && (l.Model == s.model.Name || l.Model == s.model.ModelNumber) {
+			parts = append([]string{part}, parts...) // the model being received first: at 80 columns the rest may not fit
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%s %d/%d", l.Model, l.Received, l.Expected))
+		parts = append(parts, part)
 	}
 	return "order " + s.po.Number + ": " + strings.Join(parts, ", ")
 }
