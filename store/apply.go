@@ -1088,6 +1088,9 @@ func (w *wtx) checkOutTo(p *CheckOutPayload) (person, loc, parent, place any, er
 			err = w.queryRow(`SELECT p.id, p.active FROM aliases a JOIN people p ON p.uid = a.target WHERE a.tbl = 'people' AND a.alias = ?`, p.To).Scan(&id, &active)
 		}
 		if errors.Is(err, sql.ErrNoRows) {
+			if p.ToLabel != "" { // named as people know them, not by uid
+				return nil, nil, nil, nil, notFound("%s is not in the register: their creation was refused, or has not reached it", clip(p.ToLabel))
+			}
 			return nil, nil, nil, nil, notFound("no %s with id %s", uidTables["people"], p.To)
 		}
 		if err != nil {

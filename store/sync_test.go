@@ -1589,3 +1589,41 @@ func TestRedoNotReturnedHeldByAnother(t *testing.T) {
 	}
 	syncVerify(t, a, b, srv)
 }
+
+// A check-out to a person whose creation the server refused (their badge
+// another's, added on another desk while apart) is refused naming them, not
+// by their uid.
+func TestRefusedCheckOutNamesThePerson(t *testing.T) {
+	ctx := context.Background()
+	srv, a, c := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	syncVia(t, srv, a)
+	syncVia(t, srv, c)
+	tag := receiveOne(t, a)
+	syncVia(t, srv, a)
+	syncVia(t, srv, c)
+	if _, err := c.AddPerson(ctx, store.PersonInput{Name: "Lee Park", Badge: "CB2002"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Kim Ode", Badge: "CB2002"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.CheckOut(ctx, tag, "CB2002", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, c)
+	syncVia(t, srv, a)
+	refs, err := a.Refusals(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reasons []string
+	for _, r := range refs {
+		reasons = append(reasons, r.Reason)
+	}
+	if len(refs) != 2 || !slices.ContainsFunc(reasons, func(r string) bool {
+		return strings.Contains(r, "Kim Ode (CB2002) is not in the register: their creation was refused")
+	}) {
+		t.Fatalf("refusals: %q", reasons)
+	}
+}
