@@ -236,7 +236,7 @@ func (db *DB) serverPush(w *wtx, device string, events []Event, savepoint bool, 
 			if err := w.flushRows(&pending); err != nil {
 				return err
 			}
-			if r.Winner, err = w.winner(e); err != nil {
+			if r.Winner, err = w.winner(e, r.Code); err != nil {
 				return err
 			}
 		}
@@ -312,7 +312,7 @@ func (w *wtx) storeRefusal(device string, seq int64, r PushResult) error {
 
 // winner finds the last applied event about what e is about: its subject,
 // or the asset that holds the tag e wanted.
-func (w *wtx) winner(e Event) (*Winner, error) {
+func (w *wtx) winner(e Event, code string) (*Winner, error) {
 	var x Event
 	var at, typ, payload string
 	scan := func(sc scanner) error {
@@ -328,6 +328,34 @@ func (w *wtx) winner(e Event) (*Winner, error) {
 	}
 	json.Unmarshal(e.Payload, &p)
 	const latest = ` AND s.refused = 0 AND e.device_id <> ? ORDER BY e.id DESC LIMIT 1`
+	if e.Type == EvPersonCreated {
+		// A person refused for an identifier another has: that other's
+		// latest change (its creation, at least).
+		var pp PersonPayload
+		json.Unmarshal(e.Payload, &pp)
+		err := scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id
+			WHERE e.subject = (SELECT uid FROM people WHERE badge = ?1 OR employee_no = ?2 OR username = ?3 OR email = ?4 LIMIT 1)`+latest,
+			nullable(pp.Badge), nullable(pp.EmployeeNo), nullable(pp.Username), nullable(pp.Email), e.DeviceID))
+		if err == nil {
+			x.At, x.Type, x.Payload = parseTime(at), EventType(typ), json.RawMessage(payload)
+			return &Winner{Event: x.UID(), DeviceID: x.DeviceID, Operator: x.Operator, At: x.At, Type: x.Type, Summary: Describe(x)}, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("find winner: %w", err)
+		}
+	}
+	if e.Type == EvAssetCheckedOut && code == ENOTFOUND {
+		// To someone or somewhere the register lacks (their creation was
+		// refused): no change won over it. (An asset the register lacks is
+		// looked for by its tag below.)
+		var n int
+		if err := w.queryRow(`SELECT count(*) FROM assets WHERE uid = ?`, e.Subject).Scan(&n); err != nil {
+			return nil, fmt.Errorf("find winner: %w", err)
+		}
+		if n > 0 {
+			return nil, nil
+		}
+	}
 	// A refused change of hands or state was refused for a change of hands
 	// or state: a note edited, a label printed or an audit after it is not
 	// the winner, unless nothing else is.

@@ -1626,4 +1626,18 @@ func TestRefusedCheckOutNamesThePerson(t *testing.T) {
 	}) {
 		t.Fatalf("refusals: %q", reasons)
 	}
+	// The person's refusal was won by Lee Park's creation; the check-out's
+	// by no change (the asset's receipt did not win anything).
+	for _, r := range refs {
+		switch r.Type {
+		case store.EvPersonCreated:
+			if r.Winner == nil || r.Winner.Type != store.EvPersonCreated || !strings.Contains(r.Winner.Summary, "Lee Park") {
+				t.Errorf("the person's refusal won by %+v", r.Winner)
+			}
+		case store.EvAssetCheckedOut:
+			if r.Winner != nil {
+				t.Errorf("the check-out's refusal won by %+v", r.Winner)
+			}
+		}
+	}
 }
