@@ -377,11 +377,13 @@ func (w *wtx) winner(e Event, code string) (*Winner, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id WHERE e.subject = ?`+latest, e.Subject, e.DeviceID))
 	}
+	if errors.Is(err, sql.ErrNoRows) && p.Tag != "" {
+		// (Before whom it hands the asset to: an asset whose receipt was
+		// refused lost its tag to another's receipt.)
+		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM assets a JOIN events e ON e.subject = a.uid JOIN sync_log s ON s.event_id = e.id WHERE a.tag = ?`+latest, p.Tag, e.DeviceID))
+	}
 	if errors.Is(err, sql.ErrNoRows) && p.To != "" {
 		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id WHERE e.subject = ?`+latest, p.To, e.DeviceID))
-	}
-	if errors.Is(err, sql.ErrNoRows) && p.Tag != "" {
-		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM assets a JOIN events e ON e.subject = a.uid JOIN sync_log s ON s.event_id = e.id WHERE a.tag = ?`+latest, p.Tag, e.DeviceID))
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil

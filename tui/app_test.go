@@ -759,6 +759,16 @@ func TestReceive_PreprintedTagFailsItsCheck(t *testing.T) {
 	h.scan(good)
 	h.scan("NEW-SN-2")
 	h.wantView("Received: 2", good+" ← serial NEW-SN-2")
+	// A label refused while another waits: neither is paired with the
+	// serial after it (box 2's serial took box 1's label).
+	next := store.TagScheme{Prefix: "TD-", Width: 6, Check: true}.Format(901)
+	h.scan(next)
+	h.scan(bad)
+	h.wantView("tag " + next + " was not used")
+	h.scan("NEW-SN-3")
+	if a, err := db.Asset(ctx, next); store.ErrorCode(err) != store.ENOTFOUND {
+		t.Fatalf("%s was paired with the serial after a refused label: %+v %v", next, a, err)
+	}
 }
 
 // The order's line for the model being received comes first (at 80

@@ -65,10 +65,13 @@ type receivePOMsg struct {
 
 type receiveResult struct {
 	to
-	code  string
-	tag   string          // the scan was an unused pre-printed tag
-	place *store.Location // the scan was a location's label: receive there from now on
-	asset store.Asset
+	code string
+	tag  string // the scan was an unused pre-printed tag
+	// tagScan says the scan was read as a pre-printed tag (refused if err):
+	// a tag waiting for its serial is not paired with the next box's.
+	tagScan bool
+	place   *store.Location // the scan was a location's label: receive there from now on
+	asset   store.Asset
 	// arrived says the serial was an asset on order's: that asset came.
 	arrived bool
 	po      *store.PurchaseOrder
@@ -433,6 +436,7 @@ func (s *receiveScreen) start(code string) tea.Cmd {
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		res := receiveResult{to: to{id}, code: code}
 		if preTag {
+			res.tagScan = true
 			tag := store.NormalizeTag(code)
 			if res.err = db.CheckTagScan(ctx, tag); res.err != nil {
 				return res
@@ -479,6 +483,13 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 		s.dupSerial = strings.TrimSpace(r.code)
 		cmd := s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
 		s.feed.warn("a second asset with serial %s? ctrl+d receives it all the same", clipCode(r.code))
+		return cmd
+	case r.err != nil && r.tagScan && s.pending != "":
+		// Another box's label, refused: the tag that waited is not this
+		// box's either (the next serial would take it).
+		cmd := s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
+		s.feed.refuse("tag %s was not used: scan the next box's tag or serial", s.pending)
+		s.pending = ""
 		return cmd
 	case r.err != nil:
 		return s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))

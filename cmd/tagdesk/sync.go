@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -231,7 +233,13 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		changed := *server != "" && *server != before.Server || *token != "" && *token != before.Token || *ca != "" && *ca != before.CAFile
+		newServer := *server != "" && *server != before.Server
+		newToken := *token != "" && *token != before.Token
+		if *ca != "" {
+			if _, err := os.Stat(*ca); err != nil { // (stored, a missing file would stop every sync)
+				return fmt.Errorf("--ca: %w; nothing changed", err)
+			}
+		}
 		if err := db.SetSyncServer(ctx, *server, *token, *ca); err != nil {
 			return err
 		}
@@ -263,7 +271,7 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 			if pending == 0 {
 				kept = "nothing of this desk's was pending"
 			}
-			if after, aerr := db.SyncEndpoint(context.WithoutCancel(ctx)); changed && before.Server != "" && aerr == nil && !after.Enrolled {
+			if after, aerr := db.SyncEndpoint(context.WithoutCancel(ctx)); aerr == nil && before.Enrolled && !after.Enrolled && refusedEndpoint(err, newServer, newToken) {
 				// The server never accepted the new server or token: the
 				// ones that worked stay (a typo must not lock the desk out).
 				if rerr := db.RestoreSyncEndpoint(context.WithoutCancel(ctx), before); rerr != nil {
@@ -488,6 +496,17 @@ func cmdSyncResolve(ctx context.Context, a *app, args []string) error {
 		}
 		return nil
 	})
+}
+
+// refusedEndpoint says a sync's failure, before the server accepted this
+// desk, condemns the new server or token it was given: a new server that
+// did not answer as a tagdesk server (a typo as likely as an outage; it is
+// given again when it answers), or a token the server refused. A token
+// given to a server that did not answer is kept: that says nothing of it.
+func refusedEndpoint(err error, newServer, newToken bool) bool {
+	var he *syncpkg.HTTPError
+	refused := errors.As(err, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden || he.Status == http.StatusConflict)
+	return newServer || newToken && refused
 }
 
 func cmdSyncWatchdog(ctx context.Context, a *app, args []string) error {

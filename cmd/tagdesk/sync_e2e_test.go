@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -18,6 +19,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	syncpkg "github.com/tagdesk/tagdesk/sync"
 )
 
 // syncServer is a `tagdesk serve` process on a free loopback port.
@@ -364,6 +367,10 @@ func runE2EConvergence(t *testing.T, pgArgs []string) {
 		}
 		mustCLI(t, a, "sync")
 	}
+	if _, errs, code := cli(t, a, "sync", "--ca", filepath.Join(dir, "no-such-ca.pem")); code != 1 || !strings.Contains(errs, "--ca:") || !strings.Contains(errs, "nothing changed") {
+		t.Fatalf("a missing --ca file: exit %d, %s", code, errs)
+	}
+	mustCLI(t, a, "sync")
 
 	// Tokens: wrong, another device's, revoked.
 	c := filepath.Join(dir, "c.db")
@@ -481,5 +488,28 @@ func TestSyncResolveArguments(t *testing.T) {
 	}
 	if _, errs, code := cli(t, db, "sync", "resolve", "7", "8", "--accept"); code != 1 || !strings.Contains(errs, "no refusal #7") || !strings.Contains(errs, "nothing changed") {
 		t.Errorf("unknown IDs: exit %d, %s", code, errs)
+	}
+}
+
+// What a failed first contact says of the new server or token it was
+// given: a new server that did not answer, or a token the server refused,
+// is not kept; a token given to a server that did not answer is.
+func TestRefusedEndpoint(t *testing.T) {
+	down := errors.New("dial tcp 127.0.0.1:1: connection refused")
+	for _, c := range []struct {
+		err                 error
+		newServer, newToken bool
+		want                bool
+	}{
+		{&syncpkg.HTTPError{Status: 401}, false, true, true},
+		{&syncpkg.HTTPError{Status: 409}, false, true, true},
+		{down, false, true, false},
+		{&syncpkg.HTTPError{Status: 503}, false, true, false},
+		{down, true, false, true},
+		{down, true, true, true},
+	} {
+		if got := refusedEndpoint(c.err, c.newServer, c.newToken); got != c.want {
+			t.Errorf("%v, new server %v, new token %v: %v", c.err, c.newServer, c.newToken, got)
+		}
 	}
 }
