@@ -613,6 +613,17 @@ func (db *DB) MoveAll(ctx context.Context, tags []string, location string) (move
 	return moved, already, nil
 }
 
+// locationWithin says the location with id place is the one with id
+// ancestor or inside it (a room of that office, at any depth).
+func (w *wtx) locationWithin(place any, ancestor int64) (bool, error) {
+	var n int
+	if err := w.queryRow(`WITH RECURSIVE up(id) AS (SELECT ? UNION ALL SELECT l.parent_id FROM locations l JOIN up ON l.id = up.id WHERE l.parent_id IS NOT NULL)
+		SELECT count(*) FROM up WHERE id = ?`, place, ancestor).Scan(&n); err != nil {
+		return false, fmt.Errorf("read location: %w", err)
+	}
+	return n > 0, nil
+}
+
 // partsLast orders tags so that an asset installed in another of them
 // comes after it: moved with it, it is not moved alone (moveWith refuses
 // that).
@@ -678,13 +689,13 @@ func (w *wtx) moveWith(tag, location, with string, depth int, movedNow map[strin
 		case a.custL.Valid:
 			// Within the place it is checked out to (a room of that
 			// office), it may move; out of it, its holder would be wrong.
-			var within int
-			if err := w.queryRow(`WITH RECURSIVE up(id) AS (SELECT id FROM locations WHERE uid = ?
-				UNION ALL SELECT l.parent_id FROM locations l JOIN up ON l.id = up.id WHERE l.parent_id IS NOT NULL)
-				SELECT count(*) FROM up WHERE id = ?`, loc, a.custL.Int64).Scan(&within); err != nil {
-				return false, fmt.Errorf("read location: %w", err)
+			to, err := w.idOf("locations", loc)
+			if err != nil {
+				return false, err
 			}
-			if within == 0 {
+			if within, err := w.locationWithin(to, a.custL.Int64); err != nil {
+				return false, err
+			} else if !within {
 				return false, invalid("%s is checked out to %s: check it in first (tagdesk checkin %s), then check it out to its new place", a.tag, a.holder, a.tag)
 			}
 		}

@@ -834,6 +834,16 @@ func TestSerialsAreNotBadgesOrPlaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := takeSnapshot(t, db)
+	// importRefusal imports file and returns its one bad row's reason.
+	importRefusal := func(file string) func() error {
+		return func() error {
+			rep, err := db.ImportSnipeIT(ctx, strings.NewReader(file), store.ImportOptions{})
+			if len(rep.Bad) == 1 {
+				return errors.New(rep.Bad[0].Reason)
+			}
+			return err
+		}
+	}
 	for _, c := range []struct {
 		name string
 		do   func() error
@@ -859,34 +869,10 @@ func TestSerialsAreNotBadgesOrPlaces(t *testing.T) {
 			_, err := db.AddLocation(ctx, "SN-1", "Shelf", "")
 			return err
 		}, "SN-1 is already the serial of asset " + a.Tag},
-		{"an import's new badge that is a serial of the file", func() error {
-			rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Serial Number,Checked Out to: Full Name,Checked Out to: Badge\nI-1,Latitude 5440,B2000,,\nI-2,Latitude 5440,SN-I2,Bo Chen,B2000\n"), store.ImportOptions{})
-			if len(rep.Bad) == 1 {
-				return errors.New(rep.Bad[0].Reason)
-			}
-			return err
-		}, "B2000 is already the serial of asset I-1"},
-		{"an import's new location code that is a serial", func() error {
-			rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Serial Number,Location Code,Location\nI-1,Latitude 5440,SN-I1,sn-1,Shelf\n"), store.ImportOptions{})
-			if len(rep.Bad) == 1 {
-				return errors.New(rep.Bad[0].Reason)
-			}
-			return err
-		}, "SN-1 is already the serial of asset " + a.Tag},
-		{"an import's new badge that is an employee number", func() error {
-			rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Serial Number,Checked Out to: Full Name,Checked Out to: Badge\nI-1,Latitude 5440,SN-I1,Ana Lopez,E-7\n"), store.ImportOptions{})
-			if len(rep.Bad) == 1 {
-				return errors.New(rep.Bad[0].Reason)
-			}
-			return err
-		}, "badge E-7 is Tom Byrne's employee number"},
-		{"an import's serial that is a badge", func() error {
-			rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Serial Number\nI-1,Latitude 5440,B1001\n"), store.ImportOptions{})
-			if len(rep.Bad) == 1 {
-				return errors.New(rep.Bad[0].Reason)
-			}
-			return err
-		}, "B1001 is the badge of Ana Silva (B1001), not a serial"},
+		{"an import's new badge that is a serial of the file", importRefusal("Asset Tag,Model Name,Serial Number,Checked Out to: Full Name,Checked Out to: Badge\nI-1,Latitude 5440,B2000,,\nI-2,Latitude 5440,SN-I2,Bo Chen,B2000\n"), "B2000 is already the serial of asset I-1"},
+		{"an import's new location code that is a serial", importRefusal("Asset Tag,Model Name,Serial Number,Location Code,Location\nI-1,Latitude 5440,SN-I1,sn-1,Shelf\n"), "SN-1 is already the serial of asset " + a.Tag},
+		{"an import's new badge that is an employee number", importRefusal("Asset Tag,Model Name,Serial Number,Checked Out to: Full Name,Checked Out to: Badge\nI-1,Latitude 5440,SN-I1,Ana Lopez,E-7\n"), "badge E-7 is Tom Byrne's employee number"},
+		{"an import's serial that is a badge", importRefusal("Asset Tag,Model Name,Serial Number\nI-1,Latitude 5440,B1001\n"), "B1001 is the badge of Ana Silva (B1001), not a serial"},
 	} {
 		err := c.do()
 		if err == nil || !strings.Contains(store.ErrorMessage(err), c.want) {

@@ -479,12 +479,13 @@ func (w *wtx) unexpectedWhy(st stocktakeState, a *Asset) (string, error) {
 	}
 	within := false // this stocktake's place is within the place it is checked out to
 	if a.Status == StatusDeployed && a.CustodianKind == CustodianLocation {
-		var n int
-		if err := w.queryRow(`WITH RECURSIVE up(id) AS (SELECT ? UNION ALL SELECT l.parent_id FROM locations l JOIN up ON l.id = up.id WHERE l.parent_id IS NOT NULL)
-			SELECT count(*) FROM up JOIN locations c ON c.id = up.id WHERE c.code = ?`, st.locID, a.Custodian).Scan(&n); err != nil {
+		var holder int64
+		if err := w.queryRow(`SELECT custodian_location_id FROM assets WHERE uid = ?`, a.UID).Scan(&holder); err != nil {
 			return "", fmt.Errorf("check location: %w", err)
 		}
-		within = n > 0
+		if within, err = w.locationWithin(st.locID, holder); err != nil {
+			return "", err
+		}
 	}
 	switch {
 	case a.Status == StatusDisposed: // wherever it is recorded: it cannot be moved
