@@ -117,12 +117,20 @@ func (db *DB) SyncState(ctx context.Context) (SyncState, error) {
 // SetSyncServer stores the server address, token and CA file ("" keeps the
 // stored value). A different server or token means a new enrolment.
 func (db *DB) SetSyncServer(ctx context.Context, server, token, caFile string) error {
+	// A change of an endpoint the server accepted keeps that one
+	// (prev_*) until the server accepts the new (MarkEnrolled), for
+	// RestoreSyncFallback. (SET sees the row as it was.)
+	const changes = `(?1 <> '' AND ?1 <> server OR ?2 <> '' AND ?2 <> token OR ?3 <> '' AND ?3 <> ca_file)`
+	const keep = `enrolled = 1 AND prev_server = '' AND ` + changes
 	_, err := db.w.ExecContext(ctx, `UPDATE sync_state SET
-		enrolled = CASE WHEN (? <> '' AND ? <> server) OR (? <> '' AND ? <> token) THEN 0 ELSE enrolled END,
-		server = CASE WHEN ? <> '' THEN ? ELSE server END,
-		token = CASE WHEN ? <> '' THEN ? ELSE token END,
-		ca_file = CASE WHEN ? <> '' THEN ? ELSE ca_file END WHERE id = 1`,
-		server, server, token, token, server, server, token, token, caFile, caFile)
+		prev_server = CASE WHEN `+keep+` THEN server ELSE prev_server END,
+		prev_token = CASE WHEN `+keep+` THEN token ELSE prev_token END,
+		prev_ca_file = CASE WHEN `+keep+` THEN ca_file ELSE prev_ca_file END,
+		enrolled = CASE WHEN `+changes+` THEN 0 ELSE enrolled END,
+		server = CASE WHEN ?1 <> '' THEN ?1 ELSE server END,
+		token = CASE WHEN ?2 <> '' THEN ?2 ELSE token END,
+		ca_file = CASE WHEN ?3 <> '' THEN ?3 ELSE ca_file END WHERE id = 1`,
+		server, token, caFile)
 	if err != nil {
 		return fmt.Errorf("save sync server: %w", err)
 	}
@@ -145,14 +153,21 @@ func (db *DB) SyncEndpoint(ctx context.Context) (SyncEndpoint, error) {
 	return e, nil
 }
 
-// RestoreSyncEndpoint puts back a server, token and CA file SyncEndpoint
-// read (a new one given to a sync the server never accepted: a mistyped
-// token would otherwise lock the desk out, its working one forgotten).
-func (db *DB) RestoreSyncEndpoint(ctx context.Context, e SyncEndpoint) error {
-	if _, err := db.w.ExecContext(ctx, `UPDATE sync_state SET server = ?, token = ?, ca_file = ?, enrolled = ? WHERE id = 1`, e.Server, e.Token, e.CAFile, e.Enrolled); err != nil {
-		return fmt.Errorf("restore sync server: %w", err)
+// RestoreSyncFallback puts back the endpoint the desk synced with before
+// it was given one the server has not accepted (SetSyncServer keeps it):
+// a mistyped token or server would otherwise lock the desk out, its
+// working token forgotten. It returns that server, "" if there was none.
+func (db *DB) RestoreSyncFallback(ctx context.Context) (string, error) {
+	var server string
+	err := db.w.QueryRowContext(ctx, `UPDATE sync_state SET server = prev_server, token = prev_token, ca_file = prev_ca_file, enrolled = 1,
+		prev_server = '', prev_token = '', prev_ca_file = '' WHERE id = 1 AND enrolled = 0 AND prev_server <> '' RETURNING server`).Scan(&server)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
 	}
-	return nil
+	if err != nil {
+		return "", fmt.Errorf("restore sync server: %w", err)
+	}
+	return server, nil
 }
 
 // SetSyncWatchdog sets after how long pending events without a successful
@@ -171,7 +186,8 @@ func (db *DB) SetSyncWatchdog(ctx context.Context, d time.Duration) error {
 // it is in. A first enrolment takes the epoch as is; a different epoch must
 // go through ResetForEpoch.
 func (db *DB) MarkEnrolled(ctx context.Context, epoch string) error {
-	if _, err := db.w.ExecContext(ctx, `UPDATE sync_state SET enrolled = 1, epoch = CASE WHEN epoch = '' THEN ? ELSE epoch END WHERE id = 1 AND (enrolled = 0 OR epoch = '')`, epoch); err != nil {
+	if _, err := db.w.ExecContext(ctx, `UPDATE sync_state SET enrolled = 1, epoch = CASE WHEN epoch = '' THEN ? ELSE epoch END,
+		prev_server = '', prev_token = '', prev_ca_file = '' WHERE id = 1 AND (enrolled = 0 OR epoch = '')`, epoch); err != nil {
 		return fmt.Errorf("save enrolment: %w", err)
 	}
 	return nil

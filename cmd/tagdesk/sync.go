@@ -2,12 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -233,19 +234,39 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		newServer := *server != "" && *server != before.Server
-		newToken := *token != "" && *token != before.Token
 		if *ca != "" {
-			if _, err := os.Stat(*ca); err != nil { // (stored, a missing file would stop every sync)
+			// Read now: stored, a file that is not one (or a path relative
+			// to where this ran) would stop every later sync.
+			abs, err := filepath.Abs(*ca)
+			if err == nil {
+				_, err = syncpkg.HTTPClient(abs)
+			}
+			if err != nil {
 				return fmt.Errorf("--ca: %w; nothing changed", err)
 			}
+			*ca = abs
 		}
+		newServer := *server != "" && *server != before.Server
+		newCA := *ca != "" && *ca != before.CAFile
 		if err := db.SetSyncServer(ctx, *server, *token, *ca); err != nil {
 			return err
 		}
+		// undo puts back the endpoint that worked when this sync's failure
+		// condemns the one it has now (refusedEndpoint), and says so.
+		undo := func(err error) string {
+			after, aerr := db.SyncEndpoint(context.WithoutCancel(ctx))
+			if aerr != nil || after.Enrolled || !refusedEndpoint(err, newServer, newCA) {
+				return ""
+			}
+			back, rerr := db.RestoreSyncFallback(context.WithoutCancel(ctx))
+			if rerr != nil || back == "" {
+				return ""
+			}
+			return "; the new --server/--token/--ca were not kept: this desk syncs with " + back + " again"
+		}
 		cl, err := syncpkg.NewClient(ctx, db)
 		if err != nil {
-			return err
+			return fmt.Errorf("%w%s", err, undo(err))
 		}
 		progress := func(p syncpkg.Progress) {
 			if *quiet {
@@ -271,14 +292,7 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 			if pending == 0 {
 				kept = "nothing of this desk's was pending"
 			}
-			if after, aerr := db.SyncEndpoint(context.WithoutCancel(ctx)); aerr == nil && before.Enrolled && !after.Enrolled && refusedEndpoint(err, newServer, newToken) {
-				// The server never accepted the new server or token: the
-				// ones that worked stay (a typo must not lock the desk out).
-				if rerr := db.RestoreSyncEndpoint(context.WithoutCancel(ctx), before); rerr != nil {
-					return rerr
-				}
-				kept += "; the new --server/--token were not kept: this desk still syncs with " + before.Server
-			}
+			kept += undo(err)
 			if errors.Is(ctx.Err(), context.Canceled) {
 				return fmt.Errorf("sync interrupted before it finished: nothing is lost (%s); run tagdesk sync again", kept)
 			}
@@ -499,14 +513,22 @@ func cmdSyncResolve(ctx context.Context, a *app, args []string) error {
 }
 
 // refusedEndpoint says a sync's failure, before the server accepted this
-// desk, condemns the new server or token it was given: a new server that
-// did not answer as a tagdesk server (a typo as likely as an outage; it is
-// given again when it answers), or a token the server refused. A token
-// given to a server that did not answer is kept: that says nothing of it.
-func refusedEndpoint(err error, newServer, newToken bool) bool {
+// desk, condemns the endpoint it has: a token the server refused (now, or
+// at a later sync: a token given while the server was down is kept until
+// it answers), a new server that did not answer as a tagdesk server (a
+// typo as likely as an outage; it is given again when it answers), or a
+// new CA file the server's certificate does not verify against.
+func refusedEndpoint(err error, newServer, newCA bool) bool {
 	var he *syncpkg.HTTPError
-	refused := errors.As(err, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden || he.Status == http.StatusConflict)
-	return newServer || newToken && refused
+	var unknown x509.UnknownAuthorityError
+	var verify *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden || he.Status == http.StatusConflict):
+		return true
+	case newCA && (errors.As(err, &unknown) || errors.As(err, &verify)):
+		return true
+	}
+	return newServer
 }
 
 func cmdSyncWatchdog(ctx context.Context, a *app, args []string) error {

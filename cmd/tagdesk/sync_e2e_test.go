@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/x509"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -362,15 +363,33 @@ func runE2EConvergence(t *testing.T, pgArgs []string) {
 	// A mistyped token or server on a desk that syncs: refused, and the
 	// ones that work are kept (it locked the desk out).
 	for _, args := range [][]string{{"sync", "--token", "tdk_typo"}, {"sync", "--server", "http://127.0.0.1:1"}} {
-		if _, errs, code := cli(t, a, args...); code != 1 || !strings.Contains(errs, "the new --server/--token were not kept: this desk still syncs with "+srv.url) {
+		if _, errs, code := cli(t, a, args...); code != 1 || !strings.Contains(errs, "the new --server/--token/--ca were not kept: this desk syncs with "+srv.url+" again") {
 			t.Fatalf("%v: exit %d, %s", args, code, errs)
 		}
 		mustCLI(t, a, "sync")
 	}
-	if _, errs, code := cli(t, a, "sync", "--ca", filepath.Join(dir, "no-such-ca.pem")); code != 1 || !strings.Contains(errs, "--ca:") || !strings.Contains(errs, "nothing changed") {
-		t.Fatalf("a missing --ca file: exit %d, %s", code, errs)
+	notPEM := filepath.Join(dir, "not-a-ca.pem")
+	if err := os.WriteFile(notPEM, []byte("junk"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, ca := range []string{filepath.Join(dir, "no-such-ca.pem"), notPEM, dir} {
+		if _, errs, code := cli(t, a, "sync", "--ca", ca); code != 1 || !strings.Contains(errs, "--ca:") || !strings.Contains(errs, "nothing changed") {
+			t.Fatalf("--ca %s: exit %d, %s", ca, code, errs)
+		}
 	}
 	mustCLI(t, a, "sync")
+	// A token mistyped while the server is down is kept (that says nothing
+	// of it), and undone at the first sync the server refuses it.
+	srv.stop(t)
+	if _, errs, code := cli(t, a, "sync", "--token", "tdk_typo2"); code != 1 || strings.Contains(errs, "were not kept") {
+		t.Fatalf("a new token, the server down: exit %d, %s", code, errs)
+	}
+	srv = startServer(t, srvDB, pgArgs...)
+	if _, errs, code := cli(t, a, "sync", "--server", srv.url); code != 1 || !strings.Contains(errs, "were not kept: this desk syncs with") {
+		t.Fatalf("the first sync that finds the token refused: exit %d, %s", code, errs)
+	}
+	mustCLI(t, a, "sync", "--server", srv.url)
+	cli(t, b, "sync", "--server", srv.url) // (the server's new port; b has a made-up refusal: exit 1)
 
 	// Tokens: wrong, another device's, revoked.
 	c := filepath.Join(dir, "c.db")
@@ -497,19 +516,20 @@ func TestSyncResolveArguments(t *testing.T) {
 func TestRefusedEndpoint(t *testing.T) {
 	down := errors.New("dial tcp 127.0.0.1:1: connection refused")
 	for _, c := range []struct {
-		err                 error
-		newServer, newToken bool
-		want                bool
+		err              error
+		newServer, newCA bool
+		want             bool
 	}{
-		{&syncpkg.HTTPError{Status: 401}, false, true, true},
-		{&syncpkg.HTTPError{Status: 409}, false, true, true},
-		{down, false, true, false},
-		{&syncpkg.HTTPError{Status: 503}, false, true, false},
+		{&syncpkg.HTTPError{Status: 401}, false, false, true},
+		{&syncpkg.HTTPError{Status: 409}, false, false, true},
+		{down, false, false, false},
+		{&syncpkg.HTTPError{Status: 503}, false, false, false},
 		{down, true, false, true},
-		{down, true, true, true},
+		{fmt.Errorf("hello: %w", x509.UnknownAuthorityError{}), false, true, true},
+		{fmt.Errorf("hello: %w", x509.UnknownAuthorityError{}), false, false, false},
 	} {
-		if got := refusedEndpoint(c.err, c.newServer, c.newToken); got != c.want {
-			t.Errorf("%v, new server %v, new token %v: %v", c.err, c.newServer, c.newToken, got)
+		if got := refusedEndpoint(c.err, c.newServer, c.newCA); got != c.want {
+			t.Errorf("%v, new server %v, new CA %v: %v", c.err, c.newServer, c.newCA, got)
 		}
 	}
 }
