@@ -275,6 +275,7 @@ func (m *Model) apply(r scanResult, k *tea.KeyPressMsg) []tea.Cmd {
 		cmds = append(cmds, m.deliver(f, r.flushText))
 	}
 	if r.scan != "" {
+		m.showHelp = false // (the scan acts on the screen: its result is shown, not hidden behind the help)
 		if a := m.active(); a != nil {
 			for i, code := range strings.Split(r.scan, "\n") {
 				m.note = ""

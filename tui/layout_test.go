@@ -172,3 +172,18 @@ func TestHeader_SyncStatusStays(t *testing.T) {
 		t.Fatalf("header: %q", header)
 	}
 }
+
+// A scan made while the help is open acts on the screen and closes the
+// help: its result is not hidden behind it.
+func TestHelp_ClosedByAScan(t *testing.T) {
+	h := newHarness(t, newGoldenDB(t), Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("o")
+	h.scan("B1001")
+	h.press("f1")
+	h.wantView("Keys: ")
+	h.scan("TD-000001") // checked out from behind the help
+	h.wantView("TD-000001", "→ Alice Smith")
+	if strings.Contains(ansi.Strip(h.m.render()), "Keys: ") {
+		t.Fatal("the help stayed over the scan's result")
+	}
+}
