@@ -136,6 +136,18 @@ func (w *wtx) ensureLocation(s string) (string, error) {
 	if ErrorCode(err) != ENOTFOUND {
 		return uid, err
 	}
+	code, err := w.codeForName(s, nil)
+	if err != nil {
+		return "", err
+	}
+	p := LocationPayload{UID: w.db.newUID(), Code: code, Name: strings.TrimSpace(s)}
+	return p.UID, w.emit(EvLocationCreated, p.UID, p)
+}
+
+// codeForName derives a new location's code from its name: one that no
+// location, asset or badge has, nor an asset's serial, nor one in taken
+// (codes a file gives to locations not yet made).
+func (w *wtx) codeForName(s string, taken map[string]bool) (string, error) {
 	// A code no location, asset or badge has, nor an asset's serial: a
 	// scan of it names one thing. (In an import the serials are in
 	// reserved, the file's and the register's it could make: its bulk
@@ -145,7 +157,7 @@ func (w *wtx) ensureLocation(s string) (string, error) {
 	for i := 2; ; i++ {
 		var other, what string
 		err := w.queryRow(codeTakenQuery, code).Scan(&other, &what)
-		if errors.Is(err, sql.ErrNoRows) && !w.reserved[code] {
+		if errors.Is(err, sql.ErrNoRows) && !w.reserved[code] && !taken[code] {
 			if w.reserved != nil && code == base {
 				break // (its serials asked for before: importer.registered)
 			}
@@ -165,8 +177,7 @@ func (w *wtx) ensureLocation(s string) (string, error) {
 		}
 		code = fmt.Sprintf("%s-%d", strings.TrimRight(base[:min(len(base), 28)], "-"), i)
 	}
-	p := LocationPayload{UID: w.db.newUID(), Code: code, Name: strings.TrimSpace(s)}
-	return p.UID, w.emit(EvLocationCreated, p.UID, p)
+	return code, nil
 }
 
 // latinFold spells the Latin letters that are not a letter and an accent
@@ -342,28 +353,36 @@ func (db *DB) AddLocation(ctx context.Context, code, name, parent string) (Locat
 		return Location{}, err
 	}
 	_, err := db.write(ctx, func(w *wtx) error {
-		p := LocationPayload{UID: db.newUID(), Code: code, Name: strings.TrimSpace(name)}
-		if _, err := w.uidBy("locations", "code", code); err == nil {
-			return conflict("location %s already exists", code)
-		}
-		if err := w.codeFree(code, "location"); err != nil {
-			return err
-		}
-		if err := w.notASerial(code); err != nil {
-			return err
-		}
+		parentUID := ""
 		if parent != "" {
 			var err error
-			if p.ParentUID, err = w.locationUID(parent); err != nil {
+			if parentUID, err = w.locationUID(parent); err != nil {
 				return err
 			}
 		}
-		return w.emit(EvLocationCreated, p.UID, p)
+		_, err := w.addLocation(code, name, parentUID)
+		return err
 	})
 	if err != nil {
 		return Location{}, err
 	}
 	return db.Location(ctx, code)
+}
+
+// addLocation creates a location with a code given (normalized and valid)
+// under the location parentUID ("" for none).
+func (w *wtx) addLocation(code, name, parentUID string) (string, error) {
+	p := LocationPayload{UID: w.db.newUID(), Code: code, Name: strings.TrimSpace(name), ParentUID: parentUID}
+	if _, err := w.uidBy("locations", "code", code); err == nil {
+		return "", conflict("location %s already exists", code)
+	}
+	if err := w.codeFree(code, "location"); err != nil {
+		return "", err
+	}
+	if err := w.notASerial(code); err != nil {
+		return "", err
+	}
+	return p.UID, w.emit(EvLocationCreated, p.UID, p)
 }
 
 // Location returns a location by code or name.
@@ -473,82 +492,92 @@ func (db *DB) UpdatePerson(ctx context.Context, who string, set map[string]strin
 		return Person{}, err
 	}
 	_, err = db.write(ctx, func(w *wtx) error {
-		var name, badge, empNo, username, email, dept, cc string
-		var locUID sql.NullString
-		if err := w.queryRow(`SELECT p.name, coalesce(p.badge, ''), coalesce(p.employee_no, ''), coalesce(p.username, ''), coalesce(p.email, ''), p.department, p.cost_centre, l.uid
-			FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE p.uid = ?`, cur.UID).
-			Scan(&name, &badge, &empNo, &username, &email, &dept, &cc, &locUID); err != nil {
-			return fmt.Errorf("read person: %w", err)
+		changed, err := w.updatePerson(cur.UID, set)
+		if err == nil && !changed {
+			err = invalid("nothing to change: %s already has those details", cur.Name)
 		}
-		old := map[string]string{"name": name, "badge": badge, "employee_number": empNo, "username": username,
-			"email": email, "department": dept, "cost_centre": cc, "location": locUID.String}
-		changes := map[string]Change{}
-		for _, field := range PersonFields {
-			v, ok := set[field]
-			if !ok {
-				continue
-			}
-			v = strings.TrimSpace(v)
-			switch field {
-			case "name":
-				if v == "" {
-					return invalid("a person needs a name")
-				}
-			case "badge":
-				v = NormalizeTag(v)
-				if v != "" && v != old[field] {
-					if err := ValidateCode(v); err != nil {
-						return err
-					}
-					if err := w.codeFree(v, "person"); err != nil {
-						return err
-					}
-					if err := w.notASerial(v); err != nil {
-						return err
-					}
-				}
-			case "email":
-				v = strings.ToLower(v)
-				if v != "" && (!strings.Contains(v, "@") || strings.ContainsAny(v, " \t<>")) {
-					return invalid("email %q is not an address", clip(v))
-				}
-			case "location":
-				if v == "" {
-					return invalid("a person's home location can be changed, not cleared")
-				}
-				uid, err := w.locationUID(v)
-				if err != nil {
-					return err
-				}
-				v = uid
-			}
-			if v != old[field] {
-				c, err := w.labelled(field, Change{Old: old[field], New: v})
-				if err != nil {
-					return err
-				}
-				changes[field] = c
-			}
-		}
-		for field := range set {
-			if !slices.Contains(PersonFields, field) {
-				return invalid("a person has no field %q", clip(field))
-			}
-		}
-		if len(changes) == 0 {
-			return invalid("nothing to change: %s already has those details", cur.Name)
-		}
-		if changes["badge"].New != "" || changes["employee_number"].New != "" {
-			if err := w.codesApart(changes["badge"].New, changes["employee_number"].New, cur.UID); err != nil {
-				return err
-			}
-		}
-		return w.emit(EvPersonUpdated, cur.UID, UpdatePayload{UID: cur.UID, Changes: changes})
+		return err
 	})
 	if err != nil {
 		return Person{}, err
 	}
 	return db.personWhere(ctx, `p.uid = ?`, cur.UID)
+}
+
+// updatePerson changes the details of the person uid as UpdatePerson does;
+// changed is false when they have every one of them already.
+func (w *wtx) updatePerson(uid string, set map[string]string) (changed bool, err error) {
+	var name, badge, empNo, username, email, dept, cc string
+	var locUID sql.NullString
+	if err := w.queryRow(`SELECT p.name, coalesce(p.badge, ''), coalesce(p.employee_no, ''), coalesce(p.username, ''), coalesce(p.email, ''), p.department, p.cost_centre, l.uid
+		FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE p.uid = ?`, uid).
+		Scan(&name, &badge, &empNo, &username, &email, &dept, &cc, &locUID); err != nil {
+		return false, fmt.Errorf("read person: %w", err)
+	}
+	old := map[string]string{"name": name, "badge": badge, "employee_number": empNo, "username": username,
+		"email": email, "department": dept, "cost_centre": cc, "location": locUID.String}
+	changes := map[string]Change{}
+	for _, field := range PersonFields {
+		v, ok := set[field]
+		if !ok {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		switch field {
+		case "name":
+			if v == "" {
+				return false, invalid("a person needs a name")
+			}
+		case "badge":
+			v = NormalizeTag(v)
+			if v != "" && v != old[field] {
+				if err := ValidateCode(v); err != nil {
+					return false, err
+				}
+				if err := w.codeFree(v, "person"); err != nil {
+					return false, err
+				}
+				if err := w.notASerial(v); err != nil {
+					return false, err
+				}
+			}
+		case "email":
+			v = strings.ToLower(v)
+			if v != "" && (!strings.Contains(v, "@") || strings.ContainsAny(v, " \t<>")) {
+				return false, invalid("email %q is not an address", clip(v))
+			}
+		case "location":
+			if v == "" {
+				return false, invalid("a person's home location can be changed, not cleared")
+			}
+			loc, err := w.locationUID(v)
+			if err != nil {
+				return false, err
+			}
+			v = loc
+		}
+		if v != old[field] {
+			c, err := w.labelled(field, Change{Old: old[field], New: v})
+			if err != nil {
+				return false, err
+			}
+			changes[field] = c
+		}
+	}
+	for field := range set {
+		if !slices.Contains(PersonFields, field) {
+			return false, invalid("a person has no field %q", clip(field))
+		}
+	}
+	if len(changes) == 0 {
+		return false, nil
+	}
+	if changes["badge"].New != "" || changes["employee_number"].New != "" {
+		if err := w.codesApart(changes["badge"].New, changes["employee_number"].New, uid); err != nil {
+			return false, err
+		}
+	}
+	return true, w.emit(EvPersonUpdated, uid, UpdatePayload{UID: uid, Changes: changes})
 }
 
 // codesApart refuses a badge that is another person's employee number and

@@ -90,10 +90,14 @@ type ImportColumn struct {
 
 // ImportReport is what an import did, or would have done.
 type ImportReport struct {
-	Rows          int            `json:"rows"`      // data rows in the file (blank rows not counted)
-	Imported      int            `json:"imported"`  // assets received
-	Updated       int            `json:"updated"`   // assets of the register changed (ImportOptions.Update)
-	Unchanged     int            `json:"unchanged"` // rows of assets of the register that changed nothing
+	Kind      ImportKind `json:"kind"`      // what the file holds: assets, users, locations
+	Rows      int        `json:"rows"`      // data rows in the file (blank rows not counted)
+	Imported  int        `json:"imported"`  // assets received (people, locations created)
+	Updated   int        `json:"updated"`   // assets of the register changed (ImportOptions.Update)
+	Unchanged int        `json:"unchanged"` // rows of assets of the register that changed nothing
+	// Skipped counts the rows of people the register has whose details
+	// differ, left as they are without Update (a users file).
+	Skipped       int            `json:"skipped,omitempty"`
 	CheckedOut    int            `json:"checked_out"`
 	Disposed      int            `json:"disposed"`
 	GeneratedTags int            `json:"generated_tags"`
@@ -784,6 +788,9 @@ func parseSnipeHeader(rec []string, rep *ImportReport, updating bool) (*csvHeade
 		h.holderTyped = true
 		rep.Columns[len(rep.Columns)-len(rec)+i].Field = fieldDefOf(fCheckoutType).key
 	}
+	if kind := tableKind(rec); kind != "" && !h.has(fTag) && !h.has(fSerial) && !h.has(fModel) && !h.has(fModelNo) {
+		return nil, invalid("no Asset Tag, Serial Number or Model column: this looks like a Snipe-IT %s file; import it with --type %s", kind, kind)
+	}
 	if !h.has(fModel) && !h.has(fModelNo) && !updating { // (an update's rows may all be of assets the register has)
 		return nil, invalid(`missing column "Model Name" (or "Model No."): every asset needs a model; the header has %s`, clip(strings.Join(rec, ", ")))
 	}
@@ -800,13 +807,14 @@ func parseSnipeHeader(rec []string, rep *ImportReport, updating bool) (*csvHeade
 	return h, nil
 }
 
-// readSnipeIT reads and validates the whole file: the rows, with a bad row
-// marked by its error.
-func readSnipeIT(r io.Reader, rep *ImportReport, opt ImportOptions) ([]*srow, *csvHeader, error) {
-	// Excel writes a byte-order mark before UTF-8 ("CSV UTF-8") and writes
-	// UTF-16 for "Unicode Text": the text is decoded by its mark, and any
-	// mark left (a file saved twice) dropped before the header is read,
-	// whose first cell may be quoted.
+// openCSV starts reading a CSV as spreadsheets write it and returns its
+// header row (cells unescaped). Excel writes a byte-order mark before UTF-8
+// ("CSV UTF-8") and writes UTF-16 for "Unicode Text": the text is decoded
+// by its mark, and any mark left (a file saved twice) dropped before the
+// header is read, whose first cell may be quoted. The delimiter is the
+// header line's comma, semicolon (a locale with decimal commas) or tab, and
+// lines may end in CR alone (Excel for Mac).
+func openCSV(r io.Reader) (*csv.Reader, []string, error) {
 	br := bufio.NewReaderSize(transform.NewReader(r, unicode.BOMOverride(transform.Nop)), 256<<10)
 	for {
 		if b, _ := br.Peek(len(utf8BOM)); !bytes.Equal(b, utf8BOM) {
@@ -851,6 +859,16 @@ func readSnipeIT(r io.Reader, rep *ImportReport, opt ImportOptions) ([]*srow, *c
 	}
 	for i, c := range header {
 		header[i] = unescapeCell(c)
+	}
+	return cr, header, nil
+}
+
+// readSnipeIT reads and validates the whole file: the rows, with a bad row
+// marked by its error.
+func readSnipeIT(r io.Reader, rep *ImportReport, opt ImportOptions) ([]*srow, *csvHeader, error) {
+	cr, header, err := openCSV(r)
+	if err != nil {
+		return nil, nil, err
 	}
 	h, err := parseSnipeHeader(header, rep, opt.Update)
 	if h != nil {
@@ -2810,7 +2828,7 @@ func (im *importer) notASerial(code string) error {
 }
 
 func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
-	rep := ImportReport{DryRun: opt.DryRun}
+	rep := ImportReport{DryRun: opt.DryRun, Kind: KindAssets}
 	rows, h, err := readSnipeIT(r, &rep, opt)
 	if err != nil {
 		return rep, err

@@ -13,8 +13,8 @@ import (
 
 func interchangeCommands() []command {
 	return []command{
-		{name: "import snipeit", summary: "import assets from a CSV in Snipe-IT's asset import headers", usage: "FILE.csv [--update] [--skip-invalid] [--dry-run] [--statuses LABEL=STATUS,...] [--json]", run: cmdImportSnipeIT},
-		{name: "export snipeit", summary: "export every asset as CSV in Snipe-IT's headers", usage: "[--out FILE]", run: cmdExportSnipeIT},
+		{name: "import snipeit", summary: "import assets (or --type users, locations) from a CSV in Snipe-IT's import headers", usage: "FILE.csv [--type assets|users|locations] [--update] [--skip-invalid] [--dry-run] [--statuses LABEL=STATUS,...] [--json]", run: cmdImportSnipeIT},
+		{name: "export snipeit", summary: "export every asset (or --type users, locations) as CSV in Snipe-IT's headers", usage: "[--type assets|users|locations] [--out FILE]", run: cmdExportSnipeIT},
 	}
 }
 
@@ -25,10 +25,11 @@ const progressEvery = 10000
 func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 	c := findCommand("import snipeit")
 	fs := a.flags(c)
+	kindName := fs.String("type", "assets", "what the file holds, as Snipe-IT's Import Type: assets, users (people) or locations; import locations, then users, then assets")
 	skip := fs.Bool("skip-invalid", false, "import the good rows of a file with bad rows (the bad ones are listed)")
 	dry := fs.Bool("dry-run", false, "check the file and show what would be imported; change nothing")
 	statuses := fs.String("statuses", "", `the file's own status labels as tagdesk's statuses: "LABEL=STATUS,..." (e.g. "Staging=in_stock,Awaiting Parts=in_repair")`)
-	update := fs.Bool("update", false, "rows of assets this register has already update them (blank cells change nothing), as Snipe-IT's Update Existing Values does; without it they are refused")
+	update := fs.Bool("update", false, "rows of assets (people) this register has already update them (blank cells change nothing), as Snipe-IT's Update Existing Values does; without it they are refused (left as they are)")
 	asJSON := fs.Bool("json", false, "print the import report as JSON")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
@@ -36,6 +37,13 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 	}
 	if len(pos) != 1 {
 		return usagef("import snipeit needs one FILE.csv (or - for standard input)")
+	}
+	kind, err := store.ParseImportKind(*kindName)
+	if err != nil {
+		return usagef("--type: %s", store.ErrorMessage(err))
+	}
+	if *statuses != "" && kind != store.KindAssets {
+		return usagef("--statuses is for assets: a %s file has no statuses", kind)
 	}
 	name := pos[0]
 	var in io.Reader = a.stdin
@@ -73,7 +81,15 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 	fresh := !a.demo && errors.Is(statErr, os.ErrNotExist)
 	committed := false
 	err = a.withDB(ctx, func(db *store.DB) error {
-		rep, err := db.ImportSnipeIT(ctx, in, opt)
+		var rep store.ImportReport
+		switch kind {
+		case store.KindUsers:
+			rep, err = db.ImportSnipeITUsers(ctx, in, opt)
+		case store.KindLocations:
+			rep, err = db.ImportSnipeITLocations(ctx, in, opt)
+		default:
+			rep, err = db.ImportSnipeIT(ctx, in, opt)
+		}
 		endProgress()
 		// Nothing imported (--skip-invalid and no row good, or every row
 		// deleted in Snipe-IT): a desk the import would have created is
@@ -93,6 +109,9 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 		}
 		if rep.BadRows > len(rep.Bad) {
 			fmt.Fprintf(a.stderr, "%s: ... and %d more bad row(s)\n", name, rep.BadRows-len(rep.Bad))
+		}
+		if rep.Skipped > 0 {
+			fmt.Fprintf(a.stderr, "%s: %d row(s) are people of this register already with other details, left as they are: --update gives them the file's\n", name, rep.Skipped)
 		}
 		if rep.InRegister > 0 {
 			fmt.Fprintf(a.stderr, "%s: %d row(s) are assets of this register already: an import adds new assets and changes none without --update (or change them with tagdesk asset update, move, checkout or checkin)\n", name, rep.InRegister)
@@ -132,7 +151,14 @@ func printImportSummary(w io.Writer, name string, rep store.ImportReport) {
 	if rep.DryRun {
 		verb = "dry run: would import"
 	}
-	fmt.Fprintf(w, "%s %d asset(s) from %s (%d row(s))", verb, rep.Imported, name, rep.Rows)
+	noun := "asset(s)"
+	switch rep.Kind {
+	case store.KindUsers:
+		noun = "person/people"
+	case store.KindLocations:
+		noun = "location(s)"
+	}
+	fmt.Fprintf(w, "%s %d %s from %s (%d row(s))", verb, rep.Imported, noun, name, rep.Rows)
 	var extra []string
 	if rep.Updated > 0 || rep.Unchanged > 0 {
 		verb := "updated"
@@ -140,6 +166,12 @@ func printImportSummary(w io.Writer, name string, rep store.ImportReport) {
 			verb = "would update"
 		}
 		extra = append(extra, fmt.Sprintf("%s %d already in the register (%d unchanged)", verb, rep.Updated, rep.Unchanged))
+		if rep.Kind == store.KindLocations {
+			extra[len(extra)-1] = fmt.Sprintf("%d already in the register", rep.Unchanged)
+		}
+	}
+	if rep.Skipped > 0 {
+		extra = append(extra, fmt.Sprintf("%d already in the register left as they are", rep.Skipped))
 	}
 	if rep.CheckedOut > 0 {
 		extra = append(extra, fmt.Sprintf("%d checked out", rep.CheckedOut))
@@ -181,6 +213,10 @@ func printImportSummary(w io.Writer, name string, rep store.ImportReport) {
 		case c.Header != "" && strings.Contains(c.Field, "ignored"):
 			ignored = append(ignored, c.Header)
 		}
+	}
+	if rep.Kind != store.KindAssets && len(ignored) > 0 {
+		fmt.Fprintf(w, "not imported (no place for them in tagdesk): %s\n", strings.Join(ignored, ", "))
+		ignored = nil
 	}
 	if len(custom) > 0 {
 		fmt.Fprintf(w, "custom fields: %s\n", strings.Join(custom, ", "))
@@ -236,12 +272,44 @@ func cmdExportSnipeIT(ctx context.Context, a *app, args []string) error {
 	c := findCommand("export snipeit")
 	fs := a.flags(c)
 	out := fs.String("out", "", "write to FILE (atomically) instead of standard output; either way a cell a spreadsheet would run as a formula (= + - @ first) gets a backtick before it, as in Snipe-IT's own exports, and import takes it off")
+	kindName := fs.String("type", "assets", "what to export, as Snipe-IT's import types: assets, users (every person, offboarded ones not activated) or locations (parents first)")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return usagef("export snipeit takes no arguments (got %q); use --out FILE", pos[0])
+	}
+	kind, err := store.ParseImportKind(*kindName)
+	if err != nil {
+		return usagef("--type: %s", store.ErrorMessage(err))
+	}
+	if kind != store.KindAssets {
+		return a.withDB(ctx, func(db *store.DB) error {
+			export := db.ExportSnipeITUsers
+			if kind == store.KindLocations {
+				export = db.ExportSnipeITLocations
+			}
+			if *out == "" || *out == "-" {
+				_, err := export(ctx, a.stdout)
+				return err
+			}
+			var n int
+			err := writeOut(*out, db.Path(), 0o666, func(w io.Writer) error {
+				var err error
+				n, err = export(ctx, w)
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("export snipeit: %w; %s not written", err, *out)
+			}
+			noun := "person/people"
+			if kind == store.KindLocations {
+				noun = "location(s)"
+			}
+			fmt.Fprintf(a.stdout, "exported %d %s to %s\n", n, noun, *out)
+			return nil
+		})
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
 		warn := func(rep store.ExportReport) {

@@ -435,3 +435,82 @@ func TestImportStatusesFlag(t *testing.T) {
 		t.Fatalf("asset:\n%s", out)
 	}
 }
+
+// A migration from Snipe-IT brings its locations, then its users, then its
+// assets: the tree comes in parents first, the people with their employee
+// numbers and departments, and the assets' holders are those people (no
+// second Priya Raman from the asset file's name). The desk's people and
+// places then go out and into another desk as they were.
+func TestE2EMigratePeopleAndLocations(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "td.db")
+	people := func(db string) string { return filepath.Join("..", "..", "store", "testdata", "snipeit-people", db) }
+	out := mustCLI(t, db, "import", "snipeit", "--type", "locations", people("locations.csv"))
+	if !strings.Contains(out, "imported 7 location(s)") || !strings.Contains(out, "not imported (no place for them in tagdesk): ID, Address") {
+		t.Errorf("locations summary:\n%s", out)
+	}
+	out = mustCLI(t, db, "import", "snipeit", "--type", "users", people("users.csv"))
+	if !strings.Contains(out, "imported 4 person/people") {
+		t.Errorf("users summary:\n%s", out)
+	}
+	mustCLI(t, db, "import", "snipeit", snipeTestdata("snipeit-export.csv"))
+	var ps []map[string]any
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "person", "list", "--json", "--all")), &ps); err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 4 {
+		t.Fatalf("people after the asset import: %v", ps)
+	}
+	for _, p := range ps {
+		switch p["name"] {
+		case "Priya Raman":
+			if p["employee_number"] != "E1003" || p["location"] != "BANGALORE-OFFICE" || p["holding"] != float64(1) {
+				t.Errorf("Priya: %v", p)
+			}
+		case "Zoe Left":
+			if p["active"] != false {
+				t.Errorf("Zoe: %v", p)
+			}
+		}
+	}
+	locs := mustCLI(t, db, "location", "list")
+	if !regexp.MustCompile(`DUBLIN-IT-STORE\s+Dublin IT Store\s+DUBLIN-OFFICE`).MatchString(locs) || !regexp.MustCompile(`DUBLIN-OFFICE\s+Dublin Office\s+IRELAND`).MatchString(locs) {
+		t.Errorf("location list:\n%s", locs)
+	}
+	// Out and into another desk (the asset file's check-out to "Dublin
+	// Meeting Room 2" made an eighth location).
+	usersOut, locsOut := filepath.Join(dir, "users.csv"), filepath.Join(dir, "locations.csv")
+	if out := mustCLI(t, db, "export", "snipeit", "--type", "locations", "--out", locsOut); !strings.Contains(out, "exported 8 location(s)") {
+		t.Errorf("export: %s", out)
+	}
+	mustCLI(t, db, "export", "snipeit", "--type", "users", "--out", usersOut)
+	db2 := filepath.Join(dir, "b.db")
+	mustCLI(t, db2, "import", "snipeit", "--type", "locations", locsOut)
+	mustCLI(t, db2, "import", "snipeit", "--type", "users", usersOut)
+	list := func(db string, what ...string) string {
+		out := mustCLI(t, db, what...)
+		return regexp.MustCompile(`"uid": "[^"]*"|"holding": \d+|"assets": \d+`).ReplaceAllString(out, "")
+	}
+	if a, b := list(db, "location", "list", "--json"), list(db2, "location", "list", "--json"); a != b {
+		t.Errorf("locations differ:\n%s\n%s", a, b)
+	}
+	if a, b := list(db, "person", "list", "--json", "--all"), list(db2, "person", "list", "--json", "--all"); a != b {
+		t.Errorf("people differ:\n%s\n%s", a, b)
+	}
+	// A bad users file: one line per bad row, exit 1, nothing changed.
+	bad := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(bad, []byte("First Name,Last Name,Email,Activated\nNew,Person,new@example.com,1\nOther,One,not-an-email,1\nThird,One,,perhaps\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := verifyEvents(t, db2)
+	_, errs, code := cli(t, db2, "import", "snipeit", "--type", "users", bad)
+	if code != 1 || !strings.Contains(errs, "bad.csv: line 3: Email:") || !strings.Contains(errs, "bad.csv: line 4: Activated:") || !strings.Contains(errs, "nothing imported") {
+		t.Errorf("bad file: exit %d\n%s", code, errs)
+	}
+	if after := verifyEvents(t, db2); after != before {
+		t.Errorf("a refused import wrote events: %s -> %s", before, after)
+	}
+	if _, errs, code := cli(t, db2, "import", "snipeit", "--type", "licenses", bad); code == 0 || !strings.Contains(errs, "assets, users or locations") {
+		t.Errorf("--type licenses: exit %d\n%s", code, errs)
+	}
+}

@@ -1,0 +1,980 @@
+package store
+
+// Snipe-IT's users and locations files: the people and the location tree a
+// desk moving from Snipe-IT brings besides its assets, read in the headers
+// of Snipe-IT's user and location importers (app/Livewire/Importer.php,
+// reference/itam-anchors.md section 2.2), and written back in them, so
+// that a desk's people and places go through an export and an import as its
+// assets do.
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// ImportKind names what a Snipe-IT CSV holds, as Snipe-IT's "Import Type".
+type ImportKind string
+
+// The kinds of Snipe-IT file tagdesk reads and writes.
+const (
+	KindAssets    ImportKind = "assets"
+	KindUsers     ImportKind = "users"
+	KindLocations ImportKind = "locations"
+)
+
+// ParseImportKind reads a kind by its name, singular or plural ("user",
+// "people" and "person" are users).
+func ParseImportKind(s string) (ImportKind, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "asset", "assets", "hardware":
+		return KindAssets, nil
+	case "user", "users", "people", "person":
+		return KindUsers, nil
+	case "location", "locations":
+		return KindLocations, nil
+	}
+	return "", invalid("no import type %q: assets, users or locations", clip(s))
+}
+
+// tableCol is one column a users or locations file may have.
+type tableCol struct {
+	key     string // Snipe-IT's internal key (ours for the extras)
+	label   string // the English label, what the export writes
+	aliases []string
+}
+
+// userColumns are the users importer's columns tagdesk keeps (Snipe-IT's
+// labels and aliases), then tagdesk's extras. A person's job title,
+// phone, address, manager and the like have no place in tagdesk: those
+// columns are read as ignored. Read-only.
+var userColumns = []tableCol{
+	{"first_name", "First Name", nil},
+	{"last_name", "Last Name", []string{"lastname", "surname"}},
+	{"full_name", "Name", []string{"full name", "fullname", "display name"}},
+	{"username", "Username", []string{"user name"}},
+	{"email", "Email", []string{"e-mail", "email address"}},
+	{"employee_num", "Employee Number", []string{"employee no", "employee no.", "employee num", "employee #", "employee id"}},
+	{"department", "Department", nil},
+	{"location", "Location", nil},
+	{"activated", "Activated", []string{"active", "login enabled"}},
+	{"badge", "Badge", []string{"badge number"}},
+	{"cost_centre", "Cost Centre", []string{"cost center"}},
+	{"location_code", "Location Code", nil},
+}
+
+// locationColumns are the locations importer's columns tagdesk keeps, then
+// its extras (the codes a desk scans). Read-only.
+var locationColumns = []tableCol{
+	{"name", "Location Name", []string{"name"}},
+	{"parent_location", "Parent", []string{"parent location"}},
+	{"code", "Location Code", []string{"code"}},
+	{"parent_code", "Parent Code", []string{"parent location code"}},
+}
+
+// matchTableCol returns the key of the column a header names (its label,
+// its key, the key with spaces, an alias; case and '_' aside), or "".
+func matchTableCol(cols []tableCol, h string) string {
+	n := normHeader(h)
+	for _, c := range cols {
+		if n == normHeader(c.label) || n == c.key || n == normHeader(c.key) || slices.Contains(c.aliases, n) {
+			return c.key
+		}
+	}
+	return ""
+}
+
+// tableKind says which of a users and a locations file a header looks
+// like ("" for neither): one with a person's first or last name, employee
+// number or Activated column, or one with a Parent or Location Name column.
+func tableKind(header []string) ImportKind {
+	for _, h := range header {
+		switch matchTableCol(userColumns, h) {
+		case "first_name", "last_name", "employee_num", "activated":
+			return KindUsers
+		}
+		if n := normHeader(h); n == "location name" || matchTableCol(locationColumns, h) == "parent_location" {
+			return KindLocations
+		}
+	}
+	return ""
+}
+
+// table is a users or locations file, read whole.
+type table struct {
+	names []string       // the header as written
+	col   map[string]int // key -> column index + 1
+	rows  []*tableRow
+}
+
+type tableRow struct {
+	line int
+	v    map[string]string // key -> the cell, trimmed
+	bad  *RowError
+}
+
+func (t *table) has(key string) bool { return t.col[key] > 0 }
+
+// colName is the header of the column of key, as the file writes it.
+func (t *table) colName(key string) string {
+	if i := t.col[key]; i > 0 {
+		return strings.TrimSpace(strings.TrimLeft(t.names[i-1], "\ufeff"))
+	}
+	return ""
+}
+
+func (t *table) fail(r *tableRow, key, format string, args ...any) {
+	if r.bad == nil {
+		r.bad = &RowError{Line: r.line, Column: t.colName(key), Reason: fmt.Sprintf(format, args...)}
+	}
+}
+
+// readTable reads a users or locations file: its columns by cols, each
+// row's cells checked as text (UTF-8, a name's length).
+func readTable(r io.Reader, cols []tableCol, rep *ImportReport) (*table, error) {
+	cr, header, err := openCSV(r)
+	if err != nil {
+		return nil, err
+	}
+	t := &table{names: header, col: map[string]int{}}
+	for i, h := range header {
+		if !utf8.ValidString(h) {
+			return nil, invalid("header column %d is not valid UTF-8 text (save the file as UTF-8)", i+1)
+		}
+		key := matchTableCol(cols, h)
+		field := key
+		if key == "" {
+			field = "ignored"
+		} else if j := t.col[key]; j > 0 {
+			return nil, invalid("columns %d (%q) and %d (%q) both mean %s", j, t.colName(key), i+1, strings.TrimSpace(h), key)
+		} else {
+			t.col[key] = i + 1
+		}
+		rep.Columns = append(rep.Columns, ImportColumn{Header: strings.TrimSpace(strings.TrimLeft(h, "\ufeff")), Field: field})
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return nil, fmt.Errorf("read file: %w", err)
+			}
+			if errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine {
+				return nil, invalid("line %d: a quoted cell that starts on this line has no closing quote where it should end, so lines %d to %d were read as one cell (the rows on them would be lost); fix the quotes in the file and import it again", pe.StartLine, pe.StartLine, pe.Line)
+			}
+			rep.Rows++
+			t.rows = append(t.rows, &tableRow{line: pe.StartLine, bad: &RowError{Line: pe.StartLine, Reason: "not valid CSV: " + pe.Err.Error()}})
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		blank := true
+		for i, c := range rec {
+			rec[i] = unescapeCell(c)
+			if strings.TrimSpace(c) != "" {
+				blank = false
+			}
+		}
+		if blank {
+			continue
+		}
+		rep.Rows++
+		row := &tableRow{line: line, v: map[string]string{}}
+		t.rows = append(t.rows, row)
+		for i, c := range rec {
+			if i >= len(header) {
+				if strings.TrimSpace(c) != "" {
+					t.fail(row, "", "%d cells, but the header has %d columns", len(rec), len(header))
+				}
+				continue
+			}
+			key := matchTableCol(cols, header[i])
+			if key == "" {
+				continue
+			}
+			if !utf8.ValidString(c) {
+				t.fail(row, key, "not valid UTF-8 text (save the file as UTF-8)")
+				continue
+			}
+			c = strings.TrimSpace(c)
+			if msg := overLimit(c, fName, maxNameCell); msg != "" {
+				t.fail(row, key, "%s", msg)
+				continue
+			}
+			row.v[key] = c
+		}
+	}
+	if rep.Rows == 0 {
+		return nil, invalid("the file has a header but no rows")
+	}
+	return t, nil
+}
+
+// tableBad reports the bad rows of t (by line) in rep.
+func tableBad(t *table, rep *ImportReport) {
+	for _, r := range t.rows {
+		if r.bad == nil {
+			continue
+		}
+		rep.BadRows++
+		if len(rep.Bad) < MaxReportedRows {
+			rep.Bad = append(rep.Bad, *r.bad)
+		}
+	}
+	slices.SortStableFunc(rep.Bad, func(a, b RowError) int { return a.Line - b.Line })
+}
+
+// inSavepoint runs fn in a savepoint of the transaction: a domain error
+// from it undoes what it did (its rows and the events it appended) and is
+// returned as rowErr; an internal one is returned as err, for the whole
+// transaction to roll back.
+func (w *wtx) inSavepoint(fn func() error) (rowErr, err error) {
+	heads, n, site, dirty := maps.Clone(w.heads), len(w.emitted), w.siteChecked, maps.Clone(w.dirty)
+	if _, err := w.tx.ExecContext(w.ctx, `SAVEPOINT import_row`); err != nil {
+		return nil, fmt.Errorf("savepoint: %w", err)
+	}
+	ferr := fn()
+	if ferr != nil {
+		if _, err := w.tx.ExecContext(w.ctx, `ROLLBACK TO import_row`); err != nil {
+			return nil, fmt.Errorf("rollback to savepoint: %w", err)
+		}
+		w.heads, w.emitted, w.siteChecked, w.dirty = heads, w.emitted[:n], site, dirty
+		clear(w.ids) // rows it created are gone
+		w.peeked = nil
+	}
+	if _, err := w.tx.ExecContext(w.ctx, `RELEASE import_row`); err != nil {
+		return nil, fmt.Errorf("release savepoint: %w", err)
+	}
+	if ferr != nil && ErrorCode(ferr) == EINTERNAL {
+		return nil, ferr
+	}
+	return ferr, nil
+}
+
+// errWouldChange rolls back a row's update that was tried only to see
+// whether it would change anything.
+var errWouldChange = invalid("would change")
+
+// importTable performs the rows of t, each in a savepoint, in the order
+// given, in one transaction: perform returns a domain error for a row it
+// refuses. The transaction rolls back when a row is bad (unless
+// SkipInvalid) or for a dry run.
+func (db *DB) importTable(ctx context.Context, t *table, order []*tableRow, opt ImportOptions, rep *ImportReport, perform func(w *wtx, r *tableRow) error) error {
+	_, err := db.writeAlone(ctx, func(w *wtx) error {
+		for i, r := range order {
+			if r.bad != nil {
+				continue
+			}
+			if i%200 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				if opt.Progress != nil {
+					opt.Progress(i, len(order))
+				}
+			}
+			// (A row refused takes back what it counted and warned of.)
+			before := *rep
+			rowErr, err := w.inSavepoint(func() error { return perform(w, r) })
+			if err != nil {
+				return err
+			}
+			if rowErr != nil {
+				warnings := rep.Warnings[:len(before.Warnings)]
+				*rep = before
+				rep.Warnings = warnings
+				r.bad = &RowError{Line: r.line, Reason: ErrorMessage(rowErr)}
+			}
+		}
+		if opt.Progress != nil {
+			opt.Progress(len(order), len(order))
+		}
+		for _, e := range w.emitted {
+			switch e.Type {
+			case EvLocationCreated:
+				rep.Created.Locations++
+			case EvPersonCreated:
+				rep.Created.People++
+			}
+		}
+		bad := slices.ContainsFunc(t.rows, func(r *tableRow) bool { return r.bad != nil })
+		if opt.DryRun || (bad && !opt.SkipInvalid) {
+			return errRollback
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errRollback) {
+		return err
+	}
+	tableBad(t, rep)
+	if rep.BadRows > 0 && !opt.SkipInvalid {
+		rep.Imported, rep.Updated, rep.Unchanged, rep.Skipped, rep.Created = 0, 0, 0, 0, ImportCreated{}
+		return invalid("%d bad row(s) of %d; nothing imported", rep.BadRows, rep.Rows)
+	}
+	return nil
+}
+
+// warn adds a warning to rep, up to MaxReportedRows of them.
+func (rep *ImportReport) warn(line int, column, format string, args ...any) {
+	if len(rep.Warnings) < MaxReportedRows {
+		rep.Warnings = append(rep.Warnings, RowError{Line: line, Column: column, Reason: fmt.Sprintf(format, args...)})
+	}
+}
+
+// humanBool reads a yes/no cell as Snipe-IT's importer does (1, yes, true,
+// y), with its opposites; set is false for a blank cell.
+func humanBool(c string) (v, set bool, err error) {
+	switch strings.ToLower(strings.TrimSpace(c)) {
+	case "":
+		return false, false, nil
+	case "1", "yes", "y", "true", "on", "active", "enabled":
+		return true, true, nil
+	case "0", "no", "n", "false", "off", "inactive", "disabled":
+		return false, true, nil
+	}
+	return false, false, invalid("%q is not yes or no (1, yes, true; 0, no, false)", clip(c))
+}
+
+// personName is a users row's name: its first and last names, else its
+// Name column.
+func personName(r *tableRow) string {
+	if n := oneSpace(r.v["first_name"] + " " + r.v["last_name"]); n != "" {
+		return n
+	}
+	return oneSpace(r.v["full_name"])
+}
+
+// ImportSnipeITUsers imports people from a CSV in Snipe-IT's users import
+// headers: a row names a person by their username, email, employee number
+// or badge (else by their name alone) and gives their details. A person
+// the register lacks is created (offboarded if Activated says no); one it
+// has is left as they are, unless opt.Update, which gives them the row's
+// details (a blank cell changes nothing) and activates or offboards them.
+// As with assets, a bad row imports nothing unless opt.SkipInvalid.
+func (db *DB) ImportSnipeITUsers(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
+	rep := ImportReport{DryRun: opt.DryRun, Kind: KindUsers}
+	t, err := readTable(r, userColumns, &rep)
+	if err != nil {
+		return rep, err
+	}
+	hasName := t.has("first_name") || t.has("last_name") || t.has("full_name")
+	ids := []string{"badge", "employee_num", "username", "email"}
+	if !hasName && !(opt.Update && slices.ContainsFunc(ids, t.has)) {
+		return rep, invalid(`no "First Name", "Last Name" or "Name" column: every person needs a name (is this a users file? the header has %s)`, clip(strings.Join(t.names, ", ")))
+	}
+	// Checks that need no register: the identifiers' forms, and the same
+	// identifier (or, for rows without any, the same name) on two rows.
+	seen := map[string]int{}
+	for _, r := range t.rows {
+		if r.bad != nil {
+			continue
+		}
+		if b := r.v["badge"]; b != "" {
+			r.v["badge"] = NormalizeTag(b)
+			if err := ValidateCode(r.v["badge"]); err != nil {
+				t.fail(r, "badge", "%s", ErrorMessage(err))
+				continue
+			}
+		}
+		if e := strings.ToLower(r.v["email"]); e != "" {
+			r.v["email"] = e
+			if !strings.Contains(e, "@") || strings.ContainsAny(e, " \t<>") {
+				t.fail(r, "email", "%q is not an email address", clip(e))
+				continue
+			}
+		}
+		if _, _, err := humanBool(r.v["activated"]); err != nil {
+			t.fail(r, "activated", "%s", ErrorMessage(err))
+			continue
+		}
+		keys := 0
+		for _, k := range ids {
+			v := r.v[k]
+			if v == "" {
+				continue
+			}
+			keys++
+			key := k + "\x00" + strings.ToUpper(v)
+			if prev, dup := seen[key]; dup {
+				t.fail(r, k, "%s is also on line %d: one person to a row", clip(v), prev)
+				break
+			}
+			seen[key] = r.line
+		}
+		if keys == 0 && r.bad == nil {
+			key := "name\x00" + strings.ToUpper(personName(r))
+			if prev, dup := seen[key]; dup {
+				t.fail(r, "", "%s is also on line %d, and neither row has a username, email, employee number or badge to tell them apart", personName(r), prev)
+			}
+			seen[key] = r.line
+		}
+	}
+	named := map[string]int{} // person uid -> the line that named them
+	err = db.importTable(ctx, t, t.rows, opt, &rep, func(w *wtx, r *tableRow) error {
+		uid, err := w.importUser(t, r, opt.Update, named, &rep)
+		if err == nil {
+			named[uid] = r.line
+		}
+		return err
+	})
+	return rep, err
+}
+
+// importUser performs one row of a users file and returns the uid of its
+// person; named holds the people earlier rows named (by uid, their line).
+func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]int, rep *ImportReport) (string, error) {
+	name := personName(r)
+	active, activeSet, _ := humanBool(r.v["activated"])
+	ids := [4]string{r.v["badge"], r.v["employee_num"], r.v["username"], r.v["email"]}
+	m, err := w.matchPerson(name, ids)
+	if err != nil {
+		return "", err
+	}
+	uid, holder := m.uid, m.name
+	if prev, ok := named[uid]; ok && uid != "" {
+		return "", conflict("line %d names %s too (by %s here): one row to a person", prev, holder, m.by)
+	}
+	renamed := uid != "" && name != "" && !strings.EqualFold(oneSpace(name), oneSpace(m.name))
+	if renamed {
+		// A row may give someone a new name, or new identifiers, but
+		// not both: that is another person's row.
+		for i := range ids {
+			if ids[i] != "" && m.has[i] != "" && !strings.EqualFold(ids[i], m.has[i]) {
+				return "", conflict("its %s is %s's, whose %s is %s, not %s: another person's row? (a row changes a person's name or their identifiers, not both)", m.by, m.name, idNames[i], m.has[i], clip(ids[i]))
+			}
+		}
+	}
+	// The person's home location: by its code, else by name (made if the
+	// register has none by that name, as Snipe-IT's importer does).
+	loc := ""
+	if c := r.v["location_code"]; c != "" {
+		loc, err = w.uidBy("locations", "code", NormalizeTag(c))
+		if ErrorCode(err) == ENOTFOUND {
+			return "", notFound("%s: no location %s (import the locations file first)", t.colName("location_code"), clip(c))
+		}
+		if err != nil {
+			return "", err
+		}
+	} else if n := r.v["location"]; n != "" {
+		if loc, err = w.ensureLocation(n); err != nil {
+			return "", fmt.Errorf("%s: %w", t.colName("location"), err)
+		}
+	}
+	if uid == "" {
+		if name == "" {
+			return "", invalid("a new person needs a name (First Name, Last Name or Name)")
+		}
+		in := PersonInput{Name: name, Badge: r.v["badge"], EmployeeNo: r.v["employee_num"], Username: r.v["username"],
+			Email: r.v["email"], Department: r.v["department"], CostCentre: r.v["cost_centre"]}
+		if loc != "" {
+			if err := w.queryRow(`SELECT code FROM locations WHERE uid = ?`, loc).Scan(&in.Location); err != nil {
+				return "", fmt.Errorf("read location: %w", err)
+			}
+		}
+		if uid, err = w.addPerson(in); err != nil {
+			return "", err
+		}
+		if activeSet && !active {
+			if _, err := w.offboard(uid, name, CheckInOptions{}); err != nil {
+				return "", err
+			}
+		}
+		rep.Imported++
+		return uid, nil
+	}
+	set := map[string]string{}
+	for k, field := range map[string]string{"badge": "badge", "employee_num": "employee_number", "username": "username",
+		"email": "email", "department": "department", "cost_centre": "cost_centre"} {
+		if v := r.v[k]; v != "" {
+			set[field] = v
+		}
+	}
+	if name != "" {
+		set["name"] = name
+	}
+	if loc != "" {
+		var code string
+		if err := w.queryRow(`SELECT code FROM locations WHERE uid = ?`, loc).Scan(&code); err != nil {
+			return "", fmt.Errorf("read location: %w", err)
+		}
+		set["location"] = code
+	}
+	if !update {
+		// Left as they are; whether the row would change them is told.
+		differs, err := w.inSavepoint(func() error {
+			changed, err := w.updatePerson(uid, set)
+			if err == nil && (changed || w.activation(uid, active, activeSet) != "") {
+				err = errWouldChange
+			}
+			return err
+		})
+		if err != nil {
+			return "", err
+		}
+		if differs != nil {
+			rep.Skipped++
+			rep.warn(r.line, "", "%s (by %s) is in the register already with other details, left as they are (--update gives them this row's)", holder, m.by)
+			return uid, nil
+		}
+		rep.Unchanged++
+		return uid, nil
+	}
+	changed, err := w.updatePerson(uid, set)
+	if err != nil {
+		return "", err
+	}
+	if renamed {
+		rep.warn(r.line, "", "%s (by %s) is renamed %s", holder, m.by, name)
+	}
+	switch w.activation(uid, active, activeSet) {
+	case "offboard":
+		var n int
+		if err := w.queryRow(`SELECT count(*) FROM assets WHERE custodian_person_id = (SELECT id FROM people WHERE uid = ?)`, uid).Scan(&n); err != nil {
+			return "", fmt.Errorf("count holdings: %w", err)
+		}
+		if n > 0 {
+			return "", conflict("%s holds %d asset(s), so the row cannot deactivate them: tagdesk person offboard checks in what they hold and offboards them", holder, n)
+		}
+		if _, err := w.offboard(uid, holder, CheckInOptions{}); err != nil {
+			return "", err
+		}
+		changed = true
+	case "reactivate":
+		if err := w.emit(EvPersonReactivated, uid, SubjectPayload{UID: uid, Name: holder}); err != nil {
+			return "", err
+		}
+		changed = true
+	}
+	if changed {
+		rep.Updated++
+	} else {
+		rep.Unchanged++
+	}
+	return uid, nil
+}
+
+// activation says what a row's Activated cell asks of the person uid:
+// "offboard", "reactivate" or "" (nothing).
+func (w *wtx) activation(uid string, active, set bool) string {
+	if !set {
+		return ""
+	}
+	var now bool
+	if err := w.queryRow(`SELECT active FROM people WHERE uid = ?`, uid).Scan(&now); err != nil || now == active {
+		return ""
+	}
+	if active {
+		return "reactivate"
+	}
+	return "offboard"
+}
+
+// idNames name a person's identifiers in the order matchPerson takes them.
+var idNames = [4]string{"badge", "employee number", "username", "email"}
+
+// personMatch is the person a users row names.
+type personMatch struct {
+	uid, name string
+	has       [4]string // their badge, employee number, username, email
+	by        string    // how the row names them: "username asilva", "name"
+}
+
+// matchPerson finds the person a row names: the one person with any of
+// its identifiers (badge, employee number, username, email), else the one
+// of its name whose identifiers do not contradict it, else no one (uid
+// ""). A row whose identifiers are two people's, or whose name is several
+// people's, is refused.
+func (w *wtx) matchPerson(name string, ids [4]string) (personMatch, error) {
+	const cols = `SELECT uid, name, coalesce(badge, ''), coalesce(employee_no, ''), coalesce(username, ''), coalesce(email, '') FROM people WHERE `
+	read := func(q string, args ...any) ([]personMatch, error) {
+		rows, err := w.tx.QueryContext(w.ctx, cols+q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("find person: %w", err)
+		}
+		defer rows.Close()
+		var out []personMatch
+		for rows.Next() {
+			var m personMatch
+			if err := rows.Scan(&m.uid, &m.name, &m.has[0], &m.has[1], &m.has[2], &m.has[3]); err != nil {
+				return nil, fmt.Errorf("find person: %w", err)
+			}
+			out = append(out, m)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("find person: %w", err)
+		}
+		return out, nil
+	}
+	if ids != [4]string{} {
+		found, err := read(`badge = ?1 OR employee_no = ?2 OR username = ?3 OR email = ?4`, nullable(ids[0]), nullable(ids[1]), nullable(ids[2]), nullable(ids[3]))
+		if err != nil {
+			return personMatch{}, err
+		}
+		switch len(found) {
+		case 1:
+			m := found[0]
+			for i := range ids {
+				if ids[i] != "" && strings.EqualFold(ids[i], m.has[i]) {
+					m.by = idNames[i] + " " + ids[i]
+					break
+				}
+			}
+			return m, nil
+		case 0:
+		default:
+			return personMatch{}, conflict("the row's badge, employee number, username and email name %d people (%s and %s): one row, one person", len(found), found[0].name, found[1].name)
+		}
+	}
+	if name == "" {
+		return personMatch{}, nil
+	}
+	found, err := read(`name = ?`, name)
+	if err != nil {
+		return personMatch{}, err
+	}
+	found = slices.DeleteFunc(found, func(m personMatch) bool {
+		for i := range ids {
+			if ids[i] != "" && m.has[i] != "" {
+				return true // (theirs differs: it did not match above)
+			}
+		}
+		return false
+	})
+	switch len(found) {
+	case 0:
+		return personMatch{}, nil
+	case 1:
+		found[0].by = "name"
+		return found[0], nil
+	}
+	return personMatch{}, invalid("%d people are named %s and the row does not say which: give them usernames or emails (tagdesk person update) and the row one of them", len(found), clip(name))
+}
+
+// ImportSnipeITLocations imports locations from a CSV in Snipe-IT's
+// locations import headers: Location Name and Parent (by name), and
+// tagdesk's Location Code and Parent Code. A parent comes before its
+// children whatever the rows' order; a parent neither in the file nor in
+// the register is made at the top (with a warning), as Snipe-IT does. A
+// location the register has (by code, else by name and parent) is left as
+// it is: tagdesk does not rename a location or move it in the tree, so a
+// row that would is refused.
+func (db *DB) ImportSnipeITLocations(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
+	rep := ImportReport{DryRun: opt.DryRun, Kind: KindLocations}
+	t, err := readTable(r, locationColumns, &rep)
+	if err != nil {
+		return rep, err
+	}
+	if !t.has("name") {
+		return rep, invalid(`no "Location Name" (or "Name") column: every location needs a name (is this a locations file? the header has %s)`, clip(strings.Join(t.names, ", ")))
+	}
+	byCode, byName := map[string]*tableRow{}, map[string][]*tableRow{}
+	codes := map[string]bool{}
+	for _, r := range t.rows {
+		if r.bad != nil {
+			continue
+		}
+		if r.v["name"] == "" {
+			t.fail(r, "name", "a location needs a name")
+			continue
+		}
+		for _, k := range []string{"code", "parent_code"} {
+			if c := r.v[k]; c != "" {
+				r.v[k] = NormalizeTag(c)
+				if err := ValidateCode(r.v[k]); err != nil {
+					t.fail(r, k, "%s", ErrorMessage(err))
+				}
+			}
+		}
+		if r.bad != nil {
+			continue
+		}
+		if c := r.v["code"]; c != "" {
+			if prev, dup := byCode[c]; dup {
+				t.fail(r, "code", "code %s is also on line %d", c, prev.line)
+				continue
+			}
+			byCode[c] = r
+			codes[c] = true
+		}
+		byName[r.v["name"]] = append(byName[r.v["name"]], r)
+	}
+	// Each row's parent in the file, if it is there.
+	parentRow := map[*tableRow]*tableRow{}
+	for _, r := range t.rows {
+		if r.bad != nil {
+			continue
+		}
+		if c := r.v["parent_code"]; c != "" {
+			if p := byCode[c]; p != nil {
+				parentRow[r] = p
+			}
+		} else if n := r.v["parent_location"]; n != "" {
+			switch ps := byName[n]; {
+			case len(ps) == 1:
+				parentRow[r] = ps[0]
+			case len(ps) > 1:
+				t.fail(r, "parent_location", "%d rows of the file are named %s: name the parent by its code (a Parent Code column)", len(ps), clip(n))
+			}
+		}
+		if parentRow[r] == r {
+			t.fail(r, "parent_location", "a location cannot lie in itself")
+		}
+	}
+	// Parents before their children; a row under a bad row, or in a
+	// circle of parents, is bad too.
+	var order, path []*tableRow
+	state := map[*tableRow]int{} // 1 on the path being visited, 2 done
+	var visit func(r *tableRow) bool
+	visit = func(r *tableRow) bool {
+		switch state[r] {
+		case 1: // a circle: every row on it from r on
+			i := slices.Index(path, r)
+			for k, c := range path[i:] {
+				next := path[i+(k+1)%(len(path)-i)]
+				t.fail(c, "parent_location", "its parent (line %d) lies in it: the file's parents make a circle", next.line)
+			}
+			return false
+		case 2:
+			return r.bad == nil
+		}
+		state[r] = 1
+		path = append(path, r)
+		if p := parentRow[r]; p != nil && r.bad == nil {
+			if !visit(p) {
+				t.fail(r, "parent_location", "its parent (line %d) is a bad row", p.line)
+			}
+		}
+		path = path[:len(path)-1]
+		state[r] = 2
+		order = append(order, r)
+		return r.bad == nil
+	}
+	for _, r := range t.rows {
+		visit(r)
+	}
+	made := map[*tableRow]string{} // row -> its location's uid
+	err = db.importTable(ctx, t, order, opt, &rep, func(w *wtx, r *tableRow) error {
+		parent, err := w.rowParent(t, r, parentRow[r], made, &rep)
+		if err != nil {
+			return err
+		}
+		uid, created, err := w.importLocation(t, r, parent, codes)
+		if err != nil {
+			return err
+		}
+		made[r] = uid
+		if created {
+			rep.Imported++
+		} else {
+			rep.Unchanged++
+		}
+		return nil
+	})
+	return rep, err
+}
+
+// rowParent is the uid of a locations row's parent ("" for none): the
+// row of the file that is its parent, else the register's location by the
+// Parent Code or the Parent's name, made at the top if the register has
+// no location of that name.
+func (w *wtx) rowParent(t *table, r, inFile *tableRow, made map[*tableRow]string, rep *ImportReport) (string, error) {
+	if inFile != nil {
+		if uid := made[inFile]; uid != "" {
+			return uid, nil
+		}
+		return "", invalid("its parent (line %d) was not imported", inFile.line)
+	}
+	if c := r.v["parent_code"]; c != "" {
+		uid, err := w.uidBy("locations", "code", c)
+		if ErrorCode(err) == ENOTFOUND {
+			return "", notFound("%s: no location %s in the file or the register", t.colName("parent_code"), c)
+		}
+		return uid, err
+	}
+	n := r.v["parent_location"]
+	if n == "" {
+		return "", nil
+	}
+	uid, err := w.locationUID(n)
+	if ErrorCode(err) != ENOTFOUND {
+		return uid, err
+	}
+	if uid, err = w.ensureLocation(n); err != nil {
+		return "", err
+	}
+	rep.warn(r.line, t.colName("parent_location"), "%s is neither a row of the file nor a location of the register: made as a top-level location", clip(n))
+	return uid, nil
+}
+
+// importLocation performs one row of a locations file under parent (a
+// uid, or ""); codes are the codes the file gives, which a code made from
+// a name must leave free.
+func (w *wtx) importLocation(t *table, r *tableRow, parent string, codes map[string]bool) (uid string, created bool, err error) {
+	name, code := r.v["name"], r.v["code"]
+	// The register's location of this row: by its code, else by its name
+	// (under the row's parent when several share it).
+	type loc struct{ uid, code, name, parent string }
+	var found []loc
+	q := `SELECT l.uid, l.code, l.name, coalesce(p.uid, '') FROM locations l LEFT JOIN locations p ON p.id = l.parent_id WHERE `
+	arg := name
+	if code != "" {
+		q, arg = q+`l.code = ?`, code
+	} else {
+		q += `l.name = ?`
+	}
+	rows, err := w.tx.QueryContext(w.ctx, q, arg)
+	if err != nil {
+		return "", false, fmt.Errorf("find location: %w", err)
+	}
+	for rows.Next() {
+		var l loc
+		if err := rows.Scan(&l.uid, &l.code, &l.name, &l.parent); err != nil {
+			rows.Close()
+			return "", false, fmt.Errorf("find location: %w", err)
+		}
+		found = append(found, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", false, fmt.Errorf("find location: %w", err)
+	}
+	hasParent := r.v["parent_code"] != "" || r.v["parent_location"] != ""
+	if code == "" && (hasParent || len(found) > 1) {
+		// By name: the one under the row's parent (another of the name
+		// elsewhere is another place), or of the name alone; of several,
+		// a row without a parent is the one at the top.
+		found = slices.DeleteFunc(found, func(l loc) bool { return l.parent != parent })
+		if len(found) > 1 {
+			return "", false, invalid("several locations of the register are named %s: give the file a Location Code column", clip(name))
+		}
+	}
+	if len(found) == 0 {
+		if code == "" {
+			if code, err = w.codeForName(name, codes); err != nil {
+				return "", false, err
+			}
+		}
+		uid, err := w.addLocation(code, name, parent)
+		return uid, err == nil, err
+	}
+	l := found[0]
+	if l.name != name {
+		return "", false, invalid("location %s is named %s in the register: tagdesk does not rename a location", l.code, clip(l.name))
+	}
+	if hasParent && l.parent != parent {
+		where := "at the top of the tree"
+		if l.parent != "" {
+			var pc string
+			if err := w.queryRow(`SELECT code FROM locations WHERE uid = ?`, l.parent).Scan(&pc); err != nil {
+				return "", false, fmt.Errorf("read location: %w", err)
+			}
+			where = "under " + pc
+		}
+		return "", false, invalid("location %s is %s in the register, not under the file's parent: tagdesk does not move a location in the tree", l.code, where)
+	}
+	return l.uid, false, nil
+}
+
+// userExportColumns are the users file's columns, as ExportSnipeITUsers
+// writes them.
+var userExportColumns = []string{"first_name", "last_name", "username", "email", "employee_num", "department", "location", "activated", "badge", "cost_centre", "location_code"}
+
+// ExportSnipeITUsers writes every person (offboarded ones with Activated
+// 0) in Snipe-IT's users import headers, with tagdesk's badge, cost centre
+// and home location code after them; it returns the rows written. A name
+// is split at its first space (Snipe-IT wants a first name), and an import
+// joins the two again.
+func (db *DB) ExportSnipeITUsers(ctx context.Context, out io.Writer) (int, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT p.name, coalesce(p.username, ''), coalesce(p.email, ''), coalesce(p.employee_no, ''), p.department,
+		coalesce(l.name, ''), p.active, coalesce(p.badge, ''), p.cost_centre, coalesce(l.code, '')
+		FROM people p LEFT JOIN locations l ON l.id = p.location_id ORDER BY p.name, p.id`)
+	if err != nil {
+		return 0, fmt.Errorf("export people: %w", err)
+	}
+	defer rows.Close()
+	return writeTable(out, userColumns, userExportColumns, rows, func(sc *sql.Rows) ([]string, error) {
+		var name, user, email, emp, dept, locName, badge, cc, locCode string
+		var active bool
+		if err := sc.Scan(&name, &user, &email, &emp, &dept, &locName, &active, &badge, &cc, &locCode); err != nil {
+			return nil, err
+		}
+		first, last, _ := strings.Cut(name, " ")
+		act := "0"
+		if active {
+			act = "1"
+		}
+		return []string{first, last, user, email, emp, dept, locName, act, badge, cc, locCode}, nil
+	})
+}
+
+// ExportSnipeITLocations writes every location, parents before their
+// children, in Snipe-IT's locations import headers with tagdesk's codes
+// after them; it returns the rows written.
+func (db *DB) ExportSnipeITLocations(ctx context.Context, out io.Writer) (int, error) {
+	rows, err := db.r.QueryContext(ctx, `WITH RECURSIVE tree(id, depth) AS (
+			SELECT id, 0 FROM locations WHERE parent_id IS NULL
+			UNION ALL SELECT l.id, t.depth + 1 FROM locations l JOIN tree t ON l.parent_id = t.id
+		)
+		SELECT l.name, coalesce(p.name, ''), l.code, coalesce(p.code, '')
+		FROM tree JOIN locations l ON l.id = tree.id LEFT JOIN locations p ON p.id = l.parent_id
+		ORDER BY tree.depth, l.code`)
+	if err != nil {
+		return 0, fmt.Errorf("export locations: %w", err)
+	}
+	defer rows.Close()
+	return writeTable(out, locationColumns, []string{"name", "parent_location", "code", "parent_code"}, rows, func(sc *sql.Rows) ([]string, error) {
+		rec := make([]string, 4)
+		err := sc.Scan(&rec[0], &rec[1], &rec[2], &rec[3])
+		return rec, err
+	})
+}
+
+// writeTable writes a header of the labels of keys and a row per row of
+// rows, each cell safe from a spreadsheet's formulas.
+func writeTable(out io.Writer, cols []tableCol, keys []string, rows *sql.Rows, scan func(*sql.Rows) ([]string, error)) (int, error) {
+	bw := bufio.NewWriterSize(out, 64<<10)
+	cw := csv.NewWriter(bw)
+	header := make([]string, len(keys))
+	for i, k := range keys {
+		for _, c := range cols {
+			if c.key == k {
+				header[i] = c.label
+			}
+		}
+	}
+	if err := cw.Write(header); err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	n := 0
+	for rows.Next() {
+		rec, err := scan(rows)
+		if err != nil {
+			return n, fmt.Errorf("export: %w", err)
+		}
+		if err := cw.Write(SpreadsheetRow(rec)); err != nil {
+			return n, fmt.Errorf("export: %w", err)
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return n, fmt.Errorf("export: %w", err)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return n, fmt.Errorf("export: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return n, fmt.Errorf("export: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,439 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"math/rand"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+func importKind(tb testing.TB, db *store.DB, kind store.ImportKind, data string, opt store.ImportOptions) (store.ImportReport, error) {
+	tb.Helper()
+	ctx := context.Background()
+	if kind == store.KindUsers {
+		return db.ImportSnipeITUsers(ctx, strings.NewReader(data), opt)
+	}
+	return db.ImportSnipeITLocations(ctx, strings.NewReader(data), opt)
+}
+
+func mustImportKind(tb testing.TB, db *store.DB, kind store.ImportKind, data string, opt store.ImportOptions) store.ImportReport {
+	tb.Helper()
+	rep, err := importKind(tb, db, kind, data, opt)
+	if err != nil {
+		tb.Fatalf("import %s: %v (bad rows: %v)", kind, err, rep.Bad)
+	}
+	return rep
+}
+
+// refusedKind imports data, wants it refused with a row error naming want
+// on line, and the register unchanged.
+func refusedKind(tb testing.TB, db *store.DB, kind store.ImportKind, data string, line int, want string) {
+	tb.Helper()
+	before := takeSnapshot(tb, db)
+	rep, err := importKind(tb, db, kind, data, store.ImportOptions{Update: true})
+	if err == nil {
+		tb.Fatalf("import of %q: no error, report %+v", data, rep)
+	}
+	if store.ErrorCode(err) == store.EINTERNAL {
+		tb.Fatalf("internal error: %v", err)
+	}
+	found := false
+	for _, b := range rep.Bad {
+		if b.Line == line && strings.Contains(b.Reason, want) {
+			found = true
+		}
+	}
+	if !found {
+		tb.Fatalf("want line %d refused with %q; got %v", line, want, rep.Bad)
+	}
+	if after := takeSnapshot(tb, db); !reflect.DeepEqual(before, after) {
+		tb.Fatalf("a refused import changed the register")
+	}
+}
+
+func verifyOK(tb testing.TB, db *store.DB) {
+	tb.Helper()
+	v, err := db.Verify(context.Background(), tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if !v.OK {
+		tb.Fatalf("verify: %v", v.Problems)
+	}
+}
+
+// locTree is the register's locations as code -> name, parent code.
+func locTree(tb testing.TB, db *store.DB) map[string][2]string {
+	tb.Helper()
+	locs, err := db.Locations(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := map[string][2]string{}
+	for _, l := range locs {
+		out[l.Code] = [2]string{l.Name, l.ParentCode}
+	}
+	return out
+}
+
+// A Snipe-IT locations file: parents come before their children whatever
+// the rows' order, codes are made from names (leaving the file's own
+// codes free), a parent named nowhere is made at the top with a warning,
+// and the same file again changes nothing.
+func TestImportLocationsTree(t *testing.T) {
+	db := mustOpen(t)
+	file := "Location Name,Address,Parent,Location Code,Currency\n" +
+		"Shelf A,,Dublin IT Store,,\n" +
+		"Dublin IT Store,,Dublin Office,,EUR\n" +
+		"Dublin Office,1 Main St,,,EUR\n" +
+		"Dublin Annex,,,DUBLIN-OFFICE-2,\n" +
+		"Remote,,Home Workers,,\n" +
+		"Berlin,,,BER,\n" +
+		"Floor 2,,,,\n" +
+		"Floor 2,,Berlin,,\n"
+	rep := mustImportKind(t, db, store.KindLocations, file, store.ImportOptions{})
+	if rep.Imported != 8 || rep.Created.Locations != 9 || rep.Kind != store.KindLocations {
+		t.Fatalf("report %+v", rep)
+	}
+	if len(rep.Warnings) != 1 || rep.Warnings[0].Line != 6 || !strings.Contains(rep.Warnings[0].Reason, "Home Workers") {
+		t.Fatalf("warnings %v", rep.Warnings)
+	}
+	want := map[string][2]string{
+		"SHELF-A":         {"Shelf A", "DUBLIN-IT-STORE"},
+		"DUBLIN-IT-STORE": {"Dublin IT Store", "DUBLIN-OFFICE"},
+		"DUBLIN-OFFICE":   {"Dublin Office", ""},
+		"DUBLIN-OFFICE-2": {"Dublin Annex", ""},
+		"REMOTE":          {"Remote", "HOME-WORKERS"},
+		"HOME-WORKERS":    {"Home Workers", ""},
+		"BER":             {"Berlin", ""},
+		"FLOOR-2":         {"Floor 2", ""},
+		"FLOOR-2-2":       {"Floor 2", "BER"},
+	}
+	if got := locTree(t, db); !reflect.DeepEqual(got, want) {
+		t.Fatalf("tree:\n got %v\nwant %v", got, want)
+	}
+	// Again: every row is a location of the register (two "Floor 2" told
+	// apart by their parents), nothing changes.
+	before := takeSnapshot(t, db)
+	rep = mustImportKind(t, db, store.KindLocations, file, store.ImportOptions{})
+	if rep.Imported != 0 || rep.Unchanged != 8 || rep.Created.Locations != 0 {
+		t.Fatalf("second import: %+v", rep)
+	}
+	if !reflect.DeepEqual(before, takeSnapshot(t, db)) {
+		t.Fatal("a second import changed the register")
+	}
+	verifyOK(t, db)
+}
+
+// A bad locations file imports nothing and names each bad row; with
+// SkipInvalid the good rows go in, and a child of a bad row is bad too.
+func TestImportLocationsRefusals(t *testing.T) {
+	db := mustOpen(t)
+	seed(t, db) // DUB "Dublin office", DUB-STORE under it
+	for _, c := range []struct {
+		name, file string
+		line       int
+		want       string
+	}{
+		{"circle", "Name,Parent\nA,B\nB,C\nC,A\nD,C\n", 2, "circle"},
+		{"circle, its last", "Name,Parent\nA,B\nB,C\nC,A\nD,C\n", 4, "(line 2) lies in it"},
+		{"under a circle", "Name,Parent\nA,B\nB,C\nC,A\nD,C\n", 5, "(line 4) is a bad row"},
+		{"itself", "Name,Parent\nA,A\n", 2, "in itself"},
+		{"two codes", "Name,Code\nA,X1\nB,x1\n", 3, "also on line 2"},
+		{"bad code", "Name,Code\nA,no spaces\n", 2, "codes use only"},
+		{"no name", "Name,Code\n,X1\n", 2, "needs a name"},
+		{"ambiguous parent", "Name,Parent\nRoom,\nRoom,\nShelf,Room\n", 4, "2 rows of the file are named Room"},
+		{"moved", "Name,Parent,Code\nX,Dublin storeroom,\nDublin storeroom,Elsewhere,DUB-STORE\n", 3, "does not move a location"},
+		{"renamed", "Name,Code\nDublin HQ,DUB\n", 2, "does not rename"},
+		{"unknown parent code", "Name,Parent Code\nA,NOPE\n", 2, "no location NOPE"},
+		{"code is a badge", "Name,Code\nA,B1001\n", 2, "B1001"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			refusedKind(t, db, store.KindLocations, c.file, c.line, c.want)
+		})
+	}
+	rep, err := importKind(t, db, store.KindLocations, "Name,Parent\nA,B\nB,A\nC,A\nGood,DUB\n", store.ImportOptions{SkipInvalid: true})
+	if err != nil || rep.Imported != 1 || rep.BadRows != 3 {
+		t.Fatalf("skip invalid: %v %+v", err, rep)
+	}
+	if got := locTree(t, db)["GOOD"]; got != [2]string{"Good", "DUB"} {
+		t.Fatalf("Good: %v", got)
+	}
+	verifyOK(t, db)
+}
+
+// A desk's locations and people go out in Snipe-IT's headers and come back
+// into another desk as they were: codes, names, the tree, and each
+// person's identifiers, department, cost centre, home and activation.
+func TestExportImportPeopleAndLocations(t *testing.T) {
+	ctx := context.Background()
+	a := mustOpen(t)
+	seed(t, a)
+	if _, err := a.AddLocation(ctx, "BER", "Berlin", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AddLocation(ctx, "BER-F2", "Floor 2", "BER"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AddLocation(ctx, "DUB-F2", "Floor 2", "DUB"); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []store.PersonInput{
+		{Name: "Bo Li", EmployeeNo: "E7", Username: "bli", Department: "IT", CostCentre: "CC-9", Location: "BER-F2"},
+		{Name: "Cher", Email: "cher@example.com", Location: "DUB-F2"},
+		{Name: "Dana van der Berg", Badge: "B2002", Email: "=dana@example.com"},
+		{Name: "Eve Gone", Username: "egone"},
+	} {
+		if _, err := a.AddPerson(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.Offboard(ctx, "egone", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var locs, users bytes.Buffer
+	if n, err := a.ExportSnipeITLocations(ctx, &locs); err != nil || n != 5 {
+		t.Fatalf("export locations: %d %v", n, err)
+	}
+	if n, err := a.ExportSnipeITUsers(ctx, &users); err != nil || n != 5 {
+		t.Fatalf("export users: %d %v", n, err)
+	}
+	lines := strings.Split(locs.String(), "\n")
+	if lines[0] != "Location Name,Parent,Location Code,Parent Code" || !strings.HasSuffix(lines[len(lines)-2], ",DUB") && !strings.HasSuffix(lines[len(lines)-2], ",BER") {
+		t.Fatalf("locations file:\n%s", locs.String())
+	}
+	if !strings.HasPrefix(users.String(), "First Name,Last Name,Username,Email,Employee Number,Department,Location,Activated,Badge,Cost Centre,Location Code\n") ||
+		!strings.Contains(users.String(), "\nDana,van der Berg,,`=dana@example.com,,,,1,B2002,,\n") {
+		t.Fatalf("users file:\n%s", users.String())
+	}
+	b := mustOpen(t)
+	mustImportKind(t, b, store.KindLocations, locs.String(), store.ImportOptions{})
+	rep := mustImportKind(t, b, store.KindUsers, users.String(), store.ImportOptions{})
+	if rep.Imported != 5 || rep.Created.Locations != 0 {
+		t.Fatalf("users report %+v", rep)
+	}
+	if ta, tb := locTree(t, a), locTree(t, b); !reflect.DeepEqual(ta, tb) {
+		t.Fatalf("trees differ:\n%v\n%v", ta, tb)
+	}
+	people := func(db *store.DB) []store.Person {
+		ps, err := db.People(ctx, store.PeopleFilter{IncludeGone: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range ps {
+			ps[i].ID, ps[i].UID = 0, ""
+		}
+		return ps
+	}
+	if pa, pb := people(a), people(b); !reflect.DeepEqual(pa, pb) {
+		t.Fatalf("people differ:\n%+v\n%+v", pa, pb)
+	}
+	// The same files again: nothing to do.
+	rep = mustImportKind(t, b, store.KindUsers, users.String(), store.ImportOptions{})
+	if rep.Imported != 0 || rep.Unchanged != 5 || rep.Skipped != 0 {
+		t.Fatalf("again: %+v", rep)
+	}
+	verifyOK(t, b)
+}
+
+// A users row names a person by an identifier, else by their name alone;
+// without Update one the register has is left as they are (and the report
+// says so); with it their details change, and Activated offboards or
+// reactivates them.
+func TestImportUsersUpdate(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db) // Ana Silva B1001 asilva ana@example.com
+	receiveTags(t, db, "DUB", "T-1")
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Bo Li"}); err != nil { // (by name alone, as an asset import makes them)
+		t.Fatal(err)
+	}
+	file := "First Name,Last Name,Username,Email,Department,Location,Activated,Phone\n" +
+		"Ana,Silva,asilva,,Finance,Dublin storeroom,,555\n" +
+		"Bo,Li,bli,bo@example.com,IT,,,\n"
+	rep := mustImportKind(t, db, store.KindUsers, file, store.ImportOptions{})
+	if rep.Skipped != 2 || rep.Imported != 0 || len(rep.Warnings) != 2 || !strings.Contains(rep.Warnings[0].Reason, "Ana Silva (by username asilva)") {
+		t.Fatalf("without update: %+v", rep)
+	}
+	if p, _ := db.Person(ctx, "asilva"); p.Department != "" {
+		t.Fatalf("changed without update: %+v", p)
+	}
+	rep = mustImportKind(t, db, store.KindUsers, file, store.ImportOptions{Update: true})
+	if rep.Updated != 2 {
+		t.Fatalf("update: %+v", rep)
+	}
+	ana, _ := db.Person(ctx, "asilva")
+	bo, err := db.Person(ctx, "bli")
+	if err != nil || ana.Department != "Finance" || ana.LocationCode != "DUB-STORE" || ana.Email != "ana@example.com" || bo.Email != "bo@example.com" || bo.Department != "IT" {
+		t.Fatalf("after update: %+v %+v %v", ana, bo, err)
+	}
+	// Activated: no for someone holding an asset is refused; for someone
+	// holding nothing it offboards them, and yes brings them back.
+	if _, err := db.CheckOut(ctx, "T-1", "asilva", ""); err != nil {
+		t.Fatal(err)
+	}
+	refusedKind(t, db, store.KindUsers, "Username,Activated\nasilva,0\n", 2, "holds 1 asset")
+	mustImportKind(t, db, store.KindUsers, "Username,Activated\nbli,no\n", store.ImportOptions{Update: true})
+	if bo, _ = db.Person(ctx, "bli"); bo.Active {
+		t.Fatal("not offboarded")
+	}
+	mustImportKind(t, db, store.KindUsers, "Username,Activated\nbli,yes\n", store.ImportOptions{Update: true})
+	if bo, _ = db.Person(ctx, "bli"); !bo.Active {
+		t.Fatal("not reactivated")
+	}
+	// A rename by one identifier is done, with a warning.
+	rep = mustImportKind(t, db, store.KindUsers, "First Name,Last Name,Email\nBo,Li-Chen,bo@example.com\n", store.ImportOptions{Update: true})
+	if bo, _ = db.Person(ctx, "bli"); bo.Name != "Bo Li-Chen" || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, "renamed Bo Li-Chen") {
+		t.Fatalf("rename: %+v %+v", bo, rep)
+	}
+	verifyOK(t, db)
+}
+
+func TestImportUsersRefusals(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db) // Ana Silva B1001 asilva ana@example.com
+	for _, p := range []store.PersonInput{{Name: "Li Na"}, {Name: "Li Na"}, {Name: "Bo Li", Username: "bli"}} {
+		if _, err := db.AddPerson(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		name, file string
+		line       int
+		want       string
+	}{
+		{"two people", "Name,Username,Email\nX,asilva,bli@x\nY,bli,ana@example.com\n", 3, "name 2 people"},
+		{"renamed and re-identified", "Name,Username,Email\nEve New,asilva,eve@example.com\n", 2, "another person's row"},
+		{"same person twice", "Name,Username,Email\nAna Silva,asilva,\nAna Silva,,ana@example.com\n", 3, "line 2 names Ana Silva too"},
+		{"same identifier twice", "Name,Username\nA,zed\nB,ZED\n", 3, "also on line 2"},
+		{"namesakes", "Name,Department\nLi Na,IT\n", 2, "2 people are named Li Na"},
+		{"no name", "Name,Department\n,IT\n", 2, "needs a name"},
+		{"bad email", "Name,Email\nA,nope\n", 2, "not an email"},
+		{"bad activated", "Name,Activated\nA,perhaps\n", 2, "not yes or no"},
+		{"badge is a location", "Name,Badge\nA,DUB\n", 2, "DUB"},
+		{"badge another's", "Name,Username,Badge\nBo Li,bli,B1001\n", 2, "name 2 people"},
+		{"no such location code", "Name,Location Code\nA,NOPE\n", 2, "no location NOPE"},
+		{"same name, no identifiers", "Name\nZoe Q\nZoe Q\n", 3, "neither row has"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			refusedKind(t, db, store.KindUsers, c.file, c.line, c.want)
+		})
+	}
+	if _, err := importKind(t, db, store.KindUsers, "Username,Department\nasilva,IT\n", store.ImportOptions{}); err == nil || !strings.Contains(err.Error(), "First Name") {
+		t.Fatalf("a file without names, not updating: %v", err)
+	}
+	if _, err := importKind(t, db, store.KindLocations, "Asset Tag,Model Name\nA-1,M\n", store.ImportOptions{}); err == nil || !strings.Contains(err.Error(), "Location Name") {
+		t.Fatalf("an asset file as locations: %v", err)
+	}
+	// And the other way: a users or locations file imported as assets
+	// says what it is.
+	for file, kind := range map[string]string{
+		"First Name,Last Name,Username\nA,B,ab\n": "users", "Name,Parent\nA,\n": "locations", "Location Name,City\nA,B\n": "locations",
+	} {
+		_, err := db.ImportSnipeIT(ctx, strings.NewReader(file), store.ImportOptions{Update: true})
+		if err == nil || !strings.Contains(err.Error(), "--type "+kind) {
+			t.Errorf("%q as assets: %v", file, err)
+		}
+	}
+}
+
+// Any input to the users and locations importers is imported (the log
+// still verifies) or refused with a coded error, changing nothing.
+func FuzzImportSnipeITTables(f *testing.F) {
+	for _, s := range []string{
+		"First Name,Last Name,Username,Email,Employee Number,Activated,Location\nAna,Silva,asilva,a@b,E1,1,Dublin\nBo,,bli,,,0,\n",
+		"Name,Badge,Location Code\nX,b-1,DUB\n",
+		"Location Name,Parent,Location Code,Parent Code\nA,,A1,\nB,A,,\nC,,,A1\nD,E,,\nE,D,,\n",
+		"Name;Parent\nA;B\n",
+		"\"Name\nx\",Parent\n",
+	} {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	db := mustOpen(f)
+	ctx := context.Background()
+	seed(f, db)
+	f.Fuzz(func(t *testing.T, data []byte, users bool) {
+		if len(data) > 16<<10 {
+			return
+		}
+		before := takeSnapshot(t, db)
+		var err error
+		opt := store.ImportOptions{Update: len(data)%2 == 1}
+		if users {
+			_, err = db.ImportSnipeITUsers(ctx, bytes.NewReader(data), opt)
+		} else {
+			_, err = db.ImportSnipeITLocations(ctx, bytes.NewReader(data), opt)
+		}
+		if err != nil {
+			if store.ErrorCode(err) == store.EINTERNAL {
+				t.Fatalf("internal error on bad input: %v", err)
+			}
+			if !reflect.DeepEqual(before, takeSnapshot(t, db)) {
+				t.Fatalf("refused import changed the register: %v", err)
+			}
+		}
+	})
+}
+
+// TestImportSnipeITTablesMutations is the deterministic stand-in for
+// FuzzImportSnipeITTables (the fuzzer is slow over the instrumented pure-Go
+// SQLite): random byte mutations of users and locations files, each
+// imported or refused cleanly, the log verifying at the end.
+func TestImportSnipeITTablesMutations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("600 imports")
+	}
+	seeds := []string{
+		"First Name,Last Name,Username,Email,Employee Number,Department,Location,Activated,Badge,Cost Centre,Location Code\nAna,Silva,asilva,ana@example.com,E1,IT,Dublin office,1,B1001,CC1,DUB\nBo,Li,bli,bo@x.org,E2,,Berlin,0,B-2,,\nCy,,,,,,,,,,\n",
+		"Location Name,Parent,Location Code,Parent Code\nHQ,,HQ,\nFloor 1,HQ,HQ-F1,HQ\nRoom 101,Floor 1,,\nAnnex,,,HQ\nShelf,Room 101,,\n",
+	}
+	db := mustOpen(t)
+	seed(t, db)
+	ctx := context.Background()
+	r := rand.New(rand.NewSource(2))
+	imported := 0
+	for i := 0; i < 600; i++ {
+		k := r.Intn(len(seeds))
+		in := []byte(seeds[k])
+		for n := r.Intn(4) + 1; n > 0 && len(in) > 0; n-- {
+			j := r.Intn(len(in))
+			switch r.Intn(3) {
+			case 0:
+				in[j] = byte(r.Intn(256))
+			case 1:
+				in = append(in[:j], in[j+1:]...)
+			default:
+				in = append(in[:j], append([]byte{",\n\"x"[r.Intn(4)]}, in[j:]...)...)
+			}
+		}
+		before := takeSnapshot(t, db)
+		opt := store.ImportOptions{Update: r.Intn(2) == 0, SkipInvalid: r.Intn(3) == 0}
+		var err error
+		if k == 0 {
+			_, err = db.ImportSnipeITUsers(ctx, bytes.NewReader(in), opt)
+		} else {
+			_, err = db.ImportSnipeITLocations(ctx, bytes.NewReader(in), opt)
+		}
+		if err != nil {
+			if store.ErrorCode(err) == store.EINTERNAL {
+				t.Fatalf("internal error on %q: %v", in, err)
+			}
+			if !reflect.DeepEqual(before, takeSnapshot(t, db)) {
+				t.Fatalf("refused import of %q changed the register: %v", in, err)
+			}
+			continue
+		}
+		imported++
+	}
+	t.Logf("%d of 600 mutated files imported", imported)
+	if imported < 50 {
+		t.Fatalf("only %d of 600 mutated files imported: the mutations are too harsh to test much", imported)
+	}
+	verifyOK(t, db)
+}
