@@ -84,7 +84,7 @@ func (w *wtx) labelled(field string, c Change) (Change, error) {
 // old and the new value are kept, so history shows what was overwritten.
 type UpdatePayload struct {
 	UID     string            `json:"uid"`
-	Tag     string            `json:"tag,omitempty"`
+	Tag     string            `json:"tag,omitempty"` // an asset's tag; a location's code
 	Changes map[string]Change `json:"changes"`
 }
 
@@ -260,7 +260,7 @@ func decode[T any](e Event) (T, error) {
 // applier decodes it to (PredecodePulled).
 var payloadTypes = map[EventType]func(Event) (any, error){
 	EvManufacturerCreated: decodeAny[NamedPayload], EvCategoryCreated: decodeAny[NamedPayload], EvSupplierCreated: decodeAny[NamedPayload],
-	EvModelCreated: decodeAny[ModelPayload], EvLocationCreated: decodeAny[LocationPayload], EvPersonCreated: decodeAny[PersonPayload],
+	EvModelCreated: decodeAny[ModelPayload], EvLocationCreated: decodeAny[LocationPayload], EvLocationUpdated: decodeAny[UpdatePayload], EvPersonCreated: decodeAny[PersonPayload],
 	EvPersonUpdated: decodeAny[UpdatePayload], EvPersonOffboarded: decodeAny[SubjectPayload], EvPersonReactivated: decodeAny[SubjectPayload], EvPOCreated: decodeAny[POPayload],
 	EvFieldDefined: decodeAny[FieldPayload], EvAssetReceived: decodeAny[AssetRecord], EvAssetCheckedOut: decodeAny[CheckOutPayload],
 	EvAssetCheckedIn: decodeAny[CheckInPayload], EvAssetMoved: decodeAny[MovePayload], EvAssetUpdated: decodeAny[UpdatePayload],
@@ -330,6 +330,12 @@ func (w *wtx) apply(e Event) error {
 			return err
 		}
 		return w.applyPersonUpdate(p)
+	case EvLocationUpdated:
+		p, err := decode[UpdatePayload](e)
+		if err != nil {
+			return err
+		}
+		return w.applyLocationUpdate(p)
 	case EvPersonOffboarded:
 		p, err := decode[SubjectPayload](e)
 		if err != nil {
@@ -661,6 +667,53 @@ func (w *wtx) applyLocation(p LocationPayload) error {
 		})
 	}
 	return w.insert(fmt.Sprintf("location %s", p.Code), `INSERT INTO locations(uid, code, name, parent_id) VALUES (?, ?, ?, ?)`, p.UID, p.Code, p.Name, parent)
+}
+
+// applyLocationUpdate renames a location or moves it in the tree (its
+// parent's uid, "" for the top). A move that would put it inside itself
+// (two desks moving two places under each other while apart) is refused.
+func (w *wtx) applyLocationUpdate(p UpdatePayload) error {
+	id, err := w.idOf("locations", p.UID)
+	if err != nil {
+		return err
+	}
+	if len(p.Changes) == 0 {
+		return invalid("a location update with nothing to change")
+	}
+	for _, field := range sortedKeys(p.Changes) {
+		c := p.Changes[field]
+		switch field {
+		case "name":
+			if strings.TrimSpace(c.New) == "" {
+				return invalid("a location needs a name")
+			}
+			if _, err := w.exec(`UPDATE locations SET name = ? WHERE id = ?`, c.New, id); err != nil {
+				return err
+			}
+			// (Its assets' search documents hold its name.)
+			if err := w.reindexWhere(`location_id = ?1 OR a.custodian_location_id = ?1`, id); err != nil {
+				return err
+			}
+		case "parent":
+			var parent any
+			if c.New != "" {
+				pid, err := w.idOf("locations", c.New)
+				if err != nil {
+					return err
+				}
+				if err := w.checkLocationParent(id.(int64), pid.(int64)); err != nil {
+					return err
+				}
+				parent = pid
+			}
+			if _, err := w.exec(`UPDATE locations SET parent_id = ? WHERE id = ?`, parent, id); err != nil {
+				return err
+			}
+		default:
+			return invalid("a location has no field %q", clip(field))
+		}
+	}
+	return nil
 }
 
 // checkLocationParent refuses making parent (or something under id) the

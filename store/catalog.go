@@ -144,20 +144,34 @@ func (w *wtx) ensureLocation(s string) (string, error) {
 	return p.UID, w.emit(EvLocationCreated, p.UID, p)
 }
 
+// codeSet is what codeForName leaves free besides the register's codes
+// (given: the codes a file gives to locations not yet made), and where it
+// left off for each name (next: a file of many places of one name).
+type codeSet struct {
+	given map[string]bool
+	next  map[string]int
+}
+
 // codeForName derives a new location's code from its name: one that no
 // location, asset or badge has, nor an asset's serial, nor one in taken
-// (codes a file gives to locations not yet made).
-func (w *wtx) codeForName(s string, taken map[string]bool) (string, error) {
+// (which may be nil).
+func (w *wtx) codeForName(s string, taken *codeSet) (string, error) {
 	// A code no location, asset or badge has, nor an asset's serial: a
 	// scan of it names one thing. (In an import the serials are in
 	// reserved, the file's and the register's it could make: its bulk
 	// path may have dropped the serial index.)
 	base := codeFromName(s)
 	code := base
-	for i := 2; ; i++ {
+	suffixed := func(i int) string { return fmt.Sprintf("%s-%d", strings.TrimRight(base[:min(len(base), 28)], "-"), i) }
+	i := 2
+	if taken != nil && taken.next[base] > i {
+		i = taken.next[base]
+		code = suffixed(i - 1)
+	}
+	for ; ; i++ {
 		var other, what string
 		err := w.queryRow(codeTakenQuery, code).Scan(&other, &what)
-		if errors.Is(err, sql.ErrNoRows) && !w.reserved[code] && !taken[code] {
+		if errors.Is(err, sql.ErrNoRows) && !w.reserved[code] && (taken == nil || !taken.given[code]) {
 			if w.reserved != nil && code == base {
 				break // (its serials asked for before: importer.registered)
 			}
@@ -175,7 +189,13 @@ func (w *wtx) codeForName(s string, taken map[string]bool) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("check code: %w", err)
 		}
-		code = fmt.Sprintf("%s-%d", strings.TrimRight(base[:min(len(base), 28)], "-"), i)
+		code = suffixed(i)
+	}
+	if taken != nil {
+		if taken.next == nil {
+			taken.next = map[string]int{}
+		}
+		taken.next[base] = i + 1 // (code is suffixed(i-1), or base: the next to try is suffixed(i))
 	}
 	return code, nil
 }
@@ -383,6 +403,89 @@ func (w *wtx) addLocation(code, name, parentUID string) (string, error) {
 		return "", err
 	}
 	return p.UID, w.emit(EvLocationCreated, p.UID, p)
+}
+
+// LocationFields are the fields UpdateLocation changes: "name", and
+// "parent" (a location's code or name; "" for the top of the tree). A code
+// stays: it is printed on the place's labels.
+var LocationFields = []string{"name", "parent"}
+
+// UpdateLocation renames the location which (a code or name) or moves it
+// in the tree; nothing to change is refused, as is a parent inside it.
+func (db *DB) UpdateLocation(ctx context.Context, which string, set map[string]string) (Location, error) {
+	var code string
+	_, err := db.write(ctx, func(w *wtx) error {
+		uid, err := w.locationUID(which)
+		if err != nil {
+			return err
+		}
+		if err := w.queryRow(`SELECT code FROM locations WHERE uid = ?`, uid).Scan(&code); err != nil {
+			return fmt.Errorf("read location: %w", err)
+		}
+		changed, err := w.updateLocation(uid, set)
+		if err == nil && !changed {
+			err = invalid("nothing to change: location %s has that name and parent", code)
+		}
+		return err
+	})
+	if err != nil {
+		return Location{}, err
+	}
+	return db.Location(ctx, code)
+}
+
+// updateLocation changes the fields set gives (LocationFields) of location
+// uid; changed is false when it has them all already. A parent is a uid
+// when set by an import (parentUID), else a code or name.
+func (w *wtx) updateLocation(uid string, set map[string]string) (changed bool, err error) {
+	var id int64
+	var code, name, parent string
+	if err := w.queryRow(`SELECT l.id, l.code, l.name, coalesce(p.uid, '') FROM locations l LEFT JOIN locations p ON p.id = l.parent_id WHERE l.uid = ?`, uid).
+		Scan(&id, &code, &name, &parent); err != nil {
+		return false, fmt.Errorf("read location: %w", err)
+	}
+	changes := map[string]Change{}
+	for field, v := range set {
+		v = strings.TrimSpace(v)
+		switch field {
+		case "name":
+			if v == "" {
+				return false, invalid("a location needs a name")
+			}
+			if v != name {
+				changes["name"] = Change{Old: name, New: v}
+			}
+		case "parent", "parent_uid":
+			if v != "" && field == "parent" {
+				if v, err = w.locationUID(v); err != nil {
+					return false, err
+				}
+			}
+			if v == parent {
+				continue
+			}
+			if v != "" {
+				var pid int64
+				if err := w.queryRow(`SELECT id FROM locations WHERE uid = ?`, v).Scan(&pid); err != nil {
+					return false, fmt.Errorf("read location: %w", err)
+				}
+				if err := w.checkLocationParent(id, pid); err != nil {
+					return false, invalid("%s cannot go under a place inside it (or itself)", code)
+				}
+			}
+			c, err := w.labelled("parent", Change{Old: parent, New: v})
+			if err != nil {
+				return false, err
+			}
+			changes["parent"] = c
+		default:
+			return false, invalid("a location has no field %q (its code is on its labels: it stays)", clip(field))
+		}
+	}
+	if len(changes) == 0 {
+		return false, nil
+	}
+	return true, w.emit(EvLocationUpdated, uid, UpdatePayload{UID: uid, Tag: code, Changes: changes})
 }
 
 // Location returns a location by code or name.

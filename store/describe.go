@@ -56,6 +56,17 @@ func describe(e Event) string {
 		return fmt.Sprintf("model %q added", str("name"))
 	case EvLocationCreated:
 		return fmt.Sprintf("location %s %q added", str("code"), str("name"))
+	case EvLocationUpdated:
+		var changes map[string]Change
+		json.Unmarshal(m["changes"], &changes)
+		var parts []string
+		if c, ok := changes["name"]; ok {
+			parts = append(parts, fmt.Sprintf("renamed %q → %q", c.Old, c.New))
+		}
+		if c, ok := changes["parent"]; ok {
+			parts = append(parts, fmt.Sprintf("moved from %s to %s", orTop(c.OldLabel), orTop(c.NewLabel)))
+		}
+		return "location " + str("tag") + " " + strings.Join(parts, ", ")
 	case EvPersonCreated:
 		return fmt.Sprintf("person %q added", str("name"))
 	case EvPersonOffboarded:
@@ -188,4 +199,12 @@ func describe(e Event) string {
 		return strings.Join(parts, ", ")
 	}
 	return string(e.Type)
+}
+
+// orTop names a location's parent, or the top of the tree.
+func orTop(label string) string {
+	if label == "" {
+		return "the top"
+	}
+	return label
 }

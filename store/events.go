@@ -24,6 +24,7 @@ const (
 	EvSupplierCreated     EventType = "supplier.created"
 	EvModelCreated        EventType = "model.created"
 	EvLocationCreated     EventType = "location.created"
+	EvLocationUpdated     EventType = "location.updated"
 	EvPersonCreated       EventType = "person.created"
 	EvPersonUpdated       EventType = "person.updated"
 	EvPersonOffboarded    EventType = "person.offboarded"
@@ -381,7 +382,9 @@ func (w *wtx) emit(typ EventType, subject string, payload any) error {
 //	6: an update's old_label and new_label, naming the entries a
 //	   reference field (model, supplier, a home location) pointed to and
 //	   points to, for history (2026-11-28).
-const PayloadVersion = 6
+//	7: location.updated, a location renamed or moved in the tree
+//	   (2026-11-28).
+const PayloadVersion = 7
 
 // MaxPayloadBytes is the largest payload an event may have: what the sync
 // protocol carries. A stocktake's start lists its expected assets' uids

@@ -95,8 +95,9 @@ type ImportReport struct {
 	Imported  int        `json:"imported"`  // assets received (people, locations created)
 	Updated   int        `json:"updated"`   // assets of the register changed (ImportOptions.Update)
 	Unchanged int        `json:"unchanged"` // rows of assets of the register that changed nothing
-	// Skipped counts the rows of people the register has whose details
-	// differ, left as they are without Update (a users file).
+	// Skipped counts the rows of people or locations the register has
+	// whose details differ, left as they are without Update (a users or
+	// locations file).
 	Skipped       int            `json:"skipped,omitempty"`
 	CheckedOut    int            `json:"checked_out"`
 	Disposed      int            `json:"disposed"`

@@ -101,11 +101,35 @@ func tableKind(header []string) ImportKind {
 		case "first_name", "last_name", "employee_num", "activated":
 			return KindUsers
 		}
-		if n := normHeader(h); n == "location name" || matchTableCol(locationColumns, h) == "parent_location" {
+		if n := normHeader(h); n == "location name" || strings.HasPrefix(matchTableCol(locationColumns, h), "parent_") {
 			return KindLocations
 		}
 	}
 	return ""
+}
+
+// otherKind refuses a users file given as locations and the reverse: a
+// header with a column only the other has (a person's username or email,
+// a location's Parent).
+func otherKind(kind ImportKind, header []string) error {
+	for _, h := range header {
+		var other ImportKind
+		switch kind {
+		case KindUsers:
+			if n := normHeader(h); n == "location name" || strings.HasPrefix(matchTableCol(locationColumns, h), "parent_") {
+				other = KindLocations
+			}
+		case KindLocations:
+			switch matchTableCol(userColumns, h) {
+			case "first_name", "last_name", "username", "email", "employee_num", "activated", "badge", "department":
+				other = KindUsers
+			}
+		}
+		if other != "" {
+			return invalid("column %q is a %s file's, not a %s file's: import it with --type %s", clip(strings.TrimSpace(h)), strings.TrimSuffix(string(other), "s"), strings.TrimSuffix(string(kind), "s"), other)
+		}
+	}
+	return nil
 }
 
 // table is a users or locations file, read whole.
@@ -139,9 +163,12 @@ func (t *table) fail(r *tableRow, key, format string, args ...any) {
 
 // readTable reads a users or locations file: its columns by cols, each
 // row's cells checked as text (UTF-8, a name's length).
-func readTable(r io.Reader, cols []tableCol, rep *ImportReport) (*table, error) {
+func readTable(r io.Reader, kind ImportKind, cols []tableCol, rep *ImportReport) (*table, error) {
 	cr, header, err := openCSV(r)
 	if err != nil {
+		return nil, err
+	}
+	if err := otherKind(kind, header); err != nil {
 		return nil, err
 	}
 	t := &table{names: header, col: map[string]int{}}
@@ -154,7 +181,13 @@ func readTable(r io.Reader, cols []tableCol, rep *ImportReport) (*table, error) 
 		if key == "" {
 			field = "ignored"
 		} else if j := t.col[key]; j > 0 {
-			return nil, invalid("columns %d (%q) and %d (%q) both mean %s", j, t.colName(key), i+1, strings.TrimSpace(h), key)
+			label := key
+			for _, c := range cols {
+				if c.key == key {
+					label = c.label
+				}
+			}
+			return nil, invalid("columns %d (%q) and %d (%q) both mean %s", j, t.colName(key), i+1, strings.TrimSpace(h), label)
 		} else {
 			t.col[key] = i + 1
 		}
@@ -207,7 +240,14 @@ func readTable(r io.Reader, cols []tableCol, rep *ImportReport) (*table, error) 
 				continue
 			}
 			c = strings.TrimSpace(c)
-			if msg := overLimit(c, fName, maxNameCell); msg != "" {
+			// An identifier or a code is scanned; a name, a department
+			// or a cost centre is held to what the desk takes.
+			f, limit := fNotes, maxText
+			switch key {
+			case "badge", "employee_num", "username", "email", "code", "parent_code", "location_code":
+				f, limit = fTag, MaxScanLen
+			}
+			if msg := overLimit(c, f, limit); msg != "" {
 				t.fail(row, key, "%s", msg)
 				continue
 			}
@@ -318,7 +358,9 @@ func (db *DB) importTable(ctx context.Context, t *table, order []*tableRow, opt 
 	}
 	tableBad(t, rep)
 	if rep.BadRows > 0 && !opt.SkipInvalid {
-		rep.Imported, rep.Updated, rep.Unchanged, rep.Skipped, rep.Created = 0, 0, 0, 0, ImportCreated{}
+		// (What the good rows would have done, and warned of, did not
+		// happen.)
+		rep.Imported, rep.Updated, rep.Unchanged, rep.Skipped, rep.Created, rep.Warnings = 0, 0, 0, 0, ImportCreated{}, nil
 		return invalid("%d bad row(s) of %d; nothing imported", rep.BadRows, rep.Rows)
 	}
 	return nil
@@ -363,7 +405,7 @@ func personName(r *tableRow) string {
 // As with assets, a bad row imports nothing unless opt.SkipInvalid.
 func (db *DB) ImportSnipeITUsers(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
 	rep := ImportReport{DryRun: opt.DryRun, Kind: KindUsers}
-	t, err := readTable(r, userColumns, &rep)
+	t, err := readTable(r, KindUsers, userColumns, &rep)
 	if err != nil {
 		return rep, err
 	}
@@ -436,7 +478,7 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 	name := personName(r)
 	active, activeSet, _ := humanBool(r.v["activated"])
 	ids := [4]string{r.v["badge"], r.v["employee_num"], r.v["username"], r.v["email"]}
-	m, err := w.matchPerson(name, ids)
+	m, err := w.matchPerson(name, ids, named)
 	if err != nil {
 		return "", err
 	}
@@ -444,31 +486,40 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 	if prev, ok := named[uid]; ok && uid != "" {
 		return "", conflict("line %d names %s too (by %s here): one row to a person", prev, holder, m.by)
 	}
-	renamed := uid != "" && name != "" && !strings.EqualFold(oneSpace(name), oneSpace(m.name))
-	if renamed {
-		// A row may give someone a new name, or new identifiers, but
-		// not both: that is another person's row.
-		for i := range ids {
-			if ids[i] != "" && m.has[i] != "" && !strings.EqualFold(ids[i], m.has[i]) {
-				return "", conflict("its %s is %s's, whose %s is %s, not %s: another person's row? (a row changes a person's name or their identifiers, not both)", m.by, m.name, idNames[i], m.has[i], clip(ids[i]))
+	// home is the code of the person's home location: by its code, else by
+	// its name, made (create) if the register has none of that name, as
+	// Snipe-IT's importer does; missing, when not made.
+	home := func(create bool) (code string, missing bool, err error) {
+		col, v := t.colName("location_code"), r.v["location_code"]
+		var uid string
+		switch {
+		case v != "":
+			uid, err = w.uidBy("locations", "code", NormalizeTag(v))
+			if ErrorCode(err) == ENOTFOUND {
+				return "", false, notFound("%s: no location %s (import the locations file first)", col, clip(v))
 			}
-		}
-	}
-	// The person's home location: by its code, else by name (made if the
-	// register has none by that name, as Snipe-IT's importer does).
-	loc := ""
-	if c := r.v["location_code"]; c != "" {
-		loc, err = w.uidBy("locations", "code", NormalizeTag(c))
-		if ErrorCode(err) == ENOTFOUND {
-			return "", notFound("%s: no location %s (import the locations file first)", t.colName("location_code"), clip(c))
+		case r.v["location"] != "":
+			col, v = t.colName("location"), r.v["location"]
+			uid, err = w.locationUID(v)
+			if ErrorCode(err) == ENOTFOUND {
+				if !create {
+					return "", true, nil
+				}
+				uid, err = w.ensureLocation(v)
+			}
+		default:
+			return "", false, nil
 		}
 		if err != nil {
-			return "", err
+			if ErrorCode(err) == EINTERNAL {
+				return "", false, err
+			}
+			return "", false, Errorf(ErrorCode(err), "%s: %s", col, ErrorMessage(err))
 		}
-	} else if n := r.v["location"]; n != "" {
-		if loc, err = w.ensureLocation(n); err != nil {
-			return "", fmt.Errorf("%s: %w", t.colName("location"), err)
+		if err := w.queryRow(`SELECT code FROM locations WHERE uid = ?`, uid).Scan(&code); err != nil {
+			return "", false, fmt.Errorf("read location: %w", err)
 		}
+		return code, false, nil
 	}
 	if uid == "" {
 		if name == "" {
@@ -476,10 +527,8 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 		}
 		in := PersonInput{Name: name, Badge: r.v["badge"], EmployeeNo: r.v["employee_num"], Username: r.v["username"],
 			Email: r.v["email"], Department: r.v["department"], CostCentre: r.v["cost_centre"]}
-		if loc != "" {
-			if err := w.queryRow(`SELECT code FROM locations WHERE uid = ?`, loc).Scan(&in.Location); err != nil {
-				return "", fmt.Errorf("read location: %w", err)
-			}
+		if in.Location, _, err = home(true); err != nil {
+			return "", err
 		}
 		if uid, err = w.addPerson(in); err != nil {
 			return "", err
@@ -492,6 +541,26 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 		rep.Imported++
 		return uid, nil
 	}
+	// A row may give someone a new name or new identifiers, but not both,
+	// unless their username (Snipe-IT's key) or two of their identifiers
+	// say it is them: a new surname and email after a marriage.
+	renamed := name != "" && name != m.name
+	var another error
+	if renamed && !strings.EqualFold(oneSpace(name), oneSpace(m.name)) {
+		agree, differ := 0, -1
+		for i := range ids {
+			switch {
+			case ids[i] == "" || m.has[i] == "":
+			case strings.EqualFold(ids[i], m.has[i]):
+				agree++
+			case differ < 0:
+				differ = i
+			}
+		}
+		if differ >= 0 && agree < 2 && !(ids[2] != "" && strings.EqualFold(ids[2], m.has[2])) {
+			another = conflict("its %s is %s's, whose %s is %s, not %s: another person's row? (a row gives a person a new name and new identifiers only when their username, or two of their identifiers, say it is them)", m.by, m.name, idNames[differ], m.has[differ], clip(ids[differ]))
+		}
+	}
 	set := map[string]string{}
 	for k, field := range map[string]string{"badge": "badge", "employee_num": "employee_number", "username": "username",
 		"email": "email", "department": "department", "cost_centre": "cost_centre"} {
@@ -502,32 +571,51 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 	if name != "" {
 		set["name"] = name
 	}
-	if loc != "" {
-		var code string
-		if err := w.queryRow(`SELECT code FROM locations WHERE uid = ?`, loc).Scan(&code); err != nil {
-			return "", fmt.Errorf("read location: %w", err)
-		}
-		set["location"] = code
-	}
 	if !update {
 		// Left as they are; whether the row would change them is told.
-		differs, err := w.inSavepoint(func() error {
-			changed, err := w.updatePerson(uid, set)
-			if err == nil && (changed || w.activation(uid, active, activeSet) != "") {
-				err = errWouldChange
-			}
-			return err
-		})
+		code, missing, err := home(false)
 		if err != nil {
 			return "", err
 		}
-		if differs != nil {
+		if code != "" {
+			set["location"] = code
+		}
+		differs := another
+		if differs == nil && missing {
+			differs = errWouldChange // (a home the register does not have)
+		}
+		if differs == nil {
+			if differs, err = w.inSavepoint(func() error {
+				changed, err := w.updatePerson(uid, set)
+				if err == nil && (changed || w.activation(uid, active, activeSet) != "") {
+					err = errWouldChange
+				}
+				return err
+			}); err != nil {
+				return "", err
+			}
+		}
+		switch {
+		case differs == nil:
+			rep.Unchanged++
+		case errors.Is(differs, errWouldChange):
 			rep.Skipped++
 			rep.warn(r.line, "", "%s (by %s) is in the register already with other details, left as they are (--update gives them this row's)", holder, m.by)
-			return uid, nil
+		default:
+			rep.Skipped++
+			rep.warn(r.line, "", "%s (by %s) is in the register already, left as they are (the row's details could not be given to them: %s)", holder, m.by, ErrorMessage(differs))
 		}
-		rep.Unchanged++
 		return uid, nil
+	}
+	if another != nil {
+		return "", another
+	}
+	code, _, err := home(true)
+	if err != nil {
+		return "", err
+	}
+	if code != "" {
+		set["location"] = code
 	}
 	changed, err := w.updatePerson(uid, set)
 	if err != nil {
@@ -593,8 +681,10 @@ type personMatch struct {
 // its identifiers (badge, employee number, username, email), else the one
 // of its name whose identifiers do not contradict it, else no one (uid
 // ""). A row whose identifiers are two people's, or whose name is several
-// people's, is refused.
-func (w *wtx) matchPerson(name string, ids [4]string) (personMatch, error) {
+// people's, is refused, as is a name match where the row and the person
+// have identifiers of different kinds. named are people other rows named,
+// which a name does not match.
+func (w *wtx) matchPerson(name string, ids [4]string, named map[string]int) (personMatch, error) {
 	const cols = `SELECT uid, name, coalesce(badge, ''), coalesce(employee_no, ''), coalesce(username, ''), coalesce(email, '') FROM people WHERE `
 	read := func(q string, args ...any) ([]personMatch, error) {
 		rows, err := w.tx.QueryContext(w.ctx, cols+q, args...)
@@ -643,6 +733,9 @@ func (w *wtx) matchPerson(name string, ids [4]string) (personMatch, error) {
 		return personMatch{}, err
 	}
 	found = slices.DeleteFunc(found, func(m personMatch) bool {
+		if _, ok := named[m.uid]; ok {
+			return true // (another row's person: made or found by it)
+		}
 		for i := range ids {
 			if ids[i] != "" && m.has[i] != "" {
 				return true // (theirs differs: it did not match above)
@@ -650,12 +743,31 @@ func (w *wtx) matchPerson(name string, ids [4]string) (personMatch, error) {
 		}
 		return false
 	})
+	if len(found) > 1 {
+		// Of several, the one with just the row's identifiers (none, when
+		// the row has none), if there is one.
+		if same := slices.DeleteFunc(slices.Clone(found), func(m personMatch) bool { return m.has != ids }); len(same) == 1 {
+			found = same
+		}
+	}
 	switch len(found) {
 	case 0:
 		return personMatch{}, nil
 	case 1:
-		found[0].by = "name"
-		return found[0], nil
+		m := found[0]
+		m.by = "name"
+		if ids != [4]string{} && m.has != [4]string{} {
+			// Both have identifiers, of different kinds: the row may be
+			// them, or a namesake.
+			var theirs []string
+			for i := range m.has {
+				if m.has[i] != "" {
+					theirs = append(theirs, idNames[i]+" "+m.has[i])
+				}
+			}
+			return personMatch{}, invalid("%s in the register has %s, and the row none of those: is it them? give the row one of theirs (or them the row's, with tagdesk person update)", m.name, strings.Join(theirs, ", "))
+		}
+		return m, nil
 	}
 	return personMatch{}, invalid("%d people are named %s and the row does not say which: give them usernames or emails (tagdesk person update) and the row one of them", len(found), clip(name))
 }
@@ -665,20 +777,21 @@ func (w *wtx) matchPerson(name string, ids [4]string) (personMatch, error) {
 // tagdesk's Location Code and Parent Code. A parent comes before its
 // children whatever the rows' order; a parent neither in the file nor in
 // the register is made at the top (with a warning), as Snipe-IT does. A
-// location the register has (by code, else by name and parent) is left as
-// it is: tagdesk does not rename a location or move it in the tree, so a
-// row that would is refused.
+// location the register has (by code, else by name under the row's parent)
+// is left as it is, unless opt.Update, which renames it or moves it in the
+// tree as the row says (a blank Parent leaves its place alone).
 func (db *DB) ImportSnipeITLocations(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
 	rep := ImportReport{DryRun: opt.DryRun, Kind: KindLocations}
-	t, err := readTable(r, locationColumns, &rep)
+	t, err := readTable(r, KindLocations, locationColumns, &rep)
 	if err != nil {
 		return rep, err
 	}
 	if !t.has("name") {
 		return rep, invalid(`no "Location Name" (or "Name") column: every location needs a name (is this a locations file? the header has %s)`, clip(strings.Join(t.names, ", ")))
 	}
+	// (Names as the register compares them: case aside.)
 	byCode, byName := map[string]*tableRow{}, map[string][]*tableRow{}
-	codes := map[string]bool{}
+	codes := &codeSet{given: map[string]bool{}}
 	for _, r := range t.rows {
 		if r.bad != nil {
 			continue
@@ -704,9 +817,9 @@ func (db *DB) ImportSnipeITLocations(ctx context.Context, r io.Reader, opt Impor
 				continue
 			}
 			byCode[c] = r
-			codes[c] = true
+			codes.given[c] = true
 		}
-		byName[r.v["name"]] = append(byName[r.v["name"]], r)
+		byName[foldName(r.v["name"])] = append(byName[foldName(r.v["name"])], r)
 	}
 	// Each row's parent in the file, if it is there.
 	parentRow := map[*tableRow]*tableRow{}
@@ -719,7 +832,7 @@ func (db *DB) ImportSnipeITLocations(ctx context.Context, r io.Reader, opt Impor
 				parentRow[r] = p
 			}
 		} else if n := r.v["parent_location"]; n != "" {
-			switch ps := byName[n]; {
+			switch ps := byName[foldName(n)]; {
 			case len(ps) == 1:
 				parentRow[r] = ps[0]
 			case len(ps) > 1:
@@ -762,37 +875,54 @@ func (db *DB) ImportSnipeITLocations(ctx context.Context, r io.Reader, opt Impor
 	for _, r := range t.rows {
 		visit(r)
 	}
-	made := map[*tableRow]string{} // row -> its location's uid
+	li := &locImport{t: t, parentRow: parentRow, codes: codes, update: opt.Update, rep: &rep,
+		made: map[*tableRow]string{}, claimed: map[string]bool{}, byName: byName}
 	err = db.importTable(ctx, t, order, opt, &rep, func(w *wtx, r *tableRow) error {
-		parent, err := w.rowParent(t, r, parentRow[r], made, &rep)
-		if err != nil {
-			return err
-		}
-		uid, created, err := w.importLocation(t, r, parent, codes)
-		if err != nil {
-			return err
-		}
-		made[r] = uid
-		if created {
-			rep.Imported++
-		} else {
-			rep.Unchanged++
-		}
-		return nil
+		return li.row(w, r)
 	})
 	return rep, err
 }
 
-// rowParent is the uid of a locations row's parent ("" for none): the
-// row of the file that is its parent, else the register's location by the
-// Parent Code or the Parent's name, made at the top if the register has
-// no location of that name.
-func (w *wtx) rowParent(t *table, r, inFile *tableRow, made map[*tableRow]string, rep *ImportReport) (string, error) {
-	if inFile != nil {
-		if uid := made[inFile]; uid != "" {
+// foldName is a name as the register compares names (COLLATE NOCASE).
+func foldName(s string) string { return strings.ToLower(s) }
+
+// locImport is a locations file being performed.
+type locImport struct {
+	t         *table
+	parentRow map[*tableRow]*tableRow
+	byName    map[string][]*tableRow // the file's rows by name (foldName)
+	codes     *codeSet
+	update    bool
+	rep       *ImportReport
+	made      map[*tableRow]string // row -> its location's uid
+	claimed   map[string]bool      // locations rows have made or found
+}
+
+// row performs one row of a locations file: its parent, then its location.
+func (li *locImport) row(w *wtx, r *tableRow) error {
+	parent, err := li.parent(w, r)
+	if err != nil {
+		return err
+	}
+	uid, err := li.location(w, r, parent)
+	if err != nil {
+		return err
+	}
+	li.made[r], li.claimed[uid] = uid, true
+	return nil
+}
+
+// parent is the uid of a row's parent ("" for none): the row of the file
+// that is its parent, else the register's location by the Parent Code or
+// the Parent's name, made at the top if the register has no location of
+// that name.
+func (li *locImport) parent(w *wtx, r *tableRow) (string, error) {
+	t := li.t
+	if p := li.parentRow[r]; p != nil {
+		if uid := li.made[p]; uid != "" {
 			return uid, nil
 		}
-		return "", invalid("its parent (line %d) was not imported", inFile.line)
+		return "", invalid("its parent (line %d) was not imported", p.line)
 	}
 	if c := r.v["parent_code"]; c != "" {
 		uid, err := w.uidBy("locations", "code", c)
@@ -807,22 +937,31 @@ func (w *wtx) rowParent(t *table, r, inFile *tableRow, made map[*tableRow]string
 	}
 	uid, err := w.locationUID(n)
 	if ErrorCode(err) != ENOTFOUND {
+		if err != nil && ErrorCode(err) != EINTERNAL {
+			return "", Errorf(ErrorCode(err), "%s: %s", t.colName("parent_location"), ErrorMessage(err))
+		}
 		return uid, err
 	}
-	if uid, err = w.ensureLocation(n); err != nil {
+	code, err := w.codeForName(n, li.codes)
+	if err != nil {
 		return "", err
 	}
-	rep.warn(r.line, t.colName("parent_location"), "%s is neither a row of the file nor a location of the register: made as a top-level location", clip(n))
+	if uid, err = w.addLocation(code, n, ""); err != nil {
+		return "", err
+	}
+	li.claimed[uid] = true
+	li.rep.warn(r.line, t.colName("parent_location"), "%s is neither a row of the file nor a location of the register: made as a top-level location", clip(n))
 	return uid, nil
 }
 
-// importLocation performs one row of a locations file under parent (a
-// uid, or ""); codes are the codes the file gives, which a code made from
-// a name must leave free.
-func (w *wtx) importLocation(t *table, r *tableRow, parent string, codes map[string]bool) (uid string, created bool, err error) {
+// location makes or finds a row's location under parent (a uid, or "").
+// The register's location of a row is the one of its code; without one,
+// the one of its name under its parent, or, when the file names one place
+// so, the one of its name wherever it is (placed by Snipe-IT otherwise,
+// made by an asset import): a place made or found by another row of the
+// file is not this row's.
+func (li *locImport) location(w *wtx, r *tableRow, parent string) (string, error) {
 	name, code := r.v["name"], r.v["code"]
-	// The register's location of this row: by its code, else by its name
-	// (under the row's parent when several share it).
 	type loc struct{ uid, code, name, parent string }
 	var found []loc
 	q := `SELECT l.uid, l.code, l.name, coalesce(p.uid, '') FROM locations l LEFT JOIN locations p ON p.id = l.parent_id WHERE `
@@ -834,55 +973,89 @@ func (w *wtx) importLocation(t *table, r *tableRow, parent string, codes map[str
 	}
 	rows, err := w.tx.QueryContext(w.ctx, q, arg)
 	if err != nil {
-		return "", false, fmt.Errorf("find location: %w", err)
+		return "", fmt.Errorf("find location: %w", err)
 	}
 	for rows.Next() {
 		var l loc
 		if err := rows.Scan(&l.uid, &l.code, &l.name, &l.parent); err != nil {
 			rows.Close()
-			return "", false, fmt.Errorf("find location: %w", err)
+			return "", fmt.Errorf("find location: %w", err)
 		}
-		found = append(found, l)
+		if code != "" || !li.claimed[l.uid] {
+			found = append(found, l)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return "", false, fmt.Errorf("find location: %w", err)
+		return "", fmt.Errorf("find location: %w", err)
 	}
 	hasParent := r.v["parent_code"] != "" || r.v["parent_location"] != ""
-	if code == "" && (hasParent || len(found) > 1) {
-		// By name: the one under the row's parent (another of the name
-		// elsewhere is another place), or of the name alone; of several,
-		// a row without a parent is the one at the top.
-		found = slices.DeleteFunc(found, func(l loc) bool { return l.parent != parent })
-		if len(found) > 1 {
-			return "", false, invalid("several locations of the register are named %s: give the file a Location Code column", clip(name))
+	if code == "" && len(found) > 0 {
+		under := slices.DeleteFunc(slices.Clone(found), func(l loc) bool { return l.parent != parent })
+		switch {
+		case len(under) == 1:
+			found = under
+		case len(under) > 1:
+			return "", invalid("several locations of the register are named %s there: give the file a Location Code column", clip(name))
+		case len(found) == 1 && len(li.byName[foldName(name)]) == 1:
+			// The file's one place of this name, elsewhere in the register.
+		case len(found) > 1 && !hasParent:
+			return "", invalid("several locations of the register are named %s, none at the top: give the file a Parent or a Location Code column", clip(name))
+		default:
+			found = nil // (others of the name, elsewhere: another place)
 		}
 	}
 	if len(found) == 0 {
 		if code == "" {
-			if code, err = w.codeForName(name, codes); err != nil {
-				return "", false, err
+			if code, err = w.codeForName(name, li.codes); err != nil {
+				return "", err
 			}
 		}
 		uid, err := w.addLocation(code, name, parent)
-		return uid, err == nil, err
+		if err == nil {
+			li.rep.Imported++
+		}
+		return uid, err
 	}
 	l := found[0]
-	if l.name != name {
-		return "", false, invalid("location %s is named %s in the register: tagdesk does not rename a location", l.code, clip(l.name))
+	set := map[string]string{"name": name}
+	if hasParent {
+		set["parent_uid"] = parent
 	}
-	if hasParent && l.parent != parent {
-		where := "at the top of the tree"
-		if l.parent != "" {
-			var pc string
-			if err := w.queryRow(`SELECT code FROM locations WHERE uid = ?`, l.parent).Scan(&pc); err != nil {
-				return "", false, fmt.Errorf("read location: %w", err)
+	if !li.update {
+		// Left as it is; whether the row would change it is told.
+		differs, err := w.inSavepoint(func() error {
+			changed, err := w.updateLocation(l.uid, set)
+			if err == nil && changed {
+				err = errWouldChange
 			}
-			where = "under " + pc
+			return err
+		})
+		if err != nil {
+			return "", err
 		}
-		return "", false, invalid("location %s is %s in the register, not under the file's parent: tagdesk does not move a location in the tree", l.code, where)
+		switch {
+		case differs == nil:
+			li.rep.Unchanged++
+		case errors.Is(differs, errWouldChange):
+			li.rep.Skipped++
+			li.rep.warn(r.line, "", "location %s is in the register already with another name or parent, left as it is (--update renames or moves it)", l.code)
+		default:
+			li.rep.Skipped++
+			li.rep.warn(r.line, "", "location %s is in the register already, left as it is (the row's name and parent could not be given to it: %s)", l.code, ErrorMessage(differs))
+		}
+		return l.uid, nil
 	}
-	return l.uid, false, nil
+	changed, err := w.updateLocation(l.uid, set)
+	if err != nil {
+		return "", err
+	}
+	if changed {
+		li.rep.Updated++
+	} else {
+		li.rep.Unchanged++
+	}
+	return l.uid, nil
 }
 
 // userExportColumns are the users file's columns, as ExportSnipeITUsers

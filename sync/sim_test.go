@@ -138,6 +138,18 @@ func canonicalAssets(t *rapid.T, db *store.DB) string {
 	return string(b)
 }
 
+func canonicalLocations(t *rapid.T, db *store.DB) string {
+	list, err := db.Locations(context.Background())
+	if err != nil {
+		t.Fatalf("list locations: %v", err)
+	}
+	for i := range list {
+		list[i].ID = 0
+	}
+	b, _ := json.Marshal(list)
+	return string(b)
+}
+
 // TestSimulation: many devices, one server, a hostile network and crashes;
 // after quiescence nothing is lost or duplicated, cursors never went back,
 // every device equals the server, tags are unique and each asset has one holder.
@@ -219,6 +231,14 @@ func runSimulation(tt *testing.T, open func(ctx context.Context, dir string) (st
 		if _, err := d0.AddLocation(ctx, "HQ", "Head office", ""); err != nil {
 			t.Fatal(err)
 		}
+		// Two rooms the devices rename and move about (two devices moving
+		// each under the other while apart: the later move is refused).
+		rooms := []string{"RA", "RB"}
+		for _, r := range rooms {
+			if _, err := d0.AddLocation(ctx, r, "Room "+r, "HQ"); err != nil {
+				t.Fatal(err)
+			}
+		}
 		badges := []string{"B1", "B2", "B3"}
 		for _, b := range badges {
 			if _, err := d0.AddPerson(ctx, store.PersonInput{Name: "Person " + b, Badge: b}); err != nil {
@@ -238,7 +258,16 @@ func runSimulation(tt *testing.T, open func(ctx context.Context, dir string) (st
 		steps := rapid.IntRange(5, 25).Draw(t, "steps")
 		for s := 0; s < steps; s++ {
 			d := devs[rapid.IntRange(0, nDev-1).Draw(t, "device")]
-			switch op := rapid.SampledFrom([]string{"receive", "checkout", "checkin", "update", "sync", "sync", "crash_sync", "restart"}).Draw(t, "op"); op {
+			switch op := rapid.SampledFrom([]string{"receive", "checkout", "checkin", "update", "relocate", "sync", "sync", "crash_sync", "restart"}).Draw(t, "op"); op {
+			case "relocate":
+				room := rapid.SampledFrom(rooms).Draw(t, "room")
+				set := map[string]string{"parent": rapid.SampledFrom([]string{"", "HQ", "RA", "RB"}).Draw(t, "parent")}
+				if rapid.Bool().Draw(t, "rename") {
+					set = map[string]string{"name": fmt.Sprintf("Room %d", s)}
+				}
+				if _, err := d.db.UpdateLocation(ctx, room, set); store.ErrorCode(err) == store.EINTERNAL {
+					t.Fatalf("relocate: %v", err)
+				}
 			case "receive":
 				serial++
 				a, err := d.db.Receive(ctx, store.Receipt{Model: "Laptop", Location: "HQ", Serial: fmt.Sprintf("S%d", serial)})
@@ -312,6 +341,9 @@ func runSimulation(tt *testing.T, open func(ctx context.Context, dir string) (st
 			}
 			if got := canonicalAssets(t, d.db); got != server {
 				t.Fatalf("device %d differs from the server:\n%s\n%s", i, got, server)
+			}
+			if got, want := canonicalLocations(t, d.db), canonicalLocations(t, srv.StateDB()); got != want {
+				t.Fatalf("device %d's locations differ from the server's:\n%s\n%s", i, got, want)
 			}
 		}
 		rep, err := srv.StateDB().Verify(ctx, dir)

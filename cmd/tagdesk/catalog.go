@@ -18,6 +18,7 @@ func catalogCommands() []command {
 		{name: "person list", summary: "list people", usage: "[--json] [--query Q] [--all]", run: cmdPersonList},
 		{name: "location add", summary: "add a location", usage: "CODE NAME [--parent CODE]", run: cmdLocationAdd},
 		{name: "location list", summary: "list locations", usage: "[--json]", run: cmdLocationList},
+		{name: "location update", summary: "rename a location or move it in the tree (its code, on its labels, stays)", usage: "CODE [--name N] [--parent CODE | --top]", run: cmdLocationUpdate},
 		{name: "model add", summary: "add a model to the catalogue", usage: "NAME [--number N] [--manufacturer M] [--category C]", run: cmdModelAdd},
 		{name: "model list", summary: "list the catalogue's models", usage: "[--json]", run: cmdModelList},
 		{name: "po add", summary: "add a purchase order: the models and quantities receiving counts against", usage: "NUMBER [--supplier S] MODEL=QUANTITY... (quote a model with spaces)", run: cmdPOAdd},
@@ -220,6 +221,51 @@ func cmdLocationAdd(ctx context.Context, a *app, args []string) error {
 			return fmt.Errorf("location add: %w; nothing changed", err)
 		}
 		fmt.Fprintf(a.stdout, "added location %s %q\n", l.Code, l.Name)
+		return nil
+	})
+}
+
+func cmdLocationUpdate(ctx context.Context, a *app, args []string) error {
+	c := findCommand("location update")
+	fs := a.flags(c)
+	fs.String("name", "", "its new name")
+	fs.String("parent", "", "the location it now lies in (code or name)")
+	top := fs.Bool("top", false, "it lies in no other location now")
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("location update needs one CODE (or name) and --name, --parent or --top")
+	}
+	set := map[string]string{}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "name", "parent":
+			set[f.Name] = f.Value.String()
+		}
+	})
+	if *top {
+		if _, ok := set["parent"]; ok {
+			return usagef("--parent and --top: give one")
+		}
+		set["parent"] = ""
+	} else if p, ok := set["parent"]; ok && strings.TrimSpace(p) == "" {
+		return usagef("--parent needs a location (or --top for none)")
+	}
+	if len(set) == 0 {
+		return usagef("location update needs --name, --parent or --top")
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		l, err := db.UpdateLocation(ctx, pos[0], set)
+		if err != nil {
+			return fmt.Errorf("location update: %w; nothing changed", err)
+		}
+		where := "at the top"
+		if l.ParentCode != "" {
+			where = "under " + l.ParentCode
+		}
+		fmt.Fprintf(a.stdout, "location %s %q, %s\n", l.Code, l.Name, where)
 		return nil
 	})
 }

@@ -111,7 +111,11 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 			fmt.Fprintf(a.stderr, "%s: ... and %d more bad row(s)\n", name, rep.BadRows-len(rep.Bad))
 		}
 		if rep.Skipped > 0 {
-			fmt.Fprintf(a.stderr, "%s: %d row(s) are people of this register already with other details, left as they are: --update gives them the file's\n", name, rep.Skipped)
+			what := "people"
+			if kind == store.KindLocations {
+				what = "locations"
+			}
+			fmt.Fprintf(a.stderr, "%s: %d row(s) are %s of this register already with other details, left as they are: --update gives them the file's\n", name, rep.Skipped, what)
 		}
 		if rep.InRegister > 0 {
 			fmt.Fprintf(a.stderr, "%s: %d row(s) are assets of this register already: an import adds new assets and changes none without --update (or change them with tagdesk asset update, move, checkout or checkin)\n", name, rep.InRegister)
@@ -165,9 +169,10 @@ func printImportSummary(w io.Writer, name string, rep store.ImportReport) {
 		if rep.DryRun {
 			verb = "would update"
 		}
-		extra = append(extra, fmt.Sprintf("%s %d already in the register (%d unchanged)", verb, rep.Updated, rep.Unchanged))
-		if rep.Kind == store.KindLocations {
-			extra[len(extra)-1] = fmt.Sprintf("%d already in the register", rep.Unchanged)
+		if rep.Updated == 0 && rep.Kind != store.KindAssets {
+			extra = append(extra, fmt.Sprintf("%d already in the register unchanged", rep.Unchanged))
+		} else {
+			extra = append(extra, fmt.Sprintf("%s %d already in the register (%d unchanged)", verb, rep.Updated, rep.Unchanged))
 		}
 	}
 	if rep.Skipped > 0 {

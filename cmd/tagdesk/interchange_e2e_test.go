@@ -497,6 +497,16 @@ func TestE2EMigratePeopleAndLocations(t *testing.T) {
 	if a, b := list(db, "person", "list", "--json", "--all"), list(db2, "person", "list", "--json", "--all"); a != b {
 		t.Errorf("people differ:\n%s\n%s", a, b)
 	}
+	// A location renamed and moved; the history says it.
+	if out := mustCLI(t, db2, "location", "update", "DUBLIN-IT-STORE", "--name", "Dublin Cage", "--parent", "Madrid Office"); !strings.Contains(out, `location DUBLIN-IT-STORE "Dublin Cage", under MADRID-OFFICE`) {
+		t.Errorf("location update: %s", out)
+	}
+	if _, errs, code := cli(t, db2, "location", "update", "SPAIN", "--parent", "MADRID-OFFICE"); code != 1 || !strings.Contains(errs, "cannot go under a place inside it") {
+		t.Errorf("a move into itself: exit %d %s", code, errs)
+	}
+	if out := mustCLI(t, db2, "report", "history"); !strings.Contains(out, `location DUBLIN-IT-STORE renamed "Dublin IT Store" → "Dublin Cage", moved from Dublin Office (DUBLIN-OFFICE) to Madrid Office (MADRID-OFFICE)`) {
+		t.Errorf("history:\n%s", out)
+	}
 	// A bad users file: one line per bad row, exit 1, nothing changed.
 	bad := filepath.Join(dir, "bad.csv")
 	if err := os.WriteFile(bad, []byte("First Name,Last Name,Email,Activated\nNew,Person,new@example.com,1\nOther,One,not-an-email,1\nThird,One,,perhaps\n"), 0o644); err != nil {
