@@ -702,7 +702,14 @@ func (w *wtx) applyLocationUpdate(p UpdatePayload) error {
 					return err
 				}
 				if err := w.checkLocationParent(id.(int64), pid.(int64)); err != nil {
-					return err
+					if ErrorCode(err) == EINTERNAL {
+						return err
+					}
+					to := c.NewLabel
+					if to == "" {
+						to = "that place"
+					}
+					return invalid("location %s cannot go under %s: it lies inside %s now", p.Tag, to, p.Tag)
 				}
 				parent = pid
 			}
@@ -1178,6 +1185,12 @@ func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
 	switch a.status {
 	case StatusInStock:
 	case StatusDeployed:
+		// Two desks recording the same hand-over while apart (or the same
+		// import on both): the later agrees with what is, and changes
+		// nothing. (A desk's own command refuses it: checkOut.)
+		if same, err := w.heldBy(a, p); err != nil || same {
+			return err
+		}
 		return conflict("%s is already checked out to %s", a.tag, a.holder)
 	default:
 		return invalid("%s is %s; only assets in stock can be checked out", a.tag, a.status.Label())
@@ -1208,6 +1221,26 @@ func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
 		return err
 	}
 	return w.reindex(a.id)
+}
+
+// heldBy says whether the checked-out asset a is held by the holder the
+// check-out p names (a person, a place or a parent asset, through merges).
+func (w *wtx) heldBy(a assetState, p CheckOutPayload) (bool, error) {
+	person, loc, parent, _, err := w.checkOutTo(&p)
+	if err != nil {
+		if ErrorCode(err) == EINTERNAL {
+			return false, err
+		}
+		return false, nil // (not a holder it could have: not the same)
+	}
+	same := func(v any, id sql.NullInt64) bool {
+		if v == nil {
+			return !id.Valid
+		}
+		n, ok := v.(int64)
+		return ok && id.Valid && id.Int64 == n
+	}
+	return same(person, a.custP) && same(loc, a.custL) && same(parent, a.custA), nil
 }
 
 // foldCheckOut checks row, an asset received in this transaction and not

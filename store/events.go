@@ -384,7 +384,11 @@ func (w *wtx) emit(typ EventType, subject string, payload any) error {
 //	   points to, for history (2026-11-28).
 //	7: location.updated, a location renamed or moved in the tree
 //	   (2026-11-28).
-const PayloadVersion = 7
+//	8: a check-out to the holder an asset has changes nothing instead of
+//	   being refused (two desks recording one hand-over); a stocktake scan
+//	   of an expected asset checked out to someone since the count began
+//	   is unexpected, not found (2026-11-28).
+const PayloadVersion = 8
 
 // MaxPayloadBytes is the largest payload an event may have: what the sync
 // protocol carries. A stocktake's start lists its expected assets' uids

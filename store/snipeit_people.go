@@ -301,6 +301,15 @@ func (w *wtx) inSavepoint(fn func() error) (rowErr, err error) {
 	return ferr, nil
 }
 
+// colError is a row's refusal that a column of the file caused.
+type colError struct {
+	col string
+	err error
+}
+
+func (e colError) Error() string { return e.err.Error() }
+func (e colError) Unwrap() error { return e.err }
+
 // errWouldChange rolls back a row's update that was tried only to see
 // whether it would change anything.
 var errWouldChange = invalid("would change")
@@ -334,6 +343,10 @@ func (db *DB) importTable(ctx context.Context, t *table, order []*tableRow, opt 
 				*rep = before
 				rep.Warnings = warnings
 				r.bad = &RowError{Line: r.line, Reason: ErrorMessage(rowErr)}
+				var ce colError
+				if errors.As(rowErr, &ce) {
+					r.bad.Column = ce.col
+				}
 			}
 		}
 		if opt.Progress != nil {
@@ -567,6 +580,9 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 		if v := r.v[k]; v != "" {
 			set[field] = v
 		}
+	}
+	if strings.EqualFold(set["username"], m.has[2]) {
+		delete(set, "username") // (a username is theirs case aside, as the register finds it)
 	}
 	if name != "" {
 		set["name"] = name
@@ -876,7 +892,7 @@ func (db *DB) ImportSnipeITLocations(ctx context.Context, r io.Reader, opt Impor
 		visit(r)
 	}
 	li := &locImport{t: t, parentRow: parentRow, codes: codes, update: opt.Update, rep: &rep,
-		made: map[*tableRow]string{}, claimed: map[string]bool{}, byName: byName}
+		made: map[*tableRow]string{}, claimed: map[string]bool{}, byName: byName, maxID: -1}
 	err = db.importTable(ctx, t, order, opt, &rep, func(w *wtx, r *tableRow) error {
 		return li.row(w, r)
 	})
@@ -896,6 +912,7 @@ type locImport struct {
 	rep       *ImportReport
 	made      map[*tableRow]string // row -> its location's uid
 	claimed   map[string]bool      // locations rows have made or found
+	maxID     int64                // the register's last location before the import (-1: not read)
 }
 
 // row performs one row of a locations file: its parent, then its location.
@@ -962,48 +979,58 @@ func (li *locImport) parent(w *wtx, r *tableRow) (string, error) {
 // file is not this row's.
 func (li *locImport) location(w *wtx, r *tableRow, parent string) (string, error) {
 	name, code := r.v["name"], r.v["code"]
+	if li.maxID < 0 {
+		// Places made by this import are other rows' (or their parents).
+		if err := w.queryRow(`SELECT coalesce(max(id), 0) FROM locations`).Scan(&li.maxID); err != nil {
+			return "", fmt.Errorf("read locations: %w", err)
+		}
+	}
 	type loc struct{ uid, code, name, parent string }
-	var found []loc
-	q := `SELECT l.uid, l.code, l.name, coalesce(p.uid, '') FROM locations l LEFT JOIN locations p ON p.id = l.parent_id WHERE `
-	arg := name
-	if code != "" {
-		q, arg = q+`l.code = ?`, code
-	} else {
-		q += `l.name = ?`
-	}
-	rows, err := w.tx.QueryContext(w.ctx, q, arg)
-	if err != nil {
-		return "", fmt.Errorf("find location: %w", err)
-	}
-	for rows.Next() {
-		var l loc
-		if err := rows.Scan(&l.uid, &l.code, &l.name, &l.parent); err != nil {
-			rows.Close()
-			return "", fmt.Errorf("find location: %w", err)
+	find := func(cond string, args ...any) ([]loc, error) {
+		rows, err := w.tx.QueryContext(w.ctx, `SELECT l.uid, l.code, l.name, coalesce(p.uid, '') FROM locations l LEFT JOIN locations p ON p.id = l.parent_id WHERE `+cond, args...)
+		if err != nil {
+			return nil, fmt.Errorf("find location: %w", err)
 		}
-		if code != "" || !li.claimed[l.uid] {
-			found = append(found, l)
+		defer rows.Close()
+		var out []loc
+		for rows.Next() {
+			var l loc
+			if err := rows.Scan(&l.uid, &l.code, &l.name, &l.parent); err != nil {
+				return nil, fmt.Errorf("find location: %w", err)
+			}
+			if code != "" || !li.claimed[l.uid] {
+				out = append(out, l)
+			}
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return "", fmt.Errorf("find location: %w", err)
+		return out, rows.Err()
 	}
 	hasParent := r.v["parent_code"] != "" || r.v["parent_location"] != ""
-	if code == "" && len(found) > 0 {
-		under := slices.DeleteFunc(slices.Clone(found), func(l loc) bool { return l.parent != parent })
+	var found []loc
+	var err error
+	if code != "" {
+		found, err = find(`l.code = ?`, code)
+	} else {
+		// Under the row's parent (at the top, for a row without one).
+		found, err = find(`l.parent_id IS (SELECT id FROM locations WHERE uid = ?) AND l.name = ? AND l.id <= ?`, nullable(parent), name, li.maxID)
+		once := len(li.byName[foldName(name)]) == 1 // the file's one place of this name
 		switch {
-		case len(under) == 1:
-			found = under
-		case len(under) > 1:
+		case err != nil:
+		case len(found) > 1:
 			return "", invalid("several locations of the register are named %s there: give the file a Location Code column", clip(name))
-		case len(found) == 1 && len(li.byName[foldName(name)]) == 1:
-			// The file's one place of this name, elsewhere in the register.
-		case len(found) > 1 && !hasParent:
-			return "", invalid("several locations of the register are named %s, none at the top: give the file a Parent or a Location Code column", clip(name))
+		case len(found) == 1 || !once:
+		case hasParent:
+			// Elsewhere, at the top: a place an asset import made by name.
+			found, err = find(`l.parent_id IS NULL AND l.name = ? AND l.id <= ?`, name, li.maxID)
 		default:
-			found = nil // (others of the name, elsewhere: another place)
+			// A row without a parent: the one place of its name, wherever.
+			found, err = find(`l.name = ? AND l.id <= ? LIMIT 3`, name, li.maxID)
+			if len(found) > 1 {
+				return "", invalid("several locations of the register are named %s, none at the top: give the file a Parent or a Location Code column", clip(name))
+			}
 		}
+	}
+	if err != nil {
+		return "", err
 	}
 	if len(found) == 0 {
 		if code == "" {
@@ -1019,6 +1046,9 @@ func (li *locImport) location(w *wtx, r *tableRow, parent string) (string, error
 	}
 	l := found[0]
 	set := map[string]string{"name": name}
+	if code == "" && strings.EqualFold(l.name, name) {
+		delete(set, "name") // (found by it, case aside: the register's spelling stays)
+	}
 	if hasParent {
 		set["parent_uid"] = parent
 	}
@@ -1048,6 +1078,12 @@ func (li *locImport) location(w *wtx, r *tableRow, parent string) (string, error
 	}
 	changed, err := w.updateLocation(l.uid, set)
 	if err != nil {
+		if col := li.t.colName("parent_code"); hasParent && ErrorCode(err) != EINTERNAL {
+			if r.v["parent_code"] == "" {
+				col = li.t.colName("parent_location")
+			}
+			return "", colError{col, err}
+		}
 		return "", err
 	}
 	if changed {

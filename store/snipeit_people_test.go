@@ -540,6 +540,24 @@ func TestImportLocationsFindsPlacesMadeByName(t *testing.T) {
 	if got["DEPOT"] != [2]string{"Central depot", ""} || got["DEPOT-2"] != [2]string{"Depot", ""} || got["SHELF-1"] != [2]string{"Shelf 1", "DEPOT-2"} {
 		t.Fatalf("codes: %v", got)
 	}
+	// A place of the name elsewhere that has a parent of its own is
+	// another place: Cork's store room is not Dublin's.
+	if _, err := db.AddLocation(ctx, "CORK", "Cork Office", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddLocation(ctx, "CORK-STORE", "Store Room", "CORK"); err != nil {
+		t.Fatal(err)
+	}
+	rep = mustImportKind(t, db, store.KindLocations, "Location Name,Parent\nStore Room,Dublin Office\n", store.ImportOptions{Update: true})
+	got = locTree(t, db)
+	if rep.Imported != 1 || got["CORK-STORE"] != [2]string{"Store Room", "CORK"} || got["STORE-ROOM"] != [2]string{"Store Room", "DUBLIN-OFFICE"} {
+		t.Fatalf("store rooms: %+v %v", rep, got)
+	}
+	// A move the tree refuses names the Parent column.
+	rep, err := importKind(t, db, store.KindLocations, "Location Name,Parent\nIreland,Dublin Office\n", store.ImportOptions{Update: true})
+	if err == nil || len(rep.Bad) != 1 || rep.Bad[0].Column != "Parent" || !strings.Contains(rep.Bad[0].Reason, "inside") {
+		t.Fatalf("a move into itself: %v %+v", err, rep.Bad)
+	}
 	// Many places of one name get their codes one after another.
 	var b strings.Builder
 	b.WriteString("Location Name,Parent\n")
@@ -593,6 +611,10 @@ func TestImportUsersMatching(t *testing.T) {
 		t.Fatal(err)
 	}
 	refusedKind(t, db, store.KindUsers, "Name,Username\nCher,cher2\n", 2, "is it them")
+	// A username in other capitals is theirs: nothing to change.
+	if rep := mustImportKind(t, db, store.KindUsers, "Name,Username\nAna Silva,ASILVA\n", store.ImportOptions{}); rep.Unchanged != 1 {
+		t.Fatalf("username in capitals: %+v", rep)
+	}
 	// Surname and email change together: the username says it is her.
 	rep = mustImportKind(t, db, store.KindUsers, "First Name,Last Name,Username,Email\nAna,Silva-Costa,asilva,ana.costa@example.com\n", store.ImportOptions{Update: true})
 	if p, _ := db.Person(ctx, "asilva"); p.Name != "Ana Silva-Costa" || p.Email != "ana.costa@example.com" || rep.Updated != 1 {

@@ -195,6 +195,24 @@ func (w *wtx) applyStocktake(e Event) error {
 			case err == nil && found.Int64 == 1:
 				result = ScanDuplicate
 			case err == nil:
+				// Expected, unless checked out to someone since the count
+				// began: it went with them (a scan of it here says it is
+				// back, which a check-in records).
+				var withPerson bool
+				if err := w.queryRow(`SELECT custodian_person_id IS NOT NULL FROM assets WHERE id = ?`, asset).Scan(&withPerson); err != nil {
+					return fmt.Errorf("classify scan: %w", err)
+				}
+				if withPerson {
+					result = ScanUnexpected
+					var n int
+					if err := w.queryRow(`SELECT count(*) FROM stocktake_scans WHERE stocktake_id = ? AND asset_id = ?`, st.id, asset).Scan(&n); err != nil {
+						return fmt.Errorf("check scans: %w", err)
+					}
+					if n > 0 {
+						result = ScanDuplicate
+					}
+					break
+				}
 				result = ScanFound
 				if _, err := w.exec(`UPDATE stocktake_expected SET found = 1 WHERE stocktake_id = ? AND asset_id = ?`, st.id, asset); err != nil {
 					return err

@@ -206,6 +206,41 @@ func TestStocktakeFinishLeavesAwayAssets(t *testing.T) {
 	mustVerify(t, db)
 }
 
+// An expected asset checked out to someone after the count began went with
+// them: a scan of it on the shelf is unexpected ("check it in if it is
+// back"), not found, and the count's finish has it away.
+func TestStocktakeScanOfAssetLentDuringTheCount(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	receiveTags(t, db, "DUB-STORE", "TD-HERE", "TD-LENT")
+	st, err := db.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, "TD-LENT", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ tag, result, why string }{
+		{"TD-HERE", store.ScanFound, ""},
+		{"TD-LENT", store.ScanUnexpected, "is checked out to Ana Silva: check it in if it is back"},
+		{"TD-LENT", store.ScanDuplicate, ""},
+	} {
+		sc, err := db.ScanIntoStocktake(ctx, st.UID, c.tag)
+		if err != nil || sc.Result != c.result || sc.Why != c.why {
+			t.Fatalf("scan %s: %+v %v; want %s %q", c.tag, sc, err, c.result, c.why)
+		}
+	}
+	done, err := db.FinishStocktake(ctx, st.UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.Found != 1 || done.Away != 1 || done.Missing() != 0 {
+		t.Errorf("found %d, away %d, missing %d; want 1, 1, 0", done.Found, done.Away, done.Missing())
+	}
+	mustVerify(t, db)
+}
+
 // The parts installed in an asset the count found (the disks in a server on
 // the shelf) are found with it, not missing.
 func TestStocktakeFindsPartsWithTheirParent(t *testing.T) {

@@ -595,6 +595,21 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 					}
 					apply = !later[uid] && !laterIDs[p.Badge] && !laterIDs[p.EmployeeNo] && !laterIDs[p.Username] && !laterIDs[p.Email]
 				}
+				if apply && e.Type == EvLocationCreated {
+					// Another desk's creation of a place this desk has too
+					// (the same code), which this desk renamed or moved since:
+					// a merge would write the creation's name and parent over
+					// that change, so it goes in the server's order (rebase).
+					p, err := decode[LocationPayload](e)
+					if err != nil {
+						return err
+					}
+					other, err := w.existing(`SELECT uid FROM locations WHERE code = ?`, p.Code)
+					if err != nil {
+						return fmt.Errorf("look up location: %w", err)
+					}
+					apply = other == "" || !later[other]
+				}
 				if apply {
 					aerr, err := w.tryApply(e, savepoint)
 					if err != nil {

@@ -344,6 +344,30 @@ func (w *wtx) winner(e Event, code string) (*Winner, error) {
 			return nil, fmt.Errorf("find winner: %w", err)
 		}
 	}
+	if e.Type == EvLocationUpdated {
+		// A move refused because its new parent lies inside the place
+		// now: the latest move another desk made of a place on the way up
+		// from that parent (the one that put it there), through merges.
+		var up UpdatePayload
+		json.Unmarshal(e.Payload, &up)
+		if c, ok := up.Changes["parent"]; ok && c.New != "" {
+			err := scan(w.queryRow(`WITH RECURSIVE up(id, depth) AS (
+					SELECT id, 0 FROM locations WHERE uid = coalesce((SELECT target FROM aliases WHERE tbl = 'locations' AND alias = ?1), ?1)
+					UNION SELECT l.parent_id, up.depth + 1 FROM locations l JOIN up ON l.id = up.id WHERE l.parent_id IS NOT NULL AND up.depth < 1000),
+				uids(uid) AS (SELECT l.uid FROM locations l WHERE l.id IN (SELECT id FROM up)
+					UNION SELECT a.alias FROM aliases a JOIN locations l ON l.uid = a.target WHERE a.tbl = 'locations' AND l.id IN (SELECT id FROM up))
+				SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id
+				WHERE e.type = ?2 AND e.subject IN (SELECT uid FROM uids)`+` AND s.refused = 0 AND e.device_id <> ?3 ORDER BY e.id DESC LIMIT 1`,
+				c.New, string(EvLocationUpdated), e.DeviceID))
+			if err == nil {
+				x.At, x.Type, x.Payload = parseTime(at), EventType(typ), json.RawMessage(payload)
+				return &Winner{Event: x.UID(), DeviceID: x.DeviceID, Operator: x.Operator, At: x.At, Type: x.Type, Summary: Describe(x)}, nil
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return nil, fmt.Errorf("find winner: %w", err)
+			}
+		}
+	}
 	if e.Type == EvAssetCheckedOut && code == ENOTFOUND {
 		// To someone or somewhere the register lacks (their creation was
 		// refused): no change won over it. (An asset the register lacks is

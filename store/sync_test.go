@@ -127,6 +127,41 @@ func refusedCheckOut(t *testing.T) (srv, a, b *store.DB, tag string) {
 	return srv, a, b, tag
 }
 
+// Two desks record the same hand-over while apart (the laptop scanned out
+// to Ana at the front desk and again in the IT room): no conflict, the
+// second check-out agrees with what is and changes nothing, and every desk
+// and the server agree. Typed at a desk that knows, it is refused.
+func TestSameCheckOutOnTwoDesks(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	tag := receiveOne(t, a)
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	for _, db := range []*store.DB{a, b} {
+		if _, err := db.CheckOut(ctx, tag, "B1001", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.CheckOut(ctx, tag, "B1001", ""); err == nil || !strings.Contains(err.Error(), "already checked out to Ana Silva") {
+		t.Fatalf("a second check-out at one desk: %v", err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	for _, db := range []*store.DB{a, b} {
+		refs, err := db.Refusals(ctx, false)
+		if err != nil || len(refs) != 0 {
+			t.Fatalf("refusals: %v %v", refs, err)
+		}
+		got, err := db.Asset(ctx, tag)
+		if err != nil || got.Custodian != "B1001" || got.Status != store.StatusDeployed {
+			t.Fatalf("%s: %+v %v", db.Path(), got, err)
+		}
+	}
+	syncVerify(t, srv, a, b)
+}
+
 // Two desks check out the same asset offline: the first to arrive wins, the
 // second is refused with the winner, its view is rebased on the server's,
 // and verify (which replays in the same projection order) agrees.
@@ -1644,4 +1679,78 @@ func TestRefusedCheckOutNamesThePerson(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Places on two desks while apart: the same code created on both, one
+// renamed and moved since on the desk that made it second (the merge must
+// not write the first creation over that change on that desk); and two
+// rooms moved each under the other, the later refused with the move that
+// won named. Every desk ends with the server's tree.
+func TestLocationUpdatesAcrossDesks(t *testing.T) {
+	ctx := context.Background()
+	// (b's clock a day on: a's creation of LAB has the smaller uid, so the
+	// merge on b keeps a's entry and writes a's creation over b's.)
+	srv, a, b := openServer(t), mustOpen(t), mustOpenAt(t, time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC))
+	seed(t, a) // DUB, DUB-STORE
+	for _, c := range [][3]string{{"HQ", "Head office", ""}, {"RA", "Room A", "HQ"}, {"RB", "Room B", "HQ"}} {
+		if _, err := a.AddLocation(ctx, c[0], c[1], c[2]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := a.AddLocation(ctx, "LAB", "Lab", "HQ"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.AddLocation(ctx, "LAB", "Lab", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.UpdateLocation(ctx, "LAB", map[string]string{"name": "Big Lab", "parent": "RB"}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	for _, db := range []*store.DB{srv, a, b} {
+		if l, err := db.Location(ctx, "LAB"); err != nil || l.Name != "Big Lab" || l.ParentCode != "RB" {
+			t.Fatalf("%s: LAB is %+v %v", db.Path(), l, err)
+		}
+	}
+	if _, err := a.UpdateLocation(ctx, "RA", map[string]string{"parent": "RB"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.UpdateLocation(ctx, "RB", map[string]string{"parent": "RA"}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	refs, err := b.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 {
+		t.Fatalf("refusals: %v %v", refs, err)
+	}
+	if why := refs[0].Explain(); !strings.Contains(why, "location RB cannot go under Room A (RA): it lies inside RB now") || refs[0].Winner == nil || !strings.Contains(refs[0].Winner.Summary, "location RA moved from Head office (HQ) to Room B (RB)") {
+		t.Fatalf("refusal: %s (winner %+v)", why, refs[0].Winner)
+	}
+	tree := func(db *store.DB) string {
+		ls, err := db.Locations(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, l := range ls {
+			out = append(out, l.Code+"="+l.Name+"<"+l.ParentCode)
+		}
+		return strings.Join(out, " ")
+	}
+	want := tree(srv)
+	if !strings.Contains(want, "LAB=Big Lab<RB") || !strings.Contains(want, "RA=Room A<RB") || !strings.Contains(want, "RB=Room B<HQ") {
+		t.Fatalf("server tree: %s", want)
+	}
+	for _, db := range []*store.DB{a, b} {
+		if got := tree(db); got != want {
+			t.Fatalf("%s:\n got %s\nwant %s", db.Path(), got, want)
+		}
+	}
+	syncVerify(t, srv, a, b)
 }
