@@ -568,6 +568,80 @@ func (w *wtx) checkIn(tag string, opt CheckInOptions) error {
 	return w.carryParts(uid)
 }
 
+// SwapResult is what a swap did: the asset taken back and the one given
+// in its place.
+type SwapResult struct {
+	Returned Asset `json:"returned"`
+	Given    Asset `json:"given"`
+}
+
+// Swap exchanges a holder's asset for another, in one transaction: oldTag
+// is checked in ("swapped for NEW"), in repair unless opt says otherwise,
+// to its home or opt.Location; newTag is checked out to whoever (or
+// wherever) had it, due back when it was. A broken laptop, a dead dock.
+func (db *DB) Swap(ctx context.Context, oldTag, newTag string, opt CheckInOptions) (SwapResult, error) {
+	var res SwapResult
+	if opt.Condition == "" {
+		opt.Condition = ConditionRepair
+	}
+	_, err := db.write(ctx, func(w *wtx) error {
+		_, a, err := w.assetByTag(oldTag)
+		if err != nil {
+			return err
+		}
+		_, b, err := w.assetByTag(newTag)
+		if err != nil {
+			return err
+		}
+		if a.id == b.id {
+			return invalid("%s cannot be swapped for itself", a.tag)
+		}
+		if a.status != StatusDeployed {
+			return invalid("%s is not checked out (it is %s): nothing to swap; check %s out instead", a.tag, a.status.Label(), b.tag)
+		}
+		if b.status != StatusInStock {
+			what := b.status.Label()
+			if b.status == StatusDeployed {
+				what = "checked out to " + b.holder
+			}
+			return invalid("%s is %s; only an asset in stock can be given in its place", b.tag, what)
+		}
+		h := Holder{UID: a.held, Label: a.holder}
+		switch {
+		case a.custP.Valid:
+			h.Kind = CustodianPerson
+		case a.custL.Valid:
+			h.Kind = CustodianLocation
+		default:
+			h.Kind = CustodianAsset
+		}
+		var due string
+		if err := w.queryRow(`SELECT due_date FROM assets WHERE id = ?`, a.id).Scan(&due); err != nil {
+			return fmt.Errorf("read due date: %w", err)
+		}
+		opt.reason = "swapped for " + b.tag
+		if err := w.checkIn(a.tag, opt); err != nil {
+			return err
+		}
+		if err := w.checkOut(b.tag, h, due); err != nil {
+			return err
+		}
+		list, err := w.assetsIn([]string{a.tag, b.tag})
+		if err != nil {
+			return err
+		}
+		for _, x := range list {
+			if x.Tag == a.tag {
+				res.Returned = x
+			} else {
+				res.Given = x
+			}
+		}
+		return nil
+	})
+	return res, err
+}
+
 // Move records that an asset now sits at another location.
 func (db *DB) Move(ctx context.Context, tag, location string) (Asset, error) {
 	return db.writeAsset(ctx, &tag, func(w *wtx) error {

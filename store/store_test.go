@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -750,4 +751,53 @@ func TestCustodianOfSomeoneKnownByName(t *testing.T) {
 	if err != nil || got.Custodian != "Pat Kelly" {
 		t.Fatalf("custodian %q, %v", got.Custodian, err)
 	}
+}
+
+// A swap takes a holder's broken asset back (in repair, "swapped for"
+// the other in its history) and gives them another, due when the first
+// was, in one transaction; anything it cannot do changes nothing.
+func TestSwap(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	receiveTags(t, db, "DUB-STORE", "T-OLD", "T-NEW", "T-OUT", "T-RACK", "T-DISK", "T-DISK2")
+	if _, err := db.CheckOut(ctx, "T-OLD", "B1001", "2026-12-24"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, "T-OUT", "DUB", ""); err != nil {
+		t.Fatal(err)
+	}
+	before := takeSnapshot(t, db)
+	for _, c := range []struct{ old, new, want string }{
+		{"T-OLD", "T-OLD", "for itself"},
+		{"T-NEW", "T-OLD", "T-NEW is not checked out"},
+		{"T-OLD", "T-OUT", "T-OUT is checked out to Dublin office"},
+		{"T-OLD", "NOPE", "NOPE"},
+	} {
+		if _, err := db.Swap(ctx, c.old, c.new, store.CheckInOptions{}); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("swap %s for %s: %v", c.old, c.new, err)
+		}
+	}
+	if !reflect.DeepEqual(before, takeSnapshot(t, db)) {
+		t.Fatal("a refused swap changed the register")
+	}
+	res, err := db.Swap(ctx, "T-OLD", "T-NEW", store.CheckInOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Returned.Tag != "T-OLD" || res.Returned.Status != store.StatusInRepair || res.Given.Tag != "T-NEW" || res.Given.Custodian != "B1001" || res.Given.DueDate != "2026-12-24" {
+		t.Fatalf("swap: %+v", res)
+	}
+	_, evs, err := db.AssetHistory(ctx, "T-OLD")
+	if err != nil || !strings.Contains(store.Describe(evs[len(evs)-1]), "(swapped for T-NEW)") {
+		t.Fatalf("history: %v %v", evs, err)
+	}
+	// A dead disk in a server: the new one goes into the same server.
+	if _, err := db.CheckOut(ctx, "T-DISK", "T-RACK", ""); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = db.Swap(ctx, "T-DISK", "T-DISK2", store.CheckInOptions{Condition: store.ConditionRetire}); err != nil || res.Given.Custodian != "T-RACK" || res.Returned.Status != store.StatusRetired {
+		t.Fatalf("disk swap: %+v %v", res, err)
+	}
+	mustVerify(t, db)
 }

@@ -267,3 +267,34 @@ func TestPeople_FindsOffboardedByName(t *testing.T) {
 	h.typeSlow("status:deployed")
 	h.wantView("TD-000001")
 }
+
+// w on a checked-out asset swaps it: the replacement scanned goes to whoever
+// had it, this one comes back in repair (tab changes it); on an asset in
+// stock it says there is nothing to swap.
+func TestDetail_Swap(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	holdFor(t, db, "B1001", "", "TD-000001")
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("TD-000001")
+	h.typeSlow("w")
+	h.wantView("swap: scan the replacement for Alice Smith · back in repair (tab changes)")
+	h.press("tab")
+	h.wantView("back, retired (tab changes)")
+	h.press("tab")
+	h.press("tab")
+	h.press("tab") // missing, ok, and round to repair
+	h.wantView("back in repair (tab changes)")
+	h.scan("TD-000002")
+	old, given := h.asset("TD-000001"), h.asset("TD-000002")
+	if old.Status != store.StatusInRepair || given.Custodian != "B1001" {
+		t.Fatalf("after the swap: %s is %s, %s held by %q", old.Tag, old.Status, given.Tag, given.Custodian)
+	}
+	h.wantView("TD-000001 back (repair), TD-000002 checked out to Alice Smith instead", "(swapped for TD-000002)")
+	bells := h.bells
+	h.typeSlow("w")
+	h.wantView("TD-000001 is not checked out (it is in repair): nothing to swap")
+	if h.bells != bells+1 {
+		t.Fatal("no bell")
+	}
+}

@@ -121,7 +121,7 @@ func (s *detailScreen) Update(msg tea.Msg) tea.Cmd {
 	case scanMsg:
 		if s.mode == modePrompt {
 			switch s.action {
-			case "checkout", "checkin", "move": // the prompt asks for a scan
+			case "checkout", "checkin", "move", "swap": // the prompt asks for a scan
 				s.input.SetValue(msg.code)
 				return s.submit()
 			case "edit": // a scanned serial, say: confirmed with enter
@@ -176,6 +176,15 @@ func (s *detailScreen) viewKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		s.cond = store.ConditionOK
 		s.prompt("checkin", s.checkInLabel(), "")
+	case key.Matches(k, keys.Swap):
+		// A broken laptop for a working one: this one back (in repair,
+		// tab changes), the one scanned to whoever had it.
+		if s.asset.Status != store.StatusDeployed {
+			s.msg, s.msgBad = fmt.Sprintf("%s is not checked out (it is %s): nothing to swap", s.asset.Tag, s.asset.Status.Label()), true
+			return bell()
+		}
+		s.cond = store.ConditionRepair
+		s.prompt("swap", s.swapLabel(), "")
 	case key.Matches(k, keys.Move):
 		s.prompt("move", "move to location (scan or type its code): ", "")
 	case key.Matches(k, keys.Edit):
@@ -191,6 +200,14 @@ func (s *detailScreen) viewKey(k tea.KeyPressMsg) tea.Cmd {
 		return s.queueLabel()
 	}
 	return nil
+}
+
+// swapLabel is the swap prompt: who gets the replacement, and the condition
+// this one comes back in.
+func (s *detailScreen) swapLabel() string {
+	back := map[string]string{store.ConditionOK: "back in stock", store.ConditionRepair: "back in repair",
+		store.ConditionRetire: "back, retired", store.ConditionMissing: "this one lost"}[s.cond]
+	return fmt.Sprintf("swap: scan the replacement for %s · %s (tab changes): ", s.asset.CustodianName, back)
 }
 
 // checkInLabel is the check-in prompt: its condition and where it goes.
@@ -236,6 +253,10 @@ func (s *detailScreen) promptKey(k tea.KeyPressMsg) tea.Cmd {
 		s.cond = nextCondition(notReturned, s.cond)
 		s.input.prompt = s.checkInLabel()
 		return nil
+	case s.action == "swap" && key.Matches(k, s.c.keys.Condition):
+		s.cond = nextCondition(notReturned, s.cond)
+		s.input.prompt = s.swapLabel()
+		return nil
 	}
 	s.input.Update(k)
 	return nil
@@ -271,6 +292,15 @@ func (s *detailScreen) submit() tea.Cmd {
 		}
 		return s.run("moved to "+v, func(ctx context.Context, db Store, tag string) (store.Asset, error) {
 			return db.Move(ctx, tag, v)
+		})
+	case "swap":
+		if v == "" {
+			return nil
+		}
+		cond, holder := s.cond, s.asset.CustodianName
+		return s.run("back ("+cond+"), "+store.NormalizeTag(v)+" checked out to "+holder+" instead", func(ctx context.Context, db Store, tag string) (store.Asset, error) {
+			res, err := db.Swap(ctx, tag, v, store.CheckInOptions{Condition: cond})
+			return res.Returned, err
 		})
 	case "retire":
 		return s.run("retired", func(ctx context.Context, db Store, tag string) (store.Asset, error) {
@@ -413,7 +443,7 @@ func (s *detailScreen) View() string {
 				out = append(out, st.OK.Render("✓ "+truncate(s.msg, w-2)))
 			}
 		} else {
-			out = append(out, st.Dim.Render("o check out · i check in · m move · e edit · x retire"))
+			out = append(out, st.Dim.Render("o check out · i check in · w swap · m move · e edit · x retire"))
 		}
 	}
 	events := "events"
@@ -500,12 +530,12 @@ func (s *detailScreen) ShortHelp() []key.Binding {
 	if s.mode != modeView {
 		return []key.Binding{k.Open, k.Back}
 	}
-	return []key.Binding{k.CheckOut, k.CheckIn, k.Move, k.Edit, k.Retire, k.Up, k.Down, k.Back}
+	return []key.Binding{k.CheckOut, k.CheckIn, k.Swap, k.Move, k.Edit, k.Retire, k.Up, k.Down, k.Back}
 }
 
 func (s *detailScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
-	return [][]key.Binding{{k.CheckOut, k.CheckIn, k.Move}, {k.Edit, k.Retire, k.Labels}, {k.Up, k.Down, k.Back, k.Quit}}
+	return [][]key.Binding{{k.CheckOut, k.CheckIn, k.Swap, k.Move}, {k.Edit, k.Retire, k.Labels}, {k.Up, k.Down, k.Back, k.Quit}}
 }
 
 // joinDistinct joins the non-empty values, dropping repeats.

@@ -39,6 +39,7 @@ type keyMap struct {
 	Clear     key.Binding // clear a filter or a setting
 
 	Move     key.Binding // m: move the asset on screen (detail)
+	Swap     key.Binding // w: swap the asset on screen for another (detail)
 	MoveHere key.Binding // ctrl+o: move the last unexpected asset counted here (stocktake)
 	Edit     key.Binding
 	Retire   key.Binding
@@ -83,6 +84,7 @@ func defaultKeyMap() *keyMap {
 		MoveHere: key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "move it here")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit field")),
 		Retire:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "retire")),
+		Swap:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "swap")),
 		Demo:     key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "use demo data")),
 	}
 }

@@ -23,6 +23,7 @@ func assetCommands() []command {
 		{name: "receive", summary: "receive assets: one per serial, tags generated", usage: "--model M --location CODE [--tag TAG] [--po N] [--json] SERIAL...", run: cmdReceive},
 		{name: "checkout", summary: "check assets out to a person, location or parent asset", usage: "--to BADGE|LOCATION|TAG [--due YYYY-MM-DD|+N] [--json] TAG...", run: cmdCheckout},
 		{name: "checkin", summary: "check assets back in", usage: "[--location CODE] [--condition ok|repair|retire|missing] [--json] TAG...", run: cmdCheckin},
+		{name: "swap", summary: "swap a holder's asset for another: OLD checked in (in repair), NEW checked out to whoever had it", usage: "OLD NEW [--condition repair|ok|retire|missing] [--location CODE] [--json]", run: cmdSwap},
 		{name: "move", summary: "record that assets now sit at another location", usage: "--location CODE [--json] TAG...", run: cmdMove},
 		{name: "history", summary: "an asset's full history", usage: "TAG [--json]", run: cmdHistory},
 		{name: "retire", summary: "retire an asset (it must be checked in)", usage: "TAG [--reason R] [--json]", run: cmdRetire},
@@ -423,6 +424,47 @@ func cmdCheckin(ctx context.Context, a *app, args []string) error {
 		for _, x := range as {
 			fmt.Fprintf(a.stdout, "%s checked in: %s at %s\n", x.Tag, x.Status.Label(), orDash(x.LocationCode))
 		}
+		return nil
+	})
+}
+
+func cmdSwap(ctx context.Context, a *app, args []string) error {
+	c := findCommand("swap")
+	fs := a.flags(c)
+	loc := fs.String("location", "", "where OLD goes (default: its home location)")
+	cond := fs.String("condition", "repair", "OLD's condition: repair (a broken device), ok, retire, or missing (it was lost)")
+	asJSON := fs.Bool("json", false, `print {"returned": asset, "given": asset} as JSON`)
+	pos, err := a.parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usagef("swap needs OLD and NEW: the tag taken back and the tag given in its place")
+	}
+	if _, err := store.ConditionStatus(*cond); err != nil {
+		return usagef("%s", store.ErrorMessage(err))
+	}
+	return a.withDB(ctx, func(db *store.DB) error {
+		res, err := db.Swap(ctx, pos[0], pos[1], store.CheckInOptions{Location: *loc, Condition: *cond})
+		if err != nil {
+			return fmt.Errorf("swap: %w; nothing changed", err)
+		}
+		if *asJSON {
+			shown, err := shownAssets(ctx, db, []store.Asset{res.Returned, res.Given})
+			if err != nil {
+				return err
+			}
+			return writeJSON(a.stdout, struct {
+				Returned store.Asset `json:"returned"`
+				Given    store.Asset `json:"given"`
+			}{shown[0], shown[1]})
+		}
+		fmt.Fprintf(a.stdout, "%s checked in: %s at %s\n", res.Returned.Tag, res.Returned.Status.Label(), orDash(res.Returned.LocationCode))
+		due := ""
+		if res.Given.DueDate != "" {
+			due = ", due back " + res.Given.DueDate
+		}
+		fmt.Fprintf(a.stdout, "%s checked out to %s in its place%s\n", res.Given.Tag, res.Given.CustodianName, due)
 		return nil
 	})
 }
