@@ -642,8 +642,14 @@ func (w *wtx) applyLocation(p LocationPayload) error {
 		return w.merge("locations", p.UID, other, func(uid string) (string, error) {
 			var id int64
 			var name string
-			if err := w.queryRow(`SELECT id, name FROM locations WHERE uid = ?`, uid).Scan(&id, &name); err != nil {
+			var edited bool
+			if err := w.queryRow(`SELECT id, name, edited FROM locations WHERE uid = ?`, uid).Scan(&id, &name, &edited); err != nil {
 				return "", fmt.Errorf("read location: %w", err)
+			}
+			if edited {
+				// Renamed or moved since (location.updated): that change
+				// stands, whichever creation arrives when.
+				return "", nil
 			}
 			if parent != nil {
 				if err := w.checkLocationParent(id, parent.(int64)); err != nil {
@@ -679,6 +685,9 @@ func (w *wtx) applyLocationUpdate(p UpdatePayload) error {
 	}
 	if len(p.Changes) == 0 {
 		return invalid("a location update with nothing to change")
+	}
+	if _, err := w.exec(`UPDATE locations SET edited = 1 WHERE id = ?`, id); err != nil {
+		return err
 	}
 	for _, field := range sortedKeys(p.Changes) {
 		c := p.Changes[field]
@@ -1185,12 +1194,6 @@ func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
 	switch a.status {
 	case StatusInStock:
 	case StatusDeployed:
-		// Two desks recording the same hand-over while apart (or the same
-		// import on both): the later agrees with what is, and changes
-		// nothing. (A desk's own command refuses it: checkOut.)
-		if same, err := w.heldBy(a, p); err != nil || same {
-			return err
-		}
 		return conflict("%s is already checked out to %s", a.tag, a.holder)
 	default:
 		return invalid("%s is %s; only assets in stock can be checked out", a.tag, a.status.Label())
@@ -1221,26 +1224,6 @@ func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
 		return err
 	}
 	return w.reindex(a.id)
-}
-
-// heldBy says whether the checked-out asset a is held by the holder the
-// check-out p names (a person, a place or a parent asset, through merges).
-func (w *wtx) heldBy(a assetState, p CheckOutPayload) (bool, error) {
-	person, loc, parent, _, err := w.checkOutTo(&p)
-	if err != nil {
-		if ErrorCode(err) == EINTERNAL {
-			return false, err
-		}
-		return false, nil // (not a holder it could have: not the same)
-	}
-	same := func(v any, id sql.NullInt64) bool {
-		if v == nil {
-			return !id.Valid
-		}
-		n, ok := v.(int64)
-		return ok && id.Valid && id.Int64 == n
-	}
-	return same(person, a.custP) && same(loc, a.custL) && same(parent, a.custA), nil
 }
 
 // foldCheckOut checks row, an asset received in this transaction and not

@@ -384,9 +384,8 @@ func (w *wtx) emit(typ EventType, subject string, payload any) error {
 //	   points to, for history (2026-11-28).
 //	7: location.updated, a location renamed or moved in the tree
 //	   (2026-11-28).
-//	8: a check-out to the holder an asset has changes nothing instead of
-//	   being refused (two desks recording one hand-over); a stocktake scan
-//	   of an expected asset checked out to someone since the count began
+//	8: a stocktake scan's with, the person the scanning desk had the
+//	   asset checked out to: an expected asset lent since the count began
 //	   is unexpected, not found (2026-11-28).
 const PayloadVersion = 8
 

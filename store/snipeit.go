@@ -644,6 +644,7 @@ type srow struct {
 	fill                               personFill // what the file's other rows say of its holder (unifyPeople)
 	costTwoWays                        string     // a cost that could be read two ways, for settleCosts
 	swappable                          []string   // its slash dates that read either way (03/04/2024)
+	holderUnread                       bool       // its Checked Out To names someone the row does not say how to find
 	rec                                []string   // the record, kept when swappable is not empty
 }
 
@@ -1346,6 +1347,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	}
 	if i := h.holderText; r.co == coNone && i > 0 && i <= len(rec) && strings.TrimSpace(rec[i-1]) != "" {
 		r.warns = append(r.warns, RowError{Line: line, Column: strings.TrimSpace(h.names[i-1]), Reason: fmt.Sprintf("not checked out to %q: add Checkout Type and Checked Out to: Full Name (or Checkout to Location) to say who or where", clip(strings.TrimSpace(rec[i-1])))})
+		r.holderUnread = true
 	}
 	if i := h.holderText; r.co == coPerson && r.fullName == "" && r.firstName == "" && r.lastName == "" && i > 0 && i <= len(rec) {
 		// A list export names the user in "Checked Out To" and identifies
@@ -2354,7 +2356,7 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 		}
 		moved, err := im.updateCustody(r)
 		return changed || moved, err
-	case a.status == StatusDeployed && im.h.namesHolders():
+	case a.status == StatusDeployed && im.h.namesHolders() && !r.holderUnread: // (a holder it cannot read is not "nobody")
 		// The file says who has each asset, and no one has this one: it
 		// came back, in the state its status says.
 		cond, ok := map[Status]string{StatusInStock: ConditionOK, StatusInRepair: ConditionRepair, StatusRetired: ConditionRetire, StatusMissing: ConditionMissing}[r.status]

@@ -1019,8 +1019,12 @@ func (li *locImport) location(w *wtx, r *tableRow, parent string) (string, error
 			return "", invalid("several locations of the register are named %s there: give the file a Location Code column", clip(name))
 		case len(found) == 1 || !once:
 		case hasParent:
-			// Elsewhere, at the top: a place an asset import made by name.
-			found, err = find(`l.parent_id IS NULL AND l.name = ? AND l.id <= ?`, name, li.maxID)
+			// Elsewhere, at the top: a place an asset import made by name
+			// (not the row's parent, nor what that lies in: a London
+			// office in the London region is another place).
+			found, err = find(`l.parent_id IS NULL AND l.name = ? AND l.id <= ?
+				AND l.id NOT IN (WITH RECURSIVE up(id) AS (SELECT id FROM locations WHERE uid = ?
+					UNION SELECT p.parent_id FROM locations p JOIN up ON p.id = up.id WHERE p.parent_id IS NOT NULL) SELECT id FROM up)`, name, li.maxID, parent)
 		default:
 			// A row without a parent: the one place of its name, wherever.
 			found, err = find(`l.name = ? AND l.id <= ? LIMIT 3`, name, li.maxID)

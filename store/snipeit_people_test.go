@@ -553,8 +553,15 @@ func TestImportLocationsFindsPlacesMadeByName(t *testing.T) {
 	if rep.Imported != 1 || got["CORK-STORE"] != [2]string{"Store Room", "CORK"} || got["STORE-ROOM"] != [2]string{"Store Room", "DUBLIN-OFFICE"} {
 		t.Fatalf("store rooms: %+v %v", rep, got)
 	}
+	// A row named as its parent: another place inside it.
+	if _, err := db.AddLocation(ctx, "LON", "London", ""); err != nil {
+		t.Fatal(err)
+	}
+	if rep := mustImportKind(t, db, store.KindLocations, "Location Name,Parent Code\nLondon,LON\n", store.ImportOptions{Update: true}); rep.Imported != 1 || locTree(t, db)["LONDON"] != [2]string{"London", "LON"} {
+		t.Fatalf("London in London: %+v %v", rep, locTree(t, db))
+	}
 	// A move the tree refuses names the Parent column.
-	rep, err := importKind(t, db, store.KindLocations, "Location Name,Parent\nIreland,Dublin Office\n", store.ImportOptions{Update: true})
+	rep, err := importKind(t, db, store.KindLocations, "Location Name,Parent,Location Code\nIreland,Dublin Office,IRELAND\n", store.ImportOptions{Update: true})
 	if err == nil || len(rep.Bad) != 1 || rep.Bad[0].Column != "Parent" || !strings.Contains(rep.Bad[0].Reason, "inside") {
 		t.Fatalf("a move into itself: %v %+v", err, rep.Bad)
 	}

@@ -2391,6 +2391,13 @@ func TestImportSnipeITUpdateHardCases(t *testing.T) {
 	if after := takeSnapshot(t, db); !reflect.DeepEqual(before, after) {
 		t.Fatal("a refused import changed the register")
 	}
+	// A list export's "Checked Out To" with nothing to say who that is
+	// (no Checkout Type) is warned of, and the asset stays with its
+	// holder: a name it cannot read is not "nobody".
+	rep = importSnipe(t, db, []byte("Asset Tag,Model Name,Checked Out To\nH-1,Latitude 5440,Bo Chen\n"), store.ImportOptions{Update: true})
+	if h1 := mustAsset(t, db, "H-1"); h1.Status != store.StatusDeployed || h1.CustodianName != "Ana Silva" || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, `not checked out to "Bo Chen"`) {
+		t.Fatalf("unread holder: %+v, %+v", h1, rep)
+	}
 	// A tagless row with no model and a serial nobody has is a bad row, not
 	// the end of the import.
 	bad, err = db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial Number,Asset Notes\nH-1,,note\n,SN-NONE,x\n"), store.ImportOptions{Update: true, SkipInvalid: true})

@@ -43,6 +43,12 @@ type StocktakeScanPayload struct {
 	UID      string `json:"uid"`
 	Code     string `json:"code"`
 	AssetUID string `json:"asset,omitempty"`
+	// With names the person the scanning desk had the asset checked out
+	// to when it was scanned (payload version 8): an expected asset lent
+	// since the count began went with them, so its scan is unexpected, not
+	// found ("check it in if it is back"). Said by the desk, not read at
+	// apply, so that every desk and a replay of old scans classify alike.
+	With string `json:"with,omitempty" text:"copied"`
 }
 
 // StocktakeFinishPayload closes a stocktake.
@@ -195,14 +201,10 @@ func (w *wtx) applyStocktake(e Event) error {
 			case err == nil && found.Int64 == 1:
 				result = ScanDuplicate
 			case err == nil:
-				// Expected, unless checked out to someone since the count
-				// began: it went with them (a scan of it here says it is
-				// back, which a check-in records).
-				var withPerson bool
-				if err := w.queryRow(`SELECT custodian_person_id IS NOT NULL FROM assets WHERE id = ?`, asset).Scan(&withPerson); err != nil {
-					return fmt.Errorf("classify scan: %w", err)
-				}
-				if withPerson {
+				// Expected, unless the desk had it checked out to someone
+				// since the count began: it went with them (a scan of it
+				// here says it is back, which a check-in records).
+				if p.With != "" {
 					result = ScanUnexpected
 					var n int
 					if err := w.queryRow(`SELECT count(*) FROM stocktake_scans WHERE stocktake_id = ? AND asset_id = ?`, st.id, asset).Scan(&n); err != nil {
@@ -366,7 +368,8 @@ func (db *DB) StartStocktake(ctx context.Context, location string) (Stocktake, e
 const stocktakeSelect = `SELECT s.id, s.uid, l.code, l.name, s.status, s.started_at, s.started_by, s.finished_at, s.finished_by,
 	(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id),
 	(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found = 1),
-	(SELECT count(*) FROM stocktake_scans c WHERE c.stocktake_id = s.id AND c.result = 'unexpected'),
+	(SELECT count(*) FROM stocktake_scans c WHERE c.stocktake_id = s.id AND c.result = 'unexpected'
+		AND NOT EXISTS (SELECT 1 FROM stocktake_expected x WHERE x.stocktake_id = s.id AND x.asset_id = c.asset_id AND x.found = 1)),
 	(SELECT count(*) FROM stocktake_scans c WHERE c.stocktake_id = s.id AND c.result = 'unknown'),
 	(SELECT count(*) FROM stocktake_scans c WHERE c.stocktake_id = s.id AND c.result = 'duplicate'),
 	(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found = 2)
@@ -465,6 +468,9 @@ func (db *DB) ScanIntoStocktake(ctx context.Context, uid, scan string) (Stocktak
 		p := StocktakeScanPayload{UID: uid, Code: code}
 		if found != nil {
 			p.AssetUID = found.UID
+			if found.Status == StatusDeployed && found.CustodianKind == CustodianPerson {
+				p.With = found.CustodianName
+			}
 		}
 		if err := w.emit(EvStocktakeScanned, uid, p); err != nil {
 			return err
@@ -576,7 +582,8 @@ func (db *DB) FinishStocktake(ctx context.Context, uid string) (Stocktake, error
 				WHEN a.custodian_person_id IS NOT NULL OR a.status IN ('retired', 'disposed') OR a.location_id IS NULL OR a.location_id NOT IN (SELECT id FROM scope) THEN 'away'
 				ELSE 'missing' END, a.status = 'disposed'
 			FROM stocktake_expected e JOIN assets a ON a.id = e.asset_id WHERE e.stocktake_id = ?
-			UNION ALL SELECT DISTINCT a.uid, a.tag, 'unexpected', 0 FROM stocktake_scans c JOIN assets a ON a.id = c.asset_id WHERE c.stocktake_id = ? AND c.result = 'unexpected' AND a.status <> 'disposed'`)
+			UNION ALL SELECT DISTINCT a.uid, a.tag, 'unexpected', 0 FROM stocktake_scans c JOIN assets a ON a.id = c.asset_id WHERE c.stocktake_id = ? AND c.result = 'unexpected' AND a.status <> 'disposed'
+				AND NOT EXISTS (SELECT 1 FROM stocktake_expected x WHERE x.stocktake_id = c.stocktake_id AND x.asset_id = c.asset_id AND x.found = 1)`)
 		if err != nil {
 			return err
 		}
@@ -665,7 +672,9 @@ func (db *DB) StocktakeReport(ctx context.Context, uid string) (StocktakeReport,
 	if err := collect(`a.id IN (SELECT asset_id FROM stocktake_expected WHERE stocktake_id = ? AND found = 0)`, &r.Missing); err != nil {
 		return r, err
 	}
-	if err := collect(`a.id IN (SELECT asset_id FROM stocktake_scans WHERE stocktake_id = ? AND result = 'unexpected')`, &r.Unexpected); err != nil {
+	// (One scanned while lent, then checked in and scanned again, was found.)
+	if err := collect(`a.id IN (SELECT asset_id FROM stocktake_scans c WHERE stocktake_id = ?1 AND result = 'unexpected'
+		AND NOT EXISTS (SELECT 1 FROM stocktake_expected x WHERE x.stocktake_id = ?1 AND x.asset_id = c.asset_id AND x.found = 1))`, &r.Unexpected); err != nil {
 		return r, err
 	}
 	if err := collect(`a.id IN (SELECT asset_id FROM stocktake_expected WHERE stocktake_id = ? AND found = 2)`, &r.Away); err != nil {

@@ -239,6 +239,33 @@ func TestStocktakeScanOfAssetLentDuringTheCount(t *testing.T) {
 		t.Errorf("found %d, away %d, missing %d; want 1, 1, 0", done.Found, done.Away, done.Missing())
 	}
 	mustVerify(t, db)
+	// Checked in when the scan said so and scanned again: found, and
+	// not unexpected as well.
+	receiveTags(t, db, "DUB-STORE", "TD-BACK")
+	st, err = db.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, "TD-BACK", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	if sc, err := db.ScanIntoStocktake(ctx, st.UID, "TD-BACK"); err != nil || sc.Result != store.ScanUnexpected {
+		t.Fatalf("lent: %+v %v", sc, err)
+	}
+	if _, err := db.CheckIn(ctx, "TD-BACK", store.CheckInOptions{Location: "DUB-STORE"}); err != nil {
+		t.Fatal(err)
+	}
+	if sc, err := db.ScanIntoStocktake(ctx, st.UID, "TD-BACK"); err != nil || sc.Result != store.ScanFound {
+		t.Fatalf("back: %+v %v", sc, err)
+	}
+	if done, err = db.FinishStocktake(ctx, st.UID); err != nil || done.Unexpected != 0 {
+		t.Fatalf("finish: %+v %v", done, err)
+	}
+	rep, err := db.StocktakeReport(ctx, st.UID)
+	if err != nil || len(rep.Unexpected) != 0 || len(rep.Found) != 1 || rep.Found[0].Tag != "TD-BACK" {
+		t.Fatalf("report: found %d, unexpected %d, %v", len(rep.Found), len(rep.Unexpected), err)
+	}
+	mustVerify(t, db)
 }
 
 // The parts installed in an asset the count found (the disks in a server on

@@ -357,7 +357,7 @@ func (w *wtx) winner(e Event, code string) (*Winner, error) {
 				uids(uid) AS (SELECT l.uid FROM locations l WHERE l.id IN (SELECT id FROM up)
 					UNION SELECT a.alias FROM aliases a JOIN locations l ON l.uid = a.target WHERE a.tbl = 'locations' AND l.id IN (SELECT id FROM up))
 				SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id
-				WHERE e.type = ?2 AND e.subject IN (SELECT uid FROM uids)`+` AND s.refused = 0 AND e.device_id <> ?3 ORDER BY e.id DESC LIMIT 1`,
+				WHERE e.type = ?2 AND e.subject IN (SELECT uid FROM uids) AND json_extract(e.payload, '$.changes.parent') IS NOT NULL AND s.refused = 0 AND e.device_id <> ?3 ORDER BY e.id DESC LIMIT 1`,
 				c.New, string(EvLocationUpdated), e.DeviceID))
 			if err == nil {
 				x.At, x.Type, x.Payload = parseTime(at), EventType(typ), json.RawMessage(payload)

@@ -127,41 +127,6 @@ func refusedCheckOut(t *testing.T) (srv, a, b *store.DB, tag string) {
 	return srv, a, b, tag
 }
 
-// Two desks record the same hand-over while apart (the laptop scanned out
-// to Ana at the front desk and again in the IT room): no conflict, the
-// second check-out agrees with what is and changes nothing, and every desk
-// and the server agree. Typed at a desk that knows, it is refused.
-func TestSameCheckOutOnTwoDesks(t *testing.T) {
-	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
-	tag := receiveOne(t, a)
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
-	for _, db := range []*store.DB{a, b} {
-		if _, err := db.CheckOut(ctx, tag, "B1001", ""); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := a.CheckOut(ctx, tag, "B1001", ""); err == nil || !strings.Contains(err.Error(), "already checked out to Ana Silva") {
-		t.Fatalf("a second check-out at one desk: %v", err)
-	}
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
-	syncVia(t, srv, a)
-	for _, db := range []*store.DB{a, b} {
-		refs, err := db.Refusals(ctx, false)
-		if err != nil || len(refs) != 0 {
-			t.Fatalf("refusals: %v %v", refs, err)
-		}
-		got, err := db.Asset(ctx, tag)
-		if err != nil || got.Custodian != "B1001" || got.Status != store.StatusDeployed {
-			t.Fatalf("%s: %+v %v", db.Path(), got, err)
-		}
-	}
-	syncVerify(t, srv, a, b)
-}
-
 // Two desks check out the same asset offline: the first to arrive wins, the
 // second is refused with the winner, its view is rebased on the server's,
 // and verify (which replays in the same projection order) agrees.
@@ -1691,6 +1656,8 @@ func TestLocationUpdatesAcrossDesks(t *testing.T) {
 	// (b's clock a day on: a's creation of LAB has the smaller uid, so the
 	// merge on b keeps a's entry and writes a's creation over b's.)
 	srv, a, b := openServer(t), mustOpen(t), mustOpenAt(t, time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC))
+	// (c's clock a day before: its uids the smallest.)
+	c := mustOpenAt(t, time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
 	seed(t, a) // DUB, DUB-STORE
 	for _, c := range [][3]string{{"HQ", "Head office", ""}, {"RA", "Room A", "HQ"}, {"RB", "Room B", "HQ"}} {
 		if _, err := a.AddLocation(ctx, c[0], c[1], c[2]); err != nil {
@@ -1716,6 +1683,19 @@ func TestLocationUpdatesAcrossDesks(t *testing.T) {
 			t.Fatalf("%s: LAB is %+v %v", db.Path(), l, err)
 		}
 	}
+	// A third desk that made LAB before either (the smallest uid) and
+	// syncs only now: its creation merges, and the rename and move stand.
+	if _, err := c.AddLocation(ctx, "LAB", "Lab", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, c)
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	for _, db := range []*store.DB{srv, a, b, c} {
+		if l, err := db.Location(ctx, "LAB"); err != nil || l.Name != "Big Lab" || l.ParentCode != "RB" {
+			t.Fatalf("%s after the third desk: LAB is %+v %v", db.Path(), l, err)
+		}
+	}
 	if _, err := a.UpdateLocation(ctx, "RA", map[string]string{"parent": "RB"}); err != nil {
 		t.Fatal(err)
 	}
@@ -1723,8 +1703,15 @@ func TestLocationUpdatesAcrossDesks(t *testing.T) {
 		t.Fatal(err)
 	}
 	syncVia(t, srv, a)
+	// (A rename of where the rooms are, by a third desk, is not the move
+	// that won.)
+	if _, err := c.UpdateLocation(ctx, "HQ", map[string]string{"name": "Head office (main)"}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, c)
 	syncVia(t, srv, b)
 	syncVia(t, srv, a)
+	syncVia(t, srv, c)
 	refs, err := b.Refusals(ctx, false)
 	if err != nil || len(refs) != 1 {
 		t.Fatalf("refusals: %v %v", refs, err)
@@ -1747,10 +1734,10 @@ func TestLocationUpdatesAcrossDesks(t *testing.T) {
 	if !strings.Contains(want, "LAB=Big Lab<RB") || !strings.Contains(want, "RA=Room A<RB") || !strings.Contains(want, "RB=Room B<HQ") {
 		t.Fatalf("server tree: %s", want)
 	}
-	for _, db := range []*store.DB{a, b} {
+	for _, db := range []*store.DB{a, b, c} {
 		if got := tree(db); got != want {
 			t.Fatalf("%s:\n got %s\nwant %s", db.Path(), got, want)
 		}
 	}
-	syncVerify(t, srv, a, b)
+	syncVerify(t, srv, a, b, c)
 }

@@ -53,7 +53,7 @@ var canonical = []struct {
 	{"categories", 1, `SELECT uid, name FROM categories ORDER BY uid`},
 	{"suppliers", 1, `SELECT uid, name FROM suppliers ORDER BY uid`},
 	{"models", 1, `SELECT m.uid, m.name, m.model_number, coalesce(f.uid, '') AS manufacturer, coalesce(c.uid, '') AS category FROM models m LEFT JOIN manufacturers f ON f.id = m.manufacturer_id LEFT JOIN categories c ON c.id = m.category_id ORDER BY m.uid`},
-	{"locations", 1, `SELECT l.uid, l.code, l.name, coalesce(p.uid, '') AS parent FROM locations l LEFT JOIN locations p ON p.id = l.parent_id ORDER BY l.uid`},
+	{"locations", 1, `SELECT l.uid, l.code, l.name, coalesce(p.uid, '') AS parent, l.edited FROM locations l LEFT JOIN locations p ON p.id = l.parent_id ORDER BY l.uid`},
 	{"people", 1, `SELECT p.uid, p.name, coalesce(p.badge, '') AS badge, coalesce(p.employee_no, '') AS employee_no, coalesce(p.username, '') AS username, coalesce(p.email, '') AS email, p.department, p.cost_centre, coalesce(l.uid, '') AS location, p.active FROM people p LEFT JOIN locations l ON l.id = p.location_id ORDER BY p.uid`},
 	{"purchase_orders", 1, `SELECT o.uid, o.number, coalesce(s.uid, '') AS supplier, coalesce((SELECT group_concat(m.uid || '=' || pl.quantity, ',') FROM po_lines pl JOIN models m ON m.id = pl.model_id WHERE pl.po_id = o.id), '') AS lines FROM purchase_orders o LEFT JOIN suppliers s ON s.id = o.supplier_id ORDER BY o.uid`},
 	{"custom_fields", 1, `SELECT name FROM custom_fields ORDER BY name`},
