@@ -642,14 +642,22 @@ func (w *wtx) applyLocation(p LocationPayload) error {
 		return w.merge("locations", p.UID, other, func(uid string) (string, error) {
 			var id int64
 			var name string
-			var edited bool
-			if err := w.queryRow(`SELECT id, name, edited FROM locations WHERE uid = ?`, uid).Scan(&id, &name, &edited); err != nil {
+			var edited int
+			var parentNow sql.NullInt64
+			if err := w.queryRow(`SELECT id, name, edited, parent_id FROM locations WHERE uid = ?`, uid).Scan(&id, &name, &edited, &parentNow); err != nil {
 				return "", fmt.Errorf("read location: %w", err)
 			}
-			if edited {
-				// Renamed or moved since (location.updated): that change
-				// stands, whichever creation arrives when.
-				return "", nil
+			// Renamed or moved since (location.updated): that change
+			// stands, whichever creation arrives when.
+			newName := p.Name
+			if edited&1 != 0 {
+				newName = name
+			}
+			if edited&2 != 0 {
+				parent = nil
+				if parentNow.Valid {
+					parent = parentNow.Int64
+				}
 			}
 			if parent != nil {
 				if err := w.checkLocationParent(id, parent.(int64)); err != nil {
@@ -663,10 +671,10 @@ func (w *wtx) applyLocation(p LocationPayload) error {
 					parent = nil
 				}
 			}
-			if _, err := w.exec(`UPDATE locations SET name = ?, parent_id = ? WHERE uid = ?`, p.Name, parent, uid); err != nil {
+			if _, err := w.exec(`UPDATE locations SET name = ?, parent_id = ? WHERE uid = ?`, newName, parent, uid); err != nil {
 				return "", err
 			}
-			if name == p.Name {
+			if name == newName {
 				return "", nil
 			}
 			return `(location_id = (SELECT id FROM locations WHERE uid = ?1) OR custodian_location_id = (SELECT id FROM locations WHERE uid = ?1))`, nil
@@ -686,7 +694,14 @@ func (w *wtx) applyLocationUpdate(p UpdatePayload) error {
 	if len(p.Changes) == 0 {
 		return invalid("a location update with nothing to change")
 	}
-	if _, err := w.exec(`UPDATE locations SET edited = 1 WHERE id = ?`, id); err != nil {
+	bits := 0
+	if _, ok := p.Changes["name"]; ok {
+		bits |= 1
+	}
+	if _, ok := p.Changes["parent"]; ok {
+		bits |= 2
+	}
+	if _, err := w.exec(`UPDATE locations SET edited = edited | ? WHERE id = ?`, bits, id); err != nil {
 		return err
 	}
 	for _, field := range sortedKeys(p.Changes) {

@@ -384,10 +384,13 @@ func (w *wtx) emit(typ EventType, subject string, payload any) error {
 //	   points to, for history (2026-11-28).
 //	7: location.updated, a location renamed or moved in the tree
 //	   (2026-11-28).
-//	8: a stocktake scan's with, the person the scanning desk had the
+//	8: withdrawn before it was released (a duplicate check-out applied as
+//	   agreeing, a stocktake scan classified by custody read at apply);
+//	   builds that have it refuse to sync with later ones.
+//	9: a stocktake scan's with, the person the scanning desk had the
 //	   asset checked out to: an expected asset lent since the count began
 //	   is unexpected, not found (2026-11-28).
-const PayloadVersion = 8
+const PayloadVersion = 9
 
 // MaxPayloadBytes is the largest payload an event may have: what the sync
 // protocol carries. A stocktake's start lists its expected assets' uids

@@ -1696,6 +1696,25 @@ func TestLocationUpdatesAcrossDesks(t *testing.T) {
 			t.Fatalf("%s after the third desk: LAB is %+v %v", db.Path(), l, err)
 		}
 	}
+	// Renamed only: the name stands, the place comes from the creation
+	// that keeps the entry (the third desk's, under HQ).
+	if _, err := a.AddLocation(ctx, "LAB3", "Lab 3", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.UpdateLocation(ctx, "LAB3", map[string]string{"name": "Lab three"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AddLocation(ctx, "LAB3", "Lab 3", "HQ"); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, c)
+	syncVia(t, srv, a)
+	for _, db := range []*store.DB{srv, a, c} {
+		if l, err := db.Location(ctx, "LAB3"); err != nil || l.Name != "Lab three" || l.ParentCode != "HQ" {
+			t.Fatalf("%s: LAB3 is %+v %v", db.Path(), l, err)
+		}
+	}
 	if _, err := a.UpdateLocation(ctx, "RA", map[string]string{"parent": "RB"}); err != nil {
 		t.Fatal(err)
 	}

@@ -278,19 +278,28 @@ func TestDetail_Swap(t *testing.T) {
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
 	h.scan("TD-000001")
 	h.typeSlow("w")
-	h.wantView("swap: scan the replacement for Alice Smith · back in repair (tab changes)")
+	h.wantView("swap: scan its replacement · this one back in repair (tab)")
 	h.press("tab")
-	h.wantView("back, retired (tab changes)")
+	h.wantView("this one back, retired (tab)")
 	h.press("tab")
 	h.press("tab")
-	h.press("tab") // missing, ok, and round to repair
-	h.wantView("back in repair (tab changes)")
-	h.scan("TD-000002")
+	h.press("tab") // lost, back in stock, and round to repair
+	h.wantView("this one back in repair (tab)")
+	h.scan(h.asset("TD-000002").Serial) // its serial names it too
 	old, given := h.asset("TD-000001"), h.asset("TD-000002")
 	if old.Status != store.StatusInRepair || given.Custodian != "B1001" {
 		t.Fatalf("after the swap: %s is %s, %s held by %q", old.Tag, old.Status, given.Tag, given.Custodian)
 	}
-	h.wantView("TD-000001 back (repair), TD-000002 checked out to Alice Smith instead", "(swapped for TD-000002)")
+	h.wantView("TD-000001 back (repair), the replacement checked out to Alice Smith", "(swapped for TD-000002)")
+	// A badge scanned for the replacement is refused, nothing changed.
+	h.scan("TD-000002")
+	h.typeSlow("w")
+	h.scan("B1002")
+	h.wantView("B1002 is not an asset's label: scan the replacement's tag")
+	if a := h.asset("TD-000002"); a.Custodian != "B1001" {
+		t.Fatalf("after a badge: %+v", a)
+	}
+	h.scan("TD-000001")
 	bells := h.bells
 	h.typeSlow("w")
 	h.wantView("TD-000001 is not checked out (it is in repair): nothing to swap")

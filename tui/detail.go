@@ -206,8 +206,8 @@ func (s *detailScreen) viewKey(k tea.KeyPressMsg) tea.Cmd {
 // this one comes back in.
 func (s *detailScreen) swapLabel() string {
 	back := map[string]string{store.ConditionOK: "back in stock", store.ConditionRepair: "back in repair",
-		store.ConditionRetire: "back, retired", store.ConditionMissing: "this one lost"}[s.cond]
-	return fmt.Sprintf("swap: scan the replacement for %s · %s (tab changes): ", s.asset.CustodianName, back)
+		store.ConditionRetire: "back, retired", store.ConditionMissing: "lost"}[s.cond]
+	return fmt.Sprintf("swap: scan its replacement · this one %s (tab): ", back)
 }
 
 // checkInLabel is the check-in prompt: its condition and where it goes.
@@ -298,9 +298,18 @@ func (s *detailScreen) submit() tea.Cmd {
 			return nil
 		}
 		cond, holder := s.cond, s.asset.CustodianName
-		return s.run("back ("+cond+"), "+store.NormalizeTag(v)+" checked out to "+holder+" instead", func(ctx context.Context, db Store, tag string) (store.Asset, error) {
-			res, err := db.Swap(ctx, tag, v, store.CheckInOptions{Condition: cond})
-			return res.Returned, err
+		return s.run("back ("+cond+"), the replacement checked out to "+holder, func(ctx context.Context, db Store, tag string) (store.Asset, error) {
+			// The replacement as any scan names an asset: its tag, its
+			// serial or its label's URL.
+			res, err := db.Resolve(ctx, v)
+			if err != nil {
+				return store.Asset{}, err
+			}
+			if res.Kind != store.ResolvedAsset {
+				return store.Asset{}, store.Errorf(store.EINVALID, "%s is not an asset's label: scan the replacement's tag", v)
+			}
+			sw, err := db.Swap(ctx, tag, res.Asset.Tag, store.CheckInOptions{Condition: cond})
+			return sw.Returned, err
 		})
 	case "retire":
 		return s.run("retired", func(ctx context.Context, db Store, tag string) (store.Asset, error) {
