@@ -5,12 +5,16 @@
 -- (derived state, verified).
 ALTER TABLE locations ADD COLUMN edited INTEGER NOT NULL DEFAULT 0;
 -- (Desks that recorded location.updated before this column: the places it
--- changed, as applied there. One pass over the log.)
+-- changed, as applied there. Each place's own events, by the subject
+-- index: a pass over a million-asset log took 100 MB of page cache.)
 UPDATE locations SET edited = x.bits FROM (
-	SELECT coalesce((SELECT a.target FROM aliases a WHERE a.tbl = 'locations' AND a.alias = e.subject), e.subject) AS uid,
+	SELECT coalesce(a.target, s.uid) AS uid,
 		max(CASE WHEN json_extract(e.payload, '$.changes.name') IS NOT NULL THEN 1 ELSE 0 END)
 		| max(CASE WHEN json_extract(e.payload, '$.changes.parent') IS NOT NULL THEN 2 ELSE 0 END) AS bits
-	FROM events e WHERE e.type = 'location.updated'
+	FROM (SELECT uid FROM locations UNION SELECT alias FROM aliases WHERE tbl = 'locations') s
+	CROSS JOIN events e ON e.subject = s.uid
+	LEFT JOIN aliases a ON a.tbl = 'locations' AND a.alias = s.uid
+	WHERE e.type = 'location.updated'
 		AND e.id NOT IN (SELECT event_id FROM sync_refusals)
 		AND e.id NOT IN (SELECT event_id FROM sync_unapplied)
 		AND e.id NOT IN (SELECT event_id FROM sync_log WHERE refused = 1)
