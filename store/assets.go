@@ -570,12 +570,21 @@ type SwapResult struct {
 	Given    Asset `json:"given"`
 }
 
+// SwapOptions tune Swap.
+type SwapOptions struct {
+	CheckInOptions      // how the old asset comes back: in repair unless Condition says otherwise
+	AnyKind        bool // swap for an asset of another category (a phone for a laptop) too
+}
+
 // Swap exchanges a holder's asset for another, in one transaction: oldTag
 // is checked in ("swapped for NEW"), in repair unless opt says otherwise,
 // to its home or opt.Location; newTag is checked out to whoever (or
 // wherever) had it, due back when it was. A broken laptop, a dead dock.
-func (db *DB) Swap(ctx context.Context, oldTag, newTag string, opt CheckInOptions) (SwapResult, error) {
+// The two must be of one category (a mis-scan gave a phone for a
+// laptop), unless opt.AnyKind.
+func (db *DB) Swap(ctx context.Context, oldTag, newTag string, sopt SwapOptions) (SwapResult, error) {
 	var res SwapResult
+	opt := sopt.CheckInOptions
 	if opt.Condition == "" {
 		opt.Condition = ConditionRepair
 	}
@@ -600,6 +609,19 @@ func (db *DB) Swap(ctx context.Context, oldTag, newTag string, opt CheckInOption
 				what = "checked out to " + b.holder
 			}
 			return invalid("%s is %s; only an asset in stock can be given in its place", b.tag, what)
+		}
+		if !sopt.AnyKind {
+			var oldCat, newCat string
+			const cat = `SELECT coalesce(c.name, '') FROM assets a LEFT JOIN models m ON m.id = a.model_id LEFT JOIN categories c ON c.id = m.category_id WHERE a.id = ?`
+			if err := w.queryRow(cat, a.id).Scan(&oldCat); err != nil {
+				return fmt.Errorf("read category: %w", err)
+			}
+			if err := w.queryRow(cat, b.id).Scan(&newCat); err != nil {
+				return fmt.Errorf("read category: %w", err)
+			}
+			if oldCat != "" && newCat != "" && !strings.EqualFold(oldCat, newCat) {
+				return invalid("%s is %s, %s is %s: a swap gives one of the same kind (swap anyway with tagdesk swap --any-kind)", b.tag, newCat, a.tag, oldCat)
+			}
 		}
 		h := Holder{UID: a.held, Label: a.holder}
 		switch {

@@ -774,14 +774,14 @@ func TestSwap(t *testing.T) {
 		{"T-OLD", "T-OUT", "T-OUT is checked out to Dublin office"},
 		{"T-OLD", "NOPE", "NOPE"},
 	} {
-		if _, err := db.Swap(ctx, c.old, c.new, store.CheckInOptions{}); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, err := db.Swap(ctx, c.old, c.new, store.SwapOptions{}); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("swap %s for %s: %v", c.old, c.new, err)
 		}
 	}
 	if !reflect.DeepEqual(before, takeSnapshot(t, db)) {
 		t.Fatal("a refused swap changed the register")
 	}
-	res, err := db.Swap(ctx, "T-OLD", "T-NEW", store.CheckInOptions{})
+	res, err := db.Swap(ctx, "T-OLD", "T-NEW", store.SwapOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -792,11 +792,24 @@ func TestSwap(t *testing.T) {
 	if err != nil || !strings.Contains(store.Describe(evs[len(evs)-1]), "(swapped for T-NEW)") {
 		t.Fatalf("history: %v %v", evs, err)
 	}
+	// A phone scanned for a laptop is refused, unless told.
+	if _, err := db.AddModel(ctx, "iPhone 15", "A3090", "Apple", "Phone"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Tag: "P-1", Model: "A3090", Location: "DUB-STORE"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Swap(ctx, "T-NEW", "P-1", store.SwapOptions{}); err == nil || !strings.Contains(err.Error(), "P-1 is Phone, T-NEW is Laptop: a swap gives one of the same kind") {
+		t.Fatalf("a phone for a laptop: %v", err)
+	}
+	if res, err := db.Swap(ctx, "T-NEW", "P-1", store.SwapOptions{AnyKind: true}); err != nil || res.Given.Custodian != "B1001" {
+		t.Fatalf("any kind: %+v %v", res, err)
+	}
 	// A dead disk in a server: the new one goes into the same server.
 	if _, err := db.CheckOut(ctx, "T-DISK", "T-RACK", ""); err != nil {
 		t.Fatal(err)
 	}
-	if res, err = db.Swap(ctx, "T-DISK", "T-DISK2", store.CheckInOptions{Condition: store.ConditionRetire}); err != nil || res.Given.Custodian != "T-RACK" || res.Returned.Status != store.StatusRetired {
+	if res, err = db.Swap(ctx, "T-DISK", "T-DISK2", store.SwapOptions{CheckInOptions: store.CheckInOptions{Condition: store.ConditionRetire}}); err != nil || res.Given.Custodian != "T-RACK" || res.Returned.Status != store.StatusRetired {
 		t.Fatalf("disk swap: %+v %v", res, err)
 	}
 	mustVerify(t, db)

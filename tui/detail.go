@@ -308,7 +308,7 @@ func (s *detailScreen) submit() tea.Cmd {
 			if res.Kind != store.ResolvedAsset {
 				return store.Asset{}, store.Errorf(store.EINVALID, "%s is not an asset's label: scan the replacement's tag", v)
 			}
-			sw, err := db.Swap(ctx, tag, res.Asset.Tag, store.CheckInOptions{Condition: cond})
+			sw, err := db.Swap(ctx, tag, res.Asset.Tag, store.SwapOptions{CheckInOptions: store.CheckInOptions{Condition: cond}})
 			return sw.Returned, err
 		})
 	case "retire":

@@ -23,7 +23,7 @@ func assetCommands() []command {
 		{name: "receive", summary: "receive assets: one per serial, tags generated", usage: "--model M --location CODE [--tag TAG] [--po N] [--json] SERIAL...", run: cmdReceive},
 		{name: "checkout", summary: "check assets out to a person, location or parent asset", usage: "--to BADGE|LOCATION|TAG [--due YYYY-MM-DD|+N] [--json] TAG...", run: cmdCheckout},
 		{name: "checkin", summary: "check assets back in", usage: "[--location CODE] [--condition ok|repair|retire|missing] [--json] TAG...", run: cmdCheckin},
-		{name: "swap", summary: "swap a holder's asset for another: OLD checked in (in repair), NEW checked out to whoever had it", usage: "OLD NEW [--condition repair|ok|retire|missing] [--location CODE] [--json]", run: cmdSwap},
+		{name: "swap", summary: "swap a holder's asset for another: OLD checked in (in repair), NEW checked out to whoever had it", usage: "OLD NEW [--condition repair|ok|retire|missing] [--location CODE] [--any-kind] [--json]", run: cmdSwap},
 		{name: "move", summary: "record that assets now sit at another location", usage: "--location CODE [--json] TAG...", run: cmdMove},
 		{name: "history", summary: "an asset's full history", usage: "TAG [--json]", run: cmdHistory},
 		{name: "retire", summary: "retire an asset (it must be checked in)", usage: "TAG [--reason R] [--json]", run: cmdRetire},
@@ -433,6 +433,7 @@ func cmdSwap(ctx context.Context, a *app, args []string) error {
 	fs := a.flags(c)
 	loc := fs.String("location", "", "where OLD goes (default: its home location)")
 	cond := fs.String("condition", "repair", "OLD's condition: repair (a broken device), ok, retire, or missing (it was lost)")
+	anyKind := fs.Bool("any-kind", false, "swap for an asset of another category too (a swap gives one of the same kind)")
 	asJSON := fs.Bool("json", false, `print {"returned": asset, "given": asset} as JSON`)
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
@@ -445,7 +446,7 @@ func cmdSwap(ctx context.Context, a *app, args []string) error {
 		return usagef("%s", store.ErrorMessage(err))
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		res, err := db.Swap(ctx, pos[0], pos[1], store.CheckInOptions{Location: *loc, Condition: *cond})
+		res, err := db.Swap(ctx, pos[0], pos[1], store.SwapOptions{CheckInOptions: store.CheckInOptions{Location: *loc, Condition: *cond}, AnyKind: *anyKind})
 		if err != nil {
 			return fmt.Errorf("swap: %w; nothing changed", err)
 		}
