@@ -386,7 +386,8 @@ func (w *wtx) emit(typ EventType, subject string, payload any) error {
 //	   (2026-11-28).
 //	8: withdrawn before it was released (a duplicate check-out applied as
 //	   agreeing, a stocktake scan classified by custody read at apply);
-//	   builds that have it refuse to sync with later ones.
+//	   builds that have it refuse to sync with later ones, and a database
+//	   one of them wrote is not supported (its verify may differ).
 //	9: a stocktake scan's with, the person the scanning desk had the
 //	   asset checked out to: an expected asset lent since the count began
 //	   is unexpected, not found (2026-11-28).

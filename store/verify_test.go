@@ -2,9 +2,11 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -222,5 +224,68 @@ func TestVerifyHonestSyncStates(t *testing.T) {
 	rep, err := db.Verify(ctx, t.TempDir())
 	if err != nil || !rep.OK || len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "a rebase is pending") {
 		t.Errorf("verify while a rebase is pending: %v %+v", err, rep)
+	}
+}
+
+// Migration 0014 marks the places location.updated changed (a bit for the
+// name, one for the place) on a desk that recorded them before the column:
+// verify, which replays the events, agrees.
+func TestMigrationMarksEditedPlaces(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := store.Open(ctx, path, store.Options{Operator: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range [][2]string{{"A", "Room A"}, {"B", "Room B"}, {"C", "Room C"}, {"D", "Room D"}} {
+		if _, err := db.AddLocation(ctx, c[0], c[1], ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, u := range []struct {
+		code string
+		set  map[string]string
+	}{{"A", map[string]string{"parent": "B"}}, {"C", map[string]string{"name": "Room Cee"}}, {"D", map[string]string{"name": "Room Dee", "parent": "B"}}} {
+		if _, err := db.UpdateLocation(ctx, u.code, u.set); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	// The desk as it was before migration 0014.
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`ALTER TABLE locations DROP COLUMN edited; DELETE FROM schema_migrations WHERE version = 14`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	db, err = store.Open(ctx, path, store.Options{Operator: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	mustVerify(t, db)
+	raw, err = sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	got := map[string]int{}
+	rows, err := raw.Query(`SELECT code, edited FROM locations`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var code string
+		var bits int
+		if err := rows.Scan(&code, &bits); err != nil {
+			t.Fatal(err)
+		}
+		got[code] = bits
+	}
+	rows.Close()
+	if want := map[string]int{"A": 2, "B": 0, "C": 1, "D": 3}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("edited %v, want %v", got, want)
 	}
 }

@@ -290,12 +290,15 @@ func TestDetail_Swap(t *testing.T) {
 	if old.Status != store.StatusInRepair || given.Custodian != "B1001" {
 		t.Fatalf("after the swap: %s is %s, %s held by %q", old.Tag, old.Status, given.Tag, given.Custodian)
 	}
-	h.wantView("TD-000001 back (repair), the replacement checked out to Alice Smith", "(swapped for TD-000002)")
+	h.wantView("TD-000001 back in repair; TD-000002 checked out to Alice Smith", "(swapped for TD-000002)")
 	// A badge scanned for the replacement is refused, nothing changed.
 	h.scan("TD-000002")
 	h.typeSlow("w")
 	h.scan("B1002")
-	h.wantView("B1002 is not an asset's label: scan the replacement's tag")
+	h.wantView("B1002 is not an asset's label: scan the replacement's")
+	h.typeSlow("w")
+	h.scan("TD-999999")
+	h.wantView("no asset has the tag or serial TD-999999")
 	if a := h.asset("TD-000002"); a.Custodian != "B1001" {
 		t.Fatalf("after a badge: %+v", a)
 	}

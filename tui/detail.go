@@ -202,12 +202,14 @@ func (s *detailScreen) viewKey(k tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// swapBack says what becomes of the asset a swap takes back, by condition.
+var swapBack = map[string]string{store.ConditionOK: "back in stock", store.ConditionRepair: "back in repair",
+	store.ConditionRetire: "back, retired", store.ConditionMissing: "lost"}
+
 // swapLabel is the swap prompt: who gets the replacement, and the condition
 // this one comes back in.
 func (s *detailScreen) swapLabel() string {
-	back := map[string]string{store.ConditionOK: "back in stock", store.ConditionRepair: "back in repair",
-		store.ConditionRetire: "back, retired", store.ConditionMissing: "lost"}[s.cond]
-	return fmt.Sprintf("swap: scan its replacement · this one %s (tab): ", back)
+	return fmt.Sprintf("swap: scan its replacement · this one %s (tab): ", swapBack[s.cond])
 }
 
 // checkInLabel is the check-in prompt: its condition and where it goes.
@@ -297,19 +299,30 @@ func (s *detailScreen) submit() tea.Cmd {
 		if v == "" {
 			return nil
 		}
-		cond, holder := s.cond, s.asset.CustodianName
-		return s.run("back ("+cond+"), the replacement checked out to "+holder, func(ctx context.Context, db Store, tag string) (store.Asset, error) {
+		cond, holder, back := s.cond, s.asset.CustodianName, swapBack[s.cond]
+		if s.busy || s.asset == nil {
+			return nil
+		}
+		s.busy = true
+		db, id, tag := s.c.db, s.id, s.asset.Tag
+		return s.c.do(func(ctx context.Context) tea.Msg {
 			// The replacement as any scan names an asset: its tag, its
 			// serial or its label's URL.
+			msg := detailActionMsg{to: to{id}}
 			res, err := db.Resolve(ctx, v)
-			if err != nil {
-				return store.Asset{}, err
+			switch {
+			case store.ErrorCode(err) == store.ENOTFOUND:
+				msg.err = store.Errorf(store.ENOTFOUND, "no asset has the tag or serial %s: scan the replacement's label", v)
+			case err != nil:
+				msg.err = err
+			case res.Kind != store.ResolvedAsset:
+				msg.err = store.Errorf(store.EINVALID, "%s is not an asset's label: scan the replacement's (its tag, serial or QR code)", v)
+			default:
+				sw, err := db.Swap(ctx, tag, res.Asset.Tag, store.SwapOptions{CheckInOptions: store.CheckInOptions{Condition: cond}})
+				msg.asset, msg.err = sw.Returned, err
+				msg.what = fmt.Sprintf("%s %s; %s checked out to %s", tag, back, sw.Given.Tag, holder)
 			}
-			if res.Kind != store.ResolvedAsset {
-				return store.Asset{}, store.Errorf(store.EINVALID, "%s is not an asset's label: scan the replacement's tag", v)
-			}
-			sw, err := db.Swap(ctx, tag, res.Asset.Tag, store.SwapOptions{CheckInOptions: store.CheckInOptions{Condition: cond}})
-			return sw.Returned, err
+			return msg
 		})
 	case "retire":
 		return s.run("retired", func(ctx context.Context, db Store, tag string) (store.Asset, error) {
