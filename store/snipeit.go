@@ -3416,12 +3416,5 @@ func (db *DB) exportSnipeIT(ctx context.Context, out io.Writer, rep *ExportRepor
 	if err := rows.Err(); err != nil {
 		return n, fmt.Errorf("export: %w", err)
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return n, fmt.Errorf("export: %w", err)
-	}
-	if err := bw.Flush(); err != nil {
-		return n, fmt.Errorf("export: %w", err)
-	}
-	return n, nil
+	return n, flushCSV(cw, bw)
 }

@@ -172,11 +172,13 @@ func readTable(r io.Reader, kind ImportKind, cols []tableCol, rep *ImportReport)
 		return nil, err
 	}
 	t := &table{names: header, col: map[string]int{}}
+	keys := make([]string, len(header)) // each column's key, "" for one ignored
 	for i, h := range header {
 		if !utf8.ValidString(h) {
 			return nil, invalid("header column %d is not valid UTF-8 text (save the file as UTF-8)", i+1)
 		}
 		key := matchTableCol(cols, h)
+		keys[i] = key
 		field := key
 		if key == "" {
 			field = "ignored"
@@ -231,7 +233,7 @@ func readTable(r io.Reader, kind ImportKind, cols []tableCol, rep *ImportReport)
 				}
 				continue
 			}
-			key := matchTableCol(cols, header[i])
+			key := keys[i]
 			if key == "" {
 				continue
 			}
@@ -1182,12 +1184,17 @@ func writeTable(out io.Writer, cols []tableCol, keys []string, rows *sql.Rows, s
 	if err := rows.Err(); err != nil {
 		return n, fmt.Errorf("export: %w", err)
 	}
+	return n, flushCSV(cw, bw)
+}
+
+// flushCSV writes out what cw and then bw hold: the end of an export.
+func flushCSV(cw *csv.Writer, bw *bufio.Writer) error {
 	cw.Flush()
 	if err := cw.Error(); err != nil {
-		return n, fmt.Errorf("export: %w", err)
+		return fmt.Errorf("export: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
-		return n, fmt.Errorf("export: %w", err)
+		return fmt.Errorf("export: %w", err)
 	}
-	return n, nil
+	return nil
 }
