@@ -620,7 +620,7 @@ func (db *DB) Swap(ctx context.Context, oldTag, newTag string, sopt SwapOptions)
 				return fmt.Errorf("read category: %w", err)
 			}
 			if oldCat != "" && newCat != "" && !strings.EqualFold(oldCat, newCat) {
-				return invalid("%s is %s, %s is %s: a swap gives one of the same kind (swap anyway with tagdesk swap --any-kind)", b.tag, newCat, a.tag, oldCat)
+				return invalid("%s is %s, %s %s: a swap gives one of the same kind", b.tag, newCat, a.tag, oldCat)
 			}
 		}
 		h := Holder{UID: a.held, Label: a.holder}

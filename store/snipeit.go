@@ -1346,7 +1346,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		return fail(fCheckoutType, "unknown checkout type %q (want User, Location or Asset)", clip(v[fCheckoutType]))
 	}
 	if i := h.holderText; r.co == coNone && i > 0 && i <= len(rec) && strings.TrimSpace(rec[i-1]) != "" {
-		r.warns = append(r.warns, RowError{Line: line, Column: strings.TrimSpace(h.names[i-1]), Reason: fmt.Sprintf("not checked out to %q: add Checkout Type and Checked Out to: Full Name (or Checkout to Location) to say who or where", clip(strings.TrimSpace(rec[i-1])))})
+		r.warns = append(r.warns, RowError{Line: line, Column: strings.TrimSpace(h.names[i-1]), Reason: fmt.Sprintf("%q is not read (add Checkout Type and Checked Out to: Full Name, or Checkout to Location, to say who or where): a new asset is not checked out, and one of the register keeps its holder", clip(strings.TrimSpace(rec[i-1])))})
 		r.holderUnread = true
 	}
 	if i := h.holderText; r.co == coPerson && r.fullName == "" && r.firstName == "" && r.lastName == "" && i > 0 && i <= len(rec) {

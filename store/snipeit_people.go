@@ -65,7 +65,9 @@ var userColumns = []tableCol{
 	{"employee_num", "Employee Number", []string{"employee no", "employee no.", "employee num", "employee #", "employee id"}},
 	{"department", "Department", nil},
 	{"location", "Location", nil},
-	{"activated", "Activated", []string{"active", "login enabled"}},
+	// (Snipe-IT's Activated is whether they may log in to Snipe-IT, blank
+	// read as no: not whether they hold assets. Ignored.)
+	{"offboarded", "Offboarded", []string{"leaver"}},
 	{"badge", "Badge", []string{"badge number"}},
 	{"cost_centre", "Cost Centre", []string{"cost center"}},
 	{"location_code", "Location Code", nil},
@@ -94,11 +96,15 @@ func matchTableCol(cols []tableCol, h string) string {
 
 // tableKind says which of a users and a locations file a header looks
 // like ("" for neither): one with a person's first or last name, employee
-// number or Activated column, or one with a Parent or Location Name column.
+// number or Activated (Offboarded) column, or one with a Parent or Location
+// Name column.
 func tableKind(header []string) ImportKind {
 	for _, h := range header {
 		switch matchTableCol(userColumns, h) {
-		case "first_name", "last_name", "employee_num", "activated":
+		case "first_name", "last_name", "employee_num", "offboarded":
+			return KindUsers
+		}
+		if normHeader(h) == "activated" {
 			return KindUsers
 		}
 		if n := normHeader(h); n == "location name" || strings.HasPrefix(matchTableCol(locationColumns, h), "parent_") {
@@ -113,6 +119,14 @@ func tableKind(header []string) ImportKind {
 // a location's Parent).
 func otherKind(kind ImportKind, header []string) error {
 	for _, h := range header {
+		switch matchHeader(h) {
+		case fTag, fModel, fModelNo, fSerial:
+			if matchTableCol(locationColumns, h) == "" && matchTableCol(userColumns, h) == "" {
+				return invalid("column %q is an assets file's: import it without --type", clip(strings.TrimSpace(h)))
+			}
+		}
+	}
+	for _, h := range header {
 		var other ImportKind
 		switch kind {
 		case KindUsers:
@@ -121,7 +135,10 @@ func otherKind(kind ImportKind, header []string) error {
 			}
 		case KindLocations:
 			switch matchTableCol(userColumns, h) {
-			case "first_name", "last_name", "username", "email", "employee_num", "activated", "badge", "department":
+			case "first_name", "last_name", "username", "email", "employee_num", "offboarded", "badge", "department":
+				other = KindUsers
+			}
+			if normHeader(h) == "activated" {
 				other = KindUsers
 			}
 		}
@@ -414,9 +431,11 @@ func personName(r *tableRow) string {
 // ImportSnipeITUsers imports people from a CSV in Snipe-IT's users import
 // headers: a row names a person by their username, email, employee number
 // or badge (else by their name alone) and gives their details. A person
-// the register lacks is created (offboarded if Activated says no); one it
-// has is left as they are, unless opt.Update, which gives them the row's
-// details (a blank cell changes nothing) and activates or offboards them.
+// the register lacks is created (offboarded if tagdesk's Offboarded column
+// says yes); one it has is left as they are, unless opt.Update, which gives
+// them the row's details (a blank cell changes nothing) and offboards or
+// reactivates them by that column. Snipe-IT's Activated (may they log in to
+// Snipe-IT) is not read: people who cannot log in still hold laptops.
 // As with assets, a bad row imports nothing unless opt.SkipInvalid.
 func (db *DB) ImportSnipeITUsers(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
 	rep := ImportReport{DryRun: opt.DryRun, Kind: KindUsers}
@@ -450,8 +469,8 @@ func (db *DB) ImportSnipeITUsers(ctx context.Context, r io.Reader, opt ImportOpt
 				continue
 			}
 		}
-		if _, _, err := humanBool(r.v["activated"]); err != nil {
-			t.fail(r, "activated", "%s", ErrorMessage(err))
+		if _, _, err := humanBool(r.v["offboarded"]); err != nil {
+			t.fail(r, "offboarded", "%s", ErrorMessage(err))
 			continue
 		}
 		keys := 0
@@ -491,7 +510,8 @@ func (db *DB) ImportSnipeITUsers(ctx context.Context, r io.Reader, opt ImportOpt
 // person; named holds the people earlier rows named (by uid, their line).
 func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]int, rep *ImportReport) (string, error) {
 	name := personName(r)
-	active, activeSet, _ := humanBool(r.v["activated"])
+	gone, activeSet, _ := humanBool(r.v["offboarded"])
+	active := !gone
 	ids := [4]string{r.v["badge"], r.v["employee_num"], r.v["username"], r.v["email"]}
 	m, err := w.matchPerson(name, ids, named)
 	if err != nil {
@@ -669,7 +689,7 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 	return uid, nil
 }
 
-// activation says what a row's Activated cell asks of the person uid:
+// activation says what a row's Offboarded cell asks of the person uid:
 // "offboard", "reactivate" or "" (nothing).
 func (w *wtx) activation(uid string, active, set bool) string {
 	if !set {
@@ -1040,6 +1060,12 @@ func (li *locImport) location(w *wtx, r *tableRow, parent string) (string, error
 	}
 	if len(found) == 0 {
 		if code == "" {
+			var other string
+			if err := w.queryRow(`SELECT l.code FROM locations l WHERE l.name = ? AND l.id <= ? LIMIT 1`, name, li.maxID).Scan(&other); err == nil && !li.claimed[other] {
+				li.rep.warn(r.line, "", "a location named %s is in the register already (%s), elsewhere in the tree: this row makes another; to move or rename that one instead, use tagdesk location update %s", clip(name), other, other)
+			} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return "", fmt.Errorf("find location: %w", err)
+			}
 			if code, err = w.codeForName(name, li.codes); err != nil {
 				return "", err
 			}
@@ -1102,11 +1128,12 @@ func (li *locImport) location(w *wtx, r *tableRow, parent string) (string, error
 
 // userExportColumns are the users file's columns, as ExportSnipeITUsers
 // writes them.
-var userExportColumns = []string{"first_name", "last_name", "username", "email", "employee_num", "department", "location", "activated", "badge", "cost_centre", "location_code"}
+var userExportColumns = []string{"first_name", "last_name", "username", "email", "employee_num", "department", "location", "badge", "cost_centre", "location_code", "offboarded"}
 
-// ExportSnipeITUsers writes every person (offboarded ones with Activated
-// 0) in Snipe-IT's users import headers, with tagdesk's badge, cost centre
-// and home location code after them; it returns the rows written. A name
+// ExportSnipeITUsers writes every person in Snipe-IT's users import
+// headers, with tagdesk's badge, cost centre, home location code and
+// whether they were offboarded after them (no Activated: that would let
+// everyone log in to Snipe-IT); it returns the rows written. A name
 // is split at its first space (Snipe-IT wants a first name), and an import
 // joins the two again.
 func (db *DB) ExportSnipeITUsers(ctx context.Context, out io.Writer) (int, error) {
@@ -1124,11 +1151,11 @@ func (db *DB) ExportSnipeITUsers(ctx context.Context, out io.Writer) (int, error
 			return nil, err
 		}
 		first, last, _ := strings.Cut(name, " ")
-		act := "0"
-		if active {
-			act = "1"
+		off := ""
+		if !active {
+			off = "yes"
 		}
-		return []string{first, last, user, email, emp, dept, locName, act, badge, cc, locCode}, nil
+		return []string{first, last, user, email, emp, dept, locName, badge, cc, locCode, off}, nil
 	})
 }
 

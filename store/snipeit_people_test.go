@@ -275,8 +275,9 @@ func TestExportImportPeopleAndLocations(t *testing.T) {
 	if lines[0] != "Location Name,Parent,Location Code,Parent Code" || !strings.HasSuffix(lines[len(lines)-2], ",DUB") && !strings.HasSuffix(lines[len(lines)-2], ",BER") {
 		t.Fatalf("locations file:\n%s", locs.String())
 	}
-	if !strings.HasPrefix(users.String(), "First Name,Last Name,Username,Email,Employee Number,Department,Location,Activated,Badge,Cost Centre,Location Code\n") ||
-		!strings.Contains(users.String(), "\nDana,van der Berg,,`=dana@example.com,,,,1,B2002,,\n") {
+	if !strings.HasPrefix(users.String(), "First Name,Last Name,Username,Email,Employee Number,Department,Location,Badge,Cost Centre,Location Code,Offboarded\n") ||
+		!strings.Contains(users.String(), "\nDana,van der Berg,,`=dana@example.com,,,,B2002,,,\n") ||
+		!strings.Contains(users.String(), "\nEve,Gone,egone,,,,,,,,yes\n") {
 		t.Fatalf("users file:\n%s", users.String())
 	}
 	b := mustOpen(t)
@@ -311,7 +312,7 @@ func TestExportImportPeopleAndLocations(t *testing.T) {
 
 // A users row names a person by an identifier, else by their name alone;
 // without Update one the register has is left as they are (and the report
-// says so); with it their details change, and Activated offboards or
+// says so); with it their details change, and Offboarded offboards or
 // reactivates them.
 func TestImportUsersUpdate(t *testing.T) {
 	ctx := context.Background()
@@ -321,7 +322,7 @@ func TestImportUsersUpdate(t *testing.T) {
 	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Bo Li"}); err != nil { // (by name alone, as an asset import makes them)
 		t.Fatal(err)
 	}
-	file := "First Name,Last Name,Username,Email,Department,Location,Activated,Phone\n" +
+	file := "First Name,Last Name,Username,Email,Department,Location,Activated,Phone\n" + // (Snipe-IT's Activated: not read)
 		"Ana,Silva,asilva,,Finance,Dublin storeroom,,555\n" +
 		"Bo,Li,bli,bo@example.com,IT,,,\n"
 	rep := mustImportKind(t, db, store.KindUsers, file, store.ImportOptions{})
@@ -340,17 +341,21 @@ func TestImportUsersUpdate(t *testing.T) {
 	if err != nil || ana.Department != "Finance" || ana.LocationCode != "DUB-STORE" || ana.Email != "ana@example.com" || bo.Email != "bo@example.com" || bo.Department != "IT" {
 		t.Fatalf("after update: %+v %+v %v", ana, bo, err)
 	}
-	// Activated: no for someone holding an asset is refused; for someone
+	// Offboarded: yes for someone holding an asset is refused; for someone
 	// holding nothing it offboards them, and yes brings them back.
 	if _, err := db.CheckOut(ctx, "T-1", "asilva", ""); err != nil {
 		t.Fatal(err)
 	}
-	refusedKind(t, db, store.KindUsers, "Username,Activated\nasilva,0\n", 2, "holds 1 asset")
-	mustImportKind(t, db, store.KindUsers, "Username,Activated\nbli,no\n", store.ImportOptions{Update: true})
+	refusedKind(t, db, store.KindUsers, "Username,Offboarded\nasilva,yes\n", 2, "holds 1 asset")
+	// (Snipe-IT's Activated 0 is only that they cannot log in there.)
+	if rep := mustImportKind(t, db, store.KindUsers, "Username,Activated\nasilva,0\n", store.ImportOptions{Update: true}); rep.Unchanged != 1 {
+		t.Fatalf("Activated 0: %+v", rep)
+	}
+	mustImportKind(t, db, store.KindUsers, "Username,Offboarded\nbli,yes\n", store.ImportOptions{Update: true})
 	if bo, _ = db.Person(ctx, "bli"); bo.Active {
 		t.Fatal("not offboarded")
 	}
-	mustImportKind(t, db, store.KindUsers, "Username,Activated\nbli,yes\n", store.ImportOptions{Update: true})
+	mustImportKind(t, db, store.KindUsers, "Username,Offboarded\nbli,no\n", store.ImportOptions{Update: true})
 	if bo, _ = db.Person(ctx, "bli"); !bo.Active {
 		t.Fatal("not reactivated")
 	}
@@ -383,7 +388,7 @@ func TestImportUsersRefusals(t *testing.T) {
 		{"namesakes", "Name,Department\nLi Na,IT\n", 2, "2 people are named Li Na"},
 		{"no name", "Name,Department\n,IT\n", 2, "needs a name"},
 		{"bad email", "Name,Email\nA,nope\n", 2, "not an email"},
-		{"bad activated", "Name,Activated\nA,perhaps\n", 2, "not yes or no"},
+		{"bad offboarded", "Name,Offboarded\nA,perhaps\n", 2, "not yes or no"},
 		{"badge is a location", "Name,Badge\nA,DUB\n", 2, "DUB"},
 		{"badge another's", "Name,Username,Badge\nBo Li,bli,B1001\n", 2, "name 2 people"},
 		{"no such location code", "Name,Location Code\nA,NOPE\n", 2, "no location NOPE"},
@@ -396,7 +401,7 @@ func TestImportUsersRefusals(t *testing.T) {
 	if _, err := importKind(t, db, store.KindUsers, "Username,Department\nasilva,IT\n", store.ImportOptions{}); err == nil || !strings.Contains(err.Error(), "First Name") {
 		t.Fatalf("a file without names, not updating: %v", err)
 	}
-	if _, err := importKind(t, db, store.KindLocations, "Asset Tag,Model Name\nA-1,M\n", store.ImportOptions{}); err == nil || !strings.Contains(err.Error(), "Location Name") {
+	if _, err := importKind(t, db, store.KindLocations, "Asset Tag,Model Name\nA-1,M\n", store.ImportOptions{}); err == nil || !strings.Contains(err.Error(), "import it without --type") {
 		t.Fatalf("an asset file as locations: %v", err)
 	}
 	// And the other way: a users or locations file imported as assets
@@ -415,7 +420,7 @@ func TestImportUsersRefusals(t *testing.T) {
 // still verifies) or refused with a coded error, changing nothing.
 func FuzzImportSnipeITTables(f *testing.F) {
 	for _, s := range []string{
-		"First Name,Last Name,Username,Email,Employee Number,Activated,Location\nAna,Silva,asilva,a@b,E1,1,Dublin\nBo,,bli,,,0,\n",
+		"First Name,Last Name,Username,Email,Employee Number,Offboarded,Location\nAna,Silva,asilva,a@b,E1,no,Dublin\nBo,,bli,,,yes,\n",
 		"Name,Badge,Location Code\nX,b-1,DUB\n",
 		"Location Name,Parent,Location Code,Parent Code\nA,,A1,\nB,A,,\nC,,,A1\nD,E,,\nE,D,,\n",
 		"Name;Parent\nA;B\n",
@@ -459,7 +464,7 @@ func TestImportSnipeITTablesMutations(t *testing.T) {
 		t.Skip("600 imports")
 	}
 	seeds := []string{
-		"First Name,Last Name,Username,Email,Employee Number,Department,Location,Activated,Badge,Cost Centre,Location Code\nAna,Silva,asilva,ana@example.com,E1,IT,Dublin office,1,B1001,CC1,DUB\nBo,Li,bli,bo@x.org,E2,,Berlin,0,B-2,,\nCy,,,,,,,,,,\n",
+		"First Name,Last Name,Username,Email,Employee Number,Department,Location,Offboarded,Badge,Cost Centre,Location Code\nAna,Silva,asilva,ana@example.com,E1,IT,Dublin office,no,B1001,CC1,DUB\nBo,Li,bli,bo@x.org,E2,,Berlin,yes,B-2,,\nCy,,,,,,,,,,\n",
 		"Location Name,Parent,Location Code,Parent Code\nHQ,,HQ,\nFloor 1,HQ,HQ-F1,HQ\nRoom 101,Floor 1,,\nAnnex,,,HQ\nShelf,Room 101,,\n",
 	}
 	db := mustOpen(t)
@@ -644,4 +649,21 @@ func TestImportUsersMatching(t *testing.T) {
 		}
 	}
 	verifyOK(t, db)
+}
+
+// An assets file given as users or locations says so; a new place whose
+// name is another place's elsewhere is warned of (a Snipe-IT file moved or
+// renamed it: its rows have no codes).
+func TestImportTablesKindsAndNamesakes(t *testing.T) {
+	db := mustOpen(t)
+	seed(t, db) // DUB, DUB-STORE "Dublin storeroom" under it
+	for _, kind := range []store.ImportKind{store.KindUsers, store.KindLocations} {
+		if _, err := importKind(t, db, kind, "Asset Tag,Model Name,Username\nA-1,M,ab\n", store.ImportOptions{}); err == nil || !strings.Contains(err.Error(), "an assets file's: import it without --type") {
+			t.Errorf("%s given an assets file: %v", kind, err)
+		}
+	}
+	rep := mustImportKind(t, db, store.KindLocations, "Location Name,Parent\nCork,\nDublin storeroom,Cork\n", store.ImportOptions{})
+	if rep.Imported != 2 || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, "a location named Dublin storeroom is in the register already (DUB-STORE)") {
+		t.Fatalf("namesake elsewhere: %+v", rep)
+	}
 }

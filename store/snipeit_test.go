@@ -457,7 +457,7 @@ S-11,M1,Ready to Deploy,03.04.2024,,
 func TestImportSnipeITCheckedOutToColumn(t *testing.T) {
 	db := mustOpen(t)
 	rep := importSnipe(t, db, []byte("Asset Tag,Model,Checked Out To,Created At\nA-1,M,Ana Silva,2024-01-01\nA-2,M,,2024-01-01\n"), store.ImportOptions{})
-	if rep.Imported != 2 || rep.CheckedOut != 0 || len(rep.Warnings) != 1 || rep.Warnings[0].Line != 2 || !strings.Contains(rep.Warnings[0].Reason, `not checked out to "Ana Silva"`) {
+	if rep.Imported != 2 || rep.CheckedOut != 0 || len(rep.Warnings) != 1 || rep.Warnings[0].Line != 2 || !strings.Contains(rep.Warnings[0].Reason, `"Ana Silva" is not read`) {
 		t.Errorf("report = %+v", rep)
 	}
 	if a := mustAsset(t, db, "A-1"); len(a.Custom) != 0 || a.Status != store.StatusInStock {
@@ -2395,7 +2395,7 @@ func TestImportSnipeITUpdateHardCases(t *testing.T) {
 	// (no Checkout Type) is warned of, and the asset stays with its
 	// holder: a name it cannot read is not "nobody".
 	rep = importSnipe(t, db, []byte("Asset Tag,Model Name,Checked Out To\nH-1,Latitude 5440,Bo Chen\n"), store.ImportOptions{Update: true})
-	if h1 := mustAsset(t, db, "H-1"); h1.Status != store.StatusDeployed || h1.CustodianName != "Ana Silva" || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, `not checked out to "Bo Chen"`) {
+	if h1 := mustAsset(t, db, "H-1"); h1.Status != store.StatusDeployed || h1.CustodianName != "Ana Silva" || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, `"Bo Chen" is not read`) {
 		t.Fatalf("unread holder: %+v, %+v", h1, rep)
 	}
 	// A tagless row with no model and a serial nobody has is a bad row, not

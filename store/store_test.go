@@ -799,7 +799,7 @@ func TestSwap(t *testing.T) {
 	if _, err := db.Receive(ctx, store.Receipt{Tag: "P-1", Model: "A3090", Location: "DUB-STORE"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Swap(ctx, "T-NEW", "P-1", store.SwapOptions{}); err == nil || !strings.Contains(err.Error(), "P-1 is Phone, T-NEW is Laptop: a swap gives one of the same kind") {
+	if _, err := db.Swap(ctx, "T-NEW", "P-1", store.SwapOptions{}); err == nil || !strings.Contains(err.Error(), "P-1 is Phone, T-NEW Laptop: a swap gives one of the same kind") {
 		t.Fatalf("a phone for a laptop: %v", err)
 	}
 	if res, err := db.Swap(ctx, "T-NEW", "P-1", store.SwapOptions{AnyKind: true}); err != nil || res.Given.Custodian != "B1001" {

@@ -448,6 +448,9 @@ func cmdSwap(ctx context.Context, a *app, args []string) error {
 	return a.withDB(ctx, func(db *store.DB) error {
 		res, err := db.Swap(ctx, pos[0], pos[1], store.SwapOptions{CheckInOptions: store.CheckInOptions{Location: *loc, Condition: *cond}, AnyKind: *anyKind})
 		if err != nil {
+			if msg := store.ErrorMessage(err); strings.Contains(msg, "one of the same kind") {
+				return fmt.Errorf("swap: %s (--any-kind swaps anyway); nothing changed", msg)
+			}
 			return fmt.Errorf("swap: %w; nothing changed", err)
 		}
 		if *asJSON {
@@ -466,6 +469,9 @@ func cmdSwap(ctx context.Context, a *app, args []string) error {
 			due = ", due back " + res.Given.DueDate
 		}
 		fmt.Fprintf(a.stdout, "%s checked out to %s in its place%s\n", res.Given.Tag, res.Given.CustodianName, due)
+		if d := res.Given.DueDate; d != "" && d < db.Now().Local().Format("2006-01-02") {
+			fmt.Fprintf(a.stderr, "warning: due date %s has passed: %s is overdue already\n", d, res.Given.Tag)
+		}
 		return nil
 	})
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -497,4 +498,75 @@ func TestOffboardNothingReturned(t *testing.T) {
 	if !strings.Contains(out, "TD-000001 not returned: missing at HQ") || !strings.Contains(out, "1 asset(s) not returned, marked missing") {
 		t.Fatalf("offboard:\n%s", out)
 	}
+}
+
+// The README's examples "run in order on a new database": each line of the
+// block after that sentence, run against one new database, exits 0 (the
+// anchor and the server's check need values a run prints or a server).
+func TestE2EReadmeExamplesRunInOrder(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	i := strings.Index(s, "The examples run in order on a new database")
+	if i < 0 {
+		t.Fatal("the README no longer says its examples run in order")
+	}
+	blocks := strings.SplitN(s[i:], "\n\n", 3)
+	if len(blocks) < 2 {
+		t.Fatal("no example block")
+	}
+	db := filepath.Join(t.TempDir(), "readme.db")
+	ran := 0
+	for _, line := range strings.Split(blocks[1], "\n") {
+		cmd, _, _ := strings.Cut(strings.TrimSpace(line), "  #")
+		cmd = strings.TrimSpace(cmd)
+		if !strings.HasPrefix(cmd, "tagdesk ") || strings.Contains(cmd, "DEVICE:SEQ") || strings.Contains(cmd, "--server") {
+			continue
+		}
+		for _, part := range strings.Split(cmd, " && ") {
+			args, err := shellWords(strings.TrimPrefix(strings.TrimSpace(part), "tagdesk "))
+			if err != nil {
+				t.Fatalf("%s: %v", part, err)
+			}
+			if _, errs, code := cli(t, db, args...); code != 0 {
+				t.Errorf("README: %s: exit %d: %s", part, code, errs)
+			}
+			ran++
+		}
+	}
+	if ran < 15 {
+		t.Fatalf("ran %d README commands; the block was not found whole", ran)
+	}
+}
+
+// shellWords splits a command line as a shell would for the README's
+// examples: words, and double-quoted words with spaces.
+func shellWords(s string) ([]string, error) {
+	var out []string
+	var cur strings.Builder
+	in, has := false, false
+	for _, r := range s {
+		switch {
+		case r == '"':
+			in, has = !in, true
+		case r == ' ' && !in:
+			if has {
+				out = append(out, cur.String())
+				cur.Reset()
+				has = false
+			}
+		default:
+			cur.WriteRune(r)
+			has = true
+		}
+	}
+	if in {
+		return nil, fmt.Errorf("unclosed quote")
+	}
+	if has {
+		out = append(out, cur.String())
+	}
+	return out, nil
 }

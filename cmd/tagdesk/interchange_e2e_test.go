@@ -450,7 +450,7 @@ func TestE2EMigratePeopleAndLocations(t *testing.T) {
 		t.Errorf("locations summary:\n%s", out)
 	}
 	out = mustCLI(t, db, "import", "snipeit", "--type", "users", people("users.csv"))
-	if !strings.Contains(out, "imported 4 person/people") {
+	if !strings.Contains(out, "imported 4 person/people") || !strings.Contains(out, "Activated") {
 		t.Errorf("users summary:\n%s", out)
 	}
 	mustCLI(t, db, "import", "snipeit", snipeTestdata("snipeit-export.csv"))
@@ -468,7 +468,9 @@ func TestE2EMigratePeopleAndLocations(t *testing.T) {
 				t.Errorf("Priya: %v", p)
 			}
 		case "Zoe Left":
-			if p["active"] != false {
+			// (Snipe-IT's Activated 0: she cannot log in to Snipe-IT;
+			// she can still hold assets here.)
+			if p["active"] != true {
 				t.Errorf("Zoe: %v", p)
 			}
 		}
@@ -509,12 +511,12 @@ func TestE2EMigratePeopleAndLocations(t *testing.T) {
 	}
 	// A bad users file: one line per bad row, exit 1, nothing changed.
 	bad := filepath.Join(dir, "bad.csv")
-	if err := os.WriteFile(bad, []byte("First Name,Last Name,Email,Activated\nNew,Person,new@example.com,1\nOther,One,not-an-email,1\nThird,One,,perhaps\n"), 0o644); err != nil {
+	if err := os.WriteFile(bad, []byte("First Name,Last Name,Email,Offboarded\nNew,Person,new@example.com,no\nOther,One,not-an-email,no\nThird,One,,perhaps\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	before := verifyEvents(t, db2)
 	_, errs, code := cli(t, db2, "import", "snipeit", "--type", "users", bad)
-	if code != 1 || !strings.Contains(errs, "bad.csv: line 3: Email:") || !strings.Contains(errs, "bad.csv: line 4: Activated:") || !strings.Contains(errs, "nothing imported") {
+	if code != 1 || !strings.Contains(errs, "bad.csv: line 3: Email:") || !strings.Contains(errs, "bad.csv: line 4: Offboarded:") || !strings.Contains(errs, "nothing imported") {
 		t.Errorf("bad file: exit %d\n%s", code, errs)
 	}
 	if after := verifyEvents(t, db2); after != before {
