@@ -104,7 +104,8 @@ func tableKind(header []string) ImportKind {
 		case "first_name", "last_name", "employee_num", "offboarded":
 			return KindUsers
 		}
-		if normHeader(h) == "activated" {
+		switch normHeader(h) {
+		case "activated", "active", "login enabled": // (Snipe-IT's, not read)
 			return KindUsers
 		}
 		if n := normHeader(h); n == "location name" || strings.HasPrefix(matchTableCol(locationColumns, h), "parent_") {
@@ -138,7 +139,8 @@ func otherKind(kind ImportKind, header []string) error {
 			case "first_name", "last_name", "username", "email", "employee_num", "offboarded", "badge", "department":
 				other = KindUsers
 			}
-			if normHeader(h) == "activated" {
+			switch normHeader(h) {
+			case "activated", "active", "login enabled":
 				other = KindUsers
 			}
 		}
@@ -419,6 +421,21 @@ func humanBool(c string) (v, set bool, err error) {
 	return false, false, invalid("%q is not yes or no (1, yes, true; 0, no, false)", clip(c))
 }
 
+// offboardedCell reads tagdesk's Offboarded column: yes (1, true, y) or
+// no (0, false, n); set is false for a blank cell. Words that read the
+// other way round in an Activated column (active, enabled) are refused.
+func offboardedCell(c string) (gone, set bool, err error) {
+	switch strings.ToLower(strings.TrimSpace(c)) {
+	case "":
+		return false, false, nil
+	case "1", "yes", "y", "true", "offboarded", "left":
+		return true, true, nil
+	case "0", "no", "n", "false":
+		return false, true, nil
+	}
+	return false, false, invalid("%q is not yes or no (yes, 1, true: offboarded; no, 0, false: not)", clip(c))
+}
+
 // personName is a users row's name: its first and last names, else its
 // Name column.
 func personName(r *tableRow) string {
@@ -469,7 +486,7 @@ func (db *DB) ImportSnipeITUsers(ctx context.Context, r io.Reader, opt ImportOpt
 				continue
 			}
 		}
-		if _, _, err := humanBool(r.v["offboarded"]); err != nil {
+		if _, _, err := offboardedCell(r.v["offboarded"]); err != nil {
 			t.fail(r, "offboarded", "%s", ErrorMessage(err))
 			continue
 		}
@@ -510,7 +527,7 @@ func (db *DB) ImportSnipeITUsers(ctx context.Context, r io.Reader, opt ImportOpt
 // person; named holds the people earlier rows named (by uid, their line).
 func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]int, rep *ImportReport) (string, error) {
 	name := personName(r)
-	gone, activeSet, _ := humanBool(r.v["offboarded"])
+	gone, activeSet, _ := offboardedCell(r.v["offboarded"])
 	active := !gone
 	ids := [4]string{r.v["badge"], r.v["employee_num"], r.v["username"], r.v["email"]}
 	m, err := w.matchPerson(name, ids, named)
@@ -669,7 +686,7 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 			return "", fmt.Errorf("count holdings: %w", err)
 		}
 		if n > 0 {
-			return "", conflict("%s holds %d asset(s), so the row cannot deactivate them: tagdesk person offboard checks in what they hold and offboards them", holder, n)
+			return "", colError{t.colName("offboarded"), conflict("%s holds %d asset(s), so the row cannot offboard them: tagdesk person offboard checks in what they hold and offboards them", holder, n)}
 		}
 		if _, err := w.offboard(uid, holder, CheckInOptions{}); err != nil {
 			return "", err
@@ -1060,8 +1077,8 @@ func (li *locImport) location(w *wtx, r *tableRow, parent string) (string, error
 	}
 	if len(found) == 0 {
 		if code == "" {
-			var other string
-			if err := w.queryRow(`SELECT l.code FROM locations l WHERE l.name = ? AND l.id <= ? LIMIT 1`, name, li.maxID).Scan(&other); err == nil && !li.claimed[other] {
+			var other, otherUID string
+			if err := w.queryRow(`SELECT l.code, l.uid FROM locations l WHERE l.name = ? AND l.id <= ? LIMIT 1`, name, li.maxID).Scan(&other, &otherUID); err == nil && !li.claimed[otherUID] {
 				li.rep.warn(r.line, "", "a location named %s is in the register already (%s), elsewhere in the tree: this row makes another; to move or rename that one instead, use tagdesk location update %s", clip(name), other, other)
 			} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return "", fmt.Errorf("find location: %w", err)

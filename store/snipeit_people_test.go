@@ -346,7 +346,10 @@ func TestImportUsersUpdate(t *testing.T) {
 	if _, err := db.CheckOut(ctx, "T-1", "asilva", ""); err != nil {
 		t.Fatal(err)
 	}
-	refusedKind(t, db, store.KindUsers, "Username,Offboarded\nasilva,yes\n", 2, "holds 1 asset")
+	refusedKind(t, db, store.KindUsers, "Username,Offboarded\nasilva,yes\n", 2, "holds 1 asset(s), so the row cannot offboard them")
+	if rep, _ := importKind(t, db, store.KindUsers, "Username,Offboarded\nasilva,yes\n", store.ImportOptions{Update: true}); len(rep.Bad) != 1 || rep.Bad[0].Column != "Offboarded" {
+		t.Fatalf("the refusal's column: %+v", rep.Bad)
+	}
 	// (Snipe-IT's Activated 0 is only that they cannot log in there.)
 	if rep := mustImportKind(t, db, store.KindUsers, "Username,Activated\nasilva,0\n", store.ImportOptions{Update: true}); rep.Unchanged != 1 {
 		t.Fatalf("Activated 0: %+v", rep)
@@ -662,8 +665,22 @@ func TestImportTablesKindsAndNamesakes(t *testing.T) {
 			t.Errorf("%s given an assets file: %v", kind, err)
 		}
 	}
-	rep := mustImportKind(t, db, store.KindLocations, "Location Name,Parent\nCork,\nDublin storeroom,Cork\n", store.ImportOptions{})
+	// (Not when a row of the file found that place where it is.)
+	rep := mustImportKind(t, db, store.KindLocations, "Location Name,Parent\nDublin office,\nDublin storeroom,Dublin office\nCork,\nDublin storeroom,Cork\n", store.ImportOptions{DryRun: true})
+	if rep.Imported != 2 || len(rep.Warnings) != 0 {
+		t.Fatalf("namesake the file found: %+v", rep)
+	}
+	rep = mustImportKind(t, db, store.KindLocations, "Location Name,Parent\nCork,\nDublin storeroom,Cork\n", store.ImportOptions{})
 	if rep.Imported != 2 || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, "a location named Dublin storeroom is in the register already (DUB-STORE)") {
 		t.Fatalf("namesake elsewhere: %+v", rep)
+	}
+	// Offboarded reads yes and no; an Activated column's words, which
+	// mean the other way round, are refused.
+	refusedKind(t, db, store.KindUsers, "Name,Username,Offboarded\nP Active,pa,active\n", 2, "is not yes or no")
+	if _, err := importKind(t, db, store.KindUsers, "Name,Username,Email,Active\nX Y,xy,x@y.z,1\n", store.ImportOptions{}); err != nil {
+		t.Fatalf("a users file with Active: %v", err)
+	}
+	if _, err := db.ImportSnipeIT(context.Background(), strings.NewReader("Name,Username,Email,Login Enabled\nX Y,xy,x@y.z,1\n"), store.ImportOptions{}); err == nil || !strings.Contains(err.Error(), "--type users") {
+		t.Fatalf("a users file with Login Enabled as assets: %v", err)
 	}
 }

@@ -25,7 +25,7 @@ const progressEvery = 10000
 func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 	c := findCommand("import snipeit")
 	fs := a.flags(c)
-	kindName := fs.String("type", "assets", "what the file holds, as Snipe-IT's Import Type: assets, users (people) or locations; import locations, then users, then assets")
+	kindName := fs.String("type", "assets", "what the file holds, as Snipe-IT's Import Type: assets, users (people; Snipe-IT's Activated, a login flag, is not read: tagdesk's Offboarded column is) or locations; import locations, then users, then assets")
 	skip := fs.Bool("skip-invalid", false, "import the good rows of a file with bad rows (the bad ones are listed)")
 	dry := fs.Bool("dry-run", false, "check the file and show what would be imported; change nothing")
 	statuses := fs.String("statuses", "", `the file's own status labels as tagdesk's statuses: "LABEL=STATUS,..." (e.g. "Staging=in_stock,Awaiting Parts=in_repair")`)
@@ -277,7 +277,7 @@ func cmdExportSnipeIT(ctx context.Context, a *app, args []string) error {
 	c := findCommand("export snipeit")
 	fs := a.flags(c)
 	out := fs.String("out", "", "write to FILE (atomically) instead of standard output; either way a cell a spreadsheet would run as a formula (= + - @ first) gets a backtick before it, as in Snipe-IT's own exports, and import takes it off")
-	kindName := fs.String("type", "assets", "what to export, as Snipe-IT's import types: assets, users (every person, offboarded ones not activated) or locations (parents first)")
+	kindName := fs.String("type", "assets", "what to export, as Snipe-IT's import types: assets, users (every person; tagdesk's Offboarded column says who left) or locations (parents first)")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
 		return err
