@@ -973,6 +973,24 @@ func (li *locImport) row(w *wtx, r *tableRow) error {
 // the Parent's name, made at the top if the register has no location of
 // that name.
 func (li *locImport) parent(w *wtx, r *tableRow) (string, error) {
+	uid, err := li.parentUID(w, r)
+	if err == nil && uid != "" && r.v["parent_code"] != "" && r.v["parent_location"] != "" {
+		// Parent Code decides; a Parent edited alone (the column people
+		// read) would be ignored without a word.
+		var name string
+		if err := w.queryRow(`SELECT name FROM locations WHERE uid = ?`, uid).Scan(&name); err != nil {
+			return "", fmt.Errorf("read location: %w", err)
+		}
+		if !strings.EqualFold(oneSpace(name), oneSpace(r.v["parent_location"])) {
+			li.rep.warn(r.line, li.t.colName("parent_location"), "%s, but Parent Code %s is %s: the code is taken (change Parent Code to move it)", clip(r.v["parent_location"]), r.v["parent_code"], clip(name))
+		}
+	}
+	return uid, err
+}
+
+// parentUID is parent's answer, before it compares the row's two ways of
+// naming the parent.
+func (li *locImport) parentUID(w *wtx, r *tableRow) (string, error) {
 	t := li.t
 	if p := li.parentRow[r]; p != nil {
 		if uid := li.made[p]; uid != "" {

@@ -674,6 +674,11 @@ func TestImportTablesKindsAndNamesakes(t *testing.T) {
 	if rep.Imported != 2 || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, "a location named Dublin storeroom is in the register already (DUB-STORE)") {
 		t.Fatalf("namesake elsewhere: %+v", rep)
 	}
+	// Parent and Parent Code at odds: the code is taken, and said.
+	rep = mustImportKind(t, db, store.KindLocations, "Location Name,Parent,Location Code,Parent Code\nCage,Cork,CAGE,DUB\n", store.ImportOptions{})
+	if got := locTree(t, db)["CAGE"]; got != [2]string{"Cage", "DUB"} || len(rep.Warnings) != 1 || rep.Warnings[0].Column != "Parent" || !strings.Contains(rep.Warnings[0].Reason, "Cork, but Parent Code DUB is Dublin office") {
+		t.Fatalf("parent and code at odds: %v %+v", got, rep.Warnings)
+	}
 	// Offboarded reads yes and no; an Activated column's words, which
 	// mean the other way round, are refused.
 	refusedKind(t, db, store.KindUsers, "Name,Username,Offboarded\nP Active,pa,active\n", 2, "is not yes or no")
