@@ -898,18 +898,12 @@ func readSnipeIT(r io.Reader, rep *ImportReport, opt ImportOptions) ([]*srow, *c
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				return nil, nil, fmt.Errorf("read file: %w", err)
-			}
-			if errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine {
-				// A quoted cell that ran over the lines after it: the rows
-				// there were read into it. Skipping "one bad row" would
-				// drop them unseen, so the whole file is refused.
-				return nil, nil, invalid("line %d: a quoted cell that starts on this line has no closing quote where it should end, so lines %d to %d were read as one cell (the rows on them would be lost); fix the quotes in the file and import it again", pe.StartLine, pe.StartLine, pe.Line)
+			bad, err := badRecord(err)
+			if err != nil {
+				return nil, nil, err
 			}
 			rep.Rows++
-			rows = append(rows, &srow{line: pe.StartLine, bad: &RowError{Line: pe.StartLine, Reason: "not valid CSV: " + pe.Err.Error()}})
+			rows = append(rows, &srow{line: bad.Line, bad: bad})
 			continue
 		}
 		line, _ := cr.FieldPos(0)
@@ -985,6 +979,22 @@ func readSnipeIT(r io.Reader, rep *ImportReport, opt ImportOptions) ([]*srow, *c
 }
 
 var utf8BOM = []byte("\ufeff")
+
+// badRecord sorts an error reading a CSV record: a row that is not valid
+// CSV (a bad row, with its line and why), or the whole file refused (err).
+func badRecord(readErr error) (bad *RowError, err error) {
+	var pe *csv.ParseError
+	if !errors.As(readErr, &pe) {
+		return nil, fmt.Errorf("read file: %w", readErr)
+	}
+	if errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine {
+		// A quoted cell that ran over the lines after it: the rows there
+		// were read into it. Skipping "one bad row" would drop them
+		// unseen, so the whole file is refused.
+		return nil, invalid("line %d: a quoted cell that starts on this line has no closing quote where it should end, so lines %d to %d were read as one cell (the rows on them would be lost); fix the quotes in the file and import it again", pe.StartLine, pe.StartLine, pe.Line)
+	}
+	return &RowError{Line: pe.StartLine, Reason: "not valid CSV: " + pe.Err.Error()}, nil
+}
 
 // overLimit says why cell c of field f is too long, or "". A name (of an
 // asset, a model, a person, a place) is held to limit characters, as

@@ -132,18 +132,7 @@ func TestImportSnipeITMutations(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
 	imported, updated := 0, 0
 	for i := 0; i < 1500; i++ {
-		in := append([]byte(nil), seeds[r.Intn(len(seeds))]...)
-		for k := r.Intn(4) + 1; k > 0 && len(in) > 0; k-- {
-			j := r.Intn(len(in))
-			switch r.Intn(3) {
-			case 0:
-				in[j] = byte(r.Intn(256))
-			case 1:
-				in = append(in[:j], in[j+1:]...)
-			default:
-				in = append(in[:j], append([]byte{byte(r.Intn(256))}, in[j:]...)...)
-			}
-		}
+		in := mutate(r, append([]byte(nil), seeds[r.Intn(len(seeds))]...), nil)
 		before := events()
 		rep, err := db.ImportSnipeIT(ctx, bytes.NewReader(in), store.ImportOptions{SkipInvalid: i%2 == 1, Update: i%3 == 2})
 		after := events()
@@ -163,4 +152,27 @@ func TestImportSnipeITMutations(t *testing.T) {
 		t.Errorf("of the mutated inputs, %d assets imported and %d updated", imported, updated)
 	}
 	mustVerify(t, db)
+}
+
+// mutate changes one to four bytes of in at random: one replaced, one
+// deleted, or one inserted (from insert, or any byte when it is nil).
+func mutate(r *rand.Rand, in []byte, insert []byte) []byte {
+	for k := r.Intn(4) + 1; k > 0 && len(in) > 0; k-- {
+		j := r.Intn(len(in))
+		switch r.Intn(3) {
+		case 0:
+			in[j] = byte(r.Intn(256))
+		case 1:
+			in = append(in[:j], in[j+1:]...)
+		default:
+			var b byte
+			if insert != nil {
+				b = insert[r.Intn(len(insert))]
+			} else {
+				b = byte(r.Intn(256))
+			}
+			in = append(in[:j], append([]byte{b}, in[j:]...)...)
+		}
+	}
+	return in
 }

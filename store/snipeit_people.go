@@ -220,15 +220,12 @@ func readTable(r io.Reader, kind ImportKind, cols []tableCol, rep *ImportReport)
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				return nil, fmt.Errorf("read file: %w", err)
-			}
-			if errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine {
-				return nil, invalid("line %d: a quoted cell that starts on this line has no closing quote where it should end, so lines %d to %d were read as one cell (the rows on them would be lost); fix the quotes in the file and import it again", pe.StartLine, pe.StartLine, pe.Line)
+			bad, err := badRecord(err)
+			if err != nil {
+				return nil, err
 			}
 			rep.Rows++
-			t.rows = append(t.rows, &tableRow{line: pe.StartLine, bad: &RowError{Line: pe.StartLine, Reason: "not valid CSV: " + pe.Err.Error()}})
+			t.rows = append(t.rows, &tableRow{line: bad.Line, bad: bad})
 			continue
 		}
 		line, _ := cr.FieldPos(0)

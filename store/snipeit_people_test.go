@@ -477,18 +477,7 @@ func TestImportSnipeITTablesMutations(t *testing.T) {
 	imported := 0
 	for i := 0; i < 600; i++ {
 		k := r.Intn(len(seeds))
-		in := []byte(seeds[k])
-		for n := r.Intn(4) + 1; n > 0 && len(in) > 0; n-- {
-			j := r.Intn(len(in))
-			switch r.Intn(3) {
-			case 0:
-				in[j] = byte(r.Intn(256))
-			case 1:
-				in = append(in[:j], in[j+1:]...)
-			default:
-				in = append(in[:j], append([]byte{",\n\"x"[r.Intn(4)]}, in[j:]...)...)
-			}
-		}
+		in := mutate(r, []byte(seeds[k]), []byte(",\n\"x"))
 		before := takeSnapshot(t, db)
 		opt := store.ImportOptions{Update: r.Intn(2) == 0, SkipInvalid: r.Intn(3) == 0}
 		var err error
