@@ -28,7 +28,7 @@ func (w *wtx) uidBy(table, column, v string) (string, error) {
 // ensureNamed returns the uid of the manufacturer, category or supplier with
 // that name, creating it (with its event) if it does not exist.
 func (w *wtx) ensureNamed(table, name string) (string, error) {
-	name = strings.TrimSpace(name)
+	name = nameSpaces(name)
 	uid, err := w.uidBy(table, "name", name)
 	if ErrorCode(err) != ENOTFOUND {
 		return uid, err
@@ -40,7 +40,7 @@ func (w *wtx) ensureNamed(table, name string) (string, error) {
 
 // modelUID finds a model by name or model number.
 func (w *wtx) modelUID(s string) (string, error) {
-	s = strings.TrimSpace(s)
+	s = nameSpaces(s)
 	rows := []string{}
 	byNumber := false
 	for i, q := range []string{`SELECT uid FROM models WHERE name = ? LIMIT 2`, `SELECT uid FROM models WHERE model_number = ? LIMIT 2`} {
@@ -81,7 +81,7 @@ func (w *wtx) modelUID(s string) (string, error) {
 // ensureModel finds a model by name and number, creating it and its
 // manufacturer and category when missing.
 func (w *wtx) ensureModel(name, number, manufacturer, category string) (string, error) {
-	name, number = strings.TrimSpace(name), strings.TrimSpace(number)
+	name, number = nameSpaces(name), nameSpaces(number)
 	if name == "" {
 		name = number
 	}
@@ -116,23 +116,44 @@ func (w *wtx) locationUID(s string) (string, error) {
 	if uid, err := w.uidBy("locations", "code", strings.ToUpper(s)); ErrorCode(err) != ENOTFOUND {
 		return uid, err
 	}
+	return w.locationNamed(s, "code or name")
+}
+
+// locationNamed finds a location by its exact name (its spaces one space);
+// tried names the lookups made, for the refusal.
+func (w *wtx) locationNamed(s, tried string) (string, error) {
+	s = nameSpaces(s)
 	uids, err := w.texts("look up location", `SELECT uid FROM locations WHERE name = ? LIMIT 2`, s)
 	if err != nil {
 		return "", err
 	}
 	switch len(uids) {
 	case 0:
-		return "", notFound("no location %q (by code or name)", clip(s))
+		return "", notFound("no location %q (by %s)", clip(s), tried)
 	case 1:
 		return uids[0], nil
 	}
 	return "", invalid("%q names more than one location: use its code", clip(s))
 }
 
-// ensureLocation finds a location by code or name, creating it when missing
-// (code derived from the name).
+// locationByName finds a location by name, then by code: what a file's
+// name column says (Snipe-IT's files hold names, and "Lab" is the place
+// named Lab, not the one whose code is LAB).
+func (w *wtx) locationByName(s string) (string, error) {
+	uid, err := w.locationNamed(s, "name or code")
+	if ErrorCode(err) != ENOTFOUND {
+		return uid, err
+	}
+	if uid, err := w.uidBy("locations", "code", strings.ToUpper(strings.TrimSpace(s))); ErrorCode(err) != ENOTFOUND {
+		return uid, err
+	}
+	return "", err
+}
+
+// ensureLocation finds a location by name or code, creating it when
+// missing (code derived from the name).
 func (w *wtx) ensureLocation(s string) (string, error) {
-	uid, err := w.locationUID(s)
+	uid, err := w.locationByName(s)
 	if ErrorCode(err) != ENOTFOUND {
 		return uid, err
 	}
@@ -140,7 +161,7 @@ func (w *wtx) ensureLocation(s string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	p := LocationPayload{UID: w.db.newUID(), Code: code, Name: strings.TrimSpace(s)}
+	p := LocationPayload{UID: w.db.newUID(), Code: code, Name: nameSpaces(s)}
 	return p.UID, w.emit(EvLocationCreated, p.UID, p)
 }
 
@@ -232,6 +253,17 @@ func codeFromName(s string) string {
 	return c
 }
 
+// personIs is the condition that people's column col (of the table
+// aliased p., or unaliased with p "") is a value: an employee number in any
+// case (by the index on upper(employee_no)), as a username and an email
+// are (their columns' collation) and a badge is (stored upper-cased).
+func personIs(p, col string) string {
+	if col == "employee_no" {
+		return "upper(" + p + col + ") = upper(?)"
+	}
+	return p + col + " = ?"
+}
+
 // resolveHolder finds who or what an asset can be checked out to.
 func (w *wtx) resolveHolder(who string) (Holder, error) {
 	who = strings.TrimSpace(who)
@@ -249,7 +281,7 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 		var h Holder
 		var badge, place sql.NullString
 		var active bool
-		err := w.queryRow(`SELECT p.uid, p.name, p.badge, p.active, l.uid FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE p.`+col+` = ?`, v).
+		err := w.queryRow(`SELECT p.uid, p.name, p.badge, p.active, l.uid FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE `+personIs("p.", col), v).
 			Scan(&h.UID, &h.Label, &badge, &active, &place)
 		h.place, h.placeKnown = place.String, true
 		if errors.Is(err, sql.ErrNoRows) {
@@ -392,7 +424,7 @@ func (db *DB) AddLocation(ctx context.Context, code, name, parent string) (Locat
 // addLocation creates a location with a code given (normalized and valid)
 // under the location parentUID ("" for none).
 func (w *wtx) addLocation(code, name, parentUID string) (string, error) {
-	p := LocationPayload{UID: w.db.newUID(), Code: code, Name: strings.TrimSpace(name), ParentUID: parentUID}
+	p := LocationPayload{UID: w.db.newUID(), Code: code, Name: nameSpaces(name), ParentUID: parentUID}
 	if _, err := w.uidBy("locations", "code", code); err == nil {
 		return "", conflict("location %s already exists", code)
 	}
@@ -449,7 +481,7 @@ func (w *wtx) updateLocation(uid string, set map[string]string) (changed bool, e
 		v = strings.TrimSpace(v)
 		switch field {
 		case "name":
-			if v == "" {
+			if v = nameSpaces(v); v == "" {
 				return false, invalid("a location needs a name")
 			}
 			if v != name {
@@ -734,7 +766,7 @@ func (db *DB) personWhere(ctx context.Context, cond string, args ...any) (Person
 func (db *DB) PersonByCode(ctx context.Context, code string) (Person, error) {
 	code = strings.TrimSpace(code)
 	for _, c := range []struct{ col, v string }{{"badge", strings.ToUpper(code)}, {"employee_no", code}, {"username", code}, {"email", code}} {
-		p, err := db.personWhere(ctx, `p.`+c.col+` = ?`, c.v)
+		p, err := db.personWhere(ctx, personIs("p.", c.col), c.v)
 		if ErrorCode(err) != ENOTFOUND {
 			return p, err
 		}
@@ -832,7 +864,8 @@ func (db *DB) People(ctx context.Context, f PeopleFilter) ([]Person, error) {
 
 // AddModel creates a model (and its manufacturer and category if new).
 func (db *DB) AddModel(ctx context.Context, name, number, manufacturer, category string) (Model, error) {
-	if strings.TrimSpace(name) == "" {
+	name, number = nameSpaces(name), nameSpaces(number) // as ensureModel stores them
+	if name == "" {
 		return Model{}, invalid("a model needs a name")
 	}
 	_, err := db.write(ctx, func(w *wtx) error {

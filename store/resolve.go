@@ -97,7 +97,7 @@ func (db *DB) Resolve(ctx context.Context, scan string) (Resolution, error) {
 	}
 	up := strings.ToUpper(code)
 	for _, c := range []struct{ col, v, via string }{{"badge", up, "badge"}, {"employee_no", code, "employee_number"}, {"username", code, "username"}, {"email", code, "email"}} {
-		p, err := db.personWhere(ctx, `p.`+c.col+` = ?`, c.v)
+		p, err := db.personWhere(ctx, personIs("p.", c.col), c.v)
 		if err == nil {
 			res.Kind, res.Via, res.Person = ResolvedPerson, c.via, &p
 			return res, nil

@@ -1187,6 +1187,12 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 			return r
 		}
 		switch f {
+		case fModel, fModelNo, fCategory, fManufacturer, fSupplier, fCompany, fLocation, fHome, fCheckoutLocation, fCurrent:
+			// A name's spaces are one space ("Madrid  Office" is Madrid
+			// Office), as the desk stores it (catalog.go).
+			c = nameSpaces(c)
+		}
+		switch f {
 		case fIgnored:
 		case fCustom:
 			if c != "" {
@@ -1218,8 +1224,8 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	r.category, r.manufacturer = v[fCategory], v[fManufacturer]
 	r.location, r.locationCode, r.supplier, r.orderNo = v[fLocation], v[fLocationCode], v[fSupplier], v[fOrderNo]
 	r.notes, r.costCentre = v[fNotes], v[fCostCentre]
-	if r.model == "" && r.modelNo == "" && !h.updating {
-		return fail(fModel, noModel)
+	if r.model == "" && r.modelNo == "" && !h.updating && r.tag == "" {
+		return fail(fModel, noModel) // (a tag's row is told first if the tag is taken: receive)
 	}
 	r.home, r.homeCode, r.coLocationCode, r.current, r.currentCode = v[fHome], v[fHomeCode], v[fCheckoutLocationCode], v[fCurrent], v[fCurrentCode]
 	for _, c := range []struct {
@@ -1279,7 +1285,11 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		}
 		switch {
 		case r.warrantyEnd != "":
-			// An explicit warranty end (our export) wins.
+			// An explicit warranty end (our export) wins; one at odds with
+			// the months (an export's months edited alone) is said.
+			if r.purchaseDate != "" && addMonths(r.purchaseDate, n) != r.warrantyEnd {
+				r.warns = append(r.warns, RowError{Line: line, Column: h.colName(fWarrantyEnd), Reason: fmt.Sprintf("warranty end %s is not %d month(s) after the purchase date %s: the end date is kept", r.warrantyEnd, n, r.purchaseDate)})
+			}
 		case r.purchaseDate == "":
 			r.warns = append(r.warns, RowError{Line: line, Column: h.colName(fWarrantyMonths), Reason: "warranty months without a purchase date: no warranty end recorded"})
 		default:
@@ -1299,6 +1309,9 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	// Who or what it is checked out to.
 	// A name's spaces are one space ("Ana  Silva" is Ana Silva).
 	r.fullName, r.firstName, r.lastName = oneSpace(v[fFullName]), oneSpace(v[fFirstName]), oneSpace(v[fLastName])
+	if parts := oneSpace(r.firstName + " " + r.lastName); r.fullName != "" && parts != "" && !namesAgree(r.fullName, r.firstName, r.lastName) {
+		r.warns = append(r.warns, RowError{Line: line, Column: h.colName(fFullName), Reason: fmt.Sprintf("full name %s, first and last names %s: the full name is taken", clip(r.fullName), clip(parts))})
+	}
 	r.email, r.username, r.employeeNo = strings.ToLower(v[fEmail]), v[fUsername], v[fEmployeeNo]
 	r.badge = NormalizeTag(v[fBadge])
 	r.coLocation, r.parentTag = v[fCheckoutLocation], NormalizeTag(v[fParentTag])
@@ -1597,6 +1610,21 @@ func (im *importer) findModel(r *srow) (uid string, created bool, err error) {
 	if err := rows.Err(); err != nil {
 		return "", false, fmt.Errorf("look up model: %w", err)
 	}
+	if len(uids) == 0 && name != "" && number != "" {
+		// The model the desk has by this name, without a number (made by
+		// a file without a Model No. column): this row's, not a second
+		// model of one name that a name could not tell apart.
+		var other string
+		err := im.w.queryRow(`SELECT uid FROM models WHERE name = ?1 AND model_number = '' AND NOT EXISTS (SELECT 1 FROM models WHERE name = ?1 AND model_number <> '')`, name).Scan(&other)
+		switch {
+		case err == nil:
+			uids = []string{other}
+			r.passWarns = append(r.passWarns, RowError{Line: r.line, Column: im.h.colName(fModelNo),
+				Reason: fmt.Sprintf("model %s has no model number at the desk: this row's %s is not recorded", clip(name), clip(number))})
+		case !errors.Is(err, sql.ErrNoRows):
+			return "", false, fmt.Errorf("look up model: %w", err)
+		}
+	}
 	switch {
 	case len(uids) == 1:
 		uid = uids[0]
@@ -1604,6 +1632,8 @@ func (im *importer) findModel(r *srow) (uid string, created bool, err error) {
 		return "", false, invalid("model number %q names more than one model: add a Model Name column", clip(number))
 	case len(uids) > 1:
 		uid = uids[0] // the one without a model number, else the first
+		r.passWarns = append(r.passWarns, RowError{Line: r.line, Column: im.h.colName(fModel),
+			Reason: fmt.Sprintf("model %s names more than one model at the desk: took the first (add a Model No. column to choose)", clip(name))})
 	default:
 		p := ModelPayload{UID: im.w.db.newUID(), Name: name, ModelNumber: number}
 		if p.Name == "" {
@@ -1687,7 +1717,7 @@ func (im *importer) person(r *srow) (personRef, error) {
 		probes = append(probes, probe{"b:" + r.badge, "badge", r.badge})
 	}
 	if r.employeeNo != "" {
-		probes = append(probes, probe{"#:" + r.employeeNo, "employee_no", r.employeeNo})
+		probes = append(probes, probe{"#:" + strings.ToUpper(r.employeeNo), "employee_no", r.employeeNo})
 	}
 	if r.username != "" {
 		probes = append(probes, probe{"u:" + strings.ToLower(r.username), "username", r.username})
@@ -1753,8 +1783,11 @@ func (im *importer) person(r *srow) (personRef, error) {
 			continue
 		}
 		key := f.key + f.v
-		if f.key == "u:" {
+		switch f.key {
+		case "u:":
 			key = f.key + strings.ToLower(f.v)
+		case "#:":
+			key = f.key + strings.ToUpper(f.v)
 		}
 		if _, taken := im.people[key]; taken {
 			continue
@@ -1823,7 +1856,7 @@ func (im *importer) person(r *srow) (personRef, error) {
 	}
 	// Found again by whatever identifies them, the filled-in too (their
 	// events are written at the end: the database does not know them yet).
-	for _, k := range []struct{ p, v string }{{"b:", pp.Badge}, {"#:", pp.EmployeeNo}, {"u:", strings.ToLower(pp.Username)}, {"e:", pp.Email}} {
+	for _, k := range []struct{ p, v string }{{"b:", pp.Badge}, {"#:", strings.ToUpper(pp.EmployeeNo)}, {"u:", strings.ToLower(pp.Username)}, {"e:", pp.Email}} {
 		if k.v != "" {
 			im.people[k.p+k.v] = ref
 		}
@@ -1834,6 +1867,32 @@ func (im *importer) person(r *srow) (personRef, error) {
 
 // oneSpace trims s and makes each run of spaces in it one space.
 func oneSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// nameSpaces is a name as the desk keeps a place's or a catalogue entry's:
+// trimmed, a run of spaces one space. (A tab or a line break inside stays,
+// to be refused as a control character: checkText.)
+func nameSpaces(s string) string {
+	s = strings.TrimSpace(s)
+	for strings.Contains(s, "  ") {
+		s = strings.ReplaceAll(s, "  ", " ")
+	}
+	return s
+}
+
+// namesAgree reports whether a full name holds a row's first and last
+// names (either may be blank), case aside: "Ana Maria Silva" holds Ana and
+// Silva, "Anna Lee" does not hold Anne.
+func namesAgree(full, first, last string) bool {
+	words := strings.Fields(strings.ToLower(full))
+	for _, part := range []string{first, last} {
+		for _, w := range strings.Fields(strings.ToLower(part)) {
+			if !slices.Contains(words, w) {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // rowName is the name a row gives its holder: the full name, or the first
 // and last names.
@@ -1880,7 +1939,7 @@ func unifyPeople(rows []*srow) {
 	}
 	keys := func(r *srow) []string {
 		var k []string
-		for _, f := range []struct{ p, v string }{{"b:", r.badge}, {"#:", r.employeeNo}, {"u:", strings.ToLower(r.username)}, {"e:", r.email}} {
+		for _, f := range []struct{ p, v string }{{"b:", r.badge}, {"#:", strings.ToUpper(r.employeeNo)}, {"u:", strings.ToLower(r.username)}, {"e:", r.email}} {
 			if f.v != "" {
 				k = append(k, f.p+f.v)
 			}
@@ -1971,7 +2030,7 @@ func (im *importer) namesakes(name string) ([]personRef, error) {
 // lookPeople finds the people whose col is v.
 func (im *importer) lookPeople(col, v string) ([]personRef, error) {
 	st, err := im.w.prepared(`SELECT p.uid, p.name, coalesce(p.badge, ''), coalesce(p.employee_no, ''), coalesce(p.username, ''), coalesce(p.email, ''), coalesce(l.uid, '')
-		FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE p.` + col + ` = ? ORDER BY p.id`)
+		FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE ` + personIs("p.", col) + ` ORDER BY p.id`)
 	if err != nil {
 		return nil, err
 	}
@@ -2095,6 +2154,10 @@ func (im *importer) receive(r *srow) error {
 		rec.Imported = im.source + " line " + strconv.Itoa(r.line)
 	}
 	if r.model == "" && r.modelNo == "" { // (an update's row may leave it out)
+		if _, taken := im.taken[r.tag]; taken && r.tag != "" {
+			r.inRegister = true // (what it is: an asset of the register, not a new one without a model)
+			return im.rowErr(r, fTag, conflict("tag %s is already in use", r.tag))
+		}
 		return im.rowErr(r, fModel, invalid(noModel))
 	}
 	var err error
@@ -2863,6 +2926,20 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 			if c[0] != "" && c[1] != "" && codeNames[c[0]] == "" {
 				codeNames[c[0]] = c[1]
 			}
+		}
+	}
+	if opt.Update {
+		// Rows --update cannot find in the register: each run adds them.
+		n, first := 0, 0
+		for _, r := range rows {
+			if r.bad == nil && r.tag == "" && (r.serial == "" || tagless[taglessKey(r)] > 1) {
+				if n++; n == 1 {
+					first = r.line
+				}
+			}
+		}
+		if n > 0 {
+			h.notes = append(h.notes, RowError{Line: first, Reason: fmt.Sprintf("%d row(s) have neither a tag nor a serial of their own (here line %d): --update cannot tell them from new assets, so each run of the file adds them again; give them tags", n, first)})
 		}
 	}
 	for i := range rows {

@@ -259,11 +259,14 @@ func readTable(r io.Reader, kind ImportKind, cols []tableCol, rep *ImportReport)
 			}
 			c = strings.TrimSpace(c)
 			// An identifier or a code is scanned; a name, a department
-			// or a cost centre is held to what the desk takes.
+			// or a cost centre is held to what the desk takes, its
+			// spaces one space ("Madrid  Office" is Madrid Office).
 			f, limit := fNotes, maxText
 			switch key {
 			case "badge", "employee_num", "username", "email", "code", "parent_code", "location_code":
 				f, limit = fTag, MaxScanLen
+			default:
+				c = nameSpaces(c)
 			}
 			if msg := overLimit(c, f, limit); msg != "" {
 				t.fail(row, key, "%s", msg)
@@ -549,7 +552,7 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 			}
 		case r.v["location"] != "":
 			col, v = t.colName("location"), r.v["location"]
-			uid, err = w.locationUID(v)
+			uid, err = w.locationByName(v)
 			if ErrorCode(err) == ENOTFOUND {
 				if !create {
 					return "", true, nil
@@ -758,7 +761,7 @@ func (w *wtx) matchPerson(name string, ids [4]string, named map[string]int) (per
 		return out, nil
 	}
 	if ids != [4]string{} {
-		found, err := read(`badge = ?1 OR employee_no = ?2 OR username = ?3 OR email = ?4`, nullable(ids[0]), nullable(ids[1]), nullable(ids[2]), nullable(ids[3]))
+		found, err := read(`badge = ?1 OR upper(employee_no) = upper(?2) OR username = ?3 OR email = ?4`, nullable(ids[0]), nullable(ids[1]), nullable(ids[2]), nullable(ids[3]))
 		if err != nil {
 			return personMatch{}, err
 		}
@@ -1006,7 +1009,7 @@ func (li *locImport) parentUID(w *wtx, r *tableRow) (string, error) {
 	if n == "" {
 		return "", nil
 	}
-	uid, err := w.locationUID(n)
+	uid, err := w.locationByName(n)
 	if ErrorCode(err) != ENOTFOUND {
 		if err != nil && ErrorCode(err) != EINTERNAL {
 			return "", Errorf(ErrorCode(err), "%s: %s", t.colName("parent_location"), ErrorMessage(err))
