@@ -236,6 +236,11 @@ func (m *Model) boot(b bootMsg) tea.Cmd {
 	return m.push(newHome(m.c))
 }
 
+// asker is a screen that may be asking a question answered by a key (y to
+// finish a stocktake): keys that came as a burst without Enter (text
+// only) do not reach it then.
+type asker interface{ Asking() bool }
+
 // typing reports whether the active screen has text typed and not entered.
 func (m *Model) typing() bool {
 	t, ok := m.active().(interface{ Typing() bool })
@@ -306,6 +311,12 @@ func (m *Model) deliver(k tea.KeyPressMsg, textOnly bool) tea.Cmd {
 	if textOnly {
 		if !a.Capturing() {
 			m.note = "ignored fast input without Enter (a scanner set to no suffix?)"
+			return nil
+		}
+		if q, ok := a.(asker); ok && q.Asking() {
+			// A burst's first key must not answer the question (a code
+			// starting with y finishing a stocktake).
+			m.note = "ignored fast input without Enter while a question is open: answer it first"
 			return nil
 		}
 		return a.Update(k)
@@ -495,6 +506,22 @@ func para(style lipgloss.Style, text string, width int) string {
 		lines[i] = style.Render(l)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// msgLines is how many lines a screen's last message may take.
+const msgLines = 3
+
+// wrapMsg is a screen's last message in lines of width, at most msgLines
+// (the last one cut): what a refusal says to do is at its end.
+func wrapMsg(style lipgloss.Style, text string, width int) []string {
+	lines := wrapWords(text, width)
+	if len(lines) > msgLines {
+		lines = append(lines[:msgLines-1], truncate(strings.Join(lines[msgLines-1:], " "), width))
+	}
+	for i, l := range lines {
+		lines[i] = style.Render(l)
+	}
+	return lines
 }
 
 // wrapWords breaks plain text into lines of at most width cells at spaces

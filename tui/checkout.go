@@ -61,12 +61,23 @@ type checkOutResult struct {
 func newCheckOut(c *common, p *store.Person) *checkOutScreen {
 	s := &checkOutScreen{base: newBase(c), input: newField("› ", "scan a badge, location or parent asset tag, or type a name"), due: newField("due: ", "none (YYYY-MM-DD or +days)"), sel: -1}
 	s.input.Focus()
-	if p != nil {
+	switch {
+	case p != nil && !p.Active:
+		// (Offboarded since their screen was read, by another desk or
+		// the command line: said now, not at the first asset.)
+		s.feed.refuse("%s", errText(offboardedHolder(*p)))
+	case p != nil:
 		h := personHolder(*p)
 		s.holder = &h
 		s.input.placeholder = "scan assets to check out"
 	}
 	return s
+}
+
+// offboardedHolder is the refusal of an offboarded person as a holder, as
+// the store words it.
+func offboardedHolder(p store.Person) error {
+	return store.Errorf(store.EINVALID, "%s has been offboarded and cannot receive assets", personHolder(p).Label)
 }
 
 func personHolder(p store.Person) store.Holder {
@@ -84,7 +95,27 @@ func (s *checkOutScreen) Typing() bool {
 
 func (s *checkOutScreen) Title() string   { return "Check out" }
 func (s *checkOutScreen) Capturing() bool { return true }
-func (s *checkOutScreen) Init() tea.Cmd   { return nil }
+
+// Init reads a person given with the screen (from their screen) again:
+// offboarded since, by another desk or the command line, they are refused
+// now, not at the first asset scanned to them.
+func (s *checkOutScreen) Init() tea.Cmd {
+	if s.holder == nil || s.holder.Kind != store.CustodianPerson {
+		return nil
+	}
+	db, id, uid := s.c.db, s.id, s.holder.UID
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		p, err := db.Person(ctx, uid)
+		return presetPersonMsg{to: to{id}, p: p, err: err}
+	})
+}
+
+// presetPersonMsg is the person given with the screen, read again.
+type presetPersonMsg struct {
+	to
+	p   store.Person
+	err error
+}
 
 func (s *checkOutScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
@@ -109,6 +140,13 @@ func (s *checkOutScreen) Update(msg tea.Msg) tea.Cmd {
 			return tea.Batch(cmd, s.scan(msg.code, false))
 		}
 		return s.scan(s.line(msg), false)
+	case presetPersonMsg:
+		if msg.err == nil && msg.p.Active || s.holder == nil || s.holder.UID != msg.p.UID {
+			return nil // (a read that failed leaves it to the check-out, which says why)
+		}
+		s.holder = nil
+		s.input.placeholder = "scan a badge, location or parent asset tag, or type a name"
+		return s.feed.refuse("%s", errText(offboardedHolder(msg.p)))
 	case holderMsg:
 		if msg.err != nil {
 			return s.feed.refuse("%s", errText(msg.err))
@@ -315,6 +353,10 @@ func (s *checkOutScreen) start(code string) tea.Cmd {
 		}
 		switch res.Kind {
 		case store.ResolvedPerson:
+			if !res.Person.Active {
+				r.err = offboardedHolder(*res.Person)
+				return r
+			}
 			nh := personHolder(*res.Person)
 			r.holder = &nh
 		case store.ResolvedLocation:

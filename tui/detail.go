@@ -434,7 +434,16 @@ func (s *detailScreen) View() string {
 	// line) and the first events of the history, or the field picker.
 	// The fields get the rest: in two columns when one would not fit, then
 	// with a line counting those left out.
-	below := 1 + 1 + min(3, len(s.history)) // actions or a message, the history's title, its first events
+	// The last message, wrapped: what a refusal says to do is at its end.
+	var msgBlock []string
+	if s.msg != "" {
+		style, mark := st.OK, "✓ "
+		if s.msgBad {
+			style, mark = st.Err, "✗ "
+		}
+		msgBlock = wrapMsg(style, mark+s.msg, w)
+	}
+	below := max(1, len(msgBlock)) + 1 + min(3, len(s.history)) // actions or a message, the history's title, its first events
 	switch s.mode {
 	case modePrompt:
 		below = strings.Count(s.input.View(st, w), "\n") + 1 + 1 + min(3, len(s.history))
@@ -458,12 +467,8 @@ func (s *detailScreen) View() string {
 		}
 		return strings.Join(out, "\n")
 	default:
-		if s.msg != "" {
-			if s.msgBad {
-				out = append(out, st.Err.Render("✗ "+truncate(s.msg, w-2)))
-			} else {
-				out = append(out, st.OK.Render("✓ "+truncate(s.msg, w-2)))
-			}
+		if len(msgBlock) > 0 {
+			out = append(out, msgBlock...)
 		} else {
 			out = append(out, st.Dim.Render("o check out · i check in · w swap · m move · e edit · x retire"))
 		}

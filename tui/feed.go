@@ -116,9 +116,17 @@ func (f *feed) view(s *Styles, width, height int) string {
 			// Those above the last three stay named, newest first, by
 			// their codes: a clerk scanning on sees what to set aside.
 			codes := make([]string, 0, len(earlier))
+			other := 0 // (refusals that name no code: a setup's)
 			for i := len(earlier) - 1; i >= 0; i-- {
-				code, _, _ := strings.Cut(earlier[i], ": ")
+				code, _, found := strings.Cut(earlier[i], ": ")
+				if !found || strings.ContainsAny(code, " \"") {
+					other++
+					continue
+				}
 				codes = append(codes, code)
+			}
+			if other > 0 {
+				codes = append(codes, fmt.Sprintf("(+%d other)", other))
 			}
 			head = fmt.Sprintf("Refused (%d), before the last %d: %s", f.bad, errRows-1, strings.Join(codes, " "))
 		}

@@ -107,6 +107,21 @@ func (f *field) insert(s string) {
 
 // View renders the field in width cells.
 func (f *field) View(s *Styles, width int) string {
+	if lipgloss.Width(f.prompt) > width-minFieldRoom && width > minFieldRoom {
+		// A prompt too long to leave room for what is typed (a check-in's,
+		// at 80 columns) goes on lines of its own, the field under it.
+		style := s.Dim
+		if f.focused {
+			style = s.Prompt
+		}
+		var out []string
+		for _, l := range wrapWords(strings.TrimSpace(f.prompt), width) {
+			out = append(out, style.Render(l))
+		}
+		short := *f
+		short.prompt = "› "
+		return strings.Join(out, "\n") + "\n" + short.View(s, width)
+	}
 	prompt := s.Dim.Render(f.prompt)
 	if f.focused {
 		prompt = s.Prompt.Render(f.prompt)
@@ -139,6 +154,10 @@ func (f *field) View(s *Styles, width int) string {
 	}
 	return prompt + before + s.Selected.Render(cur) + after
 }
+
+// minFieldRoom is the least room a field leaves for what is typed beside
+// its prompt; a longer prompt goes above it.
+const minFieldRoom = 24
 
 // lineWith returns the scanned code, clearing the field: with the field's
 // text before it when the scan's first keys went there as typing a moment

@@ -44,8 +44,12 @@ func (h *homeScreen) Title() string   { return "Home" }
 func (h *homeScreen) Capturing() bool { return false }
 func (h *homeScreen) Init() tea.Cmd   { return tea.Batch(h.load(), h.loadKPIs(true)) }
 
-// Refresh reloads the figures when the screen comes back to the top.
-func (h *homeScreen) Refresh() tea.Cmd { return tea.Batch(h.load(), h.loadKPIs(false)) }
+// Refresh reloads the figures when the screen comes back to the top; what
+// the last scan here said is of before, and goes.
+func (h *homeScreen) Refresh() tea.Cmd {
+	h.last, h.lastBad = "", false
+	return tea.Batch(h.load(), h.loadKPIs(false))
+}
 
 func (h *homeScreen) load() tea.Cmd {
 	db, id, now := h.c.db, h.id, h.c.clock.Now()

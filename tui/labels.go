@@ -592,7 +592,8 @@ func (s *labelsScreen) View() string {
 			prev = append(prev, strings.Split(s.preview, "\n")...)
 		}
 	}
-	bodyH := max(1, s.height-2)
+	bottom := s.bottomLine(w)
+	bodyH := max(1, s.height-1-strings.Count(bottom, "\n")-1)
 	if s.wide() {
 		left := lipgloss.NewStyle().Width(listW).Render(strings.Join(list, "\n"))
 		sep := strings.TrimSuffix(strings.Repeat(" │\n", max(len(list), len(prev))), "\n")
@@ -606,21 +607,29 @@ func (s *labelsScreen) View() string {
 		b.WriteString(strings.Join(fit(strings.Join(all, "\n"), w, bodyH), "\n"))
 	}
 	b.WriteString("\n")
+	b.WriteString(bottom)
+	return b.String()
+}
+
+// bottomLine is what goes under the queue: the field, the progress, or
+// the last message, wrapped (up to msgLines lines: what a refusal says to
+// do is at its end).
+func (s *labelsScreen) bottomLine(w int) string {
+	st := s.c.styles
+	wrapped := func(style lipgloss.Style, text string) string { return strings.Join(wrapMsg(style, text, w), "\n") }
 	switch {
 	case s.input.Value() != "":
-		b.WriteString(s.input.View(st, w))
+		return s.input.View(st, w)
 	case s.running && s.progress != nil:
-		b.WriteString(st.Warn.Render(fmt.Sprintf("printing %d/%d…", s.progress.done.Load(), s.progress.total.Load())))
+		return st.Warn.Render(fmt.Sprintf("printing %d/%d…", s.progress.done.Load(), s.progress.total.Load()))
 	case s.err != "":
-		b.WriteString(st.Err.Render(truncate(s.err, w)))
+		return wrapped(st.Err, s.err)
 	case s.msg != "" && s.msgBad:
-		b.WriteString(st.Err.Render(truncate("✗ "+s.msg, w)))
+		return wrapped(st.Err, "✗ "+s.msg)
 	case s.msg != "":
-		b.WriteString(st.OK.Render(truncate(s.msg, w)))
-	default:
-		b.WriteString(st.Dim.Render(truncate("Scan a tag, or type it and press enter, to queue its label.", w)))
+		return wrapped(st.OK, s.msg)
 	}
-	return b.String()
+	return st.Dim.Render(truncate("Scan a tag, or type it and press enter, to queue its label.", w))
 }
 
 func (s *labelsScreen) jobLine(j store.PrintJob, sel bool, w int) string {

@@ -171,7 +171,13 @@ func (s *receiveScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 	case receivePOMsg:
 		if msg.err != nil {
+			// The order set before stays, and shows (a bad scan in the
+			// location field looked up as an order cleared the field
+			// while the order still counted).
 			s.fields[1].Reset()
+			if s.po != nil {
+				s.fields[1].SetValue(s.po.Number)
+			}
 			if msg.scanned != "" && store.ErrorCode(msg.err) == store.ENOTFOUND {
 				return s.feed.refuse("%q is not a location code, a model or a purchase order", msg.scanned)
 			}

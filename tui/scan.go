@@ -341,6 +341,16 @@ func (b *scanBuffer) timeout(gen int, now time.Time) scanResult {
 		b.dropWhole(&r)
 		return r
 	}
+	if !started && b.burst && now.Sub(b.last) < joinWindow*b.gap {
+		// A burst is a scanner's: its Enter (or Tab) may come late (a
+		// scanner pausing before its suffix, a remote link). It is held
+		// as long as a pause inside a code may last, so that the late
+		// suffix still makes one scan rather than passing alone as a key
+		// (enter answering a question, tab changing a condition).
+		b.gen++
+		r.arm = b.gen
+		return r
+	}
 	r.flushed, r.flushText = b.giveBack(now)
 	return r
 }

@@ -140,6 +140,9 @@ func (s *stocktakeScreen) Capturing() bool {
 	return s.phase == stPick || s.phase == stScanning || s.phase == stConfirm
 }
 
+// Asking reports the finish question open (y finishes).
+func (s *stocktakeScreen) Asking() bool { return s.phase == stConfirm }
+
 func (s *stocktakeScreen) Init() tea.Cmd {
 	db, ok := s.c.db.(stocktakeStore)
 	if !ok {
@@ -441,12 +444,12 @@ func (s *stocktakeScreen) scanned(r stocktakeScannedMsg) tea.Cmd {
 			s.movable = map[string]store.StocktakeScan{}
 		}
 		s.movable[sc.Tag] = sc
-		s.add(stLogLine{kind: sc.Result, text: joinNonEmpty(sc.Tag, label, "is recorded at "+orDash(sc.Location)+": ctrl+o moves it here")})
+		s.add(stLogLine{kind: sc.Result, text: joinNonEmpty(sc.Tag, label, "is recorded at "+orDash(sc.Location)+moveHint)})
 	case store.ScanDuplicate:
 		if m, ok := s.movable[sc.Tag]; ok && sc.Tag != "" {
 			// Scanned again to move it: ctrl+o is this one's again.
 			s.move = &m
-			s.add(stLogLine{kind: sc.Result, text: fmt.Sprintf("%s already scanned: not counted twice; recorded at %s: ctrl+o moves it here", sc.Tag, orDash(m.Location))})
+			s.add(stLogLine{kind: sc.Result, text: fmt.Sprintf("%s already scanned: not counted twice; recorded at %s"+moveHint, sc.Tag, orDash(m.Location))})
 			return bell()
 		}
 		s.add(stLogLine{kind: sc.Result, text: fmt.Sprintf("%s already scanned: not counted twice", orDash(sc.Tag))})
@@ -529,7 +532,18 @@ func (s *stocktakeScreen) finish() tea.Cmd {
 
 const stLogKeep = 200
 
+// moveHint ends the line of a scan ctrl+o moves here; once another line
+// follows, ctrl+o is no longer that scan's, and the line says how to move
+// it instead (scanning it again makes ctrl+o its own).
+const (
+	moveHint  = ": ctrl+o moves it here"
+	moveAgain = ": scan it again for ctrl+o"
+)
+
 func (s *stocktakeScreen) add(l stLogLine) {
+	if n := len(s.log); n > 0 && strings.HasSuffix(s.log[n-1].text, moveHint) {
+		s.log[n-1].text = strings.TrimSuffix(s.log[n-1].text, moveHint) + moveAgain
+	}
 	s.latest = l
 	s.log = append(s.log, l)
 	if len(s.log) > stLogKeep {

@@ -1,0 +1,202 @@
+package tui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// scanLate types code at scanner speed and sends its suffix (Enter, or
+// Tab) after pause: a scanner pausing before its suffix, a remote link.
+func (h *harness) scanLate(code string, pause time.Duration, suffix tea.KeyPressMsg) {
+	h.t.Helper()
+	for _, r := range code {
+		h.send(keyFor(r))
+		h.clk.now = h.clk.now.Add(2 * time.Millisecond)
+	}
+	h.advance(pause)
+	h.send(suffix)
+	h.advance(150 * time.Millisecond)
+}
+
+// A scan whose Enter comes up to three key windows late is still one
+// scan: the Enter never passes alone as a key, where it would answer the
+// question on screen (confirm a retirement with the code as its reason)
+// or be lost (Home).
+func TestScan_LateEnterIsStillAScan(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	for _, pause := range []time.Duration{50 * time.Millisecond, 70 * time.Millisecond, 100 * time.Millisecond} {
+		h.press("esc")
+		h.scanLate("TD-000002", pause, enterKey)
+		if h.title() != "Asset TD-000002" || h.bells != 0 {
+			t.Fatalf("Enter %v late on Home: %q (%d bells)\n%s", pause, h.title(), h.bells, h.view())
+		}
+	}
+	h.typeSlow("x")
+	h.wantView("retire: reason")
+	h.scanLate("TD-000001", 70*time.Millisecond, enterKey)
+	if a := h.asset("TD-000002"); a.Status != store.StatusInStock {
+		t.Fatalf("a late Enter in the retire prompt: TD-000002 is %s", a.Status)
+	}
+	if h.title() != "Asset TD-000001" {
+		t.Fatalf("the scan opened %q", h.title())
+	}
+	// Check-in: a late Tab ends the scan; it does not change the condition
+	// and leave the code in the field for the next scan to drop.
+	if _, err := db.CheckOut(t.Context(), "TD-000003", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	h.press("esc")
+	h.typeSlow("i")
+	h.scanLate("TD-000003", 70*time.Millisecond, tea.KeyPressMsg{Code: tea.KeyTab})
+	if a := h.asset("TD-000003"); a.Status != store.StatusInStock {
+		t.Fatalf("a scan with a late Tab in check-in: TD-000003 is %s\n%s", a.Status, h.view())
+	}
+	h.wantView("Condition: ok")
+}
+
+// A burst that never ends in Enter (a scanner set to no suffix) does not
+// answer the stocktake's finish question with its first key (y finishes,
+// n goes back and eats it): it is ignored, and said.
+func TestStocktake_BurstDoesNotAnswerFinish(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	shelf(t, db, 2)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("s")
+	h.scan("SHELF-A")
+	h.press("ctrl+g")
+	h.wantView("Finish? 2 not found")
+	for _, r := range "yz-0099" {
+		h.send(keyFor(r))
+		h.clk.now = h.clk.now.Add(2 * time.Millisecond)
+	}
+	h.advance(500 * time.Millisecond)
+	if a := h.asset("TD-000001"); a.Status == store.StatusMissing {
+		t.Fatal("a burst starting with y finished the count")
+	}
+	h.wantView("Finish? 2 not found", "answer it first")
+	h.typeSlow("y")
+	if a := h.asset("TD-000001"); a.Status != store.StatusMissing {
+		t.Fatalf("y typed did not finish: %s\n%s", a.Status, h.view())
+	}
+}
+
+// A bad scan in the receive setup, after an order was chosen, leaves the
+// order in its field: it still counts, so it shows.
+func TestReceive_BadScanKeepsTheOrderShown(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	if _, err := db.AddPurchaseOrder(t.Context(), "PO-7", "Dell", map[string]int{"LAT5440": 3}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.typeSlow("lat")
+	h.press("enter")
+	h.scan("PO-7")
+	h.wantView("order PO-7: Latitude 5440 0/3")
+	h.scan("ZZZNOPE99")
+	h.wantView(`"ZZZNOPE99" is not a location code`, "order:    PO-7", "order PO-7: Latitude 5440 0/3")
+	h.scan("SHELF-A")
+	h.scan("NEW-SN-1")
+	if a := h.asset("TD-000002"); a.PONumber != "PO-7" {
+		t.Fatalf("received against %q", a.PONumber)
+	}
+}
+
+// A person offboarded while their screen was open (from the command line,
+// another desk) is refused as soon as the check-out opens from it, and a
+// badge scanned mid-run for an offboarded person does not become the
+// holder.
+func TestCheckOut_OffboardedHolderRefusedAtOnce(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("B1002")
+	h.wantView("Bob Jones")
+	if _, err := db.Offboard(t.Context(), "B1002", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	h.typeSlow("o")
+	h.wantView("Bob Jones (B1002) has been offboarded")
+	if strings.Contains(h.view(), "checking out to Bob") {
+		t.Fatalf("an offboarded holder taken:\n%s", h.view())
+	}
+	h.press("esc")
+	h.press("esc")
+	h.typeSlow("o")
+	h.scan("B1001")
+	h.wantView("checking out to Alice Smith")
+	h.scan("B1002")
+	h.wantView("Bob Jones (B1002) has been offboarded")
+	h.scan("TD-000001")
+	if a := h.asset("TD-000001"); a.CustodianName != "Alice Smith" {
+		t.Fatalf("TD-000001 went to %q\n%s", a.CustodianName, h.view())
+	}
+}
+
+// Home's line about the last scan is of before once another screen has
+// been used: coming back, it is gone.
+func TestHome_OldScanMessageGoesOnReturn(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("NOSUCH-99")
+	h.wantView("NOSUCH-99")
+	h.typeSlow("r")
+	h.press("esc")
+	if h.title() != "Home" || strings.Contains(h.view(), "NOSUCH-99") {
+		t.Fatalf("back on Home:\n%s", h.view())
+	}
+}
+
+// The asset screen's check-in prompt is longer than 80 columns: it goes
+// above the field, and what is typed shows.
+func TestDetail_LongPromptLeavesRoomToType(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	if _, err := db.CheckOut(t.Context(), "TD-000001", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("TD-000001")
+	h.typeSlow("i")
+	h.typeSlow("SHELF")
+	h.wantView("check in, ok", "› SHELF")
+	for _, l := range strings.Split(h.view(), "\n") {
+		if w := len([]rune(l)); w > 80 {
+			t.Fatalf("a line of %d columns: %q", w, l)
+		}
+	}
+}
+
+// A print run's message at 80 columns is wrapped, not cut: what to do is
+// at its end. So is a refusal on the asset screen.
+func TestLongMessagesWrapAt80(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	clearQueue(t, db)
+	queue(t, db, "TD-000001", "TD-000002")
+	p := &fakePrinter{db: db, fail: errors.New("no printer is set: tagdesk setting set printer URI (tcp://HOST:9100, cups://QUEUE, lp://QUEUE or a file path), or give one to this run")}
+	h := newHarness(t, db, labelsOptions(p), 80, 24)
+	h.typeSlow("l")
+	h.press("ctrl+p")
+	h.wantView("✗ printed 0, waiting 2", "or give one to this run")
+	lines := strings.Split(h.view(), "\n")
+	if len(lines) > 24 {
+		t.Fatalf("%d lines at 80x24:\n%s", len(lines), h.view())
+	}
+	for _, l := range lines {
+		if w := len([]rune(l)); w > 80 {
+			t.Fatalf("a line of %d columns: %q", w, l)
+		}
+	}
+}
