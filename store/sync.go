@@ -269,9 +269,19 @@ func (w *wtx) appendRaw(e Event, apply bool) (int64, error) {
 	return e.ID, nil
 }
 
+// ErrChainGap is in the error of an event whose device's earlier events
+// this database does not have: pulled, the server's order skipped them
+// (a server restored from a backup, its log grown again past where the
+// desk had pulled).
+var ErrChainGap = errors.New("events of its device are missing before it")
+
 // checkChain checks that e continues its device's chain, whose head is h,
 // and that its hash matches its contents.
 func checkChain(e Event, h chainHead) error {
+	if e.Seq > h.seq+1 {
+		// Events of its device between are missing here (ErrChainGap).
+		return &Error{Code: EINVALID, Message: fmt.Sprintf("event %s does not continue its device's chain (have seq %d)", e.UID(), h.seq), Err: ErrChainGap}
+	}
 	if e.Seq != h.seq+1 || e.PrevHash != h.hash {
 		return invalid("event %s does not continue its device's chain (have seq %d)", e.UID(), h.seq)
 	}
@@ -552,6 +562,14 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 				}
 				if _, err := w.exec(`DELETE FROM sync_unapplied WHERE event_id = ?`, id); err != nil {
 					return err
+				}
+				if !c.Refused && e.DeviceID == db.deviceID {
+					// Applied in this server's order: a refusal waiting
+					// for an answer is another server's (the desk was
+					// pointed elsewhere, and back), and goes.
+					if _, err := w.exec(`DELETE FROM sync_refusals WHERE event_id = ? AND resolved = ''`, id); err != nil {
+						return err
+					}
 				}
 				// This desk's own change, refused, whose push answer never
 				// got recorded (the pushing sync died first, or another

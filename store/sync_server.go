@@ -384,7 +384,24 @@ func (w *wtx) winner(e Event, code string) (*Winner, error) {
 	// or state: a note edited, a label printed or an audit after it is not
 	// the winner, unless nothing else is.
 	err := sql.ErrNoRows
-	if e.Type == EvAssetCheckedOut && p.To != "" {
+	inStock := true // (the asset could go out: a refused check-out was its holder's)
+	if e.Type == EvAssetCheckedOut {
+		var status string
+		if qerr := w.queryRow(`SELECT status FROM assets WHERE uid = ?`, e.Subject).Scan(&status); qerr == nil {
+			inStock = Status(status) == StatusInStock
+		} else if !errors.Is(qerr, sql.ErrNoRows) {
+			return nil, fmt.Errorf("find winner: %w", qerr)
+		}
+	}
+	if e.Type == EvPersonOffboarded {
+		// An offboarding refused while they hold assets: the latest
+		// check-out to them another desk made.
+		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id
+			WHERE e.type = ?1 AND e.subject IN (SELECT a.uid FROM assets a JOIN people p ON p.id = a.custodian_person_id
+				WHERE p.uid = coalesce((SELECT target FROM aliases WHERE tbl = 'people' AND alias = ?2), ?2))`+latest,
+			string(EvAssetCheckedOut), e.Subject, e.DeviceID))
+	}
+	if e.Type == EvAssetCheckedOut && p.To != "" && inStock {
 		// A check-out to someone another desk offboarded: that offboarding
 		// (under any uid the person has had, merged or not).
 		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id

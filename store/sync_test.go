@@ -1760,3 +1760,94 @@ func TestLocationUpdatesAcrossDesks(t *testing.T) {
 	}
 	syncVerify(t, srv, a, b, c)
 }
+
+// A desk pointed at another server and back: what that server refused
+// (it had none of the desk's assets) is not this server's refusal. Once
+// the server's own order says the change was applied, the refusal goes;
+// it was left listed, a sync failing on it for ever, and its redo undid
+// a later hand-over.
+func TestRefusalsOfAnotherServerGoWhenAppliedHere(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	tag := receiveOne(t, a)
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := b.AddPerson(ctx, store.PersonInput{Name: "Bo Chen", Badge: "B2002"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, tag, "B2002", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	// Pointed at another server: it re-sends its changes, and that
+	// server, which never had the asset, refuses the check-out.
+	other := openServer(t)
+	epoch2, _ := other.ServerEpoch(ctx)
+	if err := b.ResetForEpoch(ctx, epoch2, 0); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, other, b)
+	if rs, _ := b.Refusals(ctx, false); len(rs) == 0 {
+		t.Fatal("the other server refused nothing: the test sets nothing up")
+	}
+	// Back on its own server.
+	epoch1, _ := srv.ServerEpoch(ctx)
+	hw, _ := srv.ServerHighWater(ctx, b.DeviceID())
+	if err := b.ResetForEpoch(ctx, epoch1, hw); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	if rs, _ := b.Refusals(ctx, false); len(rs) != 0 {
+		t.Fatalf("refusals of the other server still listed: %+v", rs)
+	}
+	if got := mustAsset(t, b, tag); got.CustodianName != "Bo Chen" {
+		t.Fatalf("%s is with %q", tag, got.CustodianName)
+	}
+	syncVerify(t, b)
+}
+
+// A refusal names the change that won over it: an offboarding refused
+// because another desk checked an asset out to them names that check-out;
+// a check-out refused because the asset went missing names what made it
+// missing, not the holder's offboarding (which the reason does not name).
+func TestWinnersOfOffboardingsAndMissingAssets(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := desksApart(t)
+	if _, err := a.Offboard(ctx, "B1001", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, "LAP-1", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	refs, err := a.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 || refs[0].Type != store.EvPersonOffboarded {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+	if w := refs[0].Winner; w == nil || w.Type != store.EvAssetCheckedOut || w.DeviceID != b.DeviceID() {
+		t.Fatalf("the offboarding's winner: %+v", refs[0].Winner)
+	}
+	// Now LAP-2: marked missing on a, checked out to Ana on b (whom a
+	// offboarded too, in the redo).
+	if _, err := a.ResolveRefusal(ctx, refs[0].ID, store.ResolveRedo); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.SetStatus(ctx, "LAP-2", store.StatusMissing, "not on the shelf"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, "LAP-2", "B1001", ""); err != nil { // (b has not heard)
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	refs, err = b.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 || refs[0].Type != store.EvAssetCheckedOut {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+	if w := refs[0].Winner; w == nil || w.Type == store.EvPersonOffboarded || w.DeviceID != a.DeviceID() || !strings.Contains(refs[0].Reason, "missing") {
+		t.Fatalf("the check-out's reason %q, winner %+v", refs[0].Reason, refs[0].Winner)
+	}
+	syncVerify(t, a, b, srv)
+}

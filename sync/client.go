@@ -122,6 +122,9 @@ type Report struct {
 	Epoch      string `json:"epoch"`
 	EpochReset bool   `json:"epoch_reset"`
 	Rebased    bool   `json:"rebased"`
+	// Regapped: the server's order skipped changes this desk never
+	// pulled, and the desk read it again from its start (EpochReset too).
+	Regapped bool `json:"regapped,omitempty"`
 }
 
 // HTTPError is a non-200 answer from the server.
@@ -515,7 +518,22 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 			return true, nil
 		}
 		if err := db.ApplyPulled(ctx, p.changes, p.resp.NextCursor, p.resp.Epoch); err != nil {
-			return false, err
+			if !errors.Is(err, store.ErrChainGap) {
+				return false, err
+			}
+			if rep.Regapped {
+				return false, fmt.Errorf("%w: the server's log skips changes this desk never pulled, even read again from its start: run tagdesk verify --server, and see the README on restoring a server (serve --new-epoch)", err)
+			}
+			// The server's order skipped changes of another desk this
+			// desk never pulled: it lost part of its log (restored from
+			// a backup, marker and all) and grew again past this desk's
+			// cursor. Everything is read again from its start, and what
+			// the server lost of this desk's is sent again.
+			if err := db.ResetForEpoch(ctx, hello.Epoch, hello.HighWater); err != nil {
+				return false, err
+			}
+			rep.EpochReset, rep.Regapped = true, true
+			return true, nil
 		}
 		rep.Pulled += len(p.changes)
 		rep.Cursor = p.resp.NextCursor
