@@ -452,6 +452,11 @@ func (w *wtx) idOf(table, uid string) (any, error) {
 		err = w.queryRow(`SELECT t.id FROM aliases a JOIN `+table+` t ON t.uid = a.target WHERE a.tbl = ? AND a.alias = ?`, table, uid).Scan(&id)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
+		if name := w.createdAs(uid); name != "" {
+			// Its creation is in the log, refused: said by its name, not
+			// by an id no one at a desk knows.
+			return nil, notFound("no %s %s in the register: its creation was refused (another desk had made one of that name or number first?)", uidTables[table], clip(name))
+		}
 		return nil, notFound("no %s with id %s", uidTables[table], uid)
 	}
 	if err != nil {
@@ -461,6 +466,27 @@ func (w *wtx) idOf(table, uid string) (any, error) {
 		w.ids[table+"\x00"+uid] = id
 	}
 	return id, nil
+}
+
+// createdAs is the name (a purchase order's number, a place's code) that
+// the creation of the entry uid gives it, if this database holds that
+// creation (refused, when the entry is not in the register); "" if not.
+func (w *wtx) createdAs(uid string) string {
+	var payload string
+	if err := w.queryRow(`SELECT payload FROM events WHERE subject = ? AND type LIKE '%.created' ORDER BY id LIMIT 1`, uid).Scan(&payload); err != nil {
+		return ""
+	}
+	var p struct{ Number, Code, Name string }
+	if json.Unmarshal([]byte(payload), &p) != nil {
+		return ""
+	}
+	switch {
+	case p.Number != "":
+		return p.Number
+	case p.Code != "":
+		return p.Code
+	}
+	return p.Name
 }
 
 func (w *wtx) insert(what, query string, args ...any) error {

@@ -1177,6 +1177,22 @@ func (w *wtx) redo(e Event) error {
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("check tag: %w", err)
 		}
+		if p.POUID != "" {
+			if _, err := w.idOf("purchase_orders", p.POUID); ErrorCode(err) == ENOTFOUND {
+				// Its order's creation was refused (another desk made
+				// one of that number first): against that one, the
+				// server's, or against none.
+				number := w.createdAs(p.POUID)
+				p.POUID = ""
+				if number != "" {
+					if err := w.queryRow(`SELECT uid FROM purchase_orders WHERE number = ?`, number).Scan(&p.POUID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+						return fmt.Errorf("find purchase order: %w", err)
+					}
+				}
+			} else if err != nil {
+				return err
+			}
+		}
 		p.UID = w.db.newUID()
 		if err := w.emit(EvAssetReceived, p.UID, p); err != nil {
 			return err

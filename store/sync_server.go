@@ -241,6 +241,14 @@ func (db *DB) serverPush(w *wtx, device string, events []Event, savepoint bool, 
 			}
 		}
 		w.addEvent(&pending, e, next, aerr != nil) // chain and hash checked above
+		if aerr != nil {
+			// Written at once (refusals are few): a later change in the
+			// batch refused for the entry this one made names it by its
+			// creation (createdAs).
+			if err := w.flushRows(&pending); err != nil {
+				return err
+			}
+		}
 		if err := w.storeRefusal(device, e.Seq, r); err != nil {
 			return err
 		}

@@ -1851,3 +1851,51 @@ func TestWinnersOfOffboardingsAndMissingAssets(t *testing.T) {
 	}
 	syncVerify(t, a, b, srv)
 }
+
+// One purchase order added on two desks while apart: the second's creation
+// is refused, and so is its receipt against it, said by the order's
+// number (it gave an id); its redo receives the asset against the
+// server's order of that number.
+func TestReceiptAgainstARefusedOrderRedoneAgainstTheServers(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := desksApart(t)
+	for _, d := range []*store.DB{a, b} {
+		if _, err := d.AddPurchaseOrder(ctx, "PO-9", "", map[string]int{"L5440": 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.Receive(ctx, store.Receipt{Serial: "SN-A", Model: "L5440", Location: "DUB", PONumber: "PO-9"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Receive(ctx, store.Receipt{Serial: "SN-B", Model: "L5440", Location: "DUB", PONumber: "PO-9"}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	refs, err := b.Refusals(ctx, false)
+	if err != nil || len(refs) != 2 {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+	var receipt store.Refusal
+	for _, r := range refs {
+		if r.Type == store.EvAssetReceived {
+			receipt = r
+		}
+	}
+	if !strings.Contains(receipt.Reason, "PO-9") || strings.Contains(receipt.Reason, " id ") {
+		t.Fatalf("the receipt's refusal: %q", receipt.Reason)
+	}
+	if _, err := b.ResolveRefusal(ctx, receipt.ID, store.ResolveRedo); err != nil {
+		t.Fatalf("redo the receipt: %v", err)
+	}
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	po, err := a.PurchaseOrder(ctx, "PO-9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(po.Lines) != 1 || po.Lines[0].Received != 2 {
+		t.Fatalf("PO-9: %+v", po)
+	}
+	syncVerify(t, a, b, srv)
+}
