@@ -683,6 +683,21 @@ func (db *DB) ResetForEpoch(ctx context.Context, epoch string, serverHighWater i
 	return err
 }
 
+// LogPoint is the last place of the server's order at or before cursor
+// that this desk knows, and the hash of the event it holds there (0, ""
+// for none): a sync's hello asks the server whether it still holds that
+// event there (a server restored from a backup, its log grown again past
+// the desk's cursor, holds other events at those places).
+func (db *DB) LogPoint(ctx context.Context, cursor int64) (int64, string, error) {
+	var seq int64
+	var hash string
+	err := db.r.QueryRowContext(ctx, `SELECT s.server_seq, e.hash FROM sync_log s JOIN events e ON e.id = s.event_id WHERE s.server_seq <= ? ORDER BY s.server_seq DESC LIMIT 1`, cursor).Scan(&seq, &hash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, "", fmt.Errorf("read sync log: %w", err)
+	}
+	return seq, hash, nil
+}
+
 // Requeue queues again this device's events from seq on: the server said it
 // expects seq next (it lost later ones it had acknowledged).
 func (db *DB) Requeue(ctx context.Context, seq int64) error {

@@ -444,6 +444,17 @@ func (w *wtx) winner(e Event, code string) (*Winner, error) {
 	return &Winner{Event: x.UID(), DeviceID: x.DeviceID, Operator: x.Operator, At: x.At, Type: x.Type, Summary: Describe(x)}, nil
 }
 
+// ServerHashAt is the hash of the event at place serverSeq of the server's
+// order; "" if none.
+func (db *DB) ServerHashAt(ctx context.Context, serverSeq int64) (string, error) {
+	var hash string
+	err := db.r.QueryRowContext(ctx, `SELECT e.hash FROM sync_log s JOIN events e ON e.id = s.event_id WHERE s.server_seq = ?`, serverSeq).Scan(&hash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("read the log at %d: %w", serverSeq, err)
+	}
+	return hash, nil
+}
+
 // ServerPull returns up to limit changes after cursor in commit order, the
 // next cursor and whether more follow.
 func (db *DB) ServerPull(ctx context.Context, cursor int64, limit int) ([]PulledChange, int64, bool, error) {

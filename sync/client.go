@@ -346,9 +346,22 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 	if err != nil {
 		return false, err
 	}
+	req := HelloRequest{DeviceID: db.DeviceID(), Version: store.PayloadVersion}
+	if seq, hash, err := db.LogPoint(ctx, before.Cursor); err != nil {
+		return false, err
+	} else if seq > 0 {
+		req.At = &LogPoint{ServerSeq: seq, Hash: hash}
+	}
 	progress(Progress{Phase: "hello"})
 	var hello HelloResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/hello", HelloRequest{DeviceID: db.DeviceID(), Version: store.PayloadVersion}, &hello); err != nil {
+	err = c.do(ctx, http.MethodPost, "/v1/hello", req, &hello)
+	if he := (*HTTPError)(nil); err != nil && req.At != nil && errors.As(err, &he) && he.Status == http.StatusBadRequest {
+		// A server from before HelloRequest.At refuses a field it does
+		// not know: asked again without it.
+		req.At = nil
+		err = c.do(ctx, http.MethodPost, "/v1/hello", req, &hello)
+	}
+	if err != nil {
 		return false, c.notTagdesk(err)
 	}
 	if hello.Epoch == "" {
@@ -378,7 +391,9 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 	}
 	// A restored or replaced server: a new epoch, or one that lost events it
 	// had acknowledged or changes this device had pulled (F3).
-	if st.Epoch != hello.Epoch || hello.HighWater < before.AckedSeq || hello.Head < before.Cursor {
+	// Or one that holds another change where this desk pulled one: it
+	// lost part of its log, which has grown again since (Diverged).
+	if st.Epoch != hello.Epoch || hello.HighWater < before.AckedSeq || hello.Head < before.Cursor || hello.Diverged && st.Epoch == hello.Epoch {
 		if err := db.ResetForEpoch(ctx, hello.Epoch, hello.HighWater); err != nil {
 			return false, err
 		}

@@ -272,6 +272,19 @@ func (b *PostgresBackend) Head(ctx context.Context) (int64, error) {
 	return h, nil
 }
 
+// HashAt implements Backend.
+func (b *PostgresBackend) HashAt(ctx context.Context, serverSeq int64) (string, error) {
+	var hash string
+	err := b.pool.QueryRow(ctx, `SELECT hash FROM tagdesk_log WHERE server_seq = $1`, serverSeq).Scan(&hash)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read the log at %d: %w", serverSeq, err)
+	}
+	return hash, nil
+}
+
 // Pull implements Backend.
 func (b *PostgresBackend) Pull(ctx context.Context, cursor int64, limit int) ([]store.PulledChange, int64, bool, error) {
 	entries, cut, err := b.readLog(ctx, b.pool, cursor, limit+1, MaxPullBytes)

@@ -129,6 +129,10 @@ func TestPostgresCommitOrderedCursor(t *testing.T) {
 					t.Fatalf("pull after %d returned server_seq %d at %d: a row would be skipped", cursor, c.ServerSeq, i)
 				}
 				seen[c.Event.UID()]++
+				// A hello's At is answered from the same log.
+				if h, err := b2.HashAt(ctx, c.ServerSeq); err != nil || h != c.Event.Hash {
+					t.Fatalf("HashAt(%d) = %q, %v; want %q", c.ServerSeq, h, err, c.Event.Hash)
+				}
 			}
 			cursor = next
 			if !more {

@@ -107,6 +107,16 @@ type HelloRequest struct {
 	// Version is the event payload version the desk writes
 	// (store.PayloadVersion); 0 from desks before it.
 	Version int `json:"version,omitempty"`
+	// At is the last place of the server's order the desk has pulled
+	// or been told of, with the hash of the event there: the server says
+	// whether it still holds that event there (Diverged).
+	At *LogPoint `json:"at,omitempty"`
+}
+
+// LogPoint is a place in the server's order and the hash of its event.
+type LogPoint struct {
+	ServerSeq int64  `json:"server_seq"`
+	Hash      string `json:"hash"`
 }
 
 // HelloResponse is the server's epoch, this device's high water and the
@@ -121,6 +131,10 @@ type HelloResponse struct {
 	// Version is the event payload version the server reads
 	// (store.PayloadVersion); 0 from servers before it.
 	Version int `json:"version,omitempty"`
+	// Diverged says the server holds another event, or none, at the
+	// desk's HelloRequest.At: it lost part of its log (restored from a
+	// backup) and the desk must read it again from its start.
+	Diverged bool `json:"diverged,omitempty"`
 }
 
 // PushRequest is a batch of one device's events, consecutive sequence numbers.

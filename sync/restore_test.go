@@ -1,7 +1,10 @@
 package sync
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,6 +20,13 @@ import (
 // earlier ones it never got. It reads the log again from its start rather
 // than failing every sync from then on (or skipping them for good).
 func TestRestoredServerLogIsReadAgain(t *testing.T) {
+	t.Run("hello", func(t *testing.T) { restoredServer(t, false) })
+	t.Run("older server: the chain's gap", func(t *testing.T) { restoredServer(t, true) })
+}
+
+// restoredServer runs the restore; oldServer makes the server answer hello
+// as one before HelloRequest.At did (it never says Diverged).
+func restoredServer(t *testing.T, oldServer bool) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "server.db")
@@ -82,7 +92,11 @@ func TestRestoredServerLogIsReadAgain(t *testing.T) {
 		os.Remove(path + "-wal")
 		os.Remove(path + "-shm")
 		srv = open()
-		h = NewServer(srv, ServerOptions{RatePerSecond: 1000, Burst: 1000})
+		var be Backend = srv
+		if oldServer {
+			be = blindBackend{srv, b.DB}
+		}
+		h = NewServer(be, ServerOptions{RatePerSecond: 1000, Burst: 1000})
 	}
 	add(a, "HQ")
 	sync(a)
@@ -94,12 +108,16 @@ func TestRestoredServerLogIsReadAgain(t *testing.T) {
 	sync(c)
 	sync(b)
 	reopen(snap, path) // restored: C1 and C2 are lost (c's disk dies too)
-	add(a, "A1", "A2", "A3")
+	add(a, "A1", "A2")
 	sync(a)
-	first := sync(b) // (the server's head passed b's cursor by one change)
-	add(a, "A4")
+	first := sync(b) // (the server's head is back at b's cursor, other changes there)
+	add(a, "A3", "A4")
 	sync(a)
-	if rep := sync(b); !first.Regapped && !rep.Regapped {
+	rep := sync(b)
+	switch {
+	case !oldServer && !first.EpochReset:
+		t.Fatalf("the desk did not see the server's log changed under it: %+v", first)
+	case oldServer && !first.Regapped && !rep.Regapped:
 		t.Fatalf("the desk did not read the log again: %+v, %+v", first, rep)
 	}
 	locs, err := b.DB.Locations(ctx)
@@ -121,5 +139,69 @@ func TestRestoredServerLogIsReadAgain(t *testing.T) {
 	vr, err := b.DB.Verify(ctx, t.TempDir())
 	if err != nil || !vr.OK {
 		t.Fatalf("verify: %v %v", err, vr.Problems)
+	}
+}
+
+// blindBackend answers a hello's At as desk does: as a server before
+// HelloRequest.At, which never says Diverged.
+type blindBackend struct {
+	Backend
+	desk *store.DB
+}
+
+func (b blindBackend) HashAt(ctx context.Context, serverSeq int64) (string, error) {
+	if seq, hash, err := b.desk.LogPoint(ctx, serverSeq); err != nil || seq == serverSeq {
+		return hash, err
+	}
+	return b.Backend.HashAt(ctx, serverSeq)
+}
+
+// A server from before HelloRequest.At refuses a hello with it (a field it
+// does not know): the desk asks again without it, and syncs.
+func TestHelloWithoutAtForOlderServers(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	if _, err := e.dev.AddLocation(ctx, "HQ", "HQ", ""); err != nil {
+		t.Fatal(err)
+	}
+	refused := 0
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/hello" {
+			rd := io.Reader(r.Body)
+			if r.Header.Get("Content-Encoding") == "gzip" {
+				zr, err := gzip.NewReader(r.Body)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				rd = zr
+			}
+			body, _ := io.ReadAll(rd)
+			if bytes.Contains(body, []byte(`"at"`)) {
+				refused++
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusBadRequest)
+				w.Write([]byte(`{"code":"bad_request","error":"bad request body: json: unknown field \"at\""}`))
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			r.Header.Del("Content-Encoding")
+			r.ContentLength = int64(len(body))
+		}
+		e.h.ServeHTTP(w, r)
+	}))
+	defer hs.Close()
+	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
+	cl, err := NewClient(ctx, e.dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if _, err := cl.Sync(ctx, nil); err != nil {
+			t.Fatalf("sync %d: %v", i, err)
+		}
+	}
+	if refused == 0 {
+		t.Fatal("no hello carried At: the test shows nothing")
 	}
 }

@@ -27,6 +27,9 @@ type Backend interface {
 	Bind(ctx context.Context, tokenName, deviceID string) error
 	HighWater(ctx context.Context, deviceID string) (int64, error)
 	Head(ctx context.Context) (int64, error)
+	// HashAt is the hash of the event at place serverSeq of the log; ""
+	// if none.
+	HashAt(ctx context.Context, serverSeq int64) (string, error)
 	// Push applies a batch; queued, when the backend calls it, says the
 	// batch is queued so that a batch pushed after it commits after it.
 	Push(ctx context.Context, deviceID string, events []store.Event, queued func()) (store.PushReply, error)
@@ -92,6 +95,11 @@ func (b *SQLiteBackend) HighWater(ctx context.Context, device string) (int64, er
 
 // Head implements Backend.
 func (b *SQLiteBackend) Head(ctx context.Context) (int64, error) { return b.DB.ServerHead(ctx) }
+
+// HashAt implements Backend.
+func (b *SQLiteBackend) HashAt(ctx context.Context, serverSeq int64) (string, error) {
+	return b.DB.ServerHashAt(ctx, serverSeq)
+}
 
 // Push implements Backend.
 func (b *SQLiteBackend) Push(ctx context.Context, device string, events []store.Event, queued func()) (store.PushReply, error) {
@@ -332,6 +340,13 @@ func (s *Server) hello(w http.ResponseWriter, r *http.Request, info store.TokenI
 	if resp.Epoch, err = s.b.Epoch(ctx); err == nil {
 		if resp.HighWater, err = s.b.HighWater(ctx, req.DeviceID); err == nil {
 			resp.Head, err = s.b.Head(ctx)
+		}
+	}
+	if err == nil && req.At != nil && req.At.ServerSeq > 0 && req.At.ServerSeq <= resp.Head {
+		// (Beyond the head, the desk sees the head went backwards itself.)
+		var hash string
+		if hash, err = s.b.HashAt(ctx, req.At.ServerSeq); err == nil {
+			resp.Diverged = hash != req.At.Hash
 		}
 	}
 	if err != nil {
