@@ -32,7 +32,7 @@ func TestScan_LateEnterIsStillAScan(t *testing.T) {
 	db := newTestDB(t)
 	seed(t, db, 3)
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
-	for _, pause := range []time.Duration{50 * time.Millisecond, 70 * time.Millisecond, 100 * time.Millisecond} {
+	for _, pause := range []time.Duration{50 * time.Millisecond, 70 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond} {
 		h.press("esc")
 		h.scanLate("TD-000002", pause, enterKey)
 		if h.title() != "Asset TD-000002" || h.bells != 0 {
@@ -199,4 +199,49 @@ func TestLongMessagesWrapAt80(t *testing.T) {
 			t.Fatalf("a line of %d columns: %q", w, l)
 		}
 	}
+}
+
+// burst types s at scanner speed (2 ms a key), no Enter: a person's two
+// keys pressed together.
+func (h *harness) burst(s string) {
+	h.t.Helper()
+	for _, r := range s {
+		h.send(keyFor(r))
+		h.clk.now = h.clk.now.Add(2 * time.Millisecond)
+	}
+}
+
+// A person's quick pair of keys, then their Enter a moment later, is
+// their typing: the Enter submits the whole field (a late suffix ends only
+// a burst as long as a code). The operator's name, a search, a due date.
+func TestLateEnterAfterAPersonsQuickKeysIsTheirs(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	h := newHarness(t, db, Options{}, 80, 24)
+	h.typeSlow("jsmi")
+	h.burst("th")
+	h.advance(80 * time.Millisecond)
+	h.press("enter")
+	h.advance(150 * time.Millisecond)
+	h.wantView("operator: jsmith")
+	h.typeSlow("/")
+	h.typeSlow("lat")
+	h.burst("it")
+	h.advance(80 * time.Millisecond)
+	h.press("enter")
+	h.advance(150 * time.Millisecond)
+	if h.title() != "Asset TD-000001" {
+		t.Fatalf("find latit + enter opened %q\n%s", h.title(), h.view())
+	}
+	h.press("esc")
+	h.press("esc")
+	h.typeSlow("o")
+	h.scan("B1001")
+	h.press("tab")
+	h.typeSlow("+")
+	h.burst("14")
+	h.advance(80 * time.Millisecond)
+	h.press("enter")
+	h.advance(150 * time.Millisecond)
+	h.wantView("due date 2026-11-16")
 }

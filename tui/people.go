@@ -370,13 +370,14 @@ func (s *personScreen) View() string {
 	case s.confirm && s.busy:
 		b = append(b, st.Dim.Render("offboarding…"))
 	case s.confirm:
-		b = append(b, st.Warn.Render(truncate(fmt.Sprintf("Offboard %s: check in all %d item(s) as %s and mark them offboarded?", p.Name, len(s.holdings), conditionLabel(s.condition)), w)),
-			st.Dim.Render(truncate("tab condition · y/enter offboard · n/esc cancel", w)))
+		// (Wrapped: the condition being confirmed is at its end.)
+		b = append(b, wrapMsg(st.Warn, fmt.Sprintf("Offboard %s: check in all %d item(s) as %s and mark them offboarded?", p.Name, len(s.holdings), conditionLabel(s.condition)), w)...)
+		b = append(b, st.Dim.Render(truncate("tab condition · y/enter offboard · n/esc cancel", w)))
 		if s.err != "" {
-			b = append(b, st.Err.Render(truncate("✗ "+s.err, w)))
+			b = append(b, wrapMsg(st.Err, "✗ "+s.err, w)...)
 		}
 	case s.err != "":
-		b = append(b, st.Err.Render(truncate("✗ "+s.err, w)))
+		b = append(b, wrapMsg(st.Err, "✗ "+s.err, w)...)
 	case s.done:
 		what := "checked in"
 		if s.condition == store.ConditionMissing {

@@ -56,6 +56,15 @@ type scanRefusedMsg struct{ reason string }
 // Enter is still their continuation, in hold windows.
 const joinWindow = 3
 
+// lateWindow is how long after a burst was given back (one hold window
+// after its last key) a lone Enter or Tab still ends it as a scan, in hold
+// windows; minLateScan is the shortest such burst (two or three keys
+// pressed together are a person's, and so is their Enter).
+const (
+	lateWindow  = 7
+	minLateScan = 4
+)
+
 // scanTimeoutMsg ends the hold window of generation gen.
 type scanTimeoutMsg struct{ gen int }
 
@@ -174,6 +183,15 @@ func (b *scanBuffer) giveBack(now time.Time) ([]tea.KeyPressMsg, bool) {
 	return keys, burst
 }
 
+// lateSuffix reports whether a terminator arriving at now, nothing held,
+// ends the burst given back a moment before (b.lead): one of at least
+// minLateScan characters (a person's quick pair of keys is not: their
+// Enter is theirs), given back at most lateWindow hold windows ago.
+func (b *scanBuffer) lateSuffix(now time.Time) bool {
+	return b.lead != "" && !b.typed.IsZero() && now.Sub(b.typed) <= lateWindow*b.gap &&
+		utf8.RuneCountInString(strings.TrimSpace(b.lead)) >= minLateScan
+}
+
 // follows reports whether the held keys began right after keys were given
 // back: they continue them.
 func (b *scanBuffer) follows() bool {
@@ -262,6 +280,15 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 		b.gen++
 		r.arm = b.gen
 		return r
+	case terminator(k) && b.empty() && b.lateSuffix(now):
+		// The suffix of the code given back a moment ago, come late (a
+		// scanner pausing before its Enter, a remote link): the code is
+		// a scan. Passed alone, the Enter would answer the question on
+		// screen (offboard, retire with the code as its reason) or the
+		// Tab change a check-in's condition; on Home the code was lost.
+		r.scan = b.lead
+		b.typed, b.lead = time.Time{}, ""
+		return r
 	case terminator(k) && !b.empty() && b.mangled:
 		b.dropWhole(&r)
 		return r
@@ -339,16 +366,6 @@ func (b *scanBuffer) timeout(gen int, now time.Time) scanResult {
 	}
 	if b.over > 0 || b.mangled {
 		b.dropWhole(&r)
-		return r
-	}
-	if !started && b.burst && now.Sub(b.last) < joinWindow*b.gap {
-		// A burst is a scanner's: its Enter (or Tab) may come late (a
-		// scanner pausing before its suffix, a remote link). It is held
-		// as long as a pause inside a code may last, so that the late
-		// suffix still makes one scan rather than passing alone as a key
-		// (enter answering a question, tab changing a condition).
-		b.gen++
-		r.arm = b.gen
 		return r
 	}
 	r.flushed, r.flushText = b.giveBack(now)

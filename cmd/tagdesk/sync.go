@@ -361,10 +361,11 @@ func cmdSyncStatus(ctx context.Context, a *app, args []string) error {
 		if server == "" {
 			server = "(none configured)"
 		}
-		online := "offline"
+		// (As at the last sync: status asks nothing of the server.)
+		online := "offline at the last sync"
 		switch {
 		case st.Online:
-			online = "online"
+			online = "online at the last sync"
 		case strings.Contains(st.LastError, "server said "):
 			// It answered: the link is up, the server said no.
 			online = "reachable, but it refused the last sync"
