@@ -61,15 +61,15 @@ type checkOutResult struct {
 func newCheckOut(c *common, p *store.Person) *checkOutScreen {
 	s := &checkOutScreen{base: newBase(c), input: newField("› ", "scan a badge, location or parent asset tag, or type a name"), due: newField("due: ", "none (YYYY-MM-DD or +days)"), sel: -1}
 	s.input.Focus()
-	switch {
-	case p != nil && !p.Active:
-		// (Offboarded since their screen was read, by another desk or
-		// the command line: said now, not at the first asset.)
-		s.feed.refuse("%s", errText(offboardedHolder(*p)))
-	case p != nil:
+	if p != nil {
+		// (Still the holder when offboarded, so that every asset scanned
+		// is refused: with none, the next asset would become the holder.)
 		h := personHolder(*p)
 		s.holder = &h
 		s.input.placeholder = "scan assets to check out"
+		if !p.Active {
+			s.feed.refuse("%s", errText(offboardedHolder(*p)))
+		}
 	}
 	return s
 }
@@ -144,8 +144,8 @@ func (s *checkOutScreen) Update(msg tea.Msg) tea.Cmd {
 		if msg.err == nil && msg.p.Active || s.holder == nil || s.holder.UID != msg.p.UID {
 			return nil // (a read that failed leaves it to the check-out, which says why)
 		}
-		s.holder = nil
-		s.input.placeholder = "scan a badge, location or parent asset tag, or type a name"
+		// Said now; each asset scanned is refused by the check-out (the
+		// holder stays: with none, the next asset would become it).
 		return s.feed.refuse("%s", errText(offboardedHolder(msg.p)))
 	case holderMsg:
 		if msg.err != nil {

@@ -245,3 +245,82 @@ func TestLateEnterAfterAPersonsQuickKeysIsTheirs(t *testing.T) {
 	h.advance(150 * time.Millisecond)
 	h.wantView("due date 2026-11-16")
 }
+
+// The Enter of a burst refused whole (longer than any code, or with a
+// stray control character inside), come late, is dropped with it: alone
+// it confirmed the retire prompt with an empty reason.
+func TestScan_LateEnterOfARefusedBurstIsDropped(t *testing.T) {
+	for name, send := range map[string]func(h *harness){
+		"too long": func(h *harness) {
+			h.scanLate(strings.Repeat("A", store.MaxScanLen+20), 60*time.Millisecond, enterKey)
+		},
+		"stray key": func(h *harness) {
+			h.burst("TD-0")
+			h.send(tea.KeyPressMsg{Code: 'a', Mod: tea.ModCtrl})
+			h.clk.now = h.clk.now.Add(2 * time.Millisecond)
+			h.scanLate("00001", 60*time.Millisecond, enterKey)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			db := newTestDB(t)
+			seed(t, db, 1)
+			h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+			h.scan("TD-000001")
+			h.typeSlow("x")
+			h.wantView("retire: reason")
+			send(h)
+			if a := h.asset("TD-000001"); a.Status == store.StatusRetired {
+				t.Fatalf("the late Enter of a refused burst retired TD-000001\n%s", h.view())
+			}
+		})
+	}
+}
+
+// Check-out opened from the screen of someone offboarded since: they stay
+// the holder, so that each asset scanned is refused (with no holder, the
+// first asset scanned became it, and the next went into it).
+func TestCheckOut_OffboardedPresetRefusesEveryAsset(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("B1002")
+	h.wantView("Bob Jones")
+	if _, err := db.Offboard(t.Context(), "B1002", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	h.typeSlow("o")
+	h.scan("TD-000001")
+	h.scan("TD-000002")
+	for _, tag := range []string{"TD-000001", "TD-000002"} {
+		if a := h.asset(tag); a.Status != store.StatusInStock {
+			t.Errorf("%s is %s, held by %q", tag, a.Status, a.Custodian)
+		}
+	}
+}
+
+// A stocktake line offers ctrl+o while ctrl+o is its own: after a found
+// scan it still is; after another asset recorded elsewhere it is not, and
+// the line says to scan it again.
+func TestStocktake_MoveHintFollowsCtrlO(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 4)
+	shelf(t, db, 2)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 160, 30)
+	h.typeSlow("s")
+	h.scan("SHELF-A")
+	h.scan("TD-000003")
+	h.scan("TD-000001")
+	h.wantView("TD-000003 Latitude 5440 is recorded at HQ: ctrl+o moves it here")
+	h.scan("TD-000004")
+	h.wantView("TD-000003 Latitude 5440 is recorded at HQ: scan it again for ctrl+o", "TD-000004 Latitude 5440 is recorded at HQ: ctrl+o moves it here")
+	h.press("ctrl+o")
+	if a := h.asset("TD-000004"); a.LocationCode != "SHELF-A" {
+		t.Fatalf("ctrl+o did not move TD-000004:\n%s", h.view())
+	}
+	if a := h.asset("TD-000003"); a.LocationCode == "SHELF-A" {
+		t.Fatal("ctrl+o moved TD-000003")
+	}
+	if strings.Contains(h.view(), "ctrl+o moves it here") {
+		t.Fatalf("a line still offers ctrl+o after the move:\n%s", h.view())
+	}
+}

@@ -97,6 +97,9 @@ type scanBuffer struct {
 	// the burst's end it was the scanner's framing (STX/ETX), left out.
 	stray   string
 	mangled bool
+	// dropped is when a burst was last refused whole (dropWhole): its
+	// suffix, late, is dropped too.
+	dropped time.Time
 }
 
 // scanResult says what to do with a key after the buffer has seen it, in
@@ -209,7 +212,7 @@ func (b *scanBuffer) take() ([]tea.KeyPressMsg, bool) {
 // dropWhole drops a burst refused whole, longer than any code (tooLong)
 // or with a stray control character inside it (mangled): none of it is
 // delivered, and nothing after it continues it.
-func (b *scanBuffer) dropWhole(r *scanResult) {
+func (b *scanBuffer) dropWhole(r *scanResult, now time.Time) {
 	if b.over > 0 {
 		r.tooLong = b.text.Len() + b.over
 	} else {
@@ -217,6 +220,7 @@ func (b *scanBuffer) dropWhole(r *scanResult) {
 	}
 	b.take()
 	b.typed, b.lead = time.Time{}, ""
+	b.dropped = now
 }
 
 // strayKey takes a control character, named name, arriving at now:
@@ -238,14 +242,20 @@ func (b *scanBuffer) strayKey(name string, now time.Time) (arm int, ok bool) {
 // press handles one key press at time now.
 func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 	var r scanResult
+	if !terminator(k) {
+		b.dropped = time.Time{} // (other input: a later Enter is its own)
+	}
 	if late := now.Sub(b.last) > b.gap && !b.graced; b.over > 0 && (!printable(k) || late) {
 		// The end of a burst longer than any code (its Enter, another
 		// key, or a pause): all of it is dropped, its Enter with it; a
 		// key after a pause is the next input.
-		b.dropWhole(&r)
-		if terminator(k) && !late {
-			return r
-		}
+		b.dropWhole(&r, now)
+	}
+	if terminator(k) && b.empty() && !b.dropped.IsZero() && now.Sub(b.dropped) <= lateWindow*b.gap {
+		// The suffix of a burst refused whole, on time or late: dropped
+		// with it (alone it would confirm the question on screen).
+		b.dropped = time.Time{}
+		return r
 	}
 	started, complete := b.prefixState()
 	switch {
@@ -290,7 +300,7 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 		b.typed, b.lead = time.Time{}, ""
 		return r
 	case terminator(k) && !b.empty() && b.mangled:
-		b.dropWhole(&r)
+		b.dropWhole(&r, now)
 		return r
 	case terminator(k) && !b.empty():
 		text := b.text.String()
@@ -365,7 +375,7 @@ func (b *scanBuffer) timeout(gen int, now time.Time) scanResult {
 		return r
 	}
 	if b.over > 0 || b.mangled {
-		b.dropWhole(&r)
+		b.dropWhole(&r, now)
 		return r
 	}
 	r.flushed, r.flushText = b.giveBack(now)
@@ -377,7 +387,7 @@ func (b *scanBuffer) timeout(gen int, now time.Time) scanResult {
 func (b *scanBuffer) paste(content string) (r scanResult, rest string) {
 	switch {
 	case b.over > 0:
-		b.dropWhole(&r) // an over-long burst before it: dropped whole
+		b.dropWhole(&r, time.Time{}) // an over-long burst before it: dropped whole
 	case !b.empty():
 		r.flushed, r.flushText = b.take()
 	}

@@ -434,12 +434,12 @@ func (s *stocktakeScreen) scanned(r stocktakeScannedMsg) tea.Cmd {
 			label = sc.Name
 		}
 		if sc.Why != "" { // recorded here already: nothing to move
-			s.move = nil
+			s.setMove(nil, moveAgain)
 			s.add(stLogLine{kind: sc.Result, text: joinNonEmpty(sc.Tag, label, sc.Why)})
 			break
 		}
 		cp := sc
-		s.move = &cp
+		s.setMove(&cp, moveAgain)
 		if s.movable == nil {
 			s.movable = map[string]store.StocktakeScan{}
 		}
@@ -448,7 +448,7 @@ func (s *stocktakeScreen) scanned(r stocktakeScannedMsg) tea.Cmd {
 	case store.ScanDuplicate:
 		if m, ok := s.movable[sc.Tag]; ok && sc.Tag != "" {
 			// Scanned again to move it: ctrl+o is this one's again.
-			s.move = &m
+			s.setMove(&m, moveAgain)
 			s.add(stLogLine{kind: sc.Result, text: fmt.Sprintf("%s already scanned: not counted twice; recorded at %s"+moveHint, sc.Tag, orDash(m.Location))})
 			return bell()
 		}
@@ -505,7 +505,7 @@ func (s *stocktakeScreen) moveHere() tea.Cmd {
 		return bell()
 	}
 	id, tag, loc := s.id, s.move.Tag, s.st.LocationCode
-	s.move = nil
+	s.setMove(nil, "")
 	delete(s.movable, tag)
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		a, err := db.Move(ctx, tag, loc)
@@ -532,18 +532,32 @@ func (s *stocktakeScreen) finish() tea.Cmd {
 
 const stLogKeep = 200
 
-// moveHint ends the line of a scan ctrl+o moves here; once another line
-// follows, ctrl+o is no longer that scan's, and the line says how to move
-// it instead (scanning it again makes ctrl+o its own).
+// moveHint ends the line of the scan ctrl+o moves here; once ctrl+o is
+// another scan's (or none's), the line says how to move it instead
+// (scanning it again makes ctrl+o its own), or nothing once it is moved.
 const (
 	moveHint  = ": ctrl+o moves it here"
 	moveAgain = ": scan it again for ctrl+o"
 )
 
-func (s *stocktakeScreen) add(l stLogLine) {
-	if n := len(s.log); n > 0 && strings.HasSuffix(s.log[n-1].text, moveHint) {
-		s.log[n-1].text = strings.TrimSuffix(s.log[n-1].text, moveHint) + moveAgain
+// setMove makes m the scan ctrl+o moves here (nil: none), the line of the
+// one it was ending in instead (moveAgain, or "" once moved).
+func (s *stocktakeScreen) setMove(m *store.StocktakeScan, instead string) {
+	if old := s.move; old != nil && (m == nil || m.Tag != old.Tag) {
+		for i := len(s.log) - 1; i >= 0; i-- {
+			if t := s.log[i].text; strings.HasPrefix(t, old.Tag+" ") && strings.HasSuffix(t, moveHint) {
+				s.log[i].text = strings.TrimSuffix(t, moveHint) + instead
+				if s.latest.text == t {
+					s.latest.text = s.log[i].text
+				}
+				break
+			}
+		}
 	}
+	s.move = m
+}
+
+func (s *stocktakeScreen) add(l stLogLine) {
 	s.latest = l
 	s.log = append(s.log, l)
 	if len(s.log) > stLogKeep {
