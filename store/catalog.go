@@ -33,9 +33,90 @@ func (w *wtx) ensureNamed(table, name string) (string, error) {
 	if ErrorCode(err) != ENOTFOUND {
 		return uid, err
 	}
+	if old, err := w.spacedNames(table, "name", name); err != nil || len(old) > 0 {
+		if err != nil {
+			return "", err
+		}
+		return old[0], nil
+	}
 	ev := map[string]EventType{"manufacturers": EvManufacturerCreated, "categories": EvCategoryCreated, "suppliers": EvSupplierCreated}[table]
 	uid = w.db.newUID()
 	return uid, w.emit(ev, uid, NamedPayload{UID: uid, Name: name})
+}
+
+// hasSpaced reports whether table's column col holds a value with a run of
+// spaces (stored before names were kept with one): read once a
+// transaction (names made in it have one space: its answer stands).
+func (w *wtx) hasSpaced(table, col string) (bool, error) {
+	key := table + "." + col
+	if has, ok := w.spaced[key]; ok {
+		return has, nil
+	}
+	var has bool
+	if err := w.queryRow(`SELECT EXISTS (SELECT 1 FROM ` + table + ` WHERE instr(` + col + `, '  ') > 0)`).Scan(&has); err != nil {
+		return false, fmt.Errorf("look up %s: %w", uidTables[table], err)
+	}
+	if w.spaced == nil {
+		w.spaced = map[string]bool{}
+	}
+	w.spaced[key] = has
+	return has, nil
+}
+
+// spacedNames are the uids of table's rows whose column col, stored with
+// a run of spaces, is s once its runs are one space (s is: nameSpaces). A
+// miss's fallback: such rows are few, and looked for only when the table
+// has any (hasSpaced).
+func (w *wtx) spacedNames(table, col, s string) ([]string, error) {
+	if has, err := w.hasSpaced(table, col); err != nil || !has {
+		return nil, err
+	}
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT uid, `+col+` FROM `+table+` WHERE instr(`+col+`, '  ') > 0`)
+	if err != nil {
+		return nil, fmt.Errorf("look up %s: %w", uidTables[table], err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var uid, v string
+		if err := rows.Scan(&uid, &v); err != nil {
+			return nil, fmt.Errorf("look up %s: %w", uidTables[table], err)
+		}
+		if strings.EqualFold(nameSpaces(v), s) {
+			out = append(out, uid)
+		}
+	}
+	return out, rows.Err()
+}
+
+// spacedModels is spacedNames for models: those whose name (byName) and
+// model number (byNumber) are name and number once their runs of spaces
+// are one, of the models stored with such a run in either.
+func (w *wtx) spacedModels(name, number string, byName, byNumber bool) ([]string, error) {
+	n, err := w.hasSpaced("models", "name")
+	if err != nil {
+		return nil, err
+	}
+	m, err := w.hasSpaced("models", "model_number")
+	if err != nil || !n && !m {
+		return nil, err
+	}
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT uid, name, model_number FROM models WHERE instr(name, '  ') > 0 OR instr(model_number, '  ') > 0 ORDER BY model_number <> '', id`)
+	if err != nil {
+		return nil, fmt.Errorf("look up model: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var uid, mn, mnum string
+		if err := rows.Scan(&uid, &mn, &mnum); err != nil {
+			return nil, fmt.Errorf("look up model: %w", err)
+		}
+		if (!byName || strings.EqualFold(nameSpaces(mn), name)) && (!byNumber || strings.EqualFold(nameSpaces(mnum), number)) {
+			out = append(out, uid)
+		}
+	}
+	return out, rows.Err()
 }
 
 // modelUID finds a model by name or model number.
@@ -63,6 +144,14 @@ func (w *wtx) modelUID(s string) (string, error) {
 		}
 		r.Close()
 		if len(rows) > 0 {
+			break
+		}
+		// (One stored with a run of spaces, before names had one.)
+		spaced, err := w.spacedModels(s, s, !byNumber, byNumber)
+		if err != nil {
+			return "", err
+		}
+		if rows = append(rows, spaced...); len(rows) > 0 {
 			break
 		}
 	}
@@ -96,6 +185,12 @@ func (w *wtx) ensureModel(name, number, manufacturer, category string) (string, 
 	if !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("look up model: %w", err)
 	}
+	if spaced, err := w.spacedModels(name, number, true, true); err != nil || len(spaced) > 0 {
+		if err != nil {
+			return "", err
+		}
+		return spaced[0], nil
+	}
 	p := ModelPayload{UID: w.db.newUID(), Name: name, ModelNumber: number}
 	if strings.TrimSpace(manufacturer) != "" {
 		if p.ManufacturerUID, err = w.ensureNamed("manufacturers", manufacturer); err != nil {
@@ -127,6 +222,11 @@ func (w *wtx) locationNamed(s, tried string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if len(uids) == 0 {
+		if uids, err = w.spacedNames("locations", "name", s); err != nil {
+			return "", err
+		}
+	}
 	switch len(uids) {
 	case 0:
 		return "", notFound("no location %q (by %s)", clip(s), tried)
@@ -141,11 +241,13 @@ func (w *wtx) locationNamed(s, tried string) (string, error) {
 // named Lab, not the one whose code is LAB).
 func (w *wtx) locationByName(s string) (string, error) {
 	uid, err := w.locationNamed(s, "name or code")
-	if ErrorCode(err) != ENOTFOUND {
+	if err == nil || ErrorCode(err) == EINTERNAL {
 		return uid, err
 	}
-	if uid, err := w.uidBy("locations", "code", strings.ToUpper(strings.TrimSpace(s))); ErrorCode(err) != ENOTFOUND {
-		return uid, err
+	// No place of that name, or several: a code, if it is one (a file
+	// that wrote codes; of places sharing a name, the one it names).
+	if uid, cerr := w.uidBy("locations", "code", strings.ToUpper(strings.TrimSpace(s))); ErrorCode(cerr) != ENOTFOUND {
+		return uid, cerr
 	}
 	return "", err
 }
@@ -229,6 +331,19 @@ var latinFold = strings.NewReplacer("ß", "SS", "ẞ", "SS", "Æ", "AE", "Ø", "
 // "DUBLIN-FLOOR-2", "München Büro" → "MUNCHEN-BURO" (accents dropped, as
 // a code's characters are A-Z, 0-9 and the dash).
 func codeFromName(s string) string {
+	c := spellName(s)
+	if len(c) > 24 {
+		c = strings.Trim(c[:24], "-")
+	}
+	if c == "" {
+		c = "LOC"
+	}
+	return c
+}
+
+// spellName is s in A-Z and 0-9, accents dropped, each run of anything else
+// one dash: codeFromName without its bound.
+func spellName(s string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range latinFold.Replace(strings.ToUpper(norm.NFD.String(s))) {
@@ -243,14 +358,7 @@ func codeFromName(s string) string {
 			dash = true
 		}
 	}
-	c := strings.Trim(b.String(), "-")
-	if len(c) > 24 {
-		c = strings.Trim(c[:24], "-")
-	}
-	if c == "" {
-		c = "LOC"
-	}
-	return c
+	return strings.Trim(b.String(), "-")
 }
 
 // personIs is the condition that people's column col (of the table
@@ -259,7 +367,9 @@ func codeFromName(s string) string {
 // are (their columns' collation) and a badge is (stored upper-cased).
 func personIs(p, col string) string {
 	if col == "employee_no" {
-		return "upper(" + p + col + ") = upper(?)"
+		// Its own case first; another case only when no one has it in
+		// this one (two people may hold ab1 and AB1).
+		return "(" + p + "employee_no = ?1 OR (upper(" + p + "employee_no) = upper(?1) AND NOT EXISTS (SELECT 1 FROM people x WHERE x.employee_no = ?1)))"
 	}
 	return p + col + " = ?"
 }
@@ -606,6 +716,9 @@ func (w *wtx) addPerson(in PersonInput) (string, error) {
 	if err := w.identifiersFree(p); err != nil {
 		return "", err
 	}
+	if err := w.employeeNoFree(p.EmployeeNo, p.UID); err != nil {
+		return "", err
+	}
 	if err := w.codesApart(p.Badge, p.EmployeeNo, p.UID); err != nil {
 		return "", err
 	}
@@ -713,6 +826,24 @@ func (w *wtx) updatePerson(uid string, set map[string]string) (changed bool, err
 		}
 	}
 	return true, w.emit(EvPersonUpdated, uid, UpdatePayload{UID: uid, Changes: changes})
+}
+
+// employeeNoFree refuses an employee number another person has in another
+// case: scans find employee numbers in any case. (At the change, not at
+// apply: a log holding such twins still replays as it did.)
+func (w *wtx) employeeNoFree(employeeNo, self string) error {
+	if employeeNo == "" {
+		return nil
+	}
+	var other string
+	err := w.queryRow(`SELECT name FROM people WHERE upper(employee_no) = upper(?1) AND uid <> ?2`, employeeNo, self).Scan(&other)
+	if err == nil {
+		return conflict("employee number %s is %s's (in another case): a scan of it must name one person", clip(employeeNo), other)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("check employee number: %w", err)
+	}
+	return nil
 }
 
 // codesApart refuses a badge that is another person's employee number and

@@ -40,3 +40,11 @@ func (db *DB) ReadOnlyQueryForTest(ctx context.Context, query string) ([]string,
 	}
 	return out, rows.Err()
 }
+
+// EmitForTest records an event of type typ about subject with payload, in
+// a transaction of its own, as a desk's own change: for tests of what an
+// older build wrote (a name with a run of spaces, say).
+func (db *DB) EmitForTest(ctx context.Context, typ EventType, subject string, payload any) error {
+	_, err := db.write(ctx, func(w *wtx) error { return w.emit(typ, subject, payload) })
+	return err
+}

@@ -1443,30 +1443,34 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 // importer performs the validated rows inside one write transaction, with
 // name→uid caches so that each model, location or person is looked up once.
 type importer struct {
-	source      string // ImportOptions.Source, as history shows it
-	w           *wtx
-	h           *csvHeader
-	named       map[string]string      // table + "\x00" + lower(name)
-	models      map[string]string      // lower(name) + "\x00" + lower(number)
-	locs        map[string]locRef      // "c:" + code or "n:" + lower(name)
-	people      map[string]personRef   // by badge, employee number, username or email
-	byName      map[string][]personRef // lower(name) → the people of that name
-	tags        map[string]string      // tags received by this import → uid
-	inFile      map[string]bool        // every tag the file names
-	taken       map[string]string      // the file's tags the register already uses
-	codeNames   map[string]string      // location code → the name some row gives it
-	tagless     map[string]int         // the file's tagless rows per serial and model (taglessKey)
-	serials     map[string]string      // upper-cased serials of the file's the register has → a tag with it
-	serialCodes map[string]string      // upper-cased serials a new badge or location code must not be → whose (registered)
-	pos         map[string]string      // upper-cased purchase order number → uid (read on first use)
-	codes       map[string]string      // location codes and badges the desk has → what they are
-	modelInfo   map[string][3]string   // model uid → name, manufacturer, category (read on first use)
-	updating    bool                   // ImportOptions.Update
-	auditMonths int                    // the desk's audit interval (nextAudit)
-	newPeople   map[string]string      // uid → name (lower case) of the people this import made
-	scheme      TagScheme
-	nextN       int64
-	gen         int
+	source    string // ImportOptions.Source, as history shows it
+	w         *wtx
+	h         *csvHeader
+	named     map[string]string      // table + "\x00" + lower(name)
+	models    map[string]string      // lower(name) + "\x00" + lower(number)
+	locs      map[string]locRef      // "c:" + code or "n:" + lower(name)
+	people    map[string]personRef   // by badge, employee number, username or email
+	byName    map[string][]personRef // lower(name) → the people of that name
+	tags      map[string]string      // tags received by this import → uid
+	inFile    map[string]bool        // every tag the file names
+	taken     map[string]string      // the file's tags the register already uses
+	codeNames map[string]string      // location code → the name some row gives it
+	tagless   map[string]int         // the file's tagless rows per serial and model (taglessKey)
+	// modelNumbers are the model numbers the file gives each model name
+	// (lower-cased): a desk's model of that name without a number is the
+	// rows' only when they give it one.
+	modelNumbers map[string]map[string]bool
+	serials      map[string]string    // upper-cased serials of the file's the register has → a tag with it
+	serialCodes  map[string]string    // upper-cased serials a new badge or location code must not be → whose (registered)
+	pos          map[string]string    // upper-cased purchase order number → uid (read on first use)
+	codes        map[string]string    // location codes and badges the desk has → what they are
+	modelInfo    map[string][3]string // model uid → name, manufacturer, category (read on first use)
+	updating     bool                 // ImportOptions.Update
+	auditMonths  int                  // the desk's audit interval (nextAudit)
+	newPeople    map[string]string    // uid → name (lower case) of the people this import made
+	scheme       TagScheme
+	nextN        int64
+	gen          int
 }
 
 // poUID is the uid of the desk's purchase order with that number, or "".
@@ -1610,7 +1614,13 @@ func (im *importer) findModel(r *srow) (uid string, created bool, err error) {
 	if err := rows.Err(); err != nil {
 		return "", false, fmt.Errorf("look up model: %w", err)
 	}
-	if len(uids) == 0 && name != "" && number != "" {
+	if len(uids) == 0 {
+		// (One stored with a run of spaces, before names had one.)
+		if uids, err = im.w.spacedModels(name, number, name != "", number != ""); err != nil {
+			return "", false, err
+		}
+	}
+	if len(uids) == 0 && name != "" && number != "" && len(im.modelNumbers[strings.ToLower(name)]) <= 1 {
 		// The model the desk has by this name, without a number (made by
 		// a file without a Model No. column): this row's, not a second
 		// model of one name that a name could not tell apart.
@@ -1717,7 +1727,7 @@ func (im *importer) person(r *srow) (personRef, error) {
 		probes = append(probes, probe{"b:" + r.badge, "badge", r.badge})
 	}
 	if r.employeeNo != "" {
-		probes = append(probes, probe{"#:" + strings.ToUpper(r.employeeNo), "employee_no", r.employeeNo})
+		probes = append(probes, probe{"#:" + upperASCII(r.employeeNo), "employee_no", r.employeeNo})
 	}
 	if r.username != "" {
 		probes = append(probes, probe{"u:" + strings.ToLower(r.username), "username", r.username})
@@ -1787,7 +1797,7 @@ func (im *importer) person(r *srow) (personRef, error) {
 		case "u:":
 			key = f.key + strings.ToLower(f.v)
 		case "#:":
-			key = f.key + strings.ToUpper(f.v)
+			key = f.key + upperASCII(f.v)
 		}
 		if _, taken := im.people[key]; taken {
 			continue
@@ -1856,13 +1866,24 @@ func (im *importer) person(r *srow) (personRef, error) {
 	}
 	// Found again by whatever identifies them, the filled-in too (their
 	// events are written at the end: the database does not know them yet).
-	for _, k := range []struct{ p, v string }{{"b:", pp.Badge}, {"#:", strings.ToUpper(pp.EmployeeNo)}, {"u:", strings.ToLower(pp.Username)}, {"e:", pp.Email}} {
+	for _, k := range []struct{ p, v string }{{"b:", pp.Badge}, {"#:", upperASCII(pp.EmployeeNo)}, {"u:", strings.ToLower(pp.Username)}, {"e:", pp.Email}} {
 		if k.v != "" {
 			im.people[k.p+k.v] = ref
 		}
 	}
 	im.byName[strings.ToLower(pp.Name)] = append(namesakes, ref)
 	return ref, nil
+}
+
+// upperASCII upper-cases a-z only, as SQLite's upper() does: the keys of
+// employee numbers within a file match as the register's index does.
+func upperASCII(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'a' <= r && r <= 'z' {
+			return r - 'a' + 'A'
+		}
+		return r
+	}, s)
 }
 
 // oneSpace trims s and makes each run of spaces in it one space.
@@ -1883,10 +1904,12 @@ func nameSpaces(s string) string {
 // names (either may be blank), case aside: "Ana Maria Silva" holds Ana and
 // Silva, "Anna Lee" does not hold Anne.
 func namesAgree(full, first, last string) bool {
-	words := strings.Fields(strings.ToLower(full))
+	// Words as a code spells them: accents, case and punctuation aside
+	// ("Silva, Ana" holds Ana; "José Núñez" holds Jose Nunez).
+	words := strings.Split(spellName(full), "-")
 	for _, part := range []string{first, last} {
-		for _, w := range strings.Fields(strings.ToLower(part)) {
-			if !slices.Contains(words, w) {
+		for _, w := range strings.Split(spellName(part), "-") {
+			if w != "" && !slices.Contains(words, w) {
 				return false
 			}
 		}
@@ -1939,7 +1962,7 @@ func unifyPeople(rows []*srow) {
 	}
 	keys := func(r *srow) []string {
 		var k []string
-		for _, f := range []struct{ p, v string }{{"b:", r.badge}, {"#:", strings.ToUpper(r.employeeNo)}, {"u:", strings.ToLower(r.username)}, {"e:", r.email}} {
+		for _, f := range []struct{ p, v string }{{"b:", r.badge}, {"#:", upperASCII(r.employeeNo)}, {"u:", strings.ToLower(r.username)}, {"e:", r.email}} {
 			if f.v != "" {
 				k = append(k, f.p+f.v)
 			}
@@ -2918,9 +2941,17 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 	inFile := make(map[string]bool, len(rows))
 	reserved := map[string]bool{} // (codes a location made from a name must leave free)
 	codeNames, tagless := map[string]string{}, map[string]int{}
+	numbers := map[string]map[string]bool{} // model name → the numbers the file gives it
 	for _, r := range rows {
 		if r.bad == nil && r.tag == "" && r.serial != "" {
 			tagless[taglessKey(r)]++
+		}
+		if r.bad == nil && r.model != "" && r.modelNo != "" {
+			k := strings.ToLower(r.model)
+			if numbers[k] == nil {
+				numbers[k] = map[string]bool{}
+			}
+			numbers[k][strings.ToLower(r.modelNo)] = true
 		}
 		for _, c := range [][2]string{{r.locationCode, r.location}, {r.homeCode, r.home}, {r.coLocationCode, r.coLocation}, {r.currentCode, r.current}} {
 			if c[0] != "" && c[1] != "" && codeNames[c[0]] == "" {
@@ -2970,7 +3001,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 		unifyPeople(rows) // (without the rows refused so far)
 		_, err := db.writeAlone(ctx, func(w *wtx) error {
 			im := &importer{w: w, h: h, named: map[string]string{}, models: map[string]string{}, modelInfo: map[string][3]string{}, locs: map[string]locRef{},
-				people: map[string]personRef{}, byName: map[string][]personRef{}, tags: make(map[string]string, len(rows)), inFile: inFile, codeNames: codeNames, tagless: tagless,
+				people: map[string]personRef{}, byName: map[string][]personRef{}, tags: make(map[string]string, len(rows)), inFile: inFile, codeNames: codeNames, tagless: tagless, modelNumbers: numbers,
 				source: sourceName(opt.Source), updating: opt.Update, newPeople: map[string]string{}}
 			// Ids found are cached (the search index is rebuilt once, at
 			// commit), and the events are stored in bulk at the end.

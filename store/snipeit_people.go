@@ -623,6 +623,9 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 	if strings.EqualFold(set["username"], m.has[2]) {
 		delete(set, "username") // (a username is theirs case aside, as the register finds it)
 	}
+	if v, ok := set["employee_number"]; ok && v != m.has[1] && upperASCII(v) == upperASCII(m.has[1]) {
+		delete(set, "employee_number") // (so is an employee number)
+	}
 	if name != "" {
 		set["name"] = name
 	}
@@ -761,7 +764,7 @@ func (w *wtx) matchPerson(name string, ids [4]string, named map[string]int) (per
 		return out, nil
 	}
 	if ids != [4]string{} {
-		found, err := read(`badge = ?1 OR upper(employee_no) = upper(?2) OR username = ?3 OR email = ?4`, nullable(ids[0]), nullable(ids[1]), nullable(ids[2]), nullable(ids[3]))
+		found, err := read(`badge = ?1 OR employee_no = ?2 OR (upper(employee_no) = upper(?2) AND NOT EXISTS (SELECT 1 FROM people x WHERE x.employee_no = ?2)) OR username = ?3 OR email = ?4`, nullable(ids[0]), nullable(ids[1]), nullable(ids[2]), nullable(ids[3]))
 		if err != nil {
 			return personMatch{}, err
 		}

@@ -544,7 +544,9 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 			// a backup, marker and all) and grew again past this desk's
 			// cursor. Everything is read again from its start, and what
 			// the server lost of this desk's is sent again.
-			if err := db.ResetForEpoch(ctx, hello.Epoch, hello.HighWater); err != nil {
+			// (What this round pushed is the server's now: its answers
+			// raised acked_seq past the hello's high water.)
+			if err := db.ResetForEpoch(ctx, hello.Epoch, max(hello.HighWater, st.AckedSeq)); err != nil {
 				return false, err
 			}
 			rep.EpochReset, rep.Regapped = true, true
