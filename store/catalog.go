@@ -71,22 +71,38 @@ func (w *wtx) spacedNames(table, col, s string) ([]string, error) {
 	if has, err := w.hasSpaced(table, col); err != nil || !has {
 		return nil, err
 	}
-	rows, err := w.tx.QueryContext(w.ctx, `SELECT uid, `+col+` FROM `+table+` WHERE instr(`+col+`, '  ') > 0`)
-	if err != nil {
-		return nil, fmt.Errorf("look up %s: %w", uidTables[table], err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var uid, v string
-		if err := rows.Scan(&uid, &v); err != nil {
+	key := table + "." + col
+	rows, ok := w.spacedRows[key]
+	if !ok {
+		// Read once a transaction, as hasSpaced: a miss per row of an
+		// import must not read the whole table each time.
+		q, err := w.tx.QueryContext(w.ctx, `SELECT uid, `+col+` FROM `+table+` WHERE instr(`+col+`, '  ') > 0`)
+		if err != nil {
 			return nil, fmt.Errorf("look up %s: %w", uidTables[table], err)
 		}
-		if strings.EqualFold(nameSpaces(v), s) {
-			out = append(out, uid)
+		defer q.Close()
+		for q.Next() {
+			var uid, v string
+			if err := q.Scan(&uid, &v); err != nil {
+				return nil, fmt.Errorf("look up %s: %w", uidTables[table], err)
+			}
+			rows = append(rows, [2]string{uid, nameSpaces(v)})
+		}
+		if err := q.Err(); err != nil {
+			return nil, fmt.Errorf("look up %s: %w", uidTables[table], err)
+		}
+		if w.spacedRows == nil {
+			w.spacedRows = map[string][][2]string{}
+		}
+		w.spacedRows[key] = rows
+	}
+	var out []string
+	for _, r := range rows {
+		if strings.EqualFold(r[1], s) {
+			out = append(out, r[0])
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // spacedModels is spacedNames for models: those whose name (byName) and
@@ -246,10 +262,22 @@ func (w *wtx) locationByName(s string) (string, error) {
 	}
 	// No place of that name, or several: a code, if it is one (a file
 	// that wrote codes; of places sharing a name, the one it names).
-	if uid, cerr := w.uidBy("locations", "code", strings.ToUpper(strings.TrimSpace(s))); ErrorCode(cerr) != ENOTFOUND {
+	uid, cerr := w.uidBy("locations", "code", strings.ToUpper(strings.TrimSpace(s)))
+	if ErrorCode(cerr) == ENOTFOUND {
+		return "", err
+	}
+	if cerr != nil || ErrorCode(err) == ENOTFOUND {
 		return uid, cerr
 	}
-	return "", err
+	// Several of that name: the code must be one of theirs.
+	var name string
+	if qerr := w.queryRow(`SELECT name FROM locations WHERE uid = ?`, uid).Scan(&name); qerr != nil {
+		return "", fmt.Errorf("read location: %w", qerr)
+	}
+	if !strings.EqualFold(nameSpaces(name), nameSpaces(s)) {
+		return "", err
+	}
+	return uid, nil
 }
 
 // ensureLocation finds a location by name or code, creating it when
@@ -339,6 +367,22 @@ func codeFromName(s string) string {
 		c = "LOC"
 	}
 	return c
+}
+
+// nameWords are the words of a name, accents, case and punctuation aside,
+// in any script ("Silva, Ana" is SILVA ANA; "Пётр" is ПЕТР).
+func nameWords(s string) []string {
+	var b strings.Builder
+	for _, r := range latinFold.Replace(strings.ToUpper(norm.NFD.String(s))) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToUpper(r))
+		default:
+			b.WriteByte(' ')
+		}
+	}
+	return strings.Fields(b.String())
 }
 
 // spellName is s in A-Z and 0-9, accents dropped, each run of anything else
@@ -821,6 +865,9 @@ func (w *wtx) updatePerson(uid string, set map[string]string) (changed bool, err
 		return false, nil
 	}
 	if changes["badge"].New != "" || changes["employee_number"].New != "" {
+		if err := w.employeeNoFree(changes["employee_number"].New, uid); err != nil {
+			return false, err
+		}
 		if err := w.codesApart(changes["badge"].New, changes["employee_number"].New, uid); err != nil {
 			return false, err
 		}

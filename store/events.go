@@ -115,7 +115,8 @@ type wtx struct {
 	// spaced says which tables hold names with a run of spaces (stored
 	// before names were kept with one): read once a transaction, by
 	// spacedNames, which looks there only when a table has any.
-	spaced map[string]bool
+	spaced     map[string]bool
+	spacedRows map[string][][2]string // table.col → uid, name with one space (spacedNames)
 }
 
 type chainHead struct {

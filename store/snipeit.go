@@ -1906,10 +1906,10 @@ func nameSpaces(s string) string {
 func namesAgree(full, first, last string) bool {
 	// Words as a code spells them: accents, case and punctuation aside
 	// ("Silva, Ana" holds Ana; "José Núñez" holds Jose Nunez).
-	words := strings.Split(spellName(full), "-")
+	words := nameWords(full)
 	for _, part := range []string{first, last} {
-		for _, w := range strings.Split(spellName(part), "-") {
-			if w != "" && !slices.Contains(words, w) {
+		for _, w := range nameWords(part) {
+			if !slices.Contains(words, w) {
 				return false
 			}
 		}

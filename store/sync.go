@@ -668,19 +668,54 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 // the server does not have (F3). serverHighWater is the highest sequence
 // number of this device the new server holds.
 func (db *DB) ResetForEpoch(ctx context.Context, epoch string, serverHighWater int64) error {
-	_, err := db.writeAlone(ctx, func(w *wtx) error {
-		for _, q := range []string{`DELETE FROM sync_log`, `DELETE FROM sync_unapplied`} {
-			if _, err := w.exec(q); err != nil {
-				return err
-			}
-		}
-		if _, err := w.exec(`INSERT OR IGNORE INTO outbox(event_id) SELECT id FROM events WHERE device_id = ? AND seq > ?`, db.deviceID, serverHighWater); err != nil {
+	_, err := db.writeAlone(ctx, func(w *wtx) error { return w.resetForEpoch(epoch, serverHighWater) })
+	return err
+}
+
+func (w *wtx) resetForEpoch(epoch string, serverHighWater int64) error {
+	for _, q := range []string{`DELETE FROM sync_log`, `DELETE FROM sync_unapplied`} {
+		if _, err := w.exec(q); err != nil {
 			return err
 		}
-		_, err := w.exec(`UPDATE sync_state SET epoch = ?, cursor = 0, acked_seq = ?, needs_rebuild = 1 WHERE id = 1`, epoch, serverHighWater)
+	}
+	if _, err := w.exec(`INSERT OR IGNORE INTO outbox(event_id) SELECT id FROM events WHERE device_id = ? AND seq > ?`, w.db.deviceID, serverHighWater); err != nil {
 		return err
-	})
+	}
+	_, err := w.exec(`UPDATE sync_state SET epoch = ?, cursor = 0, acked_seq = ?, needs_rebuild = 1 WHERE id = 1`, epoch, serverHighWater)
 	return err
+}
+
+// ResetForEpochIf is ResetForEpoch for a hello answered after this desk's
+// sync state was read (before): done only if the desk still stands where
+// it stood then, and, with seq > 0, still holds hash at place seq of the
+// server's order (HelloRequest.At). Another sync of this desk may have
+// read the log again meanwhile: reset is false then, nothing done, and the
+// caller asks again. (Twice, the second on top of the first's re-read,
+// left places of the order unrecorded for good.)
+func (db *DB) ResetForEpochIf(ctx context.Context, before SyncState, epoch string, serverHighWater, seq int64, hash string) (reset bool, err error) {
+	_, err = db.writeAlone(ctx, func(w *wtx) error {
+		var cursor, acked int64
+		var stEpoch string
+		if err := w.queryRow(`SELECT cursor, acked_seq, epoch FROM sync_state WHERE id = 1`).Scan(&cursor, &acked, &stEpoch); err != nil {
+			return fmt.Errorf("read sync state: %w", err)
+		}
+		if cursor != before.Cursor || acked < before.AckedSeq || stEpoch != before.Epoch {
+			return nil
+		}
+		if seq > 0 {
+			var have string
+			err := w.queryRow(`SELECT e.hash FROM sync_log s JOIN events e ON e.id = s.event_id WHERE s.server_seq = ?`, seq).Scan(&have)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("read sync log: %w", err)
+			}
+			if have != hash {
+				return nil
+			}
+		}
+		reset = true
+		return w.resetForEpoch(epoch, serverHighWater)
+	})
+	return reset, err
 }
 
 // LogPoint is the last place of the server's order at or before cursor

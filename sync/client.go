@@ -393,9 +393,22 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 	// had acknowledged or changes this device had pulled (F3).
 	// Or one that holds another change where this desk pulled one: it
 	// lost part of its log, which has grown again since (Diverged).
-	if st.Epoch != hello.Epoch || hello.HighWater < before.AckedSeq || hello.Head < before.Cursor || hello.Diverged && st.Epoch == hello.Epoch {
-		if err := db.ResetForEpoch(ctx, hello.Epoch, hello.HighWater); err != nil {
+	// Done only if the desk stands where it stood when the hello was
+	// asked: another sync of it may have read the log again meanwhile
+	// (then the hello is asked again).
+	restored := st.Epoch != hello.Epoch || hello.HighWater < before.AckedSeq || hello.Head < before.Cursor
+	if restored || hello.Diverged && req.At != nil {
+		var seq int64
+		var hash string
+		if !restored {
+			seq, hash = req.At.ServerSeq, req.At.Hash
+		}
+		reset, err := db.ResetForEpochIf(ctx, before, hello.Epoch, hello.HighWater, seq, hash)
+		if err != nil {
 			return false, err
+		}
+		if !reset {
+			return true, nil
 		}
 		rep.EpochReset = true
 	}

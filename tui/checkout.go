@@ -31,6 +31,9 @@ type checkOutScreen struct {
 	// with nothing installed in it yet, is checked out itself when a
 	// badge or a location follows (scan the asset, scan the badge).
 	installed int
+	// presetGone: the person given with the screen was offboarded already
+	// (said at once: Init's re-read does not say it again).
+	presetGone bool
 }
 
 type holderMsg struct {
@@ -62,6 +65,7 @@ func newCheckOut(c *common, p *store.Person) *checkOutScreen {
 	s := &checkOutScreen{base: newBase(c), input: newField("› ", "scan a badge, location or parent asset tag, or type a name"), due: newField("due: ", "none (YYYY-MM-DD or +days)"), sel: -1}
 	s.input.Focus()
 	if p != nil {
+		s.presetGone = !p.Active
 		// (Still the holder when offboarded, so that every asset scanned
 		// is refused: with none, the next asset would become the holder.)
 		h := personHolder(*p)
@@ -100,7 +104,7 @@ func (s *checkOutScreen) Capturing() bool { return true }
 // offboarded since, by another desk or the command line, they are refused
 // now, not at the first asset scanned to them.
 func (s *checkOutScreen) Init() tea.Cmd {
-	if s.holder == nil || s.holder.Kind != store.CustodianPerson {
+	if s.holder == nil || s.holder.Kind != store.CustodianPerson || s.presetGone {
 		return nil
 	}
 	db, id, uid := s.c.db, s.id, s.holder.UID
@@ -130,6 +134,11 @@ func (s *checkOutScreen) Update(msg tea.Msg) tea.Cmd {
 				s.showDue()
 				s.focusField(false)
 				return s.scan(typed[len(s.dueDate):]+msg.code, false)
+			}
+			if typed := s.due.Value(); msg.late && strings.HasSuffix(typed, msg.code) {
+				// The whole code went into the due field as text before
+				// its late Enter: it is the scan's, not the date's.
+				s.due.SetValue(strings.TrimSuffix(typed, msg.code))
 			}
 			// Scanned straight from the due field: what it shows is the
 			// due date of this scan too, or the scan waits for a good one.

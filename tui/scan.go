@@ -45,6 +45,9 @@ const prefixWait = 2 * time.Second
 type scanMsg struct {
 	code  string
 	joins bool
+	// late says the whole code went to the focused field as text a
+	// moment before its late suffix (lateSuffix): the field ends with it.
+	late bool
 }
 
 // scanRefusedMsg tells the active screen of a scan the scan buffer refused
@@ -81,9 +84,13 @@ type scanBuffer struct {
 	typed time.Time // when held keys were last given back (typing, or a burst cut by a pause)
 	// lead is the text of the bursts given back just before (a scanner
 	// that paused mid-code): a scan continuing them starts with it.
-	lead  string
-	burst bool
-	gen   int
+	lead string
+	// leadFirst is how many runes the burst that began the lead had: a
+	// late suffix ends a scanner's code, whose first burst is long, not a
+	// person's quick pairs (each one short).
+	leadFirst int
+	burst     bool
+	gen       int
 	// graced is set once a late hold timer has given queued input one more
 	// window (see timeout).
 	graced bool
@@ -110,6 +117,7 @@ type scanResult struct {
 	scan      string            // a complete scan
 	joins     bool              // the scan continues keys given back just before (scanMsg.joins)
 	lead      string            // with joins: the text of the bursts among them (see scanBuffer.lead)
+	late      bool              // the scan is the lead, ended by a late suffix (scanMsg.late)
 	pass      bool              // deliver the key itself
 	arm       int               // > 0: start the hold timer for this generation
 	tooLong   int               // > 0: a burst of this many bytes, longer than any code, was dropped whole
@@ -181,6 +189,7 @@ func (b *scanBuffer) giveBack(now time.Time) ([]tea.KeyPressMsg, bool) {
 		b.lead += text
 	default:
 		b.lead = text
+		b.leadFirst = utf8.RuneCountInString(strings.TrimSpace(text))
 	}
 	b.typed = now
 	return keys, burst
@@ -192,7 +201,7 @@ func (b *scanBuffer) giveBack(now time.Time) ([]tea.KeyPressMsg, bool) {
 // Enter is theirs), given back at most lateWindow hold windows ago.
 func (b *scanBuffer) lateSuffix(now time.Time) bool {
 	return b.lead != "" && !b.typed.IsZero() && now.Sub(b.typed) <= lateWindow*b.gap &&
-		utf8.RuneCountInString(strings.TrimSpace(b.lead)) >= minLateScan
+		b.leadFirst >= minLateScan
 }
 
 // follows reports whether the held keys began right after keys were given
@@ -250,6 +259,9 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 		// key, or a pause): all of it is dropped, its Enter with it; a
 		// key after a pause is the next input.
 		b.dropWhole(&r, now)
+		if !terminator(k) {
+			b.dropped = time.Time{} // (this key is other input)
+		}
 	}
 	if terminator(k) && b.empty() && !b.dropped.IsZero() && now.Sub(b.dropped) <= lateWindow*b.gap {
 		// The suffix of a burst refused whole, on time or late: dropped
@@ -296,7 +308,7 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 		// a scan. Passed alone, the Enter would answer the question on
 		// screen (offboard, retire with the code as its reason) or the
 		// Tab change a check-in's condition; on Home the code was lost.
-		r.scan = b.lead
+		r.scan, r.late = b.lead, true
 		b.typed, b.lead = time.Time{}, ""
 		return r
 	case terminator(k) && !b.empty() && b.mangled:
@@ -345,6 +357,9 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 		if !b.empty() {
 			r.flushed, r.flushText = b.giveBack(now)
 		}
+		// Another key acted (esc, an arrow, ctrl+…): an Enter after it
+		// is the person's, not the late suffix of a burst before it.
+		b.typed, b.lead = time.Time{}, ""
 		r.pass = true
 		return r
 	}

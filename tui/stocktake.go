@@ -543,14 +543,15 @@ const (
 // setMove makes m the scan ctrl+o moves here (nil: none), the line of the
 // one it was ending in instead (moveAgain, or "" once moved).
 func (s *stocktakeScreen) setMove(m *store.StocktakeScan, instead string) {
-	if old := s.move; old != nil && (m == nil || m.Tag != old.Tag) {
-		for i := len(s.log) - 1; i >= 0; i-- {
+	if old := s.move; old != nil {
+		// Every line of it that offers ctrl+o (it may have been scanned
+		// again: the newest line offers it once this returns).
+		for i := range s.log {
 			if t := s.log[i].text; strings.HasPrefix(t, old.Tag+" ") && strings.HasSuffix(t, moveHint) {
 				s.log[i].text = strings.TrimSuffix(t, moveHint) + instead
 				if s.latest.text == t {
 					s.latest.text = s.log[i].text
 				}
-				break
 			}
 		}
 	}
