@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tagdesk/tagdesk/store"
 	tea "charm.land/bubbletea/v2"
+	"github.com/tagdesk/tagdesk/store"
 )
 
 // T1: a fast typist's two quick pairs chain into a lead of four runes: the
@@ -144,7 +144,7 @@ func TestDroppedSurvivesTheNextKey(t *testing.T) {
 		h.clk.now = h.clk.now.Add(2 * time.Millisecond)
 	}
 	h.clk.now = h.clk.now.Add(100 * time.Millisecond) // the process was starved: no timer ran
-	h.send(keyFor('x'))                                // the person's key, after a pause
+	h.send(keyFor('x'))                               // the person's key, after a pause
 	h.advance(100 * time.Millisecond)
 	h.send(enterKey) // their Enter, 100 ms later
 	h.advance(150 * time.Millisecond)
