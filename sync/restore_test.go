@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tagdesk/tagdesk/store"
@@ -25,90 +26,131 @@ func TestRestoredServerLogIsReadAgain(t *testing.T) {
 	t.Run("older server: the chain's gap", func(t *testing.T) { restoredServer(t, true) })
 }
 
+// restoreRig is a SQLite sync server whose database a test copies and
+// restores behind its back (as a nightly copy of its folder would be, its
+// marker with it), and the desks enrolled on it.
+type restoreRig struct {
+	t         *testing.T
+	ctx       context.Context
+	dir, path string
+	srv       *SQLiteBackend
+	h         atomic.Pointer[http.Handler]
+	hs        *httptest.Server
+	// backend wraps the server's storage at each (re)opening, if set.
+	backend func(*SQLiteBackend) Backend
+}
+
+// newRestoreRig starts the server on a loopback port; front, if not nil,
+// wraps its handler (to hold a request, say).
+func newRestoreRig(t *testing.T, front func(http.Handler) http.Handler) *restoreRig {
+	r := &restoreRig{t: t, ctx: context.Background(), dir: t.TempDir()}
+	r.path = filepath.Join(r.dir, "server.db")
+	r.open()
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) { (*r.h.Load()).ServeHTTP(w, req) })
+	if front != nil {
+		h = front(h)
+	}
+	r.hs = httptest.NewServer(h)
+	t.Cleanup(r.hs.Close)
+	return r
+}
+
+func (r *restoreRig) open() {
+	r.t.Helper()
+	srv, err := OpenSQLite(r.ctx, r.path, SQLiteOptions{})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.srv = srv
+	var be Backend = srv
+	if r.backend != nil {
+		be = r.backend(srv)
+	}
+	var h http.Handler = NewServer(be, ServerOptions{RatePerSecond: 1000, Burst: 1000})
+	r.h.Store(&h)
+}
+
+// copyDB stops the server, copies its database from one file to another
+// (the night's copy; a restore, which drops the log beside the database),
+// and starts it again.
+func (r *restoreRig) copyDB(from, to string) {
+	r.t.Helper()
+	r.srv.Close()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+	if to == r.path {
+		os.Remove(r.path + "-wal")
+		os.Remove(r.path + "-shm")
+	}
+	r.open()
+}
+
+// desk enrols a new desk.
+func (r *restoreRig) desk(name string) *Client {
+	r.t.Helper()
+	db, err := store.Open(r.ctx, filepath.Join(r.dir, name+".db"), store.Options{Operator: name})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Cleanup(func() { db.Close() })
+	tok := store.NewToken()
+	if err := r.srv.AddToken(r.ctx, name, tok); err != nil {
+		r.t.Fatal(err)
+	}
+	if err := db.SetSyncServer(r.ctx, r.hs.URL, tok, ""); err != nil {
+		r.t.Fatal(err)
+	}
+	cl, err := NewClient(r.ctx, db)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return cl
+}
+
+func (r *restoreRig) sync(cl *Client) Report {
+	r.t.Helper()
+	rep, err := cl.Sync(r.ctx, nil)
+	if err != nil {
+		r.t.Fatalf("sync: %v", err)
+	}
+	return rep
+}
+
+// add adds places with codes on cl's desk.
+func (r *restoreRig) add(cl *Client, codes ...string) {
+	r.t.Helper()
+	for _, code := range codes {
+		if _, err := cl.DB.AddLocation(r.ctx, code, "Room "+code, ""); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+}
+
 // restoredServer runs the restore; oldServer makes the server answer hello
 // as one before HelloRequest.At did (it never says Diverged).
 func restoredServer(t *testing.T, oldServer bool) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "server.db")
-	open := func() *SQLiteBackend {
-		t.Helper()
-		srv, err := OpenSQLite(ctx, path, SQLiteOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return srv
+	rig := newRestoreRig(t, nil)
+	a, b, c := rig.desk("a"), rig.desk("b"), rig.desk("c")
+	if oldServer {
+		rig.backend = func(srv *SQLiteBackend) Backend { return blindBackend{srv, b.DB} }
 	}
-	srv := open()
-	var h http.Handler = NewServer(srv, ServerOptions{RatePerSecond: 1000, Burst: 1000})
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-	defer hs.Close()
-	desk := func(name string) *Client {
-		t.Helper()
-		db, err := store.Open(ctx, filepath.Join(dir, name+".db"), store.Options{Operator: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		tok := store.NewToken()
-		if err := srv.AddToken(ctx, name, tok); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.SetSyncServer(ctx, hs.URL, tok, ""); err != nil {
-			t.Fatal(err)
-		}
-		cl, err := NewClient(ctx, db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return cl
-	}
-	a, b, c := desk("a"), desk("b"), desk("c")
-	sync := func(cl *Client) Report {
-		t.Helper()
-		rep, err := cl.Sync(ctx, nil)
-		if err != nil {
-			t.Fatalf("sync: %v", err)
-		}
-		return rep
-	}
-	add := func(cl *Client, codes ...string) {
-		t.Helper()
-		for _, code := range codes {
-			if _, err := cl.DB.AddLocation(ctx, code, "Room "+code, ""); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	reopen := func(copyFrom, copyTo string) {
-		t.Helper()
-		srv.Close()
-		data, err := os.ReadFile(copyFrom)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(copyTo, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		os.Remove(path + "-wal")
-		os.Remove(path + "-shm")
-		srv = open()
-		var be Backend = srv
-		if oldServer {
-			be = blindBackend{srv, b.DB}
-		}
-		h = NewServer(be, ServerOptions{RatePerSecond: 1000, Burst: 1000})
-	}
+	sync, add := rig.sync, rig.add
 	add(a, "HQ")
 	sync(a)
 	sync(b)
 	sync(c)
-	snap := filepath.Join(dir, "snapshot.db")
-	reopen(path, snap) // the night's copy
+	snap := filepath.Join(rig.dir, "snapshot.db")
+	rig.copyDB(rig.path, snap) // the night's copy
 	add(c, "C1", "C2")
 	sync(c)
 	sync(b)
-	reopen(snap, path) // restored: C1 and C2 are lost (c's disk dies too)
+	rig.copyDB(snap, rig.path) // restored: C1 and C2 are lost (c's disk dies too)
 	add(a, "A1", "A2", "A3")
 	sync(a)
 	// b's own changes go in the same sync: what it pushes is not sent
