@@ -33,7 +33,7 @@ func (w *wtx) ensureNamed(table, name string) (string, error) {
 	if ErrorCode(err) != ENOTFOUND {
 		return uid, err
 	}
-	if old, err := w.spacedNames(table, "name", name); err != nil || len(old) > 0 {
+	if old, err := w.spacedNames(table, name); err != nil || len(old) > 0 {
 		if err != nil {
 			return "", err
 		}
@@ -44,95 +44,69 @@ func (w *wtx) ensureNamed(table, name string) (string, error) {
 	return uid, w.emit(ev, uid, NamedPayload{UID: uid, Name: name})
 }
 
-// hasSpaced reports whether table's column col holds a value with a run of
-// spaces (stored before names were kept with one): read once a
-// transaction (names made in it have one space: its answer stands).
-func (w *wtx) hasSpaced(table, col string) (bool, error) {
-	key := table + "." + col
-	if has, ok := w.spaced[key]; ok {
-		return has, nil
+// spacedRow is an entry an older build stored with a run of spaces in its
+// name (a model: or its number), with them as one space.
+type spacedRow struct{ uid, name, number string }
+
+// spacedRows are table's entries stored with runs of spaces (models
+// without a number first), read once a transaction: names made in it have
+// one space, so the list stands (a rename, or a savepoint rolled back,
+// clears it), and a miss per row of an import does not read the whole
+// table each time.
+func (w *wtx) spacedRows(table string) ([]spacedRow, error) {
+	if rows, ok := w.spaced[table]; ok {
+		return rows, nil
 	}
-	var has bool
-	if err := w.queryRow(`SELECT EXISTS (SELECT 1 FROM ` + table + ` WHERE instr(` + col + `, '  ') > 0)`).Scan(&has); err != nil {
-		return false, fmt.Errorf("look up %s: %w", uidTables[table], err)
+	q := `SELECT uid, name, '' FROM ` + table + ` WHERE instr(name, '  ') > 0`
+	if table == "models" {
+		q = `SELECT uid, name, model_number FROM models WHERE instr(name, '  ') > 0 OR instr(model_number, '  ') > 0 ORDER BY model_number <> '', id`
+	}
+	rs, err := w.tx.QueryContext(w.ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("look up %s: %w", uidTables[table], err)
+	}
+	defer rs.Close()
+	var rows []spacedRow
+	for rs.Next() {
+		var r spacedRow
+		if err := rs.Scan(&r.uid, &r.name, &r.number); err != nil {
+			return nil, fmt.Errorf("look up %s: %w", uidTables[table], err)
+		}
+		r.name, r.number = nameSpaces(r.name), nameSpaces(r.number)
+		rows = append(rows, r)
+	}
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("look up %s: %w", uidTables[table], err)
 	}
 	if w.spaced == nil {
-		w.spaced = map[string]bool{}
+		w.spaced = map[string][]spacedRow{}
 	}
-	w.spaced[key] = has
-	return has, nil
+	w.spaced[table] = rows
+	return rows, nil
 }
 
-// spacedNames are the uids of table's rows whose column col, stored with
-// a run of spaces, is s once its runs are one space (s is: nameSpaces). A
-// miss's fallback: such rows are few, and looked for only when the table
-// has any (hasSpaced).
-func (w *wtx) spacedNames(table, col, s string) ([]string, error) {
-	if has, err := w.hasSpaced(table, col); err != nil || !has {
+// spacedNames are the uids of table's entries stored with runs of spaces
+// whose name is s once they are one space (s is: nameSpaces): a miss's
+// fallback.
+func (w *wtx) spacedNames(table, s string) ([]string, error) {
+	return w.spacedMatches(table, s, "", true, false)
+}
+
+// spacedMatches are the uids of table's entries stored with runs of spaces
+// whose name (byName) and model number (byNumber, models) are name and
+// number once their runs are one space.
+func (w *wtx) spacedMatches(table, name, number string, byName, byNumber bool) ([]string, error) {
+	rows, err := w.spacedRows(table)
+	if err != nil {
 		return nil, err
-	}
-	key := table + "." + col
-	rows, ok := w.spacedRows[key]
-	if !ok {
-		// Read once a transaction, as hasSpaced: a miss per row of an
-		// import must not read the whole table each time.
-		q, err := w.tx.QueryContext(w.ctx, `SELECT uid, `+col+` FROM `+table+` WHERE instr(`+col+`, '  ') > 0`)
-		if err != nil {
-			return nil, fmt.Errorf("look up %s: %w", uidTables[table], err)
-		}
-		defer q.Close()
-		for q.Next() {
-			var uid, v string
-			if err := q.Scan(&uid, &v); err != nil {
-				return nil, fmt.Errorf("look up %s: %w", uidTables[table], err)
-			}
-			rows = append(rows, [2]string{uid, nameSpaces(v)})
-		}
-		if err := q.Err(); err != nil {
-			return nil, fmt.Errorf("look up %s: %w", uidTables[table], err)
-		}
-		if w.spacedRows == nil {
-			w.spacedRows = map[string][][2]string{}
-		}
-		w.spacedRows[key] = rows
 	}
 	var out []string
 	for _, r := range rows {
-		if strings.EqualFold(r[1], s) {
-			out = append(out, r[0])
+		if (!byName || strings.EqualFold(r.name, name)) && (!byNumber || strings.EqualFold(r.number, number)) {
+			out = append(out, r.uid)
 		}
 	}
 	return out, nil
-}
-
-// spacedModels is spacedNames for models: those whose name (byName) and
-// model number (byNumber) are name and number once their runs of spaces
-// are one, of the models stored with such a run in either.
-func (w *wtx) spacedModels(name, number string, byName, byNumber bool) ([]string, error) {
-	n, err := w.hasSpaced("models", "name")
-	if err != nil {
-		return nil, err
-	}
-	m, err := w.hasSpaced("models", "model_number")
-	if err != nil || !n && !m {
-		return nil, err
-	}
-	rows, err := w.tx.QueryContext(w.ctx, `SELECT uid, name, model_number FROM models WHERE instr(name, '  ') > 0 OR instr(model_number, '  ') > 0 ORDER BY model_number <> '', id`)
-	if err != nil {
-		return nil, fmt.Errorf("look up model: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var uid, mn, mnum string
-		if err := rows.Scan(&uid, &mn, &mnum); err != nil {
-			return nil, fmt.Errorf("look up model: %w", err)
-		}
-		if (!byName || strings.EqualFold(nameSpaces(mn), name)) && (!byNumber || strings.EqualFold(nameSpaces(mnum), number)) {
-			out = append(out, uid)
-		}
-	}
-	return out, rows.Err()
 }
 
 // modelUID finds a model by name or model number.
@@ -163,7 +137,7 @@ func (w *wtx) modelUID(s string) (string, error) {
 			break
 		}
 		// (One stored with a run of spaces, before names had one.)
-		spaced, err := w.spacedModels(s, s, !byNumber, byNumber)
+		spaced, err := w.spacedMatches("models", s, s, !byNumber, byNumber)
 		if err != nil {
 			return "", err
 		}
@@ -201,7 +175,7 @@ func (w *wtx) ensureModel(name, number, manufacturer, category string) (string, 
 	if !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("look up model: %w", err)
 	}
-	if spaced, err := w.spacedModels(name, number, true, true); err != nil || len(spaced) > 0 {
+	if spaced, err := w.spacedMatches("models", name, number, true, true); err != nil || len(spaced) > 0 {
 		if err != nil {
 			return "", err
 		}
@@ -239,7 +213,7 @@ func (w *wtx) locationNamed(s, tried string) (string, error) {
 		return "", err
 	}
 	if len(uids) == 0 {
-		if uids, err = w.spacedNames("locations", "name", s); err != nil {
+		if uids, err = w.spacedNames("locations", s); err != nil {
 			return "", err
 		}
 	}
@@ -640,6 +614,7 @@ func (w *wtx) updateLocation(uid string, set map[string]string) (changed bool, e
 			}
 			if v != name {
 				changes["name"] = Change{Old: name, New: v}
+				w.spaced = nil // (a name read with its runs of spaces may be the one changing)
 			}
 		case "parent", "parent_uid":
 			if v != "" && field == "parent" {

@@ -112,11 +112,10 @@ type wtx struct {
 	// reserved holds codes a location made from a name must not take: the
 	// tags and badges of the file an import is performing, not yet stored.
 	reserved map[string]bool
-	// spaced says which tables hold names with a run of spaces (stored
-	// before names were kept with one): read once a transaction, by
-	// spacedNames, which looks there only when a table has any.
-	spaced     map[string]bool
-	spacedRows map[string][][2]string // table.col → uid, name with one space (spacedNames)
+	// spaced are the entries of each table stored with runs of spaces in
+	// their names, before names were kept with one: read once a
+	// transaction (spacedRows).
+	spaced map[string][]spacedRow
 }
 
 type chainHead struct {

@@ -1616,7 +1616,7 @@ func (im *importer) findModel(r *srow) (uid string, created bool, err error) {
 	}
 	if len(uids) == 0 {
 		// (One stored with a run of spaces, before names had one.)
-		if uids, err = im.w.spacedModels(name, number, name != "", number != ""); err != nil {
+		if uids, err = im.w.spacedMatches("models", name, number, name != "", number != ""); err != nil {
 			return "", false, err
 		}
 	}

@@ -311,7 +311,7 @@ func (w *wtx) inSavepoint(fn func() error) (rowErr, err error) {
 		}
 		w.heads, w.emitted, w.siteChecked, w.dirty = heads, w.emitted[:n], site, dirty
 		clear(w.ids) // rows it created are gone
-		w.peeked = nil
+		w.peeked, w.spaced = nil, nil
 	}
 	if _, err := w.tx.ExecContext(w.ctx, `RELEASE import_row`); err != nil {
 		return nil, fmt.Errorf("release savepoint: %w", err)

@@ -316,7 +316,7 @@ func (w *wtx) tryApply(e Event, savepoint bool) (applyErr error, err error) {
 			return nil, fmt.Errorf("rollback to savepoint: %w", err)
 		}
 		clear(w.ids) // rows the failed apply created are gone
-		w.peeked = nil
+		w.peeked, w.spaced = nil, nil
 	}
 	if _, err := w.tx.ExecContext(w.ctx, `RELEASE sync_apply`); err != nil {
 		return nil, fmt.Errorf("release savepoint: %w", err)

@@ -396,11 +396,14 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 	// Done only if the desk stands where it stood when the hello was
 	// asked: another sync of it may have read the log again meanwhile
 	// (then the hello is asked again).
+	// (The desk's place in the order is checked too, when it has one:
+	// another sync may have reset it and read the log back to the same
+	// cursor, which then holds other changes.)
 	restored := st.Epoch != hello.Epoch || hello.HighWater < before.AckedSeq || hello.Head < before.Cursor
 	if restored || hello.Diverged && req.At != nil {
 		var seq int64
 		var hash string
-		if !restored {
+		if req.At != nil {
 			seq, hash = req.At.ServerSeq, req.At.Hash
 		}
 		reset, err := db.ResetForEpochIf(ctx, before, hello.Epoch, hello.HighWater, seq, hash)

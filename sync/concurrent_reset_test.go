@@ -2,8 +2,11 @@ package sync
 
 import (
 	"context"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -106,5 +109,103 @@ func TestConcurrentSyncsStaleAt(t *testing.T) {
 	}
 	if rep, _ := d.CheckServer(ctx, nil); len(rep.Problems) > 0 {
 		t.Errorf("verify --server after another sync: %v", rep.Problems)
+	}
+}
+
+// Two syncs of one desk at once, the server restored below the desk's
+// cursor: B's hello is answered "restored" and its answer arrives late;
+// meanwhile A resets the desk and reads the log back to the very cursor B
+// read. B must see the desk is not where it stood (its place in the order
+// holds another change now) and not reset it again: the re-read places
+// would go unrecorded for good.
+func TestConcurrentSyncsStaleRestoredHead(t *testing.T) {
+	ctx := context.Background()
+	bHello, bHelloIn := make(chan struct{}), make(chan struct{}, 1)
+	bLease, bLeaseIn := make(chan struct{}), make(chan struct{}, 1)
+	aPull, aPullIn := make(chan struct{}), make(chan struct{}, 1)
+	var armed atomic.Bool
+	var pullBlockAt atomic.Value
+	pullBlockAt.Store("")
+	rig := newRestoreRig(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			who := ""
+			for _, p := range []string{"/A", "/B"} {
+				if strings.HasPrefix(r.URL.Path, p+"/") {
+					who = p[1:]
+					r.URL.Path = strings.TrimPrefix(r.URL.Path, p)
+				}
+			}
+			if armed.Load() {
+				switch {
+				case who == "B" && r.URL.Path == "/v1/hello":
+					// Answered now, delivered late.
+					rec := httptest.NewRecorder()
+					next.ServeHTTP(rec, r)
+					bHelloIn <- struct{}{}
+					<-bHello
+					maps.Copy(w.Header(), rec.Header())
+					w.WriteHeader(rec.Code)
+					w.Write(rec.Body.Bytes())
+					return
+				case who == "B" && r.URL.Path == "/v1/lease":
+					bLeaseIn <- struct{}{}
+					<-bLease
+				case who == "A" && r.URL.Path == "/v1/pull" && r.URL.Query().Get("cursor") == pullBlockAt.Load():
+					aPullIn <- struct{}{}
+					<-aPull
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	a, c, d := rig.desk("a"), rig.desk("c"), rig.desk("d")
+	sync, add := rig.sync, rig.add
+	add(a, "HQ")
+	sync(a)
+	sync(d)
+	sync(c)
+	snap := filepath.Join(rig.dir, "snapshot.db")
+	rig.copyDB(rig.path, snap)
+	add(c, "C1", "C2", "C3", "C4")
+	sync(c)
+	sync(d)                    // d's cursor is past the snapshot's head
+	rig.copyDB(snap, rig.path) // restored, marker and all
+	st, _ := d.DB.SyncState(ctx)
+	cursor := st.Cursor
+	pullBlockAt.Store(strconv.FormatInt(cursor, 10))
+	dA := &Client{DB: d.DB, Server: rig.hs.URL + "/A", Token: d.Token, HTTP: d.HTTP, PullLimit: 1}
+	dB := &Client{DB: d.DB, Server: rig.hs.URL + "/B", Token: d.Token, HTTP: d.HTTP, PullLimit: 1, LeaseBlock: 5000}
+	armed.Store(true)
+	errB := make(chan error, 1)
+	go func() { _, err := dB.Sync(ctx, nil); errB <- err }()
+	<-bHelloIn // answered: the head is below d's cursor
+	add(a, "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8")
+	sync(a) // (a's requests are not held)
+	errA := make(chan error, 1)
+	go func() { _, err := dA.Sync(ctx, nil); errA <- err }()
+	<-aPullIn // A reset the desk and read the log back to B's cursor
+	close(bHello)
+	select {
+	case <-bLeaseIn:
+	case err := <-errB:
+		errB <- err
+	}
+	close(aPull)
+	if err := <-errA; err != nil {
+		t.Fatalf("A: %v", err)
+	}
+	close(bLease)
+	if err := <-errB; err != nil {
+		t.Fatalf("B: %v", err)
+	}
+	armed.Store(false)
+	fin, _ := d.DB.SyncState(ctx)
+	for k := int64(1); k <= fin.Cursor; k++ {
+		if seq, _, _ := d.DB.LogPoint(ctx, k); seq != k {
+			t.Errorf("place %d of the server's order unrecorded (cursor %d)", k, fin.Cursor)
+		}
+	}
+	if rep, err := d.CheckServer(ctx, nil); err != nil || len(rep.Problems) > 0 {
+		t.Errorf("verify --server: %v %v", err, rep.Problems)
 	}
 }

@@ -185,9 +185,11 @@ func (b *scanBuffer) giveBack(now time.Time) ([]tea.KeyPressMsg, bool) {
 	switch {
 	case !burst:
 		b.lead = ""
-	case follows:
+	case follows && b.lead != "":
 		b.lead += text
 	default:
+		// A lead begins: its first burst says whether a scanner's code
+		// began it (lateSuffix).
 		b.lead = text
 		b.leadFirst = utf8.RuneCountInString(strings.TrimSpace(text))
 	}

@@ -9,9 +9,9 @@ import (
 	"github.com/tagdesk/tagdesk/store"
 )
 
-// T1: a fast typist's two quick pairs chain into a lead of four runes: the
-// person's own Enter becomes a scan of the pairs, and the field's earlier
-// text is dropped.
+// A fast typist's two quick pairs chain into a lead of four runes: the
+// Person's own Enter becomes a scan of the pairs, and the field's earlier
+// Text is dropped.
 func TestTwoQuickPairsAreNotAScan(t *testing.T) {
 	db := newTestDB(t)
 	seed(t, db, 2)
@@ -28,7 +28,7 @@ func TestTwoQuickPairsAreNotAScan(t *testing.T) {
 	h.wantView("operator: jsmith")
 }
 
-// T1b: same, 2 pairs only, at the find screen: "lat" typed + "it"+"ud"
+// Same, 2 pairs only, at the find screen: "lat" typed + "it"+"ud"
 func TestTwoQuickPairsFind(t *testing.T) {
 	db := newTestDB(t)
 	seed(t, db, 2)
@@ -46,9 +46,9 @@ func TestTwoQuickPairsFind(t *testing.T) {
 	}
 }
 
-// T2: a burst given back, then a key that is not text (down to pick a
-// suggested person), then the person's Enter: the lead was kept across
-// the arrow key, and the Enter became a scan of the burst.
+// A burst given back, then a key that is not text (down to pick a
+// Suggested person), then the person's Enter: the lead was kept across
+// The arrow key, and the Enter became a scan of the burst.
 func TestLeadSurvivesArrowKey(t *testing.T) {
 	db := newTestDB(t)
 	seed(t, db, 2)
@@ -64,8 +64,8 @@ func TestLeadSurvivesArrowKey(t *testing.T) {
 	h.wantView("checking out to Alice Smith")
 }
 
-// T3: a late suffix from the check-out's due field: the code went into the
-// due field as text, the scan then commits the due field holding it.
+// A late suffix from the check-out's due field: the code went into the
+// Due field as text, the scan then commits the due field holding it.
 func TestLateEnterFromDueField(t *testing.T) {
 	db := newTestDB(t)
 	seed(t, db, 2)
@@ -80,8 +80,8 @@ func TestLateEnterFromDueField(t *testing.T) {
 	}
 }
 
-// T4: the duplicate scan line keeps "ctrl+o moves it here" after ctrl+o
-// became another asset's.
+// The duplicate scan line keeps "ctrl+o moves it here" after ctrl+o
+// Became another asset's.
 func TestStocktakeDuplicateHintStale(t *testing.T) {
 	db := newTestDB(t)
 	seed(t, db, 4)
@@ -99,7 +99,7 @@ func TestStocktakeDuplicateHintStale(t *testing.T) {
 	}
 }
 
-// T2a: a person types a name in two quick pairs and presses Enter: a scan
+// A person types a name in two quick pairs and presses Enter: a scan
 // (no name look-up), refused, where typed it finds Alice.
 func TestTwoQuickPairsCheckOutName(t *testing.T) {
 	db := newTestDB(t)
@@ -114,7 +114,7 @@ func TestTwoQuickPairsCheckOutName(t *testing.T) {
 	h.wantView("checking out to Alice Smith")
 }
 
-// T2c: a burst given back, then esc to leave the screen, then Enter on
+// A burst given back, then esc to leave the screen, then Enter on
 // Home: the Enter is a scan of the burst typed on the other screen.
 func TestLeadSurvivesScreenChange(t *testing.T) {
 	db := newTestDB(t)
@@ -131,10 +131,10 @@ func TestLeadSurvivesScreenChange(t *testing.T) {
 	}
 }
 
-// T5: an over-long burst whose hold timer ran late is ended by a person's
-// key after a pause (dropWhole in press): dropped is set after the line
-// that clears it for "other input", so the person's own Enter that
-// follows their one key is swallowed.
+// An over-long burst whose hold timer ran late is ended by a person's
+// Key after a pause (dropWhole in press): dropped is set after the line
+// That clears it for "other input", so the person's own Enter that
+// Follows their one key is swallowed.
 func TestDroppedSurvivesTheNextKey(t *testing.T) {
 	db := newTestDB(t)
 	seed(t, db, 1)
@@ -153,8 +153,8 @@ func TestDroppedSurvivesTheNextKey(t *testing.T) {
 	}
 }
 
-// T6: check-out opened from the screen of someone already shown as
-// offboarded: the refusal is said twice (newCheckOut, then Init's re-read).
+// Check-out opened from the screen of someone already shown as
+// Offboarded: the refusal is said twice (newCheckOut, then Init's re-read).
 func TestOffboardedPresetRefusedTwice(t *testing.T) {
 	db := newTestDB(t)
 	seed(t, db, 1)
@@ -170,8 +170,8 @@ func TestOffboardedPresetRefusedTwice(t *testing.T) {
 	}
 }
 
-// T7: a late-suffix scan in the receive setup: the code went into the
-// focused setup field as text before the scan filled the setup.
+// A late-suffix scan in the receive setup: the code went into the
+// Focused setup field as text before the scan filled the setup.
 func TestLateEnterReceiveSetup(t *testing.T) {
 	db := newTestDB(t)
 	seed(t, db, 1)
@@ -182,4 +182,65 @@ func TestLateEnterReceiveSetup(t *testing.T) {
 	h.typeSlow("r")
 	h.scanLate("PO-7", 70*time.Millisecond, enterKey)
 	t.Logf("\n%s", h.view())
+}
+
+// LeadFirst is set only when a burst starts a lead afresh; a burst that
+// Follows a typed key (lead "") keeps the leadFirst of an older scanner
+// Burst, and the person's Enter becomes a scan of their pair.
+func TestLateSuffixNeedsAFreshLead(t *testing.T) {
+	gap := 40 * time.Millisecond
+	b := newScanBuffer(gap, "")
+	now := time.Unix(1000, 0)
+	press := func(k tea.KeyPressMsg) scanResult { r := b.press(k, now); return r }
+	tick := func() scanResult { r := b.timeout(b.gen, now); return r }
+	// a scanner's code, its Enter late: a scan (leadFirst = 6)
+	for _, r := range "ABCD12" {
+		press(keyFor(r))
+		now = now.Add(2 * time.Millisecond)
+	}
+	now = now.Add(gap)
+	tick()
+	now = now.Add(60 * time.Millisecond)
+	if r := press(tea.KeyPressMsg{Code: tea.KeyEnter}); r.scan != "ABCD12" {
+		t.Fatalf("setup: late Enter gave %+v", r)
+	}
+	// seconds later a person types t, then the rollover pair "he", then Enter
+	now = now.Add(5 * time.Second)
+	press(keyFor('t'))
+	now = now.Add(gap + time.Millisecond)
+	tick() // t given back as typing: lead ""
+	now = now.Add(20 * time.Millisecond)
+	press(keyFor('h'))
+	now = now.Add(10 * time.Millisecond)
+	press(keyFor('e'))
+	now = now.Add(gap + time.Millisecond)
+	tick() // "he" given back as a burst following t: lead "he"
+	now = now.Add(100 * time.Millisecond)
+	r := press(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if r.scan != "" || !r.pass {
+		t.Fatalf("the person's Enter after t+he became scan %q (late=%v), pass=%v", r.scan, r.late, r.pass)
+	}
+}
+
+// The same at the screen: after one late-Enter scan, "lat" typed, "it" and
+// "ud" rollover pairs and Enter search for "itud" by scan, not "latitud".
+func TestLateSuffixNeedsAFreshLeadOnFind(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scanLate("TD-000002", 70*time.Millisecond, enterKey)
+	h.t.Logf("after late scan: %q", h.title())
+	h.press("esc")
+	h.advance(200 * time.Millisecond)
+	h.typeSlow("/")
+	h.typeSlow("lat")
+	h.burst("it")
+	h.advance(60 * time.Millisecond)
+	h.burst("ud")
+	h.advance(100 * time.Millisecond)
+	h.press("enter")
+	h.advance(150 * time.Millisecond)
+	if h.title() != "Asset TD-000001" {
+		t.Fatalf("find latitud + enter opened %q\n%s", h.title(), h.view())
+	}
 }
