@@ -333,7 +333,21 @@ var latinFold = strings.NewReplacer("ß", "SS", "ẞ", "SS", "Æ", "AE", "Ø", "
 // "DUBLIN-FLOOR-2", "München Büro" → "MUNCHEN-BURO" (accents dropped, as
 // a code's characters are A-Z, 0-9 and the dash).
 func codeFromName(s string) string {
-	c := spellName(s)
+	var b strings.Builder
+	dash := false
+	for _, r := range latinFold.Replace(strings.ToUpper(norm.NFD.String(s))) {
+		if unicode.Is(unicode.Mn, r) {
+			continue // the accent of a decomposed letter
+		}
+		if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	c := strings.Trim(b.String(), "-")
 	if len(c) > 24 {
 		c = strings.Trim(c[:24], "-")
 	}
@@ -357,26 +371,6 @@ func nameWords(s string) []string {
 		}
 	}
 	return strings.Fields(b.String())
-}
-
-// spellName is s in A-Z and 0-9, accents dropped, each run of anything else
-// one dash: codeFromName without its bound.
-func spellName(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range latinFold.Replace(strings.ToUpper(norm.NFD.String(s))) {
-		if unicode.Is(unicode.Mn, r) {
-			continue // the accent of a decomposed letter
-		}
-		if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	return strings.Trim(b.String(), "-")
 }
 
 // personIs is the condition that people's column col (of the table
