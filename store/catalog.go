@@ -374,9 +374,10 @@ func nameWords(s string) []string {
 }
 
 // personIs is the condition that people's column col (of the table
-// aliased p., or unaliased with p "") is a value: an employee number in any
-// case (by the index on upper(employee_no)), as a username and an email
-// are (their columns' collation) and a badge is (stored upper-cased).
+// aliased p., or unaliased with p "") is a value: an employee number in its
+// own case, else in another (by the index on upper(employee_no)), as a
+// username and an email match case aside (their columns' collation) and a
+// badge is stored upper-cased.
 func personIs(p, col string) string {
 	if col == "employee_no" {
 		// Its own case first; another case only when no one has it in
