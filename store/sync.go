@@ -687,8 +687,9 @@ func (w *wtx) resetForEpoch(epoch string, serverHighWater int64) error {
 
 // ResetForEpochIf is ResetForEpoch for a hello answered after this desk's
 // sync state was read (before): done only if the desk still stands where
-// it stood then, and, with seq > 0, still holds hash at place seq of the
-// server's order (HelloRequest.At). Another sync of this desk may have
+// it stood then, its last known place of the server's order at or before
+// that cursor still seq holding hash (LogPoint, read before the hello; 0
+// and "" for none). Another sync of this desk may have
 // read the log again meanwhile: reset is false then, nothing done, and the
 // caller asks again. (Twice, the second on top of the first's re-read,
 // left places of the order unrecorded for good.)
@@ -702,15 +703,13 @@ func (db *DB) ResetForEpochIf(ctx context.Context, before SyncState, epoch strin
 		if cursor != before.Cursor || acked < before.AckedSeq || stEpoch != before.Epoch {
 			return nil
 		}
-		if seq > 0 {
-			var have string
-			err := w.queryRow(`SELECT e.hash FROM sync_log s JOIN events e ON e.id = s.event_id WHERE s.server_seq = ?`, seq).Scan(&have)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("read sync log: %w", err)
-			}
-			if have != hash {
-				return nil
-			}
+		var haveSeq int64
+		var have string
+		if err := w.queryRow(logPointQuery, before.Cursor).Scan(&haveSeq, &have); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read sync log: %w", err)
+		}
+		if haveSeq != seq || have != hash {
+			return nil
 		}
 		reset = true
 		return w.resetForEpoch(epoch, serverHighWater)
@@ -726,12 +725,14 @@ func (db *DB) ResetForEpochIf(ctx context.Context, before SyncState, epoch strin
 func (db *DB) LogPoint(ctx context.Context, cursor int64) (int64, string, error) {
 	var seq int64
 	var hash string
-	err := db.r.QueryRowContext(ctx, `SELECT s.server_seq, e.hash FROM sync_log s JOIN events e ON e.id = s.event_id WHERE s.server_seq <= ? ORDER BY s.server_seq DESC LIMIT 1`, cursor).Scan(&seq, &hash)
+	err := db.r.QueryRowContext(ctx, logPointQuery, cursor).Scan(&seq, &hash)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, "", fmt.Errorf("read sync log: %w", err)
 	}
 	return seq, hash, nil
 }
+
+const logPointQuery = `SELECT s.server_seq, e.hash FROM sync_log s JOIN events e ON e.id = s.event_id WHERE s.server_seq <= ? ORDER BY s.server_seq DESC LIMIT 1`
 
 // Requeue queues again this device's events from seq on: the server said it
 // expects seq next (it lost later ones it had acknowledged).

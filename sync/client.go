@@ -347,10 +347,12 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 		return false, err
 	}
 	req := HelloRequest{DeviceID: db.DeviceID(), Version: store.PayloadVersion}
-	if seq, hash, err := db.LogPoint(ctx, before.Cursor); err != nil {
+	pointSeq, pointHash, err := db.LogPoint(ctx, before.Cursor)
+	if err != nil {
 		return false, err
-	} else if seq > 0 {
-		req.At = &LogPoint{ServerSeq: seq, Hash: hash}
+	}
+	if pointSeq > 0 {
+		req.At = &LogPoint{ServerSeq: pointSeq, Hash: pointHash}
 	}
 	progress(Progress{Phase: "hello"})
 	var hello HelloResponse
@@ -401,12 +403,9 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 	// cursor, which then holds other changes.)
 	restored := st.Epoch != hello.Epoch || hello.HighWater < before.AckedSeq || hello.Head < before.Cursor
 	if restored || hello.Diverged && req.At != nil {
-		var seq int64
-		var hash string
-		if req.At != nil {
-			seq, hash = req.At.ServerSeq, req.At.Hash
-		}
-		reset, err := db.ResetForEpochIf(ctx, before, hello.Epoch, hello.HighWater, seq, hash)
+		// (The point as read, whether or not the hello carried it: an
+		// older server is asked without it.)
+		reset, err := db.ResetForEpochIf(ctx, before, hello.Epoch, hello.HighWater, pointSeq, pointHash)
 		if err != nil {
 			return false, err
 		}
