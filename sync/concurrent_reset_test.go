@@ -25,13 +25,7 @@ func TestConcurrentSyncsStaleAt(t *testing.T) {
 	var armed atomic.Bool
 	rig := newRestoreRig(t, func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			who := ""
-			for _, p := range []string{"/A", "/B"} {
-				if strings.HasPrefix(r.URL.Path, p+"/") {
-					who = p[1:]
-					r.URL.Path = strings.TrimPrefix(r.URL.Path, p)
-				}
-			}
+			who := whichSync(r)
 			if armed.Load() {
 				switch {
 				case who == "B" && r.URL.Path == "/v1/hello":
@@ -128,13 +122,7 @@ func TestConcurrentSyncsStaleRestoredHead(t *testing.T) {
 	pullBlockAt.Store("")
 	rig := newRestoreRig(t, func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			who := ""
-			for _, p := range []string{"/A", "/B"} {
-				if strings.HasPrefix(r.URL.Path, p+"/") {
-					who = p[1:]
-					r.URL.Path = strings.TrimPrefix(r.URL.Path, p)
-				}
-			}
+			who := whichSync(r)
 			if armed.Load() {
 				switch {
 				case who == "B" && r.URL.Path == "/v1/hello":
@@ -208,4 +196,17 @@ func TestConcurrentSyncsStaleRestoredHead(t *testing.T) {
 	if rep, err := d.CheckServer(ctx, nil); err != nil || len(rep.Problems) > 0 {
 		t.Errorf("verify --server: %v %v", err, rep.Problems)
 	}
+}
+
+// whichSync is which of a desk's two syncs (clients whose server URL ends
+// in /A or /B) sent r, "A" or "B" ("" for neither), the prefix taken off
+// its path.
+func whichSync(r *http.Request) string {
+	for _, p := range []string{"/A", "/B"} {
+		if strings.HasPrefix(r.URL.Path, p+"/") {
+			r.URL.Path = strings.TrimPrefix(r.URL.Path, p)
+			return p[1:]
+		}
+	}
+	return ""
 }
