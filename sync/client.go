@@ -391,20 +391,16 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 	if err != nil {
 		return false, err
 	}
-	// A restored or replaced server: a new epoch, or one that lost events it
-	// had acknowledged or changes this device had pulled (F3).
-	// Or one that holds another change where this desk pulled one: it
-	// lost part of its log, which has grown again since (Diverged).
-	// Done only if the desk stands where it stood when the hello was
-	// asked: another sync of it may have read the log again meanwhile
-	// (then the hello is asked again).
-	// (The desk's place in the order is checked too, when it has one:
-	// another sync may have reset it and read the log back to the same
-	// cursor, which then holds other changes.)
+	// A restored or replaced server: a new epoch, one that lost events it
+	// had acknowledged or changes this device had pulled (F3), or one that
+	// holds another change where this desk pulled one (Diverged: it lost
+	// part of its log, which has grown again since). The reset is done
+	// only if the desk still stands where it stood when the hello was
+	// asked, its place in the order included (read whether or not the
+	// hello carried it): another sync of it may have reset it and read the
+	// log again meanwhile, and then the hello is asked again.
 	restored := st.Epoch != hello.Epoch || hello.HighWater < before.AckedSeq || hello.Head < before.Cursor
 	if restored || hello.Diverged && req.At != nil {
-		// (The point as read, whether or not the hello carried it: an
-		// older server is asked without it.)
 		reset, err := db.ResetForEpochIf(ctx, before, hello.Epoch, hello.HighWater, pointSeq, pointHash)
 		if err != nil {
 			return false, err
