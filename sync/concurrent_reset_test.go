@@ -44,16 +44,7 @@ func TestConcurrentSyncsStaleAt(t *testing.T) {
 	hs := rig.hs
 	a, c, d := rig.desk("a"), rig.desk("c"), rig.desk("d")
 	sync, add := rig.sync, rig.add
-	add(a, "HQ")
-	sync(a)
-	sync(d)
-	sync(c)
-	snap := filepath.Join(rig.dir, "snapshot.db")
-	rig.copyDB(rig.path, snap)
-	add(c, "C1", "C2", "C3", "C4")
-	sync(c)
-	sync(d)                    // d's cursor is past the snapshot's head
-	rig.copyDB(snap, rig.path) // restored, marker and all
+	rig.restoredBehind(a, c, d)
 	add(a, "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8")
 	sync(a) // the log grows again past d's cursor
 
@@ -148,16 +139,7 @@ func TestConcurrentSyncsStaleRestoredHead(t *testing.T) {
 	})
 	a, c, d := rig.desk("a"), rig.desk("c"), rig.desk("d")
 	sync, add := rig.sync, rig.add
-	add(a, "HQ")
-	sync(a)
-	sync(d)
-	sync(c)
-	snap := filepath.Join(rig.dir, "snapshot.db")
-	rig.copyDB(rig.path, snap)
-	add(c, "C1", "C2", "C3", "C4")
-	sync(c)
-	sync(d)                    // d's cursor is past the snapshot's head
-	rig.copyDB(snap, rig.path) // restored, marker and all
+	rig.restoredBehind(a, c, d)
 	st, _ := d.DB.SyncState(ctx)
 	cursor := st.Cursor
 	pullBlockAt.Store(strconv.FormatInt(cursor, 10))
@@ -209,4 +191,21 @@ func whichSync(r *http.Request) string {
 		}
 	}
 	return ""
+}
+
+// restoredBehind makes the server lose what desk c added after a night's
+// copy (c's four places), which desk d had pulled: restored, marker and
+// all, its head is behind d's cursor.
+func (r *restoreRig) restoredBehind(a, c, d *Client) {
+	r.t.Helper()
+	r.add(a, "HQ")
+	r.sync(a)
+	r.sync(d)
+	r.sync(c)
+	snap := filepath.Join(r.dir, "snapshot.db")
+	r.copyDB(r.path, snap)
+	r.add(c, "C1", "C2", "C3", "C4")
+	r.sync(c)
+	r.sync(d) // d's cursor is past the snapshot's head
+	r.copyDB(snap, r.path)
 }
