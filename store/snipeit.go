@@ -1724,16 +1724,16 @@ func (im *importer) person(r *srow) (personRef, error) {
 	type probe struct{ key, col, v string }
 	var probes []probe
 	if r.badge != "" {
-		probes = append(probes, probe{"b:" + r.badge, "badge", r.badge})
+		probes = append(probes, probe{personKey("b:", r.badge), "badge", r.badge})
 	}
 	if r.employeeNo != "" {
-		probes = append(probes, probe{"#:" + upperASCII(r.employeeNo), "employee_no", r.employeeNo})
+		probes = append(probes, probe{personKey("#:", r.employeeNo), "employee_no", r.employeeNo})
 	}
 	if r.username != "" {
-		probes = append(probes, probe{"u:" + strings.ToLower(r.username), "username", r.username})
+		probes = append(probes, probe{personKey("u:", r.username), "username", r.username})
 	}
 	if r.email != "" {
-		probes = append(probes, probe{"e:" + r.email, "email", r.email})
+		probes = append(probes, probe{personKey("e:", r.email), "email", r.email})
 	}
 	// Found by what identifies them; a name the row gives that is not
 	// theirs is said (a row copied from another, or a shared mailbox).
@@ -1792,14 +1792,7 @@ func (im *importer) person(r *srow) (personRef, error) {
 		if *f.dst != "" || f.v == "" {
 			continue
 		}
-		key := f.key + f.v
-		switch f.key {
-		case "u:":
-			key = f.key + strings.ToLower(f.v)
-		case "#:":
-			key = f.key + upperASCII(f.v)
-		}
-		if _, taken := im.people[key]; taken {
+		if _, taken := im.people[personKey(f.key, f.v)]; taken {
 			continue
 		}
 		found, err := im.lookPeople(f.col, f.v)
@@ -1866,13 +1859,28 @@ func (im *importer) person(r *srow) (personRef, error) {
 	}
 	// Found again by whatever identifies them, the filled-in too (their
 	// events are written at the end: the database does not know them yet).
-	for _, k := range []struct{ p, v string }{{"b:", pp.Badge}, {"#:", upperASCII(pp.EmployeeNo)}, {"u:", strings.ToLower(pp.Username)}, {"e:", pp.Email}} {
+	for _, k := range []struct{ p, v string }{{"b:", pp.Badge}, {"#:", pp.EmployeeNo}, {"u:", pp.Username}, {"e:", pp.Email}} {
 		if k.v != "" {
-			im.people[k.p+k.v] = ref
+			im.people[personKey(k.p, k.v)] = ref
 		}
 	}
 	im.byName[strings.ToLower(pp.Name)] = append(namesakes, ref)
 	return ref, nil
+}
+
+// personKey is a person's identifier as an import keys the people it
+// finds and makes (prefix b: badge, #: employee number, u: username, e:
+// email): an employee number upper-cased as SQLite's upper() does, a
+// username lower-cased (it is theirs case aside); a badge and an email
+// as rows hold them (upper- and lower-cased already).
+func personKey(prefix, v string) string {
+	switch prefix {
+	case "#:":
+		v = upperASCII(v)
+	case "u:":
+		v = strings.ToLower(v)
+	}
+	return prefix + v
 }
 
 // upperASCII upper-cases a-z only, as SQLite's upper() does: the keys of
@@ -1962,9 +1970,9 @@ func unifyPeople(rows []*srow) {
 	}
 	keys := func(r *srow) []string {
 		var k []string
-		for _, f := range []struct{ p, v string }{{"b:", r.badge}, {"#:", upperASCII(r.employeeNo)}, {"u:", strings.ToLower(r.username)}, {"e:", r.email}} {
+		for _, f := range []struct{ p, v string }{{"b:", r.badge}, {"#:", r.employeeNo}, {"u:", r.username}, {"e:", r.email}} {
 			if f.v != "" {
-				k = append(k, f.p+f.v)
+				k = append(k, personKey(f.p, f.v))
 			}
 		}
 		return k
