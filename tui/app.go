@@ -501,11 +501,15 @@ func fit(s string, width, height int) []string {
 // para word-wraps a sentence to width cells and styles it: prose is
 // wrapped, where a table row or a key list is cut (fitLine).
 func para(style lipgloss.Style, text string, width int) string {
-	lines := wrapWords(text, width)
+	return strings.Join(styleLines(style, wrapWords(text, width)), "\n")
+}
+
+// styleLines renders each of lines in style, in place.
+func styleLines(style lipgloss.Style, lines []string) []string {
 	for i, l := range lines {
 		lines[i] = style.Render(l)
 	}
-	return strings.Join(lines, "\n")
+	return lines
 }
 
 // msgLines is how many lines a screen's last message may take.
@@ -518,10 +522,7 @@ func wrapMsg(style lipgloss.Style, text string, width int) []string {
 	if len(lines) > msgLines {
 		lines = append(lines[:msgLines-1], truncate(strings.Join(lines[msgLines-1:], " "), width))
 	}
-	for i, l := range lines {
-		lines[i] = style.Render(l)
-	}
-	return lines
+	return styleLines(style, lines)
 }
 
 // wrapWords breaks plain text into lines of at most width cells at spaces

@@ -114,13 +114,9 @@ func (f *field) View(s *Styles, width int) string {
 		if f.focused {
 			style = s.Prompt
 		}
-		var out []string
-		for _, l := range wrapWords(strings.TrimSpace(f.prompt), width) {
-			out = append(out, style.Render(l))
-		}
 		short := *f
 		short.prompt = "› "
-		return strings.Join(out, "\n") + "\n" + short.View(s, width)
+		return para(style, strings.TrimSpace(f.prompt), width) + "\n" + short.View(s, width)
 	}
 	prompt := s.Dim.Render(f.prompt)
 	if f.focused {
