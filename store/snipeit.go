@@ -24,6 +24,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
@@ -51,6 +53,11 @@ type ImportOptions struct {
 	// cell changes nothing), its status, whom it is checked out to, its
 	// disposal. Without it such rows are refused.
 	Update bool
+	// Encoding names the file's text encoding when it is not UTF-8, by
+	// its usual label ("windows-1252", "iso-8859-2", "shift_jis"; see
+	// ParseEncoding). Blank reads UTF-8, or UTF-16 by its byte-order mark;
+	// a byte-order mark always wins.
+	Encoding string
 }
 
 // ImportCreated counts what an import created besides assets.
@@ -716,7 +723,7 @@ func parseSnipeHeader(rec []string, rep *ImportReport, updating bool) (*csvHeade
 	seenCustom := map[string]int{}
 	for i, name := range rec {
 		if !utf8.ValidString(name) {
-			return nil, invalid("header column %d is not valid UTF-8 text (save the file as UTF-8)", i+1)
+			return nil, invalid("header column %d is %s", i+1, notUTF8)
 		}
 		if len(name) > maxNameCell {
 			return nil, invalid("header column %d is %d characters long; at most %d", i+1, len(name), maxNameCell)
@@ -816,8 +823,25 @@ func parseSnipeHeader(rec []string, rep *ImportReport, updating bool) (*csvHeade
 // header is read, whose first cell may be quoted. The delimiter is the
 // header line's comma, semicolon (a locale with decimal commas) or tab, and
 // lines may end in CR alone (Excel for Mac).
-func openCSV(r io.Reader) (*csv.Reader, []string, error) {
-	br := bufio.NewReaderSize(transform.NewReader(r, unicode.BOMOverride(transform.Nop)), 256<<10)
+//
+// A file in another encoding (enc, a label ParseEncoding reads) is decoded
+// from it, unless it starts with a byte-order mark; one whose text is
+// UTF-8 already is refused, as decoding it again would garble every
+// accented letter.
+func openCSV(r io.Reader, enc string) (*csv.Reader, []string, error) {
+	var dec transform.Transformer = transform.Nop
+	if e, err := textEncoding(enc); err != nil {
+		return nil, nil, err
+	} else if e != nil {
+		raw := bufio.NewReaderSize(r, 256<<10)
+		if head, err := raw.Peek(256 << 10); len(head) > 0 && !hasBOM(head) && isUTF8Text(head, err == nil) {
+			return nil, nil, invalid("the file is UTF-8 text already (its letters beyond ASCII read as UTF-8): import it without --encoding %s", enc)
+		} else if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+			return nil, nil, fmt.Errorf("read file: %w", err)
+		}
+		r, dec = raw, e.NewDecoder()
+	}
+	br := bufio.NewReaderSize(transform.NewReader(r, unicode.BOMOverride(dec)), 256<<10)
 	for {
 		if b, _ := br.Peek(len(utf8BOM)); !bytes.Equal(b, utf8BOM) {
 			break
@@ -868,7 +892,7 @@ func openCSV(r io.Reader) (*csv.Reader, []string, error) {
 // readSnipeIT reads and validates the whole file: the rows, with a bad row
 // marked by its error.
 func readSnipeIT(r io.Reader, rep *ImportReport, opt ImportOptions) ([]*srow, *csvHeader, error) {
-	cr, header, err := openCSV(r)
+	cr, header, err := openCSV(r, opt.Encoding)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -979,6 +1003,65 @@ func readSnipeIT(r io.Reader, rep *ImportReport, opt ImportOptions) ([]*srow, *c
 }
 
 var utf8BOM = []byte("\ufeff")
+
+// notUTF8 is the reason given for a cell (or header) that is not UTF-8.
+const notUTF8 = "not valid UTF-8 text (save the file as CSV UTF-8, or name the encoding it was saved in with --encoding: Excel's \"CSV (Comma delimited)\" is windows-1252 in Western Europe and the Americas)"
+
+// ParseEncoding reads the label of a text encoding a CSV may be saved in
+// (the labels web browsers take: "windows-1252", "latin1", "cp1252",
+// "iso-8859-2", "windows-1251", "shift_jis", "gbk", "utf-16le", ...) and
+// returns its canonical name.
+func ParseEncoding(label string) (string, error) {
+	e, err := textEncoding(label)
+	if err != nil {
+		return "", err
+	}
+	if e == nil {
+		return "utf-8", nil
+	}
+	return htmlindex.Name(e)
+}
+
+// textEncoding finds the encoding label names; nil for UTF-8 (or none).
+func textEncoding(label string) (encoding.Encoding, error) {
+	label = strings.TrimSpace(label)
+	if label == "" {
+		return nil, nil
+	}
+	e, err := htmlindex.Get(label)
+	if err != nil {
+		return nil, invalid("unknown text encoding %q (say windows-1252, iso-8859-2, windows-1251, shift_jis or utf-16le)", clip(label))
+	}
+	if e == encoding.Replacement {
+		return nil, invalid("text encoding %q cannot be read (it is refused as unsafe)", clip(label))
+	}
+	if n, _ := htmlindex.Name(e); n == "utf-8" {
+		return nil, nil
+	}
+	return e, nil
+}
+
+// hasBOM reports whether b starts with a UTF-8 or UTF-16 byte-order mark.
+func hasBOM(b []byte) bool {
+	return bytes.HasPrefix(b, utf8BOM) || bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF})
+}
+
+// isUTF8Text reports whether b, the start of a file (all of it if whole),
+// is UTF-8 with at least one character beyond ASCII: text that no
+// single-byte encoding would have written (its lead and continuation
+// bytes would have to pair up throughout).
+func isUTF8Text(b []byte, whole bool) bool {
+	if !whole {
+		// The peek may have cut the last character.
+		for i := 0; i < utf8.UTFMax && i < len(b); i++ {
+			if utf8.RuneStart(b[len(b)-1-i]) {
+				b = b[:len(b)-1-i]
+				break
+			}
+		}
+	}
+	return utf8.Valid(b) && slices.ContainsFunc(b, func(c byte) bool { return c >= utf8.RuneSelf })
+}
 
 // badRecord sorts an error reading a CSV record: a row that is not valid
 // CSV (a bad row, with its line and why), or the whole file refused (err).
@@ -1171,7 +1254,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		f := h.cols[i]
 		col := strings.TrimSpace(strings.TrimLeft(h.names[i], "\ufeff"))
 		if !utf8.ValidString(c) {
-			r.bad = &RowError{Line: line, Column: col, Reason: "not valid UTF-8 text (save the file as UTF-8)"}
+			r.bad = &RowError{Line: line, Column: col, Reason: notUTF8}
 			return r
 		}
 		c = strings.TrimSpace(c)

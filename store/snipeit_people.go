@@ -182,8 +182,8 @@ func (t *table) fail(r *tableRow, key, format string, args ...any) {
 
 // readTable reads a users or locations file: its columns by cols, each
 // row's cells checked as text (UTF-8, a name's length).
-func readTable(r io.Reader, kind ImportKind, cols []tableCol, rep *ImportReport) (*table, error) {
-	cr, header, err := openCSV(r)
+func readTable(r io.Reader, kind ImportKind, cols []tableCol, rep *ImportReport, enc string) (*table, error) {
+	cr, header, err := openCSV(r, enc)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +194,7 @@ func readTable(r io.Reader, kind ImportKind, cols []tableCol, rep *ImportReport)
 	keys := make([]string, len(header)) // each column's key, "" for one ignored
 	for i, h := range header {
 		if !utf8.ValidString(h) {
-			return nil, invalid("header column %d is not valid UTF-8 text (save the file as UTF-8)", i+1)
+			return nil, invalid("header column %d is %s", i+1, notUTF8)
 		}
 		key := matchTableCol(cols, h)
 		keys[i] = key
@@ -254,7 +254,7 @@ func readTable(r io.Reader, kind ImportKind, cols []tableCol, rep *ImportReport)
 				continue
 			}
 			if !utf8.ValidString(c) {
-				t.fail(row, key, "not valid UTF-8 text (save the file as UTF-8)")
+				t.fail(row, key, notUTF8)
 				continue
 			}
 			c = strings.TrimSpace(c)
@@ -456,7 +456,7 @@ func personName(r *tableRow) string {
 // As with assets, a bad row imports nothing unless opt.SkipInvalid.
 func (db *DB) ImportSnipeITUsers(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
 	rep := ImportReport{DryRun: opt.DryRun, Kind: KindUsers}
-	t, err := readTable(r, KindUsers, userColumns, &rep)
+	t, err := readTable(r, KindUsers, userColumns, &rep, opt.Encoding)
 	if err != nil {
 		return rep, err
 	}
@@ -840,7 +840,7 @@ func (w *wtx) matchPerson(name string, ids [4]string, named map[string]int) (per
 // tree as the row says (a blank Parent leaves its place alone).
 func (db *DB) ImportSnipeITLocations(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
 	rep := ImportReport{DryRun: opt.DryRun, Kind: KindLocations}
-	t, err := readTable(r, KindLocations, locationColumns, &rep)
+	t, err := readTable(r, KindLocations, locationColumns, &rep, opt.Encoding)
 	if err != nil {
 		return rep, err
 	}

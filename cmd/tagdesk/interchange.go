@@ -13,7 +13,7 @@ import (
 
 func interchangeCommands() []command {
 	return []command{
-		{name: "import snipeit", summary: "import assets (or --type users, locations) from a CSV in Snipe-IT's import headers", usage: "FILE.csv [--type assets|users|locations] [--update] [--skip-invalid] [--dry-run] [--statuses LABEL=STATUS,...] [--json]", run: cmdImportSnipeIT},
+		{name: "import snipeit", summary: "import assets (or --type users, locations) from a CSV in Snipe-IT's import headers", usage: "FILE.csv [--type assets|users|locations] [--update] [--skip-invalid] [--dry-run] [--statuses LABEL=STATUS,...] [--encoding NAME] [--json]", run: cmdImportSnipeIT},
 		{name: "export snipeit", summary: "export every asset (or --type users, locations) as CSV in Snipe-IT's headers", usage: "[--type assets|users|locations] [--out FILE]", run: cmdExportSnipeIT},
 	}
 }
@@ -30,6 +30,7 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 	dry := fs.Bool("dry-run", false, "check the file and show what would be imported; change nothing")
 	statuses := fs.String("statuses", "", `the file's own status labels as tagdesk's statuses: "LABEL=STATUS,..." (e.g. "Staging=in_stock,Awaiting Parts=in_repair")`)
 	update := fs.Bool("update", false, "rows of assets (people) this register has already update them (blank cells change nothing), as Snipe-IT's Update Existing Values does; without it they are refused (left as they are)")
+	encName := fs.String("encoding", "", `the file's text encoding when it is not UTF-8: "windows-1252" for Excel's "CSV (Comma delimited)" in Western Europe and the Americas, "iso-8859-2", "windows-1251", "shift_jis", ... (a byte-order mark, as "CSV UTF-8" and "Unicode Text" write, is read by itself)`)
 	asJSON := fs.Bool("json", false, "print the import report as JSON")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
@@ -37,6 +38,9 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 	}
 	if len(pos) != 1 {
 		return usagef("import snipeit needs one FILE.csv (or - for standard input)")
+	}
+	if _, err := store.ParseEncoding(*encName); err != nil {
+		return usagef("--encoding: %s", store.ErrorMessage(err))
 	}
 	kind, err := store.ParseImportKind(*kindName)
 	if err != nil {
@@ -56,7 +60,7 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 		in = f
 	}
 	progress, endProgress := a.importProgress()
-	opt := store.ImportOptions{SkipInvalid: *skip, DryRun: *dry, Update: *update, Progress: progress, Source: name}
+	opt := store.ImportOptions{SkipInvalid: *skip, DryRun: *dry, Update: *update, Progress: progress, Source: name, Encoding: *encName}
 	if *statuses != "" {
 		opt.Statuses = map[string]store.Status{}
 		for _, pair := range strings.Split(*statuses, ",") {

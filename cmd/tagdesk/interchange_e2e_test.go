@@ -186,6 +186,30 @@ func TestE2EImportSnipeITSkipInvalidAndDryRun(t *testing.T) {
 	}
 }
 
+// A file Excel saved in windows-1252 is refused with a line that names
+// --encoding; given it, the file imports; an encoding tagdesk does not
+// know is bad usage.
+func TestE2EImportSnipeITEncoding(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "td.db")
+	file := filepath.Join(dir, "excel.csv")
+	if err := os.WriteFile(file, []byte("Asset Tag,Model Name,Location,Full Name\r\nW-1,Latitude 5440,Z\xfcrich,Ren\xe9e Favre\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := cli(t, db, "import", "snipeit", file)
+	if code != 1 || !strings.Contains(stderr, "line 2: Location: not valid UTF-8 text") || !strings.Contains(stderr, "--encoding") {
+		t.Errorf("unnamed: exit %d\n%s", code, stderr)
+	}
+	if _, stderr, code := cli(t, db, "import", "snipeit", "--encoding", "cp-1252x", file); code != 2 || !strings.Contains(stderr, `unknown text encoding "cp-1252x"`) {
+		t.Errorf("unknown encoding: exit %d\n%s", code, stderr)
+	}
+	mustCLI(t, db, "import", "snipeit", "--encoding", "windows-1252", file)
+	if as := assetState(t, db); len(as) != 1 || as[0]["location_name"] != "Zürich" || as[0]["custodian_name"] != "Renée Favre" {
+		t.Errorf("assets: %v", as)
+	}
+	verifyEvents(t, db)
+}
+
 func TestE2EExportSnipeITRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src.db")

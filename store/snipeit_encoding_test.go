@@ -1,0 +1,129 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/japanese"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// A file Excel saved as "CSV (Comma delimited)" on a Western European or
+// American Windows is in windows-1252: é is the byte 0xE9, € is 0x80.
+// Named with its encoding, it imports as the same file in UTF-8 does;
+// unnamed, it is refused, and the refusal says how to name it.
+func TestImportSnipeITWindows1252(t *testing.T) {
+	ctx := context.Background()
+	cp1252 := []byte("Asset Tag,Serial Number,Model,Category,Manufacturer,Location,Full Name,Notes\n" +
+		"E-1,SN-E1,ThinkPad T14,Laptops,Lenovo,Caf\xe9 M\xfcnchen,Jos\xe9 Mu\xf1oz,cost \x80 1\x92200\n")
+	utf8File := []byte("Asset Tag,Serial Number,Model,Category,Manufacturer,Location,Full Name,Notes\n" +
+		"E-1,SN-E1,ThinkPad T14,Laptops,Lenovo,Café München,José Muñoz,cost € 1’200\n")
+	want := allEssentials(t, func() *store.DB {
+		db := mustOpen(t)
+		importSnipe(t, db, utf8File, store.ImportOptions{})
+		return db
+	}())
+
+	db := mustOpen(t)
+	before := takeSnapshot(t, db)
+	rep, err := db.ImportSnipeIT(ctx, bytes.NewReader(cp1252), store.ImportOptions{})
+	if err == nil || len(rep.Bad) != 1 || !strings.Contains(rep.Bad[0].Reason, "--encoding") || !strings.Contains(rep.Bad[0].Reason, "windows-1252") {
+		t.Fatalf("unnamed windows-1252: err %v, bad %+v", err, rep.Bad)
+	}
+	if after := takeSnapshot(t, db); !reflect.DeepEqual(before, after) {
+		t.Fatal("a refused file changed the register")
+	}
+	for _, label := range []string{"windows-1252", "cp1252", "latin1", "ISO-8859-1"} {
+		t.Run(label, func(t *testing.T) {
+			db := mustOpen(t)
+			importSnipe(t, db, cp1252, store.ImportOptions{Encoding: label})
+			if got := allEssentials(t, db); !reflect.DeepEqual(got, want) {
+				t.Errorf("reads differently from the UTF-8 file:\n got %+v\nwant %+v", got, want)
+			}
+			a, err := db.Asset(ctx, "E-1")
+			if err != nil || a.Notes != "cost € 1’200" {
+				t.Errorf("notes %q (%v)", a.Notes, err)
+			}
+			mustVerify(t, db)
+		})
+	}
+}
+
+// A file that is UTF-8 already, named as windows-1252 by mistake, would
+// come in garbled ("CafÃ©"): it is refused, and nothing changes. Its
+// byte-order mark, if it has one, says what it is, and wins.
+func TestImportSnipeITEncodingMistaken(t *testing.T) {
+	ctx := context.Background()
+	file := "Asset Tag,Serial Number,Model,Category,Location\nE-2,SN-E2,OptiPlex,Desktops,Café\n"
+	db := mustOpen(t)
+	before := takeSnapshot(t, db)
+	_, err := db.ImportSnipeIT(ctx, strings.NewReader(file), store.ImportOptions{Encoding: "windows-1252"})
+	if err == nil || !strings.Contains(store.ErrorMessage(err), "UTF-8 text already") {
+		t.Fatalf("UTF-8 named windows-1252: %v", err)
+	}
+	if _, err := db.ImportSnipeITUsers(ctx, strings.NewReader("First Name,Last Name,Email\nJosé,Muñoz,jm@example.com\n"), store.ImportOptions{Encoding: "latin1"}); err == nil {
+		t.Fatal("a UTF-8 users file named latin1 was read")
+	}
+	if after := takeSnapshot(t, db); !reflect.DeepEqual(before, after) {
+		t.Fatal("a refused file changed the register")
+	}
+	importSnipe(t, db, []byte("\ufeff"+file), store.ImportOptions{Encoding: "windows-1252"})
+	if a, err := db.Asset(ctx, "E-2"); err != nil || a.LocationName != "Café" {
+		t.Fatalf("with a byte-order mark: %+v (%v)", a, err)
+	}
+	// ASCII alone reads the same in either: nothing to refuse.
+	importSnipe(t, db, []byte("Asset Tag,Serial Number,Model,Category,Location\nE-3,SN-E3,OptiPlex,Desktops,Cafe\n"), store.ImportOptions{Encoding: "windows-1252"})
+}
+
+// The users and locations files take the encoding too, and other
+// encodings than windows-1252 are read (a Japanese office's Shift JIS).
+func TestImportSnipeITEncodingTables(t *testing.T) {
+	ctx := context.Background()
+	sjis := func(s string) []byte {
+		b, err := japanese.ShiftJIS.NewEncoder().Bytes([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	db := mustOpen(t)
+	if _, err := db.ImportSnipeITLocations(ctx, bytes.NewReader(sjis("Name,Parent\n東京本社,\n倉庫,東京本社\n")), store.ImportOptions{Encoding: "shift_jis"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ImportSnipeITUsers(ctx, bytes.NewReader(sjis("First Name,Last Name,Email,Location\n太郎,山田,taro@example.com,倉庫\n")), store.ImportOptions{Encoding: "shift_jis"}); err != nil {
+		t.Fatal(err)
+	}
+	people, err := db.People(ctx, store.PeopleFilter{})
+	if err != nil || len(people) != 1 || people[0].Name != "太郎 山田" {
+		t.Fatalf("people %+v (%v)", people, err)
+	}
+	locs, err := db.Locations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{}
+	for _, l := range locs {
+		names[l.Code] = l.Name
+	}
+	if names[people[0].LocationCode] != "倉庫" {
+		t.Errorf("the person's place is %q of %v", people[0].LocationCode, names)
+	}
+	mustVerify(t, db)
+}
+
+func TestParseEncoding(t *testing.T) {
+	for label, want := range map[string]string{"": "utf-8", "UTF8": "utf-8", "cp1252": "windows-1252", " latin1 ": "windows-1252", "Shift_JIS": "shift_jis", "utf-16le": "utf-16le"} {
+		if got, err := store.ParseEncoding(label); err != nil || got != want {
+			t.Errorf("ParseEncoding(%q) = %q, %v; want %q", label, got, err, want)
+		}
+	}
+	for _, bad := range []string{"klingon", "replacement", strings.Repeat("x", 10000)} {
+		if _, err := store.ParseEncoding(bad); err == nil || len(store.ErrorMessage(err)) > 300 {
+			t.Errorf("ParseEncoding(%.20q): %v", bad, err)
+		}
+	}
+}
