@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strconv"
@@ -148,7 +149,6 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 		return k, fmt.Errorf("kpis: %w", err)
 	}
 	defer rows.Close()
-	var found, expected int
 	for rows.Next() {
 		var a Accuracy
 		if err := rows.Scan(&a.Location, &a.Date, &a.Found, &a.Expected); err != nil {
@@ -158,15 +158,24 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 		if a.Expected > 0 {
 			a.Accuracy = float64(a.Found) / float64(a.Expected)
 		}
-		found, expected = found+a.Found, expected+a.Expected
 		k.AccuracyByLocation = append(k.AccuracyByLocation, a)
 	}
 	if err := rows.Err(); err != nil {
 		return k, fmt.Errorf("kpis: %w", err)
 	}
 	k.StocktakeLocations = len(k.AccuracyByLocation)
-	if expected > 0 {
-		k.InventoryAccuracy = float64(found) / float64(expected)
+	// The whole figure counts each asset once, by the latest of those
+	// counts that expected it: a site counted, then a room of it, would
+	// otherwise count the room's assets twice.
+	var found, expected sql.NullInt64
+	if err := db.r.QueryRowContext(ctx, `WITH latest AS (SELECT max(id) AS id FROM stocktakes WHERE status = 'finished' GROUP BY location_id),
+			each AS (SELECT e.found, row_number() OVER (PARTITION BY e.asset_id ORDER BY s.finished_at DESC, s.id DESC) AS nth
+				FROM latest CROSS JOIN stocktakes s ON s.id = latest.id CROSS JOIN stocktake_expected e ON e.stocktake_id = s.id WHERE e.found <> 2)
+		SELECT sum(found = 1), count(*) FROM each WHERE nth = 1`).Scan(&found, &expected); err != nil {
+		return k, fmt.Errorf("kpis: %w", err)
+	}
+	if expected.Int64 > 0 {
+		k.InventoryAccuracy = float64(found.Int64) / float64(expected.Int64)
 	}
 	return k, nil
 }

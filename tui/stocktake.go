@@ -20,6 +20,7 @@ type stocktakeStore interface {
 	CurrentStocktake(ctx context.Context, location string) (store.Stocktake, error)
 	Stocktakes(ctx context.Context, openOnly bool, limit int) ([]store.Stocktake, error)
 	ScanIntoStocktake(ctx context.Context, uid, scan string) (store.StocktakeScan, error)
+	Stocktake(ctx context.Context, uid string) (store.Stocktake, error)
 	FinishStocktake(ctx context.Context, uid string) (store.Stocktake, error)
 	StocktakeReport(ctx context.Context, uid string) (store.StocktakeReport, error)
 	Move(ctx context.Context, tag, location string) (store.Asset, error)
@@ -98,10 +99,19 @@ type stocktakeMissingMsg struct {
 
 type stocktakeScannedMsg struct {
 	to
-	code  string
-	scan  store.StocktakeScan
-	label string // an unexpected asset's name or model
-	err   error
+	code   string
+	scan   store.StocktakeScan
+	label  string           // an unexpected asset's name or model
+	counts *store.Stocktake // the count as the store has it after the scan
+	err    error
+}
+
+// stocktakeCountsMsg is a count's figures read again (before its finish
+// is confirmed: what the finish would mark missing now).
+type stocktakeCountsMsg struct {
+	to
+	st  store.Stocktake
+	err error
 }
 
 type stocktakeMovedMsg struct {
@@ -250,6 +260,12 @@ func (s *stocktakeScreen) Update(msg tea.Msg) tea.Cmd {
 				s.missing = append(s.missing, a)
 			}
 		}
+	case stocktakeCountsMsg:
+		if msg.err != nil {
+			s.add(stLogLine{kind: "error", text: "counts: " + errText(msg.err)})
+			return nil
+		}
+		return s.setCounts(msg.st)
 	case stocktakeScannedMsg:
 		cmd := s.scanned(msg)
 		if code, ok := s.queue.done(); ok {
@@ -331,7 +347,7 @@ func (s *stocktakeScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 				return bell()
 			}
 			s.phase = stConfirm
-			return nil
+			return s.refreshCounts() // what the finish would mark missing now
 		case key.Matches(msg, k.MoveHere):
 			return s.moveHere()
 		case msg.String() == "enter":
@@ -398,8 +414,41 @@ func (s *stocktakeScreen) start(code string) tea.Cmd {
 				r.label = assetLabel(a)
 			}
 		}
+		// The figures as the store counts them: what a scan leaves missing
+		// is not always one fewer (the disks of a server found with it, an
+		// expected asset lent since the count began), and an unknown code
+		// scanned again is not another.
+		if st, err := db.Stocktake(ctx, uid); err == nil {
+			r.counts = &st
+		}
 		return r
 	})
+}
+
+// refreshCounts reads the count's figures again.
+func (s *stocktakeScreen) refreshCounts() tea.Cmd {
+	db, ok := s.store()
+	if !ok {
+		return nil
+	}
+	id, uid := s.id, s.st.UID
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		st, err := db.Stocktake(ctx, uid)
+		return stocktakeCountsMsg{to: to{id}, st: st, err: err}
+	})
+}
+
+// setCounts takes the figures the store read for the count on screen, and
+// lists what is missing again when the list no longer matches them.
+func (s *stocktakeScreen) setCounts(st store.Stocktake) tea.Cmd {
+	if st.UID != s.st.UID {
+		return nil
+	}
+	s.st = st
+	if s.listed && len(s.missing) != st.Missing {
+		return s.loadMissing()
+	}
+	return nil
 }
 
 func (s *stocktakeScreen) scanned(r stocktakeScannedMsg) tea.Cmd {
@@ -407,19 +456,26 @@ func (s *stocktakeScreen) scanned(r stocktakeScannedMsg) tea.Cmd {
 		s.add(stLogLine{kind: "error", text: clipCode(r.code) + ": " + errText(r.err)})
 		return bell()
 	}
-	sc := r.scan
-	// The counts follow the classification, as the store counts them, so a
-	// scan costs no extra query.
-	switch sc.Result {
+	cmd := s.logScan(r)
+	if r.counts != nil {
+		return tea.Batch(cmd, s.setCounts(*r.counts))
+	}
+	// (The figures could not be read: counted here as near as can be.)
+	switch r.scan.Result {
 	case store.ScanFound:
 		s.st.Found++
+		s.st.Missing = max(0, s.st.Missing-1)
 	case store.ScanUnexpected:
 		s.st.Unexpected++
 	case store.ScanDuplicate:
 		s.st.Duplicates++
-	default:
-		s.st.Unknown++
 	}
+	return cmd
+}
+
+// logScan lists a scan's result.
+func (s *stocktakeScreen) logScan(r stocktakeScannedMsg) tea.Cmd {
+	sc := r.scan
 	switch sc.Result {
 	case store.ScanFound:
 		s.seen[sc.Tag] = true
@@ -654,7 +710,7 @@ func (s *stocktakeScreen) counters() string {
 	return fmt.Sprintf("%s %s  %s %s  %s %s  %s %s  %s %s",
 		st.Label.Render("expected"), st.Count.Render(commas(t.Expected)),
 		st.Label.Render("found"), st.OK.Render(commas(t.Found)),
-		st.Label.Render("missing"), st.Err.Render(commas(t.Missing())),
+		st.Label.Render("missing"), st.Err.Render(commas(t.Missing)),
 		st.Label.Render("unexpected"), st.Warn.Render(commas(t.Unexpected)),
 		st.Label.Render("unknown"), st.Warn.Render(commas(t.Unknown)))
 }
@@ -668,7 +724,7 @@ func (s *stocktakeScreen) scanView() string {
 	}
 	switch {
 	case s.phase == stConfirm:
-		b = append(b, st.Warn.Render(truncate(fmt.Sprintf("Finish? %d not found will be marked missing. y finish · n/esc keep counting", s.st.Missing()), w)))
+		b = append(b, st.Warn.Render(truncate(fmt.Sprintf("Finish? %d not found will be marked missing. y finish · n/esc keep counting", s.st.Missing), w)))
 	case s.busy != "":
 		b = append(b, st.Dim.Render(truncate(s.busy, w)))
 	default:
@@ -731,7 +787,7 @@ func (s *stocktakeScreen) missingView(width, height int) string {
 		return ""
 	}
 	if !s.listed {
-		return strings.Join([]string{st.Section.Render(fmt.Sprintf("Still missing (%s)", commas(s.st.Missing()))), st.Dim.Render("  listing…")}, "\n")
+		return strings.Join([]string{st.Section.Render(fmt.Sprintf("Still missing (%s)", commas(s.st.Missing))), st.Dim.Render("  listing…")}, "\n")
 	}
 	out := []string{st.Section.Render(fmt.Sprintf("Still missing (%s)", commas(len(s.missing))))}
 	if len(s.missing) == 0 {

@@ -127,8 +127,43 @@ func TestStocktake_ScanLoopFinishReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := rep.Stocktake; got.Found != 4 || got.Missing() != 1 || got.Unexpected != 1 || got.Unknown != 2 || got.Duplicates != 1 {
+	if got := rep.Stocktake; got.Found != 4 || got.Missing != 1 || got.Unexpected != 1 || got.Unknown != 2 || got.Duplicates != 1 {
 		t.Fatalf("report counts %+v", got)
+	}
+}
+
+// The screen's figures are the store's: the disks of a server it found are
+// found with it (not missing, and off the list), and an unknown code
+// scanned again is not another; the finish question says what the finish
+// then does.
+func TestStocktake_FiguresFollowTheStore(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	seed(t, db, 8)
+	shelf(t, db, 4)
+	for _, d := range []string{"TD-000003", "TD-000004"} {
+		if _, err := db.CheckOut(ctx, d, "TD-000002", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("s")
+	h.scan("SHELF-A")
+	h.wantView("expected 4", "missing 4", "Still missing (4)")
+	h.scan("TD-000002")
+	h.wantView("found 1", "missing 1", "Still missing (1)", "TD-000001")
+	if strings.Contains(h.view(), "TD-000003") {
+		t.Fatalf("a disk of the server found is still listed missing:\n%s", h.view())
+	}
+	h.scan("ZZ-404")
+	h.scan("ZZ-404")
+	h.wantView("unknown 1")
+	h.press("ctrl+g")
+	h.wantView("Finish? 1 not found will be marked missing")
+	h.typeSlow("y")
+	h.wantView("finished", "Missing (1)", "TD-000001")
+	if got := mustCurrentOrLatest(t, db); got.Found != 3 || got.Missing != 1 || got.Unknown != 1 {
+		t.Fatalf("finished %+v", got)
 	}
 }
 

@@ -120,7 +120,7 @@ func cmdStocktakeScan(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stdout, "%s: %d of %d found, %d missing so far, %d unexpected, %d unknown\n", st.LocationCode, st.Found, st.Expected, st.Missing(), st.Unexpected, st.Unknown)
+		fmt.Fprintf(a.stdout, "%s: %d of %d found, %d missing so far, %d unexpected, %d unknown\n", st.LocationCode, st.Found, st.Expected, st.Missing, st.Unexpected, st.Unknown)
 		if refused > 0 {
 			return fmt.Errorf("stocktake scan: %d of %d scans refused (listed above); the others are recorded", refused, len(pos))
 		}
@@ -147,7 +147,7 @@ func cmdStocktakeFinish(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return fmt.Errorf("stocktake finish: %w; nothing changed", err)
 		}
-		fmt.Fprintf(a.stdout, "stocktake of %s finished: %d of %d found, %d missing, %d unexpected, %d unknown", st.LocationCode, st.Found, st.Expected, st.Missing(), st.Unexpected, st.Unknown)
+		fmt.Fprintf(a.stdout, "stocktake of %s finished: %d of %d found, %d missing, %d unexpected, %d unknown", st.LocationCode, st.Found, st.Expected, st.Missing, st.Unexpected, st.Unknown)
 		if st.Away > 0 {
 			fmt.Fprintf(a.stdout, ", %d left during the count (not missing)", st.Away)
 		}
@@ -183,12 +183,20 @@ func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
 		case *asCSV:
 			w := csv.NewWriter(a.stdout)
 			w.Write([]string{"result", "tag", "serial", "name", "model", "recorded_location", "status", "code"})
+			// code: what was scanned (a serial, a label's URL), blank for
+			// what was not.
+			scanned := map[string]string{}
+			for _, sc := range rep.Scans {
+				if _, ok := scanned[sc.Tag]; !ok && sc.Tag != "" {
+					scanned[sc.Tag] = sc.Code
+				}
+			}
 			for _, g := range []struct {
 				result string
 				as     []store.Asset
 			}{{"found", rep.Found}, {"missing", rep.Missing}, {"unexpected", rep.Unexpected}, {"away", rep.Away}} {
 				for _, x := range g.as {
-					w.Write(store.SpreadsheetRow([]string{g.result, x.Tag, x.Serial, x.Name, x.Model, x.LocationCode, string(x.Status), x.Tag}))
+					w.Write(store.SpreadsheetRow([]string{g.result, x.Tag, x.Serial, x.Name, x.Model, x.LocationCode, string(x.Status), scanned[x.Tag]}))
 				}
 			}
 			for _, code := range rep.Unknown {
@@ -202,7 +210,7 @@ func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
 		if s.FinishedAt != "" {
 			fmt.Fprintf(a.stdout, ", finished %s by %s", localStamp(s.FinishedAt), s.FinishedBy)
 		}
-		fmt.Fprintf(a.stdout, "\nexpected %d, found %d, missing %d, unexpected %d, unknown %d, duplicate scans %d", s.Expected, s.Found, s.Missing(), s.Unexpected, s.Unknown, s.Duplicates)
+		fmt.Fprintf(a.stdout, "\nexpected %d, found %d, missing %d, unexpected %d, unknown %d, duplicate scans %d", s.Expected, s.Found, s.Missing, s.Unexpected, s.Unknown, s.Duplicates)
 		if s.Away > 0 {
 			fmt.Fprintf(a.stdout, ", left during the count %d", s.Away)
 		}
@@ -247,7 +255,7 @@ func cmdStocktakeList(ctx context.Context, a *app, args []string) error {
 		}
 		fmt.Fprintf(a.stdout, "%-14s %-9s %-20s %8s %8s %8s\n", "LOCATION", "STATUS", "STARTED", "EXPECTED", "FOUND", "MISSING")
 		for _, s := range all {
-			fmt.Fprintf(a.stdout, "%-14s %-9s %-20s %8d %8d %8d\n", s.LocationCode, s.Status, fit(localStamp(s.StartedAt), 20), s.Expected, s.Found, s.Missing())
+			fmt.Fprintf(a.stdout, "%-14s %-9s %-20s %8d %8d %8d\n", s.LocationCode, s.Status, fit(localStamp(s.StartedAt), 20), s.Expected, s.Found, s.Missing)
 		}
 		return nil
 	})

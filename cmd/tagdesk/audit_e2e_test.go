@@ -92,6 +92,13 @@ func TestE2E_StocktakeCLI(t *testing.T) {
 	if !strings.Contains(csv, "missing,TD-103") || !strings.Contains(csv, "unknown,,,,,,,JUNK-77") {
 		t.Errorf("csv report:\n%s", csv)
 	}
+	// The code column is what was scanned: the serial TD-102 was found by,
+	// nothing for what was not scanned.
+	for _, line := range strings.Split(csv, "\n") {
+		if (strings.HasPrefix(line, "found,TD-102,") && !strings.HasSuffix(line, ",s102")) || (strings.HasPrefix(line, "missing,") && !strings.HasSuffix(line, ",")) {
+			t.Errorf("csv line %q", line)
+		}
+	}
 	if h := mustCLI(t, db, "history", "TD-101"); !strings.Contains(h, "asset.audited") {
 		t.Errorf("history lacks the audit:\n%s", h)
 	}
