@@ -261,34 +261,34 @@ func (db *DB) MarkPrintError(ctx context.Context, id int64, reason string, perma
 	return err
 }
 
-// CancelPrintJob cancels a queued or failed job.
-func (db *DB) CancelPrintJob(ctx context.Context, id int64) error {
+// CancelPrintJob cancels queued or failed jobs: all of them, or (one not
+// queued or failed) none.
+func (db *DB) CancelPrintJob(ctx context.Context, ids ...int64) error {
+	return db.eachJob(ctx, ids, `UPDATE print_jobs SET status = 'cancelled', updated_at = ?1 WHERE id = ?2 AND status IN ('queued', 'failed')`)
+}
+
+// eachJob runs update (?1 the time, ?2 a job, then args) for every job in
+// one transaction, refusing the lot if one is not queued or failed.
+func (db *DB) eachJob(ctx context.Context, ids []int64, update string, args ...any) error {
 	_, err := db.write(ctx, func(w *wtx) error {
-		res, err := w.exec(`UPDATE print_jobs SET status = 'cancelled', updated_at = ? WHERE id = ? AND status IN ('queued', 'failed')`, timestamp(w.at), id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return notFound("no queued or failed print job %d", id)
+		for _, id := range ids {
+			res, err := w.exec(update, append([]any{timestamp(w.at), id}, args...)...)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return notFound("no queued or failed print job %d; no job changed", id)
+			}
 		}
 		return nil
 	})
 	return err
 }
 
-// RetryPrintJob puts a failed job back in the queue (after the template or
-// printer was fixed), optionally with another template or printer.
-func (db *DB) RetryPrintJob(ctx context.Context, id int64, template, printer string) error {
-	_, err := db.write(ctx, func(w *wtx) error {
-		res, err := w.exec(`UPDATE print_jobs SET status = 'queued', template = coalesce(nullif(?, ''), template), printer = coalesce(nullif(?, ''), printer), updated_at = ?
-			WHERE id = ? AND status IN ('queued', 'failed')`, template, printer, timestamp(w.at), id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return notFound("no queued or failed print job %d", id)
-		}
-		return nil
-	})
-	return err
+// RetryPrintJob puts failed jobs back in the queue (after the template or
+// printer was fixed), optionally with another template or printer: all of
+// them, or none.
+func (db *DB) RetryPrintJob(ctx context.Context, template, printer string, ids ...int64) error {
+	return db.eachJob(ctx, ids, `UPDATE print_jobs SET status = 'queued', template = coalesce(nullif(?3, ''), template), printer = coalesce(nullif(?4, ''), printer), updated_at = ?1
+			WHERE id = ?2 AND status IN ('queued', 'failed')`, template, printer)
 }

@@ -684,15 +684,19 @@ func (w *wtx) unexpectedWhy(st stocktakeState, a *Asset) (string, error) {
 	}
 }
 
+// MaxAuditMonths is the longest audit interval a desk takes (ten years).
+const MaxAuditMonths = 120
+
 // auditMonths is the desk's audit interval (audit_interval_months, 12 if
-// not set): an audit's next is due that many months after it.
+// not set, at most MaxAuditMonths): an audit's next is due that many
+// months after it.
 func (w *wtx) auditMonths() (int, error) {
 	v, err := w.setting(SettingAuditMonths)
 	if err != nil {
 		return 0, err
 	}
 	if n, err := strconv.Atoi(v); err == nil && n > 0 {
-		return n, nil
+		return min(n, MaxAuditMonths), nil
 	}
 	return 12, nil
 }

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Sync, server side: a server database is a tagdesk database whose events
@@ -542,8 +544,10 @@ func NewToken() string {
 
 // ValidTokenName checks a token's name.
 func ValidTokenName(name string) error {
-	if name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\r\n") {
-		return invalid("a token name is 1 to 64 characters without spaces")
+	// (It is printed by token list and in the server's messages: no
+	// terminal escapes, no invalid text.)
+	if name == "" || len(name) > 64 || !utf8.ValidString(name) || strings.ContainsFunc(name, func(r rune) bool { return !unicode.IsGraphic(r) || unicode.IsSpace(r) }) {
+		return invalid("a token name is 1 to 64 printable characters without spaces")
 	}
 	return nil
 }
@@ -552,6 +556,13 @@ func ValidTokenName(name string) error {
 func (db *DB) ServerAddToken(ctx context.Context, name, token string) error {
 	if err := ValidTokenName(name); err != nil {
 		return err
+	}
+	// (DESK-1 and desk-1 would be two names for one desk in token list.)
+	var same string
+	if err := db.w.QueryRowContext(ctx, `SELECT name FROM srv_tokens WHERE lower(name) = lower(?)`, name).Scan(&same); err == nil {
+		return conflict("a token named %s already exists", same)
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("add token: %w", err)
 	}
 	if _, err := db.w.ExecContext(ctx, `INSERT INTO srv_tokens(name, hash, created_at) VALUES (?, ?, ?)`, name, HashToken(token), timestamp(db.now())); err != nil {
 		if isConstraint(err) {

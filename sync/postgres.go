@@ -347,6 +347,13 @@ func (b *PostgresBackend) AddToken(ctx context.Context, name, token string) erro
 	if err := store.ValidTokenName(name); err != nil {
 		return err
 	}
+	// (DESK-1 and desk-1 would be two names for one desk in token list.)
+	var same string
+	if err := b.pool.QueryRow(ctx, `SELECT name FROM tagdesk_tokens WHERE lower(name) = lower($1)`, name).Scan(&same); err == nil {
+		return store.Errorf(store.ECONFLICT, "a token named %s already exists", same)
+	} else if !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("add token: %w", err)
+	}
 	_, err := b.pool.Exec(ctx, `INSERT INTO tagdesk_tokens(name, hash, created_at) VALUES ($1, $2, $3)`, name, store.HashToken(token), time.Now().UTC().Format(time.RFC3339Nano))
 	if isUnique(err) {
 		return store.Errorf(store.ECONFLICT, "a token named %s already exists", name)

@@ -44,7 +44,7 @@ type PrintRun struct {
 type LabelStore interface {
 	QueueLabel(ctx context.Context, tag, template, printer string) (store.PrintJob, error)
 	PrintJobs(ctx context.Context, status string, limit int) ([]store.PrintJob, error)
-	CancelPrintJob(ctx context.Context, id int64) error
+	CancelPrintJob(ctx context.Context, ids ...int64) error
 }
 
 var _ LabelStore = (*store.DB)(nil)

@@ -384,6 +384,9 @@ func cmdReportHistory(ctx context.Context, a *app, args []string) error {
 	if err := a.parseNone(c, fs, args); err != nil {
 		return err
 	}
+	if *asJSON && *asCSV {
+		return usagef("give --json or --csv, not both")
+	}
 	var f, t time.Time
 	var err error
 	if *from != "" {

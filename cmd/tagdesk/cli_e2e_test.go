@@ -100,6 +100,20 @@ func TestE2EGroupHelp(t *testing.T) {
 	}
 }
 
+// Help asked for twice is help (it recursed until the stack ran out), and
+// "help COMMAND" is the command's.
+func TestE2EHelpOfHelp(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	for _, args := range [][]string{{"help", "--help"}, {"help", "help"}, {"--help", "--help"}, {"-h", "-h"}, {"--help", "help"}} {
+		if out, stderr, code := cli(t, db, args...); code != 0 || stderr != "" || !strings.Contains(out, "asset list") {
+			t.Errorf("%v: exit %d, %q %.200q", args, code, stderr, out)
+		}
+	}
+	if out, _, code := cli(t, db, "help", "asset", "list"); code != 0 || !strings.HasPrefix(out, "Usage: tagdesk asset list") {
+		t.Errorf("help asset list: exit %d, %.100q", code, out)
+	}
+}
+
 // Bad usage exits 2 with one line naming it, and changes nothing: a word
 // an option-only command does not take, --db given twice with two paths,
 // an unknown status filter, a negative limit.
@@ -569,4 +583,52 @@ func shellWords(s string) ([]string, error) {
 		out = append(out, cur.String())
 	}
 	return out, nil
+}
+
+// Mistakes found by a hunt through the commands' bad input: each is
+// refused whole (exit 2 for a bad option value, 1 for a refusal) and
+// changes nothing.
+func TestE2EBadInputRefusedWhole(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	mustCLI(t, db, "model", "add", "Latitude 5440", "--number", "L5440", "--manufacturer", "Dell", "--category", "Laptop")
+	mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "SNQA", "SNQB", "SNQC") // queues jobs 1-3
+	for _, args := range [][]string{
+		{"setting", "set", "audit_interval_months", "2400"}, // a next audit past 2199
+		{"setting", "set", "audit_warning_days", "x"},
+		{"report", "history", "--csv", "--json"},
+		{"queue", "cancel", "2xyz"}, // it cancelled job 2
+		{"queue", "retry", "--printer", "bogus://x", "1"},
+		{"queue", "retry", "--template", "nope", "1"},
+	} {
+		if _, stderr, code := cli(t, db, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, code, stderr)
+		}
+	}
+	if _, stderr, code := cli(t, db, "queue", "cancel", "3", "999"); code != 1 || !strings.Contains(stderr, "999") {
+		t.Errorf("cancel 3 999: exit %d %s", code, stderr)
+	}
+	if out := mustCLI(t, db, "queue", "list"); strings.Contains(out, "cancelled") || strings.Count(out, "queued") < 3 {
+		t.Errorf("a refused cancel changed the queue:\n%s", out)
+	}
+	// A mistyped --db: a refused command leaves no empty register behind.
+	for i, args := range [][]string{{"report", "duplicates"}, {"swap", "TD-1", "TD-2"}, {"receive", "--model", "X", "--location", "Y", "SN1"}, {"location", "add", "bad!", "X"}} {
+		typo := filepath.Join(dir, fmt.Sprintf("typo%d.db", i))
+		if _, _, code := cli(t, typo, args...); code != 1 {
+			t.Errorf("%v: exit %d", args, code)
+		}
+		if _, err := os.Stat(typo); err == nil {
+			t.Errorf("%v left %s behind", args, typo)
+		}
+	}
+	// A token's name is printed: no terminal escapes, one name a desk.
+	srv := filepath.Join(dir, "srv.db")
+	if _, _, code := cli(t, srv, "serve", "token", "add", "a\x1b[2Jb"); code != 2 {
+		t.Errorf("token with an escape: exit %d", code)
+	}
+	mustCLI(t, srv, "serve", "token", "add", "DESK-1")
+	if _, stderr, code := cli(t, srv, "serve", "token", "add", "desk-1"); code != 1 || !strings.Contains(stderr, "DESK-1 already exists") {
+		t.Errorf("desk-1 beside DESK-1: exit %d %s", code, stderr)
+	}
 }

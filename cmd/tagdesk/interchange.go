@@ -147,9 +147,7 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 		return nil
 	})
 	if fresh && !committed {
-		for _, suffix := range []string{"", "-wal", "-shm"} {
-			os.Remove(path + suffix)
-		}
+		removeDB(path)
 	}
 	return err
 }

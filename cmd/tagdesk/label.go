@@ -351,8 +351,8 @@ func cmdQueueRun(ctx context.Context, a *app, args []string) error {
 func jobIDs(pos []string) ([]int64, error) {
 	var ids []int64
 	for _, p := range pos {
-		var id int64
-		if _, err := fmt.Sscan(p, &id); err != nil || id <= 0 {
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || id <= 0 {
 			return nil, usagef("%q is not a job number", p)
 		}
 		ids = append(ids, id)
@@ -371,10 +371,10 @@ func cmdQueueCancel(ctx context.Context, a *app, args []string) error {
 		return usagef("queue cancel needs job numbers (tagdesk queue list)")
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
+		if err := db.CancelPrintJob(ctx, ids...); err != nil {
+			return err
+		}
 		for _, id := range ids {
-			if err := db.CancelPrintJob(ctx, id); err != nil {
-				return err
-			}
 			fmt.Fprintf(a.stdout, "job %d cancelled\n", id)
 		}
 		return nil
@@ -394,11 +394,23 @@ func cmdQueueRetry(ctx context.Context, a *app, args []string) error {
 	if err != nil || len(ids) == 0 {
 		return usagef("queue retry needs job numbers (tagdesk queue list)")
 	}
+	// The printer and template as setting set takes them.
+	for k, v := range map[string]string{store.SettingPrinter: *prn, store.SettingTemplate: *tmpl} {
+		if v == "" {
+			continue
+		}
+		if err := checkSetting(k, v); err != nil {
+			return err
+		}
+		if err := a.checkPrintSetting(k, v); err != nil {
+			return err
+		}
+	}
 	return a.withDB(ctx, func(db *store.DB) error {
+		if err := db.RetryPrintJob(ctx, *tmpl, *prn, ids...); err != nil {
+			return err
+		}
 		for _, id := range ids {
-			if err := db.RetryPrintJob(ctx, id, *tmpl, *prn); err != nil {
-				return err
-			}
 			fmt.Fprintf(a.stdout, "job %d queued again\n", id)
 		}
 		return nil
@@ -412,6 +424,30 @@ var settingKeys = []string{store.SettingPrinter, store.SettingTemplate, store.Se
 // settableKeys are the settings setting set takes: all but the device id.
 func settableKeys() []string {
 	return slices.DeleteFunc(slices.Clone(settingKeys), func(s string) bool { return s == store.SettingDeviceID })
+}
+
+// checkPrintSetting refuses a printer that cannot be opened and a
+// template there is none of.
+func (a *app) checkPrintSetting(k, v string) error {
+	switch k {
+	case store.SettingPrinter:
+		if v != "" {
+			if _, err := printer.Open(v); err != nil {
+				return usagef("%v", err)
+			}
+		}
+	case store.SettingTemplate:
+		if _, err := labels.Find(v, nil); err != nil {
+			user, uerr := userTemplates(a.getenv)
+			if uerr != nil {
+				return uerr
+			}
+			if _, err := labels.Find(v, user); err != nil {
+				return usagef("%v", err)
+			}
+		}
+	}
+	return nil
 }
 
 // checkSetting refuses a key the desk does not read (a typo would be kept
@@ -441,9 +477,18 @@ func checkSetting(k, v string) error {
 		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 19 {
 			return usagef("%s is the digits of a tag's number, 1 to 19 (got %q)", k, clipBytes(v, 60))
 		}
-	case store.SettingTagNext, store.SettingAuditMonths, store.SettingAuditWarnDays:
+	case store.SettingTagNext:
 		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 {
 			return usagef("%s is a whole number of 0 or more (got %q)", k, clipBytes(v, 60))
+		}
+	case store.SettingAuditMonths:
+		// (A next audit past the year 2199 is no date an import takes.)
+		if n, err := strconv.Atoi(v); err != nil || n < 0 || n > store.MaxAuditMonths {
+			return usagef("%s is the months from one audit to the next, 1 to %d (0: the default, 12) (got %q)", k, store.MaxAuditMonths, clipBytes(v, 60))
+		}
+	case store.SettingAuditWarnDays:
+		if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 3660 {
+			return usagef("%s is a number of days, 0 to 3660 (got %q)", k, clipBytes(v, 60))
 		}
 	case store.SettingAutoLabel, store.SettingTagCheck:
 		if v != "0" && v != "1" && v != "true" && v != "false" {
@@ -488,23 +533,10 @@ func cmdSettingSet(ctx context.Context, a *app, args []string) error {
 	if err := checkSetting(k, v); err != nil {
 		return err
 	}
+	if err := a.checkPrintSetting(k, v); err != nil {
+		return err
+	}
 	switch k {
-	case store.SettingPrinter:
-		if v != "" {
-			if _, err := printer.Open(v); err != nil {
-				return usagef("%v", err)
-			}
-		}
-	case store.SettingTemplate:
-		if _, err := labels.Find(v, nil); err != nil {
-			user, uerr := userTemplates(a.getenv)
-			if uerr != nil {
-				return uerr
-			}
-			if _, err := labels.Find(v, user); err != nil {
-				return usagef("%v", err)
-			}
-		}
 	case store.SettingTagPrefix:
 		if err := store.ValidateTag(strings.TrimRight(strings.ToUpper(v), "-") + "1"); err != nil && v != "" {
 			return usagef("tag prefix %q: %s", v, store.ErrorMessage(err))

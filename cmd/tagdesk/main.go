@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -180,13 +181,18 @@ func (a *app) globalFlags(args []string) ([]string, error) {
 	return rest, nil
 }
 
+// isHelp reports whether a word asks for help.
+func isHelp(s string) bool { return s == "help" || s == "-h" || s == "--help" }
+
 func (a *app) dispatch(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return a.runTUI(ctx)
 	}
-	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		if len(args) > 1 {
-			return a.dispatch(ctx, append(args[1:], "--help"))
+	if isHelp(args[0]) {
+		// "help asset list" is "asset list --help"; "help help" (or
+		// --help --help) is help.
+		if rest := slices.DeleteFunc(slices.Clone(args[1:]), isHelp); len(rest) > 0 {
+			return a.dispatch(ctx, append(rest, "--help"))
 		}
 		a.printHelp()
 		return errHelp
@@ -305,7 +311,7 @@ func readsOnly(name string) bool {
 		// database there is nothing for them to act on.
 		"asset update", "checkout", "checkin", "move", "retire", "dispose", "status",
 		"stocktake start", "stocktake scan", "stocktake finish", "person update", "person offboard", "person reactivate",
-		"label", "queue run", "queue cancel", "queue retry", "sync resolve":
+		"label", "queue run", "queue cancel", "queue retry", "sync resolve", "swap", "location update", "report duplicates":
 		return true
 	}
 	return false
@@ -318,7 +324,7 @@ func pureRead(name string) bool {
 	switch name {
 	case "verify", "asset list", "asset show", "history", "stocktake report", "stocktake list",
 		"report kpis", "report history", "person list", "person show", "person receipt",
-		"location list", "model list", "po show", "export snipeit", "queue list", "setting get":
+		"location list", "model list", "po show", "export snipeit", "queue list", "setting get", "report duplicates":
 		return true
 	}
 	return false
@@ -362,15 +368,39 @@ func (a *app) open(ctx context.Context) (*store.DB, error) {
 
 // withDB opens the database, runs fn and closes it, keeping fn's error.
 func (a *app) withDB(ctx context.Context, fn func(db *store.DB) error) error {
+	path := a.resolveDBPath()
+	_, statErr := os.Stat(path)
+	created := !a.demo && errors.Is(statErr, os.ErrNotExist)
 	db, err := a.open(ctx)
 	if err != nil {
+		if created {
+			removeDB(path)
+		}
 		return err
 	}
 	err = fn(db)
+	// A refused command on a desk it created (a mistyped --db) leaves no
+	// empty register behind, unless something was recorded after all. (A
+	// first sync that failed keeps the server and token it was given.)
+	empty := false
+	if created && err != nil && a.cmd != "sync" {
+		n, perr := db.PendingEvents(ctx)
+		empty = perr == nil && n == 0
+	}
 	if cerr := db.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close database: %w", cerr)
 	}
+	if empty {
+		removeDB(path)
+	}
 	return err
+}
+
+// removeDB removes a database this command created, with its log.
+func removeDB(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(path + suffix)
+	}
 }
 
 // flags makes a FlagSet whose --help prints the command's usage to stdout.
