@@ -1043,10 +1043,12 @@ const (
 )
 
 // codeTakenQuery finds what already has a scannable code: an asset (its
-// tag), a location (its code) or a person (their badge), and says it.
+// tag), a location (its code) or a person (their badge, or their employee
+// number in any case: a scan finds those too), and says it.
 const codeTakenQuery = `SELECT 'asset', 'an asset''s tag' FROM assets WHERE tag = ?1
 	UNION ALL SELECT 'location', ` + locationCodeIs + ` FROM locations WHERE code = ?1
-	UNION ALL SELECT 'person', ` + badgeIs + ` FROM people WHERE badge = ?1 LIMIT 1`
+	UNION ALL SELECT 'person', ` + badgeIs + ` FROM people WHERE badge = ?1
+	UNION ALL SELECT 'person', 'the employee number of ' || name || ' (' || employee_no || ')' FROM people WHERE upper(employee_no) = upper(?1) LIMIT 1`
 
 // notASerial refuses as a new badge or location code (code, upper case)
 // one that is an asset's serial (as written or in lower case): a scan is

@@ -860,6 +860,16 @@ func (w *wtx) employeeNoFree(employeeNo, self string) error {
 	if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("check employee number: %w", err)
 	}
+	// An asset's tag or a place's code: a scan of it would name two things
+	// (and find the asset or the place, never the person).
+	var what string
+	err = w.queryRow(`SELECT 'an asset''s tag' FROM assets WHERE tag = ?1 UNION ALL SELECT `+locationCodeIs+` FROM locations WHERE code = ?1 LIMIT 1`, strings.ToUpper(employeeNo)).Scan(&what)
+	if err == nil {
+		return conflict("employee number %s is already %s: a scan of it must name one thing", clip(employeeNo), what)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("check employee number: %w", err)
+	}
 	return nil
 }
 
