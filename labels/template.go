@@ -111,6 +111,12 @@ type Template struct {
 	// Sheet is set for labels printed on A4/Letter sheets; nil for label
 	// printers (one label per page or per ZPL format).
 	Sheet *Sheet
+
+	// Format is what the template's printer takes when nothing else says:
+	// "zpl" (Zebra and compatible printers, raw; the default) or "pdf" (a
+	// printer with a driver, through CUPS: Brother QL, DYMO). Sheets are
+	// PDF.
+	Format string
 }
 
 // Sheet is the grid of labels on a sheet of paper. Lengths are in
@@ -185,11 +191,13 @@ func Builtin() []Template {
 	b62 := thermal("brother-62mm", "Brother QL 62 mm tape, 62x29 mm (696x271 dots), 300 dpi: QR, tag, name, model, serial, owner", 62, 29, 300)
 	b62.Width, b62.Height = 696, 271
 	b62.Fields = []string{FieldTag, FieldName, FieldModel, FieldSerial, FieldOwner}
+	b62.Format = "pdf" // a Brother QL takes no ZPL: its CUPS driver takes PDF
 
 	b29 := thermal("brother-29mm", "Brother QL 29 mm tape, 29x38 mm (306x449 dots), 300 dpi: QR above tag and name", 29, 38, 300)
 	b29.Width = 306
 	b29.Margin = b29.dots(1)
 	b29.Fields = []string{FieldTag, FieldName}
+	b29.Format = "pdf"
 
 	small := thermal("tag-1.25x0.5-300", `Small 1.25"x0.5" tag (31.75x12.7 mm), 300 dpi: Code 128 and tag`, 31.75, 12.7, 300)
 	small.Symbology = Code128
@@ -437,6 +445,7 @@ type rawTemplate struct {
 	FontSize    *length   `toml:"font_size"`
 	MinFontSize *length   `toml:"min_font_size"`
 	Layout      *string   `toml:"layout"`
+	Format      *string   `toml:"format"`
 	Sheet       *rawSheet `toml:"sheet"`
 }
 
@@ -634,6 +643,14 @@ func (rt rawTemplate) resolve(earlier []Template) (Template, error) {
 	}
 	if rt.Layout != nil {
 		t.Layout = Layout(strings.ToLower(*rt.Layout))
+	}
+	if rt.Format != nil {
+		switch f := strings.ToLower(*rt.Format); f {
+		case "zpl", "pdf":
+			t.Format = f
+		default:
+			return Template{}, fmt.Errorf("format %q: a label printer takes zpl (Zebra, raw) or pdf (through a driver: Brother, DYMO)", *rt.Format)
+		}
 	}
 	if rt.Sheet != nil {
 		if err := rt.Sheet.apply(&t); err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -259,6 +260,28 @@ func (db *DB) MarkPrintError(ctx context.Context, id int64, reason string, perma
 		return nil
 	})
 	return err
+}
+
+// StillQueued says which of the jobs ids are still queued.
+func (db *DB) StillQueued(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	body, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT j.id FROM json_each(?) x CROSS JOIN print_jobs j ON j.id = x.value WHERE j.status = 'queued'`, string(body))
+	if err != nil {
+		return nil, fmt.Errorf("read print queue: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64]bool, len(ids))
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("read print queue: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }
 
 // CancelPrintJob cancels queued or failed jobs: all of them, or (one not

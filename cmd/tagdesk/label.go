@@ -174,7 +174,10 @@ func printNow(ctx context.Context, a *app, db *store.DB, sp *spooler, t labels.T
 	if err != nil {
 		return err
 	}
-	outs, err := sp.printJobs(ctx, jobs, uris, nil)
+	outs, err := sp.printJobs(ctx, jobs, uris, a.printProgress)
+	if store.ErrorCode(err) == store.ECONFLICT {
+		return fmt.Errorf("%s; the %d label(s) wait in the queue (tagdesk queue run)", store.ErrorMessage(err), len(jobs))
+	}
 	if err != nil {
 		return err
 	}
@@ -317,6 +320,13 @@ func cmdQueueList(ctx context.Context, a *app, args []string) error {
 	})
 }
 
+// printProgress shows a long print run's progress on stderr.
+func (a *app) printProgress(done, total int) {
+	if total >= 20 && done%10 == 0 {
+		fmt.Fprintf(a.stderr, "printing %d/%d\r", done, total)
+	}
+}
+
 func cmdQueueRun(ctx context.Context, a *app, args []string) error {
 	c := findCommand("queue run")
 	fs := a.flags(c)
@@ -324,16 +334,17 @@ func cmdQueueRun(ctx context.Context, a *app, args []string) error {
 	if err := a.parseNone(c, fs, args); err != nil {
 		return err
 	}
+	if *prn != "" {
+		if err := a.checkPrintSetting(store.SettingPrinter, *prn); err != nil {
+			return err
+		}
+	}
 	return a.withDB(ctx, func(db *store.DB) error {
 		sp, err := newSpooler(db, a.getenv)
 		if err != nil {
 			return err
 		}
-		res, err := sp.run(ctx, *prn, func(done, total int) {
-			if total >= 20 && done%10 == 0 {
-				fmt.Fprintf(a.stderr, "printing %d/%d\r", done, total)
-			}
-		})
+		res, err := sp.run(ctx, *prn, a.printProgress)
 		if err != nil {
 			return err
 		}

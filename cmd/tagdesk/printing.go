@@ -118,8 +118,9 @@ func (s *spooler) render(t labels.Template, format string, ls []labels.Label, sk
 	return b.Bytes(), nil
 }
 
-// formatFor picks the output format a printer wants: ZPL for raw sockets and
-// raw queues of label printers, PDF for sheets, otherwise by file extension.
+// formatFor picks the output format a printer wants: PDF for sheets, a
+// file's by its extension, else the template's (ZPL for Zebra printers,
+// PDF for those printed through a driver, Brother QL).
 func formatFor(uri string, t labels.Template) string {
 	switch {
 	case t.Sheet != nil:
@@ -128,8 +129,20 @@ func formatFor(uri string, t labels.Template) string {
 		return "png"
 	case strings.HasSuffix(strings.ToLower(uri), ".pdf"):
 		return "pdf"
+	case t.Format != "":
+		return t.Format
 	}
 	return "zpl"
+}
+
+// checkRoute refuses a label printer's PDF for a raw socket: a label
+// printer on port 9100 takes its own language, not PDF. (A sheet's PDF may
+// go there: office printers on 9100 often print PDF.)
+func checkRoute(p printer.Printer, format string, t labels.Template) error {
+	if format == "pdf" && t.Sheet == nil && strings.HasPrefix(p.String(), "tcp://") {
+		return store.Errorf(store.EINVALID, "template %s prints PDF, which a raw socket printer (%s) does not take: print it through its driver (cups://QUEUE) or to a file", t.Name, p)
+	}
+	return nil
 }
 
 // printResult is what one queue run did.
@@ -171,6 +184,9 @@ func (s *spooler) run(ctx context.Context, override string, progress func(done, 
 		return res, err
 	}
 	for _, o := range outs {
+		if o.done {
+			continue // another run's
+		}
 		if o.err == nil {
 			res.Printed++
 			continue
@@ -198,6 +214,7 @@ type jobOutcome struct {
 	job       store.PrintJob
 	err       error
 	permanent bool // a retry cannot help
+	done      bool // printed by another run, not this one
 }
 
 // printJobs prints jobs, each on its printer (uris). Jobs for a sheet
@@ -205,8 +222,27 @@ type jobOutcome struct {
 // out together, one document for them all, instead of a sheet per label;
 // if that document cannot be made (one label does not fit), each is tried
 // alone so that the others still print. Other jobs go one by one.
+//
+// One run prints at a time on a desk (lockPrinting); a job another run
+// printed meanwhile is not printed again. A printer that fails with a
+// retryable error (off, stalled) is not sent the run's other jobs: they
+// wait, rather than each waiting out its timeout.
 func (s *spooler) printJobs(ctx context.Context, jobs []store.PrintJob, uris []string, progress func(done, total int)) ([]jobOutcome, error) {
+	unlock, err := lockPrinting(s.db.Path())
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	ids := make([]int64, len(jobs))
+	for i, j := range jobs {
+		ids[i] = j.ID
+	}
+	queued, err := s.db.StillQueued(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]jobOutcome, 0, len(jobs))
+	down := map[string]error{} // printers that failed in this run
 	type sheet struct {
 		t    labels.Template
 		uri  string
@@ -225,9 +261,21 @@ func (s *spooler) printJobs(ctx context.Context, jobs []store.PrintJob, uris []s
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
+		if !queued[j.ID] {
+			// Printed (or cancelled) by another run since this one read
+			// the queue: not printed again.
+			out = append(out, jobOutcome{job: j, done: true})
+			step(1)
+			continue
+		}
+		if err := down[uris[i]]; err != nil {
+			out = append(out, jobOutcome{j, notSent(err), false, false})
+			step(1)
+			continue
+		}
 		t, err := s.template(ctx, j.Template)
 		if err != nil {
-			out = append(out, jobOutcome{j, err, true})
+			out = append(out, jobOutcome{j, err, true, false})
 			step(1)
 			continue
 		}
@@ -241,21 +289,42 @@ func (s *spooler) printJobs(ctx context.Context, jobs []store.PrintJob, uris []s
 			continue
 		}
 		permanent, err := s.printJob(ctx, j, t, uris[i])
-		out = append(out, jobOutcome{j, err, permanent})
+		if printer.IsRetryable(err) {
+			down[uris[i]] = err
+		}
+		out = append(out, jobOutcome{j, err, permanent, false})
 		step(1)
 	}
 	for _, sh := range sheets {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
+		if err := down[sh.uri]; err != nil {
+			for _, j := range sh.jobs {
+				out = append(out, jobOutcome{j, notSent(err), false, false})
+			}
+			step(len(sh.jobs))
+			continue
+		}
 		outs, err := s.printSheet(ctx, sh.t, sh.uri, sh.jobs)
 		if err != nil {
 			return out, err
+		}
+		for _, o := range outs {
+			if printer.IsRetryable(o.err) {
+				down[sh.uri] = o.err
+			}
 		}
 		out = append(out, outs...)
 		step(len(sh.jobs))
 	}
 	return out, nil
+}
+
+// notSent is the outcome of a job not sent to a printer that failed
+// earlier in the run: it waits in the queue, for the same reason.
+func notSent(err error) error {
+	return fmt.Errorf("not sent: %w (earlier in this run)", err)
 }
 
 // printSheet prints jobs of sheet template t on uri as one document.
@@ -275,7 +344,7 @@ func (s *spooler) printSheet(ctx context.Context, t labels.Template, uri string,
 				continue
 			}
 		}
-		out = append(out, jobOutcome{j, err, store.ErrorCode(err) != store.EINTERNAL})
+		out = append(out, jobOutcome{j, err, store.ErrorCode(err) != store.EINTERNAL, false})
 	}
 	if len(ok) == 0 {
 		return out, nil
@@ -285,20 +354,20 @@ func (s *spooler) printSheet(ctx context.Context, t labels.Template, uri string,
 		// One label that does not fit spoils the document: each alone.
 		for _, j := range ok {
 			permanent, err := s.printJob(ctx, j, t, uri)
-			out = append(out, jobOutcome{j, err, permanent})
+			out = append(out, jobOutcome{j, err, permanent, false})
 		}
 		return out, nil
 	}
 	p, err := printer.Open(uri)
 	if err != nil {
 		for _, j := range ok {
-			out = append(out, jobOutcome{j, err, true})
+			out = append(out, jobOutcome{j, err, true, false})
 		}
 		return out, nil
 	}
 	if err := p.Print(ctx, doc); err != nil {
 		for _, j := range ok {
-			out = append(out, jobOutcome{j, err, !printer.IsRetryable(err)})
+			out = append(out, jobOutcome{j, err, !printer.IsRetryable(err), false})
 		}
 		return out, nil
 	}
@@ -312,7 +381,7 @@ func (s *spooler) printSheet(ctx context.Context, t labels.Template, uri string,
 		return out, err
 	}
 	for _, j := range ok {
-		out = append(out, jobOutcome{j, nil, false})
+		out = append(out, jobOutcome{j, nil, false, false})
 	}
 	return out, nil
 }
@@ -340,12 +409,16 @@ func (s *spooler) printJob(ctx context.Context, j store.PrintJob, t labels.Templ
 	if err != nil {
 		return false, err
 	}
-	job, err := s.render(t, formatFor(uri, t), []labels.Label{l}, 0)
+	format := formatFor(uri, t)
+	job, err := s.render(t, format, []labels.Label{l}, 0)
 	if err != nil {
 		return true, err
 	}
 	p, err := printer.Open(uri)
 	if err != nil {
+		return true, err
+	}
+	if err := checkRoute(p, format, t); err != nil {
 		return true, err
 	}
 	if err := p.Print(ctx, job); err != nil {

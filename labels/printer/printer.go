@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -38,6 +39,9 @@ type Printer interface {
 const (
 	DefaultDialTimeout  = 5 * time.Second
 	DefaultWriteTimeout = 60 * time.Second
+	// DefaultFinishTimeout is how long a raw socket printer has, once it
+	// has the whole job, to end it by closing the connection.
+	DefaultFinishTimeout = 30 * time.Second
 )
 
 // Error is a failure to reach or use a printer.
@@ -74,7 +78,7 @@ func retryable(printer string, err error) error {
 // Open returns the printer for uri:
 //
 //	tcp://HOST[:PORT]   raw socket, port 9100 by default
-//	lp://QUEUE          CUPS queue, via `lp -d QUEUE -o raw`
+//	lp://QUEUE          CUPS queue, via `lp -d QUEUE` (-o raw for ZPL)
 //	cups://QUEUE        the same
 //	file:///PATH        a device (/dev/usb/lp0) or a file (ZPL appended; a
 //	PATH                PDF or PNG beside an existing one, numbered), or a
@@ -163,10 +167,34 @@ func (p *tcpPrinter) Print(ctx context.Context, job []byte) error {
 		}
 		return retryable(p.String(), describeNetErr(err))
 	}
-	if tc, ok := conn.(*net.TCPConn); ok {
-		// Half-close so the printer sees the end of the job, and let the
-		// kernel flush what it holds before the close.
-		_ = tc.CloseWrite()
+	tc, ok := conn.(*net.TCPConn)
+	if !ok {
+		if err := conn.Close(); err != nil {
+			return retryable(p.String(), describeNetErr(err))
+		}
+		return nil
+	}
+	// Half-close so the printer sees the end of the job, then wait for it
+	// to close its side, as CUPS's socket backend does (waiteof): the
+	// kernels' buffers take a label whole, so a written job says nothing of
+	// a printer that never read it (paused, hung) or dropped the
+	// connection halfway. Until it ends the job, the label stays queued.
+	if err := tc.CloseWrite(); err != nil {
+		return retryable(p.String(), describeNetErr(err))
+	}
+	finish := time.Now().Add(DefaultFinishTimeout)
+	if dl, ok := ctx.Deadline(); ok && dl.Before(finish) {
+		finish = dl
+	}
+	if err := conn.SetReadDeadline(finish); err != nil {
+		return retryable(p.String(), err)
+	}
+	// (What a printer says back, if anything, is not read as status.)
+	if _, err := io.Copy(io.Discard, conn); err != nil {
+		if ctx.Err() != nil || isTimeout(err) {
+			return retryable(p.String(), fmt.Errorf("printer stalled: it took the job (%d bytes) but did not end it (paused, out of media or busy?); the label may not have printed", len(job)))
+		}
+		return retryable(p.String(), fmt.Errorf("the printer dropped the connection before the end of the job (%v); the label may not have printed", describeNetErr(err)))
 	}
 	if err := conn.Close(); err != nil {
 		return retryable(p.String(), describeNetErr(err))
@@ -211,7 +239,13 @@ func (p *lpPrinter) Print(ctx context.Context, job []byte) error {
 	if err != nil {
 		return permanent(p.String(), errors.New("lp not found on PATH (install the CUPS client, e.g. apt install cups-client)"))
 	}
-	cmd := exec.CommandContext(ctx, lp, "-d", p.queue, "-o", "raw")
+	// A printer language (ZPL) goes to the queue raw; a document (PDF, PNG)
+	// through the queue's driver, which makes it the printer's.
+	args := []string{"-d", p.queue}
+	if !bytes.HasPrefix(job, []byte("%PDF-")) && !bytes.HasPrefix(job, []byte("\x89PNG")) {
+		args = append(args, "-o", "raw")
+	}
+	cmd := exec.CommandContext(ctx, lp, args...)
 	cmd.Stdin = bytes.NewReader(job)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -293,6 +293,15 @@ func TestLP(t *testing.T) {
 	if string(b) != "^XA^XZ" || strings.TrimSpace(string(args)) != "-d zebra -o raw" {
 		t.Errorf("lp got stdin %q args %q", b, args)
 	}
+	// A document goes through the queue's driver (a Brother QL's, a
+	// laser's), not raw.
+	p, _ = printer.Open("cups://Brother_QL")
+	if err := p.Print(t.Context(), []byte("%PDF-1.7 ...")); err != nil {
+		t.Fatal(err)
+	}
+	if args, _ := os.ReadFile(out + ".args"); strings.TrimSpace(string(args)) != "-d Brother_QL" {
+		t.Errorf("a PDF: lp args %q, want no -o raw", args)
+	}
 
 	p, _ = printer.Open("lp://missing")
 	err := p.Print(t.Context(), []byte("x"))
@@ -307,5 +316,55 @@ func TestLP_Missing(t *testing.T) {
 	err := p.Print(t.Context(), []byte("x"))
 	if err == nil || printer.IsRetryable(err) || !strings.Contains(err.Error(), "lp not found") {
 		t.Errorf("error = %v, want a permanent lp-not-found error", err)
+	}
+}
+
+// A printer that takes the connection but never reads the job (paused,
+// hung): the kernels' buffers hold a label whole, so the write succeeds;
+// the job is not done until the printer ends it, and it is a retryable
+// stall, not a printed label.
+func TestTCP_NeverReads(t *testing.T) {
+	ln := listen(t)
+	conns := make(chan net.Conn, 1)
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			conns <- c // held open, never read
+		}
+	}()
+	t.Cleanup(func() {
+		select {
+		case c := <-conns:
+			c.Close()
+		default:
+		}
+	})
+	p, _ := printer.Open("tcp://" + ln.Addr().String())
+	ctx, cancel := context.WithTimeout(t.Context(), 700*time.Millisecond)
+	defer cancel()
+	err := p.Print(ctx, []byte("^XA^FO10,10^FDTD-000002^FS^XZ\n"))
+	if err == nil || !printer.IsRetryable(err) || !strings.Contains(err.Error(), "did not end it") {
+		t.Fatalf("a printer that never read the job: %v; want a retryable stall", err)
+	}
+}
+
+// A printer that drops the connection halfway (a reset after part of the
+// job): a retryable failure, not a printed label.
+func TestTCP_DroppedMidJob(t *testing.T) {
+	ln := listen(t)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		io.ReadFull(c, make([]byte, 10))
+		c.(*net.TCPConn).SetLinger(0) // close with a reset
+		c.Close()
+	}()
+	p, _ := printer.Open("tcp://" + ln.Addr().String())
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	err := p.Print(ctx, []byte("^XA^FO10,10^BQN,2,4^FDQA,TD-000003^FS^FO10,200^FDTD-000003^FS^XZ\n"))
+	if err == nil || !printer.IsRetryable(err) {
+		t.Fatalf("a printer that dropped the job: %v; want a retryable failure", err)
 	}
 }

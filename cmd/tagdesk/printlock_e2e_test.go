@@ -1,0 +1,89 @@
+//go:build unix
+
+package main
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// One printing run at a time on a desk: another (a queue run beside the
+// terminal UI's, a cron job) is refused and prints nothing, rather than
+// printing every queued label a second time. A printer that fails is not
+// sent the run's other labels; a bad --printer is bad usage.
+func TestE2E_PrintRunsOneAtATime(t *testing.T) {
+	db, tags := labelDB(t, 3)
+	p := startPrinter(t, "127.0.0.1:0")
+	addr := p.ln.Addr().String()
+
+	// Another process's run holds the lock.
+	f, err := os.OpenFile(db+".printing", os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	_, errs, code := cli(t, db, "queue", "run", "--printer", "tcp://"+addr)
+	if code != 1 || !strings.Contains(errs, "another tagdesk is printing") {
+		t.Fatalf("queue run beside another: exit %d, %s", code, errs)
+	}
+	_, errs, code = cli(t, db, "label", "--printer", "tcp://"+addr, tags[0])
+	if code != 1 || !strings.Contains(errs, "wait in the queue") {
+		t.Fatalf("label beside a run: exit %d, %s", code, errs)
+	}
+	if n := len(p.received()); n != 0 {
+		t.Fatalf("the printer got %d jobs while another run printed", n)
+	}
+	syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	f.Close()
+
+	// A printer that is off: the first label finds it so, the others
+	// are not sent, and all three wait.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := ln.Addr().String()
+	ln.Close()
+	_, errs, code = cli(t, db, "queue", "run", "--printer", "tcp://"+off)
+	if code != 1 || strings.Count(errs, "refused") != 3 || strings.Count(errs, "not sent") != 2 {
+		t.Fatalf("queue run to a printer that is off: exit %d, %s", code, errs)
+	}
+	if _, errs, code := cli(t, db, "queue", "run", "--printer", "bogus://x"); code != 2 {
+		t.Fatalf("queue run --printer bogus://x: exit %d, %s", code, errs)
+	}
+	out := mustCLI(t, db, "queue", "run", "--printer", "tcp://"+addr)
+	if !strings.Contains(out, "printed 3") || len(p.received()) != 3 {
+		t.Fatalf("the run after: %s (printer got %d)", out, len(p.received()))
+	}
+}
+
+// A Brother QL takes no ZPL: its template's labels go to a CUPS queue as a
+// PDF through the driver, and are refused for a raw socket (where they
+// would print as garbage, or not at all).
+func TestE2E_BrotherThroughCUPS(t *testing.T) {
+	db, tags := labelDB(t, 1)
+	bin := t.TempDir()
+	got := filepath.Join(bin, "job")
+	script := "#!/bin/sh\necho \"$@\" > " + got + ".args\ncat > " + got + "\n"
+	if err := os.WriteFile(filepath.Join(bin, "lp"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	mustCLI(t, db, "label", "--template", "brother-62mm", "--printer", "cups://Brother_QL", tags[0])
+	job, _ := os.ReadFile(got)
+	args, _ := os.ReadFile(got + ".args")
+	if !strings.HasPrefix(string(job), "%PDF-") || strings.TrimSpace(string(args)) != "-d Brother_QL" {
+		t.Errorf("lp got args %q and a job starting %.10q", args, job)
+	}
+	p := startPrinter(t, "127.0.0.1:0")
+	_, errs, code := cli(t, db, "label", "--template", "brother-62mm", "--printer", "tcp://"+p.ln.Addr().String(), tags[0])
+	if code != 1 || !strings.Contains(errs, "raw socket") || len(p.received()) != 0 {
+		t.Errorf("brother to a raw socket: exit %d %s (printer got %d)", code, errs, len(p.received()))
+	}
+}

@@ -1,0 +1,34 @@
+//go:build unix
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// lockPrinting takes the desk's print lock (a lock on a file beside its
+// database, released when the process ends, however it ends): two
+// printing runs at once (a queue run beside the terminal UI's, a cron job)
+// each read the same queued labels and printed every one twice.
+func lockPrinting(dbPath string) (unlock func(), err error) {
+	f, err := os.OpenFile(dbPath+".printing", os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("print lock: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, store.Errorf(store.ECONFLICT, "another tagdesk is printing this desk's labels (a queue run, a label batch or the terminal UI): each label comes out once; try again when it has finished")
+		}
+		return nil, fmt.Errorf("print lock: %w", err)
+	}
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}
