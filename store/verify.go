@@ -90,19 +90,26 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 	}
 	defer snap.Rollback()
 	// 1. Hash chains, and the recorded heads.
-	rows, err := snap.QueryContext(ctx, `SELECT `+eventColumns+` FROM events ORDER BY device_id, seq`)
+	rows, err := snap.QueryContext(ctx, `SELECT `+eventColumns+`, at FROM events ORDER BY device_id, seq`)
 	if err != nil {
 		return rep, fmt.Errorf("verify: %w", err)
 	}
 	var cur *DeviceChain
 	prev := genesisHash
+	var at string // the time as stored
 	for rows.Next() {
-		e, err := scanEvent(rows)
+		e, err := scanEvent(scanAlso{rows, &at})
 		if err != nil {
 			// An unreadable row (a time that is no time) is a finding, not
 			// the end of the check: the rest of the log is still read.
 			problem("an event cannot be read: %s", ErrorMessage(err))
 			continue
+		}
+		// The hash covers the instant, and reports select days by the
+		// stored text: the same instant written in another zone moves the
+		// event to another day unseen.
+		if at != timestamp(e.At) {
+			problem("event %s: its time %q is not as it is recorded (%s in UTC): altered", e.UID(), clip(at), timestamp(e.At))
 		}
 		rep.Events++
 		if cur == nil || cur.DeviceID != e.DeviceID {
@@ -481,3 +488,12 @@ func rowDiff(cols []string, keys int, have, want []string, show func(col, v stri
 	}
 	return ""
 }
+
+// scanAlso scans a row into what its caller asks, then the row's last
+// column into also.
+type scanAlso struct {
+	sc   scanner
+	also any
+}
+
+func (s scanAlso) Scan(dest ...any) error { return s.sc.Scan(append(dest, s.also)...) }

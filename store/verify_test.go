@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tagdesk/tagdesk/store"
 )
@@ -112,6 +113,31 @@ func TestVerifyNamesTampering(t *testing.T) {
 				t.Errorf("verify after %s: %v\nwant %q", c.name, rep.Problems, c.want)
 			}
 		})
+	}
+}
+
+// An event's time rewritten as the same instant in another zone keeps its
+// hash (the hash covers the instant) but moves it to another day in the
+// history a report selects by the stored text: verify names it.
+func TestVerifyNamesTimeInAnotherZone(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	receiveTags(t, db, "DUB", "TD-1")
+	var last store.Event
+	if err := db.EachEvent(ctx, time.Time{}, time.Time{}, func(e store.Event) error { last = e; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	shifted := last.At.In(time.FixedZone("NZDT", 13*3600)).Format(time.RFC3339Nano)
+	if err := db.ExecForTest(ctx, fmt.Sprintf(`DROP TRIGGER events_no_update; UPDATE events SET at = '%s' WHERE device_id = '%s' AND seq = %d`, shifted, last.DeviceID, last.Seq)); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.Verify(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all := strings.Join(rep.Problems, "\n"); rep.OK || !strings.Contains(all, "its time \""+shifted+"\" is not as it is recorded") {
+		t.Errorf("verify after a time rewritten in another zone: %v", rep.Problems)
 	}
 }
 
