@@ -135,7 +135,7 @@ func luminance(img image.Image) gozxing.LuminanceSource {
 	case *image.Paletted:
 		lut := make([]byte, len(m.Palette))
 		for i, c := range m.Palette {
-			lut[i] = color.GrayModel.Convert(c).(color.Gray).Y
+			lut[i] = onWhite(c)
 		}
 		for y := 0; y < h; y++ {
 			row := m.Pix[(y)*m.Stride : y*m.Stride+w]
@@ -150,11 +150,28 @@ func luminance(img image.Image) gozxing.LuminanceSource {
 			copy(lum[y*w:(y+1)*w], m.Pix[y*m.Stride:y*m.Stride+w])
 		}
 	default:
-		return gozxing.NewLuminanceSourceFromImage(img)
+		if o, ok := img.(interface{ Opaque() bool }); ok && o.Opaque() {
+			return gozxing.NewLuminanceSourceFromImage(img)
+		}
+		// Transparent pixels are the paper a code is printed on (zint's
+		// --nobackground, a logo tool's export), not black ink.
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				lum[y*w+x] = onWhite(img.At(b.Min.X+x, b.Min.Y+y))
+			}
+		}
 	}
 	src, err := gozxing.NewPlanarYUVLuminanceSource(lum, w, h, 0, 0, w, h, false)
 	if err != nil {
 		return gozxing.NewLuminanceSourceFromImage(img)
 	}
 	return src
+}
+
+// onWhite is c's grey level laid over white paper: a transparent pixel is
+// white, a half-transparent black one grey.
+func onWhite(c color.Color) byte {
+	r, g, b, a := c.RGBA() // alpha-premultiplied, 16 bits
+	r, g, b = r+0xffff-a, g+0xffff-a, b+0xffff-a
+	return byte((19595*r + 38470*g + 7471*b + 1<<15) >> 24)
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"image"
+	"image/color"
 	"image/draw"
 	"image/png"
 	"os"
@@ -694,6 +695,33 @@ func count(ss []string, s string) int {
 		}
 	}
 	return n
+}
+
+// A code on a transparent background (zint --nobackground, a logo tool's
+// export) is read: transparent is the paper, not ink.
+func TestDecode_TransparentBackground(t *testing.T) {
+	var buf bytes.Buffer
+	if err := labels.PNG(&buf, mustFind(t, "zebra-2x1-203"), sampleLabel("TD-004217")); err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As zint writes it: a palette of a transparent entry and black.
+	b := img.Bounds()
+	clear := image.NewPaletted(b, color.Palette{color.NRGBA{}, color.NRGBA{A: 0xff}})
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if r, _, _, _ := img.At(x, y).RGBA(); r < 0x8000 {
+				clear.SetColorIndex(x, y, 1) // ink stays black
+			} // the paper becomes transparent
+		}
+	}
+	res, err := labels.Decode(clear)
+	if err != nil || len(res) == 0 || res[0].Text != "TD-004217" && !strings.HasSuffix(res[0].Text, "TD-004217") {
+		t.Fatalf("decoded %v, %v", res, err)
+	}
 }
 
 func TestDecode_Errors(t *testing.T) {

@@ -689,7 +689,10 @@ func (db *DB) MoveAll(ctx context.Context, tags []string, location string) (move
 			}
 			ok, err := w.moveWith(t, location, "", 0, movedNow)
 			if err != nil {
-				return Errorf(ErrorCode(err), "%s: %s", clip(NormalizeTag(t)), ErrorMessage(err))
+				if tag, msg := clip(NormalizeTag(t)), ErrorMessage(err); !strings.HasPrefix(msg, tag+" ") {
+					return Errorf(ErrorCode(err), "%s: %s", tag, msg) // (which of them)
+				}
+				return err
 			}
 			if ok {
 				done = append(done, t)

@@ -149,7 +149,11 @@ func uriPath(path string) string {
 // the schema through a read-only connection; a file it cannot read that way
 // is left to the normal open, which says what is wrong with it.
 func refuseForeign(ctx context.Context, path string) error {
-	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
+	fi, err := os.Stat(path)
+	if err == nil && fi.IsDir() {
+		return invalid("%s is a folder, not a database: give the database file's path (say %s)", path, filepath.Join(path, "tagdesk.db"))
+	}
+	if err != nil || fi.Size() == 0 {
 		return nil
 	}
 	// Immutable: a read-only connection to a WAL database would otherwise
@@ -162,6 +166,9 @@ func refuseForeign(ctx context.Context, path string) error {
 	defer ro.Close()
 	rows, err := ro.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
 	if err != nil {
+		if strings.Contains(err.Error(), "file is not a database") {
+			return invalid("%s is not a database (a file of another kind): give tagdesk's database file", path)
+		}
 		return nil
 	}
 	defer rows.Close()

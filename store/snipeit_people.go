@@ -42,7 +42,7 @@ func ParseImportKind(s string) (ImportKind, error) {
 	case "location", "locations":
 		return KindLocations, nil
 	}
-	return "", invalid("no import type %q: assets, users or locations", clip(s))
+	return "", invalid("no file type %q: assets, users or locations", clip(s))
 }
 
 // tableCol is one column a users or locations file may have.

@@ -632,3 +632,37 @@ func TestE2EBadInputRefusedWhole(t *testing.T) {
 		t.Errorf("desk-1 beside DESK-1: exit %d %s", code, stderr)
 	}
 }
+
+// Messages that said things twice or not at all: a negative value is the
+// value's mistake, not an unknown option; a folder or another kind of file
+// given as --db is named so, not by SQLite's error number; a blank
+// operator is none; a move of a disposed asset names it once.
+func TestE2EMessagesSaidOnce(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	if _, errs, code := cli(t, db, "setting", "set", "scan_gap_ms", "-5"); code != 2 || !strings.Contains(errs, `(got "-5")`) {
+		t.Errorf("a negative value: exit %d %s", code, errs)
+	}
+	if _, errs, code := cli(t, dir, "asset", "list"); code != 1 || !strings.Contains(errs, "is a folder, not a database") {
+		t.Errorf("--db a folder: exit %d %s", code, errs)
+	}
+	other := filepath.Join(dir, "notes.txt")
+	os.WriteFile(other, []byte(strings.Repeat("not a database\n", 100)), 0o644)
+	if _, errs, code := cli(t, other, "asset", "list"); code != 1 || !strings.Contains(errs, "is not a database (a file of another kind)") {
+		t.Errorf("--db a text file: exit %d %s", code, errs)
+	}
+	mustCLI(t, db, "--operator", "   ", "location", "add", "CORK", "Cork")
+	if h := mustCLI(t, db, "report", "history", "--json"); strings.Contains(h, `"operator":"   "`) {
+		t.Errorf("a blank operator was recorded: %.300s", h)
+	}
+	mustCLI(t, db, "model", "add", "M", "--number", "M1", "--manufacturer", "D")
+	tag := strings.Fields(mustCLI(t, db, "receive", "--model", "M1", "--location", "DUB", "SN-D1"))[0]
+	mustCLI(t, db, "dispose", tag, "--method", "shred")
+	if _, errs, code := cli(t, db, "move", "--location", "CORK", tag); code != 1 || strings.Count(errs, tag) != 1 {
+		t.Errorf("move of a disposed asset: exit %d %s", code, errs)
+	}
+	if got := saidOnce("location add: the desk is busy: another tagdesk is writing to it (an import or a sync); nothing changed, try again when it has finished; nothing changed"); strings.Count(got, "nothing changed") != 1 {
+		t.Errorf("busy: %s", got)
+	}
+}

@@ -90,6 +90,9 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
+		if *skip > 0 && (t.Sheet == nil || *prn != "" || (*format != "" && *format != "pdf")) {
+			return usagef("--skip is for a sheet template written to a PDF (--out FILE.pdf): %s", map[bool]string{true: "a printer's run starts on a new sheet", false: t.Name + " is not a sheet"}[*prn != "" && t.Sheet != nil])
+		}
 		var assets []store.Asset
 		var ls []labels.Label
 		for _, tag := range pos {
@@ -272,12 +275,29 @@ func cmdDecode(ctx context.Context, a *app, args []string) error {
 	return nil
 }
 
+// maxDecodePixels bounds an image decode reads: a small file can declare
+// a huge picture (a 557 kB PNG of 60,000 by 60,000 pixels asked for 3.6 GB).
+const maxDecodePixels = 100_000_000
+
 func decodeFile(path string) ([]labels.Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, errors.New("is a folder, not an image")
+	}
+	cfg, _, err := image.DecodeConfig(f)
+	if err != nil {
+		return nil, fmt.Errorf("not an image: %w", err)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > maxDecodePixels {
+		return nil, fmt.Errorf("the image is %d by %d pixels: more than tagdesk reads (%d million); scale it down", cfg.Width, cfg.Height, maxDecodePixels/1_000_000)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
 	img, _, err := image.Decode(f)
 	if err != nil {
 		return nil, fmt.Errorf("not an image: %w", err)

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"net"
 	"os"
@@ -340,5 +343,47 @@ func TestE2ELabelFormatWithPrinter(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, "*")); len(left) != 0 {
 		t.Fatalf("files written: %v", left)
+	}
+}
+
+// From a hunt through the labels: one label too long for a sheet template
+// fails alone while the others share a sheet (it sent each on a sheet of
+// its own); --skip where it cannot apply is bad usage, not ignored; an
+// image declaring a huge picture is refused before it is read.
+func TestE2E_LabelEdges(t *testing.T) {
+	db, tags := labelDB(t, 3)
+	mustCLI(t, db, "model", "add", strings.Repeat("Very long model name ", 6), "--number", "LONG1", "--manufacturer", "Dell")
+	long := strings.Fields(mustCLI(t, db, "receive", "--model", "LONG1", "--location", "DUB", "SN-LONG-1"))[0] // its label queued
+	mustCLI(t, db, "setting", "set", "template", "avery-l7163")
+	spool := t.TempDir()
+	_, errs, code := cli(t, db, "queue", "run", "--printer", spool)
+	docs, _ := filepath.Glob(filepath.Join(spool, "*.pdf"))
+	if code != 1 || len(docs) != 1 || !strings.Contains(errs, long) {
+		t.Fatalf("a sheet run with one label too long: exit %d, %d documents, %s", code, len(docs), errs)
+	}
+	for _, args := range [][]string{
+		{"label", "--template", "zebra-2x1-203", "--skip", "2", "--out", filepath.Join(t.TempDir(), "x.zpl"), tags[0]},
+		{"label", "--template", "avery-l7163", "--skip", "2", "--printer", spool, tags[0]},
+	} {
+		if _, errs, code := cli(t, db, args...); code != 2 || !strings.Contains(errs, "--skip") {
+			t.Errorf("%v: exit %d %s", args, code, errs)
+		}
+	}
+	// A PNG whose header declares 60,000 by 60,000 pixels.
+	huge := filepath.Join(t.TempDir(), "huge.png")
+	ihdr := append([]byte("IHDR"), 0, 0, 0xea, 0x60, 0, 0, 0xea, 0x60, 1, 0, 0, 0, 0)
+	var png bytes.Buffer
+	png.WriteString("\x89PNG\r\n\x1a\n")
+	binary.Write(&png, binary.BigEndian, uint32(13))
+	png.Write(ihdr)
+	binary.Write(&png, binary.BigEndian, crc32.ChecksumIEEE(ihdr))
+	if err := os.WriteFile(huge, png.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, code := cli(t, db, "decode", huge); code != 1 || !strings.Contains(errs, "60000 by 60000 pixels") {
+		t.Errorf("decode of a huge image: exit %d %s", code, errs)
+	}
+	if _, errs, code := cli(t, db, "decode", t.TempDir()); code != 1 || !strings.Contains(errs, "is a folder") {
+		t.Errorf("decode of a folder: exit %d %s", code, errs)
 	}
 }

@@ -101,9 +101,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "tagdesk: interrupted: the change under way was rolled back; what committed before it stays")
 		return 1
 	default:
-		fmt.Fprintf(stderr, "tagdesk: %s\n", clipLine(oneLine(err.Error())))
+		fmt.Fprintf(stderr, "tagdesk: %s\n", clipLine(saidOnce(oneLine(err.Error()))))
 		return 1
 	}
+}
+
+// saidOnce drops a command's closing "; nothing changed" when the reason
+// it wraps says so already (a busy desk's).
+func saidOnce(msg string) string {
+	const tail = "; nothing changed"
+	if strings.HasSuffix(msg, tail) && strings.Contains(strings.TrimSuffix(msg, tail), "nothing changed") {
+		return strings.TrimSuffix(msg, tail)
+	}
+	return msg
 }
 
 // clipLine bounds the one line an error gets: a 10 kB argument echoed back
@@ -283,13 +293,14 @@ func (a *app) resolveDBPath() string {
 }
 
 func (a *app) resolveOperator() string {
-	if a.operator != "" {
-		return a.operator
-	}
-	if o := a.getenv("TAGDESK_OPERATOR"); o != "" {
+	// (Blank is none: an operator recorded as three spaces names no one.)
+	if o := strings.TrimSpace(a.operator); o != "" {
 		return o
 	}
-	if u := a.getenv("USER"); u != "" {
+	if o := strings.TrimSpace(a.getenv("TAGDESK_OPERATOR")); o != "" {
+		return o
+	}
+	if u := strings.TrimSpace(a.getenv("USER")); u != "" {
 		return u
 	}
 	if u, err := user.Current(); err == nil {
@@ -475,6 +486,12 @@ func (a *app) parse(c command, fs *flag.FlagSet, args []string) ([]string, error
 	defer fs.VisitAll(func(f *flag.Flag) { f.Value = orig[f.Name] })
 	var pos []string
 	for {
+		// A negative number is a value (setting set scan_gap_ms -5), not
+		// an option: no option's name starts with a digit.
+		if len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' && args[0][1] >= '0' && args[0][1] <= '9' {
+			pos, args = append(pos, args[0]), args[1:]
+			continue
+		}
 		err := fs.Parse(args)
 		if twice != "" {
 			return nil, usagef("%s: --%s given twice", c.name, twice)

@@ -346,15 +346,23 @@ func (s *spooler) printSheet(ctx context.Context, t labels.Template, uri string,
 		}
 		out = append(out, jobOutcome{j, err, store.ErrorCode(err) != store.EINTERNAL, false})
 	}
+	// A label that does not fit fails alone; the others share the sheets.
+	fits, fitting := ok[:0:0], ls[:0:0]
+	for i, l := range ls {
+		if err := labels.Check(t, l); err != nil {
+			out = append(out, jobOutcome{ok[i], err, true, false})
+			continue
+		}
+		fits, fitting = append(fits, ok[i]), append(fitting, l)
+	}
+	ok, ls = fits, fitting
 	if len(ok) == 0 {
 		return out, nil
 	}
 	doc, err := s.render(t, "pdf", ls, 0)
 	if err != nil {
-		// One label that does not fit spoils the document: each alone.
 		for _, j := range ok {
-			permanent, err := s.printJob(ctx, j, t, uri)
-			out = append(out, jobOutcome{j, err, permanent, false})
+			out = append(out, jobOutcome{j, err, true, false})
 		}
 		return out, nil
 	}

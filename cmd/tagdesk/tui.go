@@ -24,7 +24,7 @@ func (a *app) runTUI(ctx context.Context) error {
 	if !inOK || !outOK {
 		return usagef("the terminal UI needs a terminal; run 'tagdesk help' for the commands")
 	}
-	op := a.operator
+	op := strings.TrimSpace(a.operator)
 	if op == "" {
 		op = strings.TrimSpace(a.getenv("TAGDESK_OPERATOR"))
 	}
