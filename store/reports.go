@@ -12,6 +12,10 @@ import (
 // KPIs are the asset-management figures of the dashboard, each computed from
 // the register and its events.
 type KPIs struct {
+	// LogMark is the event log's high-water mark (LogMark) when the
+	// figures were read: figures with the mark the log still has are
+	// current.
+	LogMark             int64          `json:"-"`
 	Date                string         `json:"date"`
 	Assets              int            `json:"assets"` // not disposed
 	ByStatus            map[string]int `json:"by_status"`
@@ -47,16 +51,30 @@ type Accuracy struct {
 	Accuracy float64 `json:"accuracy"`
 }
 
+// LogMark is the event log's high-water mark: it moves with every change
+// this desk makes or pulls.
+func (db *DB) LogMark(ctx context.Context) (int64, error) {
+	var n int64
+	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM events`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("read the log's end: %w", err)
+	}
+	return n, nil
+}
+
 // KPIs computes the dashboard figures as of today.
 func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 	now := db.now()
 	today := now.Format(dateLayout)
 	in90 := now.AddDate(0, 0, 90).Format(dateLayout)
 	k := KPIs{Date: today, ByStatus: map[string]int{}, AuditIntervalMonths: 12}
+	var err error
+	if k.LogMark, err = db.LogMark(ctx); err != nil {
+		return k, err
+	}
 	if v, err := db.Setting(ctx, SettingAuditMonths); err != nil {
 		return k, err
 	} else if n, err := strconv.Atoi(v); err == nil && n > 0 {
-		k.AuditIntervalMonths = n
+		k.AuditIntervalMonths = min(n, MaxAuditMonths)
 	}
 	// One scan of the covering index assets_kpi gives the counts by status,
 	// site and cost centre and the audits due.

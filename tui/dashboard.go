@@ -16,6 +16,7 @@ import (
 // own command after the first paint and never waits for it.
 type kpiStore interface {
 	KPIs(ctx context.Context) (store.KPIs, error)
+	LogMark(ctx context.Context) (int64, error)
 }
 
 var _ kpiStore = (*store.DB)(nil)
@@ -31,27 +32,37 @@ type kpisLoadedMsg struct {
 // takes far longer than the usual store call, and nothing waits for it.
 const kpiTimeout = 2 * time.Minute
 
-// kpiMaxAge is how long figures are reused when Home comes back to the top;
-// ctrl+r always recomputes.
+// kpiMaxAge is how long figures are reused when Home comes back to the top
+// while the log has not moved (no change here, none pulled); ctrl+r always
+// recomputes.
 const kpiMaxAge = time.Minute
 
 // loadKPIs reads the dashboard figures in a command; nil when the store has
-// none, when a computation is already running, or (unless force) when the
-// figures are recent.
+// none or when a computation is already running. Unless force, recent
+// figures are kept when the event log has not moved since they were read
+// (the figures beside them, counts by status, are always read again: a
+// stocktake just finished must not show beside "no stocktake yet").
 func (h *homeScreen) loadKPIs(force bool) tea.Cmd {
 	db, ok := h.c.db.(kpiStore)
 	if !ok || h.kpiBusy {
 		return nil
 	}
 	now := h.c.clock.Now()
+	var keep *store.KPIs
+	keepAt := h.kpiAt
 	if !force && h.kpis != nil && now.Sub(h.kpiAt) < kpiMaxAge {
-		return nil
+		keep = h.kpis
 	}
 	id, parent := h.id, h.c.ctx
 	h.kpiBusy = true
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(parent, max(h.c.timeout, kpiTimeout))
 		defer cancel()
+		if keep != nil {
+			if mark, err := db.LogMark(ctx); err == nil && mark == keep.LogMark {
+				return kpisLoadedMsg{to: to{id}, kpis: *keep, at: keepAt}
+			}
+		}
 		k, err := db.KPIs(ctx)
 		return kpisLoadedMsg{to: to{id}, kpis: k, at: now, err: err}
 	}
