@@ -59,14 +59,16 @@ func (w *wtx) queueLabel(assetUID, template, printer string) (int64, error) {
 // queueLabelFor is queueLabel; reuse looks for the same label waiting
 // already (a batch killed while it printed, run again), which is then the
 // one to print: a second job would print it twice. A label queued with the
-// desk's defaults (at receipt) is taken over by one asked for a printer.
+// desk's defaults (at receipt), or for another printer (one that was off),
+// is taken over by one asked for a printer: left queued, it would come out
+// there too when that printer is back.
 func (w *wtx) queueLabelFor(assetUID, template, printer string, reuse bool) (int64, error) {
 	if reuse {
 		var id int64
 		var t, p string
 		err := w.queryRow(`SELECT j.id, j.template, j.printer FROM print_jobs j WHERE j.asset_id = (SELECT id FROM assets WHERE uid = ?)
-			AND j.status = 'queued' AND j.template IN (?, '') AND j.printer IN (?, '') ORDER BY j.template = ? AND j.printer = ? DESC, j.id LIMIT 1`,
-			assetUID, template, printer, template, printer).Scan(&id, &t, &p)
+			AND j.status = 'queued' AND j.template IN (?, '') ORDER BY j.template = ? AND j.printer = ? DESC, j.printer = ? DESC, j.id LIMIT 1`,
+			assetUID, template, template, printer, printer).Scan(&id, &t, &p)
 		switch {
 		case err == nil:
 			if t != template || p != printer {

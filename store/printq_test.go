@@ -59,3 +59,30 @@ func TestQueueLabelsAllOrNone(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// A label waiting for a printer that was off, printed on another: the job
+// moves to that printer, and nothing stays queued to come out on the first
+// when it is back.
+func TestQueueLabelTakesOverAnotherPrintersJob(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	receiveTags(t, db, "DUB", "TD-1")
+	first, err := db.QueueLabels(ctx, []string{"TD-1"}, "zebra-2x1-203", "tcp://10.0.0.1:9100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := db.QueueLabels(ctx, []string{"TD-1"}, "zebra-2x1-203", "tcp://10.0.0.2:9100")
+	if err != nil || again[0].ID != first[0].ID || again[0].Printer != "tcp://10.0.0.2:9100" {
+		t.Fatalf("queued again: %+v %v; want job %d on the second printer", again, err, first[0].ID)
+	}
+	js, err := db.PrintJobs(ctx, store.JobQueued, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range js {
+		if j.Tag == "TD-1" && j.ID != first[0].ID {
+			t.Errorf("a second job %d waits for TD-1 (%s)", j.ID, j.Printer)
+		}
+	}
+}
