@@ -3,6 +3,7 @@ package labels
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -14,6 +15,7 @@ import (
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
+	"golang.org/x/text/unicode/norm"
 )
 
 // fastRunes is the size of the precomputed advance table: Latin, Greek and
@@ -155,6 +157,10 @@ func (fs *fontSet) cleanText(s string) string {
 	if isPlainASCII(s) {
 		return collapseSpaces(s)
 	}
+	// Composed first: an accent typed as a separate mark (e + U+0301,
+	// as macOS writes file names) is é, which the fonts draw, not a mark
+	// to drop.
+	s = norm.NFC.String(strings.ToValidUTF8(s, "\uFFFD"))
 	var buf sfnt.Buffer
 	out := make([]rune, 0, len(s))
 	for i := 0; i < len(s); {
@@ -176,6 +182,25 @@ func (fs *fontSet) cleanText(s string) string {
 		}
 	}
 	return collapseSpaces(string(out))
+}
+
+// uncovered lists the characters of s that print as '?' (the fonts have
+// no glyph for them), each once.
+func (fs *fontSet) uncovered(s string) []rune {
+	if isPlainASCII(s) {
+		return nil
+	}
+	var buf sfnt.Buffer
+	var out []rune
+	for _, r := range norm.NFC.String(s) {
+		if r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Co, unicode.Cs, unicode.Mn, unicode.Me) {
+			continue
+		}
+		if !fs.covers(&buf, r) && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func isPlainASCII(s string) bool {

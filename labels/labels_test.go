@@ -842,3 +842,26 @@ func TestDecode_EveryCode128OnASheet(t *testing.T) {
 		}
 	}
 }
+
+// An accent typed as a separate mark (e + U+0301) prints as é, not e; text
+// the label fonts cannot draw is listed, so that the desk can say it
+// prints as '?'.
+func TestText_ComposedAndUnprintable(t *testing.T) {
+	tp := mustFind(t, "zebra-2x1-203")
+	l := sampleLabel("TD-1")
+	l.Name = "De\u0301cor 王"
+	var b bytes.Buffer
+	if err := labels.ZPL(&b, tp, l); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "D_C3_A9cor ?") {
+		t.Errorf("ZPL name: %s", b.String())
+	}
+	rs, err := labels.Unprintable(tp, l)
+	if err != nil || string(rs) != "王" {
+		t.Errorf("unprintable %q, %v; want 王", string(rs), err)
+	}
+	if rs, _ := labels.Unprintable(tp, sampleLabel("TD-2")); len(rs) != 0 {
+		t.Errorf("unprintable in plain text: %q", string(rs))
+	}
+}

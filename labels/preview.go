@@ -2,6 +2,7 @@ package labels
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -213,6 +214,25 @@ func runeWidth(r rune) int {
 		return 2
 	}
 	return 1
+}
+
+// Unprintable lists the characters of a label's text that the label fonts
+// cannot draw, each once: they print as '?' (Chinese, Hebrew, emoji with
+// the built-in Go fonts). The codes are unaffected.
+func Unprintable(t Template, l Label) ([]rune, error) {
+	fs, err := loadFonts()
+	if err != nil {
+		return nil, err
+	}
+	var out []rune
+	for _, f := range t.Fields {
+		for _, r := range fs.uncovered(l.fieldValue(&t, f)) {
+			if !slices.Contains(out, r) {
+				out = append(out, r)
+			}
+		}
+	}
+	return out, nil
 }
 
 // Check lays the label out as printing would, without drawing it, and says
