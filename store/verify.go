@@ -96,7 +96,8 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 	}
 	var cur *DeviceChain
 	prev := genesisHash
-	var at string // the time as stored
+	var at string    // the time as stored
+	var prevID int64 // the device's previous event's id
 	for rows.Next() {
 		e, err := scanEvent(scanAlso{rows, &at})
 		if err != nil {
@@ -118,6 +119,12 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 			prev = genesisHash
 		}
 		cur.Events++
+		// A device's events are stored in the order it made them: the
+		// log's ids rise with its sequence numbers.
+		if cur.Events > 1 && e.ID < prevID {
+			problem("device %s: event seq %d is stored before seq %d (the log was reordered)", e.DeviceID, e.Seq, e.Seq-1)
+		}
+		prevID = e.ID
 		if e.Seq != cur.Events {
 			problem("device %s: event seq %d where %d was expected (a gap or a deletion)", e.DeviceID, e.Seq, cur.Events)
 			cur.Events = e.Seq

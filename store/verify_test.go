@@ -91,6 +91,9 @@ func TestVerifyNamesTampering(t *testing.T) {
 			"is marked refused by the server, but no refusal of it is recorded"},
 		{"head hash", `UPDATE chain_heads SET hash = 'abc'`, "recorded head's hash abc is not the last event's"},
 		{"ghost head", `INSERT INTO chain_heads VALUES ('GHOSTDEV', 42, 'abc')`, "device GHOSTDEV: a chain head is recorded, but none of its events are in the log"},
+		{"reordered", `PRAGMA foreign_keys = OFF; DROP TRIGGER events_no_update; UPDATE events SET id = -1 WHERE id = (SELECT max(id) FROM events);
+			UPDATE events SET id = (SELECT max(id) FROM events) + 1 WHERE id = (SELECT max(id) FROM events); UPDATE events SET id = (SELECT max(id) FROM events) - 1 WHERE id = -1`,
+			"is stored before seq"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			db := mustOpen(t)
