@@ -25,6 +25,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
@@ -834,12 +835,27 @@ func openCSV(r io.Reader, enc string) (*csv.Reader, []string, error) {
 		return nil, nil, err
 	} else if e != nil {
 		raw := bufio.NewReaderSize(r, 256<<10)
-		if head, err := raw.Peek(256 << 10); len(head) > 0 && !hasBOM(head) && isUTF8Text(head, err == nil) {
-			return nil, nil, invalid("the file is UTF-8 text already (its letters beyond ASCII read as UTF-8): import it without --encoding %s", enc)
-		} else if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		head, err := raw.Peek(256 << 10)
+		if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
 			return nil, nil, fmt.Errorf("read file: %w", err)
 		}
 		r, dec = raw, e.NewDecoder()
+		switch name, _ := htmlindex.Name(e); {
+		case len(head) == 0 || hasBOM(head):
+			// A byte-order mark says what the file is.
+		case strings.HasPrefix(name, "utf-16"):
+			// Latin text in UTF-16 is half zero bytes.
+			if !bytes.Contains(head, []byte{0}) {
+				return nil, nil, invalid("the file is not UTF-16 (it has no zero bytes, which UTF-16 text of Latin letters is half made of): import it without --encoding %s", enc)
+			}
+		default:
+			if _, single := e.(*charmap.Charmap); single {
+				// A code page's letters beyond ASCII seldom pair up as
+				// UTF-8's do throughout a file: one that does is UTF-8,
+				// and decoding it again would garble every accent.
+				r = &utf8Watch{r: raw, enc: enc}
+			}
+		}
 	}
 	br := bufio.NewReaderSize(transform.NewReader(r, unicode.BOMOverride(dec)), 256<<10)
 	for {
@@ -1046,27 +1062,54 @@ func hasBOM(b []byte) bool {
 	return bytes.HasPrefix(b, utf8BOM) || bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF})
 }
 
-// isUTF8Text reports whether b, the start of a file (all of it if whole),
-// is UTF-8 with at least one character beyond ASCII: text that no
-// single-byte encoding would have written (its lead and continuation
-// bytes would have to pair up throughout).
-func isUTF8Text(b []byte, whole bool) bool {
-	if !whole {
-		// The peek may have cut the last character.
-		for i := 0; i < utf8.UTFMax && i < len(b); i++ {
-			if utf8.RuneStart(b[len(b)-1-i]) {
-				b = b[:len(b)-1-i]
-				break
+// utf8Watch passes a file through, noting whether every byte beyond ASCII
+// has formed UTF-8; at its end, a file that was UTF-8 throughout (with such
+// bytes) is refused, before anything is imported (the rows are all read
+// first).
+type utf8Watch struct {
+	r       io.Reader
+	enc     string
+	carry   []byte // an incomplete character, carried to the next read
+	high    bool   // a byte beyond ASCII seen
+	invalid bool   // not UTF-8
+}
+
+func (w *utf8Watch) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	if !w.invalid {
+		b := p[:n]
+		if len(w.carry) > 0 {
+			b = append(w.carry, b...)
+		}
+		end := len(b)
+		if err != io.EOF {
+			// Hold back a character the read may have cut.
+			for i := 1; i <= utf8.UTFMax && i <= len(b); i++ {
+				if utf8.RuneStart(b[len(b)-i]) {
+					if !utf8.FullRune(b[len(b)-i:]) {
+						end = len(b) - i
+					}
+					break
+				}
 			}
 		}
+		w.high = w.high || slices.ContainsFunc(b[:end], func(c byte) bool { return c >= utf8.RuneSelf })
+		w.invalid = !utf8.Valid(b[:end])
+		w.carry = append(w.carry[:0], b[end:]...)
 	}
-	return utf8.Valid(b) && slices.ContainsFunc(b, func(c byte) bool { return c >= utf8.RuneSelf })
+	if err == io.EOF && !w.invalid && w.high {
+		return n, invalid("the file is UTF-8 text already (its letters beyond ASCII read as UTF-8): import it without --encoding %s", w.enc)
+	}
+	return n, err
 }
 
 // badRecord sorts an error reading a CSV record: a row that is not valid
 // CSV (a bad row, with its line and why), or the whole file refused (err).
 func badRecord(readErr error) (bad *RowError, err error) {
 	var pe *csv.ParseError
+	if se := (*Error)(nil); errors.As(readErr, &se) {
+		return nil, readErr // the file refused whole (utf8Watch)
+	}
 	if !errors.As(readErr, &pe) {
 		return nil, fmt.Errorf("read file: %w", readErr)
 	}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -125,5 +126,46 @@ func TestParseEncoding(t *testing.T) {
 		if _, err := store.ParseEncoding(bad); err == nil || len(store.ErrorMessage(err)) > 300 {
 			t.Errorf("ParseEncoding(%.20q): %v", bad, err)
 		}
+	}
+}
+
+// A UTF-8 file is refused under a code page wherever its first accent is:
+// after 300 kB of ASCII, or as its very last character; a real Shift JIS
+// file whose bytes happen to pair up as UTF-8 does is not (only code pages
+// of one byte a character are judged so); an ASCII file named UTF-16 is
+// refused as not UTF-16, not read as Chinese.
+func TestImportSnipeITEncodingWholeFile(t *testing.T) {
+	ctx := context.Background()
+	var late strings.Builder
+	late.WriteString("Asset Tag,Serial Number,Model,Category,Location\n")
+	for i := 0; late.Len() < 300<<10; i++ {
+		fmt.Fprintf(&late, "L-%d,SN-L%d,OptiPlex,Desktops,Cork\n", i, i)
+	}
+	late.WriteString("L-LAST,SN-LAST,OptiPlex,Desktops,Café\n")
+	for name, file := range map[string]string{
+		"accent after 300 kB": late.String(),
+		"accent at the end":   "Asset Tag,Serial Number,Model,Category,Location\nE-9,SN-E9,OptiPlex,Desktops,Café",
+	} {
+		db := mustOpen(t)
+		before := takeSnapshot(t, db)
+		_, err := db.ImportSnipeIT(ctx, strings.NewReader(file), store.ImportOptions{Encoding: "windows-1252"})
+		if err == nil || !strings.Contains(store.ErrorMessage(err), "UTF-8 text already") {
+			t.Errorf("%s: %v", name, err)
+		}
+		if after := takeSnapshot(t, db); !reflect.DeepEqual(before, after) {
+			t.Errorf("%s: a refused file changed the register", name)
+		}
+	}
+	db := mustOpen(t)
+	sjis, err := japanese.ShiftJIS.NewEncoder().Bytes([]byte("First Name,Last Name,Email\nﾄｵ,ﾆｼ,toni@example.com\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ImportSnipeITUsers(ctx, bytes.NewReader(sjis), store.ImportOptions{Encoding: "shift_jis"}); err != nil {
+		t.Errorf("half-width katakana in Shift JIS: %v", err)
+	}
+	_, err = db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial Number,Model,Category,Location\nE-3,SN-E3,OptiPlex,Desktops,Cork\n"), store.ImportOptions{Encoding: "utf-16le"})
+	if err == nil || !strings.Contains(store.ErrorMessage(err), "not UTF-16") {
+		t.Errorf("ASCII named UTF-16: %v", err)
 	}
 }
