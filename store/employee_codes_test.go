@@ -57,3 +57,36 @@ func TestEmployeeNumbersApartFromCodesAndTags(t *testing.T) {
 		t.Fatalf("generated %q (%v); want E100028", a.Tag, err)
 	}
 }
+
+// An asset import keeps them apart too: a tag that is someone's employee
+// number (in another case) is refused, a generated one passes over it, and
+// a person the file makes may not take a place's code as their number.
+func TestImportKeepsEmployeeNumbersApart(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Harry Brown", EmployeeNo: "e100027"}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial Number,Model Name,Location\nE100027,SN-1,Latitude 5440,DUB\n"), store.ImportOptions{})
+	if err == nil || len(rep.Bad) != 1 || !strings.Contains(rep.Bad[0].Reason, "employee number of Harry Brown") {
+		t.Errorf("a tag that is an employee number: %v %+v", err, rep.Bad)
+	}
+	rep, err = db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial Number,Model Name,Location,Full Name,Employee Number\nX-1,SN-2,Latitude 5440,DUB,Kim Lee,dub-store\n"), store.ImportOptions{})
+	if err == nil || len(rep.Bad) != 1 || !strings.Contains(rep.Bad[0].Reason, "must name one thing") {
+		t.Errorf("a new person numbered as a place: %v %+v", err, rep.Bad)
+	}
+	rep, err = db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial Number,Model Name,Location,Full Name,Employee Number\nX-2,SN-3,Latitude 5440,DUB,Kim Lee,K7\nK7,SN-4,Latitude 5440,DUB,,\n"), store.ImportOptions{})
+	if err == nil || len(rep.Bad) != 1 || rep.Bad[0].Line != 3 {
+		t.Errorf("a tag that is an employee number the file gives: %v %+v", err, rep.Bad)
+	}
+	for k, v := range map[string]string{store.SettingTagPrefix: "E", store.SettingTagNext: "100027", store.SettingTagWidth: "6"} {
+		if err := db.SetSetting(ctx, k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	importSnipe(t, db, []byte("Serial Number,Model Name,Location\nSN-GEN,Latitude 5440,DUB\n"), store.ImportOptions{})
+	if a, err := db.Asset(ctx, "E100028"); err != nil || a.Serial != "SN-GEN" {
+		t.Errorf("the generated tag: %+v %v; want E100028", a, err)
+	}
+}

@@ -1158,8 +1158,8 @@ func (c crLines) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// codesAreNotTags refuses a row whose tag is a badge or location code the
-// same file names (a scan of it must name one thing; the desk's own codes
+// codesAreNotTags refuses a row whose tag is a badge, employee number or
+// location code the same file names (a scan of it must name one thing; the desk's own codes
 // are checked when the rows are performed).
 func codesAreNotTags(h *csvHeader, rows []*srow) {
 	codes := map[string]string{}
@@ -1169,6 +1169,9 @@ func codesAreNotTags(h *csvHeader, rows []*srow) {
 		}
 		if r.badge != "" {
 			codes[r.badge] = fmt.Sprintf("the badge on line %d", r.line)
+		}
+		if r.employeeNo != "" {
+			codes[upperASCII(r.employeeNo)] = fmt.Sprintf("the employee number on line %d", r.line)
 		}
 		for _, c := range []string{r.locationCode, r.homeCode, r.coLocationCode, r.currentCode} {
 			if c != "" {
@@ -1970,6 +1973,9 @@ func (im *importer) person(r *srow) (personRef, error) {
 		}
 	}
 	if err := im.w.codesApart(pp.Badge, pp.EmployeeNo, pp.UID); err != nil {
+		return personRef{}, err
+	}
+	if err := im.w.employeeNoFree(pp.EmployeeNo, pp.UID); err != nil {
 		return personRef{}, err
 	}
 	if err := im.w.emit(EvPersonCreated, pp.UID, pp); err != nil {
@@ -2990,10 +2996,12 @@ func (im *importer) registered(rows []*srow) error {
 		return err
 	}
 	// The codes a tag must not be (a scan names one thing): the desk's
-	// location codes and badges, few beside a file's rows, read at once.
+	// location codes, badges and employee numbers (a scan finds them in
+	// any case), few beside a file's rows, read at once.
 	im.codes = map[string]string{}
 	cr, err := im.w.tx.QueryContext(im.w.ctx, `SELECT code, `+locationCodeIs+` FROM locations
-		UNION ALL SELECT badge, `+badgeIs+` FROM people WHERE badge IS NOT NULL`)
+		UNION ALL SELECT badge, `+badgeIs+` FROM people WHERE badge IS NOT NULL
+		UNION ALL SELECT upper(employee_no), 'the employee number of ' || name || ' (' || employee_no || ')' FROM people WHERE employee_no IS NOT NULL AND employee_no <> ''`)
 	if err != nil {
 		return fmt.Errorf("read codes: %w", err)
 	}
