@@ -39,9 +39,10 @@ type Printer interface {
 const (
 	DefaultDialTimeout  = 5 * time.Second
 	DefaultWriteTimeout = 60 * time.Second
-	// DefaultFinishTimeout is how long a raw socket printer has, once it
-	// has the whole job, to end it by closing the connection.
-	DefaultFinishTimeout = 30 * time.Second
+	// DefaultFinishWait is how long a raw socket printer is given, once it
+	// has the whole job, to end it by closing the connection or to drop
+	// it: a printer that does neither has taken the job.
+	DefaultFinishWait = 2 * time.Second
 )
 
 // Error is a failure to reach or use a printer.
@@ -174,15 +175,16 @@ func (p *tcpPrinter) Print(ctx context.Context, job []byte) error {
 		}
 		return nil
 	}
-	// Half-close so the printer sees the end of the job, then wait for it
-	// to close its side, as CUPS's socket backend does (waiteof): the
-	// kernels' buffers take a label whole, so a written job says nothing of
-	// a printer that never read it (paused, hung) or dropped the
-	// connection halfway. Until it ends the job, the label stays queued.
+	// Half-close so the printer sees the end of the job, then give it a
+	// moment to end it (close its side) or to refuse it: one that dropped
+	// the connection halfway (a reset) did not print the label, though the
+	// kernels' buffers took it whole. One that holds the connection open
+	// has the job, as CUPS's socket backend also takes it after its wait:
+	// failing it would print it again at every run.
 	if err := tc.CloseWrite(); err != nil {
 		return retryable(p.String(), describeNetErr(err))
 	}
-	finish := time.Now().Add(DefaultFinishTimeout)
+	finish := time.Now().Add(DefaultFinishWait)
 	if dl, ok := ctx.Deadline(); ok && dl.Before(finish) {
 		finish = dl
 	}
@@ -190,10 +192,7 @@ func (p *tcpPrinter) Print(ctx context.Context, job []byte) error {
 		return retryable(p.String(), err)
 	}
 	// (What a printer says back, if anything, is not read as status.)
-	if _, err := io.Copy(io.Discard, conn); err != nil {
-		if ctx.Err() != nil || isTimeout(err) {
-			return retryable(p.String(), fmt.Errorf("printer stalled: it took the job (%d bytes) but did not end it (paused, out of media or busy?); the label may not have printed", len(job)))
-		}
+	if _, err := io.Copy(io.Discard, conn); err != nil && !isTimeout(err) && ctx.Err() == nil {
 		return retryable(p.String(), fmt.Errorf("the printer dropped the connection before the end of the job (%v); the label may not have printed", describeNetErr(err)))
 	}
 	if err := conn.Close(); err != nil {

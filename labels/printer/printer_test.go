@@ -319,31 +319,35 @@ func TestLP_Missing(t *testing.T) {
 	}
 }
 
-// A printer that takes the connection but never reads the job (paused,
-// hung): the kernels' buffers hold a label whole, so the write succeeds;
-// the job is not done until the printer ends it, and it is a retryable
-// stall, not a printed label.
-func TestTCP_NeverReads(t *testing.T) {
+// A printer that reads the job but holds the connection open has it: it is
+// not failed (and printed again at every run), and the print does not wait
+// long for it.
+func TestTCP_HoldsTheConnection(t *testing.T) {
 	ln := listen(t)
-	conns := make(chan net.Conn, 1)
+	got := make(chan []byte, 1)
+	release := make(chan struct{})
 	go func() {
-		if c, err := ln.Accept(); err == nil {
-			conns <- c // held open, never read
+		c, err := ln.Accept()
+		if err != nil {
+			return
 		}
+		b := make([]byte, 64)
+		n, _ := io.ReadAtLeast(c, b, 10)
+		got <- b[:n]
+		<-release // held open
+		c.Close()
 	}()
-	t.Cleanup(func() {
-		select {
-		case c := <-conns:
-			c.Close()
-		default:
-		}
-	})
+	defer close(release)
 	p, _ := printer.Open("tcp://" + ln.Addr().String())
-	ctx, cancel := context.WithTimeout(t.Context(), 700*time.Millisecond)
-	defer cancel()
-	err := p.Print(ctx, []byte("^XA^FO10,10^FDTD-000002^FS^XZ\n"))
-	if err == nil || !printer.IsRetryable(err) || !strings.Contains(err.Error(), "did not end it") {
-		t.Fatalf("a printer that never read the job: %v; want a retryable stall", err)
+	start := time.Now()
+	if err := p.Print(t.Context(), []byte("^XA^FO10,10^FDTD-000002^FS^XZ\n")); err != nil {
+		t.Fatalf("a printer that took the job and held on: %v", err)
+	}
+	if d := time.Since(start); d > printer.DefaultFinishWait+2*time.Second {
+		t.Errorf("the print waited %v", d)
+	}
+	if b := <-got; !bytes.HasPrefix(b, []byte("^XA")) {
+		t.Errorf("printer got %q", b)
 	}
 }
 
