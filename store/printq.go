@@ -251,15 +251,11 @@ func (db *DB) MarkPrintError(ctx context.Context, id int64, reason string, perma
 		status = JobFailed
 	}
 	_, err := db.write(ctx, func(w *wtx) error {
-		res, err := w.exec(`UPDATE print_jobs SET status = ?, attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ? AND status = 'queued'`,
+		// (A job cancelled while it was being tried stays cancelled: the
+		// run goes on with the others.)
+		_, err := w.exec(`UPDATE print_jobs SET status = ?, attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ? AND status = 'queued'`,
 			status, clipAt(reason, 500), timestamp(w.at), id) // the reason whole: why a label failed
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return notFound("no queued print job %d", id)
-		}
-		return nil
+		return err
 	})
 	return err
 }
@@ -296,7 +292,12 @@ func (db *DB) CancelPrintJob(ctx context.Context, ids ...int64) error {
 // one transaction, refusing the lot if one is not queued or failed.
 func (db *DB) eachJob(ctx context.Context, ids []int64, update string, args ...any) error {
 	_, err := db.write(ctx, func(w *wtx) error {
+		seen := map[int64]bool{}
 		for _, id := range ids {
+			if seen[id] {
+				continue // named twice: done once
+			}
+			seen[id] = true
 			res, err := w.exec(update, append([]any{timestamp(w.at), id}, args...)...)
 			if err != nil {
 				return err

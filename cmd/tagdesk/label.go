@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -66,7 +68,7 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 		return usagef("--skip must be 0 or more")
 	}
 	if *format != "" && *prn != "" {
-		return usagef("--format is for --out: a printer gets what it takes (ZPL for a label printer, PDF for a sheet, a file printer by its name's extension: .png, .pdf, else ZPL)")
+		return usagef("--format is for --out: a printer gets what it takes (ZPL for a label printer, PDF for a sheet, a file printer by its name's extension: .png, .pdf, .zpl, else the template's: ZPL, PDF for Brother)")
 	}
 	switch *format {
 	case "", "zpl", "pdf", "png":
@@ -294,17 +296,18 @@ func decodeFile(path string) ([]labels.Result, error) {
 	if fi, err := f.Stat(); err == nil && fi.IsDir() {
 		return nil, errors.New("is a folder, not an image")
 	}
-	cfg, _, err := image.DecodeConfig(f)
+	// The header read first, and kept: a pipe (decode /dev/stdin) cannot
+	// be read twice.
+	var head bytes.Buffer
+	br := bufio.NewReader(f)
+	cfg, _, err := image.DecodeConfig(io.TeeReader(br, &head))
 	if err != nil {
 		return nil, fmt.Errorf("not an image: %w", err)
 	}
 	if int64(cfg.Width)*int64(cfg.Height) > maxDecodePixels {
 		return nil, fmt.Errorf("the image is %d by %d pixels: more than tagdesk reads (%d million); scale it down", cfg.Width, cfg.Height, maxDecodePixels/1_000_000)
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, err
-	}
-	img, _, err := image.Decode(f)
+	img, _, err := image.Decode(io.MultiReader(&head, br))
 	if err != nil {
 		return nil, fmt.Errorf("not an image: %w", err)
 	}
@@ -392,7 +395,9 @@ func jobIDs(pos []string) ([]int64, error) {
 		if err != nil || id <= 0 {
 			return nil, usagef("%q is not a job number", p)
 		}
-		ids = append(ids, id)
+		if !slices.Contains(ids, id) { // (named twice: once)
+			ids = append(ids, id)
+		}
 	}
 	return ids, nil
 }

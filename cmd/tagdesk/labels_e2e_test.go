@@ -387,3 +387,20 @@ func TestE2E_LabelEdges(t *testing.T) {
 		t.Errorf("decode of a folder: exit %d %s", code, errs)
 	}
 }
+
+// decode reads an image from a pipe (it read the header, then seeked back).
+func TestE2E_DecodeFromPipe(t *testing.T) {
+	db, tags := labelDB(t, 1)
+	png := filepath.Join(t.TempDir(), "l.png")
+	mustCLI(t, db, "label", "--out", png, tags[0])
+	b, err := os.ReadFile(png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(tagdeskBin(t), "--db", db, "decode", "/dev/stdin")
+	cmd.Stdin = bytes.NewReader(b)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), tags[0]) {
+		t.Errorf("decode /dev/stdin: %v %s", err, out)
+	}
+}

@@ -119,8 +119,8 @@ func (s *spooler) render(t labels.Template, format string, ls []labels.Label, sk
 }
 
 // formatFor picks the output format a printer wants: PDF for sheets, a
-// file's by its extension, else the template's (ZPL for Zebra printers,
-// PDF for those printed through a driver, Brother QL).
+// file's by its extension (.png, .pdf, .zpl), else the template's (ZPL for
+// Zebra printers, PDF for those printed through a driver, Brother QL).
 func formatFor(uri string, t labels.Template) string {
 	switch {
 	case t.Sheet != nil:
@@ -129,6 +129,8 @@ func formatFor(uri string, t labels.Template) string {
 		return "png"
 	case strings.HasSuffix(strings.ToLower(uri), ".pdf"):
 		return "pdf"
+	case strings.HasSuffix(strings.ToLower(uri), ".zpl"):
+		return "zpl"
 	case t.Format != "":
 		return t.Format
 	}

@@ -87,3 +87,43 @@ func TestE2E_BrotherThroughCUPS(t *testing.T) {
 		t.Errorf("brother to a raw socket: exit %d %s (printer got %d)", code, errs, len(p.received()))
 	}
 }
+
+// From a review of the print lock and its neighbours: a database reached
+// through a symlink is the same desk (one run at a time); a lock file made
+// by another user does not stop this one; a file named .zpl gets ZPL
+// whatever the template; a job named twice is cancelled once.
+func TestE2E_PrintLockEdges(t *testing.T) {
+	db, tags := labelDB(t, 2)
+	link := filepath.Join(t.TempDir(), "link.db")
+	if err := os.Symlink(db, link); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(db+".printing", os.O_RDONLY|os.O_CREATE, 0o444) // as made by another user
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, code := cli(t, link, "queue", "run", "--printer", t.TempDir()); code != 1 || !strings.Contains(errs, "another tagdesk is printing") {
+		t.Errorf("a run through a symlink beside another: exit %d %s", code, errs)
+	}
+	syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	f.Close()
+	os.Chmod(db+".printing", 0o444)
+	zpl := filepath.Join(t.TempDir(), "bro.zpl")
+	mustCLI(t, db, "label", "--template", "brother-62mm", "--printer", zpl, tags[0])
+	if b, _ := os.ReadFile(zpl); !strings.HasPrefix(string(b), "^XA") {
+		t.Errorf("a .zpl file got %.10q", b)
+	}
+	out := mustCLI(t, db, "queue", "list")
+	var id string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, tags[1]) {
+			id = strings.Fields(line)[0]
+		}
+	}
+	if out, errs, code := cli(t, db, "queue", "cancel", id, id); code != 0 || strings.Count(out, "cancelled") != 1 {
+		t.Errorf("cancel %s %s: exit %d %s %s", id, id, code, out, errs)
+	}
+}

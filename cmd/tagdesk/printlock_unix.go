@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"syscall"
 
 	"github.com/tagdesk/tagdesk/store"
@@ -15,8 +16,15 @@ import (
 // database, released when the process ends, however it ends): two
 // printing runs at once (a queue run beside the terminal UI's, a cron job)
 // each read the same queued labels and printed every one twice.
+//
+// The lock is on the database's real path (a symlink to it is the same
+// desk), and needs only to read the file: anyone who may write the
+// database may print, whoever made the lock file first.
 func lockPrinting(dbPath string) (unlock func(), err error) {
-	f, err := os.OpenFile(dbPath+".printing", os.O_RDWR|os.O_CREATE, 0o644)
+	if real, err := filepath.EvalSymlinks(dbPath); err == nil {
+		dbPath = real
+	}
+	f, err := os.OpenFile(dbPath+".printing", os.O_RDONLY|os.O_CREATE, 0o666)
 	if err != nil {
 		return nil, fmt.Errorf("print lock: %w", err)
 	}
