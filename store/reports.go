@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -158,18 +159,23 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 	if k.PendingSyncEvents, err = db.PendingEvents(ctx); err != nil {
 		return k, err
 	}
-	rows, err = db.r.QueryContext(ctx, `SELECT l.code, s.finished_at,
+	// (An expected asset scanned as unexpected, lent since the count
+	// began, is neither found nor a miss: left out, as one away is.)
+	rows, err = db.r.QueryContext(ctx, `SELECT s.id, s.location_id, l.code, s.finished_at,
 			(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found = 1),
-			(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found <> 2)
+			(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found <> 2`+notSeenSQL+`)
 		FROM stocktakes s JOIN locations l ON l.id = s.location_id
 		WHERE s.id = (SELECT max(s2.id) FROM stocktakes s2 WHERE s2.location_id = s.location_id AND s2.status = 'finished') ORDER BY l.code`)
 	if err != nil {
 		return k, fmt.Errorf("kpis: %w", err)
 	}
 	defer rows.Close()
+	type count struct{ id, loc int64 }
+	var latest []count
 	for rows.Next() {
 		var a Accuracy
-		if err := rows.Scan(&a.Location, &a.Date, &a.Found, &a.Expected); err != nil {
+		var c count
+		if err := rows.Scan(&c.id, &c.loc, &a.Location, &a.Date, &a.Found, &a.Expected); err != nil {
 			return k, fmt.Errorf("kpis: %w", err)
 		}
 		a.Date = LocalDay(a.Date) // the day the people counting would write down
@@ -177,23 +183,70 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 			a.Accuracy = float64(a.Found) / float64(a.Expected)
 		}
 		k.AccuracyByLocation = append(k.AccuracyByLocation, a)
+		latest = append(latest, c)
 	}
 	if err := rows.Err(); err != nil {
 		return k, fmt.Errorf("kpis: %w", err)
 	}
 	k.StocktakeLocations = len(k.AccuracyByLocation)
-	// The whole figure counts each asset once, by the latest of those
-	// counts that expected it: a site counted, then a room of it, would
-	// otherwise count the room's assets twice.
-	var found, expected sql.NullInt64
-	if err := db.r.QueryRowContext(ctx, `WITH latest AS (SELECT max(id) AS id FROM stocktakes WHERE status = 'finished' GROUP BY location_id),
-			each AS (SELECT e.found, row_number() OVER (PARTITION BY e.asset_id ORDER BY s.finished_at DESC, s.id DESC) AS nth
-				FROM latest CROSS JOIN stocktakes s ON s.id = latest.id CROSS JOIN stocktake_expected e ON e.stocktake_id = s.id WHERE e.found <> 2)
-		SELECT sum(found = 1), count(*) FROM each WHERE nth = 1`).Scan(&found, &expected); err != nil {
-		return k, fmt.Errorf("kpis: %w", err)
+	// The whole figure counts each asset once, by the latest of the counts
+	// that expected it: a site counted, then a room of it, would count the
+	// room's assets twice. Counts of places apart add up as they are; only
+	// those nested in one another are read asset by asset.
+	parent := map[int64]int64{}
+	if len(latest) > 1 {
+		prows, err := db.r.QueryContext(ctx, `SELECT id, coalesce(parent_id, 0) FROM locations`)
+		if err != nil {
+			return k, fmt.Errorf("kpis: %w", err)
+		}
+		defer prows.Close()
+		for prows.Next() {
+			var id, p int64
+			if err := prows.Scan(&id, &p); err != nil {
+				return k, fmt.Errorf("kpis: %w", err)
+			}
+			parent[id] = p
+		}
+		if err := prows.Err(); err != nil {
+			return k, fmt.Errorf("kpis: %w", err)
+		}
 	}
-	if expected.Int64 > 0 {
-		k.InventoryAccuracy = float64(found.Int64) / float64(expected.Int64)
+	at := map[int64]int{} // a counted location's index in latest
+	for i, c := range latest {
+		at[c.loc] = i
+	}
+	nested := make([]bool, len(latest))
+	for i, c := range latest {
+		for p, n := parent[c.loc], 0; p != 0 && n < 1000; p, n = parent[p], n+1 {
+			if j, ok := at[p]; ok {
+				nested[i], nested[j] = true, true
+			}
+		}
+	}
+	var found, expected int64
+	var overlap []int64
+	for i, a := range k.AccuracyByLocation {
+		if nested[i] {
+			overlap = append(overlap, latest[i].id)
+			continue
+		}
+		found, expected = found+int64(a.Found), expected+int64(a.Expected)
+	}
+	if len(overlap) > 0 {
+		body, err := json.Marshal(overlap)
+		if err != nil {
+			return k, err
+		}
+		var f, e sql.NullInt64
+		if err := db.r.QueryRowContext(ctx, `WITH each AS (SELECT e.found, row_number() OVER (PARTITION BY e.asset_id ORDER BY s.finished_at DESC, s.id DESC) AS nth
+				FROM json_each(?) x CROSS JOIN stocktakes s ON s.id = x.value CROSS JOIN stocktake_expected e ON e.stocktake_id = s.id WHERE e.found <> 2`+notSeenSQL+`)
+			SELECT sum(found = 1), count(*) FROM each WHERE nth = 1`, string(body)).Scan(&f, &e); err != nil {
+			return k, fmt.Errorf("kpis: %w", err)
+		}
+		found, expected = found+f.Int64, expected+e.Int64
+	}
+	if expected > 0 {
+		k.InventoryAccuracy = float64(found) / float64(expected)
 	}
 	return k, nil
 }

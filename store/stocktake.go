@@ -507,11 +507,13 @@ func scanStocktake(sc scanner) (stocktakeRow, error) {
 }
 
 // openMissing counts what an open stocktake's finish would mark missing now.
-func (db *DB) openMissing(ctx context.Context, r *stocktakeRow) error {
+func (db *DB) openMissing(ctx context.Context, q interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}, r *stocktakeRow) error {
 	if r.Status != "open" {
 		return nil
 	}
-	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM (`+openMissingSQL+`)`, r.locID, r.ID).Scan(&r.Missing)
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM (`+openMissingSQL+`)`, r.locID, r.ID).Scan(&r.Missing)
 	if err != nil {
 		return fmt.Errorf("read stocktake: %w", err)
 	}
@@ -524,15 +526,23 @@ func (db *DB) Stocktake(ctx context.Context, uid string) (Stocktake, error) {
 	return r.Stocktake, err
 }
 
+// stocktake reads a stocktake's row and its missing figure in one read
+// transaction: figures read after a scan are all of before it or all of
+// after it.
 func (db *DB) stocktake(ctx context.Context, uid string) (stocktakeRow, error) {
-	r, err := scanStocktake(db.r.QueryRowContext(ctx, stocktakeSelect+` WHERE s.uid = ?`, uid))
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return stocktakeRow{}, fmt.Errorf("read stocktake: %w", err)
+	}
+	defer tx.Rollback()
+	r, err := scanStocktake(tx.QueryRowContext(ctx, stocktakeSelect+` WHERE s.uid = ?`, uid))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, notFound("no stocktake %s", uid)
 	}
 	if err != nil {
 		return r, fmt.Errorf("read stocktake: %w", err)
 	}
-	return r, db.openMissing(ctx, &r)
+	return r, db.openMissing(ctx, tx, &r)
 }
 
 // Stocktakes lists stocktakes, newest first; open only if openOnly.
@@ -551,7 +561,7 @@ func (db *DB) Stocktakes(ctx context.Context, openOnly bool, limit int) ([]Stock
 	}
 	out := make([]Stocktake, len(rows))
 	for i := range rows {
-		if err := db.openMissing(ctx, &rows[i]); err != nil {
+		if err := db.openMissing(ctx, db.r, &rows[i]); err != nil {
 			return nil, err
 		}
 		out[i] = rows[i].Stocktake

@@ -199,3 +199,35 @@ func TestKPIAccuracyNestedCounts(t *testing.T) {
 		t.Errorf("accuracy %.3f; want 2 of 3 (TD-C missing at the latest count)", got)
 	}
 }
+
+// An expected asset lent since the count began and scanned on the shelf is
+// neither found nor a miss: the accuracy is that of the others, as when it
+// is not scanned (away).
+func TestKPIAccuracyLeavesOutTheLent(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	receiveTags(t, db, "DUB-STORE", "T1", "T2")
+	st, err := db.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, "T1", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"T1", "T2"} {
+		if _, err := db.ScanIntoStocktake(ctx, st.UID, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.FinishStocktake(ctx, st.UID); err != nil {
+		t.Fatal(err)
+	}
+	k, err := db.KPIs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.InventoryAccuracy != 1 || len(k.AccuracyByLocation) != 1 || k.AccuracyByLocation[0].Accuracy != 1 {
+		t.Errorf("accuracy %.2f, by location %+v; want 1", k.InventoryAccuracy, k.AccuracyByLocation)
+	}
+}

@@ -62,6 +62,7 @@ type stocktakeScreen struct {
 	// tag: scanned again, one is ctrl+o's again.
 	movable map[string]store.StocktakeScan
 	queue   scanQueue
+	scans   int    // scans begun: figures asked for before the last are stale
 	busy    string // what is in progress (start, finish)
 	err     string
 	report  store.StocktakeReport
@@ -107,10 +108,13 @@ type stocktakeScannedMsg struct {
 }
 
 // stocktakeCountsMsg is a count's figures read again (before its finish
-// is confirmed: what the finish would mark missing now).
+// is confirmed: what the finish would mark missing now). gen is the scan
+// generation it was asked in: figures a scan begun since then has passed
+// are dropped.
 type stocktakeCountsMsg struct {
 	to
 	st  store.Stocktake
+	gen int
 	err error
 }
 
@@ -261,6 +265,9 @@ func (s *stocktakeScreen) Update(msg tea.Msg) tea.Cmd {
 			}
 		}
 	case stocktakeCountsMsg:
+		if msg.gen != s.scans {
+			return nil // a scan since: its own figures are newer
+		}
 		if msg.err != nil {
 			s.add(stLogLine{kind: "error", text: "counts: " + errText(msg.err)})
 			return nil
@@ -347,6 +354,9 @@ func (s *stocktakeScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 				return bell()
 			}
 			s.phase = stConfirm
+			if s.queue.len() > 0 {
+				return nil // the scans under way bring the figures
+			}
 			return s.refreshCounts() // what the finish would mark missing now
 		case key.Matches(msg, k.MoveHere):
 			return s.moveHere()
@@ -403,6 +413,7 @@ func (s *stocktakeScreen) start(code string) tea.Cmd {
 	if !ok {
 		return nil
 	}
+	s.scans++
 	id, uid := s.id, s.st.UID
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		r := stocktakeScannedMsg{to: to{id}, code: code}
@@ -431,10 +442,10 @@ func (s *stocktakeScreen) refreshCounts() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	id, uid := s.id, s.st.UID
+	id, uid, gen := s.id, s.st.UID, s.scans
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		st, err := db.Stocktake(ctx, uid)
-		return stocktakeCountsMsg{to: to{id}, st: st, err: err}
+		return stocktakeCountsMsg{to: to{id}, st: st, gen: gen, err: err}
 	})
 }
 

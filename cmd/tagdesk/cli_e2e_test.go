@@ -612,8 +612,9 @@ func TestE2EBadInputRefusedWhole(t *testing.T) {
 	if out := mustCLI(t, db, "queue", "list"); strings.Contains(out, "cancelled") || strings.Count(out, "queued") < 3 {
 		t.Errorf("a refused cancel changed the queue:\n%s", out)
 	}
-	// A mistyped --db: a refused command leaves no empty register behind.
-	for i, args := range [][]string{{"report", "duplicates"}, {"swap", "TD-1", "TD-2"}, {"receive", "--model", "X", "--location", "Y", "SN1"}, {"location", "add", "bad!", "X"}} {
+	// A mistyped --db: a command that only reads, or changes what the
+	// register has, makes no empty register.
+	for i, args := range [][]string{{"report", "duplicates"}, {"swap", "TD-1", "TD-2"}, {"location", "update", "DUB", "--name", "X"}} {
 		typo := filepath.Join(dir, fmt.Sprintf("typo%d.db", i))
 		if _, _, code := cli(t, typo, args...); code != 1 {
 			t.Errorf("%v: exit %d", args, code)
@@ -643,6 +644,9 @@ func TestE2EMessagesSaidOnce(t *testing.T) {
 	mustCLI(t, db, "location", "add", "DUB", "Dublin")
 	if _, errs, code := cli(t, db, "setting", "set", "scan_gap_ms", "-5"); code != 2 || !strings.Contains(errs, `(got "-5")`) {
 		t.Errorf("a negative value: exit %d %s", code, errs)
+	}
+	if _, errs, code := cli(t, db, "asset", "show", "--json", "-5"); code != 1 || !strings.Contains(errs, `"-5"`) {
+		t.Errorf("a negative word after an option: exit %d %s", code, errs)
 	}
 	if _, errs, code := cli(t, dir, "asset", "list"); code != 1 || !strings.Contains(errs, "is a folder, not a database") {
 		t.Errorf("--db a folder: exit %d %s", code, errs)

@@ -379,30 +379,15 @@ func (a *app) open(ctx context.Context) (*store.DB, error) {
 
 // withDB opens the database, runs fn and closes it, keeping fn's error.
 func (a *app) withDB(ctx context.Context, fn func(db *store.DB) error) error {
-	path := a.resolveDBPath()
-	_, statErr := os.Stat(path)
-	created := !a.demo && errors.Is(statErr, os.ErrNotExist)
+	// (A refused command on a new database leaves it, empty: removing it
+	// could remove one another tagdesk made there at the same moment.)
 	db, err := a.open(ctx)
 	if err != nil {
-		if created {
-			removeDB(path)
-		}
 		return err
 	}
 	err = fn(db)
-	// A refused command on a desk it created (a mistyped --db) leaves no
-	// empty register behind, unless something was recorded after all. (A
-	// first sync that failed keeps the server and token it was given.)
-	empty := false
-	if created && err != nil && a.cmd != "sync" {
-		n, perr := db.PendingEvents(ctx)
-		empty = perr == nil && n == 0
-	}
 	if cerr := db.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close database: %w", cerr)
-	}
-	if empty {
-		removeDB(path)
 	}
 	return err
 }
@@ -446,6 +431,27 @@ func (o *onceValue) IsBoolFlag() bool {
 	return ok && b.IsBoolFlag()
 }
 
+// negMark keeps a negative number from being read as an option.
+const negMark = "\x00"
+
+// isNegative says whether w is a negative number ("-5", "-1.5").
+func isNegative(w string) bool { return len(w) > 1 && w[0] == '-' && w[1] >= '0' && w[1] <= '9' }
+
+// takesValue says whether w is an option that takes the next word as its
+// value (--due, not --json nor --due=X).
+func takesValue(fs *flag.FlagSet, w string) bool {
+	name, ok := strings.CutPrefix(w, "-")
+	if !ok || strings.Contains(name, "=") {
+		return false
+	}
+	f := fs.Lookup(strings.TrimPrefix(name, "-"))
+	if f == nil {
+		return false
+	}
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return !ok || !b.IsBoolFlag()
+}
+
 // flagError says a flag package error as the usage lines write options.
 func flagError(err error) string {
 	msg := err.Error()
@@ -474,7 +480,12 @@ func (a *app) parseNone(c command, fs *flag.FlagSet, args []string) error {
 
 // parse parses flags that may come before, between or after the positional
 // arguments, and returns the positionals. --help prints usage.
-func (a *app) parse(c command, fs *flag.FlagSet, args []string) ([]string, error) {
+func (a *app) parse(c command, fs *flag.FlagSet, args []string) (words []string, err error) {
+	defer func() {
+		for i, w := range words {
+			words[i] = strings.TrimPrefix(w, negMark)
+		}
+	}()
 	// An option given twice (--to B1 --to DUB) is a mistake to say, not
 	// one to settle by taking the last.
 	twice := ""
@@ -484,14 +495,18 @@ func (a *app) parse(c command, fs *flag.FlagSet, args []string) ([]string, error
 		f.Value = &onceValue{Value: f.Value, name: f.Name, twice: &twice}
 	})
 	defer fs.VisitAll(func(f *flag.Flag) { f.Value = orig[f.Name] })
-	var pos []string
-	for {
-		// A negative number is a value (setting set scan_gap_ms -5), not
-		// an option: no option's name starts with a digit.
-		if len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' && args[0][1] >= '0' && args[0][1] <= '9' {
-			pos, args = append(pos, args[0]), args[1:]
+	// A negative number is a value (setting set scan_gap_ms -5), not an
+	// option (no option's name starts with a digit): one that is not an
+	// option's value is marked as a word, wherever it stands.
+	args = slices.Clone(args)
+	for i, w := range args {
+		if !isNegative(w) || i > 0 && takesValue(fs, args[i-1]) {
 			continue
 		}
+		args[i] = negMark + w
+	}
+	var pos []string
+	for {
 		err := fs.Parse(args)
 		if twice != "" {
 			return nil, usagef("%s: --%s given twice", c.name, twice)
