@@ -409,3 +409,27 @@ func TestWALRestartsUnderSteadyCommits(t *testing.T) {
 	}
 	verifyOK(t, db)
 }
+
+// Two tagdesks opening a new database at once both find it unmigrated; the
+// second waits for the first's migration instead of failing on a table it
+// made ("table print_jobs already exists").
+func TestOpenNewDatabaseTwiceAtOnce(t *testing.T) {
+	for i := 0; i < 8; i++ {
+		path := filepath.Join(t.TempDir(), "new.db")
+		errs := make(chan error, 2)
+		for range 2 {
+			go func() {
+				db, err := Open(context.Background(), path, Options{Operator: "tester"})
+				if err == nil {
+					err = db.Close()
+				}
+				errs <- err
+			}()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatalf("run %d: %v", i, err)
+			}
+		}
+	}
+}

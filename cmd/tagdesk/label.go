@@ -92,6 +92,15 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
+		if *prn != "" {
+			// Refused before anything is queued: a job that could never
+			// print would wait in the queue for nothing.
+			if p, err := printer.Open(*prn); err == nil {
+				if err := checkRoute(p, formatFor(*prn, t), t); err != nil {
+					return err
+				}
+			}
+		}
 		if *skip > 0 && (t.Sheet == nil || *prn != "" || (*format != "" && *format != "pdf")) {
 			return usagef("--skip is for a sheet template written to a PDF (--out FILE.pdf): %s", map[bool]string{true: "a printer's run starts on a new sheet", false: t.Name + " is not a sheet"}[*prn != "" && t.Sheet != nil])
 		}

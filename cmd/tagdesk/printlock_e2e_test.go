@@ -86,6 +86,9 @@ func TestE2E_BrotherThroughCUPS(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "raw socket") || len(p.received()) != 0 {
 		t.Errorf("brother to a raw socket: exit %d %s (printer got %d)", code, errs, len(p.received()))
 	}
+	if out := mustCLI(t, db, "queue", "list"); strings.Contains(out, "tcp://") {
+		t.Errorf("a job that could never print was queued:\n%s", out)
+	}
 }
 
 // From a review of the print lock and its neighbours: a database reached
