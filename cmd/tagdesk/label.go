@@ -155,6 +155,9 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 				}
 				f = "pdf"
 			}
+			if f != "zpl" && f != "pdf" && f != "png" {
+				return usagef("cannot tell the format from the name %s: name it .zpl, .pdf or .png, or give --format", filepath.Base(*out))
+			}
 		}
 		if f == "png" && len(ls) > 1 {
 			return labels.PNGBatch(ctx, t, ls, 0, func(i int, png []byte) error {

@@ -128,6 +128,10 @@ func replaceFile(path string, perm fs.FileMode, write func(io.Writer) error) err
 	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("there is no folder %s", dir)
 	}
+	if errors.Is(err, fs.ErrPermission) {
+		// (Named by the file asked for, not the temporary one beside it.)
+		return fmt.Errorf("cannot write %s: the folder %s is not writable here", path, dir)
+	}
 	if err != nil {
 		return err
 	}
