@@ -592,7 +592,7 @@ func cmdDispose(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 || *method == "" {
+	if len(pos) != 1 || strings.TrimSpace(*method) == "" {
 		return usagef("dispose needs one TAG and --method")
 	}
 	return a.withDB(ctx, func(db *store.DB) error {

@@ -116,7 +116,7 @@ func cmdPersonAdd(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 || in.Name == "" {
+	if len(pos) > 0 || strings.TrimSpace(in.Name) == "" {
 		return usagef("person add needs --name (and takes no other arguments)")
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
