@@ -29,7 +29,8 @@ func Decode(img image.Image) ([]Result, error) {
 	if img == nil || img.Bounds().Empty() {
 		return nil, errors.New("labels: decode: empty image")
 	}
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(luminance(img)))
+	src := luminance(img)
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
 	if err != nil {
 		return nil, fmt.Errorf("labels: decode: %w", err)
 	}
@@ -53,9 +54,33 @@ func Decode(img image.Image) ([]Result, error) {
 	}
 	decodeAll1D(oned.NewCode128Reader(), bmp, hints, 0, func(text string) { add(string(Code128), text) })
 	if len(out) == 0 {
+		// A Code 128 standing on its end (a label printed rotated, zint
+		// --rotate=90): the bars read across once the image is turned.
+		if turned, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(rotate90(src))); err == nil {
+			decodeAll1D(oned.NewCode128Reader(), turned, hints, 0, func(text string) { add(string(Code128), text) })
+		}
+	}
+	if len(out) == 0 {
 		return nil, ErrNoCode
 	}
 	return out, nil
+}
+
+// rotate90 turns a luminance source a quarter turn clockwise.
+func rotate90(src gozxing.LuminanceSource) gozxing.LuminanceSource {
+	w, h := src.GetWidth(), src.GetHeight()
+	m := src.GetMatrix()
+	out := make([]byte, len(m))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			out[x*h+(h-1-y)] = m[y*w+x]
+		}
+	}
+	turned, err := gozxing.NewPlanarYUVLuminanceSource(out, h, w, 0, 0, h, w, false)
+	if err != nil {
+		return src
+	}
+	return turned
 }
 
 // decodeAll1D finds every Code 128 in bmp (a sheet holds many): after a

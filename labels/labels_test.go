@@ -865,3 +865,26 @@ func TestText_ComposedAndUnprintable(t *testing.T) {
 		t.Errorf("unprintable in plain text: %q", string(rs))
 	}
 }
+
+// A Code 128 standing on its end (a label printed rotated) is read.
+func TestDecode_Code128OnItsEnd(t *testing.T) {
+	var buf bytes.Buffer
+	if err := labels.PNG(&buf, mustFind(t, "tag-1.25x0.5-300"), sampleLabel("TD-000777")); err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	turned := image.NewGray(image.Rect(0, 0, b.Dy(), b.Dx()))
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			turned.Set(y-b.Min.Y, b.Max.X-1-x, img.At(x, y))
+		}
+	}
+	res, err := labels.Decode(turned)
+	if err != nil || len(res) != 1 || res[0].Text != "TD-000777" {
+		t.Fatalf("decoded %v, %v", res, err)
+	}
+}
