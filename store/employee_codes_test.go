@@ -73,7 +73,7 @@ func TestImportKeepsEmployeeNumbersApart(t *testing.T) {
 		t.Errorf("a tag that is an employee number: %v %+v", err, rep.Bad)
 	}
 	rep, err = db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial Number,Model Name,Location,Full Name,Employee Number\nX-1,SN-2,Latitude 5440,DUB,Kim Lee,dub-store\n"), store.ImportOptions{})
-	if err == nil || len(rep.Bad) != 1 || !strings.Contains(rep.Bad[0].Reason, "must name one thing") {
+	if err == nil || len(rep.Bad) != 1 || !strings.Contains(rep.Bad[0].Reason, "must name one thing") || rep.Bad[0].Column != "Employee Number" {
 		t.Errorf("a new person numbered as a place: %v %+v", err, rep.Bad)
 	}
 	rep, err = db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial Number,Model Name,Location,Full Name,Employee Number\nX-2,SN-3,Latitude 5440,DUB,Kim Lee,K7\nK7,SN-4,Latitude 5440,DUB,,\n"), store.ImportOptions{})

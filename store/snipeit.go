@@ -25,7 +25,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
@@ -849,7 +848,7 @@ func openCSV(r io.Reader, enc string) (*csv.Reader, []string, error) {
 				return nil, nil, invalid("the file is not UTF-16 (it has no zero bytes, which UTF-16 text of Latin letters is half made of): import it without --encoding %s", enc)
 			}
 		default:
-			if _, single := e.(*charmap.Charmap); single {
+			if !multiByte[name] {
 				// A code page's letters beyond ASCII seldom pair up as
 				// UTF-8's do throughout a file: one that does is UTF-8,
 				// and decoding it again would garble every accent.
@@ -1061,6 +1060,22 @@ func textEncoding(label string) (encoding.Encoding, error) {
 func hasBOM(b []byte) bool {
 	return bytes.HasPrefix(b, utf8BOM) || bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF})
 }
+
+// inColumn is an error of a row's cell in column f (a new person's
+// employee number, where the row's holder is named by another column).
+type inColumn struct {
+	f   sfield
+	err error
+}
+
+func (e inColumn) Error() string { return e.err.Error() }
+func (e inColumn) Unwrap() error { return e.err }
+
+// multiByte are the encodings (by htmlindex name) whose characters take
+// more than one byte: their bytes may pair up as UTF-8's do, so a file in
+// them is not judged by utf8Watch. The rest are code pages of one byte a
+// character.
+var multiByte = map[string]bool{"shift_jis": true, "euc-jp": true, "iso-2022-jp": true, "gbk": true, "gb18030": true, "big5": true, "euc-kr": true, "utf-16le": true, "utf-16be": true}
 
 // utf8Watch passes a file through, noting whether every byte beyond ASCII
 // has formed UTF-8; at its end, a file that was UTF-8 throughout (with such
@@ -1976,7 +1991,7 @@ func (im *importer) person(r *srow) (personRef, error) {
 		return personRef{}, err
 	}
 	if err := im.w.employeeNoFree(pp.EmployeeNo, pp.UID); err != nil {
-		return personRef{}, err
+		return personRef{}, inColumn{fEmployeeNo, err}
 	}
 	if err := im.w.emit(EvPersonCreated, pp.UID, pp); err != nil {
 		return personRef{}, err
@@ -2829,6 +2844,12 @@ func (im *importer) checkOutTo(r *srow) (CheckOutPayload, sfield, error) {
 			}
 		}
 		ref, err := im.person(r)
+		if ic, ok := err.(inColumn); ok {
+			if im.h.has(ic.f) {
+				col = ic.f
+			}
+			err = ic.err
+		}
 		if err != nil {
 			return p, col, err
 		}

@@ -164,6 +164,12 @@ func TestImportSnipeITEncodingWholeFile(t *testing.T) {
 	if _, err := db.ImportSnipeITUsers(ctx, bytes.NewReader(sjis), store.ImportOptions{Encoding: "shift_jis"}); err != nil {
 		t.Errorf("half-width katakana in Shift JIS: %v", err)
 	}
+	for _, enc := range []string{"iso-8859-8-i", "koi8-r", "iso-8859-2"} {
+		_, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial Number,Model,Category,Location\nE-4,SN-E4,OptiPlex,Desktops,Café\n"), store.ImportOptions{Encoding: enc})
+		if err == nil || !strings.Contains(store.ErrorMessage(err), "UTF-8 text already") {
+			t.Errorf("UTF-8 named %s: %v", enc, err)
+		}
+	}
 	_, err = db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial Number,Model,Category,Location\nE-3,SN-E3,OptiPlex,Desktops,Cork\n"), store.ImportOptions{Encoding: "utf-16le"})
 	if err == nil || !strings.Contains(store.ErrorMessage(err), "not UTF-16") {
 		t.Errorf("ASCII named UTF-16: %v", err)

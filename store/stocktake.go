@@ -491,6 +491,11 @@ const stocktakeSelect = `SELECT s.id, s.uid, l.code, l.name, s.status, s.started
 // unexpected (checked out to someone since the count began).
 const notSeenSQL = ` AND NOT EXISTS (SELECT 1 FROM stocktake_scans c WHERE c.stocktake_id = e.stocktake_id AND c.asset_id = e.asset_id AND c.result = 'unexpected')`
 
+// countedSQL keeps, of stocktake s's expected assets e, those its accuracy
+// counts: found, or not scanned as unexpected (one lent since the count
+// began and scanned so is neither found nor a miss, unless found after).
+const countedSQL = ` AND (e.found = 1 OR NOT EXISTS (SELECT 1 FROM stocktake_scans c WHERE c.stocktake_id = e.stocktake_id AND c.asset_id = e.asset_id AND c.result = 'unexpected'))`
+
 // A stocktake as read, with its location's id: an open one's missing
 // count is read by its class (stocktakeClassSQL).
 type stocktakeRow struct {

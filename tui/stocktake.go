@@ -278,6 +278,11 @@ func (s *stocktakeScreen) Update(msg tea.Msg) tea.Cmd {
 		if code, ok := s.queue.done(); ok {
 			return tea.Batch(cmd, s.start(code))
 		}
+		if s.phase == stConfirm && msg.counts == nil {
+			// The last scan brought no figures (refused): the question
+			// reads them again.
+			return tea.Batch(cmd, s.refreshCounts())
+		}
 		return cmd
 	case stocktakeMovedMsg:
 		if msg.err != nil {
@@ -585,6 +590,12 @@ func (s *stocktakeScreen) finish() tea.Cmd {
 	if !ok {
 		return nil
 	}
+	if n := s.queue.len(); n > 0 {
+		// Finished now, the scans still being recorded would be refused
+		// and their assets marked missing.
+		s.note("%d scan(s) still being recorded: answer again when they are", n)
+		return bell()
+	}
 	id, uid := s.id, s.st.UID
 	s.busy = "finishing…"
 	return s.c.do(func(ctx context.Context) tea.Msg {
@@ -735,7 +746,11 @@ func (s *stocktakeScreen) scanView() string {
 	}
 	switch {
 	case s.phase == stConfirm:
-		b = append(b, st.Warn.Render(truncate(fmt.Sprintf("Finish? %d not found will be marked missing. y finish · n/esc keep counting", s.st.Missing), w)))
+		q := fmt.Sprintf("Finish? %d not found will be marked missing. y finish · n/esc keep counting", s.st.Missing)
+		if n := s.queue.len(); n > 0 {
+			q = fmt.Sprintf("Finish? %d scan(s) still being recorded… n/esc keep counting", n)
+		}
+		b = append(b, st.Warn.Render(truncate(q, w)))
 	case s.busy != "":
 		b = append(b, st.Dim.Render(truncate(s.busy, w)))
 	default:

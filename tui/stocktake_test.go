@@ -167,6 +167,30 @@ func TestStocktake_FiguresFollowTheStore(t *testing.T) {
 	}
 }
 
+// The finish question is not answered while scans are still being
+// recorded (a slow disk, another writer): finished then, those scans would
+// be refused and their assets marked missing.
+func TestStocktake_NoFinishWhileScansAreRecorded(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 4)
+	shelf(t, db, 2)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("s")
+	h.scan("SHELF-A")
+	h.wantView("expected 2")
+	st := h.m.stack[len(h.m.stack)-1].(*stocktakeScreen)
+	st.queue.busy = true // a scan under way
+	h.press("ctrl+g")
+	h.wantView("Finish? 1 scan(s) still being recorded")
+	bells := h.bells
+	h.typeSlow("y")
+	if h.bells != bells+1 || st.busy == "finishing…" {
+		t.Fatalf("y finished with a scan under way (bells %d → %d)", bells, h.bells)
+	}
+	h.wantView("still being recorded: answer again when they are")
+	st.queue.busy = false
+}
+
 func mustCurrentOrLatest(t *testing.T, db *store.DB) store.Stocktake {
 	t.Helper()
 	all, err := db.Stocktakes(context.Background(), false, 1)

@@ -670,3 +670,15 @@ func TestE2EMessagesSaidOnce(t *testing.T) {
 		t.Errorf("busy: %s", got)
 	}
 }
+
+// After "--" every word is a word, options included.
+func TestE2EDoubleDashEndsOptions(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	if out, errs, code := cli(t, db, "location", "add", "--", "-X", "Dash"); code == 0 || strings.Contains(out, "added") {
+		t.Errorf("location add -- -X: exit %d %s %s", code, out, errs)
+	}
+	if _, errs, code := cli(t, db, "asset", "show", "--", "TD-1", "--json"); code != 2 || !strings.Contains(errs, "needs one TAG") {
+		t.Errorf("asset show -- TD-1 --json: exit %d %s", code, errs)
+	}
+}

@@ -28,6 +28,9 @@ func lockPrinting(dbPath string) (unlock func(), err error) {
 	if err != nil {
 		return nil, fmt.Errorf("print lock: %w", err)
 	}
+	// Readable by all whatever this user's umask (only the file's owner
+	// can say so; for the others it is said already, or cannot be).
+	_ = f.Chmod(0o666)
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
