@@ -206,10 +206,13 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 			return k, err
 		}
 		var f, e sql.NullInt64
-		if err := db.r.QueryRowContext(ctx, `WITH each AS (SELECT e.found, row_number() OVER (PARTITION BY e.asset_id ORDER BY s.finished_at DESC, s.id DESC) AS nth
-				FROM json_each(?) x CROSS JOIN stocktakes s ON s.id = x.value CROSS JOIN stocktake_expected e ON e.stocktake_id = s.id
-				WHERE e.found <> 2`+countedSQL+`)
-			SELECT sum(found = 1), count(*) FROM each WHERE nth = 1`, string(body)).Scan(&f, &e); err != nil {
+		// (Ranked first, then counted: the latest count that expected an
+		// asset and left it out, away or lent, leaves it out; an older
+		// count's verdict does not come back.)
+		if err := db.r.QueryRowContext(ctx, `WITH each AS (SELECT e.found, e.found <> 2`+countedSQL+` AS counted,
+					row_number() OVER (PARTITION BY e.asset_id ORDER BY s.finished_at DESC, s.id DESC) AS nth
+				FROM json_each(?) x CROSS JOIN stocktakes s ON s.id = x.value CROSS JOIN stocktake_expected e ON e.stocktake_id = s.id)
+			SELECT sum(found = 1), sum(counted) FROM each WHERE nth = 1`, string(body)).Scan(&f, &e); err != nil {
 			return k, fmt.Errorf("kpis: %w", err)
 		}
 		found, expected = f.Int64, e.Int64

@@ -62,11 +62,13 @@ type stocktakeScreen struct {
 	// tag: scanned again, one is ctrl+o's again.
 	movable map[string]store.StocktakeScan
 	queue   scanQueue
-	scans   int    // scans begun: figures asked for before the last are stale
-	busy    string // what is in progress (start, finish)
-	err     string
-	report  store.StocktakeReport
-	scroll  int // report phase: first line shown
+	scans   int // scans begun: figures asked for before the last are stale
+	// finishing: the finish is under way; scans are refused, not lost.
+	finishing bool
+	busy      string // what is in progress (start, finish)
+	err       string
+	report    store.StocktakeReport
+	scroll    int // report phase: first line shown
 }
 
 type stLogLine struct {
@@ -291,7 +293,7 @@ func (s *stocktakeScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		s.note("moved %s %s to %s", msg.asset.Tag, assetLabel(msg.asset), msg.asset.LocationCode)
 	case stocktakeFinishedMsg:
-		s.busy = ""
+		s.busy, s.finishing = "", false
 		if msg.err != nil {
 			s.phase = stScanning
 			s.err = errText(msg.err)
@@ -299,6 +301,12 @@ func (s *stocktakeScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		s.report, s.st, s.phase, s.scroll, s.err = msg.report, msg.report.Stocktake, stReport, 0, ""
 	case scanMsg:
+		if s.finishing {
+			// It would reach the count after the finish, be refused out of
+			// sight, and its asset be marked missing.
+			s.err = "the count is finishing: scan it again once the report is up"
+			return bell()
+		}
 		switch s.phase {
 		case stPick:
 			return s.begin(lineWith(&s.input, msg))
@@ -376,7 +384,11 @@ func (s *stocktakeScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		s.input.Update(msg)
 	case stConfirm:
 		// Only y (or ctrl+g again) finishes. Anything else goes on
-		// counting, and what a clerk starts to type goes to the field.
+		// counting, and what a clerk starts to type goes to the field;
+		// once the finish is under way, nothing does.
+		if s.finishing {
+			return nil
+		}
 		switch {
 		case msg.String() == "y" || key.Matches(msg, k.Finish):
 			return s.finish()
@@ -597,7 +609,7 @@ func (s *stocktakeScreen) finish() tea.Cmd {
 		return bell()
 	}
 	id, uid := s.id, s.st.UID
-	s.busy = "finishing…"
+	s.busy, s.finishing = "finishing…", true
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		msg := stocktakeFinishedMsg{to: to{id}}
 		if _, msg.err = db.FinishStocktake(ctx, uid); msg.err != nil {

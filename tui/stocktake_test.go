@@ -189,6 +189,16 @@ func TestStocktake_NoFinishWhileScansAreRecorded(t *testing.T) {
 	}
 	h.wantView("still being recorded: answer again when they are")
 	st.queue.busy = false
+	// Once the finish is under way a scan is refused where it is seen,
+	// not started to be refused after the finish out of sight.
+	st.finishing, st.busy = true, "finishing…"
+	bells = h.bells
+	h.scan("TD-000001")
+	if h.bells != bells+1 || st.queue.len() != 0 {
+		t.Fatalf("a scan while finishing: bells %d → %d, queue %d", bells, h.bells, st.queue.len())
+	}
+	h.wantView("the count is finishing: scan it again once the report is up")
+	st.finishing, st.busy = false, ""
 }
 
 func mustCurrentOrLatest(t *testing.T, db *store.DB) store.Stocktake {

@@ -681,4 +681,10 @@ func TestE2EDoubleDashEndsOptions(t *testing.T) {
 	if _, errs, code := cli(t, db, "asset", "show", "--", "TD-1", "--json"); code != 2 || !strings.Contains(errs, "needs one TAG") {
 		t.Errorf("asset show -- TD-1 --json: exit %d %s", code, errs)
 	}
+	// An option's value that is "--" is a value, not the end of options.
+	mustCLI(t, db, "model", "add", "M", "--number", "M1", "--manufacturer", "D")
+	tag := strings.Fields(mustCLI(t, db, "receive", "--model", "M1", "--location", "DUB", "SN-DD"))[0]
+	if out, errs, code := cli(t, db, "retire", "--reason", "--", tag, "--json"); code != 0 || !strings.Contains(out, `"status": "retired"`) {
+		t.Errorf("retire --reason -- TAG --json: exit %d %s %s", code, out, errs)
+	}
 }

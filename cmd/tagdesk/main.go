@@ -529,7 +529,7 @@ func (a *app) parse(c command, fs *flag.FlagSet, args []string) (words []string,
 			return nil, usagef("%s: %s", c.name, flagError(err))
 		}
 		rest := fs.Args()
-		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" && (n < 2 || !takesValue(fs, args[n-2])) {
 			// The parser took "--": everything after it is words, options
 			// included ("asset show -- --json" shows the asset "--json").
 			return append(pos, rest...), nil
