@@ -24,8 +24,8 @@ func CheckSearchIndexForTest(t testing.TB, db *DB, sameBlocks bool, extra ...str
 
 // ReadOnlyQueryForTest returns the first column of every row of query, as
 // text, read on a reader connection.
-func (db *DB) ReadOnlyQueryForTest(ctx context.Context, query string) ([]string, error) {
-	rows, err := db.r.QueryContext(ctx, query)
+func (db *DB) ReadOnlyQueryForTest(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := db.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

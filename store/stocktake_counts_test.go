@@ -171,23 +171,8 @@ func TestKPIAccuracyNestedCounts(t *testing.T) {
 	seed(t, db)
 	receiveTags(t, db, "DUB", "TD-A")
 	receiveTags(t, db, "DUB-STORE", "TD-B", "TD-C")
-	count := func(loc string, scans ...string) {
-		t.Helper()
-		st, err := db.StartStocktake(ctx, loc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range scans {
-			if _, err := db.ScanIntoStocktake(ctx, st.UID, c); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if _, err := db.FinishStocktake(ctx, st.UID); err != nil {
-			t.Fatal(err)
-		}
-	}
-	count("DUB", "TD-A", "TD-B", "TD-C")
-	count("DUB-STORE", "TD-B")
+	countAt(t, db, "DUB", "TD-A", "TD-B", "TD-C")
+	countAt(t, db, "DUB-STORE", "TD-B")
 	k, err := db.KPIs(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -245,26 +230,11 @@ func TestKPIAccuracyEachAssetOnce(t *testing.T) {
 	}
 	receiveTags(t, db, "DUB", "T")
 	receiveTags(t, db, "CORK", "U")
-	count := func(loc string, scans ...string) {
-		t.Helper()
-		st, err := db.StartStocktake(ctx, loc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range scans {
-			if _, err := db.ScanIntoStocktake(ctx, st.UID, c); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if _, err := db.FinishStocktake(ctx, st.UID); err != nil {
-			t.Fatal(err)
-		}
-	}
-	count("DUB", "T")
+	countAt(t, db, "DUB", "T")
 	if _, err := db.Move(ctx, "T", "CORK"); err != nil {
 		t.Fatal(err)
 	}
-	count("CORK", "U")
+	countAt(t, db, "CORK", "U")
 	k, err := db.KPIs(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -341,5 +311,23 @@ func TestKPIAccuracyLatestLeavesOut(t *testing.T) {
 	}
 	if k.InventoryAccuracy != 0 {
 		t.Errorf("accuracy %.2f; want 0 of 0 (T away at the latest count that expected it)", k.InventoryAccuracy)
+	}
+}
+
+// countAt counts loc: a stocktake started, the scans, finished.
+func countAt(t *testing.T, db *store.DB, loc string, scans ...string) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := db.StartStocktake(ctx, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range scans {
+		if _, err := db.ScanIntoStocktake(ctx, st.UID, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.FinishStocktake(ctx, st.UID); err != nil {
+		t.Fatal(err)
 	}
 }

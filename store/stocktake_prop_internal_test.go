@@ -90,11 +90,11 @@ func TestStocktakeOpenMissingMatchesFinish(t *testing.T) {
 		if err != nil {
 			rt.Fatal(err)
 		}
-		live, err := db.stringsOf(ctx, openMissingSQL, row.locID, row.ID)
+		live, err := db.ReadOnlyQueryForTest(ctx, openMissingSQL, row.locID, row.ID)
 		if err != nil {
 			rt.Fatal(err)
 		}
-		classed, err := db.stringsOf(ctx, `SELECT uid FROM (`+stocktakeClassSQL+`) WHERE class = 'missing'`, row.locID, row.ID)
+		classed, err := db.ReadOnlyQueryForTest(ctx, `SELECT uid FROM (`+stocktakeClassSQL+`) WHERE class = 'missing'`, row.locID, row.ID)
 		if err != nil {
 			rt.Fatal(err)
 		}
@@ -111,22 +111,4 @@ func TestStocktakeOpenMissingMatchesFinish(t *testing.T) {
 			rt.Fatalf("missing %d while open, %d once finished", row.Missing, done.Missing)
 		}
 	})
-}
-
-// stringsOf reads one column of text.
-func (db *DB) stringsOf(ctx context.Context, q string, args ...any) ([]string, error) {
-	rows, err := db.r.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
