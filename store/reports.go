@@ -162,7 +162,7 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 	// (An expected asset scanned as unexpected, lent since the count
 	// began, and not found after, is neither found nor a miss: left out,
 	// as one away is.)
-	rows, err = db.r.QueryContext(ctx, `SELECT s.id, s.location_id, l.code, s.finished_at,
+	rows, err = db.r.QueryContext(ctx, `SELECT s.id, l.code, s.finished_at,
 			(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found = 1),
 			(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found <> 2`+countedSQL+`)
 		FROM stocktakes s JOIN locations l ON l.id = s.location_id
@@ -171,12 +171,11 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 		return k, fmt.Errorf("kpis: %w", err)
 	}
 	defer rows.Close()
-	type count struct{ id, loc int64 }
-	var latest []count
+	var latest []int64 // the counts' ids
 	for rows.Next() {
 		var a Accuracy
-		var c count
-		if err := rows.Scan(&c.id, &c.loc, &a.Location, &a.Date, &a.Found, &a.Expected); err != nil {
+		var id int64
+		if err := rows.Scan(&id, &a.Location, &a.Date, &a.Found, &a.Expected); err != nil {
 			return k, fmt.Errorf("kpis: %w", err)
 		}
 		a.Date = LocalDay(a.Date) // the day the people counting would write down
@@ -184,7 +183,7 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 			a.Accuracy = float64(a.Found) / float64(a.Expected)
 		}
 		k.AccuracyByLocation = append(k.AccuracyByLocation, a)
-		latest = append(latest, c)
+		latest = append(latest, id)
 	}
 	if err := rows.Err(); err != nil {
 		return k, fmt.Errorf("kpis: %w", err)
@@ -197,11 +196,7 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 	// counts: 3 s when they hold a million expected assets.)
 	var found, expected int64
 	if len(latest) > 0 {
-		ids := make([]int64, len(latest))
-		for i, c := range latest {
-			ids[i] = c.id
-		}
-		body, err := json.Marshal(ids)
+		body, err := json.Marshal(latest)
 		if err != nil {
 			return k, err
 		}
