@@ -222,8 +222,8 @@ type jobOutcome struct {
 // printJobs prints jobs, each on its printer (uris). Jobs for a sheet
 // template (A4 or Letter label sheets) going to the same printer are laid
 // out together, one document for them all, instead of a sheet per label;
-// if that document cannot be made (one label does not fit), each is tried
-// alone so that the others still print. Other jobs go one by one.
+// a label that does not fit fails alone and the others still print
+// together. Other jobs go one by one.
 //
 // One run prints at a time on a desk (lockPrinting); a job another run
 // printed meanwhile is not printed again. A printer that fails with a
