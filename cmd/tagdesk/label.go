@@ -421,7 +421,10 @@ func cmdQueueCancel(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	ids, err := jobIDs(pos)
-	if err != nil || len(ids) == 0 {
+	if err != nil {
+		return err // (which word is no job number)
+	}
+	if len(ids) == 0 {
 		return usagef("queue cancel needs job numbers (tagdesk queue list)")
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
@@ -445,7 +448,10 @@ func cmdQueueRetry(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	ids, err := jobIDs(pos)
-	if err != nil || len(ids) == 0 {
+	if err != nil {
+		return err // (which word is no job number)
+	}
+	if len(ids) == 0 {
 		return usagef("queue retry needs job numbers (tagdesk queue list)")
 	}
 	// The printer and template as setting set takes them.
