@@ -264,9 +264,24 @@ func open(ctx context.Context, path string, opt Options) (*DB, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	if err := w.PingContext(ctx); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+	// A new database's first connection sets WAL mode, which SQLite
+	// answers "busy" without waiting while another process does the same
+	// (two tagdesks opening it at once): asked again for a few seconds.
+	for tries := 0; ; tries++ {
+		err := w.PingContext(ctx)
+		if err == nil {
+			break
+		}
+		if !isBusy(err) || tries >= 100 {
+			w.Close()
+			return nil, fmt.Errorf("open database %s: %w", path, err)
+		}
+		select {
+		case <-ctx.Done():
+			w.Close()
+			return nil, fmt.Errorf("open database %s: %w", path, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 	db := &DB{path: path, w: w, now: opt.Now, operator: opt.Operator, stmts: map[string]*sql.Stmt{}, noSearch: opt.NoSearch, syncMode: sync, catchUp: catchUpFrames}
 	if opt.catchUp > 0 {
