@@ -251,7 +251,7 @@ func TestRender_ModulesAreWholeDots(t *testing.T) {
 	}
 }
 
-func TestRender_TextShrinksThenFails(t *testing.T) {
+func TestRender_TextShrinksThenIsCut(t *testing.T) {
 	tp := mustFind(t, "zebra-2x1-203")
 	l := sampleLabel("TD-004217")
 	l.Name = "HP EliteBook 840 G10 Notebook" // wider than the text column at full size
@@ -261,14 +261,60 @@ func TestRender_TextShrinksThenFails(t *testing.T) {
 	}
 	checkDecodes(t, img, tp, "TD-004217")
 
+	// Too wide even at the minimum font size: cut short, not refused
+	// (a label that prints and scans beats one refused for its name).
 	l.Name = strings.Repeat("Very long asset name ", 6)
-	_, err = labels.Render(tp, l)
-	if err == nil || !strings.Contains(err.Error(), "field name") || !strings.Contains(err.Error(), "minimum font size") {
-		t.Errorf("error = %v, want one naming the name field and the minimum font size", err)
+	img, err = labels.Render(tp, l)
+	if err != nil {
+		t.Fatalf("a name too long for the template should be cut short, not refused: %v", err)
 	}
+	checkDecodes(t, img, tp, "TD-004217")
 	var zpl bytes.Buffer
-	if err2 := labels.ZPL(&zpl, tp, l); err2 == nil || err2.Error() != err.Error() || zpl.Len() != 0 {
-		t.Errorf("ZPL error = %v (wrote %d bytes), want the same error as Render and no output", err2, zpl.Len())
+	if err := labels.ZPL(&zpl, tp, l); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(zpl.String(), "^FDVery long asset name") || !strings.Contains(zpl.String(), "...^FS") || strings.Contains(zpl.String(), l.Name) {
+		t.Errorf("ZPL should print the name's start ended with ...:\n%s", zpl.String())
+	}
+	if !strings.Contains(zpl.String(), "^FDTD-004217^FS") || !strings.Contains(zpl.String(), "^FD"+l.Serial+"^FS") {
+		t.Errorf("ZPL should print the tag and serial whole:\n%s", zpl.String())
+	}
+	if got, err := labels.Shortened(tp, l); err != nil || !slices.Equal(got, []string{labels.FieldName}) {
+		t.Errorf("Shortened = %v, %v; want [name]", got, err)
+	}
+	l.Name = "HP EliteBook 840 G10 Notebook"
+	if got, err := labels.Shortened(tp, l); err != nil || len(got) != 0 {
+		t.Errorf("Shortened of a name that fits shrunk = %v, %v; want none", got, err)
+	}
+}
+
+func TestRender_TooManyLinesLeavesOutTheLast(t *testing.T) {
+	// Six lines of text do not fit a 2x1 label's side column at the
+	// minimum font size: the last are left out, the tag stays.
+	tp := mustFind(t, "zebra-2x1-203")
+	tp.Fields = []string{labels.FieldTag, labels.FieldName, labels.FieldModel, labels.FieldSerial, labels.FieldLocation, labels.FieldOwner}
+	l := sampleLabel("TD-004217")
+	l.Name, l.Model, l.Serial, l.Location, l.Owner = "A", "B", "C", "D", "E"
+	tp.FontSize, tp.TagFontSize, tp.MinFontSize = 40, 40, 40 // no shrinking: six lines of 40 dots are too tall
+	img, err := labels.Render(tp, l)
+	if err != nil {
+		t.Fatalf("too many lines should leave some out, not refuse the label: %v", err)
+	}
+	checkDecodes(t, img, tp, "TD-004217")
+	got, err := labels.Shortened(tp, l)
+	if err != nil || len(got) == 0 || slices.Contains(got, labels.FieldTag) {
+		t.Fatalf("Shortened = %v, %v; want the last fields, never the tag", got, err)
+	}
+	if want := tp.Fields[len(tp.Fields)-len(got):]; !slices.Equal(got, want) {
+		t.Errorf("left out %v, want the last ones %v", got, want)
+	}
+	// The tag itself too wide at the minimum size is still refused.
+	tp.Fields = []string{labels.FieldTag}
+	tp.MinFontSize = tp.TagFontSize
+	if _, err := labels.Render(tp, sampleLabel("TD-0042170000000000")); err == nil {
+		t.Log("a long tag fit; nothing to check")
+	} else if !strings.Contains(err.Error(), "tag") {
+		t.Errorf("error = %v, want one naming the tag", err)
 	}
 }
 

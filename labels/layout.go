@@ -1,8 +1,10 @@
 package labels
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"golang.org/x/image/font/sfnt"
@@ -49,6 +51,24 @@ type planner struct {
 	buf   *sfnt.Buffer // for runes outside the fonts' advance tables; made on first use
 	lines []textLine
 	line0 [6]textLine // backing store for lines
+	// cut lets fitLines shorten a line other than the tag that is too
+	// wide at the minimum font size (ending it with ellipsis), and leave
+	// out the last such lines when they are too many for the height. A
+	// layout is tried without it first, so text is cut only on a label
+	// where no size of the code leaves room for it whole.
+	cut bool
+}
+
+// ellipsis ends a line cut to fit: three full stops, which every font a
+// printer has can draw (a Zebra's resident fonts may lack U+2026).
+const ellipsis = "..."
+
+// textFitError is a layout failure of the text, not of a code: a layout
+// that may cut text can mend it.
+type textFitError struct{ error }
+
+func textFitErrorf(format string, args ...any) error {
+	return textFitError{fmt.Errorf(format, args...)}
 }
 
 // width measures text in the given face at size dots per em.
@@ -129,17 +149,30 @@ func layoutWith(t *Template, l *Label, fs *fontSet, enc encodeFunc) (*plan, erro
 			return nil, err
 		}
 	}
-	if !main.sym.is2D() {
-		return p.linear(main)
+	place := func() (*plan, error) {
+		if !main.sym.is2D() {
+			return p.linear(main)
+		}
+		lay := t.Layout
+		if lay == LayoutAuto {
+			lay = LayoutSide
+			if t.Height > t.Width {
+				lay = LayoutStack
+			}
+		}
+		return p.matrix(main, strip, lay)
 	}
-	lay := t.Layout
-	if lay == LayoutAuto {
-		lay = LayoutSide
-		if t.Height > t.Width {
-			lay = LayoutStack
+	pl, err := place()
+	var tf textFitError
+	if errors.As(err, &tf) {
+		// The text does not fit whole: a label with its name or model
+		// cut short prints and scans; one refused does not.
+		p.cut = true
+		if cut, cerr := place(); cerr == nil {
+			return cut, nil
 		}
 	}
-	return p.matrix(main, strip, lay)
+	return pl, err
 }
 
 // what names the data a code carries, for error messages.
@@ -315,19 +348,25 @@ func (p *planner) linear(main *symbol) (*plan, error) {
 // fitLines places the text lines in the box [x0,x1)x[y0,y1). A line too
 // wide for the box is shrunk, down to the template's minimum font size;
 // lines too tall together are shrunk evenly. Lines are left-aligned unless
-// center; vcenter centres the block vertically.
+// center; vcenter centres the block vertically. With p.cut, a line other
+// than the tag still too wide is cut short, and the last such lines are
+// left out while the block is too tall.
 func (p *planner) fitLines(x0, y0, x1, y1 int, vcenter, center bool) ([]placedText, error) {
 	t := p.t
-	if len(p.lines) == 0 {
+	lines := p.lines
+	if len(lines) == 0 {
 		return nil, nil
 	}
 	aw, ah := x1-x0, y1-y0
 	if aw <= 0 || ah <= 0 {
-		return nil, fmt.Errorf("labels: template %s leaves no room for text beside the code (%dx%d dots)", t.Name, max(aw, 0), max(ah, 0))
+		return nil, textFitErrorf("labels: template %s leaves no room for text beside the code (%dx%d dots)", t.Name, max(aw, 0), max(ah, 0))
 	}
-	sizes := make([]int, len(p.lines))
-	widths := make([]int, len(p.lines))
-	for i, ln := range p.lines {
+	if p.cut {
+		lines = append([]textLine(nil), lines...) // cut for this box only
+	}
+	sizes := make([]int, len(lines))
+	widths := make([]int, len(lines))
+	for i, ln := range lines {
 		size := ln.size
 		w := p.width(ln.bold, ln.text, size)
 		if w > aw {
@@ -339,9 +378,18 @@ func (p *planner) fitLines(x0, y0, x1, y1 int, vcenter, center bool) ([]placedTe
 				size--
 			}
 			if size < t.MinFontSize {
-				w = p.width(ln.bold, ln.text, t.MinFontSize)
-				return nil, fmt.Errorf("labels: field %s %q is %d dots wide at the minimum font size of %d dots; template %s has %d",
-					ln.field, ln.text, w, t.MinFontSize, t.Name, aw)
+				size = t.MinFontSize
+				short, ok := "", false
+				if p.cut && ln.field != FieldTag {
+					short, ok = p.cutToWidth(ln, size, aw)
+				}
+				if !ok {
+					w = p.width(ln.bold, ln.text, size)
+					return nil, textFitErrorf("labels: field %s %q is %d dots wide at the minimum font size of %d dots; template %s has %d",
+						ln.field, ln.text, w, t.MinFontSize, t.Name, aw)
+				}
+				lines[i].text = short
+				w = p.width(ln.bold, short, size)
 			}
 		}
 		sizes[i], widths[i] = size, w
@@ -361,23 +409,38 @@ func (p *planner) fitLines(x0, y0, x1, y1 int, vcenter, center bool) ([]placedTe
 				big = i
 			}
 		}
+		if big < 0 && p.cut {
+			// Leave out the last line that is not the tag.
+			drop := -1
+			for i := len(lines) - 1; i >= 0 && drop < 0; i-- {
+				if lines[i].field != FieldTag {
+					drop = i
+				}
+			}
+			if drop >= 0 {
+				lines = slices.Delete(lines, drop, drop+1)
+				sizes = slices.Delete(sizes, drop, drop+1)
+				widths = slices.Delete(widths, drop, drop+1)
+				continue
+			}
+		}
 		if big < 0 {
-			names := make([]string, len(p.lines))
-			for i, ln := range p.lines {
+			names := make([]string, len(lines))
+			for i, ln := range lines {
 				names[i] = ln.field
 			}
-			return nil, fmt.Errorf("labels: template %s: %d text lines (%s) need %d dots of height at the minimum font size; %d are left",
-				t.Name, len(p.lines), strings.Join(names, ", "), total(), ah)
+			return nil, textFitErrorf("labels: template %s: %d text lines (%s) need %d dots of height at the minimum font size; %d are left",
+				t.Name, len(lines), strings.Join(names, ", "), total(), ah)
 		}
 		sizes[big]--
-		widths[big] = p.width(p.lines[big].bold, p.lines[big].text, sizes[big])
+		widths[big] = p.width(lines[big].bold, lines[big].text, sizes[big])
 	}
 	y := y0
 	if vcenter {
 		y += (ah - total()) / 2
 	}
-	out := make([]placedText, len(p.lines))
-	for i, ln := range p.lines {
+	out := make([]placedText, len(lines))
+	for i, ln := range lines {
 		x := x0
 		if center {
 			x = x0 + (aw-widths[i])/2
@@ -387,4 +450,27 @@ func (p *planner) fitLines(x0, y0, x1, y1 int, vcenter, center bool) ([]placedTe
 		y += p.fs.lineHeight(sizes[i])
 	}
 	return out, nil
+}
+
+// cutToWidth returns the longest start of ln's text that, ended with
+// ellipsis, is at most aw dots wide at size; ok is false when not even
+// one character fits.
+func (p *planner) cutToWidth(ln textLine, size, aw int) (string, bool) {
+	rs := []rune(strings.TrimSpace(ln.text))
+	lo, hi := 0, len(rs) // lo characters fit; find the most
+	fits := func(n int) bool {
+		return p.width(ln.bold, strings.TrimRight(string(rs[:n]), " ")+ellipsis, size) <= aw
+	}
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if fits(mid) {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	if lo == 0 {
+		return "", false
+	}
+	return strings.TrimRight(string(rs[:lo]), " ") + ellipsis, true
 }

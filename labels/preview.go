@@ -235,6 +235,33 @@ func Unprintable(t Template, l Label) ([]rune, error) {
 	return out, nil
 }
 
+// Shortened lists the fields of a label's text that print cut short or
+// are left out (a name too long for the template at its smallest font
+// size, more lines than its height holds), in the template's order: for
+// saying so, as the codes are unaffected.
+func Shortened(t Template, l Label) ([]string, error) {
+	fs, err := loadFonts()
+	if err != nil {
+		return nil, err
+	}
+	p, err := layoutWith(&t, &l, fs, sizeSymbol)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range t.Fields {
+		v := fs.cleanText(l.fieldValue(&t, f))
+		if v == "" {
+			continue
+		}
+		i := slices.IndexFunc(p.texts, func(pt placedText) bool { return pt.field == f })
+		if i < 0 || p.texts[i].text != v {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
 // Check lays the label out as printing would, without drawing it, and says
 // what does not fit (a tag too long for the template): for refusing a
 // label before anything is written or sent.

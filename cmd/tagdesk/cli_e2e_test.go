@@ -220,6 +220,29 @@ func TestE2ELabelBatchAllOrNothing(t *testing.T) {
 	}
 }
 
+// A name too long for the template prints cut short, with a warning; the
+// label is not refused for its text.
+func TestE2ELabelLongNameCutShort(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	mustCLI(t, db, "model", "add", "Latitude 5440")
+	name := "Finance spare laptop for the month-end close, do not reimage without asking Ana"
+	mustCLI(t, db, "receive", "--model", "Latitude 5440", "--location", "DUB", "--name", name, "SN-1")
+	out := filepath.Join(dir, "x.zpl")
+	_, stderr, code := cli(t, db, "label", "--out", out, "TD-000001")
+	if code != 0 || !strings.Contains(stderr, "warning: TD-000001: text too long for zebra-2x1-203 prints cut short or is left out (name); the tag and the codes are whole") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	zpl, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(zpl), "^FDFinance spare") || !strings.Contains(string(zpl), "...^FS") || !strings.Contains(string(zpl), "^FDTD-000001^FS") {
+		t.Errorf("label:\n%s", zpl)
+	}
+}
+
 // A desk restored from an old backup (or copied to another machine) is
 // told how to get going again, not only that something is wrong.
 func TestE2ESyncRestoredDeskToldTheWayOut(t *testing.T) {

@@ -131,10 +131,14 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 		if len(bad) > 0 {
 			return store.Errorf(store.EINVALID, "%d of %d label(s) do not fit %s, nothing written: %s", len(bad), len(ls), t.Name, strings.Join(bad, "; "))
 		}
-		// Text the label fonts cannot draw prints as '?': said, not silent.
+		// Text the label fonts cannot draw prints as '?', and text too long
+		// for the template prints cut short: said, not silent.
 		for i, l := range ls {
 			if rs, err := labels.Unprintable(t, l); err == nil && len(rs) > 0 {
 				fmt.Fprintf(a.stderr, "warning: %s: %d character(s) of its text are not in the label fonts and print as ? (%s); the codes are unaffected\n", assets[i].Tag, len(rs), clipBytes(string(rs), 40))
+			}
+			if fs, err := labels.Shortened(t, l); err == nil && len(fs) > 0 {
+				fmt.Fprintf(a.stderr, "warning: %s: text too long for %s prints cut short or is left out (%s); the tag and the codes are whole\n", assets[i].Tag, t.Name, strings.Join(fs, ", "))
 			}
 		}
 		if *prn != "" {
