@@ -352,9 +352,21 @@ func TestE2ELabelFormatWithPrinter(t *testing.T) {
 // image declaring a huge picture is refused before it is read.
 func TestE2E_LabelEdges(t *testing.T) {
 	db, tags := labelDB(t, 3)
-	mustCLI(t, db, "model", "add", strings.Repeat("Very long model name ", 6), "--number", "LONG1", "--manufacturer", "Dell")
-	long := strings.Fields(mustCLI(t, db, "receive", "--model", "LONG1", "--location", "DUB", "SN-LONG-1"))[0] // its label queued
-	mustCLI(t, db, "setting", "set", "template", "avery-l7163")
+	// A sheet whose tag line, at its one font size, holds the short tags
+	// but not a long one (a name too long is cut short; a tag never).
+	conf := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", conf)
+	if err := os.MkdirAll(filepath.Join(conf, "tagdesk"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	toml := "[[template]]\nname = \"big-tag-sheet\"\nbase = \"avery-l7163\"\ntag_font_size = \"5mm\"\nmin_font_size = \"5mm\"\nfont_size = \"5mm\"\n"
+	if err := os.WriteFile(filepath.Join(conf, "tagdesk", "labels.toml"), []byte(toml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, db, "model", "add", "Latitude 5440", "--number", "LONG1", "--manufacturer", "Dell")
+	long := "LONG-" + strings.Repeat("9", 27)
+	mustCLI(t, db, "receive", "--model", "LONG1", "--location", "DUB", "--tag", long, "SN-LONG-1") // its label queued
+	mustCLI(t, db, "setting", "set", "template", "big-tag-sheet")
 	spool := t.TempDir()
 	_, errs, code := cli(t, db, "queue", "run", "--printer", spool)
 	docs, _ := filepath.Glob(filepath.Join(spool, "*.pdf"))
