@@ -62,7 +62,10 @@ type stocktakeScreen struct {
 	// tag: scanned again, one is ctrl+o's again.
 	movable map[string]store.StocktakeScan
 	queue   scanQueue
-	scans   int // scans begun: figures asked for before the last are stale
+	// early are the scans made while the count was opening (the location's
+	// scan and the first tag come a moment apart): counted once it is open.
+	early []string
+	scans int // scans begun: figures asked for before the last are stale
 	// finishing: the finish is under way; scans are refused, not lost.
 	finishing bool
 	busy      string // what is in progress (start, finish)
@@ -239,8 +242,14 @@ func (s *stocktakeScreen) Update(msg tea.Msg) tea.Cmd {
 		s.cursor = min(s.cursor, max(0, len(s.open)-1))
 	case stocktakeBegunMsg:
 		s.busy = ""
+		early := s.early
+		s.early = nil
 		if msg.err != nil {
 			s.err = errText(msg.err)
+			if len(early) > 0 {
+				// (the scans made while it opened)
+				s.err += " · not counted: " + clipCode(strings.Join(early, " "))
+			}
 			return bell()
 		}
 		s.st, s.missing, s.listed, s.seen, s.phase, s.err = msg.st, nil, false, map[string]bool{}, stScanning, ""
@@ -251,7 +260,11 @@ func (s *stocktakeScreen) Update(msg tea.Msg) tea.Cmd {
 		} else {
 			s.note("started a stocktake of %s: %d asset(s) expected", s.st.LocationCode, s.st.Expected)
 		}
-		return s.loadMissing()
+		cmds := []tea.Cmd{s.loadMissing()}
+		for _, code := range early {
+			cmds = append(cmds, s.scan(code))
+		}
+		return tea.Batch(cmds...)
 	case stocktakeMissingMsg:
 		if msg.uid != s.st.UID {
 			return nil
@@ -309,7 +322,7 @@ func (s *stocktakeScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		switch s.phase {
 		case stPick:
-			return s.begin(lineWith(&s.input, msg))
+			return s.pick(lineWith(&s.input, msg))
 		case stScanning, stConfirm:
 			s.phase = stScanning
 			return s.scan(lineWith(&s.input, msg))
@@ -339,7 +352,10 @@ func (s *stocktakeScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		case msg.String() == "enter":
 			if text := strings.TrimSpace(s.input.Value()); text != "" {
 				s.input.Reset()
-				return s.begin(text)
+				return s.pick(text)
+			}
+			if s.busy != "" {
+				return nil
 			}
 			if s.cursor < len(s.open) {
 				return s.begin(s.open[s.cursor].LocationCode)
@@ -413,6 +429,19 @@ func (s *stocktakeScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// pick opens the count of the location code names; while one is opening,
+// code is a scan for it, kept until it is open.
+func (s *stocktakeScreen) pick(code string) tea.Cmd {
+	if code = strings.TrimSpace(code); code == "" {
+		return nil
+	}
+	if s.busy != "" {
+		s.early = append(s.early, code)
+		return nil
+	}
+	return s.begin(code)
 }
 
 func (s *stocktakeScreen) scan(code string) tea.Cmd {
@@ -693,6 +722,8 @@ func (s *stocktakeScreen) pickView() string {
 		s.input.View(st, w),
 	}
 	switch {
+	case s.busy != "" && len(s.early) > 0:
+		b = append(b, st.Dim.Render(truncate(fmt.Sprintf("%s %d scan(s) waiting", s.busy, len(s.early)), w)))
 	case s.busy != "":
 		b = append(b, st.Dim.Render(truncate(s.busy, w)))
 	case s.err != "":
