@@ -296,12 +296,13 @@ func TestDetail_Swap(t *testing.T) {
 	h.typeSlow("w")
 	h.scan("B1002")
 	h.wantView("B1002 is not an asset's label: scan the replacement's")
-	h.typeSlow("w")
+	// The prompt asks again: the next scan is the replacement.
 	h.scan("TD-999999")
-	h.wantView("no asset has the tag or serial TD-999999")
+	h.wantView("no asset has the tag or serial TD-999999", "swap: scan its replacement")
 	if a := h.asset("TD-000002"); a.Custodian != "B1001" {
 		t.Fatalf("after a badge: %+v", a)
 	}
+	h.press("esc")
 	h.scan("TD-000001")
 	bells := h.bells
 	h.typeSlow("w")

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -101,6 +102,16 @@ func (s *detailScreen) Update(msg tea.Msg) tea.Cmd {
 		s.asset, s.history = &msg.asset, msg.history
 	case detailActionMsg:
 		s.busy = false
+		var again scanRefused
+		if errors.As(msg.err, &again) && s.mode == modeView {
+			// The scan answering the prompt named nothing it can use (a
+			// mistyped badge, a label that is no place): the prompt asks
+			// again, so that the next scan is its answer and not a scan
+			// that opens something else.
+			s.reprompt()
+			s.msg, s.msgBad = errText(msg.err), true
+			return bell()
+		}
 		if msg.err != nil {
 			// Refused, perhaps because someone changed the asset meanwhile
 			// (a check-out from the command line): show it as it now is.
@@ -165,7 +176,7 @@ func (s *detailScreen) viewKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, keys.Up):
 		s.scroll = max(0, s.scroll-1)
 	case key.Matches(k, keys.CheckOut):
-		s.prompt("checkout", "check out to (scan a badge, location or parent tag): ", "")
+		s.prompt("checkout", checkOutPrompt, "")
 	case key.Matches(k, keys.CheckIn):
 		// Asked, not done at once: where it goes back to (its home, or
 		// the place scanned) and in what condition (a swap's broken
@@ -186,7 +197,7 @@ func (s *detailScreen) viewKey(k tea.KeyPressMsg) tea.Cmd {
 		s.cond = store.ConditionRepair
 		s.prompt("swap", s.swapLabel(), "")
 	case key.Matches(k, keys.Move):
-		s.prompt("move", "move to location (scan or type its code): ", "")
+		s.prompt("move", movePrompt, "")
 	case key.Matches(k, keys.Edit):
 		s.mode, s.pick = modePick, 0
 	case key.Matches(k, keys.Retire):
@@ -219,6 +230,29 @@ func (s *detailScreen) checkInLabel() string {
 	}
 	return fmt.Sprintf("check in, %s (tab changes), at (enter: its home %s; or scan a location): ", s.cond, orDash(s.asset.HomeLocationCode))
 }
+
+// scanRefused is a prompt's scanned answer refused for what it names (no
+// such person or place, not an asset): the prompt asks again.
+type scanRefused struct{ error }
+
+func (e scanRefused) Unwrap() error { return e.error }
+
+// reprompt opens again, empty, the prompt whose answer was refused.
+func (s *detailScreen) reprompt() {
+	switch s.action {
+	case "checkout":
+		s.prompt("checkout", checkOutPrompt, "")
+	case "move":
+		s.prompt("move", movePrompt, "")
+	case "swap":
+		s.prompt("swap", s.swapLabel(), "")
+	}
+}
+
+const (
+	checkOutPrompt = "check out to (scan a badge, location or parent tag): "
+	movePrompt     = "move to location (scan or type its code): "
+)
 
 func (s *detailScreen) prompt(action, label, value string) {
 	s.mode, s.action = modePrompt, action
@@ -284,7 +318,7 @@ func (s *detailScreen) submit() tea.Cmd {
 		return s.run("checked out to "+v, func(ctx context.Context, db Store, tag string) (store.Asset, error) {
 			h, err := db.ResolveHolder(ctx, v)
 			if err != nil {
-				return store.Asset{}, err
+				return store.Asset{}, scanRefused{err}
 			}
 			return db.CheckOutTo(ctx, tag, h, "")
 		})
@@ -293,7 +327,11 @@ func (s *detailScreen) submit() tea.Cmd {
 			return nil
 		}
 		return s.run("moved to "+v, func(ctx context.Context, db Store, tag string) (store.Asset, error) {
-			return db.Move(ctx, tag, v)
+			a, err := db.Move(ctx, tag, v)
+			if store.ErrorCode(err) == store.ENOTFOUND {
+				err = scanRefused{err} // no such place
+			}
+			return a, err
 		})
 	case "swap":
 		if v == "" {
@@ -312,11 +350,11 @@ func (s *detailScreen) submit() tea.Cmd {
 			res, err := db.Resolve(ctx, v)
 			switch {
 			case store.ErrorCode(err) == store.ENOTFOUND:
-				msg.err = store.Errorf(store.ENOTFOUND, "no asset has the tag or serial %s: scan the replacement's label", v)
+				msg.err = scanRefused{store.Errorf(store.ENOTFOUND, "no asset has the tag or serial %s: scan the replacement's label", v)}
 			case err != nil:
 				msg.err = err
 			case res.Kind != store.ResolvedAsset:
-				msg.err = store.Errorf(store.EINVALID, "%s is not an asset's label: scan the replacement's (its tag, serial or QR code)", v)
+				msg.err = scanRefused{store.Errorf(store.EINVALID, "%s is not an asset's label: scan the replacement's (its tag, serial or QR code)", v)}
 			default:
 				sw, err := db.Swap(ctx, tag, res.Asset.Tag, store.SwapOptions{CheckInOptions: store.CheckInOptions{Condition: cond}})
 				msg.asset, msg.err = sw.Returned, err
@@ -446,13 +484,15 @@ func (s *detailScreen) View() string {
 	below := max(1, len(msgBlock)) + 1 + min(3, len(s.history)) // actions or a message, the history's title, its first events
 	switch s.mode {
 	case modePrompt:
-		below = strings.Count(s.input.View(st, w), "\n") + 1 + 1 + min(3, len(s.history))
+		below = len(msgBlock) + strings.Count(s.input.View(st, w), "\n") + 1 + 1 + min(3, len(s.history))
 	case modePick:
 		below = 1 + min(len(editable), 6)
 	}
 	out = append(out, s.fieldLines(shown, max(1, h-len(out)-below))...)
 	switch s.mode {
 	case modePrompt:
+		// A refused scan's reason stays above the prompt asking again.
+		out = append(out, msgBlock...)
 		out = append(out, s.input.View(st, w))
 	case modePick:
 		out = append(out, st.Section.Render("Edit which field? (enter to choose, esc to cancel)"))

@@ -1,0 +1,63 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// From a desk-day hunt: a scan the asset screen's check-out, move or swap
+// prompt refused (a mistyped badge, a badge where a place was asked) closed
+// the prompt, so the corrected scan opened that person or place instead of
+// answering it, and nothing was done. The prompt asks again.
+func TestDetail_RefusedScanAsksAgain(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("TD-000001")
+	h.typeSlow("o")
+	h.scan("B9999")
+	h.wantView(`no person, location or asset "B9999"`, "check out to (scan a badge")
+	h.scan("B1001")
+	if h.title() != "Asset TD-000001" {
+		t.Fatalf("the corrected badge opened %q", h.title())
+	}
+	if a := h.asset("TD-000001"); a.Status != store.StatusDeployed || a.CustodianName != "Alice Smith" {
+		t.Fatalf("TD-000001 %s to %q, want checked out to Alice Smith", a.Status, a.CustodianName)
+	}
+	h.wantView("TD-000001 checked out to B1001")
+
+	// A swap's replacement mistyped (a letter O for a zero), then scanned.
+	h.typeSlow("w")
+	h.scan("TD-00O002")
+	h.wantView("no asset has the tag or serial TD-00O002", "swap: scan its replacement")
+	h.scan("TD-000002")
+	if a := h.asset("TD-000002"); a.CustodianName != "Alice Smith" {
+		t.Fatalf("the replacement went to %q", a.CustodianName)
+	}
+	if a := h.asset("TD-000001"); a.Status == store.StatusDeployed {
+		t.Fatalf("TD-000001 still %s after the swap", a.Status)
+	}
+
+	// A move answered with a badge, then with a place.
+	h.press("esc")
+	h.scan("TD-000003")
+	h.typeSlow("m")
+	h.scan("B1002")
+	h.wantView(`no location "B1002"`, "move to location")
+	h.scan("SHELF-A")
+	if h.title() != "Asset TD-000003" {
+		t.Fatalf("the place scanned opened %q", h.title())
+	}
+	if a := h.asset("TD-000003"); a.LocationCode != "SHELF-A" {
+		t.Fatalf("TD-000003 at %s, want SHELF-A", a.LocationCode)
+	}
+	// esc still cancels an asked-again prompt.
+	h.typeSlow("m")
+	h.scan("B1002")
+	h.press("esc")
+	if v := h.view(); strings.Contains(v, "move to location") {
+		t.Fatalf("esc left the prompt open:\n%s", v)
+	}
+}
