@@ -241,6 +241,11 @@ func (m *Model) boot(b bootMsg) tea.Cmd {
 // only) do not reach it then.
 type asker interface{ Asking() bool }
 
+// burstTaker is a screen told when its field takes a burst's keys (fast
+// input that came without its Enter: a scan whose Enter comes late, if at
+// all), for a prompt whose Enter must not then confirm at once.
+type burstTaker interface{ TookBurst() }
+
 // typing reports whether the active screen has text typed and not entered.
 func (m *Model) typing() bool {
 	t, ok := m.active().(interface{ Typing() bool })
@@ -318,6 +323,9 @@ func (m *Model) deliver(k tea.KeyPressMsg, textOnly bool) tea.Cmd {
 			// starting with y finishing a stocktake).
 			m.note = "ignored fast input without Enter while a question is open: answer it first"
 			return nil
+		}
+		if b, ok := a.(burstTaker); ok {
+			b.TookBurst()
 		}
 		return a.Update(k)
 	}

@@ -32,6 +32,9 @@ type detailScreen struct {
 	pick   int    // cursor in editable fields
 	input  field
 	busy   bool
+	// burst says the prompt's field took fast keys without their Enter
+	// (TookBurst): a scan, whose late Enter must not retire the asset.
+	burst bool
 }
 
 type detailMode int
@@ -254,8 +257,15 @@ const (
 	movePrompt     = "move to location (scan or type its code): "
 )
 
+// TookBurst marks the prompt's text as a scan's.
+func (s *detailScreen) TookBurst() {
+	if s.mode == modePrompt {
+		s.burst = true
+	}
+}
+
 func (s *detailScreen) prompt(action, label, value string) {
-	s.mode, s.action = modePrompt, action
+	s.mode, s.action, s.burst = modePrompt, action, false
 	s.input = newField(label, "")
 	s.input.SetValue(value)
 	s.input.Focus()
@@ -283,6 +293,13 @@ func (s *detailScreen) promptKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, s.c.keys.Back):
 		s.mode = modeView
 		return nil
+	case k.String() == "enter" && s.action == "retire" && s.burst:
+		// A retirement's reason is typed. Text that came as a burst was
+		// a scan (an asset meant to be opened, its Enter late): its Enter
+		// does not retire; a second one, pressed, does.
+		s.burst = false
+		s.msg, s.msgBad = "that reason came as a scan (fast keys without Enter): type the reason, or press enter again to retire with it", true
+		return bell()
 	case k.String() == "enter":
 		return s.submit()
 	case s.action == "checkin" && key.Matches(k, s.c.keys.Condition):

@@ -62,6 +62,36 @@ func TestScan_LateEnterIsStillAScan(t *testing.T) {
 	h.wantView("Condition: ok")
 }
 
+// From a desk-day hunt: an Enter later than a scan's late window (a slow
+// link, a scanner that pauses) passed as a key, and retired the asset with
+// the scanned code as its reason. Text that came as a burst needs a second
+// Enter, pressed; a reason typed needs one.
+func TestDetail_VeryLateEnterDoesNotRetire(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("TD-000002")
+	h.typeSlow("x")
+	h.scanLate("TD-000001", 400*time.Millisecond, enterKey)
+	if a := h.asset("TD-000002"); a.Status != store.StatusInStock {
+		t.Fatalf("an Enter 400 ms after a scan retired TD-000002 (%s)", a.Status)
+	}
+	h.wantView("that reason came as a scan", "retire: reason")
+	h.press("enter")
+	if a := h.asset("TD-000002"); a.Status != store.StatusRetired {
+		t.Fatalf("a second Enter did not retire: %s\n%s", a.Status, h.view())
+	}
+	// A reason typed retires with one Enter.
+	h.press("esc")
+	h.scan("TD-000003")
+	h.typeSlow("x")
+	h.typeSlow("dead")
+	h.press("enter")
+	if a := h.asset("TD-000003"); a.Status != store.StatusRetired {
+		t.Fatalf("a typed reason did not retire: %s\n%s", a.Status, h.view())
+	}
+}
+
 // A burst that never ends in Enter (a scanner set to no suffix) does not
 // answer the stocktake's finish question with its first key (y finishes,
 // n goes back and eats it): it is ignored, and said.

@@ -302,7 +302,9 @@ func (s *personScreen) Update(msg tea.Msg) tea.Cmd {
 			switch {
 			case key.Matches(msg, k.Condition):
 				s.condition = nextCondition(notReturned, s.condition)
-			case msg.String() == "y" || msg.String() == "enter":
+			case msg.String() == "y":
+				// y only: a scanner's Enter that came late (its code
+				// dropped or cut off) must not check in all they hold.
 				if !s.busy {
 					return s.offboard()
 				}
@@ -320,6 +322,9 @@ func (s *personScreen) Update(msg tea.Msg) tea.Cmd {
 				return bell()
 			}
 			s.confirm, s.err, s.reactivated = true, "", false
+			// What they hold is read again: the question counts what the
+			// offboarding will check in, not what the screen last showed.
+			return s.load()
 		case key.Matches(msg, k.Reactivate) && !s.person.Active:
 			return s.reactivate()
 		case key.Matches(msg, k.CheckOut):
@@ -371,8 +376,8 @@ func (s *personScreen) View() string {
 		b = append(b, st.Dim.Render("offboarding…"))
 	case s.confirm:
 		// (Wrapped: the condition being confirmed is at its end.)
-		b = append(b, wrapMsg(st.Warn, fmt.Sprintf("Offboard %s: check in all %d item(s) as %s and mark them offboarded?", p.Name, len(s.holdings), conditionLabel(s.condition)), w)...)
-		b = append(b, st.Dim.Render(truncate("tab condition · y/enter offboard · n/esc cancel", w)))
+		b = append(b, wrapMsg(st.Warn, fmt.Sprintf("Offboard %s: check in all %d item(s) as %s and mark %s offboarded?", p.Name, len(s.holdings), conditionLabel(s.condition), p.Name), w)...)
+		b = append(b, st.Dim.Render(truncate("tab condition · y offboard · n/esc cancel", w)))
 		if s.err != "" {
 			b = append(b, wrapMsg(st.Err, "✗ "+s.err, w)...)
 		}

@@ -461,6 +461,18 @@ func TestPerson_Offboard(t *testing.T) {
 	if h.title() != "Person Bob Jones" {
 		t.Fatalf("esc in the confirmation left the screen: %q", h.title())
 	}
+	// From a desk-day hunt: a scanner's Enter that came late (its code
+	// cut off) offboarded them; only y does. And the question counts what
+	// they hold now (TD-000005 given from the command line meanwhile),
+	// not what the screen showed.
+	holdFor(t, db, "B1002", "", "TD-000005")
+	h.typeSlow("x")
+	h.wantView("Offboard Bob Jones: check in all 2 item(s)")
+	h.press("enter")
+	if p, err := db.Person(context.Background(), "B1002"); err != nil || !p.Active {
+		t.Fatalf("enter offboarded Bob: %+v %v", p, err)
+	}
+	h.wantView("Offboard Bob Jones")
 }
 
 // Home paints its counts before the dashboard figures arrive, and shows
