@@ -336,6 +336,16 @@ func TestOperatorAndFirstRun(t *testing.T) {
 		h.press("ctrl+c")
 		h.quit = false
 		h.m.quitting = false
+		// A leaver's badge signs no one in (the history would have them
+		// at the desk): a desk-day hunt found it did.
+		if _, err := db.Offboard(context.Background(), "B1002", store.CheckInOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		h.scan("B1002")
+		if h.title() != "Who is at the desk?" {
+			t.Fatalf("an offboarded person's badge signed in: %q, operator %q", h.title(), db.Operator())
+		}
+		h.wantView("Bob Jones is offboarded: sign in with your own badge or name")
 		h.scan("B1001")
 		if h.title() != "Home" || db.Operator() != "alice" {
 			t.Fatalf("screen %q operator %q", h.title(), db.Operator())

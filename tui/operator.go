@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -52,6 +53,12 @@ func (s *operatorScreen) Update(msg tea.Msg) tea.Cmd {
 				return func() tea.Msg { return operatorSetMsg{name: msg.code} }
 			}
 			s.err = errText(msg.err)
+			return bell()
+		}
+		if !msg.person.Active {
+			// A leaver's badge (kept, or found) does not sign anyone in:
+			// the history would record them at the desk.
+			s.err = fmt.Sprintf("%s is offboarded: sign in with your own badge or name", msg.person.Name)
 			return bell()
 		}
 		name := operatorName(msg.person)
