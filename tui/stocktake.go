@@ -908,6 +908,9 @@ func (s *stocktakeScreen) reportLines(width int) []string {
 		switch {
 		case a.Status == store.StatusDeployed:
 			where = "checked out to " + orDash(a.CustodianName)
+		case a.Status != store.StatusInStock && a.Status != store.StatusInRepair:
+			// A disposed or retired laptop on the shelf is the finding.
+			where = a.Status.Label() + ", recorded at " + orDash(a.LocationCode)
 		case a.LocationCode == t.LocationCode:
 			where = "recorded here now" // (moved here, by ctrl+o or otherwise)
 		}

@@ -755,3 +755,27 @@ func TestStocktake_ScansWhileOpeningAreCounted(t *testing.T) {
 	h.release()
 	h.wantView(`no location "NO-SUCH-PLACE" (by code or name) · not counted: TD-000003`)
 }
+
+// A disposed laptop found on the shelf: the report says it is disposed,
+// not only where it is recorded.
+func TestStocktake_ReportNamesStatusOfUnexpected(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 4)
+	shelf(t, db, 2)
+	ctx := context.Background()
+	if _, err := db.Retire(ctx, "TD-000004", "broken"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Dispose(ctx, "TD-000004", store.Disposal{Method: "shredded"}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 100, 30)
+	h.typeSlow("s")
+	h.scan("SHELF-A")
+	h.scan("TD-000001")
+	h.scan("TD-000002")
+	h.scan("TD-000004")
+	h.press("ctrl+g")
+	h.typeSlow("y")
+	h.wantView("Unexpected (1)", "TD-000004 Latitude 5440 disposed, recorded at HQ")
+}

@@ -215,25 +215,30 @@ func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
 			fmt.Fprintf(a.stdout, ", left during the count %d", s.Away)
 		}
 		fmt.Fprintln(a.stdout)
-		section := func(title string, as []store.Asset) {
+		section := func(title string, as []store.Asset, status bool) {
 			if len(as) == 0 {
 				return
 			}
 			fmt.Fprintf(a.stdout, "\n%s (%d)\n", title, len(as))
 			for _, x := range as {
-				fmt.Fprintf(a.stdout, "  %-14s %s %-14s %s\n", x.Tag, col(x.Model, 26), x.LocationCode, x.Serial)
+				line := fmt.Sprintf("  %-14s %s %-14s %s", x.Tag, col(x.Model, 26), x.LocationCode, x.Serial)
+				if status && x.Status != store.StatusInStock {
+					// A disposed laptop on the shelf is the finding.
+					line += "  (" + x.Status.Label() + ")"
+				}
+				fmt.Fprintln(a.stdout, line)
 			}
 		}
-		section("MISSING", rep.Missing)
-		section("UNEXPECTED (scanned here, not on the expected list)", rep.Unexpected)
-		section("LEFT DURING THE COUNT (checked out, moved, retired or disposed while it was open)", rep.Away)
+		section("MISSING", rep.Missing, false)
+		section("UNEXPECTED (scanned here, not on the expected list)", rep.Unexpected, true)
+		section("LEFT DURING THE COUNT (checked out, moved, retired or disposed while it was open)", rep.Away, true)
 		if len(rep.Unknown) > 0 {
 			fmt.Fprintf(a.stdout, "\nUNKNOWN CODES (%d)\n", len(rep.Unknown))
 			for _, code := range rep.Unknown {
 				fmt.Fprintf(a.stdout, "  %q\n", code)
 			}
 		}
-		section("FOUND", rep.Found)
+		section("FOUND", rep.Found, false)
 		return nil
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -273,4 +274,27 @@ func TestE2EMoveAllOrNone(t *testing.T) {
 		t.Errorf("move to where it is: exit %d %s (%s)", code, errs, out)
 	}
 	mustCLI(t, db, "verify")
+}
+
+// A disposed laptop found on the shelf is the finding: the report names
+// its status (it said only where it was recorded).
+func TestE2EStocktakeReportNamesStatusOfUnexpected(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "count.db")
+	mustCLI(t, db, "location", "add", "SHELF-1", "Shelf 1")
+	mustCLI(t, db, "model", "add", "ThinkPad T14", "--number", "T14G4", "--manufacturer", "Lenovo")
+	mustCLI(t, db, "setting", "set", "auto_label", "0")
+	mustCLI(t, db, "receive", "--model", "T14G4", "--location", "SHELF-1", "--tag", "TD-101", "S101")
+	mustCLI(t, db, "receive", "--model", "T14G4", "--location", "SHELF-1", "--tag", "TD-102", "S102")
+	mustCLI(t, db, "retire", "TD-102")
+	mustCLI(t, db, "dispose", "TD-102", "--method", "shredded")
+	mustCLI(t, db, "stocktake", "start", "SHELF-1")
+	mustCLI(t, db, "stocktake", "scan", "TD-101", "TD-102")
+	mustCLI(t, db, "stocktake", "finish", "--location", "SHELF-1")
+	out := mustCLI(t, db, "stocktake", "report", "--location", "SHELF-1")
+	if !regexp.MustCompile(`(?m)^UNEXPECTED .*\n  TD-102 .*\(disposed\)$`).MatchString(out) {
+		t.Errorf("the disposed laptop found is not named disposed:\n%s", out)
+	}
+	if strings.Contains(out, "TD-101") && regexp.MustCompile(`TD-101 .*\(`).MatchString(out) {
+		t.Errorf("a found laptop in stock got a status note:\n%s", out)
+	}
 }
