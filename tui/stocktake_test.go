@@ -779,3 +779,19 @@ func TestStocktake_ReportNamesStatusOfUnexpected(t *testing.T) {
 	h.typeSlow("y")
 	h.wantView("Unexpected (1)", "TD-000004 Latitude 5440 disposed, recorded at HQ")
 }
+
+// The counters add up: what is installed in an asset found (a dock in a
+// laptop on the shelf) is neither found nor missing, and counted apart.
+func TestStocktake_CountersAddUp(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	shelf(t, db, 3)
+	if _, err := db.CheckOut(context.Background(), "TD-000002", "TD-000001", ""); err != nil {
+		t.Fatal(err) // TD-000002 installed in TD-000001
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("s")
+	h.scan("SHELF-A")
+	h.scan("TD-000001")
+	h.wantView("expected 3  found 1  missing 1  inside/away 1  unexpected 0")
+}
