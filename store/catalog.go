@@ -431,6 +431,11 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 	if err == nil {
 		h.Kind = CustodianLocation
 		h.Label = h.Label + " (" + h.Code + ")"
+		// A username that is also a place's code names two holders: the
+		// asset would go to the place when the person was meant.
+		if err := w.holderTwice(who, "username", h.Label+"'s code", "the place's name"); err != nil {
+			return Holder{}, err
+		}
 		return h, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return h, fmt.Errorf("look up location: %w", err)
@@ -451,7 +456,14 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 		err = w.queryRow(`SELECT uid, code, name FROM locations WHERE uid = ?`, uid).Scan(&h.UID, &h.Code, &h.Label)
 		h.Kind = CustodianLocation
 		h.Label = h.Label + " (" + h.Code + ")"
-		return h, err
+		if err == nil {
+			// A place named as a person is (Madrid, say): which one?
+			err = w.holderTwice(who, "name", h.Label+"'s name", "the place's code")
+		}
+		if err != nil {
+			return Holder{}, err
+		}
+		return h, nil
 	} else if ErrorCode(err) != ENOTFOUND {
 		return h, err
 	}
@@ -469,6 +481,17 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 		return Holder{}, invalid("%q names more than one person: use their badge, username or email", clip(who))
 	}
 	return Holder{}, notFound("no person, location or asset %q", clip(who))
+}
+
+// holderTwice refuses who, which names a place (as place says), when a
+// person's col is who too: giving the asset to either could be wrong.
+// instead is how to name the place alone.
+func (w *wtx) holderTwice(who, col, place, instead string) error {
+	names, err := w.texts("look up person", `SELECT name FROM people WHERE `+col+` = ? LIMIT 1`, strings.TrimSpace(who))
+	if err != nil || len(names) == 0 {
+		return err
+	}
+	return invalid("%q is %s and %s's %s: give the person's badge or email, or %s", clip(who), place, names[0], col, instead)
 }
 
 // ResolveHolder finds who or what an asset can be checked out to: a person by

@@ -814,3 +814,58 @@ func TestSwap(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// From a new user's walk through the README: a username that is also a
+// place's code (ops, OPS) gave `checkout --to ops` to the place, while a
+// scan of it opened the person; a person named as a place (Madrid) went to
+// the place. Both are refused as naming two holders, and changed nothing.
+func TestResolveHolder_NamesTwoHoldersRefused(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	receiveTags(t, db, "DUB", "TD-1")
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Olga Perez", Username: "ops", Badge: "B7"}); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := db.ResolveHolder(ctx, "ops"); err != nil || h.Kind != store.CustodianPerson {
+		t.Fatalf("ops before the place: %+v %v", h, err)
+	}
+	if _, err := db.AddLocation(ctx, "OPS", "Operations room", ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []string{"ops", "OPS"} {
+		_, err := db.ResolveHolder(ctx, who)
+		if store.ErrorCode(err) != store.EINVALID || !strings.Contains(err.Error(), "Operations room (OPS)'s code and Olga Perez's username") {
+			t.Errorf("ResolveHolder(%q) = %v, want it refused as naming two holders", who, err)
+		}
+		if _, err := db.Resolve(ctx, who); store.ErrorCode(err) != store.EINVALID || !strings.Contains(err.Error(), "Olga Perez's username and the code of Operations room (OPS)") {
+			t.Errorf("Resolve(%q) = %v, want it refused as naming two", who, err)
+		}
+	}
+	if _, err := db.CheckOut(ctx, "TD-1", "ops", ""); err == nil {
+		t.Fatal("checked out to an ambiguous holder")
+	}
+	// The person by badge, the place by name, still.
+	if h, err := db.ResolveHolder(ctx, "B7"); err != nil || h.Kind != store.CustodianPerson {
+		t.Errorf("by badge: %+v %v", h, err)
+	}
+	if h, err := db.ResolveHolder(ctx, "Operations room"); err != nil || h.Kind != store.CustodianLocation {
+		t.Errorf("by the place's name: %+v %v", h, err)
+	}
+	// A person named as a place is.
+	if _, err := db.AddLocation(ctx, "MAD", "Madrid", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Madrid", Email: "madrid@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ResolveHolder(ctx, "Madrid"); store.ErrorCode(err) != store.EINVALID || !strings.Contains(err.Error(), "Madrid (MAD)'s name and Madrid's name") {
+		t.Errorf("ResolveHolder(Madrid) = %v", err)
+	}
+	if h, err := db.ResolveHolder(ctx, "MAD"); err != nil || h.Kind != store.CustodianLocation {
+		t.Errorf("by the place's code: %+v %v", h, err)
+	}
+	if a, _ := db.Asset(ctx, "TD-1"); a.Status != store.StatusInStock {
+		t.Errorf("TD-1 %s after refusals", a.Status)
+	}
+}
