@@ -410,8 +410,8 @@ func cmdCheckin(ctx context.Context, a *app, args []string) error {
 	if len(pos) == 0 {
 		return usagef("checkin needs at least one TAG")
 	}
-	if _, err := store.ConditionStatus(*cond); err != nil {
-		return usagef("%s", store.ErrorMessage(err))
+	if err := checkCondition(c.name, *cond); err != nil {
+		return err
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
 		as, err := db.CheckInAll(ctx, pos, store.CheckInOptions{Location: *loc, Condition: *cond})
@@ -428,6 +428,18 @@ func cmdCheckin(ctx context.Context, a *app, args []string) error {
 	})
 }
 
+// checkCondition refuses a --condition that names none, blank included (a
+// store call takes blank for ok; given on the line, it is a mistake).
+func checkCondition(cmd, cond string) error {
+	if strings.TrimSpace(cond) == "" {
+		return usagef("%s: --condition is empty: give ok, repair, retire or missing", cmd)
+	}
+	if _, err := store.ConditionStatus(cond); err != nil {
+		return usagef("%s: %s", cmd, store.ErrorMessage(err))
+	}
+	return nil
+}
+
 func cmdSwap(ctx context.Context, a *app, args []string) error {
 	c := findCommand("swap")
 	fs := a.flags(c)
@@ -442,8 +454,8 @@ func cmdSwap(ctx context.Context, a *app, args []string) error {
 	if len(pos) != 2 {
 		return usagef("swap needs OLD and NEW: the tag taken back and the tag given in its place")
 	}
-	if _, err := store.ConditionStatus(*cond); err != nil {
-		return usagef("%s", store.ErrorMessage(err))
+	if err := checkCondition(c.name, *cond); err != nil {
+		return err
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
 		res, err := db.Swap(ctx, pos[0], pos[1], store.SwapOptions{CheckInOptions: store.CheckInOptions{Location: *loc, Condition: *cond}, AnyKind: *anyKind})

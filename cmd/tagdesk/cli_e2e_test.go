@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -131,6 +132,9 @@ func TestE2EUsageMistakes(t *testing.T) {
 		{[]string{"asset", "list", "--limit", "-1"}, "--limit -1"},
 		{[]string{"checkin", "--conditon", "ok", "TD-1"}, "checkin: unknown option --conditon\nrun 'tagdesk checkin --help' for its options"},
 		{[]string{"checkout", "TD-1", "--to"}, "checkout: option --to needs a value"},
+		{[]string{"checkin", "--condition", "", "TD-1"}, "checkin: --condition is empty: give ok, repair, retire or missing"},
+		{[]string{"checkin", "--condition", "foo", "TD-1"}, `checkin: unknown condition "foo"`},
+		{[]string{"swap", "--condition=", "TD-1", "TD-2"}, "swap: --condition is empty"},
 	} {
 		if _, stderr, code := cli(t, db, c.args...); code != 2 || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, stderr, c.want)
@@ -140,6 +144,21 @@ func TestE2EUsageMistakes(t *testing.T) {
 		t.Error("a refused command created the other database")
 	}
 	mustCLI(t, db, "asset", "list", "--db", db) // the same path twice is one path
+
+	// --db "" (a script's unset variable) is refused, not the default
+	// database changed.
+	home := t.TempDir()
+	for _, args := range [][]string{{"--db", "", "location", "add", "X", "Y"}, {"location", "add", "--db=", "X", "Y"}} {
+		cmd := exec.Command(tagdeskBin(t), args...)
+		cmd.Env = append(os.Environ(), "HOME="+home, "XDG_DATA_HOME="+filepath.Join(home, "data"), "TAGDESK_DB=", "TAGDESK_OPERATOR=e2e")
+		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "--db is empty: give the database's path") {
+			t.Errorf("%q: %v %s", args, err, out)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(home, "*", "*")); len(left) != 0 {
+		t.Errorf("--db \"\" made files: %v", left)
+	}
 }
 
 // --demo with --db builds the demo at that path on first use.

@@ -169,6 +169,11 @@ func (a *app) globalFlags(args []string) ([]string, error) {
 				i++
 				val = args[i]
 			}
+			if name == "db" && strings.TrimSpace(val) == "" {
+				// A script's unset variable (--db "$DB") must not fall
+				// back to the default database and change it.
+				return nil, usagef("--db is empty: give the database's path")
+			}
 			// Given twice (before and after the command, say), the two
 			// must agree: which database a command changes is no guess.
 			dst := &a.operator
