@@ -381,12 +381,22 @@ func snipeStatusLabel(s Status) string {
 	return string(s)
 }
 
-var snipeDateLayouts = []string{
-	"2006-01-02 15:04", "2006-01-02 03:04 PM", "2006-01-02 3:04 PM", "2006-01-02 03:04PM", "2006-01-02 3:04PM",
-	"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05 MST", "2006-01-02 15:04:05-07:00",
-	"Mon Jan 2, 2006", "Mon Jan 2, 2006 3:04PM", "Mon Jan 2, 2006 3:04 PM", "Mon, Jan 2, 2006", "Mon, 2 Jan 2006",
-	"Jan 2 2006", "2-Jan-2006", "2-Jan-06", "2 January 2006", "2006.01.02",
-}
+var snipeDateLayouts = func() []string {
+	out := []string{"2006-01-02 15:04", "2006-01-02 03:04 PM", "2006-01-02 3:04 PM", "2006-01-02 03:04PM", "2006-01-02 3:04PM",
+		"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05 MST", "2006-01-02 15:04:05-07:00"}
+	// Snipe-IT's display formats (its localisation settings: Y-m-d,
+	// D M d, Y, M j, Y, d M, Y, m/d/Y, d.m.Y, Y.m.d. and the like, read
+	// elsewhere when numeric), each alone or with its time formats (g:iA,
+	// h:iA, H:i), and a spreadsheet's spellings of them.
+	days := []string{"Mon Jan 2, 2006", "Mon, Jan 2, 2006", "Jan 2, 2006", "Jan 2 2006", "2 Jan, 2006", "2 Jan 2006",
+		"Mon, 2 Jan 2006", "2 January 2006", "January 2, 2006", "2-Jan-2006", "2-Jan-06", "2006.01.02", "2006.01.02."}
+	for _, d := range days {
+		for _, t := range []string{"", " 3:04PM", " 3:04 PM", " 15:04", " 15:04:05"} {
+			out = append(out, d+t)
+		}
+	}
+	return out
+}()
 
 // date reads a date of row r as snipeDate does, except that a slash date
 // whose day and month could swap is read as the rest of the file writes

@@ -2526,3 +2526,29 @@ func TestImportSnipeITReviewedRules(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// Snipe-IT's display formats, with and without their times (a new user's
+// walk found "15 Mar, 2023", "Mar 15, 2023 10:14PM" and "2023.03.15."
+// refused, and the whole file with them).
+func TestImportSnipeDisplayDates(t *testing.T) {
+	ctx := context.Background()
+	forms := []string{"15 Mar, 2023", "15 Mar, 2023 10:14PM", "Mar 15, 2023 10:14PM", "Mar 15, 2023 22:14",
+		"Wed Mar 15, 2023 22:14", "Wed Mar 15, 2023 10:14PM", "2023.03.15.", "2023.03.15. 22:14", "Mar 15 2023 10:14AM",
+		"March 15, 2023", "15 March 2023 22:14"}
+	var b strings.Builder
+	b.WriteString("Asset Tag,Model Name,Purchase Date\n")
+	for i, f := range forms {
+		fmt.Fprintf(&b, "D-%d,M,%q\n", i, f)
+	}
+	db := mustOpen(t)
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader(b.String()), store.ImportOptions{})
+	if err != nil || rep.Imported != len(forms) {
+		t.Fatalf("import: %v %+v", err, rep)
+	}
+	for i, f := range forms {
+		a, err := db.Asset(ctx, fmt.Sprintf("D-%d", i))
+		if err != nil || a.PurchaseDate != "2023-03-15" {
+			t.Errorf("%q read as %q (%v)", f, a.PurchaseDate, err)
+		}
+	}
+}
