@@ -1391,19 +1391,23 @@ func (db *DB) AddLease(ctx context.Context, first, last int64) error {
 }
 
 // LeaseRemaining counts the tag numbers left in this device's leases, and
-// the number the next generated tag would start from.
-func (db *DB) LeaseRemaining(ctx context.Context) (remaining, next int64, err error) {
+// the lowest number a new lease may start from: past the next generated
+// tag and past every block this desk holds. (A server restored from a
+// backup has forgotten blocks it granted since; asking above them moves
+// its counter past them, so that it does not grant them again.)
+func (db *DB) LeaseRemaining(ctx context.Context) (remaining, from int64, err error) {
 	s, err := db.Setting(ctx, SettingTagNext)
 	if err != nil {
 		return 0, 0, err
 	}
-	next = 1
+	next := int64(1)
 	fmt.Sscan(s, &next)
-	err = db.w.QueryRowContext(ctx, `SELECT coalesce(sum(last - max(first, ?) + 1), 0) FROM sync_leases WHERE last >= ?`, next, next).Scan(&remaining)
+	var held int64
+	err = db.w.QueryRowContext(ctx, `SELECT coalesce(sum(last - max(first, ?) + 1), 0), coalesce(max(last), 0) FROM sync_leases WHERE last >= ?`, next, next).Scan(&remaining, &held)
 	if err != nil {
 		return 0, 0, fmt.Errorf("read tag leases: %w", err)
 	}
-	return remaining, next, nil
+	return remaining, max(next, held+1), nil
 }
 
 // SyncStatus is what `tagdesk sync status` and the TUI's status line show.

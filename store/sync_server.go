@@ -498,18 +498,20 @@ func (db *DB) ServerPullBytes(ctx context.Context, cursor int64, limit, maxBytes
 
 // ServerLease hands device a block of count tag numbers, none below min.
 func (db *DB) ServerLease(ctx context.Context, device string, count, min int64) (first, last int64, err error) {
-	if count <= 0 || count > 100000 {
-		return 0, 0, invalid("lease between 1 and 100000 tag numbers, not %d", count)
+	if _, _, err := LeaseBlock(0, 0, min, count); err != nil {
+		return 0, 0, err // (said before the write lock)
 	}
 	_, err = db.write(ctx, func(w *wtx) error {
 		var v string
-		err := w.queryRow(`SELECT value FROM srv_meta WHERE key = 'lease_next'`).Scan(&v)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		var granted int64
+		err := w.queryRow(`SELECT coalesce((SELECT value FROM srv_meta WHERE key = 'lease_next'), ''), coalesce((SELECT max(last) FROM srv_leases), 0)`).Scan(&v, &granted)
+		if err != nil {
 			return fmt.Errorf("read lease counter: %w", err)
 		}
 		next, _ := strconv.ParseInt(v, 10, 64)
-		first = max(next, min, 1)
-		last = first + count - 1
+		if first, last, err = LeaseBlock(next, granted, min, count); err != nil {
+			return err
+		}
 		if _, err := w.exec(`INSERT INTO srv_meta(key, value) VALUES ('lease_next', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(last+1, 10)); err != nil {
 			return err
 		}
@@ -517,6 +519,30 @@ func (db *DB) ServerLease(ctx context.Context, device string, count, min int64) 
 		return err
 	})
 	return first, last, err
+}
+
+// MaxTagNumber is the largest number a generated tag carries: fifteen
+// digits, far past any register, and far from where int64 arithmetic on
+// lease blocks overflows.
+const MaxTagNumber = 999_999_999_999_999
+
+// LeaseBlock is the block of count tag numbers a server grants a desk that
+// asks from min, its counter at next and the highest number it has granted
+// at granted (a counter that went wrong, or older, cannot then hand out a
+// granted block again). The counter never goes down: the block starts at
+// or past both, and past min.
+func LeaseBlock(next, granted, min, count int64) (first, last int64, err error) {
+	if count <= 0 || count > 100000 {
+		return 0, 0, invalid("lease between 1 and 100000 tag numbers, not %d", count)
+	}
+	if min < 0 || min > MaxTagNumber {
+		return 0, 0, invalid("a lease starts at a tag number from 1 to %d, not %d (the desk's tag_next setting?)", int64(MaxTagNumber), min)
+	}
+	first = max(next, granted+1, min, 1)
+	if first > MaxTagNumber-count+1 {
+		return 0, 0, invalid("no %d tag numbers are left below %d (the next is %d)", count, int64(MaxTagNumber), first)
+	}
+	return first, first + count - 1, nil
 }
 
 // TokenInfo describes a device token (never the token itself).

@@ -1899,3 +1899,46 @@ func TestReceiptAgainstARefusedOrderRedoneAgainstTheServers(t *testing.T) {
 	}
 	syncVerify(t, a, b, srv)
 }
+
+// From a sync hunt: a lease asked from near the top of int64 (a desk's
+// tag_next set so, or any enrolled token) overflowed the server's counter,
+// which went negative and then handed out blocks it had granted. Such a
+// lease is refused, the counter never goes below a granted block, and a
+// desk asks past every block it holds (a server restored from a backup
+// that forgot them moves past them).
+func TestServerLeaseBounds(t *testing.T) {
+	ctx := context.Background()
+	srv := mustOpen(t)
+	if _, err := srv.ServerInit(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, min := range []int64{9223372036854775000, store.MaxTagNumber + 1, -5} {
+		if _, _, err := srv.ServerLease(ctx, "DEV1", 1000, min); store.ErrorCode(err) != store.EINVALID {
+			t.Errorf("lease from %d: %v, want refused", min, err)
+		}
+	}
+	if _, _, err := srv.ServerLease(ctx, "DEV1", 1000, store.MaxTagNumber-10); store.ErrorCode(err) != store.EINVALID {
+		t.Errorf("a lease past the largest tag number: %v", err)
+	}
+	first, last, err := srv.ServerLease(ctx, "DEV1", 1000, 1)
+	if err != nil || first != 1 || last != 1000 {
+		t.Fatalf("first lease %d-%d %v", first, last, err)
+	}
+	// A counter that went wrong (an older server's overflow) does not
+	// hand out a granted block again.
+	if err := srv.ExecForTest(ctx, `UPDATE srv_meta SET value = '-9223372036854775616' WHERE key = 'lease_next'`); err != nil {
+		t.Fatal(err)
+	}
+	if first, last, err := srv.ServerLease(ctx, "DEV2", 1000, 1); err != nil || first != 1001 || last != 2000 {
+		t.Fatalf("lease after a broken counter: %d-%d %v", first, last, err)
+	}
+
+	// A desk holding 1-1000 asks from 1001, even before it used a tag.
+	dev := mustOpen(t)
+	if err := dev.AddLease(ctx, 1, 1000); err != nil {
+		t.Fatal(err)
+	}
+	if left, from, err := dev.LeaseRemaining(ctx); err != nil || left != 1000 || from != 1001 {
+		t.Fatalf("LeaseRemaining = %d, %d, %v; want 1000 left, a new lease from 1001", left, from, err)
+	}
+}

@@ -306,8 +306,8 @@ func (b *PostgresBackend) Pull(ctx context.Context, cursor int64, limit int) ([]
 
 // Lease implements Backend.
 func (b *PostgresBackend) Lease(ctx context.Context, device string, count, min int64) (first, last int64, err error) {
-	if count <= 0 || count > 100000 {
-		return 0, 0, store.Errorf(store.EINVALID, "lease between 1 and 100000 tag numbers, not %d", count)
+	if _, _, err := store.LeaseBlock(0, 0, min, count); err != nil {
+		return 0, 0, err // (said before the lock)
 	}
 	tx, err := b.pool.Begin(ctx)
 	if err != nil {
@@ -318,13 +318,15 @@ func (b *PostgresBackend) Lease(ctx context.Context, device string, count, min i
 		return 0, 0, fmt.Errorf("lock: %w", err)
 	}
 	var v string
-	err = tx.QueryRow(ctx, `SELECT value FROM tagdesk_meta WHERE key = 'lease_next'`).Scan(&v)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	var granted int64
+	err = tx.QueryRow(ctx, `SELECT coalesce((SELECT value FROM tagdesk_meta WHERE key = 'lease_next'), ''), coalesce((SELECT max(last) FROM tagdesk_leases), 0)`).Scan(&v, &granted)
+	if err != nil {
 		return 0, 0, fmt.Errorf("read lease counter: %w", err)
 	}
 	next, _ := strconv.ParseInt(v, 10, 64)
-	first = max(next, min, 1)
-	last = first + count - 1
+	if first, last, err = store.LeaseBlock(next, granted, min, count); err != nil {
+		return 0, 0, err
+	}
 	if _, err := tx.Exec(ctx, `INSERT INTO tagdesk_meta(key, value) VALUES ('lease_next', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(last+1, 10)); err != nil {
 		return 0, 0, fmt.Errorf("write lease counter: %w", err)
 	}

@@ -240,3 +240,33 @@ func TestPostgresPullPageCutForSize(t *testing.T) {
 		t.Fatalf("pulled up to %d in %d page(s), want %d in two or more", cursor, pages, len(evs))
 	}
 }
+
+// The PostgreSQL backend grants leases by the store's rule (LeaseBlock): a
+// lease from near the top of int64 is refused, and a broken counter does
+// not hand out a granted block again.
+func TestPostgresLeaseBounds(t *testing.T) {
+	url := testPostgresURL(t)
+	ctx := context.Background()
+	surl, drop, err := freshSchema(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer drop()
+	b, err := OpenPostgres(ctx, surl, PostgresOptions{CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, _, err := b.Lease(ctx, "DEV1", 1000, 9223372036854775000); store.ErrorCode(err) != store.EINVALID {
+		t.Errorf("lease from near the top of int64: %v, want refused", err)
+	}
+	if first, last, err := b.Lease(ctx, "DEV1", 1000, 1); err != nil || first != 1 || last != 1000 {
+		t.Fatalf("first lease %d-%d %v", first, last, err)
+	}
+	if _, err := b.pool.Exec(ctx, `UPDATE tagdesk_meta SET value = '-9223372036854775616' WHERE key = 'lease_next'`); err != nil {
+		t.Fatal(err)
+	}
+	if first, last, err := b.Lease(ctx, "DEV2", 1000, 1); err != nil || first != 1001 || last != 2000 {
+		t.Fatalf("lease after a broken counter: %d-%d %v", first, last, err)
+	}
+}

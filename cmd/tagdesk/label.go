@@ -542,8 +542,8 @@ func checkSetting(k, v string) error {
 			return usagef("%s is the digits of a tag's number, 1 to 19 (got %q)", k, clipBytes(v, 60))
 		}
 	case store.SettingTagNext:
-		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 {
-			return usagef("%s is a whole number of 0 or more (got %q)", k, clipBytes(v, 60))
+		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 || n > store.MaxTagNumber {
+			return usagef("%s is a whole number from 0 to %d (got %q)", k, int64(store.MaxTagNumber), clipBytes(v, 60))
 		}
 	case store.SettingAuditMonths:
 		// (A next audit past the year 2199 is no date an import takes.)

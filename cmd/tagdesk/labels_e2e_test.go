@@ -258,7 +258,7 @@ func TestE2ESettingSetRefusesUnknown(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "settings.db")
 	mustCLI(t, db, "setting", "set", "site", "Dublin")
 	for _, args := range [][]string{
-		{"sitee", "Dublin"}, {"tag_width", "0"}, {"tag_next", "ten"}, {"auto_label", "yes"},
+		{"sitee", "Dublin"}, {"tag_width", "0"}, {"tag_next", "ten"}, {"tag_next", "9223372036854775000"}, {"auto_label", "yes"},
 		{"device_id", "X"}, {"label_owner", strings.Repeat("x", 2000)}, {"site", "Dub\x1b[2Jlin"},
 	} {
 		if _, errs, code := cli(t, db, append([]string{"setting", "set"}, args...)...); code != 2 || len(errs) > 400 {
