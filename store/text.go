@@ -36,6 +36,30 @@ func checkText(operator string, payload any, body []byte) error {
 	return checkValue("", reflect.ValueOf(payload))
 }
 
+// CheckPushed judges an event a desk pushes as the desk judged it when it
+// recorded it (newEvent): a type this tagdesk knows, and its text within
+// the bounds (valid UTF-8, no control characters, a name at most 1 kB).
+// A desk sends nothing else; a forged or broken client's event is refused
+// with its push, never stored to reach every desk's terminal. A payload
+// that does not decode is left to the server's apply, which refuses it.
+func CheckPushed(e Event) error {
+	dec := payloadTypes[e.Type]
+	if dec == nil {
+		return invalid("event %s: unknown type %q (written by a newer tagdesk? upgrade the server first)", e.UID(), clip(string(e.Type)))
+	}
+	if err := checkText1("subject", e.Subject, maxText, false); err != nil {
+		return invalid("event %s: %s", e.UID(), ErrorMessage(err))
+	}
+	p, err := dec(e)
+	if err != nil {
+		return nil
+	}
+	if err := checkText(e.Operator, p, e.Payload); err != nil {
+		return invalid("event %s: %s", e.UID(), ErrorMessage(err))
+	}
+	return nil
+}
+
 // jsonReplacement is how encoding/json writes an invalid UTF-8 byte.
 const jsonReplacement = `\ufffd`
 

@@ -82,6 +82,21 @@ func FromWire(w WireEvent) (store.Event, error) {
 	return e, nil
 }
 
+// ValidDeviceID says whether id can name a desk: 1 to 64 ASCII letters,
+// digits, - and _ (a desk makes D and nine base-32 characters). It is
+// printed in token lists and messages: no spaces, no terminal escapes.
+func ValidDeviceID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range []byte(id) {
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 // canonicalJSON says whether p is valid JSON written as encoding/json
 // writes it: compact, HTML characters escaped.
 func canonicalJSON(p string) bool {
@@ -207,13 +222,13 @@ func DecodePushRequest(r io.Reader) (PushRequest, []store.Event, error) {
 	dec := json.NewDecoder(io.LimitReader(r, MaxDecodedBytes+1))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		return req, nil, fmt.Errorf("bad push body: %v", err)
+		return req, nil, fmt.Errorf("bad push body: %w", err)
 	}
 	if dec.More() {
 		return req, nil, fmt.Errorf("bad push body: more than one JSON value")
 	}
-	if req.DeviceID == "" || len(req.DeviceID) > 64 {
-		return req, nil, fmt.Errorf("bad push body: no device id")
+	if !ValidDeviceID(req.DeviceID) {
+		return req, nil, fmt.Errorf("bad push body: no device id (1 to 64 letters, digits, - and _)")
 	}
 	if len(req.Events) > MaxPushEvents {
 		return req, nil, fmt.Errorf("a push carries at most %d events, not %d", MaxPushEvents, len(req.Events))
@@ -231,6 +246,9 @@ func DecodePushRequest(r io.Reader) (PushRequest, []store.Event, error) {
 			// needs the two to be the same bytes. (Checked as a push comes
 			// in; what a server holds already is still pulled.)
 			return req, nil, fmt.Errorf("event %s: payload is not compact JSON as tagdesk writes it (no spaces between tokens; <, > and & escaped)", e.UID())
+		}
+		if err := store.CheckPushed(e); err != nil {
+			return req, nil, err
 		}
 		if e.DeviceID != req.DeviceID {
 			return req, nil, fmt.Errorf("event %s is not device %s's", e.UID(), req.DeviceID)

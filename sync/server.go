@@ -330,6 +330,10 @@ func (s *Server) hello(w http.ResponseWriter, r *http.Request, info store.TokenI
 		s.fail(w, r, http.StatusConflict, CodeConflict, fmt.Errorf("this desk runs an older tagdesk than the server (event payload version %d, the server's %d): upgrade tagdesk on this desk, then sync", req.Version, store.PayloadVersion))
 		return
 	}
+	if !ValidDeviceID(req.DeviceID) {
+		s.fail(w, r, http.StatusBadRequest, CodeBadRequest, fmt.Errorf("bad hello: device id %q is not 1 to 64 letters, digits, - and _", clip(req.DeviceID)))
+		return
+	}
 	if err := s.b.Bind(ctx, info.Name, req.DeviceID); err != nil {
 		s.storeFail(w, r, err)
 		return

@@ -530,3 +530,61 @@ func TestPushSlowLinkFallsBack(t *testing.T) {
 		t.Fatalf("pending %d (%v), report %+v, %d slow and %d fast pushes", n, err, rep, slow.Load(), fast.Load())
 	}
 }
+
+// From a sync hunt: the server stored, and shipped to every desk, pushed
+// events no desk records: text with terminal escapes or past the bounds
+// (a desk refuses them when it records a change), an unknown type, a
+// device id with escapes. A push carrying one is refused whole (400), and
+// the server's log is unchanged. A body too large is 413, as elsewhere.
+func TestPushForgedTextRefused(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	if _, err := e.dev.AddLocation(ctx, "HQ", "Head office", ""); err != nil {
+		t.Fatal(err)
+	}
+	h := e.hello(t)
+	good := e.outbox(t)
+	forge := func(change func(*store.Event)) WireEvent {
+		ev, err := FromWire(good[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		change(&ev)
+		ev.Hash = store.HashEvent(ev)
+		return ToWire(ev)
+	}
+	for name, w := range map[string]WireEvent{
+		"escape in the operator": forge(func(ev *store.Event) { ev.Operator = "\x1b[2Jop" }),
+		"escape in a name": forge(func(ev *store.Event) {
+			ev.Payload = json.RawMessage(strings.Replace(string(ev.Payload), `"Head office"`, `"Evil\u001b[2J"`, 1))
+		}),
+		"a name of 3 kB": forge(func(ev *store.Event) {
+			ev.Payload = json.RawMessage(strings.Replace(string(ev.Payload), `"Head office"`, `"`+strings.Repeat("x", 3000)+`"`, 1))
+		}),
+		"an unknown type": forge(func(ev *store.Event) { ev.Type = "asset.teleported" }),
+	} {
+		code, b := e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: e.dev.DeviceID(), Epoch: h.Epoch, Events: []WireEvent{w}})
+		if code != http.StatusBadRequest {
+			t.Errorf("%s: %d %s, want 400", name, code, b)
+		}
+	}
+	if head, _ := e.srv.Head(ctx); head != 0 {
+		t.Fatalf("the server's log holds %d events after refused pushes", head)
+	}
+	code, b := e.call(t, "POST", "/v1/hello", e.tok, HelloRequest{DeviceID: "\x1b[31mEVIL\x1b[0m", Version: store.PayloadVersion})
+	if code != http.StatusBadRequest {
+		t.Errorf("hello with an escape in the device id: %d %s", code, b)
+	}
+	// The desk's own events are taken.
+	if code, b := e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: e.dev.DeviceID(), Epoch: h.Epoch, Events: good}); code != 200 {
+		t.Fatalf("the desk's push: %d %s", code, b)
+	}
+	// Too large: 413.
+	req := httptest.NewRequest("POST", "/v1/push", strings.NewReader(`{"device_id":"`+strings.Repeat("A", MaxDecodedBytes+10)+`"}`))
+	req.Header.Set("Authorization", "Bearer "+e.tok)
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("a push too large: %d %s", rec.Code, rec.Body.String())
+	}
+}
