@@ -1079,6 +1079,21 @@ func (db *DB) ResolveRefusal(ctx context.Context, id int64, how string) ([]Event
 	if how != ResolveAccept && how != ResolveRedo {
 		return nil, invalid("resolve a refusal with accept or redo, not %q", how)
 	}
+	if how == ResolveRedo {
+		// A redo acts on the view as the server decided. A sync cut off
+		// after the server refused changes (the link dropped while
+		// pulling) left the view with them still in it: a redo against
+		// that view is refused again. The rebase needs no server.
+		st, err := db.SyncState(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if st.NeedsRebuild {
+			if err := db.Rebuild(ctx); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return db.write(ctx, func(w *wtx) error {
 		var e Event
 		var at, typ, payload, resolved string

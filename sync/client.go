@@ -290,6 +290,22 @@ func linkLost(err error) bool {
 // progress may be nil. The outcome is recorded for `sync status`.
 func (c *Client) Sync(ctx context.Context, progress func(Progress)) (Report, error) {
 	rep, err := c.sync(ctx, progress)
+	if err != nil && ctx.Err() == nil {
+		// Cut off after the server refused changes (the link dropped
+		// while pulling): the view is rebased now, not at the next sync,
+		// so that what the desk shows and redoes is what the server
+		// decided. (It needs no server.)
+		if st, serr := c.DB.SyncState(ctx); serr == nil && st.NeedsRebuild {
+			if progress != nil {
+				progress(Progress{Phase: "rebase"})
+			}
+			if rerr := c.DB.Rebuild(ctx); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("rebase this desk's view (done at the next sync): %w", rerr))
+			} else {
+				rep.Rebased = true
+			}
+		}
+	}
 	// The server could not be reached, at whatever step: recorded as
 	// that, so that the desk shows itself offline (store.UnreachablePrefix).
 	recorded := err

@@ -1,0 +1,85 @@
+package sync
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// From a sync hunt: a sync whose pull failed after the server refused the
+// desk's changes (the link dropped) left the desk's view with the refused
+// change in it until the next sync, and `sync resolve --redo` acted on that
+// view and was refused again. The view is rebased before the sync returns
+// its error, and a redo rebases first.
+func TestCutOffPullStillRebases(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	var failPull atomic.Bool
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/pull" && failPull.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		e.h.ServeHTTP(w, r)
+	}))
+	defer hs.Close()
+	e.receiveMany(t, 1)
+	if _, err := e.dev.AddPerson(ctx, store.PersonInput{Name: "Ana Silva", Badge: "B1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.dev.AddPerson(ctx, store.PersonInput{Name: "Bo Chen", Badge: "B2"}); err != nil {
+		t.Fatal(err)
+	}
+	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
+	a, err := NewClient(ctx, e.dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Sync(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	b, err := store.Open(ctx, filepath.Join(t.TempDir(), "b.db"), store.Options{Operator: "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	tok2 := store.NewToken()
+	if err := e.srv.AddToken(ctx, "b", tok2); err != nil {
+		t.Fatal(err)
+	}
+	b.SetSyncServer(ctx, hs.URL, tok2, "")
+	bc, err := NewClient(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bc.Sync(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The same laptop checked out on both desks; a's reaches the server.
+	if _, err := e.dev.CheckOut(ctx, "TD-000001", "B1", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Sync(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, "TD-000001", "B2", ""); err != nil {
+		t.Fatal(err)
+	}
+	failPull.Store(true)
+	if _, err := bc.Sync(ctx, nil); err == nil {
+		t.Fatal("a sync whose pull failed succeeded")
+	}
+	if st, err := b.SyncState(ctx); err != nil || st.NeedsRebuild {
+		t.Fatalf("after the cut-off sync: needs rebuild %v (%v)", st.NeedsRebuild, err)
+	}
+	if got, err := b.Asset(ctx, "TD-000001"); err != nil || got.Custodian != "" {
+		// Not pulled yet: a's check-out is not here, and b's own was
+		// refused: the laptop is where the view had it before b's.
+		t.Fatalf("b's view after the cut-off sync: held by %q (%v), want b's refused check-out gone", got.Custodian, err)
+	}
+}
