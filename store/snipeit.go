@@ -875,6 +875,14 @@ func openCSV(r io.Reader, enc string) (*csv.Reader, []string, error) {
 	}
 	var src io.Reader = br
 	comma := ','
+	if first, _ := br.Peek(4096); enc == "" {
+		// "Unicode Text" saved without its byte-order mark: read as
+		// UTF-8 its header is letters and zero bytes, and every column
+		// "missing".
+		if le := utf16Order(first); le != "" {
+			return nil, nil, invalid("the file looks like UTF-16 without a byte-order mark (every other byte is zero): import it with --encoding %s, or save it as CSV UTF-8", le)
+		}
+	}
 	if first, err := br.Peek(4096); len(first) > 0 {
 		line, _, _ := bytes.Cut(first, []byte("\n"))
 		// (A CR at the very end of what was peeked may be a CRLF's.)
@@ -1064,6 +1072,33 @@ func textEncoding(label string) (encoding.Encoding, error) {
 		return nil, nil
 	}
 	return e, nil
+}
+
+// utf16Order says which UTF-16 b looks like when it is Latin text in it
+// with no byte-order mark ("utf-16le": the odd bytes zero; "utf-16be": the
+// even), or "".
+func utf16Order(b []byte) string {
+	if len(b) < 8 {
+		return ""
+	}
+	b = b[:len(b)&^1]
+	var even, odd int
+	for i := 0; i < len(b); i += 2 {
+		if b[i] == 0 {
+			even++
+		}
+		if b[i+1] == 0 {
+			odd++
+		}
+	}
+	half := len(b) / 2
+	switch {
+	case odd*10 >= half*9 && even == 0:
+		return "utf-16le"
+	case even*10 >= half*9 && odd == 0:
+		return "utf-16be"
+	}
+	return ""
 }
 
 // hasBOM reports whether b starts with a UTF-8 or UTF-16 byte-order mark.

@@ -175,3 +175,35 @@ func TestImportSnipeITEncodingWholeFile(t *testing.T) {
 		t.Errorf("ASCII named UTF-16: %v", err)
 	}
 }
+
+// From a new user's walk: "Unicode Text" saved without its byte-order mark
+// was read as UTF-8, and refused as missing its columns, with the zero
+// bytes of its header on the terminal. It is named as UTF-16, with the
+// flag that reads it, and reads with that flag.
+func TestImportSnipeITUTF16WithoutBOM(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	text := "Asset Tag,Model\r\nE-5,M\r\n"
+	for _, c := range []struct{ enc string }{{"utf-16le"}, {"utf-16be"}} {
+		var b []byte
+		for _, r := range text {
+			if c.enc == "utf-16le" {
+				b = append(b, byte(r), 0)
+			} else {
+				b = append(b, 0, byte(r))
+			}
+		}
+		_, err := db.ImportSnipeIT(ctx, bytes.NewReader(b), store.ImportOptions{})
+		if err == nil || !strings.Contains(store.ErrorMessage(err), "looks like UTF-16 without a byte-order mark") || !strings.Contains(store.ErrorMessage(err), "--encoding "+c.enc) || strings.ContainsRune(err.Error(), 0) {
+			t.Errorf("%s without a mark: %v", c.enc, err)
+		}
+	}
+	var le []byte
+	for _, r := range text {
+		le = append(le, byte(r), 0)
+	}
+	importSnipe(t, db, le, store.ImportOptions{Encoding: "utf-16le"})
+	if _, err := db.Asset(ctx, "E-5"); err != nil {
+		t.Fatal(err)
+	}
+}
