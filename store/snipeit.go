@@ -1576,6 +1576,11 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 			}
 		}
 	}
+	if r.co == coNone && r.due != "" {
+		// (A due date is a loan's: with no one to have it, it would be
+		// dropped unseen.)
+		r.warns = append(r.warns, RowError{Line: line, Column: h.colName(fExpectedCheckin), Reason: fmt.Sprintf("expected back %s on a row checked out to no one: left out", r.due)})
+	}
 	switch {
 	case r.co == coNone && r.checkoutDate != "":
 		r.warns = append(r.warns, RowError{Line: line, Column: h.colName(fLastCheckout), Reason: fmt.Sprintf("checkout date %s on a row checked out to no one: left out", r.checkoutDate)})
@@ -2407,6 +2412,12 @@ func (im *importer) receive(r *srow) error {
 			return im.rowErr(r, fHome, err)
 		}
 		rec.HomeLocationUID = l.uid
+		if rec.LocationUID == "" && r.currentCode == "" {
+			// No Location: a new asset is at its default location, as
+			// Snipe-IT's own importer puts it (else it is nowhere: in no
+			// place's list, in no count of its home).
+			rec.LocationUID = l.uid
+		}
 	}
 	if r.currentCode != "" {
 		// A tagdesk export says where it is apart from Location (which is

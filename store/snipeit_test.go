@@ -2552,3 +2552,22 @@ func TestImportSnipeDisplayDates(t *testing.T) {
 		}
 	}
 }
+
+// From a new user's walk: a row with a Default Location and no Location
+// made an asset in no place (in no list of its home, in no count), and an
+// Expected Checkin on a row checked out to no one was dropped unseen.
+func TestImportSnipeDefaultLocationAndStrayDue(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model,Location,Default Location,Expected Checkin\nL-3,M,,Dublin HQ,2026-12-31\n"), store.ImportOptions{})
+	if err != nil || rep.Imported != 1 {
+		t.Fatalf("import: %v %+v", err, rep)
+	}
+	a, err := db.Asset(ctx, "L-3")
+	if err != nil || a.LocationCode == "" || a.LocationCode != a.HomeLocationCode {
+		t.Fatalf("L-3 at %q, home %q (%v): want at its home", a.LocationCode, a.HomeLocationCode, err)
+	}
+	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, "expected back 2026-12-31 on a row checked out to no one: left out") {
+		t.Errorf("warnings: %+v", rep.Warnings)
+	}
+}
