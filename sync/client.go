@@ -131,6 +131,9 @@ type Report struct {
 type HTTPError struct {
 	Status int
 	Body   ErrorResponse
+	// RetryAfter is the wait a 429 or 503 asked for (Retry-After, in
+	// seconds), or 0.
+	RetryAfter time.Duration
 }
 
 func (e *HTTPError) Error() string {
@@ -192,10 +195,19 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	var err error
 	for attempt := 0; ; attempt++ {
 		err = c.once(ctx, method, path, in, out)
-		if err == nil || !retryable(err) || attempt >= retries || time.Since(start) > budget {
+		// A server that asks the desk to slow down (429, Retry-After) is
+		// waited for as it asks, within the budget, not given up on
+		// after the attempts a failing one gets.
+		var he *HTTPError
+		slowDown := errors.As(err, &he) && he.Status == http.StatusTooManyRequests
+		if err == nil || !retryable(err) || attempt >= retries && !slowDown || time.Since(start) > budget {
 			return err
 		}
-		t := time.NewTimer(wait)
+		sleep := wait
+		if slowDown && he.RetryAfter > 0 {
+			sleep = he.RetryAfter
+		}
+		t := time.NewTimer(sleep)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -264,6 +276,9 @@ func (c *Client) once(ctx context.Context, method, path string, in, out any) err
 	}
 	if resp.StatusCode != http.StatusOK {
 		he := &HTTPError{Status: resp.StatusCode}
+		if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs > 0 {
+			he.RetryAfter = time.Duration(min(secs, 60)) * time.Second
+		}
 		json.NewDecoder(body).Decode(&he.Body)
 		return he
 	}

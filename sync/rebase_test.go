@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/tagdesk/tagdesk/store"
 )
@@ -81,5 +82,29 @@ func TestCutOffPullStillRebases(t *testing.T) {
 		// Not pulled yet: a's check-out is not here, and b's own was
 		// refused: the laptop is where the view had it before b's.
 		t.Fatalf("b's view after the cut-off sync: held by %q (%v), want b's refused check-out gone", got.Custodian, err)
+	}
+}
+
+// From a sync hunt: a desk syncing with a rate-limited server (serve
+// --rate 1) gave up after its retries of a 429; it waits as Retry-After
+// asks, within its time budget.
+func TestRateLimitedSyncWaits(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	e.h = NewServer(e.srv, ServerOptions{RatePerSecond: 2, Burst: 1})
+	hs := httptest.NewServer(e.h)
+	defer hs.Close()
+	e.receiveMany(t, 3)
+	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
+	cl, err := NewClient(ctx, e.dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl.Retries, cl.Backoff = 1, 10*time.Millisecond
+	if _, err := cl.Sync(ctx, nil); err != nil {
+		t.Fatalf("a rate-limited sync: %v", err)
+	}
+	if n, err := e.dev.PendingEvents(ctx); err != nil || n != 0 {
+		t.Fatalf("%d pending after the sync (%v)", n, err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -225,6 +226,13 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 	}
 	if *server != "" && !strings.HasPrefix(*server, "http://") && !strings.HasPrefix(*server, "https://") {
 		return usagef("sync: --server must be an http:// or https:// URL")
+	}
+	if *server != "" {
+		// A URL that cannot be one (http://[::1) is a typo to say now,
+		// not a server to try for seconds.
+		if u, err := url.Parse(*server); err != nil || u.Host == "" {
+			return usagef("sync: --server %q is not a URL a server can have (http://HOST:PORT)", clipBytes(*server, 80))
+		}
 	}
 	// A new desk may start from the server's register (sync --server on no
 	// database); without --server, a missing database is a mistyped --db.
