@@ -236,8 +236,11 @@ func (db *DB) serverPush(w *wtx, device string, events []Event, savepoint bool, 
 			if err := w.flushRows(&pending); err != nil {
 				return err
 			}
-			if r.Winner, err = w.winner(e, r.Code); err != nil {
-				return err
+			var alone noWinner
+			if !errors.As(aerr, &alone) {
+				if r.Winner, err = w.winner(e, r.Code); err != nil {
+					return err
+				}
 			}
 		}
 		w.addEvent(&pending, e, next, aerr != nil) // chain and hash checked above
@@ -320,6 +323,12 @@ func (w *wtx) storeRefusal(device string, seq int64, r PushResult) error {
 
 // winner finds the last applied event about what e is about: its subject,
 // or the asset that holds the tag e wanted.
+// noWinner is a refusal no other change won over (a desk's clock ahead):
+// it names no winner.
+type noWinner struct{ error }
+
+func (e noWinner) Unwrap() error { return e.error }
+
 func (w *wtx) winner(e Event, code string) (*Winner, error) {
 	var x Event
 	var at, typ, payload string
@@ -336,14 +345,21 @@ func (w *wtx) winner(e Event, code string) (*Winner, error) {
 	}
 	json.Unmarshal(e.Payload, &p)
 	const latest = ` AND s.refused = 0 AND e.device_id <> ? ORDER BY e.id DESC LIMIT 1`
-	if e.Type == EvPersonCreated {
-		// A person refused for an identifier another has: that other's
-		// latest change (its creation, at least).
+	if e.Type == EvPersonCreated || e.Type == EvPersonUpdated {
+		// A person refused for an identifier another has (made with it,
+		// or given it): that other's latest change (its creation, at
+		// least), not the refused person's own.
 		var pp PersonPayload
-		json.Unmarshal(e.Payload, &pp)
+		if e.Type == EvPersonCreated {
+			json.Unmarshal(e.Payload, &pp)
+		} else {
+			var up UpdatePayload
+			json.Unmarshal(e.Payload, &up)
+			pp.Badge, pp.EmployeeNo, pp.Username, pp.Email = up.Changes["badge"].New, up.Changes["employee_no"].New, up.Changes["username"].New, up.Changes["email"].New
+		}
 		err := scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id
-			WHERE e.subject = (SELECT uid FROM people WHERE badge = ?1 OR employee_no = ?2 OR username = ?3 OR email = ?4 LIMIT 1)`+latest,
-			nullable(pp.Badge), nullable(pp.EmployeeNo), nullable(pp.Username), nullable(pp.Email), e.DeviceID))
+			WHERE e.subject = (SELECT uid FROM people WHERE (badge = ?1 OR employee_no = ?2 OR username = ?3 OR email = ?4) AND uid <> ?6 LIMIT 1)`+strings.Replace(latest, "?", "?5", 1),
+			nullable(pp.Badge), nullable(pp.EmployeeNo), nullable(pp.Username), nullable(pp.Email), e.DeviceID, e.Subject))
 		if err == nil {
 			x.At, x.Type, x.Payload = parseTime(at), EventType(typ), json.RawMessage(payload)
 			return &Winner{Event: x.UID(), DeviceID: x.DeviceID, Operator: x.Operator, At: x.At, Type: x.Type, Summary: Describe(x)}, nil
@@ -760,8 +776,8 @@ func (w *wtx) admit(e Event) (aerr, err error) {
 	// years). A change recorded before the desk came back online is
 	// merely old, and taken.
 	if ahead := e.At.Sub(w.at); ahead > MaxClockAhead {
-		return invalid("recorded at %s UTC, %s ahead of the server's clock: this desk's clock was wrong; set it right, then redo the change",
-			e.At.UTC().Format("2006-01-02 15:04"), roughly(ahead)), nil
+		return noWinner{invalid("recorded at %s UTC, %s ahead of the server's clock: this desk's clock was wrong; set it right, then redo the change",
+			e.At.UTC().Format("2006-01-02 15:04"), roughly(ahead))}, nil
 	}
 	// A payload that does not decode is left to apply, which says so.
 	switch e.Type {

@@ -414,6 +414,9 @@ func TestClockSkew(t *testing.T) {
 	if resp.Results[0].Status != store.PushApplied || last.Status != store.PushRefused || !strings.Contains(last.Reason, "3 hours ahead of the server's clock") {
 		t.Errorf("results %+v", resp.Results)
 	}
+	if last.Winner != nil {
+		t.Errorf("a clock ahead names a winner: %+v (no change won over it)", last.Winner)
+	}
 }
 
 // A request whose client went away is logged as that, not as a failure.
