@@ -580,7 +580,34 @@ func (w *wtx) addLocation(code, name, parentUID string) (string, error) {
 	if err := w.notASerial(code); err != nil {
 		return "", err
 	}
+	if err := w.noTwin(parentUID, p.Name, ""); err != nil {
+		return "", err
+	}
 	return p.UID, w.emit(EvLocationCreated, p.UID, p)
+}
+
+// noTwin refuses name for a place under parentUID ("" the top) when
+// another place there (not uid) has it, case aside: two places of one name
+// side by side cannot be told apart by it, and every lookup by that name
+// is refused after. A desk's rule (an import, location add and update);
+// two desks apart can still make such twins, which sync keeps.
+func (w *wtx) noTwin(parentUID, name, uid string) error {
+	var twin string
+	switch err := w.queryRow(`SELECT code FROM locations WHERE parent_id IS (SELECT id FROM locations WHERE uid = ?) AND name = ? COLLATE NOCASE AND uid <> ? LIMIT 1`, nullable(parentUID), name, uid).Scan(&twin); {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("find location: %w", err)
+	}
+	where := "the top of the tree"
+	if parentUID != "" {
+		var pc, pn string
+		if err := w.queryRow(`SELECT code, name FROM locations WHERE uid = ?`, parentUID).Scan(&pc, &pn); err != nil {
+			return fmt.Errorf("read location: %w", err)
+		}
+		where = pn + " (" + pc + ")"
+	}
+	return conflict("%s already has a place named %s (%s): give this one another name, or use that one", where, clip(name), twin)
 }
 
 // LocationFields are the fields UpdateLocation changes: "name", and
@@ -623,6 +650,7 @@ func (w *wtx) updateLocation(uid string, set map[string]string) (changed bool, e
 		return false, fmt.Errorf("read location: %w", err)
 	}
 	changes := map[string]Change{}
+	newName, newParent := name, parent
 	for field, v := range set {
 		v = strings.TrimSpace(v)
 		switch field {
@@ -631,6 +659,7 @@ func (w *wtx) updateLocation(uid string, set map[string]string) (changed bool, e
 				return false, invalid("a location needs a name")
 			}
 			if v != name {
+				newName = v
 				changes["name"] = Change{Old: name, New: v}
 				w.spaced = nil // (a name read with its runs of spaces may be the one changing)
 			}
@@ -652,6 +681,7 @@ func (w *wtx) updateLocation(uid string, set map[string]string) (changed bool, e
 					return false, invalid("%s cannot go under a place inside it (or itself)", code)
 				}
 			}
+			newParent = v
 			c, err := w.labelled("parent", Change{Old: parent, New: v})
 			if err != nil {
 				return false, err
@@ -663,6 +693,9 @@ func (w *wtx) updateLocation(uid string, set map[string]string) (changed bool, e
 	}
 	if len(changes) == 0 {
 		return false, nil
+	}
+	if err := w.noTwin(newParent, newName, uid); err != nil {
+		return false, err
 	}
 	return true, w.emit(EvLocationUpdated, uid, UpdatePayload{UID: uid, Tag: code, Changes: changes})
 }

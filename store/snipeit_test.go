@@ -2508,8 +2508,8 @@ func TestImportSnipeITReviewedRules(t *testing.T) {
 	if v6 := mustAsset(t, db, "V-6"); v6.LocationCode != "GALWAY-3" {
 		t.Fatalf("Galway's code: %s", v6.LocationCode)
 	}
-	for _, code := range []string{"D1", "D2"} { // two places named Dup: a row at Dup is refused as it is performed
-		if _, err := db.AddLocation(ctx, code, "Dup", ""); err != nil {
+	for _, code := range [][2]string{{"D1", ""}, {"D2", "D1"}} { // two places named Dup: a row at Dup is refused as it is performed
+		if _, err := db.AddLocation(ctx, code[0], "Dup", code[1]); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -869,3 +869,43 @@ func TestResolveHolder_NamesTwoHoldersRefused(t *testing.T) {
 		t.Errorf("TD-1 %s after refusals", a.Status)
 	}
 }
+
+// From a new user's walk: two places of one name side by side were taken
+// (location add, a locations file with a row twice), and every lookup by
+// that name was refused after; the same file could not be imported again.
+// A place of a name its neighbours have, case aside, is refused, by add,
+// by rename and by move; under another parent the name is free.
+func TestLocationTwinsRefused(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db) // DUB, and DUB-STORE "Dublin storeroom" under it
+	if _, err := db.AddLocation(ctx, "DUB-S2", "dublin Storeroom", "DUB"); store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(err.Error(), "Dublin office (DUB) already has a place named dublin Storeroom (DUB-STORE)") {
+		t.Fatalf("a twin under DUB: %v", err)
+	}
+	if _, err := db.AddLocation(ctx, "HQ", "dublin office", ""); store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(err.Error(), "the top of the tree already has a place named dublin office (DUB)") {
+		t.Fatalf("a twin at the top: %v", err)
+	}
+	if _, err := db.AddLocation(ctx, "MAD", "Madrid office", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddLocation(ctx, "MAD-STORE", "Dublin storeroom", "MAD"); err != nil {
+		t.Fatalf("the name under another parent: %v", err)
+	}
+	if _, err := db.UpdateLocation(ctx, "MAD-STORE", map[string]string{"parent": "DUB"}); store.ErrorCode(err) != store.ECONFLICT {
+		t.Fatalf("a move beside its twin: %v", err)
+	}
+	if _, err := db.UpdateLocation(ctx, "MAD", map[string]string{"name": "DUBLIN OFFICE"}); store.ErrorCode(err) != store.ECONFLICT {
+		t.Fatalf("a rename to a neighbour's name: %v", err)
+	}
+	if _, err := db.UpdateLocation(ctx, "MAD", map[string]string{"name": "MADRID office"}); err != nil {
+		t.Fatalf("a rename of its own case: %v", err)
+	}
+	// A locations file naming a place twice imports nothing, and says so.
+	rep, err := db.ImportSnipeITLocations(ctx, strings.NewReader("Name,Parent\nHQ,\nStore,HQ\nStore,HQ\n"), store.ImportOptions{})
+	if err == nil || len(rep.Bad) != 1 || rep.Bad[0].Line != 4 || !strings.Contains(rep.Bad[0].Reason, "already has a place named Store") {
+		t.Fatalf("a file with a place twice: %v %+v", err, rep)
+	}
+	if _, err := db.Location(ctx, "HQ"); store.ErrorCode(err) != store.ENOTFOUND {
+		t.Fatalf("the refused file made HQ: %v", err)
+	}
+}

@@ -392,11 +392,11 @@ func TestLogRows_ChunkedWritesPointAtTheirEvents(t *testing.T) {
 	}
 	a, b := open("a.db"), open("b.db")
 	for i := range 150 {
-		if _, err := a.AddLocation(ctx, fmt.Sprintf("A%d", i), "room", ""); err != nil {
+		if _, err := a.AddLocation(ctx, fmt.Sprintf("A%d", i), fmt.Sprintf("room %d", i), ""); err != nil {
 			t.Fatal(err)
 		}
 		if i < 100 {
-			if _, err := b.AddLocation(ctx, fmt.Sprintf("B%d", i), "room", ""); err != nil {
+			if _, err := b.AddLocation(ctx, fmt.Sprintf("B%d", i), fmt.Sprintf("room %d", i), ""); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -816,7 +816,7 @@ func TestCheckInFromMergedLocation(t *testing.T) {
 	// B's clock (each test desk's own) well past A's: B's uid for the
 	// shelf is the larger, so it is the one merged away.
 	for i := range 30 {
-		if _, err := b.AddLocation(ctx, fmt.Sprintf("B-%d", i), "Bay", ""); err != nil {
+		if _, err := b.AddLocation(ctx, fmt.Sprintf("B-%d", i), fmt.Sprintf("Bay %d", i), ""); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -60,7 +60,7 @@ func TestTwoSyncsOfOneDesk(t *testing.T) {
 			c := client(db)
 			for i := range rounds {
 				for j := range 5 {
-					if _, err := db.AddLocation(ctx, fmt.Sprintf("%s-%d-%d", who, i, j), "Shelf", ""); err != nil {
+					if _, err := db.AddLocation(ctx, fmt.Sprintf("%s-%d-%d", who, i, j), fmt.Sprintf("Shelf %s-%d-%d", who, i, j), ""); err != nil {
 						errs <- err
 						return
 					}
