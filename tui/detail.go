@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -32,6 +33,7 @@ type detailScreen struct {
 	pick   int    // cursor in editable fields
 	input  field
 	busy   bool
+	to     store.Status // the status prompt's choice
 	// burst says the prompt's field took fast keys without their Enter
 	// (TookBurst): a scan, whose late Enter must not retire the asset.
 	burst bool
@@ -210,10 +212,63 @@ func (s *detailScreen) viewKey(k tea.KeyPressMsg) tea.Cmd {
 			return bell()
 		}
 		s.prompt("retire", "retire: reason (enter to confirm, esc to cancel): ", "")
+	case key.Matches(k, keys.SetState):
+		// Back from repair, found again, sent to repair: the changes of
+		// state no check-in makes (an asset in repair is not out).
+		targets := statusTargets(s.asset.Status)
+		if len(targets) == 0 {
+			s.msg, s.msgBad = fmt.Sprintf("%s is %s: no status to set here (%s)", s.asset.Tag, s.asset.Status.Label(), statusHint(s.asset.Status)), true
+			return bell()
+		}
+		s.to = targets[0]
+		s.prompt("status", s.statusLabel(), "")
 	case key.Matches(k, keys.Labels):
 		return s.queueLabel()
 	}
 	return nil
+}
+
+// actions is the line of what can be done to the asset as it is.
+func (s *detailScreen) actions() string {
+	switch s.asset.Status {
+	case store.StatusDisposed:
+		return "disposed: a disposal is final · e edit"
+	case store.StatusDeployed:
+		return "i check in · w swap · m move · e edit · l label"
+	case store.StatusInStock:
+		return "o check out · t status · m move · e edit · x retire · l label"
+	case store.StatusRetired:
+		return "t status · m move · e edit · l label"
+	}
+	return "t status · m move · e edit · x retire · l label"
+}
+
+// statusTargets are the states the asset screen's t sets from one:
+// in stock, in repair, missing, as the store allows them.
+func statusTargets(from store.Status) []store.Status {
+	var out []store.Status
+	for _, to := range []store.Status{store.StatusInStock, store.StatusInRepair, store.StatusMissing} {
+		if store.CanTransition(from, to) == nil {
+			out = append(out, to)
+		}
+	}
+	return out
+}
+
+// statusHint says what changes the state of an asset t cannot.
+func statusHint(st store.Status) string {
+	switch st {
+	case store.StatusDeployed:
+		return "check it in: i"
+	case store.StatusDisposed:
+		return "a disposal is final"
+	}
+	return "see tagdesk status --help"
+}
+
+// statusLabel is the status prompt: the state chosen and a reason.
+func (s *detailScreen) statusLabel() string {
+	return fmt.Sprintf("set %s (tab changes); reason (enter to confirm, esc to cancel): ", s.to.Label())
 }
 
 // swapBack says what becomes of the asset a swap takes back, by condition.
@@ -293,7 +348,7 @@ func (s *detailScreen) promptKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, s.c.keys.Back):
 		s.mode = modeView
 		return nil
-	case k.String() == "enter" && s.action == "retire" && s.burst:
+	case k.String() == "enter" && (s.action == "retire" || s.action == "status") && s.burst:
 		// A retirement's reason is typed. Text that came as a burst was
 		// a scan (an asset meant to be opened, its Enter late): its Enter
 		// does not retire; a second one, pressed, does.
@@ -305,6 +360,13 @@ func (s *detailScreen) promptKey(k tea.KeyPressMsg) tea.Cmd {
 	case s.action == "checkin" && key.Matches(k, s.c.keys.Condition):
 		s.cond = nextCondition(notReturned, s.cond)
 		s.input.prompt = s.checkInLabel()
+		return nil
+	case s.action == "status" && key.Matches(k, s.c.keys.Condition):
+		ts := statusTargets(s.asset.Status)
+		if i := slices.Index(ts, s.to); len(ts) > 0 {
+			s.to = ts[(i+1)%len(ts)]
+		}
+		s.input.prompt = s.statusLabel()
 		return nil
 	case s.action == "swap" && key.Matches(k, s.c.keys.Condition):
 		s.cond = nextCondition(notReturned, s.cond)
@@ -382,6 +444,11 @@ func (s *detailScreen) submit() tea.Cmd {
 	case "retire":
 		return s.run("retired", func(ctx context.Context, db Store, tag string) (store.Asset, error) {
 			return db.Retire(ctx, tag, v)
+		})
+	case "status":
+		to := s.to
+		return s.run("now "+to.Label(), func(ctx context.Context, db Store, tag string) (store.Asset, error) {
+			return db.SetStatus(ctx, tag, to, v)
 		})
 	case "edit":
 		return s.run(edit+" changed", func(ctx context.Context, db Store, tag string) (store.Asset, error) {
@@ -527,7 +594,7 @@ func (s *detailScreen) View() string {
 		if len(msgBlock) > 0 {
 			out = append(out, msgBlock...)
 		} else {
-			out = append(out, st.Dim.Render("o check out · i check in · w swap · m move · e edit · x retire"))
+			out = append(out, st.Dim.Render(truncate(s.actions(), w)))
 		}
 	}
 	events := "events"
@@ -614,12 +681,12 @@ func (s *detailScreen) ShortHelp() []key.Binding {
 	if s.mode != modeView {
 		return []key.Binding{k.Open, k.Back}
 	}
-	return []key.Binding{k.CheckOut, k.CheckIn, k.Swap, k.Move, k.Edit, k.Retire, k.Up, k.Down, k.Back}
+	return []key.Binding{k.CheckOut, k.CheckIn, k.Swap, k.SetState, k.Move, k.Edit, k.Retire, k.Up, k.Down, k.Back}
 }
 
 func (s *detailScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
-	return [][]key.Binding{{k.CheckOut, k.CheckIn, k.Swap, k.Move}, {k.Edit, k.Retire, k.Labels}, {k.Up, k.Down, k.Back, k.Quit}}
+	return [][]key.Binding{{k.CheckOut, k.CheckIn, k.Swap, k.Move}, {k.SetState, k.Edit, k.Retire, k.Labels}, {k.Up, k.Down, k.Back, k.Quit}}
 }
 
 // joinDistinct joins the non-empty values, dropping repeats.

@@ -61,3 +61,45 @@ func TestDetail_RefusedScanAsksAgain(t *testing.T) {
 		t.Fatalf("esc left the prompt open:\n%s", v)
 	}
 }
+
+// From a desk-day hunt: an asset back from repair could not be put back in
+// stock on the screen (check-in refuses it: it is not out), only with
+// tagdesk status. t sets in stock, in repair or missing, as the store
+// allows from where it is, with a reason; the action line offers what the
+// asset's state allows.
+func TestDetail_StatusBackFromRepair(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	if _, err := db.SetStatus(t.Context(), "TD-000001", store.StatusInRepair, "screen"); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("TD-000001")
+	h.wantView("t status · m move · e edit · x retire")
+	if strings.Contains(h.view(), "o check out ·") {
+		t.Errorf("an asset in repair offers a check-out:\n%s", h.view())
+	}
+	h.typeSlow("t")
+	h.wantView("set in stock (tab changes)")
+	h.press("tab")
+	h.wantView("set missing (tab changes)")
+	h.press("tab")
+	h.wantView("set in stock (tab changes)")
+	h.typeSlow("new screen")
+	h.press("enter")
+	if a := h.asset("TD-000001"); a.Status != store.StatusInStock {
+		t.Fatalf("after t: %s", a.Status)
+	}
+	h.wantView("TD-000001 now in stock", "in repair → in stock: new screen")
+	// A disposed asset offers nothing it would refuse.
+	if _, err := db.Retire(t.Context(), "TD-000002", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Dispose(t.Context(), "TD-000002", store.Disposal{Method: "shredded"}); err != nil {
+		t.Fatal(err)
+	}
+	h.scan("TD-000002")
+	h.wantView("disposed: a disposal is final")
+	h.typeSlow("t")
+	h.wantView("TD-000002 is disposed: no status to set here (a disposal is final)")
+}

@@ -43,6 +43,7 @@ type keyMap struct {
 	MoveHere key.Binding // ctrl+o: move the last unexpected asset counted here (stocktake)
 	Edit     key.Binding
 	Retire   key.Binding
+	SetState key.Binding // the asset screen's status change: back in stock, in repair, missing
 	Demo     key.Binding
 }
 
@@ -84,6 +85,7 @@ func defaultKeyMap() *keyMap {
 		MoveHere: key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "move it here")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit field")),
 		Retire:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "retire")),
+		SetState: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "status")),
 		Swap:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "swap")),
 		Demo:     key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "use demo data")),
 	}

@@ -134,7 +134,7 @@ func TestDetail_TooManyFields(t *testing.T) {
 	}
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
 	h.scan("TD-000002")
-	checkLayout(t, h.m.render(), 80, 24, []string{"more field(s): e to edit, or tagdesk asset show TD-000002", "o check out · i check in", "History (2 events,"})
+	checkLayout(t, h.m.render(), 80, 24, []string{"more field(s): e to edit, or tagdesk asset show TD-000002", "o check out · t status", "History (2 events,"})
 }
 
 // A refused scan's message on Home stays in view at 80x24, the dashboard
