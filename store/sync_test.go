@@ -1976,3 +1976,55 @@ func TestSyncBadgeUpdateWinner(t *testing.T) {
 		t.Fatalf("winner of the badge clash: %+v (%s)", w, refs[0].Explain())
 	}
 }
+
+// From a sync hunt: two desks counted one shelf at once, each finding half;
+// each finish marked missing what the other found, and the server took
+// both, so every asset found ended missing. An asset another count saw
+// while this one was open is not marked missing.
+func TestSyncTwoCountsOfOneShelf(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	receiveTags(t, a, "DUB-STORE", "T-1", "T-2", "T-3", "T-4")
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	sa, err := a.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := b.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		db   *store.DB
+		uid  string
+		tags []string
+	}{{a, sa.UID, []string{"T-1", "T-2"}}, {b, sb.UID, []string{"T-3", "T-4"}}} {
+		for _, tag := range c.tags {
+			if _, err := c.db.ScanIntoStocktake(ctx, c.uid, tag); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := a.FinishStocktake(ctx, sa.UID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.FinishStocktake(ctx, sb.UID); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	for _, db := range []*store.DB{srv, a, b} {
+		for _, tag := range []string{"T-1", "T-2", "T-3", "T-4"} {
+			if x, err := db.Asset(ctx, tag); err != nil || x.Status != store.StatusInStock {
+				t.Errorf("%s: %s is %s (%v), want in stock: another count found it", db.DeviceID(), tag, x.Status, err)
+			}
+		}
+	}
+	refs, err := b.Refusals(ctx, false)
+	if err != nil || len(refs) != 2 || !strings.Contains(refs[0].Reason, "was scanned in the count of DUB-STORE") {
+		t.Fatalf("b's refusals: %+v %v", refs, err)
+	}
+}
