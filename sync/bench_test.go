@@ -266,7 +266,7 @@ func BenchmarkSync50Devices(b *testing.B) {
 			}
 			defer db.Close()
 			for j := 0; j < each; j++ {
-				if _, err := db.AddLocation(ctx, fmt.Sprintf("L%d-%d", d, j), "room", ""); err != nil {
+				if _, err := db.AddLocation(ctx, fmt.Sprintf("L%d-%d", d, j), fmt.Sprintf("room %d-%d", d, j), ""); err != nil {
 					b.Fatal(err)
 				}
 			}

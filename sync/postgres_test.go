@@ -83,7 +83,7 @@ func TestPostgresCommitOrderedCursor(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := 0; i < perDevice; i++ {
-			if _, err := db.AddLocation(ctx, fmt.Sprintf("L%d-%d", d, i), "room", ""); err != nil {
+			if _, err := db.AddLocation(ctx, fmt.Sprintf("L%d-%d", d, i), fmt.Sprintf("room %d-%d", d, i), ""); err != nil {
 				t.Fatal(err)
 			}
 		}
