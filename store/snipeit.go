@@ -187,6 +187,7 @@ const (
 	fDisposalDate
 	fCurrent
 	fCurrentCode
+	fPurchaseOrder
 	fCustom
 	numFields
 )
@@ -245,6 +246,7 @@ var snipeFields = []fieldDef{
 	{fCheckoutLocationCode, "checkout_location_code", "Checkout to Location Code", nil},
 	{fCurrent, "current_location", "Current Location", nil},
 	{fCurrentCode, "current_location_code", "Current Location Code", nil},
+	{fPurchaseOrder, "purchase_order", "Purchase Order", []string{"purchase order number", "po number"}},
 	{fBadge, "badge", "Checked Out to: Badge", nil},
 	{fEmployeeNo, "employee_number", "Checked Out to: Employee Number", []string{"employee number", "employee no.", "employee no"}},
 	{fParentTag, "parent_asset_tag", "Checked Out to: Asset Tag", nil},
@@ -631,6 +633,7 @@ type srow struct {
 	home, homeCode                     string
 	current, currentCode, currentUID   string // where it is, when a tagdesk export says (Current Location, its code)
 	orderNo, cost, currency            string
+	purchaseOrder                      string // tagdesk's Purchase Order column: the order the asset came on
 	purchaseDate, warrantyEnd, eol     string
 	notes, costCentre                  string
 	custom                             map[string]string
@@ -1411,7 +1414,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	}
 	r.serial, r.name, r.model, r.modelNo = v[fSerial], v[fName], v[fModel], v[fModelNo]
 	r.category, r.manufacturer = v[fCategory], v[fManufacturer]
-	r.location, r.locationCode, r.supplier, r.orderNo = v[fLocation], v[fLocationCode], v[fSupplier], v[fOrderNo]
+	r.location, r.locationCode, r.supplier, r.orderNo, r.purchaseOrder = v[fLocation], v[fLocationCode], v[fSupplier], v[fOrderNo], strings.TrimSpace(v[fPurchaseOrder])
 	r.notes, r.costCentre = v[fNotes], v[fCostCentre]
 	if r.model == "" && r.modelNo == "" && !h.updating && r.tag == "" {
 		return fail(fModel, noModel) // (a tag's row is told first if the tag is taken: receive)
@@ -1688,6 +1691,28 @@ func (im *importer) poUID(number string) (string, error) {
 		}
 	}
 	return im.pos[strings.ToUpper(strings.TrimSpace(number))], nil
+}
+
+// makePO makes the purchase order row r names, which the desk does not
+// have: its number and supplier (a file has no ordered quantities: the
+// order has no lines, and says so in po show).
+func (im *importer) makePO(r *srow) (string, error) {
+	number := r.purchaseOrder
+	if err := checkText1("purchase order", number, maxText, false); err != nil {
+		return "", err
+	}
+	p := POPayload{UID: im.w.db.newUID(), Number: number}
+	if strings.TrimSpace(r.supplier) != "" {
+		var err error
+		if p.SupplierUID, err = im.w.ensureNamed("suppliers", r.supplier); err != nil {
+			return "", err
+		}
+	}
+	if err := im.w.emit(EvPOCreated, p.UID, p); err != nil {
+		return "", err
+	}
+	im.pos[strings.ToUpper(number)] = p.UID
+	return p.UID, nil
 }
 
 type locRef struct{ uid, code, name string }
@@ -2394,10 +2419,24 @@ func (im *importer) receive(r *srow) error {
 	}
 	// An Order Number is a purchase order's number in Snipe-IT: one the
 	// desk has links the asset to it (a desk's own export, re-imported).
-	if r.orderNo != "" {
+	// tagdesk's export says the order apart (Purchase Order: an asset may
+	// have both, and an empty desk has no orders): the order is made if
+	// the desk has none of that number.
+	switch {
+	case r.purchaseOrder != "":
+		if rec.POUID, err = im.poUID(r.purchaseOrder); err == nil && rec.POUID == "" {
+			rec.POUID, err = im.makePO(r)
+		}
+		if err != nil {
+			return im.rowErr(r, fPurchaseOrder, err)
+		}
+	case r.orderNo != "":
 		if rec.POUID, err = im.poUID(r.orderNo); err != nil {
 			return err
 		}
+	}
+	if r.purchaseOrder != "" && strings.EqualFold(strings.TrimSpace(r.orderNo), r.purchaseOrder) {
+		rec.OrderNumber = "" // the order's number, which the export writes there for Snipe-IT
 	}
 	if r.location != "" || r.locationCode != "" {
 		l, err := im.location(r.locationCode, r.location)
@@ -3533,7 +3572,7 @@ var snipeExportColumns = []sfield{
 
 var snipeExportExtras = []sfield{
 	fWarrantyEnd, fCurrency, fCostCentre, fLocationCode, fHome, fHomeCode, fCheckoutLocationCode, fBadge, fEmployeeNo, fParentTag,
-	fDisposalMethod, fDisposalCertificate, fDisposalVendor, fDisposalDate, fCurrent, fCurrentCode,
+	fDisposalMethod, fDisposalCertificate, fDisposalVendor, fDisposalDate, fCurrent, fCurrentCode, fPurchaseOrder,
 }
 
 const snipeExportQuery = `SELECT a.tag, coalesce(a.serial, ''), a.name, coalesce(m.name, ''), coalesce(m.model_number, ''),
@@ -3543,7 +3582,7 @@ const snipeExportQuery = `SELECT a.tag, coalesce(a.serial, ''), a.name, coalesce
 	coalesce(p.name, ''), coalesce(p.email, ''), coalesce(p.username, ''), coalesce(p.badge, ''), coalesce(p.employee_no, ''),
 	a.custodian_person_id IS NOT NULL, coalesce(cl.name, ''), coalesce(cl.code, ''), coalesce(ca.tag, ''),
 	a.checked_out_at, a.due_date, a.last_audit, a.next_audit, a.notes, a.custom, a.cost_centre,
-	coalesce(d.method, ''), coalesce(d.certificate, ''), coalesce(d.vendor, ''), coalesce(d.disposed_at, '')
+	coalesce(d.method, ''), coalesce(d.certificate, ''), coalesce(d.vendor, ''), coalesce(d.disposed_at, ''), coalesce(po.number, '')
 	FROM assets a
 	LEFT JOIN models m ON m.id = a.model_id
 	LEFT JOIN manufacturers mf ON mf.id = m.manufacturer_id
@@ -3691,7 +3730,7 @@ func (db *DB) exportSnipeIT(ctx context.Context, out io.Writer, rep *ExportRepor
 			&locCode, &locName, &homeCode, &homeName, &v[fSupplier], &v[fOrderNo], &v[fCost], &v[fCurrency], &v[fPurchaseDate],
 			&v[fWarrantyEnd], &v[fEOL], &v[fFullName], &v[fEmail], &v[fUsername], &v[fBadge], &v[fEmployeeNo],
 			&person, &custLocName, &custLocCode, &v[fParentTag], &checkedOutAt, &v[fExpectedCheckin], &v[fLastAudit], &v[fNextAudit],
-			&v[fNotes], &custom, &v[fCostCentre], &v[fDisposalMethod], &v[fDisposalCertificate], &v[fDisposalVendor], &v[fDisposalDate]); err != nil {
+			&v[fNotes], &custom, &v[fCostCentre], &v[fDisposalMethod], &v[fDisposalCertificate], &v[fDisposalVendor], &v[fDisposalDate], &v[fPurchaseOrder]); err != nil {
 			return n, fmt.Errorf("export: %w", err)
 		}
 		v[fDisposalDate] = LocalDay(v[fDisposalDate])
