@@ -103,3 +103,22 @@ func TestDetail_StatusBackFromRepair(t *testing.T) {
 	h.typeSlow("t")
 	h.wantView("TD-000002 is disposed: no status to set here (a disposal is final)")
 }
+
+// From a desk-day hunt: a badge scanned on Find at a shelf listed what the
+// person holds at that shelf (nothing), under "Holdings of"; a scan says
+// what to list, a place's assets or a person's holdings.
+func TestFind_ScanReplacesTheOtherFilter(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	holdFor(t, db, "B1001", "", "TD-000001", "TD-000002")
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("SHELF-A")
+	if h.title() != "Find at SHELF-A" {
+		t.Fatalf("screen %q", h.title())
+	}
+	h.scan("B1001")
+	h.wantView("TD-000001", "TD-000002")
+	if v := h.view(); strings.Contains(v, "at: SHELF-A") {
+		t.Fatalf("the place stayed a filter of the holdings:\n%s", v)
+	}
+}

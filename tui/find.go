@@ -251,10 +251,13 @@ func (s *findScreen) Update(msg tea.Msg) tea.Cmd {
 		switch msg.res.Kind {
 		case store.ResolvedAsset:
 			return navigate(navigateMsg{to: scrDetail, tag: msg.res.Asset.Tag})
+		// A scan says what to list: a place's assets, or what a person
+		// holds, not both (their holdings at the shelf scanned before
+		// listed nothing).
 		case store.ResolvedLocation:
-			s.location = msg.res.Location
+			s.location, s.person = msg.res.Location, nil
 		case store.ResolvedPerson:
-			s.person = msg.res.Person
+			s.person, s.location = msg.res.Person, nil
 		}
 		return s.restart()
 	case tea.KeyPressMsg:
