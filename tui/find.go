@@ -227,7 +227,11 @@ func (s *findScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.rows, s.after = msg.rows, msg.after
-		s.counted = msg.counted
+		if msg.after == 0 {
+			// (Later pages are not counted again: the first page's count
+			// of the same query stays shown.)
+			s.counted = msg.counted
+		}
 		if msg.counted {
 			s.count = msg.count
 		}
