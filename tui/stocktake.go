@@ -58,6 +58,9 @@ type stocktakeScreen struct {
 	log     []stLogLine
 	latest  stLogLine
 	move    *store.StocktakeScan // the last unexpected scan, for ctrl+o
+	// unmovable is why the last unexpected scan cannot be moved here (its
+	// tag and reason: checked out to someone), for ctrl+o's refusal.
+	unmovable string
 	// movable are the unexpected scans of assets recorded elsewhere, by
 	// tag: scanned again, one is ctrl+o's again.
 	movable map[string]store.StocktakeScan
@@ -546,11 +549,13 @@ func (s *stocktakeScreen) logScan(r stocktakeScannedMsg) tea.Cmd {
 		if label == "" {
 			label = sc.Name
 		}
-		if sc.Why != "" { // recorded here already: nothing to move
+		if sc.Why != "" { // recorded here already, or out: nothing to move
 			s.setMove(nil, moveAgain)
+			s.unmovable = sc.Tag + " " + sc.Why
 			s.add(stLogLine{kind: sc.Result, text: joinNonEmpty(sc.Tag, label, sc.Why)})
 			break
 		}
+		s.unmovable = ""
 		cp := sc
 		s.setMove(&cp, moveAgain)
 		if s.movable == nil {
@@ -614,6 +619,12 @@ func (s *stocktakeScreen) moveHere() tea.Cmd {
 		return nil
 	}
 	if s.move == nil {
+		if s.unmovable != "" {
+			// The last scan's own reason (checked out to someone: check
+			// it in first), not a hint that it is not recorded elsewhere.
+			s.note("nothing to move: %s", s.unmovable)
+			return bell()
+		}
 		s.note("nothing to move: scan an asset recorded elsewhere, then ctrl+o")
 		return bell()
 	}

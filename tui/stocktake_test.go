@@ -679,6 +679,11 @@ func TestStocktake_RescanToMoveAndCheckedOutInReport(t *testing.T) {
 	h.scan("SHELF-A")
 	h.scan("TD-000007") // recorded at HQ
 	h.scan("TD-000003") // checked out: nothing to move
+	h.press("ctrl+o")   // says why, not that it is not recorded elsewhere
+	h.wantView("nothing to move: TD-000003 ")
+	if strings.Contains(h.view(), "scan an asset recorded elsewhere") {
+		t.Fatalf("ctrl+o after a checked-out asset:\n%s", h.view())
+	}
 	h.scan("TD-000007") // again, to move it
 	h.wantView("TD-000007 already scanned: not counted twice; recorded at HQ: ctrl+o moves")
 	h.press("ctrl+o")
