@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -840,6 +841,21 @@ func (w *wtx) moveParts(parent int64, parentTag, location string, depth int, mov
 // supplier (name), home_location (code or name), custom:NAME.
 func (db *DB) UpdateAsset(ctx context.Context, tag string, fields map[string]string) (Asset, error) {
 	return db.writeAsset(ctx, &tag, func(w *wtx) error {
+		if last, ok := fields["last_audit"]; ok {
+			if _, given := fields["next_audit"]; !given {
+				// An audit recorded by hand is due again an interval
+				// later, as a count's or an import's is (else the asset
+				// reads as never audited, its next audit blank or past).
+				if d, err := ParseDate(strings.TrimSpace(last)); err == nil && d != "" {
+					months, err := w.auditMonths()
+					if err != nil {
+						return err
+					}
+					fields = maps.Clone(fields)
+					fields["next_audit"] = addMonths(d, months)
+				}
+			}
+		}
 		changed, err := w.updateAsset(tag, fields)
 		if err == nil && !changed {
 			err = invalid("nothing to change on %s", NormalizeTag(tag))

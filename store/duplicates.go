@@ -44,7 +44,7 @@ func (db *DB) SharedSerials(ctx context.Context) ([]SerialShare, error) {
 	if err != nil {
 		return nil, fmt.Errorf("shared serials: %w", err)
 	}
-	var out []SerialShare
+	out := []SerialShare{} // (none is [] in JSON)
 	var uids [][]string
 	for rows.Next() {
 		var u, uid string

@@ -909,3 +909,45 @@ func TestLocationTwinsRefused(t *testing.T) {
 		t.Fatalf("the refused file made HQ: %v", err)
 	}
 }
+
+// From an auditor's hunt: an audit recorded by hand (asset update
+// last_audit=) left the next audit blank, and the asset counted as never
+// audited; it is due again an interval later, as a count's is.
+func TestUpdateLastAuditSetsNext(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	receiveTags(t, db, "DUB", "T-1", "T-2")
+	if err := db.SetSetting(ctx, store.SettingAuditMonths, "6"); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.UpdateAsset(ctx, "T-1", map[string]string{"last_audit": "2026-11-20"})
+	if err != nil || a.LastAudit != "2026-11-20" || a.NextAudit != "2027-05-20" {
+		t.Fatalf("last %q next %q (%v), want the next six months on", a.LastAudit, a.NextAudit, err)
+	}
+	// A next audit given stands.
+	if a, err = db.UpdateAsset(ctx, "T-2", map[string]string{"last_audit": "2026-11-20", "next_audit": "2026-12-01"}); err != nil || a.NextAudit != "2026-12-01" {
+		t.Fatalf("next given: %q %v", a.NextAudit, err)
+	}
+	mustVerify(t, db)
+}
+
+// Empty lists are [] in JSON, not null (a script's jq '.[]' fails on null).
+func TestEmptyListsAreArrays(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	dups, err := db.SharedSerials(ctx)
+	if err != nil || dups == nil {
+		t.Fatalf("SharedSerials of none = %#v, %v; want an empty list", dups, err)
+	}
+	k, err := db.KPIs(ctx)
+	if err != nil || k.AccuracyByLocation == nil {
+		t.Fatalf("KPIs' accuracy by location with no count = %#v, %v", k.AccuracyByLocation, err)
+	}
+	for _, s := range store.Statuses {
+		if _, ok := k.ByStatus[string(s)]; !ok {
+			t.Errorf("by status leaves out %s", s)
+		}
+	}
+}

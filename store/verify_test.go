@@ -205,6 +205,13 @@ func TestVerifyReadOnlyCopy(t *testing.T) {
 	if a, err := ro.Asset(ctx, "TD-1"); err != nil || a.LocationCode != "DUB" {
 		t.Errorf("read: %+v %v", a, err)
 	}
+	// sync status reads (an auditor's listing of refusals resolved).
+	if _, err := ro.Status(ctx); err != nil {
+		t.Errorf("sync status on a read-only copy: %v", err)
+	}
+	if _, err := ro.Refusals(ctx, true); err != nil {
+		t.Errorf("refusals on a read-only copy: %v", err)
+	}
 	if _, err := ro.AddLocation(ctx, "X", "x", ""); store.ErrorCode(err) != store.EINVALID || !strings.Contains(err.Error(), "cannot write") {
 		t.Errorf("a change on a read-only copy: %v", err)
 	}

@@ -113,7 +113,7 @@ func (h *homeScreen) kpiLines(width int) []string {
 		{"overdue returns", commas(k.OverdueReturns)},
 		{"warranties ending ≤90d", commas(k.WarrantyEnding90)},
 		{"end of life ≤90d", commas(k.EOL90)},
-		{fmt.Sprintf("not audited in %d months", k.AuditIntervalMonths), commas(k.NotAudited)},
+		{"audit due (or never audited)", commas(k.NotAudited)},
 	}
 	cell := func(i int) string {
 		return s.Label.Render(items[i].label+" ") + s.Count.Render(items[i].value)
@@ -134,7 +134,7 @@ func (h *homeScreen) kpiLines(width int) []string {
 	}
 	// Two compact lines.
 	l1 := fmt.Sprintf("  accuracy %s · owner share %s · overdue %s", acc, owner, commas(k.OverdueReturns))
-	l2 := fmt.Sprintf("  warranty ≤90d %s · EOL ≤90d %s · not audited %s", commas(k.WarrantyEnding90), commas(k.EOL90), commas(k.NotAudited))
+	l2 := fmt.Sprintf("  warranty ≤90d %s · EOL ≤90d %s · audit due %s", commas(k.WarrantyEnding90), commas(k.EOL90), commas(k.NotAudited))
 	return []string{head, truncate(l1, width), truncate(l2, width)}
 }
 

@@ -920,7 +920,7 @@ func (s *stocktakeScreen) reportLines(width int) []string {
 	for _, a := range r.Missing {
 		out = append(out, truncate(fmt.Sprintf("  %s %s", a.Tag, assetLabel(a)), width))
 	}
-	out = append(out, st.Section.Render(fmt.Sprintf("Unexpected (%d): scanned here, not on the expected list", len(r.Unexpected))))
+	out = append(out, st.Section.Render(fmt.Sprintf("Unexpected (%d): scanned here, not expected (or lent since)", len(r.Unexpected))))
 	for _, a := range r.Unexpected {
 		where := "recorded at " + orDash(a.LocationCode)
 		switch {

@@ -230,7 +230,7 @@ func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
 			}
 		}
 		section("MISSING", rep.Missing, false)
-		section("UNEXPECTED (scanned here, not on the expected list)", rep.Unexpected, true)
+		section("UNEXPECTED (scanned here: not on the expected list, or lent since the count began)", rep.Unexpected, true)
 		section("LEFT DURING THE COUNT (checked out, moved, retired or disposed while it was open)", rep.Away, true)
 		if len(rep.Unknown) > 0 {
 			fmt.Fprintf(a.stdout, "\nUNKNOWN CODES (%d)\n", len(rep.Unknown))
@@ -304,7 +304,9 @@ func cmdReportKPIs(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintf(a.stdout, "  overdue returns                 %d\n", k.OverdueReturns)
 		fmt.Fprintf(a.stdout, "  warranties ending in 90 days    %d\n", k.WarrantyEnding90)
 		fmt.Fprintf(a.stdout, "  end of life in 90 days          %d\n", k.EOL90)
-		fmt.Fprintf(a.stdout, "  not audited within %2d months    %d\n", k.AuditIntervalMonths, k.NotAudited)
+		// (By each asset's next audit: a count's, an import's or an
+		// edit's last audit plus the interval then, or never audited.)
+		fmt.Fprintf(a.stdout, "  audit due (or never audited)    %d\n", k.NotAudited)
 		fmt.Fprintf(a.stdout, "  events waiting to sync          %d\n", k.PendingSyncEvents)
 		var byStatus []store.Count
 		for _, s := range store.Statuses {

@@ -340,7 +340,7 @@ func pureRead(name string) bool {
 	switch name {
 	case "verify", "asset list", "asset show", "history", "stocktake report", "stocktake list",
 		"report kpis", "report history", "person list", "person show", "person receipt",
-		"location list", "model list", "po show", "export snipeit", "queue list", "setting get", "report duplicates":
+		"location list", "model list", "po show", "export snipeit", "queue list", "setting get", "report duplicates", "sync status":
 		return true
 	}
 	return false
