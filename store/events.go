@@ -556,21 +556,45 @@ func timeBound(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05"
 // unbounded, and bounds are whole seconds), in log order, each with its
 // site and whether the sync server refused it.
 func (db *DB) EachEvent(ctx context.Context, from, to time.Time, fn func(Event) error) error {
-	q := `SELECT ` + prefixCols("e") + `, coalesce(s.refused, 0) FROM events e LEFT JOIN sync_log s ON s.event_id = e.id WHERE 1=1`
+	where := ``
 	var args []any
 	if !from.IsZero() {
-		q += ` AND e.at >= ?`
+		where += ` AND e.at >= ?`
 		args = append(args, timeBound(from))
 	}
 	if !to.IsZero() {
-		q += ` AND e.at < ?`
+		where += ` AND e.at < ?`
 		args = append(args, timeBound(to))
 	}
 	sites, err := db.siteBook(ctx)
 	if err != nil {
 		return err
 	}
-	rows, err := db.r.QueryContext(ctx, q+` ORDER BY e.id`, args...)
+	// In the server's order, as every desk and the asset's history tell it
+	// (a change refused comes after the one that won), then this desk's
+	// changes the server has not confirmed yet, as made. (In the order each
+	// desk received events, two desks' reports of one log differed.) One
+	// read transaction: an event confirmed between the two is in one.
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("read events: %w", err)
+	}
+	defer tx.Rollback()
+	for _, q := range []string{
+		`SELECT ` + prefixCols("e") + `, s.refused FROM sync_log s JOIN events e ON e.id = s.event_id WHERE 1=1` + where + ` ORDER BY s.server_seq`,
+		`SELECT ` + prefixCols("e") + `, 0 FROM events e WHERE NOT EXISTS (SELECT 1 FROM sync_log s WHERE s.event_id = e.id)` + where + ` ORDER BY e.id`,
+	} {
+		if err := eachEventOf(ctx, tx, sites, q, args, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eachEventOf calls fn for each event query q selects (prefixCols and the
+// refused flag).
+func eachEventOf(ctx context.Context, tx *sql.Tx, sites siteBook, q string, args []any, fn func(Event) error) error {
+	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("read events: %w", err)
 	}

@@ -2028,3 +2028,34 @@ func TestSyncTwoCountsOfOneShelf(t *testing.T) {
 		t.Fatalf("b's refusals: %+v %v", refs, err)
 	}
 }
+
+// From an auditor's hunt: report history listed a desk's log in the order
+// the desk received it, so a refused change came before the change that
+// won, and two desks' reports of one log differed. It is the server's
+// order, then the desk's changes not confirmed yet.
+func TestEachEventInServerOrder(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b, _ := refusedCheckOut(t)
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	order := func(db *store.DB) []string {
+		var out []string
+		if err := db.EachEvent(ctx, time.Time{}, time.Time{}, func(e store.Event) error {
+			out = append(out, e.UID())
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	oa, ob := order(a), order(b)
+	if !slices.Equal(oa, ob) {
+		t.Fatalf("the two desks' reports differ:\n a %v\n b %v", oa, ob)
+	}
+	if _, err := b.AddLocation(ctx, "LOCAL", "Not synced yet", ""); err != nil {
+		t.Fatal(err)
+	}
+	if ob = order(b); len(ob) != len(oa)+1 || !slices.Equal(ob[:len(oa)], oa) {
+		t.Fatalf("a change not synced yet is not last: %v", ob)
+	}
+}
