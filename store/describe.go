@@ -20,20 +20,25 @@ func Describe(e Event) string {
 // its payload does not say (the subject's uid says it then).
 func SubjectLabel(e Event) string {
 	var p struct {
-		Tag  string `json:"tag"`
-		Code string `json:"code"`
-		Name string `json:"name"`
+		Tag    string `json:"tag"`
+		Code   string `json:"code"`
+		Name   string `json:"name"`
+		Number string `json:"number"`
 	}
 	if json.Unmarshal(e.Payload, &p) != nil {
-		return ""
+		return e.Named
 	}
 	switch {
 	case p.Tag != "":
 		return p.Tag
 	case p.Code != "":
 		return p.Code
+	case p.Name != "":
+		return p.Name
+	case p.Number != "":
+		return p.Number
 	}
-	return p.Name
+	return e.Named
 }
 
 func describe(e Event) string {

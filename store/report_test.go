@@ -100,3 +100,39 @@ func TestSharedSerials(t *testing.T) {
 		}
 	}
 }
+
+// From an auditor's hunt: report history named nothing for a person's
+// update, a count's start and finish, an order: their payloads hold ids.
+// The register's name for the subject is given.
+func TestEachEventNamesSubjects(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	receiveTags(t, db, "DUB-STORE", "T-1")
+	if _, err := db.UpdatePerson(ctx, "B1001", map[string]string{"email": "ana.silva@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.FinishStocktake(ctx, st.UID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddPurchaseOrder(ctx, "PO-9", "Dell", nil); err != nil {
+		t.Fatal(err)
+	}
+	got := map[store.EventType]string{}
+	if err := db.EachEvent(ctx, time.Time{}, time.Time{}, func(e store.Event) error {
+		got[e.Type] = store.SubjectLabel(e)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for typ, want := range map[store.EventType]string{store.EvPersonUpdated: "Ana Silva", store.EvStocktakeStarted: "DUB-STORE",
+		store.EvStocktakeFinished: "DUB-STORE", store.EvPOCreated: "PO-9", store.EvAssetReceived: "T-1"} {
+		if got[typ] != want {
+			t.Errorf("%s is about %q, want %q", typ, got[typ], want)
+		}
+	}
+}

@@ -208,6 +208,11 @@ type Event struct {
 	// (a device.site event) by then; "" if none. Set by History and
 	// EachEvent; not part of the event or its hash.
 	Site string `json:"site"`
+	// Named is what the register calls the subject of an event whose
+	// payload does not say (a person's update: their name; a count's:
+	// its location's code; an order: its number); set by EachEvent, not
+	// part of the event or its hash. SubjectLabel prefers the payload's.
+	Named string `json:"-"`
 
 	// decoded is the payload already decoded by PredecodePulled, by the
 	// same strict decoder apply uses; not part of the event.
