@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -263,6 +264,11 @@ func sortCounts(m map[string]int, limit int) []Count {
 
 // Day parses a YYYY-MM-DD date as the start of that day, UTC.
 func Day(s string) (time.Time, error) {
+	if strings.Contains(strings.TrimSpace(s), ":") {
+		// A time with a zone (…T00:30:00+08:00) would be read as its
+		// written day, not the UTC day its instant falls on.
+		return time.Time{}, invalid("%q is a time: give a day, YYYY-MM-DD (a report's days are UTC days)", clip(s))
+	}
 	d, err := ParseDate(s)
 	if err != nil {
 		return time.Time{}, err

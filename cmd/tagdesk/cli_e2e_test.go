@@ -136,6 +136,7 @@ func TestE2EUsageMistakes(t *testing.T) {
 		{[]string{"checkin", "--condition", "foo", "TD-1"}, `checkin: unknown condition "foo"`},
 		{[]string{"swap", "--condition=", "TD-1", "TD-2"}, "swap: --condition is empty"},
 		{[]string{"sync", "--server", "http://[::1", "--token", "tdk_x"}, `sync: --server "http://[::1" is not a URL a server can have`},
+		{[]string{"report", "history", "--from", "2026-11-29T00:30:00+08:00"}, `--from: "2026-11-29T00:30:00+08:00" is a time: give a day, YYYY-MM-DD`},
 	} {
 		if _, stderr, code := cli(t, db, c.args...); code != 2 || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, stderr, c.want)
