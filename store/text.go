@@ -36,28 +36,61 @@ func checkText(operator string, payload any, body []byte) error {
 	return checkValue("", reflect.ValueOf(payload))
 }
 
-// CheckPushed judges an event a desk pushes as the desk judged it when it
-// recorded it (newEvent): a type this tagdesk knows, and its text within
-// the bounds (valid UTF-8, no control characters, a name at most 1 kB).
-// A desk sends nothing else; a forged or broken client's event is refused
-// with its push, never stored to reach every desk's terminal. A payload
-// that does not decode is left to the server's apply, which refuses it.
-func CheckPushed(e Event) error {
-	dec := payloadTypes[e.Type]
-	if dec == nil {
+// CheckPushed judges an event a desk pushes for what no tagdesk desk ever
+// recorded: a type this tagdesk does not know, and a terminal escape (ESC,
+// or the one-character CSI) in its text, which would drive the terminal of
+// every desk that lists it. A forged or broken client's push is refused
+// whole, never stored. (The desk's other text rules, newer than some logs
+// still waiting to be pushed, stay the desk's: a server refusing an old
+// event would hold back every change after it for good.)
+func CheckPushed(e *Event) error {
+	if payloadTypes[e.Type] == nil {
 		return invalid("event %s: unknown type %q (written by a newer tagdesk? upgrade the server first)", e.UID(), clip(string(e.Type)))
 	}
-	if err := checkText1("subject", e.Subject, maxText, false); err != nil {
-		return invalid("event %s: %s", e.UID(), ErrorMessage(err))
+	for _, f := range []struct{ name, v string }{{"operator", e.Operator}, {"subject", e.Subject}} {
+		if hasEscape(f.v) {
+			return invalid("event %s: its %s holds a terminal escape", e.UID(), f.name)
+		}
 	}
-	p, err := dec(e)
-	if err != nil {
-		return nil
-	}
-	if err := checkText(e.Operator, p, e.Payload); err != nil {
-		return invalid("event %s: %s", e.UID(), ErrorMessage(err))
+	if mayHoldEscape(e.Payload) {
+		var v any
+		if json.Unmarshal(e.Payload, &v) == nil && escapeIn(v) {
+			return invalid("event %s: its payload holds a terminal escape", e.UID())
+		}
 	}
 	return nil
+}
+
+// hasEscape reports whether s holds ESC or the C1 control CSI (U+009B).
+func hasEscape(s string) bool { return strings.ContainsAny(s, "\x1b\u009b") }
+
+// mayHoldEscape reports whether a JSON text may hold ESC or CSI in a
+// string: escaped (\u001b, \u009b, either case) or CSI raw.
+func mayHoldEscape(b []byte) bool {
+	l := bytes.ToLower(b)
+	return bytes.Contains(l, []byte(`\u001b`)) || bytes.Contains(l, []byte(`\u009b`)) || bytes.Contains(b, []byte("\u009b"))
+}
+
+// escapeIn reports whether any string (or key) of a decoded JSON value
+// holds ESC or CSI.
+func escapeIn(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return hasEscape(x)
+	case []any:
+		for _, e := range x {
+			if escapeIn(e) {
+				return true
+			}
+		}
+	case map[string]any:
+		for k, e := range x {
+			if hasEscape(k) || escapeIn(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // jsonReplacement is how encoding/json writes an invalid UTF-8 byte.

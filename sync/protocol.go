@@ -247,7 +247,7 @@ func DecodePushRequest(r io.Reader) (PushRequest, []store.Event, error) {
 			// in; what a server holds already is still pulled.)
 			return req, nil, fmt.Errorf("event %s: payload is not compact JSON as tagdesk writes it (no spaces between tokens; <, > and & escaped)", e.UID())
 		}
-		if err := store.CheckPushed(e); err != nil {
+		if err := store.CheckPushed(&e); err != nil {
 			return req, nil, err
 		}
 		if e.DeviceID != req.DeviceID {

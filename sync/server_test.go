@@ -535,8 +535,7 @@ func TestPushSlowLinkFallsBack(t *testing.T) {
 }
 
 // From a sync hunt: the server stored, and shipped to every desk, pushed
-// events no desk records: text with terminal escapes or past the bounds
-// (a desk refuses them when it records a change), an unknown type, a
+// events no desk records: text with terminal escapes, an unknown type, a
 // device id with escapes. A push carrying one is refused whole (400), and
 // the server's log is unchanged. A body too large is 413, as elsewhere.
 func TestPushForgedTextRefused(t *testing.T) {
@@ -561,8 +560,9 @@ func TestPushForgedTextRefused(t *testing.T) {
 		"escape in a name": forge(func(ev *store.Event) {
 			ev.Payload = json.RawMessage(strings.Replace(string(ev.Payload), `"Head office"`, `"Evil\u001b[2J"`, 1))
 		}),
-		"a name of 3 kB": forge(func(ev *store.Event) {
-			ev.Payload = json.RawMessage(strings.Replace(string(ev.Payload), `"Head office"`, `"`+strings.Repeat("x", 3000)+`"`, 1))
+		"escape in the subject": forge(func(ev *store.Event) { ev.Subject = "x\u009b2J" }),
+		"escape in a name, in capitals": forge(func(ev *store.Event) {
+			ev.Payload = json.RawMessage(strings.Replace(string(ev.Payload), `"Head office"`, `"Evil\u001B[2J"`, 1))
 		}),
 		"an unknown type": forge(func(ev *store.Event) { ev.Type = "asset.teleported" }),
 	} {
@@ -578,9 +578,14 @@ func TestPushForgedTextRefused(t *testing.T) {
 	if code != http.StatusBadRequest {
 		t.Errorf("hello with an escape in the device id: %d %s", code, b)
 	}
-	// The desk's own events are taken.
-	if code, b := e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: e.dev.DeviceID(), Epoch: h.Epoch, Events: good}); code != 200 {
-		t.Fatalf("the desk's push: %d %s", code, b)
+	// An event an older desk recorded under rules since made stricter (a
+	// tab in a name pasted from a spreadsheet) is taken: refused, it would
+	// hold back every change after it for good.
+	old := forge(func(ev *store.Event) {
+		ev.Payload = json.RawMessage(strings.Replace(string(ev.Payload), `"Head office"`, `"Head\toffice"`, 1))
+	})
+	if code, b := e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: e.dev.DeviceID(), Epoch: h.Epoch, Events: append([]WireEvent{old}, good[1:]...)}); code != 200 {
+		t.Fatalf("an older desk's push: %d %s", code, b)
 	}
 	// Too large: 413.
 	req := httptest.NewRequest("POST", "/v1/push", strings.NewReader(`{"device_id":"`+strings.Repeat("A", MaxDecodedBytes+10)+`"}`))
