@@ -487,7 +487,9 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 // person's col is who too: giving the asset to either could be wrong.
 // instead is how to name the place alone.
 func (w *wtx) holderTwice(who, col, place, instead string) error {
-	names, err := w.texts("look up person", `SELECT name FROM people WHERE `+col+` = ? LIMIT 1`, strings.TrimSpace(who))
+	// (A leaver's username does not block the place: they can no longer
+	// be given anything.)
+	names, err := w.texts("look up person", `SELECT name FROM people WHERE `+col+` = ? AND active = 1 LIMIT 1`, strings.TrimSpace(who))
 	if err != nil || len(names) == 0 {
 		return err
 	}

@@ -99,13 +99,16 @@ func (db *DB) Resolve(ctx context.Context, scan string) (Resolution, error) {
 	for _, c := range []struct{ col, v, via string }{{"badge", up, "badge"}, {"employee_no", code, "employee_number"}, {"username", code, "username"}, {"email", code, "email"}} {
 		p, err := db.personWhere(ctx, personIs("p.", c.col), c.v)
 		if err == nil && c.col == "username" {
-			// A place's code too (its label): which was scanned?
+			// A place's code too (its label): which was scanned? (A
+			// leaver's username gives way to the place.)
 			var lc, ln string
-			switch err := db.readRow(ctx, `SELECT code, name FROM locations WHERE code = ?`, up).Scan(&lc, &ln); {
-			case err == nil:
+			switch lerr := db.readRow(ctx, `SELECT code, name FROM locations WHERE code = ?`, up).Scan(&lc, &ln); {
+			case lerr == nil && p.Active:
 				return res, invalid("%q is %s's username and the code of %s (%s): scan their badge, or find the place by name", clip(code), p.Name, ln, lc)
-			case !errors.Is(err, sql.ErrNoRows):
-				return res, fmt.Errorf("resolve location: %w", err)
+			case lerr == nil:
+				continue
+			case !errors.Is(lerr, sql.ErrNoRows):
+				return res, fmt.Errorf("resolve location: %w", lerr)
 			}
 		}
 		if err == nil {

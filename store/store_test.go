@@ -951,3 +951,54 @@ func TestEmptyListsAreArrays(t *testing.T) {
 		}
 	}
 }
+
+// A leaver's username does not block the place of that code (a review of
+// the rule above): they can no longer be given anything.
+func TestResolveHolder_LeaverGivesWay(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Olga Perez", Username: "ops", Badge: "B7"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Offboard(ctx, "B7", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddLocation(ctx, "OPS", "Operations room", ""); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := db.ResolveHolder(ctx, "OPS"); err != nil || h.Kind != store.CustodianLocation {
+		t.Errorf("ResolveHolder(OPS) = %+v, %v; want the place", h, err)
+	}
+	if r, err := db.Resolve(ctx, "OPS"); err != nil || r.Kind != store.ResolvedLocation {
+		t.Errorf("Resolve(OPS) = %+v, %v; want the place", r, err)
+	}
+}
+
+// An employee number given on two desks apart names as the winner the
+// update that took it (a review: the update's key was misread).
+func TestSyncEmployeeNumberUpdateWinner(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Eva Lind", Badge: "B1003"}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := b.UpdatePerson(ctx, "B1003", map[string]string{"employee_number": "E-777"}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	if _, err := a.UpdatePerson(ctx, "B1001", map[string]string{"employee_number": "E-777"}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	refs, err := a.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+	if w := refs[0].Winner; w == nil || w.DeviceID != b.DeviceID() || !strings.Contains(w.Summary, "E-777") {
+		t.Fatalf("winner: %+v (%s)", w, refs[0].Explain())
+	}
+}

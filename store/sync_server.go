@@ -355,7 +355,7 @@ func (w *wtx) winner(e Event, code string) (*Winner, error) {
 		} else {
 			var up UpdatePayload
 			json.Unmarshal(e.Payload, &up)
-			pp.Badge, pp.EmployeeNo, pp.Username, pp.Email = up.Changes["badge"].New, up.Changes["employee_no"].New, up.Changes["username"].New, up.Changes["email"].New
+			pp.Badge, pp.EmployeeNo, pp.Username, pp.Email = up.Changes["badge"].New, up.Changes["employee_number"].New, up.Changes["username"].New, up.Changes["email"].New
 		}
 		err := scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id
 			WHERE e.subject = (SELECT uid FROM people WHERE (badge = ?1 OR employee_no = ?2 OR username = ?3 OR email = ?4) AND uid <> ?6 LIMIT 1)`+strings.Replace(latest, "?", "?5", 1),

@@ -131,8 +131,8 @@ type Report struct {
 type HTTPError struct {
 	Status int
 	Body   ErrorResponse
-	// RetryAfter is the wait a 429 or 503 asked for (Retry-After, in
-	// seconds), or 0.
+	// RetryAfter is the wait a 429 asked for (Retry-After, in seconds), or
+	// 0.
 	RetryAfter time.Duration
 }
 
@@ -206,6 +206,13 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		sleep := wait
 		if slowDown && he.RetryAfter > 0 {
 			sleep = he.RetryAfter
+		}
+		// Never past the budget: what is left of it, or give up.
+		if left := budget - time.Since(start); sleep > left {
+			if left <= 0 {
+				return err
+			}
+			sleep = left
 		}
 		t := time.NewTimer(sleep)
 		select {

@@ -108,3 +108,29 @@ func TestRateLimitedSyncWaits(t *testing.T) {
 		t.Fatalf("%d pending after the sync (%v)", n, err)
 	}
 }
+
+// A server's Retry-After does not take a request past the client's time
+// budget (a review: a 3 s wait ran over a 0.5 s budget). (A loose bound:
+// without the budget the wait is the server's 20 s.)
+func TestRetryAfterWithinBudget(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "20")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer hs.Close()
+	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
+	cl, err := NewClient(ctx, e.dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl.RetryFor = 500 * time.Millisecond
+	start := time.Now()
+	if _, err := cl.Sync(ctx, nil); err == nil {
+		t.Fatal("a sync against a server that only says 429 succeeded")
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Fatalf("the sync took %v against a budget of 0.5 s (the server asked for 20 s)", d)
+	}
+}

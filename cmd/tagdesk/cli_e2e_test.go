@@ -135,6 +135,8 @@ func TestE2EUsageMistakes(t *testing.T) {
 		{[]string{"checkin", "--condition", "", "TD-1"}, "checkin: --condition is empty: give ok, repair, retire or missing"},
 		{[]string{"checkin", "--condition", "foo", "TD-1"}, `checkin: unknown condition "foo"`},
 		{[]string{"swap", "--condition=", "TD-1", "TD-2"}, "swap: --condition is empty"},
+		{[]string{"person", "offboard", "--condition", "", "B1"}, "person offboard: --condition is empty"},
+		{[]string{"person", "offboard", "--condition", "bogus", "B1"}, `person offboard: unknown condition "bogus"`},
 		{[]string{"sync", "--server", "http://[::1", "--token", "tdk_x"}, `sync: --server "http://[::1" is not a URL a server can have`},
 		{[]string{"report", "history", "--from", "2026-11-29T00:30:00+08:00"}, `--from: "2026-11-29T00:30:00+08:00" is a time: give a day, YYYY-MM-DD`},
 	} {

@@ -120,6 +120,9 @@ func cmdPersonOffboard(ctx context.Context, a *app, args []string) error {
 	if len(pos) != 1 {
 		return usagef("person offboard needs one WHO")
 	}
+	if err := checkCondition(c.name, *cond); err != nil {
+		return err
+	}
 	st, err := store.ConditionStatus(*cond)
 	if err != nil {
 		return usagef("%s", store.ErrorMessage(err))
