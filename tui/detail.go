@@ -35,8 +35,9 @@ type detailScreen struct {
 	busy   bool
 	to     store.Status // the status prompt's choice
 	// burst says the prompt's field took fast keys without their Enter
-	// (TookBurst): a scan, whose late Enter must not retire the asset.
-	burst bool
+	// (TookBurst): a scan, whose late Enter must not retire the asset;
+	// burstKey that the next key is such a key.
+	burst, burstKey bool
 }
 
 type detailMode int
@@ -304,6 +305,8 @@ func (s *detailScreen) reprompt() {
 		s.prompt("move", movePrompt, "")
 	case "swap":
 		s.prompt("swap", s.swapLabel(), "")
+	case "checkin":
+		s.prompt("checkin", s.checkInLabel(), "") // (its condition kept)
 	}
 }
 
@@ -312,10 +315,11 @@ const (
 	movePrompt     = "move to location (scan or type its code): "
 )
 
-// TookBurst marks the prompt's text as a scan's.
+// TookBurst says the key about to come is a burst's: the prompt's text is
+// then a scan's, until a key typed edits it.
 func (s *detailScreen) TookBurst() {
 	if s.mode == modePrompt {
-		s.burst = true
+		s.burstKey = true
 	}
 }
 
@@ -344,6 +348,11 @@ func (s *detailScreen) pickKey(k tea.KeyPressMsg) tea.Cmd {
 }
 
 func (s *detailScreen) promptKey(k tea.KeyPressMsg) tea.Cmd {
+	if s.burstKey {
+		s.burstKey, s.burst = false, true
+	} else if k.String() != "enter" {
+		s.burst = false // typed: the text is the person's now
+	}
 	switch {
 	case key.Matches(k, s.c.keys.Back):
 		s.mode = modeView
@@ -353,7 +362,11 @@ func (s *detailScreen) promptKey(k tea.KeyPressMsg) tea.Cmd {
 		// a scan (an asset meant to be opened, its Enter late): its Enter
 		// does not retire; a second one, pressed, does.
 		s.burst = false
-		s.msg, s.msgBad = "that reason came as a scan (fast keys without Enter): type the reason, or press enter again to retire with it", true
+		what := "retire"
+		if s.action == "status" {
+			what = "set " + s.to.Label()
+		}
+		s.msg, s.msgBad = "that reason came as a scan (fast keys without Enter): type the reason, or press enter again to "+what+" with it", true
 		return bell()
 	case k.String() == "enter":
 		return s.submit()
@@ -388,7 +401,11 @@ func (s *detailScreen) submit() tea.Cmd {
 			v = "" // missing where it was last recorded, as the prompt says
 		}
 		return s.run("checked in ("+cond+")", func(ctx context.Context, db Store, tag string) (store.Asset, error) {
-			return db.CheckIn(ctx, tag, store.CheckInOptions{Location: v, Condition: cond})
+			a, err := db.CheckIn(ctx, tag, store.CheckInOptions{Location: v, Condition: cond})
+			if v != "" && store.ErrorCode(err) == store.ENOTFOUND {
+				err = scanRefused{err} // no such place: asked again
+			}
+			return a, err
 		})
 	case "checkout":
 		if v == "" {

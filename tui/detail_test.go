@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tagdesk/tagdesk/store"
 )
@@ -120,5 +121,44 @@ func TestFind_ScanReplacesTheOtherFilter(t *testing.T) {
 	h.wantView("TD-000001", "TD-000002")
 	if v := h.view(); strings.Contains(v, "at: SHELF-A") {
 		t.Fatalf("the place stayed a filter of the holdings:\n%s", v)
+	}
+}
+
+// After a review: a check-in prompt's refused place scan asks again (the
+// corrected scan opened the place, and nothing was checked in); a scan
+// typed over in a reason field is the person's reason; the status prompt's
+// warning names its own action.
+func TestDetail_CheckInAsksAgainAndTypedOverScan(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	shelf(t, db, 1)
+	holdFor(t, db, "B1001", "", "TD-000002")
+	h := newHarness(t, db, Options{Operator: "clerk"}, 100, 30)
+	h.scan("TD-000002")
+	h.typeSlow("i")
+	h.scan("SHELF-X")
+	h.wantView(`no location "SHELF-X"`, "check in, ok (tab changes)")
+	h.scan("SHELF-A")
+	if h.title() != "Asset TD-000002" {
+		t.Fatalf("the corrected place scan opened %q", h.title())
+	}
+	if a := h.asset("TD-000002"); a.Status != store.StatusInStock || a.LocationCode != "SHELF-A" {
+		t.Fatalf("TD-000002 %s at %s", a.Status, a.LocationCode)
+	}
+	// A scan landing in the reason, typed over: one Enter retires.
+	h.typeSlow("x")
+	for _, r := range "TD-000001" { // a burst whose Enter never came
+		h.send(keyFor(r))
+		h.clk.now = h.clk.now.Add(2 * time.Millisecond)
+	}
+	h.advance(400 * time.Millisecond)
+	h.wantView("retire: reason", "TD-000001")
+	for range "TD-000001" {
+		h.press("backspace")
+	}
+	h.typeSlow("dead")
+	h.press("enter")
+	if a := h.asset("TD-000002"); a.Status != store.StatusRetired {
+		t.Fatalf("a reason typed over a scan did not retire: %s\n%s", a.Status, h.view())
 	}
 }

@@ -783,19 +783,20 @@ func (s *stocktakeScreen) pickView() string {
 func (s *stocktakeScreen) counters() string {
 	st := s.c.styles
 	t := s.st
-	line := fmt.Sprintf("%s %s  %s %s  %s %s",
+	line := fmt.Sprintf("%s %s  %s %s  %s %s  %s %s  %s %s",
 		st.Label.Render("expected"), st.Count.Render(commas(t.Expected)),
 		st.Label.Render("found"), st.OK.Render(commas(t.Found)),
-		st.Label.Render("missing"), st.Err.Render(commas(t.Missing)))
+		st.Label.Render("missing"), st.Err.Render(commas(t.Missing)),
+		st.Label.Render("unexpected"), st.Warn.Render(commas(t.Unexpected)),
+		st.Label.Render("unknown"), st.Warn.Render(commas(t.Unknown)))
 	// The expected neither found nor missing, so that the figures add up:
 	// installed in an asset found (the disks of a server scanned), or gone
-	// from the place since the count began (lent, moved).
+	// from the place since the count began (lent, moved). Last: on a
+	// narrow screen it is the one cut.
 	if rest := t.Expected - t.Found - t.Missing; rest > 0 {
 		line += fmt.Sprintf("  %s %s", st.Label.Render("inside/away"), st.Count.Render(commas(rest)))
 	}
-	return line + fmt.Sprintf("  %s %s  %s %s",
-		st.Label.Render("unexpected"), st.Warn.Render(commas(t.Unexpected)),
-		st.Label.Render("unknown"), st.Warn.Render(commas(t.Unknown)))
+	return line
 }
 
 func (s *stocktakeScreen) scanView() string {

@@ -798,5 +798,5 @@ func TestStocktake_CountersAddUp(t *testing.T) {
 	h.typeSlow("s")
 	h.scan("SHELF-A")
 	h.scan("TD-000001")
-	h.wantView("expected 3  found 1  missing 1  inside/away 1  unexpected 0")
+	h.wantView("expected 3  found 1  missing 1  unexpected 0  unknown 0  inside/away 1")
 }
