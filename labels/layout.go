@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/image/font/sfnt"
 )
@@ -241,6 +242,8 @@ func (p *planner) matrix(main, strip *symbol, lay Layout) (*plan, error) {
 
 	var lastErr error
 	tried := false
+	var best *plan
+	bestCost := 0
 	for bh := barH; ; bh-- {
 		bottom := H // the lowest dot the symbol's quiet zone may reach
 		if strip != nil {
@@ -293,7 +296,18 @@ func (p *planner) matrix(main, strip *symbol, lay Layout) (*plan, error) {
 			if strip != nil {
 				pl.syms = append(pl.syms, p.stripPlacement(strip, stripModule, bh))
 			}
-			return pl, nil
+			if !p.cut {
+				return pl, nil
+			}
+			// Cutting: the code's size that cuts the least text (a
+			// smaller code leaves the text more room), the larger code
+			// of two that cut alike.
+			if c := p.cutCost(texts); best == nil || c < bestCost {
+				best, bestCost = pl, c
+			}
+		}
+		if best != nil {
+			return best, nil
 		}
 		if strip == nil || bh <= minBar {
 			break
@@ -450,6 +464,27 @@ func (p *planner) fitLines(x0, y0, x1, y1 int, vcenter, center bool) ([]placedTe
 		y += p.fs.lineHeight(sizes[i])
 	}
 	return out, nil
+}
+
+// cutCost is how much of the text lines placed leave out: the characters
+// cut from each, and every character of a line left out.
+func (p *planner) cutCost(texts []placedText) int {
+	cost := 0
+	for _, ln := range p.lines {
+		whole := utf8.RuneCountInString(ln.text)
+		kept := 0
+		for _, pt := range texts {
+			if pt.field == ln.field {
+				kept = utf8.RuneCountInString(strings.TrimSuffix(pt.text, ellipsis))
+				if pt.text == ln.text {
+					kept = whole
+				}
+				break
+			}
+		}
+		cost += whole - kept
+	}
+	return cost
 }
 
 // cutToWidth returns the longest start of ln's text that, ended with
