@@ -594,12 +594,29 @@ func (w *wtx) addLocation(code, name, parentUID string) (string, error) {
 // is refused after. A desk's rule (an import, location add and update);
 // two desks apart can still make such twins, which sync keeps.
 func (w *wtx) noTwin(parentUID, name, uid string) error {
-	var twin string
-	switch err := w.queryRow(`SELECT code FROM locations WHERE parent_id IS (SELECT id FROM locations WHERE uid = ?) AND name = ? COLLATE NOCASE AND uid <> ? LIMIT 1`, nullable(parentUID), name, uid).Scan(&twin); {
-	case errors.Is(err, sql.ErrNoRows):
-		return nil
-	case err != nil:
+	// (Compared here, not by SQLite's NOCASE, which folds ASCII only:
+	// Émile and émile are one name.)
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT code, name FROM locations WHERE parent_id IS (SELECT id FROM locations WHERE uid = ?) AND uid <> ?`, nullable(parentUID), uid)
+	if err != nil {
 		return fmt.Errorf("find location: %w", err)
+	}
+	var twin, twinName string
+	for rows.Next() && twin == "" {
+		var c, n string
+		if err := rows.Scan(&c, &n); err != nil {
+			rows.Close()
+			return fmt.Errorf("find location: %w", err)
+		}
+		if strings.EqualFold(n, name) {
+			twin, twinName = c, n
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("find location: %w", err)
+	}
+	if twin == "" {
+		return nil
 	}
 	where := "the top of the tree"
 	if parentUID != "" {
@@ -609,7 +626,7 @@ func (w *wtx) noTwin(parentUID, name, uid string) error {
 		}
 		where = pn + " (" + pc + ")"
 	}
-	return conflict("%s already has a place named %s (%s): give this one another name, or use that one", where, clip(name), twin)
+	return conflict("%s already has a place named %s (%s): give this one another name, or use that one", where, clip(twinName), twin)
 }
 
 // LocationFields are the fields UpdateLocation changes: "name", and

@@ -882,7 +882,7 @@ func openCSV(r io.Reader, enc string) (*csv.Reader, []string, error) {
 		// "Unicode Text" saved without its byte-order mark: read as
 		// UTF-8 its header is letters and zero bytes, and every column
 		// "missing".
-		if le := utf16Order(first); le != "" {
+		if le := utf16Order(first[:min(len(first), 128)]); le != "" { // (the header: Latin, as Snipe-IT's are)
 			return nil, nil, invalid("the file looks like UTF-16 without a byte-order mark (every other byte is zero): import it with --encoding %s, or save it as CSV UTF-8", le)
 		}
 	}

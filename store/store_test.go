@@ -879,10 +879,10 @@ func TestLocationTwinsRefused(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpen(t)
 	seed(t, db) // DUB, and DUB-STORE "Dublin storeroom" under it
-	if _, err := db.AddLocation(ctx, "DUB-S2", "dublin Storeroom", "DUB"); store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(err.Error(), "Dublin office (DUB) already has a place named dublin Storeroom (DUB-STORE)") {
+	if _, err := db.AddLocation(ctx, "DUB-S2", "dublin Storeroom", "DUB"); store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(err.Error(), "Dublin office (DUB) already has a place named Dublin storeroom (DUB-STORE)") {
 		t.Fatalf("a twin under DUB: %v", err)
 	}
-	if _, err := db.AddLocation(ctx, "HQ", "dublin office", ""); store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(err.Error(), "the top of the tree already has a place named dublin office (DUB)") {
+	if _, err := db.AddLocation(ctx, "HQ", "dublin office", ""); store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(err.Error(), "the top of the tree already has a place named Dublin office (DUB)") {
 		t.Fatalf("a twin at the top: %v", err)
 	}
 	if _, err := db.AddLocation(ctx, "MAD", "Madrid office", ""); err != nil {
@@ -899,6 +899,13 @@ func TestLocationTwinsRefused(t *testing.T) {
 	}
 	if _, err := db.UpdateLocation(ctx, "MAD", map[string]string{"name": "MADRID office"}); err != nil {
 		t.Fatalf("a rename of its own case: %v", err)
+	}
+	// Case aside beyond ASCII too.
+	if _, err := db.AddLocation(ctx, "EM1", "Émile's room", "MAD"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddLocation(ctx, "EM2", "émile's ROOM", "MAD"); store.ErrorCode(err) != store.ECONFLICT {
+		t.Fatalf("a twin in other capitals, accented: %v", err)
 	}
 	// A locations file naming a place twice imports nothing, and says so.
 	rep, err := db.ImportSnipeITLocations(ctx, strings.NewReader("Name,Parent\nHQ,\nStore,HQ\nStore,HQ\n"), store.ImportOptions{})

@@ -927,7 +927,7 @@ func (s *stocktakeScreen) reportLines(width int) []string {
 		switch {
 		case a.Status == store.StatusDeployed:
 			where = "checked out to " + orDash(a.CustodianName)
-		case a.Status != store.StatusInStock && a.Status != store.StatusInRepair:
+		case a.Status != store.StatusInStock:
 			// A disposed or retired laptop on the shelf is the finding.
 			where = a.Status.Label() + ", recorded at " + orDash(a.LocationCode)
 		case a.LocationCode == t.LocationCode:
