@@ -264,6 +264,11 @@ func TestE2ELabelLongNameCutShort(t *testing.T) {
 	if !strings.Contains(string(zpl), "^FDFinance spare") || !strings.Contains(string(zpl), "...^FS") || !strings.Contains(string(zpl), "^FDTD-000001^FS") {
 		t.Errorf("label:\n%s", zpl)
 	}
+	// The label its receipt queued says so too when the queue prints it.
+	_, stderr, code = cli(t, db, "queue", "run", "--printer", filepath.Join(dir, "spool.zpl"))
+	if code != 0 || !strings.Contains(stderr, "warning: TD-000001: text too long for zebra-2x1-203 printed cut short or left out (name)") {
+		t.Fatalf("queue run: exit %d: %s", code, stderr)
+	}
 }
 
 // A desk restored from an old backup (or copied to another machine) is

@@ -394,6 +394,9 @@ func cmdQueueRun(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		fmt.Fprintf(a.stdout, "printed %d, waiting %d, failed %d\n", res.Printed, res.Waiting, res.Failed)
+		for _, n := range res.Notes {
+			fmt.Fprintf(a.stderr, "warning: %s\n", n)
+		}
 		for _, e := range res.Errors {
 			fmt.Fprintf(a.stderr, "%s\n", e)
 		}

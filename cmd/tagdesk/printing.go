@@ -151,6 +151,9 @@ func checkRoute(p printer.Printer, format string, t labels.Template) error {
 type printResult struct {
 	Printed, Waiting, Failed int
 	Errors                   []string
+	// Notes say of labels printed what they left out (text too long for
+	// the template, cut short), as label warns.
+	Notes []string
 }
 
 // run tries every queued job once. override, when set, replaces each job's
@@ -191,6 +194,11 @@ func (s *spooler) run(ctx context.Context, override string, progress func(done, 
 		}
 		if o.err == nil {
 			res.Printed++
+			if note, err := s.cutNote(ctx, o.job); err != nil {
+				return res, err
+			} else if note != "" {
+				res.Notes = append(res.Notes, note)
+			}
 			continue
 		}
 		j, err, permanent := o.job, o.err, o.permanent
@@ -209,6 +217,27 @@ func (s *spooler) run(ctx context.Context, override string, progress func(done, 
 		progress(len(jobs), len(jobs))
 	}
 	return res, nil
+}
+
+// cutNote says what job j's label printed cut short or left out, or "".
+func (s *spooler) cutNote(ctx context.Context, j store.PrintJob) (string, error) {
+	a, err := s.db.Asset(ctx, j.Tag)
+	if err != nil {
+		return "", err
+	}
+	t, err := s.template(ctx, j.Template)
+	if err != nil {
+		return "", nil // (printed: its template was found then)
+	}
+	l, err := s.label(ctx, a)
+	if err != nil {
+		return "", err
+	}
+	fs, err := labels.Shortened(t, l)
+	if err != nil || len(fs) == 0 {
+		return "", nil
+	}
+	return fmt.Sprintf("%s: text too long for %s printed cut short or left out (%s)", j.Tag, t.Name, strings.Join(fs, ", ")), nil
 }
 
 // jobOutcome is what became of one job: err nil when it printed.
