@@ -67,8 +67,20 @@ func hasEscape(s string) bool { return strings.ContainsAny(s, "\x1b\u009b") }
 // mayHoldEscape reports whether a JSON text may hold ESC or CSI in a
 // string: escaped (\u001b, \u009b, either case) or CSI raw.
 func mayHoldEscape(b []byte) bool {
-	l := bytes.ToLower(b)
-	return bytes.Contains(l, []byte(`\u001b`)) || bytes.Contains(l, []byte(`\u009b`)) || bytes.Contains(b, []byte("\u009b"))
+	if bytes.Contains(b, []byte("\u009b")) {
+		return true
+	}
+	// (A scan of the bytes, no copy: this is on every pushed event.)
+	for rest := b; ; {
+		i := bytes.Index(rest, []byte(`\u00`))
+		if i < 0 || i+6 > len(rest) {
+			return false
+		}
+		if d := rest[i+4 : i+6]; (d[0] == '1' || d[0] == '9') && (d[1] == 'b' || d[1] == 'B') {
+			return true
+		}
+		rest = rest[i+4:]
+	}
 }
 
 // escapeIn reports whether any string (or key) of a decoded JSON value
