@@ -321,14 +321,14 @@ func (w *wtx) storeRefusal(device string, seq int64, r PushResult) error {
 	return err
 }
 
-// winner finds the last applied event about what e is about: its subject,
-// or the asset that holds the tag e wanted.
 // noWinner is a refusal no other change won over (a desk's clock ahead):
 // it names no winner.
 type noWinner struct{ error }
 
 func (e noWinner) Unwrap() error { return e.error }
 
+// winner finds the last applied event about what e is about: its subject,
+// or the asset that holds the tag e wanted.
 func (w *wtx) winner(e Event, code string) (*Winner, error) {
 	var x Event
 	var at, typ, payload string
