@@ -233,7 +233,7 @@ func (s *detailScreen) viewKey(k tea.KeyPressMsg) tea.Cmd {
 func (s *detailScreen) actions() string {
 	switch s.asset.Status {
 	case store.StatusDisposed:
-		return "disposed: a disposal is final · e edit"
+		return "disposed: a disposal is final; nothing to do but read its history"
 	case store.StatusDeployed:
 		return "i check in · w swap · m move · e edit · l label"
 	case store.StatusInStock:
