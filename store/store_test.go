@@ -981,31 +981,3 @@ func TestResolveHolder_LeaverGivesWay(t *testing.T) {
 		t.Errorf("Resolve(OPS) = %+v, %v; want the place", r, err)
 	}
 }
-
-// An employee number given on two desks apart names as the winner the
-// update that took it (a review: the update's key was misread).
-func TestSyncEmployeeNumberUpdateWinner(t *testing.T) {
-	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
-	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Eva Lind", Badge: "B1003"}); err != nil {
-		t.Fatal(err)
-	}
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
-	if _, err := b.UpdatePerson(ctx, "B1003", map[string]string{"employee_number": "E-777"}); err != nil {
-		t.Fatal(err)
-	}
-	syncVia(t, srv, b)
-	if _, err := a.UpdatePerson(ctx, "B1001", map[string]string{"employee_number": "E-777"}); err != nil {
-		t.Fatal(err)
-	}
-	syncVia(t, srv, a)
-	refs, err := a.Refusals(ctx, false)
-	if err != nil || len(refs) != 1 {
-		t.Fatalf("refusals: %+v %v", refs, err)
-	}
-	if w := refs[0].Winner; w == nil || w.DeviceID != b.DeviceID() || !strings.Contains(w.Summary, "E-777") {
-		t.Fatalf("winner: %+v (%s)", w, refs[0].Explain())
-	}
-}
