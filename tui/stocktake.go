@@ -68,7 +68,9 @@ type stocktakeScreen struct {
 	// early are the scans made while the count was opening (the location's
 	// scan and the first tag come a moment apart): counted once it is open.
 	early []string
-	scans int // scans begun: figures asked for before the last are stale
+	// leaving: esc was pressed once while early scans waited.
+	leaving bool
+	scans   int // scans begun: figures asked for before the last are stale
 	// finishing: the finish is under way; scans are refused, not lost.
 	finishing bool
 	busy      string // what is in progress (start, finish)
@@ -244,7 +246,7 @@ func (s *stocktakeScreen) Update(msg tea.Msg) tea.Cmd {
 		s.open, s.due = msg.open, msg.due
 		s.cursor = min(s.cursor, max(0, len(s.open)-1))
 	case stocktakeBegunMsg:
-		s.busy = ""
+		s.busy, s.leaving = "", false
 		early := s.early
 		s.early = nil
 		if msg.err != nil {
@@ -345,6 +347,12 @@ func (s *stocktakeScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case stPick:
 		switch {
 		case key.Matches(msg, k.Back):
+			if s.busy != "" && len(s.early) > 0 && !s.leaving {
+				// Scans wait for the count to open: said before they are
+				// dropped (the count may well have started).
+				s.leaving = true
+				return bell()
+			}
 			return back
 		case key.Matches(msg, k.ListUp):
 			s.cursor = max(0, s.cursor-1)
@@ -733,6 +741,8 @@ func (s *stocktakeScreen) pickView() string {
 		s.input.View(st, w),
 	}
 	switch {
+	case s.busy != "" && len(s.early) > 0 && s.leaving:
+		b = append(b, st.Warn.Render(truncate(fmt.Sprintf("%d scan(s) wait for the count to open: esc again leaves them uncounted", len(s.early)), w)))
 	case s.busy != "" && len(s.early) > 0:
 		b = append(b, st.Dim.Render(truncate(fmt.Sprintf("%s %d scan(s) waiting", s.busy, len(s.early)), w)))
 	case s.busy != "":

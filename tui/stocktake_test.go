@@ -742,6 +742,12 @@ func TestStocktake_ScansWhileOpeningAreCounted(t *testing.T) {
 		t.Fatalf("%d commands: the tags scanned while opening started counts of their own", len(h.pending))
 	}
 	h.wantView("opening the stocktake of SHELF-A… 2 scan(s) waiting")
+	// esc while they wait says so first (the count may have started).
+	h.press("esc")
+	h.wantView("2 scan(s) wait for the count to open: esc again leaves them uncounted")
+	if h.title() != "Stocktake" {
+		t.Fatalf("one esc left the screen with scans waiting: %q", h.title())
+	}
 	h.release()
 	h.wantView("expected 4", "found 2", "missing 2", "✓ TD-000002")
 	if st, err := db.CurrentStocktake(context.Background(), "SHELF-A"); err != nil || st.Found != 2 {
