@@ -470,6 +470,12 @@ func TestReceive_OrderLeftWithTab(t *testing.T) {
 	if h.bells != bells+1 {
 		t.Fatalf("bells %d → %d: no bell beyond the order", bells, h.bells)
 	}
+	// The next boxes of the pallet: said on their line, no bell each.
+	h.scan("NEW-SN-5")
+	h.wantView("serial NEW-SN-5", "· beyond order (5 of 3)")
+	if h.bells != bells+1 {
+		t.Fatalf("bells %d → %d: a bell for every box beyond the order", bells, h.bells)
+	}
 }
 
 // An order's barcode scanned while the model field has focus (the first

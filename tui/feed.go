@@ -57,6 +57,15 @@ func (f *feed) refuse(format string, args ...any) tea.Cmd {
 	return bell()
 }
 
+// amend adds more to the newest line (what its scan also did).
+func (f *feed) amend(more string) {
+	if len(f.lines) == 0 {
+		return
+	}
+	f.latest.text += more
+	f.lines[len(f.lines)-1] = f.latest
+}
+
 func (f *feed) push(l feedLine) {
 	f.latest = l
 	f.lines = append(f.lines, l)

@@ -19,6 +19,9 @@ import (
 // scanned after it.
 type receiveScreen struct {
 	base
+	// beyond are the order/model pairs already warned of as received
+	// beyond their order (order number, NUL, model): warned once.
+	beyond   map[string]bool
 	scanning bool
 	focus    int // setup: 0 model, 1 purchase order, 2 location
 	fields   [3]field
@@ -315,7 +318,9 @@ func (s *receiveScreen) setupKey(k tea.KeyPressMsg) tea.Cmd {
 		return back
 	case key.Matches(k, keys.Start):
 		if s.model == nil || s.location == nil {
-			return s.feed.refuse("choose a model and a location first")
+			// (A word to the person, not a refused scan to count.)
+			s.feed.push(feedLine{text: "choose a model and a location first"})
+			return bell()
 		}
 		if cmd := s.pendingPO(); cmd != nil {
 			return cmd // looked up first; scanning starts when it is found
@@ -526,7 +531,18 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 	if s.po != nil {
 		for _, l := range s.po.Lines {
 			if l.Model == a.Model && l.Received > l.Expected {
-				// Received all the same (the box is here), but said.
+				// Received all the same (the box is here), but said: with
+				// the bell once for the order's model, then on the line
+				// (a pallet of 40 beyond the order rang 40 times).
+				key := s.po.Number + "\x00" + l.Model
+				if s.beyond[key] {
+					s.feed.amend(fmt.Sprintf(" · beyond order (%d of %d)", l.Received, l.Expected))
+					return nil
+				}
+				if s.beyond == nil {
+					s.beyond = map[string]bool{}
+				}
+				s.beyond[key] = true
 				if l.Expected == 0 {
 					s.feed.warn("%s is not on order %s: %d received all the same", l.Model, s.po.Number, l.Received)
 				} else {
