@@ -620,8 +620,10 @@ func (s *labelsScreen) bottomLine(w int) string {
 	switch {
 	case s.input.Value() != "":
 		return s.input.View(st, w)
-	case s.running && s.progress != nil:
+	case s.running && s.progress != nil && s.progress.total.Load() > 0:
 		return st.Warn.Render(fmt.Sprintf("printing %d/%d…", s.progress.done.Load(), s.progress.total.Load()))
+	case s.running:
+		return st.Warn.Render("printing…") // (before the run has counted its jobs)
 	case s.err != "":
 		return wrapped(st.Err, s.err)
 	case s.msg != "" && s.msgBad:
