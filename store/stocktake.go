@@ -263,6 +263,14 @@ func (w *wtx) applyStocktake(e Event) error {
 				}
 			}
 		}
+		// What the report lists, as it stands at the finish (its audits
+		// applied before it): the report says it as then, not as now.
+		if _, err := w.exec(`INSERT OR REPLACE INTO stocktake_seen(stocktake_id, asset_id, location_id, status)
+			SELECT ?1, a.id, a.location_id, a.status FROM assets a WHERE a.id IN (
+				SELECT asset_id FROM stocktake_expected WHERE stocktake_id = ?1
+				UNION SELECT asset_id FROM stocktake_scans WHERE stocktake_id = ?1 AND asset_id IS NOT NULL)`, st.id); err != nil {
+			return err
+		}
 		_, err = w.exec(`UPDATE stocktakes SET status = 'finished', finished_at = ?, finished_by = ? WHERE id = ?`, timestamp(e.At), e.Operator, st.id)
 		return err
 	case EvAssetAudited:
@@ -809,8 +817,47 @@ type StocktakeReport struct {
 	Scans      []StocktakeScan `json:"scans"`
 }
 
+// asAtFinish sets the recorded place and status of the assets a finished
+// count's report lists to what they were at its finish (stocktake_seen):
+// an asset moved or disposed since is reported as the count left it.
+// Counts finished before the table have no rows: left as they are now.
+func (db *DB) asAtFinish(ctx context.Context, stocktakeID int64, r *StocktakeReport) error {
+	rows, err := db.r.QueryContext(ctx, `SELECT a.uid, coalesce(l.code, ''), coalesce(l.name, ''), v.status FROM stocktake_seen v
+		JOIN assets a ON a.id = v.asset_id LEFT JOIN locations l ON l.id = v.location_id WHERE v.stocktake_id = ?`, stocktakeID)
+	if err != nil {
+		return fmt.Errorf("stocktake report: %w", err)
+	}
+	defer rows.Close()
+	type seen struct {
+		code, name string
+		status     Status
+	}
+	then := map[string]seen{}
+	for rows.Next() {
+		var uid, status string
+		var v seen
+		if err := rows.Scan(&uid, &v.code, &v.name, &status); err != nil {
+			return fmt.Errorf("stocktake report: %w", err)
+		}
+		v.status = Status(status)
+		then[uid] = v
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("stocktake report: %w", err)
+	}
+	for _, list := range [][]Asset{r.Found, r.Missing, r.Unexpected, r.Away} {
+		for i := range list {
+			if v, ok := then[list[i].UID]; ok {
+				list[i].LocationCode, list[i].LocationName, list[i].Status = v.code, v.name, v.status
+			}
+		}
+	}
+	return nil
+}
+
 // StocktakeReport returns what was found, missing, unexpected, unknown and
-// away (left the location while the count was open).
+// away (left the location while the count was open); of a finished count,
+// where each was recorded and its state at the finish (asAtFinish).
 func (db *DB) StocktakeReport(ctx context.Context, uid string) (StocktakeReport, error) {
 	var r StocktakeReport
 	row, err := db.stocktake(ctx, uid)
@@ -855,6 +902,11 @@ func (db *DB) StocktakeReport(ctx context.Context, uid string) (StocktakeReport,
 	}
 	if err := collect(`a.id IN (SELECT asset_id FROM stocktake_expected WHERE stocktake_id = ? AND found = 2)`, &r.Away); err != nil {
 		return r, err
+	}
+	if st.Status != "open" {
+		if err := db.asAtFinish(ctx, st.ID, &r); err != nil {
+			return r, err
+		}
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT c.code, c.result, coalesce(a.tag, ''), coalesce(a.name, ''), coalesce(l.code, ''), c.at, c.operator
 		FROM stocktake_scans c LEFT JOIN assets a ON a.id = c.asset_id LEFT JOIN locations l ON l.id = a.location_id WHERE c.stocktake_id = ? ORDER BY c.id`, st.ID)

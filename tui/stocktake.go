@@ -941,7 +941,7 @@ func (s *stocktakeScreen) reportLines(width int) []string {
 			// A disposed or retired laptop on the shelf is the finding.
 			where = a.Status.Label() + ", recorded at " + orDash(a.LocationCode)
 		case a.LocationCode == t.LocationCode:
-			where = "recorded here now" // (moved here, by ctrl+o or otherwise)
+			where = "recorded here" // (at the finish: moved here, by ctrl+o or otherwise)
 		}
 		out = append(out, truncate(fmt.Sprintf("  %s %s %s", a.Tag, assetLabel(a), where), width))
 	}
