@@ -594,9 +594,15 @@ func (w *wtx) addLocation(code, name, parentUID string) (string, error) {
 // is refused after. A desk's rule (an import, location add and update);
 // two desks apart can still make such twins, which sync keeps.
 func (w *wtx) noTwin(parentUID, name, uid string) error {
-	// (Compared here, not by SQLite's NOCASE, which folds ASCII only:
-	// Émile and émile are one name.)
-	rows, err := w.tx.QueryContext(w.ctx, `SELECT code, name FROM locations WHERE parent_id IS (SELECT id FROM locations WHERE uid = ?) AND uid <> ?`, nullable(parentUID), uid)
+	// SQLite's NOCASE folds ASCII only: the siblings it cannot fold (a
+	// name beyond ASCII: Émile and émile are one name) are compared here.
+	// (All of them compared here made an import of 20,000 places at the
+	// top quadratic: 140 s against 3.)
+	q := `SELECT code, name FROM locations WHERE parent_id IS (SELECT id FROM locations WHERE uid = ?1) AND uid <> ?2 AND name = ?3 COLLATE NOCASE`
+	if strings.ContainsFunc(name, func(r rune) bool { return r > '~' }) {
+		q += ` UNION ALL SELECT code, name FROM locations WHERE parent_id IS (SELECT id FROM locations WHERE uid = ?1) AND uid <> ?2 AND name GLOB '*[^ -~]*'`
+	}
+	rows, err := w.tx.QueryContext(w.ctx, q, nullable(parentUID), uid, name)
 	if err != nil {
 		return fmt.Errorf("find location: %w", err)
 	}
