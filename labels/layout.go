@@ -6,7 +6,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/image/font/sfnt"
 )
@@ -299,9 +298,10 @@ func (p *planner) matrix(main, strip *symbol, lay Layout) (*plan, error) {
 			if !p.cut {
 				return pl, nil
 			}
-			// Cutting: the code's size that cuts the least text (a
-			// smaller code leaves the text more room), the larger code
-			// of two that cut alike.
+			// Cutting: the largest code that leaves out no more fields
+			// than a smaller one would (a smaller code keeps more of a
+			// line, but a code of two-dot modules scans poorly: only a
+			// field kept whole is worth it).
 			if c := p.cutCost(texts); best == nil || c < bestCost {
 				best, bestCost = pl, c
 			}
@@ -466,25 +466,9 @@ func (p *planner) fitLines(x0, y0, x1, y1 int, vcenter, center bool) ([]placedTe
 	return out, nil
 }
 
-// cutCost is how much of the text lines placed leave out: the characters
-// cut from each, and every character of a line left out.
+// cutCost is how many of the text lines the placed texts leave out.
 func (p *planner) cutCost(texts []placedText) int {
-	cost := 0
-	for _, ln := range p.lines {
-		whole := utf8.RuneCountInString(ln.text)
-		kept := 0
-		for _, pt := range texts {
-			if pt.field == ln.field {
-				kept = utf8.RuneCountInString(strings.TrimSuffix(pt.text, ellipsis))
-				if pt.text == ln.text {
-					kept = whole
-				}
-				break
-			}
-		}
-		cost += whole - kept
-	}
-	return cost
+	return len(p.lines) - len(texts)
 }
 
 // cutToWidth returns the longest start of ln's text that, ended with
