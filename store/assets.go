@@ -846,7 +846,13 @@ func (db *DB) UpdateAsset(ctx context.Context, tag string, fields map[string]str
 				// An audit recorded by hand is due again an interval
 				// later, as a count's or an import's is (else the asset
 				// reads as never audited, its next audit blank or past).
-				if d, err := ParseDate(strings.TrimSpace(last)); err == nil && d != "" {
+				var cur string
+				if err := w.queryRow(`SELECT last_audit FROM assets WHERE tag = ?`, NormalizeTag(tag)).Scan(&cur); err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return fmt.Errorf("read asset: %w", err)
+				}
+				// (Only a new audit: the same one restated leaves a next
+				// audit set by hand as it is.)
+				if d, err := ParseDate(strings.TrimSpace(last)); err == nil && d != "" && d != cur {
 					months, err := w.auditMonths()
 					if err != nil {
 						return err

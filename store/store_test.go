@@ -932,9 +932,16 @@ func TestUpdateLastAuditSetsNext(t *testing.T) {
 	if err != nil || a.LastAudit != "2026-11-20" || a.NextAudit != "2027-05-20" {
 		t.Fatalf("last %q next %q (%v), want the next six months on", a.LastAudit, a.NextAudit, err)
 	}
-	// A next audit given stands.
+	// A next audit given stands, and the same audit restated leaves it
+	// (a review: it was overwritten).
 	if a, err = db.UpdateAsset(ctx, "T-2", map[string]string{"last_audit": "2026-11-20", "next_audit": "2026-12-01"}); err != nil || a.NextAudit != "2026-12-01" {
 		t.Fatalf("next given: %q %v", a.NextAudit, err)
+	}
+	if _, err = db.UpdateAsset(ctx, "T-2", map[string]string{"last_audit": "2026-11-20"}); store.ErrorCode(err) != store.EINVALID {
+		t.Fatalf("the same audit restated: %v, want nothing to change", err)
+	}
+	if a, _ = db.Asset(ctx, "T-2"); a.NextAudit != "2026-12-01" {
+		t.Fatalf("the same audit restated moved the next to %q", a.NextAudit)
 	}
 	mustVerify(t, db)
 }

@@ -38,8 +38,8 @@ func checkText(operator string, payload any, body []byte) error {
 
 // CheckPushed judges an event a desk pushes for what no tagdesk desk ever
 // recorded: a type this tagdesk does not know, and a terminal escape (ESC,
-// or the one-character CSI) in its text, which would drive the terminal of
-// every desk that lists it. A forged or broken client's push is refused
+// or a C1 control: CSI, OSC, DCS, ...) in its text, which would drive the
+// terminal of every desk that lists it. A forged or broken client's push is refused
 // whole, never stored. (The desk's other text rules, newer than some logs
 // still waiting to be pushed, stay the desk's: a server refusing an old
 // event would hold back every change after it for good.)
@@ -61,14 +61,19 @@ func CheckPushed(e *Event) error {
 	return nil
 }
 
-// hasEscape reports whether s holds ESC or the C1 control CSI (U+009B).
-func hasEscape(s string) bool { return strings.ContainsAny(s, "\x1b\u009b") }
+// hasEscape reports whether s holds ESC or a C1 control (U+0080 to
+// U+009F: CSI, OSC, DCS, ...), which start a terminal's control sequences.
+func hasEscape(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r == 0x1b || r >= 0x80 && r <= 0x9f })
+}
 
-// mayHoldEscape reports whether a JSON text may hold ESC or CSI in a
-// string: escaped (\u001b, \u009b, either case) or CSI raw.
+// mayHoldEscape reports whether a JSON text may hold ESC or a C1 control
+// in a string: escaped (\u001b, \u0080 to \u009f, either case) or raw.
 func mayHoldEscape(b []byte) bool {
-	if bytes.Contains(b, []byte("\u009b")) {
-		return true
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] == 0xc2 && b[i+1] >= 0x80 && b[i+1] <= 0x9f {
+			return true // a C1 control, raw (UTF-8 C2 80 to C2 9F)
+		}
 	}
 	// (A scan of the bytes, no copy: this is on every pushed event.)
 	for rest := b; ; {
@@ -76,7 +81,7 @@ func mayHoldEscape(b []byte) bool {
 		if i < 0 || i+6 > len(rest) {
 			return false
 		}
-		if d := rest[i+4 : i+6]; (d[0] == '1' || d[0] == '9') && (d[1] == 'b' || d[1] == 'B') {
+		if d := rest[i+4 : i+6]; d[0] == '8' || d[0] == '9' || d[0] == '1' && (d[1] == 'b' || d[1] == 'B') {
 			return true
 		}
 		rest = rest[i+4:]
