@@ -207,8 +207,12 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		if slowDown && he.RetryAfter > 0 {
 			sleep = he.RetryAfter
 		}
-		// Never past the budget: what is left of it, or give up.
+		// Never past the budget. A server that asks for longer than is
+		// left is not asked again early (it would say 429 again).
 		if left := budget - time.Since(start); sleep > left {
+			if slowDown && he.RetryAfter > 0 {
+				return fmt.Errorf("%w (it asked to wait %s, longer than this sync waits)", err, he.RetryAfter)
+			}
 			if left <= 0 {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -115,7 +116,9 @@ func TestRateLimitedSyncWaits(t *testing.T) {
 func TestRetryAfterWithinBudget(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
+	var asked atomic.Int32
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
 		w.Header().Set("Retry-After", "20")
 		w.WriteHeader(http.StatusTooManyRequests)
 	}))
@@ -127,8 +130,11 @@ func TestRetryAfterWithinBudget(t *testing.T) {
 	}
 	cl.RetryFor = 500 * time.Millisecond
 	start := time.Now()
-	if _, err := cl.Sync(ctx, nil); err == nil {
-		t.Fatal("a sync against a server that only says 429 succeeded")
+	if _, err := cl.Sync(ctx, nil); err == nil || !strings.Contains(err.Error(), "it asked to wait 20s") {
+		t.Fatalf("a sync against a server that only says 429: %v", err)
+	}
+	if n := asked.Load(); n != 1 {
+		t.Errorf("%d requests: asked again before the wait the server named", n)
 	}
 	if d := time.Since(start); d > 10*time.Second {
 		t.Fatalf("the sync took %v against a budget of 0.5 s (the server asked for 20 s)", d)

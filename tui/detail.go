@@ -174,6 +174,11 @@ func (s *detailScreen) viewKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if s.asset.Status == store.StatusDisposed && (key.Matches(k, keys.CheckOut) || key.Matches(k, keys.Move) || key.Matches(k, keys.Edit)) {
+		// Said at the key, not after a prompt filled in for nothing.
+		s.msg, s.msgBad = fmt.Sprintf("%s is disposed: a disposal is final", s.asset.Tag), true
+		return bell()
+	}
 	switch {
 	case key.Matches(k, keys.Back):
 		return back

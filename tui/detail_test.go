@@ -103,6 +103,14 @@ func TestDetail_StatusBackFromRepair(t *testing.T) {
 	h.wantView("disposed: a disposal is final")
 	h.typeSlow("t")
 	h.wantView("TD-000002 is disposed: no status to set here (a disposal is final)")
+	// e, m and o say so at the key, not after a prompt (a review).
+	for _, k := range []string{"e", "m", "o"} {
+		h.typeSlow(k)
+		if v := h.view(); strings.Contains(v, "Edit which field?") || strings.Contains(v, "move to location") || strings.Contains(v, "check out to") {
+			t.Fatalf("%s on a disposed asset opened a prompt:\n%s", k, v)
+		}
+		h.wantView("TD-000002 is disposed: a disposal is final")
+	}
 }
 
 // From a desk-day hunt: a badge scanned on Find at a shelf listed what the

@@ -638,6 +638,7 @@ func (s *stocktakeScreen) moveHere() tea.Cmd {
 	}
 	id, tag, loc := s.id, s.move.Tag, s.st.LocationCode
 	s.setMove(nil, "")
+	s.unmovable = ""
 	delete(s.movable, tag)
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		a, err := db.Move(ctx, tag, loc)
@@ -694,6 +695,9 @@ func (s *stocktakeScreen) setMove(m *store.StocktakeScan, instead string) {
 		}
 	}
 	s.move = m
+	if m != nil {
+		s.unmovable = "" // (ctrl+o is this one's now)
+	}
 }
 
 func (s *stocktakeScreen) add(l stLogLine) {

@@ -690,6 +690,12 @@ func TestStocktake_RescanToMoveAndCheckedOutInReport(t *testing.T) {
 	if a := h.asset("TD-000007"); a.LocationCode != "SHELF-A" {
 		t.Fatalf("ctrl+o after a re-scan left TD-000007 at %s", a.LocationCode)
 	}
+	// ctrl+o again: nothing to move, and not the checked-out one's reason
+	// from before (a review found it stale).
+	h.press("ctrl+o")
+	if v := h.view(); strings.Count(v, "nothing to move: TD-000003") != 1 {
+		t.Fatalf("ctrl+o named a stale asset:\n%s", v) // (once, in the log: the first ctrl+o)
+	}
 	h.press("ctrl+g")
 	h.typeSlow("y")
 	h.wantView("TD-000003 Latitude 5440 checked out to Alice Smith", "TD-000007 Latitude 5440 recorded here")
