@@ -828,13 +828,15 @@ func (w *wtx) admit(e Event) (aerr, err error) {
 				}
 				// Another count saw it while this one was open (two desks
 				// counting one shelf, each finding half): it is not lost.
-				var seenAt, seenIn string
-				err = w.queryRow(`SELECT c.at, l.code FROM stocktake_scans c JOIN stocktakes s2 ON s2.id = c.stocktake_id JOIN locations l ON l.id = s2.location_id
+				var seenAt, seenIn, seenBy string
+				err = w.queryRow(`SELECT c.at, l.code, c.device_id FROM stocktake_scans c JOIN stocktakes s2 ON s2.id = c.stocktake_id JOIN locations l ON l.id = s2.location_id
 					WHERE c.asset_id = (SELECT id FROM assets WHERE uid = ?1) AND c.stocktake_id <> ?2 AND c.result IN ('found', 'unexpected')
-					AND julianday(c.at) >= julianday((SELECT started_at FROM stocktakes WHERE id = ?2)) ORDER BY c.id LIMIT 1`, p.UID, st.id).Scan(&seenAt, &seenIn)
+					AND julianday(c.at) >= julianday((SELECT started_at FROM stocktakes WHERE id = ?2)) ORDER BY c.id LIMIT 1`, p.UID, st.id).Scan(&seenAt, &seenIn, &seenBy)
 				switch {
 				case err == nil:
-					return invalid("%s was scanned in the count of %s at %s UTC, while the count of %s was open: not marked missing", tag, seenIn, parseTime(seenAt).UTC().Format("2006-01-02 15:04"), st.locCode), nil
+					// (No change won over it: no winner to name.)
+					return noWinner{invalid("%s was scanned at %s UTC in another count (of %s, on device %s) since this count of %s began: not marked missing",
+						tag, parseTime(seenAt).UTC().Format("2006-01-02 15:04"), seenIn, seenBy, st.locCode)}, nil
 				case !errors.Is(err, sql.ErrNoRows):
 					return nil, fmt.Errorf("read stocktake scans: %w", err)
 				}

@@ -2029,7 +2029,7 @@ func TestSyncTwoCountsOfOneShelf(t *testing.T) {
 		}
 	}
 	refs, err := b.Refusals(ctx, false)
-	if err != nil || len(refs) != 2 || !strings.Contains(refs[0].Reason, "was scanned in the count of DUB-STORE") {
+	if err != nil || len(refs) != 2 || !strings.Contains(refs[0].Reason, "in another count (of DUB-STORE, on device "+a.DeviceID()+") since this count of DUB-STORE began") || refs[0].Winner != nil {
 		t.Fatalf("b's refusals: %+v %v", refs, err)
 	}
 }
