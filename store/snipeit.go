@@ -2636,13 +2636,24 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 		return false, nil
 	}
 	r.uid, im.tags[r.tag] = uid, uid
-	var lastAudit string
-	if err := w.queryRow(`SELECT last_audit FROM assets WHERE id = ?`, a.id).Scan(&lastAudit); err != nil {
+	var lastAudit, po string
+	if err := w.queryRow(`SELECT a.last_audit, coalesce(o.number, '') FROM assets a LEFT JOIN purchase_orders o ON o.id = a.po_id WHERE a.id = ?`, a.id).Scan(&lastAudit, &po); err != nil {
 		return false, fmt.Errorf("read asset: %w", err)
+	}
+	orderNo := r.orderNo
+	if r.purchaseOrder != "" {
+		if strings.EqualFold(strings.TrimSpace(orderNo), r.purchaseOrder) {
+			orderNo = "" // the order's number, written there for Snipe-IT (as receive reads it)
+		}
+		if !strings.EqualFold(po, r.purchaseOrder) {
+			// (An update does not move an asset between orders: said,
+			// not silently left.)
+			r.warns = append(r.warns, RowError{Line: r.line, Column: im.h.colName(fPurchaseOrder), Reason: fmt.Sprintf("purchase order %s is not changed by an update (the asset is on %s): left as it is", clip(r.purchaseOrder), orNone(po))})
+		}
 	}
 	fields, refs := map[string]string{}, map[string]string{}
 	for k, v := range map[string]string{"name": r.name, "serial": r.serial, "notes": r.notes, "cost_centre": r.costCentre,
-		"order_number": r.orderNo, "purchase_date": r.purchaseDate, "purchase_cost": r.cost, "currency": r.currency,
+		"order_number": orderNo, "purchase_date": r.purchaseDate, "purchase_cost": r.cost, "currency": r.currency,
 		"warranty_end": r.warrantyEnd, "eol_date": r.eol, "last_audit": r.lastAudit, "next_audit": im.nextAudit(r, lastAudit)} {
 		if v != "" {
 			fields[k] = v

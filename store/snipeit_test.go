@@ -2613,3 +2613,32 @@ func TestSnipeITRoundTripPurchaseOrder(t *testing.T) {
 	}
 	mustVerify(t, other)
 }
+
+// A review: the Purchase Order column on --update: the order number the
+// export wrote for Snipe-IT stays blank, and an order the update does not
+// change is said.
+func TestSnipeITUpdatePurchaseOrder(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.AddPurchaseOrder(ctx, "PO-7", "Dell", map[string]int{"L5440": 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-A", Model: "L5440", Location: "DUB", PONumber: "PO-7"}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := db.ExportSnipeIT(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ImportSnipeIT(ctx, bytes.NewReader(out.Bytes()), store.ImportOptions{Update: true}); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := db.Asset(ctx, "TD-000001"); err != nil || a.OrderNumber != "" || a.PONumber != "PO-7" {
+		t.Fatalf("after the update: order %q, number %q (%v)", a.PONumber, a.OrderNumber, err)
+	}
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Purchase Order\nTD-000001,PO-NEW\n"), store.ImportOptions{Update: true})
+	if err != nil || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, "purchase order PO-NEW is not changed by an update (the asset is on PO-7)") {
+		t.Fatalf("another order on update: %v %+v", err, rep)
+	}
+}
