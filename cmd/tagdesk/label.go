@@ -121,10 +121,13 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 			assets, ls = append(assets, as), append(ls, l)
 		}
 		// Every label is laid out first: one that does not fit is refused
-		// before anything is written or queued.
+		// before anything is written or queued. (The layout that checks
+		// it says what it cuts short: one layout a label, not two.)
 		var bad []string
+		cut := make([][]string, len(ls))
 		for i, l := range ls {
-			if err := labels.Check(t, l); err != nil {
+			var err error
+			if cut[i], err = labels.Shortened(t, l); err != nil {
 				bad = append(bad, fmt.Sprintf("%s: %s", assets[i].Tag, strings.TrimPrefix(err.Error(), "labels: ")))
 			}
 		}
@@ -137,8 +140,8 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 			if rs, err := labels.Unprintable(t, l); err == nil && len(rs) > 0 {
 				fmt.Fprintf(a.stderr, "warning: %s: %d character(s) of its text are not in the label fonts and print as ? (%s); the codes are unaffected\n", assets[i].Tag, len(rs), clipBytes(string(rs), 40))
 			}
-			if fs, err := labels.Shortened(t, l); err == nil && len(fs) > 0 {
-				fmt.Fprintf(a.stderr, "warning: %s: text too long for %s prints cut short or is left out (%s); the tag and the codes are whole\n", assets[i].Tag, t.Name, strings.Join(fs, ", "))
+			if len(cut[i]) > 0 {
+				fmt.Fprintf(a.stderr, "warning: %s: text too long for %s prints cut short or is left out (%s); the tag and the codes are whole\n", assets[i].Tag, t.Name, strings.Join(cut[i], ", "))
 			}
 		}
 		if *prn != "" {
