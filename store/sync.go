@@ -792,6 +792,23 @@ func derivedTables() []string {
 // chain on the server has gone further, and events are never rewritten.
 const restoredHint = ": keep this copy for its history and start a fresh database for the desk (tagdesk --db NEW.db sync --server URL --token NEW-TOKEN pulls everything the server has), then redo there what this copy changed since its last sync (tagdesk report history lists it)"
 
+// RebuildIfNeeded rebases the view when a sync left it to be rebased
+// (needs_rebuild: the server refused changes it had), calling starting
+// first when it does; it says whether it did.
+func (db *DB) RebuildIfNeeded(ctx context.Context, starting func()) (bool, error) {
+	st, err := db.SyncState(ctx)
+	if err != nil || !st.NeedsRebuild {
+		return false, err
+	}
+	if starting != nil {
+		starting()
+	}
+	if err := db.Rebuild(ctx); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
 // Rebuild replays the projection (server-confirmed events in server order,
 // then pending ones) into the state tables in one transaction: the rebase
 // after the server decided differently from what this device assumed. Local
@@ -1084,14 +1101,8 @@ func (db *DB) ResolveRefusal(ctx context.Context, id int64, how string) ([]Event
 		// after the server refused changes (the link dropped while
 		// pulling) left the view with them still in it: a redo against
 		// that view is refused again. The rebase needs no server.
-		st, err := db.SyncState(ctx)
-		if err != nil {
+		if _, err := db.RebuildIfNeeded(ctx, nil); err != nil {
 			return nil, err
-		}
-		if st.NeedsRebuild {
-			if err := db.Rebuild(ctx); err != nil {
-				return nil, err
-			}
 		}
 	}
 	return db.write(ctx, func(w *wtx) error {

@@ -321,15 +321,15 @@ func (c *Client) Sync(ctx context.Context, progress func(Progress)) (Report, err
 		// while pulling): the view is rebased now, not at the next sync,
 		// so that what the desk shows and redoes is what the server
 		// decided. (It needs no server.)
-		if st, serr := c.DB.SyncState(ctx); serr == nil && st.NeedsRebuild {
+		starting := func() {
 			if progress != nil {
 				progress(Progress{Phase: "rebase"})
 			}
-			if rerr := c.DB.Rebuild(ctx); rerr != nil {
-				err = errors.Join(err, fmt.Errorf("rebase this desk's view (done at the next sync): %w", rerr))
-			} else {
-				rep.Rebased = true
-			}
+		}
+		if did, rerr := c.DB.RebuildIfNeeded(ctx, starting); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("rebase this desk's view (done at the next sync): %w", rerr))
+		} else if did {
+			rep.Rebased = true
 		}
 	}
 	// The server could not be reached, at whatever step: recorded as
@@ -355,18 +355,11 @@ func (c *Client) sync(ctx context.Context, progress func(Progress)) (Report, err
 	if progress == nil {
 		progress = func(Progress) {}
 	}
-	db := c.DB
-	st, err := db.SyncState(ctx)
+	did, err := c.DB.RebuildIfNeeded(ctx, func() { progress(Progress{Phase: "rebase"}) })
 	if err != nil {
 		return rep, err
 	}
-	if st.NeedsRebuild {
-		progress(Progress{Phase: "rebase"})
-		if err := db.Rebuild(ctx); err != nil {
-			return rep, err
-		}
-		rep.Rebased = true
-	}
+	rep.Rebased = did
 	// A new epoch found mid-round restarts the round, a bounded number of times.
 	for round := 0; round < 3; round++ {
 		again, err := c.round(ctx, &rep, progress)
@@ -612,14 +605,11 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	if st, err = db.SyncState(ctx); err != nil {
+	did, err := db.RebuildIfNeeded(ctx, func() { progress(Progress{Phase: "rebase"}) })
+	if err != nil {
 		return false, err
 	}
-	if st.NeedsRebuild {
-		progress(Progress{Phase: "rebase"})
-		if err := db.Rebuild(ctx); err != nil {
-			return false, err
-		}
+	if did {
 		rep.Rebased = true
 	}
 	return false, nil
