@@ -1178,29 +1178,36 @@ func (db *DB) models(ctx context.Context, where string, args ...any) ([]Model, e
 func (db *DB) AddPurchaseOrder(ctx context.Context, number, supplier string, lines map[string]int) (PurchaseOrder, error) {
 	number = strings.TrimSpace(number)
 	_, err := db.write(ctx, func(w *wtx) error {
-		p := POPayload{UID: db.newUID(), Number: number}
-		if _, err := w.uidBy("purchase_orders", "number", number); err == nil {
-			return conflict("purchase order %s already exists", number)
-		}
-		var err error
-		if strings.TrimSpace(supplier) != "" {
-			if p.SupplierUID, err = w.ensureNamed("suppliers", supplier); err != nil {
-				return err
-			}
-		}
-		for _, m := range sortedKeys(lines) {
-			uid, err := w.modelUID(m)
-			if err != nil {
-				return err
-			}
-			p.Lines = append(p.Lines, POLinePayload{ModelUID: uid, Quantity: lines[m]})
-		}
-		return w.emit(EvPOCreated, p.UID, p)
+		_, err := w.addPO(number, supplier, lines)
+		return err
 	})
 	if err != nil {
 		return PurchaseOrder{}, err
 	}
 	return db.PurchaseOrder(ctx, number)
+}
+
+// addPO records a purchase order (its supplier made if new, its lines by
+// model name or number) and returns its uid.
+func (w *wtx) addPO(number, supplier string, lines map[string]int) (string, error) {
+	p := POPayload{UID: w.db.newUID(), Number: number}
+	if _, err := w.uidBy("purchase_orders", "number", number); err == nil {
+		return "", conflict("purchase order %s already exists", number)
+	}
+	var err error
+	if strings.TrimSpace(supplier) != "" {
+		if p.SupplierUID, err = w.ensureNamed("suppliers", supplier); err != nil {
+			return "", err
+		}
+	}
+	for _, m := range sortedKeys(lines) {
+		uid, err := w.modelUID(m)
+		if err != nil {
+			return "", err
+		}
+		p.Lines = append(p.Lines, POLinePayload{ModelUID: uid, Quantity: lines[m]})
+	}
+	return p.UID, w.emit(EvPOCreated, p.UID, p)
 }
 
 // poReceived says an asset of an order has come: it is not on order, and

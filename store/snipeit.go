@@ -878,11 +878,12 @@ func openCSV(r io.Reader, enc string) (*csv.Reader, []string, error) {
 	}
 	var src io.Reader = br
 	comma := ','
-	if first, _ := br.Peek(4096); enc == "" {
+	if head, _ := br.Peek(128); enc == "" {
 		// "Unicode Text" saved without its byte-order mark: read as
 		// UTF-8 its header is letters and zero bytes, and every column
-		// "missing".
-		if le := utf16Order(first[:min(len(first), 128)]); le != "" { // (the header: Latin, as Snipe-IT's are)
+		// "missing". (Judged by the header's start: Latin, as
+		// Snipe-IT's is.)
+		if le := utf16Order(head); le != "" {
 			return nil, nil, invalid("the file looks like UTF-16 without a byte-order mark (every other byte is zero): import it with --encoding %s, or save it as CSV UTF-8", le)
 		}
 	}
@@ -1697,22 +1698,12 @@ func (im *importer) poUID(number string) (string, error) {
 // have: its number and supplier (a file has no ordered quantities: the
 // order has no lines, and says so in po show).
 func (im *importer) makePO(r *srow) (string, error) {
-	number := r.purchaseOrder
-	if err := checkText1("purchase order", number, maxText, false); err != nil {
+	uid, err := im.w.addPO(r.purchaseOrder, r.supplier, nil)
+	if err != nil {
 		return "", err
 	}
-	p := POPayload{UID: im.w.db.newUID(), Number: number}
-	if strings.TrimSpace(r.supplier) != "" {
-		var err error
-		if p.SupplierUID, err = im.w.ensureNamed("suppliers", r.supplier); err != nil {
-			return "", err
-		}
-	}
-	if err := im.w.emit(EvPOCreated, p.UID, p); err != nil {
-		return "", err
-	}
-	im.pos[strings.ToUpper(number)] = p.UID
-	return p.UID, nil
+	im.pos[strings.ToUpper(r.purchaseOrder)] = uid
+	return uid, nil
 }
 
 type locRef struct{ uid, code, name string }
