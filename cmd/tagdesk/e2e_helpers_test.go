@@ -43,6 +43,15 @@ func tagdeskBin(t testing.TB) string {
 	return binPath
 }
 
+// TestMain removes the binary tagdeskBin built, so that runs leave no copies behind.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
 type buildError struct {
 	out string
 	err error
