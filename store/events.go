@@ -547,9 +547,18 @@ type refusedScanner struct {
 func (r refusedScanner) Scan(dest ...any) error { return r.sc.Scan(append(dest, r.refused)...) }
 
 // namedSQL names the subject of an event of e whose payload does not: a
-// person by name, a count by its location's code, an order by its number
-// (asked only of those types: a million events are not each looked up).
-const namedSQL = `CASE WHEN e.type IN ('person.updated', 'person.offboarded', 'person.reactivated') THEN coalesce((SELECT name FROM people WHERE uid = e.subject), '')
+// person by the name they had then (the name a rename at or after the
+// event replaced, a rename the server refused aside; else today's), a
+// count by its location's code, an order by its number (asked only of
+// those types: a million events are not each looked up). Times compare
+// as instants (julianday): as text, a time with a fraction sorts before
+// the same second without one.
+const namedSQL = `CASE WHEN e.type IN ('person.updated', 'person.offboarded', 'person.reactivated') THEN coalesce((
+		SELECT json_extract(r.payload, '$.changes.name.old') FROM events r
+		WHERE r.subject = e.subject AND r.type = 'person.updated' AND json_extract(r.payload, '$.changes.name') IS NOT NULL
+			AND (julianday(r.at) > julianday(e.at) OR (julianday(r.at) = julianday(e.at) AND r.id >= e.id))
+			AND NOT EXISTS (SELECT 1 FROM sync_log l WHERE l.event_id = r.id AND l.refused = 1)
+		ORDER BY julianday(r.at), r.id LIMIT 1), (SELECT name FROM people WHERE uid = e.subject), '')
 	WHEN e.type IN ('stocktake.started', 'stocktake.scanned', 'stocktake.finished') THEN coalesce((SELECT l.code FROM stocktakes s2 JOIN locations l ON l.id = s2.location_id WHERE s2.uid = e.subject), '')
 	WHEN e.type = 'po.created' THEN coalesce((SELECT number FROM purchase_orders WHERE uid = e.subject), '')
 	ELSE '' END`

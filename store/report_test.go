@@ -136,3 +136,39 @@ func TestEachEventNamesSubjects(t *testing.T) {
 		}
 	}
 }
+
+// From an auditor's reading: report history named a person's updates
+// before a rename by the name they have today. Each is named as the
+// person was called then (a rename by the name it replaced).
+func TestEachEventNamesPersonAsThen(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	steps := []map[string]string{
+		{"email": "ana.silva@example.com"},
+		{"name": "Ana Costa"},
+		{"email": "ana.costa@example.com"},
+		{"name": "Ana Reis"},
+	}
+	for _, set := range steps {
+		if _, err := db.UpdatePerson(ctx, "B1001", set); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Offboard(ctx, "B1001", store.CheckInOptions{Location: "DUB-STORE"}); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	if err := db.EachEvent(ctx, time.Time{}, time.Time{}, func(e store.Event) error {
+		if e.Type == store.EvPersonUpdated || e.Type == store.EvPersonOffboarded {
+			got = append(got, store.SubjectLabel(e))
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Ana Silva", "Ana Silva", "Ana Costa", "Ana Costa", "Ana Reis"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("subjects %q, want %q", got, want)
+	}
+}
