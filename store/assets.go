@@ -12,12 +12,22 @@ import (
 	"strings"
 )
 
+// custodianCols are an asset a's holder: its kind, how it is named for
+// the command line, and its name (over custodianJoins).
+const custodianCols = `CASE WHEN a.custodian_person_id IS NOT NULL THEN 'person' WHEN a.custodian_location_id IS NOT NULL THEN 'location'
+		WHEN a.custodian_asset_id IS NOT NULL THEN 'asset' ELSE '' END,
+	coalesce(p.badge, p.username, p.email, p.employee_no, p.name, cl.code, ca.tag, ''), coalesce(p.name, cl.name, ca.tag, '')`
+
+// custodianJoins join an asset a's holder for custodianCols.
+const custodianJoins = `
+	LEFT JOIN people p ON p.id = a.custodian_person_id
+	LEFT JOIN locations cl ON cl.id = a.custodian_location_id
+	LEFT JOIN assets ca ON ca.id = a.custodian_asset_id`
+
 const assetSelect = `SELECT a.id, a.uid, a.tag, coalesce(a.serial, ''), a.name, a.kind, a.status,
 	coalesce(m.name, ''), coalesce(m.model_number, ''), coalesce(mf.name, ''), coalesce(cat.name, ''),
 	coalesce(l.code, ''), coalesce(l.name, ''), coalesce(hl.code, ''),
-	CASE WHEN a.custodian_person_id IS NOT NULL THEN 'person' WHEN a.custodian_location_id IS NOT NULL THEN 'location'
-		WHEN a.custodian_asset_id IS NOT NULL THEN 'asset' ELSE '' END,
-	coalesce(p.badge, p.username, p.email, p.employee_no, p.name, cl.code, ca.tag, ''), coalesce(p.name, cl.name, ca.tag, ''),
+	`+custodianCols+`,
 	a.checked_out_at, a.due_date, a.cost_centre, coalesce(s.name, ''), coalesce(po.number, ''), a.order_number,
 	a.purchase_date, a.purchase_cost, a.currency, a.warranty_end, a.eol_date, a.notes, a.custom,
 	a.last_audit, a.next_audit, a.created_at, a.updated_at,
@@ -27,10 +37,7 @@ const assetSelect = `SELECT a.id, a.uid, a.tag, coalesce(a.serial, ''), a.name, 
 	LEFT JOIN manufacturers mf ON mf.id = m.manufacturer_id
 	LEFT JOIN categories cat ON cat.id = m.category_id
 	LEFT JOIN locations l ON l.id = a.location_id
-	LEFT JOIN locations hl ON hl.id = a.home_location_id
-	LEFT JOIN people p ON p.id = a.custodian_person_id
-	LEFT JOIN locations cl ON cl.id = a.custodian_location_id
-	LEFT JOIN assets ca ON ca.id = a.custodian_asset_id
+	LEFT JOIN locations hl ON hl.id = a.home_location_id`+custodianJoins+`
 	LEFT JOIN suppliers s ON s.id = a.supplier_id
 	LEFT JOIN purchase_orders po ON po.id = a.po_id
 	LEFT JOIN disposals d ON d.asset_id = a.id`

@@ -264,9 +264,10 @@ func (w *wtx) applyStocktake(e Event) error {
 			}
 		}
 		// What the report lists, as it stands at the finish (its audits
-		// applied before it): the report says it as then, not as now.
-		if _, err := w.exec(`INSERT OR REPLACE INTO stocktake_seen(stocktake_id, asset_id, location_id, status)
-			SELECT ?1, a.id, a.location_id, a.status FROM assets a WHERE a.id IN (
+		// applied before it): the report says it as then, not as now
+		// (place, state, and who held it by the name they had then).
+		if _, err := w.exec(`INSERT OR REPLACE INTO stocktake_seen(stocktake_id, asset_id, location_id, status, holder_kind, holder, holder_name)
+			SELECT ?1, a.id, a.location_id, a.status, `+custodianCols+` FROM assets a`+custodianJoins+` WHERE a.id IN (
 				SELECT asset_id FROM stocktake_expected WHERE stocktake_id = ?1
 				UNION SELECT asset_id FROM stocktake_scans WHERE stocktake_id = ?1 AND asset_id IS NOT NULL)`, st.id); err != nil {
 			return err
@@ -817,12 +818,14 @@ type StocktakeReport struct {
 	Scans      []StocktakeScan `json:"scans"`
 }
 
-// asAtFinish sets the recorded place and status of the assets a finished
-// count's report lists to what they were at its finish (stocktake_seen):
-// an asset moved or disposed since is reported as the count left it.
-// Counts finished before the table have no rows: left as they are now.
+// asAtFinish sets the recorded place, status and holder of the assets a
+// finished count's report lists to what they were at its finish
+// (stocktake_seen): an asset moved, disposed or lent since, or whose
+// holder was renamed since, is reported as the count left it. Counts
+// finished before the table have no rows, and before its holder columns
+// no holder: left as they are now.
 func (db *DB) asAtFinish(ctx context.Context, stocktakeID int64, r *StocktakeReport) error {
-	rows, err := db.r.QueryContext(ctx, `SELECT a.uid, coalesce(l.code, ''), coalesce(l.name, ''), v.status FROM stocktake_seen v
+	rows, err := db.r.QueryContext(ctx, `SELECT a.uid, coalesce(l.code, ''), coalesce(l.name, ''), v.status, v.holder_kind, v.holder, v.holder_name FROM stocktake_seen v
 		JOIN assets a ON a.id = v.asset_id LEFT JOIN locations l ON l.id = v.location_id WHERE v.stocktake_id = ?`, stocktakeID)
 	if err != nil {
 		return fmt.Errorf("stocktake report: %w", err)
@@ -831,12 +834,14 @@ func (db *DB) asAtFinish(ctx context.Context, stocktakeID int64, r *StocktakeRep
 	type seen struct {
 		code, name string
 		status     Status
+		// holder, if recorded (counts finished since migration 0018)
+		holderKind, holder, holderName sql.NullString
 	}
 	then := map[string]seen{}
 	for rows.Next() {
 		var uid, status string
 		var v seen
-		if err := rows.Scan(&uid, &v.code, &v.name, &status); err != nil {
+		if err := rows.Scan(&uid, &v.code, &v.name, &status, &v.holderKind, &v.holder, &v.holderName); err != nil {
 			return fmt.Errorf("stocktake report: %w", err)
 		}
 		v.status = Status(status)
@@ -848,7 +853,11 @@ func (db *DB) asAtFinish(ctx context.Context, stocktakeID int64, r *StocktakeRep
 	for _, list := range [][]Asset{r.Found, r.Missing, r.Unexpected, r.Away} {
 		for i := range list {
 			if v, ok := then[list[i].UID]; ok {
-				list[i].LocationCode, list[i].LocationName, list[i].Status = v.code, v.name, v.status
+				a := &list[i]
+				a.LocationCode, a.LocationName, a.Status = v.code, v.name, v.status
+				if v.holderKind.Valid {
+					a.CustodianKind, a.Custodian, a.CustodianName = CustodianKind(v.holderKind.String), v.holder.String, v.holderName.String
+				}
 			}
 		}
 	}

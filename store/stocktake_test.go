@@ -405,3 +405,48 @@ func TestStocktakeReportAsAtFinish(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// From the session's not-done list: a finished count's report named the
+// holder of an asset lent during the count as the asset is held now, by
+// the name they have now. It names who held it at the finish, as then.
+func TestStocktakeReportHolderAsAtFinish(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	receiveTags(t, db, "DUB-STORE", "T-1", "T-2")
+	st, err := db.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ScanIntoStocktake(ctx, st.UID, "T-1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, "T-2", "B1001", ""); err != nil { // lent during the count
+		t.Fatal(err)
+	}
+	if _, err := db.FinishStocktake(ctx, st.UID); err != nil {
+		t.Fatal(err)
+	}
+	// Afterwards: Ana is renamed, and T-2 comes back.
+	if _, err := db.UpdatePerson(ctx, "B1001", map[string]string{"name": "Ana Costa"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckIn(ctx, "T-2", store.CheckInOptions{Location: "DUB-STORE"}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.StocktakeReport(ctx, st.UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Away) != 1 {
+		t.Fatalf("away: %+v, want T-2", rep.Away)
+	}
+	a := rep.Away[0]
+	if a.CustodianKind != store.CustodianPerson || a.Custodian != "B1001" || a.CustodianName != "Ana Silva" || a.Status != store.StatusDeployed {
+		t.Errorf("T-2 away %s with %s %q %q, want deployed with person B1001 \"Ana Silva\" as at the finish", a.Status, a.CustodianKind, a.Custodian, a.CustodianName)
+	}
+	if f := rep.Found; len(f) != 1 || f[0].CustodianKind != store.CustodianNone {
+		t.Errorf("found: %+v, want T-1 held by no one", f)
+	}
+	mustVerify(t, db)
+}
