@@ -27,7 +27,7 @@ const custodianJoins = `
 const assetSelect = `SELECT a.id, a.uid, a.tag, coalesce(a.serial, ''), a.name, a.kind, a.status,
 	coalesce(m.name, ''), coalesce(m.model_number, ''), coalesce(mf.name, ''), coalesce(cat.name, ''),
 	coalesce(l.code, ''), coalesce(l.name, ''), coalesce(hl.code, ''),
-	`+custodianCols+`,
+	` + custodianCols + `,
 	a.checked_out_at, a.due_date, a.cost_centre, coalesce(s.name, ''), coalesce(po.number, ''), a.order_number,
 	a.purchase_date, a.purchase_cost, a.currency, a.warranty_end, a.eol_date, a.notes, a.custom,
 	a.last_audit, a.next_audit, a.created_at, a.updated_at,
@@ -37,7 +37,7 @@ const assetSelect = `SELECT a.id, a.uid, a.tag, coalesce(a.serial, ''), a.name, 
 	LEFT JOIN manufacturers mf ON mf.id = m.manufacturer_id
 	LEFT JOIN categories cat ON cat.id = m.category_id
 	LEFT JOIN locations l ON l.id = a.location_id
-	LEFT JOIN locations hl ON hl.id = a.home_location_id`+custodianJoins+`
+	LEFT JOIN locations hl ON hl.id = a.home_location_id` + custodianJoins + `
 	LEFT JOIN suppliers s ON s.id = a.supplier_id
 	LEFT JOIN purchase_orders po ON po.id = a.po_id
 	LEFT JOIN disposals d ON d.asset_id = a.id`
