@@ -40,7 +40,21 @@ type Model struct {
 	held  bool
 	dirty bool
 	drawn string
+	// early is input that came while the database was still opening (a
+	// scan made as the desk starts): kept, with when each key came, and
+	// given to the first screen once it is open.
+	early []earlyInput
 }
+
+// earlyInput is a key or a paste that came before boot, and when.
+type earlyInput struct {
+	msg tea.Msg
+	at  time.Time
+}
+
+// maxEarly bounds the input kept while the database opens (a scanner left
+// firing at a slow start): beyond it, keys are dropped, and said so.
+const maxEarly = 4096
 
 // New returns the root model over db. ctx bounds every store call.
 func New(ctx context.Context, db Store, opt Options) *Model {
@@ -117,7 +131,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case bootMsg:
 		cmd := m.boot(msg)
-		return m, tea.Batch(cmd, m.startServices())
+		return m, tea.Batch(cmd, m.startServices(), m.replayEarly())
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.c.keys.ForceQ) {
 			// Never while a scan or text is being typed: a second ctrl+c
@@ -137,19 +151,19 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.quitting = true
 			return m, tea.Quit
 		}
-		if !m.booted {
+		if !m.booted || m.early != nil {
+			m.keepEarly(msg)
 			return m, nil
 		}
 		return m, m.key(msg)
 	case tea.PasteMsg:
-		r, rest := m.scan.paste(msg.Content)
-		cmds := m.apply(r, nil)
-		if rest != "" {
-			for _, ch := range rest {
-				cmds = append(cmds, m.deliver(keyFor(ch), true))
-			}
+		if !m.booted || m.early != nil {
+			m.keepEarly(msg)
+			return m, nil
 		}
-		return m, tea.Batch(cmds...)
+		return m, m.paste(msg)
+	case earlyMsg:
+		return m, m.nextEarly()
 	case scanTimeoutMsg:
 		r := m.scan.timeout(msg.gen, m.c.clock.Now())
 		m.held = r.heldOnly()
@@ -250,6 +264,67 @@ type burstTaker interface{ TookBurst() }
 func (m *Model) typing() bool {
 	t, ok := m.active().(interface{ Typing() bool })
 	return ok && t.Typing()
+}
+
+// keepEarly keeps a key or paste that came before boot (or while kept
+// input is still being given out), up to maxEarly.
+func (m *Model) keepEarly(msg tea.Msg) {
+	if len(m.early) >= maxEarly {
+		m.note = "input while the database was opening was too long: some of it was dropped"
+		return
+	}
+	m.early = append(m.early, earlyInput{msg: msg, at: m.c.clock.Now()})
+}
+
+// earlyMsg gives out the next input kept before boot.
+type earlyMsg struct{}
+
+// maxEarlyGap bounds the pause kept between two early inputs: longer than
+// the scan window (a scan stays a scan, a person's typing stays typing),
+// shorter than a person's thinking, which need not be waited out again.
+const maxEarlyGap = 500 * time.Millisecond
+
+// replayEarly starts giving out the input kept before boot: one at a
+// time, each after the pause it came after, as if typed now (a key
+// that opens a screen has opened it before the next key comes).
+func (m *Model) replayEarly() tea.Cmd {
+	if !m.booted || len(m.early) == 0 {
+		m.early = nil
+		return nil
+	}
+	return func() tea.Msg { return earlyMsg{} }
+}
+
+// nextEarly gives out the first kept input and times the next.
+func (m *Model) nextEarly() tea.Cmd {
+	if len(m.early) == 0 {
+		return nil
+	}
+	in := m.early[0]
+	m.early = m.early[1:]
+	var cmd tea.Cmd
+	switch msg := in.msg.(type) {
+	case tea.KeyPressMsg:
+		cmd = m.key(msg)
+	case tea.PasteMsg:
+		cmd = m.paste(msg)
+	}
+	if len(m.early) == 0 {
+		m.early = nil
+		return cmd
+	}
+	gap := min(max(m.early[0].at.Sub(in.at), 0), maxEarlyGap)
+	return tea.Batch(cmd, m.c.clock.After(gap, earlyMsg{}))
+}
+
+// paste takes pasted text as the scan buffer reads it.
+func (m *Model) paste(msg tea.PasteMsg) tea.Cmd {
+	r, rest := m.scan.paste(msg.Content)
+	cmds := m.apply(r, nil)
+	for _, ch := range rest {
+		cmds = append(cmds, m.deliver(keyFor(ch), true))
+	}
+	return tea.Batch(cmds...)
 }
 
 // key passes a key press through the scan buffer.

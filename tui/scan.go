@@ -149,8 +149,13 @@ func controlChar(k tea.KeyPressMsg) bool {
 	return k.Mod == tea.ModCtrl && ((k.Code >= 'a' && k.Code <= 'z') || k.Code == '@' || k.Code == '[' || k.Code == '\\' || k.Code == ']' || k.Code == '^' || k.Code == '_')
 }
 
+// terminator reports whether k can end a scan: Enter, Tab, or a line
+// feed (ctrl+j: a scanner set to an LF suffix, and any scan typed while
+// the terminal was still in line mode as the desk started, whose Enter the
+// terminal turned into one).
 func terminator(k tea.KeyPressMsg) bool {
-	return (k.Code == tea.KeyEnter || k.Code == tea.KeyTab || k.Code == tea.KeyKpEnter) && k.Mod == 0
+	return (k.Code == tea.KeyEnter || k.Code == tea.KeyTab || k.Code == tea.KeyKpEnter) && k.Mod == 0 ||
+		k.Code == 'j' && k.Mod == tea.ModCtrl
 }
 
 // empty reports whether nothing is held.

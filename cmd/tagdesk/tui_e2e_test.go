@@ -225,3 +225,16 @@ func TestTUI_FirstRun(t *testing.T) {
 	s.waitFor("Assets by status", "operator: ann", "Dublin")
 	s.send("C-c")
 }
+
+// A scan made the moment the desk starts (the terminal still in line mode,
+// the database still opening) was lost: it opens what it names.
+func TestTUI_ScanAtStartUp(t *testing.T) {
+	needTmux(t)
+	db := filepath.Join(t.TempDir(), "e2e.db")
+	mustCLI(t, db, "location", "add", "HQ", "Head office")
+	mustCLI(t, db, "model", "add", "Latitude 5440", "--number", "LAT5440", "--manufacturer", "Dell")
+	mustCLI(t, db, "receive", "--model", "LAT5440", "--location", "HQ", "SNQR1001", "SNQR1002")
+	s := startTmux(t, 80, 24, []string{"TAGDESK_OPERATOR=desk", "NO_COLOR=1"}, "--db", db)
+	s.send("TD-000002", "Enter")
+	s.waitFor("Asset TD-000002", "SNQR1002")
+}
