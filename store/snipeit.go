@@ -292,7 +292,7 @@ func matchHeader(h string) sfield {
 var snipeComputed = map[string]bool{
 	"created at": true, "updated at": true, "age": true, "checkouts": true, "checkins": true,
 	"requests": true, "current value": true, "diff": true, "days without audit": true, "image": true,
-	"checked out to": true,
+	"checked out to": true, "created by": true,
 }
 
 // deletedHeader says whether a header (normalised) is Snipe-IT's date of
@@ -764,7 +764,13 @@ func parseSnipeHeader(rec []string, rep *ImportReport, updating bool) (*csvHeade
 		switch f {
 		case fIgnored:
 			col.Field = "ignored"
-			if clean != "" {
+			switch {
+			case h.holderText == i+1:
+				// Read as the holder's name (by Type or Checkout Type, or
+				// beside Username or Email); a row where nothing says
+				// what it is warns that it is not read.
+				col.Field = "holder's name"
+			case clean != "":
 				col.Field = "ignored (computed by Snipe-IT, or not an asset field)"
 			}
 		case fCustom:
@@ -1989,6 +1995,21 @@ func (im *importer) person(r *srow) (personRef, error) {
 		case len(match) > 1 && len(probes) == 0:
 			return personRef{}, invalid("%q names more than one person: add an Email or Username column", clip(name))
 		}
+		if len(probes) == 0 && len(strings.Fields(name)) == 1 {
+			// A holder's name that is how the desk knows someone (a
+			// Checked Out To cell holding a username or an email, as
+			// Snipe-IT's own importer looks a holder up): them, not a
+			// new person of that name.
+			for _, col := range []string{"username", "email", "badge", "employee_no"} {
+				found, err := im.lookPeople(col, strings.TrimSpace(name))
+				if err != nil {
+					return personRef{}, err
+				}
+				if len(found) == 1 {
+					return found[0], nil
+				}
+			}
+		}
 	}
 	// Nobody: create them, with what the file's other rows say of them
 	// where this row says nothing (and no one has it already).
@@ -2471,6 +2492,11 @@ func (im *importer) receive(r *srow) error {
 		}
 		rec.LocationUID, r.currentUID = l.uid, l.uid
 	}
+	if im.h.has(fHomeCode) && r.home == "" && r.homeCode == "" {
+		// A tagdesk export says the home apart from Location: blank
+		// there is no home (else a round trip gave one).
+		rec.HomeLocationUID = ""
+	}
 	if rec.SupplierUID, err = im.ensureNamed("suppliers", r.supplier); err != nil {
 		return im.rowErr(r, fSupplier, err)
 	}
@@ -2683,6 +2709,9 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 			place, r.currentUID = l.code, l.uid
 		case fLocation:
 			place = l.code
+			if im.h.has(fHomeCode) {
+				break // (a tagdesk export says the home in its own columns)
+			}
 			fallthrough
 		default:
 			refs["home_location"] = l.uid
@@ -2926,7 +2955,7 @@ func (im *importer) checkOutTo(r *srow) (CheckOutPayload, sfield, error) {
 	if p.Since, err = im.past(r.checkoutDate, "checkout date"); err != nil {
 		return p, fLastCheckout, err
 	}
-	if p.Since != "" && r.checkoutAt != "" && r.checkoutAt <= timestamp(im.w.at) {
+	if at, err := time.Parse(time.RFC3339Nano, r.checkoutAt); p.Since != "" && err == nil && !at.After(im.w.at) {
 		p.Since = r.checkoutAt // its time of day too ("2024-03-20 10:00:00")
 	}
 	switch r.co {

@@ -678,3 +678,69 @@ func TestImportTablesKindsAndNamesakes(t *testing.T) {
 		t.Fatalf("a users file with Login Enabled as assets: %v", err)
 	}
 }
+
+// From a migrating admin's hunt: a holder's cell (Checked Out To, or
+// Full Name) holding a username or an email made a new person of that
+// "name", beside the person who has it. It is them, as Snipe-IT's own
+// importer looks a holder up; a plain unknown name is still made.
+func TestImportHolderCellNamingUsernameOrEmail(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db) // Ana Silva: B1001, asilva, ana@example.com
+	data := "Asset Tag,Model Name,Serial Number,Checkout Type,Checked Out to: Full Name\n" +
+		"Q-1,WD19,QS1,User,asilva\nQ-2,WD19,QS2,User,ANA@example.com\nQ-3,WD19,QS3,User,Zed Newman\n"
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader(data), store.ImportOptions{})
+	if err != nil {
+		t.Fatalf("import: %v (%v)", err, rep.Bad)
+	}
+	for tag, want := range map[string]string{"Q-1": "Ana Silva", "Q-2": "Ana Silva", "Q-3": "Zed Newman"} {
+		a, err := db.Asset(ctx, tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.CustodianName != want {
+			t.Errorf("%s held by %q, want %q", tag, a.CustodianName, want)
+		}
+	}
+	people, err := db.People(ctx, store.PeopleFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range people {
+		if p.Name == "asilva" || strings.Contains(p.Name, "@") {
+			t.Errorf("made a person named %q", p.Name)
+		}
+	}
+}
+
+// From a migrating admin's hunt: a checkout time in the second the import
+// ran (an export imported at once) lost its time of day: the file's time
+// was compared with the import's as text, where "…:19Z" sorts after
+// "…:19.123Z". Times compare as instants.
+func TestImportCheckoutTimeInTheImportsSecond(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpenAt(t, time.Date(2026, 11, 2, 9, 59, 59, 500_000_000, time.UTC))
+	seed(t, db)
+	var b strings.Builder
+	b.WriteString("Asset Tag,Model Name,Serial Number,Checked Out to: Username,Checkout Date\n")
+	for i := 20; i < 40; i++ {
+		fmt.Fprintf(&b, "Q-%d,WD19,QS%d,asilva,2026-11-02 10:00:%02d\n", i, i, i)
+	}
+	if rep, err := db.ImportSnipeIT(ctx, strings.NewReader(b.String()), store.ImportOptions{}); err != nil {
+		t.Fatalf("import: %v (%v)", err, rep.Bad)
+	}
+	for i := 20; i < 40; i++ {
+		a, err := db.Asset(ctx, fmt.Sprintf("Q-%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := time.Date(2026, 11, 2, 10, 0, i, 0, time.UTC)
+		made, err := time.Parse(time.RFC3339Nano, a.CreatedAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := !file.After(made); strings.Contains(a.CheckedOutAt, "T10:00:") != want {
+			t.Errorf("Q-%d (imported %s): checked out at %q, want its time of day kept: %v", i, a.CreatedAt, a.CheckedOutAt, want)
+		}
+	}
+}

@@ -2642,3 +2642,74 @@ func TestSnipeITUpdatePurchaseOrder(t *testing.T) {
 		t.Fatalf("another order on update: %v %+v", err, rep)
 	}
 }
+
+// From a migrating admin's hunt: a list export's "Created By" became a
+// custom field on every asset (it is bookkeeping, like Created At), and
+// "Checked Out To" was said to be ignored while it named the holders.
+func TestImportSnipeITListExportColumnsSaid(t *testing.T) {
+	db := mustOpen(t)
+	seed(t, db)
+	rep := importSnipe(t, db, []byte("Asset Tag,Model Name,Created By,Created At,Checked Out To,Type\n"+
+		"X-1,Latitude 5440,admin,2024-01-02 10:00:00,Ana Silva,user\n"), store.ImportOptions{})
+	if rep.Imported != 1 {
+		t.Fatalf("report = %+v", rep)
+	}
+	a := mustAsset(t, db, "X-1")
+	if len(a.Custom) != 0 || a.CustodianName != "Ana Silva" {
+		t.Errorf("X-1 held by %q, custom fields %v", a.CustodianName, a.Custom)
+	}
+	for _, c := range rep.Columns {
+		switch c.Header {
+		case "Created By":
+			if !strings.HasPrefix(c.Field, "ignored") {
+				t.Errorf("Created By read as %q", c.Field)
+			}
+		case "Checked Out To":
+			if strings.Contains(c.Field, "ignored") {
+				t.Errorf("Checked Out To read as %q, though it names the holder", c.Field)
+			}
+		}
+	}
+}
+
+// From a migrating admin's hunt: an asset with no home (Snipe-IT's default
+// location blank) came back from its own export with its current place as
+// its home: export, import, export differed. tagdesk's export says the
+// home in its own column; blank there is no home, also in an update.
+func TestSnipeITRoundTripNoHome(t *testing.T) {
+	ctx := context.Background()
+	export := func(db *store.DB) []byte {
+		t.Helper()
+		var out bytes.Buffer
+		if _, err := db.ExportSnipeIT(ctx, &out); err != nil {
+			t.Fatal(err)
+		}
+		return out.Bytes()
+	}
+	src := mustOpen(t)
+	seed(t, src)
+	if _, err := src.UpdatePerson(ctx, "B1001", map[string]string{"location": "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	importSnipe(t, src, []byte("Asset Tag,Model Name,Serial Number,Checkout Type,Checked Out to: Username\nTZ-1,WD19,TZS1,User,asilva\nTZ-2,WD19,TZS2,User,asilva\n"), store.ImportOptions{})
+	if _, err := src.CheckIn(ctx, "TZ-2", store.CheckInOptions{Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	first := export(src)
+	dst := mustOpenAt(t, time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)) // (after its check-outs)
+	importSnipe(t, dst, first, store.ImportOptions{})
+	if second := export(dst); !bytes.Equal(first, second) {
+		t.Errorf("export, import, export differs:\n%s\n---\n%s", first, second)
+	}
+	for _, tag := range []string{"TZ-1", "TZ-2"} {
+		if a := mustAsset(t, dst, tag); a.HomeLocationCode != "" {
+			t.Errorf("%s: home %q, want none", tag, a.HomeLocationCode)
+		}
+	}
+	// An update from the same file leaves a home it does not give alone.
+	importSnipe(t, src, first, store.ImportOptions{Update: true})
+	if second := export(src); !bytes.Equal(first, second) {
+		t.Errorf("an update from its own export changed it:\n%s\n---\n%s", first, second)
+	}
+	mustVerify(t, dst)
+}
