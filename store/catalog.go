@@ -235,8 +235,14 @@ func (w *wtx) locationByName(s string) (string, error) {
 		return uid, err
 	}
 	// No place of that name, or several: a code, if it is one (a file
-	// that wrote codes; of places sharing a name, the one it names).
-	uid, cerr := w.uidBy("locations", "code", strings.ToUpper(strings.TrimSpace(s)))
+	// that wrote codes; of places sharing a name, the one it names,
+	// written as the code is: "Storage" of two is not the one whose code
+	// was made from its name, STORAGE).
+	code := strings.TrimSpace(s)
+	if ErrorCode(err) == ENOTFOUND {
+		code = strings.ToUpper(code)
+	}
+	uid, cerr := w.uidBy("locations", "code", code)
 	if ErrorCode(cerr) == ENOTFOUND {
 		return "", err
 	}

@@ -219,9 +219,16 @@ func TestImportNameSharedByPlacesFindsTheCode(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	importSnipe(t, db, []byte("Asset Tag,Model,Serial,Location\nS-1,Lat,S1,Store\n"), store.ImportOptions{})
+	importSnipe(t, db, []byte("Asset Tag,Model,Serial,Location\nS-1,Lat,S1,STORE\n"), store.ImportOptions{})
 	if a := mustAsset(t, db, "S-1"); a.LocationCode != "STORE" {
 		t.Fatalf("S-1 at %s", a.LocationCode)
+	}
+	// From a migrating admin's hunt: the name as the file writes it (a
+	// Snipe-IT file has no codes) is not the place whose code was made
+	// from it: it names two, and is refused.
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model,Serial,Location\nS-2,Lat,S2,Store\n"), store.ImportOptions{})
+	if err == nil || len(rep.Bad) != 1 || !strings.Contains(rep.Bad[0].Reason, `"Store" names more than one location`) {
+		t.Fatalf("import: %v %+v, want the row refused", err, rep.Bad)
 	}
 }
 
