@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // A desk's own history can be rewritten by whoever holds its file: verify
@@ -47,7 +48,11 @@ type ServerCheck struct {
 	cursor int64 // the desk's pull cursor when the check began
 	last   int64 // the last place of the server's order the desk had recorded then
 	done   int64 // server order compared up to
-	Report ServerCheckReport
+	events int64 // the desk's last event when the check began
+	// atServer are other desks' changes the desk holds with no place in
+	// the server's order that the server has (not pulled that far yet).
+	atServer map[string]bool
+	Report   ServerCheckReport
 }
 
 // NewServerCheck begins a comparison with the server this desk syncs with,
@@ -70,7 +75,12 @@ func (db *DB) NewServerCheck(ctx context.Context, serverEpoch string) (*ServerCh
 	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(server_seq), 0) FROM sync_log`).Scan(&last); err != nil {
 		return nil, fmt.Errorf("compare with the server: %w", err)
 	}
-	return &ServerCheck{db: db, cursor: st.Cursor, last: last, Report: ServerCheckReport{Server: st.Server, Problems: []string{}}}, nil
+	var events int64
+	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM events`).Scan(&events); err != nil {
+		return nil, fmt.Errorf("compare with the server: %w", err)
+	}
+	return &ServerCheck{db: db, cursor: st.Cursor, last: last, events: events, atServer: map[string]bool{},
+		Report: ServerCheckReport{Server: st.Server, Problems: []string{}}}, nil
 }
 
 func (c *ServerCheck) problem(format string, args ...any) {
@@ -190,6 +200,7 @@ func (c *ServerCheck) unrecorded(ctx context.Context, se ServerEntry, own string
 	case se.ServerSeq <= c.cursor:
 		c.problem("the desk has pulled past %s (place %d of the server's order) and has no record of its place", uid, se.ServerSeq)
 	default:
+		c.atServer[uid] = true
 		c.Report.NotPulled++
 	}
 	return nil
@@ -202,7 +213,24 @@ func (c *ServerCheck) Finish(ctx context.Context) (ServerCheckReport, error) {
 	err := c.eachRecorded(ctx, c.done, c.last, func(n int64, r recorded) {
 		c.problem("the desk records %s at place %d of the server's order; the server's log ends at %d", r.what(), n, c.done)
 	})
-	return c.Report, err
+	if err != nil {
+		return c.Report, err
+	}
+	// Another desk's change reaches this desk only by a pull, which
+	// records its place: one held with no place that the server does not
+	// have either was put in the file (or lost by a server restored since
+	// the desk pulled it), and would pass for that desk's work.
+	err = eachText(ctx, c.db.r, `SELECT e.device_id || ':' || e.seq || ' ' || e.type FROM events e
+		WHERE e.id <= ? AND e.device_id <> ? AND NOT EXISTS (SELECT 1 FROM sync_log l WHERE l.event_id = e.id) ORDER BY e.id`, func(s string) {
+		uid, typ, _ := strings.Cut(s, " ")
+		if !c.atServer[uid] {
+			c.problem("the desk holds %s (%s), another desk's change the server does not have: not pulled from it (put in the desk's file, or lost by a server restored since)", uid, typ)
+		}
+	}, c.events, c.db.DeviceID())
+	if err != nil {
+		return c.Report, fmt.Errorf("compare with the server: %w", err)
+	}
+	return c.Report, nil
 }
 
 // recordedBetween is the desk's record of the server's order in (after, upTo].

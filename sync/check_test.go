@@ -142,3 +142,41 @@ func TestCheckServer(t *testing.T) {
 		t.Fatalf("check against another server: %v", err)
 	}
 }
+
+// From an auditor's hunt: a change put in the desk's file as another
+// desk's (its next event, hashed right) passed verify --server, and its
+// history blamed that desk's operator. Another desk's change reaches a
+// desk only by a pull, which records its place: one the server does not
+// have is named.
+func TestCheckServerOtherDeskChangeNotFromTheServer(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	hs := httptest.NewServer(e.h)
+	defer hs.Close()
+	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
+	cl, err := NewClient(ctx, e.dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.receiveMany(t, 2)
+	if _, err := cl.Sync(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+e.dev.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.ExecContext(ctx, `INSERT INTO events(device_id, seq, operator, at, type, subject, payload, prev_hash, hash)
+		SELECT 'DFORGED001', 1, 'ana', at, type, subject, payload, '', hash FROM events WHERE type = 'location.created' LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := cl.CheckServer(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(rep.Problems, "\n")
+	if !strings.Contains(got, "the desk holds DFORGED001:1 (location.created), another desk's change the server does not have") {
+		t.Errorf("problems:\n%s", got)
+	}
+}

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/tagdesk/tagdesk/store"
 )
 
 // Two syncs of one desk at once against a server restored with its marker
@@ -86,15 +88,35 @@ func TestConcurrentSyncsStaleAt(t *testing.T) {
 	if err != nil {
 		t.Fatalf("check: %v", err)
 	}
-	if len(rep.Problems) > 0 {
-		t.Errorf("verify --server: %v", rep.Problems)
+	if p := problemsBesidesLost(t, rep, c); len(p) > 0 {
+		t.Errorf("verify --server: %v", p)
 	}
 	if _, err := d.Sync(ctx, nil); err != nil {
 		t.Errorf("the next sync: %v", err)
 	}
-	if rep, _ := d.CheckServer(ctx, nil); len(rep.Problems) > 0 {
+	if rep, _ := d.CheckServer(ctx, nil); len(problemsBesidesLost(t, rep, c)) > 0 {
 		t.Errorf("verify --server after another sync: %v", rep.Problems)
 	}
+}
+
+// problemsBesidesLost are a check's problems but the four changes of c the
+// restore lost (restoredBehind), which the desk holds and the server does
+// not: named, as verify --server names them (until c pushes them again).
+func problemsBesidesLost(t *testing.T, rep store.ServerCheckReport, c *Client) []string {
+	t.Helper()
+	var rest []string
+	lost := 0
+	for _, p := range rep.Problems {
+		if strings.HasPrefix(p, "the desk holds "+c.DB.DeviceID()+":") && strings.Contains(p, "another desk's change the server does not have") {
+			lost++
+			continue
+		}
+		rest = append(rest, p)
+	}
+	if lost != 4 {
+		t.Errorf("%d of c's lost changes named, want 4: %v", lost, rep.Problems)
+	}
+	return rest
 }
 
 // Two syncs of one desk at once, the server restored below the desk's
@@ -175,7 +197,7 @@ func TestConcurrentSyncsStaleRestoredHead(t *testing.T) {
 			t.Errorf("place %d of the server's order unrecorded (cursor %d)", k, fin.Cursor)
 		}
 	}
-	if rep, err := d.CheckServer(ctx, nil); err != nil || len(rep.Problems) > 0 {
+	if rep, err := d.CheckServer(ctx, nil); err != nil || len(problemsBesidesLost(t, rep, c)) > 0 {
 		t.Errorf("verify --server: %v %v", err, rep.Problems)
 	}
 }
