@@ -254,12 +254,38 @@ func TestVerifyHonestSyncStates(t *testing.T) {
 	if rep, err := db.Verify(ctx, t.TempDir()); err != nil || !rep.OK {
 		t.Errorf("verify after the pulled refusal: %v %v", err, rep.Problems)
 	}
-	if err := db.ExecForTest(ctx, `UPDATE sync_state SET needs_rebuild = 1`); err != nil {
+	if err := db.ExecForTest(ctx, `UPDATE sync_state SET needs_rebuild = 1, epoch = 'e1'`); err != nil { // (a pull after a hello)
 		t.Fatal(err)
 	}
 	rep, err := db.Verify(ctx, t.TempDir())
 	if err != nil || !rep.OK || len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "a rebase is pending") {
 		t.Errorf("verify while a rebase is pending: %v %+v", err, rep)
+	}
+}
+
+// From an auditor's hunt: marking a rebase pending by hand kept verify from
+// comparing a state edited by hand (a disposed asset back in stock), OK,
+// on a desk that never synced, which nothing would ever rebase. Only a
+// sync asks for a rebase: on such a desk the mark is named and the state
+// compared.
+func TestVerifyRebaseMarkedByHand(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	receiveTags(t, db, "DUB-STORE", "T-1")
+	if err := db.ExecForTest(ctx, `UPDATE assets SET status = 'retired' WHERE tag = 'T-1'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ExecForTest(ctx, `UPDATE sync_state SET needs_rebuild = 1`); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.Verify(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(rep.Problems, "\n")
+	if rep.OK || !strings.Contains(got, "a rebase is marked pending, but this desk has never synced") || !strings.Contains(got, `status is "retired"`) {
+		t.Errorf("verify: ok %v, problems:\n%s", rep.OK, got)
 	}
 }
 
