@@ -292,6 +292,15 @@ func (s *spooler) printJobs(ctx context.Context, jobs []store.PrintJob, uris []s
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
+		if queued[j.ID] && i > 0 {
+			// Asked again before each label goes: one cancelled while
+			// the run prints (queue cancel, the UI's ctrl+x) is not sent.
+			still, err := s.db.StillQueued(ctx, []int64{j.ID})
+			if err != nil {
+				return out, err
+			}
+			queued[j.ID] = still[j.ID]
+		}
 		if !queued[j.ID] {
 			// Printed (or cancelled) by another run since this one read
 			// the queue: not printed again.
@@ -337,7 +346,28 @@ func (s *spooler) printJobs(ctx context.Context, jobs []store.PrintJob, uris []s
 			step(len(sh.jobs))
 			continue
 		}
-		outs, err := s.printSheet(ctx, sh.t, sh.uri, sh.jobs)
+		// Those cancelled while the run printed other labels are left out.
+		sheetIDs := make([]int64, len(sh.jobs))
+		for k, j := range sh.jobs {
+			sheetIDs[k] = j.ID
+		}
+		still, err := s.db.StillQueued(ctx, sheetIDs)
+		if err != nil {
+			return out, err
+		}
+		keep := sh.jobs[:0:0]
+		for _, j := range sh.jobs {
+			if still[j.ID] {
+				keep = append(keep, j)
+			} else {
+				out = append(out, jobOutcome{job: j, done: true})
+			}
+		}
+		if len(keep) == 0 {
+			step(len(sh.jobs))
+			continue
+		}
+		outs, err := s.printSheet(ctx, sh.t, sh.uri, keep)
 		if err != nil {
 			return out, err
 		}
@@ -416,7 +446,8 @@ func (s *spooler) printSheet(ctx context.Context, t labels.Template, uri string,
 	}
 	// One transaction for the whole sheet: a crash after it came out must
 	// not leave hundreds of its labels queued to come out again.
-	if err := s.db.MarkPrintedAll(ctx, ids, t.Name, p.String()); err != nil {
+	// (Recorded even if the run is being interrupted: the sheet came out.)
+	if err := s.db.MarkPrintedAll(context.WithoutCancel(ctx), ids, t.Name, p.String()); err != nil {
 		return out, err
 	}
 	for _, j := range ok {
@@ -465,7 +496,9 @@ func (s *spooler) printJob(ctx context.Context, j store.PrintJob, t labels.Templ
 	}
 	// Not strict: a job another run printed meanwhile (a label reused by
 	// a batch while a queue run had it) did print here too; no error.
-	return false, s.db.MarkPrintedAll(ctx, []int64{j.ID}, t.Name, p.String())
+	// Recorded even if the run is being interrupted (ctrl+c, the UI
+	// quitting): the label came out, and must not come out again.
+	return false, s.db.MarkPrintedAll(context.WithoutCancel(ctx), []int64{j.ID}, t.Name, p.String())
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -3,12 +3,19 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	gosync "sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // One printing run at a time on a desk: another (a queue run beside the
@@ -128,5 +135,119 @@ func TestE2E_PrintLockEdges(t *testing.T) {
 	}
 	if out, errs, code := cli(t, db, "queue", "cancel", id, id); code != 0 || strings.Count(out, "cancelled") != 1 {
 		t.Errorf("cancel %s %s: exit %d %s %s", id, id, code, out, errs)
+	}
+}
+
+// slowPrinter takes each job whole, then keeps the connection a moment
+// (printing it), as a busy printer does; it keeps each job's bytes.
+func slowPrinter(t *testing.T, hold time.Duration) (addr string, received func() []string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu gosync.Mutex
+	var jobs []string
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			b, _ := io.ReadAll(c)
+			mu.Lock()
+			jobs = append(jobs, string(b))
+			mu.Unlock()
+			time.Sleep(hold)
+			c.Close()
+		}
+	}()
+	t.Cleanup(func() { ln.Close() })
+	return ln.Addr().String(), func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), jobs...)
+	}
+}
+
+// queuedJobIDs maps each queued job's tag to its id.
+func queuedJobIDs(t *testing.T, db string) map[string]int64 {
+	t.Helper()
+	var jobs []struct {
+		ID  int64
+		Tag string
+	}
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "queue", "list", "--json")), &jobs); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int64{}
+	for _, j := range jobs {
+		out[j.Tag] = j.ID
+	}
+	return out
+}
+
+// waitJobs waits (bounded) until the printer has n jobs.
+func waitJobs(t *testing.T, received func() []string, n int) {
+	t.Helper()
+	for i := 0; i < 200 && len(received()) < n; i++ {
+		time.Sleep(25 * time.Millisecond)
+	}
+	if got := len(received()); got < n {
+		t.Fatalf("the printer got %d jobs, want %d", got, n)
+	}
+}
+
+// From a warehouse lead's hunt: a label cancelled while a run printed the
+// queue still came out (the run read the queue once), and was then
+// "cancelled" with no printed record; a run interrupted (ctrl+c) just
+// after a label came out left it queued, to come out again.
+func TestE2E_CancelAndInterruptDuringARun(t *testing.T) {
+	db, tags := labelDB(t, 3)
+	addr, received := slowPrinter(t, 700*time.Millisecond)
+	ids := queuedJobIDs(t, db)
+	run := exec.Command(tagdeskBin(t), "--db", db, "queue", "run", "--printer", "tcp://"+addr)
+	run.Env = append(os.Environ(), "TAGDESK_OPERATOR=e2e")
+	var out bytes.Buffer
+	run.Stdout, run.Stderr = &out, &out
+	if err := run.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitJobs(t, received, 1)
+	mustCLI(t, db, "queue", "cancel", fmt.Sprint(ids[tags[2]]))
+	if err := run.Wait(); err != nil {
+		t.Fatalf("queue run: %v\n%s", err, out.String())
+	}
+	for _, j := range received() {
+		if strings.Contains(j, tags[2]) {
+			t.Errorf("the cancelled label %s was printed", tags[2])
+		}
+	}
+	if !strings.Contains(out.String(), "printed 2") {
+		t.Errorf("queue run said:\n%s", out.String())
+	}
+
+	// Interrupted just after a label came out: it is recorded printed.
+	db, tags = labelDB(t, 2)
+	addr, received = slowPrinter(t, 3*time.Second)
+	run = exec.Command(tagdeskBin(t), "--db", db, "queue", "run", "--printer", "tcp://"+addr)
+	run.Env = append(os.Environ(), "TAGDESK_OPERATOR=e2e")
+	out.Reset()
+	run.Stdout, run.Stderr = &out, &out
+	if err := run.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitJobs(t, received, 1)
+	run.Process.Signal(os.Interrupt)
+	run.Wait()
+	if got := received(); len(got) != 1 || !strings.Contains(got[0], tags[0]) {
+		t.Fatalf("the printer got %d jobs", len(got))
+	}
+	list := mustCLI(t, db, "queue", "list", "--all")
+	for _, line := range strings.Split(list, "\n") {
+		if strings.Contains(line, tags[0]) && !strings.Contains(line, "done") {
+			t.Errorf("the label that came out before the interrupt: %s\n(the run said: %s)", line, out.String())
+		}
 	}
 }

@@ -43,6 +43,11 @@ const (
 	// has the whole job, to end it by closing the connection or to drop
 	// it: a printer that does neither has taken the job.
 	DefaultFinishWait = 2 * time.Second
+	// DefaultTakeWait is how long a raw socket printer that holds the
+	// connection may go without taking more of a job the desk's kernel
+	// still holds (a printer paused, out of media, or that stopped
+	// reading) before the job is failed and stays queued.
+	DefaultTakeWait = 10 * time.Second
 )
 
 // Error is a failure to reach or use a printer.
@@ -192,11 +197,53 @@ func (p *tcpPrinter) Print(ctx context.Context, job []byte) error {
 		return retryable(p.String(), err)
 	}
 	// (What a printer says back, if anything, is not read as status.)
-	if _, err := io.Copy(io.Discard, conn); err != nil && !isTimeout(err) && ctx.Err() == nil {
+	_, err = io.Copy(io.Discard, conn)
+	if err != nil && !isTimeout(err) && ctx.Err() == nil {
 		return retryable(p.String(), fmt.Errorf("the printer dropped the connection before the end of the job (%v); the label may not have printed", describeNetErr(err)))
+	}
+	if err != nil {
+		// It holds the connection: it has the job only once it has taken
+		// all of it. Write returned when the desk's kernel had it, which
+		// holds megabytes: a printer that stopped reading has a sliver.
+		if err := awaitTaken(ctx, tc, len(job)); err != nil {
+			_ = tc.SetLinger(0) // (discarded, not sent later: no half label when it wakes)
+			return retryable(p.String(), err)
+		}
 	}
 	if err := conn.Close(); err != nil {
 		return retryable(p.String(), describeNetErr(err))
+	}
+	return nil
+}
+
+// awaitTaken waits until the printer has taken (acknowledged) every byte
+// of a job the kernel may still hold, after the write was half-closed,
+// while it keeps taking it: no more for DefaultTakeWait fails it, and so
+// does the context ending (a moment after: the acknowledgement of a job
+// taken whole may be on its way). Where the kernel cannot say (not
+// Linux), the job is taken.
+func awaitTaken(ctx context.Context, tc *net.TCPConn, total int) error {
+	// The kernel's count holds the end of the job (the half-close, one
+	// in TCP's numbering) until the printer acknowledges it: 1 is all
+	// the bytes taken.
+	left, ok := unsentBytes(tc)
+	moved := time.Now()
+	var ended time.Time
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for ok && left > 1 {
+		if ctx.Err() != nil && ended.IsZero() {
+			ended = time.Now()
+		}
+		if time.Since(moved) > DefaultTakeWait || !ended.IsZero() && time.Since(ended) > 500*time.Millisecond {
+			return fmt.Errorf("the printer took %d of %d bytes and stopped taking the job (paused, out of media?); it stays queued", max(total-(left-1), 0), total)
+		}
+		<-tick.C
+		var now int
+		if now, ok = unsentBytes(tc); now < left {
+			moved = time.Now()
+		}
+		left = now
 	}
 	return nil
 }

@@ -372,3 +372,37 @@ func TestTCP_DroppedMidJob(t *testing.T) {
 		t.Fatalf("a printer that dropped the job: %v; want a retryable failure", err)
 	}
 }
+
+// From a warehouse lead's hunt: a sheet job (200 KB) sent to a raw socket
+// printer that had stopped reading was marked printed: the write returned
+// once the desk's kernel held it, and the printer, holding the connection,
+// had taken 4 kB. It fails, retryable, saying how much was taken.
+func TestTCP_StoppedReadingHoldingTheConnection(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the kernel's unsent count is read on Linux")
+	}
+	ln := listen(t)
+	conns := make(chan net.Conn, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			c.(*net.TCPConn).SetReadBuffer(4096)
+			conns <- c // accepted, holds on, never reads
+		}
+	}()
+	t.Cleanup(func() {
+		select {
+		case c := <-conns:
+			c.Close()
+		default:
+		}
+	})
+	p, _ := printer.Open("tcp://" + ln.Addr().String())
+	ctx, cancel := context.WithTimeout(t.Context(), printer.DefaultFinishWait+time.Second)
+	defer cancel()
+	job := bytes.Repeat([]byte("%PDF-1.4 sheet of labels "), 8<<10) // 200 kB
+	err := p.Print(ctx, job)
+	if err == nil || !printer.IsRetryable(err) || !strings.Contains(err.Error(), "stopped taking the job") {
+		t.Fatalf("a printer that stopped reading: %v; want a retryable failure", err)
+	}
+}
