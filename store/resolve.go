@@ -146,16 +146,19 @@ func (db *DB) ResolveAsset(ctx context.Context, scan string) (Asset, error) {
 
 func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, error) {
 	up := NormalizeTag(code)
-	// Serials are matched as scanned, or upper-cased as most are printed:
-	// the asset when exactly one carries the serial (only when none does is
-	// it asked below whether two do).
-	const bySerial = `a.id = (SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM (SELECT id FROM assets WHERE serial IN (?, ?) LIMIT 2))`
+	// Serials are matched as scanned, upper-cased as most are printed, or
+	// lower-cased (as typed by hand at a receipt: receiving it again is
+	// refused as the same serial, so a scan finds it): the asset when
+	// exactly one carries the serial (only when none does is it asked
+	// below whether two do).
+	const bySerial = `a.id = (SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM (SELECT id FROM assets WHERE serial IN (?, ?, ?) LIMIT 2))`
+	upper, lower := strings.ToUpper(code), strings.ToLower(code)
 	var a Asset
 	var err error
 	if ValidateTag(up) == nil {
 		// The tag, or else the serial, in one statement: a scan is one or
 		// the other, and a second statement was a third of a serial's time.
-		a, err = scanAsset(db.readRow(ctx, assetSelect+` WHERE a.tag = ? UNION ALL `+assetSelect+` WHERE `+bySerial+` LIMIT 1`, up, code, strings.ToUpper(code)))
+		a, err = scanAsset(db.readRow(ctx, assetSelect+` WHERE a.tag = ? UNION ALL `+assetSelect+` WHERE `+bySerial+` LIMIT 1`, up, code, upper, lower))
 		if err == nil {
 			if a.Tag == up {
 				return a, "tag", nil
@@ -163,7 +166,7 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 			return a, "serial", nil
 		}
 	} else {
-		a, err = db.assetWhere(ctx, bySerial, code, strings.ToUpper(code))
+		a, err = db.assetWhere(ctx, bySerial, code, upper, lower)
 		if err == nil {
 			return a, "serial", nil
 		}
@@ -172,7 +175,7 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 		return a, "", fmt.Errorf("resolve %q: %w", clip(code), err)
 	}
 	var n int
-	if err := db.readRow(ctx, `SELECT count(*) FROM (SELECT id FROM assets WHERE serial IN (?, ?) LIMIT 2)`, code, strings.ToUpper(code)).Scan(&n); err != nil {
+	if err := db.readRow(ctx, `SELECT count(*) FROM (SELECT id FROM assets WHERE serial IN (?, ?, ?) LIMIT 2)`, code, upper, lower).Scan(&n); err != nil {
 		return Asset{}, "", fmt.Errorf("resolve serial: %w", err)
 	}
 	if n == 2 {
