@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,6 +32,12 @@ type checkOutScreen struct {
 	// with nothing installed in it yet, is checked out itself when a
 	// badge or a location follows (scan the asset, scan the badge).
 	installed int
+	// held are the assets scanned after such an asset, nothing installed
+	// in it yet: going with it to the badge or place scanned next (scan
+	// the laptop, the phone, the badge), or installed in it (ctrl+n: a
+	// server, then its disks). Installing them at once put a phone in
+	// the laptop scanned before it.
+	held []store.Asset
 	// presetGone: the person given with the screen was offboarded already
 	// (said at once: Init's re-read does not say it again).
 	presetGone bool
@@ -58,8 +65,23 @@ type checkOutResult struct {
 	// carried: the asset scanned before (the holder then, nothing
 	// installed in it) was checked out to the new holder; asset is it.
 	carried bool
-	err     error
+	// hold: the scan is an asset to hold (see checkOutScreen.held).
+	hold bool
+	// withHeld are the held assets' check-outs to the new holder, or
+	// their installs (ctrl+n), each with its refusal if refused.
+	withHeld []heldOutcome
+	err      error
 }
+
+// heldOutcome is what became of a held asset.
+type heldOutcome struct {
+	asset store.Asset
+	err   error
+}
+
+// installHeld is the queue's marker for ctrl+n (installs go in the scans'
+// order: after those scanned before the key).
+const installHeld = "\x00install"
 
 func newCheckOut(c *common, p *store.Person) *checkOutScreen {
 	s := &checkOutScreen{base: newBase(c), input: newField("› ", "scan a badge, location or parent asset tag, or type a name"), due: newField("due: ", "none (YYYY-MM-DD or +days)"), sel: -1}
@@ -92,9 +114,10 @@ func personHolder(p store.Person) store.Holder {
 	return h
 }
 
-// Typing reports text typed and not yet entered (ctrl+c does not quit then).
+// Typing reports text typed and not yet entered, or assets held for a
+// holder not yet scanned (ctrl+c does not quit then).
 func (s *checkOutScreen) Typing() bool {
-	return s.input.Value() != "" || s.focusDue && s.due.Value() != s.dueDate
+	return s.input.Value() != "" || s.focusDue && s.due.Value() != s.dueDate || len(s.held) > 0
 }
 
 func (s *checkOutScreen) Title() string   { return "Check out" }
@@ -186,11 +209,12 @@ func (s *checkOutScreen) line(msg scanMsg) string { return lineWith(&s.input, ms
 func (s *checkOutScreen) setHolder(h store.Holder) {
 	s.holder = &h
 	s.installed = 0
+	s.held = nil
 	s.people, s.sel = nil, -1
 	s.input.Reset()
 	if h.Kind == store.CustodianAsset {
-		s.input.placeholder = "scan assets to install in it, or a badge or location to check it out to"
-		s.feed.note("%s: scan assets to install in it, or a badge or location to check it out to", h.Label)
+		s.input.placeholder = "scan a badge or location to check it out to, or assets to go with it or in it"
+		s.feed.note("%s: scan a badge or place for it (or more assets first)", h.Label)
 		return
 	}
 	s.input.placeholder = "scan assets to check out"
@@ -209,7 +233,10 @@ func (s *checkOutScreen) key(k tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		if s.holder != nil {
-			s.holder = nil
+			if len(s.held) > 0 {
+				s.feed.warn("not checked out: %s (held for a badge or place that was not scanned)", heldTags(s.held))
+			}
+			s.holder, s.held = nil, nil
 			s.input.Reset()
 			s.input.placeholder = "scan a badge, location or parent asset tag, or type a name"
 			return nil
@@ -221,6 +248,11 @@ func (s *checkOutScreen) key(k tea.KeyPressMsg) tea.Cmd {
 			return cmd
 		}
 		s.focusField(true)
+		return nil
+	case key.Matches(k, keys.Install) && len(s.held) > 0 && !s.focusDue:
+		if code, ok := s.queue.push(installHeld); ok {
+			return s.start(code)
+		}
 		return nil
 	case k.String() == "enter":
 		if s.focusDue {
@@ -353,11 +385,40 @@ func (s *checkOutScreen) scan(code string, typed bool) tea.Cmd {
 func (s *checkOutScreen) start(code string) tea.Cmd {
 	db, id, h, due := s.c.db, s.id, *s.holder, s.dueDate
 	carry := h.Kind == store.CustodianAsset && s.installed == 0
+	held := append([]store.Asset(nil), s.held...)
+	// Each held asset's check-out to holder to (or install in the
+	// first-scanned asset): one by one, each said.
+	each := func(ctx context.Context, to store.Holder) []heldOutcome {
+		out := make([]heldOutcome, len(held))
+		for i, a := range held {
+			out[i].asset, out[i].err = db.CheckOutTo(ctx, a.Tag, to, due)
+			if out[i].err != nil {
+				out[i].asset = a
+			}
+		}
+		return out
+	}
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		r := checkOutResult{to: to{id}, code: code}
+		if code == installHeld {
+			r.withHeld = each(ctx, h)
+			return r
+		}
 		var res store.Resolution
-		r.asset, res, r.err = actOnScan(ctx, db, code, func(tag string) (store.Asset, error) { return db.CheckOutTo(ctx, tag, h, due) })
-		if r.err != nil {
+		act := func(tag string) (store.Asset, error) { return db.CheckOutTo(ctx, tag, h, due) }
+		if carry {
+			// Held, not installed, until what follows says where it goes.
+			act = func(tag string) (store.Asset, error) {
+				if tag == h.Code {
+					return store.Asset{}, store.Errorf(store.EINVALID, "%s is the asset scanned first: scan the badge or place it goes to", tag)
+				}
+				a, err := db.Asset(ctx, tag)
+				r.hold = err == nil
+				return a, err
+			}
+		}
+		r.asset, res, r.err = actOnScan(ctx, db, code, act)
+		if r.err != nil || r.hold {
 			return r
 		}
 		switch res.Kind {
@@ -377,29 +438,63 @@ func (s *checkOutScreen) start(code string) tea.Cmd {
 			r.holder = &nh
 		}
 		if r.holder != nil && carry {
-			// The asset scanned first, then a badge: check it out to them.
+			// The asset scanned first, then a badge: check it out to them,
+			// and those held with it.
 			r.asset, r.err = db.CheckOutTo(ctx, h.Code, *r.holder, due)
 			r.carried = r.err == nil
 			if r.err != nil {
 				r.code = h.Code
 			}
+			r.withHeld = each(ctx, *r.holder)
 		}
 		return r
 	})
 }
 
+// heldTags lists held assets' tags.
+func heldTags(as []store.Asset) string {
+	tags := make([]string, len(as))
+	for i, a := range as {
+		tags[i] = a.Tag
+	}
+	return strings.Join(tags, ", ")
+}
+
 func (s *checkOutScreen) result(r checkOutResult) tea.Cmd {
+	var cmds []tea.Cmd
+	if r.hold && r.err == nil {
+		if !slices.ContainsFunc(s.held, func(a store.Asset) bool { return a.Tag == r.asset.Tag }) {
+			s.held = append(s.held, r.asset)
+		}
+		s.feed.note("%s %s held: with %s to the next badge or place, or ctrl+n: into it", r.asset.Tag, assetLabel(r.asset), s.holder.Code)
+		return nil
+	}
+	if r.code == installHeld {
+		s.held = nil
+		for _, o := range r.withHeld {
+			cmds = append(cmds, s.checkedOut(o.asset, o.err, o.asset.Tag))
+		}
+		return tea.Batch(cmds...)
+	}
 	if r.holder != nil {
 		s.setHolder(*r.holder)
 		if !r.carried && r.err == nil {
 			return nil
 		}
 	}
-	if r.err != nil {
-		return s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
+	cmds = append(cmds, s.checkedOut(r.asset, r.err, r.code))
+	for _, o := range r.withHeld {
+		cmds = append(cmds, s.checkedOut(o.asset, o.err, o.asset.Tag))
+	}
+	return tea.Batch(cmds...)
+}
+
+// checkedOut says one asset's check-out (or install), or its refusal.
+func (s *checkOutScreen) checkedOut(a store.Asset, err error, code string) tea.Cmd {
+	if err != nil {
+		return s.feed.refuse("%s: %s", clipCode(code), errText(err))
 	}
 	s.installed++
-	a := r.asset
 	line := fmt.Sprintf("%s %s → %s", a.Tag, assetLabel(a), a.CustodianName)
 	if a.DueDate != "" {
 		line += " · due " + a.DueDate
@@ -448,6 +543,9 @@ func (s *checkOutScreen) View() string {
 		if n := s.queue.len(); n > 0 {
 			count += fmt.Sprintf(" · %d in progress", n)
 		}
+		if n := len(s.held); n > 0 {
+			count += fmt.Sprintf(" · %d held (badge or place, or ctrl+n: in %s)", n, s.holder.Code)
+		}
 		b = append(b, st.Count.Render(count))
 	}
 	head := strings.Join(b, "\n")
@@ -457,12 +555,15 @@ func (s *checkOutScreen) View() string {
 
 func (s *checkOutScreen) ShortHelp() []key.Binding {
 	k := s.c.keys
+	if len(s.held) > 0 {
+		return []key.Binding{k.Install, k.Back, key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "due date")), k.ForceQ}
+	}
 	return []key.Binding{k.Back, key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "due date")), k.ForceQ}
 }
 
 func (s *checkOutScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
-	return [][]key.Binding{{k.ListUp, k.ListDown, k.Open}, {key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "due date")), k.Back, k.ForceQ}}
+	return [][]key.Binding{{k.ListUp, k.ListDown, k.Open}, {key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "due date")), k.Install, k.Back, k.ForceQ}}
 }
 
 // peopleLister finds people (the stores the screens use).

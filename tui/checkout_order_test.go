@@ -47,14 +47,17 @@ func TestCheckOut_PartOfABadgeIsNoOne(t *testing.T) {
 // Scan the asset, scan the badge: the asset scanned first, with nothing
 // installed in it, is checked out to the badge that follows (it was taken
 // for a parent asset, then dropped for the badge: nothing checked out).
-// Scanned before other assets, it is their parent, as before.
+// Assets scanned after it go with it (scan the laptop, the phone, the
+// badge: a helpdesk shift's hunt found the phone installed in the laptop
+// and the laptop left in stock), or into it with ctrl+n (a server, then
+// its disks).
 func TestCheckOut_AssetThenBadge(t *testing.T) {
 	db := newTestDB(t)
-	seed(t, db, 4)
+	seed(t, db, 6)
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
 	h.typeSlow("o")
 	h.scan("TD-000001")
-	h.wantView("scan assets to install in it, or a badge or location to check it out to")
+	h.wantView("scan a badge or location to check it out to, or assets to go with it or in it")
 	h.scan("B1002")
 	h.wantView("checking out to Bob Jones (B1002)", "TD-000001")
 	if a := h.asset("TD-000001"); a.Custodian != "B1002" {
@@ -64,19 +67,36 @@ func TestCheckOut_AssetThenBadge(t *testing.T) {
 	if a := h.asset("TD-000002"); a.Custodian != "B1002" {
 		t.Fatalf("TD-000002 held by %q", a.Custodian)
 	}
-	// A dock, then a laptop into it, then a badge: the badge is the next
-	// holder; the dock stays where it is.
+	// A laptop, a phone, a badge: both go to the badge.
 	h.press("esc")
 	h.scan("TD-000003")
 	h.scan("TD-000004")
-	if a := h.asset("TD-000004"); a.Custodian != "TD-000003" {
-		t.Fatalf("TD-000004 held by %q, want TD-000003", a.Custodian)
+	h.wantView("TD-000004 Latitude 5440 held: with TD-000003 to the next badge or place", "1 held")
+	if a := h.asset("TD-000004"); a.Custodian != "" {
+		t.Fatalf("TD-000004 held by %q before the badge", a.Custodian)
 	}
 	h.scan("B1001")
 	h.wantView("checking out to Alice Smith (B1001)")
-	if a := h.asset("TD-000003"); a.Custodian != "" {
-		t.Fatalf("the dock went to %q", a.Custodian)
+	for _, tag := range []string{"TD-000003", "TD-000004"} {
+		if a := h.asset(tag); a.Custodian != "B1001" {
+			t.Fatalf("%s held by %q, want B1001", tag, a.Custodian)
+		}
 	}
+	// A server, then its disks, ctrl+n: installed in it; disks after
+	// that go straight in.
+	h.press("esc")
+	h.scan("TD-000005")
+	h.scan("TD-000006")
+	h.press("ctrl+n")
+	if a := h.asset("TD-000006"); a.Custodian != "TD-000005" {
+		t.Fatalf("TD-000006 held by %q, want TD-000005", a.Custodian)
+	}
+	// Held and left: said.
+	h.press("esc")
+	h.scan("TD-000003")
+	h.scan("TD-000001")
+	h.press("esc")
+	h.wantView("not checked out: TD-000001")
 }
 
 // Home's letters are keys: a code typed there by hand is pointed to Find.

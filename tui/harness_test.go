@@ -257,6 +257,7 @@ func (h *harness) press(name string) {
 		"ctrl+t":    {Code: 't', Mod: tea.ModCtrl},
 		"ctrl+s":    {Code: 's', Mod: tea.ModCtrl},
 		"ctrl+d":    {Code: 'd', Mod: tea.ModCtrl},
+		"ctrl+n":    {Code: 'n', Mod: tea.ModCtrl},
 		"ctrl+u":    {Code: 'u', Mod: tea.ModCtrl},
 		"ctrl+f":    {Code: 'f', Mod: tea.ModCtrl},
 		"ctrl+g":    {Code: 'g', Mod: tea.ModCtrl},

@@ -41,6 +41,7 @@ type keyMap struct {
 	Move     key.Binding // m: move the asset on screen (detail)
 	Swap     key.Binding // w: swap the asset on screen for another (detail)
 	MoveHere key.Binding // ctrl+o: move the last unexpected asset counted here (stocktake)
+	Install  key.Binding // ctrl+n: install the assets held in the asset scanned first (check out)
 	Edit     key.Binding
 	Retire   key.Binding
 	SetState key.Binding // the asset screen's status change: back in stock, in repair, missing
@@ -83,6 +84,7 @@ func defaultKeyMap() *keyMap {
 
 		Move:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "move")),
 		MoveHere: key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "move it here")),
+		Install:  key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "install in it")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit field")),
 		Retire:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "retire")),
 		SetState: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "status")),
