@@ -1216,6 +1216,19 @@ func (w *wtx) notALabel(serial string, self int64) error {
 	if serial == "" {
 		return nil
 	}
+	// A model's number or an order's (the box's other barcodes, scanned
+	// in the receiving loop for its serial): the register knows the code
+	// as something else, and a second box would be refused as a duplicate
+	// serial when the first was the mistake.
+	var other string
+	err := w.queryRow(`SELECT 'the model number of ' || name FROM models WHERE model_number = ?1 AND model_number <> ''
+		UNION ALL SELECT 'the number of purchase order ' || number FROM purchase_orders WHERE number = ?1 LIMIT 1`, strings.TrimSpace(serial)).Scan(&other)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("check serial: %w", err)
+	}
+	if other != "" {
+		return conflict("%s is %s, not a serial: scan the serial on the device (or its maker's label)", clip(serial), other)
+	}
 	tag, what := NormalizeTag(serial), "tag"
 	if ValidateTag(tag) == nil {
 		// A badge or a location's code: its scans would find the asset

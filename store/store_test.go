@@ -1018,3 +1018,24 @@ func TestScanFindsSerialTypedInLowerCase(t *testing.T) {
 		t.Errorf("a serial two assets share: %v", err)
 	}
 }
+
+// From a helpdesk shift's hunt: the receiving loop took the box's model
+// number or its order's number, scanned for its serial, as the serial of
+// a new asset. Both are refused, as a badge or a place's code is.
+func TestReceiveRefusesModelOrOrderNumberAsSerial(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.AddPurchaseOrder(ctx, "PO-2021-00001", "Dell Direct", nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, serial := range []string{"L5440", "l5440", "PO-2021-00001"} {
+		_, err := db.Receive(ctx, store.Receipt{Serial: serial, Model: "L5440", Location: "DUB"})
+		if err == nil || !strings.Contains(err.Error(), "not a serial") {
+			t.Errorf("serial %s: %v, want refused", serial, err)
+		}
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "CN0L5440X", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Errorf("a serial holding a model number: %v", err)
+	}
+}
