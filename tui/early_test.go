@@ -7,6 +7,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/tagdesk/tagdesk/store"
 )
 
 // startSlow makes a harness whose start-up (opening the database) has not
@@ -93,5 +95,63 @@ func TestLineFeedEndsAScan(t *testing.T) {
 		if h.bells != 0 {
 			t.Errorf("suffix %v: %d bells", suffix, h.bells)
 		}
+	}
+}
+
+// From a helpdesk shift's hunt: typing part of a name the list below
+// shows one person for, then Enter, recorded the fragment ("Aarav") as
+// the operator; text in two names was recorded too. The one person is
+// taken; text in several names is refused; a name not on the register
+// (a contractor) is recorded as typed.
+func TestOperatorTypedPartOfAName(t *testing.T) {
+	for _, c := range []struct{ typed, want string }{{"alice", "alice"}, {"Smi", "alice"}, {"Jo Contractor", "Jo Contractor"}} {
+		db := newTestDB(t)
+		seed(t, db, 1)
+		h := newHarness(t, db, Options{}, 80, 24)
+		h.typeSlow(c.typed)
+		h.press("enter")
+		if h.title() != "Home" || db.Operator() != c.want {
+			t.Errorf("typed %q: screen %q, operator %q, want %q", c.typed, h.title(), db.Operator(), c.want)
+		}
+	}
+	db := newTestDB(t)
+	seed(t, db, 1)
+	if _, err := db.AddPerson(context.Background(), store.PersonInput{Name: "Alice Jones", Badge: "B1003"}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{}, 80, 24)
+	h.typeSlow("Ali")
+	h.press("enter")
+	if h.title() == "Home" {
+		t.Errorf("text in two names signed in %q", db.Operator())
+	}
+	h.wantView(`"Ali" is in the names of 2 people`)
+}
+
+// From a helpdesk shift's hunt: the first run's own changes (the site,
+// its location) were recorded as the program ("tagdesk"), not as the
+// operator typed on that screen.
+func TestFirstRunRecordsItsOperator(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	db.SetOperator("tagdesk")
+	h := newHarness(t, db, Options{}, 80, 24)
+	h.typeSlow("Cork office")
+	h.press("enter")
+	h.press("enter")
+	h.typeSlow("helen")
+	h.press("enter")
+	if h.title() != "Home" {
+		t.Fatalf("screen %q", h.title())
+	}
+	n := 0
+	if err := db.EachEvent(ctx, time.Time{}, time.Time{}, func(e store.Event) error {
+		n++
+		if e.Operator != "helen" {
+			t.Errorf("%s recorded by %q, want helen", e.Type, e.Operator)
+		}
+		return nil
+	}); err != nil || n == 0 {
+		t.Fatalf("events: %d %v", n, err)
 	}
 }

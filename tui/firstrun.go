@@ -91,6 +91,9 @@ func (s *firstRunScreen) advance() tea.Cmd {
 		}
 	}
 	db := s.c.db
+	// The setup's own changes (the site, its location) are the operator's:
+	// they were recorded as the program's name.
+	db.SetOperator(op)
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		m := setupDoneMsg{site: site, prefix: prefix, operator: op}
 		if err := db.SetSetting(ctx, store.SettingSite, site); err != nil {

@@ -75,7 +75,7 @@ func (s *operatorScreen) Update(msg tea.Msg) tea.Cmd {
 				return func() tea.Msg { return operatorSetMsg{name: name} }
 			}
 			if v := strings.TrimSpace(s.input.Value()); v != "" {
-				return s.lookup(v)
+				return s.lookupTyped(v)
 			}
 			return nil
 		case "down":
@@ -102,6 +102,31 @@ func (s *operatorScreen) lookup(code string) tea.Cmd {
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		p, err := db.Person(ctx, code)
 		return operatorFoundMsg{to: to{id}, code: code, person: p, err: err}
+	})
+}
+
+// lookupTyped finds the person a typed text names: by badge, username,
+// email or whole name, else the one person whose name holds it (what the
+// list below shows: "Aarav" was recorded as the operator "Aarav" beside
+// Aarav Mehta); text in several names is refused, one in none is a name
+// not on the register, recorded as typed.
+func (s *operatorScreen) lookupTyped(text string) tea.Cmd {
+	db, id := s.c.db, s.id
+	return s.c.do(func(ctx context.Context) tea.Msg {
+		p, err := db.Person(ctx, text)
+		if store.ErrorCode(err) != store.ENOTFOUND || looksLikeCode(text) {
+			return operatorFoundMsg{to: to{id}, code: text, person: p, err: err}
+		}
+		one, n, perr := personNamed(ctx, db, text)
+		switch {
+		case perr != nil:
+			err = perr
+		case n == 1:
+			p, err = one, nil
+		case n > 1:
+			err = store.Errorf(store.EINVALID, "%q is in the names of %s people: pick one with ↓ and enter, or scan your badge", clipCode(text), morePeople(n))
+		}
+		return operatorFoundMsg{to: to{id}, code: text, person: p, err: err}
 	})
 }
 
