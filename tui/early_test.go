@@ -155,3 +155,28 @@ func TestFirstRunRecordsItsOperator(t *testing.T) {
 		t.Fatalf("events: %d %v", n, err)
 	}
 }
+
+// From a helpdesk shift's hunt: ctrl+c quit at once while the receive
+// setup or the first run was being typed, and while a pre-printed tag
+// waited for its serial (dropped, said nowhere). It asks first, as
+// check-out and find do.
+func TestCtrlCNotWhileSetupTyped(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.typeSlow("lat")
+	h.press("ctrl+c")
+	if h.quit {
+		t.Fatal("ctrl+c quit the receive setup being typed")
+	}
+	h.wantView("ctrl+c again to quit")
+
+	db = newTestDB(t)
+	h = newHarness(t, db, Options{}, 80, 24)
+	h.typeSlow("Cork")
+	h.press("ctrl+c")
+	if h.quit {
+		t.Fatal("ctrl+c quit the first run being typed")
+	}
+}

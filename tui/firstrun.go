@@ -33,6 +33,9 @@ func newFirstRun(c *common, operator string, offerDemo bool) *firstRunScreen {
 	return s
 }
 
+// Typing reports a site typed and not saved (ctrl+c does not quit then).
+func (s *firstRunScreen) Typing() bool { return s.fields[0].Value() != "" }
+
 func (s *firstRunScreen) Title() string   { return "First run" }
 func (s *firstRunScreen) Capturing() bool { return true }
 func (s *firstRunScreen) Init() tea.Cmd   { return nil }

@@ -97,8 +97,14 @@ func newReceive(c *common) *receiveScreen {
 	return s
 }
 
-// Typing reports a serial typed and not yet entered (ctrl+c does not quit then).
-func (s *receiveScreen) Typing() bool { return s.scanning && s.input.Value() != "" }
+// Typing reports a serial or the setup typed and not yet entered, or a
+// pre-printed tag waiting for its serial (ctrl+c does not quit then).
+func (s *receiveScreen) Typing() bool {
+	if !s.scanning {
+		return s.fields[s.focus].Value() != "" // (the setup being typed)
+	}
+	return s.input.Value() != "" || s.pending != "" // (a pre-printed tag waiting for its serial)
+}
 
 func (s *receiveScreen) Title() string   { return "Receive" }
 func (s *receiveScreen) Capturing() bool { return true }
