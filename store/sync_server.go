@@ -514,7 +514,7 @@ func (db *DB) ServerPullBytes(ctx context.Context, cursor int64, limit, maxBytes
 
 // ServerLease hands device a block of count tag numbers, none below min.
 func (db *DB) ServerLease(ctx context.Context, device string, count, min int64) (first, last int64, err error) {
-	if _, _, err := LeaseBlock(0, 0, min, count); err != nil {
+	if _, _, err := LeaseBlock(min, 0, min, count); err != nil {
 		return 0, 0, err // (said before the write lock)
 	}
 	_, err = db.write(ctx, func(w *wtx) error {
@@ -542,6 +542,43 @@ func (db *DB) ServerLease(ctx context.Context, device string, count, min int64) 
 // lease blocks overflows.
 const MaxTagNumber = 999_999_999_999_999
 
+// ServerLeaseNext is the first tag number no lease has granted: past the
+// counter and every granted block.
+func (db *DB) ServerLeaseNext(ctx context.Context) (int64, error) {
+	var v string
+	var granted int64
+	if err := db.r.QueryRowContext(ctx, `SELECT coalesce((SELECT value FROM srv_meta WHERE key = 'lease_next'), ''), coalesce((SELECT max(last) FROM srv_leases), 0)`).Scan(&v, &granted); err != nil {
+		return 0, fmt.Errorf("read lease counter: %w", err)
+	}
+	next, _ := strconv.ParseInt(v, 10, 64)
+	return max(next, granted+1, 1), nil
+}
+
+// ServerRaiseLeaseNext moves the lease counter up to next, if it is below
+// (a database restored from a backup that forgot blocks granted since,
+// which the restore marker remembers); never down.
+func (db *DB) ServerRaiseLeaseNext(ctx context.Context, next int64) error {
+	if next < 1 || next > MaxTagNumber+1 {
+		return invalid("a lease counter from 1 to %d, not %d", int64(MaxTagNumber)+1, next)
+	}
+	_, err := db.write(ctx, func(w *wtx) error {
+		var v string
+		if err := w.queryRow(`SELECT coalesce((SELECT value FROM srv_meta WHERE key = 'lease_next'), '')`).Scan(&v); err != nil {
+			return fmt.Errorf("read lease counter: %w", err)
+		}
+		if cur, _ := strconv.ParseInt(v, 10, 64); cur >= next {
+			return nil
+		}
+		_, err := w.exec(`INSERT INTO srv_meta(key, value) VALUES ('lease_next', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(next, 10))
+		return err
+	})
+	return err
+}
+
+// MaxLeaseJump is how far past the server's counter a desk may ask its
+// lease to start (LeaseBlock): more than any register's numbering skips.
+const MaxLeaseJump = 1_000_000_000
+
 // LeaseBlock is the block of count tag numbers a server grants a desk that
 // asks from min, its counter at next and the highest number it has granted
 // at granted (a counter that went wrong, or older, cannot then hand out a
@@ -553,6 +590,13 @@ func LeaseBlock(next, granted, min, count int64) (first, last int64, err error) 
 	}
 	if min < 0 || min > MaxTagNumber {
 		return 0, 0, invalid("a lease starts at a tag number from 1 to %d, not %d (the desk's tag_next setting?)", int64(MaxTagNumber), min)
+	}
+	if base := max(next, granted+1, 1); min > base+MaxLeaseJump {
+		// One desk's tag_next set far too high (a typo, a stray digit)
+		// would move the counter shared by every desk to the top, and
+		// every desk's next lease would find none left: this desk's
+		// lease is refused instead.
+		return 0, 0, invalid("this desk asks for tag numbers from %d, far past every desk's (%d): is its tag_next setting wrong? (tagdesk setting set tag_next N)", min, base)
 	}
 	first = max(next, granted+1, min, 1)
 	if first > MaxTagNumber-count+1 {

@@ -1933,6 +1933,16 @@ func TestServerLeaseBounds(t *testing.T) {
 		t.Fatalf("lease after a broken counter: %d-%d %v", first, last, err)
 	}
 
+	// From a sync hunt: one desk's tag_next set far too high moved the
+	// counter every desk shares to the top, and every desk's next lease
+	// found none left. Refused; a jump a register makes is granted.
+	if _, _, err := srv.ServerLease(ctx, "DEV3", 1000, 999_999_999_999_000); store.ErrorCode(err) != store.EINVALID || !strings.Contains(err.Error(), "far past every desk's") {
+		t.Errorf("a lease far past the counter: %v", err)
+	}
+	if first, _, err := srv.ServerLease(ctx, "DEV3", 1000, 500_000_000); err != nil || first != 500_000_000 {
+		t.Errorf("a lease from 500000000: %d %v", first, err)
+	}
+
 	// A desk holding 1-1000 asks from 1001, even before it used a tag.
 	dev := mustOpen(t)
 	if err := dev.AddLease(ctx, 1, 1000); err != nil {

@@ -180,3 +180,31 @@ func TestCheckServerOtherDeskChangeNotFromTheServer(t *testing.T) {
 		t.Errorf("problems:\n%s", got)
 	}
 }
+
+// From a sync hunt: a lease the server refused (one desk's tag_next set
+// far too high) stopped the desk's sync before its push and pull: its
+// changes never reached the server. The sync goes on, and says so.
+func TestSyncGoesOnWhenTheLeaseIsRefused(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	hs := httptest.NewServer(e.h)
+	defer hs.Close()
+	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
+	if _, err := e.dev.AddLocation(ctx, "WH", "Warehouse", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.dev.SetSetting(ctx, store.SettingTagNext, "999999999999000"); err != nil {
+		t.Fatal(err)
+	}
+	cl, err := NewClient(ctx, e.dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := cl.Sync(ctx, nil)
+	if err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	if rep.Pushed == 0 || !strings.Contains(rep.LeaseRefused, "far past every desk's") {
+		t.Errorf("report %+v", rep)
+	}
+}

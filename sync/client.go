@@ -125,6 +125,9 @@ type Report struct {
 	// Regapped: the server's order skipped changes this desk never
 	// pulled, and the desk read it again from its start (EpochReset too).
 	Regapped bool `json:"regapped,omitempty"`
+	// LeaseRefused is why the server refused this desk a block of tag
+	// numbers, if it did (the sync went on without it).
+	LeaseRefused string `json:"lease_refused,omitempty"`
 }
 
 // HTTPError is a non-200 answer from the server.
@@ -447,7 +450,15 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 	}
 	rep.Epoch = hello.Epoch
 	if err := c.lease(ctx); err != nil {
-		return false, err
+		// A lease the server refuses (a tag_next far too high, none
+		// left) must not keep this desk's changes from the server, nor
+		// the others' from it: said, and the sync goes on. (The desk
+		// generates no tags until it has a block.)
+		var he *HTTPError
+		if !errors.As(err, &he) || he.Status != http.StatusBadRequest {
+			return false, err
+		}
+		rep.LeaseRefused = err.Error()
 	}
 	batch := c.PushBatch
 	if batch <= 0 || batch > MaxPushEvents {

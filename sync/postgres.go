@@ -306,7 +306,7 @@ func (b *PostgresBackend) Pull(ctx context.Context, cursor int64, limit int) ([]
 
 // Lease implements Backend.
 func (b *PostgresBackend) Lease(ctx context.Context, device string, count, min int64) (first, last int64, err error) {
-	if _, _, err := store.LeaseBlock(0, 0, min, count); err != nil {
+	if _, _, err := store.LeaseBlock(min, 0, min, count); err != nil {
 		return 0, 0, err // (said before the lock)
 	}
 	tx, err := b.pool.Begin(ctx)

@@ -269,4 +269,7 @@ func TestPostgresLeaseBounds(t *testing.T) {
 	if first, last, err := b.Lease(ctx, "DEV2", 1000, 1); err != nil || first != 1001 || last != 2000 {
 		t.Fatalf("lease after a broken counter: %d-%d %v", first, last, err)
 	}
+	if _, _, err := b.Lease(ctx, "DEV3", 1000, 999_999_999_999_000); store.ErrorCode(err) != store.EINVALID {
+		t.Errorf("a lease far past the counter: %v, want refused", err)
+	}
 }

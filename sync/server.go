@@ -45,6 +45,12 @@ type Backend interface {
 type SQLiteBackend struct {
 	DB    *store.DB
 	epoch string
+	// marker is the restore marker's path when the marker is kept
+	// (OpenSQLiteChecked): each lease is written to it before it is
+	// answered, so that a database restored from a backup does not grant
+	// a block again. markerMu orders the marker's writers.
+	marker   string
+	markerMu gosync.Mutex
 }
 
 // SQLiteOptions tune OpenSQLite.
@@ -113,7 +119,16 @@ func (b *SQLiteBackend) Pull(ctx context.Context, cursor int64, limit int) ([]st
 
 // Lease implements Backend.
 func (b *SQLiteBackend) Lease(ctx context.Context, device string, count, min int64) (int64, int64, error) {
-	return b.DB.ServerLease(ctx, device, count, min)
+	first, last, err := b.DB.ServerLease(ctx, device, count, min)
+	if err == nil && b.marker != "" {
+		// Kept beside the database before the desk is answered: a
+		// backup restored later does not forget it (the marker raises
+		// the counter), whichever desk asks first after the restore.
+		if err := b.writeMarker(ctx); err != nil {
+			return 0, 0, err
+		}
+	}
+	return first, last, err
 }
 
 // AddToken implements Backend.

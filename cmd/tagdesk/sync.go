@@ -316,6 +316,9 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 				fmt.Fprintln(a.stdout, "the server was restored or replaced: this desk re-sent what it no longer had")
 			}
 		}
+		if rep.LeaseRefused != "" {
+			fmt.Fprintf(a.stderr, "warning: no tag numbers leased (%s): this desk generates no new tags until it has some; the rest synced\n", oneLine(rep.LeaseRefused))
+		}
 		if rep.Refused > 0 {
 			// The rest synced, but these changes did not reach the
 			// register: a script must not take the sync for a success.
