@@ -436,8 +436,17 @@ func (w *wtx) winner(e Event, code string) (*Winner, error) {
 			string(EvPersonOffboarded), p.To, e.DeviceID))
 	}
 	if errors.Is(err, sql.ErrNoRows) && e.Type != EvAssetUpdated {
+		// An audit is the winner when it made the asset missing (a count
+		// that did not find it): the receipt before it was named.
+		audited := string(EvAssetAudited)
+		var status string
+		if qerr := w.queryRow(`SELECT status FROM assets WHERE uid = ?`, e.Subject).Scan(&status); qerr == nil && Status(status) == StatusMissing {
+			audited = ""
+		} else if qerr != nil && !errors.Is(qerr, sql.ErrNoRows) {
+			return nil, fmt.Errorf("find winner: %w", qerr)
+		}
 		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id WHERE e.subject = ? AND e.type NOT IN (?, ?, ?)`+latest,
-			e.Subject, string(EvAssetUpdated), string(EvLabelPrinted), string(EvAssetAudited), e.DeviceID))
+			e.Subject, string(EvAssetUpdated), string(EvLabelPrinted), audited, e.DeviceID))
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		err = scan(w.queryRow(`SELECT `+prefixCols("e")+` FROM events e JOIN sync_log s ON s.event_id = e.id WHERE e.subject = ?`+latest, e.Subject, e.DeviceID))

@@ -2074,3 +2074,30 @@ func TestEachEventInServerOrder(t *testing.T) {
 		t.Fatalf("a change not synced yet is not last: %v", ob)
 	}
 }
+
+// From a sync hunt: a check-out refused because a count on another desk had
+// marked the asset missing named the asset's receipt ("in stock") as the
+// change it lost to; the count's audit made it missing.
+func TestWinnerOfCheckOutOfAssetCountedMissing(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := desksApart(t)
+	st, err := a.StartStocktake(ctx, "DUB")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.FinishStocktake(ctx, st.UID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckOut(ctx, "LAP-2", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	refs, err := b.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 || refs[0].Type != store.EvAssetCheckedOut {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+	if w := refs[0].Winner; w == nil || w.Type != store.EvAssetAudited || !strings.Contains(w.Summary, "missing") {
+		t.Fatalf("reason %q, winner %+v", refs[0].Reason, refs[0].Winner)
+	}
+}

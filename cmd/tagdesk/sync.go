@@ -79,6 +79,11 @@ func cmdServe(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(pos) > 0 && pos[0] == "token" {
+		// (serve --postgres URL token add NAME: the command's words come
+		// first, its options after them.)
+		return usagef("the token commands come right after serve, their options after them: tagdesk serve %s --postgres URL", strings.Join(pos, " "))
+	}
 	if len(pos) > 0 {
 		return usagef("serve takes no arguments (got %q)", pos[0])
 	}

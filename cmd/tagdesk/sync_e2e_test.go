@@ -533,3 +533,14 @@ func TestRefusedEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// From a sync hunt: serve's options before a token command's words
+// ("serve --postgres URL token add NAME") were refused as "serve takes no
+// arguments": the refusal shows the order that works.
+func TestE2EServeOptionsBeforeTokenCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "d.db")
+	_, errs, code := cli(t, db, "serve", "--postgres", "postgres://127.0.0.1:1/none", "token", "add", "pdub")
+	if code != 2 || !strings.Contains(errs, "tagdesk serve token add pdub --postgres URL") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+}
