@@ -703,12 +703,32 @@ func (s *detailScreen) ShortHelp() []key.Binding {
 	if s.mode != modeView {
 		return []key.Binding{k.Open, k.Back}
 	}
-	return []key.Binding{k.CheckOut, k.CheckIn, k.Swap, k.SetState, k.Move, k.Edit, k.Retire, k.Up, k.Down, k.Back}
+	return append(s.actionKeys(), k.Up, k.Down, k.Back)
+}
+
+// actionKeys are the keys of what can be done to the asset as it is (as
+// actions says it): a disposed asset's footer offered them all.
+func (s *detailScreen) actionKeys() []key.Binding {
+	k := s.c.keys
+	if s.asset == nil {
+		return nil
+	}
+	switch s.asset.Status {
+	case store.StatusDisposed:
+		return nil
+	case store.StatusDeployed:
+		return []key.Binding{k.CheckIn, k.Swap, k.Move, k.Edit, k.Labels}
+	case store.StatusInStock:
+		return []key.Binding{k.CheckOut, k.SetState, k.Move, k.Edit, k.Retire, k.Labels}
+	case store.StatusRetired:
+		return []key.Binding{k.SetState, k.Move, k.Edit, k.Labels}
+	}
+	return []key.Binding{k.SetState, k.Move, k.Edit, k.Retire, k.Labels}
 }
 
 func (s *detailScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
-	return [][]key.Binding{{k.CheckOut, k.CheckIn, k.Swap, k.Move}, {k.SetState, k.Edit, k.Retire, k.Labels}, {k.Up, k.Down, k.Back, k.Quit}}
+	return [][]key.Binding{s.actionKeys(), {k.Up, k.Down, k.Back, k.Quit}}
 }
 
 // joinDistinct joins the non-empty values, dropping repeats.
