@@ -180,3 +180,21 @@ func TestCtrlCNotWhileSetupTyped(t *testing.T) {
 		t.Fatal("ctrl+c quit the first run being typed")
 	}
 }
+
+// From a helpdesk shift's hunt: in Find, a whole tag typed and Enter
+// opened the first asset listed: one named with that tag (a scan into the
+// name field) sorted before the asset itself. The tag's asset opens.
+func TestFindEnterOnAWholeTagOpensIt(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	if _, err := db.UpdateAsset(context.Background(), "TD-000001", map[string]string{"name": "TD-000003"}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("/")
+	h.typeSlow("TD-000003")
+	h.press("enter")
+	if !strings.Contains(h.title(), "TD-000003") {
+		t.Errorf("opened %q, want TD-000003", h.title())
+	}
+}

@@ -281,10 +281,23 @@ func (s *findScreen) key(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, keys.Back):
 		return back
 	case k.String() == "enter":
-		if s.cursor < len(s.rows) {
-			return navigate(navigateMsg{to: scrDetail, tag: s.rows[s.cursor].Tag})
+		if s.cursor >= len(s.rows) {
+			return nil
 		}
-		return nil
+		first := s.rows[s.cursor].Tag
+		if tag := store.NormalizeTag(s.input.Value()); s.cursor == 0 && len(s.pages) == 0 && first != tag && store.ValidateTag(tag) == nil {
+			// A whole tag typed: that asset, not the first listed (an
+			// asset named with another's tag, or whose serial holds it,
+			// sorts before it).
+			db := s.c.db
+			return s.c.do(func(ctx context.Context) tea.Msg {
+				if a, err := db.Asset(ctx, tag); err == nil && a.Tag == tag {
+					return navigateMsg{to: scrDetail, tag: tag}
+				}
+				return navigateMsg{to: scrDetail, tag: first}
+			})
+		}
+		return navigate(navigateMsg{to: scrDetail, tag: first})
 	case k.String() == "down":
 		if s.cursor < len(s.rows)-1 {
 			s.cursor++
