@@ -61,8 +61,11 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 	if *out != "" && *prn != "" {
 		return usagef("give --out or --printer, not both")
 	}
-	if *out == "" && *prn == "" {
-		return usagef("label needs --out FILE or --printer URI")
+	// Neither: the printer set for the desk (as queue run and the UI
+	// use it), else a usage error.
+	useSetting := *out == "" && *prn == ""
+	if useSetting && *format != "" {
+		return usagef("--format is for --out FILE")
 	}
 	if *skip < 0 {
 		return usagef("--skip must be 0 or more")
@@ -81,6 +84,16 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 		}
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
+		if useSetting {
+			def, err := db.Setting(ctx, store.SettingPrinter)
+			if err != nil {
+				return err
+			}
+			if def == "" {
+				return usagef("label needs --out FILE or --printer URI (or a printer set for the desk: tagdesk setting set printer URI)")
+			}
+			*prn = def
+		}
 		sp, err := newSpooler(db, a.getenv)
 		if err != nil {
 			return err

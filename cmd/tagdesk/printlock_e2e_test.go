@@ -251,3 +251,20 @@ func TestE2E_CancelAndInterruptDuringARun(t *testing.T) {
 		}
 	}
 }
+
+// From a warehouse lead's hunt: label TAG refused without --printer though
+// the desk's printer was set (queue run and the UI use it): it prints
+// there; with none set, the refusal says how to set one.
+func TestE2ELabelOnTheDesksPrinter(t *testing.T) {
+	db, tags := labelDB(t, 1)
+	_, errs, code := cli(t, db, "label", tags[0])
+	if code != 2 || !strings.Contains(errs, "setting set printer") {
+		t.Fatalf("label with no printer: exit %d, %s", code, errs)
+	}
+	p := startPrinter(t, "127.0.0.1:0")
+	mustCLI(t, db, "setting", "set", "printer", "tcp://"+p.ln.Addr().String())
+	mustCLI(t, db, "label", tags[0])
+	if got := p.received(); len(got) != 1 || !strings.Contains(got[0], tags[0]) {
+		t.Fatalf("the printer got %d jobs", len(got))
+	}
+}
