@@ -95,7 +95,13 @@ func (l *Label) content(t *Template) (string, error) {
 			return "", fmt.Errorf("labels: template %s encodes the serial number, but label %q has none", t.Name, l.Tag)
 		}
 	case EncodeURL:
-		s = strings.NewReplacer("{tag}", url.PathEscape(l.Tag), "{serial}", url.PathEscape(l.Serial)).Replace(t.URL)
+		// Escaped for where each stands: in the path, or in the query
+		// (after '?', where '&', '=' and '+' mean something).
+		path, query, hasQuery := strings.Cut(t.URL, "?")
+		s = strings.NewReplacer("{tag}", url.PathEscape(l.Tag), "{serial}", url.PathEscape(l.Serial)).Replace(path)
+		if hasQuery {
+			s += "?" + strings.NewReplacer("{tag}", url.QueryEscape(l.Tag), "{serial}", url.QueryEscape(l.Serial)).Replace(query)
+		}
 		if l.Tag == "" && strings.Contains(t.URL, "{tag}") {
 			return "", fmt.Errorf("labels: label has no tag")
 		}

@@ -9,6 +9,7 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -934,5 +935,70 @@ func TestDecode_Code128OnItsEnd(t *testing.T) {
 	res, err := labels.Decode(turned)
 	if err != nil || len(res) != 1 || res[0].Text != "TD-000777" {
 		t.Fatalf("decoded %v, %v", res, err)
+	}
+}
+
+// From a warehouse lead's hunt: a {serial} in a URL's query was escaped
+// with the path's rules ('&', '=', '+' kept), so the scanned URL read back
+// another serial; and a QR of non-ASCII data went to the printer in ZPL's
+// automatic input mode, which cannot carry UTF-8's bytes. The query's
+// placeholders are escaped for a query; such data goes in byte mode with
+// its length.
+func TestURLQueryAndNonASCIIQR(t *testing.T) {
+	ts, err := labels.ParseTemplates(strings.NewReader(`
+[[template]]
+name = "url-q"
+base = "zebra-2x1-203"
+encode = "url"
+url = "https://assets.example.com/a/{tag}?s={serial}"
+
+[[template]]
+name = "by-serial"
+base = "zebra-3x1-203"
+encode = "serial"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := labels.NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := sampleLabel("URL-1")
+	l.Serial = "A&B=C+D #1"
+	img, err := r.Render(ts[0], l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := labels.Decode(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	for _, x := range res {
+		if x.Format == string(labels.QR) {
+			got = x.Text
+		}
+	}
+	u, err := url.Parse(got)
+	if err != nil || u.Path != "/a/URL-1" || u.Query().Get("s") != l.Serial {
+		t.Errorf("the QR reads %q: serial %q, want %q", got, u.Query().Get("s"), l.Serial)
+	}
+
+	l = sampleLabel("TD-2")
+	l.Serial = "SN-éß"
+	var buf bytes.Buffer
+	if err := labels.ZPL(&buf, ts[1], l); err != nil {
+		t.Fatal(err)
+	}
+	if z := buf.String(); !strings.Contains(z, "^FH^FDMM,B0007SN-_C3_A9_C3_9F^FS") {
+		t.Errorf("the QR field:\n%s", z)
+	}
+	buf.Reset()
+	if err := labels.ZPL(&buf, ts[1], sampleLabel("TD-3")); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "^FH^FDMA,") {
+		t.Errorf("an ASCII QR field:\n%s", buf.String())
 	}
 }

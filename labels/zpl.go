@@ -76,8 +76,11 @@ func appendZPL(b []byte, t *Template, l *Label, fs *fontSet, enc encodeFunc) ([]
 			if ps.module > 10 {
 				return b[:start], fmt.Errorf("labels: QR module of %d dots exceeds ZPL's maximum magnification 10", ps.module)
 			}
-			// Model 2; the error correction level and automatic input mode
-			// are given by the field data prefix (e.g. "MA,").
+			// Model 2; the error correction level and the input mode are
+			// given by the field data prefix: automatic ("MA,") for ASCII;
+			// beyond it, manual byte mode with the byte count ("MM,B0007"),
+			// since automatic input cannot carry some bytes (0x80-0x9F,
+			// 0xE0-0xFF: UTF-8's).
 			b = appendFO(b, ps.x, ps.y)
 			b = append(b, "^BQN,2,"...)
 			b = strconv.AppendInt(b, int64(ps.module), 10)
@@ -85,7 +88,11 @@ func appendZPL(b []byte, t *Template, l *Label, fs *fontSet, enc encodeFunc) ([]
 			b = append(b, t.ECLevel...)
 			b = append(b, "^FH^FD"...)
 			b = append(b, t.ECLevel...)
-			b = append(b, "A,"...)
+			if isASCII(s.content) {
+				b = append(b, "A,"...)
+			} else {
+				b = append(b, fmt.Sprintf("M,B%04d", len(s.content))...)
+			}
 		case DataMatrix:
 			if strings.ContainsRune(s.content, '~') {
 				return b[:start], fmt.Errorf("labels: Data Matrix content %q has '~', which ZPL ^BX reads as an escape", s.content)
