@@ -89,6 +89,15 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 		return rep, fmt.Errorf("verify: %w", err)
 	}
 	defer snap.Rollback()
+	// 0. The log's guard: the triggers that refuse an event's change or
+	// removal (dropped, the log can be edited without a word from SQLite;
+	// the hashes still find an edit, but the guard is gone).
+	if err := eachText(ctx, snap, `SELECT t.name FROM (SELECT 'events_no_update' AS name UNION ALL SELECT 'events_no_delete') t
+		WHERE NOT EXISTS (SELECT 1 FROM sqlite_master m WHERE m.type = 'trigger' AND m.name = t.name AND m.tbl_name = 'events')`, func(name string) {
+		problem("the event log's guard %s is gone (dropped by hand?): events can be changed or removed without SQLite refusing it", name)
+	}); err != nil {
+		return rep, fmt.Errorf("verify: %w", err)
+	}
 	// 1. Hash chains, and the recorded heads.
 	rows, err := snap.QueryContext(ctx, `SELECT `+eventColumns+`, at FROM events ORDER BY device_id, seq`)
 	if err != nil {

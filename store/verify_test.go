@@ -351,3 +351,21 @@ func TestMigrationMarksEditedPlaces(t *testing.T) {
 		t.Fatalf("edited %v, want %v", got, want)
 	}
 }
+
+// From an auditor's hunt: the triggers that keep the event log append-only
+// could be dropped and verify said OK. Named.
+func TestVerifyNamesADroppedGuard(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if err := db.ExecForTest(ctx, `DROP TRIGGER events_no_delete`); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.Verify(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK || len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0], "events_no_delete is gone") {
+		t.Errorf("verify: ok %v, %q", rep.OK, rep.Problems)
+	}
+}
