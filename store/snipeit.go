@@ -2650,6 +2650,25 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 			return false, im.rowErr(r, fStatus, err)
 		}
 		r.uid, im.tags[r.tag] = uid, uid
+		// Its other cells are not applied either: said where they differ
+		// (an edit made in the file to a disposed asset was counted
+		// "unchanged").
+		var name, serial, notes string
+		if err := w.queryRow(`SELECT name, coalesce(serial, ''), notes FROM assets WHERE uid = ?`, uid).Scan(&name, &serial, &notes); err != nil {
+			return false, fmt.Errorf("read asset: %w", err)
+		}
+		var differ []string
+		for _, c := range []struct {
+			f         sfield
+			row, have string
+		}{{fName, r.name, name}, {fSerial, r.serial, serial}, {fNotes, r.notes, notes}} {
+			if v := strings.TrimSpace(c.row); v != "" && v != strings.TrimSpace(c.have) {
+				differ = append(differ, im.h.colName(c.f))
+			}
+		}
+		if len(differ) > 0 {
+			r.warns = append(r.warns, RowError{Line: r.line, Column: differ[0], Reason: fmt.Sprintf("%s is disposed, and a disposal is final: %s not changed", tag, strings.Join(differ, ", "))})
+		}
 		return false, nil
 	}
 	r.uid, im.tags[r.tag] = uid, uid

@@ -2713,3 +2713,26 @@ func TestSnipeITRoundTripNoHome(t *testing.T) {
 	}
 	mustVerify(t, dst)
 }
+
+// From an auditor's hunt: an update row editing a disposed asset's serial
+// and notes was counted "unchanged", without a word. A disposal is final:
+// nothing is changed, and the row says which of its cells were not.
+func TestImportUpdateOfDisposedAssetSaysWhatItLeaves(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	receiveTags(t, db, "DUB", "D-1")
+	if _, err := db.Retire(ctx, "D-1", "broken"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Dispose(ctx, "D-1", store.Disposal{Method: "recycled"}); err != nil {
+		t.Fatal(err)
+	}
+	rep := importSnipe(t, db, []byte("Asset Tag,Serial Number,Notes\nD-1,NEW-SERIAL,edited\n"), store.ImportOptions{Update: true})
+	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, "D-1 is disposed, and a disposal is final: Serial Number, Notes not changed") {
+		t.Errorf("warnings %+v", rep.Warnings)
+	}
+	if a := mustAsset(t, db, "D-1"); a.Serial == "NEW-SERIAL" {
+		t.Error("a disposed asset's serial changed")
+	}
+}
