@@ -232,6 +232,12 @@ func (s *checkOutScreen) key(k tea.KeyPressMsg) tea.Cmd {
 			s.focusField(false)
 			return nil
 		}
+		if s.holder != nil && s.queue.len() > 0 {
+			// Scans (or an install) are still being recorded for this
+			// holder: leaving it now would leave them nowhere.
+			s.feed.note("wait: %d scan(s) still being recorded for %s", s.queue.len(), s.holder.Label)
+			return nil
+		}
 		if s.holder != nil {
 			if len(s.held) > 0 {
 				s.feed.warn("not checked out: %s (held for a badge or place that was not scanned)", heldTags(s.held))
@@ -383,6 +389,12 @@ func (s *checkOutScreen) scan(code string, typed bool) tea.Cmd {
 }
 
 func (s *checkOutScreen) start(code string) tea.Cmd {
+	if s.holder == nil {
+		// (Never: esc waits for the queue. A scan left without a holder
+		// is said, not taken for one.)
+		s.queue = scanQueue{}
+		return s.feed.refuse("%s: not checked out: no one to check it out to", clipCode(code))
+	}
 	db, id, h, due := s.c.db, s.id, *s.holder, s.dueDate
 	carry := h.Kind == store.CustodianAsset && s.installed == 0
 	held := append([]store.Asset(nil), s.held...)
@@ -462,6 +474,9 @@ func heldTags(as []store.Asset) string {
 
 func (s *checkOutScreen) result(r checkOutResult) tea.Cmd {
 	var cmds []tea.Cmd
+	if r.hold && r.err == nil && s.holder == nil {
+		return s.feed.refuse("%s: not checked out: no one to check it out to", r.asset.Tag)
+	}
 	if r.hold && r.err == nil {
 		if !slices.ContainsFunc(s.held, func(a store.Asset) bool { return a.Tag == r.asset.Tag }) {
 			s.held = append(s.held, r.asset)

@@ -198,3 +198,28 @@ func TestFindEnterOnAWholeTagOpensIt(t *testing.T) {
 		t.Errorf("opened %q, want TD-000003", h.title())
 	}
 }
+
+// From a review: esc on the check-out screen while a scan or an install
+// was still being recorded (a slow disk) left the queue without a holder,
+// and the next result crashed the UI; the screen said "not checked out"
+// of an install that then happened. esc waits for them.
+func TestCheckOutEscWaitsForScansInFlight(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("o")
+	h.scan("TD-000001")
+	h.scan("TD-000002") // held
+	h.hold = true
+	h.press("ctrl+n")
+	h.press("esc")
+	h.wantView("wait: 1 scan(s) still being recorded")
+	h.release()
+	h.press("esc")
+	if a := h.asset("TD-000002"); a.Custodian != "TD-000001" {
+		t.Errorf("TD-000002 held by %q, want installed in TD-000001", a.Custodian)
+	}
+	if v := h.view(); strings.Contains(v, "not checked out: TD-000002") {
+		t.Errorf("said not checked out:\n%s", v)
+	}
+}
