@@ -190,6 +190,9 @@ func (w *wtx) receive(r Receipt) (string, error) {
 		if err := w.serialFree(rec.Serial, 0); err != nil {
 			return "", err
 		}
+		if err := w.notAnotherNumber(rec.Serial); err != nil {
+			return "", err
+		}
 	}
 	if err := w.notALabel(rec.Serial, 0); err != nil {
 		return "", err
@@ -1208,18 +1211,12 @@ func (w *wtx) serialFree(serial string, self int64) error {
 	return nil
 }
 
-// notALabel refuses as a serial a code that is an asset's label: its tag,
-// or a QR payload ending in it (https://…/TD-000001). Taken as a serial, it
-// would make a second asset that the label's scans then find first (a
-// scan resolves tags, then serials, then such URLs).
-func (w *wtx) notALabel(serial string, self int64) error {
-	if serial == "" {
-		return nil
-	}
-	// A model's number or an order's (the box's other barcodes, scanned
-	// in the receiving loop for its serial): the register knows the code
-	// as something else, and a second box would be refused as a duplicate
-	// serial when the first was the mistake.
+// notAnotherNumber refuses as a received serial a model's number or an
+// order's: the box's other barcodes, scanned in the receiving loop for its
+// serial (a second box would then be refused as a duplicate serial when
+// the first was the mistake). An accessory whose serial is its model
+// number is received all the same when asked (AllowDuplicateSerial).
+func (w *wtx) notAnotherNumber(serial string) error {
 	var other string
 	err := w.queryRow(`SELECT 'the model number of ' || name FROM models WHERE model_number = ?1 AND model_number <> ''
 		UNION ALL SELECT 'the number of purchase order ' || number FROM purchase_orders WHERE number = ?1 LIMIT 1`, strings.TrimSpace(serial)).Scan(&other)
@@ -1227,7 +1224,20 @@ func (w *wtx) notALabel(serial string, self int64) error {
 		return fmt.Errorf("check serial: %w", err)
 	}
 	if other != "" {
-		return conflict("%s is %s, not a serial: scan the serial on the device (or its maker's label)", clip(serial), other)
+		e := conflict("%s is %s, not a serial: scan the serial on the device", clip(serial), other)
+		e.Err = ErrSerialIsOtherNumber
+		return e
+	}
+	return nil
+}
+
+// notALabel refuses as a serial a code that is an asset's label: its tag,
+// or a QR payload ending in it (https://…/TD-000001). Taken as a serial, it
+// would make a second asset that the label's scans then find first (a
+// scan resolves tags, then serials, then such URLs).
+func (w *wtx) notALabel(serial string, self int64) error {
+	if serial == "" {
+		return nil
 	}
 	tag, what := NormalizeTag(serial), "tag"
 	if ValidateTag(tag) == nil {

@@ -19,6 +19,11 @@ const (
 // has: a desk may receive it all the same (Receipt.AllowDuplicateSerial).
 var ErrDuplicateSerial = errors.New("duplicate serial")
 
+// ErrSerialIsOtherNumber is in the chain of a refusal of a serial that is a
+// model's or an order's number: received all the same when asked
+// (Receipt.AllowDuplicateSerial), as an accessory's serial may be so.
+var ErrSerialIsOtherNumber = errors.New("serial is another number")
+
 // Error is a domain error with a code and a message meant for the person at the desk.
 type Error struct {
 	Code    string

@@ -1038,4 +1038,8 @@ func TestReceiveRefusesModelOrOrderNumberAsSerial(t *testing.T) {
 	if _, err := db.Receive(ctx, store.Receipt{Serial: "CN0L5440X", Model: "L5440", Location: "DUB"}); err != nil {
 		t.Errorf("a serial holding a model number: %v", err)
 	}
+	// An accessory whose serial is its model number: received when asked.
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "L5440", Model: "L5440", Location: "DUB", AllowDuplicateSerial: true}); err != nil {
+		t.Errorf("received as it is: %v", err)
+	}
 }

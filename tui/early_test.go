@@ -223,3 +223,25 @@ func TestCheckOutEscWaitsForScansInFlight(t *testing.T) {
 		t.Errorf("said not checked out:\n%s", v)
 	}
 }
+
+// From a review: the receiving loop's refusal of a model's number as a
+// serial had no way past it; an accessory's serial may be its model
+// number. ctrl+d receives it all the same, as it does a duplicate serial.
+func TestReceiveModelNumberAsSerialWithCtrlD(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 0)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.typeSlow("Latitude")
+	h.press("enter")
+	h.press("enter")
+	h.typeSlow("HQ")
+	h.press("enter")
+	h.scan("LAT5440")
+	h.wantView("the model number of Latitude 5440, not a serial", "ctrl+d receives it")
+	h.scan("LAT5440")
+	h.press("ctrl+d")
+	if r, err := db.Resolve(context.Background(), "LAT5440"); err != nil || r.Asset == nil {
+		t.Errorf("not received: %v\n%s", err, h.view())
+	}
+}

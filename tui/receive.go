@@ -496,10 +496,14 @@ func (s *receiveScreen) start(code string) tea.Cmd {
 
 func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 	switch {
-	case r.err != nil && errors.Is(r.err, store.ErrDuplicateSerial):
+	case r.err != nil && (errors.Is(r.err, store.ErrDuplicateSerial) || errors.Is(r.err, store.ErrSerialIsOtherNumber)):
 		s.dupSerial = strings.TrimSpace(r.code)
 		cmd := s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
-		s.feed.warn("a second asset with serial %s? ctrl+d receives it all the same", clipCode(r.code))
+		if errors.Is(r.err, store.ErrSerialIsOtherNumber) {
+			s.feed.warn("if %s is its serial all the same, ctrl+d receives it", clipCode(r.code))
+		} else {
+			s.feed.warn("a second asset with serial %s? ctrl+d receives it all the same", clipCode(r.code))
+		}
 		return cmd
 	case r.err != nil && r.tagScan && s.pending != "":
 		// Another box's label, refused: the tag that waited is not this

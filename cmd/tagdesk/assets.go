@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -308,6 +309,9 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 			}
 		}
 		tags, err := db.ReceiveAll(ctx, rs)
+		if err != nil && (errors.Is(err, store.ErrDuplicateSerial) || errors.Is(err, store.ErrSerialIsOtherNumber)) {
+			return fmt.Errorf("receive: %w; nothing was received (if it is the serial all the same: --allow-duplicate-serial)", err)
+		}
 		if err != nil {
 			return fmt.Errorf("receive: %w; nothing was received", err)
 		}
