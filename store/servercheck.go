@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -29,12 +30,16 @@ type ServerEntry struct {
 
 // ServerCheckReport is what a comparison with the server found.
 type ServerCheckReport struct {
-	Server    string   `json:"server"`
-	Compared  int64    `json:"compared"`   // server changes the desk holds and agrees on
-	NotPulled int64    `json:"not_pulled"` // other desks' changes this desk has not pulled yet
-	Unrecord  int64    `json:"unrecorded"` // own changes the server answered and the desk has not yet recorded
-	Problems  []string `json:"problems"`
-	More      int      `json:"more_problems,omitempty"` // problems beyond those listed
+	Server    string `json:"server"`
+	Compared  int64  `json:"compared"`   // server changes the desk holds and agrees on
+	NotPulled int64  `json:"not_pulled"` // other desks' changes this desk has not pulled yet
+	// BeforeRestore are other desks' changes the desk pulled before the
+	// server was restored or replaced, which the server now lacks: their
+	// desks send them again when they sync (not a problem).
+	BeforeRestore int64    `json:"before_restore,omitempty"`
+	Unrecord      int64    `json:"unrecorded"` // own changes the server answered and the desk has not yet recorded
+	Problems      []string `json:"problems"`
+	More          int      `json:"more_problems,omitempty"` // problems beyond those listed
 }
 
 // maxServerProblems bounds the problems a report lists (a desk that is not
@@ -49,6 +54,7 @@ type ServerCheck struct {
 	last   int64 // the last place of the server's order the desk had recorded then
 	done   int64 // server order compared up to
 	events int64 // the desk's last event when the check began
+	reset  int64 // the desk's last event when it last followed a restored server
 	// atServer are other desks' changes the desk holds with no place in
 	// the server's order that the server has (not pulled that far yet).
 	atServer map[string]bool
@@ -75,11 +81,11 @@ func (db *DB) NewServerCheck(ctx context.Context, serverEpoch string) (*ServerCh
 	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(server_seq), 0) FROM sync_log`).Scan(&last); err != nil {
 		return nil, fmt.Errorf("compare with the server: %w", err)
 	}
-	var events int64
-	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM events`).Scan(&events); err != nil {
+	var events, reset int64
+	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(id), 0), coalesce((SELECT reset_event_id FROM sync_state WHERE id = 1), 0) FROM events`).Scan(&events, &reset); err != nil {
 		return nil, fmt.Errorf("compare with the server: %w", err)
 	}
-	return &ServerCheck{db: db, cursor: st.Cursor, last: last, events: events, atServer: map[string]bool{},
+	return &ServerCheck{db: db, cursor: st.Cursor, last: last, events: events, reset: reset, atServer: map[string]bool{},
 		Report: ServerCheckReport{Server: st.Server, Problems: []string{}}}, nil
 }
 
@@ -220,11 +226,20 @@ func (c *ServerCheck) Finish(ctx context.Context) (ServerCheckReport, error) {
 	// records its place: one held with no place that the server does not
 	// have either was put in the file (or lost by a server restored since
 	// the desk pulled it), and would pass for that desk's work.
-	err = eachText(ctx, c.db.r, `SELECT e.device_id || ':' || e.seq || ' ' || e.type FROM events e
+	// (Those it held when it last followed a restored server came from
+	// the server before: counted apart, until their desks send them
+	// again.)
+	err = eachText(ctx, c.db.r, `SELECT e.id || ' ' || e.device_id || ':' || e.seq || ' ' || e.type FROM events e
 		WHERE e.id <= ? AND e.device_id <> ? AND NOT EXISTS (SELECT 1 FROM sync_log l WHERE l.event_id = e.id) ORDER BY e.id`, func(s string) {
-		uid, typ, _ := strings.Cut(s, " ")
-		if !c.atServer[uid] {
-			c.problem("the desk holds %s (%s), another desk's change the server does not have: not pulled from it (put in the desk's file, or lost by a server restored since)", uid, typ)
+		idText, rest, _ := strings.Cut(s, " ")
+		uid, typ, _ := strings.Cut(rest, " ")
+		id, _ := strconv.ParseInt(idText, 10, 64)
+		switch {
+		case c.atServer[uid]:
+		case id <= c.reset:
+			c.Report.BeforeRestore++
+		default:
+			c.problem("the desk holds %s (%s), another desk's change the server does not have: not pulled from it (put in the desk's file?)", uid, typ)
 		}
 	}, c.events, c.db.DeviceID())
 	if err != nil {

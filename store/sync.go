@@ -681,7 +681,8 @@ func (w *wtx) resetForEpoch(epoch string, serverHighWater int64) error {
 	if _, err := w.exec(`INSERT OR IGNORE INTO outbox(event_id) SELECT id FROM events WHERE device_id = ? AND seq > ?`, w.db.deviceID, serverHighWater); err != nil {
 		return err
 	}
-	_, err := w.exec(`UPDATE sync_state SET epoch = ?, cursor = 0, acked_seq = ?, needs_rebuild = 1 WHERE id = 1`, epoch, serverHighWater)
+	_, err := w.exec(`UPDATE sync_state SET epoch = ?, cursor = 0, acked_seq = ?, needs_rebuild = 1,
+		reset_event_id = (SELECT coalesce(max(id), 0) FROM events) WHERE id = 1`, epoch, serverHighWater)
 	return err
 }
 

@@ -149,6 +149,9 @@ func serverCheckExtra(r store.ServerCheckReport) string {
 	if r.Unrecord > 0 {
 		parts = append(parts, fmt.Sprintf("%d of this desk's answered and not yet recorded (the next sync records them)", r.Unrecord))
 	}
+	if r.BeforeRestore > 0 {
+		parts = append(parts, fmt.Sprintf("%d of other desks pulled before the server was restored, which it lacks until their desks sync", r.BeforeRestore))
+	}
 	if len(parts) == 0 {
 		return ""
 	}
