@@ -585,8 +585,10 @@ func (db *DB) ServerRaiseLeaseNext(ctx context.Context, next int64) error {
 }
 
 // MaxLeaseJump is how far past the server's counter a desk may ask its
-// lease to start (LeaseBlock): more than any register's numbering skips.
-const MaxLeaseJump = 1_000_000_000
+// lease to start (LeaseBlock): more than any register's numbering skips (a
+// year's numbers, 2026000001), and far below the top of the tag space,
+// which one desk's typo would otherwise take for every desk.
+const MaxLeaseJump = 1_000_000_000_000
 
 // LeaseBlock is the block of count tag numbers a server grants a desk that
 // asks from min, its counter at next and the highest number it has granted

@@ -1939,8 +1939,8 @@ func TestServerLeaseBounds(t *testing.T) {
 	if _, _, err := srv.ServerLease(ctx, "DEV3", 1000, 999_999_999_999_000); store.ErrorCode(err) != store.EINVALID || !strings.Contains(err.Error(), "far past every desk's") {
 		t.Errorf("a lease far past the counter: %v", err)
 	}
-	if first, _, err := srv.ServerLease(ctx, "DEV3", 1000, 500_000_000); err != nil || first != 500_000_000 {
-		t.Errorf("a lease from 500000000: %d %v", first, err)
+	if first, _, err := srv.ServerLease(ctx, "DEV3", 1000, 2_026_000_001); err != nil || first != 2_026_000_001 {
+		t.Errorf("a lease from 2026000001 (a year's numbering): %d %v", first, err)
 	}
 
 	// A desk holding 1-1000 asks from 1001, even before it used a tag.
