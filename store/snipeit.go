@@ -1995,17 +1995,22 @@ func (im *importer) person(r *srow) (personRef, error) {
 		case len(match) > 1 && len(probes) == 0:
 			return personRef{}, invalid("%q names more than one person: add an Email or Username column", clip(name))
 		}
-		if len(probes) == 0 && len(strings.Fields(name)) == 1 {
+		if v := strings.TrimSpace(name); len(probes) == 0 && len(strings.Fields(v)) == 1 {
 			// A holder's name that is how the desk knows someone (a
 			// Checked Out To cell holding a username or an email, as
 			// Snipe-IT's own importer looks a holder up): them, not a
-			// new person of that name.
+			// new person of that name. Written as the register has it
+			// (an email in any case): a new "Ana" is not the username ana.
 			for _, col := range []string{"username", "email", "badge", "employee_no"} {
-				found, err := im.lookPeople(col, strings.TrimSpace(name))
+				found, err := im.lookPeople(col, v)
 				if err != nil {
 					return personRef{}, err
 				}
-				if len(found) == 1 {
+				if len(found) != 1 {
+					continue
+				}
+				have := map[string]string{"username": found[0].username, "email": found[0].email, "badge": found[0].badge, "employee_no": found[0].employeeNo}[col]
+				if have == v || col == "email" && strings.EqualFold(have, v) {
 					return found[0], nil
 				}
 			}

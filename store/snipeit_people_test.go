@@ -688,12 +688,14 @@ func TestImportHolderCellNamingUsernameOrEmail(t *testing.T) {
 	db := mustOpen(t)
 	seed(t, db) // Ana Silva: B1001, asilva, ana@example.com
 	data := "Asset Tag,Model Name,Serial Number,Checkout Type,Checked Out to: Full Name\n" +
-		"Q-1,WD19,QS1,User,asilva\nQ-2,WD19,QS2,User,ANA@example.com\nQ-3,WD19,QS3,User,Zed Newman\n"
+		"Q-1,WD19,QS1,User,asilva\nQ-2,WD19,QS2,User,ANA@example.com\nQ-3,WD19,QS3,User,Zed Newman\nQ-4,WD19,QS4,User,Asilva\n"
 	rep, err := db.ImportSnipeIT(ctx, strings.NewReader(data), store.ImportOptions{})
 	if err != nil {
 		t.Fatalf("import: %v (%v)", err, rep.Bad)
 	}
-	for tag, want := range map[string]string{"Q-1": "Ana Silva", "Q-2": "Ana Silva", "Q-3": "Zed Newman"} {
+	// (A one-word name written otherwise than the username is a name: a
+	// review found a new "Ana" would go to the username ana.)
+	for tag, want := range map[string]string{"Q-1": "Ana Silva", "Q-2": "Ana Silva", "Q-3": "Zed Newman", "Q-4": "Asilva"} {
 		a, err := db.Asset(ctx, tag)
 		if err != nil {
 			t.Fatal(err)
