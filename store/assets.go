@@ -513,7 +513,11 @@ func (w *wtx) carryParts(uid string) error {
 type CheckInOptions struct {
 	Location  string // code or name; default: its home location
 	Condition string // ok (default), repair or retire
-	reason    string // why, for history (an offboarding sets it)
+	// Expect, for an offboarding, is the tags the person was asked about
+	// (nil: not asked): one holding more or other assets by then is
+	// refused, nothing done, so that nothing is taken back unseen.
+	Expect []string
+	reason string // why, for history (an offboarding sets it)
 }
 
 // CheckIn takes an asset back.

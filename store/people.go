@@ -43,6 +43,9 @@ func (w *wtx) offboard(uid, name string, opt CheckInOptions) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opt.Expect != nil && !sameTags(tags, opt.Expect) {
+		return nil, conflict("%s now holds %d item(s), not the %d you were asked about (checked out or in meanwhile): nothing was done; ask again", name, len(tags), len(opt.Expect))
+	}
 	opt.reason = "offboarding " + name
 	for _, t := range tags {
 		if err := w.checkIn(t, opt); err != nil {
@@ -50,6 +53,24 @@ func (w *wtx) offboard(uid, name string, opt CheckInOptions) ([]string, error) {
 		}
 	}
 	return tags, w.emit(EvPersonOffboarded, uid, SubjectPayload{UID: uid, Name: name})
+}
+
+// sameTags reports whether a and b hold the same tags, in any order.
+func sameTags(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := make(map[string]int, len(a))
+	for _, t := range a {
+		seen[t]++
+	}
+	for _, t := range b {
+		if seen[t] == 0 {
+			return false
+		}
+		seen[t]--
+	}
+	return true
 }
 
 // Reactivate undoes an offboarding (the wrong person, or someone back at

@@ -245,3 +245,29 @@ func TestReceiveModelNumberAsSerialWithCtrlD(t *testing.T) {
 		t.Errorf("not received: %v\n%s", err, h.view())
 	}
 }
+
+// From a helpdesk shift's hunt: the offboarding question counted 9 items,
+// another desk lent them a tenth meanwhile, and y checked in 10, the
+// tenth unseen. What the question counted is what is taken back, or
+// nothing and the question is asked again.
+func TestOffboardTakesBackWhatItAskedAbout(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	holdFor(t, db, "B1001", "", "TD-000001", "TD-000002")
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("B1001")
+	h.typeSlow("x")
+	h.wantView("check in all 2 item(s)")
+	holdFor(t, db, "B1001", "", "TD-000003") // meanwhile, elsewhere
+	h.typeSlow("y")
+	h.wantView("now holds 3 item(s), not the 2 you were asked about")
+	if p, _ := db.Person(context.Background(), "B1001"); !p.Active {
+		t.Fatal("offboarded after holdings changed")
+	}
+	h.typeSlow("x")
+	h.wantView("check in all 3 item(s)")
+	h.typeSlow("y")
+	if p, _ := db.Person(context.Background(), "B1001"); p.Active {
+		t.Fatalf("not offboarded:\n%s", h.view())
+	}
+}

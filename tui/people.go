@@ -174,6 +174,7 @@ type personScreen struct {
 	base
 	person      store.Person
 	holdings    []store.Asset
+	keepErr     bool // the refusal said stays over the holdings' reload it asked for
 	loaded      bool
 	confirm     bool
 	condition   string
@@ -233,9 +234,14 @@ func (s *personScreen) offboard() tea.Cmd {
 		return nil
 	}
 	id, who, cond := s.id, personKey(s.person), s.condition
+	// What the question counted, and nothing else, is taken back.
+	expect := make([]string, len(s.holdings))
+	for i, a := range s.holdings {
+		expect[i] = a.Tag
+	}
 	s.busy = true
 	return s.c.do(func(ctx context.Context) tea.Msg {
-		res, err := db.Offboard(ctx, who, store.CheckInOptions{Condition: cond})
+		res, err := db.Offboard(ctx, who, store.CheckInOptions{Condition: cond, Expect: expect})
 		return personOffboardedMsg{to: to{id}, res: res, err: err}
 	})
 }
@@ -265,14 +271,17 @@ func (s *personScreen) Update(msg tea.Msg) tea.Cmd {
 		return s.load()
 	case personHoldingsMsg:
 		s.loaded = true
-		s.err = errText(msg.err)
+		if msg.err != nil || !s.keepErr {
+			s.err = errText(msg.err)
+		}
+		s.keepErr = false
 		s.holdings = msg.holdings
 		s.cursor = min(s.cursor, max(0, len(s.holdings)-1))
 	case personOffboardedMsg:
 		s.busy, s.confirm = false, false
 		if msg.err != nil {
-			s.err = errText(msg.err)
-			return bell()
+			s.err, s.keepErr = errText(msg.err), true // (said over the reload)
+			return tea.Batch(bell(), s.load())        // (what they hold now, to ask again)
 		}
 		s.err, s.done = "", true
 		s.person, s.returned = msg.res.Person, msg.res.Returned
@@ -391,6 +400,9 @@ func (s *personScreen) View() string {
 		b = append(b, st.OK.Render(truncate(fmt.Sprintf("✓ offboarded %s: %d item(s) %s (a reactivates them)", p.Name, len(s.returned), what), w)))
 	case s.reactivated:
 		b = append(b, st.OK.Render(truncate(fmt.Sprintf("✓ reactivated %s: they can hold assets again", p.Name), w)))
+		// (Undone is the offboarding, not its check-ins: said, as a hunt
+		// found the items were expected back.)
+		b = append(b, st.Dim.Render(truncate("what the offboarding checked in stays in stock: o checks it out to them again", w)))
 	default:
 		b = append(b, "")
 	}
