@@ -75,20 +75,23 @@ func printDemoReport(w io.Writer, rep store.DemoReport) {
 // progressLine returns a progress callback that keeps one line up to date
 // on w: redrawn in place on a terminal, a new line every 10% otherwise.
 func progressLine(w io.Writer, what string) func(done, total int) {
-	tty := false
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			tty = true
-		}
-	}
+	return progressOf(w, what, "assets", 0)
+}
+
+// progressOf is progressLine counting units, silent below least.
+func progressOf(w io.Writer, what, units string, least int) func(done, total int) {
+	tty := isTerminal(w)
 	start := time.Now()
 	lastTenth := -1
 	return func(done, total int) {
+		if total < least {
+			return
+		}
 		pct := 100
 		if total > 0 {
 			pct = done * 100 / total
 		}
-		line := fmt.Sprintf("%s: %d/%d assets (%d%%, %.0fs)", what, done, total, pct, time.Since(start).Seconds())
+		line := fmt.Sprintf("%s: %d/%d %s (%d%%, %.0fs)", what, done, total, units, pct, time.Since(start).Seconds())
 		switch {
 		case tty:
 			fmt.Fprintf(w, "\r%s\x1b[K", line)

@@ -217,7 +217,7 @@ func printNow(ctx context.Context, a *app, db *store.DB, sp *spooler, t labels.T
 	if err != nil {
 		return err
 	}
-	outs, err := sp.printJobs(ctx, jobs, uris, a.printProgress)
+	outs, err := sp.printJobs(ctx, jobs, uris, a.printProgress())
 	if store.ErrorCode(err) == store.ECONFLICT {
 		return fmt.Errorf("%s; the %d label(s) wait in the queue (tagdesk queue run)", store.ErrorMessage(err), len(jobs))
 	}
@@ -381,11 +381,11 @@ func cmdQueueList(ctx context.Context, a *app, args []string) error {
 	})
 }
 
-// printProgress shows a long print run's progress on stderr.
-func (a *app) printProgress(done, total int) {
-	if total >= 20 && done%10 == 0 {
-		fmt.Fprintf(a.stderr, "printing %d/%d\r", done, total)
-	}
+// printProgress shows a long print run's progress on stderr (of 20 labels
+// or more): one line kept up to date on a terminal, else a line every 10%
+// (a log had every step run together with carriage returns).
+func (a *app) printProgress() func(done, total int) {
+	return progressOf(a.stderr, "printing", "labels", 20)
 }
 
 func cmdQueueRun(ctx context.Context, a *app, args []string) error {
@@ -405,7 +405,7 @@ func cmdQueueRun(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		res, err := sp.run(ctx, *prn, a.printProgress)
+		res, err := sp.run(ctx, *prn, a.printProgress())
 		if err != nil {
 			return err
 		}

@@ -304,6 +304,7 @@ func (p *lpPrinter) Print(ctx context.Context, job []byte) error {
 		if msg == "" {
 			msg = err.Error()
 		}
+		msg = strings.TrimPrefix(msg, "lp: ") // (lp names itself in its messages)
 		low := strings.ToLower(msg)
 		if strings.Contains(low, "does not exist") || strings.Contains(low, "unknown destination") || strings.Contains(low, "not found") {
 			return permanent(p.String(), fmt.Errorf("lp: %s", msg))
