@@ -178,15 +178,15 @@ func TestE2EDemoAtDB(t *testing.T) {
 	}
 }
 
-// A sheet template makes a PDF: a file named otherwise is refused, not
-// written as a PDF under a .png name.
+// A sheet template makes a PDF (or a PNG per label): a file named for ZPL
+// is refused, not written as a PDF under its name.
 func TestE2ESheetTemplateWantsPDF(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "t.db")
 	mustCLI(t, db, "location", "add", "DUB", "Dublin")
 	mustCLI(t, db, "model", "add", "Latitude 5440")
 	mustCLI(t, db, "receive", "--model", "Latitude 5440", "--location", "DUB", "SN-1")
-	out := filepath.Join(dir, "sheet.png")
+	out := filepath.Join(dir, "sheet.zpl")
 	_, stderr, code := cli(t, db, "label", "--template", "avery-l7163", "--out", out, "TD-000001")
 	if code != 2 || !strings.Contains(stderr, "avery-l7163 is a sheet template: it makes a PDF") {
 		t.Fatalf("exit %d: %s", code, stderr)

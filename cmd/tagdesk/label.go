@@ -170,14 +170,22 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 		if f == "" {
 			f = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
 			if t.Sheet != nil {
-				if f != "" && f != "pdf" {
-					return usagef("%s is a sheet template: it makes a PDF (name the file .pdf, or --format png for an image per label)", t.Name)
+				if f != "" && f != "pdf" && f != "png" {
+					return usagef("%s is a sheet template: it makes a PDF (name the file .pdf, or .png for an image per label)", t.Name)
 				}
-				f = "pdf"
+				if f == "" {
+					f = "pdf"
+				}
 			}
 			if f != "zpl" && f != "pdf" && f != "png" {
 				return usagef("cannot tell the format from the name %s: name it .zpl, .pdf or .png, or give --format", filepath.Base(*out))
 			}
+		}
+		if t.Sheet != nil && f == "zpl" {
+			return usagef("%s is a sheet template: it makes a PDF, or a PNG per label, not ZPL", t.Name)
+		}
+		if t.Sheet != nil && *skip >= t.Sheet.PerPage() {
+			return usagef("--skip %d: a sheet of %s has %d labels (skip 0 to %d)", *skip, t.Name, t.Sheet.PerPage(), t.Sheet.PerPage()-1)
 		}
 		if f == "png" && len(ls) > 1 {
 			return labels.PNGBatch(ctx, t, ls, 0, func(i int, png []byte) error {

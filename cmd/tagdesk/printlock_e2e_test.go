@@ -268,3 +268,24 @@ func TestE2ELabelOnTheDesksPrinter(t *testing.T) {
 		t.Fatalf("the printer got %d jobs", len(got))
 	}
 }
+
+// From a warehouse lead's hunt: a sheet template's --skip past its sheet and
+// --format zpl failed as errors (exit 1), not bad usage (exit 2), and
+// --out sheet.png was refused though the refusal suggested PNG: an image
+// per label is written.
+func TestE2ELabelSheetOptions(t *testing.T) {
+	db, tags := labelDB(t, 2)
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"--template", "avery-5160", "--skip", "30", "--out", filepath.Join(dir, "s.pdf"), tags[0]},
+		{"--template", "avery-5160", "--format", "zpl", "--out", filepath.Join(dir, "s.zpl"), tags[0]},
+	} {
+		if _, errs, code := cli(t, db, append([]string{"label"}, args...)...); code != 2 {
+			t.Errorf("label %v: exit %d, %s", args, code, errs)
+		}
+	}
+	out := mustCLI(t, db, "label", "--template", "avery-5160", "--out", filepath.Join(dir, "s.png"), tags[0], tags[1])
+	if strings.Count(out, ".png") != 2 {
+		t.Errorf("label --out s.png on a sheet template: %s", out)
+	}
+}
