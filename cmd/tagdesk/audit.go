@@ -258,9 +258,10 @@ func cmdStocktakeList(ctx context.Context, a *app, args []string) error {
 		if *asJSON {
 			return writeJSONList(a.stdout, all)
 		}
-		fmt.Fprintf(a.stdout, "%-14s %-9s %-20s %8s %8s %8s\n", "LOCATION", "STATUS", "STARTED", "EXPECTED", "FOUND", "MISSING")
+		// (22: a time with its zone, NZDT or +0530, whole.)
+		fmt.Fprintf(a.stdout, "%-14s %-9s %-22s %8s %8s %8s\n", "LOCATION", "STATUS", "STARTED", "EXPECTED", "FOUND", "MISSING")
 		for _, s := range all {
-			fmt.Fprintf(a.stdout, "%-14s %-9s %-20s %8d %8d %8d\n", s.LocationCode, s.Status, fit(localStamp(s.StartedAt), 20), s.Expected, s.Found, s.Missing)
+			fmt.Fprintf(a.stdout, "%-14s %-9s %-22s %8d %8d %8d\n", s.LocationCode, s.Status, fit(localStamp(s.StartedAt), 22), s.Expected, s.Found, s.Missing)
 		}
 		return nil
 	})
