@@ -481,7 +481,7 @@ func (s *checkOutScreen) result(r checkOutResult) tea.Cmd {
 		if !slices.ContainsFunc(s.held, func(a store.Asset) bool { return a.Tag == r.asset.Tag }) {
 			s.held = append(s.held, r.asset)
 		}
-		s.feed.note("%s %s held: with %s to the next badge or place, or ctrl+n: into it", r.asset.Tag, assetLabel(r.asset), s.holder.Code)
+		s.feed.note("%s held: with %s to the next badge or place (ctrl+n: into it)", r.asset.Tag, s.holder.Code)
 		return nil
 	}
 	if r.code == installHeld {

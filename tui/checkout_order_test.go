@@ -71,7 +71,7 @@ func TestCheckOut_AssetThenBadge(t *testing.T) {
 	h.press("esc")
 	h.scan("TD-000003")
 	h.scan("TD-000004")
-	h.wantView("TD-000004 Latitude 5440 held: with TD-000003 to the next badge or place", "1 held")
+	h.wantView("TD-000004 held: with TD-000003 to the next badge or place (ctrl+n: into it)", "1 held")
 	if a := h.asset("TD-000004"); a.Custodian != "" {
 		t.Fatalf("TD-000004 held by %q before the badge", a.Custodian)
 	}
