@@ -547,6 +547,10 @@ func (m *Model) draw() string {
 	switch {
 	case m.note != "":
 		foot = s.Warn.Render(truncate(m.note, w))
+	case w < minWidth || h < minHeight:
+		// Screens are laid out for 80x24: smaller, lines are cut. Said,
+		// rather than leaving a cut label preview or list unexplained.
+		foot = s.Warn.Render(truncate(fmt.Sprintf("window %dx%d: made for %dx%d or larger, some lines are cut", w, h, minWidth, minHeight), w))
 	case a != nil:
 		m.help.SetWidth(w)
 		bs := a.ShortHelp()
@@ -560,10 +564,13 @@ func (m *Model) draw() string {
 	return strings.Join(lines, "\n")
 }
 
+// minWidth and minHeight are the window the screens are laid out for.
+const minWidth, minHeight = 80, 24
+
 func (m *Model) helpView(a screen, height int) string {
 	m.help.SetWidth(m.width)
 	out := m.c.styles.Title.Render("Keys: "+a.Title()) + "\n\n" + m.help.FullHelpView(a.FullHelp())
-	out += "\n\n" + para(m.c.styles.Dim, "A scan (a burst ending in Enter or Tab) works on every screen. Any key closes this help.", m.width)
+	out += "\n\n" + para(m.c.styles.Dim, "A scan (a burst ending in Enter, Tab or a line feed) works on every screen. Any key closes this help.", m.width)
 	return out
 }
 

@@ -271,3 +271,17 @@ func TestOffboardTakesBackWhatItAskedAbout(t *testing.T) {
 		t.Fatalf("not offboarded:\n%s", h.view())
 	}
 }
+
+// From a helpdesk shift's hunt: below 80x24 lines were cut (a label
+// preview, a list) with nothing said. The footer says the window is
+// smaller than the screens are laid out for.
+func TestSmallWindowSaysSo(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 60, 20)
+	h.wantView("window 60x20: made for 80x24 or larger")
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if strings.Contains(h.view(), "made for 80x24") {
+		t.Errorf("said at 80x24:\n%s", h.view())
+	}
+}
