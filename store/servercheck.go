@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -54,7 +53,6 @@ type ServerCheck struct {
 	last   int64 // the last place of the server's order the desk had recorded then
 	done   int64 // server order compared up to
 	events int64 // the desk's last event when the check began
-	reset  int64 // the desk's last event when it last followed a restored server
 	// atServer are other desks' changes the desk holds with no place in
 	// the server's order that the server has (not pulled that far yet).
 	atServer map[string]bool
@@ -81,11 +79,11 @@ func (db *DB) NewServerCheck(ctx context.Context, serverEpoch string) (*ServerCh
 	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(server_seq), 0) FROM sync_log`).Scan(&last); err != nil {
 		return nil, fmt.Errorf("compare with the server: %w", err)
 	}
-	var events, reset int64
-	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(id), 0), coalesce((SELECT reset_event_id FROM sync_state WHERE id = 1), 0) FROM events`).Scan(&events, &reset); err != nil {
+	var events int64
+	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM events`).Scan(&events); err != nil {
 		return nil, fmt.Errorf("compare with the server: %w", err)
 	}
-	return &ServerCheck{db: db, cursor: st.Cursor, last: last, events: events, reset: reset, atServer: map[string]bool{},
+	return &ServerCheck{db: db, cursor: st.Cursor, last: last, events: events, atServer: map[string]bool{},
 		Report: ServerCheckReport{Server: st.Server, Problems: []string{}}}, nil
 }
 
@@ -229,14 +227,13 @@ func (c *ServerCheck) Finish(ctx context.Context) (ServerCheckReport, error) {
 	// (Those it held when it last followed a restored server came from
 	// the server before: counted apart, until their desks send them
 	// again.)
-	err = eachText(ctx, c.db.r, `SELECT e.id || ' ' || e.device_id || ':' || e.seq || ' ' || e.type FROM events e
+	err = eachText(ctx, c.db.r, `SELECT (EXISTS (SELECT 1 FROM sync_pulled_before b WHERE b.event_id = e.id)) || ' ' || e.device_id || ':' || e.seq || ' ' || e.type FROM events e
 		WHERE e.id <= ? AND e.device_id <> ? AND NOT EXISTS (SELECT 1 FROM sync_log l WHERE l.event_id = e.id) ORDER BY e.id`, func(s string) {
-		idText, rest, _ := strings.Cut(s, " ")
+		before, rest, _ := strings.Cut(s, " ")
 		uid, typ, _ := strings.Cut(rest, " ")
-		id, _ := strconv.ParseInt(idText, 10, 64)
 		switch {
 		case c.atServer[uid]:
-		case id <= c.reset:
+		case before == "1":
 			c.Report.BeforeRestore++
 		default:
 			c.problem("the desk holds %s (%s), another desk's change the server does not have: not pulled from it (put in the desk's file?)", uid, typ)

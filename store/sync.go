@@ -673,6 +673,11 @@ func (db *DB) ResetForEpoch(ctx context.Context, epoch string, serverHighWater i
 }
 
 func (w *wtx) resetForEpoch(epoch string, serverHighWater int64) error {
+	// Other desks' changes pulled from the old server: kept in mind, for
+	// verify --server (the new one may lack them until their desk syncs).
+	if _, err := w.exec(`INSERT OR IGNORE INTO sync_pulled_before(event_id) SELECT l.event_id FROM sync_log l JOIN events e ON e.id = l.event_id WHERE e.device_id <> ?`, w.db.deviceID); err != nil {
+		return err
+	}
 	for _, q := range []string{`DELETE FROM sync_log`, `DELETE FROM sync_unapplied`} {
 		if _, err := w.exec(q); err != nil {
 			return err
@@ -681,8 +686,7 @@ func (w *wtx) resetForEpoch(epoch string, serverHighWater int64) error {
 	if _, err := w.exec(`INSERT OR IGNORE INTO outbox(event_id) SELECT id FROM events WHERE device_id = ? AND seq > ?`, w.db.deviceID, serverHighWater); err != nil {
 		return err
 	}
-	_, err := w.exec(`UPDATE sync_state SET epoch = ?, cursor = 0, acked_seq = ?, needs_rebuild = 1,
-		reset_event_id = (SELECT coalesce(max(id), 0) FROM events) WHERE id = 1`, epoch, serverHighWater)
+	_, err := w.exec(`UPDATE sync_state SET epoch = ?, cursor = 0, acked_seq = ?, needs_rebuild = 1 WHERE id = 1`, epoch, serverHighWater)
 	return err
 }
 

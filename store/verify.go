@@ -92,11 +92,20 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 	// 0. The log's guard: the triggers that refuse an event's change or
 	// removal (dropped, the log can be edited without a word from SQLite;
 	// the hashes still find an edit, but the guard is gone).
-	if err := eachText(ctx, snap, `SELECT t.name FROM (SELECT 'events_no_update' AS name UNION ALL SELECT 'events_no_delete') t
-		WHERE NOT EXISTS (SELECT 1 FROM sqlite_master m WHERE m.type = 'trigger' AND m.name = t.name AND m.tbl_name = 'events')`, func(name string) {
-		problem("the event log's guard %s is gone (dropped by hand?): events can be changed or removed without SQLite refusing it", name)
+	// As the migration made them, word for word (spaces aside): one
+	// made again with a WHEN, or on another event, guards nothing.
+	guards := map[string]string{}
+	if err := eachText(ctx, snap, `SELECT name || char(9) || coalesce(sql, '') FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'`, func(row string) {
+		name, sql, _ := strings.Cut(row, "\t")
+		guards[name] = strings.Join(strings.Fields(sql), " ")
 	}); err != nil {
 		return rep, fmt.Errorf("verify: %w", err)
+	}
+	for _, g := range []struct{ name, op string }{{"events_no_update", "UPDATE"}, {"events_no_delete", "DELETE"}} {
+		want := "CREATE TRIGGER " + g.name + " BEFORE " + g.op + " ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"
+		if guards[g.name] != want {
+			problem("the event log's guard %s is gone or changed (by hand?): events can be changed or removed without SQLite refusing it", g.name)
+		}
 	}
 	// 1. Hash chains, and the recorded heads.
 	rows, err := snap.QueryContext(ctx, `SELECT `+eventColumns+`, at FROM events ORDER BY device_id, seq`)

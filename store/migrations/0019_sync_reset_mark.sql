@@ -1,6 +1,7 @@
--- The last event a desk held when it last followed a restored or replaced
--- server (ResetForEpoch): other desks' changes up to it were pulled from
--- the server before, and the one now may lack them until their desk sends
--- them again. verify --server counts those apart; another desk's change
--- after it, held with no place in the server's order, is a problem.
-ALTER TABLE sync_state ADD COLUMN reset_event_id INTEGER NOT NULL DEFAULT 0;
+-- Other desks' changes a desk had pulled (their place in the server's
+-- order recorded) when it followed a restored or replaced server
+-- (ResetForEpoch, which forgets the old server's order): the server now
+-- may lack them until their desk sends them again. verify --server counts
+-- those apart; another desk's change held with no place and not here is a
+-- problem (it never came from a server).
+CREATE TABLE sync_pulled_before (event_id INTEGER PRIMARY KEY) WITHOUT ROWID;
