@@ -157,7 +157,9 @@ func (db *DB) ReceiveAll(ctx context.Context, rs []Receipt) ([]string, error) {
 		for i, r := range rs {
 			tag, err := w.receive(r)
 			if err != nil {
-				return Errorf(ErrorCode(err), "item %d: %s", i+1, ErrorMessage(err))
+				e := Errorf(ErrorCode(err), "item %d: %s", i+1, ErrorMessage(err))
+				e.Err = errors.Unwrap(err) // (ErrDuplicateSerial and the like: what the caller offers)
+				return e
 			}
 			tags = append(tags, tag)
 		}

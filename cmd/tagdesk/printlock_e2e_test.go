@@ -289,3 +289,16 @@ func TestE2ELabelSheetOptions(t *testing.T) {
 		t.Errorf("label --out s.png on a sheet template: %s", out)
 	}
 }
+
+// From a review: receive's refusal of a serial another asset has, or a
+// model's number, was to name --allow-duplicate-serial, and never did.
+func TestE2EReceiveSaysHowToTakeASerialAllTheSame(t *testing.T) {
+	db, _ := labelDB(t, 1) // CN0SER0000 received; model L5440
+	for _, serial := range []string{"CN0SER0000", "L5440"} {
+		_, errs, code := cli(t, db, "receive", "--model", "L5440", "--location", "DUB", serial)
+		if code != 1 || !strings.Contains(errs, "--allow-duplicate-serial") {
+			t.Errorf("receive %s: exit %d, %s", serial, code, errs)
+		}
+	}
+	mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "--allow-duplicate-serial", "L5440")
+}
