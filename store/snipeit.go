@@ -2658,16 +2658,20 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 		// Its other cells are not applied either: said where they differ
 		// (an edit made in the file to a disposed asset was counted
 		// "unchanged").
-		var name, serial, notes string
-		if err := w.queryRow(`SELECT name, coalesce(serial, ''), notes FROM assets WHERE uid = ?`, uid).Scan(&name, &serial, &notes); err != nil {
+		var name, serial, notes, costCentre, orderNo, bought, cost, warranty, eol string
+		if err := w.queryRow(`SELECT name, coalesce(serial, ''), notes, cost_centre, order_number, purchase_date, purchase_cost, warranty_end, eol_date FROM assets WHERE uid = ?`, uid).
+			Scan(&name, &serial, &notes, &costCentre, &orderNo, &bought, &cost, &warranty, &eol); err != nil {
 			return false, fmt.Errorf("read asset: %w", err)
 		}
 		var differ []string
 		for _, c := range []struct {
 			f         sfield
 			row, have string
-		}{{fName, r.name, name}, {fSerial, r.serial, serial}, {fNotes, r.notes, notes}} {
-			if v := strings.TrimSpace(c.row); v != "" && v != strings.TrimSpace(c.have) {
+		}{{fName, r.name, name}, {fSerial, r.serial, serial}, {fNotes, r.notes, notes}, {fCostCentre, r.costCentre, costCentre},
+			{fOrderNo, r.orderNo, orderNo}, {fPurchaseDate, r.purchaseDate, bought}, {fCost, r.cost, cost},
+			{fWarrantyEnd, r.warrantyEnd, warranty}, {fEOL, r.eol, eol}} {
+			v, have := strings.TrimSpace(c.row), strings.TrimSpace(c.have)
+			if v != "" && v != have && !(c.f == fSerial && strings.EqualFold(v, have)) {
 				differ = append(differ, im.h.colName(c.f))
 			}
 		}

@@ -114,7 +114,7 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 				}
 			}
 		}
-		if *skip > 0 && (t.Sheet == nil || *prn != "" || (*format != "" && *format != "pdf")) {
+		if *skip > 0 && (t.Sheet == nil || *prn != "") {
 			return usagef("--skip is for a sheet template written to a PDF (--out FILE.pdf): %s", map[bool]string{true: "a printer's run starts on a new sheet", false: t.Name + " is not a sheet"}[*prn != "" && t.Sheet != nil])
 		}
 		var assets []store.Asset
@@ -183,6 +183,9 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 		}
 		if t.Sheet != nil && f == "zpl" {
 			return usagef("%s is a sheet template: it makes a PDF, or a PNG per label, not ZPL", t.Name)
+		}
+		if *skip > 0 && f != "pdf" {
+			return usagef("--skip is for a sheet template written to a PDF (--out FILE.pdf): a %s is an image per label", strings.ToUpper(f))
 		}
 		if t.Sheet != nil && *skip >= t.Sheet.PerPage() {
 			return usagef("--skip %d: a sheet of %s has %d labels (skip 0 to %d)", *skip, t.Name, t.Sheet.PerPage(), t.Sheet.PerPage()-1)

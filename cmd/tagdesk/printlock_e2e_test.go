@@ -279,6 +279,7 @@ func TestE2ELabelSheetOptions(t *testing.T) {
 	for _, args := range [][]string{
 		{"--template", "avery-5160", "--skip", "30", "--out", filepath.Join(dir, "s.pdf"), tags[0]},
 		{"--template", "avery-5160", "--format", "zpl", "--out", filepath.Join(dir, "s.zpl"), tags[0]},
+		{"--template", "avery-5160", "--skip", "3", "--out", filepath.Join(dir, "s.png"), tags[0]}, // (a review: ignored)
 	} {
 		if _, errs, code := cli(t, db, append([]string{"label"}, args...)...); code != 2 {
 			t.Errorf("label %v: exit %d, %s", args, code, errs)
