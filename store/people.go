@@ -44,7 +44,7 @@ func (w *wtx) offboard(uid, name string, opt CheckInOptions) ([]string, error) {
 		return nil, err
 	}
 	if opt.Expect != nil && !sameTags(tags, opt.Expect) {
-		return nil, conflict("%s now holds %d item(s), not the %d you were asked about (checked out or in meanwhile): nothing was done; ask again", name, len(tags), len(opt.Expect))
+		return nil, conflict("what %s holds changed since you were asked (now %d item(s): checked out or in meanwhile): nothing was done; ask again", name, len(tags))
 	}
 	opt.reason = "offboarding " + name
 	for _, t := range tags {

@@ -260,7 +260,7 @@ func TestOffboardTakesBackWhatItAskedAbout(t *testing.T) {
 	h.wantView("check in all 2 item(s)")
 	holdFor(t, db, "B1001", "", "TD-000003") // meanwhile, elsewhere
 	h.typeSlow("y")
-	h.wantView("now holds 3 item(s), not the 2 you were asked about")
+	h.wantView("what Alice Smith holds changed since you were asked (now 3 item(s)")
 	if p, _ := db.Person(context.Background(), "B1001"); !p.Active {
 		t.Fatal("offboarded after holdings changed")
 	}

@@ -213,9 +213,6 @@ func (s *spooler) run(ctx context.Context, override string, progress func(done, 
 			return res, merr
 		}
 	}
-	if progress != nil {
-		progress(len(jobs), len(jobs))
-	}
 	return res, nil
 }
 
