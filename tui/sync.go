@@ -82,6 +82,12 @@ func (s *syncScreen) refusals() []store.Refusal {
 func (s *syncScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case scanMsg: // a scan opens what it names, as on Home
+		if id := s.confirming; id != 0 {
+			// A question is open: a scan neither answers it nor leaves
+			// it hidden behind the scan's result, for a key to answer.
+			s.msg, s.msgBad = fmt.Sprintf("%s: not opened: answer the question on refusal %d first (y accepts the server's state, n keeps it)", clipCode(msg.code), id), true
+			return bell()
+		}
 		s.msg, s.msgBad = "looking up "+msg.code+"…", false
 		return s.c.resolveScan(s.id, msg.code)
 	case scanResolvedMsg:
@@ -111,7 +117,7 @@ func (s *syncScreen) Update(msg tea.Msg) tea.Cmd {
 		if id := s.confirming; id != 0 {
 			s.confirming = 0
 			switch msg.String() {
-			case "y", "enter":
+			case "y": // (y only: a scanner's late Enter must not accept)
 				rs := s.refusals()
 				i := slices.IndexFunc(rs, func(r store.Refusal) bool { return r.ID == id })
 				if i < 0 {
