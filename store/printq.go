@@ -219,8 +219,10 @@ func (db *DB) MarkPrintedAll(ctx context.Context, ids []int64, template, printer
 	return err
 }
 
-// markPrinted marks job id printed; strict refuses a job no longer queued,
-// else it is skipped.
+// markPrinted marks job id printed; strict refuses a job no longer queued.
+// Otherwise (the label has come out) a job another run printed is skipped,
+// and one cancelled (or failed) while it was being sent is recorded as
+// printed all the same: it came out, and the history must say so.
 func (w *wtx) markPrinted(id int64, template, printer string, strict bool) error {
 	var uid, tag, status string
 	err := w.queryRow(`SELECT a.uid, a.tag, j.status FROM print_jobs j JOIN assets a ON a.id = j.asset_id WHERE j.id = ?`, id).Scan(&uid, &tag, &status)
@@ -230,7 +232,7 @@ func (w *wtx) markPrinted(id int64, template, printer string, strict bool) error
 	if err != nil {
 		return fmt.Errorf("read print job: %w", err)
 	}
-	if status != JobQueued {
+	if status != JobQueued && (strict || status == JobDone) {
 		if !strict {
 			return nil
 		}

@@ -149,7 +149,10 @@ func (s *labelsScreen) Refresh() tea.Cmd { return s.load() }
 func (s *labelsScreen) servicesChanged() tea.Cmd { return s.load() }
 
 // Resized redraws the preview for the new width.
-func (s *labelsScreen) Resized() tea.Cmd { return s.wantPreview() }
+func (s *labelsScreen) Resized() tea.Cmd {
+	s.clamp() // (the selected job stays in sight)
+	return s.wantPreview()
+}
 
 func (s *labelsScreen) printer() Printer {
 	if s.c.svc == nil {
@@ -297,6 +300,7 @@ func (s *labelsScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.preview, s.previewErr = msg.preview, labelErrText(msg.err)
+		s.clamp() // (a taller preview leaves the list fewer rows: the selection stays in sight)
 	case labelsActionMsg:
 		s.msg, s.msgBad = msg.msg, false
 		if msg.err != nil {
@@ -429,7 +433,7 @@ func (s *labelsScreen) print() tea.Cmd {
 		return nil
 	}
 	s.running = true
-	s.msg, s.msgBad = "printing…", false
+	s.err, s.msg, s.msgBad = "", "", false // (what is said from here is this run's; "printing…" is the bottom line's)
 	prog := &printProgress{}
 	s.progress = prog
 	id, parent, svc := s.id, s.c.ctx, s.c.svc
@@ -620,10 +624,22 @@ func (s *labelsScreen) bottomLine(w int) string {
 	switch {
 	case s.input.Value() != "":
 		return s.input.View(st, w)
-	case s.running && s.progress != nil && s.progress.total.Load() > 0:
-		return st.Warn.Render(fmt.Sprintf("printing %d/%d…", s.progress.done.Load(), s.progress.total.Load()))
 	case s.running:
-		return st.Warn.Render("printing…") // (before the run has counted its jobs)
+		line := "printing…" // (before the run has counted its jobs)
+		if s.progress != nil && s.progress.total.Load() > 0 {
+			line = fmt.Sprintf("printing %d/%d…", s.progress.done.Load(), s.progress.total.Load())
+		}
+		// What a key did meanwhile (ctrl+x, ctrl+l) is said beside it:
+		// the progress hid whether a cancel was taken.
+		switch {
+		case s.err != "":
+			return st.Warn.Render(line) + " " + st.Err.Render(truncate(s.err, max(1, w-cellWidth(line)-1)))
+		case s.msg != "" && s.msgBad:
+			return st.Warn.Render(line) + " " + st.Err.Render(truncate("✗ "+s.msg, max(1, w-cellWidth(line)-1)))
+		case s.msg != "":
+			return st.Warn.Render(line) + " " + st.OK.Render(truncate(s.msg, max(1, w-cellWidth(line)-1)))
+		}
+		return st.Warn.Render(line)
 	case s.err != "":
 		return wrapped(st.Err, s.err)
 	case s.msg != "" && s.msgBad:

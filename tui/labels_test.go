@@ -369,3 +369,48 @@ func TestLabels_PreviewWholeAt80x24(t *testing.T) {
 	h.press("down")
 	h.wantView("TD-000003", "Preview: TD-000003", "┘")
 }
+
+// From a warehouse lead's hunt: after a resize (or a template whose preview
+// is taller) the list showed other jobs than the selected one, which ctrl+x
+// and ctrl+l act on. The selection stays in sight.
+func TestLabels_SelectionStaysInSightOnResize(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 60)
+	clearQueue(t, db)
+	var tags []string
+	for i := 1; i <= 60; i++ {
+		tags = append(tags, fmt.Sprintf("TD-%06d", i))
+	}
+	queue(t, db, tags...)
+	if err := db.SetSetting(context.Background(), store.SettingTemplate, "tag-1.25x0.5-300"); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, labelsOptions(&fakePrinter{db: db}), 80, 24)
+	h.typeSlow("l")
+	h.advance(time.Second)
+	for i := 0; i < 13; i++ {
+		h.send(tea.KeyPressMsg{Code: tea.KeyDown})
+	}
+	h.advance(time.Second)
+	for i := 0; i < 8; i++ { // round to a taller preview
+		// The queue's reload and the new preview come back in either
+		// order (two commands at once): here the preview last.
+		h.hold = true
+		h.press("ctrl+t")
+		n := len(h.pending)
+		order := make([]int, n)
+		for k := range order {
+			order[k] = n - 1 - k
+		}
+		h.release(order...)
+		h.advance(time.Second)
+		if v := h.view(); strings.Count(v, "TD-000014") < 2 {
+			t.Fatalf("the selected job TD-000014 is not in the list after ctrl+t:\n%s", v)
+		}
+	}
+	h.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if v := h.view(); strings.Count(v, "TD-000014") < 2 {
+		t.Errorf("the selected job TD-000014 is not in the list after a resize:\n%s", v)
+	}
+}
