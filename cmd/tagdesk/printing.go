@@ -486,7 +486,10 @@ func (s *spooler) printJob(ctx context.Context, j store.PrintJob, t labels.Templ
 		return true, err
 	}
 	if err := checkRoute(p, format, t); err != nil {
-		return true, err
+		// The desk's printer and template do not go together (a setting
+		// chosen wrong, ctrl+t on the labels screen): the label waits for
+		// them to be put right, not failed for good with every other.
+		return false, err
 	}
 	if err := p.Print(ctx, job); err != nil {
 		return !printer.IsRetryable(err), err

@@ -303,3 +303,21 @@ func TestE2EReceiveSaysHowToTakeASerialAllTheSame(t *testing.T) {
 	}
 	mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "--allow-duplicate-serial", "L5440")
 }
+
+// From a warehouse lead's hunt: the desk's template set to a PDF one with
+// a raw-socket printer failed every queued job for good; put right, a run
+// printed none of them. They wait, saying why, and print once it is.
+func TestE2EWrongTemplateForThePrinterWaits(t *testing.T) {
+	db, tags := labelDB(t, 3)
+	p := startPrinter(t, "127.0.0.1:0")
+	mustCLI(t, db, "setting", "set", "printer", "tcp://"+p.ln.Addr().String())
+	mustCLI(t, db, "setting", "set", "template", "brother-62mm")
+	_, errs, code := cli(t, db, "queue", "run")
+	if code != 1 || !strings.Contains(errs, "prints PDF, which a raw socket printer") || !strings.Contains(errs, "3 label(s) still waiting, 0 failed") {
+		t.Fatalf("queue run: exit %d, %s", code, errs)
+	}
+	mustCLI(t, db, "setting", "set", "template", "zebra-2x1-203")
+	if out := mustCLI(t, db, "queue", "run"); !strings.Contains(out, "printed 3") || len(p.received()) != 3 {
+		t.Fatalf("queue run after: %s (printer got %d of %v)", out, len(p.received()), tags)
+	}
+}
