@@ -365,6 +365,9 @@ func (m *Model) apply(r scanResult, k *tea.KeyPressMsg) []tea.Cmd {
 			for i, code := range strings.Split(r.scan, "\n") {
 				m.note = ""
 				msg := scanMsg{code: code, joins: r.joins && i == 0, late: r.late && i == 0}
+				if msg.joins {
+					msg.lead = r.lead
+				}
 				if msg.joins && !a.Capturing() {
 					// The scan's first part, cut off by a pause, found no
 					// field to go to: it is put back in front.

@@ -139,10 +139,10 @@ func (s *detailScreen) Update(msg tea.Msg) tea.Cmd {
 		if s.mode == modePrompt {
 			switch s.action {
 			case "checkout", "checkin", "move", "swap": // the prompt asks for a scan
-				s.input.SetValue(msg.code)
+				s.input.SetValue(joinedScan(&s.input, msg))
 				return s.submit()
 			case "edit": // a scanned serial, say: confirmed with enter
-				s.input.SetValue(msg.code)
+				s.input.SetValue(joinedScan(&s.input, msg))
 				return nil
 			}
 			// A scan never confirms a retirement: it cancels the prompt

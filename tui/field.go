@@ -167,3 +167,16 @@ func lineWith(f *field, msg scanMsg) string {
 	}
 	return msg.code
 }
+
+// joinedScan returns the whole code of a scan whose first part, cut off by
+// a scanner's pause, went to f as a burst a moment before (scanMsg.lead),
+// taking that part out of the field; otherwise the scan alone, the field
+// left as it is (what a person typed there stays theirs).
+func joinedScan(f *field, msg scanMsg) string {
+	v := f.Value()
+	if msg.joins && msg.lead != "" && strings.HasSuffix(v, msg.lead) {
+		f.SetValue(strings.TrimSuffix(v, msg.lead))
+		return msg.lead + msg.code
+	}
+	return msg.code
+}

@@ -237,7 +237,7 @@ func (s *findScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		s.cursor = min(s.cursor, max(0, len(s.rows)-1))
 	case scanMsg:
-		db, id, code := s.c.db, s.id, msg.code
+		db, id, code := s.c.db, s.id, joinedScan(&s.input, msg)
 		return s.c.do(func(ctx context.Context) tea.Msg {
 			res, err := db.Resolve(ctx, code)
 			return findResolvedMsg{to: to{id}, code: code, res: res, err: err}

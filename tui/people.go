@@ -72,7 +72,7 @@ func (s *peopleScreen) Update(msg tea.Msg) tea.Cmd {
 		s.people = msg.people
 		s.cursor = min(s.cursor, max(0, len(s.people)-1))
 	case scanMsg:
-		db, id, code := s.c.db, s.id, msg.code
+		db, id, code := s.c.db, s.id, joinedScan(&s.input, msg)
 		return s.c.do(func(ctx context.Context) tea.Msg {
 			res, err := db.Resolve(ctx, code)
 			return peopleResolvedMsg{to: to{id}, res: res, err: err}

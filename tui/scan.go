@@ -48,6 +48,9 @@ type scanMsg struct {
 	// late says the whole code went to the focused field as text a
 	// moment before its late suffix (lateSuffix): the field ends with it.
 	late bool
+	// lead, with joins: the part of the field's text that came as a
+	// burst (a scanner's), the scan's start; empty when it was typed.
+	lead string
 }
 
 // scanRefusedMsg tells the active screen of a scan the scan buffer refused
