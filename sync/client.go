@@ -176,6 +176,11 @@ func retryable(err error) bool {
 	if errors.As(err, &se) || errors.As(err, &te) {
 		return false
 	}
+	// Nor will a certificate the desk does not trust.
+	var cert *tls.CertificateVerificationError
+	if errors.As(err, &cert) {
+		return false
+	}
 	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 }
 
@@ -885,6 +890,12 @@ func (e *reachError) Error() string {
 	why := e.err.Error()
 	var dns *net.DNSError
 	var ue *url.Error
+	var cert *tls.CertificateVerificationError
+	if errors.As(e.err, &cert) {
+		// Reached, and not trusted: no link comes back to fix that (the
+		// desk would show itself offline and wait). Said as what it is.
+		return fmt.Sprintf("the server at %s has a TLS certificate this desk does not trust (%v): give its CA once: tagdesk sync --ca CA.pem", e.server, cert.Err)
+	}
 	switch {
 	case errors.Is(e.err, syscall.ECONNREFUSED):
 		why = "nothing answers there (is tagdesk serve running?)"

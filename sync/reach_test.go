@@ -84,3 +84,29 @@ func TestInterruptedSyncIsNotOffline(t *testing.T) {
 		t.Fatalf("recorded as %q", st.LastError)
 	}
 }
+
+// From a README walk-through: a server whose TLS certificate the desk does
+// not trust was shown as "offline" (waiting for a link that would never
+// fix it), and --ca was named nowhere. It is a failure, and says --ca.
+func TestUntrustedCertificateIsNotOffline(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	hs := httptest.NewTLSServer(e.h)
+	defer hs.Close()
+	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
+	cl, err := NewClient(ctx, e.dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = cl.Sync(ctx, nil)
+	if err == nil || !strings.Contains(err.Error(), "does not trust") || !strings.Contains(err.Error(), "--ca") {
+		t.Fatalf("sync: %v", err)
+	}
+	st, err := e.dev.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.Failed {
+		t.Errorf("status %+v: want failed, not offline", st)
+	}
+}
