@@ -292,7 +292,8 @@ func (db *DB) CheckAnchors(ctx context.Context, anchors []string) ([]string, err
 		case err != nil:
 			return nil, fmt.Errorf("check anchor: %w", err)
 		case hash != parts[2]:
-			problems = append(problems, fmt.Sprintf("anchor %s:%d: the event's hash is %s, an earlier check recorded %s: the history up to it was rewritten", clip(parts[0]), seq, clip(hash), clip(parts[2])))
+			// (Whole: cut, two hashes differing at the end read the same.)
+			problems = append(problems, fmt.Sprintf("anchor %s:%d: the event's hash is %s, an earlier check recorded %s: the history up to it was rewritten", clip(parts[0]), seq, clipAt(hash, 128), clipAt(parts[2], 128)))
 		}
 	}
 	return problems, nil

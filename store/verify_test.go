@@ -163,6 +163,9 @@ func TestVerifyAnchors(t *testing.T) {
 	for _, c := range []struct{ anchor, want string }{
 		{fmt.Sprintf("%s:%d:%s", d.DeviceID, d.Events+100, d.Head), "not synced that far yet"},
 		{fmt.Sprintf("%s:%d:%s", d.DeviceID, d.Events, strings.Repeat("0", 64)), "the history up to it was rewritten"},
+		// Copied with its last digit wrong: both hashes whole, so that the
+		// difference shows (cut, they read the same).
+		{fmt.Sprintf("%s:%d:%s", d.DeviceID, d.Events, d.Head[:63]+otherHex(d.Head[63])), d.Head[:63] + otherHex(d.Head[63]) + ": the history"},
 	} {
 		probs, err := db.CheckAnchors(ctx, []string{c.anchor})
 		if err != nil || len(probs) != 1 || !strings.Contains(probs[0], c.want) {
@@ -375,4 +378,12 @@ func TestVerifyNamesADroppedGuard(t *testing.T) {
 	if rep, err := db.Verify(ctx, t.TempDir()); err != nil || rep.OK || !strings.Contains(strings.Join(rep.Problems, "\n"), "events_no_delete is gone or changed") {
 		t.Errorf("verify after a guard made harmless: %v %q", err, rep.Problems)
 	}
+}
+
+// otherHex is a hex digit other than c.
+func otherHex(c byte) string {
+	if c == '0' {
+		return "1"
+	}
+	return "0"
 }

@@ -602,6 +602,12 @@ func cmdSettingGet(ctx context.Context, a *app, args []string) error {
 	if len(pos) > 0 {
 		keys = pos
 	}
+	for _, k := range keys {
+		if !slices.Contains(settingKeys, k) {
+			// (setting set refuses it: get said "k=" as if it were one.)
+			return usagef("no setting %q (settings: %s)", k, strings.Join(settingKeys, ", "))
+		}
+	}
 	return a.withDB(ctx, func(db *store.DB) error {
 		for _, k := range keys {
 			v, err := db.Setting(ctx, k)

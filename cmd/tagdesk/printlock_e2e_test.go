@@ -321,3 +321,15 @@ func TestE2EWrongTemplateForThePrinterWaits(t *testing.T) {
 		t.Fatalf("queue run after: %s (printer got %d of %v)", out, len(p.received()), tags)
 	}
 }
+
+// From a README walk-through: setting get of a key there is none of said
+// "nosuchkey=" (exit 0), though setting set refuses it.
+func TestE2ESettingGetUnknownKey(t *testing.T) {
+	db, _ := labelDB(t, 1)
+	if _, errs, code := cli(t, db, "setting", "get", "nosuchkey"); code != 2 || !strings.Contains(errs, `no setting "nosuchkey"`) {
+		t.Errorf("exit %d, %s", code, errs)
+	}
+	if out := mustCLI(t, db, "setting", "get", "label_owner"); out != "label_owner=Property of ACME IT\n" {
+		t.Errorf("setting get label_owner: %q", out)
+	}
+}
