@@ -208,3 +208,26 @@ func TestSyncGoesOnWhenTheLeaseIsRefused(t *testing.T) {
 		t.Errorf("report %+v", rep)
 	}
 }
+
+// From a README walk-through: a lone desk's sync said "pushed 48 ...,
+// pulled 48": its own changes, back in the server's order. Pulled counts
+// the other desks'.
+func TestSyncPulledCountsOtherDesks(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	hs := httptest.NewServer(e.h)
+	defer hs.Close()
+	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
+	e.receiveMany(t, 3)
+	cl, err := NewClient(ctx, e.dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := cl.Sync(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Pushed == 0 || rep.Pulled != 0 {
+		t.Errorf("a lone desk: pushed %d, pulled %d (want 0)", rep.Pushed, rep.Pulled)
+	}
+}

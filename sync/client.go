@@ -614,7 +614,15 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 			rep.EpochReset, rep.Regapped = true, true
 			return true, nil
 		}
-		rep.Pulled += len(p.changes)
+		// Pulled counts the other desks' changes: the server's order holds
+		// this desk's own too, which it has (a lone desk "pulled" all it
+		// pushed).
+		own := c.DB.DeviceID()
+		for _, ch := range p.changes {
+			if ch.Event.DeviceID != own {
+				rep.Pulled++
+			}
+		}
 		rep.Cursor = p.resp.NextCursor
 		progress(Progress{Phase: "pull", Done: rep.Pulled})
 	}
