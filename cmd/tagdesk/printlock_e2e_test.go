@@ -333,3 +333,13 @@ func TestE2ESettingGetUnknownKey(t *testing.T) {
 		t.Errorf("setting get label_owner: %q", out)
 	}
 }
+
+// From a README walk-through: sync status of a desk that never synced said
+// "(none configured) (offline at the last sync)".
+func TestE2ESyncStatusOfALoneDesk(t *testing.T) {
+	db, _ := labelDB(t, 1)
+	out := mustCLI(t, db, "sync", "status")
+	if strings.Contains(out, "offline") || !strings.Contains(out, "this desk works alone") {
+		t.Errorf("sync status:\n%s", out)
+	}
+}

@@ -380,6 +380,10 @@ func cmdSyncStatus(ctx context.Context, a *app, args []string) error {
 		// (As at the last sync: status asks nothing of the server.)
 		online := "offline at the last sync"
 		switch {
+		case st.Server == "":
+			online = "this desk works alone: tagdesk sync --server URL --token TOKEN enrols it"
+		case st.LastSuccess.IsZero() && st.LastError == "":
+			online = "not synced yet"
 		case st.Online:
 			online = "online at the last sync"
 		case strings.Contains(st.LastError, "server said "):
