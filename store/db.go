@@ -229,6 +229,12 @@ func open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if err := refuseForeign(ctx, path); err != nil {
 		return nil, err
 	}
+	// A new register is its owner's alone (people's names, emails and
+	// badges): made 0600, as the demo's is, and SQLite gives its -wal and
+	// -shm files the same mode. (An existing one keeps its own.)
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	}
 	sync := "FULL"
 	if opt.Unsafe {
 		sync = "OFF"

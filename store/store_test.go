@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -1041,5 +1042,25 @@ func TestReceiveRefusesModelOrOrderNumberAsSerial(t *testing.T) {
 	// An accessory whose serial is its model number: received when asked.
 	if _, err := db.Receive(ctx, store.Receipt{Serial: "L5440", Model: "L5440", Location: "DUB", AllowDuplicateSerial: true}); err != nil {
 		t.Errorf("received as it is: %v", err)
+	}
+}
+
+// From a README walk-through: a new register (people's names, emails,
+// badges) was created readable by every user of the machine, the demo's
+// not. It is its owner's alone; its WAL file too.
+func TestNewDatabaseIsTheOwnersAlone(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("file modes")
+	}
+	db := mustOpen(t)
+	seed(t, db)
+	for _, p := range []string{db.Path(), db.Path() + "-wal"} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := st.Mode().Perm(); m&0o077 != 0 {
+			t.Errorf("%s: mode %v, want no access for others", filepath.Base(p), m)
+		}
 	}
 }
