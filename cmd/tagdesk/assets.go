@@ -125,6 +125,9 @@ func cmdAssetList(ctx context.Context, a *app, args []string) error {
 				w.WriteString("\n")
 			}
 			w.WriteString("]\n")
+		} else if n == 0 {
+			// (On stderr: stdout stays the table a script reads.)
+			fmt.Fprintln(a.stderr, "no assets match")
 		}
 		return w.Flush()
 	})

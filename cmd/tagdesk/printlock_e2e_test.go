@@ -343,3 +343,16 @@ func TestE2ESyncStatusOfALoneDesk(t *testing.T) {
 		t.Errorf("sync status:\n%s", out)
 	}
 }
+
+// From a README walk-through: a list that matched nothing printed only its
+// header: a newcomer could not tell nothing from a failure.
+func TestE2EEmptyAssetListSaysSo(t *testing.T) {
+	db, _ := labelDB(t, 1)
+	out, errs, code := cli(t, db, "asset", "list", "--status", "disposed")
+	if code != 0 || !strings.HasPrefix(out, "TAG") || strings.Count(out, "\n") != 1 || !strings.Contains(errs, "no assets match") {
+		t.Errorf("exit %d, %q, %q", code, out, errs)
+	}
+	if out, errs, _ := cli(t, db, "asset", "list", "--status", "disposed", "--json"); out != "[]\n" || errs != "" {
+		t.Errorf("--json: %q %q", out, errs)
+	}
+}
