@@ -21,7 +21,7 @@ func assetCommands() []command {
 		{name: "asset list", summary: "list assets (all matching, streamed)", usage: "[--json] [--query Q] [--status S] [--location CODE] [--overdue] [--warranty-ends +N|DATE] [--limit N]", run: cmdAssetList},
 		{name: "asset show", summary: "show one asset", usage: "TAG [--json]", run: cmdAssetShow},
 		{name: "asset update", summary: "change an asset's descriptive fields", usage: "TAG FIELD=VALUE... [--json]\n\nFIELD is one of: " + strings.Join(store.AssetFields(), ", "), run: cmdAssetUpdate},
-		{name: "receive", summary: "receive assets: one per serial, tags generated", usage: "--model M --location CODE [--tag TAG] [--po N] [--json] SERIAL...", run: cmdReceive},
+		{name: "receive", summary: "receive assets: one per serial, tags generated", usage: "--model M --location CODE [--tag TAG] [--po N] [--name N] [--warranty-end DATE] [--allow-duplicate-serial] [--json] SERIAL...", run: cmdReceive},
 		{name: "checkout", summary: "check assets out to a person, location or parent asset", usage: "--to BADGE|LOCATION|TAG [--due YYYY-MM-DD|+N] [--json] TAG...", run: cmdCheckout},
 		{name: "checkin", summary: "check assets back in", usage: "[--location CODE] [--condition ok|repair|retire|missing] [--json] TAG...", run: cmdCheckin},
 		{name: "swap", summary: "swap a holder's asset for another: OLD checked in (in repair), NEW checked out to whoever had it", usage: "OLD NEW [--condition repair|ok|retire|missing] [--location CODE] [--any-kind] [--json]", run: cmdSwap},

@@ -13,7 +13,7 @@ import (
 
 func catalogCommands() []command {
 	return []command{
-		{name: "person add", summary: "add a person", usage: "--name N [--badge B] [--email E] [--username U] [--employee-number N] [--department D] [--cost-centre C] [--location L]", run: cmdPersonAdd},
+		{name: "person add", summary: "add a person", usage: "--name N [--badge B] [--email E] [--username U] [--employee-number N] [--department D] [--cost-centre C] [--location L] [--json]", run: cmdPersonAdd},
 		{name: "person update", summary: "give or change a person's details (a badge for someone imported by name)", usage: "WHO [--name N] [--badge B] [--email E] [--username U] [--employee-number N] [--department D] [--cost-centre C] [--location L] [--json]", run: cmdPersonUpdate},
 		{name: "person list", summary: "list people", usage: "[--json] [--query Q] [--all]", run: cmdPersonList},
 		{name: "location add", summary: "add a location", usage: "CODE NAME [--parent CODE]", run: cmdLocationAdd},

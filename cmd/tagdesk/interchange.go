@@ -210,7 +210,11 @@ func printImportSummary(w io.Writer, name string, rep store.ImportReport) {
 		}
 	}
 	if len(made) > 0 {
-		fmt.Fprintf(w, "created %s\n", strings.Join(made, ", "))
+		verb := "created"
+		if rep.DryRun {
+			verb = "would create" // (nothing was)
+		}
+		fmt.Fprintf(w, "%s %s\n", verb, strings.Join(made, ", "))
 	}
 	var custom, ignored []string
 	for _, c := range rep.Columns {

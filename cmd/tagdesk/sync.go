@@ -26,8 +26,8 @@ func syncCommands() []command {
 		{name: "serve token add", summary: "enrol a device: print a new token (last line)", usage: "NAME [--db PATH | --postgres URL]", run: cmdTokenAdd},
 		{name: "serve token list", summary: "list device tokens (never the tokens themselves)", usage: "[--json] [--db PATH | --postgres URL]", run: cmdTokenList},
 		{name: "serve token revoke", summary: "revoke a device token", usage: "NAME [--db PATH | --postgres URL]", run: cmdTokenRevoke},
-		{name: "sync", summary: "sync with the server: push pending changes, pull the others'", usage: "[--server URL --token T] [--ca FILE] [--json]", run: cmdSync},
-		{name: "sync status", summary: "sync state: online, last success, pending, refusals", usage: "[--json]", run: cmdSyncStatus},
+		{name: "sync", summary: "sync with the server: push pending changes, pull the others'", usage: "[--server URL --token T] [--ca FILE] [--json] [--quiet]", run: cmdSync},
+		{name: "sync status", summary: "sync state: online, last success, pending, refusals", usage: "[--resolved] [--json]", run: cmdSyncStatus},
 		{name: "sync resolve", summary: "resolve a refused change: accept the server's state or redo it", usage: "ID... | --all  --accept|--redo", run: cmdSyncResolve},
 		{name: "sync watchdog", summary: "after how long unsynced changes are reported as a problem", usage: "DURATION (e.g. 1h, 30m)", run: cmdSyncWatchdog},
 	}
