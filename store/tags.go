@@ -154,7 +154,12 @@ func ParseDue(v string, now time.Time) (string, error) {
 		}
 		return now.AddDate(0, 0, n).Format(dateLayout), nil
 	}
-	return ParseDate(v)
+	d, err := ParseDate(v)
+	if err != nil && strings.Contains(ErrorMessage(err), "(want YYYY-MM-DD)") {
+		// A due date may also be days from today: said.
+		return "", invalid("%q is not a date (want YYYY-MM-DD, or +N days from today)", clip(v))
+	}
+	return d, err
 }
 
 // ParseDate accepts the date forms found in spreadsheets and Snipe-IT exports
