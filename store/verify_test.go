@@ -387,3 +387,26 @@ func otherHex(c byte) string {
 	}
 	return "0"
 }
+
+// From a review: a database that ran this cycle's first migration 0019 (a
+// column instead of sync_pulled_before) has version 19 recorded, and its
+// next restore-following sync failed on the missing table: 0020 makes it.
+func TestMigration20MakesSyncPulledBefore(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := store.Open(ctx, path, store.Options{Operator: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ExecForTest(ctx, `DROP TABLE sync_pulled_before; ALTER TABLE sync_state ADD COLUMN reset_event_id INTEGER NOT NULL DEFAULT 0; DELETE FROM schema_migrations WHERE version = 20`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if db, err = store.Open(ctx, path, store.Options{Operator: "tester"}); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.ResetForEpoch(ctx, "e2", 0); err != nil {
+		t.Errorf("following a restored server: %v", err)
+	}
+}

@@ -583,6 +583,7 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 	defer stop()
 	pages := make(chan pulledPage, 1)
 	go c.fetchPages(pctx, pages, st.Cursor, limit, hello.Epoch)
+	read := 0
 	for p := range pages {
 		var he *HTTPError
 		if errors.As(p.err, &he) && he.Status == http.StatusConflict && he.Body.Code == CodeEpoch {
@@ -623,8 +624,9 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 				rep.Pulled++
 			}
 		}
+		read += len(p.changes) // (progress: what was read, its own included)
 		rep.Cursor = p.resp.NextCursor
-		progress(Progress{Phase: "pull", Done: rep.Pulled})
+		progress(Progress{Phase: "pull", Done: read})
 	}
 	if err := ctx.Err(); err != nil {
 		return false, err
@@ -901,8 +903,21 @@ func (e *reachError) Error() string {
 	var cert *tls.CertificateVerificationError
 	if errors.As(e.err, &cert) {
 		// Reached, and not trusted: no link comes back to fix that (the
-		// desk would show itself offline and wait). Said as what it is.
-		return fmt.Sprintf("the server at %s has a TLS certificate this desk does not trust (%v): give its CA once: tagdesk sync --ca CA.pem", e.server, cert.Err)
+		// desk would show itself offline and wait). Said as what it is,
+		// with what puts it right.
+		var ua x509.UnknownAuthorityError
+		var hn x509.HostnameError
+		var inv x509.CertificateInvalidError
+		fix := "check the server's certificate"
+		switch {
+		case errors.As(cert.Err, &ua):
+			fix = "give its CA once: tagdesk sync --ca CA.pem"
+		case errors.As(cert.Err, &hn):
+			fix = "use a server name the certificate is for: tagdesk sync --server URL"
+		case errors.As(cert.Err, &inv) && inv.Reason == x509.Expired:
+			fix = "its certificate has expired or is not valid yet (or this computer's clock is wrong): renew it on the server"
+		}
+		return fmt.Sprintf("the server at %s has a TLS certificate this desk does not trust (%v): %s", e.server, cert.Err, fix)
 	}
 	switch {
 	case errors.Is(e.err, syscall.ECONNREFUSED):

@@ -109,4 +109,10 @@ func TestUntrustedCertificateIsNotOffline(t *testing.T) {
 	if !st.Failed {
 		t.Errorf("status %+v: want failed, not offline", st)
 	}
+	// Its CA trusted, the server named otherwise than its certificate (a
+	// review: --ca was advised for every certificate error).
+	byName := &Client{DB: e.dev, Server: strings.Replace(hs.URL, "127.0.0.1", "localhost", 1), Token: e.tok, HTTP: hs.Client()}
+	if _, err := byName.Sync(ctx, nil); err == nil || strings.Contains(err.Error(), "--ca") || !strings.Contains(err.Error(), "a server name the certificate is for") {
+		t.Errorf("sync by another name: %v", err)
+	}
 }

@@ -285,3 +285,22 @@ func TestSmallWindowSaysSo(t *testing.T) {
 		t.Errorf("said at 80x24:\n%s", h.view())
 	}
 }
+
+// From CI: the start-up read a scan's keys slowly (a loaded machine), and
+// the first, stamped apart from the rest, was given back as typing: the
+// scan read "D-000002". Early keys closer than a person types are a burst.
+func TestScanWhileStartingSpreadByALoadedMachine(t *testing.T) {
+	h := startSlow(t, Options{Operator: "tester"})
+	h.send(keyFor('T'))
+	h.clk.now = h.clk.now.Add(90 * time.Millisecond) // starved between two reads
+	for _, r := range "D-000002" {
+		h.send(keyFor(r))
+		h.clk.now = h.clk.now.Add(time.Millisecond)
+	}
+	h.send(enterKey)
+	h.release()
+	h.advance(time.Second)
+	if !strings.Contains(h.title(), "TD-000002") {
+		t.Errorf("screen %q, want the asset TD-000002:\n%s", h.title(), h.view())
+	}
+}

@@ -126,7 +126,11 @@ func cmdAssetList(ctx context.Context, a *app, args []string) error {
 			}
 			w.WriteString("]\n")
 		} else if n == 0 {
-			// (On stderr: stdout stays the table a script reads.)
+			// (On stderr: stdout stays the table a script reads. After
+			// the header, which waits in the buffer.)
+			if err := w.Flush(); err != nil {
+				return err
+			}
 			fmt.Fprintln(a.stderr, "no assets match")
 		}
 		return w.Flush()
