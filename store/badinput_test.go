@@ -912,7 +912,7 @@ func TestPeopleByUIDAndCodesApart(t *testing.T) {
 		t.Fatalf("the other Sam Lee: %+v %v", p, err)
 	}
 	before := takeSnapshot(t, db)
-	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Tom Byrne", EmployeeNo: "b1001"}); err == nil || !strings.Contains(err.Error(), "employee number B1001 is Ana Silva's badge") {
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Tom Byrne", EmployeeNo: "b1001"}); err == nil || !strings.Contains(err.Error(), "employee number b1001 is Ana Silva's badge") {
 		t.Fatalf("employee number that is a badge: %v", err)
 	}
 	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Tom Byrne", EmployeeNo: "E-7"}); err != nil {
@@ -991,4 +991,41 @@ func TestMoveFollowsItsHolder(t *testing.T) {
 		t.Fatalf("the part did not go with its laptop: %+v", a)
 	}
 	mustVerify(t, db)
+}
+
+// From a people hunt: one person's username or email could be another's
+// badge, username or email (in another column), and lookups then named the
+// wrong one: offboarding ana@example.com offboarded the person whose
+// username it was, and Ana kept her laptops. Refused in every column pair,
+// by add, update and a users import alike.
+func TestIdentifiersApartAcrossKinds(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db) // Ana Silva: B1001, asilva, ana@example.com
+	for _, in := range []store.PersonInput{
+		{Name: "Bob Other", EmployeeNo: "asilva"},
+		{Name: "Cy Other", Username: "ana@example.com"},
+		{Name: "Di Other", Badge: "asilva"},
+		{Name: "Ed Other", Username: "B1001"},
+	} {
+		if _, err := db.AddPerson(ctx, in); err == nil || !strings.Contains(err.Error(), "is Ana Silva's") {
+			t.Errorf("%+v: %v", in, err)
+		}
+	}
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Gus Other", Username: "gus"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdatePerson(ctx, "gus", map[string]string{"username": "ANA@example.com"}); err == nil || !strings.Contains(err.Error(), "is Ana Silva's email") {
+		t.Errorf("update: %v", err)
+	}
+	rep, err := db.ImportSnipeITUsers(ctx, strings.NewReader("First Name,Last Name,Username\nDee,New,b1001\n"), store.ImportOptions{})
+	if err == nil || len(rep.Bad) != 1 {
+		t.Errorf("users import: %v %+v", err, rep)
+	}
+	if _, err := db.Offboard(ctx, "gus", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := db.Person(ctx, "ana@example.com"); err != nil || p.Name != "Ana Silva" {
+		t.Errorf("ana@example.com names %+v %v", p, err)
+	}
 }

@@ -820,7 +820,7 @@ func (w *wtx) addPerson(in PersonInput) (string, error) {
 	if err := w.employeeNoFree(p.EmployeeNo, p.UID); err != nil {
 		return "", err
 	}
-	if err := w.codesApart(p.Badge, p.EmployeeNo, p.UID); err != nil {
+	if err := w.codesApart(p.Badge, p.EmployeeNo, p.Username, p.Email, p.UID); err != nil {
 		return "", err
 	}
 	return p.UID, w.emit(EvPersonCreated, p.UID, p)
@@ -921,13 +921,11 @@ func (w *wtx) updatePerson(uid string, set map[string]string) (changed bool, err
 	if len(changes) == 0 {
 		return false, nil
 	}
-	if changes["badge"].New != "" || changes["employee_number"].New != "" {
-		if err := w.employeeNoFree(changes["employee_number"].New, uid); err != nil {
-			return false, err
-		}
-		if err := w.codesApart(changes["badge"].New, changes["employee_number"].New, uid); err != nil {
-			return false, err
-		}
+	if err := w.employeeNoFree(changes["employee_number"].New, uid); err != nil {
+		return false, err
+	}
+	if err := w.codesApart(changes["badge"].New, changes["employee_number"].New, changes["username"].New, changes["email"].New, uid); err != nil {
+		return false, err
 	}
 	return true, w.emit(EvPersonUpdated, uid, UpdatePayload{UID: uid, Changes: changes})
 }
@@ -939,8 +937,11 @@ func (w *wtx) employeeNoFree(employeeNo, self string) error {
 	if employeeNo == "" {
 		return nil
 	}
-	var other string
-	err := w.queryRow(`SELECT name FROM people WHERE upper(employee_no) = upper(?1) AND uid <> ?2`, employeeNo, self).Scan(&other)
+	var other, theirs string
+	err := w.queryRow(`SELECT name, employee_no FROM people WHERE upper(employee_no) = upper(?1) AND uid <> ?2`, employeeNo, self).Scan(&other, &theirs)
+	if err == nil && theirs == employeeNo {
+		return conflict("employee number %q already belongs to %s", employeeNo, other)
+	}
 	if err == nil {
 		return conflict("employee number %s is %s's (in another case): a scan of it must name one person", clip(employeeNo), other)
 	}
@@ -960,25 +961,35 @@ func (w *wtx) employeeNoFree(employeeNo, self string) error {
 	return nil
 }
 
-// codesApart refuses a badge that is another person's employee number and
-// an employee number that is another's badge: a scan of either is read as
-// a badge first, so the other person could never be found by theirs.
-// self is the person's own uid.
-func (w *wtx) codesApart(badge, employeeNo, self string) error {
-	for _, c := range []struct{ v, q, what, theirs string }{
-		{badge, `SELECT name FROM people WHERE upper(employee_no) = ?1 AND uid <> ?2`, "badge", "employee number"},
-		{strings.ToUpper(employeeNo), `SELECT name FROM people WHERE badge = ?1 AND uid <> ?2`, "employee number", "badge"},
-	} {
-		if c.v == "" {
+// codesApart refuses an identifier of a person (badge, employee number,
+// username, email) that is another person's identifier of another kind: a
+// scan or a --to of it is read as a badge, then an employee number, a
+// username, an email (in any case), and would name the other person (an
+// offboarding by email took back nothing from the one whose email it was).
+// The same kind is each column's own check. self is the person's uid.
+func (w *wtx) codesApart(badge, employeeNo, username, email, self string) error {
+	kinds := []struct{ what, cond string }{
+		{"badge", `badge = upper(?1)`},
+		{"employee number", `upper(employee_no) = upper(?1)`},
+		{"username", `username = ?1`}, // (NOCASE)
+		{"email", `email = ?1`},       // (NOCASE)
+	}
+	for i, v := range []string{badge, employeeNo, username, email} {
+		if v = strings.TrimSpace(v); v == "" {
 			continue
 		}
-		var other string
-		err := w.queryRow(c.q, c.v, self).Scan(&other)
-		if err == nil {
-			return conflict("%s %s is %s's %s: a scan of it must name one person", c.what, clip(c.v), other, c.theirs)
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("check %s: %w", c.what, err)
+		for j, k := range kinds {
+			if j == i {
+				continue
+			}
+			var other string
+			err := w.queryRow(`SELECT name FROM people WHERE `+k.cond+` AND uid <> ?2 LIMIT 1`, v, self).Scan(&other)
+			if err == nil {
+				return conflict("%s %s is %s's %s: a scan of it must name one person", kinds[i].what, clip(v), other, k.what)
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("check %s: %w", kinds[i].what, err)
+			}
 		}
 	}
 	return nil

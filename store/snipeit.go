@@ -2079,7 +2079,7 @@ func (im *importer) person(r *srow) (personRef, error) {
 			return personRef{}, err
 		}
 	}
-	if err := im.w.codesApart(pp.Badge, pp.EmployeeNo, pp.UID); err != nil {
+	if err := im.w.codesApart(pp.Badge, pp.EmployeeNo, pp.Username, pp.Email, pp.UID); err != nil {
 		return personRef{}, err
 	}
 	if err := im.w.employeeNoFree(pp.EmployeeNo, pp.UID); err != nil {

@@ -402,7 +402,7 @@ func (s *personScreen) View() string {
 		b = append(b, st.OK.Render(truncate(fmt.Sprintf("✓ reactivated %s: they can hold assets again", p.Name), w)))
 		// (Undone is the offboarding, not its check-ins: said, as a hunt
 		// found the items were expected back.)
-		b = append(b, st.Dim.Render(truncate("what the offboarding checked in stays in stock: o checks it out to them again", w)))
+		b = append(b, st.Dim.Render(truncate("what the offboarding checked in stays checked in, as it came back: o checks out again", w)))
 	default:
 		b = append(b, "")
 	}
