@@ -1189,7 +1189,10 @@ func (db *DB) ExportSnipeITUsers(ctx context.Context, out io.Writer) (int, error
 			return nil, err
 		}
 		first, last, _ := strings.Cut(name, " ")
-		off := ""
+		// "no" written, not left blank: an --update from this file
+		// reactivates one offboarded on the desk it goes to (a blank
+		// changes nothing, and a re-joiner never came back there).
+		off := "no"
 		if !active {
 			off = "yes"
 		}

@@ -276,7 +276,7 @@ func TestExportImportPeopleAndLocations(t *testing.T) {
 		t.Fatalf("locations file:\n%s", locs.String())
 	}
 	if !strings.HasPrefix(users.String(), "First Name,Last Name,Username,Email,Employee Number,Department,Location,Badge,Cost Centre,Location Code,Offboarded\n") ||
-		!strings.Contains(users.String(), "\nDana,van der Berg,,`=dana@example.com,,,,B2002,,,\n") ||
+		!strings.Contains(users.String(), "\nDana,van der Berg,,`=dana@example.com,,,,B2002,,,no\n") ||
 		!strings.Contains(users.String(), "\nEve,Gone,egone,,,,,,,,yes\n") {
 		t.Fatalf("users file:\n%s", users.String())
 	}
@@ -744,5 +744,37 @@ func TestImportCheckoutTimeInTheImportsSecond(t *testing.T) {
 		if want := !file.After(made); strings.Contains(a.CheckedOutAt, "T10:00:") != want {
 			t.Errorf("Q-%d (imported %s): checked out at %q, want its time of day kept: %v", i, a.CreatedAt, a.CheckedOutAt, want)
 		}
+	}
+}
+
+// From a people hunt: a leaver carried over to another desk through the
+// users export and import --update; a re-joiner did not (the export left
+// an active person's Offboarded blank, which changes nothing).
+func TestUsersExportCarriesARejoiner(t *testing.T) {
+	ctx := context.Background()
+	a, b := mustOpen(t), mustOpen(t)
+	file := "First Name,Last Name,Username,Email\nLeo,Ward,lward,leo@example.com\n"
+	mustImportKind(t, a, store.KindUsers, file, store.ImportOptions{})
+	mustImportKind(t, b, store.KindUsers, file, store.ImportOptions{})
+	export := func() string {
+		var out bytes.Buffer
+		if _, err := a.ExportSnipeITUsers(ctx, &out); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	if _, err := a.Offboard(ctx, "lward", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	mustImportKind(t, b, store.KindUsers, export(), store.ImportOptions{Update: true})
+	if p, _ := b.Person(ctx, "lward"); p.Active {
+		t.Fatal("the leaver did not carry over")
+	}
+	if _, err := a.Reactivate(ctx, "lward"); err != nil {
+		t.Fatal(err)
+	}
+	mustImportKind(t, b, store.KindUsers, export(), store.ImportOptions{Update: true})
+	if p, _ := b.Person(ctx, "lward"); !p.Active {
+		t.Error("the re-joiner did not carry over")
 	}
 }
