@@ -694,8 +694,12 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 		if _, err := w.offboard(uid, holder, CheckInOptions{}); err != nil {
 			return "", err
 		}
+		// Named, as a rename is: the leavers a file makes are to be read
+		// before it is applied (a dry run lists them).
+		rep.warn(r.line, t.colName("offboarded"), "%s is offboarded", holder)
 		changed = true
 	case "reactivate":
+		rep.warn(r.line, t.colName("offboarded"), "%s is reactivated", holder)
 		if err := w.emit(EvPersonReactivated, uid, SubjectPayload{UID: uid, Name: holder}); err != nil {
 			return "", err
 		}

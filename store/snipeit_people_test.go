@@ -766,6 +766,11 @@ func TestUsersExportCarriesARejoiner(t *testing.T) {
 	if _, err := a.Offboard(ctx, "lward", store.CheckInOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	// (A dry run names whom the file offboards, for HR to read first.)
+	dry := mustImportKind(t, b, store.KindUsers, export(), store.ImportOptions{Update: true, DryRun: true})
+	if len(dry.Warnings) != 1 || !strings.Contains(dry.Warnings[0].Reason, "is offboarded") {
+		t.Errorf("dry run warnings %+v", dry.Warnings)
+	}
 	mustImportKind(t, b, store.KindUsers, export(), store.ImportOptions{Update: true})
 	if p, _ := b.Person(ctx, "lward"); p.Active {
 		t.Fatal("the leaver did not carry over")
