@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -19,6 +20,36 @@ func (db *DB) Holdings(ctx context.Context, personUID string) ([]Asset, error) {
 		a, err := scanAsset(rows)
 		if err != nil {
 			return nil, fmt.Errorf("holdings: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// InstalledIn returns what is installed in the assets with the given tags,
+// at any depth (a dock in a laptop, a disk in the dock), parents first: it
+// goes with them, and a receipt for them lists it.
+func (db *DB) InstalledIn(ctx context.Context, tags []string) ([]Asset, error) {
+	if len(tags) == 0 {
+		return nil, nil
+	}
+	body, err := json.Marshal(tags)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.r.QueryContext(ctx, `WITH RECURSIVE inside(id, depth) AS (
+			SELECT c.id, 1 FROM assets c JOIN assets p ON p.id = c.custodian_asset_id JOIN json_each(?) t ON t.value = p.tag
+			UNION SELECT c.id, inside.depth + 1 FROM assets c JOIN inside ON c.custodian_asset_id = inside.id WHERE inside.depth < 100)
+		`+assetSelect+` JOIN inside i ON i.id = a.id ORDER BY i.depth, a.tag`, string(body))
+	if err != nil {
+		return nil, fmt.Errorf("installed assets: %w", err)
+	}
+	defer rows.Close()
+	var out []Asset
+	for rows.Next() {
+		a, err := scanAsset(rows)
+		if err != nil {
+			return nil, fmt.Errorf("installed assets: %w", err)
 		}
 		out = append(out, a)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/signintech/gopdf"
 	"golang.org/x/image/font/gofont/gobold"
@@ -284,6 +285,17 @@ func receiptPDF(ctx context.Context, db *store.DB, title string, p store.Person,
 	if err := header(); err != nil {
 		return nil, fmt.Errorf("receipt: %w", err)
 	}
+	// What is installed in them goes with them, and is signed for too (a
+	// dock in a laptop was on neither the hand-over nor the return).
+	tags := make([]string, len(items))
+	for i, it := range items {
+		tags[i] = it.Tag
+	}
+	inside, err := db.InstalledIn(ctx, tags)
+	if err != nil {
+		return nil, err
+	}
+	items = append(slices.Clone(items), inside...)
 	for _, it := range items {
 		if y > 760 {
 			newPage()
@@ -294,6 +306,9 @@ func receiptPDF(ctx context.Context, db *store.DB, title string, p store.Person,
 		last := orDash(it.DueDate)
 		if condition != "" {
 			last = it.Status.Label()
+		}
+		if it.CustodianKind == store.CustodianAsset {
+			last = "in " + it.Custodian
 		}
 		for i, v := range []string{it.Tag, fit(it.Manufacturer+" "+it.Model, 32), fit(it.Serial, 18), last} {
 			if err := text("regular", 10, cols[i].x, v); err != nil {

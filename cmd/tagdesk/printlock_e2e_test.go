@@ -356,3 +356,33 @@ func TestE2EEmptyAssetListSaysSo(t *testing.T) {
 		t.Errorf("--json: %q %q", out, errs)
 	}
 }
+
+// From a people hunt: what is installed in an asset a person holds (a dock
+// in their laptop) was on neither the hand-over nor the return receipt,
+// though it goes with the laptop both ways.
+func TestE2EReceiptListsWhatIsInstalled(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext is required in CI")
+		}
+		t.Skip("pdftotext not installed")
+	}
+	db, tags := labelDB(t, 2)
+	mustCLI(t, db, "person", "add", "--name", "Nia Guy", "--badge", "B7001")
+	mustCLI(t, db, "checkout", "--to", "B7001", tags[0])
+	mustCLI(t, db, "checkout", "--to", tags[0], tags[1]) // a dock into the laptop
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"person", "receipt", "B7001", "--out", filepath.Join(dir, "out.pdf")},
+		{"person", "offboard", "B7001", "--receipt", filepath.Join(dir, "back.pdf")},
+	} {
+		mustCLI(t, db, args...)
+		txt, err := exec.Command("pdftotext", args[len(args)-1], "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(txt), tags[1]) || !strings.Contains(string(txt), "in "+tags[0]) || !strings.Contains(string(txt), "2 item(s)") {
+			t.Errorf("%v: the receipt lacks the dock:\n%s", args[:2], txt)
+		}
+	}
+}
