@@ -210,7 +210,11 @@ func cmdPersonReceipt(ctx context.Context, a *app, args []string) error {
 		if err := writeBytes(*out, db.Path(), 0o600, pdf); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stdout, "receipt for %d asset(s): %s\n", len(holds), *out)
+		inside, err := db.InstalledIn(ctx, tagsOf(holds))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "receipt for %d asset(s): %s\n", len(holds)+len(inside), *out)
 		return nil
 	})
 }
@@ -287,11 +291,7 @@ func receiptPDF(ctx context.Context, db *store.DB, title string, p store.Person,
 	}
 	// What is installed in them goes with them, and is signed for too (a
 	// dock in a laptop was on neither the hand-over nor the return).
-	tags := make([]string, len(items))
-	for i, it := range items {
-		tags[i] = it.Tag
-	}
-	inside, err := db.InstalledIn(ctx, tags)
+	inside, err := db.InstalledIn(ctx, tagsOf(items))
 	if err != nil {
 		return nil, err
 	}
@@ -339,6 +339,15 @@ func receiptPDF(ctx context.Context, db *store.DB, title string, p store.Person,
 		return nil, fmt.Errorf("receipt: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// tagsOf lists assets' tags.
+func tagsOf(as []store.Asset) []string {
+	tags := make([]string, len(as))
+	for i, a := range as {
+		tags[i] = a.Tag
+	}
+	return tags
 }
 
 func parens(s string) string {

@@ -376,7 +376,9 @@ func TestE2EReceiptListsWhatIsInstalled(t *testing.T) {
 		{"person", "receipt", "B7001", "--out", filepath.Join(dir, "out.pdf")},
 		{"person", "offboard", "B7001", "--receipt", filepath.Join(dir, "back.pdf")},
 	} {
-		mustCLI(t, db, args...)
+		if out := mustCLI(t, db, args...); args[1] == "receipt" && !strings.Contains(out, "receipt for 2 asset(s)") {
+			t.Errorf("person receipt: %s", out)
+		}
 		txt, err := exec.Command("pdftotext", args[len(args)-1], "-").Output()
 		if err != nil {
 			t.Fatal(err)
