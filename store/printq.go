@@ -239,7 +239,10 @@ func (w *wtx) markPrinted(id int64, template, printer string, strict bool) error
 		return invalid("print job %d is %s", id, status)
 	}
 	at := timestamp(w.at)
-	if _, err := w.exec(`UPDATE print_jobs SET status = 'done', attempts = attempts + 1, last_error = '', updated_at = ?, printed_at = ? WHERE id = ?`, at, at, id); err != nil {
+	// (The template and printer it came out with and on, as the queue
+	// lists it: a run's --printer, the desk's default template.)
+	if _, err := w.exec(`UPDATE print_jobs SET status = 'done', attempts = attempts + 1, last_error = '', updated_at = ?, printed_at = ?,
+		template = coalesce(nullif(?, ''), template), printer = coalesce(nullif(?, ''), printer) WHERE id = ?`, at, at, template, printer, id); err != nil {
 		return err
 	}
 	return w.emit(EvLabelPrinted, uid, LabelPayload{UID: uid, Tag: tag, Template: template, Printer: printer})

@@ -58,6 +58,11 @@ func TestQueueLabelsAllOrNone(t *testing.T) {
 		if err != nil || j.Status != want {
 			t.Errorf("job %d: %s %v, want %s", i, j.Status, err, want)
 		}
+		// (What it came out with, as the queue lists it: a hunt found a
+		// job printed by a run's --printer listed with neither.)
+		if j.Template != "zebra-2x1-203" || j.Printer != "file:///tmp/x.zpl" {
+			t.Errorf("job %d printed with %q on %q", i, j.Template, j.Printer)
+		}
 	}
 	mustVerify(t, db)
 }
