@@ -259,7 +259,8 @@ Usage:
 
 Global options (before or after the command):
   --db PATH          the database (default $TAGDESK_DB, else %s)
-  --operator WHO     who is at the desk, recorded on every change (default $TAGDESK_OPERATOR)
+  --operator WHO     who is at the desk, recorded on every change (default
+                     $TAGDESK_OPERATOR, else your login name; the UI asks instead)
 
 Commands:
 `, version, defaultDBPath(a.getenv))
