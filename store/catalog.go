@@ -961,6 +961,10 @@ func (w *wtx) employeeNoFree(employeeNo, self string) error {
 	return nil
 }
 
+// clashOf marks codesApart's refusal with the kind of identifier refused:
+// badge, employee number, username, email.
+var clashOf = [4]error{errors.New("badge clash"), errors.New("employee number clash"), errors.New("username clash"), errors.New("email clash")}
+
 // codesApart refuses an identifier of a person (badge, employee number,
 // username, email) that is another person's identifier of another kind: a
 // scan or a --to of it is read as a badge, then an employee number, a
@@ -985,7 +989,9 @@ func (w *wtx) codesApart(badge, employeeNo, username, email, self string) error 
 			var other string
 			err := w.queryRow(`SELECT name FROM people WHERE `+k.cond+` AND uid <> ?2 LIMIT 1`, v, self).Scan(&other)
 			if err == nil {
-				return conflict("%s %s is %s's %s: a scan of it must name one person", kinds[i].what, clip(v), other, k.what)
+				e := conflict("%s %s is %s's %s: a scan of it must name one person", kinds[i].what, clip(v), other, k.what)
+				e.Err = clashOf[i] // (which of the row's cells: an import names its column)
+				return e
 			}
 			if !errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("check %s: %w", kinds[i].what, err)

@@ -2080,6 +2080,11 @@ func (im *importer) person(r *srow) (personRef, error) {
 		}
 	}
 	if err := im.w.codesApart(pp.Badge, pp.EmployeeNo, pp.Username, pp.Email, pp.UID); err != nil {
+		for i, f := range []sfield{fBadge, fEmployeeNo, fUsername, fEmail} {
+			if errors.Is(err, clashOf[i]) {
+				return personRef{}, inColumn{f, err}
+			}
+		}
 		return personRef{}, err
 	}
 	if err := im.w.employeeNoFree(pp.EmployeeNo, pp.UID); err != nil {

@@ -589,6 +589,7 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 			if _, err := w.offboard(uid, name, CheckInOptions{}); err != nil {
 				return "", err
 			}
+			rep.warn(r.line, t.colName("offboarded"), "%s is added as offboarded", name)
 		}
 		rep.Imported++
 		return uid, nil

@@ -771,6 +771,10 @@ func TestUsersExportCarriesARejoiner(t *testing.T) {
 	if len(dry.Warnings) != 1 || !strings.Contains(dry.Warnings[0].Reason, "is offboarded") {
 		t.Errorf("dry run warnings %+v", dry.Warnings)
 	}
+	// (A new desk taking the file: a new leaver is named as such too.)
+	if rep := mustImportKind(t, mustOpen(t), store.KindUsers, export(), store.ImportOptions{}); len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, "Leo Ward is added as offboarded") {
+		t.Errorf("new desk: warnings %+v", rep.Warnings)
+	}
 	mustImportKind(t, b, store.KindUsers, export(), store.ImportOptions{Update: true})
 	if p, _ := b.Person(ctx, "lward"); p.Active {
 		t.Fatal("the leaver did not carry over")
@@ -781,5 +785,19 @@ func TestUsersExportCarriesARejoiner(t *testing.T) {
 	mustImportKind(t, b, store.KindUsers, export(), store.ImportOptions{Update: true})
 	if p, _ := b.Person(ctx, "lward"); !p.Active {
 		t.Error("the re-joiner did not carry over")
+	}
+}
+
+// From a review: an asset import's holder whose email is another holder's
+// username was refused under the Username column: the Email cell is it.
+func TestImportHolderClashNamesItsColumn(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	data := "Asset Tag,Model Name,Checked Out to: Full Name,Checked Out to: Username,Checked Out to: Email\n" +
+		"X-1,WD19,Sam A,sam@corp.com,sam.a@corp.com\nX-2,WD19,Sam B,sb,sam@corp.com\n"
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader(data), store.ImportOptions{})
+	if err == nil || len(rep.Bad) != 1 || rep.Bad[0].Line != 3 || rep.Bad[0].Column != "Checked Out to: Email" {
+		t.Fatalf("import: %v %+v", err, rep.Bad)
 	}
 }

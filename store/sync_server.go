@@ -929,13 +929,24 @@ func (w *wtx) admit(e Event) (aerr, err error) {
 		}
 	case EvPersonCreated:
 		if p, derr := decode[PersonPayload](e); derr == nil {
-			return code(p.Badge, "person")
+			if aerr, err := code(p.Badge, "person"); aerr != nil || err != nil {
+				return aerr, err
+			}
+			// One person's identifier that is another's of another kind
+			// (a username here, an email there: two desks apart), which
+			// each desk refuses of its own people: a lookup would name the
+			// wrong one. (Admission, not apply: logs that hold such pairs
+			// from before replay as they did.)
+			return split(w.codesApart(p.Badge, p.EmployeeNo, p.Username, p.Email, p.UID))
 		}
 	case EvPersonUpdated:
 		if p, derr := decode[UpdatePayload](e); derr == nil {
 			if c, ok := p.Changes["badge"]; ok {
-				return code(c.New, "person")
+				if aerr, err := code(c.New, "person"); aerr != nil || err != nil {
+					return aerr, err
+				}
 			}
+			return split(w.codesApart(p.Changes["badge"].New, p.Changes["employee_number"].New, p.Changes["username"].New, p.Changes["email"].New, p.UID))
 		}
 	}
 	return nil, nil

@@ -2101,3 +2101,24 @@ func TestWinnerOfCheckOutOfAssetCountedMissing(t *testing.T) {
 		t.Fatalf("reason %q, winner %+v", refs[0].Reason, refs[0].Winner)
 	}
 }
+
+// From a review: two desks apart gave one person a username and another an
+// email of the same text; each desk refuses that of its own people, but
+// the server took both, and a lookup by the email named the other. The
+// server refuses the second, as it does an email given twice.
+func TestSyncIdentifiersApartAcrossKinds(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := desksApart(t)
+	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Ana Lima", Username: "ana@corp.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.AddPerson(ctx, store.PersonInput{Name: "Bo Ek", Email: "ana@corp.com"}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	refs, err := b.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 || refs[0].Type != store.EvPersonCreated || !strings.Contains(refs[0].Reason, "is Ana Lima's username") {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+}
