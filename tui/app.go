@@ -295,32 +295,34 @@ func (m *Model) replayEarly() tea.Cmd {
 	return func() tea.Msg { return earlyMsg{} }
 }
 
-// nextEarly gives out the first kept input and times the next.
+// nextEarly gives out the first kept input, with those that came right
+// after it, and times the rest.
 func (m *Model) nextEarly() tea.Cmd {
-	if len(m.early) == 0 {
-		return nil
-	}
-	in := m.early[0]
-	m.early = m.early[1:]
-	var cmd tea.Cmd
-	switch msg := in.msg.(type) {
-	case tea.KeyPressMsg:
-		cmd = m.key(msg)
-	case tea.PasteMsg:
-		cmd = m.paste(msg)
-	}
-	if len(m.early) == 0 {
-		m.early = nil
-		return cmd
-	}
-	gap := min(max(m.early[0].at.Sub(in.at), 0), maxEarlyGap)
-	if gap < minEarlyPause {
+	var cmds []tea.Cmd
+	for len(m.early) > 0 {
+		in := m.early[0]
+		m.early = m.early[1:]
+		switch msg := in.msg.(type) {
+		case tea.KeyPressMsg:
+			cmds = append(cmds, m.key(msg))
+		case tea.PasteMsg:
+			cmds = append(cmds, m.paste(msg))
+		}
+		if len(m.early) == 0 {
+			break
+		}
 		// Stamped as the program read them, not as they were typed: a
 		// starved start-up spreads a scan's keys (a CI run split "T" from
-		// "D-000002"). What came closer than a person types is a burst.
-		gap = 0
+		// "D-000002"). What came closer than a person types is given in
+		// this same step, a burst as the scan buffer sees it; a pause is
+		// waited, so that a key that opens a screen has opened it first.
+		if gap := min(max(m.early[0].at.Sub(in.at), 0), maxEarlyGap); gap >= minEarlyPause {
+			cmds = append(cmds, m.c.clock.After(gap, earlyMsg{}))
+			return tea.Batch(cmds...)
+		}
 	}
-	return tea.Batch(cmd, m.c.clock.After(gap, earlyMsg{}))
+	m.early = nil
+	return tea.Batch(cmds...)
 }
 
 // minEarlyPause is the least gap between two early keys kept as a pause:
