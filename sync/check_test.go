@@ -22,11 +22,7 @@ func TestCheckServer(t *testing.T) {
 	defer hs.Close()
 
 	// Not synced yet: nothing to compare, said so.
-	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
-	cl, err := NewClient(ctx, e.dev)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cl := e.client(t, hs.URL)
 	if _, err := cl.CheckServer(ctx, nil); err == nil || !strings.Contains(err.Error(), "has not synced") {
 		t.Fatalf("check before any sync: %v", err)
 	}
@@ -153,11 +149,7 @@ func TestCheckServerOtherDeskChangeNotFromTheServer(t *testing.T) {
 	e := newEnv(t)
 	hs := httptest.NewServer(e.h)
 	defer hs.Close()
-	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
-	cl, err := NewClient(ctx, e.dev)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cl := e.client(t, hs.URL)
 	e.receiveMany(t, 2)
 	if _, err := cl.Sync(ctx, nil); err != nil {
 		t.Fatal(err)
@@ -189,18 +181,13 @@ func TestSyncGoesOnWhenTheLeaseIsRefused(t *testing.T) {
 	e := newEnv(t)
 	hs := httptest.NewServer(e.h)
 	defer hs.Close()
-	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
 	if _, err := e.dev.AddLocation(ctx, "WH", "Warehouse", ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.dev.SetSetting(ctx, store.SettingTagNext, "999999999999000"); err != nil {
 		t.Fatal(err)
 	}
-	cl, err := NewClient(ctx, e.dev)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := cl.Sync(ctx, nil)
+	rep, err := e.client(t, hs.URL).Sync(ctx, nil)
 	if err != nil {
 		t.Fatalf("sync: %v", err)
 	}
@@ -217,13 +204,8 @@ func TestSyncPulledCountsOtherDesks(t *testing.T) {
 	e := newEnv(t)
 	hs := httptest.NewServer(e.h)
 	defer hs.Close()
-	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
 	e.receiveMany(t, 3)
-	cl, err := NewClient(ctx, e.dev)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := cl.Sync(ctx, nil)
+	rep, err := e.client(t, hs.URL).Sync(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

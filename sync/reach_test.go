@@ -93,12 +93,8 @@ func TestUntrustedCertificateIsNotOffline(t *testing.T) {
 	e := newEnv(t)
 	hs := httptest.NewTLSServer(e.h)
 	defer hs.Close()
-	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
-	cl, err := NewClient(ctx, e.dev)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = cl.Sync(ctx, nil)
+	cl := e.client(t, hs.URL)
+	_, err := cl.Sync(ctx, nil)
 	if err == nil || !strings.Contains(err.Error(), "does not trust") || !strings.Contains(err.Error(), "--ca") {
 		t.Fatalf("sync: %v", err)
 	}

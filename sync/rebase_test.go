@@ -37,11 +37,7 @@ func TestCutOffPullStillRebases(t *testing.T) {
 	if _, err := e.dev.AddPerson(ctx, store.PersonInput{Name: "Bo Chen", Badge: "B2"}); err != nil {
 		t.Fatal(err)
 	}
-	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
-	a, err := NewClient(ctx, e.dev)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := e.client(t, hs.URL)
 	if _, err := a.Sync(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -96,11 +92,7 @@ func TestRateLimitedSyncWaits(t *testing.T) {
 	hs := httptest.NewServer(e.h)
 	defer hs.Close()
 	e.receiveMany(t, 3)
-	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
-	cl, err := NewClient(ctx, e.dev)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cl := e.client(t, hs.URL)
 	cl.Retries, cl.Backoff = 1, 10*time.Millisecond
 	if _, err := cl.Sync(ctx, nil); err != nil {
 		t.Fatalf("a rate-limited sync: %v", err)
@@ -123,11 +115,7 @@ func TestRetryAfterWithinBudget(t *testing.T) {
 		w.WriteHeader(http.StatusTooManyRequests)
 	}))
 	defer hs.Close()
-	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
-	cl, err := NewClient(ctx, e.dev)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cl := e.client(t, hs.URL)
 	cl.RetryFor = 500 * time.Millisecond
 	start := time.Now()
 	if _, err := cl.Sync(ctx, nil); err == nil || !strings.Contains(err.Error(), "it asked to wait 20s") {

@@ -244,11 +244,7 @@ func TestHelloWithoutAtForOlderServers(t *testing.T) {
 		e.h.ServeHTTP(w, r)
 	}))
 	defer hs.Close()
-	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
-	cl, err := NewClient(ctx, e.dev)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cl := e.client(t, hs.URL)
 	for i := 0; i < 2; i++ {
 		if _, err := cl.Sync(ctx, nil); err != nil {
 			t.Fatalf("sync %d: %v", i, err)

@@ -48,6 +48,21 @@ func newEnv(t *testing.T) *testEnv {
 	return &testEnv{srv: srv, h: NewServer(srv, ServerOptions{RatePerSecond: 1000, Burst: 1000}), dev: dev, tok: tok}
 }
 
+// client enrols the env's desk with the server at url (its token) and
+// returns its sync client.
+func (e *testEnv) client(t *testing.T, url string) *Client {
+	t.Helper()
+	ctx := context.Background()
+	if err := e.dev.SetSyncServer(ctx, url, e.tok, ""); err != nil {
+		t.Fatal(err)
+	}
+	cl, err := NewClient(ctx, e.dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cl
+}
+
 // receiveMany receives n laptops at a warehouse, WH, on the env's desk.
 func (e *testEnv) receiveMany(t *testing.T, n int) {
 	t.Helper()
@@ -242,11 +257,7 @@ func TestEpochResetResends(t *testing.T) {
 	var h http.Handler = e.h
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	defer hs.Close()
-	e.dev.SetSyncServer(ctx, hs.URL, e.tok, "")
-	cl, err := NewClient(ctx, e.dev)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cl := e.client(t, hs.URL)
 	if _, err := cl.Sync(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
