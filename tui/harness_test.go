@@ -224,6 +224,18 @@ func (h *harness) scan(s string) {
 	h.advance(100 * time.Millisecond)
 }
 
+// scanPaused types first at scanner speed, pauses (a scanner that stops
+// mid-code), then scans rest with its Enter.
+func (h *harness) scanPaused(first, rest string, pause time.Duration) {
+	h.t.Helper()
+	for _, r := range first {
+		h.send(keyFor(r))
+		h.clk.now = h.clk.now.Add(2 * time.Millisecond)
+	}
+	h.advance(pause)
+	h.scan(rest)
+}
+
 // scanOneMessage delivers a scan as one multi-rune key message, as older
 // terminals and SSH sessions do, then Enter.
 func (h *harness) scanOneMessage(s string) {

@@ -13,24 +13,15 @@ func TestScan_PauseMidScanFindPeople(t *testing.T) {
 	db := newTestDB(t)
 	seed(t, db, 2)
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
-	paused := func(first, rest string) {
-		t.Helper()
-		for _, r := range first {
-			h.send(keyFor(r))
-			h.clk.now = h.clk.now.Add(2 * time.Millisecond)
-		}
-		h.advance(70 * time.Millisecond)
-		h.scan(rest)
-	}
 	h.typeSlow("/")
-	paused("TD-00", "0002")
+	h.scanPaused("TD-00", "0002", 70*time.Millisecond)
 	if h.title() != "Asset TD-000002" {
 		t.Fatalf("a paused scan on Find opened %q:\n%s", h.title(), h.view())
 	}
 	h.press("esc")
 	h.press("esc")
 	h.typeSlow("p")
-	paused("B10", "01")
+	h.scanPaused("B10", "01", 70*time.Millisecond)
 	if h.title() != "Person Alice Smith" {
 		t.Fatalf("a paused badge scan on People opened %q:\n%s", h.title(), h.view())
 	}
@@ -47,7 +38,7 @@ func TestScan_PauseMidScanFindPeople(t *testing.T) {
 	h.press("esc")
 	h.scan("TD-000001")
 	h.typeSlow("m")
-	paused("HQ-", "B2")
+	h.scanPaused("HQ-", "B2", 70*time.Millisecond)
 	if got := h.asset("TD-000001").LocationCode; got != "HQ-B2" {
 		t.Fatalf("a paused scan of HQ-B2 in the move prompt moved the asset to %q:\n%s", got, h.view())
 	}

@@ -278,16 +278,7 @@ func TestScan_PauseMidScan(t *testing.T) {
 	db := newTestDB(t)
 	seed(t, db, 2)
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
-	paused := func(first, rest string) {
-		t.Helper()
-		for _, r := range first {
-			h.send(keyFor(r))
-			h.clk.now = h.clk.now.Add(2 * time.Millisecond)
-		}
-		h.advance(120 * time.Millisecond)
-		h.scan(rest)
-	}
-	paused("TD-00", "0002")
+	h.scanPaused("TD-00", "0002", 120*time.Millisecond)
 	if h.title() != "Asset TD-000002" || h.bells != 0 {
 		t.Fatalf("a paused scan on Home opened %q (%d bells):\n%s", h.title(), h.bells, h.view())
 	}
@@ -311,15 +302,15 @@ func TestScan_PauseMidScan(t *testing.T) {
 	}
 	// A pause before the last character: one key after the burst.
 	h.press("esc")
-	paused("TD-00000", "1")
+	h.scanPaused("TD-00000", "1", 120*time.Millisecond)
 	if h.title() != "Asset TD-000001" || h.bells != 0 {
 		t.Fatalf("a scan paused before its last key opened %q (%d bells):\n%s", h.title(), h.bells, h.view())
 	}
 	h.press("esc")
 	h.typeSlow("o")
-	paused("B10", "01")
+	h.scanPaused("B10", "01", 120*time.Millisecond)
 	h.wantView("To: Alice Smith (B1001)")
-	paused("TD-0000", "01")
+	h.scanPaused("TD-0000", "01", 120*time.Millisecond)
 	h.wantView("Checked out: 1")
 	if h.bells != 0 {
 		t.Fatalf("%d bells:\n%s", h.bells, h.view())
