@@ -24,6 +24,9 @@ const (
 )
 
 // is2D reports whether s is a matrix code.
+// DefaultTemplate is the template a desk prints with when none is set.
+const DefaultTemplate = "zebra-2x1-203"
+
 func (s Symbology) is2D() bool { return s == QR || s == DataMatrix }
 
 // String returns the name used in messages, e.g. "Code 128".
@@ -170,7 +173,7 @@ func Builtin() []Template {
 		return t
 	}
 
-	z2203 := thermal("zebra-2x1-203", `Zebra 2"x1" (50.8x25.4 mm), 203 dpi: QR, Code 128, tag, name, serial`, 50.8, 25.4, 203)
+	z2203 := thermal(DefaultTemplate, `Zebra 2"x1" (50.8x25.4 mm), 203 dpi: QR, Code 128, tag, name, serial`, 50.8, 25.4, 203)
 	z2203.Barcode = true
 	z2203.Fields = []string{FieldTag, FieldName, FieldSerial}
 

@@ -301,7 +301,7 @@ func (w *wtx) setting(key string) (string, error) {
 }
 
 func (w *wtx) tagScheme() (TagScheme, error) {
-	s := TagScheme{Prefix: "TD-", Next: 1, Width: 6}
+	s := TagScheme{Prefix: DefaultTagPrefix, Next: 1, Width: DefaultTagWidth}
 	vals := map[string]string{}
 	for _, k := range []string{SettingTagPrefix, SettingTagNext, SettingTagWidth, SettingTagCheck} {
 		v, err := w.setting(k)

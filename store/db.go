@@ -569,6 +569,35 @@ const (
 	settingNoSearch = "no_search_index"
 )
 
+// Defaults of the settings the store reads, in effect while they are unset.
+const (
+	DefaultTagPrefix     = "TD-"
+	DefaultTagWidth      = 6
+	DefaultAuditMonths   = 12
+	DefaultAuditWarnDays = 30
+)
+
+// SettingDefault is the value in effect for one of the store's settings
+// while it is unset; "" for one with no default (site, printer, the next
+// tag number, which leased blocks decide) or one the store does not read.
+func SettingDefault(key string) string {
+	switch key {
+	case SettingTagPrefix:
+		return DefaultTagPrefix
+	case SettingTagWidth:
+		return strconv.Itoa(DefaultTagWidth)
+	case SettingTagCheck:
+		return "0"
+	case SettingAutoLabel:
+		return "1"
+	case SettingAuditMonths:
+		return strconv.Itoa(DefaultAuditMonths)
+	case SettingAuditWarnDays:
+		return strconv.Itoa(DefaultAuditWarnDays)
+	}
+	return ""
+}
+
 // Setting returns a setting's value, "" when unset.
 func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 	var v string

@@ -68,7 +68,7 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 	now := db.now()
 	today := now.Format(dateLayout)
 	in90 := now.AddDate(0, 0, 90).Format(dateLayout)
-	k := KPIs{Date: today, ByStatus: map[string]int{}, AuditIntervalMonths: 12, AccuracyByLocation: []Accuracy{}}
+	k := KPIs{Date: today, ByStatus: map[string]int{}, AuditIntervalMonths: DefaultAuditMonths, AccuracyByLocation: []Accuracy{}}
 	for _, s := range Statuses {
 		k.ByStatus[string(s)] = 0 // (every status in JSON, none left out for being 0)
 	}

@@ -722,7 +722,7 @@ func (w *wtx) auditMonths() (int, error) {
 	if n, err := strconv.Atoi(v); err == nil && n > 0 {
 		return min(n, MaxAuditMonths), nil
 	}
-	return 12, nil
+	return DefaultAuditMonths, nil
 }
 
 // FinishStocktake closes a stocktake: every expected asset not found is

@@ -11,6 +11,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tagdesk/tagdesk/store"
 )
 
 // Model is the root of the terminal UI: it owns the scan buffer, routes keys
@@ -229,7 +231,7 @@ func (m *Model) boot(b bootMsg) tea.Cmd {
 		m.operator = b.operator
 	}
 	if m.c.prefix == "" {
-		m.c.prefix = "TD-"
+		m.c.prefix = store.DefaultTagPrefix
 	}
 	gap := m.opt.ScanGap
 	if gap == 0 {

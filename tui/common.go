@@ -32,6 +32,9 @@ const (
 	SettingScanGap = "scan_gap_ms"
 )
 
+// DefaultScanGap is SettingScanGap's value while it is unset.
+const DefaultScanGap = 40 * time.Millisecond
+
 // ScanGapSetting reads SettingScanGap's value: 0 when empty; an error when
 // it is not a whole number of milliseconds from 5 to 500.
 func ScanGapSetting(v string) (time.Duration, error) {

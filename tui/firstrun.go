@@ -24,10 +24,10 @@ type firstRunScreen struct {
 func newFirstRun(c *common, operator string, offerDemo bool) *firstRunScreen {
 	s := &firstRunScreen{base: newBase(c), offerDemo: offerDemo, fields: []field{
 		newField("site name:  ", "e.g. Dublin office"),
-		newField("tag prefix: ", "TD-"),
+		newField("tag prefix: ", store.DefaultTagPrefix),
 		newField("operator:   ", "your name or username"),
 	}}
-	s.fields[1].SetValue("TD-")
+	s.fields[1].SetValue(store.DefaultTagPrefix)
 	s.fields[2].SetValue(operator)
 	s.fields[0].Focus()
 	return s

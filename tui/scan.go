@@ -135,7 +135,7 @@ func (r scanResult) heldOnly() bool {
 
 func newScanBuffer(gap time.Duration, prefix string) *scanBuffer {
 	if gap <= 0 {
-		gap = 40 * time.Millisecond
+		gap = DefaultScanGap
 	}
 	return &scanBuffer{gap: gap, prefix: prefix}
 }

@@ -179,7 +179,7 @@ func (s *stocktakeScreen) Init() tea.Cmd {
 		if msg.open, msg.err = db.Stocktakes(ctx, true, 50); msg.err != nil {
 			return msg
 		}
-		days := 30
+		days := store.DefaultAuditWarnDays
 		v, err := db.Setting(ctx, store.SettingAuditWarnDays)
 		if err != nil {
 			msg.err = err

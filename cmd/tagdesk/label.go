@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/tagdesk/tagdesk/labels"
@@ -34,7 +35,7 @@ func labelCommands() []command {
 		{name: "queue run", summary: "print every queued label (to its printer, or --printer)", usage: "[--printer URI]", run: cmdQueueRun},
 		{name: "queue cancel", summary: "cancel print jobs", usage: "ID...", run: cmdQueueCancel},
 		{name: "queue retry", summary: "put failed print jobs back in the queue", usage: "[--template NAME] [--printer URI] ID...", run: cmdQueueRetry},
-		{name: "setting get", summary: "show a setting (or all)", usage: "[KEY]", run: cmdSettingGet},
+		{name: "setting get", summary: "show a setting (or all; one not set shows its default)", usage: "[KEY]", run: cmdSettingGet},
 		{name: "setting set", summary: "change a setting (printer, template, label_owner, tag_prefix, ...)", usage: "KEY VALUE", run: cmdSettingSet},
 	}
 }
@@ -515,6 +516,18 @@ var settingKeys = []string{store.SettingPrinter, store.SettingTemplate, store.Se
 	store.SettingTagPrefix, store.SettingTagNext, store.SettingTagWidth, store.SettingTagCheck, store.SettingSite,
 	store.SettingAuditMonths, store.SettingAuditWarnDays, tui.SettingScannerPrefix, tui.SettingPreprintedTag, tui.SettingScanGap, store.SettingDeviceID}
 
+// settingDefault is the value in effect for a setting while it is unset
+// ("" for one with no default: printer, site, label_owner, ...).
+func settingDefault(k string) string {
+	switch k {
+	case store.SettingTemplate:
+		return labels.DefaultTemplate
+	case tui.SettingScanGap:
+		return strconv.Itoa(int(tui.DefaultScanGap / time.Millisecond))
+	}
+	return store.SettingDefault(k)
+}
+
 // settableKeys are the settings setting set takes: all but the device id.
 func settableKeys() []string {
 	return slices.DeleteFunc(slices.Clone(settingKeys), func(s string) bool { return s == store.SettingDeviceID })
@@ -613,6 +626,11 @@ func cmdSettingGet(ctx context.Context, a *app, args []string) error {
 			v, err := db.Setting(ctx, k)
 			if err != nil {
 				return err
+			}
+			if v == "" {
+				// Unset: the value in effect (a blank tag_prefix read as
+				// no prefix while tags came out TD-).
+				v = settingDefault(k)
 			}
 			fmt.Fprintf(a.stdout, "%s=%s\n", k, v)
 		}

@@ -75,7 +75,7 @@ func (s *spooler) template(ctx context.Context, name string) (labels.Template, e
 		name = def
 	}
 	if name == "" {
-		name = "zebra-2x1-203"
+		name = labels.DefaultTemplate
 	}
 	return labels.Find(name, s.user)
 }

@@ -334,6 +334,27 @@ func TestE2ESettingGetUnknownKey(t *testing.T) {
 	}
 }
 
+// setting get of a setting never set printed it blank: a desk's tags came
+// out TD-000001 while tag_prefix read as no prefix.
+func TestE2ESettingGetShowsDefaults(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "desk.db")
+	mustCLI(t, db, "location", "add", "HQ", "Head office")
+	out := mustCLI(t, db, "setting", "get")
+	for _, want := range []string{"tag_prefix=TD-\n", "tag_width=6\n", "template=zebra-2x1-203\n", "audit_interval_months=12\n", "audit_warning_days=30\n", "scan_gap_ms=40\n", "auto_label=1\n", "printer=\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("setting get: no %q in\n%s", want, out)
+		}
+	}
+	mustCLI(t, db, "setting", "set", "tag_prefix", "ab-")
+	if out := mustCLI(t, db, "setting", "get", "tag_prefix"); out != "tag_prefix=AB-\n" {
+		t.Errorf("setting get tag_prefix after set: %q", out)
+	}
+	mustCLI(t, db, "model", "add", "Latitude 7440", "--category", "Laptop")
+	if out := mustCLI(t, db, "receive", "--model", "Latitude 7440", "--location", "HQ", "SN-DEF-1"); !strings.Contains(out, "AB-000001") {
+		t.Errorf("receive with the prefix set: %s", out)
+	}
+}
+
 // From a README walk-through: sync status of a desk that never synced said
 // "(none configured) (offline at the last sync)".
 func TestE2ESyncStatusOfALoneDesk(t *testing.T) {
