@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -105,10 +106,14 @@ func (db *DB) assetWhere(ctx context.Context, cond string, args ...any) (Asset, 
 // references are given as people name them: a model by name or model number,
 // a location by code or name.
 type Receipt struct {
-	Tag          string // optional; generated when empty
-	Serial       string
-	Name         string
-	Model        string
+	Tag    string // optional; generated when empty
+	Serial string
+	Name   string
+	Model  string
+	// ModelUID, when set, is the model itself (one picked from a list, as
+	// the terminal UI's receive screen does): a name or number in Model
+	// could name another model too.
+	ModelUID     string
 	Location     string
 	HomeLocation string // defaults to Location
 	Status       Status // defaults to in stock
@@ -183,12 +188,16 @@ func (w *wtx) receive(r Receipt) (string, error) {
 	if len(rec.Serial) > MaxScanLen {
 		return "", invalid("serial is %d characters; at most %d", len(rec.Serial), MaxScanLen)
 	}
-	if rec.Serial != "" && !r.AllowDuplicateSerial {
+	if rec.Serial != "" {
 		// The serial of an asset registered as on order (a Snipe-IT
-		// "Pending" row, say): the box has come, and that asset arrives.
-		if tag, ok, err := w.arrive(r, rec.Serial); ok || err != nil {
+		// "Pending" row, say): the box has come, and that asset arrives,
+		// duplicates allowed or not (allowed, a receipt that does not fit
+		// it, another model or order, is the second asset it allows).
+		if tag, ok, err := w.arrive(r, rec.Serial); ok || (err != nil && !(r.AllowDuplicateSerial && ErrorCode(err) == ECONFLICT)) {
 			return tag, err
 		}
+	}
+	if rec.Serial != "" && !r.AllowDuplicateSerial {
 		if err := w.serialFree(rec.Serial, 0); err != nil {
 			return "", err
 		}
@@ -200,10 +209,8 @@ func (w *wtx) receive(r Receipt) (string, error) {
 		return "", err
 	}
 	var err error
-	if r.Model != "" {
-		if rec.ModelUID, err = w.modelUID(r.Model); err != nil {
-			return "", err
-		}
+	if rec.ModelUID, err = w.receiptModel(r); err != nil {
+		return "", err
 	}
 	if r.Location != "" {
 		if rec.LocationUID, err = w.locationUID(r.Location); err != nil {
@@ -1145,8 +1152,8 @@ func (w *wtx) arrive(r Receipt, serial string) (tag string, ok bool, err error) 
 	if t := NormalizeTag(r.Tag); t != "" && t != tag {
 		return "", false, conflict("serial %s is on order as %s: it keeps that tag (receive it without %s)", clip(serial), tag, clip(t))
 	}
-	if r.Model != "" {
-		want, err := w.modelUID(r.Model)
+	if r.Model != "" || r.ModelUID != "" {
+		want, err := w.receiptModel(r)
 		if err != nil {
 			return "", false, err
 		}
@@ -1156,6 +1163,27 @@ func (w *wtx) arrive(r Receipt, serial string) (tag string, ok bool, err error) 
 		}
 		if has != "" && has != want {
 			return "", false, conflict("serial %s is on order as %s, a %s, not a %s", clip(serial), tag, name, clip(r.Model))
+		}
+	}
+	if r.PONumber != "" {
+		// The order the receipt names must be the asset's own: an arrival
+		// counts against the order it was registered on, and never moves
+		// it to another (an order the desk lacks is refused, as for a new
+		// asset).
+		want, err := w.uidBy("purchase_orders", "number", r.PONumber)
+		if err != nil {
+			return "", false, err
+		}
+		var has, number string
+		if err := w.queryRow(`SELECT coalesce(o.uid, ''), coalesce(o.number, '') FROM assets a LEFT JOIN purchase_orders o ON o.id = a.po_id WHERE a.tag = ?`, tag).Scan(&has, &number); err != nil {
+			return "", false, fmt.Errorf("read purchase order: %w", err)
+		}
+		if has != want {
+			on := "on no purchase order"
+			if number != "" {
+				on = "on purchase order " + number
+			}
+			return "", false, conflict("serial %s is on order as %s, %s, not on purchase order %s (receive it without --po, or with its own)", clip(serial), tag, on, clip(r.PONumber))
 		}
 	}
 	if r.Status != "" && r.Status != StatusInStock {
@@ -1441,4 +1469,23 @@ func (w *wtx) assetsIn(tags []string) ([]Asset, error) {
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// receiptModel is the model a receipt names: its ModelUID, else the model
+// its Model names (by name or model number); "" for none.
+func (w *wtx) receiptModel(r Receipt) (string, error) {
+	if r.ModelUID == "" {
+		if r.Model == "" {
+			return "", nil
+		}
+		return w.modelUID(r.Model)
+	}
+	var n int
+	if err := w.queryRow(`SELECT count(*) FROM models WHERE uid = ?`, r.ModelUID).Scan(&n); err != nil {
+		return "", fmt.Errorf("look up model: %w", err)
+	}
+	if n == 0 {
+		return "", notFound("no model %q (it may have been merged with another since: choose it again)", clip(cmp.Or(r.Model, r.ModelUID)))
+	}
+	return r.ModelUID, nil
 }

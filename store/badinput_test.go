@@ -733,6 +733,29 @@ func TestAddModelSameName(t *testing.T) {
 	}
 }
 
+// From a purchasing hunt: a model named like another's model number took
+// that number's receipts (receive --model reads names first), from the
+// command line and from an import whose Model Name held the number.
+func TestModelNamedAsAnothersNumber(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db) // Latitude 5440, L5440
+	if _, err := db.AddModel(ctx, "l5440", "", "", ""); store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(store.ErrorMessage(err), "l5440 is the model number of Latitude 5440") {
+		t.Errorf("a name that is another's number: %v", err)
+	}
+	if _, err := db.AddModel(ctx, "Dock", "Latitude 5440", "", ""); store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(store.ErrorMessage(err), "is the name of model Latitude 5440") {
+		t.Errorf("a number that is another's name: %v", err)
+	}
+	rep := importSnipe(t, db, []byte("Asset Tag,Serial,Model Name,Location\nIMP-1,IMPSN-1,L5440,DUB\n"), store.ImportOptions{})
+	if rep.Created.Models != 0 || mustAsset(t, db, "IMP-1").Model != "Latitude 5440" {
+		t.Errorf("import of a row naming L5440: %d models made, asset's model %q", rep.Created.Models, mustAsset(t, db, "IMP-1").Model)
+	}
+	a, err := db.Receive(ctx, store.Receipt{Serial: "RCV-1", Model: "L5440", Location: "DUB"})
+	if err != nil || a.Model != "Latitude 5440" {
+		t.Errorf("receive --model L5440: %+v %v", a, err)
+	}
+}
+
 // What is installed in an asset goes with it when it moves.
 func TestMoveTakesInstalledParts(t *testing.T) {
 	ctx := context.Background()

@@ -1162,6 +1162,22 @@ func (db *DB) AddModel(ctx context.Context, name, number, manufacturer, category
 			if !errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("check model: %w", err)
 			}
+			// Nor another model's name: --model L5440 would name that one.
+			if err := w.queryRow(`SELECT name FROM models WHERE name = ? ORDER BY id LIMIT 1`, number).Scan(&other); err == nil && !strings.EqualFold(other, strings.TrimSpace(name)) {
+				return conflict("model number %s is the name of model %s: receive --model %s names that one", clip(number), other, clip(number))
+			} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("check model: %w", err)
+			}
+		}
+		// A name that is another model's number: receive --model takes
+		// the name first, and the other model's receipts would come here
+		// (a model "L5440" beside Latitude 5440, model number L5440).
+		var owner string
+		err = w.queryRow(`SELECT name FROM models WHERE model_number = ? ORDER BY id LIMIT 1`, strings.TrimSpace(name)).Scan(&owner)
+		if err == nil {
+			return conflict("%s is the model number of %s: receive --model %s names that model; give this one another name", clip(strings.TrimSpace(name)), owner, clip(strings.TrimSpace(name)))
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("check model: %w", err)
 		}
 		_, err = w.ensureModel(name, number, manufacturer, category)
 		return err
@@ -1223,11 +1239,18 @@ func (w *wtx) addPO(number, supplier string, lines map[string]int) (string, erro
 			return "", err
 		}
 	}
+	named := map[string]string{} // model uid: the line that named it
 	for _, m := range sortedKeys(lines) {
 		uid, err := w.modelUID(m)
 		if err != nil {
 			return "", err
 		}
+		if first, dup := named[uid]; dup {
+			// (By name and by number: the apply said only "a line for
+			// that model already exists".)
+			return "", invalid("%s and %s name one model: give it one line", clip(first), clip(m))
+		}
+		named[uid] = m
 		p.Lines = append(p.Lines, POLinePayload{ModelUID: uid, Quantity: lines[m]})
 	}
 	return p.UID, w.emit(EvPOCreated, p.UID, p)
@@ -1239,7 +1262,7 @@ func (w *wtx) addPO(number, supplier string, lines map[string]int) (string, erro
 const poReceived = `a.status <> 'on_order' AND (a.status NOT IN ('retired', 'disposed', 'missing') OR EXISTS (
 	SELECT 1 FROM events e WHERE e.subject = a.uid AND (
 		e.type = 'asset.received' AND json_extract(e.payload, '$.status') IS NOT 'on_order'
-		OR e.type = 'asset.status_changed' AND json_extract(e.payload, '$.from') = 'on_order' AND json_extract(e.payload, '$.to') <> 'retired' AND json_extract(e.payload, '$.to') <> 'missing')))`
+		OR e.type = 'asset.status_changed' AND json_extract(e.payload, '$.to') IN ('in_stock', 'in_repair', 'deployed'))))`
 
 // PurchaseOrder returns an order with expected and received counts per model.
 func (db *DB) PurchaseOrder(ctx context.Context, number string) (PurchaseOrder, error) {
@@ -1255,21 +1278,25 @@ func (db *DB) PurchaseOrder(ctx context.Context, number string) (PurchaseOrder, 
 	}
 	// The ordered models, then any received on the order that it does not
 	// name (Expected 0): a box that came with the order is counted, and seen.
-	// An asset registered on the order but still on order has not come.
-	rows, err := db.r.QueryContext(ctx, `SELECT name, quantity, received FROM (
-		SELECT m.name AS name, l.quantity AS quantity, (SELECT count(*) FROM assets a WHERE a.po_id = l.po_id AND a.model_id = l.model_id AND `+poReceived+`) AS received
+	// An asset registered on the order but still on order has not come:
+	// counted apart (an order an import made has no quantities, only them).
+	rows, err := db.r.QueryContext(ctx, `SELECT name, number, quantity, received, waiting FROM (
+		SELECT m.name AS name, m.model_number AS number, l.quantity AS quantity,
+			(SELECT count(*) FROM assets a WHERE a.po_id = l.po_id AND a.model_id = l.model_id AND `+poReceived+`) AS received,
+			(SELECT count(*) FROM assets a WHERE a.po_id = l.po_id AND a.model_id = l.model_id AND a.status = 'on_order') AS waiting
 		FROM po_lines l JOIN models m ON m.id = l.model_id WHERE l.po_id = ?1
 		UNION ALL
-		SELECT m.name, 0, count(*) FROM assets a JOIN models m ON m.id = a.model_id
-		WHERE a.po_id = ?1 AND `+poReceived+` AND a.model_id NOT IN (SELECT model_id FROM po_lines WHERE po_id = ?1) GROUP BY m.id)
-		ORDER BY quantity = 0, name`, id)
+		SELECT m.name, m.model_number, 0, sum(`+poReceived+`), sum(a.status = 'on_order') FROM assets a JOIN models m ON m.id = a.model_id
+		WHERE a.po_id = ?1 AND a.model_id NOT IN (SELECT model_id FROM po_lines WHERE po_id = ?1) GROUP BY m.id
+		HAVING sum(`+poReceived+`) > 0 OR sum(a.status = 'on_order') > 0)
+		ORDER BY quantity = 0, name, number`, id)
 	if err != nil {
 		return po, fmt.Errorf("read purchase order lines: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var l POLine
-		if err := rows.Scan(&l.Model, &l.Expected, &l.Received); err != nil {
+		if err := rows.Scan(&l.Model, &l.ModelNumber, &l.Expected, &l.Received, &l.OnOrder); err != nil {
 			return po, fmt.Errorf("read purchase order lines: %w", err)
 		}
 		po.Lines = append(po.Lines, l)

@@ -1836,6 +1836,19 @@ func (im *importer) findModel(r *srow) (uid string, created bool, err error) {
 			return "", false, err
 		}
 	}
+	if len(uids) == 0 && name != "" && number == "" {
+		// A name with no number that is one model's number (a file that
+		// writes model numbers in Model Name): that model, not a second
+		// one that would take its receipts (receive --model reads names
+		// first).
+		byNum, err := im.w.texts("look up model", `SELECT uid FROM models WHERE model_number = ? LIMIT 2`, name)
+		if err != nil {
+			return "", false, err
+		}
+		if len(byNum) == 1 {
+			uids = byNum
+		}
+	}
 	if len(uids) == 0 && name != "" && number != "" && len(im.modelNumbers[strings.ToLower(name)]) <= 1 {
 		// The model the desk has by this name, without a number (made by
 		// a file without a Model No. column): this row's, not a second

@@ -583,6 +583,21 @@ func TestReceiveOnOrderArrives(t *testing.T) {
 	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-A", Tag: "PRE-1", Location: "DUB-STORE"}); store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(store.ErrorMessage(err), "keeps that tag") {
 		t.Fatalf("another tag: %v", err)
 	}
+	// From a purchasing hunt: --po was not read for an arrival (an order
+	// the desk lacks was refused after the asset had arrived; another
+	// order was taken silently, and neither order's count was right).
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-A", Model: "L5440", Location: "DUB-STORE", PONumber: "PO-NOPE"}); store.ErrorCode(err) != store.ENOTFOUND {
+		t.Fatalf("an order the desk lacks: %v", err)
+	}
+	if _, err := db.AddPurchaseOrder(ctx, "PO-10", "", map[string]int{"L5440": 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-A", Model: "L5440", Location: "DUB-STORE", PONumber: "PO-10"}); store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(store.ErrorMessage(err), "on purchase order PO-9, not on purchase order PO-10") {
+		t.Fatalf("another order: %v", err)
+	}
+	if x, err := db.Asset(ctx, "TD-000001"); err != nil || x.Status != store.StatusOnOrder {
+		t.Fatalf("after the refusals: %+v %v", x, err)
+	}
 	queued := func() int { // TD-000001's labels waiting
 		t.Helper()
 		jobs, err := db.QueuedJobs(ctx, 100)
@@ -638,7 +653,60 @@ func TestReceiveOnOrderArrives(t *testing.T) {
 	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-A", Model: "L5440", Location: "DUB-STORE"}); store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(store.ErrorMessage(err), "already on asset TD-000001") {
 		t.Fatalf("received twice: %v", err)
 	}
+	// Duplicates allowed, the serial of an asset on order still arrives
+	// (it made a second asset and said the first had come).
+	d, err := db.Receive(ctx, store.Receipt{Serial: "SN-D", Model: "L5440", Location: "DUB", PONumber: "PO-10", Status: store.StatusOnOrder})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := db.Receive(ctx, store.Receipt{Serial: "SN-D", Model: "L5440", Location: "DUB-STORE", PONumber: "PO-10", AllowDuplicateSerial: true})
+	if err != nil || b.Tag != d.Tag || b.Status != store.StatusInStock {
+		t.Fatalf("SN-D with duplicates allowed: %+v %v", b, err)
+	}
 	mustVerify(t, db)
+}
+
+// From a purchasing hunt: an item lost in transit (on order, then
+// missing), found and later retired dropped out of its order's count: it
+// came all the same.
+func TestOrderCountsAnItemFoundAfterItWentMissing(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.AddPurchaseOrder(ctx, "PO-5", "", map[string]int{"L5440": 2}); err != nil {
+		t.Fatal(err)
+	}
+	for _, sn := range []string{"T-1", "T-2"} {
+		if _, err := db.Receive(ctx, store.Receipt{Serial: sn, Model: "L5440", Location: "DUB", PONumber: "PO-5", Status: store.StatusOnOrder}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	received := func() int {
+		t.Helper()
+		po, err := db.PurchaseOrder(ctx, "PO-5")
+		if err != nil || len(po.Lines) != 1 {
+			t.Fatalf("%+v %v", po, err)
+		}
+		return po.Lines[0].Received
+	}
+	for _, to := range []store.Status{store.StatusMissing, store.StatusInStock} {
+		if _, err := db.SetStatus(ctx, "TD-000001", to, "lost in transit, then found"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Retire(ctx, "TD-000001", "broken"); err != nil {
+		t.Fatal(err)
+	}
+	// The other lost in transit and written off: it never came.
+	if _, err := db.SetStatus(ctx, "TD-000002", store.StatusMissing, "lost"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Retire(ctx, "TD-000002", "written off"); err != nil {
+		t.Fatal(err)
+	}
+	if n := received(); n != 1 {
+		t.Errorf("received %d, want 1 (the one found)", n)
+	}
 }
 
 // The warranties ending in the coming days, as a list: from today to the

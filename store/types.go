@@ -184,9 +184,35 @@ type PurchaseOrder struct {
 // POLine is one expected model on an order, or (Expected 0) a model
 // received on it that it does not name.
 type POLine struct {
-	Model    string `json:"model"`
-	Expected int    `json:"expected"`
-	Received int    `json:"received"`
+	Model       string `json:"model"`
+	ModelNumber string `json:"model_number"`
+	Expected    int    `json:"expected"`
+	Received    int    `json:"received"`
+	// OnOrder counts the assets registered on the order (an import's
+	// Pending rows) that have not come yet.
+	OnOrder int `json:"on_order"`
+}
+
+// Label is the line's model as a person tells it from the order's other
+// lines: its name, with its model number when another line has the name.
+func (o PurchaseOrder) Label(l POLine) string {
+	for _, x := range o.Lines {
+		if x != l && strings.EqualFold(x.Model, l.Model) && l.ModelNumber != "" {
+			return l.Model + " (" + l.ModelNumber + ")"
+		}
+	}
+	return l.Model
+}
+
+// Quantities says whether the order says how many of each model it
+// ordered: one an import made (a file holds no quantities) does not.
+func (o PurchaseOrder) Quantities() bool {
+	for _, l := range o.Lines {
+		if l.Expected > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Event is one entry of the append-only history.

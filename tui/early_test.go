@@ -304,3 +304,85 @@ func TestScanWhileStartingSpreadByALoadedMachine(t *testing.T) {
 		t.Errorf("screen %q, want the asset TD-000002:\n%s", h.title(), h.view())
 	}
 }
+
+// From a purchasing hunt: a pre-printed tag waiting for its serial stayed
+// waiting when that serial was refused (an asset on order under another
+// tag), and the next box's serial took it: the sticker was on the other
+// box. A duplicate serial's ctrl+d still pairs the tag with its box.
+func TestReceivePendingTagGoesWithARefusedSerial(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	ctx := context.Background()
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "ONORD-1", Model: "LAT5440", Location: "HQ", Status: store.StatusOnOrder}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.typeSlow("Latitude")
+	h.press("enter")
+	h.press("enter")
+	h.typeSlow("HQ")
+	h.press("enter")
+	h.scan("TD-000777")
+	h.wantView("tag TD-000777 waits for its serial")
+	h.scan("ONORD-1") // on order as TD-000002: keeps that tag, refused
+	h.wantView("tag TD-000777 was not used")
+	h.scan("NEXTBOX-1")
+	if a, err := db.Asset(ctx, "TD-000777"); err == nil {
+		t.Fatalf("the next box took the tag: %+v", a)
+	}
+	// A duplicate serial with the tag waiting: ctrl+d receives it with it.
+	h.scan("TD-000778")
+	h.scan(serialOf(1))
+	h.wantView("ctrl+d receives this box with it")
+	h.press("ctrl+d")
+	h.advance(100 * time.Millisecond)
+	if a, err := db.Asset(ctx, "TD-000778"); err != nil || a.Serial != serialOf(1) {
+		t.Fatalf("ctrl+d with the tag: %+v %v\n%s", a, err, h.view())
+	}
+}
+
+// From a purchasing hunt: the receive screen sent the picked model's
+// number, and a model named like it (or two sharing it) took the
+// receipts or refused them all.
+func TestReceiveTakesThePickedModel(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 0)
+	ctx := context.Background()
+	// A second model with Latitude 5440's number, as an import can make.
+	if _, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial,Model Name,Model No.,Category,Location\nIMP-1,IMPSN-1,Latitude 5440 (2024),LAT5440,Laptop,HQ\n"), store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.typeSlow("Latitude 5440 (2")
+	h.press("enter")
+	h.press("enter")
+	h.typeSlow("HQ")
+	h.press("enter")
+	h.scan("PICKED-1")
+	r, err := db.Resolve(ctx, "PICKED-1")
+	if err != nil || r.Asset == nil || r.Asset.Model != "Latitude 5440 (2024)" {
+		t.Fatalf("received as %+v (%v)\n%s", r.Asset, err, h.view())
+	}
+}
+
+// From a purchasing hunt: f1 while scanning at the receive screen listed
+// the setup's keys (choose, next field, start scanning), none of which
+// does anything there, and not ctrl+d.
+func TestReceiveHelpWhileScanning(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 0)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.typeSlow("Latitude")
+	h.press("enter")
+	h.press("enter")
+	h.typeSlow("HQ")
+	h.press("enter")
+	h.press("f1")
+	h.wantView("Keys: ", "ctrl+d", "change setup")
+	if v := h.view(); strings.Contains(v, "start scanning") || strings.Contains(v, "next field") {
+		t.Errorf("setup keys in the help while scanning:\n%s", v)
+	}
+}

@@ -37,8 +37,9 @@ type receiveScreen struct {
 	// receives it all the same (Snipe-IT allows it; a scan of it then asks
 	// which asset). A second scan of it is refused again: a scanner's
 	// double read, or a clerk answering the bell, must not make a second
-	// asset. allowDup is the serial ctrl+d let through.
-	dupSerial, allowDup string
+	// asset. allowDup is the serial ctrl+d let through; dupTag the
+	// pre-printed tag that waited for it, which ctrl+d pairs with it.
+	dupSerial, allowDup, dupTag string
 	// recheck is set while the catalogue is read again for an enter that
 	// matched no model or location (choose), in field recheckField with
 	// the text recheckText: the enter is taken when it comes back, unless
@@ -427,6 +428,9 @@ func (s *receiveScreen) scanKey(k tea.KeyPressMsg) tea.Cmd {
 		return s.Update(scanMsg{code: v})
 	case k.String() == "ctrl+d" && s.dupSerial != "":
 		s.allowDup = s.dupSerial
+		if s.dupTag != "" {
+			s.pending = s.dupTag
+		}
 		return s.Update(scanMsg{code: s.dupSerial})
 	case k.String() == "ctrl+d":
 		// The duplicate it would let through was followed by another scan.
@@ -442,7 +446,8 @@ func (s *receiveScreen) start(code string) tea.Cmd {
 	preTag := s.isPreTag(code)
 	r := store.Receipt{Tag: pending, Serial: code, Model: s.model.Name, Location: s.location.Code}
 	r.AllowDuplicateSerial = s.allowDup != "" && strings.EqualFold(strings.TrimSpace(code), s.allowDup)
-	s.dupSerial, s.allowDup = "", ""
+	s.dupSerial, s.allowDup, s.dupTag = "", "", ""
+	r.ModelUID = s.model.UID
 	if s.model.ModelNumber != "" {
 		r.Model = s.model.ModelNumber
 	}
@@ -499,6 +504,12 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 	case r.err != nil && (errors.Is(r.err, store.ErrDuplicateSerial) || errors.Is(r.err, store.ErrSerialIsOtherNumber)):
 		s.dupSerial = strings.TrimSpace(r.code)
 		cmd := s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
+		if s.pending != "" {
+			// The tag stuck on that box: ctrl+d pairs it with the serial;
+			// the next scan does not take it (it is another box's).
+			s.dupTag, s.pending = s.pending, ""
+			s.feed.warn("tag %s waits no more: ctrl+d receives this box with it; else scan the tag again with its box's serial", s.dupTag)
+		}
 		if errors.Is(r.err, store.ErrSerialIsOtherNumber) {
 			s.feed.warn("if %s is its serial all the same, ctrl+d receives it", clipCode(r.code))
 		} else {
@@ -513,7 +524,14 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 		s.pending = ""
 		return cmd
 	case r.err != nil:
-		return s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
+		cmd := s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
+		if s.pending != "" && !r.tagScan {
+			// The serial refused is the box the waiting tag is stuck on:
+			// the next serial is another box's.
+			s.feed.refuse("tag %s was not used: scan it again, then its box's serial", s.pending)
+			s.pending = ""
+		}
+		return cmd
 	case r.place != nil:
 		s.location = r.place
 		s.fields[2].SetValue(r.place.Code)
@@ -540,11 +558,11 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 	s.feed.ok("%s ← serial %s · %s at %s%s", a.Tag, a.Serial, assetLabel(a), a.LocationCode, came)
 	if s.po != nil {
 		for _, l := range s.po.Lines {
-			if l.Model == a.Model && l.Received > l.Expected {
+			if l.Model == a.Model && l.ModelNumber == a.ModelNumber && l.Received > l.Expected && (l.Expected > 0 || s.po.Quantities()) {
 				// Received all the same (the box is here), but said: with
 				// the bell once for the order's model, then on the line
 				// (a pallet of 40 beyond the order rang 40 times).
-				key := s.po.Number + "\x00" + l.Model
+				key := s.po.Number + "\x00" + l.Model + "\x00" + l.ModelNumber
 				if s.beyond[key] {
 					s.feed.amend(fmt.Sprintf(" · beyond order (%d of %d)", l.Received, l.Expected))
 					return nil
@@ -554,9 +572,9 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 				}
 				s.beyond[key] = true
 				if l.Expected == 0 {
-					s.feed.warn("%s is not on order %s: %d received all the same", l.Model, s.po.Number, l.Received)
+					s.feed.warn("%s is not on order %s: %d received all the same", s.po.Label(l), s.po.Number, l.Received)
 				} else {
-					s.feed.warn("beyond order %s: %d of %d %s received", s.po.Number, l.Received, l.Expected, l.Model)
+					s.feed.warn("beyond order %s: %d of %d %s received", s.po.Number, l.Received, l.Expected, s.po.Label(l))
 				}
 				return bell()
 			}
@@ -571,11 +589,17 @@ func (s *receiveScreen) poLine() string {
 	}
 	var parts []string
 	for _, l := range s.po.Lines {
-		part := fmt.Sprintf("%s %d/%d", l.Model, l.Received, l.Expected)
-		if l.Expected == 0 {
-			part = fmt.Sprintf("%s %d (not ordered)", l.Model, l.Received)
+		part := fmt.Sprintf("%s %d/%d", s.po.Label(l), l.Received, l.Expected)
+		switch {
+		case l.Expected == 0 && s.po.Quantities():
+			part = fmt.Sprintf("%s %d (not ordered)", s.po.Label(l), l.Received)
+		case l.Expected == 0:
+			part = fmt.Sprintf("%s %d", s.po.Label(l), l.Received)
 		}
-		if s.model != nil && (l.Model == s.model.Name || l.Model == s.model.ModelNumber) {
+		if l.OnOrder > 0 {
+			part += fmt.Sprintf(" +%d due", l.OnOrder)
+		}
+		if s.model != nil && l.Model == s.model.Name && l.ModelNumber == s.model.ModelNumber {
 			parts = append([]string{part}, parts...) // the model being received first: at 80 columns the rest may not fit
 			continue
 		}
@@ -659,5 +683,10 @@ func (s *receiveScreen) ShortHelp() []key.Binding {
 
 func (s *receiveScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
+	if s.scanning {
+		// (The setup's keys do nothing while scanning: f1 listed them.)
+		return [][]key.Binding{{key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "receive a serial just refused as another's, all the same"))},
+			{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "change setup")), k.ForceQ}}
+	}
 	return [][]key.Binding{{k.ListUp, k.ListDown, k.Open}, {k.Next, k.Prev, k.Start}, {k.Back, k.ForceQ}}
 }

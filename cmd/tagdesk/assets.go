@@ -309,10 +309,10 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 	return a.withDB(ctx, func(db *store.DB) error {
 		// A serial of an asset on order receives that asset: said apart,
 		// stdout keeping its TAG<tab>SERIAL lines for scripts.
-		onOrder := map[int]bool{}
+		onOrder := map[int]string{}
 		for i, r := range rs {
 			if res, err := db.Resolve(ctx, r.Serial); err == nil && res.Kind == store.ResolvedAsset && res.Asset.Status == store.StatusOnOrder {
-				onOrder[i] = true
+				onOrder[i] = res.Asset.Tag
 			}
 		}
 		tags, err := db.ReceiveAll(ctx, rs)
@@ -323,18 +323,27 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 			return fmt.Errorf("receive: %w; nothing was received", err)
 		}
 		var got []store.Asset
+		models := map[[2]string]bool{} // the models received now: warned of
 		for i, t := range tags {
-			if *asJSON {
+			if *asJSON || *po != "" {
 				x, err := db.Asset(ctx, t)
 				if err != nil {
 					return err
 				}
-				got = append(got, x)
-			} else {
+				models[[2]string{strings.ToLower(x.Model), strings.ToLower(x.ModelNumber)}] = true
+				if *asJSON {
+					got = append(got, x)
+				}
+			}
+			if !*asJSON {
 				fmt.Fprintf(a.stdout, "%s\t%s\n", t, pos[i])
 			}
-			if onOrder[i] {
+			if on, ok := onOrder[i]; ok && on == t {
 				fmt.Fprintf(a.stderr, "note: %s was on order: it has arrived\n", t)
+			} else if ok {
+				// (--allow-duplicate-serial, and the receipt did not fit
+				// it: another model or order.)
+				fmt.Fprintf(a.stderr, "note: %s has the serial of %s, still on order\n", t, on)
 			}
 		}
 		if *asJSON {
@@ -349,11 +358,14 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 				return err
 			}
 			for _, l := range o.Lines {
+				if !models[[2]string{strings.ToLower(l.Model), strings.ToLower(l.ModelNumber)}] {
+					continue // (a line this receipt did not touch)
+				}
 				switch {
-				case l.Expected == 0:
-					fmt.Fprintf(a.stderr, "warning: %s is not on order %s: %d received all the same\n", l.Model, o.Number, l.Received)
-				case l.Received > l.Expected:
-					fmt.Fprintf(a.stderr, "warning: beyond order %s: %d of %d %s received\n", o.Number, l.Received, l.Expected, l.Model)
+				case l.Expected == 0 && o.Quantities():
+					fmt.Fprintf(a.stderr, "warning: %s is not on order %s: %d received all the same\n", o.Label(l), o.Number, l.Received)
+				case l.Expected > 0 && l.Received > l.Expected:
+					fmt.Fprintf(a.stderr, "warning: beyond order %s: %d of %d %s received\n", o.Number, l.Received, l.Expected, o.Label(l))
 				}
 			}
 		}

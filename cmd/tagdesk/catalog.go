@@ -79,12 +79,28 @@ func cmdPOShow(ctx context.Context, a *app, args []string) error {
 			return writeJSON(a.stdout, o)
 		}
 		fmt.Fprintf(a.stdout, "Purchase order %s%s\n", o.Number, prefixed(" from ", o.Supplier))
+		quantities := o.Quantities()
+		if !quantities && len(o.Lines) > 0 {
+			// (Made by an import: a file names the order, not its quantities.)
+			fmt.Fprintln(a.stdout, "  (no quantities ordered are recorded: what is registered on it)")
+		}
+		if len(o.Lines) == 0 {
+			fmt.Fprintln(a.stdout, "  nothing ordered or registered on it yet")
+		}
 		for _, l := range o.Lines {
-			if l.Expected == 0 {
-				fmt.Fprintf(a.stdout, "  %-30s %d received, not on the order\n", l.Model, l.Received)
-				continue
+			var parts []string
+			switch {
+			case l.Expected > 0:
+				parts = append(parts, fmt.Sprintf("%d of %d received", l.Received, l.Expected))
+			case l.Received > 0 && quantities:
+				parts = append(parts, fmt.Sprintf("%d received, not on the order", l.Received))
+			case l.Received > 0:
+				parts = append(parts, fmt.Sprintf("%d received", l.Received))
 			}
-			fmt.Fprintf(a.stdout, "  %-30s %d of %d received\n", l.Model, l.Received, l.Expected)
+			if l.OnOrder > 0 {
+				parts = append(parts, fmt.Sprintf("%d registered, not come yet", l.OnOrder))
+			}
+			fmt.Fprintf(a.stdout, "  %-30s %s\n", o.Label(l), strings.Join(parts, ", "))
 		}
 		return nil
 	})

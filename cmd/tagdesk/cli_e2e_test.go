@@ -327,6 +327,37 @@ func TestE2EPurchaseOrders(t *testing.T) {
 	if out := mustCLI(t, db, "po", "show", "PO-7"); !strings.Contains(out, "Latitude 5440                  3 of 2 received\n  Dock                           1 received, not on the order") {
 		t.Errorf("po show:\n%s", out)
 	}
+	// From a purchasing hunt: a receipt warned of every line beyond its
+	// order, not only the ones it received.
+	if _, stderr, code := cli(t, db, "receive", "--model", "WD19", "--location", "DUB", "--po", "PO-7", "D2"); code != 0 || strings.Contains(stderr, "Latitude") {
+		t.Errorf("a dock received: exit %d, %q", code, stderr)
+	}
+	// An order an import made holds no quantities: what is registered on
+	// it is shown, and receiving against it warns of nothing.
+	csv := filepath.Join(t.TempDir(), "pending.csv")
+	if err := os.WriteFile(csv, []byte("Asset Tag,Serial,Model Name,Model No.,Status,Location,Purchase Order\nP-1,PEND-1,Latitude 5440,L5440,Pending,DUB,PO-9\nP-2,PEND-2,Latitude 5440,L5440,Pending,DUB,PO-9\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, db, "import", "snipeit", csv)
+	if out := mustCLI(t, db, "po", "show", "PO-9"); !strings.Contains(out, "no quantities ordered") || !strings.Contains(out, "Latitude 5440                  2 registered, not come yet") {
+		t.Errorf("po show of an imported order:\n%s", out)
+	}
+	if _, stderr, code := cli(t, db, "receive", "--model", "L5440", "--location", "DUB", "--po", "PO-9", "PEND-1"); code != 0 || strings.Contains(stderr, "warning") || !strings.Contains(stderr, "P-1 was on order") {
+		t.Errorf("an arrival on an imported order: exit %d, %q", code, stderr)
+	}
+	// Its arrival under another order, or one there is not: refused,
+	// nothing changed (it arrived, and said no such order).
+	for _, po := range []string{"PO-7", "PO-NOPE"} {
+		if _, stderr, code := cli(t, db, "receive", "--model", "L5440", "--location", "DUB", "--po", po, "PEND-2"); code != 1 || !strings.Contains(stderr, "nothing was received") {
+			t.Errorf("PEND-2 under %s: exit %d, %q", po, code, stderr)
+		}
+	}
+	if out := mustCLI(t, db, "asset", "show", "P-2"); !strings.Contains(out, "on order") {
+		t.Errorf("P-2 after refusals:\n%s", out)
+	}
+	if _, stderr, code := cli(t, db, "po", "add", "PO-10", "Latitude 5440=2", "L5440=3"); code != 1 || !strings.Contains(stderr, "L5440 and Latitude 5440 name one model") {
+		t.Errorf("one model twice: exit %d, %q", code, stderr)
+	}
 	for _, args := range [][]string{{"po", "add", "PO-8", "Nope=2"}, {"po", "add", "PO-7", "Latitude 5440=1"}} {
 		if _, stderr, code := cli(t, db, args...); code != 1 || !strings.Contains(stderr, "nothing changed") {
 			t.Errorf("%v: exit %d, %q", args, code, stderr)
