@@ -476,6 +476,18 @@ func (db *DB) migrate(ctx context.Context) error {
 	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	// A database a newer tagdesk has migrated (a desk downgraded after an
+	// upgrade) is refused, not written: this build knows neither the
+	// tables nor the events it would leave unmaintained.
+	var have int
+	if err := db.w.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if want, err := latestMigration(); err != nil {
+		return err
+	} else if have > want {
+		return invalid("%s was written by a newer tagdesk (its schema is version %d, this tagdesk knows %d): run that tagdesk or a newer one; nothing was changed", db.path, have, want)
+	}
 	names, err := fs.Glob(migrationFS, "migrations/*.sql")
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)

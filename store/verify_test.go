@@ -410,3 +410,26 @@ func TestMigration20MakesSyncPulledBefore(t *testing.T) {
 		t.Errorf("following a restored server: %v", err)
 	}
 }
+
+// A database a newer tagdesk migrated is refused by an older one (a desk
+// downgraded after a bad upgrade), not opened and written.
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "new.db")
+	db, err := store.Open(ctx, path, store.Options{Operator: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ExecForTest(ctx, `INSERT INTO schema_migrations(version, applied_at) VALUES (9999, '2027-01-01T00:00:00Z')`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = store.Open(ctx, path, store.Options{Operator: "tester"})
+	if err == nil {
+		db.Close()
+		t.Fatal("a database of a newer schema opened without a word")
+	}
+	if !strings.Contains(err.Error(), "newer tagdesk") {
+		t.Errorf("refusal does not say why: %v", err)
+	}
+}

@@ -152,6 +152,11 @@ func (e *HTTPError) Error() string {
 func (c *Client) notTagdesk(err error) error {
 	var he *HTTPError
 	var se *json.SyntaxError
+	// A server from before payload versions refuses the hello's version
+	// field it does not know: it runs an older tagdesk than this desk.
+	if errors.As(err, &he) && he.Status == http.StatusBadRequest && strings.Contains(he.Body.Error, `unknown field "version"`) {
+		return fmt.Errorf("the server at %s runs an older tagdesk than this desk (from before event payload versions): upgrade the server first, then sync; nothing was sent", c.Server)
+	}
 	switch {
 	case errors.As(err, &he) && he.Body.Error == "" && (he.Status == http.StatusNotImplemented || he.Status < 500 && he.Status != http.StatusTooManyRequests):
 		// (A 502, 503 or 504 without a body is a proxy whose tagdesk is

@@ -608,6 +608,45 @@ func TestPushForgedTextRefused(t *testing.T) {
 	}
 }
 
+// From an upgrade hunt: a name recorded by a tagdesk from before the text
+// rules held an escape; every later change that copies it (a receipt's
+// place as stored, a check-out's holder, the update that corrects it) was
+// refused whole, and the desk's queue stopped for good. Copied text is
+// not the pushing desk's to judge; its own text still is.
+func TestPushTakesCopiedTextWithAnEscape(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	if _, err := e.dev.AddLocation(ctx, "HQ", "Head office", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.dev.Receive(ctx, store.Receipt{Serial: "SN-ESC-1", Location: "HQ"}); err != nil {
+		t.Fatal(err)
+	}
+	h := e.hello(t)
+	evs := e.outbox(t)
+	last := len(evs) - 1
+	forge := func(from, to string) []WireEvent {
+		ev, err := FromWire(evs[last])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(ev.Payload), from) {
+			t.Fatalf("no %s in %s", from, ev.Payload)
+		}
+		ev.Payload = json.RawMessage(strings.Replace(string(ev.Payload), from, to, 1))
+		ev.Hash = store.HashEvent(ev)
+		return append(append([]WireEvent{}, evs[:last]...), ToWire(ev))
+	}
+	// Its own text: refused.
+	if code, b := e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: e.dev.DeviceID(), Epoch: h.Epoch, Events: forge(`"SN-ESC-1"`, `"SN\u001b[2J"`)}); code != http.StatusBadRequest {
+		t.Errorf("an escape in the serial: %d %s", code, b)
+	}
+	// Text it copied: taken.
+	if code, b := e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: e.dev.DeviceID(), Epoch: h.Epoch, Events: forge(`"location_label":"`, `"location_label":"\u001b[1m`)}); code != http.StatusOK {
+		t.Errorf("an escape in a copied label: %d %s", code, b)
+	}
+}
+
 // From a sync hunt: a server restored from a backup forgot the tag blocks
 // it had granted since, and leased them again to the first desk that
 // asked; two desks then printed the same tags. Each lease is kept in the
@@ -648,5 +687,27 @@ func TestRestoreMarkerKeepsLeases(t *testing.T) {
 	defer b.Close()
 	if first, _, err := b.Lease(ctx, "DDUB000001", 1000, 1); err != nil || first != 1001 {
 		t.Fatalf("after the restore, a lease from %d (%v): the block MAD holds was granted again", first, err)
+	}
+}
+
+// A server from before payload versions refuses the hello's version field
+// (it decodes strictly, 400): the desk says to upgrade the server, as it
+// does for a server that answers with an older version.
+func TestPayloadVersionsServerBeforeVersions(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	if _, err := e.dev.AddLocation(ctx, "X1", "x", ""); err != nil {
+		t.Fatal(err)
+	}
+	old := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		json.NewEncoder(w).Encode(map[string]any{"error": `bad request body: json: unknown field "version"`, "code": "bad_request"})
+	}))
+	defer old.Close()
+	c := &Client{DB: e.dev, Server: old.URL, Token: e.tok}
+	_, err := c.Sync(ctx, func(Progress) {})
+	if err == nil || !strings.Contains(err.Error(), "upgrade the server first") {
+		t.Errorf("sync with a server from before versions: %v", err)
 	}
 }
