@@ -208,7 +208,10 @@ func refuseForeign(ctx context.Context, path string) error {
 // temporary file in tests.
 func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	db, err := open(ctx, path, opt)
-	if isReadOnly(err) {
+	if isReadOnly(err) || isCantOpen(err) && !opt.ReadOnly && folderReadOnly(path) {
+		// (On a read-only mount SQLite cannot make the log beside the
+		// file, and says "unable to open database file": read-only all
+		// the same, which a command that only reads may open as such.)
 		return nil, &Error{Code: EINVALID, Message: "cannot write to the database: " + readOnlyReason, Err: err}
 	}
 	return db, err
@@ -421,7 +424,8 @@ func latestMigration() (int, error) {
 
 // IsReadOnly reports whether err is a refusal to write a database whose file
 // or folder is read-only (an open retried with Options.ReadOnly may read it).
-func IsReadOnly(err error) bool { return isReadOnly(err) }
+// (Or SQLite could not open it, which a read-only mount gives.)
+func IsReadOnly(err error) bool { return isReadOnly(err) || isCantOpen(err) }
 
 // Close closes the database.
 func (db *DB) Close() error {
@@ -636,7 +640,7 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 		return err
 	}
 	if _, err := db.w.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
-		return fmt.Errorf("write setting %s: %w", key, err)
+		return plainWriteErr("write setting "+key, err)
 	}
 	return nil
 }
@@ -727,6 +731,29 @@ func isReadOnly(err error) bool {
 		return se.Code()&0xff == sqlite3.SQLITE_READONLY
 	}
 	return false
+}
+
+// isCantOpen reports whether err is SQLite's "unable to open database
+// file".
+func isCantOpen(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CANTOPEN
+}
+
+// folderReadOnly says whether the database's file exists in a folder no
+// file can be made in (a read-only mount, or one without write
+// permission): a file made to find out is removed at once.
+func folderReadOnly(path string) bool {
+	if _, err := os.Stat(path); err != nil {
+		return false
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".tagdesk-probe-*")
+	if err == nil {
+		f.Close()
+		os.Remove(f.Name())
+		return false
+	}
+	return errors.Is(err, syscall.EROFS) || errors.Is(err, fs.ErrPermission)
 }
 
 // isBusy reports whether err is SQLite's "database is locked": another

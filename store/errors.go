@@ -86,6 +86,15 @@ func beginErr(err error) error {
 	return fmt.Errorf("begin: %w", err)
 }
 
+// plainWriteErr says why a write outside a transaction (a setting, the
+// sync bookkeeping) failed: the desk's words for a held lock, not SQLite's.
+func plainWriteErr(what string, err error) error {
+	if isBusy(err) {
+		return &Error{Code: EBUSY, Message: busyMessage, Err: err}
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
 func notFound(format string, args ...any) *Error { return Errorf(ENOTFOUND, format, args...) }
 func conflict(format string, args ...any) *Error { return Errorf(ECONFLICT, format, args...) }
 func invalid(format string, args ...any) *Error  { return Errorf(EINVALID, format, args...) }

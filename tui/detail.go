@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -30,10 +31,14 @@ type detailScreen struct {
 	action string // "checkout", "checkin", "move", "retire", "edit"
 	cond   string // the check-in's condition (tab cycles it)
 	edit   string // the field being edited
-	pick   int    // cursor in editable fields
-	input  field
-	busy   bool
-	to     store.Status // the status prompt's choice
+	// editFrom is the field's value the prompt was filled with: changed
+	// since (the command line, a sync), the edit is refused, not laid
+	// over the change unseen.
+	editFrom string
+	pick     int // cursor in editable fields
+	input    field
+	busy     bool
+	to       store.Status // the status prompt's choice
 	// burst says the prompt's field took fast keys without their Enter
 	// (TookBurst): a scan, whose late Enter must not retire the asset;
 	// burstKey that the next key is such a key.
@@ -347,7 +352,8 @@ func (s *detailScreen) pickKey(k tea.KeyPressMsg) tea.Cmd {
 		s.pick = max(0, s.pick-1)
 	case k.String() == "enter":
 		s.edit = editable[s.pick]
-		s.prompt("edit", s.edit+": ", fieldValue(*s.asset, s.edit))
+		s.editFrom = fieldValue(*s.asset, s.edit)
+		s.prompt("edit", s.edit+": ", s.editFrom)
 	}
 	return nil
 }
@@ -459,7 +465,9 @@ func (s *detailScreen) submit() tea.Cmd {
 			default:
 				sw, err := db.Swap(ctx, tag, res.Asset.Tag, store.SwapOptions{CheckInOptions: store.CheckInOptions{Condition: cond}})
 				msg.asset, msg.err = sw.Returned, err
-				msg.what = fmt.Sprintf("%s %s; %s checked out to %s", tag, back, sw.Given.Tag, holder)
+				// Who has it now, as recorded: the screen's holder may be of
+				// before (a check-in and out made elsewhere since it opened).
+				msg.what = fmt.Sprintf("%s %s; %s checked out to %s", tag, back, sw.Given.Tag, cmp.Or(sw.Given.CustodianName, holder))
 			}
 			return msg
 		})
@@ -473,7 +481,13 @@ func (s *detailScreen) submit() tea.Cmd {
 			return db.SetStatus(ctx, tag, to, v)
 		})
 	case "edit":
+		from := s.editFrom
 		return s.run(edit+" changed", func(ctx context.Context, db Store, tag string) (store.Asset, error) {
+			if cur, err := db.Asset(ctx, tag); err != nil {
+				return store.Asset{}, err
+			} else if now := fieldValue(cur, edit); now != from {
+				return store.Asset{}, store.Errorf(store.ECONFLICT, "%s was changed meanwhile, elsewhere (now %q): nothing changed; the screen shows it as it is, edit it again", edit, clipCode(now))
+			}
 			return db.UpdateAsset(ctx, tag, map[string]string{edit: v})
 		})
 	}

@@ -369,7 +369,10 @@ func (a *app) open(ctx context.Context) (*store.DB, error) {
 	}
 	db, err := store.Open(ctx, path, store.Options{Operator: a.resolveOperator()})
 	if err != nil && a.pure && !a.demo && store.IsReadOnly(err) {
-		db, err = store.Open(ctx, path, store.Options{Operator: a.resolveOperator(), ReadOnly: true})
+		var rerr error
+		if db, rerr = store.Open(ctx, path, store.Options{Operator: a.resolveOperator(), ReadOnly: true}); rerr == nil {
+			err = nil
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
