@@ -478,6 +478,11 @@ func TestParseTemplates_Errors(t *testing.T) {
 		{"fractional dots", "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nmargin = 2.5", "whole dots"},
 		{"bad symbology", "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nsymbology = \"pdf417\"", `symbology "pdf417"`},
 		{"url without tag", "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nencode = \"url\"\nurl = \"https://x/\"", "{tag}"},
+		// From a fuzz hunt: links whose tag a scan does not read there.
+		{"tag in another parameter", "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nencode = \"url\"\nurl = \"https://x/view?id={tag}\"", "would not scan back"},
+		{"tag mid-path", "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nencode = \"url\"\nurl = \"https://x/a/{tag}/details\"", "would not scan back"},
+		{"serial only", "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nencode = \"url\"\nurl = \"https://x/s/{serial}\"", "would not scan back"},
+		{"tag parameter of the serial", "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nencode = \"url\"\nurl = \"https://x/a/{tag}?t={serial}\"", "would not scan back"},
 		{"bad field", "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nfields = [\"tag\", \"colour\"]", `field "colour"`},
 		{"strip on 1D", "[[template]]\nname = \"a\"\nbase = \"tag-1.25x0.5-300\"\nbarcode = true", "needs a 2D symbology"},
 		{"bad name", "[[template]]\nname = \"My Label\"\nbase = \"zebra-2x1-203\"", "lower-case"},
@@ -1000,5 +1005,15 @@ encode = "serial"
 	}
 	if !strings.Contains(buf.String(), "^FH^FDMA,") {
 		t.Errorf("an ASCII QR field:\n%s", buf.String())
+	}
+}
+
+// The link patterns a scan reads the tag from are taken.
+func TestURLPatternsThatScanBack(t *testing.T) {
+	for _, u := range []string{"https://x/a/{tag}", "https://x/a/{tag}/", "https://x/a/{tag}?s={serial}", "https://x/view?tag={tag}", "https://x/view?x=1&asset_tag={tag}", "https://x/?t={tag}#top"} {
+		file := "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nencode = \"url\"\nurl = \"" + u + "\""
+		if _, err := labels.ParseTemplates(strings.NewReader(file)); err != nil {
+			t.Errorf("%s refused: %v", u, err)
+		}
 	}
 }

@@ -330,6 +330,11 @@ func (t Template) validate() error {
 		if !strings.Contains(t.URL, "{tag}") && !strings.Contains(t.URL, "{serial}") {
 			return fmt.Errorf("encode = url needs a url pattern containing {tag} or {serial}, got %q", t.URL)
 		}
+		if !urlCarriesTag(t.URL) {
+			// (A scan of a link reads its tag there, and only there: a
+			// label that scans as no asset, or as another, is no label.)
+			return fmt.Errorf("encode = url: a scan reads the tag from a link's last path segment (https://host/a/{tag}) or its tag, asset_tag or t parameter (https://host/view?tag={tag}); %q puts it elsewhere, and its labels would not scan back", t.URL)
+		}
 	default:
 		return fmt.Errorf("encode %q is not one of tag, url, serial", t.Encode)
 	}
@@ -704,4 +709,22 @@ func (rs *rawSheet) apply(t *Template) error {
 	}
 	t.Sheet = &s
 	return nil
+}
+
+// urlCarriesTag says whether a url pattern puts {tag} where a scan of
+// the link reads it (store.Resolve): the last segment of its path, or the
+// value of a tag, asset_tag or t parameter.
+func urlCarriesTag(pattern string) bool {
+	rest, _, _ := strings.Cut(pattern, "#")
+	path, query, _ := strings.Cut(rest, "?")
+	for _, kv := range strings.Split(query, "&") {
+		k, v, _ := strings.Cut(kv, "=")
+		if v == "{tag}" && (k == "tag" || k == "asset_tag" || k == "t") {
+			return true
+		}
+	}
+	if query != "" && slices.ContainsFunc([]string{"tag", "asset_tag", "t"}, func(k string) bool { return strings.Contains("&"+query, "&"+k+"=") }) {
+		return false // (a scan takes that parameter's value as the tag)
+	}
+	return strings.HasSuffix(strings.TrimRight(path, "/"), "/{tag}")
 }

@@ -1052,3 +1052,36 @@ func TestIdentifiersApartAcrossKinds(t *testing.T) {
 		t.Errorf("ana@example.com names %+v %v", p, err)
 	}
 }
+
+// From a fuzz hunt: a person named with a run of spaces ("Bo   Li") was
+// found by no one who typed one, and an import of "Bo Li" made a second;
+// emails such as b@@x, two addresses, or a mailto: link were taken.
+func TestPersonNameSpacesAndEmails(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	p, err := db.AddPerson(ctx, store.PersonInput{Name: "  Bo   Li ", Badge: "B7001"})
+	if err != nil || p.Name != "Bo Li" {
+		t.Fatalf("add: %+v %v", p, err)
+	}
+	if got, err := db.Person(ctx, "Bo  Li"); err != nil || got.UID != p.UID {
+		t.Errorf("by name with two spaces: %+v %v", got, err)
+	}
+	receiveTags(t, db, "DUB", "SP-1")
+	if _, err := db.CheckOut(ctx, "SP-1", "Bo Li", ""); err != nil {
+		t.Errorf("check out to Bo Li: %v", err)
+	}
+	if got, err := db.UpdatePerson(ctx, "B7001", map[string]string{"name": "Bo    Lee"}); err != nil || got.Name != "Bo Lee" {
+		t.Errorf("update: %+v %v", got, err)
+	}
+	for _, e := range []string{"b@@x.com", "c@x.com,d@x.com", "mailto:f@x.com", "g@", "@x.com", "h@x..com", `"i"@x.com`} {
+		if _, err := db.AddPerson(ctx, store.PersonInput{Name: "E " + e, Email: e}); store.ErrorCode(err) != store.EINVALID {
+			t.Errorf("email %q: %v", e, err)
+		}
+	}
+	for _, e := range []string{"ana.silva+it@example.co.uk", "o'brien@example.ie"} {
+		if _, err := db.AddPerson(ctx, store.PersonInput{Name: "E " + e, Email: e}); err != nil {
+			t.Errorf("email %q refused: %v", e, err)
+		}
+	}
+}

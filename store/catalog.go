@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/mail"
 	"slices"
 	"strings"
 	"unicode"
@@ -395,7 +396,8 @@ func personIs(p, col string) string {
 
 // resolveHolder finds who or what an asset can be checked out to.
 func (w *wtx) resolveHolder(who string) (Holder, error) {
-	who = strings.TrimSpace(who)
+	// (A scanner's AIM prefix, ]C1, as every scan drops it: CleanScan.)
+	who = strings.TrimSpace(aimPrefix.ReplaceAllString(strings.TrimSpace(who), ""))
 	if who == "" {
 		return Holder{}, invalid("check out to whom? give a badge, username, email, location or asset tag")
 	}
@@ -475,7 +477,7 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 	}
 	// Last, a person's full name, as said at the desk: the only way to a
 	// person an import made from a name alone.
-	uids, err := w.texts("look up person", `SELECT uid FROM people WHERE name = ? LIMIT 2`, who)
+	uids, err := w.texts("look up person", `SELECT uid FROM people WHERE name = ? LIMIT 2`, nameSpaces(who))
 	if err != nil {
 		return h, err
 	}
@@ -787,7 +789,7 @@ func (db *DB) AddPerson(ctx context.Context, in PersonInput) (Person, error) {
 
 func (w *wtx) addPerson(in PersonInput) (string, error) {
 	p := PersonPayload{
-		UID: w.db.newUID(), Name: strings.TrimSpace(in.Name), Badge: NormalizeTag(in.Badge),
+		UID: w.db.newUID(), Name: nameSpaces(in.Name), Badge: NormalizeTag(in.Badge),
 		EmployeeNo: strings.TrimSpace(in.EmployeeNo), Username: strings.TrimSpace(in.Username),
 		Email: strings.ToLower(strings.TrimSpace(in.Email)), Department: strings.TrimSpace(in.Department),
 		CostCentre: strings.TrimSpace(in.CostCentre),
@@ -795,7 +797,7 @@ func (w *wtx) addPerson(in PersonInput) (string, error) {
 	if p.Name == "" {
 		return "", invalid("a person needs a name (--name)")
 	}
-	if p.Email != "" && (!strings.Contains(p.Email, "@") || strings.ContainsAny(p.Email, " \t<>")) {
+	if p.Email != "" && !validEmail(p.Email) {
 		return "", invalid("email %q is not an address", clip(p.Email))
 	}
 	if p.Badge != "" {
@@ -874,7 +876,9 @@ func (w *wtx) updatePerson(uid string, set map[string]string) (changed bool, err
 		v = strings.TrimSpace(v)
 		switch field {
 		case "name":
-			if v == "" {
+			// (One space between words, as places' and models' names: a
+			// name typed with two was found by no one who typed one.)
+			if v = nameSpaces(v); v == "" {
 				return false, invalid("a person needs a name")
 			}
 		case "badge":
@@ -892,7 +896,7 @@ func (w *wtx) updatePerson(uid string, set map[string]string) (changed bool, err
 			}
 		case "email":
 			v = strings.ToLower(v)
-			if v != "" && (!strings.Contains(v, "@") || strings.ContainsAny(v, " \t<>")) {
+			if v != "" && !validEmail(v) {
 				return false, invalid("email %q is not an address", clip(v))
 			}
 		case "location":
@@ -1047,7 +1051,7 @@ func (db *DB) Person(ctx context.Context, who string) (Person, error) {
 	if p, err := db.PersonByCode(ctx, who); ErrorCode(err) != ENOTFOUND {
 		return p, err
 	}
-	rows, err := db.r.QueryContext(ctx, personSelect+` WHERE p.name = ? LIMIT 2`, who)
+	rows, err := db.r.QueryContext(ctx, personSelect+` WHERE p.name = ? LIMIT 2`, nameSpaces(who))
 	if err != nil {
 		return Person{}, fmt.Errorf("find person: %w", err)
 	}
@@ -1302,4 +1306,19 @@ func (db *DB) PurchaseOrder(ctx context.Context, number string) (PurchaseOrder, 
 		po.Lines = append(po.Lines, l)
 	}
 	return po, rows.Err()
+}
+
+// validEmail says whether s is one email address, as a person has one:
+// local@domain, no display name, no second address, no scheme (the same
+// rule for the command line and every import).
+func validEmail(s string) bool {
+	if strings.Count(s, "@") != 1 || strings.ContainsAny(s, " \t<>,;\"") || strings.HasPrefix(strings.ToLower(s), "mailto:") {
+		return false
+	}
+	local, domain, _ := strings.Cut(s, "@")
+	if local == "" || domain == "" || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && strings.EqualFold(a.Address, s)
 }

@@ -35,6 +35,7 @@ func TestParseCost(t *testing.T) {
 		}
 	}
 	for _, c := range []struct{ in, msg string }{
+		{"$5 €", `purchase cost "$5 €" names two currencies: write one`}, // (it took one at random)
 		{"1,234", `purchase cost "1,234" could be read two ways: write it without a thousands separator (1234 or 1.234)`},
 		{"1.234", `purchase cost "1.234" could be read two ways: write it without a thousands separator (1234 or 1.234)`},
 		{"12.500", `purchase cost "12.500" could be read two ways: write it without a thousands separator (12500 or 12.500)`},

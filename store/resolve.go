@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path"
 	"regexp"
 	"strings"
 	"unicode"
@@ -56,6 +57,27 @@ func CleanScan(s string) (string, error) {
 		return "", invalid("empty scan")
 	}
 	return s, nil
+}
+
+// SnipeITIDField is the custom field an import keeps Snipe-IT's own asset
+// id in (its ID column), which its labels' QR codes link to.
+const SnipeITIDField = "Snipe-IT ID"
+
+// snipeITLink reads Snipe-IT's default QR payload, a link to
+// /hardware/{id} (its own id of the asset), and returns the id.
+func snipeITLink(s string) (string, bool) {
+	if !strings.Contains(s, "/hardware/") {
+		return "", false
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", false
+	}
+	dir, id := path.Split(strings.TrimRight(u.Path, "/"))
+	if !strings.HasSuffix(dir, "/hardware/") || id == "" || strings.Trim(id, "0123456789") != "" {
+		return "", false
+	}
+	return id, true
 }
 
 // tagFromURL extracts a tag from a QR payload such as
@@ -180,6 +202,18 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 	}
 	if n == 2 {
 		return Asset{}, "", invalid("serial %s is on more than one asset: scan the asset tag", clip(code))
+	}
+	if id, ok := snipeITLink(code); ok {
+		// Snipe-IT's default QR code: its own id of the asset, which is
+		// not the tag (an asset tagged 1005 is seldom Snipe-IT's 1005).
+		a, err := db.assetWhere(ctx, `json_extract(a.custom, '$."Snipe-IT ID"') = ?`, id)
+		if err == nil {
+			return a, "snipe-it id", nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return a, "", fmt.Errorf("resolve Snipe-IT id: %w", err)
+		}
+		return Asset{}, "", notFound("%s is a Snipe-IT label's link to its own asset id %s, and no asset here was imported with that id (the custom field %s): scan the label's barcode, which holds the tag", clip(code), id, SnipeITIDField)
 	}
 	if tag := tagFromURL(code); tag != "" && ValidateTag(tag) == nil {
 		a, err := db.assetWhere(ctx, `a.tag = ?`, tag)

@@ -93,6 +93,9 @@ func (e RowError) String() string {
 type ImportColumn struct {
 	Header string `json:"header"`
 	Field  string `json:"field"` // Snipe-IT internal key, tagdesk extra key, "custom" or "ignored"
+	// Custom is the custom field a "custom" column fills (a second column
+	// of one name fills "Name (2)").
+	Custom string `json:"custom,omitempty"`
 }
 
 // ImportReport is what an import did, or would have done.
@@ -308,7 +311,17 @@ func deletedOn(c string) bool {
 	case "", "0", "1", "no", "yes", "n", "y", "false", "true":
 		return false
 	}
-	return strings.ContainsAny(c, "0123456789")
+	// MySQL's zero date ("0000-00-00 00:00:00", as old exports write an
+	// empty one) dates nothing: a live asset.
+	return strings.ContainsAny(strings.Trim(c, "0-:/. T"), "123456789")
+}
+
+// keptName is the custom field a Snipe-IT column is kept as.
+func keptName(f sfield) string {
+	if f == fID {
+		return SnipeITIDField
+	}
+	return fieldDefOf(f).label
 }
 
 func fieldDefOf(f sfield) fieldDef {
@@ -792,7 +805,7 @@ func parseSnipeHeader(rec []string, rep *ImportReport, updating bool) (*csvHeade
 				h.notes = append(h.notes, RowError{Line: 1, Column: h.custom[i], Reason: fmt.Sprintf("column %d is named %q, as column %d is: it is kept as the custom field %q", i+1, clean, j, h.custom[i])})
 			}
 			seenCustom[n] = i + 1
-			col.Field = "custom"
+			col.Field, col.Custom = "custom", h.custom[i]
 		default:
 			if j := h.byField[f]; j > 0 {
 				return nil, invalid("columns %d (%q) and %d (%q) both mean %s", j, strings.TrimSpace(rec[j-1]), i+1, clean, fieldDefOf(f).label)
@@ -800,10 +813,13 @@ func parseSnipeHeader(rec []string, rep *ImportReport, updating bool) (*csvHeade
 			h.byField[f] = i + 1
 			col.Field = fieldDefOf(f).key
 			switch f {
-			case fID, fImage, fLastCheckin, fModelNotes:
+			case fImage, fLastCheckin, fModelNotes:
 				col.Field += " (ignored)"
 			case fCompany, fRequestable, fBYOD:
 				col.Field += " (kept as a custom field)"
+			case fID:
+				// (Its labels' QR codes link to it: resolve.go.)
+				col.Field += " (kept as the custom field " + SnipeITIDField + ")"
 			}
 		}
 		rep.Columns = append(rep.Columns, col)
@@ -867,12 +883,15 @@ func openCSV(r io.Reader, enc string) (*csv.Reader, []string, error) {
 				return nil, nil, invalid("the file is not UTF-16 (it has no zero bytes, which UTF-16 text of Latin letters is half made of): import it without --encoding %s", enc)
 			}
 		default:
-			if !multiByte[name] {
-				// A code page's letters beyond ASCII seldom pair up as
-				// UTF-8's do throughout a file: one that does is UTF-8,
-				// and decoding it again would garble every accent.
-				r = &utf8Watch{r: raw, enc: enc}
-			}
+			// A code page's letters beyond ASCII seldom pair up as
+			// UTF-8's do throughout a file: one that does is UTF-8, and
+			// decoding it again would garble every accent. In a code of
+			// two bytes a character (Shift JIS, GBK, EUC, Big5) a pair
+			// may well read as a 2-byte UTF-8 letter (half-width
+			// katakana: "ﾄｵ" is "ĵ"), but a whole file of 3-byte ones
+			// (Japanese or Chinese written in UTF-8) is UTF-8: judged
+			// by those.
+			r = &utf8Watch{r: raw, enc: enc, wide: multiByte[name]}
 		}
 	}
 	br := bufio.NewReaderSize(transform.NewReader(r, unicode.BOMOverride(dec)), 256<<10)
@@ -895,8 +914,11 @@ func openCSV(r io.Reader, enc string) (*csv.Reader, []string, error) {
 	}
 	if first, err := br.Peek(4096); len(first) > 0 {
 		line, _, _ := bytes.Cut(first, []byte("\n"))
+		// Judged by the header's end: a line break inside a quoted cell
+		// further on may be a lone LF (it made the file read as one line
+		// of CSV, "extraneous or missing \" in quoted-field").
 		// (A CR at the very end of what was peeked may be a CRLF's.)
-		if !bytes.Contains(first, []byte("\n")) && bytes.Contains(bytes.TrimRight(first, "\r"), []byte("\r")) {
+		if i := bytes.IndexAny(first, "\r\n"); i >= 0 && first[i] == '\r' && i+1 < len(first) && first[i+1] != '\n' {
 			// Lines ended by CR alone: Excel for Mac's "CSV (Macintosh)".
 			src = crLines{br}
 			line, _, _ = bytes.Cut(first, []byte("\r"))
@@ -1126,11 +1148,9 @@ type inColumn struct {
 func (e inColumn) Error() string { return e.err.Error() }
 func (e inColumn) Unwrap() error { return e.err }
 
-// multiByte are the encodings (by htmlindex name) whose characters take
-// more than one byte: their bytes may pair up as UTF-8's do, so a file in
-// them is not judged by utf8Watch. The rest are code pages of one byte a
-// character.
-var multiByte = map[string]bool{"shift_jis": true, "euc-jp": true, "iso-2022-jp": true, "gbk": true, "gb18030": true, "big5": true, "euc-kr": true, "utf-16le": true, "utf-16be": true}
+// multiByte are the encodings (by htmlindex name) of two bytes a
+// character, whose pairs may read as 2-byte UTF-8 (utf8Watch.wide).
+var multiByte = map[string]bool{"shift_jis": true, "euc-jp": true, "gbk": true, "gb18030": true, "big5": true, "euc-kr": true}
 
 // utf8Watch passes a file through, noting whether every byte beyond ASCII
 // has formed UTF-8; at its end, a file that was UTF-8 throughout (with such
@@ -1139,6 +1159,7 @@ var multiByte = map[string]bool{"shift_jis": true, "euc-jp": true, "iso-2022-jp"
 type utf8Watch struct {
 	r       io.Reader
 	enc     string
+	wide    bool   // only characters of 3 or 4 bytes count as high
 	carry   []byte // an incomplete character, carried to the next read
 	high    bool   // a byte beyond ASCII seen
 	invalid bool   // not UTF-8
@@ -1163,7 +1184,7 @@ func (w *utf8Watch) Read(p []byte) (int, error) {
 				}
 			}
 		}
-		w.high = w.high || slices.ContainsFunc(b[:end], func(c byte) bool { return c >= utf8.RuneSelf })
+		w.high = w.high || slices.ContainsFunc(b[:end], func(c byte) bool { return c >= utf8.RuneSelf && (!w.wide || c >= 0xe0) })
 		w.invalid = !utf8.Valid(b[:end])
 		w.carry = append(w.carry[:0], b[end:]...)
 	}
@@ -1405,12 +1426,12 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		}
 	}
 	// Snipe-IT fields we keep as custom fields.
-	for _, f := range []sfield{fCompany, fRequestable, fBYOD} {
+	for _, f := range []sfield{fCompany, fRequestable, fBYOD, fID} {
 		if v[f] != "" {
 			if r.custom == nil {
 				r.custom = map[string]string{}
 			}
-			r.custom[fieldDefOf(f).label] = v[f]
+			r.custom[keptName(f)] = v[f]
 		}
 	}
 	if v[fTag] != "" {
@@ -1577,7 +1598,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		r.fullName = strings.TrimSpace(rec[i-1])
 	}
 	if r.co == coPerson {
-		if r.email != "" && (!strings.Contains(r.email, "@") || strings.ContainsAny(r.email, " \t<>,;")) {
+		if r.email != "" && !validEmail(r.email) {
 			return fail(fEmail, "%q is not an email address", clip(r.email))
 		}
 		if r.badge != "" {
@@ -2433,6 +2454,10 @@ func sourceName(name string) string {
 
 // receive emits the row's asset.received (and whatever it names first).
 func (im *importer) receive(r *srow) error {
+	if _, err := im.past(r.lastAudit, "last audit"); err != nil {
+		// (An audit is a count made: not one to come, which is Next Audit.)
+		return im.rowErr(r, fLastAudit, err)
+	}
 	rec := AssetRecord{
 		Serial: r.serial, Name: r.name, Kind: KindHardware, Status: r.status, OrderNumber: r.orderNo,
 		PurchaseDate: r.purchaseDate, PurchaseCost: r.cost, Currency: r.currency, WarrantyEnd: r.warrantyEnd,
@@ -2699,6 +2724,9 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 		return false, nil
 	}
 	r.uid, im.tags[r.tag] = uid, uid
+	if _, err := im.past(r.lastAudit, "last audit"); err != nil {
+		return false, im.rowErr(r, fLastAudit, err)
+	}
 	var lastAudit, po string
 	if err := w.queryRow(`SELECT a.last_audit, coalesce(o.number, '') FROM assets a LEFT JOIN purchase_orders o ON o.id = a.po_id WHERE a.id = ?`, a.id).Scan(&lastAudit, &po); err != nil {
 		return false, fmt.Errorf("read asset: %w", err)
@@ -3591,8 +3619,8 @@ func knownFields(w *wtx, h *csvHeader, rows []*srow) error {
 			rename[name], h.custom[i] = known, known
 		}
 	}
-	for _, f := range []sfield{fCompany, fRequestable, fBYOD} { // (Snipe-IT's, kept as custom fields)
-		if name := fieldDefOf(f).label; h.has(f) {
+	for _, f := range []sfield{fCompany, fRequestable, fBYOD, fID} { // (Snipe-IT's, kept as custom fields)
+		if name := keptName(f); h.has(f) {
 			known, err := w.fieldName(name)
 			if err != nil {
 				return err

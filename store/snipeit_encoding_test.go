@@ -69,6 +69,14 @@ func TestImportSnipeITEncodingMistaken(t *testing.T) {
 	if _, err := db.ImportSnipeITUsers(ctx, strings.NewReader("First Name,Last Name,Email\nJosé,Muñoz,jm@example.com\n"), store.ImportOptions{Encoding: "latin1"}); err == nil {
 		t.Fatal("a UTF-8 users file named latin1 was read")
 	}
+	// From a fuzz hunt: so is one named in a code of two bytes a
+	// character (it came in as "cafﾃｩ Mﾃｼller 譚ｱ莠ｬ", exit 0).
+	for _, enc := range []string{"shift_jis", "euc-kr", "gbk", "big5", "euc-jp"} {
+		_, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial Number,Model,Category,Location,Notes\nE-4,SN-E4,OptiPlex,Desktops,東京本社,café Müller\n"), store.ImportOptions{Encoding: enc})
+		if err == nil || !strings.Contains(store.ErrorMessage(err), "UTF-8 text already") {
+			t.Errorf("UTF-8 named %s: %v", enc, err)
+		}
+	}
 	if after := takeSnapshot(t, db); !reflect.DeepEqual(before, after) {
 		t.Fatal("a refused file changed the register")
 	}

@@ -481,7 +481,7 @@ func (db *DB) ImportSnipeITUsers(ctx context.Context, r io.Reader, opt ImportOpt
 		}
 		if e := strings.ToLower(r.v["email"]); e != "" {
 			r.v["email"] = e
-			if !strings.Contains(e, "@") || strings.ContainsAny(e, " \t<>") {
+			if !validEmail(e) {
 				t.fail(r, "email", "%q is not an email address", clip(e))
 				continue
 			}

@@ -583,6 +583,16 @@ func TestImportSnipeITCheckoutDate(t *testing.T) {
 	if err == nil || len(rep.Bad) != 1 || rep.Bad[0].Reason != "checkout date 2099-01-01 is in the future" {
 		t.Errorf("future checkout date: %v %+v", err, rep.Bad)
 	}
+	// From a fuzz hunt: a Last Audit in the future was taken (with a
+	// Next Audit before it).
+	rep, err = db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Last Audit,Next Audit Date\nX-4,Foo,2099-05-05,2020-01-01\n"), store.ImportOptions{})
+	if err == nil || len(rep.Bad) != 1 || rep.Bad[0].Reason != "last audit 2099-05-05 is in the future" {
+		t.Errorf("future last audit: %v %+v", err, rep.Bad)
+	}
+	rep, err = db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Last Audit\nX-1,Foo,2099-05-05\n"), store.ImportOptions{Update: true})
+	if err == nil || len(rep.Bad) != 1 || rep.Bad[0].Reason != "last audit 2099-05-05 is in the future" {
+		t.Errorf("future last audit in an update: %v %+v", err, rep.Bad)
+	}
 }
 
 // snipeCSV writes a Snipe-IT asset CSV of n rows: every third checked out
@@ -1787,6 +1797,12 @@ func TestImportSnipeITDeletedLeftOut(t *testing.T) {
 	if !strings.HasPrefix(col.Field, "deleted") {
 		t.Errorf("Deleted column read as %q", col.Field)
 	}
+	// From a fuzz hunt: MySQL's zero date, as old exports write an empty
+	// one, dated a deletion and dropped a live asset.
+	rep = importSnipe(t, db, []byte("Asset Tag,Model,Serial,Deleted At\nZ-1,M,SZ1,0000-00-00 00:00:00\nZ-2,M,SZ2,0000-00-00\n"), store.ImportOptions{})
+	if rep.Imported != 2 || rep.Deleted != 0 {
+		t.Errorf("zero dates: %+v", rep)
+	}
 }
 
 // Custom fields named like Snipe-IT's deletion date or one of its computed
@@ -2419,11 +2435,11 @@ func TestImportSnipeITUpdateMigration(t *testing.T) {
 	db := mustOpen(t)
 	seed(t, db)
 	importSnipe(t, db, []byte("Asset Tag,Model Name,Status,Location,OS,Last Audit,Checkout Type,Checked Out to: Full Name,Checked Out to: Email,Checkout to Location,Checkout Date\n"+
-		"M-1,Latitude 5440,Ready to Deploy,Cork Depot,Win11,2026-11-01,,,,,\n"+
+		"M-1,Latitude 5440,Ready to Deploy,Cork Depot,Win11,2026-10-01,,,,,\n"+
 		"M-2,Latitude 5440,Archived,Cork Depot,,,,,,,\n"+
 		"M-3,Latitude 5440,Deployed,Cork Depot,,,Location,,,Bangalore Office,2024-07-01\n"+
 		"M-4,Latitude 5440,Deployed,Cork Depot,,,User,Ana Silva,ana@example.com,,\n"), store.ImportOptions{})
-	if m1 := mustAsset(t, db, "M-1"); m1.NextAudit != "2027-11-01" {
+	if m1 := mustAsset(t, db, "M-1"); m1.NextAudit != "2027-10-01" {
 		t.Fatalf("M-1's next audit: %q", m1.NextAudit)
 	}
 	if _, err := db.Dispose(ctx, "M-2", store.Disposal{Method: "shred"}); err != nil {
@@ -2433,14 +2449,14 @@ func TestImportSnipeITUpdateMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep := importSnipe(t, db, []byte("asset_tag,status,location,os,last_audit,checkout_type,first_name,last_name,email,checkout_location,checkout_date\n"+
-		"M-1,,,Win10,2026-11-20,,,,,,\n"+
+		"M-1,,,Win10,2026-10-20,,,,,,\n"+
 		"M-2,Archived,,,,,,,,,\n"+
 		"M-3,Deployed,Cork Depot,,,Location,,,,Bangalore Office,2024-07-01\n"+
 		"M-4,Deployed,Cork Warehouse,,,User,Ana,Silva,ana@example.com,,\n"), store.ImportOptions{Update: true})
 	if rep.Updated != 3 || rep.Unchanged != 1 || rep.BadRows != 0 {
 		t.Fatalf("update: %+v", rep)
 	}
-	if m1 := mustAsset(t, db, "M-1"); len(m1.Custom) != 1 || m1.Custom["OS"] != "Win10" || m1.NextAudit != "2027-11-20" {
+	if m1 := mustAsset(t, db, "M-1"); len(m1.Custom) != 1 || m1.Custom["OS"] != "Win10" || m1.NextAudit != "2027-10-20" {
 		t.Fatalf("M-1: custom %v, next audit %q", m1.Custom, m1.NextAudit)
 	}
 	m3 := mustAsset(t, db, "M-3")
@@ -2488,8 +2504,8 @@ func TestImportSnipeITReviewedRules(t *testing.T) {
 		t.Fatalf("the same audit again: %+v, next %q", rep, mustAsset(t, db, "V-1").NextAudit)
 	}
 	// A later audit: its next follows.
-	importSnipe(t, db, []byte(strings.ReplaceAll(audits, "2026-01-10", "2026-11-20")), store.ImportOptions{Update: true})
-	if v1 := mustAsset(t, db, "V-1"); v1.LastAudit != "2026-11-20" || v1.NextAudit != "2027-11-20" {
+	importSnipe(t, db, []byte(strings.ReplaceAll(audits, "2026-01-10", "2026-10-20")), store.ImportOptions{Update: true})
+	if v1 := mustAsset(t, db, "V-1"); v1.LastAudit != "2026-10-20" || v1.NextAudit != "2027-10-20" {
 		t.Fatalf("a later audit: last %q, next %q", v1.LastAudit, v1.NextAudit)
 	}
 	today := store.LocalDay(db.Now().UTC().Format(time.RFC3339Nano))
@@ -2743,4 +2759,63 @@ func TestImportUpdateOfDisposedAssetSaysWhatItLeaves(t *testing.T) {
 	if a := mustAsset(t, db, "D-1"); a.Serial == "NEW-SERIAL" {
 		t.Error("a disposed asset's serial changed")
 	}
+}
+
+// Excel for Mac's "CSV (Macintosh)" ends lines with CR alone; from a fuzz
+// hunt: one whose quoted cell held a line break (LF) in its first 4 kB
+// was read as one line ("extraneous or missing \" in quoted-field").
+func TestImportSnipeITCROnlyLines(t *testing.T) {
+	for name, file := range map[string]string{
+		"plain":                     "Asset Tag,Serial Number,Model Name,Notes\rM-1,SM1,Lat,one\rM-2,SM2,Lat,x\r",
+		"a line break in a cell":    "Asset Tag,Serial Number,Model Name,Notes\rM-1,SM1,Lat,\"two\nlines\"\rM-2,SM2,Lat,x\r",
+		"no line end after the end": "Asset Tag,Serial Number,Model Name,Notes\rM-1,SM1,Lat,\"two\nlines\"\rM-2,SM2,Lat,x",
+	} {
+		db := mustOpen(t)
+		rep, err := db.ImportSnipeIT(context.Background(), strings.NewReader(file), store.ImportOptions{})
+		if err != nil || rep.Imported != 2 {
+			t.Errorf("%s: %+v %v", name, rep, err)
+			continue
+		}
+		if a := mustAsset(t, db, "M-2"); a.Serial != "SM2" {
+			t.Errorf("%s: M-2 = %+v", name, a)
+		}
+	}
+}
+
+// From a fuzz hunt: Snipe-IT's labels link to /hardware/{id}, its own id
+// of the asset; a scan of one took the id for a tag, and opened the asset
+// tagged 1005 where Snipe-IT's asset 1005 was tagged 1. The import keeps
+// the ID column as the custom field Snipe-IT ID, and a scan finds by it.
+func TestImportSnipeITIDsForItsLabels(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	importSnipe(t, db, []byte("ID,Asset Tag,Serial Number,Model Name,Location\n1,1005,SN-A,Lat,Dub\n1005,1,SN-B,Lat,Dub\n"), store.ImportOptions{})
+	for scan, want := range map[string]string{
+		"https://snipe.example.com/hardware/1005":  "1",
+		"https://snipe.example.com/hardware/1005/": "1",
+		"]Q1https://snipe.example.com/hardware/1":  "1005",
+		"https://snipe.example.com/ht/1005":        "1005", // its tag link
+	} {
+		a, err := db.ResolveAsset(ctx, scan)
+		if err != nil || a.Tag != want {
+			t.Errorf("%s: %s %v, want %s", scan, a.Tag, err, want)
+		}
+	}
+	if _, err := db.ResolveAsset(ctx, "https://snipe.example.com/hardware/77"); store.ErrorCode(err) != store.ENOTFOUND || !strings.Contains(store.ErrorMessage(err), "Snipe-IT label's link to its own asset id 77") {
+		t.Errorf("an id no asset has: %v", err)
+	}
+	if a := mustAsset(t, db, "1"); a.Custom[store.SnipeITIDField] != "1005" {
+		t.Errorf("custom fields of 1: %v", a.Custom)
+	}
+	// Export and import keep it.
+	var out bytes.Buffer
+	if _, err := db.ExportSnipeIT(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	db2 := mustOpen(t)
+	importSnipe(t, db2, out.Bytes(), store.ImportOptions{})
+	if a, err := db2.ResolveAsset(ctx, "https://snipe.example.com/hardware/1005"); err != nil || a.Tag != "1" {
+		t.Errorf("after export and import: %s %v", a.Tag, err)
+	}
+	mustVerify(t, db)
 }

@@ -232,10 +232,14 @@ func ParseCostAs(v string, dec byte) (cost, currency string, err error) {
 		return "", "", nil
 	}
 	orig := v
-	for sym, cur := range map[string]string{"$": "USD", "€": "EUR", "£": "GBP", "₹": "INR", "¥": "JPY"} {
-		if strings.Contains(v, sym) {
-			v = strings.ReplaceAll(v, sym, "")
-			currency = cur
+	for _, c := range []struct{ sym, cur string }{{"$", "USD"}, {"€", "EUR"}, {"£", "GBP"}, {"₹", "INR"}, {"¥", "JPY"}} {
+		if strings.Contains(v, c.sym) {
+			if currency != "" {
+				// (Which one it took was a map's order: random.)
+				return "", "", invalid("purchase cost %q names two currencies: write one", clip(orig))
+			}
+			v = strings.ReplaceAll(v, c.sym, "")
+			currency = c.cur
 		}
 	}
 	// Spaces (also no-break ones) and apostrophes only ever group digits.

@@ -394,7 +394,7 @@ func cmdCheckout(ctx context.Context, a *app, args []string) error {
 		*due = d
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		as, err := db.CheckOutAll(ctx, pos, *to, *due)
+		as, err := db.CheckOutAll(ctx, assetArgs(ctx, db, pos), *to, *due)
 		if err != nil {
 			return fmt.Errorf("checkout: %w; nothing was checked out", err)
 		}
@@ -437,7 +437,7 @@ func cmdCheckin(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		as, err := db.CheckInAll(ctx, pos, store.CheckInOptions{Location: *loc, Condition: *cond})
+		as, err := db.CheckInAll(ctx, assetArgs(ctx, db, pos), store.CheckInOptions{Location: *loc, Condition: *cond})
 		if err != nil {
 			return fmt.Errorf("checkin: %w; nothing was checked in", err)
 		}
@@ -524,7 +524,7 @@ func cmdMove(ctx context.Context, a *app, args []string) error {
 		return usagef("move needs --location and at least one TAG")
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		moved, already, err := db.MoveAll(ctx, pos, *loc)
+		moved, already, err := db.MoveAll(ctx, assetArgs(ctx, db, pos), *loc)
 		if err != nil {
 			return fmt.Errorf("move: %w; nothing was moved", err)
 		}
@@ -604,7 +604,7 @@ func cmdRetire(ctx context.Context, a *app, args []string) error {
 		return usagef("retire needs one TAG")
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		x, err := db.Retire(ctx, pos[0], *reason)
+		x, err := db.Retire(ctx, assetArgs(ctx, db, pos)[0], *reason)
 		if err != nil {
 			return fmt.Errorf("retire: %w; nothing changed", err)
 		}
@@ -631,7 +631,7 @@ func cmdDispose(ctx context.Context, a *app, args []string) error {
 		return usagef("dispose needs one TAG and --method")
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		x, err := db.Dispose(ctx, pos[0], store.Disposal{Method: *method, Certificate: *cert, Vendor: *vendor})
+		x, err := db.Dispose(ctx, assetArgs(ctx, db, pos)[0], store.Disposal{Method: *method, Certificate: *cert, Vendor: *vendor})
 		if err != nil {
 			return fmt.Errorf("dispose: %w; nothing changed", err)
 		}
@@ -660,7 +660,7 @@ func cmdStatus(ctx context.Context, a *app, args []string) error {
 		return usagef("%s", store.ErrorMessage(err))
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		x, err := db.SetStatus(ctx, pos[0], st, *reason)
+		x, err := db.SetStatus(ctx, assetArgs(ctx, db, pos)[0], st, *reason)
 		if err != nil {
 			return fmt.Errorf("status: %w; nothing changed", err)
 		}
@@ -703,4 +703,19 @@ func writeAssetJSON(ctx context.Context, a *app, db *store.DB, x store.Asset) er
 		return err
 	}
 	return writeJSON(a.stdout, full)
+}
+
+// assetArgs reads TAG arguments as a scan of the asset's label reads: a
+// tag, a serial, the label's QR URL, a scanner's AIM prefix (]Q1) before
+// any of them (asset show took them, checkout refused them). One that
+// names no asset, or several, is left as written, for the command's own
+// refusal.
+func assetArgs(ctx context.Context, db *store.DB, args []string) []string {
+	out := slices.Clone(args)
+	for i, s := range args {
+		if a, err := db.ResolveAsset(ctx, s); err == nil {
+			out[i] = a.Tag
+		}
+	}
+	return out
 }

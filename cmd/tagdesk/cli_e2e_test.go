@@ -220,6 +220,29 @@ func TestE2ESyncStatusRefusedIsNotOffline(t *testing.T) {
 	}
 }
 
+// From a hunt of several processes on one desk: a first sync killed after
+// its first batches went through left sync status saying "offline at the
+// last sync" (its end, with the attempt, was never recorded).
+func TestE2ESyncStatusCutOffIsNotOffline(t *testing.T) {
+	dir := t.TempDir()
+	srv := startServer(t, filepath.Join(dir, "server.db"))
+	desk := filepath.Join(dir, "desk.db")
+	mustCLI(t, desk, "location", "add", "DUB", "Dublin")
+	mustCLI(t, desk, "sync", "--server", srv.url, "--token", addToken(t, filepath.Join(dir, "server.db"), "desk-1"))
+	// As a sync killed after a batch leaves it: a push recorded, no attempt.
+	sdb, err := sql.Open("sqlite", desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sdb.Exec(`UPDATE sync_state SET last_attempt = '', last_error = '' WHERE id = 1`); err != nil {
+		t.Fatal(err)
+	}
+	sdb.Close()
+	if out := mustCLI(t, desk, "sync", "status"); !strings.Contains(out, "cut off before it finished") || strings.Contains(out, "offline") {
+		t.Errorf("status:\n%s", out)
+	}
+}
+
 // A batch with a label that does not fit its template writes nothing (not
 // a random part of the batch) and says which.
 func TestE2ELabelBatchAllOrNothing(t *testing.T) {
@@ -768,5 +791,47 @@ func TestE2EDoubleDashEndsOptions(t *testing.T) {
 	tag := strings.Fields(mustCLI(t, db, "receive", "--model", "M1", "--location", "DUB", "SN-DD"))[0]
 	if out, errs, code := cli(t, db, "retire", "--reason", "--", tag, "--json"); code != 0 || !strings.Contains(out, `"status": "retired"`) {
 		t.Errorf("retire --reason -- TAG --json: exit %d %s %s", code, out, errs)
+	}
+}
+
+// From a fuzz hunt: asset show took a tag with a scanner's AIM prefix, a
+// serial or the label's QR URL, and checkout, checkin, move and retire
+// refused them ("asset tag "]Q1TD-000001" has "]""); --to refused a
+// badge scanned with its prefix.
+func TestE2ETagArgumentsReadAsScans(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	mustCLI(t, db, "location", "add", "DUB-2", "Dublin two")
+	mustCLI(t, db, "model", "add", "Latitude 5440", "--number", "L5440")
+	mustCLI(t, db, "person", "add", "--name", "Ana Silva", "--badge", "B1001")
+	mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "SN-1", "SN-2")
+	if out := mustCLI(t, db, "checkout", "--to", "]C1B1001", "]Q1TD-000001", "SN-2"); !strings.Contains(out, "TD-000001") || !strings.Contains(out, "TD-000002") {
+		t.Fatalf("checkout: %s", out)
+	}
+	mustCLI(t, db, "checkin", "]Q1TD-000001", "sn-2")
+	mustCLI(t, db, "move", "--location", "DUB-2", "SN-1")
+	mustCLI(t, db, "retire", "]C1SN-2")
+	if out := mustCLI(t, db, "asset", "show", "TD-000002"); !strings.Contains(out, "retired") {
+		t.Errorf("TD-000002 after retire by its serial:\n%s", out)
+	}
+	if out := mustCLI(t, db, "asset", "show", "TD-000001"); !strings.Contains(out, "DUB-2") {
+		t.Errorf("TD-000001 after move by its serial:\n%s", out)
+	}
+	// One that names nothing is refused as before.
+	if _, stderr, code := cli(t, db, "retire", "NOPE-9"); code != 1 || !strings.Contains(stderr, "NOPE-9") {
+		t.Errorf("retire NOPE-9: exit %d, %q", code, stderr)
+	}
+}
+
+// From a fuzz hunt: the import's summary named custom fields by their
+// columns' headers ("RAM, ram") where the second was kept as "ram (2)".
+func TestE2EImportNamesTheCustomFieldsItFills(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "c.csv")
+	if err := os.WriteFile(csv, []byte("Asset Tag,Serial Number,Model Name,RAM,ram\nC-1,SC1,Lat,8,16\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out := mustCLI(t, filepath.Join(dir, "t.db"), "import", "snipeit", csv); !strings.Contains(out, "custom fields: RAM, ram (2)\n") {
+		t.Errorf("import:\n%s", out)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -220,7 +221,8 @@ func printImportSummary(w io.Writer, name string, rep store.ImportReport) {
 	for _, c := range rep.Columns {
 		switch {
 		case c.Field == "custom":
-			custom = append(custom, c.Header)
+			// (The field it fills: "RAM" and "ram" make RAM and "ram (2)".)
+			custom = append(custom, cmp.Or(c.Custom, c.Header))
 		case c.Header != "" && strings.Contains(c.Field, "ignored"):
 			ignored = append(ignored, c.Header)
 		}
