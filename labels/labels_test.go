@@ -479,10 +479,12 @@ func TestParseTemplates_Errors(t *testing.T) {
 		{"bad symbology", "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nsymbology = \"pdf417\"", `symbology "pdf417"`},
 		{"url without tag", "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nencode = \"url\"\nurl = \"https://x/\"", "{tag}"},
 		// From a fuzz hunt: links whose tag a scan does not read there.
-		{"tag in another parameter", "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nencode = \"url\"\nurl = \"https://x/view?id={tag}\"", "would not scan back"},
-		{"tag mid-path", "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nencode = \"url\"\nurl = \"https://x/a/{tag}/details\"", "would not scan back"},
-		{"serial only", "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nencode = \"url\"\nurl = \"https://x/s/{serial}\"", "would not scan back"},
-		{"tag parameter of the serial", "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nencode = \"url\"\nurl = \"https://x/a/{tag}?t={serial}\"", "would not scan back"},
+		{"tag in another parameter", "[[template]]\nname = \"a\"\nbase = \"tag-1.25x0.5-300\"\nsymbology = \"qr\"\nencode = \"url\"\nurl = \"https://x/view?id={tag}\"", "would not scan back"},
+		{"tag mid-path", "[[template]]\nname = \"a\"\nbase = \"tag-1.25x0.5-300\"\nsymbology = \"qr\"\nencode = \"url\"\nurl = \"https://x/a/{tag}/details\"", "would not scan back"},
+		{"serial only", "[[template]]\nname = \"a\"\nbase = \"tag-1.25x0.5-300\"\nsymbology = \"qr\"\nencode = \"url\"\nurl = \"https://x/s/{serial}\"", "would not scan back"},
+		{"t before a tag of the serial", "[[template]]\nname = \"a\"\nbase = \"tag-1.25x0.5-300\"\nsymbology = \"qr\"\nencode = \"url\"\nurl = \"https://x/view?t={tag}&tag={serial}\"", "would not scan back"},
+		{"a Snipe-IT hardware path", "[[template]]\nname = \"a\"\nbase = \"tag-1.25x0.5-300\"\nsymbology = \"qr\"\nencode = \"url\"\nurl = \"https://x/hardware/{tag}\"", "would not scan back"},
+		{"tag parameter of the serial", "[[template]]\nname = \"a\"\nbase = \"tag-1.25x0.5-300\"\nsymbology = \"qr\"\nencode = \"url\"\nurl = \"https://x/a/{tag}?t={serial}\"", "would not scan back"},
 		{"bad field", "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nfields = [\"tag\", \"colour\"]", `field "colour"`},
 		{"strip on 1D", "[[template]]\nname = \"a\"\nbase = \"tag-1.25x0.5-300\"\nbarcode = true", "needs a 2D symbology"},
 		{"bad name", "[[template]]\nname = \"My Label\"\nbase = \"zebra-2x1-203\"", "lower-case"},
@@ -1011,9 +1013,15 @@ encode = "serial"
 // The link patterns a scan reads the tag from are taken.
 func TestURLPatternsThatScanBack(t *testing.T) {
 	for _, u := range []string{"https://x/a/{tag}", "https://x/a/{tag}/", "https://x/a/{tag}?s={serial}", "https://x/view?tag={tag}", "https://x/view?x=1&asset_tag={tag}", "https://x/?t={tag}#top"} {
-		file := "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nencode = \"url\"\nurl = \"" + u + "\""
+		file := "[[template]]\nname = \"a\"\nbase = \"tag-1.25x0.5-300\"\nsymbology = \"qr\"\nencode = \"url\"\nurl = \"" + u + "\""
 		if _, err := labels.ParseTemplates(strings.NewReader(file)); err != nil {
 			t.Errorf("%s refused: %v", u, err)
 		}
+	}
+	// From a review: with the Code 128 strip (which carries the tag) the
+	// link may go anywhere, an intranet page by id as well.
+	file := "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nencode = \"url\"\nurl = \"https://assets.example.com/view?id={tag}\""
+	if _, err := labels.ParseTemplates(strings.NewReader(file)); err != nil {
+		t.Errorf("a link by id with the strip refused: %v", err)
 	}
 }

@@ -330,10 +330,12 @@ func (t Template) validate() error {
 		if !strings.Contains(t.URL, "{tag}") && !strings.Contains(t.URL, "{serial}") {
 			return fmt.Errorf("encode = url needs a url pattern containing {tag} or {serial}, got %q", t.URL)
 		}
-		if !urlCarriesTag(t.URL) {
+		if !t.Barcode && !urlCarriesTag(t.URL) {
 			// (A scan of a link reads its tag there, and only there: a
-			// label that scans as no asset, or as another, is no label.)
-			return fmt.Errorf("encode = url: a scan reads the tag from a link's last path segment (https://host/a/{tag}) or its tag, asset_tag or t parameter (https://host/view?tag={tag}); %q puts it elsewhere, and its labels would not scan back", t.URL)
+			// label that scans as no asset, or as another, is no label.
+			// One with the Code 128 strip scans by that: its link may go
+			// anywhere.)
+			return fmt.Errorf("encode = url: a scan reads the tag from a link's last path segment (https://host/a/{tag}) or its tag, asset_tag or t parameter (https://host/view?tag={tag}); %q puts it elsewhere, and its labels would not scan back (or add barcode = true: the Code 128 strip carries the tag)", t.URL)
 		}
 	default:
 		return fmt.Errorf("encode %q is not one of tag, url, serial", t.Encode)
@@ -717,14 +719,15 @@ func (rs *rawSheet) apply(t *Template) error {
 func urlCarriesTag(pattern string) bool {
 	rest, _, _ := strings.Cut(pattern, "#")
 	path, query, _ := strings.Cut(rest, "?")
-	for _, kv := range strings.Split(query, "&") {
-		k, v, _ := strings.Cut(kv, "=")
-		if v == "{tag}" && (k == "tag" || k == "asset_tag" || k == "t") {
-			return true
+	// The first of these parameters with a value is the one a scan reads.
+	for _, key := range []string{"tag", "asset_tag", "t"} {
+		for _, kv := range strings.Split(query, "&") {
+			if k, v, _ := strings.Cut(kv, "="); k == key && v != "" {
+				return v == "{tag}"
+			}
 		}
 	}
-	if query != "" && slices.ContainsFunc([]string{"tag", "asset_tag", "t"}, func(k string) bool { return strings.Contains("&"+query, "&"+k+"=") }) {
-		return false // (a scan takes that parameter's value as the tag)
-	}
-	return strings.HasSuffix(strings.TrimRight(path, "/"), "/{tag}")
+	// (A digits-only tag after /hardware/ reads as Snipe-IT's asset id.)
+	path = strings.TrimRight(path, "/")
+	return strings.HasSuffix(path, "/{tag}") && !strings.HasSuffix(path, "/hardware/{tag}")
 }

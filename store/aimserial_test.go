@@ -26,4 +26,7 @@ func TestReceiveSerialWithAIMPrefix(t *testing.T) {
 	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-AIM-1", Model: "L5440", Location: "DUB"}); !errors.Is(err, store.ErrDuplicateSerial) {
 		t.Fatalf("the bare serial received again: %v", err)
 	}
+	if _, err := db.Receive(ctx, store.Receipt{Serial: " ]C1 ", Model: "L5440", Location: "DUB"}); store.ErrorCode(err) != store.EINVALID {
+		t.Fatalf("a prefix alone: %v", err)
+	}
 }

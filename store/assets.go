@@ -185,6 +185,10 @@ func (w *wtx) receive(r Receipt) (string, error) {
 	if rec.Status == "" {
 		rec.Status = StatusInStock
 	}
+	if rec.Serial == "" && strings.TrimSpace(r.Serial) != "" {
+		// ("]C1" alone: a half-made asset with no serial, a review found.)
+		return "", invalid("serial %q is only a scanner's symbology prefix: scan the serial again", clip(strings.TrimSpace(r.Serial)))
+	}
 	if len(rec.Serial) > MaxScanLen {
 		return "", invalid("serial is %d characters; at most %d", len(rec.Serial), MaxScanLen)
 	}

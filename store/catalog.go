@@ -481,6 +481,12 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 	if err != nil {
 		return h, err
 	}
+	if len(uids) == 0 {
+		// (One stored with a run of spaces, by an older tagdesk.)
+		if uids, err = w.spacedNames("people", nameSpaces(who)); err != nil {
+			return h, err
+		}
+	}
 	switch len(uids) {
 	case 1:
 		h, _, err := person("uid", uids[0])
@@ -1067,6 +1073,25 @@ func (db *DB) Person(ctx context.Context, who string) (Person, error) {
 	if err := rows.Err(); err != nil {
 		return Person{}, fmt.Errorf("find person: %w", err)
 	}
+	if len(found) == 0 {
+		// One stored with a run of spaces (by an older tagdesk, or
+		// pulled from one): found as one typed with one.
+		var uids []string
+		if err := db.read(ctx, func(w *wtx) error {
+			var err error
+			uids, err = w.spacedNames("people", nameSpaces(who))
+			return err
+		}); err != nil {
+			return Person{}, err
+		}
+		for _, uid := range uids[:min(len(uids), 2)] {
+			p, err := db.personWhere(ctx, `p.uid = ?`, uid)
+			if err != nil {
+				return Person{}, err
+			}
+			found = append(found, p)
+		}
+	}
 	switch len(found) {
 	case 0:
 		return Person{}, notFound("no person %q (by badge, employee number, username, email or name)", clip(who))
@@ -1268,6 +1293,10 @@ const poReceived = `a.status <> 'on_order' AND (a.status NOT IN ('retired', 'dis
 		e.type = 'asset.received' AND json_extract(e.payload, '$.status') IS NOT 'on_order'
 		OR e.type = 'asset.status_changed' AND json_extract(e.payload, '$.to') IN ('in_stock', 'in_repair', 'deployed'))))`
 
+// poRegistered says an asset was registered on order (received as on
+// order: an import's Pending row, a receipt --status on_order).
+const poRegistered = `EXISTS (SELECT 1 FROM events e WHERE e.subject = a.uid AND e.type = 'asset.received' AND json_extract(e.payload, '$.status') = 'on_order')`
+
 // PurchaseOrder returns an order with expected and received counts per model.
 func (db *DB) PurchaseOrder(ctx context.Context, number string) (PurchaseOrder, error) {
 	var po PurchaseOrder
@@ -1284,13 +1313,16 @@ func (db *DB) PurchaseOrder(ctx context.Context, number string) (PurchaseOrder, 
 	// name (Expected 0): a box that came with the order is counted, and seen.
 	// An asset registered on the order but still on order has not come:
 	// counted apart (an order an import made has no quantities, only them).
-	rows, err := db.r.QueryContext(ctx, `SELECT name, number, quantity, received, waiting FROM (
+	// Arrived counts those received that were registered on it first:
+	// a line no quantity names is "on the order" for them.
+	rows, err := db.r.QueryContext(ctx, `SELECT name, number, quantity, received, waiting, arrived FROM (
 		SELECT m.name AS name, m.model_number AS number, l.quantity AS quantity,
 			(SELECT count(*) FROM assets a WHERE a.po_id = l.po_id AND a.model_id = l.model_id AND `+poReceived+`) AS received,
-			(SELECT count(*) FROM assets a WHERE a.po_id = l.po_id AND a.model_id = l.model_id AND a.status = 'on_order') AS waiting
+			(SELECT count(*) FROM assets a WHERE a.po_id = l.po_id AND a.model_id = l.model_id AND a.status = 'on_order') AS waiting,
+			(SELECT count(*) FROM assets a WHERE a.po_id = l.po_id AND a.model_id = l.model_id AND `+poReceived+` AND `+poRegistered+`) AS arrived
 		FROM po_lines l JOIN models m ON m.id = l.model_id WHERE l.po_id = ?1
 		UNION ALL
-		SELECT m.name, m.model_number, 0, sum(`+poReceived+`), sum(a.status = 'on_order') FROM assets a JOIN models m ON m.id = a.model_id
+		SELECT m.name, m.model_number, 0, sum(`+poReceived+`), sum(a.status = 'on_order'), sum((`+poReceived+`) AND `+poRegistered+`) FROM assets a JOIN models m ON m.id = a.model_id
 		WHERE a.po_id = ?1 AND a.model_id NOT IN (SELECT model_id FROM po_lines WHERE po_id = ?1) GROUP BY m.id
 		HAVING sum(`+poReceived+`) > 0 OR sum(a.status = 'on_order') > 0)
 		ORDER BY quantity = 0, name, number`, id)
@@ -1300,7 +1332,7 @@ func (db *DB) PurchaseOrder(ctx context.Context, number string) (PurchaseOrder, 
 	defer rows.Close()
 	for rows.Next() {
 		var l POLine
-		if err := rows.Scan(&l.Model, &l.ModelNumber, &l.Expected, &l.Received, &l.OnOrder); err != nil {
+		if err := rows.Scan(&l.Model, &l.ModelNumber, &l.Expected, &l.Received, &l.OnOrder, &l.Arrived); err != nil {
 			return po, fmt.Errorf("read purchase order lines: %w", err)
 		}
 		po.Lines = append(po.Lines, l)

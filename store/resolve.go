@@ -206,6 +206,15 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 	if id, ok := snipeITLink(code); ok {
 		// Snipe-IT's default QR code: its own id of the asset, which is
 		// not the tag (an asset tagged 1005 is seldom Snipe-IT's 1005).
+		var n int
+		if err := db.readRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM assets WHERE json_extract(custom, '$."Snipe-IT ID"') = ? LIMIT 2)`, id).Scan(&n); err != nil {
+			return Asset{}, "", fmt.Errorf("resolve Snipe-IT id: %w", err)
+		}
+		if n > 1 {
+			// (Two Snipe-IT instances imported, or a file with the id
+			// twice: a link names neither.)
+			return Asset{}, "", invalid("%s is a Snipe-IT label's link to its asset id %s, which more than one asset here was imported with: scan the label's barcode, which holds the tag", clip(code), id)
+		}
 		a, err := db.assetWhere(ctx, `json_extract(a.custom, '$."Snipe-IT ID"') = ?`, id)
 		if err == nil {
 			return a, "snipe-it id", nil

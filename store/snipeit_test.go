@@ -2804,6 +2804,12 @@ func TestImportSnipeITIDsForItsLabels(t *testing.T) {
 	if _, err := db.ResolveAsset(ctx, "https://snipe.example.com/hardware/77"); store.ErrorCode(err) != store.ENOTFOUND || !strings.Contains(store.ErrorMessage(err), "Snipe-IT label's link to its own asset id 77") {
 		t.Errorf("an id no asset has: %v", err)
 	}
+	// Two assets with one id (two Snipe-IT instances imported): a link
+	// names neither (a review: it acted on one of them).
+	importSnipe(t, db, []byte("ID,Asset Tag,Serial Number,Model Name,Location\n7,M-7,SN-M7,Lat,Dub\n7,C-7,SN-C7,Lat,Dub\n"), store.ImportOptions{})
+	if _, err := db.ResolveAsset(ctx, "https://snipe-madrid.example.com/hardware/7"); store.ErrorCode(err) != store.EINVALID || !strings.Contains(store.ErrorMessage(err), "more than one asset") {
+		t.Errorf("an id two assets have: %v", err)
+	}
 	if a := mustAsset(t, db, "1"); a.Custom[store.SnipeITIDField] != "1005" {
 		t.Errorf("custom fields of 1: %v", a.Custom)
 	}

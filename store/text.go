@@ -52,65 +52,13 @@ func CheckPushed(e *Event) error {
 			return invalid("event %s: its %s holds a terminal escape", e.UID(), f.name)
 		}
 	}
-	if mayHoldEscape(e.Payload) && payloadEscape(e) {
-		return invalid("event %s: its payload holds a terminal escape", e.UID())
+	if mayHoldEscape(e.Payload) {
+		var v any
+		if json.Unmarshal(e.Payload, &v) == nil && escapeIn(v) {
+			return invalid("event %s: its payload holds a terminal escape", e.UID())
+		}
 	}
 	return nil
-}
-
-// payloadEscape reports whether an event's payload holds a terminal
-// escape in text its desk recorded. Text it copied from what was stored
-// (a holder's name as stored, an update's old value: text:"copied") is
-// not judged: a name recorded before the rules, by an older tagdesk, must
-// not hold back every desk's change that names that person, nor the
-// update that corrects it.
-func payloadEscape(e *Event) bool {
-	if dec := payloadTypes[e.Type]; dec != nil {
-		if p, err := dec(*e); err == nil {
-			return escapeInValue(reflect.ValueOf(p))
-		}
-	}
-	var v any // (one that does not decode: every string judged)
-	return json.Unmarshal(e.Payload, &v) == nil && escapeIn(v)
-}
-
-// escapeInValue is escapeIn over a decoded payload, skipping the fields
-// that copy stored text.
-func escapeInValue(v reflect.Value) bool {
-	switch v.Kind() {
-	case reflect.String:
-		return hasEscape(v.String())
-	case reflect.Pointer, reflect.Interface:
-		return !v.IsNil() && escapeInValue(v.Elem())
-	case reflect.Struct:
-		t := v.Type()
-		for i := range t.NumField() {
-			if f := t.Field(i); f.IsExported() && f.Tag.Get("text") != "copied" && escapeInValue(v.Field(i)) {
-				return true
-			}
-		}
-	case reflect.Map:
-		iter := v.MapRange()
-		for iter.Next() {
-			if escapeInValue(iter.Key()) || escapeInValue(iter.Value()) {
-				return true
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		if v.Type() == reflect.TypeFor[json.RawMessage]() {
-			var x any
-			return json.Unmarshal(v.Bytes(), &x) == nil && escapeIn(x)
-		}
-		if v.Type().Elem().Kind() == reflect.Uint8 {
-			return false
-		}
-		for i := range v.Len() {
-			if escapeInValue(v.Index(i)) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // hasEscape reports whether s holds ESC or a C1 control (U+0080 to

@@ -189,8 +189,23 @@ type POLine struct {
 	Expected    int    `json:"expected"`
 	Received    int    `json:"received"`
 	// OnOrder counts the assets registered on the order (an import's
-	// Pending rows) that have not come yet.
+	// Pending rows) that have not come yet; Arrived those of Received
+	// that were so registered before they came.
 	OnOrder int `json:"on_order"`
+	Arrived int `json:"arrived"`
+}
+
+// Beyond is how many of the line came beyond what the order said: past
+// its quantity, or, on a line it names no quantity for, those that were
+// not registered on it first (none for an order without quantities).
+func (o PurchaseOrder) Beyond(l POLine) int {
+	switch {
+	case l.Expected > 0:
+		return max(0, l.Received-l.Expected)
+	case o.Quantities():
+		return max(0, l.Received-l.Arrived)
+	}
+	return 0
 }
 
 // Label is the line's model as a person tells it from the order's other

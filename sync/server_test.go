@@ -608,12 +608,11 @@ func TestPushForgedTextRefused(t *testing.T) {
 	}
 }
 
-// From an upgrade hunt: a name recorded by a tagdesk from before the text
-// rules held an escape; every later change that copies it (a receipt's
-// place as stored, a check-out's holder, the update that corrects it) was
-// refused whole, and the desk's queue stopped for good. Copied text is
-// not the pushing desk's to judge; its own text still is.
-func TestPushTakesCopiedTextWithAnEscape(t *testing.T) {
+// From a review: a forged desk put a terminal escape in a field a change
+// copies from what is stored (a receipt's place label), and every desk
+// that pulled it printed it raw in its history. The server judges every
+// string of a pushed payload, copied or not.
+func TestPushRefusesAnEscapeInCopiedText(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	if _, err := e.dev.AddLocation(ctx, "HQ", "Head office", ""); err != nil {
@@ -625,24 +624,17 @@ func TestPushTakesCopiedTextWithAnEscape(t *testing.T) {
 	h := e.hello(t)
 	evs := e.outbox(t)
 	last := len(evs) - 1
-	forge := func(from, to string) []WireEvent {
-		ev, err := FromWire(evs[last])
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(string(ev.Payload), from) {
-			t.Fatalf("no %s in %s", from, ev.Payload)
-		}
-		ev.Payload = json.RawMessage(strings.Replace(string(ev.Payload), from, to, 1))
-		ev.Hash = store.HashEvent(ev)
-		return append(append([]WireEvent{}, evs[:last]...), ToWire(ev))
+	ev, err := FromWire(evs[last])
+	if err != nil {
+		t.Fatal(err)
 	}
-	// Its own text: refused.
-	if code, b := e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: e.dev.DeviceID(), Epoch: h.Epoch, Events: forge(`"SN-ESC-1"`, `"SN\u001b[2J"`)}); code != http.StatusBadRequest {
-		t.Errorf("an escape in the serial: %d %s", code, b)
+	if !strings.Contains(string(ev.Payload), `"location_label":"`) {
+		t.Fatalf("no location_label in %s", ev.Payload)
 	}
-	// Text it copied: taken.
-	if code, b := e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: e.dev.DeviceID(), Epoch: h.Epoch, Events: forge(`"location_label":"`, `"location_label":"\u001b[1m`)}); code != http.StatusOK {
+	ev.Payload = json.RawMessage(strings.Replace(string(ev.Payload), `"location_label":"`, `"location_label":"\u001b]2;pwned\u0007`, 1))
+	ev.Hash = store.HashEvent(ev)
+	forged := append(append([]WireEvent{}, evs[:last]...), ToWire(ev))
+	if code, b := e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: e.dev.DeviceID(), Epoch: h.Epoch, Events: forged}); code != http.StatusBadRequest {
 		t.Errorf("an escape in a copied label: %d %s", code, b)
 	}
 }

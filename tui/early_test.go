@@ -334,7 +334,7 @@ func TestReceivePendingTagGoesWithARefusedSerial(t *testing.T) {
 	// A duplicate serial with the tag waiting: ctrl+d receives it with it.
 	h.scan("TD-000778")
 	h.scan(serialOf(1))
-	h.wantView("ctrl+d receives this box with it")
+	h.wantView("tag TD-000778 put aside: ctrl+d receives this box with it")
 	h.press("ctrl+d")
 	h.advance(100 * time.Millisecond)
 	if a, err := db.Asset(ctx, "TD-000778"); err != nil || a.Serial != serialOf(1) {
@@ -381,8 +381,43 @@ func TestReceiveHelpWhileScanning(t *testing.T) {
 	h.typeSlow("HQ")
 	h.press("enter")
 	h.press("f1")
-	h.wantView("Keys: ", "ctrl+d", "change setup")
+	h.wantView("Keys: ", "ctrl+d", "receive a refused duplicate")
+	if v := h.view(); strings.Count(v, "change setup") < 2 || !strings.Contains(v, "quit") {
+		t.Errorf("esc and ctrl+c not in the help at 80x24:\n%s", v)
+	}
 	if v := h.view(); strings.Contains(v, "start scanning") || strings.Contains(v, "next field") {
 		t.Errorf("setup keys in the help while scanning:\n%s", v)
 	}
+}
+
+// From a review: an asset registered on an order with quantities, of a
+// model the order names no quantity for, rang "not on order" right after
+// "was on order" as it arrived.
+func TestReceiveArrivalOnItsOrderIsNotBeyondIt(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 0)
+	ctx := context.Background()
+	if _, err := db.AddPurchaseOrder(ctx, "PO-Q", "", map[string]int{"LAT5440": 2}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial,Model Name,Model No.,Status,Location,Purchase Order\nP-1,PQ-T1,ThinkPad T14,T14G4,Pending,HQ,PO-Q\n"), store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.typeSlow("ThinkPad")
+	h.press("enter")
+	h.typeSlow("PO-Q")
+	h.press("enter")
+	h.typeSlow("HQ")
+	h.press("enter")
+	bells := h.bells
+	h.scan("PQ-T1")
+	h.wantView("(was on order)")
+	if v := h.view(); h.bells != bells || strings.Contains(v, "not on order") || strings.Contains(v, "not ordered") {
+		t.Errorf("the arrival was warned (%d bells):\n%s", h.bells-bells, v)
+	}
+	// A second ThinkPad, not registered on it, is beyond it.
+	h.scan("PQ-T2")
+	h.wantView("ThinkPad T14 is not on order PO-Q: 1 received all the same")
 }

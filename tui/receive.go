@@ -508,7 +508,7 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 			// The tag stuck on that box: ctrl+d pairs it with the serial;
 			// the next scan does not take it (it is another box's).
 			s.dupTag, s.pending = s.pending, ""
-			s.feed.warn("tag %s waits no more: ctrl+d receives this box with it; else scan the tag again with its box's serial", s.dupTag)
+			s.feed.warn("tag %s put aside: ctrl+d receives this box with it", s.dupTag)
 		}
 		if errors.Is(r.err, store.ErrSerialIsOtherNumber) {
 			s.feed.warn("if %s is its serial all the same, ctrl+d receives it", clipCode(r.code))
@@ -558,13 +558,17 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 	s.feed.ok("%s ← serial %s · %s at %s%s", a.Tag, a.Serial, assetLabel(a), a.LocationCode, came)
 	if s.po != nil {
 		for _, l := range s.po.Lines {
-			if l.Model == a.Model && l.ModelNumber == a.ModelNumber && l.Received > l.Expected && (l.Expected > 0 || s.po.Quantities()) {
+			if l.Model == a.Model && l.ModelNumber == a.ModelNumber && s.po.Beyond(l) > 0 && !r.arrived {
 				// Received all the same (the box is here), but said: with
 				// the bell once for the order's model, then on the line
 				// (a pallet of 40 beyond the order rang 40 times).
 				key := s.po.Number + "\x00" + l.Model + "\x00" + l.ModelNumber
 				if s.beyond[key] {
-					s.feed.amend(fmt.Sprintf(" · beyond order (%d of %d)", l.Received, l.Expected))
+					if l.Expected == 0 {
+						s.feed.amend(fmt.Sprintf(" · not on the order (%d)", s.po.Beyond(l)))
+					} else {
+						s.feed.amend(fmt.Sprintf(" · beyond order (%d of %d)", l.Received, l.Expected))
+					}
 					return nil
 				}
 				if s.beyond == nil {
@@ -572,7 +576,7 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 				}
 				s.beyond[key] = true
 				if l.Expected == 0 {
-					s.feed.warn("%s is not on order %s: %d received all the same", s.po.Label(l), s.po.Number, l.Received)
+					s.feed.warn("%s is not on order %s: %d received all the same", s.po.Label(l), s.po.Number, s.po.Beyond(l))
 				} else {
 					s.feed.warn("beyond order %s: %d of %d %s received", s.po.Number, l.Received, l.Expected, s.po.Label(l))
 				}
@@ -591,8 +595,8 @@ func (s *receiveScreen) poLine() string {
 	for _, l := range s.po.Lines {
 		part := fmt.Sprintf("%s %d/%d", s.po.Label(l), l.Received, l.Expected)
 		switch {
-		case l.Expected == 0 && s.po.Quantities():
-			part = fmt.Sprintf("%s %d (not ordered)", s.po.Label(l), l.Received)
+		case l.Expected == 0 && s.po.Beyond(l) > 0:
+			part = fmt.Sprintf("%s %d (%d not ordered)", s.po.Label(l), l.Received, s.po.Beyond(l))
 		case l.Expected == 0:
 			part = fmt.Sprintf("%s %d", s.po.Label(l), l.Received)
 		}
@@ -685,7 +689,7 @@ func (s *receiveScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
 	if s.scanning {
 		// (The setup's keys do nothing while scanning: f1 listed them.)
-		return [][]key.Binding{{key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "receive a serial just refused as another's, all the same"))},
+		return [][]key.Binding{{key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "receive a refused duplicate"))},
 			{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "change setup")), k.ForceQ}}
 	}
 	return [][]key.Binding{{k.ListUp, k.ListDown, k.Open}, {k.Next, k.Prev, k.Start}, {k.Back, k.ForceQ}}

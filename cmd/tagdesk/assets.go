@@ -340,6 +340,9 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 			}
 			if on, ok := onOrder[i]; ok && on == t {
 				fmt.Fprintf(a.stderr, "note: %s was on order: it has arrived\n", t)
+			} else if ok && slices.Contains(tags, on) {
+				// (The serial twice, duplicates allowed: the first arrived.)
+				fmt.Fprintf(a.stderr, "note: %s has the serial of %s too (a duplicate, as allowed)\n", t, on)
 			} else if ok {
 				// (--allow-duplicate-serial, and the receipt did not fit
 				// it: another model or order.)
@@ -362,9 +365,10 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 					continue // (a line this receipt did not touch)
 				}
 				switch {
-				case l.Expected == 0 && o.Quantities():
-					fmt.Fprintf(a.stderr, "warning: %s is not on order %s: %d received all the same\n", o.Label(l), o.Number, l.Received)
-				case l.Expected > 0 && l.Received > l.Expected:
+				case o.Beyond(l) == 0:
+				case l.Expected == 0:
+					fmt.Fprintf(a.stderr, "warning: %s is not on order %s: %d received all the same\n", o.Label(l), o.Number, o.Beyond(l))
+				default:
 					fmt.Fprintf(a.stderr, "warning: beyond order %s: %d of %d %s received\n", o.Number, l.Received, l.Expected, o.Label(l))
 				}
 			}
@@ -394,7 +398,11 @@ func cmdCheckout(ctx context.Context, a *app, args []string) error {
 		*due = d
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		as, err := db.CheckOutAll(ctx, assetArgs(ctx, db, pos), *to, *due)
+		tags, err := assetArgs(ctx, db, pos)
+		if err != nil {
+			return err
+		}
+		as, err := db.CheckOutAll(ctx, tags, *to, *due)
 		if err != nil {
 			return fmt.Errorf("checkout: %w; nothing was checked out", err)
 		}
@@ -437,7 +445,11 @@ func cmdCheckin(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		as, err := db.CheckInAll(ctx, assetArgs(ctx, db, pos), store.CheckInOptions{Location: *loc, Condition: *cond})
+		tags, err := assetArgs(ctx, db, pos)
+		if err != nil {
+			return err
+		}
+		as, err := db.CheckInAll(ctx, tags, store.CheckInOptions{Location: *loc, Condition: *cond})
 		if err != nil {
 			return fmt.Errorf("checkin: %w; nothing was checked in", err)
 		}
@@ -524,7 +536,11 @@ func cmdMove(ctx context.Context, a *app, args []string) error {
 		return usagef("move needs --location and at least one TAG")
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		moved, already, err := db.MoveAll(ctx, assetArgs(ctx, db, pos), *loc)
+		tags, err := assetArgs(ctx, db, pos)
+		if err != nil {
+			return err
+		}
+		moved, already, err := db.MoveAll(ctx, tags, *loc)
 		if err != nil {
 			return fmt.Errorf("move: %w; nothing was moved", err)
 		}
@@ -604,7 +620,11 @@ func cmdRetire(ctx context.Context, a *app, args []string) error {
 		return usagef("retire needs one TAG")
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		x, err := db.Retire(ctx, assetArgs(ctx, db, pos)[0], *reason)
+		tags, err := assetArgs(ctx, db, pos)
+		if err != nil {
+			return err
+		}
+		x, err := db.Retire(ctx, tags[0], *reason)
 		if err != nil {
 			return fmt.Errorf("retire: %w; nothing changed", err)
 		}
@@ -631,7 +651,11 @@ func cmdDispose(ctx context.Context, a *app, args []string) error {
 		return usagef("dispose needs one TAG and --method")
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		x, err := db.Dispose(ctx, assetArgs(ctx, db, pos)[0], store.Disposal{Method: *method, Certificate: *cert, Vendor: *vendor})
+		tags, err := assetArgs(ctx, db, pos)
+		if err != nil {
+			return err
+		}
+		x, err := db.Dispose(ctx, tags[0], store.Disposal{Method: *method, Certificate: *cert, Vendor: *vendor})
 		if err != nil {
 			return fmt.Errorf("dispose: %w; nothing changed", err)
 		}
@@ -660,7 +684,11 @@ func cmdStatus(ctx context.Context, a *app, args []string) error {
 		return usagef("%s", store.ErrorMessage(err))
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		x, err := db.SetStatus(ctx, assetArgs(ctx, db, pos)[0], st, *reason)
+		tags, err := assetArgs(ctx, db, pos)
+		if err != nil {
+			return err
+		}
+		x, err := db.SetStatus(ctx, tags[0], st, *reason)
 		if err != nil {
 			return fmt.Errorf("status: %w; nothing changed", err)
 		}
@@ -705,17 +733,27 @@ func writeAssetJSON(ctx context.Context, a *app, db *store.DB, x store.Asset) er
 	return writeJSON(a.stdout, full)
 }
 
-// assetArgs reads TAG arguments as a scan of the asset's label reads: a
-// tag, a serial, the label's QR URL, a scanner's AIM prefix (]Q1) before
-// any of them (asset show took them, checkout refused them). One that
-// names no asset, or several, is left as written, for the command's own
-// refusal.
-func assetArgs(ctx context.Context, db *store.DB, args []string) []string {
+// assetArgs reads TAG arguments as a scan of the asset's label reads
+// them: a tag, the label's QR link (tagdesk's, or Snipe-IT's
+// /hardware/{id}), with a scanner's AIM prefix (]Q1) before either (asset
+// show took them, checkout refused them). Not a serial: a tag typed that
+// is no asset's tag must not act on the asset whose serial it is. A link
+// that names no asset is refused with the scan's reason; anything else is
+// left as written, for the command's own refusal.
+func assetArgs(ctx context.Context, db *store.DB, args []string) ([]string, error) {
 	out := slices.Clone(args)
 	for i, s := range args {
-		if a, err := db.ResolveAsset(ctx, s); err == nil {
+		if strings.Contains(s, "/") { // a link
+			a, err := db.ResolveAsset(ctx, s)
+			if err != nil {
+				return nil, fmt.Errorf("%w; nothing changed", err)
+			}
 			out[i] = a.Tag
+			continue
+		}
+		if res, err := db.Resolve(ctx, s); err == nil && res.Kind == store.ResolvedAsset && res.Via != "serial" {
+			out[i] = res.Asset.Tag
 		}
 	}
-	return out
+	return out, nil
 }

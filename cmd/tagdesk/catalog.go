@@ -92,8 +92,8 @@ func cmdPOShow(ctx context.Context, a *app, args []string) error {
 			switch {
 			case l.Expected > 0:
 				parts = append(parts, fmt.Sprintf("%d of %d received", l.Received, l.Expected))
-			case l.Received > 0 && quantities:
-				parts = append(parts, fmt.Sprintf("%d received, not on the order", l.Received))
+			case l.Received > 0 && o.Beyond(l) > 0:
+				parts = append(parts, fmt.Sprintf("%d received, %d not on the order", l.Received, o.Beyond(l)))
 			case l.Received > 0:
 				parts = append(parts, fmt.Sprintf("%d received", l.Received))
 			}

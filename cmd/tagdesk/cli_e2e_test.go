@@ -241,6 +241,18 @@ func TestE2ESyncStatusCutOffIsNotOffline(t *testing.T) {
 	if out := mustCLI(t, desk, "sync", "status"); !strings.Contains(out, "cut off before it finished") || strings.Contains(out, "offline") {
 		t.Errorf("status:\n%s", out)
 	}
+	// (A review: after an attempt that failed, as well.)
+	sdb, err = sql.Open("sqlite", desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sdb.Exec(`UPDATE sync_state SET last_attempt = '2000-01-01T00:00:00Z', last_error = 'cannot reach the server' WHERE id = 1`); err != nil {
+		t.Fatal(err)
+	}
+	sdb.Close()
+	if out := mustCLI(t, desk, "sync", "status"); !strings.Contains(out, "cut off before it finished") || strings.Contains(out, "offline") {
+		t.Errorf("status after a failed attempt:\n%s", out)
+	}
 }
 
 // A batch with a label that does not fit its template writes nothing (not
@@ -347,7 +359,7 @@ func TestE2EPurchaseOrders(t *testing.T) {
 	if code != 0 || !strings.Contains(stderr, "warning: Dock is not on order PO-7: 1 received all the same") {
 		t.Fatalf("a model not on the order: exit %d, %q", code, stderr)
 	}
-	if out := mustCLI(t, db, "po", "show", "PO-7"); !strings.Contains(out, "Latitude 5440                  3 of 2 received\n  Dock                           1 received, not on the order") {
+	if out := mustCLI(t, db, "po", "show", "PO-7"); !strings.Contains(out, "Latitude 5440                  3 of 2 received\n  Dock                           1 received, 1 not on the order") {
 		t.Errorf("po show:\n%s", out)
 	}
 	// From a purchasing hunt: a receipt warned of every line beyond its
@@ -377,6 +389,12 @@ func TestE2EPurchaseOrders(t *testing.T) {
 	}
 	if out := mustCLI(t, db, "asset", "show", "P-2"); !strings.Contains(out, "on order") {
 		t.Errorf("P-2 after refusals:\n%s", out)
+	}
+	// Its serial twice, duplicates allowed: the first arrives, the second
+	// is said as the duplicate (it said P-2 was "still on order").
+	_, stderr, code = cli(t, db, "receive", "--model", "L5440", "--location", "DUB", "--allow-duplicate-serial", "PEND-2", "PEND-2")
+	if code != 0 || !strings.Contains(stderr, "note: P-2 was on order: it has arrived") || !strings.Contains(stderr, "has the serial of P-2 too") || strings.Contains(stderr, "still on order") {
+		t.Errorf("PEND-2 twice: exit %d, %q", code, stderr)
 	}
 	if _, stderr, code := cli(t, db, "po", "add", "PO-10", "Latitude 5440=2", "L5440=3"); code != 1 || !strings.Contains(stderr, "L5440 and Latitude 5440 name one model") {
 		t.Errorf("one model twice: exit %d, %q", code, stderr)
@@ -794,33 +812,38 @@ func TestE2EDoubleDashEndsOptions(t *testing.T) {
 	}
 }
 
-// From a fuzz hunt: asset show took a tag with a scanner's AIM prefix, a
-// serial or the label's QR URL, and checkout, checkin, move and retire
-// refused them ("asset tag "]Q1TD-000001" has "]""); --to refused a
-// badge scanned with its prefix.
+// From a fuzz hunt: asset show took a tag with a scanner's AIM prefix or
+// the label's QR link, and checkout, checkin, move and retire refused them
+// ("asset tag "]Q1TD-000001" has "]""); --to refused a badge scanned with
+// its prefix. A serial is not a tag argument (a review: a tag typed that
+// was no asset's retired the asset whose serial it was).
 func TestE2ETagArgumentsReadAsScans(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "t.db")
 	mustCLI(t, db, "location", "add", "DUB", "Dublin")
 	mustCLI(t, db, "location", "add", "DUB-2", "Dublin two")
 	mustCLI(t, db, "model", "add", "Latitude 5440", "--number", "L5440")
 	mustCLI(t, db, "person", "add", "--name", "Ana Silva", "--badge", "B1001")
-	mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "SN-1", "SN-2")
-	if out := mustCLI(t, db, "checkout", "--to", "]C1B1001", "]Q1TD-000001", "SN-2"); !strings.Contains(out, "TD-000001") || !strings.Contains(out, "TD-000002") {
+	mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "SN-1", "TD-000009")
+	if out := mustCLI(t, db, "checkout", "--to", "]C1B1001", "]Q1TD-000001", "https://assets.example.com/a/TD-000002"); !strings.Contains(out, "TD-000001") || !strings.Contains(out, "TD-000002") {
 		t.Fatalf("checkout: %s", out)
 	}
-	mustCLI(t, db, "checkin", "]Q1TD-000001", "sn-2")
-	mustCLI(t, db, "move", "--location", "DUB-2", "SN-1")
-	mustCLI(t, db, "retire", "]C1SN-2")
-	if out := mustCLI(t, db, "asset", "show", "TD-000002"); !strings.Contains(out, "retired") {
-		t.Errorf("TD-000002 after retire by its serial:\n%s", out)
-	}
+	mustCLI(t, db, "checkin", "]Q1TD-000001", "td-000002")
+	mustCLI(t, db, "move", "--location", "DUB-2", "]C1TD-000001")
 	if out := mustCLI(t, db, "asset", "show", "TD-000001"); !strings.Contains(out, "DUB-2") {
-		t.Errorf("TD-000001 after move by its serial:\n%s", out)
+		t.Errorf("TD-000001 after the move:\n%s", out)
 	}
-	// One that names nothing is refused as before.
-	if _, stderr, code := cli(t, db, "retire", "NOPE-9"); code != 1 || !strings.Contains(stderr, "NOPE-9") {
-		t.Errorf("retire NOPE-9: exit %d, %q", code, stderr)
+	// TD-000009 is TD-000002's serial, and no asset's tag: refused.
+	if _, stderr, code := cli(t, db, "retire", "TD-000009"); code != 1 || !strings.Contains(stderr, "TD-000009") {
+		t.Errorf("retire TD-000009: exit %d, %q", code, stderr)
 	}
+	if out := mustCLI(t, db, "asset", "show", "TD-000002"); strings.Contains(out, "retired") {
+		t.Errorf("TD-000002 retired by its serial:\n%s", out)
+	}
+	// A link that names no asset says why.
+	if _, stderr, code := cli(t, db, "checkin", "https://snipe.example.com/hardware/99"); code != 1 || !strings.Contains(stderr, "Snipe-IT label") {
+		t.Errorf("checkin of a Snipe-IT link: exit %d, %q", code, stderr)
+	}
+	mustCLI(t, db, "retire", "]C1TD-000002")
 }
 
 // From a fuzz hunt: the import's summary named custom fields by their

@@ -369,10 +369,9 @@ func (a *app) open(ctx context.Context) (*store.DB, error) {
 	}
 	db, err := store.Open(ctx, path, store.Options{Operator: a.resolveOperator()})
 	if err != nil && a.pure && !a.demo && store.IsReadOnly(err) {
-		var rerr error
-		if db, rerr = store.Open(ctx, path, store.Options{Operator: a.resolveOperator(), ReadOnly: true}); rerr == nil {
-			err = nil
-		}
+		// (Its refusal, if it refuses, says why a read-only copy cannot
+		// be read: one an older tagdesk wrote must be upgraded first.)
+		db, err = store.Open(ctx, path, store.Options{Operator: a.resolveOperator(), ReadOnly: true})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)

@@ -384,13 +384,14 @@ func cmdSyncStatus(ctx context.Context, a *app, args []string) error {
 			online = "this desk works alone: tagdesk sync --server URL --token TOKEN enrols it"
 		case st.LastSuccess.IsZero() && st.LastError == "":
 			online = "not synced yet"
-		case st.LastError == "" && st.LastSuccess.After(st.LastAttempt):
+		case st.LastSuccess.After(st.LastAttempt):
 			// Batches went through and the sync's end was never recorded
-			// (killed, the machine off): not a link that was down.
+			// (killed, the machine off): not a link that was down, even
+			// if the attempt before it failed.
 			online = "the last sync was cut off before it finished: run tagdesk sync"
 		case st.Online:
 			online = "online at the last sync"
-		case strings.Contains(st.LastError, "server said "):
+		case strings.Contains(st.LastError, "server said "), strings.Contains(st.LastError, "runs an older tagdesk"):
 			// It answered: the link is up, the server said no.
 			online = "reachable, but it refused the last sync"
 		case st.Failed:
