@@ -858,26 +858,3 @@ func TestE2EImportNamesTheCustomFieldsItFills(t *testing.T) {
 		t.Errorf("import:\n%s", out)
 	}
 }
-
-// A refused command on a database it made (a mistyped --db) left an empty
-// register there, which took the next command's changes apart from the
-// real one. One that recorded something stays.
-func TestE2ERefusedCommandLeavesNoNewDatabase(t *testing.T) {
-	dir := t.TempDir()
-	typo := filepath.Join(dir, "deks.db")
-	if _, stderr, code := cli(t, typo, "receive", "--model", "Nope", "--location", "DUB", "SN-1"); code != 1 || !strings.Contains(stderr, "Nope") {
-		t.Fatalf("receive: exit %d, %q", code, stderr)
-	}
-	for _, sfx := range []string{"", "-wal", "-shm"} {
-		if _, err := os.Stat(typo + sfx); err == nil {
-			t.Errorf("%s left behind", filepath.Base(typo+sfx))
-		}
-	}
-	mustCLI(t, typo, "location", "add", "DUB", "Dublin")
-	if _, _, code := cli(t, typo, "receive", "--model", "Nope", "--location", "DUB", "SN-1"); code != 1 {
-		t.Fatalf("receive on a register: exit %d", code)
-	}
-	if out := mustCLI(t, typo, "location", "list"); !strings.Contains(out, "DUB") {
-		t.Errorf("the register with a place lost it:\n%s", out)
-	}
-}

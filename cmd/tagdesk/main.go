@@ -387,29 +387,15 @@ func (a *app) open(ctx context.Context) (*store.DB, error) {
 
 // withDB opens the database, runs fn and closes it, keeping fn's error.
 func (a *app) withDB(ctx context.Context, fn func(db *store.DB) error) error {
-	path := a.resolveDBPath()
-	_, statErr := os.Stat(path)
-	fresh := !a.demo && errors.Is(statErr, os.ErrNotExist)
+	// (A refused command on a new database leaves it, empty: removing it
+	// could remove one another tagdesk made there at the same moment.)
 	db, err := a.open(ctx)
 	if err != nil {
 		return err
 	}
 	err = fn(db)
-	// A refused command on a database it made (a mistyped --db) leaves
-	// none behind, when nothing was recorded in it: an empty register
-	// there would take the next command's changes apart from the real
-	// one. (Not a sync: its server and token, saved, are the desk's
-	// enrolment, to be tried again.)
-	empty := false
-	if err != nil && fresh && !strings.HasPrefix(a.cmd, "sync") && !strings.HasPrefix(a.cmd, "serve") {
-		n, perr := db.PendingEvents(ctx)
-		empty = perr == nil && n == 0
-	}
 	if cerr := db.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close database: %w", cerr)
-	}
-	if empty {
-		removeDB(path)
 	}
 	return err
 }
