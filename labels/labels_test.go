@@ -1024,4 +1024,10 @@ func TestURLPatternsThatScanBack(t *testing.T) {
 	if _, err := labels.ParseTemplates(strings.NewReader(file)); err != nil {
 		t.Errorf("a link by id with the strip refused: %v", err)
 	}
+	// Not to /hardware/{tag}: its QR code opens the asset with that
+	// Snipe-IT id, strip or no strip (a review).
+	file = "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nencode = \"url\"\nurl = \"https://snipe.example.com/hardware/{tag}\""
+	if _, err := labels.ParseTemplates(strings.NewReader(file)); err == nil || !strings.Contains(err.Error(), "would not scan back") {
+		t.Errorf("a /hardware/{tag} link with the strip: %v", err)
+	}
 }

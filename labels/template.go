@@ -330,6 +330,9 @@ func (t Template) validate() error {
 		if !strings.Contains(t.URL, "{tag}") && !strings.Contains(t.URL, "{serial}") {
 			return fmt.Errorf("encode = url needs a url pattern containing {tag} or {serial}, got %q", t.URL)
 		}
+		if hardwareLink(t.URL) {
+			return fmt.Errorf("encode = url: %q puts {tag} after /hardware/, where a scan reads Snipe-IT's own asset id: its labels would not scan back (or scan as another asset); put it elsewhere, e.g. https://host/a/{tag}", t.URL)
+		}
 		if !t.Barcode && !urlCarriesTag(t.URL) {
 			// (A scan of a link reads its tag there, and only there: a
 			// label that scans as no asset, or as another, is no label.
@@ -730,4 +733,13 @@ func urlCarriesTag(pattern string) bool {
 	// (A digits-only tag after /hardware/ reads as Snipe-IT's asset id.)
 	path = strings.TrimRight(path, "/")
 	return strings.HasSuffix(path, "/{tag}") && !strings.HasSuffix(path, "/hardware/{tag}")
+}
+
+// hardwareLink says whether a url pattern puts {tag} after /hardware/,
+// where a scan reads digits as Snipe-IT's own asset id, not a tag: its QR
+// code would open another asset, strip or no strip.
+func hardwareLink(pattern string) bool {
+	rest, _, _ := strings.Cut(pattern, "#")
+	path, _, _ := strings.Cut(rest, "?")
+	return strings.HasSuffix(strings.TrimRight(path, "/"), "/hardware/{tag}")
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/tagdesk/tagdesk/store"
@@ -28,5 +29,33 @@ func TestReceiveSerialWithAIMPrefix(t *testing.T) {
 	}
 	if _, err := db.Receive(ctx, store.Receipt{Serial: " ]C1 ", Model: "L5440", Location: "DUB"}); store.ErrorCode(err) != store.EINVALID {
 		t.Fatalf("a prefix alone: %v", err)
+	}
+}
+
+// From a review: a name an early tagdesk stored with a terminal escape
+// was copied into every later change that names it (a receipt's place
+// label), which the server refuses, and the desk's queue stopped for good.
+// The copy carries U+FFFD instead; the server takes it.
+func TestCopiedEscapeIsDefused(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if err := db.ExecForTest(ctx, "UPDATE locations SET name = 'Head'||char(27)||'[1moffice' WHERE code = 'DUB'"); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.Receive(ctx, store.Receipt{Serial: "SN-ESC-9", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := db.History(ctx, a.UID)
+	if err != nil || len(h) == 0 {
+		t.Fatalf("history: %v", err)
+	}
+	e := h[len(h)-1]
+	if !strings.Contains(string(e.Payload), "Head\uFFFD[1moffice") || strings.Contains(string(e.Payload), `\u001b`) {
+		t.Errorf("payload: %s", e.Payload)
+	}
+	if err := store.CheckPushed(&e); err != nil {
+		t.Errorf("the server would refuse it: %v", err)
 	}
 }

@@ -420,6 +420,14 @@ func (w *wtx) newEvent(typ EventType, subject string, payload any) (Event, error
 	if err := checkText(w.operator, payload, body); err != nil {
 		return Event{}, err
 	}
+	if mayHoldEscape(body) {
+		// What checkText let through is text copied from what is stored
+		// (text:"copied"): a name an early tagdesk stored with a terminal
+		// escape. The server refuses any escape (a forged one would reach
+		// every desk), so the copy carries U+FFFD in its place, and the
+		// change is not held back for good.
+		body = defuseEscapes(body)
+	}
 	if typ != EvDeviceSite && !w.siteChecked {
 		w.siteChecked = true
 		if err := w.restateSite(); err != nil {

@@ -276,3 +276,35 @@ func controlName(r rune) string {
 	}
 	return fmt.Sprintf("U+%04X", r)
 }
+
+// defuseEscapes replaces, in a JSON text, every ESC and C1 control inside
+// its strings (written \u001b, \u0080 to \u009f, either case, or raw) by
+// U+FFFD, written raw as Go's encoder writes it, so the text stays the
+// compact JSON a server takes.
+func defuseEscapes(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); {
+		switch {
+		case b[i] == '\\' && i+1 < len(b) && b[i+1] == 'u' && i+6 <= len(b) && isEscapeCode(b[i+2:i+6]):
+			out = append(out, "\uFFFD"...)
+			i += 6
+		case b[i] == '\\' && i+1 < len(b):
+			out = append(out, b[i], b[i+1]) // (another escape, "\\" included)
+			i += 2
+		case b[i] == 0xc2 && i+1 < len(b) && b[i+1] >= 0x80 && b[i+1] <= 0x9f:
+			out = append(out, "\uFFFD"...)
+			i += 2
+		default:
+			out = append(out, b[i])
+			i++
+		}
+	}
+	return out
+}
+
+// isEscapeCode says whether four hex digits are ESC (001b) or a C1
+// control (0080 to 009f), either case.
+func isEscapeCode(h []byte) bool {
+	d := strings.ToLower(string(h))
+	return d == "001b" || strings.HasPrefix(d, "008") || strings.HasPrefix(d, "009")
+}

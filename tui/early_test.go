@@ -421,3 +421,29 @@ func TestReceiveArrivalOnItsOrderIsNotBeyondIt(t *testing.T) {
 	h.scan("PQ-T2")
 	h.wantView("ThinkPad T14 is not on order PO-Q: 1 received all the same")
 }
+
+// From a review: an arrival that takes its line past the order's
+// quantity is beyond it, and said so (only a line the order names no
+// quantity for is quiet for its arrivals).
+func TestReceiveArrivalPastTheQuantityIsBeyond(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 0)
+	ctx := context.Background()
+	if _, err := db.AddPurchaseOrder(ctx, "PO-R", "", map[string]int{"LAT5440": 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial,Model Name,Model No.,Status,Location,Purchase Order\nR-1,PR-L1,Latitude 5440,LAT5440,Pending,HQ,PO-R\n"), store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.typeSlow("Latitude")
+	h.press("enter")
+	h.typeSlow("PO-R")
+	h.press("enter")
+	h.typeSlow("HQ")
+	h.press("enter")
+	h.scan("RX-1")
+	h.scan("PR-L1")
+	h.wantView("(was on order)", "beyond order PO-R: 2 of 1 Latitude 5440")
+}

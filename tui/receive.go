@@ -558,7 +558,7 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 	s.feed.ok("%s ← serial %s · %s at %s%s", a.Tag, a.Serial, assetLabel(a), a.LocationCode, came)
 	if s.po != nil {
 		for _, l := range s.po.Lines {
-			if l.Model == a.Model && l.ModelNumber == a.ModelNumber && s.po.Beyond(l) > 0 && !r.arrived {
+			if l.Model == a.Model && l.ModelNumber == a.ModelNumber && s.po.Beyond(l) > 0 && !(r.arrived && l.Expected == 0) {
 				// Received all the same (the box is here), but said: with
 				// the bell once for the order's model, then on the line
 				// (a pallet of 40 beyond the order rang 40 times).

@@ -323,14 +323,17 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 			return fmt.Errorf("receive: %w; nothing was received", err)
 		}
 		var got []store.Asset
-		models := map[[2]string]bool{} // the models received now: warned of
+		// The models received now (warned of), and whether any came that
+		// was not registered on order first (an arrival is on its order).
+		models := map[[2]string]bool{}
 		for i, t := range tags {
 			if *asJSON || *po != "" {
 				x, err := db.Asset(ctx, t)
 				if err != nil {
 					return err
 				}
-				models[[2]string{strings.ToLower(x.Model), strings.ToLower(x.ModelNumber)}] = true
+				key := [2]string{strings.ToLower(x.Model), strings.ToLower(x.ModelNumber)}
+				models[key] = models[key] || onOrder[i] != t
 				if *asJSON {
 					got = append(got, x)
 				}
@@ -361,11 +364,12 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 				return err
 			}
 			for _, l := range o.Lines {
-				if !models[[2]string{strings.ToLower(l.Model), strings.ToLower(l.ModelNumber)}] {
+				beyondNow, touched := models[[2]string{strings.ToLower(l.Model), strings.ToLower(l.ModelNumber)}]
+				if !touched {
 					continue // (a line this receipt did not touch)
 				}
 				switch {
-				case o.Beyond(l) == 0:
+				case o.Beyond(l) == 0, l.Expected == 0 && !beyondNow: // (only arrivals, on their order)
 				case l.Expected == 0:
 					fmt.Fprintf(a.stderr, "warning: %s is not on order %s: %d received all the same\n", o.Label(l), o.Number, o.Beyond(l))
 				default:
@@ -743,16 +747,16 @@ func writeAssetJSON(ctx context.Context, a *app, db *store.DB, x store.Asset) er
 func assetArgs(ctx context.Context, db *store.DB, args []string) ([]string, error) {
 	out := slices.Clone(args)
 	for i, s := range args {
-		if strings.Contains(s, "/") { // a link
-			a, err := db.ResolveAsset(ctx, s)
-			if err != nil {
-				return nil, fmt.Errorf("%w; nothing changed", err)
-			}
-			out[i] = a.Tag
-			continue
-		}
-		if res, err := db.Resolve(ctx, s); err == nil && res.Kind == store.ResolvedAsset && res.Via != "serial" {
+		res, err := db.Resolve(ctx, s)
+		switch {
+		case err == nil && res.Kind == store.ResolvedAsset && res.Via != "serial":
 			out[i] = res.Asset.Tag
+		case strings.Contains(s, "/") && !(err == nil && res.Kind == store.ResolvedAsset):
+			// A link that names no asset: the scan's reason (a Snipe-IT
+			// id no asset has), not "a tag of 37 characters".
+			if _, aerr := db.ResolveAsset(ctx, s); aerr != nil {
+				return nil, fmt.Errorf("%w; nothing changed", aerr)
+			}
 		}
 	}
 	return out, nil

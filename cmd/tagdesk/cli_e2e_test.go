@@ -367,6 +367,16 @@ func TestE2EPurchaseOrders(t *testing.T) {
 	if _, stderr, code := cli(t, db, "receive", "--model", "WD19", "--location", "DUB", "--po", "PO-7", "D2"); code != 0 || strings.Contains(stderr, "Latitude") {
 		t.Errorf("a dock received: exit %d, %q", code, stderr)
 	}
+	// A dock registered on PO-7 (a Pending row) arrives: on its order, no
+	// warning, though docks came beyond it before (a review).
+	dock := filepath.Join(t.TempDir(), "dock.csv")
+	if err := os.WriteFile(dock, []byte("Asset Tag,Serial,Model Name,Model No.,Status,Location,Purchase Order\nPD-1,PDOCK-1,Dock,WD19,Pending,DUB,PO-7\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, db, "import", "snipeit", dock)
+	if _, stderr, code := cli(t, db, "receive", "--model", "WD19", "--location", "DUB", "--po", "PO-7", "PDOCK-1"); code != 0 || strings.Contains(stderr, "warning") {
+		t.Errorf("a registered dock's arrival: exit %d, %q", code, stderr)
+	}
 	// An order an import made holds no quantities: what is registered on
 	// it is shown, and receiving against it warns of nothing.
 	csv := filepath.Join(t.TempDir(), "pending.csv")
@@ -844,6 +854,11 @@ func TestE2ETagArgumentsReadAsScans(t *testing.T) {
 		t.Errorf("checkin of a Snipe-IT link: exit %d, %q", code, stderr)
 	}
 	mustCLI(t, db, "retire", "]C1TD-000002")
+	// A serial with a slash is a serial, not a link (a review).
+	mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "CN/0452/77")
+	if _, stderr, code := cli(t, db, "retire", "CN/0452/77"); code != 1 || !strings.Contains(stderr, "CN/0452/77") {
+		t.Errorf("retire by a serial with slashes: exit %d, %q", code, stderr)
+	}
 }
 
 // From a fuzz hunt: the import's summary named custom fields by their
