@@ -1030,4 +1030,9 @@ func TestURLPatternsThatScanBack(t *testing.T) {
 	if _, err := labels.ParseTemplates(strings.NewReader(file)); err == nil || !strings.Contains(err.Error(), "would not scan back") {
 		t.Errorf("a /hardware/{tag} link with the strip: %v", err)
 	}
+	// Nor {serial}: a serial of digits (an IMEI) reads as Snipe-IT's id.
+	file = "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nencode = \"url\"\nurl = \"https://snipe.example.com/hardware/{serial}\""
+	if _, err := labels.ParseTemplates(strings.NewReader(file)); err == nil || !strings.Contains(err.Error(), "would not scan back") {
+		t.Errorf("a /hardware/{serial} link with the strip: %v", err)
+	}
 }

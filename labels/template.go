@@ -331,7 +331,7 @@ func (t Template) validate() error {
 			return fmt.Errorf("encode = url needs a url pattern containing {tag} or {serial}, got %q", t.URL)
 		}
 		if hardwareLink(t.URL) {
-			return fmt.Errorf("encode = url: %q puts {tag} after /hardware/, where a scan reads Snipe-IT's own asset id: its labels would not scan back (or scan as another asset); put it elsewhere, e.g. https://host/a/{tag}", t.URL)
+			return fmt.Errorf("encode = url: %q puts the code after /hardware/, where a scan reads digits as Snipe-IT's own asset id: its labels would not scan back (or scan as another asset); put it elsewhere, e.g. https://host/a/{tag}", t.URL)
 		}
 		if !t.Barcode && !urlCarriesTag(t.URL) {
 			// (A scan of a link reads its tag there, and only there: a
@@ -735,11 +735,12 @@ func urlCarriesTag(pattern string) bool {
 	return strings.HasSuffix(path, "/{tag}") && !strings.HasSuffix(path, "/hardware/{tag}")
 }
 
-// hardwareLink says whether a url pattern puts {tag} after /hardware/,
-// where a scan reads digits as Snipe-IT's own asset id, not a tag: its QR
+// hardwareLink says whether a url pattern puts {tag} or {serial} after
+// /hardware/, where a scan reads digits as Snipe-IT's own asset id: its QR
 // code would open another asset, strip or no strip.
 func hardwareLink(pattern string) bool {
 	rest, _, _ := strings.Cut(pattern, "#")
 	path, _, _ := strings.Cut(rest, "?")
-	return strings.HasSuffix(strings.TrimRight(path, "/"), "/hardware/{tag}")
+	path = strings.TrimRight(path, "/")
+	return strings.HasSuffix(path, "/hardware/{tag}") || strings.HasSuffix(path, "/hardware/{serial}")
 }
