@@ -231,12 +231,7 @@ func TestReceiveModelNumberAsSerialWithCtrlD(t *testing.T) {
 	db := newTestDB(t)
 	seed(t, db, 0)
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
-	h.typeSlow("r")
-	h.typeSlow("Latitude")
-	h.press("enter")
-	h.press("enter")
-	h.typeSlow("HQ")
-	h.press("enter")
+	h.receiving("Latitude", "", "HQ")
 	h.scan("LAT5440")
 	h.wantView("the model number of Latitude 5440, not a serial", "ctrl+d receives it")
 	h.scan("LAT5440")
@@ -317,12 +312,7 @@ func TestReceivePendingTagGoesWithARefusedSerial(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
-	h.typeSlow("r")
-	h.typeSlow("Latitude")
-	h.press("enter")
-	h.press("enter")
-	h.typeSlow("HQ")
-	h.press("enter")
+	h.receiving("Latitude", "", "HQ")
 	h.scan("TD-000777")
 	h.wantView("tag TD-000777 waits for its serial")
 	h.scan("ONORD-1") // on order as TD-000002: keeps that tag, refused
@@ -354,12 +344,7 @@ func TestReceiveTakesThePickedModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
-	h.typeSlow("r")
-	h.typeSlow("Latitude 5440 (2")
-	h.press("enter")
-	h.press("enter")
-	h.typeSlow("HQ")
-	h.press("enter")
+	h.receiving("Latitude 5440 (2", "", "HQ")
 	h.scan("PICKED-1")
 	r, err := db.Resolve(ctx, "PICKED-1")
 	if err != nil || r.Asset == nil || r.Asset.Model != "Latitude 5440 (2024)" {
@@ -374,12 +359,7 @@ func TestReceiveHelpWhileScanning(t *testing.T) {
 	db := newTestDB(t)
 	seed(t, db, 0)
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
-	h.typeSlow("r")
-	h.typeSlow("Latitude")
-	h.press("enter")
-	h.press("enter")
-	h.typeSlow("HQ")
-	h.press("enter")
+	h.receiving("Latitude", "", "HQ")
 	h.press("f1")
 	h.wantView("Keys: ", "ctrl+d", "receive a refused duplicate")
 	if v := h.view(); strings.Count(v, "change setup") < 2 || !strings.Contains(v, "quit") {
@@ -404,13 +384,7 @@ func TestReceiveArrivalOnItsOrderIsNotBeyondIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
-	h.typeSlow("r")
-	h.typeSlow("ThinkPad")
-	h.press("enter")
-	h.typeSlow("PO-Q")
-	h.press("enter")
-	h.typeSlow("HQ")
-	h.press("enter")
+	h.receiving("ThinkPad", "PO-Q", "HQ")
 	bells := h.bells
 	h.scan("PQ-T1")
 	h.wantView("(was on order)")
@@ -436,14 +410,24 @@ func TestReceiveArrivalPastTheQuantityIsBeyond(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
-	h.typeSlow("r")
-	h.typeSlow("Latitude")
-	h.press("enter")
-	h.typeSlow("PO-R")
-	h.press("enter")
-	h.typeSlow("HQ")
-	h.press("enter")
+	h.receiving("Latitude", "PO-R", "HQ")
 	h.scan("RX-1")
 	h.scan("PR-L1")
 	h.wantView("(was on order)", "beyond order PO-R: 2 of 1 Latitude 5440")
+}
+
+// receiving opens the receive screen and sets it up as a clerk types it:
+// the model (the first that matches), the order ("" for none) and the
+// location, ready for scans.
+func (h *harness) receiving(model, po, location string) {
+	h.t.Helper()
+	h.typeSlow("r")
+	h.typeSlow(model)
+	h.press("enter")
+	if po != "" {
+		h.typeSlow(po)
+	}
+	h.press("enter")
+	h.typeSlow(location)
+	h.press("enter")
 }
