@@ -720,8 +720,7 @@ func (rs *rawSheet) apply(t *Template) error {
 // the link reads it (store.Resolve): the last segment of its path, or the
 // value of a tag, asset_tag or t parameter.
 func urlCarriesTag(pattern string) bool {
-	rest, _, _ := strings.Cut(pattern, "#")
-	path, query, _ := strings.Cut(rest, "?")
+	path, query := linkParts(pattern)
 	// The first of these parameters with a value is the one a scan reads.
 	for _, key := range []string{"tag", "asset_tag", "t"} {
 		for _, kv := range strings.Split(query, "&") {
@@ -730,17 +729,21 @@ func urlCarriesTag(pattern string) bool {
 			}
 		}
 	}
-	// (A digits-only tag after /hardware/ reads as Snipe-IT's asset id.)
-	path = strings.TrimRight(path, "/")
-	return strings.HasSuffix(path, "/{tag}") && !strings.HasSuffix(path, "/hardware/{tag}")
+	return strings.HasSuffix(path, "/{tag}") // (hardwareLink is refused before)
 }
 
 // hardwareLink says whether a url pattern puts {tag} or {serial} after
 // /hardware/, where a scan reads digits as Snipe-IT's own asset id: its QR
 // code would open another asset, strip or no strip.
 func hardwareLink(pattern string) bool {
-	rest, _, _ := strings.Cut(pattern, "#")
-	path, _, _ := strings.Cut(rest, "?")
-	path = strings.TrimRight(path, "/")
+	path, _ := linkParts(pattern)
 	return strings.HasSuffix(path, "/hardware/{tag}") || strings.HasSuffix(path, "/hardware/{serial}")
+}
+
+// linkParts splits a url pattern into its path (without a trailing /)
+// and its query, the fragment left out.
+func linkParts(pattern string) (path, query string) {
+	rest, _, _ := strings.Cut(pattern, "#")
+	path, query, _ = strings.Cut(rest, "?")
+	return strings.TrimRight(path, "/"), query
 }

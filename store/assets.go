@@ -178,7 +178,7 @@ func (db *DB) ReceiveAll(ctx context.Context, rs []Receipt) ([]string, error) {
 
 func (w *wtx) receive(r Receipt) (string, error) {
 	rec := AssetRecord{
-		Serial: receiptSerial(r.Serial), Name: strings.TrimSpace(r.Name), Kind: KindHardware, Status: r.Status,
+		Serial: dropAIM(r.Serial), Name: strings.TrimSpace(r.Name), Kind: KindHardware, Status: r.Status,
 		OrderNumber: r.OrderNumber, PurchaseDate: r.PurchaseDate, PurchaseCost: r.PurchaseCost, Currency: r.Currency,
 		WarrantyEnd: r.WarrantyEnd, EOLDate: r.EOLDate, CostCentre: r.CostCentre, Notes: r.Notes, Custom: r.Custom,
 	}
@@ -1492,11 +1492,4 @@ func (w *wtx) receiptModel(r Receipt) (string, error) {
 		return "", notFound("no model %q (it may have been merged with another since: choose it again)", clip(cmp.Or(r.Model, r.ModelUID)))
 	}
 	return r.ModelUID, nil
-}
-
-// receiptSerial is a receipt's serial as a scan of it resolves: trimmed,
-// and without a scanner's AIM symbology identifier (]C1, ]Q1), which
-// CleanScan drops from every later scan of the same barcode.
-func receiptSerial(s string) string {
-	return strings.TrimSpace(aimPrefix.ReplaceAllString(strings.TrimSpace(s), ""))
 }

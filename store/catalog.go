@@ -397,7 +397,7 @@ func personIs(p, col string) string {
 // resolveHolder finds who or what an asset can be checked out to.
 func (w *wtx) resolveHolder(who string) (Holder, error) {
 	// (A scanner's AIM prefix, ]C1, as every scan drops it: CleanScan.)
-	who = strings.TrimSpace(aimPrefix.ReplaceAllString(strings.TrimSpace(who), ""))
+	who = dropAIM(who)
 	if who == "" {
 		return Holder{}, invalid("check out to whom? give a badge, username, email, location or asset tag")
 	}
@@ -1314,17 +1314,18 @@ func (db *DB) PurchaseOrder(ctx context.Context, number string) (PurchaseOrder, 
 	// An asset registered on the order but still on order has not come:
 	// counted apart (an order an import made has no quantities, only them).
 	// Arrived counts those received that were registered on it first:
-	// a line no quantity names is "on the order" for them.
-	rows, err := db.r.QueryContext(ctx, `SELECT name, number, quantity, received, waiting, arrived FROM (
-		SELECT m.name AS name, m.model_number AS number, l.quantity AS quantity,
-			(SELECT count(*) FROM assets a WHERE a.po_id = l.po_id AND a.model_id = l.model_id AND `+poReceived+`) AS received,
-			(SELECT count(*) FROM assets a WHERE a.po_id = l.po_id AND a.model_id = l.model_id AND a.status = 'on_order') AS waiting,
-			(SELECT count(*) FROM assets a WHERE a.po_id = l.po_id AND a.model_id = l.model_id AND `+poReceived+` AND `+poRegistered+`) AS arrived
-		FROM po_lines l JOIN models m ON m.id = l.model_id WHERE l.po_id = ?1
-		UNION ALL
-		SELECT m.name, m.model_number, 0, sum(`+poReceived+`), sum(a.status = 'on_order'), sum((`+poReceived+`) AND `+poRegistered+`) FROM assets a JOIN models m ON m.id = a.model_id
-		WHERE a.po_id = ?1 AND a.model_id NOT IN (SELECT model_id FROM po_lines WHERE po_id = ?1) GROUP BY m.id
-		HAVING sum(`+poReceived+`) > 0 OR sum(a.status = 'on_order') > 0)
+	// a line no quantity names is "on the order" for them. Each asset of
+	// the order is judged once (x), its model's counts summed (g), and
+	// joined to the ordered lines and the other models that came.
+	rows, err := db.r.QueryContext(ctx, `WITH x AS (
+			SELECT a.model_id AS model_id, (`+poReceived+`) AS rcv, a.status = 'on_order' AS waiting, `+poRegistered+` AS reg
+			FROM assets a WHERE a.po_id = ?1),
+		g AS (SELECT model_id, sum(rcv) AS received, sum(waiting) AS waiting, sum(rcv AND reg) AS arrived FROM x GROUP BY model_id),
+		l AS (SELECT model_id, quantity FROM po_lines WHERE po_id = ?1
+			UNION ALL
+			SELECT model_id, 0 FROM g WHERE (received > 0 OR waiting > 0) AND model_id NOT IN (SELECT model_id FROM po_lines WHERE po_id = ?1))
+		SELECT m.name AS name, m.model_number AS number, l.quantity AS quantity, coalesce(g.received, 0), coalesce(g.waiting, 0), coalesce(g.arrived, 0)
+		FROM l JOIN models m ON m.id = l.model_id LEFT JOIN g ON g.model_id = l.model_id
 		ORDER BY quantity = 0, name, number`, id)
 	if err != nil {
 		return po, fmt.Errorf("read purchase order lines: %w", err)

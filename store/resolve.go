@@ -35,6 +35,12 @@ type Resolution struct {
 
 var aimPrefix = regexp.MustCompile(`^\][A-Za-z][0-9A-Za-z]`)
 
+// dropAIM trims s and drops a scanner's AIM symbology identifier (]C1,
+// ]Q1) before it: a scan, a receipt's serial and a holder are read alike.
+func dropAIM(s string) string {
+	return strings.TrimSpace(aimPrefix.ReplaceAllString(strings.TrimSpace(s), ""))
+}
+
 // CleanScan checks and tidies a scanned string: it refuses oversized or
 // non-UTF-8 input, drops an AIM symbology identifier (]Q1, ]C0, ...) and
 // control characters, and trims spaces.
@@ -51,9 +57,7 @@ func CleanScan(s string) (string, error) {
 		}
 		return r
 	}, s)
-	s = aimPrefix.ReplaceAllString(strings.TrimSpace(s), "")
-	s = strings.TrimSpace(s)
-	if s == "" {
+	if s = dropAIM(s); s == "" {
 		return "", invalid("empty scan")
 	}
 	return s, nil
@@ -206,21 +210,24 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 	if id, ok := snipeITLink(code); ok {
 		// Snipe-IT's default QR code: its own id of the asset, which is
 		// not the tag (an asset tagged 1005 is seldom Snipe-IT's 1005).
+		// The one asset with the id, as bySerial finds a serial's; only
+		// when none is found is it asked whether two have it.
+		const withID = `(SELECT id FROM assets WHERE json_extract(custom, '$."Snipe-IT ID"') = ? LIMIT 2)`
+		a, err := db.assetWhere(ctx, `a.id = (SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM `+withID+`)`, id)
+		if err == nil {
+			return a, "snipe-it id", nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return a, "", fmt.Errorf("resolve Snipe-IT id: %w", err)
+		}
 		var n int
-		if err := db.readRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM assets WHERE json_extract(custom, '$."Snipe-IT ID"') = ? LIMIT 2)`, id).Scan(&n); err != nil {
+		if err := db.readRow(ctx, `SELECT count(*) FROM `+withID, id).Scan(&n); err != nil {
 			return Asset{}, "", fmt.Errorf("resolve Snipe-IT id: %w", err)
 		}
 		if n > 1 {
 			// (Two Snipe-IT instances imported, or a file with the id
 			// twice: a link names neither.)
 			return Asset{}, "", invalid("%s is a Snipe-IT label's link to its asset id %s, which more than one asset here was imported with: scan the label's barcode, which holds the tag", clip(code), id)
-		}
-		a, err := db.assetWhere(ctx, `json_extract(a.custom, '$."Snipe-IT ID"') = ?`, id)
-		if err == nil {
-			return a, "snipe-it id", nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return a, "", fmt.Errorf("resolve Snipe-IT id: %w", err)
 		}
 		return Asset{}, "", notFound("%s is a Snipe-IT label's link to its own asset id %s, and no asset here was imported with that id (the custom field %s): scan the label's barcode, which holds the tag", clip(code), id, SnipeITIDField)
 	}
