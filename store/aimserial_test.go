@@ -30,6 +30,17 @@ func TestReceiveSerialWithAIMPrefix(t *testing.T) {
 	if _, err := db.Receive(ctx, store.Receipt{Serial: " ]C1 ", Model: "L5440", Location: "DUB"}); store.ErrorCode(err) != store.EINVALID {
 		t.Fatalf("a prefix alone: %v", err)
 	}
+	// Two prefixes (the scanner's and its wedge software's): both dropped.
+	b, err := db.Receive(ctx, store.Receipt{Serial: "]C1]C1SN-AIM-2", Model: "L5440", Location: "DUB"})
+	if err != nil || b.Serial != "SN-AIM-2" {
+		t.Fatalf("received with two prefixes: %q, %v", b.Serial, err)
+	}
+	if got, err := db.ResolveAsset(ctx, "]Q1 ]C1 SN-AIM-2"); err != nil || got.Tag != b.Tag {
+		t.Fatalf("scanned with two prefixes: %q, %v", got.Tag, err)
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "]C1]C1", Model: "L5440", Location: "DUB"}); store.ErrorCode(err) != store.EINVALID {
+		t.Fatalf("two prefixes alone: %v", err)
+	}
 }
 
 // From a review: a name an early tagdesk stored with a terminal escape

@@ -1086,6 +1086,14 @@ func TestPersonNameSpacesAndEmails(t *testing.T) {
 	if _, err := db.CheckOut(ctx, "SP-2", "Cy  Old", ""); err != nil {
 		t.Errorf("check out to an old spaced name: %v", err)
 	}
+	// And listed by a query typed with one space (or two), as by name.
+	for _, q := range []string{"Cy Old", "y  O", "cy old"} {
+		for _, nameOnly := range []bool{false, true} {
+			if ps, err := db.People(ctx, store.PeopleFilter{Query: q, NameOnly: nameOnly}); err != nil || len(ps) != 1 || ps[0].Badge != "B7001" {
+				t.Errorf("people %q (name only %v): %+v %v", q, nameOnly, ps, err)
+			}
+		}
+	}
 	for _, e := range []string{"b@@x.com", "c@x.com,d@x.com", "mailto:f@x.com", "g@", "@x.com", "h@x..com", `"i"@x.com`} {
 		if _, err := db.AddPerson(ctx, store.PersonInput{Name: "E " + e, Email: e}); store.ErrorCode(err) != store.EINVALID {
 			t.Errorf("email %q: %v", e, err)

@@ -1120,13 +1120,19 @@ func (db *DB) People(ctx context.Context, f PeopleFilter) ([]Person, error) {
 		q += ` AND p.active = 1`
 	}
 	if f.Query != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Query) + "%"
+		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+		like := "%" + esc.Replace(f.Query) + "%"
+		// A name stored with a run of spaces (an older tagdesk kept them)
+		// is found as one typed with one space: its runs folded (up to 16
+		// spaces) before the match.
+		name := `(p.name LIKE ? ESCAPE '\' OR instr(p.name, '  ') > 0 AND replace(replace(replace(replace(p.name, '  ', ' '), '  ', ' '), '  ', ' '), '  ', ' ') LIKE ? ESCAPE '\')`
+		spaced := "%" + esc.Replace(nameSpaces(f.Query)) + "%"
 		if f.NameOnly {
-			q += ` AND p.name LIKE ? ESCAPE '\'`
-			args = append(args, like)
+			q += ` AND ` + name
+			args = append(args, like, spaced)
 		} else {
-			q += ` AND (p.name LIKE ? ESCAPE '\' OR p.badge LIKE ? ESCAPE '\' OR p.username LIKE ? ESCAPE '\' OR p.email LIKE ? ESCAPE '\')`
-			args = append(args, like, like, like, like)
+			q += ` AND (` + name + ` OR p.badge LIKE ? ESCAPE '\' OR p.username LIKE ? ESCAPE '\' OR p.email LIKE ? ESCAPE '\')`
+			args = append(args, like, spaced, like, like, like)
 		}
 	}
 	if f.AfterName != "" || f.AfterID != 0 {

@@ -37,8 +37,14 @@ var aimPrefix = regexp.MustCompile(`^\][A-Za-z][0-9A-Za-z]`)
 
 // dropAIM trims s and drops a scanner's AIM symbology identifier (]C1,
 // ]Q1) before it: a scan, a receipt's serial and a holder are read alike.
+// Every one: a scanner and the wedge software behind it may each add one
+// (]C1]C1SN-7), and a serial stored with the second is found by no scan.
 func dropAIM(s string) string {
-	return strings.TrimSpace(aimPrefix.ReplaceAllString(strings.TrimSpace(s), ""))
+	s = strings.TrimSpace(s)
+	for aimPrefix.MatchString(s) {
+		s = strings.TrimSpace(s[3:])
+	}
+	return s
 }
 
 // CleanScan checks and tidies a scanned string: it refuses oversized or

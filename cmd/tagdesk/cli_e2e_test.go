@@ -37,6 +37,72 @@ func TestE2EReadOnlyMissingDatabase(t *testing.T) {
 	}
 }
 
+// A command that would create the register, refused on a new path (a
+// mistyped --db), leaves nothing there, not even the folders it named; one
+// that succeeds creates the database, readable by its owner only, and no
+// file of its own beside it.
+func TestE2ERefusedCommandLeavesNoNewDatabase(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "typo", "desk", "tagdesk.db")
+	for _, args := range [][]string{
+		{"person", "add", "--name", "Ann Lee", "--email", "ann@@example.org"},
+		{"setting", "set", "tag_prefix", "bad prefix"},
+		{"location", "add", "DUB-2", "Dublin 2", "--parent", "DUB"},
+		{"model", "add", ""},
+	} {
+		if _, stderr, code := cli(t, db, args...); code == 0 {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+		if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+			t.Fatalf("%v left %v in %s", args, ents[0].Name(), dir)
+		}
+	}
+	for _, args := range [][]string{{"receive", "--model", "X1", "--location", "DUB", "S1"}, {"po", "add", "PO-1", "X1=2"}} {
+		if _, stderr, code := cli(t, db, args...); code != 1 || !strings.Contains(stderr, "no database at "+db) {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
+	mustCLI(t, db, "person", "add", "--name", "Ann Lee", "--email", "ann@example.org")
+	ents, err := os.ReadDir(filepath.Dir(db))
+	if err != nil || len(ents) != 1 || ents[0].Name() != "tagdesk.db" {
+		t.Fatalf("after a person add: %v %v", ents, err)
+	}
+	if fi, err := os.Stat(db); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the new database: %v %v", fi, err)
+	}
+	if out := mustCLI(t, db, "person", "list"); !strings.Contains(out, "ann@example.org") {
+		t.Errorf("person list: %q", out)
+	}
+	mustCLI(t, db, "verify")
+}
+
+// A database another tagdesk created at the path while a command worked on
+// its new one is left as it is: the command says its change is not in it.
+func TestPlaceDBLeavesAnotherOne(t *testing.T) {
+	dir := t.TempDir()
+	tmp, path := filepath.Join(dir, ".d.db.new-1"), filepath.Join(dir, "d.db")
+	if err := os.WriteFile(tmp, []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("theirs"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := placeDB(tmp, path)
+	if err == nil || !strings.Contains(err.Error(), "another tagdesk created "+path+" while this command ran") {
+		t.Fatalf("placeDB: %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "theirs" {
+		t.Fatalf("the other database was replaced: %q", b)
+	}
+	os.Remove(path)
+	if err := placeDB(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "mine" {
+		t.Fatalf("placed: %q", b)
+	}
+}
+
 // An empty file, or another program's SQLite database, is not a register:
 // a read says so and leaves the file as it was (no tagdesk tables, no WAL
 // mode), and so does a change.

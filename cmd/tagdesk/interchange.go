@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -80,11 +79,10 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 		opt.Source = "standard input"
 	}
 	// An import that imports nothing into a desk that did not exist leaves
-	// no database behind: "nothing imported" means no new file either.
-	path := a.resolveDBPath()
-	_, statErr := os.Stat(path)
-	fresh := !a.demo && errors.Is(statErr, os.ErrNotExist)
+	// no database behind: "nothing imported" means no new file either
+	// (withDB keeps a new one only as keepNew says).
 	committed := false
+	a.keepNew = func(error) bool { return committed }
 	err = a.withDB(ctx, func(db *store.DB) error {
 		var rep store.ImportReport
 		switch kind {
@@ -147,9 +145,6 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 		}
 		return nil
 	})
-	if fresh && !committed {
-		removeDB(path)
-	}
 	return err
 }
 

@@ -121,7 +121,7 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 		var assets []store.Asset
 		var ls []labels.Label
 		for _, tag := range pos {
-			as, err := db.ResolveAsset(ctx, tag)
+			as, err := labelAsset(ctx, db, tag)
 			if err != nil {
 				return err
 			}
@@ -668,4 +668,15 @@ func cmdSettingSet(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintf(a.stdout, "%s=%s\n", k, v)
 		return nil
 	})
+}
+
+// labelAsset finds the asset a TAG argument names, as assetArgs reads
+// them: its tag or its label's link, not a serial (a tag typed that is no
+// asset's tag would print another asset's label, to be stuck on this one).
+func labelAsset(ctx context.Context, db *store.DB, arg string) (store.Asset, error) {
+	res, err := db.Resolve(ctx, arg)
+	if err == nil && res.Kind == store.ResolvedAsset && res.Via == "serial" {
+		return store.Asset{}, store.Errorf(store.ENOTFOUND, "no asset with tag %s (it is the serial of %s: name its tag); nothing printed", clipBytes(arg, 80), res.Asset.Tag)
+	}
+	return db.ResolveAsset(ctx, arg)
 }

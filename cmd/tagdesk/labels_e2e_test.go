@@ -295,6 +295,25 @@ func TestE2ELabelRefusesDisposed(t *testing.T) {
 	}
 }
 
+// label reads its TAG arguments as the commands that change an asset do: a
+// tag or the label's link, not a serial (a tag typed that is another
+// asset's serial printed that asset's label).
+func TestE2ELabelRefusesSerial(t *testing.T) {
+	db := disposedDesk(t)
+	mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "--tag", "TD-000001", "TD-000005")
+	out := filepath.Join(t.TempDir(), "x.zpl")
+	if _, errs, code := cli(t, db, "label", "--out", out, "TD-000005"); code != 1 || !strings.Contains(errs, "no asset with tag TD-000005 (it is the serial of TD-000001: name its tag); nothing printed") {
+		t.Errorf("label of a serial: exit %d, %q", code, errs)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a label file was written: %v", err)
+	}
+	mustCLI(t, db, "label", "--out", out, "]Q1TD-000001")
+	if b, err := os.ReadFile(out); err != nil || !strings.Contains(string(b), "TD-000001") {
+		t.Errorf("label of a tag scanned with its prefix: %v %q", err, b)
+	}
+}
+
 // A label queued at receipt is cancelled when the asset is disposed of at
 // this desk; one still queued (the disposal synced from another desk) fails
 // with the reason instead of printing.

@@ -44,6 +44,13 @@ type app struct {
 	cmd      string // the command being run, for its usage hint
 	reads    bool   // the command needs a register that exists (readsOnly)
 	pure     bool   // the command never writes (pureRead): a read-only copy will do
+	// keepNew, if set, says whether a database the command created is kept
+	// after fn returned err (default: kept when err is nil).
+	keepNew func(err error) bool
+	// inPlace makes a new database at its path at once (a first sync: the
+	// desk's enrolment is kept even when the sync fails, and its token is
+	// the server's for that desk).
+	inPlace bool
 }
 
 // usageError is bad usage: exit status 2.
@@ -328,7 +335,9 @@ func readsOnly(name string) bool {
 		// database there is nothing for them to act on.
 		"asset update", "checkout", "checkin", "move", "retire", "dispose", "status",
 		"stocktake start", "stocktake scan", "stocktake finish", "person update", "person offboard", "person reactivate",
-		"label", "queue run", "queue cancel", "queue retry", "sync resolve", "swap", "location update", "report duplicates":
+		"label", "queue run", "queue cancel", "queue retry", "sync resolve", "swap", "location update", "report duplicates",
+		// and those that need what only an existing one has (a model).
+		"receive", "po add":
 		return true
 	}
 	return false
@@ -386,24 +395,133 @@ func (a *app) open(ctx context.Context) (*store.DB, error) {
 }
 
 // withDB opens the database, runs fn and closes it, keeping fn's error.
+//
+// A command that would create the register (its path names nothing yet)
+// works on a new database of its own beside it and puts it in place only
+// when it succeeds: a refused command on a mistyped --db leaves nothing
+// behind, and nothing another tagdesk makes at that path meanwhile is ever
+// removed.
 func (a *app) withDB(ctx context.Context, fn func(db *store.DB) error) error {
-	// (A refused command on a new database leaves it, empty: removing it
-	// could remove one another tagdesk made there at the same moment.)
+	path := a.resolveDBPath()
+	if !a.demo && !a.reads && !a.inPlace {
+		if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
+			return a.withNewDB(ctx, path, fn)
+		}
+	}
 	db, err := a.open(ctx)
 	if err != nil {
 		return err
 	}
-	err = fn(db)
+	return closeDB(db, fn(db))
+}
+
+// closeDB closes db, keeping err (or returning the close's).
+func closeDB(db *store.DB, err error) error {
 	if cerr := db.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close database: %w", cerr)
 	}
 	return err
 }
 
+// withNewDB runs fn on a new database at a name of its own in path's
+// folder, and links it to path when fn succeeds (or a.keepNew says to
+// keep it). Refused, it is removed, with the folders it made: no other
+// process knows its name.
+func (a *app) withNewDB(ctx context.Context, path string, fn func(db *store.DB) error) error {
+	made := missingDirs(filepath.Dir(path))
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".new-*")
+	if errors.Is(err, os.ErrNotExist) {
+		// (The folder does not exist: the store makes it.)
+		if err = os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
+			f, err = os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".new-*")
+		}
+	}
+	if err != nil {
+		removeDirs(made)
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	tmp := f.Name()
+	f.Close()
+	os.Remove(tmp) // the store creates it, 0600, and refuses a file it did not make
+	db, err := store.Open(ctx, tmp, store.Options{Operator: a.resolveOperator()})
+	if err != nil {
+		removeDB(tmp)
+		removeDirs(made)
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	if p, perr := db.PersonByCode(ctx, db.Operator()); perr == nil {
+		db.SetOperator(p.OperatorName())
+	}
+	err = closeDB(db, fn(db))
+	keep := err == nil
+	if a.keepNew != nil {
+		keep = a.keepNew(err)
+	}
+	if keep {
+		if lerr := placeDB(tmp, path); lerr != nil {
+			err = errors.Join(err, lerr)
+		}
+	}
+	removeDB(tmp)
+	if !keep {
+		removeDirs(made)
+	}
+	return err
+}
+
+// placeDB gives the new database at tmp the name path, unless path has
+// come to exist meanwhile (another tagdesk made it: it is left as it is).
+func placeDB(tmp, path string) error {
+	if fi, err := os.Stat(tmp + "-wal"); err == nil && fi.Size() > 0 {
+		// (Closing checkpoints the log into the file; a log left over
+		// holds changes the file alone lacks.)
+		return store.Errorf(store.EINTERNAL, "the new database %s was not fully written: it is left at %s", path, tmp)
+	}
+	err := os.Link(tmp, path)
+	if errors.Is(err, os.ErrExist) {
+		return store.Errorf(store.ECONFLICT, "another tagdesk created %s while this command ran: this command's change is not in it; run it again", path)
+	}
+	if err != nil {
+		// A file system without hard links: a rename, if path is still free.
+		if _, serr := os.Lstat(path); !errors.Is(serr, os.ErrNotExist) {
+			return store.Errorf(store.ECONFLICT, "another tagdesk created %s while this command ran: this command's change is not in it; run it again", path)
+		}
+		if rerr := os.Rename(tmp, path); rerr != nil {
+			return fmt.Errorf("create %s: %w", path, rerr)
+		}
+	}
+	return nil
+}
+
 // removeDB removes a database this command created, with its log.
 func removeDB(path string) {
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		os.Remove(path + suffix)
+	}
+}
+
+// missingDirs lists dir and those of its parents that do not exist,
+// deepest first.
+func missingDirs(dir string) []string {
+	var out []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); !errors.Is(err, os.ErrNotExist) {
+			return out
+		}
+		out = append(out, d)
+		if filepath.Dir(d) == d {
+			return out
+		}
+	}
+}
+
+// removeDirs removes the folders a refused command made, if still empty
+// (another process may have put something there).
+func removeDirs(dirs []string) {
+	for _, d := range dirs {
+		if os.Remove(d) != nil {
+			return
+		}
 	}
 }
 

@@ -242,6 +242,7 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 	// A new desk may start from the server's register (sync --server on no
 	// database); without --server, a missing database is a mistyped --db.
 	a.reads = *server == ""
+	a.inPlace = true
 	return a.withDB(ctx, func(db *store.DB) error {
 		before, err := db.SyncEndpoint(ctx)
 		if err != nil {
