@@ -2706,12 +2706,16 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 			Scan(&name, &serial, &notes, &costCentre, &orderNo, &bought, &cost, &warranty, &eol); err != nil {
 			return false, fmt.Errorf("read asset: %w", err)
 		}
+		rowOrderNo := r.orderNo
+		if r.purchaseOrder != "" && strings.EqualFold(strings.TrimSpace(rowOrderNo), r.purchaseOrder) {
+			rowOrderNo = "" // the order's number, written there for Snipe-IT (as for an asset in use)
+		}
 		var differ []string
 		for _, c := range []struct {
 			f         sfield
 			row, have string
 		}{{fName, r.name, name}, {fSerial, r.serial, serial}, {fNotes, r.notes, notes}, {fCostCentre, r.costCentre, costCentre},
-			{fOrderNo, r.orderNo, orderNo}, {fPurchaseDate, r.purchaseDate, bought}, {fCost, r.cost, cost},
+			{fOrderNo, rowOrderNo, orderNo}, {fPurchaseDate, r.purchaseDate, bought}, {fCost, r.cost, cost},
 			{fWarrantyEnd, r.warrantyEnd, warranty}, {fEOL, r.eol, eol}} {
 			v, have := strings.TrimSpace(c.row), strings.TrimSpace(c.have)
 			if v != "" && v != have && !(c.f == fSerial && strings.EqualFold(v, have)) {

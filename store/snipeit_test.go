@@ -2761,6 +2761,40 @@ func TestImportUpdateOfDisposedAssetSaysWhatItLeaves(t *testing.T) {
 	}
 }
 
+// From a new user's hunt: the README's own steps (an asset received on an
+// order, disposed of, exported, imported back with --update) warned that
+// the disposed asset's Order Number was not changed; it is the order's
+// number, written there for Snipe-IT.
+func TestImportUpdateOwnExportOfDisposedAssetOnOrder(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.AddPurchaseOrder(ctx, "PO-7", "Dell Direct", map[string]int{"L5440": 2}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "SN-D1", Tag: "D-1", Model: "L5440", Location: "DUB", PONumber: "PO-7"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Retire(ctx, "D-1", "broken"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Dispose(ctx, "D-1", store.Disposal{Method: "shred"}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := db.ExportSnipeIT(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	if rep := importSnipe(t, db, out.Bytes(), store.ImportOptions{Update: true}); len(rep.Warnings) != 0 || rep.Unchanged != 1 {
+		t.Errorf("its own export: %d unchanged, warnings %+v", rep.Unchanged, rep.Warnings)
+	}
+	// Another order number in the file is still said.
+	rep := importSnipe(t, db, []byte("Asset Tag,Order Number,Purchase Order\nD-1,PO-8,PO-7\n"), store.ImportOptions{Update: true})
+	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, "Order Number not changed") {
+		t.Errorf("another order number: warnings %+v", rep.Warnings)
+	}
+}
+
 // Excel for Mac's "CSV (Macintosh)" ends lines with CR alone; from a fuzz
 // hunt: one whose quoted cell held a line break (LF) in its first 4 kB
 // was read as one line ("extraneous or missing \" in quoted-field").
