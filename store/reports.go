@@ -38,6 +38,16 @@ type KPIs struct {
 	AuditIntervalMonths int            `json:"audit_interval_months"`
 }
 
+// Expected is how many assets the latest counts of the locations counted
+// expected: none, and InventoryAccuracy is no figure (not 0%).
+func (k KPIs) Expected() int {
+	n := 0
+	for _, l := range k.AccuracyByLocation {
+		n += l.Expected
+	}
+	return n
+}
+
 // Count is one bar of a breakdown.
 type Count struct {
 	Key   string `json:"key"`

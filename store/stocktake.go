@@ -303,6 +303,19 @@ func (w *wtx) applyStocktake(e Event) error {
 	return invalid("unknown event type %q", e.Type)
 }
 
+// missingSinceScan says whether the asset is missing by a change recorded
+// after the count's last scan of it.
+func (w *wtx) missingSinceScan(stocktakeID int64, uid string) (bool, error) {
+	var n int
+	err := w.queryRow(`SELECT count(*) FROM assets a WHERE a.uid = ?1 AND a.status = 'missing'
+		AND (SELECT e.at FROM events e WHERE e.subject = ?1 AND e.type = 'asset.status_changed' AND json_extract(e.payload, '$.to') = 'missing' ORDER BY e.id DESC LIMIT 1)
+			> (SELECT max(c.at) FROM stocktake_scans c WHERE c.stocktake_id = ?2 AND c.asset_id = a.id)`, uid, stocktakeID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("stocktake results: %w", err)
+	}
+	return n > 0, nil
+}
+
 type stocktakeState struct {
 	id      int64
 	status  string
@@ -791,6 +804,19 @@ func (db *DB) FinishStocktake(ctx context.Context, uid string) (Stocktake, error
 			return fmt.Errorf("stocktake results: %w", err)
 		}
 		for _, r := range results {
+			if r.result != "missing" {
+				// Marked missing after this count last scanned it (taken
+				// from the shelf since): the audit would put it back in
+				// stock, undoing that. It stays missing, unaudited; the
+				// report lists it found, missing as at the finish.
+				later, err := w.missingSinceScan(st.id, r.uid)
+				if err != nil {
+					return err
+				}
+				if later {
+					continue
+				}
+			}
 			p := AuditPayload{UID: r.uid, Tag: r.tag, Stocktake: uid, Result: r.result, Date: date}
 			if r.result != "missing" {
 				p.NextAudit = next
@@ -918,7 +944,9 @@ func (db *DB) StocktakeReport(ctx context.Context, uid string) (StocktakeReport,
 		}
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT c.code, c.result, coalesce(a.tag, ''), coalesce(a.name, ''), coalesce(l.code, ''), c.at, c.operator
-		FROM stocktake_scans c LEFT JOIN assets a ON a.id = c.asset_id LEFT JOIN locations l ON l.id = a.location_id WHERE c.stocktake_id = ? ORDER BY c.id`, st.ID)
+		FROM stocktake_scans c LEFT JOIN assets a ON a.id = c.asset_id
+		LEFT JOIN stocktake_seen v ON v.stocktake_id = c.stocktake_id AND v.asset_id = c.asset_id
+		LEFT JOIN locations l ON l.id = CASE WHEN v.asset_id IS NOT NULL THEN v.location_id ELSE a.location_id END WHERE c.stocktake_id = ? ORDER BY c.id`, st.ID)
 	if err != nil {
 		return r, fmt.Errorf("stocktake report: %w", err)
 	}

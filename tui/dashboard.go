@@ -100,7 +100,11 @@ func (h *homeScreen) kpiLines(width int) []string {
 	}
 	k := h.kpis
 	acc := "no stocktake yet"
-	if k.StocktakeLocations > 0 {
+	switch {
+	case k.StocktakeLocations > 0 && k.Expected() == 0:
+		// Nothing was expected: no figure, as the CLI says, not 0.0%.
+		acc = fmt.Sprintf("— (%d location(s), nothing expected)", k.StocktakeLocations)
+	case k.StocktakeLocations > 0:
 		acc = fmt.Sprintf("%s (%d location(s))", percent(k.InventoryAccuracy), k.StocktakeLocations)
 	}
 	owner := "—"

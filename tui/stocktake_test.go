@@ -520,6 +520,29 @@ func TestHome_DashboardLoadsAfterFirstPaint(t *testing.T) {
 	h.wantView("accuracy 75.0% (1 location(s)) · owner share 100.0% · overdue 1", "r receive", "Needs attention")
 }
 
+// From a stocktake hunt: counts of places where nothing was expected read
+// "accuracy 0.0%" on Home (a total loss); the CLI says there is no figure.
+func TestHome_AccuracyNothingExpected(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	ctx := context.Background()
+	if _, err := db.AddLocation(ctx, "EMPTY-1", "Empty shelf", ""); err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.StartStocktake(ctx, "EMPTY-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.FinishStocktake(ctx, st.UID); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.wantView("accuracy — (1 location(s), nothing expected)")
+	if strings.Contains(h.view(), "0.0%") {
+		t.Errorf("a percentage:\n%s", h.view())
+	}
+}
+
 // Home back at the top after a change shows figures of the register as it
 // is, not the minute-old ones beside fresh counts ("no stocktake yet" next
 // to a stocktake just finished); with no change it keeps the ones it has.

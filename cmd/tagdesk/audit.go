@@ -286,12 +286,8 @@ func cmdReportKPIs(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintf(a.stdout, "Asset KPIs on %s\n\n", k.Date)
 		fmt.Fprintf(a.stdout, "  assets (not disposed)           %d\n", k.Assets)
 		acc := "no finished stocktake yet"
-		expected := 0
-		for _, l := range k.AccuracyByLocation {
-			expected += l.Expected
-		}
 		switch {
-		case k.StocktakeLocations > 0 && expected == 0:
+		case k.StocktakeLocations > 0 && k.Expected() == 0:
 			acc = fmt.Sprintf("— (nothing was expected at the %d location(s) counted)", k.StocktakeLocations)
 		case k.StocktakeLocations > 0:
 			acc = fmt.Sprintf("%s over %d location(s)", pct(k.InventoryAccuracy), k.StocktakeLocations)
