@@ -91,7 +91,7 @@ type Stocktake struct {
 	Unexpected   int    `json:"unexpected"`
 	Unknown      int    `json:"unknown"`
 	Duplicates   int    `json:"duplicates"`
-	Away         int    `json:"away"` // expected, not found, gone from the location by the finish
+	Away         int    `json:"away"` // expected, not found, gone from the location by the finish (of an open count: in its report and list, not after each scan)
 	// Missing is the number of expected assets the count has not found: of
 	// an open count, those its finish would mark missing now (not those
 	// installed in an asset it scanned, nor those that have left the
@@ -394,6 +394,15 @@ const openMissingSQL = `WITH RECURSIVE scope(id) AS (SELECT ?1 UNION ALL SELECT 
 			AND id NOT IN (SELECT chain.start FROM chain CROSS JOIN stocktake_scans c ON c.stocktake_id = ?2 AND c.asset_id = chain.cur AND c.result <> 'unknown')))
 		AND NOT EXISTS (SELECT 1 FROM stocktake_scans c WHERE c.stocktake_id = ?2 AND c.asset_id = cand.id AND c.result = 'unexpected')`
 
+// openAwaySQL selects (as a condition on assets a) the expected assets of
+// an open stocktake neither found, nor missing by its finish now, nor
+// scanned as unexpected (listed there): those lent, moved or retired since
+// it began, or installed in an asset it found. Parameters: the location
+// (?1), the stocktake (?2).
+const openAwaySQL = `a.id IN (SELECT e.asset_id FROM stocktake_expected e WHERE e.stocktake_id = ?2 AND e.found = 0
+		AND NOT EXISTS (SELECT 1 FROM stocktake_scans c WHERE c.stocktake_id = ?2 AND c.asset_id = e.asset_id AND c.result = 'unexpected'))
+	AND a.uid NOT IN (SELECT uid FROM (` + openMissingSQL + `))`
+
 // StartStocktake opens a stocktake of a location (and everything under it),
 // fixing the expected set: the assets recorded there that are not with a
 // person and not on order, retired or disposed.
@@ -591,6 +600,12 @@ func (db *DB) Stocktakes(ctx context.Context, openOnly bool, limit int) ([]Stock
 		if err := db.openMissing(ctx, db.r, &rows[i]); err != nil {
 			return nil, err
 		}
+		if rows[i].Status == "open" {
+			// (As the report lists them: not read after every scan.)
+			if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM assets a WHERE `+openAwaySQL, rows[i].locID, rows[i].ID).Scan(&rows[i].Away); err != nil {
+				return nil, fmt.Errorf("list stocktakes: %w", err)
+			}
+		}
 		out[i] = rows[i].Stocktake
 	}
 	return out, nil
@@ -637,13 +652,8 @@ func (db *DB) ScanIntoStocktake(ctx context.Context, uid, scan string) (Stocktak
 		found = &a
 	} else if ErrorCode(err) != ENOTFOUND {
 		return StocktakeScan{}, err
-	} else if res, err := db.Resolve(ctx, code); err == nil {
-		switch res.Kind {
-		case ResolvedPerson:
-			not = "is the badge of " + res.Person.Name + ", not an asset"
-		case ResolvedLocation:
-			not = "is the label of location " + res.Location.Code + ", not an asset"
-		}
+	} else {
+		not = db.notAnAsset(ctx, code)
 	}
 	var out StocktakeScan
 	_, err = db.write(ctx, func(w *wtx) error {
@@ -682,6 +692,22 @@ func (db *DB) ScanIntoStocktake(ctx context.Context, uid, scan string) (Stocktak
 	return out, err
 }
 
+// notAnAsset says what a code no asset has is, if a person's badge or a
+// location's label ("" if neither): scanned by mistake in a count.
+func (db *DB) notAnAsset(ctx context.Context, code string) string {
+	res, err := db.Resolve(ctx, code)
+	if err != nil {
+		return ""
+	}
+	switch res.Kind {
+	case ResolvedPerson:
+		return "is the badge of " + res.Person.Name + ", not an asset"
+	case ResolvedLocation:
+		return "is the label of location " + res.Location.Code + ", not an asset"
+	}
+	return ""
+}
+
 // unexpectedWhy says why an asset recorded inside the stocktake's location
 // was not in its expected set; "" when it is recorded elsewhere.
 func (w *wtx) unexpectedWhy(st stocktakeState, a *Asset) (string, error) {
@@ -709,12 +735,16 @@ func (w *wtx) unexpectedWhy(st stocktakeState, a *Asset) (string, error) {
 	case a.Status == StatusDeployed && a.CustodianKind == CustodianAsset:
 		// It moves with what it is installed in, not alone (moveWith).
 		return "is installed in " + a.Custodian + ": check it in if it is here on its own", nil
+	case a.Status == StatusOnOrder:
+		// Wherever it is recorded: it has come, and moving it would leave
+		// it on order (and the count would audit an asset never received).
+		return "is on order, not received: receive it if it has come", nil
 	case a.Status == StatusDeployed && a.CustodianKind == CustodianLocation && !within:
 		// It moves within the place it is checked out to, not out of it.
 		return "is checked out to " + a.CustodianName + " (" + a.Custodian + "): check it in if it is back", nil
 	case here == 0:
 		return "", nil
-	case a.Status == StatusRetired, a.Status == StatusDisposed, a.Status == StatusOnOrder:
+	case a.Status == StatusRetired, a.Status == StatusDisposed:
 		return "is " + a.Status.Label() + ", so it was not expected here", nil
 	default:
 		return "was recorded here after the count started, so it was not expected", nil
@@ -768,9 +798,10 @@ func (db *DB) FinishStocktake(ctx context.Context, uid string) (Stocktake, error
 		// a shelf, or disposed while the count was open, it stays in the
 		// report, and the stocktake still finishes.
 		// An expected asset scanned as unexpected (seen) gets the audit of
-		// an unexpected scan, from the second part.
+		// an unexpected scan, from the second part. One on order gets none:
+		// scanned, it has come, to be received, not audited.
 		s, err := w.prepared(stocktakeClassSQL + `
-			UNION ALL SELECT DISTINCT a.uid, a.tag, 'unexpected', 0 FROM stocktake_scans c JOIN assets a ON a.id = c.asset_id WHERE c.stocktake_id = ? AND c.result = 'unexpected' AND a.status <> 'disposed'
+			UNION ALL SELECT DISTINCT a.uid, a.tag, 'unexpected', 0 FROM stocktake_scans c JOIN assets a ON a.id = c.asset_id WHERE c.stocktake_id = ? AND c.result = 'unexpected' AND a.status NOT IN ('disposed', 'on_order')
 				AND NOT EXISTS (SELECT 1 FROM stocktake_expected x WHERE x.stocktake_id = c.stocktake_id AND x.asset_id = c.asset_id AND x.found = 1)`)
 		if err != nil {
 			return err
@@ -835,13 +866,14 @@ func (db *DB) FinishStocktake(ctx context.Context, uid string) (Stocktake, error
 
 // StocktakeReport is a stocktake's full result.
 type StocktakeReport struct {
-	Stocktake  Stocktake       `json:"stocktake"`
-	Found      []Asset         `json:"found"`
-	Missing    []Asset         `json:"missing"`
-	Unexpected []Asset         `json:"unexpected"`
-	Away       []Asset         `json:"away"` // expected, not found, gone from the location by the finish
-	Unknown    []string        `json:"unknown"`
-	Scans      []StocktakeScan `json:"scans"`
+	Stocktake  Stocktake         `json:"stocktake"`
+	Found      []Asset           `json:"found"`
+	Missing    []Asset           `json:"missing"`
+	Unexpected []Asset           `json:"unexpected"`
+	Away       []Asset           `json:"away"` // expected, not found, gone from the location by the finish
+	Unknown    []string          `json:"unknown"`
+	UnknownWhy map[string]string `json:"unknown_why,omitempty"` // what an unknown code is (a badge, a place's label), if anything
+	Scans      []StocktakeScan   `json:"scans"`
 }
 
 // asAtFinish sets the recorded place, status and holder of the assets a
@@ -923,10 +955,17 @@ func (db *DB) StocktakeReport(ctx context.Context, uid string) (StocktakeReport,
 		return r, err
 	}
 	if st.Status == "open" {
-		// What the finish would mark missing now.
+		// What the finish would mark missing now, and the rest of what
+		// was expected and not found (lent or moved since the count
+		// began, or inside an asset found): listed, so that the figures
+		// add up.
 		if err := collect(`a.uid IN (SELECT uid FROM (`+openMissingSQL+`))`, &r.Missing, row.locID, st.ID); err != nil {
 			return r, err
 		}
+		if err := collect(openAwaySQL, &r.Away, row.locID, st.ID); err != nil {
+			return r, err
+		}
+		r.Stocktake.Away = len(r.Away)
 	} else if err := collect(`a.id IN (SELECT asset_id FROM stocktake_expected e WHERE stocktake_id = ? AND found = 0`+notSeenSQL+`)`, &r.Missing); err != nil {
 		return r, err
 	}
@@ -963,6 +1002,20 @@ func (db *DB) StocktakeReport(ctx context.Context, uid string) (StocktakeReport,
 			r.Unknown = append(r.Unknown, s.Code)
 		}
 	}
+	if err := rows.Err(); err != nil {
+		return r, fmt.Errorf("stocktake report: %w", err)
+	}
+	rows.Close()
+	// A badge or a place's label scanned by mistake, said as such: not an
+	// unlabelled item for an auditor to look for.
+	for _, code := range r.Unknown {
+		if why := db.notAnAsset(ctx, code); why != "" {
+			if r.UnknownWhy == nil {
+				r.UnknownWhy = map[string]string{}
+			}
+			r.UnknownWhy[code] = why
+		}
+	}
 	// Empty lists are [] in JSON, not null: scripts read every report alike.
 	for _, l := range []*[]Asset{&r.Found, &r.Missing, &r.Unexpected, &r.Away} {
 		if *l == nil {
@@ -975,7 +1028,7 @@ func (db *DB) StocktakeReport(ctx context.Context, uid string) (StocktakeReport,
 	if r.Scans == nil {
 		r.Scans = []StocktakeScan{}
 	}
-	return r, rows.Err()
+	return r, nil
 }
 
 // AuditDue lists assets whose next audit is before the given day (overdue

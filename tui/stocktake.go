@@ -9,6 +9,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tagdesk/tagdesk/store"
 )
@@ -795,22 +796,50 @@ func (s *stocktakeScreen) pickView() string {
 }
 
 func (s *stocktakeScreen) counters() string {
+	return strings.Join(s.counterItems(), "  ")
+}
+
+// counterItems are the count's figures, each a label and its number.
+func (s *stocktakeScreen) counterItems() []string {
 	st := s.c.styles
 	t := s.st
-	line := fmt.Sprintf("%s %s  %s %s  %s %s  %s %s  %s %s",
-		st.Label.Render("expected"), st.Count.Render(commas(t.Expected)),
-		st.Label.Render("found"), st.OK.Render(commas(t.Found)),
-		st.Label.Render("missing"), st.Err.Render(commas(t.Missing)),
-		st.Label.Render("unexpected"), st.Warn.Render(commas(t.Unexpected)),
-		st.Label.Render("unknown"), st.Warn.Render(commas(t.Unknown)))
+	items := []string{
+		st.Label.Render("expected") + " " + st.Count.Render(commas(t.Expected)),
+		st.Label.Render("found") + " " + st.OK.Render(commas(t.Found)),
+		st.Label.Render("missing") + " " + st.Err.Render(commas(t.Missing)),
+		st.Label.Render("unexpected") + " " + st.Warn.Render(commas(t.Unexpected)),
+		st.Label.Render("unknown") + " " + st.Warn.Render(commas(t.Unknown)),
+	}
 	// The expected neither found nor missing, so that the figures add up:
 	// installed in an asset found (the disks of a server scanned), or gone
 	// from the place since the count began (lent, moved). Last: on a
 	// narrow screen it is the one cut.
 	if rest := t.Expected - t.Found - t.Missing; rest > 0 {
-		line += fmt.Sprintf("  %s %s", st.Label.Render("inside/away"), st.Count.Render(commas(rest)))
+		items = append(items, st.Label.Render("inside/away")+" "+st.Count.Render(commas(rest)))
 	}
-	return line
+	return items
+}
+
+// fitItems joins items two spaces apart, on as many lines of width as
+// they take (none cut).
+func fitItems(items []string, width int) []string {
+	var out []string
+	line := ""
+	for _, it := range items {
+		switch {
+		case line == "":
+			line = it
+		case ansi.StringWidth(line)+2+ansi.StringWidth(it) > width:
+			out = append(out, line)
+			line = it
+		default:
+			line += "  " + it
+		}
+	}
+	if line != "" {
+		out = append(out, line)
+	}
+	return out
 }
 
 func (s *stocktakeScreen) scanView() string {
@@ -928,10 +957,11 @@ func (s *stocktakeScreen) reportLines(width int) []string {
 	t := r.Stocktake
 	out := []string{
 		st.Title.Render(truncate(fmt.Sprintf("Stocktake of %s (%s) finished %s", t.LocationName, t.LocationCode, stamp(t.FinishedAt, s.c.loc)), width)),
-		s.counters() + fmt.Sprintf("  %s %s", st.Label.Render("duplicates"), commas(t.Duplicates)),
-		"",
-		st.Section.Render(fmt.Sprintf("Missing (%d): not found (those in stock or in repair now marked missing)", len(r.Missing))),
 	}
+	out = append(out, fitItems(append(s.counterItems(), st.Label.Render("duplicates")+" "+commas(t.Duplicates)), width)...)
+	out = append(out, "",
+		st.Section.Render(truncate(fmt.Sprintf("Missing (%d): not found (those in stock or in repair now marked missing)", len(r.Missing)), width)),
+	)
 	for _, a := range r.Missing {
 		out = append(out, truncate(fmt.Sprintf("  %s %s", a.Tag, assetLabel(a)), width))
 	}
@@ -957,7 +987,15 @@ func (s *stocktakeScreen) reportLines(width int) []string {
 	}
 	out = append(out, st.Section.Render(fmt.Sprintf("Unknown codes (%d)", len(r.Unknown))))
 	for _, c := range r.Unknown {
+		if why := r.UnknownWhy[c]; why != "" {
+			c += ": " + why
+		}
 		out = append(out, "  "+truncate(c, width-2))
+	}
+	// Last, the longest: what was found where it was expected.
+	out = append(out, st.Section.Render(fmt.Sprintf("Found (%d)", len(r.Found))))
+	for _, a := range r.Found {
+		out = append(out, truncate(fmt.Sprintf("  %s %s", a.Tag, assetLabel(a)), width))
 	}
 	return out
 }

@@ -132,6 +132,31 @@ func TestStocktake_ScanLoopFinishReport(t *testing.T) {
 	}
 }
 
+// From a stocktake hunt: at 80x24 the finished count's figures ran off the
+// line (duplicates cut), the report listed no found assets, and a badge
+// scanned by mistake was an unknown code with no word on what it is.
+func TestStocktake_ReportAt80Columns(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 8)
+	shelf(t, db, 3)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("s")
+	h.scan("SHELF-A")
+	h.wantView("expected 3")
+	h.scan("TD-000001")
+	h.scan("TD-000001")
+	h.scan("B1002")
+	h.wantView("B1002: is the badge of Bob Jones, not an asset")
+	h.press("ctrl+g")
+	h.typeSlow("y")
+	h.wantView("finished", "duplicates 1", "Unknown codes (1)", "B1002: is the badge of Bob Jones, not an asset", "Found (1)", "TD-000001")
+	for _, l := range strings.Split(h.view(), "\n") {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Errorf("a line of %d columns: %q", w, l)
+		}
+	}
+}
+
 // The screen's figures are the store's: the disks of a server it found are
 // found with it (not missing, and off the list), and an unknown code
 // scanned again is not another; the finish question says what the finish

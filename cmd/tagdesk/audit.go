@@ -211,7 +211,12 @@ func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
 			fmt.Fprintf(a.stdout, ", finished %s by %s", localStamp(s.FinishedAt), s.FinishedBy)
 		}
 		fmt.Fprintf(a.stdout, "\nexpected %d, found %d, missing %d, unexpected %d, unknown %d, duplicate scans %d", s.Expected, s.Found, s.Missing, s.Unexpected, s.Unknown, s.Duplicates)
-		if s.Away > 0 {
+		awayTitle := "LEFT DURING THE COUNT (checked out, moved, retired or disposed while it was open)"
+		switch {
+		case s.Away > 0 && s.Status == "open":
+			fmt.Fprintf(a.stdout, ", left since the count began or inside an asset found %d", s.Away)
+			awayTitle = "NOT FOUND, NOT MISSING (left since the count began, or installed in an asset found: found at the finish)"
+		case s.Away > 0:
 			fmt.Fprintf(a.stdout, ", left during the count %d", s.Away)
 		}
 		fmt.Fprintln(a.stdout)
@@ -231,10 +236,14 @@ func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
 		}
 		section("MISSING", rep.Missing, false)
 		section("UNEXPECTED (scanned here: not on the expected list, or lent since the count began)", rep.Unexpected, true)
-		section("LEFT DURING THE COUNT (checked out, moved, retired or disposed while it was open)", rep.Away, true)
+		section(awayTitle, rep.Away, true)
 		if len(rep.Unknown) > 0 {
 			fmt.Fprintf(a.stdout, "\nUNKNOWN CODES (%d)\n", len(rep.Unknown))
 			for _, code := range rep.Unknown {
+				if why := rep.UnknownWhy[code]; why != "" {
+					fmt.Fprintf(a.stdout, "  %q %s\n", code, why)
+					continue
+				}
 				fmt.Fprintf(a.stdout, "  %q\n", code)
 			}
 		}
