@@ -263,7 +263,8 @@ func listTemplates(a *app) error {
 		return err
 	}
 	seen := map[string]bool{}
-	fmt.Fprintf(a.stdout, "%-20s %-18s %-5s %-12s %s\n", "TEMPLATE", "SIZE", "DPI", "CODE", "DESCRIPTION")
+	// (The description under each, indented: 80 columns.)
+	fmt.Fprintf(a.stdout, "%-20s %-18s %-5s %s\n", "TEMPLATE", "SIZE", "DPI", "CODE")
 	for _, t := range append(user, labels.Builtin()...) {
 		if seen[t.Name] {
 			continue
@@ -273,7 +274,10 @@ func listTemplates(a *app) error {
 		if t.Sheet != nil {
 			size = fmt.Sprintf("%s %dx%d", t.Sheet.Page, t.Sheet.Columns, t.Sheet.Rows)
 		}
-		fmt.Fprintf(a.stdout, "%-20s %-18s %-5d %-12s %s\n", t.Name, size, t.DPI, t.Symbology.String(), t.Description)
+		fmt.Fprintf(a.stdout, "%-20s %-18s %-5d %s\n", t.Name, size, t.DPI, t.Symbology.String())
+		if t.Description != "" {
+			fmt.Fprintln(a.stdout, wrapWords("    "+t.Description, helpWidth, "    "))
+		}
 	}
 	return nil
 }

@@ -260,23 +260,65 @@ func (a *app) printHelp() {
 
 Usage:
   tagdesk                      open the terminal UI
-  tagdesk --demo               open the terminal UI on a demo database (at --db if given;
-                               built there on first use)
+  tagdesk --demo               open the terminal UI on a demo database (at
+                               --db if given; built there on first use)
   tagdesk COMMAND [ARGS]       run one command
 
 Global options (before or after the command):
-  --db PATH          the database (default $TAGDESK_DB, else %s)
+  --db PATH          the database (default $TAGDESK_DB, else
+                     %s)
   --operator WHO     who is at the desk, recorded on every change (default
-                     $TAGDESK_OPERATOR, else your login name; the UI asks instead)
+                     $TAGDESK_OPERATOR, else your login name; the UI asks
+                     instead)
 
 Commands:
 `, version, defaultDBPath(a.getenv))
 	cs := commands()
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	for _, c := range cs {
-		fmt.Fprintf(a.stdout, "  %-22s %s\n", c.name, c.summary)
+		fmt.Fprintln(a.stdout, wrapWords(fmt.Sprintf("  %-22s %s", c.name, c.summary), helpWidth, strings.Repeat(" ", 25)))
 	}
 	fmt.Fprintln(a.stdout, "\nRun 'tagdesk COMMAND --help' for a command's options.")
+}
+
+// helpWidth is the width help is written to: an 80-column terminal.
+const helpWidth = 80
+
+// wrapWords breaks s (one line) at spaces into lines of at most width
+// columns, those after the first starting with indent; the spacing within
+// a line is kept, and a word longer than a line stands alone.
+func wrapWords(s string, width int, indent string) string {
+	var b strings.Builder
+	for {
+		rs := []rune(s)
+		if len(rs) <= width {
+			break
+		}
+		lead := len(rs) - len([]rune(strings.TrimLeft(s, " ")))
+		cut := -1
+		for i := width; i > lead; i-- {
+			if rs[i] == ' ' {
+				cut = i
+				break
+			}
+		}
+		if cut < 0 {
+			for i := width + 1; i < len(rs); i++ {
+				if rs[i] == ' ' {
+					cut = i
+					break
+				}
+			}
+		}
+		rest := strings.TrimLeft(string(rs[max(cut, 0):]), " ")
+		if cut < 0 || rest == "" {
+			break
+		}
+		b.WriteString(strings.TrimRight(string(rs[:cut]), " ") + "\n")
+		s = indent + rest
+	}
+	b.WriteString(s)
+	return b.String()
 }
 
 // defaultDBPath is $XDG_DATA_HOME/tagdesk/tagdesk.db or ~/.local/share/tagdesk/tagdesk.db.
@@ -640,7 +682,8 @@ func (a *app) parse(c command, fs *flag.FlagSet, args []string) (words []string,
 		if err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				fs.VisitAll(func(f *flag.Flag) { f.Value = orig[f.Name] })
-				fmt.Fprintf(a.stdout, "Usage: tagdesk %s %s\n\n%s\n", c.name, c.usage, c.summary)
+				// At most 80 columns (a desk's terminal, over SSH).
+				fmt.Fprintf(a.stdout, "%s\n\n%s\n", wrapWords("Usage: tagdesk "+c.name+" "+c.usage, helpWidth, "    "), wrapWords(c.summary, helpWidth, ""))
 				var b strings.Builder
 				fs.SetOutput(&b)
 				fs.PrintDefaults()
@@ -648,7 +691,19 @@ func (a *app) parse(c command, fs *flag.FlagSet, args []string) (words []string,
 				if b.Len() > 0 {
 					// Options as the usage lines write them: --name.
 					opts := strings.ReplaceAll("\n"+b.String(), "\n  -", "\n  --")[1:]
-					fmt.Fprintf(a.stdout, "\nOptions:\n%s", opts)
+					var o strings.Builder
+					for _, l := range strings.SplitAfter(opts, "\n") {
+						nl := strings.HasSuffix(l, "\n")
+						l = strings.TrimSuffix(l, "\n")
+						if rest, ok := strings.CutPrefix(l, "    \t"); ok {
+							l = wrapWords("        "+rest, helpWidth, "        ")
+						}
+						o.WriteString(l)
+						if nl {
+							o.WriteString("\n")
+						}
+					}
+					fmt.Fprintf(a.stdout, "\nOptions:\n%s", o.String())
 				}
 				return nil, errHelp
 			}
