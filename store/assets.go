@@ -561,7 +561,9 @@ func (w *wtx) checkIn(tag string, opt CheckInOptions) error {
 	cond := map[Status]string{StatusInStock: ConditionOK, StatusInRepair: ConditionRepair, StatusRetired: ConditionRetire, StatusMissing: ConditionMissing}[st]
 	p := CheckInPayload{UID: uid, Tag: a.tag, From: a.holder, FromUID: a.held, Condition: cond, Status: st, Reason: opt.reason}
 	switch {
-	case opt.Location != "":
+	case opt.Location != "" && st != StatusMissing:
+		// (Not returned, it goes nowhere: a place given for what comes
+		// back, as an offboarding's, is not its.)
 		if p.LocationUID, err = w.locationUID(opt.Location); err != nil {
 			return err
 		}
@@ -921,7 +923,17 @@ func (w *wtx) updateAssetRefs(tag string, fields, refs map[string]string) (chang
 		var old string
 		switch {
 		case strings.HasPrefix(k, "custom:"):
-			name, err := w.fieldName(strings.TrimPrefix(k, "custom:"))
+			// Named as an import's header names it (trimmed, at most a
+			// header cell): " RAM " is RAM, and a name the register's own
+			// export could not import back is refused.
+			given := strings.TrimSpace(strings.TrimPrefix(k, "custom:"))
+			if given == "" {
+				return false, invalid("a custom field needs a name (custom:NAME=VALUE)")
+			}
+			if len(given) > maxNameCell {
+				return false, invalid("custom field name is %d characters long; at most %d", len(given), maxNameCell)
+			}
+			name, err := w.fieldName(given)
 			if err != nil {
 				return false, err
 			}
@@ -951,6 +963,11 @@ func (w *wtx) updateAssetRefs(tag string, fields, refs map[string]string) (chang
 			case "purchase_date", "warranty_end", "eol_date", "next_audit", "last_audit":
 				if v, err = ParseDate(v); err != nil {
 					return false, invalid("%s: %s", strings.ReplaceAll(k, "_", " "), ErrorMessage(err))
+				}
+				if k == "last_audit" && v > w.at.Local().Format(dateLayout) {
+					// An audit not made yet (as an import refuses it: the
+					// register's own export would not import back).
+					return false, invalid("last audit %s is in the future", v)
 				}
 			case "purchase_cost":
 				var sym string

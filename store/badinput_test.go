@@ -448,8 +448,19 @@ func TestTextBoundsFollowTheField(t *testing.T) {
 		t.Fatalf("bad notes in an update: %v", err)
 	}
 	_, err = db.UpdateAsset(ctx, a.Tag, map[string]string{"custom:" + strings.Repeat("k", 2000): "v"})
-	if store.ErrorMessage(err) != "field name is too long (2007 bytes, at most 1024)" {
+	if store.ErrorMessage(err) != "custom field name is 2000 characters long; at most 256" {
 		t.Fatalf("a long custom field name in an update: %v", err)
+	}
+	// From a lifecycle hunt: " RAM " made a second field beside RAM, which
+	// the export then wrote as two columns.
+	if _, err := db.UpdateAsset(ctx, a.Tag, map[string]string{"custom:RAM": "8GB"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.UpdateAsset(ctx, a.Tag, map[string]string{"custom: RAM ": "16GB"}); err != nil || got.Custom["RAM"] != "16GB" || len(got.Custom) != 1 {
+		t.Fatalf("custom: RAM : %v %v", got.Custom, err)
+	}
+	if _, err := db.UpdateAsset(ctx, a.Tag, map[string]string{"custom: ": "x"}); store.ErrorCode(err) != store.EINVALID {
+		t.Fatalf("a blank custom field name: %v", err)
 	}
 }
 

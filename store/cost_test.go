@@ -65,6 +65,8 @@ func TestParseDateNumeric(t *testing.T) {
 		{"03/14/2024", "2024-03-14"},
 		{"14.03.2024", "2024-03-14"},
 		{"3-3-24", "2024-03-03"},
+		{"14.03.24", "2024-03-14"},
+		{"27-06-2030", "2030-06-27"},
 		{"2024-03-04", "2024-03-04"},
 		{"2024/03/04", "2024-03-04"},
 	} {
@@ -77,6 +79,10 @@ func TestParseDateNumeric(t *testing.T) {
 		{"01.02.2027", `"01.02.2027" could be Feb 1 or Jan 2: write the date as YYYY-MM-DD`},
 		{"31/02/2024", `"31/02/2024" is not a date (want YYYY-MM-DD)`},
 		{"00/02/2024", `"00/02/2024" is not a date (want YYYY-MM-DD)`},
+		// From a lifecycle hunt: a year first cut to two digits was read
+		// as the day (24-03-15 stored as 2015-03-24).
+		{"24-03-15", `"24-03-15" could be 2024-03-15 or 2015-03-24: write the date as YYYY-MM-DD`},
+		{"27-06-30", `"27-06-30" could be 2027-06-30 or 2030-06-27: write the date as YYYY-MM-DD`},
 	} {
 		_, err := store.ParseDate(c.in)
 		if store.ErrorCode(err) != store.EINVALID || store.ErrorMessage(err) != c.msg {

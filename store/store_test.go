@@ -522,6 +522,25 @@ func TestCheckInHomeIsInItsEvent(t *testing.T) {
 	if got := store.Describe(h[len(h)-1]); strings.Contains(got, " to ") {
 		t.Errorf("a check-in of an asset not returned says %q", got)
 	}
+	// A place given with it (an offboarding's, for what comes back) is
+	// not its: a lifecycle hunt found the lost asset moved there.
+	before := mustAsset(t, db, "TD-1").LocationCode
+	if _, err := db.SetStatus(ctx, "TD-1", store.StatusInStock, "found"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, "TD-1", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	elsewhere := "DUB"
+	if before == elsewhere {
+		elsewhere = "DUB-STORE"
+	}
+	if _, err := db.CheckIn(ctx, "TD-1", store.CheckInOptions{Condition: store.ConditionMissing, Location: elsewhere}); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustAsset(t, db, "TD-1"); got.Status != store.StatusMissing || got.LocationCode != before {
+		t.Errorf("not returned, with a place given: %s at %s, want missing at %s", got.Status, got.LocationCode, before)
+	}
 	mustVerify(t, db)
 }
 
@@ -991,7 +1010,7 @@ func TestLocationTwinsRefused(t *testing.T) {
 // audited; it is due again an interval later, as a count's is.
 func TestUpdateLastAuditSetsNext(t *testing.T) {
 	ctx := context.Background()
-	db := mustOpen(t)
+	db := mustOpenAt(t, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 	seed(t, db)
 	receiveTags(t, db, "DUB", "T-1", "T-2")
 	if err := db.SetSetting(ctx, store.SettingAuditMonths, "6"); err != nil {
@@ -1011,6 +1030,11 @@ func TestUpdateLastAuditSetsNext(t *testing.T) {
 	}
 	if a, _ = db.Asset(ctx, "T-2"); a.NextAudit != "2026-12-01" {
 		t.Fatalf("the same audit restated moved the next to %q", a.NextAudit)
+	}
+	// An audit not made yet is refused, as an import refuses it (a
+	// lifecycle hunt: the register's own export then did not import).
+	if _, err = db.UpdateAsset(ctx, "T-1", map[string]string{"last_audit": "2026-11-26"}); store.ErrorMessage(err) != "last audit 2026-11-26 is in the future" {
+		t.Fatalf("a future audit: %v", err)
 	}
 	mustVerify(t, db)
 }

@@ -355,6 +355,15 @@ func grouped(v string, sep byte) (string, bool) {
 	return strings.Join(parts, ""), true
 }
 
+// twoDigitYear is a two-digit year's century: 2000-2069, else 1970-1999.
+func twoDigitYear(y int) int {
+	y += 2000
+	if y >= 2070 {
+		y -= 100
+	}
+	return y
+}
+
 // numericDate reads a/b/yyyy, a-b-yyyy and a.b.yyyy with one- or two-digit
 // parts and two- or four-digit years; ok says v has that form. A part
 // above 12 is the day. When both could be the month, snipe reads them as
@@ -400,10 +409,13 @@ func numericDate(v string, snipe bool) (date string, ok bool, err error) {
 			time.Month(b).String()[:3]+" "+strconv.Itoa(a), time.Month(a).String()[:3]+" "+strconv.Itoa(b))
 	}
 	if len(parts[2]) == 2 {
-		year += 2000
-		if year >= 2070 {
-			year -= 100
+		if !snipe && sep == "-" && len(parts[0]) == 2 && b <= 12 && n[2] >= 1 && n[2] <= 31 {
+			// 24-03-15 typed at the desk reads as a year first too
+			// (2024-03-15, ISO cut short) as well as last (24 March
+			// 2015): refused rather than guessed.
+			return "", true, invalid("%q could be 20%02d-%02d-%02d or %04d-%02d-%02d: write the date as YYYY-MM-DD", clip(v), a, b, n[2], twoDigitYear(year), month, day)
 		}
+		year = twoDigitYear(year)
 	} else if len(parts[2]) != 4 {
 		return "", false, nil
 	}

@@ -445,7 +445,7 @@ func cmdCheckin(ctx context.Context, a *app, args []string) error {
 	if len(pos) == 0 {
 		return usagef("checkin needs at least one TAG")
 	}
-	if err := checkCondition(c.name, *cond); err != nil {
+	if err := checkCondition(c.name, *cond, *loc); err != nil {
 		return err
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
@@ -469,12 +469,17 @@ func cmdCheckin(ctx context.Context, a *app, args []string) error {
 
 // checkCondition refuses a --condition that names none, blank included (a
 // store call takes blank for ok; given on the line, it is a mistake).
-func checkCondition(cmd, cond string) error {
+func checkCondition(cmd, cond, loc string) error {
 	if strings.TrimSpace(cond) == "" {
 		return usagef("%s: --condition is empty: give ok, repair, retire or missing", cmd)
 	}
-	if _, err := store.ConditionStatus(cond); err != nil {
+	st, err := store.ConditionStatus(cond)
+	if err != nil {
 		return usagef("%s: %s", cmd, store.ErrorMessage(err))
+	}
+	if st == store.StatusMissing && strings.TrimSpace(loc) != "" {
+		// (It moved the lost asset, and what is installed in it, there.)
+		return usagef("%s: --location is where what comes back goes; with --condition missing nothing came back: it stays where it was last recorded", cmd)
 	}
 	return nil
 }
@@ -493,7 +498,7 @@ func cmdSwap(ctx context.Context, a *app, args []string) error {
 	if len(pos) != 2 {
 		return usagef("swap needs OLD and NEW: the tag taken back and the tag given in its place")
 	}
-	if err := checkCondition(c.name, *cond); err != nil {
+	if err := checkCondition(c.name, *cond, *loc); err != nil {
 		return err
 	}
 	return a.withDB(ctx, func(db *store.DB) error {

@@ -103,6 +103,44 @@ func TestPlaceDBLeavesAnotherOne(t *testing.T) {
 	}
 }
 
+// From a new user's hunt: 19 help screens ran past 80 columns (a desk's
+// terminal over SSH): every one fits, the command list and label --list too.
+func TestE2EHelpFits80Columns(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "h.db")
+	check := func(what, out string) {
+		for _, l := range strings.Split(out, "\n") {
+			if n := len([]rune(l)); n > 80 && !strings.Contains(l, "tagdesk.db") { // (the default path is this machine's)
+				t.Errorf("%s: a line of %d columns: %q", what, n, l)
+			}
+		}
+	}
+	check("--help", mustCLI(t, db, "--help"))
+	check("label --list", mustCLI(t, db, "label", "--list"))
+	for _, c := range commands() {
+		out, _, code := cli(t, db, append(strings.Fields(c.name), "--help")...)
+		if code != 0 || !strings.HasPrefix(out, "Usage: tagdesk "+c.name) {
+			t.Errorf("%s --help: exit %d, %q", c.name, code, out)
+		}
+		check(c.name+" --help", out)
+	}
+}
+
+// From a lifecycle hunt: checkin, offboard and swap with --condition
+// missing and --location moved the lost asset (and its kit) to that place.
+func TestE2EMissingWithLocationRefused(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "m.db")
+	for _, args := range [][]string{
+		{"checkin", "--condition", "missing", "--location", "DUB", "TD-1"},
+		{"person", "offboard", "B1", "--condition", "missing", "--location", "DUB"},
+		{"swap", "--condition", "missing", "--location", "DUB", "TD-1", "TD-2"},
+	} {
+		_, stderr, code := cli(t, db, args...)
+		if code != 2 || !strings.Contains(stderr, "with --condition missing nothing came back: it stays where it was last recorded") {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
+}
+
 // An empty file, or another program's SQLite database, is not a register:
 // a read says so and leaves the file as it was (no tagdesk tables, no WAL
 // mode), and so does a change.

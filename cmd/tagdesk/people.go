@@ -121,7 +121,7 @@ func cmdPersonOffboard(ctx context.Context, a *app, args []string) error {
 	if len(pos) != 1 {
 		return usagef("person offboard needs one WHO")
 	}
-	if err := checkCondition(c.name, *cond); err != nil {
+	if err := checkCondition(c.name, *cond, *loc); err != nil {
 		return err
 	}
 	st, err := store.ConditionStatus(*cond)
