@@ -205,11 +205,37 @@ func TestSyncPulledCountsOtherDesks(t *testing.T) {
 	hs := httptest.NewServer(e.h)
 	defer hs.Close()
 	e.receiveMany(t, 3)
-	rep, err := e.client(t, hs.URL).Sync(ctx, nil)
+	var last Progress
+	rep, err := e.client(t, hs.URL).Sync(ctx, func(p Progress) {
+		if p.Phase == "pull" {
+			last = p
+		}
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep.Pushed == 0 || rep.Pulled != 0 {
 		t.Errorf("a lone desk: pushed %d, pulled %d (want 0)", rep.Pushed, rep.Pulled)
+	}
+	// The progress counts the same (a new user's hunt: "pulled 60" as it
+	// went, "pulled 0" at the end).
+	if last.Others != rep.Pulled || last.Done == 0 {
+		t.Errorf("pull progress %+v, report pulled %d", last, rep.Pulled)
+	}
+}
+
+// From a new user's hunt: --server http:// to a server that speaks HTTPS
+// read "is not a tagdesk sync server (server said 400: Bad Request)"; it is
+// one, at https://.
+func TestSyncHTTPToHTTPSServer(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	hs := httptest.NewTLSServer(e.h)
+	defer hs.Close()
+	plain := "http://" + strings.TrimPrefix(hs.URL, "https://")
+	c := &Client{DB: e.dev, Server: plain, Token: e.tok}
+	_, err := c.Sync(ctx, nil)
+	if err == nil || err.Error() != "the server at "+plain+" speaks HTTPS: use --server "+hs.URL {
+		t.Fatalf("sync over http to an HTTPS server: %v", err)
 	}
 }

@@ -107,8 +107,9 @@ func HTTPClient(caFile string) (*http.Client, error) {
 // Progress is reported while syncing.
 type Progress struct {
 	Phase   string // hello, lease, push, pull, rebase
-	Done    int    // events pushed or changes pulled so far
+	Done    int    // events pushed, or changes read (pull phase: this desk's own included) so far
 	Pending int    // events still to push (push phase)
+	Others  int    // of the changes read, the other desks' (pull phase): the report's Pulled
 }
 
 // Report says what a sync did.
@@ -137,6 +138,9 @@ type HTTPError struct {
 	// RetryAfter is the wait a 429 asked for (Retry-After, in seconds), or
 	// 0.
 	RetryAfter time.Duration
+	// Plain is the first line of an answer that is not tagdesk's JSON
+	// (another server's page), if any.
+	Plain string
 }
 
 func (e *HTTPError) Error() string {
@@ -156,6 +160,11 @@ func (c *Client) notTagdesk(err error) error {
 	// field it does not know: it runs an older tagdesk than this desk.
 	if errors.As(err, &he) && he.Status == http.StatusBadRequest && strings.Contains(he.Body.Error, `unknown field "version"`) {
 		return fmt.Errorf("the server at %s runs an older tagdesk than this desk (from before event payload versions): upgrade the server first, then sync; nothing was sent", c.Server)
+	}
+	if errors.As(err, &he) && he.Status == http.StatusBadRequest && strings.Contains(he.Plain, "HTTP request to an HTTPS server") {
+		// Go's TLS server answering plain HTTP: the address is right, the
+		// scheme is not.
+		return fmt.Errorf("the server at %s speaks HTTPS: use --server %s", c.Server, "https://"+strings.TrimPrefix(c.Server, "http://"))
 	}
 	switch {
 	case errors.As(err, &he) && he.Body.Error == "" && (he.Status == http.StatusNotImplemented || he.Status < 500 && he.Status != http.StatusTooManyRequests):
@@ -303,7 +312,13 @@ func (c *Client) once(ctx context.Context, method, path string, in, out any) err
 		if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs > 0 {
 			he.RetryAfter = time.Duration(min(secs, 60)) * time.Second
 		}
-		json.NewDecoder(body).Decode(&he.Body)
+		raw, _ := io.ReadAll(io.LimitReader(body, 64<<10))
+		if json.Unmarshal(raw, &he.Body) != nil {
+			// Another server's page: its first line, to explain it
+			// (read, never shown).
+			first, _, _ := strings.Cut(strings.TrimSpace(string(raw[:min(len(raw), 512)])), "\n")
+			he.Plain = first
+		}
 		return he
 	}
 	if err := json.NewDecoder(body).Decode(out); err != nil {
@@ -631,7 +646,7 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 		}
 		read += len(p.changes) // (progress: what was read, its own included)
 		rep.Cursor = p.resp.NextCursor
-		progress(Progress{Phase: "pull", Done: read})
+		progress(Progress{Phase: "pull", Done: read, Others: rep.Pulled})
 	}
 	if err := ctx.Err(); err != nil {
 		return false, err

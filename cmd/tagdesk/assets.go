@@ -599,7 +599,11 @@ func cmdHistory(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return writeJSONList(a.stdout, evs)
+			out := make([]eventOut, len(evs))
+			for i, e := range evs {
+				out[i] = describedEvent(e)
+			}
+			return writeJSONList(a.stdout, out)
 		}
 		fmt.Fprintf(a.stdout, "History of %s\n", as.Tag)
 		// Where each change was made, once any desk that touched it

@@ -432,7 +432,7 @@ func cmdReportHistory(ctx context.Context, a *app, args []string) error {
 			case *asCSV:
 				return cw.Write(store.SpreadsheetRow([]string{e.DeviceID, fmt.Sprint(e.Seq), e.At.UTC().Format(time.RFC3339Nano), e.Operator, e.Site, string(e.Type), e.Subject, store.Describe(e), string(e.Payload), e.PrevHash, e.Hash, strconv.FormatBool(e.Refused), store.SubjectLabel(e)}))
 			case *asJSON:
-				b, err := json.Marshal(e)
+				b, err := json.Marshal(describedEvent(e))
 				if err != nil {
 					return err
 				}
@@ -479,4 +479,16 @@ func localStamp(ts string) string {
 		return ts[:10]
 	}
 	return t.Local().Format("2006-01-02 15:04 MST")
+}
+
+// eventOut is an event as --json writes it: every field, hashes included,
+// and what the text and CSV say of it (summary, subject_label).
+type eventOut struct {
+	store.Event
+	Summary      string `json:"summary"`
+	SubjectLabel string `json:"subject_label"`
+}
+
+func describedEvent(e store.Event) eventOut {
+	return eventOut{Event: e, Summary: store.Describe(e), SubjectLabel: store.SubjectLabel(e)}
 }

@@ -141,6 +141,21 @@ func TestE2EMissingWithLocationRefused(t *testing.T) {
 	}
 }
 
+// From a new user's hunt: an empty argument (an unset shell variable)
+// read "empty scan" or "move: : empty asset tag", exit 1: bad usage, said.
+func TestE2EEmptyArgument(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "e.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	for _, args := range [][]string{{"asset", "show", ""}, {"history", " "}, {"move", "--location", "DUB", ""}, {"asset", "update", "", "name=x"}, {"checkout", "--to", "DUB", "TD-1", ""}} {
+		_, stderr, code := cli(t, db, args...)
+		if code != 2 || !strings.Contains(stderr, ": argument ") || !strings.Contains(stderr, " is empty") {
+			t.Errorf("%q: exit %d, %q", args, code, stderr)
+		}
+	}
+	// A setting's value may be blank (it clears it).
+	mustCLI(t, db, "setting", "set", "site", "")
+}
+
 // An empty file, or another program's SQLite database, is not a register:
 // a read says so and leaves the file as it was (no tagdesk tables, no WAL
 // mode), and so does a change.
@@ -662,10 +677,22 @@ func TestHistoryJSONKeysAlwaysThere(t *testing.T) {
 	if err := json.Unmarshal([]byte(mustCLI(t, db, "history", "S1", "--json")), &evs); err != nil || len(evs) == 0 {
 		t.Fatalf("history --json: %v %d", err, len(evs))
 	}
-	for _, k := range []string{"site", "refused"} {
+	// And what the text and CSV say of each (a new user's hunt: "every
+	// field" lacked them), in report history --json too.
+	var all []map[string]any
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "report", "history", "--json")), &all); err != nil || len(all) != 3 {
+		t.Fatalf("report history --json: %v %d", err, len(all))
+	}
+	for _, k := range []string{"site", "refused", "summary", "subject_label"} {
 		if _, ok := evs[0][k]; !ok {
 			t.Errorf("history --json lacks %q: %v", k, evs[0])
 		}
+		if _, ok := all[2][k]; !ok {
+			t.Errorf("report history --json lacks %q: %v", k, all[2])
+		}
+	}
+	if evs[0]["summary"] != "received as TD-000001 (in stock), serial S1, at Head office (HQ)" || all[2]["subject_label"] != "TD-000001" {
+		t.Errorf("summary %q, subject label %q", evs[0]["summary"], all[2]["subject_label"])
 	}
 }
 

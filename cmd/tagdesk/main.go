@@ -220,7 +220,8 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 		return errHelp
 	}
 	cs := commands()
-	// Longest match: "asset list" before "asset".
+	// Longest match: "asset list" before "asset"; a group's words
+	// ("serve token") before a shorter command ("serve").
 	for n := min(3, len(args)); n >= 1; n-- {
 		name := strings.Join(args[:n], " ")
 		for _, c := range cs {
@@ -229,30 +230,40 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 				return c.run(ctx, a, args[n:])
 			}
 		}
+		if err, ok := a.group(cs, name, args[n:]); ok {
+			return err
+		}
 	}
+	return usagef("unknown command %q", args[0])
+}
+
+// group answers for words that begin commands but are none ("asset",
+// "serve token"): their list, asked for, or which they take; ok is false
+// if no command begins with them.
+func (a *app) group(cs []command, prefix string, rest []string) (err error, ok bool) {
 	var subs []string
 	var group []command
 	for _, c := range cs {
-		if strings.HasPrefix(c.name, args[0]+" ") {
-			subs = append(subs, strings.TrimPrefix(c.name, args[0]+" "))
+		if strings.HasPrefix(c.name, prefix+" ") {
+			subs = append(subs, strings.TrimPrefix(c.name, prefix+" "))
 			group = append(group, c)
 		}
 	}
-	if len(subs) > 0 {
-		if len(args) > 1 && (args[1] == "--help" || args[1] == "-h" || args[1] == "help") {
-			fmt.Fprintf(a.stdout, "tagdesk %s: one of\n\n", args[0])
-			for _, c := range group {
-				fmt.Fprintf(a.stdout, "  %-22s %s\n", c.name, c.summary)
-			}
-			fmt.Fprintf(a.stdout, "\nRun 'tagdesk %s SUBCOMMAND --help' for its options.\n", args[0])
-			return errHelp
-		}
-		if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
-			return usagef("unknown command %q for %s (want one of: %s)", args[1], args[0], strings.Join(subs, ", "))
-		}
-		return usagef("%s needs a subcommand: %s", args[0], strings.Join(subs, ", "))
+	if len(subs) == 0 {
+		return nil, false
 	}
-	return usagef("unknown command %q", args[0])
+	if len(rest) > 0 && isHelp(rest[0]) {
+		fmt.Fprintf(a.stdout, "tagdesk %s: one of\n\n", prefix)
+		for _, c := range group {
+			fmt.Fprintln(a.stdout, wrapWords(fmt.Sprintf("  %-22s %s", c.name, c.summary), helpWidth, strings.Repeat(" ", 25)))
+		}
+		fmt.Fprintf(a.stdout, "\nRun 'tagdesk %s SUBCOMMAND --help' for its options.\n", prefix)
+		return errHelp, true
+	}
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		return usagef("unknown command %q for %s (want one of: %s)", rest[0], prefix, strings.Join(subs, ", ")), true
+	}
+	return usagef("%s needs a subcommand: %s", prefix, strings.Join(subs, ", ")), true
 }
 
 func (a *app) printHelp() {
@@ -652,6 +663,13 @@ func (a *app) parse(c command, fs *flag.FlagSet, args []string) (words []string,
 	defer func() {
 		for i, w := range words {
 			words[i] = strings.TrimPrefix(w, negMark)
+			// A blank word ("" from an empty shell variable) names
+			// nothing: bad usage, said as such (it read "empty scan", or
+			// "move: : empty asset tag"). A setting's value may be blank.
+			if err == nil && strings.TrimSpace(words[i]) == "" && !(c.name == "setting set" && i > 0) {
+				words, err = nil, usagef("%s: argument %d is empty", c.name, i+1)
+				return
+			}
 		}
 	}()
 	// An option given twice (--to B1 --to DUB) is a mistake to say, not

@@ -82,7 +82,10 @@ func cmdServe(ctx context.Context, a *app, args []string) error {
 	if len(pos) > 0 && pos[0] == "token" {
 		// (serve --postgres URL token add NAME: the command's words come
 		// first, its options after them.)
-		return usagef("the token commands come right after serve, their options after them: tagdesk serve %s --postgres URL", strings.Join(pos, " "))
+		if len(pos) > 1 && slices.Contains([]string{"add", "list", "revoke"}, pos[1]) {
+			return usagef("the token commands come right after serve, their options after them: tagdesk serve %s --postgres URL", strings.Join(pos, " "))
+		}
+		return usagef("serve token needs a subcommand: add, list, revoke")
 	}
 	if len(pos) > 0 {
 		return usagef("serve takes no arguments (got %q)", pos[0])
@@ -239,6 +242,19 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 			return usagef("sync: --server %q is not a URL a server can have (http://HOST:PORT)", clipBytes(*server, 80))
 		}
 	}
+	if *ca != "" {
+		// Read now: stored, a file that is not one (or a path relative to
+		// where this ran) would stop every later sync. A bad option's
+		// value: bad usage.
+		abs, err := filepath.Abs(*ca)
+		if err == nil {
+			_, err = syncpkg.HTTPClient(abs)
+		}
+		if err != nil {
+			return usagef("sync: --ca: %v; nothing changed", err)
+		}
+		*ca = abs
+	}
 	// A new desk may start from the server's register (sync --server on no
 	// database); without --server, a missing database is a mistyped --db.
 	a.reads = *server == ""
@@ -247,18 +263,6 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 		before, err := db.SyncEndpoint(ctx)
 		if err != nil {
 			return err
-		}
-		if *ca != "" {
-			// Read now: stored, a file that is not one (or a path relative
-			// to where this ran) would stop every later sync.
-			abs, err := filepath.Abs(*ca)
-			if err == nil {
-				_, err = syncpkg.HTTPClient(abs)
-			}
-			if err != nil {
-				return fmt.Errorf("--ca: %w; nothing changed", err)
-			}
-			*ca = abs
 		}
 		newServer := *server != "" && *server != before.Server
 		newCA := *ca != "" && *ca != before.CAFile
@@ -290,7 +294,9 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 			case "push":
 				fmt.Fprintf(a.stderr, "pushed %d, %d pending\n", p.Done, p.Pending)
 			case "pull":
-				fmt.Fprintf(a.stderr, "pulled %d\n", p.Done)
+				// (As the summary counts: the other desks' changes; the
+				// server's order holds this desk's own too.)
+				fmt.Fprintf(a.stderr, "pulled %d (%d read)\n", p.Others, p.Done)
 			case "hello":
 				fmt.Fprintf(a.stderr, "contacting %s\n", cl.Server)
 			case "rebase":

@@ -373,7 +373,7 @@ func runE2EConvergence(t *testing.T, pgArgs []string) {
 		t.Fatal(err)
 	}
 	for _, ca := range []string{filepath.Join(dir, "no-such-ca.pem"), notPEM, dir} {
-		if _, errs, code := cli(t, a, "sync", "--ca", ca); code != 1 || !strings.Contains(errs, "--ca:") || !strings.Contains(errs, "nothing changed") {
+		if _, errs, code := cli(t, a, "sync", "--ca", ca); code != 2 || !strings.Contains(errs, "--ca:") || !strings.Contains(errs, "nothing changed") {
 			t.Fatalf("--ca %s: exit %d, %s", ca, code, errs)
 		}
 	}
