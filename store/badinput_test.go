@@ -1116,3 +1116,32 @@ func TestPersonNameSpacesAndEmails(t *testing.T) {
 		}
 	}
 }
+
+// From a lifecycle hunt: "Sam Lee" added twice with nothing else could be
+// named by no command (each "names more than one person", and neither had
+// a badge or email to use), and the users export did not import back.
+// person add asks NamesakeApart first.
+func TestNamesakesMustBeToldApart(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Sam Lee"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []store.PersonInput{{Name: "sam  lee"}, {Name: "Sam Lee", Email: "sam.lee2@example.com"}} {
+		if err := db.NamesakeApart(ctx, in); store.ErrorCode(err) != store.ECONFLICT {
+			t.Errorf("%+v: %v", in, err)
+		}
+	}
+	if _, err := db.UpdatePerson(ctx, "Sam Lee", map[string]string{"email": "sam.lee@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.NamesakeApart(ctx, store.PersonInput{Name: "Sam Lee"}); store.ErrorCode(err) != store.ECONFLICT {
+		t.Errorf("a second without identifiers: %v", err)
+	}
+	for _, in := range []store.PersonInput{{Name: "Sam Lee", Badge: "B7777"}, {Name: "Sam Leeds"}} {
+		if err := db.NamesakeApart(ctx, in); err != nil {
+			t.Errorf("%+v: %v", in, err)
+		}
+	}
+}

@@ -793,6 +793,35 @@ func (db *DB) AddPerson(ctx context.Context, in PersonInput) (Person, error) {
 	return db.personWhere(ctx, `p.uid = ?`, uid)
 }
 
+// NamesakeApart refuses a new person who could not be told from someone
+// of the same name (case aside: the column is NOCASE): the new one, or the
+// one here, with no badge, employee number, username or email. Named "Sam
+// Lee", either would be refused as more than one person, and the users
+// export would not import back. Asked by person add, as a person is added
+// by hand; namesakes still come by sync and import, which tell them apart
+// as they can.
+func (db *DB) NamesakeApart(ctx context.Context, in PersonInput) error {
+	name := nameSpaces(in.Name)
+	if name == "" {
+		return nil
+	}
+	var bare int
+	var found bool
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) > 0, coalesce(sum(coalesce(badge, '') = '' AND coalesce(employee_no, '') = '' AND coalesce(username, '') = '' AND coalesce(email, '') = ''), 0) FROM people WHERE name = ?`, name).Scan(&found, &bare)
+	if err != nil {
+		return fmt.Errorf("check namesakes: %w", err)
+	}
+	switch {
+	case !found:
+		return nil
+	case strings.TrimSpace(in.Badge+in.EmployeeNo+in.Username+in.Email) == "":
+		return conflict("a person named %q is here already: give this one a badge, employee number, username or email to tell them apart", clip(name))
+	case bare > 0:
+		return conflict("%q here already has no badge, employee number, username or email: give them one first (tagdesk person update %q --email ...), then add this one", clip(name), clip(name))
+	}
+	return nil
+}
+
 func (w *wtx) addPerson(in PersonInput) (string, error) {
 	p := PersonPayload{
 		UID: w.db.newUID(), Name: nameSpaces(in.Name), Badge: NormalizeTag(in.Badge),

@@ -170,3 +170,16 @@ func TestDetail_CheckInAsksAgainAndTypedOverScan(t *testing.T) {
 		t.Fatalf("a reason typed over a scan did not retire: %s\n%s", a.Status, h.view())
 	}
 }
+
+// From a lifecycle hunt: refusals shown on the screens told the clerk to
+// run command lines ("take it out first (tagdesk checkin TD-33)").
+func TestErrTextSaysTheScreensWay(t *testing.T) {
+	for in, want := range map[string]string{
+		"TD-33 is installed in TD-1: take it out first (tagdesk checkin TD-33), or move TD-1, which takes it along":                         "TD-33 is installed in TD-1: take it out first, or move TD-1, which takes it along",
+		"TD-1 is marked missing, not checked out: found, it goes back in stock with tagdesk status TD-1 in_stock, or by a stocktake's scan": "TD-1 is marked missing, not checked out: found, it goes back in stock with t (status) on its asset screen, or by a stocktake's scan",
+	} {
+		if got := errText(store.Errorf(store.EINVALID, "%s", in)); got != want {
+			t.Errorf("errText(%q) = %q", in, got)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -172,7 +173,20 @@ func errText(err error) string {
 	if store.ErrorCode(err) == store.EINTERNAL {
 		return "internal error: " + oneLine(err.Error())
 	}
-	return oneLine(store.ErrorMessage(err))
+	return forTheScreen(oneLine(store.ErrorMessage(err)))
+}
+
+var (
+	cliCheckIn = regexp.MustCompile(` \(tagdesk checkin [^)]*\)`)
+	cliStatus  = regexp.MustCompile(`with tagdesk status \S+ in_stock`)
+)
+
+// forTheScreen puts the store's hints of command lines ("take it out first
+// (tagdesk checkin TD-1)") as the screen does them: a clerk at the desk
+// has keys, not a shell.
+func forTheScreen(msg string) string {
+	msg = cliCheckIn.ReplaceAllString(msg, "")
+	return cliStatus.ReplaceAllString(msg, "with t (status) on its asset screen")
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

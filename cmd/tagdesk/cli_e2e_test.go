@@ -156,6 +156,21 @@ func TestE2EEmptyArgument(t *testing.T) {
 	mustCLI(t, db, "setting", "set", "site", "")
 }
 
+// person add refuses a namesake no one could tell apart (a lifecycle
+// hunt: two "Sam Lee" with nothing else could be named by no command).
+func TestE2EPersonAddNamesake(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "n.db")
+	mustCLI(t, db, "person", "add", "--name", "Sam Lee")
+	if _, stderr, code := cli(t, db, "person", "add", "--name", "sam lee"); code != 1 || !strings.Contains(stderr, `a person named "sam lee" is here already: give this one a badge`) {
+		t.Errorf("a bare namesake: exit %d, %q", code, stderr)
+	}
+	if _, stderr, code := cli(t, db, "person", "add", "--name", "Sam Lee", "--badge", "B2"); code != 1 || !strings.Contains(stderr, `give them one first (tagdesk person update "Sam Lee" --email ...)`) {
+		t.Errorf("beside a bare namesake: exit %d, %q", code, stderr)
+	}
+	mustCLI(t, db, "person", "update", "Sam Lee", "--badge", "B1")
+	mustCLI(t, db, "person", "add", "--name", "Sam Lee", "--badge", "B2")
+}
+
 // An empty file, or another program's SQLite database, is not a register:
 // a read says so and leaves the file as it was (no tagdesk tables, no WAL
 // mode), and so does a change.
