@@ -70,3 +70,27 @@ func TestCopiedEscapeIsDefused(t *testing.T) {
 		t.Errorf("the server would refuse it: %v", err)
 	}
 }
+
+// From a review: a serial an older tagdesk stored with the prefix (]C1SN-7:
+// it dropped one of two, or none) was found by no scan once every prefix
+// was dropped, and the device could be received again unnoticed.
+func TestLegacyAIMSerialStillFound(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	a, err := db.Receive(ctx, store.Receipt{Serial: "SN-OLD-7", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ExecForTest(ctx, "UPDATE assets SET serial = ']C1SN-OLD-7' WHERE tag = '"+a.Tag+"'"); err != nil {
+		t.Fatal(err)
+	}
+	for _, scan := range []string{"SN-OLD-7", "]C1SN-OLD-7", "]C1]C1SN-OLD-7", "sn-old-7"} {
+		if got, err := db.ResolveAsset(ctx, scan); err != nil || got.Tag != a.Tag {
+			t.Errorf("scan %q: %q %v", scan, got.Tag, err)
+		}
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Serial: "]C1]C1SN-OLD-7", Model: "L5440", Location: "DUB"}); !errors.Is(err, store.ErrDuplicateSerial) {
+		t.Errorf("received again: %v", err)
+	}
+}

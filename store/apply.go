@@ -1006,6 +1006,11 @@ func (w *wtx) fieldName(name string) (string, error) {
 	var known string
 	err := w.queryRow(`SELECT name FROM custom_fields WHERE name = ?`, name).Scan(&known)
 	if errors.Is(err, sql.ErrNoRows) {
+		// One an older tagdesk named with spaces around (" RAM "), which
+		// names are trimmed of now: that field, if it is the only one.
+		err = w.queryRow(`SELECT min(name) FROM custom_fields WHERE trim(name) = ?1 AND name <> ?1 HAVING count(*) = 1`, name).Scan(&known)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
 		return name, nil
 	}
 	if err != nil {

@@ -1254,7 +1254,9 @@ func (w *wtx) arrive(r Receipt, serial string) (tag string, ok bool, err error) 
 // scan of either asset's serial would find the other).
 func (w *wtx) serialFree(serial string, self int64) error {
 	var other string
-	err := w.queryRow(`SELECT tag FROM assets WHERE serial IN (?, ?, ?) AND id <> ? LIMIT 1`, serial, strings.ToUpper(serial), strings.ToLower(serial), self).Scan(&other)
+	// (And as an older tagdesk stored it, with a scanner's AIM prefix: a
+	// scan finds that one too, legacyAIMSerial.)
+	err := w.queryRow(`SELECT tag FROM assets WHERE (serial IN (?1, ?2, ?3) OR `+legacyAIMSerial+`) AND id <> ?4 LIMIT 1`, serial, strings.ToUpper(serial), strings.ToLower(serial), self).Scan(&other)
 	if err == nil {
 		e := conflict("serial %s is already on asset %s", clip(serial), other)
 		e.Err = ErrDuplicateSerial

@@ -462,6 +462,18 @@ func TestTextBoundsFollowTheField(t *testing.T) {
 	if _, err := db.UpdateAsset(ctx, a.Tag, map[string]string{"custom: ": "x"}); store.ErrorCode(err) != store.EINVALID {
 		t.Fatalf("a blank custom field name: %v", err)
 	}
+	// A field an older tagdesk named with spaces around is that field (a
+	// review: it could no longer be changed or cleared).
+	if err := db.ExecForTest(ctx, `INSERT INTO custom_fields(name) VALUES (' Disk ')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ExecForTest(ctx, `UPDATE assets SET custom = json_set(custom, '$." Disk "', '256GB') WHERE tag = '`+a.Tag+`'`); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.UpdateAsset(ctx, a.Tag, map[string]string{"custom: Disk ": "512GB"})
+	if err != nil || got.Custom[" Disk "] != "512GB" || got.Custom["Disk"] != "" {
+		t.Fatalf("an old spaced field: %v %v", got.Custom, err)
+	}
 }
 
 // An offboarded person's badge is refused as a holder at once, not at the
@@ -1097,7 +1109,11 @@ func TestPersonNameSpacesAndEmails(t *testing.T) {
 	if _, err := db.CheckOut(ctx, "SP-2", "Cy  Old", ""); err != nil {
 		t.Errorf("check out to an old spaced name: %v", err)
 	}
-	// And listed by a query typed with one space (or two), as by name.
+	// And listed by a query typed with one space (or two), as by name; a
+	// name stored with one by a query with two (a review).
+	if ps, err := db.People(ctx, store.PeopleFilter{Query: "Ana  Silva"}); err != nil || len(ps) != 1 {
+		t.Errorf("people \"Ana  Silva\": %+v %v", ps, err)
+	}
 	for _, q := range []string{"Cy Old", "y  O", "cy old"} {
 		for _, nameOnly := range []bool{false, true} {
 			if ps, err := db.People(ctx, store.PeopleFilter{Query: q, NameOnly: nameOnly}); err != nil || len(ps) != 1 || ps[0].Badge != "B7001" {

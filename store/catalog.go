@@ -1156,12 +1156,13 @@ func (db *DB) People(ctx context.Context, f PeopleFilter) ([]Person, error) {
 		// spaces) before the match.
 		name := `(p.name LIKE ? ESCAPE '\' OR instr(p.name, '  ') > 0 AND replace(replace(replace(replace(p.name, '  ', ' '), '  ', ' '), '  ', ' '), '  ', ' ') LIKE ? ESCAPE '\')`
 		spaced := "%" + esc.Replace(nameSpaces(f.Query)) + "%"
+		// (The query's runs of spaces folded too: names are kept with one.)
 		if f.NameOnly {
 			q += ` AND ` + name
-			args = append(args, like, spaced)
+			args = append(args, spaced, spaced)
 		} else {
 			q += ` AND (` + name + ` OR p.badge LIKE ? ESCAPE '\' OR p.username LIKE ? ESCAPE '\' OR p.email LIKE ? ESCAPE '\')`
-			args = append(args, like, spaced, like, like, like)
+			args = append(args, spaced, spaced, like, like, like)
 		}
 	}
 	if f.AfterName != "" || f.AfterID != 0 {

@@ -235,7 +235,17 @@ func open(ctx context.Context, path string, opt Options) (*DB, error) {
 	// A new register is its owner's alone (people's names, emails and
 	// badges): made 0600, as the demo's is, and SQLite gives its -wal and
 	// -shm files the same mode. (An existing one keeps its own.)
-	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+	// A path that is a link to no file yet gets its target made so (an
+	// exclusive create refuses to go through a link, and SQLite then made
+	// it readable by every user).
+	target := path
+	if l, err := os.Readlink(path); err == nil {
+		if !filepath.IsAbs(l) {
+			l = filepath.Join(filepath.Dir(path), l)
+		}
+		target = l
+	}
+	if f, err := os.OpenFile(target, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
 		f.Close()
 	}
 	sync := "FULL"

@@ -246,5 +246,20 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 			return a, "", fmt.Errorf("resolve url: %w", err)
 		}
 	}
+	// A serial an older tagdesk stored with a scanner's AIM prefix, which
+	// scans now drop (]C1SN-7 stored, SN-7 scanned).
+	a, err = db.assetWhere(ctx, `a.id = (SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM (SELECT id FROM assets WHERE `+legacyAIMSerial+` LIMIT 2))`, code, upper, lower)
+	if err == nil {
+		return a, "serial", nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return a, "", fmt.Errorf("resolve serial: %w", err)
+	}
 	return Asset{}, "", notFound("no asset with tag or serial %q", clip(code))
 }
+
+// legacyAIMSerial matches (parameters ?1, ?2, ?3: a serial as scanned,
+// upper- and lower-cased) a serial an older tagdesk stored with a
+// scanner's AIM prefix (]C1, ]Q1) before it: a few at most, the range of
+// serials beginning with ] on the index.
+const legacyAIMSerial = `(serial IS NOT NULL AND serial GLOB ']*' AND substr(serial, 4) IN (?1, ?2, ?3) AND substr(serial, 1, 3) GLOB '][A-Za-z][0-9A-Za-z]')`

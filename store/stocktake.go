@@ -98,6 +98,10 @@ type Stocktake struct {
 	// location since it began); of either, not one scanned as unexpected
 	// (checked out since the count began: listed as unexpected instead).
 	Missing int `json:"missing"`
+	// Seen is the number of expected assets scanned as unexpected (lent
+	// when scanned): listed as unexpected, neither found nor missing nor
+	// away.
+	Seen int `json:"seen"`
 }
 
 // StocktakeScan is one scan's classification.
@@ -234,7 +238,8 @@ func (w *wtx) applyStocktake(e Event) error {
 				return fmt.Errorf("classify scan: %w", err)
 			}
 		}
-		_, err = w.exec(`INSERT INTO stocktake_scans(stocktake_id, code, asset_id, result, at, operator, device_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		_, err = w.exec(`INSERT INTO stocktake_scans(stocktake_id, code, asset_id, result, at, operator, device_id, missing_at_scan)
+			VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT status = 'missing' FROM assets WHERE id = ?3))`,
 			st.id, p.Code, asset, result, timestamp(e.At), e.Operator, e.DeviceID)
 		return err
 	case EvStocktakeFinished:
@@ -303,13 +308,13 @@ func (w *wtx) applyStocktake(e Event) error {
 	return invalid("unknown event type %q", e.Type)
 }
 
-// missingSinceScan says whether the asset is missing by a change recorded
-// after the count's last scan of it.
+// missingSinceScan says whether the asset is missing by a change applied
+// after the count's last scan of it (in this desk's order of events, not
+// by the desks' clocks): it was not missing when that scan was recorded.
 func (w *wtx) missingSinceScan(stocktakeID int64, uid string) (bool, error) {
 	var n int
 	err := w.queryRow(`SELECT count(*) FROM assets a WHERE a.uid = ?1 AND a.status = 'missing'
-		AND (SELECT e.at FROM events e WHERE e.subject = ?1 AND e.type = 'asset.status_changed' AND json_extract(e.payload, '$.to') = 'missing' ORDER BY e.id DESC LIMIT 1)
-			> (SELECT max(c.at) FROM stocktake_scans c WHERE c.stocktake_id = ?2 AND c.asset_id = a.id)`, uid, stocktakeID).Scan(&n)
+		AND (SELECT c.missing_at_scan FROM stocktake_scans c WHERE c.stocktake_id = ?2 AND c.asset_id = a.id ORDER BY c.id DESC LIMIT 1) = 0`, uid, stocktakeID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("stocktake results: %w", err)
 	}
@@ -515,6 +520,8 @@ const stocktakeSelect = `SELECT s.id, s.uid, l.code, l.name, s.status, s.started
 	(SELECT count(*) FROM stocktake_scans c WHERE c.stocktake_id = s.id AND c.result = 'duplicate'),
 	(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found = 2),
 	(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found = 0` + notSeenSQL + `),
+	(SELECT count(DISTINCT c.asset_id) FROM stocktake_scans c JOIN stocktake_expected x ON x.stocktake_id = s.id AND x.asset_id = c.asset_id AND x.found = 0
+		WHERE c.stocktake_id = s.id AND c.result = 'unexpected'),
 	s.location_id
 	FROM stocktakes s JOIN locations l ON l.id = s.location_id`
 
@@ -538,7 +545,7 @@ func scanStocktake(sc scanner) (stocktakeRow, error) {
 	var r stocktakeRow
 	s := &r.Stocktake
 	err := sc.Scan(&s.ID, &s.UID, &s.LocationCode, &s.LocationName, &s.Status, &s.StartedAt, &s.StartedBy, &s.FinishedAt, &s.FinishedBy,
-		&s.Expected, &s.Found, &s.Unexpected, &s.Unknown, &s.Duplicates, &s.Away, &s.Missing, &r.locID)
+		&s.Expected, &s.Found, &s.Unexpected, &s.Unknown, &s.Duplicates, &s.Away, &s.Missing, &s.Seen, &r.locID)
 	return r, err
 }
 

@@ -1155,4 +1155,18 @@ func TestNewDatabaseIsTheOwnersAlone(t *testing.T) {
 			t.Errorf("%s: mode %v, want no access for others", filepath.Base(p), m)
 		}
 	}
+	// Through a link to no file yet, too (a review: 0644).
+	dir := t.TempDir()
+	link := filepath.Join(dir, "desk.db")
+	if err := os.Symlink("real.db", link); err != nil {
+		t.Fatal(err)
+	}
+	ldb, err := store.Open(context.Background(), link, store.Options{Operator: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ldb.Close()
+	if st, err := os.Stat(filepath.Join(dir, "real.db")); err != nil || st.Mode().Perm()&0o077 != 0 {
+		t.Errorf("the link's target: %v %v", st, err)
+	}
 }

@@ -409,18 +409,28 @@ func numericDate(v string, snipe bool) (date string, ok bool, err error) {
 			time.Month(b).String()[:3]+" "+strconv.Itoa(a), time.Month(a).String()[:3]+" "+strconv.Itoa(b))
 	}
 	if len(parts[2]) == 2 {
-		if !snipe && sep == "-" && len(parts[0]) == 2 && b <= 12 && n[2] >= 1 && n[2] <= 31 {
-			// 24-03-15 typed at the desk reads as a year first too
-			// (2024-03-15, ISO cut short) as well as last (24 March
-			// 2015): refused rather than guessed.
-			return "", true, invalid("%q could be 20%02d-%02d-%02d or %04d-%02d-%02d: write the date as YYYY-MM-DD", clip(v), a, b, n[2], twoDigitYear(year), month, day)
-		}
 		year = twoDigitYear(year)
 	} else if len(parts[2]) != 4 {
 		return "", false, nil
 	}
 	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
-	if t.Day() != day || int(t.Month()) != month || month < 1 {
+	valid := t.Day() == day && int(t.Month()) == month && month >= 1
+	if !snipe && sep == "-" && len(parts[0]) == 2 && len(parts[2]) == 2 {
+		// 24-03-15 typed at the desk reads as a year first too (ISO cut
+		// short: 2024-03-15) as well as last (2015-03-24): refused rather
+		// than guessed when both are dates and differ; the one that is a
+		// date when only one is (85-06-15 is 1985-06-15).
+		yf := time.Date(twoDigitYear(a), time.Month(b), n[2], 0, 0, 0, 0, time.UTC)
+		if yf.Day() == n[2] && int(yf.Month()) == b {
+			switch {
+			case !valid:
+				return yf.Format(dateLayout), true, nil
+			case !yf.Equal(t):
+				return "", true, invalid("%q could be %s or %s: write the date as YYYY-MM-DD", clip(v), yf.Format(dateLayout), t.Format(dateLayout))
+			}
+		}
+	}
+	if !valid {
 		return "", false, nil
 	}
 	return t.Format(dateLayout), true, nil

@@ -494,7 +494,13 @@ func (s *labelsScreen) queueScan(code string) tea.Cmd {
 		if err != nil {
 			return labelsActionMsg{to: to{id}, err: err}
 		}
-		return labelsActionMsg{to: to{id}, msg: fmt.Sprintf("queued a label for %s (job %d)", j.Tag, j.ID), id: j.ID, reload: true}
+		msg := fmt.Sprintf("queued a label for %s (job %d)", j.Tag, j.ID)
+		if res.Via == "serial" {
+			// (A device's own serial barcode scanned to label it: said, so
+			// that a tag typed that is another's serial is seen.)
+			msg = fmt.Sprintf("queued a label for %s, found by its serial %s (job %d)", j.Tag, clipCode(res.Code), j.ID)
+		}
+		return labelsActionMsg{to: to{id}, msg: msg, id: j.ID, reload: true}
 	})
 }
 

@@ -163,9 +163,10 @@ func TestLabels_ScanQueuesAndPreviews(t *testing.T) {
 	h.wantView("nothing queued: scan a tag")
 	h.scan("TD-000003")
 	h.wantView("queued a label for TD-000003", "Preview: TD-000003", "Queue: 1 queued")
-	// A serial resolves to its asset too.
+	// A serial resolves to its asset too (a device's own barcode scanned
+	// to label it), and says so.
 	h.scan(serialOf(2))
-	h.wantView("queued a label for TD-000002", "Preview: TD-000002", "Queue: 2 queued")
+	h.wantView("queued a label for TD-000002, found by its serial "+serialOf(2), "Preview: TD-000002", "Queue: 2 queued")
 	// A person is not an asset.
 	h.scan("B1001")
 	h.wantView("not an asset")

@@ -812,9 +812,10 @@ func (s *stocktakeScreen) counterItems() []string {
 	}
 	// The expected neither found nor missing, so that the figures add up:
 	// installed in an asset found (the disks of a server scanned), or gone
-	// from the place since the count began (lent, moved). Last: on a
-	// narrow screen it is the one cut.
-	if rest := t.Expected - t.Found - t.Missing; rest > 0 {
+	// from the place since the count began (lent, moved); not those
+	// scanned while lent, among the unexpected (as the CLI's report counts
+	// them). Last: on a narrow screen it is the one cut.
+	if rest := t.Expected - t.Found - t.Missing - t.Seen; rest > 0 {
 		items = append(items, st.Label.Render("inside/away")+" "+st.Count.Render(commas(rest)))
 	}
 	return items

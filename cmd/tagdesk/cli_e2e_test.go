@@ -76,6 +76,37 @@ func TestE2ERefusedCommandLeavesNoNewDatabase(t *testing.T) {
 	mustCLI(t, db, "verify")
 }
 
+// From a review: a command killed (kill -9) while it worked on a new
+// database left its hidden file for good; the next command on that path
+// removes those whose process is gone, and leaves a live one's. A path
+// ending in a separator is a folder, said as before (it read "another
+// tagdesk created newdir/").
+func TestE2EAbandonedNewDatabase(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "d.db")
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	gone := filepath.Join(dir, fmt.Sprintf(".d.db.new-%d-123", dead.Process.Pid))
+	live := filepath.Join(dir, fmt.Sprintf(".d.db.new-%d-456", os.Getpid()))
+	for _, f := range []string{gone, gone + "-wal", live} {
+		if err := os.WriteFile(f, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	for f, want := range map[string]bool{gone: false, gone + "-wal": false, live: true, db: true} {
+		if _, err := os.Stat(f); (err == nil) != want {
+			t.Errorf("%s: exists %v, want %v", filepath.Base(f), err == nil, want)
+		}
+	}
+	folder := filepath.Join(dir, "newdir") + string(filepath.Separator)
+	if _, stderr, code := cli(t, folder, "location", "add", "MS", "Main"); code != 1 || !strings.Contains(stderr, "is a folder, not a database") {
+		t.Errorf("--db newdir/: exit %d, %q", code, stderr)
+	}
+}
+
 // A database another tagdesk created at the path while a command worked on
 // its new one is left as it is: the command says its change is not in it.
 func TestPlaceDBLeavesAnotherOne(t *testing.T) {
@@ -122,6 +153,9 @@ func TestE2EHelpFits80Columns(t *testing.T) {
 			t.Errorf("%s --help: exit %d, %q", c.name, code, out)
 		}
 		check(c.name+" --help", out)
+		if c.name == "asset update" && !strings.Contains(out, "\nFIELD is one of: name, serial, notes,") {
+			t.Errorf("asset update --help: its list of fields broke mid-line:\n%s", out)
+		}
 	}
 }
 

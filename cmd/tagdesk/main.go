@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"unicode/utf8"
@@ -456,7 +457,9 @@ func (a *app) open(ctx context.Context) (*store.DB, error) {
 // removed.
 func (a *app) withDB(ctx context.Context, fn func(db *store.DB) error) error {
 	path := a.resolveDBPath()
-	if !a.demo && !a.reads && !a.inPlace {
+	if !a.demo && !a.reads && !a.inPlace && !strings.HasSuffix(path, string(filepath.Separator)) {
+		// (A path ending in a separator names a folder: the store says
+		// so.)
 		if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
 			return a.withNewDB(ctx, path, fn)
 		}
@@ -482,11 +485,15 @@ func closeDB(db *store.DB, err error) error {
 // process knows its name.
 func (a *app) withNewDB(ctx context.Context, path string, fn func(db *store.DB) error) error {
 	made := missingDirs(filepath.Dir(path))
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".new-*")
+	clearAbandoned(path)
+	// Named with this process's id: one a killed command left is found
+	// and removed by the next (clearAbandoned).
+	pattern := fmt.Sprintf(".%s.new-%d-*", filepath.Base(path), os.Getpid())
+	f, err := os.CreateTemp(filepath.Dir(path), pattern)
 	if errors.Is(err, os.ErrNotExist) {
 		// (The folder does not exist: the store makes it.)
 		if err = os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
-			f, err = os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".new-*")
+			f, err = os.CreateTemp(filepath.Dir(path), pattern)
 		}
 	}
 	if err != nil {
@@ -510,12 +517,18 @@ func (a *app) withNewDB(ctx context.Context, path string, fn func(db *store.DB) 
 	if a.keepNew != nil {
 		keep = a.keepNew(err)
 	}
+	left := false
 	if keep {
 		if lerr := placeDB(tmp, path); lerr != nil {
 			err = errors.Join(err, lerr)
+			// (One not fully written is left where it says, to be
+			// recovered by hand: removing it lost a whole import.)
+			left = store.ErrorCode(lerr) == store.EINTERNAL
 		}
 	}
-	removeDB(tmp)
+	if !left {
+		removeDB(tmp)
+	}
 	if !keep {
 		removeDirs(made)
 	}
@@ -551,6 +564,33 @@ func removeDB(path string) {
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		os.Remove(path + suffix)
 	}
+}
+
+// clearAbandoned removes the new databases commands killed before they
+// finished (kill -9, a power cut) left beside path: those whose process
+// is gone. A live command's is left alone.
+func clearAbandoned(path string) {
+	olds, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+globEscape(filepath.Base(path))+".new-*"))
+	for _, f := range olds {
+		if strings.HasSuffix(f, "-wal") || strings.HasSuffix(f, "-shm") {
+			continue
+		}
+		rest := strings.TrimPrefix(filepath.Base(f), "."+filepath.Base(path)+".new-")
+		pidText, _, ok := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid <= 0 || pid == os.Getpid() {
+			continue
+		}
+		if p, err := os.FindProcess(pid); err == nil && !errors.Is(p.Signal(syscall.Signal(0)), os.ErrProcessDone) {
+			continue // running (or not ours to tell)
+		}
+		removeDB(f)
+	}
+}
+
+// globEscape escapes filepath.Match's special characters in s.
+func globEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`).Replace(s)
 }
 
 // missingDirs lists dir and those of its parents that do not exist,
@@ -701,7 +741,13 @@ func (a *app) parse(c command, fs *flag.FlagSet, args []string) (words []string,
 			if errors.Is(err, flag.ErrHelp) {
 				fs.VisitAll(func(f *flag.Flag) { f.Value = orig[f.Name] })
 				// At most 80 columns (a desk's terminal, over SSH).
-				fmt.Fprintf(a.stdout, "%s\n\n%s\n", wrapWords("Usage: tagdesk "+c.name+" "+c.usage, helpWidth, "    "), wrapWords(c.summary, helpWidth, ""))
+				// (A usage of several lines, a list after it, wrapped line
+				// by line.)
+				var usage []string
+				for _, l := range strings.Split("Usage: tagdesk "+c.name+" "+c.usage, "\n") {
+					usage = append(usage, wrapWords(l, helpWidth, "    "))
+				}
+				fmt.Fprintf(a.stdout, "%s\n\n%s\n", strings.Join(usage, "\n"), wrapWords(c.summary, helpWidth, ""))
 				var b strings.Builder
 				fs.SetOutput(&b)
 				fs.PrintDefaults()
