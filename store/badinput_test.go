@@ -833,11 +833,31 @@ func TestSearchShortWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for q, want := range map[string]string{"Li Na": held.Tag, "li na": held.Tag, "Floor 2": placed.Tag} {
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "山田 太郎", Badge: "B7008"}); err != nil {
+		t.Fatal(err)
+	}
+	yamada, err := db.Receive(ctx, store.Receipt{Serial: "SN-YA", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, yamada.Tag, "B7008", ""); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{"Li Na": held.Tag, "li na": held.Tag, "Floor 2": placed.Tag, "山田 太郎": yamada.Tag} {
 		got, err := db.SearchAssets(ctx, store.AssetFilter{Query: q})
 		if err != nil || len(got) != 1 || got[0].Tag != want {
 			t.Errorf("search %q: %v %v, want %s", q, got, err, want)
 		}
+	}
+	// Short words only, three characters together: one phrase the index
+	// finds, not a read of every row (a screen offered nothing for them).
+	for q, want := range map[string]bool{"Li Na": false, "山田 太郎": false, "Li": true, "a b": false, "Floor 2": false} {
+		if got := store.ShortOnly(q); got != want {
+			t.Errorf("ShortOnly(%q) = %v", q, got)
+		}
+	}
+	if !store.NeedsScan("Floor 2") || store.NeedsScan("Li Na") {
+		t.Errorf("NeedsScan: Floor 2 %v, Li Na %v", store.NeedsScan("Floor 2"), store.NeedsScan("Li Na"))
 	}
 }
 

@@ -26,14 +26,39 @@ type AssetFilter struct {
 // of three or more characters must appear; shorter words are returned apart.
 func ftsQuery(q string) (match string, short []string) {
 	var terms []string
-	for _, w := range strings.Fields(q) {
+	words := strings.Fields(q)
+	for _, w := range words {
 		if utf8.RuneCountInString(w) < 3 {
 			short = append(short, w)
 			continue
 		}
 		terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
 	}
+	if len(terms) == 0 && len(short) > 1 {
+		// Short words only ("Li Na", "山田 太郎"): as one phrase they make
+		// trigrams, words side by side, and the index finds them (each
+		// alone would read every row).
+		if phrase := strings.Join(short, " "); utf8.RuneCountInString(phrase) >= 3 {
+			return `"` + strings.ReplaceAll(phrase, `"`, `""`) + `"`, nil
+		}
+	}
 	return strings.Join(terms, " "), short
+}
+
+// ShortOnly says whether a search would read every row: words all too
+// short for the trigram index, and too short together (a screen waits
+// for more typing).
+func ShortOnly(q string) bool {
+	match, short := ftsQuery(q)
+	return match == "" && len(short) > 0
+}
+
+// NeedsScan says whether a search reads rows the index does not narrow
+// (a short word beside long ones): counting its matches could read the
+// whole register.
+func NeedsScan(q string) bool {
+	_, short := ftsQuery(q)
+	return len(short) > 0
 }
 
 func likeEscape(s string) string {

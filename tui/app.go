@@ -594,7 +594,7 @@ func (m *Model) helpView(a screen, height int) string {
 // fit cuts or pads text to exactly height lines of at most width cells.
 func fit(s string, width, height int) []string {
 	in := strings.Split(s, "\n")
-	out := make([]string, 0, height)
+	out := make([]string, 0, max(0, height)) // a one-row window leaves no body
 	for i := 0; i < height; i++ {
 		if i < len(in) {
 			out = append(out, fitLine(in[i], width))

@@ -458,6 +458,12 @@ func TestReceive_OrderLeftWithTab(t *testing.T) {
 	h.scan("SHELF-A")
 	h.wantView("order PO-7: Latitude 5440 0/3")
 	h.scan("NEW-SN-1")
+	// The mistyped number's refusal, put right, is history, not kept in
+	// view below the receipts (a hunt: it stayed through the whole
+	// receipt).
+	if v := h.view(); strings.LastIndex(v, "PO-NOPE") > strings.Index(v, "NEW-SN-1") {
+		t.Fatalf("the refusal put right stays below the receipts:\n%s", v)
+	}
 	if a := h.asset("TD-000002"); a.PONumber != "PO-7" {
 		t.Fatalf("received without the order: %+v", a.PONumber)
 	}

@@ -331,3 +331,26 @@ func TestDetail_Swap(t *testing.T) {
 		t.Fatal("no bell")
 	}
 }
+
+// From a hunt of the screens: People showed one screenful (↓ stopped at
+// its last row, nothing said more followed); the list pages on as the
+// cursor reaches its end.
+func TestPeople_ListPagesOn(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	ctx := context.Background()
+	for i := 0; i < 60; i++ {
+		if _, err := db.AddPerson(ctx, store.PersonInput{Name: fmt.Sprintf("Zed Person %02d", i), Badge: fmt.Sprintf("Z%03d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("p")
+	h.wantView("Alice Smith", "for more")
+	for i := 0; i < 55; i++ {
+		h.press("down")
+	}
+	h.wantView("Zed Person 53") // (after Alice Smith and Bob Jones)
+	h.press("enter")
+	h.wantView("Z053")
+}

@@ -336,6 +336,12 @@ func (s *detailScreen) TookBurst() {
 func (s *detailScreen) prompt(action, label, value string) {
 	s.mode, s.action, s.burst = modePrompt, action, false
 	s.input = newField(label, "")
+	if action == "edit" {
+		// What is stored comes back whole (notes hold up to 16 kB): the
+		// field's 256-character cap cut a long note on enter. The store
+		// judges the length.
+		s.input.limit = 0
+	}
 	s.input.SetValue(value)
 	s.input.Focus()
 	s.msg = ""
@@ -619,7 +625,7 @@ func (s *detailScreen) View() string {
 		room := max(3, h-len(out)-2)
 		start := max(0, s.pick-room+1)
 		for i := start; i < len(editable) && i < start+room; i++ {
-			line := fmt.Sprintf("  %-14s %s", editable[i], fieldValue(a, editable[i]))
+			line := fmt.Sprintf("  %-14s %s", editable[i], flat(fieldValue(a, editable[i])))
 			if i == s.pick {
 				line = st.Selected.Render(truncate(line, w))
 			}
@@ -682,6 +688,15 @@ func (s *detailScreen) fieldLines(shown [][2]string, room int) []string {
 		cols = 2
 	}
 	colW := w / cols
+	// The labels' column as wide as the widest label (a custom field's
+	// name: "MAC Address (Ethernet)" and "MAC Address (Wi-Fi)" cut to 12
+	// looked alike), up to a third of a column; those longer keep their
+	// ends (clipMiddle).
+	labW := 12
+	for _, p := range shown {
+		labW = max(labW, cellWidth(p[0]))
+	}
+	labW = min(labW, max(12, colW/3))
 	var lines []string
 	for i := 0; i < len(shown); i += cols {
 		if len(lines) == room-1 && len(shown)-i > cols {
@@ -692,15 +707,21 @@ func (s *detailScreen) fieldLines(shown [][2]string, room int) []string {
 		var line strings.Builder
 		for j := 0; j < cols && i+j < len(shown); j++ {
 			p := shown[i+j]
-			cell := st.Label.Render(fmt.Sprintf("%-12s ", truncate(p[0], 12))) + truncate(p[1], colW-14)
-			line.WriteString(cell)
+			v := truncate(flat(p[1]), colW-labW-2)
+			line.WriteString(st.Label.Render(column(clipMiddle(p[0], labW), labW)+" ") + v)
 			if j < cols-1 {
-				line.WriteString(strings.Repeat(" ", max(1, colW-13-cellWidth(truncate(p[1], colW-14)))))
+				line.WriteString(strings.Repeat(" ", max(1, colW-labW-1-cellWidth(v))))
 			}
 		}
 		lines = append(lines, line.String())
 	}
 	return lines
+}
+
+// flat puts a value of several lines on one line of the grid (a field a
+// line): a line break shows as ⏎, a tab as a space.
+func flat(v string) string {
+	return strings.NewReplacer("\r\n", " ⏎ ", "\n", " ⏎ ", "\r", " ⏎ ", "\t", " ").Replace(v)
 }
 
 func sortedCustom(m map[string]string) []string {

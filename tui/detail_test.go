@@ -183,3 +183,60 @@ func TestErrTextSaysTheScreensWay(t *testing.T) {
 		}
 	}
 }
+
+// Opening a long note in the asset screen's editor and pressing enter
+// without typing must not cut it: the field kept only its first 256
+// characters and saved them as "notes changed".
+func TestDetail_EditKeepsLongNotes(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	long := strings.Repeat("Line of a long repair log entry. ", 30) + "THE END"
+	if _, err := db.UpdateAsset(t.Context(), "TD-000001", map[string]string{"notes": long}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("TD-000001")
+	h.typeSlow("e")
+	h.wantView("Edit which field?")
+	h.press("down")
+	h.press("down")
+	h.press("enter")
+	h.wantView("notes: ")
+	h.typeSlow("!")
+	h.press("enter")
+	if got := h.asset("TD-000001").Notes; got != long+"!" {
+		t.Fatalf("notes after an edit adding \"!\": %d characters, ending %q", len(got), got[max(0, len(got)-20):])
+	}
+}
+
+// From a hunt of the screens with odd data: a note of several lines broke
+// the asset screen's grid (its later lines at column 0, the next field on
+// them), and custom field names cut to 11 characters looked alike.
+func TestDetail_MultiLineNotesAndLongFieldNames(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	if _, err := db.UpdateAsset(t.Context(), "TD-000001", map[string]string{
+		"notes":                         "Screen replaced\nReturned by courier\tbox 3",
+		"custom:MAC Address (Ethernet)": "3C:52:82:AA:BB:01",
+		"custom:MAC Address (Wi-Fi)":    "3C:52:82:AA:BB:02",
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []int{80, 120} {
+		h := newHarness(t, db, Options{Operator: "clerk"}, w, 24)
+		h.scan("TD-000001")
+		h.wantView("Screen replaced ⏎ Returned by", "3C:52:82:AA:BB:02", "3C:52:82:AA:BB:01")
+		for _, l := range strings.Split(h.view(), "\n") {
+			if strings.HasPrefix(l, "Returned") {
+				t.Errorf("at %d columns a note's second line starts a line:\n%s", w, h.view())
+			}
+			// Each value beside a label that tells it from the other.
+			if strings.Contains(l, `"`) { // (the history's lines)
+				continue
+			}
+			if strings.Contains(l, "3C:52:82:AA:BB:02") && !strings.Contains(l, "Wi-Fi)") || strings.Contains(l, "3C:52:82:AA:BB:01") && !strings.Contains(l, "ernet)") {
+				t.Errorf("at %d columns: %q", w, l)
+			}
+		}
+	}
+}

@@ -57,6 +57,10 @@ func (f *feed) refuse(format string, args ...any) tea.Cmd {
 	return bell()
 }
 
+// settled drops the refusals kept in view: what they refused has been
+// put right since (a setup's mistyped order, found on the next try).
+func (f *feed) settled() { f.errs = nil }
+
 // amend adds more to the newest line (what its scan also did).
 func (f *feed) amend(more string) {
 	if len(f.lines) == 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -133,29 +132,15 @@ func (s *findScreen) filter() store.AssetFilter {
 	return f
 }
 
-// shortOnly reports whether every word of the query is shorter than the
-// three characters a trigram index needs: such a query would scan the whole
-// register, so it waits for more typing.
-func shortOnly(q string) bool {
-	words := strings.Fields(q)
-	for _, w := range words {
-		if utf8.RuneCountInString(w) >= 3 {
-			return false
-		}
-	}
-	return len(words) > 0
-}
+// shortOnly reports whether the query is too short for the trigram index
+// (words under three characters, under three together): such a query
+// would scan the whole register, so it waits for more typing.
+func shortOnly(q string) bool { return store.ShortOnly(q) }
 
-// hasShort reports whether any word is shorter than three characters:
-// counting such a query could scan the register, so it is not counted.
-func hasShort(q string) bool {
-	for _, w := range strings.Fields(q) {
-		if utf8.RuneCountInString(w) < 3 {
-			return true
-		}
-	}
-	return false
-}
+// hasShort reports whether the query reads rows the index does not narrow
+// (a short word beside long ones): counting it could scan the register, so
+// it is not counted.
+func hasShort(q string) bool { return store.NeedsScan(q) }
 
 // search asks for the page that starts after `after`. At most one query runs
 // at a time: a newer one cancels the running one and runs when it returns,

@@ -187,3 +187,12 @@ func TestHelp_ClosedByAScan(t *testing.T) {
 		t.Fatal("the help stayed over the scan's result")
 	}
 }
+
+// A window one row high (a terminal dragged small, a tmux pane) made
+// fit's slice capacity negative: the UI panicked and tagdesk exited 0.
+func TestView_OneRowWindow(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 1)
+	_ = h.view()
+}

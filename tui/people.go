@@ -20,12 +20,17 @@ type peopleScreen struct {
 	cursor int
 	seq    int
 	err    string
+	// more: the list goes on past what is loaded (the next page is read
+	// when the cursor reaches its end); paging: that read is under way.
+	more, paging bool
 }
 
 type peopleListMsg struct {
 	to
 	seq    int
 	people []store.Person
+	more   bool
+	page   bool // a next page, to add to what is loaded
 	err    error
 }
 
@@ -53,13 +58,36 @@ func (s *peopleScreen) Refresh() tea.Cmd { return s.list() }
 
 func (s *peopleScreen) list() tea.Cmd {
 	s.seq++
+	s.paging = false
+	return s.fetch(nil)
+}
+
+// fetch reads a page of the list: the first, or the one after last.
+func (s *peopleScreen) fetch(last *store.Person) tea.Cmd {
 	db, id, seq := s.c.db, s.id, s.seq
-	f := store.PeopleFilter{Query: strings.TrimSpace(s.input.Value()), Limit: max(1, s.height-3)}
+	page := max(20, s.height-3) // (a page reads one more, to know whether there is more)
+	f := store.PeopleFilter{Query: strings.TrimSpace(s.input.Value()), Limit: page + 1}
 	f.IncludeGone = f.Query != "" // someone offboarded is found by name (to reactivate them)
+	if last != nil {
+		f.AfterName, f.AfterID = last.Name, last.ID
+	}
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		ps, err := db.People(ctx, f)
-		return peopleListMsg{to: to{id}, seq: seq, people: ps, err: err}
+		more := len(ps) > page
+		if more {
+			ps = ps[:page]
+		}
+		return peopleListMsg{to: to{id}, seq: seq, people: ps, more: more, page: last != nil, err: err}
 	})
+}
+
+// Resized reads the list again when the window is now taller than what
+// is loaded fills.
+func (s *peopleScreen) Resized() tea.Cmd {
+	if s.more && !s.paging && len(s.people) < s.height {
+		return s.list()
+	}
+	return nil
 }
 
 func (s *peopleScreen) Update(msg tea.Msg) tea.Cmd {
@@ -69,7 +97,15 @@ func (s *peopleScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.err = errText(msg.err)
-		s.people = msg.people
+		if msg.page {
+			s.paging = false
+			if msg.err == nil {
+				s.people = append(s.people, msg.people...)
+				s.more = msg.more
+			}
+			return nil
+		}
+		s.people, s.more = msg.people, msg.more
 		s.cursor = min(s.cursor, max(0, len(s.people)-1))
 	case scanMsg:
 		db, id, code := s.c.db, s.id, joinedScan(&s.input, msg)
@@ -91,8 +127,20 @@ func (s *peopleScreen) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Back):
 			return back
-		case msg.String() == "down":
-			s.cursor = min(s.cursor+1, max(0, len(s.people)-1))
+		case msg.String() == "down" || msg.String() == "pgdown":
+			step := 1
+			if msg.String() == "pgdown" {
+				step = max(1, s.height-4)
+			}
+			s.cursor = min(s.cursor+step, max(0, len(s.people)-1))
+			if s.more && !s.paging && s.cursor >= len(s.people)-1 && len(s.people) > 0 {
+				s.paging = true
+				last := s.people[len(s.people)-1]
+				return s.fetch(&last)
+			}
+			return nil
+		case msg.String() == "pgup":
+			s.cursor = max(0, s.cursor-max(1, s.height-4))
 			return nil
 		case msg.String() == "up":
 			s.cursor = max(0, s.cursor-1)
@@ -123,8 +171,12 @@ func (s *peopleScreen) View() string {
 	}
 	widths := []int{max(10, w-12-12-9-3), 12, 12, 8}
 	b = append(b, st.Label.Render(row(widths, []string{"NAME", "BADGE", "USERNAME", "HOLDING"})))
-	for i, p := range s.people {
-		if len(b) >= s.height {
+	// The rows around the cursor, and a last line saying more follow.
+	room := max(1, s.height-len(b)-1)
+	start := max(0, s.cursor-room+1)
+	for i := start; i < len(s.people); i++ {
+		p := s.people[i]
+		if len(b) >= s.height-1 {
 			break
 		}
 		name := p.Name
@@ -139,6 +191,9 @@ func (s *peopleScreen) View() string {
 			line = st.Dim.Render(line)
 		}
 		b = append(b, line)
+	}
+	if shown := len(b) - 3; start+shown < len(s.people) || s.more {
+		b = append(b, st.Dim.Render(truncate(fmt.Sprintf("%d–%d of %s · ↓ pgdn for more", start+1, start+shown, map[bool]string{true: "more", false: fmt.Sprint(len(s.people))}[s.more]), w)))
 	}
 	return strings.Join(b, "\n")
 }

@@ -195,6 +195,9 @@ func (s *receiveScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		s.po = &msg.po
 		s.fields[1].SetValue(msg.po.Number)
+		// (A mistyped number refused before it stayed in view under the
+		// order found.)
+		s.feed.settled()
 		s.setupNext()
 	case scanMsg:
 		if !s.scanning {
@@ -315,6 +318,7 @@ func (s *receiveScreen) startScanning() {
 	s.scanning = true
 	s.fields[s.focus].Blur()
 	s.input.Focus()
+	s.feed.settled() // (the setup's refusals: put right, or it would not start)
 	s.feed.note("receiving %s at %s", s.model.Name, s.location.Code)
 }
 

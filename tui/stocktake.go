@@ -765,7 +765,9 @@ func (s *stocktakeScreen) pickView() string {
 			if len(b) >= s.height {
 				break
 			}
-			line := row(widths, []string{o.LocationName + " (" + o.LocationCode + ")", fmt.Sprintf("%d of %d", o.Found, o.Expected), stamp(o.StartedAt, s.c.loc), o.StartedBy})
+			// The code first: cut at the column's end, a long name lost
+			// the code that tells two places apart.
+			line := row(widths, []string{o.LocationCode + " " + o.LocationName, fmt.Sprintf("%d of %d", o.Found, o.Expected), stamp(o.StartedAt, s.c.loc), o.StartedBy})
 			if i == s.cursor {
 				line = st.Selected.Render(line)
 			}

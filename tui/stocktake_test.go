@@ -260,7 +260,7 @@ func TestStocktake_ResumeAfterRestart(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	h = newHarness(t, db, Options{Operator: "clerk"}, 100, 30)
 	h.typeSlow("s")
-	h.wantView("Open stocktakes", "Shelf A (SHELF-A)", "1 of 3")
+	h.wantView("Open stocktakes", "SHELF-A Shelf A", "1 of 3")
 	h.press("enter")
 	h.wantView("resumed the open stocktake of SHELF-A", "found 1", "missing 2", "Still missing (2)")
 	if v := h.view(); strings.Contains(v, "  TD-000002 ") {

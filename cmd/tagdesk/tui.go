@@ -87,6 +87,11 @@ func (a *app) tuiSession(ctx context.Context, path, op string, offerDemo bool, i
 	if db, ok := m.Store().(*store.DB); ok && db != nil {
 		cerr = db.Close()
 	}
+	if errors.Is(err, tea.ErrProgramPanic) {
+		// Bubble Tea wraps a caught panic in ErrProgramKilled too: a crash
+		// is a failure, not a quit.
+		return false, fmt.Errorf("terminal UI: %w", err)
+	}
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, tea.ErrInterrupted) && !errors.Is(err, context.Canceled) {
 		return false, fmt.Errorf("terminal UI: %w", err)
 	}
