@@ -1181,3 +1181,28 @@ func TestNamesakesMustBeToldApart(t *testing.T) {
 		}
 	}
 }
+
+// From a hunt of the screens: a name filed with decomposed accents (NFD,
+// "e" and a combining acute, as a Mac writes it) was found by no name typed
+// with "é". Names are kept composed (NFC), and searches read so.
+func TestDecomposedNamesAreFound(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	p, err := db.AddPerson(ctx, store.PersonInput{Name: "Rene\u0301e Lefe\u0300vre", Badge: "B9010"})
+	if err != nil || p.Name != "Renée Lefèvre" {
+		t.Fatalf("add: %q %v", p.Name, err)
+	}
+	receiveTags(t, db, "DUB", "NF-1")
+	if _, err := db.CheckOut(ctx, "NF-1", "Renée Lefèvre", ""); err != nil {
+		t.Errorf("check out by the composed name: %v", err)
+	}
+	for _, q := range []string{"Renée", "Rene\u0301e"} {
+		if got, err := db.SearchAssets(ctx, store.AssetFilter{Query: q}); err != nil || len(got) != 1 {
+			t.Errorf("search %q: %v %v", q, got, err)
+		}
+		if ps, err := db.People(ctx, store.PeopleFilter{Query: q}); err != nil || len(ps) != 1 {
+			t.Errorf("people %q: %v %v", q, ps, err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,7 +27,7 @@ type AssetFilter struct {
 // of three or more characters must appear; shorter words are returned apart.
 func ftsQuery(q string) (match string, short []string) {
 	var terms []string
-	words := strings.Fields(q)
+	words := strings.Fields(norm.NFC.String(q)) // (as names are kept: nameSpaces)
 	for _, w := range words {
 		if utf8.RuneCountInString(w) < 3 {
 			short = append(short, w)

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	"io"
 	"maps"
 	"path/filepath"
@@ -2176,12 +2177,17 @@ func upperASCII(s string) string {
 func oneSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // nameSpaces is a name as the desk keeps a place's or a catalogue entry's:
-// trimmed, a run of spaces one space. (A tab or a line break inside stays,
-// to be refused as a control character: checkText.)
+// trimmed, a run of spaces one space, its accents composed (NFC: a name
+// typed or filed on a Mac, "e" and a combining accent, is found by one
+// typed "é"). (A tab or a line break inside stays, to be refused as a
+// control character: checkText.)
 func nameSpaces(s string) string {
 	s = strings.TrimSpace(s)
 	for strings.Contains(s, "  ") {
 		s = strings.ReplaceAll(s, "  ", " ")
+	}
+	if !norm.NFC.IsNormalString(s) {
+		s = norm.NFC.String(s)
 	}
 	return s
 }

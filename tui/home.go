@@ -247,7 +247,9 @@ func (h *homeScreen) View() string {
 
 func (h *homeScreen) ShortHelp() []key.Binding {
 	k := h.c.keys
-	return []key.Binding{k.Receive, k.CheckOut, k.CheckIn, k.Find, k.People, k.Stocktake, k.Help, k.Quit}
+	// Help first: at 80 columns the footer is cut at its end, and help
+	// lists every key (labels and sync too).
+	return []key.Binding{k.Help, k.Receive, k.CheckOut, k.CheckIn, k.Find, k.People, k.Stocktake, k.Labels, k.Sync, k.Quit}
 }
 
 func (h *homeScreen) FullHelp() [][]key.Binding {

@@ -714,18 +714,44 @@ func (s *stocktakeScreen) note(format string, args ...any) {
 }
 
 func (s *stocktakeScreen) logLine(l stLogLine, width int) string {
+	return s.logMark(l.kind, "", truncate(l.text, width-2))
+}
+
+// logMark draws a log line's text after its kind's mark (or after mark,
+// if given: the blank of a line wrapped on).
+func (s *stocktakeScreen) logMark(kind, mark, text string) string {
 	st := s.c.styles
-	switch l.kind {
-	case store.ScanFound:
-		return st.OK.Render("✓ ") + truncate(l.text, width-2)
-	case store.ScanUnexpected:
-		return st.Warn.Render("? " + truncate(l.text, width-2))
-	case store.ScanDuplicate:
-		return st.Warn.Render("! " + truncate(l.text, width-2))
-	case store.ScanUnknown, "error":
-		return st.Err.Render("✗ " + truncate(l.text, width-2))
+	pick := func(m string) string {
+		if mark != "" {
+			return mark
+		}
+		return m
 	}
-	return st.Dim.Render("· " + truncate(l.text, width-2))
+	switch kind {
+	case store.ScanFound:
+		return st.OK.Render(pick("✓ ")) + text
+	case store.ScanUnexpected:
+		return st.Warn.Render(pick("? ") + text)
+	case store.ScanDuplicate:
+		return st.Warn.Render(pick("! ") + text)
+	case store.ScanUnknown, "error":
+		return st.Err.Render(pick("✗ ") + text)
+	}
+	return st.Dim.Render(pick("· ") + text)
+}
+
+// latestLines is the newest scan's line under the input, on two lines if
+// it needs them: what it says to do is at its end ("check it in if it is
+// back"), and cut at 80 columns it was lost.
+func (s *stocktakeScreen) latestLines(width int) []string {
+	parts := wrapWords(s.latest.text, width-2)
+	if len(parts) <= 1 {
+		return []string{s.logLine(s.latest, width)}
+	}
+	return []string{
+		s.logMark(s.latest.kind, "", truncate(parts[0], width-2)),
+		s.logMark(s.latest.kind, "  ", truncate(strings.Join(parts[1:], " "), width-2)),
+	}
 }
 
 func (s *stocktakeScreen) View() string {
@@ -867,7 +893,7 @@ func (s *stocktakeScreen) scanView() string {
 	if s.err != "" {
 		b = append(b, st.Err.Render(truncate("✗ "+s.err, w)))
 	} else if s.latest.text != "" {
-		b = append(b, s.logLine(s.latest, w))
+		b = append(b, s.latestLines(w)...)
 	} else {
 		b = append(b, "")
 	}

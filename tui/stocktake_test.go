@@ -860,3 +860,25 @@ func TestStocktake_CountersAddUp(t *testing.T) {
 	h.scan("TD-000001")
 	h.wantView("expected 3  found 1  missing 1  unexpected 0  unknown 0  inside/away 1")
 }
+
+// From a hunt of the screens: the newest scan's line was cut at 80
+// columns, and what it says to do is at its end ("check it in if it is
+// back"): it goes on a second line.
+func TestStocktake_LatestLineWraps(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 8)
+	shelf(t, db, 3)
+	ctx := context.Background()
+	if _, err := db.UpdatePerson(ctx, "B1001", map[string]string{"name": "Alice Smith-Featherstonehaugh-Cholmondeley"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CheckOut(ctx, "TD-000002", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("s")
+	h.scan("SHELF-A")
+	h.wantView("expected 2")
+	h.scan("TD-000002")
+	h.wantView("check it in if it is back")
+}
