@@ -51,6 +51,10 @@ func (h *homeScreen) Refresh() tea.Cmd {
 	return tea.Batch(h.load(), h.loadKPIs(false))
 }
 
+// logChanged reads the figures again (a check-out on the command line
+// while Home is open: its counts and pending figure lagged the header).
+func (h *homeScreen) logChanged() tea.Cmd { return h.load() }
+
 func (h *homeScreen) load() tea.Cmd {
 	db, id, now := h.c.db, h.id, h.c.clock.Now()
 	return h.c.do(func(ctx context.Context) tea.Msg {

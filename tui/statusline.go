@@ -59,6 +59,10 @@ type services struct {
 	printing atomic.Bool
 }
 
+// logWatcher is a screen whose figures follow the register: read again
+// when the desk's pending changes move while it is open.
+type logWatcher interface{ logChanged() tea.Cmd }
+
 // servicesWatcher is a screen that shows the services' state and reloads
 // when the printer or a sync run changes it.
 type servicesWatcher interface{ servicesChanged() tea.Cmd }
@@ -235,7 +239,13 @@ func (m *Model) updateServices(msg tea.Msg) (tea.Cmd, bool) {
 				}
 			}
 		}
+		changed := svc.statusOK && msg.st.Pending != svc.status.Pending
 		svc.status, svc.statusOK, svc.statusErr = msg.st, true, ""
+		if w, ok := m.active().(logWatcher); ok && changed {
+			// The register changed under an open screen (a command line,
+			// another window): its figures read again, as the header's.
+			cmd = tea.Batch(cmd, w.logChanged())
+		}
 		return cmd, true
 	case syncTickMsg:
 		return tea.Batch(m.startSync(), m.c.clock.After(m.syncEvery(), syncTickMsg{})), true

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -881,4 +882,29 @@ func TestStocktake_LatestLineWraps(t *testing.T) {
 	h.wantView("expected 2")
 	h.scan("TD-000002")
 	h.wantView("check it in if it is back")
+}
+
+// From a hunt of the screens: with Home open, a check-out on the command
+// line showed in the header's pending figure and not in Home's own figures
+// (stale until a key): they read again when the desk's pending changes.
+func TestHome_FiguresFollowChangesWhileOpen(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 6)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	before := h.view()
+	if _, err := db.CheckOut(context.Background(), "TD-000003", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(before, "deployed             0") {
+		t.Fatalf("before:\n%s", before)
+	}
+	h.advance(6 * time.Second)
+	after := h.view()
+	st, err := db.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(after, "deployed             1") || !strings.Contains(after, fmt.Sprintf("Pending sync: %d event(s)", st.Pending)) {
+		t.Errorf("Home's figures after a check-out made elsewhere (%d pending):\n%s", st.Pending, after)
+	}
 }
