@@ -133,12 +133,26 @@ func (f *field) View(s *Styles, width int) string {
 		}
 		return prompt + ph
 	}
-	// Scroll so that the cursor stays visible.
-	start := 0
-	if f.pos >= room {
-		start = f.pos - room + 1
+	// Scroll so that the cursor stays visible, by screen cells (a wide
+	// character takes two: counted by characters, the cursor ran off).
+	cellOf := func(r rune) int { return max(1, lipgloss.Width(string(r))) }
+	used := 1 // the cursor's cell, at the end
+	if f.pos < len(f.value) {
+		used = cellOf(f.value[f.pos])
 	}
-	end := min(len(f.value), start+room)
+	start := f.pos
+	for start > 0 && used+cellOf(f.value[start-1]) <= room {
+		start--
+		used += cellOf(f.value[start])
+	}
+	end := f.pos
+	if end < len(f.value) {
+		end++ // (the cursor's character, counted above)
+	}
+	for end < len(f.value) && used+cellOf(f.value[end]) <= room {
+		used += cellOf(f.value[end])
+		end++
+	}
 	before := string(f.value[start:f.pos])
 	if !f.focused {
 		return prompt + string(f.value[start:end])

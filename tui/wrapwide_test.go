@@ -2,8 +2,11 @@ package tui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // wrapWords ends, and loses nothing, when a character is wider than the
@@ -21,5 +24,25 @@ func TestWrapWords_WiderThanWidth(t *testing.T) {
 	}
 	if got := clipMiddle("DUB-STORE-S01", 7); got != "DUB…S01" {
 		t.Errorf("clipMiddle: %q", got)
+	}
+}
+
+// From a hunt of the screens: a field scrolled by characters, so a value
+// of wide characters (東京, two cells each) ran past the edge and the
+// cursor and what was just typed were off the screen.
+func TestFieldScrollsByCells(t *testing.T) {
+	st := NewStyles(true, true)
+	f := newField("name: ", "")
+	f.limit = 0
+	f.SetValue(strings.Repeat("東京", 30) + "ABC")
+	f.Focus()
+	for _, w := range []int{40, 80} {
+		v := ansi.Strip(f.View(st, w))
+		if got := ansi.StringWidth(v); got > w {
+			t.Errorf("at %d: %d cells: %q", w, got, v)
+		}
+		if !strings.Contains(v, "ABC") {
+			t.Errorf("at %d: what was typed is off the screen: %q", w, v)
+		}
 	}
 }
