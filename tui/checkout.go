@@ -538,7 +538,7 @@ func (s *checkOutScreen) View() string {
 	if s.holder == nil {
 		b = append(b, st.Title.Render("Who or what gets the assets?"))
 	} else {
-		b = append(b, st.Label.Render("To: ")+st.Section.Render(truncate(s.holder.Label, w-20)))
+		b = append(b, st.Label.Render("To: ")+st.Section.Render(clipMiddle(s.holder.Label, w-20))) // (its end, a badge or code, tells namesakes apart)
 	}
 	b = append(b, s.due.View(st, w))
 	b = append(b, s.input.View(st, w))

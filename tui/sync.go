@@ -9,6 +9,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/tagdesk/tagdesk/store"
 )
@@ -313,6 +314,14 @@ func (s *syncScreen) View() string {
 		detail := "won by: nothing recorded"
 		if ws := r.Winner.String(); ws != "" {
 			detail = "won by: " + ws
+		}
+		if i == s.cursor {
+			// The one chosen, whole: what won, by whom, where and when is
+			// what a and r are decided on (cut at 80 columns, when was lost).
+			lines = append(lines, head)
+			lines = append(lines, hanging(lipgloss.NewStyle(), "       refused: ", oneLine(r.Reason), w)...)
+			lines = append(lines, hanging(st.Dim, "       ", detail, w)...)
+			continue
 		}
 		lines = append(lines, head, truncate("       refused: "+oneLine(r.Reason), w), st.Dim.Render(truncate("       "+detail, w)))
 	}
