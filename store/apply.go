@@ -1007,13 +1007,31 @@ func (w *wtx) fieldName(name string) (string, error) {
 	err := w.queryRow(`SELECT name FROM custom_fields WHERE name = ?`, name).Scan(&known)
 	if errors.Is(err, sql.ErrNoRows) {
 		// One an older tagdesk named with spaces around (" RAM "), which
-		// names are trimmed of now: that field, if it is the only one.
-		err = w.queryRow(`SELECT min(name) FROM custom_fields WHERE trim(name) = ?1 AND name <> ?1 HAVING count(*) = 1`, name).Scan(&known)
+		// names are trimmed of now: that field, if it is the only one,
+		// whatever its case (trim drops the column's NOCASE: said again).
+		err = w.queryRow(`SELECT min(name) FROM custom_fields WHERE trim(name) = ?1 COLLATE NOCASE AND name <> ?1 HAVING count(*) = 1`, name).Scan(&known)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return name, nil
 	}
 	if err != nil {
+		return "", fmt.Errorf("read custom fields: %w", err)
+	}
+	return known, nil
+}
+
+// definedName defines a custom field named so, if the desk has none of
+// that name whatever its case, and returns the name the desk knows it by:
+// a field named "size" on one desk and "Size" on another is one field,
+// its values under one name (they sat under both, and an export read
+// one). Not the trimmed match of fieldName: what an event names is what
+// it applies to.
+func (w *wtx) definedName(name string) (string, error) {
+	if err := w.defineField(name); err != nil {
+		return "", err
+	}
+	var known string
+	if err := w.queryRow(`SELECT name FROM custom_fields WHERE name = ?`, name).Scan(&known); err != nil {
 		return "", fmt.Errorf("read custom fields: %w", err)
 	}
 	return known, nil
@@ -1124,12 +1142,15 @@ func (w *wtx) checkReceipt(p *AssetRecord) (ids [5]any, custom string, err error
 	}
 	custom = "{}"
 	if len(p.Custom) > 0 {
+		values := make(map[string]string, len(p.Custom))
 		for _, k := range sortedKeys(p.Custom) {
-			if err := w.defineField(k); err != nil {
+			name, err := w.definedName(k)
+			if err != nil {
 				return ids, "", err
 			}
+			values[name] = p.Custom[k]
 		}
-		b, err := json.Marshal(p.Custom)
+		b, err := json.Marshal(values)
 		if err != nil {
 			return ids, "", fmt.Errorf("encode custom fields: %w", err)
 		}
@@ -1437,7 +1458,8 @@ func (w *wtx) applyAssetUpdate(p UpdatePayload, e Event) error {
 	for _, field := range sortedKeys(p.Changes) {
 		c := p.Changes[field]
 		if name, ok := strings.CutPrefix(field, "custom:"); ok {
-			if err := w.defineField(name); err != nil {
+			name, err := w.definedName(name)
+			if err != nil {
 				return err
 			}
 			if _, err := w.exec(`UPDATE assets SET custom = CASE WHEN ? = '' THEN json_remove(custom, '$.' || json_quote(?)) ELSE json_set(custom, '$.' || json_quote(?), ?) END WHERE id = ?`,

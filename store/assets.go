@@ -1255,8 +1255,10 @@ func (w *wtx) arrive(r Receipt, serial string) (tag string, ok bool, err error) 
 func (w *wtx) serialFree(serial string, self int64) error {
 	var other string
 	// (And as an older tagdesk stored it, with a scanner's AIM prefix: a
-	// scan finds that one too, legacyAIMSerial.)
-	err := w.queryRow(`SELECT tag FROM assets WHERE (serial IN (?1, ?2, ?3) OR `+legacyAIMSerial+`) AND id <> ?4 LIMIT 1`, serial, strings.ToUpper(serial), strings.ToLower(serial), self).Scan(&other)
+	// scan finds that one too, legacyAIMSerials.)
+	in, legacy := legacyAIMSerials(serial)
+	args := append([]any{serial, strings.ToUpper(serial), strings.ToLower(serial)}, legacy...)
+	err := w.queryRow(`SELECT tag FROM assets WHERE serial IN (?, ?, ?, `+in+`) AND id <> ? LIMIT 1`, append(args, self)...).Scan(&other)
 	if err == nil {
 		e := conflict("serial %s is already on asset %s", clip(serial), other)
 		e.Err = ErrDuplicateSerial

@@ -474,6 +474,9 @@ func TestTextBoundsFollowTheField(t *testing.T) {
 	if err != nil || got.Custom[" Disk "] != "512GB" || got.Custom["Disk"] != "" {
 		t.Fatalf("an old spaced field: %v %v", got.Custom, err)
 	}
+	if got, err = db.UpdateAsset(ctx, a.Tag, map[string]string{"custom:disk": "1TB"}); err != nil || got.Custom[" Disk "] != "1TB" || len(got.Custom) != 2 {
+		t.Fatalf("the old spaced field in another case: %v %v", got.Custom, err)
+	}
 }
 
 // An offboarded person's badge is refused as a holder at once, not at the
@@ -849,14 +852,19 @@ func TestSearchShortWords(t *testing.T) {
 			t.Errorf("search %q: %v %v, want %s", q, got, err, want)
 		}
 	}
-	// Short words only, three characters together: one phrase the index
-	// finds, not a read of every row (a screen offered nothing for them).
+	// Each short word apart, in any order (a review: as one phrase "Na Li"
+	// and "X1 11" found nothing).
+	if got, err := db.SearchAssets(ctx, store.AssetFilter{Query: "Na Li"}); err != nil || len(got) != 1 {
+		t.Errorf("search Na Li: %v %v", got, err)
+	}
+	// A screen runs short words only from three characters in all (it
+	// offered nothing for "Li Na").
 	for q, want := range map[string]bool{"Li Na": false, "山田 太郎": false, "Li": true, "a b": false, "Floor 2": false} {
 		if got := store.ShortOnly(q); got != want {
 			t.Errorf("ShortOnly(%q) = %v", q, got)
 		}
 	}
-	if !store.NeedsScan("Floor 2") || store.NeedsScan("Li Na") {
+	if !store.NeedsScan("Floor 2") || !store.NeedsScan("Li Na") || store.NeedsScan("Floor") {
 		t.Errorf("NeedsScan: Floor 2 %v, Li Na %v", store.NeedsScan("Floor 2"), store.NeedsScan("Li Na"))
 	}
 }
@@ -1174,6 +1182,16 @@ func TestNamesakesMustBeToldApart(t *testing.T) {
 	}
 	if err := db.NamesakeApart(ctx, store.PersonInput{Name: "Sam Lee"}); store.ErrorCode(err) != store.ECONFLICT {
 		t.Errorf("a second without identifiers: %v", err)
+	}
+	// A bare namesake offboarded holds back no new starter with a badge.
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Kim Park"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Offboard(ctx, "Kim Park", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.NamesakeApart(ctx, store.PersonInput{Name: "kim park", Badge: "B9"}); err != nil {
+		t.Errorf("beside an offboarded bare namesake: %v", err)
 	}
 	for _, in := range []store.PersonInput{{Name: "Sam Lee", Badge: "B7777"}, {Name: "Sam Leeds"}} {
 		if err := db.NamesakeApart(ctx, in); err != nil {

@@ -68,7 +68,7 @@ func TestParseDateNumeric(t *testing.T) {
 		{"14.03.24", "2024-03-14"},
 		{"24-12-24", "2024-12-24"}, // (both readings the same day)
 		{"03-03-03", "2003-03-03"},
-		{"85-06-15", "1985-06-15"}, // (only a year first is a date)
+
 		{"27-06-2030", "2030-06-27"},
 		{"2024-03-04", "2024-03-04"},
 		{"2024/03/04", "2024-03-04"},
@@ -86,6 +86,10 @@ func TestParseDateNumeric(t *testing.T) {
 		// as the day (24-03-15 stored as 2015-03-24).
 		{"24-03-15", `"24-03-15" could be 2024-03-15 or 2015-03-24: write the date as YYYY-MM-DD`},
 		{"27-06-30", `"27-06-30" could be 2027-06-30 or 2030-06-27: write the date as YYYY-MM-DD`},
+		// Only the year first a date: a guess too (a review: 31-04-24
+		// was stored as 2031-04-24).
+		{"31-04-24", `"31-04-24" is not a date day first; year first it would be 2031-04-24: write the date as YYYY-MM-DD`},
+		{"85-06-15", `"85-06-15" is not a date day first; year first it would be 1985-06-15: write the date as YYYY-MM-DD`},
 	} {
 		_, err := store.ParseDate(c.in)
 		if store.ErrorCode(err) != store.EINVALID || store.ErrorMessage(err) != c.msg {

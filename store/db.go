@@ -239,9 +239,13 @@ func open(ctx context.Context, path string, opt Options) (*DB, error) {
 	// exclusive create refuses to go through a link, and SQLite then made
 	// it readable by every user).
 	target := path
-	if l, err := os.Readlink(path); err == nil {
+	for range 40 { // (links to links, as the system follows them)
+		l, err := os.Readlink(target)
+		if err != nil {
+			break
+		}
 		if !filepath.IsAbs(l) {
-			l = filepath.Join(filepath.Dir(path), l)
+			l = filepath.Join(filepath.Dir(target), l)
 		}
 		target = l
 	}

@@ -248,7 +248,8 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 	}
 	// A serial an older tagdesk stored with a scanner's AIM prefix, which
 	// scans now drop (]C1SN-7 stored, SN-7 scanned).
-	a, err = db.assetWhere(ctx, `a.id = (SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM (SELECT id FROM assets WHERE `+legacyAIMSerial+` LIMIT 2))`, code, upper, lower)
+	in, args := legacyAIMSerials(code)
+	a, err = db.assetWhere(ctx, `a.id = (SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM (SELECT id FROM assets WHERE serial IN (`+in+`) LIMIT 2))`, args...)
 	if err == nil {
 		return a, "serial", nil
 	}
@@ -258,8 +259,26 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 	return Asset{}, "", notFound("no asset with tag or serial %q", clip(code))
 }
 
-// legacyAIMSerial matches (parameters ?1, ?2, ?3: a serial as scanned,
-// upper- and lower-cased) a serial an older tagdesk stored with a
-// scanner's AIM prefix (]C1, ]Q1) before it: a few at most, the range of
-// serials beginning with ] on the index.
-const legacyAIMSerial = `(serial IS NOT NULL AND serial GLOB ']*' AND substr(serial, 4) IN (?1, ?2, ?3) AND substr(serial, 1, 3) GLOB '][A-Za-z][0-9A-Za-z]')`
+// aimLegacy are the AIM symbology identifiers a scanner puts before a code
+// (Code 128, QR, EAN/UPC, Data Matrix, Code 39, ITF, other): an older
+// tagdesk stored a serial with one before it.
+var aimLegacy = []string{"]C0", "]C1", "]C2", "]C4", "]Q0", "]Q1", "]Q2", "]Q3", "]Q4", "]Q5", "]Q6", "]E0", "]E3", "]E4", "]d1", "]d2", "]A0", "]I0", "]X0"}
+
+// legacyAIMSerials is an IN list (its placeholders and values) of code as
+// an older tagdesk may have stored it: after an AIM identifier, as
+// scanned, upper- or lower-cased. Each an exact lookup on the serial index:
+// a desk whose every serial was stored so reads no more than one without.
+func legacyAIMSerials(code string) (string, []any) {
+	var args []any
+	seen := map[string]bool{}
+	for _, v := range []string{code, strings.ToUpper(code), strings.ToLower(code)} {
+		if seen[v] {
+			continue
+		}
+		seen[v] = true
+		for _, p := range aimLegacy {
+			args = append(args, p+v)
+		}
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", "), args
+}

@@ -35,23 +35,15 @@ func ftsQuery(q string) (match string, short []string) {
 		}
 		terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
 	}
-	if len(terms) == 0 && len(short) > 1 {
-		// Short words only ("Li Na", "山田 太郎"): as one phrase they make
-		// trigrams, words side by side, and the index finds them (each
-		// alone would read every row).
-		if phrase := strings.Join(short, " "); utf8.RuneCountInString(phrase) >= 3 {
-			return `"` + strings.ReplaceAll(phrase, `"`, `""`) + `"`, nil
-		}
-	}
 	return strings.Join(terms, " "), short
 }
 
-// ShortOnly says whether a search would read every row: words all too
-// short for the trigram index, and too short together (a screen waits
-// for more typing).
+// ShortOnly says whether a search is too short to run as the screen is
+// typed: under three characters in all ("Li Na" and "山田 太郎" run, each
+// word looked for apart, reading the rows the index cannot narrow).
 func ShortOnly(q string) bool {
-	match, short := ftsQuery(q)
-	return match == "" && len(short) > 0
+	words := strings.Fields(norm.NFC.String(q))
+	return len(words) > 0 && utf8.RuneCountInString(strings.Join(words, " ")) < 3
 }
 
 // NeedsScan says whether a search reads rows the index does not narrow

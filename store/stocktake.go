@@ -238,8 +238,7 @@ func (w *wtx) applyStocktake(e Event) error {
 				return fmt.Errorf("classify scan: %w", err)
 			}
 		}
-		_, err = w.exec(`INSERT INTO stocktake_scans(stocktake_id, code, asset_id, result, at, operator, device_id, missing_at_scan)
-			VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT status = 'missing' FROM assets WHERE id = ?3))`,
+		_, err = w.exec(`INSERT INTO stocktake_scans(stocktake_id, code, asset_id, result, at, operator, device_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			st.id, p.Code, asset, result, timestamp(e.At), e.Operator, e.DeviceID)
 		return err
 	case EvStocktakeFinished:
@@ -308,13 +307,20 @@ func (w *wtx) applyStocktake(e Event) error {
 	return invalid("unknown event type %q", e.Type)
 }
 
-// missingSinceScan says whether the asset is missing by a change applied
-// after the count's last scan of it (in this desk's order of events, not
-// by the desks' clocks): it was not missing when that scan was recorded.
+// missingSinceScan says whether the asset is missing by a mark made after
+// the count's last scan of it: its status set missing, or a check-in of it
+// not returned (an offboarding's too). "After" is by the changes' times:
+// a mark and a scan made on two desks apart are ordered as they happened
+// (a desk's own order of events puts whatever it pulled later last; the
+// desks' clocks are held near the server's, which refuses a desk far off).
+// Times compared as instants (julianday), not as text.
 func (w *wtx) missingSinceScan(stocktakeID int64, uid string) (bool, error) {
 	var n int
 	err := w.queryRow(`SELECT count(*) FROM assets a WHERE a.uid = ?1 AND a.status = 'missing'
-		AND (SELECT c.missing_at_scan FROM stocktake_scans c WHERE c.stocktake_id = ?2 AND c.asset_id = a.id ORDER BY c.id DESC LIMIT 1) = 0`, uid, stocktakeID).Scan(&n)
+		AND (SELECT max(julianday(e.at)) FROM events e WHERE e.subject = ?1
+			AND (e.type = 'asset.status_changed' AND json_extract(e.payload, '$.to') = 'missing'
+				OR e.type = 'asset.checked_in' AND json_extract(e.payload, '$.status') = 'missing'))
+		> (SELECT max(julianday(c.at)) FROM stocktake_scans c WHERE c.stocktake_id = ?2 AND c.asset_id = a.id)`, uid, stocktakeID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("stocktake results: %w", err)
 	}

@@ -502,21 +502,26 @@ func TestStocktakeFinishKeepsLaterMissingMark(t *testing.T) {
 	if _, err := db.CheckIn(ctx, "T-3", store.CheckInOptions{Condition: store.ConditionMissing}); err != nil {
 		t.Fatal(err)
 	}
+	// A mark made before the scan (on another desk, pulled after it): the
+	// scan found it since, and it is back in stock (a review: a desk's own
+	// order of events put it after the scan).
 	clock = clock.Add(-time.Hour)
-	if _, err := db.SetStatus(ctx, "T-4", store.StatusMissing, "a clock behind"); err != nil {
+	if _, err := db.SetStatus(ctx, "T-4", store.StatusMissing, "marked on another desk before the scan"); err != nil {
 		t.Fatal(err)
 	}
 	clock = clock.Add(2 * time.Hour)
 	if _, err := db.FinishStocktake(ctx, st.UID); err != nil {
 		t.Fatal(err)
 	}
-	for _, tag := range []string{"T-1", "T-3", "T-4"} {
+	for _, tag := range []string{"T-1", "T-3"} {
 		if a := mustAsset(t, db, tag); a.Status != store.StatusMissing || a.LastAudit != "" {
 			t.Errorf("%s marked missing after its scan: %s, last audit %q", tag, a.Status, a.LastAudit)
 		}
 	}
-	if a := mustAsset(t, db, "T-2"); a.Status != store.StatusInStock || a.LastAudit == "" {
-		t.Errorf("T-2 missing before its scan: %s, last audit %q", a.Status, a.LastAudit)
+	for _, tag := range []string{"T-2", "T-4"} {
+		if a := mustAsset(t, db, tag); a.Status != store.StatusInStock || a.LastAudit == "" {
+			t.Errorf("%s missing before its scan: %s, last audit %q", tag, a.Status, a.LastAudit)
+		}
 	}
 	rep, err := db.StocktakeReport(ctx, st.UID)
 	if err != nil {

@@ -1158,7 +1158,10 @@ func TestNewDatabaseIsTheOwnersAlone(t *testing.T) {
 	// Through a link to no file yet, too (a review: 0644).
 	dir := t.TempDir()
 	link := filepath.Join(dir, "desk.db")
-	if err := os.Symlink("real.db", link); err != nil {
+	if err := os.Symlink("middle.db", link); err != nil { // (a link to a link: a review)
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real.db", filepath.Join(dir, "middle.db")); err != nil {
 		t.Fatal(err)
 	}
 	ldb, err := store.Open(context.Background(), link, store.Options{Operator: "tester"})

@@ -1050,7 +1050,7 @@ func (r Refusal) Explain() string {
 
 // Refusals returns this device's refused events, unresolved ones only unless all.
 func (db *DB) Refusals(ctx context.Context, all bool) ([]Refusal, error) {
-	q := `SELECT ` + prefixCols("e") + `, r.code, r.reason, r.winner, r.refused_at, r.resolved, r.resolved_at, r.resolved_by FROM sync_refusals r JOIN events e ON e.id = r.event_id`
+	q := `SELECT ` + prefixCols("e") + `, r.code, r.reason, r.winner, r.refused_at, r.resolved, r.resolved_at, r.resolved_by, ` + namedSQL + ` FROM sync_refusals r JOIN events e ON e.id = r.event_id`
 	if !all {
 		q += ` WHERE r.resolved = ''`
 	}
@@ -1064,7 +1064,7 @@ func (db *DB) Refusals(ctx context.Context, all bool) ([]Refusal, error) {
 		var e Event
 		var at, typ, payload, winner, refusedAt, resolvedAt string
 		var r Refusal
-		if err := rows.Scan(&e.ID, &e.DeviceID, &e.Seq, &e.Operator, &at, &typ, &e.Subject, &payload, &e.PrevHash, &e.Hash, &r.Code, &r.Reason, &winner, &refusedAt, &r.Resolved, &resolvedAt, &r.ResolvedBy); err != nil {
+		if err := rows.Scan(&e.ID, &e.DeviceID, &e.Seq, &e.Operator, &at, &typ, &e.Subject, &payload, &e.PrevHash, &e.Hash, &r.Code, &r.Reason, &winner, &refusedAt, &r.Resolved, &resolvedAt, &r.ResolvedBy, &e.Named); err != nil {
 			return nil, fmt.Errorf("read refusals: %w", err)
 		}
 		e.At, e.Type, e.Payload = parseTime(at), EventType(typ), json.RawMessage(payload)
@@ -1074,8 +1074,10 @@ func (db *DB) Refusals(ctx context.Context, all bool) ([]Refusal, error) {
 		}
 		json.Unmarshal(e.Payload, &tp)
 		r.Tag = tp.Tag
-		if tp.Tag != "" && !strings.Contains(r.Summary, tp.Tag) {
-			r.Summary = tp.Tag + " " + r.Summary
+		// Whose: the asset's tag, or the person's name, the count's place
+		// (a refused username change named no one).
+		if label := SubjectLabel(e); label != "" && !strings.Contains(r.Summary, label) {
+			r.Summary = label + " " + r.Summary
 		}
 		var win Winner
 		if json.Unmarshal([]byte(winner), &win) == nil && win.Event != "" {

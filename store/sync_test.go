@@ -2122,3 +2122,77 @@ func TestSyncIdentifiersApartAcrossKinds(t *testing.T) {
 		t.Fatalf("refusals: %+v %v", refs, err)
 	}
 }
+
+// From a sync hunt: a custom field named "Size" on one desk and "size" on
+// another held an asset's values under both names (one field, as custom
+// fields compare without case), and each desk's export read only one.
+func TestSyncCustomFieldOneName(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	for i, db := range []*store.DB{a, b} {
+		seed(t, db)
+		if _, err := db.Receive(ctx, store.Receipt{Tag: fmt.Sprintf("CF-%d", i), Serial: fmt.Sprintf("SN-CF-%d", i), Model: "L5440", Location: "DUB"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.UpdateAsset(ctx, "CF-0", map[string]string{"custom:Size": "L"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.UpdateAsset(ctx, "CF-1", map[string]string{"custom:size": "M"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, db := range []*store.DB{a, b, a} {
+		syncVia(t, srv, db)
+	}
+	for _, db := range []*store.DB{a, b} {
+		keys := map[string]bool{}
+		for _, tag := range []string{"CF-0", "CF-1"} {
+			got, err := db.Asset(ctx, tag)
+			if err != nil || len(got.Custom) != 1 {
+				t.Errorf("%s on %s: %v %v", tag, db.Path(), got.Custom, err)
+			}
+			for k := range got.Custom {
+				keys[k] = true
+			}
+		}
+		if len(keys) != 1 {
+			t.Errorf("%s: the field under %d names: %v", db.Path(), len(keys), keys)
+		}
+	}
+	syncVerify(t, a, b)
+}
+
+// From a sync hunt: a refused change to a person said only what changed
+// ("username "" → "asilva""), not whose.
+func TestRefusalNamesThePerson(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	for _, db := range []*store.DB{a, b} {
+		seed(t, db)
+	}
+	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Tom Byrne", Badge: "B1002"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, db := range []*store.DB{a, b, a} {
+		syncVia(t, srv, db)
+	}
+	if _, err := a.UpdatePerson(ctx, "B1001", map[string]string{"username": "zz-one"}); err != nil {
+		t.Fatal(err)
+	}
+	other, err := b.Person(ctx, "B1002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.UpdatePerson(ctx, "B1002", map[string]string{"username": "zz-one"}); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	refs, err := b.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 {
+		t.Fatalf("refusals: %+v %v", refs, err)
+	}
+	if !strings.Contains(refs[0].Summary, other.Name) {
+		t.Errorf("the refusal names no one: %q (want %s)", refs[0].Summary, other.Name)
+	}
+}

@@ -418,13 +418,14 @@ func numericDate(v string, snipe bool) (date string, ok bool, err error) {
 	if !snipe && sep == "-" && len(parts[0]) == 2 && len(parts[2]) == 2 {
 		// 24-03-15 typed at the desk reads as a year first too (ISO cut
 		// short: 2024-03-15) as well as last (2015-03-24): refused rather
-		// than guessed when both are dates and differ; the one that is a
-		// date when only one is (85-06-15 is 1985-06-15).
+		// than guessed unless both readings are the one day (24-12-24).
+		// Only the year first a date (31-04-24: no 31 April) is a guess
+		// too: a typo of a day-first date, or a year cut short.
 		yf := time.Date(twoDigitYear(a), time.Month(b), n[2], 0, 0, 0, 0, time.UTC)
 		if yf.Day() == n[2] && int(yf.Month()) == b {
 			switch {
 			case !valid:
-				return yf.Format(dateLayout), true, nil
+				return "", true, invalid("%q is not a date day first; year first it would be %s: write the date as YYYY-MM-DD", clip(v), yf.Format(dateLayout))
 			case !yf.Equal(t):
 				return "", true, invalid("%q could be %s or %s: write the date as YYYY-MM-DD", clip(v), yf.Format(dateLayout), t.Format(dateLayout))
 			}

@@ -354,3 +354,26 @@ func TestPeople_ListPagesOn(t *testing.T) {
 	h.press("enter")
 	h.wantView("Z053")
 }
+
+// From a review: back from a person opened far down the list, People was
+// at its first page again, the cursor clamped there.
+func TestPeople_BackKeepsThePlace(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	ctx := context.Background()
+	for i := 0; i < 60; i++ {
+		if _, err := db.AddPerson(ctx, store.PersonInput{Name: fmt.Sprintf("Zed Person %02d", i), Badge: fmt.Sprintf("Z%03d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("p")
+	for i := 0; i < 45; i++ {
+		h.press("down")
+	}
+	h.press("enter")
+	h.wantView("Z043")
+	h.press("esc")
+	h.press("enter")
+	h.wantView("Z043")
+}

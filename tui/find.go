@@ -132,9 +132,10 @@ func (s *findScreen) filter() store.AssetFilter {
 	return f
 }
 
-// shortOnly reports whether the query is too short for the trigram index
-// (words under three characters, under three together): such a query
-// would scan the whole register, so it waits for more typing.
+// shortOnly reports whether the query is under three characters in all:
+// it waits for more typing. (Short words run, each looked for apart:
+// "Li Na" reads the rows the index cannot narrow, in a command that a
+// newer query cancels.)
 func shortOnly(q string) bool { return store.ShortOnly(q) }
 
 // hasShort reports whether the query reads rows the index does not narrow

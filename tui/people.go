@@ -53,8 +53,14 @@ func (s *peopleScreen) Title() string   { return "People" }
 func (s *peopleScreen) Capturing() bool { return true }
 func (s *peopleScreen) Init() tea.Cmd   { return s.list() }
 
-// Refresh reloads the list (holdings change elsewhere).
-func (s *peopleScreen) Refresh() tea.Cmd { return s.list() }
+// Refresh reloads the list (holdings change elsewhere), as far as it was
+// read: back from a person, the cursor is where it was (it went back to
+// the first page).
+func (s *peopleScreen) Refresh() tea.Cmd {
+	s.seq++
+	s.paging = false
+	return s.fetchFirst(len(s.people))
+}
 
 func (s *peopleScreen) list() tea.Cmd {
 	s.seq++
@@ -64,8 +70,15 @@ func (s *peopleScreen) list() tea.Cmd {
 
 // fetch reads a page of the list: the first, or the one after last.
 func (s *peopleScreen) fetch(last *store.Person) tea.Cmd {
+	return s.fetchAfter(last, 0)
+}
+
+// fetchFirst reads the list from its start, at least n rows.
+func (s *peopleScreen) fetchFirst(n int) tea.Cmd { return s.fetchAfter(nil, n) }
+
+func (s *peopleScreen) fetchAfter(last *store.Person, atLeast int) tea.Cmd {
 	db, id, seq := s.c.db, s.id, s.seq
-	page := max(20, s.height-3) // (a page reads one more, to know whether there is more)
+	page := max(20, s.height-3, atLeast) // (a page reads one more, to know whether there is more)
 	f := store.PeopleFilter{Query: strings.TrimSpace(s.input.Value()), Limit: page + 1}
 	f.IncludeGone = f.Query != "" // someone offboarded is found by name (to reactivate them)
 	if last != nil {

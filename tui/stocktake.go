@@ -1024,7 +1024,11 @@ func (s *stocktakeScreen) reportLines(width int) []string {
 	// Last, the longest: what was found where it was expected.
 	out = append(out, st.Section.Render(fmt.Sprintf("Found (%d)", len(r.Found))))
 	for _, a := range r.Found {
-		out = append(out, truncate(fmt.Sprintf("  %s %s", a.Tag, assetLabel(a)), width))
+		line := fmt.Sprintf("  %s %s", a.Tag, assetLabel(a))
+		if a.Status != store.StatusInStock && a.Status != store.StatusDeployed {
+			line += " · " + a.Status.Label() // (marked missing since its scan, say)
+		}
+		out = append(out, truncate(line, width))
 	}
 	return out
 }

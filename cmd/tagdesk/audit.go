@@ -247,7 +247,7 @@ func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
 				fmt.Fprintf(a.stdout, "  %q\n", code)
 			}
 		}
-		section("FOUND", rep.Found, false)
+		section("FOUND", rep.Found, true) // (one marked missing since its scan says so)
 		return nil
 	})
 }

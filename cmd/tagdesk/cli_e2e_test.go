@@ -107,6 +107,35 @@ func TestE2EAbandonedNewDatabase(t *testing.T) {
 	}
 }
 
+// From a review: a new database a full disk left "to recover by hand" kept
+// the hidden name of a killed command's, and the next command on the path
+// removed it. It is left under a name of its own, with its log.
+func TestLeftNewDatabaseSurvivesNextCommand(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "d.db")
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(dir, fmt.Sprintf(".d.db.new-%d-77", dead.Process.Pid))
+	for _, f := range []string{tmp, tmp + "-wal"} {
+		if err := os.WriteFile(f, []byte("data"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := placeDB(tmp, path)
+	kept := filepath.Join(dir, fmt.Sprintf(".d.db.unfinished-%d-77", dead.Process.Pid))
+	if err == nil || !strings.Contains(err.Error(), "it is left at "+kept) {
+		t.Fatalf("placeDB: %v", err)
+	}
+	clearAbandoned(path)
+	for _, f := range []string{kept, kept + "-wal"} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("%s: %v", filepath.Base(f), err)
+		}
+	}
+}
+
 // A database another tagdesk created at the path while a command worked on
 // its new one is left as it is: the command says its change is not in it.
 func TestPlaceDBLeavesAnotherOne(t *testing.T) {

@@ -540,8 +540,19 @@ func (a *app) withNewDB(ctx context.Context, path string, fn func(db *store.DB) 
 func placeDB(tmp, path string) error {
 	if fi, err := os.Stat(tmp + "-wal"); err == nil && fi.Size() > 0 {
 		// (Closing checkpoints the log into the file; a log left over
-		// holds changes the file alone lacks.)
-		return store.Errorf(store.EINTERNAL, "the new database %s was not fully written: it is left at %s", path, tmp)
+		// holds changes the file alone lacks.) Left under a name of its
+		// own, which the next command's clearAbandoned does not take for
+		// a killed command's: the file with its log, to recover by hand.
+		kept := filepath.Join(filepath.Dir(tmp), strings.Replace(filepath.Base(tmp), ".new-", ".unfinished-", 1))
+		if err := os.Rename(tmp+"-wal", kept+"-wal"); err != nil {
+			kept = tmp
+		} else if err := os.Rename(tmp, kept); err != nil {
+			os.Rename(kept+"-wal", tmp+"-wal")
+			kept = tmp
+		} else {
+			os.Remove(tmp + "-shm")
+		}
+		return store.Errorf(store.EINTERNAL, "the new database %s was not fully written: it is left at %s, with its log %s-wal", path, kept, filepath.Base(kept))
 	}
 	err := os.Link(tmp, path)
 	if errors.Is(err, os.ErrExist) {
