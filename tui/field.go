@@ -153,16 +153,34 @@ func (f *field) View(s *Styles, width int) string {
 		used += cellOf(f.value[end])
 		end++
 	}
-	before := string(f.value[start:f.pos])
+	before := shown(f.value[start:f.pos])
 	if !f.focused {
-		return prompt + string(f.value[start:end])
+		return prompt + shown(f.value[start:end])
 	}
 	cur, after := " ", ""
 	if f.pos < end {
-		cur = string(f.value[f.pos])
-		after = string(f.value[f.pos+1 : end])
+		cur = shown(f.value[f.pos : f.pos+1])
+		after = shown(f.value[f.pos+1 : end])
 	}
 	return prompt + before + s.Selected.Render(cur) + after
+}
+
+// shown is a field's text as its one line shows it: a line break as ⏎, a
+// tab as a space (a note of several lines, edited, spilled its lines over
+// the screen), each still one character of the value.
+func shown(rs []rune) string {
+	out := make([]rune, len(rs))
+	for i, r := range rs {
+		switch r {
+		case '\n', '\r':
+			out[i] = '⏎'
+		case '\t':
+			out[i] = ' '
+		default:
+			out[i] = r
+		}
+	}
+	return string(out)
 }
 
 // minFieldRoom is the least room a field leaves for what is typed beside

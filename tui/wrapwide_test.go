@@ -46,3 +46,21 @@ func TestFieldScrollsByCells(t *testing.T) {
 		}
 	}
 }
+
+// From a review: a note of several lines opened in the edit prompt spilled
+// its lines over the screen: they show on the field's one line as ⏎, and
+// are kept in the value.
+func TestFieldShowsLineBreaksOnItsLine(t *testing.T) {
+	st := NewStyles(true, true)
+	f := newField("notes: ", "")
+	f.limit = 0
+	f.SetValue("first\nsecond\tthird")
+	f.Focus()
+	v := ansi.Strip(f.View(st, 80))
+	if strings.Contains(v, "\n") || !strings.Contains(v, "first⏎second third") {
+		t.Errorf("shown: %q", v)
+	}
+	if f.Value() != "first\nsecond\tthird" {
+		t.Errorf("value: %q", f.Value())
+	}
+}
