@@ -327,19 +327,18 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 		// was not registered on order first (an arrival is on its order).
 		models := map[[2]string]bool{}
 		for i, t := range tags {
-			if *asJSON || *po != "" {
-				x, err := db.Asset(ctx, t)
-				if err != nil {
-					return err
-				}
-				key := [2]string{strings.ToLower(x.Model), strings.ToLower(x.ModelNumber)}
-				models[key] = models[key] || onOrder[i] != t
-				if *asJSON {
-					got = append(got, x)
-				}
+			x, err := db.Asset(ctx, t)
+			if err != nil {
+				return err
 			}
-			if !*asJSON {
-				fmt.Fprintf(a.stdout, "%s\t%s\n", t, pos[i])
+			key := [2]string{strings.ToLower(x.Model), strings.ToLower(x.ModelNumber)}
+			models[key] = models[key] || onOrder[i] != t
+			if *asJSON {
+				got = append(got, x)
+			} else {
+				// The serial as stored (a scanner's AIM prefix dropped: the
+				// argument as typed said otherwise).
+				fmt.Fprintf(a.stdout, "%s\t%s\n", t, x.Serial)
 			}
 			if on, ok := onOrder[i]; ok && on == t {
 				fmt.Fprintf(a.stderr, "note: %s was on order: it has arrived\n", t)

@@ -1043,6 +1043,10 @@ func TestE2ETagArgumentsReadAsScans(t *testing.T) {
 	mustCLI(t, db, "model", "add", "Latitude 5440", "--number", "L5440")
 	mustCLI(t, db, "person", "add", "--name", "Ana Silva", "--badge", "B1001")
 	mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "SN-1", "TD-000009")
+	// receive says the serial as stored: a scanner's AIM prefix dropped.
+	if out := mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "]C1SN-AIM-3"); strings.TrimSpace(out) != "TD-000003\tSN-AIM-3" {
+		t.Errorf("receive of a prefixed serial said %q", out)
+	}
 	if out := mustCLI(t, db, "checkout", "--to", "]C1B1001", "]Q1TD-000001", "https://assets.example.com/a/TD-000002"); !strings.Contains(out, "TD-000001") || !strings.Contains(out, "TD-000002") {
 		t.Fatalf("checkout: %s", out)
 	}
