@@ -46,6 +46,10 @@ func newRestoreRig(t *testing.T, front func(http.Handler) http.Handler) *restore
 	r := &restoreRig{t: t, ctx: context.Background(), dir: t.TempDir()}
 	r.path = filepath.Join(r.dir, "server.db")
 	r.open()
+	// The server's database (the last one opened) closed before its
+	// folder is removed: left open, its files were still being written
+	// while the folder went ("directory not empty", a CI run).
+	t.Cleanup(func() { r.srv.Close() })
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) { (*r.h.Load()).ServeHTTP(w, req) })
 	if front != nil {
 		h = front(h)
