@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -92,5 +93,29 @@ func TestLegacyAIMSerialStillFound(t *testing.T) {
 	}
 	if _, err := db.Receive(ctx, store.Receipt{Serial: "]C1]C1SN-OLD-7", Model: "L5440", Location: "DUB"}); !errors.Is(err, store.ErrDuplicateSerial) {
 		t.Errorf("received again: %v", err)
+	}
+}
+
+// From a review: serials stored with a less common prefix (PDF417's ]L0,
+// GS1's ]e0, Codabar's ]F0, Aztec's ]z0) were no longer found.
+func TestLegacyAIMSerialOtherSymbologies(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	for i, prefix := range []string{"]L0", "]e0", "]F0", "]z0"} {
+		serial := fmt.Sprintf("SN-SYM-%d", i)
+		a, err := db.Receive(ctx, store.Receipt{Serial: serial, Model: "L5440", Location: "DUB"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ExecForTest(ctx, "UPDATE assets SET serial = '"+prefix+serial+"' WHERE tag = '"+a.Tag+"'"); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.ResolveAsset(ctx, serial); err != nil || got.Tag != a.Tag {
+			t.Errorf("%s%s: %q %v", prefix, serial, got.Tag, err)
+		}
+		if _, err := db.Receive(ctx, store.Receipt{Serial: serial, Model: "L5440", Location: "DUB"}); !errors.Is(err, store.ErrDuplicateSerial) {
+			t.Errorf("%s%s received again: %v", prefix, serial, err)
+		}
 	}
 }

@@ -1020,23 +1020,6 @@ func (w *wtx) fieldName(name string) (string, error) {
 	return known, nil
 }
 
-// definedName defines a custom field named so, if the desk has none of
-// that name whatever its case, and returns the name the desk knows it by:
-// a field named "size" on one desk and "Size" on another is one field,
-// its values under one name (they sat under both, and an export read
-// one). Not the trimmed match of fieldName: what an event names is what
-// it applies to.
-func (w *wtx) definedName(name string) (string, error) {
-	if err := w.defineField(name); err != nil {
-		return "", err
-	}
-	var known string
-	if err := w.queryRow(`SELECT name FROM custom_fields WHERE name = ?`, name).Scan(&known); err != nil {
-		return "", fmt.Errorf("read custom fields: %w", err)
-	}
-	return known, nil
-}
-
 func (w *wtx) defineField(name string) error {
 	if strings.TrimSpace(name) == "" {
 		return invalid("a custom field needs a name")
@@ -1142,15 +1125,12 @@ func (w *wtx) checkReceipt(p *AssetRecord) (ids [5]any, custom string, err error
 	}
 	custom = "{}"
 	if len(p.Custom) > 0 {
-		values := make(map[string]string, len(p.Custom))
 		for _, k := range sortedKeys(p.Custom) {
-			name, err := w.definedName(k)
-			if err != nil {
+			if err := w.defineField(k); err != nil {
 				return ids, "", err
 			}
-			values[name] = p.Custom[k]
 		}
-		b, err := json.Marshal(values)
+		b, err := json.Marshal(p.Custom)
 		if err != nil {
 			return ids, "", fmt.Errorf("encode custom fields: %w", err)
 		}
@@ -1458,8 +1438,12 @@ func (w *wtx) applyAssetUpdate(p UpdatePayload, e Event) error {
 	for _, field := range sortedKeys(p.Changes) {
 		c := p.Changes[field]
 		if name, ok := strings.CutPrefix(field, "custom:"); ok {
-			name, err := w.definedName(name)
-			if err != nil {
+			// (The name as the event gives it: a name taken from the
+			// desk's own fields would depend on which desk defined one
+			// first, and a replay in the server's order would give
+			// another, which verify names. Reads fold the case: the
+			// export's customValue.)
+			if err := w.defineField(name); err != nil {
 				return err
 			}
 			if _, err := w.exec(`UPDATE assets SET custom = CASE WHEN ? = '' THEN json_remove(custom, '$.' || json_quote(?)) ELSE json_set(custom, '$.' || json_quote(?), ?) END WHERE id = ?`,

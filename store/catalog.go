@@ -797,8 +797,8 @@ func (db *DB) AddPerson(ctx context.Context, in PersonInput) (Person, error) {
 // of the same name (case aside: the column is NOCASE): the new one, or the
 // one here, with no badge, employee number, username or email. Named "Sam
 // Lee", either would be refused as more than one person, and the users
-// export would not import back. A bare namesake offboarded does not hold
-// back a new starter with a badge (a leaver is seldom named again). Asked by person add, as a person is added
+// export would not import back. An offboarded one too: a leaver who can
+// be named by no command cannot be reactivated. Asked by person add, as a person is added
 // by hand; namesakes still come by sync and import, which tell them apart
 // as they can.
 func (db *DB) NamesakeApart(ctx context.Context, in PersonInput) error {
@@ -808,7 +808,7 @@ func (db *DB) NamesakeApart(ctx context.Context, in PersonInput) error {
 	}
 	var bare int
 	var found bool
-	err := db.r.QueryRowContext(ctx, `SELECT count(*) > 0, coalesce(sum(active = 1 AND coalesce(badge, '') = '' AND coalesce(employee_no, '') = '' AND coalesce(username, '') = '' AND coalesce(email, '') = ''), 0) FROM people WHERE name = ?`, name).Scan(&found, &bare)
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) > 0, coalesce(sum(coalesce(badge, '') = '' AND coalesce(employee_no, '') = '' AND coalesce(username, '') = '' AND coalesce(email, '') = ''), 0) FROM people WHERE name = ?`, name).Scan(&found, &bare)
 	if err != nil {
 		return fmt.Errorf("check namesakes: %w", err)
 	}

@@ -260,9 +260,22 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 }
 
 // aimLegacy are the AIM symbology identifiers a scanner puts before a code
-// (Code 128, QR, EAN/UPC, Data Matrix, Code 39, ITF, other): an older
+// (ISO/IEC 15424: each symbology's letter and its modifiers): an older
 // tagdesk stored a serial with one before it.
-var aimLegacy = []string{"]C0", "]C1", "]C2", "]C4", "]Q0", "]Q1", "]Q2", "]Q3", "]Q4", "]Q5", "]Q6", "]E0", "]E3", "]E4", "]d1", "]d2", "]A0", "]I0", "]X0"}
+var aimLegacy = func() []string {
+	var out []string
+	for _, s := range []struct{ sym, mods string }{
+		{"A", "01234567"}, {"C", "01245"}, {"E", "01234"}, {"F", "0124"}, {"G", "0"},
+		{"H", "012"}, {"I", "0134"}, {"L", "012"}, {"M", "01"}, {"Q", "0123456"},
+		{"R", "0"}, {"S", "012"}, {"U", "0123"}, {"X", "0123456789"}, {"d", "0123456"},
+		{"e", "0123"}, {"z", "0123456789ABC"},
+	} {
+		for _, m := range s.mods {
+			out = append(out, "]"+s.sym+string(m))
+		}
+	}
+	return out
+}()
 
 // legacyAIMSerials is an IN list (its placeholders and values) of code as
 // an older tagdesk may have stored it: after an AIM identifier, as

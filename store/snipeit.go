@@ -3887,7 +3887,7 @@ func (db *DB) exportSnipeIT(ctx context.Context, out io.Writer, rep *ExportRepor
 			}
 		}
 		for _, name := range fields {
-			rec[i] = cm[name]
+			rec[i] = customValue(cm, name)
 			i++
 		}
 		for _, f := range snipeExportExtras {
@@ -3908,4 +3908,20 @@ func (db *DB) exportSnipeIT(ctx context.Context, out io.Writer, rep *ExportRepor
 		return n, fmt.Errorf("export: %w", err)
 	}
 	return n, flushCSV(cw, bw)
+}
+
+// customValue is an asset's value of the custom field name: under that
+// name, or else under it in another case (one desk named the field "Size",
+// another "size": the field is one, custom_fields comparing without case,
+// and each desk's export dropped the other's values).
+func customValue(cm map[string]string, name string) string {
+	if v, ok := cm[name]; ok {
+		return v
+	}
+	for k, v := range cm {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
 }

@@ -171,10 +171,12 @@ func (f *field) View(s *Styles, width int) string {
 func shown(rs []rune) string {
 	out := make([]rune, len(rs))
 	for i, r := range rs {
-		switch r {
-		case '\n', '\r':
+		switch {
+		case r == '\r' && i+1 < len(rs) && rs[i+1] == '\n':
+			out[i] = ' ' // (a Windows line break: one ⏎, its line feed's)
+		case r == '\n' || r == '\r':
 			out[i] = '⏎'
-		case '\t':
+		case r == '\t':
 			out[i] = ' '
 		default:
 			out[i] = r

@@ -543,7 +543,9 @@ func placeDB(tmp, path string) error {
 		// holds changes the file alone lacks.) Left under a name of its
 		// own, which the next command's clearAbandoned does not take for
 		// a killed command's: the file with its log, to recover by hand.
-		kept := filepath.Join(filepath.Dir(tmp), strings.Replace(filepath.Base(tmp), ".new-", ".unfinished-", 1))
+		base := filepath.Base(tmp)
+		at := strings.LastIndex(base, ".new-") // (the path's own name may hold ".new-")
+		kept := filepath.Join(filepath.Dir(tmp), base[:at]+".unfinished-"+base[at+len(".new-"):])
 		if err := os.Rename(tmp+"-wal", kept+"-wal"); err != nil {
 			kept = tmp
 		} else if err := os.Rename(tmp, kept); err != nil {
