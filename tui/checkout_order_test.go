@@ -332,20 +332,27 @@ func TestDetail_Swap(t *testing.T) {
 	}
 }
 
-// From a hunt of the screens: People showed one screenful (↓ stopped at
-// its last row, nothing said more followed); the list pages on as the
-// cursor reaches its end.
-func TestPeople_ListPagesOn(t *testing.T) {
+// peopleList opens People at 80x24 on a register of Alice Smith, Bob
+// Jones and n more (Zed Person 00, badge Z000, ...).
+func peopleList(t *testing.T, n int) *harness {
+	t.Helper()
 	db := newTestDB(t)
 	seed(t, db, 1)
-	ctx := context.Background()
-	for i := 0; i < 60; i++ {
-		if _, err := db.AddPerson(ctx, store.PersonInput{Name: fmt.Sprintf("Zed Person %02d", i), Badge: fmt.Sprintf("Z%03d", i)}); err != nil {
+	for i := 0; i < n; i++ {
+		if _, err := db.AddPerson(context.Background(), store.PersonInput{Name: fmt.Sprintf("Zed Person %02d", i), Badge: fmt.Sprintf("Z%03d", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
 	h.typeSlow("p")
+	return h
+}
+
+// From a hunt of the screens: People showed one screenful (↓ stopped at
+// its last row, nothing said more followed); the list pages on as the
+// cursor reaches its end.
+func TestPeople_ListPagesOn(t *testing.T) {
+	h := peopleList(t, 60)
 	h.wantView("Alice Smith", "for more")
 	for i := 0; i < 55; i++ {
 		h.press("down")
@@ -358,16 +365,7 @@ func TestPeople_ListPagesOn(t *testing.T) {
 // From a review: back from a person opened far down the list, People was
 // at its first page again, the cursor clamped there.
 func TestPeople_BackKeepsThePlace(t *testing.T) {
-	db := newTestDB(t)
-	seed(t, db, 1)
-	ctx := context.Background()
-	for i := 0; i < 60; i++ {
-		if _, err := db.AddPerson(ctx, store.PersonInput{Name: fmt.Sprintf("Zed Person %02d", i), Badge: fmt.Sprintf("Z%03d", i)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
-	h.typeSlow("p")
+	h := peopleList(t, 60)
 	for i := 0; i < 45; i++ {
 		h.press("down")
 	}
