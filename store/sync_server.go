@@ -616,7 +616,9 @@ func LeaseBlock(next, granted, min, count int64) (first, last int64, err error) 
 	return first, first + count - 1, nil
 }
 
-// TokenInfo describes a device token (never the token itself).
+// TokenInfo describes a device token (never the token itself). A revoked
+// token's DeviceID is the device it was bound to (ServerTokens), which may
+// since have enrolled with another.
 type TokenInfo struct {
 	Name      string `json:"name"`
 	DeviceID  string `json:"device_id"`
@@ -671,7 +673,7 @@ func (db *DB) ServerAddToken(ctx context.Context, name, token string) error {
 
 // ServerTokens lists the tokens.
 func (db *DB) ServerTokens(ctx context.Context) ([]TokenInfo, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT name, coalesce(device_id, ''), created_at, revoked_at FROM srv_tokens ORDER BY name`)
+	rows, err := db.r.QueryContext(ctx, `SELECT name, coalesce(device_id, revoked_device), created_at, revoked_at FROM srv_tokens ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
@@ -690,7 +692,7 @@ func (db *DB) ServerTokens(ctx context.Context) ([]TokenInfo, error) {
 // ServerRevokeToken revokes a token: it is refused from now on, and its
 // device may enrol again with a new token.
 func (db *DB) ServerRevokeToken(ctx context.Context, name string) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE srv_tokens SET revoked_at = ?, device_id = NULL WHERE name = ? AND revoked_at = ''`, timestamp(db.now()), name)
+	res, err := db.w.ExecContext(ctx, `UPDATE srv_tokens SET revoked_at = ?, revoked_device = coalesce(device_id, ''), device_id = NULL WHERE name = ? AND revoked_at = ''`, timestamp(db.now()), name)
 	if err != nil {
 		return fmt.Errorf("revoke token: %w", err)
 	}

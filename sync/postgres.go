@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS tagdesk_meta (key text PRIMARY KEY, value text NOT NU
 CREATE TABLE IF NOT EXISTS tagdesk_tokens (
 	name text PRIMARY KEY, hash text NOT NULL UNIQUE, device_id text UNIQUE,
 	created_at text NOT NULL, revoked_at text NOT NULL DEFAULT '');
+ALTER TABLE tagdesk_tokens ADD COLUMN IF NOT EXISTS revoked_device text NOT NULL DEFAULT '';
 CREATE TABLE IF NOT EXISTS tagdesk_log (
 	server_seq bigint PRIMARY KEY,
 	device_id text NOT NULL, seq bigint NOT NULL, operator text NOT NULL, at text NOT NULL,
@@ -368,7 +369,7 @@ func (b *PostgresBackend) AddToken(ctx context.Context, name, token string) erro
 
 // Tokens implements Backend.
 func (b *PostgresBackend) Tokens(ctx context.Context) ([]store.TokenInfo, error) {
-	rows, err := b.pool.Query(ctx, `SELECT name, coalesce(device_id, ''), created_at, revoked_at FROM tagdesk_tokens ORDER BY name`)
+	rows, err := b.pool.Query(ctx, `SELECT name, coalesce(device_id, revoked_device), created_at, revoked_at FROM tagdesk_tokens ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
@@ -386,7 +387,7 @@ func (b *PostgresBackend) Tokens(ctx context.Context) ([]store.TokenInfo, error)
 
 // RevokeToken implements Backend.
 func (b *PostgresBackend) RevokeToken(ctx context.Context, name string) error {
-	tag, err := b.pool.Exec(ctx, `UPDATE tagdesk_tokens SET revoked_at = $1, device_id = NULL WHERE name = $2 AND revoked_at = ''`, time.Now().UTC().Format(time.RFC3339Nano), name)
+	tag, err := b.pool.Exec(ctx, `UPDATE tagdesk_tokens SET revoked_at = $1, revoked_device = coalesce(device_id, ''), device_id = NULL WHERE name = $2 AND revoked_at = ''`, time.Now().UTC().Format(time.RFC3339Nano), name)
 	if err != nil {
 		return fmt.Errorf("revoke token: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"syscall"
@@ -399,9 +400,22 @@ func runE2EConvergence(t *testing.T, pgArgs []string) {
 	if _, errs, code := cli(t, c, "sync", "--token", tokA); code != 1 || !strings.Contains(errs, "belongs to device") {
 		t.Fatalf("another device's token: exit %d %s", code, errs)
 	}
+	deviceOf := func() string { // desk-b's device in the server's token list
+		t.Helper()
+		m := regexp.MustCompile(`(?m)^desk-b +(\S+) `).FindStringSubmatch(mustCLI(t, srvDB, append([]string{"serve", "token", "list"}, pgArgs...)...))
+		if m == nil {
+			t.Fatal("desk-b is not in token list")
+		}
+		return m[1]
+	}
+	enrolled := deviceOf()
 	mustCLI(t, srvDB, append([]string{"serve", "token", "revoke", "desk-b"}, pgArgs...)...)
 	if _, errs, code := cli(t, b, "sync"); code != 1 || !strings.Contains(errs, "401") {
 		t.Fatalf("revoked token: exit %d %s", code, errs)
+	}
+	// The list still says which device the revoked token was (it said "-").
+	if enrolled == "-" || deviceOf() != enrolled {
+		t.Errorf("desk-b's device was %s, after the revoke %s", enrolled, deviceOf())
 	}
 	logs, _ := os.ReadFile(srvDB + ".log")
 	for _, tok := range []string{tokA, tokB} {
