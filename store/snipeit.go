@@ -3786,11 +3786,13 @@ func (db *DB) exportSnipeIT(ctx context.Context, out io.Writer, rep *ExportRepor
 	}
 	for _, n := range fields {
 		// A custom field whose name is also a column's gets a suffix, so
-		// that it comes back as the same custom field.
+		// that it comes back as the same custom field; so does one whose
+		// name ends with the suffix (the import takes one off: "Serial"
+		// and "Serial (custom field)" were one header twice).
 		h := n
 		switch matchHeader(h) {
 		case fCustom, fCompany, fRequestable, fBYOD: // these come back as custom fields
-			if norm := normHeader(h); snipeComputed[norm] || deletedHeader(norm) { // unless read as Snipe-IT's own
+			if norm := normHeader(h); snipeComputed[norm] || deletedHeader(norm) || strings.HasSuffix(h, customSuffix) { // unless read as Snipe-IT's own
 				h = n + customSuffix
 			}
 		default:
