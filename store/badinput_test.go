@@ -1164,7 +1164,7 @@ func TestPersonNameSpacesAndEmails(t *testing.T) {
 // From a lifecycle hunt: "Sam Lee" added twice with nothing else could be
 // named by no command (each "names more than one person", and neither had
 // a badge or email to use), and the users export did not import back.
-// person add asks NamesakeApart first.
+// person add adds by AddPersonApart.
 func TestNamesakesMustBeToldApart(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpen(t)
@@ -1173,14 +1173,14 @@ func TestNamesakesMustBeToldApart(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, in := range []store.PersonInput{{Name: "sam  lee"}, {Name: "Sam Lee", Email: "sam.lee2@example.com"}} {
-		if err := db.NamesakeApart(ctx, in); store.ErrorCode(err) != store.ECONFLICT {
+		if _, err := db.AddPersonApart(ctx, in); store.ErrorCode(err) != store.ECONFLICT {
 			t.Errorf("%+v: %v", in, err)
 		}
 	}
 	if _, err := db.UpdatePerson(ctx, "Sam Lee", map[string]string{"email": "sam.lee@example.com"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.NamesakeApart(ctx, store.PersonInput{Name: "Sam Lee"}); store.ErrorCode(err) != store.ECONFLICT {
+	if _, err := db.AddPersonApart(ctx, store.PersonInput{Name: "Sam Lee"}); store.ErrorCode(err) != store.ECONFLICT {
 		t.Errorf("a second without identifiers: %v", err)
 	}
 	// A bare namesake offboarded too: beside a new starter, no command
@@ -1191,11 +1191,11 @@ func TestNamesakesMustBeToldApart(t *testing.T) {
 	if _, err := db.Offboard(ctx, "Kim Park", store.CheckInOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.NamesakeApart(ctx, store.PersonInput{Name: "kim park", Badge: "B9"}); store.ErrorCode(err) != store.ECONFLICT {
+	if _, err := db.AddPersonApart(ctx, store.PersonInput{Name: "kim park", Badge: "B9"}); store.ErrorCode(err) != store.ECONFLICT {
 		t.Errorf("beside an offboarded bare namesake: %v", err)
 	}
 	for _, in := range []store.PersonInput{{Name: "Sam Lee", Badge: "B7777"}, {Name: "Sam Leeds"}} {
-		if err := db.NamesakeApart(ctx, in); err != nil {
+		if _, err := db.AddPersonApart(ctx, in); err != nil {
 			t.Errorf("%+v: %v", in, err)
 		}
 	}

@@ -793,22 +793,39 @@ func (db *DB) AddPerson(ctx context.Context, in PersonInput) (Person, error) {
 	return db.personWhere(ctx, `p.uid = ?`, uid)
 }
 
-// NamesakeApart refuses a new person who could not be told from someone
-// of the same name (case aside: the column is NOCASE): the new one, or the
-// one here, with no badge, employee number, username or email. Named "Sam
-// Lee", either would be refused as more than one person, and the users
-// export would not import back. An offboarded one too: a leaver who can
-// be named by no command cannot be reactivated. Asked by person add, as a person is added
-// by hand; namesakes still come by sync and import, which tell them apart
-// as they can.
-func (db *DB) NamesakeApart(ctx context.Context, in PersonInput) error {
+// AddPersonApart is AddPerson for a person added by hand: it refuses one
+// who could not be told from someone of the same name (case aside: the
+// column is NOCASE): the new one, or the one here, with no badge, employee
+// number, username or email. Named "Sam Lee", either would be refused as
+// more than one person, and the users export would not import back. An
+// offboarded one too: a leaver who can be named by no command cannot be
+// reactivated. Namesakes still come by sync and import, which tell them
+// apart as they can. The check and the addition are one transaction: two
+// desks' processes adding one name at once cannot both pass it.
+func (db *DB) AddPersonApart(ctx context.Context, in PersonInput) (Person, error) {
+	var uid string
+	_, err := db.write(ctx, func(w *wtx) error {
+		if err := w.namesakeApart(in); err != nil {
+			return err
+		}
+		var err error
+		uid, err = w.addPerson(in)
+		return err
+	})
+	if err != nil {
+		return Person{}, err
+	}
+	return db.personWhere(ctx, `p.uid = ?`, uid)
+}
+
+func (w *wtx) namesakeApart(in PersonInput) error {
 	name := nameSpaces(in.Name)
 	if name == "" {
 		return nil
 	}
 	var bare int
 	var found bool
-	err := db.r.QueryRowContext(ctx, `SELECT count(*) > 0, coalesce(sum(coalesce(badge, '') = '' AND coalesce(employee_no, '') = '' AND coalesce(username, '') = '' AND coalesce(email, '') = ''), 0) FROM people WHERE name = ?`, name).Scan(&found, &bare)
+	err := w.queryRow(`SELECT count(*) > 0, coalesce(sum(coalesce(badge, '') = '' AND coalesce(employee_no, '') = '' AND coalesce(username, '') = '' AND coalesce(email, '') = ''), 0) FROM people WHERE name = ?`, name).Scan(&found, &bare)
 	if err != nil {
 		return fmt.Errorf("check namesakes: %w", err)
 	}

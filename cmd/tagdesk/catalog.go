@@ -136,10 +136,7 @@ func cmdPersonAdd(ctx context.Context, a *app, args []string) error {
 		return usagef("person add needs --name (and takes no other arguments)")
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		if err := db.NamesakeApart(ctx, in); err != nil {
-			return fmt.Errorf("person add: %w; nothing changed", err)
-		}
-		p, err := db.AddPerson(ctx, in)
+		p, err := db.AddPersonApart(ctx, in)
 		if err != nil {
 			return fmt.Errorf("person add: %w; nothing changed", err)
 		}
