@@ -29,6 +29,8 @@ func SubjectLabel(e Event) string {
 		return e.Named
 	}
 	switch {
+	case e.Type == EvStocktakeScanned && e.Named != "":
+		return e.Named // the count's location, not the code scanned
 	case p.Tag != "":
 		return p.Tag
 	case p.Code != "":
@@ -174,6 +176,9 @@ func describe(e Event) string {
 		json.Unmarshal(e.Payload, &p)
 		return fmt.Sprintf("stocktake started, %d assets expected", len(p.Expected))
 	case EvStocktakeScanned:
+		if e.Named != "" { // (the count's location, where it is read)
+			return fmt.Sprintf("scanned %s in the count at %s", str("code"), e.Named)
+		}
 		return "scanned " + str("code")
 	case EvStocktakeFinished:
 		return "stocktake finished"

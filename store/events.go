@@ -526,9 +526,21 @@ func (db *DB) History(ctx context.Context, subject string) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT e.id, e.device_id, e.seq, e.operator, e.at, e.type, e.subject, e.payload, e.prev_hash, e.hash,
-		coalesce(s.refused, 0) FROM events e LEFT JOIN sync_log s ON s.event_id = e.id
-		WHERE e.subject = ? ORDER BY s.server_seq IS NULL, s.server_seq, e.id`, subject)
+	// An asset's history has its counts too: each scan of it in a
+	// stocktake (an event of the count, found by the scans the count
+	// keeps), named by the count's location. A count the asset was only
+	// expected in says so by the audit at its finish.
+	rows, err := db.r.QueryContext(ctx, `SELECT id, device_id, seq, operator, at, type, subject, payload, prev_hash, hash, named, refused FROM (
+		SELECT e.id, e.device_id, e.seq, e.operator, e.at, e.type, e.subject, e.payload, e.prev_hash, e.hash, '' AS named,
+			coalesce(s.refused, 0) AS refused, s.server_seq AS server_seq
+		FROM events e LEFT JOIN sync_log s ON s.event_id = e.id WHERE e.subject = ?1
+		UNION ALL
+		SELECT e.id, e.device_id, e.seq, e.operator, e.at, e.type, e.subject, e.payload, e.prev_hash, e.hash,
+			coalesce((SELECT l.code FROM locations l WHERE l.id = st.location_id), ''), coalesce(s.refused, 0), s.server_seq
+		FROM stocktakes st JOIN events e ON e.subject = st.uid AND e.type = 'stocktake.scanned' LEFT JOIN sync_log s ON s.event_id = e.id
+		WHERE st.id IN (SELECT sc.stocktake_id FROM stocktake_scans sc WHERE sc.asset_id = (SELECT a.id FROM assets a WHERE a.uid = ?1))
+			AND json_extract(e.payload, '$.asset') = ?1)
+		ORDER BY server_seq IS NULL, server_seq, id`, subject)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
@@ -536,11 +548,12 @@ func (db *DB) History(ctx context.Context, subject string) ([]Event, error) {
 	var out []Event
 	for rows.Next() {
 		var refused int
-		e, err := scanEvent(refusedScanner{rows, &refused})
+		var named string
+		e, err := scanEvent(namedScanner{rows, &named, &refused})
 		if err != nil {
 			return nil, fmt.Errorf("history: %w", err)
 		}
-		e.Refused, e.Site = refused == 1, sites.site(e.DeviceID, e.Seq)
+		e.Refused, e.Site, e.Named = refused == 1, sites.site(e.DeviceID, e.Seq), named
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -116,6 +116,9 @@ func TestEachEventNamesSubjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.ScanIntoStocktake(ctx, st.UID, "T-1"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := db.FinishStocktake(ctx, st.UID); err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +133,8 @@ func TestEachEventNamesSubjects(t *testing.T) {
 		t.Fatal(err)
 	}
 	for typ, want := range map[store.EventType]string{store.EvPersonUpdated: "Ana Silva", store.EvStocktakeStarted: "DUB-STORE",
-		store.EvStocktakeFinished: "DUB-STORE", store.EvPOCreated: "PO-9", store.EvAssetReceived: "T-1"} {
+		store.EvStocktakeFinished: "DUB-STORE", store.EvPOCreated: "PO-9", store.EvAssetReceived: "T-1",
+		store.EvStocktakeScanned: "DUB-STORE"} { // (the count, not the code scanned: T-1 is the asset)
 		if got[typ] != want {
 			t.Errorf("%s is about %q, want %q", typ, got[typ], want)
 		}

@@ -615,3 +615,52 @@ func TestStocktakeOpenReportListsTheRest(t *testing.T) {
 		t.Errorf("list: %+v %v", list, err)
 	}
 }
+
+// From the not-done list: an asset's history left out its counts' scans
+// (only the audit at a finish said it was counted). Each scan is in it,
+// with the count's place; a scan of another asset in the same count, and a
+// scan by its serial, are told apart.
+func TestAssetHistoryHasItsCountScans(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	for _, r := range []store.Receipt{{Tag: "TD-A", Serial: "SN-A"}, {Tag: "TD-B"}} {
+		r.Model, r.Location = "L5440", "DUB-STORE"
+		if _, err := db.Receive(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := db.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"SN-A", "TD-B", "td-a"} {
+		if _, err := db.ScanIntoStocktake(ctx, st.UID, code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.FinishStocktake(ctx, st.UID); err != nil {
+		t.Fatal(err)
+	}
+	_, evs, err := db.AssetHistory(ctx, "TD-A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range evs {
+		got = append(got, store.Describe(e))
+	}
+	want := []string{"scanned SN-A in the count at DUB-STORE", "scanned td-a in the count at DUB-STORE"}
+	j := strings.Join(got, "\n")
+	for _, w := range want {
+		if !strings.Contains(j, w) {
+			t.Errorf("history of TD-A lacks %q:\n%s", w, j)
+		}
+	}
+	if strings.Contains(j, "TD-B") || !strings.Contains(j, "audited: found") || len(evs) != 4 { // received, two scans, audited
+		t.Errorf("history of TD-A:\n%s", j)
+	}
+	if !strings.HasPrefix(got[len(got)-1], "audited") {
+		t.Errorf("history of TD-A is not in order:\n%s", j)
+	}
+}
