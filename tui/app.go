@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -521,7 +522,9 @@ func (m *Model) draw() string {
 	a := m.active()
 	title := "tagdesk"
 	if m.c.site != "" {
-		title += " · " + m.c.site
+		// A long site name gives way to the screen's title (which
+		// says where one is) and to the operator.
+		title += " · " + truncate(m.c.site, max(12, w/4))
 	}
 	right := ""
 	if m.operator != "" {
@@ -540,9 +543,11 @@ func (m *Model) draw() string {
 		right = both
 	}
 	left := " " + title + " │ " + scr
-	if m.c.statusLine() != "" && m.booted && cellWidth(left)+cellWidth(right)+2 > w {
+	if cellWidth(left)+cellWidth(right)+2 > w {
 		// The screen's title gives way before the sync status ("2 refused",
-		// "offline": what a desk must not miss).
+		// "offline": what a desk must not miss) and the operator, who
+		// gives way in turn to a third of the line.
+		right = truncate(right, max(w-cellWidth(left)-2, w/3))
 		left = truncate(left, max(12, w-cellWidth(right)-2))
 	}
 	header := pad(left, right+" ", w)
@@ -575,10 +580,40 @@ func (m *Model) draw() string {
 			// ? is typed into the field here: say which key gives help.
 			bs = append([]key.Binding{key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "help"))}, bs...)
 		}
-		foot = m.help.ShortHelpView(bs)
+		foot = m.help.ShortHelpView(frontBack(bs, w))
 	}
 	lines = append(lines, fitLine(foot, w))
 	return strings.Join(lines, "\n")
+}
+
+// frontBack brings esc (back) forward, after help, when the key hints
+// would be cut at width: the keys cut at the end are in help (f1), and a
+// screen whose way out is cut looks like a trap.
+func frontBack(bs []key.Binding, width int) []key.Binding {
+	n := 0
+	for _, b := range bs {
+		if b.Enabled() {
+			h := b.Help()
+			n += cellWidth(h.Key) + 1 + cellWidth(h.Desc) + 3 // " • " between
+		}
+	}
+	if n-3 <= width {
+		return bs
+	}
+	at := 0
+	if len(bs) > 0 && slices.Contains(bs[0].Keys(), "f1") {
+		at = 1
+	}
+	for i, b := range bs {
+		if i > at && slices.Contains(b.Keys(), "esc") {
+			out := make([]key.Binding, 0, len(bs))
+			out = append(out, bs[:at]...)
+			out = append(out, b)
+			out = append(out, bs[at:i]...)
+			return append(out, bs[i+1:]...)
+		}
+	}
+	return bs
 }
 
 // minWidth and minHeight are the window the screens are laid out for.

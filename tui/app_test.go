@@ -813,3 +813,25 @@ func TestReceive_OrderLineOfTheModelFirst(t *testing.T) {
 	h.press("enter")
 	h.wantView("order PO-8: Latitude 5440 0/3, Anker")
 }
+
+// From the not-done list: a long site name pushed the screen's title and
+// the operator out of the header, and the asset screen's key hints cut esc
+// at 80 columns.
+func TestHeaderAndFooterKeepTheirEndsAt80(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	seed(t, db, 1)
+	if err := db.SetSetting(ctx, store.SettingSite, "Dublin Docklands distribution warehouse, building 4, second floor"); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("TD-000001")
+	h.wantView("TD-000001")
+	lines := strings.Split(h.view(), "\n")
+	if head := lines[0]; !strings.Contains(head, "│ Asset TD-000001") || !strings.Contains(head, "Dublin Docklands") {
+		t.Errorf("header: %q", head)
+	}
+	if foot := lines[len(lines)-1]; !strings.Contains(foot, "esc back") {
+		t.Errorf("footer: %q", foot)
+	}
+}

@@ -738,7 +738,7 @@ func (s *detailScreen) ShortHelp() []key.Binding {
 	if s.mode != modeView {
 		return []key.Binding{k.Open, k.Back}
 	}
-	return append(s.actionKeys(), k.Up, k.Down, k.Back)
+	return append(s.actionKeys(), k.Back) // (↑/↓ are in help: they cut esc at 80)
 }
 
 // actionKeys are the keys of what can be done to the asset as it is (as
