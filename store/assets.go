@@ -367,9 +367,20 @@ func (w *wtx) nextTag() (string, error) {
 // NextTag previews the tag the next receipt without a tag would get.
 func (db *DB) NextTag(ctx context.Context) (string, error) {
 	var tag string
+	err := db.peek(ctx, func(w *wtx) error {
+		var err error
+		tag, err = w.nextTag()
+		return err
+	})
+	return tag, err
+}
+
+// peek runs fn in a write transaction that is rolled back: what a write
+// would see and do, without doing it.
+func (db *DB) peek(ctx context.Context, fn func(w *wtx) error) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return "", beginErr(err)
+		return beginErr(err)
 	}
 	defer tx.Rollback()
 	w := &wtx{ctx: ctx, db: db, tx: tx, stmts: map[string]*sql.Stmt{}}
@@ -378,8 +389,7 @@ func (db *DB) NextTag(ctx context.Context) (string, error) {
 			s.Close()
 		}
 	}()
-	tag, err = w.nextTag()
-	return tag, err
+	return fn(w)
 }
 
 // assetFor returns the uid and state of the asset with the given tag.

@@ -1427,21 +1427,61 @@ func (db *DB) AddLease(ctx context.Context, first, last int64) error {
 // the lowest number a new lease may start from: past the next generated
 // tag and past every block this desk holds. (A server restored from a
 // backup has forgotten blocks it granted since; asking above them moves
-// its counter past them, so that it does not grant them again.)
+// its counter past them, so that it does not grant them again.) A number
+// whose tag is taken already (another desk's, pulled: one that numbered
+// its own before it enrolled) is not left: counted as left, a desk whose
+// block another desk filled was never topped up, and could never give a
+// tag again. The first leaseWalk numbers are looked at; past them,
+// numbers are taken as free.
 func (db *DB) LeaseRemaining(ctx context.Context) (remaining, from int64, err error) {
-	s, err := db.Setting(ctx, SettingTagNext)
-	if err != nil {
-		return 0, 0, err
-	}
-	next := int64(1)
-	fmt.Sscan(s, &next)
-	var held int64
-	err = db.w.QueryRowContext(ctx, `SELECT coalesce(sum(last - max(first, ?) + 1), 0), coalesce(max(last), 0) FROM sync_leases WHERE last >= ?`, next, next).Scan(&remaining, &held)
-	if err != nil {
-		return 0, 0, fmt.Errorf("read tag leases: %w", err)
-	}
-	return remaining, max(next, held+1), nil
+	err = db.peek(ctx, func(w *wtx) error {
+		s, err := w.tagScheme()
+		if err != nil {
+			return err
+		}
+		var leases [][2]int64
+		rows, err := w.tx.QueryContext(ctx, `SELECT first, last FROM sync_leases WHERE last >= ? ORDER BY first`, s.Next)
+		if err != nil {
+			return fmt.Errorf("read tag leases: %w", err)
+		}
+		for rows.Next() {
+			var l [2]int64
+			if err := rows.Scan(&l[0], &l[1]); err != nil {
+				rows.Close()
+				return fmt.Errorf("read tag leases: %w", err)
+			}
+			leases = append(leases, l)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read tag leases: %w", err)
+		}
+		from = s.Next
+		walked := 0
+		for _, l := range leases {
+			from = max(from, l[1]+1)
+			for n := max(l[0], s.Next); n <= l[1]; n++ {
+				if walked == leaseWalk {
+					remaining += l[1] - n + 1
+					break
+				}
+				walked++
+				err := w.queryRow(codeTakenQuery, s.Format(n)).Scan(new(string), new(string))
+				if errors.Is(err, sql.ErrNoRows) {
+					remaining++
+				} else if err != nil {
+					return fmt.Errorf("check tag: %w", err)
+				}
+			}
+		}
+		return nil
+	})
+	return remaining, from, err
 }
+
+// leaseWalk is how many leased numbers LeaseRemaining looks up: a few
+// blocks' worth, a few milliseconds.
+const leaseWalk = 5000
 
 // SyncStatus is what `tagdesk sync status` and the TUI's status line show.
 type SyncStatus struct {

@@ -1953,6 +1953,33 @@ func TestServerLeaseBounds(t *testing.T) {
 	if left, from, err := dev.LeaseRemaining(ctx); err != nil || left != 1000 || from != 1001 {
 		t.Fatalf("LeaseRemaining = %d, %d, %v; want 1000 left, a new lease from 1001", left, from, err)
 	}
+	// From a server hunt: numbers of the block whose tags the register
+	// has already (another desk numbered its own before it enrolled, and
+	// its receipts were pulled here) are not left: counted, the desk was
+	// never topped up, and every receipt said "used all its leased tag
+	// numbers" after each sync.
+	seed(t, dev)
+	for i := 1; i <= 10; i++ {
+		if _, err := dev.Receive(ctx, store.Receipt{Tag: fmt.Sprintf("TD-%06d", i), Model: "L5440", Location: "DUB-STORE"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if left, _, err := dev.LeaseRemaining(ctx); err != nil || left != 990 {
+		t.Fatalf("LeaseRemaining = %d, %v; want 990 (ten of the block's tags are taken)", left, err)
+	}
+	full := mustOpen(t)
+	seed(t, full)
+	if err := full.AddLease(ctx, 1, 3); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 3; i++ {
+		if _, err := full.Receive(ctx, store.Receipt{Tag: fmt.Sprintf("TD-%06d", i), Model: "L5440", Location: "DUB-STORE"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if left, from, err := full.LeaseRemaining(ctx); err != nil || left != 0 || from != 4 {
+		t.Fatalf("LeaseRemaining = %d, %d, %v; want none left, a new lease from 4", left, from, err)
+	}
 }
 
 // From a sync hunt: a badge given on two desks apart to two people was
