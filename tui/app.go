@@ -231,6 +231,10 @@ func (m *Model) boot(b bootMsg) tea.Cmd {
 	if b.operator != "" {
 		m.operator = b.operator
 	}
+	if b.leaver != "" {
+		m.operator = ""
+		m.note = fmt.Sprintf("%s is offboarded: sign in with your own badge or name", b.leaver)
+	}
 	if m.c.prefix == "" {
 		m.c.prefix = store.DefaultTagPrefix
 	}

@@ -265,6 +265,21 @@ func TestOperatorOptionResolved(t *testing.T) {
 	}
 }
 
+// From an auditor's hunt: a leaver's badge given as the operator signed
+// them in (the sign-in screen refuses it). The UI asks who is at the desk.
+func TestOperatorOptionOffboardedAsks(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	if _, err := db.Offboard(context.Background(), "B1001", store.CheckInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "B1001"}, 80, 24)
+	h.wantView("Alice Smith is offboarded: sign in with your own badge or name")
+	if strings.Contains(h.view(), "operator: alice") {
+		t.Fatalf("signed in as a leaver:\n%s", h.view())
+	}
+}
+
 // Someone offboarded is found by name in People (to reactivate them), and
 // marked so; a status typed in Find wins over ctrl+t's overdue.
 func TestPeople_FindsOffboardedByName(t *testing.T) {

@@ -60,6 +60,7 @@ type bootMsg struct {
 	site, prefix, scanPrefix, pretag string
 	scanGap                          string // SettingScanGap's value
 	operator                         string // the operator given, as the register names them ("" if not in it)
+	leaver                           string // the operator given is this offboarded person's code: asked to sign in
 	empty                            bool
 	err                              error
 }
@@ -157,8 +158,11 @@ func (c *common) boot(open func(ctx context.Context) (Store, error), operator st
 		if operator != "" {
 			// Given as a badge, username or email: recorded as signing in
 			// by badge records them (store.Person.OperatorName).
-			if p, err := db.PersonByCode(ctx, operator); err == nil {
+			if p, err := db.PersonByCode(ctx, operator); err == nil && p.Active {
 				b.operator = p.OperatorName()
+			} else if err == nil {
+				// A leaver does not sign in (as at the sign-in screen).
+				b.leaver = p.Name
 			}
 		}
 		return b

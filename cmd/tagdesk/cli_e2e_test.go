@@ -744,6 +744,25 @@ func TestOperatorGivenAsBadge(t *testing.T) {
 	}
 }
 
+// From an auditor's hunt: a leaver given as --operator (or
+// $TAGDESK_OPERATOR) changed the register in their name, which the UI's
+// sign-in refuses. Refused for a change; reading is left alone.
+func TestOffboardedOperatorRefused(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "op.db")
+	mustCLI(t, db, "location", "add", "HQ", "Head office")
+	mustCLI(t, db, "person", "add", "--name", "Aditya Gupta", "--badge", "B10030", "--username", "agupta")
+	mustCLI(t, db, "person", "offboard", "agupta")
+	before := mustCLI(t, db, "report", "history", "--json")
+	_, errs, code := cli(t, db, "--operator", "agupta", "location", "add", "LAB", "Lab")
+	if code != 1 || !strings.Contains(errs, "operator agupta is offboarded") {
+		t.Fatalf("a leaver as operator: exit %d %s", code, errs)
+	}
+	if after := mustCLI(t, db, "report", "history", "--json"); after != before {
+		t.Errorf("the refused change changed the log")
+	}
+	mustCLI(t, db, "--operator", "agupta", "location", "list")
+}
+
 // history --json has the same keys on every event: "site" and "refused"
 // too when empty (a script reading them did not find them).
 func TestHistoryJSONKeysAlwaysThere(t *testing.T) {

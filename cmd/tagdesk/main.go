@@ -439,13 +439,28 @@ func (a *app) open(ctx context.Context) (*store.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	// An operator given as a badge, employee number, username or email of
-	// the register is recorded as the terminal UI's sign-in records them
-	// (a name is left as given: it may be anyone's).
-	if p, err := db.PersonByCode(ctx, db.Operator()); err == nil {
-		db.SetOperator(p.OperatorName())
+	if err := a.signIn(ctx, db); err != nil {
+		db.Close()
+		return nil, err
 	}
 	return db, nil
+}
+
+// signIn records an operator given as a badge, employee number, username
+// or email of the register as the terminal UI's sign-in records them (a
+// name is left as given: it may be anyone's). A leaver does not sign in to
+// change anything, as the UI's sign-in refuses them: history would record
+// them at the desk.
+func (a *app) signIn(ctx context.Context, db *store.DB) error {
+	p, err := db.PersonByCode(ctx, db.Operator())
+	if err != nil {
+		return nil
+	}
+	if !p.Active && !a.pure {
+		return fmt.Errorf("operator %s is offboarded: give your own name, badge or username (--operator, or $TAGDESK_OPERATOR); nothing changed", p.OperatorName())
+	}
+	db.SetOperator(p.OperatorName())
+	return nil
 }
 
 // withDB opens the database, runs fn and closes it, keeping fn's error.
@@ -509,10 +524,10 @@ func (a *app) withNewDB(ctx context.Context, path string, fn func(db *store.DB) 
 		removeDirs(made)
 		return fmt.Errorf("open %s: %w", path, err)
 	}
-	if p, perr := db.PersonByCode(ctx, db.Operator()); perr == nil {
-		db.SetOperator(p.OperatorName())
+	if err = a.signIn(ctx, db); err == nil {
+		err = fn(db)
 	}
-	err = closeDB(db, fn(db))
+	err = closeDB(db, err)
 	keep := err == nil
 	if a.keepNew != nil {
 		keep = a.keepNew(err)
