@@ -19,8 +19,16 @@ type checkInScreen struct {
 	input     field
 	location  *store.Location
 	condition string
-	queue     scanQueue
+	queue     fifo[checkInScan]
 	feed      feed
+}
+
+// checkInScan is a scan with the condition on screen when it came: Tab
+// pressed while earlier scans wait does not change them. (The return
+// location is read when its turn comes: a location scanned before assets
+// is theirs, as the scans come in order.)
+type checkInScan struct {
+	code, condition string
 }
 
 type checkInResult struct {
@@ -71,14 +79,19 @@ func (s *checkInScreen) Update(msg tea.Msg) tea.Cmd {
 		return s.scan(lineWith(&s.input, msg))
 	case checkInResult:
 		cmd := s.result(msg)
-		if code, ok := s.queue.done(); ok {
-			return tea.Batch(cmd, s.start(code))
+		if next, ok := s.queue.done(); ok {
+			return tea.Batch(cmd, s.start(next))
 		}
 		return cmd
 	case tea.KeyPressMsg:
 		k := s.c.keys
 		switch {
 		case key.Matches(msg, k.Back):
+			if n := s.queue.len(); n > 0 {
+				// Left now, the scans waiting would be dropped unsaid.
+				s.feed.note("wait: %d scan(s) still being recorded", n)
+				return nil
+			}
 			return back
 		case key.Matches(msg, k.Condition):
 			s.condition = nextCondition(conditions, s.condition)
@@ -114,15 +127,15 @@ func conditionLabel(c string) string {
 }
 
 func (s *checkInScreen) scan(code string) tea.Cmd {
-	if code, ok := s.queue.push(code); ok {
-		return s.start(code)
+	if next, ok := s.queue.push(checkInScan{code, s.condition}); ok {
+		return s.start(next)
 	}
 	return nil
 }
 
-func (s *checkInScreen) start(code string) tea.Cmd {
-	db, id := s.c.db, s.id
-	opt := store.CheckInOptions{Condition: s.condition}
+func (s *checkInScreen) start(sc checkInScan) tea.Cmd {
+	db, id, code := s.c.db, s.id, sc.code
+	opt := store.CheckInOptions{Condition: sc.condition}
 	if s.location != nil {
 		opt.Location = s.location.Code
 	}

@@ -441,35 +441,40 @@ func keyFor(r rune) tea.KeyPressMsg {
 
 // scanQueue runs a screen's scans one at a time, in order, so that 200 scans
 // fed back to back are each handled once and their results stay in order.
-type scanQueue struct {
-	pending []string
+type scanQueue = fifo[string]
+
+// fifo runs a screen's work one item at a time, in order: an item waits
+// while the one before it is under way.
+type fifo[T any] struct {
+	pending []T
 	busy    bool
 }
 
-// push adds a scan; it returns the scan to start now, if the queue was idle.
-func (q *scanQueue) push(code string) (string, bool) {
-	q.pending = append(q.pending, code)
+// push adds an item; it returns the item to start now, if the queue was idle.
+func (q *fifo[T]) push(item T) (T, bool) {
+	q.pending = append(q.pending, item)
 	return q.next()
 }
 
-// done marks the running scan finished and returns the next one, if any.
-func (q *scanQueue) done() (string, bool) {
+// done marks the running item finished and returns the next one, if any.
+func (q *fifo[T]) done() (T, bool) {
 	q.busy = false
 	return q.next()
 }
 
-func (q *scanQueue) next() (string, bool) {
+func (q *fifo[T]) next() (T, bool) {
+	var none T
 	if q.busy || len(q.pending) == 0 {
-		return "", false
+		return none, false
 	}
-	code := q.pending[0]
+	item := q.pending[0]
 	q.pending = q.pending[1:]
 	q.busy = true
-	return code, true
+	return item, true
 }
 
-// len is how many scans wait (the running one included).
-func (q *scanQueue) len() int {
+// len is how many items wait (the running one included).
+func (q *fifo[T]) len() int {
 	n := len(q.pending)
 	if q.busy {
 		n++

@@ -386,6 +386,12 @@ func (s *stocktakeScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 				}
 				return nil
 			}
+			if n := s.queue.len(); n > 0 {
+				// Left now, the scans waiting would be dropped unsaid,
+				// and the finish would mark them missing.
+				s.note("wait: %d scan(s) still being recorded", n)
+				return nil
+			}
 			return back
 		case key.Matches(msg, k.Finish):
 			if !empty {
