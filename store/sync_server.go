@@ -836,6 +836,16 @@ func (w *wtx) admit(e Event) (aerr, err error) {
 		return noWinner{invalid("recorded at %s UTC, %s ahead of the server's clock: this desk's clock was wrong; set it right, then redo the change",
 			e.At.UTC().Format("2006-01-02 15:04"), roughly(ahead))}, nil
 	}
+	// An event is filed under its subject (history, winners, a count's
+	// last seen): one whose payload names another entry would change that
+	// entry with nothing in its history. Every desk writes the entry's
+	// uid as the subject.
+	var named struct {
+		UID *string `json:"uid"`
+	}
+	if json.Unmarshal(e.Payload, &named) == nil && named.UID != nil && *named.UID != e.Subject {
+		return noWinner{invalid("event %s is filed under %q but changes %q: not as a desk records it", e.UID(), clip(e.Subject), clip(*named.UID))}, nil
+	}
 	// A payload that does not decode is left to apply, which says so.
 	switch e.Type {
 	case EvAssetDisposed:

@@ -703,3 +703,47 @@ func TestPayloadVersionsServerBeforeVersions(t *testing.T) {
 		t.Errorf("sync with a server from before versions: %v", err)
 	}
 }
+
+// From a server hunt: an event filed under one subject whose payload names
+// another entry was applied (the asset moved, with nothing in its
+// history, and verify passed everywhere). Refused.
+func TestPushRefusesPayloadOfAnotherSubject(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	if _, err := e.dev.AddLocation(ctx, "HQ", "Head office", ""); err != nil {
+		t.Fatal(err)
+	}
+	loc, err := e.dev.AddLocation(ctx, "ATK", "Attack room", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.dev.AddModel(ctx, "L5440", "", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.dev.Receive(ctx, store.Receipt{Tag: "T-1", Model: "L5440", Location: "HQ"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hello := e.hello(t)
+	evs := e.outbox(t)
+	prev := evs[len(evs)-1]
+	payload, err := json.Marshal(store.MovePayload{UID: a.UID, Tag: "T-1", LocationUID: loc.UID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := store.Event{DeviceID: prev.DeviceID, Seq: prev.Seq + 1, PrevHash: prev.Hash, Operator: "t", At: time.Now().UTC(),
+		Type: store.EvAssetMoved, Subject: "somethingelse", Payload: payload}
+	forged.Hash = store.HashEvent(forged)
+	code, b := e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: e.dev.DeviceID(), Epoch: hello.Epoch, Events: append(evs, ToWire(forged))})
+	if code != 200 {
+		t.Fatalf("push: %d %s", code, b)
+	}
+	var resp PushResponse
+	if err := json.Unmarshal(b, &resp); err != nil {
+		t.Fatal(err)
+	}
+	last := resp.Results[len(resp.Results)-1]
+	if last.Status != store.PushRefused || !strings.Contains(last.Reason, "is filed under") {
+		t.Errorf("the forged move: %+v", last)
+	}
+}
