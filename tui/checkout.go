@@ -41,6 +41,17 @@ type checkOutScreen struct {
 	// presetGone: the person given with the screen was offboarded already
 	// (said at once: Init's re-read does not say it again).
 	presetGone bool
+	// resolving: the scan naming the holder is being looked up; scans
+	// after it wait (waiting) until it is known, then come in order (each
+	// began a lookup of its own, and the last answer took the others'
+	// assets as its holder's).
+	resolving bool
+	waiting   []waitingScan
+}
+
+type waitingScan struct {
+	code  string
+	typed bool
 }
 
 type holderMsg struct {
@@ -180,10 +191,19 @@ func (s *checkOutScreen) Update(msg tea.Msg) tea.Cmd {
 		// holder stays: with none, the next asset would become it).
 		return s.feed.refuse("%s", errText(offboardedHolder(msg.p)))
 	case holderMsg:
+		s.resolving = false
+		cmds := []tea.Cmd{}
 		if msg.err != nil {
-			return s.feed.refuse("%s", errText(msg.err))
+			cmds = append(cmds, s.feed.refuse("%s", errText(msg.err)))
+		} else {
+			s.setHolder(msg.h)
 		}
-		s.setHolder(msg.h)
+		w := s.waiting
+		s.waiting = nil
+		for _, x := range w {
+			cmds = append(cmds, s.scan(x.code, x.typed))
+		}
+		return tea.Batch(cmds...)
 	case peopleMsg:
 		if msg.seq == s.seq && msg.err == nil {
 			s.people = msg.people
@@ -230,6 +250,11 @@ func (s *checkOutScreen) key(k tea.KeyPressMsg) tea.Cmd {
 			// due date that applies.
 			s.showDue()
 			s.focusField(false)
+			return nil
+		}
+		if n := len(s.waiting) + 1; s.resolving {
+			// The holder is being looked up, and scans wait for it.
+			s.feed.note("wait: %d scan(s) still being recorded", n)
 			return nil
 		}
 		if s.holder != nil && s.queue.len() > 0 {
@@ -365,10 +390,22 @@ func (s *checkOutScreen) suggest() tea.Cmd {
 
 // scan handles a scanned or typed code: the holder first, then assets.
 func (s *checkOutScreen) scan(code string, typed bool) tea.Cmd {
+	if s.holder == nil && s.resolving {
+		s.waiting = append(s.waiting, waitingScan{code, typed})
+		return nil
+	}
 	if s.holder == nil {
+		s.resolving = true
 		db, id := s.c.db, s.id
 		return s.c.do(func(ctx context.Context) tea.Msg {
 			h, err := db.ResolveHolder(ctx, code)
+			if err != nil && store.ErrorCode(err) == store.ENOTFOUND {
+				// An asset scanned first by its serial or its QR link
+				// (as the asset loop finds them): it is the holder.
+				if r, rerr := db.Resolve(ctx, code); rerr == nil && r.Asset != nil {
+					h, err = db.ResolveHolder(ctx, r.Asset.Tag)
+				}
+			}
 			if err != nil && store.ErrorCode(err) == store.ENOTFOUND && typed {
 				// A typed name: the person whose name holds it, if one
 				// does. (A scan is a code, never part of a name, and part
