@@ -119,3 +119,24 @@ func TestLegacyAIMSerialOtherSymbologies(t *testing.T) {
 		}
 	}
 }
+
+// From a scanner hunt: a location label read with the scanner's AIM prefix
+// was refused where a place is named (a move, a count, a check-in's return
+// place), though tags, serials and badges were read without it.
+func TestLocationScannedWithAIMPrefix(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.Receive(ctx, store.Receipt{Tag: "T-1", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := db.Move(ctx, "T-1", "]C1DUB-STORE"); err != nil || a.LocationCode != "DUB-STORE" {
+		t.Fatalf("move to ]C1DUB-STORE: %+v %v", a, err)
+	}
+	if st, err := db.StartStocktake(ctx, "]Q1DUB-STORE"); err != nil || st.LocationCode != "DUB-STORE" {
+		t.Fatalf("count ]Q1DUB-STORE: %+v %v", st, err)
+	}
+	if _, err := db.Move(ctx, "T-1", "]C1NOWHERE"); store.ErrorCode(err) != store.ENOTFOUND || !strings.Contains(err.Error(), "]C1NOWHERE") {
+		t.Fatalf("an unknown place, prefixed: %v", err)
+	}
+}

@@ -196,9 +196,21 @@ func (w *wtx) ensureModel(name, number, manufacturer, category string) (string, 
 	return p.UID, w.emit(EvModelCreated, p.UID, p)
 }
 
-// locationUID finds a location by code, then by exact name.
+// locationUID finds a location by code, then by exact name; a location
+// label scanned with the scanner's AIM prefix (]C1DUB-STORE) too, as a
+// scan of a tag, a serial or a badge is read.
 func (w *wtx) locationUID(s string) (string, error) {
 	s = strings.TrimSpace(s)
+	uid, err := w.locationByCodeOrName(s)
+	if d := dropAIM(s); ErrorCode(err) == ENOTFOUND && d != s && d != "" {
+		if uid, derr := w.locationByCodeOrName(d); derr == nil {
+			return uid, nil
+		}
+	}
+	return uid, err
+}
+
+func (w *wtx) locationByCodeOrName(s string) (string, error) {
 	if uid, err := w.uidBy("locations", "code", strings.ToUpper(s)); ErrorCode(err) != ENOTFOUND {
 		return uid, err
 	}

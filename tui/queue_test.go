@@ -117,3 +117,20 @@ func TestCheckOut_FirstScanBySerial(t *testing.T) {
 		t.Errorf("TD-000001: %s, held by %q\n%s", a.Status, a.CustodianName, h.view())
 	}
 }
+
+// From a scanner hunt: the receive setup refused a location label read
+// with the scanner's AIM prefix ("no purchase order").
+func TestReceive_SetupLocationWithAIMPrefix(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 0)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.typeSlow("Latitude")
+	h.press("enter")
+	h.scan("]C1SHELF-A")
+	h.wantView("at SHELF-A")
+	h.scan("SN-AIM-1")
+	if r, err := db.Resolve(context.Background(), "SN-AIM-1"); err != nil || r.Asset == nil || r.Asset.LocationCode != "SHELF-A" {
+		t.Errorf("not received at SHELF-A: %+v %v\n%s", r.Asset, err, h.view())
+	}
+}

@@ -225,6 +225,9 @@ func (s *receiveScreen) Update(msg tea.Msg) tea.Cmd {
 // or name, or a purchase order number (in the order field, or anywhere
 // when nothing else matches).
 func (s *receiveScreen) setupScan(code string) tea.Cmd {
+	if c, err := store.CleanScan(code); err == nil {
+		code = c // (a location label read with the scanner's AIM prefix)
+	}
 	up := store.NormalizeTag(code)
 	for _, l := range s.locs {
 		if l.Code == up {
