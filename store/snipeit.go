@@ -1995,18 +1995,40 @@ func (im *importer) person(r *srow) (personRef, error) {
 		}
 		return ref
 	}
-	for _, p := range probes {
+	// who is the person a probe finds, if anyone.
+	who := func(p probe) (personRef, bool, error) {
 		if ref, ok := im.people[p.key]; ok {
-			return byKey(ref, p), nil
+			return ref, true, nil
 		}
 		found, err := im.lookPeople(p.col, p.v)
+		if err != nil || len(found) == 0 {
+			return personRef{}, false, err
+		}
+		im.people[p.key] = found[0]
+		return found[0], true, nil
+	}
+	for i, p := range probes {
+		ref, ok, err := who(p)
 		if err != nil {
 			return personRef{}, err
 		}
-		if len(found) > 0 {
-			im.people[p.key] = found[0]
-			return byKey(found[0], p), nil
+		if !ok {
+			continue
 		}
+		// The row's other identifiers may not be someone else's: the
+		// asset went to whoever came first (a users file refuses such a
+		// row as well).
+		for _, q := range probes[i+1:] {
+			other, ok, err := who(q)
+			if err != nil {
+				return personRef{}, err
+			}
+			if ok && other.uid != ref.uid {
+				return personRef{}, conflict("the row's %s %s is %s's, and its %s %s is %s's: one row, one person",
+					strings.ReplaceAll(p.col, "_no", " number"), clip(p.v), ref.label, strings.ReplaceAll(q.col, "_no", " number"), clip(q.v), other.label)
+			}
+		}
+		return byKey(ref, p), nil
 	}
 	if name != "" {
 		namesakes, err := im.namesakes(name)

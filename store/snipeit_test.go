@@ -2862,3 +2862,28 @@ func TestImportSnipeITIDsForItsLabels(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// From an interchange hunt: a row whose holder email is one person's and
+// whose employee number is another's checked the asset out to whoever was
+// looked up first, without a word (a users file refuses such a row).
+func TestImportHolderIdentifiersNameTwoPeople(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Ann Ray", EmployeeNo: "E901", Email: "ann.ray@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Tom Byrne", EmployeeNo: "E902", Email: "tom.byrne@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	file := "Asset Tag,Model Name,Status,Location,Checkout Type,Checked Out to: Email,Checked Out to: Employee Number\n" +
+		"G-3,L5440,Ready to Deploy,DUB,User,tom.byrne@example.com,E901\n" +
+		"G-4,L5440,Ready to Deploy,DUB,User,tom.byrne@example.com,E902\n"
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader(file), store.ImportOptions{})
+	if err == nil || rep.BadRows != 1 || len(rep.Bad) != 1 || rep.Bad[0].Line != 2 || !strings.Contains(rep.Bad[0].Reason, "one row, one person") {
+		t.Fatalf("err %v, report %+v", err, rep)
+	}
+	if _, err := db.Asset(ctx, "G-4"); store.ErrorCode(err) != store.ENOTFOUND {
+		t.Errorf("a file with a bad row imported G-4: %v", err)
+	}
+}
