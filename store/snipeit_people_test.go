@@ -801,3 +801,33 @@ func TestImportHolderClashNamesItsColumn(t *testing.T) {
 		t.Fatalf("import: %v %+v", err, rep.Bad)
 	}
 }
+
+// From an interchange hunt: a locations file with --update could not move
+// a place to the top (its blank Parent cells read "keep"), so tagdesk's
+// own export of a tree turned around was refused, and a row moving one to
+// the top said "unchanged".
+func TestImportLocationsUpdateToTop(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	if _, err := db.AddLocation(ctx, "A", "Alpha", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddLocation(ctx, "B", "Beta", "A"); err != nil {
+		t.Fatal(err)
+	}
+	file := "Location Name,Parent,Location Code,Parent Code\nBeta,,B,\nAlpha,Beta,A,B\n"
+	if rep := mustImportKind(t, db, store.KindLocations, file, store.ImportOptions{Update: true}); rep.Updated != 2 {
+		t.Fatalf("update: %+v", rep)
+	}
+	if got := locTree(t, db); got["B"] != [2]string{"Beta", ""} || got["A"] != [2]string{"Alpha", "B"} {
+		t.Fatalf("tree: %v", got)
+	}
+	verifyOK(t, db)
+	// A name alone (no code) with no parent is still that place, where it is.
+	if rep := mustImportKind(t, db, store.KindLocations, "Location Name,Parent\nAlpha,\n", store.ImportOptions{Update: true}); rep.Unchanged != 1 {
+		t.Fatalf("a name alone: %+v", rep)
+	}
+	if got := locTree(t, db); got["A"] != [2]string{"Alpha", "B"} {
+		t.Fatalf("a name alone moved it: %v", got)
+	}
+}
