@@ -218,8 +218,11 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 		// a state edited by hand from being compared). Compared.
 		problem("a rebase is marked pending, but this desk has never synced (only a sync asks for one): marked by hand? the state is compared all the same")
 	case rebasing != 0:
-		rep.Notes = append(rep.Notes, "the state was not compared with the events: a rebase is pending (a sync was interrupted, or is running); the next sync does it, then check again")
-		rep.OK = len(rep.Problems) == 0
+		// Not OK: an auditor's verify that could not compare vouches for
+		// nothing (and a state edited by hand under a pending mark would
+		// pass, then be rebuilt away by the next sync).
+		problem("the state could not be compared with the events: a rebase is pending (a sync was interrupted, or is running); sync (or let the running sync end), then verify again")
+		rep.OK = false
 		return rep, nil
 	}
 	dir, err := os.MkdirTemp(tmpDir, "tagdesk-verify-")
