@@ -208,6 +208,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+// Drain waits, up to limit, for a print run under way to end: its caller
+// cancels the UI's context first (Options aside, New's ctx), so that the
+// run stops after the label being sent, and records it. Closing the
+// database under it lost the record of a label that came out, and the
+// next run printed it again.
+func (m *Model) Drain(limit time.Duration) bool {
+	svc := m.c.svc
+	if svc == nil {
+		return true
+	}
+	for end := time.Now().Add(limit); svc.printing.Load(); {
+		if time.Now().After(end) {
+			return false
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return true
+}
+
 // Store is the database the UI works on (nil until opened, with Options.Open).
 func (m *Model) Store() Store { return m.c.db }
 

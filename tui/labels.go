@@ -439,6 +439,9 @@ func (s *labelsScreen) print() tea.Cmd {
 	id, parent, svc := s.id, s.c.ctx, s.c.svc
 	timeout := max(s.c.timeout, 5*time.Minute)
 	run := func() tea.Msg {
+		if parent.Err() != nil {
+			return labelsPrintedMsg{to: to{id}, err: parent.Err()} // (the UI is closing)
+		}
 		if !svc.printing.CompareAndSwap(false, true) {
 			return labelsPrintedMsg{to: to{id}, err: store.Errorf(store.ECONFLICT, "another print run is still going")}
 		}

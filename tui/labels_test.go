@@ -415,3 +415,45 @@ func TestLabels_SelectionStaysInSightOnResize(t *testing.T) {
 		t.Errorf("the selected job TD-000014 is not in the list after a resize:\n%s", v)
 	}
 }
+
+// From a labels hunt: quitting the UI during a print run closed the
+// database under it, so a label that came out was not recorded, and the
+// next run printed it again. Drain waits for the run (which the UI's
+// context, cancelled, stops after the label under way); a run that had not
+// begun when the UI ended prints nothing.
+func TestDrainWaitsForThePrintRun(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	p := &fakePrinter{db: db}
+	ctx, cancel := context.WithCancel(context.Background())
+	opt := labelsOptions(p)
+	opt.Clock, opt.Location = &fakeClock{now: epoch}, time.UTC
+	h := &harness{t: t, clk: opt.Clock.(*fakeClock), db: db, m: New(ctx, db, opt)}
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.run(h.m.Init())
+	m := h.m
+	if m.c.svc == nil {
+		t.Fatal("no services")
+	}
+	m.c.svc.printing.Store(true)
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		m.c.svc.printing.Store(false)
+	}()
+	start := time.Now()
+	if !m.Drain(5*time.Second) || time.Since(start) < 40*time.Millisecond {
+		t.Fatalf("Drain returned after %v", time.Since(start))
+	}
+	m.c.svc.printing.Store(true)
+	if m.Drain(20 * time.Millisecond) {
+		t.Fatal("Drain said a run that goes on had ended")
+	}
+	m.c.svc.printing.Store(false)
+	// A run that starts after the UI ended does not print.
+	h.typeSlow("l")
+	cancel()
+	h.press("ctrl+p")
+	if p.runs != 0 {
+		t.Errorf("%d print run(s) after the UI ended", p.runs)
+	}
+}

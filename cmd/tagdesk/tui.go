@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -65,7 +66,12 @@ func (a *app) tuiSession(ctx context.Context, path, op string, offerDemo bool, i
 	if openAs == "" {
 		openAs = "tagdesk"
 	}
-	m := tui.New(ctx, nil, tui.Options{
+	// The UI's own context: cancelled when it ends, so that a print run
+	// under way stops and records what it printed before the database
+	// closes (Drain).
+	uctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	m := tui.New(uctx, nil, tui.Options{
 		Operator:  op,
 		NoColor:   a.getenv("NO_COLOR") != "",
 		OfferDemo: offerDemo,
@@ -83,6 +89,10 @@ func (a *app) tuiSession(ctx context.Context, path, op string, offerDemo bool, i
 	})
 	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
 	_, err := p.Run()
+	cancel()
+	if !m.Drain(30 * time.Second) {
+		fmt.Fprintln(a.stderr, "tagdesk: a print run did not stop within 30 s: `tagdesk queue list` shows what it printed")
+	}
 	var cerr error
 	if db, ok := m.Store().(*store.DB); ok && db != nil {
 		cerr = db.Close()
