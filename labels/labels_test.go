@@ -1036,3 +1036,24 @@ func TestURLPatternsThatScanBack(t *testing.T) {
 		t.Errorf("a /hardware/{serial} link with the strip: %v", err)
 	}
 }
+
+// From a labels hunt: a Zebra template at 600 dpi sized its QR modules at
+// 14 dots, past ZPL's largest magnification (10): every label failed at
+// the printer's turn, after it was queued. Capped; the label still decodes.
+func TestZPLAt600DPI(t *testing.T) {
+	user, err := labels.ParseTemplates(strings.NewReader("[[template]]\nname = \"z600\"\nbase = \"zebra-2x1-300\"\ndpi = 600\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zpl bytes.Buffer
+	if err := labels.ZPL(&zpl, user[0], sampleLabel("TD-004217")); err != nil {
+		t.Fatalf("ZPL at 600 dpi: %v", err)
+	}
+	img, err := labels.Render(user[0], sampleLabel("TD-004217"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := labels.Decode(img); err != nil || len(res) == 0 || res[0].Text != "TD-004217" {
+		t.Errorf("decoded %v, %v", res, err)
+	}
+}

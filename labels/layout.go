@@ -95,10 +95,14 @@ func fastText(s string) bool {
 // readable by ordinary handheld scanners: 0.25 mm matrix modules and
 // 0.19 mm (7.5 mil) narrow bars, never below 2 dots.
 func moduleLimits(t *Template) (min2D, max2D, min1D, max1D int) {
+	// ZPL magnifies a symbol's module at most 10 times (^BQ, ^BX, ^BY):
+	// at 600 dpi 0.6 mm is 14 dots, and every label failed at the
+	// printer's turn.
+	const zplMax = 10
 	min2D = max(2, t.dots(0.25))
-	max2D = max(min2D, t.dots(0.6))
+	max2D = max(min2D, min(zplMax, t.dots(0.6)))
 	min1D = max(2, t.dots(0.19))
-	max1D = max(min1D, t.dots(0.38))
+	max1D = max(min1D, min(zplMax, t.dots(0.38)))
 	return
 }
 

@@ -365,6 +365,28 @@ func TestE2ELabelFormatWithPrinter(t *testing.T) {
 	}
 }
 
+// From a labels hunt: a bare IP address as the printer wrote a file of
+// that name (said printed), and a sheet sent to a file printer named .zpl
+// or .png wrote a PDF under that name. Refused, nothing queued or written.
+func TestE2ELabelPrinterNamesRefused(t *testing.T) {
+	db, tags := labelDB(t, 1)
+	dir := t.TempDir()
+	if _, errs, code := cli(t, db, "label", "--printer", "10.0.0.50", tags[0]); code != 2 || !strings.Contains(errs, "a network printer is tcp://10.0.0.50") {
+		t.Fatalf("label --printer 10.0.0.50: exit %d, %s", code, errs)
+	}
+	for _, name := range []string{"sheet.zpl", "sheet.png"} {
+		if _, errs, code := cli(t, db, "label", "--template", "avery-l7163", "--printer", filepath.Join(dir, name), tags[0]); code != 1 || !strings.Contains(errs, "is a sheet of labels, printed as PDF") {
+			t.Fatalf("a sheet to %s: exit %d, %s", name, code, errs)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "*")); len(left) != 0 {
+		t.Fatalf("files written: %v", left)
+	}
+	if q := mustCLI(t, db, "queue", "list"); strings.Contains(q, "sheet.") {
+		t.Errorf("a refused label was queued:\n%s", q)
+	}
+}
+
 // From a hunt through the labels: one label too long for a sheet template
 // fails alone while the others share a sheet (it sent each on a sheet of
 // its own); --skip where it cannot apply is bad usage, not ignored; an

@@ -144,6 +144,11 @@ func checkRoute(p printer.Printer, format string, t labels.Template) error {
 	if format == "pdf" && t.Sheet == nil && strings.HasPrefix(p.String(), "tcp://") {
 		return store.Errorf(store.EINVALID, "template %s prints PDF, which a raw socket printer (%s) does not take: print it through its driver (cups://QUEUE) or to a file", t.Name, p)
 	}
+	// A sheet is a PDF: written to a file named .png or .zpl, it was a
+	// PDF under that name (garbage on a Zebra), as --out refuses.
+	if name := strings.ToLower(p.String()); t.Sheet != nil && strings.HasPrefix(name, "file://") && (strings.HasSuffix(name, ".png") || strings.HasSuffix(name, ".zpl")) {
+		return store.Errorf(store.EINVALID, "template %s is a sheet of labels, printed as PDF, not %s: name the file .pdf", t.Name, strings.ToUpper(name[strings.LastIndex(name, ".")+1:]))
+	}
 	return nil
 }
 

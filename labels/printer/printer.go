@@ -102,6 +102,11 @@ func Open(uri string) (Printer, error) {
 				return nil, permanent(uri, fmt.Errorf("%w: a network printer is tcp://%s (a file is a path: ./%s)", ErrBadURI, uri, uri))
 			}
 		}
+		if net.ParseIP(uri) != nil {
+			// A bare address is a printer's too (a file named
+			// "10.0.0.50" was written, and said printed).
+			return nil, permanent(uri, fmt.Errorf("%w: a network printer is tcp://%s (a file is a path: ./%s)", ErrBadURI, uri, uri))
+		}
 		return &filePrinter{path: filepath.Clean(uri)}, nil
 	}
 	switch strings.ToLower(scheme) {
