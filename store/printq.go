@@ -187,6 +187,15 @@ func (db *DB) PrintJobs(ctx context.Context, status string, limit int) ([]PrintJ
 	return collect(ctx, db, "list print jobs", scanJob, q, args...)
 }
 
+// PrintJobCounts counts the jobs waiting to print and those failed.
+func (db *DB) PrintJobCounts(ctx context.Context) (queued, failed int, err error) {
+	err = db.r.QueryRowContext(ctx, `SELECT coalesce(sum(status = 'queued'), 0), coalesce(sum(status = 'failed'), 0) FROM print_jobs WHERE status IN ('queued', 'failed')`).Scan(&queued, &failed)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count print jobs: %w", err)
+	}
+	return queued, failed, nil
+}
+
 // QueuedJobs returns the jobs waiting to print, oldest first.
 func (db *DB) QueuedJobs(ctx context.Context, limit int) ([]PrintJob, error) {
 	q := jobSelect + ` WHERE j.status = 'queued' ORDER BY j.id`

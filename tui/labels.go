@@ -44,6 +44,8 @@ type PrintRun struct {
 type LabelStore interface {
 	QueueLabel(ctx context.Context, tag, template, printer string) (store.PrintJob, error)
 	PrintJobs(ctx context.Context, status string, limit int) ([]store.PrintJob, error)
+	QueuedJobs(ctx context.Context, limit int) ([]store.PrintJob, error)
+	PrintJobCounts(ctx context.Context) (queued, failed int, err error)
 	CancelPrintJob(ctx context.Context, ids ...int64) error
 }
 
@@ -74,19 +76,21 @@ func newLabelKeys() labelKeys {
 // labelsScreen is the print queue with a preview of the selected label.
 type labelsScreen struct {
 	base
-	keys      labelKeys
-	input     field // a tag typed by hand (a scan arrives whole)
-	loaded    bool
-	jobs      []store.PrintJob
-	cursor    int
-	top       int
-	templates []TemplateInfo
-	current   string // the desk's default template
-	printerAt string // the desk's printer setting
-	err       string
-	msg       string
-	msgBad    bool
-	selectID  int64 // select this job once loaded
+	keys   labelKeys
+	input  field // a tag typed by hand (a scan arrives whole)
+	loaded bool
+	jobs   []store.PrintJob
+	// queued and failed count them all (jobs lists the first thousand).
+	queued, failed int
+	cursor         int
+	top            int
+	templates      []TemplateInfo
+	current        string // the desk's default template
+	printerAt      string // the desk's printer setting
+	err            string
+	msg            string
+	msgBad         bool
+	selectID       int64 // select this job once loaded
 
 	preview    string
 	previewKey string
@@ -100,11 +104,12 @@ type printProgress struct{ done, total atomic.Int64 }
 
 type labelsLoadedMsg struct {
 	to
-	jobs      []store.PrintJob
-	templates []TemplateInfo
-	current   string
-	printer   string
-	err       error
+	jobs           []store.PrintJob
+	queued, failed int // all of them (jobs lists at most labelsQueueLimit of each)
+	templates      []TemplateInfo
+	current        string
+	printer        string
+	err            error
 }
 
 type labelsPreviewMsg struct {
@@ -203,14 +208,16 @@ func (s *labelsScreen) load() tea.Cmd {
 	db, id, p := s.c.db, s.id, s.printer()
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		msg := labelsLoadedMsg{to: to{id}}
-		queued, err := q.PrintJobs(ctx, store.JobQueued, labelsQueueLimit)
+		// Oldest first: the order they print in (the next to print are
+		// listed when more wait than the list holds: the newest were).
+		queued, err := q.QueuedJobs(ctx, labelsQueueLimit)
 		if err != nil {
 			msg.err = err
 			return msg
 		}
-		// Oldest first: the order they print in.
-		for i := len(queued) - 1; i >= 0; i-- {
-			msg.jobs = append(msg.jobs, queued[i])
+		msg.jobs = append(msg.jobs, queued...)
+		if msg.queued, msg.failed, msg.err = q.PrintJobCounts(ctx); msg.err != nil {
+			return msg
 		}
 		for _, st := range []struct {
 			status string
@@ -285,6 +292,7 @@ func (s *labelsScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.jobs, s.templates, s.current, s.printerAt = msg.jobs, msg.templates, msg.current, msg.printer
+		s.queued, s.failed = msg.queued, msg.failed
 		if s.selectID != 0 {
 			for i, j := range s.jobs {
 				if j.ID == s.selectID {
@@ -567,15 +575,7 @@ func (s *labelsScreen) View() string {
 	}
 	var b strings.Builder
 	b.WriteString(truncate(fmt.Sprintf("Template: %s   Printer: %s", s.templateInfo(), printer), w) + "\n")
-	var queued, failed int
-	for _, j := range s.jobs {
-		switch j.Status {
-		case store.JobQueued:
-			queued++
-		case store.JobFailed:
-			failed++
-		}
-	}
+	queued, failed := s.queued, s.failed
 	listW := w
 	if s.wide() {
 		listW = w - s.previewWidth() - 3

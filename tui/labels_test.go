@@ -457,3 +457,20 @@ func TestDrainWaitsForThePrintRun(t *testing.T) {
 		t.Errorf("%d print run(s) after the UI ended", p.runs)
 	}
 }
+
+// From a labels hunt: with more than a thousand labels waiting, the screen
+// listed the newest thousand and counted only them: the oldest (the next
+// to print) could be neither seen nor cancelled.
+func TestLabels_LongQueueListsTheNextToPrint(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, labelsQueueLimit+5)
+	clearQueue(t, db)
+	var tags []string
+	for i := 1; i <= labelsQueueLimit+5; i++ {
+		tags = append(tags, fmt.Sprintf("TD-%06d", i))
+	}
+	queue(t, db, tags...)
+	h := newHarness(t, db, labelsOptions(&fakePrinter{db: db}), 80, 24)
+	h.typeSlow("l")
+	h.wantView(fmt.Sprintf("Queue: %d queued · 0 failed", labelsQueueLimit+5), "TD-000001", "Preview: TD-000001")
+}
