@@ -417,6 +417,22 @@ func TestE2ESyncStatusRefusedIsNotOffline(t *testing.T) {
 	}
 }
 
+// From a server hunt: token list and revoke on a mistyped --db made an
+// empty server database, listed no tokens and revoked none, exit 0 for
+// the list. Refused, and nothing is made.
+func TestE2ETokenCommandsNeedTheServerDB(t *testing.T) {
+	dir := t.TempDir()
+	typo := filepath.Join(dir, "typo", "srever.db")
+	for _, args := range [][]string{{"serve", "token", "list"}, {"serve", "token", "revoke", "desk-1"}} {
+		if _, errs, code := cli(t, typo, args...); code != 1 || !strings.Contains(errs, "no server database at") {
+			t.Errorf("%v: exit %d %s", args, code, errs)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "typo")); !os.IsNotExist(err) {
+		t.Errorf("a folder was made: %v", err)
+	}
+}
+
 // From a hunt of several processes on one desk: a first sync killed after
 // its first batches went through left sync status saying "offline at the
 // last sync" (its end, with the attempt, was never recorded).

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -64,6 +65,20 @@ func (a *app) openBackend(ctx context.Context, pgURL string, opt syncpkg.SQLiteO
 		fmt.Fprintf(a.stderr, "tagdesk serve: %s is behind its restore marker (restored from a backup?): started a new epoch, devices will re-send what it lacks\n", a.serverDBPath())
 	}
 	return b, nil
+}
+
+// serverDBThere refuses a token command that only reads or changes tokens
+// on a server database that does not exist: a mistyped --db made an empty
+// one, listed no tokens, and revoked none. (token add and serve make it.)
+func (a *app) serverDBThere(pgURL string) error {
+	if pgURL != "" || a.getenv("TAGDESK_POSTGRES") != "" {
+		return nil
+	}
+	path := a.serverDBPath()
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("no server database at %s (a mistyped --db?); nothing changed", path)
+	}
+	return nil
 }
 
 func cmdServe(ctx context.Context, a *app, args []string) error {
@@ -167,6 +182,9 @@ func cmdTokenList(ctx context.Context, a *app, args []string) error {
 	if len(pos) > 0 {
 		return usagef("serve token list takes no arguments")
 	}
+	if err := a.serverDBThere(pg); err != nil {
+		return err
+	}
 	b, err := a.openBackend(ctx, pg, syncpkg.SQLiteOptions{})
 	if err != nil {
 		return err
@@ -204,6 +222,9 @@ func cmdTokenRevoke(ctx context.Context, a *app, args []string) error {
 	}
 	if len(pos) != 1 {
 		return usagef("serve token revoke needs one NAME")
+	}
+	if err := a.serverDBThere(pg); err != nil {
+		return err
 	}
 	b, err := a.openBackend(ctx, pg, syncpkg.SQLiteOptions{})
 	if err != nil {
