@@ -656,9 +656,9 @@ func (db *DB) ServerAddToken(ctx context.Context, name, token string) error {
 		return err
 	}
 	// (DESK-1 and desk-1 would be two names for one desk in token list.)
-	var same string
-	if err := db.w.QueryRowContext(ctx, `SELECT name FROM srv_tokens WHERE lower(name) = lower(?)`, name).Scan(&same); err == nil {
-		return conflict("a token named %s already exists", same)
+	var same, revoked string
+	if err := db.w.QueryRowContext(ctx, `SELECT name, revoked_at FROM srv_tokens WHERE lower(name) = lower(?)`, name).Scan(&same, &revoked); err == nil {
+		return TokenNameTaken(same, revoked != "")
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("add token: %w", err)
 	}
@@ -669,6 +669,15 @@ func (db *DB) ServerAddToken(ctx context.Context, name, token string) error {
 		return fmt.Errorf("add token: %w", err)
 	}
 	return nil
+}
+
+// TokenNameTaken is the refusal of a token name another token has (case
+// aside); a revoked one keeps its name, for the record.
+func TokenNameTaken(name string, revoked bool) error {
+	if revoked {
+		return conflict("a token named %s already exists (revoked, kept for the record): give the new one another name, such as %s-2", name, name)
+	}
+	return conflict("a token named %s already exists", name)
 }
 
 // ServerTokens lists the tokens.
@@ -692,7 +701,7 @@ func (db *DB) ServerTokens(ctx context.Context) ([]TokenInfo, error) {
 // ServerRevokeToken revokes a token: it is refused from now on, and its
 // device may enrol again with a new token.
 func (db *DB) ServerRevokeToken(ctx context.Context, name string) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE srv_tokens SET revoked_at = ?, revoked_device = coalesce(device_id, ''), device_id = NULL WHERE name = ? AND revoked_at = ''`, timestamp(db.now()), name)
+	res, err := db.w.ExecContext(ctx, `UPDATE srv_tokens SET revoked_at = ?, revoked_device = coalesce(device_id, ''), device_id = NULL WHERE lower(name) = lower(?) AND revoked_at = ''`, timestamp(db.now()), name)
 	if err != nil {
 		return fmt.Errorf("revoke token: %w", err)
 	}

@@ -351,9 +351,9 @@ func (b *PostgresBackend) AddToken(ctx context.Context, name, token string) erro
 		return err
 	}
 	// (DESK-1 and desk-1 would be two names for one desk in token list.)
-	var same string
-	if err := b.pool.QueryRow(ctx, `SELECT name FROM tagdesk_tokens WHERE lower(name) = lower($1)`, name).Scan(&same); err == nil {
-		return store.Errorf(store.ECONFLICT, "a token named %s already exists", same)
+	var same, revoked string
+	if err := b.pool.QueryRow(ctx, `SELECT name, revoked_at FROM tagdesk_tokens WHERE lower(name) = lower($1)`, name).Scan(&same, &revoked); err == nil {
+		return store.TokenNameTaken(same, revoked != "")
 	} else if !errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("add token: %w", err)
 	}
@@ -387,7 +387,7 @@ func (b *PostgresBackend) Tokens(ctx context.Context) ([]store.TokenInfo, error)
 
 // RevokeToken implements Backend.
 func (b *PostgresBackend) RevokeToken(ctx context.Context, name string) error {
-	tag, err := b.pool.Exec(ctx, `UPDATE tagdesk_tokens SET revoked_at = $1, revoked_device = coalesce(device_id, ''), device_id = NULL WHERE name = $2 AND revoked_at = ''`, time.Now().UTC().Format(time.RFC3339Nano), name)
+	tag, err := b.pool.Exec(ctx, `UPDATE tagdesk_tokens SET revoked_at = $1, revoked_device = coalesce(device_id, ''), device_id = NULL WHERE lower(name) = lower($2) AND revoked_at = ''`, time.Now().UTC().Format(time.RFC3339Nano), name)
 	if err != nil {
 		return fmt.Errorf("revoke token: %w", err)
 	}

@@ -320,6 +320,10 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("bad request body: %w", err)
 	}
+	if dec.More() {
+		// (A hello with junk after it bound the token, as push refuses.)
+		return fmt.Errorf("bad request body: more than one JSON value")
+	}
 	return nil
 }
 

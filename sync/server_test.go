@@ -183,11 +183,16 @@ func TestTokensRefused(t *testing.T) {
 	if code != 403 {
 		t.Fatalf("push for another device: %d %s", code, b)
 	}
-	if err := e.srv.RevokeToken(ctx, "dev"); err != nil {
+	// (A name is one name whatever its case, as token add has it: revoke
+	// of "DEV" did not find "dev"; and a revoked name says why it stays.)
+	if err := e.srv.RevokeToken(ctx, "DEV"); err != nil {
 		t.Fatal(err)
 	}
 	if code, _ := e.call(t, "GET", "/v1/pull?cursor=0", e.tok, nil); code != 401 {
 		t.Fatalf("revoked token: %d", code)
+	}
+	if err := e.srv.AddToken(ctx, "Dev", store.NewToken()); err == nil || !strings.Contains(err.Error(), "revoked, kept for the record") || !strings.Contains(err.Error(), "dev-2") {
+		t.Fatalf("a revoked token's name again: %v", err)
 	}
 	if code, _ := e.call(t, "GET", "/healthz", "", nil); code != 200 {
 		t.Fatalf("healthz: %d", code)
@@ -745,5 +750,22 @@ func TestPushRefusesPayloadOfAnotherSubject(t *testing.T) {
 	last := resp.Results[len(resp.Results)-1]
 	if last.Status != store.PushRefused || !strings.Contains(last.Reason, "is filed under") {
 		t.Errorf("the forged move: %+v", last)
+	}
+}
+
+// From a server hunt: a hello (or lease) with junk after its JSON was
+// taken, and bound the token, where a push refuses it.
+func TestHelloWithTrailingJunkRefused(t *testing.T) {
+	e := newEnv(t)
+	req := httptest.NewRequest("POST", "/v1/hello", strings.NewReader(`{"device_id":"DGARBAGE1","version":`+fmt.Sprint(store.PayloadVersion)+`} this is not JSON`))
+	req.Header.Set("Authorization", "Bearer "+e.tok)
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	if rec.Code != 400 {
+		t.Fatalf("hello with junk after it: %d %s", rec.Code, rec.Body.String())
+	}
+	ts, err := e.srv.Tokens(context.Background())
+	if err != nil || len(ts) != 1 || ts[0].DeviceID != "" {
+		t.Errorf("the token after the refused hello: %+v %v", ts, err)
 	}
 }
