@@ -140,3 +140,24 @@ func TestLocationScannedWithAIMPrefix(t *testing.T) {
 		t.Fatalf("an unknown place, prefixed: %v", err)
 	}
 }
+
+// From a labels hunt: a pre-printed tag that is another asset's serial was
+// taken, so a scan of that serial found the new asset, and its label named
+// the other device. Refused, as a serial that is a tag is.
+func TestTagThatIsAnotherSerialRefused(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.Receive(ctx, store.Receipt{Tag: "SER-X", Serial: "ZZ-9", Model: "L5440", Location: "DUB"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Tag: "zz-9", Serial: "SN-SECOND", Model: "L5440", Location: "DUB"}); store.ErrorCode(err) != store.ECONFLICT || !strings.Contains(err.Error(), "serial of asset SER-X") {
+		t.Fatalf("a tag that is SER-X's serial: %v", err)
+	}
+	if err := db.CheckTagScan(ctx, "ZZ-9"); store.ErrorCode(err) != store.ECONFLICT {
+		t.Fatalf("a pre-printed tag scanned that is SER-X's serial: %v", err)
+	}
+	if r, err := db.Resolve(ctx, "SN-SECOND"); err == nil && r.Asset != nil {
+		t.Fatalf("the refused receipt made %s", r.Asset.Tag)
+	}
+}

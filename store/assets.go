@@ -288,7 +288,9 @@ func (w *wtx) checkTagScan(tag string) error {
 	if s.Check && s.Prefix != "" && strings.HasPrefix(tag, s.Prefix) && !CheckTag(tag) {
 		return invalid("tag %s fails its check character: a mangled scan? scan it again", tag)
 	}
-	return nil
+	// Another asset's serial is no tag: a scan of it is read as the tag,
+	// and the label printed for one device would name the other.
+	return w.notASerial(tag)
 }
 
 // putSetting stores a setting in w's transaction.

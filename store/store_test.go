@@ -220,9 +220,9 @@ func TestResolveSerial(t *testing.T) {
 		t.Fatalf("Resolve of an unknown serial: %v, want not found", err)
 	}
 	// A serial that is another asset's tag is refused at receiving (a
-	// label scanned as a serial); one given before an asset got that tag
-	// (a pre-printed one) loses to it: a label scanned at the desk means
-	// its asset.
+	// label scanned as a serial); so is a tag (a pre-printed one) that is
+	// another asset's serial (a labels hunt: a scan of the serial on one
+	// device found the other, and its label named the other).
 	if _, err := db.Receive(ctx, store.Receipt{Serial: a.Tag, Model: "L5440", Location: "DUB"}); store.ErrorCode(err) != store.ECONFLICT {
 		t.Fatalf("another asset's tag as a serial: %v", err)
 	}
@@ -230,11 +230,11 @@ func TestResolveSerial(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Receive(ctx, store.Receipt{Tag: "TD-000777", Serial: "SN-777", Model: "L5440", Location: "DUB"}); err != nil {
-		t.Fatal(err)
+	if _, err := db.Receive(ctx, store.Receipt{Tag: "TD-000777", Serial: "SN-777", Model: "L5440", Location: "DUB"}); store.ErrorCode(err) != store.ECONFLICT {
+		t.Fatalf("another asset's serial as a tag: %v", err)
 	}
-	if r, err := db.Resolve(ctx, "TD-000777"); err != nil || r.Asset.Tag != "TD-000777" || r.Via != "tag" {
-		t.Fatalf("Resolve(TD-000777) = %+v, %v: want it by tag, not %s by serial", r, err, other.Tag)
+	if r, err := db.Resolve(ctx, "TD-000777"); err != nil || r.Asset.Tag != other.Tag || r.Via != "serial" {
+		t.Fatalf("Resolve(TD-000777) = %+v, %v: want %s by serial", r, err, other.Tag)
 	}
 }
 
