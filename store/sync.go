@@ -69,7 +69,7 @@ func (w *Winner) String() string {
 	if w == nil || w.Event == "" {
 		return ""
 	}
-	return fmt.Sprintf("%s by %s on device %s at %s", w.Summary, w.Operator, w.DeviceID, w.At.UTC().Format("2006-01-02 15:04"))
+	return fmt.Sprintf("%s by %s on device %s at %s", w.Summary, w.Operator, w.DeviceID, w.At.UTC().Format("2006-01-02 15:04 UTC")) // (beside local times: said which)
 }
 
 // PulledChange is one entry of the server's commit-ordered log.
