@@ -486,17 +486,27 @@ func (w *wtx) append(e Event) error {
 	res, err := w.exec(`INSERT INTO events(device_id, seq, operator, at, type, subject, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.DeviceID, e.Seq, e.Operator, timestamp(e.At), string(e.Type), e.Subject, string(e.Payload), e.PrevHash, e.Hash)
 	if err != nil {
-		return err
+		return damagedLog(err)
 	}
 	e.ID, _ = res.LastInsertId()
 	if w.outbox && e.DeviceID == w.db.deviceID {
 		if _, err := w.exec(`INSERT INTO outbox(event_id) VALUES (?)`, e.ID); err != nil {
-			return err
+			return damagedLog(err)
 		}
 	}
 	w.heads[e.DeviceID] = chainHead{seq: e.Seq, hash: e.Hash}
 	w.emitted = append(w.emitted, e)
 	return nil
+}
+
+// damagedLog says what a constraint failing as an event is appended means:
+// the log was changed by hand (its last event removed, its chain head
+// left), not SQLite's words.
+func damagedLog(err error) error {
+	if isConstraint(err) {
+		return Errorf(EINTERNAL, "the event log is damaged (an event removed or changed by hand?): run tagdesk verify (%v)", err)
+	}
+	return err
 }
 
 const eventColumns = `id, device_id, seq, operator, at, type, subject, payload, prev_hash, hash`
