@@ -199,6 +199,19 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 	}, db.deviceID); err != nil {
 		return rep, fmt.Errorf("verify: %w", err)
 	}
+	// Another device's events reach a desk only by a pull: on a desk that
+	// never pulled (no cursor, no epoch; a server's database aside), a
+	// chain of another device was put in the file by hand (an anchor
+	// covers only the desk's own chain, and verify --server needs a
+	// server).
+	if err := eachText(ctx, snap, `SELECT DISTINCT device_id FROM events WHERE device_id <> ?
+		AND coalesce((SELECT cursor FROM sync_state WHERE id = 1), 0) = 0
+		AND coalesce((SELECT epoch FROM sync_state WHERE id = 1), '') = ''
+		AND NOT EXISTS (SELECT 1 FROM srv_meta) ORDER BY device_id`, func(dev string) {
+		problem("device %s: this desk has never pulled from a sync server, yet holds that device's events (put in the file by hand?)", dev)
+	}, db.deviceID); err != nil {
+		return rep, fmt.Errorf("verify: %w", err)
+	}
 
 	// 2. Rebuild the state from the events and compare.
 	// A desk between a pull and its rebase (a sync interrupted, or one
@@ -286,6 +299,11 @@ func (db *DB) CheckAnchors(ctx context.Context, anchors []string) ([]string, err
 			var head int64
 			if err := db.r.QueryRowContext(ctx, `SELECT coalesce((SELECT seq FROM chain_heads WHERE device_id = ?), 0)`, parts[0]).Scan(&head); err != nil {
 				return nil, fmt.Errorf("check anchor: %w", err)
+			}
+			if head < seq && parts[0] == db.deviceID {
+				// This desk's own: no sync brings them back.
+				problems = append(problems, fmt.Sprintf("anchor %s:%d: this desk's own events end at %d: its later events were removed (or the database was put back from an older copy)", clip(parts[0]), seq, head))
+				break
 			}
 			if head < seq {
 				problems = append(problems, fmt.Sprintf("anchor %s:%d: this database holds that device's events up to %d only: not synced that far yet (sync, then check again), or removed", clip(parts[0]), seq, head))

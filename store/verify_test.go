@@ -161,7 +161,9 @@ func TestVerifyAnchors(t *testing.T) {
 	}
 	d := rep.Devices[0]
 	for _, c := range []struct{ anchor, want string }{
-		{fmt.Sprintf("%s:%d:%s", d.DeviceID, d.Events+100, d.Head), "not synced that far yet"},
+		// (This desk's own: no sync brings them back, as it said.)
+		{fmt.Sprintf("%s:%d:%s", d.DeviceID, d.Events+100, d.Head), "this desk's own events end at"},
+		{fmt.Sprintf("%s:%d:%s", "DOTHERDESK", 5, d.Head), "not synced that far yet"},
 		{fmt.Sprintf("%s:%d:%s", d.DeviceID, d.Events, strings.Repeat("0", 64)), "the history up to it was rewritten"},
 		// Copied with its last digit wrong: both hashes whole, so that the
 		// difference shows (cut, they read the same).
@@ -433,5 +435,55 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "newer tagdesk") {
 		t.Errorf("refusal does not say why: %v", err)
+	}
+}
+
+// From an auditor's hunt: with the last event removed by hand (its chain
+// head left), every change failed with SQLite's "UNIQUE constraint failed:
+// outbox.event_id". It says the log is damaged, and to verify.
+func TestDamagedLogSaysSo(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	// (As the sqlite3 shell does it: foreign keys off, the trigger dropped.)
+	for _, q := range []string{`PRAGMA foreign_keys = OFF`, `DROP TRIGGER events_no_delete`, `DELETE FROM events WHERE id = (SELECT max(id) FROM events)`,
+		`CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END`, `PRAGMA foreign_keys = ON`} {
+		if err := db.ExecForTest(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := db.AddLocation(ctx, "LAB", "Lab", "")
+	if err == nil || !strings.Contains(store.ErrorMessage(err), "the event log is damaged") || !strings.Contains(store.ErrorMessage(err), "tagdesk verify") {
+		t.Fatalf("a change on a damaged log: %v", err)
+	}
+}
+
+// From an auditor's hunt: another device's chain, put in the file of a desk
+// that never synced (hashes right, its chain head too, the state made to
+// match), passed verify and --anchor: only a pull brings such events.
+func TestVerifyNamesForeignChainOnUnsyncedDesk(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	other := mustOpen(t)
+	if _, err := other.AddLocation(ctx, "EVIL", "Forged", ""); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := other.OutboxBatch(ctx, 10)
+	if err != nil || len(evs) == 0 {
+		t.Fatalf("outbox: %v %v", evs, err)
+	}
+	e := evs[len(evs)-1]
+	q := fmt.Sprintf(`INSERT INTO events(device_id, seq, operator, at, type, subject, payload, prev_hash, hash) VALUES ('%s', %d, '%s', '%s', '%s', '%s', '%s', '%s', '%s')`,
+		e.DeviceID, e.Seq, e.Operator, e.At.UTC().Format(time.RFC3339Nano), e.Type, e.Subject, strings.ReplaceAll(string(e.Payload), "'", "''"), e.PrevHash, e.Hash)
+	if err := db.ExecForTest(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.Verify(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all := strings.Join(rep.Problems, "\n"); rep.OK || !strings.Contains(all, "device "+e.DeviceID+": this desk has never pulled") {
+		t.Errorf("verify with a forged chain: %v", rep.Problems)
 	}
 }
