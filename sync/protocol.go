@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/tagdesk/tagdesk/store"
@@ -105,7 +106,44 @@ func canonicalJSON(p string) bool {
 		return false
 	}
 	json.HTMLEscape(&h, c.Bytes())
-	return h.String() == p
+	return h.String() == p && uniqueKeys(json.NewDecoder(strings.NewReader(p)))
+}
+
+// uniqueKeys says whether the JSON value next in dec names no key twice in
+// an object: encoding/json never writes one so, and a payload that does
+// reads one way in Go (the last) and another in SQLite's json_extract (the
+// first), so the state and the reports would disagree.
+func uniqueKeys(dec *json.Decoder) bool {
+	t, err := dec.Token()
+	if err != nil {
+		return false
+	}
+	switch t {
+	case json.Delim('{'):
+		seen := map[string]bool{}
+		for dec.More() {
+			k, err := dec.Token()
+			key, ok := k.(string)
+			if err != nil || !ok || seen[key] {
+				return false
+			}
+			seen[key] = true
+			if !uniqueKeys(dec) {
+				return false
+			}
+		}
+		_, err := dec.Token() // }
+		return err == nil
+	case json.Delim('['):
+		for dec.More() {
+			if !uniqueKeys(dec) {
+				return false
+			}
+		}
+		_, err := dec.Token() // ]
+		return err == nil
+	}
+	return true
 }
 
 func clip(s string) string {
@@ -245,7 +283,7 @@ func DecodePushRequest(r io.Reader) (PushRequest, []store.Event, error) {
 			// and & escaped. An auditor re-checking the hashes from it
 			// needs the two to be the same bytes. (Checked as a push comes
 			// in; what a server holds already is still pulled.)
-			return req, nil, fmt.Errorf("event %s: payload is not compact JSON as tagdesk writes it (no spaces between tokens; <, > and & escaped)", e.UID())
+			return req, nil, fmt.Errorf("event %s: payload is not compact JSON as tagdesk writes it (no spaces between tokens; <, > and & escaped; no key twice)", e.UID())
 		}
 		if err := store.CheckPushed(&e); err != nil {
 			return req, nil, err

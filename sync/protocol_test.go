@@ -24,6 +24,11 @@ func TestPushWantsCanonicalPayloads(t *testing.T) {
 		{`{"uid":"u1","code":"R&D"}`, false},
 		{`{ "uid": "u1" }`, false},
 		{"{\"uid\":\"u1\"}\n", false},
+		// (A key twice read as the last in Go and the first in SQLite's
+		// json_extract: the state and the reports disagreed.)
+		{`{"uid":"u1","code":"DUPA","name":"First","name":"Second","code":"DUPB"}`, false},
+		{`{"uid":"u1","custom":{"RAM":"8","RAM":"16"}}`, false},
+		{`{"uid":"u1","away":[{"a":1},{"a":2}],"custom":{"RAM":"8"}}`, true},
 	} {
 		e := store.Event{DeviceID: "D1", Seq: 1, Operator: "x", At: time.Date(2026, 11, 28, 1, 2, 3, 0, time.UTC), Type: store.EvLocationCreated,
 			Subject: "u1", Payload: json.RawMessage(c.payload), PrevHash: zeros}
