@@ -433,6 +433,21 @@ func TestE2ETokenCommandsNeedTheServerDB(t *testing.T) {
 	}
 }
 
+// From a server hunt: desk commands changed a sync server's own database
+// (a location added there), which no desk ever received, and verify
+// passed everywhere. Refused; reading is left alone.
+func TestE2EDeskChangesRefusedOnServerDB(t *testing.T) {
+	srvDB := filepath.Join(t.TempDir(), "server.db")
+	addToken(t, srvDB, "desk-1")
+	if _, errs, code := cli(t, srvDB, "location", "add", "ZZZ", "on server"); code != 1 || !strings.Contains(errs, "a sync server's database") {
+		t.Fatalf("location add on the server's database: exit %d %s", code, errs)
+	}
+	if out := mustCLI(t, srvDB, "location", "list"); strings.Contains(out, "ZZZ") {
+		t.Errorf("the refused location is there:\n%s", out)
+	}
+	mustCLI(t, srvDB, "verify")
+}
+
 // From a hunt of several processes on one desk: a first sync killed after
 // its first batches went through left sync status saying "offline at the
 // last sync" (its end, with the attempt, was never recorded).

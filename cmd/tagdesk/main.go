@@ -452,6 +452,16 @@ func (a *app) open(ctx context.Context) (*store.DB, error) {
 // change anything, as the UI's sign-in refuses them: history would record
 // them at the desk.
 func (a *app) signIn(ctx context.Context, db *store.DB) error {
+	if !a.pure {
+		// A sync server's database: a change made in it has no place in
+		// the server's log, so no desk ever receives it, and its register
+		// parts from theirs unseen.
+		if epoch, err := db.ServerEpoch(ctx); err != nil {
+			return err
+		} else if epoch != "" {
+			return fmt.Errorf("this is a sync server's database (tagdesk serve): make changes on a desk, which syncs them to it; nothing changed")
+		}
+	}
 	p, err := db.PersonByCode(ctx, db.Operator())
 	if err != nil {
 		return nil
