@@ -59,7 +59,10 @@ func (f *feed) refuse(format string, args ...any) tea.Cmd {
 
 // settled drops the refusals kept in view: what they refused has been
 // put right since (a setup's mistyped order, found on the next try).
-func (f *feed) settled() { f.errs = nil }
+func (f *feed) settled() {
+	f.bad = max(0, f.bad-len(f.errs)) // ("Refused (3)" over the one line left)
+	f.errs = nil
+}
 
 // amend adds more to the newest line (what its scan also did).
 func (f *feed) amend(more string) {

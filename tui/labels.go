@@ -82,15 +82,19 @@ type labelsScreen struct {
 	jobs   []store.PrintJob
 	// queued and failed count them all (jobs lists the first thousand).
 	queued, failed int
-	cursor         int
-	top            int
-	templates      []TemplateInfo
-	current        string // the desk's default template
-	printerAt      string // the desk's printer setting
-	err            string
-	msg            string
-	msgBad         bool
-	selectID       int64 // select this job once loaded
+	// scans wait their turn (each looked up and queued in order);
+	// burstBad are the codes refused among scans that came together.
+	scans     scanQueue
+	burstBad  []string
+	cursor    int
+	top       int
+	templates []TemplateInfo
+	current   string // the desk's default template
+	printerAt string // the desk's printer setting
+	err       string
+	msg       string
+	msgBad    bool
+	selectID  int64 // select this job once loaded
 
 	preview    string
 	previewKey string
@@ -125,6 +129,7 @@ type labelsActionMsg struct {
 	id     int64 // a new job to select
 	reload bool
 	err    error
+	scan   string // the scan this answers (scans go one at a time, in order)
 }
 
 type labelsPrintedMsg struct {
@@ -310,17 +315,32 @@ func (s *labelsScreen) Update(msg tea.Msg) tea.Cmd {
 		s.preview, s.previewErr = msg.preview, labelErrText(msg.err)
 		s.clamp() // (a taller preview leaves the list fewer rows: the selection stays in sight)
 	case labelsActionMsg:
+		var next tea.Cmd
+		if msg.scan != "" {
+			if code, ok := s.scans.done(); ok {
+				next = s.lookUp(code)
+			}
+		}
 		s.msg, s.msgBad = msg.msg, false
 		if msg.err != nil {
 			s.msg, s.msgBad = errText(msg.err), true
-			return bell()
+			if msg.scan != "" {
+				s.burstBad = append(s.burstBad, clipCode(msg.scan))
+			}
+			return tea.Batch(bell(), next)
+		}
+		if len(s.burstBad) > 0 && msg.scan != "" {
+			// A refusal among scans that came together stays said
+			// (the next scan's line took its place).
+			s.msg, s.msgBad = fmt.Sprintf("%s · refused before it: %s", s.msg, strings.Join(s.burstBad, " ")), true
 		}
 		if msg.id != 0 {
 			s.selectID = msg.id
 		}
 		if msg.reload {
-			return s.load()
+			return tea.Batch(s.load(), next)
 		}
+		return next
 	case labelsTickMsg:
 		if s.running {
 			return s.c.clock.After(200*time.Millisecond, labelsTickMsg{to{s.id}})
@@ -358,6 +378,10 @@ func (s *labelsScreen) key(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, g.Back):
 		if s.input.Value() != "" {
 			s.input.Reset()
+			return nil
+		}
+		if n := s.scans.len(); n > 0 {
+			s.msg, s.msgBad = fmt.Sprintf("wait: %d scan(s) still being recorded", n), false
 			return nil
 		}
 		return back
@@ -484,26 +508,37 @@ func (s *labelsScreen) cancel() tea.Cmd {
 
 // queueScan queues the label of the asset a scan names.
 func (s *labelsScreen) queueScan(code string) tea.Cmd {
-	q, ok := s.queue()
-	if !ok {
+	if _, ok := s.queue(); !ok {
 		return nil
 	}
+	if s.scans.len() == 0 {
+		s.burstBad = nil // (a new burst)
+	}
+	if code, ok := s.scans.push(code); ok {
+		return s.lookUp(code)
+	}
+	return nil
+}
+
+// lookUp queues the label of the asset a scan names.
+func (s *labelsScreen) lookUp(code string) tea.Cmd {
+	q, _ := s.queue()
 	db, id, p := s.c.db, s.id, s.printer()
 	s.msg, s.msgBad = "looking up "+code+"…", false
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		res, err := db.Resolve(ctx, code)
 		if err != nil {
-			return labelsActionMsg{to: to{id}, err: err}
+			return labelsActionMsg{to: to{id}, err: err, scan: code}
 		}
 		if res.Kind != store.ResolvedAsset {
-			return labelsActionMsg{to: to{id}, err: store.Errorf(store.EINVALID, "%s is a %s, not an asset: scan an asset tag", code, res.Kind)}
+			return labelsActionMsg{to: to{id}, err: store.Errorf(store.EINVALID, "%s is a %s, not an asset: scan an asset tag", code, res.Kind), scan: code}
 		}
 		if err := fits(ctx, p, res.Asset.Tag); err != nil {
-			return labelsActionMsg{to: to{id}, err: err}
+			return labelsActionMsg{to: to{id}, err: err, scan: code}
 		}
 		j, err := q.QueueLabel(ctx, res.Asset.Tag, "", "")
 		if err != nil {
-			return labelsActionMsg{to: to{id}, err: err}
+			return labelsActionMsg{to: to{id}, err: err, scan: code}
 		}
 		msg := fmt.Sprintf("queued a label for %s (job %d)", j.Tag, j.ID)
 		if res.Via == "serial" {
@@ -511,7 +546,7 @@ func (s *labelsScreen) queueScan(code string) tea.Cmd {
 			// that a tag typed that is another's serial is seen.)
 			msg = fmt.Sprintf("queued a label for %s, found by its serial %s (job %d)", j.Tag, clipCode(res.Code), j.ID)
 		}
-		return labelsActionMsg{to: to{id}, msg: msg, id: j.ID, reload: true}
+		return labelsActionMsg{to: to{id}, msg: msg, id: j.ID, reload: true, scan: code}
 	})
 }
 

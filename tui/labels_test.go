@@ -474,3 +474,25 @@ func TestLabels_LongQueueListsTheNextToPrint(t *testing.T) {
 	h.typeSlow("l")
 	h.wantView(fmt.Sprintf("Queue: %d queued · 0 failed", labelsQueueLimit+5), "TD-000001", "Preview: TD-000001")
 }
+
+// From a scanner hunt: scans that came together were looked up at once, in
+// any order, and a refusal's line was taken by the next scan's. They go one
+// at a time, in order, and the refusal stays said.
+func TestLabels_ScansInOrderRefusalKept(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	clearQueue(t, db)
+	h := newHarness(t, db, labelsOptions(&fakePrinter{db: db}), 80, 24)
+	h.typeSlow("l")
+	h.hold = true
+	for _, code := range []string{"TD-000001", "TD-999999", "TD-000002"} {
+		h.scan(code)
+	}
+	h.press("esc")
+	h.wantView("wait: 3 scan(s) still being recorded")
+	h.release()
+	h.wantView("queued a label for TD-000002", "refused before it: TD-999999")
+	if got := strings.Join(queuedTags(t, db), ","); got != "TD-000001,TD-000002" {
+		t.Errorf("queued %q", got)
+	}
+}

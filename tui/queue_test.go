@@ -134,3 +134,20 @@ func TestReceive_SetupLocationWithAIMPrefix(t *testing.T) {
 		t.Errorf("not received at SHELF-A: %+v %v\n%s", r.Asset, err, h.view())
 	}
 }
+
+// From a scanner hunt: a receipt's "Refused (N)" counted the setup's
+// refusals put right, which were no longer listed.
+func TestReceive_RefusedCountLeavesSetupOut(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.typeSlow("Latitude")
+	h.press("enter")
+	h.press("enter")
+	h.scan("NOPE")
+	h.wantView(`"NOPE" is not a location code`)
+	h.scan("SHELF-A")
+	h.scan("B1001") // a badge: refused
+	h.wantView("Refused (1):")
+}
