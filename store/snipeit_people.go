@@ -394,7 +394,7 @@ func (db *DB) importTable(ctx context.Context, t *table, order []*tableRow, opt 
 	if rep.BadRows > 0 && !opt.SkipInvalid {
 		// (What the good rows would have done, and warned of, did not
 		// happen.)
-		rep.Imported, rep.Updated, rep.Unchanged, rep.Skipped, rep.Created, rep.Warnings = 0, 0, 0, 0, ImportCreated{}, nil
+		rep.Imported, rep.Updated, rep.Unchanged, rep.Skipped, rep.Created, rep.Warnings, rep.WarningCount = 0, 0, 0, 0, ImportCreated{}, nil, 0
 		return invalid("%d bad row(s) of %d; nothing imported", rep.BadRows, rep.Rows)
 	}
 	return nil
@@ -402,6 +402,7 @@ func (db *DB) importTable(ctx context.Context, t *table, order []*tableRow, opt 
 
 // warn adds a warning to rep, up to MaxReportedRows of them.
 func (rep *ImportReport) warn(line int, column, format string, args ...any) {
+	rep.WarningCount++
 	if len(rep.Warnings) < MaxReportedRows {
 		rep.Warnings = append(rep.Warnings, RowError{Line: line, Column: column, Reason: fmt.Sprintf(format, args...)})
 	}

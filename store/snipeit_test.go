@@ -2887,3 +2887,49 @@ func TestImportHolderIdentifiersNameTwoPeople(t *testing.T) {
 		t.Errorf("a file with a bad row imported G-4: %v", err)
 	}
 }
+
+// From an interchange hunt: warnings past the first thousand went unsaid
+// (the report kept a thousand and no count of the rest).
+func TestImportCountsEveryWarning(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	var b strings.Builder
+	b.WriteString("Asset Tag,Model Name,Status,Location,Warranty Months\n")
+	n := store.MaxReportedRows + 500
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "W-%d,L5440,Ready to Deploy,DUB,36\n", i)
+	}
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader(b.String()), store.ImportOptions{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Warnings) != store.MaxReportedRows || rep.WarningCount != n {
+		t.Errorf("%d warnings kept, %d counted; want %d, %d", len(rep.Warnings), rep.WarningCount, store.MaxReportedRows, n)
+	}
+}
+
+// From an interchange hunt: progress said 100% with a third of the import
+// (the events stored in bulk, the indexes rebuilt, the commit) to run. It
+// says so only once committed, and never goes back.
+func TestImportProgressEndsAtTheCommit(t *testing.T) {
+	db := mustOpen(t)
+	var got [][2]int
+	if _, err := db.ImportSnipeIT(context.Background(), bytes.NewReader(snipeCSV(3_000)), store.ImportOptions{Progress: func(done, total int) {
+		got = append(got, [2]int{done, total})
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) < 3 {
+		t.Fatalf("progress %v", got)
+	}
+	last := got[len(got)-1]
+	for i, p := range got {
+		if p[1] != last[1] || (i > 0 && p[0] < got[i-1][0]) || (p[0] == p[1]) != (i == len(got)-1) {
+			t.Fatalf("progress %v at %d of %v", p, i, got)
+		}
+	}
+	if rows := got[len(got)-4][0]; rows*100/last[1] > 70 {
+		t.Errorf("the rows took %d%% of the progress: %v", rows*100/last[1], got[len(got)-4:])
+	}
+}

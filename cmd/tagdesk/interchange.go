@@ -126,6 +126,9 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 		for _, w := range rep.Warnings {
 			fmt.Fprintf(a.stderr, "warning: %s: %s\n", name, w)
 		}
+		if more := rep.WarningCount - len(rep.Warnings); more > 0 {
+			fmt.Fprintf(a.stderr, "warning: %s: ... and %d more warning(s)\n", name, more)
+		}
 		if *asJSON {
 			if jerr := writeJSON(a.stdout, rep); jerr != nil && err == nil {
 				return jerr
