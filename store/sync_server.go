@@ -53,6 +53,17 @@ func (db *DB) ServerInit(ctx context.Context, newEpoch bool) (string, error) {
 	return epoch, err
 }
 
+// MarkServerProjection marks the database as a sync server's projection
+// of its log (PostgreSQL's, kept in SQLite): other devices' events are in
+// it by the server's hand, as in a server's own database, and verify
+// judges it so.
+func (db *DB) MarkServerProjection(ctx context.Context) error {
+	if _, err := db.w.ExecContext(ctx, `INSERT INTO srv_meta(key, value) VALUES ('projection', '1') ON CONFLICT(key) DO NOTHING`); err != nil {
+		return fmt.Errorf("mark the projection: %w", err)
+	}
+	return nil
+}
+
 // ServerEpoch returns the server's epoch ("" before ServerInit).
 func (db *DB) ServerEpoch(ctx context.Context) (string, error) {
 	var epoch string

@@ -199,16 +199,16 @@ func (db *DB) Verify(ctx context.Context, tmpDir string) (VerifyReport, error) {
 	}, db.deviceID); err != nil {
 		return rep, fmt.Errorf("verify: %w", err)
 	}
-	// Another device's events reach a desk only by a pull: on a desk that
-	// never pulled (no cursor, no epoch; a server's database aside), a
-	// chain of another device was put in the file by hand (an anchor
-	// covers only the desk's own chain, and verify --server needs a
-	// server).
-	if err := eachText(ctx, snap, `SELECT DISTINCT device_id FROM events WHERE device_id <> ?
-		AND coalesce((SELECT cursor FROM sync_state WHERE id = 1), 0) = 0
-		AND coalesce((SELECT epoch FROM sync_state WHERE id = 1), '') = ''
-		AND NOT EXISTS (SELECT 1 FROM srv_meta) ORDER BY device_id`, func(dev string) {
-		problem("device %s: this desk has never pulled from a sync server, yet holds that device's events (put in the file by hand?)", dev)
+	// Another device's events reach a desk only by a pull, each with its
+	// place in the server's order (sync_log, or sync_pulled_before after a
+	// new epoch; a server's database aside):
+	// one without was put in the file by hand (an anchor covers only the
+	// desk's own chain, and verify --server needs a server).
+	if err := eachText(ctx, snap, `SELECT DISTINCT e.device_id FROM events e WHERE e.device_id <> ?
+		AND NOT EXISTS (SELECT 1 FROM sync_log s WHERE s.event_id = e.id)
+		AND NOT EXISTS (SELECT 1 FROM sync_pulled_before b WHERE b.event_id = e.id)
+		AND NOT EXISTS (SELECT 1 FROM srv_meta) ORDER BY e.device_id`, func(dev string) {
+		problem("device %s: this desk holds events of that device that no pull from a sync server brought (put in the file by hand?)", dev)
 	}, db.deviceID); err != nil {
 		return rep, fmt.Errorf("verify: %w", err)
 	}

@@ -130,6 +130,9 @@ func (b *PostgresBackend) init(ctx context.Context, opt PostgresOptions) error {
 			return fmt.Errorf("open projection: %w", err)
 		}
 	}
+	if err := b.cache.MarkServerProjection(ctx); err != nil {
+		return err
+	}
 	return b.catchUp(ctx, b.pool)
 }
 
