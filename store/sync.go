@@ -1434,7 +1434,9 @@ func (db *DB) AddLease(ctx context.Context, first, last int64) error {
 // tag again. The first leaseWalk numbers are looked at; past them,
 // numbers are taken as free.
 func (db *DB) LeaseRemaining(ctx context.Context) (remaining, from int64, err error) {
-	err = db.peek(ctx, func(w *wtx) error {
+	// A read (sync status, the UI's status line): no write lock to wait
+	// for (a review: sync status waited ten seconds for an import).
+	err = db.read(ctx, func(w *wtx) error {
 		s, err := w.tagScheme()
 		if err != nil {
 			return err

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -712,7 +713,25 @@ func (db *DB) ServerTokens(ctx context.Context) ([]TokenInfo, error) {
 // ServerRevokeToken revokes a token: it is refused from now on, and its
 // device may enrol again with a new token.
 func (db *DB) ServerRevokeToken(ctx context.Context, name string) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE srv_tokens SET revoked_at = ?, revoked_device = coalesce(device_id, ''), device_id = NULL WHERE lower(name) = lower(?) AND revoked_at = ''`, timestamp(db.now()), name)
+	var names []string
+	rows, err := db.w.QueryContext(ctx, `SELECT name FROM srv_tokens WHERE lower(name) = lower(?) AND revoked_at = '' ORDER BY name`, name)
+	if err != nil {
+		return fmt.Errorf("revoke token: %w", err)
+	}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return fmt.Errorf("revoke token: %w", err)
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	target, err := TokenToRevoke(name, names)
+	if err != nil {
+		return err
+	}
+	res, err := db.w.ExecContext(ctx, `UPDATE srv_tokens SET revoked_at = ?, revoked_device = coalesce(device_id, ''), device_id = NULL WHERE name = ? AND revoked_at = ''`, timestamp(db.now()), target)
 	if err != nil {
 		return fmt.Errorf("revoke token: %w", err)
 	}
@@ -720,6 +739,22 @@ func (db *DB) ServerRevokeToken(ctx context.Context, name string) error {
 		return notFound("no active token named %s", name)
 	}
 	return nil
+}
+
+// TokenToRevoke picks, of the active tokens whose names are name in some
+// case, the one a revoke means: the name as given, else the one such name
+// (a server database from before names were compared so may hold two: both
+// were revoked at once, a second desk locked out unsaid).
+func TokenToRevoke(name string, active []string) (string, error) {
+	switch {
+	case slices.Contains(active, name):
+		return name, nil
+	case len(active) == 1:
+		return active[0], nil
+	case len(active) == 0:
+		return "", notFound("no active token named %s", name)
+	}
+	return "", conflict("%s names %d tokens in other cases (%s): give the name as token list shows it", name, len(active), strings.Join(active, ", "))
 }
 
 // ErrUnauthorized is a wrong or revoked token.

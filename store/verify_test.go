@@ -487,3 +487,25 @@ func TestVerifyNamesForeignChainOnUnsyncedDesk(t *testing.T) {
 		t.Errorf("verify with a forged chain: %v", rep.Problems)
 	}
 }
+
+// From a review: token revoke compared names case aside, and on a server
+// database from before names were compared so (desk-a and DESK-A both
+// there) it revoked both, a second desk locked out unsaid.
+func TestTokenToRevoke(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		active []string
+		want   string
+		code   string
+	}{
+		{"desk-a", []string{"DESK-A", "desk-a"}, "desk-a", ""},
+		{"Desk-A", []string{"DESK-A", "desk-a"}, "", store.ECONFLICT},
+		{"dev", []string{"DEV"}, "DEV", ""},
+		{"dev", nil, "", store.ENOTFOUND},
+	} {
+		got, err := store.TokenToRevoke(c.name, c.active)
+		if got != c.want || store.ErrorCode(err) != c.code && !(c.code == "" && err == nil) {
+			t.Errorf("TokenToRevoke(%q, %q) = %q, %v", c.name, c.active, got, err)
+		}
+	}
+}

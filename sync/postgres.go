@@ -390,7 +390,19 @@ func (b *PostgresBackend) Tokens(ctx context.Context) ([]store.TokenInfo, error)
 
 // RevokeToken implements Backend.
 func (b *PostgresBackend) RevokeToken(ctx context.Context, name string) error {
-	tag, err := b.pool.Exec(ctx, `UPDATE tagdesk_tokens SET revoked_at = $1, revoked_device = coalesce(device_id, ''), device_id = NULL WHERE lower(name) = lower($2) AND revoked_at = ''`, time.Now().UTC().Format(time.RFC3339Nano), name)
+	rows, err := b.pool.Query(ctx, `SELECT name FROM tagdesk_tokens WHERE lower(name) = lower($1) AND revoked_at = '' ORDER BY name`, name)
+	if err != nil {
+		return fmt.Errorf("revoke token: %w", err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("revoke token: %w", err)
+	}
+	target, err := store.TokenToRevoke(name, names)
+	if err != nil {
+		return err
+	}
+	tag, err := b.pool.Exec(ctx, `UPDATE tagdesk_tokens SET revoked_at = $1, revoked_device = coalesce(device_id, ''), device_id = NULL WHERE name = $2 AND revoked_at = ''`, time.Now().UTC().Format(time.RFC3339Nano), target)
 	if err != nil {
 		return fmt.Errorf("revoke token: %w", err)
 	}

@@ -124,6 +124,9 @@ func uniqueKeys(dec *json.Decoder) bool {
 		for dec.More() {
 			k, err := dec.Token()
 			key, ok := k.(string)
+			// (encoding/json matches a key to a field whatever its case:
+			// "to" and "To" are one field to Go, two to json_extract.)
+			key = strings.ToLower(key)
 			if err != nil || !ok || seen[key] {
 				return false
 			}

@@ -29,6 +29,9 @@ func TestPushWantsCanonicalPayloads(t *testing.T) {
 		{`{"uid":"u1","code":"DUPA","name":"First","name":"Second","code":"DUPB"}`, false},
 		{`{"uid":"u1","custom":{"RAM":"8","RAM":"16"}}`, false},
 		{`{"uid":"u1","away":[{"a":1},{"a":2}],"custom":{"RAM":"8"}}`, true},
+		// (Go matches a key to a field whatever its case, the last read;
+		// json_extract reads "$.name", the first: a review.)
+		{`{"uid":"u1","code":"DUPA","name":"First","Name":"Second"}`, false},
 	} {
 		e := store.Event{DeviceID: "D1", Seq: 1, Operator: "x", At: time.Date(2026, 11, 28, 1, 2, 3, 0, time.UTC), Type: store.EvLocationCreated,
 			Subject: "u1", Payload: json.RawMessage(c.payload), PrevHash: zeros}
