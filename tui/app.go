@@ -543,36 +543,7 @@ func (m *Model) draw() string {
 		return ""
 	}
 	a := m.active()
-	title := "tagdesk"
-	if m.c.site != "" {
-		// A long site name gives way to the screen's title (which
-		// says where one is) and to the operator.
-		title += " · " + truncate(m.c.site, max(12, w/4))
-	}
-	right := ""
-	if m.operator != "" {
-		right = "operator: " + m.operator
-	}
-	scr := ""
-	if a != nil {
-		scr = a.Title()
-	}
-	if sl := m.c.statusLine(); sl != "" && m.booted {
-		// The sync status line stays; the operator goes first when narrow.
-		both := strings.TrimSuffix(sl+" │ "+right, " │ ")
-		if cellWidth(" "+title+" │ "+scr)+cellWidth(both)+2 > w {
-			both = sl
-		}
-		right = both
-	}
-	left := " " + title + " │ " + scr
-	if cellWidth(left)+cellWidth(right)+2 > w {
-		// The screen's title gives way before the sync status ("2 refused",
-		// "offline": what a desk must not miss) and the operator, who
-		// gives way in turn to a third of the line.
-		right = truncate(right, max(w-cellWidth(left)-2, w/3))
-		left = truncate(left, max(12, w-cellWidth(right)-2))
-	}
+	left, right := m.header(a, w)
 	header := pad(left, right+" ", w)
 	lines := []string{s.App.Render(header)}
 	bodyH := h - 2
@@ -607,6 +578,54 @@ func (m *Model) draw() string {
 	}
 	lines = append(lines, fitLine(foot, w))
 	return strings.Join(lines, "\n")
+}
+
+// header is the top line's two ends. What gives way when they do not fit,
+// first to last: the site's name (to a few cells), the operator (then
+// dropped), the screen's title; never the sync status ("2 refused",
+// "offline": what a desk must not miss).
+func (m *Model) header(a screen, w int) (left, right string) {
+	site, op, scr, sl := m.c.site, "", "", ""
+	if m.operator != "" {
+		op = "operator: " + m.operator
+	}
+	if a != nil {
+		scr = a.Title()
+	}
+	if m.booted {
+		sl = m.c.statusLine()
+	}
+	build := func() (string, string) {
+		l := " tagdesk"
+		if site != "" {
+			l += " · " + site
+		}
+		l += " │ " + scr
+		r := sl
+		if op != "" {
+			r = strings.TrimPrefix(r+" │ "+op, " │ ")
+		}
+		return l, r
+	}
+	excess := func() int {
+		l, r := build()
+		return cellWidth(l) + cellWidth(r) + 2 - w
+	}
+	if x := excess(); x > 0 && site != "" {
+		site = truncate(site, max(8, cellWidth(site)-x))
+	}
+	if x := excess(); x > 0 && op != "" {
+		if room := cellWidth(op) - x; room >= 16 {
+			op = truncate(op, room)
+		} else {
+			op = ""
+		}
+	}
+	left, right = build()
+	if cellWidth(left)+cellWidth(right)+2 > w {
+		left = truncate(left, max(12, w-cellWidth(right)-2))
+	}
+	return left, right
 }
 
 // frontBack brings esc (back) forward, after help, when the key hints

@@ -828,10 +828,20 @@ func TestHeaderAndFooterKeepTheirEndsAt80(t *testing.T) {
 	h.scan("TD-000001")
 	h.wantView("TD-000001")
 	lines := strings.Split(h.view(), "\n")
-	if head := lines[0]; !strings.Contains(head, "│ Asset TD-000001") || !strings.Contains(head, "Dublin Docklands") {
+	if head := lines[0]; !strings.Contains(head, "│ Asset TD-000001") || !strings.Contains(head, "Dublin") || !strings.Contains(head, "operator: clerk") || !strings.Contains(head, "sync: off") {
 		t.Errorf("header: %q", head)
 	}
 	if foot := lines[len(lines)-1]; !strings.Contains(foot, "esc back") {
 		t.Errorf("footer: %q", foot)
+	}
+	// (A review: the status was cut instead of the title, "2 refused"
+	// lost, with a long status and site.)
+	st := conflictStatus()
+	st.Pending = 12345
+	h = newHarness(t, db, Options{Operator: "clerk", SyncState: &fakeSyncState{st: st}}, 80, 24)
+	h.typeSlow("o")
+	h.wantView("Check out")
+	if head := strings.Split(h.view(), "\n")[0]; !strings.Contains(head, "! sync: stalled · 12,345 pending · 2 refused") {
+		t.Errorf("header lost the sync status: %q", head)
 	}
 }
