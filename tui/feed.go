@@ -15,6 +15,9 @@ type feed struct {
 	good   int
 	bad    int
 	latest feedLine
+	// setupBad is bad when a setup began (setup): what settled drops
+	// are the refusals since, the setup's own.
+	setupBad int
 }
 
 type feedLine struct {
@@ -60,9 +63,16 @@ func (f *feed) refuse(format string, args ...any) tea.Cmd {
 // settled drops the refusals kept in view: what they refused has been
 // put right since (a setup's mistyped order, found on the next try).
 func (f *feed) settled() {
-	f.bad = max(0, f.bad-len(f.errs)) // ("Refused (3)" over the one line left)
-	f.errs = nil
+	// ("Refused (3)" over the one line left; the scans' refusals before
+	// a trip back to the setup stay, put right by no one.)
+	n := min(max(0, f.bad-f.setupBad), len(f.errs))
+	f.bad -= n
+	f.errs = f.errs[:len(f.errs)-n]
+	f.setupBad = f.bad
 }
+
+// setup marks the start of a setup, whose refusals settled drops.
+func (f *feed) setup() { f.setupBad = f.bad }
 
 // amend adds more to the newest line (what its scan also did).
 func (f *feed) amend(more string) {

@@ -151,3 +151,19 @@ func TestReceive_RefusedCountLeavesSetupOut(t *testing.T) {
 	h.scan("B1001") // a badge: refused
 	h.wantView("Refused (1):")
 }
+
+// From a review: settling the setup's refusals took the scans' refusals
+// made before a trip back to the setup off the count too.
+func TestReceive_RefusedCountKeepsScansAcrossSetup(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.receiving("Latitude", "", "HQ")
+	h.scan(serialOf(1)) // another asset's serial: refused
+	h.scan(serialOf(2))
+	h.wantView("Refused (2):")
+	h.press("esc")
+	h.press("ctrl+s")
+	h.scan(serialOf(1))
+	h.wantView("Refused (3):")
+}

@@ -429,6 +429,7 @@ func (s *receiveScreen) scanKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		// Back to the setup to change model, order or location.
 		s.scanning = false
+		s.feed.setup()
 		s.input.Blur()
 		s.focusField(0)
 		return nil
