@@ -404,6 +404,8 @@ func (s *checkOutScreen) scan(code string, typed bool) tea.Cmd {
 				// (as the asset loop finds them): it is the holder.
 				if r, rerr := db.Resolve(ctx, code); rerr == nil && r.Asset != nil {
 					h, err = db.ResolveHolder(ctx, r.Asset.Tag)
+				} else if rerr != nil && store.ErrorCode(rerr) != store.ENOTFOUND {
+					err = rerr // (a serial on two assets: "scan the asset tag")
 				}
 			}
 			if err != nil && store.ErrorCode(err) == store.ENOTFOUND && typed {

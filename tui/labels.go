@@ -325,6 +325,9 @@ func (s *labelsScreen) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			s.msg, s.msgBad = errText(msg.err), true
 			if msg.scan != "" {
+				if len(s.burstBad) > 0 {
+					s.msg += " · refused before it: " + strings.Join(s.burstBad, " ")
+				}
 				s.burstBad = append(s.burstBad, clipCode(msg.scan))
 			}
 			return tea.Batch(bell(), next)
@@ -439,7 +442,10 @@ func (s *labelsScreen) clamp() {
 
 // rows is how many jobs the list shows at once.
 func (s *labelsScreen) rows() int {
-	fixed := 3 // template line, queue heading, message line
+	// The template line, the queue heading, and the message under it (a
+	// refusal wrapped to two or three lines pushed the preview's box off
+	// its bottom).
+	fixed := 2 + strings.Count(s.bottomLine(s.width), "\n") + 1
 	if s.wide() {
 		return max(1, s.height-fixed)
 	}
@@ -449,8 +455,13 @@ func (s *labelsScreen) rows() int {
 	// would hide the bars and look broken. At 80x24 that leaves three rows.
 	// A terminal too short even for one cuts the preview's bottom.
 	prev := 18
-	if s.preview != "" {
+	switch {
+	case s.preview != "":
 		prev = strings.Count(s.preview, "\n") + 2
+	case s.previewErr != "":
+		// (A failed job's preview is its reason, a line or two: the
+		// list kept one row over empty lines.)
+		prev = strings.Count(para(s.c.styles.Err, s.previewErr, s.previewWidth()), "\n") + 2
 	}
 	return max(1, min(len(s.jobs), s.height-fixed-prev))
 }

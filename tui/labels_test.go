@@ -496,3 +496,36 @@ func TestLabels_ScansInOrderRefusalKept(t *testing.T) {
 		t.Errorf("queued %q", got)
 	}
 }
+
+// From a review: a burst ending with a refusal said only its own, not the
+// ones before it.
+func TestLabels_BurstEndingRefusedSaysAll(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	clearQueue(t, db)
+	h := newHarness(t, db, labelsOptions(&fakePrinter{db: db}), 80, 24)
+	h.typeSlow("l")
+	h.hold = true
+	for _, code := range []string{"NOPE-1", "TD-000001", "NOPE-2"} {
+		h.scan(code)
+	}
+	h.release()
+	h.wantView("NOPE-2", "refused before", "NOPE-1")
+}
+
+// From a labels hunt: a message wrapped to two lines pushed the preview's
+// box off its bottom at 80x24 (the list's rows were counted for one).
+func TestLabels_TwoLineMessageKeepsThePreview(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 6)
+	clearQueue(t, db)
+	queue(t, db, "TD-000001", "TD-000002", "TD-000003", "TD-000004", "TD-000005", "TD-000006")
+	h := newHarness(t, db, labelsOptions(&fakePrinter{db: db}), 80, 24)
+	h.typeSlow("l")
+	h.wantView("Preview: TD-000001")
+	h.scan("NO-SUCH-LABEL-CODE-ANYWHERE-ON-THIS-DESK-1234")
+	h.wantView("location has it", "TD-000001")
+	if v := h.view(); !strings.Contains(v, "└") {
+		t.Errorf("the preview lost its bottom:\n%s", v)
+	}
+}
