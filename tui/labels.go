@@ -53,8 +53,9 @@ var _ LabelStore = (*store.DB)(nil)
 
 // Limits of the Labels screen's lists.
 const (
-	labelsQueueLimit = 1000 // queued and failed jobs shown
-	labelsDoneLimit  = 20   // recent printed jobs shown, for reprints
+	labelsQueueLimit  = 1000 // queued and failed jobs shown
+	labelsDoneLimit   = 20   // recent printed jobs shown, for reprints
+	labelsNewestLimit = 20   // the newest queued, listed too when more wait than are shown
 )
 
 // labelKeys are the screen's actions: ctrl keys, because its field takes
@@ -223,6 +224,22 @@ func (s *labelsScreen) load() tea.Cmd {
 		msg.jobs = append(msg.jobs, queued...)
 		if msg.queued, msg.failed, msg.err = q.PrintJobCounts(ctx); msg.err != nil {
 			return msg
+		}
+		if msg.queued > len(queued) && len(queued) > 0 {
+			// The newest too, after them: a label just queued is there to
+			// select (ctrl+x cancelled the one under the cursor, another
+			// asset's, a review found).
+			newest, err := q.PrintJobs(ctx, store.JobQueued, labelsNewestLimit)
+			if err != nil {
+				msg.err = err
+				return msg
+			}
+			last := queued[len(queued)-1].ID
+			for i := len(newest) - 1; i >= 0; i-- {
+				if newest[i].ID > last {
+					msg.jobs = append(msg.jobs, newest[i])
+				}
+			}
 		}
 		for _, st := range []struct {
 			status string

@@ -463,7 +463,7 @@ func TestDrainWaitsForThePrintRun(t *testing.T) {
 // to print) could be neither seen nor cancelled.
 func TestLabels_LongQueueListsTheNextToPrint(t *testing.T) {
 	db := newTestDB(t)
-	seed(t, db, labelsQueueLimit+5)
+	seed(t, db, labelsQueueLimit+6)
 	clearQueue(t, db)
 	var tags []string
 	for i := 1; i <= labelsQueueLimit+5; i++ {
@@ -473,6 +473,16 @@ func TestLabels_LongQueueListsTheNextToPrint(t *testing.T) {
 	h := newHarness(t, db, labelsOptions(&fakePrinter{db: db}), 80, 24)
 	h.typeSlow("l")
 	h.wantView(fmt.Sprintf("Queue: %d queued · 0 failed", labelsQueueLimit+5), "TD-000001", "Preview: TD-000001")
+	// A label queued now is listed and selected (a review: the cursor
+	// stayed on the oldest, and ctrl+x cancelled another asset's job).
+	late := fmt.Sprintf("TD-%06d", labelsQueueLimit+6)
+	h.scan(late)
+	h.wantView("Preview: " + late)
+	h.press("ctrl+x")
+	h.wantView("(" + late + ")")
+	if q := queuedTags(t, db); len(q) != labelsQueueLimit+5 || q[0] != "TD-000001" {
+		t.Errorf("%d queued, the first %v", len(q), q[:1])
+	}
 }
 
 // From a scanner hunt: scans that came together were looked up at once, in
