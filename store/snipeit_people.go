@@ -1125,11 +1125,12 @@ func (li *locImport) location(w *wtx, r *tableRow, parent string) (string, error
 	if code == "" && strings.EqualFold(l.name, name) {
 		delete(set, "name") // (found by it, case aside: the register's spelling stays)
 	}
-	if hasParent || code != "" && (li.t.has("parent_code") || li.t.has("parent_location")) {
-		// (A row of a place by its code, its Parent cells blank in a
-		// file that has them, is at the top: tagdesk's export writes a
-		// top-level place so. Without a code, a name with no parent is
-		// the one place of that name, wherever it is.)
+	if hasParent || code != "" && li.t.has("parent_code") {
+		// (A row of a place by its code, its Parent Code blank, in a file
+		// with that column (tagdesk's export), is at the top: the export
+		// writes a top-level place so. Elsewhere a blank cell changes
+		// nothing, as --update has it: a rename sheet with an empty
+		// Parent column flattened the tree, a review found.)
 		set["parent_uid"] = parent
 	}
 	if !li.update {

@@ -831,3 +831,19 @@ func TestImportLocationsUpdateToTop(t *testing.T) {
 		t.Fatalf("a name alone moved it: %v", got)
 	}
 }
+
+// From a review: a blank Parent cell in a file without Parent Code (a
+// rename sheet) moved the place to the top; a blank cell changes nothing.
+func TestImportLocationsUpdateBlankParentKeeps(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	for _, l := range [][3]string{{"BLD", "Building", ""}, {"FL1", "Floor 1", "BLD"}, {"RM1", "Room 1", "FL1"}} {
+		if _, err := db.AddLocation(ctx, l[0], l[1], l[2]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustImportKind(t, db, store.KindLocations, "Name,Parent,Location Code\nRoom One,,RM1\n", store.ImportOptions{Update: true})
+	if got := locTree(t, db); got["RM1"] != [2]string{"Room One", "FL1"} {
+		t.Fatalf("tree: %v", got)
+	}
+}
