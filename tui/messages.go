@@ -163,6 +163,8 @@ func (c *common) boot(open func(ctx context.Context) (Store, error), operator st
 			} else if err == nil {
 				// A leaver does not sign in (as at the sign-in screen).
 				b.leaver = p.Name
+			} else if named, nerr := db.Person(ctx, operator); nerr == nil && !named.Active {
+				b.leaver = named.Name // (by name, as the sign-in screen finds them)
 			}
 		}
 		return b

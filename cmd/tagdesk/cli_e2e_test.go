@@ -792,6 +792,14 @@ func TestOffboardedOperatorRefused(t *testing.T) {
 		t.Errorf("the refused change changed the log")
 	}
 	mustCLI(t, db, "--operator", "agupta", "location", "list")
+	// By name too (a review); sync, which carries changes made already,
+	// is left to go on.
+	if _, errs, code := cli(t, db, "--operator", "Aditya Gupta", "location", "add", "LAB", "Lab"); code != 1 || !strings.Contains(errs, "operator Aditya Gupta is offboarded") {
+		t.Fatalf("a leaver by name as operator: exit %d %s", code, errs)
+	}
+	if _, errs, _ := cli(t, db, "--operator", "agupta", "sync"); strings.Contains(errs, "offboarded") {
+		t.Errorf("sync refused for a leaver operator: %s", errs)
+	}
 }
 
 // history --json has the same keys on every event: "site" and "refused"

@@ -462,11 +462,19 @@ func (a *app) signIn(ctx context.Context, db *store.DB) error {
 			return fmt.Errorf("this is a sync server's database (tagdesk serve): make changes on a desk, which syncs them to it; nothing changed")
 		}
 	}
+	// A leaver named by --operator or $TAGDESK_OPERATOR, by a code or by
+	// their name (the login name, a fallback, is left alone); sync only
+	// carries changes made already, and goes on.
+	given := strings.TrimSpace(a.operator) != "" || strings.TrimSpace(a.getenv("TAGDESK_OPERATOR")) != ""
+	refuse := given && !a.pure && a.cmd != "sync"
 	p, err := db.PersonByCode(ctx, db.Operator())
 	if err != nil {
+		if named, nerr := db.Person(ctx, db.Operator()); refuse && nerr == nil && !named.Active {
+			return fmt.Errorf("operator %s is offboarded: give your own name, badge or username (--operator, or $TAGDESK_OPERATOR); nothing changed", named.Name)
+		}
 		return nil
 	}
-	if !p.Active && !a.pure {
+	if !p.Active && refuse {
 		return fmt.Errorf("operator %s is offboarded: give your own name, badge or username (--operator, or $TAGDESK_OPERATOR); nothing changed", p.OperatorName())
 	}
 	db.SetOperator(p.OperatorName())

@@ -80,6 +80,15 @@ func (a *app) tuiSession(ctx context.Context, path, op string, offerDemo bool, i
 			if err != nil {
 				return nil, fmt.Errorf("open %s: %w", path, err)
 			}
+			// (As the commands refuse it: a change made in a server's
+			// database reaches no desk.)
+			if epoch, err := db.ServerEpoch(ctx); err != nil || epoch != "" {
+				db.Close()
+				if err == nil {
+					err = fmt.Errorf("%s is a sync server's database (tagdesk serve): open a desk's", path)
+				}
+				return nil, err
+			}
 			return db, nil
 		},
 		Printing: func(ctx context.Context, db tui.Store) (tui.Printer, error) {
