@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/exec"
@@ -102,15 +103,24 @@ func Open(uri string) (Printer, error) {
 				return nil, permanent(uri, fmt.Errorf("%w: a network printer is tcp://%s (a file is a path: ./%s)", ErrBadURI, uri, uri))
 			}
 		}
-		if net.ParseIP(uri) != nil {
+		if ip, err := netip.ParseAddr(uri); err == nil {
 			// A bare address is a printer's too (a file named
-			// "10.0.0.50" was written, and said printed).
-			return nil, permanent(uri, fmt.Errorf("%w: a network printer is tcp://%s (a file is a path: ./%s)", ErrBadURI, uri, uri))
+			// "10.0.0.50" was written, and said printed); an IPv6 one
+			// goes in brackets.
+			host := uri
+			if ip.Is6() {
+				host = "[" + uri + "]"
+			}
+			return nil, permanent(uri, fmt.Errorf("%w: a network printer is tcp://%s (a file is a path: ./%s)", ErrBadURI, host, uri))
 		}
 		return &filePrinter{path: filepath.Clean(uri)}, nil
 	}
 	switch strings.ToLower(scheme) {
 	case "tcp", "socket", "raw":
+		if !strings.HasPrefix(rest, "[") && strings.Count(rest, ":") > 1 {
+			// tcp://fe80::1 read as host "fe80:" and port 1.
+			return nil, permanent(uri, fmt.Errorf("%w: an IPv6 address goes in brackets: tcp://[ADDRESS]:9100", ErrBadURI))
+		}
 		u, err := url.Parse("tcp://" + rest)
 		if err != nil || u.Hostname() == "" || (u.Path != "" && u.Path != "/") || u.User != nil || u.RawQuery != "" {
 			return nil, permanent(uri, fmt.Errorf("%w: want tcp://HOST[:PORT]", ErrBadURI))

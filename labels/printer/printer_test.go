@@ -52,7 +52,7 @@ func TestOpen(t *testing.T) {
 }
 
 func TestOpen_ErrBadURI(t *testing.T) {
-	for _, uri := range []string{"", "tcp://", "tcp://host:0", "tcp://host:99999", "tcp://host/path", "lp://", "lp://-o", "lp://a b", "ipp://x", "file://", "10.0.0.50:9100", "zebra.local:9100", "10.0.0.50", "fe80::1"} {
+	for _, uri := range []string{"", "tcp://", "tcp://host:0", "tcp://host:99999", "tcp://host/path", "lp://", "lp://-o", "lp://a b", "ipp://x", "file://", "10.0.0.50:9100", "zebra.local:9100", "10.0.0.50", "fe80::1", "fe80::1%eth0", "tcp://fe80::1", "tcp://2001:db8::50:9100"} {
 		_, err := printer.Open(uri)
 		if err == nil {
 			t.Errorf("Open(%q): no error", uri)
