@@ -146,6 +146,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.held = true
 				return m, m.c.clock.After(m.scan.gap, scanTimeoutMsg{gen: arm})
 			}
+			if n := m.recording(); n > 0 && now.Sub(m.ctrlC) > 2*time.Second {
+				// Quit now, they would be lost unsaid (as esc waits).
+				m.ctrlC = now
+				m.note = fmt.Sprintf("%d scan(s) still being recorded: ctrl+c again to quit and lose them", n)
+				return m, nil
+			}
 			if (!m.scan.empty() || m.typing()) && now.Sub(m.ctrlC) > 2*time.Second {
 				m.ctrlC = now
 				m.note = "text is being typed: ctrl+c again to quit, esc to go back"
@@ -287,6 +293,18 @@ type asker interface{ Asking() bool }
 type burstTaker interface{ TookBurst() }
 
 // typing reports whether the active screen has text typed and not entered.
+// recording is how many scans the screens still have to record (queued
+// behind a busy database).
+func (m *Model) recording() int {
+	n := 0
+	for _, sc := range m.stack {
+		if r, ok := sc.(interface{ Recording() int }); ok {
+			n += r.Recording()
+		}
+	}
+	return n
+}
+
 func (m *Model) typing() bool {
 	t, ok := m.active().(interface{ Typing() bool })
 	return ok && t.Typing()

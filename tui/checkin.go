@@ -64,6 +64,9 @@ func newCheckIn(c *common) *checkInScreen {
 }
 
 // Typing reports text typed and not yet entered (ctrl+c does not quit then).
+// Recording is how many scans wait to be recorded (ctrl+c asks first).
+func (s *checkInScreen) Recording() int { return s.queue.len() }
+
 func (s *checkInScreen) Typing() bool { return s.input.Value() != "" }
 
 func (s *checkInScreen) Title() string   { return "Check in" }

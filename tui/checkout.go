@@ -127,6 +127,15 @@ func personHolder(p store.Person) store.Holder {
 
 // Typing reports text typed and not yet entered, or assets held for a
 // holder not yet scanned (ctrl+c does not quit then).
+// Recording is how many scans wait to be recorded (ctrl+c asks first).
+func (s *checkOutScreen) Recording() int {
+	n := s.queue.len() + len(s.waiting)
+	if s.resolving {
+		n++ // (the scan naming the holder)
+	}
+	return n
+}
+
 func (s *checkOutScreen) Typing() bool {
 	return s.input.Value() != "" || s.focusDue && s.due.Value() != s.dueDate || len(s.held) > 0
 }

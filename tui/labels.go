@@ -151,6 +151,9 @@ func (s *labelsScreen) Title() string   { return "Labels" }
 func (s *labelsScreen) Capturing() bool { return true }
 
 // Typing reports a tag typed and not yet entered (ctrl+c does not quit then).
+// Recording is how many scans wait to be recorded (ctrl+c asks first).
+func (s *labelsScreen) Recording() int { return s.scans.len() }
+
 func (s *labelsScreen) Typing() bool  { return s.input.Value() != "" }
 func (s *labelsScreen) Init() tea.Cmd { return s.load() }
 

@@ -167,3 +167,26 @@ func TestReceive_RefusedCountKeepsScansAcrossSetup(t *testing.T) {
 	h.scan(serialOf(1))
 	h.wantView("Refused (3):")
 }
+
+// From a review: ctrl+c while scans waited quit at once, and they were
+// lost unsaid (esc waits). It asks first; a second ctrl+c quits.
+func TestCtrlCAsksWhileScansWait(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	holdFor(t, db, "B1001", "", "TD-000001", "TD-000002")
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("i")
+	h.hold = true
+	h.scan("TD-000001")
+	h.scan("TD-000002")
+	h.press("ctrl+c")
+	if h.quit {
+		t.Fatal("ctrl+c quit with scans waiting")
+	}
+	h.wantView("2 scan(s) still being recorded: ctrl+c again")
+	h.hold = false // (the scans' commands stay held: the quit runs)
+	h.press("ctrl+c")
+	if !h.quit {
+		t.Fatal("a second ctrl+c did not quit")
+	}
+}

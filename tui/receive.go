@@ -100,6 +100,9 @@ func newReceive(c *common) *receiveScreen {
 
 // Typing reports a serial or the setup typed and not yet entered, or a
 // pre-printed tag waiting for its serial (ctrl+c does not quit then).
+// Recording is how many scans wait to be recorded (ctrl+c asks first).
+func (s *receiveScreen) Recording() int { return s.queue.len() }
+
 func (s *receiveScreen) Typing() bool {
 	if !s.scanning {
 		return s.fields[s.focus].Value() != "" // (the setup being typed)

@@ -148,6 +148,9 @@ func newStocktake(c *common) *stocktakeScreen {
 }
 
 // Typing reports text typed and not yet entered (ctrl+c does not quit then).
+// Recording is how many scans wait to be recorded (ctrl+c asks first).
+func (s *stocktakeScreen) Recording() int { return s.queue.len() }
+
 func (s *stocktakeScreen) Typing() bool { return s.input.Value() != "" }
 
 func (s *stocktakeScreen) Title() string {
