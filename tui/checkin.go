@@ -29,6 +29,7 @@ type checkInScreen struct {
 // is theirs, as the scans come in order.)
 type checkInScan struct {
 	code, condition string
+	clear           bool // ctrl+x, waiting its turn
 }
 
 type checkInResult struct {
@@ -37,6 +38,7 @@ type checkInResult struct {
 	asset    store.Asset
 	location *store.Location // the scan named a location: the new return location
 	err      error
+	cleared  bool // ctrl+x's turn came: each asset's home from here on
 }
 
 // conditions are the check-in screen's (the assets are in the clerk's
@@ -101,6 +103,14 @@ func (s *checkInScreen) Update(msg tea.Msg) tea.Cmd {
 			s.feed.note("condition: %s", conditionLabel(s.condition))
 			return nil
 		case key.Matches(msg, k.Clear):
+			if s.queue.len() > 0 {
+				// In its turn: scans made before it keep the place they
+				// came under (as tab's condition), a review found.
+				if next, ok := s.queue.push(checkInScan{clear: true}); ok {
+					return s.start(next)
+				}
+				return nil
+			}
 			s.location = nil
 			s.feed.note("return location: each asset's home")
 			return nil
@@ -130,7 +140,7 @@ func conditionLabel(c string) string {
 }
 
 func (s *checkInScreen) scan(code string) tea.Cmd {
-	if next, ok := s.queue.push(checkInScan{code, s.condition}); ok {
+	if next, ok := s.queue.push(checkInScan{code: code, condition: s.condition}); ok {
 		return s.start(next)
 	}
 	return nil
@@ -138,6 +148,9 @@ func (s *checkInScreen) scan(code string) tea.Cmd {
 
 func (s *checkInScreen) start(sc checkInScan) tea.Cmd {
 	db, id, code := s.c.db, s.id, sc.code
+	if sc.clear {
+		return func() tea.Msg { return checkInResult{to: to{id}, cleared: true} }
+	}
 	opt := store.CheckInOptions{Condition: sc.condition}
 	if s.location != nil {
 		opt.Location = s.location.Code
@@ -161,6 +174,10 @@ func (s *checkInScreen) start(sc checkInScan) tea.Cmd {
 
 func (s *checkInScreen) result(r checkInResult) tea.Cmd {
 	switch {
+	case r.cleared:
+		s.location = nil
+		s.feed.note("return location: each asset's home")
+		return nil
 	case r.err != nil:
 		return s.feed.refuse("%s: %s", clipCode(r.code), errText(r.err))
 	case r.location != nil:
