@@ -190,3 +190,26 @@ func TestCtrlCAsksWhileScansWait(t *testing.T) {
 		t.Fatal("a second ctrl+c did not quit")
 	}
 }
+
+// From a review: ctrl+x (each asset's home) pressed while scans waited
+// changed where they went back to; it takes its turn after them.
+func TestCheckIn_ClearWaitsItsTurn(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	holdFor(t, db, "B1001", "", "TD-000001", "TD-000002", "TD-000003")
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("i")
+	h.scan("SHELF-A")
+	h.wantView("return location: Shelf A")
+	h.hold = true
+	h.scan("TD-000001") // under way
+	h.scan("TD-000002") // waiting behind it
+	h.press("ctrl+x")
+	h.scan("TD-000003")
+	h.release()
+	for tag, want := range map[string]string{"TD-000001": "SHELF-A", "TD-000002": "SHELF-A", "TD-000003": "HQ"} {
+		if a := h.asset(tag); a.LocationCode != want {
+			t.Errorf("%s went back to %s, want %s", tag, a.LocationCode, want)
+		}
+	}
+}
