@@ -793,16 +793,7 @@ type PersonInput struct {
 
 // AddPerson creates a person.
 func (db *DB) AddPerson(ctx context.Context, in PersonInput) (Person, error) {
-	var uid string
-	_, err := db.write(ctx, func(w *wtx) error {
-		var err error
-		uid, err = w.addPerson(in)
-		return err
-	})
-	if err != nil {
-		return Person{}, err
-	}
-	return db.personWhere(ctx, `p.uid = ?`, uid)
+	return db.addPersonChecked(ctx, in, false)
 }
 
 // AddPersonApart is AddPerson for a person added by hand: it refuses one
@@ -815,10 +806,18 @@ func (db *DB) AddPerson(ctx context.Context, in PersonInput) (Person, error) {
 // apart as they can. The check and the addition are one transaction: two
 // desks' processes adding one name at once cannot both pass it.
 func (db *DB) AddPersonApart(ctx context.Context, in PersonInput) (Person, error) {
+	return db.addPersonChecked(ctx, in, true)
+}
+
+// addPersonChecked adds a person, refusing an indistinguishable namesake
+// first when apart (AddPersonApart).
+func (db *DB) addPersonChecked(ctx context.Context, in PersonInput, apart bool) (Person, error) {
 	var uid string
 	_, err := db.write(ctx, func(w *wtx) error {
-		if err := w.namesakeApart(in); err != nil {
-			return err
+		if apart {
+			if err := w.namesakeApart(in); err != nil {
+				return err
+			}
 		}
 		var err error
 		uid, err = w.addPerson(in)
