@@ -467,15 +467,18 @@ func (a *app) signIn(ctx context.Context, db *store.DB) error {
 	// carries changes made already, and goes on.
 	given := strings.TrimSpace(a.operator) != "" || strings.TrimSpace(a.getenv("TAGDESK_OPERATOR")) != ""
 	refuse := given && !a.pure && a.cmd != "sync"
+	leaver := func(name string) error {
+		return fmt.Errorf("operator %s is offboarded: give your own name, badge or username (--operator, or $TAGDESK_OPERATOR); nothing changed", name)
+	}
 	p, err := db.PersonByCode(ctx, db.Operator())
 	if err != nil {
 		if named, nerr := db.Person(ctx, db.Operator()); refuse && nerr == nil && !named.Active {
-			return fmt.Errorf("operator %s is offboarded: give your own name, badge or username (--operator, or $TAGDESK_OPERATOR); nothing changed", named.Name)
+			return leaver(named.Name)
 		}
 		return nil
 	}
 	if !p.Active && refuse {
-		return fmt.Errorf("operator %s is offboarded: give your own name, badge or username (--operator, or $TAGDESK_OPERATOR); nothing changed", p.OperatorName())
+		return leaver(p.OperatorName())
 	}
 	db.SetOperator(p.OperatorName())
 	return nil
