@@ -92,9 +92,9 @@ func (s *checkInScreen) Update(msg tea.Msg) tea.Cmd {
 		k := s.c.keys
 		switch {
 		case key.Matches(msg, k.Back):
-			if n := s.queue.len(); n > 0 {
+			if n := s.Recording(); n > 0 {
 				// Left now, the scans waiting would be dropped unsaid.
-				s.feed.note("wait: %d scan(s) still being recorded", n)
+				s.feed.note("%s", waitNote(n))
 				return nil
 			}
 			return back

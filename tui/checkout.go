@@ -263,13 +263,13 @@ func (s *checkOutScreen) key(k tea.KeyPressMsg) tea.Cmd {
 		}
 		if n := len(s.waiting) + 1; s.resolving {
 			// The holder is being looked up, and scans wait for it.
-			s.feed.note("wait: %d scan(s) still being recorded", n)
+			s.feed.note("%s", waitNote(n))
 			return nil
 		}
 		if s.holder != nil && s.queue.len() > 0 {
 			// Scans (or an install) are still being recorded for this
 			// holder: leaving it now would leave them nowhere.
-			s.feed.note("wait: %d scan(s) still being recorded for %s", s.queue.len(), s.holder.Label)
+			s.feed.note("%s for %s", waitNote(s.queue.len()), s.holder.Label)
 			return nil
 		}
 		if s.holder != nil {

@@ -403,8 +403,8 @@ func (s *labelsScreen) key(k tea.KeyPressMsg) tea.Cmd {
 			s.input.Reset()
 			return nil
 		}
-		if n := s.scans.len(); n > 0 {
-			s.msg, s.msgBad = fmt.Sprintf("wait: %d scan(s) still being recorded", n), false
+		if n := s.Recording(); n > 0 {
+			s.msg, s.msgBad = waitNote(n), false
 			return nil
 		}
 		return back

@@ -424,10 +424,10 @@ func (s *receiveScreen) readAgain() tea.Cmd {
 func (s *receiveScreen) scanKey(k tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, s.c.keys.Back):
-		if n := s.queue.len(); n > 0 {
+		if n := s.Recording(); n > 0 {
 			// The serials waiting are received with this setup: changed
 			// now, they would take another model, or none.
-			s.feed.note("wait: %d scan(s) still being recorded", n)
+			s.feed.note("%s", waitNote(n))
 			return nil
 		}
 		// Back to the setup to change model, order or location.

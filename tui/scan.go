@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -442,6 +443,10 @@ func keyFor(r rune) tea.KeyPressMsg {
 // scanQueue runs a screen's scans one at a time, in order, so that 200 scans
 // fed back to back are each handled once and their results stay in order.
 type scanQueue = fifo[string]
+
+// waitNote is what esc says on a screen whose scans are still being
+// recorded (a busy database): it waits for them rather than drop them.
+func waitNote(n int) string { return fmt.Sprintf("wait: %d scan(s) still being recorded", n) }
 
 // fifo runs a screen's work one item at a time, in order: an item waits
 // while the one before it is under way.

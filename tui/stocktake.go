@@ -389,10 +389,10 @@ func (s *stocktakeScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 				}
 				return nil
 			}
-			if n := s.queue.len(); n > 0 {
+			if n := s.Recording(); n > 0 {
 				// Left now, the scans waiting would be dropped unsaid,
 				// and the finish would mark them missing.
-				s.note("wait: %d scan(s) still being recorded", n)
+				s.note("%s", waitNote(n))
 				return nil
 			}
 			return back
