@@ -100,6 +100,24 @@ func (e *testEnv) call(t *testing.T, method, path, token string, body any) (int,
 	return rec.Code, rec.Body.Bytes()
 }
 
+// pushAfter pushes the device's outbox evs and then next, chained as the
+// device's following event, and returns the server's results.
+func (e *testEnv) pushAfter(t *testing.T, epoch string, evs []WireEvent, next store.Event) []store.PushResult {
+	t.Helper()
+	prev := evs[len(evs)-1]
+	next.DeviceID, next.Seq, next.PrevHash = prev.DeviceID, prev.Seq+1, prev.Hash
+	next.Hash = store.HashEvent(next)
+	code, b := e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: e.dev.DeviceID(), Epoch: epoch, Events: append(evs, ToWire(next))})
+	if code != 200 {
+		t.Fatalf("push: %d %s", code, b)
+	}
+	var resp PushResponse
+	if err := json.Unmarshal(b, &resp); err != nil {
+		t.Fatal(err)
+	}
+	return resp.Results
+}
+
 func (e *testEnv) hello(t *testing.T) HelloResponse {
 	t.Helper()
 	code, b := e.call(t, "POST", "/v1/hello", e.tok, HelloRequest{DeviceID: e.dev.DeviceID(), Version: store.PayloadVersion})
@@ -415,20 +433,10 @@ func TestClockSkew(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	next := le[0]
-	next.DeviceID, next.Seq, next.PrevHash = evs[len(evs)-1].DeviceID, evs[len(evs)-1].Seq+1, evs[len(evs)-1].Hash
-	next.Hash = store.HashEvent(next)
-	code, b := e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: e.dev.DeviceID(), Epoch: e.hello(t).Epoch, Events: append(evs, ToWire(next))})
-	if code != 200 {
-		t.Fatalf("push: %d %s", code, b)
-	}
-	var resp PushResponse
-	if err := json.Unmarshal(b, &resp); err != nil {
-		t.Fatal(err)
-	}
-	last := resp.Results[len(resp.Results)-1]
-	if resp.Results[0].Status != store.PushApplied || last.Status != store.PushRefused || !strings.Contains(last.Reason, "3 hours ahead of the server's clock") {
-		t.Errorf("results %+v", resp.Results)
+	results := e.pushAfter(t, e.hello(t).Epoch, evs, le[0])
+	last := results[len(results)-1]
+	if results[0].Status != store.PushApplied || last.Status != store.PushRefused || !strings.Contains(last.Reason, "3 hours ahead of the server's clock") {
+		t.Errorf("results %+v", results)
 	}
 	if last.Winner != nil {
 		t.Errorf("a clock ahead names a winner: %+v (no change won over it)", last.Winner)
@@ -731,23 +739,13 @@ func TestPushRefusesPayloadOfAnotherSubject(t *testing.T) {
 	}
 	hello := e.hello(t)
 	evs := e.outbox(t)
-	prev := evs[len(evs)-1]
 	payload, err := json.Marshal(store.MovePayload{UID: a.UID, Tag: "T-1", LocationUID: loc.UID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	forged := store.Event{DeviceID: prev.DeviceID, Seq: prev.Seq + 1, PrevHash: prev.Hash, Operator: "t", At: time.Now().UTC(),
-		Type: store.EvAssetMoved, Subject: "somethingelse", Payload: payload}
-	forged.Hash = store.HashEvent(forged)
-	code, b := e.call(t, "POST", "/v1/push", e.tok, PushRequest{DeviceID: e.dev.DeviceID(), Epoch: hello.Epoch, Events: append(evs, ToWire(forged))})
-	if code != 200 {
-		t.Fatalf("push: %d %s", code, b)
-	}
-	var resp PushResponse
-	if err := json.Unmarshal(b, &resp); err != nil {
-		t.Fatal(err)
-	}
-	last := resp.Results[len(resp.Results)-1]
+	forged := store.Event{Operator: "t", At: time.Now().UTC(), Type: store.EvAssetMoved, Subject: "somethingelse", Payload: payload}
+	results := e.pushAfter(t, hello.Epoch, evs, forged)
+	last := results[len(results)-1]
 	if last.Status != store.PushRefused || !strings.Contains(last.Reason, "is filed under") {
 		t.Errorf("the forged move: %+v", last)
 	}

@@ -178,6 +178,16 @@ func (h *harness) run(cmd tea.Cmd) {
 }
 
 // release runs the held commands in the given order (indexes into pending).
+// scanHeld scans codes with the database busy: their commands are held
+// until release, as scans that wait behind a sync or an import.
+func (h *harness) scanHeld(codes ...string) {
+	h.t.Helper()
+	h.hold = true
+	for _, c := range codes {
+		h.scan(c)
+	}
+}
+
 func (h *harness) release(order ...int) {
 	h.t.Helper()
 	cmds := h.pending

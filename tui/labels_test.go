@@ -494,10 +494,7 @@ func TestLabels_ScansInOrderRefusalKept(t *testing.T) {
 	clearQueue(t, db)
 	h := newHarness(t, db, labelsOptions(&fakePrinter{db: db}), 80, 24)
 	h.typeSlow("l")
-	h.hold = true
-	for _, code := range []string{"TD-000001", "TD-999999", "TD-000002"} {
-		h.scan(code)
-	}
+	h.scanHeld("TD-000001", "TD-999999", "TD-000002")
 	h.press("esc")
 	h.wantView("wait: 3 scan(s) still being recorded")
 	h.release()
@@ -515,10 +512,7 @@ func TestLabels_BurstEndingRefusedSaysAll(t *testing.T) {
 	clearQueue(t, db)
 	h := newHarness(t, db, labelsOptions(&fakePrinter{db: db}), 80, 24)
 	h.typeSlow("l")
-	h.hold = true
-	for _, code := range []string{"NOPE-1", "TD-000001", "NOPE-2"} {
-		h.scan(code)
-	}
+	h.scanHeld("NOPE-1", "TD-000001", "NOPE-2")
 	h.release()
 	h.wantView("NOPE-2", "refused before", "NOPE-1")
 }

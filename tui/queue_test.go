@@ -2,24 +2,35 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/tagdesk/tagdesk/store"
 )
+
+// checkInLent opens check-in on a desk whose n assets (TD-000001...) are
+// lent to Alice Smith.
+func checkInLent(t *testing.T, n int) *harness {
+	t.Helper()
+	db := newTestDB(t)
+	seed(t, db, n)
+	var tags []string
+	for i := 1; i <= n; i++ {
+		tags = append(tags, fmt.Sprintf("TD-%06d", i))
+	}
+	holdFor(t, db, "B1001", "", tags...)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("i")
+	return h
+}
 
 // From a scanner hunt: esc on the check-in screen while scans were still
 // being recorded (the database busy: a sync, an import) dropped them
 // unsaid; Tab pressed meanwhile changed the condition of scans already
 // made.
 func TestCheckIn_EscAndTabWhileScansWait(t *testing.T) {
-	db := newTestDB(t)
-	seed(t, db, 3)
-	holdFor(t, db, "B1001", "", "TD-000001", "TD-000002", "TD-000003")
-	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
-	h.typeSlow("i")
-	h.hold = true
-	h.scan("TD-000001")
-	h.scan("TD-000002")
+	h := checkInLent(t, 3)
+	h.scanHeld("TD-000001", "TD-000002")
 	h.press("tab") // needs repair, for what comes next
 	h.press("esc")
 	h.wantView("wait: 2 scan(s) still being recorded")
@@ -46,9 +57,7 @@ func TestStocktake_EscWaitsForScans(t *testing.T) {
 	h.typeSlow("s")
 	h.scan("SHELF-A")
 	h.wantView("expected 3")
-	h.hold = true
-	h.scan("TD-000001")
-	h.scan("TD-000002")
+	h.scanHeld("TD-000001", "TD-000002")
 	h.press("esc")
 	h.wantView("wait: 2 scan(s) still being recorded")
 	h.release()
@@ -69,9 +78,7 @@ func TestReceive_EscWaitsForSerials(t *testing.T) {
 	seed(t, db, 0)
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
 	h.receiving("Latitude", "", "HQ")
-	h.hold = true
-	h.scan("SNQ-901")
-	h.scan("SNQ-902")
+	h.scanHeld("SNQ-901", "SNQ-902")
 	h.press("esc")
 	h.wantView("wait: 2 scan(s) still being recorded")
 	h.press("backspace")
@@ -92,10 +99,7 @@ func TestCheckOut_ScansWaitForTheHolder(t *testing.T) {
 	seed(t, db, 3)
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
 	h.typeSlow("o")
-	h.hold = true
-	for _, code := range []string{"TD-000001", "TD-000002", "TD-000003", "B1002"} {
-		h.scan(code)
-	}
+	h.scanHeld("TD-000001", "TD-000002", "TD-000003", "B1002")
 	h.release()
 	for _, tag := range []string{"TD-000001", "TD-000002", "TD-000003"} {
 		if a := h.asset(tag); a.Status != store.StatusDeployed || a.CustodianName != "Bob Jones" {
@@ -171,14 +175,8 @@ func TestReceive_RefusedCountKeepsScansAcrossSetup(t *testing.T) {
 // From a review: ctrl+c while scans waited quit at once, and they were
 // lost unsaid (esc waits). It asks first; a second ctrl+c quits.
 func TestCtrlCAsksWhileScansWait(t *testing.T) {
-	db := newTestDB(t)
-	seed(t, db, 2)
-	holdFor(t, db, "B1001", "", "TD-000001", "TD-000002")
-	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
-	h.typeSlow("i")
-	h.hold = true
-	h.scan("TD-000001")
-	h.scan("TD-000002")
+	h := checkInLent(t, 2)
+	h.scanHeld("TD-000001", "TD-000002")
 	h.press("ctrl+c")
 	if h.quit {
 		t.Fatal("ctrl+c quit with scans waiting")
@@ -194,16 +192,10 @@ func TestCtrlCAsksWhileScansWait(t *testing.T) {
 // From a review: ctrl+x (each asset's home) pressed while scans waited
 // changed where they went back to; it takes its turn after them.
 func TestCheckIn_ClearWaitsItsTurn(t *testing.T) {
-	db := newTestDB(t)
-	seed(t, db, 3)
-	holdFor(t, db, "B1001", "", "TD-000001", "TD-000002", "TD-000003")
-	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
-	h.typeSlow("i")
+	h := checkInLent(t, 3)
 	h.scan("SHELF-A")
 	h.wantView("return location: Shelf A")
-	h.hold = true
-	h.scan("TD-000001") // under way
-	h.scan("TD-000002") // waiting behind it
+	h.scanHeld("TD-000001", "TD-000002") // the first under way, the second waiting behind it
 	h.press("ctrl+x")
 	h.scan("TD-000003")
 	h.release()
