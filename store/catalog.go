@@ -366,12 +366,42 @@ func codeFromName(s string) string {
 			dash = true
 		}
 	}
-	c := strings.Trim(b.String(), "-")
-	if len(c) > 24 {
-		c = strings.Trim(c[:24], "-")
-	}
+	c := shortenCode(strings.Trim(b.String(), "-"), 24)
 	if c == "" {
 		c = "LOC"
+	}
+	return c
+}
+
+// shortenCode fits a code of dash-separated words in max characters. A
+// plain cut took the end of a long name, where its distinguishing number
+// usually is ("…-STORAGE-ROOM-12" and "…-STORAGE-ROOM-3" both became
+// "…-STORAGE-ROOM"): the longest letter words are shortened instead, one
+// letter at a time, to three letters at the least, and words with a digit
+// are kept whole ("BUILDI-4-STORAGE-ROOM-12"). A name still too long (many
+// words, or long numbers) is cut at max.
+func shortenCode(c string, max int) string {
+	if len(c) <= max {
+		return c
+	}
+	words := strings.Split(c, "-")
+	over := len(c) - max
+	for over > 0 {
+		longest := -1
+		for i, w := range words {
+			if len(w) > 3 && !strings.ContainsAny(w, "0123456789") && (longest < 0 || len(w) > len(words[longest])) {
+				longest = i
+			}
+		}
+		if longest < 0 {
+			break
+		}
+		words[longest] = words[longest][:len(words[longest])-1]
+		over--
+	}
+	c = strings.Join(words, "-")
+	if len(c) > max {
+		c = strings.Trim(c[:max], "-")
 	}
 	return c
 }
