@@ -3771,6 +3771,10 @@ type ExportReport struct {
 	Rows     int      `json:"rows"`
 	InAssets int      `json:"in_assets"` // checked out to other assets: Snipe-IT's importer leaves them unassigned
 	Namesake []string `json:"namesakes"` // names of holders a re-import cannot tell from a namesake
+	// Places is each name two or more places share (case aside), with
+	// their codes: Snipe-IT knows a location by its name alone, so its
+	// importer makes them one place (tagdesk's import reads the codes).
+	Places []string `json:"shared_place_names,omitempty"`
 }
 
 // Warnings says in words what the report found.
@@ -3782,7 +3786,39 @@ func (r ExportReport) Warnings() []string {
 	for _, n := range r.Namesake {
 		out = append(out, fmt.Sprintf("%q holds assets and has no email, username, badge or employee number, and someone else has that name: a re-import cannot tell them apart (give them one first)", n))
 	}
+	for _, p := range r.Places {
+		out = append(out, fmt.Sprintf("places share the name %s: Snipe-IT knows a location by its name and its importer makes them one place (tagdesk's import reads the codes; rename one to keep them apart there)", p))
+	}
 	return out
+}
+
+// sharedPlaceNames reads the names two or more places share, case aside,
+// each with the places' codes ("Store" (BER-STORE, DUB-STORE)), at most
+// 20 of them.
+func sharedPlaceNames(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}) ([]string, error) {
+	// (name is the first code's place's: SQLite takes a bare column from
+	// the row min() chose.)
+	rows, err := q.QueryContext(ctx, `SELECT name, min(code), group_concat(code, ', ') FROM
+		(SELECT name, code FROM locations ORDER BY code)
+		GROUP BY lower(name) HAVING count(*) > 1 ORDER BY lower(name) LIMIT 20`)
+	if err != nil {
+		return nil, fmt.Errorf("export: shared place names: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name, first, codes string
+		if err := rows.Scan(&name, &first, &codes); err != nil {
+			return nil, fmt.Errorf("export: shared place names: %w", err)
+		}
+		out = append(out, fmt.Sprintf("%q (%s)", name, codes))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("export: shared place names: %w", err)
+	}
+	return out, nil
 }
 
 // ExportSnipeITReport is ExportSnipeIT, with what Snipe-IT or a re-import
@@ -3868,6 +3904,9 @@ func (db *DB) exportSnipeIT(ctx context.Context, out io.Writer, rep *ExportRepor
 	nrows.Close()
 	if err := nrows.Err(); err != nil {
 		return 0, fmt.Errorf("export: %w", err)
+	}
+	if rep.Places, err = sharedPlaceNames(ctx, tx); err != nil {
+		return 0, err
 	}
 	rows, err = tx.QueryContext(ctx, snipeExportQuery)
 	if err != nil {

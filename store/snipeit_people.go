@@ -1215,7 +1215,23 @@ func (db *DB) ExportSnipeITUsers(ctx context.Context, out io.Writer) (int, error
 // children, in Snipe-IT's locations import headers with tagdesk's codes
 // after them; it returns the rows written.
 func (db *DB) ExportSnipeITLocations(ctx context.Context, out io.Writer) (int, error) {
-	rows, err := db.r.QueryContext(ctx, `WITH RECURSIVE tree(id, depth) AS (
+	rep, err := db.ExportSnipeITLocationsReport(ctx, out)
+	return rep.Rows, err
+}
+
+// ExportSnipeITLocationsReport is ExportSnipeITLocations, with the names
+// places share (Snipe-IT would make them one).
+func (db *DB) ExportSnipeITLocationsReport(ctx context.Context, out io.Writer) (ExportReport, error) {
+	var rep ExportReport
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return rep, fmt.Errorf("export locations: %w", err)
+	}
+	defer tx.Rollback()
+	if rep.Places, err = sharedPlaceNames(ctx, tx); err != nil {
+		return rep, err
+	}
+	rows, err := tx.QueryContext(ctx, `WITH RECURSIVE tree(id, depth) AS (
 			SELECT id, 0 FROM locations WHERE parent_id IS NULL
 			UNION ALL SELECT l.id, t.depth + 1 FROM locations l JOIN tree t ON l.parent_id = t.id
 		)
@@ -1223,14 +1239,15 @@ func (db *DB) ExportSnipeITLocations(ctx context.Context, out io.Writer) (int, e
 		FROM tree JOIN locations l ON l.id = tree.id LEFT JOIN locations p ON p.id = l.parent_id
 		ORDER BY tree.depth, l.code`)
 	if err != nil {
-		return 0, fmt.Errorf("export locations: %w", err)
+		return rep, fmt.Errorf("export locations: %w", err)
 	}
 	defer rows.Close()
-	return writeTable(out, locationColumns, []string{"name", "parent_location", "code", "parent_code"}, rows, func(sc *sql.Rows) ([]string, error) {
+	rep.Rows, err = writeTable(out, locationColumns, []string{"name", "parent_location", "code", "parent_code"}, rows, func(sc *sql.Rows) ([]string, error) {
 		rec := make([]string, 4)
 		err := sc.Scan(&rec[0], &rec[1], &rec[2], &rec[3])
 		return rec, err
 	})
+	return rep, err
 }
 
 // writeTable writes a header of the labels of keys and a row per row of

@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -2931,5 +2932,36 @@ func TestImportProgressEndsAtTheCommit(t *testing.T) {
 	}
 	if rows := got[len(got)-4][0]; rows*100/last[1] > 70 {
 		t.Errorf("the rows took %d%% of the progress: %v", rows*100/last[1], got[len(got)-4:])
+	}
+}
+
+// Snipe-IT knows a location by its name alone: places sharing a name
+// (case aside) would become one there, and both exports say so.
+func TestExportSnipeITSharedPlaceNames(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	var out bytes.Buffer
+	rep, err := db.ExportSnipeITLocationsReport(ctx, &out)
+	if err != nil || len(rep.Places) != 0 || rep.Rows == 0 {
+		t.Fatalf("before: %+v, %v", rep, err)
+	}
+	for _, l := range [][3]string{{"BER", "Berlin office", ""}, {"BER-STORE", "Store", "BER"}, {"MAD", "Madrid office", ""}, {"MAD-STORE", "STORE", "MAD"}, {"DUB-X", "Store", ""}} {
+		if _, err := db.AddLocation(ctx, l[0], l[1], l[2]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{`"Store" (BER-STORE, DUB-X, MAD-STORE)`}
+	out.Reset()
+	rep, err = db.ExportSnipeITLocationsReport(ctx, &out)
+	if err != nil || !slices.Equal(rep.Places, want) || len(rep.Warnings()) != 1 || !strings.Contains(rep.Warnings()[0], "makes them one place") {
+		t.Fatalf("locations: %+v %q, %v", rep, rep.Warnings(), err)
+	}
+	if n := strings.Count(out.String(), "\n"); n != rep.Rows+1 {
+		t.Fatalf("%d lines for %d rows", n, rep.Rows)
+	}
+	rep, err = db.ExportSnipeITReport(ctx, io.Discard)
+	if err != nil || !slices.Equal(rep.Places, want) {
+		t.Fatalf("assets: %+v, %v", rep, err)
 	}
 }

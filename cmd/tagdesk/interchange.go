@@ -279,6 +279,14 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
+// exportWarnings says on stderr what of an export Snipe-IT or a
+// re-import cannot take as it is.
+func (a *app) exportWarnings(rep store.ExportReport) {
+	for _, w := range rep.Warnings() {
+		fmt.Fprintf(a.stderr, "warning: %s\n", w)
+	}
+}
+
 func cmdExportSnipeIT(ctx context.Context, a *app, args []string) error {
 	c := findCommand("export snipeit")
 	fs := a.flags(c)
@@ -297,37 +305,40 @@ func cmdExportSnipeIT(ctx context.Context, a *app, args []string) error {
 	}
 	if kind != store.KindAssets {
 		return a.withDB(ctx, func(db *store.DB) error {
-			export := db.ExportSnipeITUsers
+			export := func(ctx context.Context, w io.Writer) (store.ExportReport, error) {
+				n, err := db.ExportSnipeITUsers(ctx, w)
+				return store.ExportReport{Rows: n}, err
+			}
 			if kind == store.KindLocations {
-				export = db.ExportSnipeITLocations
+				export = db.ExportSnipeITLocationsReport
 			}
 			if *out == "" || *out == "-" {
-				_, err := export(ctx, a.stdout)
+				rep, err := export(ctx, a.stdout)
+				if err == nil {
+					a.exportWarnings(rep)
+				}
 				return err
 			}
-			var n int
+			var rep store.ExportReport
 			err := writeOut(*out, db.Path(), 0o666, func(w io.Writer) error {
 				var err error
-				n, err = export(ctx, w)
+				rep, err = export(ctx, w)
 				return err
 			})
 			if err != nil {
 				return fmt.Errorf("export snipeit: %w; %s not written", err, *out)
 			}
+			a.exportWarnings(rep)
 			noun := "person/people"
 			if kind == store.KindLocations {
 				noun = "location(s)"
 			}
-			fmt.Fprintf(a.stdout, "exported %d %s to %s\n", n, noun, *out)
+			fmt.Fprintf(a.stdout, "exported %d %s to %s\n", rep.Rows, noun, *out)
 			return nil
 		})
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		warn := func(rep store.ExportReport) {
-			for _, w := range rep.Warnings() {
-				fmt.Fprintf(a.stderr, "warning: %s\n", w)
-			}
-		}
+		warn := a.exportWarnings
 		if *out == "" || *out == "-" {
 			rep, err := db.ExportSnipeITReport(ctx, a.stdout)
 			if err == nil {
