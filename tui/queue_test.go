@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/tagdesk/tagdesk/store"
@@ -203,5 +204,28 @@ func TestCheckIn_ClearWaitsItsTurn(t *testing.T) {
 		if a := h.asset(tag); a.LocationCode != want {
 			t.Errorf("%s went back to %s, want %s", tag, a.LocationCode, want)
 		}
+	}
+}
+
+// A location label and a model scanned as the receive screen opens, before
+// its catalogue is read, were matched against empty lists ("not a location
+// code, a model or a purchase order"): they wait for it, in order.
+func TestReceive_SetupScansBeforeTheCatalogue(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 0)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	s := h.m.active().(*receiveScreen)
+	s.loaded, s.models, s.locs = false, nil, nil // (its catalogue still being read, as behind a sync)
+	h.scan("SHELF-A")
+	h.scan("Latitude 5440")
+	h.run(s.Init())
+	h.wantView("receiving Latitude 5440 at SHELF-A")
+	if strings.Contains(h.view(), "is not a location code") {
+		t.Fatalf("a setup scan refused:\n%s", h.view())
+	}
+	h.scan("SN-EARLY-1")
+	if r, err := db.Resolve(context.Background(), "SN-EARLY-1"); err != nil || r.Asset == nil || r.Asset.LocationCode != "SHELF-A" {
+		t.Errorf("not received at SHELF-A: %+v %v\n%s", r.Asset, err, h.view())
 	}
 }

@@ -47,10 +47,15 @@ type receiveScreen struct {
 	recheck      bool
 	recheckField int
 	recheckText  string
-	input        field
-	queue        scanQueue
-	feed         feed
-	err          string
+	// loaded says the catalogue has been read once; early holds the setup
+	// scans that came before (a location label scanned as the screen
+	// opened matched no location of an empty list), taken in order then.
+	loaded bool
+	early  []scanMsg
+	input  field
+	queue  scanQueue
+	feed   feed
+	err    string
 }
 
 type receiveCatalogMsg struct {
@@ -172,6 +177,15 @@ func (s *receiveScreen) Update(msg tea.Msg) tea.Cmd {
 	case receiveCatalogMsg:
 		s.err = errText(msg.err)
 		s.models, s.locs = msg.models, msg.locs
+		if !s.loaded {
+			s.loaded = true
+			var cmds []tea.Cmd
+			for _, m := range s.early {
+				cmds = append(cmds, s.Update(m))
+			}
+			s.early = nil
+			return tea.Batch(cmds...)
+		}
 		if s.recheck {
 			// Read again for an enter that found nothing: it is taken now,
 			// if the clerk is still where they pressed it.
@@ -203,6 +217,10 @@ func (s *receiveScreen) Update(msg tea.Msg) tea.Cmd {
 		s.feed.settled()
 		s.setupNext()
 	case scanMsg:
+		if !s.scanning && !s.loaded {
+			s.early = append(s.early, msg)
+			return nil
+		}
 		if !s.scanning {
 			return s.setupScan(msg.code)
 		}
