@@ -28,6 +28,16 @@ func TestParseCost(t *testing.T) {
 		{"£0.5", "0.50", "GBP"},
 		{"₹1,23,456.00", "123456.00", "INR"},
 		{"1,23,45,678", "12345678.00", ""},
+		// A dollar with its country's letters: that country's.
+		{"A$1,299.00", "1299.00", "AUD"},
+		{"AU$ 1299", "1299.00", "AUD"},
+		{"1299 CA$", "1299.00", "CAD"},
+		{"c$12", "12.00", "CAD"},
+		{"NZ$5", "5.00", "NZD"},
+		{"US$5", "5.00", "USD"},
+		{"HK$5", "5.00", "HKD"},
+		{"S$5", "5.00", "SGD"},
+		{"R$ 1.299,00", "1299.00", "BRL"},
 	} {
 		cost, cur, err := store.ParseCost(c.in)
 		if err != nil || cost != c.cost || cur != c.cur {
@@ -36,6 +46,9 @@ func TestParseCost(t *testing.T) {
 	}
 	for _, c := range []struct{ in, msg string }{
 		{"$5 €", `purchase cost "$5 €" names two currencies: write one`}, // (it took one at random)
+		{"A$5 €", `purchase cost "A$5 €" names two currencies: write one`},
+		{"A$5 $", `purchase cost "A$5 $" names two currencies: write one`},
+		{"XA$5", `purchase cost "XA$5" is not a number`},
 		{"1,234", `purchase cost "1,234" could be read two ways: write it without a thousands separator (1234 or 1.234)`},
 		{"1.234", `purchase cost "1.234" could be read two ways: write it without a thousands separator (1234 or 1.234)`},
 		{"12.500", `purchase cost "12.500" could be read two ways: write it without a thousands separator (12500 or 12.500)`},

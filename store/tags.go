@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -220,6 +221,13 @@ func ParseCost(v string) (cost, currency string, err error) {
 	return ParseCostAs(v, 0)
 }
 
+// dollarPrefix is a dollar sign with its country's letters before it
+// (A$, AU$, C$, CA$, NZ$, US$, HK$, S$, SG$, NT$, MX$, R$ for the real),
+// at a word's start; dollarCurrency is each one's currency.
+var dollarPrefix = regexp.MustCompile(`(?i)(?:^|\b)(AU|A|CA|C|NZ|US|HK|SG|S|NT|MX|R)\$`)
+
+var dollarCurrency = map[string]string{"AU": "AUD", "A": "AUD", "CA": "CAD", "C": "CAD", "NZ": "NZD", "US": "USD", "HK": "HKD", "SG": "SGD", "S": "SGD", "NT": "TWD", "MX": "MXN", "R": "BRL"}
+
 // errTwoWays marks a cost that could be read two ways.
 const twoWaysReason = "could be read two ways"
 
@@ -232,6 +240,15 @@ func ParseCostAs(v string, dec byte) (cost, currency string, err error) {
 		return "", "", nil
 	}
 	orig := v
+	if m := dollarPrefix.FindStringSubmatchIndex(v); m != nil {
+		// "A$1,299" is Australian, "C$" Canadian...: not "A" and dollars
+		// (which was "not a number"), nor US dollars.
+		currency = dollarCurrency[strings.ToUpper(v[m[2]:m[3]])]
+		v = v[:m[0]] + v[m[1]:]
+		if strings.Contains(v, "$") {
+			return "", "", invalid("purchase cost %q names two currencies: write one", clip(orig))
+		}
+	}
 	for _, c := range []struct{ sym, cur string }{{"$", "USD"}, {"€", "EUR"}, {"£", "GBP"}, {"₹", "INR"}, {"¥", "JPY"}} {
 		if strings.Contains(v, c.sym) {
 			if currency != "" {
