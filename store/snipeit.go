@@ -2251,13 +2251,14 @@ type personFill struct{ name, badge, employeeNo, username, email string }
 // other rows say of that person: rows that share a badge, an employee
 // number, a username or an email are one person, and a row that names them
 // by name alone is theirs when no one else in the file has that name. A
-// field the rows give two values for is said by none. It is used only when
+// field the rows give two values for is said by none. It is used when
 // the import creates the person (person): made from a first row that gave
 // only an email, they were named by their email, and from a name-only
-// first row they had no email, whatever the later rows said. It never
-// decides who a row's holder is: that is still the row's own badge,
-// employee number, username, email, then name. Rows refused in an earlier
-// pass say nothing (it runs again at each pass).
+// first row they had no email, whatever the later rows said; and to rule
+// out a namesake its identifiers contradict (contradicts). It never finds
+// a row's holder by them: that is still the row's own badge, employee
+// number, username, email, then name. Rows refused in an earlier pass say
+// nothing (it runs again at each pass).
 func unifyPeople(rows []*srow) {
 	var mentions []*srow
 	for _, r := range rows {
@@ -2410,10 +2411,22 @@ func (p *personRef) learn(r *srow) {
 }
 
 // contradicts says whether row r names someone other than p: a badge,
-// employee number, username or email both have, and differ in.
+// employee number, username or email both have, and differ in. Where the
+// row is blank, what the file's other rows say of its holder (r.fill)
+// counts: a row naming "Ana Silva" alone is the file's Ana Silva, whose
+// username another row gives, not a namesake of the register with
+// another username, whichever row comes first (found by name first, the
+// register's took the asset, and after the other row had made the file's
+// Ana Silva, the name named two people).
 func (p personRef) contradicts(r *srow) bool {
-	differ := func(a, b string) bool { return a != "" && b != "" && !strings.EqualFold(a, b) }
-	return differ(r.badge, p.badge) || differ(r.employeeNo, p.employeeNo) || differ(r.username, p.username) || differ(r.email, p.email)
+	differ := func(row, fill, have string) bool {
+		if row == "" {
+			row = fill
+		}
+		return row != "" && have != "" && !strings.EqualFold(row, have)
+	}
+	return differ(r.badge, r.fill.badge, p.badge) || differ(r.employeeNo, r.fill.employeeNo, p.employeeNo) ||
+		differ(r.username, r.fill.username, p.username) || differ(r.email, r.fill.email, p.email)
 }
 
 // taglessKey is a row's serial and model as the file writes them.
