@@ -1369,6 +1369,15 @@ func (h *csvHeader) settleSlashDates(rows []*srow) {
 	}
 }
 
+// excelRounded is how Excel (and LibreOffice) writes a long number a
+// spreadsheet took from a CSV, a serial or an IMEI of digits: "3.54679E+14",
+// or "3,54679E+14" where the decimal mark is a comma; its digits past the
+// first few are gone. Only that form: a mantissa with its decimal mark and
+// an exponent with its plus sign. A product's serial may well be "12E34"
+// or "1E5" (no mark, no sign: never how a spreadsheet writes a number),
+// and one of that exact form would be a strange serial.
+var excelRounded = regexp.MustCompile(`^[0-9]+[.,][0-9]+[Ee]\+[0-9]+$`)
+
 // row validates one record.
 func (h *csvHeader) row(line int, rec []string) *srow {
 	r := &srow{line: line}
@@ -1408,6 +1417,14 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		}
 		if msg := overLimit(c, f, limit); msg != "" {
 			r.bad = &RowError{Line: line, Column: col, Reason: msg}
+			return r
+		}
+		if (f == fSerial || f == fCustom) && excelRounded.MatchString(c) {
+			what := "value"
+			if f == fSerial {
+				what = "serial"
+			}
+			r.bad = &RowError{Line: line, Column: col, Reason: fmt.Sprintf("%s is a long number Excel rounded (it kept only the first digits): the real %s is not in the file; export it again and open it with this column as text (Excel: Data > From Text/CSV, column format Text), or import the export as it came", c, what)}
 			return r
 		}
 		switch f {
