@@ -1708,6 +1708,7 @@ type importer struct {
 	modelNumbers map[string]map[string]bool
 	serials      map[string]string    // upper-cased serials of the file's the register has → a tag with it
 	serialCodes  map[string]string    // upper-cased serials a new badge or location code must not be → whose (registered)
+	tagSerials   map[string]string    // the file's new tags that are another asset's serial → that asset (registered)
 	pos          map[string]string    // upper-cased purchase order number → uid (read on first use)
 	codes        map[string]string    // location codes and badges the desk has → what they are
 	modelInfo    map[string][3]string // model uid → name, manufacturer, category (read on first use)
@@ -2648,6 +2649,9 @@ func (im *importer) receive(r *srow) error {
 	if what, ok := im.codes[rec.Tag]; ok && !generated {
 		return im.rowErr(r, fTag, codeTaken(rec.Tag, what))
 	}
+	if what, ok := im.tagSerials[rec.Tag]; ok && !generated {
+		return im.rowErr(r, fTag, codeTaken(rec.Tag, "the serial of "+what))
+	}
 	if what, ok := im.codes[NormalizeTag(r.serial)]; ok && r.serial != "" {
 		// (Its scans would find the asset: a serial is read before a badge.)
 		return im.rowErr(r, fSerial, conflict("%s is %s, not a serial", clip(r.serial), what))
@@ -3334,15 +3338,59 @@ func (im *importer) registered(rows []*srow) error {
 			}
 		}
 	}
+	// The file's new tags may not be another asset's serial either, as
+	// receive refuses a pre-printed one (checkTagScan): a scan of that
+	// device's serial label would find the tagged asset. Asked with the
+	// codes, as written and in lower case as notASerial asks.
+	for t := range im.inFile {
+		if _, update := im.taken[t]; !update {
+			codes = append(codes, t, strings.ToLower(t))
+		}
+	}
 	taken, err := inRegister(im.w, "serial", codes)
 	for v, tag := range taken {
 		im.serialCodes[v] = "asset " + tag
 	}
+	im.tagSerials = tagsThatAreSerials(rows, im.inFile, im.taken, taken)
 	// A location made from a name takes none of them (ensureLocation).
 	for code := range im.serialCodes {
 		im.w.reserved[code] = true
 	}
 	return err
+}
+
+// tagsThatAreSerials maps each new tag of the file (inFile, not one of the
+// register's, taken) that is another asset's serial to that asset: one of
+// the register (found, by upper-cased serial, as inRegister gives them)
+// or another row of the file (its serial upper-cased: a scan of "ft-9" is
+// read as the tag FT-9). A row's own serial may be its tag.
+func tagsThatAreSerials(rows []*srow, inFile map[string]bool, taken, found map[string]string) map[string]string {
+	out := map[string]string{}
+	for t := range inFile {
+		if _, update := taken[t]; !update {
+			if tag, ok := found[t]; ok {
+				out[t] = "asset " + tag
+			}
+		}
+	}
+	for _, r := range rows {
+		if r.bad != nil || r.serial == "" {
+			continue
+		}
+		s := NormalizeTag(r.serial)
+		if _, ok := out[s]; ok || s == r.tag || !inFile[s] {
+			continue
+		}
+		if _, update := taken[s]; update {
+			continue
+		}
+		if r.tag != "" {
+			out[s] = "asset " + r.tag
+		} else {
+			out[s] = "the asset on line " + strconv.Itoa(r.line)
+		}
+	}
+	return out
 }
 
 // notASerial refuses a new badge or location code that is a serial of the
