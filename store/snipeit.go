@@ -48,8 +48,9 @@ type ImportOptions struct {
 	// "Staging", "Awaiting parts") to tagdesk's statuses, case and spaces
 	// aside; they are read before Snipe-IT's and tagdesk's names.
 	Statuses map[string]Status
-	// Update makes a row whose asset the register has already (its tag,
-	// or a tagless row's serial and model) update that asset, as Snipe-IT's
+	// Update makes a row whose asset the register has already (the one
+	// imported with its Snipe-IT ID, else its tag, or a tagless row's
+	// serial and model) update that asset, as Snipe-IT's
 	// "Update Existing Values" does: the fields its cells give (a blank
 	// cell changes nothing), its status, whom it is checked out to, its
 	// disposal. Without it such rows are refused.
@@ -1709,6 +1710,7 @@ type importer struct {
 	serials      map[string]string    // upper-cased serials of the file's the register has → a tag with it
 	serialCodes  map[string]string    // upper-cased serials a new badge or location code must not be → whose (registered)
 	tagSerials   map[string]string    // the file's new tags that are another asset's serial → that asset (registered)
+	snipeIDs     map[string]string    // Snipe-IT IDs of the file's (Update) → the tag of the one asset imported with it, "" if several (registered)
 	pos          map[string]string    // upper-cased purchase order number → uid (read on first use)
 	codes        map[string]string    // location codes and badges the desk has → what they are
 	modelInfo    map[string][3]string // model uid → name, manufacturer, category (read on first use)
@@ -2711,15 +2713,37 @@ func (im *importer) nextAudit(r *srow, lastAudit string) string {
 	return addMonths(r.lastAudit, im.auditMonths)
 }
 
-// registerTag is the tag of the register's asset the row is (Update): its
-// tag, or for a tagless row the one asset of its model with its serial;
-// "" when it is a new asset.
+// registerTag is the tag of the register's asset the row is (Update): the
+// one asset imported with the row's Snipe-IT ID, else its tag, or for a
+// tagless row the one asset of its model with its serial; "" when it is a
+// new asset. tagdesk does not retag: a row whose ID is an asset of another
+// tag (retagged in Snipe-IT), or whose tag is an asset imported with
+// another ID (a tag Snipe-IT gave another asset since), is refused rather
+// than made a second asset or taken for another.
 func (im *importer) registerTag(r *srow) (string, error) {
+	id := customValue(r.custom, SnipeITIDField)
+	if tag := im.snipeIDs[id]; id != "" && tag != "" {
+		if r.tag != "" && r.tag != tag {
+			return "", im.rowErr(r, fTag, conflict("Snipe-IT ID %s is asset %s here, and this row tags it %s (retagged in Snipe-IT?): an update does not change an asset's tag, which its labels carry; give the row the tag %s to update it (or, if it is an asset of another Snipe-IT, import it without --update)", clip(id), tag, r.tag, tag))
+		}
+		return tag, nil
+	}
 	if r.tag != "" {
-		if _, ok := im.taken[r.tag]; ok {
+		if _, ok := im.taken[r.tag]; !ok {
+			return "", nil
+		}
+		if id == "" {
 			return r.tag, nil
 		}
-		return "", nil
+		// (Not found by its ID: is the asset of its tag another's?)
+		var have string
+		if err := im.w.queryRow(`SELECT coalesce(json_extract(custom, '$."Snipe-IT ID"'), '') FROM assets WHERE tag = ?`, r.tag).Scan(&have); err != nil {
+			return "", fmt.Errorf("read asset: %w", err)
+		}
+		if have != "" && have != id {
+			return "", im.rowErr(r, fTag, conflict("%s is the asset imported with Snipe-IT ID %s, and this row's ID is %s: in Snipe-IT the tag is on another asset now (retagged?); an update does not change an asset's tag, nor which Snipe-IT asset it is", r.tag, clip(have), clip(id)))
+		}
+		return r.tag, nil
 	}
 	if r.serial == "" || im.tagless[taglessKey(r)] > 1 {
 		return "", nil
@@ -3356,7 +3380,52 @@ func (im *importer) registered(rows []*srow) error {
 	for code := range im.serialCodes {
 		im.w.reserved[code] = true
 	}
+	if err != nil || !im.updating {
+		return err
+	}
+	im.snipeIDs, err = im.registeredIDs(rows)
 	return err
+}
+
+// registeredIDs reads, for an update, which of the file's Snipe-IT IDs the
+// register's assets were imported with (the custom field Snipe-IT ID,
+// index assets_snipeit_id), in one statement: each ID with the tag of its
+// asset, or "" when several have it (two Snipe-IT instances imported).
+func (im *importer) registeredIDs(rows []*srow) (map[string]string, error) {
+	found := map[string]string{}
+	var ids []string
+	for _, r := range rows {
+		if id := customValue(r.custom, SnipeITIDField); r.bad == nil && id != "" {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return found, nil
+	}
+	b, err := json.Marshal(ids)
+	if err != nil {
+		return nil, fmt.Errorf("check Snipe-IT IDs: %w", err)
+	}
+	const id = `json_extract(custom, '$."Snipe-IT ID"')`
+	q, err := im.w.tx.QueryContext(im.w.ctx, `SELECT `+id+`, tag FROM assets WHERE `+id+` IN (SELECT value FROM json_each(?)) ORDER BY id`, string(b))
+	if err != nil {
+		return nil, fmt.Errorf("check Snipe-IT IDs: %w", err)
+	}
+	defer q.Close()
+	for q.Next() {
+		var v, tag string
+		if err := q.Scan(&v, &tag); err != nil {
+			return nil, fmt.Errorf("check Snipe-IT IDs: %w", err)
+		}
+		if _, two := found[v]; two {
+			tag = ""
+		}
+		found[v] = tag
+	}
+	if err := q.Err(); err != nil {
+		return nil, fmt.Errorf("check Snipe-IT IDs: %w", err)
+	}
+	return found, nil
 }
 
 // tagsThatAreSerials maps each new tag of the file (inFile, not one of the
@@ -3439,7 +3508,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 		// Rows --update cannot find in the register: each run adds them.
 		n, first := 0, 0
 		for _, r := range rows {
-			if r.bad == nil && r.tag == "" && (r.serial == "" || tagless[taglessKey(r)] > 1) {
+			if r.bad == nil && r.tag == "" && (r.serial == "" || tagless[taglessKey(r)] > 1) && customValue(r.custom, SnipeITIDField) == "" { // (an ID finds it)
 				if n++; n == 1 {
 					first = r.line
 				}
