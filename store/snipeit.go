@@ -2658,6 +2658,12 @@ func (im *importer) receive(r *srow) error {
 		// (Its scans would find the asset: a serial is read before a badge.)
 		return im.rowErr(r, fSerial, conflict("%s is %s, not a serial", clip(r.serial), what))
 	}
+	if t := NormalizeTag(r.serial); r.serial != "" && t != rec.Tag && !im.inFile[t] {
+		if _, ok := im.taken[t]; ok {
+			// (A scan of it would find that asset: a tag is read first.)
+			return im.rowErr(r, fSerial, conflict("%s is asset %s's tag, not a serial: give the serial on the device (or its maker's label)", clip(r.serial), t))
+		}
+	}
 	at := timestamp(im.w.at)
 	row.status, row.created, row.updated = rec.Status, at, at
 	r.uid = rec.UID
@@ -3303,6 +3309,13 @@ func (im *importer) registered(rows []*srow) error {
 					serials = append(serials, v)
 				}
 			}
+		}
+	}
+	// The register's tags that are a new row's serial (receive's
+	// notALabel): asked with the file's tags.
+	for _, r := range rows {
+		if t := NormalizeTag(r.serial); r.bad == nil && r.serial != "" && t != r.tag && !im.inFile[t] && ValidateTag(t) == nil {
+			tags = append(tags, t)
 		}
 	}
 	var err error

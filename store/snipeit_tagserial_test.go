@@ -59,3 +59,36 @@ func TestImportSnipeITTagIsAnotherAssetsSerial(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// The other way round: a new asset's serial that is an asset's tag of the
+// register is refused, as receive refuses it (notALabel): a scan of that
+// serial would find the tagged asset.
+func TestImportSnipeITSerialIsAnotherAssetsTag(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	a, err := db.Receive(ctx, store.Receipt{Serial: "SN-1", Model: "L5440", Location: "DUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Receive(ctx, store.Receipt{Serial: strings.ToLower(a.Tag), Model: "L5440"}); store.ErrorCode(err) != store.ECONFLICT {
+		t.Fatalf("receive of serial %s: %v", a.Tag, err)
+	}
+	before := takeSnapshot(t, db)
+	data := "Asset Tag,Model Name,Serial Number\n" +
+		"FT-1,Latitude 5440," + strings.ToLower(a.Tag) + "\n" +
+		",Latitude 5440," + a.Tag + "\n" +
+		"FT-3,Latitude 5440,X-3\n"
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader(data), store.ImportOptions{})
+	if store.ErrorCode(err) != store.EINVALID || rep.BadRows != 2 {
+		t.Fatalf("import: %+v, %v", rep, err)
+	}
+	for i, b := range rep.Bad {
+		if b.Line != i+2 || b.Column != "Serial Number" || !strings.Contains(b.Reason, "is asset "+a.Tag+"'s tag, not a serial") {
+			t.Errorf("bad row %d: %+v", i, b)
+		}
+	}
+	if after := takeSnapshot(t, db); after.events != before.events || len(after.assets) != len(before.assets) {
+		t.Fatalf("a refused import changed the register")
+	}
+}
