@@ -46,7 +46,7 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 	list := fs.Bool("list", false, "list the templates and their sizes")
 	tmpl := fs.String("template", "", "label template (default: the 'template' setting, else zebra-2x1-203)")
 	format := fs.String("format", "", "zpl, pdf or png (default: from --out's extension or the printer; pdf for sheets)")
-	out := fs.String("out", "", "write to this file (png: one file per tag when several: TAG is added to the name)")
+	out := fs.String("out", "", "write to this file (png: one file per tag when several: TAG is added to the name); - is standard output (ZPL, a PDF or one PNG; the template's format unless --format says)")
 	prn := fs.String("printer", "", "print to tcp://HOST:9100, lp://QUEUE, cups://QUEUE or a file path; the job is queued durably")
 	skip := fs.Int("skip", 0, "sheets: skip the first N (already used) labels")
 	pos, err := a.parse(c, fs, args)
@@ -161,13 +161,17 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 		if *prn != "" {
 			return printNow(ctx, a, db, sp, t, assets, *prn)
 		}
-		if *out != "" {
+		toStdout := *out == stdoutName
+		if *out != "" && !toStdout {
 			// Said first: a folder or a missing one is no format question.
 			if _, _, err := outTarget(*out, db.Path()); err != nil {
 				return err
 			}
 		}
 		f := *format
+		if f == "" && toStdout {
+			f = formatFor("", t) // what its printer takes: a PDF for a sheet
+		}
 		if f == "" {
 			f = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
 			if t.Sheet != nil {
@@ -191,6 +195,9 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 		if t.Sheet != nil && *skip >= t.Sheet.PerPage() {
 			return usagef("--skip %d: a sheet of %s has %d labels (skip 0 to %d)", *skip, t.Name, t.Sheet.PerPage(), t.Sheet.PerPage()-1)
 		}
+		if f == "png" && len(ls) > 1 && toStdout {
+			return usagef("--out - is one stream, and %d labels as PNG are a file each: give --out FILE.png (FILE-TAG.png each), or --format pdf or zpl", len(ls))
+		}
 		if f == "png" && len(ls) > 1 {
 			return labels.PNGBatch(ctx, t, ls, 0, func(i int, png []byte) error {
 				name := strings.TrimSuffix(*out, filepath.Ext(*out)) + "-" + ls[i].Tag + ".png"
@@ -203,6 +210,11 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 		}
 		job, err := sp.render(t, f, ls, *skip)
 		if err != nil {
+			return err
+		}
+		if toStdout {
+			// (Nothing else on stdout: it is the labels.)
+			_, err := a.stdout.Write(job)
 			return err
 		}
 		if err := writeBytes(*out, db.Path(), 0o666, job); err != nil {

@@ -11,6 +11,10 @@ import (
 	"syscall"
 )
 
+// stdoutName is the output path that means standard output (--out -),
+// for a command whose output is one stream.
+const stdoutName = "-"
+
 // writeOut writes a command's output file (an export, labels, a receipt).
 //
 // A regular file, or a path that does not exist yet, is replaced

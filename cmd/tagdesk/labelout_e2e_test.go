@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"image/png"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// cliIn is cli run in the folder dir (where a relative --out lands).
+func cliIn(t *testing.T, dir, db string, args ...string) (stdout []byte, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(tagdeskBin(t), append([]string{"--db", db}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TAGDESK_OPERATOR=e2e", "NO_COLOR=1")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run tagdesk %s: %v", strings.Join(args, " "), err)
+	}
+	return out.Bytes(), errb.String(), code
+}
+
+// label --out - writes the labels to standard output (one stream: ZPL,
+// a PDF, a single PNG), never a file named "-"; several PNGs, a file
+// each, are refused with nothing written.
+func TestE2ELabelOutStdout(t *testing.T) {
+	db, tags := labelDB(t, 2)
+	dir := t.TempDir()
+	noDash := func(what string) {
+		t.Helper()
+		if ents, _ := os.ReadDir(dir); len(ents) > 0 {
+			t.Fatalf("%s: wrote %s in the working folder", what, ents[0].Name())
+		}
+	}
+
+	// ZPL: the template's own format when nothing names one.
+	out, errs, code := cliIn(t, dir, db, "label", "--out", "-", tags[0], tags[1])
+	if code != 0 || !bytes.HasPrefix(out, []byte("^XA")) || !bytes.Contains(out, []byte(tags[1])) || bytes.Contains(out, []byte("wrote")) {
+		t.Fatalf("label --out - (zpl): exit %d, stdout %.80q, stderr %s", code, out, errs)
+	}
+	noDash("zpl")
+
+	out, errs, code = cliIn(t, dir, db, "label", "--format", "pdf", "--out", "-", tags[0], tags[1])
+	if code != 0 || !bytes.HasPrefix(out, []byte("%PDF-")) {
+		t.Fatalf("label --format pdf --out -: exit %d, stdout %.40q, stderr %s", code, out, errs)
+	}
+	noDash("pdf")
+	// A sheet is a PDF.
+	out, errs, code = cliIn(t, dir, db, "label", "--template", "avery-l7163", "--skip", "1", "--out", "-", tags[0])
+	if code != 0 || !bytes.HasPrefix(out, []byte("%PDF-")) {
+		t.Fatalf("label --template avery-l7163 --out -: exit %d, stdout %.40q, stderr %s", code, out, errs)
+	}
+	noDash("sheet")
+
+	out, errs, code = cliIn(t, dir, db, "label", "--format", "png", "--out", "-", tags[0])
+	if code != 0 {
+		t.Fatalf("label --format png --out - TAG: exit %d, %s", code, errs)
+	}
+	if _, err := png.Decode(bytes.NewReader(out)); err != nil {
+		t.Fatalf("label --format png --out - TAG: stdout is no PNG: %v", err)
+	}
+	noDash("png")
+
+	// Several PNGs are a file each: no one stream.
+	out, errs, code = cliIn(t, dir, db, "label", "--format", "png", "--out", "-", tags[0], tags[1])
+	if code != 2 || len(out) > 0 || !strings.Contains(errs, "--out -") || strings.Count(strings.TrimSpace(errs), "\n") > 1 {
+		t.Fatalf("label --format png --out - with 2 tags: exit %d, %d bytes out, stderr %s", code, len(out), errs)
+	}
+	noDash("pngs")
+}
