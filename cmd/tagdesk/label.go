@@ -248,23 +248,34 @@ func printNow(ctx context.Context, a *app, db *store.DB, sp *spooler, t labels.T
 	if err != nil {
 		return err
 	}
-	var failed []string
+	// Each label that did not print is a line of its own on stderr (a
+	// batch's reasons run together were one line past reading, cut at
+	// its end), the summary the command's error.
+	waiting, failed := 0, 0
 	for _, o := range outs {
 		if o.err == nil {
 			fmt.Fprintf(a.stdout, "%s printed on %s\n", o.job.Tag, uri)
 			continue
 		}
-		if merr := db.MarkPrintError(ctx, o.job.ID, printReason(o.err), o.permanent); merr != nil {
+		reason := printReason(o.err)
+		if merr := db.MarkPrintError(ctx, o.job.ID, reason, o.permanent); merr != nil {
 			return merr
 		}
 		if o.permanent {
-			failed = append(failed, fmt.Sprintf("%s: %v", o.job.Tag, o.err))
+			failed++
+			fmt.Fprintf(a.stderr, "%s: %s (job %d failed)\n", o.job.Tag, reason, o.job.ID)
 		} else {
-			failed = append(failed, fmt.Sprintf("%s: %v (job %d kept in the queue: tagdesk queue run)", o.job.Tag, o.err, o.job.ID))
+			waiting++
+			fmt.Fprintf(a.stderr, "%s: %s (job %d kept in the queue)\n", o.job.Tag, reason, o.job.ID)
 		}
 	}
-	if len(failed) > 0 {
-		return fmt.Errorf("%d of %d label(s) not printed: %s", len(failed), len(assets), strings.Join(failed, "; "))
+	switch {
+	case waiting > 0 && failed > 0:
+		return fmt.Errorf("%d of %d label(s) not printed: %d wait in the queue (tagdesk queue run), %d failed (tagdesk queue list)", waiting+failed, len(assets), waiting, failed)
+	case waiting > 0:
+		return fmt.Errorf("%d of %d label(s) not printed: they wait in the queue (tagdesk queue run)", waiting, len(assets))
+	case failed > 0:
+		return fmt.Errorf("%d of %d label(s) not printed: failed (tagdesk queue list)", failed, len(assets))
 	}
 	return nil
 }

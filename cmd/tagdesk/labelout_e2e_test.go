@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
+	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -73,4 +75,39 @@ func TestE2ELabelOutStdout(t *testing.T) {
 		t.Fatalf("label --format png --out - with 2 tags: exit %d, %d bytes out, stderr %s", code, len(out), errs)
 	}
 	noDash("pngs")
+}
+
+// A print batch that fails says so a line per label (its tag and why),
+// then one summary line, and exits 1: label --printer and queue run alike.
+func TestE2EPrintFailuresOneLineEach(t *testing.T) {
+	db, tags := labelDB(t, 3)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	uri := "tcp://" + ln.Addr().String()
+	ln.Close() // nothing listens: the printer refuses
+
+	check := func(what, errs string, code int, want []string) {
+		t.Helper()
+		lines := strings.Split(strings.TrimSpace(errs), "\n")
+		if code != 1 || len(lines) != len(want)+1 {
+			t.Fatalf("%s: exit %d, %d stderr line(s), want %d and a summary:\n%s", what, code, len(lines), len(want), errs)
+		}
+		for i, tag := range want {
+			if !strings.Contains(lines[i], tag) || !strings.Contains(lines[i], "refused") {
+				t.Errorf("%s: line %d does not say %s was refused: %s", what, i+1, tag, lines[i])
+			}
+		}
+		if last := lines[len(lines)-1]; !strings.HasPrefix(last, "tagdesk: ") || !strings.Contains(last, fmt.Sprint(len(want))) {
+			t.Errorf("%s: summary line: %s", what, last)
+		}
+	}
+	_, errs, code := cli(t, db, "label", "--printer", uri, tags[0], tags[1], tags[2])
+	check("label --printer", errs, code, tags)
+	if !strings.Contains(errs, "3 of 3 label(s) not printed") {
+		t.Errorf("label --printer: no summary of the 3 labels:\n%s", errs)
+	}
+	_, errs, code = cli(t, db, "queue", "run", "--printer", uri)
+	check("queue run", errs, code, tags)
 }

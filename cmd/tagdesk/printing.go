@@ -207,7 +207,7 @@ func (s *spooler) run(ctx context.Context, override string, progress func(done, 
 			continue
 		}
 		j, err, permanent := o.job, o.err, o.permanent
-		msg := fmt.Sprintf("job %d (%s): %s", j.ID, j.Tag, err)
+		msg := fmt.Sprintf("job %d (%s): %s", j.ID, j.Tag, printReason(err)) // (one line each)
 		res.Errors = append(res.Errors, msg)
 		if permanent {
 			res.Failed++
