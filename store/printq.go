@@ -174,6 +174,38 @@ func (db *DB) PrintJob(ctx context.Context, id int64) (PrintJob, error) {
 
 // PrintJobs lists jobs, newest first; status "" means every status.
 func (db *DB) PrintJobs(ctx context.Context, status string, limit int) ([]PrintJob, error) {
+	q, args := printJobsQuery(status, limit)
+	return collect(ctx, db, "list print jobs", scanJob, q, args...)
+}
+
+// EachPrintJob streams every job with status ("" for all) to fn, newest
+// first, one row in memory at a time: a desk's whole print history, of
+// any length (queue list --all).
+func (db *DB) EachPrintJob(ctx context.Context, status string, fn func(PrintJob) error) error {
+	q, args := printJobsQuery(status, 0)
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("list print jobs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return fmt.Errorf("list print jobs: %w", err)
+		}
+		if err := fn(j); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list print jobs: %w", err)
+	}
+	return nil
+}
+
+// printJobsQuery selects the jobs with status ("": all), newest first, at
+// most limit (0: all).
+func printJobsQuery(status string, limit int) (string, []any) {
 	q := jobSelect
 	var args []any
 	if status != "" {
@@ -184,7 +216,7 @@ func (db *DB) PrintJobs(ctx context.Context, status string, limit int) ([]PrintJ
 	if limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, limit)
 	}
-	return collect(ctx, db, "list print jobs", scanJob, q, args...)
+	return q, args
 }
 
 // PrintJobCounts counts the jobs waiting to print and those failed.

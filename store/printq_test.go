@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/tagdesk/tagdesk/store"
@@ -91,5 +92,43 @@ func TestQueueLabelTakesOverAnotherPrintersJob(t *testing.T) {
 		if j.Tag == "TD-1" && j.ID != first[0].ID {
 			t.Errorf("a second job %d waits for TD-1 (%s)", j.ID, j.Printer)
 		}
+	}
+}
+
+// EachPrintJob streams every job of a status (or all), newest first, and
+// stops at fn's error.
+func TestEachPrintJob(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	receiveTags(t, db, "DUB", "TD-1", "TD-2", "TD-3")
+	all, err := db.PrintJobs(ctx, "", 0)
+	if err != nil || len(all) < 3 {
+		t.Fatalf("jobs: %d %v", len(all), err)
+	}
+	if err := db.CancelPrintJob(ctx, all[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	if err := db.EachPrintJob(ctx, "", func(j store.PrintJob) error { ids = append(ids, j.ID); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != len(all) || ids[0] != all[0].ID || ids[len(ids)-1] != all[len(all)-1].ID {
+		t.Fatalf("EachPrintJob: %v, want the %d jobs newest first", ids, len(all))
+	}
+	n := 0
+	if err := db.EachPrintJob(ctx, store.JobQueued, func(j store.PrintJob) error {
+		if j.Status != store.JobQueued {
+			t.Errorf("job %d is %s", j.ID, j.Status)
+		}
+		n++
+		return nil
+	}); err != nil || n != len(all)-1 {
+		t.Fatalf("queued: %d %v, want %d", n, err, len(all)-1)
+	}
+	stop := errors.New("stop")
+	n = 0
+	if err := db.EachPrintJob(ctx, "", func(store.PrintJob) error { n++; return stop }); err != stop || n != 1 {
+		t.Fatalf("fn's error: %v after %d", err, n)
 	}
 }

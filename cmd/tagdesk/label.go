@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -388,35 +389,62 @@ func decodeFile(path string) ([]labels.Result, error) {
 func cmdQueueList(ctx context.Context, a *app, args []string) error {
 	c := findCommand("queue list")
 	fs := a.flags(c)
-	all := fs.Bool("all", false, "include printed and cancelled jobs")
+	all := fs.Bool("all", false, "every job, printed and cancelled included, newest first (all of them, however many)")
 	asJSON := fs.Bool("json", false, "JSON output")
 	if err := a.parseNone(c, fs, args); err != nil {
 		return err
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
-		var jobs []store.PrintJob
+		// Streamed, every job (--all: a desk's whole print history): a
+		// row at a time, as asset list does.
+		w := bufio.NewWriterSize(a.stdout, 64<<10)
+		n := 0
+		put := func(j store.PrintJob) error {
+			if *asJSON {
+				if n > 0 {
+					w.WriteString(",")
+				}
+				b, err := json.Marshal(j)
+				if err != nil {
+					return err
+				}
+				w.WriteString("\n  ")
+				w.Write(b)
+			} else {
+				fmt.Fprintf(w, "%-6d %-14s %-10s %-16s %s %-3d %s\n", j.ID, j.Tag, j.Status, orDash(j.Template), col(orDash(j.Printer), 24), j.Attempts, j.LastError)
+			}
+			n++
+			return nil
+		}
+		if *asJSON {
+			w.WriteString("[")
+		} else {
+			fmt.Fprintf(w, "%-6s %-14s %-10s %-16s %-24s %-3s %s\n", "JOB", "TAG", "STATUS", "TEMPLATE", "PRINTER", "TRY", "LAST ERROR")
+		}
 		var err error
 		if *all {
-			jobs, err = db.PrintJobs(ctx, "", 1000)
+			err = db.EachPrintJob(ctx, "", put)
 		} else {
-			jobs, err = db.QueuedJobs(ctx, 0)
-			if err == nil {
-				var failed []store.PrintJob
-				failed, err = db.PrintJobs(ctx, store.JobFailed, 1000)
-				jobs = append(jobs, failed...)
+			// What waits, oldest first (the order it prints in), then
+			// every failed job, newest first.
+			var queued []store.PrintJob
+			if queued, err = db.QueuedJobs(ctx, 0); err == nil {
+				for _, j := range queued {
+					put(j)
+				}
+				err = db.EachPrintJob(ctx, store.JobFailed, put)
 			}
 		}
 		if err != nil {
 			return err
 		}
 		if *asJSON {
-			return writeJSONList(a.stdout, jobs)
+			if n > 0 {
+				w.WriteString("\n")
+			}
+			w.WriteString("]\n")
 		}
-		fmt.Fprintf(a.stdout, "%-6s %-14s %-10s %-16s %-24s %-3s %s\n", "JOB", "TAG", "STATUS", "TEMPLATE", "PRINTER", "TRY", "LAST ERROR")
-		for _, j := range jobs {
-			fmt.Fprintf(a.stdout, "%-6d %-14s %-10s %-16s %s %-3d %s\n", j.ID, j.Tag, j.Status, orDash(j.Template), col(orDash(j.Printer), 24), j.Attempts, j.LastError)
-		}
-		return nil
+		return w.Flush()
 	})
 }
 

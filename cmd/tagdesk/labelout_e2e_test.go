@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"image/png"
 	"net"
@@ -110,4 +111,25 @@ func TestE2EPrintFailuresOneLineEach(t *testing.T) {
 	}
 	_, errs, code = cli(t, db, "queue", "run", "--printer", uri)
 	check("queue run", errs, code, tags)
+}
+
+// queue list --all lists every job, not the newest thousand: --all says all.
+func TestE2EQueueListAllListsAll(t *testing.T) {
+	db, tags := labelDB(t, 1005) // receiving queued a label each
+	out := mustCLI(t, db, "queue", "list", "--all")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 1+len(tags) || !strings.Contains(lines[1], tags[len(tags)-1]) || !strings.Contains(lines[len(lines)-1], tags[0]) {
+		t.Fatalf("queue list --all: %d line(s) for %d jobs (newest first); first %q, last %q", len(lines), len(tags), lines[1], lines[len(lines)-1])
+	}
+	var jobs []struct{ Tag string }
+	js := mustCLI(t, db, "queue", "list", "--all", "--json")
+	if err := json.Unmarshal([]byte(js), &jobs); err != nil || len(jobs) != len(tags) {
+		t.Fatalf("queue list --all --json: %d job(s), want %d (%v)", len(jobs), len(tags), err)
+	}
+	// An empty queue is an empty array.
+	empty := t.TempDir() + "/empty.db"
+	mustCLI(t, empty, "location", "add", "DUB", "Dublin office")
+	if js := mustCLI(t, empty, "queue", "list", "--all", "--json"); strings.TrimSpace(js) != "[]" {
+		t.Errorf("queue list --all --json of no jobs: %q", js)
+	}
 }
