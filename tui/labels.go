@@ -175,6 +175,16 @@ func (s *labelsScreen) printer() Printer {
 	return s.c.svc.printer
 }
 
+// noPrinting says why there is no printer: the reason it could not be
+// made (a labels.toml that does not parse, its file and line, as the
+// command line says it) when there is one.
+func (s *labelsScreen) noPrinting() string {
+	if s.c.svc != nil && s.c.svc.printErr != "" {
+		return "printing is off: " + s.c.svc.printErr
+	}
+	return "printing is not available here"
+}
+
 // labelErrText is errText for a label that cannot be drawn: the labels
 // package's layout errors (a tag too long for the template) are the
 // user's to fix, not internal ones.
@@ -476,6 +486,8 @@ func (s *labelsScreen) rows() int {
 	// A terminal too short even for one cuts the preview's bottom.
 	prev := 18
 	switch {
+	case s.printer() == nil:
+		prev = strings.Count(para(s.c.styles.Err, s.noPrinting(), s.previewWidth()), "\n") + 2
 	case s.preview != "":
 		prev = strings.Count(s.preview, "\n") + 2
 	case s.previewErr != "":
@@ -489,7 +501,7 @@ func (s *labelsScreen) rows() int {
 func (s *labelsScreen) print() tea.Cmd {
 	p := s.printer()
 	if p == nil {
-		s.msg, s.msgBad = "printing is not available here", true
+		s.msg, s.msgBad = s.noPrinting(), true
 		return bell()
 	}
 	if s.running {
@@ -601,7 +613,7 @@ func (s *labelsScreen) queueTag(tag, what string) tea.Cmd {
 // default; queued jobs without their own template print with it.
 func (s *labelsScreen) cycleTemplate(d int) tea.Cmd {
 	if len(s.templates) == 0 {
-		s.msg, s.msgBad = "no templates (printing is not available here)", true
+		s.msg, s.msgBad = "no templates: "+s.noPrinting(), true
 		return bell()
 	}
 	i := 0
@@ -658,11 +670,21 @@ func (s *labelsScreen) View() string {
 		list = append(list, s.jobLine(s.jobs[i], i == s.cursor, listW))
 	}
 	var prev []string
-	if j, ok := s.selected(); ok {
+	noPrinter := para(st.Dim, s.noPrinting(), s.previewWidth())
+	if s.c.svc != nil && s.c.svc.printErr != "" {
+		noPrinter = para(st.Err, s.noPrinting(), s.previewWidth())
+	}
+	j, ok := s.selected()
+	if !ok && s.loaded && s.printer() == nil && s.c.svc != nil && s.c.svc.printErr != "" {
+		// (Said with nothing queued too: what to put right is in it.)
+		prev = append(prev, st.Section.Render(truncate("Printing", s.previewWidth())))
+		prev = append(prev, strings.Split(noPrinter, "\n")...)
+	}
+	if ok {
 		prev = append(prev, st.Section.Render(truncate("Preview: "+j.Tag, s.previewWidth())))
 		switch {
 		case s.printer() == nil:
-			prev = append(prev, st.Dim.Render("printing is not available here"))
+			prev = append(prev, strings.Split(noPrinter, "\n")...)
 		case s.previewErr != "":
 			prev = append(prev, strings.Split(para(st.Err, s.previewErr, s.previewWidth()), "\n")...)
 		case s.preview == "":

@@ -533,3 +533,30 @@ func TestLabels_TwoLineMessageKeepsThePreview(t *testing.T) {
 		t.Errorf("the preview lost its bottom:\n%s", v)
 	}
 }
+
+// A labels.toml the printer could not be built from (a syntax error, an
+// unknown format) is said on the Labels screen, its file and line, not
+// only "printing is not available here"; at 80x24 as wider.
+func TestLabels_BrokenTemplatesSaid(t *testing.T) {
+	reason := `label templates in /home/clerk/.config/tagdesk/labels.toml: labels: template file: toml: line 4 (last key "template.height_mm"): expected value but found '=' instead`
+	broken := func(context.Context, Store) (Printer, error) { return nil, errors.New(reason) }
+	for _, jobs := range []int{0, 1} {
+		for _, sz := range sizes {
+			db := newTestDB(t)
+			seed(t, db, 2)
+			clearQueue(t, db)
+			if jobs > 0 {
+				queue(t, db, "TD-000001")
+			}
+			h := newHarness(t, db, Options{Operator: "clerk", Printing: broken}, sz.w, sz.h)
+			h.typeSlow("l")
+			want := []string{"labels.toml", "line 4", "expected"}
+			checkLayout(t, h.m.render(), sz.w, sz.h, want)
+			h.press("ctrl+p")
+			checkLayout(t, h.m.render(), sz.w, sz.h, want)
+			if jobs > 0 {
+				checkLayout(t, h.m.render(), sz.w, sz.h, []string{"TD-000001"})
+			}
+		}
+	}
+}

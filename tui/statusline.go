@@ -52,6 +52,7 @@ type services struct {
 	syncErr  string    // why the last sync in this session failed
 	syncedAt time.Time // when it ended
 	svcErr   string    // why printing or syncing could not start
+	printErr string    // why printing could not start (a broken labels.toml: its file and line)
 
 	// printing is set while a print run is going, by the run's command
 	// itself: a run outlives the Labels screen that started it, and two
@@ -76,9 +77,10 @@ type (
 		err error
 	}
 	servicesMsg struct {
-		syncer  Syncer
-		printer Printer
-		err     error
+		syncer   Syncer
+		printer  Printer
+		printErr error // why there is no printer (also in err)
+		err      error
 	}
 	// syncNowMsg asks the root to sync at once (the Sync screen's s key).
 	syncNowMsg struct{}
@@ -134,7 +136,7 @@ func (m *Model) startServices() tea.Cmd {
 			if err != nil {
 				errs = append(errs, "printing: "+oneLine(err.Error()))
 			}
-			msg.printer = p
+			msg.printer, msg.printErr = p, err
 		}
 		if opt.Syncing != nil {
 			s, err := opt.Syncing(ctx, db)
@@ -204,6 +206,10 @@ func (m *Model) updateServices(msg tea.Msg) (tea.Cmd, bool) {
 			svc.syncer = msg.syncer
 		}
 		svc.svcErr = errText(msg.err)
+		svc.printErr = "" // (the file's own words: no store error, no "internal error")
+		if msg.printErr != nil {
+			svc.printErr = oneLine(msg.printErr.Error())
+		}
 		cmds := []tea.Cmd{m.c.clock.After(m.statusEvery(), statusTickMsg{})}
 		if svc.syncer != nil && !started {
 			cmds = append(cmds, m.startSync(), m.c.clock.After(m.syncEvery(), syncTickMsg{}))

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -132,4 +133,28 @@ func TestE2EQueueListAllListsAll(t *testing.T) {
 	if js := mustCLI(t, empty, "queue", "list", "--all", "--json"); strings.TrimSpace(js) != "[]" {
 		t.Errorf("queue list --all --json of no jobs: %q", js)
 	}
+}
+
+// A labels.toml the desk cannot read (here an unknown printer format) is
+// said on the Labels screen, file and reason, at 80x24, as the command
+// line says it: not only "printing is not available here".
+func TestTUI_LabelsScreenSaysBrokenTemplates(t *testing.T) {
+	needTmux(t)
+	db, tags := labelDB(t, 1)
+	conf := filepath.Join(t.TempDir(), "config")
+	if err := os.MkdirAll(filepath.Join(conf, "tagdesk"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	toml := "[[template]]\nname = \"mine\"\nbase = \"zebra-2x1-203\"\nformat = \"epl\"\n"
+	if err := os.WriteFile(filepath.Join(conf, "tagdesk", "labels.toml"), []byte(toml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"TAGDESK_OPERATOR=desk", "NO_COLOR=1", "XDG_CONFIG_HOME=" + conf}
+	s := startTmux(t, 80, 24, env, "--db", db)
+	s.waitFor("Assets by status")
+	s.press("l")
+	// (The file's path is long here, and wraps.)
+	s.waitFor("Preview: "+tags[0], "printing is off: label templates in", `"epl"`, "takes zpl")
+	s.press("C-p")
+	s.waitFor("✗ printing is off")
 }
