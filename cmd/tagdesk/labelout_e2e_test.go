@@ -158,3 +158,19 @@ func TestTUI_LabelsScreenSaysBrokenTemplates(t *testing.T) {
 	s.press("C-p")
 	s.waitFor("✗ printing is off")
 }
+
+// person receipt --out - writes the PDF to standard output, as label does,
+// never a file named "-".
+func TestE2EReceiptOutStdout(t *testing.T) {
+	db, tags := labelDB(t, 1)
+	mustCLI(t, db, "person", "add", "--name", "Ola Berg", "--badge", "B7101")
+	mustCLI(t, db, "checkout", "--to", "B7101", tags[0])
+	dir := t.TempDir()
+	out, errs, code := cliIn(t, dir, db, "person", "receipt", "B7101", "--out", "-")
+	if code != 0 || !bytes.HasPrefix(out, []byte("%PDF-")) || bytes.Contains(out, []byte("receipt for")) {
+		t.Fatalf("person receipt --out -: exit %d, stdout %.40q, stderr %s", code, out, errs)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) > 0 {
+		t.Fatalf("wrote %s in the working folder", ents[0].Name())
+	}
+}

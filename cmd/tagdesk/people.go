@@ -183,7 +183,7 @@ func cmdPersonOffboard(ctx context.Context, a *app, args []string) error {
 func cmdPersonReceipt(ctx context.Context, a *app, args []string) error {
 	c := findCommand("person receipt")
 	fs := a.flags(c)
-	out := fs.String("out", "", "the PDF file to write")
+	out := fs.String("out", "", "the PDF file to write (- is standard output)")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
 		return err
@@ -205,6 +205,10 @@ func cmdPersonReceipt(ctx context.Context, a *app, args []string) error {
 		}
 		pdf, err := receiptPDF(ctx, db, "Hand-over receipt", p, holds, "")
 		if err != nil {
+			return err
+		}
+		if *out == stdoutName {
+			_, err := a.stdout.Write(pdf) // (and nothing else there)
 			return err
 		}
 		if err := writeBytes(*out, db.Path(), 0o600, pdf); err != nil {
