@@ -533,7 +533,8 @@ func (db *DB) ServerPullBytes(ctx context.Context, cursor int64, limit, maxBytes
 	return out, next, more, nil
 }
 
-// ServerLease hands device a block of count tag numbers, none below min.
+// ServerLease hands device a block of count tag numbers, none below min,
+// within what one desk may hold (LeaseFor).
 func (db *DB) ServerLease(ctx context.Context, device string, count, min int64) (first, last int64, err error) {
 	if _, _, err := LeaseBlock(min, 0, min, count); err != nil {
 		return 0, 0, err // (said before the write lock)
@@ -545,8 +546,19 @@ func (db *DB) ServerLease(ctx context.Context, device string, count, min int64) 
 		if err != nil {
 			return fmt.Errorf("read lease counter: %w", err)
 		}
+		var h LeaseHolding
+		if err := w.queryRow(leaseHoldingQuery, device).Scan(&h.Granted, &h.Jumped); err != nil {
+			return fmt.Errorf("read the desk's leases: %w", err)
+		}
+		if h.Granted+count > MaxLeaseHeld {
+			// (Counted only for a desk that leased that many: its events
+			// are read by the (device_id, seq) index.)
+			if err := w.queryRow(`SELECT count(*) FROM events WHERE device_id = ? AND type = ?`, device, string(EvAssetReceived)).Scan(&h.Used); err != nil {
+				return fmt.Errorf("count the desk's receipts: %w", err)
+			}
+		}
 		next, _ := strconv.ParseInt(v, 10, 64)
-		if first, last, err = LeaseBlock(next, granted, min, count); err != nil {
+		if first, last, err = LeaseFor(next, granted, min, count, h); err != nil {
 			return err
 		}
 		if _, err := w.exec(`INSERT INTO srv_meta(key, value) VALUES ('lease_next', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(last+1, 10)); err != nil {
@@ -556,6 +568,43 @@ func (db *DB) ServerLease(ctx context.Context, device string, count, min int64) 
 		return err
 	})
 	return first, last, err
+}
+
+// leaseHoldingQuery reads a desk's LeaseHolding but its receipts: the
+// numbers in its blocks, and those its blocks skipped (past the block
+// granted before each; blocks are few, a thousand numbers or more each).
+// sync/postgres.go has its PostgreSQL twin (pgLeaseHolding).
+const leaseHoldingQuery = `SELECT coalesce(sum(last - first + 1), 0), coalesce(sum(CASE WHEN first - prev > 1 THEN first - prev - 1 ELSE 0 END), 0)
+FROM (SELECT first, last, device_id, coalesce(lag(last) OVER (ORDER BY first), 0) AS prev FROM srv_leases) l WHERE device_id = ?`
+
+// LeaseHolding is what a server knows of one desk's tag numbers.
+type LeaseHolding struct {
+	Granted int64 // numbers in the blocks granted to it
+	Jumped  int64 // numbers its blocks skipped, each past the block before it
+	Used    int64 // its receipts the server holds, applied or refused (counted only when Granted is near MaxLeaseHeld)
+}
+
+// MaxLeaseHeld bounds the tag numbers one desk may hold unused, as the
+// server counts them (granted to it, less its receipts, which each took a
+// number or a pre-printed tag): two of the largest blocks. A desk's sync
+// tops it up to 1,000 to 2,000; a token asking in a loop took the whole
+// tag space from every desk.
+const MaxLeaseHeld = 200_000
+
+// LeaseFor is LeaseBlock for a desk that holds h: refused when the desk
+// would hold more than MaxLeaseHeld unused numbers, or when its leases
+// would have skipped more than MaxLeaseJump numbers in all.
+func LeaseFor(next, granted, min, count int64, h LeaseHolding) (first, last int64, err error) {
+	if first, last, err = LeaseBlock(next, granted, min, count); err != nil {
+		return 0, 0, err
+	}
+	if held := h.Granted - h.Used; held+count > MaxLeaseHeld {
+		return 0, 0, invalid("this desk holds %d unused tag numbers already, by the server's count (leased to it, less its receipts): none more until it uses them (%d at most); receive with those it has, and sync", held, int64(MaxLeaseHeld))
+	}
+	if skip := first - max(next, granted+1, 1); skip > 0 && h.Jumped+skip > MaxLeaseJump {
+		return 0, 0, invalid("this desk asks for tag numbers from %d, far past every desk's (%d), and its leases have skipped %d numbers already (%d at most in all): is its tag_next setting wrong? (tagdesk setting set tag_next N)", min, max(next, granted+1, 1), h.Jumped, int64(MaxLeaseJump))
+	}
+	return first, last, nil
 }
 
 // MaxTagNumber is the largest number a generated tag carries: fifteen

@@ -2239,3 +2239,43 @@ func TestRefusalNamesThePerson(t *testing.T) {
 		t.Errorf("the refusal names no one: %q (want %s)", refs[0].Summary, other.Name)
 	}
 }
+
+// A desk's receipts count as used numbers: one that leased past
+// MaxLeaseHeld over the years is topped up as long as it used them; a
+// jump is charged against what its leases skipped before.
+func TestLeaseForCountsReceipts(t *testing.T) {
+	h := store.LeaseHolding{Granted: 1_500_000, Used: 1_499_000}
+	if first, last, err := store.LeaseFor(3_000_001, 3_000_000, 3_000_001, 1000, h); err != nil || first != 3_000_001 || last != 3_001_000 {
+		t.Errorf("a top-up of a desk that used its numbers: %d-%d %v", first, last, err)
+	}
+	h.Used = 1_300_000
+	if _, _, err := store.LeaseFor(3_000_001, 3_000_000, 3_000_001, 1000, h); store.ErrorCode(err) != store.EINVALID || !strings.Contains(err.Error(), "holds 200000 unused tag numbers") {
+		t.Errorf("a desk holding 200,000 unused: %v", err)
+	}
+	h = store.LeaseHolding{Granted: 2000, Jumped: store.MaxLeaseJump - 10}
+	if _, _, err := store.LeaseFor(5001, 5000, 5011, 1000, h); err != nil {
+		t.Errorf("a skip of 10 within the bound: %v", err)
+	}
+	if _, _, err := store.LeaseFor(5001, 5000, 5012, 1000, h); store.ErrorCode(err) != store.EINVALID || !strings.Contains(err.Error(), "skipped") {
+		t.Errorf("a skip past the bound: %v", err)
+	}
+	if _, _, err := store.LeaseFor(5001, 5000, 1, 1000, h); err != nil {
+		t.Errorf("a lease from the counter: %v", err)
+	}
+
+	// The server counts the desk's receipts once its blocks near the bound.
+	ctx := context.Background()
+	srv := mustOpen(t)
+	if _, err := srv.ServerInit(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []bool{true, true, false} {
+		_, _, err := srv.ServerLease(ctx, "DEV1", 100_000, 1)
+		if (err == nil) != want || err != nil && !strings.Contains(err.Error(), "holds 200000 unused") {
+			t.Errorf("lease %d of 100,000: %v", i+1, err)
+		}
+	}
+	if first, _, err := srv.ServerLease(ctx, "DEV2", 100_000, 1); err != nil || first != 200_001 {
+		t.Errorf("another desk's lease: %d %v", first, err)
+	}
+}

@@ -327,8 +327,17 @@ func (b *PostgresBackend) Lease(ctx context.Context, device string, count, min i
 	if err != nil {
 		return 0, 0, fmt.Errorf("read lease counter: %w", err)
 	}
+	var h store.LeaseHolding
+	if err := tx.QueryRow(ctx, pgLeaseHolding, device).Scan(&h.Granted, &h.Jumped); err != nil {
+		return 0, 0, fmt.Errorf("read the desk's leases: %w", err)
+	}
+	if h.Granted+count > store.MaxLeaseHeld {
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM tagdesk_log WHERE device_id = $1 AND type = $2`, device, string(store.EvAssetReceived)).Scan(&h.Used); err != nil {
+			return 0, 0, fmt.Errorf("count the desk's receipts: %w", err)
+		}
+	}
 	next, _ := strconv.ParseInt(v, 10, 64)
-	if first, last, err = store.LeaseBlock(next, granted, min, count); err != nil {
+	if first, last, err = store.LeaseFor(next, granted, min, count, h); err != nil {
 		return 0, 0, err
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO tagdesk_meta(key, value) VALUES ('lease_next', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(last+1, 10)); err != nil {
@@ -342,6 +351,11 @@ func (b *PostgresBackend) Lease(ctx context.Context, device string, count, min i
 	}
 	return first, last, nil
 }
+
+// pgLeaseHolding is store's leaseHoldingQuery on tagdesk_leases: the
+// numbers in a desk's blocks, and those its blocks skipped.
+const pgLeaseHolding = `SELECT coalesce(sum(last - first + 1), 0)::bigint, coalesce(sum(CASE WHEN first - prev > 1 THEN first - prev - 1 ELSE 0 END), 0)::bigint
+FROM (SELECT first, last, device_id, coalesce(lag(last) OVER (ORDER BY first), 0) AS prev FROM tagdesk_leases) l WHERE device_id = $1`
 
 func isUnique(err error) bool {
 	var pe *pgconn.PgError

@@ -494,6 +494,11 @@ func (s *Server) lease(w http.ResponseWriter, r *http.Request, info store.TokenI
 	}
 	first, last, err := s.b.Lease(r.Context(), info.DeviceID, req.Count, req.Min)
 	if err != nil {
+		if store.ErrorCode(err) == store.EINVALID {
+			// (The desk syncs on without a block: the operator reads
+			// here which desk, and why.)
+			s.log.Warn("lease refused", "device", info.DeviceID, "token", info.Name, "count", req.Count, "min", req.Min, "error", store.ErrorMessage(err))
+		}
 		s.storeFail(w, r, err)
 		return
 	}

@@ -350,7 +350,13 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 			}
 		}
 		if rep.LeaseRefused != "" {
-			fmt.Fprintf(a.stderr, "warning: no tag numbers leased (%s): this desk generates no new tags until it has some; the rest synced\n", oneLine(rep.LeaseRefused))
+			until := "until it has some"
+			if left, _, err := db.LeaseRemaining(ctx); err == nil && left > 0 {
+				// (Refused for holding many already, by the server's
+				// count: it still has these.)
+				until = fmt.Sprintf("once the %d it holds are used", left)
+			}
+			fmt.Fprintf(a.stderr, "warning: no tag numbers leased (%s): this desk generates no new tags %s; the rest synced\n", oneLine(rep.LeaseRefused), until)
 		}
 		if rep.Refused > 0 {
 			// The rest synced, but these changes did not reach the
