@@ -33,6 +33,16 @@ func cmdVerify(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
+		if *server {
+			// The server's log is what a desk's record is compared with:
+			// on the server's own database the plain verify checks it
+			// (said before that verify, which takes minutes there).
+			if epoch, err := db.ServerEpoch(ctx); err != nil {
+				return err
+			} else if epoch != "" {
+				return fmt.Errorf("this is a sync server's database (tagdesk serve): --server compares a desk's record with its server's log, which this is; here run tagdesk verify without --server, and tagdesk verify --server on each desk")
+			}
+		}
 		rep, err := db.Verify(ctx, "")
 		if err != nil {
 			return err

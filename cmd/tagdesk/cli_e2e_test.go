@@ -448,6 +448,22 @@ func TestE2EDeskChangesRefusedOnServerDB(t *testing.T) {
 	mustCLI(t, srvDB, "verify")
 }
 
+// From a server review: verify --server on a sync server's own database
+// said "no sync server configured: run tagdesk sync --server URL --token
+// TOKEN", advice for a desk. It says what the option is for and what to
+// run there instead.
+func TestE2EVerifyServerOnServerDB(t *testing.T) {
+	srvDB := filepath.Join(t.TempDir(), "server.db")
+	addToken(t, srvDB, "desk-1")
+	out, errs, code := cli(t, srvDB, "verify", "--server")
+	if code != 1 || !strings.Contains(errs, "a sync server's database") || !strings.Contains(errs, "tagdesk verify without --server") || strings.Contains(errs+out, "run tagdesk sync") {
+		t.Fatalf("verify --server on the server's database: exit %d\n%s%s", code, out, errs)
+	}
+	if strings.Contains(out, "events:") {
+		t.Errorf("it verified before refusing:\n%s", out)
+	}
+}
+
 // From a hunt of several processes on one desk: a first sync killed after
 // its first batches went through left sync status saying "offline at the
 // last sync" (its end, with the attempt, was never recorded).
