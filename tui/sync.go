@@ -236,16 +236,18 @@ func (s *syncScreen) View() string {
 	if !ss.LastAttempt.IsZero() && ss.LastAttempt.Sub(ss.LastSuccess) > time.Second {
 		field("Last attempt", s.c.when(ss.LastAttempt))
 	}
-	// An error wraps under its label, at most three lines: its end says
-	// why (which server, "nothing answers there", what to do).
+	// An error wraps under its label: its end says why (which server,
+	// "nothing answers there") and what to do, at length for a desk
+	// copied to another (start a fresh database: seven lines at 80x24).
+	// At most half the screen, less the lines around it.
 	errLines := func(label, text string) {
 		const indent = 17
 		parts := []string{oneLine(text)}
 		if w-indent >= 20 {
 			parts = wrapWords(parts[0], w-indent)
 		}
-		if len(parts) > 3 {
-			parts = append(parts[:2], truncate(strings.Join(parts[2:], " "), w-indent))
+		if most := max(3, s.height/2-3); len(parts) > most {
+			parts = append(parts[:most-1], truncate(strings.Join(parts[most-1:], " "), w-indent))
 		}
 		for i, p := range parts {
 			head := strings.Repeat(" ", indent)
@@ -267,7 +269,10 @@ func (s *syncScreen) View() string {
 		field("Watchdog", ss.Watchdog)
 	}
 	if svc.lastSync != "" || svc.syncErr != "" {
-		if svc.syncErr != "" {
+		if svc.syncErr != "" && svc.syncErr == oneLine(ss.LastError) {
+			// (The sync records its error: said once, above.)
+			field("This session", "sync failed (the Last error)")
+		} else if svc.syncErr != "" {
 			errLines("This session", "sync failed: "+svc.syncErr)
 		} else {
 			field("This session", svc.lastSync)

@@ -213,7 +213,8 @@ func TestSync_BackgroundAndNow(t *testing.T) {
 	syncer.err = errors.New("dial tcp 127.0.0.1:1: connection refused")
 	fs.st.Pending = 4
 	h.send(syncNowMsg{})
-	h.wantView("sync: offline · 4 pending", "sync failed: dial tcp 127.0.0.1:1: connection refused")
+	// (The sync recorded it as the last error: said there, once.)
+	h.wantView("sync: offline · 4 pending", "Last error     dial tcp 127.0.0.1:1: connection refused", "This session   sync failed (the Last error)")
 }
 
 // BenchmarkStatusRead is the status line's periodic read (db.Status) on a
@@ -342,4 +343,49 @@ func TestSync_FailuresAndRefusalsRing(t *testing.T) {
 	if h.bells != 2 {
 		t.Fatalf("the same refusal again: %d bells", h.bells)
 	}
+}
+
+// copiedDeskError is what a sync records on a desk whose database was
+// copied to another (two desks with one device id) once the other pushed.
+const copiedDeskError = "server said 409: event D0JTRKTGAF:2 differs from the copy the server holds: the device's database was restored from an old backup, or copied from another desk: keep this copy for its history and start a fresh database for the desk (tagdesk --db NEW.db sync --server URL --token NEW-TOKEN pulls everything the server has), then redo there what this copy changed since its last sync (tagdesk report history lists it)"
+
+// From a server review: on a copied desk (two desks with one device id)
+// the Sync screen cut the way out it is told at the third line, at
+// 80x24, before the fresh database's command: the error wraps whole,
+// and a sync of this session that failed the same way says so in a line
+// instead of repeating it.
+func TestSync_CopiedDeskFixFitsAt80x24(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	fs := &fakeSyncState{st: store.SyncStatus{Configured: true, Enrolled: true, Server: "http://127.0.0.1:7420", DeviceID: "D0JTRKTGAF",
+		Failed: true, Pending: 1, OldestPending: epoch.Add(-2 * time.Minute), LastAttempt: epoch, LastSuccess: epoch.Add(-time.Hour),
+		Watchdog: "24h0m0s", LastError: copiedDeskError}}
+	syncer := &fakeSyncer{state: fs, err: errors.New(copiedDeskError)}
+	opt := Options{Operator: "clerk", SyncState: fs, Syncing: func(context.Context, Store) (Syncer, error) { return syncer, nil }}
+	h := newHarness(t, db, opt, 80, 24)
+	h.typeSlow("y")
+	check := func(when string) {
+		t.Helper()
+		v := h.view()
+		lines := strings.Split(v, "\n")
+		if len(lines) > 24 {
+			t.Errorf("%s: %d lines at 80x24:\n%s", when, len(lines), v)
+		}
+		flat := strings.Join(strings.Fields(v), " ")
+		for _, want := range []string{"start a fresh database for the desk (tagdesk --db NEW.db sync --server URL --token NEW-TOKEN pulls everything the server has), then redo there what this copy changed since its last sync (tagdesk report history lists it)", "Needs attention"} {
+			if !strings.Contains(flat, want) {
+				t.Errorf("%s: the screen lacks %q:\n%s", when, want, v)
+			}
+		}
+		if strings.Contains(strings.Join(lines[:len(lines)-1], "\n"), "…") { // (the key help's end aside)
+			t.Errorf("%s: something is cut:\n%s", when, v)
+		}
+	}
+	check("the last error")
+	h.typeSlow("s") // a sync now fails the same way
+	if syncer.calls == 0 {
+		t.Fatal("no sync")
+	}
+	check("after a sync of this session")
+	h.wantView("This session   sync failed (the Last error)")
 }
