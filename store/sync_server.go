@@ -762,32 +762,91 @@ func (db *DB) ServerTokens(ctx context.Context) ([]TokenInfo, error) {
 // ServerRevokeToken revokes a token: it is refused from now on, and its
 // device may enrol again with a new token.
 func (db *DB) ServerRevokeToken(ctx context.Context, name string) error {
+	_, err := db.ServerRevoke(ctx, name)
+	return err
+}
+
+// Revocation is a revoked token as the server's revocation record keeps
+// it beside the database (sync.RevokedPath): a database restored from a
+// backup taken before the revocation revokes it again (ServerRevokeAgain).
+type Revocation struct {
+	Hash string // HashToken of the token
+	Name string
+	At   string // revoked_at, as stored
+}
+
+// ServerRevoke is ServerRevokeToken, and says what it revoked.
+func (db *DB) ServerRevoke(ctx context.Context, name string) (Revocation, error) {
 	var names []string
 	rows, err := db.w.QueryContext(ctx, `SELECT name FROM srv_tokens WHERE lower(name) = lower(?) AND revoked_at = '' ORDER BY name`, name)
 	if err != nil {
-		return fmt.Errorf("revoke token: %w", err)
+		return Revocation{}, fmt.Errorf("revoke token: %w", err)
 	}
 	for rows.Next() {
 		var n string
 		if err := rows.Scan(&n); err != nil {
 			rows.Close()
-			return fmt.Errorf("revoke token: %w", err)
+			return Revocation{}, fmt.Errorf("revoke token: %w", err)
 		}
 		names = append(names, n)
 	}
 	rows.Close()
 	target, err := TokenToRevoke(name, names)
 	if err != nil {
-		return err
+		return Revocation{}, err
 	}
-	res, err := db.w.ExecContext(ctx, `UPDATE srv_tokens SET revoked_at = ?, revoked_device = coalesce(device_id, ''), device_id = NULL WHERE name = ? AND revoked_at = ''`, timestamp(db.now()), target)
+	r := Revocation{Name: target, At: timestamp(db.now())}
+	err = db.w.QueryRowContext(ctx, `UPDATE srv_tokens SET revoked_at = ?, revoked_device = coalesce(device_id, ''), device_id = NULL WHERE name = ? AND revoked_at = '' RETURNING hash`, r.At, target).Scan(&r.Hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Revocation{}, notFound("no active token named %s", name)
+	}
 	if err != nil {
-		return fmt.Errorf("revoke token: %w", err)
+		return Revocation{}, fmt.Errorf("revoke token: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("no active token named %s", name)
+	return r, nil
+}
+
+// ServerRevocations lists the revoked tokens.
+func (db *DB) ServerRevocations(ctx context.Context) ([]Revocation, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT hash, name, revoked_at FROM srv_tokens WHERE revoked_at <> '' ORDER BY revoked_at, name`)
+	if err != nil {
+		return nil, fmt.Errorf("list revoked tokens: %w", err)
 	}
-	return nil
+	defer rows.Close()
+	var out []Revocation
+	for rows.Next() {
+		var r Revocation
+		if err := rows.Scan(&r.Hash, &r.Name, &r.At); err != nil {
+			return nil, fmt.Errorf("list revoked tokens: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ServerRevokeAgain revokes, at the time each was revoked, the tokens of
+// rs the database holds active (a database restored from a backup taken
+// before they were revoked), in one transaction, and returns their names
+// in order.
+func (db *DB) ServerRevokeAgain(ctx context.Context, rs []Revocation) ([]string, error) {
+	var again []string
+	_, err := db.write(ctx, func(w *wtx) error {
+		again = again[:0]
+		for _, r := range rs {
+			var name string
+			err := w.queryRow(`UPDATE srv_tokens SET revoked_at = ?, revoked_device = coalesce(device_id, ''), device_id = NULL WHERE hash = ? AND revoked_at = '' RETURNING name`, r.At, r.Hash).Scan(&name)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // revoked here too, or made after this backup
+			}
+			if err != nil {
+				return fmt.Errorf("revoke token %s again: %w", r.Name, err)
+			}
+			again = append(again, name)
+		}
+		return nil
+	})
+	slices.Sort(again)
+	return again, err
 }
 
 // TokenToRevoke picks, of the active tokens whose names are name in some

@@ -31,7 +31,11 @@ func OpenSQLiteChecked(ctx context.Context, path string, opt SQLiteOptions) (*SQ
 	if err != nil {
 		return nil, false, err
 	}
-	b.marker = MarkerPath(path)
+	b.marker, b.revoked = MarkerPath(path), RevokedPath(path)
+	if err := b.keepRevocations(ctx); err != nil {
+		b.Close()
+		return nil, false, err
+	}
 	raw, err := os.ReadFile(b.marker)
 	if err != nil {
 		return b, false, nil // no marker yet

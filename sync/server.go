@@ -51,6 +51,12 @@ type SQLiteBackend struct {
 	// a block again. markerMu orders the marker's writers.
 	marker   string
 	markerMu gosync.Mutex
+	// revoked is the revocation record's path (RevokedPath), kept with
+	// the marker: each revocation is written to it, and a database
+	// restored from a backup revokes again the tokens it lists.
+	// RevokedAgain names those an open revoked again.
+	revoked      string
+	RevokedAgain []string
 }
 
 // SQLiteOptions tune OpenSQLite.
@@ -143,7 +149,14 @@ func (b *SQLiteBackend) Tokens(ctx context.Context) ([]store.TokenInfo, error) {
 
 // RevokeToken implements Backend.
 func (b *SQLiteBackend) RevokeToken(ctx context.Context, name string) error {
-	return b.DB.ServerRevokeToken(ctx, name)
+	r, err := b.DB.ServerRevoke(ctx, name)
+	if err != nil || b.revoked == "" {
+		return err
+	}
+	if err := appendRevocations(b.revoked, []store.Revocation{r}); err != nil {
+		return fmt.Errorf("token %s is revoked, but %w: a database restored from an older backup would let it in again (tagdesk serve token revoke it again then)", r.Name, err)
+	}
+	return nil
 }
 
 // Close implements Backend.

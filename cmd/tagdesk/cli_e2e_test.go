@@ -433,6 +433,34 @@ func TestE2ETokenCommandsNeedTheServerDB(t *testing.T) {
 	}
 }
 
+// From a server review: restoring the server's database from a backup
+// (README's steps: the files beside it left in place) brought back a
+// token revoked since. The restored server revokes it again and says so.
+func TestE2ERestoredServerRevokesAgain(t *testing.T) {
+	dir := t.TempDir()
+	srvDB := filepath.Join(dir, "server.db")
+	addToken(t, srvDB, "lost-laptop")
+	backup, err := os.ReadFile(srvDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, srvDB, "serve", "token", "revoke", "lost-laptop")
+	os.Remove(srvDB + "-wal")
+	os.Remove(srvDB + "-shm")
+	if err := os.WriteFile(srvDB, backup, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := cli(t, srvDB, "serve", "token", "list")
+	if code != 0 || !strings.Contains(errs, "token(s) lost-laptop were revoked: revoked again") {
+		t.Fatalf("token list after the restore: exit %d\n%s%s", code, out, errs)
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) > 0 && f[0] == "lost-laptop" && len(f) != 6 {
+			t.Errorf("token list does not show it revoked:\n%s", out)
+		}
+	}
+}
+
 // From a server hunt: desk commands changed a sync server's own database
 // (a location added there), which no desk ever received, and verify
 // passed everywhere. Refused; reading is left alone.

@@ -64,6 +64,9 @@ func (a *app) openBackend(ctx context.Context, pgURL string, opt syncpkg.SQLiteO
 	if restored {
 		fmt.Fprintf(a.stderr, "tagdesk serve: %s is behind its restore marker (restored from a backup?): started a new epoch, devices will re-send what it lacks\n", a.serverDBPath())
 	}
+	if len(b.RevokedAgain) > 0 {
+		fmt.Fprintf(a.stderr, "tagdesk serve: %s was restored from a backup taken before token(s) %s were revoked: revoked again, as %s records\n", a.serverDBPath(), strings.Join(b.RevokedAgain, ", "), syncpkg.RevokedPath(a.serverDBPath()))
+	}
 	return b, nil
 }
 
