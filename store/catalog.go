@@ -406,6 +406,18 @@ func shortenCode(c string, max int) string {
 	return c
 }
 
+// collateName is a name with case, accents and runs of spaces aside ("Lager
+// Süd" and "LAGER  SUD" are one), as a case- and accent-blind collation
+// (MySQL's utf8mb4_unicode_ci, Snipe-IT's) compares them.
+func collateName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Mn, r) {
+			return -1 // the accent of a decomposed letter
+		}
+		return r
+	}, latinFold.Replace(strings.ToUpper(norm.NFD.String(strings.Join(strings.Fields(s), " ")))))
+}
+
 // nameWords are the words of a name, accents, case and punctuation aside,
 // in any script ("Silva, Ana" is SILVA ANA; "Пётр" is ПЕТР).
 func nameWords(s string) []string {

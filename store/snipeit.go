@@ -1372,12 +1372,13 @@ func (h *csvHeader) settleSlashDates(rows []*srow) {
 
 // excelRounded is how Excel (and LibreOffice) writes a long number a
 // spreadsheet took from a CSV, a serial or an IMEI of digits: "3.54679E+14",
-// or "3,54679E+14" where the decimal mark is a comma; its digits past the
-// first few are gone. Only that form: a mantissa with its decimal mark and
-// an exponent with its plus sign. A product's serial may well be "12E34"
-// or "1E5" (no mark, no sign: never how a spreadsheet writes a number),
-// and one of that exact form would be a strange serial.
-var excelRounded = regexp.MustCompile(`^[0-9]+[.,][0-9]+[Ee]\+[0-9]+$`)
+// "1E+11", or "3,54679E+14" where the decimal mark is a comma; its digits
+// past the first few are gone. Only that form: one digit, perhaps a
+// decimal mark and digits, and an exponent with its plus sign of 11 or
+// more (Excel's General format writes numbers of 12 digits or more so).
+// A product's serial may well be "12E34" or "1E5" (never how a
+// spreadsheet writes a number), and "1.5E+3" is a number as written.
+var excelRounded = regexp.MustCompile(`^[0-9]([.,][0-9]+)?[Ee]\+(1[1-9]|[2-9][0-9]|[0-9]{3,})$`)
 
 // row validates one record.
 func (h *csvHeader) row(line int, rec []string) *srow {
@@ -1420,10 +1421,13 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 			r.bad = &RowError{Line: line, Column: col, Reason: msg}
 			return r
 		}
-		if (f == fSerial || f == fCustom) && excelRounded.MatchString(c) {
+		if (f == fSerial || f == fCustom || f == fTag) && excelRounded.MatchString(c) {
 			what := "value"
-			if f == fSerial {
+			switch f {
+			case fSerial:
 				what = "serial"
+			case fTag:
+				what = "tag"
 			}
 			r.bad = &RowError{Line: line, Column: col, Reason: fmt.Sprintf("%s is a long number Excel rounded (it kept only the first digits): the real %s is not in the file; export it again and open it with this column as text (Excel: Data > From Text/CSV, column format Text), or import the export as it came", c, what)}
 			return r
@@ -1707,16 +1711,16 @@ type importer struct {
 	// (lower-cased): a desk's model of that name without a number is the
 	// rows' only when they give it one.
 	modelNumbers map[string]map[string]bool
-	serials      map[string]string    // upper-cased serials of the file's the register has → a tag with it
-	serialCodes  map[string]string    // upper-cased serials a new badge or location code must not be → whose (registered)
-	tagSerials   map[string]string    // the file's new tags that are another asset's serial → that asset (registered)
-	snipeIDs     map[string]string    // Snipe-IT IDs of the file's (Update) → the tag of the one asset imported with it, "" if several (registered)
-	pos          map[string]string    // upper-cased purchase order number → uid (read on first use)
-	codes        map[string]string    // location codes and badges the desk has → what they are
-	modelInfo    map[string][3]string // model uid → name, manufacturer, category (read on first use)
-	updating     bool                 // ImportOptions.Update
-	auditMonths  int                  // the desk's audit interval (nextAudit)
-	newPeople    map[string]string    // uid → name (lower case) of the people this import made
+	serials      map[string]string       // upper-cased serials of the file's the register has → a tag with it
+	serialCodes  map[string]string       // upper-cased serials a new badge or location code must not be → whose (registered)
+	tagSerials   map[string]serialOf     // the file's new tags that are another asset's serial → that asset (registered)
+	snipeIDs     map[string]registeredID // the file's Snipe-IT IDs (snipeID) → the one asset imported with it, tag "" if several (registered)
+	pos          map[string]string       // upper-cased purchase order number → uid (read on first use)
+	codes        map[string]string       // location codes and badges the desk has → what they are
+	modelInfo    map[string][3]string    // model uid → name, manufacturer, category (read on first use)
+	updating     bool                    // ImportOptions.Update
+	auditMonths  int                     // the desk's audit interval (nextAudit)
+	newPeople    map[string]string       // uid → name (lower case) of the people this import made
 	scheme       TagScheme
 	nextN        int64
 	gen          int
@@ -2651,14 +2655,27 @@ func (im *importer) receive(r *srow) error {
 	if what, ok := im.codes[rec.Tag]; ok && !generated {
 		return im.rowErr(r, fTag, codeTaken(rec.Tag, what))
 	}
-	if what, ok := im.tagSerials[rec.Tag]; ok && !generated {
-		return im.rowErr(r, fTag, codeTaken(rec.Tag, "the serial of "+what))
+	if other, ok := im.tagSerials[rec.Tag]; ok && !generated && (other.row == nil || other.row.bad == nil && !other.row.failed) {
+		// (Not for a row of the file refused itself: it is no asset.)
+		return im.rowErr(r, fTag, codeTaken(rec.Tag, "the serial of "+other.what))
+	}
+	if id := snipeID(customValue(r.custom, SnipeITIDField)); id != "" && im.snipeIDs[id].tag != "" {
+		// The register's asset of that ID (a tagless row's, a retagged
+		// one's): not a second one.
+		r.inRegister = true
+		how := "--update updates it"
+		if im.updating {
+			how = "the row's tag is another's"
+		}
+		return im.rowErr(r, fTag, conflict("Snipe-IT ID %s is asset %s here already (%s; for an asset of another Snipe-IT, whose IDs are its own, rename the file's ID column)", clip(id), im.snipeIDs[id].tag, how))
 	}
 	if what, ok := im.codes[NormalizeTag(r.serial)]; ok && r.serial != "" {
 		// (Its scans would find the asset: a serial is read before a badge.)
 		return im.rowErr(r, fSerial, conflict("%s is %s, not a serial", clip(r.serial), what))
 	}
-	if t := NormalizeTag(r.serial); r.serial != "" && t != rec.Tag && !im.inFile[t] {
+	if t := NormalizeTag(r.serial); r.serial != "" && t != rec.Tag {
+		// (A new tag of the file is tagsThatAreSerials'; one of the
+		// register's is refused here, its row in the file or not.)
 		if _, ok := im.taken[t]; ok {
 			// (A scan of it would find that asset: a tag is read first.)
 			return im.rowErr(r, fSerial, conflict("%s is asset %s's tag, not a serial: give the serial on the device (or its maker's label)", clip(r.serial), t))
@@ -2727,12 +2744,17 @@ func (im *importer) nextAudit(r *srow, lastAudit string) string {
 // another ID (a tag Snipe-IT gave another asset since), is refused rather
 // than made a second asset or taken for another.
 func (im *importer) registerTag(r *srow) (string, error) {
-	id := customValue(r.custom, SnipeITIDField)
-	if tag := im.snipeIDs[id]; id != "" && tag != "" {
-		if r.tag != "" && r.tag != tag {
-			return "", im.rowErr(r, fTag, conflict("Snipe-IT ID %s is asset %s here, and this row tags it %s (retagged in Snipe-IT?): an update does not change an asset's tag, which its labels carry; give the row the tag %s to update it (or, if it is an asset of another Snipe-IT, import it without --update)", clip(id), tag, r.tag, tag))
+	id := snipeID(customValue(r.custom, SnipeITIDField))
+	if a := im.snipeIDs[id]; id != "" && a.tag != "" {
+		if r.tag != "" && r.tag != a.tag {
+			return "", im.rowErr(r, fTag, conflict("Snipe-IT ID %s is asset %s here, and this row tags it %s (retagged in Snipe-IT?): an update does not change an asset's tag, which its labels carry; give the row the tag %s to update it (or, for an asset of another Snipe-IT, whose IDs are its own, rename the file's ID column)", clip(id), a.tag, r.tag, a.tag))
 		}
-		return tag, nil
+		if r.tag == "" && r.serial != "" && a.serial != "" && !strings.EqualFold(r.serial, a.serial) {
+			// (A tagless row is its asset by the ID alone: one whose serial
+			// says otherwise is another Snipe-IT's asset of that ID.)
+			return "", im.rowErr(r, fSerial, conflict("Snipe-IT ID %s is asset %s here, whose serial is %s, not %s: an asset of another Snipe-IT? give the row its tag (or rename the file's ID column, whose IDs are that Snipe-IT's own)", clip(id), a.tag, clip(a.serial), clip(r.serial)))
+		}
+		return a.tag, nil
 	}
 	if r.tag != "" {
 		if _, ok := im.taken[r.tag]; !ok {
@@ -2746,7 +2768,7 @@ func (im *importer) registerTag(r *srow) (string, error) {
 		if err := im.w.queryRow(`SELECT coalesce(json_extract(custom, '$."Snipe-IT ID"'), '') FROM assets WHERE tag = ?`, r.tag).Scan(&have); err != nil {
 			return "", fmt.Errorf("read asset: %w", err)
 		}
-		if have != "" && have != id {
+		if have != "" && snipeID(have) != id {
 			return "", im.rowErr(r, fTag, conflict("%s is the asset imported with Snipe-IT ID %s, and this row's ID is %s: in Snipe-IT the tag is on another asset now (retagged?); an update does not change an asset's tag, nor which Snipe-IT asset it is", r.tag, clip(have), clip(id)))
 		}
 		return r.tag, nil
@@ -3393,23 +3415,43 @@ func (im *importer) registered(rows []*srow) error {
 	for code := range im.serialCodes {
 		im.w.reserved[code] = true
 	}
-	if err != nil || !im.updating {
+	if err != nil {
 		return err
 	}
 	im.snipeIDs, err = im.registeredIDs(rows)
 	return err
 }
 
-// registeredIDs reads, for an update, which of the file's Snipe-IT IDs the
-// register's assets were imported with (the custom field Snipe-IT ID,
-// index assets_snipeit_id), in one statement: each ID with the tag of its
-// asset, or "" when several have it (two Snipe-IT instances imported).
-func (im *importer) registeredIDs(rows []*srow) (map[string]string, error) {
-	found := map[string]string{}
+// registeredID is the asset of the register imported with a Snipe-IT ID:
+// its tag ("" when several were) and serial.
+type registeredID struct{ tag, serial string }
+
+// snipeID is a Snipe-IT ID as compared: Snipe-IT's ids are numbers, and
+// "012" is 12.
+func snipeID(v string) string {
+	v = strings.TrimSpace(v)
+	if t := strings.TrimLeft(v, "0"); v != "" && strings.Trim(v, "0123456789") == "" {
+		if t == "" {
+			return "0"
+		}
+		return t
+	}
+	return v
+}
+
+// registeredIDs reads which of the file's Snipe-IT IDs the register's
+// assets were imported with (the custom field Snipe-IT ID, index
+// assets_snipeit_id), in one statement: each ID (snipeID) with its asset,
+// tag "" when several have it (two Snipe-IT instances imported).
+func (im *importer) registeredIDs(rows []*srow) (map[string]registeredID, error) {
+	found := map[string]registeredID{}
 	var ids []string
 	for _, r := range rows {
 		if id := customValue(r.custom, SnipeITIDField); r.bad == nil && id != "" {
 			ids = append(ids, id)
+			if n := snipeID(id); n != id {
+				ids = append(ids, n)
+			}
 		}
 	}
 	if len(ids) == 0 {
@@ -3420,20 +3462,22 @@ func (im *importer) registeredIDs(rows []*srow) (map[string]string, error) {
 		return nil, fmt.Errorf("check Snipe-IT IDs: %w", err)
 	}
 	const id = `json_extract(custom, '$."Snipe-IT ID"')`
-	q, err := im.w.tx.QueryContext(im.w.ctx, `SELECT `+id+`, tag FROM assets WHERE `+id+` IN (SELECT value FROM json_each(?)) ORDER BY id`, string(b))
+	q, err := im.w.tx.QueryContext(im.w.ctx, `SELECT `+id+`, tag, coalesce(serial, '') FROM assets WHERE `+id+` IN (SELECT value FROM json_each(?)) ORDER BY id`, string(b))
 	if err != nil {
 		return nil, fmt.Errorf("check Snipe-IT IDs: %w", err)
 	}
 	defer q.Close()
 	for q.Next() {
-		var v, tag string
-		if err := q.Scan(&v, &tag); err != nil {
+		var v string
+		var a registeredID
+		if err := q.Scan(&v, &a.tag, &a.serial); err != nil {
 			return nil, fmt.Errorf("check Snipe-IT IDs: %w", err)
 		}
+		v = snipeID(v)
 		if _, two := found[v]; two {
-			tag = ""
+			a.tag = ""
 		}
-		found[v] = tag
+		found[v] = a
 	}
 	if err := q.Err(); err != nil {
 		return nil, fmt.Errorf("check Snipe-IT IDs: %w", err)
@@ -3446,12 +3490,12 @@ func (im *importer) registeredIDs(rows []*srow) (map[string]string, error) {
 // the register (found, by upper-cased serial, as inRegister gives them)
 // or another row of the file (its serial upper-cased: a scan of "ft-9" is
 // read as the tag FT-9). A row's own serial may be its tag.
-func tagsThatAreSerials(rows []*srow, inFile map[string]bool, taken, found map[string]string) map[string]string {
-	out := map[string]string{}
+func tagsThatAreSerials(rows []*srow, inFile map[string]bool, taken, found map[string]string) map[string]serialOf {
+	out := map[string]serialOf{}
 	for t := range inFile {
 		if _, update := taken[t]; !update {
 			if tag, ok := found[t]; ok {
-				out[t] = "asset " + tag
+				out[t] = serialOf{what: "asset " + tag}
 			}
 		}
 	}
@@ -3467,12 +3511,19 @@ func tagsThatAreSerials(rows []*srow, inFile map[string]bool, taken, found map[s
 			continue
 		}
 		if r.tag != "" {
-			out[s] = "asset " + r.tag
+			out[s] = serialOf{what: "asset " + r.tag, row: r}
 		} else {
-			out[s] = "the asset on line " + strconv.Itoa(r.line)
+			out[s] = serialOf{what: "the asset on line " + strconv.Itoa(r.line), row: r}
 		}
 	}
 	return out
+}
+
+// serialOf is the asset whose serial a tag is: said (what), and its row
+// of the file (row; nil for the register's).
+type serialOf struct {
+	what string
+	row  *srow
 }
 
 // notASerial refuses a new badge or location code that is a serial of the
@@ -3519,9 +3570,17 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 	}
 	if opt.Update {
 		// Rows --update cannot find in the register: each run adds them.
+		// (A Snipe-IT ID the file gives one row finds its asset the next
+		// time; one given to several rows finds none of them.)
+		ids := map[string]int{}
+		for _, r := range rows {
+			if id := snipeID(customValue(r.custom, SnipeITIDField)); r.bad == nil && id != "" {
+				ids[id]++
+			}
+		}
 		n, first := 0, 0
 		for _, r := range rows {
-			if r.bad == nil && r.tag == "" && (r.serial == "" || tagless[taglessKey(r)] > 1) && customValue(r.custom, SnipeITIDField) == "" { // (an ID finds it)
+			if r.bad == nil && r.tag == "" && (r.serial == "" || tagless[taglessKey(r)] > 1) && ids[snipeID(customValue(r.custom, SnipeITIDField))] != 1 {
 				if n++; n == 1 {
 					first = r.line
 				}
@@ -3952,31 +4011,47 @@ func (r ExportReport) Warnings() []string {
 	return out
 }
 
-// sharedPlaceNames reads the names two or more places share, case aside,
-// each with the places' codes ("Store" (BER-STORE, DUB-STORE)), at most
-// 20 of them.
+// sharedPlaceNames reads the names two or more places share, case and
+// accents aside (as Snipe-IT's MySQL compares them: "Lager Süd" is "LAGER
+// SUD"), each with the places' codes ("Store" (BER-STORE, DUB-STORE)), at
+// most 20 of them. Places are few: read whole.
 func sharedPlaceNames(ctx context.Context, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 }) ([]string, error) {
-	// (name is the first code's place's: SQLite takes a bare column from
-	// the row min() chose.)
-	rows, err := q.QueryContext(ctx, `SELECT name, min(code), group_concat(code, ', ') FROM
-		(SELECT name, code FROM locations ORDER BY code)
-		GROUP BY lower(name) HAVING count(*) > 1 ORDER BY lower(name) LIMIT 20`)
+	rows, err := q.QueryContext(ctx, `SELECT name, code FROM locations ORDER BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("export: shared place names: %w", err)
 	}
 	defer rows.Close()
-	var out []string
+	type group struct {
+		name  string
+		codes []string
+	}
+	groups := map[string]*group{}
+	var keys []string
 	for rows.Next() {
-		var name, first, codes string
-		if err := rows.Scan(&name, &first, &codes); err != nil {
+		var name, code string
+		if err := rows.Scan(&name, &code); err != nil {
 			return nil, fmt.Errorf("export: shared place names: %w", err)
 		}
-		out = append(out, fmt.Sprintf("%q (%s)", name, codes))
+		k := collateName(name)
+		g := groups[k]
+		if g == nil {
+			g = &group{name: name}
+			groups[k] = g
+			keys = append(keys, k)
+		}
+		g.codes = append(g.codes, code)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("export: shared place names: %w", err)
+	}
+	slices.Sort(keys)
+	var out []string
+	for _, k := range keys {
+		if g := groups[k]; len(g.codes) > 1 && len(out) < 20 {
+			out = append(out, fmt.Sprintf("%q (%s)", g.name, strings.Join(g.codes, ", ")))
+		}
 	}
 	return out, nil
 }

@@ -10,8 +10,8 @@ import (
 
 // A long number Excel shows in scientific notation (3.54679E+14) has lost
 // its digits: in a Serial Number or a custom column such a cell makes a bad
-// row that says so; a serial merely written with an E (12E34, 1E5, 4E+12)
-// is one.
+// row that says so (Excel writes numbers of 12 digits or more so: 4E+12
+// too); a serial merely written with an E (12E34, 1E5, 1.5e+3) is one.
 func TestImportSnipeITExcelRoundedNumbers(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpen(t)
@@ -24,15 +24,16 @@ func TestImportSnipeITExcelRoundedNumbers(t *testing.T) {
 		"EX-4,Latitude 5440,1E5,354679091234567\n" +
 		"EX-5,Latitude 5440,4E+12,\n" +
 		"EX-6,Latitude 5440,1.5e+3,\n" +
-		"EX-7,Latitude 5440,1.2.3E+4,\n"
+		"EX-7,Latitude 5440,1.2.3E+4,\n" +
+		"1.23457E+11,Latitude 5440,SN-EX9,\n"
 	rep, err := db.ImportSnipeIT(ctx, strings.NewReader(data), store.ImportOptions{})
-	if store.ErrorCode(err) != store.EINVALID || rep.BadRows != 3 || rep.Imported != 0 {
+	if store.ErrorCode(err) != store.EINVALID || rep.BadRows != 4 || rep.Imported != 0 {
 		t.Fatalf("import: %+v, %v", rep, err)
 	}
 	for i, want := range []struct {
 		line      int
 		col, cell string
-	}{{2, "Serial Number", "3.54679E+14"}, {3, "IMEI", "8.9E+18"}, {7, "Serial Number", "1.5e+3"}} {
+	}{{2, "Serial Number", "3.54679E+14"}, {3, "IMEI", "8.9E+18"}, {6, "Serial Number", "4E+12"}, {9, "Asset Tag", "1.23457E+11"}} {
 		b := rep.Bad[i]
 		if b.Line != want.line || b.Column != want.col || !strings.Contains(b.Reason, want.cell) || !strings.Contains(b.Reason, "Excel") || !strings.Contains(b.Reason, "as text") {
 			t.Errorf("bad row %d: %+v, want line %d, column %s, naming %s and Excel", i, b, want.line, want.col, want.cell)
@@ -43,10 +44,10 @@ func TestImportSnipeITExcelRoundedNumbers(t *testing.T) {
 	}
 	// --skip-invalid takes the good rows.
 	rep, err = db.ImportSnipeIT(ctx, strings.NewReader(data), store.ImportOptions{SkipInvalid: true})
-	if err != nil || rep.Imported != 4 || rep.BadRows != 3 {
+	if err != nil || rep.Imported != 4 || rep.BadRows != 4 {
 		t.Fatalf("skip-invalid: %+v, %v", rep, err)
 	}
-	for tag, serial := range map[string]string{"EX-3": "12E34", "EX-4": "1E5", "EX-5": "4E+12", "EX-7": "1.2.3E+4"} {
+	for tag, serial := range map[string]string{"EX-3": "12E34", "EX-4": "1E5", "EX-6": "1.5e+3", "EX-7": "1.2.3E+4"} {
 		if a := mustAsset(t, db, tag); a.Serial != serial {
 			t.Errorf("%s: serial %q, want %q", tag, a.Serial, serial)
 		}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -91,4 +92,33 @@ func TestImportSnipeITSerialIsAnotherAssetsTag(t *testing.T) {
 	if after := takeSnapshot(t, db); after.events != before.events || len(after.assets) != len(before.assets) {
 		t.Fatalf("a refused import changed the register")
 	}
+}
+
+// From a review: a new asset's serial that is the tag of a register asset
+// whose own row is in the file (an --update file, or one with
+// --skip-invalid) got in; and a tag was refused as the serial of a row
+// that was itself refused (no asset has it).
+func TestImportSnipeITSerialTagAcrossRows(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number\nSN-100,Latitude 5440,SER-100\n"), store.ImportOptions{})
+	data := "Asset Tag,Model Name,Serial Number,Notes\nN-1,Latitude 5440,SN-100,new\nSN-100,Latitude 5440,,updated\n"
+	for _, opt := range []store.ImportOptions{{Update: true}, {SkipInvalid: true}} {
+		rep, err := db.ImportSnipeIT(ctx, strings.NewReader(data), opt)
+		if !slices.ContainsFunc(rep.Bad, func(b store.RowError) bool {
+			return b.Line == 2 && strings.Contains(b.Reason, "is asset SN-100's tag, not a serial")
+		}) {
+			t.Errorf("%+v: %+v, %v", opt, rep, err)
+		}
+	}
+	if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Badge Holder", Badge: "BADGE-1"}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Serial Number\nBADGE-1,Latitude 5440,NEWT-2\nNEWT-2,Latitude 5440,SER-B\n"), store.ImportOptions{SkipInvalid: true})
+	if err != nil || rep.Imported != 1 || rep.BadRows != 1 {
+		t.Fatalf("a tag that is a refused row's serial: %+v, %v", rep, err)
+	}
+	mustAsset(t, db, "NEWT-2")
+	mustVerify(t, db)
 }

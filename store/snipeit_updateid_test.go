@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -57,6 +58,44 @@ func TestImportSnipeITUpdateByID(t *testing.T) {
 	}
 	if all, err := db.SearchAssets(ctx, store.AssetFilter{}); err != nil || len(all) != 2 {
 		t.Fatalf("%d assets, %v; want 2", len(all), err)
+	}
+	mustVerify(t, db)
+}
+
+// From a review: without --update a row whose ID is an asset's of the
+// register (retagged in Snipe-IT since) made a second asset of that ID,
+// after which --update could not tell them apart; a tagless row whose
+// serial is not the ID's asset's took it over; an ID written 012 is 12;
+// and two tagless rows of one ID are added again by each run (said).
+func TestImportSnipeITByIDWithoutUpdate(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	importSnipe(t, db, []byte("ID,Asset Tag,Asset Name,Model Name,Serial Number\n12,A-1,Laptop,Latitude 5440,SN-1\n"), store.ImportOptions{})
+	before := takeSnapshot(t, db)
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader("ID,Asset Tag,Model Name,Serial Number\n12,NEW-1,Latitude 5440,SN-1\n"), store.ImportOptions{})
+	if store.ErrorCode(err) != store.EINVALID || len(rep.Bad) != 1 || !strings.Contains(rep.Bad[0].Reason, "Snipe-IT ID 12 is asset A-1 here already") || !strings.Contains(rep.Bad[0].Reason, "--update") {
+		t.Fatalf("plain import of a retagged row: %+v, %v", rep, err)
+	}
+	for _, c := range []struct{ row, says string }{
+		{",Latitude 5440,OTHER-9", "whose serial is SN-1, not OTHER-9"}, // another Snipe-IT's asset 12
+		{"B-1,Latitude 5440,SN-1", "Snipe-IT ID 12 is asset A-1"},       // (the ID written 012)
+	} {
+		rep, err := db.ImportSnipeIT(ctx, strings.NewReader("ID,Asset Tag,Model Name,Serial Number\n012,"+c.row+"\n"), store.ImportOptions{Update: true})
+		if store.ErrorCode(err) != store.EINVALID || len(rep.Bad) != 1 || !strings.Contains(rep.Bad[0].Reason, c.says) {
+			t.Errorf("update %q: %+v, %v", c.row, rep, err)
+		}
+	}
+	if after := takeSnapshot(t, db); after.events != before.events {
+		t.Fatalf("a refused import changed the register")
+	}
+	rep, err = db.ImportSnipeIT(ctx, strings.NewReader("ID,Asset Tag,Asset Name,Model Name,Serial Number\n012,,Renamed,Latitude 5440,SN-1\n"), store.ImportOptions{Update: true})
+	if err != nil || rep.Updated != 1 || rep.Imported != 0 {
+		t.Fatalf("update by the ID written 012: %+v, %v", rep, err)
+	}
+	rep, err = db.ImportSnipeIT(ctx, strings.NewReader("ID,Asset Tag,Model Name,Serial Number\n99,,Latitude 5440,\n99,,Latitude 5440,\n"), store.ImportOptions{Update: true, DryRun: true})
+	if err != nil || !slices.ContainsFunc(rep.Warnings, func(w store.RowError) bool { return strings.Contains(w.Reason, "each run of the file adds them again") }) {
+		t.Errorf("two tagless rows of one ID: %+v, %v", rep.Warnings, err)
 	}
 	mustVerify(t, db)
 }
