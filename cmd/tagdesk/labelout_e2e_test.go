@@ -173,4 +173,16 @@ func TestE2EReceiptOutStdout(t *testing.T) {
 	if ents, _ := os.ReadDir(dir); len(ents) > 0 {
 		t.Fatalf("wrote %s in the working folder", ents[0].Name())
 	}
+	// offboard's standard output lists what came back: its receipt needs
+	// a file, and nothing changes without one.
+	out, errs, code = cliIn(t, dir, db, "person", "offboard", "B7101", "--receipt", "-")
+	if code != 2 || !strings.Contains(errs, "--receipt needs a file") {
+		t.Fatalf("offboard --receipt -: exit %d, %s %s", code, out, errs)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) > 0 {
+		t.Fatalf("offboard wrote %s in the working folder", ents[0].Name())
+	}
+	if a := mustCLI(t, db, "asset", "show", tags[0]); !strings.Contains(a, "Ola Berg") {
+		t.Fatalf("a refused offboard changed the register:\n%s", a)
+	}
 }

@@ -132,6 +132,11 @@ func cmdPersonOffboard(ctx context.Context, a *app, args []string) error {
 	if kept && *receipt != "" {
 		return usagef("a return receipt is for what came back: --condition missing says nothing did (leave out --receipt)")
 	}
+	if *receipt == stdoutName {
+		// (Standard output carries what was returned: the PDF goes to a
+		// file, or comes from person receipt --out - beforehand.)
+		return usagef("--receipt needs a file: standard output lists what came back")
+	}
 	return a.withDB(ctx, func(db *store.DB) error {
 		if *receipt != "" {
 			if _, _, err := outTarget(*receipt, db.Path()); err != nil {
