@@ -551,9 +551,21 @@ func (db *DB) ServerLease(ctx context.Context, device string, count, min int64) 
 			return fmt.Errorf("read the desk's leases: %w", err)
 		}
 		if h.Granted+count > MaxLeaseHeld {
-			// (Counted only for a desk that leased that many: its events
-			// are read by the (device_id, seq) index.)
-			if err := w.queryRow(`SELECT count(*) FROM events WHERE device_id = ? AND type = ?`, device, string(EvAssetReceived)).Scan(&h.Used); err != nil {
+			// (Counted only for a desk that leased that many, and from
+			// where the last count left off: srv_meta keeps it. A count of
+			// a busy desk's whole log held the write lock for seconds.)
+			key := usedMarkKey(device)
+			var mark string
+			if err := w.queryRow(`SELECT coalesce((SELECT value FROM srv_meta WHERE key = ?), '')`, key).Scan(&mark); err != nil {
+				return fmt.Errorf("count the desk's receipts: %w", err)
+			}
+			seq, used := ParseUsedMark(mark)
+			var top, n int64
+			if err := w.queryRow(`SELECT coalesce(max(seq), ?), count(CASE WHEN type = ? THEN 1 END) FROM events WHERE device_id = ? AND seq > ?`, seq, string(EvAssetReceived), device, seq).Scan(&top, &n); err != nil {
+				return fmt.Errorf("count the desk's receipts: %w", err)
+			}
+			h.Used = used + n
+			if _, err := w.exec(`INSERT INTO srv_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, UsedMark(top, h.Used)); err != nil {
 				return fmt.Errorf("count the desk's receipts: %w", err)
 			}
 		}
@@ -576,6 +588,30 @@ func (db *DB) ServerLease(ctx context.Context, device string, count, min int64) 
 // sync/postgres.go has its PostgreSQL twin (pgLeaseHolding).
 const leaseHoldingQuery = `SELECT coalesce(sum(last - first + 1), 0), coalesce(sum(CASE WHEN first - prev > 1 THEN first - prev - 1 ELSE 0 END), 0)
 FROM (SELECT first, last, device_id, coalesce(lag(last) OVER (ORDER BY first), 0) AS prev FROM srv_leases) l WHERE device_id = ?`
+
+// usedMarkKey is the server's meta key under which it keeps how far it
+// has counted a desk's receipts (UsedMark).
+func usedMarkKey(device string) string { return "lease_used:" + device }
+
+// UsedMarkKey is usedMarkKey, for the PostgreSQL server.
+func UsedMarkKey(device string) string { return usedMarkKey(device) }
+
+// UsedMark is the note of a desk's receipts counted: through its event
+// seq, n of them.
+func UsedMark(seq, n int64) string {
+	return strconv.FormatInt(seq, 10) + " " + strconv.FormatInt(n, 10)
+}
+
+// ParseUsedMark reads a UsedMark (none, or not one: nothing counted yet).
+func ParseUsedMark(v string) (seq, n int64) {
+	a, b, ok := strings.Cut(v, " ")
+	seq, err1 := strconv.ParseInt(a, 10, 64)
+	n, err2 := strconv.ParseInt(b, 10, 64)
+	if !ok || err1 != nil || err2 != nil || seq < 0 || n < 0 {
+		return 0, 0
+	}
+	return seq, n
+}
 
 // LeaseHolding is what a server knows of one desk's tag numbers.
 type LeaseHolding struct {

@@ -474,16 +474,8 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 		rep.EpochReset = true
 	}
 	rep.Epoch = hello.Epoch
-	if err := c.lease(ctx); err != nil {
-		// A lease the server refuses (a tag_next far too high, none
-		// left) must not keep this desk's changes from the server, nor
-		// the others' from it: said, and the sync goes on. (The desk
-		// generates no tags until it has a block.)
-		var he *HTTPError
-		if !errors.As(err, &he) || he.Status != http.StatusBadRequest {
-			return false, err
-		}
-		rep.LeaseRefused = err.Error()
+	if err := c.leaseOrSay(ctx, rep); err != nil {
+		return false, err
 	}
 	batch := c.PushBatch
 	if batch <= 0 || batch > MaxPushEvents {
@@ -584,6 +576,14 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 	if err := push.stop(); err != nil {
 		return false, err
 	}
+	if rep.LeaseRefused != "" && rep.Pushed > 0 {
+		// The server counts a desk's receipts as used numbers: refused as
+		// holding too many before the push, it may lease now.
+		rep.LeaseRefused = ""
+		if err := c.leaseOrSay(ctx, rep); err != nil {
+			return false, err
+		}
+	}
 	if c.PushOnly {
 		return false, nil
 	}
@@ -659,6 +659,22 @@ func (c *Client) round(ctx context.Context, rep *Report, progress func(Progress)
 		rep.Rebased = true
 	}
 	return false, nil
+}
+
+// leaseOrSay tops up the desk's tag numbers (lease). A lease the server
+// refuses (a tag_next far too high, none left, too many held) must not
+// keep this desk's changes from the server, nor the others' from it: said
+// in rep, and the sync goes on. (The desk generates no tags until it has a
+// block.)
+func (c *Client) leaseOrSay(ctx context.Context, rep *Report) error {
+	if err := c.lease(ctx); err != nil {
+		var he *HTTPError
+		if !errors.As(err, &he) || he.Status != http.StatusBadRequest {
+			return err
+		}
+		rep.LeaseRefused = err.Error()
+	}
+	return nil
 }
 
 func (c *Client) lease(ctx context.Context) error {

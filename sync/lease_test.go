@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -127,5 +128,53 @@ func TestLeaseBoundedPerDevice(t *testing.T) {
 	// Its blocks from the counter on are still granted.
 	if code, got, bad = leaseOver(t, hs.URL, tok2, 1000, got.Last+1); code != http.StatusOK || got.First != got.Last-999 {
 		t.Fatalf("a lease from the counter: %d %+v %s", code, got, bad.Error)
+	}
+}
+
+// From a review: a desk at the bound that had just used its block was
+// refused a lease in the very sync that pushed its receipts (the lease
+// came before the push), and told it held numbers it did not. Now a
+// refused lease is asked again after the push; the server counts a desk's
+// receipts from where its last count left off (srv_meta), so the second
+// round still counts the first round's.
+func TestLeaseAfterThePushAtTheBound(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	hs := httptest.NewServer(e.h)
+	defer hs.Close()
+	if _, err := e.client(t, hs.URL).Sync(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Blocks leased elsewhere (an import's) bring the desk to 199,500.
+	_, from, _ := e.dev.LeaseRemaining(ctx)
+	for _, n := range []int64{100_000, 98_500} {
+		if code, got, bad := leaseOver(t, hs.URL, e.tok, n, from); code != http.StatusOK {
+			t.Fatalf("lease of %d: %d %s", n, code, bad.Error)
+		} else {
+			from = got.Last + 1
+		}
+	}
+	if _, err := e.dev.AddLocation(ctx, "WH", "Warehouse", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.dev.AddModel(ctx, "Latitude 5440", "L5440", "Dell", "Laptop"); err != nil {
+		t.Fatal(err)
+	}
+	for round := range 2 {
+		left, _, _ := e.dev.LeaseRemaining(ctx)
+		rs := make([]store.Receipt, left)
+		for i := range rs {
+			rs[i] = store.Receipt{Serial: fmt.Sprintf("R%d-%05d", round, i), Model: "L5440", Location: "WH"}
+		}
+		if _, err := e.dev.ReceiveAll(ctx, rs); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := e.client(t, hs.URL).Sync(ctx, nil)
+		if err != nil || rep.LeaseRefused != "" {
+			t.Fatalf("round %d: %v, lease refused %q", round, err, rep.LeaseRefused)
+		}
+		if left, _, _ := e.dev.LeaseRemaining(ctx); left != 1000 {
+			t.Fatalf("round %d: %d left after the sync, want 1,000", round, left)
+		}
 	}
 }

@@ -31,7 +31,7 @@ func OpenSQLiteChecked(ctx context.Context, path string, opt SQLiteOptions) (*SQ
 	if err != nil {
 		return nil, false, err
 	}
-	b.marker, b.revoked = MarkerPath(path), RevokedPath(path)
+	b.marker, b.revoked, b.dbPath = MarkerPath(path), RevokedPath(path), path
 	if err := b.keepRevocations(ctx); err != nil {
 		b.Close()
 		return nil, false, err

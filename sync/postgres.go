@@ -332,7 +332,19 @@ func (b *PostgresBackend) Lease(ctx context.Context, device string, count, min i
 		return 0, 0, fmt.Errorf("read the desk's leases: %w", err)
 	}
 	if h.Granted+count > store.MaxLeaseHeld {
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM tagdesk_log WHERE device_id = $1 AND type = $2`, device, string(store.EvAssetReceived)).Scan(&h.Used); err != nil {
+		// (From where the last count left off, as store.ServerLease.)
+		key := store.UsedMarkKey(device)
+		var mark string
+		if err := tx.QueryRow(ctx, `SELECT coalesce((SELECT value FROM tagdesk_meta WHERE key = $1), '')`, key).Scan(&mark); err != nil {
+			return 0, 0, fmt.Errorf("count the desk's receipts: %w", err)
+		}
+		seq, used := store.ParseUsedMark(mark)
+		var top, n int64
+		if err := tx.QueryRow(ctx, `SELECT coalesce(max(seq), $1), count(*) FILTER (WHERE type = $2) FROM tagdesk_log WHERE device_id = $3 AND seq > $1`, seq, string(store.EvAssetReceived), device).Scan(&top, &n); err != nil {
+			return 0, 0, fmt.Errorf("count the desk's receipts: %w", err)
+		}
+		h.Used = used + n
+		if _, err := tx.Exec(ctx, `INSERT INTO tagdesk_meta(key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, store.UsedMark(top, h.Used)); err != nil {
 			return 0, 0, fmt.Errorf("count the desk's receipts: %w", err)
 		}
 	}

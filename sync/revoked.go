@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -26,11 +25,15 @@ func RevokedPath(dbPath string) string { return dbPath + ".revoked" }
 
 // keepRevocations revokes again what the record lists and the database
 // has active (b.RevokedAgain), then records the database's revocations the
-// record lacks (revoked by a build that kept none).
+// record lacks (revoked by a build that kept none). A record it cannot read
+// or add to (a file a root-run command made, a read-only folder) is said
+// (b.RecordProblem), not a server that will not start: only the database
+// decides who gets in.
 func (b *SQLiteBackend) keepRevocations(ctx context.Context) error {
 	recorded, err := readRevocations(b.revoked)
 	if err != nil {
-		return err
+		b.RecordProblem = err.Error()
+		return nil
 	}
 	if b.RevokedAgain, err = b.DB.ServerRevokeAgain(ctx, recorded); err != nil {
 		return err
@@ -49,39 +52,39 @@ func (b *SQLiteBackend) keepRevocations(ctx context.Context) error {
 			missing = append(missing, r)
 		}
 	}
-	return appendRevocations(b.revoked, missing)
+	if err := appendRevocations(b.revoked, missing, b.dbPath); err != nil {
+		b.RecordProblem = err.Error()
+	}
+	return nil
 }
 
 // readRevocations reads the record at path (none: empty). A line that is
 // not whole (an append cut short by a power cut, before its revocation
 // was reported) is passed over.
 func readRevocations(path string) ([]store.Revocation, error) {
-	f, err := os.Open(path)
+	raw, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read the revocation record: %w", err)
 	}
-	defer f.Close()
 	var out []store.Revocation
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fs := strings.Fields(sc.Text())
-		if len(fs) != 3 || len(fs[0]) != 64 || strings.Trim(fs[0], "0123456789abcdef") != "" || store.ValidTokenName(fs[1]) != nil {
+	for _, line := range strings.Split(string(raw), "\n") {
+		// hash, name, time: the name is what lies between (an older
+		// build's token names held spaces); the hash is what is matched.
+		fs := strings.Fields(line)
+		if len(fs) < 3 || len(fs[0]) != 64 || strings.Trim(fs[0], "0123456789abcdef") != "" {
 			continue
 		}
-		out = append(out, store.Revocation{Hash: fs[0], Name: fs[1], At: fs[2]})
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read the revocation record: %w", err)
+		out = append(out, store.Revocation{Hash: fs[0], Name: strings.Join(fs[1:len(fs)-1], " "), At: fs[len(fs)-1]})
 	}
 	return out, nil
 }
 
 // appendRevocations adds rs to the record at path, on the disk before it
-// returns.
-func appendRevocations(path string, rs []store.Revocation) error {
+// returns; a new record gets the permissions of the database at dbPath.
+func appendRevocations(path string, rs []store.Revocation, dbPath string) error {
 	if len(rs) == 0 {
 		return nil
 	}
@@ -89,7 +92,11 @@ func appendRevocations(path string, rs []store.Revocation) error {
 	for _, r := range rs {
 		fmt.Fprintf(&sb, "%s %s %s\n", r.Hash, r.Name, r.At)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	perm := os.FileMode(0o600)
+	if fi, err := os.Stat(dbPath); err == nil {
+		perm = fi.Mode().Perm()
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, perm)
 	if err != nil {
 		return fmt.Errorf("not recorded in %s: %w", path, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tagdesk/tagdesk/store"
@@ -105,4 +106,92 @@ func readAll(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// From a review: the record's lines of token names an older build allowed
+// (spaces) were passed over, so such a token came back after a restore and
+// its line was added again at every open; a line past 64 KiB, or a record
+// the server cannot read, stopped the server from starting. Now the name
+// is what lies between hash and time, any line is read, and an unreadable
+// record is said (RecordProblem), not fatal.
+func TestRevocationRecordTolerant(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "server.db")
+	b, _, err := OpenSQLiteChecked(ctx, path, SQLiteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := store.NewToken()
+	if err := b.AddToken(ctx, "buro-2", tok); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	backup := readAll(t, path)
+	// (An older build's name, and junk longer than a scanner's line.)
+	if err := os.WriteFile(RevokedPath(path), []byte("x"+strings.Repeat("y", 70000)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	plain, err := OpenSQLite(ctx, path, SQLiteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plain.DB.ServerRevoke(ctx, "buro-2"); err != nil {
+		t.Fatal(err)
+	}
+	plain.Close()
+	for range 3 {
+		b, _, err := OpenSQLiteChecked(ctx, path, SQLiteOptions{})
+		if err != nil {
+			t.Fatalf("open with a long junk line: %v", err)
+		}
+		if b.RecordProblem != "" {
+			t.Errorf("record problem: %s", b.RecordProblem)
+		}
+		b.Close()
+	}
+	if recs, err := readRevocations(RevokedPath(path)); err != nil || len(recs) != 1 {
+		t.Fatalf("recorded %d times, %v; want once", len(recs), err)
+	}
+	// A name with a space, as an older build wrote it.
+	raw := readAll(t, RevokedPath(path))
+	recs, _ := readRevocations(RevokedPath(path))
+	line := recs[0].Hash + " Büro 2 " + recs[0].At + "\n"
+	if err := os.WriteFile(RevokedPath(path), append(raw, line...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if recs, _ := readRevocations(RevokedPath(path)); len(recs) != 2 || recs[1].Name != "Büro 2" {
+		t.Fatalf("older name: %+v", recs)
+	}
+	os.Remove(path + "-wal")
+	os.Remove(path + "-shm")
+	if err := os.WriteFile(path, backup, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if b, _, err = OpenSQLiteChecked(ctx, path, SQLiteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Authenticate(ctx, tok); !errors.Is(err, store.ErrUnauthorized) {
+		t.Errorf("restored: %v, want refused", err)
+	}
+	b.Close()
+	// A record that cannot be read: said, and the server opens.
+	os.Remove(RevokedPath(path))
+	if err := os.Mkdir(RevokedPath(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	b, _, err = OpenSQLiteChecked(ctx, path, SQLiteOptions{})
+	if err != nil || b.RecordProblem == "" {
+		t.Fatalf("unreadable record: %v, problem %q", err, b.RecordProblem)
+	}
+	defer b.Close()
+	var nr *NotRecordedError
+	if err := b.AddToken(ctx, "desk-9", store.NewToken()); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.RevokeToken(ctx, "desk-9"); !errors.As(err, &nr) {
+		t.Errorf("revoke with an unwritable record: %v", err)
+	}
+	if toks, _ := b.Tokens(ctx); !slices.ContainsFunc(toks, func(ti store.TokenInfo) bool { return ti.Name == "desk-9" && ti.RevokedAt != "" }) {
+		t.Errorf("desk-9 not revoked: %+v", toks)
+	}
 }

@@ -57,6 +57,10 @@ type SQLiteBackend struct {
 	// RevokedAgain names those an open revoked again.
 	revoked      string
 	RevokedAgain []string
+	// RecordProblem says why the revocation record could not be read or
+	// added to at opening ("": it was); dbPath is the database's path.
+	RecordProblem string
+	dbPath        string
 }
 
 // SQLiteOptions tune OpenSQLite.
@@ -153,11 +157,24 @@ func (b *SQLiteBackend) RevokeToken(ctx context.Context, name string) error {
 	if err != nil || b.revoked == "" {
 		return err
 	}
-	if err := appendRevocations(b.revoked, []store.Revocation{r}); err != nil {
-		return fmt.Errorf("token %s is revoked, but %w: a database restored from an older backup would let it in again (tagdesk serve token revoke it again then)", r.Name, err)
+	if err := appendRevocations(b.revoked, []store.Revocation{r}, b.dbPath); err != nil {
+		return &NotRecordedError{Name: r.Name, Err: err}
 	}
 	return nil
 }
+
+// NotRecordedError says a token was revoked but its revocation is not in
+// the revocation record (RevokedPath).
+type NotRecordedError struct {
+	Name string
+	Err  error
+}
+
+func (e *NotRecordedError) Error() string {
+	return fmt.Sprintf("token %s is revoked, but %v: a database restored from an older backup would let it in again (tagdesk serve token revoke it again then)", e.Name, e.Err)
+}
+
+func (e *NotRecordedError) Unwrap() error { return e.Err }
 
 // Close implements Backend.
 func (b *SQLiteBackend) Close() error { return b.DB.Close() }

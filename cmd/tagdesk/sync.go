@@ -67,6 +67,9 @@ func (a *app) openBackend(ctx context.Context, pgURL string, opt syncpkg.SQLiteO
 	if len(b.RevokedAgain) > 0 {
 		fmt.Fprintf(a.stderr, "tagdesk serve: %s was restored from a backup taken before token(s) %s were revoked: revoked again, as %s records\n", a.serverDBPath(), strings.Join(b.RevokedAgain, ", "), syncpkg.RevokedPath(a.serverDBPath()))
 	}
+	if b.RecordProblem != "" {
+		fmt.Fprintf(a.stderr, "tagdesk serve: warning: %s (the revocation record: without it, a database restored from a backup lets in tokens revoked since; give it the server's owner)\n", b.RecordProblem)
+	}
 	return b, nil
 }
 
@@ -235,7 +238,11 @@ func cmdTokenRevoke(ctx context.Context, a *app, args []string) error {
 	}
 	defer b.Close()
 	if err := b.RevokeToken(ctx, pos[0]); err != nil {
-		return fmt.Errorf("%s; nothing changed", store.ErrorMessage(err))
+		var nr *syncpkg.NotRecordedError
+		if !errors.As(err, &nr) {
+			return fmt.Errorf("%s; nothing changed", store.ErrorMessage(err))
+		}
+		fmt.Fprintf(a.stderr, "tagdesk serve: warning: %v\n", err) // (revoked all the same)
 	}
 	fmt.Fprintf(a.stdout, "token %s revoked\n", pos[0])
 	return nil

@@ -129,5 +129,11 @@ func (s *tuiSyncer) Sync(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("pushed %d (%d applied, %d refused), pulled %d", rep.Pushed, rep.Applied, rep.Refused, rep.Pulled), nil
+	said := fmt.Sprintf("pushed %d (%d applied, %d refused), pulled %d", rep.Pushed, rep.Applied, rep.Refused, rep.Pulled)
+	if rep.LeaseRefused != "" {
+		// (Else the clerk learns it only as "sync to lease more" at a
+		// receipt.)
+		said += "; no tag numbers leased: " + oneLine(rep.LeaseRefused)
+	}
+	return said, nil
 }
