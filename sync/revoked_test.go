@@ -61,14 +61,7 @@ func TestRestoreKeepsRevocations(t *testing.T) {
 	b.Close()
 
 	// Restored from the backup.
-	os.Remove(path + "-wal")
-	os.Remove(path + "-shm")
-	if err := os.WriteFile(path, backup, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if b, _, err = OpenSQLiteChecked(ctx, path, SQLiteOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	b = restoreServerDB(t, path, backup)
 	defer b.Close()
 	if _, err := b.Authenticate(ctx, lost); !errors.Is(err, store.ErrUnauthorized) {
 		t.Errorf("the token revoked after the backup: %v, want refused", err)
@@ -162,14 +155,7 @@ func TestRevocationRecordTolerant(t *testing.T) {
 	if recs, _ := readRevocations(RevokedPath(path)); len(recs) != 2 || recs[1].Name != "Büro 2" {
 		t.Fatalf("older name: %+v", recs)
 	}
-	os.Remove(path + "-wal")
-	os.Remove(path + "-shm")
-	if err := os.WriteFile(path, backup, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if b, _, err = OpenSQLiteChecked(ctx, path, SQLiteOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	b = restoreServerDB(t, path, backup)
 	if _, err := b.Authenticate(ctx, tok); !errors.Is(err, store.ErrUnauthorized) {
 		t.Errorf("restored: %v, want refused", err)
 	}
@@ -194,4 +180,20 @@ func TestRevocationRecordTolerant(t *testing.T) {
 	if toks, _ := b.Tokens(ctx); !slices.ContainsFunc(toks, func(ti store.TokenInfo) bool { return ti.Name == "desk-9" && ti.RevokedAt != "" }) {
 		t.Errorf("desk-9 not revoked: %+v", toks)
 	}
+}
+
+// restoreServerDB puts backup back as the SQLite server database at path
+// (its WAL gone with it, the marker and record left) and opens it.
+func restoreServerDB(t *testing.T, path string, backup []byte) *SQLiteBackend {
+	t.Helper()
+	os.Remove(path + "-wal")
+	os.Remove(path + "-shm")
+	if err := os.WriteFile(path, backup, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := OpenSQLiteChecked(context.Background(), path, SQLiteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

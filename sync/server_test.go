@@ -681,14 +681,7 @@ func TestRestoreMarkerKeepsLeases(t *testing.T) {
 	}
 	b.Close()
 	// Restored from the backup (the marker as it is now).
-	os.Remove(path + "-wal")
-	os.Remove(path + "-shm")
-	if err := os.WriteFile(path, backup, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if b, _, err = OpenSQLiteChecked(ctx, path, SQLiteOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	b = restoreServerDB(t, path, backup)
 	defer b.Close()
 	if first, _, err := b.Lease(ctx, "DDUB000001", 1000, 1); err != nil || first != 1001 {
 		t.Fatalf("after the restore, a lease from %d (%v): the block MAD holds was granted again", first, err)
