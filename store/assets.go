@@ -277,6 +277,33 @@ func (db *DB) CheckTagScan(ctx context.Context, tag string) error {
 	return db.read(ctx, func(w *wtx) error { return w.checkTagScan(NormalizeTag(tag)) })
 }
 
+// TagShaped reports whether a scan has the shape of the register's tags
+// of another series than its own scheme's: letters and a dash before the
+// same number of digits as a tag of the register with that prefix has
+// ("ACME-09600" on a desk of ACME-00001..., migrated from Snipe-IT while
+// the desk's own prefix is TD-). Such a code on a roll of labels is a
+// pre-printed tag, not a serial. One indexed probe.
+func (db *DB) TagShaped(ctx context.Context, code string) (bool, error) {
+	t := NormalizeTag(code)
+	if ValidateTag(t) != nil {
+		return false, nil
+	}
+	i := strings.IndexAny(t, "0123456789")
+	prefix := t[:max(i, 0)]
+	if i <= 0 || strings.Trim(t[i:], "0123456789") != "" || strings.Trim(prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != "" || strings.Trim(prefix, "-") == "" {
+		return false, nil
+	}
+	var other string
+	err := db.readRow(ctx, `SELECT tag FROM assets WHERE tag >= ? AND tag < ? ORDER BY tag LIMIT 1`, prefix+"0", prefix+":").Scan(&other)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("look up tag shape: %w", err)
+	}
+	return len(other) == len(t) && strings.Trim(other[len(prefix):], "0123456789") == "", nil
+}
+
 func (w *wtx) checkTagScan(tag string) error {
 	if err := ValidateTag(tag); err != nil {
 		return err

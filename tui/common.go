@@ -82,7 +82,8 @@ type searchStore interface {
 // changeStore records changes; every one is an event.
 type changeStore interface {
 	Receive(ctx context.Context, r store.Receipt) (store.Asset, error)
-	CheckTagScan(ctx context.Context, tag string) error // a pre-printed tag's check character, when it is scanned
+	CheckTagScan(ctx context.Context, tag string) error       // a pre-printed tag's check character, when it is scanned
+	TagShaped(ctx context.Context, code string) (bool, error) // a code shaped like the register's tags of another series (a pre-printed label)
 	CheckOutTo(ctx context.Context, tag string, h store.Holder, due string) (store.Asset, error)
 	CheckIn(ctx context.Context, tag string, opt store.CheckInOptions) (store.Asset, error)
 	Move(ctx context.Context, tag, location string) (store.Asset, error)

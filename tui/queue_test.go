@@ -229,3 +229,30 @@ func TestReceive_SetupScansBeforeTheCatalogue(t *testing.T) {
 		t.Errorf("not received at SHELF-A: %+v %v\n%s", r.Asset, err, h.view())
 	}
 }
+
+// From a migration hunt: on a desk whose tags came from Snipe-IT
+// (ACME-00001...) while its own prefix is TD-, an unused label of that
+// series scanned at receiving was taken as a serial (an asset whose serial
+// is the tag, and a TD- label for it): it is a pre-printed tag.
+func TestReceive_TagOfTheRegistersSeries(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 0)
+	if _, err := db.Receive(context.Background(), store.Receipt{Tag: "ACME-00001", Serial: "SN-OLD-1", Model: "LAT5440", Location: "HQ"}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.scan("SHELF-A")
+	h.scan("Latitude 5440")
+	h.scan("ACME-09600")
+	h.wantView("tag ACME-09600: now scan its serial")
+	h.scan("MON-8000")
+	if a := h.asset("ACME-09600"); a.Serial != "MON-8000" {
+		t.Fatalf("ACME-09600: %+v\n%s", a, h.view())
+	}
+	// A serial of no such shape is still a serial.
+	h.scan("ACME09601X")
+	if r, err := db.Resolve(context.Background(), "ACME09601X"); err != nil || r.Asset == nil || r.Asset.Serial != "ACME09601X" {
+		t.Fatalf("ACME09601X: %+v %v\n%s", r.Asset, err, h.view())
+	}
+}

@@ -492,6 +492,13 @@ func (s *receiveScreen) start(code string) tea.Cmd {
 	po := r.PONumber
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		res := receiveResult{to: to{id}, code: code}
+		if !preTag {
+			// A label of the register's own series, another than this
+			// desk's prefix (tags a migration brought): a tag too.
+			if preTag, res.err = db.TagShaped(ctx, code); res.err != nil {
+				return res
+			}
+		}
 		if preTag {
 			res.tagScan = true
 			tag := store.NormalizeTag(code)
