@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 	"strings"
 
@@ -319,8 +320,12 @@ func cmdExportSnipeIT(ctx context.Context, a *app, args []string) error {
 				}
 				return err
 			}
+			perm := iofs.FileMode(0o600) // (people: names, emails, badges, as a receipt)
+			if kind == store.KindLocations {
+				perm = 0o666
+			}
 			var rep store.ExportReport
-			err := writeOut(*out, db.Path(), 0o666, func(w io.Writer) error {
+			err := writeOut(*out, db.Path(), perm, func(w io.Writer) error {
 				var err error
 				rep, err = export(ctx, w)
 				return err
@@ -347,7 +352,9 @@ func cmdExportSnipeIT(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		var rep store.ExportReport
-		err := writeOut(*out, db.Path(), 0o666, func(w io.Writer) error {
+		// (Its holders' names, emails, badges: personal data, as a
+		// receipt's.)
+		err := writeOut(*out, db.Path(), 0o600, func(w io.Writer) error {
 			var err error
 			rep, err = db.ExportSnipeITReport(ctx, w)
 			return err

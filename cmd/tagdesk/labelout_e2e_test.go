@@ -186,3 +186,25 @@ func TestE2EReceiptOutStdout(t *testing.T) {
 		t.Fatalf("a refused offboard changed the register:\n%s", a)
 	}
 }
+
+// From a migration hunt: the people export (names, emails, employee
+// numbers, badges) was written readable by everyone, where a receipt is
+// 0600. New asset and users exports are 0600; the locations export, which
+// names places only, is not.
+func TestE2EExportOfPeopleIsPrivate(t *testing.T) {
+	db, tags := labelDB(t, 1)
+	mustCLI(t, db, "person", "add", "--name", "Pia Lund", "--badge", "B7201", "--email", "pia@example.com")
+	mustCLI(t, db, "checkout", "--to", "B7201", tags[0])
+	dir := t.TempDir()
+	for _, c := range []struct {
+		kind    string
+		private bool
+	}{{"assets", true}, {"users", true}, {"locations", false}} {
+		file := filepath.Join(dir, c.kind+".csv")
+		mustCLI(t, db, "export", "snipeit", "--type", c.kind, "--out", file)
+		// (Others may read what the umask, 022 here, lets them.)
+		if fi, err := os.Stat(file); err != nil || (fi.Mode().Perm()&0o077 == 0) != c.private {
+			t.Errorf("%s export: mode %v, %v; private %v", c.kind, fi.Mode().Perm(), err, c.private)
+		}
+	}
+}
