@@ -268,9 +268,13 @@ func cmdStocktakeList(ctx context.Context, a *app, args []string) error {
 			return writeJSONList(a.stdout, all)
 		}
 		// (22: a time with its zone, NZDT or +0530, whole.)
-		fmt.Fprintf(a.stdout, "%-14s %-9s %-22s %8s %8s %8s\n", "LOCATION", "STATUS", "STARTED", "EXPECTED", "FOUND", "MISSING")
+		w := 14 // (as wide as the longest code, as location list)
 		for _, s := range all {
-			fmt.Fprintf(a.stdout, "%-14s %-9s %-22s %8d %8d %8d\n", s.LocationCode, s.Status, fit(localStamp(s.StartedAt), 22), s.Expected, s.Found, s.Missing)
+			w = max(w, len(s.LocationCode))
+		}
+		fmt.Fprintf(a.stdout, "%-*s %-9s %-22s %8s %8s %8s\n", w, "LOCATION", "STATUS", "STARTED", "EXPECTED", "FOUND", "MISSING")
+		for _, s := range all {
+			fmt.Fprintf(a.stdout, "%-*s %-9s %-22s %8d %8d %8d\n", w, s.LocationCode, s.Status, fit(localStamp(s.StartedAt), 22), s.Expected, s.Found, s.Missing)
 		}
 		return nil
 	})

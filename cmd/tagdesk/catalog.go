@@ -301,9 +301,15 @@ func cmdLocationList(ctx context.Context, a *app, args []string) error {
 		if *asJSON {
 			return writeJSONList(a.stdout, ls)
 		}
-		fmt.Fprintf(a.stdout, "%-16s %-30s %-16s %s\n", "CODE", "NAME", "PARENT", "ASSETS")
+		// (Codes are as wide as the longest: one made from a name runs to
+		// 24 characters, and a column cut short would lose its number.)
+		w := 16
 		for _, l := range ls {
-			fmt.Fprintf(a.stdout, "%-16s %s %-16s %d\n", l.Code, col(l.Name, 30), l.ParentCode, l.Assets)
+			w = max(w, len(l.Code))
+		}
+		fmt.Fprintf(a.stdout, "%-*s %-30s %-*s %s\n", w, "CODE", "NAME", w, "PARENT", "ASSETS")
+		for _, l := range ls {
+			fmt.Fprintf(a.stdout, "%-*s %s %-*s %d\n", w, l.Code, col(l.Name, 30), w, l.ParentCode, l.Assets)
 		}
 		return nil
 	})

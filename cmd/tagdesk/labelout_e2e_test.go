@@ -208,3 +208,24 @@ func TestE2EExportOfPeopleIsPrivate(t *testing.T) {
 		}
 	}
 }
+
+// From a migration hunt: location list and stocktake list lost their
+// columns when a code was longer than 16 (codes made from names run to
+// 24): the columns are as wide as the longest code.
+func TestE2ELongCodesKeepTheColumns(t *testing.T) {
+	db, _ := labelDB(t, 1)
+	mustCLI(t, db, "location", "add", "BERLIN-SERVERRAUM-LONG", "Berlin Serverraum")
+	mustCLI(t, db, "location", "add", "RACK-A1", "Rack A1", "--parent", "BERLIN-SERVERRAUM-LONG")
+	mustCLI(t, db, "stocktake", "start", "BERLIN-SERVERRAUM-LONG")
+	for _, args := range [][]string{{"location", "list"}, {"stocktake", "list"}} {
+		lines := strings.Split(strings.TrimRight(mustCLI(t, db, args...), "\n"), "\n")
+		// The second column starts at the header's offset in every line.
+		second := func(l string) int { return strings.Index(l, " "+strings.Fields(l)[1]) + 1 }
+		for _, l := range lines[1:] {
+			if second(l) != second(lines[0]) {
+				t.Errorf("%v: columns broken:\n%s", args, strings.Join(lines, "\n"))
+				break
+			}
+		}
+	}
+}
