@@ -908,7 +908,25 @@ func (w *wtx) moveParts(parent int64, parentTag, location string, depth int, mov
 // warranty_end, eol_date, next_audit, last_audit, model (name or number),
 // supplier (name), home_location (code or name), custom:NAME.
 func (db *DB) UpdateAsset(ctx context.Context, tag string, fields map[string]string) (Asset, error) {
+	return db.updateAssetIf(ctx, tag, nil, fields)
+}
+
+// UpdateAssetIf is UpdateAsset as a compare-and-set: each field of was (a
+// name of AssetFields) must still hold the value given, as [Asset.Field]
+// reads it (what a screen showed before the edit), else the edit is
+// refused (ECONFLICT) and nothing changes. The check is made in the
+// transaction that writes, so a change committed between the read and the
+// edit (another tagdesk on the database, a sync applying another desk's
+// edit) is never overwritten unseen.
+func (db *DB) UpdateAssetIf(ctx context.Context, tag string, was, fields map[string]string) (Asset, error) {
+	return db.updateAssetIf(ctx, tag, was, fields)
+}
+
+func (db *DB) updateAssetIf(ctx context.Context, tag string, was, fields map[string]string) (Asset, error) {
 	return db.writeAsset(ctx, &tag, func(w *wtx) error {
+		if err := w.assetStillHolds(tag, was); err != nil {
+			return err
+		}
 		if last, ok := fields["last_audit"]; ok {
 			if _, given := fields["next_audit"]; !given {
 				// An audit recorded by hand is due again an interval
@@ -936,6 +954,75 @@ func (db *DB) UpdateAsset(ctx context.Context, tag string, fields map[string]str
 		}
 		return err
 	})
+}
+
+// assetStillHolds refuses, as a conflict, a field of was the asset tag no
+// longer holds (none refused when it has no such asset: the edit says so).
+func (w *wtx) assetStillHolds(tag string, was map[string]string) error {
+	if len(was) == 0 {
+		return nil
+	}
+	t := NormalizeTag(tag)
+	a, err := scanAsset(w.queryRow(assetSelect+` WHERE a.tag = ?`, t))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read asset %s: %w", clip(t), err)
+	}
+	for _, k := range slices.Sorted(maps.Keys(was)) {
+		now, ok := a.Field(k)
+		if !ok {
+			return invalid("an asset has no field %q that can be edited (fields: %s)", clip(k), strings.Join(AssetFields(), ", "))
+		}
+		if now != was[k] {
+			return conflict("%s was changed meanwhile, elsewhere (now %q): nothing changed; look at %s again and edit what it holds now", clip(k), clip(now), a.Tag)
+		}
+	}
+	return nil
+}
+
+// Field is the value of an editable field (a name of AssetFields) as the
+// asset shows it: a model by its name, a supplier by its name, the home
+// location by its code, a custom field whatever the case of its name.
+func (a Asset) Field(name string) (string, bool) {
+	if c, ok := strings.CutPrefix(name, "custom:"); ok {
+		c = strings.TrimSpace(c)
+		return customValue(a.Custom, c), c != ""
+	}
+	switch name {
+	case "name":
+		return a.Name, true
+	case "serial":
+		return a.Serial, true
+	case "notes":
+		return a.Notes, true
+	case "model":
+		return a.Model, true
+	case "supplier":
+		return a.Supplier, true
+	case "home_location":
+		return a.HomeLocationCode, true
+	case "cost_centre":
+		return a.CostCentre, true
+	case "order_number":
+		return a.OrderNumber, true
+	case "purchase_date":
+		return a.PurchaseDate, true
+	case "purchase_cost":
+		return a.PurchaseCost, true
+	case "currency":
+		return a.Currency, true
+	case "warranty_end":
+		return a.WarrantyEnd, true
+	case "eol_date":
+		return a.EOLDate, true
+	case "last_audit":
+		return a.LastAudit, true
+	case "next_audit":
+		return a.NextAudit, true
+	}
+	return "", false
 }
 
 // updateAsset is UpdateAsset inside a mutation; changed says whether any

@@ -87,7 +87,7 @@ type changeStore interface {
 	CheckOutTo(ctx context.Context, tag string, h store.Holder, due string) (store.Asset, error)
 	CheckIn(ctx context.Context, tag string, opt store.CheckInOptions) (store.Asset, error)
 	Move(ctx context.Context, tag, location string) (store.Asset, error)
-	UpdateAsset(ctx context.Context, tag string, fields map[string]string) (store.Asset, error)
+	UpdateAssetIf(ctx context.Context, tag string, was, fields map[string]string) (store.Asset, error)
 	Retire(ctx context.Context, tag, reason string) (store.Asset, error)
 	SetStatus(ctx context.Context, tag string, to store.Status, reason string) (store.Asset, error)
 	Swap(ctx context.Context, oldTag, newTag string, opt store.SwapOptions) (store.SwapResult, error)

@@ -32,8 +32,8 @@ type detailScreen struct {
 	cond   string // the check-in's condition (tab cycles it)
 	edit   string // the field being edited
 	// editFrom is the field's value the prompt was filled with: changed
-	// since (the command line, a sync), the edit is refused, not laid
-	// over the change unseen.
+	// since (the command line, a sync), the store refuses the edit
+	// (UpdateAssetIf), not laid over the change unseen.
 	editFrom string
 	pick     int // cursor in editable fields
 	input    field
@@ -489,12 +489,10 @@ func (s *detailScreen) submit() tea.Cmd {
 	case "edit":
 		from := s.editFrom
 		return s.run(edit+" changed", func(ctx context.Context, db Store, tag string) (store.Asset, error) {
-			if cur, err := db.Asset(ctx, tag); err != nil {
-				return store.Asset{}, err
-			} else if now := fieldValue(cur, edit); now != from {
-				return store.Asset{}, store.Errorf(store.ECONFLICT, "%s was changed meanwhile, elsewhere (now %q): nothing changed; the screen shows it as it is, edit it again", edit, clipCode(now))
-			}
-			return db.UpdateAsset(ctx, tag, map[string]string{edit: v})
+			// One transaction checks and writes: a change made since the
+			// prompt was filled (the command line, a sync) is refused, the
+			// screen reloaded to show it, never laid over unseen.
+			return db.UpdateAssetIf(ctx, tag, map[string]string{edit: from}, map[string]string{edit: v})
 		})
 	}
 	return nil
@@ -513,39 +511,11 @@ func (s *detailScreen) run(what string, fn func(ctx context.Context, db Store, t
 	})
 }
 
-// fieldValue is the current value of an editable field.
+// fieldValue is the current value of an editable field, as the store
+// compares it (Asset.Field).
 func fieldValue(a store.Asset, f string) string {
-	switch f {
-	case "name":
-		return a.Name
-	case "serial":
-		return a.Serial
-	case "notes":
-		return a.Notes
-	case "model":
-		return a.Model
-	case "home_location":
-		return a.HomeLocationCode
-	case "cost_centre":
-		return a.CostCentre
-	case "supplier":
-		return a.Supplier
-	case "order_number":
-		return a.OrderNumber
-	case "purchase_date":
-		return a.PurchaseDate
-	case "purchase_cost":
-		return a.PurchaseCost
-	case "currency":
-		return a.Currency
-	case "warranty_end":
-		return a.WarrantyEnd
-	case "eol_date":
-		return a.EOLDate
-	case "next_audit":
-		return a.NextAudit
-	}
-	return ""
+	v, _ := a.Field(f)
+	return v
 }
 
 func (s *detailScreen) View() string {

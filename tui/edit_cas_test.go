@@ -1,0 +1,76 @@
+package tui
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// interleaving is the desk's database with another process's edit landing
+// just before the screen's write: after whatever the screen read first, in
+// the moment between its look and its write.
+type interleaving struct {
+	*store.DB
+	other func()
+}
+
+func (d *interleaving) UpdateAsset(ctx context.Context, tag string, fields map[string]string) (store.Asset, error) {
+	d.land()
+	return d.DB.UpdateAsset(ctx, tag, fields)
+}
+
+func (d *interleaving) UpdateAssetIf(ctx context.Context, tag string, was, fields map[string]string) (store.Asset, error) {
+	d.land()
+	return d.DB.UpdateAssetIf(ctx, tag, was, fields)
+}
+
+func (d *interleaving) land() {
+	if d.other != nil {
+		d.other()
+		d.other = nil
+	}
+}
+
+// The asset screen's edit checked the field and wrote it in two
+// transactions: a sync or the command line changing the field in between
+// was overwritten unseen. The store now checks and writes at once: the
+// edit is refused, the screen says so and shows the value as it is.
+func TestDetail_EditRefusedWhenChangedBetweenCheckAndWrite(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	seed(t, db, 1)
+	other, err := store.Open(ctx, db.Path(), store.Options{Operator: "cli", Now: func() time.Time { return epoch }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	wrapped := &interleaving{DB: db}
+	clk := &fakeClock{now: epoch}
+	h := &harness{t: t, clk: clk, db: db, m: New(ctx, wrapped, Options{Operator: "clerk", Clock: clk, Location: time.UTC})}
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.run(h.m.Init())
+	h.scan("TD-000001")
+	h.wantView("TD-000001")
+	h.typeSlow("e")
+	h.press("down")
+	h.press("down") // notes
+	h.press("enter")
+	h.typeSlow("charger in drawer 3")
+	wrapped.other = func() {
+		if _, err := other.UpdateAsset(ctx, "TD-000001", map[string]string{"notes": "Loaner pool - do not give out"}); err != nil {
+			t.Error(err)
+		}
+	}
+	h.press("enter")
+	if a := h.asset("TD-000001"); a.Notes != "Loaner pool - do not give out" {
+		t.Fatalf("the other process's notes were overwritten: notes now %q", a.Notes)
+	}
+	h.wantView("notes was changed meanwhile", "nothing changed", "notes        Loaner pool - do not give out")
+	if h.bells == 0 {
+		t.Fatal("the refusal did not ring")
+	}
+}
