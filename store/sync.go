@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -1431,8 +1432,8 @@ func (db *DB) AddLease(ctx context.Context, first, last int64) error {
 // whose tag is taken already (another desk's, pulled: one that numbered
 // its own before it enrolled) is not left: counted as left, a desk whose
 // block another desk filled was never topped up, and could never give a
-// tag again. The first leaseWalk numbers are looked at; past them,
-// numbers are taken as free.
+// tag again. The taken numbers are counted by range over the code
+// indexes (takenTagNumbers), every block whole.
 func (db *DB) LeaseRemaining(ctx context.Context) (remaining, from int64, err error) {
 	// A read (sync status, the UI's status line): no write lock to wait
 	// for (a review: sync status waited ten seconds for an import).
@@ -1459,31 +1460,94 @@ func (db *DB) LeaseRemaining(ctx context.Context) (remaining, from int64, err er
 			return fmt.Errorf("read tag leases: %w", err)
 		}
 		from = s.Next
-		walked := 0
 		for _, l := range leases {
 			from = max(from, l[1]+1)
-			for n := max(l[0], s.Next); n <= l[1]; n++ {
-				if walked == leaseWalk {
-					remaining += l[1] - n + 1
-					break
-				}
-				walked++
-				err := w.queryRow(codeTakenQuery, s.Format(n)).Scan(new(string), new(string))
-				if errors.Is(err, sql.ErrNoRows) {
-					remaining++
-				} else if err != nil {
-					return fmt.Errorf("check tag: %w", err)
-				}
+			first := max(l[0], s.Next)
+			if first > l[1] {
+				continue
 			}
+			taken, err := w.takenTagNumbers(s, first, l[1])
+			if err != nil {
+				return err
+			}
+			remaining += l[1] - first + 1 - taken
 		}
 		return nil
 	})
 	return remaining, from, err
 }
 
-// leaseWalk is how many leased numbers LeaseRemaining looks up: a few
-// blocks' worth, a few milliseconds.
-const leaseWalk = 5000
+// takenTagNumbers counts the numbers from first to last whose tag in the
+// scheme s is already a code (codeTakenQuery's: an asset's tag, a
+// location's code, a badge, an employee number in any case). Numbers of
+// one count of digits make tags of one length that sort as the numbers
+// do, so each such run is one range read of the code indexes
+// (takenRangeQuery), which finds every code that could be one of the run's
+// tags; a code is counted when it is one exactly. The cost is the codes in
+// the range, not the numbers: a 100,000-number lease is read at once.
+func (w *wtx) takenTagNumbers(s TagScheme, first, last int64) (int64, error) {
+	taken := map[int64]bool{}
+	for first <= last {
+		digits := max(s.Width, len(strconv.FormatInt(first, 10)))
+		end := last
+		if digits < 19 {
+			end = min(last, pow10(digits)-1) // the last number of this many digits
+		}
+		// The run's tags lie from its first number's to its last one's,
+		// a check character after them (below DEL).
+		lo := s.Prefix + fmt.Sprintf("%0*d", digits, first)
+		hi := s.Prefix + fmt.Sprintf("%0*d", digits, end) + "\x7f"
+		rows, err := w.tx.QueryContext(w.ctx, takenRangeQuery, lo, hi)
+		if err != nil {
+			return 0, fmt.Errorf("check leased tags: %w", err)
+		}
+		for rows.Next() {
+			var code string
+			var anyCase bool
+			if err := rows.Scan(&code, &anyCase); err != nil {
+				rows.Close()
+				return 0, fmt.Errorf("check leased tags: %w", err)
+			}
+			at := len(s.Prefix)
+			if len(code) < at+digits {
+				continue
+			}
+			n, err := strconv.ParseInt(code[at:at+digits], 10, 64)
+			if err != nil || n < first || n > end {
+				continue
+			}
+			if tag := s.Format(n); code == tag || anyCase && upperASCII(code) == upperASCII(tag) {
+				taken[n] = true
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, fmt.Errorf("check leased tags: %w", err)
+		}
+		if end == last {
+			break
+		}
+		first = end + 1
+	}
+	return int64(len(taken)), nil
+}
+
+// takenRangeQuery lists the codes codeTakenQuery looks for that lie
+// between ?1 and ?2, each with whether it matches in any case (an employee
+// number: SQLite's upper, ASCII letters only).
+const takenRangeQuery = `SELECT tag, 0 FROM assets WHERE tag BETWEEN ?1 AND ?2
+	UNION ALL SELECT code, 0 FROM locations WHERE code BETWEEN ?1 AND ?2
+	UNION ALL SELECT badge, 0 FROM people WHERE badge BETWEEN ?1 AND ?2
+	UNION ALL SELECT employee_no, 1 FROM people WHERE upper(employee_no) BETWEEN upper(?1) AND upper(?2)`
+
+// pow10 is 10 to the power d (d at most 18).
+func pow10(d int) int64 {
+	p := int64(1)
+	for range d {
+		p *= 10
+	}
+	return p
+}
 
 // SyncStatus is what `tagdesk sync status` and the TUI's status line show.
 type SyncStatus struct {
