@@ -3,6 +3,8 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -100,4 +102,109 @@ func TestSearchOverdue(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0].Tag != "TD-LATE" {
 		t.Errorf("overdue: %+v %v", got, err)
 	}
+}
+
+// A count is dated where it was made: the day the desk that finished it
+// was on, in its own zone. A count finished at 23:30 in New York on the
+// 27th is the 27th there and on a desk in Sydney (where it is already the
+// afternoon of the 28th): its date in the reports, the stocktake's day and
+// the audit date of what it found agree on every desk.
+func TestCountIsDatedWhereItWasMade(t *testing.T) {
+	inZone(t, "America/New_York")
+	sydney, err := time.LoadLocation("Australia/Sydney")
+	if err != nil {
+		t.Skipf("no zone Australia/Sydney: %v", err)
+	}
+	newYork := time.Local
+	ctx := context.Background()
+	srv := openServer(t)
+	ny := mustOpenAt(t, time.Date(2026, 11, 28, 4, 29, 0, 0, time.UTC)) // 23:29 on the 27th in New York
+	seed(t, ny)
+	receiveTags(t, ny, "DUB-STORE", "TD-1", "TD-2")
+	st, err := ny.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ny.ScanIntoStocktake(ctx, st.UID, "TD-1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ny.FinishStocktake(ctx, st.UID); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, ny)
+	syd := mustOpenAt(t, time.Date(2026, 11, 28, 5, 0, 0, 0, time.UTC)) // 16:00 on the 28th in Sydney
+	syncVia(t, srv, syd)
+	for _, desk := range []struct {
+		name string
+		db   *store.DB
+		zone *time.Location
+	}{{"New York", ny, newYork}, {"Sydney", syd, sydney}} {
+		time.Local = desk.zone
+		if a, err := desk.db.Asset(ctx, "TD-1"); err != nil || a.LastAudit != "2026-11-27" {
+			t.Errorf("%s: TD-1 last audited %q (%v); want 2026-11-27", desk.name, a.LastAudit, err)
+		}
+		s, err := desk.db.Stocktake(ctx, st.UID)
+		if err != nil || s.FinishedOn != "2026-11-27" {
+			t.Errorf("%s: the count is dated %q (%v); want 2026-11-27", desk.name, s.FinishedOn, err)
+		}
+		k, err := desk.db.KPIs(ctx)
+		if err != nil || len(k.AccuracyByLocation) != 1 || k.AccuracyByLocation[0].Date != "2026-11-27" {
+			t.Errorf("%s: accuracy by location %+v (%v); want the count dated 2026-11-27", desk.name, k.AccuracyByLocation, err)
+		}
+	}
+	time.Local = newYork
+	syncVerify(t, ny, syd)
+}
+
+// A count finished before its day was kept (migration 0023) takes it from
+// its finish event: read in another zone, it is still the finishing desk's
+// day, and verify, which replays the events, agrees.
+func TestMigrationDatesFinishedCounts(t *testing.T) {
+	inZone(t, "America/New_York")
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	clock := time.Date(2026, 11, 28, 4, 29, 0, 0, time.UTC) // 23:29 on the 27th in New York
+	db, err := store.Open(ctx, path, store.Options{Operator: "tester", Now: func() time.Time {
+		clock = clock.Add(time.Second)
+		return clock
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed(t, db)
+	receiveTags(t, db, "DUB-STORE", "TD-1")
+	st, err := db.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.FinishStocktake(ctx, st.UID); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	// The desk as it was before migration 0023.
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`ALTER TABLE stocktakes DROP COLUMN finished_on; DELETE FROM schema_migrations WHERE version = 23`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	sydney, err := time.LoadLocation("Australia/Sydney")
+	if err != nil {
+		t.Skipf("no zone Australia/Sydney: %v", err)
+	}
+	time.Local = sydney
+	db, err = store.Open(ctx, path, store.Options{Operator: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if s, err := db.Stocktake(ctx, st.UID); err != nil || s.FinishedOn != "2026-11-27" {
+		t.Errorf("the count is dated %q (%v); want 2026-11-27", s.FinishedOn, err)
+	}
+	if k, err := db.KPIs(ctx); err != nil || len(k.AccuracyByLocation) != 1 || k.AccuracyByLocation[0].Date != "2026-11-27" {
+		t.Errorf("accuracy by location %+v (%v); want the count dated 2026-11-27", k.AccuracyByLocation, err)
+	}
+	mustVerify(t, db)
 }

@@ -56,7 +56,8 @@ type Count struct {
 
 // Accuracy is one location's latest stocktake result.
 type Accuracy struct {
-	Location string  `json:"location"`
+	Location string `json:"location"`
+	// Date is the count's day where it was made (Stocktake.FinishedOn).
 	Date     string  `json:"date"`
 	Found    int     `json:"found"`
 	Expected int     `json:"expected"`
@@ -176,7 +177,7 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 	// (An expected asset scanned as unexpected, lent since the count
 	// began, and not found after, is neither found nor a miss: left out,
 	// as one away is.)
-	rows, err = db.r.QueryContext(ctx, `SELECT s.id, l.code, s.finished_at,
+	rows, err = db.r.QueryContext(ctx, `SELECT s.id, l.code, s.finished_at, s.finished_on,
 			(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found = 1),
 			(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found <> 2`+countedSQL+`)
 		FROM stocktakes s JOIN locations l ON l.id = s.location_id
@@ -189,10 +190,14 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 	for rows.Next() {
 		var a Accuracy
 		var id int64
-		if err := rows.Scan(&id, &a.Location, &a.Date, &a.Found, &a.Expected); err != nil {
+		var at string
+		if err := rows.Scan(&id, &a.Location, &at, &a.Date, &a.Found, &a.Expected); err != nil {
 			return k, fmt.Errorf("kpis: %w", err)
 		}
-		a.Date = LocalDay(a.Date) // the day the people counting would write down
+		if a.Date == "" {
+			// (A finish that gave no day: this desk's day of it.)
+			a.Date = LocalDay(at)
+		}
 		if a.Expected > 0 {
 			a.Accuracy = float64(a.Found) / float64(a.Expected)
 		}

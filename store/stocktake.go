@@ -86,6 +86,7 @@ type Stocktake struct {
 	StartedBy    string `json:"started_by"`
 	FinishedAt   string `json:"finished_at"`
 	FinishedBy   string `json:"finished_by"`
+	FinishedOn   string `json:"finished_on"` // the count's day: the finishing desk's, in its zone (its finish event and its audits say it), alike on every desk; "" while open
 	Expected     int    `json:"expected"`
 	Found        int    `json:"found"`
 	Unexpected   int    `json:"unexpected"`
@@ -276,7 +277,13 @@ func (w *wtx) applyStocktake(e Event) error {
 				UNION SELECT asset_id FROM stocktake_scans WHERE stocktake_id = ?1 AND asset_id IS NOT NULL)`, st.id); err != nil {
 			return err
 		}
-		_, err = w.exec(`UPDATE stocktakes SET status = 'finished', finished_at = ?, finished_by = ? WHERE id = ?`, timestamp(e.At), e.Operator, st.id)
+		// The count's day, as the finishing desk said it (the day of its
+		// audits): the same on every desk, whatever their zones.
+		day := p.Date
+		if validateDate("", day) != nil {
+			day = ""
+		}
+		_, err = w.exec(`UPDATE stocktakes SET status = 'finished', finished_at = ?, finished_by = ?, finished_on = ? WHERE id = ?`, timestamp(e.At), e.Operator, day, st.id)
 		return err
 	case EvAssetAudited:
 		p, err := decode[AuditPayload](e)
@@ -517,7 +524,7 @@ func (w *wtx) overlapsOpen(locID int64, code string) error {
 	return nil
 }
 
-const stocktakeSelect = `SELECT s.id, s.uid, l.code, l.name, s.status, s.started_at, s.started_by, s.finished_at, s.finished_by,
+const stocktakeSelect = `SELECT s.id, s.uid, l.code, l.name, s.status, s.started_at, s.started_by, s.finished_at, s.finished_by, s.finished_on,
 	(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id),
 	(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found = 1),
 	(SELECT count(*) FROM stocktake_scans c WHERE c.stocktake_id = s.id AND c.result = 'unexpected'
@@ -550,7 +557,7 @@ type stocktakeRow struct {
 func scanStocktake(sc scanner) (stocktakeRow, error) {
 	var r stocktakeRow
 	s := &r.Stocktake
-	err := sc.Scan(&s.ID, &s.UID, &s.LocationCode, &s.LocationName, &s.Status, &s.StartedAt, &s.StartedBy, &s.FinishedAt, &s.FinishedBy,
+	err := sc.Scan(&s.ID, &s.UID, &s.LocationCode, &s.LocationName, &s.Status, &s.StartedAt, &s.StartedBy, &s.FinishedAt, &s.FinishedBy, &s.FinishedOn,
 		&s.Expected, &s.Found, &s.Unexpected, &s.Unknown, &s.Duplicates, &s.Away, &s.Missing, &s.Seen, &r.locID)
 	return r, err
 }

@@ -63,7 +63,7 @@ var canonical = []struct {
 		FROM assets a LEFT JOIN models m ON m.id = a.model_id LEFT JOIN locations l ON l.id = a.location_id LEFT JOIN locations hl ON hl.id = a.home_location_id
 		LEFT JOIN people p ON p.id = a.custodian_person_id LEFT JOIN locations cl ON cl.id = a.custodian_location_id LEFT JOIN assets ca ON ca.id = a.custodian_asset_id
 		LEFT JOIN suppliers s ON s.id = a.supplier_id LEFT JOIN purchase_orders o ON o.id = a.po_id ORDER BY a.uid`},
-	{"stocktakes", 1, `SELECT s.uid, l.uid AS location, s.status, s.started_at, s.started_by, s.finished_at, s.finished_by FROM stocktakes s JOIN locations l ON l.id = s.location_id ORDER BY s.uid`},
+	{"stocktakes", 1, `SELECT s.uid, l.uid AS location, s.status, s.started_at, s.started_by, s.finished_at, s.finished_by, s.finished_on FROM stocktakes s JOIN locations l ON l.id = s.location_id ORDER BY s.uid`},
 	{"stocktake_expected", 2, `SELECT s.uid AS stocktake, a.uid AS asset, e.found FROM stocktake_expected e JOIN stocktakes s ON s.id = e.stocktake_id JOIN assets a ON a.id = e.asset_id ORDER BY s.uid, a.uid`},
 	{"stocktake_scans", 3, `SELECT s.uid AS stocktake, c.code, coalesce(a.uid, '') AS asset, c.result, c.at, c.operator, c.device_id FROM stocktake_scans c JOIN stocktakes s ON s.id = c.stocktake_id LEFT JOIN assets a ON a.id = c.asset_id ORDER BY s.uid, c.at, c.code, c.id`},
 	{"disposals", 1, `SELECT a.uid, a.tag, d.method, d.certificate, d.vendor, d.disposed_at FROM disposals d JOIN assets a ON a.id = d.asset_id ORDER BY a.uid`},

@@ -201,6 +201,17 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 // identifier first.
 func operatorName(p store.Person) string { return p.OperatorName() }
 
+// finishedStamp is when a count finished, in loc, with the count's own day
+// when that is another (finished at 23:30 in New York on the 27th, read in
+// Sydney): the day its audits have on every desk.
+func finishedStamp(t store.Stocktake, loc *time.Location) string {
+	at := stamp(t.FinishedAt, loc)
+	if t.FinishedOn != "" && !strings.HasPrefix(at, t.FinishedOn) {
+		at += " (dated " + t.FinishedOn + " where it was counted)"
+	}
+	return at
+}
+
 // stamp shows a stored time (RFC 3339, UTC) as people read it: local time to
 // the minute. Anything else is shown as it is.
 func stamp(s string, loc *time.Location) string {

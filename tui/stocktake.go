@@ -994,7 +994,7 @@ func (s *stocktakeScreen) reportLines(width int) []string {
 	r := s.report
 	t := r.Stocktake
 	out := []string{
-		st.Title.Render(truncate(fmt.Sprintf("Stocktake of %s (%s) finished %s", t.LocationName, t.LocationCode, stamp(t.FinishedAt, s.c.loc)), width)),
+		st.Title.Render(truncate(fmt.Sprintf("Stocktake of %s (%s) finished %s", t.LocationName, t.LocationCode, finishedStamp(t, s.c.loc)), width)),
 	}
 	out = append(out, fitItems(append(s.counterItems(), st.Label.Render("duplicates")+" "+commas(t.Duplicates)), width)...)
 	out = append(out, "",

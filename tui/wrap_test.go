@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/tagdesk/tagdesk/store"
 )
 
 func TestWrapWords(t *testing.T) {
@@ -38,6 +40,24 @@ func TestStamp(t *testing.T) {
 		if got := stamp(in, ny); got != want {
 			t.Errorf("stamp(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A finished count's title says its day where it was made when the
+// screen's day of its finish is another: finished at 23:30 in New York on
+// the 27th, read in Sydney.
+func TestFinishedStamp(t *testing.T) {
+	syd, err1 := time.LoadLocation("Australia/Sydney")
+	ny, err2 := time.LoadLocation("America/New_York")
+	if err1 != nil || err2 != nil {
+		t.Skip("no time zone data")
+	}
+	st := store.Stocktake{FinishedAt: "2026-11-28T04:30:00.5Z", FinishedOn: "2026-11-27"}
+	if got, want := finishedStamp(st, syd), "2026-11-28 15:30 (dated 2026-11-27 where it was counted)"; got != want {
+		t.Errorf("in Sydney: %q, want %q", got, want)
+	}
+	if got, want := finishedStamp(st, ny), "2026-11-27 23:30"; got != want {
+		t.Errorf("in New York: %q, want %q", got, want)
 	}
 }
 

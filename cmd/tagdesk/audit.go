@@ -208,7 +208,7 @@ func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
 		s := rep.Stocktake
 		fmt.Fprintf(a.stdout, "Stocktake of %s (%s), %s, started %s by %s", s.LocationCode, s.LocationName, s.Status, localStamp(s.StartedAt), s.StartedBy)
 		if s.FinishedAt != "" {
-			fmt.Fprintf(a.stdout, ", finished %s by %s", localStamp(s.FinishedAt), s.FinishedBy)
+			fmt.Fprintf(a.stdout, ", finished %s by %s", finishedStamp(s), s.FinishedBy)
 		}
 		fmt.Fprintf(a.stdout, "\nexpected %d, found %d, missing %d, unexpected %d, unknown %d, duplicate scans %d", s.Expected, s.Found, s.Missing, s.Unexpected, s.Unknown, s.Duplicates)
 		awayTitle := "LEFT DURING THE COUNT (checked out, moved, retired or disposed while it was open)"
@@ -483,6 +483,18 @@ func localStamp(ts string) string {
 		return ts[:10]
 	}
 	return t.Local().Format("2006-01-02 15:04 MST")
+}
+
+// finishedStamp is when a count finished, in this desk's time, with the
+// count's own day when that is another: a count finished at 23:30 in New
+// York on the 27th, read in Sydney, finished on the 28th there and is
+// dated the 27th (its audits too).
+func finishedStamp(s store.Stocktake) string {
+	at := localStamp(s.FinishedAt)
+	if s.FinishedOn != "" && !strings.HasPrefix(at, s.FinishedOn) {
+		at += " (dated " + s.FinishedOn + " where it was counted)"
+	}
+	return at
 }
 
 // eventOut is an event as --json writes it: every field, hashes included,
