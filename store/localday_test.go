@@ -208,3 +208,63 @@ func TestMigrationDatesFinishedCounts(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// An export's Checkout Date names the zone of its time ("2026-11-29
+// 08:00:00 +11:00", which Snipe-IT's importer reads too): a check-out made
+// this morning in Sydney, imported on a desk in New York where it is still
+// the 28th, is the same moment there (it was refused as in the future),
+// and one made at 20:30 in New York imported in Sydney is not moved by
+// the hours between them.
+func TestExportedCheckoutTimeKeepsItsZone(t *testing.T) {
+	inZone(t, "Australia/Sydney")
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skipf("no zone America/New_York: %v", err)
+	}
+	sydney := time.Local
+	ctx := context.Background()
+	for _, c := range []struct {
+		name     string
+		from, to *time.Location
+		at       time.Time // the 29th in Sydney, the 28th in New York; the 27th in New York, the 28th in Sydney
+	}{
+		{"Sydney to New York", sydney, newYork, time.Date(2026, 11, 28, 21, 0, 0, 0, time.UTC)},
+		{"New York to Sydney", newYork, sydney, time.Date(2026, 11, 28, 1, 30, 0, 0, time.UTC)},
+	} {
+		time.Local = c.from
+		db := mustOpenAt(t, c.at)
+		if _, err := db.AddModel(ctx, "Latitude 5440", "L5440", "Dell", "Laptop"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AddPerson(ctx, store.PersonInput{Name: "Ana Silva", Badge: "B1001", Email: "ana@example.com", Username: "asilva"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AddLocation(ctx, "DUB", "Dublin office", ""); err != nil {
+			t.Fatal(err)
+		}
+		receiveTags(t, db, "DUB", "TD-1")
+		a, err := db.CheckOut(ctx, "TD-1", "B1001", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if _, err := db.ExportSnipeIT(ctx, &out); err != nil {
+			t.Fatal(err)
+		}
+		at, _ := time.Parse(time.RFC3339Nano, a.CheckedOutAt)
+		cell := "," + at.In(c.from).Format("2006-01-02 15:04:05 -07:00") + ","
+		if !strings.Contains(out.String(), cell) {
+			t.Errorf("%s: the export does not give the check-out as %s:\n%s", c.name, cell, out.String())
+		}
+		time.Local = c.to
+		other := mustOpenAt(t, c.at.Add(30*time.Minute))
+		if _, err := other.ImportSnipeIT(ctx, strings.NewReader(out.String()), store.ImportOptions{}); err != nil {
+			t.Errorf("%s: the import refuses the export: %v", c.name, err)
+			continue
+		}
+		if b, err := other.Asset(ctx, "TD-1"); err != nil || b.CheckedOutAt != a.CheckedOutAt {
+			t.Errorf("%s: checked out at %q (%v); the export's desk had %q", c.name, b.CheckedOutAt, err, a.CheckedOutAt)
+		}
+		mustVerify(t, other)
+	}
+}

@@ -403,7 +403,8 @@ func snipeStatusLabel(s Status) string {
 
 var snipeDateLayouts = func() []string {
 	out := []string{"2006-01-02 15:04", "2006-01-02 03:04 PM", "2006-01-02 3:04 PM", "2006-01-02 03:04PM", "2006-01-02 3:04PM",
-		"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05 MST", "2006-01-02 15:04:05-07:00"}
+		"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05 MST", "2006-01-02 15:04:05-07:00",
+		"2006-01-02 15:04:05 -07:00", "2006-01-02 15:04:05 -0700"} // (our export's Checkout Date: the desk's time and its offset)
 	// Snipe-IT's display formats (its localisation settings: Y-m-d,
 	// D M d, Y, M j, Y, d M, Y, m/d/Y, d.m.Y, Y.m.d. and the like, read
 	// elsewhere when numeric), each alone or with its time formats (g:iA,
@@ -446,18 +447,18 @@ func (h *csvHeader) date(r *srow, v string) (string, error) {
 }
 
 // localDayTime is a stored moment as an export writes a check-out's: the
-// desk's day, with its time when it has one ("2024-03-20 10:00:00", as
-// Snipe-IT writes it).
+// desk's day and time with its zone's offset ("2024-03-20 10:00:00
+// +11:00"), so that an import in another zone reads the same moment (it
+// read the time as its own: hours off, or a morning in Sydney refused in
+// New York as in the future). Snipe-IT's importer reads the offset
+// (Carbon::parse; strtotime before) and keeps the time as written. A day
+// alone (stored as midnight UTC) is that day wherever the desk is.
 func localDayTime(ts string) string {
 	t, err := time.Parse(time.RFC3339Nano, ts)
 	if err != nil || strings.HasSuffix(ts, "T00:00:00Z") {
-		return LocalDay(ts) // a day alone is that day wherever the desk is
+		return LocalDay(ts)
 	}
-	t = t.Local()
-	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
-		return t.Format(dateLayout)
-	}
-	return t.Format("2006-01-02 15:04:05")
+	return t.Local().Format("2006-01-02 15:04:05 -07:00")
 }
 
 // cellClock is the time of day a date cell ends with, in any of the
