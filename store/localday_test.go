@@ -268,3 +268,56 @@ func TestExportedCheckoutTimeKeepsItsZone(t *testing.T) {
 		mustVerify(t, other)
 	}
 }
+
+// The days an export gives alone (Last Audit, Disposal Date) are the days
+// of the desk that wrote it: a Sydney desk's 29th is taken by a desk in
+// New York where it is still the 28th (it was refused as in the future).
+// A day not begun anywhere yet is still refused.
+func TestExportedDaysImportInAnyZone(t *testing.T) {
+	inZone(t, "Australia/Sydney")
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skipf("no zone America/New_York: %v", err)
+	}
+	ctx := context.Background()
+	syd := mustOpenAt(t, time.Date(2026, 11, 28, 21, 0, 0, 0, time.UTC)) // 08:00 on the 29th in Sydney
+	seed(t, syd)
+	receiveTags(t, syd, "DUB-STORE", "TD-1", "TD-2")
+	st, err := syd.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := syd.ScanIntoStocktake(ctx, st.UID, "TD-1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := syd.Retire(ctx, "TD-2", "broken"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := syd.FinishStocktake(ctx, st.UID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := syd.Dispose(ctx, "TD-2", store.Disposal{Method: "recycled"}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := syd.ExportSnipeIT(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	time.Local = newYork
+	ny := mustOpenAt(t, time.Date(2026, 11, 28, 21, 30, 0, 0, time.UTC)) // 16:30 on the 28th in New York
+	if _, err := ny.ImportSnipeIT(ctx, strings.NewReader(out.String()), store.ImportOptions{}); err != nil {
+		t.Fatalf("the import refuses the Sydney desk's export: %v\n%s", err, out.String())
+	}
+	if a, err := ny.Asset(ctx, "TD-1"); err != nil || a.LastAudit != "2026-11-29" {
+		t.Errorf("TD-1 last audited %q (%v); want 2026-11-29", a.LastAudit, err)
+	}
+	if a, err := ny.Asset(ctx, "TD-2"); err != nil || a.Status != store.StatusDisposed || store.LocalDay(a.Disposal.DisposedAt) != "2026-11-29" {
+		t.Errorf("TD-2 %s, disposed %+v (%v); want disposed on 2026-11-29", a.Status, a.Disposal, err)
+	}
+	mustVerify(t, ny)
+	// The 30th has begun nowhere at 21:30 UTC on the 28th.
+	rep, err := ny.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Last Audit\nTD-9,Latitude 5440,2026-11-30\n"), store.ImportOptions{})
+	if err == nil || rep.BadRows != 1 || !strings.Contains(rep.Bad[0].Reason, "in the future") {
+		t.Errorf("a day begun nowhere: %+v %v", rep, err)
+	}
+}

@@ -3125,10 +3125,14 @@ func (im *importer) after(r *srow) (checkedOut, disposed bool, err error) {
 	return true, false, nil
 }
 
-// past returns day (YYYY-MM-DD, or "") if it is not after the import's
-// own day: a check-out or disposal cannot be dated in the future.
+// past returns day (YYYY-MM-DD, or "") if it has begun somewhere by the
+// import's time: a check-out, audit or disposal cannot be dated in the
+// future. A day a file gives alone is the day of the desk or the place
+// that wrote it, which may be ahead of this desk's (a Sydney desk's export
+// says the 29th while New York is still on the 28th); so it is in the
+// future only once past today in the first zone of all (UTC+14).
 func (im *importer) past(day, what string) (string, error) {
-	if day > im.w.at.Local().Format(dateLayout) { // the desk's today: east of UTC it starts earlier
+	if day > im.w.at.UTC().Add(14*time.Hour).Format(dateLayout) { // today at UTC+14, where each day begins first
 		return "", invalid("%s %s is in the future", what, day)
 	}
 	return day, nil
