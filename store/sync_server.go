@@ -1092,13 +1092,20 @@ func (w *wtx) admit(e Event) (aerr, err error) {
 				if where != "" {
 					return invalid("%s left the count of %s while it was open (%s): not marked missing", tag, st.locCode, where), nil
 				}
-				// Another count saw it while this one was open (two desks
-				// counting one shelf, each finding half): it is not lost.
+				// This count has it, scanned on another desk whose scans the
+				// finishing desk had not pulled (two desks scanning into one
+				// count), or another count saw it while this one was open
+				// (two desks counting one shelf, each finding half): it is
+				// not lost.
 				var seenAt, seenIn, seenBy string
-				err = w.queryRow(`SELECT c.at, l.code, c.device_id FROM stocktake_scans c JOIN stocktakes s2 ON s2.id = c.stocktake_id JOIN locations l ON l.id = s2.location_id
-					WHERE c.asset_id = (SELECT id FROM assets WHERE uid = ?1) AND c.stocktake_id <> ?2 AND c.result IN ('found', 'unexpected')
-					AND julianday(c.at) >= julianday((SELECT started_at FROM stocktakes WHERE id = ?2)) ORDER BY c.id LIMIT 1`, p.UID, st.id).Scan(&seenAt, &seenIn, &seenBy)
+				var same bool
+				err = w.queryRow(`SELECT c.at, l.code, c.device_id, c.stocktake_id = ?2 FROM stocktake_scans c JOIN stocktakes s2 ON s2.id = c.stocktake_id JOIN locations l ON l.id = s2.location_id
+					WHERE c.asset_id = (SELECT id FROM assets WHERE uid = ?1) AND c.result IN ('found', 'unexpected')
+					AND (c.stocktake_id = ?2 OR julianday(c.at) >= julianday((SELECT started_at FROM stocktakes WHERE id = ?2))) ORDER BY c.stocktake_id <> ?2, c.id LIMIT 1`, p.UID, st.id).Scan(&seenAt, &seenIn, &seenBy, &same)
 				switch {
+				case err == nil && same:
+					return noWinner{invalid("%s was scanned at %s UTC in this count of %s, on device %s, whose scans this desk had not pulled when it finished: not marked missing",
+						tag, parseTime(seenAt).UTC().Format("2006-01-02 15:04"), st.locCode, seenBy)}, nil
 				case err == nil:
 					// (No change won over it: no winner to name.)
 					return noWinner{invalid("%s was scanned at %s UTC in another count (of %s, on device %s) since this count of %s began: not marked missing",
