@@ -176,10 +176,11 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 	}
 	// (An expected asset scanned as unexpected, lent since the count
 	// began, and not found after, is neither found nor a miss: left out,
-	// as one away is.)
+	// as one away is, and so is one whose missing mark the sync server
+	// refused.)
 	rows, err = db.r.QueryContext(ctx, `SELECT s.id, l.code, s.finished_at, s.finished_on,
 			(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found = 1),
-			(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found <> 2`+countedSQL+`)
+			(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND `+countedSQL+`)
 		FROM stocktakes s JOIN locations l ON l.id = s.location_id
 		WHERE s.id = (SELECT max(s2.id) FROM stocktakes s2 WHERE s2.location_id = s.location_id AND s2.status = 'finished') ORDER BY l.code`)
 	if err != nil {
@@ -223,7 +224,7 @@ func (db *DB) KPIs(ctx context.Context) (KPIs, error) {
 		// (Ranked first, then counted: the latest count that expected an
 		// asset and left it out, away or lent, leaves it out; an older
 		// count's verdict does not come back.)
-		if err := db.r.QueryRowContext(ctx, `WITH each AS (SELECT e.found, e.found <> 2`+countedSQL+` AS counted,
+		if err := db.r.QueryRowContext(ctx, `WITH each AS (SELECT e.found, `+countedSQL+` AS counted,
 					row_number() OVER (PARTITION BY e.asset_id ORDER BY s.finished_at DESC, s.id DESC) AS nth
 				FROM json_each(?) x CROSS JOIN stocktakes s ON s.id = x.value CROSS JOIN stocktake_expected e ON e.stocktake_id = s.id)
 			SELECT sum(found = 1), sum(counted) FROM each WHERE nth = 1`, string(body)).Scan(&f, &e); err != nil {

@@ -92,7 +92,7 @@ type Stocktake struct {
 	Unexpected   int    `json:"unexpected"`
 	Unknown      int    `json:"unknown"`
 	Duplicates   int    `json:"duplicates"`
-	Away         int    `json:"away"` // expected, not found, gone from the location by the finish (of an open count: in its report and list, not after each scan)
+	Away         int    `json:"away"` // expected, not found, gone from the location by the finish, or its missing mark refused by the sync server (of an open count: in its report and list, not after each scan)
 	// Missing is the number of expected assets the count has not found: of
 	// an open count, those its finish would mark missing now (not those
 	// installed in an asset it scanned, nor those that have left the
@@ -306,7 +306,15 @@ func (w *wtx) applyStocktake(e Event) error {
 				p.Date, p.NextAudit, timestamp(e.At), a.id)
 			return err
 		case "missing":
-			_, err = w.exec(`UPDATE assets SET status = CASE WHEN status IN ('in_stock', 'in_repair') THEN 'missing' ELSE status END, updated_at = ? WHERE id = ?`, timestamp(e.At), a.id)
+			if _, err = w.exec(`UPDATE assets SET status = CASE WHEN status IN ('in_stock', 'in_repair') THEN 'missing' ELSE status END, updated_at = ? WHERE id = ?`, timestamp(e.At), a.id); err != nil {
+				return err
+			}
+			// The count's mark stands (the sync server may refuse one: an
+			// asset that left the count, or that a count found on another
+			// desk): what its report and accuracy count missing.
+			if p.Stocktake != "" {
+				_, err = w.exec(`UPDATE stocktake_expected SET marked = 1 WHERE stocktake_id = (SELECT id FROM stocktakes WHERE uid = ?) AND asset_id = ?`, p.Stocktake, a.id)
+			}
 			return err
 		}
 		return invalid("unknown audit result %q", p.Result)
@@ -531,8 +539,8 @@ const stocktakeSelect = `SELECT s.id, s.uid, l.code, l.name, s.status, s.started
 		AND NOT EXISTS (SELECT 1 FROM stocktake_expected x WHERE x.stocktake_id = s.id AND x.asset_id = c.asset_id AND x.found = 1)),
 	(SELECT count(DISTINCT c.code) FROM stocktake_scans c WHERE c.stocktake_id = s.id AND c.result = 'unknown'),
 	(SELECT count(*) FROM stocktake_scans c WHERE c.stocktake_id = s.id AND c.result = 'duplicate'),
-	(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found = 2),
-	(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found = 0` + notSeenSQL + `),
+	(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND (e.found = 2 OR s.status = 'finished' AND e.found = 0 AND e.marked = 0` + notSeenSQL + `)),
+	(SELECT count(*) FROM stocktake_expected e WHERE e.stocktake_id = s.id AND e.found = 0 AND (e.marked = 1 OR s.status = 'open')` + notSeenSQL + `),
 	(SELECT count(DISTINCT c.asset_id) FROM stocktake_scans c JOIN stocktake_expected x ON x.stocktake_id = s.id AND x.asset_id = c.asset_id AND x.found = 0
 		WHERE c.stocktake_id = s.id AND c.result = 'unexpected'),
 	s.location_id
@@ -542,10 +550,17 @@ const stocktakeSelect = `SELECT s.id, s.uid, l.code, l.name, s.status, s.started
 // unexpected (checked out to someone since the count began).
 const notSeenSQL = ` AND NOT EXISTS (SELECT 1 FROM stocktake_scans c WHERE c.stocktake_id = e.stocktake_id AND c.asset_id = e.asset_id AND c.result = 'unexpected')`
 
-// countedSQL keeps, of stocktake s's expected assets e, those its accuracy
-// counts: found, or not scanned as unexpected (one lent since the count
-// began and scanned so is neither found nor a miss, unless found after).
-const countedSQL = ` AND (e.found = 1 OR NOT EXISTS (SELECT 1 FROM stocktake_scans c WHERE c.stocktake_id = e.stocktake_id AND c.asset_id = e.asset_id AND c.result = 'unexpected'))`
+// countedSQL is true for the expected assets e of a finished stocktake
+// that its accuracy counts: found, or marked missing by its finish (the
+// mark standing: not one away, nor one scanned as unexpected, lent since
+// the count began, nor one whose mark the sync server refused).
+const countedSQL = `(e.found = 1 OR e.found = 0 AND e.marked = 1)`
+
+// finishedAwaySQL selects (as a condition on stocktake_expected e) the
+// expected assets of a finished count listed as away: those that left it
+// while it was open, and those its finish did not mark missing that were
+// neither found nor seen (the sync server refused the mark).
+const finishedAwaySQL = `(e.found = 2 OR e.found = 0 AND e.marked = 0` + notSeenSQL + `)`
 
 // A stocktake as read, with its location's id: an open one's missing
 // count is read by its class (stocktakeClassSQL).
@@ -890,7 +905,7 @@ type StocktakeReport struct {
 	Found      []Asset           `json:"found"`
 	Missing    []Asset           `json:"missing"`
 	Unexpected []Asset           `json:"unexpected"`
-	Away       []Asset           `json:"away"` // expected, not found, gone from the location by the finish
+	Away       []Asset           `json:"away"` // expected, not found, gone from the location by the finish (or its missing mark refused by the sync server)
 	Unknown    []string          `json:"unknown"`
 	UnknownWhy map[string]string `json:"unknown_why,omitempty"` // what an unknown code is (a badge, a place's label), if anything
 	Scans      []StocktakeScan   `json:"scans"`
@@ -986,15 +1001,14 @@ func (db *DB) StocktakeReport(ctx context.Context, uid string) (StocktakeReport,
 			return r, err
 		}
 		r.Stocktake.Away = len(r.Away)
-	} else if err := collect(`a.id IN (SELECT asset_id FROM stocktake_expected e WHERE stocktake_id = ? AND found = 0`+notSeenSQL+`)`, &r.Missing); err != nil {
+	} else if err := collect(`a.id IN (SELECT asset_id FROM stocktake_expected e WHERE stocktake_id = ? AND found = 0 AND marked = 1)`, &r.Missing); err != nil {
+		return r, err
+	} else if err := collect(`a.id IN (SELECT asset_id FROM stocktake_expected e WHERE stocktake_id = ? AND `+finishedAwaySQL+`)`, &r.Away); err != nil {
 		return r, err
 	}
 	// (One scanned while lent, then checked in and scanned again, was found.)
 	if err := collect(`a.id IN (SELECT asset_id FROM stocktake_scans c WHERE stocktake_id = ?1 AND result = 'unexpected'
 		AND NOT EXISTS (SELECT 1 FROM stocktake_expected x WHERE x.stocktake_id = ?1 AND x.asset_id = c.asset_id AND x.found = 1))`, &r.Unexpected); err != nil {
-		return r, err
-	}
-	if err := collect(`a.id IN (SELECT asset_id FROM stocktake_expected WHERE stocktake_id = ? AND found = 2)`, &r.Away); err != nil {
 		return r, err
 	}
 	if st.Status != "open" {

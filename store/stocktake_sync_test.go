@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -59,4 +60,172 @@ func TestSyncFinishKeepsWhatTheCountFoundOnAnotherDesk(t *testing.T) {
 		t.Errorf("a's refusals: %+v %v", refs, err)
 	}
 	syncVerify(t, a, b, srv)
+}
+
+// From a stocktake-meets-sync hunt: a count's finish marked missing an
+// asset another desk had checked out meanwhile; the server refused the
+// mark, and the asset was not missing after the sync, but the count's
+// report, its figures and the accuracy KPIs still counted it missing. An
+// expected asset whose mark the server refused is not missing: it is
+// listed with those that left the count, and accuracy leaves it out.
+func TestSyncRefusedMissingMarkIsNotCountedMissing(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	receiveTags(t, a, "DUB-STORE", "T-1", "T-2", "T-3")
+	syncVia(t, srv, a)
+	st, err := a.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := b.CheckOut(ctx, "T-2", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	if _, err := a.ScanIntoStocktake(ctx, st.UID, "T-1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.FinishStocktake(ctx, st.UID); err != nil { // a has not pulled the check-out
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if refs, err := a.Refusals(ctx, false); err != nil || len(refs) != 1 || !strings.Contains(refs[0].Reason, "T-2 left the count") {
+		t.Fatalf("a's refusals: %+v %v", refs, err)
+	}
+	for _, db := range []*store.DB{srv, a, b} {
+		if x := mustAsset(t, db, "T-2"); x.Status != store.StatusDeployed {
+			t.Errorf("%s: T-2 is %s", db.Path(), x.Status)
+		}
+		r, err := db.StocktakeReport(ctx, st.UID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var missing, away []string
+		for _, x := range r.Missing {
+			missing = append(missing, x.Tag)
+		}
+		for _, x := range r.Away {
+			away = append(away, x.Tag)
+		}
+		if strings.Join(missing, ",") != "T-3" || strings.Join(away, ",") != "T-2" || r.Stocktake.Missing != 1 || r.Stocktake.Away != 1 {
+			t.Errorf("%s: report missing %v (%d), away %v (%d)", db.Path(), missing, r.Stocktake.Missing, away, r.Stocktake.Away)
+		}
+		list, err := db.Stocktakes(ctx, false, 0)
+		if err != nil || len(list) != 1 || list[0].Missing != 1 || list[0].Away != 1 {
+			t.Errorf("%s: stocktake list %+v %v", db.Path(), list, err)
+		}
+		k, err := db.KPIs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(k.AccuracyByLocation) != 1 || k.AccuracyByLocation[0].Found != 1 || k.AccuracyByLocation[0].Expected != 2 || k.InventoryAccuracy != 0.5 {
+			t.Errorf("%s: accuracy %v %+v", db.Path(), k.InventoryAccuracy, k.AccuracyByLocation)
+		}
+	}
+	syncVerify(t, a, b, srv)
+}
+
+// The same for two desks counting one shelf, each finding half, each
+// finishing: the marks of what the other count found are refused, and
+// neither count reports them missing.
+func TestSyncTwoCountsReportNoMissing(t *testing.T) {
+	ctx := context.Background()
+	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	receiveTags(t, a, "DUB-STORE", "T-1", "T-2", "T-3", "T-4")
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	sa, err := a.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := b.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tag := range []string{"T-1", "T-2"} {
+		if _, err := a.ScanIntoStocktake(ctx, sa.UID, tag); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tag := range []string{"T-3", "T-4"} {
+		if _, err := b.ScanIntoStocktake(ctx, sb.UID, tag); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.FinishStocktake(ctx, sa.UID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.FinishStocktake(ctx, sb.UID); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	for _, db := range []*store.DB{srv, a, b} {
+		r, err := db.StocktakeReport(ctx, sb.UID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Missing) != 0 || r.Stocktake.Missing != 0 || len(r.Found) != 2 {
+			t.Errorf("%s: b's count: found %d, missing %d (%d)", db.Path(), len(r.Found), len(r.Missing), r.Stocktake.Missing)
+		}
+		k, err := db.KPIs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k.InventoryAccuracy != 1 {
+			t.Errorf("%s: accuracy %v %+v", db.Path(), k.InventoryAccuracy, k.AccuracyByLocation)
+		}
+	}
+	syncVerify(t, a, b, srv)
+}
+
+// A database from before the marks were recorded (migration 0024): its
+// finished counts' marks that stand are found in the log, and one the
+// server refused is not counted missing.
+func TestMigrationMarksStandingMissing(t *testing.T) {
+	ctx := context.Background()
+	srv, b := openServer(t), mustOpen(t)
+	path := filepath.Join(t.TempDir(), "old.db")
+	a, err := store.Open(ctx, path, store.Options{Operator: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed(t, a)
+	receiveTags(t, a, "DUB-STORE", "T-1", "T-2", "T-3")
+	syncVia(t, srv, a)
+	st, err := a.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := b.CheckOut(ctx, "T-2", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	if _, err := a.FinishStocktake(ctx, st.UID); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	if err := a.ExecForTest(ctx, `ALTER TABLE stocktake_expected DROP COLUMN marked; DELETE FROM schema_migrations WHERE version = 24`); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	if a, err = store.Open(ctx, path, store.Options{Operator: "tester"}); err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	r, err := a.StocktakeReport(ctx, st.UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Missing) != 2 || r.Missing[0].Tag != "T-1" || r.Missing[1].Tag != "T-3" || len(r.Away) != 1 || r.Away[0].Tag != "T-2" {
+		t.Errorf("after the migration: missing %+v, away %+v", r.Missing, r.Away)
+	}
+	syncVerify(t, a)
 }
