@@ -741,6 +741,57 @@ func (db *DB) ScanIntoStocktake(ctx context.Context, uid, scan string) (Stocktak
 	return out, err
 }
 
+// redoScan redoes a refused stocktake scan (its count's start refused,
+// another desk's count of the place being open; or its count finished on
+// another desk before the scan arrived) as a scan of the same code into
+// the count of the same place that is open now and was already open when
+// the scan was made: the shelf was counted then, and its scans are not
+// lost. A count begun after the scan, or none open, is not given it: count
+// again. The asset is classed as it is now (lent since: unexpected).
+func (w *wtx) redoScan(e Event) error {
+	p, err := decode[StocktakeScanPayload](e)
+	if err != nil {
+		return err
+	}
+	// The count's place: from the register, else from its start (refused,
+	// in the log).
+	var loc string
+	err = w.queryRow(`SELECT l.uid FROM stocktakes s JOIN locations l ON l.id = s.location_id WHERE s.uid = ?1
+		UNION ALL SELECT json_extract(payload, '$.location') FROM events WHERE subject = ?1 AND type = ?2 LIMIT 1`, p.UID, string(EvStocktakeStarted)).Scan(&loc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound("the count of this scan is not in the log: count again")
+	}
+	if err != nil {
+		return fmt.Errorf("read stocktake: %w", err)
+	}
+	locID, err := w.idOf("locations", loc)
+	if err != nil {
+		return err
+	}
+	var uid, code string
+	err = w.queryRow(`SELECT s.uid, l.code FROM stocktakes s JOIN locations l ON l.id = s.location_id WHERE s.location_id = ? AND s.status = 'open'
+		AND julianday(s.started_at) <= julianday(?) ORDER BY s.started_at, s.uid LIMIT 1`, locID, timestamp(e.At)).Scan(&uid, &code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return invalid("no count of its place that was open when it was scanned is open now (finished on another desk): count again")
+	}
+	if err != nil {
+		return fmt.Errorf("read stocktake: %w", err)
+	}
+	np := StocktakeScanPayload{UID: uid, Code: p.Code, AssetUID: p.AssetUID}
+	if p.AssetUID != "" {
+		var lent sql.NullString
+		err := w.queryRow(`SELECT CASE WHEN a.status = 'deployed' THEN p.name END FROM assets a LEFT JOIN people p ON p.id = a.custodian_person_id WHERE a.uid = ?`, p.AssetUID).Scan(&lent)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("the asset it scanned (%s) is not in the register: its receipt was refused too", p.Code)
+		}
+		if err != nil {
+			return fmt.Errorf("read asset: %w", err)
+		}
+		np.With = lent.String
+	}
+	return w.emit(EvStocktakeScanned, uid, np)
+}
+
 // notAnAsset says what a code no asset has is, if a person's badge or a
 // location's label ("" if neither): scanned by mistake in a count.
 func (db *DB) notAnAsset(ctx context.Context, code string) string {

@@ -292,3 +292,93 @@ func TestSyncOpenCountLeavesOutWhatAnotherCountFound(t *testing.T) {
 	}
 	syncVerify(t, a, b, srv)
 }
+
+// From a stocktake-meets-sync hunt: two desks started a count of one shelf
+// while apart; the second to sync had its start refused (a count of the
+// place was open), and with it every scan it had made, for no fault of
+// the assets: its count was gone, its scans lost. A refused scan is redone
+// into the count of its place that was open when it was made; the refused
+// start, finish and marks are still not redone.
+func TestSyncRefusedCountScansRedoneIntoTheOpenCount(t *testing.T) {
+	ctx := context.Background()
+	// (b's clock an hour on: its scans come after a's count began.)
+	srv, a, b := openServer(t), mustOpen(t), mustOpenAt(t, time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC))
+	seed(t, a)
+	receiveTags(t, a, "DUB-STORE", "T-1", "T-2", "T-3", "T-4")
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	sa, err := a.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := b.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.ScanIntoStocktake(ctx, sa.UID, "T-1"); err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"T-3", "T-4", "NO-SUCH"} {
+		if _, err := b.ScanIntoStocktake(ctx, sb.UID, code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	refs, err := b.Refusals(ctx, false)
+	if err != nil || len(refs) != 4 {
+		t.Fatalf("b's refusals: %+v %v", refs, err)
+	}
+	for _, r := range refs {
+		_, err := b.ResolveRefusal(ctx, r.ID, store.ResolveRedo)
+		switch r.Type {
+		case store.EvStocktakeScanned:
+			if err != nil {
+				t.Errorf("redo of a scan: %v", err)
+			}
+		default:
+			if store.ErrorCode(err) != store.EINVALID || !strings.Contains(store.ErrorMessage(err), "a count is not redone") {
+				t.Errorf("redo of %s: %v", r.Type, err)
+			}
+			if _, err := b.ResolveRefusal(ctx, r.ID, store.ResolveAccept); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	for _, db := range []*store.DB{srv, a, b} {
+		r, err := db.StocktakeReport(ctx, sa.UID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var found []string
+		for _, x := range r.Found {
+			found = append(found, x.Tag)
+		}
+		if strings.Join(found, ",") != "T-1,T-3,T-4" || len(r.Unknown) != 1 || r.Unknown[0] != "NO-SUCH" || len(r.Scans) != 4 {
+			t.Errorf("%s: the open count found %v, unknown %v, %d scans", db.Path(), found, r.Unknown, len(r.Scans))
+		}
+	}
+	// A scan of a count another desk finished meanwhile, with no count of
+	// the place open since it was made, is not redone: count again.
+	if _, err := a.FinishStocktake(ctx, sa.UID); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	if _, err := b.ScanIntoStocktake(ctx, sa.UID, "T-2"); err != nil { // b has not pulled the finish
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	refs, err = b.Refusals(ctx, false)
+	if err != nil || len(refs) != 1 || refs[0].Type != store.EvStocktakeScanned {
+		t.Fatalf("b's refusals: %+v %v", refs, err)
+	}
+	if _, err := b.StartStocktake(ctx, "DUB-STORE"); err != nil { // a count begun after the scan
+		t.Fatal(err)
+	}
+	if _, err := b.ResolveRefusal(ctx, refs[0].ID, store.ResolveRedo); store.ErrorCode(err) != store.EINVALID || !strings.Contains(store.ErrorMessage(err), "count again") {
+		t.Errorf("redo of a scan of a finished count: %v", err)
+	}
+	syncVerify(t, a, b, srv)
+}

@@ -1150,9 +1150,11 @@ func (db *DB) ResolveRefusal(ctx context.Context, id int64, how string) ([]Event
 // redo emits the refused event's action again against the current state.
 func (w *wtx) redo(e Event) error {
 	switch e.Type {
-	case EvStocktakeStarted, EvStocktakeScanned, EvStocktakeFinished, EvAssetAudited:
-		// A count is its moment: its expected list, scans and results
-		// were of the register as it stood then. Said, not replayed.
+	case EvStocktakeScanned:
+		return w.redoScan(e)
+	case EvStocktakeStarted, EvStocktakeFinished, EvAssetAudited:
+		// A count is its moment: its expected list and results were of
+		// the register as it stood then. Said, not replayed.
 		return invalid("a count is not redone: accept the refusal and count again (its scans stay in its history)")
 	case EvAssetCheckedOut:
 		p, err := decode[CheckOutPayload](e)
