@@ -281,8 +281,8 @@ func (db *DB) CheckTagScan(ctx context.Context, tag string) error {
 // of another series than its own scheme's: letters and a dash before the
 // same number of digits as a tag of the register with that prefix has
 // ("ACME-09600" on a desk of ACME-00001..., migrated from Snipe-IT while
-// the desk's own prefix is TD-). Such a code on a roll of labels is a
-// pre-printed tag, not a serial. One indexed probe.
+// the desk's own prefix is TD-), or more. Such a code on a roll of labels
+// is a pre-printed tag, not a serial. One indexed probe.
 func (db *DB) TagShaped(ctx context.Context, code string) (bool, error) {
 	t := NormalizeTag(code)
 	if ValidateTag(t) != nil {
@@ -301,7 +301,10 @@ func (db *DB) TagShaped(ctx context.Context, code string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("look up tag shape: %w", err)
 	}
-	return len(other) == len(t) && strings.Trim(other[len(prefix):], "0123456789") == "", nil
+	// (A series grows wider past its padding, ACME-99999 then ACME-100000,
+	// and one not padded, IT-1... IT-131, sorts its shortest first: a scan
+	// as long as the series' first tag or longer is one of it.)
+	return len(t) >= len(other) && strings.Trim(other[len(prefix):], "0123456789") == "", nil
 }
 
 func (w *wtx) checkTagScan(tag string) error {
