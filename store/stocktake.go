@@ -381,23 +381,13 @@ const chainSQL = `chain(start, cur, depth) AS (SELECT id, parent, 0 FROM starts 
 // with a person, at any depth: they went with it (a dock in a lent laptop).
 const lentSQL = `SELECT chain.start FROM chain CROSS JOIN assets p ON p.id = chain.cur WHERE p.custodian_person_id IS NOT NULL`
 
-// otherCountSQL, followed by an asset id and ")", is true for an asset
-// that another count than stocktake ?2 scanned (found, or seen lent) since
-// ?2 began: two desks counting one shelf, each its own count. The sync
-// server refuses to mark it missing (admit), so the count does not:
-// neither its finish nor its figures. One probe of stocktake_scans_by_asset
-// an asset.
-const otherCountSQL = `EXISTS (SELECT 1 FROM stocktake_scans o WHERE o.stocktake_id <> ?2 AND o.result IN ('found', 'unexpected')
-		AND julianday(o.at) >= julianday((SELECT started_at FROM stocktakes WHERE id = ?2)) AND o.asset_id = `
-
 // stocktakeClassSQL classifies each asset a stocktake expected as its
 // finish does: found (scanned); inside (installed, at any depth, in an
 // asset the count scanned: found with it); seen (scanned, but as
 // unexpected: checked out to someone since the count began, so listed as
 // unexpected, not missing); away (left the count while it was open: with
 // a person, or in an asset that is, moved out of the location, retired or
-// disposed), counted (scanned by another count since this one began:
-// otherCountSQL) or missing. Its parameters are the stocktake's location (?1)
+// disposed) or missing. Its parameters are the stocktake's location (?1)
 // and its id (?2); it selects uid, tag, class and whether the asset is
 // disposed.
 const stocktakeClassSQL = `WITH RECURSIVE scope(id) AS (SELECT ?1 UNION ALL SELECT l.id FROM locations l JOIN scope ON l.parent_id = scope.id),
@@ -409,7 +399,6 @@ const stocktakeClassSQL = `WITH RECURSIVE scope(id) AS (SELECT ?1 UNION ALL SELE
 		WHEN EXISTS (SELECT 1 FROM stocktake_scans c WHERE c.stocktake_id = e.stocktake_id AND c.asset_id = a.id AND c.result = 'unexpected') THEN 'seen'
 		WHEN a.custodian_person_id IS NOT NULL OR a.status IN ('retired', 'disposed') OR a.location_id IS NULL OR a.location_id NOT IN (SELECT id FROM scope)
 			OR a.id IN (` + lentSQL + `) THEN 'away'
-		WHEN ` + otherCountSQL + `a.id) THEN 'counted'
 		ELSE 'missing' END AS class, a.status = 'disposed' AS disposed
 	FROM stocktake_expected e JOIN assets a ON a.id = e.asset_id WHERE e.stocktake_id = ?2`
 
@@ -420,9 +409,7 @@ const stocktakeClassSQL = `WITH RECURSIVE scope(id) AS (SELECT ?1 UNION ALL SELE
 // shows after each scan reads no table page per expected asset (a class
 // per asset: 17 ms on 5,000, against 5). An expected asset not under the
 // location, with a person, retired or disposed is away, not missing, and
-// not among them; nor is one another count found since this one began
-// (otherCountSQL: an index probe a candidate). Parameters: the location
-// (?1), the stocktake (?2).
+// not among them. Parameters: the location (?1), the stocktake (?2).
 const openMissingSQL = `WITH RECURSIVE scope(id) AS (SELECT ?1 UNION ALL SELECT l.id FROM locations l JOIN scope ON l.parent_id = scope.id),
 	cand(id, uid, parent) AS (SELECT a.id, a.uid, a.custodian_asset_id FROM assets a INDEXED BY assets_location WHERE a.location_id IN (SELECT id FROM scope)
 		AND a.status IN ('in_stock', 'in_repair', 'deployed', 'missing') AND a.custodian_person_id IS NULL
@@ -431,8 +418,7 @@ const openMissingSQL = `WITH RECURSIVE scope(id) AS (SELECT ?1 UNION ALL SELECT 
 	` + chainSQL + `
 	SELECT uid FROM cand WHERE (parent IS NULL OR (id NOT IN (` + lentSQL + `)
 			AND id NOT IN (SELECT chain.start FROM chain CROSS JOIN stocktake_scans c ON c.stocktake_id = ?2 AND c.asset_id = chain.cur AND c.result <> 'unknown')))
-		AND NOT EXISTS (SELECT 1 FROM stocktake_scans c WHERE c.stocktake_id = ?2 AND c.asset_id = cand.id AND c.result = 'unexpected')
-		AND NOT ` + otherCountSQL + `cand.id)`
+		AND NOT EXISTS (SELECT 1 FROM stocktake_scans c WHERE c.stocktake_id = ?2 AND c.asset_id = cand.id AND c.result = 'unexpected')`
 
 // openAwaySQL selects (as a condition on assets a) the expected assets of
 // an open stocktake neither found, nor missing by its finish now, nor
@@ -919,7 +905,7 @@ func (db *DB) FinishStocktake(ctx context.Context, uid string) (Stocktake, error
 				return fmt.Errorf("stocktake results: %w", err)
 			}
 			switch {
-			case r.result == "seen", r.result == "counted":
+			case r.result == "seen":
 			case r.result == "away":
 				finish.Away = append(finish.Away, r.uid)
 			case r.result == "inside":

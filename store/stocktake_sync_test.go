@@ -231,68 +231,6 @@ func TestMigrationMarksStandingMissing(t *testing.T) {
 	syncVerify(t, a)
 }
 
-// Two desks counting one shelf at once, each its own count (a room and the
-// site around it, started apart): once the desk counting the room has
-// pulled what the other count found since the room's count began, its
-// figures do not say missing what the server will not let its finish mark
-// missing, and its finish does not mark it.
-func TestSyncOpenCountLeavesOutWhatAnotherCountFound(t *testing.T) {
-	ctx := context.Background()
-	// (b's clock an hour on: its scan comes after a's count began.)
-	srv, a, b := openServer(t), mustOpen(t), mustOpenAt(t, time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC))
-	seed(t, a)
-	receiveTags(t, a, "DUB-STORE", "T-1", "T-2", "T-3")
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
-	sa, err := a.StartStocktake(ctx, "DUB-STORE")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sb, err := b.StartStocktake(ctx, "DUB") // b does not know of a's count
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.ScanIntoStocktake(ctx, sa.UID, "T-1"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.ScanIntoStocktake(ctx, sb.UID, "T-3"); err != nil {
-		t.Fatal(err)
-	}
-	syncVia(t, srv, a)
-	syncVia(t, srv, b) // b syncs mid-count
-	syncVia(t, srv, a)
-	r, err := a.StocktakeReport(ctx, sa.UID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.Stocktake.Missing != 1 || len(r.Missing) != 1 || r.Missing[0].Tag != "T-2" || len(r.Away) != 1 || r.Away[0].Tag != "T-3" {
-		t.Errorf("a's open count: missing %d %+v, away %+v", r.Stocktake.Missing, r.Missing, r.Away)
-	}
-	if st, err := a.Stocktake(ctx, sa.UID); err != nil || st.Missing != 1 {
-		t.Errorf("a's figures after a scan: %+v %v", st, err)
-	}
-	if _, err := a.FinishStocktake(ctx, sa.UID); err != nil {
-		t.Fatal(err)
-	}
-	syncVia(t, srv, a)
-	if refs, err := a.Refusals(ctx, false); err != nil || len(refs) != 0 {
-		t.Errorf("a's refusals: %+v %v", refs, err)
-	}
-	for _, db := range []*store.DB{srv, a} {
-		if x := mustAsset(t, db, "T-3"); x.Status != store.StatusInStock {
-			t.Errorf("%s: T-3 is %s", db.Path(), x.Status)
-		}
-		r, err := db.StocktakeReport(ctx, sa.UID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.Stocktake.Missing != 1 || len(r.Missing) != 1 || r.Missing[0].Tag != "T-2" || len(r.Away) != 1 || r.Away[0].Tag != "T-3" {
-			t.Errorf("%s: a's finished count: missing %+v, away %+v", db.Path(), r.Missing, r.Away)
-		}
-	}
-	syncVerify(t, a, b, srv)
-}
-
 // From a stocktake-meets-sync hunt: two desks started a count of one shelf
 // while apart; the second to sync had its start refused (a count of the
 // place was open), and with it every scan it had made, for no fault of
