@@ -758,7 +758,15 @@ func (w *wtx) redoScan(e Event) error {
 	err = w.queryRow(`SELECT s.uid, l.code FROM stocktakes s JOIN locations l ON l.id = s.location_id WHERE s.location_id = ? AND s.status = 'open'
 		AND julianday(s.started_at) <= julianday(?) ORDER BY s.started_at, s.uid LIMIT 1`, locID, timestamp(e.At)).Scan(&uid, &code)
 	if errors.Is(err, sql.ErrNoRows) {
-		return invalid("no count of its place that was open when it was scanned is open now (finished on another desk): count again")
+		// (Say which: a count of the place open now that began after the
+		// scan, two desks having started apart, or none.)
+		var later string
+		if err := w.queryRow(`SELECT l.code FROM stocktakes s JOIN locations l ON l.id = s.location_id WHERE s.location_id = ? AND s.status = 'open' LIMIT 1`, locID).Scan(&later); err == nil {
+			return invalid("the count of %s open now began after this scan was made (on another desk): scan %s again into that count", later, clip(p.Code))
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read stocktake: %w", err)
+		}
+		return invalid("no count of its place is open now (finished on another desk): count again")
 	}
 	if err != nil {
 		return fmt.Errorf("read stocktake: %w", err)

@@ -315,7 +315,9 @@ func TestSyncRefusedCountScansRedoneIntoTheOpenCount(t *testing.T) {
 	if _, err := b.StartStocktake(ctx, "DUB-STORE"); err != nil { // a count begun after the scan
 		t.Fatal(err)
 	}
-	if _, err := b.ResolveRefusal(ctx, refs[0].ID, store.ResolveRedo); store.ErrorCode(err) != store.EINVALID || !strings.Contains(store.ErrorMessage(err), "count again") {
+	// (It says so: the message said "finished on another desk" of a count
+	// open there.)
+	if _, err := b.ResolveRefusal(ctx, refs[0].ID, store.ResolveRedo); store.ErrorCode(err) != store.EINVALID || !strings.Contains(store.ErrorMessage(err), "the count of DUB-STORE open now began after this scan was made") {
 		t.Errorf("redo of a scan of a finished count: %v", err)
 	}
 	syncVerify(t, a, b, srv)
