@@ -1018,7 +1018,7 @@ func (s *stocktakeScreen) reportLines(width int) []string {
 		out = append(out, truncate(fmt.Sprintf("  %s %s %s", a.Tag, assetLabel(a), where), width))
 	}
 	if len(r.Away) > 0 {
-		out = append(out, st.Section.Render(fmt.Sprintf("Left during the count (%d): not missing", len(r.Away))))
+		out = append(out, st.Section.Render(fmt.Sprintf("Not found, not missing (%d): left while open, or a missing mark refused", len(r.Away))))
 		for _, a := range r.Away {
 			out = append(out, truncate(fmt.Sprintf("  %s %s %s", a.Tag, assetLabel(a), awayWhere(a)), width))
 		}

@@ -211,13 +211,13 @@ func cmdStocktakeReport(ctx context.Context, a *app, args []string) error {
 			fmt.Fprintf(a.stdout, ", finished %s by %s", finishedStamp(s), s.FinishedBy)
 		}
 		fmt.Fprintf(a.stdout, "\nexpected %d, found %d, missing %d, unexpected %d, unknown %d, duplicate scans %d", s.Expected, s.Found, s.Missing, s.Unexpected, s.Unknown, s.Duplicates)
-		awayTitle := "LEFT DURING THE COUNT (checked out, moved, retired or disposed while it was open)"
+		awayTitle := "NOT FOUND, NOT MISSING (left while it was open, or a missing mark refused)"
 		switch {
 		case s.Away > 0 && s.Status == "open":
 			fmt.Fprintf(a.stdout, ", left since the count began or inside an asset found %d", s.Away)
 			awayTitle = "NOT FOUND, NOT MISSING (left since the count began, or installed in an asset found: found at the finish)"
 		case s.Away > 0:
-			fmt.Fprintf(a.stdout, ", left during the count %d", s.Away)
+			fmt.Fprintf(a.stdout, ", not found and not missing %d", s.Away)
 		}
 		fmt.Fprintln(a.stdout)
 		section := func(title string, as []store.Asset, status bool) {
