@@ -303,13 +303,16 @@ func cmdLocationList(ctx context.Context, a *app, args []string) error {
 		}
 		// (Codes are as wide as the longest: one made from a name runs to
 		// 24 characters, and a column cut short would lose its number.)
-		w := 16
+		// The name gives way to them (to 16), so that a row fits 80
+		// columns as long as codes are at most 24 (as made from names).
+		cw, pw := 16, 16
 		for _, l := range ls {
-			w = max(w, len(l.Code))
+			cw, pw = max(cw, len(l.Code)), max(pw, len(l.ParentCode))
 		}
-		fmt.Fprintf(a.stdout, "%-*s %-30s %-*s %s\n", w, "CODE", "NAME", w, "PARENT", "ASSETS")
+		nw := max(16, 30-(cw-16)-(pw-16))
+		fmt.Fprintf(a.stdout, "%-*s %-*s %-*s %s\n", cw, "CODE", nw, "NAME", pw, "PARENT", "ASSETS")
 		for _, l := range ls {
-			fmt.Fprintf(a.stdout, "%-*s %s %-*s %d\n", w, l.Code, col(l.Name, 30), w, l.ParentCode, l.Assets)
+			fmt.Fprintf(a.stdout, "%-*s %s %-*s %d\n", cw, l.Code, col(l.Name, nw), pw, l.ParentCode, l.Assets)
 		}
 		return nil
 	})
