@@ -315,6 +315,19 @@ func TestExportedDaysImportInAnyZone(t *testing.T) {
 		t.Errorf("TD-2 %s, disposed %+v (%v); want disposed on 2026-11-29", a.Status, a.Disposal, err)
 	}
 	mustVerify(t, ny)
+	// A check-out dated by day alone with Sydney's 29th is handed over by
+	// now, not at a midnight to come (a check-in a moment later preceded
+	// it, as a review found).
+	if _, err := ny.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Checkout Type,Checkout to Location,Checkout Date\nTD-8,Latitude 5440,Location,DUB-STORE,2026-11-29\n"), store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if a := mustAsset(t, ny, "TD-8"); a.CheckedOutAt == "" || a.CheckedOutAt > "2026-11-28T21:31:00Z" {
+		t.Errorf("TD-8 checked out at %q: after the import (21:30 UTC on the 28th)", a.CheckedOutAt)
+	}
+	if a, err := ny.CheckIn(ctx, "TD-8", store.CheckInOptions{}); err != nil || a.Status != store.StatusInStock {
+		t.Fatalf("check-in: %+v %v", a, err)
+	}
+	mustVerify(t, ny)
 	// The 30th has begun nowhere at 21:30 UTC on the 28th.
 	rep, err := ny.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Last Audit\nTD-9,Latitude 5440,2026-11-30\n"), store.ImportOptions{})
 	if err == nil || rep.BadRows != 1 || !strings.Contains(rep.Bad[0].Reason, "in the future") {

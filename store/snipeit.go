@@ -3157,6 +3157,11 @@ func (im *importer) checkOutTo(r *srow) (CheckOutPayload, sfield, error) {
 	}
 	if at, err := time.Parse(time.RFC3339Nano, r.checkoutAt); p.Since != "" && err == nil && !at.After(im.w.at) {
 		p.Since = r.checkoutAt // its time of day too ("2024-03-20 10:00:00")
+	} else if p.Since > im.w.at.Local().Format(dateLayout) {
+		// A day already begun where the file was written (Sydney's 29th,
+		// New York's 28th): handed over by now, not at a midnight still
+		// to come here, which a check-in a moment later would precede.
+		p.Since = timestamp(im.w.at)
 	}
 	switch r.co {
 	case coPerson:
