@@ -572,6 +572,11 @@ type CheckInOptions struct {
 	// (nil: not asked): one holding more or other assets by then is
 	// refused, nothing done, so that nothing is taken back unseen.
 	Expect []string
+	// From, when given, is the holder the caller showed (Asset.Custodian:
+	// a badge, a place's code, a parent's tag): one held by another by
+	// then (checked in and out again elsewhere meanwhile) is refused,
+	// nothing done, so that no one is blamed, or relieved, unseen.
+	From   string
 	reason string // why, for history (an offboarding sets it)
 }
 
@@ -590,6 +595,15 @@ func (w *wtx) checkIn(tag string, opt CheckInOptions) error {
 	}
 	if a.status != StatusDeployed {
 		return invalid("%s is not checked out (it is %s)", a.tag, a.status.Label())
+	}
+	if opt.From != "" {
+		now, err := scanAsset(w.queryRow(assetSelect+` WHERE a.id = ?`, a.id))
+		if err != nil {
+			return fmt.Errorf("read asset %s: %w", a.tag, err)
+		}
+		if now.Custodian != opt.From {
+			return conflict("%s is held by %s now, not %s (checked in and out again elsewhere meanwhile): nothing checked in; look at it again", a.tag, orNone(now.CustodianName), opt.From)
+		}
 	}
 	st, err := ConditionStatus(opt.Condition)
 	if err != nil {

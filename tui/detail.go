@@ -413,12 +413,14 @@ func (s *detailScreen) submit() tea.Cmd {
 	s.mode = modeView
 	switch action {
 	case "checkin":
-		cond := s.cond
+		// (From whom the screen shows: one checked in and out again
+		// elsewhere meanwhile is refused, not taken from someone unseen.)
+		cond, from := s.cond, s.asset.Custodian
 		if cond == store.ConditionMissing {
 			v = "" // missing where it was last recorded, as the prompt says
 		}
 		return s.run("checked in ("+cond+")", func(ctx context.Context, db Store, tag string) (store.Asset, error) {
-			a, err := db.CheckIn(ctx, tag, store.CheckInOptions{Location: v, Condition: cond})
+			a, err := db.CheckIn(ctx, tag, store.CheckInOptions{Location: v, Condition: cond, From: from})
 			if v != "" && store.ErrorCode(err) == store.ENOTFOUND {
 				err = scanRefused{err} // no such place: asked again
 			}

@@ -74,3 +74,47 @@ func TestDetail_EditRefusedWhenChangedBetweenCheckAndWrite(t *testing.T) {
 		t.Fatal("the refusal did not ring")
 	}
 }
+
+func (d *interleaving) CheckIn(ctx context.Context, tag string, opt store.CheckInOptions) (store.Asset, error) {
+	d.land()
+	return d.DB.CheckIn(ctx, tag, opt)
+}
+
+// From a hunt of processes sharing a desk: the asset screen showed Alice
+// holding it; the command line checked it in and out to Bob; the screen's
+// check-in "not returned" then blamed Bob, who had it seconds. A check-in
+// names the holder the screen showed: one held by another is refused.
+func TestDetail_CheckInRefusedWhenTheHolderChanged(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	seed(t, db, 1)
+	if _, err := db.CheckOut(ctx, "TD-000001", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	other, err := store.Open(ctx, db.Path(), store.Options{Operator: "cli", Now: func() time.Time { return epoch }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	wrapped := &interleaving{DB: db}
+	clk := &fakeClock{now: epoch}
+	h := &harness{t: t, clk: clk, db: db, m: New(ctx, wrapped, Options{Operator: "clerk", Clock: clk, Location: time.UTC})}
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.run(h.m.Init())
+	h.scan("TD-000001")
+	h.wantView("Alice Smith")
+	h.typeSlow("i")
+	wrapped.other = func() {
+		if _, err := other.CheckIn(ctx, "TD-000001", store.CheckInOptions{}); err != nil {
+			t.Error(err)
+		}
+		if _, err := other.CheckOut(ctx, "TD-000001", "B1002", ""); err != nil {
+			t.Error(err)
+		}
+	}
+	h.press("enter")
+	if a := h.asset("TD-000001"); a.Status != store.StatusDeployed || a.CustodianName != "Bob Jones" {
+		t.Fatalf("checked in from Bob unseen: %s, %q", a.Status, a.CustodianName)
+	}
+	h.wantView("held by Bob Jones now", "nothing checked in")
+}
