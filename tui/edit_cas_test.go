@@ -43,16 +43,7 @@ func TestDetail_EditRefusedWhenChangedBetweenCheckAndWrite(t *testing.T) {
 	ctx := context.Background()
 	db := newTestDB(t)
 	seed(t, db, 1)
-	other, err := store.Open(ctx, db.Path(), store.Options{Operator: "cli", Now: func() time.Time { return epoch }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	wrapped := &interleaving{DB: db}
-	clk := &fakeClock{now: epoch}
-	h := &harness{t: t, clk: clk, db: db, m: New(ctx, wrapped, Options{Operator: "clerk", Clock: clk, Location: time.UTC})}
-	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-	h.run(h.m.Init())
+	h, wrapped, other := interleaved(t, db)
 	h.scan("TD-000001")
 	h.wantView("TD-000001")
 	h.typeSlow("e")
@@ -91,16 +82,7 @@ func TestDetail_CheckInRefusedWhenTheHolderChanged(t *testing.T) {
 	if _, err := db.CheckOut(ctx, "TD-000001", "B1001", ""); err != nil {
 		t.Fatal(err)
 	}
-	other, err := store.Open(ctx, db.Path(), store.Options{Operator: "cli", Now: func() time.Time { return epoch }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	wrapped := &interleaving{DB: db}
-	clk := &fakeClock{now: epoch}
-	h := &harness{t: t, clk: clk, db: db, m: New(ctx, wrapped, Options{Operator: "clerk", Clock: clk, Location: time.UTC})}
-	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-	h.run(h.m.Init())
+	h, wrapped, other := interleaved(t, db)
 	h.scan("TD-000001")
 	h.wantView("Alice Smith")
 	h.typeSlow("i")
@@ -117,4 +99,22 @@ func TestDetail_CheckInRefusedWhenTheHolderChanged(t *testing.T) {
 		t.Fatalf("checked in from Bob unseen: %s, %q", a.Status, a.CustodianName)
 	}
 	h.wantView("held by Bob Jones now", "nothing checked in")
+}
+
+// interleaved opens the UI at 80x24 on db through an interleaving, and a
+// second handle on its file: the other process whose change lands in
+// between.
+func interleaved(t *testing.T, db *store.DB) (*harness, *interleaving, *store.DB) {
+	t.Helper()
+	other, err := store.Open(context.Background(), db.Path(), store.Options{Operator: "cli", Now: func() time.Time { return epoch }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	wrapped := &interleaving{DB: db}
+	clk := &fakeClock{now: epoch}
+	h := &harness{t: t, clk: clk, db: db, m: New(context.Background(), wrapped, Options{Operator: "clerk", Clock: clk, Location: time.UTC})}
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.run(h.m.Init())
+	return h, wrapped, other
 }
