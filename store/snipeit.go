@@ -2232,6 +2232,17 @@ func oneSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
 // typed "é"). (A tab or a line break inside stays, to be refused as a
 // control character: checkText.)
 func nameSpaces(s string) string {
+	if !isASCII(s) {
+		// A no-break or other Unicode space (U+00A0 from a spreadsheet or
+		// a web page) is a space: else "Dublin\u00a0Office" is a second
+		// place that looks like the first.
+		s = strings.Map(func(r rune) rune {
+			if r == 0xa0 || r == 0x1680 || r >= 0x2000 && r <= 0x200a || r == 0x202f || r == 0x205f || r == 0x3000 {
+				return ' '
+			}
+			return r
+		}, s)
+	}
 	s = strings.TrimSpace(s)
 	for strings.Contains(s, "  ") {
 		s = strings.ReplaceAll(s, "  ", " ")
@@ -4251,4 +4262,15 @@ func customValue(cm map[string]string, name string) string {
 		}
 	}
 	return ""
+}
+
+// isASCII reports whether s is all ASCII (a name's common case: nothing
+// to fold).
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

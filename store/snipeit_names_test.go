@@ -344,3 +344,22 @@ func TestImportModelNumbersAndNamesAgree(t *testing.T) {
 		t.Fatalf("warnings: %v", rep.Warnings)
 	}
 }
+
+// From a fuzzing hunt: a no-break space (U+00A0, common in spreadsheet
+// exports) inside a name made a second place or model that looked like
+// the first; it is a space.
+func TestImportNoBreakSpaceIsASpace(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	if _, err := db.AddLocation(ctx, "DUB", "Dublin Office", ""); err != nil {
+		t.Fatal(err)
+	}
+	csv := "Asset Tag,Model Name,Location\nA-1,X1,Dublin\u00a0Office\nA-2,X\u00a01,Dublin Office\nA-3,X 1,Dublin Office\n"
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader(csv), store.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Created.Locations != 0 || rep.Created.Models != 2 {
+		t.Errorf("created %d location(s), %d model(s): Dublin\\u00a0Office is DUB, X\\u00a01 is X 1", rep.Created.Locations, rep.Created.Models)
+	}
+}
