@@ -64,6 +64,7 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 	opt := store.ImportOptions{SkipInvalid: *skip, DryRun: *dry, Update: *update, Progress: progress, Source: name, Encoding: *encName}
 	if *statuses != "" {
 		opt.Statuses = map[string]store.Status{}
+		seen := map[string]store.Status{} // (labels are read case and spaces aside)
 		for _, pair := range strings.Split(*statuses, ",") {
 			label, st, ok := strings.Cut(pair, "=")
 			if !ok || strings.TrimSpace(label) == "" {
@@ -73,6 +74,11 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 			if err != nil {
 				return usagef("--statuses: %s", store.ErrorMessage(err))
 			}
+			k := strings.ToLower(strings.Join(strings.Fields(label), " "))
+			if was, twice := seen[k]; twice && was != s {
+				return usagef("--statuses: %q is given twice, as %s and as %s: give it once", strings.TrimSpace(label), was, s)
+			}
+			seen[k] = s
 			opt.Statuses[strings.TrimSpace(label)] = s
 		}
 	}

@@ -454,6 +454,10 @@ func TestImportStatusesFlag(t *testing.T) {
 	if _, errs, code := cli(t, db, "import", "snipeit", csv, "--statuses", "Staging=nowhere"); code != 2 || !strings.Contains(errs, "--statuses") {
 		t.Fatalf("bad pair: exit %d %s", code, errs)
 	}
+	// (A hunt: one label given two statuses, case aside, took the last.)
+	if _, errs, code := cli(t, db, "import", "snipeit", csv, "--statuses", "Staging=in_stock,staging=in_repair"); code != 2 || !strings.Contains(errs, "given twice") {
+		t.Fatalf("a label twice: exit %d %s", code, errs)
+	}
 	mustCLI(t, db, "import", "snipeit", csv, "--statuses", "Staging=in_stock")
 	if out := mustCLI(t, db, "asset", "show", "S-1"); !strings.Contains(out, "in stock") {
 		t.Fatalf("asset:\n%s", out)
