@@ -58,7 +58,7 @@ func CleanScan(s string) (string, error) {
 		return "", invalid("scan is not valid text (check the scanner's keyboard layout)")
 	}
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || isInvisible(r) {
 			return -1
 		}
 		return r
@@ -67,6 +67,27 @@ func CleanScan(s string) (string, error) {
 		return "", invalid("empty scan")
 	}
 	return s, nil
+}
+
+// isInvisible reports the characters that show as nothing and that no
+// scanner types, but that a code copied from a web page or a spreadsheet
+// may carry: zero-width space, joiners, word joiner, byte order mark.
+// In a serial they made a second one that looked like the first.
+func isInvisible(r rune) bool {
+	return r == 0x200b || r == 0x200c || r == 0x200d || r == 0x2060 || r == 0xfeff
+}
+
+// dropInvisible is s without its invisible characters (isInvisible).
+func dropInvisible(s string) string {
+	if isASCII(s) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isInvisible(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // SnipeITIDField is the custom field an import keeps Snipe-IT's own asset

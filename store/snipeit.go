@@ -1467,7 +1467,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 			return fail(fTag, "%s (to give such assets new tags and keep these as a custom field, rename the column, e.g. to \"Old Tag\")", ErrorMessage(err))
 		}
 	}
-	r.serial, r.name, r.model, r.modelNo = v[fSerial], v[fName], v[fModel], v[fModelNo]
+	r.serial, r.name, r.model, r.modelNo = dropInvisible(v[fSerial]), v[fName], v[fModel], v[fModelNo]
 	r.category, r.manufacturer = v[fCategory], v[fManufacturer]
 	r.location, r.locationCode, r.supplier, r.orderNo, r.purchaseOrder = v[fLocation], v[fLocationCode], v[fSupplier], v[fOrderNo], strings.TrimSpace(v[fPurchaseOrder])
 	r.notes, r.costCentre = v[fNotes], v[fCostCentre]

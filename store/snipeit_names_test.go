@@ -363,3 +363,22 @@ func TestImportNoBreakSpaceIsASpace(t *testing.T) {
 		t.Errorf("created %d location(s), %d model(s): Dublin\\u00a0Office is DUB, X\\u00a01 is X 1", rep.Created.Locations, rep.Created.Models)
 	}
 }
+
+// From a fuzzing hunt: a zero-width space in a serial (copied from a web
+// page) was stored, so a scan of the serial missed the asset and a second
+// receipt of it was not refused. Scans and an import's serials drop it.
+func TestSerialWithoutInvisibleCharacters(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Model Name,Serial Number\nA-1,Latitude 5440,S1\u200b\n"), store.ImportOptions{})
+	if err != nil || rep.Imported != 1 {
+		t.Fatalf("import: %+v %v", rep, err)
+	}
+	if a := mustAsset(t, db, "A-1"); a.Serial != "S1" {
+		t.Errorf("serial %q", a.Serial)
+	}
+	if r, err := db.Resolve(ctx, "S1\ufeff"); err != nil || r.Asset == nil || r.Asset.Tag != "A-1" {
+		t.Errorf("a scan of S1 with a BOM: %+v %v", r, err)
+	}
+}
