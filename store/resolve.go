@@ -79,7 +79,7 @@ func isInvisible(r rune) bool {
 
 // dropInvisible is s without its invisible characters (isInvisible).
 func dropInvisible(s string) string {
-	if isASCII(s) {
+	if isASCII(s) || !utf8.ValidString(s) { // (invalid text is refused as such, not mended by Map)
 		return s
 	}
 	return strings.Map(func(r rune) rune {

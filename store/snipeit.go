@@ -2232,7 +2232,7 @@ func oneSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
 // typed "é"). (A tab or a line break inside stays, to be refused as a
 // control character: checkText.)
 func nameSpaces(s string) string {
-	if !isASCII(s) {
+	if !isASCII(s) && utf8.ValidString(s) { // (invalid text is refused as such, not mended by Map)
 		// A no-break or other Unicode space (U+00A0 from a spreadsheet or
 		// a web page) is a space: else "Dublin\u00a0Office" is a second
 		// place that looks like the first.
