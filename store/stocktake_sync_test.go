@@ -72,19 +72,7 @@ func TestSyncFinishKeepsWhatTheCountFoundOnAnotherDesk(t *testing.T) {
 func TestSyncRefusedMissingMarkIsNotCountedMissing(t *testing.T) {
 	ctx := context.Background()
 	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
-	receiveTags(t, a, "DUB-STORE", "T-1", "T-2", "T-3")
-	syncVia(t, srv, a)
-	st, err := a.StartStocktake(ctx, "DUB-STORE")
-	if err != nil {
-		t.Fatal(err)
-	}
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
-	if _, err := b.CheckOut(ctx, "T-2", "B1001", ""); err != nil {
-		t.Fatal(err)
-	}
-	syncVia(t, srv, b)
+	st := countWhileLent(t, srv, a, b)
 	if _, err := a.ScanIntoStocktake(ctx, st.UID, "T-1"); err != nil {
 		t.Fatal(err)
 	}
@@ -196,19 +184,7 @@ func TestMigrationMarksStandingMissing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seed(t, a)
-	receiveTags(t, a, "DUB-STORE", "T-1", "T-2", "T-3")
-	syncVia(t, srv, a)
-	st, err := a.StartStocktake(ctx, "DUB-STORE")
-	if err != nil {
-		t.Fatal(err)
-	}
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
-	if _, err := b.CheckOut(ctx, "T-2", "B1001", ""); err != nil {
-		t.Fatal(err)
-	}
-	syncVia(t, srv, b)
+	st := countWhileLent(t, srv, a, b)
 	if _, err := a.FinishStocktake(ctx, st.UID); err != nil {
 		t.Fatal(err)
 	}
@@ -321,4 +297,26 @@ func TestSyncRefusedCountScansRedoneIntoTheOpenCount(t *testing.T) {
 		t.Errorf("redo of a scan of a finished count: %v", err)
 	}
 	syncVerify(t, a, b, srv)
+}
+
+// countWhileLent has a count DUB-STORE (T-1, T-2, T-3) and, once b knows
+// of the count, b checks T-2 out to B1001 meanwhile (both synced): a's
+// finish would mark T-2 missing, which the server refuses.
+func countWhileLent(t *testing.T, srv, a, b *store.DB) store.Stocktake {
+	t.Helper()
+	ctx := context.Background()
+	seed(t, a)
+	receiveTags(t, a, "DUB-STORE", "T-1", "T-2", "T-3")
+	syncVia(t, srv, a)
+	st, err := a.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	if _, err := b.CheckOut(ctx, "T-2", "B1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, b)
+	return st
 }
