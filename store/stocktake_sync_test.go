@@ -123,18 +123,7 @@ func TestSyncRefusedMissingMarkIsNotCountedMissing(t *testing.T) {
 func TestSyncTwoCountsReportNoMissing(t *testing.T) {
 	ctx := context.Background()
 	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
-	receiveTags(t, a, "DUB-STORE", "T-1", "T-2", "T-3", "T-4")
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
-	sa, err := a.StartStocktake(ctx, "DUB-STORE")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sb, err := b.StartStocktake(ctx, "DUB-STORE")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sa, sb := twoCounts(t, srv, a, b)
 	for _, tag := range []string{"T-1", "T-2"} {
 		if _, err := a.ScanIntoStocktake(ctx, sa.UID, tag); err != nil {
 			t.Fatal(err)
@@ -217,18 +206,7 @@ func TestSyncRefusedCountScansRedoneIntoTheOpenCount(t *testing.T) {
 	ctx := context.Background()
 	// (b's clock an hour on: its scans come after a's count began.)
 	srv, a, b := openServer(t), mustOpen(t), mustOpenAt(t, time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC))
-	seed(t, a)
-	receiveTags(t, a, "DUB-STORE", "T-1", "T-2", "T-3", "T-4")
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
-	sa, err := a.StartStocktake(ctx, "DUB-STORE")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sb, err := b.StartStocktake(ctx, "DUB-STORE")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sa, sb := twoCounts(t, srv, a, b)
 	if _, err := a.ScanIntoStocktake(ctx, sa.UID, "T-1"); err != nil {
 		t.Fatal(err)
 	}
@@ -319,4 +297,23 @@ func countWhileLent(t *testing.T, srv, a, b *store.DB) store.Stocktake {
 	}
 	syncVia(t, srv, b)
 	return st
+}
+
+// twoCounts has a and b (both synced, T-1 to T-4 in DUB-STORE) each start a
+// count of DUB-STORE apart, neither knowing of the other's.
+func twoCounts(t *testing.T, srv, a, b *store.DB) (sa, sb store.Stocktake) {
+	t.Helper()
+	ctx := context.Background()
+	seed(t, a)
+	receiveTags(t, a, "DUB-STORE", "T-1", "T-2", "T-3", "T-4")
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	sa, err := a.StartStocktake(ctx, "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sb, err = b.StartStocktake(ctx, "DUB-STORE"); err != nil {
+		t.Fatal(err)
+	}
+	return sa, sb
 }
