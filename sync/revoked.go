@@ -83,7 +83,8 @@ func readRevocations(path string) ([]store.Revocation, error) {
 }
 
 // appendRevocations adds rs to the record at path, on the disk before it
-// returns; a new record gets the permissions of the database at dbPath.
+// returns; a new record gets the permissions of the database at dbPath,
+// and its owner when root makes it.
 func appendRevocations(path string, rs []store.Revocation, dbPath string) error {
 	if len(rs) == 0 {
 		return nil
@@ -93,12 +94,23 @@ func appendRevocations(path string, rs []store.Revocation, dbPath string) error 
 		fmt.Fprintf(&sb, "%s %s %s\n", r.Hash, r.Name, r.At)
 	}
 	perm := os.FileMode(0o600)
-	if fi, err := os.Stat(dbPath); err == nil {
-		perm = fi.Mode().Perm()
+	db, err := os.Stat(dbPath)
+	if err == nil {
+		perm = db.Mode().Perm()
 	}
+	_, err = os.Lstat(path)
+	created := errors.Is(err, os.ErrNotExist)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, perm)
 	if err != nil {
 		return fmt.Errorf("not recorded in %s: %w", path, err)
+	}
+	if created && db != nil {
+		// Made by root (a token command run with sudo): the server's
+		// user, who owns the database, must be able to add to it.
+		if err := ownLike(path, db); err != nil {
+			f.Close()
+			return fmt.Errorf("not recorded in %s: %w", path, err)
+		}
 	}
 	// (A line cut short before, by a power cut, ends here: this one
 	// starts on its own line.)
