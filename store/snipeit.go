@@ -586,6 +586,34 @@ func snipeCost(v string, dec byte) (cost, currency string, err error) {
 	return c, currency, nil
 }
 
+// symbolCurrencies are the currencies a bare symbol of a cost may mean
+// (ParseCostAs reads "$" as USD, "¥" as JPY, "£" as GBP), and how the
+// symbol is said. Read-only.
+var symbolCurrencies = []struct {
+	sym, says string
+	codes     []string
+}{
+	{"$", "dollars", []string{"USD", "AUD", "CAD", "NZD", "HKD", "SGD", "TWD", "MXN", "BRL", "ARS", "CLP", "COP", "CUP", "DOP", "UYU",
+		"BBD", "BMD", "BND", "BSD", "BZD", "FJD", "GYD", "JMD", "KYD", "LRD", "NAD", "SBD", "SRD", "TTD", "XCD"}},
+	{"¥", "yen or yuan", []string{"JPY", "CNY"}},
+	{"£", "pounds", []string{"GBP", "EGP", "FKP", "GIP", "LBP", "SHP", "SSP", "SYP"}},
+}
+
+// costCurrency says which currency a cost cell names, read as cur by
+// snipeCost: how to say it, and the codes it may be. A code ("100 EUR") or
+// a country's dollar ("A$100") is that one currency; a bare "$", "¥" or
+// "£" any of those that write it.
+func costCurrency(cell, cur string) (says string, may []string) {
+	if !dollarPrefix.MatchString(cell) && !strings.Contains(cell, cur) {
+		for _, s := range symbolCurrencies {
+			if strings.Contains(cell, s.sym) && slices.Contains(s.codes, cur) {
+				return s.says, s.codes
+			}
+		}
+	}
+	return cur, []string{cur}
+}
+
 // warrantyMonths reads "36", "36 months", "36.0".
 func warrantyMonths(v string) (int, error) {
 	s := strings.ToLower(strings.TrimSpace(v))
@@ -1501,6 +1529,15 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		r.currency = strings.ToUpper(strings.TrimSpace(c))
 		if !isCurrencyCode(r.currency) {
 			return fail(fCurrency, "currency %q is not a three-letter code such as EUR, USD or GBP; if this column is a custom field of yours, rename it %q", clip(c), h.colName(fCurrency)+customSuffix)
+		}
+		// The cost's own currency ("€100", "A$100", "100 EUR") must be
+		// the column's: which of the two is wrong is not for the import
+		// to guess. (Read with a decimal point assumed: only its
+		// currency is wanted here, and "€1,299" settles later.)
+		if _, cur, err := snipeCost(v[fCost], '.'); err == nil && cur != "" {
+			if in, may := costCurrency(v[fCost], cur); !slices.Contains(may, r.currency) {
+				return fail(fCost, "purchase cost %q is in %s, but the %s column says %s: correct one of them", clip(v[fCost]), in, h.colName(fCurrency), r.currency)
+			}
 		}
 	}
 	for _, d := range []struct {
