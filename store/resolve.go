@@ -108,7 +108,7 @@ func snipeITLink(s string) (string, bool) {
 	if !strings.HasSuffix(dir, "/hardware/") || id == "" || strings.Trim(id, "0123456789") != "" {
 		return "", false
 	}
-	return id, true
+	return id, true // (as written: "01009" is 1009, snipeID)
 }
 
 // tagFromURL extracts a tag from a QR payload such as
@@ -234,13 +234,21 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 	if n == 2 {
 		return Asset{}, "", invalid("serial %s is on more than one asset: scan the asset tag", clip(code))
 	}
-	if id, ok := snipeITLink(code); ok {
+	if raw, ok := snipeITLink(code); ok {
 		// Snipe-IT's default QR code: its own id of the asset, which is
 		// not the tag (an asset tagged 1005 is seldom Snipe-IT's 1005).
 		// The one asset with the id, as bySerial finds a serial's; only
-		// when none is found is it asked whether two have it.
-		const withID = `(SELECT id FROM assets WHERE json_extract(custom, '$."Snipe-IT ID"') = ? LIMIT 2)`
-		a, err := db.assetWhere(ctx, `a.id = (SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM `+withID+`)`, id)
+		// when none is found is it asked whether two have it. The id is
+		// a number (01009 is 1009), stored so by an import, or as the
+		// file wrote it by an older one (snipeIDForms).
+		id := snipeID(raw)
+		forms := snipeIDForms(id, raw)
+		args := make([]any, len(forms))
+		for i, f := range forms {
+			args[i] = f
+		}
+		withID := `(SELECT id FROM assets WHERE json_extract(custom, '$."Snipe-IT ID"') IN (?` + strings.Repeat(", ?", len(forms)-1) + `) LIMIT 2)`
+		a, err := db.assetWhere(ctx, `a.id = (SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM `+withID+`)`, args...)
 		if err == nil {
 			return a, "snipe-it id", nil
 		}
@@ -248,7 +256,7 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 			return a, "", fmt.Errorf("resolve Snipe-IT id: %w", err)
 		}
 		var n int
-		if err := db.readRow(ctx, `SELECT count(*) FROM `+withID, id).Scan(&n); err != nil {
+		if err := db.readRow(ctx, `SELECT count(*) FROM `+withID, args...).Scan(&n); err != nil {
 			return Asset{}, "", fmt.Errorf("resolve Snipe-IT id: %w", err)
 		}
 		if n > 1 {

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 	"io"
 	"maps"
+	"math"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -1479,6 +1480,13 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		default:
 			v[f] = c
 		}
+	}
+	if v[fID] != "" {
+		id, err := parseSnipeID(v[fID])
+		if err != nil {
+			return fail(fID, "%s", ErrorMessage(err))
+		}
+		v[fID] = id // (a label's link, and a later file's clean ID, find it)
 	}
 	// Snipe-IT fields we keep as custom fields.
 	for _, f := range []sfield{fCompany, fRequestable, fBYOD, fID} {
@@ -3485,9 +3493,14 @@ func (im *importer) registered(rows []*srow) error {
 type registeredID struct{ tag, serial string }
 
 // snipeID is a Snipe-IT ID as compared: Snipe-IT's ids are numbers, and
-// "012" is 12.
+// "012" is 12. An import keeps them so (parseSnipeID); an older tagdesk
+// kept them as the file wrote them ("1007.0", "1,008"), read here as the
+// number they are.
 func snipeID(v string) string {
 	v = strings.TrimSpace(v)
+	if id, err := parseSnipeID(v); err == nil {
+		return id
+	}
 	if t := strings.TrimLeft(v, "0"); v != "" && strings.Trim(v, "0123456789") == "" {
 		if t == "" {
 			return "0"
@@ -3495,6 +3508,88 @@ func snipeID(v string) string {
 		return t
 	}
 	return v
+}
+
+// parseSnipeID reads Snipe-IT's id of an asset (its ID column, a label's
+// /hardware/ID link) as a spreadsheet may have written the number: with a
+// zero fraction ("1007.0", "1007,00"), its thousands grouped ("1,008",
+// "1.008", "1 008"), leading zeros ("01007"). It returns the number's
+// digits ("1007"); a cell that no such reading makes one whole number
+// from 1 ("10.5", "abc", "1,00,8") is refused, and so is one that two
+// readings make two ("1,000": a thousand, or 1 with three decimals).
+func parseSnipeID(v string) (string, error) {
+	s := strings.Map(func(r rune) rune {
+		switch r {
+		case '\u00a0', '\u202f', '\'', '’':
+			return ' ' // (a space, no-break or narrow, or an apostrophe, groups)
+		}
+		return r
+	}, strings.TrimSpace(v))
+	plain := func(d string) bool { return d != "" && strings.Trim(d, "0123456789") == "" }
+	// whole reads digits grouped by one kind of separator (not but).
+	whole := func(d string, but rune) (string, bool) {
+		var sep rune
+		for _, r := range d {
+			if r == ',' || r == '.' || r == ' ' {
+				if sep != 0 && r != sep || r == but {
+					return "", false
+				}
+				sep = r
+			}
+		}
+		if sep == 0 {
+			return d, plain(d)
+		}
+		g, ok := grouped(d, byte(sep))
+		return g, ok && plain(g)
+	}
+	var readings []string
+	if n, ok := whole(s, 0); ok {
+		readings = append(readings, n)
+	}
+	if i := strings.LastIndexAny(s, ".,"); i >= 0 && i+1 < len(s) && strings.Trim(s[i+1:], "0") == "" {
+		// A zero fraction: "1007.0", "1,008.00".
+		if n, ok := whole(s[:i], rune(s[i])); ok {
+			readings = append(readings, n)
+		}
+	}
+	for i := range readings {
+		if readings[i] = strings.TrimLeft(readings[i], "0"); readings[i] == "" {
+			readings[i] = "0"
+		}
+	}
+	switch {
+	case len(readings) == 0 || readings[0] == "0":
+		return "", invalid("%q is not a Snipe-IT asset id: a whole number from 1 (1007), as Snipe-IT writes it", clip(v))
+	case len(readings) == 2 && readings[0] != readings[1]:
+		return "", invalid("%q could be %s or %s (a spreadsheet's number format): write the ID as its digits alone", clip(v), readings[0], readings[1])
+	}
+	if _, err := strconv.ParseUint(readings[0], 10, 64); err != nil {
+		return "", invalid("%q is too large for a Snipe-IT asset id (at most %d)", clip(v), uint64(math.MaxUint64))
+	}
+	return readings[0], nil
+}
+
+// snipeIDForms are the ways an asset's Snipe-IT ID may be stored, for a
+// lookup of id (as parseSnipeID gives it): so, or as an older tagdesk kept
+// what the file wrote ("1007.0", "1,007", or raw, as written where it
+// was read: "01007").
+func snipeIDForms(id, raw string) []string {
+	forms := []string{id, id + ".0", id + ".00"}
+	if len(id) > 3 {
+		var b strings.Builder
+		for i, c := range id {
+			if i > 0 && (len(id)-i)%3 == 0 {
+				b.WriteByte(',')
+			}
+			b.WriteRune(c)
+		}
+		forms = append(forms, b.String())
+	}
+	if raw = strings.TrimSpace(raw); raw != "" && !slices.Contains(forms, raw) {
+		forms = append(forms, raw)
+	}
+	return forms
 }
 
 // registeredIDs reads which of the file's Snipe-IT IDs the register's
@@ -3506,10 +3601,7 @@ func (im *importer) registeredIDs(rows []*srow) (map[string]registeredID, error)
 	var ids []string
 	for _, r := range rows {
 		if id := customValue(r.custom, SnipeITIDField); r.bad == nil && id != "" {
-			ids = append(ids, id)
-			if n := snipeID(id); n != id {
-				ids = append(ids, n)
-			}
+			ids = append(ids, snipeIDForms(snipeID(id), id)...)
 		}
 	}
 	if len(ids) == 0 {

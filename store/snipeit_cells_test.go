@@ -85,3 +85,85 @@ func TestImportSnipeITCostCurrencyDisagrees(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// Snipe-IT's ID column as a spreadsheet writes it (1007.0, "1,008",
+// 01009) is kept as the id (1007): it was kept as written, so a label's
+// link /hardware/1007 missed the asset and a later --update with clean
+// IDs was refused as retagged. A cell no reading makes a whole number is
+// a bad row. IDs an older tagdesk kept as written are still found.
+func TestImportSnipeITIDAsSpreadsheetsWriteIt(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	head := "ID,Asset Tag,Model Name\n"
+	rep := badImport(t, db, head+
+		"10.5,B-1,Latitude 5440\n"+
+		"abc,B-2,Latitude 5440\n"+
+		"\"1,00,8\",B-3,Latitude 5440\n"+
+		"\"1,000\",B-4,Latitude 5440\n"+ // 1000, or 1 with three decimals?
+		"-3,B-5,Latitude 5440\n"+
+		"0,B-6,Latitude 5440\n"+
+		"1E+3,B-7,Latitude 5440\n"+
+		"99999999999999999999999,B-8,Latitude 5440\n", store.ImportOptions{})
+	if rep.BadRows != 8 {
+		t.Fatalf("bad rows: %+v", rep.Bad)
+	}
+	badRowSays(t, rep, 2, "ID", `"10.5"`, "whole number")
+	badRowSays(t, rep, 3, "ID", `"abc"`, "whole number")
+	badRowSays(t, rep, 4, "ID", `"1,00,8"`, "whole number")
+	badRowSays(t, rep, 5, "ID", `"1,000"`, "1000", "1")
+	badRowSays(t, rep, 9, "ID", "at most")
+
+	importSnipe(t, db, []byte(head+
+		"1007.0,A-1,Latitude 5440\n"+
+		"\"1,008\",A-2,Latitude 5440\n"+
+		"01009,A-3,Latitude 5440\n"+
+		"1010.00,A-4,Latitude 5440\n"+
+		"\"1 011\",A-5,Latitude 5440\n"), store.ImportOptions{})
+	for tag, want := range map[string]string{"A-1": "1007", "A-2": "1008", "A-3": "1009", "A-4": "1010", "A-5": "1011"} {
+		if a := mustAsset(t, db, tag); a.Custom[store.SnipeITIDField] != want {
+			t.Errorf("%s: Snipe-IT ID %q, want %q", tag, a.Custom[store.SnipeITIDField], want)
+		}
+	}
+	for scan, want := range map[string]string{
+		"https://snipe.example.com/hardware/1007":  "A-1",
+		"https://snipe.example.com/hardware/01009": "A-3",
+	} {
+		if a, err := db.ResolveAsset(ctx, scan); err != nil || a.Tag != want {
+			t.Errorf("%s: %s %v, want %s", scan, a.Tag, err, want)
+		}
+	}
+	// A semicolon file of a decimal-comma spreadsheet.
+	importSnipe(t, db, []byte("ID;Asset Tag;Model Name\n1012,0;A-6;Latitude 5440\n1.013;A-7;Latitude 5440\n"), store.ImportOptions{})
+	if a, b := mustAsset(t, db, "A-6"), mustAsset(t, db, "A-7"); a.Custom[store.SnipeITIDField] != "1012" || b.Custom[store.SnipeITIDField] != "1013" {
+		t.Errorf("semicolon file: %v, %v", a.Custom, b.Custom)
+	}
+
+	// A register an older tagdesk filled kept them as written: a link
+	// and an update with the clean ID still find the asset, and the
+	// update writes the ID clean.
+	for tag, old := range map[string]string{"A-1": "1007.0", "A-2": "1,008", "A-3": "01009"} {
+		if _, err := db.UpdateAsset(ctx, tag, map[string]string{"custom:" + store.SnipeITIDField: old}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for scan, want := range map[string]string{
+		"https://snipe.example.com/hardware/1007":  "A-1",
+		"https://snipe.example.com/hardware/1008":  "A-2",
+		"https://snipe.example.com/hardware/01009": "A-3",
+	} {
+		if a, err := db.ResolveAsset(ctx, scan); err != nil || a.Tag != want {
+			t.Errorf("old register, %s: %s %v, want %s", scan, a.Tag, err, want)
+		}
+	}
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader("ID,Asset Tag,Asset Name,Model Name\n1007,A-1,One,Latitude 5440\n1008,,Two,Latitude 5440\n1009,A-3,Three,Latitude 5440\n"), store.ImportOptions{Update: true})
+	if err != nil || rep.Updated != 3 || rep.Imported != 0 {
+		t.Fatalf("update of an old register: %+v, %v", rep, err)
+	}
+	for tag, want := range map[string]string{"A-1": "1007", "A-2": "1008", "A-3": "1009"} {
+		if a := mustAsset(t, db, tag); a.Custom[store.SnipeITIDField] != want {
+			t.Errorf("%s after the update: Snipe-IT ID %q, want %q", tag, a.Custom[store.SnipeITIDField], want)
+		}
+	}
+	mustVerify(t, db)
+}
