@@ -546,6 +546,19 @@ func snipeDate(v string) (string, error) {
 	if v == "" || strings.HasPrefix(v, "0000-00-00") {
 		return "", nil // (MySQL's zero date, in old Snipe-IT exports: no date)
 	}
+	// A time's zone: UTC, GMT, Z or an offset is read (dayTime; the day is
+	// the one written); a name (EST, CET) is refused, as one name may be
+	// several zones (CST, IST) and Go's parser takes any for UTC.
+	zone, cut := "", v
+	if m := cellZone.FindStringSubmatchIndex(v); m != nil {
+		zone, cut = strings.ToUpper(v[m[2]:m[3]]), strings.TrimSpace(v[:m[2]])
+		switch {
+		case zone == "AM" || zone == "PM":
+			zone, cut = "", v // (its clock's, not a zone)
+		case zone != "Z" && zone != "UTC" && zone != "GMT" && zone[0] != '+' && zone[0] != '-':
+			return "", invalid("%q gives its time in the zone %s, a name that may mean several (CST, IST): give the time with its offset from UTC (e.g. +01:00), in UTC, or without a zone (the desk's own)", clip(v), zone)
+		}
+	}
 	d, ok, err := numericDate(v, true)
 	if !ok {
 		d, err = parseDate(v)
@@ -558,11 +571,20 @@ func snipeDate(v string) (string, error) {
 			}
 		}
 	}
+	if err != nil && zone != "" {
+		// "2024-03-20 10:00 +01:00": the day of the date and time before
+		// the zone (a form the layouts lack).
+		return snipeDate(cut)
+	}
 	if err != nil {
 		return "", invalid("%q is not a date (want YYYY-MM-DD)", clip(v))
 	}
 	return d, dateInRange(v, d)
 }
+
+// cellZone is the zone a date cell's time ends with ("10:00 EST",
+// "…T10:00:00Z", "1:45 PM +02:00"): letters or an offset after a clock.
+var cellZone = regexp.MustCompile(`(?i)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[ap]\.?m\.?)?\s*([a-z]{1,5}|[+-]\d{2}:?\d{2})$`)
 
 // snipeCost accepts ParseCost's forms plus an ISO currency code before or
 // after the number ("USD 1,299.00", "1299 EUR").

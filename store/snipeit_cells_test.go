@@ -167,3 +167,44 @@ func TestImportSnipeITIDAsSpreadsheetsWriteIt(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// A date with its time in a named zone (EST, CET) kept its day and
+// dropped its time (a check-out at midnight). Zone names are ambiguous
+// (CST, IST): such a cell is a bad row asking for an offset, in every
+// date column; UTC, GMT, Z and offsets are read as before (an offset
+// without seconds too).
+func TestImportSnipeITNamedTimeZone(t *testing.T) {
+	db := mustOpen(t)
+	seed(t, db)
+	head := "Asset Tag,Model Name,Checkout Type,Checked Out to: Email,Checkout Date,Purchase Date,EOL Date\n"
+	rep := badImport(t, db, head+
+		"Z-1,Latitude 5440,User,ana@example.com,2024-03-20 10:00 EST,,\n"+
+		"Z-2,Latitude 5440,User,ana@example.com,2024-03-20 10:00:00 CET,,\n"+
+		"Z-3,Latitude 5440,User,ana@example.com,3/20/2024 10:00 AM IST,,\n"+
+		"Z-4,Latitude 5440,,,,2024-03-20 10:00 CST,\n"+
+		"Z-5,Latitude 5440,,,,,2024-03-20T10:00:00 CEST\n", store.ImportOptions{})
+	if rep.BadRows != 5 {
+		t.Fatalf("bad rows: %+v", rep.Bad)
+	}
+	badRowSays(t, rep, 2, "Checkout Date", "EST", "offset", "+01:00", "without a zone")
+	badRowSays(t, rep, 3, "Checkout Date", "CET", "offset")
+	badRowSays(t, rep, 4, "Checkout Date", "IST", "offset")
+	badRowSays(t, rep, 5, "Purchase Date", "CST", "offset")
+	badRowSays(t, rep, 6, "EOL Date", "CEST", "offset")
+
+	importSnipe(t, db, []byte(head+
+		"Y-1,Latitude 5440,User,ana@example.com,2024-03-20 10:00 UTC,2024-03-01 09:00 GMT,\n"+
+		"Y-2,Latitude 5440,User,ana@example.com,2024-03-20 10:00 +01:00,2024-03-01 09:00 -05:00,\n"+
+		"Y-3,Latitude 5440,User,ana@example.com,2024-03-20 10:00:00 -0500,,\n"+
+		"Y-4,Latitude 5440,User,ana@example.com,2024-03-20T10:00Z,,\n"+
+		"Y-5,Latitude 5440,User,ana@example.com,3/20/2024 10:00 PM GMT,,\n"), store.ImportOptions{})
+	for tag, want := range map[string]string{"Y-1": "2024-03-20T10:00:00Z", "Y-2": "2024-03-20T09:00:00Z", "Y-3": "2024-03-20T15:00:00Z", "Y-4": "2024-03-20T10:00:00Z", "Y-5": "2024-03-20T22:00:00Z"} {
+		if a := mustAsset(t, db, tag); a.CheckedOutAt != want {
+			t.Errorf("%s checked out at %s, want %s", tag, a.CheckedOutAt, want)
+		}
+	}
+	if a := mustAsset(t, db, "Y-2"); a.PurchaseDate != "2024-03-01" {
+		t.Errorf("Y-2 purchased %s", a.PurchaseDate)
+	}
+	mustVerify(t, db)
+}
