@@ -208,3 +208,32 @@ func TestImportSnipeITNamedTimeZone(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// A Purchase Cost of 50 digits was taken. Costs are kept as decimal text
+// with two decimals, and read as numbers of 15 significant digits (a
+// spreadsheet, a float): one with more would lose digits there, and is a
+// bad row stating the bound.
+func TestImportSnipeITCostTooLarge(t *testing.T) {
+	db := mustOpen(t)
+	seed(t, db)
+	head := "Asset Tag,Model Name,Purchase Cost\n"
+	rep := badImport(t, db, head+
+		"G-1,Latitude 5440,12345678901234567890123456789012345678901234567890\n"+
+		"G-2,Latitude 5440,\"10,000,000,000,000\"\n"+
+		"G-3,Latitude 5440,€99999999999999.5\n", store.ImportOptions{})
+	if rep.BadRows != 3 {
+		t.Fatalf("bad rows: %+v", rep.Bad)
+	}
+	for line := 2; line <= 4; line++ {
+		badRowSays(t, rep, line, "Purchase Cost", "too large", "at most 9999999999999.99")
+	}
+	importSnipe(t, db, []byte(head+"H-1,Latitude 5440,9999999999999.99\nH-2,Latitude 5440,0009999999999999\n"), store.ImportOptions{})
+	if a, b := mustAsset(t, db, "H-1"), mustAsset(t, db, "H-2"); a.PurchaseCost != "9999999999999.99" || b.PurchaseCost != "9999999999999.00" {
+		t.Errorf("costs at the bound: %s, %s", a.PurchaseCost, b.PurchaseCost)
+	}
+	// An edit is held to it too (ParseCost).
+	if _, err := db.UpdateAsset(context.Background(), "H-1", map[string]string{"purchase_cost": "10000000000000"}); store.ErrorCode(err) != store.EINVALID || !strings.Contains(store.ErrorMessage(err), "at most 9999999999999.99") {
+		t.Errorf("edit to a cost too large: %v", err)
+	}
+	mustVerify(t, db)
+}

@@ -215,8 +215,9 @@ func validateCost(v string) error {
 // with or without a currency symbol ($ € £ ₹ ¥). It returns "1299.00" style
 // decimal text and the symbol's currency, if any. A number that could be
 // read two ways ("1,234": a thousand, or one and a bit written with three
-// decimals) or that has more than two decimals is refused rather than
-// guessed (an import settles the first from its other costs: ParseCostAs).
+// decimals), that has more than two decimals, or that is too large to
+// keep every digit (maxCostDigits) is refused rather than guessed (an
+// import settles the first from its other costs: ParseCostAs).
 func ParseCost(v string) (cost, currency string, err error) {
 	return ParseCostAs(v, 0)
 }
@@ -299,8 +300,16 @@ func ParseCostAs(v string, dec byte) (cost, currency string, err error) {
 	if whole == "" {
 		whole = "0"
 	}
+	if len(whole) > maxCostDigits-2 {
+		return "", "", invalid("purchase cost %q is too large: at most 9999999999999.99 (%d digits, as many as a spreadsheet keeps)", clip(orig), maxCostDigits)
+	}
 	return whole + "." + frac + strings.Repeat("0", 2-len(frac)), currency, nil
 }
+
+// maxCostDigits bounds a cost's digits, its two decimals included. A cost
+// is kept as decimal text, but read as a number of 15 significant digits
+// (a float64's, a spreadsheet's): one with more would lose digits there.
+const maxCostDigits = 15
 
 // splitAmount splits digits with '.' and ',' separators into the whole
 // part (separators removed) and the decimals. The last separator is the
