@@ -913,8 +913,9 @@ func parseSnipeHeader(rec []string, rep *ImportReport, updating bool) (*csvHeade
 // ("CSV UTF-8") and writes UTF-16 for "Unicode Text": the text is decoded
 // by its mark, and any mark left (a file saved twice) dropped before the
 // header is read, whose first cell may be quoted. The delimiter is the
-// header line's comma, semicolon (a locale with decimal commas) or tab, and
-// lines may end in CR alone (Excel for Mac).
+// header line's comma, semicolon (a locale with decimal commas) or tab,
+// unless a first line "sep=;" says it (Excel's hint: sepHint), and lines
+// may end in CR alone (Excel for Mac).
 //
 // A file in another encoding (enc, a label ParseEncoding reads) is decoded
 // from it, unless it starts with a byte-order mark; one whose text is
@@ -969,6 +970,7 @@ func openCSV(r io.Reader, enc string) (*csv.Reader, []string, error) {
 			return nil, nil, invalid("the file looks like UTF-16 without a byte-order mark (every other byte is zero): import it with --encoding %s, or save it as CSV UTF-8", le)
 		}
 	}
+	hint := sepHint(br)
 	if first, err := br.Peek(4096); len(first) > 0 {
 		line, _, _ := bytes.Cut(first, []byte("\n"))
 		// Judged by the header's end: a line break inside a quoted cell
@@ -987,6 +989,9 @@ func openCSV(r io.Reader, enc string) (*csv.Reader, []string, error) {
 		}
 		if bytes.Count(line, []byte("\t")) > commas {
 			comma = '\t' // saved as "Text (Tab delimited)"
+		}
+		if hint != 0 {
+			comma = hint
 		}
 	} else if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, nil, fmt.Errorf("read file: %w", err)
@@ -1009,6 +1014,41 @@ func openCSV(r io.Reader, enc string) (*csv.Reader, []string, error) {
 		header[i] = unescapeCell(c)
 	}
 	return cr, header, nil
+}
+
+// sepHint reads Excel's separator hint, a first line "sep=;" (or
+// "sep=,", "sep=|", "sep=" and a tab, or "sep=\t" as typed; quoted too, as
+// a CSV writer may put it), and returns its separator, or 0. The hint's
+// text is dropped but not its line break: the CSV reader skips the empty
+// line and counts it, so the header is line 2, as in the file.
+func sepHint(br *bufio.Reader) rune {
+	head, _ := br.Peek(16)
+	end := bytes.IndexAny(head, "\r\n")
+	if end < 0 {
+		return 0
+	}
+	line := head[:end]
+	if len(line) >= 2 && line[0] == '"' && line[len(line)-1] == '"' {
+		line = line[1 : len(line)-1]
+	}
+	if len(line) < 5 || !strings.EqualFold(string(line[:4]), "sep=") {
+		return 0
+	}
+	var sep rune
+	switch c := string(line[4:]); {
+	case c == `\t` || c == "\t":
+		sep = '\t'
+	case len(c) == 1 && c[0] > ' ' && c[0] < 0x7f && c[0] != '"' && !isAlnum(c[0]):
+		sep = rune(c[0])
+	default:
+		return 0
+	}
+	br.Discard(end)
+	return sep
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // readSnipeIT reads and validates the whole file: the rows, with a bad row

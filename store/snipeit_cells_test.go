@@ -237,3 +237,46 @@ func TestImportSnipeITCostTooLarge(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// Excel's separator hint on a file's first line (sep=;) was read as the
+// header and the file refused with a garbled message: it says the
+// separator, the line is skipped, and lines are counted from it. So for
+// users and locations files.
+func TestImportSnipeITSeparatorHint(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct{ hint, sep, end string }{
+		{"sep=;", ";", "\n"}, {"sep=,", ",", "\r\n"}, {"sep=\t", "\t", "\n"}, {`sep=\t`, "\t", "\n"},
+		{"sep=|", "|", "\r\n"}, {"\ufeffSEP=;", ";", "\n"}, {"sep=;", ";", "\r"}, {`"sep=;"`, ";", "\n"},
+	} {
+		db := mustOpen(t)
+		seed(t, db)
+		row := func(cells ...string) string { return `"` + strings.Join(cells, `"`+c.sep+`"`) + `"` + c.end }
+		data := c.hint + c.end + row("Asset Tag", "Model Name", "Asset Name") + row("S-1", "Latitude 5440", "One, two; three | four") + row("S-2", "", "No model")
+		rep := badImport(t, db, data, store.ImportOptions{})
+		if rep.BadRows != 1 {
+			t.Errorf("%q: bad rows %+v", c.hint, rep.Bad)
+			continue
+		}
+		badRowSays(t, rep, 4, "Model Name", "no model")
+		rep = importSnipe(t, db, []byte(data), store.ImportOptions{SkipInvalid: true})
+		if rep.Imported != 1 || mustAsset(t, db, "S-1").Name != "One, two; three | four" {
+			t.Errorf("%q: %+v", c.hint, rep)
+		}
+
+		users := c.hint + c.end + row("Name", "Username", "Email") + row("Ana Two", "asilva2", "ana2@example.com") + row("Bad", "bad", "not an email")
+		if rep, err := db.ImportSnipeITUsers(ctx, strings.NewReader(users), store.ImportOptions{}); err == nil || len(rep.Bad) != 1 || rep.Bad[0].Line != 4 {
+			t.Errorf("%q users: %+v, %v", c.hint, rep, err)
+		}
+		locs := c.hint + c.end + row("Name", "Parent") + row("Shelf 9", "")
+		if rep, err := db.ImportSnipeITLocations(ctx, strings.NewReader(locs), store.ImportOptions{}); err != nil || rep.Imported != 1 {
+			t.Errorf("%q locations: %+v, %v", c.hint, rep, err)
+		}
+	}
+	// Only a hint of one separator is one: anything else on the first
+	// line is the header.
+	db := mustOpen(t)
+	seed(t, db)
+	if _, err := db.ImportSnipeIT(ctx, strings.NewReader("sep=;;\nAsset Tag;Model Name\nS-1;Latitude 5440\n"), store.ImportOptions{}); err == nil {
+		t.Errorf("sep=;; taken for a hint")
+	}
+}
