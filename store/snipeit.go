@@ -637,7 +637,9 @@ func costCurrency(cell, cur string) (says string, may []string) {
 	return cur, []string{cur}
 }
 
-// warrantyMonths reads "36", "36 months", "36.0".
+// warrantyMonths reads "36", "36 months", and a whole number as a
+// spreadsheet's number format writes it, "36.0", "36,00" (a fraction of
+// zeros: "36,5" is refused).
 func warrantyMonths(v string) (int, error) {
 	s := strings.ToLower(strings.TrimSpace(v))
 	for _, suf := range []string{"months", "month", "mos", "mo", "m"} {
@@ -646,7 +648,9 @@ func warrantyMonths(v string) (int, error) {
 			break
 		}
 	}
-	s = strings.TrimSuffix(s, ".0")
+	if i := strings.LastIndexAny(s, ".,"); i > 0 && i+1 < len(s) && strings.Trim(s[i+1:], "0") == "" {
+		s = s[:i]
+	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 0 || n > 1200 {
 		return 0, invalid("%q is not a number of months", clip(v))

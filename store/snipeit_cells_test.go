@@ -280,3 +280,32 @@ func TestImportSnipeITSeparatorHint(t *testing.T) {
 		t.Errorf("sep=;; taken for a hint")
 	}
 }
+
+// Warranty Months as a spreadsheet's number format writes them (36,0,
+// 36.00) was refused: a whole number with a zero fraction is taken; a
+// real fraction (36,5) stays a bad row.
+func TestImportSnipeITWarrantyMonthsZeroFraction(t *testing.T) {
+	db := mustOpen(t)
+	seed(t, db)
+	head := "Asset Tag,Model Name,Purchase Date,Warranty Months\n"
+	rep := badImport(t, db, head+
+		"W-1,Latitude 5440,2024-01-15,\"36,5\"\n"+
+		"W-2,Latitude 5440,2024-01-15,36.5\n"+
+		"W-3,Latitude 5440,2024-01-15,\"1,200,0\"\n", store.ImportOptions{})
+	if rep.BadRows != 3 {
+		t.Fatalf("bad rows: %+v", rep.Bad)
+	}
+	badRowSays(t, rep, 2, "Warranty Months", `"36,5"`, "not a number of months")
+	badRowSays(t, rep, 3, "Warranty Months", `"36.5"`, "not a number of months")
+	importSnipe(t, db, []byte(head+
+		"V-1,Latitude 5440,2024-01-15,\"36,0\"\n"+
+		"V-2,Latitude 5440,2024-01-15,36.0\n"+
+		"V-3,Latitude 5440,2024-01-15,36.00\n"+
+		"V-4,Latitude 5440,2024-01-15,\"36,00 months\"\n"), store.ImportOptions{})
+	importSnipe(t, db, []byte("Asset Tag;Model Name;Purchase Date;Warranty Months\nV-5;Latitude 5440;2024-01-15;36,0\n"), store.ImportOptions{})
+	for _, tag := range []string{"V-1", "V-2", "V-3", "V-4", "V-5"} {
+		if a := mustAsset(t, db, tag); a.WarrantyEnd != "2027-01-15" {
+			t.Errorf("%s: warranty ends %q", tag, a.WarrantyEnd)
+		}
+	}
+}
