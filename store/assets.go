@@ -1114,11 +1114,19 @@ func (w *wtx) updateAssetRefs(tag string, fields, refs map[string]string) (chang
 				}
 			case "purchase_cost":
 				var sym string
+				cell := v
 				if v, sym, err = ParseCost(v); err != nil {
 					return false, err
 				}
-				if _, given := fields["currency"]; sym != "" && !given {
+				given, ok := fields["currency"]
+				if sym != "" && !ok {
 					symbolCurrency = sym // "€10": the currency too, as an import reads it
+				}
+				// "€10" with the currency USD: which is meant is not
+				// for the register to guess (an import refuses it too;
+				// a bare "$" is any dollar).
+				if in, may := costCurrency(cell, sym); sym != "" && given != "" && !slices.Contains(may, strings.ToUpper(strings.TrimSpace(given))) {
+					return false, invalid("purchase cost %q is in %s, but the currency given is %s: correct one of them", clip(cell), in, clip(strings.ToUpper(strings.TrimSpace(given))))
 				}
 			case "currency":
 				v = strings.ToUpper(v)

@@ -532,6 +532,24 @@ func TestUpdateSerialAndCurrency(t *testing.T) {
 	if got, err := db.UpdateAsset(ctx, b.Tag, map[string]string{"currency": "usd"}); err != nil || got.Currency != "USD" {
 		t.Fatalf("a lower-case code: %q %v", got.Currency, err)
 	}
+	// A cost in one currency with another given: refused, nothing done
+	// (the currency given won without a word); a bare $ is any dollar.
+	before = eventCount(t, db)
+	if _, err = db.UpdateAsset(ctx, b.Tag, map[string]string{"purchase_cost": "€10", "currency": "USD"}); store.ErrorMessage(err) != `purchase cost "€10" is in EUR, but the currency given is USD: correct one of them` {
+		t.Fatalf("a cost in euros given as dollars: %v", err)
+	}
+	if _, err = db.UpdateAsset(ctx, b.Tag, map[string]string{"purchase_cost": "A$10", "currency": "nzd"}); store.ErrorCode(err) != store.EINVALID {
+		t.Fatalf("Australian dollars given as New Zealand's: %v", err)
+	}
+	if got := eventCount(t, db); got != before {
+		t.Fatalf("events: %d, want %d", got, before)
+	}
+	if got, err := db.UpdateAsset(ctx, b.Tag, map[string]string{"purchase_cost": "$10", "currency": "aud"}); err != nil || got.PurchaseCost != "10.00" || got.Currency != "AUD" {
+		t.Fatalf("a bare $ with dollars given: %q %q %v", got.PurchaseCost, got.Currency, err)
+	}
+	if got, err := db.UpdateAsset(ctx, b.Tag, map[string]string{"purchase_cost": "€12", "currency": "EUR"}); err != nil || got.PurchaseCost != "12.00" || got.Currency != "EUR" {
+		t.Fatalf("a cost and its own currency: %q %q %v", got.PurchaseCost, got.Currency, err)
+	}
 	mustVerify(t, db)
 }
 
