@@ -212,9 +212,52 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		// (On a read-only mount SQLite cannot make the log beside the
 		// file, and says "unable to open database file": read-only all
 		// the same, which a command that only reads may open as such.)
-		return nil, &Error{Code: EINVALID, Message: "cannot write to the database: " + readOnlyReason, Err: err}
+		why := roFile
+		if folderReadOnly(path) {
+			why = roFolder
+		}
+		return nil, readOnlyErr(path, why, err)
 	}
 	return db, err
+}
+
+// checkWritable refuses, before SQLite opens it, a database this user
+// cannot write (ErrReadOnly). SQLite would open it to read, and make its
+// log and shared memory (-wal, -shm) beside it with the file's own mode:
+// read-only files, which stayed after the command, and made every change
+// fail as read-only once the file was writable again. A -wal or -shm file
+// left so by an older tagdesk, beside a file this user can write, is given
+// the file's mode (it is the desk's own: SQLite made it with that mode);
+// one this user cannot change is refused as read-only.
+func checkWritable(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil // (a new database, made 0600 below; or what SQLite says of it)
+	}
+	if !canWrite(path) {
+		return readOnlyErr(path, roFile, nil)
+	}
+	// (SQLite keeps them beside the file a link leads to.)
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		real = path
+	}
+	folder := canWrite(filepath.Dir(real))
+	for _, side := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(real + side); err != nil {
+			if !folder {
+				return readOnlyErr(path, roFolder, nil)
+			}
+			continue
+		}
+		if canWrite(real + side) {
+			continue
+		}
+		if os.Chmod(real+side, fi.Mode().Perm()) != nil || !canWrite(real+side) {
+			return &Error{Code: EINVALID, Message: fmt.Sprintf("the database %s cannot be written: its journal %s is read-only (check its permissions): nothing was changed", path, real+side), Err: ErrReadOnly}
+		}
+	}
+	return nil
 }
 
 func open(ctx context.Context, path string, opt Options) (*DB, error) {
@@ -230,6 +273,9 @@ func open(ctx context.Context, path string, opt Options) (*DB, error) {
 		}
 	}
 	if err := refuseForeign(ctx, path); err != nil {
+		return nil, err
+	}
+	if err := checkWritable(path); err != nil {
 		return nil, err
 	}
 	// A new register is its owner's alone (people's names, emails and
@@ -390,6 +436,14 @@ func openReadOnly(ctx context.Context, path string, opt Options) (*DB, error) {
 	q.Set("mode", "ro")
 	if _, err := os.Stat(path + "-wal"); errors.Is(err, os.ErrNotExist) {
 		q.Set("immutable", "1")
+	} else if fi, err := os.Stat(path); err == nil && ownFile(fi) {
+		// SQLite reads the log through its shared memory, which it would
+		// make with the file's mode: read-only, and left so, a -shm that
+		// refuses every change once the file is writable again. Made
+		// here writable by its owner, as the desk's own are.
+		if f, err := os.OpenFile(path+"-shm", os.O_RDWR|os.O_CREATE|os.O_EXCL, fi.Mode().Perm()|0o200); err == nil {
+			f.Close()
+		}
 	}
 	r, err := sql.Open("sqlite", "file:"+uriPath(path)+"?"+q.Encode())
 	if err != nil {
@@ -439,7 +493,9 @@ func latestMigration() (int, error) {
 // IsReadOnly reports whether err is a refusal to write a database whose file
 // or folder is read-only (an open retried with Options.ReadOnly may read it).
 // (Or SQLite could not open it, which a read-only mount gives.)
-func IsReadOnly(err error) bool { return isReadOnly(err) || isCantOpen(err) }
+func IsReadOnly(err error) bool {
+	return errors.Is(err, ErrReadOnly) || isReadOnly(err) || isCantOpen(err)
+}
 
 // Close closes the database.
 func (db *DB) Close() error {
@@ -654,7 +710,7 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 		return err
 	}
 	if _, err := db.w.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
-		return plainWriteErr("write setting "+key, err)
+		return db.plainWriteErr("write setting "+key, err)
 	}
 	return nil
 }
@@ -731,11 +787,6 @@ func isConstraint(err error) bool {
 	}
 	return false
 }
-
-// readOnlyReason says why a desk cannot be written: SQLite keeps its log
-// and shared memory beside the database, so the folder must be writable
-// too, even to read it.
-const readOnlyReason = "the file or its folder is read-only for this user (tagdesk keeps its journal beside the database)"
 
 // isReadOnly reports whether err is SQLite's "attempt to write a readonly
 // database".

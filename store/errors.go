@@ -15,6 +15,12 @@ const (
 	EBUSY     = "busy"      // another writer (an import in another tagdesk) held the desk too long
 )
 
+// ErrReadOnly is in the chain of a change refused because the database
+// cannot be written (its file, its folder or its journal is read-only for
+// this user). The coded error's message is whole: it names the database
+// and says that nothing was changed.
+var ErrReadOnly = errors.New("the database is read-only")
+
 // ErrDuplicateSerial is in the chain of a refusal of a serial another asset
 // has: a desk may receive it all the same (Receipt.AllowDuplicateSerial).
 var ErrDuplicateSerial = errors.New("duplicate serial")
@@ -80,19 +86,53 @@ func beginErr(err error) error {
 	if isBusy(err) || errors.Is(err, context.DeadlineExceeded) {
 		return &Error{Code: EBUSY, Message: busyMessage, Err: err}
 	}
-	if isReadOnly(err) {
-		return &Error{Code: EINVALID, Message: "cannot write to the database: " + readOnlyReason, Err: err}
-	}
+	// (A read-only database: storageErr, where the database's path is
+	// known.)
 	return fmt.Errorf("begin: %w", err)
 }
 
 // plainWriteErr says why a write outside a transaction (a setting, the
-// sync bookkeeping) failed: the desk's words for a held lock, not SQLite's.
-func plainWriteErr(what string, err error) error {
+// sync bookkeeping) failed: the desk's words for a held lock or a
+// read-only database, not SQLite's.
+func (db *DB) plainWriteErr(what string, err error) error {
 	if isBusy(err) {
 		return &Error{Code: EBUSY, Message: busyMessage, Err: err}
 	}
+	if serr := db.storageErr(err); serr != err {
+		return serr
+	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// Why a database is read-only (readOnlyErr).
+const (
+	roFile   = "(check its permissions)"
+	roFolder = "(check its folder's permissions: tagdesk keeps its journal beside it)"
+)
+
+// readOnlyErr is the refusal of a change to the database at path, which
+// cannot be written: why says what to check (roFile, roFolder).
+func readOnlyErr(path, why string, err error) error {
+	return &Error{Code: EINVALID, Message: fmt.Sprintf("the database %s is read-only %s: nothing was changed", path, why), Err: errors.Join(ErrReadOnly, err)}
+}
+
+// storageErr gives a change that failed for want of a writable database
+// the desk's words (readOnlyErr), whatever statement met it (a commit, an
+// insert); other errors are returned as they are. It is applied where a
+// change ends (enqueue, plainWriteErr), after every decision inside the
+// transaction, which takes an uncoded error for a failure and stops.
+func (db *DB) storageErr(err error) error {
+	if err == nil || errors.Is(err, ErrReadOnly) {
+		return err
+	}
+	var ce *Error
+	if errors.As(err, &ce) && ce.Code != EINTERNAL {
+		return err
+	}
+	if isReadOnly(err) {
+		return readOnlyErr(db.path, roFile, err)
+	}
+	return err
 }
 
 func notFound(format string, args ...any) *Error { return Errorf(ENOTFOUND, format, args...) }

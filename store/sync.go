@@ -133,7 +133,7 @@ func (db *DB) SetSyncServer(ctx context.Context, server, token, caFile string) e
 		ca_file = CASE WHEN ?3 <> '' THEN ?3 ELSE ca_file END WHERE id = 1`,
 		server, token, caFile)
 	if err != nil {
-		return plainWriteErr("save sync server", err)
+		return db.plainWriteErr("save sync server", err)
 	}
 	return nil
 }
@@ -178,7 +178,7 @@ func (db *DB) SetSyncWatchdog(ctx context.Context, d time.Duration) error {
 		return invalid("the sync watchdog must be a positive duration")
 	}
 	if _, err := db.w.ExecContext(ctx, `UPDATE sync_state SET watchdog_secs = ? WHERE id = 1`, int64(d/time.Second)); err != nil {
-		return plainWriteErr("save sync watchdog", err)
+		return db.plainWriteErr("save sync watchdog", err)
 	}
 	return nil
 }
@@ -189,7 +189,7 @@ func (db *DB) SetSyncWatchdog(ctx context.Context, d time.Duration) error {
 func (db *DB) MarkEnrolled(ctx context.Context, epoch string) error {
 	if _, err := db.w.ExecContext(ctx, `UPDATE sync_state SET enrolled = 1, epoch = CASE WHEN epoch = '' THEN ? ELSE epoch END,
 		prev_server = '', prev_token = '', prev_ca_file = '' WHERE id = 1 AND (enrolled = 0 OR epoch = '')`, epoch); err != nil {
-		return plainWriteErr("save enrolment", err)
+		return db.plainWriteErr("save enrolment", err)
 	}
 	return nil
 }
@@ -201,7 +201,7 @@ func (db *DB) RecordSyncAttempt(ctx context.Context, syncErr error) error {
 		msg = syncErr.Error()
 	}
 	if _, err := db.w.ExecContext(ctx, `UPDATE sync_state SET last_attempt = ?, last_error = ? WHERE id = 1`, timestamp(db.now()), msg); err != nil {
-		return plainWriteErr("save sync attempt", err)
+		return db.plainWriteErr("save sync attempt", err)
 	}
 	return nil
 }

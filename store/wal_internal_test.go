@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -229,7 +228,7 @@ func TestReadOnlyDeskSaysSo(t *testing.T) {
 		_, err = db.AddLocation(ctx, "S1", "Shelf", "")
 		db.Close()
 	}
-	if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "read-only for this user") {
+	if want := "the database " + path + " is read-only (check its permissions): nothing was changed"; ErrorCode(err) != EINVALID || ErrorMessage(err) != want || !errors.Is(err, ErrReadOnly) {
 		t.Errorf("a read-only desk: %v", err)
 	}
 }
