@@ -218,6 +218,9 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		}
 		return nil, readOnlyErr(path, why, err)
 	}
+	if isFull(err) {
+		return nil, fullErr(path, err)
+	}
 	return db, err
 }
 

@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"syscall"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Error codes. The TUI and the CLI branch on these; sync sends them over the wire.
@@ -13,6 +17,7 @@ const (
 	EINVALID  = "invalid"   // the input is malformed or the transition is not allowed
 	EINTERNAL = "internal"  // a bug or an I/O failure
 	EBUSY     = "busy"      // another writer (an import in another tagdesk) held the desk too long
+	EFULL     = "disk_full" // the disk holding the database is full: nothing was saved
 )
 
 // ErrReadOnly is in the chain of a change refused because the database
@@ -20,6 +25,10 @@ const (
 // this user). The coded error's message is whole: it names the database
 // and says that nothing was changed.
 var ErrReadOnly = errors.New("the database is read-only")
+
+// ErrDiskFull is in the chain of an EFULL error: the disk holding the
+// database is full, and the change was rolled back whole.
+var ErrDiskFull = errors.New("the disk is full")
 
 // ErrDuplicateSerial is in the chain of a refusal of a serial another asset
 // has: a desk may receive it all the same (Receipt.AllowDuplicateSerial).
@@ -86,14 +95,14 @@ func beginErr(err error) error {
 	if isBusy(err) || errors.Is(err, context.DeadlineExceeded) {
 		return &Error{Code: EBUSY, Message: busyMessage, Err: err}
 	}
-	// (A read-only database: storageErr, where the database's path is
-	// known.)
+	// (A read-only database or a full disk: storageErr, where the
+	// database's path is known.)
 	return fmt.Errorf("begin: %w", err)
 }
 
 // plainWriteErr says why a write outside a transaction (a setting, the
-// sync bookkeeping) failed: the desk's words for a held lock or a
-// read-only database, not SQLite's.
+// sync bookkeeping) failed: the desk's words for a held lock, a read-only
+// database or a full disk, not SQLite's.
 func (db *DB) plainWriteErr(what string, err error) error {
 	if isBusy(err) {
 		return &Error{Code: EBUSY, Message: busyMessage, Err: err}
@@ -116,20 +125,40 @@ func readOnlyErr(path, why string, err error) error {
 	return &Error{Code: EINVALID, Message: fmt.Sprintf("the database %s is read-only %s: nothing was changed", path, why), Err: errors.Join(ErrReadOnly, err)}
 }
 
-// storageErr gives a change that failed for want of a writable database
-// the desk's words (readOnlyErr), whatever statement met it (a commit, an
-// insert); other errors are returned as they are. It is applied where a
+// fullErr is the failure of a change for want of disk space.
+func fullErr(path string, err error) error {
+	return &Error{Code: EFULL, Message: fmt.Sprintf("the disk holding the database %s is full: nothing was saved; free some space and try again", path), Err: errors.Join(ErrDiskFull, err)}
+}
+
+// isFull reports whether err is SQLite's "database or disk is full" or the
+// system's ENOSPC or EDQUOT. An I/O error SQLite reports as such (IOERR) is
+// not taken for one: it does not say the disk is full (a quota's EDQUOT
+// comes so, but so does a failing disk's EIO).
+func isFull(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_FULL {
+		return true
+	}
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
+
+// storageErr gives a change that failed for want of a writable database or
+// of disk space the desk's words (readOnlyErr, fullErr), whatever statement
+// met it (a commit, an insert); other errors are returned as they are. It is applied where a
 // change ends (enqueue, plainWriteErr), after every decision inside the
 // transaction, which takes an uncoded error for a failure and stops.
 func (db *DB) storageErr(err error) error {
-	if err == nil || errors.Is(err, ErrReadOnly) {
+	if err == nil || errors.Is(err, ErrReadOnly) || errors.Is(err, ErrDiskFull) {
 		return err
 	}
 	var ce *Error
 	if errors.As(err, &ce) && ce.Code != EINTERNAL {
 		return err
 	}
-	if isReadOnly(err) {
+	switch {
+	case isFull(err):
+		return fullErr(db.path, err)
+	case isReadOnly(err):
 		return readOnlyErr(db.path, roFile, err)
 	}
 	return err

@@ -112,8 +112,8 @@ func (db *DB) withWriterHeld(ctx context.Context, fn func()) {
 }
 
 func (db *DB) enqueue(r *writeReq) (events []Event, err error) {
-	// A read-only database, whatever statement met it, in the desk's
-	// words.
+	// A read-only database or a full disk, whatever statement met it, in
+	// the desk's words.
 	defer func() { err = db.storageErr(err) }()
 	if db.readOnly {
 		return nil, invalid("cannot write to the database: it is open read-only (a copy where nothing may be written); nothing changed")

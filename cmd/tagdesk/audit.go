@@ -90,7 +90,7 @@ func cmdStocktakeScan(ctx context.Context, a *app, args []string) error {
 		for _, code := range pos {
 			s, err := db.ScanIntoStocktake(ctx, st.UID, code)
 			if err != nil {
-				if ec := store.ErrorCode(err); ec == store.EINTERNAL || ec == store.EBUSY || store.IsReadOnly(err) || ctx.Err() != nil {
+				if ec := store.ErrorCode(err); ec == store.EINTERNAL || ec == store.EBUSY || ec == store.EFULL || store.IsReadOnly(err) || ctx.Err() != nil {
 					return fmt.Errorf("scan %q: %w", clipBytes(code, 60), err)
 				}
 				refused++

@@ -108,7 +108,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		// what a statement was doing is no news.
 		fmt.Fprintln(stderr, "tagdesk: interrupted: the change under way was rolled back; what committed before it stays")
 		return 1
-	case errors.Is(err, store.ErrReadOnly):
+	case errors.Is(err, store.ErrReadOnly) || errors.Is(err, store.ErrDiskFull):
 		// The store's line is whole (the database, why, and that nothing
 		// changed): what the command was doing adds only SQLite's words.
 		fmt.Fprintf(stderr, "tagdesk: %s\n", clipLine(oneLine(store.ErrorMessage(err))))
