@@ -51,7 +51,8 @@ type Options struct {
 	// read a WAL database in a folder it cannot write.
 	ReadOnly bool
 
-	catchUp int // tests: catchUpFrames, smaller (checkpoint)
+	catchUp   int // tests: catchUpFrames, smaller (checkpoint)
+	laterMost int // tests: laterSubjectsMost, smaller (laterSubjects)
 }
 
 // DB is the tagdesk database: one writer connection and a pool of readers
@@ -74,10 +75,13 @@ type DB struct {
 	gmu sync.Mutex // guards wq
 	wq  writeQueue // mutations waiting for the writer (group.go)
 
-	ck      *sql.DB       // the background checkpointer's connection
-	catchUp int           // frames: a longer WAL is finished with the writer held (checkpoint)
-	stop    chan struct{} // closed by Close to stop the checkpointer
-	stopped chan struct{} // closed by the checkpointer when it has stopped
+	ck      *sql.DB // the background checkpointer's connection
+	catchUp int     // frames: a longer WAL is finished with the writer held (checkpoint)
+	// laterMost: a pulled page reads this device's later changes' subjects
+	// whole up to this many (laterSubjects).
+	laterMost int
+	stop      chan struct{} // closed by Close to stop the checkpointer
+	stopped   chan struct{} // closed by the checkpointer when it has stopped
 }
 
 // checkpointEvery is how often the background checkpointer copies the WAL
@@ -355,9 +359,12 @@ func open(ctx context.Context, path string, opt Options) (*DB, error) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	db := &DB{path: path, w: w, now: opt.Now, operator: opt.Operator, stmts: map[string]*sql.Stmt{}, noSearch: opt.NoSearch, syncMode: sync, catchUp: catchUpFrames}
+	db := &DB{path: path, w: w, now: opt.Now, operator: opt.Operator, stmts: map[string]*sql.Stmt{}, noSearch: opt.NoSearch, syncMode: sync, catchUp: catchUpFrames, laterMost: laterSubjectsMost}
 	if opt.catchUp > 0 {
 		db.catchUp = opt.catchUp
+	}
+	if opt.laterMost > 0 {
+		db.laterMost = opt.laterMost
 	}
 	if db.now == nil {
 		db.now = time.Now

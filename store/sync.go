@@ -492,29 +492,9 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 		}
 		needs := rebuild == 1
 		// Subjects of this device's events that come after the pulled ones
-		// in the projection order but are already applied.
-		later := map[string]bool{}
+		// in the projection order but are already applied (laterSubjects).
+		later := &laterSubjects{w: w, device: db.deviceID, cursor: cursor, most: db.laterMost}
 		var laterIDs map[string]bool // (read when a page brings a person's creation)
-		// Driven by the outbox and the log's tail, not by this device's
-		// whole history: a pull page must not cost a scan of every event
-		// (CROSS JOIN keeps that loop order).
-		rows, err := w.tx.QueryContext(ctx, `SELECT e.subject FROM outbox o CROSS JOIN events e ON e.id = o.event_id WHERE e.device_id = ?
-			UNION SELECT e.subject FROM sync_log s CROSS JOIN events e ON e.id = s.event_id WHERE s.server_seq > ? AND s.refused = 0 AND e.device_id = ?`, db.deviceID, cursor, db.deviceID)
-		if err != nil {
-			return fmt.Errorf("read pending subjects: %w", err)
-		}
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				rows.Close()
-				return fmt.Errorf("read pending subjects: %w", err)
-			}
-			later[s] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("read pending subjects: %w", err)
-		}
 		last := cursor
 		var pending logRows // the page's new events and log rows, written in chunks
 		if !savepoint {
@@ -589,7 +569,12 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 				if err := checkChain(e, h); err != nil {
 					return err
 				}
-				apply := !c.Refused && !needs && !later[e.Subject]
+				apply := !c.Refused && !needs
+				if apply {
+					if apply, err = later.none(e.Subject); err != nil {
+						return err
+					}
+				}
 				if apply && e.Type == EvPersonCreated {
 					// Another desk's creation of a person that this desk has
 					// changed since, in changes the server put after it: the
@@ -612,7 +597,10 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 							return err
 						}
 					}
-					apply = !later[uid] && !laterIDs[p.Badge] && !laterIDs[p.EmployeeNo] && !laterIDs[p.Username] && !laterIDs[p.Email]
+					if apply, err = later.none(uid); err != nil {
+						return err
+					}
+					apply = apply && !laterIDs[p.Badge] && !laterIDs[p.EmployeeNo] && !laterIDs[p.Username] && !laterIDs[p.Email]
 				}
 				if apply && e.Type == EvLocationCreated {
 					// Another desk's creation of a place this desk has too
@@ -627,7 +615,11 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 					if err != nil {
 						return fmt.Errorf("look up location: %w", err)
 					}
-					apply = other == "" || !later[other]
+					if other != "" {
+						if apply, err = later.none(other); err != nil {
+							return err
+						}
+					}
 				}
 				if apply {
 					aerr, err := w.tryApply(e, savepoint)
@@ -658,7 +650,7 @@ func (db *DB) applyPulled(ctx context.Context, changes []PulledChange, nextCurso
 		if nextCursor < last {
 			nextCursor = last
 		}
-		_, err = w.exec(`UPDATE sync_state SET cursor = ?, needs_rebuild = ?, last_pull_ok = ? WHERE id = 1`, nextCursor, boolInt(needs), timestamp(db.now()))
+		_, err := w.exec(`UPDATE sync_state SET cursor = ?, needs_rebuild = ?, last_pull_ok = ? WHERE id = 1`, nextCursor, boolInt(needs), timestamp(db.now()))
 		return err
 	})
 	return err
@@ -1317,6 +1309,70 @@ func (w *wtx) redo(e Event) error {
 		return err
 	}
 	return w.emit(e.Type, e.Subject, e.Payload)
+}
+
+// laterSubjectsMost is how many of this device's events pending or after
+// the cursor a pull page reads whole (laterSubjects): about a tenth of a
+// second's reading. Past it, each subject is looked up alone.
+const laterSubjectsMost = 20000
+
+// laterSubjects says which subjects this device's changes pending or after
+// cursor in the server's order touch: a pulled change of another desk's to
+// one of them goes in the server's order (rebase), not in place. It reads
+// nothing until a change asks (a page of this desk's own changes coming
+// back never does, nor one after a change that marked the rebuild). It then
+// reads those changes' subjects at once, as long as there are at most most
+// of them; past that (a desk pulling back a push of 600k of its own
+// changes), it looks each subject up alone (events_subject): reading them
+// all cost a row per change at every page, under the write lock, and a
+// pull of the push back was quadratic.
+type laterSubjects struct {
+	w      *wtx
+	device string
+	cursor int64
+	most   int
+	read   bool
+	set    map[string]bool // read whole; or, past most, each subject's answer
+	alone  bool            // past most: looked up per subject
+}
+
+// none reports whether no change of this device pending or after the
+// cursor has subject for its subject.
+func (l *laterSubjects) none(subject string) (bool, error) {
+	if !l.read {
+		l.read = true
+		// Driven by the outbox and the log's tail, not by this device's
+		// whole history: a pull page must not cost a scan of every event
+		// (CROSS JOIN keeps that loop order). UNION ALL: the reading stops
+		// at the limit.
+		subjects, err := l.w.texts("read pending subjects", `SELECT e.subject FROM outbox o CROSS JOIN events e ON e.id = o.event_id WHERE e.device_id = ?1
+			UNION ALL SELECT e.subject FROM sync_log s CROSS JOIN events e ON e.id = s.event_id WHERE s.server_seq > ?2 AND s.refused = 0 AND e.device_id = ?1
+			LIMIT ?3`, l.device, l.cursor, l.most+1)
+		if err != nil {
+			return false, err
+		}
+		l.alone = len(subjects) > l.most
+		l.set = make(map[string]bool, len(subjects))
+		if !l.alone {
+			for _, s := range subjects {
+				l.set[s] = true
+			}
+		}
+	}
+	if !l.alone {
+		return !l.set[subject], nil
+	}
+	if later, ok := l.set[subject]; ok {
+		return !later, nil
+	}
+	var later bool
+	if err := l.w.queryRow(`SELECT EXISTS (SELECT 1 FROM events e WHERE e.subject = ?1 AND e.device_id = ?2
+		AND (EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id) OR EXISTS (SELECT 1 FROM sync_log s WHERE s.event_id = e.id AND s.server_seq > ?3 AND s.refused = 0)))`,
+		subject, l.device, l.cursor).Scan(&later); err != nil {
+		return false, fmt.Errorf("read pending subjects: %w", err)
+	}
+	l.set[subject] = later
+	return !later, nil
 }
 
 // laterPeopleIDs returns the identifiers (badge, employee number, username,
