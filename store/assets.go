@@ -1449,7 +1449,7 @@ func (w *wtx) notALabel(serial string, self int64) error {
 	if serial == "" {
 		return nil
 	}
-	tag, what := NormalizeTag(serial), "tag"
+	tag := NormalizeTag(serial)
 	if ValidateTag(tag) == nil {
 		// A badge or a location's code: its scans would find the asset
 		// (a scan is read as a tag, then a serial, before a person or a
@@ -1462,21 +1462,31 @@ func (w *wtx) notALabel(serial string, self int64) error {
 		if kind == "location" || kind == "person" {
 			return conflict("%s is %s, not a serial: scan the serial on the device (or its maker's label)", clip(serial), is)
 		}
-	} else {
-		if !strings.Contains(serial, "://") {
-			return nil // a serial with a slash ("CN0XK/12") is no label
+		return w.notAssetsCode(serial, self, "tag", tag)
+	}
+	if !strings.Contains(serial, "://") {
+		return nil // a serial with a slash ("CN0XK/12") is no label
+	}
+	// A link's path and its parameter: a scan finds the asset either names.
+	inPath, inQuery, _ := urlTags(serial)
+	return w.notAssetsCode(serial, self, "label (a URL naming its tag)", inPath, inQuery)
+}
+
+// notAssetsCode refuses serial when one of tags (those not "") is another
+// asset's than self: it is that asset's code (what), and its scans would
+// find that asset.
+func (w *wtx) notAssetsCode(serial string, self int64, what string, tags ...string) error {
+	for _, tag := range tags {
+		if tag == "" {
+			continue
 		}
-		tag, what = tagFromURL(serial), "label (a URL ending in its tag)"
-	}
-	if tag == "" || ValidateTag(tag) != nil {
-		return nil
-	}
-	var n int
-	if err := w.queryRow(`SELECT count(*) FROM assets WHERE tag = ? AND id <> ?`, tag, self).Scan(&n); err != nil {
-		return fmt.Errorf("check serial: %w", err)
-	}
-	if n > 0 {
-		return conflict("%s is asset %s's %s, not a serial: scan the serial on the device (or its maker's label)", clip(serial), tag, what)
+		var n int
+		if err := w.queryRow(`SELECT count(*) FROM assets WHERE tag = ? AND id <> ?`, tag, self).Scan(&n); err != nil {
+			return fmt.Errorf("check serial: %w", err)
+		}
+		if n > 0 {
+			return conflict("%s is asset %s's %s, not a serial: scan the serial on the device (or its maker's label)", clip(serial), tag, what)
+		}
 	}
 	return nil
 }

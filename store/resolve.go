@@ -111,30 +111,70 @@ func snipeITLink(s string) (string, bool) {
 	return id, true // (as written: "01009" is 1009, snipeID)
 }
 
-// tagFromURL extracts a tag from a QR payload such as
-// https://assets.example.com/a/TD-000123, .../hardware/bytag/TD-1 or ?tag=TD-1.
-func tagFromURL(s string) string {
+// urlTags reads the tags a QR payload's link may carry, such as
+// https://assets.example.com/a/TD-000123, .../hardware/bytag/TD-1 or
+// ?tag=TD-1: its last path segment, and its first tag, asset_tag or t
+// parameter with a value (key names which), each normalised, "" when it
+// is none or not tag-shaped. A scan takes the path's tag when an asset has
+// it (a parameter after it may be a cache-buster or a tracker's), and the
+// parameter's otherwise (resolveURL).
+func urlTags(s string) (inPath, inQuery, key string) {
 	if !strings.Contains(s, "/") && !strings.Contains(s, "=") {
-		return ""
+		return "", "", ""
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return ""
+		return "", "", ""
 	}
 	for _, k := range []string{"tag", "asset_tag", "t"} {
 		if v := u.Query().Get(k); v != "" {
-			return NormalizeTag(v)
+			if tag := NormalizeTag(v); ValidateTag(tag) == nil {
+				inQuery, key = tag, k
+			}
+			break
 		}
 	}
-	path := strings.TrimRight(u.Path, "/")
-	if i := strings.LastIndex(path, "/"); i >= 0 {
-		path = path[i+1:]
+	p := strings.TrimRight(u.Path, "/")
+	if i := strings.LastIndex(p, "/"); i >= 0 {
+		p = p[i+1:]
 	}
-	return NormalizeTag(path)
+	if tag := NormalizeTag(p); ValidateTag(tag) == nil {
+		inPath = tag
+	}
+	return inPath, inQuery, key
+}
+
+// resolveURL finds the asset a link names (urlTags): the one its path
+// names, else the one its parameter names; a link whose path and
+// parameter name two assets is refused (which was meant?). ok is false
+// when it names none.
+func (db *DB) resolveURL(ctx context.Context, code string) (a Asset, ok bool, err error) {
+	inPath, inQuery, key := urlTags(code)
+	var found []Asset
+	for _, tag := range []string{inPath, inQuery} {
+		if tag == "" || (len(found) > 0 && found[0].Tag == tag) {
+			continue
+		}
+		a, err := db.assetWhere(ctx, `a.tag = ?`, tag)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return a, false, fmt.Errorf("resolve url: %w", err)
+		}
+		found = append(found, a)
+	}
+	switch len(found) {
+	case 0:
+		return Asset{}, false, nil
+	case 1:
+		return found[0], true, nil
+	}
+	return Asset{}, false, invalid("%s names two assets, %s in its path and %s in its %s parameter: scan the label's barcode, or type the tag", clip(code), found[0].Tag, found[1].Tag, key)
 }
 
 // Resolve finds what a scanned or typed code names: an asset (by tag, then
-// serial, then a QR URL ending in its tag), a person (badge, employee number,
+// serial, then a QR URL naming its tag), a person (badge, employee number,
 // username, email) or a location (code, exact name).
 func (db *DB) Resolve(ctx context.Context, scan string) (Resolution, error) {
 	code, err := CleanScan(scan)
@@ -266,14 +306,8 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 		}
 		return Asset{}, "", notFound("%s is a Snipe-IT label's link to its own asset id %s, and no asset here was imported with that id (the custom field %s): scan the label's barcode, which holds the tag", clip(code), id, SnipeITIDField)
 	}
-	if tag := tagFromURL(code); tag != "" && ValidateTag(tag) == nil {
-		a, err := db.assetWhere(ctx, `a.tag = ?`, tag)
-		if err == nil {
-			return a, "url", nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return a, "", fmt.Errorf("resolve url: %w", err)
-		}
+	if a, ok, err := db.resolveURL(ctx, code); err != nil || ok {
+		return a, "url", err
 	}
 	// A serial an older tagdesk stored with a scanner's AIM prefix, which
 	// scans now drop (]C1SN-7 stored, SN-7 scanned).
