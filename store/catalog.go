@@ -548,6 +548,19 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 	case 2:
 		return Holder{}, invalid("%q names more than one person: use their badge, username or email", clip(who))
 	}
+	// Last, a parent asset as a scan anywhere names it: its serial, its
+	// label's QR link (the check-out screen and checkout --to alike).
+	if code, err := CleanScan(who); err == nil {
+		a, _, err := resolveAsset(w.queryRow, code)
+		switch {
+		case err == nil:
+			return Holder{Kind: CustodianAsset, UID: a.UID, Code: a.Tag, Label: a.Tag}, nil
+		case ErrorCode(err) != ENOTFOUND:
+			return Holder{}, err // (a serial two assets have, a link naming two)
+		case strings.Contains(code, "/hardware/"):
+			return Holder{}, err // (a Snipe-IT link: why it names none)
+		}
+	}
 	return Holder{}, notFound("no person, location or asset %q", clip(who))
 }
 
@@ -565,8 +578,9 @@ func (w *wtx) holderTwice(who, col, place, instead string) error {
 }
 
 // ResolveHolder finds who or what an asset can be checked out to: a person by
-// badge, employee number, username, email or (last) full name; a location by
-// code or name; an asset by tag.
+// badge, employee number, username, email or full name; a location by code
+// or name; an asset by tag, else (last) by what else a scan finds it by (its
+// serial, its label's QR link).
 func (db *DB) ResolveHolder(ctx context.Context, who string) (Holder, error) {
 	var h Holder
 	err := db.read(ctx, func(w *wtx) error {

@@ -148,14 +148,14 @@ func urlTags(s string) (inPath, inQuery, key string) {
 // names, else the one its parameter names; a link whose path and
 // parameter name two assets is refused (which was meant?). ok is false
 // when it names none.
-func (db *DB) resolveURL(ctx context.Context, code string) (a Asset, ok bool, err error) {
+func resolveURL(row rowFunc, code string) (a Asset, ok bool, err error) {
 	inPath, inQuery, key := urlTags(code)
 	var found []Asset
 	for _, tag := range []string{inPath, inQuery} {
 		if tag == "" || (len(found) > 0 && found[0].Tag == tag) {
 			continue
 		}
-		a, err := db.assetWhere(ctx, `a.tag = ?`, tag)
+		a, err := scanAsset(row(assetSelect+` WHERE a.tag = ?`, tag))
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
@@ -237,7 +237,20 @@ func (db *DB) ResolveAsset(ctx context.Context, scan string) (Asset, error) {
 	return a, err
 }
 
+// rowFunc runs a query for one row: on a reader (DB.readRow) or in a
+// transaction (wtx.queryRow), so that a scan reads alike in both.
+type rowFunc func(query string, args ...any) scanner
+
 func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, error) {
+	return resolveAsset(func(q string, args ...any) scanner { return db.readRow(ctx, q, args...) }, code)
+}
+
+// resolveAsset finds the asset a cleaned scan names (code: CleanScan's),
+// and how (tag, serial, snipe-it id, url), reading with row.
+func resolveAsset(row rowFunc, code string) (Asset, string, error) {
+	where := func(cond string, args ...any) (Asset, error) {
+		return scanAsset(row(assetSelect+` WHERE `+cond, args...))
+	}
 	up := NormalizeTag(code)
 	// Serials are matched as scanned, upper-cased as most are printed, or
 	// lower-cased (as typed by hand at a receipt: receiving it again is
@@ -251,7 +264,7 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 	if ValidateTag(up) == nil {
 		// The tag, or else the serial, in one statement: a scan is one or
 		// the other, and a second statement was a third of a serial's time.
-		a, err = scanAsset(db.readRow(ctx, assetSelect+` WHERE a.tag = ? UNION ALL `+assetSelect+` WHERE `+bySerial+` LIMIT 1`, up, code, upper, lower))
+		a, err = scanAsset(row(assetSelect+` WHERE a.tag = ? UNION ALL `+assetSelect+` WHERE `+bySerial+` LIMIT 1`, up, code, upper, lower))
 		if err == nil {
 			if a.Tag == up {
 				return a, "tag", nil
@@ -259,7 +272,7 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 			return a, "serial", nil
 		}
 	} else {
-		a, err = db.assetWhere(ctx, bySerial, code, upper, lower)
+		a, err = where(bySerial, code, upper, lower)
 		if err == nil {
 			return a, "serial", nil
 		}
@@ -268,7 +281,7 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 		return a, "", fmt.Errorf("resolve %q: %w", clip(code), err)
 	}
 	var n int
-	if err := db.readRow(ctx, `SELECT count(*) FROM (SELECT id FROM assets WHERE serial IN (?, ?, ?) LIMIT 2)`, code, upper, lower).Scan(&n); err != nil {
+	if err := row(`SELECT count(*) FROM (SELECT id FROM assets WHERE serial IN (?, ?, ?) LIMIT 2)`, code, upper, lower).Scan(&n); err != nil {
 		return Asset{}, "", fmt.Errorf("resolve serial: %w", err)
 	}
 	if n == 2 {
@@ -288,7 +301,7 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 			args[i] = f
 		}
 		withID := `(SELECT id FROM assets WHERE json_extract(custom, '$."Snipe-IT ID"') IN (?` + strings.Repeat(", ?", len(forms)-1) + `) LIMIT 2)`
-		a, err := db.assetWhere(ctx, `a.id = (SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM `+withID+`)`, args...)
+		a, err := where(`a.id = (SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM `+withID+`)`, args...)
 		if err == nil {
 			return a, "snipe-it id", nil
 		}
@@ -296,7 +309,7 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 			return a, "", fmt.Errorf("resolve Snipe-IT id: %w", err)
 		}
 		var n int
-		if err := db.readRow(ctx, `SELECT count(*) FROM `+withID, args...).Scan(&n); err != nil {
+		if err := row(`SELECT count(*) FROM `+withID, args...).Scan(&n); err != nil {
 			return Asset{}, "", fmt.Errorf("resolve Snipe-IT id: %w", err)
 		}
 		if n > 1 {
@@ -306,13 +319,13 @@ func (db *DB) resolveAsset(ctx context.Context, code string) (Asset, string, err
 		}
 		return Asset{}, "", notFound("%s is a Snipe-IT label's link to its own asset id %s, and no asset here was imported with that id (the custom field %s): scan the label's barcode, which holds the tag", clip(code), id, SnipeITIDField)
 	}
-	if a, ok, err := db.resolveURL(ctx, code); err != nil || ok {
+	if a, ok, err := resolveURL(row, code); err != nil || ok {
 		return a, "url", err
 	}
 	// A serial an older tagdesk stored with a scanner's AIM prefix, which
 	// scans now drop (]C1SN-7 stored, SN-7 scanned).
 	in, args := legacyAIMSerials(code)
-	a, err = db.assetWhere(ctx, `a.id = (SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM (SELECT id FROM assets WHERE serial IN (`+in+`) LIMIT 2))`, args...)
+	a, err = where(`a.id = (SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM (SELECT id FROM assets WHERE serial IN (`+in+`) LIMIT 2))`, args...)
 	if err == nil {
 		return a, "serial", nil
 	}

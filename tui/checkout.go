@@ -407,16 +407,10 @@ func (s *checkOutScreen) scan(code string, typed bool) tea.Cmd {
 		s.resolving = true
 		db, id := s.c.db, s.id
 		return s.c.do(func(ctx context.Context) tea.Msg {
+			// (An asset scanned first by its serial or its QR link, as the
+			// asset loop finds them, is the holder: ResolveHolder reads it
+			// as checkout --to does.)
 			h, err := db.ResolveHolder(ctx, code)
-			if err != nil && store.ErrorCode(err) == store.ENOTFOUND {
-				// An asset scanned first by its serial or its QR link
-				// (as the asset loop finds them): it is the holder.
-				if r, rerr := db.Resolve(ctx, code); rerr == nil && r.Asset != nil {
-					h, err = db.ResolveHolder(ctx, r.Asset.Tag)
-				} else if rerr != nil && store.ErrorCode(rerr) != store.ENOTFOUND {
-					err = rerr // (a serial on two assets: "scan the asset tag")
-				}
-			}
 			if err != nil && store.ErrorCode(err) == store.ENOTFOUND && typed {
 				// A typed name: the person whose name holds it, if one
 				// does. (A scan is a code, never part of a name, and part

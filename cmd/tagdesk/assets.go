@@ -383,7 +383,7 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 func cmdCheckout(ctx context.Context, a *app, args []string) error {
 	c := findCommand("checkout")
 	fs := a.flags(c)
-	to := fs.String("to", "", "a person (badge, employee number, username, email or full name), a location (code, name) or a parent asset's tag")
+	to := fs.String("to", "", "a person (badge, employee number, username, email or full name), a location (code, name) or a parent asset (tag, serial, label's link)")
 	due := fs.String("due", "", "expected return date (YYYY-MM-DD, or +N: N days from today)")
 	asJSON := fs.Bool("json", false, "print the assets checked out, as JSON (a list)")
 	pos, err := a.parse(c, fs, args)

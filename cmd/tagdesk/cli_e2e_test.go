@@ -1176,6 +1176,30 @@ func TestE2ETagArgumentsReadAsScans(t *testing.T) {
 	}
 }
 
+// checkout --to took a parent asset only by its plain tag; the check-out
+// screen took its label's QR link or its serial with a scanner's AIM
+// prefix, as scans anywhere do. Both now read it by one resolver.
+func TestE2ECheckoutToParentAsScanned(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	mustCLI(t, db, "model", "add", "Latitude 5440", "--number", "L5440")
+	mustCLI(t, db, "person", "add", "--name", "Ana Silva", "--badge", "B1001")
+	mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "SN-1", "SN-2", "SN-3", "SN-4")
+	if out := mustCLI(t, db, "checkout", "--to", "https://assets.example.com/a/TD-000001", "TD-000002"); !strings.Contains(out, "TD-000002 checked out to TD-000001") {
+		t.Errorf("checkout --to a QR link: %s", out)
+	}
+	if out := mustCLI(t, db, "checkout", "--to", "]C1SN-1", "TD-000003"); !strings.Contains(out, "TD-000003 checked out to TD-000001") {
+		t.Errorf("checkout --to a prefixed serial: %s", out)
+	}
+	// A person and a place come first, as the README says.
+	if out := mustCLI(t, db, "checkout", "--to", "]C1B1001", "TD-000001"); !strings.Contains(out, "Ana Silva") {
+		t.Errorf("checkout --to a badge: %s", out)
+	}
+	if _, stderr, code := cli(t, db, "checkout", "--to", "https://assets.example.com/a/TD-000001?t=TD-000002", "TD-000004"); code != 1 || !strings.Contains(stderr, "two assets") || !strings.Contains(stderr, "nothing was checked out") {
+		t.Errorf("checkout --to a link naming two assets: exit %d, %q", code, stderr)
+	}
+}
+
 // From a fuzz hunt: the import's summary named custom fields by their
 // columns' headers ("RAM, ram") where the second was kept as "ram (2)".
 func TestE2EImportNamesTheCustomFieldsItFills(t *testing.T) {
