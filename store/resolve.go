@@ -77,6 +77,11 @@ func isInvisible(r rune) bool {
 	return r == 0x200b || r == 0x200c || r == 0x200d || r == 0x2060 || r == 0xfeff
 }
 
+// DropInvisible is s without the invisible characters that scans and an
+// import's serials drop (isInvisible): the command line's tags and serials
+// are read so too.
+func DropInvisible(s string) string { return dropInvisible(s) }
+
 // dropInvisible is s without its invisible characters (isInvisible).
 func dropInvisible(s string) string {
 	if isASCII(s) || !utf8.ValidString(s) { // (invalid text is refused as such, not mended by Map)

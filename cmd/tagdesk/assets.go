@@ -19,17 +19,17 @@ import (
 func assetCommands() []command {
 	return []command{
 		{name: "asset list", summary: "list assets (all matching, streamed)", usage: "[--json] [--query Q] [--status S] [--location CODE] [--overdue] [--warranty-ends +N|DATE] [--limit N]", run: cmdAssetList},
-		{name: "asset show", summary: "show one asset", usage: "TAG [--json]", run: cmdAssetShow},
-		{name: "asset update", summary: "change an asset's descriptive fields", usage: "TAG FIELD=VALUE... [--json]\n\nFIELD is one of: " + strings.Join(store.AssetFields(), ", "), run: cmdAssetUpdate},
-		{name: "receive", summary: "receive assets: one per serial, tags generated", usage: "--model M --location CODE [--tag TAG] [--po N] [--name N] [--warranty-end DATE] [--allow-duplicate-serial] [--json] SERIAL...", run: cmdReceive},
-		{name: "checkout", summary: "check assets out to a person, location or parent asset", usage: "--to BADGE|LOCATION|TAG [--due YYYY-MM-DD|+N] [--json] TAG...", run: cmdCheckout},
-		{name: "checkin", summary: "check assets back in", usage: "[--location CODE] [--condition ok|repair|retire|missing] [--json] TAG...", run: cmdCheckin},
-		{name: "swap", summary: "swap a holder's asset for another: OLD checked in (in repair), NEW checked out to whoever had it", usage: "OLD NEW [--condition repair|ok|retire|missing] [--location CODE] [--any-kind] [--json]", run: cmdSwap},
-		{name: "move", summary: "record that assets now sit at another location", usage: "--location CODE [--json] TAG...", run: cmdMove},
-		{name: "history", summary: "an asset's full history", usage: "TAG [--json]", run: cmdHistory},
-		{name: "retire", summary: "retire an asset (it must be checked in)", usage: "TAG [--reason R] [--json]", run: cmdRetire},
-		{name: "dispose", summary: "record an asset's disposal (final)", usage: "TAG --method M [--certificate C] [--vendor V] [--json]", run: cmdDispose},
-		{name: "status", summary: "mark an asset in stock, in repair or missing", usage: "TAG STATUS [--reason R] [--json]", run: cmdStatus},
+		{name: "asset show", summary: "show one asset", usage: "TAG [--json]", codes: 1, run: cmdAssetShow},
+		{name: "asset update", summary: "change an asset's descriptive fields", usage: "TAG FIELD=VALUE... [--json]\n\nFIELD is one of: " + strings.Join(store.AssetFields(), ", "), codes: 1, run: cmdAssetUpdate},
+		{name: "receive", summary: "receive assets: one per serial, tags generated", usage: "--model M --location CODE [--tag TAG] [--po N] [--name N] [--warranty-end DATE] [--allow-duplicate-serial] [--json] SERIAL...", codes: allCodes, run: cmdReceive},
+		{name: "checkout", summary: "check assets out to a person, location or parent asset", usage: "--to BADGE|LOCATION|TAG [--due YYYY-MM-DD|+N] [--json] TAG...", codes: allCodes, run: cmdCheckout},
+		{name: "checkin", summary: "check assets back in", usage: "[--location CODE] [--condition ok|repair|retire|missing] [--json] TAG...", codes: allCodes, run: cmdCheckin},
+		{name: "swap", summary: "swap a holder's asset for another: OLD checked in (in repair), NEW checked out to whoever had it", usage: "OLD NEW [--condition repair|ok|retire|missing] [--location CODE] [--any-kind] [--json]", codes: allCodes, run: cmdSwap},
+		{name: "move", summary: "record that assets now sit at another location", usage: "--location CODE [--json] TAG...", codes: allCodes, run: cmdMove},
+		{name: "history", summary: "an asset's full history", usage: "TAG [--json]", codes: 1, run: cmdHistory},
+		{name: "retire", summary: "retire an asset (it must be checked in)", usage: "TAG [--reason R] [--json]", codes: 1, run: cmdRetire},
+		{name: "dispose", summary: "record an asset's disposal (final)", usage: "TAG --method M [--certificate C] [--vendor V] [--json]", codes: 1, run: cmdDispose},
+		{name: "status", summary: "mark an asset in stock, in repair or missing", usage: "TAG STATUS [--reason R] [--json]", codes: 1, run: cmdStatus},
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 func auditCommands() []command {
 	return []command{
 		{name: "stocktake start", summary: "start counting a location (and everything under it)", usage: "LOCATION [--json]", run: cmdStocktakeStart},
-		{name: "stocktake scan", summary: "record scans in the open stocktake", usage: "[--location L] CODE...", run: cmdStocktakeScan},
+		{name: "stocktake scan", summary: "record scans in the open stocktake", usage: "[--location L] CODE...", codes: allCodes, run: cmdStocktakeScan},
 		{name: "stocktake finish", summary: "finish the open stocktake: what is still recorded there and not found is missing", usage: "[--location L]", run: cmdStocktakeFinish},
 		{name: "stocktake report", summary: "a stocktake's found, missing, unexpected, unknown and left-during-the-count", usage: "[--location L] [--json|--csv]", run: cmdStocktakeReport},
 		{name: "stocktake list", summary: "stocktakes, newest first", usage: "[--json]", run: cmdStocktakeList},

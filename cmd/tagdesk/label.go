@@ -30,7 +30,7 @@ import (
 
 func labelCommands() []command {
 	return []command{
-		{name: "label", summary: "print or render labels for assets", usage: "[--template NAME] [--format zpl|pdf|png] [--out FILE | --printer URI] [--skip N] TAG... | --list", run: cmdLabel},
+		{name: "label", summary: "print or render labels for assets", usage: "[--template NAME] [--format zpl|pdf|png] [--out FILE | --printer URI] [--skip N] TAG... | --list", codes: allCodes, run: cmdLabel},
 		{name: "decode", summary: "read barcodes and QR codes from image files", usage: "IMAGE...", run: cmdDecode},
 		{name: "queue list", summary: "the print queue", usage: "[--all] [--json]", run: cmdQueueList},
 		{name: "queue run", summary: "print every queued label (to its printer, or --printer)", usage: "[--printer URI]", run: cmdQueueRun},

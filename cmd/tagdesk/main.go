@@ -69,7 +69,16 @@ type command struct {
 	summary string
 	usage   string // the arguments, after the name
 	run     func(ctx context.Context, a *app, args []string) error
+	// codes is how many of the first arguments are codes, tags or serials
+	// (allCodes: every one), read as a scan reads them: without the
+	// invisible characters a code copied from a web page carries
+	// (store.DropInvisible), which made a serial that no scan found. Other
+	// arguments (names, files, values) are left as given.
+	codes int
 }
+
+// allCodes marks a command whose every argument is a code (command.codes).
+const allCodes = -1
 
 func commands() []command {
 	var cs []command
@@ -757,6 +766,9 @@ func (a *app) parse(c command, fs *flag.FlagSet, args []string) (words []string,
 	defer func() {
 		for i, w := range words {
 			words[i] = strings.TrimPrefix(w, negMark)
+			if c.codes == allCodes || i < c.codes {
+				words[i] = store.DropInvisible(words[i])
+			}
 			// A blank word ("" from an empty shell variable) names
 			// nothing: bad usage, said as such (it read "empty scan", or
 			// "move: : empty asset tag"). A setting's value may be blank.
