@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,38 +126,134 @@ func TestScanQueue(t *testing.T) {
 	}
 }
 
+// FuzzScanBuffer types s key by key (fuzzKey), the gap before each key
+// taken from gaps in turn (ms; bursts, pauses, a person's pace), the hold
+// timer firing as a real one would between keys, then an Enter if enter. Its oracle: what
+// the buffer gave out (keys given back, scans, bursts refused whole) and what
+// it still holds is the input, in order: a key lost, doubled or moved fails
+// it, not only one invented. (Given out as designed: a scan's prefix, a scan
+// of nothing but the prefix and spaces, a late suffix's scan of the text it
+// gave back a moment before.)
 func FuzzScanBuffer(f *testing.F) {
-	f.Add("TD-000123", uint8(2), true)
-	f.Add("qqqq", uint8(200), false)
-	f.Add("héllo wörld", uint8(0), true)
-	f.Fuzz(func(t *testing.T, s string, gapMs uint8, enter bool) {
-		b := newScanBuffer(40*time.Millisecond, "~")
+	f.Add("TD-000123", []byte{2}, true)
+	f.Add("qqqq", []byte{200}, false)
+	f.Add("héllo wörld", []byte{0}, true)
+	f.Add("TD-1TD-2", []byte{2, 2, 90, 2, 2, 2, 2, 2}, true)
+	f.Add("~SN 1", []byte{0, 50, 200}, true)
+	f.Add("~  ", []byte{1}, true)
+	f.Add("~SN1\rTD-2\tab\rq\x02TD-9\x03\rTD\x01-8\r", []byte{2, 2, 2, 2, 60}, false)
+	f.Add("abcdef", []byte{3, 3, 3, 3, 3, 3, 120}, true)
+	f.Add(strings.Repeat("Z", 300)+"AB", []byte{1}, true)
+	f.Fuzz(func(t *testing.T, s string, gaps []byte, enter bool) {
+		const gap = 40 * time.Millisecond
+		b := newScanBuffer(gap, "~")
 		now := epoch
-		var out []rune
-		for _, r := range s {
-			now = now.Add(time.Duration(gapMs) * time.Millisecond)
-			res := b.press(keyFor(r), now)
-			for _, k := range res.flushed {
-				out = append(out, []rune(k.Text)...)
+		var in, out strings.Builder // the keys typed; what the buffer gave out
+		// give records text the buffer gave out: the input's next text.
+		// (Each piece checked as it comes: a check of the whole at every key
+		// took a long input quadratic time.)
+		give := func(p string) {
+			if rest := in.String()[out.Len():]; !strings.HasPrefix(rest, p) {
+				t.Fatalf("the buffer gave out %q after %q, where the input has %q (input %q, gaps %v)", p, out.String(), rest, s, gaps)
 			}
-			if res.arm > 0 && gapMs > 40 {
-				for _, k := range b.timeout(res.arm, now.Add(time.Second)).flushed {
-					out = append(out, []rune(k.Text)...)
+			out.WriteString(p)
+		}
+		// take records what the buffer gave out in r. held is the text it
+		// held before the key that gave r.
+		bursts := map[int]bool{} // where in out each burst given back as text began
+		take := func(r scanResult, held string) {
+			if r.flushText && len(r.flushed) > 0 {
+				bursts[out.Len()] = true
+			}
+			for _, k := range r.flushed {
+				give(k.Text)
+			}
+			switch {
+			case r.tooLong > 0:
+				// Refused whole (longer than any code): its bytes, next.
+				rest := in.String()[out.Len():]
+				if r.tooLong > len(rest) {
+					t.Fatalf("a burst of %d bytes refused, %d unaccounted for (input %q)", r.tooLong, len(rest), s)
 				}
+				give(rest[:r.tooLong])
+			case r.late:
+				// The bursts given back a moment ago, whole, now ended by
+				// their suffix.
+				if !strings.HasSuffix(out.String(), r.scan) || !bursts[out.Len()-len(r.scan)] {
+					t.Fatalf("late scan %q is not the bursts given back (%q)", r.scan, out.String())
+				}
+			case r.scan != "" && strings.HasPrefix(held, b.prefix):
+				if held != b.prefix+r.scan {
+					t.Fatalf("prefixed scan %q from held %q", r.scan, held)
+				}
+				give(held)
+			case r.scan != "":
+				give(r.scan)
+			case r.mangled != "":
+				give(held) // a burst with a control key inside: refused whole
+			case len(r.flushed) == 0 && held != "" && strings.HasPrefix(held, b.prefix) && strings.TrimSpace(strings.TrimPrefix(held, b.prefix)) == "" && b.empty():
+				give(held) // a prefix and spaces: no scan
+			}
+		}
+		// check says whether what is held is the rest of the input: with
+		// what came out, all of it, in order.
+		check := func(when string, i int) {
+			rest := in.String()[out.Len():]
+			if b.over > 0 {
+				rest = rest[:len(rest)-b.over] // (held past MaxScanLen: counted, not kept)
+			}
+			if held := b.text.String(); held != rest {
+				t.Fatalf("%s %d: the buffer holds %q after giving out %q, from the text %q (keys %q, gaps %v)", when, i, held, out.String(), in.String(), s, gaps)
+			}
+		}
+		// pause is the gap before key i (the Enter is key len(s)).
+		pause := func(i int) time.Duration {
+			if len(gaps) == 0 {
+				return 0
+			}
+			return time.Duration(gaps[i%len(gaps)]) * time.Millisecond
+		}
+		keys := []rune(s)
+		for i, r := range keys {
+			next := now.Add(pause(i))
+			k := fuzzKey(r)
+			held := b.text.String()
+			res := b.press(k, next)
+			in.WriteString(k.Text)
+			take(res, held)
+			now = next
+			check("key", i)
+			// The hold timer of a key with a gap after it fires, as a
+			// real timer would, each window until the next key.
+			for at := now.Add(gap + time.Millisecond); res.arm > 0 && at.Before(now.Add(pause(i+1))); at = at.Add(gap + time.Millisecond) {
+				held := b.text.String()
+				res = b.timeout(res.arm, at)
+				take(res, held)
+				check("timer after key", i)
 			}
 		}
 		if enter {
-			res := b.press(tea.KeyPressMsg{Code: tea.KeyEnter}, now)
-			for _, k := range res.flushed {
-				out = append(out, []rune(k.Text)...)
-			}
-			out = append(out, []rune(res.scan)...)
-		}
-		// Nothing typed is ever lost or invented, apart from a stripped prefix.
-		if len(out) > len([]rune(s)) {
-			t.Fatalf("buffer invented input: %q from %q", string(out), s)
+			held := b.text.String()
+			res := b.press(enterKey, now.Add(pause(len(keys))))
+			take(res, held)
+			check("enter after key", len(keys))
 		}
 	})
+}
+
+// fuzzKey is the key a terminal delivers for r: Enter, Tab, esc and
+// backspace for theirs, ctrl+letter for another control character (a
+// scanner's STX, ETX: no text), else the rune typed.
+func fuzzKey(r rune) tea.KeyPressMsg {
+	switch {
+	case r == '\r' || r == '\t' || r == 0x1b || r == 0x7f:
+		return tea.KeyPressMsg{Code: r} // KeyEnter, KeyTab, KeyEscape, KeyBackspace
+	case r == 0:
+		return tea.KeyPressMsg{Code: '@', Mod: tea.ModCtrl}
+	case r < 0x20:
+		return tea.KeyPressMsg{Code: 'a' + r - 1, Mod: tea.ModCtrl}
+	}
+	return keyFor(r)
 }
 
 // A scan whose first key came late (given back as typing) continues it:
