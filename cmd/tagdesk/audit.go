@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/tagdesk/tagdesk/store"
 )
 
@@ -267,14 +269,26 @@ func cmdStocktakeList(ctx context.Context, a *app, args []string) error {
 		if *asJSON {
 			return writeJSONList(a.stdout, all)
 		}
-		// (22: a time with its zone, NZDT or +0530, whole.)
-		w := 14 // (as wide as the longest code, as location list)
-		for _, s := range all {
-			w = max(w, len(s.LocationCode))
+		// Each column as wide as what it holds: the code as the longest
+		// (as location list; one made from a name runs to 24 characters),
+		// the start as the longest (a time with its zone, NZDT or +0530,
+		// whole). The start gives way to long codes, as location list's
+		// name does, down to its date and time (the zone cut: 17 cells,
+		// "2026-11-02 09:00…"), so that a row fits 80 columns as long as
+		// codes are at most 30 and counts at most 5 digits.
+		cw, sw, tw := 14, len("STATUS"), len("STARTED")
+		ew, fw, mw := len("EXPECTED"), len("FOUND"), len("MISSING")
+		stamps := make([]string, len(all))
+		for i, s := range all {
+			stamps[i] = localStamp(s.StartedAt)
+			cw, sw, tw = max(cw, len(s.LocationCode)), max(sw, len(s.Status)), max(tw, ansi.StringWidth(stamps[i]))
+			ew = max(ew, len(strconv.Itoa(s.Expected)))
+			fw, mw = max(fw, len(strconv.Itoa(s.Found))), max(mw, len(strconv.Itoa(s.Missing)))
 		}
-		fmt.Fprintf(a.stdout, "%-*s %-9s %-22s %8s %8s %8s\n", w, "LOCATION", "STATUS", "STARTED", "EXPECTED", "FOUND", "MISSING")
-		for _, s := range all {
-			fmt.Fprintf(a.stdout, "%-*s %-9s %-22s %8d %8d %8d\n", w, s.LocationCode, s.Status, fit(localStamp(s.StartedAt), 22), s.Expected, s.Found, s.Missing)
+		tw = min(tw, max(17, 80-(cw+sw+ew+fw+mw+5)))
+		fmt.Fprintf(a.stdout, "%-*s %-*s %-*s %*s %*s %*s\n", cw, "LOCATION", sw, "STATUS", tw, "STARTED", ew, "EXPECTED", fw, "FOUND", mw, "MISSING")
+		for i, s := range all {
+			fmt.Fprintf(a.stdout, "%-*s %-*s %s %*d %*d %*d\n", cw, s.LocationCode, sw, s.Status, col(stamps[i], tw), ew, s.Expected, fw, s.Found, mw, s.Missing)
 		}
 		return nil
 	})

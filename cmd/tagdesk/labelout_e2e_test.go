@@ -9,8 +9,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // cliIn is cli run in the folder dir (where a relative --out lands).
@@ -232,6 +235,67 @@ func TestE2ELongCodesKeepTheColumns(t *testing.T) {
 			if args[0] == "location" && len(l) > 80 {
 				t.Errorf("%v: a row of %d columns: %q", args, len(l), l)
 			}
+		}
+	}
+}
+
+// stocktake list ran past 80 columns once a location's code was longer than
+// 20 characters (codes made from names run to 24): its columns are as wide
+// as what they hold, and the start time gives way to long codes (never its
+// date, hour and minute), as location list's name does.
+func TestE2EStocktakeListFits80Columns(t *testing.T) {
+	t.Setenv("TZ", "Asia/Colombo") // (a zone Go names +0530: the longest stamp)
+	db := filepath.Join(t.TempDir(), "t.db")
+	mustCLI(t, db, "location", "add", "GROS-LAGER-IM-ERDGE-NORD", "Großes Lager im Erdgeschoss Nord")
+	mustCLI(t, db, "location", "add", "SERVERRAUM-KELLER-OST-B-17-XYZ", "Serverraum Keller Ost")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	mustCLI(t, db, "model", "add", "Latitude 5440", "--number", "L5440")
+	mustCLI(t, db, "receive", "--model", "L5440", "--location", "GROS-LAGER-IM-ERDGE-NORD", "SN-1", "SN-2")
+	mustCLI(t, db, "stocktake", "start", "DUB")
+	mustCLI(t, db, "stocktake", "finish", "--location", "DUB")
+	mustCLI(t, db, "stocktake", "start", "GROS-LAGER-IM-ERDGE-NORD")
+	for n, codes := range [][]string{{"GROS-LAGER-IM-ERDGE-NORD"}, {"SERVERRAUM-KELLER-OST-B-17-XYZ"}} {
+		if n > 0 {
+			mustCLI(t, db, "stocktake", "start", codes[0])
+		}
+		out := mustCLI(t, db, "stocktake", "list")
+		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+		if len(lines) != n+3 {
+			t.Fatalf("stocktake list:\n%s", out)
+		}
+		// Every column starts where its header does, the counts (right
+		// aligned) end where theirs do.
+		bounds := func(l string) (starts, ends []int) {
+			rs := []rune(l + " ")
+			for i, r := range rs {
+				if r != ' ' && (i == 0 || rs[i-1] == ' ') {
+					starts = append(starts, i)
+				}
+				if r == ' ' && i > 0 && rs[i-1] != ' ' {
+					ends = append(ends, i)
+				}
+			}
+			return starts, ends
+		}
+		hs, he := bounds(lines[0])
+		for _, l := range lines {
+			if w := utf8.RuneCountInString(l); w > 80 {
+				t.Errorf("a row of %d columns: %q", w, l)
+			}
+			if l == lines[0] {
+				continue
+			}
+			// (The start time is two words, or three.)
+			s, e := bounds(l)
+			if len(s) < 6 || s[0] != hs[0] || s[1] != hs[1] || s[2] != hs[2] || !slices.Equal(e[len(e)-3:], he[len(he)-3:]) {
+				t.Errorf("columns broken:\n%s", out)
+			}
+			if !regexp.MustCompile(` (open|finished) +20[0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]`).MatchString(l) {
+				t.Errorf("the start lost its date or time: %q", l)
+			}
+		}
+		if n == 0 && !strings.Contains(out, "+0530") {
+			t.Errorf("a code of 24 characters cut the start's zone:\n%s", out)
 		}
 	}
 }
