@@ -9,15 +9,19 @@ import (
 
 // ownLike gives the file at path the owner and group of like when this
 // process runs as root and they differ: a revocation recorded by a
-// root-run `serve token revoke` must stay writable for the server's own
-// user, who owns the database.
+// root-run `serve token revoke` (now, or by a build that left it root's)
+// must stay writable for the server's own user, who owns the database.
 func ownLike(path string, like os.FileInfo) error {
-	st, ok := like.Sys().(*syscall.Stat_t)
+	want, ok := like.Sys().(*syscall.Stat_t)
 	if !ok || os.Geteuid() != 0 {
 		return nil
 	}
-	if int(st.Uid) == 0 && int(st.Gid) == 0 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if have, ok := fi.Sys().(*syscall.Stat_t); ok && have.Uid == want.Uid && have.Gid == want.Gid {
 		return nil
 	}
-	return os.Chown(path, int(st.Uid), int(st.Gid))
+	return os.Chown(path, int(want.Uid), int(want.Gid))
 }

@@ -104,9 +104,17 @@ func appendRevocations(path string, rs []store.Revocation, dbPath string) error 
 	if err != nil {
 		return fmt.Errorf("not recorded in %s: %w", path, err)
 	}
-	if created && db != nil {
-		// Made by root (a token command run with sudo): the server's
-		// user, who owns the database, must be able to add to it.
+	if created {
+		// The database's mode, whatever the umask.
+		if err := f.Chmod(perm); err != nil {
+			f.Close()
+			return fmt.Errorf("not recorded in %s: %w", path, err)
+		}
+	}
+	if db != nil {
+		// Made by root (a token command run with sudo), now or by an
+		// older build: the server's user, who owns the database, must be
+		// able to add to it.
 		if err := ownLike(path, db); err != nil {
 			f.Close()
 			return fmt.Errorf("not recorded in %s: %w", path, err)
