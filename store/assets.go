@@ -149,7 +149,7 @@ func (db *DB) ReceiveAll(ctx context.Context, rs []Receipt) ([]string, error) {
 	// tag the batch's first copy got (which the refusal rolls back).
 	seen := map[string]int{}
 	for i, r := range rs {
-		sn := strings.ToUpper(strings.TrimSpace(r.Serial))
+		sn := strings.ToUpper(receiptSerial(r.Serial))
 		if sn == "" || r.AllowDuplicateSerial {
 			continue
 		}
@@ -176,9 +176,13 @@ func (db *DB) ReceiveAll(ctx context.Context, rs []Receipt) ([]string, error) {
 	return tags, nil
 }
 
+// receiptSerial is a receipt's serial as a scan reads it: without its
+// invisible characters (codeText) and a scanner's AIM prefix (dropAIM).
+func receiptSerial(s string) string { return dropAIM(dropInvisible(s)) }
+
 func (w *wtx) receive(r Receipt) (string, error) {
 	rec := AssetRecord{
-		Serial: dropAIM(r.Serial), Name: strings.TrimSpace(r.Name), Kind: KindHardware, Status: r.Status,
+		Serial: receiptSerial(r.Serial), Name: strings.TrimSpace(r.Name), Kind: KindHardware, Status: r.Status,
 		OrderNumber: r.OrderNumber, PurchaseDate: r.PurchaseDate, PurchaseCost: r.PurchaseCost, Currency: r.Currency,
 		WarrantyEnd: r.WarrantyEnd, EOLDate: r.EOLDate, CostCentre: r.CostCentre, Notes: r.Notes, Custom: r.Custom,
 	}
@@ -186,6 +190,9 @@ func (w *wtx) receive(r Receipt) (string, error) {
 		rec.Status = StatusInStock
 	}
 	if rec.Serial == "" && strings.TrimSpace(r.Serial) != "" {
+		if codeText(r.Serial) == "" {
+			return "", invalid("serial %q is only invisible characters (zero-width space, joiner, byte order mark): type or scan the serial again", clip(strings.TrimSpace(r.Serial)))
+		}
 		// ("]C1" alone: a half-made asset with no serial, a review found.)
 		return "", invalid("serial %q is only a scanner's symbology prefix: scan the serial again", clip(strings.TrimSpace(r.Serial)))
 	}
@@ -1134,6 +1141,13 @@ func (w *wtx) updateAssetRefs(tag string, fields, refs map[string]string) (chang
 					return false, invalid("currency %q is not a three-letter code such as EUR, USD or GBP", clip(v))
 				}
 			case "serial":
+				// As a scan reads it (SNB2 copied with a zero-width
+				// space was a second SNB2 that no scan found).
+				if given := v; v != "" {
+					if v = codeText(v); v == "" {
+						return false, invalid("serial %q is only invisible characters (zero-width space, joiner, byte order mark): type the serial again, or serial= to clear it", clip(given))
+					}
+				}
 				if len(v) > MaxScanLen {
 					return false, invalid("serial is %d characters; at most %d", len(v), MaxScanLen)
 				}

@@ -196,9 +196,10 @@ func (w *wtx) ensureModel(name, number, manufacturer, category string) (string, 
 	return p.UID, w.emit(EvModelCreated, p.UID, p)
 }
 
-// locationUID finds a location by code, then by exact name; a location
-// label scanned with the scanner's AIM prefix (]C1DUB-STORE) too, as a
-// scan of a tag, a serial or a badge is read.
+// locationUID finds a location by code (without invisible characters:
+// NormalizeTag), then by exact name (as given); a location label scanned
+// with the scanner's AIM prefix (]C1DUB-STORE) too, as a scan of a tag, a
+// serial or a badge is read.
 func (w *wtx) locationUID(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	uid, err := w.locationByCodeOrName(s)
@@ -211,7 +212,7 @@ func (w *wtx) locationUID(s string) (string, error) {
 }
 
 func (w *wtx) locationByCodeOrName(s string) (string, error) {
-	if uid, err := w.uidBy("locations", "code", strings.ToUpper(s)); ErrorCode(err) != ENOTFOUND {
+	if uid, err := w.uidBy("locations", "code", NormalizeTag(s)); ErrorCode(err) != ENOTFOUND {
 		return uid, err
 	}
 	return w.locationNamed(s, "code or name")
@@ -452,7 +453,11 @@ func personIs(p, col string) string {
 func (w *wtx) resolveHolder(who string) (Holder, error) {
 	// (A scanner's AIM prefix, ]C1, as every scan drops it: CleanScan.)
 	who = dropAIM(who)
-	if who == "" {
+	// A code is read as a scan reads it, without invisible characters
+	// (B\u200b1001 copied from a web page is B1001); a name as given (a
+	// zero-width non-joiner is part of a Persian name).
+	code := dropAIM(codeText(who))
+	if code == "" {
 		return Holder{}, invalid("check out to whom? give a badge, username, email, location or asset tag")
 	}
 	if len(who) > MaxScanLen {
@@ -461,7 +466,7 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 	if !utf8.ValidString(who) {
 		return Holder{}, invalid("%q is not valid text (UTF-8): check the scanner's keyboard layout", clip(who))
 	}
-	up := strings.ToUpper(who)
+	up := NormalizeTag(code)
 	person := func(col, v string) (Holder, bool, error) {
 		var h Holder
 		var badge, place sql.NullString
@@ -495,7 +500,7 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 		h.Label = h.Label + " (" + h.Code + ")"
 		// A username that is also a place's code names two holders: the
 		// asset would go to the place when the person was meant.
-		if err := w.holderTwice(who, "username", h.Label+"'s code", "the place's name"); err != nil {
+		if err := w.holderTwice(code, "username", h.Label+"'s code", "the place's name"); err != nil {
 			return Holder{}, err
 		}
 		return h, nil
@@ -510,7 +515,7 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 		return h, fmt.Errorf("look up asset: %w", err)
 	}
 	for _, col := range []string{"employee_no", "username", "email"} {
-		if h, ok, err := person(col, who); ok || err != nil {
+		if h, ok, err := person(col, code); ok || err != nil {
 			return h, err
 		}
 	}
@@ -899,7 +904,7 @@ func (w *wtx) namesakeApart(in PersonInput) error {
 	switch {
 	case !found:
 		return nil
-	case strings.TrimSpace(in.Badge+in.EmployeeNo+in.Username+in.Email) == "":
+	case codeText(in.Badge+in.EmployeeNo+in.Username+in.Email) == "":
 		return conflict("a person named %q is here already: give this one a badge, employee number, username or email to tell them apart", clip(name))
 	case bare > 0:
 		return conflict("%q here already has no badge, employee number, username or email: give them one first (tagdesk person update %q --email ...), then add this one", clip(name), clip(name))
@@ -910,8 +915,8 @@ func (w *wtx) namesakeApart(in PersonInput) error {
 func (w *wtx) addPerson(in PersonInput) (string, error) {
 	p := PersonPayload{
 		UID: w.db.newUID(), Name: nameSpaces(in.Name), Badge: NormalizeTag(in.Badge),
-		EmployeeNo: strings.TrimSpace(in.EmployeeNo), Username: strings.TrimSpace(in.Username),
-		Email: strings.ToLower(strings.TrimSpace(in.Email)), Department: strings.TrimSpace(in.Department),
+		EmployeeNo: codeText(in.EmployeeNo), Username: codeText(in.Username),
+		Email: strings.ToLower(codeText(in.Email)), Department: strings.TrimSpace(in.Department),
 		CostCentre: strings.TrimSpace(in.CostCentre),
 	}
 	if p.Name == "" {
@@ -1014,8 +1019,10 @@ func (w *wtx) updatePerson(uid string, set map[string]string) (changed bool, err
 					return false, err
 				}
 			}
+		case "employee_number", "username":
+			v = codeText(v) // (as a scan reads it, as the badge is)
 		case "email":
-			v = strings.ToLower(v)
+			v = strings.ToLower(codeText(v))
 			if v != "" && !validEmail(v) {
 				return false, invalid("email %q is not an address", clip(v))
 			}
@@ -1150,7 +1157,7 @@ func (db *DB) personWhere(ctx context.Context, cond string, args ...any) (Person
 // employee number, username or email (not by name: two people may share
 // one, and a name is no one's code).
 func (db *DB) PersonByCode(ctx context.Context, code string) (Person, error) {
-	code = strings.TrimSpace(code)
+	code = codeText(code) // (as a scan reads it)
 	for _, c := range []struct{ col, v string }{{"badge", strings.ToUpper(code)}, {"employee_no", code}, {"username", code}, {"email", code}} {
 		p, err := db.personWhere(ctx, personIs("p.", c.col), c.v)
 		if ErrorCode(err) != ENOTFOUND {

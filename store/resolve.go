@@ -82,6 +82,14 @@ func isInvisible(r rune) bool {
 // are read so too.
 func DropInvisible(s string) string { return dropInvisible(s) }
 
+// codeText is a code given as text, not upper-cased (a serial, an
+// employee number, a username, an email), as a scan reads it: without its
+// invisible characters, trimmed. Where the store takes or looks up such a
+// code, it reads it so (a serial set by an update, a holder, a person's
+// identifiers); a name keeps them (a zero-width non-joiner is part of a
+// Persian name).
+func codeText(s string) string { return strings.TrimSpace(dropInvisible(s)) }
+
 // dropInvisible is s without its invisible characters (isInvisible).
 func dropInvisible(s string) string {
 	if isASCII(s) || !utf8.ValidString(s) { // (invalid text is refused as such, not mended by Map)

@@ -1670,7 +1670,8 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	if parts := oneSpace(r.firstName + " " + r.lastName); r.fullName != "" && parts != "" && !namesAgree(r.fullName, r.firstName, r.lastName) {
 		r.warns = append(r.warns, RowError{Line: line, Column: h.colName(fFullName), Reason: fmt.Sprintf("full name %s, first and last names %s: the full name is taken", clip(r.fullName), clip(parts))})
 	}
-	r.email, r.username, r.employeeNo = strings.ToLower(v[fEmail]), v[fUsername], v[fEmployeeNo]
+	// (Codes as a scan reads them, as the badge is: codeText.)
+	r.email, r.username, r.employeeNo = strings.ToLower(codeText(v[fEmail])), codeText(v[fUsername]), codeText(v[fEmployeeNo])
 	r.badge = NormalizeTag(v[fBadge])
 	r.coLocation, r.parentTag = v[fCheckoutLocation], NormalizeTag(v[fParentTag])
 	if r.coLocation == "" {

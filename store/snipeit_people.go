@@ -265,6 +265,7 @@ func readTable(r io.Reader, kind ImportKind, cols []tableCol, rep *ImportReport,
 			switch key {
 			case "badge", "employee_num", "username", "email", "code", "parent_code", "location_code":
 				f, limit = fTag, MaxScanLen
+				c = codeText(c) // (as a scan reads it: codeText)
 			default:
 				c = nameSpaces(c)
 			}

@@ -17,8 +17,10 @@ const MaxTagLen = 32
 // MaxScanLen bounds any scanned or typed code before it is even looked at.
 const MaxScanLen = 256
 
-// NormalizeTag upper-cases a scanned or typed tag and trims spaces.
-func NormalizeTag(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+// NormalizeTag upper-cases a scanned or typed tag, badge or place's code,
+// trims spaces and drops invisible characters (isInvisible), as a scan
+// reads it: a code copied from a web page (B\u200b300) names what it shows.
+func NormalizeTag(s string) string { return strings.ToUpper(strings.TrimSpace(dropInvisible(s))) }
 
 // ValidateTag checks a (normalised) tag: 1 to 32 characters of [0-9A-Z-],
 // not starting or ending with '-'.

@@ -1257,3 +1257,32 @@ func TestE2EArgumentsDropInvisibleCharacters(t *testing.T) {
 		t.Errorf("the name lost its non-joiner:\n%s", out)
 	}
 }
+
+// Only positional tags and serials dropped invisible characters: asset
+// update's serial=SNB2<ZWSP> was stored (a second SNB2 no scan found,
+// that report duplicates missed), checkout --to B<ZWSP>300 and move
+// --location L<ZWSP>1 were not found. The store reads every code so now.
+func TestE2ECodeFlagsDropInvisibleCharacters(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	mustCLI(t, db, "location", "add", "L1", "Shelf one")
+	mustCLI(t, db, "model", "add", "Latitude 5440", "--number", "L5440")
+	mustCLI(t, db, "person", "add", "--name", "Bo Li", "--badge", "B300")
+	mustCLI(t, db, "receive", "--model", "L5440", "--location", "L1", "SNB1", "SNB2")
+	if _, stderr, code := cli(t, db, "asset", "update", "TD-000001", "serial=SNB2\u200b"); code != 1 || !strings.Contains(stderr, "SNB2") {
+		t.Errorf("TD-000001's serial set to TD-000002's with a zero-width space: exit %d %q", code, stderr)
+	}
+	mustCLI(t, db, "asset", "update", "TD-000001", "serial=SNB3\u200b")
+	if out := mustCLI(t, db, "asset", "show", "SNB3"); !strings.Contains(out, "TD-000001") {
+		t.Errorf("asset show by the updated serial:\n%s", out)
+	}
+	if out := mustCLI(t, db, "report", "duplicates"); strings.Contains(out, "SNB") {
+		t.Errorf("report duplicates:\n%s", out)
+	}
+	mustCLI(t, db, "checkout", "--to", "B\u200b300", "TD-000001")
+	mustCLI(t, db, "checkin", "--location", "L\u200b1", "TD-000001")
+	mustCLI(t, db, "location", "add", "L2", "Shelf two")
+	mustCLI(t, db, "move", "--location", "L\u200b2", "TD-000002")
+	if out := mustCLI(t, db, "asset", "show", "TD-000002"); !strings.Contains(out, "L2") {
+		t.Errorf("moved to L2:\n%s", out)
+	}
+}
