@@ -85,6 +85,18 @@ func (l *Label) expand(t *Template, text string) string {
 	return b.String()
 }
 
+// fillURL is a url pattern with {tag} and {serial} filled in, each escaped
+// for where it stands: in the path, or in the query (after '?', where '&',
+// '=' and '+' mean something).
+func fillURL(pattern, tag, serial string) string {
+	path, query, hasQuery := strings.Cut(pattern, "?")
+	s := strings.NewReplacer("{tag}", url.PathEscape(tag), "{serial}", url.PathEscape(serial)).Replace(path)
+	if hasQuery {
+		s += "?" + strings.NewReplacer("{tag}", url.QueryEscape(tag), "{serial}", url.QueryEscape(serial)).Replace(query)
+	}
+	return s
+}
+
 // content returns what the main code carries.
 func (l *Label) content(t *Template) (string, error) {
 	var s string
@@ -95,13 +107,7 @@ func (l *Label) content(t *Template) (string, error) {
 			return "", fmt.Errorf("labels: template %s encodes the serial number, but label %q has none", t.Name, l.Tag)
 		}
 	case EncodeURL:
-		// Escaped for where each stands: in the path, or in the query
-		// (after '?', where '&', '=' and '+' mean something).
-		path, query, hasQuery := strings.Cut(t.URL, "?")
-		s = strings.NewReplacer("{tag}", url.PathEscape(l.Tag), "{serial}", url.PathEscape(l.Serial)).Replace(path)
-		if hasQuery {
-			s += "?" + strings.NewReplacer("{tag}", url.QueryEscape(l.Tag), "{serial}", url.QueryEscape(l.Serial)).Replace(query)
-		}
+		s = fillURL(t.URL, l.Tag, l.Serial)
 		if l.Tag == "" && strings.Contains(t.URL, "{tag}") {
 			return "", fmt.Errorf("labels: label has no tag")
 		}

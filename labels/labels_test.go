@@ -484,7 +484,12 @@ func TestParseTemplates_Errors(t *testing.T) {
 		{"serial only", "[[template]]\nname = \"a\"\nbase = \"tag-1.25x0.5-300\"\nsymbology = \"qr\"\nencode = \"url\"\nurl = \"https://x/s/{serial}\"", "would not scan back"},
 		{"t before a tag of the serial", "[[template]]\nname = \"a\"\nbase = \"tag-1.25x0.5-300\"\nsymbology = \"qr\"\nencode = \"url\"\nurl = \"https://x/view?t={tag}&tag={serial}\"", "would not scan back"},
 		{"a Snipe-IT hardware path", "[[template]]\nname = \"a\"\nbase = \"tag-1.25x0.5-300\"\nsymbology = \"qr\"\nencode = \"url\"\nurl = \"https://x/hardware/{tag}\"", "would not scan back"},
-		{"tag parameter of the serial", "[[template]]\nname = \"a\"\nbase = \"tag-1.25x0.5-300\"\nsymbology = \"qr\"\nencode = \"url\"\nurl = \"https://x/a/{tag}?t={serial}\"", "would not scan back"},
+		// A scan reads the first of tag, asset_tag, t with a value, by
+		// url.Query: an empty tag= first leaves it none.
+		{"an empty tag parameter first", "[[template]]\nname = \"a\"\nbase = \"tag-1.25x0.5-300\"\nsymbology = \"qr\"\nencode = \"url\"\nurl = \"https://x/view?tag=&tag={tag}\"", "would not scan back"},
+		// A Snipe-IT link to its own id: the scan reads the id.
+		{"a Snipe-IT id's link", "[[template]]\nname = \"a\"\nbase = \"tag-1.25x0.5-300\"\nsymbology = \"qr\"\nencode = \"url\"\nurl = \"https://x/hardware/7?tag={tag}\"", "would not scan back"},
+		{"the serial after the tag", "[[template]]\nname = \"a\"\nbase = \"tag-1.25x0.5-300\"\nsymbology = \"qr\"\nencode = \"url\"\nurl = \"https://x/a/{tag}{serial}\"", "would not scan back"},
 		{"bad field", "[[template]]\nname = \"a\"\nbase = \"zebra-2x1-203\"\nfields = [\"tag\", \"colour\"]", `field "colour"`},
 		{"strip on 1D", "[[template]]\nname = \"a\"\nbase = \"tag-1.25x0.5-300\"\nbarcode = true", "needs a 2D symbology"},
 		{"bad name", "[[template]]\nname = \"My Label\"\nbase = \"zebra-2x1-203\"", "lower-case"},
@@ -1012,7 +1017,11 @@ encode = "serial"
 
 // The link patterns a scan reads the tag from are taken.
 func TestURLPatternsThatScanBack(t *testing.T) {
-	for _, u := range []string{"https://x/a/{tag}", "https://x/a/{tag}/", "https://x/a/{tag}?s={serial}", "https://x/view?tag={tag}", "https://x/view?x=1&asset_tag={tag}", "https://x/?t={tag}#top"} {
+	// The path names the asset: a tag, asset_tag or t parameter after it
+	// is read only when it names none (a review: …/a/{tag}?t=print was
+	// refused, and scanned back).
+	for _, u := range []string{"https://x/a/{tag}", "https://x/a/{tag}/", "https://x/a/{tag}?s={serial}", "https://x/view?tag={tag}", "https://x/view?x=1&asset_tag={tag}", "https://x/?t={tag}#top",
+		"https://assets.example.com/a/{tag}?t=print", "https://x/a/{tag}?t={serial}", "https://x/view?%74ag={tag}", "https://x/s/{serial}?tag={tag}"} {
 		file := "[[template]]\nname = \"a\"\nbase = \"tag-1.25x0.5-300\"\nsymbology = \"qr\"\nencode = \"url\"\nurl = \"" + u + "\""
 		if _, err := labels.ParseTemplates(strings.NewReader(file)); err != nil {
 			t.Errorf("%s refused: %v", u, err)

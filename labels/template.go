@@ -338,7 +338,7 @@ func (t Template) validate() error {
 			// label that scans as no asset, or as another, is no label.
 			// One with the Code 128 strip scans by that: its link may go
 			// anywhere.)
-			return fmt.Errorf("encode = url: a scan reads the tag from a link's last path segment (https://host/a/{tag}) or its tag, asset_tag or t parameter (https://host/view?tag={tag}); %q puts it elsewhere, and its labels would not scan back (or add barcode = true: the Code 128 strip carries the tag)", t.URL)
+			return fmt.Errorf("encode = url: a scan reads the tag from a link's last path segment (https://host/a/{tag}, whatever parameters follow), else, when that segment is no tag, from its first tag, asset_tag or t parameter with a value, in that order (https://host/view?tag={tag}); %q puts it elsewhere, and its labels would not scan back (or add barcode = true: the Code 128 strip carries the tag)", t.URL)
 		}
 	default:
 		return fmt.Errorf("encode %q is not one of tag, url, serial", t.Encode)
@@ -714,22 +714,6 @@ func (rs *rawSheet) apply(t *Template) error {
 	}
 	t.Sheet = &s
 	return nil
-}
-
-// urlCarriesTag says whether a url pattern puts {tag} where a scan of
-// the link reads it (store.Resolve): the last segment of its path, or the
-// value of a tag, asset_tag or t parameter.
-func urlCarriesTag(pattern string) bool {
-	path, query := linkParts(pattern)
-	// The first of these parameters with a value is the one a scan reads.
-	for _, key := range []string{"tag", "asset_tag", "t"} {
-		for _, kv := range strings.Split(query, "&") {
-			if k, v, _ := strings.Cut(kv, "="); k == key && v != "" {
-				return v == "{tag}"
-			}
-		}
-	}
-	return strings.HasSuffix(path, "/{tag}") // (hardwareLink is refused before)
 }
 
 // hardwareLink says whether a url pattern puts {tag} or {serial} after

@@ -130,7 +130,9 @@ func snipeITLink(s string) (string, bool) {
 // parameter with a value (key names which), each normalised, "" when it
 // is none or not tag-shaped. A scan takes the path's tag when an asset has
 // it (a parameter after it may be a cache-buster or a tracker's), and the
-// parameter's otherwise (resolveURL).
+// parameter's otherwise (resolveURL). labels keeps a copy of this rule
+// (and snipeITLink's) to check a template's link (labels/scanback.go):
+// TestTemplateLinksScanBack in cmd/tagdesk keeps the two alike.
 func urlTags(s string) (inPath, inQuery, key string) {
 	if !strings.Contains(s, "/") && !strings.Contains(s, "=") {
 		return "", "", ""
