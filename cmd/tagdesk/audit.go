@@ -274,8 +274,12 @@ func cmdStocktakeList(ctx context.Context, a *app, args []string) error {
 		// the start as the longest (a time with its zone, NZDT or +0530,
 		// whole). The start gives way to long codes, as location list's
 		// name does, down to its date and time (the zone cut: 17 cells,
-		// "2026-11-02 09:00…"), so that a row fits 80 columns as long as
-		// codes are at most 30 and counts at most 5 digits.
+		// "2026-11-02 09:00…"), and for codes of 31 and 32 characters
+		// (the register's longest) to its date (the time cut whole: 11
+		// cells, "2026-11-02…"; never "09:…"), so that a row fits 80
+		// columns for every code and counts of up to 8 digits. The code is
+		// never cut: it is what is typed or scanned to name the place
+		// (stocktake report and --json give the start whole).
 		cw, sw, tw := 14, len("STATUS"), len("STARTED")
 		ew, fw, mw := len("EXPECTED"), len("FOUND"), len("MISSING")
 		stamps := make([]string, len(all))
@@ -285,7 +289,11 @@ func cmdStocktakeList(ctx context.Context, a *app, args []string) error {
 			ew = max(ew, len(strconv.Itoa(s.Expected)))
 			fw, mw = max(fw, len(strconv.Itoa(s.Found))), max(mw, len(strconv.Itoa(s.Missing)))
 		}
-		tw = min(tw, max(17, 80-(cw+sw+ew+fw+mw+5)))
+		room := 80 - (cw + sw + ew + fw + mw + 5)
+		tw = min(tw, max(17, room))
+		if tw > room {
+			tw = min(tw, 11)
+		}
 		fmt.Fprintf(a.stdout, "%-*s %-*s %-*s %*s %*s %*s\n", cw, "LOCATION", sw, "STATUS", tw, "STARTED", ew, "EXPECTED", fw, "FOUND", mw, "MISSING")
 		for i, s := range all {
 			fmt.Fprintf(a.stdout, "%-*s %-*s %s %*d %*d %*d\n", cw, s.LocationCode, sw, s.Status, col(stamps[i], tw), ew, s.Expected, fw, s.Found, mw, s.Missing)
