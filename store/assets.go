@@ -1131,9 +1131,11 @@ func (w *wtx) updateAssetRefs(tag string, fields, refs map[string]string) (chang
 				}
 				// "€10" with the currency USD: which is meant is not
 				// for the register to guess (an import refuses it too;
-				// a bare "$" is any dollar).
-				if in, may := costCurrency(cell, sym); sym != "" && given != "" && !slices.Contains(may, strings.ToUpper(strings.TrimSpace(given))) {
-					return false, invalid("purchase cost %q is in %s, but the currency given is %s: correct one of them", clip(cell), in, clip(strings.ToUpper(strings.TrimSpace(given))))
+				// a bare "$" is any dollar). A given code that is no
+				// code is told so, by the currency's own check.
+				g := strings.ToUpper(strings.TrimSpace(given))
+				if in, may := costCurrency(cell, sym); sym != "" && isCurrencyCode(g) && !slices.Contains(may, g) {
+					return false, invalid("purchase cost %q is in %s, but the currency given is %s: correct one of them", clip(cell), in, g)
 				}
 			case "currency":
 				v = strings.ToUpper(v)

@@ -541,6 +541,14 @@ func TestUpdateSerialAndCurrency(t *testing.T) {
 	if _, err = db.UpdateAsset(ctx, b.Tag, map[string]string{"purchase_cost": "A$10", "currency": "nzd"}); store.ErrorCode(err) != store.EINVALID {
 		t.Fatalf("Australian dollars given as New Zealand's: %v", err)
 	}
+	// A currency that is no code with a cost in another: told it is no
+	// code (it was told the currency given disagrees), whichever field
+	// is read first.
+	for range 20 {
+		if _, err = db.UpdateAsset(ctx, b.Tag, map[string]string{"purchase_cost": "€10", "currency": "xx"}); store.ErrorMessage(err) != `currency "XX" is not a three-letter code such as EUR, USD or GBP` {
+			t.Fatalf("a cost in euros with a currency that is no code: %v", err)
+		}
+	}
 	if got := eventCount(t, db); got != before {
 		t.Fatalf("events: %d, want %d", got, before)
 	}
