@@ -1022,30 +1022,43 @@ func openCSV(r io.Reader, enc string) (*csv.Reader, []string, error) {
 
 // sepHint reads Excel's separator hint, a first line "sep=;" (or
 // "sep=,", "sep=|", "sep=" and a tab, or "sep=\t" as typed; quoted too, as
-// a CSV writer may put it), and returns its separator, or 0. The hint's
+// a CSV writer may put it), and returns its separator, or 0. The hint may
+// be followed by spaces and by its separator again: a spreadsheet that
+// kept the hint as a row writes it back padded to the row's width
+// ("sep=;;;;;", "\"sep=;\";;;;"). The hint's
 // text is dropped but not its line break: the CSV reader skips the empty
 // line and counts it, so the header is line 2, as in the file.
 func sepHint(br *bufio.Reader) rune {
-	head, _ := br.Peek(16)
+	head, _ := br.Peek(4096)
 	end := bytes.IndexAny(head, "\r\n")
 	if end < 0 {
 		return 0
 	}
-	line := head[:end]
-	if len(line) >= 2 && line[0] == '"' && line[len(line)-1] == '"' {
-		line = line[1 : len(line)-1]
+	line, rest, pad := string(head[:end]), "", " "
+	if strings.HasPrefix(line, `"`) {
+		pad += `"` // (its padding's empty cells may be quoted too)
+		q := strings.IndexByte(line[1:], '"')
+		if q < 0 {
+			return 0
+		}
+		line, rest = strings.TrimRight(line[1:1+q], " "), line[2+q:]
 	}
-	if len(line) < 5 || !strings.EqualFold(string(line[:4]), "sep=") {
+	if len(line) < 5 || !strings.EqualFold(line[:4], "sep=") {
 		return 0
 	}
 	var sep rune
-	switch c := string(line[4:]); {
-	case c == `\t` || c == "\t":
-		sep = '\t'
-	case len(c) == 1 && c[0] > ' ' && c[0] < 0x7f && c[0] != '"' && !isAlnum(c[0]):
-		sep = rune(c[0])
+	switch c := line[4:]; {
+	case strings.HasPrefix(c, `\t`):
+		sep, rest = '\t', c[2:]+rest
+	case c[0] == '\t':
+		sep, rest = '\t', c[1:]+rest
+	case c[0] > ' ' && c[0] < 0x7f && c[0] != '"' && !isAlnum(c[0]):
+		sep, rest = rune(c[0]), c[1:]+rest
 	default:
 		return 0
+	}
+	if strings.Trim(rest, string(sep)+pad) != "" {
+		return 0 // (more than a hint: the header)
 	}
 	br.Discard(end)
 	return sep

@@ -247,6 +247,10 @@ func TestImportSnipeITSeparatorHint(t *testing.T) {
 	for _, c := range []struct{ hint, sep, end string }{
 		{"sep=;", ";", "\n"}, {"sep=,", ",", "\r\n"}, {"sep=\t", "\t", "\n"}, {`sep=\t`, "\t", "\n"},
 		{"sep=|", "|", "\r\n"}, {"\ufeffSEP=;", ";", "\n"}, {"sep=;", ";", "\r"}, {`"sep=;"`, ";", "\n"},
+		// As a spreadsheet that kept the hint as a row writes it back
+		// (padded to the row's width), or with a space after it.
+		{"sep=;;;;;;", ";", "\n"}, {`"sep=;";;;;;`, ";", "\r\n"}, {"sep=; ", ";", "\n"}, {"sep=,,,", ",", "\n"},
+		{"sep=\t\t\t", "\t", "\n"}, {`"sep=|"|||`, "|", "\n"}, {`"sep=;";"";""`, ";", "\n"},
 	} {
 		db := mustOpen(t)
 		seed(t, db)
@@ -272,12 +276,14 @@ func TestImportSnipeITSeparatorHint(t *testing.T) {
 			t.Errorf("%q locations: %+v, %v", c.hint, rep, err)
 		}
 	}
-	// Only a hint of one separator is one: anything else on the first
-	// line is the header.
-	db := mustOpen(t)
-	seed(t, db)
-	if _, err := db.ImportSnipeIT(ctx, strings.NewReader("sep=;;\nAsset Tag;Model Name\nS-1;Latitude 5440\n"), store.ImportOptions{}); err == nil {
-		t.Errorf("sep=;; taken for a hint")
+	// Only a hint of one separator is one (padded with it): anything
+	// else on the first line is the header.
+	for _, first := range []string{"sep=;,", "sep=;x", `"sep=;",;`, "sep=ab"} {
+		db := mustOpen(t)
+		seed(t, db)
+		if _, err := db.ImportSnipeIT(ctx, strings.NewReader(first+"\nAsset Tag;Model Name\nS-1;Latitude 5440\n"), store.ImportOptions{}); err == nil {
+			t.Errorf("%s taken for a hint", first)
+		}
 	}
 }
 
