@@ -737,6 +737,7 @@ type srow struct {
 	place                              string     // the code of where its update puts it ("": it does not say)
 	fill                               personFill // what the file's other rows say of its holder (unifyPeople)
 	costTwoWays                        string     // a cost that could be read two ways, for settleCosts
+	idCell                             string     // its ID cell as written ("1.007"): an older tagdesk kept it so (registeredIDs)
 	swappable                          []string   // its slash dates that read either way (03/04/2024)
 	holderUnread                       bool       // its Checked Out To names someone the row does not say how to find
 	rec                                []string   // the record, kept when swappable is not empty
@@ -1565,7 +1566,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		if err != nil {
 			return fail(fID, "%s", ErrorMessage(err))
 		}
-		v[fID] = id // (a label's link, and a later file's clean ID, find it)
+		r.idCell, v[fID] = v[fID], id // (a label's link, and a later file's clean ID, find it)
 	}
 	// Snipe-IT fields we keep as custom fields.
 	for _, f := range []sfield{fCompany, fRequestable, fBYOD, fID} {
@@ -3652,19 +3653,26 @@ func parseSnipeID(v string) (string, error) {
 
 // snipeIDForms are the ways an asset's Snipe-IT ID may be stored, for a
 // lookup of id (as parseSnipeID gives it): so, or as an older tagdesk kept
-// what the file wrote ("1007.0", "1,007", or raw, as written where it
-// was read: "01007").
+// what the file wrote, in the forms parseSnipeID reads: a zero fraction
+// ("1007.0", "1007,00"), thousands grouped ("1,007", "1.007", "1 007",
+// with a no-break or narrow space, "1'007"), up to three leading zeros
+// ("01007"), or raw, as written where it was read (a cell, a link).
 func snipeIDForms(id, raw string) []string {
-	forms := []string{id, id + ".0", id + ".00"}
+	forms := []string{id, id + ".0", id + ".00", id + ",0", id + ",00"}
 	if len(id) > 3 {
-		var b strings.Builder
-		for i, c := range id {
-			if i > 0 && (len(id)-i)%3 == 0 {
-				b.WriteByte(',')
+		for _, sep := range []string{",", ".", " ", "\u00a0", "\u202f", "'", "’"} {
+			var b strings.Builder
+			for i, c := range id {
+				if i > 0 && (len(id)-i)%3 == 0 {
+					b.WriteString(sep)
+				}
+				b.WriteRune(c)
 			}
-			b.WriteRune(c)
+			forms = append(forms, b.String())
 		}
-		forms = append(forms, b.String())
+	}
+	for z := "0"; len(z) <= 3; z += "0" {
+		forms = append(forms, z+id)
 	}
 	if raw = strings.TrimSpace(raw); raw != "" && !slices.Contains(forms, raw) {
 		forms = append(forms, raw)
@@ -3681,7 +3689,7 @@ func (im *importer) registeredIDs(rows []*srow) (map[string]registeredID, error)
 	var ids []string
 	for _, r := range rows {
 		if id := customValue(r.custom, SnipeITIDField); r.bad == nil && id != "" {
-			ids = append(ids, snipeIDForms(snipeID(id), id)...)
+			ids = append(ids, snipeIDForms(snipeID(id), r.idCell)...)
 		}
 	}
 	if len(ids) == 0 {

@@ -315,3 +315,43 @@ func TestImportSnipeITWarrantyMonthsZeroFraction(t *testing.T) {
 		}
 	}
 }
+
+// A register an older tagdesk filled from a decimal-comma file kept its
+// IDs as written there ("1.010", "1011,0", "1012,00", "1 013") or with
+// leading zeros ("01014"): a label's link (/hardware/1010, as Snipe-IT
+// prints it) and an --update of the same file find them, and a tagless
+// row without a serial is not imported a second time (the row's ID was
+// looked up as the number alone, its cell as written forgotten).
+func TestImportSnipeITIDOldDecimalCommaForms(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	old := map[string]string{"A-1": "1.010", "A-2": "1011,0", "A-3": "1012,00", "A-4": "1 013", "A-5": "01014", "A-6": "1’015"}
+	importSnipe(t, db, []byte("ID;Asset Tag;Model Name\n1010;A-1;Latitude 5440\n1011;A-2;Latitude 5440\n1012;A-3;Latitude 5440\n1013;A-4;Latitude 5440\n1014;A-5;Latitude 5440\n1015;A-6;Latitude 5440\n"), store.ImportOptions{})
+	for tag, id := range old {
+		if _, err := db.UpdateAsset(ctx, tag, map[string]string{"custom:" + store.SnipeITIDField: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, want := range map[string]string{"1010": "A-1", "1011": "A-2", "1012": "A-3", "1013": "A-4", "1014": "A-5", "1015": "A-6"} {
+		if a, err := db.ResolveAsset(ctx, "https://snipe.example.com/hardware/"+id); err != nil || a.Tag != want {
+			t.Errorf("old register, /hardware/%s: %s %v, want %s", id, a.Tag, err, want)
+		}
+	}
+	// The same file again, tagless and serial-less (each row is its
+	// asset by the ID alone).
+	file := "ID;Asset Tag;Asset Name;Model Name\n"
+	for _, tag := range []string{"A-1", "A-2", "A-3", "A-4", "A-5", "A-6"} {
+		file += old[tag] + ";;Name " + tag + ";Latitude 5440\n"
+	}
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader(file), store.ImportOptions{Update: true})
+	if err != nil || rep.Updated != 6 || rep.Imported != 0 {
+		t.Fatalf("update of an old register: imported %d, updated %d, bad %+v, %v", rep.Imported, rep.Updated, rep.Bad, err)
+	}
+	for tag := range old {
+		if a := mustAsset(t, db, tag); a.Name != "Name "+tag {
+			t.Errorf("%s: name %q after the update", tag, a.Name)
+		}
+	}
+	mustVerify(t, db)
+}
