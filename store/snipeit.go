@@ -2906,7 +2906,7 @@ func (im *importer) registerTag(r *srow) (string, error) {
 		if err := im.w.queryRow(`SELECT coalesce(json_extract(custom, '$."Snipe-IT ID"'), '') FROM assets WHERE tag = ?`, r.tag).Scan(&have); err != nil {
 			return "", fmt.Errorf("read asset: %w", err)
 		}
-		if have != "" && snipeID(have) != id {
+		if have != "" && snipeID(have) != id && !slices.Contains(snipeIDForms(id, r.idCell), have) {
 			return "", im.rowErr(r, fTag, conflict("%s is the asset imported with Snipe-IT ID %s, and this row's ID is %s: in Snipe-IT the tag is on another asset now (retagged?); an update does not change an asset's tag, nor which Snipe-IT asset it is", r.tag, clip(have), clip(id)))
 		}
 		return r.tag, nil
@@ -3687,9 +3687,16 @@ func snipeIDForms(id, raw string) []string {
 func (im *importer) registeredIDs(rows []*srow) (map[string]registeredID, error) {
 	found := map[string]registeredID{}
 	var ids []string
+	formOf := map[string]string{} // each form looked up: the ID it is a form of
 	for _, r := range rows {
 		if id := customValue(r.custom, SnipeITIDField); r.bad == nil && id != "" {
-			ids = append(ids, snipeIDForms(snipeID(id), r.idCell)...)
+			id = snipeID(id)
+			for _, f := range snipeIDForms(id, r.idCell) {
+				if _, ok := formOf[f]; !ok {
+					formOf[f] = id
+					ids = append(ids, f)
+				}
+			}
 		}
 	}
 	if len(ids) == 0 {
@@ -3711,7 +3718,13 @@ func (im *importer) registeredIDs(rows []*srow) (map[string]registeredID, error)
 		if err := q.Scan(&v, &a.tag, &a.serial); err != nil {
 			return nil, fmt.Errorf("check Snipe-IT IDs: %w", err)
 		}
-		v = snipeID(v)
+		// (Keyed by the ID that looked it up: a stored "1,000", which
+		// snipeID cannot read as one number, is the 1000 it matched.)
+		if id, ok := formOf[v]; ok {
+			v = id
+		} else {
+			v = snipeID(v)
+		}
 		if _, two := found[v]; two {
 			a.tag = ""
 		}

@@ -355,3 +355,31 @@ func TestImportSnipeITIDOldDecimalCommaForms(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// An ID an older tagdesk kept as "1,000" (two readings: a thousand, or 1
+// with three decimals, so not read back as a number) is the asset a clean
+// 1000 looks up: an --update with it was refused as retagged.
+func TestImportSnipeITIDOldAmbiguousForm(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	importSnipe(t, db, []byte("ID,Asset Tag,Model Name\n1000,A-1,Latitude 5440\n2000,A-2,Latitude 5440\n"), store.ImportOptions{})
+	for tag, id := range map[string]string{"A-1": "1,000", "A-2": "2.000"} {
+		if _, err := db.UpdateAsset(ctx, tag, map[string]string{"custom:" + store.SnipeITIDField: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a, err := db.ResolveAsset(ctx, "https://snipe.example.com/hardware/1000"); err != nil || a.Tag != "A-1" {
+		t.Errorf("/hardware/1000: %s %v", a.Tag, err)
+	}
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader("ID,Asset Tag,Asset Name,Model Name\n1000,A-1,One,Latitude 5440\n2000,,Two,Latitude 5440\n"), store.ImportOptions{Update: true})
+	if err != nil || rep.Updated != 2 || rep.Imported != 0 {
+		t.Fatalf("update of an old register: imported %d, updated %d, bad %+v, %v", rep.Imported, rep.Updated, rep.Bad, err)
+	}
+	for tag, want := range map[string]string{"A-1": "1000", "A-2": "2000"} {
+		if a := mustAsset(t, db, tag); a.Custom[store.SnipeITIDField] != want {
+			t.Errorf("%s after the update: Snipe-IT ID %q, want %q", tag, a.Custom[store.SnipeITIDField], want)
+		}
+	}
+	mustVerify(t, db)
+}
