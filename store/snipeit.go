@@ -1620,9 +1620,15 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		}
 		// The cost's own currency ("€100", "A$100", "100 EUR") must be
 		// the column's: which of the two is wrong is not for the import
-		// to guess. (Read with a decimal point assumed: only its
-		// currency is wanted here, and "€1,299" settles later.)
-		if _, cur, err := snipeCost(v[fCost], '.'); err == nil && cur != "" {
+		// to guess. (Only its currency is wanted here, the same in
+		// either reading: read with a decimal point, else with a decimal
+		// comma, "€1.299" in a file that writes them; the cost settles
+		// later, settleCosts.)
+		_, cur, err := snipeCost(v[fCost], '.')
+		if err != nil {
+			_, cur, err = snipeCost(v[fCost], ',')
+		}
+		if err == nil && cur != "" {
 			if in, may := costCurrency(v[fCost], cur); !slices.Contains(may, r.currency) {
 				return fail(fCost, "purchase cost %q is in %s, but the %s column says %s: correct one of them", clip(v[fCost]), in, h.colName(fCurrency), r.currency)
 			}

@@ -383,3 +383,24 @@ func TestImportSnipeITIDOldAmbiguousForm(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// "€1.299" with Currency USD in a decimal-comma file: refused as "€100"
+// is (its currency was read with a decimal point assumed, three
+// decimals, an error, and the check skipped: 1299 USD imported without a
+// word).
+func TestImportSnipeITCostCurrencyDisagreesDecimalComma(t *testing.T) {
+	db := mustOpen(t)
+	seed(t, db)
+	rep := badImport(t, db, "Asset Tag;Model Name;Purchase Cost;Currency\n"+
+		"A-1;Latitude 5440;€1.299;USD\n"+
+		"A-2;Latitude 5440;100,50;EUR\n"+
+		"A-3;Latitude 5440;1.299 €;GBP\n"+
+		"A-4;Latitude 5440;€1.299,50;USD\n"+
+		"A-5;Latitude 5440;€1.299;EUR\n", store.ImportOptions{})
+	if rep.BadRows != 3 {
+		t.Fatalf("bad rows: %+v", rep.Bad)
+	}
+	badRowSays(t, rep, 2, "Purchase Cost", "EUR", "USD")
+	badRowSays(t, rep, 4, "Purchase Cost", "EUR", "GBP")
+	badRowSays(t, rep, 5, "Purchase Cost", "EUR", "USD")
+}
