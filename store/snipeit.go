@@ -894,6 +894,19 @@ func parseSnipeHeader(rec []string, rep *ImportReport, updating bool) (*csvHeade
 		h.holderTyped = true
 		rep.Columns[len(rep.Columns)-len(rec)+i].Field = fieldDefOf(fCheckoutType).key
 	}
+	// tagdesk's export writes the Snipe-IT ID as its custom field: read
+	// as the ID column is (parseSnipeID), its cells a spreadsheet may have
+	// formatted ("1.007"), unless the file has Snipe-IT's own.
+	if !h.has(fID) {
+		for i := range rec {
+			if h.cols[i] == fCustom && strings.EqualFold(h.custom[i], SnipeITIDField) {
+				h.cols[i], h.custom[i], h.byField[fID] = fID, "", i+1
+				rep.Columns[len(rep.Columns)-len(rec)+i].Field = fieldDefOf(fID).key + " (kept as the custom field " + SnipeITIDField + ")"
+				rep.Columns[len(rep.Columns)-len(rec)+i].Custom = ""
+				break
+			}
+		}
+	}
 	if kind := tableKind(rec); kind != "" && !h.has(fTag) && !h.has(fSerial) && !h.has(fModel) && !h.has(fModelNo) {
 		return nil, invalid("no Asset Tag, Serial Number or Model column: this looks like a Snipe-IT %s file; import it with --type %s", kind, kind)
 	}

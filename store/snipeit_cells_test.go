@@ -404,3 +404,32 @@ func TestImportSnipeITCostCurrencyDisagreesDecimalComma(t *testing.T) {
 	badRowSays(t, rep, 4, "Purchase Cost", "EUR", "GBP")
 	badRowSays(t, rep, 5, "Purchase Cost", "EUR", "USD")
 }
+
+// tagdesk's own export writes the Snipe-IT ID as the custom field
+// "Snipe-IT ID": after a spreadsheet formatted it ("1.007", "1008.0",
+// "01009") an import kept it as written, and a label's link missed the
+// asset. It is read as an ID column is (a cell that is no whole number is
+// a bad row).
+func TestImportSnipeITIDCustomColumn(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	head := "Asset Tag,Model Name,Snipe-IT ID\n"
+	rep := badImport(t, db, head+"B-1,Latitude 5440,10.5\nB-2,Latitude 5440,abc\n", store.ImportOptions{})
+	if rep.BadRows != 2 {
+		t.Fatalf("bad rows: %+v", rep.Bad)
+	}
+	badRowSays(t, rep, 2, "Snipe-IT ID", `"10.5"`, "whole number")
+	badRowSays(t, rep, 3, "Snipe-IT ID", `"abc"`, "whole number")
+	importSnipe(t, db, []byte(head+"A-1,Latitude 5440,1.007\nA-2,Latitude 5440,1008.0\nA-3,Latitude 5440,01009\n"), store.ImportOptions{})
+	for tag, want := range map[string]string{"A-1": "1007", "A-2": "1008", "A-3": "1009"} {
+		if a := mustAsset(t, db, tag); a.Custom[store.SnipeITIDField] != want {
+			t.Errorf("%s: Snipe-IT ID %q, want %q", tag, a.Custom[store.SnipeITIDField], want)
+		}
+		id := strings.TrimPrefix(want, "0")
+		if a, err := db.ResolveAsset(ctx, "https://snipe.example.com/hardware/"+id); err != nil || a.Tag != tag {
+			t.Errorf("/hardware/%s: %s %v, want %s", id, a.Tag, err, tag)
+		}
+	}
+	mustVerify(t, db)
+}
