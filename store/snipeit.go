@@ -725,22 +725,23 @@ type srow struct {
 	passWarns                          []RowError // warnings of this pass (its serial on an asset already in the register, its model's maker)
 	uid                                string     // set once received
 	received                           bool
-	folded                             bool       // its check-out went into its receipt's row
-	genTag                             bool       // its tag is generated (the file has none)
-	failed                             bool       // refused while performing it, in this pass
-	inRegister                         bool       // refused: it is an asset of the register already
-	statusGiven                        bool       // its Status cell says one
-	updated                            bool       // it updated an asset of the register, in this pass
-	matched                            bool       // tagless, its tag is that of the register's asset it updated
-	changed                            bool       // its update changed the asset
-	later                              bool       // its update retires or disposes of it, after the other rows (retireOrDispose)
-	place                              string     // the code of where its update puts it ("": it does not say)
-	fill                               personFill // what the file's other rows say of its holder (unifyPeople)
-	costTwoWays                        string     // a cost that could be read two ways, for settleCosts
-	idCell                             string     // its ID cell as written ("1.007"): an older tagdesk kept it so (registeredIDs)
-	swappable                          []string   // its slash dates that read either way (03/04/2024)
-	holderUnread                       bool       // its Checked Out To names someone the row does not say how to find
-	rec                                []string   // the record, kept when swappable is not empty
+	folded                             bool        // its check-out went into its receipt's row
+	genTag                             bool        // its tag is generated (the file has none)
+	failed                             bool        // refused while performing it, in this pass
+	inRegister                         bool        // refused: it is an asset of the register already
+	statusGiven                        bool        // its Status cell says one
+	updated                            bool        // it updated an asset of the register, in this pass
+	matched                            bool        // tagless, its tag is that of the register's asset it updated
+	changed                            bool        // its update changed the asset
+	later                              bool        // its update retires or disposes of it, after the other rows (retireOrDispose)
+	place                              string      // the code of where its update puts it ("": it does not say)
+	fill                               personFill  // what the file's other rows say of its holder (unifyPeople)
+	costTwoWays                        string      // a cost that could be read two ways, for settleCosts
+	idTwoWays                          []idReading // the two readings of an ID such as "1,000", for settleIDs
+	idCell                             string      // its ID cell as written ("1.007"): an older tagdesk kept it so (registeredIDs)
+	swappable                          []string    // its slash dates that read either way (03/04/2024)
+	holderUnread                       bool        // its Checked Out To names someone the row does not say how to find
+	rec                                []string    // the record, kept when swappable is not empty
 }
 
 // csvHeader is the parsed header of a file.
@@ -765,6 +766,9 @@ type csvHeader struct {
 	// costPoint and costComma: the first cost cells that show '.' or ','
 	// as their decimal separator (settleCosts).
 	costPoint, costComma slashDate
+	// idGroups and idDecimals: the first ID cells that show ',' ([0])
+	// or '.' ([1]) grouping thousands, or as a decimal mark (settleIDs).
+	idGroups, idDecimals [2]slashDate
 	dayFirst             bool
 	notes                []RowError // warnings about the header
 	// lowerTags counts the tags written in lower case (tagdesk's are upper
@@ -1184,6 +1188,7 @@ func readSnipeIT(r io.Reader, rep *ImportReport, opt ImportOptions) ([]*srow, *c
 	}
 	h.settleSlashDates(rows)
 	h.settleCosts(rows)
+	h.settleIDs(rows)
 	if h.lowerTags > 0 {
 		h.notes = append(h.notes, RowError{Line: h.lowerTag.line, Column: h.colName(fTag), Reason: fmt.Sprintf("%d tag(s) are in lower case (here %s): tagdesk keeps them in capitals (%s); their old labels scan either way", h.lowerTags, h.lowerTag.text, NormalizeTag(h.lowerTag.text))})
 	}
@@ -1443,6 +1448,76 @@ func (h *csvHeader) settleCosts(rows []*srow) {
 	}
 }
 
+// markIndex is a decimal mark's index in csvHeader's idGroups and
+// idDecimals, and other the other mark's.
+func markIndex(m byte) (i, other int) {
+	if m == '.' {
+		return 1, 0
+	}
+	return 0, 1
+}
+
+// idMarks notes which separators the ID cell v (read as rd) shows as a
+// thousands separator or a decimal mark, for settleIDs.
+func (h *csvHeader) idMarks(line int, v string, rd idReading) {
+	seen := slashDate{line, clip(strings.TrimSpace(v))}
+	if rd.group != 0 {
+		if i, _ := markIndex(rd.group); h.idGroups[i].line == 0 {
+			h.idGroups[i] = seen
+		}
+	}
+	if rd.dec != 0 {
+		if i, _ := markIndex(rd.dec); h.idDecimals[i].line == 0 {
+			h.idDecimals[i] = seen
+		}
+	}
+}
+
+// settleIDs reads the IDs that could be read two ways ("1,000": a
+// thousand, or 1 with three decimals) as the file's other IDs write
+// theirs: as thousands when another shows that separator grouping them
+// ("1,001", "1,000,000"; or the other mark as its decimal mark, "1007.0")
+// and none shows it as a decimal mark (or the other grouping). A file
+// that shows neither, or both, cannot say: those rows are refused.
+func (h *csvHeader) settleIDs(rows []*srow) {
+	told := false
+	for _, r := range rows {
+		if r.idTwoWays == nil || r.bad != nil {
+			continue
+		}
+		var id string
+		var seen slashDate
+		for _, rd := range r.idTwoWays {
+			if rd.group == 0 || rd.dec != 0 {
+				continue
+			}
+			i, o := markIndex(rd.group)
+			if h.idDecimals[i].line != 0 || h.idGroups[o].line != 0 {
+				continue // (shown both ways)
+			}
+			if seen = h.idGroups[i]; seen.line == 0 {
+				seen = h.idDecimals[o]
+			}
+			if _, err := strconv.ParseUint(rd.id, 10, 64); seen.line != 0 && err == nil {
+				id = rd.id
+			}
+		}
+		if id == "" {
+			_, err := parseSnipeID(r.idCell)
+			r.bad = &RowError{Line: r.line, Column: h.colName(fID), Reason: ErrorMessage(err)}
+			continue
+		}
+		if r.custom == nil {
+			r.custom = map[string]string{}
+		}
+		r.custom[keptName(fID)] = id
+		if !told {
+			told = true
+			h.notes = append(h.notes, RowError{Line: r.line, Column: h.colName(fID), Reason: fmt.Sprintf("%q read as %s, as line %d's %s shows this file writes its IDs (and so its other such IDs)", clip(r.idCell), id, seen.line, seen.text)})
+		}
+	}
+}
+
 // settleSlashDates reads again, day first, the dates that could be either
 // way of a file that writes its slash dates day first; a file that writes
 // them both ways cannot say which such a date is, and its rows are refused.
@@ -1575,11 +1650,18 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		}
 	}
 	if v[fID] != "" {
+		r.idCell = v[fID]
 		id, err := parseSnipeID(v[fID])
-		if err != nil {
+		rs := snipeIDReadings(v[fID])
+		switch {
+		case err == nil:
+			h.idMarks(line, v[fID], rs[0])
+		case len(rs) == 2 && rs[0].id != "0" && rs[0].id != rs[1].id:
+			r.idTwoWays = rs // "1,000": the file's other IDs say (settleIDs)
+		default:
 			return fail(fID, "%s", ErrorMessage(err))
 		}
-		r.idCell, v[fID] = v[fID], id // (a label's link, and a later file's clean ID, find it)
+		v[fID] = id // (a label's link, and a later file's clean ID, find it)
 	}
 	// Snipe-IT fields we keep as custom fields.
 	for _, f := range []sfield{fCompany, fRequestable, fBYOD, fID} {
@@ -3616,8 +3698,34 @@ func snipeID(v string) string {
 // "1.008", "1 008"), leading zeros ("01007"). It returns the number's
 // digits ("1007"); a cell that no such reading makes one whole number
 // from 1 ("10.5", "abc", "1,00,8") is refused, and so is one that two
-// readings make two ("1,000": a thousand, or 1 with three decimals).
+// readings make two ("1,000": a thousand, or 1 with three decimals; an
+// import settles those by the file's other IDs, settleIDs).
 func parseSnipeID(v string) (string, error) {
+	rs := snipeIDReadings(v)
+	switch {
+	case len(rs) == 0 || rs[0].id == "0":
+		return "", invalid("%q is not a Snipe-IT asset id: a whole number from 1 (1007), as Snipe-IT writes it", clip(v))
+	case len(rs) == 2 && rs[0].id != rs[1].id:
+		return "", invalid("%q could be %s or %s (a spreadsheet's number format): write the ID as its digits alone", clip(v), rs[0].id, rs[1].id)
+	}
+	if _, err := strconv.ParseUint(rs[0].id, 10, 64); err != nil {
+		return "", invalid("%q is too large for a Snipe-IT asset id (at most %d)", clip(v), uint64(math.MaxUint64))
+	}
+	return rs[0].id, nil
+}
+
+// idReading is a reading of an ID cell: the number's digits, and the
+// marks it takes as a thousands separator and a decimal mark (0: none,
+// or one that says nothing of the file's number format: a space).
+type idReading struct {
+	id         string
+	group, dec byte
+}
+
+// snipeIDReadings are the readings parseSnipeID judges: the cell as
+// digits grouped by one kind of separator, and as such a number with a
+// zero fraction ("1,008.00").
+func snipeIDReadings(v string) []idReading {
 	s := strings.Map(func(r rune) rune {
 		switch r {
 		case '\u00a0', '\u202f', '\'', '’':
@@ -3627,47 +3735,41 @@ func parseSnipeID(v string) (string, error) {
 	}, strings.TrimSpace(v))
 	plain := func(d string) bool { return d != "" && strings.Trim(d, "0123456789") == "" }
 	// whole reads digits grouped by one kind of separator (not but).
-	whole := func(d string, but rune) (string, bool) {
+	whole := func(d string, but rune) (string, byte, bool) {
 		var sep rune
 		for _, r := range d {
 			if r == ',' || r == '.' || r == ' ' {
 				if sep != 0 && r != sep || r == but {
-					return "", false
+					return "", 0, false
 				}
 				sep = r
 			}
 		}
 		if sep == 0 {
-			return d, plain(d)
+			return d, 0, plain(d)
 		}
 		g, ok := grouped(d, byte(sep))
-		return g, ok && plain(g)
+		if sep == ' ' {
+			sep = 0
+		}
+		return g, byte(sep), ok && plain(g)
 	}
-	var readings []string
-	if n, ok := whole(s, 0); ok {
-		readings = append(readings, n)
+	var readings []idReading
+	if n, g, ok := whole(s, 0); ok {
+		readings = append(readings, idReading{id: n, group: g})
 	}
 	if i := strings.LastIndexAny(s, ".,"); i >= 0 && i+1 < len(s) && strings.Trim(s[i+1:], "0") == "" {
 		// A zero fraction: "1007.0", "1,008.00".
-		if n, ok := whole(s[:i], rune(s[i])); ok {
-			readings = append(readings, n)
+		if n, g, ok := whole(s[:i], rune(s[i])); ok {
+			readings = append(readings, idReading{id: n, group: g, dec: s[i]})
 		}
 	}
 	for i := range readings {
-		if readings[i] = strings.TrimLeft(readings[i], "0"); readings[i] == "" {
-			readings[i] = "0"
+		if readings[i].id = strings.TrimLeft(readings[i].id, "0"); readings[i].id == "" {
+			readings[i].id = "0"
 		}
 	}
-	switch {
-	case len(readings) == 0 || readings[0] == "0":
-		return "", invalid("%q is not a Snipe-IT asset id: a whole number from 1 (1007), as Snipe-IT writes it", clip(v))
-	case len(readings) == 2 && readings[0] != readings[1]:
-		return "", invalid("%q could be %s or %s (a spreadsheet's number format): write the ID as its digits alone", clip(v), readings[0], readings[1])
-	}
-	if _, err := strconv.ParseUint(readings[0], 10, 64); err != nil {
-		return "", invalid("%q is too large for a Snipe-IT asset id (at most %d)", clip(v), uint64(math.MaxUint64))
-	}
-	return readings[0], nil
+	return readings
 }
 
 // snipeIDForms are the ways an asset's Snipe-IT ID may be stored, for a

@@ -433,3 +433,49 @@ func TestImportSnipeITIDCustomColumn(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// IDs "1,000" and "2,000" (a thousand, or 1 with three decimals?) were
+// refused even when the file's other IDs show its separator groups
+// thousands ("1,001"; a value of two groups): they are read so, with a
+// note, as costs are. A file that shows nothing, or both, still refuses
+// them.
+func TestImportSnipeITIDThousandsSettledByFile(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	rep := importSnipe(t, db, []byte("ID,Asset Tag,Model Name\n"+
+		"\"1,000\",A-1,Latitude 5440\n"+
+		"\"1,001\",A-2,Latitude 5440\n"+
+		"\"2,000\",A-3,Latitude 5440\n"), store.ImportOptions{})
+	if rep.Imported != 3 {
+		t.Fatalf("comma file: %+v", rep)
+	}
+	noted := false
+	for _, w := range rep.Warnings {
+		noted = noted || strings.Contains(w.Reason, `"1,000" read as 1000`) && strings.Contains(w.Reason, "line 3")
+	}
+	if !noted {
+		t.Errorf("no note of the reading: %+v", rep.Warnings)
+	}
+	// A German file: "1.000" beside "1.234.567" (two groups).
+	importSnipe(t, db, []byte("ID;Asset Tag;Model Name\n1.000.000;A-4;Latitude 5440\n3.000;A-5;Latitude 5440\n"), store.ImportOptions{})
+	// One whose decimal mark is the comma ("1012,0"): its points group.
+	importSnipe(t, db, []byte("ID;Asset Tag;Model Name\n1012,0;A-6;Latitude 5440\n6.000;A-7;Latitude 5440\n"), store.ImportOptions{})
+	for tag, want := range map[string]string{"A-1": "1000", "A-2": "1001", "A-3": "2000", "A-4": "1000000", "A-5": "3000", "A-6": "1012", "A-7": "6000"} {
+		if a := mustAsset(t, db, tag); a.Custom[store.SnipeITIDField] != want {
+			t.Errorf("%s: Snipe-IT ID %q, want %q", tag, a.Custom[store.SnipeITIDField], want)
+		}
+	}
+	if a, err := db.ResolveAsset(ctx, "https://snipe.example.com/hardware/2000"); err != nil || a.Tag != "A-3" {
+		t.Errorf("/hardware/2000: %s %v", a.Tag, err)
+	}
+	// No evidence, or evidence both ways: refused.
+	rep = badImport(t, db, "ID,Asset Tag,Model Name\n\"4,000\",B-1,Latitude 5440\n1002,B-2,Latitude 5440\n", store.ImportOptions{})
+	badRowSays(t, rep, 2, "ID", `"4,000"`, "4000", "4")
+	rep = badImport(t, db, "ID;Asset Tag;Model Name\n5,000;B-3;Latitude 5440\n1,003;B-4;Latitude 5440\n1004,0;B-5;Latitude 5440\n", store.ImportOptions{})
+	if rep.BadRows != 1 {
+		t.Fatalf("both ways: %+v", rep.Bad)
+	}
+	badRowSays(t, rep, 2, "ID", `"5,000"`, "5000", "5")
+	mustVerify(t, db)
+}
