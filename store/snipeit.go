@@ -466,7 +466,46 @@ func localDayTime(ts string) string {
 // forms its date may take ("2024-03-20 10:00", "…T10:00:00Z",
 // "20.03.2024 10:00", "3/20/2024 1:45 PM", "…T01:30:00+02:00"): hour,
 // minute, second, AM/PM and zone.
-var cellClock = regexp.MustCompile(`(?i)(?:^|[\sT])(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([ap]\.?m\.?)?\s*(z|utc|gmt|[+-]\d{2}:?\d{2})?$`)
+var cellClock = regexp.MustCompile(`(?i)(?:^|[\sT])(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([ap]\.?m\.?)?\s*(` + offsetZone + `|z|utc|gmt)?$`)
+
+// offsetZone is a zone written as its offset: "+01:00", "-0500", or from
+// UTC or GMT ("UTC+1", "GMT+01:00", "UTC-5", "UTC+5:30"); zoneOffset reads it.
+const offsetZone = `(?:utc|gmt)\s*[+-]\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}`
+
+// zoneOffset reads a zone a date cell names by its offset (offsetZone, or
+// Z, UTC, GMT) as seconds east of UTC; ok is false for anything else, and
+// for an offset no zone has (before -12:00 or past +14:00, or minutes
+// past 59).
+func zoneOffset(z string) (secs int, ok bool) {
+	z = strings.ToUpper(strings.TrimSpace(z))
+	switch z {
+	case "Z", "UTC", "GMT":
+		return 0, true
+	}
+	z = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(z, "UTC"), "GMT"))
+	if z == "" || z[0] != '+' && z[0] != '-' {
+		return 0, false
+	}
+	d := strings.Replace(z[1:], ":", "", 1)
+	var h, m int
+	var err1, err2 error
+	switch len(d) {
+	case 1, 2:
+		h, err1 = strconv.Atoi(d)
+	case 3, 4:
+		h, err1 = strconv.Atoi(d[:len(d)-2])
+		m, err2 = strconv.Atoi(d[len(d)-2:])
+	default:
+		return 0, false
+	}
+	if secs = h*3600 + m*60; z[0] == '-' {
+		secs = -secs
+	}
+	if err1 != nil || err2 != nil || m > 59 || secs > 14*3600 || secs < -12*3600 {
+		return 0, false
+	}
+	return secs, true
+}
 
 // dayTime is the moment a date cell gives beside its day, as RFC 3339 UTC:
 // its time of day read in the zone the cell names (Z, UTC, +02:00), else in
@@ -508,11 +547,10 @@ func dayTime(day, cell string) (at string, zoned bool) {
 	case "Z", "UTC", "GMT":
 		loc = time.UTC
 	default:
-		off, err := time.Parse("-07:00", z[:3]+":"+strings.TrimPrefix(z[3:], ":"))
-		if err != nil {
-			return "", false
+		secs, ok := zoneOffset(z)
+		if !ok {
+			return "", false // (snipeDate refuses it)
 		}
-		_, secs := off.Zone()
 		loc = time.FixedZone(z, secs)
 	}
 	at = timestamp(time.Date(d.Year(), d.Month(), d.Day(), h, mi, sec, 0, loc))
@@ -546,16 +584,21 @@ func snipeDate(v string) (string, error) {
 	if v == "" || strings.HasPrefix(v, "0000-00-00") {
 		return "", nil // (MySQL's zero date, in old Snipe-IT exports: no date)
 	}
-	// A time's zone: UTC, GMT, Z or an offset is read (dayTime; the day is
-	// the one written); a name (EST, CET) is refused, as one name may be
-	// several zones (CST, IST) and Go's parser takes any for UTC.
+	// A time's zone: UTC, GMT, Z or an offset (+01:00, UTC+1) is read
+	// (dayTime; the day is the one written); a name (EST, CET) is refused,
+	// as one name may be several zones (CST, IST) and Go's parser takes
+	// any for UTC.
 	zone, cut := "", v
 	if m := cellZone.FindStringSubmatchIndex(v); m != nil {
 		zone, cut = strings.ToUpper(v[m[2]:m[3]]), strings.TrimSpace(v[:m[2]])
+		_, offset := zoneOffset(zone)
 		switch {
 		case zone == "AM" || zone == "PM":
 			zone, cut = "", v // (its clock's, not a zone)
-		case zone != "Z" && zone != "UTC" && zone != "GMT" && zone[0] != '+' && zone[0] != '-':
+		case offset:
+		case strings.ContainsAny(zone, "+-"):
+			return "", invalid("%q gives its time at %s, an offset from UTC no zone has (from -12:00 to +14:00, minutes below 60)", clip(v), zone)
+		default:
 			return "", invalid("%q gives its time in the zone %s, a name that may mean several (CST, IST): give the time with its offset from UTC (e.g. +01:00), in UTC, or without a zone (the desk's own)", clip(v), zone)
 		}
 	}
@@ -584,7 +627,7 @@ func snipeDate(v string) (string, error) {
 
 // cellZone is the zone a date cell's time ends with ("10:00 EST",
 // "…T10:00:00Z", "1:45 PM +02:00"): letters or an offset after a clock.
-var cellZone = regexp.MustCompile(`(?i)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[ap]\.?m\.?)?\s*([a-z]{1,5}|[+-]\d{2}:?\d{2})$`)
+var cellZone = regexp.MustCompile(`(?i)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[ap]\.?m\.?)?\s*(` + offsetZone + `|[a-z]{1,5})$`)
 
 // snipeCost accepts ParseCost's forms plus an ISO currency code before or
 // after the number ("USD 1,299.00", "1299 EUR").

@@ -479,3 +479,41 @@ func TestImportSnipeITIDThousandsSettledByFile(t *testing.T) {
 	badRowSays(t, rep, 2, "ID", `"5,000"`, "5000", "5")
 	mustVerify(t, db)
 }
+
+// A time's zone written as an offset from UTC or GMT ("GMT+1",
+// "GMT+01:00", "UTC+01:00", "UTC-5") is read as that offset: "GMT+1" after
+// a day first date dropped the time without a word, and "UTC+01:00" was
+// "not a date". An offset no zone has is a bad row saying so.
+func TestImportSnipeITZoneOffsetAfterUTC(t *testing.T) {
+	db := mustOpen(t)
+	seed(t, db)
+	head := "Asset Tag,Model Name,Checkout Type,Checked Out to: Email,Checkout Date,Purchase Date\n"
+	rep := badImport(t, db, head+
+		"Z-1,Latitude 5440,User,ana@example.com,2024-03-20 10:00 UTC+15,\n"+
+		"Z-2,Latitude 5440,User,ana@example.com,20.03.2024 10:00 GMT+1:75,\n"+
+		"Z-3,Latitude 5440,,,,2024-03-20 10:00 GMT-16\n", store.ImportOptions{})
+	if rep.BadRows != 3 {
+		t.Fatalf("bad rows: %+v", rep.Bad)
+	}
+	badRowSays(t, rep, 2, "Checkout Date", "UTC+15", "offset")
+	badRowSays(t, rep, 3, "Checkout Date", "GMT+1:75", "offset")
+	badRowSays(t, rep, 4, "Purchase Date", "GMT-16", "offset")
+
+	importSnipe(t, db, []byte(head+
+		"Y-1,Latitude 5440,User,ana@example.com,2024-03-20 10:00 GMT+1,2024-03-01 09:00 GMT-5\n"+
+		"Y-2,Latitude 5440,User,ana@example.com,20.03.2024 10:00 GMT+1,\n"+
+		"Y-3,Latitude 5440,User,ana@example.com,2024-03-20 10:00 GMT+01:00,\n"+
+		"Y-4,Latitude 5440,User,ana@example.com,2024-03-20 10:00:00 UTC+01:00,\n"+
+		"Y-5,Latitude 5440,User,ana@example.com,3/20/2024 10:00 AM UTC-5,\n"+
+		"Y-6,Latitude 5440,User,ana@example.com,2024-03-20T10:00:00 UTC+5:30,\n"+
+		"Y-7,Latitude 5440,User,ana@example.com,2024-03-20 01:00 UTC+0200,\n"), store.ImportOptions{})
+	for tag, want := range map[string]string{"Y-1": "2024-03-20T09:00:00Z", "Y-2": "2024-03-20T09:00:00Z", "Y-3": "2024-03-20T09:00:00Z", "Y-4": "2024-03-20T09:00:00Z", "Y-5": "2024-03-20T15:00:00Z", "Y-6": "2024-03-20T04:30:00Z", "Y-7": "2024-03-19T23:00:00Z"} {
+		if a := mustAsset(t, db, tag); a.CheckedOutAt != want {
+			t.Errorf("%s checked out at %s, want %s", tag, a.CheckedOutAt, want)
+		}
+	}
+	if a := mustAsset(t, db, "Y-1"); a.PurchaseDate != "2024-03-01" {
+		t.Errorf("Y-1 purchased %s", a.PurchaseDate)
+	}
+	mustVerify(t, db)
+}
