@@ -517,7 +517,7 @@ func dayTime(day, cell string) (at string, zoned bool) {
 	if err != nil {
 		return "", false
 	}
-	m := cellClock.FindStringSubmatch(strings.TrimSpace(cell))
+	m := cellClock.FindStringSubmatch(dropClockWord(strings.TrimSpace(cell)))
 	if m == nil {
 		return "", false
 	}
@@ -588,18 +588,24 @@ func snipeDate(v string) (string, error) {
 	// (dayTime; the day is the one written); a name (EST, CET) is refused,
 	// as one name may be several zones (CST, IST) and Go's parser takes
 	// any for UTC.
+	// A clock word after the time ("10:00 Uhr") is no zone: the time
+	// is read without it.
+	cell := v
+	v = dropClockWord(v)
 	zone, cut := "", v
 	if m := cellZone.FindStringSubmatchIndex(v); m != nil {
 		zone, cut = strings.ToUpper(v[m[2]:m[3]]), strings.TrimSpace(v[:m[2]])
 		_, offset := zoneOffset(zone)
 		switch {
-		case zone == "AM" || zone == "PM":
-			zone, cut = "", v // (its clock's, not a zone)
 		case offset:
 		case strings.ContainsAny(zone, "+-"):
-			return "", invalid("%q gives its time at %s, an offset from UTC no zone has (from -12:00 to +14:00, minutes below 60)", clip(v), zone)
+			return "", invalid("%q gives its time at %s, an offset from UTC no zone has (from -12:00 to +14:00, minutes below 60)", clip(cell), zone)
+		case !zoneNames[zone]:
+			// AM or PM (its clock's), or a word that names no zone
+			// tagdesk knows: read as before zone names were refused.
+			zone, cut = "", v
 		default:
-			return "", invalid("%q gives its time in the zone %s, a name that may mean several (CST, IST): give the time with its offset from UTC (e.g. +01:00), in UTC, or without a zone (the desk's own)", clip(v), zone)
+			return "", invalid("%q gives its time in the zone %s, a name that may mean several (CST, IST): give the time with its offset from UTC (e.g. +01:00), in UTC, or without a zone (the desk's own)", clip(cell), zone)
 		}
 	}
 	d, ok, err := numericDate(v, true)
@@ -620,10 +626,39 @@ func snipeDate(v string) (string, error) {
 		return snipeDate(cut)
 	}
 	if err != nil {
-		return "", invalid("%q is not a date (want YYYY-MM-DD)", clip(v))
+		return "", invalid("%q is not a date (want YYYY-MM-DD)", clip(cell))
 	}
-	return d, dateInRange(v, d)
+	return d, dateInRange(cell, d)
 }
+
+// clockWord is a word that says "o'clock" after a time ("10:00 Uhr",
+// "10:00 h", "10:00 hrs", "10:00 o'clock", "10:00 horas"): no zone.
+var clockWord = regexp.MustCompile(`(?i)(\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[ap]\.?m\.?)?)\s*(?:uhr|h|hs|hr|hrs|o['’]?clock|horas?|heures?|ore|uur)\.?$`)
+
+// dropClockWord is a date cell without the clock word its time ends
+// with, if any.
+func dropClockWord(v string) string {
+	return clockWord.ReplaceAllString(v, "$1")
+}
+
+// zoneNames are the zone abbreviations a time may be given in (the tz
+// database's, and German MEZ and MESZ): a date cell naming one is refused
+// (snipeDate), as one name may be several zones (CST, IST). A word after
+// a time that is none of them (nor a clock word, nor AM or PM) is not
+// taken for a zone: the cell is read as before zones were refused.
+var zoneNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, z := range strings.Fields(`
+		EST EDT CST CDT MST MDT PST PDT AKST AKDT HST HDT AST ADT NST NDT ET CT MT PT
+		WET WEST CET CEST EET EEST BST IST MSK MSD WEZ WESZ MEZ MESZ OEZ OESZ
+		TRT GST IRST IRDT PKT NPT BDT ICT WIB WITA WIT MYT SGT HKT PHT PHST
+		JST KST AWST ACST ACDT AEST AEDT NZST NZDT CHST SST WAT CAT EAT SAST
+		BRT BRST ART CLT CLST COT PET VET UYT PYT BOT ECT GFT SRT FNT AMT
+		IDT WAST WAKT`) {
+		m[z] = true
+	}
+	return m
+}()
 
 // cellZone is the zone a date cell's time ends with ("10:00 EST",
 // "…T10:00:00Z", "1:45 PM +02:00"): letters or an offset after a clock.

@@ -517,3 +517,49 @@ func TestImportSnipeITZoneOffsetAfterUTC(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// "20.03.2024 10:00 Uhr" (German "o'clock") imported before zone names
+// were refused, and was then refused as the zone UHR. A clock word after
+// the time (Uhr, h, hrs, o'clock, horas) is no zone: the time is read.
+// Zone names (PST, MEZ) stay refused; a word that is neither is read as
+// before zone names were refused (the day, when the date's form allows
+// a word after it; else not a date).
+func TestImportSnipeITClockWord(t *testing.T) {
+	db := mustOpen(t)
+	seed(t, db)
+	head := "Asset Tag,Model Name,Checkout Type,Checked Out to: Email,Checkout Date\n"
+	rep := badImport(t, db, head+
+		"Z-1,Latitude 5440,User,ana@example.com,2024-03-20 10:00 PST\n"+
+		"Z-2,Latitude 5440,User,ana@example.com,20.03.2024 10:00 MEZ\n"+
+		"Z-3,Latitude 5440,User,ana@example.com,2024-03-20 10:00 XYZ\n", store.ImportOptions{})
+	if rep.BadRows != 3 {
+		t.Fatalf("bad rows: %+v", rep.Bad)
+	}
+	badRowSays(t, rep, 2, "Checkout Date", "PST", "offset")
+	badRowSays(t, rep, 3, "Checkout Date", "MEZ", "offset")
+	badRowSays(t, rep, 4, "Checkout Date", "not a date")
+
+	importSnipe(t, db, []byte(head+
+		"R-1,Latitude 5440,User,ana@example.com,2024-03-20 10:00\n"+
+		"K-1,Latitude 5440,User,ana@example.com,20.03.2024 10:00 Uhr\n"+
+		"K-2,Latitude 5440,User,ana@example.com,2024-03-20 10:00:00 uhr\n"+
+		"K-3,Latitude 5440,User,ana@example.com,20.03.2024 10:00 h\n"+
+		"K-4,Latitude 5440,User,ana@example.com,3/20/2024 10:00 hrs\n"+
+		"K-5,Latitude 5440,User,ana@example.com,20/03/2024 10:00 horas\n"+
+		"K-6,Latitude 5440,User,ana@example.com,2024-03-20 10:00 o'clock\n"+
+		"K-7,Latitude 5440,User,ana@example.com,20.03.2024 10:00 Uhr.\n"+
+		"W-1,Latitude 5440,User,ana@example.com,20.03.2024 10:00 XYZ\n"), store.ImportOptions{})
+	want := mustAsset(t, db, "R-1").CheckedOutAt
+	if want == "" {
+		t.Fatal("no time read from 2024-03-20 10:00")
+	}
+	for _, tag := range []string{"K-1", "K-2", "K-3", "K-4", "K-5", "K-6", "K-7"} {
+		if a := mustAsset(t, db, tag); a.CheckedOutAt != want {
+			t.Errorf("%s checked out at %q, want %q", tag, a.CheckedOutAt, want)
+		}
+	}
+	if a := mustAsset(t, db, "W-1"); a.CheckedOutAt[:10] != "2024-03-20" {
+		t.Errorf("W-1 checked out at %q", a.CheckedOutAt)
+	}
+	mustVerify(t, db)
+}
