@@ -245,10 +245,7 @@ func checkWritable(path string) error {
 		return readOnlyErr(path, roFile, nil)
 	}
 	// (SQLite keeps them beside the file a link leads to.)
-	real, err := filepath.EvalSymlinks(path)
-	if err != nil {
-		real = path
-	}
+	real := resolved(path)
 	folder := canWrite(filepath.Dir(real))
 	for _, side := range []string{"-wal", "-shm"} {
 		if _, err := os.Stat(real + side); err != nil {
@@ -265,6 +262,17 @@ func checkWritable(path string) error {
 		}
 	}
 	return nil
+}
+
+// resolved is the file a link at path leads to, where SQLite keeps the
+// database's -wal and -shm (path itself if it is no link, or the link
+// leads nowhere).
+func resolved(path string) string {
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return path
+	}
+	return real
 }
 
 func open(ctx context.Context, path string, opt Options) (*DB, error) {
@@ -444,14 +452,18 @@ func openReadOnly(ctx context.Context, path string, opt Options) (*DB, error) {
 		q.Add("_pragma", p)
 	}
 	q.Set("mode", "ro")
-	if _, err := os.Stat(path + "-wal"); errors.Is(err, os.ErrNotExist) {
+	// SQLite keeps the log beside the file a link leads to: looked for
+	// beside the link, none was found, and the immutable open ignored the
+	// changes in it.
+	real := resolved(path)
+	if _, err := os.Stat(real + "-wal"); errors.Is(err, os.ErrNotExist) {
 		q.Set("immutable", "1")
 	} else if fi, err := os.Stat(path); err == nil && ownFile(fi) {
 		// SQLite reads the log through its shared memory, which it would
 		// make with the file's mode: read-only, and left so, a -shm that
 		// refuses every change once the file is writable again. Made
 		// here writable by its owner, as the desk's own are.
-		if f, err := os.OpenFile(path+"-shm", os.O_RDWR|os.O_CREATE|os.O_EXCL, fi.Mode().Perm()|0o200); err == nil {
+		if f, err := os.OpenFile(real+"-shm", os.O_RDWR|os.O_CREATE|os.O_EXCL, fi.Mode().Perm()|0o200); err == nil {
 			f.Close()
 		}
 	}
