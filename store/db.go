@@ -218,7 +218,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		// the same, which a command that only reads may open as such.)
 		why := roFile
 		if folderReadOnly(path) {
-			why = roFolder
+			why = roFolder(path)
 		}
 		return nil, readOnlyErr(path, why, err)
 	}
@@ -250,7 +250,7 @@ func checkWritable(path string) error {
 	for _, side := range []string{"-wal", "-shm"} {
 		if _, err := os.Stat(real + side); err != nil {
 			if !folder {
-				return readOnlyErr(path, roFolder, nil)
+				return readOnlyErr(path, roFolder(path), nil)
 			}
 			continue
 		}
@@ -829,12 +829,13 @@ func isCantOpen(err error) bool {
 
 // folderReadOnly says whether the database's file exists in a folder no
 // file can be made in (a read-only mount, or one without write
-// permission): a file made to find out is removed at once.
+// permission): a file made to find out is removed at once. (For a link,
+// the folder of the file it leads to, where SQLite keeps the journal.)
 func folderReadOnly(path string) bool {
 	if _, err := os.Stat(path); err != nil {
 		return false
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".tagdesk-probe-*")
+	f, err := os.CreateTemp(filepath.Dir(resolved(path)), ".tagdesk-probe-*")
 	if err == nil {
 		f.Close()
 		os.Remove(f.Name())

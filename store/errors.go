@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"syscall"
 
 	"modernc.org/sqlite"
@@ -113,11 +114,16 @@ func (db *DB) plainWriteErr(what string, err error) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
-// Why a database is read-only (readOnlyErr).
-const (
-	roFile   = "(check its permissions)"
-	roFolder = "(check its folder's permissions: tagdesk keeps its journal beside it)"
-)
+// Why a database is read-only (readOnlyErr): its file's permissions, or
+// its folder's (roFolder).
+const roFile = "(check its permissions)"
+
+// roFolder says to check the folder of the database at path: the one the
+// file is in, where SQLite keeps its journal, which for a link is the
+// folder of the file it leads to, not the link's.
+func roFolder(path string) string {
+	return fmt.Sprintf("(check the permissions of its folder %s: tagdesk keeps its journal beside it)", filepath.Dir(resolved(path)))
+}
 
 // readOnlyErr is the refusal of a change to the database at path, which
 // cannot be written: why says what to check (roFile, roFolder).

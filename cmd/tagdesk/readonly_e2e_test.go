@@ -188,8 +188,41 @@ func TestE2EReadOnlyDatabaseFolder(t *testing.T) {
 		t.Errorf("location list in a read-only folder: exit %d, %q", code, errs)
 	}
 	_, errs, code := u.cli(db, "location", "add", "CORK", "Cork")
-	if want := "tagdesk: the database " + db + " is read-only (check its folder's permissions: tagdesk keeps its journal beside it): nothing was changed"; code != 1 || strings.TrimSpace(errs) != want {
+	if want := "tagdesk: the database " + db + " is read-only (check the permissions of its folder " + sub + ": tagdesk keeps its journal beside it): nothing was changed"; code != 1 || strings.TrimSpace(errs) != want {
 		t.Errorf("a change in a read-only folder: exit %d, stderr %q, want %q", code, errs, want)
+	}
+	if left := sideFiles(db); len(left) != 0 {
+		t.Errorf("left %v", left)
+	}
+}
+
+// From a review: a database reached through a link, whose file is in a
+// folder the user cannot write (the link's own folder can be): the refusal
+// said to check "its folder", which the user took for the link's. It names
+// the folder that is read-only, the one the link leads to.
+func TestE2EReadOnlyDatabaseFolderThroughLink(t *testing.T) {
+	u := newAsUser(t)
+	real := filepath.Join(u.dir, "real")
+	db := filepath.Join(real, "desk.db")
+	u.must(db, "location", "add", "DUB", "Dublin")
+	links := filepath.Join(u.dir, "links")
+	if err := os.Mkdir(links, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(links, "desk.db")
+	if err := os.Symlink(db, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(real, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(real, 0o755) })
+	if out, errs, code := u.cli(link, "location", "list"); code != 0 || !strings.Contains(out, "DUB") {
+		t.Errorf("location list through the link: exit %d, %q", code, errs)
+	}
+	_, errs, code := u.cli(link, "location", "add", "CORK", "Cork")
+	if want := "tagdesk: the database " + link + " is read-only (check the permissions of its folder " + real + ": tagdesk keeps its journal beside it): nothing was changed"; code != 1 || strings.TrimSpace(errs) != want {
+		t.Errorf("a change through a link into a read-only folder: exit %d, stderr %q, want %q", code, errs, want)
 	}
 	if left := sideFiles(db); len(left) != 0 {
 		t.Errorf("left %v", left)
