@@ -462,9 +462,17 @@ func openReadOnly(ctx context.Context, path string, opt Options) (*DB, error) {
 		// SQLite reads the log through its shared memory, which it would
 		// make with the file's mode: read-only, and left so, a -shm that
 		// refuses every change once the file is writable again. Made
-		// here writable by its owner, as the desk's own are.
+		// here writable by its owner, as the desk's own are, and not
+		// empty: SQLite gives an empty -shm it opens the file's mode
+		// (robust_open), and one with bytes in it keeps its own. (Three,
+		// what SQLite's first connection cuts it to: the header it then
+		// writes is its own.)
 		if f, err := os.OpenFile(real+"-shm", os.O_RDWR|os.O_CREATE|os.O_EXCL, fi.Mode().Perm()|0o200); err == nil {
-			f.Close()
+			_, werr := f.Write(make([]byte, 3))
+			if cerr := f.Close(); werr != nil || cerr != nil {
+				// (A full disk: SQLite makes it, or says why not.)
+				os.Remove(real + "-shm")
+			}
 		}
 	}
 	r, err := sql.Open("sqlite", "file:"+uriPath(path)+"?"+q.Encode())
