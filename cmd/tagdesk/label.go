@@ -85,6 +85,10 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 			return usagef("%v", err)
 		}
 	}
+	// Rendered to a file only reads the register: a copy that cannot be
+	// written will do, as for the other reads. (A printer's job is
+	// queued: a change.)
+	a.pure = *out != ""
 	return a.withDB(ctx, func(db *store.DB) error {
 		if useSetting {
 			def, err := db.Setting(ctx, store.SettingPrinter)

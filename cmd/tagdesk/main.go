@@ -413,7 +413,8 @@ func readsOnly(name string) bool {
 
 // pureRead says whether a command never writes to the register: on a copy
 // it cannot write (an auditor's evidence, a read-only mount) it opens the
-// database read-only instead of refusing.
+// database read-only instead of refusing. (label says so itself when it
+// only renders to a file: --out, not --printer.)
 func pureRead(name string) bool {
 	switch name {
 	case "verify", "asset list", "asset show", "history", "stocktake report", "stocktake list",

@@ -267,3 +267,34 @@ func TestE2EReadOnlyDatabaseUI(t *testing.T) {
 		t.Errorf("left %v", left)
 	}
 }
+
+// From a review: label --out FILE, which only renders, was refused on a
+// read-only database (the build before the refusal rendered it). It is
+// served read-only; label --printer, which queues a job, is refused.
+func TestE2EReadOnlyDatabaseLabelOut(t *testing.T) {
+	u := newAsUser(t)
+	db := filepath.Join(u.dir, "desk.db")
+	u.must(db, "location", "add", "DUB", "Dublin")
+	u.must(db, "model", "add", "Latitude 5440")
+	u.must(db, "receive", "--model", "Latitude 5440", "--location", "DUB", "--tag", "TD-1", "SN-1")
+	if err := os.Chmod(db, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(u.dir, "l.zpl")
+	if _, errs, code := u.cli(db, "label", "--out", out, "TD-1"); code != 0 {
+		t.Errorf("label --out on a read-only database: exit %d, %q", code, errs)
+	}
+	if b, err := os.ReadFile(out); err != nil || !strings.Contains(string(b), "TD-1") {
+		t.Errorf("the label written: %v %.80q", err, b)
+	}
+	if o, errs, code := u.cli(db, "label", "--out", "-", "TD-1"); code != 0 || !strings.Contains(o, "^XA") {
+		t.Errorf("label --out - on a read-only database: exit %d, %q", code, errs)
+	}
+	want := "tagdesk: the database " + db + " is read-only (check its permissions): nothing was changed"
+	if _, errs, code := u.cli(db, "label", "--printer", filepath.Join(u.dir, "p.zpl"), "TD-1"); code != 1 || strings.TrimSpace(errs) != want {
+		t.Errorf("label --printer on a read-only database: exit %d, stderr %q, want %q", code, errs, want)
+	}
+	if left := sideFiles(db); len(left) != 0 {
+		t.Errorf("left %v", left)
+	}
+}
