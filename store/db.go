@@ -222,7 +222,10 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		}
 		return nil, readOnlyErr(path, why, err)
 	}
-	if isFull(err) {
+	// A disk full before the open: SQLite cannot size the shared memory
+	// (-shm) it makes, and says only "disk I/O error" (IOERR_SHMSIZE), which
+	// a failing disk says too. The disk says which it is.
+	if isFull(err) || isIOErr(err) && diskFull(filepath.Dir(resolved(path))) {
 		return nil, fullErr(path, err)
 	}
 	return db, err
@@ -455,8 +458,11 @@ func openReadOnly(ctx context.Context, path string, opt Options) (*DB, error) {
 	// SQLite keeps the log beside the file a link leads to: looked for
 	// beside the link, none was found, and the immutable open ignored the
 	// changes in it.
+	// An empty log holds nothing (an open that met a full disk leaves
+	// one), and reading it would need the -shm that a full disk cannot
+	// hold.
 	real := resolved(path)
-	if _, err := os.Stat(real + "-wal"); errors.Is(err, os.ErrNotExist) {
+	if wi, err := os.Stat(real + "-wal"); errors.Is(err, os.ErrNotExist) || err == nil && wi.Size() == 0 {
 		q.Set("immutable", "1")
 	} else if fi, err := os.Stat(path); err == nil && ownFile(fi) {
 		// SQLite reads the log through its shared memory, which it would
@@ -826,6 +832,12 @@ func isReadOnly(err error) bool {
 		return se.Code()&0xff == sqlite3.SQLITE_READONLY
 	}
 	return false
+}
+
+// isIOErr reports whether err is SQLite's "disk I/O error", of any kind.
+func isIOErr(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_IOERR
 }
 
 // isCantOpen reports whether err is SQLite's "unable to open database

@@ -446,9 +446,12 @@ func (a *app) open(ctx context.Context) (*store.DB, error) {
 		path = p
 	}
 	db, err := store.Open(ctx, path, store.Options{Operator: a.resolveOperator()})
-	if err != nil && a.pure && !a.demo && store.IsReadOnly(err) {
+	if err != nil && a.pure && !a.demo && (store.IsReadOnly(err) || errors.Is(err, store.ErrDiskFull)) {
 		// (Its refusal, if it refuses, says why a read-only copy cannot
-		// be read: one an older tagdesk wrote must be upgraded first.)
+		// be read: one an older tagdesk wrote must be upgraded first. A
+		// full disk: read as it is, unless its log must be read, whose
+		// shared memory the disk has no room for, which says the disk
+		// is full.)
 		db, err = store.Open(ctx, path, store.Options{Operator: a.resolveOperator(), ReadOnly: true})
 	}
 	if err != nil {

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package store
+
+// diskFull is false where the desk does not ask the system (statfs(2)
+// differs from one to another): SQLite's words stand.
+func diskFull(dir string) bool { return false }
