@@ -261,7 +261,7 @@ func checkWritable(path string) error {
 			continue
 		}
 		if os.Chmod(real+side, fi.Mode().Perm()) != nil || !canWrite(real+side) {
-			return &Error{Code: EINVALID, Message: fmt.Sprintf("the database %s cannot be written: its journal %s is read-only (check its permissions): nothing was changed", path, real+side), Err: ErrReadOnly}
+			return &Error{Code: EINVALID, Message: fmt.Sprintf("the database %s cannot be written: its journal %s is read-only (check its permissions): %s", path, real+side, nothingChanged), Err: ErrReadOnly}
 		}
 	}
 	return nil

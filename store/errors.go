@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"modernc.org/sqlite"
@@ -128,12 +129,38 @@ func roFolder(path string) string {
 // readOnlyErr is the refusal of a change to the database at path, which
 // cannot be written: why says what to check (roFile, roFolder).
 func readOnlyErr(path, why string, err error) error {
-	return &Error{Code: EINVALID, Message: fmt.Sprintf("the database %s is read-only %s: nothing was changed", path, why), Err: errors.Join(ErrReadOnly, err)}
+	return &Error{Code: EINVALID, Message: fmt.Sprintf("the database %s is read-only %s: %s", path, why, nothingChanged), Err: errors.Join(ErrReadOnly, err)}
 }
 
 // fullErr is the failure of a change for want of disk space.
 func fullErr(path string, err error) error {
-	return &Error{Code: EFULL, Message: fmt.Sprintf("the disk holding the database %s is full: nothing was saved; free some space and try again", path), Err: errors.Join(ErrDiskFull, err)}
+	return &Error{Code: EFULL, Message: fmt.Sprintf("the disk holding the database %s is full: %s; free some space and try again", path, nothingSaved), Err: errors.Join(ErrDiskFull, err)}
+}
+
+// What a read-only database's and a full disk's refusals say was done
+// (readOnlyErr, fullErr): true of a command's one change, not of one of
+// several whose earlier ones were saved (PartialMessage).
+const (
+	nothingChanged = "nothing was changed"
+	nothingSaved   = "nothing was saved"
+)
+
+// PartialMessage is ErrorMessage(err) for a refusal of a read-only database
+// or a full disk (ErrReadOnly, ErrDiskFull) met by one change of a command
+// of several, whose earlier changes were saved: instead says what was and
+// was not (as "this scan was not saved (the 7 before it were)") where the
+// refusal says nothing was. Other errors' messages are left as they are.
+func PartialMessage(err error, instead string) string {
+	msg := ErrorMessage(err)
+	if !errors.Is(err, ErrReadOnly) && !errors.Is(err, ErrDiskFull) {
+		return msg
+	}
+	for _, n := range []string{nothingSaved, nothingChanged} {
+		if i := strings.LastIndex(msg, ": "+n); i >= 0 {
+			return msg[:i+2] + instead + msg[i+2+len(n):]
+		}
+	}
+	return msg
 }
 
 // isFull reports whether err is SQLite's "database or disk is full" or the

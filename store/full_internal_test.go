@@ -79,3 +79,21 @@ func TestFullDiskSaysSo(t *testing.T) {
 		}
 	}
 }
+
+// A refusal met by one change of several says what the command of several
+// says instead of "nothing was saved" (a stocktake's scans, a sync's pages).
+func TestPartialMessage(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{fullErr("/d/t.db", nil), "the disk holding the database /d/t.db is full: this scan was not saved; free some space and try again"},
+		{readOnlyErr("/d/t.db", roFile, nil), "the database /d/t.db is read-only (check its permissions): this scan was not saved"},
+		{fmt.Errorf("scan: %w", fullErr("/d/t.db", nil)), "the disk holding the database /d/t.db is full: this scan was not saved; free some space and try again"},
+		{invalid("no asset: nothing was saved"), "no asset: nothing was saved"},
+	} {
+		if got := PartialMessage(c.err, "this scan was not saved"); got != c.want {
+			t.Errorf("%q, want %q", got, c.want)
+		}
+	}
+}

@@ -88,17 +88,18 @@ func cmdStocktakeScan(ctx context.Context, a *app, args []string) error {
 		}
 		// Each scan is recorded as it is made, as at the desk: a refused
 		// one is listed and the rest still counted.
-		refused := 0
+		refused, saved := 0, 0
 		for _, code := range pos {
 			s, err := db.ScanIntoStocktake(ctx, st.UID, code)
 			if err != nil {
 				if ec := store.ErrorCode(err); ec == store.EINTERNAL || ec == store.EBUSY || ec == store.EFULL || store.IsReadOnly(err) || ctx.Err() != nil {
-					return fmt.Errorf("scan %q: %w", clipBytes(code, 60), err)
+					return stoppedAt(err, fmt.Sprintf("scan %q", clipBytes(code, 60)), "scan", saved)
 				}
 				refused++
 				fmt.Fprintf(a.stdout, "refused     %q: %s\n", clipBytes(code, 60), store.ErrorMessage(err))
 				continue
 			}
+			saved++
 			switch s.Result {
 			case store.ScanFound:
 				fmt.Fprintf(a.stdout, "found       %s %s\n", s.Tag, s.Name)

@@ -4,6 +4,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,5 +84,43 @@ func TestE2EFullDiskAtOpen(t *testing.T) {
 	mustCLI(t, db, "location", "add", "CORK", "Cork")
 	if out := mustCLI(t, db, "location", "list"); !strings.Contains(out, "CORK") {
 		t.Errorf("after space was freed: %s", out)
+	}
+}
+
+// From a review: stocktake scan A B C … on a disk that filled part way
+// printed the scans recorded, then only "the disk … is full: nothing was
+// saved", which said neither where it stopped nor that the scans before
+// were saved (they were). The line names the scan and says so.
+func TestE2EFullDiskStocktakeScanSaysWhere(t *testing.T) {
+	dir := smallDisk(t, "8m")
+	db := filepath.Join(dir, "desk.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	mustCLI(t, db, "stocktake", "start", "DUB")
+	codes := make([]string, 400)
+	for i := range codes {
+		codes[i] = fmt.Sprintf("UNKNOWN-%03d", i)
+	}
+	fillDisk(t, dir, 1<<20)
+	out, errs, code := cli(t, db, append([]string{"stocktake", "scan"}, codes...)...)
+	saved := strings.Count(out, "unknown ")
+	if code != 1 || saved == 0 || saved == len(codes) {
+		t.Fatalf("stocktake scan on a disk that fills: exit %d, %d scans saved, stderr %q", code, saved, errs)
+	}
+	want := fmt.Sprintf("tagdesk: scan %q: the disk holding the database %s is full: this scan was not saved (the %d before it were); free some space and try again", codes[saved], db, saved)
+	if strings.TrimSpace(errs) != want {
+		t.Errorf("stderr %q, want %q", errs, want)
+	}
+	if err := os.Remove(filepath.Join(dir, "fill")); err != nil {
+		t.Fatal(err)
+	}
+	rep := mustCLI(t, db, "stocktake", "report", "--json")
+	in := 0
+	for _, c := range codes {
+		if strings.Contains(rep, `"`+c+`"`) {
+			in++
+		}
+	}
+	if in != saved {
+		t.Errorf("the report has %d of the scans, want the %d saved", in, saved)
 	}
 }

@@ -120,12 +120,49 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case errors.Is(err, store.ErrReadOnly) || errors.Is(err, store.ErrDiskFull):
 		// The store's line is whole (the database, why, and that nothing
 		// changed): what the command was doing adds only SQLite's words.
-		fmt.Fprintf(stderr, "tagdesk: %s\n", clipLine(oneLine(store.ErrorMessage(err))))
+		// (A command of several changes stopped at one says which, and
+		// what was saved before it: partError.)
+		line := store.ErrorMessage(err)
+		var pe *partError
+		if errors.As(err, &pe) {
+			line = pe.line
+		}
+		fmt.Fprintf(stderr, "tagdesk: %s\n", clipLine(oneLine(line)))
 		return 1
 	default:
 		fmt.Fprintf(stderr, "tagdesk: %s\n", clipLine(saidOnce(oneLine(err.Error()))))
 		return 1
 	}
+}
+
+// partError is a command of several changes (stocktake scan's scans)
+// stopped at one by a read-only database or a full disk: its line names
+// that change and says what was saved before it, where the store's line
+// alone says nothing was saved.
+type partError struct {
+	line string
+	err  error
+}
+
+func (e *partError) Error() string { return e.line }
+func (e *partError) Unwrap() error { return e.err }
+
+// stoppedAt is err met at the change what (`scan "TD-000008"`) of a
+// command of several, after saved of them were saved; noun names one
+// ("scan"). A read-only database or a full disk says which and what was
+// saved (partError); other errors are wrapped with what.
+func stoppedAt(err error, what, noun string, saved int) error {
+	if !errors.Is(err, store.ErrReadOnly) && !errors.Is(err, store.ErrDiskFull) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	msg := store.ErrorMessage(err)
+	switch {
+	case saved == 1:
+		msg = store.PartialMessage(err, fmt.Sprintf("this %s was not saved (the one before it was)", noun))
+	case saved > 1:
+		msg = store.PartialMessage(err, fmt.Sprintf("this %s was not saved (the %d before it were)", noun, saved))
+	}
+	return &partError{line: what + ": " + msg, err: err}
 }
 
 // saidOnce drops a command's closing "; nothing changed" when the reason

@@ -73,6 +73,23 @@ func (a *app) openBackend(ctx context.Context, pgURL string, opt syncpkg.SQLiteO
 	return b, nil
 }
 
+// syncFailure is the error of a sync that failed with err, after pulled of
+// the other desks' changes were pulled and saved (page by page); kept says
+// what of this desk's waits. A read-only database or a full disk says the
+// earlier pages were saved, where its own words say nothing was.
+func syncFailure(err error, pulled int, kept string) error {
+	msg := oneLine(err.Error())
+	if errors.Is(err, store.ErrReadOnly) || errors.Is(err, store.ErrDiskFull) {
+		// (The store's line is whole: what the sync was doing adds
+		// nothing.)
+		msg = store.ErrorMessage(err)
+		if pulled > 0 {
+			msg = store.PartialMessage(err, fmt.Sprintf("the rest of this sync was not saved (the %d change(s) pulled before it were)", pulled))
+		}
+	}
+	return fmt.Errorf("sync failed: %s; %s", msg, kept)
+}
+
 // serverDBThere refuses a token command that only reads or changes tokens
 // on a server database that does not exist: a mistyped --db made an empty
 // one, listed no tokens, and revoked none. (token add and serve make it.)
@@ -317,7 +334,11 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return fmt.Errorf("%w%s", err, undo(err))
 		}
+		pulled := 0 // the other desks' changes pulled and saved so far
 		progress := func(p syncpkg.Progress) {
+			if p.Phase == "pull" {
+				pulled = p.Others
+			}
 			if *quiet {
 				return
 			}
@@ -347,7 +368,7 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 			if errors.Is(ctx.Err(), context.Canceled) {
 				return fmt.Errorf("sync interrupted before it finished: nothing is lost (%s); run tagdesk sync again", kept)
 			}
-			return fmt.Errorf("sync failed: %s; %s", oneLine(err.Error()), kept)
+			return syncFailure(err, pulled, kept)
 		}
 		if *asJSON {
 			if err := writeJSON(a.stdout, rep); err != nil {
