@@ -514,8 +514,8 @@ func zoneOffset(z string) (secs int, ok bool) {
 // zoned says the cell named a zone (the desk's day may then differ).
 func dayTime(day, cell string) (at string, zoned bool) {
 	d, err := time.Parse(dateLayout, day)
-	if err != nil {
-		return "", false
+	if err != nil || !strings.Contains(cell, ":") {
+		return "", false // (no time: not matched, as most cells)
 	}
 	m := cellClock.FindStringSubmatch(dropClockWord(strings.TrimSpace(cell)))
 	if m == nil {
@@ -593,7 +593,7 @@ func snipeDate(v string) (string, error) {
 	cell := v
 	v = dropClockWord(v)
 	zone, cut := "", v
-	if m := cellZone.FindStringSubmatchIndex(v); m != nil {
+	if m := timedZone(v); m != nil {
 		zone, cut = strings.ToUpper(v[m[2]:m[3]]), strings.TrimSpace(v[:m[2]])
 		_, offset := zoneOffset(zone)
 		switch {
@@ -638,7 +638,20 @@ var clockWord = regexp.MustCompile(`(?i)(\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:
 // dropClockWord is a date cell without the clock word its time ends
 // with, if any.
 func dropClockWord(v string) string {
+	if !strings.Contains(v, ":") {
+		return v // (no time: a date alone, as most cells are, not matched)
+	}
 	return clockWord.ReplaceAllString(v, "$1")
+}
+
+// timedZone is cellZone's match in a date cell with a time; a cell
+// without one (most: a date alone) is not matched, as a 100k-row file
+// has several dates a row.
+func timedZone(v string) []int {
+	if !strings.Contains(v, ":") {
+		return nil
+	}
+	return cellZone.FindStringSubmatchIndex(v)
 }
 
 // zoneNames are the zone abbreviations a time may be given in (the tz
