@@ -40,6 +40,7 @@ func urlCarriesTag(pattern string) bool {
 // tag (…/a/{tag}?t=print) names no asset (were there an asset tagged VIEW
 // or PRINT, the scan would be refused as naming two).
 func scansAs(link, tag string) bool {
+	link = strings.TrimSpace(link) // (as a scan is read: store's CleanScan)
 	if normalizeTag(link) == tag {
 		return true // (read as a tag before any link)
 	}
