@@ -675,7 +675,7 @@ var zoneNames = func() map[string]bool {
 
 // cellZone is the zone a date cell's time ends with ("10:00 EST",
 // "…T10:00:00Z", "1:45 PM +02:00"): letters or an offset after a clock.
-var cellZone = regexp.MustCompile(`(?i)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[ap]\.?m\.?)?\s*(` + offsetZone + `|[a-z]{1,5})$`)
+var cellZone = regexp.MustCompile(`(?i)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[ap]\.?m(?:\.|\b))?\s*(` + offsetZone + `|[a-z]{1,5})$`)
 
 // snipeCost accepts ParseCost's forms plus an ISO currency code before or
 // after the number ("USD 1,299.00", "1299 EUR").

@@ -531,13 +531,19 @@ func TestImportSnipeITClockWord(t *testing.T) {
 	rep := badImport(t, db, head+
 		"Z-1,Latitude 5440,User,ana@example.com,2024-03-20 10:00 PST\n"+
 		"Z-2,Latitude 5440,User,ana@example.com,20.03.2024 10:00 MEZ\n"+
-		"Z-3,Latitude 5440,User,ana@example.com,2024-03-20 10:00 XYZ\n", store.ImportOptions{})
-	if rep.BadRows != 3 {
+		"Z-3,Latitude 5440,User,ana@example.com,2024-03-20 10:00 XYZ\n"+
+		// (A zone starting as a clock's AM or PM is the zone: a review.)
+		"Z-4,Latitude 5440,User,ana@example.com,2024-03-20 10:00 AMT\n"+
+		"Z-5,Latitude 5440,User,ana@example.com,2024-03-20 10:00 PMDT\n"+
+		"Z-6,Latitude 5440,User,ana@example.com,2024-03-20 10:00 a.m. EST\n", store.ImportOptions{})
+	if rep.BadRows != 6 {
 		t.Fatalf("bad rows: %+v", rep.Bad)
 	}
 	badRowSays(t, rep, 2, "Checkout Date", "PST", "offset")
 	badRowSays(t, rep, 3, "Checkout Date", "MEZ", "offset")
 	badRowSays(t, rep, 4, "Checkout Date", "not a date")
+	badRowSays(t, rep, 5, "Checkout Date", "AMT", "offset")
+	badRowSays(t, rep, 7, "Checkout Date", "EST", "offset")
 
 	importSnipe(t, db, []byte(head+
 		"R-1,Latitude 5440,User,ana@example.com,2024-03-20 10:00\n"+
