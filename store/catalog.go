@@ -436,17 +436,28 @@ func nameWords(s string) []string {
 }
 
 // personIs is the condition that people's column col (of the table
-// aliased p., or unaliased with p "") is a value: an employee number in its
-// own case, else in another (by the index on upper(employee_no)), as a
+// aliased p., or unaliased with p "") is one of two values, ?1 and ?2: a
+// code as given and as a scan reads it (codeText; personCode gives both),
+// so that one an older tagdesk stored with an invisible character
+// (nima\u200cr) is found as it is typed, and one stored clean when it is
+// typed with one; each by its index. An employee number matches in its own
+// case, else in another (by the index on upper(employee_no)), as a
 // username and an email match case aside (their columns' collation) and a
 // badge is stored upper-cased.
 func personIs(p, col string) string {
 	if col == "employee_no" {
 		// Its own case first; another case only when no one has it in
 		// this one (two people may hold ab1 and AB1).
-		return "(" + p + "employee_no = ?1 OR (upper(" + p + "employee_no) = upper(?1) AND NOT EXISTS (SELECT 1 FROM people x WHERE x.employee_no = ?1)))"
+		return "(" + p + "employee_no IN (?1, ?2) OR (upper(" + p + "employee_no) IN (upper(?1), upper(?2)) AND NOT EXISTS (SELECT 1 FROM people x WHERE x.employee_no IN (?1, ?2))))"
 	}
-	return p + col + " = ?"
+	return p + col + " IN (?1, ?2)"
+}
+
+// personCode is a code given for a person (employee number, username,
+// email) as personIs takes it: as given (trimmed), and as a scan reads it
+// (codeText), as a new one is stored.
+func personCode(s string) (given, clean string) {
+	return strings.TrimSpace(s), codeText(s)
 }
 
 // resolveHolder finds who or what an asset can be checked out to.
@@ -467,11 +478,13 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 		return Holder{}, invalid("%q is not valid text (UTF-8): check the scanner's keyboard layout", clip(who))
 	}
 	up := NormalizeTag(code)
-	person := func(col, v string) (Holder, bool, error) {
+	// (given, code: a person's code as typed, which an older tagdesk may
+	// have stored so, and as a scan reads it: personIs.)
+	person := func(col, given, v string) (Holder, bool, error) {
 		var h Holder
 		var badge, place sql.NullString
 		var active bool
-		err := w.queryRow(`SELECT p.uid, p.name, p.badge, p.active, l.uid FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE `+personIs("p.", col), v).
+		err := w.queryRow(`SELECT p.uid, p.name, p.badge, p.active, l.uid FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE `+personIs("p.", col)+` ORDER BY p.`+col+` = ?1 DESC`, given, v).
 			Scan(&h.UID, &h.Label, &badge, &active, &place)
 		h.place, h.placeKnown = place.String, true
 		if errors.Is(err, sql.ErrNoRows) {
@@ -490,7 +503,7 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 		}
 		return h, true, nil
 	}
-	if h, ok, err := person("badge", up); ok || err != nil {
+	if h, ok, err := person("badge", up, up); ok || err != nil {
 		return h, err
 	}
 	var h Holder
@@ -515,7 +528,7 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 		return h, fmt.Errorf("look up asset: %w", err)
 	}
 	for _, col := range []string{"employee_no", "username", "email"} {
-		if h, ok, err := person(col, code); ok || err != nil {
+		if h, ok, err := person(col, who, code); ok || err != nil {
 			return h, err
 		}
 	}
@@ -548,7 +561,7 @@ func (w *wtx) resolveHolder(who string) (Holder, error) {
 	}
 	switch len(uids) {
 	case 1:
-		h, _, err := person("uid", uids[0])
+		h, _, err := person("uid", uids[0], uids[0])
 		return h, err
 	case 2:
 		return Holder{}, invalid("%q names more than one person: use their badge, username or email", clip(who))
@@ -1157,9 +1170,13 @@ func (db *DB) personWhere(ctx context.Context, cond string, args ...any) (Person
 // employee number, username or email (not by name: two people may share
 // one, and a name is no one's code).
 func (db *DB) PersonByCode(ctx context.Context, code string) (Person, error) {
-	code = codeText(code) // (as a scan reads it)
-	for _, c := range []struct{ col, v string }{{"badge", strings.ToUpper(code)}, {"employee_no", code}, {"username", code}, {"email", code}} {
-		p, err := db.personWhere(ctx, personIs("p.", c.col), c.v)
+	// As a scan reads it, and as given (an older tagdesk kept invisible
+	// characters in the codes it stored: personIs).
+	given, code := personCode(code)
+	for _, c := range []struct{ col, given, v string }{{"badge", strings.ToUpper(code), strings.ToUpper(code)}, {"employee_no", given, code}, {"username", given, code}, {"email", given, code}} {
+		// (The one it is as given first: nima\u200cr stored by an older
+		// tagdesk and nimar by this one are two people.)
+		p, err := db.personWhere(ctx, personIs("p.", c.col)+` ORDER BY p.`+c.col+` = ?1 DESC`, c.given, c.v)
 		if ErrorCode(err) != ENOTFOUND {
 			return p, err
 		}

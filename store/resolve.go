@@ -205,7 +205,7 @@ func (db *DB) Resolve(ctx context.Context, scan string) (Resolution, error) {
 	}
 	up := strings.ToUpper(code)
 	for _, c := range []struct{ col, v, via string }{{"badge", up, "badge"}, {"employee_no", code, "employee_number"}, {"username", code, "username"}, {"email", code, "email"}} {
-		p, err := db.personWhere(ctx, personIs("p.", c.col), c.v)
+		p, err := db.personWhere(ctx, personIs("p.", c.col), c.v, c.v) // (a scan reads it so: CleanScan)
 		if err == nil && c.col == "username" {
 			// A place's code too (its label): which was scanned? (A
 			// leaver's username gives way to the place.)

@@ -808,6 +808,7 @@ type srow struct {
 	co                                 checkoutKind
 	fullName, firstName, lastName      string
 	email, username, badge, employeeNo string
+	given                              [3]string // its email, username and employee number as the file has them (trimmed): an older tagdesk stored them so
 	coLocation, coLocationCode         string
 	parentTag                          string
 	disposal                           *Disposal
@@ -1878,6 +1879,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 	}
 	// (Codes as a scan reads them, as the badge is: codeText.)
 	r.email, r.username, r.employeeNo = strings.ToLower(codeText(v[fEmail])), codeText(v[fUsername]), codeText(v[fEmployeeNo])
+	r.given = [3]string{strings.ToLower(strings.TrimSpace(v[fEmail])), strings.TrimSpace(v[fUsername]), strings.TrimSpace(v[fEmployeeNo])}
 	r.badge = NormalizeTag(v[fBadge])
 	r.coLocation, r.parentTag = v[fCheckoutLocation], NormalizeTag(v[fParentTag])
 	if r.coLocation == "" {
@@ -2318,19 +2320,21 @@ func (im *importer) person(r *srow) (personRef, error) {
 	if name == "" {
 		name = r.fill.name // the file's name for them, given on another row
 	}
-	type probe struct{ key, col, v string }
+	// (A code is looked up as the file has it, which an older tagdesk
+	// may have stored so, and as a scan reads it: personIs.)
+	type probe struct{ key, col, given, v string }
 	var probes []probe
 	if r.badge != "" {
-		probes = append(probes, probe{personKey("b:", r.badge), "badge", r.badge})
+		probes = append(probes, probe{personKey("b:", r.badge), "badge", r.badge, r.badge})
 	}
 	if r.employeeNo != "" {
-		probes = append(probes, probe{personKey("#:", r.employeeNo), "employee_no", r.employeeNo})
+		probes = append(probes, probe{personKey("#:", r.employeeNo), "employee_no", r.given[2], r.employeeNo})
 	}
 	if r.username != "" {
-		probes = append(probes, probe{personKey("u:", r.username), "username", r.username})
+		probes = append(probes, probe{personKey("u:", r.username), "username", r.given[1], r.username})
 	}
 	if r.email != "" {
-		probes = append(probes, probe{personKey("e:", r.email), "email", r.email})
+		probes = append(probes, probe{personKey("e:", r.email), "email", r.given[0], r.email})
 	}
 	// Found by what identifies them; a name the row gives that is not
 	// theirs is said (a row copied from another, or a shared mailbox).
@@ -2342,13 +2346,18 @@ func (im *importer) person(r *srow) (personRef, error) {
 		return ref
 	}
 	// who is the person a probe finds, if anyone.
+	// (A code with invisible characters is looked up each time: who it
+	// names as given, an older tagdesk's, is not who p.key names.)
 	who := func(p probe) (personRef, bool, error) {
-		if ref, ok := im.people[p.key]; ok {
+		if ref, ok := im.people[p.key]; ok && p.given == p.v {
 			return ref, true, nil
 		}
-		found, err := im.lookPeople(p.col, p.v)
+		found, err := im.lookPeople(p.col, p.given, p.v)
 		if err != nil || len(found) == 0 {
 			return personRef{}, false, err
+		}
+		if p.given != p.v {
+			return found[0], true, nil
 		}
 		im.people[p.key] = found[0]
 		return found[0], true, nil
@@ -2405,7 +2414,7 @@ func (im *importer) person(r *srow) (personRef, error) {
 			// new person of that name. Written as the register has it
 			// (an email in any case): a new "Ana" is not the username ana.
 			for _, col := range []string{"username", "email", "badge", "employee_no"} {
-				found, err := im.lookPeople(col, v)
+				found, err := im.lookPeople(col, v, v)
 				if err != nil {
 					return personRef{}, err
 				}
@@ -2434,7 +2443,7 @@ func (im *importer) person(r *srow) (personRef, error) {
 		if _, taken := im.people[personKey(f.key, f.v)]; taken {
 			continue
 		}
-		found, err := im.lookPeople(f.col, f.v)
+		found, err := im.lookPeople(f.col, f.v, f.v)
 		if err != nil {
 			return personRef{}, err
 		}
@@ -2714,7 +2723,7 @@ func (im *importer) namesakes(name string) ([]personRef, error) {
 	if refs, ok := im.byName[key]; ok {
 		return refs, nil
 	}
-	refs, err := im.lookPeople("name", name)
+	refs, err := im.lookPeople("name", name, name)
 	if err != nil {
 		return nil, err
 	}
@@ -2722,14 +2731,14 @@ func (im *importer) namesakes(name string) ([]personRef, error) {
 	return refs, nil
 }
 
-// lookPeople finds the people whose col is v.
-func (im *importer) lookPeople(col, v string) ([]personRef, error) {
+// lookPeople finds the people whose col is v, or given (personIs).
+func (im *importer) lookPeople(col, given, v string) ([]personRef, error) {
 	st, err := im.w.prepared(`SELECT p.uid, p.name, coalesce(p.badge, ''), coalesce(p.employee_no, ''), coalesce(p.username, ''), coalesce(p.email, ''), coalesce(l.uid, '')
-		FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE ` + personIs("p.", col) + ` ORDER BY p.id`)
+		FROM people p LEFT JOIN locations l ON l.id = p.location_id WHERE ` + personIs("p.", col) + ` ORDER BY p.` + col + ` = ?1 DESC, p.id`) // (as given first)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := st.QueryContext(im.w.ctx, v)
+	rows, err := st.QueryContext(im.w.ctx, given, v)
 	if err != nil {
 		return nil, fmt.Errorf("look up person: %w", err)
 	}

@@ -161,7 +161,10 @@ type table struct {
 type tableRow struct {
 	line int
 	v    map[string]string // key -> the cell, trimmed
-	bad  *RowError
+	// key -> a code's cell as the file has it (trimmed), where it has
+	// invisible characters v drops: an older tagdesk stored them so.
+	given map[string]string
+	bad   *RowError
 }
 
 func (t *table) has(key string) bool { return t.col[key] > 0 }
@@ -265,7 +268,12 @@ func readTable(r io.Reader, kind ImportKind, cols []tableCol, rep *ImportReport,
 			switch key {
 			case "badge", "employee_num", "username", "email", "code", "parent_code", "location_code":
 				f, limit = fTag, MaxScanLen
-				c = codeText(c) // (as a scan reads it: codeText)
+				if clean := codeText(c); clean != c { // (as a scan reads it: codeText)
+					if row.given == nil {
+						row.given = map[string]string{}
+					}
+					row.given[key], c = c, clean
+				}
 			default:
 				c = nameSpaces(c)
 			}
@@ -532,7 +540,21 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 	gone, activeSet, _ := offboardedCell(r.v["offboarded"])
 	active := !gone
 	ids := [4]string{r.v["badge"], r.v["employee_num"], r.v["username"], r.v["email"]}
-	m, err := w.matchPerson(name, ids, named)
+	// (And as the file has them, which an older tagdesk may have stored:
+	// a person it stored so is theirs, not someone new.)
+	given := ids
+	for i, k := range []string{"", "employee_num", "username", "email"} {
+		if v, ok := r.given[k]; ok && k != "" {
+			given[i] = v
+			if k == "email" {
+				given[i] = strings.ToLower(v)
+			}
+		}
+	}
+	theirs := func(i int, have string) bool {
+		return strings.EqualFold(ids[i], have) || strings.EqualFold(given[i], have)
+	}
+	m, err := w.matchPerson(name, ids, given, named)
 	if err != nil {
 		return "", err
 	}
@@ -606,13 +628,13 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 		for i := range ids {
 			switch {
 			case ids[i] == "" || m.has[i] == "":
-			case strings.EqualFold(ids[i], m.has[i]):
+			case theirs(i, m.has[i]):
 				agree++
 			case differ < 0:
 				differ = i
 			}
 		}
-		if differ >= 0 && agree < 2 && !(ids[2] != "" && strings.EqualFold(ids[2], m.has[2])) {
+		if differ >= 0 && agree < 2 && !(ids[2] != "" && theirs(2, m.has[2])) {
 			another = conflict("its %s is %s's, whose %s is %s, not %s: another person's row? (a row gives a person a new name and new identifiers only when their username, or two of their identifiers, say it is them)", m.by, m.name, idNames[differ], m.has[differ], clip(ids[differ]))
 		}
 	}
@@ -623,11 +645,14 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 			set[field] = v
 		}
 	}
-	if strings.EqualFold(set["username"], m.has[2]) {
+	if set["username"] != "" && theirs(2, m.has[2]) {
 		delete(set, "username") // (a username is theirs case aside, as the register finds it)
 	}
-	if v, ok := set["employee_number"]; ok && v != m.has[1] && upperASCII(v) == upperASCII(m.has[1]) {
+	if v, ok := set["employee_number"]; ok && v != m.has[1] && (upperASCII(v) == upperASCII(m.has[1]) || upperASCII(given[1]) == upperASCII(m.has[1])) {
 		delete(set, "employee_number") // (so is an employee number)
+	}
+	if set["email"] != "" && theirs(3, m.has[3]) {
+		delete(set, "email") // (as an older tagdesk stored it, with its invisible characters)
 	}
 	if name != "" {
 		set["name"] = name
@@ -749,7 +774,7 @@ type personMatch struct {
 // people's, is refused, as is a name match where the row and the person
 // have identifiers of different kinds. named are people other rows named,
 // which a name does not match.
-func (w *wtx) matchPerson(name string, ids [4]string, named map[string]int) (personMatch, error) {
+func (w *wtx) matchPerson(name string, ids, given [4]string, named map[string]int) (personMatch, error) {
 	const cols = `SELECT uid, name, coalesce(badge, ''), coalesce(employee_no, ''), coalesce(username, ''), coalesce(email, '') FROM people WHERE `
 	read := func(q string, args ...any) ([]personMatch, error) {
 		rows, err := w.tx.QueryContext(w.ctx, cols+q, args...)
@@ -771,7 +796,10 @@ func (w *wtx) matchPerson(name string, ids [4]string, named map[string]int) (per
 		return out, nil
 	}
 	if ids != [4]string{} {
-		found, err := read(`badge = ?1 OR employee_no = ?2 OR (upper(employee_no) = upper(?2) AND NOT EXISTS (SELECT 1 FROM people x WHERE x.employee_no = ?2)) OR username = ?3 OR email = ?4`, nullable(ids[0]), nullable(ids[1]), nullable(ids[2]), nullable(ids[3]))
+		// (Each code as given too, ?5 to ?7, as personIs: an older
+		// tagdesk stored codes with their invisible characters.)
+		found, err := read(`badge = ?1 OR employee_no IN (?2, ?5) OR (upper(employee_no) IN (upper(?2), upper(?5)) AND NOT EXISTS (SELECT 1 FROM people x WHERE x.employee_no IN (?2, ?5))) OR username IN (?3, ?6) OR email IN (?4, ?7)`,
+			nullable(ids[0]), nullable(ids[1]), nullable(ids[2]), nullable(ids[3]), nullable(given[1]), nullable(given[2]), nullable(given[3]))
 		if err != nil {
 			return personMatch{}, err
 		}
@@ -779,7 +807,7 @@ func (w *wtx) matchPerson(name string, ids [4]string, named map[string]int) (per
 		case 1:
 			m := found[0]
 			for i := range ids {
-				if ids[i] != "" && strings.EqualFold(ids[i], m.has[i]) {
+				if ids[i] != "" && (strings.EqualFold(ids[i], m.has[i]) || strings.EqualFold(given[i], m.has[i])) {
 					m.by = idNames[i] + " " + ids[i]
 					break
 				}
