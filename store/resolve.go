@@ -308,15 +308,20 @@ func resolveAsset(row rowFunc, code string) (Asset, string, error) {
 		// The one asset with the id, as bySerial finds a serial's; only
 		// when none is found is it asked whether two have it. The id is
 		// a number (01009 is 1009), stored so by an import, or as the
-		// file wrote it by an older one (snipeIDForms).
+		// file wrote it by an older one (snipeIDForms): an asset stored
+		// with the number as it is is the one, and only when none is are
+		// the other forms counted, never one that reads two ways ("1.000"
+		// may be 1: no file says here).
 		id := snipeID(raw)
-		forms := snipeIDForms(id, raw)
-		args := make([]any, len(forms))
-		for i, f := range forms {
-			args[i] = f
+		args := []any{id}
+		for _, f := range snipeIDForms(id, raw) {
+			if _, two := twoWayID(f); !two || f == id {
+				args = append(args, f)
+			}
 		}
-		withID := `(SELECT id FROM assets WHERE json_extract(custom, '$."Snipe-IT ID"') IN (?` + strings.Repeat(", ?", len(forms)-1) + `) LIMIT 2)`
-		a, err := where(`a.id = (SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM `+withID+`)`, args...)
+		const sid = `json_extract(custom, '$."Snipe-IT ID"')`
+		withID := `(SELECT id, ` + sid + ` = ? AS exact FROM assets WHERE ` + sid + ` IN (?` + strings.Repeat(", ?", len(args)-2) + `) ORDER BY exact DESC LIMIT 2)`
+		a, err := where(`a.id = (SELECT CASE WHEN count(*) = 1 THEN min(id) WHEN min(exact) < max(exact) THEN max(CASE WHEN exact THEN id END) END FROM `+withID+`)`, args...)
 		if err == nil {
 			return a, "snipe-it id", nil
 		}

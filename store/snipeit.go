@@ -1565,6 +1565,23 @@ func (h *csvHeader) idMarks(line int, v string, rd idReading) {
 	}
 }
 
+// idThousands is the ID cell that shows this file groups its IDs'
+// thousands by the mark m ("1,001" for ','; or the other mark as its
+// decimal mark, "1007.0"); line 0 when none does, or another cell shows m
+// as a decimal mark (or the other grouping). settleIDs reads a two-way ID
+// ("1,000") as thousands by it, and registeredIDs counts such a stored
+// form of an ID only by it.
+func (h *csvHeader) idThousands(m byte) slashDate {
+	i, o := markIndex(m)
+	if h.idDecimals[i].line != 0 || h.idGroups[o].line != 0 {
+		return slashDate{} // (shown both ways)
+	}
+	if h.idGroups[i].line != 0 {
+		return h.idGroups[i]
+	}
+	return h.idDecimals[o]
+}
+
 // settleIDs reads the IDs that could be read two ways ("1,000": a
 // thousand, or 1 with three decimals) as the file's other IDs write
 // theirs: as thousands when another shows that separator grouping them
@@ -1583,15 +1600,10 @@ func (h *csvHeader) settleIDs(rows []*srow) {
 			if rd.group == 0 || rd.dec != 0 {
 				continue
 			}
-			i, o := markIndex(rd.group)
-			if h.idDecimals[i].line != 0 || h.idGroups[o].line != 0 {
-				continue // (shown both ways)
-			}
-			if seen = h.idGroups[i]; seen.line == 0 {
-				seen = h.idDecimals[o]
-			}
-			if _, err := strconv.ParseUint(rd.id, 10, 64); seen.line != 0 && err == nil {
-				id = rd.id
+			if _, err := strconv.ParseUint(rd.id, 10, 64); err == nil {
+				if seen = h.idThousands(rd.group); seen.line != 0 {
+					id = rd.id
+				}
 			}
 		}
 		if id == "" {
@@ -3872,6 +3884,22 @@ func snipeIDReadings(v string) []idReading {
 	return readings
 }
 
+// twoWayID says whether parseSnipeID reads v two ways ("1,000", "2.000":
+// a thousand, or 1 with three decimals), and the mark that groups its
+// thousands in the reading as a thousand.
+func twoWayID(v string) (byte, bool) {
+	rs := snipeIDReadings(v)
+	if len(rs) != 2 || rs[0].id == "0" || rs[0].id == rs[1].id {
+		return 0, false
+	}
+	for _, rd := range rs {
+		if rd.group != 0 && rd.dec == 0 {
+			return rd.group, true
+		}
+	}
+	return 0, true
+}
+
 // snipeIDForms are the ways an asset's Snipe-IT ID may be stored, for a
 // lookup of id (as parseSnipeID gives it): so, or as an older tagdesk kept
 // what the file wrote, in the forms parseSnipeID reads: a zero fraction
@@ -3904,7 +3932,11 @@ func snipeIDForms(id, raw string) []string {
 // registeredIDs reads which of the file's Snipe-IT IDs the register's
 // assets were imported with (the custom field Snipe-IT ID, index
 // assets_snipeit_id), in one statement: each ID (snipeID) with its asset,
-// tag "" when several have it (two Snipe-IT instances imported).
+// tag "" when several have it (two Snipe-IT instances imported). An asset
+// stored with the ID as it is ("1000") is the one; only when none is are
+// the other forms an older tagdesk stored counted ("1000.0", "1 000"),
+// and of those one that reads two ways ("1.000": a thousand, or 1) only
+// when the file groups its IDs' thousands by that mark (idThousands).
 func (im *importer) registeredIDs(rows []*srow) (map[string]registeredID, error) {
 	found := map[string]registeredID{}
 	var ids []string
@@ -3913,6 +3945,9 @@ func (im *importer) registeredIDs(rows []*srow) (map[string]registeredID, error)
 		if id := customValue(r.custom, SnipeITIDField); r.bad == nil && id != "" {
 			id = snipeID(id)
 			for _, f := range snipeIDForms(id, r.idCell) {
+				if m, two := twoWayID(f); two && f != id && (m == 0 || im.h.idThousands(m).line == 0) {
+					continue // ("1.000" may be 1: the file does not say)
+				}
 				if _, ok := formOf[f]; !ok {
 					formOf[f] = id
 					ids = append(ids, f)
@@ -3933,6 +3968,7 @@ func (im *importer) registeredIDs(rows []*srow) (map[string]registeredID, error)
 		return nil, fmt.Errorf("check Snipe-IT IDs: %w", err)
 	}
 	defer q.Close()
+	exactly := map[string]bool{} // the IDs an asset is stored with as they are
 	for q.Next() {
 		var v string
 		var a registeredID
@@ -3941,15 +3977,21 @@ func (im *importer) registeredIDs(rows []*srow) (map[string]registeredID, error)
 		}
 		// (Keyed by the ID that looked it up: a stored "1,000", which
 		// snipeID cannot read as one number, is the 1000 it matched.)
-		if id, ok := formOf[v]; ok {
-			v = id
-		} else {
-			v = snipeID(v)
+		id, ok := formOf[v]
+		if !ok {
+			id = snipeID(v)
 		}
-		if _, two := found[v]; two {
-			a.tag = ""
+		switch exact := v == id; {
+		case exact && !exactly[id]:
+			exactly[id] = true
+			found[id] = a // (the other forms' assets step aside)
+		case !exact && exactly[id]:
+		default:
+			if _, two := found[id]; two {
+				a.tag = ""
+			}
+			found[id] = a
 		}
-		found[v] = a
 	}
 	if err := q.Err(); err != nil {
 		return nil, fmt.Errorf("check Snipe-IT IDs: %w", err)

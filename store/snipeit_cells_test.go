@@ -358,7 +358,8 @@ func TestImportSnipeITIDOldDecimalCommaForms(t *testing.T) {
 
 // An ID an older tagdesk kept as "1,000" (two readings: a thousand, or 1
 // with three decimals, so not read back as a number) is the asset a clean
-// 1000 looks up: an --update with it was refused as retagged.
+// 1000 of its tag updates: an --update with it was refused as retagged.
+// A tagless row finds it only when the file groups thousands so.
 func TestImportSnipeITIDOldAmbiguousForm(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpen(t)
@@ -369,11 +370,15 @@ func TestImportSnipeITIDOldAmbiguousForm(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if a, err := db.ResolveAsset(ctx, "https://snipe.example.com/hardware/1000"); err != nil || a.Tag != "A-1" {
-		t.Errorf("/hardware/1000: %s %v", a.Tag, err)
+	// ("1,000" may be 1: a link, which no file settles, does not take it
+	// for 1000; TestImportSnipeITIDExactFormWins.)
+	if a, err := db.ResolveAsset(ctx, "https://snipe.example.com/hardware/1000"); store.ErrorCode(err) != store.ENOTFOUND {
+		t.Errorf("/hardware/1000: %s %v, want not found", a.Tag, err)
 	}
-	rep, err := db.ImportSnipeIT(ctx, strings.NewReader("ID,Asset Tag,Asset Name,Model Name\n1000,A-1,One,Latitude 5440\n2000,,Two,Latitude 5440\n"), store.ImportOptions{Update: true})
-	if err != nil || rep.Updated != 2 || rep.Imported != 0 {
+	// A-1 by its tag; the tagless 2000 by "2.000", the file grouping its
+	// IDs' thousands by points ("1.001").
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader("ID,Asset Tag,Asset Name,Model Name\n1000,A-1,One,Latitude 5440\n2000,,Two,Latitude 5440\n1.001,A-3,Three,Latitude 5440\n"), store.ImportOptions{Update: true})
+	if err != nil || rep.Updated != 2 || rep.Imported != 1 {
 		t.Fatalf("update of an old register: imported %d, updated %d, bad %+v, %v", rep.Imported, rep.Updated, rep.Bad, err)
 	}
 	for tag, want := range map[string]string{"A-1": "1000", "A-2": "2000"} {
@@ -566,6 +571,57 @@ func TestImportSnipeITClockWord(t *testing.T) {
 	}
 	if a := mustAsset(t, db, "W-1"); a.CheckedOutAt[:10] != "2024-03-20" {
 		t.Errorf("W-1 checked out at %q", a.CheckedOutAt)
+	}
+	mustVerify(t, db)
+}
+
+// A register an older build filled holds one asset with Snipe-IT ID
+// "1.000" and another with "1000": a tagless row of ID 1000 updates the
+// one stored exactly 1000 (it found both, as "1.000" was taken for a form
+// of 1000 with no evidence, called the ID "several have it", and added a
+// new asset). "1.000" (a thousand, or 1 with three decimals) counts for
+// 1000 only when the file settles it so, and never for a link.
+func TestImportSnipeITIDExactFormWins(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	importSnipe(t, db, []byte("ID,Asset Tag,Model Name\n1,A-1,Latitude 5440\n1000,A-2,Latitude 5440\n3000,A-3,Latitude 5440\n5000,A-5,Latitude 5440\n"), store.ImportOptions{})
+	for tag, id := range map[string]string{"A-1": "1.000", "A-3": "3,000", "A-5": "5,000"} {
+		if _, err := db.UpdateAsset(ctx, tag, map[string]string{"custom:" + store.SnipeITIDField: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a, err := db.ResolveAsset(ctx, "https://snipe.example.com/hardware/1000"); err != nil || a.Tag != "A-2" {
+		t.Errorf("/hardware/1000: %s %v, want A-2", a.Tag, err)
+	}
+	if a, err := db.ResolveAsset(ctx, "https://snipe.example.com/hardware/3000"); store.ErrorCode(err) != store.ENOTFOUND {
+		t.Errorf("/hardware/3000 (stored only as \"3,000\", which may be 3): %s %v, want not found", a.Tag, err)
+	}
+	rep, err := db.ImportSnipeIT(ctx, strings.NewReader("ID,Asset Tag,Model,Location,Notes\n1000,,Lap,WH,x\n"), store.ImportOptions{Update: true})
+	if err != nil || rep.Updated != 1 || rep.Imported != 0 {
+		t.Fatalf("tagless 1000: imported %d, updated %d, bad %+v, %v", rep.Imported, rep.Updated, rep.Bad, err)
+	}
+	if a := mustAsset(t, db, "A-2"); a.Notes != "x" {
+		t.Errorf("A-2's notes %q, want x", a.Notes)
+	}
+	if a := mustAsset(t, db, "A-1"); a.Notes != "" || a.Custom[store.SnipeITIDField] != "1.000" {
+		t.Errorf("A-1 changed: %+v", a)
+	}
+	// "5,000" alone, the file saying nothing of its commas: not 5000's.
+	rep, err = db.ImportSnipeIT(ctx, strings.NewReader("ID,Asset Tag,Model Name,Notes\n5000,,Latitude 5440,y\n"), store.ImportOptions{Update: true})
+	if err != nil || rep.Updated != 0 || rep.Imported != 1 {
+		t.Fatalf("tagless 5000, file silent: imported %d, updated %d, bad %+v, %v", rep.Imported, rep.Updated, rep.Bad, err)
+	}
+	if a := mustAsset(t, db, "A-5"); a.Notes != "" {
+		t.Errorf("A-5 (\"5,000\") updated by a file that does not say: %+v", a)
+	}
+	// A file whose commas group thousands ("1,001"): "3,000" is 3000's.
+	rep, err = db.ImportSnipeIT(ctx, strings.NewReader("ID,Asset Tag,Model Name,Notes\n3000,,Latitude 5440,z\n\"1,001\",A-4,Latitude 5440,\n"), store.ImportOptions{Update: true})
+	if err != nil || rep.Updated != 1 || rep.Imported != 1 {
+		t.Fatalf("tagless 3000, file grouping by commas: imported %d, updated %d, bad %+v, %v", rep.Imported, rep.Updated, rep.Bad, err)
+	}
+	if a := mustAsset(t, db, "A-3"); a.Notes != "z" {
+		t.Errorf("A-3's notes %q, want z", a.Notes)
 	}
 	mustVerify(t, db)
 }
