@@ -831,6 +831,7 @@ type srow struct {
 	costTwoWays                        string      // a cost that could be read two ways, for settleCosts
 	idTwoWays                          []idReading // the two readings of an ID such as "1,000", for settleIDs
 	idCell                             string      // its ID cell as written ("1.007"): an older tagdesk kept it so (registeredIDs)
+	idKept                             bool        // its ID, of tagdesk's Snipe-IT ID column, is kept as written (keptIDs)
 	swappable                          []string    // its slash dates that read either way (03/04/2024)
 	holderUnread                       bool        // its Checked Out To names someone the row does not say how to find
 	rec                                []string    // the record, kept when swappable is not empty
@@ -863,6 +864,13 @@ type csvHeader struct {
 	idGroups, idDecimals [2]slashDate
 	dayFirst             bool
 	notes                []RowError // warnings about the header
+
+	// idCustom: the ID column is tagdesk's custom field Snipe-IT ID (its
+	// export's), whose cells parseSnipeID cannot read ("n/a", "1,000": an
+	// older tagdesk stored them from a custom column) are kept as written,
+	// not refused (srow.idKept), and noted once (keptIDs).
+	idCustom bool
+
 	// lowerTags counts the tags written in lower case (tagdesk's are upper
 	// case), and lowerTag is the first.
 	lowerTags int
@@ -997,6 +1005,7 @@ func parseSnipeHeader(rec []string, rep *ImportReport, updating bool) (*csvHeade
 		for i := range rec {
 			if h.cols[i] == fCustom && strings.EqualFold(h.custom[i], SnipeITIDField) {
 				h.cols[i], h.custom[i], h.byField[fID] = fID, "", i+1
+				h.idCustom = true
 				rep.Columns[len(rep.Columns)-len(rec)+i].Field = fieldDefOf(fID).key + " (kept as the custom field " + SnipeITIDField + ")"
 				rep.Columns[len(rep.Columns)-len(rec)+i].Custom = ""
 				break
@@ -1281,6 +1290,7 @@ func readSnipeIT(r io.Reader, rep *ImportReport, opt ImportOptions) ([]*srow, *c
 	h.settleSlashDates(rows)
 	h.settleCosts(rows)
 	h.settleIDs(rows)
+	h.keptIDs(rows)
 	if h.lowerTags > 0 {
 		h.notes = append(h.notes, RowError{Line: h.lowerTag.line, Column: h.colName(fTag), Reason: fmt.Sprintf("%d tag(s) are in lower case (here %s): tagdesk keeps them in capitals (%s); their old labels scan either way", h.lowerTags, h.lowerTag.text, NormalizeTag(h.lowerTag.text))})
 	}
@@ -1622,6 +1632,39 @@ func (h *csvHeader) settleIDs(rows []*srow) {
 	}
 }
 
+// keptIDs notes once the lines whose Snipe-IT ID column of tagdesk's
+// export holds a value parseSnipeID cannot read as one whole number, kept
+// as written (an older tagdesk stored it so from a custom column; its own
+// export brought back in was refused whole).
+func (h *csvHeader) keptIDs(rows []*srow) {
+	var lines []string
+	var first *srow
+	n := 0
+	for _, r := range rows {
+		if !r.idKept || r.bad != nil {
+			continue
+		}
+		if n++; first == nil {
+			first = r
+		}
+		if len(lines) < 20 {
+			lines = append(lines, strconv.Itoa(r.line))
+		}
+	}
+	if n == 0 {
+		return
+	}
+	which := "line " + lines[0]
+	if n > 1 {
+		which = "lines " + strings.Join(lines, ", ")
+		if n > len(lines) {
+			which += fmt.Sprintf(" and %d more", n-len(lines))
+		}
+	}
+	_, err := parseSnipeID(first.idCell)
+	h.notes = append(h.notes, RowError{Line: first.line, Column: h.colName(fID), Reason: fmt.Sprintf("%s: not read as one whole number (line %d: %s): kept as written, as a custom value; a label's /hardware/ link does not find such a value", which, first.line, ErrorMessage(err))})
+}
+
 // settleSlashDates reads again, day first, the dates that could be either
 // way of a file that writes its slash dates day first; a file that writes
 // them both ways cannot say which such a date is, and its rows are refused.
@@ -1760,6 +1803,8 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		switch {
 		case err == nil:
 			h.idMarks(line, v[fID], rs[0])
+		case h.idCustom:
+			id, r.idKept = v[fID], true // (as it was stored: keptIDs)
 		case len(rs) == 2 && rs[0].id != "0" && rs[0].id != rs[1].id:
 			r.idTwoWays = rs // "1,000": the file's other IDs say (settleIDs)
 		default:

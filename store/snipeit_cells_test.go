@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -420,12 +421,17 @@ func TestImportSnipeITIDCustomColumn(t *testing.T) {
 	db := mustOpen(t)
 	seed(t, db)
 	head := "Asset Tag,Model Name,Snipe-IT ID\n"
-	rep := badImport(t, db, head+"B-1,Latitude 5440,10.5\nB-2,Latitude 5440,abc\n", store.ImportOptions{})
-	if rep.BadRows != 2 {
-		t.Fatalf("bad rows: %+v", rep.Bad)
+	// (Not a bad row: an older tagdesk stored such values from a custom
+	// column, and its export comes back; TestImportSnipeITIDCustomColumnOwnExport.)
+	rep := importSnipe(t, db, []byte(head+"B-1,Latitude 5440,10.5\nB-2,Latitude 5440,abc\n"), store.ImportOptions{})
+	if rep.Imported != 2 || rep.WarningCount != 1 || !strings.Contains(rep.Warnings[0].Reason, "lines 2, 3") || !strings.Contains(rep.Warnings[0].Reason, `"10.5"`) {
+		t.Fatalf("kept as written: %+v", rep)
 	}
-	badRowSays(t, rep, 2, "Snipe-IT ID", `"10.5"`, "whole number")
-	badRowSays(t, rep, 3, "Snipe-IT ID", `"abc"`, "whole number")
+	for tag, want := range map[string]string{"B-1": "10.5", "B-2": "abc"} {
+		if a := mustAsset(t, db, tag); a.Custom[store.SnipeITIDField] != want {
+			t.Errorf("%s: Snipe-IT ID %q, want %q", tag, a.Custom[store.SnipeITIDField], want)
+		}
+	}
 	importSnipe(t, db, []byte(head+"A-1,Latitude 5440,1.007\nA-2,Latitude 5440,1008.0\nA-3,Latitude 5440,01009\n"), store.ImportOptions{})
 	for tag, want := range map[string]string{"A-1": "1007", "A-2": "1008", "A-3": "1009"} {
 		if a := mustAsset(t, db, tag); a.Custom[store.SnipeITIDField] != want {
@@ -624,4 +630,50 @@ func TestImportSnipeITIDExactFormWins(t *testing.T) {
 		t.Errorf("A-3's notes %q, want z", a.Notes)
 	}
 	mustVerify(t, db)
+}
+
+// tagdesk's own export brought back: a "Snipe-IT ID" value an older build
+// stored from a custom column ("1,000", "n/a") is kept as written, with
+// one warning naming the lines, not a bad row (the whole file was
+// refused); one parseSnipeID reads is kept as the number.
+func TestImportSnipeITIDCustomColumnOwnExport(t *testing.T) {
+	ctx := context.Background()
+	src := mustOpen(t)
+	seed(t, src)
+	importSnipe(t, src, []byte("Asset Tag,Model Name,Old\nA-1,Latitude 5440,\nA-2,Latitude 5440,\nA-3,Latitude 5440,\n"), store.ImportOptions{})
+	for tag, id := range map[string]string{"A-1": "1,000", "A-2": "n/a", "A-3": "1.007"} {
+		if _, err := src.UpdateAsset(ctx, tag, map[string]string{"custom:" + store.SnipeITIDField: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var exp bytes.Buffer
+	if _, err := src.ExportSnipeIT(ctx, &exp); err != nil {
+		t.Fatal(err)
+	}
+	dst := mustOpen(t)
+	rep, err := dst.ImportSnipeIT(ctx, bytes.NewReader(exp.Bytes()), store.ImportOptions{})
+	if err != nil || rep.Imported != 3 || rep.BadRows != 0 {
+		t.Fatalf("own export: imported %d, bad %+v, %v", rep.Imported, rep.Bad, err)
+	}
+	for tag, want := range map[string]string{"A-1": "1,000", "A-2": "n/a", "A-3": "1007"} {
+		if a := mustAsset(t, dst, tag); a.Custom[store.SnipeITIDField] != want {
+			t.Errorf("%s: Snipe-IT ID %q, want %q", tag, a.Custom[store.SnipeITIDField], want)
+		}
+	}
+	n := 0
+	for _, w := range rep.Warnings {
+		if strings.Contains(w.Reason, "kept as written") {
+			n++
+			if w.Column != store.SnipeITIDField || !strings.Contains(w.Reason, "lines 2, 3") || !strings.Contains(w.Reason, `"1,000"`) {
+				t.Errorf("warning: %+v", w)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d warnings of IDs kept as written, want 1: %+v", n, rep.Warnings)
+	}
+	// Snipe-IT's own ID column stays strict.
+	rep = badImport(t, dst, "ID,Asset Tag,Model Name\nn/a,B-1,Latitude 5440\n", store.ImportOptions{})
+	badRowSays(t, rep, 2, "ID", `"n/a"`, "whole number")
+	mustVerify(t, dst)
 }
