@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"syscall"
 )
 
 // stdoutName is the output path that means standard output (--out -),
@@ -167,11 +166,4 @@ func replaceFile(path string, perm fs.FileMode, write func(io.Writer) error) err
 		d.Close()
 	}
 	return nil
-}
-
-// umask reads the process's file mode creation mask.
-func umask() fs.FileMode {
-	m := syscall.Umask(0)
-	syscall.Umask(m)
-	return fs.FileMode(m)
 }
