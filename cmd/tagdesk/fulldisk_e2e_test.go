@@ -3,6 +3,7 @@
 package main
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -122,5 +123,50 @@ func TestE2EFullDiskStocktakeScanSaysWhere(t *testing.T) {
 	}
 	if in != saved {
 		t.Errorf("the report has %d of the scans, want the %d saved", in, saved)
+	}
+}
+
+// A read that a full disk stops (its log holds changes, whose shared
+// memory there is no room to make) says it cannot be read, not that
+// "nothing was saved" (a read saves nothing).
+func TestE2EFullDiskReadThatCannotBeServed(t *testing.T) {
+	dir := smallDisk(t, "8m")
+	db := filepath.Join(dir, "desk.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin")
+	// A reader holding a snapshot keeps the next change in the log.
+	hold, err := sql.Open("sqlite", "file:"+db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Close()
+	tx, err := hold.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := tx.QueryRow("SELECT count(*) FROM locations").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, db, "location", "add", "CORK", "Cork")
+	// A copy of the file and its log, without the shared memory: what a
+	// desk leaves after a reboot.
+	cp := filepath.Join(dir, "copy.db")
+	for _, side := range []string{"", "-wal"} {
+		raw, err := os.ReadFile(db + side)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(raw) == 0 && side == "-wal" {
+			t.Skip("the log was checkpointed: nothing to read from it")
+		}
+		if err := os.WriteFile(cp+side, raw, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tx.Rollback()
+	fillDisk(t, dir, 0)
+	_, errs, code := cli(t, cp, "location", "list")
+	if want := "tagdesk: the disk holding the database " + cp + " is full: it cannot be read (its journal needs room); free some space and try again"; code != 1 || strings.TrimSpace(errs) != want {
+		t.Errorf("a read on a full disk that needs its log: exit %d, stderr %q, want %q", code, errs, want)
 	}
 }

@@ -490,6 +490,10 @@ func (a *app) open(ctx context.Context) (*store.DB, error) {
 		// shared memory the disk has no room for, which says the disk
 		// is full.)
 		db, err = store.Open(ctx, path, store.Options{Operator: a.resolveOperator(), ReadOnly: true})
+		if errors.Is(err, store.ErrDiskFull) {
+			// (A read saves nothing: it is what cannot be done.)
+			err = &store.Error{Code: store.EFULL, Message: store.PartialMessage(err, "it cannot be read (its journal needs room)"), Err: err}
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
