@@ -111,6 +111,10 @@ func (l *Label) content(t *Template) (string, error) {
 		if l.Tag == "" && strings.Contains(t.URL, "{tag}") {
 			return "", fmt.Errorf("labels: label has no tag")
 		}
+		if why := linkTooLong(len(s)); why != "" && !t.Barcode {
+			// (With the Code 128 strip the label scans back by that.)
+			return "", fmt.Errorf("labels: %s; shorten template %s's url", why, t.Name)
+		}
 	default:
 		s = l.Tag
 	}

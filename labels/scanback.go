@@ -1,6 +1,7 @@
 package labels
 
 import (
+	"fmt"
 	"net/url"
 	"path"
 	"strings"
@@ -14,6 +15,24 @@ import (
 
 // maxTag is the longest tag (store.MaxTagLen).
 const maxTag = 32
+
+// maxScan is the longest scan the desk reads (store.MaxScanLen, refused
+// over it by store.CleanScan): a label's link longer than that scans as
+// nothing. TestLinkLimitIsTheScanLimit in cmd/tagdesk ties the two.
+const maxScan = 256
+
+// linkTooLong says why a label's link of n bytes would not scan back, or
+// "" when it fits a scan.
+func linkTooLong(n int) string {
+	if n <= maxScan {
+		return ""
+	}
+	return fmt.Sprintf("its link is %d bytes, longer than the %d bytes a scan may be (the desk refuses a longer scan, so the label would not scan back)", n, maxScan)
+}
+
+// shortestLink is the length of the shortest link of a url pattern: the
+// pattern with a tag of one character and no serial.
+func shortestLink(pattern string) int { return len(fillURL(pattern, "0", "")) }
 
 // urlCarriesTag says whether every label of a url pattern scans back as
 // its asset: its link, filled in (fillURL) with sample tags and serials,

@@ -340,6 +340,9 @@ func (t Template) validate() error {
 			// anywhere.)
 			return fmt.Errorf("encode = url: a scan reads the tag from a link's last path segment (https://host/a/{tag}, whatever parameters follow), else, when that segment is no tag, from its first tag, asset_tag or t parameter with a value, in that order (https://host/view?tag={tag}); %q puts it elsewhere, and its labels would not scan back (or add barcode = true: the Code 128 strip carries the tag)", t.URL)
 		}
+		if n := shortestLink(t.URL); !t.Barcode && n > maxScan {
+			return fmt.Errorf("encode = url: the url is %d bytes with a tag of one character, longer than the %d bytes a scan may be (the desk refuses a longer scan): its labels would not scan back; shorten it (or add barcode = true: the Code 128 strip carries the tag)", n, maxScan)
+		}
 	default:
 		return fmt.Errorf("encode %q is not one of tag, url, serial", t.Encode)
 	}

@@ -528,7 +528,8 @@ func TestE2ESyncStatusCutOffIsNotOffline(t *testing.T) {
 }
 
 // A batch with a label that does not fit its template writes nothing (not
-// a random part of the batch) and says which.
+// a random part of the batch) and says which: a line for it, then the
+// summary.
 func TestE2ELabelBatchAllOrNothing(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "t.db")
@@ -542,7 +543,9 @@ func TestE2ELabelBatchAllOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, stderr, code := cli(t, db, "label", "--out", filepath.Join(out, "x.png"), "TD-000001", long, "TD-000002")
-	if code != 1 || !strings.Contains(stderr, "1 of 3 label(s) do not fit zebra-2x1-203, nothing written: "+long) {
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if code != 1 || len(lines) != 2 || !strings.HasPrefix(lines[0], long+": ") || !strings.Contains(lines[0], "zebra-2x1-203") ||
+		lines[1] != "tagdesk: 1 of 3 label(s) cannot be printed with zebra-2x1-203, nothing written: "+long {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	if files, _ := os.ReadDir(out); len(files) != 0 {

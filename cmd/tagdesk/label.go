@@ -142,16 +142,26 @@ func cmdLabel(ctx context.Context, a *app, args []string) error {
 		// Every label is laid out first: one that does not fit is refused
 		// before anything is written or queued. (The layout that checks
 		// it says what it cuts short: one layout a label, not two.)
-		var bad []string
+		var bad, badTags []string
 		cut := make([][]string, len(ls))
 		for i, l := range ls {
 			var err error
 			if cut[i], err = labels.Shortened(t, l); err != nil {
 				bad = append(bad, fmt.Sprintf("%s: %s", assets[i].Tag, strings.TrimPrefix(err.Error(), "labels: ")))
+				badTags = append(badTags, assets[i].Tag)
 			}
 		}
 		if len(bad) > 0 {
-			return store.Errorf(store.EINVALID, "%d of %d label(s) do not fit %s, nothing written: %s", len(bad), len(ls), t.Name, strings.Join(bad, "; "))
+			nothing := map[bool]string{true: "nothing queued", false: "nothing written"}[*prn != ""]
+			if len(ls) == 1 {
+				return store.Errorf(store.EINVALID, "%s; %s", bad[0], nothing)
+			}
+			// A line each (a batch's reasons run together were one line
+			// past reading), then the summary, as a print run says them.
+			for _, b := range bad {
+				fmt.Fprintln(a.stderr, b)
+			}
+			return store.Errorf(store.EINVALID, "%d of %d label(s) cannot be printed with %s, %s: %s", len(bad), len(ls), t.Name, nothing, strings.Join(badTags, ", "))
 		}
 		// Text the label fonts cannot draw prints as '?', and text too long
 		// for the template prints cut short: said, not silent.
