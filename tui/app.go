@@ -174,7 +174,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case earlyMsg:
 		return m, m.nextEarly()
 	case scanTimeoutMsg:
-		m.scan.keysAct = m.keysAct()
 		r := m.scan.timeout(msg.gen, m.c.clock.Now())
 		m.held = r.heldOnly()
 		return m, tea.Batch(m.apply(r, nil)...)
@@ -386,19 +385,9 @@ func (m *Model) paste(msg tea.PasteMsg) tea.Cmd {
 
 // key passes a key press through the scan buffer.
 func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
-	m.scan.keysAct = m.keysAct()
 	r := m.scan.press(k, m.c.clock.Now())
 	m.held = r.heldOnly()
 	return tea.Batch(m.apply(r, &k)...)
-}
-
-// keysAct reports whether a key typed now would act rather than be typed:
-// the active screen has no field taking letters, or the help covers it
-// (a key closes it). There a lone key waits out the pause window (see
-// scanBuffer.keysAct).
-func (m *Model) keysAct() bool {
-	a := m.active()
-	return a != nil && (m.showHelp || !a.Capturing())
 }
 
 // apply carries out what the scan buffer decided.

@@ -111,13 +111,6 @@ type scanBuffer struct {
 	// dropped is when a burst was last refused whole (dropWhole): its
 	// suffix, late, is dropped too.
 	dropped time.Time
-	// keysAct says the screen the keys go to acts on letters (no field:
-	// Home, an asset's or person's screen, Sync): a lone key is held for
-	// the pause window (joinWindow hold windows) before it acts, so that a
-	// scanner pausing right after a code's first key still makes one scan
-	// (its first letter fired a shortcut). The root sets it before each
-	// press and timeout.
-	keysAct bool
 }
 
 // scanResult says what to do with a key after the buffer has seen it, in
@@ -222,19 +215,6 @@ func (b *scanBuffer) lateSuffix(now time.Time) bool {
 		b.leadFirst >= minLateScan
 }
 
-// holdsLone reports whether the buffer holds one key typed alone that is
-// still within the pause window at now, on a screen whose letters are keys
-// (keysAct): it waits for the rest of a scan rather than act.
-func (b *scanBuffer) holdsLone(now time.Time) bool {
-	return b.lone() && now.Sub(b.first) < joinWindow*b.gap
-}
-
-// lone reports whether the buffer holds one key typed alone on a screen
-// whose letters are keys.
-func (b *scanBuffer) lone() bool {
-	return b.keysAct && len(b.keys) == 1 && !b.burst && b.over == 0 && b.stray == ""
-}
-
 // follows reports whether the held keys began right after keys were given
 // back: they continue them.
 func (b *scanBuffer) follows() bool {
@@ -303,10 +283,8 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 	started, complete := b.prefixState()
 	switch {
 	case printable(k):
-		if !b.empty() && now.Sub(b.last) > b.gap && !started && !b.graced && !b.holdsLone(now) {
-			// A late key after a held one: the earlier keys were typed
-			// (a lone key still in its pause window is a scan's first:
-			// the rest continues it).
+		if !b.empty() && now.Sub(b.last) > b.gap && !started && !b.graced {
+			// A late key after a held one: the earlier keys were typed.
 			r.flushed, r.flushText = b.giveBack(now)
 		}
 		if utf8.RuneCountInString(k.Text) > 1 || (!b.empty() && (now.Sub(b.last) <= b.gap || b.graced)) {
@@ -406,20 +384,15 @@ func (b *scanBuffer) timeout(gen int, now time.Time) scanResult {
 	}
 	started, _ := b.prefixState()
 	wait := b.gap
-	switch {
-	case started:
+	if started {
 		wait = prefixWait
-	case b.lone():
-		// A lone key where letters are keys: it acts once the pause
-		// window has passed with nothing after it.
-		wait = joinWindow * b.gap
 	}
 	if left := wait - now.Sub(b.last); left > 0 {
 		b.gen++
 		r.arm = b.gen
 		return r
 	}
-	if !started && !b.graced && now.Sub(b.last) > wait+b.gap {
+	if !started && !b.graced && now.Sub(b.last) > 2*b.gap {
 		// The timer ran late: the process was starved, and the rest of a
 		// burst may be queued behind it. Give it one more window.
 		b.graced = true
