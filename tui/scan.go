@@ -35,6 +35,12 @@ import (
 // minScanLen is the shortest burst that counts as a scan.
 const minScanLen = 2
 
+// scanFraming is the room a burst may take past store.MaxScanLen (and the
+// configured prefix) for what a scanner adds around a code, AIM identifiers
+// and spaces, which the store drops before it measures the code: a label
+// link of the full 256 bytes read with such framing is still one scan.
+const scanFraming = 16
+
 // prefixWait is how long a started prefix waits for the rest of the code.
 const prefixWait = 2 * time.Second
 
@@ -293,7 +299,7 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 		if b.stray != "" {
 			b.mangled = true // text after a stray key: the scan is broken
 		}
-		if b.over > 0 || b.text.Len()+len(k.Text) > store.MaxScanLen {
+		if b.over > 0 || b.text.Len()+len(k.Text) > len(b.prefix)+store.MaxScanLen+scanFraming {
 			// Far longer than any code: held, not delivered, until the
 			// burst ends, and then dropped whole (dropWhole). (Its first
 			// part as text and the rest as a scan would act on a tail.)
