@@ -608,6 +608,10 @@ func snipeDate(v string) (string, error) {
 			return "", invalid("%q gives its time in the zone %s, a name that may mean several (CST, IST): give the time with its offset from UTC (e.g. +01:00), in UTC, or without a zone (the desk's own)", clip(cell), zone)
 		}
 	}
+	if w := afterTime(v); w != "" {
+		// "20.03.2024 10:00 abc": the day alone was read, the time dropped.
+		return "", invalid("%q: %q after the time is neither a UTC offset nor a clock word (Uhr, h, o'clock): give the time without it, with AM or PM, or with its offset from UTC (e.g. +01:00)", clip(cell), clip(w))
+	}
 	d, ok, err := numericDate(v, true)
 	if !ok {
 		d, err = parseDate(v)
@@ -642,6 +646,36 @@ func dropClockWord(v string) string {
 		return v // (no time: a date alone, as most cells are, not matched)
 	}
 	return clockWord.ReplaceAllString(v, "$1")
+}
+
+// cellTime is a date cell's time of day (hour and minute, perhaps seconds
+// and their fraction); afterAMPM is the AM or PM a time may be followed by.
+var (
+	cellTime  = regexp.MustCompile(`\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?`)
+	afterAMPM = regexp.MustCompile(`(?i)^[ap]\.?m(?:\.|\b)`)
+)
+
+// afterTime is what a date cell (its clock word dropped) has after its
+// first time, its AM or PM and its zone, if the zone is Z, UTC, GMT or an
+// offset zoneOffset reads: "" for a cell read whole, or without a time.
+// snipeDate refuses the rest ("10:00 abc"), which a date read day first
+// left out, dropping the time without a word.
+func afterTime(v string) string {
+	if !strings.Contains(v, ":") {
+		return "" // (no time: a date alone, as most cells are, not matched)
+	}
+	at := cellTime.FindStringIndex(v)
+	if at == nil {
+		return ""
+	}
+	rest := strings.TrimSpace(v[at[1]:])
+	if m := afterAMPM.FindStringIndex(rest); m != nil {
+		rest = strings.TrimSpace(rest[m[1]:])
+	}
+	if _, ok := zoneOffset(rest); rest == "" || ok {
+		return ""
+	}
+	return rest
 }
 
 // timedZone is cellZone's match in a date cell with a time; a cell

@@ -532,9 +532,8 @@ func TestImportSnipeITZoneOffsetAfterUTC(t *testing.T) {
 // "20.03.2024 10:00 Uhr" (German "o'clock") imported before zone names
 // were refused, and was then refused as the zone UHR. A clock word after
 // the time (Uhr, h, hrs, o'clock, horas) is no zone: the time is read.
-// Zone names (PST, MEZ) stay refused; a word that is neither is read as
-// before zone names were refused (the day, when the date's form allows
-// a word after it; else not a date).
+// Zone names (PST, MEZ) stay refused; a word that is neither is refused
+// as such (TestImportSnipeITWordAfterTime).
 func TestImportSnipeITClockWord(t *testing.T) {
 	db := mustOpen(t)
 	seed(t, db)
@@ -552,7 +551,7 @@ func TestImportSnipeITClockWord(t *testing.T) {
 	}
 	badRowSays(t, rep, 2, "Checkout Date", "PST", "offset")
 	badRowSays(t, rep, 3, "Checkout Date", "MEZ", "offset")
-	badRowSays(t, rep, 4, "Checkout Date", "not a date")
+	badRowSays(t, rep, 4, "Checkout Date", `"XYZ" after the time`, "neither a UTC offset nor a clock word")
 	badRowSays(t, rep, 5, "Checkout Date", "AMT", "offset")
 	badRowSays(t, rep, 7, "Checkout Date", "EST", "offset")
 
@@ -564,8 +563,7 @@ func TestImportSnipeITClockWord(t *testing.T) {
 		"K-4,Latitude 5440,User,ana@example.com,3/20/2024 10:00 hrs\n"+
 		"K-5,Latitude 5440,User,ana@example.com,20/03/2024 10:00 horas\n"+
 		"K-6,Latitude 5440,User,ana@example.com,2024-03-20 10:00 o'clock\n"+
-		"K-7,Latitude 5440,User,ana@example.com,20.03.2024 10:00 Uhr.\n"+
-		"W-1,Latitude 5440,User,ana@example.com,20.03.2024 10:00 XYZ\n"), store.ImportOptions{})
+		"K-7,Latitude 5440,User,ana@example.com,20.03.2024 10:00 Uhr.\n"), store.ImportOptions{})
 	want := mustAsset(t, db, "R-1").CheckedOutAt
 	if want == "" {
 		t.Fatal("no time read from 2024-03-20 10:00")
@@ -574,9 +572,6 @@ func TestImportSnipeITClockWord(t *testing.T) {
 		if a := mustAsset(t, db, tag); a.CheckedOutAt != want {
 			t.Errorf("%s checked out at %q, want %q", tag, a.CheckedOutAt, want)
 		}
-	}
-	if a := mustAsset(t, db, "W-1"); a.CheckedOutAt[:10] != "2024-03-20" {
-		t.Errorf("W-1 checked out at %q", a.CheckedOutAt)
 	}
 	mustVerify(t, db)
 }
@@ -676,4 +671,72 @@ func TestImportSnipeITIDCustomColumnOwnExport(t *testing.T) {
 	rep = badImport(t, dst, "ID,Asset Tag,Model Name\nn/a,B-1,Latitude 5440\n", store.ImportOptions{})
 	badRowSays(t, rep, 2, "ID", `"n/a"`, "whole number")
 	mustVerify(t, dst)
+}
+
+// A word after a date cell's time that is neither a UTC offset, a zone
+// name (refused already) nor a clock word had the time dropped without a
+// word: "20.03.2024 10:00 abc" imported the day alone, in every date
+// column. It is a bad row naming the cell and the word, a dry run
+// included; the forms read before still are.
+func TestImportSnipeITWordAfterTime(t *testing.T) {
+	db := mustOpen(t)
+	seed(t, db)
+	head := "Asset Tag,Model Name,Checkout Type,Checked Out to: Email,Checkout Date,Purchase Date,Expected Checkin\n"
+	bad := head +
+		"Z-1,Latitude 5440,User,ana@example.com,2024-03-20 10:00 foo,,\n" +
+		"Z-2,Latitude 5440,User,ana@example.com,20.03.2024 10:00 abc,,\n" +
+		"Z-3,Latitude 5440,User,ana@example.com,3/20/2024 10:00 PM later,,\n" +
+		"Z-4,Latitude 5440,,,,20.03.2024 10:00 foobar,\n" +
+		"Z-5,Latitude 5440,User,ana@example.com,2024-03-20T10:00:00 abc,,\n" +
+		"Z-6,Latitude 5440,User,ana@example.com,2024-03-20 10:00,,20.03.2024 17:00 xyz\n" +
+		"Z-7,Latitude 5440,User,ana@example.com,20.03.2024 10:00 - 12:00,,\n" +
+		"Z-8,Latitude 5440,User,ana@example.com,2024-03-20 10:00 +01:00 abc,,\n"
+	for _, dry := range []bool{true, false} {
+		rep := badImport(t, db, bad, store.ImportOptions{DryRun: dry})
+		if rep.BadRows != 8 {
+			t.Fatalf("dry run %v: bad rows: %+v", dry, rep.Bad)
+		}
+		badRowSays(t, rep, 2, "Checkout Date", `"2024-03-20 10:00 foo"`, `"foo" after the time`, "neither a UTC offset nor a clock word")
+		badRowSays(t, rep, 3, "Checkout Date", `"abc" after the time`, "neither a UTC offset nor a clock word")
+		badRowSays(t, rep, 4, "Checkout Date", `"later" after the time`)
+		badRowSays(t, rep, 5, "Purchase Date", `"foobar" after the time`)
+		badRowSays(t, rep, 6, "Checkout Date", `"abc" after the time`)
+		badRowSays(t, rep, 7, "Expected Checkin", `"xyz" after the time`)
+		badRowSays(t, rep, 8, "Checkout Date", `"- 12:00" after the time`)
+		badRowSays(t, rep, 9, "Checkout Date", `"+01:00 abc" after the time`)
+	}
+
+	importSnipe(t, db, []byte(head+
+		"R-1,Latitude 5440,User,ana@example.com,2024-03-20 10:00,,\n"+
+		"Y-1,Latitude 5440,User,ana@example.com,2024-03-20 10:00 PM,,\n"+
+		"Y-2,Latitude 5440,User,ana@example.com,20.03.2024 10:00 p.m.,2024-03-01 09:00 AM,\n"+
+		"Y-3,Latitude 5440,User,ana@example.com,3/20/2024 10:00PM,,\n"+
+		"Y-4,Latitude 5440,User,ana@example.com,2024-03-20T10:00:00.123Z,,\n"+
+		"Y-5,Latitude 5440,User,ana@example.com,2024-03-20 10:00:00 +01:00,,\n"+
+		"Y-6,Latitude 5440,User,ana@example.com,20.03.2024 10:00 Uhr,,2024-04-01 17:00 h\n"+
+		"Y-7,Latitude 5440,User,ana@example.com,\"2024-03-20 10:00:00,5\",,\n"+
+		"Y-8,Latitude 5440,User,ana@example.com,\"Mar 20, 2024 10:00 PM\",,\n"+
+		"Y-9,Latitude 5440,User,ana@example.com,2024-03-20,2024-03-01,2024-04-01\n"+
+		"Y-10,Latitude 5440,User,ana@example.com,2024-03-20 10:00 UTC+5:30,,\n"), store.ImportOptions{})
+	local := mustAsset(t, db, "R-1").CheckedOutAt
+	if local == "" {
+		t.Fatal("no time read from 2024-03-20 10:00")
+	}
+	pm := mustAsset(t, db, "Y-1").CheckedOutAt
+	if pm == "" || pm == local {
+		t.Fatalf("Y-1 checked out at %q", pm)
+	}
+	for tag, want := range map[string]string{"Y-2": pm, "Y-3": pm, "Y-4": "2024-03-20T10:00:00Z", "Y-5": "2024-03-20T09:00:00Z",
+		"Y-6": local, "Y-7": local, "Y-8": pm, "Y-10": "2024-03-20T04:30:00Z"} {
+		if a := mustAsset(t, db, tag); a.CheckedOutAt != want {
+			t.Errorf("%s checked out at %q, want %q", tag, a.CheckedOutAt, want)
+		}
+	}
+	if a := mustAsset(t, db, "Y-9"); a.CheckedOutAt[:10] != "2024-03-20" || a.PurchaseDate != "2024-03-01" {
+		t.Errorf("Y-9: checked out at %q, purchased %q", a.CheckedOutAt, a.PurchaseDate)
+	}
+	if a := mustAsset(t, db, "Y-2"); a.PurchaseDate != "2024-03-01" {
+		t.Errorf("Y-2 purchased %q", a.PurchaseDate)
+	}
+	mustVerify(t, db)
 }
