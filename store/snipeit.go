@@ -1631,7 +1631,8 @@ func (h *csvHeader) idThousands(m byte) slashDate {
 // theirs: as thousands when another shows that separator grouping them
 // ("1,001", "1,000,000"; or the other mark as its decimal mark, "1007.0")
 // and none shows it as a decimal mark (or the other grouping). A file
-// that shows neither, or both, cannot say: those rows are refused.
+// that shows neither, or both, cannot say: those rows are refused, or in
+// tagdesk's Snipe-IT ID column (idCustom) kept as written (keptIDs).
 func (h *csvHeader) settleIDs(rows []*srow) {
 	told := false
 	for _, r := range rows {
@@ -1650,13 +1651,17 @@ func (h *csvHeader) settleIDs(rows []*srow) {
 				}
 			}
 		}
-		if id == "" {
+		if id == "" && !h.idCustom {
 			_, err := parseSnipeID(r.idCell)
 			r.bad = &RowError{Line: r.line, Column: h.colName(fID), Reason: ErrorMessage(err)}
 			continue
 		}
 		if r.custom == nil {
 			r.custom = map[string]string{}
+		}
+		if id == "" {
+			r.custom[keptName(fID)], r.idKept = r.idCell, true // (as it was stored)
+			continue
 		}
 		r.custom[keptName(fID)] = id
 		if !told {
@@ -1837,10 +1842,10 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		switch {
 		case err == nil:
 			h.idMarks(line, v[fID], rs[0])
-		case h.idCustom:
-			id, r.idKept = v[fID], true // (as it was stored: keptIDs)
 		case len(rs) == 2 && rs[0].id != "0" && rs[0].id != rs[1].id:
 			r.idTwoWays = rs // "1,000": the file's other IDs say (settleIDs)
+		case h.idCustom:
+			id, r.idKept = v[fID], true // (as it was stored: keptIDs)
 		default:
 			return fail(fID, "%s", ErrorMessage(err))
 		}

@@ -740,3 +740,70 @@ func TestImportSnipeITWordAfterTime(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// tagdesk's own Snipe-IT ID column settles a two-way ID ("1,000": a
+// thousand, or 1 with three decimals) by the file's other IDs, as
+// Snipe-IT's ID column does: it was kept as written, with a warning, even
+// beside "1,001", so that /hardware/1000 found nothing. A file that does
+// not settle it still keeps it as written, with the warning.
+func TestImportSnipeITIDCustomColumnSettledByFile(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	head := "Asset Tag,Model Name,Snipe-IT ID\n"
+	rep := importSnipe(t, db, []byte(head+
+		"A-1,Latitude 5440,\"1,000\"\n"+
+		"A-2,Latitude 5440,\"1,001\"\n"+
+		"A-3,Latitude 5440,\"2,000\"\n"), store.ImportOptions{})
+	if rep.Imported != 3 || rep.BadRows != 0 {
+		t.Fatalf("comma file: %+v", rep)
+	}
+	noted := false
+	for _, w := range rep.Warnings {
+		if strings.Contains(w.Reason, "kept as written") {
+			t.Errorf("settled IDs kept as written: %+v", w)
+		}
+		noted = noted || strings.Contains(w.Reason, `"1,000" read as 1000`) && strings.Contains(w.Reason, "line 3") && w.Column == store.SnipeITIDField
+	}
+	if !noted {
+		t.Errorf("no note of the reading: %+v", rep.Warnings)
+	}
+	// A German file's points: "3.000" beside "1.234.567".
+	importSnipe(t, db, []byte("Asset Tag;Model Name;Snipe-IT ID\nA-4;Latitude 5440;1.234.567\nA-5;Latitude 5440;3.000\n"), store.ImportOptions{})
+	for tag, want := range map[string]string{"A-1": "1000", "A-2": "1001", "A-3": "2000", "A-4": "1234567", "A-5": "3000"} {
+		if a := mustAsset(t, db, tag); a.Custom[store.SnipeITIDField] != want {
+			t.Errorf("%s: Snipe-IT ID %q, want %q", tag, a.Custom[store.SnipeITIDField], want)
+		}
+	}
+	for id, tag := range map[string]string{"1000": "A-1", "2000": "A-3", "3000": "A-5"} {
+		if a, err := db.ResolveAsset(ctx, "https://snipe.example.com/hardware/"+id); err != nil || a.Tag != tag {
+			t.Errorf("/hardware/%s: %s %v, want %s", id, a.Tag, err, tag)
+		}
+	}
+	// --update finds the asset by the settled ID.
+	rep = importSnipe(t, db, []byte(head+"A-1,Latitude 5440,\"1,000\"\nA-2,Latitude 5440,\"1,001\"\n"), store.ImportOptions{Update: true})
+	if rep.Imported != 0 || rep.Unchanged != 2 {
+		t.Errorf("update by settled ID: %+v", rep)
+	}
+	// Nothing settles it (or both ways): kept as written, with the warning.
+	for i, file := range []string{
+		head + "B-1,Latitude 5440,\"4,000\"\nB-2,Latitude 5440,1002\n",
+		"Asset Tag;Model Name;Snipe-IT ID\nB-3;Latitude 5440;5,000\nB-4;Latitude 5440;1,003\nB-5;Latitude 5440;1004,0\n",
+	} {
+		rep = importSnipe(t, db, []byte(file), store.ImportOptions{})
+		tag, want := []string{"B-1", "B-3"}[i], []string{"4,000", "5,000"}[i]
+		if a := mustAsset(t, db, tag); a.Custom[store.SnipeITIDField] != want {
+			t.Errorf("%s: Snipe-IT ID %q, want %q", tag, a.Custom[store.SnipeITIDField], want)
+		}
+		kept := 0
+		for _, w := range rep.Warnings {
+			if strings.Contains(w.Reason, "kept as written") && strings.Contains(w.Reason, "line 2") && strings.Contains(w.Reason, `"`+want+`"`) {
+				kept++
+			}
+		}
+		if kept != 1 || rep.BadRows != 0 {
+			t.Errorf("%s: %d warnings of IDs kept as written, bad %+v: %+v", tag, kept, rep.Bad, rep.Warnings)
+		}
+	}
+	mustVerify(t, db)
+}
