@@ -803,6 +803,9 @@ func (w *wtx) matchPerson(name string, ids, given [4]string, named map[string]in
 		if err != nil {
 			return personMatch{}, err
 		}
+		if len(found) > 1 {
+			found = asGivenFirst(found, ids, given)
+		}
 		switch len(found) {
 		case 1:
 			m := found[0]
@@ -863,6 +866,34 @@ func (w *wtx) matchPerson(name string, ids, given [4]string, named map[string]in
 		return m, nil
 	}
 	return personMatch{}, invalid("%d people are named %s and the row does not say which: give them usernames or emails (tagdesk person update) and the row one of them", len(found), clip(name))
+}
+
+// asGivenFirst drops from found, the people a users row's identifiers
+// (ids, and given as the file has them) matched, each one its identifier
+// names only as the register reads it (jdoe) when someone found has it as
+// the row gives it (jdoe\u200b, as an older tagdesk stored it): a code
+// names the one it is as given, as personIs's lookups take it (and the
+// assets import's holder); the other is another person. A row whose
+// identifiers name two people by their own forms keeps both (refused).
+func asGivenFirst(found []personMatch, ids, given [4]string) []personMatch {
+	var held [4]bool // the row's identifier, given otherwise than read, is someone's as given
+	for i := range ids {
+		for _, m := range found {
+			held[i] = held[i] || given[i] != ids[i] && given[i] != "" && strings.EqualFold(given[i], m.has[i])
+		}
+	}
+	kept := slices.DeleteFunc(slices.Clone(found), func(m personMatch) bool {
+		for i := range ids {
+			if ids[i] != "" && m.has[i] != "" && (strings.EqualFold(given[i], m.has[i]) || !held[i] && strings.EqualFold(ids[i], m.has[i])) {
+				return false
+			}
+		}
+		return true
+	})
+	if len(kept) == 0 {
+		return found // (matched otherwise, as an employee number in another case: as found)
+	}
+	return kept
 }
 
 // ImportSnipeITLocations imports locations from a CSV in Snipe-IT's
