@@ -711,6 +711,46 @@ var zoneNames = func() map[string]bool {
 // "…T10:00:00Z", "1:45 PM +02:00"): letters or an offset after a clock.
 var cellZone = regexp.MustCompile(`(?i)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[ap]\.?m(?:\.|\b))?\s*(` + offsetZone + `|[a-z]{1,5})$`)
 
+// sameLinesAsStored takes out of an update's fields the notes and custom
+// values that differ from the asset's (notes, and custom as stored, JSON)
+// only by a CR before a line break: a CSV reader reads a quoted cell's CR
+// LF as LF, so a note typed on Windows came back from the desk's own
+// export otherwise, and --update rewrote it (its lines the same).
+func sameLinesAsStored(fields map[string]string, notes, custom string) error {
+	lf := func(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
+	var have map[string]string
+	for k, v := range fields {
+		if !strings.Contains(v, "\n") {
+			continue // (most: no line break)
+		}
+		if k == "notes" {
+			if notes != v && lf(notes) == lf(v) {
+				delete(fields, k)
+			}
+			continue
+		}
+		name, ok := strings.CutPrefix(k, "custom:")
+		if !ok {
+			continue
+		}
+		if have == nil {
+			if err := json.Unmarshal([]byte(custom), &have); err != nil {
+				return fmt.Errorf("read asset's custom fields: %w", err)
+			}
+		}
+		h, ok := have[name]
+		for n, hv := range have {
+			if !ok && strings.EqualFold(n, name) {
+				h, ok = hv, true // (the field's name in another case: knownFields)
+			}
+		}
+		if ok && h != v && lf(h) == lf(v) {
+			delete(fields, k)
+		}
+	}
+	return nil
+}
+
 // snipeCost accepts ParseCost's forms plus an ISO currency code before or
 // after the number ("USD 1,299.00", "1299 EUR").
 func snipeCost(v string, dec byte) (cost, currency string, err error) {
@@ -3270,6 +3310,9 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 			{fOrderNo, rowOrderNo, orderNo}, {fPurchaseDate, r.purchaseDate, bought}, {fCost, r.cost, cost},
 			{fWarrantyEnd, r.warrantyEnd, warranty}, {fEOL, r.eol, eol}} {
 			v, have := strings.TrimSpace(c.row), strings.TrimSpace(c.have)
+			if c.f == fNotes {
+				v, have = strings.ReplaceAll(v, "\r\n", "\n"), strings.ReplaceAll(have, "\r\n", "\n") // (sameLinesAsStored)
+			}
 			if v != "" && v != have && !(c.f == fSerial && strings.EqualFold(v, have)) {
 				differ = append(differ, im.h.colName(c.f))
 			}
@@ -3283,8 +3326,8 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 	if _, err := im.past(r.lastAudit, "last audit"); err != nil {
 		return false, im.rowErr(r, fLastAudit, err)
 	}
-	var lastAudit, po string
-	if err := w.queryRow(`SELECT a.last_audit, coalesce(o.number, '') FROM assets a LEFT JOIN purchase_orders o ON o.id = a.po_id WHERE a.id = ?`, a.id).Scan(&lastAudit, &po); err != nil {
+	var lastAudit, po, notes, custom string
+	if err := w.queryRow(`SELECT a.last_audit, coalesce(o.number, ''), a.notes, a.custom FROM assets a LEFT JOIN purchase_orders o ON o.id = a.po_id WHERE a.id = ?`, a.id).Scan(&lastAudit, &po, &notes, &custom); err != nil {
 		return false, fmt.Errorf("read asset: %w", err)
 	}
 	orderNo := r.orderNo
@@ -3308,6 +3351,9 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 	}
 	for k, v := range r.custom {
 		fields["custom:"+k] = v
+	}
+	if err := sameLinesAsStored(fields, notes, custom); err != nil {
+		return false, err
 	}
 	if r.model != "" || r.modelNo != "" {
 		if refs["model"], err = im.modelUID(r); err != nil {

@@ -807,3 +807,74 @@ func TestImportSnipeITIDCustomColumnSettledByFile(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// A note (or custom value) written on Windows holds CR LF line breaks.
+// tagdesk's export writes them as they are, and a CSV reader reads a
+// quoted cell's CR LF as LF (as a spreadsheet writes a cell's breaks): the
+// note's lines come back the same, and import --update of the desk's own
+// export rewrote every such note, and value, to the other line ending
+// ("updated", an event each). A cell that differs from the register only
+// so is unchanged; a lone CR comes back as it is.
+func TestImportSnipeITOwnExportCRLFNote(t *testing.T) {
+	ctx := context.Background()
+	src := mustOpen(t)
+	seed(t, src)
+	notes := map[string]string{"A-1": "one\r\ntwo", "A-2": "one\rtwo", "A-3": "one\ntwo", "A-4": "x\r\n\r\ny"}
+	importSnipe(t, src, []byte("Asset Tag,Model Name\nA-1,Latitude 5440\nA-2,Latitude 5440\nA-3,Latitude 5440\nA-4,Latitude 5440\n"), store.ImportOptions{})
+	for tag, n := range notes {
+		if _, err := src.UpdateAsset(ctx, tag, map[string]string{"notes": n, "custom:Info": n}); err != nil {
+			t.Fatal(tag, err)
+		}
+	}
+	var exp bytes.Buffer
+	if _, err := src.ExportSnipeIT(ctx, &exp); err != nil {
+		t.Fatal(err)
+	}
+	before := takeSnapshot(t, src)
+	rep := importSnipe(t, src, exp.Bytes(), store.ImportOptions{Update: true})
+	if rep.Updated != 0 || rep.Unchanged != 4 {
+		t.Errorf("own export with --update: updated %d, unchanged %d, want 0 and 4", rep.Updated, rep.Unchanged)
+	}
+	if after := takeSnapshot(t, src); after.events != before.events {
+		t.Errorf("own export with --update added %d events", after.events-before.events)
+	}
+	for tag, n := range notes {
+		if a := mustAsset(t, src, tag); a.Notes != n || a.Custom["Info"] != n {
+			t.Errorf("%s after --update: notes %q, Info %q, want %q", tag, a.Notes, a.Custom["Info"], n)
+		}
+	}
+	// A changed note is still a change, its line breaks as the file has them.
+	edited := strings.Replace(exp.String(), "\"one\r\ntwo\",\"one\r\ntwo\"", "\"one\r\nthree\",\"one\r\ntwo\"", 1)
+	rep = importSnipe(t, src, []byte(edited), store.ImportOptions{Update: true})
+	if rep.Updated != 1 {
+		t.Errorf("edited note: %+v", rep)
+	}
+	if a := mustAsset(t, src, "A-1"); a.Notes != "one\nthree" || a.Custom["Info"] != "one\r\ntwo" {
+		t.Errorf("A-1 after the edit: notes %q, Info %q", a.Notes, a.Custom["Info"])
+	}
+	// Into another desk: the same lines.
+	dst := mustOpen(t)
+	importSnipe(t, dst, exp.Bytes(), store.ImportOptions{})
+	for tag, n := range notes {
+		want := strings.ReplaceAll(n, "\r\n", "\n")
+		if a := mustAsset(t, dst, tag); a.Notes != want || a.Custom["Info"] != want {
+			t.Errorf("%s in another desk: notes %q, Info %q, want %q", tag, a.Notes, a.Custom["Info"], want)
+		}
+	}
+	// A disposed asset's row: its note is not said to differ.
+	if _, err := src.Dispose(ctx, "A-4", store.Disposal{Method: "recycle"}); err != nil {
+		t.Fatal(err)
+	}
+	exp.Reset()
+	if _, err := src.ExportSnipeIT(ctx, &exp); err != nil {
+		t.Fatal(err)
+	}
+	rep = importSnipe(t, src, exp.Bytes(), store.ImportOptions{Update: true})
+	for _, w := range rep.Warnings {
+		if strings.Contains(w.Reason, "not changed") {
+			t.Errorf("disposed A-4: %+v", w)
+		}
+	}
+	mustVerify(t, src)
+	mustVerify(t, dst)
+}
