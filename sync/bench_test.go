@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	gosync "sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,11 +20,6 @@ import (
 
 	"github.com/tagdesk/tagdesk/store"
 )
-
-// settle writes back what earlier work left dirty in the page cache (the
-// device databases just built, the previous benchmark's files), so that
-// the fsyncs timed next do not queue behind it.
-func settle() { syscall.Sync() }
 
 func benchEvents() int {
 	if n, err := strconv.Atoi(os.Getenv("TAGDESK_BENCH_EVENTS")); err == nil && n > 0 {

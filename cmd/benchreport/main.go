@@ -373,8 +373,9 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-// runTimed runs a command and returns its wall time, max RSS (kB) and
-// stderr; cpuUsed, when not nil, gets its user + system seconds.
+// runTimed runs a command and returns its wall time, max RSS (kB; -1 where
+// the system does not report it: maxRSS) and stderr; cpuUsed, when not nil,
+// gets its user + system seconds.
 func runTimed(ctx context.Context, stdout io.Writer, cpuUsed *float64, name string, args ...string) (time.Duration, int64, string, error) {
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Stdout = stdout
@@ -383,13 +384,13 @@ func runTimed(ctx context.Context, stdout io.Writer, cpuUsed *float64, name stri
 	start := time.Now()
 	err := cmd.Run()
 	took := time.Since(start)
-	var rss int64
+	rss := int64(-1)
 	if cpuUsed != nil {
 		*cpuUsed = cpuSeconds(cmd.ProcessState)
 	}
 	if cmd.ProcessState != nil {
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			rss = ru.Maxrss
+		if kb, ok := maxRSS(cmd.ProcessState); ok {
+			rss = kb
 		}
 	}
 	if err != nil {
