@@ -50,6 +50,11 @@ type Options struct {
 	// without its log (-wal) is opened as immutable, as SQLite needs to
 	// read a WAL database in a folder it cannot write.
 	ReadOnly bool
+	// Name is what the desk's messages call the database (a full disk's,
+	// a read-only one's) when path is not the name the user gave: a new
+	// database made aside and put in place when its command succeeds.
+	// Empty: path.
+	Name string
 
 	catchUp   int // tests: catchUpFrames, smaller (checkpoint)
 	laterMost int // tests: laterSubjectsMost, smaller (laterSubjects)
@@ -59,6 +64,7 @@ type Options struct {
 // over one SQLite file in WAL mode.
 type DB struct {
 	path     string
+	name     string  // Options.Name, else path: what messages call it
 	w        *sql.DB // single writer, BEGIN IMMEDIATE
 	r        *sql.DB // readers
 	now      func() time.Time
@@ -211,6 +217,9 @@ func refuseForeign(ctx context.Context, path string) error {
 // ":memory:" is not supported (readers and writer must share the file); use a
 // temporary file in tests.
 func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+	if opt.Name == "" {
+		opt.Name = path
+	}
 	db, err := open(ctx, path, opt)
 	if isReadOnly(err) || isCantOpen(err) && !opt.ReadOnly && folderReadOnly(path) {
 		// (On a read-only mount SQLite cannot make the log beside the
@@ -220,13 +229,13 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		if folderReadOnly(path) {
 			why = roFolder(path)
 		}
-		return nil, readOnlyErr(path, why, err)
+		return nil, readOnlyErr(opt.Name, why, err)
 	}
 	// A disk full before the open: SQLite cannot size the shared memory
 	// (-shm) it makes, and says only "disk I/O error" (IOERR_SHMSIZE), which
 	// a failing disk says too. The disk says which it is.
 	if isFull(err) || isIOErr(err) && diskFull(filepath.Dir(resolved(path))) {
-		return nil, fullErr(path, err)
+		return nil, fullErr(opt.Name, err)
 	}
 	return db, err
 }
@@ -370,7 +379,7 @@ func open(ctx context.Context, path string, opt Options) (*DB, error) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	db := &DB{path: path, w: w, now: opt.Now, operator: opt.Operator, stmts: map[string]*sql.Stmt{}, noSearch: opt.NoSearch, syncMode: sync, catchUp: catchUpFrames, laterMost: laterSubjectsMost}
+	db := &DB{path: path, name: opt.Name, w: w, now: opt.Now, operator: opt.Operator, stmts: map[string]*sql.Stmt{}, noSearch: opt.NoSearch, syncMode: sync, catchUp: catchUpFrames, laterMost: laterSubjectsMost}
 	if opt.catchUp > 0 {
 		db.catchUp = opt.catchUp
 	}
@@ -486,7 +495,7 @@ func openReadOnly(ctx context.Context, path string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	r.SetMaxOpenConns(4)
-	db := &DB{path: path, w: r, r: r, now: opt.Now, operator: opt.Operator, stmts: map[string]*sql.Stmt{}, syncMode: "OFF", readOnly: true}
+	db := &DB{path: path, name: opt.Name, w: r, r: r, now: opt.Now, operator: opt.Operator, stmts: map[string]*sql.Stmt{}, syncMode: "OFF", readOnly: true}
 	if db.now == nil {
 		db.now = time.Now
 	}

@@ -190,9 +190,9 @@ func (db *DB) storageErr(err error) error {
 	}
 	switch {
 	case isFull(err):
-		return fullErr(db.path, err)
+		return fullErr(db.name, err)
 	case isReadOnly(err):
-		return readOnlyErr(db.path, roFile, err)
+		return readOnlyErr(db.name, roFile, err)
 	}
 	return err
 }

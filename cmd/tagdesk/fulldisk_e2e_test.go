@@ -170,3 +170,31 @@ func TestE2EFullDiskReadThatCannotBeServed(t *testing.T) {
 		t.Errorf("a read on a full disk that needs its log: exit %d, stderr %q, want %q", code, errs, want)
 	}
 }
+
+// From a review: a command creating a new database on a full disk said
+// "the disk holding the database /d/.desk.db.new-4242-… is full", naming
+// the file the desk makes aside before it puts the database in place, not
+// the database the user named. The line is the one any change on a full
+// disk says, naming --db; nothing is left behind. (With no room at all the
+// open fails; with a little, a migration or the change does.)
+func TestE2EFullDiskNewDatabaseNamesIt(t *testing.T) {
+	dir := smallDisk(t, "8m")
+	db := filepath.Join(dir, "desk.db")
+	want := "tagdesk: the disk holding the database " + db + " is full: nothing was saved; free some space and try again"
+	for _, spare := range []int64{0, 64 << 10, 256 << 10} {
+		os.Remove(filepath.Join(dir, "fill"))
+		fillDisk(t, dir, spare)
+		if _, errs, code := cli(t, db, "location", "add", "DUB", "Dublin"); code != 1 || strings.TrimSpace(errs) != want {
+			t.Errorf("a new database on a disk with %d bytes free: exit %d, stderr %q, want %q", spare, code, errs, want)
+		}
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents {
+			if e.Name() != "fill" {
+				t.Errorf("left behind on a full disk (%d bytes free): %s", spare, e.Name())
+			}
+		}
+	}
+}

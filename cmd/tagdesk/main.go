@@ -598,7 +598,8 @@ func (a *app) withNewDB(ctx context.Context, path string, fn func(db *store.DB) 
 	tmp := f.Name()
 	f.Close()
 	os.Remove(tmp) // the store creates it, 0600, and refuses a file it did not make
-	db, err := store.Open(ctx, tmp, store.Options{Operator: a.resolveOperator()})
+	// (Its refusals name path, the database the user gave: Name.)
+	db, err := store.Open(ctx, tmp, store.Options{Operator: a.resolveOperator(), Name: path})
 	if err != nil {
 		removeDB(tmp)
 		removeDirs(made)
