@@ -18,15 +18,7 @@ import (
 func TestSyncFinishKeepsWhatTheCountFoundOnAnotherDesk(t *testing.T) {
 	ctx := context.Background()
 	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
-	receiveTags(t, a, "DUB-STORE", "T-1", "T-2", "T-3", "T-4")
-	syncVia(t, srv, a)
-	st, err := a.StartStocktake(ctx, "DUB-STORE")
-	if err != nil {
-		t.Fatal(err)
-	}
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
+	st := sharedCount(t, srv, a, b, "T-1", "T-2", "T-3", "T-4")
 	for _, c := range []struct {
 		db  *store.DB
 		tag string
@@ -123,26 +115,7 @@ func TestSyncRefusedMissingMarkIsNotCountedMissing(t *testing.T) {
 func TestSyncTwoCountsReportNoMissing(t *testing.T) {
 	ctx := context.Background()
 	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	sa, sb := twoCounts(t, srv, a, b)
-	for _, tag := range []string{"T-1", "T-2"} {
-		if _, err := a.ScanIntoStocktake(ctx, sa.UID, tag); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, tag := range []string{"T-3", "T-4"} {
-		if _, err := b.ScanIntoStocktake(ctx, sb.UID, tag); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := a.FinishStocktake(ctx, sa.UID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.FinishStocktake(ctx, sb.UID); err != nil {
-		t.Fatal(err)
-	}
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
-	syncVia(t, srv, a)
+	_, sb := twoHalfCounts(t, srv, a, b)
 	for _, db := range []*store.DB{srv, a, b} {
 		r, err := db.StocktakeReport(ctx, sb.UID)
 		if err != nil {
@@ -277,21 +250,59 @@ func TestSyncRefusedCountScansRedoneIntoTheOpenCount(t *testing.T) {
 	syncVerify(t, a, b, srv)
 }
 
+// twoHalfCounts is twoCounts, then a scans T-1 and T-2 into its count
+// and b T-3 and T-4 into its own, each finishes its count, and they sync
+// (a, b, then a again).
+func twoHalfCounts(t *testing.T, srv, a, b *store.DB) (sa, sb store.Stocktake) {
+	t.Helper()
+	ctx := context.Background()
+	sa, sb = twoCounts(t, srv, a, b)
+	for _, c := range []struct {
+		db   *store.DB
+		uid  string
+		tags []string
+	}{{a, sa.UID, []string{"T-1", "T-2"}}, {b, sb.UID, []string{"T-3", "T-4"}}} {
+		for _, tag := range c.tags {
+			if _, err := c.db.ScanIntoStocktake(ctx, c.uid, tag); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := a.FinishStocktake(ctx, sa.UID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.FinishStocktake(ctx, sb.UID); err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	syncVia(t, srv, a)
+	return sa, sb
+}
+
+// sharedCount has a (seeded) receive tags into DUB-STORE and start a
+// count of it, then a and b sync (a, then b): both desks know the count.
+func sharedCount(t *testing.T, srv, a, b *store.DB, tags ...string) store.Stocktake {
+	t.Helper()
+	seed(t, a)
+	receiveTags(t, a, "DUB-STORE", tags...)
+	syncVia(t, srv, a)
+	st, err := a.StartStocktake(context.Background(), "DUB-STORE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	return st
+}
+
 // countWhileLent has a count DUB-STORE (T-1, T-2, T-3) and, once b knows
 // of the count, b checks T-2 out to B1001 meanwhile (both synced): a's
 // finish would mark T-2 missing, which the server refuses.
 func countWhileLent(t *testing.T, srv, a, b *store.DB) store.Stocktake {
 	t.Helper()
 	ctx := context.Background()
-	seed(t, a)
-	receiveTags(t, a, "DUB-STORE", "T-1", "T-2", "T-3")
-	syncVia(t, srv, a)
-	st, err := a.StartStocktake(ctx, "DUB-STORE")
-	if err != nil {
-		t.Fatal(err)
-	}
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
+	st := sharedCount(t, srv, a, b, "T-1", "T-2", "T-3")
 	if _, err := b.CheckOut(ctx, "T-2", "B1001", ""); err != nil {
 		t.Fatal(err)
 	}

@@ -81,6 +81,36 @@ func pullVia(t *testing.T, srv, dev *store.DB, epoch string) {
 	}
 }
 
+// twoDesks opens a sync server and two desks: a seeded (seed), b empty.
+func twoDesks(t *testing.T) (srv, a, b *store.DB) {
+	t.Helper()
+	srv, a, b = openServer(t), mustOpen(t), mustOpen(t)
+	seed(t, a)
+	return srv, a, b
+}
+
+// syncedDesks is twoDesks with tags received on a at DUB, then both desks
+// synced (a, then b): b has what a has.
+func syncedDesks(t *testing.T, tags ...string) (srv, a, b *store.DB) {
+	t.Helper()
+	srv, a, b = twoDesks(t)
+	receiveTags(t, a, "DUB", tags...)
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	return srv, a, b
+}
+
+// syncedOne is twoDesks with one asset received on a (receiveOne), then
+// both desks synced (a, then b); it returns the asset's tag.
+func syncedOne(t *testing.T) (srv, a, b *store.DB, tag string) {
+	t.Helper()
+	srv, a, b = twoDesks(t)
+	tag = receiveOne(t, a)
+	syncVia(t, srv, a)
+	syncVia(t, srv, b)
+	return srv, a, b, tag
+}
+
 func openServer(t *testing.T) *store.DB {
 	t.Helper()
 	srv, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "server.db"), store.Options{Operator: "server"})
@@ -110,11 +140,7 @@ func syncVerify(t *testing.T, dbs ...*store.DB) {
 func refusedCheckOut(t *testing.T) (srv, a, b *store.DB, tag string) {
 	t.Helper()
 	ctx := context.Background()
-	srv, a, b = openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
-	tag = receiveOne(t, a)
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
+	srv, a, b, tag = syncedOne(t)
 	if _, err := b.AddPerson(ctx, store.PersonInput{Name: "Bo Chen", Badge: "B2002"}); err != nil {
 		t.Fatal(err)
 	}
@@ -186,8 +212,7 @@ func TestSyncConflictRebaseVerify(t *testing.T) {
 // of the page fails, neither the changes nor the cursor are kept (F1).
 func TestApplyPulledAtomic(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
+	srv, a, b := twoDesks(t)
 	syncVia(t, srv, a)
 	epoch, _ := srv.ServerEpoch(ctx)
 	if err := b.MarkEnrolled(ctx, epoch); err != nil {
@@ -310,8 +335,7 @@ func TestServerPullByteBudget(t *testing.T) {
 // as a whole.
 func TestPredecodePulled(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
+	srv, a, b := twoDesks(t)
 	if _, err := a.Receive(ctx, store.Receipt{Serial: "PD-1", Model: "L5440", Location: "DUB-STORE"}); err != nil {
 		t.Fatal(err)
 	}
@@ -571,10 +595,7 @@ func TestSyncMergesCatalogue(t *testing.T) {
 // own receipt of the asset.
 func TestSyncRefusalWinnerIsTheOtherDesks(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
+	srv, a, b := syncedDesks(t)
 	receiveTags(t, b, "DUB", "BX-1")
 	tag := "BX-1"
 	if _, err := a.Offboard(ctx, "B1001", store.CheckInOptions{}); err != nil {
@@ -599,10 +620,7 @@ func TestSyncRefusalWinnerIsTheOtherDesks(t *testing.T) {
 // desk's asset), the redo is refused, never applied to the other asset.
 func TestRedoCheckOutByIdentity(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
+	srv, a, b := syncedDesks(t)
 	if _, err := a.Receive(ctx, store.Receipt{Tag: "DUP-9", Serial: "SER-A", Model: "L5440", Location: "DUB"}); err != nil {
 		t.Fatal(err)
 	}
@@ -645,8 +663,7 @@ func TestRedoCheckOutByIdentity(t *testing.T) {
 // open) takes its results with it: they mark nothing missing.
 func TestRefusedStocktakeMarksNothing(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
+	srv, a, b := twoDesks(t)
 	for _, s := range []string{"Y1", "Y2"} {
 		if _, err := a.Receive(ctx, store.Receipt{Serial: s, Model: "L5440", Location: "DUB-STORE"}); err != nil {
 			t.Fatal(err)
@@ -707,8 +724,7 @@ func TestRefusedStocktakeMarksNothing(t *testing.T) {
 // take the asset back from the holder the register has.
 func TestCheckInAfterRefusedCheckOut(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
+	srv, a, b := twoDesks(t)
 	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Carl Doe", Badge: "B3003"}); err != nil {
 		t.Fatal(err)
 	}
@@ -757,11 +773,7 @@ func TestCheckInAfterRefusedCheckOut(t *testing.T) {
 // code another desk made a badge is not taken as a tag.
 func TestServerAdmitsByTheRegister(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
-	receiveTags(t, a, "DUB", "SRV-9", "DSK-9")
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
+	srv, a, b := syncedDesks(t, "SRV-9", "DSK-9")
 	if _, err := a.CheckOut(ctx, "DSK-9", "SRV-9", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -806,11 +818,7 @@ func TestServerAdmitsByTheRegister(t *testing.T) {
 // a check-in from that location, whichever uid it keeps.
 func TestCheckInFromMergedLocation(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
-	tag := receiveOne(t, a)
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
+	srv, a, b, tag := syncedOne(t)
 	if _, err := a.AddLocation(ctx, "SHELF", "Shelf", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -848,11 +856,7 @@ func TestCheckInFromMergedLocation(t *testing.T) {
 // refused at the server, as the desk itself would have refused it.
 func TestServerRefusesInstallIntoRetired(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
-	receiveTags(t, a, "DUB", "S1", "D1")
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
+	srv, a, b := syncedDesks(t, "S1", "D1")
 	if _, err := a.Retire(ctx, "S1", "end of life"); err != nil {
 		t.Fatal(err)
 	}
@@ -897,11 +901,7 @@ func TestSyncFailedIsNotOffline(t *testing.T) {
 // meanwhile is redone whole: that asset taken back, then the offboarding.
 func TestRedoOffboarding(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
-	tag := receiveOne(t, a)
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
+	srv, a, b, tag := syncedOne(t)
 	if _, err := b.CheckOut(ctx, tag, "B1001", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -931,8 +931,7 @@ func TestRedoOffboarding(t *testing.T) {
 // command keeps: not while parts are installed in the asset.
 func TestRedoRetiringCheckInKeepsPartsRule(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
+	srv, a, b := twoDesks(t)
 	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Bob Jones", Badge: "B2002"}); err != nil {
 		t.Fatal(err)
 	}
@@ -976,15 +975,7 @@ func TestRedoRetiringCheckInKeepsPartsRule(t *testing.T) {
 func TestServerKeepsAnAssetThatLeftTheCount(t *testing.T) {
 	ctx := context.Background()
 	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
-	receiveTags(t, a, "DUB-STORE", "TD-STAY", "TD-GONE")
-	syncVia(t, srv, a)
-	st, err := a.StartStocktake(ctx, "DUB-STORE")
-	if err != nil {
-		t.Fatal(err)
-	}
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
+	st := sharedCount(t, srv, a, b, "TD-STAY", "TD-GONE")
 	if _, err := b.Move(ctx, "TD-GONE", "DUB"); err != nil {
 		t.Fatal(err)
 	}
@@ -1052,8 +1043,7 @@ func TestTagsWaitForALease(t *testing.T) {
 // the storeroom), not as it would by default (in stock, to each home).
 func TestRedoOffboardingKeepsItsCondition(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
+	srv, a, b := twoDesks(t)
 	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Carl Doe", Badge: "B3003"}); err != nil {
 		t.Fatal(err)
 	}
@@ -1121,8 +1111,7 @@ func TestImportTagsFromTheLease(t *testing.T) {
 // not a note another desk wrote on it afterwards.
 func TestWinnerIsTheChangeOfHands(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
+	srv, a, b := twoDesks(t)
 	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Bo Li", Badge: "B1002"}); err != nil {
 		t.Fatal(err)
 	}
@@ -1156,11 +1145,7 @@ func TestSamePersonOnTwoDesksMerges(t *testing.T) {
 	for _, first := range []string{"a", "b"} {
 		t.Run(first+" first", func(t *testing.T) {
 			ctx := context.Background()
-			srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-			seed(t, a)
-			receiveTags(t, a, "DUB", "LAP-1", "LAP-2")
-			syncVia(t, srv, a)
-			syncVia(t, srv, b)
+			srv, a, b := syncedDesks(t, "LAP-1", "LAP-2")
 			for _, d := range []struct {
 				db        *store.DB
 				tag, more string
@@ -1398,8 +1383,7 @@ func TestRedoReceiptUnderATakenTagQueuesItsLabel(t *testing.T) {
 // the laptop follows the dock to where it is.
 func TestPartFollowsOnlyAHeldMove(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
+	srv, a, b := twoDesks(t)
 	for _, l := range [][2]string{{"MAD", "Madrid"}, {"LON", "London"}} {
 		if _, err := a.AddLocation(ctx, l[0], l[1], ""); err != nil {
 			t.Fatal(err)
@@ -1457,8 +1441,7 @@ func TestPartFollowsOnlyAHeldMove(t *testing.T) {
 // history says both, and the undoing travels to the server and other desks.
 func TestReactivateUndoesOffboarding(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
+	srv, a, b := twoDesks(t)
 	tag := receiveOne(t, a)
 	if _, err := a.CheckOut(ctx, tag, "B1001", ""); err != nil {
 		t.Fatal(err)
@@ -1496,8 +1479,7 @@ func TestReactivateUndoesOffboarding(t *testing.T) {
 // offboarded. On the server and another desk alike.
 func TestCheckInNotReturned(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
+	srv, a, b := twoDesks(t)
 	if _, err := a.AddLocation(ctx, "MAD", "Madrid", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -1531,8 +1513,7 @@ func TestCheckInNotReturned(t *testing.T) {
 // refused too, so no history says an offboarding was undone.
 func TestReactivationOfARefusedOffboarding(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
+	srv, a, b := twoDesks(t)
 	receiveOne(t, a)
 	syncVia(t, srv, a)
 	syncVia(t, srv, b)
@@ -1560,8 +1541,7 @@ func TestReactivationOfARefusedOffboarding(t *testing.T) {
 // now: redone, it does not mark missing what the new holder has.
 func TestRedoNotReturnedHeldByAnother(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
+	srv, a, b := twoDesks(t)
 	if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Bo Chen", Badge: "B2002"}); err != nil {
 		t.Fatal(err)
 	}
@@ -1770,11 +1750,7 @@ func TestLocationUpdatesAcrossDesks(t *testing.T) {
 // a later hand-over.
 func TestRefusalsOfAnotherServerGoWhenAppliedHere(t *testing.T) {
 	ctx := context.Background()
-	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
-	tag := receiveOne(t, a)
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
+	srv, _, b, tag := syncedOne(t)
 	if _, err := b.AddPerson(ctx, store.PersonInput{Name: "Bo Chen", Badge: "B2002"}); err != nil {
 		t.Fatal(err)
 	}
@@ -1990,8 +1966,7 @@ func TestSyncIdentifierUpdateWinner(t *testing.T) {
 	for _, c := range []struct{ field, value string }{{"badge", "B9000"}, {"employee_number", "E-777"}} {
 		t.Run(c.field, func(t *testing.T) {
 			ctx := context.Background()
-			srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-			seed(t, a)
+			srv, a, b := twoDesks(t)
 			if _, err := a.AddPerson(ctx, store.PersonInput{Name: "Eva Lind", Badge: "B1003"}); err != nil {
 				t.Fatal(err)
 			}
@@ -2028,38 +2003,7 @@ func TestSyncIdentifierUpdateWinner(t *testing.T) {
 func TestSyncTwoCountsOfOneShelf(t *testing.T) {
 	ctx := context.Background()
 	srv, a, b := openServer(t), mustOpen(t), mustOpen(t)
-	seed(t, a)
-	receiveTags(t, a, "DUB-STORE", "T-1", "T-2", "T-3", "T-4")
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
-	sa, err := a.StartStocktake(ctx, "DUB-STORE")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sb, err := b.StartStocktake(ctx, "DUB-STORE")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		db   *store.DB
-		uid  string
-		tags []string
-	}{{a, sa.UID, []string{"T-1", "T-2"}}, {b, sb.UID, []string{"T-3", "T-4"}}} {
-		for _, tag := range c.tags {
-			if _, err := c.db.ScanIntoStocktake(ctx, c.uid, tag); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if _, err := a.FinishStocktake(ctx, sa.UID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.FinishStocktake(ctx, sb.UID); err != nil {
-		t.Fatal(err)
-	}
-	syncVia(t, srv, a)
-	syncVia(t, srv, b)
-	syncVia(t, srv, a)
+	twoHalfCounts(t, srv, a, b)
 	for _, db := range []*store.DB{srv, a, b} {
 		for _, tag := range []string{"T-1", "T-2", "T-3", "T-4"} {
 			if x, err := db.Asset(ctx, tag); err != nil || x.Status != store.StatusInStock {
