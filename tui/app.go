@@ -45,8 +45,16 @@ type Model struct {
 	drawn string
 	// early is input that came while the database was still opening (a
 	// scan made as the desk starts): kept, with when each key came, and
-	// given to the first screen once it is open.
+	// given to the first screen once it is open. Input that comes while a
+	// scan after a lone key is looked up (navCheck) waits there too.
 	early []earlyInput
+	// navKey is the last key typed alone that only opened a screen or a
+	// prompt (navKeyer): the first key of a scanner that paused after it,
+	// perhaps. navCheck is the scan that came next while it is looked up
+	// (lonekey.go); navGen tells its answer from an older one's.
+	navKey   *navKeyed
+	navCheck *navCheck
+	navGen   int
 }
 
 // earlyInput is a key or a paste that came before boot, and when.
@@ -172,7 +180,19 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.paste(msg)
 	case earlyMsg:
+		if m.navCheck != nil {
+			return m, nil // (given out once the lookup ends)
+		}
 		return m, m.nextEarly()
+	case navCheckMsg:
+		cmd := m.settleNavCheck(msg)
+		if len(m.early) == 0 {
+			m.early = nil
+			return m, cmd
+		}
+		// What came meanwhile, now: before the scan's own work ends, as
+		// it would have come.
+		return m, tea.Batch(cmd, m.nextEarly())
 	case scanTimeoutMsg:
 		r := m.scan.timeout(msg.gen, m.c.clock.Now())
 		m.held = r.heldOnly()
@@ -296,7 +316,7 @@ type burstTaker interface{ TookBurst() }
 // recording is how many scans the screens still have to record (queued
 // behind a busy database).
 func (m *Model) recording() int {
-	n := 0
+	n := m.navWaiting()
 	for _, sc := range m.stack {
 		if r, ok := sc.(interface{ Recording() int }); ok {
 			n += r.Recording()
@@ -352,6 +372,11 @@ func (m *Model) nextEarly() tea.Cmd {
 		case tea.PasteMsg:
 			cmds = append(cmds, m.paste(msg))
 		}
+		if m.navCheck != nil {
+			// A scan after a lone key is being looked up: what is left
+			// waits for it (settleNavCheck gives it out).
+			return tea.Batch(cmds...)
+		}
 		if len(m.early) == 0 {
 			break
 		}
@@ -375,6 +400,7 @@ const minEarlyPause = 150 * time.Millisecond
 
 // paste takes pasted text as the scan buffer reads it.
 func (m *Model) paste(msg tea.PasteMsg) tea.Cmd {
+	m.navKey = nil // (other input)
 	r, rest := m.scan.paste(msg.Content)
 	cmds := m.apply(r, nil)
 	for _, ch := range rest {
@@ -407,6 +433,7 @@ func (m *Model) apply(r scanResult, k *tea.KeyPressMsg) []tea.Cmd {
 		// A garbage scan: refused whole, audibly, and nothing done. A
 		// screen with a list of refused scans keeps it there too.
 		m.note = refused
+		m.navKey = nil
 		cmds = append(cmds, bell())
 		if a := m.active(); a != nil {
 			cmds = append(cmds, a.Update(scanRefusedMsg{reason: refused}))
@@ -429,9 +456,18 @@ func (m *Model) apply(r scanResult, k *tea.KeyPressMsg) []tea.Cmd {
 					// field to go to: it is put back in front.
 					msg = scanMsg{code: r.lead + code}
 				}
+				if i == 0 && r.afterKey {
+					// It came right after a key typed alone: that key
+					// may have been its first (lonekey.go).
+					if cmd := m.checkNavKey(a, msg); cmd != nil {
+						cmds = append(cmds, cmd)
+						continue
+					}
+				}
 				cmds = append(cmds, a.Update(msg))
 			}
 		}
+		m.navKey = nil
 	}
 	if r.pass && k != nil {
 		cmds = append(cmds, m.deliver(*k, false))
@@ -443,11 +479,17 @@ func (m *Model) apply(r scanResult, k *tea.KeyPressMsg) []tea.Cmd {
 // apply when the screen has no text field capturing input, and never to
 // keys that came from a burst (textOnly).
 func (m *Model) deliver(k tea.KeyPressMsg, textOnly bool) tea.Cmd {
+	nk := m.navKey
+	m.navKey = nil
 	a := m.active()
 	if a == nil {
 		return nil
 	}
 	if textOnly {
+		// (A burst does not end a lone key's claim: a scan's first part
+		// after it, cut off by a pause, comes so. The buffer says whether
+		// the scan continues the key: scanResult.afterKey.)
+		m.navKey = nk
 		if !a.Capturing() {
 			m.note = "ignored fast input without Enter (a scanner set to no suffix?)"
 			return nil
@@ -480,6 +522,7 @@ func (m *Model) deliver(k tea.KeyPressMsg, textOnly bool) tea.Cmd {
 		m.quitting = true
 		return tea.Quit
 	}
+	m.noteNavKey(a, k)
 	return a.Update(k)
 }
 
@@ -515,6 +558,7 @@ func (m *Model) navigate(n navigateMsg) tea.Cmd {
 	default:
 		return nil
 	}
+	m.openedBy(n, s)
 	if n.replace && len(m.stack) > 1 {
 		m.stack = m.stack[:len(m.stack)-1]
 	}
@@ -524,6 +568,7 @@ func (m *Model) navigate(n navigateMsg) tea.Cmd {
 
 func (m *Model) back() tea.Cmd {
 	m.showHelp = false
+	m.navKey = nil
 	if len(m.stack) <= 1 {
 		return nil
 	}

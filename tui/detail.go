@@ -239,6 +239,23 @@ func (s *detailScreen) viewKey(k tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// navKey: in view mode the asset's letters open a prompt (o i w m x t),
+// the field list (e), scroll (j k) or do nothing; l queues a label (a
+// change: never taken back).
+func (s *detailScreen) navKey(k tea.KeyPressMsg) navKind {
+	if s.mode != modeView || s.asset == nil || key.Matches(k, s.c.keys.Labels) {
+		return navNo
+	}
+	return navHere
+}
+
+// undoNav closes the prompt or field list a letter opened, and what it
+// said (a refusal).
+func (s *detailScreen) undoNav() {
+	s.mode = modeView
+	s.msg, s.msgBad = "", false
+}
+
 // actions is the line of what can be done to the asset as it is.
 func (s *detailScreen) actions() string {
 	switch s.asset.Status {

@@ -123,6 +123,21 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// navKey: Home's letters only open a workflow's screen, or say how to
+// type a code by hand (q and ? are the root's).
+func (h *homeScreen) navKey(k tea.KeyPressMsg) navKind {
+	keys := h.c.keys
+	for _, b := range []key.Binding{keys.Receive, keys.CheckOut, keys.CheckIn, keys.Find, keys.People, keys.Stocktake, keys.Labels, keys.Sync} {
+		if key.Matches(k, b) {
+			return navScreen
+		}
+	}
+	return navHere
+}
+
+// undoNav takes back the hint a letter typed here gave.
+func (h *homeScreen) undoNav() { h.last, h.lastBad = "", false }
+
 // openResolution opens what a scan named: an asset's detail, a person's
 // holdings, a location's assets.
 func openResolution(res store.Resolution) tea.Cmd {

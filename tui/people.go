@@ -421,6 +421,23 @@ func (s *personScreen) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// navKey: with no question open, a person's o opens a check-out to them,
+// x the offboarding question, j k scroll; a (undo an offboarding) writes,
+// and a key answering the question is never taken back.
+func (s *personScreen) navKey(k tea.KeyPressMsg) navKind {
+	keys := s.c.keys
+	switch {
+	case s.confirm || s.busy || key.Matches(k, keys.Reactivate) && !s.person.Active:
+		return navNo
+	case key.Matches(k, keys.CheckOut):
+		return navScreen
+	}
+	return navHere
+}
+
+// undoNav closes the offboarding question a letter opened.
+func (s *personScreen) undoNav() { s.confirm, s.err = false, "" }
+
 func (s *personScreen) View() string {
 	st := s.c.styles
 	w := s.width

@@ -99,8 +99,11 @@ type scanBuffer struct {
 	// late suffix ends a scanner's code, whose first burst is long, not a
 	// person's quick pairs (each one short).
 	leadFirst int
-	burst     bool
-	gen       int
+	// keyLead says the lead began right after a key typed alone (a
+	// scanner that paused after its first key, which acted: lonekey.go).
+	keyLead bool
+	burst   bool
+	gen     int
 	// graced is set once a late hold timer has given queued input one more
 	// window (see timeout).
 	graced bool
@@ -128,6 +131,7 @@ type scanResult struct {
 	joins     bool              // the scan continues keys given back just before (scanMsg.joins)
 	lead      string            // with joins: the text of the bursts among them (see scanBuffer.lead)
 	late      bool              // the scan is the lead, ended by a late suffix (scanMsg.late)
+	afterKey  bool              // with joins: the scan (its lead too) continues a key typed alone just before
 	pass      bool              // deliver the key itself
 	arm       int               // > 0: start the hold timer for this generation
 	tooLong   int               // > 0: a burst of this many bytes, longer than any code, was dropped whole
@@ -199,12 +203,14 @@ func (b *scanBuffer) giveBack(now time.Time) ([]tea.KeyPressMsg, bool) {
 	}
 	switch {
 	case !burst:
-		b.lead = ""
+		b.lead, b.keyLead = "", false
 	case follows && b.lead != "":
 		b.lead += text
 	default:
 		// A lead begins: its first burst says whether a scanner's code
-		// began it (lateSuffix).
+		// began it (lateSuffix), and whether a typed key came right
+		// before it (its lead is empty then).
+		b.keyLead = follows && b.lead == ""
 		b.lead = text
 		b.leadFirst = utf8.RuneCountInString(strings.TrimSpace(text))
 	}
@@ -352,6 +358,7 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 			r.joins = b.follows()
 			if r.joins {
 				r.lead = b.lead
+				r.afterKey = b.lead == "" || b.keyLead
 			}
 			b.take()
 			// Used: nothing after this scan continues it.

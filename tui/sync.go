@@ -172,6 +172,17 @@ func (s *syncScreen) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// navKey: Sync's letters other than its actions (a, r, s) and the
+// answer to its question only scroll or do nothing.
+func (s *syncScreen) navKey(k tea.KeyPressMsg) navKind {
+	if s.confirming != 0 || key.Matches(k, s.keys.Accept) || key.Matches(k, s.keys.Redo) || key.Matches(k, s.keys.SyncNow) {
+		return navNo
+	}
+	return navHere
+}
+
+func (s *syncScreen) undoNav() {}
+
 func (s *syncScreen) resolve(how string) tea.Cmd {
 	rs := s.refusals()
 	svc := s.c.svc
