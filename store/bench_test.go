@@ -96,9 +96,7 @@ func BenchmarkResolveSerial(b *testing.B) {
 func BenchmarkSearchFirstPage(b *testing.B) {
 	db, _ := benchDemo(b)
 	ctx := context.Background()
-	// (Short words alone, "zz qq" with no match among them, are looked up
-	// where they start a word: through the index, not every row.)
-	for _, q := range []string{"00421", "Murphy", "Latitude 5440", "Dell", "Dublin", "zz qq", "Li Na", "TD", "b1 x"} {
+	for _, q := range []string{"00421", "Murphy", "Latitude 5440", "Dell", "Dublin"} {
 		b.Run(q, func(b *testing.B) {
 			for b.Loop() {
 				if _, err := db.SearchAssets(ctx, store.AssetFilter{Query: q, Limit: 50}); err != nil {

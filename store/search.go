@@ -40,46 +40,18 @@ func ftsQuery(q string) (match string, short []string) {
 
 // ShortOnly says whether a search is too short to run as the screen is
 // typed: under three characters in all ("Li Na" and "山田 太郎" run, each
-// word looked up apart where it starts a word: assetQuery).
+// word looked for apart, reading the rows the index cannot narrow).
 func ShortOnly(q string) bool {
 	words := strings.Fields(norm.NFC.String(q))
 	return len(words) > 0 && utf8.RuneCountInString(strings.Join(words, " ")) < 3
 }
 
-// NeedsScan says whether a search has a word under three characters: one
-// beside long words is read from each row those narrow, so counting its
-// matches could read much of the register. (Short words alone are looked up
-// in the index, but a screen does not count them either.)
+// NeedsScan says whether a search reads rows the index does not narrow
+// (a short word beside long ones): counting its matches could read the
+// whole register.
 func NeedsScan(q string) bool {
 	_, short := ftsQuery(q)
 	return len(short) > 0
-}
-
-// wordSeps are the characters after which a word starts, for a search of
-// short words alone (wordStart): a space (between the document's fields and
-// a name's words) and the punctuation codes and names use.
-const wordSeps = " -_/.,:;#+&@'()[]"
-
-// tagChars are what a tag's third character may be (ValidateTag's, as the
-// index folds them), with the space after a tag of two and wordSeps for
-// one an older build kept.
-const tagChars = "0123456789abcdefghijklmnopqrstuvwxyz" + wordSeps
-
-// wordStart is an FTS5 expression matching the documents in which the
-// two-character word w starts a word: after a space or one of wordSeps
-// (each such pair with w a trigram the index holds: "-b1" in LON-B1-R104),
-// or at the document's start, its tag's (the first trigram: w and one of
-// tagChars). Every part is a lookup in the index: no row is read.
-func wordStart(w string) string {
-	var phrases []string
-	quote := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-	for _, c := range wordSeps {
-		phrases = append(phrases, quote(string(c)+w))
-	}
-	for _, c := range tagChars {
-		phrases = append(phrases, "^"+quote(w+string(c)))
-	}
-	return "(" + strings.Join(phrases, " OR ") + ")"
 }
 
 func likeEscape(s string) string {
@@ -94,25 +66,6 @@ func (db *DB) assetQuery(ctx context.Context, f AssetFilter) (string, []any, err
 	var args []any
 	order := "a.id"
 	match, short := ftsQuery(f.Query)
-	if match == "" && len(short) > 0 {
-		// Short words alone ("Li Na", "zz qq"): no trigram holds them,
-		// and looking for them in every row's document read the whole
-		// register. A two-character word is looked up in the index where
-		// it starts a word (wordStart); a one-character word beside it is
-		// a substring of the rows that gives.
-		var starts, one []string
-		for _, w := range short {
-			if utf8.RuneCountInString(w) == 1 {
-				one = append(one, w)
-				continue
-			}
-			starts = append(starts, wordStart(w))
-		}
-		if len(starts) == 0 {
-			return "", nil, invalid("search words of one character alone (%s) cannot be looked up: add a word of two or more characters", clip(strings.Join(one, " ")))
-		}
-		match, short = strings.Join(starts, " AND "), one
-	}
 	if match != "" {
 		q = strings.Replace(q, "FROM assets a", "FROM asset_fts f JOIN assets a ON a.id = f.rowid", 1)
 		where = append(where, "asset_fts MATCH ?")
@@ -120,9 +73,9 @@ func (db *DB) assetQuery(ctx context.Context, f AssetFilter) (string, []any, err
 		order = "f.rowid"
 	}
 	for _, s := range short {
-		// Words too short for trigrams ("Floor 2", "zz q"): a substring
-		// of what the search document holds, read from the rows the other
-		// words narrow (ftsDoc's aliases are assetSelect's joins).
+		// Words too short for trigrams ("Li Na", "Floor 2"): a substring
+		// of what the search document holds, read from the row (ftsDoc's
+		// aliases are assetSelect's joins).
 		where = append(where, `instr(lower(`+ftsDoc+`), lower(?)) > 0`)
 		args = append(args, s)
 	}

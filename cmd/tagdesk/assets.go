@@ -60,7 +60,7 @@ func cmdAssetList(ctx context.Context, a *app, args []string) error {
 	c := findCommand("asset list")
 	fs := a.flags(c)
 	asJSON := fs.Bool("json", false, "JSON output: an array of assets, streamed")
-	query := fs.String("query", "", "substring of tag, serial, name, model, manufacturer, custodian or location (words of two characters alone: where a word starts)")
+	query := fs.String("query", "", "substring of tag, serial, name, model, manufacturer, custodian or location")
 	status := fs.String("status", "", "only this status (in_stock, deployed, ...)")
 	location := fs.String("location", "", "only assets at this location or under it")
 	limit := fs.Int("limit", 0, "at most N assets (default: all)")
