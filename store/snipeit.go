@@ -466,7 +466,7 @@ func localDayTime(ts string) string {
 // forms its date may take ("2024-03-20 10:00", "…T10:00:00Z",
 // "20.03.2024 10:00", "3/20/2024 1:45 PM", "…T01:30:00+02:00"): hour,
 // minute, second, AM/PM and zone.
-var cellClock = regexp.MustCompile(`(?i)(?:^|[\sT])(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([ap]\.?m\.?)?\s*(` + offsetZone + `|z|utc|gmt)?$`)
+var cellClock = regexp.MustCompile(`(?i)(?:^|[\sT])(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([ap](?:\.\s?)?m\.?)?\s*(` + offsetZone + `|z|utc|gmt)?$`)
 
 // offsetZone is a zone written as its offset: "+01:00", "-0500", or from
 // UTC or GMT ("UTC+1", "GMT+01:00", "UTC-5", "UTC+5:30"); zoneOffset reads it.
@@ -507,6 +507,11 @@ func zoneOffset(z string) (secs int, ok bool) {
 	return secs, true
 }
 
+// cellSpaces makes the no-break spaces spreadsheets put in dates and times
+// plain ones ("10:00 a. m." in Spanish, "10:00 AM" with a narrow no-break
+// space in newer English formats), which the date patterns read as spaces.
+var cellSpaces = strings.NewReplacer("\u00a0", " ", "\u202f", " ", "\u2007", " ")
+
 // dayTime is the moment a date cell gives beside its day, as RFC 3339 UTC:
 // its time of day read in the zone the cell names (Z, UTC, +02:00), else in
 // the desk's zone, as Snipe-IT writes its own; "" when the cell gives no
@@ -517,7 +522,7 @@ func dayTime(day, cell string) (at string, zoned bool) {
 	if err != nil || !strings.Contains(cell, ":") {
 		return "", false // (no time: not matched, as most cells)
 	}
-	m := cellClock.FindStringSubmatch(dropClockWord(strings.TrimSpace(cell)))
+	m := cellClock.FindStringSubmatch(dropClockWord(strings.TrimSpace(cellSpaces.Replace(cell))))
 	if m == nil {
 		return "", false
 	}
@@ -527,7 +532,7 @@ func dayTime(day, cell string) (at string, zoned bool) {
 	if m[3] != "" {
 		sec, _ = strconv.Atoi(m[3])
 	}
-	switch ampm := strings.ToLower(strings.ReplaceAll(m[4], ".", "")); {
+	switch ampm := strings.ToLower(strings.NewReplacer(".", "", " ", "").Replace(m[4])); {
 	case ampm != "" && (h < 1 || h > 12):
 		return "", false
 	case ampm == "pm" && h < 12:
@@ -580,7 +585,7 @@ func slashParts(v string) (a, b int, rest string, ok bool) {
 // read as Snipe-IT's importer (PHP's strtotime) reads it: month first with
 // slashes (03/04/2024 is 4 March), day first with dashes or dots.
 func snipeDate(v string) (string, error) {
-	v = strings.TrimSpace(v)
+	v = strings.TrimSpace(cellSpaces.Replace(v))
 	if v == "" || strings.HasPrefix(v, "0000-00-00") {
 		return "", nil // (MySQL's zero date, in old Snipe-IT exports: no date)
 	}
@@ -637,7 +642,7 @@ func snipeDate(v string) (string, error) {
 
 // clockWord is a word that says "o'clock" after a time ("10:00 Uhr",
 // "10:00 h", "10:00 hrs", "10:00 o'clock", "10:00 horas"): no zone.
-var clockWord = regexp.MustCompile(`(?i)(\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[ap]\.?m\.?)?)\s*(?:uhr|h|hs|hr|hrs|o['’]?clock|horas?|heures?|ore|uur)\.?$`)
+var clockWord = regexp.MustCompile(`(?i)(\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[ap](?:\.\s?)?m\.?)?)\s*(?:uhr|h|hs|hr|hrs|o['’]?clock|horas?|heures?|ore|uur)\.?$`)
 
 // dropClockWord is a date cell without the clock word its time ends
 // with, if any.
@@ -652,7 +657,7 @@ func dropClockWord(v string) string {
 // and their fraction); afterAMPM is the AM or PM a time may be followed by.
 var (
 	cellTime  = regexp.MustCompile(`\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?`)
-	afterAMPM = regexp.MustCompile(`(?i)^[ap]\.?m(?:\.|\b)`)
+	afterAMPM = regexp.MustCompile(`(?i)^[ap](?:\.\s?)?m(?:\.|\b)`)
 )
 
 // afterTime is what a date cell (its clock word dropped) has after its
@@ -709,7 +714,7 @@ var zoneNames = func() map[string]bool {
 
 // cellZone is the zone a date cell's time ends with ("10:00 EST",
 // "…T10:00:00Z", "1:45 PM +02:00"): letters or an offset after a clock.
-var cellZone = regexp.MustCompile(`(?i)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[ap]\.?m(?:\.|\b))?\s*(` + offsetZone + `|[a-z]{1,5})$`)
+var cellZone = regexp.MustCompile(`(?i)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[ap](?:\.\s?)?m(?:\.|\b))?\s*(` + offsetZone + `|[a-z]{1,5})$`)
 
 // sameLinesAsStored takes out of an update's fields the notes and custom
 // values that differ from the asset's (notes, and custom as stored, JSON)
