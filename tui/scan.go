@@ -35,11 +35,28 @@ import (
 // minScanLen is the shortest burst that counts as a scan.
 const minScanLen = 2
 
-// scanFraming is the room a burst may take past store.MaxScanLen (and the
-// configured prefix) for what a scanner adds around a code, AIM identifiers
-// and spaces, which the store drops before it measures the code: a label
-// link of the full 256 bytes read with such framing is still one scan.
+// scanFraming is the room a burst that starts with an AIM identifier (]Q1)
+// may take past store.MaxScanLen for what the scanner adds around its code
+// (a second identifier, spaces), which the store drops before it measures
+// the code: a label link of the full 256 bytes read so is still one scan.
 const scanFraming = 16
+
+// longest is how many bytes a burst may hold before it is longer than any
+// code: store.MaxScanLen, past the configured prefix, with scanFraming more
+// when what follows the prefix is an AIM identifier. (A burst past it is
+// refused whole, with Enter or without: 265 typed-fast bytes are no code.)
+func (b *scanBuffer) longest() int {
+	n := store.MaxScanLen
+	text := b.text.String()
+	if b.prefix != "" && strings.HasPrefix(text, b.prefix) {
+		n += len(b.prefix)
+		text = text[len(b.prefix):]
+	}
+	if strings.HasPrefix(text, "]") {
+		n += scanFraming
+	}
+	return n
+}
 
 // prefixWait is how long a started prefix waits for the rest of the code.
 const prefixWait = 2 * time.Second
@@ -305,7 +322,7 @@ func (b *scanBuffer) press(k tea.KeyPressMsg, now time.Time) scanResult {
 		if b.stray != "" {
 			b.mangled = true // text after a stray key: the scan is broken
 		}
-		if b.over > 0 || b.text.Len()+len(k.Text) > len(b.prefix)+store.MaxScanLen+scanFraming {
+		if b.over > 0 || b.text.Len()+len(k.Text) > b.longest() {
 			// Far longer than any code: held, not delivered, until the
 			// burst ends, and then dropped whole (dropWhole). (Its first
 			// part as text and the rest as a scan would act on a tail.)
