@@ -3,6 +3,8 @@ package tui
 import (
 	"context"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -139,19 +141,37 @@ func (m *Model) checkNavKey(a screen, msg scanMsg) tea.Cmd {
 }
 
 // navWaiting is how many scans wait for a lookup: the one looked up and
-// those that came behind it.
+// those that came behind it. A terminator counts only where it ends a
+// scan as the scan buffer will read it: after a burst (keys within the
+// hold window of each other, minScanLen runes or more) with no pause
+// before it. A person's Tab or Enter, alone or after typing, is no scan.
 func (m *Model) navWaiting() int {
 	if m.navCheck == nil {
 		return 0
 	}
 	n := 1
+	run := 0 // the runes of the burst under way
+	var last time.Time
 	for _, in := range m.early {
 		switch msg := in.msg.(type) {
 		case tea.KeyPressMsg:
-			if terminator(msg) {
-				n++
+			switch {
+			case printable(msg):
+				if run > 0 && in.at.Sub(last) > m.scan.gap {
+					run = 0 // a pause: typing, or a new burst
+				}
+				run += utf8.RuneCountInString(msg.Text)
+				last = in.at
+			case terminator(msg):
+				if run >= minScanLen && in.at.Sub(last) <= m.scan.gap {
+					n++
+				}
+				run = 0
+			default:
+				run = 0
 			}
 		case tea.PasteMsg:
+			run = 0
 			n += strings.Count(strings.ReplaceAll(strings.ReplaceAll(msg.Content, "\r\n", "\n"), "\r", "\n"), "\n")
 		}
 	}

@@ -1,0 +1,85 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tagdesk/tagdesk/store"
+)
+
+// Tests from a review of the lone first key's lookup (lonekey.go).
+
+// A person presses i, then scans at once with the database busy (the
+// lookup held too), then tab and esc: what comes of it (no view checked
+// while held).
+func TestLoneKey_EscAndTabOutcomeRightAfterShortcut(t *testing.T) {
+	h := checkInLent(t, 3)
+	h.scanHeld("TD-000001", "TD-000002")
+	h.press("tab")
+	h.press("esc")
+	t.Logf("while held: recording=%d early=%d note=%q", h.m.recording(), len(h.m.early), h.m.note)
+	h.release()
+	h.advance(time.Second)
+	t.Logf("after release: %q\n%s", h.titles(), h.view())
+	for tag, want := range map[string]store.Status{"TD-000001": store.StatusInStock, "TD-000002": store.StatusInStock} {
+		if a := h.asset(tag); a.Status != want {
+			t.Errorf("%s is %s, want %s", tag, a.Status, want)
+		}
+	}
+}
+
+// The same on Labels: scans right after l, held, then esc.
+func TestLoneKey_LabelsOutcomeRightAfterShortcut(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 2)
+	clearQueue(t, db)
+	h := newHarness(t, db, labelsOptions(&fakePrinter{db: db}), 80, 24)
+	h.typeSlow("l")
+	h.scanHeld("TD-000001", "TD-999999", "TD-000002")
+	h.press("esc")
+	h.release()
+	h.advance(time.Second)
+	h.wantView("queued a label for TD-000002", "refused before it: TD-999999")
+	if got := strings.Join(queuedTags(t, db), ","); got != "TD-000001,TD-000002" {
+		t.Errorf("queued %q", got)
+	}
+	if h.title() != "Labels" {
+		t.Errorf("esc typed while scans waited left Labels: %q", h.titles())
+	}
+}
+
+// How long after a person's shortcut a scan still goes through the
+// lone-key lookup (logged, not asserted): with the default gap and with
+// scan_gap_ms 100 (the README's advice for slow scanners and remote links).
+func TestLoneKey_LookupWindowAfterShortcut(t *testing.T) {
+	for _, gap := range []time.Duration{0, 100 * time.Millisecond} {
+		for _, after := range []time.Duration{100, 150, 170, 250, 350, 450} {
+			db := newTestDB(t)
+			seed(t, db, 2)
+			clearQueue(t, db)
+			o := labelsOptions(&fakePrinter{db: db})
+			o.ScanGap = gap
+			h := newHarness(t, db, o, 80, 24)
+			h.send(keyFor('l'))
+			h.advance(after * time.Millisecond)
+			h.hold = true
+			h.scan("TD-000001")
+			t.Logf("gap %v, scan %d ms after l: lookup waiting=%v", gap, after, h.m.navCheck != nil)
+			h.release()
+		}
+	}
+}
+
+// With a lookup waiting, ctrl+c counts the scans waiting, not a person's
+// Tab (a check-in's condition) queued behind them.
+func TestLoneKey_CtrlCCountsOnlyScansWaiting(t *testing.T) {
+	h := checkInLent(t, 3)
+	h.scanHeld("TD-000001", "TD-000002")
+	h.press("tab")
+	h.press("ctrl+c")
+	if !strings.Contains(h.m.note, "2 scan(s) still being recorded") {
+		t.Errorf("ctrl+c with 2 scans waiting says %q", h.m.note)
+	}
+	h.release()
+}
