@@ -510,8 +510,13 @@ func (m *Model) deliver(k tea.KeyPressMsg, textOnly bool) tea.Cmd {
 		// The help covers the screen: a key closes it and does nothing
 		// else (a key pressed at a screen one cannot see must not act
 		// on it: enter would answer a question hidden behind the help).
-		// A scan still reaches the screen (it is no key here).
+		// A scan still reaches the screen (it is no key here). A letter
+		// that only closed it may be a code's first, a scanner having
+		// paused after it (lonekey.go).
 		m.showHelp = false
+		if printable(k) {
+			m.navKey = &navKeyed{text: k.Text, kind: navHelp, from: a}
+		}
 		return nil
 	}
 	if k.String() == "f1" || (!a.Capturing() && key.Matches(k, m.c.keys.Help)) {

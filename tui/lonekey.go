@@ -23,7 +23,8 @@ import (
 // the key). Holding every lone key for the
 // pause window broke typing (a review of f72ff9f), so the key is taken
 // back instead, when it only opened something: the root remembers such a
-// key (navKeyer) and the screen it came from; if the next input is a scan
+// key (navKeyer), or one that only closed the help, and the screen it
+// came from; if the next input is a scan
 // that continues it, on what it opened, the scan waits for a lookup
 // (navCheck, in a command: I/O). When the key and the scan together name
 // something (an asset, a person, a place) and the scan alone names
@@ -40,6 +41,7 @@ const (
 	navNo     navKind = iota // it may have changed something: never taken back
 	navHere                  // nothing lasting, or opened a prompt here (undoNav closes it)
 	navScreen                // opened another screen (the root closes it)
+	navHelp                  // only closed the help (nothing to undo: it stays closed)
 )
 
 // navKeyer is a screen whose keys typed alone may only open something.
@@ -115,7 +117,7 @@ func (m *Model) checkNavKey(a screen, msg scanMsg) tea.Cmd {
 		if nk.opened != a || !m.under(a, nk.from) {
 			return nil
 		}
-	case navHere:
+	case navHere, navHelp:
 		if a != nk.from {
 			return nil
 		}

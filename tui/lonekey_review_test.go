@@ -83,3 +83,38 @@ func TestLoneKey_CtrlCCountsOnlyScansWaiting(t *testing.T) {
 	}
 	h.release()
 }
+
+// With the help shown, a scanner pausing after a code's first key: the
+// key only closes the help; the whole code opens what it names (the rest
+// alone was scanned and refused).
+func TestLoneKey_FirstKeyClosingHelpTakenBack(t *testing.T) {
+	db := loneFirstDB(t)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.press("f1")
+	if !h.m.showHelp {
+		t.Fatal("no help")
+	}
+	h.scanLoneFirst("TD-000002", 60*time.Millisecond)
+	h.wantStack("help shown, T, 60 ms, D-000002 on Home", "Home", "Asset TD-000002")
+	if h.m.showHelp {
+		t.Error("the help came back")
+	}
+	// A person's letter with the help shown still only closes it.
+	h.press("f1")
+	h.typeSlow("p")
+	h.wantStack("help shown, p typed", "Home", "Asset TD-000002")
+	if h.m.showHelp {
+		t.Error("p left the help shown")
+	}
+}
+
+// The same on a screen with a field (check-in): the code is checked in.
+func TestLoneKey_FirstKeyClosingHelpTakenBackInField(t *testing.T) {
+	h := checkInLent(t, 1)
+	h.press("f1")
+	h.scanLoneFirst("TD-000001", 60*time.Millisecond)
+	h.advance(time.Second)
+	if a := h.asset("TD-000001"); a.Status != store.StatusInStock || h.bells != 0 {
+		t.Fatalf("help shown, T, 60 ms, D-000001 on check-in: %s, %d bells:\n%s", a.Status, h.bells, h.view())
+	}
+}
