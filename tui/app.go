@@ -61,6 +61,10 @@ type Model struct {
 type earlyInput struct {
 	msg tea.Msg
 	at  time.Time
+	// live says it came to a desk already running, behind a scan after a
+	// lone key being looked up (navCheck): when it came is when it was
+	// typed (nextEarly keeps its pauses).
+	live bool
 }
 
 // maxEarly bounds the input kept while the database opens (a scanner left
@@ -337,7 +341,10 @@ func (m *Model) keepEarly(msg tea.Msg) {
 		m.note = "input while the database was opening was too long: some of it was dropped"
 		return
 	}
-	m.early = append(m.early, earlyInput{msg: msg, at: m.c.clock.Now()})
+	// (What comes behind input that waited for a lookup, while that is
+	// given out, came to the running desk too.)
+	live := m.navCheck != nil || len(m.early) > 0 && m.early[len(m.early)-1].live
+	m.early = append(m.early, earlyInput{msg: msg, at: m.c.clock.Now(), live: live})
 }
 
 // earlyMsg gives out the next input kept before boot.
@@ -385,13 +392,28 @@ func (m *Model) nextEarly() tea.Cmd {
 		// "D-000002"). What came closer than a person types is given in
 		// this same step, a burst as the scan buffer sees it; a pause is
 		// waited, so that a key that opens a screen has opened it first.
-		if gap := min(max(m.early[0].at.Sub(in.at), 0), maxEarlyGap); gap >= minEarlyPause {
+		// Input that waited for a lookup was stamped as it was typed: two
+		// letters further apart than the hold window are two keys, and
+		// the pause between them is waited (given in one step, a
+		// person's keys 100 ms apart were read as a burst without Enter,
+		// and ignored).
+		least := minEarlyPause
+		if in.live && m.early[0].live && isPrintable(in.msg) && isPrintable(m.early[0].msg) {
+			least = m.scan.gap + time.Nanosecond
+		}
+		if gap := min(max(m.early[0].at.Sub(in.at), 0), maxEarlyGap); gap >= least {
 			cmds = append(cmds, m.c.clock.After(gap, earlyMsg{}))
 			return tea.Batch(cmds...)
 		}
 	}
 	m.early = nil
 	return tea.Batch(cmds...)
+}
+
+// isPrintable reports whether msg is a key that types text.
+func isPrintable(msg tea.Msg) bool {
+	k, ok := msg.(tea.KeyPressMsg)
+	return ok && printable(k)
 }
 
 // minEarlyPause is the least gap between two early keys kept as a pause:

@@ -118,3 +118,29 @@ func TestLoneKey_FirstKeyClosingHelpTakenBackInField(t *testing.T) {
 		t.Fatalf("help shown, T, 60 ms, D-000001 on check-in: %s, %d bells:\n%s", a.Status, h.bells, h.view())
 	}
 }
+
+// Keys a person typed while a scan after a lone key was looked up are
+// given out again as they came: two keys 100 ms apart stay two keys (they
+// came back as one burst, which a screen without a field ignored).
+func TestLoneKey_KeysTypedDuringLookupStayKeys(t *testing.T) {
+	db := loneFirstDB(t)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("TD-000002")
+	h.wantStack("a scan on Home", "Home", "Asset TD-000002")
+	h.send(keyFor('j')) // scroll: only navigates (navHere)
+	h.advance(60 * time.Millisecond)
+	h.hold = true       // the lookup is slow
+	h.scan("TD-000001") // a scan right after: looked up
+	if h.m.navCheck == nil {
+		t.Fatal("no lookup")
+	}
+	h.send(keyFor('o')) // a person: o ...
+	h.advance(100 * time.Millisecond)
+	h.send(keyFor('x')) // ... then another key 100 ms later
+	h.advance(100 * time.Millisecond)
+	h.release()
+	h.advance(time.Second)
+	if strings.Contains(h.view(), "ignored fast input") {
+		t.Fatalf("a person's keys typed during the lookup were ignored as a burst:\n%s", h.view())
+	}
+}
