@@ -200,6 +200,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// What came meanwhile, now: before the scan's own work ends, as
 		// it would have come.
 		return m, tea.Batch(cmd, m.nextEarly())
+	case navBellMsg:
+		return m, m.heldBell(msg.key)
+	case navBellDueMsg:
+		return m, m.bellDue(msg.key)
 	case scanTimeoutMsg:
 		r := m.scan.timeout(msg.gen, m.c.clock.Now())
 		m.held = r.heldOnly()
@@ -553,6 +557,11 @@ func (m *Model) deliver(k tea.KeyPressMsg, textOnly bool) tea.Cmd {
 		return tea.Quit
 	}
 	m.noteNavKey(a, k)
+	if nk := m.navKey; nk != nil {
+		// It may be a code's first key, taken back: a refusal's bell
+		// waits to know (lonekey.go).
+		return holdBell(a.Update(k), nk)
+	}
 	return a.Update(k)
 }
 

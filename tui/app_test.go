@@ -746,6 +746,7 @@ func TestDetail_RetireRefusedBeforeTheReason(t *testing.T) {
 	for i, c := range []struct{ tag, want string }{{"TD-000001", "TD-000001: already retired"}, {"TD-000002", "TD-000002: it is deployed: check it in first"}} {
 		h.scan(c.tag)
 		h.typeSlow("x")
+		h.advance(bellWait)
 		h.wantView(c.want)
 		if strings.Contains(h.view(), "retire: reason") || h.bells != i+1 {
 			t.Fatalf("%s: asked for a reason, or %d bells:\n%s", c.tag, h.bells, h.view())

@@ -135,6 +135,7 @@ func TestDetail_CheckInAsks(t *testing.T) {
 	h.wantView("checked in (repair)")
 	bells := h.bells
 	h.typeSlow("i")
+	h.advance(bellWait)
 	h.wantView("TD-000001 is not checked out")
 	if h.bells != bells+1 {
 		t.Fatal("no bell")
@@ -341,6 +342,7 @@ func TestDetail_Swap(t *testing.T) {
 	h.scan("TD-000001")
 	bells := h.bells
 	h.typeSlow("w")
+	h.advance(bellWait)
 	h.wantView("TD-000001 is not checked out (it is in repair): nothing to swap")
 	if h.bells != bells+1 {
 		t.Fatal("no bell")

@@ -20,6 +20,11 @@ func (h *harness) scanLoneFirst(code string, pause time.Duration) {
 	h.scan(string(r[1:]))
 }
 
+// bellWait is how much longer than typeSlow's pause a lone key's refusal
+// waits to ring: the bell of a key that may be a code's first waits for
+// the join window after it (lonekey.go: holdBell).
+const bellWait = joinWindow*DefaultScanGap + DefaultScanGap - 150*time.Millisecond
+
 // titles is the stack of screens, bottom first.
 func (h *harness) titles() []string {
 	var out []string

@@ -60,6 +60,7 @@ type navKeyed struct {
 	kind   navKind
 	from   screen // where it was typed
 	opened screen // with navScreen: the screen it opened, once open
+	bell   bool   // its refusal's bell is held (holdBell)
 }
 
 // navCheck is a scan that came right after a navKeyed key, being looked up.
@@ -215,9 +216,22 @@ func (m *Model) settleNavCheck(msg navCheckMsg) tea.Cmd {
 		return nil
 	}
 	m.navCheck = nil
+	ring := c.key.bell
+	c.key.bell = false
+	cmd, takenBack := m.settle(c, msg)
+	if ring && !takenBack {
+		// The key's refusal stands: its bell, held for the lookup.
+		cmd = tea.Batch(cmd, bell())
+	}
+	return cmd
+}
+
+// settle gives c's scan where its lookup says; takenBack says the key was
+// taken back (the scan went where it was typed, with it in front).
+func (m *Model) settle(c *navCheck, msg navCheckMsg) (cmd tea.Cmd, takenBack bool) {
 	a := m.active()
 	if a == nil {
-		return nil
+		return nil, false
 	}
 	if a != c.to {
 		// Another screen opened meanwhile (a lookup under way before
@@ -226,17 +240,17 @@ func (m *Model) settleNavCheck(msg navCheckMsg) tea.Cmd {
 		if sm.joins && !a.Capturing() {
 			sm = scanMsg{code: sm.code}
 		}
-		return a.Update(sm)
+		return a.Update(sm), false
 	}
 	nk := c.key
 	if !msg.joined || !msg.aloneUnknown {
-		return a.Update(c.msg)
+		return a.Update(c.msg), false
 	}
 	var cmds []tea.Cmd
 	switch nk.kind {
 	case navScreen:
 		if !m.under(a, nk.from) {
-			return a.Update(c.msg)
+			return a.Update(c.msg), false
 		}
 		cmds = append(cmds, m.back())
 	case navHere:
@@ -245,7 +259,75 @@ func (m *Model) settleNavCheck(msg navCheckMsg) tea.Cmd {
 		}
 	}
 	m.note = ""
-	return tea.Batch(append(cmds, nk.from.Update(scanMsg{code: nk.text + alone(c.msg)}))...)
+	return tea.Batch(append(cmds, nk.from.Update(scanMsg{code: nk.text + alone(c.msg)}))...), true
+}
+
+// A lone key that a screen refused with a bell (the asset screen's i on
+// an asset not checked out) may be a code's first, taken back: its bell
+// waits (holdBell) for the join window, and while a burst that may
+// continue it is under way, or its lookup; it rings unless the key is
+// taken back.
+
+// navBellMsg is the bell of a remembered key's refusal, held.
+type navBellMsg struct{ key *navKeyed }
+
+// navBellDueMsg ends the window a held bell waits for a scan continuing
+// its key.
+type navBellDueMsg struct{ key *navKeyed }
+
+// holdBell turns the bells cmd would ring into navBellMsg for nk.
+func holdBell(cmd tea.Cmd, nk *navKeyed) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		switch msg := cmd().(type) {
+		case tea.RawMsg:
+			if msg.Msg == "\a" {
+				return navBellMsg{key: nk}
+			}
+			return msg
+		case tea.BatchMsg:
+			out := make(tea.BatchMsg, len(msg))
+			for i, c := range msg {
+				out[i] = holdBell(c, nk)
+			}
+			return out
+		default:
+			return msg
+		}
+	}
+}
+
+// heldBell starts the wait of nk's bell.
+func (m *Model) heldBell(nk *navKeyed) tea.Cmd {
+	if nk.bell {
+		return nil // (one bell)
+	}
+	nk.bell = true
+	return m.c.clock.After(joinWindow*m.scan.gap, navBellDueMsg{key: nk})
+}
+
+// bellDue rings nk's held bell, unless a scan that may continue the key
+// is under way (a burst, again later) or being looked up
+// (settleNavCheck rings it or not).
+func (m *Model) bellDue(nk *navKeyed) tea.Cmd {
+	switch {
+	case !nk.bell:
+		return nil
+	case m.navCheck != nil && m.navCheck.key == nk:
+		return nil
+	case m.navKey == nk && !m.scan.empty():
+		return m.c.clock.After(m.scan.gap, navBellDueMsg{key: nk})
+	case m.navKey == nk && !m.scan.typed.IsZero():
+		// A burst given back as text (a scan's part cut off by a
+		// pause) may be continued until the join window after it.
+		if left := joinWindow*m.scan.gap - m.c.clock.Now().Sub(m.scan.typed); left > 0 {
+			return m.c.clock.After(left, navBellDueMsg{key: nk})
+		}
+	}
+	nk.bell = false
+	return bell()
 }
 
 // alone is the whole code of msg as its screen reads it: with its lead,

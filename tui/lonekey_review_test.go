@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -190,5 +191,42 @@ func TestLoneKey_LabelsScansRightAfterShortcutWaitInOrder(t *testing.T) {
 	}
 	if h.title() != "Labels" {
 		t.Errorf("esc typed while scans waited left Labels: %q", h.titles())
+	}
+}
+
+// The asset screen's i on an asset in stock refuses with a bell; a
+// scanner pausing after the i of a place's code opens the place (the key
+// taken back) without the refusal's bell: a good scan does not sound
+// refused. A person's i alone still rings, once.
+func TestLoneKey_TakenBackRefusalDoesNotRing(t *testing.T) {
+	db := loneFirstDB(t)
+	if _, err := db.AddLocation(context.Background(), "IT-ROOM", "IT room", ""); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.scan("TD-000002")
+	h.wantStack("a scan on Home", "Home", "Asset TD-000002")
+	h.scanLoneFirst("it-room", 60*time.Millisecond)
+	if !strings.HasPrefix(h.title(), "Find") || h.bells != 0 {
+		t.Fatalf("i, 60 ms, t-room on an asset in stock: %q (%d bells):\n%s", h.titles(), h.bells, h.view())
+	}
+	h.press("esc")
+	if h.title() != "Asset TD-000002" {
+		t.Fatalf("esc: %q", h.titles())
+	}
+	h.typeSlow("i")
+	h.advance(time.Second)
+	if h.bells != 1 {
+		t.Errorf("i typed alone on an asset in stock: %d bells, want 1:\n%s", h.bells, h.view())
+	}
+	// The same key, then a scan that does not continue it: the refusal
+	// rings, and the scan acts.
+	h.bells = 0
+	h.send(keyFor('i'))
+	h.advance(60 * time.Millisecond)
+	h.scan("TD-000001")
+	h.advance(time.Second)
+	if h.bells != 1 || h.title() != "Asset TD-000001" {
+		t.Errorf("i then TD-000001: %q, %d bells, want the asset and 1 bell:\n%s", h.titles(), h.bells, h.view())
 	}
 }

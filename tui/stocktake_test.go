@@ -471,6 +471,7 @@ func TestPerson_Offboard(t *testing.T) {
 	// Twice: refused with the bell, nothing changed.
 	bells = h.bells
 	h.typeSlow("x")
+	h.advance(bellWait)
 	if h.bells != bells+1 {
 		t.Fatal("no bell offboarding twice")
 	}
