@@ -1055,8 +1055,9 @@ func (w *wtx) updateAsset(tag string, fields map[string]string) (changed bool, e
 	return w.updateAssetRefs(tag, fields, nil)
 }
 
-// updateAssetRefs is updateAsset with some of model, supplier and
-// home_location given as uids already (an import found or made them).
+// updateAssetRefs is updateAsset with some of model, supplier,
+// home_location and purchase_order given as uids already (an import found
+// or made them).
 func (w *wtx) updateAssetRefs(tag string, fields, refs map[string]string) (changed bool, err error) {
 	uid, a, err := w.assetByTag(tag)
 	if err != nil {
@@ -1170,7 +1171,7 @@ func (w *wtx) updateAssetRefs(tag string, fields, refs map[string]string) (chang
 		}
 	}
 	for k, v := range refs {
-		old := map[string]string{"model": cur.ModelUID, "supplier": cur.SupplierUID, "home_location": cur.HomeLocationUID}[k]
+		old := map[string]string{"model": cur.ModelUID, "supplier": cur.SupplierUID, "home_location": cur.HomeLocationUID, "purchase_order": cur.POUID}[k]
 		if old != v {
 			if changes[k], err = w.labelled(k, Change{Old: old, New: v}); err != nil {
 				return false, err
@@ -1191,10 +1192,11 @@ func (db *DB) assetTx(w *wtx, id int64) (AssetRecord, error) {
 	var r AssetRecord
 	var custom string
 	var serial sql.NullString
-	err := w.queryRow(`SELECT a.uid, a.tag, a.serial, a.name, a.status, coalesce(m.uid, ''), coalesce(hl.uid, ''), coalesce(s.uid, ''),
+	err := w.queryRow(`SELECT a.uid, a.tag, a.serial, a.name, a.status, coalesce(m.uid, ''), coalesce(hl.uid, ''), coalesce(s.uid, ''), coalesce(o.uid, ''),
 		a.cost_centre, a.order_number, a.purchase_date, a.purchase_cost, a.currency, a.warranty_end, a.eol_date, a.notes, a.custom, a.last_audit, a.next_audit
 		FROM assets a LEFT JOIN models m ON m.id = a.model_id LEFT JOIN locations hl ON hl.id = a.home_location_id LEFT JOIN suppliers s ON s.id = a.supplier_id
-		WHERE a.id = ?`, id).Scan(&r.UID, &r.Tag, &serial, &r.Name, &r.Status, &r.ModelUID, &r.HomeLocationUID, &r.SupplierUID,
+		LEFT JOIN purchase_orders o ON o.id = a.po_id
+		WHERE a.id = ?`, id).Scan(&r.UID, &r.Tag, &serial, &r.Name, &r.Status, &r.ModelUID, &r.HomeLocationUID, &r.SupplierUID, &r.POUID,
 		&r.CostCentre, &r.OrderNumber, &r.PurchaseDate, &r.PurchaseCost, &r.Currency, &r.WarrantyEnd, &r.EOLDate, &r.Notes, &custom, &r.LastAudit, &r.NextAudit)
 	if err != nil {
 		return r, fmt.Errorf("read asset: %w", err)

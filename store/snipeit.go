@@ -71,6 +71,9 @@ type ImportCreated struct {
 	Suppliers     int `json:"suppliers"`
 	Locations     int `json:"locations"`
 	People        int `json:"people"`
+	// PurchaseOrders counts the orders an asset's Purchase Order named
+	// that the desk did not have (made for it, on receipt or --update).
+	PurchaseOrders int `json:"purchase_orders"`
 }
 
 // RowError is one bad row (or, with Line 0, a problem with the header).
@@ -3298,9 +3301,10 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 		// Its other cells are not applied either: said where they differ
 		// (an edit made in the file to a disposed asset was counted
 		// "unchanged").
-		var name, serial, notes, costCentre, orderNo, bought, cost, warranty, eol string
-		if err := w.queryRow(`SELECT name, coalesce(serial, ''), notes, cost_centre, order_number, purchase_date, purchase_cost, warranty_end, eol_date FROM assets WHERE uid = ?`, uid).
-			Scan(&name, &serial, &notes, &costCentre, &orderNo, &bought, &cost, &warranty, &eol); err != nil {
+		var name, serial, notes, costCentre, orderNo, bought, cost, warranty, eol, po string
+		if err := w.queryRow(`SELECT a.name, coalesce(a.serial, ''), a.notes, a.cost_centre, a.order_number, a.purchase_date, a.purchase_cost, a.warranty_end, a.eol_date, coalesce(o.number, '')
+			FROM assets a LEFT JOIN purchase_orders o ON o.id = a.po_id WHERE a.uid = ?`, uid).
+			Scan(&name, &serial, &notes, &costCentre, &orderNo, &bought, &cost, &warranty, &eol, &po); err != nil {
 			return false, fmt.Errorf("read asset: %w", err)
 		}
 		rowOrderNo := r.orderNo
@@ -3313,12 +3317,12 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 			row, have string
 		}{{fName, r.name, name}, {fSerial, r.serial, serial}, {fNotes, r.notes, notes}, {fCostCentre, r.costCentre, costCentre},
 			{fOrderNo, rowOrderNo, orderNo}, {fPurchaseDate, r.purchaseDate, bought}, {fCost, r.cost, cost},
-			{fWarrantyEnd, r.warrantyEnd, warranty}, {fEOL, r.eol, eol}} {
+			{fWarrantyEnd, r.warrantyEnd, warranty}, {fEOL, r.eol, eol}, {fPurchaseOrder, r.purchaseOrder, po}} {
 			v, have := strings.TrimSpace(c.row), strings.TrimSpace(c.have)
 			if c.f == fNotes {
 				v, have = strings.ReplaceAll(v, "\r\n", "\n"), strings.ReplaceAll(have, "\r\n", "\n") // (sameLinesAsStored)
 			}
-			if v != "" && v != have && !(c.f == fSerial && strings.EqualFold(v, have)) {
+			if v != "" && v != have && !((c.f == fSerial || c.f == fPurchaseOrder) && strings.EqualFold(v, have)) {
 				differ = append(differ, im.h.colName(c.f))
 			}
 		}
@@ -3335,18 +3339,36 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 	if err := w.queryRow(`SELECT a.last_audit, coalesce(o.number, ''), a.notes, a.custom FROM assets a LEFT JOIN purchase_orders o ON o.id = a.po_id WHERE a.id = ?`, a.id).Scan(&lastAudit, &po, &notes, &custom); err != nil {
 		return false, fmt.Errorf("read asset: %w", err)
 	}
+	fields, refs := map[string]string{}, map[string]string{}
+	// The order it came on, read as receive reads it: the Purchase Order
+	// column's (made if the desk has none of that number), else an Order
+	// Number that is the number of an order the desk has. A blank cell,
+	// or an Order Number of no order here, leaves the asset's order alone.
 	orderNo := r.orderNo
-	if r.purchaseOrder != "" {
+	switch {
+	case r.purchaseOrder != "":
 		if strings.EqualFold(strings.TrimSpace(orderNo), r.purchaseOrder) {
 			orderNo = "" // the order's number, written there for Snipe-IT (as receive reads it)
 		}
 		if !strings.EqualFold(po, r.purchaseOrder) {
-			// (An update does not move an asset between orders: said,
-			// not silently left.)
-			r.warns = append(r.warns, RowError{Line: r.line, Column: im.h.colName(fPurchaseOrder), Reason: fmt.Sprintf("purchase order %s is not changed by an update (the asset is on %s): left as it is", clip(r.purchaseOrder), orNone(po))})
+			uid, err := im.poUID(r.purchaseOrder)
+			if err == nil && uid == "" {
+				uid, err = im.makePO(r)
+			}
+			if err != nil {
+				return false, im.rowErr(r, fPurchaseOrder, err)
+			}
+			refs["purchase_order"] = uid
+		}
+	case orderNo != "":
+		uid, err := im.poUID(orderNo)
+		if err != nil {
+			return false, err
+		}
+		if uid != "" {
+			refs["purchase_order"] = uid
 		}
 	}
-	fields, refs := map[string]string{}, map[string]string{}
 	for k, v := range map[string]string{"name": r.name, "serial": r.serial, "notes": r.notes, "cost_centre": r.costCentre,
 		"order_number": orderNo, "purchase_date": r.purchaseDate, "purchase_cost": r.cost, "currency": r.currency,
 		"warranty_end": r.warrantyEnd, "eol_date": r.eol, "last_audit": r.lastAudit, "next_audit": im.nextAudit(r, lastAudit)} {
@@ -4478,7 +4500,8 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 				w.tally[e.Type]++
 			}
 			done.Created = ImportCreated{Models: w.tally[EvModelCreated], Manufacturers: w.tally[EvManufacturerCreated], Categories: w.tally[EvCategoryCreated],
-				Suppliers: w.tally[EvSupplierCreated], Locations: w.tally[EvLocationCreated], People: w.tally[EvPersonCreated]}
+				Suppliers: w.tally[EvSupplierCreated], Locations: w.tally[EvLocationCreated], People: w.tally[EvPersonCreated],
+				PurchaseOrders: w.tally[EvPOCreated]}
 			if rollback {
 				return errRollback
 			}

@@ -2637,8 +2637,8 @@ func TestSnipeITRoundTripPurchaseOrder(t *testing.T) {
 }
 
 // A review: the Purchase Order column on --update: the order number the
-// export wrote for Snipe-IT stays blank, and an order the update does not
-// change is said.
+// export wrote for Snipe-IT stays blank, and another order moves the asset
+// to it (TestSnipeITUpdateMovesPurchaseOrder).
 func TestSnipeITUpdatePurchaseOrder(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpen(t)
@@ -2660,7 +2660,7 @@ func TestSnipeITUpdatePurchaseOrder(t *testing.T) {
 		t.Fatalf("after the update: order %q, number %q (%v)", a.PONumber, a.OrderNumber, err)
 	}
 	rep, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Purchase Order\nTD-000001,PO-NEW\n"), store.ImportOptions{Update: true})
-	if err != nil || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, "purchase order PO-NEW is not changed by an update (the asset is on PO-7)") {
+	if err != nil || len(rep.Warnings) != 0 || rep.Updated != 1 || mustAsset(t, db, "TD-000001").PONumber != "PO-NEW" {
 		t.Fatalf("another order on update: %v %+v", err, rep)
 	}
 }
@@ -2798,6 +2798,11 @@ func TestImportUpdateOwnExportOfDisposedAssetOnOrder(t *testing.T) {
 	rep := importSnipe(t, db, []byte("Asset Tag,Order Number,Purchase Order\nD-1,PO-8,PO-7\n"), store.ImportOptions{Update: true})
 	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, "Order Number not changed") {
 		t.Errorf("another order number: warnings %+v", rep.Warnings)
+	}
+	// So is another order (an asset in use moves to it).
+	rep = importSnipe(t, db, []byte("Asset Tag,Purchase Order\nD-1,PO-9\n"), store.ImportOptions{Update: true})
+	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, "Purchase Order not changed") || rep.Created.PurchaseOrders != 0 || mustAsset(t, db, "D-1").PONumber != "PO-7" {
+		t.Errorf("another order: %+v", rep)
 	}
 }
 

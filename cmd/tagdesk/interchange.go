@@ -210,7 +210,7 @@ func printImportSummary(w io.Writer, name string, rep store.ImportReport) {
 	for _, x := range []struct {
 		n    int
 		what string
-	}{{cr.Models, "model(s)"}, {cr.Manufacturers, "manufacturer(s)"}, {cr.Categories, "categor(y/ies)"}, {cr.Suppliers, "supplier(s)"}, {cr.Locations, "location(s)"}, {cr.People, "person/people"}} {
+	}{{cr.Models, "model(s)"}, {cr.Manufacturers, "manufacturer(s)"}, {cr.Categories, "categor(y/ies)"}, {cr.Suppliers, "supplier(s)"}, {cr.Locations, "location(s)"}, {cr.People, "person/people"}, {cr.PurchaseOrders, "purchase order(s)"}} {
 		if x.n > 0 {
 			made = append(made, fmt.Sprintf("%d %s", x.n, x.what))
 		}

@@ -553,3 +553,33 @@ func TestE2EMigratePeopleAndLocations(t *testing.T) {
 		t.Errorf("--type licenses: exit %d\n%s", code, errs)
 	}
 }
+
+// A review: import snipeit --update moves an asset to the row's purchase
+// order (it only warned), and its dry run says so: the asset it would
+// update and the order it would make.
+func TestE2EImportUpdateMovesPurchaseOrderDryRun(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "td.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin office")
+	mustCLI(t, db, "model", "add", "Latitude 5440", "--number", "L5440")
+	mustCLI(t, db, "po", "add", "PO-7", "--supplier", "Dell", "Latitude 5440=1")
+	mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "--po", "PO-7", "SN-001")
+	file := filepath.Join(t.TempDir(), "moved.csv")
+	if err := os.WriteFile(file, []byte("Asset Tag,Purchase Order\nTD-000001,PO-8\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := mustCLI(t, db, "import", "snipeit", "--update", "--dry-run", file)
+	if !strings.Contains(out, "would update 1 already in the register") || !strings.Contains(out, "would create 1 purchase order(s)") || !strings.Contains(out, "nothing changed (dry run)") {
+		t.Errorf("dry run:\n%s", out)
+	}
+	if show := mustCLI(t, db, "asset", "show", "TD-000001"); !strings.Contains(show, "PO-7") {
+		t.Errorf("the dry run changed the asset:\n%s", show)
+	}
+	out = mustCLI(t, db, "import", "snipeit", "--update", file)
+	if !strings.Contains(out, "updated 1 already in the register") || !strings.Contains(out, "created 1 purchase order(s)") || strings.Contains(out, "warning") {
+		t.Errorf("update:\n%s", out)
+	}
+	if hist := mustCLI(t, db, "history", "TD-000001"); !strings.Contains(hist, "purchase_order PO-7 → PO-8") {
+		t.Errorf("history:\n%s", hist)
+	}
+	verifyEvents(t, db)
+}
