@@ -1,7 +1,7 @@
-//go:build !linux
+//go:build !linux && !darwin && !freebsd
 
 package store
 
 // diskFull is false where the desk does not ask the system (statfs(2)
-// differs from one to another): SQLite's words stand.
+// differs from one to another, and Windows has none): SQLite's words stand.
 func diskFull(dir string) bool { return false }

@@ -7,14 +7,15 @@ import (
 	"syscall"
 )
 
-// maxRSS is a finished child's peak resident memory in kB, as getrusage
-// reports it; ok is false when the system gave no figure.
+// maxRSS is a finished child's peak resident memory in kB, from getrusage's
+// ru_maxrss (kB on Linux and the BSDs, bytes on macOS: maxrssPerKB); ok is
+// false when the system gave no figure.
 func maxRSS(ps *os.ProcessState) (kb int64, ok bool) {
 	ru, ok := ps.SysUsage().(*syscall.Rusage)
 	if !ok {
 		return 0, false
 	}
-	return ru.Maxrss, true
+	return int64(ru.Maxrss) / maxrssPerKB, true
 }
 
 // syncDisks asks the kernel to write back what it holds for every disk.
