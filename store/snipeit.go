@@ -114,7 +114,11 @@ type ImportReport struct {
 	// Skipped counts the rows of people or locations the register has
 	// whose details differ, left as they are without Update (a users or
 	// locations file).
-	Skipped       int            `json:"skipped,omitempty"`
+	Skipped int `json:"skipped,omitempty"`
+	// WouldRefuse counts those of Skipped whose row --update would
+	// refuse (each warned of, with its reason): --update does not give
+	// them the file's details.
+	WouldRefuse   int            `json:"would_refuse,omitempty"`
 	CheckedOut    int            `json:"checked_out"`
 	Disposed      int            `json:"disposed"`
 	GeneratedTags int            `json:"generated_tags"`

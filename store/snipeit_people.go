@@ -403,7 +403,7 @@ func (db *DB) importTable(ctx context.Context, t *table, order []*tableRow, opt 
 	if rep.BadRows > 0 && !opt.SkipInvalid {
 		// (What the good rows would have done, and warned of, did not
 		// happen.)
-		rep.Imported, rep.Updated, rep.Unchanged, rep.Skipped, rep.Created, rep.Warnings, rep.WarningCount = 0, 0, 0, 0, ImportCreated{}, nil, 0
+		rep.Imported, rep.Updated, rep.Unchanged, rep.Skipped, rep.WouldRefuse, rep.Created, rep.Warnings, rep.WarningCount = 0, 0, 0, 0, 0, ImportCreated{}, nil, 0
 		return invalid("%d bad row(s) of %d; nothing imported", rep.BadRows, rep.Rows)
 	}
 	return nil
@@ -657,29 +657,67 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 	if name != "" {
 		set["name"] = name
 	}
-	if !update {
-		// Left as they are; whether the row would change them is told.
-		code, missing, err := home(false)
+	// apply gives them the row's details, as --update does; trial: only
+	// to learn whether it would change them or refuse the row (said by no
+	// warning, and rolled back).
+	apply := func(trial bool) (changed bool, err error) {
+		if another != nil {
+			return false, another
+		}
+		code, _, err := home(true)
 		if err != nil {
-			return "", err
+			return false, err
 		}
 		if code != "" {
 			set["location"] = code
 		}
-		differs := another
-		if differs == nil && missing {
-			differs = errWouldChange // (a home the register does not have)
+		if changed, err = w.updatePerson(uid, set); err != nil {
+			return false, err
 		}
-		if differs == nil {
-			if differs, err = w.inSavepoint(func() error {
-				changed, err := w.updatePerson(uid, set)
-				if err == nil && (changed || w.activation(uid, active, activeSet) != "") {
-					err = errWouldChange
-				}
-				return err
-			}); err != nil {
-				return "", err
+		if renamed && !trial {
+			rep.warn(r.line, "", "%s (by %s) is renamed %s", holder, m.by, name)
+		}
+		switch w.activation(uid, active, activeSet) {
+		case "offboard":
+			var n int
+			if err := w.queryRow(`SELECT count(*) FROM assets WHERE custodian_person_id = (SELECT id FROM people WHERE uid = ?)`, uid).Scan(&n); err != nil {
+				return false, fmt.Errorf("count holdings: %w", err)
 			}
+			if n > 0 {
+				return false, colError{t.colName("offboarded"), conflict("%s holds %d asset(s), so the row cannot offboard them: tagdesk person offboard checks in what they hold and offboards them", holder, n)}
+			}
+			if _, err := w.offboard(uid, holder, CheckInOptions{}); err != nil {
+				return false, err
+			}
+			// Named, as a rename is: the leavers a file makes are to be
+			// read before it is applied (a dry run lists them).
+			if !trial {
+				rep.warn(r.line, t.colName("offboarded"), "%s is offboarded", holder)
+			}
+			changed = true
+		case "reactivate":
+			if !trial {
+				rep.warn(r.line, t.colName("offboarded"), "%s is reactivated", holder)
+			}
+			if err := w.emit(EvPersonReactivated, uid, SubjectPayload{UID: uid, Name: holder}); err != nil {
+				return false, err
+			}
+			changed = true
+		}
+		return changed, nil
+	}
+	if !update {
+		// Left as they are; whether --update would change them, or
+		// refuse the row, is told: it is tried, and rolled back.
+		differs, err := w.inSavepoint(func() error {
+			changed, err := apply(true)
+			if err == nil && changed {
+				err = errWouldChange
+			}
+			return err
+		})
+		if err != nil {
+			return "", err
 		}
 		switch {
 		case differs == nil:
@@ -689,49 +727,14 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 			rep.warn(r.line, "", "%s (by %s) is in the register already with other details, left as they are (--update gives them this row's)", holder, m.by)
 		default:
 			rep.Skipped++
-			rep.warn(r.line, "", "%s (by %s) is in the register already, left as they are (the row's details could not be given to them: %s)", holder, m.by, ErrorMessage(differs))
+			rep.WouldRefuse++
+			rep.warn(r.line, "", "%s (by %s) is in the register already, left as they are (--update refuses the row: %s)", holder, m.by, ErrorMessage(differs))
 		}
 		return uid, nil
 	}
-	if another != nil {
-		return "", another
-	}
-	code, _, err := home(true)
+	changed, err := apply(false)
 	if err != nil {
 		return "", err
-	}
-	if code != "" {
-		set["location"] = code
-	}
-	changed, err := w.updatePerson(uid, set)
-	if err != nil {
-		return "", err
-	}
-	if renamed {
-		rep.warn(r.line, "", "%s (by %s) is renamed %s", holder, m.by, name)
-	}
-	switch w.activation(uid, active, activeSet) {
-	case "offboard":
-		var n int
-		if err := w.queryRow(`SELECT count(*) FROM assets WHERE custodian_person_id = (SELECT id FROM people WHERE uid = ?)`, uid).Scan(&n); err != nil {
-			return "", fmt.Errorf("count holdings: %w", err)
-		}
-		if n > 0 {
-			return "", colError{t.colName("offboarded"), conflict("%s holds %d asset(s), so the row cannot offboard them: tagdesk person offboard checks in what they hold and offboards them", holder, n)}
-		}
-		if _, err := w.offboard(uid, holder, CheckInOptions{}); err != nil {
-			return "", err
-		}
-		// Named, as a rename is: the leavers a file makes are to be read
-		// before it is applied (a dry run lists them).
-		rep.warn(r.line, t.colName("offboarded"), "%s is offboarded", holder)
-		changed = true
-	case "reactivate":
-		rep.warn(r.line, t.colName("offboarded"), "%s is reactivated", holder)
-		if err := w.emit(EvPersonReactivated, uid, SubjectPayload{UID: uid, Name: holder}); err != nil {
-			return "", err
-		}
-		changed = true
 	}
 	if changed {
 		rep.Updated++
@@ -1213,7 +1216,8 @@ func (li *locImport) location(w *wtx, r *tableRow, parent string) (string, error
 			li.rep.warn(r.line, "", "location %s is in the register already with another name or parent, left as it is (--update renames or moves it)", l.code)
 		default:
 			li.rep.Skipped++
-			li.rep.warn(r.line, "", "location %s is in the register already, left as it is (the row's name and parent could not be given to it: %s)", l.code, ErrorMessage(differs))
+			li.rep.WouldRefuse++
+			li.rep.warn(r.line, "", "location %s is in the register already, left as it is (--update refuses the row: %s)", l.code, ErrorMessage(differs))
 		}
 		return l.uid, nil
 	}

@@ -125,7 +125,13 @@ func cmdImportSnipeIT(ctx context.Context, a *app, args []string) error {
 			if kind == store.KindLocations {
 				what = "locations"
 			}
-			fmt.Fprintf(a.stderr, "%s: %d row(s) are %s of this register already with other details, left as they are: --update gives them the file's\n", name, rep.Skipped, what)
+			// (Not of the rows --update would refuse: said apart.)
+			if n := rep.Skipped - rep.WouldRefuse; n > 0 {
+				fmt.Fprintf(a.stderr, "%s: %d row(s) are %s of this register already with other details, left as they are: --update gives them the file's\n", name, n, what)
+			}
+			if rep.WouldRefuse > 0 {
+				fmt.Fprintf(a.stderr, "%s: %d row(s) are %s of this register already, left as they are: --update refuses them (each warned of below, with why)\n", name, rep.WouldRefuse, what)
+			}
 		}
 		if rep.InRegister > 0 {
 			fmt.Fprintf(a.stderr, "%s: %d row(s) are assets of this register already: an import adds new assets and changes none without --update (or change them with tagdesk asset update, move, checkout or checkin)\n", name, rep.InRegister)

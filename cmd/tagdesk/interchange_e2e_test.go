@@ -583,3 +583,31 @@ func TestE2EImportUpdateMovesPurchaseOrderDryRun(t *testing.T) {
 	}
 	verifyEvents(t, db)
 }
+
+// A review: a users import without --update (a dry run too) promised
+// "--update gives them the file's" of a row --update then refused (an
+// offboarding of someone who holds an asset); such a row is said apart,
+// with --update's reason.
+func TestE2EImportUsersSaysWhatUpdateRefuses(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "td.db")
+	mustCLI(t, db, "location", "add", "DUB", "Dublin office")
+	mustCLI(t, db, "model", "add", "Latitude 5440", "--number", "L5440")
+	mustCLI(t, db, "person", "add", "--name", "Ana Silva", "--username", "asilva")
+	mustCLI(t, db, "receive", "--model", "L5440", "--location", "DUB", "SN-001")
+	mustCLI(t, db, "checkout", "--to", "asilva", "TD-000001")
+	file := filepath.Join(t.TempDir(), "users.csv")
+	if err := os.WriteFile(file, []byte("First Name,Last Name,Username,Offboarded\nAna,Silva,asilva,yes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := cli(t, db, "import", "snipeit", "--type", "users", "--update", file)
+	if code != 1 || !strings.Contains(stderr, "holds 1 asset(s), so the row cannot offboard them") {
+		t.Fatalf("--update: exit %d\n%s", code, stderr)
+	}
+	for _, args := range [][]string{{"--dry-run"}, {}} {
+		_, stderr, code := cli(t, db, append([]string{"import", "snipeit", "--type", "users", file}, args...)...)
+		if code != 0 || strings.Contains(stderr, "--update gives them") || !strings.Contains(stderr, "1 row(s) are people of this register already, left as they are: --update refuses them") ||
+			!strings.Contains(stderr, "--update refuses the row: Ana Silva holds 1 asset(s), so the row cannot offboard them") {
+			t.Errorf("%v: exit %d\n%s", args, code, stderr)
+		}
+	}
+}
