@@ -172,9 +172,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.quitting = true
 			return m, tea.Quit
 		}
-		if m.backWaits(msg) {
-			return m, nil
-		}
 		if !m.booted || m.early != nil {
 			m.keepEarly(msg)
 			return m, nil

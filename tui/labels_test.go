@@ -494,6 +494,7 @@ func TestLabels_ScansInOrderRefusalKept(t *testing.T) {
 	clearQueue(t, db)
 	h := newHarness(t, db, labelsOptions(&fakePrinter{db: db}), 80, 24)
 	h.typeSlow("l")
+	h.advance(100 * time.Millisecond) // (past the pause window after l: see TestCheckIn_EscAndTabWhileScansWait)
 	h.scanHeld("TD-000001", "TD-999999", "TD-000002")
 	h.press("esc")
 	h.wantView("wait: 3 scan(s) still being recorded")

@@ -6,7 +6,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tagdesk/tagdesk/store"
@@ -180,24 +179,6 @@ func (m *Model) navWaiting() int {
 		}
 	}
 	return n
-}
-
-// backWaits answers esc typed while a scan after a lone key is looked up
-// on a screen that records its scans (Recording: esc there waits for
-// them): it says how many wait, as the screen does once they reach it,
-// and is dropped. Kept behind the lookup, it said nothing meanwhile, and
-// a scan held with it was not yet the screen's when it came.
-func (m *Model) backWaits(k tea.KeyPressMsg) bool {
-	if m.navCheck == nil || !key.Matches(k, m.c.keys.Back) {
-		return false
-	}
-	a := m.active()
-	r, ok := a.(interface{ Recording() int })
-	if !ok || a != m.navCheck.to {
-		return false
-	}
-	m.note = waitNote(r.Recording() + m.navWaiting())
-	return true
 }
 
 // under reports whether b is the screen right under top, which is on top.

@@ -146,54 +146,6 @@ func TestLoneKey_KeysTypedDuringLookupStayKeys(t *testing.T) {
 	}
 }
 
-// TestCheckIn_EscAndTabWhileScansWait with the scans right after i (within
-// the pause window: the first waits for a lookup, held with the database):
-// esc still waits and says so; tab changes only what comes next.
-func TestLoneKey_EscAndTabWhileScansWaitRightAfterShortcut(t *testing.T) {
-	h := checkInLent(t, 3)
-	h.scanHeld("TD-000001", "TD-000002")
-	if h.m.navCheck == nil {
-		t.Fatal("no lookup: the test no longer tests what it says")
-	}
-	h.press("tab")
-	h.press("esc")
-	h.wantView("wait: 2 scan(s) still being recorded")
-	h.release()
-	h.scan("TD-000003")
-	for tag, want := range map[string]store.Status{"TD-000001": store.StatusInStock, "TD-000002": store.StatusInStock, "TD-000003": store.StatusInRepair} {
-		if a := h.asset(tag); a.Status != want {
-			t.Errorf("%s is %s, want %s", tag, a.Status, want)
-		}
-	}
-	h.press("esc")
-	if h.title() == "Check in" {
-		t.Errorf("esc with nothing waiting stayed:\n%s", h.view())
-	}
-}
-
-// TestLabels_ScansInOrderRefusalKept with the scans right after l.
-func TestLoneKey_LabelsScansRightAfterShortcutWaitInOrder(t *testing.T) {
-	db := newTestDB(t)
-	seed(t, db, 2)
-	clearQueue(t, db)
-	h := newHarness(t, db, labelsOptions(&fakePrinter{db: db}), 80, 24)
-	h.typeSlow("l")
-	h.scanHeld("TD-000001", "TD-999999", "TD-000002")
-	if h.m.navCheck == nil {
-		t.Fatal("no lookup: the test no longer tests what it says")
-	}
-	h.press("esc")
-	h.wantView("wait: 3 scan(s) still being recorded")
-	h.release()
-	h.wantView("queued a label for TD-000002", "refused before it: TD-999999")
-	if got := strings.Join(queuedTags(t, db), ","); got != "TD-000001,TD-000002" {
-		t.Errorf("queued %q", got)
-	}
-	if h.title() != "Labels" {
-		t.Errorf("esc typed while scans waited left Labels: %q", h.titles())
-	}
-}
-
 // The asset screen's i on an asset in stock refuses with a bell; a
 // scanner pausing after the i of a place's code opens the place (the key
 // taken back) without the refusal's bell: a good scan does not sound
