@@ -3,8 +3,6 @@ package tui
 import (
 	"context"
 	"strings"
-	"time"
-	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -143,38 +141,32 @@ func (m *Model) checkNavKey(a screen, msg scanMsg) tea.Cmd {
 	})
 }
 
-// navWaiting is how many scans wait for a lookup: the one looked up and
-// those that came behind it. A terminator counts only where it ends a
-// scan as the scan buffer will read it: after a burst (keys within the
-// hold window of each other, minScanLen runes or more) with no pause
-// before it. A person's Tab or Enter, alone or after typing, is no scan.
+// navWaiting is how many scans and entries wait for a lookup: the one
+// looked up and those that came behind it. A terminator counts where it
+// ends something: a scan, or a code typed by hand and entered (a screen
+// that records scans records those too). A Tab or Enter with nothing
+// before it since the last one (a person's Tab to the next field) is no
+// entry.
 func (m *Model) navWaiting() int {
 	if m.navCheck == nil {
 		return 0
 	}
 	n := 1
-	run := 0 // the runes of the burst under way
-	var last time.Time
+	typed := false // text since the last terminator
 	for _, in := range m.early {
 		switch msg := in.msg.(type) {
 		case tea.KeyPressMsg:
 			switch {
 			case printable(msg):
-				if run > 0 && in.at.Sub(last) > m.scan.gap {
-					run = 0 // a pause: typing, or a new burst
-				}
-				run += utf8.RuneCountInString(msg.Text)
-				last = in.at
+				typed = true
 			case terminator(msg):
-				if run >= minScanLen && in.at.Sub(last) <= m.scan.gap {
+				if typed {
 					n++
 				}
-				run = 0
-			default:
-				run = 0
+				typed = false
 			}
 		case tea.PasteMsg:
-			run = 0
+			typed = false
 			n += strings.Count(strings.ReplaceAll(strings.ReplaceAll(msg.Content, "\r\n", "\n"), "\r", "\n"), "\n")
 		}
 	}
