@@ -51,7 +51,7 @@ func dropAIM(s string) string {
 // non-UTF-8 input, drops an AIM symbology identifier (]Q1, ]C0, ...) and
 // control characters, and trims spaces.
 func CleanScan(s string) (string, error) {
-	if len(s) > MaxScanLen+scanFraming {
+	if len(s) > MaxScanLen+ScanFraming {
 		return "", invalid("%d bytes is too long for a tag, serial or other code (at most %d)", len(s), MaxScanLen)
 	}
 	if !utf8.ValidString(s) {
@@ -72,11 +72,11 @@ func CleanScan(s string) (string, error) {
 	return s, nil
 }
 
-// scanFraming is the room a scan may take past MaxScanLen for what a
+// ScanFraming is the room a scan may take past MaxScanLen for what a
 // scanner adds around a code and CleanScan drops (AIM identifiers, two at
 // most, spaces, control characters): a 256-byte label link read with ]Q1
 // in front is still read.
-const scanFraming = 16
+const ScanFraming = 16
 
 // isInvisible reports the characters that show as nothing and that no
 // scanner types, but that a code copied from a web page or a spreadsheet

@@ -35,16 +35,12 @@ import (
 // minScanLen is the shortest burst that counts as a scan.
 const minScanLen = 2
 
-// scanFraming is the room a burst that starts with an AIM identifier (]Q1)
-// may take past store.MaxScanLen for what the scanner adds around its code
-// (a second identifier, spaces), which the store drops before it measures
-// the code: a label link of the full 256 bytes read so is still one scan.
-const scanFraming = 16
-
 // longest is how many bytes a burst may hold before it is longer than any
-// code: store.MaxScanLen, past the configured prefix, with scanFraming more
-// when what follows the prefix is an AIM identifier. (A burst past it is
-// refused whole, with Enter or without: 265 typed-fast bytes are no code.)
+// code: store.MaxScanLen, past the configured prefix, with store.ScanFraming
+// more when what follows the prefix is an AIM identifier (]Q1: the room for
+// what the scanner adds around its code, which the store drops before it
+// measures the code). A burst past it is refused whole, with Enter or
+// without: 265 typed-fast bytes are no code.
 func (b *scanBuffer) longest() int {
 	n := store.MaxScanLen
 	text := b.text.String()
@@ -53,7 +49,7 @@ func (b *scanBuffer) longest() int {
 		text = text[len(b.prefix):]
 	}
 	if strings.HasPrefix(text, "]") {
-		n += scanFraming
+		n += store.ScanFraming
 	}
 	return n
 }
