@@ -516,8 +516,23 @@ func zoneOffset(z string) (secs int, ok bool) {
 
 // cellSpaces makes the no-break spaces spreadsheets put in dates and times
 // plain ones ("10:00 a. m." in Spanish, "10:00 AM" with a narrow no-break
-// space in newer English formats), which the date patterns read as spaces.
+// space in newer English formats), which the date patterns read as spaces;
+// plainSpaces applies it to a cell that may hold one (most are ASCII, and
+// a 100k-row file has several date cells a row).
 var cellSpaces = strings.NewReplacer("\u00a0", " ", "\u202f", " ", "\u2007", " ")
+
+func plainSpaces(v string) string {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf {
+			return cellSpaces.Replace(v)
+		}
+	}
+	return v
+}
+
+// ampmMarks are what an AM or PM may be written with besides its letters
+// ("a.m.", "p. m.").
+var ampmMarks = strings.NewReplacer(".", "", " ", "")
 
 // dayTime is the moment a date cell gives beside its day, as RFC 3339 UTC:
 // its time of day read in the zone the cell names (Z, UTC, +02:00), else in
@@ -529,7 +544,7 @@ func dayTime(day, cell string) (at string, zoned bool) {
 	if err != nil || !strings.Contains(cell, ":") {
 		return "", false // (no time: not matched, as most cells)
 	}
-	m := cellClock.FindStringSubmatch(dropClockWord(strings.TrimSpace(cellSpaces.Replace(cell))))
+	m := cellClock.FindStringSubmatch(dropClockWord(strings.TrimSpace(plainSpaces(cell))))
 	if m == nil {
 		return "", false
 	}
@@ -539,7 +554,7 @@ func dayTime(day, cell string) (at string, zoned bool) {
 	if m[3] != "" {
 		sec, _ = strconv.Atoi(m[3])
 	}
-	switch ampm := strings.ToLower(strings.NewReplacer(".", "", " ", "").Replace(m[4])); {
+	switch ampm := strings.ToLower(ampmMarks.Replace(m[4])); {
 	case ampm != "" && (h < 1 || h > 12):
 		return "", false
 	case ampm == "pm" && h < 12:
@@ -592,7 +607,7 @@ func slashParts(v string) (a, b int, rest string, ok bool) {
 // read as Snipe-IT's importer (PHP's strtotime) reads it: month first with
 // slashes (03/04/2024 is 4 March), day first with dashes or dots.
 func snipeDate(v string) (string, error) {
-	v = strings.TrimSpace(cellSpaces.Replace(v))
+	v = strings.TrimSpace(plainSpaces(v))
 	if v == "" || strings.HasPrefix(v, "0000-00-00") {
 		return "", nil // (MySQL's zero date, in old Snipe-IT exports: no date)
 	}
