@@ -563,39 +563,37 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 		return "", conflict("line %d names %s too (by %s here): one row to a person", prev, holder, m.by)
 	}
 	// home is the code of the person's home location: by its code, else by
-	// its name, made (create) if the register has none of that name, as
-	// Snipe-IT's importer does; missing, when not made.
-	home := func(create bool) (code string, missing bool, err error) {
+	// its name, made if the register has none of that name, as Snipe-IT's
+	// importer does (a row left as it is tries it in a savepoint, rolled
+	// back).
+	home := func() (code string, err error) {
 		col, v := t.colName("location_code"), r.v["location_code"]
 		var uid string
 		switch {
 		case v != "":
 			uid, err = w.uidBy("locations", "code", NormalizeTag(v))
 			if ErrorCode(err) == ENOTFOUND {
-				return "", false, notFound("%s: no location %s (import the locations file first)", col, clip(v))
+				return "", notFound("%s: no location %s (import the locations file first)", col, clip(v))
 			}
 		case r.v["location"] != "":
 			col, v = t.colName("location"), r.v["location"]
 			uid, err = w.locationByName(v)
 			if ErrorCode(err) == ENOTFOUND {
-				if !create {
-					return "", true, nil
-				}
 				uid, err = w.ensureLocation(v)
 			}
 		default:
-			return "", false, nil
+			return "", nil
 		}
 		if err != nil {
 			if ErrorCode(err) == EINTERNAL {
-				return "", false, err
+				return "", err
 			}
-			return "", false, Errorf(ErrorCode(err), "%s: %s", col, ErrorMessage(err))
+			return "", Errorf(ErrorCode(err), "%s: %s", col, ErrorMessage(err))
 		}
 		if err := w.queryRow(`SELECT code FROM locations WHERE uid = ?`, uid).Scan(&code); err != nil {
-			return "", false, fmt.Errorf("read location: %w", err)
+			return "", fmt.Errorf("read location: %w", err)
 		}
-		return code, false, nil
+		return code, nil
 	}
 	if uid == "" {
 		if name == "" {
@@ -603,7 +601,7 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 		}
 		in := PersonInput{Name: name, Badge: r.v["badge"], EmployeeNo: r.v["employee_num"], Username: r.v["username"],
 			Email: r.v["email"], Department: r.v["department"], CostCentre: r.v["cost_centre"]}
-		if in.Location, _, err = home(true); err != nil {
+		if in.Location, err = home(); err != nil {
 			return "", err
 		}
 		if uid, err = w.addPerson(in); err != nil {
@@ -664,7 +662,7 @@ func (w *wtx) importUser(t *table, r *tableRow, update bool, named map[string]in
 		if another != nil {
 			return false, another
 		}
-		code, _, err := home(true)
+		code, err := home()
 		if err != nil {
 			return false, err
 		}
