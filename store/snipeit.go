@@ -417,7 +417,7 @@ var snipeDateLayouts = func() []string {
 	// D M d, Y, M j, Y, d M, Y, m/d/Y, d.m.Y, Y.m.d. and the like, read
 	// elsewhere when numeric), each alone or with its time formats (g:iA,
 	// h:iA, H:i), and a spreadsheet's spellings of them.
-	days := []string{"Mon Jan 2, 2006", "Mon, Jan 2, 2006", "Jan 2, 2006", "Jan 2 2006", "2 Jan, 2006", "2 Jan 2006",
+	days := []string{"Mon Jan 2, 2006", "Mon, Jan 2, 2006", "Mon Jan 2 2006", "Jan 2, 2006", "Jan 2 2006", "2 Jan, 2006", "2 Jan 2006",
 		"Mon, 2 Jan 2006", "2 January 2006", "January 2, 2006", "2-Jan-2006", "2-Jan-06", "2006.01.02", "2006.01.02."}
 	for _, d := range days {
 		for _, t := range []string{"", " 3:04PM", " 3:04 PM", " 15:04", " 15:04:05"} {
@@ -514,6 +514,38 @@ func zoneOffset(z string) (secs int, ok bool) {
 	return secs, true
 }
 
+// offsetNamed is a time's offset followed by its zone's name, as Go's
+// time.String writes it ("10:00:00 +0000 UTC", "10:00:00 +0100 CET");
+// unixDate is the form of date(1) and Go's time.UnixDate ("Wed Mar 20
+// 10:00:00 UTC 2024"), its zone between the time and the year.
+var (
+	offsetNamed = regexp.MustCompile(`(?i)(\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:` + offsetZone + `))\s+([a-z]{1,5}|[+-]\d{2}(?:\d{2})?)$`)
+	unixDate    = regexp.MustCompile(`(?i)^([a-z]{3},?\s+[a-z]{3}\s+\d{1,2})\s+(\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s+(` + offsetZone + `|[a-z]{1,5})\s+(\d{4})$`)
+)
+
+// zoneForms writes a date cell's zone where the date patterns read it: a
+// name after an offset is dropped when it is one the offset may stand for
+// (a zone name, UTC, GMT, Z, or the offset again as Go writes it for a
+// zone without a name, "+0300 +03"), the offset saying which; date(1)'s
+// zone before the year goes after the time, with the year before it
+// ("Wed Mar 20 2024 10:00:00 UTC"). Anything else is left as it is.
+func zoneForms(v string) string {
+	if !strings.Contains(v, ":") {
+		return v // (no time: a date alone, as most cells are, not matched)
+	}
+	if m := offsetNamed.FindStringSubmatchIndex(v); m != nil {
+		name := strings.ToUpper(v[m[4]:m[5]])
+		secs, off := zoneOffset(name)
+		if at, _ := zoneOffset(cellZone.FindStringSubmatch(v[:m[3]])[1]); off && secs == at || zoneNames[name] {
+			return v[:m[3]]
+		}
+	}
+	if m := unixDate.FindStringSubmatch(v); m != nil {
+		return m[1] + " " + m[4] + " " + m[2] + " " + m[3]
+	}
+	return v
+}
+
 // cellSpaces makes the no-break spaces spreadsheets put in dates and times
 // plain ones ("10:00 a. m." in Spanish, "10:00 AM" with a narrow no-break
 // space in newer English formats), which the date patterns read as spaces;
@@ -544,7 +576,7 @@ func dayTime(day, cell string) (at string, zoned bool) {
 	if err != nil || !strings.Contains(cell, ":") {
 		return "", false // (no time: not matched, as most cells)
 	}
-	m := cellClock.FindStringSubmatch(dropClockWord(strings.TrimSpace(plainSpaces(cell))))
+	m := cellClock.FindStringSubmatch(dropClockWord(zoneForms(strings.TrimSpace(plainSpaces(cell)))))
 	if m == nil {
 		return "", false
 	}
@@ -618,7 +650,7 @@ func snipeDate(v string) (string, error) {
 	// A clock word after the time ("10:00 Uhr") is no zone: the time
 	// is read without it.
 	cell := v
-	v = dropClockWord(v)
+	v = dropClockWord(zoneForms(v))
 	zone, cut := "", v
 	if m := timedZone(v); m != nil {
 		zone, cut = strings.ToUpper(v[m[2]:m[3]]), strings.TrimSpace(v[:m[2]])

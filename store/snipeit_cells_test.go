@@ -878,3 +878,45 @@ func TestImportSnipeITOwnExportCRLFNote(t *testing.T) {
 	mustVerify(t, src)
 	mustVerify(t, dst)
 }
+
+// A time written as Go's time.String writes it (its offset, then the
+// zone's name: "+0000 UTC", "+0100 CET", "+0300 +03") or as date(1)
+// does (the zone between the time and the year) was refused, the name
+// taken for a word after the time. The offset settles the zone; date(1)'s
+// form is read when its zone is UTC, GMT or an offset, and refused naming
+// the zone when it is a name that may mean several, as elsewhere.
+func TestImportSnipeITGoAndUnixDateForms(t *testing.T) {
+	db := mustOpen(t)
+	seed(t, db)
+	head := "Asset Tag,Model Name,Checkout Type,Checked Out to: Email,Checkout Date,Purchase Date\n"
+	rep := badImport(t, db, head+
+		"Z-1,Latitude 5440,User,ana@example.com,Wed Mar 20 10:00:00 CET 2024,\n"+
+		"Z-2,Latitude 5440,User,ana@example.com,2024-03-20 10:00:00 +0300 +05,\n"+
+		"Z-3,Latitude 5440,User,ana@example.com,2024-03-20 10:00:00 +0100 abc,\n", store.ImportOptions{})
+	if rep.BadRows != 3 {
+		t.Fatalf("bad rows: %+v", rep.Bad)
+	}
+	badRowSays(t, rep, 2, "Checkout Date", `"Wed Mar 20 10:00:00 CET 2024"`, "zone CET", "offset")
+	badRowSays(t, rep, 3, "Checkout Date", `"+0300 +05" after the time`)
+	badRowSays(t, rep, 4, "Checkout Date", `"+0100 abc" after the time`)
+
+	importSnipe(t, db, []byte(head+
+		"Y-1,Latitude 5440,User,ana@example.com,2024-03-20 10:00:00 +0000 UTC,2024-03-01 09:00:00 +0100 CET\n"+
+		"Y-2,Latitude 5440,User,ana@example.com,2024-03-20 10:00:00.123456789 +0100 CET,\n"+
+		"Y-3,Latitude 5440,User,ana@example.com,2024-03-20 10:00:00 +0300 +03,\n"+
+		"Y-4,Latitude 5440,User,ana@example.com,2024-03-20 10:00:00 +00:00 UTC,\n"+
+		"Y-5,Latitude 5440,User,ana@example.com,Wed Mar 20 10:00:00 UTC 2024,Fri Mar  1 09:00:00 GMT 2024\n"+
+		"Y-6,Latitude 5440,User,ana@example.com,Tue Mar  5 10:00:00 +0100 2024,\n"), store.ImportOptions{})
+	for tag, want := range map[string]string{"Y-1": "2024-03-20T10:00:00Z", "Y-2": "2024-03-20T09:00:00Z", "Y-3": "2024-03-20T07:00:00Z",
+		"Y-4": "2024-03-20T10:00:00Z", "Y-5": "2024-03-20T10:00:00Z", "Y-6": "2024-03-05T09:00:00Z"} {
+		if a := mustAsset(t, db, tag); a.CheckedOutAt != want {
+			t.Errorf("%s checked out at %s, want %s", tag, a.CheckedOutAt, want)
+		}
+	}
+	for tag, want := range map[string]string{"Y-1": "2024-03-01", "Y-5": "2024-03-01"} {
+		if a := mustAsset(t, db, tag); a.PurchaseDate != want {
+			t.Errorf("%s purchased %s, want %s", tag, a.PurchaseDate, want)
+		}
+	}
+	mustVerify(t, db)
+}
