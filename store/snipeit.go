@@ -580,21 +580,8 @@ func dayTime(day, cell string) (at string, zoned bool) {
 	if m == nil {
 		return "", false
 	}
-	h, _ := strconv.Atoi(m[1])
-	mi, _ := strconv.Atoi(m[2])
-	sec := 0
-	if m[3] != "" {
-		sec, _ = strconv.Atoi(m[3])
-	}
-	switch ampm := strings.ToLower(ampmMarks.Replace(m[4])); {
-	case ampm != "" && (h < 1 || h > 12):
-		return "", false
-	case ampm == "pm" && h < 12:
-		h += 12
-	case ampm == "am" && h == 12:
-		h = 0
-	}
-	if h > 23 || mi > 59 || sec > 59 {
+	h, mi, sec, ok := clockOf(m)
+	if !ok {
 		return "", false
 	}
 	loc := time.Local
@@ -617,6 +604,46 @@ func dayTime(day, cell string) (at string, zoned bool) {
 		at = at[:len(at)-len("T00:00:00Z")] + midnightMoment // (not a day alone)
 	}
 	return at, m[5] != ""
+}
+
+// clockOf is the time of day cellClock's match m gives, on a 24-hour
+// clock; ok is false for one no clock shows (25:00, 13:00 PM, 10:60).
+func clockOf(m []string) (h, mi, sec int, ok bool) {
+	h, _ = strconv.Atoi(m[1])
+	mi, _ = strconv.Atoi(m[2])
+	if m[3] != "" {
+		sec, _ = strconv.Atoi(m[3])
+	}
+	switch ampm := strings.ToLower(ampmMarks.Replace(m[4])); {
+	case ampm != "" && (h < 1 || h > 12):
+		return 0, 0, 0, false
+	case ampm == "pm" && h < 12:
+		h += 12
+	case ampm == "am" && h == 12:
+		h = 0
+	}
+	return h, mi, sec, h <= 23 && mi <= 59 && sec <= 59
+}
+
+// dayBeforeTime is the day of a cell that is a day followed by a time of
+// day as dayTime reads it ("2024-05-13 9:30:00 PM", "Mon May 13, 2024
+// 9:30 p. m."): its date layouts have the day's forms with only some of
+// the time's (seconds, AM or PM written in capitals); the day is read
+// alone, and the time by dayTime.
+func dayBeforeTime(v string) (string, error) {
+	at := cellTime.FindStringIndex(v)
+	if at == nil || at[0] == 0 {
+		return "", invalid("no day before the time")
+	}
+	day := strings.TrimRight(strings.TrimSpace(v[:at[0]]), "T,")
+	m := cellClock.FindStringSubmatch(v[at[0]-1:])
+	if m == nil || strings.Contains(day, ":") {
+		return "", invalid("no time after the day")
+	}
+	if _, _, _, ok := clockOf(m); !ok {
+		return "", invalid("not a time of day")
+	}
+	return snipeDate(day)
 }
 
 // slashParts splits a/b/rest (rest: the year, and any time after it), for
@@ -681,6 +708,11 @@ func snipeDate(v string) (string, error) {
 				d, err = t.Format(dateLayout), nil
 				break
 			}
+		}
+	}
+	if err != nil {
+		if day, derr := dayBeforeTime(v); derr == nil {
+			d, err = day, nil
 		}
 	}
 	if err != nil && zone != "" {
