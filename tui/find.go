@@ -377,13 +377,14 @@ func (s *findScreen) View() string {
 	widths := findColumns(w)
 	b = append(b, st.Label.Render(row(widths, []string{"TAG", "STATUS", "NAME / MODEL", "SERIAL", "AT", "HELD BY"})))
 	visible := s.pageSize()
+	query := strings.Fields(strings.ToLower(s.filter().Query))
 	for i, a := range s.rows {
 		if i >= visible {
 			break
 		}
 		// A code or serial cut keeps its end: shelves DUB-STORE-S01 and
 		// -S07 differ there.
-		line := row(widths, []string{a.Tag, a.Status.Label(), assetLabel(a), clipMiddle(a.Serial, widths[3]), clipMiddle(a.LocationCode, widths[4]), a.CustodianName})
+		line := row(widths, []string{clipMiddle(a.Tag, widths[0]), a.Status.Label(), findLabel(a, query), clipMiddle(a.Serial, widths[3]), clipMiddle(a.LocationCode, widths[4]), a.CustodianName})
 		if i == s.cursor {
 			line = st.Selected.Render(line)
 		}
@@ -405,10 +406,34 @@ func statusName(st store.Status) string {
 	return st.Label()
 }
 
-// findColumns splits width among the table's columns.
+// findLabel is a found asset's NAME / MODEL cell: its name, or its model
+// when the query's words (lower case) are in the model or its maker and
+// none in the name, so that a search by model shows the model it matched.
+func findLabel(a store.Asset, query []string) string {
+	if a.Name == "" || a.Model == "" || len(query) == 0 {
+		return assetLabel(a)
+	}
+	name, model := strings.ToLower(a.Name), strings.ToLower(a.Manufacturer+" "+a.Model)
+	inModel := false
+	for _, w := range query {
+		if strings.Contains(name, w) {
+			return a.Name
+		}
+		inModel = inModel || strings.Contains(model, w)
+	}
+	if inModel {
+		return a.Model
+	}
+	return a.Name
+}
+
+// findColumns splits width among the table's columns: the tag, status,
+// serial and place keep their width (a place code of 13, DUB-STORE-S07,
+// shows whole: codes that differ in the middle, DUB-B1-R203 and
+// DUB-B2-R203, are told apart), the name and holder share the rest.
 func findColumns(w int) []int {
-	fixed := []int{12, 10, 0, 14, 8, 0}
-	rest := w - (12 + 10 + 14 + 8) - 5
+	fixed := []int{12, 9, 0, 12, 13, 0}
+	rest := w - (12 + 9 + 12 + 13) - 5
 	if rest < 10 {
 		rest = 10
 	}
