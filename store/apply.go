@@ -1233,6 +1233,20 @@ func (w *wtx) checkOutTo(p *CheckOutPayload) (person, loc, parent, place any, er
 	return person, loc, parent, place, nil
 }
 
+// NotInStock refuses the check-out of an asset in status st (not in
+// stock, not deployed), saying what would make it one to check out.
+func NotInStock(tag string, st Status) error {
+	switch st {
+	case StatusMissing:
+		return invalid("%s is marked missing: found, it goes back in stock with tagdesk status %s in_stock (or a stocktake's scan), and can then be checked out", tag, tag)
+	case StatusInRepair:
+		return invalid("%s is in repair: back from repair, it goes in stock with tagdesk status %s in_stock, and can then be checked out", tag, tag)
+	case StatusOnOrder:
+		return invalid("%s is on order, not received: receive it first (its serial scanned at the desk's Receive, or given to tagdesk receive, receives it)", tag)
+	}
+	return invalid("%s is %s; only assets in stock can be checked out", tag, st.Label())
+}
+
 func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
 	a, err := w.assetNamed(p.UID, p.Tag)
 	if err != nil {
@@ -1243,7 +1257,7 @@ func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
 	case StatusDeployed:
 		return conflict("%s is already checked out to %s", a.tag, a.holder)
 	default:
-		return invalid("%s is %s; only assets in stock can be checked out", a.tag, a.status.Label())
+		return NotInStock(a.tag, a.status)
 	}
 	person, loc, parent, newLoc, err := w.checkOutTo(&p)
 	if err != nil {
@@ -1278,7 +1292,7 @@ func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
 // its receipt. A check-out into another asset is not folded.
 func (w *wtx) foldCheckOut(row *assetRow, p *CheckOutPayload) error {
 	if row.status != StatusInStock {
-		return invalid("%s is %s; only assets in stock can be checked out", p.Tag, row.status.Label())
+		return NotInStock(p.Tag, row.status)
 	}
 	person, loc, parent, place, err := w.checkOutTo(p)
 	if err != nil {

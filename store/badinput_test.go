@@ -1251,3 +1251,37 @@ func TestDecomposedNamesAreFound(t *testing.T) {
 		}
 	}
 }
+
+// A check-out of an asset missing or in repair said only "only assets in
+// stock can be checked out", where a check-in of it says how it goes back
+// in stock: the refusal now says what makes it one to check out.
+func TestCheckOutNotInStockSaysTheWayBack(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	seed(t, db)
+	for tag, st := range map[string]store.Status{"TD-M": store.StatusMissing, "TD-R": store.StatusInRepair} {
+		if _, err := db.Receive(ctx, store.Receipt{Tag: tag, Model: "L5440", Location: "DUB"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SetStatus(ctx, tag, st, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for tag, want := range map[string]string{"TD-M": "TD-M is marked missing: found, it goes back in stock with tagdesk status TD-M in_stock",
+		"TD-R": "TD-R is in repair: back from repair, it goes in stock with tagdesk status TD-R in_stock"} {
+		before := eventCount(t, db)
+		_, err := db.CheckOut(ctx, tag, "B1001", "")
+		if store.ErrorCode(err) != store.EINVALID || !strings.Contains(store.ErrorMessage(err), want) {
+			t.Errorf("check-out of %s: %v, want %q", tag, err, want)
+		}
+		if eventCount(t, db) != before {
+			t.Errorf("check-out of %s wrote an event", tag)
+		}
+		if _, err := db.SetStatus(ctx, tag, store.StatusInStock, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.CheckOut(ctx, tag, "B1001", ""); err != nil {
+			t.Errorf("%s in stock again: %v", tag, err)
+		}
+	}
+}
