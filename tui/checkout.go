@@ -421,11 +421,31 @@ func (s *checkOutScreen) scan(code string, typed bool) tea.Cmd {
 					err = store.Errorf(store.ENOTFOUND, "%q is in the names of %s people: pick one with ↓ and enter, or scan their badge", clipCode(code), morePeople(n))
 				}
 			}
+			if err == nil && h.Kind == store.CustodianAsset {
+				err = cannotHold(ctx, db, h.Code)
+			}
 			return holderMsg{to: to{id}, h: h, err: err}
 		})
 	}
 	if code, ok := s.queue.push(code); ok {
 		return s.start(code)
+	}
+	return nil
+}
+
+// cannotHold refuses, when it is scanned first, an asset that can neither
+// be checked out nor take parts (retired, disposed, missing, on order):
+// taken as the holder, it was refused only after the badge that followed.
+func cannotHold(ctx context.Context, db Store, tag string) error {
+	a, err := db.Asset(ctx, tag)
+	if err != nil {
+		return nil // (the check-out says why)
+	}
+	switch a.Status {
+	case store.StatusRetired, store.StatusDisposed:
+		return store.Errorf(store.EINVALID, "%s is %s: it is not checked out, nor are parts installed in it", a.Tag, a.Status.Label())
+	case store.StatusMissing, store.StatusOnOrder:
+		return store.NotInStock(a.Tag, a.Status)
 	}
 	return nil
 }

@@ -392,3 +392,34 @@ func TestPeople_BackKeepsThePlace(t *testing.T) {
 	h.press("enter")
 	h.wantView("Z043")
 }
+
+// A retired (or missing) asset scanned first at check-out was taken as
+// the holder, and refused only after the badge that followed: it is
+// refused at once, with the bell, and the badge after it is the holder.
+func TestCheckOut_RetiredAssetFirstRefusedAtOnce(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	ctx := context.Background()
+	if _, err := db.Retire(ctx, "TD-000001", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SetStatus(ctx, "TD-000002", store.StatusMissing, ""); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("o")
+	bells := h.bells
+	h.scan("TD-000001")
+	h.wantView("TD-000001 is retired: it is not checked out, nor are parts installed in it")
+	h.scan("TD-000002")
+	h.wantView("TD-000002 is marked missing")
+	if h.bells != bells+2 {
+		t.Fatalf("%d bells, want 2", h.bells-bells)
+	}
+	h.scan("B1002")
+	h.wantView("checking out to Bob Jones (B1002)")
+	h.scan("TD-000003")
+	if a := h.asset("TD-000003"); a.Custodian != "B1002" {
+		t.Fatalf("TD-000003 held by %q", a.Custodian)
+	}
+}
