@@ -187,7 +187,7 @@ func (s *spooler) run(ctx context.Context, override string, progress func(done, 
 	}
 	if noPrinter > 0 {
 		res.Waiting += noPrinter
-		res.Errors = append(res.Errors, fmt.Sprintf("%d label(s) name no printer and none is set: tagdesk setting set printer URI (tcp://HOST:9100, cups://QUEUE, lp://QUEUE or a file path), or give one to a run from the command line (tagdesk queue run --printer URI)", noPrinter))
+		res.Errors = append(res.Errors, fmt.Sprintf("%d label(s) name no printer and none is set: tagdesk setting set printer URI (tcp://HOST:9100, cups://QUEUE, lp://QUEUE or a file), or queue run --printer URI", noPrinter))
 	}
 	outs, err := s.printJobs(ctx, todo, uris, progress)
 	if err != nil {
