@@ -2253,8 +2253,10 @@ type importer struct {
 	tags      map[string]string      // tags received by this import → uid
 	inFile    map[string]bool        // every tag the file names
 	taken     map[string]string      // the file's tags the register already uses
-	codeNames map[string]string      // location code → the name some row gives it
+	codeNames map[string]codeName    // location code → the first name a row gives it
 	tagless   map[string]int         // the file's tagless rows per serial and model (taglessKey)
+	// formerNames caches formerLocationName by code and lower(name).
+	formerNames map[string]bool
 	// modelNumbers are the model numbers the file gives each model name
 	// (lower-cased): a desk's model of that name without a number is the
 	// rows' only when they give it one.
@@ -2309,7 +2311,24 @@ func (im *importer) makePO(r *srow) (string, error) {
 	return uid, nil
 }
 
-type locRef struct{ uid, code, name string }
+// locRef is a location an import found or made (made: by this import,
+// under the name the file gives its code first).
+type locRef struct {
+	uid, code, name string
+	made            bool
+}
+
+// codeName is the first name a file gives a location code: on which line,
+// in which column.
+type codeName struct {
+	name string
+	line int
+	f    sfield
+}
+
+// placeCodeColumn is the column that gives the code of the place a name
+// column names.
+var placeCodeColumn = map[sfield]sfield{fLocation: fLocationCode, fHome: fHomeCode, fCurrent: fCurrentCode, fCheckoutLocation: fCheckoutLocationCode}
 
 // personRef is a person an import found or created: their uid, how
 // check-outs name them, their home location's uid, and what identifies
@@ -2322,6 +2341,9 @@ type personRef struct {
 func (im *importer) rowErr(r *srow, f sfield, err error) error {
 	if ErrorCode(err) == EINTERNAL {
 		return err
+	}
+	if ic, ok := err.(inColumn); ok {
+		f, err = ic.f, ic.err // (a cell of another column than the caller's)
 	}
 	col := ""
 	if f != fIgnored {
@@ -2491,28 +2513,39 @@ func (im *importer) findModel(r *srow) (uid string, created bool, err error) {
 }
 
 // location finds a location by code (creating it with that code) or by
-// code-or-name (creating it with a code derived from the name).
-func (im *importer) location(code, name string) (locRef, error) {
+// code-or-name (creating it with a code derived from the name). A name
+// the row gives with the code (in column f) must be that place's
+// (sameLocationName).
+func (im *importer) location(r *srow, f sfield, code, name string) (locRef, error) {
 	key := "n:" + strings.ToLower(name)
 	if code != "" {
 		key = "c:" + code
 	}
 	if l, ok := im.locs[key]; ok {
-		return l, nil
+		if code == "" {
+			return l, nil // (a name, which may be read as a code: locationByName)
+		}
+		return l, im.sameLocationName(r, f, l, name)
 	}
 	var l locRef
 	var err error
 	if code != "" {
 		err = im.w.queryRow(`SELECT uid, code, name FROM locations WHERE code = ?`, code).Scan(&l.uid, &l.code, &l.name)
+		if err == nil {
+			err = im.sameLocationName(r, f, l, name)
+		}
 		if errors.Is(err, sql.ErrNoRows) {
-			if name == "" {
-				name = im.codeNames[code] // the name another row gives it
+			// Made under the name the file gives it first (a row may
+			// give none), which every row naming it must give.
+			l = locRef{uid: im.w.db.newUID(), code: code, name: im.codeNames[code].name, made: true}
+			if l.name == "" {
+				l.name = code
 			}
-			if name == "" {
-				name = code
+			if err = im.sameLocationName(r, f, l, name); err == nil {
+				err = im.w.codeFree(code, "location")
 			}
-			l = locRef{uid: im.w.db.newUID(), code: code, name: name}
-			if err = im.w.codeFree(code, "location"); err == nil {
+			name = l.name
+			if err == nil {
 				err = im.notASerial(code)
 			}
 			if err == nil {
@@ -2532,6 +2565,67 @@ func (im *importer) location(code, name string) (locRef, error) {
 	}
 	im.locs[key] = l
 	return l, nil
+}
+
+// sameLocationName checks that name, which the row's column f gives with
+// l's code, is l's: its name, case and spaces aside (as location lookups
+// compare names), or, for a place the register had, a name it had before
+// a rename that no place has now (an export written before it). Else the
+// row names two places (a name edited, its code not) and the code would
+// win unsaid: a bad row naming both, in the code's column. A place this
+// import makes has the name the file gives its code first.
+func (im *importer) sameLocationName(r *srow, f sfield, l locRef, name string) error {
+	if name == "" || strings.EqualFold(nameSpaces(name), nameSpaces(l.name)) {
+		return nil
+	}
+	col := placeCodeColumn[f]
+	if first := im.codeNames[l.code]; l.made && first.line > 0 {
+		where := fmt.Sprintf("line %d", first.line)
+		if first.line == r.line {
+			where = "this row's " + im.h.colName(first.f)
+		}
+		return inColumn{col, invalid("%s %q is not the name %s gives %s (%s): clear one of them, or give the code of the place meant",
+			im.h.colName(f), clip(name), where, l.code, clip(l.name))}
+	}
+	if !l.made {
+		key := l.code + "\x00" + strings.ToLower(nameSpaces(name))
+		former, ok := im.formerNames[key]
+		if !ok {
+			var err error
+			if former, err = im.formerLocationName(l.uid, name); err != nil {
+				return err
+			}
+			if im.formerNames == nil {
+				im.formerNames = map[string]bool{}
+			}
+			im.formerNames[key] = former
+		}
+		if former {
+			return nil
+		}
+	}
+	return inColumn{col, invalid("%s %q is not %s's name (%s): clear one of them, or give the code of the place meant",
+		im.h.colName(f), clip(name), l.code, clip(l.name))}
+}
+
+// formerLocationName says whether the place uid was named name before a
+// rename (its location.updated events), and no place is named so now.
+// (Asked only of a row whose name is not the place's: places are few.)
+func (im *importer) formerLocationName(uid, name string) (bool, error) {
+	same := func(s string) bool { return strings.EqualFold(nameSpaces(s), nameSpaces(name)) }
+	olds, err := im.w.texts("look up location", `SELECT json_extract(payload, '$.changes.name.old') FROM events
+		WHERE subject = ? AND type = ? AND json_extract(payload, '$.changes.name.old') IS NOT NULL`, uid, string(EvLocationUpdated))
+	if err != nil {
+		return false, err
+	}
+	if !slices.ContainsFunc(olds, same) {
+		return false, nil
+	}
+	names, err := im.w.texts("look up location", `SELECT name FROM locations`)
+	if err != nil {
+		return false, err
+	}
+	return !slices.ContainsFunc(names, same), nil
 }
 
 // person finds the row's custodian by badge, employee number, username or
@@ -3133,14 +3227,14 @@ func (im *importer) receive(r *srow) error {
 		rec.OrderNumber = "" // the order's number, which the export writes there for Snipe-IT
 	}
 	if r.location != "" || r.locationCode != "" {
-		l, err := im.location(r.locationCode, r.location)
+		l, err := im.location(r, fLocation, r.locationCode, r.location)
 		if err != nil {
 			return im.rowErr(r, fLocation, err)
 		}
 		rec.LocationUID, rec.HomeLocationUID = l.uid, l.uid
 	}
 	if r.home != "" || r.homeCode != "" {
-		l, err := im.location(r.homeCode, r.home)
+		l, err := im.location(r, fHome, r.homeCode, r.home)
 		if err != nil {
 			return im.rowErr(r, fHome, err)
 		}
@@ -3155,17 +3249,20 @@ func (im *importer) receive(r *srow) error {
 	if r.currentCode != "" {
 		// A tagdesk export says where it is apart from Location (which is
 		// its home while it is checked out, as Snipe-IT reads it).
-		name := r.current // else the row's name for that code, if another column gives it
-		for _, c := range [][2]string{{r.locationCode, r.location}, {r.homeCode, r.home}, {r.coLocationCode, r.coLocation}} {
+		name, f := r.current, fCurrent // else the row's name for that code, if another column gives it
+		for _, c := range []struct {
+			f          sfield
+			code, name string
+		}{{fLocation, r.locationCode, r.location}, {fHome, r.homeCode, r.home}, {fCheckoutLocation, r.coLocationCode, r.coLocation}} {
 			if name != "" {
 				break
 			}
-			if c[0] == r.currentCode && c[1] != "" {
-				name = c[1]
+			if c.code == r.currentCode && c.name != "" {
+				name, f = c.name, c.f
 				break
 			}
 		}
-		l, err := im.location(r.currentCode, name)
+		l, err := im.location(r, f, r.currentCode, name)
 		if err != nil {
 			return im.rowErr(r, fCurrentCode, err)
 		}
@@ -3486,7 +3583,11 @@ func (im *importer) update(r *srow, tag string) (changed bool, err error) {
 		if c.code == "" && (c.name == "" || c.f == fCurrentCode) {
 			continue // (a current place is read by its code, as a receipt reads it)
 		}
-		l, err := im.location(c.code, c.name)
+		nameCol := c.f
+		if c.f == fCurrentCode {
+			nameCol = fCurrent
+		}
+		l, err := im.location(r, nameCol, c.code, c.name)
 		if err != nil {
 			return false, im.rowErr(r, c.f, err)
 		}
@@ -3777,7 +3878,7 @@ func (im *importer) checkOutTo(r *srow) (CheckOutPayload, sfield, error) {
 		p.ToKind, p.To, p.ToLabel, p.LocationUID = CustodianPerson, ref.uid, ref.label, ref.loc
 		return p, col, nil
 	case coLocation:
-		l, err := im.location(r.coLocationCode, r.coLocation)
+		l, err := im.location(r, fCheckoutLocation, r.coLocationCode, r.coLocation)
 		if err != nil {
 			return p, fCheckoutLocation, err
 		}
@@ -4303,7 +4404,7 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 	}
 	inFile := make(map[string]bool, len(rows))
 	reserved := map[string]bool{} // (codes a location made from a name must leave free)
-	codeNames, tagless := map[string]string{}, map[string]int{}
+	codeNames, tagless := map[string]codeName{}, map[string]int{}
 	numbers := map[string]map[string]bool{} // model name → the numbers the file gives it
 	for _, r := range rows {
 		if r.bad == nil && r.tag == "" && r.serial != "" {
@@ -4316,9 +4417,12 @@ func (db *DB) ImportSnipeIT(ctx context.Context, r io.Reader, opt ImportOptions)
 			}
 			numbers[k][strings.ToLower(r.modelNo)] = true
 		}
-		for _, c := range [][2]string{{r.locationCode, r.location}, {r.homeCode, r.home}, {r.coLocationCode, r.coLocation}, {r.currentCode, r.current}} {
-			if c[0] != "" && c[1] != "" && codeNames[c[0]] == "" {
-				codeNames[c[0]] = c[1]
+		for _, c := range []struct {
+			f          sfield
+			code, name string
+		}{{fLocation, r.locationCode, r.location}, {fHome, r.homeCode, r.home}, {fCheckoutLocation, r.coLocationCode, r.coLocation}, {fCurrent, r.currentCode, r.current}} {
+			if c.code != "" && c.name != "" && codeNames[c.code].name == "" {
+				codeNames[c.code] = codeName{c.name, r.line, c.f}
 			}
 		}
 	}
