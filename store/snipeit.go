@@ -360,7 +360,12 @@ func snipeStatus(s string) (Status, error) {
 			return StatusInStock, true
 		case "deployed", "assigned", "checked out", "in use":
 			return StatusDeployed, true
-		case "pending", "on order", "ordered", "awaiting delivery":
+		case "pending":
+			// Snipe-IT's Pending (its importer's default status too): on
+			// hand, not yet deployable (being set up, back from repair
+			// soon), not to be delivered (readSnipeRow tells of it).
+			return StatusInStock, true
+		case "on order", "ordered", "awaiting delivery":
 			return StatusOnOrder, true
 		case "archived", "retired", "undeployable", "un-deployable", "broken - not fixable", "broken not fixable", "end of life":
 			return StatusRetired, true
@@ -379,7 +384,7 @@ func snipeStatus(s string) (Status, error) {
 	if st, ok := try(s); ok {
 		return st, nil
 	}
-	if open := strings.IndexByte(s, '('); open > 0 && strings.HasSuffix(s, ")") {
+	if open := strings.IndexByte(s, '('); open > 0 && strings.HasSuffix(s, ")") { // ("Ready to Deploy (RTD)")
 		if st, ok := try(s[:open]); ok {
 			return st, nil
 		}
@@ -987,6 +992,7 @@ type srow struct {
 	failed                             bool        // refused while performing it, in this pass
 	inRegister                         bool        // refused: it is an asset of the register already
 	statusGiven                        bool        // its Status cell says one
+	pending                            string      // its Status cell, Snipe-IT's Pending, read as in stock (pendingInStock)
 	updated                            bool        // it updated an asset of the register, in this pass
 	matched                            bool        // tagless, its tag is that of the register's asset it updated
 	changed                            bool        // its update changed the asset
@@ -1456,6 +1462,7 @@ func readSnipeIT(r io.Reader, rep *ImportReport, opt ImportOptions) ([]*srow, *c
 	h.settleCosts(rows)
 	h.settleIDs(rows)
 	h.keptIDs(rows)
+	h.pendingInStock(rows)
 	if h.lowerTags > 0 {
 		h.notes = append(h.notes, RowError{Line: h.lowerTag.line, Column: h.colName(fTag), Reason: fmt.Sprintf("%d tag(s) are in lower case (here %s): tagdesk keeps them in capitals (%s); their old labels scan either way", h.lowerTags, h.lowerTag.text, NormalizeTag(h.lowerTag.text))})
 	}
@@ -1835,6 +1842,55 @@ func (h *csvHeader) keptIDs(rows []*srow) {
 	h.notes = append(h.notes, RowError{Line: first.line, Column: h.colName(fID), Reason: fmt.Sprintf("%s: not read as one whole number (line %d: %s): kept as written, as a custom value; a label's /hardware/ link does not find such a value", which, first.line, ErrorMessage(err))})
 }
 
+// snipePending says whether a status cell is Snipe-IT's Pending, alone or
+// as one of "Label (meta)", the way snipeStatus reads it.
+func snipePending(s string) bool {
+	s = strings.TrimSpace(s)
+	if normalizeWord(s) == "pending" {
+		return true
+	}
+	if open := strings.IndexByte(s, '('); open > 0 && strings.HasSuffix(s, ")") {
+		if _, err := snipeStatus(s[:open]); err == nil {
+			return normalizeWord(s[:open]) == "pending"
+		}
+		return normalizeWord(s[open+1:len(s)-1]) == "pending"
+	}
+	return false
+}
+
+// pendingInStock notes once the rows whose status, Snipe-IT's Pending,
+// was read as in stock (an asset on hand not yet deployable there, which
+// tagdesk has no status for): a file that means "still to be delivered"
+// by it says so with --statuses.
+func (h *csvHeader) pendingInStock(rows []*srow) {
+	var lines []string
+	var first *srow
+	n := 0
+	for _, r := range rows {
+		if r.pending == "" || r.bad != nil {
+			continue
+		}
+		if n++; first == nil {
+			first = r
+		}
+		if len(lines) < 20 {
+			lines = append(lines, strconv.Itoa(r.line))
+		}
+	}
+	if n == 0 {
+		return
+	}
+	which := "line " + lines[0]
+	if n > 1 {
+		which = "lines " + strings.Join(lines, ", ")
+		if n > len(lines) {
+			which += fmt.Sprintf(" and %d more", n-len(lines))
+		}
+	}
+	h.notes = append(h.notes, RowError{Line: first.line, Column: h.colName(fStatus), Reason: fmt.Sprintf("%d row(s) say %q (%s): read as in stock, as Snipe-IT's Pending is an asset on hand not yet deployable; if they are still to be delivered, import with --statuses %q",
+		n, clip(first.pending), which, first.pending+"=on_order")})
+}
+
 // settleSlashDates reads again, day first, the dates that could be either
 // way of a file that writes its slash dates day first; a file that writes
 // them both ways cannot say which such a date is, and its rows are refused.
@@ -2093,6 +2149,13 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		var serr error
 		if st, serr = snipeStatus(v[fStatus]); serr != nil {
 			return fail(fStatus, "%s", ErrorMessage(serr))
+		}
+		if st == StatusInStock && snipePending(v[fStatus]) {
+			if h.has(fCurrentCode) {
+				st = StatusOnOrder // tagdesk's export (its Current Location Code) writes an asset on order so: snipeStatusLabel
+			} else {
+				r.pending = strings.TrimSpace(v[fStatus]) // read as in stock: pendingInStock tells of it
+			}
 		}
 	}
 	r.statusGiven = st != ""

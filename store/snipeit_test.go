@@ -252,8 +252,14 @@ func TestImportSnipeITRealisticExport(t *testing.T) {
 	if a := mustAsset(t, db, "LAP-0004"); a.Status != store.StatusRetired {
 		t.Errorf("LAP-0004 = %+v", a)
 	}
-	if a := mustAsset(t, db, "TD-000001"); a.Status != store.StatusOnOrder || a.Serial != "5CG1234ABF" || a.Model != "Latitude 5440" {
+	// (Pending in Snipe-IT is on hand, not yet deployable: in stock, said.)
+	if a := mustAsset(t, db, "TD-000001"); a.Status != store.StatusInStock || a.Serial != "5CG1234ABF" || a.Model != "Latitude 5440" {
 		t.Errorf("generated TD-000001 = %+v", a)
+	}
+	if pending := slices.IndexFunc(rep.Warnings, func(w store.RowError) bool {
+		return w.Line == 10 && strings.Contains(w.Reason, `1 row(s) say "Pending" (line 10): read as in stock`)
+	}); pending < 0 {
+		t.Errorf("no word of Pending read as in stock: %v", rep.Warnings)
 	}
 	if a := mustAsset(t, db, "TAB-0001"); a.PurchaseDate != "2024-01-08" || a.CustodianName != "Priya Raman" {
 		t.Errorf("TAB-0001 = %+v", a)
@@ -424,7 +430,7 @@ S-11,M1,Ready to Deploy,03.04.2024,,
 	}{
 		"S-1": {store.StatusInStock, "2024-01-31", "2024-03-02"}, // Snipe-IT (Carbon) month overflow
 		"S-2": {store.StatusInStock, "2024-03-14", "2025-03-14"},
-		"S-3": {store.StatusOnOrder, "2024-03-14", ""},
+		"S-3": {store.StatusInStock, "2024-03-14", ""}, // Snipe-IT's Pending: on hand, not yet deployable
 		"S-4": {store.StatusRetired, "2024-03-14", ""},
 		"S-5": {store.StatusInRepair, "2024-03-14", ""},
 		"S-6": {store.StatusInRepair, "2024-03-14", ""},
@@ -2320,7 +2326,7 @@ func TestImportSnipeITUpdateRefusals(t *testing.T) {
 		// A file with no holder columns does not say R-1 came back.
 		{"Asset Tag,Status\nR-2,\nR-1,Archived", "R-1 is checked out to Ana Silva (B1001) here; the row says retired, and the file does not say to whom"},
 		{"Asset Tag,Status,Disposal Method\nR-2,,\nR-1,Archived,Recycled", "R-1: it is deployed: check it in first"},
-		{header + "R-1,,,,Pending,", "the row names no holder, and a check-in cannot make it on order"},
+		{header + "R-1,,,,On Order,", "the row names no holder, and a check-in cannot make it on order"},
 		{header + "R-3,,,,Ready to Deploy,", "R-3 is disposed; a disposal is final"},
 		{header + "R-2,,SN-R1,,,", "SN-R1"},
 	} {

@@ -658,9 +658,9 @@ func TestReceiveOnOrderArrives(t *testing.T) {
 	if po, _ = db.PurchaseOrder(ctx, "PO-9"); po.Lines[0].Received != 1 {
 		t.Fatalf("order after retiring one that came: %+v", po)
 	}
-	// One imported as Pending (an import queues no labels) gets its label
+	// One imported as on order (an import queues no labels) gets its label
 	// when it arrives.
-	importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number,Status\nP-1,Latitude 5440,SNP,Pending\n"), store.ImportOptions{})
+	importSnipe(t, db, []byte("Asset Tag,Model Name,Serial Number,Status\nP-1,Latitude 5440,SNP,On Order\n"), store.ImportOptions{})
 	if _, err := db.Receive(ctx, store.Receipt{Serial: "SNP", Location: "DUB-STORE"}); err != nil {
 		t.Fatal(err)
 	}

@@ -380,7 +380,7 @@ func TestReceiveArrivalOnItsOrderIsNotBeyondIt(t *testing.T) {
 	if _, err := db.AddPurchaseOrder(ctx, "PO-Q", "", map[string]int{"LAT5440": 2}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial,Model Name,Model No.,Status,Location,Purchase Order\nP-1,PQ-T1,ThinkPad T14,T14G4,Pending,HQ,PO-Q\n"), store.ImportOptions{}); err != nil {
+	if _, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial,Model Name,Model No.,Status,Location,Purchase Order\nP-1,PQ-T1,ThinkPad T14,T14G4,On Order,HQ,PO-Q\n"), store.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
@@ -406,7 +406,7 @@ func TestReceiveArrivalPastTheQuantityIsBeyond(t *testing.T) {
 	if _, err := db.AddPurchaseOrder(ctx, "PO-R", "", map[string]int{"LAT5440": 1}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial,Model Name,Model No.,Status,Location,Purchase Order\nR-1,PR-L1,Latitude 5440,LAT5440,Pending,HQ,PO-R\n"), store.ImportOptions{}); err != nil {
+	if _, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial,Model Name,Model No.,Status,Location,Purchase Order\nR-1,PR-L1,Latitude 5440,LAT5440,On Order,HQ,PO-R\n"), store.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)

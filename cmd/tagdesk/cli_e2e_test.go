@@ -642,10 +642,10 @@ func TestE2EPurchaseOrders(t *testing.T) {
 	if _, stderr, code := cli(t, db, "receive", "--model", "WD19", "--location", "DUB", "--po", "PO-7", "D2"); code != 0 || strings.Contains(stderr, "Latitude") {
 		t.Errorf("a dock received: exit %d, %q", code, stderr)
 	}
-	// A dock registered on PO-7 (a Pending row) arrives: on its order, no
+	// A dock registered on PO-7 (an On Order row) arrives: on its order, no
 	// warning, though docks came beyond it before (a review).
 	dock := filepath.Join(t.TempDir(), "dock.csv")
-	if err := os.WriteFile(dock, []byte("Asset Tag,Serial,Model Name,Model No.,Status,Location,Purchase Order\nPD-1,PDOCK-1,Dock,WD19,Pending,DUB,PO-7\n"), 0o600); err != nil {
+	if err := os.WriteFile(dock, []byte("Asset Tag,Serial,Model Name,Model No.,Status,Location,Purchase Order\nPD-1,PDOCK-1,Dock,WD19,On Order,DUB,PO-7\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	mustCLI(t, db, "import", "snipeit", dock)
@@ -655,7 +655,7 @@ func TestE2EPurchaseOrders(t *testing.T) {
 	// An order an import made holds no quantities: what is registered on
 	// it is shown, and receiving against it warns of nothing.
 	csv := filepath.Join(t.TempDir(), "pending.csv")
-	if err := os.WriteFile(csv, []byte("Asset Tag,Serial,Model Name,Model No.,Status,Location,Purchase Order\nP-1,PEND-1,Latitude 5440,L5440,Pending,DUB,PO-9\nP-2,PEND-2,Latitude 5440,L5440,Pending,DUB,PO-9\n"), 0o600); err != nil {
+	if err := os.WriteFile(csv, []byte("Asset Tag,Serial,Model Name,Model No.,Status,Location,Purchase Order\nP-1,PEND-1,Latitude 5440,L5440,On Order,DUB,PO-9\nP-2,PEND-2,Latitude 5440,L5440,On Order,DUB,PO-9\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	mustCLI(t, db, "import", "snipeit", csv)
@@ -799,7 +799,7 @@ func TestE2EReceiveOnOrderSaysArrived(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "arr.db")
 	csvPath := filepath.Join(dir, "p.csv")
-	if err := os.WriteFile(csvPath, []byte("Asset Tag,Model Name,Serial Number,Status,Location\nP-1,Lat,SNP,Pending,DUB\n"), 0o644); err != nil {
+	if err := os.WriteFile(csvPath, []byte("Asset Tag,Model Name,Serial Number,Status,Location\nP-1,Lat,SNP,On Order,DUB\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	mustCLI(t, db, "import", "snipeit", csvPath)
