@@ -1545,6 +1545,10 @@ func hasBOM(b []byte) bool {
 	return bytes.HasPrefix(b, utf8BOM) || bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF})
 }
 
+// holderUnreadHow says what a file whose Checked Out To (Snipe-IT's list
+// export) names a holder without saying what it is must add.
+const holderUnreadHow = "(add Checkout Type and Checked Out to: Full Name, or Checkout to Location, to say who or where)"
+
 // inColumn is an error of a row's cell in column f (a new person's
 // employee number, where the row's holder is named by another column).
 type inColumn struct {
@@ -2226,7 +2230,7 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 		return fail(fCheckoutType, "unknown checkout type %q (want User, Location or Asset)", clip(v[fCheckoutType]))
 	}
 	if i := h.holderText; r.co == coNone && i > 0 && i <= len(rec) && strings.TrimSpace(rec[i-1]) != "" {
-		r.warns = append(r.warns, RowError{Line: line, Column: strings.TrimSpace(h.names[i-1]), Reason: fmt.Sprintf("%q is not read (add Checkout Type and Checked Out to: Full Name, or Checkout to Location, to say who or where): a new asset is not checked out, and one of the register keeps its holder", clip(strings.TrimSpace(rec[i-1])))})
+		r.warns = append(r.warns, RowError{Line: line, Column: strings.TrimSpace(h.names[i-1]), Reason: fmt.Sprintf("%q is not read %s: a new asset is not checked out, and one of the register keeps its holder", clip(strings.TrimSpace(rec[i-1])), holderUnreadHow)})
 		r.holderUnread = true
 	}
 	if i := h.holderText; r.co == coPerson && r.fullName == "" && r.firstName == "" && r.lastName == "" && i > 0 && i <= len(rec) {
@@ -2292,6 +2296,12 @@ func (h *csvHeader) row(line int, rec []string) *srow {
 			return fail(fStatus, "the row checks the asset out, but its status %q (%s) cannot be checked out", clip(v[fStatus]), st.Label())
 		}
 		r.status = StatusInStock
+	case st == StatusDeployed && r.holderUnread:
+		// (A list export's Checked Out To: a bare name, whom it is not
+		// guessed, as the rows not deployed are told.)
+		i := h.holderText
+		r.bad = &RowError{Line: line, Column: strings.TrimSpace(h.names[i-1]), Reason: fmt.Sprintf("deployed to %q, who is not read %s", clip(strings.TrimSpace(rec[i-1])), holderUnreadHow)}
+		return r
 	case st == StatusDeployed:
 		return fail(fStatus, "deployed, but no Checkout Type / Checked Out to columns say to whom")
 	case st == "":
