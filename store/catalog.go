@@ -1258,19 +1258,20 @@ func (db *DB) People(ctx context.Context, f PeopleFilter) ([]Person, error) {
 		q += ` AND p.active = 1`
 	}
 	if f.Query != "" {
-		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-		like := "%" + esc.Replace(f.Query) + "%"
+		// A substring, case and accents aside (Fold, as search folds:
+		// "muller" finds Müller, "Müller" Muller).
+		like := Fold(f.Query)
 		// A name stored with a run of spaces (an older tagdesk kept them)
 		// is found as one typed with one space: its runs folded (up to 16
 		// spaces) before the match.
-		name := `(p.name LIKE ? ESCAPE '\' OR instr(p.name, '  ') > 0 AND replace(replace(replace(replace(p.name, '  ', ' '), '  ', ' '), '  ', ' '), '  ', ' ') LIKE ? ESCAPE '\')`
-		spaced := "%" + esc.Replace(nameSpaces(f.Query)) + "%"
+		name := `(instr(fold(p.name), ?) > 0 OR instr(p.name, '  ') > 0 AND instr(fold(replace(replace(replace(replace(p.name, '  ', ' '), '  ', ' '), '  ', ' '), '  ', ' ')), ?) > 0)`
+		spaced := Fold(nameSpaces(f.Query))
 		// (The query's runs of spaces folded too: names are kept with one.)
 		if f.NameOnly {
 			q += ` AND ` + name
 			args = append(args, spaced, spaced)
 		} else {
-			q += ` AND (` + name + ` OR p.badge LIKE ? ESCAPE '\' OR p.username LIKE ? ESCAPE '\' OR p.email LIKE ? ESCAPE '\')`
+			q += ` AND (` + name + ` OR instr(fold(p.badge), ?) > 0 OR instr(fold(p.username), ?) > 0 OR instr(fold(p.email), ?) > 0)`
 			args = append(args, spaced, spaced, like, like, like)
 		}
 	}

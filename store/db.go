@@ -55,9 +55,14 @@ type Options struct {
 	// database made aside and put in place when its command succeeds.
 	// Empty: path.
 	Name string
+	// Notice, when set, is told in a line what a long step of Open is
+	// doing (the search index rebuilt after an upgrade: about a minute at
+	// a million assets), before it starts.
+	Notice func(string)
 
 	catchUp   int // tests: catchUpFrames, smaller (checkpoint)
 	laterMost int // tests: laterSubjectsMost, smaller (laterSubjects)
+	noticeAt  int // tests: searchRebuildNotice, smaller (searchMode)
 }
 
 // DB is the tagdesk database: one writer connection and a pool of readers
@@ -397,7 +402,11 @@ func open(ctx context.Context, path string, opt Options) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
-	if err := db.searchMode(ctx); err != nil {
+	noticeAt := int64(searchRebuildNotice)
+	if opt.noticeAt > 0 {
+		noticeAt = int64(opt.noticeAt)
+	}
+	if err := db.searchMode(ctx, opt.Notice, noticeAt); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -948,8 +957,10 @@ func collect[T any](ctx context.Context, db *DB, what string, scan func(scanner)
 }
 
 // searchMode records that this handle keeps no search documents, or, for a
-// desk opening a database written without them, rebuilds the index.
-func (db *DB) searchMode(ctx context.Context) error {
+// desk opening a database written without them (a sync server's state, or
+// one whose index a migration made again: 0025), rebuilds the index,
+// telling notice first when there are noticeAt assets or more.
+func (db *DB) searchMode(ctx context.Context, notice func(string), noticeAt int64) error {
 	if db.noSearch {
 		if _, err := db.w.ExecContext(ctx, `INSERT OR REPLACE INTO settings(key, value) VALUES (?, '1')`, settingNoSearch); err != nil {
 			return fmt.Errorf("mark search index off: %w", err)
@@ -965,6 +976,23 @@ func (db *DB) searchMode(ctx context.Context) error {
 		return fmt.Errorf("rebuild search index: %w", err)
 	}
 	defer tx.Rollback()
+	// Asked again under the write lock: another tagdesk opening the file
+	// at the same time may have rebuilt it meanwhile.
+	var n int64
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM settings WHERE key = ?`, settingNoSearch).Scan(&n); err != nil {
+		return fmt.Errorf("rebuild search index: %w", err)
+	}
+	if n == 0 {
+		return nil
+	}
+	if notice != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM assets`).Scan(&n); err != nil {
+			return fmt.Errorf("rebuild search index: %w", err)
+		}
+		if n >= noticeAt {
+			notice(fmt.Sprintf("rebuilding the search index of %d assets (once, after an upgrade: about a minute per million assets)...", n))
+		}
+	}
 	for _, q := range []string{
 		`DELETE FROM asset_fts`,
 		`INSERT INTO asset_fts(rowid, doc) SELECT a.id, ` + ftsDoc + ftsFrom + ` ORDER BY a.id`,
@@ -980,6 +1008,10 @@ func (db *DB) searchMode(ctx context.Context) error {
 	}
 	return nil
 }
+
+// searchRebuildNotice is how many assets make a rebuild of the search index
+// worth a word (a few seconds).
+const searchRebuildNotice = 50000
 
 // prepareWAL grows the WAL file with zeros to the length a session's
 // commits will reach before the log starts again from its beginning

@@ -31,7 +31,7 @@ type DemoOptions struct {
 
 // DemoVersion changes whenever BuildDemo makes different data, so that
 // cached demo databases (the benchmarks keep one) are rebuilt.
-const DemoVersion = 4
+const DemoVersion = 5
 
 // MaxDemoAssets is the largest demo BuildDemo makes.
 const MaxDemoAssets = 5_000_000

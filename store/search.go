@@ -75,9 +75,10 @@ func (db *DB) assetQuery(ctx context.Context, f AssetFilter) (string, []any, err
 	for _, s := range short {
 		// Words too short for trigrams ("Li Na", "Floor 2"): a substring
 		// of what the search document holds, read from the row (ftsDoc's
-		// aliases are assetSelect's joins).
-		where = append(where, `instr(lower(`+ftsDoc+`), lower(?)) > 0`)
-		args = append(args, s)
+		// aliases are assetSelect's joins), both folded as the index
+		// folds (Fold: "Lu" finds Lü).
+		where = append(where, `instr(fold(`+ftsDoc+`), ?) > 0`)
+		args = append(args, Fold(s))
 	}
 	if f.Status != "" {
 		if !validStatus(f.Status) {

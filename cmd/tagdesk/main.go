@@ -482,7 +482,7 @@ func (a *app) open(ctx context.Context) (*store.DB, error) {
 		}
 		path = p
 	}
-	db, err := store.Open(ctx, path, store.Options{Operator: a.resolveOperator()})
+	db, err := store.Open(ctx, path, store.Options{Operator: a.resolveOperator(), Notice: a.notice})
 	if err != nil && a.pure && !a.demo && (store.IsReadOnly(err) || errors.Is(err, store.ErrDiskFull)) {
 		// (Its refusal, if it refuses, says why a read-only copy cannot
 		// be read: one an older tagdesk wrote must be upgraded first. A
@@ -565,6 +565,10 @@ func (a *app) withDB(ctx context.Context, fn func(db *store.DB) error) error {
 	}
 	return closeDB(db, fn(db))
 }
+
+// notice tells the person, on stderr, what a long step of opening the
+// database is doing (store.Options.Notice).
+func (a *app) notice(msg string) { fmt.Fprintf(a.stderr, "tagdesk: %s\n", msg) }
 
 // closeDB closes db, keeping err (or returning the close's).
 func closeDB(db *store.DB, err error) error {
