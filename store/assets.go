@@ -534,7 +534,7 @@ func (w *wtx) checkOut(tag string, h Holder, due string) error {
 		if h.UID == uid {
 			return invalid("an asset cannot be installed in itself")
 		}
-		aerr, err := w.parentTakes(h.UID)
+		aerr, err := w.parentTakes(h.UID, true)
 		if err != nil {
 			return err
 		}
@@ -1541,8 +1541,13 @@ func (w *wtx) refuseInstalled(uid, tag, doing string) error {
 
 // parentTakes refuses (aerr) installing into the asset with uid parent
 // when it is retired or disposed: it is out of service, and could not be
-// retired or disposed of with the new part inside it.
-func (w *wtx) parentTakes(parent string) (aerr, err error) {
+// retired or disposed of with the new part inside it. here adds what only
+// the desk doing the installing can refuse: a parent that is not at the
+// desk to take the part, missing or on order (parentAbsent). The server
+// checks a desk's check-out without it: the parent may have gone missing
+// on another desk after the part went in where it was made, and refusing
+// that check-out would part the desks.
+func (w *wtx) parentTakes(parent string, here bool) (aerr, err error) {
 	var tag, status string
 	err = w.queryRow(`SELECT tag, status FROM assets WHERE uid = ?`, parent).Scan(&tag, &status)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -1554,7 +1559,24 @@ func (w *wtx) parentTakes(parent string) (aerr, err error) {
 	if st := Status(status); st == StatusRetired || st == StatusDisposed {
 		return invalid("%s is %s: nothing can be installed in it", tag, st.Label()), nil
 	}
+	if here {
+		return parentAbsent(tag, Status(status)), nil
+	}
 	return nil, nil
+}
+
+// parentAbsent refuses installing a part in the asset tag, of status st,
+// when that asset is not at the desk to take it: missing (lost, stolen) or
+// on order (not received yet). In repair, in stock or deployed, it takes
+// parts.
+func parentAbsent(tag string, st Status) error {
+	switch st {
+	case StatusMissing:
+		return invalid("%s is missing: find it first (tagdesk status %s in_stock, or a stocktake's scan of it), then install parts in it", tag, tag)
+	case StatusOnOrder:
+		return invalid("%s is on order: receive it first (its serial, with tagdesk receive), then install parts in it", tag)
+	}
+	return nil
 }
 
 // Retire retires an asset (it must not be checked out).

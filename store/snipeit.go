@@ -3974,6 +3974,19 @@ func (im *importer) checkOutTo(r *srow) (CheckOutPayload, sfield, error) {
 		if st := Status(status); st == StatusRetired || st == StatusDisposed {
 			return p, fParentTag, invalid("%s is %s: nothing can be installed in it (check this asset in, or the parent out of retirement, first)", r.parentTag, st.Label())
 		}
+		// A parent on order was never received: nothing is in it yet (one
+		// installed there already, by an older build, stays). A missing
+		// parent is taken: the file says how things stand, and a part lost
+		// with the server it is in (a desk's own export) comes in so.
+		if st := Status(status); st == StatusOnOrder {
+			var in bool
+			if err := im.w.queryRow(`SELECT EXISTS (SELECT 1 FROM assets WHERE uid = ? AND custodian_asset_id = (SELECT id FROM assets WHERE uid = ?))`, r.uid, parent).Scan(&in); err != nil {
+				return p, fParentTag, fmt.Errorf("read %s: %w", r.tag, err)
+			}
+			if !in {
+				return p, fParentTag, parentAbsent(r.parentTag, st)
+			}
+		}
 		p.ToKind, p.To, p.ToLabel, p.LocationUID = CustodianAsset, parent, r.parentTag, loc.String
 		return p, fParentTag, nil
 	}

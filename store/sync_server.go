@@ -1061,7 +1061,7 @@ func (w *wtx) admit(e Event) (aerr, err error) {
 		}
 	case EvAssetCheckedOut:
 		if p, derr := decode[CheckOutPayload](e); derr == nil && p.ToKind == CustodianAsset {
-			return w.parentTakes(p.To)
+			return w.parentTakes(p.To, false)
 		}
 	case EvAssetAudited:
 		// A count's results come with its finish, while it is open: a
