@@ -15,7 +15,7 @@ import (
 func interchangeCommands() []command {
 	return []command{
 		{name: "import snipeit", summary: "import assets (or --type users, locations) from a CSV in Snipe-IT's import headers", usage: "FILE.csv [--type assets|users|locations] [--update] [--skip-invalid] [--dry-run] [--statuses LABEL=STATUS,...] [--encoding NAME] [--json]", run: cmdImportSnipeIT},
-		{name: "export snipeit", summary: "export every asset (or --type users, locations) as CSV in Snipe-IT's headers", usage: "[--type assets|users|locations] [--out FILE]", run: cmdExportSnipeIT},
+		{name: "export snipeit", summary: "export every asset (or --type users, locations) as CSV in Snipe-IT's headers", usage: "[--type assets|users|locations] [--out FILE] [--no-bom]", run: cmdExportSnipeIT},
 	}
 }
 
@@ -305,6 +305,7 @@ func cmdExportSnipeIT(ctx context.Context, a *app, args []string) error {
 	fs := a.flags(c)
 	out := fs.String("out", "", "write to FILE (atomically) instead of standard output; either way a cell a spreadsheet would run as a formula (= + - @ first) gets a backtick before it, as in Snipe-IT's own exports, and import takes it off")
 	kindName := fs.String("type", "assets", "what to export, as Snipe-IT's import types: assets, users (every person; tagdesk's Offboarded column says who left) or locations (parents first)")
+	noBOM := fs.Bool("no-bom", false, "leave out the UTF-8 byte-order mark the file starts with (Excel, opening a CSV by double-click, reads one without it in the Windows code page: \"BÃ¼ro\"); for scripts; import reads the file either way")
 	pos, err := a.parse(c, fs, args)
 	if err != nil {
 		return err
@@ -316,6 +317,19 @@ func cmdExportSnipeIT(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return usagef("--type: %s", store.ErrorMessage(err))
 	}
+	// bom puts the UTF-8 byte-order mark before what export writes, unless
+	// --no-bom: Excel reads a CSV without one in the Windows code page.
+	bom := func(export func(context.Context, io.Writer) (store.ExportReport, error)) func(context.Context, io.Writer) (store.ExportReport, error) {
+		if *noBOM {
+			return export
+		}
+		return func(ctx context.Context, w io.Writer) (store.ExportReport, error) {
+			if _, err := io.WriteString(w, "\ufeff"); err != nil {
+				return store.ExportReport{}, fmt.Errorf("export: %w", err)
+			}
+			return export(ctx, w)
+		}
+	}
 	if kind != store.KindAssets {
 		return a.withDB(ctx, func(db *store.DB) error {
 			export := func(ctx context.Context, w io.Writer) (store.ExportReport, error) {
@@ -325,6 +339,7 @@ func cmdExportSnipeIT(ctx context.Context, a *app, args []string) error {
 			if kind == store.KindLocations {
 				export = db.ExportSnipeITLocationsReport
 			}
+			export = bom(export)
 			if *out == "" || *out == "-" {
 				rep, err := export(ctx, a.stdout)
 				if err == nil {
@@ -356,8 +371,9 @@ func cmdExportSnipeIT(ctx context.Context, a *app, args []string) error {
 	}
 	return a.withDB(ctx, func(db *store.DB) error {
 		warn := a.exportWarnings
+		export := bom(db.ExportSnipeITReport)
 		if *out == "" || *out == "-" {
-			rep, err := db.ExportSnipeITReport(ctx, a.stdout)
+			rep, err := export(ctx, a.stdout)
 			if err == nil {
 				warn(rep)
 			}
@@ -368,7 +384,7 @@ func cmdExportSnipeIT(ctx context.Context, a *app, args []string) error {
 		// receipt's.)
 		err := writeOut(*out, db.Path(), 0o600, func(w io.Writer) error {
 			var err error
-			rep, err = db.ExportSnipeITReport(ctx, w)
+			rep, err = export(ctx, w)
 			return err
 		})
 		if err != nil {

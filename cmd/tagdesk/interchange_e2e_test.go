@@ -218,7 +218,7 @@ func TestE2EExportSnipeITRoundTrip(t *testing.T) {
 	mustCLI(t, src, "dispose", "LAP-0004", "--method", "shred", "--certificate", "C-1")
 
 	csvOut := mustCLI(t, src, "export", "snipeit")
-	if !strings.HasPrefix(csvOut, "Asset Tag,Asset Name,Serial Number,Model Name,Model No.,Category,Manufacturer,Status,Location,") {
+	if !strings.HasPrefix(csvOut, "\ufeffAsset Tag,Asset Name,Serial Number,Model Name,Model No.,Category,Manufacturer,Status,Location,") {
 		t.Errorf("export header: %.200s", csvOut)
 	}
 	if n := strings.Count(csvOut, "\n"); n < 14 {
