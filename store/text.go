@@ -308,3 +308,21 @@ func isEscapeCode(h []byte) bool {
 	d := strings.ToLower(string(h))
 	return d == "001b" || strings.HasPrefix(d, "008") || strings.HasPrefix(d, "009")
 }
+
+// MakerModel is a model as people name it: its manufacturer, then its
+// name, the manufacturer left out when the name already starts with it as
+// a word, case aside ("Samsung 980 Pro 1TB" of Samsung, not "Samsung
+// Samsung 980 Pro 1TB"; "HPE ProLiant" of HP keeps "HP").
+func MakerModel(maker, model string) string {
+	maker, model = strings.TrimSpace(maker), strings.TrimSpace(model)
+	if maker == "" || model == "" {
+		return maker + model
+	}
+	if len(model) >= len(maker) && strings.EqualFold(model[:len(maker)], maker) {
+		next, _ := utf8.DecodeRuneInString(model[len(maker):])
+		if len(model) == len(maker) || !unicode.IsLetter(next) && !unicode.IsDigit(next) {
+			return model
+		}
+	}
+	return maker + " " + model
+}

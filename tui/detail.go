@@ -561,7 +561,7 @@ func (s *detailScreen) View() string {
 		due += "  OVERDUE" // as Home and People say it
 	}
 	pairs := [][2]string{
-		{"serial", a.Serial}, {"model", strings.TrimSpace(a.Manufacturer + " " + a.Model + " " + a.ModelNumber)},
+		{"serial", a.Serial}, {"model", strings.TrimSpace(store.MakerModel(a.Manufacturer, a.Model) + " " + a.ModelNumber)},
 		{"category", a.Category}, {"location", strings.TrimSpace(a.LocationCode + " " + a.LocationName)},
 		{"home", a.HomeLocationCode}, {"held by", holder}, {"installed", strings.Join(a.Installed, " ")},
 		{"checked out", stamp(a.CheckedOutAt, s.c.loc)}, {"due", due},

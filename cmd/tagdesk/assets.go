@@ -189,7 +189,7 @@ func printAsset(w io.Writer, as store.Asset) {
 	row("Status", as.Status.Label())
 	row("Name", as.Name)
 	row("Serial", as.Serial)
-	model := strings.TrimSpace(strings.Join([]string{as.Manufacturer, as.Model}, " "))
+	model := store.MakerModel(as.Manufacturer, as.Model)
 	if as.ModelNumber != "" {
 		model += " (" + as.ModelNumber + ")"
 	}

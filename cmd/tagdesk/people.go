@@ -319,7 +319,7 @@ func receiptPDF(ctx context.Context, db *store.DB, title string, p store.Person,
 		if it.CustodianKind == store.CustodianAsset {
 			last = "in " + it.Custodian
 		}
-		for i, v := range []string{it.Tag, fit(it.Manufacturer+" "+it.Model, 32), fit(it.Serial, 18), last} {
+		for i, v := range []string{it.Tag, fit(store.MakerModel(it.Manufacturer, it.Model), 32), fit(it.Serial, 18), last} {
 			if err := text("regular", 10, cols[i].x, v); err != nil {
 				return nil, fmt.Errorf("receipt: %w", err)
 			}

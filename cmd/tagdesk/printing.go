@@ -86,7 +86,7 @@ func (s *spooler) label(ctx context.Context, a store.Asset) (labels.Label, error
 	if err != nil {
 		return labels.Label{}, err
 	}
-	model := strings.TrimSpace(a.Manufacturer + " " + a.Model)
+	model := store.MakerModel(a.Manufacturer, a.Model)
 	return labels.Label{Tag: a.Tag, Name: a.Name, Model: model, Serial: a.Serial, Location: a.LocationName, Owner: owner, Custom: a.Custom}, nil
 }
 
