@@ -1246,7 +1246,9 @@ var userExportColumns = []string{"first_name", "last_name", "username", "email",
 // whether they were offboarded after them (no Activated: that would let
 // everyone log in to Snipe-IT); it returns the rows written. A name
 // is split at its first space (Snipe-IT wants a first name), and an import
-// joins the two again.
+// joins the two again; one with a comma ("Smith, John": surname first)
+// goes whole into First Name, which split would read as first name
+// "Smith,".
 func (db *DB) ExportSnipeITUsers(ctx context.Context, out io.Writer) (int, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT p.name, coalesce(p.username, ''), coalesce(p.email, ''), coalesce(p.employee_no, ''), p.department,
 		coalesce(l.name, ''), p.active, coalesce(p.badge, ''), p.cost_centre, coalesce(l.code, '')
@@ -1262,6 +1264,9 @@ func (db *DB) ExportSnipeITUsers(ctx context.Context, out io.Writer) (int, error
 			return nil, err
 		}
 		first, last, _ := strings.Cut(name, " ")
+		if strings.Contains(name, ",") {
+			first, last = name, ""
+		}
 		// "no" written, not left blank: an --update from this file
 		// reactivates one offboarded on the desk it goes to (a blank
 		// changes nothing, and a re-joiner never came back there).
