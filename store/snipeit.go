@@ -28,6 +28,7 @@ import (
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/ianaindex"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
@@ -1491,7 +1492,10 @@ func ParseEncoding(label string) (string, error) {
 	if e == nil {
 		return "utf-8", nil
 	}
-	return htmlindex.Name(e)
+	if n, err := htmlindex.Name(e); err == nil {
+		return n, nil
+	}
+	return ianaindex.IANA.Name(e) // (cp850: a code page the web's index lacks)
 }
 
 // textEncoding finds the encoding label names; nil for UTF-8 (or none).
@@ -1500,9 +1504,9 @@ func textEncoding(label string) (encoding.Encoding, error) {
 	if label == "" {
 		return nil, nil
 	}
-	e, err := htmlindex.Get(label)
+	e, err := encodingNamed(label)
 	if err != nil {
-		return nil, invalid("unknown text encoding %q (say windows-1252, iso-8859-2, windows-1251, shift_jis or utf-16le)", clip(label))
+		return nil, invalid("unknown text encoding %q (say windows-1252, iso-8859-15, iso-8859-2, windows-1251, shift_jis or utf-16le)", clip(label))
 	}
 	if e == encoding.Replacement {
 		return nil, invalid("text encoding %q cannot be read (it is refused as unsafe)", clip(label))
@@ -1511,6 +1515,27 @@ func textEncoding(label string) (encoding.Encoding, error) {
 		return nil, nil
 	}
 	return e, nil
+}
+
+// encodingNamed is the text encoding a label names: as the web's index
+// has it (windows-1252, latin1, l9, cp1250), else by its IANA name or alias
+// (latin-9, cp850), the label also tried without its spaces, hyphens and
+// underscores, and with a hyphen before its number (latin9 as latin-9).
+func encodingNamed(label string) (encoding.Encoding, error) {
+	compact := strings.NewReplacer("-", "", "_", "", " ", "").Replace(label)
+	hyphened := compact
+	if i := strings.IndexAny(compact, "0123456789"); i > 0 {
+		hyphened = compact[:i] + "-" + compact[i:]
+	}
+	for _, l := range []string{label, compact, hyphened} {
+		if e, err := htmlindex.Get(l); err == nil {
+			return e, nil
+		}
+		if e, err := ianaindex.IANA.Encoding(l); err == nil && e != nil {
+			return e, nil
+		}
+	}
+	return nil, invalid("unknown text encoding %q", clip(label))
 }
 
 // utf16Order says which UTF-16 b looks like when it is Latin text in it

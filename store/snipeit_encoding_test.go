@@ -125,7 +125,10 @@ func TestImportSnipeITEncodingTables(t *testing.T) {
 }
 
 func TestParseEncoding(t *testing.T) {
-	for label, want := range map[string]string{"": "utf-8", "UTF8": "utf-8", "cp1252": "windows-1252", " latin1 ": "windows-1252", "Shift_JIS": "shift_jis", "utf-16le": "utf-16le"} {
+	for label, want := range map[string]string{"": "utf-8", "UTF8": "utf-8", "cp1252": "windows-1252", " latin1 ": "windows-1252", "Shift_JIS": "shift_jis", "utf-16le": "utf-16le",
+		// The usual names of Latin-9 and Latin-1 and an MS-DOS code page,
+		// which the web's index lacks ("latin9" was refused).
+		"latin9": "iso-8859-15", "LATIN-9": "iso-8859-15", "latin-1": "windows-1252", "iso 8859-15": "iso-8859-15", "cp850": "IBM850"} {
 		if got, err := store.ParseEncoding(label); err != nil || got != want {
 			t.Errorf("ParseEncoding(%q) = %q, %v; want %q", label, got, err, want)
 		}
@@ -213,5 +216,25 @@ func TestImportSnipeITUTF16WithoutBOM(t *testing.T) {
 	importSnipe(t, db, le, store.ImportOptions{Encoding: "utf-16le"})
 	if _, err := db.Asset(ctx, "E-5"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A file in an MS-DOS code page (cp850: ü is 0x81) or named by Latin-9's
+// usual name is read with --encoding as the web's names are.
+func TestImportSnipeITEncodingIANANames(t *testing.T) {
+	for enc, file := range map[string][]byte{
+		"cp850":  []byte("Asset Tag,Model Name,Location\nE-1,Latitude 5440,B\x81ro\n"),
+		"latin9": []byte("Asset Tag,Model Name,Location\nE-1,Latitude 5440,B\xfcro \xa4\n"),
+	} {
+		db := mustOpen(t)
+		seed(t, db)
+		importSnipe(t, db, file, store.ImportOptions{Encoding: enc})
+		want := "Büro"
+		if enc == "latin9" {
+			want = "Büro €"
+		}
+		if a := mustAsset(t, db, "E-1"); a.LocationName != want {
+			t.Errorf("%s: the asset is at %q, want %q", enc, a.LocationName, want)
+		}
 	}
 }
