@@ -1123,7 +1123,9 @@ func (db *DB) ResolveRefusal(ctx context.Context, id int64, how string) ([]Event
 		mark := how
 		if how == ResolveRedo {
 			if err := w.redo(e); err != nil {
-				return Errorf(ErrorCode(err), "cannot redo %s: %s", e.UID(), ErrorMessage(err))
+				// Named as the refusals are listed (sync status, the
+				// Sync screen): by number, not the event's DEV:SEQ.
+				return Errorf(ErrorCode(err), "cannot redo refusal %d: %s", id, ErrorMessage(err))
 			}
 			var uids []string
 			for _, x := range w.emitted {
@@ -1203,6 +1205,11 @@ func (w *wtx) redo(e Event) error {
 		a, err := w.assetNamed(p.UID, p.Tag)
 		if err != nil {
 			return err
+		}
+		if a.status != StatusDeployed {
+			// Checked in on another desk first: what this one still
+			// means is its condition and the place it was brought to.
+			return w.redoCheckInInStock(p, a)
 		}
 		if p.Status == StatusRetired {
 			if err := w.refuseInstalled(p.UID, a.tag, "retiring"); err != nil {
@@ -1309,6 +1316,52 @@ func (w *wtx) redo(e Event) error {
 		return err
 	}
 	return w.emit(e.Type, e.Subject, e.Payload)
+}
+
+// redoCheckInInStock redoes a check-in of an asset no longer checked out
+// (another desk checked it in first, and the server refused this one): the
+// place it was brought to, if given and not where it is, is a move; its
+// condition (repair, retire) a status change, each through its own
+// mutation. A check-in as ok to where it is, or to its home, leaves
+// nothing to redo, and one as not returned is undone by the return: both
+// said, for the refusal to be accepted. An asset in another state (in
+// repair, retired, missing since) is refused: the redo would overwrite
+// what was recorded after it.
+func (w *wtx) redoCheckInInStock(p CheckInPayload, a assetState) error {
+	if a.status != StatusInStock {
+		return conflict("%s is %s now, neither checked out nor in stock: the check-in is not redone over that; accept the server's state (tagdesk status changes it if it should)", a.tag, a.status.Label())
+	}
+	if p.Status == StatusMissing {
+		return conflict("%s was checked in on another desk (it is in stock): it came back, so \"not returned\" is not redone; accept the server's state", a.tag)
+	}
+	did := false
+	if p.LocationUID != "" {
+		// A place given at the check-in is a choice (none given: its
+		// home, as the other desk's check-in found it).
+		var code string
+		err := w.queryRow(`SELECT code FROM locations WHERE uid = ?`, p.LocationUID).Scan(&code)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("%s was checked in to %s, which is not in the register (its creation was refused?): accept, or move it with tagdesk move", a.tag, orNone(p.ToLabel))
+		}
+		if err != nil {
+			return fmt.Errorf("read location: %w", err)
+		}
+		moved, err := w.move(a.tag, code)
+		if err != nil {
+			return err
+		}
+		did = did || moved
+	}
+	if p.Status != StatusInStock {
+		if err := w.setStatus(a.tag, p.Status, fmt.Sprintf("condition %s at a check-in the server refused (another desk's came first)", p.Condition)); err != nil {
+			return err
+		}
+		did = true
+	}
+	if !did {
+		return invalid("nothing to redo: %s is already checked in (in stock), as this check-in (condition %s) would leave it; accept the server's state", a.tag, p.Condition)
+	}
+	return nil
 }
 
 // laterSubjectsMost is how many of this device's events pending or after

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tagdesk/tagdesk/store"
 )
@@ -321,37 +322,48 @@ func (s *syncScreen) View() string {
 	s.top = max(0, min(s.top, len(rs)-room))
 	for i := s.top; i < len(rs) && i < s.top+room; i++ {
 		r := rs[i]
-		head := truncate(fmt.Sprintf("  %-4d %s", r.ID, r.Summary), w)
-		if i == s.cursor {
-			head = st.Selected.Render(head)
-		} else {
-			head = st.Warn.Render(head)
-		}
+		lead := fmt.Sprintf("  %-4d ", r.ID)
 		detail := "won by: nothing recorded"
 		if ws := r.Winner.String(); ws != "" {
 			detail = "won by: " + ws
 		}
 		if i == s.cursor {
-			// The one chosen, whole: what won, by whom, where and when is
-			// what a and r are decided on (cut at 80 columns, when was lost).
-			lines = append(lines, head)
+			// The one chosen, whole: what was refused (a check-in's
+			// condition ends its line), what won, by whom, where and when
+			// is what a and r are decided on (cut at 80 columns, the
+			// condition and when were lost).
+			lines = append(lines, hanging(st.Selected, lead, oneLine(r.Summary), w)...)
 			lines = append(lines, hanging(lipgloss.NewStyle(), "       refused: ", oneLine(r.Reason), w)...)
 			lines = append(lines, hanging(st.Dim, "       ", detail, w)...)
 			continue
 		}
+		head := st.Warn.Render(truncate(lead+oneLine(r.Summary), w))
 		lines = append(lines, head, truncate("       refused: "+oneLine(r.Reason), w), st.Dim.Render(truncate("       "+detail, w)))
 	}
 	// A message that says what to do next (relabel an asset) wraps, up to
 	// three lines, above the rest's last lines.
+	// So does a refusal (a redo's says why and what to do: accept).
 	var msg []string
-	if s.msg != "" && !s.msgBad {
-		msg = hanging(st.OK, "", s.msg, w)
-		msg = msg[:min(len(msg), 3)]
+	if s.msg != "" {
+		style, lead, text := st.OK, "", s.msg
+		if s.msgBad {
+			style, lead, text = st.Err, "✗ ", oneLine(s.msg)
+		}
+		pad := strings.Repeat(" ", ansi.StringWidth(lead))
+		parts := wrapWords(text, max(8, w-len(pad)))
+		if len(parts) > 3 {
+			parts = append(parts[:2], truncate(strings.Join(parts[2:], " "), max(8, w-len(pad))))
+		}
+		for i, p := range parts {
+			if i == 0 {
+				msg = append(msg, style.Render(lead+p))
+			} else {
+				msg = append(msg, style.Render(pad+p))
+			}
+		}
 	}
 	out := strings.Join(fit(strings.Join(lines, "\n"), w, max(1, s.height-max(1, len(msg)))), "\n")
 	switch {
-	case s.msg != "" && s.msgBad:
-		out += "\n" + st.Err.Render(truncate("✗ "+s.msg, w))
 	case s.msg != "":
 		out += "\n" + strings.Join(msg, "\n")
 	case len(rs) > 0:

@@ -581,7 +581,11 @@ func cmdSyncResolve(ctx context.Context, a *app, args []string) error {
 				if redone {
 					fmt.Fprintln(a.stdout, "what was redone is pending: run tagdesk sync")
 				}
-				return fmt.Errorf("refusal #%d: %s; %s", id, store.ErrorMessage(err), done)
+				msg := store.ErrorMessage(err)
+				if !strings.Contains(msg, fmt.Sprintf("refusal %d", id)) {
+					msg = fmt.Sprintf("refusal #%d: %s", id, msg)
+				}
+				return fmt.Errorf("%s; %s", msg, done)
 			}
 			if how == store.ResolveAccept {
 				fmt.Fprintf(a.stdout, "refusal #%d accepted: the server's state stands\n", id)
