@@ -196,16 +196,28 @@ type POLine struct {
 }
 
 // Beyond is how many of the line came beyond what the order said: past
-// its quantity, or, on a line it names no quantity for, those that were
-// not registered on it first (none for an order without quantities).
+// its quantity, counting those registered on it still due (a box that is
+// none of them, with the due ones still to come, is one too many), or, on
+// a line it names no quantity for, those that were not registered on it
+// first (none for an order without quantities).
 func (o PurchaseOrder) Beyond(l POLine) int {
 	switch {
 	case l.Expected > 0:
-		return max(0, l.Received-l.Expected)
+		return max(0, l.Received+l.OnOrder-l.Expected)
 	case o.Quantities():
 		return max(0, l.Received-l.Arrived)
 	}
 	return 0
+}
+
+// Count says how much of a line with a quantity has come, as a warning
+// beyond it says it: "3 of 2 Latitude 5440 received", or with units still
+// due "2 received + 1 due of 2 Latitude 5440".
+func (o PurchaseOrder) Count(l POLine) string {
+	if l.OnOrder > 0 {
+		return fmt.Sprintf("%d received + %d due of %d %s", l.Received, l.OnOrder, l.Expected, o.Label(l))
+	}
+	return fmt.Sprintf("%d of %d %s received", l.Received, l.Expected, o.Label(l))
 }
 
 // Label is the line's model as a person tells it from the order's other

@@ -396,9 +396,9 @@ func TestReceiveArrivalOnItsOrderIsNotBeyondIt(t *testing.T) {
 	h.wantView("ThinkPad T14 is not on order PO-Q: 1 received all the same")
 }
 
-// From a review: an arrival that takes its line past the order's
-// quantity is beyond it, and said so (only a line the order names no
-// quantity for is quiet for its arrivals).
+// From a review: a line past the order's quantity is beyond it, and said
+// so: at the new box that took it there, counting the units still due (an
+// arrival of one of those is never beyond: rev21).
 func TestReceiveArrivalPastTheQuantityIsBeyond(t *testing.T) {
 	db := newTestDB(t)
 	seed(t, db, 0)
@@ -412,8 +412,9 @@ func TestReceiveArrivalPastTheQuantityIsBeyond(t *testing.T) {
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
 	h.receiving("Latitude", "PO-R", "HQ")
 	h.scan("RX-1")
+	h.wantView("beyond order PO-R: 1 received + 1 due of 1 Latitude 5440")
 	h.scan("PR-L1")
-	h.wantView("(was on order)", "beyond order PO-R: 2 of 1 Latitude 5440")
+	h.wantView("(was on order)", "beyond order PO-R: 1 received + 1 due of 1 Latitude 5440")
 }
 
 // receiving opens the receive screen and sets it up as a clerk types it:

@@ -600,7 +600,9 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 	s.feed.ok("%s ← serial %s · %s at %s%s", a.Tag, a.Serial, assetLabel(a), a.LocationCode, came)
 	if s.po != nil {
 		for _, l := range s.po.Lines {
-			if l.Model == a.Model && l.ModelNumber == a.ModelNumber && s.po.Beyond(l) > 0 && !(r.arrived && l.Expected == 0) {
+			if l.Model == a.Model && l.ModelNumber == a.ModelNumber && s.po.Beyond(l) > 0 && !r.arrived {
+				// (One of those registered on order, come, is never beyond
+				// it: the count with it due was.)
 				// Received all the same (the box is here), but said: with
 				// the bell once for the order's model, then on the line
 				// (a pallet of 40 beyond the order rang 40 times).
@@ -609,7 +611,11 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 					if l.Expected == 0 {
 						s.feed.amend(fmt.Sprintf(" · not on the order (%d)", s.po.Beyond(l)))
 					} else {
-						s.feed.amend(fmt.Sprintf(" · beyond order (%d of %d)", l.Received, l.Expected))
+						due := ""
+						if l.OnOrder > 0 {
+							due = fmt.Sprintf(" + %d due", l.OnOrder)
+						}
+						s.feed.amend(fmt.Sprintf(" · beyond order (%d%s of %d)", l.Received, due, l.Expected))
 					}
 					return nil
 				}
@@ -620,13 +626,22 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 				if l.Expected == 0 {
 					s.feed.warn("%s is not on order %s: %d received all the same", s.po.Label(l), s.po.Number, s.po.Beyond(l))
 				} else {
-					s.feed.warn("beyond order %s: %d of %d %s received", s.po.Number, l.Received, l.Expected, s.po.Label(l))
+					s.feed.warn("beyond order %s: %s%s", s.po.Number, s.po.Count(l), notDue(l))
 				}
 				return bell()
 			}
 		}
 	}
 	return nil
+}
+
+// notDue says, of a box beyond an order with units still due, that it is
+// none of those.
+func notDue(l store.POLine) string {
+	if l.OnOrder > 0 {
+		return " (not one of those due)"
+	}
+	return ""
 }
 
 func (s *receiveScreen) poLine() string {

@@ -368,11 +368,15 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 					continue // (a line this receipt did not touch)
 				}
 				switch {
-				case o.Beyond(l) == 0, l.Expected == 0 && !beyondNow: // (only arrivals, on their order)
+				case o.Beyond(l) == 0, !beyondNow: // (only arrivals, on their order: never beyond it)
 				case l.Expected == 0:
 					fmt.Fprintf(a.stderr, "warning: %s is not on order %s: %d received all the same\n", o.Label(l), o.Number, o.Beyond(l))
 				default:
-					fmt.Fprintf(a.stderr, "warning: beyond order %s: %d of %d %s received\n", o.Number, l.Received, l.Expected, o.Label(l))
+					notDue := ""
+					if l.OnOrder > 0 {
+						notDue = " (not one of those due)"
+					}
+					fmt.Fprintf(a.stderr, "warning: beyond order %s: %s%s\n", o.Number, o.Count(l), notDue)
 				}
 			}
 		}
