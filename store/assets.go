@@ -291,7 +291,16 @@ func (db *DB) CheckTagScan(ctx context.Context, tag string) error {
 // the desk's own prefix is TD-), or more. Such a code on a roll of labels
 // is a pre-printed tag, not a serial. One indexed probe.
 func (db *DB) TagShaped(ctx context.Context, code string) (bool, error) {
-	t := NormalizeTag(code)
+	var shaped bool
+	err := db.read(ctx, func(w *wtx) (err error) {
+		shaped, err = w.seriesTag(NormalizeTag(code))
+		return err
+	})
+	return shaped, err
+}
+
+// seriesTag is TagShaped in w's transaction, for a normalised code.
+func (w *wtx) seriesTag(t string) (bool, error) {
 	if ValidateTag(t) != nil {
 		return false, nil
 	}
@@ -301,7 +310,7 @@ func (db *DB) TagShaped(ctx context.Context, code string) (bool, error) {
 		return false, nil
 	}
 	var other string
-	err := db.readRow(ctx, `SELECT tag FROM assets WHERE tag >= ? AND tag < ? ORDER BY tag LIMIT 1`, prefix+"0", prefix+":").Scan(&other)
+	err := w.queryRow(`SELECT tag FROM assets WHERE tag >= ? AND tag < ? ORDER BY tag LIMIT 1`, prefix+"0", prefix+":").Scan(&other)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -312,6 +321,21 @@ func (db *DB) TagShaped(ctx context.Context, code string) (bool, error) {
 	// and one not padded, IT-1... IT-131, sorts its shortest first: a scan
 	// as long as the series' first tag or longer is one of it.)
 	return len(t) >= len(other) && strings.Trim(other[len(prefix):], "0123456789") == "", nil
+}
+
+// ourTag reports whether tag is shaped like the register's own tags: this
+// desk's prefix and at least three digits (a check character after them),
+// as a roll of pre-printed labels has, or a series the register has
+// (seriesTag).
+func (w *wtx) ourTag(tag string) (bool, error) {
+	s, err := w.tagScheme()
+	if err != nil {
+		return false, err
+	}
+	if rest, ok := strings.CutPrefix(tag, s.Prefix); ok && s.Prefix != "" && len(rest) >= 3 && strings.Trim(rest[:len(rest)-1], "0123456789") == "" {
+		return true, nil
+	}
+	return w.seriesTag(tag)
 }
 
 func (w *wtx) checkTagScan(tag string) error {
@@ -1460,9 +1484,10 @@ func (w *wtx) notAnotherNumber(serial string) error {
 }
 
 // notALabel refuses as a serial a code that is an asset's label: its tag,
-// or a QR payload ending in it (https://…/TD-000001). Taken as a serial, it
-// would make a second asset that the label's scans then find first (a
-// scan resolves tags, then serials, then such URLs).
+// or a QR payload ending in it (https://…/TD-000001), and any label's link
+// naming a tag of ours (LinkTags, ourTag), an asset's or not yet. Taken as
+// a serial, it would make a second asset that the label's scans then find
+// first (a scan resolves tags, then serials, then such URLs).
 func (w *wtx) notALabel(serial string, self int64) error {
 	if serial == "" {
 		return nil
@@ -1487,7 +1512,26 @@ func (w *wtx) notALabel(serial string, self int64) error {
 	}
 	// A link's path and its parameter: a scan finds the asset either names.
 	inPath, inQuery, _ := urlTags(serial)
-	return w.notAssetsCode(serial, self, "label (a URL naming its tag)", inPath, inQuery)
+	if err := w.notAssetsCode(serial, self, "label (a URL naming its tag)", inPath, inQuery); err != nil {
+		return err
+	}
+	for _, tag := range []string{inPath, inQuery} {
+		// A label's link naming a tag of ours no asset has yet (a
+		// pre-printed tag's QR): taken as a serial, its scans find this
+		// asset once that tag is received (serials resolve before
+		// links). A maker's link (…/s/ABC123) stays a serial.
+		if tag == "" {
+			continue
+		}
+		ours, err := w.ourTag(tag)
+		if err != nil {
+			return fmt.Errorf("check serial: %w", err)
+		}
+		if ours {
+			return invalid("%s is a label's link, not a serial: scan the serial", clip(serial))
+		}
+	}
+	return nil
 }
 
 // notAssetsCode refuses serial when one of tags (those not "") is another

@@ -168,6 +168,21 @@ func urlTags(s string) (inPath, inQuery, key string) {
 	return inPath, inQuery, key
 }
 
+// LinkTags are the tags a label's link may name (https://…/hardware/TD-1,
+// …/view?tag=TD-1), read as a scan reads them (urlTags): its path's last
+// word and its tag parameter, each "" when code is no link (it has no
+// "://") or that part is not tag-shaped. Receiving reads a link naming a
+// pre-printed tag as that tag, and no link naming a tag is a serial
+// (notALabel).
+func LinkTags(code string) (inPath, inQuery string) {
+	code = dropAIM(codeText(code))
+	if !strings.Contains(code, "://") {
+		return "", ""
+	}
+	inPath, inQuery, _ = urlTags(code)
+	return inPath, inQuery
+}
+
 // resolveURL finds the asset a link names (urlTags): the one its path
 // names, else the one its parameter names; a link whose path and
 // parameter name two assets is refused (which was meant?). ok is false

@@ -478,7 +478,16 @@ func (s *receiveScreen) scanKey(k tea.KeyPressMsg) tea.Cmd {
 
 func (s *receiveScreen) start(code string) tea.Cmd {
 	db, id, pending := s.c.db, s.id, s.pending
+	// A pre-printed tag's QR label is a link naming it (read as a scan
+	// reads a link: its path's last word, else its tag parameter): the tag.
+	tagCode := code
+	linkPath, linkQuery := store.LinkTags(code)
 	preTag := s.isPreTag(code)
+	for _, t := range []string{linkPath, linkQuery} {
+		if !preTag && t != "" && s.isPreTag(t) {
+			preTag, tagCode = true, t
+		}
+	}
 	r := store.Receipt{Tag: pending, Serial: code, Model: s.model.Name, Location: s.location.Code}
 	r.AllowDuplicateSerial = s.allowDup != "" && strings.EqualFold(strings.TrimSpace(code), s.allowDup)
 	s.dupSerial, s.allowDup, s.dupTag = "", "", ""
@@ -492,16 +501,22 @@ func (s *receiveScreen) start(code string) tea.Cmd {
 	po := r.PONumber
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		res := receiveResult{to: to{id}, code: code}
-		if !preTag {
-			// A label of the register's own series, another than this
-			// desk's prefix (tags a migration brought): a tag too.
-			if preTag, res.err = db.TagShaped(ctx, code); res.err != nil {
+		// A label of the register's own series, another than this desk's
+		// prefix (tags a migration brought): a tag too, or a link naming one.
+		for _, c := range []string{code, linkPath, linkQuery} {
+			if preTag || c == "" {
+				continue
+			}
+			if preTag, res.err = db.TagShaped(ctx, c); res.err != nil {
 				return res
+			}
+			if preTag {
+				tagCode = c
 			}
 		}
 		if preTag {
 			res.tagScan = true
-			tag := store.NormalizeTag(code)
+			tag := store.NormalizeTag(tagCode)
 			if res.err = db.CheckTagScan(ctx, tag); res.err != nil {
 				return res
 			}
