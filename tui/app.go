@@ -57,7 +57,8 @@ type Model struct {
 	navGen   int
 }
 
-// earlyInput is a key or a paste that came before boot, and when.
+// earlyInput is a key or a paste that came before boot, and when (or a
+// scan that came while the operator's badge was looked up).
 type earlyInput struct {
 	msg tea.Msg
 	at  time.Time
@@ -213,7 +214,18 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.operator = msg.name
 		m.c.db.SetOperator(msg.name)
 		m.stack = nil
-		return m, m.push(newHome(m.c))
+		cmd := m.push(newHome(m.c))
+		if len(msg.after) == 0 {
+			return m, cmd
+		}
+		// Scans that came while the badge was looked up act on Home now,
+		// in turn, as input kept while the desk started does.
+		idle := m.early == nil
+		m.early = append(msg.after, m.early...)
+		if !idle {
+			return m, cmd
+		}
+		return m, tea.Batch(cmd, func() tea.Msg { return earlyMsg{} })
 	case setupDoneMsg:
 		if msg.err != nil {
 			m.note = errText(msg.err)
@@ -382,6 +394,11 @@ func (m *Model) nextEarly() tea.Cmd {
 			cmds = append(cmds, m.key(msg))
 		case tea.PasteMsg:
 			cmds = append(cmds, m.paste(msg))
+		case scanMsg:
+			// (A scan made right after the operator's badge.)
+			if a := m.active(); a != nil {
+				cmds = append(cmds, a.Update(msg))
+			}
 		}
 		if m.navCheck != nil {
 			// A scan after a lone key is being looked up: what is left

@@ -42,8 +42,13 @@ type navigateMsg struct {
 // backMsg asks the root to close the active screen.
 type backMsg struct{}
 
-// operatorSetMsg says who is at the desk (from the operator or first-run screen).
-type operatorSetMsg struct{ name string }
+// operatorSetMsg says who is at the desk (from the operator or first-run
+// screen). after are the scans that came while the one that signed in was
+// looked up, with when each came: given to Home once it is open, in order.
+type operatorSetMsg struct {
+	name  string
+	after []earlyInput
+}
 
 // setupDoneMsg ends the first-run screen.
 type setupDoneMsg struct {

@@ -20,6 +20,12 @@ type operatorScreen struct {
 	sel    int
 	seq    int
 	err    string
+	// busy says a scan or an entered name is being looked up; after are
+	// the scans that came meanwhile, with when each came (a badge, then
+	// an asset at once): not looked up as operators too, but looked up
+	// in turn if it is refused, and given to Home if it signs in.
+	busy  bool
+	after []earlyInput
 }
 
 type operatorFoundMsg struct {
@@ -45,24 +51,28 @@ func (s *operatorScreen) Init() tea.Cmd   { return nil }
 func (s *operatorScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case scanMsg:
+		if s.busy {
+			s.after = append(s.after, earlyInput{msg: scanMsg{code: msg.code}, at: s.c.clock.Now(), live: true})
+			return nil
+		}
 		return s.lookup(msg.code)
 	case operatorFoundMsg:
+		s.busy = false
 		if msg.err != nil {
 			if store.ErrorCode(msg.err) == store.ENOTFOUND && !looksLikeCode(msg.code) {
 				// Not on the register: a typed name is recorded as typed.
-				return func() tea.Msg { return operatorSetMsg{name: msg.code} }
+				return s.signIn(msg.code)
 			}
 			s.err = errText(msg.err)
-			return bell()
+			return tea.Batch(bell(), s.next())
 		}
 		if !msg.person.Active {
 			// A leaver's badge (kept, or found) does not sign anyone in:
 			// the history would record them at the desk.
 			s.err = fmt.Sprintf("%s is offboarded: sign in with your own badge or name", msg.person.Name)
-			return bell()
+			return tea.Batch(bell(), s.next())
 		}
-		name := operatorName(msg.person)
-		return func() tea.Msg { return operatorSetMsg{name: name} }
+		return s.signIn(operatorName(msg.person))
 	case peopleMsg:
 		if msg.seq == s.seq && msg.err == nil {
 			s.people, s.sel = msg.people, -1
@@ -71,8 +81,7 @@ func (s *operatorScreen) Update(msg tea.Msg) tea.Cmd {
 		switch msg.String() {
 		case "enter":
 			if s.sel >= 0 && s.sel < len(s.people) {
-				name := operatorName(s.people[s.sel])
-				return func() tea.Msg { return operatorSetMsg{name: name} }
+				return s.signIn(operatorName(s.people[s.sel]))
 			}
 			if v := strings.TrimSpace(s.input.Value()); v != "" {
 				return s.lookupTyped(v)
@@ -97,7 +106,27 @@ func looksLikeCode(s string) bool {
 	return store.ValidateCode(s) == nil && s == strings.ToUpper(s) && strings.ContainsAny(s, "0123456789")
 }
 
+// signIn says who is at the desk, with the scans that came after the one
+// that signed in: they act on Home, once it is open.
+func (s *operatorScreen) signIn(name string) tea.Cmd {
+	after := s.after
+	s.after = nil
+	return func() tea.Msg { return operatorSetMsg{name: name, after: after} }
+}
+
+// next looks up the first scan that came while a refused one was looked
+// up: it is the next try at signing in.
+func (s *operatorScreen) next() tea.Cmd {
+	if len(s.after) == 0 {
+		return nil
+	}
+	code := s.after[0].msg.(scanMsg).code
+	s.after = s.after[1:]
+	return s.lookup(code)
+}
+
 func (s *operatorScreen) lookup(code string) tea.Cmd {
+	s.busy = true
 	db, id := s.c.db, s.id
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		p, err := db.Person(ctx, code)
@@ -111,6 +140,7 @@ func (s *operatorScreen) lookup(code string) tea.Cmd {
 // Aarav Mehta); text in several names is refused, one in none is a name
 // not on the register, recorded as typed.
 func (s *operatorScreen) lookupTyped(text string) tea.Cmd {
+	s.busy = true
 	db, id := s.c.db, s.id
 	return s.c.do(func(ctx context.Context) tea.Msg {
 		p, err := db.Person(ctx, text)
