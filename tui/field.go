@@ -204,13 +204,18 @@ func lineWith(f *field, msg scanMsg) string {
 
 // joinedScan returns the whole code of a scan whose first part, cut off by
 // a scanner's pause, went to f as a burst a moment before (scanMsg.lead),
-// taking that part out of the field; otherwise the scan alone, the field
-// left as it is (what a person typed there stays theirs).
+// taking that part out of the field; likewise a scan whose whole code went
+// there before its late Enter (scanMsg.late), taken out as check-out's due
+// field does; otherwise the scan alone, the field left as it is (what a
+// person typed there stays theirs).
 func joinedScan(f *field, msg scanMsg) string {
 	v := f.Value()
 	if msg.joins && msg.lead != "" && strings.HasSuffix(v, msg.lead) {
 		f.SetValue(strings.TrimSuffix(v, msg.lead))
 		return msg.lead + msg.code
+	}
+	if msg.late && strings.HasSuffix(v, msg.code) {
+		f.SetValue(strings.TrimSuffix(v, msg.code))
 	}
 	return msg.code
 }

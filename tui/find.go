@@ -223,11 +223,17 @@ func (s *findScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		s.cursor = min(s.cursor, max(0, len(s.rows)-1))
 	case scanMsg:
+		typed := s.input.Value()
 		db, id, code := s.c.db, s.id, joinedScan(&s.input, msg)
-		return s.c.do(func(ctx context.Context) tea.Msg {
+		var relist tea.Cmd
+		if s.input.Value() != typed {
+			// The scan's text taken out of the search: the list as it was.
+			relist = s.restart()
+		}
+		return tea.Batch(relist, s.c.do(func(ctx context.Context) tea.Msg {
 			res, err := db.Resolve(ctx, code)
 			return findResolvedMsg{to: to{id}, code: code, res: res, err: err}
-		})
+		}))
 	case findResolvedMsg:
 		if msg.err != nil {
 			if store.ErrorCode(msg.err) == store.ENOTFOUND {

@@ -121,11 +121,17 @@ func (s *peopleScreen) Update(msg tea.Msg) tea.Cmd {
 		s.people, s.more = msg.people, msg.more
 		s.cursor = min(s.cursor, max(0, len(s.people)-1))
 	case scanMsg:
+		typed := s.input.Value()
 		db, id, code := s.c.db, s.id, joinedScan(&s.input, msg)
-		return s.c.do(func(ctx context.Context) tea.Msg {
+		var relist tea.Cmd
+		if s.input.Value() != typed {
+			// The scan's text taken out of the filter: the list as it was.
+			s.cursor, relist = 0, s.list()
+		}
+		return tea.Batch(relist, s.c.do(func(ctx context.Context) tea.Msg {
 			res, err := db.Resolve(ctx, code)
 			return peopleResolvedMsg{to: to{id}, res: res, err: err}
-		})
+		}))
 	case peopleResolvedMsg:
 		if msg.err != nil {
 			s.err = errText(msg.err)

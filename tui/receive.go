@@ -222,6 +222,13 @@ func (s *receiveScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if !s.scanning {
+			if v := s.fields[s.focus].Value(); msg.late && strings.HasSuffix(v, msg.code) {
+				// The whole code went into the focused field as text
+				// before its late Enter: it is the scan's, not the field's
+				// (a model number scanned with the order field focused).
+				s.fields[s.focus].SetValue(strings.TrimSuffix(v, msg.code))
+				return tea.Batch(s.rechoose(s.focus), s.setupScan(msg.code))
+			}
 			return s.setupScan(msg.code)
 		}
 		if code, ok := s.queue.push(lineWith(&s.input, msg)); ok {
@@ -381,16 +388,50 @@ func (s *receiveScreen) setupKey(k tea.KeyPressMsg) tea.Cmd {
 	}
 	if s.fields[s.focus].Update(k) {
 		s.sel = 0
-		switch s.focus {
-		case 0:
-			s.model = nil
-		case 1:
-			s.po = nil
-		case 2:
-			s.location = nil
+		s.unset(s.focus)
+	}
+	return nil
+}
+
+// rechoose takes again what setup field i shows, its text given back as
+// it was before a scan's keys went there (they unset its choice): the
+// model or location it names exactly, or the order number, looked up.
+func (s *receiveScreen) rechoose(i int) tea.Cmd {
+	v := strings.TrimSpace(s.fields[i].Value())
+	switch {
+	case v == "":
+		s.unset(i)
+	case i == 0:
+		s.model = nil
+		for _, m := range s.models {
+			if m.Name == v {
+				s.model = &m
+			}
+		}
+	case i == 1:
+		s.po = nil
+		return s.pendingPO()
+	case i == 2:
+		s.location = nil
+		for _, l := range s.locs {
+			if l.Code == v {
+				s.location = &l
+			}
 		}
 	}
 	return nil
+}
+
+// unset forgets what setup field i chose, its text changed.
+func (s *receiveScreen) unset(i int) {
+	switch i {
+	case 0:
+		s.model = nil
+	case 1:
+		s.po = nil
+	case 2:
+		s.location = nil
+	}
 }
 
 // choose takes what the focused setup field holds: the model or location
