@@ -71,6 +71,32 @@ func (f *feed) settled() {
 	f.setupBad = f.bad
 }
 
+// putRight drops the setup's refusals that start with what (a model that
+// matched nothing, then chosen), from the list kept in view and the lines:
+// news no longer, they would read as still wrong.
+func (f *feed) putRight(what string) {
+	kept := f.errs[:0]
+	var dropped []string
+	for i, e := range f.errs {
+		// (Only those of this setup: the last bad-setupBad of the list.)
+		if i >= len(f.errs)-max(0, f.bad-f.setupBad) && strings.HasPrefix(e, what) {
+			dropped = append(dropped, e)
+			continue
+		}
+		kept = append(kept, e)
+	}
+	f.errs, f.bad = kept, f.bad-len(dropped)
+	for i := len(f.lines) - 1; i >= 0 && len(dropped) > 0; i-- {
+		if l := f.lines[i]; !l.ok && l.text == dropped[len(dropped)-1] {
+			f.lines = append(f.lines[:i], f.lines[i+1:]...)
+			dropped = dropped[:len(dropped)-1]
+		}
+	}
+	if len(f.lines) > 0 {
+		f.latest = f.lines[len(f.lines)-1]
+	}
+}
+
 // setup marks the start of a setup, whose refusals settled drops.
 func (f *feed) setup() { f.setupBad = f.bad }
 

@@ -147,6 +147,13 @@ func (s *receiveScreen) isPreTag(code string) bool {
 	return strings.Trim(rest[:len(rest)-1], "0123456789") == "" && len(rest) >= 3
 }
 
+// The setup's refusals of a model or a location typed that matched
+// nothing: dropped once one is chosen (feed.putRight).
+const (
+	noModel    = "no model matches"
+	noLocation = "no location matches"
+)
+
 func (s *receiveScreen) matchingModels() []store.Model {
 	q := strings.ToLower(strings.TrimSpace(s.fields[0].Value()))
 	var out []store.Model
@@ -261,6 +268,7 @@ func (s *receiveScreen) setupScan(code string) tea.Cmd {
 		if l.Code == up {
 			s.location = &l
 			s.fields[2].SetValue(l.Code)
+			s.feed.putRight(noLocation)
 			return s.maybeStart()
 		}
 	}
@@ -268,6 +276,7 @@ func (s *receiveScreen) setupScan(code string) tea.Cmd {
 		if strings.EqualFold(m.ModelNumber, code) || strings.EqualFold(m.Name, code) {
 			s.model = &m
 			s.fields[0].SetValue(m.Name)
+			s.feed.putRight(noModel)
 			return s.maybeStart()
 		}
 	}
@@ -444,11 +453,12 @@ func (s *receiveScreen) choose() tea.Cmd {
 			if !s.recheck {
 				return s.readAgain()
 			}
-			return s.feed.refuse("no model matches %q (add it with: tagdesk model add, then enter again)", s.fields[0].Value())
+			return s.feed.refuse(noModel+" %q (add it with: tagdesk model add, then enter again)", s.fields[0].Value())
 		}
 		m := ms[min(s.sel, len(ms)-1)]
 		s.model = &m
 		s.fields[0].SetValue(m.Name)
+		s.feed.putRight(noModel)
 		s.focusField(1)
 	case 1:
 		if v := strings.TrimSpace(s.fields[1].Value()); v != "" {
@@ -462,11 +472,12 @@ func (s *receiveScreen) choose() tea.Cmd {
 			if !s.recheck {
 				return s.readAgain()
 			}
-			return s.feed.refuse("no location matches %q (add it with: tagdesk location add CODE NAME, then enter again)", s.fields[2].Value())
+			return s.feed.refuse(noLocation+" %q (add it with: tagdesk location add CODE NAME, then enter again)", s.fields[2].Value())
 		}
 		l := ls[min(s.sel, len(ls)-1)]
 		s.location = &l
 		s.fields[2].SetValue(l.Code)
+		s.feed.putRight(noLocation)
 		return s.maybeStart()
 	}
 	return nil
@@ -805,5 +816,8 @@ func (s *receiveScreen) FullHelp() [][]key.Binding {
 		return [][]key.Binding{{key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "receive a refused duplicate"))},
 			{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "change setup")), k.ForceQ}}
 	}
-	return [][]key.Binding{{k.ListUp, k.ListDown, k.Open}, {k.Next, k.Prev, k.Start}, {k.Back, k.ForceQ}}
+	// (enter chooses here; ctrl+d is named ahead: it acts once scanning.)
+	choose := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose"))
+	dup := key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "scanning: receive a refused duplicate"))
+	return [][]key.Binding{{k.ListUp, k.ListDown, choose}, {k.Next, k.Prev, k.Start}, {dup, k.Back, k.ForceQ}}
 }
