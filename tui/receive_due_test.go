@@ -23,7 +23,7 @@ func TestRev21_ReceiveNewSerialsPastWhatIsDue(t *testing.T) {
 		t.Fatal(err)
 	}
 	// One of the two is registered on order with its serial.
-	if _, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial,Model Name,Model No.,Status,Location,Purchase Order\nR-1,PR-L1,Latitude 5440,LAT5440,Pending,HQ,PO-R\n"), store.ImportOptions{}); err != nil {
+	if _, err := db.ImportSnipeIT(ctx, strings.NewReader("Asset Tag,Serial,Model Name,Model No.,Status,Location,Purchase Order\nR-1,PR-L1,Latitude 5440,LAT5440,On Order,HQ,PO-R\n"), store.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)

@@ -16,7 +16,7 @@ func TestE2EReceivePastWhatIsDue(t *testing.T) {
 	mustCLI(t, db, "model", "add", "Latitude 5440", "--number", "L5440")
 	mustCLI(t, db, "po", "add", "PO-R", "Latitude 5440=2")
 	csv := filepath.Join(t.TempDir(), "due.csv")
-	if err := os.WriteFile(csv, []byte("Asset Tag,Serial,Model Name,Model No.,Status,Location,Purchase Order\nR-1,PR-L1,Latitude 5440,L5440,Pending,DUB,PO-R\n"), 0o600); err != nil {
+	if err := os.WriteFile(csv, []byte("Asset Tag,Serial,Model Name,Model No.,Status,Location,Purchase Order\nR-1,PR-L1,Latitude 5440,L5440,On Order,DUB,PO-R\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	mustCLI(t, db, "import", "snipeit", csv)
