@@ -682,11 +682,14 @@ func (db *DB) ScanIntoStocktake(ctx context.Context, uid, scan string) (Stocktak
 	}
 	// Resolve as every other scan is: tag, serial, then a URL ending in a tag.
 	var found *Asset
-	var not string // what the code is, when not an asset
+	var not string   // what the code is, when not an asset
+	var place string // the code of the place whose label it is
 	if a, _, err := db.resolveAsset(ctx, code); err == nil {
 		found = &a
 	} else if ErrorCode(err) != ENOTFOUND {
 		return StocktakeScan{}, err
+	} else if res, err := db.Resolve(ctx, code); err == nil && res.Kind == ResolvedLocation {
+		place = res.Location.Code
 	} else {
 		not = db.notAnAsset(ctx, code)
 	}
@@ -698,6 +701,9 @@ func (db *DB) ScanIntoStocktake(ctx context.Context, uid, scan string) (Stocktak
 		}
 		if st.status != "open" {
 			return invalid("the stocktake of %s is finished; start a new one", st.locCode)
+		}
+		if place != "" {
+			return w.placeLabel(st, place)
 		}
 		p := StocktakeScanPayload{UID: uid, Code: code}
 		if found != nil {
@@ -800,6 +806,27 @@ func (db *DB) notAnAsset(ctx context.Context, code string) string {
 		return "is the label of location " + res.Location.Code + ", not an asset"
 	}
 	return ""
+}
+
+// placeLabel refuses a scan of the label of the place code into a count
+// (scanned to say which shelf this is, or the next shelf's by mistake): it
+// is no asset, and was kept in the report as an unknown code. The count's
+// own place, a place within it, and any other are each said (after the
+// code scanned, which the desk and the CLI put before the message).
+func (w *wtx) placeLabel(st stocktakeState, placeCode string) error {
+	var id int64
+	if err := w.queryRow(`SELECT id FROM locations WHERE code = ?`, placeCode).Scan(&id); err != nil {
+		return fmt.Errorf("read location: %w", err)
+	}
+	switch within, err := w.locationWithin(id, st.locID); {
+	case err != nil:
+		return err
+	case id == st.locID:
+		return invalid("the label of the place being counted: nothing recorded")
+	case within:
+		return invalid("the label of %s, within %s: its assets count here, nothing recorded", placeCode, st.locCode)
+	}
+	return invalid("another place's label (%s): finish this count to count it", placeCode)
 }
 
 // unexpectedWhy says why an asset recorded inside the stocktake's location

@@ -909,3 +909,21 @@ func TestHome_FiguresFollowChangesWhileOpen(t *testing.T) {
 		t.Errorf("Home's figures after a check-out made elsewhere (%d pending):\n%s", st.Pending, after)
 	}
 }
+
+// The shelf's own label scanned again during its count, or another
+// place's, was kept as an unknown code: it is said, and nothing counted.
+func TestStocktake_PlaceLabelScanCountsNothing(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 3)
+	shelf(t, db, 2)
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("s")
+	h.scan("SHELF-A")
+	h.wantView("expected 2", "unknown 0")
+	h.scan("SHELF-A")
+	h.wantView("SHELF-A: the label of the place being counted: nothing recorded")
+	h.scan("HQ")
+	h.wantView("HQ: another place's label (HQ): finish this count to count it")
+	h.scan("TD-000001")
+	h.wantView("found 1", "unknown 0")
+}
