@@ -155,10 +155,10 @@ const (
 )
 
 func (s *receiveScreen) matchingModels() []store.Model {
-	q := strings.ToLower(strings.TrimSpace(s.fields[0].Value()))
+	q := store.Fold(strings.TrimSpace(s.fields[0].Value()))
 	var out []store.Model
 	for _, m := range s.models {
-		if q == "" || strings.Contains(strings.ToLower(m.Name+" "+m.ModelNumber+" "+m.Manufacturer), q) {
+		if q == "" || strings.Contains(store.Fold(m.Name+" "+m.ModelNumber+" "+m.Manufacturer), q) {
 			out = append(out, m)
 		}
 	}
@@ -166,10 +166,10 @@ func (s *receiveScreen) matchingModels() []store.Model {
 }
 
 func (s *receiveScreen) matchingLocations() []store.Location {
-	q := strings.ToLower(strings.TrimSpace(s.fields[2].Value()))
+	q := store.Fold(strings.TrimSpace(s.fields[2].Value()))
 	var out []store.Location
 	for _, l := range s.locs {
-		if q == "" || strings.Contains(strings.ToLower(l.Code+" "+l.Name), q) {
+		if q == "" || strings.Contains(store.Fold(l.Code+" "+l.Name), q) {
 			out = append(out, l)
 		}
 	}

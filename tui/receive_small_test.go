@@ -61,3 +61,23 @@ func TestReceive_HelpSaysChooseAndCtrlD(t *testing.T) {
 		t.Errorf("Receive's help while scanning:\n%s", v)
 	}
 }
+
+// Receive's model and location pickers matched case aside but not
+// accents: "munchen" found no "München" store, as search did before it
+// folded them.
+func TestReceive_PickersFoldAccents(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 0)
+	if _, err := db.AddLocation(t.Context(), "MUC-LAGER", "München Lager", ""); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, db, Options{Operator: "clerk"}, 80, 24)
+	h.typeSlow("r")
+	h.typeSlow("lat")
+	h.press("enter")
+	h.wantView("model:    Latitude 5440")
+	h.press("tab")
+	h.typeSlow("munchen")
+	h.press("enter")
+	h.wantView("receiving Latitude 5440 at MUC-LAGER")
+}
