@@ -17,7 +17,7 @@ func TestReviewRev20InstallInAbsentParentRefused(t *testing.T) {
 	db := mustOpen(t)
 	csv := "Asset Tag,Model Name,Status,Location\n" +
 		"R-LOST,PowerEdge R650,Lost/Stolen,Dublin\n" +
-		"R-ORDER,PowerEdge R650,Pending,Dublin\n" +
+		"R-ORDER,PowerEdge R650,On Order,Dublin\n" +
 		"D-1,Disk,Ready to Deploy,Dublin\n" +
 		"D-2,Disk,Ready to Deploy,Dublin\n"
 	importSnipe(t, db, []byte(csv), store.ImportOptions{})
@@ -112,7 +112,7 @@ func TestImportInstallInAbsentParent(t *testing.T) {
 	db := mustOpen(t)
 	csv := "Asset Tag,Model Name,Status,Location,Checkout Type,Checked Out to: Asset Tag\n" +
 		"R-LOST,PowerEdge R650,Lost/Stolen,Dublin,,\n" +
-		"R-ORDER,PowerEdge R650,Pending,Dublin,,\n" +
+		"R-ORDER,PowerEdge R650,On Order,Dublin,,\n" +
 		"D-1,Disk,Deployed,Dublin,Asset,R-LOST\n" +
 		"D-2,Disk,Deployed,Dublin,Asset,R-ORDER\n"
 	rep, err := db.ImportSnipeIT(ctx, strings.NewReader(csv), store.ImportOptions{})
