@@ -1464,13 +1464,14 @@ func (db *DB) PurchaseOrder(ctx context.Context, number string) (PurchaseOrder, 
 	// the order is judged once (x), its model's counts summed (g), and
 	// joined to the ordered lines and the other models that came.
 	rows, err := db.r.QueryContext(ctx, `WITH x AS (
-			SELECT a.model_id AS model_id, (`+poReceived+`) AS rcv, a.status = 'on_order' AS waiting, `+poRegistered+` AS reg
+			SELECT a.model_id AS model_id, (`+poReceived+`) AS rcv, a.status = 'on_order' AS waiting, `+poRegistered+` AS reg,
+				a.status = 'on_order' AND coalesce(a.serial, '') <> '' AS byserial
 			FROM assets a WHERE a.po_id = ?1),
-		g AS (SELECT model_id, sum(rcv) AS received, sum(waiting) AS waiting, sum(rcv AND reg) AS arrived FROM x GROUP BY model_id),
+		g AS (SELECT model_id, sum(rcv) AS received, sum(waiting) AS waiting, sum(rcv AND reg) AS arrived, sum(byserial) AS byserial FROM x GROUP BY model_id),
 		l AS (SELECT model_id, quantity FROM po_lines WHERE po_id = ?1
 			UNION ALL
 			SELECT model_id, 0 FROM g WHERE (received > 0 OR waiting > 0) AND model_id NOT IN (SELECT model_id FROM po_lines WHERE po_id = ?1))
-		SELECT m.name AS name, m.model_number AS number, l.quantity AS quantity, coalesce(g.received, 0), coalesce(g.waiting, 0), coalesce(g.arrived, 0)
+		SELECT m.name AS name, m.model_number AS number, l.quantity AS quantity, coalesce(g.received, 0), coalesce(g.waiting, 0), coalesce(g.arrived, 0), coalesce(g.byserial, 0)
 		FROM l JOIN models m ON m.id = l.model_id LEFT JOIN g ON g.model_id = l.model_id
 		ORDER BY quantity = 0, name, number`, id)
 	if err != nil {
@@ -1479,7 +1480,7 @@ func (db *DB) PurchaseOrder(ctx context.Context, number string) (PurchaseOrder, 
 	defer rows.Close()
 	for rows.Next() {
 		var l POLine
-		if err := rows.Scan(&l.Model, &l.ModelNumber, &l.Expected, &l.Received, &l.OnOrder, &l.Arrived); err != nil {
+		if err := rows.Scan(&l.Model, &l.ModelNumber, &l.Expected, &l.Received, &l.OnOrder, &l.Arrived, &l.DueBySerial); err != nil {
 			return po, fmt.Errorf("read purchase order lines: %w", err)
 		}
 		po.Lines = append(po.Lines, l)

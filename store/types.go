@@ -193,17 +193,22 @@ type POLine struct {
 	// that were so registered before they came.
 	OnOrder int `json:"on_order"`
 	Arrived int `json:"arrived"`
+	// DueBySerial counts those of OnOrder registered with a serial: the
+	// ones a receipt finds by its serial (one registered without is
+	// received only as a new asset, so it does not make a box beyond).
+	DueBySerial int `json:"due_by_serial"`
 }
 
 // Beyond is how many of the line came beyond what the order said: past
-// its quantity, counting those registered on it still due (a box that is
-// none of them, with the due ones still to come, is one too many), or, on
+// its quantity, counting those registered on it with a serial still due (a
+// box that is none of them, with the due ones still to come, is one too
+// many; one registered without a serial a receipt cannot tell), or, on
 // a line it names no quantity for, those that were not registered on it
 // first (none for an order without quantities).
 func (o PurchaseOrder) Beyond(l POLine) int {
 	switch {
 	case l.Expected > 0:
-		return max(0, l.Received+l.OnOrder-l.Expected)
+		return max(0, l.Received+l.DueBySerial-l.Expected)
 	case o.Quantities():
 		return max(0, l.Received-l.Arrived)
 	}
