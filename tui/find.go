@@ -383,7 +383,7 @@ func (s *findScreen) View() string {
 	widths := findColumns(w)
 	b = append(b, st.Label.Render(row(widths, []string{"TAG", "STATUS", "NAME / MODEL", "SERIAL", "AT", "HELD BY"})))
 	visible := s.pageSize()
-	query := strings.Fields(strings.ToLower(s.filter().Query))
+	query := strings.Fields(store.Fold(s.filter().Query))
 	for i, a := range s.rows {
 		if i >= visible {
 			break
@@ -413,13 +413,14 @@ func statusName(st store.Status) string {
 }
 
 // findLabel is a found asset's NAME / MODEL cell: its name, or its model
-// when the query's words (lower case) are in the model or its maker and
-// none in the name, so that a search by model shows the model it matched.
+// when the query's words (folded, store.Fold, as search compares) are in
+// the model or its maker and none in the name, so that a search by model
+// shows the model it matched.
 func findLabel(a store.Asset, query []string) string {
 	if a.Name == "" || a.Model == "" || len(query) == 0 {
 		return assetLabel(a)
 	}
-	name, model := strings.ToLower(a.Name), strings.ToLower(a.Manufacturer+" "+a.Model)
+	name, model := store.Fold(a.Name), store.Fold(a.Manufacturer+" "+a.Model)
 	inModel := false
 	for _, w := range query {
 		if strings.Contains(name, w) {
