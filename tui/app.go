@@ -31,6 +31,7 @@ type Model struct {
 	operator string
 	note     string // a root-level notice (boot errors, dropped input)
 	booted   bool
+	opening  string // what a long opening is doing (OpeningMsg)
 	demo     bool
 	quitting bool
 	ctrlC    time.Time // the last ctrl+c refused while text was typed
@@ -123,6 +124,11 @@ func (m *Model) push(s screen) tea.Cmd {
 }
 
 // Update routes one message.
+// OpeningMsg says what a long step of opening the database is doing (a
+// search index rebuilt after an upgrade): shown under "opening…" until the
+// desk opens. The program is sent it from Options.Open's store.
+type OpeningMsg struct{ Text string }
+
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.held = false
 	defer func() { m.dirty = m.dirty || !m.held }()
@@ -130,6 +136,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	switch msg := msg.(type) {
+	case OpeningMsg:
+		m.opening = msg.Text
+		return m, nil
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		w, h := m.bodySize()
@@ -665,6 +674,8 @@ func (m *Model) draw() string {
 	bodyH := h - 2
 	var body string
 	switch {
+	case !m.booted && m.opening != "":
+		body = s.Dim.Render("  opening…\n\n  " + strings.Join(wrapWords(m.opening, w-4), "\n  "))
 	case !m.booted:
 		body = s.Dim.Render("  opening…")
 	case a == nil:

@@ -246,3 +246,25 @@ func TestCtrlCNotWhileTyping(t *testing.T) {
 		t.Fatal("ctrl+c on Home did not quit")
 	}
 }
+
+// A long opening (the search index rebuilt after an upgrade: a minute at
+// 1M assets) showed only "opening…": what the store says it is doing is
+// shown under it until the desk opens.
+func TestOpeningSaysWhatItDoes(t *testing.T) {
+	db := newTestDB(t)
+	seed(t, db, 1)
+	clk := &fakeClock{now: epoch}
+	m := New(context.Background(), nil, Options{Operator: "clerk", Clock: clk, Open: func(context.Context) (Store, error) {
+		return db, nil
+	}})
+	h := &harness{t: t, clk: clk, db: db, m: m}
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.send(OpeningMsg{Text: "rebuilding the search index of 1000000 assets (once, after an upgrade: about a minute per million assets)..."})
+	if v := h.view(); !strings.Contains(v, "opening…") || !strings.Contains(v, "rebuilding the search index of 1000000 assets") || !strings.Contains(v, "a minute per million assets)...") {
+		t.Fatalf("opening with a notice:\n%s", v)
+	}
+	h.run(m.Init())
+	if h.title() != "Home" || strings.Contains(h.view(), "rebuilding") {
+		t.Fatalf("after boot:\n%s", h.view())
+	}
+}

@@ -71,12 +71,22 @@ func (a *app) tuiSession(ctx context.Context, path, op string, offerDemo bool, i
 	// closes (Drain).
 	uctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// The program, once made: the store's notice of a long opening (the
+	// search index rebuilt after an upgrade) goes to the screen, which
+	// shows only "opening…" until the desk opens. (Set before Run, whose
+	// first command opens the store.)
+	var prog *tea.Program
+	notice := func(s string) {
+		if prog != nil {
+			prog.Send(tui.OpeningMsg{Text: s})
+		}
+	}
 	m := tui.New(uctx, nil, tui.Options{
 		Operator:  op,
 		NoColor:   a.getenv("NO_COLOR") != "",
 		OfferDemo: offerDemo,
 		Open: func(ctx context.Context) (tui.Store, error) {
-			db, err := store.Open(ctx, path, store.Options{Operator: openAs, Session: true})
+			db, err := store.Open(ctx, path, store.Options{Operator: openAs, Session: true, Notice: notice})
 			if err != nil {
 				return nil, fmt.Errorf("open %s: %w", path, err)
 			}
@@ -97,6 +107,7 @@ func (a *app) tuiSession(ctx context.Context, path, op string, offerDemo bool, i
 		Syncing: newTUISyncer,
 	})
 	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
+	prog = p
 	_, err := p.Run()
 	cancel()
 	if !m.Drain(30 * time.Second) {
