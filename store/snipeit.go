@@ -1843,11 +1843,21 @@ func (h *csvHeader) settleIDs(rows []*srow) {
 // as written (an older tagdesk stored it so from a custom column; its own
 // export brought back in was refused whole).
 func (h *csvHeader) keptIDs(rows []*srow) {
+	first, n, which := rowsWhere(rows, func(r *srow) bool { return r.idKept })
+	if n == 0 {
+		return
+	}
+	_, err := parseSnipeID(first.idCell)
+	h.notes = append(h.notes, RowError{Line: first.line, Column: h.colName(fID), Reason: fmt.Sprintf("%s: not read as one whole number (line %d: %s): kept as written, as a custom value; a label's /hardware/ link does not find such a value", which, first.line, ErrorMessage(err))})
+}
+
+// rowsWhere finds the good rows (none bad) that are so: the first, how
+// many, and which as a note names them ("line 4", "lines 4, 9 and 3
+// more": the first 20 lines).
+func rowsWhere(rows []*srow, so func(*srow) bool) (first *srow, n int, which string) {
 	var lines []string
-	var first *srow
-	n := 0
 	for _, r := range rows {
-		if !r.idKept || r.bad != nil {
+		if r.bad != nil || !so(r) {
 			continue
 		}
 		if n++; first == nil {
@@ -1857,18 +1867,17 @@ func (h *csvHeader) keptIDs(rows []*srow) {
 			lines = append(lines, strconv.Itoa(r.line))
 		}
 	}
-	if n == 0 {
-		return
-	}
-	which := "line " + lines[0]
-	if n > 1 {
+	switch {
+	case n == 0:
+	case n == 1:
+		which = "line " + lines[0]
+	default:
 		which = "lines " + strings.Join(lines, ", ")
 		if n > len(lines) {
 			which += fmt.Sprintf(" and %d more", n-len(lines))
 		}
 	}
-	_, err := parseSnipeID(first.idCell)
-	h.notes = append(h.notes, RowError{Line: first.line, Column: h.colName(fID), Reason: fmt.Sprintf("%s: not read as one whole number (line %d: %s): kept as written, as a custom value; a label's /hardware/ link does not find such a value", which, first.line, ErrorMessage(err))})
+	return first, n, which
 }
 
 // snipePending says whether a status cell is Snipe-IT's Pending, alone or
@@ -1892,29 +1901,9 @@ func snipePending(s string) bool {
 // tagdesk has no status for): a file that means "still to be delivered"
 // by it says so with --statuses.
 func (h *csvHeader) pendingInStock(rows []*srow) {
-	var lines []string
-	var first *srow
-	n := 0
-	for _, r := range rows {
-		if r.pending == "" || r.bad != nil {
-			continue
-		}
-		if n++; first == nil {
-			first = r
-		}
-		if len(lines) < 20 {
-			lines = append(lines, strconv.Itoa(r.line))
-		}
-	}
+	first, n, which := rowsWhere(rows, func(r *srow) bool { return r.pending != "" })
 	if n == 0 {
 		return
-	}
-	which := "line " + lines[0]
-	if n > 1 {
-		which = "lines " + strings.Join(lines, ", ")
-		if n > len(lines) {
-			which += fmt.Sprintf(" and %d more", n-len(lines))
-		}
 	}
 	h.notes = append(h.notes, RowError{Line: first.line, Column: h.colName(fStatus), Reason: fmt.Sprintf("%d row(s) say %q (%s): read as in stock, as Snipe-IT's Pending is an asset on hand not yet deployable; if they are still to be delivered, import with --statuses %q",
 		n, clip(first.pending), which, first.pending+"=on_order")})
