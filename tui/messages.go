@@ -122,58 +122,68 @@ func (c *common) doIn(parent context.Context, fn func(ctx context.Context) tea.M
 }
 
 // boot reads the settings the UI needs and whether the database is empty.
+// The database opens under the app's context alone, not the calls'
+// timeout: an opening may rebuild the search index after an upgrade (a
+// minute at 1M assets, said under "opening…"), and cut off at the timeout
+// it was rolled back and every start failed the same way.
 func (c *common) boot(open func(ctx context.Context) (Store, error), operator string) tea.Cmd {
 	db := c.db
-	return c.do(func(ctx context.Context) tea.Msg {
-		var b bootMsg
-		if db == nil {
-			if open == nil {
-				b.err = fmt.Errorf("no database")
-				return b
-			}
-			var err error
-			if db, err = open(ctx); err != nil {
-				b.err = fmt.Errorf("open database: %w", err)
-				return b
-			}
-			b.db = db
+	read := c.do(func(ctx context.Context) tea.Msg { return c.bootRead(ctx, db, operator) })
+	return func() tea.Msg {
+		if db != nil {
+			return read()
 		}
-		for _, s := range []struct {
-			key string
-			dst *string
-		}{{store.SettingSite, &b.site}, {store.SettingTagPrefix, &b.prefix}, {SettingScannerPrefix, &b.scanPrefix}, {SettingPreprintedTag, &b.pretag}, {SettingScanGap, &b.scanGap}} {
-			v, err := db.Setting(ctx, s.key)
-			if err != nil {
-				b.err = fmt.Errorf("read setting %s: %w", s.key, err)
-				return b
-			}
-			*s.dst = v
+		if open == nil {
+			return bootMsg{err: fmt.Errorf("no database")}
 		}
-		n, err := db.CountAssets(ctx, store.AssetFilter{}, 1)
-		if err != nil {
-			b.err = fmt.Errorf("count assets: %w", err)
-			return b
+		var err error
+		if db, err = open(c.ctx); err != nil {
+			return bootMsg{err: fmt.Errorf("open database: %w", err)}
 		}
-		locs, err := db.LocationPicks(ctx)
-		if err != nil {
-			b.err = fmt.Errorf("list locations: %w", err)
-			return b
-		}
-		b.empty = n == 0 && len(locs) == 0 && b.site == ""
-		if operator != "" {
-			// Given as a badge, username or email: recorded as signing in
-			// by badge records them (store.Person.OperatorName).
-			if p, err := db.PersonByCode(ctx, operator); err == nil && p.Active {
-				b.operator = p.OperatorName()
-			} else if err == nil {
-				// A leaver does not sign in (as at the sign-in screen).
-				b.leaver = p.Name
-			} else if named, nerr := db.Person(ctx, operator); nerr == nil && !named.Active {
-				b.leaver = named.Name // (by name, as the sign-in screen finds them)
-			}
-		}
+		b := read().(bootMsg)
+		b.db = db
 		return b
-	})
+	}
+}
+
+// bootRead reads what boot tells the root from the open database db.
+func (c *common) bootRead(ctx context.Context, db Store, operator string) tea.Msg {
+	var b bootMsg
+	for _, s := range []struct {
+		key string
+		dst *string
+	}{{store.SettingSite, &b.site}, {store.SettingTagPrefix, &b.prefix}, {SettingScannerPrefix, &b.scanPrefix}, {SettingPreprintedTag, &b.pretag}, {SettingScanGap, &b.scanGap}} {
+		v, err := db.Setting(ctx, s.key)
+		if err != nil {
+			b.err = fmt.Errorf("read setting %s: %w", s.key, err)
+			return b
+		}
+		*s.dst = v
+	}
+	n, err := db.CountAssets(ctx, store.AssetFilter{}, 1)
+	if err != nil {
+		b.err = fmt.Errorf("count assets: %w", err)
+		return b
+	}
+	locs, err := db.LocationPicks(ctx)
+	if err != nil {
+		b.err = fmt.Errorf("list locations: %w", err)
+		return b
+	}
+	b.empty = n == 0 && len(locs) == 0 && b.site == ""
+	if operator != "" {
+		// Given as a badge, username or email: recorded as signing in
+		// by badge records them (store.Person.OperatorName).
+		if p, err := db.PersonByCode(ctx, operator); err == nil && p.Active {
+			b.operator = p.OperatorName()
+		} else if err == nil {
+			// A leaver does not sign in (as at the sign-in screen).
+			b.leaver = p.Name
+		} else if named, nerr := db.Person(ctx, operator); nerr == nil && !named.Active {
+			b.leaver = named.Name // (by name, as the sign-in screen finds them)
+		}
+	}
+	return b
 }
 
 // errText is the one line a refused action shows: the store's coded message.
