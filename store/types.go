@@ -217,10 +217,11 @@ func (o PurchaseOrder) Beyond(l POLine) int {
 
 // Count says how much of a line with a quantity has come, as a warning
 // beyond it says it: "3 of 2 Latitude 5440 received", or with units still
-// due "2 received + 1 due of 2 Latitude 5440".
+// due (by serial, as Beyond counts them) "2 received + 1 due of 2 Latitude
+// 5440".
 func (o PurchaseOrder) Count(l POLine) string {
-	if l.OnOrder > 0 {
-		return fmt.Sprintf("%d received + %d due of %d %s", l.Received, l.OnOrder, l.Expected, o.Label(l))
+	if l.DueBySerial > 0 {
+		return fmt.Sprintf("%d received + %d due of %d %s", l.Received, l.DueBySerial, l.Expected, o.Label(l))
 	}
 	return fmt.Sprintf("%d of %d %s received", l.Received, l.Expected, o.Label(l))
 }

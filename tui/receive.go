@@ -679,8 +679,8 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 						s.feed.amend(fmt.Sprintf(" · not on the order (%d)", s.po.Beyond(l)))
 					} else {
 						due := ""
-						if l.OnOrder > 0 {
-							due = fmt.Sprintf(" + %d due", l.OnOrder)
+						if l.DueBySerial > 0 {
+							due = fmt.Sprintf(" + %d due", l.DueBySerial)
 						}
 						s.feed.amend(fmt.Sprintf(" · beyond order (%d%s of %d)", l.Received, due, l.Expected))
 					}
@@ -702,10 +702,10 @@ func (s *receiveScreen) result(r receiveResult) tea.Cmd {
 	return nil
 }
 
-// notDue says, of a box beyond an order with units still due, that it is
-// none of those.
+// notDue says, of a box beyond an order with units still due (by serial,
+// as Beyond counts them), that it is none of those.
 func notDue(l store.POLine) string {
-	if l.OnOrder > 0 {
+	if l.DueBySerial > 0 {
 		return " (not one of those due)"
 	}
 	return ""

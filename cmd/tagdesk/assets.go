@@ -373,7 +373,7 @@ func cmdReceive(ctx context.Context, a *app, args []string) error {
 					fmt.Fprintf(a.stderr, "warning: %s is not on order %s: %d received all the same\n", o.Label(l), o.Number, o.Beyond(l))
 				default:
 					notDue := ""
-					if l.OnOrder > 0 {
+					if l.DueBySerial > 0 {
 						notDue = " (not one of those due)"
 					}
 					fmt.Fprintf(a.stderr, "warning: beyond order %s: %s%s\n", o.Number, o.Count(l), notDue)
