@@ -703,7 +703,7 @@ func (db *DB) ScanIntoStocktake(ctx context.Context, uid, scan string) (Stocktak
 			return invalid("the stocktake of %s is finished; start a new one", st.locCode)
 		}
 		if place != "" {
-			return w.placeLabel(st, place)
+			return w.placeLabel(st, code, place)
 		}
 		p := StocktakeScanPayload{UID: uid, Code: code}
 		if found != nil {
@@ -777,6 +777,24 @@ func (w *wtx) redoScan(e Event) error {
 	if err != nil {
 		return fmt.Errorf("read stocktake: %w", err)
 	}
+	if p.AssetUID == "" {
+		// A place's label an older desk kept as an unknown code: refused
+		// as a scan of it here is (placeLabel), the redo being this
+		// desk's change.
+		if place, err := w.uidBy("locations", "code", NormalizeTag(p.Code)); err == nil {
+			var placeCode string
+			if err := w.queryRow(`SELECT code FROM locations WHERE uid = ?`, place).Scan(&placeCode); err != nil {
+				return fmt.Errorf("read location: %w", err)
+			}
+			st, err := w.stocktakeState(uid)
+			if err != nil {
+				return err
+			}
+			return w.placeLabel(st, p.Code, placeCode)
+		} else if ErrorCode(err) != ENOTFOUND {
+			return err
+		}
+	}
 	np := StocktakeScanPayload{UID: uid, Code: p.Code, AssetUID: p.AssetUID}
 	if p.AssetUID != "" {
 		var lent sql.NullString
@@ -813,20 +831,26 @@ func (db *DB) notAnAsset(ctx context.Context, code string) string {
 // is no asset, and was kept in the report as an unknown code. The count's
 // own place, a place within it, and any other are each said (after the
 // code scanned, which the desk and the CLI put before the message).
-func (w *wtx) placeLabel(st stocktakeState, placeCode string) error {
+func (w *wtx) placeLabel(st stocktakeState, scanned, placeCode string) error {
 	var id int64
 	if err := w.queryRow(`SELECT id FROM locations WHERE code = ?`, placeCode).Scan(&id); err != nil {
 		return fmt.Errorf("read location: %w", err)
 	}
-	switch within, err := w.locationWithin(id, st.locID); {
+	within, err := w.locationWithin(id, st.locID)
+	switch {
 	case err != nil:
 		return err
 	case id == st.locID:
 		return invalid("the label of the place being counted: nothing recorded")
-	case within:
-		return invalid("the label of %s, within %s: its assets count here, nothing recorded", placeCode, st.locCode)
 	}
-	return invalid("another place's label (%s): finish this count to count it", placeCode)
+	named := "" // (the place's code, when the scan gave its name)
+	if NormalizeTag(scanned) != placeCode {
+		named = " (" + placeCode + ")"
+	}
+	if within {
+		return invalid("a place within %s%s: its assets count here, nothing recorded", st.locCode, named)
+	}
+	return invalid("another place's label%s: finish this count to count it", named)
 }
 
 // unexpectedWhy says why an asset recorded inside the stocktake's location

@@ -684,9 +684,9 @@ func TestStocktakePlaceLabelScanRecordsNothing(t *testing.T) {
 	before := eventCount(t, db)
 	for code, want := range map[string]string{
 		"DUB-STORE":     "the label of the place being counted: nothing recorded",
-		"dub-store-s1":  "the label of DUB-STORE-S1, within DUB-STORE: its assets count here, nothing recorded",
+		"dub-store-s1":  "a place within DUB-STORE: its assets count here, nothing recorded",
 		"Dublin office": "another place's label (DUB): finish this count to count it",
-		"DUB":           "another place's label (DUB)",
+		"DUB":           "another place's label: finish this count to count it",
 	} {
 		_, err := db.ScanIntoStocktake(ctx, st.UID, code)
 		if store.ErrorCode(err) != store.EINVALID || !strings.Contains(store.ErrorMessage(err), want) {

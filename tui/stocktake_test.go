@@ -923,7 +923,7 @@ func TestStocktake_PlaceLabelScanCountsNothing(t *testing.T) {
 	h.scan("SHELF-A")
 	h.wantView("SHELF-A: the label of the place being counted: nothing recorded")
 	h.scan("HQ")
-	h.wantView("HQ: another place's label (HQ): finish this count to count it")
+	h.wantView("HQ: another place's label: finish this count to count it")
 	h.scan("TD-000001")
 	h.wantView("found 1", "unknown 0")
 }
