@@ -332,10 +332,19 @@ func (w *wtx) ourTag(tag string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if rest, ok := strings.CutPrefix(tag, s.Prefix); ok && s.Prefix != "" && len(rest) >= 3 && strings.Trim(rest[:len(rest)-1], "0123456789") == "" {
+	if PrefixShaped(s.Prefix, tag) {
 		return true, nil
 	}
 	return w.seriesTag(tag)
+}
+
+// PrefixShaped reports whether tag is prefix followed by at least three
+// characters, all digits but perhaps the last (a check character): the
+// shape of the tags a desk with that prefix generates, as a roll of its
+// pre-printed labels has.
+func PrefixShaped(prefix, tag string) bool {
+	rest, ok := strings.CutPrefix(tag, prefix)
+	return ok && prefix != "" && len(rest) >= 3 && strings.Trim(rest[:len(rest)-1], "0123456789") == ""
 }
 
 func (w *wtx) checkTagScan(tag string) error {

@@ -139,12 +139,7 @@ func (s *receiveScreen) isPreTag(code string) bool {
 	if s.pretag != nil {
 		return s.pretag.MatchString(t)
 	}
-	p := s.c.prefix
-	if p == "" || !strings.HasPrefix(t, p) || len(t) == len(p) {
-		return false
-	}
-	rest := t[len(p):]
-	return strings.Trim(rest[:len(rest)-1], "0123456789") == "" && len(rest) >= 3
+	return store.PrefixShaped(s.c.prefix, t)
 }
 
 // The setup's refusals of a model or a location typed that matched
