@@ -690,8 +690,8 @@ func (db *DB) ScanIntoStocktake(ctx context.Context, uid, scan string) (Stocktak
 		return StocktakeScan{}, err
 	} else if res, err := db.Resolve(ctx, code); err == nil && res.Kind == ResolvedLocation {
 		place = res.Location.Code
-	} else {
-		not = db.notAnAsset(ctx, code)
+	} else if err == nil {
+		not = whyNotAnAsset(res)
 	}
 	var out StocktakeScan
 	_, err = db.write(ctx, func(w *wtx) error {
@@ -781,18 +781,16 @@ func (w *wtx) redoScan(e Event) error {
 		// A place's label an older desk kept as an unknown code: refused
 		// as a scan of it here is (placeLabel), the redo being this
 		// desk's change.
-		if place, err := w.uidBy("locations", "code", NormalizeTag(p.Code)); err == nil {
-			var placeCode string
-			if err := w.queryRow(`SELECT code FROM locations WHERE uid = ?`, place).Scan(&placeCode); err != nil {
-				return fmt.Errorf("read location: %w", err)
-			}
+		var placeCode string
+		err := w.queryRow(`SELECT code FROM locations WHERE code = ?`, NormalizeTag(p.Code)).Scan(&placeCode)
+		if err == nil {
 			st, err := w.stocktakeState(uid)
 			if err != nil {
 				return err
 			}
 			return w.placeLabel(st, p.Code, placeCode)
-		} else if ErrorCode(err) != ENOTFOUND {
-			return err
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read location: %w", err)
 		}
 	}
 	np := StocktakeScanPayload{UID: uid, Code: p.Code, AssetUID: p.AssetUID}
@@ -817,6 +815,11 @@ func (db *DB) notAnAsset(ctx context.Context, code string) string {
 	if err != nil {
 		return ""
 	}
+	return whyNotAnAsset(res)
+}
+
+// whyNotAnAsset is notAnAsset of a code resolved as res.
+func whyNotAnAsset(res Resolution) string {
 	switch res.Kind {
 	case ResolvedPerson:
 		return "is the badge of " + res.Person.Name + ", not an asset"
