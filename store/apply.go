@@ -1233,9 +1233,9 @@ func (w *wtx) checkOutTo(p *CheckOutPayload) (person, loc, parent, place any, er
 	return person, loc, parent, place, nil
 }
 
-// NotInStock refuses the check-out of an asset in status st (not in
+// notInStock refuses the check-out of an asset in status st (not in
 // stock, not deployed), saying what would make it one to check out.
-func NotInStock(tag string, st Status) error {
+func notInStock(tag string, st Status) error {
 	switch st {
 	case StatusMissing:
 		return invalid("%s is marked missing: found, it goes back in stock with tagdesk status %s in_stock (or a stocktake's scan), and can then be checked out", tag, tag)
@@ -1245,6 +1245,21 @@ func NotInStock(tag string, st Status) error {
 		return invalid("%s is on order, not received: receive it first (its serial scanned at the desk's Receive, or given to tagdesk receive, receives it)", tag)
 	}
 	return invalid("%s is %s; only assets in stock can be checked out", tag, st.Label())
+}
+
+// CannotHold refuses, as the first asset scanned at a check-out (the
+// holder of what follows, or the parent it goes into), the asset tag of
+// status st that can neither be checked out nor take parts: retired or
+// disposed (parentTakes), missing or on order (parentAbsent, notInStock).
+// nil for any other.
+func CannotHold(tag string, st Status) error {
+	switch st {
+	case StatusRetired, StatusDisposed:
+		return invalid("%s is %s: it is not checked out, nor are parts installed in it", tag, st.Label())
+	case StatusMissing, StatusOnOrder:
+		return notInStock(tag, st)
+	}
+	return nil
 }
 
 func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
@@ -1257,7 +1272,7 @@ func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
 	case StatusDeployed:
 		return conflict("%s is already checked out to %s", a.tag, a.holder)
 	default:
-		return NotInStock(a.tag, a.status)
+		return notInStock(a.tag, a.status)
 	}
 	person, loc, parent, newLoc, err := w.checkOutTo(&p)
 	if err != nil {
@@ -1292,7 +1307,7 @@ func (w *wtx) applyCheckOut(p CheckOutPayload, e Event) error {
 // its receipt. A check-out into another asset is not folded.
 func (w *wtx) foldCheckOut(row *assetRow, p *CheckOutPayload) error {
 	if row.status != StatusInStock {
-		return NotInStock(p.Tag, row.status)
+		return notInStock(p.Tag, row.status)
 	}
 	person, loc, parent, place, err := w.checkOutTo(p)
 	if err != nil {

@@ -434,20 +434,14 @@ func (s *checkOutScreen) scan(code string, typed bool) tea.Cmd {
 }
 
 // cannotHold refuses, when it is scanned first, an asset that can neither
-// be checked out nor take parts (retired, disposed, missing, on order):
-// taken as the holder, it was refused only after the badge that followed.
+// be checked out nor take parts (store.CannotHold): taken as the holder,
+// it was refused only after the badge that followed.
 func cannotHold(ctx context.Context, db Store, tag string) error {
 	a, err := db.Asset(ctx, tag)
 	if err != nil {
 		return nil // (the check-out says why)
 	}
-	switch a.Status {
-	case store.StatusRetired, store.StatusDisposed:
-		return store.Errorf(store.EINVALID, "%s is %s: it is not checked out, nor are parts installed in it", a.Tag, a.Status.Label())
-	case store.StatusMissing, store.StatusOnOrder:
-		return store.NotInStock(a.Tag, a.Status)
-	}
-	return nil
+	return store.CannotHold(a.Tag, a.Status)
 }
 
 func (s *checkOutScreen) start(code string) tea.Cmd {
